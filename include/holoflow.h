@@ -1,0 +1,110 @@
+/*
+ * holoflow.h - the public API of libholoflow.
+ *
+ * holoflow runs Flink SQL connector jobs (sources, formats, sinks) in one C
+ * library. This header is everything an embedding program may rely on:
+ * opaque handles, the error codes and their descriptions, and the job API the
+ * holoflow command itself uses. Nothing here exposes a struct layout.
+ *
+ * Ownership rules: a function that returns a handle gives the caller
+ * ownership, to be released with the matching _destroy() (which accepts
+ * NULL). Strings passed in are copied; strings returned are borrowed from the
+ * handle and live as long as it does, unless the comment says otherwise.
+ */
+#ifndef HOLOFLOW_H
+#define HOLOFLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define HF_EXPORT __attribute__((visibility("default")))
+#else
+#define HF_EXPORT
+#endif
+
+#define HF_VERSION_STR "0.1.0"
+
+/* Error codes. 0 is success; every failure is negative. hf_err2str() gives a
+ * one-line description of each from a single table. */
+typedef enum hf_err {
+    HF_OK = 0,
+    HF_ERR_FAIL = -1,        /* generic failure; the message says more */
+    HF_ERR_USAGE = -2,       /* wrong use of a command or API call */
+    HF_ERR_SQL = -3,         /* SQL syntax or planning error */
+    HF_ERR_OPTION = -4,      /* unknown, duplicate or invalid option */
+    HF_ERR_TYPE = -5,        /* type mismatch between columns/values */
+    HF_ERR_IO = -6,          /* file or socket I/O failed */
+    HF_ERR_DATA = -7,        /* bad input record (parse error, bad value) */
+    HF_ERR_CONNECT = -8,     /* could not connect to a server */
+    HF_ERR_SERVER = -9,      /* a server rejected a statement */
+    HF_ERR_NOMEM = -10,      /* out of memory or over a configured maximum */
+    HF_ERR_UNSUPPORTED = -11, /* feature or connector not in this build */
+    HF_ERR_INTERRUPTED = -12, /* stopped by a signal */
+    HF_ERR_STATE = -13,      /* call made in the wrong state */
+    HF_ERR__COUNT = 14
+} hf_err_t;
+
+/* One-line description of an error code; never NULL, static storage. */
+HF_EXPORT const char *hf_err2str(hf_err_t err);
+
+/* Library version string, static storage. */
+HF_EXPORT const char *hf_version(void);
+
+/* ------------------------------------------------------------------ jobs */
+
+/* A parsed and planned Flink SQL job (one script: SET, CREATE TABLE,
+ * INSERT INTO ... SELECT, EXECUTE STATEMENT SET). Opaque. */
+typedef struct hf_job hf_job_t;
+
+/* Parse and plan the script in `path`. `sets` is an array of `nsets`
+ * "key=value" strings applied after the script's own SET statements (the
+ * CLI's --set). Connects nowhere. Returns a new job owned by the caller, or
+ * NULL with a message in errstr (file:line:col for SQL errors). */
+HF_EXPORT hf_job_t *hf_job_load(const char *path, const char *const *sets,
+                                size_t nsets, hf_err_t *errp, char *errstr,
+                                size_t errstr_size);
+
+/* Write the plan (sources, operators, sinks and their resolved options with
+ * secrets redacted) as text to `out` (a FILE *, passed as void * to keep
+ * stdio out of this header). */
+HF_EXPORT void hf_job_explain(const hf_job_t *job, void *out);
+
+/* Run the job to completion (bounded) or until stopped by hf_job_stop() or
+ * SIGINT/SIGTERM when `install_signals` is non-zero. Prints the final summary
+ * to stderr. Returns HF_OK, HF_ERR_INTERRUPTED after a clean stop, or the
+ * error that failed the job (message in errstr). */
+HF_EXPORT hf_err_t hf_job_run(hf_job_t *job, int install_signals, char *errstr,
+                              size_t errstr_size);
+
+/* Ask a running job to stop: sources stop, sinks flush and close. Safe to
+ * call from any thread and from a signal handler. */
+HF_EXPORT void hf_job_stop(hf_job_t *job);
+
+/* The signal number that stopped the job (SIGINT/SIGTERM), or 0. */
+HF_EXPORT int hf_job_stop_signal(const hf_job_t *job);
+
+/* Release a job. NULL is a no-op. */
+HF_EXPORT void hf_job_destroy(hf_job_t *job);
+
+/* ------------------------------------------------------------------ logging */
+
+typedef enum hf_log_level {
+    HF_LOG_ERROR = 0,
+    HF_LOG_WARN = 1,
+    HF_LOG_INFO = 2,
+    HF_LOG_DEBUG = 3
+} hf_log_level_t;
+
+/* Set the level and format of the library's log (stderr). `json` non-zero
+ * writes one JSON object per line. Call before starting any job. */
+HF_EXPORT void hf_log_configure(hf_log_level_t level, int json);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* HOLOFLOW_H */

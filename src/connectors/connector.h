@@ -1,0 +1,118 @@
+/*
+ * connector.h - the contract between the runtime and a connector.
+ *
+ * A connector is a `const struct hf_connector`: its name (the 'connector' or
+ * legacy 'connector.type' value), its option table, what it can be (source,
+ * sink), and callbacks. Adding a connector means one folder under
+ * src/connectors/ and one line in registry.c; nothing else changes.
+ *
+ * Lifecycle of a source (all calls on the source's own thread):
+ *   open -> read* -> [checkpoint(id) ... commit(id)]* -> close
+ * read() fills a batch (the runtime resets it before each call) and returns
+ * 1 when it produced rows (or none yet but more may come; it must return
+ * within ~200 ms when idle so the runtime can react to stop and checkpoint
+ * requests), 0 at the end of a bounded input, -1 on error.
+ * checkpoint(id) snapshots the position after every row returned so far;
+ * commit(id) is called once every sink has acknowledged all rows up to that
+ * checkpoint, and makes the position durable (Kafka offsets). Bounded
+ * sources may leave both NULL.
+ *
+ * Lifecycle of a sink (all calls on the sink's own thread):
+ *   open -> write* -> flush (at each checkpoint and at the end) -> close
+ * write() receives batches whose columns are exactly the sink table's
+ * columns, already cast to their types; the batch is borrowed for the call.
+ * flush() returns only when everything written is durable; a checkpoint is
+ * acknowledged after flush() returns 0.
+ */
+#ifndef HF_CONNECTORS_CONNECTOR_H
+#define HF_CONNECTORS_CONNECTOR_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "conf/opt.h"
+#include "core/batch.h"
+#include "core/error.h"
+#include "core/types.h"
+
+struct hf_format;
+
+/* A table declared by CREATE TABLE, resolved against its connector. */
+struct hf_table_def {
+    char *name;
+    const char *file; /* script path (borrowed from the job) */
+    int line, col;    /* where CREATE TABLE was */
+    struct hf_schema schema;
+    const struct hf_connector *connector;
+    struct hf_opts opts; /* the connector's options */
+    /* Value format (`format`, `value.format`, legacy `format.type`) and key
+     * format (`key.format`), each with its options; NULL when none. */
+    const struct hf_format *format;
+    struct hf_opts format_opts;
+    const struct hf_format *key_format;
+    struct hf_opts key_format_opts;
+};
+
+/* Counters of one table in one run; updated by the runtime and connector. */
+struct hf_table_stats {
+    atomic_uint_fast64_t rows_in;  /* rows read (source) or received (sink) */
+    atomic_uint_fast64_t rows_out; /* rows emitted (source) or written (sink) */
+    atomic_uint_fast64_t dirty;    /* bad rows recorded as dirty data */
+    atomic_uint_fast64_t skipped;  /* bad records skipped (ignore-parse-errors) */
+};
+
+/* What a connector instance learns about the run. */
+struct hf_run_ctx {
+    bool batch_mode;              /* execution.runtime-mode = batch */
+    struct hf_table_stats *stats; /* this table's counters */
+    uint32_t batch_rows;          /* target rows per batch */
+    /* Non-zero once the job is stopping; sources return 0 soon after. */
+    const atomic_int *stopping;
+};
+
+#define HF_CONN_SOURCE 0x1u
+#define HF_CONN_SINK 0x2u
+
+struct hf_connector {
+    const char *name;
+    const char *summary; /* one line for docs and `holoflow options` */
+    const struct hf_opt_def *opts;
+    size_t nopts;
+    unsigned caps; /* HF_CONN_SOURCE | HF_CONN_SINK */
+    /* Non-NULL: the connector is known but not usable in this build; the
+     * planner rejects it with this reason. */
+    const char *unavailable;
+    /* Option keys that name a format and the prefix of that format's own
+     * options: {"format", ""} means 'format'='csv' takes 'csv.*'. */
+    const char *value_format_key; /* e.g. "format"; NULL = no format */
+    const char *key_format_key;   /* e.g. "key.format"; NULL = none */
+
+    /* Cross-option and schema checks at plan time (holoflow check). */
+    int (*validate)(const struct hf_table_def *t, struct hf_error *err);
+    /* Sources: whether this table is bounded with its options. */
+    bool (*bounded)(const struct hf_table_def *t);
+    /* Sinks: whether it accepts updates/deletes (-U, +U, -D). */
+    bool (*accepts_changelog)(const struct hf_table_def *t);
+
+    int (*source_open)(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
+                       void **state, struct hf_error *err);
+    int (*source_read)(void *state, struct hf_batch *out, struct hf_error *err);
+    int (*source_checkpoint)(void *state, uint64_t id, struct hf_error *err);
+    int (*source_commit)(void *state, uint64_t id, struct hf_error *err);
+    void (*source_close)(void *state);
+
+    int (*sink_open)(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
+                     void **state, struct hf_error *err);
+    int (*sink_write)(void *state, const struct hf_batch *in,
+                      struct hf_error *err);
+    int (*sink_flush)(void *state, struct hf_error *err);
+    void (*sink_close)(void *state);
+};
+
+/* The registry (registry.c). */
+const struct hf_connector *hf_connector_find(const char *name);
+/* NULL-terminated list of all connectors, available or not. */
+const struct hf_connector *const *hf_connector_list(void);
+
+#endif

@@ -1,0 +1,82 @@
+/*
+ * arena.c - chunked bump allocator (see arena.h).
+ */
+#include "core/arena.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK_MIN (64 * 1024)
+
+struct hf_arena_chunk {
+    struct hf_arena_chunk *next; /* older chunk */
+    size_t size;
+    size_t used;
+    _Alignas(16) unsigned char data[];
+};
+
+void hf_arena_init(struct hf_arena *a)
+{
+    a->head = NULL;
+    a->first = NULL;
+    a->used_total = 0;
+}
+
+void hf_arena_free(struct hf_arena *a)
+{
+    struct hf_arena_chunk *c = a->head;
+    while (c) {
+        struct hf_arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    hf_arena_init(a);
+}
+
+void hf_arena_reset(struct hf_arena *a)
+{
+    struct hf_arena_chunk *c = a->head;
+    while (c && c != a->first) {
+        struct hf_arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    a->head = a->first;
+    if (a->first)
+        a->first->used = 0;
+    a->used_total = 0;
+}
+
+void *hf_arena_alloc(struct hf_arena *a, size_t size)
+{
+    size = (size + 7) & ~(size_t)7;
+    struct hf_arena_chunk *c = a->head;
+    if (c == NULL || c->size - c->used < size) {
+        size_t csize = size > CHUNK_MIN ? size : CHUNK_MIN;
+        struct hf_arena_chunk *n = malloc(sizeof *n + csize);
+        if (n == NULL)
+            return NULL;
+        n->size = csize;
+        n->used = 0;
+        n->next = c;
+        a->head = n;
+        if (a->first == NULL)
+            a->first = n;
+        c = n;
+    }
+    void *p = c->data + c->used;
+    c->used += size;
+    a->used_total += size;
+    return p;
+}
+
+char *hf_arena_strndup(struct hf_arena *a, const char *s, size_t len)
+{
+    char *p = hf_arena_alloc(a, len + 1);
+    if (p == NULL)
+        return NULL;
+    if (len)
+        memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}

@@ -1,0 +1,48 @@
+/*
+ * datetime.h - calendar conversions for DATE, TIME and TIMESTAMP values.
+ *
+ * Representations follow types.h: DATE = days since 1970-01-01, TIME =
+ * microseconds since midnight, TIMESTAMP = wall-clock microseconds since
+ * 1970-01-01 00:00:00, TIMESTAMP_LTZ = UTC microseconds since the epoch. The
+ * proleptic Gregorian calendar is used for every year (as java.time does),
+ * years 0001-9999 in text.
+ *
+ * Parsers accept the spellings Flink's formats produce and read:
+ *   date       yyyy-MM-dd
+ *   time       HH:mm[:ss[.fffffffff]]
+ *   timestamp  yyyy-MM-dd[ T]HH:mm[:ss[.fffffffff]]
+ *   ltz        the same, optionally followed by Z or +HH[:mm]/-HH[:mm]; with no
+ *              zone the text is taken as UTC
+ * Fractions beyond microseconds are truncated. Each returns 0 or -1.
+ */
+#ifndef HF_CORE_DATETIME_H
+#define HF_CORE_DATETIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HF_USEC_PER_SEC INT64_C(1000000)
+#define HF_USEC_PER_DAY INT64_C(86400000000)
+
+int hf_date_parse(const char *s, size_t len, int64_t *days);
+int hf_time_parse(const char *s, size_t len, int64_t *usec);
+int hf_timestamp_parse(const char *s, size_t len, int64_t *usec);
+int hf_timestamp_ltz_parse(const char *s, size_t len, int64_t *usec);
+
+/* Days since 1970-01-01 <-> civil date. */
+int64_t hf_days_from_civil(int64_t y, unsigned m, unsigned d);
+void hf_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
+
+/* Formatting. `precision` is the number of fraction digits to print (0-6);
+ * -1 prints the minimal number of digits (none when the fraction is zero),
+ * as Flink's JSON writer does. `sep` is ' ' (SQL) or 'T' (ISO-8601).
+ * Each returns the length written; buffers of 40 bytes always suffice. */
+size_t hf_date_format(int64_t days, char *buf, size_t n);
+size_t hf_time_format(int64_t usec, int precision, char *buf, size_t n);
+size_t hf_timestamp_format(int64_t usec, int precision, char sep, char *buf,
+                           size_t n);
+
+/* Current time, microseconds since the epoch (CLOCK_REALTIME). */
+int64_t hf_now_usec(void);
+
+#endif

@@ -1,0 +1,231 @@
+/*
+ * types.c - type names, PostgreSQL counterparts, assignability, schemas.
+ */
+#include "core/types.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const rowkind_short[] = {"+I", "-U", "+U", "-D"};
+
+const char *hf_rowkind_short(enum hf_rowkind k)
+{
+    return (unsigned)k < 4 ? rowkind_short[k] : "?";
+}
+
+/* Flink name and PostgreSQL name of each scalar type. */
+static const struct {
+    const char *flink;
+    const char *pg;
+} type_names[HF_TYPE__COUNT] = {
+    [HF_BOOLEAN] = {"BOOLEAN", "bool"},
+    [HF_TINYINT] = {"TINYINT", "int2"},
+    [HF_SMALLINT] = {"SMALLINT", "int2"},
+    [HF_INT] = {"INT", "int4"},
+    [HF_BIGINT] = {"BIGINT", "int8"},
+    [HF_FLOAT] = {"FLOAT", "float4"},
+    [HF_DOUBLE] = {"DOUBLE", "float8"},
+    [HF_DECIMAL] = {"DECIMAL", "numeric"},
+    [HF_CHAR] = {"CHAR", "text"},
+    [HF_VARCHAR] = {"VARCHAR", "text"},
+    [HF_BYTES] = {"BYTES", "bytea"},
+    [HF_DATE] = {"DATE", "date"},
+    [HF_TIME] = {"TIME", "time"},
+    [HF_TIMESTAMP] = {"TIMESTAMP", "timestamp"},
+    [HF_TIMESTAMP_LTZ] = {"TIMESTAMP_LTZ", "timestamptz"},
+    [HF_ARRAY] = {"ARRAY", "array"},
+    [HF_JSON] = {"JSON", "json"},
+    [HF_JSONB] = {"JSONB", "jsonb"},
+};
+
+const char *hf_type_name(const struct hf_type *t, char *buf, size_t n)
+{
+    switch (t->id) {
+    case HF_DECIMAL:
+        snprintf(buf, n, "DECIMAL(%d, %d)", t->precision, t->scale);
+        break;
+    case HF_VARCHAR:
+        if (t->length == HF_LEN_MAX)
+            snprintf(buf, n, "STRING");
+        else
+            snprintf(buf, n, "VARCHAR(%d)", (int)t->length);
+        break;
+    case HF_CHAR:
+        snprintf(buf, n, "CHAR(%d)", (int)t->length);
+        break;
+    case HF_TIME:
+    case HF_TIMESTAMP:
+    case HF_TIMESTAMP_LTZ:
+        snprintf(buf, n, "%s(%d)", type_names[t->id].flink, t->precision);
+        break;
+    case HF_ARRAY: {
+        struct hf_type e = hf_type_make(t->elem);
+        char inner[64];
+        snprintf(buf, n, "ARRAY<%s>", hf_type_name(&e, inner, sizeof inner));
+        break;
+    }
+    default:
+        snprintf(buf, n, "%s", type_names[t->id].flink);
+    }
+    return buf;
+}
+
+const char *hf_type_pg_name(const struct hf_type *t, char *buf, size_t n)
+{
+    switch (t->id) {
+    case HF_DECIMAL:
+        snprintf(buf, n, "numeric(%d,%d)", t->precision, t->scale);
+        break;
+    case HF_ARRAY: {
+        struct hf_type e = hf_type_make(t->elem);
+        char inner[64];
+        snprintf(buf, n, "%s[]", hf_type_pg_name(&e, inner, sizeof inner));
+        break;
+    }
+    default:
+        snprintf(buf, n, "%s", type_names[t->id].pg);
+    }
+    return buf;
+}
+
+struct hf_type hf_type_make(enum hf_type_id id)
+{
+    struct hf_type t = {.id = id, .elem = HF_INT, .length = HF_LEN_MAX};
+    switch (id) {
+    case HF_DECIMAL:
+        t.precision = 10;
+        t.scale = 0;
+        break;
+    case HF_CHAR:
+        t.length = 1;
+        break;
+    case HF_TIME:
+        t.precision = 0;
+        break;
+    case HF_TIMESTAMP:
+    case HF_TIMESTAMP_LTZ:
+        t.precision = 6;
+        break;
+    default:
+        break;
+    }
+    return t;
+}
+
+bool hf_type_is_integer(enum hf_type_id id)
+{
+    return id == HF_TINYINT || id == HF_SMALLINT || id == HF_INT ||
+           id == HF_BIGINT;
+}
+
+bool hf_type_is_numeric(enum hf_type_id id)
+{
+    return hf_type_is_integer(id) || id == HF_FLOAT || id == HF_DOUBLE ||
+           id == HF_DECIMAL;
+}
+
+bool hf_type_is_string(enum hf_type_id id)
+{
+    return id == HF_CHAR || id == HF_VARCHAR || id == HF_JSON ||
+           id == HF_JSONB;
+}
+
+static int int_rank(enum hf_type_id id)
+{
+    switch (id) {
+    case HF_TINYINT: return 1;
+    case HF_SMALLINT: return 2;
+    case HF_INT: return 3;
+    case HF_BIGINT: return 4;
+    default: return 0;
+    }
+}
+
+bool hf_type_assignable(const struct hf_type *from, const struct hf_type *to)
+{
+    if (from->id == to->id) {
+        if (from->id == HF_ARRAY)
+            return from->elem == to->elem;
+        return true; /* lengths/precision are checked per value */
+    }
+    if (hf_type_is_integer(from->id) && hf_type_is_integer(to->id))
+        return int_rank(from->id) <= int_rank(to->id);
+    if (hf_type_is_integer(from->id) &&
+        (to->id == HF_DECIMAL || to->id == HF_DOUBLE || to->id == HF_FLOAT))
+        return true;
+    if (from->id == HF_FLOAT && to->id == HF_DOUBLE)
+        return true;
+    if (from->id == HF_DECIMAL && to->id == HF_DOUBLE)
+        return true;
+    if (hf_type_is_string(from->id) && hf_type_is_string(to->id))
+        return true;
+    if ((from->id == HF_TIMESTAMP || from->id == HF_TIMESTAMP_LTZ) &&
+        (to->id == HF_TIMESTAMP || to->id == HF_TIMESTAMP_LTZ))
+        return true;
+    return false;
+}
+
+int hf_schema_find(const struct hf_schema *s, const char *name)
+{
+    for (uint32_t i = 0; i < s->ncols; i++)
+        if (strcmp(s->cols[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+void hf_schema_free(struct hf_schema *s)
+{
+    if (s == NULL)
+        return;
+    for (uint32_t i = 0; i < s->ncols; i++) {
+        free(s->cols[i].name);
+        free(s->cols[i].meta_key);
+        free(s->cols[i].comment);
+    }
+    free(s->cols);
+    free(s->pk);
+    free(s->part);
+    memset(s, 0, sizeof *s);
+}
+
+static char *dup_or_null(const char *s, bool *fail)
+{
+    if (s == NULL)
+        return NULL;
+    char *d = strdup(s);
+    if (d == NULL)
+        *fail = true;
+    return d;
+}
+
+int hf_schema_copy(struct hf_schema *dst, const struct hf_schema *src)
+{
+    bool fail = false;
+    memset(dst, 0, sizeof *dst);
+    dst->ncols = src->ncols;
+    dst->cols = calloc(src->ncols ? src->ncols : 1, sizeof *dst->cols);
+    dst->pk = calloc(src->npk ? src->npk : 1, sizeof *dst->pk);
+    dst->part = calloc(src->npart ? src->npart : 1, sizeof *dst->part);
+    if (!dst->cols || !dst->pk || !dst->part) {
+        hf_schema_free(dst);
+        return -1;
+    }
+    for (uint32_t i = 0; i < src->ncols; i++) {
+        dst->cols[i] = src->cols[i];
+        dst->cols[i].name = dup_or_null(src->cols[i].name, &fail);
+        dst->cols[i].meta_key = dup_or_null(src->cols[i].meta_key, &fail);
+        dst->cols[i].comment = dup_or_null(src->cols[i].comment, &fail);
+    }
+    dst->npk = src->npk;
+    if (src->npk)
+        memcpy(dst->pk, src->pk, src->npk * sizeof *dst->pk);
+    dst->npart = src->npart;
+    if (src->npart)
+        memcpy(dst->part, src->part, src->npart * sizeof *dst->part);
+    if (fail) {
+        hf_schema_free(dst);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,164 @@
+/*
+ * types.h - Flink SQL types, typed values, schemas and RowKind.
+ *
+ * A `struct hf_type` is a Flink logical type (INT, DECIMAL(38,2),
+ * TIMESTAMP_LTZ(3), ARRAY<BIGINT>, ...) with its PostgreSQL/Hologres
+ * counterpart given by hf_type_pg_name(). A `struct hf_value` is one value of
+ * such a type in a fixed 24-byte slot:
+ *
+ *   BOOLEAN                     v.b
+ *   TINYINT SMALLINT INT BIGINT v.i   (int64, range of the type enforced on input)
+ *   FLOAT                       v.f4
+ *   DOUBLE                      v.f8
+ *   DECIMAL(p,s)                v.d   (128-bit unscaled integer, scale = type's s;
+ *                                      exact, never through double)
+ *   CHAR VARCHAR STRING JSON    v.s   (UTF-8 bytes, not NUL-terminated, in the
+ *   JSONB BYTES                        batch arena or other storage that outlives
+ *                                      the batch)
+ *   DATE                        v.i   (days since 1970-01-01)
+ *   TIME(p)                     v.i   (microseconds since midnight)
+ *   TIMESTAMP(p)                v.i   (microseconds since 1970-01-01 00:00:00,
+ *                                      wall-clock, no zone)
+ *   TIMESTAMP_LTZ(p)            v.i   (microseconds since the Unix epoch, UTC)
+ *   ARRAY<T>                    v.a   (in the arena)
+ *
+ * Precision above microseconds is accepted in DDL and truncated to
+ * microseconds, the resolution of PostgreSQL. `null` marks SQL NULL; the
+ * union is then meaningless.
+ */
+#ifndef HF_CORE_TYPES_H
+#define HF_CORE_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum hf_type_id {
+    HF_BOOLEAN,
+    HF_TINYINT,
+    HF_SMALLINT,
+    HF_INT,
+    HF_BIGINT,
+    HF_FLOAT,
+    HF_DOUBLE,
+    HF_DECIMAL,
+    HF_CHAR,
+    HF_VARCHAR, /* STRING is VARCHAR(HF_LEN_MAX) */
+    HF_BYTES,   /* BYTES, VARBINARY(n), BINARY(n) */
+    HF_DATE,
+    HF_TIME,
+    HF_TIMESTAMP,
+    HF_TIMESTAMP_LTZ,
+    HF_ARRAY,
+    HF_JSON,
+    HF_JSONB,
+    HF_TYPE__COUNT
+};
+
+#define HF_LEN_MAX INT32_MAX
+#define HF_DECIMAL_MAX_PRECISION 38
+
+struct hf_type {
+    enum hf_type_id id;
+    enum hf_type_id elem; /* element type of ARRAY (a scalar type) */
+    int32_t length;       /* CHAR/VARCHAR/BINARY length, HF_LEN_MAX = unbounded */
+    uint8_t precision;    /* DECIMAL precision; TIME/TIMESTAMP fraction digits */
+    uint8_t scale;        /* DECIMAL scale */
+    bool not_null;        /* declared NOT NULL */
+};
+
+/* 128-bit two's complement integer, the unscaled value of a DECIMAL. */
+struct hf_dec {
+    uint64_t lo;
+    int64_t hi;
+};
+
+struct hf_array;
+
+struct hf_value {
+    union {
+        bool b;
+        int64_t i;
+        float f4;
+        double f8;
+        struct {
+            const char *ptr;
+            uint32_t len;
+        } s;
+        struct hf_dec d;
+        const struct hf_array *a;
+    } v;
+    bool null;
+};
+
+/* An array value: `n` elements of scalar type `elem`. Lives in an arena. */
+struct hf_array {
+    enum hf_type_id elem;
+    uint32_t n;
+    struct hf_value *items;
+};
+
+/* ------------------------------------------------------------------ RowKind */
+
+/* Flink's changelog kinds; the numbering is Flink's byte value. */
+enum hf_rowkind {
+    HF_ROW_INSERT = 0,        /* +I */
+    HF_ROW_UPDATE_BEFORE = 1, /* -U */
+    HF_ROW_UPDATE_AFTER = 2,  /* +U */
+    HF_ROW_DELETE = 3         /* -D */
+};
+
+/* "+I", "-U", "+U", "-D" */
+const char *hf_rowkind_short(enum hf_rowkind k);
+
+/* ------------------------------------------------------------------ schema */
+
+enum hf_column_kind {
+    HF_COL_PHYSICAL, /* stored in the source/sink record */
+    HF_COL_METADATA, /* `col TYPE METADATA [FROM 'key'] [VIRTUAL]` */
+    HF_COL_PROCTIME  /* `col AS PROCTIME()` */
+};
+
+struct hf_column {
+    char *name;
+    struct hf_type type;
+    enum hf_column_kind kind;
+    char *meta_key; /* METADATA FROM 'key', or NULL (= name) */
+    bool is_virtual;
+    char *comment; /* may be NULL */
+};
+
+/* A table's columns, primary key and partition keys. Owns its strings. */
+struct hf_schema {
+    uint32_t ncols;
+    struct hf_column *cols;
+    uint32_t npk;
+    uint32_t *pk; /* column indexes, in PRIMARY KEY order */
+    uint32_t npart;
+    uint32_t *part; /* PARTITIONED BY columns */
+};
+
+/* Index of the column named `name` (case-sensitive, as Flink), or -1. */
+int hf_schema_find(const struct hf_schema *s, const char *name);
+void hf_schema_free(struct hf_schema *s); /* frees the contents, not s */
+/* Deep copy; returns 0 or -1 on out of memory. */
+int hf_schema_copy(struct hf_schema *dst, const struct hf_schema *src);
+
+/* ------------------------------------------------------------------ types */
+
+/* Flink SQL spelling, e.g. "DECIMAL(38, 2)", "ARRAY<BIGINT>", "STRING".
+ * Returns buf. */
+const char *hf_type_name(const struct hf_type *t, char *buf, size_t n);
+/* PostgreSQL/Hologres spelling, e.g. "numeric(38,2)", "int8[]", "timestamptz". */
+const char *hf_type_pg_name(const struct hf_type *t, char *buf, size_t n);
+/* A scalar type with default parameters (STRING, DECIMAL(10,0), TIMESTAMP(6)). */
+struct hf_type hf_type_make(enum hf_type_id id);
+bool hf_type_is_integer(enum hf_type_id id); /* TINYINT..BIGINT */
+bool hf_type_is_numeric(enum hf_type_id id); /* integers, FLOAT, DOUBLE, DECIMAL */
+bool hf_type_is_string(enum hf_type_id id);  /* CHAR, VARCHAR, JSON, JSONB */
+/* True if a value of type `from` can be written to a column of type `to`
+ * without an explicit CAST (Flink's implicit widening plus same-family
+ * string/numeric/time). */
+bool hf_type_assignable(const struct hf_type *from, const struct hf_type *to);
+
+#endif
