@@ -1,0 +1,36 @@
+/*
+ * job_opts.c - the job option table: keys accepted by SET and --set.
+ *
+ * These are the Flink configuration keys holoflow acts on. Like every other
+ * option table it feeds parsing, `holoflow options job` and
+ * docs/connectors/job.md.
+ */
+#include "runtime/plan.h"
+
+const struct hf_opt_def hf_job_opt_defs[] = {
+    {.key = "execution.runtime-mode", .type = HF_OPT_ENUM,
+     .def = "streaming", .values = HF_VALUES("streaming", "batch"),
+     .doc = "streaming runs until stopped (unbounded sources keep reading); "
+            "batch requires every source to be bounded"},
+    {.key = "execution.checkpointing.interval", .type = HF_OPT_DURATION,
+     .def = "10s", .flags = HF_OPTF_RANGE, .min = 10, .max = INT64_C(86400000),
+     .doc = "how often sinks flush and source positions are committed"},
+    {.key = "pipeline.name", .type = HF_OPT_STRING,
+     .doc = "job name shown in logs and the summary"},
+    {.key = "parallelism.default", .type = HF_OPT_INT, .def = "1",
+     .flags = HF_OPTF_RANGE, .min = 1, .max = 1024,
+     .doc = "accepted for compatibility; holoflow parallelises inside each "
+            "connector (connection.pool.size, partitions)"},
+    {.key = "table.exec.source.idle-timeout", .type = HF_OPT_DURATION,
+     .def = "0", .doc = "accepted for compatibility; no effect"},
+    {.key = "holoflow.batch.rows", .type = HF_OPT_INT, .def = "1024",
+     .flags = HF_OPTF_RANGE, .min = 1, .max = 1048576,
+     .doc = "rows per batch travelling from source to sink"},
+    {.key = "holoflow.queue.batches", .type = HF_OPT_INT, .def = "8",
+     .flags = HF_OPTF_RANGE, .min = 1, .max = 1024,
+     .doc = "batches buffered between a source and its sink (back-pressure "
+            "bound)"},
+};
+
+const size_t hf_job_opt_ndefs =
+    sizeof hf_job_opt_defs / sizeof hf_job_opt_defs[0];
