@@ -54,10 +54,14 @@ struct hf_table_def {
     struct hf_opts key_format_opts;
 };
 
-/* Counters of one table in one run; updated by the runtime and connector. */
+/* Counters of one table in one run. The connector counts what only it
+ * knows: records read (source rows_in), rows durably written (sink
+ * rows_out), dirty and skipped records. The runtime counts rows passed on
+ * after the filter (source rows_out) and rows handed to the sink (sink
+ * rows_in). */
 struct hf_table_stats {
-    atomic_uint_fast64_t rows_in;  /* rows read (source) or received (sink) */
-    atomic_uint_fast64_t rows_out; /* rows emitted (source) or written (sink) */
+    atomic_uint_fast64_t rows_in;  /* records read (source) or rows received (sink) */
+    atomic_uint_fast64_t rows_out; /* rows passed on (source) or written (sink) */
     atomic_uint_fast64_t dirty;    /* bad rows recorded as dirty data */
     atomic_uint_fast64_t skipped;  /* bad records skipped (ignore-parse-errors) */
 };

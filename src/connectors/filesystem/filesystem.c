@@ -1,0 +1,690 @@
+/*
+ * filesystem.c - the 'filesystem' source: rows from the lines of local files.
+ *
+ * As Flink's filesystem connector in batch reading: 'path' is a file or a
+ * directory; a directory is read recursively (fs_scan.c: sorted, hidden
+ * files skipped) and every file once, so the table is bounded. Each line is
+ * one record, decoded by the table's format (csv, json, debezium-json, ...).
+ * Lines end with "\n" or "\r\n", may be of any length, and the last one
+ * needs no newline; blank lines are skipped. Files whose name ends in ".gz"
+ * or ".gzip" are decompressed with zlib, as Flink picks a decompressor by
+ * extension (bz2, xz and zst are rejected with a clear message).
+ *
+ * Hive-style directories 'key=value' (values %XX-escaped) give the values of
+ * the PARTITIONED BY columns, parsed as text of the column's type; the value
+ * 'partition.default-name' (default __DEFAULT_PARTITION__) and a partition
+ * missing from the path give NULL. Partition columns are not in the files:
+ * the format reads the other physical columns. Metadata columns
+ * 'file.path', 'file.name', 'file.size' and 'file.modification-time' are
+ * filled as in Flink.
+ *
+ * Errors name the place: "dir/part-0.json:17: field 'price': ..." (the
+ * format gives the part after the line number). A record the format skips
+ * (ignore-parse-errors) is counted in stats->skipped. Every batch holds rows
+ * of one file only, so batch->src_name (borrowed from the file list, alive
+ * until close) names it.
+ *
+ * @locality an instance is used by the source's own thread only.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "connectors/connector.h"
+#include "connectors/filesystem/fs_int.h"
+#include "core/valueconv.h"
+#include "formats/format.h"
+
+/* ------------------------------------------------------------------ options */
+
+static const struct hf_opt_def fs_opts[] = {
+    {.key = "path",
+     .aliases = HF_ALIASES("connector.path"),
+     .type = HF_OPT_STRING,
+     .flags = HF_OPTF_REQUIRED,
+     .doc = "File or directory to read (a local path or file:// URI); "
+            "directories are read recursively."},
+    {.key = "format",
+     .aliases = HF_ALIASES("format.type"),
+     .type = HF_OPT_STRING,
+     .flags = HF_OPTF_REQUIRED,
+     .doc = "Format of the lines: csv, json, debezium-json, canal-json, "
+            "maxwell-json, ..."},
+    {.key = "source.monitor-interval",
+     .type = HF_OPT_DURATION,
+     .doc = "Flink's continuous directory monitoring; not supported "
+            "(holoflow reads the files present at start once)."},
+    {.key = "partition.default-name",
+     .type = HF_OPT_STRING,
+     .def = "__DEFAULT_PARTITION__",
+     .doc = "Partition directory value that stands for NULL."},
+};
+
+#define FS_CHUNK (256u * 1024u)
+#define FS_LINE_MAX ((size_t)1 << 30)
+
+/* Metadata keys this connector provides. */
+enum fs_meta {
+    FS_META_PATH,
+    FS_META_NAME,
+    FS_META_SIZE,
+    FS_META_MTIME,
+    FS_META__N
+};
+static const char *const fs_meta_keys[FS_META__N] = {
+    "file.path", "file.name", "file.size", "file.modification-time"};
+
+/* One file being read: plain fd or gzip stream, and a line buffer. */
+struct fs_reader {
+    int fd;
+    gzFile gz;
+    char *buf;
+    size_t cap, start, end;
+    bool eof;
+    int64_t line; /* number of the last line returned */
+};
+
+struct fs_state {
+    const struct hf_table_def *t;
+    const struct hf_format *fmt;
+    void *dec;
+    const atomic_int *stopping;
+    struct hf_table_stats *stats;
+    struct hf_fs_files files;
+    size_t next_file; /* index of the next file to open */
+    size_t cur_file;  /* index of the open file */
+    bool open;
+    struct fs_reader r;
+    char *buf; /* line buffer, shared by all files */
+    size_t cap;
+    const char *default_name;
+    /* Partition columns: schema index and, for the open file, its value
+     * (strings point into pbatch's arena). */
+    uint32_t npart;
+    const uint32_t *part;
+    struct hf_batch *pbatch; /* one row: the current file's partition values */
+    /* Metadata columns: schema index and key. */
+    uint32_t nmeta;
+    uint32_t meta_col[8];
+    enum fs_meta meta_key[8];
+};
+
+/* ------------------------------------------------------------------ checks */
+
+static const char *tname(const struct hf_table_def *t)
+{
+    return t->name ? t->name : "?";
+}
+
+static int meta_key_of(const struct hf_column *c)
+{
+    const char *key = c->meta_key ? c->meta_key : c->name;
+    for (int i = 0; i < FS_META__N; i++) {
+        if (strcmp(key, fs_meta_keys[i]) == 0)
+            return i;
+    }
+    return -1;
+}
+
+static bool meta_type_ok(enum fs_meta m, const struct hf_type *t)
+{
+    switch (m) {
+    case FS_META_PATH:
+    case FS_META_NAME:
+        return t->id == HF_VARCHAR || t->id == HF_CHAR;
+    case FS_META_SIZE:
+        return t->id == HF_BIGINT;
+    default:
+        return t->id == HF_TIMESTAMP_LTZ;
+    }
+}
+
+static const char *const meta_type_names[FS_META__N] = {
+    "STRING", "STRING", "BIGINT", "TIMESTAMP_LTZ(3)"};
+
+static bool is_partition(const struct hf_schema *s, uint32_t col)
+{
+    for (uint32_t i = 0; i < s->npart; i++) {
+        if (s->part[i] == col)
+            return true;
+    }
+    return false;
+}
+
+static int fs_validate(const struct hf_table_def *t, struct hf_error *err)
+{
+    const char *path = hf_opts_str(&t->opts, "path", NULL);
+    if (path == NULL || path[0] == '\0')
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "filesystem table '%s': option 'path' is empty; "
+                            "give a file or directory",
+                            tname(t));
+    if (hf_fs_local_path(path) == NULL)
+        return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                            "filesystem table '%s': path '%s' is not a local "
+                            "path; holoflow reads local files only (use a "
+                            "plain path or file:///...)",
+                            tname(t), path);
+    if (hf_opts_isset(&t->opts, "source.monitor-interval", NULL))
+        return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                            "filesystem table '%s': option "
+                            "'source.monitor-interval' (continuous directory "
+                            "monitoring) is not supported; holoflow reads the "
+                            "files present at start once. Remove the option",
+                            tname(t));
+    if (t->format == NULL)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "filesystem table '%s' needs a format: add "
+                            "'format' = 'csv' (or json, ...)",
+                            tname(t));
+    const struct hf_schema *s = &t->schema;
+    for (uint32_t i = 0; i < s->npart; i++) {
+        const struct hf_column *c = &s->cols[s->part[i]];
+        if (c->type.id == HF_ARRAY) {
+            char tb[64];
+            return hf_error_set(err, HF_ERR_TYPE,
+                                "filesystem table '%s': partition column '%s' "
+                                "has type %s; partition values must be scalar",
+                                tname(t), c->name,
+                                hf_type_name(&c->type, tb, sizeof tb));
+        }
+    }
+    uint32_t nmeta = 0;
+    for (uint32_t i = 0; i < s->ncols; i++) {
+        const struct hf_column *c = &s->cols[i];
+        if (c->kind != HF_COL_METADATA)
+            continue;
+        int m = meta_key_of(c);
+        if (m < 0)
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "filesystem table '%s': column '%s' reads "
+                                "metadata '%s', which the filesystem "
+                                "connector does not have; valid keys: "
+                                "file.path, file.name, file.size, "
+                                "file.modification-time",
+                                tname(t), c->name,
+                                c->meta_key ? c->meta_key : c->name);
+        if (!meta_type_ok((enum fs_meta)m, &c->type)) {
+            char tb[64];
+            return hf_error_set(err, HF_ERR_TYPE,
+                                "filesystem table '%s': metadata column '%s' "
+                                "('%s') is declared %s; declare it %s",
+                                tname(t), c->name, fs_meta_keys[m],
+                                hf_type_name(&c->type, tb, sizeof tb),
+                                meta_type_names[m]);
+        }
+        if (++nmeta > 8)
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "filesystem table '%s': too many metadata "
+                                "columns (at most 8)",
+                                tname(t));
+    }
+    return 0;
+}
+
+static bool fs_bounded(const struct hf_table_def *t)
+{
+    (void)t;
+    return true;
+}
+
+/* ------------------------------------------------------------------ lines */
+
+static bool has_suffix(const char *s, const char *suf)
+{
+    size_t n = strlen(s), m = strlen(suf);
+    return n >= m && strcasecmp(s + n - m, suf) == 0;
+}
+
+static int reader_open(struct fs_state *s, const char *path,
+                       struct hf_error *err)
+{
+    struct fs_reader *r = &s->r;
+    memset(r, 0, sizeof *r);
+    r->fd = -1;
+    r->buf = s->buf;
+    r->cap = s->cap;
+    static const char *const unsupported[] = {".bz2", ".xz", ".zst",
+                                              ".deflate"};
+    for (size_t i = 0; i < sizeof unsupported / sizeof unsupported[0]; i++) {
+        if (has_suffix(path, unsupported[i]))
+            return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                                "filesystem table '%s': file '%s' is "
+                                "compressed with %s, which holoflow cannot "
+                                "read; decompress it or use gzip (.gz)",
+                                tname(s->t), path, unsupported[i] + 1);
+    }
+    if (has_suffix(path, ".gz") || has_suffix(path, ".gzip")) {
+        r->gz = gzopen(path, "rb");
+        if (r->gz == NULL)
+            return hf_error_set(
+                err, HF_ERR_IO, "filesystem table '%s': cannot open '%s': %s",
+                tname(s->t), path, errno ? strerror(errno) : "out of memory");
+        gzbuffer(r->gz, FS_CHUNK);
+    } else {
+        r->fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (r->fd < 0)
+            return hf_error_set(err, HF_ERR_IO,
+                                "filesystem table '%s': cannot open '%s': %s",
+                                tname(s->t), path, strerror(errno));
+    }
+    return 0;
+}
+
+static void reader_close(struct fs_state *s)
+{
+    struct fs_reader *r = &s->r;
+    if (r->gz != NULL)
+        gzclose(r->gz);
+    if (r->fd >= 0)
+        close(r->fd);
+    r->gz = NULL;
+    r->fd = -1;
+    /* The buffer may have grown: keep it for the next file. */
+    s->buf = r->buf;
+    s->cap = r->cap;
+}
+
+/* Read more bytes after r->end; grows the buffer when it is full. */
+static int reader_fill(struct fs_state *s, const char *path,
+                       struct hf_error *err)
+{
+    struct fs_reader *r = &s->r;
+    if (r->start > 0) {
+        memmove(r->buf, r->buf + r->start, r->end - r->start);
+        r->end -= r->start;
+        r->start = 0;
+    }
+    if (r->cap - r->end < FS_CHUNK / 4) {
+        size_t cap = r->cap ? r->cap * 2 : FS_CHUNK;
+        if (cap > FS_LINE_MAX + FS_CHUNK)
+            return hf_error_set(err, HF_ERR_DATA,
+                                "%s:%" PRId64 ": line longer than %zu bytes",
+                                path, r->line + 1, FS_LINE_MAX);
+        char *b = realloc(r->buf, cap);
+        if (b == NULL)
+            return hf_error_set(err, HF_ERR_NOMEM,
+                                "%s:%" PRId64 ": out of memory reading a line "
+                                "of %zu bytes",
+                                path, r->line + 1, r->end);
+        r->buf = b;
+        r->cap = cap;
+    }
+    size_t want = r->cap - r->end;
+    if (want > (size_t)INT32_MAX)
+        want = INT32_MAX;
+    ssize_t got;
+    if (r->gz != NULL) {
+        int n = gzread(r->gz, r->buf + r->end, (unsigned)want);
+        if (n < 0) {
+            int zerr = 0;
+            const char *msg = gzerror(r->gz, &zerr);
+            return hf_error_set(err, HF_ERR_IO,
+                                "%s: cannot decompress after line %" PRId64
+                                ": %s",
+                                path, r->line, msg ? msg : "gzip error");
+        }
+        got = n;
+    } else {
+        do {
+            got = read(r->fd, r->buf + r->end, want);
+        } while (got < 0 && errno == EINTR);
+        if (got < 0)
+            return hf_error_set(err, HF_ERR_IO,
+                                "%s: read error after line %" PRId64 ": %s",
+                                path, r->line, strerror(errno));
+    }
+    if (got == 0)
+        r->eof = true;
+    r->end += (size_t)got;
+    return 0;
+}
+
+/* Next line without its terminator: 1 with the line in (*line, *len), 0 at the
+ * end of the file, -1 on error. The pointer is valid until the next call. */
+static int reader_next(struct fs_state *s, const char *path, const char **line,
+                       size_t *len, struct hf_error *err)
+{
+    struct fs_reader *r = &s->r;
+    size_t scanned = 0; /* bytes after start already searched */
+    for (;;) {
+        char *nl = NULL;
+        if (r->end > r->start + scanned)
+            nl = memchr(r->buf + r->start + scanned, '\n',
+                        r->end - r->start - scanned);
+        if (nl != NULL) {
+            char *p = r->buf + r->start;
+            size_t n = (size_t)(nl - p);
+            r->start += n + 1;
+            if (n > 0 && p[n - 1] == '\r')
+                n--;
+            *line = p;
+            *len = n;
+            r->line++;
+            return 1;
+        }
+        scanned = r->end - r->start;
+        if (r->eof) {
+            if (r->end == r->start)
+                return 0;
+            char *p = r->buf + r->start;
+            size_t n = r->end - r->start;
+            r->start = r->end;
+            if (n > 0 && p[n - 1] == '\r')
+                n--;
+            *line = p;
+            *len = n;
+            r->line++;
+            return 1;
+        }
+        if (reader_fill(s, path, err) != 0)
+            return -1;
+    }
+}
+
+/* ------------------------------------------------------------------ partitions
+ */
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Hive's unescapePathName: "%3A" -> ':'. Writes at most n bytes to out and
+ * returns the length. */
+static size_t unescape(const char *s, size_t n, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
+            hexval(s[i + 2]) >= 0) {
+            out[o++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+            i += 2;
+        } else {
+            out[o++] = s[i];
+        }
+    }
+    return o;
+}
+
+/* Parse the partition values of file `f` into row 0 of s->pbatch. */
+static int load_partitions(struct fs_state *s, const struct hf_fs_file *f,
+                           struct hf_error *err)
+{
+    if (s->npart == 0)
+        return 0;
+    const struct hf_schema *sc = &s->t->schema;
+    hf_batch_reset(s->pbatch);
+    struct hf_value *row = hf_batch_add_row(s->pbatch, HF_ROW_INSERT, -1);
+    if (row == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "filesystem: out of memory");
+
+    /* Directory components of the path below the root. */
+    const char *rel = f->path + f->rel_off;
+    const char *slash_last = strrchr(rel, '/');
+    if (slash_last == NULL)
+        return 0; /* file directly in the root: every partition is NULL */
+    const char *p = rel;
+    while (p < slash_last) {
+        const char *end = memchr(p, '/', (size_t)(slash_last - p));
+        if (end == NULL)
+            end = slash_last;
+        const char *eq = memchr(p, '=', (size_t)(end - p));
+        if (eq != NULL && eq > p) {
+            char key[256], val[1024];
+            size_t kl = (size_t)(eq - p), vl = (size_t)(end - eq - 1);
+            if (kl < sizeof key && vl < sizeof val) {
+                kl = unescape(p, kl, key);
+                key[kl] = '\0';
+                vl = unescape(eq + 1, vl, val);
+                val[vl] = '\0';
+                for (uint32_t i = 0; i < s->npart; i++) {
+                    const struct hf_column *c = &sc->cols[s->part[i]];
+                    if (strcasecmp(c->name, key) != 0)
+                        continue;
+                    struct hf_value *v = &row[i];
+                    if (strcmp(val, s->default_name) == 0) {
+                        v->null = true;
+                        continue;
+                    }
+                    if (hf_value_from_text(&c->type, val, vl, ';', s->pbatch, v,
+                                           err) != 0) {
+                        hf_error_prefix(
+                            err, "%.*s: partition column '%s' = '%s': ",
+                            (int)(end - f->path), f->path, c->name, val);
+                        return -1;
+                    }
+                }
+            }
+        }
+        p = end + 1;
+    }
+    return 0;
+}
+
+/* Copy the partition values and metadata into rows [from, to) of `out`. */
+static int fill_extra(struct fs_state *s, struct hf_batch *out, uint32_t from,
+                      uint32_t to, struct hf_error *err)
+{
+    const struct hf_fs_file *f = &s->files.v[s->cur_file];
+    const struct hf_value *pv = s->npart ? hf_batch_row(s->pbatch, 0) : NULL;
+    const char *base = strrchr(f->path, '/');
+    base = base ? base + 1 : f->path;
+    for (uint32_t r = from; r < to; r++) {
+        struct hf_value *row = hf_batch_row(out, r);
+        for (uint32_t i = 0; i < s->npart; i++) {
+            const struct hf_value *v = &pv[i];
+            struct hf_value *dst = &row[s->part[i]];
+            enum hf_type_id id = s->t->schema.cols[s->part[i]].type.id;
+            if (!v->null && (hf_type_is_string(id) || id == HF_BYTES)) {
+                if (hf_value_set_str(out, dst, v->v.s.ptr, v->v.s.len) != 0)
+                    goto nomem;
+            } else {
+                *dst = *v;
+            }
+        }
+        for (uint32_t i = 0; i < s->nmeta; i++) {
+            struct hf_value *dst = &row[s->meta_col[i]];
+            switch (s->meta_key[i]) {
+            case FS_META_PATH:
+                if (hf_value_set_str(out, dst, f->path, strlen(f->path)) != 0)
+                    goto nomem;
+                break;
+            case FS_META_NAME:
+                if (hf_value_set_str(out, dst, base, strlen(base)) != 0)
+                    goto nomem;
+                break;
+            case FS_META_SIZE:
+                dst->null = false;
+                dst->v.i = f->size;
+                break;
+            default:
+                dst->null = false;
+                dst->v.i = f->mtime_us - f->mtime_us % 1000; /* precision 3 */
+                break;
+            }
+        }
+    }
+    return 0;
+nomem:
+    return hf_error_set(err, HF_ERR_NOMEM, "filesystem: out of memory");
+}
+
+/* ------------------------------------------------------------------ source */
+
+static void fs_close(void *state);
+
+static int fs_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
+                   void **state, struct hf_error *err)
+{
+    if (fs_validate(t, err) != 0)
+        return -1;
+    struct fs_state *s = calloc(1, sizeof *s);
+    uint32_t *cols = NULL;
+    if (s == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "filesystem: out of memory");
+    s->t = t;
+    s->fmt = t->format;
+    s->stopping = ctx ? ctx->stopping : NULL;
+    s->stats = ctx ? ctx->stats : NULL;
+    s->r.fd = -1;
+    s->default_name = hf_opts_str(&t->opts, "partition.default-name", NULL);
+    if (s->default_name == NULL)
+        s->default_name = "__DEFAULT_PARTITION__";
+
+    const struct hf_schema *sc = &t->schema;
+    s->npart = sc->npart;
+    s->part = sc->part;
+    if (s->npart > 0) {
+        s->pbatch = hf_batch_new(s->npart, 1);
+        if (s->pbatch == NULL)
+            goto nomem;
+    }
+    for (uint32_t i = 0; i < sc->ncols; i++) {
+        if (sc->cols[i].kind != HF_COL_METADATA)
+            continue;
+        s->meta_col[s->nmeta] = i;
+        s->meta_key[s->nmeta] = (enum fs_meta)meta_key_of(&sc->cols[i]);
+        s->nmeta++;
+    }
+
+    /* The format reads the physical columns that are not partitions. */
+    cols = calloc(sc->ncols ? sc->ncols : 1, sizeof *cols);
+    if (cols == NULL)
+        goto nomem;
+    uint32_t ncols = 0;
+    for (uint32_t i = 0; i < sc->ncols; i++) {
+        if (sc->cols[i].kind == HF_COL_PHYSICAL && !is_partition(sc, i))
+            cols[ncols++] = i;
+    }
+    if (s->fmt->decoder_new(sc, cols, ncols, &t->format_opts, &s->dec, err) !=
+        0) {
+        hf_error_prefix(err, "filesystem table '%s': ", tname(t));
+        goto fail;
+    }
+    free(cols);
+    cols = NULL;
+
+    const char *path = hf_fs_local_path(hf_opts_str(&t->opts, "path", NULL));
+    if (hf_fs_scan(path, &s->files, err) != 0) {
+        hf_error_prefix(err, "table '%s': ", tname(t));
+        goto fail;
+    }
+    *state = s;
+    return 0;
+
+nomem:
+    hf_error_set(err, HF_ERR_NOMEM, "filesystem: out of memory");
+fail:
+    free(cols);
+    fs_close(s);
+    return -1;
+}
+
+static bool fs_stopping(const struct fs_state *s)
+{
+    return s->stopping != NULL && atomic_load(s->stopping) != 0;
+}
+
+static int fs_read(void *state, struct hf_batch *out, struct hf_error *err)
+{
+    struct fs_state *s = state;
+    for (;;) {
+        if (fs_stopping(s))
+            return 0;
+        if (!s->open) {
+            if (s->next_file >= s->files.n)
+                return 0;
+            s->cur_file = s->next_file++;
+            const struct hf_fs_file *f = &s->files.v[s->cur_file];
+            if (reader_open(s, f->path, err) != 0) {
+                reader_close(s);
+                return -1;
+            }
+            s->open = true;
+            if (load_partitions(s, f, err) != 0)
+                return -1;
+        }
+        const char *path = s->files.v[s->cur_file].path;
+        out->src_name = path;
+        out->src_part = (int32_t)s->cur_file;
+
+        while (!hf_batch_full(out)) {
+            const char *line;
+            size_t len;
+            int rc = reader_next(s, path, &line, &len, err);
+            if (rc < 0)
+                return -1;
+            if (rc == 0) {
+                reader_close(s);
+                s->open = false;
+                break;
+            }
+            if (len == 0)
+                continue; /* blank line */
+            uint32_t before = out->nrows;
+            int n = s->fmt->decode(s->dec, line, len, s->r.line, out, err);
+            if (s->stats != NULL)
+                atomic_fetch_add(&s->stats->rows_in, 1);
+            if (n == HF_DECODE_SKIP) {
+                while (out->nrows > before)
+                    hf_batch_drop_last(out);
+                if (s->stats != NULL)
+                    atomic_fetch_add(&s->stats->skipped, 1);
+                continue;
+            }
+            if (n < 0) {
+                while (out->nrows > before)
+                    hf_batch_drop_last(out);
+                hf_error_prefix(err, "%s:%" PRId64 ": ", path, s->r.line);
+                return -1;
+            }
+            if (fill_extra(s, out, before, out->nrows, err) != 0)
+                return -1;
+        }
+        if (out->nrows > 0)
+            return 1;
+    }
+}
+
+static void fs_close(void *state)
+{
+    struct fs_state *s = state;
+    if (s == NULL)
+        return;
+    if (s->open || s->r.fd >= 0 || s->r.gz != NULL)
+        reader_close(s);
+    if (s->dec != NULL && s->fmt != NULL)
+        s->fmt->decoder_free(s->dec);
+    hf_batch_destroy(s->pbatch);
+    hf_fs_files_free(&s->files);
+    free(s->buf);
+    free(s);
+}
+
+const struct hf_connector hf_connector_filesystem = {
+    .name = "filesystem",
+    .summary = "Reads the lines of local files (optionally gzip, "
+               "Hive-partitioned directories) through a format",
+    .opts = fs_opts,
+    .nopts = sizeof fs_opts / sizeof fs_opts[0],
+    .caps = HF_CONN_SOURCE,
+    .value_format_key = "format",
+    .validate = fs_validate,
+    .bounded = fs_bounded,
+    .source_open = fs_open,
+    .source_read = fs_read,
+    .source_close = fs_close,
+};

@@ -1,0 +1,38 @@
+/*
+ * unavailable.c - connectors that are known by name but not in this build.
+ *
+ * Each is a connector struct with no options, no callbacks and an
+ * `unavailable` reason; the planner rejects a table using one with
+ * "connector 'X' is not available in this build: <reason>". When a connector
+ * lands, its definition moves to its own folder and its entry here goes away
+ * (registry.c keeps the same line).
+ */
+#include "connectors/connector.h"
+
+const struct hf_connector hf_connector_hologres = {
+    .name = "hologres",
+    .summary = "Hologres / PostgreSQL tables: sink, source and lookup",
+    .caps = HF_CONN_SOURCE | HF_CONN_SINK,
+    .unavailable = "the hologres connector arrives with a later issue",
+};
+
+const struct hf_connector hf_connector_kafka = {
+    .name = "kafka",
+    .summary = "Apache Kafka topics: append-only source and sink",
+    .caps = HF_CONN_SOURCE | HF_CONN_SINK,
+    .unavailable = "the kafka connector arrives with a later issue",
+};
+
+const struct hf_connector hf_connector_upsert_kafka = {
+    .name = "upsert-kafka",
+    .summary = "Apache Kafka topics as a changelog keyed by the primary key",
+    .caps = HF_CONN_SOURCE | HF_CONN_SINK,
+    .unavailable = "the upsert-kafka connector arrives with a later issue",
+};
+
+const struct hf_connector hf_connector_jdbc = {
+    .name = "jdbc",
+    .summary = "JDBC databases (PostgreSQL dialect): source, sink and lookup",
+    .caps = HF_CONN_SOURCE | HF_CONN_SINK,
+    .unavailable = "the jdbc connector arrives with a later issue",
+};

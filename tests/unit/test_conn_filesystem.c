@@ -1,0 +1,465 @@
+/*
+ * test_conn_filesystem.c - the filesystem source: line splitting (\n, \r\n,
+ * no final newline, blank lines, very long lines), gzip files, directory
+ * order and hidden files, Hive partitions (values, default name, missing,
+ * %XX escapes), metadata columns, error locations, skipped records and
+ * option validation. Files are written to a temporary directory and read
+ * through the real csv and json formats.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+#include "conn_test.h"
+#include "core/valueconv.h"
+
+static const struct hf_connector *fsc(void)
+{
+    const struct hf_connector *c = hf_connector_find("filesystem");
+    assert_non_null(c);
+    return c;
+}
+
+static const struct hf_format *fmt(const char *name)
+{
+    const struct hf_format *f = hf_format_find(name);
+    assert_non_null(f);
+    assert_null(f->unavailable);
+    return f;
+}
+
+static void write_file(const char *dir, const char *rel, const char *text,
+                       size_t len)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    /* mkdir -p of the parents */
+    for (char *p = path + strlen(dir) + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(path, 0700) != 0 && errno != EEXIST)
+                fail_msg("mkdir %s: %s", path, strerror(errno));
+            *p = '/';
+        }
+    }
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, len, f), len);
+    fclose(f);
+}
+
+static void write_text(const char *dir, const char *rel, const char *text)
+{
+    write_file(dir, rel, text, strlen(text));
+}
+
+static void write_gzip(const char *dir, const char *rel, const char *text)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    gzFile g = gzopen(path, "wb");
+    assert_non_null(g);
+    assert_int_equal(gzwrite(g, text, (unsigned)strlen(text)),
+                     (int)strlen(text));
+    gzclose(g);
+}
+
+/* Row as "kind|v1|v2|..." with values as CAST(x AS STRING), NULL as
+ * "<null>", and "@file:line" from the batch. */
+static void row_text(const struct hf_table_def *t, const struct hf_batch *b,
+                     uint32_t r, struct hf_strbuf *out)
+{
+    const struct hf_value *row = hf_batch_row(b, r);
+    hf_strbuf_puts(out, hf_rowkind_short((enum hf_rowkind)b->kinds[r]));
+    for (uint32_t c = 0; c < t->schema.ncols; c++) {
+        hf_strbuf_putc(out, '|');
+        if (row[c].null)
+            hf_strbuf_puts(out, "<null>");
+        else
+            hf_value_to_text(&t->schema.cols[c].type, &row[c], out);
+    }
+    const char *slash = b->src_name ? strrchr(b->src_name, '/') : NULL;
+    hf_strbuf_printf(out, "@%s:%lld", slash ? slash + 1 : "?",
+                     (long long)b->origin[r]);
+}
+
+struct run_result {
+    struct ct_rows rows;
+    struct hf_error err;
+    int rc; /* last read() result */
+    uint64_t skipped, rows_in;
+};
+
+static void run_source(const struct hf_table_def *t, uint32_t batch_rows,
+                       struct run_result *res)
+{
+    memset(res, 0, sizeof *res);
+    hf_error_clear(&res->err);
+    struct hf_table_stats stats;
+    memset(&stats, 0, sizeof stats);
+    atomic_int stop = 0;
+    struct hf_run_ctx ctx = {.stats = &stats,
+                             .batch_rows = batch_rows,
+                             .stopping = &stop,
+                             .batch_mode = true};
+    void *st = NULL;
+    res->rc = fsc()->source_open(t, &ctx, &st, &res->err);
+    if (res->rc != 0)
+        return;
+    struct hf_batch *b = hf_batch_new(t->schema.ncols, batch_rows);
+    struct hf_strbuf sb;
+    hf_strbuf_init(&sb, 0);
+    for (;;) {
+        hf_batch_reset(b);
+        res->rc = fsc()->source_read(st, b, &res->err);
+        if (res->rc < 0)
+            break;
+        for (uint32_t r = 0; r < b->nrows; r++) {
+            hf_strbuf_reset(&sb);
+            row_text(t, b, r, &sb);
+            ct_rows_add(&res->rows, sb.data);
+        }
+        if (res->rc == 0)
+            break;
+        assert_true(b->nrows > 0); /* a bounded reader never idles */
+    }
+    res->skipped = atomic_load(&stats.skipped);
+    res->rows_in = atomic_load(&stats.rows_in);
+    hf_strbuf_free(&sb);
+    hf_batch_destroy(b);
+    fsc()->source_close(st);
+}
+
+static void expect_rows(const struct run_result *res, const char *const *want)
+{
+    size_t n = 0;
+    while (want[n] != NULL)
+        n++;
+    for (size_t i = 0; i < res->rows.n && i < n; i++)
+        assert_string_equal(res->rows.lines[i], want[i]);
+    assert_int_equal(res->rows.n, n);
+}
+
+static void mk(struct ct_table *t, const struct ct_col *cols, uint32_t ncols,
+               const char *const *part, const char *const *kv,
+               const struct hf_format *f)
+{
+    struct hf_error err;
+    if (ct_table_init(t, "src", fsc(), cols, ncols, part, kv, f, &err) != 0)
+        fail_msg("options: %s", err.msg);
+    hf_error_clear(&err);
+    if (fsc()->validate(&t->def, &err) != 0)
+        fail_msg("validate: %s", err.msg);
+}
+
+/* ------------------------------------------------------------------ lines */
+
+static void test_csv_lines(void **state)
+{
+    (void)state;
+    char *dir = ct_tmpdir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/fruit.csv", dir);
+    write_text(dir, "fruit.csv",
+               "1,apple,2.50\r\n2,pear,3\n\n3,\"fig, dried\",0.1");
+    struct ct_col cols[] = {{"id", ct_type(HF_INT)},
+                            {"name", ct_type(HF_VARCHAR)},
+                            {"price", ct_decimal(10, 2)}};
+    const char *kv[] = {"connector", "filesystem", "path", path,
+                        "format",    "csv",        NULL};
+    struct ct_table t;
+    mk(&t, cols, 3, NULL, kv, fmt("csv"));
+    assert_true(fsc()->bounded(&t.def));
+    struct run_result res;
+    run_source(&t.def, 2, &res);
+    assert_int_equal(res.rc, 0);
+    const char *want[] = {"+I|1|apple|2.50@fruit.csv:1",
+                          "+I|2|pear|3.00@fruit.csv:2",
+                          "+I|3|fig, dried|0.10@fruit.csv:4", NULL};
+    expect_rows(&res, want);
+    assert_int_equal(res.rows_in, 3);
+    ct_rows_free(&res.rows);
+    ct_table_free(&t);
+
+    /* The same through a file:// URI. */
+    char uri[600];
+    snprintf(uri, sizeof uri, "file://%s", path);
+    const char *kv2[] = {"path", uri, "format", "csv", NULL};
+    mk(&t, cols, 3, NULL, kv2, fmt("csv"));
+    run_source(&t.def, 100, &res);
+    assert_int_equal(res.rc, 0);
+    expect_rows(&res, want);
+    ct_rows_free(&res.rows);
+    ct_table_free(&t);
+    ct_rm_rf(dir);
+    free(dir);
+}
+
+static void test_long_line_and_gzip(void **state)
+{
+    (void)state;
+    char *dir = ct_tmpdir();
+    /* A 1 MiB value, longer than the read chunk. */
+    size_t big = 1u << 20;
+    char *text = malloc(big + 64);
+    size_t o = (size_t)snprintf(text, 64, "{\"id\":1,\"s\":\"");
+    memset(text + o, 'x', big);
+    o += big;
+    o += (size_t)snprintf(text + o, 64, "\"}\n{\"id\":2,\"s\":\"y\"}\n");
+    write_file(dir, "a.json", text, o);
+    write_gzip(
+        dir, "b.json.gz",
+        "{\"id\":3,\"s\":\"gz\"}\r\n{\"id\":4}\n{\"id\":5,\"s\":\"last\"}");
+    struct ct_col cols[] = {{"id", ct_type(HF_INT)},
+                            {"s", ct_type(HF_VARCHAR)}};
+    const char *kv[] = {"path", dir, "format", "json", NULL};
+    struct ct_table t;
+    mk(&t, cols, 2, NULL, kv, fmt("json"));
+    struct run_result res;
+    run_source(&t.def, 1000, &res);
+    assert_int_equal(res.rc, 0);
+    assert_int_equal(res.rows.n, 5);
+    /* Row 1: check the long value's length rather than printing it. */
+    assert_int_equal(strlen(res.rows.lines[0]),
+                     strlen("+I|1|") + big + strlen("@a.json:1"));
+    assert_int_equal(strncmp(res.rows.lines[0], "+I|1|xxx", 8), 0);
+    assert_string_equal(res.rows.lines[1], "+I|2|y@a.json:2");
+    assert_string_equal(res.rows.lines[2], "+I|3|gz@b.json.gz:1");
+    assert_string_equal(res.rows.lines[3], "+I|4|<null>@b.json.gz:2");
+    assert_string_equal(res.rows.lines[4], "+I|5|last@b.json.gz:3");
+    ct_rows_free(&res.rows);
+    ct_table_free(&t);
+    free(text);
+    ct_rm_rf(dir);
+    free(dir);
+}
+
+/* ------------------------------------------------------------------ partitions
+ */
+
+static void test_partitions(void **state)
+{
+    (void)state;
+    char *dir = ct_tmpdir();
+    write_text(dir, "dt=2024-01-02/hr=__DEFAULT_PARTITION__/part-0.csv",
+               "3,c\n");
+    write_text(dir, "dt=2024-01-01/hr=10/part-0.csv", "1,a\n2,b\n");
+    write_text(dir, "dt=2024-01-01/hr=9/part-0.csv", "0,z\n");
+    write_text(dir, "dt=2024-01-02/part-1.csv", "4,d\n");
+    write_text(dir, "dt=2024-01-01/hr=10/.part-1.inprogress", "bad\n");
+    write_text(dir, "dt=2024-01-01/hr=10/_SUCCESS", "");
+    write_text(dir, "_temporary/x.csv", "bad\n");
+    write_text(dir, ".hidden/x.csv", "bad\n");
+    write_text(dir, "top.csv", "5,e\n");
+    struct ct_col cols[] = {
+        {"id", ct_type(HF_INT)},
+        {"name", ct_type(HF_VARCHAR)},
+        {"dt", ct_type(HF_DATE)},
+        {"hr", ct_type(HF_INT)},
+        {"fname", ct_type(HF_VARCHAR), HF_COL_METADATA, "file.name"},
+        {"fsize", ct_type(HF_BIGINT), HF_COL_METADATA, "file.size"},
+    };
+    const char *part[] = {"dt", "hr", NULL};
+    const char *kv[] = {"path", dir, "format", "csv", NULL};
+    struct ct_table t;
+    mk(&t, cols, 6, part, kv, fmt("csv"));
+    struct run_result res;
+    run_source(&t.def, 100, &res);
+    if (res.rc != 0)
+        fail_msg("read: %s", res.err.msg);
+    /* Sorted by path; each file in its own batch. */
+    const char *want[] = {"+I|1|a|2024-01-01|10|part-0.csv|8@part-0.csv:1",
+                          "+I|2|b|2024-01-01|10|part-0.csv|8@part-0.csv:2",
+                          "+I|0|z|2024-01-01|9|part-0.csv|4@part-0.csv:1",
+                          "+I|3|c|2024-01-02|<null>|part-0.csv|4@part-0.csv:1",
+                          "+I|4|d|2024-01-02|<null>|part-1.csv|4@part-1.csv:1",
+                          "+I|5|e|<null>|<null>|top.csv|4@top.csv:1",
+                          NULL};
+    expect_rows(&res, want);
+    ct_rows_free(&res.rows);
+    ct_table_free(&t);
+
+    /* A custom default name, and %XX escapes in a STRING partition. */
+    char *dir2 = ct_tmpdir();
+    write_text(dir2, "city=New%20York%3A1/f.csv", "1\n");
+    write_text(dir2, "city=NONE/f.csv", "2\n");
+    struct ct_col cols2[] = {
+        {"id", ct_type(HF_INT)},
+        {"city", ct_type(HF_VARCHAR)},
+        {"p", ct_type(HF_VARCHAR), HF_COL_METADATA, "file.path"}};
+    const char *part2[] = {"city", NULL};
+    const char *kv2[] = {
+        "path", dir2, "format", "csv", "partition.default-name", "NONE", NULL};
+    mk(&t, cols2, 3, part2, kv2, fmt("csv"));
+    run_source(&t.def, 100, &res);
+    assert_int_equal(res.rc, 0);
+    char w0[1024], w1[1024];
+    snprintf(w0, sizeof w0, "+I|2|<null>|%s/city=NONE/f.csv@f.csv:1", dir2);
+    snprintf(w1, sizeof w1,
+             "+I|1|New York:1|%s/city=New%%20York%%3A1/f.csv@f.csv:1", dir2);
+    const char *want2[] = {w0, w1, NULL};
+    expect_rows(&res, want2);
+    ct_rows_free(&res.rows);
+    ct_table_free(&t);
+
+    /* A partition value that is not of the column's type. */
+    char *dir3 = ct_tmpdir();
+    write_text(dir3, "hr=ten/f.csv", "1\n");
+    struct ct_col cols3[] = {{"id", ct_type(HF_INT)}, {"hr", ct_type(HF_INT)}};
+    const char *part3[] = {"hr", NULL};
+    const char *kv3[] = {"path", dir3, "format", "csv", NULL};
+    mk(&t, cols3, 2, part3, kv3, fmt("csv"));
+    run_source(&t.def, 100, &res);
+    assert_int_equal(res.rc, -1);
+    if (strstr(res.err.msg, "hr=ten: partition column 'hr' = 'ten'") == NULL)
+        fail_msg("message: %s", res.err.msg);
+    ct_rows_free(&res.rows);
+    ct_table_free(&t);
+
+    ct_rm_rf(dir);
+    ct_rm_rf(dir2);
+    ct_rm_rf(dir3);
+    free(dir);
+    free(dir2);
+    free(dir3);
+}
+
+/* ------------------------------------------------------------------ errors */
+
+static void test_errors_and_skips(void **state)
+{
+    (void)state;
+    char *dir = ct_tmpdir();
+    write_text(dir, "items.json",
+               "{\"id\":1,\"price\":1.5}\n"
+               "{\"id\":2,\"price\":\"cheap\"}\n"
+               "{\"id\":3,\"price\":2}\n");
+    struct ct_col cols[] = {{"id", ct_type(HF_INT)},
+                            {"price", ct_decimal(10, 2)}};
+    const char *kv[] = {"path", dir, "format", "json", NULL};
+    struct ct_table t;
+    mk(&t, cols, 2, NULL, kv, fmt("json"));
+    struct run_result res;
+    run_source(&t.def, 100, &res);
+    assert_int_equal(res.rc, -1);
+    char want[600];
+    snprintf(want, sizeof want, "%s/items.json:2: ", dir);
+    if (strncmp(res.err.msg, want, strlen(want)) != 0)
+        fail_msg("message '%s' does not start with '%s'", res.err.msg, want);
+    assert_non_null(strstr(res.err.msg, "price"));
+    ct_rows_free(&res.rows);
+    ct_table_free(&t);
+
+    /* With ignore-parse-errors the bad line is skipped and counted. */
+    const char *kv2[] = {
+        "path", dir, "format", "json", "json.ignore-parse-errors",
+        "true", NULL};
+    mk(&t, cols, 2, NULL, kv2, fmt("json"));
+    run_source(&t.def, 100, &res);
+    assert_int_equal(res.rc, 0);
+    const char *rows[] = {"+I|1|1.50@items.json:1", "+I|3|2.00@items.json:3",
+                          NULL};
+    expect_rows(&res, rows);
+    assert_int_equal(res.skipped, 1);
+    ct_rows_free(&res.rows);
+    ct_table_free(&t);
+
+    /* A path that does not exist: open fails naming it. */
+    char missing[600];
+    snprintf(missing, sizeof missing, "%s/nope", dir);
+    const char *kv3[] = {"path", missing, "format", "json", NULL};
+    mk(&t, cols, 2, NULL, kv3, fmt("json"));
+    run_source(&t.def, 100, &res);
+    assert_int_equal(res.rc, -1);
+    assert_non_null(strstr(res.err.msg, missing));
+    assert_non_null(strstr(res.err.msg, "No such file"));
+    ct_table_free(&t);
+
+    /* An empty directory is an empty table. */
+    char *empty = ct_tmpdir();
+    const char *kv4[] = {"path", empty, "format", "json", NULL};
+    mk(&t, cols, 2, NULL, kv4, fmt("json"));
+    run_source(&t.def, 100, &res);
+    assert_int_equal(res.rc, 0);
+    assert_int_equal(res.rows.n, 0);
+    ct_table_free(&t);
+
+    ct_rm_rf(dir);
+    ct_rm_rf(empty);
+    free(dir);
+    free(empty);
+}
+
+static void expect_invalid(const struct ct_col *cols, uint32_t n,
+                           const char *const *kv, const struct hf_format *f,
+                           const char *needle)
+{
+    struct ct_table t;
+    struct hf_error err;
+    int rc = ct_table_init(&t, "src", fsc(), cols, n, NULL, kv, f, &err);
+    if (rc == 0) {
+        hf_error_clear(&err);
+        rc = fsc()->validate(&t.def, &err);
+    }
+    assert_int_equal(rc, -1);
+    if (strstr(err.msg, needle) == NULL)
+        fail_msg("message '%s' lacks '%s'", err.msg, needle);
+    ct_table_free(&t);
+}
+
+static void test_validation(void **state)
+{
+    (void)state;
+    struct ct_col cols[] = {{"id", ct_type(HF_INT)}};
+    const char *kv1[] = {
+        "path", "/tmp", "format", "csv", "source.monitor-interval",
+        "10s",  NULL};
+    expect_invalid(cols, 1, kv1, fmt("csv"), "'source.monitor-interval'");
+
+    const char *kv2[] = {"path", "hdfs://nn/data", "format", "csv", NULL};
+    expect_invalid(cols, 1, kv2, fmt("csv"), "not a local path");
+
+    const char *kv3[] = {"format", "csv", NULL};
+    expect_invalid(cols, 1, kv3, fmt("csv"), "path");
+
+    struct ct_col mcols[] = {
+        {"id", ct_type(HF_INT)},
+        {"m", ct_type(HF_VARCHAR), HF_COL_METADATA, "file.owner"}};
+    const char *kv4[] = {"path", "/tmp", "format", "csv", NULL};
+    expect_invalid(mcols, 2, kv4, fmt("csv"), "metadata 'file.owner'");
+
+    struct ct_col tcols[] = {
+        {"id", ct_type(HF_INT)},
+        {"sz", ct_type(HF_INT), HF_COL_METADATA, "file.size"}};
+    expect_invalid(tcols, 2, kv4, fmt("csv"), "declare it BIGINT");
+
+    /* Legacy option names. */
+    struct ct_table t;
+    const char *legacy[] = {"connector.path", "/tmp", "format.type", "csv",
+                            NULL};
+    mk(&t, cols, 1, NULL, legacy, fmt("csv"));
+    assert_string_equal(hf_opts_str(&t.def.opts, "path", NULL), "/tmp");
+    assert_string_equal(
+        hf_opts_str(&t.def.opts, "partition.default-name", NULL),
+        "__DEFAULT_PARTITION__");
+    ct_table_free(&t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_csv_lines),
+        cmocka_unit_test(test_long_line_and_gzip),
+        cmocka_unit_test(test_partitions),
+        cmocka_unit_test(test_errors_and_skips),
+        cmocka_unit_test(test_validation),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
