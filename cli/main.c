@@ -1,12 +1,274 @@
 /*
- * main.c - the holoflow command (placeholder until the CLI lands).
+ * main.c - the holoflow command: run | check | explain | options.
+ *
+ * Exit codes: 0 success; 1 the job failed at run time; 2 usage, SQL or
+ * option error (nothing ran); 130/143 stopped by SIGINT/SIGTERM after a
+ * clean flush. Logs go to stderr (text, or JSON lines with
+ * --log-format json); rows printed by the print connector go to stdout.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "holoflow.h"
 
-int main(void)
+#define EXIT_RUNTIME 1
+#define EXIT_USAGE 2
+
+static const char usage_main[] =
+    "usage: holoflow <command> [arguments]\n"
+    "\n"
+    "Runs Flink SQL connector jobs (CREATE TABLE ... WITH (...), INSERT INTO\n"
+    "... SELECT ...) without a Flink cluster.\n"
+    "\n"
+    "commands:\n"
+    "  run JOB.sql       run a job until its sources end or it is stopped\n"
+    "  check JOB.sql     parse and validate a job (options, types); connects "
+    "nowhere\n"
+    "  explain JOB.sql   print the plan with resolved options (secrets "
+    "redacted)\n"
+    "  options [NAME]    list connectors and formats, or one's options\n"
+    "\n"
+    "global options:\n"
+    "  --log-format text|json   log line format on stderr (default text)\n"
+    "  --log-level error|warn|info|debug   (default info)\n"
+    "  --version, -V            print the version\n"
+    "  --help, -h               this help; 'holoflow help COMMAND' for more\n"
+    "\n"
+    "exit codes: 0 ok, 1 job failed, 2 usage/SQL/option error, 130/143 "
+    "stopped by SIGINT/SIGTERM\n";
+
+static const char usage_run[] =
+    "usage: holoflow run JOB.sql [--set KEY=VALUE]...\n"
+    "\n"
+    "Plans and runs the job. --set applies a configuration key after the\n"
+    "script's own SET statements (e.g. --set execution.runtime-mode=batch).\n"
+    "SIGINT/SIGTERM stop it cleanly: sinks flush, then exit 130/143.\n"
+    "A summary (rows per table, skipped and dirty rows, rows/s) goes to "
+    "stderr.\n";
+
+static const char usage_check[] =
+    "usage: holoflow check JOB.sql [--set KEY=VALUE]...\n"
+    "\n"
+    "Parses the script, resolves every option against its table and checks\n"
+    "column types of each INSERT. Connects nowhere. Exit 0 when valid,\n"
+    "2 with file:line:col otherwise.\n";
+
+static const char usage_explain[] =
+    "usage: holoflow explain JOB.sql [--set KEY=VALUE]...\n"
+    "\n"
+    "Prints the plan: tables with their connectors, formats and resolved\n"
+    "options (defaults marked, secrets as ******), and for each INSERT its\n"
+    "source, filter, projections and sink.\n";
+
+static const char usage_options[] =
+    "usage: holoflow options [NAME] [--markdown]\n"
+    "       holoflow options --write-docs DIR\n"
+    "\n"
+    "Without NAME lists every connector and format. With NAME (a connector,\n"
+    "a format, or 'job' for SET keys) lists its options with type, default,\n"
+    "allowed values, aliases and a description. --write-docs regenerates\n"
+    "DIR/connectors/*.md and DIR/formats/*.md from the option tables.\n";
+
+struct args {
+    const char *cmd;
+    const char *file;
+    const char *sets[256];
+    size_t nsets;
+    const char *name;
+    const char *write_docs;
+    int markdown;
+    int help;
+};
+
+static int usage_error(const char *msg, const char *usage)
 {
-    printf("holoflow %s\n", hf_version());
+    fprintf(stderr, "holoflow: %s\n\n%s", msg, usage);
+    return EXIT_USAGE;
+}
+
+static const char *usage_for(const char *cmd)
+{
+    if (cmd == NULL)
+        return usage_main;
+    if (strcmp(cmd, "run") == 0)
+        return usage_run;
+    if (strcmp(cmd, "check") == 0)
+        return usage_check;
+    if (strcmp(cmd, "explain") == 0)
+        return usage_explain;
+    if (strcmp(cmd, "options") == 0)
+        return usage_options;
+    return NULL;
+}
+
+/* Parse argv into `a`; returns 0, or an exit code. */
+static int parse_args(int argc, char **argv, struct args *a)
+{
+    hf_log_level_t level = HF_LOG_INFO;
+    int json = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        const char *val = NULL;
+        if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
+            a->help = 1;
+        } else if (strcmp(s, "--version") == 0 || strcmp(s, "-V") == 0) {
+            printf("holoflow %s\n", hf_version());
+            exit(0);
+        } else if (strcmp(s, "--markdown") == 0) {
+            a->markdown = 1;
+        } else if (strcmp(s, "--set") == 0 || strcmp(s, "--log-format") == 0 ||
+                   strcmp(s, "--log-level") == 0 ||
+                   strcmp(s, "--write-docs") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("missing value after an option",
+                                   usage_for(a->cmd) ? usage_for(a->cmd)
+                                                     : usage_main);
+            val = argv[++i];
+            if (strcmp(s, "--set") == 0) {
+                if (strchr(val, '=') == NULL)
+                    return usage_error("--set takes KEY=VALUE", usage_run);
+                if (a->nsets == sizeof a->sets / sizeof a->sets[0])
+                    return usage_error("too many --set options", usage_run);
+                a->sets[a->nsets++] = val;
+            } else if (strcmp(s, "--log-format") == 0) {
+                if (strcmp(val, "json") == 0)
+                    json = 1;
+                else if (strcmp(val, "text") != 0)
+                    return usage_error("--log-format is text or json",
+                                       usage_main);
+            } else if (strcmp(s, "--log-level") == 0) {
+                static const char *const names[] = {"error", "warn", "info",
+                                                    "debug"};
+                int found = -1;
+                for (int l = 0; l < 4; l++)
+                    if (strcasecmp(val, names[l]) == 0)
+                        found = l;
+                if (found < 0)
+                    return usage_error(
+                        "--log-level is error, warn, info or debug",
+                        usage_main);
+                level = (hf_log_level_t)found;
+            } else {
+                a->write_docs = val;
+            }
+        } else if (s[0] == '-' && s[1] != '\0') {
+            char msg[256];
+            snprintf(msg, sizeof msg, "unknown option '%s'", s);
+            return usage_error(msg, usage_for(a->cmd) ? usage_for(a->cmd)
+                                                      : usage_main);
+        } else if (a->cmd == NULL) {
+            a->cmd = s;
+        } else if (a->file == NULL && a->name == NULL) {
+            if (strcmp(a->cmd, "options") == 0 || strcmp(a->cmd, "help") == 0)
+                a->name = s;
+            else
+                a->file = s;
+        } else {
+            char msg[256];
+            snprintf(msg, sizeof msg, "unexpected argument '%s'", s);
+            return usage_error(msg, usage_for(a->cmd) ? usage_for(a->cmd)
+                                                      : usage_main);
+        }
+    }
+    hf_log_configure(level, json);
     return 0;
+}
+
+static hf_job_t *load(const struct args *a)
+{
+    char errstr[8192];
+    hf_err_t code;
+    hf_job_t *job = hf_job_load(a->file, a->sets, a->nsets, &code, errstr,
+                                sizeof errstr);
+    if (job == NULL)
+        fprintf(stderr, "%s\n", errstr);
+    return job;
+}
+
+static int cmd_run(const struct args *a)
+{
+    hf_job_t *job = load(a);
+    if (job == NULL)
+        return EXIT_USAGE;
+    char errstr[8192];
+    hf_err_t rc = hf_job_run(job, 1, errstr, sizeof errstr);
+    int sig = hf_job_stop_signal(job);
+    hf_job_destroy(job);
+    if (rc == HF_ERR_INTERRUPTED)
+        return 128 + sig;
+    if (rc != HF_OK) {
+        fprintf(stderr, "holoflow: job failed: %s\n", errstr);
+        return EXIT_RUNTIME;
+    }
+    return 0;
+}
+
+static int cmd_check(const struct args *a)
+{
+    hf_job_t *job = load(a);
+    if (job == NULL)
+        return EXIT_USAGE;
+    hf_job_destroy(job);
+    fprintf(stderr, "%s: ok\n", a->file);
+    return 0;
+}
+
+static int cmd_explain(const struct args *a)
+{
+    hf_job_t *job = load(a);
+    if (job == NULL)
+        return EXIT_USAGE;
+    hf_job_explain(job, stdout);
+    hf_job_destroy(job);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct args a;
+    memset(&a, 0, sizeof a);
+    int rc = parse_args(argc, argv, &a);
+    if (rc != 0)
+        return rc;
+    if (a.cmd == NULL) {
+        fputs(usage_main, a.help ? stdout : stderr);
+        return a.help ? 0 : EXIT_USAGE;
+    }
+    if (strcmp(a.cmd, "help") == 0) {
+        const char *u = usage_for(a.name);
+        if (u == NULL)
+            return usage_error("no such command", usage_main);
+        fputs(u, stdout);
+        return 0;
+    }
+    const char *u = usage_for(a.cmd);
+    if (u == NULL) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "unknown command '%s'", a.cmd);
+        return usage_error(msg, usage_main);
+    }
+    if (a.help) {
+        fputs(u, stdout);
+        return 0;
+    }
+    if (strcmp(a.cmd, "options") == 0) {
+        if (a.write_docs)
+            return hf_options_write_docs(a.write_docs) == HF_OK ? 0
+                                                                : EXIT_RUNTIME;
+        return hf_options_print(a.name, a.markdown, stdout) == HF_OK
+                   ? 0
+                   : EXIT_USAGE;
+    }
+    if (a.file == NULL)
+        return usage_error("missing JOB.sql", u);
+    if (strcmp(a.cmd, "run") == 0)
+        return cmd_run(&a);
+    if (strcmp(a.cmd, "check") == 0)
+        return cmd_check(&a);
+    return cmd_explain(&a);
 }

@@ -91,6 +91,19 @@ HF_EXPORT int hf_job_stop_signal(const hf_job_t *job);
 /* Release a job. NULL is a no-op. */
 HF_EXPORT void hf_job_destroy(hf_job_t *job);
 
+/* ------------------------------------------------------------------ options */
+
+/* Print the options of the connector or format `name` (or the job's SET keys
+ * for "job"), or with name NULL the list of connectors and formats, to `out`
+ * (a FILE *). `markdown` non-zero prints the generated docs page instead.
+ * Returns HF_OK or HF_ERR_USAGE for an unknown name (message on `out`). */
+HF_EXPORT hf_err_t hf_options_print(const char *name, int markdown, void *out);
+
+/* Write DIR/connectors/NAME.md for every connector (plus job.md) and
+ * DIR/formats/NAME.md for every format, generated from the option tables.
+ * Returns HF_OK or HF_ERR_IO. */
+HF_EXPORT hf_err_t hf_options_write_docs(const char *dir);
+
 /* ------------------------------------------------------------------ logging */
 
 typedef enum hf_log_level {

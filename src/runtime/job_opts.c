@@ -23,6 +23,10 @@ const struct hf_opt_def hf_job_opt_defs[] = {
             "connector (connection.pool.size, partitions)"},
     {.key = "table.exec.source.idle-timeout", .type = HF_OPT_DURATION,
      .def = "0", .doc = "accepted for compatibility; no effect"},
+    {.key = "table.exec.sink.not-null-enforcer", .type = HF_OPT_ENUM,
+     .def = "ERROR", .values = HF_VALUES("ERROR", "DROP"),
+     .doc = "a NULL written to a NOT NULL sink column fails the job (ERROR) "
+            "or drops the row (DROP)"},
     {.key = "holoflow.batch.rows", .type = HF_OPT_INT, .def = "1024",
      .flags = HF_OPTF_RANGE, .min = 1, .max = 1048576,
      .doc = "rows per batch travelling from source to sink"},

@@ -1,0 +1,533 @@
+/*
+ * csv.c - the 'csv' format: one record (a line, without its line end) per
+ * row, fields separated by csv.field-delimiter.
+ *
+ * Decoding: fields may be quoted with csv.quote-character (RFC 4180: a
+ * doubled quote inside a quoted field is one quote) unless csv.disable-
+ * quote-character; with csv.escape-character, that character makes the next
+ * one literal, inside or outside quotes. A record must have exactly as many
+ * fields as the format has columns. Each field is converted with
+ * hf_value_from_text() (blanks trimmed and empty = NULL for non-string
+ * types; ARRAY elements separated by csv.array-element-delimiter), except
+ * BYTES, which Flink's csv reads as base64. A field equal to csv.null-
+ * literal (before unescaping when unquoted, so '\N' works with '\' as the
+ * escape character) is NULL. With csv.allow-comments, a record starting with '#' gives
+ * no row. An empty record gives no row. A trailing '\r' (CRLF files) is
+ * dropped. A quoted value cannot span lines: the caller splits records at
+ * line ends.
+ *
+ * csv.ignore-parse-errors: Flink sets unparsable fields to null; holoflow
+ * skips the whole bad record instead (decode returns HF_DECODE_SKIP and the
+ * caller counts it), so no half-read row reaches a sink.
+ *
+ * Encoding: fields joined by the delimiter with no line end (Flink >= 1.12),
+ * quoted when they contain the delimiter, the quote, the escape character
+ * or a line break (a quote inside is doubled); with quoting disabled such
+ * characters are preceded by the escape character instead. NULL is written
+ * as nothing, or as csv.null-literal. BOOLEAN is true/false, BYTES base64,
+ * TIME and TIMESTAMP with the minimal number of fraction digits and
+ * TIMESTAMP_LTZ with a trailing 'Z', as Flink's csv writer does; every other
+ * type as hf_value_to_text() prints it.
+ *
+ * The option `line-delimiter` exists for DDL written for Flink 1.11 and
+ * older ('format.line-delimiter'); only a newline is accepted.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/datetime.h"
+#include "core/valueconv.h"
+#include "formats/format.h"
+#include "formats/format_int.h"
+
+static const struct hf_opt_def csv_opts[] = {
+    {"field-delimiter", NULL, HF_OPT_CHAR, ",", 0, 0, NULL, 0,
+     "Field delimiter, one character ('\\t' for tab)"},
+    {"disable-quote-character", NULL, HF_OPT_BOOL, "false", 0, 0, NULL, 0,
+     "Do not treat any character as a quote (quote-character must not be "
+     "set then)"},
+    {"quote-character", NULL, HF_OPT_CHAR, "\"", 0, 0, NULL, 0,
+     "Character enclosing field values"},
+    {"allow-comments", NULL, HF_OPT_BOOL, "false", 0, 0, NULL, 0,
+     "Skip records starting with '#'"},
+    {"ignore-parse-errors", NULL, HF_OPT_BOOL, "false", 0, 0, NULL, 0,
+     "Skip records that cannot be parsed instead of failing the job"},
+    {"array-element-delimiter", NULL, HF_OPT_STRING, ";", 0, 0, NULL, 0,
+     "Separator of ARRAY elements inside a field (one character)"},
+    {"escape-character", NULL, HF_OPT_CHAR, NULL, 0, 0, NULL, 0,
+     "Character that makes the next character literal (none by default)"},
+    {"null-literal", NULL, HF_OPT_STRING, NULL, 0, 0, NULL, 0,
+     "Field text read and written as NULL (none by default)"},
+    {"line-delimiter", NULL, HF_OPT_STRING, NULL, 0, 0, NULL, 0,
+     "Legacy (Flink 1.11 and older): records are lines, so only '\\n' is "
+     "accepted"},
+};
+
+struct csv_field {
+    char *name;
+    struct hf_type type;
+    uint32_t col;
+};
+
+/* One field of the record being decoded: its text after unquoting and
+ * unescaping (in c->buf) and, for the null literal, its raw text. */
+struct csv_span {
+    size_t off, len;         /* in c->buf */
+    size_t raw_off, raw_len; /* in the record */
+    bool quoted;
+};
+
+struct csv_codec {
+    struct csv_field *fields;
+    uint32_t nfields;
+    char delim;
+    char quote;  /* '\0': quoting disabled */
+    char escape; /* '\0': none */
+    char array_delim;
+    bool allow_comments;
+    bool ignore_errors;
+    char *null_literal; /* NULL: none */
+    size_t null_len;
+    struct hf_strbuf buf;   /* decoder: unquoted field text; encoder: a value */
+    struct csv_span *spans; /* decoder: the first nfields fields of a record */
+};
+
+/* ------------------------------------------------------------ options */
+
+static bool is_newline_text(const char *s)
+{
+    return strcmp(s, "\n") == 0 || strcmp(s, "\\n") == 0;
+}
+
+static int csv_validate(const struct hf_opts *o, const struct hf_schema *s,
+                        struct hf_error *err)
+{
+    (void)s;
+    const char *p = o->prefix;
+    bool no_quote = hf_opts_bool(o, "disable-quote-character", NULL);
+    if (no_quote && hf_opts_isset(o, "quote-character", NULL))
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "'%sdisable-quote-character' is true, so "
+                            "'%squote-character' must not be set",
+                            p, p);
+    const char *ad = hf_opts_str(o, "array-element-delimiter", NULL);
+    if (ad == NULL || strlen(ad) != 1)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "'%sarray-element-delimiter' = '%s': expected "
+                            "exactly one character",
+                            p, ad ? ad : "");
+    const char *ld = hf_opts_str(o, "line-delimiter", NULL);
+    if (ld != NULL && !is_newline_text(ld))
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "'%sline-delimiter' = '%s' is not supported: "
+                            "records are lines ending in '\\n'; remove the "
+                            "option",
+                            p, ld);
+    char delim = hf_opts_char(o, "field-delimiter", NULL);
+    char quote = no_quote ? '\0' : hf_opts_char(o, "quote-character", NULL);
+    if (quote != '\0' && quote == delim)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "'%sfield-delimiter' and '%squote-character' are "
+                            "the same character '%c'",
+                            p, p, delim);
+    const struct hf_opt_val *esc = hf_opts_get(o, "escape-character", NULL);
+    if (esc != NULL && esc->v.c == delim)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "'%sfield-delimiter' and '%sescape-character' are "
+                            "the same character '%c'",
+                            p, p, delim);
+    return 0;
+}
+
+/* ------------------------------------------------------------ codec */
+
+static void csv_free(void *p)
+{
+    struct csv_codec *c = p;
+    if (c == NULL)
+        return;
+    for (uint32_t i = 0; i < c->nfields; i++)
+        free(c->fields[i].name);
+    free(c->fields);
+    free(c->spans);
+    free(c->null_literal);
+    hf_strbuf_free(&c->buf);
+    free(c);
+}
+
+static int csv_new(const struct hf_schema *s, const uint32_t *cols,
+                   uint32_t ncols, const struct hf_opts *o, void **out,
+                   struct hf_error *err)
+{
+    if (csv_validate(o, s, err) != 0)
+        return -1;
+    struct csv_codec *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "csv: out of memory");
+    hf_strbuf_init(&c->buf, 0);
+    c->fields = calloc(ncols ? ncols : 1, sizeof *c->fields);
+    c->spans = calloc(ncols ? ncols : 1, sizeof *c->spans);
+    if (c->fields == NULL || c->spans == NULL)
+        goto oom;
+    for (uint32_t i = 0; i < ncols; i++) {
+        if (cols[i] >= s->ncols) {
+            csv_free(c);
+            return hf_error_set(err, HF_ERR_USAGE,
+                                "csv: column index %u is outside the schema "
+                                "(%u columns)",
+                                cols[i], s->ncols);
+        }
+        c->fields[i].name = strdup(s->cols[cols[i]].name);
+        if (c->fields[i].name == NULL)
+            goto oom;
+        c->fields[i].type = s->cols[cols[i]].type;
+        c->fields[i].col = cols[i];
+        c->nfields = i + 1;
+    }
+    c->delim = hf_opts_char(o, "field-delimiter", NULL);
+    c->quote = hf_opts_bool(o, "disable-quote-character", NULL)
+                   ? '\0'
+                   : hf_opts_char(o, "quote-character", NULL);
+    c->escape = hf_opts_char(o, "escape-character", NULL);
+    if (c->escape == c->quote)
+        c->escape = '\0'; /* escaping the quote is what doubling does */
+    c->array_delim = hf_opts_str(o, "array-element-delimiter", NULL)[0];
+    c->allow_comments = hf_opts_bool(o, "allow-comments", NULL);
+    c->ignore_errors = hf_opts_bool(o, "ignore-parse-errors", NULL);
+    const char *nl = hf_opts_str(o, "null-literal", NULL);
+    if (nl != NULL) {
+        c->null_literal = strdup(nl);
+        if (c->null_literal == NULL)
+            goto oom;
+        c->null_len = strlen(nl);
+    }
+    *out = c;
+    return 0;
+oom:
+    csv_free(c);
+    return hf_error_set(err, HF_ERR_NOMEM, "csv: out of memory");
+}
+
+/* ------------------------------------------------------------ decoding */
+
+static const char *field_name(const struct csv_codec *c, size_t i)
+{
+    return i < c->nfields ? c->fields[i].name : "(extra field)";
+}
+
+/* Append rec[from, to) to the field buffer, resolving escapes. Stops at an
+ * unescaped `stop` character (the delimiter or the quote); returns the
+ * position reached. */
+static size_t copy_run(struct csv_codec *c, const char *rec, size_t pos,
+                       size_t len, char stop)
+{
+    while (pos < len) {
+        size_t run = pos;
+        while (run < len && rec[run] != stop &&
+               (c->escape == '\0' || rec[run] != c->escape))
+            run++;
+        hf_strbuf_append(&c->buf, rec + pos, run - pos);
+        pos = run;
+        if (pos >= len || rec[pos] == stop)
+            break;
+        /* escape character */
+        if (pos + 1 < len) {
+            hf_strbuf_putc(&c->buf, rec[pos + 1]);
+            pos += 2;
+        } else {
+            hf_strbuf_putc(&c->buf, rec[pos]); /* lone escape at the end */
+            pos++;
+        }
+    }
+    return pos;
+}
+
+/* Split a record into fields: the first nfields go to c->spans (offsets in
+ * c->buf). Returns the number of fields, or -1 with err. */
+static long split(struct csv_codec *c, const char *rec, size_t len,
+                  struct hf_error *err)
+{
+    hf_strbuf_reset(&c->buf);
+    size_t pos = 0;
+    long nf = 0;
+    for (;;) {
+        size_t start = c->buf.len, raw_start = pos;
+        bool quoted = c->quote != '\0' && pos < len && rec[pos] == c->quote;
+        if (quoted) {
+            pos++;
+            bool closed = false;
+            while (pos < len) {
+                pos = copy_run(c, rec, pos, len, c->quote);
+                if (pos >= len)
+                    break;
+                if (pos + 1 < len && rec[pos + 1] == c->quote) {
+                    hf_strbuf_putc(&c->buf, c->quote);
+                    pos += 2;
+                    continue;
+                }
+                pos++;
+                closed = true;
+                break;
+            }
+            if (!closed)
+                return hf_error_set(err, HF_ERR_DATA,
+                                    "column '%s': unterminated quoted value "
+                                    "(a quoted value cannot continue on the "
+                                    "next line)",
+                                    field_name(c, (size_t)nf));
+            if (pos < len && rec[pos] != c->delim)
+                return hf_error_set(err, HF_ERR_DATA,
+                                    "column '%s': unexpected character '%c' "
+                                    "after the closing quote",
+                                    field_name(c, (size_t)nf), rec[pos]);
+        } else {
+            pos = copy_run(c, rec, pos, len, c->delim);
+        }
+        if ((size_t)nf < c->nfields) {
+            c->spans[nf].off = start;
+            c->spans[nf].len = c->buf.len - start;
+            c->spans[nf].raw_off = raw_start;
+            c->spans[nf].raw_len = pos - raw_start;
+            c->spans[nf].quoted = quoted;
+        }
+        nf++;
+        if (pos >= len)
+            break;
+        pos++; /* the delimiter; a field follows, maybe empty */
+    }
+    if (!hf_strbuf_ok(&c->buf))
+        return hf_error_set(err, HF_ERR_NOMEM, "csv: record too large");
+    return nf;
+}
+
+static bool is_null_literal(const struct csv_codec *c, const char *s,
+                            size_t n)
+{
+    return c->null_literal != NULL && n == c->null_len &&
+           memcmp(s, c->null_literal, n) == 0;
+}
+
+/* Convert field `sp` of record `rec` into `out`. The null literal matches
+ * the unescaped text, or the raw text of an unquoted field (so '\N' is NULL
+ * even with '\' as the escape character, as in MySQL dumps). */
+static int decode_field(struct csv_codec *c, const struct csv_field *f,
+                        const char *rec, const struct csv_span *sp,
+                        struct hf_batch *b, struct hf_value *out,
+                        struct hf_error *err)
+{
+    const char *s = (c->buf.data ? c->buf.data : "") + sp->off;
+    size_t n = sp->len;
+    out->null = true;
+    if (is_null_literal(c, s, n) ||
+        (!sp->quoted && is_null_literal(c, rec + sp->raw_off, sp->raw_len)))
+        return 0;
+    if (f->type.id == HF_BYTES) {
+        if (n == 0)
+            return 0;
+        unsigned char *dst = hf_arena_alloc(&b->arena, hf_base64_max_decoded(n) + 1);
+        if (dst == NULL)
+            return hf_error_set(err, HF_ERR_NOMEM, "csv: out of memory");
+        long got = hf_base64_decode(s, n, dst);
+        if (got < 0)
+            return hf_error_set(err, HF_ERR_DATA,
+                                "column '%s': cannot parse '%.*s' as BYTES "
+                                "(expected base64 text)",
+                                f->name, n > 100 ? 100 : (int)n, s);
+        out->v.s.ptr = (const char *)dst;
+        out->v.s.len = (uint32_t)got;
+        out->null = false;
+        return 0;
+    }
+    struct hf_error e;
+    hf_error_clear(&e);
+    if (hf_value_from_text(&f->type, s, n, c->array_delim, b, out, &e) != 0) {
+        out->null = true;
+        return hf_error_set(err, e.code == HF_OK ? HF_ERR_DATA : e.code,
+                            "column '%s': %s", f->name, e.msg);
+    }
+    return 0;
+}
+
+static int decode_record(struct csv_codec *c, const char *rec, size_t len,
+                         int64_t origin, struct hf_batch *out,
+                         struct hf_error *err)
+{
+    if (len > 0 && rec[len - 1] == '\r')
+        len--;
+    if (len == 0)
+        return 0;
+    if (c->allow_comments && rec[0] == '#')
+        return 0;
+    long nf = split(c, rec, len, err);
+    if (nf < 0)
+        return -1;
+    if ((size_t)nf != c->nfields)
+        return hf_error_set(err, HF_ERR_DATA,
+                            "the record has %ld field%s, expected %u (%s%s)",
+                            nf, nf == 1 ? "" : "s", c->nfields,
+                            c->nfields ? c->fields[0].name : "",
+                            c->nfields > 1 ? ", ..." : "");
+    struct hf_value *row = hf_batch_add_row(out, HF_ROW_INSERT, origin);
+    if (row == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "csv: out of memory for a row");
+    for (uint32_t i = 0; i < c->nfields; i++) {
+        const struct csv_field *f = &c->fields[i];
+        if (decode_field(c, f, rec, &c->spans[i], out, &row[f->col], err) !=
+            0) {
+            hf_batch_drop_last(out);
+            return -1;
+        }
+    }
+    return 1;
+}
+
+static int csv_decode(void *dec, const char *rec, size_t len, int64_t origin,
+                      struct hf_batch *out, struct hf_error *err)
+{
+    struct csv_codec *c = dec;
+    int rc = decode_record(c, rec, len, origin, out, err);
+    if (rc < 0 && c->ignore_errors)
+        return HF_DECODE_SKIP; /* err keeps the reason for the caller */
+    return rc;
+}
+
+/* ------------------------------------------------------------ encoding */
+
+static void value_text(const struct csv_codec *c, const struct hf_type *t,
+                       const struct hf_value *v, struct hf_strbuf *out)
+{
+    char buf[64];
+    size_t n;
+    switch (t->id) {
+    case HF_BOOLEAN:
+        hf_strbuf_puts(out, v->v.b ? "true" : "false");
+        break;
+    case HF_BYTES:
+        hf_base64_encode(v->v.s.ptr, v->v.s.len, out);
+        break;
+    case HF_TIME:
+        n = hf_time_format(v->v.i, -1, buf, sizeof buf);
+        hf_strbuf_append(out, buf, n);
+        break;
+    case HF_TIMESTAMP:
+    case HF_TIMESTAMP_LTZ:
+        n = hf_timestamp_format(v->v.i, -1, ' ', buf, sizeof buf);
+        hf_strbuf_append(out, buf, n);
+        if (t->id == HF_TIMESTAMP_LTZ)
+            hf_strbuf_putc(out, 'Z');
+        break;
+    case HF_ARRAY: {
+        struct hf_type et = hf_format_elem_type(t);
+        const struct hf_array *a = v->v.a;
+        for (uint32_t i = 0; a && i < a->n; i++) {
+            if (i > 0)
+                hf_strbuf_putc(out, c->array_delim);
+            if (a->items[i].null) {
+                if (c->null_literal)
+                    hf_strbuf_append(out, c->null_literal, c->null_len);
+            } else {
+                value_text(c, &et, &a->items[i], out);
+            }
+        }
+        break;
+    }
+    default:
+        hf_value_to_text(t, v, out);
+    }
+}
+
+static bool needs_quoting(const struct csv_codec *c, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        if (ch == c->delim || ch == '\n' || ch == '\r' ||
+            (c->quote != '\0' && ch == c->quote) ||
+            (c->escape != '\0' && ch == c->escape))
+            return true;
+    }
+    return false;
+}
+
+static void put_field(const struct csv_codec *c, const char *s, size_t n,
+                      struct hf_strbuf *out)
+{
+    if (!needs_quoting(c, s, n)) {
+        hf_strbuf_append(out, s, n);
+        return;
+    }
+    if (c->quote != '\0') {
+        hf_strbuf_putc(out, c->quote);
+        for (size_t i = 0; i < n; i++) {
+            if (s[i] == c->quote)
+                hf_strbuf_putc(out, c->quote);
+            else if (c->escape != '\0' && s[i] == c->escape)
+                hf_strbuf_putc(out, c->escape);
+            hf_strbuf_putc(out, s[i]);
+        }
+        hf_strbuf_putc(out, c->quote);
+        return;
+    }
+    /* No quoting: escape what would split the field, if we can. */
+    for (size_t i = 0; i < n; i++) {
+        if (c->escape != '\0' &&
+            (s[i] == c->delim || s[i] == '\n' || s[i] == '\r' ||
+             s[i] == c->escape))
+            hf_strbuf_putc(out, c->escape);
+        hf_strbuf_putc(out, s[i]);
+    }
+}
+
+static int csv_encoder_new(const struct hf_schema *s, const uint32_t *cols,
+                           uint32_t ncols, const struct hf_opts *o,
+                           void **enc, struct hf_error *err)
+{
+    return csv_new(s, cols, ncols, o, enc, err);
+}
+
+static int csv_decoder_new(const struct hf_schema *s, const uint32_t *cols,
+                           uint32_t ncols, const struct hf_opts *o,
+                           void **dec, struct hf_error *err)
+{
+    return csv_new(s, cols, ncols, o, dec, err);
+}
+
+static int csv_encode(void *enc, const struct hf_value *row,
+                      enum hf_rowkind kind, struct hf_strbuf *out,
+                      struct hf_error *err)
+{
+    (void)kind;
+    struct csv_codec *c = enc;
+    for (uint32_t i = 0; i < c->nfields; i++) {
+        const struct csv_field *f = &c->fields[i];
+        const struct hf_value *v = &row[f->col];
+        if (i > 0)
+            hf_strbuf_putc(out, c->delim);
+        if (v->null) {
+            if (c->null_literal)
+                hf_strbuf_append(out, c->null_literal, c->null_len);
+            continue;
+        }
+        hf_strbuf_reset(&c->buf);
+        value_text(c, &f->type, v, &c->buf);
+        put_field(c, c->buf.data ? c->buf.data : "", c->buf.len, out);
+    }
+    if (!hf_strbuf_ok(out) || !hf_strbuf_ok(&c->buf))
+        return hf_error_set(err, HF_ERR_NOMEM,
+                            "csv: record too large or out of memory");
+    return 0;
+}
+
+const struct hf_format hf_format_csv = {
+    .name = "csv",
+    .summary = "Delimiter-separated values, one record per line",
+    .opts = csv_opts,
+    .nopts = sizeof csv_opts / sizeof csv_opts[0],
+    .changelog = false,
+    .validate = csv_validate,
+    .decoder_new = csv_decoder_new,
+    .decode = csv_decode,
+    .decoder_free = csv_free,
+    .encoder_new = csv_encoder_new,
+    .encode = csv_encode,
+    .encoder_free = csv_free,
+};

@@ -1,0 +1,190 @@
+/*
+ * job.c - the public job API of holoflow.h: load (parse + plan), explain,
+ * run with signal handling, stop, destroy.
+ *
+ * SIGINT and SIGTERM ask the running job to stop: sources stop reading,
+ * sinks flush what they have and close, and hf_job_run returns
+ * HF_ERR_INTERRUPTED (the CLI exits 130 or 143). A second signal while
+ * stopping exits at once.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "formats/format.h"
+#include "holoflow.h"
+#include "runtime/plan.h"
+#include "runtime/runtime.h"
+#include "sql/expr.h"
+#include "sql/planner.h"
+
+struct hf_job *hf_job_load(const char *path, const char *const *sets,
+                           size_t nsets, hf_err_t *errp, char *errstr,
+                           size_t errstr_size)
+{
+    struct hf_error err;
+    hf_error_clear(&err);
+    struct hf_job *job = NULL;
+    if (hf_sql_plan_file(path, sets, nsets, &job, &err) != 0) {
+        hf_scrub(err.msg, sizeof err.msg);
+        hf_error_export(&err, errp, errstr, errstr_size);
+        return NULL;
+    }
+    if (errp)
+        *errp = HF_OK;
+    return job;
+}
+
+void hf_job_destroy(struct hf_job *job)
+{
+    hf_job_free(job);
+}
+
+static const char *table_role(const struct hf_job *job,
+                              const struct hf_table_def *t)
+{
+    bool src = false, sink = false;
+    for (uint32_t i = 0; i < job->npipes; i++) {
+        src |= job->pipes[i].source == t;
+        sink |= job->pipes[i].sink == t;
+    }
+    return src && sink ? "source, sink" : src ? "source" : sink ? "sink"
+                                                              : "unused";
+}
+
+void hf_job_explain(const struct hf_job *job, void *outp)
+{
+    FILE *out = outp;
+    struct hf_strbuf sb;
+    hf_strbuf_init(&sb, 0);
+    hf_strbuf_printf(&sb, "job %s\n", job->path);
+    hf_strbuf_puts(&sb, "settings:\n");
+    hf_opts_describe(&job->settings, 2, &sb);
+    for (uint32_t i = 0; i < job->ntables; i++) {
+        const struct hf_table_def *t = job->tables[i];
+        char ty[96];
+        hf_strbuf_printf(&sb, "table %s (%s) connector '%s'\n", t->name,
+                         table_role(job, t), t->connector->name);
+        for (uint32_t c = 0; c < t->schema.ncols; c++) {
+            const struct hf_column *col = &t->schema.cols[c];
+            hf_strbuf_printf(&sb, "  column %s %s%s%s\n", col->name,
+                             hf_type_name(&col->type, ty, sizeof ty),
+                             col->type.not_null ? " NOT NULL" : "",
+                             col->kind == HF_COL_METADATA  ? " METADATA"
+                             : col->kind == HF_COL_PROCTIME ? " PROCTIME"
+                                                             : "");
+        }
+        if (t->schema.npk) {
+            hf_strbuf_puts(&sb, "  primary key (");
+            for (uint32_t k = 0; k < t->schema.npk; k++)
+                hf_strbuf_printf(&sb, "%s%s", k ? ", " : "",
+                                 t->schema.cols[t->schema.pk[k]].name);
+            hf_strbuf_puts(&sb, ")\n");
+        }
+        hf_strbuf_puts(&sb, "  options:\n");
+        hf_opts_describe(&t->opts, 4, &sb);
+        if (t->format) {
+            hf_strbuf_printf(&sb, "  format '%s':\n", t->format->name);
+            hf_opts_describe(&t->format_opts, 4, &sb);
+        }
+        if (t->key_format) {
+            hf_strbuf_printf(&sb, "  key format '%s':\n", t->key_format->name);
+            hf_opts_describe(&t->key_format_opts, 4, &sb);
+        }
+    }
+    for (uint32_t i = 0; i < job->npipes; i++) {
+        const struct hf_pipeline *p = &job->pipes[i];
+        hf_strbuf_printf(&sb, "pipeline %u (line %d):\n", i + 1, p->line);
+        hf_strbuf_printf(&sb, "  source: %s [%s%s%s]\n", p->source->name,
+                         p->source->connector->name,
+                         p->source->format ? ", " : "",
+                         p->source->format ? p->source->format->name : "");
+        if (p->filter) {
+            hf_strbuf_puts(&sb, "  filter: ");
+            hf_expr_to_text(p->filter, &sb);
+            hf_strbuf_putc(&sb, '\n');
+        }
+        hf_strbuf_puts(&sb, "  project:\n");
+        for (uint32_t c = 0; c < p->nproj; c++) {
+            hf_strbuf_printf(&sb, "    %s := ", p->sink->schema.cols[c].name);
+            hf_expr_to_text(p->proj[c], &sb);
+            hf_strbuf_putc(&sb, '\n');
+        }
+        hf_strbuf_printf(&sb, "  sink: %s [%s]\n", p->sink->name,
+                         p->sink->connector->name);
+    }
+    if (hf_strbuf_ok(&sb)) {
+        hf_scrub(sb.data, sb.len + 1);
+        fputs(sb.data, out);
+    }
+    hf_strbuf_free(&sb);
+}
+
+/* ------------------------------------------------------------ signals */
+
+static struct hf_job *volatile running_job;
+
+static void on_signal(int sig)
+{
+    struct hf_job *job = running_job;
+    if (job == NULL)
+        return;
+    if (atomic_load(&job->stopping)) {
+        static const char msg[] = "holoflow: second signal, exiting now\n";
+        ssize_t w = write(2, msg, sizeof msg - 1);
+        (void)w;
+        _exit(128 + sig);
+    }
+    atomic_store(&job->stop_signal, sig);
+    atomic_store(&job->stopping, 1);
+}
+
+void hf_job_stop(struct hf_job *job)
+{
+    atomic_store(&job->stopping, 1);
+}
+
+int hf_job_stop_signal(const struct hf_job *job)
+{
+    return atomic_load(&((struct hf_job *)job)->stop_signal);
+}
+
+hf_err_t hf_job_run(struct hf_job *job, int install_signals, char *errstr,
+                    size_t errstr_size)
+{
+    struct hf_error err;
+    hf_error_clear(&err);
+    struct sigaction sa, old_int, old_term;
+    if (install_signals) {
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        running_job = job;
+        sigaction(SIGINT, &sa, &old_int);
+        sigaction(SIGTERM, &sa, &old_term);
+    }
+    struct hf_runtime *rt = hf_runtime_new(job, &err);
+    int rc = -1;
+    if (rt) {
+        hf_log_info("job %s started: %u pipeline(s)", job->path, job->npipes);
+        rc = hf_runtime_run(rt, &err);
+        hf_runtime_summary(rt, stderr);
+        hf_runtime_destroy(rt);
+    }
+    if (install_signals) {
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
+        running_job = NULL;
+    }
+    if (rc != 0) {
+        hf_scrub(err.msg, sizeof err.msg);
+        hf_error_export(&err, NULL, errstr, errstr_size);
+        return err.code;
+    }
+    if (atomic_load(&job->stop_signal))
+        return HF_ERR_INTERRUPTED;
+    return HF_OK;
+}

@@ -1,0 +1,25 @@
+/*
+ * runtime.h - running a planned job (see runtime.c for the threading and
+ * checkpoint protocol).
+ */
+#ifndef HF_RUNTIME_RUNTIME_H
+#define HF_RUNTIME_RUNTIME_H
+
+#include <stdio.h>
+
+#include "core/error.h"
+#include "runtime/plan.h"
+
+struct hf_runtime;
+
+/* Prepare threads' state and batches for `job` (borrowed; must outlive the
+ * runtime). Returns a new runtime or NULL with err. */
+struct hf_runtime *hf_runtime_new(struct hf_job *job, struct hf_error *err);
+/* Run every pipeline to its end, a stop request (job->stopping) or the
+ * first failure. Returns 0, or -1 with the failure in err. */
+int hf_runtime_run(struct hf_runtime *rt, struct hf_error *err);
+/* Rows in/out per table, skipped and dirty rows, elapsed, rows/s. */
+void hf_runtime_summary(const struct hf_runtime *rt, FILE *out);
+void hf_runtime_destroy(struct hf_runtime *rt);
+
+#endif

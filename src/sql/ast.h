@@ -1,0 +1,192 @@
+/*
+ * ast.h - the syntax tree of a Flink SQL script, as the parser builds it.
+ *
+ * The tree says what the script wrote, not what it means: names are not
+ * resolved, types of expressions are not known, options are uninterpreted
+ * text. The planner (planner.c) and the expression binder (expr.c) give it
+ * meaning. Every node carries the 1-based line and column where it starts,
+ * so that later stages can point at the source in their messages.
+ *
+ * Memory: every node, array and string of a tree lives in the script's
+ * arena or its token arena (struct hf_ast_script); nothing is freed on its
+ * own, and hf_ast_script_free() releases all of it at once. Strings are
+ * NUL-terminated.
+ */
+#ifndef HF_SQL_AST_H
+#define HF_SQL_AST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/types.h"
+#include "sql/lexer.h"
+
+/* A name where it was written. */
+struct hf_ast_ident {
+    const char *name; /* NULL when absent */
+    int line, col;
+};
+
+/* ------------------------------------------------------------ expressions */
+
+enum hf_ast_kind {
+    HF_AST_COLUMN,    /* [qual.]text */
+    HF_AST_INT,       /* integer literal; text as written, maybe with '-' */
+    HF_AST_DECIMAL,   /* 1.50 */
+    HF_AST_DOUBLE,    /* 1.5e3 */
+    HF_AST_STRING,    /* 'text' (decoded) */
+    HF_AST_BOOL,      /* TRUE / FALSE: b */
+    HF_AST_NULL,      /* NULL */
+    HF_AST_TYPED_LIT, /* DATE '...', TIME '...', TIMESTAMP '...': type, text */
+    HF_AST_UNARY,     /* op (NEG, PLUS, NOT), args[0] */
+    HF_AST_BINARY,    /* op, args[0], args[1] */
+    HF_AST_IS, /* args[0] IS [NOT] (NULL|TRUE|FALSE|UNKNOWN): is, negated */
+    HF_AST_BETWEEN, /* args[0] [NOT] BETWEEN args[1] AND args[2] */
+    HF_AST_IN,      /* args[0] [NOT] IN (args[1..]) */
+    HF_AST_LIKE,    /* args[0] [NOT] LIKE args[1] [ESCAPE args[2]] */
+    HF_AST_CAST,    /* CAST / TRY_CAST (try_cast) (args[0] AS type) */
+    HF_AST_CASE,    /* see has_operand / has_else */
+    HF_AST_FUNC,    /* text(args...); also NOW, CURRENT_TIMESTAMP, TRIM */
+    HF_AST_STAR     /* '*' as a function argument: COUNT(*) */
+};
+
+enum hf_ast_op {
+    HF_AOP_NONE,
+    HF_AOP_ADD,
+    HF_AOP_SUB,
+    HF_AOP_MUL,
+    HF_AOP_DIV,
+    HF_AOP_MOD,
+    HF_AOP_CONCAT,
+    HF_AOP_EQ,
+    HF_AOP_NE,
+    HF_AOP_LT,
+    HF_AOP_LE,
+    HF_AOP_GT,
+    HF_AOP_GE,
+    HF_AOP_AND,
+    HF_AOP_OR,
+    HF_AOP_NOT,
+    HF_AOP_NEG,
+    HF_AOP_PLUS
+};
+
+enum hf_ast_is { HF_AIS_NULL, HF_AIS_TRUE, HF_AIS_FALSE, HF_AIS_UNKNOWN };
+
+/* TRIM modes (HF_AST_FUNC "TRIM": args[0] the string, args[1] the
+ * characters when given). */
+enum hf_ast_trim { HF_ATRIM_BOTH, HF_ATRIM_LEADING, HF_ATRIM_TRAILING };
+
+struct hf_ast_expr {
+    enum hf_ast_kind kind;
+    int line, col;
+    uint32_t off, end;   /* byte span [off, end) in the script */
+    enum hf_ast_op op;   /* UNARY, BINARY */
+    enum hf_ast_is is;   /* IS */
+    int trim;            /* enum hf_ast_trim, FUNC "TRIM" */
+    bool negated;        /* IS NOT, NOT BETWEEN/IN/LIKE */
+    bool try_cast;       /* CAST: TRY_CAST */
+    bool b;              /* BOOL */
+    bool distinct;       /* FUNC(DISTINCT ...), rejected by the binder */
+    bool has_operand;    /* CASE x WHEN ...: args[0] is x */
+    bool has_else;       /* CASE ... ELSE: the last arg */
+    const char *text;    /* literal text, column name, function name */
+    const char *qual;    /* COLUMN: table name or alias, or NULL */
+    struct hf_type type; /* CAST target, TYPED_LIT type */
+    /* CASE: [operand] when1 then1 when2 then2 ... [else] */
+    struct hf_ast_expr **args;
+    uint32_t nargs;
+    uint32_t depth; /* height of the tree below and including this node */
+};
+
+/* ------------------------------------------------------------ statements */
+
+struct hf_ast_column {
+    struct hf_ast_ident name;
+    struct hf_type type; /* PROCTIME: TIMESTAMP_LTZ(3) NOT NULL */
+    int type_line, type_col;
+    enum hf_column_kind kind;
+    const char *meta_key; /* METADATA FROM 'key', or NULL */
+    bool is_virtual;
+    const char *comment; /* or NULL */
+    bool primary_key;    /* inline `PRIMARY KEY NOT ENFORCED` */
+};
+
+struct hf_ast_option {
+    struct hf_ast_ident key; /* position of the key literal */
+    const char *value;
+    int vline, vcol;
+};
+
+struct hf_ast_create_table {
+    struct hf_ast_ident name; /* the last part of a dotted name */
+    const char *full_name;    /* cat.db.name as written */
+    bool temporary;
+    bool if_not_exists;
+    struct hf_ast_column *cols;
+    uint32_t ncols;
+    struct hf_ast_ident *pk; /* table-level PRIMARY KEY (a, b) */
+    uint32_t npk;
+    int pk_line, pk_col;
+    struct hf_ast_ident *part; /* PARTITIONED BY (c, ...) */
+    uint32_t npart;
+    const char *comment;
+    bool has_with;
+    struct hf_ast_option *opts;
+    uint32_t nopts;
+};
+
+struct hf_ast_select_item {
+    struct hf_ast_expr *expr;  /* NULL for '*' and 't.*' */
+    const char *star_qual;     /* 't' of 't.*', or NULL */
+    struct hf_ast_ident alias; /* name NULL when none */
+    int line, col;
+};
+
+struct hf_ast_insert {
+    struct hf_ast_ident target; /* last part */
+    const char *target_full;
+    bool has_cols;
+    struct hf_ast_ident *cols; /* INSERT INTO t (a, b) */
+    uint32_t ncols;
+    struct hf_ast_select_item *items;
+    uint32_t nitems;
+    struct hf_ast_ident source; /* last part */
+    const char *source_full;
+    struct hf_ast_ident alias; /* FROM s [AS] a */
+    struct hf_ast_expr *where; /* or NULL */
+    const char *select_text;   /* "SELECT ... " as written */
+    int select_line, select_col;
+};
+
+struct hf_ast_set {
+    const char *key;
+    const char *value;
+    int line, col;   /* of the key */
+    int vline, vcol; /* of the value */
+};
+
+enum hf_ast_stmt_kind { HF_STMT_SET, HF_STMT_CREATE_TABLE, HF_STMT_INSERT };
+
+struct hf_ast_stmt {
+    enum hf_ast_stmt_kind kind;
+    int line, col;
+    bool in_statement_set; /* INSERT inside EXECUTE/BEGIN STATEMENT SET */
+    union {
+        struct hf_ast_set set;
+        struct hf_ast_create_table create;
+        struct hf_ast_insert insert;
+    } u;
+};
+
+/* A parsed script. Owns its tokens and its arena; `src` is borrowed. */
+struct hf_ast_script {
+    struct hf_sql_src src;
+    struct hf_tokens toks;
+    struct hf_arena arena;
+    struct hf_ast_stmt *stmts;
+    uint32_t nstmts;
+};
+
+#endif

@@ -1,0 +1,2100 @@
+/*
+ * expr.c - binding parsed expressions into typed trees, and tree utilities
+ * (types, text, free).
+ *
+ * The binder walks the AST bottom-up. Each node gets its type by Flink's
+ * rules: integer literals are INT or BIGINT by size (DECIMAL beyond
+ * BIGINT), decimal literals DECIMAL(p,s) exactly as written, string
+ * literals CHAR(n); arithmetic promotes integer < DECIMAL < DOUBLE with
+ * Flink's DECIMAL precision/scale derivation (capped at 38 digits keeping at
+ * least 6 fraction digits); CASE and COALESCE results take the common type
+ * of their branches. Where operands need converting, the binder inserts
+ * HF_X_CAST nodes so the evaluator never guesses. Constant CASTs of
+ * literals are folded here, so CAST('abc' AS INT) fails at plan time with
+ * a position instead of on the first row.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "conf/opt.h"
+#include "core/datetime.h"
+#include "core/decimal.h"
+#include "core/strbuf.h"
+#include "core/valueconv.h"
+#include "sql/bind.h"
+#include "sql/expr_int.h"
+
+/* ------------------------------------------------------------ nodes */
+
+struct hf_expr *hf_x_new(enum hf_xop op, uint32_t nargs)
+{
+    struct hf_expr *e = calloc(1, sizeof *e);
+    if (e == NULL)
+        return NULL;
+    e->op = op;
+    if (nargs) {
+        e->args = calloc(nargs, sizeof *e->args);
+        if (e->args == NULL) {
+            free(e);
+            return NULL;
+        }
+        e->nargs = nargs;
+    }
+    return e;
+}
+
+void hf_expr_free(struct hf_expr *e)
+{
+    if (e == NULL)
+        return;
+    for (uint32_t i = 0; i < e->nargs; i++)
+        hf_expr_free(e->args[i]);
+    free(e->args);
+    free(e->name);
+    free(e->lit_buf);
+    free(e->src);
+    hf_dtfmt_free(e->fmt);
+    free(e);
+}
+
+const struct hf_type *hf_expr_type(const struct hf_expr *e)
+{
+    return &e->type;
+}
+
+bool hf_expr_column(const struct hf_expr *e, uint32_t *idx)
+{
+    if (e == NULL || e->op != HF_X_COLUMN)
+        return false;
+    if (idx)
+        *idx = e->column;
+    return true;
+}
+
+bool hf_expr_is_untyped_null(const struct hf_expr *e)
+{
+    return e != NULL && e->op == HF_X_LITERAL && e->null_lit;
+}
+
+struct hf_expr *hf_expr_new_column(const struct hf_schema *s, uint32_t idx)
+{
+    const struct hf_column *c = &s->cols[idx];
+    struct hf_expr *e =
+        hf_x_new(c->kind == HF_COL_PROCTIME ? HF_X_PROCTIME : HF_X_COLUMN, 0);
+    if (e == NULL)
+        return NULL;
+    e->column = idx;
+    e->type = c->type;
+    e->name = strdup(c->name);
+    if (e->name == NULL) {
+        hf_expr_free(e);
+        return NULL;
+    }
+    return e;
+}
+
+struct hf_expr *hf_expr_new_null(const struct hf_type *t)
+{
+    struct hf_expr *e = hf_x_new(HF_X_LITERAL, 0);
+    if (e == NULL)
+        return NULL;
+    e->type = *t;
+    e->type.not_null = false;
+    e->lit.null = true;
+    return e;
+}
+
+/* ------------------------------------------------------------ text */
+
+static const char *op_text(enum hf_xop op)
+{
+    switch (op) {
+    case HF_X_ADD:
+        return "+";
+    case HF_X_SUB:
+        return "-";
+    case HF_X_MUL:
+        return "*";
+    case HF_X_DIV:
+        return "/";
+    case HF_X_MOD:
+        return "%";
+    case HF_X_EQ:
+        return "=";
+    case HF_X_NE:
+        return "<>";
+    case HF_X_LT:
+        return "<";
+    case HF_X_LE:
+        return "<=";
+    case HF_X_GT:
+        return ">";
+    case HF_X_GE:
+        return ">=";
+    case HF_X_AND:
+        return "AND";
+    case HF_X_OR:
+        return "OR";
+    default:
+        return "?";
+    }
+}
+
+static void put_quoted(struct hf_strbuf *out, const char *s, size_t n)
+{
+    hf_strbuf_putc(out, '\'');
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\'')
+            hf_strbuf_putc(out, '\'');
+        hf_strbuf_putc(out, s[i]);
+    }
+    hf_strbuf_putc(out, '\'');
+}
+
+static void put_ident(struct hf_strbuf *out, const char *name)
+{
+    bool plain = name[0] != '\0' && !isdigit((unsigned char)name[0]);
+    for (const char *c = name; *c && plain; c++)
+        if (!isalnum((unsigned char)*c) && *c != '_')
+            plain = false;
+    if (plain) {
+        hf_strbuf_puts(out, name);
+        return;
+    }
+    hf_strbuf_putc(out, '`');
+    for (const char *c = name; *c; c++) {
+        if (*c == '`')
+            hf_strbuf_putc(out, '`');
+        hf_strbuf_putc(out, *c);
+    }
+    hf_strbuf_putc(out, '`');
+}
+
+static void put_args(const struct hf_expr *e, uint32_t from,
+                     struct hf_strbuf *out)
+{
+    for (uint32_t i = from; i < e->nargs; i++) {
+        if (i > from)
+            hf_strbuf_puts(out, ", ");
+        hf_expr_to_text(e->args[i], out);
+    }
+}
+
+static void put_literal(const struct hf_expr *e, struct hf_strbuf *out)
+{
+    char tn[64];
+    if (e->lit.null) {
+        if (e->null_lit)
+            hf_strbuf_puts(out, "NULL");
+        else
+            hf_strbuf_printf(out, "CAST(NULL AS %s)",
+                             hf_type_name(&e->type, tn, sizeof tn));
+        return;
+    }
+    switch (e->type.id) {
+    case HF_CHAR:
+    case HF_VARCHAR:
+    case HF_JSON:
+    case HF_JSONB:
+        put_quoted(out, e->lit.v.s.ptr, e->lit.v.s.len);
+        return;
+    case HF_DATE:
+    case HF_TIME:
+    case HF_TIMESTAMP: {
+        char buf[64];
+        size_t n = hf_x_scalar_text(&e->type, &e->lit, buf, sizeof buf);
+        hf_strbuf_printf(out, "%s ",
+                         e->type.id == HF_DATE   ? "DATE"
+                         : e->type.id == HF_TIME ? "TIME"
+                                                 : "TIMESTAMP");
+        put_quoted(out, buf, n);
+        return;
+    }
+    case HF_BOOLEAN:
+    case HF_TINYINT:
+    case HF_SMALLINT:
+    case HF_INT:
+    case HF_BIGINT:
+    case HF_DECIMAL:
+        hf_value_to_text(&e->type, &e->lit, out);
+        return;
+    default: {
+        struct hf_strbuf t;
+        hf_strbuf_init(&t, 0);
+        hf_value_to_text(&e->type, &e->lit, &t);
+        hf_strbuf_printf(out, "CAST(");
+        put_quoted(out, t.data ? t.data : "", t.len);
+        hf_strbuf_printf(out, " AS %s)", hf_type_name(&e->type, tn, sizeof tn));
+        hf_strbuf_free(&t);
+        return;
+    }
+    }
+}
+
+static const char *const fn_names[] = {
+    [HF_FN_NONE] = "?",
+    [HF_FN_UPPER] = "UPPER",
+    [HF_FN_LOWER] = "LOWER",
+    [HF_FN_TRIM] = "TRIM",
+    [HF_FN_CHAR_LENGTH] = "CHAR_LENGTH",
+    [HF_FN_SUBSTRING] = "SUBSTRING",
+    [HF_FN_REPLACE] = "REPLACE",
+    [HF_FN_CONCAT_WS] = "CONCAT_WS",
+    [HF_FN_ABS] = "ABS",
+    [HF_FN_NOW] = "NOW",
+    [HF_FN_LOCALTIMESTAMP] = "LOCALTIMESTAMP",
+    [HF_FN_CURRENT_DATE] = "CURRENT_DATE",
+    [HF_FN_TO_TIMESTAMP] = "TO_TIMESTAMP",
+    [HF_FN_TO_DATE] = "TO_DATE",
+    [HF_FN_TO_TIMESTAMP_LTZ] = "TO_TIMESTAMP_LTZ",
+    [HF_FN_FROM_UNIXTIME] = "FROM_UNIXTIME",
+    [HF_FN_DATE_FORMAT] = "DATE_FORMAT",
+    [HF_FN_UNIX_TIMESTAMP] = "UNIX_TIMESTAMP",
+};
+
+void hf_expr_to_text(const struct hf_expr *e, struct hf_strbuf *out)
+{
+    char tn[64];
+    switch (e->op) {
+    case HF_X_COLUMN:
+        put_ident(out, e->name ? e->name : "?");
+        return;
+    case HF_X_PROCTIME:
+        if (e->name)
+            put_ident(out, e->name);
+        else
+            hf_strbuf_puts(out, "PROCTIME()");
+        return;
+    case HF_X_LITERAL:
+        put_literal(e, out);
+        return;
+    case HF_X_CAST:
+        hf_strbuf_puts(out, e->try_cast ? "TRY_CAST(" : "CAST(");
+        hf_expr_to_text(e->args[0], out);
+        hf_strbuf_printf(out, " AS %s)", hf_type_name(&e->type, tn, sizeof tn));
+        return;
+    case HF_X_NEG:
+        hf_strbuf_puts(out, "-");
+        hf_expr_to_text(e->args[0], out);
+        return;
+    case HF_X_NOT:
+        hf_strbuf_puts(out, "NOT ");
+        hf_expr_to_text(e->args[0], out);
+        return;
+    case HF_X_ADD:
+    case HF_X_SUB:
+    case HF_X_MUL:
+    case HF_X_DIV:
+    case HF_X_MOD:
+    case HF_X_EQ:
+    case HF_X_NE:
+    case HF_X_LT:
+    case HF_X_LE:
+    case HF_X_GT:
+    case HF_X_GE:
+    case HF_X_AND:
+    case HF_X_OR:
+        hf_strbuf_putc(out, '(');
+        hf_expr_to_text(e->args[0], out);
+        hf_strbuf_printf(out, " %s ", op_text(e->op));
+        hf_expr_to_text(e->args[1], out);
+        hf_strbuf_putc(out, ')');
+        return;
+    case HF_X_CONCAT:
+        hf_strbuf_putc(out, '(');
+        for (uint32_t i = 0; i < e->nargs; i++) {
+            if (i)
+                hf_strbuf_puts(out, " || ");
+            hf_expr_to_text(e->args[i], out);
+        }
+        hf_strbuf_putc(out, ')');
+        return;
+    case HF_X_IS_NULL:
+    case HF_X_IS_TRUE:
+    case HF_X_IS_FALSE:
+        hf_expr_to_text(e->args[0], out);
+        hf_strbuf_printf(out, " IS %s%s", e->negated ? "NOT " : "",
+                         e->op == HF_X_IS_NULL   ? "NULL"
+                         : e->op == HF_X_IS_TRUE ? "TRUE"
+                                                 : "FALSE");
+        return;
+    case HF_X_BETWEEN:
+        hf_expr_to_text(e->args[0], out);
+        hf_strbuf_puts(out, e->negated ? " NOT BETWEEN " : " BETWEEN ");
+        hf_expr_to_text(e->args[1], out);
+        hf_strbuf_puts(out, " AND ");
+        hf_expr_to_text(e->args[2], out);
+        return;
+    case HF_X_IN:
+        hf_expr_to_text(e->args[0], out);
+        hf_strbuf_puts(out, e->negated ? " NOT IN (" : " IN (");
+        put_args(e, 1, out);
+        hf_strbuf_putc(out, ')');
+        return;
+    case HF_X_LIKE:
+        hf_expr_to_text(e->args[0], out);
+        hf_strbuf_puts(out, e->negated ? " NOT LIKE " : " LIKE ");
+        hf_expr_to_text(e->args[1], out);
+        if (e->esc) {
+            hf_strbuf_puts(out, " ESCAPE ");
+            put_quoted(out, &e->esc, 1);
+        }
+        return;
+    case HF_X_CASE: {
+        hf_strbuf_puts(out, "CASE");
+        uint32_t i = 0;
+        if (e->has_operand) {
+            hf_strbuf_putc(out, ' ');
+            hf_expr_to_text(e->args[0], out);
+            i = 1;
+        }
+        uint32_t end = e->nargs - (e->has_else ? 1 : 0);
+        for (; i + 1 < end; i += 2) {
+            hf_strbuf_puts(out, " WHEN ");
+            hf_expr_to_text(e->args[i], out);
+            hf_strbuf_puts(out, " THEN ");
+            hf_expr_to_text(e->args[i + 1], out);
+        }
+        if (e->has_else) {
+            hf_strbuf_puts(out, " ELSE ");
+            hf_expr_to_text(e->args[e->nargs - 1], out);
+        }
+        hf_strbuf_puts(out, " END");
+        return;
+    }
+    case HF_X_COALESCE:
+        hf_strbuf_puts(out, "COALESCE(");
+        put_args(e, 0, out);
+        hf_strbuf_putc(out, ')');
+        return;
+    case HF_X_FUNC:
+        if (e->fn == HF_FN_TRIM) {
+            hf_strbuf_printf(out, "TRIM(%s ",
+                             e->trim == 1   ? "LEADING"
+                             : e->trim == 2 ? "TRAILING"
+                                            : "BOTH");
+            if (e->nargs > 1) {
+                hf_expr_to_text(e->args[1], out);
+                hf_strbuf_putc(out, ' ');
+            }
+            hf_strbuf_puts(out, "FROM ");
+            hf_expr_to_text(e->args[0], out);
+            hf_strbuf_putc(out, ')');
+            return;
+        }
+        hf_strbuf_printf(out, "%s(", fn_names[e->fn]);
+        put_args(e, 0, out);
+        if (e->fn == HF_FN_TO_TIMESTAMP_LTZ)
+            hf_strbuf_printf(out, ", %d", e->precision_arg);
+        if (e->fmt) {
+            const char *pat = hf_dtfmt_pattern(e->fmt);
+            hf_strbuf_puts(out, ", ");
+            put_quoted(out, pat, strlen(pat));
+        }
+        hf_strbuf_putc(out, ')');
+        return;
+    }
+}
+
+/* ------------------------------------------------------------ binder */
+
+struct binder {
+    const struct hf_bind_scope *sc;
+    struct hf_error *err;
+};
+
+static int bind_err(struct binder *b, const struct hf_ast_expr *a,
+                    hf_err_t code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int bind_err(struct binder *b, const struct hf_ast_expr *a,
+                    hf_err_t code, const char *fmt, ...)
+{
+    char msg[700];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return hf_sql_error_at(b->err, code, b->sc->src, a->line, a->col, "%s",
+                           msg);
+}
+
+static struct hf_expr *oom_null(struct binder *b)
+{
+    hf_error_set(b->err, HF_ERR_NOMEM, "out of memory binding an expression");
+    return NULL;
+}
+
+/* Give a new node its position and source text. */
+static struct hf_expr *place(struct binder *b, struct hf_expr *e,
+                             const struct hf_ast_expr *a)
+{
+    if (e == NULL)
+        return NULL;
+    e->line = a->line;
+    e->col = a->col;
+    e->file = b->sc->src ? b->sc->src->file : NULL;
+    if (e->src == NULL && b->sc->src && b->sc->src->text &&
+        a->end <= b->sc->src->len && a->end > a->off) {
+        e->src = strndup(b->sc->src->text + a->off, a->end - a->off);
+        if (e->src == NULL) {
+            hf_expr_free(e);
+            return oom_null(b);
+        }
+    }
+    return e;
+}
+
+/* ---- type derivation */
+
+static int int_rank(enum hf_type_id id)
+{
+    switch (id) {
+    case HF_TINYINT:
+        return 1;
+    case HF_SMALLINT:
+        return 2;
+    case HF_INT:
+        return 3;
+    case HF_BIGINT:
+        return 4;
+    default:
+        return 0;
+    }
+}
+
+/* An integer type seen as DECIMAL(p, 0). */
+static struct hf_type int_as_decimal(enum hf_type_id id)
+{
+    struct hf_type t = hf_type_make(HF_DECIMAL);
+    t.precision = id == HF_TINYINT    ? 3
+                  : id == HF_SMALLINT ? 5
+                  : id == HF_INT      ? 10
+                                      : 19;
+    t.scale = 0;
+    return t;
+}
+
+static struct hf_type as_decimal(const struct hf_type *t)
+{
+    if (t->id == HF_DECIMAL)
+        return *t;
+    return int_as_decimal(t->id);
+}
+
+/* Cap DECIMAL(p, s) at 38 digits the way Flink does: keep the integer
+ * digits, and at least min(s, 6) fraction digits. */
+static struct hf_type decimal_adjust(int p, int s)
+{
+    struct hf_type t = hf_type_make(HF_DECIMAL);
+    if (p > HF_DECIMAL_MAX_PRECISION) {
+        int int_digits = p - s;
+        int min_scale = s < 6 ? s : 6;
+        int ns = HF_DECIMAL_MAX_PRECISION - int_digits;
+        s = ns > min_scale ? ns : min_scale;
+        p = HF_DECIMAL_MAX_PRECISION;
+    }
+    if (p < 1)
+        p = 1;
+    if (s > p)
+        s = p;
+    t.precision = (uint8_t)p;
+    t.scale = (uint8_t)s;
+    return t;
+}
+
+static int imax(int a, int b)
+{
+    return a > b ? a : b;
+}
+
+static int imin(int a, int b)
+{
+    return a < b ? a : b;
+}
+
+static struct hf_type arith_decimal(enum hf_xop op, const struct hf_type *a,
+                                    const struct hf_type *b)
+{
+    int p1 = a->precision, s1 = a->scale, p2 = b->precision, s2 = b->scale;
+    switch (op) {
+    case HF_X_MUL:
+        return decimal_adjust(p1 + p2 + 1, s1 + s2);
+    case HF_X_DIV: {
+        int s = imax(6, s1 + p2 + 1);
+        return decimal_adjust(p1 - s1 + s2 + s, s);
+    }
+    case HF_X_MOD: {
+        int s = imax(s1, s2);
+        return decimal_adjust(imin(p1 - s1, p2 - s2) + s, s);
+    }
+    default: {
+        int s = imax(s1, s2);
+        return decimal_adjust(imax(p1 - s1, p2 - s2) + s + 1, s);
+    }
+    }
+}
+
+/* The common type of two value types for CASE/COALESCE/IN results, or
+ * false. NULL literals take the other side's type. */
+static bool common_type(const struct hf_expr *x, const struct hf_expr *y,
+                        struct hf_type *out)
+{
+    const struct hf_type *a = &x->type, *b = &y->type;
+    if (x->null_lit) {
+        *out = *b;
+        out->not_null = false;
+        return true;
+    }
+    if (y->null_lit) {
+        *out = *a;
+        out->not_null = false;
+        return true;
+    }
+    bool nn = a->not_null && b->not_null;
+    if (a->id == b->id) {
+        *out = *a;
+        switch (a->id) {
+        case HF_DECIMAL: {
+            int s = imax(a->scale, b->scale);
+            int ip = imax(a->precision - a->scale, b->precision - b->scale);
+            *out = decimal_adjust(ip + s, s);
+            break;
+        }
+        case HF_CHAR:
+            if (a->length != b->length) {
+                *out = hf_type_make(HF_VARCHAR);
+                out->length = imax(a->length, b->length);
+            }
+            break;
+        case HF_VARCHAR:
+        case HF_BYTES:
+            out->length = imax(a->length, b->length);
+            break;
+        case HF_TIME:
+        case HF_TIMESTAMP:
+        case HF_TIMESTAMP_LTZ:
+            out->precision = (uint8_t)imax(a->precision, b->precision);
+            break;
+        case HF_ARRAY:
+            if (a->elem != b->elem)
+                return false;
+            break;
+        default:
+            break;
+        }
+        out->not_null = nn;
+        return true;
+    }
+    if (hf_type_is_numeric(a->id) && hf_type_is_numeric(b->id)) {
+        if (hf_type_is_integer(a->id) && hf_type_is_integer(b->id)) {
+            *out = hf_type_make(int_rank(a->id) >= int_rank(b->id) ? a->id
+                                                                   : b->id);
+        } else if (a->id == HF_DOUBLE || b->id == HF_DOUBLE ||
+                   a->id == HF_FLOAT || b->id == HF_FLOAT) {
+            *out = hf_type_make(HF_DOUBLE);
+        } else {
+            struct hf_type da = as_decimal(a), db = as_decimal(b);
+            int s = imax(da.scale, db.scale);
+            int ip = imax(da.precision - da.scale, db.precision - db.scale);
+            *out = decimal_adjust(ip + s, s);
+        }
+        out->not_null = nn;
+        return true;
+    }
+    if (hf_type_is_string(a->id) && hf_type_is_string(b->id)) {
+        *out = hf_type_make(HF_VARCHAR);
+        if ((a->id == HF_CHAR || a->id == HF_VARCHAR) &&
+            (b->id == HF_CHAR || b->id == HF_VARCHAR))
+            out->length = imax(a->length, b->length);
+        out->not_null = nn;
+        return true;
+    }
+    bool at =
+        a->id == HF_DATE || a->id == HF_TIMESTAMP || a->id == HF_TIMESTAMP_LTZ;
+    bool bt =
+        b->id == HF_DATE || b->id == HF_TIMESTAMP || b->id == HF_TIMESTAMP_LTZ;
+    if (at && bt) {
+        enum hf_type_id id =
+            (a->id == HF_TIMESTAMP_LTZ || b->id == HF_TIMESTAMP_LTZ)
+                ? HF_TIMESTAMP_LTZ
+                : HF_TIMESTAMP;
+        *out = hf_type_make(id);
+        int pa = a->id == HF_DATE ? 0 : a->precision;
+        int pb = b->id == HF_DATE ? 0 : b->precision;
+        out->precision = (uint8_t)imax(pa, pb);
+        out->not_null = nn;
+        return true;
+    }
+    return false;
+}
+
+/* ---- casts */
+
+static bool same_type(const struct hf_type *a, const struct hf_type *b)
+{
+    if (a->id != b->id)
+        return false;
+    switch (a->id) {
+    case HF_DECIMAL:
+        return a->precision == b->precision && a->scale == b->scale;
+    case HF_CHAR:
+    case HF_VARCHAR:
+    case HF_BYTES:
+        return a->length == b->length;
+    case HF_TIME:
+    case HF_TIMESTAMP:
+    case HF_TIMESTAMP_LTZ:
+        return a->precision == b->precision;
+    case HF_ARRAY:
+        return a->elem == b->elem;
+    default:
+        return true;
+    }
+}
+
+/* Evaluate a constant node (no column references). 0 or -1 with why. */
+static int const_value(const struct hf_expr *e, struct hf_value *v, char *why,
+                       size_t n)
+{
+    if (e->op == HF_X_LITERAL) {
+        *v = e->lit;
+        return 0;
+    }
+    snprintf(why, n, "not a constant");
+    return -1;
+}
+
+/* Turn literal `e` into a literal of type `to`; the value text is copied
+ * into the node. 0, or -1 with why. */
+static int fold_literal(struct hf_expr *e, const struct hf_type *to,
+                        bool explicit_cast, char *why, size_t n)
+{
+    struct hf_value in;
+    if (const_value(e, &in, why, n) != 0)
+        return -1;
+    struct hf_value outv;
+    memset(&outv, 0, sizeof outv);
+    if (in.null) {
+        outv.null = true;
+    } else {
+        struct hf_batch *tmp = hf_batch_new(1, 1);
+        if (tmp == NULL) {
+            snprintf(why, n, "out of memory");
+            return -1;
+        }
+        int rc = hf_x_cast_value(&e->type, to, explicit_cast, &in, tmp, &outv,
+                                 why, n);
+        char *buf = NULL;
+        if (rc == 0 && !outv.null &&
+            (hf_type_is_string(to->id) || to->id == HF_BYTES)) {
+            buf = malloc(outv.v.s.len + 1);
+            if (buf == NULL) {
+                rc = -1;
+                snprintf(why, n, "out of memory");
+            } else {
+                memcpy(buf, outv.v.s.ptr, outv.v.s.len);
+                buf[outv.v.s.len] = '\0';
+                outv.v.s.ptr = buf;
+            }
+        } else if (rc == 0 && to->id == HF_ARRAY) {
+            rc = -1;
+            snprintf(why, n, "array constants are not supported");
+        }
+        hf_batch_destroy(tmp);
+        if (rc != 0)
+            return -1;
+        free(e->lit_buf);
+        e->lit_buf = buf;
+    }
+    e->lit = outv;
+    bool nn = !outv.null;
+    e->type = *to;
+    e->type.not_null = nn;
+    e->null_lit = false;
+    return 0;
+}
+
+/* Wrap e in a cast to `to` (no-op when the type already matches). Takes
+ * ownership of e; NULL on out of memory (e freed). */
+static struct hf_expr *cast_node(struct hf_expr *e, const struct hf_type *to,
+                                 bool explicit_cast, bool try_cast)
+{
+    if (e->null_lit) {
+        e->type = *to;
+        e->type.not_null = false;
+        e->null_lit = false;
+        return e;
+    }
+    if (same_type(&e->type, to) && !explicit_cast)
+        return e;
+    struct hf_expr *c = hf_x_new(HF_X_CAST, 1);
+    if (c == NULL) {
+        hf_expr_free(e);
+        return NULL;
+    }
+    c->args[0] = e;
+    c->type = *to;
+    c->type.not_null = e->type.not_null && !try_cast;
+    c->explicit_cast = explicit_cast;
+    c->try_cast = try_cast;
+    c->line = e->line;
+    c->col = e->col;
+    c->file = e->file;
+    return c;
+}
+
+/* Cast for a binder-internal conversion that cannot fail to be supported
+ * (widening); sets the OOM error. */
+static bool implicit_cast(struct binder *b, struct hf_expr **ep,
+                          const struct hf_type *to)
+{
+    struct hf_type t = *to;
+    t.not_null = (*ep)->type.not_null;
+    struct hf_expr *c = cast_node(*ep, &t, false, false);
+    *ep = c;
+    if (c == NULL) {
+        oom_null(b);
+        return false;
+    }
+    return true;
+}
+
+int hf_expr_coerce(struct hf_expr **ep, const struct hf_type *to, char *why,
+                   size_t n)
+{
+    struct hf_expr *e = *ep;
+    struct hf_type target = *to;
+    target.not_null = false;
+    if (n)
+        why[0] = '\0';
+    if (e->null_lit) {
+        e->type = target;
+        e->null_lit = false;
+        return 0;
+    }
+    if (same_type(&e->type, to))
+        return 0;
+    if (e->op == HF_X_LITERAL && hf_x_cast_supported(&e->type, to)) {
+        /* A constant: convert it now if its value fits. */
+        struct hf_type keep = e->type;
+        struct hf_value keepv = e->lit;
+        char *keepbuf = e->lit_buf;
+        e->lit_buf = NULL;
+        if (fold_literal(e, &target, false, why, n) == 0) {
+            free(keepbuf);
+            return 0;
+        }
+        e->type = keep;
+        e->lit = keepv;
+        free(e->lit_buf);
+        e->lit_buf = keepbuf;
+        if (!hf_type_assignable(&e->type, to))
+            return -1;
+        if (n)
+            why[0] = '\0';
+    }
+    if (!hf_type_assignable(&e->type, to))
+        return -1;
+    target.not_null = e->type.not_null;
+    struct hf_expr *c = cast_node(e, &target, false, false);
+    if (c == NULL) {
+        *ep = NULL;
+        snprintf(why, n, "out of memory");
+        return -2;
+    }
+    *ep = c;
+    return 0;
+}
+
+/* ---- leaves */
+
+static bool ident_eq(const char *a, const char *b)
+{
+    return strcmp(a, b) == 0;
+}
+
+static struct hf_expr *bind_column(struct binder *b,
+                                   const struct hf_ast_expr *a)
+{
+    const struct hf_bind_scope *sc = b->sc;
+    if (a->qual) {
+        bool ok = sc->alias ? ident_eq(a->qual, sc->alias)
+                            : ident_eq(a->qual, sc->table);
+        if (!ok) {
+            if (sc->alias)
+                bind_err(b, a, HF_ERR_SQL,
+                         "unknown table '%s' in '%s.%s'; the query reads '%s' "
+                         "as '%s'",
+                         a->qual, a->qual, a->text, sc->table, sc->alias);
+            else
+                bind_err(b, a, HF_ERR_SQL,
+                         "unknown table '%s' in '%s.%s'; the query reads '%s'",
+                         a->qual, a->qual, a->text, sc->table);
+            return NULL;
+        }
+    }
+    int idx = hf_schema_find(sc->schema, a->text);
+    if (idx < 0) {
+        const char *best = NULL;
+        size_t bd = SIZE_MAX;
+        char list[400];
+        size_t off = 0;
+        list[0] = '\0';
+        for (uint32_t i = 0; i < sc->schema->ncols; i++) {
+            const char *cn = sc->schema->cols[i].name;
+            size_t d = strcasecmp(cn, a->text) == 0
+                           ? 0
+                           : hf_edit_distance(cn, a->text);
+            if (d < bd) {
+                bd = d;
+                best = cn;
+            }
+            if (off < sizeof list) {
+                int w = snprintf(list + off, sizeof list - off, "%s%s",
+                                 i ? ", " : "", cn);
+                if (w > 0)
+                    off += (size_t)w;
+            }
+        }
+        if (best && bd <= 2)
+            bind_err(b, a, HF_ERR_SQL,
+                     "unknown column '%s' in table '%s'; did you mean '%s'? "
+                     "(column names are case-sensitive)",
+                     a->text, sc->table, best);
+        else
+            bind_err(b, a, HF_ERR_SQL,
+                     "unknown column '%s' in table '%s'; its columns are: %s",
+                     a->text, sc->table, list);
+        return NULL;
+    }
+    struct hf_expr *e = hf_expr_new_column(sc->schema, (uint32_t)idx);
+    if (e == NULL)
+        return oom_null(b);
+    return place(b, e, a);
+}
+
+static struct hf_expr *new_literal(struct binder *b,
+                                   const struct hf_ast_expr *a,
+                                   const struct hf_type *t)
+{
+    struct hf_expr *e = hf_x_new(HF_X_LITERAL, 0);
+    if (e == NULL)
+        return oom_null(b);
+    e->type = *t;
+    e->type.not_null = true;
+    return place(b, e, a);
+}
+
+static struct hf_expr *bind_int(struct binder *b, const struct hf_ast_expr *a)
+{
+    errno = 0;
+    char *end;
+    long long v = strtoll(a->text, &end, 10);
+    if (errno == 0 && *end == '\0') {
+        struct hf_type t =
+            hf_type_make(v >= INT32_MIN && v <= INT32_MAX ? HF_INT : HF_BIGINT);
+        struct hf_expr *e = new_literal(b, a, &t);
+        if (e)
+            e->lit.v.i = v;
+        return e;
+    }
+    /* Beyond BIGINT: DECIMAL(p, 0) as Flink does. */
+    size_t digits = 0;
+    for (const char *c = a->text; *c; c++)
+        if (isdigit((unsigned char)*c))
+            digits++;
+    if (digits > HF_DECIMAL_MAX_PRECISION) {
+        bind_err(b, a, HF_ERR_SQL, "integer literal %s has more than 38 digits",
+                 a->text);
+        return NULL;
+    }
+    struct hf_type t = hf_type_make(HF_DECIMAL);
+    t.precision = (uint8_t)digits;
+    t.scale = 0;
+    struct hf_expr *e = new_literal(b, a, &t);
+    if (e && hf_dec_parse(a->text, strlen(a->text), t.precision, 0,
+                          &e->lit.v.d) != 0) {
+        hf_expr_free(e);
+        bind_err(b, a, HF_ERR_SQL, "invalid number %s", a->text);
+        return NULL;
+    }
+    return e;
+}
+
+static struct hf_expr *bind_decimal(struct binder *b,
+                                    const struct hf_ast_expr *a)
+{
+    const char *s = a->text;
+    if (*s == '-' || *s == '+')
+        s++;
+    int intd = 0, frac = 0;
+    bool lead = true, dot = false;
+    for (const char *c = s; *c; c++) {
+        if (*c == '.') {
+            dot = true;
+            continue;
+        }
+        if (dot) {
+            frac++;
+        } else if (!(lead && *c == '0')) {
+            lead = false;
+            intd++;
+        }
+    }
+    int p = intd + frac;
+    if (p < 1)
+        p = 1;
+    if (p > HF_DECIMAL_MAX_PRECISION) {
+        bind_err(b, a, HF_ERR_SQL,
+                 "decimal literal %s has more than 38 digits; write it as a "
+                 "DOUBLE (e.g. 1.5E10) or with fewer digits",
+                 a->text);
+        return NULL;
+    }
+    struct hf_type t = hf_type_make(HF_DECIMAL);
+    t.precision = (uint8_t)p;
+    t.scale = (uint8_t)frac;
+    struct hf_expr *e = new_literal(b, a, &t);
+    if (e &&
+        hf_dec_parse(a->text, strlen(a->text), p, frac, &e->lit.v.d) != 0) {
+        hf_expr_free(e);
+        bind_err(b, a, HF_ERR_SQL, "invalid number %s", a->text);
+        return NULL;
+    }
+    return e;
+}
+
+static struct hf_expr *bind_double(struct binder *b,
+                                   const struct hf_ast_expr *a)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(a->text, &end);
+    if (*end != '\0' || errno == ERANGE) {
+        bind_err(b, a, HF_ERR_SQL, "number %s is out of the range of DOUBLE",
+                 a->text);
+        return NULL;
+    }
+    struct hf_type t = hf_type_make(HF_DOUBLE);
+    struct hf_expr *e = new_literal(b, a, &t);
+    if (e)
+        e->lit.v.f8 = d;
+    return e;
+}
+
+static uint32_t utf8_chars(const char *s, size_t n)
+{
+    uint32_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            c++;
+    return c;
+}
+
+static struct hf_expr *bind_string(struct binder *b,
+                                   const struct hf_ast_expr *a)
+{
+    size_t len = strlen(a->text);
+    struct hf_type t = hf_type_make(HF_CHAR);
+    uint32_t chars = utf8_chars(a->text, len);
+    if (chars == 0)
+        t = hf_type_make(HF_VARCHAR);
+    else
+        t.length = (int32_t)chars;
+    struct hf_expr *e = new_literal(b, a, &t);
+    if (e == NULL)
+        return NULL;
+    e->lit_buf = strdup(a->text);
+    if (e->lit_buf == NULL) {
+        hf_expr_free(e);
+        return oom_null(b);
+    }
+    e->lit.v.s.ptr = e->lit_buf;
+    e->lit.v.s.len = (uint32_t)len;
+    return e;
+}
+
+/* Fraction digits written in a TIME/TIMESTAMP literal. */
+static int fraction_digits(const char *s)
+{
+    const char *dot = strrchr(s, '.');
+    if (dot == NULL)
+        return 0;
+    int n = 0;
+    for (const char *c = dot + 1; isdigit((unsigned char)*c); c++)
+        n++;
+    return n > 6 ? 6 : n;
+}
+
+static struct hf_expr *bind_typed_lit(struct binder *b,
+                                      const struct hf_ast_expr *a)
+{
+    struct hf_type t = a->type;
+    int64_t v;
+    int rc;
+    size_t len = strlen(a->text);
+    switch (t.id) {
+    case HF_DATE:
+        rc = hf_date_parse(a->text, len, &v);
+        break;
+    case HF_TIME:
+        rc = hf_time_parse(a->text, len, &v);
+        t.precision = (uint8_t)fraction_digits(a->text);
+        break;
+    default:
+        rc = hf_timestamp_parse(a->text, len, &v);
+        t.precision = (uint8_t)fraction_digits(a->text);
+        break;
+    }
+    if (rc != 0) {
+        bind_err(b, a, HF_ERR_SQL, "invalid %s literal '%s'; expected %s",
+                 t.id == HF_DATE   ? "DATE"
+                 : t.id == HF_TIME ? "TIME"
+                                   : "TIMESTAMP",
+                 a->text,
+                 t.id == HF_DATE   ? "'yyyy-MM-dd'"
+                 : t.id == HF_TIME ? "'HH:mm:ss[.fff]'"
+                                   : "'yyyy-MM-dd HH:mm:ss[.fff]'");
+        return NULL;
+    }
+    struct hf_expr *e = new_literal(b, a, &t);
+    if (e)
+        e->lit.v.i = v;
+    return e;
+}
+
+/* ---- composite nodes */
+
+static struct hf_expr *bind(struct binder *b, const struct hf_ast_expr *a);
+
+/* Bind all children of `a` into a new node of `op`; NULL on error. */
+static struct hf_expr *bind_children(struct binder *b,
+                                     const struct hf_ast_expr *a,
+                                     enum hf_xop op, uint32_t from)
+{
+    struct hf_expr *e = hf_x_new(op, a->nargs - from);
+    if (e == NULL)
+        return oom_null(b);
+    for (uint32_t i = from; i < a->nargs; i++) {
+        e->args[i - from] = bind(b, a->args[i]);
+        if (e->args[i - from] == NULL) {
+            hf_expr_free(e);
+            return NULL;
+        }
+    }
+    return place(b, e, a);
+}
+
+static bool all_not_null(const struct hf_expr *e)
+{
+    for (uint32_t i = 0; i < e->nargs; i++)
+        if (!e->args[i]->type.not_null || e->args[i]->null_lit)
+            return false;
+    return true;
+}
+
+/* A NULL literal operand takes the type `t`. */
+static void type_null(struct hf_expr *x, const struct hf_type *t)
+{
+    if (x->null_lit) {
+        x->type = *t;
+        x->type.not_null = false;
+        x->null_lit = false;
+    }
+}
+
+static const char *aop_text(enum hf_ast_op op)
+{
+    switch (op) {
+    case HF_AOP_ADD:
+        return "+";
+    case HF_AOP_SUB:
+        return "-";
+    case HF_AOP_MUL:
+        return "*";
+    case HF_AOP_DIV:
+        return "/";
+    case HF_AOP_MOD:
+        return "%";
+    case HF_AOP_CONCAT:
+        return "||";
+    case HF_AOP_EQ:
+        return "=";
+    case HF_AOP_NE:
+        return "<>";
+    case HF_AOP_LT:
+        return "<";
+    case HF_AOP_LE:
+        return "<=";
+    case HF_AOP_GT:
+        return ">";
+    case HF_AOP_GE:
+        return ">=";
+    case HF_AOP_AND:
+        return "AND";
+    case HF_AOP_OR:
+        return "OR";
+    case HF_AOP_NOT:
+        return "NOT";
+    case HF_AOP_NEG:
+        return "-";
+    default:
+        return "?";
+    }
+}
+
+static struct hf_expr *fail_free(struct hf_expr *e)
+{
+    hf_expr_free(e);
+    return NULL;
+}
+
+/* Arithmetic: operands are cast to the computation family. */
+static struct hf_expr *type_arith(struct binder *b, const struct hf_ast_expr *a,
+                                  struct hf_expr *e, const char *optext)
+{
+    struct hf_expr **x = &e->args[0], **y = &e->args[1];
+    if ((*x)->null_lit && (*y)->null_lit) {
+        struct hf_type it = hf_type_make(HF_INT);
+        type_null(*x, &it);
+        type_null(*y, &it);
+    }
+    type_null(*x, &(*y)->type);
+    type_null(*y, &(*x)->type);
+    const struct hf_type *ta = &(*x)->type, *tb = &(*y)->type;
+    if (!hf_type_is_numeric(ta->id) || !hf_type_is_numeric(tb->id)) {
+        char t1[64], t2[64];
+        bind_err(b, a, HF_ERR_TYPE,
+                 "cannot apply '%s' to %s and %s; arithmetic needs numeric "
+                 "operands (add a CAST)",
+                 optext, hf_type_name(ta, t1, sizeof t1),
+                 hf_type_name(tb, t2, sizeof t2));
+        return fail_free(e);
+    }
+    bool nn = ta->not_null && tb->not_null;
+    if (hf_type_is_integer(ta->id) && hf_type_is_integer(tb->id)) {
+        e->type = hf_type_make(int_rank(ta->id) >= int_rank(tb->id) ? ta->id
+                                                                    : tb->id);
+    } else if (ta->id == HF_DOUBLE || tb->id == HF_DOUBLE ||
+               ta->id == HF_FLOAT || tb->id == HF_FLOAT) {
+        bool f4 = (ta->id == HF_FLOAT || hf_type_is_integer(ta->id)) &&
+                  (tb->id == HF_FLOAT || hf_type_is_integer(tb->id));
+        e->type = hf_type_make(f4 ? HF_FLOAT : HF_DOUBLE);
+        struct hf_type dt = hf_type_make(HF_DOUBLE);
+        if (!implicit_cast(b, x, &dt) || !implicit_cast(b, y, &dt))
+            return fail_free(e);
+    } else {
+        struct hf_type da = as_decimal(ta), db = as_decimal(tb);
+        e->type = arith_decimal(e->op, &da, &db);
+        if (!implicit_cast(b, x, &da) || !implicit_cast(b, y, &db))
+            return fail_free(e);
+    }
+    e->type.not_null = nn;
+    return e;
+}
+
+static struct hf_expr *bind_binary(struct binder *b,
+                                   const struct hf_ast_expr *a)
+{
+    enum hf_xop op;
+    switch (a->op) {
+    case HF_AOP_ADD:
+        op = HF_X_ADD;
+        break;
+    case HF_AOP_SUB:
+        op = HF_X_SUB;
+        break;
+    case HF_AOP_MUL:
+        op = HF_X_MUL;
+        break;
+    case HF_AOP_DIV:
+        op = HF_X_DIV;
+        break;
+    case HF_AOP_MOD:
+        op = HF_X_MOD;
+        break;
+    case HF_AOP_CONCAT:
+        op = HF_X_CONCAT;
+        break;
+    case HF_AOP_EQ:
+        op = HF_X_EQ;
+        break;
+    case HF_AOP_NE:
+        op = HF_X_NE;
+        break;
+    case HF_AOP_LT:
+        op = HF_X_LT;
+        break;
+    case HF_AOP_LE:
+        op = HF_X_LE;
+        break;
+    case HF_AOP_GT:
+        op = HF_X_GT;
+        break;
+    case HF_AOP_GE:
+        op = HF_X_GE;
+        break;
+    case HF_AOP_AND:
+        op = HF_X_AND;
+        break;
+    default:
+        op = HF_X_OR;
+        break;
+    }
+    struct hf_expr *e = bind_children(b, a, op, 0);
+    if (e == NULL)
+        return NULL;
+    struct hf_expr **x = &e->args[0], **y = &e->args[1];
+    char t1[64], t2[64];
+    switch (op) {
+    case HF_X_ADD:
+    case HF_X_SUB:
+    case HF_X_MUL:
+    case HF_X_DIV:
+    case HF_X_MOD:
+        return type_arith(b, a, e, aop_text(a->op));
+    case HF_X_CONCAT: {
+        struct hf_type st = hf_type_make(HF_VARCHAR);
+        for (int k = 0; k < 2; k++) {
+            struct hf_expr **z = k ? y : x;
+            type_null(*z, &st);
+            if ((*z)->type.id == HF_ARRAY || (*z)->type.id == HF_BYTES) {
+                bind_err(b, a, HF_ERR_TYPE,
+                         "cannot apply '||' to %s; CAST it to STRING first",
+                         hf_type_name(&(*z)->type, t1, sizeof t1));
+                return fail_free(e);
+            }
+            if (!hf_type_is_string((*z)->type.id) && !implicit_cast(b, z, &st))
+                return fail_free(e);
+        }
+        e->type = st;
+        e->type.not_null = all_not_null(e);
+        return e;
+    }
+    case HF_X_AND:
+    case HF_X_OR: {
+        struct hf_type bt = hf_type_make(HF_BOOLEAN);
+        for (int k = 0; k < 2; k++) {
+            struct hf_expr *z = k ? *y : *x;
+            type_null(z, &bt);
+            if (z->type.id != HF_BOOLEAN) {
+                bind_err(b, a, HF_ERR_TYPE,
+                         "%s needs BOOLEAN operands, found %s", aop_text(a->op),
+                         hf_type_name(&z->type, t1, sizeof t1));
+                return fail_free(e);
+            }
+        }
+        e->type = bt;
+        e->type.not_null = all_not_null(e);
+        return e;
+    }
+    default:
+        break;
+    }
+    /* Comparisons. A string literal compared with a typed value is read as
+     * that type (ts > '2024-01-01 00:00:00'). */
+    for (int k = 0; k < 2; k++) {
+        struct hf_expr *lit = k ? *y : *x, *other = k ? *x : *y;
+        if (lit->op == HF_X_LITERAL && !lit->null_lit && !lit->lit.null &&
+            hf_type_is_string(lit->type.id) &&
+            !hf_type_is_string(other->type.id) && !other->null_lit &&
+            hf_x_cast_supported(&lit->type, &other->type)) {
+            char why[256];
+            if (fold_literal(lit, &other->type, false, why, sizeof why) != 0) {
+                bind_err(b, a->args[k], HF_ERR_TYPE,
+                         "cannot compare %s with the string %s: %s",
+                         hf_type_name(&other->type, t1, sizeof t1),
+                         lit->src ? lit->src : "literal", why);
+                return fail_free(e);
+            }
+        }
+    }
+    type_null(*x, &(*y)->type);
+    type_null(*y, &(*x)->type);
+    if ((*x)->null_lit) {
+        struct hf_type it = hf_type_make(HF_INT);
+        type_null(*x, &it);
+        type_null(*y, &it);
+    }
+    if (!hf_x_comparable(&(*x)->type, &(*y)->type)) {
+        bind_err(b, a, HF_ERR_TYPE, "cannot compare %s with %s; add a CAST",
+                 hf_type_name(&(*x)->type, t1, sizeof t1),
+                 hf_type_name(&(*y)->type, t2, sizeof t2));
+        return fail_free(e);
+    }
+    e->type = hf_type_make(HF_BOOLEAN);
+    e->type.not_null = all_not_null(e);
+    return e;
+}
+
+static struct hf_expr *bind_unary(struct binder *b, const struct hf_ast_expr *a)
+{
+    if (a->op == HF_AOP_PLUS) {
+        struct hf_expr *x = bind(b, a->args[0]);
+        if (x && !x->null_lit && !hf_type_is_numeric(x->type.id)) {
+            char t1[64];
+            bind_err(b, a, HF_ERR_TYPE, "unary '+' needs a number, found %s",
+                     hf_type_name(&x->type, t1, sizeof t1));
+            return fail_free(x);
+        }
+        return x;
+    }
+    struct hf_expr *e =
+        bind_children(b, a, a->op == HF_AOP_NOT ? HF_X_NOT : HF_X_NEG, 0);
+    if (e == NULL)
+        return NULL;
+    struct hf_expr *x = e->args[0];
+    char t1[64];
+    if (e->op == HF_X_NOT) {
+        struct hf_type bt = hf_type_make(HF_BOOLEAN);
+        type_null(x, &bt);
+        if (x->type.id != HF_BOOLEAN) {
+            bind_err(b, a, HF_ERR_TYPE, "NOT needs a BOOLEAN, found %s",
+                     hf_type_name(&x->type, t1, sizeof t1));
+            return fail_free(e);
+        }
+        e->type = bt;
+        e->type.not_null = x->type.not_null;
+        return e;
+    }
+    struct hf_type it = hf_type_make(HF_INT);
+    type_null(x, &it);
+    if (!hf_type_is_numeric(x->type.id)) {
+        bind_err(b, a, HF_ERR_TYPE, "unary '-' needs a number, found %s",
+                 hf_type_name(&x->type, t1, sizeof t1));
+        return fail_free(e);
+    }
+    e->type = x->type;
+    return e;
+}
+
+static struct hf_expr *bind_is(struct binder *b, const struct hf_ast_expr *a)
+{
+    enum hf_xop op = a->is == HF_AIS_NULL || a->is == HF_AIS_UNKNOWN
+                         ? HF_X_IS_NULL
+                     : a->is == HF_AIS_TRUE ? HF_X_IS_TRUE
+                                            : HF_X_IS_FALSE;
+    struct hf_expr *e = bind_children(b, a, op, 0);
+    if (e == NULL)
+        return NULL;
+    e->negated = a->negated;
+    struct hf_expr *x = e->args[0];
+    if (a->is != HF_AIS_NULL) {
+        struct hf_type bt = hf_type_make(HF_BOOLEAN);
+        type_null(x, &bt);
+        if (x->type.id != HF_BOOLEAN) {
+            char t1[64];
+            bind_err(b, a, HF_ERR_TYPE,
+                     "IS TRUE/FALSE/UNKNOWN needs a BOOLEAN, found %s",
+                     hf_type_name(&x->type, t1, sizeof t1));
+            return fail_free(e);
+        }
+    } else if (x->null_lit) {
+        struct hf_type it = hf_type_make(HF_INT);
+        type_null(x, &it);
+    }
+    e->type = hf_type_make(HF_BOOLEAN);
+    e->type.not_null = true;
+    return e;
+}
+
+/* Children 0..n-1 must all compare with child 0 (IN, BETWEEN). */
+static struct hf_expr *
+bind_compare_list(struct binder *b, const struct hf_ast_expr *a, enum hf_xop op)
+{
+    struct hf_expr *e = bind_children(b, a, op, 0);
+    if (e == NULL)
+        return NULL;
+    e->negated = a->negated;
+    struct hf_expr *x = e->args[0];
+    /* Give NULL literals a type, and read string literals as x's type. */
+    for (uint32_t i = 1; i < e->nargs; i++)
+        if (x->null_lit && !e->args[i]->null_lit)
+            type_null(x, &e->args[i]->type);
+    if (x->null_lit) {
+        struct hf_type it = hf_type_make(HF_INT);
+        type_null(x, &it);
+    }
+    for (uint32_t i = 1; i < e->nargs; i++) {
+        struct hf_expr *y = e->args[i];
+        type_null(y, &x->type);
+        char t1[64], t2[64];
+        if (y->op == HF_X_LITERAL && !y->lit.null &&
+            hf_type_is_string(y->type.id) && !hf_type_is_string(x->type.id) &&
+            hf_x_cast_supported(&y->type, &x->type)) {
+            char why[256];
+            if (fold_literal(y, &x->type, false, why, sizeof why) != 0) {
+                bind_err(b, a->args[i], HF_ERR_TYPE, "%s", why);
+                return fail_free(e);
+            }
+        }
+        if (!hf_x_comparable(&x->type, &y->type)) {
+            bind_err(b, a->args[i], HF_ERR_TYPE,
+                     "cannot compare %s with %s; add a CAST",
+                     hf_type_name(&x->type, t1, sizeof t1),
+                     hf_type_name(&y->type, t2, sizeof t2));
+            return fail_free(e);
+        }
+    }
+    e->type = hf_type_make(HF_BOOLEAN);
+    e->type.not_null = all_not_null(e);
+    return e;
+}
+
+static struct hf_expr *bind_like(struct binder *b, const struct hf_ast_expr *a)
+{
+    struct hf_expr *e = hf_x_new(HF_X_LIKE, 2);
+    if (e == NULL)
+        return oom_null(b);
+    place(b, e, a);
+    e->negated = a->negated;
+    struct hf_type st = hf_type_make(HF_VARCHAR);
+    for (int k = 0; k < 2; k++) {
+        e->args[k] = bind(b, a->args[k]);
+        if (e->args[k] == NULL)
+            return fail_free(e);
+        type_null(e->args[k], &st);
+        if (!hf_type_is_string(e->args[k]->type.id)) {
+            char t1[64];
+            bind_err(b, a->args[k], HF_ERR_TYPE, "LIKE needs strings, found %s",
+                     hf_type_name(&e->args[k]->type, t1, sizeof t1));
+            return fail_free(e);
+        }
+    }
+    if (a->nargs > 2) {
+        const struct hf_ast_expr *esc = a->args[2];
+        if (esc->kind != HF_AST_STRING || strlen(esc->text) != 1) {
+            bind_err(
+                b, esc, HF_ERR_SQL,
+                "ESCAPE needs a string of one character, e.g. ESCAPE '\\'");
+            return fail_free(e);
+        }
+        e->esc = esc->text[0];
+    }
+    e->type = hf_type_make(HF_BOOLEAN);
+    e->type.not_null = all_not_null(e);
+    return e;
+}
+
+static struct hf_expr *bind_cast(struct binder *b, const struct hf_ast_expr *a)
+{
+    struct hf_expr *x = bind(b, a->args[0]);
+    if (x == NULL)
+        return NULL;
+    char t1[64], t2[64];
+    struct hf_type to = a->type;
+    if (x->null_lit) {
+        x->type = to;
+        x->type.not_null = false;
+        x->null_lit = false;
+        return x;
+    }
+    if (!hf_x_cast_supported(&x->type, &to)) {
+        const char *hint = "";
+        if ((x->type.id == HF_TIMESTAMP || x->type.id == HF_TIMESTAMP_LTZ) &&
+            hf_type_is_numeric(to.id))
+            hint = "; use UNIX_TIMESTAMP(CAST(ts AS STRING)) for epoch seconds";
+        else if (hf_type_is_numeric(x->type.id) &&
+                 (to.id == HF_TIMESTAMP || to.id == HF_TIMESTAMP_LTZ))
+            hint = "; use TO_TIMESTAMP_LTZ(epoch, 3) for epoch milliseconds";
+        bind_err(b, a, HF_ERR_TYPE, "cannot CAST %s to %s%s",
+                 hf_type_name(&x->type, t1, sizeof t1),
+                 hf_type_name(&to, t2, sizeof t2), hint);
+        return fail_free(x);
+    }
+    if (x->op == HF_X_LITERAL) {
+        char why[256];
+        if (fold_literal(x, &to, true, why, sizeof why) == 0) {
+            free(x->src);
+            x->src = NULL;
+            return place(b, x, a);
+        }
+        if (a->try_cast) {
+            hf_expr_free(x);
+            struct hf_expr *n = hf_expr_new_null(&to);
+            if (n == NULL)
+                return oom_null(b);
+            return place(b, n, a);
+        }
+        bind_err(b, a, HF_ERR_TYPE, "%s", why);
+        return fail_free(x);
+    }
+    to.not_null = x->type.not_null && !a->try_cast;
+    struct hf_expr *c = hf_x_new(HF_X_CAST, 1);
+    if (c == NULL) {
+        hf_expr_free(x);
+        return oom_null(b);
+    }
+    c->args[0] = x;
+    c->type = to;
+    c->explicit_cast = true;
+    c->try_cast = a->try_cast;
+    return place(b, c, a);
+}
+
+/* Cast children [from, nargs) of e to their common type (*out). */
+static bool unify(struct binder *b, const struct hf_ast_expr *a,
+                  struct hf_expr *e, uint32_t from, struct hf_type *out)
+{
+    bool have = false;
+    struct hf_type t = hf_type_make(HF_INT);
+    for (uint32_t i = from; i < e->nargs; i++) {
+        struct hf_expr *x = e->args[i];
+        if (x->null_lit)
+            continue;
+        if (!have) {
+            t = x->type;
+            have = true;
+            continue;
+        }
+        struct hf_expr cur;
+        memset(&cur, 0, sizeof cur);
+        cur.type = t;
+        struct hf_type nt;
+        if (!common_type(&cur, x, &nt)) {
+            char t1[64], t2[64];
+            bind_err(b, a, HF_ERR_TYPE,
+                     "values of types %s and %s cannot be combined here; add "
+                     "a CAST",
+                     hf_type_name(&t, t1, sizeof t1),
+                     hf_type_name(&x->type, t2, sizeof t2));
+            return false;
+        }
+        t = nt;
+    }
+    t.not_null = false;
+    for (uint32_t i = from; i < e->nargs; i++) {
+        struct hf_expr *x = e->args[i];
+        if (x->null_lit) {
+            type_null(x, &t);
+            continue;
+        }
+        struct hf_type to = t;
+        to.not_null = x->type.not_null;
+        if (!same_type(&x->type, &to)) {
+            struct hf_expr *c = cast_node(x, &to, false, false);
+            e->args[i] = c;
+            if (c == NULL) {
+                oom_null(b);
+                return false;
+            }
+        }
+    }
+    *out = t;
+    return true;
+}
+
+static struct hf_expr *bind_case(struct binder *b, const struct hf_ast_expr *a)
+{
+    struct hf_expr *e = bind_children(b, a, HF_X_CASE, 0);
+    if (e == NULL)
+        return NULL;
+    e->has_operand = a->has_operand;
+    e->has_else = a->has_else;
+    uint32_t first = a->has_operand ? 1 : 0;
+    uint32_t wend = e->nargs - (a->has_else ? 1 : 0);
+    struct hf_type bt = hf_type_make(HF_BOOLEAN);
+    for (uint32_t i = first; i < wend; i += 2) {
+        struct hf_expr *w = e->args[i];
+        if (a->has_operand) {
+            struct hf_expr *x = e->args[0];
+            type_null(w, &x->type);
+            type_null(x, &w->type);
+            if (!hf_x_comparable(&x->type, &w->type)) {
+                char t1[64], t2[64];
+                bind_err(b, a->args[i], HF_ERR_TYPE,
+                         "cannot compare %s with %s; add a CAST",
+                         hf_type_name(&x->type, t1, sizeof t1),
+                         hf_type_name(&w->type, t2, sizeof t2));
+                return fail_free(e);
+            }
+        } else {
+            type_null(w, &bt);
+            if (w->type.id != HF_BOOLEAN) {
+                char t1[64];
+                bind_err(b, a->args[i], HF_ERR_TYPE,
+                         "WHEN needs a BOOLEAN condition, found %s",
+                         hf_type_name(&w->type, t1, sizeof t1));
+                return fail_free(e);
+            }
+        }
+    }
+    if (a->has_operand && e->args[0]->null_lit) {
+        struct hf_type it = hf_type_make(HF_INT);
+        type_null(e->args[0], &it);
+    }
+    /* Results: THENs and ELSE. Collect them in a temporary node. */
+    uint32_t nres = (wend - first) / 2 + (a->has_else ? 1 : 0);
+    struct hf_expr tmp;
+    memset(&tmp, 0, sizeof tmp);
+    struct hf_expr *res[nres ? nres : 1];
+    uint32_t k = 0;
+    for (uint32_t i = first + 1; i < wend; i += 2)
+        res[k++] = e->args[i];
+    if (a->has_else)
+        res[k++] = e->args[e->nargs - 1];
+    tmp.args = res;
+    tmp.nargs = k;
+    struct hf_type t;
+    if (!unify(b, a, &tmp, 0, &t))
+        return fail_free(e);
+    k = 0;
+    bool nn = a->has_else;
+    for (uint32_t i = first + 1; i < wend; i += 2) {
+        e->args[i] = res[k++];
+        nn = nn && e->args[i]->type.not_null;
+    }
+    if (a->has_else) {
+        e->args[e->nargs - 1] = res[k++];
+        nn = nn && e->args[e->nargs - 1]->type.not_null;
+    }
+    e->type = t;
+    e->type.not_null = nn;
+    return e;
+}
+
+/* ---- functions */
+
+static const char *const aggregates[] = {
+    "COUNT",       "SUM",        "MIN",      "MAX",     "AVG",
+    "FIRST_VALUE", "LAST_VALUE", "LISTAGG",  "COLLECT", "STDDEV_POP",
+    "STDDEV_SAMP", "VAR_POP",    "VAR_SAMP", NULL};
+
+struct fn_def {
+    const char *name;
+    enum hf_xfn fn;
+    int min, max; /* argument counts; max -1 = any */
+};
+
+static const struct fn_def fn_defs[] = {
+    {"UPPER", HF_FN_UPPER, 1, 1},
+    {"LOWER", HF_FN_LOWER, 1, 1},
+    {"TRIM", HF_FN_TRIM, 1, 2},
+    {"LTRIM", HF_FN_TRIM, 1, 1},
+    {"RTRIM", HF_FN_TRIM, 1, 1},
+    {"CHAR_LENGTH", HF_FN_CHAR_LENGTH, 1, 1},
+    {"CHARACTER_LENGTH", HF_FN_CHAR_LENGTH, 1, 1},
+    {"SUBSTRING", HF_FN_SUBSTRING, 2, 3},
+    {"SUBSTR", HF_FN_SUBSTRING, 2, 3},
+    {"REPLACE", HF_FN_REPLACE, 3, 3},
+    {"CONCAT_WS", HF_FN_CONCAT_WS, 2, -1},
+    {"ABS", HF_FN_ABS, 1, 1},
+    {"NOW", HF_FN_NOW, 0, 0},
+    {"CURRENT_TIMESTAMP", HF_FN_NOW, 0, 0},
+    {"PROCTIME", HF_FN_NOW, 0, 0},
+    {"LOCALTIMESTAMP", HF_FN_LOCALTIMESTAMP, 0, 0},
+    {"CURRENT_DATE", HF_FN_CURRENT_DATE, 0, 0},
+    {"TO_TIMESTAMP", HF_FN_TO_TIMESTAMP, 1, 2},
+    {"TO_DATE", HF_FN_TO_DATE, 1, 2},
+    {"TO_TIMESTAMP_LTZ", HF_FN_TO_TIMESTAMP_LTZ, 1, 2},
+    {"FROM_UNIXTIME", HF_FN_FROM_UNIXTIME, 1, 2},
+    {"DATE_FORMAT", HF_FN_DATE_FORMAT, 2, 2},
+    {"UNIX_TIMESTAMP", HF_FN_UNIX_TIMESTAMP, 0, 2},
+    /* Handled by their own node kinds. */
+    {"COALESCE", HF_FN_NONE, 1, -1},
+    {"IFNULL", HF_FN_NONE, 2, 2},
+    {"IF", HF_FN_NONE, 3, 3},
+    {"CONCAT", HF_FN_NONE, 1, -1},
+    {"MOD", HF_FN_NONE, 2, 2},
+};
+
+static const struct fn_def *fn_lookup(const char *name)
+{
+    for (size_t i = 0; i < sizeof fn_defs / sizeof fn_defs[0]; i++)
+        if (strcmp(fn_defs[i].name, name) == 0)
+            return &fn_defs[i];
+    return NULL;
+}
+
+/* Require child i to be (or become) a string; non-strings other than
+ * BYTES/ARRAY are cast to STRING when `lenient`. */
+static bool want_string(struct binder *b, const struct hf_ast_expr *a,
+                        struct hf_expr *e, uint32_t i, bool lenient)
+{
+    struct hf_type st = hf_type_make(HF_VARCHAR);
+    struct hf_expr **z = &e->args[i];
+    type_null(*z, &st);
+    if (hf_type_is_string((*z)->type.id))
+        return true;
+    if (lenient && (*z)->type.id != HF_ARRAY && (*z)->type.id != HF_BYTES)
+        return implicit_cast(b, z, &st);
+    char t1[64];
+    bind_err(b, a->args[i], HF_ERR_TYPE, "%s needs a string here, found %s",
+             a->text, hf_type_name(&(*z)->type, t1, sizeof t1));
+    return false;
+}
+
+static bool want_numeric(struct binder *b, const struct hf_ast_expr *a,
+                         struct hf_expr *e, uint32_t i, bool integer)
+{
+    struct hf_type it = hf_type_make(integer ? HF_BIGINT : HF_INT);
+    type_null(e->args[i], &it);
+    enum hf_type_id id = e->args[i]->type.id;
+    if (integer ? hf_type_is_integer(id) : hf_type_is_numeric(id))
+        return true;
+    char t1[64];
+    bind_err(b, a->args[i], HF_ERR_TYPE, "%s needs %s here, found %s", a->text,
+             integer ? "an integer" : "a number",
+             hf_type_name(&e->args[i]->type, t1, sizeof t1));
+    return false;
+}
+
+/* A constant format argument, compiled. */
+static bool want_format(struct binder *b, const struct hf_ast_expr *a,
+                        struct hf_expr *e, uint32_t i)
+{
+    const struct hf_ast_expr *fa = a->args[i];
+    if (fa->kind != HF_AST_STRING) {
+        bind_err(b, fa, HF_ERR_SQL,
+                 "the format argument of %s must be a string literal such as "
+                 "'yyyy-MM-dd HH:mm:ss'",
+                 a->text);
+        return false;
+    }
+    char why[200];
+    e->fmt = hf_dtfmt_compile(fa->text, why, sizeof why);
+    if (e->fmt == NULL) {
+        bind_err(b, fa, HF_ERR_SQL, "bad format '%s' for %s: %s", fa->text,
+                 a->text, why);
+        return false;
+    }
+    return true;
+}
+
+static struct hf_expr *bind_func(struct binder *b, const struct hf_ast_expr *a)
+{
+    for (const char *const *g = aggregates; *g; g++)
+        if (strcmp(a->text, *g) == 0) {
+            bind_err(b, a, HF_ERR_UNSUPPORTED,
+                     "aggregate function %s is not supported (holoflow has no "
+                     "GROUP BY)",
+                     a->text);
+            return NULL;
+        }
+    const struct fn_def *d = fn_lookup(a->text);
+    if (d == NULL) {
+        const char *best = NULL;
+        size_t bd = SIZE_MAX;
+        for (size_t i = 0; i < sizeof fn_defs / sizeof fn_defs[0]; i++) {
+            size_t dd = hf_edit_distance(a->text, fn_defs[i].name);
+            if (dd < bd) {
+                bd = dd;
+                best = fn_defs[i].name;
+            }
+        }
+        if (best && bd <= 2)
+            bind_err(b, a, HF_ERR_SQL, "unknown function %s; did you mean %s?",
+                     a->text, best);
+        else
+            bind_err(b, a, HF_ERR_SQL, "unknown function %s", a->text);
+        return NULL;
+    }
+    if (a->distinct) {
+        bind_err(b, a, HF_ERR_UNSUPPORTED, "DISTINCT is only for aggregates");
+        return NULL;
+    }
+    int n = (int)a->nargs;
+    for (uint32_t i = 0; i < a->nargs; i++)
+        if (a->args[i]->kind == HF_AST_STAR) {
+            bind_err(b, a->args[i], HF_ERR_SQL, "'*' is not an argument of %s",
+                     a->text);
+            return NULL;
+        }
+    if (n < d->min || (d->max >= 0 && n > d->max)) {
+        if (d->min == d->max)
+            bind_err(b, a, HF_ERR_SQL, "%s takes %d argument%s, found %d",
+                     a->text, d->min, d->min == 1 ? "" : "s", n);
+        else if (d->max < 0)
+            bind_err(b, a, HF_ERR_SQL,
+                     "%s takes at least %d arguments, "
+                     "found %d",
+                     a->text, d->min, n);
+        else
+            bind_err(b, a, HF_ERR_SQL, "%s takes %d to %d arguments, found %d",
+                     a->text, d->min, d->max, n);
+        return NULL;
+    }
+    const char *name = a->text;
+    struct hf_expr *e;
+
+    if (strcmp(name, "COALESCE") == 0 || strcmp(name, "IFNULL") == 0) {
+        e = bind_children(b, a, HF_X_COALESCE, 0);
+        if (e == NULL)
+            return NULL;
+        struct hf_type t;
+        if (!unify(b, a, e, 0, &t))
+            return fail_free(e);
+        bool nn = false;
+        for (uint32_t i = 0; i < e->nargs; i++)
+            nn = nn || e->args[i]->type.not_null;
+        e->type = t;
+        e->type.not_null = nn;
+        return e;
+    }
+    if (strcmp(name, "IF") == 0) {
+        e = bind_children(b, a, HF_X_CASE, 0);
+        if (e == NULL)
+            return NULL;
+        e->has_else = true;
+        struct hf_type bt = hf_type_make(HF_BOOLEAN);
+        type_null(e->args[0], &bt);
+        if (e->args[0]->type.id != HF_BOOLEAN) {
+            char t1[64];
+            bind_err(b, a->args[0], HF_ERR_TYPE,
+                     "IF needs a BOOLEAN condition, found %s",
+                     hf_type_name(&e->args[0]->type, t1, sizeof t1));
+            return fail_free(e);
+        }
+        struct hf_type t;
+        if (!unify(b, a, e, 1, &t))
+            return fail_free(e);
+        e->type = t;
+        e->type.not_null =
+            e->args[1]->type.not_null && e->args[2]->type.not_null;
+        return e;
+    }
+    if (strcmp(name, "CONCAT") == 0) {
+        e = bind_children(b, a, HF_X_CONCAT, 0);
+        if (e == NULL)
+            return NULL;
+        for (uint32_t i = 0; i < e->nargs; i++)
+            if (!want_string(b, a, e, i, true))
+                return fail_free(e);
+        e->type = hf_type_make(HF_VARCHAR);
+        e->type.not_null = all_not_null(e);
+        return e;
+    }
+    if (strcmp(name, "MOD") == 0) {
+        e = bind_children(b, a, HF_X_MOD, 0);
+        if (e == NULL)
+            return NULL;
+        return type_arith(b, a, e, "MOD");
+    }
+
+    e = bind_children(b, a, HF_X_FUNC, 0);
+    if (e == NULL)
+        return NULL;
+    e->fn = d->fn;
+    struct hf_type vt = hf_type_make(HF_VARCHAR);
+    bool ok = true;
+    switch (d->fn) {
+    case HF_FN_UPPER:
+    case HF_FN_LOWER:
+        ok = want_string(b, a, e, 0, false);
+        e->type = ok ? e->args[0]->type : vt;
+        if (e->type.id == HF_CHAR)
+            e->type = vt;
+        break;
+    case HF_FN_TRIM:
+        e->trim = strcmp(name, "LTRIM") == 0   ? 1
+                  : strcmp(name, "RTRIM") == 0 ? 2
+                                               : a->trim;
+        for (uint32_t i = 0; ok && i < e->nargs; i++)
+            ok = want_string(b, a, e, i, false);
+        e->type = vt;
+        break;
+    case HF_FN_CHAR_LENGTH:
+        ok = want_string(b, a, e, 0, false);
+        e->type = hf_type_make(HF_INT);
+        break;
+    case HF_FN_SUBSTRING:
+        ok = want_string(b, a, e, 0, false) && want_numeric(b, a, e, 1, true) &&
+             (e->nargs < 3 || want_numeric(b, a, e, 2, true));
+        e->type = vt;
+        break;
+    case HF_FN_REPLACE:
+    case HF_FN_CONCAT_WS:
+        for (uint32_t i = 0; ok && i < e->nargs; i++)
+            ok = want_string(b, a, e, i, d->fn == HF_FN_CONCAT_WS);
+        e->type = vt;
+        break;
+    case HF_FN_ABS:
+        ok = want_numeric(b, a, e, 0, false);
+        if (ok)
+            e->type = e->args[0]->type;
+        break;
+    case HF_FN_NOW:
+        e->type = hf_type_make(HF_TIMESTAMP_LTZ);
+        e->type.precision = 3;
+        break;
+    case HF_FN_LOCALTIMESTAMP:
+        e->type = hf_type_make(HF_TIMESTAMP);
+        e->type.precision = 3;
+        break;
+    case HF_FN_CURRENT_DATE:
+        e->type = hf_type_make(HF_DATE);
+        break;
+    case HF_FN_TO_TIMESTAMP:
+    case HF_FN_TO_DATE:
+        ok = want_string(b, a, e, 0, false) &&
+             (e->nargs < 2 || want_format(b, a, e, 1));
+        e->type = hf_type_make(d->fn == HF_FN_TO_DATE ? HF_DATE : HF_TIMESTAMP);
+        if (d->fn == HF_FN_TO_TIMESTAMP)
+            e->type.precision = 3;
+        /* Unparsable text yields NULL, as Flink does. */
+        e->type.not_null = false;
+        break;
+    case HF_FN_TO_TIMESTAMP_LTZ: {
+        ok = want_numeric(b, a, e, 0, false);
+        e->precision_arg = 3;
+        if (ok && e->nargs == 2) {
+            const struct hf_ast_expr *pa = a->args[1];
+            if (pa->kind != HF_AST_INT ||
+                (strcmp(pa->text, "0") != 0 && strcmp(pa->text, "3") != 0)) {
+                bind_err(b, pa, HF_ERR_SQL,
+                         "the precision of TO_TIMESTAMP_LTZ must be 0 "
+                         "(seconds) or 3 (milliseconds)");
+                ok = false;
+            } else {
+                e->precision_arg = pa->text[0] - '0';
+                hf_expr_free(e->args[1]);
+                e->args[1] = NULL;
+                e->nargs = 1;
+            }
+        }
+        e->type = hf_type_make(HF_TIMESTAMP_LTZ);
+        e->type.precision = 3;
+        break;
+    }
+    case HF_FN_FROM_UNIXTIME:
+        ok = want_numeric(b, a, e, 0, true) &&
+             (e->nargs < 2 || want_format(b, a, e, 1));
+        e->type = vt;
+        break;
+    case HF_FN_DATE_FORMAT: {
+        struct hf_expr *x = e->args[0];
+        struct hf_type tt = hf_type_make(HF_TIMESTAMP);
+        type_null(x, &tt);
+        if (hf_type_is_string(x->type.id)) {
+            tt.not_null = x->type.not_null;
+            ok = implicit_cast(b, &e->args[0], &tt);
+        } else if (x->type.id != HF_TIMESTAMP &&
+                   x->type.id != HF_TIMESTAMP_LTZ && x->type.id != HF_DATE) {
+            char t1[64];
+            bind_err(b, a->args[0], HF_ERR_TYPE,
+                     "DATE_FORMAT needs a TIMESTAMP, TIMESTAMP_LTZ, DATE or "
+                     "string, found %s",
+                     hf_type_name(&x->type, t1, sizeof t1));
+            ok = false;
+        }
+        ok = ok && want_format(b, a, e, 1);
+        e->type = vt;
+        break;
+    }
+    case HF_FN_UNIX_TIMESTAMP:
+        ok = (e->nargs < 1 || want_string(b, a, e, 0, false)) &&
+             (e->nargs < 2 || want_format(b, a, e, 1));
+        e->type = hf_type_make(HF_BIGINT);
+        if (e->nargs > 0)
+            e->type.not_null = false;
+        else
+            e->type.not_null = true;
+        break;
+    case HF_FN_NONE:
+        ok = false;
+        break;
+    }
+    if (!ok)
+        return fail_free(e);
+    /* The format argument is compiled into e->fmt; drop its node. */
+    if (e->fmt && e->nargs >= 2) {
+        hf_expr_free(e->args[e->nargs - 1]);
+        e->args[e->nargs - 1] = NULL;
+        e->nargs--;
+    }
+    if (d->fn == HF_FN_FROM_UNIXTIME && e->fmt == NULL) {
+        char why[100];
+        e->fmt = hf_dtfmt_compile("yyyy-MM-dd HH:mm:ss", why, sizeof why);
+        if (e->fmt == NULL)
+            return fail_free(e), oom_null(b);
+    }
+    switch (d->fn) {
+    case HF_FN_NOW:
+    case HF_FN_LOCALTIMESTAMP:
+    case HF_FN_CURRENT_DATE:
+        e->type.not_null = true;
+        break;
+    case HF_FN_TO_TIMESTAMP:
+    case HF_FN_TO_DATE:
+    case HF_FN_UNIX_TIMESTAMP:
+        break;
+    case HF_FN_CONCAT_WS:
+        e->type.not_null = e->args[0]->type.not_null;
+        break;
+    default:
+        e->type.not_null = all_not_null(e);
+        break;
+    }
+    return e;
+}
+
+static struct hf_expr *bind(struct binder *b, const struct hf_ast_expr *a)
+{
+    switch (a->kind) {
+    case HF_AST_COLUMN:
+        return bind_column(b, a);
+    case HF_AST_INT:
+        return bind_int(b, a);
+    case HF_AST_DECIMAL:
+        return bind_decimal(b, a);
+    case HF_AST_DOUBLE:
+        return bind_double(b, a);
+    case HF_AST_STRING:
+        return bind_string(b, a);
+    case HF_AST_BOOL: {
+        struct hf_type t = hf_type_make(HF_BOOLEAN);
+        struct hf_expr *e = new_literal(b, a, &t);
+        if (e)
+            e->lit.v.b = a->b;
+        return e;
+    }
+    case HF_AST_NULL: {
+        struct hf_type t = hf_type_make(HF_VARCHAR);
+        struct hf_expr *e = new_literal(b, a, &t);
+        if (e) {
+            e->lit.null = true;
+            e->null_lit = true;
+            e->type.not_null = false;
+        }
+        return e;
+    }
+    case HF_AST_TYPED_LIT:
+        return bind_typed_lit(b, a);
+    case HF_AST_UNARY:
+        return bind_unary(b, a);
+    case HF_AST_BINARY:
+        return bind_binary(b, a);
+    case HF_AST_IS:
+        return bind_is(b, a);
+    case HF_AST_BETWEEN:
+        return bind_compare_list(b, a, HF_X_BETWEEN);
+    case HF_AST_IN:
+        return bind_compare_list(b, a, HF_X_IN);
+    case HF_AST_LIKE:
+        return bind_like(b, a);
+    case HF_AST_CAST:
+        return bind_cast(b, a);
+    case HF_AST_CASE:
+        return bind_case(b, a);
+    case HF_AST_FUNC:
+        return bind_func(b, a);
+    case HF_AST_STAR:
+        bind_err(b, a, HF_ERR_SQL, "'*' is not allowed here");
+        return NULL;
+    }
+    bind_err(b, a, HF_ERR_SQL, "unsupported expression");
+    return NULL;
+}
+
+struct hf_expr *hf_expr_bind(const struct hf_bind_scope *sc,
+                             const struct hf_ast_expr *a, struct hf_error *err)
+{
+    struct binder b = {.sc = sc, .err = err};
+    return bind(&b, a);
+}

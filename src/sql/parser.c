@@ -1,0 +1,2066 @@
+/*
+ * parser.c - recursive descent over the token array, building the AST.
+ *
+ * One function per grammar rule, each consuming exactly the tokens of its
+ * rule and leaving the cursor on the first token after it. The cursor never
+ * moves past the final HF_TK_EOF token, so peeking is always safe. Every
+ * error names what was expected, after what, and what was found instead
+ * ("expected ')' after column list, found 'WITH'"), at the found token.
+ *
+ * Everything the tree points to lives in the script's two arenas (tokens
+ * and nodes); arrays grow by re-allocating in the arena, the old copy is
+ * simply abandoned until the whole tree is freed.
+ */
+#include "sql/parser.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/log.h"
+
+#define MAX_DEPTH 200   /* nested parentheses, NOT, unary minus */
+#define MAX_HEIGHT 1000 /* height of an expression tree (a + b + c ...) */
+#define MAX_ARGS 256    /* arguments of one function call */
+#define MAX_WHENS 1000  /* WHEN branches of one CASE */
+
+struct parser {
+    struct hf_ast_script *s;
+    const struct hf_token *t;
+    uint32_t i, n;
+    struct hf_error *err;
+    int depth;
+};
+
+/* ------------------------------------------------------------ cursor */
+
+static const struct hf_token *peek(const struct parser *p)
+{
+    return &p->t[p->i];
+}
+
+static const struct hf_token *peek_at(const struct parser *p, uint32_t k)
+{
+    uint32_t j = p->i + k;
+    return &p->t[j < p->n ? j : p->n - 1];
+}
+
+static const struct hf_token *next(struct parser *p)
+{
+    const struct hf_token *tok = &p->t[p->i];
+    if (p->i + 1 < p->n)
+        p->i++;
+    return tok;
+}
+
+/* End offset of the last consumed token. */
+static uint32_t last_end(const struct parser *p)
+{
+    if (p->i == 0)
+        return 0;
+    const struct hf_token *t = &p->t[p->i - 1];
+    return t->off + t->len;
+}
+
+static bool tok_is_kw(const struct hf_token *t, enum hf_kw kw)
+{
+    return t->kind == HF_TK_IDENT && t->kw == kw;
+}
+
+static bool is_kw(const struct parser *p, enum hf_kw kw)
+{
+    return tok_is_kw(peek(p), kw);
+}
+
+static bool accept_kw(struct parser *p, enum hf_kw kw)
+{
+    if (!is_kw(p, kw))
+        return false;
+    next(p);
+    return true;
+}
+
+static bool accept(struct parser *p, enum hf_tok kind)
+{
+    if (peek(p)->kind != kind)
+        return false;
+    next(p);
+    return true;
+}
+
+/* ------------------------------------------------------------ errors */
+
+/* How a token is shown in messages: 'WITH', 'abc', end of input. */
+static void found_text(const struct parser *p, const struct hf_token *t,
+                       char *buf, size_t n)
+{
+    if (t->kind == HF_TK_EOF) {
+        snprintf(buf, n, "end of input");
+        return;
+    }
+    const char *s = p->s->src.text + t->off;
+    size_t len = t->len;
+    if (len > 40)
+        snprintf(buf, n, "'%.37s...'", s);
+    else
+        snprintf(buf, n, "'%.*s'", (int)len, s);
+}
+
+static int err_at(struct parser *p, const struct hf_token *t, hf_err_t code,
+                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int err_at(struct parser *p, const struct hf_token *t, hf_err_t code,
+                  const char *fmt, ...)
+{
+    char msg[700];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return hf_sql_error_at(p->err, code, &p->s->src, t->line, t->col, "%s",
+                           msg);
+}
+
+/* "expected <what> <ctx>, found <token>" at the current token. */
+static int expected(struct parser *p, const char *what, const char *ctx)
+{
+    char f[64];
+    found_text(p, peek(p), f, sizeof f);
+    return err_at(p, peek(p), HF_ERR_SQL, "expected %s%s%s, found %s", what,
+                  ctx && ctx[0] ? " " : "", ctx ? ctx : "", f);
+}
+
+static int expect(struct parser *p, enum hf_tok kind, const char *ctx)
+{
+    if (accept(p, kind))
+        return 0;
+    return expected(p, hf_tok_kind_name(kind), ctx);
+}
+
+static int expect_kw(struct parser *p, enum hf_kw kw, const char *ctx)
+{
+    if (accept_kw(p, kw))
+        return 0;
+    return expected(p, hf_kw_name(kw), ctx);
+}
+
+static int unsupported(struct parser *p, const struct hf_token *t,
+                       const char *what)
+{
+    return err_at(p, t, HF_ERR_UNSUPPORTED, "%s", what);
+}
+
+static int oom(struct parser *p)
+{
+    return hf_error_set(p->err, HF_ERR_NOMEM,
+                        "out of memory while parsing the SQL script");
+}
+
+/* ------------------------------------------------------------ memory */
+
+static void *alloc(struct parser *p, size_t size)
+{
+    void *m = hf_arena_alloc(&p->s->arena, size);
+    if (m == NULL) {
+        oom(p);
+        return NULL;
+    }
+    memset(m, 0, size);
+    return m;
+}
+
+static char *dup_span(struct parser *p, uint32_t off, uint32_t end)
+{
+    char *d = hf_arena_strndup(&p->s->arena, p->s->src.text + off,
+                               end > off ? end - off : 0);
+    if (d == NULL)
+        oom(p);
+    return d;
+}
+
+static int grow_impl(struct parser *p, void **arr, uint32_t *cap, uint32_t n,
+                     size_t elem)
+{
+    if (n < *cap)
+        return 0;
+    uint32_t nc = *cap ? *cap * 2 : 4;
+    void *na = hf_arena_alloc(&p->s->arena, nc * elem);
+    if (na == NULL)
+        return oom(p);
+    if (n)
+        memcpy(na, *arr, n * elem);
+    *arr = na;
+    *cap = nc;
+    return 0;
+}
+
+#define GROW(p, arr, cap, n)                                                   \
+    grow_impl((p), (void **)&(arr), &(cap), (n), sizeof *(arr))
+
+/* ------------------------------------------------------------ names */
+
+/* An identifier. Reserved words are names only when `any_word` is set
+ * (column names in DDL), or when backquoted. */
+static int ident(struct parser *p, bool any_word, const char *what,
+                 const char *ctx, struct hf_ast_ident *out)
+{
+    const struct hf_token *t = peek(p);
+    if (t->kind == HF_TK_QIDENT ||
+        (t->kind == HF_TK_IDENT && (any_word || !hf_kw_reserved(t->kw)))) {
+        out->name = t->text;
+        out->line = t->line;
+        out->col = t->col;
+        next(p);
+        return 0;
+    }
+    if (t->kind == HF_TK_IDENT)
+        return err_at(p, t, HF_ERR_SQL,
+                      "expected %s %s, found reserved word '%s'; write `%s` "
+                      "to use it as a name",
+                      what, ctx, t->text, t->text);
+    return expected(p, what, ctx);
+}
+
+/* name [. name]*: the last part in *out, the whole spelling in *full. */
+static int dotted_name(struct parser *p, const char *what, const char *ctx,
+                       struct hf_ast_ident *out, const char **full)
+{
+    uint32_t off = peek(p)->off;
+    if (ident(p, false, what, ctx, out) != 0)
+        return -1;
+    size_t flen = strlen(out->name);
+    const char *parts[3] = {out->name, NULL, NULL};
+    int np = 1;
+    while (peek(p)->kind == HF_TK_DOT) {
+        next(p);
+        if (ident(p, true, what, "after '.'", out) != 0)
+            return -1;
+        if (np == 3)
+            return err_at(p, &p->t[p->i - 1], HF_ERR_SQL,
+                          "%s '%.*s' has too many parts (at most "
+                          "catalog.database.table)",
+                          what, (int)(last_end(p) - off), p->s->src.text + off);
+        parts[np++] = out->name;
+        flen += 1 + strlen(out->name);
+    }
+    char *f = hf_arena_alloc(&p->s->arena, flen + 1);
+    if (f == NULL)
+        return oom(p);
+    size_t o = 0;
+    for (int k = 0; k < np; k++) {
+        size_t l = strlen(parts[k]);
+        if (k)
+            f[o++] = '.';
+        memcpy(f + o, parts[k], l);
+        o += l;
+    }
+    f[o] = '\0';
+    *full = f;
+    return 0;
+}
+
+/* '(' name {, name} ')' */
+static int name_list(struct parser *p, const char *what, const char *ctx,
+                     struct hf_ast_ident **list, uint32_t *count)
+{
+    uint32_t cap = 0;
+    *list = NULL;
+    *count = 0;
+    if (expect(p, HF_TK_LPAREN, ctx) != 0)
+        return -1;
+    for (;;) {
+        if (GROW(p, *list, cap, *count) != 0)
+            return -1;
+        if (ident(p, true, what, *count ? "after ','" : "after '('",
+                  &(*list)[*count]) != 0)
+            return -1;
+        (*count)++;
+        if (!accept(p, HF_TK_COMMA))
+            break;
+    }
+    char ctx2[80];
+    snprintf(ctx2, sizeof ctx2, "after %s list", what);
+    return expect(p, HF_TK_RPAREN, ctx2);
+}
+
+static int string_lit(struct parser *p, const char *what, const char *ctx,
+                      const char **out)
+{
+    const struct hf_token *t = peek(p);
+    if (t->kind != HF_TK_STRING)
+        return expected(p, what, ctx);
+    *out = t->text;
+    next(p);
+    return 0;
+}
+
+/* ------------------------------------------------------------ types */
+
+static int int_param(struct parser *p, const char *what, long lo, long hi,
+                     long *out)
+{
+    const struct hf_token *t = peek(p);
+    if (t->kind != HF_TK_INTEGER)
+        return expected(p, "an integer", what);
+    char *end;
+    long v = strtol(t->text, &end, 10);
+    if (*end != '\0' || v < lo || v > hi)
+        return err_at(p, t, HF_ERR_SQL,
+                      "%s must be between %ld and %ld, "
+                      "found %s",
+                      what, lo, hi, t->text);
+    next(p);
+    *out = v;
+    return 0;
+}
+
+/* Optional "(n)". */
+static int opt_length(struct parser *p, const char *what, long lo, long hi,
+                      long def, long *out)
+{
+    *out = def;
+    if (!accept(p, HF_TK_LPAREN))
+        return 0;
+    if (int_param(p, what, lo, hi, out) != 0)
+        return -1;
+    return expect(p, HF_TK_RPAREN, "after the length");
+}
+
+static bool array_elem_ok(enum hf_type_id id)
+{
+    return id == HF_INT || id == HF_BIGINT || id == HF_FLOAT ||
+           id == HF_DOUBLE || id == HF_BOOLEAN || id == HF_VARCHAR;
+}
+
+static int parse_type(struct parser *p, struct hf_type *t,
+                      bool allow_null_spec);
+
+static int array_of(struct parser *p, const struct hf_token *at,
+                    const struct hf_type *elem, struct hf_type *t)
+{
+    if (!array_elem_ok(elem->id) ||
+        (elem->id == HF_VARCHAR && elem->length != HF_LEN_MAX &&
+         elem->length <= 0)) {
+        char nb[64];
+        return err_at(p, at, HF_ERR_UNSUPPORTED,
+                      "ARRAY<%s> is not supported; array elements may be "
+                      "INT, BIGINT, FLOAT, DOUBLE, BOOLEAN or STRING",
+                      hf_type_name(elem, nb, sizeof nb));
+    }
+    *t = hf_type_make(HF_ARRAY);
+    t->elem = elem->id;
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    const char *hint;
+} type_hints[] = {
+    {"TEXT", "STRING"},
+    {"INT2", "SMALLINT"},
+    {"INT4", "INT"},
+    {"INT8", "BIGINT"},
+    {"LONG", "BIGINT"},
+    {"SHORT", "SMALLINT"},
+    {"BYTE", "TINYINT"},
+    {"FLOAT4", "FLOAT"},
+    {"FLOAT8", "DOUBLE"},
+    {"NUMBER", "DECIMAL(p, s)"},
+    {"DATETIME", "TIMESTAMP(3)"},
+    {"TIMESTAMPTZ", "TIMESTAMP_LTZ"},
+    {"BOOL", "BOOLEAN"},
+    {"BYTEA", "BYTES"},
+    {"BLOB", "BYTES"},
+    {"CLOB", "STRING"},
+    {"UUID", "STRING"},
+    {"BIT", "BOOLEAN"},
+};
+
+/* TIME/TIMESTAMP precision: 0..9 accepted, kept up to microseconds. */
+static int time_precision(struct parser *p, long def, struct hf_type *t)
+{
+    long prec;
+    if (opt_length(p, "the fractional-second precision", 0, 9, def, &prec) != 0)
+        return -1;
+    t->precision = (uint8_t)(prec > 6 ? 6 : prec);
+    return 0;
+}
+
+static int parse_type(struct parser *p, struct hf_type *t, bool allow_null_spec)
+{
+    const struct hf_token *at = peek(p);
+    if (at->kind != HF_TK_IDENT)
+        return expected(p, "a data type", "");
+    long len;
+    next(p);
+    switch (at->kw) {
+    case HF_KW_BOOLEAN:
+        *t = hf_type_make(HF_BOOLEAN);
+        break;
+    case HF_KW_TINYINT:
+        *t = hf_type_make(HF_TINYINT);
+        break;
+    case HF_KW_SMALLINT:
+        *t = hf_type_make(HF_SMALLINT);
+        break;
+    case HF_KW_INT:
+    case HF_KW_INTEGER:
+        *t = hf_type_make(HF_INT);
+        break;
+    case HF_KW_BIGINT:
+        *t = hf_type_make(HF_BIGINT);
+        break;
+    case HF_KW_FLOAT:
+    case HF_KW_REAL:
+        *t = hf_type_make(HF_FLOAT);
+        break;
+    case HF_KW_DOUBLE:
+        accept_kw(p, HF_KW_PRECISION);
+        *t = hf_type_make(HF_DOUBLE);
+        break;
+    case HF_KW_DECIMAL:
+    case HF_KW_DEC:
+    case HF_KW_NUMERIC: {
+        *t = hf_type_make(HF_DECIMAL);
+        if (accept(p, HF_TK_LPAREN)) {
+            long prec, scale = 0;
+            if (int_param(p, "DECIMAL precision", 1, HF_DECIMAL_MAX_PRECISION,
+                          &prec) != 0)
+                return -1;
+            if (accept(p, HF_TK_COMMA)) {
+                const struct hf_token *st = peek(p);
+                if (st->kind != HF_TK_INTEGER)
+                    return expected(p, "an integer", "DECIMAL scale");
+                char *end;
+                scale = strtol(st->text, &end, 10);
+                if (*end != '\0' || scale < 0 || scale > prec)
+                    return err_at(p, st, HF_ERR_SQL,
+                                  "DECIMAL scale must be between 0 and the "
+                                  "precision (%ld), found %s",
+                                  prec, st->text);
+                next(p);
+            }
+            if (expect(p, HF_TK_RPAREN, "after DECIMAL precision and scale") !=
+                0)
+                return -1;
+            t->precision = (uint8_t)prec;
+            t->scale = (uint8_t)scale;
+        }
+        break;
+    }
+    case HF_KW_CHAR:
+    case HF_KW_CHARACTER:
+        if (is_kw(p, HF_KW_NONE) && peek(p)->kind == HF_TK_IDENT &&
+            strcasecmp(peek(p)->text, "VARYING") == 0) {
+            next(p);
+            *t = hf_type_make(HF_VARCHAR);
+            if (opt_length(p, "VARCHAR length", 1, HF_LEN_MAX, HF_LEN_MAX,
+                           &len) != 0)
+                return -1;
+            t->length = (int32_t)len;
+            break;
+        }
+        *t = hf_type_make(HF_CHAR);
+        if (opt_length(p, "CHAR length", 1, HF_LEN_MAX, 1, &len) != 0)
+            return -1;
+        t->length = (int32_t)len;
+        break;
+    case HF_KW_VARCHAR:
+        *t = hf_type_make(HF_VARCHAR);
+        /* Flink's DDL reads a bare VARCHAR as STRING. */
+        if (opt_length(p, "VARCHAR length", 1, HF_LEN_MAX, HF_LEN_MAX, &len) !=
+            0)
+            return -1;
+        t->length = (int32_t)len;
+        break;
+    case HF_KW_STRING:
+        *t = hf_type_make(HF_VARCHAR);
+        break;
+    case HF_KW_BYTES:
+        *t = hf_type_make(HF_BYTES);
+        break;
+    case HF_KW_BINARY:
+    case HF_KW_VARBINARY:
+        *t = hf_type_make(HF_BYTES);
+        if (opt_length(p, "BINARY length", 1, HF_LEN_MAX,
+                       at->kw == HF_KW_BINARY ? 1 : HF_LEN_MAX, &len) != 0)
+            return -1;
+        t->length = (int32_t)len;
+        break;
+    case HF_KW_DATE:
+        *t = hf_type_make(HF_DATE);
+        break;
+    case HF_KW_TIME:
+        *t = hf_type_make(HF_TIME);
+        if (time_precision(p, 0, t) != 0)
+            return -1;
+        if (accept_kw(p, HF_KW_WITHOUT)) {
+            if (expect_kw(p, HF_KW_TIME, "after WITHOUT") != 0 ||
+                expect_kw(p, HF_KW_ZONE, "after WITHOUT TIME") != 0)
+                return -1;
+        }
+        break;
+    case HF_KW_TIMESTAMP:
+        *t = hf_type_make(HF_TIMESTAMP);
+        if (time_precision(p, 6, t) != 0)
+            return -1;
+        if (accept_kw(p, HF_KW_WITHOUT)) {
+            if (expect_kw(p, HF_KW_TIME, "after WITHOUT") != 0 ||
+                expect_kw(p, HF_KW_ZONE, "after WITHOUT TIME") != 0)
+                return -1;
+        } else if (is_kw(p, HF_KW_WITH)) {
+            const struct hf_token *w = next(p);
+            if (accept_kw(p, HF_KW_LOCAL)) {
+                if (expect_kw(p, HF_KW_TIME, "after WITH LOCAL") != 0 ||
+                    expect_kw(p, HF_KW_ZONE, "after WITH LOCAL TIME") != 0)
+                    return -1;
+                t->id = HF_TIMESTAMP_LTZ;
+            } else if (is_kw(p, HF_KW_TIME)) {
+                return err_at(p, w, HF_ERR_UNSUPPORTED,
+                              "TIMESTAMP WITH TIME ZONE is not supported (nor "
+                              "by Flink); use TIMESTAMP WITH LOCAL TIME ZONE "
+                              "or TIMESTAMP_LTZ");
+            } else {
+                return expected(p, "LOCAL TIME ZONE", "after TIMESTAMP WITH");
+            }
+        }
+        break;
+    case HF_KW_TIMESTAMP_LTZ:
+        *t = hf_type_make(HF_TIMESTAMP_LTZ);
+        if (time_precision(p, 6, t) != 0)
+            return -1;
+        break;
+    case HF_KW_JSON:
+        *t = hf_type_make(HF_JSON);
+        break;
+    case HF_KW_JSONB:
+        *t = hf_type_make(HF_JSONB);
+        break;
+    case HF_KW_ARRAY: {
+        if (expect(p, HF_TK_LT, "after ARRAY (write ARRAY<INT>)") != 0)
+            return -1;
+        const struct hf_token *et = peek(p);
+        struct hf_type elem;
+        if (parse_type(p, &elem, true) != 0)
+            return -1;
+        if (elem.id == HF_ARRAY)
+            return err_at(p, et, HF_ERR_UNSUPPORTED,
+                          "nested arrays are not supported");
+        if (expect(p, HF_TK_GT, "after the ARRAY element type") != 0)
+            return -1;
+        if (array_of(p, et, &elem, t) != 0)
+            return -1;
+        break;
+    }
+    case HF_KW_MAP:
+    case HF_KW_ROW:
+    case HF_KW_MULTISET:
+    case HF_KW_RAW:
+    case HF_KW_INTERVAL:
+        return err_at(p, at, HF_ERR_UNSUPPORTED,
+                      "data type %s is not supported; supported types are "
+                      "the scalar types, ARRAY<scalar>, JSON and JSONB",
+                      hf_kw_name(at->kw));
+    default:
+        for (size_t k = 0; k < sizeof type_hints / sizeof type_hints[0]; k++)
+            if (strcasecmp(at->text, type_hints[k].name) == 0)
+                return err_at(p, at, HF_ERR_SQL,
+                              "unknown data type '%s'; use %s", at->text,
+                              type_hints[k].hint);
+        return err_at(p, at, HF_ERR_SQL, "unknown data type '%s'", at->text);
+    }
+    /* Postfix array form: INT ARRAY. */
+    if (t->id != HF_ARRAY && is_kw(p, HF_KW_ARRAY) &&
+        peek_at(p, 1)->kind != HF_TK_LT) {
+        next(p);
+        struct hf_type elem = *t;
+        if (array_of(p, at, &elem, t) != 0)
+            return -1;
+    }
+    if (allow_null_spec) {
+        if (is_kw(p, HF_KW_NOT) && tok_is_kw(peek_at(p, 1), HF_KW_NULL)) {
+            next(p);
+            next(p);
+            t->not_null = true;
+        } else if (accept_kw(p, HF_KW_NULL)) {
+            t->not_null = false;
+        }
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ expressions */
+
+static struct hf_ast_expr *mk(struct parser *p, enum hf_ast_kind kind,
+                              const struct hf_token *at)
+{
+    struct hf_ast_expr *e = alloc(p, sizeof *e);
+    if (e == NULL)
+        return NULL;
+    e->kind = kind;
+    e->depth = 1;
+    e->line = at->line;
+    e->col = at->col;
+    e->off = at->off;
+    e->end = at->off + at->len;
+    return e;
+}
+
+static int set_args(struct parser *p, struct hf_ast_expr *e,
+                    struct hf_ast_expr *const *args, uint32_t n)
+{
+    e->args = hf_arena_alloc(&p->s->arena, (n ? n : 1) * sizeof *e->args);
+    if (e->args == NULL)
+        return oom(p);
+    uint32_t h = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        e->args[k] = args[k];
+        if (args[k] && args[k]->depth > h)
+            h = args[k]->depth;
+    }
+    e->nargs = n;
+    e->depth = h + 1;
+    /* Binding, evaluation and freeing recurse over the tree. */
+    if (e->depth > MAX_HEIGHT)
+        return hf_sql_error_at(p->err, HF_ERR_SQL, &p->s->src, e->line, e->col,
+                               "expression too deeply nested (more than %d "
+                               "levels)",
+                               MAX_HEIGHT);
+    return 0;
+}
+
+static struct hf_ast_expr *parse_expr(struct parser *p);
+
+/* A binary node over l and r, positioned at the operator token. */
+static struct hf_ast_expr *binary(struct parser *p, enum hf_ast_op op,
+                                  const struct hf_token *optok,
+                                  struct hf_ast_expr *l, struct hf_ast_expr *r)
+{
+    struct hf_ast_expr *e = mk(p, HF_AST_BINARY, optok);
+    if (e == NULL)
+        return NULL;
+    e->op = op;
+    e->off = l->off;
+    e->end = r->end;
+    struct hf_ast_expr *a[2] = {l, r};
+    if (set_args(p, e, a, 2) != 0)
+        return NULL;
+    return e;
+}
+
+/* Argument list after '(' up to and including ')'. */
+static int call_args(struct parser *p, struct hf_ast_expr *f)
+{
+    struct hf_ast_expr **args = NULL;
+    uint32_t n = 0, cap = 0;
+    if (!accept(p, HF_TK_RPAREN)) {
+        if (accept_kw(p, HF_KW_DISTINCT))
+            f->distinct = true;
+        else
+            accept_kw(p, HF_KW_ALL);
+        for (;;) {
+            struct hf_ast_expr *a;
+            if (peek(p)->kind == HF_TK_STAR) {
+                a = mk(p, HF_AST_STAR, peek(p));
+                next(p);
+            } else {
+                a = parse_expr(p);
+            }
+            if (a == NULL)
+                return -1;
+            if (n == MAX_ARGS)
+                return err_at(p, peek(p), HF_ERR_SQL,
+                              "too many arguments for %s (at most %d)", f->text,
+                              MAX_ARGS);
+            if (GROW(p, args, cap, n) != 0)
+                return -1;
+            args[n++] = a;
+            if (!accept(p, HF_TK_COMMA))
+                break;
+        }
+        char ctx[96];
+        snprintf(ctx, sizeof ctx, "after the arguments of %s", f->text);
+        if (expect(p, HF_TK_RPAREN, ctx) != 0)
+            return -1;
+    }
+    f->end = last_end(p);
+    return set_args(p, f, args, n);
+}
+
+/* TRIM([BOTH|LEADING|TRAILING] [chars] FROM s) or TRIM(s). */
+static struct hf_ast_expr *parse_trim(struct parser *p, struct hf_ast_expr *f)
+{
+    f->trim = HF_ATRIM_BOTH;
+    bool mode = true;
+    if (accept_kw(p, HF_KW_BOTH))
+        f->trim = HF_ATRIM_BOTH;
+    else if (accept_kw(p, HF_KW_LEADING))
+        f->trim = HF_ATRIM_LEADING;
+    else if (accept_kw(p, HF_KW_TRAILING))
+        f->trim = HF_ATRIM_TRAILING;
+    else
+        mode = false;
+    struct hf_ast_expr *chars = NULL, *str;
+    if (accept_kw(p, HF_KW_FROM)) {
+        str = parse_expr(p);
+    } else {
+        struct hf_ast_expr *e1 = parse_expr(p);
+        if (e1 == NULL)
+            return NULL;
+        if (accept_kw(p, HF_KW_FROM)) {
+            chars = e1;
+            str = parse_expr(p);
+        } else if (mode) {
+            expected(p, "FROM", "in TRIM");
+            return NULL;
+        } else {
+            str = e1;
+        }
+    }
+    if (str == NULL)
+        return NULL;
+    if (expect(p, HF_TK_RPAREN, "after TRIM arguments") != 0)
+        return NULL;
+    struct hf_ast_expr *a[2] = {str, chars};
+    if (set_args(p, f, a, chars ? 2 : 1) != 0)
+        return NULL;
+    f->end = last_end(p);
+    return f;
+}
+
+static struct hf_ast_expr *parse_case(struct parser *p,
+                                      const struct hf_token *at)
+{
+    struct hf_ast_expr *e = mk(p, HF_AST_CASE, at);
+    if (e == NULL)
+        return NULL;
+    struct hf_ast_expr **args = NULL;
+    uint32_t n = 0, cap = 0;
+    if (!is_kw(p, HF_KW_WHEN)) {
+        struct hf_ast_expr *op = parse_expr(p);
+        if (op == NULL || GROW(p, args, cap, n) != 0)
+            return NULL;
+        args[n++] = op;
+        e->has_operand = true;
+    }
+    if (!is_kw(p, HF_KW_WHEN)) {
+        expected(p, "WHEN", "in CASE");
+        return NULL;
+    }
+    while (is_kw(p, HF_KW_WHEN)) {
+        if (n >= 2 * MAX_WHENS) {
+            err_at(p, peek(p), HF_ERR_SQL,
+                   "too many WHEN branches in CASE (at most %d)", MAX_WHENS);
+            return NULL;
+        }
+        next(p);
+        struct hf_ast_expr *w = parse_expr(p);
+        if (w == NULL)
+            return NULL;
+        if (expect_kw(p, HF_KW_THEN, "after the WHEN condition") != 0)
+            return NULL;
+        struct hf_ast_expr *th = parse_expr(p);
+        if (th == NULL)
+            return NULL;
+        if (GROW(p, args, cap, n) != 0)
+            return NULL;
+        args[n++] = w;
+        if (GROW(p, args, cap, n) != 0)
+            return NULL;
+        args[n++] = th;
+    }
+    if (accept_kw(p, HF_KW_ELSE)) {
+        struct hf_ast_expr *el = parse_expr(p);
+        if (el == NULL || GROW(p, args, cap, n) != 0)
+            return NULL;
+        args[n++] = el;
+        e->has_else = true;
+    }
+    if (expect_kw(p, HF_KW_END, "to close CASE") != 0)
+        return NULL;
+    if (set_args(p, e, args, n) != 0)
+        return NULL;
+    e->end = last_end(p);
+    return e;
+}
+
+/* A literal or parenthesised expression (the token cases of primary). */
+static struct hf_ast_expr *parse_token_primary(struct parser *p)
+{
+    const struct hf_token *t = peek(p);
+    struct hf_ast_expr *e;
+    switch (t->kind) {
+    case HF_TK_INTEGER:
+    case HF_TK_DECIMAL:
+    case HF_TK_DOUBLE:
+        e = mk(p,
+               t->kind == HF_TK_INTEGER   ? HF_AST_INT
+               : t->kind == HF_TK_DECIMAL ? HF_AST_DECIMAL
+                                          : HF_AST_DOUBLE,
+               t);
+        if (e)
+            e->text = t->text;
+        next(p);
+        return e;
+    case HF_TK_STRING:
+        e = mk(p, HF_AST_STRING, t);
+        if (e)
+            e->text = t->text;
+        next(p);
+        return e;
+    case HF_TK_LPAREN:
+        next(p);
+        if (is_kw(p, HF_KW_SELECT)) {
+            unsupported(p, peek(p), "subqueries are not supported");
+            return NULL;
+        }
+        e = parse_expr(p);
+        if (e == NULL)
+            return NULL;
+        if (peek(p)->kind == HF_TK_COMMA) {
+            unsupported(p, peek(p),
+                        "row constructors '(a, b)' are not supported");
+            return NULL;
+        }
+        if (expect(p, HF_TK_RPAREN, "to close '('") != 0)
+            return NULL;
+        /* Keep the node's own position; widen the span to the parens. */
+        e->off = t->off;
+        e->end = last_end(p);
+        return e;
+    case HF_TK_LBRACKET:
+        unsupported(p, t,
+                    "array constructors and subscripts are not "
+                    "supported");
+        return NULL;
+    default:
+        expected(p, "an expression", "");
+        return NULL;
+    }
+}
+
+/* CAST(x AS type) / TRY_CAST(x AS type); the cursor is on CAST. */
+static struct hf_ast_expr *parse_cast(struct parser *p)
+{
+    const struct hf_token *t = next(p);
+    struct hf_ast_expr *e = mk(p, HF_AST_CAST, t);
+    if (e == NULL)
+        return NULL;
+    e->try_cast = t->kw == HF_KW_TRY_CAST;
+    e->text = e->try_cast ? "TRY_CAST" : "CAST";
+    next(p); /* '(' */
+    struct hf_ast_expr *a = parse_expr(p);
+    if (a == NULL)
+        return NULL;
+    char ctx[40];
+    snprintf(ctx, sizeof ctx, "in %s", e->text);
+    if (expect_kw(p, HF_KW_AS, ctx) != 0)
+        return NULL;
+    if (parse_type(p, &e->type, false) != 0)
+        return NULL;
+    snprintf(ctx, sizeof ctx, "to close %s", e->text);
+    if (expect(p, HF_TK_RPAREN, ctx) != 0)
+        return NULL;
+    if (set_args(p, e, &a, 1) != 0)
+        return NULL;
+    e->end = last_end(p);
+    return e;
+}
+
+/* A function call whose name is the current token; '(' follows. */
+static struct hf_ast_expr *parse_call(struct parser *p)
+{
+    const struct hf_token *t = next(p);
+    struct hf_ast_expr *f = mk(p, HF_AST_FUNC, t);
+    if (f == NULL)
+        return NULL;
+    /* Function names are case-insensitive: keep them upper-case. */
+    char *up = hf_arena_strndup(&p->s->arena, t->text, t->text_len);
+    if (up == NULL) {
+        oom(p);
+        return NULL;
+    }
+    for (char *c = up; *c; c++)
+        if (*c >= 'a' && *c <= 'z')
+            *c = (char)(*c - 'a' + 'A');
+    f->text = up;
+    next(p); /* '(' */
+    if (strcmp(up, "TRIM") == 0)
+        return parse_trim(p, f);
+    if (call_args(p, f) != 0)
+        return NULL;
+    return f;
+}
+
+static struct hf_ast_expr *parse_primary(struct parser *p)
+{
+    const struct hf_token *t = peek(p);
+    if (t->kind != HF_TK_IDENT && t->kind != HF_TK_QIDENT)
+        return parse_token_primary(p);
+    bool call = peek_at(p, 1)->kind == HF_TK_LPAREN;
+    struct hf_ast_expr *e;
+    if (t->kind == HF_TK_IDENT) {
+        switch (t->kw) {
+        case HF_KW_TRUE:
+        case HF_KW_FALSE:
+            e = mk(p, HF_AST_BOOL, t);
+            if (e)
+                e->b = t->kw == HF_KW_TRUE;
+            next(p);
+            return e;
+        case HF_KW_NULL:
+            e = mk(p, HF_AST_NULL, t);
+            next(p);
+            return e;
+        case HF_KW_CAST:
+        case HF_KW_TRY_CAST:
+            if (call)
+                return parse_cast(p);
+            break;
+        case HF_KW_CASE:
+            next(p);
+            return parse_case(p, t);
+        case HF_KW_DATE:
+        case HF_KW_TIME:
+        case HF_KW_TIMESTAMP:
+            if (peek_at(p, 1)->kind == HF_TK_STRING) {
+                e = mk(p, HF_AST_TYPED_LIT, t);
+                if (e == NULL)
+                    return NULL;
+                e->type = hf_type_make(t->kw == HF_KW_DATE   ? HF_DATE
+                                       : t->kw == HF_KW_TIME ? HF_TIME
+                                                             : HF_TIMESTAMP);
+                next(p);
+                e->text = next(p)->text;
+                e->end = last_end(p);
+                return e;
+            }
+            if (!call) {
+                char ex[160];
+                snprintf(ex, sizeof ex, "a string after %s, e.g. %s '%s'",
+                         hf_kw_name(t->kw), hf_kw_name(t->kw),
+                         t->kw == HF_KW_DATE   ? "2024-01-31"
+                         : t->kw == HF_KW_TIME ? "12:30:00"
+                                               : "2024-01-31 12:30:00");
+                next(p);
+                expected(p, ex, "");
+                return NULL;
+            }
+            break;
+        case HF_KW_CURRENT_TIMESTAMP:
+        case HF_KW_LOCALTIMESTAMP:
+        case HF_KW_CURRENT_DATE:
+            e = mk(p, HF_AST_FUNC, t);
+            if (e == NULL)
+                return NULL;
+            e->text = hf_kw_name(t->kw);
+            next(p);
+            if (peek(p)->kind == HF_TK_LPAREN &&
+                peek_at(p, 1)->kind == HF_TK_RPAREN) {
+                next(p);
+                next(p);
+            }
+            e->end = last_end(p);
+            if (set_args(p, e, NULL, 0) != 0)
+                return NULL;
+            return e;
+        case HF_KW_INTERVAL:
+            unsupported(p, t, "INTERVAL literals are not supported");
+            return NULL;
+        case HF_KW_EXISTS:
+            unsupported(p, t, "subqueries (EXISTS) are not supported");
+            return NULL;
+        case HF_KW_ARRAY:
+            if (peek_at(p, 1)->kind == HF_TK_LBRACKET) {
+                unsupported(p, t,
+                            "array constructors ARRAY[...] are not "
+                            "supported");
+                return NULL;
+            }
+            break;
+        default:
+            break;
+        }
+        if (call && (!hf_kw_reserved(t->kw) || t->kw == HF_KW_LEFT ||
+                     t->kw == HF_KW_RIGHT))
+            return parse_call(p);
+        if (hf_kw_reserved(t->kw)) {
+            err_at(p, t, HF_ERR_SQL,
+                   "expected an expression, found reserved word '%s'; write "
+                   "`%s` to use it as a column name",
+                   t->text, t->text);
+            return NULL;
+        }
+    }
+    /* A column: name or qual.name. */
+    e = mk(p, HF_AST_COLUMN, t);
+    if (e == NULL)
+        return NULL;
+    e->text = t->text;
+    next(p);
+    if (peek(p)->kind == HF_TK_DOT) {
+        next(p);
+        const struct hf_token *nt = peek(p);
+        if (nt->kind != HF_TK_IDENT && nt->kind != HF_TK_QIDENT) {
+            expected(p, "a column name", "after '.'");
+            return NULL;
+        }
+        e->qual = e->text;
+        e->text = nt->text;
+        e->line = nt->line;
+        e->col = nt->col;
+        next(p);
+        if (peek(p)->kind == HF_TK_DOT) {
+            unsupported(p, peek(p),
+                        "nested field access 'a.b.c' is not "
+                        "supported; a column is written 'name' or "
+                        "'table.name'");
+            return NULL;
+        }
+    }
+    e->end = last_end(p);
+    if (peek(p)->kind == HF_TK_LBRACKET) {
+        unsupported(p, peek(p), "array subscripts 'a[i]' are not supported");
+        return NULL;
+    }
+    return e;
+}
+
+static struct hf_ast_expr *parse_unary(struct parser *p)
+{
+    const struct hf_token *t = peek(p);
+    if (t->kind != HF_TK_MINUS && t->kind != HF_TK_PLUS)
+        return parse_primary(p);
+    if (++p->depth > MAX_DEPTH) {
+        err_at(p, t, HF_ERR_SQL, "expression nested too deeply");
+        return NULL;
+    }
+    next(p);
+    const struct hf_token *nt = peek(p);
+    struct hf_ast_expr *e;
+    if (t->kind == HF_TK_MINUS &&
+        (nt->kind == HF_TK_INTEGER || nt->kind == HF_TK_DECIMAL ||
+         nt->kind == HF_TK_DOUBLE)) {
+        /* Fold the sign into a numeric literal: -2147483648 is an INT. */
+        e = parse_token_primary(p);
+        if (e == NULL)
+            return NULL;
+        size_t l = strlen(e->text);
+        char *neg = hf_arena_alloc(&p->s->arena, l + 2);
+        if (neg == NULL) {
+            oom(p);
+            return NULL;
+        }
+        neg[0] = '-';
+        memcpy(neg + 1, e->text, l + 1);
+        e->text = neg;
+        e->off = t->off;
+        e->line = t->line;
+        e->col = t->col;
+    } else {
+        struct hf_ast_expr *a = parse_unary(p);
+        if (a == NULL)
+            return NULL;
+        e = mk(p, HF_AST_UNARY, t);
+        if (e == NULL || set_args(p, e, &a, 1) != 0)
+            return NULL;
+        e->op = t->kind == HF_TK_MINUS ? HF_AOP_NEG : HF_AOP_PLUS;
+        e->end = a->end;
+    }
+    p->depth--;
+    return e;
+}
+
+static struct hf_ast_expr *parse_mul(struct parser *p)
+{
+    struct hf_ast_expr *l = parse_unary(p);
+    while (l) {
+        const struct hf_token *t = peek(p);
+        enum hf_ast_op op;
+        if (t->kind == HF_TK_STAR)
+            op = HF_AOP_MUL;
+        else if (t->kind == HF_TK_SLASH)
+            op = HF_AOP_DIV;
+        else if (t->kind == HF_TK_PERCENT)
+            op = HF_AOP_MOD;
+        else
+            break;
+        next(p);
+        struct hf_ast_expr *r = parse_unary(p);
+        if (r == NULL)
+            return NULL;
+        l = binary(p, op, t, l, r);
+    }
+    return l;
+}
+
+static struct hf_ast_expr *parse_add(struct parser *p)
+{
+    struct hf_ast_expr *l = parse_mul(p);
+    while (l) {
+        const struct hf_token *t = peek(p);
+        enum hf_ast_op op;
+        if (t->kind == HF_TK_PLUS)
+            op = HF_AOP_ADD;
+        else if (t->kind == HF_TK_MINUS)
+            op = HF_AOP_SUB;
+        else
+            break;
+        next(p);
+        struct hf_ast_expr *r = parse_mul(p);
+        if (r == NULL)
+            return NULL;
+        l = binary(p, op, t, l, r);
+    }
+    return l;
+}
+
+static struct hf_ast_expr *parse_concat(struct parser *p)
+{
+    struct hf_ast_expr *l = parse_add(p);
+    while (l && peek(p)->kind == HF_TK_CONCAT) {
+        const struct hf_token *t = next(p);
+        struct hf_ast_expr *r = parse_add(p);
+        if (r == NULL)
+            return NULL;
+        l = binary(p, HF_AOP_CONCAT, t, l, r);
+    }
+    return l;
+}
+
+static bool cmp_op(enum hf_tok k, enum hf_ast_op *op)
+{
+    switch (k) {
+    case HF_TK_EQ:
+        *op = HF_AOP_EQ;
+        return true;
+    case HF_TK_NE:
+        *op = HF_AOP_NE;
+        return true;
+    case HF_TK_LT:
+        *op = HF_AOP_LT;
+        return true;
+    case HF_TK_LE:
+        *op = HF_AOP_LE;
+        return true;
+    case HF_TK_GT:
+        *op = HF_AOP_GT;
+        return true;
+    case HF_TK_GE:
+        *op = HF_AOP_GE;
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Comparison, IS, BETWEEN, IN, LIKE. */
+static struct hf_ast_expr *parse_pred(struct parser *p)
+{
+    struct hf_ast_expr *l = parse_concat(p);
+    if (l == NULL)
+        return NULL;
+    const struct hf_token *t = peek(p);
+    enum hf_ast_op op;
+    if (cmp_op(t->kind, &op)) {
+        next(p);
+        struct hf_ast_expr *r = parse_concat(p);
+        if (r == NULL)
+            return NULL;
+        l = binary(p, op, t, l, r);
+        if (l && cmp_op(peek(p)->kind, &op)) {
+            err_at(p, peek(p), HF_ERR_SQL,
+                   "comparisons cannot be chained; combine them with AND");
+            return NULL;
+        }
+        return l;
+    }
+    if (tok_is_kw(t, HF_KW_IS)) {
+        next(p);
+        struct hf_ast_expr *e = mk(p, HF_AST_IS, t);
+        if (e == NULL)
+            return NULL;
+        e->negated = accept_kw(p, HF_KW_NOT);
+        if (accept_kw(p, HF_KW_NULL))
+            e->is = HF_AIS_NULL;
+        else if (accept_kw(p, HF_KW_TRUE))
+            e->is = HF_AIS_TRUE;
+        else if (accept_kw(p, HF_KW_FALSE))
+            e->is = HF_AIS_FALSE;
+        else if (accept_kw(p, HF_KW_UNKNOWN))
+            e->is = HF_AIS_UNKNOWN;
+        else {
+            expected(p, "NULL, TRUE, FALSE or UNKNOWN",
+                     e->negated ? "after IS NOT" : "after IS");
+            return NULL;
+        }
+        e->off = l->off;
+        e->end = last_end(p);
+        if (set_args(p, e, &l, 1) != 0)
+            return NULL;
+        return e;
+    }
+    bool neg = false;
+    if (tok_is_kw(t, HF_KW_NOT) && (tok_is_kw(peek_at(p, 1), HF_KW_BETWEEN) ||
+                                    tok_is_kw(peek_at(p, 1), HF_KW_IN) ||
+                                    tok_is_kw(peek_at(p, 1), HF_KW_LIKE))) {
+        next(p);
+        neg = true;
+        t = peek(p);
+    }
+    if (tok_is_kw(t, HF_KW_BETWEEN)) {
+        next(p);
+        struct hf_ast_expr *lo = parse_concat(p);
+        if (lo == NULL)
+            return NULL;
+        if (expect_kw(p, HF_KW_AND, "in BETWEEN") != 0)
+            return NULL;
+        struct hf_ast_expr *hi = parse_concat(p);
+        if (hi == NULL)
+            return NULL;
+        struct hf_ast_expr *e = mk(p, HF_AST_BETWEEN, t);
+        struct hf_ast_expr *a[3] = {l, lo, hi};
+        if (e == NULL || set_args(p, e, a, 3) != 0)
+            return NULL;
+        e->negated = neg;
+        e->off = l->off;
+        e->end = last_end(p);
+        return e;
+    }
+    if (tok_is_kw(t, HF_KW_IN)) {
+        next(p);
+        if (expect(p, HF_TK_LPAREN, "after IN") != 0)
+            return NULL;
+        if (is_kw(p, HF_KW_SELECT)) {
+            unsupported(p, peek(p),
+                        "subqueries (IN (SELECT ...)) are not "
+                        "supported");
+            return NULL;
+        }
+        struct hf_ast_expr **args = NULL;
+        uint32_t n = 0, cap = 0;
+        if (GROW(p, args, cap, n) != 0)
+            return NULL;
+        args[n++] = l;
+        for (;;) {
+            struct hf_ast_expr *a = parse_expr(p);
+            if (a == NULL || GROW(p, args, cap, n) != 0)
+                return NULL;
+            args[n++] = a;
+            if (!accept(p, HF_TK_COMMA))
+                break;
+        }
+        if (expect(p, HF_TK_RPAREN, "after the IN list") != 0)
+            return NULL;
+        struct hf_ast_expr *e = mk(p, HF_AST_IN, t);
+        if (e == NULL || set_args(p, e, args, n) != 0)
+            return NULL;
+        e->negated = neg;
+        e->off = l->off;
+        e->end = last_end(p);
+        return e;
+    }
+    if (tok_is_kw(t, HF_KW_LIKE)) {
+        next(p);
+        struct hf_ast_expr *pat = parse_concat(p);
+        if (pat == NULL)
+            return NULL;
+        struct hf_ast_expr *a[3] = {l, pat, NULL};
+        uint32_t n = 2;
+        if (accept_kw(p, HF_KW_ESCAPE)) {
+            a[2] = parse_concat(p);
+            if (a[2] == NULL)
+                return NULL;
+            n = 3;
+        }
+        struct hf_ast_expr *e = mk(p, HF_AST_LIKE, t);
+        if (e == NULL || set_args(p, e, a, n) != 0)
+            return NULL;
+        e->negated = neg;
+        e->off = l->off;
+        e->end = last_end(p);
+        return e;
+    }
+    return l;
+}
+
+static struct hf_ast_expr *parse_not(struct parser *p)
+{
+    const struct hf_token *t = peek(p);
+    if (!tok_is_kw(t, HF_KW_NOT))
+        return parse_pred(p);
+    if (++p->depth > MAX_DEPTH) {
+        err_at(p, t, HF_ERR_SQL, "expression nested too deeply");
+        return NULL;
+    }
+    next(p);
+    struct hf_ast_expr *a = parse_not(p);
+    if (a == NULL)
+        return NULL;
+    p->depth--;
+    struct hf_ast_expr *e = mk(p, HF_AST_UNARY, t);
+    if (e == NULL || set_args(p, e, &a, 1) != 0)
+        return NULL;
+    e->op = HF_AOP_NOT;
+    e->end = a->end;
+    return e;
+}
+
+static struct hf_ast_expr *parse_and(struct parser *p)
+{
+    struct hf_ast_expr *l = parse_not(p);
+    while (l && is_kw(p, HF_KW_AND)) {
+        const struct hf_token *t = next(p);
+        struct hf_ast_expr *r = parse_not(p);
+        if (r == NULL)
+            return NULL;
+        l = binary(p, HF_AOP_AND, t, l, r);
+    }
+    return l;
+}
+
+static struct hf_ast_expr *parse_expr(struct parser *p)
+{
+    if (++p->depth > MAX_DEPTH) {
+        err_at(p, peek(p), HF_ERR_SQL, "expression nested too deeply");
+        return NULL;
+    }
+    struct hf_ast_expr *l = parse_and(p);
+    while (l && is_kw(p, HF_KW_OR)) {
+        const struct hf_token *t = next(p);
+        struct hf_ast_expr *r = parse_and(p);
+        if (r == NULL)
+            return NULL;
+        l = binary(p, HF_AOP_OR, t, l, r);
+    }
+    p->depth--;
+    return l;
+}
+
+/* ------------------------------------------------------------ CREATE TABLE */
+
+/* `name AS PROCTIME()`; the cursor is after AS. */
+static int computed_column(struct parser *p, struct hf_ast_column *c,
+                           const struct hf_token *as)
+{
+    const struct hf_token *t = peek(p);
+    if (t->kind == HF_TK_IDENT && strcasecmp(t->text, "PROCTIME") == 0 &&
+        peek_at(p, 1)->kind == HF_TK_LPAREN &&
+        peek_at(p, 2)->kind == HF_TK_RPAREN) {
+        next(p);
+        next(p);
+        next(p);
+        c->kind = HF_COL_PROCTIME;
+        c->type = hf_type_make(HF_TIMESTAMP_LTZ);
+        c->type.precision = 3;
+        c->type.not_null = true;
+        c->type_line = t->line;
+        c->type_col = t->col;
+        return 0;
+    }
+    return err_at(p, as, HF_ERR_UNSUPPORTED,
+                  "computed column '%s AS ...' is not supported; the only "
+                  "computed column holoflow knows is '%s AS PROCTIME()' "
+                  "(compute values in the INSERT's SELECT instead)",
+                  c->name.name, c->name.name);
+}
+
+/* PRIMARY KEY ... NOT ENFORCED: the NOT ENFORCED part. */
+static int not_enforced(struct parser *p)
+{
+    if (is_kw(p, HF_KW_NOT) && tok_is_kw(peek_at(p, 1), HF_KW_ENFORCED)) {
+        next(p);
+        next(p);
+        return 0;
+    }
+    return err_at(p, peek(p), HF_ERR_SQL,
+                  "PRIMARY KEY must be declared NOT ENFORCED: Flink (and "
+                  "holoflow) does not own the data, so it cannot enforce the "
+                  "key; write 'PRIMARY KEY (...) NOT ENFORCED'");
+}
+
+static int column_def(struct parser *p, struct hf_ast_column *c)
+{
+    memset(c, 0, sizeof *c);
+    c->kind = HF_COL_PHYSICAL;
+    if (ident(p, true, "a column name", "in the column list", &c->name) != 0)
+        return -1;
+    if (is_kw(p, HF_KW_AS)) {
+        const struct hf_token *as = next(p);
+        if (computed_column(p, c, as) != 0)
+            return -1;
+    } else {
+        c->type_line = peek(p)->line;
+        c->type_col = peek(p)->col;
+        if (parse_type(p, &c->type, true) != 0)
+            return -1;
+    }
+    for (;;) {
+        const struct hf_token *t = peek(p);
+        if (tok_is_kw(t, HF_KW_METADATA) && c->kind == HF_COL_PHYSICAL) {
+            next(p);
+            c->kind = HF_COL_METADATA;
+            if (accept_kw(p, HF_KW_FROM) &&
+                string_lit(p, "a metadata key in quotes", "after METADATA FROM",
+                           &c->meta_key) != 0)
+                return -1;
+            if (accept_kw(p, HF_KW_VIRTUAL))
+                c->is_virtual = true;
+        } else if (tok_is_kw(t, HF_KW_PRIMARY)) {
+            next(p);
+            if (expect_kw(p, HF_KW_KEY, "after PRIMARY") != 0 ||
+                not_enforced(p) != 0)
+                return -1;
+            c->primary_key = true;
+        } else if (tok_is_kw(t, HF_KW_COMMENT)) {
+            next(p);
+            if (string_lit(p, "a comment in quotes", "after COMMENT",
+                           &c->comment) != 0)
+                return -1;
+        } else if (tok_is_kw(t, HF_KW_NOT) &&
+                   tok_is_kw(peek_at(p, 1), HF_KW_NULL) &&
+                   c->kind != HF_COL_PROCTIME) {
+            next(p);
+            next(p);
+            c->type.not_null = true;
+        } else if (tok_is_kw(t, HF_KW_VIRTUAL)) {
+            return err_at(p, t, HF_ERR_SQL,
+                          "VIRTUAL belongs to a METADATA column: write '%s "
+                          "<type> METADATA [FROM 'key'] VIRTUAL'",
+                          c->name.name);
+        } else {
+            return 0;
+        }
+    }
+}
+
+/* Skip `WATERMARK FOR col AS expr` up to the next ',' or ')' at depth 0. */
+static int skip_watermark(struct parser *p)
+{
+    const struct hf_token *w = next(p);
+    int depth = 0;
+    for (;;) {
+        const struct hf_token *t = peek(p);
+        if (t->kind == HF_TK_EOF)
+            return expected(p, "')'", "after WATERMARK");
+        if (depth == 0 && (t->kind == HF_TK_COMMA || t->kind == HF_TK_RPAREN))
+            break;
+        if (t->kind == HF_TK_LPAREN)
+            depth++;
+        else if (t->kind == HF_TK_RPAREN)
+            depth--;
+        next(p);
+    }
+    hf_log_warn("%s:%d:%d: warning: WATERMARK is ignored: holoflow runs no "
+                "event-time operations",
+                p->s->src.file ? p->s->src.file : "<sql>", w->line, w->col);
+    return 0;
+}
+
+static int with_options(struct parser *p, struct hf_ast_create_table *ct)
+{
+    uint32_t cap = 0;
+    if (expect(p, HF_TK_LPAREN, "after WITH") != 0)
+        return -1;
+    if (accept(p, HF_TK_RPAREN))
+        return 0;
+    for (;;) {
+        const struct hf_token *k = peek(p);
+        if (k->kind != HF_TK_STRING) {
+            if (k->kind == HF_TK_RPAREN && ct->nopts > 0)
+                return err_at(p, k, HF_ERR_SQL,
+                              "expected an option key after ',', found ')'; "
+                              "remove the trailing comma");
+            if (k->kind == HF_TK_IDENT || k->kind == HF_TK_QIDENT)
+                return err_at(p, k, HF_ERR_SQL,
+                              "option keys are string literals: write "
+                              "'%s' = '...'",
+                              k->text);
+            return expected(p, "an option key in quotes ('key' = 'value')",
+                            ct->nopts ? "after ','" : "after WITH (");
+        }
+        next(p);
+        char ctx[300];
+        snprintf(ctx, sizeof ctx, "after option key '%s'", k->text);
+        if (expect(p, HF_TK_EQ, ctx) != 0)
+            return -1;
+        const struct hf_token *v = peek(p);
+        if (v->kind != HF_TK_STRING) {
+            if (v->kind == HF_TK_INTEGER || v->kind == HF_TK_DECIMAL ||
+                v->kind == HF_TK_DOUBLE || v->kind == HF_TK_IDENT)
+                return err_at(p, v, HF_ERR_SQL,
+                              "option values are string literals: write "
+                              "'%s' = '%s'",
+                              k->text, v->text);
+            snprintf(ctx, sizeof ctx, "for option '%s'", k->text);
+            return expected(p, "a value in quotes", ctx);
+        }
+        next(p);
+        if (GROW(p, ct->opts, cap, ct->nopts) != 0)
+            return -1;
+        struct hf_ast_option *o = &ct->opts[ct->nopts++];
+        o->key.name = k->text;
+        o->key.line = k->line;
+        o->key.col = k->col;
+        o->value = v->text;
+        o->vline = v->line;
+        o->vcol = v->col;
+        if (accept(p, HF_TK_COMMA))
+            continue;
+        return expect(p, HF_TK_RPAREN, "after WITH options");
+    }
+}
+
+static int create_table(struct parser *p, struct hf_ast_stmt *st)
+{
+    struct hf_ast_create_table *ct = &st->u.create;
+    st->kind = HF_STMT_CREATE_TABLE;
+    ct->temporary = accept_kw(p, HF_KW_TEMPORARY);
+    const struct hf_token *t = peek(p);
+    if (tok_is_kw(t, HF_KW_VIEW) || tok_is_kw(t, HF_KW_FUNCTION) ||
+        tok_is_kw(t, HF_KW_CATALOG) || tok_is_kw(t, HF_KW_DATABASE)) {
+        char m[160];
+        snprintf(m, sizeof m,
+                 "CREATE %s is not supported; holoflow runs CREATE TABLE, "
+                 "INSERT INTO and SET",
+                 hf_kw_name(t->kw));
+        return unsupported(p, t, m);
+    }
+    if (expect_kw(p, HF_KW_TABLE,
+                  ct->temporary ? "after CREATE TEMPORARY" : "after CREATE") !=
+        0)
+        return -1;
+    if (is_kw(p, HF_KW_IF)) {
+        next(p);
+        if (expect_kw(p, HF_KW_NOT, "after IF") != 0 ||
+            expect_kw(p, HF_KW_EXISTS, "after IF NOT") != 0)
+            return -1;
+        ct->if_not_exists = true;
+    }
+    if (dotted_name(p, "a table name", "after CREATE TABLE", &ct->name,
+                    &ct->full_name) != 0)
+        return -1;
+    if (is_kw(p, HF_KW_AS))
+        return unsupported(p, peek(p),
+                           "CREATE TABLE ... AS SELECT is not "
+                           "supported; create the table, then INSERT INTO it");
+    if (expect(p, HF_TK_LPAREN, "after the table name") != 0)
+        return -1;
+    uint32_t cap = 0;
+    bool first = true;
+    for (;;) {
+        const struct hf_token *e = peek(p);
+        if (e->kind == HF_TK_RPAREN && !first)
+            return err_at(p, e, HF_ERR_SQL,
+                          "expected a column definition after ',', found "
+                          "')'; remove the trailing comma");
+        first = false;
+        if (tok_is_kw(e, HF_KW_PRIMARY) || tok_is_kw(e, HF_KW_CONSTRAINT)) {
+            if (accept_kw(p, HF_KW_CONSTRAINT)) {
+                struct hf_ast_ident cn;
+                if (ident(p, false, "a constraint name", "after CONSTRAINT",
+                          &cn) != 0)
+                    return -1;
+            }
+            const struct hf_token *pk = peek(p);
+            if (expect_kw(p, HF_KW_PRIMARY, "after the constraint name") != 0 ||
+                expect_kw(p, HF_KW_KEY, "after PRIMARY") != 0)
+                return -1;
+            if (ct->npk > 0)
+                return err_at(p, pk, HF_ERR_SQL,
+                              "a table has at most one PRIMARY KEY");
+            ct->pk_line = pk->line;
+            ct->pk_col = pk->col;
+            if (name_list(p, "primary key column", "after PRIMARY KEY", &ct->pk,
+                          &ct->npk) != 0 ||
+                not_enforced(p) != 0)
+                return -1;
+        } else if (tok_is_kw(e, HF_KW_WATERMARK) &&
+                   tok_is_kw(peek_at(p, 1), HF_KW_FOR)) {
+            if (skip_watermark(p) != 0)
+                return -1;
+        } else {
+            if (GROW(p, ct->cols, cap, ct->ncols) != 0)
+                return -1;
+            if (column_def(p, &ct->cols[ct->ncols]) != 0)
+                return -1;
+            ct->ncols++;
+        }
+        if (accept(p, HF_TK_COMMA))
+            continue;
+        if (expect(p, HF_TK_RPAREN, "after column list") != 0)
+            return -1;
+        break;
+    }
+    for (;;) {
+        const struct hf_token *c = peek(p);
+        if (tok_is_kw(c, HF_KW_COMMENT) && ct->comment == NULL) {
+            next(p);
+            if (string_lit(p, "a comment in quotes", "after COMMENT",
+                           &ct->comment) != 0)
+                return -1;
+        } else if (tok_is_kw(c, HF_KW_PARTITIONED) && ct->npart == 0) {
+            next(p);
+            if (expect_kw(p, HF_KW_BY, "after PARTITIONED") != 0 ||
+                name_list(p, "partition column", "after PARTITIONED BY",
+                          &ct->part, &ct->npart) != 0)
+                return -1;
+        } else if (tok_is_kw(c, HF_KW_WITH) && !ct->has_with) {
+            next(p);
+            ct->has_with = true;
+            if (with_options(p, ct) != 0)
+                return -1;
+        } else if (c->kind == HF_TK_IDENT && strcasecmp(c->text, "LIKE") == 0) {
+            return unsupported(p, c, "CREATE TABLE ... LIKE is not supported");
+        } else {
+            return 0;
+        }
+    }
+}
+
+/* ------------------------------------------------------------ INSERT */
+
+/* An optional alias: [AS] name. */
+static int opt_alias(struct parser *p, struct hf_ast_ident *out)
+{
+    out->name = NULL;
+    if (accept_kw(p, HF_KW_AS))
+        return ident(p, true, "an alias", "after AS", out);
+    const struct hf_token *t = peek(p);
+    if (t->kind == HF_TK_QIDENT ||
+        (t->kind == HF_TK_IDENT && !hf_kw_reserved(t->kw)))
+        return ident(p, false, "an alias", "", out);
+    return 0;
+}
+
+static int select_items(struct parser *p, struct hf_ast_insert *ins)
+{
+    uint32_t cap = 0;
+    for (;;) {
+        if (GROW(p, ins->items, cap, ins->nitems) != 0)
+            return -1;
+        struct hf_ast_select_item *it = &ins->items[ins->nitems];
+        memset(it, 0, sizeof *it);
+        const struct hf_token *t = peek(p);
+        it->line = t->line;
+        it->col = t->col;
+        if (t->kind == HF_TK_STAR) {
+            next(p);
+        } else if ((t->kind == HF_TK_IDENT || t->kind == HF_TK_QIDENT) &&
+                   peek_at(p, 1)->kind == HF_TK_DOT &&
+                   peek_at(p, 2)->kind == HF_TK_STAR) {
+            it->star_qual = t->text;
+            next(p);
+            next(p);
+            next(p);
+        } else {
+            it->expr = parse_expr(p);
+            if (it->expr == NULL)
+                return -1;
+            if (opt_alias(p, &it->alias) != 0)
+                return -1;
+        }
+        ins->nitems++;
+        if (!accept(p, HF_TK_COMMA))
+            return 0;
+    }
+}
+
+/* What may not follow a simple SELECT: say so precisely. */
+static int reject_query_tail(struct parser *p)
+{
+    const struct hf_token *t = peek(p);
+    const char *what = NULL;
+    switch (t->kind == HF_TK_IDENT ? t->kw : HF_KW_NONE) {
+    case HF_KW_JOIN:
+    case HF_KW_LEFT:
+    case HF_KW_RIGHT:
+    case HF_KW_INNER:
+    case HF_KW_FULL:
+    case HF_KW_CROSS:
+    case HF_KW_FOR:
+        what = "joins are not supported; a query reads one table";
+        break;
+    case HF_KW_GROUP:
+    case HF_KW_HAVING:
+        what = "GROUP BY and aggregation are not supported";
+        break;
+    case HF_KW_ORDER:
+        what = "ORDER BY is not supported";
+        break;
+    case HF_KW_LIMIT:
+        what = "LIMIT is not supported";
+        break;
+    case HF_KW_UNION:
+    case HF_KW_INTERSECT:
+    case HF_KW_MINUS:
+        what = "set operations (UNION, INTERSECT, EXCEPT) are not supported; "
+               "write one INSERT per source table";
+        break;
+    default:
+        break;
+    }
+    if (t->kind == HF_TK_COMMA)
+        what = "joins (FROM a, b) are not supported; a query reads one table";
+    if (t->kind == HF_TK_IDENT && t->kw == HF_KW_NONE &&
+        (strcasecmp(t->text, "EXCEPT") == 0 ||
+         strcasecmp(t->text, "WINDOW") == 0))
+        what = "this query form is not supported";
+    if (what)
+        return unsupported(p, t, what);
+    return 0;
+}
+
+/* After INSERT INTO t: does '(' open the query rather than a column list? */
+static bool is_kw_at_select(const struct parser *p)
+{
+    const struct hf_token *t = peek_at(p, 1);
+    return tok_is_kw(t, HF_KW_SELECT) || t->kind == HF_TK_LPAREN;
+}
+
+static int insert_stmt(struct parser *p, struct hf_ast_stmt *st)
+{
+    struct hf_ast_insert *ins = &st->u.insert;
+    st->kind = HF_STMT_INSERT;
+    if (is_kw(p, HF_KW_OVERWRITE))
+        return unsupported(p, peek(p),
+                           "INSERT OVERWRITE is not supported; "
+                           "use INSERT INTO");
+    if (expect_kw(p, HF_KW_INTO, "after INSERT") != 0)
+        return -1;
+    if (dotted_name(p, "a table name", "after INSERT INTO", &ins->target,
+                    &ins->target_full) != 0)
+        return -1;
+    if (is_kw(p, HF_KW_PARTITION))
+        return unsupported(p, peek(p),
+                           "INSERT ... PARTITION (...) is not "
+                           "supported; partition values come from the "
+                           "query's columns");
+    if (peek(p)->kind == HF_TK_LPAREN && !is_kw_at_select(p)) {
+        ins->has_cols = true;
+        if (name_list(p, "column", "after the table name", &ins->cols,
+                      &ins->ncols) != 0)
+            return -1;
+    }
+    int parens = 0;
+    while (peek(p)->kind == HF_TK_LPAREN) {
+        next(p);
+        parens++;
+    }
+    if (is_kw(p, HF_KW_VALUES))
+        return unsupported(p, peek(p),
+                           "INSERT ... VALUES is not supported; "
+                           "read from a table (for example 'datagen' or "
+                           "'filesystem')");
+    const struct hf_token *sel = peek(p);
+    if (expect_kw(p, HF_KW_SELECT,
+                  ins->has_cols ? "after the column list"
+                                : "after the table name") != 0)
+        return -1;
+    ins->select_line = sel->line;
+    ins->select_col = sel->col;
+    if (is_kw(p, HF_KW_DISTINCT))
+        return unsupported(p, peek(p), "SELECT DISTINCT is not supported");
+    accept_kw(p, HF_KW_ALL);
+    if (select_items(p, ins) != 0)
+        return -1;
+    if (expect_kw(p, HF_KW_FROM, "after the select list") != 0)
+        return -1;
+    if (peek(p)->kind == HF_TK_LPAREN)
+        return unsupported(p, peek(p), "subqueries in FROM are not supported");
+    if (is_kw(p, HF_KW_TABLE) || (peek(p)->kind == HF_TK_IDENT &&
+                                  strcasecmp(peek(p)->text, "LATERAL") == 0))
+        return unsupported(p, peek(p), "table functions are not supported");
+    if (dotted_name(p, "a table name", "after FROM", &ins->source,
+                    &ins->source_full) != 0)
+        return -1;
+    if (opt_alias(p, &ins->alias) != 0)
+        return -1;
+    if (reject_query_tail(p) != 0)
+        return -1;
+    if (accept_kw(p, HF_KW_WHERE)) {
+        ins->where = parse_expr(p);
+        if (ins->where == NULL)
+            return -1;
+    }
+    if (reject_query_tail(p) != 0)
+        return -1;
+    uint32_t end = last_end(p);
+    while (parens-- > 0)
+        if (expect(p, HF_TK_RPAREN, "to close '(' before SELECT") != 0)
+            return -1;
+    ins->select_text = dup_span(p, sel->off, end);
+    return ins->select_text ? 0 : -1;
+}
+
+/* ------------------------------------------------------------ SET */
+
+static bool stmt_end(const struct hf_token *t)
+{
+    return t->kind == HF_TK_SEMI || t->kind == HF_TK_EOF;
+}
+
+/* One side of SET: a single string literal is its text; anything else is
+ * taken as written (SET execution.runtime-mode = batch). */
+static int set_side(struct parser *p, uint32_t first, uint32_t last,
+                    const char **out)
+{
+    if (first == last && p->t[first].kind == HF_TK_STRING) {
+        *out = p->t[first].text;
+        return 0;
+    }
+    *out = dup_span(p, p->t[first].off, p->t[last].off + p->t[last].len);
+    return *out ? 0 : -1;
+}
+
+static int set_stmt(struct parser *p, struct hf_ast_stmt *st,
+                    const struct hf_token *set)
+{
+    struct hf_ast_set *s = &st->u.set;
+    st->kind = HF_STMT_SET;
+    if (stmt_end(peek(p)))
+        return err_at(p, set, HF_ERR_SQL,
+                      "SET needs a key and a value: SET 'key' = 'value'");
+    uint32_t k0 = p->i;
+    while (!stmt_end(peek(p)) && peek(p)->kind != HF_TK_EQ)
+        next(p);
+    if (peek(p)->kind != HF_TK_EQ)
+        return expected(p, "'='", "after the SET key");
+    if (p->i == k0)
+        return err_at(p, peek(p), HF_ERR_SQL,
+                      "SET needs a key before '=': SET 'key' = 'value'");
+    uint32_t k1 = p->i - 1;
+    const struct hf_token *eq = next(p);
+    uint32_t v0 = p->i;
+    while (!stmt_end(peek(p)))
+        next(p);
+    if (p->i == v0)
+        return err_at(p, eq, HF_ERR_SQL,
+                      "SET needs a value after '=': SET 'key' = 'value'");
+    uint32_t v1 = p->i - 1;
+    s->line = p->t[k0].line;
+    s->col = p->t[k0].col;
+    s->vline = p->t[v0].line;
+    s->vcol = p->t[v0].col;
+    if (set_side(p, k0, k1, &s->key) != 0 ||
+        set_side(p, v0, v1, &s->value) != 0)
+        return -1;
+    return 0;
+}
+
+/* ------------------------------------------------------------ script */
+
+struct stmt_list {
+    struct hf_ast_stmt *v;
+    uint32_t n, cap;
+};
+
+static struct hf_ast_stmt *new_stmt(struct parser *p, struct stmt_list *l,
+                                    const struct hf_token *at)
+{
+    if (GROW(p, l->v, l->cap, l->n) != 0)
+        return NULL;
+    struct hf_ast_stmt *st = &l->v[l->n++];
+    memset(st, 0, sizeof *st);
+    st->line = at->line;
+    st->col = at->col;
+    return st;
+}
+
+/* The INSERTs of a statement set, up to and including END. */
+static int statement_set(struct parser *p, struct stmt_list *l,
+                         const struct hf_token *begin)
+{
+    uint32_t count = 0;
+    for (;;) {
+        while (accept(p, HF_TK_SEMI))
+            ;
+        const struct hf_token *t = peek(p);
+        if (accept_kw(p, HF_KW_END))
+            break;
+        if (t->kind == HF_TK_EOF)
+            return err_at(p, begin, HF_ERR_SQL,
+                          "statement set is not closed: add END; after its "
+                          "INSERT statements");
+        if (!tok_is_kw(t, HF_KW_INSERT))
+            return expected(p, "INSERT or END", "in a statement set");
+        next(p);
+        struct hf_ast_stmt *st = new_stmt(p, l, t);
+        if (st == NULL || insert_stmt(p, st) != 0)
+            return -1;
+        st->in_statement_set = true;
+        count++;
+        if (!is_kw(p, HF_KW_END) &&
+            expect(p, HF_TK_SEMI, "after INSERT statement") != 0)
+            return -1;
+    }
+    if (count == 0)
+        return err_at(p, begin, HF_ERR_SQL,
+                      "statement set has no INSERT statements");
+    return 0;
+}
+
+static int statement(struct parser *p, struct stmt_list *l)
+{
+    const struct hf_token *t = peek(p);
+    if (t->kind != HF_TK_IDENT)
+        return expected(p,
+                        "a statement (SET, CREATE TABLE, INSERT INTO, "
+                        "EXECUTE STATEMENT SET)",
+                        "");
+    struct hf_ast_stmt *st;
+    switch (t->kw) {
+    case HF_KW_SET:
+        next(p);
+        st = new_stmt(p, l, t);
+        return st ? set_stmt(p, st, t) : -1;
+    case HF_KW_CREATE:
+        next(p);
+        st = new_stmt(p, l, t);
+        return st ? create_table(p, st) : -1;
+    case HF_KW_INSERT:
+        next(p);
+        st = new_stmt(p, l, t);
+        return st ? insert_stmt(p, st) : -1;
+    case HF_KW_EXECUTE:
+        next(p);
+        if (accept_kw(p, HF_KW_STATEMENT)) {
+            if (expect_kw(p, HF_KW_SET, "after EXECUTE STATEMENT") != 0 ||
+                expect_kw(p, HF_KW_BEGIN, "after EXECUTE STATEMENT SET") != 0)
+                return -1;
+            return statement_set(p, l, t);
+        }
+        if (is_kw(p, HF_KW_INSERT)) {
+            const struct hf_token *ins = next(p);
+            st = new_stmt(p, l, ins);
+            return st ? insert_stmt(p, st) : -1;
+        }
+        return expected(p, "STATEMENT SET or INSERT", "after EXECUTE");
+    case HF_KW_BEGIN:
+        next(p);
+        if (expect_kw(p, HF_KW_STATEMENT, "after BEGIN") != 0 ||
+            expect_kw(p, HF_KW_SET, "after BEGIN STATEMENT") != 0 ||
+            expect(p, HF_TK_SEMI, "after BEGIN STATEMENT SET") != 0)
+            return -1;
+        return statement_set(p, l, t);
+    case HF_KW_SELECT:
+        return unsupported(p, t,
+                           "a query must be part of INSERT INTO <sink> "
+                           "SELECT ...; holoflow does not display results "
+                           "(write to a 'print' table to see rows)");
+    default: {
+        char f[64];
+        found_text(p, t, f, sizeof f);
+        hf_err_t code = t->kw == HF_KW_NONE ? HF_ERR_SQL : HF_ERR_UNSUPPORTED;
+        return err_at(p, t, code,
+                      "%s is not a supported statement; holoflow runs SET, "
+                      "CREATE TABLE, INSERT INTO ... SELECT and EXECUTE "
+                      "STATEMENT SET",
+                      f);
+    }
+    }
+}
+
+static struct hf_ast_script *script_new(const struct hf_sql_src *src)
+{
+    struct hf_ast_script *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return NULL;
+    s->src = *src;
+    hf_arena_init(&s->arena);
+    return s;
+}
+
+static int begin(const struct hf_sql_src *src, struct hf_ast_script **out,
+                 struct parser *p, struct hf_error *err)
+{
+    *out = NULL;
+    struct hf_ast_script *s = script_new(src);
+    if (s == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    if (hf_sql_lex(&s->src, &s->toks, err) != 0) {
+        hf_ast_script_free(s);
+        return -1;
+    }
+    memset(p, 0, sizeof *p);
+    p->s = s;
+    p->t = s->toks.toks;
+    p->n = s->toks.n;
+    p->err = err;
+    *out = s;
+    return 0;
+}
+
+int hf_sql_parse(const struct hf_sql_src *src, struct hf_ast_script **out,
+                 struct hf_error *err)
+{
+    struct parser p;
+    if (begin(src, out, &p, err) != 0)
+        return -1;
+    struct stmt_list l = {0};
+    for (;;) {
+        while (accept(&p, HF_TK_SEMI))
+            ;
+        if (peek(&p)->kind == HF_TK_EOF)
+            break;
+        if (statement(&p, &l) != 0)
+            goto fail;
+        if (peek(&p)->kind != HF_TK_EOF &&
+            expect(&p, HF_TK_SEMI, "after the statement") != 0)
+            goto fail;
+    }
+    (*out)->stmts = l.v;
+    (*out)->nstmts = l.n;
+    return 0;
+fail:
+    hf_ast_script_free(*out);
+    *out = NULL;
+    return -1;
+}
+
+int hf_sql_parse_expr(const struct hf_sql_src *src, struct hf_ast_script **out,
+                      struct hf_ast_expr **expr, struct hf_error *err)
+{
+    struct parser p;
+    *expr = NULL;
+    if (begin(src, out, &p, err) != 0)
+        return -1;
+    struct hf_ast_expr *e = parse_expr(&p);
+    if (e != NULL && peek(&p)->kind != HF_TK_EOF) {
+        expected(&p, "end of expression", "");
+        e = NULL;
+    }
+    if (e == NULL) {
+        hf_ast_script_free(*out);
+        *out = NULL;
+        return -1;
+    }
+    *expr = e;
+    return 0;
+}
+
+int hf_sql_parse_type(const char *text, struct hf_type *t, struct hf_error *err)
+{
+    struct hf_sql_src src = {
+        .file = "<type>", .text = text, .len = strlen(text)};
+    struct hf_ast_script *s;
+    struct parser p;
+    if (begin(&src, &s, &p, err) != 0)
+        return -1;
+    int rc = parse_type(&p, t, true);
+    if (rc == 0 && peek(&p)->kind != HF_TK_EOF)
+        rc = expected(&p, "end of type", "");
+    hf_ast_script_free(s);
+    return rc;
+}
+
+void hf_ast_script_free(struct hf_ast_script *s)
+{
+    if (s == NULL)
+        return;
+    hf_tokens_free(&s->toks);
+    hf_arena_free(&s->arena);
+    free(s);
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# docs_drift.sh - fails when docs/connectors/*.md or docs/formats/*.md differ
+# from what the option tables generate (`make docs` regenerates them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+HOLOFLOW=${HOLOFLOW:-build/holoflow}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$HOLOFLOW" options --write-docs "$tmp"
+rc=0
+for sub in connectors formats; do
+    if ! diff -ru "docs/$sub" "$tmp/$sub"; then
+        rc=1
+    fi
+done
+if [ $rc -ne 0 ]; then
+    echo "docs drift: the committed option docs differ from the option tables; run 'make docs' and commit" >&2
+    exit 1
+fi
+# holoflow options NAME --markdown is the same page.
+"$HOLOFLOW" options datagen --markdown | diff -u docs/connectors/datagen.md -
+echo "docs_drift: ok"

@@ -1,0 +1,293 @@
+/*
+ * test_format_csv.c - the csv format: options, decoding (quotes, escapes,
+ * null literal, comments, arrays, errors naming the column, skipped bad
+ * records, column subsets) and encoding (exact text).
+ */
+#include "fmt_test_helpers.h"
+
+#include "core/datetime.h"
+
+/* id INT, name STRING, price DECIMAL(38, 2) */
+static void items_schema(struct hf_schema *s)
+{
+    memset(s, 0, sizeof *s);
+    ft_col(s, "id", ft_type(HF_INT));
+    ft_col(s, "name", ft_type(HF_VARCHAR));
+    ft_col(s, "price", ft_dec(38, 2));
+}
+
+static void test_decode_plain_and_quoted(void **state)
+{
+    (void)state;
+    struct hf_schema s;
+    items_schema(&s);
+    struct ft t;
+    ft_open(&t, "csv", &s, NULL);
+
+    assert_int_equal(ft_decode(&t, "1,hello,3.5"), 1);
+    assert_int_equal(ft_decode(&t, "2,\"a \"\"quoted\"\", text\",4"), 1);
+    assert_int_equal(ft_decode(&t, "3,,  7.125 "), 1);   /* trim, round */
+    assert_int_equal(ft_decode(&t, "4,\"\",\r"), 1);     /* CRLF line */
+    assert_int_equal(ft_decode(&t, "5,x\"y,1"), 1); /* quote inside a field */
+    assert_string_equal(ft_rows(&t), "+I(1, hello, 3.50)\n"
+                                     "+I(2, a \"quoted\", text, 4.00)\n"
+                                     "+I(3, , 7.13)\n"
+                                     "+I(4, , NULL)\n"
+                                     "+I(5, x\"y, 1.00)\n");
+    assert_int_equal(t.b->nrows, 0);
+    /* the origin given to decode() is kept per row */
+    assert_int_equal(ft_decode(&t, "6,o,1"), 1);
+    assert_int_equal(t.b->origin[0], 7);
+    ft_close(&t);
+}
+
+static void test_decode_errors_name_the_column(void **state)
+{
+    (void)state;
+    struct hf_schema s;
+    items_schema(&s);
+    struct ft t;
+    ft_open(&t, "csv", &s, NULL);
+
+    assert_int_equal(ft_decode(&t, "1,widget,x"), -1);
+    assert_string_equal(t.err.msg,
+                        "column 'price': cannot parse 'x' as DECIMAL(38, 2)");
+    assert_int_equal(t.err.code, HF_ERR_DATA);
+    assert_int_equal(t.b->nrows, 0); /* the half-read row is gone */
+
+    assert_int_equal(ft_decode(&t, "1,widget"), -1);
+    assert_string_equal(t.err.msg,
+                        "the record has 2 fields, expected 3 (id, ...)");
+    assert_int_equal(ft_decode(&t, "1,a,2,3"), -1);
+    assert_string_equal(t.err.msg,
+                        "the record has 4 fields, expected 3 (id, ...)");
+
+    assert_int_equal(ft_decode(&t, "1,\"open,2"), -1);
+    assert_non_null(strstr(t.err.msg, "column 'name': unterminated quoted"));
+    assert_int_equal(ft_decode(&t, "1,\"ab\"c,2"), -1);
+    assert_string_equal(t.err.msg, "column 'name': unexpected character 'c' "
+                                   "after the closing quote");
+
+    assert_int_equal(ft_decode(&t, "99999999999,a,1"), -1);
+    assert_non_null(strstr(t.err.msg, "column 'id': "));
+    assert_non_null(strstr(t.err.msg, "out of range for INT"));
+
+    /* comments are data unless allowed: "# x" is one field */
+    assert_int_equal(ft_decode(&t, "# note"), -1);
+    assert_int_equal(t.b->nrows, 0);
+    ft_close(&t);
+}
+
+static void test_ignore_parse_errors_skips_record(void **state)
+{
+    (void)state;
+    struct hf_schema s;
+    items_schema(&s);
+    struct ft t;
+    const char *kv[] = {"csv.ignore-parse-errors", "true",
+                        "csv.allow-comments", "true", NULL};
+    ft_open(&t, "csv", &s, kv);
+    assert_int_equal(ft_decode(&t, "1,a,1"), 1);
+    assert_int_equal(ft_decode(&t, "2,b,notanumber"), HF_DECODE_SKIP);
+    /* the reason is kept for the dirty-data record */
+    assert_string_equal(
+        t.err.msg, "column 'price': cannot parse 'notanumber' as DECIMAL(38, 2)");
+    assert_int_equal(ft_decode(&t, "2,b"), HF_DECODE_SKIP);
+    assert_int_equal(ft_decode(&t, "# a comment line"), 0);
+    assert_int_equal(ft_decode(&t, ""), 0);
+    assert_int_equal(ft_decode(&t, "3,c,2"), 1);
+    assert_string_equal(ft_rows(&t), "+I(1, a, 1.00)\n+I(3, c, 2.00)\n");
+    ft_close(&t);
+}
+
+static void test_null_literal_delimiter_escape(void **state)
+{
+    (void)state;
+    struct hf_schema s;
+    items_schema(&s);
+    struct ft t;
+    const char *kv[] = {"csv.field-delimiter", "|",
+                        "csv.disable-quote-character", "true",
+                        "csv.escape-character", "\\\\",
+                        "csv.null-literal", "\\N", NULL};
+    ft_open(&t, "csv", &s, kv);
+    assert_int_equal(ft_decode(&t, "1|\"q\"|\\N"), 1);
+    assert_int_equal(ft_decode(&t, "\\N|a\\|b|2"), 1);
+    assert_string_equal(ft_rows(&t), "+I(1, \"q\", NULL)\n"
+                                     "+I(NULL, a|b, 2.00)\n");
+
+    /* encoding: escape instead of quoting; NULL as the literal */
+    struct hf_value *row = hf_batch_add_row(t.b, HF_ROW_INSERT, -1);
+    ft_set(&t, row, 0, "5");
+    ft_set(&t, row, 1, "x|y\\z");
+    ft_set(&t, row, 2, NULL);
+    assert_string_equal(ft_encode(&t, row, HF_ROW_INSERT),
+                        "5|x\\|y\\\\z|\\N");
+    ft_close(&t);
+
+    /* tab delimiter through the option's escape */
+    items_schema(&s);
+    const char *kv2[] = {"csv.field-delimiter", "\\t", NULL};
+    ft_open(&t, "csv", &s, kv2);
+    assert_int_equal(ft_decode(&t, "1\ta,b\t2"), 1);
+    assert_string_equal(ft_rows(&t), "+I(1, a,b, 2.00)\n");
+    ft_close(&t);
+}
+
+static void test_escape_inside_quotes(void **state)
+{
+    (void)state;
+    struct hf_schema s;
+    items_schema(&s);
+    struct ft t;
+    const char *kv[] = {"csv.escape-character", "\\\\", NULL};
+    ft_open(&t, "csv", &s, kv);
+    assert_int_equal(ft_decode(&t, "1,\"say \\\"hi\\\", ok\",2"), 1);
+    assert_int_equal(ft_decode(&t, "2,a\\,b,3"), 1);
+    assert_string_equal(ft_rows(&t), "+I(1, say \"hi\", ok, 2.00)\n"
+                                     "+I(2, a,b, 3.00)\n");
+    ft_close(&t);
+}
+
+static void test_types_and_arrays(void **state)
+{
+    (void)state;
+    struct hf_schema s;
+    memset(&s, 0, sizeof s);
+    ft_col(&s, "ok", ft_type(HF_BOOLEAN));
+    ft_col(&s, "tags", ft_array(HF_INT));
+    ft_col(&s, "ts", ft_ts(HF_TIMESTAMP, 3));
+    ft_col(&s, "d", ft_type(HF_DATE));
+    ft_col(&s, "bin", ft_type(HF_BYTES));
+    ft_col(&s, "x", ft_type(HF_DOUBLE));
+    struct ft t;
+    ft_open(&t, "csv", &s, NULL);
+    assert_int_equal(ft_decode(&t, "true,1;2;3,2020-12-30 12:13:14.5,"
+                                   "2020-12-30,AQID,1.5"),
+                     1);
+    assert_string_equal(ft_rows(&t), "+I(TRUE, [1, 2, 3], 2020-12-30 "
+                                     "12:13:14.500, 2020-12-30, x'010203', "
+                                     "1.5)\n");
+    assert_int_equal(ft_decode(&t, "false,1;x,,,,"), -1);
+    assert_non_null(strstr(t.err.msg, "column 'tags': "));
+    assert_int_equal(ft_decode(&t, "false,,,,A!,"), -1);
+    assert_string_equal(t.err.msg, "column 'bin': cannot parse 'A!' as BYTES "
+                                   "(expected base64 text)");
+
+    /* encoding the same kinds of values, the way Flink's csv writes them */
+    struct hf_value *row = hf_batch_add_row(t.b, HF_ROW_INSERT, -1);
+    ft_set(&t, row, 0, "true");
+    ft_set(&t, row, 1, "1;2;3");
+    ft_set(&t, row, 2, "2020-12-30 12:13:14.5");
+    ft_set(&t, row, 3, "2020-12-30");
+    ft_set(&t, row, 4, "\x01\x02\x03");
+    ft_set(&t, row, 5, "1e10");
+    assert_string_equal(ft_encode(&t, row, HF_ROW_INSERT),
+                        "true,1;2;3,2020-12-30 12:13:14.5,2020-12-30,AQID,"
+                        "1.0E10");
+    ft_close(&t);
+}
+
+static void test_encode_quoting(void **state)
+{
+    (void)state;
+    struct hf_schema s;
+    items_schema(&s);
+    struct ft t;
+    ft_open(&t, "csv", &s, NULL);
+    struct hf_value *row = hf_batch_add_row(t.b, HF_ROW_INSERT, -1);
+    ft_set(&t, row, 0, "1");
+    ft_set(&t, row, 1, "he said \"hi\", ok");
+    ft_set(&t, row, 2, "3.5");
+    assert_string_equal(ft_encode(&t, row, HF_ROW_INSERT),
+                        "1,\"he said \"\"hi\"\", ok\",3.50");
+    ft_set(&t, row, 0, NULL);
+    ft_set(&t, row, 1, "two\nlines");
+    ft_set(&t, row, 2, NULL);
+    assert_string_equal(ft_encode(&t, row, HF_ROW_UPDATE_AFTER),
+                        ",\"two\nlines\",");
+    /* what the encoder writes, the decoder reads back */
+    ft_set(&t, row, 1, "a,\"b\"");
+    const char *rec = ft_encode(&t, row, HF_ROW_INSERT);
+    char copy[64];
+    snprintf(copy, sizeof copy, "%s", rec);
+    hf_batch_reset(t.b);
+    assert_int_equal(ft_decode(&t, copy), 1);
+    assert_string_equal(ft_rows(&t), "+I(NULL, a,\"b\", NULL)\n");
+    ft_close(&t);
+}
+
+static void test_column_subset(void **state)
+{
+    (void)state;
+    struct hf_schema s;
+    memset(&s, 0, sizeof s);
+    ft_col(&s, "id", ft_type(HF_INT));
+    ft_col(&s, "part", ft_type(HF_VARCHAR)); /* e.g. a partition column */
+    ft_col(&s, "name", ft_type(HF_VARCHAR));
+    struct ft t;
+    const uint32_t cols[] = {0, 2};
+    ft_open_cols(&t, "csv", "csv.", &s, NULL, cols, 2);
+    assert_int_equal(ft_decode(&t, "7,seven"), 1);
+    assert_string_equal(ft_rows(&t), "+I(7, NULL, seven)\n");
+    struct hf_value *row = hf_batch_add_row(t.b, HF_ROW_INSERT, -1);
+    ft_set(&t, row, 0, "8");
+    ft_set(&t, row, 1, "p");
+    ft_set(&t, row, 2, "eight");
+    assert_string_equal(ft_encode(&t, row, HF_ROW_INSERT), "8,eight");
+    ft_close(&t);
+}
+
+static void test_option_validation(void **state)
+{
+    (void)state;
+    struct hf_schema s;
+    items_schema(&s);
+    struct ft t;
+    const char *kv[] = {"csv.disable-quote-character", "true",
+                        "csv.quote-character", "'", NULL};
+    assert_int_equal(ft_setup_opts(&t, "csv", "csv.", &s, kv), -1);
+    assert_string_equal(t.err.msg,
+                        "'csv.disable-quote-character' is true, so "
+                        "'csv.quote-character' must not be set");
+    hf_opts_free(&t.opts);
+
+    const char *kv2[] = {"csv.array-element-delimiter", "||", NULL};
+    assert_int_equal(ft_setup_opts(&t, "csv", "csv.", &s, kv2), -1);
+    assert_non_null(strstr(t.err.msg, "expected exactly one character"));
+    hf_opts_free(&t.opts);
+
+    /* legacy 'format.' keys: line-delimiter only as a newline */
+    const char *kv3[] = {"format.line-delimiter", "\\n",
+                         "format.field-delimiter", ";", NULL};
+    assert_int_equal(ft_setup_opts(&t, "csv", "format.", &s, kv3), 0);
+    assert_int_equal(hf_opts_char(&t.opts, "field-delimiter", NULL), ';');
+    hf_opts_free(&t.opts);
+    const char *kv4[] = {"format.line-delimiter", "\r\n", NULL};
+    assert_int_equal(ft_setup_opts(&t, "csv", "format.", &s, kv4), -1);
+    assert_non_null(strstr(t.err.msg, "'format.line-delimiter'"));
+    hf_opts_free(&t.opts);
+
+    const char *kv5[] = {"csv.field-delimter", ";", NULL};
+    assert_int_equal(ft_setup_opts(&t, "csv", "csv.", &s, kv5), -1);
+    assert_non_null(strstr(t.err.msg, "did you mean 'csv.field-delimiter'"));
+    hf_opts_free(&t.opts);
+    hf_strbuf_free(&t.text);
+    hf_schema_free(&s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_decode_plain_and_quoted),
+        cmocka_unit_test(test_decode_errors_name_the_column),
+        cmocka_unit_test(test_ignore_parse_errors_skips_record),
+        cmocka_unit_test(test_null_literal_delimiter_escape),
+        cmocka_unit_test(test_escape_inside_quotes),
+        cmocka_unit_test(test_types_and_arrays),
+        cmocka_unit_test(test_encode_quoting),
+        cmocka_unit_test(test_column_subset),
+        cmocka_unit_test(test_option_validation),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,680 @@
+/*
+ * test_sql_parser.c - every statement form of the SQL subset, the seeds'
+ * DDL, data types, expression precedence and syntax error messages.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+/* clang-format off: cmocka needs the headers above first */
+#include <cmocka.h>
+/* clang-format on */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "sql/parser.h"
+
+static struct hf_sql_src src_of(const char *text)
+{
+    struct hf_sql_src s = {
+        .file = "job.sql", .text = text, .len = strlen(text)};
+    return s;
+}
+
+static struct hf_ast_script *parse_ok(const char *text)
+{
+    struct hf_sql_src s = src_of(text);
+    struct hf_ast_script *ast = NULL;
+    struct hf_error err;
+    hf_error_clear(&err);
+    int rc = hf_sql_parse(&s, &ast, &err);
+    if (rc != 0)
+        fprintf(stderr, "unexpected error: %s\n", err.msg);
+    assert_int_equal(rc, 0);
+    assert_non_null(ast);
+    return ast;
+}
+
+/* Parse `text`, expect failure, return the message (static buffer). */
+static const char *parse_err(const char *text, hf_err_t *code)
+{
+    static struct hf_error err;
+    struct hf_sql_src s = src_of(text);
+    struct hf_ast_script *ast = NULL;
+    hf_error_clear(&err);
+    assert_int_equal(hf_sql_parse(&s, &ast, &err), -1);
+    assert_null(ast);
+    if (code)
+        *code = err.code;
+    return err.msg;
+}
+
+static void assert_prefix(const char *s, const char *prefix)
+{
+    if (strncmp(s, prefix, strlen(prefix)) != 0)
+        fprintf(stderr, "got: %s\nwant prefix: %s\n", s, prefix);
+    assert_true(strncmp(s, prefix, strlen(prefix)) == 0);
+}
+
+static void type_is(const char *text, const char *name, bool not_null)
+{
+    struct hf_type t;
+    struct hf_error err;
+    hf_error_clear(&err);
+    int rc = hf_sql_parse_type(text, &t, &err);
+    if (rc != 0)
+        fprintf(stderr, "%s: %s\n", text, err.msg);
+    assert_int_equal(rc, 0);
+    char buf[64];
+    assert_string_equal(hf_type_name(&t, buf, sizeof buf), name);
+    assert_int_equal(t.not_null, not_null);
+}
+
+static void type_err(const char *text, const char *part)
+{
+    struct hf_type t;
+    struct hf_error err;
+    hf_error_clear(&err);
+    assert_int_equal(hf_sql_parse_type(text, &t, &err), -1);
+    if (strstr(err.msg, part) == NULL)
+        fprintf(stderr, "got: %s\nwant: %s\n", err.msg, part);
+    assert_non_null(strstr(err.msg, part));
+}
+
+/* ------------------------------------------------------------ SET */
+
+static void test_set(void **state)
+{
+    (void)state;
+    struct hf_ast_script *a =
+        parse_ok("SET 'execution.runtime-mode' = 'batch';\n"
+                 "set execution.checkpointing.interval = 10s;\n"
+                 "SET pipeline.name = 'my job'");
+    assert_int_equal(a->nstmts, 3);
+    assert_int_equal(a->stmts[0].kind, HF_STMT_SET);
+    assert_string_equal(a->stmts[0].u.set.key, "execution.runtime-mode");
+    assert_string_equal(a->stmts[0].u.set.value, "batch");
+    assert_int_equal(a->stmts[0].u.set.line, 1);
+    assert_int_equal(a->stmts[0].u.set.col, 5);
+    assert_string_equal(a->stmts[1].u.set.key,
+                        "execution.checkpointing.interval");
+    assert_string_equal(a->stmts[1].u.set.value, "10s");
+    assert_int_equal(a->stmts[1].u.set.line, 2);
+    assert_string_equal(a->stmts[2].u.set.key, "pipeline.name");
+    assert_string_equal(a->stmts[2].u.set.value, "my job");
+    hf_ast_script_free(a);
+
+    assert_prefix(parse_err("SET;", NULL),
+                  "job.sql:1:1: error: SET needs a key and a value");
+    assert_prefix(parse_err("SET 'a' 'b';", NULL),
+                  "job.sql:1:12: error: expected '=' after the SET key, found "
+                  "';'");
+}
+
+/* ------------------------------------------------------------ CREATE TABLE */
+
+static void test_create_full(void **state)
+{
+    (void)state;
+    struct hf_ast_script *a =
+        parse_ok("CREATE TEMPORARY TABLE IF NOT EXISTS cat.db.orders (\n"
+                 "  id BIGINT NOT NULL COMMENT 'the id',\n"
+                 "  `user name` VARCHAR(20),\n"
+                 "  price DECIMAL(38, 2),\n"
+                 "  tags ARRAY<STRING>,\n"
+                 "  part STRING METADATA FROM 'partition' VIRTUAL,\n"
+                 "  ts TIMESTAMP(3) METADATA,\n"
+                 "  pt AS PROCTIME(),\n"
+                 "  dt STRING,\n"
+                 "  WATERMARK FOR ts AS ts - INTERVAL '5' SECOND,\n"
+                 "  CONSTRAINT pk PRIMARY KEY (id, dt) NOT ENFORCED\n"
+                 ") COMMENT 'orders' PARTITIONED BY (dt) WITH (\n"
+                 "  'connector' = 'filesystem',\n"
+                 "  'path' = '/tmp/x',\n"
+                 "  'csv.field-delimiter' = U&'\\0001'\n"
+                 ");");
+    assert_int_equal(a->nstmts, 1);
+    const struct hf_ast_create_table *ct = &a->stmts[0].u.create;
+    assert_true(ct->temporary);
+    assert_true(ct->if_not_exists);
+    assert_string_equal(ct->name.name, "orders");
+    assert_string_equal(ct->full_name, "cat.db.orders");
+    assert_int_equal(ct->ncols, 8);
+    char buf[64];
+    assert_string_equal(ct->cols[0].name.name, "id");
+    assert_true(ct->cols[0].type.not_null);
+    assert_string_equal(ct->cols[0].comment, "the id");
+    assert_string_equal(ct->cols[1].name.name, "user name");
+    assert_string_equal(hf_type_name(&ct->cols[1].type, buf, sizeof buf),
+                        "VARCHAR(20)");
+    assert_string_equal(hf_type_name(&ct->cols[2].type, buf, sizeof buf),
+                        "DECIMAL(38, 2)");
+    assert_string_equal(hf_type_name(&ct->cols[3].type, buf, sizeof buf),
+                        "ARRAY<STRING>");
+    assert_int_equal(ct->cols[4].kind, HF_COL_METADATA);
+    assert_string_equal(ct->cols[4].meta_key, "partition");
+    assert_true(ct->cols[4].is_virtual);
+    assert_int_equal(ct->cols[5].kind, HF_COL_METADATA);
+    assert_null(ct->cols[5].meta_key);
+    assert_false(ct->cols[5].is_virtual);
+    assert_int_equal(ct->cols[6].kind, HF_COL_PROCTIME);
+    assert_string_equal(hf_type_name(&ct->cols[6].type, buf, sizeof buf),
+                        "TIMESTAMP_LTZ(3)");
+    assert_int_equal(ct->npk, 2);
+    assert_string_equal(ct->pk[0].name, "id");
+    assert_string_equal(ct->pk[1].name, "dt");
+    assert_int_equal(ct->pk_line, 11);
+    assert_int_equal(ct->npart, 1);
+    assert_string_equal(ct->part[0].name, "dt");
+    assert_string_equal(ct->comment, "orders");
+    assert_true(ct->has_with);
+    assert_int_equal(ct->nopts, 3);
+    assert_string_equal(ct->opts[0].key.name, "connector");
+    assert_string_equal(ct->opts[0].value, "filesystem");
+    assert_int_equal(ct->opts[0].key.line, 13);
+    assert_int_equal(ct->opts[0].key.col, 3);
+    assert_int_equal(ct->opts[0].vline, 13);
+    assert_int_equal(ct->opts[0].vcol, 17);
+    assert_string_equal(ct->opts[2].value, "\x01");
+    hf_ast_script_free(a);
+}
+
+/* The DDL of the seeds, verbatim (000 as its Java string builds it). */
+static void test_seed_ddl(void **state)
+{
+    (void)state;
+    struct hf_ast_script *a = parse_ok(
+        "create table sink(  user_id bigint,  user_name string,  price "
+        "decimal(38,2),  sale_timestamp timestamp) with (  "
+        "'connector'='hologres',  'dbname' = 'db',  'tablename' = 't',  "
+        "'username' = 'u',  'password' = 'p',  'endpoint' = 'h:80')");
+    const struct hf_ast_create_table *ct = &a->stmts[0].u.create;
+    char buf[64];
+    assert_string_equal(ct->name.name, "sink");
+    assert_int_equal(ct->ncols, 4);
+    assert_string_equal(hf_type_name(&ct->cols[0].type, buf, sizeof buf),
+                        "BIGINT");
+    assert_string_equal(hf_type_name(&ct->cols[1].type, buf, sizeof buf),
+                        "STRING");
+    assert_string_equal(hf_type_name(&ct->cols[2].type, buf, sizeof buf),
+                        "DECIMAL(38, 2)");
+    assert_string_equal(hf_type_name(&ct->cols[3].type, buf, sizeof buf),
+                        "TIMESTAMP(6)");
+    assert_int_equal(ct->nopts, 6);
+    assert_string_equal(ct->opts[5].key.name, "endpoint");
+    hf_ast_script_free(a);
+
+    /* 001 (its '//' annotations removed; see test_seed_001_comment). */
+    a = parse_ok("CREATE TABLE mysource(\n"
+                 "  name varchar,\n"
+                 "  age BIGINT,\n"
+                 "  birthday BIGINT\n"
+                 ") WITH (\n"
+                 "  'connector.type'='hologres',\n"
+                 "  'connector.database'='Name of the Hologres database',\n"
+                 "  'connector.table'='Name of the Hologres table',\n"
+                 "  'connector.username'='AccessKey ID',\n"
+                 "  'connector.password'='AccessKey secret',\n"
+                 "  'connector.endpoint'='<ip>:<port>'\n"
+                 ");");
+    ct = &a->stmts[0].u.create;
+    assert_string_equal(hf_type_name(&ct->cols[0].type, buf, sizeof buf),
+                        "STRING");
+    assert_string_equal(ct->opts[0].key.name, "connector.type");
+    assert_int_equal(ct->nopts, 6);
+    hf_ast_script_free(a);
+
+    /* 004 */
+    a = parse_ok("   create table upsertKafkaSink(\n"
+                 "     car_id STRING,\n"
+                 "     car_owner STRING,\n"
+                 "     car_brand STRING,\n"
+                 "     car_speed INT,\n"
+                 "     primary key (car_id) not enforced\n"
+                 "   )\n"
+                 "   with (\n"
+                 "     'connector.type' = 'upsert-kafka',\n"
+                 "     'connector.version' = '0.11',\n"
+                 "     'connector.topic' = 'test-topic',\n"
+                 "     'connector.properties.bootstrap.servers' = "
+                 "'xx.xx.xx.xx:9092',\n"
+                 "     'format.type' = 'csv'\n"
+                 "   );");
+    ct = &a->stmts[0].u.create;
+    assert_string_equal(ct->name.name, "upsertKafkaSink");
+    assert_int_equal(ct->ncols, 4);
+    assert_int_equal(ct->npk, 1);
+    assert_string_equal(ct->pk[0].name, "car_id");
+    assert_string_equal(ct->opts[4].key.name, "format.type");
+    hf_ast_script_free(a);
+}
+
+static void test_seed_001_comment(void **state)
+{
+    (void)state;
+    const char *m = parse_err(
+        "CREATE TABLE mysource(name varchar) WITH (\n"
+        "  'connector.endpoint'='<ip>:<port>'// The endpoint and port.\n"
+        ");",
+        NULL);
+    assert_string_equal(m,
+                        "job.sql:2:37: error: '//' does not start a comment "
+                        "in SQL; use '-- comment' or '/* comment */'\n"
+                        "  'connector.endpoint'='<ip>:<port>'// The endpoint "
+                        "and port.\n"
+                        "                                    ^");
+    /* 001's partitioned example ends its WITH list with a comma. */
+    m = parse_err("CREATE TABLE t(a INT) WITH (\n"
+                  "  'connector.partitionRouter'='true',\n"
+                  ");",
+                  NULL);
+    assert_prefix(m, "job.sql:3:1: error: expected an option key after ',', "
+                     "found ')'; remove the trailing comma");
+}
+
+static void test_types(void **state)
+{
+    (void)state;
+    type_is("BOOLEAN", "BOOLEAN", false);
+    type_is("tinyint", "TINYINT", false);
+    type_is("SMALLINT", "SMALLINT", false);
+    type_is("INT NOT NULL", "INT", true);
+    type_is("INTEGER NULL", "INT", false);
+    type_is("BIGINT", "BIGINT", false);
+    type_is("FLOAT", "FLOAT", false);
+    type_is("REAL", "FLOAT", false);
+    type_is("DOUBLE", "DOUBLE", false);
+    type_is("DOUBLE PRECISION", "DOUBLE", false);
+    type_is("DECIMAL", "DECIMAL(10, 0)", false);
+    type_is("DEC(5)", "DECIMAL(5, 0)", false);
+    type_is("NUMERIC(38, 38)", "DECIMAL(38, 38)", false);
+    type_is("CHAR", "CHAR(1)", false);
+    type_is("CHAR(10)", "CHAR(10)", false);
+    type_is("VARCHAR(255)", "VARCHAR(255)", false);
+    type_is("VARCHAR", "STRING", false);
+    type_is("STRING NOT NULL", "STRING", true);
+    type_is("BYTES", "BYTES", false);
+    type_is("BINARY(4)", "BYTES", false);
+    type_is("VARBINARY(4)", "BYTES", false);
+    type_is("DATE", "DATE", false);
+    type_is("TIME", "TIME(0)", false);
+    type_is("TIME(3)", "TIME(3)", false);
+    type_is("TIMESTAMP", "TIMESTAMP(6)", false);
+    type_is("TIMESTAMP(3)", "TIMESTAMP(3)", false);
+    type_is("TIMESTAMP(9)", "TIMESTAMP(6)", false); /* kept to microseconds */
+    type_is("TIMESTAMP(3) WITHOUT TIME ZONE", "TIMESTAMP(3)", false);
+    type_is("TIMESTAMP(3) WITH LOCAL TIME ZONE", "TIMESTAMP_LTZ(3)", false);
+    type_is("TIMESTAMP_LTZ", "TIMESTAMP_LTZ(6)", false);
+    type_is("TIMESTAMP_LTZ(0)", "TIMESTAMP_LTZ(0)", false);
+    type_is("ARRAY<INT>", "ARRAY<INT>", false);
+    type_is("ARRAY<BIGINT> NOT NULL", "ARRAY<BIGINT>", true);
+    type_is("ARRAY<FLOAT>", "ARRAY<FLOAT>", false);
+    type_is("ARRAY<DOUBLE>", "ARRAY<DOUBLE>", false);
+    type_is("ARRAY<BOOLEAN>", "ARRAY<BOOLEAN>", false);
+    type_is("ARRAY<VARCHAR(10)>", "ARRAY<STRING>", false);
+    type_is("ARRAY<STRING NOT NULL>", "ARRAY<STRING>", false);
+    type_is("INT ARRAY", "ARRAY<INT>", false);
+    type_is("JSON", "JSON", false);
+    type_is("JSONB", "JSONB", false);
+
+    type_err("DECIMAL(40, 2)", "DECIMAL precision must be between 1 and 38, "
+                               "found 40");
+    type_err("DECIMAL(5, 6)", "DECIMAL scale must be between 0 and the "
+                              "precision (5), found 6");
+    type_err("ARRAY<DATE>", "ARRAY<DATE> is not supported; array elements may "
+                            "be INT, BIGINT, FLOAT, DOUBLE, BOOLEAN or STRING");
+    type_err("ARRAY<DECIMAL(10, 2)>", "ARRAY<DECIMAL(10, 2)> is not supported");
+    type_err("TIMESTAMP WITH TIME ZONE", "TIMESTAMP WITH TIME ZONE is not "
+                                         "supported");
+    type_err("MAP<STRING, INT>", "data type MAP is not supported");
+    type_err("TEXT", "unknown data type 'TEXT'; use STRING");
+    type_err("VARCHAR(0)", "VARCHAR length must be between 1 and 2147483647, "
+                           "found 0");
+    type_err("TIMESTAMP(10)", "precision must be between 0 and 9, found 10");
+}
+
+/* ------------------------------------------------------------ INSERT */
+
+static void test_insert_forms(void **state)
+{
+    (void)state;
+    struct hf_ast_script *a = parse_ok(
+        "INSERT INTO db.sink (a, `b`)\n"
+        "SELECT s.x AS a, UPPER(y) b FROM src AS s WHERE x > 1 AND y IS NOT "
+        "NULL;\n"
+        "insert into sink select * from src;\n"
+        "INSERT INTO sink SELECT t.*, 1 FROM src t\n");
+    assert_int_equal(a->nstmts, 3);
+    const struct hf_ast_insert *in = &a->stmts[0].u.insert;
+    assert_string_equal(in->target.name, "sink");
+    assert_string_equal(in->target_full, "db.sink");
+    assert_true(in->has_cols);
+    assert_int_equal(in->ncols, 2);
+    assert_string_equal(in->cols[1].name, "b");
+    assert_int_equal(in->nitems, 2);
+    assert_int_equal(in->items[0].expr->kind, HF_AST_COLUMN);
+    assert_string_equal(in->items[0].expr->qual, "s");
+    assert_string_equal(in->items[0].expr->text, "x");
+    assert_string_equal(in->items[0].alias.name, "a");
+    assert_int_equal(in->items[1].expr->kind, HF_AST_FUNC);
+    assert_string_equal(in->items[1].expr->text, "UPPER");
+    assert_string_equal(in->items[1].alias.name, "b");
+    assert_string_equal(in->source.name, "src");
+    assert_string_equal(in->alias.name, "s");
+    assert_non_null(in->where);
+    assert_int_equal(in->where->kind, HF_AST_BINARY);
+    assert_int_equal(in->where->op, HF_AOP_AND);
+    assert_string_equal(in->select_text,
+                        "SELECT s.x AS a, UPPER(y) b FROM src AS s WHERE x > 1 "
+                        "AND y IS NOT NULL");
+    assert_int_equal(in->select_line, 2);
+    assert_int_equal(in->select_col, 1);
+
+    in = &a->stmts[1].u.insert;
+    assert_false(in->has_cols);
+    assert_int_equal(in->nitems, 1);
+    assert_null(in->items[0].expr);
+    assert_null(in->items[0].star_qual);
+    assert_null(in->where);
+    assert_string_equal(in->select_text, "select * from src");
+
+    in = &a->stmts[2].u.insert;
+    assert_string_equal(in->items[0].star_qual, "t");
+    assert_string_equal(in->alias.name, "t");
+    hf_ast_script_free(a);
+}
+
+static void test_statement_sets(void **state)
+{
+    (void)state;
+    struct hf_ast_script *a = parse_ok("EXECUTE STATEMENT SET BEGIN\n"
+                                       "  INSERT INTO a SELECT * FROM s;\n"
+                                       "  INSERT INTO b SELECT * FROM s;\n"
+                                       "END;\n"
+                                       "BEGIN STATEMENT SET;\n"
+                                       "INSERT INTO c SELECT * FROM s;\n"
+                                       "END;\n"
+                                       "EXECUTE INSERT INTO d SELECT * FROM s");
+    assert_int_equal(a->nstmts, 4);
+    assert_true(a->stmts[0].in_statement_set);
+    assert_true(a->stmts[1].in_statement_set);
+    assert_string_equal(a->stmts[1].u.insert.target.name, "b");
+    assert_int_equal(a->stmts[1].line, 3);
+    assert_true(a->stmts[2].in_statement_set);
+    assert_string_equal(a->stmts[2].u.insert.target.name, "c");
+    assert_false(a->stmts[3].in_statement_set);
+    assert_string_equal(a->stmts[3].u.insert.target.name, "d");
+    hf_ast_script_free(a);
+
+    /* END without a final ';' before it */
+    a = parse_ok("EXECUTE STATEMENT SET BEGIN INSERT INTO a SELECT * FROM s "
+                 "END");
+    assert_int_equal(a->nstmts, 1);
+    hf_ast_script_free(a);
+
+    assert_prefix(parse_err("BEGIN STATEMENT SET;\nINSERT INTO a SELECT * "
+                            "FROM s;\n",
+                            NULL),
+                  "job.sql:1:1: error: statement set is not closed: add END;");
+    assert_prefix(
+        parse_err("EXECUTE STATEMENT SET BEGIN SET 'a'='b'; END;", NULL),
+        "job.sql:1:29: error: expected INSERT or END in a statement "
+        "set, found 'SET'");
+}
+
+/* ------------------------------------------------------------ expressions */
+
+/* snprintf through a va_list: truncation of test renderings is harmless. */
+static void put(char *buf, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void put(char *buf, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, n, fmt, ap);
+    va_end(ap);
+}
+
+/* Render an AST expression as a fully parenthesised string. */
+static void show(const struct hf_ast_expr *e, char *buf, size_t n)
+{
+    char a[256], b[256];
+    static const char *const ops[] = {
+        [HF_AOP_ADD] = "+",   [HF_AOP_SUB] = "-", [HF_AOP_MUL] = "*",
+        [HF_AOP_DIV] = "/",   [HF_AOP_MOD] = "%", [HF_AOP_CONCAT] = "||",
+        [HF_AOP_EQ] = "=",    [HF_AOP_NE] = "<>", [HF_AOP_LT] = "<",
+        [HF_AOP_LE] = "<=",   [HF_AOP_GT] = ">",  [HF_AOP_GE] = ">=",
+        [HF_AOP_AND] = "AND", [HF_AOP_OR] = "OR", [HF_AOP_NOT] = "NOT",
+        [HF_AOP_NEG] = "-",   [HF_AOP_PLUS] = "+"};
+    switch (e->kind) {
+    case HF_AST_BINARY:
+        show(e->args[0], a, sizeof a);
+        show(e->args[1], b, sizeof b);
+        put(buf, n, "(%s %s %s)", a, ops[e->op], b);
+        return;
+    case HF_AST_UNARY:
+        show(e->args[0], a, sizeof a);
+        put(buf, n, "(%s %s)", ops[e->op], a);
+        return;
+    case HF_AST_IS:
+        show(e->args[0], a, sizeof a);
+        put(buf, n, "(%s IS%s %d)", a, e->negated ? " NOT" : "", e->is);
+        return;
+    case HF_AST_FUNC:
+    case HF_AST_CAST: {
+        size_t off = (size_t)snprintf(buf, n, "%s(", e->text);
+        for (uint32_t i = 0; i < e->nargs; i++) {
+            show(e->args[i], a, sizeof a);
+            off +=
+                (size_t)snprintf(buf + off, n - off, "%s%s", i ? "," : "", a);
+        }
+        put(buf + off, n - off, ")");
+        return;
+    }
+    case HF_AST_NULL:
+        put(buf, n, "NULL");
+        return;
+    case HF_AST_BOOL:
+        put(buf, n, "%s", e->b ? "TRUE" : "FALSE");
+        return;
+    default:
+        put(buf, n, "%s%s%s", e->qual ? e->qual : "", e->qual ? "." : "",
+            e->text ? e->text : "?");
+        return;
+    }
+}
+
+static void expr_is(const char *text, const char *want)
+{
+    struct hf_sql_src s = src_of(text);
+    struct hf_ast_script *a;
+    struct hf_ast_expr *e;
+    struct hf_error err;
+    hf_error_clear(&err);
+    int rc = hf_sql_parse_expr(&s, &a, &e, &err);
+    if (rc != 0)
+        fprintf(stderr, "%s: %s\n", text, err.msg);
+    assert_int_equal(rc, 0);
+    char buf[512];
+    show(e, buf, sizeof buf);
+    if (strcmp(buf, want) != 0)
+        fprintf(stderr, "%s => %s (want %s)\n", text, buf, want);
+    assert_string_equal(buf, want);
+    hf_ast_script_free(a);
+}
+
+static void test_expr_precedence(void **state)
+{
+    (void)state;
+    expr_is("a + b * c", "(a + (b * c))");
+    expr_is("a - b - c", "((a - b) - c)");
+    expr_is("a * (b + c) % d", "((a * (b + c)) % d)");
+    expr_is("-a * b", "((- a) * b)");
+    expr_is("-5 * b", "(-5 * b)");
+    expr_is("a || b + c", "(a || (b + c))");
+    expr_is("a = 1 OR b = 2 AND NOT c", "((a = 1) OR ((b = 2) AND (NOT c)))");
+    expr_is("NOT a = b", "(NOT (a = b))");
+    expr_is("x IS NOT NULL AND y IS TRUE", "((x IS NOT 0) AND (y IS 1))");
+    expr_is("CAST(a AS INT) + TRY_CAST(b AS STRING)",
+            "(CAST(a) + TRY_CAST(b))");
+    expr_is("coalesce(a, NULL, TRUE)", "COALESCE(a,NULL,TRUE)");
+    expr_is("s.a <> t.b", "(s.a <> t.b)");
+    expr_is("NOW()", "NOW()");
+    expr_is("CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP()");
+    expr_is("TRIM(LEADING 'x' FROM s)", "TRIM(s,x)");
+
+    /* Other predicate forms keep their operands. */
+    struct hf_sql_src s = src_of("a NOT BETWEEN 1 AND 2");
+    struct hf_ast_script *sc;
+    struct hf_ast_expr *e;
+    struct hf_error err;
+    hf_error_clear(&err);
+    assert_int_equal(hf_sql_parse_expr(&s, &sc, &e, &err), 0);
+    assert_int_equal(e->kind, HF_AST_BETWEEN);
+    assert_true(e->negated);
+    assert_int_equal(e->nargs, 3);
+    hf_ast_script_free(sc);
+
+    s = src_of("CASE x WHEN 1 THEN 'a' WHEN 2 THEN 'b' ELSE 'c' END");
+    assert_int_equal(hf_sql_parse_expr(&s, &sc, &e, &err), 0);
+    assert_int_equal(e->kind, HF_AST_CASE);
+    assert_true(e->has_operand);
+    assert_true(e->has_else);
+    assert_int_equal(e->nargs, 6);
+    assert_int_equal(e->off, 0);
+    assert_int_equal(e->end, strlen("CASE x WHEN 1 THEN 'a' WHEN 2 THEN 'b' "
+                                    "ELSE 'c' END"));
+    hf_ast_script_free(sc);
+
+    s = src_of("name LIKE 'a%' ESCAPE '!'");
+    assert_int_equal(hf_sql_parse_expr(&s, &sc, &e, &err), 0);
+    assert_int_equal(e->kind, HF_AST_LIKE);
+    assert_int_equal(e->nargs, 3);
+    hf_ast_script_free(sc);
+
+    s = src_of("x IN (1, 2, 3)");
+    assert_int_equal(hf_sql_parse_expr(&s, &sc, &e, &err), 0);
+    assert_int_equal(e->kind, HF_AST_IN);
+    assert_int_equal(e->nargs, 4);
+    hf_ast_script_free(sc);
+
+    s = src_of("DATE '2024-01-31'");
+    assert_int_equal(hf_sql_parse_expr(&s, &sc, &e, &err), 0);
+    assert_int_equal(e->kind, HF_AST_TYPED_LIT);
+    assert_int_equal(e->type.id, HF_DATE);
+    assert_string_equal(e->text, "2024-01-31");
+    hf_ast_script_free(sc);
+}
+
+/* ------------------------------------------------------------ errors */
+
+static void test_syntax_errors(void **state)
+{
+    (void)state;
+    hf_err_t code;
+    const char *m = parse_err("CREATE TABLE t (\n"
+                              "  a INT WITH ('connector' = 'x')",
+                              &code);
+    assert_int_equal(code, HF_ERR_SQL);
+    assert_string_equal(m, "job.sql:2:9: error: expected ')' after column "
+                           "list, found 'WITH'\n"
+                           "  a INT WITH ('connector' = 'x')\n"
+                           "        ^");
+
+    assert_prefix(parse_err("CREATE TABLE t (a INT,) WITH ()", NULL),
+                  "job.sql:1:23: error: expected a column definition after "
+                  "',', found ')'; remove the trailing comma");
+    assert_prefix(
+        parse_err("CREATE TABLE t (a INT) WITH (connector = 'x')", NULL),
+        "job.sql:1:30: error: option keys are string literals: "
+        "write 'connector' = '...'");
+    assert_prefix(parse_err("CREATE TABLE t (a INT) WITH ('rows' = 10)", NULL),
+                  "job.sql:1:39: error: option values are string literals: "
+                  "write 'rows' = '10'");
+    assert_prefix(parse_err("CREATE TABLE t (a INT, PRIMARY KEY (a))", NULL),
+                  "job.sql:1:39: error: PRIMARY KEY must be declared NOT "
+                  "ENFORCED");
+    assert_prefix(parse_err("CREATE TABLE t (a INT, b AS a + 1)", &code),
+                  "job.sql:1:26: error: computed column 'b AS ...' is not "
+                  "supported");
+    assert_int_equal(code, HF_ERR_UNSUPPORTED);
+    assert_prefix(parse_err("CREATE VIEW v AS SELECT 1", &code),
+                  "job.sql:1:8: error: CREATE VIEW is not supported");
+    assert_prefix(parse_err("INSERT INTO t SELECT * FROM a JOIN b ON a.x = "
+                            "b.x",
+                            &code),
+                  "job.sql:1:31: error: joins are not supported");
+    assert_int_equal(code, HF_ERR_UNSUPPORTED);
+    assert_prefix(parse_err("INSERT INTO t SELECT a, COUNT(*) FROM s GROUP BY "
+                            "a",
+                            NULL),
+                  "job.sql:1:41: error: GROUP BY and aggregation are not "
+                  "supported");
+    assert_prefix(parse_err("INSERT INTO t VALUES (1)", NULL),
+                  "job.sql:1:15: error: INSERT ... VALUES is not supported");
+    assert_prefix(parse_err("INSERT INTO t SELECT a FROM s LIMIT 3", NULL),
+                  "job.sql:1:31: error: LIMIT is not supported");
+    assert_prefix(parse_err("SELECT * FROM s", NULL),
+                  "job.sql:1:1: error: a query must be part of INSERT INTO");
+    assert_prefix(parse_err("INSERT INTO t SELECT a FROM s\nINSERT INTO u "
+                            "SELECT b FROM s",
+                            NULL),
+                  "job.sql:2:1: error: expected ';' after the statement, "
+                  "found 'INSERT'");
+    assert_prefix(parse_err("INSERT INTO t SELECT a +", NULL),
+                  "job.sql:1:25: error: expected an expression, found end of "
+                  "input");
+    assert_prefix(parse_err("INSERT INTO t SELECT from FROM s", NULL),
+                  "job.sql:1:22: error: expected an expression, found "
+                  "reserved word 'from'; write `from` to use it as a column "
+                  "name");
+    assert_prefix(
+        parse_err("INSERT INTO t SELECT a FROM s WHERE a = 1 = 2", NULL),
+        "job.sql:1:43: error: comparisons cannot be chained");
+    assert_prefix(parse_err("INSERT INTO t SELECT CAST(a INT) FROM s", NULL),
+                  "job.sql:1:29: error: expected AS in CAST, found 'INT'");
+    assert_prefix(parse_err("DROP TABLE t", NULL),
+                  "job.sql:1:1: error: 'DROP' is not a supported statement");
+    assert_prefix(parse_err("CREATE TABLE t (a DECIMAL(39))", NULL),
+                  "job.sql:1:27: error: DECIMAL precision must be between 1 "
+                  "and 38, found 39");
+
+    /* Limits that keep recursion bounded. */
+    static char big[16384];
+    size_t off = (size_t)snprintf(big, sizeof big, "INSERT INTO t SELECT a");
+    for (int i = 0; i < 1200; i++)
+        off += (size_t)snprintf(big + off, sizeof big - off, "+1");
+    snprintf(big + off, sizeof big - off, " FROM s");
+    assert_non_null(strstr(parse_err(big, NULL),
+                           "error: expression too deeply nested (more than "
+                           "1000 levels)"));
+    off = (size_t)snprintf(big, sizeof big, "INSERT INTO t SELECT f(1");
+    for (int i = 0; i < 300; i++)
+        off += (size_t)snprintf(big + off, sizeof big - off, ",1");
+    snprintf(big + off, sizeof big - off, ") FROM s");
+    assert_non_null(strstr(parse_err(big, NULL),
+                           "error: too many arguments for F (at most 256)"));
+    off = (size_t)snprintf(big, sizeof big, "INSERT INTO t SELECT ");
+    for (int i = 0; i < 300; i++)
+        off += (size_t)snprintf(big + off, sizeof big - off, "(");
+    assert_non_null(
+        strstr(parse_err(big, NULL), "error: expression nested too deeply"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_set),
+        cmocka_unit_test(test_create_full),
+        cmocka_unit_test(test_seed_ddl),
+        cmocka_unit_test(test_seed_001_comment),
+        cmocka_unit_test(test_types),
+        cmocka_unit_test(test_insert_forms),
+        cmocka_unit_test(test_statement_sets),
+        cmocka_unit_test(test_expr_precedence),
+        cmocka_unit_test(test_syntax_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
