@@ -13,7 +13,9 @@
  * appended, HF_DECODE_SKIP when the record is bad and the format's
  * ignore-parse-errors option is on (the caller counts it), or -1 with `err`
  * naming the field and the reason; the caller prefixes the location (file
- * and line, or topic, partition and offset).
+ * and line, or topic, partition and offset). After HF_DECODE_SKIP `err`
+ * holds the reason (for a dirty-data record) and the caller must clear it
+ * before the next call, since the first error set wins.
  */
 #ifndef HF_FORMATS_FORMAT_H
 #define HF_FORMATS_FORMAT_H

@@ -37,6 +37,7 @@
 #include <zlib.h>
 
 #include "connectors/connector.h"
+#include "core/log.h"
 #include "connectors/filesystem/fs_int.h"
 #include "core/valueconv.h"
 #include "formats/format.h"
@@ -643,6 +644,9 @@ static int fs_read(void *state, struct hf_batch *out, struct hf_error *err)
                     hf_batch_drop_last(out);
                 if (s->stats != NULL)
                     atomic_fetch_add(&s->stats->skipped, 1);
+                hf_log_debug("%s:%" PRId64 ": record skipped: %s", path,
+                             s->r.line, err->msg);
+                hf_error_clear(err);
                 continue;
             }
             if (n < 0) {
