@@ -91,6 +91,59 @@ HF_EXPORT int hf_job_stop_signal(const hf_job_t *job);
 /* Release a job. NULL is a no-op. */
 HF_EXPORT void hf_job_destroy(hf_job_t *job);
 
+/* ------------------------------------------------------------------ writer */
+
+/* Flink's changelog kinds (RowKind), with Flink's byte values. */
+typedef enum hf_rowkind_pub {
+    HF_ROWKIND_INSERT = 0,        /* +I */
+    HF_ROWKIND_UPDATE_BEFORE = 1, /* -U */
+    HF_ROWKIND_UPDATE_AFTER = 2,  /* +U */
+    HF_ROWKIND_DELETE = 3         /* -D */
+} hf_rowkind_t;
+
+/* A writer into one table through a sink connector (today: hologres),
+ * with exactly the semantics of `INSERT INTO` that table in a job: the
+ * same options, folding per key, flush triggers, retries and dirty-data
+ * handling. Opaque. One thread at a time may call a writer's functions;
+ * the writer runs its own connection threads inside. */
+typedef struct hf_writer hf_writer_t;
+
+/* Create a writer. `columns` is the column list of a Flink CREATE TABLE,
+ * e.g. "user_id BIGINT, user_name STRING, price DECIMAL(38, 2),
+ * PRIMARY KEY (user_id) NOT ENFORCED". `options` are `noptions` strings
+ * "key=value" as in the WITH clause (e.g. "connector=hologres",
+ * "endpoint=127.0.0.1:5432", "password=..."); "connector" defaults to
+ * hologres. Connects, reads the target table and checks the columns.
+ * Returns a new writer owned by the caller (hf_writer_close), or NULL with
+ * a message in errstr. All strings are copied. */
+HF_EXPORT hf_writer_t *hf_writer_new(const char *columns,
+                                     const char *const *options,
+                                     size_t noptions, char *errstr,
+                                     size_t errstr_size);
+
+/* Add one row of kind `kind`. `values` has one entry per column, each the
+ * value's text as Flink's CAST(... AS STRING) spells it ("12.50",
+ * "2024-01-01 10:00:00"), or NULL for SQL NULL; borrowed for the call.
+ * Rows are buffered: an error may come from an earlier row's write.
+ * Returns HF_OK, HF_ERR_DATA for a value that does not parse (nothing is
+ * added), or the error that failed the writer. */
+HF_EXPORT hf_err_t hf_writer_put(hf_writer_t *w, hf_rowkind_t kind,
+                                 const char *const *values, char *errstr,
+                                 size_t errstr_size);
+
+/* Write everything added so far and wait until it is durable. */
+HF_EXPORT hf_err_t hf_writer_flush(hf_writer_t *w, char *errstr,
+                                   size_t errstr_size);
+
+/* Rows written (durably applied) and dirty rows skipped so far. */
+HF_EXPORT void hf_writer_counters(const hf_writer_t *w, uint64_t *written,
+                                  uint64_t *dirty);
+
+/* Flush, disconnect and free the writer (always freed, even on error).
+ * Returns the flush's result. NULL is a no-op returning HF_OK. */
+HF_EXPORT hf_err_t hf_writer_close(hf_writer_t *w, char *errstr,
+                                   size_t errstr_size);
+
 /* ------------------------------------------------------------------ options */
 
 /* Print the options of the connector or format `name` (or the job's SET keys

@@ -71,6 +71,9 @@ struct hf_run_ctx {
     bool batch_mode;              /* execution.runtime-mode = batch */
     struct hf_table_stats *stats; /* this table's counters */
     uint32_t batch_rows;          /* target rows per batch */
+    /* Sinks: the columns named by the INSERT's column list (others get
+     * NULL), or NULL when the INSERT had no list (all written). */
+    const bool *written;
     /* Non-zero once the job is stopping; sources return 0 soon after. */
     const atomic_int *stopping;
 };

@@ -9,13 +9,6 @@
  */
 #include "connectors/connector.h"
 
-const struct hf_connector hf_connector_hologres = {
-    .name = "hologres",
-    .summary = "Hologres / PostgreSQL tables: sink, source and lookup",
-    .caps = HF_CONN_SOURCE | HF_CONN_SINK,
-    .unavailable = "the hologres connector arrives with a later issue",
-};
-
 const struct hf_connector hf_connector_kafka = {
     .name = "kafka",
     .summary = "Apache Kafka topics: append-only source and sink",

@@ -26,6 +26,8 @@ struct hf_pipeline {
     struct hf_expr **proj;       /* nproj == sink->schema.ncols */
     uint32_t nproj;
     struct hf_expr *filter;      /* NULL = all rows */
+    bool *written;               /* INSERT INTO t (cols): the listed sink
+                                    columns; NULL when there was no list */
     char *text;                  /* the SELECT, for explain */
     int line;
 };

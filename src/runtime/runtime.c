@@ -301,6 +301,7 @@ static int prun_init(struct hf_runtime *rt, struct prun *r,
     r->src_ctx.stopping = &rt->job->stopping;
     r->sink_ctx = r->src_ctx;
     r->sink_ctx.stats = &r->sink_stats;
+    r->sink_ctx.written = p->written;
     r->nitems = rt->queue_batches + 2;
     if (hf_queue_init(&r->data, r->nitems + 2) != 0 ||
         hf_queue_init(&r->free_items, r->nitems) != 0)

@@ -15,6 +15,7 @@
  * expressions borrow the path for messages.
  */
 #include "sql/planner.h"
+#include "sql/envsubst.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -314,14 +315,14 @@ struct table_block {
     char kprefix[96];
 };
 
-/* One allocation: the block, then nkv kvs, then their strings. */
+/* One allocation: the block, then nkv kvs, then their strings. `values`
+ * are the option values after ${VAR} expansion. */
 static struct table_block *new_block(const struct hf_ast_create_table *ct,
-                                     const char *file)
+                                     char *const *values, const char *file)
 {
     size_t size = sizeof(struct table_block) + ct->nopts * sizeof(struct hf_kv);
     for (uint32_t i = 0; i < ct->nopts; i++)
-        size +=
-            strlen(ct->opts[i].key.name) + 1 + strlen(ct->opts[i].value) + 1;
+        size += strlen(ct->opts[i].key.name) + 1 + strlen(values[i]) + 1;
     struct table_block *b = calloc(1, size);
     if (b == NULL)
         return NULL;
@@ -331,11 +332,11 @@ static struct table_block *new_block(const struct hf_ast_create_table *ct,
     for (uint32_t i = 0; i < ct->nopts; i++) {
         struct hf_kv *kv = &b->kvs[i];
         size_t kl = strlen(ct->opts[i].key.name) + 1;
-        size_t vl = strlen(ct->opts[i].value) + 1;
+        size_t vl = strlen(values[i]) + 1;
         memcpy(s, ct->opts[i].key.name, kl);
         kv->key = s;
         s += kl;
-        memcpy(s, ct->opts[i].value, vl);
+        memcpy(s, values[i], vl);
         kv->value = s;
         s += vl;
         kv->file = file;
@@ -579,7 +580,27 @@ static int plan_create(struct planner *p, const struct hf_ast_stmt *st)
                       "another name or CREATE TABLE IF NOT EXISTS",
                       ct->full_name, prev->line);
     }
-    struct table_block *b = new_block(ct, job->path);
+    /* ${VAR} in option values comes from the environment (secrets and
+     * endpoints stay out of job files). */
+    char **values = calloc(ct->nopts ? ct->nopts : 1, sizeof *values);
+    if (values == NULL)
+        return oom(p);
+    for (uint32_t i = 0; i < ct->nopts; i++) {
+        char why[256];
+        values[i] = hf_env_expand(ct->opts[i].value, why, sizeof why);
+        if (values[i] == NULL) {
+            for (uint32_t j = 0; j < i; j++)
+                free(values[j]);
+            free(values);
+            return err_at(p, HF_ERR_OPTION, ct->opts[i].vline,
+                          ct->opts[i].vcol, "option '%s': %s",
+                          ct->opts[i].key.name, why);
+        }
+    }
+    struct table_block *b = new_block(ct, values, job->path);
+    for (uint32_t i = 0; i < ct->nopts; i++)
+        free(values[i]);
+    free(values);
     if (b == NULL)
         return oom(p);
     struct hf_table_def *t = &b->def;
@@ -874,6 +895,11 @@ static int plan_insert(struct planner *p, const struct hf_ast_stmt *st,
                               "missing from the INSERT's column list",
                               ds->cols[c].name, ins->target_full);
         }
+        pipe->written = calloc(ds->ncols ? ds->ncols : 1, sizeof *pipe->written);
+        if (pipe->written == NULL)
+            return oom(p);
+        for (uint32_t j = 0; j < ntargets; j++)
+            pipe->written[targets[j]] = true;
     } else {
         for (uint32_t c = 0; c < ds->ncols; c++)
             if (writable(&ds->cols[c]))
@@ -979,6 +1005,7 @@ void hf_job_free(struct hf_job *job)
         free(pp->proj);
         hf_expr_free(pp->filter);
         free(pp->text);
+        free(pp->written);
     }
     free(job->pipes);
     for (uint32_t i = 0; i < job->ntables; i++)

@@ -25,7 +25,7 @@ expect_grep "syntax.sql:2:17:" "$T/err" "file:line:col of the syntax error"
 expect_grep "^" "$T/err" "caret line"
 grep -q '^ *\^' "$T/err" || fail "no caret line under the error"
 
-for conn in hologres kafka upsert-kafka; do
+for conn in kafka upsert-kafka; do
     cat >"$T/$conn.sql" <<SQL
 CREATE TABLE t (id INT, PRIMARY KEY (id) NOT ENFORCED) WITH ('connector' = '$conn');
 SQL
@@ -36,11 +36,21 @@ done
 
 # The legacy form names a connector the same way.
 cat >"$T/legacy.sql" <<'SQL'
-CREATE TABLE t (name VARCHAR, age BIGINT) WITH ('connector.type' = 'hologres', 'connector.database' = 'db');
+CREATE TABLE t (name VARCHAR, age BIGINT) WITH ('connector.type' = 'upsert-kafka', 'connector.topic' = 'x');
 SQL
 run_hf "$T/out" "$T/err" check "$T/legacy.sql"
-expect_rc 2 "legacy hologres unavailable"
-expect_grep "connector 'hologres' is not available in this build" "$T/err" "legacy message"
+expect_rc 2 "legacy upsert-kafka unavailable"
+expect_grep "connector 'upsert-kafka' is not available in this build" "$T/err" "legacy message"
+
+# A COPY write mode of the hologres sink is not in this build yet.
+cat >"$T/copy.sql" <<'SQL'
+CREATE TABLE t (id INT, PRIMARY KEY (id) NOT ENFORCED) WITH ('connector' = 'hologres',
+  'endpoint' = 'h:5432', 'dbname' = 'd', 'tablename' = 't', 'username' = 'u',
+  'password' = 'p', 'sink.write-mode' = 'COPY_STREAM');
+SQL
+run_hf "$T/out" "$T/err" check "$T/copy.sql"
+expect_rc 2 "COPY_STREAM not yet"
+expect_grep "sink.write-mode COPY_STREAM is not available in this build yet" "$T/err" "COPY message"
 
 cat >"$T/mismatch.sql" <<'SQL'
 CREATE TABLE gen (id INT, name STRING) WITH ('connector' = 'datagen');

@@ -1,0 +1,969 @@
+/*
+ * holo_catalog.c - the target table's shape, read from pg_catalog, checked
+ * against the job, and cached per process.
+ *
+ * Every query takes the schema and table names as parameters ($1, $2), so
+ * names with capitals, spaces, quotes or keywords need no quoting and no
+ * value is ever spliced into SQL text. What is read:
+ *   - the relation (pg_class/pg_namespace): must be a table ('r') or a
+ *     partitioned table ('p'); a miss suggests a name that differs only in
+ *     case;
+ *   - the columns in attnum order (pg_attribute, pg_type, pg_attrdef):
+ *     domains are resolved to their base type for type checks, arrays get
+ *     their element type, format_type() gives the printed type;
+ *   - the primary key in key order (pg_index.indkey);
+ *   - for a LIST-partitioned parent (pg_partitioned_table) its partition
+ *     column and the children with their values (pg_inherits and
+ *     pg_get_expr(relpartbound): "FOR VALUES IN ('a', 'b')"), sorted by
+ *     value so lookups are a binary search. RANGE/HASH parents are treated
+ *     as plain tables: the server routes rows to their children itself.
+ *
+ * holo_catalog_check() is the gate before the first write: each job column
+ * must name a table column (exactly, or case-insensitively when that is
+ * unambiguous) whose type accepts the Flink type, every primary-key and
+ * partition column must be written, generated columns must not be, and a
+ * NOT NULL column without a default must be written. Messages name the
+ * column and both types.
+ *
+ * The cache is a short list of (server, db, schema, table) entries under
+ * one mutex; callers get deep copies, so a cached entry is never shared.
+ */
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "connectors/hologres/holo_catalog.h"
+
+/* PostgreSQL type OIDs (catalog/pg_type.dat; stable across versions). */
+#define OID_BOOL 16
+#define OID_BYTEA 17
+#define OID_INT8 20
+#define OID_INT2 21
+#define OID_INT4 23
+#define OID_TEXT 25
+#define OID_JSON 114
+#define OID_FLOAT4 700
+#define OID_FLOAT8 701
+#define OID_BPCHAR 1042
+#define OID_VARCHAR 1043
+#define OID_DATE 1082
+#define OID_TIME 1083
+#define OID_TIMESTAMP 1114
+#define OID_TIMESTAMPTZ 1184
+#define OID_NUMERIC 1700
+#define OID_JSONB 3802
+
+/* ------------------------------------------------------------ queries */
+
+static const char q_rel[] =
+    "SELECT c.relkind FROM pg_catalog.pg_class c "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE n.nspname = $1 AND c.relname = $2";
+
+static const char q_similar[] =
+    "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE lower(n.nspname) = lower($1) AND lower(c.relname) = lower($2) "
+    "AND c.relkind IN ('r', 'p') ORDER BY 1, 2 LIMIT 3";
+
+/* %s: the identity and generated expressions, which depend on the server
+ * version (attidentity since 10, attgenerated since 12). */
+static const char q_cols_fmt[] =
+    "SELECT a.attname, bt.oid, "
+    "CASE WHEN bt.typcategory = 'A' THEN bt.typelem ELSE 0 END, "
+    "CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END, "
+    "pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+    "pg_catalog.pg_get_expr(d.adbin, d.adrelid), %s, %s, a.attnum "
+    "FROM pg_catalog.pg_attribute a "
+    "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+    "JOIN pg_catalog.pg_type bt ON bt.oid = CASE WHEN t.typtype = 'd' "
+    "THEN t.typbasetype ELSE t.oid END "
+    "LEFT JOIN pg_catalog.pg_attrdef d "
+    "ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+    "WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 "
+    "AND NOT a.attisdropped ORDER BY a.attnum";
+
+static const char q_pk[] =
+    "SELECT i.indkey FROM pg_catalog.pg_index i "
+    "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE n.nspname = $1 AND c.relname = $2 AND i.indisprimary";
+
+static const char q_part[] =
+    "SELECT pt.partstrat, pt.partattrs FROM pg_catalog.pg_partitioned_table pt "
+    "JOIN pg_catalog.pg_class c ON c.oid = pt.partrelid "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE n.nspname = $1 AND c.relname = $2";
+
+static const char q_children[] =
+    "SELECT cn.nspname, c.relname, "
+    "pg_catalog.pg_get_expr(c.relpartbound, c.oid) "
+    "FROM pg_catalog.pg_inherits i "
+    "JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid "
+    "JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace "
+    "JOIN pg_catalog.pg_class p ON p.oid = i.inhparent "
+    "JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace "
+    "WHERE pn.nspname = $1 AND p.relname = $2 ORDER BY c.relname";
+
+/* ------------------------------------------------------------ helpers */
+
+static int oom(enum holo_err_class *cls, struct hf_error *err)
+{
+    if (cls)
+        *cls = HOLO_ERR_FATAL;
+    return hf_error_set(err, HF_ERR_NOMEM, "out of memory reading the catalog");
+}
+
+static int64_t mono_usec(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Run a catalog query with ($1 schema, $2 table). Returns the result (the
+ * caller clears it) or NULL with err/cls set. */
+static PGresult *run(struct holo_conn *c, const char *sql, const char *schema,
+                     const char *table, enum holo_err_class *cls,
+                     struct hf_error *err)
+{
+    const char *params[2] = {schema, table};
+    PGresult *r = PQexecParams(c->pg, sql, 2, NULL, params, NULL, NULL, 0);
+    if (r && PQresultStatus(r) == PGRES_TUPLES_OK)
+        return r;
+    enum holo_err_class k = holo_conn_classify(c, r, err);
+    if (cls)
+        *cls = k;
+    hf_error_prefix(err, "reading the catalog of table \"%s\".\"%s\": ", schema,
+                    table);
+    PQclear(r);
+    return NULL;
+}
+
+static char *dup_value(const PGresult *r, int row, int col)
+{
+    if (PQgetisnull(r, row, col))
+        return NULL;
+    return strdup(PQgetvalue(r, row, col));
+}
+
+static long to_long(const char *s)
+{
+    char *e;
+    long v = strtol(s, &e, 10);
+    return e == s ? 0 : v;
+}
+
+static bool is_true(const char *s)
+{
+    return s[0] == 't';
+}
+
+static void free_parts(struct holo_table_meta *m)
+{
+    for (uint32_t i = 0; i < m->nparts; i++) {
+        free(m->parts[i].value);
+        free(m->parts[i].schema);
+        free(m->parts[i].table);
+    }
+    free(m->parts);
+    m->parts = NULL;
+    m->nparts = 0;
+}
+
+void holo_catalog_free(struct holo_table_meta *m)
+{
+    if (m == NULL)
+        return;
+    for (uint32_t i = 0; i < m->ncols; i++) {
+        free(m->cols[i].name);
+        free(m->cols[i].type_text);
+        free(m->cols[i].default_expr);
+    }
+    free(m->cols);
+    free(m->pk);
+    free_parts(m);
+    free(m->schema);
+    free(m->table);
+    memset(m, 0, sizeof *m);
+    m->part_col = -1;
+}
+
+/* ------------------------------------------------------------ partitions */
+
+/* Growable list of (value, schema, table) while parsing bounds. */
+struct part_list {
+    struct holo_partition *v;
+    uint32_t n, cap;
+};
+
+static int part_add(struct part_list *l, const char *value, size_t vlen,
+                    bool null, const char *schema, const char *table)
+{
+    if (l->n == l->cap) {
+        uint32_t cap = l->cap ? l->cap * 2 : 16;
+        struct holo_partition *nv = realloc(l->v, cap * sizeof *nv);
+        if (nv == NULL)
+            return -1;
+        l->v = nv;
+        l->cap = cap;
+    }
+    struct holo_partition *p = &l->v[l->n];
+    p->value = null ? NULL : strndup(value, vlen);
+    p->schema = strdup(schema);
+    p->table = strdup(table);
+    if ((!null && p->value == NULL) || p->schema == NULL || p->table == NULL) {
+        free(p->value);
+        free(p->schema);
+        free(p->table);
+        return -1;
+    }
+    l->n++;
+    return 0;
+}
+
+/* Parse "FOR VALUES IN ('a', 'it''s', 7, NULL)" and add one entry per
+ * value. "DEFAULT" and other bounds add nothing. Returns 0, -1 on out of
+ * memory, -2 on text it does not understand. */
+static int parse_list_bound(const char *b, const char *schema,
+                            const char *table, struct part_list *l)
+{
+    static const char prefix[] = "FOR VALUES IN (";
+    if (b == NULL || strncmp(b, prefix, sizeof prefix - 1) != 0)
+        return 0;
+    const char *p = b + sizeof prefix - 1;
+    char *buf = malloc(strlen(p) + 1);
+    if (buf == NULL)
+        return -1;
+    int rc = 0;
+    for (;;) {
+        while (*p == ' ')
+            p++;
+        size_t n = 0;
+        bool null = false;
+        if (*p == '\'' || ((*p == 'E' || *p == 'e') && p[1] == '\'')) {
+            bool esc = *p != '\'';
+            p += esc ? 2 : 1;
+            for (;;) {
+                if (*p == '\0') {
+                    rc = -2;
+                    goto done;
+                }
+                if (*p == '\'' && p[1] == '\'') {
+                    buf[n++] = '\'';
+                    p += 2;
+                } else if (*p == '\'') {
+                    p++;
+                    break;
+                } else if (esc && *p == '\\' && p[1] != '\0') {
+                    buf[n++] = p[1];
+                    p += 2;
+                } else {
+                    buf[n++] = *p++;
+                }
+            }
+            /* A type decoration ("'x'::text") is not part of the value. */
+            if (p[0] == ':' && p[1] == ':')
+                while (*p && *p != ',' && *p != ')')
+                    p++;
+        } else {
+            const char *s = p;
+            while (*p && *p != ',' && *p != ')')
+                p++;
+            const char *e = p;
+            while (e > s && e[-1] == ' ')
+                e--;
+            if (e == s) {
+                rc = -2;
+                goto done;
+            }
+            if ((size_t)(e - s) == 4 && strncasecmp(s, "NULL", 4) == 0)
+                null = true;
+            n = (size_t)(e - s);
+            memcpy(buf, s, n);
+        }
+        if (part_add(l, buf, n, null, schema, table) != 0) {
+            rc = -1;
+            goto done;
+        }
+        while (*p == ' ')
+            p++;
+        if (*p == ',') {
+            p++;
+            continue;
+        }
+        if (*p == ')')
+            break;
+        rc = -2;
+        goto done;
+    }
+done:
+    free(buf);
+    return rc;
+}
+
+/* NULL sorts first; then bytewise. */
+static int value_cmp(const char *a, const char *b)
+{
+    if (a == NULL || b == NULL)
+        return (a != NULL) - (b != NULL);
+    return strcmp(a, b);
+}
+
+static int part_cmp(const void *x, const void *y)
+{
+    const struct holo_partition *a = x, *b = y;
+    return value_cmp(a->value, b->value);
+}
+
+int holo_catalog_load_partitions(struct holo_conn *c, struct holo_table_meta *m,
+                                 enum holo_err_class *cls, struct hf_error *err)
+{
+    if (cls)
+        *cls = HOLO_OK;
+    PGresult *r = run(c, q_children, m->schema, m->table, cls, err);
+    if (r == NULL)
+        return -1;
+    struct part_list l = {0};
+    for (int i = 0; i < PQntuples(r); i++) {
+        const char *bound = PQgetisnull(r, i, 2) ? NULL : PQgetvalue(r, i, 2);
+        int rc = parse_list_bound(bound, PQgetvalue(r, i, 0),
+                                  PQgetvalue(r, i, 1), &l);
+        if (rc == -1) {
+            struct holo_table_meta tmp = {.parts = l.v, .nparts = l.n};
+            free_parts(&tmp);
+            PQclear(r);
+            return oom(cls, err);
+        }
+        if (rc == -2) {
+            hf_error_set(err, HF_ERR_SERVER,
+                         "cannot read the partition bound of \"%s\".\"%s\" "
+                         "(child of \"%s\".\"%s\"): %s",
+                         PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), m->schema,
+                         m->table, bound);
+            if (cls)
+                *cls = HOLO_ERR_FATAL;
+            struct holo_table_meta tmp = {.parts = l.v, .nparts = l.n};
+            free_parts(&tmp);
+            PQclear(r);
+            return -1;
+        }
+    }
+    PQclear(r);
+    if (l.n > 1)
+        qsort(l.v, l.n, sizeof *l.v, part_cmp);
+    free_parts(m);
+    m->parts = l.v;
+    m->nparts = l.n;
+    return 0;
+}
+
+const struct holo_partition *
+holo_catalog_find_partition(const struct holo_table_meta *m, const char *value)
+{
+    size_t lo = 0, hi = m->nparts;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int d = value_cmp(value, m->parts[mid].value);
+        if (d == 0)
+            return &m->parts[mid];
+        if (d < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------ load */
+
+/* "1 3 2" (int2vector text) -> attnums. Returns the count (<= max). */
+static uint32_t parse_int2vector(const char *s, long *out, uint32_t max)
+{
+    uint32_t n = 0;
+    while (*s && n < max) {
+        char *e;
+        long v = strtol(s, &e, 10);
+        if (e == s)
+            break;
+        out[n++] = v;
+        s = e;
+    }
+    return n;
+}
+
+/* Index of the column with attnum `att`, or -1. */
+static int col_of_attnum(const long *attnums, uint32_t n, long att)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (attnums[i] == att)
+            return (int)i;
+    return -1;
+}
+
+static int not_found(struct holo_conn *c, const char *schema, const char *table,
+                     enum holo_err_class *cls, struct hf_error *err)
+{
+    char hint[512] = "";
+    PGresult *r = run(c, q_similar, schema, table, cls, err);
+    if (r == NULL)
+        return -1;
+    if (PQntuples(r) > 0) {
+        const char *s = PQgetvalue(r, 0, 0), *t = PQgetvalue(r, 0, 1);
+        snprintf(hint, sizeof hint,
+                 "; did you mean \"%s\".\"%s\"? (names are case-sensitive: "
+                 "write 'tablename' = '\"%s\".\"%s\"')",
+                 s, t, s, t);
+    }
+    PQclear(r);
+    if (cls)
+        *cls = HOLO_ERR_FATAL;
+    hf_error_set(err, HF_ERR_SERVER,
+                 "table \"%s\".\"%s\" does not exist in database '%s'%s",
+                 schema, table, PQdb(c->pg), hint);
+    err->fatal = true;
+    return -1;
+}
+
+int holo_catalog_load(struct holo_conn *c, const char *schema,
+                      const char *table, struct holo_table_meta *out,
+                      enum holo_err_class *cls, struct hf_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->part_col = -1;
+    if (cls)
+        *cls = HOLO_OK;
+    long *attnums = NULL;
+
+    /* The relation. */
+    PGresult *r = run(c, q_rel, schema, table, cls, err);
+    if (r == NULL)
+        return -1;
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        return not_found(c, schema, table, cls, err);
+    }
+    char kind = PQgetvalue(r, 0, 0)[0];
+    PQclear(r);
+    if (kind != 'r' && kind != 'p') {
+        const char *what = kind == 'v'   ? "a view"
+                           : kind == 'm' ? "a materialized view"
+                           : kind == 'f' ? "a foreign table"
+                           : kind == 'S' ? "a sequence"
+                                         : "not a table";
+        if (cls)
+            *cls = HOLO_ERR_FATAL;
+        hf_error_set(err, HF_ERR_SERVER,
+                     "\"%s\".\"%s\" is %s; holoflow writes into tables", schema,
+                     table, what);
+        err->fatal = true;
+        return -1;
+    }
+    out->schema = strdup(schema);
+    out->table = strdup(table);
+    if (out->schema == NULL || out->table == NULL)
+        goto nomem;
+
+    /* Columns. */
+    char q_cols[sizeof q_cols_fmt + 128];
+    int ver = c->server_version;
+    snprintf(q_cols, sizeof q_cols, q_cols_fmt,
+             ver >= 100000 ? "a.attidentity <> ''" : "false",
+             ver >= 120000 ? "a.attgenerated <> ''" : "false");
+    r = run(c, q_cols, schema, table, cls, err);
+    if (r == NULL)
+        goto fail;
+    int nrows = PQntuples(r);
+    out->cols = calloc(nrows ? (size_t)nrows : 1, sizeof *out->cols);
+    attnums = calloc(nrows ? (size_t)nrows : 1, sizeof *attnums);
+    if (out->cols == NULL || attnums == NULL) {
+        PQclear(r);
+        goto nomem;
+    }
+    for (int i = 0; i < nrows; i++) {
+        struct holo_column *col = &out->cols[out->ncols++];
+        col->name = dup_value(r, i, 0);
+        col->type_oid = (Oid)strtoul(PQgetvalue(r, i, 1), NULL, 10);
+        col->elem_oid = (Oid)strtoul(PQgetvalue(r, i, 2), NULL, 10);
+        col->typmod = (int32_t)to_long(PQgetvalue(r, i, 3));
+        col->type_text = dup_value(r, i, 4);
+        col->not_null = is_true(PQgetvalue(r, i, 5));
+        col->identity = is_true(PQgetvalue(r, i, 7));
+        col->generated = is_true(PQgetvalue(r, i, 8));
+        col->default_expr = col->generated ? NULL : dup_value(r, i, 6);
+        attnums[i] = to_long(PQgetvalue(r, i, 9));
+        if (col->name == NULL || col->type_text == NULL ||
+            (!col->generated && !PQgetisnull(r, i, 6) &&
+             col->default_expr == NULL)) {
+            PQclear(r);
+            goto nomem;
+        }
+    }
+    PQclear(r);
+
+    /* Primary key. */
+    r = run(c, q_pk, schema, table, cls, err);
+    if (r == NULL)
+        goto fail;
+    if (PQntuples(r) > 0) {
+        long keys[64];
+        uint32_t nk = parse_int2vector(PQgetvalue(r, 0, 0), keys, 64);
+        out->pk = calloc(nk ? nk : 1, sizeof *out->pk);
+        if (out->pk == NULL) {
+            PQclear(r);
+            goto nomem;
+        }
+        for (uint32_t k = 0; k < nk; k++) {
+            int ci = col_of_attnum(attnums, out->ncols, keys[k]);
+            if (ci >= 0) /* 0 = expression: not in a primary key */
+                out->pk[out->npk++] = (uint32_t)ci;
+        }
+    }
+    PQclear(r);
+
+    /* LIST partitioning. */
+    if (kind == 'p') {
+        r = run(c, q_part, schema, table, cls, err);
+        if (r == NULL)
+            goto fail;
+        if (PQntuples(r) > 0 && PQgetvalue(r, 0, 0)[0] == 'l') {
+            long keys[4];
+            uint32_t nk = parse_int2vector(PQgetvalue(r, 0, 1), keys, 4);
+            int ci = nk == 1 ? col_of_attnum(attnums, out->ncols, keys[0]) : -1;
+            if (ci >= 0) {
+                out->partitioned = true;
+                out->part_col = ci;
+            }
+        }
+        PQclear(r);
+        if (out->partitioned &&
+            holo_catalog_load_partitions(c, out, cls, err) != 0)
+            goto fail;
+    }
+    free(attnums);
+    out->loaded_usec = mono_usec();
+    return 0;
+
+nomem:
+    oom(cls, err);
+fail:
+    free(attnums);
+    holo_catalog_free(out);
+    return -1;
+}
+
+/* ------------------------------------------------------------ copy */
+
+static int dup_opt(char **dst, const char *src)
+{
+    *dst = NULL;
+    if (src == NULL)
+        return 0;
+    *dst = strdup(src);
+    return *dst ? 0 : -1;
+}
+
+int holo_catalog_copy(struct holo_table_meta *dst,
+                      const struct holo_table_meta *src)
+{
+    memset(dst, 0, sizeof *dst);
+    dst->part_col = src->part_col;
+    dst->partitioned = src->partitioned;
+    dst->loaded_usec = src->loaded_usec;
+    if (dup_opt(&dst->schema, src->schema) || dup_opt(&dst->table, src->table))
+        goto nomem;
+    dst->cols = calloc(src->ncols ? src->ncols : 1, sizeof *dst->cols);
+    dst->pk = calloc(src->npk ? src->npk : 1, sizeof *dst->pk);
+    dst->parts = calloc(src->nparts ? src->nparts : 1, sizeof *dst->parts);
+    if (!dst->cols || !dst->pk || !dst->parts)
+        goto nomem;
+    for (uint32_t i = 0; i < src->ncols; i++) {
+        const struct holo_column *s = &src->cols[i];
+        struct holo_column *d = &dst->cols[i];
+        *d = *s;
+        d->name = d->type_text = d->default_expr = NULL;
+        dst->ncols++;
+        if (dup_opt(&d->name, s->name) ||
+            dup_opt(&d->type_text, s->type_text) ||
+            dup_opt(&d->default_expr, s->default_expr))
+            goto nomem;
+    }
+    memcpy(dst->pk, src->pk, src->npk * sizeof *dst->pk);
+    dst->npk = src->npk;
+    for (uint32_t i = 0; i < src->nparts; i++) {
+        struct holo_partition *d = &dst->parts[i];
+        dst->nparts++;
+        if (dup_opt(&d->value, src->parts[i].value) ||
+            dup_opt(&d->schema, src->parts[i].schema) ||
+            dup_opt(&d->table, src->parts[i].table))
+            goto nomem;
+    }
+    return 0;
+nomem:
+    holo_catalog_free(dst);
+    return -1;
+}
+
+/* ------------------------------------------------------------ cache */
+
+struct cache_entry {
+    char *key;
+    struct holo_table_meta meta;
+    struct cache_entry *next;
+};
+
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct cache_entry *cache_head;
+
+/* "host\x1fport\x1fdb\x1fschema\x1ftable" (malloc'd) or NULL. */
+static char *cache_key(struct holo_conn *c, const char *schema,
+                       const char *table)
+{
+    const char *host = c->pg ? PQhost(c->pg) : NULL;
+    const char *port = c->pg ? PQport(c->pg) : NULL;
+    const char *db = c->pg ? PQdb(c->pg) : NULL;
+    host = host ? host : "";
+    port = port ? port : "";
+    db = db ? db : "";
+    size_t n = strlen(host) + strlen(port) + strlen(db) + strlen(schema) +
+               strlen(table) + 5;
+    char *k = malloc(n);
+    if (k != NULL)
+        snprintf(k, n, "%s\x1f%s\x1f%s\x1f%s\x1f%s", host, port, db, schema,
+                 table);
+    return k;
+}
+
+/* Caller holds cache_mu. */
+static struct cache_entry **cache_find(const char *key)
+{
+    for (struct cache_entry **pp = &cache_head; *pp; pp = &(*pp)->next)
+        if (strcmp((*pp)->key, key) == 0)
+            return pp;
+    return NULL;
+}
+
+static void entry_free(struct cache_entry *e)
+{
+    holo_catalog_free(&e->meta);
+    free(e->key);
+    free(e);
+}
+
+int holo_catalog_get(struct holo_conn *c, const char *schema, const char *table,
+                     int64_t ttl_ms, struct holo_table_meta *out,
+                     enum holo_err_class *cls, struct hf_error *err)
+{
+    if (cls)
+        *cls = HOLO_OK;
+    if (ttl_ms <= 0)
+        return holo_catalog_load(c, schema, table, out, cls, err);
+    char *key = cache_key(c, schema, table);
+    if (key == NULL)
+        return oom(cls, err);
+
+    int rc = 1; /* 1: not served from the cache */
+    pthread_mutex_lock(&cache_mu);
+    struct cache_entry **pp = cache_find(key);
+    if (pp && mono_usec() - (*pp)->meta.loaded_usec < ttl_ms * 1000)
+        rc = holo_catalog_copy(out, &(*pp)->meta);
+    pthread_mutex_unlock(&cache_mu);
+    if (rc == 0) {
+        free(key);
+        return 0;
+    }
+    if (rc < 0) {
+        free(key);
+        return oom(cls, err);
+    }
+
+    if (holo_catalog_load(c, schema, table, out, cls, err) != 0) {
+        free(key);
+        return -1;
+    }
+    struct cache_entry *e = calloc(1, sizeof *e);
+    if (e == NULL || holo_catalog_copy(&e->meta, out) != 0) {
+        free(e); /* not caching is not an error */
+        free(key);
+        return 0;
+    }
+    e->key = key;
+    pthread_mutex_lock(&cache_mu);
+    pp = cache_find(key);
+    if (pp) {
+        struct cache_entry *old = *pp;
+        *pp = old->next;
+        entry_free(old);
+    }
+    e->next = cache_head;
+    cache_head = e;
+    pthread_mutex_unlock(&cache_mu);
+    return 0;
+}
+
+void holo_catalog_invalidate(struct holo_conn *c, const char *schema,
+                             const char *table)
+{
+    char *key = cache_key(c, schema, table);
+    if (key == NULL)
+        return;
+    pthread_mutex_lock(&cache_mu);
+    struct cache_entry **pp = cache_find(key);
+    if (pp) {
+        struct cache_entry *old = *pp;
+        *pp = old->next;
+        entry_free(old);
+    }
+    pthread_mutex_unlock(&cache_mu);
+    free(key);
+}
+
+void holo_catalog_cache_clear(void)
+{
+    pthread_mutex_lock(&cache_mu);
+    while (cache_head) {
+        struct cache_entry *e = cache_head;
+        cache_head = e->next;
+        entry_free(e);
+    }
+    pthread_mutex_unlock(&cache_mu);
+}
+
+/* ------------------------------------------------------------ check */
+
+/* Which PostgreSQL types accept a Flink scalar type. */
+struct fit {
+    enum hf_type_id id;
+    Oid oids[6];
+    const char *names; /* for messages */
+};
+
+static const struct fit fits[] = {
+    {HF_BOOLEAN, {OID_BOOL}, "boolean"},
+    {HF_TINYINT,
+     {OID_INT2, OID_INT4, OID_INT8, OID_NUMERIC},
+     "smallint, integer, bigint, numeric"},
+    {HF_SMALLINT,
+     {OID_INT2, OID_INT4, OID_INT8, OID_NUMERIC},
+     "smallint, integer, bigint, numeric"},
+    {HF_INT, {OID_INT4, OID_INT8, OID_NUMERIC}, "integer, bigint, numeric"},
+    {HF_BIGINT, {OID_INT8, OID_NUMERIC}, "bigint, numeric"},
+    {HF_FLOAT, {OID_FLOAT4, OID_FLOAT8}, "real, double precision"},
+    {HF_DOUBLE, {OID_FLOAT8}, "double precision"},
+    {HF_DECIMAL, {OID_NUMERIC, OID_FLOAT8}, "numeric, double precision"},
+    {HF_CHAR,
+     {OID_TEXT, OID_VARCHAR, OID_BPCHAR, OID_JSON, OID_JSONB},
+     "text, character varying, character, json, jsonb"},
+    {HF_VARCHAR,
+     {OID_TEXT, OID_VARCHAR, OID_BPCHAR, OID_JSON, OID_JSONB},
+     "text, character varying, character, json, jsonb"},
+    {HF_BYTES, {OID_BYTEA}, "bytea"},
+    {HF_DATE, {OID_DATE}, "date"},
+    {HF_TIME, {OID_TIME}, "time without time zone"},
+    {HF_TIMESTAMP,
+     {OID_TIMESTAMP, OID_TIMESTAMPTZ},
+     "timestamp without time zone, timestamp with time zone"},
+    {HF_TIMESTAMP_LTZ,
+     {OID_TIMESTAMPTZ, OID_TIMESTAMP},
+     "timestamp with time zone, timestamp without time zone"},
+    {HF_JSON,
+     {OID_JSON, OID_JSONB, OID_TEXT, OID_VARCHAR},
+     "json, jsonb, text, character varying"},
+    {HF_JSONB,
+     {OID_JSONB, OID_JSON, OID_TEXT, OID_VARCHAR},
+     "jsonb, json, text, character varying"},
+};
+
+static const struct fit *fit_of(enum hf_type_id id)
+{
+    for (size_t i = 0; i < sizeof fits / sizeof fits[0]; i++)
+        if (fits[i].id == id)
+            return &fits[i];
+    return NULL;
+}
+
+static bool fit_has(const struct fit *f, Oid oid)
+{
+    for (size_t i = 0; f && i < sizeof f->oids / sizeof f->oids[0]; i++)
+        if (f->oids[i] != 0 && f->oids[i] == oid)
+            return true;
+    return false;
+}
+
+/* Does a value of Flink type t fit column col? Sets the accepted list for
+ * messages. Arrays: ARRAY<T> fits U[] when T fits U. */
+static bool type_fits(const struct hf_type *t, const struct holo_column *col,
+                      char *accepted, size_t n)
+{
+    if (t->id == HF_ARRAY) {
+        const struct fit *f = fit_of(t->elem);
+        if (f == NULL) {
+            snprintf(accepted, n, "nothing");
+            return false;
+        }
+        /* "integer[], bigint[]" from the scalar list. */
+        size_t off = 0;
+        const char *p = f->names;
+        accepted[0] = '\0';
+        while (*p && off + 1 < n) {
+            const char *e = strchr(p, ',');
+            size_t len = e ? (size_t)(e - p) : strlen(p);
+            int w = snprintf(accepted + off, n - off, "%.*s[]%s", (int)len, p,
+                             e ? ", " : "");
+            if (w < 0)
+                break;
+            off += (size_t)w;
+            if (!e)
+                break;
+            p = e + 1;
+            while (*p == ' ')
+                p++;
+        }
+        return col->elem_oid != 0 && fit_has(f, col->elem_oid);
+    }
+    const struct fit *f = fit_of(t->id);
+    snprintf(accepted, n, "%s", f ? f->names : "nothing");
+    return col->elem_oid == 0 && fit_has(f, col->type_oid);
+}
+
+static void table_columns(const struct holo_table_meta *m, char *buf, size_t n)
+{
+    size_t off = 0;
+    buf[0] = '\0';
+    for (uint32_t i = 0; i < m->ncols && off < n; i++) {
+        int w = snprintf(buf + off, n - off, "%s%s", i ? ", " : "",
+                         m->cols[i].name);
+        if (w < 0)
+            break;
+        off += (size_t)w;
+    }
+}
+
+/* The table column for job column `name`: exact match, else the one
+ * case-insensitive match. -1 none, -2 ambiguous. */
+static int match_column(const struct holo_table_meta *m, const char *name)
+{
+    int found = -1;
+    for (uint32_t j = 0; j < m->ncols; j++)
+        if (strcmp(m->cols[j].name, name) == 0)
+            return (int)j;
+    for (uint32_t j = 0; j < m->ncols; j++)
+        if (strcasecmp(m->cols[j].name, name) == 0) {
+            if (found >= 0)
+                return -2;
+            found = (int)j;
+        }
+    return found;
+}
+
+int holo_catalog_check(const struct holo_table_meta *m,
+                       const struct hf_schema *job, uint32_t *map,
+                       struct hf_error *err)
+{
+    char cols[768];
+    bool *written = calloc(m->ncols ? m->ncols : 1, sizeof *written);
+    int32_t *by = calloc(m->ncols ? m->ncols : 1, sizeof *by);
+    if (written == NULL || by == NULL) {
+        free(written);
+        free(by);
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    }
+    int rc = -1;
+    for (uint32_t i = 0; i < job->ncols; i++) {
+        const struct hf_column *jc = &job->cols[i];
+        if (jc->kind != HF_COL_PHYSICAL) {
+            map[i] = UINT32_MAX; /* computed/metadata: not written */
+            continue;
+        }
+        int j = match_column(m, jc->name);
+        if (j == -1) {
+            table_columns(m, cols, sizeof cols);
+            hf_error_set(err, HF_ERR_TYPE,
+                         "column '%s' of the job does not exist in table "
+                         "\"%s\".\"%s\" (columns: %s)",
+                         jc->name, m->schema, m->table, cols);
+            goto out;
+        }
+        if (j == -2) {
+            hf_error_set(err, HF_ERR_TYPE,
+                         "column '%s' of the job matches several columns of "
+                         "table \"%s\".\"%s\" that differ only in case; "
+                         "name one of them exactly",
+                         jc->name, m->schema, m->table);
+            goto out;
+        }
+        const struct holo_column *col = &m->cols[j];
+        if (written[j]) {
+            hf_error_set(err, HF_ERR_TYPE,
+                         "columns '%s' and '%s' of the job both write column "
+                         "\"%s\" of table \"%s\".\"%s\"",
+                         job->cols[by[j]].name, jc->name, col->name, m->schema,
+                         m->table);
+            goto out;
+        }
+        if (col->generated) {
+            hf_error_set(err, HF_ERR_TYPE,
+                         "column \"%s\" of table \"%s\".\"%s\" is generated "
+                         "(GENERATED ALWAYS AS ... STORED) and cannot be "
+                         "written; remove '%s' from the job's columns",
+                         col->name, m->schema, m->table, jc->name);
+            goto out;
+        }
+        char accepted[256], fname[96];
+        if (!type_fits(&jc->type, col, accepted, sizeof accepted)) {
+            hf_type_name(&jc->type, fname, sizeof fname);
+            hf_error_set(err, HF_ERR_TYPE,
+                         "column '%s' of the job has type %s, which does not "
+                         "fit column \"%s\" of type %s in table \"%s\".\"%s\" "
+                         "(%s can be written to: %s)",
+                         jc->name, fname, col->name, col->type_text, m->schema,
+                         m->table, fname, accepted);
+            goto out;
+        }
+        written[j] = true;
+        by[j] = (int32_t)i;
+        map[i] = (uint32_t)j;
+    }
+    for (uint32_t k = 0; k < m->npk; k++) {
+        const struct holo_column *col = &m->cols[m->pk[k]];
+        if (!written[m->pk[k]]) {
+            hf_error_set(err, HF_ERR_TYPE,
+                         "primary-key column \"%s\" of table \"%s\".\"%s\" is "
+                         "not a column of the job; the job must write every "
+                         "primary-key column",
+                         col->name, m->schema, m->table);
+            goto out;
+        }
+    }
+    if (m->partitioned && m->part_col >= 0 && !written[m->part_col]) {
+        hf_error_set(err, HF_ERR_TYPE,
+                     "partition column \"%s\" of table \"%s\".\"%s\" is not a "
+                     "column of the job; rows cannot be routed to a partition "
+                     "without it",
+                     m->cols[m->part_col].name, m->schema, m->table);
+        goto out;
+    }
+    for (uint32_t j = 0; j < m->ncols; j++) {
+        const struct holo_column *col = &m->cols[j];
+        if (!written[j] && col->not_null && col->default_expr == NULL &&
+            !col->identity && !col->generated) {
+            hf_error_set(err, HF_ERR_TYPE,
+                         "column \"%s\" of table \"%s\".\"%s\" is NOT NULL "
+                         "without a default and the job does not write it; "
+                         "add it to the job's columns",
+                         col->name, m->schema, m->table);
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    free(written);
+    free(by);
+    return rc;
+}

@@ -1,0 +1,135 @@
+/*
+ * holo_config.h - the resolved configuration of one hologres sink/source.
+ *
+ * The option table (holo_opts.c, `hf_holo_opt_defs`) carries every key of
+ * the three generations of the Hologres connector (modern dotted keys, the
+ * 000_* names such as `mutatetype`/`connectionSize`, the 001_* names such as
+ * `connector.table`/`connector.upsert_type`) as aliases of one canonical
+ * option each, with the defaults of the 002_* connector.
+ * holo_config_from_opts() turns the parsed options into this struct once;
+ * nothing else reads option strings. holo_config_validate() enforces the
+ * cross-option rules ("Raises" in 002_*) at `holoflow check` time.
+ */
+#ifndef HF_HOLO_CONFIG_H
+#define HF_HOLO_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "conf/opt.h"
+#include "core/error.h"
+#include "core/types.h"
+
+enum holo_write_mode {
+    HOLO_WM_AUTO,
+    HOLO_WM_INSERT,
+    HOLO_WM_COPY_STREAM,
+    HOLO_WM_COPY_BULK_LOAD,
+    HOLO_WM_COPY_BULK_LOAD_ON_CONFLICT
+};
+
+enum holo_on_conflict {
+    HOLO_OC_IGNORE,  /* INSERT_OR_IGNORE: keep the existing row */
+    HOLO_OC_UPDATE,  /* INSERT_OR_UPDATE: update only the written columns */
+    HOLO_OC_REPLACE  /* INSERT_OR_REPLACE: unwritten columns become default */
+};
+
+enum holo_delete_strategy {
+    HOLO_DS_IGNORE_DELETE,        /* drop -U and -D */
+    HOLO_DS_NON_PK_FIELD_TO_NULL, /* -D sets the written non-PK columns NULL */
+    HOLO_DS_DELETE_ROW_ON_PK,     /* -D deletes the row; -U is dropped */
+    HOLO_DS_CHANGELOG_STANDARD    /* -U and -D delete the row (a +U after
+                                     -U of the same key folds into the +U) */
+};
+
+enum holo_cap_op {
+    HOLO_CAP_GREATER,
+    HOLO_CAP_GREATER_OR_EQUAL,
+    HOLO_CAP_EQUAL,
+    HOLO_CAP_NOT_EQUAL,
+    HOLO_CAP_LESS,
+    HOLO_CAP_LESS_OR_EQUAL,
+    HOLO_CAP_IS_NULL,
+    HOLO_CAP_IS_NOT_NULL
+};
+
+enum holo_ssl_mode {
+    HOLO_SSL_DISABLE,
+    HOLO_SSL_REQUIRE,
+    HOLO_SSL_VERIFY_CA,
+    HOLO_SSL_VERIFY_FULL
+};
+
+enum holo_copy_format { HOLO_COPY_BINARY, HOLO_COPY_TEXT, HOLO_COPY_BINARYROW };
+
+enum holo_dirty_strategy { HOLO_DIRTY_EXCEPTION, HOLO_DIRTY_SKIP };
+
+struct holo_config {
+    /* connection */
+    char *endpoint;    /* as given */
+    char *host;        /* host name/IP, or a Unix-socket directory */
+    int port;          /* 0 = libpq default */
+    char *dbname;
+    char *schema;      /* from tablename "schema.table"; default "public" */
+    char *table;
+    char *username;
+    char *password;    /* sensitive */
+    int pool_size;
+    char *pool_name;
+    int64_t max_idle_ms;
+    enum holo_ssl_mode ssl_mode;
+    char *ssl_root_cert;
+    int retry_count;
+    int64_t retry_sleep_step_ms;
+    int64_t meta_cache_ttl_ms;
+    /* sink */
+    enum holo_write_mode write_mode;
+    enum holo_on_conflict on_conflict;
+    enum holo_delete_strategy delete_strategy;
+    bool create_missing_partition;
+    bool partition_router; /* accepted; routing is automatic */
+    bool ignore_null_when_update;
+    bool default_for_not_null;
+    bool remove_u0000;
+    bool partial_insert;
+    bool deduplication;
+    bool aggressive;
+    char *cap_column;      /* check-and-put column, NULL = off */
+    enum holo_cap_op cap_op;
+    char *cap_null_as;     /* NULL = none */
+    int64_t batch_size;
+    int64_t batch_byte_size;
+    int64_t batch_total_byte_size;
+    int64_t flush_interval_ms;
+    char *conflict_update_set; /* NULL = none */
+    char *conflict_where;      /* NULL = none */
+    enum holo_copy_format copy_format;
+    int parallelism;           /* 0 = unset */
+    enum holo_dirty_strategy dirty_strategy;
+    char *dirty_data_path;     /* SKIP: where dirty rows go; NULL = log only */
+    bool bulkload;             /* legacy connector.bulkload */
+    char field_delimiter;      /* legacy connector.field_delimiter */
+    /* The keys as the user spelled them, for messages (owned; NULL = the
+     * canonical key): e.g. "mutatetype" for sink.on-conflict-action. */
+    char *key_on_conflict;
+    char *key_batch_size;
+};
+
+/* The option table (holo_opts.c). HOLO_NOPTS is its length, a constant so
+ * the connector struct can be a constant; holo_opts.c asserts it. */
+#define HOLO_NOPTS 40
+extern const struct hf_opt_def hf_holo_opt_defs[HOLO_NOPTS];
+extern const size_t hf_holo_opt_ndefs;
+
+/* Fill `c` from parsed options (owned copies of every string). 0 or -1. */
+int holo_config_from_opts(struct holo_config *c, const struct hf_opts *o,
+                          struct hf_error *err);
+/* Cross-option rules of 002_* plus schema-dependent ones (delete
+ * strategies that need a primary key, check-and-put column exists...).
+ * `s` is the Flink table's schema. 0 or -1 with a message naming the
+ * options. */
+int holo_config_validate(const struct holo_config *c, const struct hf_schema *s,
+                         struct hf_error *err);
+void holo_config_free(struct holo_config *c);
+
+#endif

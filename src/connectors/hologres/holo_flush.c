@@ -1,0 +1,617 @@
+/*
+ * holo_flush.c - writing one folded buffer on a shard's connection.
+ *
+ * A flush is one implicit transaction: every statement for the buffer's
+ * entries (per target table: a set-based DELETE for deletes and
+ * replacements, an UPDATE for nullified rows, a set-based upsert for
+ * upserts and replacements) is sent in libpq pipeline mode, followed by one
+ * Sync, so the connection waits for one round trip per flush, not per
+ * statement, and the whole flush commits or rolls back together. Because
+ * the buffer holds one entry per key, the statements touch distinct keys
+ * and their order within the flush does not matter (deletes go first so a
+ * replacement re-inserts).
+ *
+ * Failures:
+ *   transient (connection lost, server restarting, serialization...) ->
+ *     reconnect and run the same flush again, up to retry-count times with
+ *     linear back-off; the rolled-back transaction makes this exactly-once
+ *     for tables with a primary key;
+ *   bad data -> split the entries in halves and flush each half on its
+ *     own, down to single rows; a single bad row goes to the dirty-row
+ *     handler (fail the job, or record and skip);
+ *   anything else -> fail the job with the server's message.
+ *
+ * Rows for a LIST-partitioned parent are routed to its children; a missing
+ * child is created first when sink.create-missing-partition allows it.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "connectors/hologres/holo_encode.h"
+#include "connectors/hologres/holo_sql.h"
+#include "connectors/hologres/holo_writer_int.h"
+#include "core/log.h"
+#include "core/valueconv.h"
+
+enum stmt_kind { STMT_UPSERT = 0, STMT_DELETE = 1, STMT_NULLIFY = 2 };
+
+struct group {
+    const char *schema;
+    const char *table;
+    struct holo_entry **ents;
+    uint32_t n;
+};
+
+/* One statement sent in the pipeline: what to expect back. */
+struct sent {
+    int prep_slot; /* >= 0: a Prepare whose result decides the cache slot */
+};
+
+/* ------------------------------------------------------------ prepared */
+
+static int prep_find(struct holo_shard *s, int kind, const char *target)
+{
+    if (s->prep_generation != s->conn.generation) {
+        for (uint32_t i = 0; i < s->nprep; i++)
+            free(s->prep[i].target);
+        s->nprep = 0;
+        s->prep_generation = s->conn.generation;
+    }
+    for (uint32_t i = 0; i < s->nprep; i++)
+        if (s->prep[i].ready && s->prep[i].kind == kind &&
+            strcmp(s->prep[i].target, target) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* ------------------------------------------------------------ parameters */
+
+static bool is_array(const struct holo_writer *w, uint32_t c)
+{
+    return w->schema->cols[c].type.id == HF_ARRAY;
+}
+
+/* Encode parameter `p` = job column c over the entries. */
+static int encode_column(struct holo_shard *s, uint32_t p, uint32_t c,
+                         struct holo_entry **ents, uint32_t n,
+                         const struct hf_value **vp, struct hf_value *tmp,
+                         struct hf_error *err)
+{
+    const struct holo_writer *w = s->w;
+    const struct hf_type *t = &w->schema->cols[c].type;
+    struct hf_strbuf *out = &s->params[p];
+    hf_strbuf_reset(out);
+    if (!is_array(w, c)) {
+        for (uint32_t i = 0; i < n; i++)
+            vp[i] = &ents[i]->vals[c];
+        return holo_encode_array(out, t, vp, n, err);
+    }
+    /* ARRAY column: a text[] of array literals. */
+    hf_strbuf_reset(&s->lits);
+    size_t *offs = malloc((n ? n : 1) * 2 * sizeof *offs);
+    if (offs == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    for (uint32_t i = 0; i < n; i++) {
+        offs[2 * i] = s->lits.len;
+        if (!ents[i]->vals[c].null &&
+            holo_encode_array_literal(&s->lits, t, &ents[i]->vals[c], err) != 0) {
+            free(offs);
+            return -1;
+        }
+        offs[2 * i + 1] = s->lits.len - offs[2 * i];
+    }
+    if (!hf_strbuf_ok(&s->lits)) {
+        free(offs);
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        tmp[i].null = ents[i]->vals[c].null;
+        tmp[i].v.s.ptr = s->lits.data + offs[2 * i];
+        tmp[i].v.s.len = (uint32_t)offs[2 * i + 1];
+        vp[i] = &tmp[i];
+    }
+    free(offs);
+    struct hf_type text = hf_type_make(HF_VARCHAR);
+    return holo_encode_array(out, &text, vp, n, err);
+}
+
+/* ------------------------------------------------------------ sending */
+
+static void target_name(const char *schema, const char *table, char *buf,
+                        size_t n)
+{
+    snprintf(buf, n, "%s.%s", schema, table);
+}
+
+static void spec_for(const struct holo_shard *s, const struct group *g,
+                     struct holo_stmt_spec *spec)
+{
+    const struct holo_writer *w = s->w;
+    memset(spec, 0, sizeof *spec);
+    spec->meta = &w->meta;
+    spec->schema = g->schema;
+    spec->table = g->table;
+    spec->job = w->schema;
+    spec->map = w->map;
+    spec->cols = w->cols;
+    spec->ncols = w->ncols;
+    spec->cfg = w->cfg;
+    spec->hologres = s->conn.hologres;
+}
+
+/* Send one statement (preparing it first when needed) for `ents`. */
+static int send_stmt(struct holo_shard *s, const struct group *g,
+                     enum stmt_kind kind, struct holo_entry **ents, uint32_t n,
+                     struct sent *sent, uint32_t *nsent, struct hf_error *err)
+{
+    struct holo_writer *w = s->w;
+    struct holo_stmt_spec spec;
+    spec_for(s, g, &spec);
+    char target[512];
+    target_name(g->schema, g->table, target, sizeof target);
+
+    uint32_t cols[w->schema->ncols + 1];
+    uint32_t ncols;
+    if (kind == STMT_UPSERT) {
+        memcpy(cols, w->cols, w->ncols * sizeof *cols);
+        ncols = w->ncols;
+    } else {
+        ncols = holo_sql_key_params(&spec, cols);
+    }
+    bool null_as = kind == STMT_UPSERT ? holo_sql_upsert_has_null_as(&spec)
+                                       : holo_sql_key_has_null_as(&spec);
+    uint32_t nparams = ncols + (null_as ? 1 : 0);
+
+    int slot = prep_find(s, kind, target);
+    if (slot < 0) {
+        hf_strbuf_reset(&s->sql);
+        int rc = kind == STMT_UPSERT   ? holo_sql_upsert(&spec, &s->sql, err)
+                 : kind == STMT_DELETE ? holo_sql_delete(&spec, &s->sql, err)
+                                       : holo_sql_nullify(&spec, &s->sql, err);
+        if (rc != 0)
+            return -1;
+        if (!hf_strbuf_ok(&s->sql))
+            return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        /* A free slot: one whose Prepare failed, or a new one. */
+        slot = -1;
+        for (uint32_t i = 0; i < s->nprep && slot < 0; i++)
+            if (!s->prep[i].ready && !s->prep[i].pending)
+                slot = (int)i;
+        if (slot < 0 && s->nprep == HOLO_MAX_PREPARED) {
+            /* Forget the cache; the server keeps the old statements until
+             * the connection ends, and names are never reused. */
+            for (uint32_t i = 0; i < s->nprep; i++)
+                free(s->prep[i].target);
+            s->nprep = 0;
+        }
+        if (slot < 0)
+            slot = (int)s->nprep++;
+        struct holo_prepared *pp = &s->prep[slot];
+        free(pp->target);
+        pp->kind = kind;
+        pp->ready = false;
+        pp->pending = true;
+        pp->target = strdup(target);
+        if (pp->target == NULL)
+            return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        snprintf(pp->name, sizeof pp->name, "hf_%u_%u", s->index,
+                 s->next_stmt++);
+        if (!PQsendPrepare(s->conn.pg, pp->name, s->sql.data, (int)nparams,
+                           NULL))
+            return hf_error_set(err, HF_ERR_CONNECT, "sending a statement: %s",
+                                PQerrorMessage(s->conn.pg));
+        sent[(*nsent)++].prep_slot = slot;
+    }
+    const char *name = s->prep[slot].name;
+
+    const struct hf_value **vp = malloc((n ? n : 1) * sizeof *vp);
+    struct hf_value *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    const char *values[nparams ? nparams : 1];
+    int lengths[nparams ? nparams : 1];
+    int formats[nparams ? nparams : 1];
+    if (vp == NULL || tmp == NULL) {
+        free(vp);
+        free(tmp);
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    }
+    int rc = 0;
+    for (uint32_t p = 0; p < ncols && rc == 0; p++) {
+        rc = encode_column(s, p, cols[p], ents, n, vp, tmp, err);
+        if (rc == 0 && !hf_strbuf_ok(&s->params[p]))
+            rc = hf_error_set(err, HF_ERR_NOMEM,
+                              "a flush's parameters are too large; lower "
+                              "sink.insert.batch-byte-size");
+        values[p] = s->params[p].data;
+        lengths[p] = (int)s->params[p].len;
+        formats[p] = 1;
+    }
+    free(vp);
+    free(tmp);
+    if (rc != 0)
+        return -1;
+    if (null_as) {
+        values[ncols] = w->cfg->cap_null_as;
+        lengths[ncols] = 0;
+        formats[ncols] = 0;
+    }
+    if (!PQsendQueryPrepared(s->conn.pg, name, (int)nparams, values, lengths,
+                             formats, 0))
+        return hf_error_set(err, HF_ERR_CONNECT, "sending a statement: %s",
+                            PQerrorMessage(s->conn.pg));
+    sent[(*nsent)++].prep_slot = -1;
+    return 0;
+}
+
+/* ------------------------------------------------------------ partitions */
+
+static int part_job_col(const struct holo_writer *w)
+{
+    for (uint32_t c = 0; c < w->schema->ncols; c++)
+        if ((int)w->map[c] == w->meta.part_col)
+            return (int)c;
+    return -1;
+}
+
+/* The child for `value`, creating it when allowed. Returns 0 and sets
+ * the schema and table (copied into `names`), or -1 with cls/err. */
+static int child_for(struct holo_shard *s, const char *value,
+                     struct hf_arena *names, const char **schema,
+                     const char **table, enum holo_err_class *cls,
+                     struct hf_error *err)
+{
+    struct holo_writer *w = s->w;
+    pthread_mutex_lock(&w->meta_lock);
+    const struct holo_partition *p = holo_catalog_find_partition(&w->meta, value);
+    if (p == NULL) {
+        /* Another process may have created it. */
+        if (holo_catalog_load_partitions(&s->conn, &w->meta, cls, err) != 0)
+            goto fail;
+        p = holo_catalog_find_partition(&w->meta, value);
+    }
+    if (p == NULL && !w->cfg->create_missing_partition) {
+        *cls = HOLO_ERR_FATAL;
+        hf_error_set(err, HF_ERR_DATA,
+                     "table \"%s\".\"%s\" has no partition for value '%s' of "
+                     "column '%s', and sink.create-missing-partition is false",
+                     w->meta.schema, w->meta.table, value,
+                     w->meta.cols[w->meta.part_col].name);
+        goto fail;
+    }
+    if (p == NULL) {
+        struct hf_strbuf child;
+        hf_strbuf_init(&child, 0);
+        holo_sql_partition_child_name(w->meta.table, value, &child);
+        const char *params[5] = {w->meta.schema, child.data, w->meta.schema,
+                                 w->meta.table, value};
+        PGresult *r = PQexecParams(s->conn.pg, holo_sql_partition_ddl_query(),
+                                   5, NULL, params, NULL, NULL, 0);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+            *cls = holo_conn_classify(&s->conn, r, err);
+            PQclear(r);
+            hf_strbuf_free(&child);
+            goto fail;
+        }
+        char *ddl = strdup(PQgetvalue(r, 0, 0));
+        PQclear(r);
+        hf_log_info("creating partition \"%s\".\"%s\" of \"%s\".\"%s\" for "
+                    "value '%s'",
+                    w->meta.schema, child.data, w->meta.schema, w->meta.table,
+                    value);
+        hf_strbuf_free(&child);
+        if (ddl == NULL) {
+            *cls = HOLO_ERR_FATAL;
+            hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        struct hf_error derr;
+        hf_error_clear(&derr);
+        enum holo_err_class dcls = HOLO_OK;
+        int rc = holo_conn_exec(&s->conn, ddl, &dcls, &derr);
+        free(ddl);
+        /* A concurrent creator may have won the race: look again. */
+        if (holo_catalog_load_partitions(&s->conn, &w->meta, cls, err) != 0)
+            goto fail;
+        p = holo_catalog_find_partition(&w->meta, value);
+        if (p == NULL) {
+            *cls = rc != 0 ? dcls : HOLO_ERR_FATAL;
+            if (rc != 0)
+                *err = derr;
+            else
+                hf_error_set(err, HF_ERR_SERVER,
+                             "partition for '%s' was created but is not "
+                             "visible",
+                             value);
+            goto fail;
+        }
+    }
+    /* Copies: another shard may refresh the partition list meanwhile. */
+    *schema = hf_arena_strndup(names, p->schema, strlen(p->schema));
+    *table = hf_arena_strndup(names, p->table, strlen(p->table));
+    pthread_mutex_unlock(&w->meta_lock);
+    if (*schema == NULL || *table == NULL) {
+        *cls = HOLO_ERR_FATAL;
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    }
+    return 0;
+fail:
+    pthread_mutex_unlock(&w->meta_lock);
+    return -1;
+}
+
+/* Split the entries into target groups (one, unless partitioned). */
+static int make_groups(struct holo_shard *s, struct holo_entry **ents,
+                       uint32_t n, struct group *groups, uint32_t *ngroups,
+                       struct holo_entry **scratch, struct hf_arena *names,
+                       enum holo_err_class *cls, struct hf_error *err)
+{
+    struct holo_writer *w = s->w;
+    if (!w->meta.partitioned) {
+        groups[0] = (struct group){w->meta.schema, w->meta.table, ents, n};
+        *ngroups = 1;
+        return 0;
+    }
+    int pc = part_job_col(w);
+    if (pc < 0) {
+        *cls = HOLO_ERR_FATAL;
+        return hf_error_set(err, HF_ERR_TYPE,
+                            "table \"%s\".\"%s\" is partitioned by '%s', which "
+                            "the job does not write",
+                            w->meta.schema, w->meta.table,
+                            w->meta.cols[w->meta.part_col].name);
+    }
+    const char **sch = calloc(n, sizeof *sch);
+    const char **tab = calloc(n, sizeof *tab);
+    struct hf_strbuf val;
+    hf_strbuf_init(&val, 0);
+    int rc = 0;
+    if (sch == NULL || tab == NULL) {
+        *cls = HOLO_ERR_FATAL;
+        rc = hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    }
+    for (uint32_t i = 0; i < n && rc == 0; i++) {
+        const struct hf_value *v = &ents[i]->vals[pc];
+        if (v->null) {
+            *cls = HOLO_ERR_DATA;
+            rc = hf_error_set(err, HF_ERR_DATA,
+                              "partition column '%s' is NULL",
+                              w->schema->cols[pc].name);
+            break;
+        }
+        hf_strbuf_reset(&val);
+        hf_value_to_text(&w->schema->cols[pc].type, v, &val);
+        rc = child_for(s, val.data ? val.data : "", names, &sch[i], &tab[i],
+                       cls, err);
+    }
+    uint32_t ng = 0, used = 0;
+    for (uint32_t i = 0; i < n && rc == 0; i++) {
+        if (sch[i] == NULL)
+            continue;
+        struct group *g = &groups[ng++];
+        g->schema = sch[i];
+        g->table = tab[i];
+        g->ents = scratch + used;
+        g->n = 0;
+        for (uint32_t j = i; j < n; j++) {
+            if (sch[j] && strcmp(sch[j], g->schema) == 0 &&
+                strcmp(tab[j], g->table) == 0) {
+                g->ents[g->n++] = ents[j];
+                sch[j] = NULL;
+            }
+        }
+        used += g->n;
+    }
+    *ngroups = ng;
+    free(sch);
+    free(tab);
+    hf_strbuf_free(&val);
+    return rc;
+}
+
+/* ------------------------------------------------------------ one try */
+
+/* Collect the entries of `g` whose action is one of the two given. */
+static uint32_t pick(const struct group *g, int a1, int a2,
+                     struct holo_entry **out)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < g->n; i++)
+        if (g->ents[i]->action == a1 || g->ents[i]->action == a2)
+            out[n++] = g->ents[i];
+    return n;
+}
+
+static int exec_set(struct holo_shard *s, struct holo_entry **ents, uint32_t n,
+                    enum holo_err_class *cls, struct hf_error *err)
+{
+    PGconn *pg = s->conn.pg;
+    struct group *groups = malloc(n * sizeof *groups);
+    struct holo_entry **scratch = malloc(n * sizeof *scratch);
+    struct holo_entry **sel = malloc(n * sizeof *sel);
+    struct sent *sent = malloc((size_t)n * 6 * sizeof *sent + 16);
+    uint32_t ngroups = 0, nsent = 0;
+    int rc = 0;
+    struct hf_arena names;
+    hf_arena_init(&names);
+    if (!groups || !scratch || !sel || !sent) {
+        *cls = HOLO_ERR_FATAL;
+        rc = hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (make_groups(s, ents, n, groups, &ngroups, scratch, &names, cls, err) !=
+        0) {
+        rc = -1;
+        goto out;
+    }
+    if (PQstatus(pg) != CONNECTION_OK || !PQenterPipelineMode(pg)) {
+        *cls = HOLO_ERR_RETRY;
+        rc = hf_error_set(err, HF_ERR_CONNECT, "connection lost: %s",
+                          PQerrorMessage(pg));
+        goto out;
+    }
+    /* An explicit transaction, so a flush that cannot be sent completely
+     * rolls back instead of committing what was sent. */
+    if (!PQsendQueryParams(pg, "BEGIN", 0, NULL, NULL, NULL, NULL, 0)) {
+        *cls = HOLO_ERR_RETRY;
+        rc = hf_error_set(err, HF_ERR_CONNECT, "connection lost: %s",
+                          PQerrorMessage(pg));
+        goto out;
+    }
+    sent[nsent++].prep_slot = -1;
+    for (uint32_t gi = 0; gi < ngroups && rc == 0; gi++) {
+        const struct group *g = &groups[gi];
+        uint32_t k = pick(g, HOLO_ACT_DELETE, HOLO_ACT_REPLACE, sel);
+        if (k)
+            rc = send_stmt(s, g, STMT_DELETE, sel, k, sent, &nsent, err);
+        k = rc ? 0 : pick(g, HOLO_ACT_NULLIFY, HOLO_ACT_NULLIFY, sel);
+        if (k)
+            rc = send_stmt(s, g, STMT_NULLIFY, sel, k, sent, &nsent, err);
+        k = rc ? 0 : pick(g, HOLO_ACT_UPSERT, HOLO_ACT_REPLACE, sel);
+        if (k)
+            rc = send_stmt(s, g, STMT_UPSERT, sel, k, sent, &nsent, err);
+    }
+    int send_rc = rc;
+    enum holo_err_class send_cls = HOLO_OK;
+    if (send_rc != 0) {
+        /* Could not send everything (bad value, lost connection): end the
+         * pipeline so the connection is usable, then report. */
+        send_cls = err->code == HF_ERR_CONNECT ? HOLO_ERR_RETRY
+                   : err->code == HF_ERR_DATA  ? HOLO_ERR_DATA
+                                               : HOLO_ERR_FATAL;
+        rc = 0;
+    }
+    if (!PQsendQueryParams(pg, send_rc ? "ROLLBACK" : "COMMIT", 0, NULL, NULL,
+                           NULL, NULL, 0)) {
+        *cls = HOLO_ERR_RETRY;
+        rc = hf_error_set(err, HF_ERR_CONNECT, "connection lost: %s",
+                          PQerrorMessage(pg));
+        goto out;
+    }
+    sent[nsent++].prep_slot = -1;
+    if (!PQpipelineSync(pg)) {
+        *cls = HOLO_ERR_RETRY;
+        rc = hf_error_set(err, HF_ERR_CONNECT, "connection lost: %s",
+                          PQerrorMessage(pg));
+        goto out;
+    }
+    /* Results, in order: one per statement, each followed by NULL, then
+     * the sync. */
+    for (uint32_t i = 0; i < nsent; i++) {
+        PGresult *r = PQgetResult(pg);
+        if (r == NULL) {
+            if (PQstatus(pg) != CONNECTION_OK) {
+                *cls = HOLO_ERR_RETRY;
+                rc = hf_error_set(err, HF_ERR_CONNECT, "connection lost: %s",
+                                  PQerrorMessage(pg));
+                goto out;
+            }
+            i--; /* NULL separating results */
+            continue;
+        }
+        ExecStatusType st = PQresultStatus(r);
+        bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+        if (sent[i].prep_slot >= 0) {
+            s->prep[sent[i].prep_slot].ready = ok;
+            s->prep[sent[i].prep_slot].pending = false;
+        }
+        if (!ok && st != PGRES_PIPELINE_ABORTED && rc == 0) {
+            *cls = holo_conn_classify(&s->conn, r, err);
+            rc = -1;
+        }
+        PQclear(r);
+        r = PQgetResult(pg); /* the NULL after each command */
+        if (r != NULL) {
+            PQclear(r);
+        }
+    }
+    for (;;) {
+        PGresult *r = PQgetResult(pg);
+        if (r == NULL) {
+            if (PQstatus(pg) != CONNECTION_OK) {
+                *cls = HOLO_ERR_RETRY;
+                if (rc == 0)
+                    rc = hf_error_set(err, HF_ERR_CONNECT,
+                                      "connection lost: %s",
+                                      PQerrorMessage(pg));
+                goto out;
+            }
+            continue;
+        }
+        ExecStatusType st = PQresultStatus(r);
+        PQclear(r);
+        if (st == PGRES_PIPELINE_SYNC)
+            break;
+    }
+    PQexitPipelineMode(pg);
+    if (send_rc != 0) {
+        *cls = send_cls;
+        rc = -1;
+    }
+out:
+    for (uint32_t i = 0; i < s->nprep; i++)
+        s->prep[i].pending = false; /* results that never came: not ready */
+    hf_arena_free(&names);
+    free(groups);
+    free(scratch);
+    free(sel);
+    free(sent);
+    return rc;
+}
+
+/* ------------------------------------------------------------ retry, split */
+
+static int flush_set(struct holo_shard *s, struct holo_entry **ents,
+                     uint32_t n, struct hf_error *err)
+{
+    struct holo_writer *w = s->w;
+    for (int attempt = 0;; attempt++) {
+        struct hf_error e;
+        hf_error_clear(&e);
+        enum holo_err_class cls = HOLO_OK;
+        if (exec_set(s, ents, n, &cls, &e) == 0)
+            return 0;
+        if (cls == HOLO_ERR_RETRY && attempt < w->cfg->retry_count) {
+            hf_log_warn("hologres shard %u: %s; reconnecting and retrying the "
+                        "flush of %u row(s) (attempt %d of %d)",
+                        s->index, e.msg, n, attempt + 1, w->cfg->retry_count);
+            holo_backoff_sleep(w->cfg, attempt + 1);
+            struct hf_error re;
+            hf_error_clear(&re);
+            if (holo_conn_reconnect(&s->conn, &re) != 0) {
+                *err = re;
+                return -1;
+            }
+            continue;
+        }
+        if (cls == HOLO_ERR_DATA) {
+            if (n == 1) {
+                const struct holo_entry *en = ents[0];
+                return holo_dirty_row(w, en->vals, (enum hf_rowkind)en->kind,
+                                      en->origin, en->src_name, e.msg, err);
+            }
+            uint32_t half = n / 2;
+            if (flush_set(s, ents, half, err) != 0)
+                return -1;
+            return flush_set(s, ents + half, n - half, err);
+        }
+        *err = e;
+        hf_error_prefix(err, "writing to \"%s\".\"%s\": ", w->meta.schema,
+                        w->meta.table);
+        return -1;
+    }
+}
+
+int holo_flush_buffer(struct holo_shard *s, struct holo_buffer *b,
+                      struct hf_error *err)
+{
+    if (b->n == 0)
+        return 0;
+    struct holo_entry **ents = malloc(b->n * sizeof *ents);
+    if (ents == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    for (uint32_t i = 0; i < b->n; i++)
+        ents[i] = &b->entries[i];
+    int rc = flush_set(s, ents, b->n, err);
+    free(ents);
+    return rc;
+}

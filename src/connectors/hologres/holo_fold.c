@@ -1,0 +1,415 @@
+/*
+ * holo_fold.c - per-key folding shard buffer (rules in holo_fold.h).
+ *
+ * Entries sit in arrival order in `entries`; `slots` is an open-addressing
+ * index from key hash to entry, sized to at least twice the entry count so
+ * probes stay short. Values are deep-copied into the buffer's arena with
+ * one bump allocation per row plus one per string.
+ */
+#include "connectors/hologres/holo_fold.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ------------------------------------------------------------ hashing */
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    h *= 0xff51afd7ed558ccdULL;
+    return h ^ (h >> 33);
+}
+
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    uint64_t x = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++) {
+        x ^= s[i];
+        x *= 0x100000001b3ULL;
+    }
+    return mix(h, x ^ n);
+}
+
+static uint64_t hash_value(uint64_t h, const struct hf_type *t,
+                           const struct hf_value *v)
+{
+    if (v->null)
+        return mix(h, 0x6e756c6cULL);
+    switch (t->id) {
+    case HF_BOOLEAN:
+        return mix(h, v->v.b ? 1 : 2);
+    case HF_FLOAT: {
+        double d = v->v.f4;
+        return hash_bytes(h, &d, sizeof d);
+    }
+    case HF_DOUBLE:
+        return hash_bytes(h, &v->v.f8, sizeof v->v.f8);
+    case HF_DECIMAL:
+        return mix(mix(h, v->v.d.lo), (uint64_t)v->v.d.hi);
+    case HF_CHAR:
+    case HF_VARCHAR:
+    case HF_BYTES:
+    case HF_JSON:
+    case HF_JSONB:
+        return hash_bytes(h, v->v.s.ptr, v->v.s.len);
+    case HF_ARRAY:
+        return mix(h, v->v.a ? v->v.a->n : 0);
+    default:
+        return mix(h, (uint64_t)v->v.i);
+    }
+}
+
+uint64_t holo_key_hash(const struct hf_value *row, const uint32_t *pk,
+                       uint32_t npk, const struct hf_schema *schema)
+{
+    uint64_t h = 0x243f6a8885a308d3ULL;
+    for (uint32_t k = 0; k < npk; k++)
+        h = hash_value(h, &schema->cols[pk[k]].type, &row[pk[k]]);
+    return h;
+}
+
+bool holo_value_eq(const struct hf_type *t, const struct hf_value *a,
+                   const struct hf_value *b)
+{
+    if (a->null || b->null)
+        return a->null && b->null;
+    switch (t->id) {
+    case HF_BOOLEAN:
+        return a->v.b == b->v.b;
+    case HF_FLOAT:
+        return memcmp(&a->v.f4, &b->v.f4, sizeof a->v.f4) == 0;
+    case HF_DOUBLE:
+        return memcmp(&a->v.f8, &b->v.f8, sizeof a->v.f8) == 0;
+    case HF_DECIMAL:
+        return a->v.d.lo == b->v.d.lo && a->v.d.hi == b->v.d.hi;
+    case HF_CHAR:
+    case HF_VARCHAR:
+    case HF_BYTES:
+    case HF_JSON:
+    case HF_JSONB:
+        return a->v.s.len == b->v.s.len &&
+               memcmp(a->v.s.ptr, b->v.s.ptr, a->v.s.len) == 0;
+    case HF_ARRAY:
+        return false; /* arrays are never key columns */
+    default:
+        return a->v.i == b->v.i;
+    }
+}
+
+/* ------------------------------------------------------------ storage */
+
+static int64_t mono_usec(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static uint32_t pow2_at_least(uint32_t n)
+{
+    uint32_t p = 16;
+    while (p < n)
+        p <<= 1;
+    return p;
+}
+
+int holo_buffer_init(struct holo_buffer *b, const struct hf_schema *schema,
+                     const uint32_t *pk, uint32_t npk,
+                     const struct holo_config *cfg, uint32_t cap)
+{
+    memset(b, 0, sizeof *b);
+    b->ncols = schema->ncols;
+    b->schema = schema;
+    b->pk = pk;
+    b->npk = npk;
+    b->on_conflict = cfg->on_conflict;
+    b->ignore_null = cfg->ignore_null_when_update;
+    b->fold = cfg->deduplication && cfg->cap_column == NULL;
+    b->remove_u0000 = cfg->remove_u0000;
+    b->cap = cap ? cap : 16;
+    b->entries = calloc(b->cap, sizeof *b->entries);
+    b->nslots = pow2_at_least(b->cap * 2);
+    b->slots = calloc(b->nslots, sizeof *b->slots);
+    hf_arena_init(&b->arena);
+    if (b->entries == NULL || b->slots == NULL) {
+        holo_buffer_free(b);
+        return -1;
+    }
+    return 0;
+}
+
+void holo_buffer_free(struct holo_buffer *b)
+{
+    free(b->entries);
+    free(b->slots);
+    hf_arena_free(&b->arena);
+    b->entries = NULL;
+    b->slots = NULL;
+    b->n = 0;
+}
+
+void holo_buffer_reset(struct holo_buffer *b)
+{
+    if (b->n)
+        memset(b->slots, 0, b->nslots * sizeof *b->slots);
+    b->n = 0;
+    b->bytes = 0;
+    b->nchanges = 0;
+    b->first_usec = 0;
+    hf_arena_reset(&b->arena);
+}
+
+static int grow(struct holo_buffer *b)
+{
+    uint32_t cap = b->cap * 2;
+    struct holo_entry *e = realloc(b->entries, cap * sizeof *e);
+    if (e == NULL)
+        return -1;
+    b->entries = e;
+    b->cap = cap;
+    uint32_t nslots = pow2_at_least(cap * 2);
+    uint32_t *slots = calloc(nslots, sizeof *slots);
+    if (slots == NULL)
+        return -1;
+    free(b->slots);
+    b->slots = slots;
+    b->nslots = nslots;
+    if (b->npk == 0)
+        return 0;
+    for (uint32_t i = 0; i < b->n; i++) {
+        uint32_t s = (uint32_t)b->entries[i].hash & (nslots - 1);
+        while (slots[s])
+            s = (s + 1) & (nslots - 1);
+        slots[s] = i + 1;
+    }
+    return 0;
+}
+
+static bool is_text(enum hf_type_id id)
+{
+    return id == HF_CHAR || id == HF_VARCHAR || id == HF_JSON ||
+           id == HF_JSONB;
+}
+
+/* Copy one value into the arena; returns bytes accounted, or -1. */
+static long copy_value(struct holo_buffer *b, const struct hf_type *t,
+                       struct hf_value *dst, const struct hf_value *src)
+{
+    *dst = *src;
+    if (src->null)
+        return 1;
+    if (is_text(t->id) || t->id == HF_BYTES) {
+        uint32_t len = src->v.s.len;
+        char *p = hf_arena_alloc(&b->arena, len ? len : 1);
+        if (p == NULL)
+            return -1;
+        if (b->remove_u0000 && is_text(t->id)) {
+            uint32_t o = 0;
+            for (uint32_t i = 0; i < len; i++)
+                if (src->v.s.ptr[i] != '\0')
+                    p[o++] = src->v.s.ptr[i];
+            len = o;
+        } else if (len) {
+            memcpy(p, src->v.s.ptr, len);
+        }
+        dst->v.s.ptr = p;
+        dst->v.s.len = len;
+        return (long)len + 4;
+    }
+    if (t->id == HF_ARRAY && src->v.a) {
+        const struct hf_array *sa = src->v.a;
+        struct hf_array *a = hf_arena_alloc(&b->arena, sizeof *a);
+        struct hf_value *items =
+            hf_arena_alloc(&b->arena, (sa->n ? sa->n : 1) * sizeof *items);
+        if (a == NULL || items == NULL)
+            return -1;
+        struct hf_type et = hf_type_make(sa->elem);
+        long total = 16;
+        for (uint32_t i = 0; i < sa->n; i++) {
+            long n = copy_value(b, &et, &items[i], &sa->items[i]);
+            if (n < 0)
+                return -1;
+            total += n;
+        }
+        a->elem = sa->elem;
+        a->n = sa->n;
+        a->items = items;
+        dst->v.a = a;
+        return total;
+    }
+    return t->id == HF_DECIMAL ? 16 : 8;
+}
+
+/* Copy a whole row into fresh arena storage. */
+static struct hf_value *copy_row(struct holo_buffer *b,
+                                 const struct hf_value *row, size_t *bytes)
+{
+    struct hf_value *dst = hf_arena_alloc(&b->arena, b->ncols * sizeof *dst);
+    if (dst == NULL)
+        return NULL;
+    size_t total = 0;
+    for (uint32_t c = 0; c < b->ncols; c++) {
+        long n = copy_value(b, &b->schema->cols[c].type, &dst[c], &row[c]);
+        if (n < 0)
+            return NULL;
+        total += (size_t)n;
+    }
+    *bytes = total;
+    return dst;
+}
+
+static struct holo_entry *find(struct holo_buffer *b, uint64_t hash,
+                               const struct hf_value *row, uint32_t **slotp)
+{
+    uint32_t s = (uint32_t)hash & (b->nslots - 1);
+    while (b->slots[s]) {
+        struct holo_entry *e = &b->entries[b->slots[s] - 1];
+        if (e->hash == hash) {
+            bool same = true;
+            for (uint32_t k = 0; k < b->npk && same; k++) {
+                uint32_t c = b->pk[k];
+                same = holo_value_eq(&b->schema->cols[c].type, &e->vals[c],
+                                     &row[c]);
+            }
+            if (same) {
+                *slotp = &b->slots[s];
+                return e;
+            }
+        }
+        s = (s + 1) & (b->nslots - 1);
+    }
+    *slotp = &b->slots[s];
+    return NULL;
+}
+
+static bool is_pk(const struct holo_buffer *b, uint32_t c)
+{
+    for (uint32_t k = 0; k < b->npk; k++)
+        if (b->pk[k] == c)
+            return true;
+    return false;
+}
+
+/* NULL every non-key value of an entry (NON_PK_FIELD_TO_NULL). */
+static void null_non_pk(struct holo_buffer *b, struct hf_value *vals)
+{
+    for (uint32_t c = 0; c < b->ncols; c++)
+        if (!is_pk(b, c))
+            vals[c].null = true;
+}
+
+/* Fold upsert `row` into the values of entry e (UPDATE semantics). */
+static int merge_update(struct holo_buffer *b, struct holo_entry *e,
+                        const struct hf_value *row, size_t *bytes)
+{
+    size_t total = 0;
+    for (uint32_t c = 0; c < b->ncols; c++) {
+        if (b->ignore_null && row[c].null)
+            continue;
+        long n = copy_value(b, &b->schema->cols[c].type, &e->vals[c], &row[c]);
+        if (n < 0)
+            return -1;
+        total += (size_t)n;
+    }
+    *bytes = total;
+    return 0;
+}
+
+/* Apply change N to the existing entry E; 1 = cannot fold (flush first). */
+static int fold_into(struct holo_buffer *b, struct holo_entry *e,
+                     enum holo_action n, const struct hf_value *row)
+{
+    size_t bytes = 0;
+    enum holo_action ea = (enum holo_action)e->action;
+    switch (n) {
+    case HOLO_ACT_UPSERT:
+        if (ea == HOLO_ACT_NULLIFY)
+            return 1;
+        if (ea == HOLO_ACT_DELETE) {
+            struct hf_value *v = copy_row(b, row, &bytes);
+            if (v == NULL)
+                return -1;
+            e->vals = v;
+            e->action = HOLO_ACT_REPLACE;
+            break;
+        }
+        /* UPSERT or REPLACE entry: keep its action. */
+        if (b->on_conflict == HOLO_OC_IGNORE)
+            return 0; /* the first row wins */
+        if (b->on_conflict == HOLO_OC_REPLACE && !b->ignore_null) {
+            struct hf_value *v = copy_row(b, row, &bytes);
+            if (v == NULL)
+                return -1;
+            e->vals = v;
+            break;
+        }
+        if (merge_update(b, e, row, &bytes) != 0)
+            return -1;
+        break;
+    case HOLO_ACT_DELETE:
+        e->action = HOLO_ACT_DELETE;
+        break;
+    case HOLO_ACT_NULLIFY:
+        if (ea == HOLO_ACT_DELETE || ea == HOLO_ACT_NULLIFY)
+            break;
+        if (b->on_conflict == HOLO_OC_IGNORE && ea == HOLO_ACT_UPSERT)
+            return 1;
+        null_non_pk(b, e->vals);
+        break;
+    default:
+        return 1;
+    }
+    b->bytes += bytes;
+    return 0;
+}
+
+int holo_buffer_put(struct holo_buffer *b, enum holo_action action,
+                    enum hf_rowkind kind, const struct hf_value *row,
+                    uint64_t hash, int64_t origin, const char *src_name)
+{
+    uint32_t *slot = NULL;
+    if (b->npk > 0) {
+        struct holo_entry *e = find(b, hash, row, &slot);
+        if (e != NULL) {
+            if (!b->fold)
+                return 1;
+            int rc = fold_into(b, e, action, row);
+            if (rc == 0) {
+                b->nchanges++;
+                e->kind = (uint8_t)kind;
+                e->origin = origin;
+                e->src_name = src_name;
+            }
+            return rc;
+        }
+    }
+    if (b->n == b->cap) {
+        if (grow(b) != 0)
+            return -1;
+        if (b->npk > 0)
+            find(b, hash, row, &slot); /* slot moved with the new table */
+    }
+    size_t bytes = 0;
+    struct hf_value *vals = copy_row(b, row, &bytes);
+    if (vals == NULL)
+        return -1;
+    if (action == HOLO_ACT_NULLIFY)
+        null_non_pk(b, vals);
+    struct holo_entry *e = &b->entries[b->n];
+    e->action = (uint8_t)action;
+    e->kind = (uint8_t)kind;
+    e->origin = origin;
+    e->src_name = src_name;
+    e->hash = hash;
+    e->vals = vals;
+    b->n++;
+    if (slot)
+        *slot = b->n;
+    if (b->first_usec == 0)
+        b->first_usec = mono_usec();
+    b->bytes += bytes + 16;
+    b->nchanges++;
+    return 0;
+}

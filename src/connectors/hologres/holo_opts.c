@@ -1,0 +1,920 @@
+/*
+ * holo_opts.c - the option table of the hologres connector and its
+ * resolution into a struct holo_config.
+ *
+ * Three generations of Hologres connector options exist (the seeds 000_*,
+ * 001_*, 002_*). Each option here has one canonical key, the modern dotted
+ * one of 002_*, and carries the older spellings as aliases, so a job written
+ * for any generation parses to the same configuration. Defaults are those of
+ * 002_*. The option engine (conf/opt.c) checks types, ranges, enum values
+ * (ignoring case, '_' and '-': 'insertorignore' is INSERT_OR_IGNORE) and
+ * duplicates, including two aliases of one option.
+ *
+ * holo_config_from_opts() is the only reader of the parsed options: it
+ * splits `endpoint` into host/port and `tablename` into schema/table, and
+ * folds the legacy `ignoredelete` into the delete strategy.
+ * holo_config_validate() holds every cross-option rule ("Raises" of 002_*)
+ * plus the ones that need the sink's Flink schema; both run at `holoflow
+ * check` time. Messages name options as the user spelled them where the
+ * spelling is known.
+ *
+ * Invariants: after a successful holo_config_from_opts() every string field
+ * is either NULL or an owned copy, host/schema/table are non-empty, and
+ * port is 0 (libpq default) or 1..65535. holo_config_free() wipes the
+ * password before releasing it.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "connectors/hologres/holo_config.h"
+
+/* ------------------------------------------------------------ the table */
+
+static const char *const wm_names[] = {"AUTO",
+                                       "INSERT",
+                                       "COPY_STREAM",
+                                       "COPY_BULK_LOAD",
+                                       "COPY_BULK_LOAD_ON_CONFLICT",
+                                       NULL};
+static const char *const oc_names[] = {"INSERT_OR_IGNORE", "INSERT_OR_UPDATE",
+                                       "INSERT_OR_REPLACE", NULL};
+static const char *const ds_names[] = {"IGNORE_DELETE", "NON_PK_FIELD_TO_NULL",
+                                       "DELETE_ROW_ON_PK", "CHANGELOG_STANDARD",
+                                       NULL};
+static const char *const cap_names[] = {
+    "GREATER",       "GREATER_OR_EQUAL", "EQUAL",       "NOT_EQUAL", "LESS",
+    "LESS_OR_EQUAL", "IS_NULL",          "IS_NOT_NULL", NULL};
+static const char *const ssl_names[] = {"disable", "require", "verify-ca",
+                                        "verify-full", NULL};
+static const char *const copy_names[] = {"binary", "text", "binaryrow", NULL};
+static const char *const dirty_names[] = {"EXCEPTION", "SKIP", NULL};
+
+const struct hf_opt_def hf_holo_opt_defs[] = {
+    /* ---- connection */
+    {.key = "endpoint",
+     .aliases = HF_ALIASES("connector.endpoint"),
+     .type = HF_OPT_STRING,
+     .flags = HF_OPTF_REQUIRED,
+     .doc = "Server address: 'host:port', 'host', '[ipv6]:port', or a Unix "
+            "socket directory '/dir' (optionally '/dir:port')."},
+    {.key = "dbname",
+     .aliases = HF_ALIASES("connector.database"),
+     .type = HF_OPT_STRING,
+     .flags = HF_OPTF_REQUIRED,
+     .doc = "Database to connect to."},
+    {.key = "tablename",
+     .aliases = HF_ALIASES("connector.table"),
+     .type = HF_OPT_STRING,
+     .flags = HF_OPTF_REQUIRED,
+     .doc = "Target table, 'table' or 'schema.table' (schema public by "
+            "default); unquoted names are lower-cased, \"Quoted\" parts are "
+            "kept exactly."},
+    {.key = "username",
+     .aliases = HF_ALIASES("connector.username"),
+     .type = HF_OPT_STRING,
+     .flags = HF_OPTF_REQUIRED,
+     .doc = "User name (the AccessKey ID on Hologres)."},
+    {.key = "password",
+     .aliases = HF_ALIASES("connector.password"),
+     .type = HF_OPT_STRING,
+     .flags = HF_OPTF_REQUIRED | HF_OPTF_SENSITIVE,
+     .doc = "Password (the AccessKey secret on Hologres); never printed or "
+            "logged; may be empty for trust authentication."},
+    {.key = "connection.pool.size",
+     .aliases = HF_ALIASES("connectionSize"),
+     .type = HF_OPT_INT,
+     .def = "5",
+     .min = 1,
+     .max = 64,
+     .flags = HF_OPTF_RANGE,
+     .doc = "Connections the sink writes over; rows are spread over them by "
+            "primary key."},
+    {.key = "connection.pool.name",
+     .type = HF_OPT_STRING,
+     .def = "default",
+     .doc = "Name of the connection pool; accepted for compatibility, each "
+            "sink owns its connections."},
+    {.key = "connection.max-idle-ms",
+     .type = HF_OPT_INT,
+     .def = "60000",
+     .min = 0,
+     .max = INT64_MAX,
+     .flags = HF_OPTF_RANGE,
+     .doc = "A connection idle this long (ms) is closed and reopened on the "
+            "next write."},
+    {.key = "connection.ssl.mode",
+     .type = HF_OPT_ENUM,
+     .def = "disable",
+     .values = ssl_names,
+     .doc = "TLS: disable, require (encrypt), verify-ca (check the CA), "
+            "verify-full (check the CA and the host name)."},
+    {.key = "connection.ssl.root-cert.location",
+     .type = HF_OPT_STRING,
+     .doc = "File with the CA certificate(s) that verify-ca and verify-full "
+            "check the server certificate against."},
+    {.key = "retry-count",
+     .type = HF_OPT_INT,
+     .def = "10",
+     .min = 0,
+     .max = 1000000,
+     .flags = HF_OPTF_RANGE,
+     .doc = "Reconnect attempts after a connection loss or transient server "
+            "error before the job fails."},
+    {.key = "retry-sleep-step-ms",
+     .type = HF_OPT_INT,
+     .def = "5000",
+     .min = 0,
+     .max = INT64_MAX,
+     .flags = HF_OPTF_RANGE,
+     .doc = "Linear back-off: attempt n waits n times this many ms before "
+            "retrying."},
+    {.key = "meta-cache-ttl-ms",
+     .type = HF_OPT_INT,
+     .def = "600000",
+     .min = 0,
+     .max = INT64_MAX,
+     .flags = HF_OPTF_RANGE,
+     .doc = "How long (ms) the table's columns, key and partitions read from "
+            "the catalog are reused."},
+    /* ---- sink */
+    {.key = "sink.write-mode",
+     .type = HF_OPT_ENUM,
+     .def = "AUTO",
+     .values = wm_names,
+     .doc = "Write protocol: AUTO (INSERT for streaming), INSERT (batched "
+            "upserts), or a COPY mode."},
+    {.key = "sink.on-conflict-action",
+     .aliases = HF_ALIASES("mutatetype", "connector.upsert_type"),
+     .type = HF_OPT_ENUM,
+     .def = "INSERT_OR_UPDATE",
+     .values = oc_names,
+     .doc = "When the primary key exists: keep the old row (IGNORE), update "
+            "the written columns (UPDATE), or replace the row (REPLACE)."},
+    {.key = "sink.delete-strategy",
+     .type = HF_OPT_ENUM,
+     .def = "CHANGELOG_STANDARD",
+     .values = ds_names,
+     .doc = "What -U/-D rows do: delete the row (CHANGELOG_STANDARD), "
+            "nothing (IGNORE_DELETE), null the non-key columns, or delete on "
+            "-D only."},
+    {.key = "ignoredelete",
+     .type = HF_OPT_BOOL,
+     .def = "false",
+     .doc = "Legacy (000_*): true drops -U/-D rows, the same as "
+            "sink.delete-strategy IGNORE_DELETE."},
+    {.key = "sink.create-missing-partition",
+     .aliases = HF_ALIASES("createparttable"),
+     .type = HF_OPT_BOOL,
+     .def = "true",
+     .doc = "A row for a LIST partition that does not exist creates the "
+            "child table <parent>_<value>; false fails the job instead."},
+    {.key = "partitionrouter",
+     .aliases =
+         HF_ALIASES("connector.partition_router", "connector.partitionRouter"),
+     .type = HF_OPT_BOOL,
+     .def = "false",
+     .doc = "Legacy; accepted and ignored: rows for a partitioned parent are "
+            "always routed to its children."},
+    {.key = "sink.ignore-null-when-update.enabled",
+     .type = HF_OPT_BOOL,
+     .def = "false",
+     .doc = "An update keeps the stored value of a column whose new value is "
+            "NULL."},
+    {.key = "sink.default-for-not-null-column.enabled",
+     .type = HF_OPT_BOOL,
+     .def = "true",
+     .doc = "NULL written into a NOT NULL column becomes the column default "
+            "or the type's zero value; false makes the row dirty."},
+    {.key = "sink.remove-u0000-in-text.enabled",
+     .type = HF_OPT_BOOL,
+     .def = "true",
+     .doc = "Remove NUL (U+0000) characters from text values, which "
+            "PostgreSQL cannot store; false makes such rows dirty."},
+    {.key = "sink.partial-insert.enabled",
+     .type = HF_OPT_BOOL,
+     .def = "false",
+     .doc = "Write only the columns of the sink table and leave the others "
+            "of the target untouched."},
+    {.key = "sink.deduplication.enabled",
+     .type = HF_OPT_BOOL,
+     .def = "true",
+     .doc = "Changes to one key within a buffer fold into one; false flushes "
+            "the buffer when a key repeats."},
+    {.key = "sink.aggressive.enabled",
+     .type = HF_OPT_BOOL,
+     .def = "false",
+     .doc = "Flush a buffer as soon as its connection is idle, for lower "
+            "latency at some throughput cost."},
+    {.key = "sink.check-and-put.column",
+     .type = HF_OPT_STRING,
+     .doc = "Conditional update: an existing row changes only when the new "
+            "value of this column compares true against the stored one."},
+    {.key = "sink.check-and-put.operator",
+     .type = HF_OPT_ENUM,
+     .def = "GREATER",
+     .values = cap_names,
+     .doc = "Comparison of check-and-put: new <op> old (IS_NULL/IS_NOT_NULL "
+            "test the stored value)."},
+    {.key = "sink.check-and-put.null-as",
+     .type = HF_OPT_STRING,
+     .doc = "Value a NULL stored check-and-put column compares as (a SQL "
+            "literal of the column's type)."},
+    {.key = "sink.insert.batch-size",
+     .aliases = HF_ALIASES("jdbcWriteBatchSize"),
+     .type = HF_OPT_INT,
+     .def = "512",
+     .min = 1,
+     .max = INT32_MAX,
+     .flags = HF_OPTF_RANGE,
+     .doc = "A connection's buffer is flushed when it holds this many rows."},
+    {.key = "sink.insert.batch-byte-size",
+     .type = HF_OPT_INT,
+     .def = "2097152",
+     .min = 1,
+     .max = INT64_MAX,
+     .flags = HF_OPTF_RANGE,
+     .doc = "A connection's buffer is flushed when its rows take this many "
+            "bytes."},
+    {.key = "sink.insert.batch-total-byte-size",
+     .type = HF_OPT_INT,
+     .def = "20971520",
+     .min = 1,
+     .max = INT64_MAX,
+     .flags = HF_OPTF_RANGE,
+     .doc = "Bytes buffered over all connections; above it the source waits "
+            "for flushes."},
+    {.key = "sink.insert.flush-interval-ms",
+     .aliases = HF_ALIASES("jdbcWriteFlushInterval"),
+     .type = HF_OPT_INT,
+     .def = "10000",
+     .min = 1,
+     .max = INT64_MAX,
+     .flags = HF_OPTF_RANGE,
+     .doc = "A buffer is flushed when its oldest row has waited this many "
+            "ms."},
+    {.key = "sink.insert.conflict-update-set",
+     .type = HF_OPT_STRING,
+     .doc = "SET list used on a key conflict instead of the written columns, "
+            "e.g. 'cnt = old.cnt + excluded.cnt'."},
+    {.key = "sink.insert.conflict-where",
+     .type = HF_OPT_STRING,
+     .doc = "Condition on a key conflict; the stored row is updated only "
+            "where it holds (old.* and excluded.* may be used)."},
+    {.key = "sink.copy.format",
+     .type = HF_OPT_ENUM,
+     .def = "binary",
+     .values = copy_names,
+     .doc = "Data format of the COPY write modes; INSERT and AUTO accept "
+            "only binary."},
+    {.key = "sink.parallelism",
+     .type = HF_OPT_INT,
+     .min = 1,
+     .max = INT32_MAX,
+     .flags = HF_OPTF_RANGE,
+     .doc = "Accepted for Flink compatibility; holoflow's parallelism is "
+            "connection.pool.size."},
+    {.key = "sink.insert.dirty-data-strategy",
+     .type = HF_OPT_ENUM,
+     .def = "EXCEPTION",
+     .values = dirty_names,
+     .doc = "A row the server rejects fails the job (EXCEPTION) or is "
+            "skipped, logged and counted (SKIP)."},
+    {.key = "sink.dirty-data.path",
+     .type = HF_OPT_STRING,
+     .doc = "With SKIP: file that rejected rows, their source position and "
+            "the reason are appended to."},
+    {.key = "connector.bulkload",
+     .type = HF_OPT_BOOL,
+     .def = "false",
+     .doc = "Legacy (001_*) batch-load switch; with sink.write-mode AUTO, "
+            "true asks for a COPY load."},
+    {.key = "connector.field_delimiter",
+     .type = HF_OPT_CHAR,
+     .def = "\\u0002",
+     .doc = "Legacy (001_*): field delimiter of the text COPY used by "
+            "connector.bulkload."},
+};
+
+const size_t hf_holo_opt_ndefs =
+    sizeof hf_holo_opt_defs / sizeof hf_holo_opt_defs[0];
+_Static_assert(sizeof hf_holo_opt_defs / sizeof hf_holo_opt_defs[0] ==
+                   HOLO_NOPTS,
+               "HOLO_NOPTS in holo_config.h must equal the table's length");
+
+/* ------------------------------------------------------------ helpers */
+
+/* The key as the user wrote it, else the canonical key. */
+static const char *key_of(const struct hf_opts *o, const char *key)
+{
+    const struct hf_opt_val *v = hf_opts_get(o, key, NULL);
+    return (v && v->set && v->key_used) ? v->key_used : key;
+}
+
+static int dup_or_null(char **dst, const char *src, struct hf_error *err)
+{
+    *dst = NULL;
+    if (src == NULL)
+        return 0;
+    *dst = strdup(src);
+    if (*dst == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM,
+                            "out of memory reading hologres options");
+    return 0;
+}
+
+/* An optional string option: NULL when unset or empty. */
+static const char *opt_nonempty(const struct hf_opts *o, const char *key)
+{
+    const char *s = hf_opts_str(o, key, NULL);
+    return (s && s[0] != '\0') ? s : NULL;
+}
+
+static bool is_ident_start(unsigned char ch)
+{
+    return isalpha(ch) || ch == '_' || ch >= 0x80;
+}
+
+static bool is_ident_char(unsigned char ch)
+{
+    return is_ident_start(ch) || isdigit(ch) || ch == '$';
+}
+
+/* One part of a dotted name at *pp: "quoted" (with "" for a quote) kept as
+ * is, or unquoted and lower-cased as PostgreSQL folds it. Advances *pp past
+ * the part and trailing blanks. */
+static int parse_name_part(const char **pp, char **out, const char *key,
+                           const char *full, struct hf_error *err)
+{
+    const char *p = *pp;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    char *buf = malloc(strlen(p) + 1);
+    if (buf == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    size_t n = 0;
+    if (*p == '"') {
+        p++;
+        for (;;) {
+            if (*p == '\0') {
+                free(buf);
+                return hf_error_set(err, HF_ERR_OPTION,
+                                    "option '%s' = '%s': unterminated quoted "
+                                    "name (a '\"' inside a quoted name is "
+                                    "written '\"\"')",
+                                    key, full);
+            }
+            if (*p == '"') {
+                if (p[1] == '"') {
+                    buf[n++] = '"';
+                    p += 2;
+                    continue;
+                }
+                p++;
+                break;
+            }
+            buf[n++] = *p++;
+        }
+        if (n == 0) {
+            free(buf);
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "option '%s' = '%s': empty quoted name", key,
+                                full);
+        }
+    } else {
+        const char *start = p;
+        while (*p != '\0' && *p != '.' && *p != ' ' && *p != '\t')
+            p++;
+        size_t len = (size_t)(p - start);
+        if (len == 0) {
+            free(buf);
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "option '%s' = '%s': expected 'table' or "
+                                "'schema.table'",
+                                key, full);
+        }
+        for (size_t i = 0; i < len; i++) {
+            unsigned char ch = (unsigned char)start[i];
+            if (i == 0 ? !is_ident_start(ch) : !is_ident_char(ch)) {
+                free(buf);
+                return hf_error_set(err, HF_ERR_OPTION,
+                                    "option '%s' = '%s': '%.*s' is not a "
+                                    "plain name; write it in double quotes "
+                                    "('\"%.*s\"') to use it as is",
+                                    key, full, (int)len, start, (int)len,
+                                    start);
+            }
+            buf[n++] = (char)(ch < 0x80 ? tolower(ch) : ch);
+        }
+    }
+    buf[n] = '\0';
+    while (*p == ' ' || *p == '\t')
+        p++;
+    *pp = p;
+    *out = buf;
+    return 0;
+}
+
+/* "schema.table" or "table" (schema "public"). */
+static int parse_tablename(struct holo_config *c, const char *key,
+                           const char *s, struct hf_error *err)
+{
+    const char *p = s;
+    char *a = NULL, *b = NULL;
+    if (parse_name_part(&p, &a, key, s, err) != 0)
+        return -1;
+    if (*p == '.') {
+        p++;
+        if (parse_name_part(&p, &b, key, s, err) != 0) {
+            free(a);
+            return -1;
+        }
+    }
+    if (*p != '\0') {
+        free(a);
+        free(b);
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "option '%s' = '%s': expected 'table' or "
+                            "'schema.table' (quote names that contain dots "
+                            "or spaces: '\"my schema\".\"t\"')",
+                            key, s);
+    }
+    if (b == NULL) {
+        c->schema = strdup("public");
+        c->table = a;
+        if (c->schema == NULL)
+            return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    } else {
+        c->schema = a;
+        c->table = b;
+    }
+    return 0;
+}
+
+static int parse_port(const char *p, size_t n, int *port, const char *key,
+                      const char *full, struct hf_error *err)
+{
+    long v = 0;
+    if (n == 0 || n > 5)
+        goto bad;
+    for (size_t i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)p[i]))
+            goto bad;
+        v = v * 10 + (p[i] - '0');
+    }
+    if (v < 1 || v > 65535)
+        goto bad;
+    *port = (int)v;
+    return 0;
+bad:
+    return hf_error_set(err, HF_ERR_OPTION,
+                        "option '%s' = '%s': invalid port '%.*s' (expected "
+                        "1 to 65535)",
+                        key, full, (int)n, p);
+}
+
+static bool all_digits(const char *p)
+{
+    if (*p == '\0')
+        return false;
+    for (; *p; p++)
+        if (!isdigit((unsigned char)*p))
+            return false;
+    return true;
+}
+
+/* host:port, host, [v6]:port, v6, /socket/dir, /socket/dir:port. */
+static int parse_endpoint(struct holo_config *c, const char *key, const char *s,
+                          struct hf_error *err)
+{
+    const char *b = s;
+    while (isspace((unsigned char)*b))
+        b++;
+    size_t len = strlen(b);
+    while (len > 0 && isspace((unsigned char)b[len - 1]))
+        len--;
+    if (len == 0)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "option '%s' is empty: expected 'host:port' or a "
+                            "Unix socket directory",
+                            key);
+    char *t = strndup(b, len);
+    if (t == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    const char *host = t;
+    size_t hostlen = len;
+    c->port = 0;
+    if (t[0] == '/') {
+        char *colon = strrchr(t, ':');
+        char *slash = strrchr(t, '/');
+        if (colon && colon > slash && all_digits(colon + 1)) {
+            if (parse_port(colon + 1, strlen(colon + 1), &c->port, key, s,
+                           err) != 0)
+                goto fail;
+            hostlen = (size_t)(colon - t);
+        }
+    } else if (t[0] == '[') {
+        char *close = strchr(t, ']');
+        if (close == NULL || close == t + 1) {
+            hf_error_set(err, HF_ERR_OPTION,
+                         "option '%s' = '%s': expected '[ipv6-address]:port'",
+                         key, s);
+            goto fail;
+        }
+        host = t + 1;
+        hostlen = (size_t)(close - t - 1);
+        if (close[1] == ':') {
+            if (parse_port(close + 2, strlen(close + 2), &c->port, key, s,
+                           err) != 0)
+                goto fail;
+        } else if (close[1] != '\0') {
+            hf_error_set(err, HF_ERR_OPTION,
+                         "option '%s' = '%s': expected '[ipv6-address]:port'",
+                         key, s);
+            goto fail;
+        }
+    } else {
+        char *colon = strchr(t, ':');
+        if (colon && strchr(colon + 1, ':') == NULL) {
+            if (parse_port(colon + 1, strlen(colon + 1), &c->port, key, s,
+                           err) != 0)
+                goto fail;
+            hostlen = (size_t)(colon - t);
+        }
+        /* Two or more ':' without brackets: a bare IPv6 address. */
+    }
+    if (hostlen == 0) {
+        hf_error_set(err, HF_ERR_OPTION,
+                     "option '%s' = '%s': the host is missing (expected "
+                     "'host:port')",
+                     key, s);
+        goto fail;
+    }
+    c->host = strndup(host, hostlen);
+    free(t);
+    if (c->host == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    return 0;
+fail:
+    free(t);
+    return -1;
+}
+
+/* ------------------------------------------------------------ from_opts */
+
+int holo_config_from_opts(struct holo_config *c, const struct hf_opts *o,
+                          struct hf_error *err)
+{
+    memset(c, 0, sizeof *c);
+    const char *ep_key = key_of(o, "endpoint");
+    const char *endpoint = hf_opts_str(o, "endpoint", NULL);
+    const char *tablename = hf_opts_str(o, "tablename", NULL);
+    if (endpoint == NULL || tablename == NULL) {
+        hf_error_set(err, HF_ERR_OPTION,
+                     "the hologres connector needs 'endpoint' and "
+                     "'tablename'");
+        goto fail;
+    }
+    if (dup_or_null(&c->endpoint, endpoint, err) != 0 ||
+        parse_endpoint(c, ep_key, endpoint, err) != 0 ||
+        parse_tablename(c, key_of(o, "tablename"), tablename, err) != 0)
+        goto fail;
+    if (dup_or_null(&c->dbname, hf_opts_str(o, "dbname", NULL), err) != 0 ||
+        dup_or_null(&c->username, hf_opts_str(o, "username", NULL), err) != 0 ||
+        dup_or_null(&c->password, hf_opts_str(o, "password", NULL), err) != 0 ||
+        dup_or_null(&c->pool_name, hf_opts_str(o, "connection.pool.name", NULL),
+                    err) != 0 ||
+        dup_or_null(&c->ssl_root_cert,
+                    opt_nonempty(o, "connection.ssl.root-cert.location"),
+                    err) != 0 ||
+        dup_or_null(&c->cap_column,
+                    opt_nonempty(o, "sink.check-and-put.column"), err) != 0 ||
+        dup_or_null(&c->cap_null_as,
+                    hf_opts_str(o, "sink.check-and-put.null-as", NULL),
+                    err) != 0 ||
+        dup_or_null(&c->conflict_update_set,
+                    opt_nonempty(o, "sink.insert.conflict-update-set"),
+                    err) != 0 ||
+        dup_or_null(&c->conflict_where,
+                    opt_nonempty(o, "sink.insert.conflict-where"), err) != 0 ||
+        dup_or_null(&c->dirty_data_path,
+                    opt_nonempty(o, "sink.dirty-data.path"), err) != 0)
+        goto fail;
+    if (c->dbname == NULL || c->dbname[0] == '\0') {
+        hf_error_set(err, HF_ERR_OPTION,
+                     "option '%s' is empty: name the "
+                     "database to connect to",
+                     key_of(o, "dbname"));
+        goto fail;
+    }
+
+    c->pool_size = (int)hf_opts_int(o, "connection.pool.size", NULL);
+    c->max_idle_ms = hf_opts_int(o, "connection.max-idle-ms", NULL);
+    c->ssl_mode =
+        (enum holo_ssl_mode)hf_opts_enum(o, "connection.ssl.mode", NULL);
+    c->retry_count = (int)hf_opts_int(o, "retry-count", NULL);
+    c->retry_sleep_step_ms = hf_opts_int(o, "retry-sleep-step-ms", NULL);
+    c->meta_cache_ttl_ms = hf_opts_int(o, "meta-cache-ttl-ms", NULL);
+
+    c->write_mode =
+        (enum holo_write_mode)hf_opts_enum(o, "sink.write-mode", NULL);
+    c->on_conflict =
+        (enum holo_on_conflict)hf_opts_enum(o, "sink.on-conflict-action", NULL);
+    c->delete_strategy = (enum holo_delete_strategy)hf_opts_enum(
+        o, "sink.delete-strategy", NULL);
+    c->create_missing_partition =
+        hf_opts_bool(o, "sink.create-missing-partition", NULL);
+    c->partition_router = hf_opts_bool(o, "partitionrouter", NULL);
+    c->ignore_null_when_update =
+        hf_opts_bool(o, "sink.ignore-null-when-update.enabled", NULL);
+    c->default_for_not_null =
+        hf_opts_bool(o, "sink.default-for-not-null-column.enabled", NULL);
+    c->remove_u0000 =
+        hf_opts_bool(o, "sink.remove-u0000-in-text.enabled", NULL);
+    c->partial_insert = hf_opts_bool(o, "sink.partial-insert.enabled", NULL);
+    c->deduplication = hf_opts_bool(o, "sink.deduplication.enabled", NULL);
+    c->aggressive = hf_opts_bool(o, "sink.aggressive.enabled", NULL);
+    c->cap_op =
+        (enum holo_cap_op)hf_opts_enum(o, "sink.check-and-put.operator", NULL);
+    c->batch_size = hf_opts_int(o, "sink.insert.batch-size", NULL);
+    c->batch_byte_size = hf_opts_int(o, "sink.insert.batch-byte-size", NULL);
+    c->batch_total_byte_size =
+        hf_opts_int(o, "sink.insert.batch-total-byte-size", NULL);
+    c->flush_interval_ms =
+        hf_opts_int(o, "sink.insert.flush-interval-ms", NULL);
+    c->copy_format =
+        (enum holo_copy_format)hf_opts_enum(o, "sink.copy.format", NULL);
+    c->parallelism = (int)hf_opts_int(o, "sink.parallelism", NULL);
+    c->dirty_strategy = (enum holo_dirty_strategy)hf_opts_enum(
+        o, "sink.insert.dirty-data-strategy", NULL);
+    c->bulkload = hf_opts_bool(o, "connector.bulkload", NULL);
+    c->field_delimiter = hf_opts_char(o, "connector.field_delimiter", NULL);
+
+    const struct hf_opt_val *v =
+        hf_opts_get(o, "sink.on-conflict-action", NULL);
+    if (v && v->set && v->key_used &&
+        dup_or_null(&c->key_on_conflict, v->key_used, err) != 0)
+        goto fail;
+    v = hf_opts_get(o, "sink.insert.batch-size", NULL);
+    if (v && v->set && v->key_used &&
+        dup_or_null(&c->key_batch_size, v->key_used, err) != 0)
+        goto fail;
+
+    /* Legacy ignoredelete folds into the delete strategy; an explicit
+     * strategy that says otherwise is a contradiction, not a preference. */
+    bool ds_set = hf_opts_isset(o, "sink.delete-strategy", NULL);
+    if (hf_opts_isset(o, "ignoredelete", NULL)) {
+        bool ig = hf_opts_bool(o, "ignoredelete", NULL);
+        const char *ig_key = key_of(o, "ignoredelete");
+        if (ds_set && ig != (c->delete_strategy == HOLO_DS_IGNORE_DELETE)) {
+            hf_error_set(err, HF_ERR_OPTION,
+                         "option '%s' = '%s' contradicts '%s' = '%s'; remove "
+                         "'%s' (sink.delete-strategy IGNORE_DELETE is its "
+                         "modern form)",
+                         ig_key, ig ? "true" : "false",
+                         key_of(o, "sink.delete-strategy"),
+                         ds_names[c->delete_strategy], ig_key);
+            goto fail;
+        }
+        if (ig)
+            c->delete_strategy = HOLO_DS_IGNORE_DELETE;
+    }
+
+    /* An operator without a column would silently do nothing. */
+    if (hf_opts_isset(o, "sink.check-and-put.operator", NULL) &&
+        c->cap_column == NULL) {
+        hf_error_set(err, HF_ERR_OPTION,
+                     "option 'sink.check-and-put.operator' needs "
+                     "'sink.check-and-put.column' (the column to compare)");
+        goto fail;
+    }
+    return 0;
+fail:
+    holo_config_free(c);
+    return -1;
+}
+
+/* ------------------------------------------------------------ validate */
+
+static bool is_copy_mode(enum holo_write_mode m)
+{
+    return m == HOLO_WM_COPY_STREAM || m == HOLO_WM_COPY_BULK_LOAD ||
+           m == HOLO_WM_COPY_BULK_LOAD_ON_CONFLICT;
+}
+
+static const char *oc_key(const struct holo_config *c)
+{
+    return c->key_on_conflict ? c->key_on_conflict : "sink.on-conflict-action";
+}
+
+static const char *bs_key(const struct holo_config *c)
+{
+    return c->key_batch_size ? c->key_batch_size : "sink.insert.batch-size";
+}
+
+static void column_list(const struct hf_schema *s, char *buf, size_t n)
+{
+    size_t off = 0;
+    buf[0] = '\0';
+    for (uint32_t i = 0; i < s->ncols && off < n; i++) {
+        int w = snprintf(buf + off, n - off, "%s%s", i ? ", " : "",
+                         s->cols[i].name);
+        if (w < 0)
+            break;
+        off += (size_t)w;
+    }
+}
+
+int holo_config_validate(const struct holo_config *c, const struct hf_schema *s,
+                         struct hf_error *err)
+{
+    const char *wm = wm_names[c->write_mode];
+    bool copy = is_copy_mode(c->write_mode);
+
+    /* Batching. */
+    if (c->batch_size < 1)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "option '%s' must be at least 1, not %lld",
+                            bs_key(c), (long long)c->batch_size);
+    if (c->batch_byte_size < 1)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "option 'sink.insert.batch-byte-size' must be at "
+                            "least 1, not %lld",
+                            (long long)c->batch_byte_size);
+    if (c->batch_total_byte_size < c->batch_byte_size)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "option 'sink.insert.batch-total-byte-size' (%lld) "
+                            "must be at least 'sink.insert.batch-byte-size' "
+                            "(%lld): the total covers every connection's "
+                            "buffer",
+                            (long long)c->batch_total_byte_size,
+                            (long long)c->batch_byte_size);
+    if (c->flush_interval_ms < 1)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "option 'sink.insert.flush-interval-ms' must be at "
+                            "least 1, not %lld",
+                            (long long)c->flush_interval_ms);
+    if (c->pool_size < 1 || c->pool_size > 64)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "option 'connection.pool.size' must be between 1 "
+                            "and 64, not %d",
+                            c->pool_size);
+
+    /* Copy format. */
+    if (c->copy_format != HOLO_COPY_BINARY && !copy)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "option 'sink.copy.format' = '%s' needs a COPY "
+                            "write mode: with 'sink.write-mode' = '%s' only "
+                            "'binary' is allowed",
+                            copy_names[c->copy_format], wm);
+
+    /* TLS. */
+    if ((c->ssl_mode == HOLO_SSL_VERIFY_CA ||
+         c->ssl_mode == HOLO_SSL_VERIFY_FULL) &&
+        c->ssl_root_cert == NULL)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "option 'connection.ssl.mode' = '%s' needs "
+                            "'connection.ssl.root-cert.location' (the file of "
+                            "the CA certificate that signed the server's "
+                            "certificate)",
+                            ssl_names[c->ssl_mode]);
+    if (c->ssl_root_cert != NULL && access(c->ssl_root_cert, R_OK) != 0)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "option 'connection.ssl.root-cert.location': "
+                            "cannot read '%s': %s",
+                            c->ssl_root_cert, strerror(errno));
+
+    /* Options that exist only for INSERT (set-based upserts). */
+    if (copy) {
+        const char *what = NULL;
+        if (c->cap_column)
+            what = "'sink.check-and-put.column'";
+        else if (c->cap_null_as)
+            what = "'sink.check-and-put.null-as'";
+        else if (c->conflict_update_set)
+            what = "'sink.insert.conflict-update-set'";
+        else if (c->conflict_where)
+            what = "'sink.insert.conflict-where'";
+        else if (c->ignore_null_when_update)
+            what = "'sink.ignore-null-when-update.enabled' = 'true'";
+        else if (c->dirty_strategy == HOLO_DIRTY_SKIP)
+            what = "'sink.insert.dirty-data-strategy' = 'SKIP'";
+        if (what)
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "option %s works only with 'sink.write-mode' "
+                                "= 'INSERT' (or AUTO), not '%s'",
+                                what, wm);
+    }
+
+    /* Check-and-put. */
+    if (c->cap_null_as && c->cap_column == NULL)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "option 'sink.check-and-put.null-as' needs "
+                            "'sink.check-and-put.column' (the column to "
+                            "compare)");
+    if (c->cap_column) {
+        if (c->on_conflict == HOLO_OC_IGNORE)
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "option 'sink.check-and-put.column' needs "
+                                "'%s' to be INSERT_OR_UPDATE or "
+                                "INSERT_OR_REPLACE, not INSERT_OR_IGNORE "
+                                "(with IGNORE an existing row never changes)",
+                                oc_key(c));
+        if (c->conflict_where)
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "options 'sink.check-and-put.column' and "
+                                "'sink.insert.conflict-where' cannot be "
+                                "combined: both decide whether a stored row "
+                                "is updated; keep one");
+        if (c->conflict_update_set)
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "options 'sink.check-and-put.column' and "
+                                "'sink.insert.conflict-update-set' cannot be "
+                                "combined: check-and-put updates the written "
+                                "columns itself; keep one");
+        if (c->cap_null_as && (c->cap_op == HOLO_CAP_IS_NULL ||
+                               c->cap_op == HOLO_CAP_IS_NOT_NULL))
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "option 'sink.check-and-put.null-as' has no "
+                                "effect with 'sink.check-and-put.operator' = "
+                                "'%s'; remove it",
+                                cap_names[c->cap_op]);
+        if (s != NULL) {
+            if (hf_schema_find(s, c->cap_column) < 0) {
+                char cols[512];
+                column_list(s, cols, sizeof cols);
+                return hf_error_set(err, HF_ERR_OPTION,
+                                    "option 'sink.check-and-put.column' = "
+                                    "'%s' is not a column of the sink table "
+                                    "(columns: %s)",
+                                    c->cap_column, cols);
+            }
+            if (s->npk == 0)
+                return hf_error_set(err, HF_ERR_OPTION,
+                                    "option 'sink.check-and-put.column' needs "
+                                    "a primary key: declare PRIMARY KEY (...) "
+                                    "NOT ENFORCED in the sink table");
+        }
+    }
+
+    /* Conflict expressions need a conflict that updates. */
+    if (c->on_conflict == HOLO_OC_IGNORE &&
+        (c->conflict_update_set || c->conflict_where))
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "option '%s' needs '%s' to be INSERT_OR_UPDATE "
+                            "or INSERT_OR_REPLACE, not INSERT_OR_IGNORE (with "
+                            "IGNORE a conflicting row is left alone)",
+                            c->conflict_update_set
+                                ? "sink.insert.conflict-update-set"
+                                : "sink.insert.conflict-where",
+                            oc_key(c));
+
+    /* Delete strategies that address rows by key. */
+    if ((c->delete_strategy == HOLO_DS_NON_PK_FIELD_TO_NULL ||
+         c->delete_strategy == HOLO_DS_DELETE_ROW_ON_PK) &&
+        s != NULL && s->npk == 0)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "option 'sink.delete-strategy' = '%s' needs a "
+                            "primary key: declare PRIMARY KEY (...) NOT "
+                            "ENFORCED in the sink table",
+                            ds_names[c->delete_strategy]);
+
+    /* Dirty data. */
+    if (c->dirty_data_path && c->dirty_strategy != HOLO_DIRTY_SKIP)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "option 'sink.dirty-data.path' is used only with "
+                            "'sink.insert.dirty-data-strategy' = 'SKIP' (it "
+                            "is EXCEPTION: a rejected row fails the job)");
+    return 0;
+}
+
+void holo_config_free(struct holo_config *c)
+{
+    if (c == NULL)
+        return;
+    if (c->password) {
+        volatile char *p = c->password;
+        while (*p)
+            *p++ = '\0';
+    }
+    free(c->endpoint);
+    free(c->host);
+    free(c->dbname);
+    free(c->schema);
+    free(c->table);
+    free(c->username);
+    free(c->password);
+    free(c->pool_name);
+    free(c->ssl_root_cert);
+    free(c->cap_column);
+    free(c->cap_null_as);
+    free(c->conflict_update_set);
+    free(c->conflict_where);
+    free(c->dirty_data_path);
+    free(c->key_on_conflict);
+    free(c->key_batch_size);
+    memset(c, 0, sizeof *c);
+}

@@ -1,0 +1,513 @@
+/*
+ * holo_writer.c - routing rows to shards, handing buffers to the shard
+ * workers, flush triggers and back-pressure (see holo_writer.h).
+ *
+ * Locks: `w->lock` is held by the caller for a whole batch (write) or a
+ * whole flush, and by the timer thread while it checks buffer ages, so
+ * the filling buffers have one owner at a time; it is never taken per
+ * row. `s->lock` guards a shard's hand-off (busy flag, buffer swap) and is
+ * the only lock a worker takes, once per flush.
+ */
+#include "connectors/hologres/holo_writer_int.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/log.h"
+
+static int64_t mono_usec(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ------------------------------------------------------------ errors */
+
+static void record_failure(struct holo_writer *w, const struct hf_error *err)
+{
+    pthread_mutex_lock(&w->err_lock);
+    if (!hf_error_is_set(&w->err))
+        w->err = *err;
+    pthread_mutex_unlock(&w->err_lock);
+    atomic_store(&w->failed, 1);
+}
+
+static int failed(struct holo_writer *w, struct hf_error *err)
+{
+    pthread_mutex_lock(&w->err_lock);
+    struct hf_error copy = w->err;
+    pthread_mutex_unlock(&w->err_lock);
+    if (err && !hf_error_is_set(err))
+        *err = copy;
+    return -1;
+}
+
+/* ------------------------------------------------------------ workers */
+
+static void *worker_main(void *arg)
+{
+    struct holo_shard *s = arg;
+    struct holo_writer *w = s->w;
+    pthread_mutex_lock(&s->lock);
+    for (;;) {
+        while (!s->busy && !s->stop)
+            pthread_cond_wait(&s->cond, &s->lock);
+        if (!s->busy)
+            break; /* stop */
+        struct holo_buffer *b = s->flushing;
+        pthread_mutex_unlock(&s->lock);
+
+        struct hf_error err;
+        hf_error_clear(&err);
+        size_t bytes = b->bytes;
+        if (!atomic_load(&w->failed)) {
+            if (holo_flush_buffer(s, b, &err) != 0)
+                record_failure(w, &err);
+            else if (w->stats)
+                atomic_fetch_add(&w->stats->rows_out, b->nchanges);
+        }
+        atomic_fetch_sub(&w->flushing_bytes, bytes);
+        holo_buffer_reset(b);
+
+        pthread_mutex_lock(&s->lock);
+        s->busy = false;
+        pthread_cond_broadcast(&s->cond);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return NULL;
+}
+
+/* Give the shard's filling buffer to its worker. With `wait`, first waits
+ * for the previous flush to finish; without, does nothing when the worker
+ * is busy. Caller holds w->lock. 0, 1 (busy, not handed), or -1. */
+static int hand_off(struct holo_writer *w, struct holo_shard *s, bool wait)
+{
+    if (s->filling->n == 0)
+        return 0;
+    pthread_mutex_lock(&s->lock);
+    while (s->busy && wait && !atomic_load(&w->failed))
+        pthread_cond_wait(&s->cond, &s->lock);
+    if (atomic_load(&w->failed)) {
+        pthread_mutex_unlock(&s->lock);
+        return -1;
+    }
+    if (s->busy) {
+        pthread_mutex_unlock(&s->lock);
+        return 1;
+    }
+    struct holo_buffer *b = s->filling;
+    s->filling = s->flushing;
+    s->flushing = b;
+    atomic_fetch_sub(&w->filling_bytes, b->bytes);
+    atomic_fetch_add(&w->flushing_bytes, b->bytes);
+    s->busy = true;
+    pthread_cond_broadcast(&s->cond);
+    pthread_mutex_unlock(&s->lock);
+    return 0;
+}
+
+static void wait_idle(struct holo_shard *s)
+{
+    pthread_mutex_lock(&s->lock);
+    while (s->busy)
+        pthread_cond_wait(&s->cond, &s->lock);
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* ------------------------------------------------------------ timer */
+
+static void *timer_main(void *arg)
+{
+    struct holo_writer *w = arg;
+    int64_t interval = w->cfg->flush_interval_ms * 1000;
+    int64_t tick_ms = w->cfg->flush_interval_ms / 4;
+    if (tick_ms > 100 || w->cfg->aggressive)
+        tick_ms = w->cfg->aggressive ? 5 : 100;
+    if (tick_ms < 1)
+        tick_ms = 1;
+    while (!atomic_load(&w->timer_stop)) {
+        struct timespec ts = {tick_ms / 1000, (long)(tick_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+        if (pthread_mutex_trylock(&w->lock) != 0)
+            continue; /* the caller is writing: it checks triggers itself */
+        int64_t now = mono_usec();
+        for (uint32_t i = 0; i < w->nshards; i++) {
+            struct holo_shard *s = &w->shards[i];
+            struct holo_buffer *b = s->filling;
+            if (b->n == 0)
+                continue;
+            if (w->cfg->aggressive ||
+                (interval > 0 && now - b->first_usec >= interval))
+                hand_off(w, s, false);
+        }
+        pthread_mutex_unlock(&w->lock);
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------ setup */
+
+static int find_job_col(const struct holo_writer *w, uint32_t meta_col)
+{
+    for (uint32_t c = 0; c < w->schema->ncols; c++)
+        if (w->map[c] == meta_col)
+            return (int)c;
+    return -1;
+}
+
+static int setup_columns(struct holo_writer *w, const bool *written,
+                         struct hf_error *err)
+{
+    const struct hf_schema *s = w->schema;
+    uint32_t n = s->ncols ? s->ncols : 1;
+    w->written = calloc(n, sizeof *w->written);
+    w->cols = calloc(n, sizeof *w->cols);
+    w->map = calloc(n, sizeof *w->map);
+    w->pk = calloc(w->meta.npk ? w->meta.npk : 1, sizeof *w->pk);
+    if (!w->written || !w->cols || !w->map || !w->pk)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    if (holo_catalog_check(&w->meta, s, w->map, err) != 0)
+        return -1;
+    for (uint32_t c = 0; c < s->ncols; c++) {
+        bool listed = written == NULL || written[c];
+        w->written[c] = listed || !w->cfg->partial_insert;
+    }
+    /* Key columns are always written. */
+    for (uint32_t k = 0; k < w->meta.npk; k++) {
+        int jc = find_job_col(w, w->meta.pk[k]);
+        if (jc < 0)
+            return hf_error_set(
+                err, HF_ERR_TYPE,
+                "table \"%s\".\"%s\": primary key column '%s' is not a "
+                "column of the job's table; the sink needs every key column",
+                w->meta.schema, w->meta.table,
+                w->meta.cols[w->meta.pk[k]].name);
+        w->pk[k] = (uint32_t)jc;
+        w->written[jc] = true;
+    }
+    w->npk = w->meta.npk;
+    for (uint32_t c = 0; c < s->ncols; c++)
+        if (w->written[c] && w->map[c] != UINT32_MAX)
+            w->cols[w->ncols++] = c;
+    return 0;
+}
+
+static int shard_init(struct holo_writer *w, struct holo_shard *s,
+                      uint32_t index, struct hf_error *err)
+{
+    s->w = w;
+    s->index = index;
+    uint32_t cap = (uint32_t)(w->cfg->batch_size < 1024 ? w->cfg->batch_size
+                                                        : 1024);
+    if (holo_buffer_init(&s->bufs[0], w->schema, w->pk, w->npk, w->cfg, cap) ||
+        holo_buffer_init(&s->bufs[1], w->schema, w->pk, w->npk, w->cfg, cap))
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    s->filling = &s->bufs[0];
+    s->flushing = &s->bufs[1];
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->cond, NULL);
+    s->nparams = w->schema->ncols + 2;
+    s->params = calloc(s->nparams, sizeof *s->params);
+    if (s->params == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    for (uint32_t i = 0; i < s->nparams; i++)
+        hf_strbuf_init(&s->params[i], 0);
+    hf_strbuf_init(&s->sql, 0);
+    hf_strbuf_init(&s->lits, 0);
+    if (!s->connected) {
+        enum holo_err_class cls;
+        if (holo_conn_open(&s->conn, w->cfg, &cls, err) != 0)
+            return -1;
+        s->connected = true;
+    }
+    if (pthread_create(&s->th, NULL, worker_main, s) != 0)
+        return hf_error_set(err, HF_ERR_FAIL, "cannot start a thread");
+    s->started = true;
+    return 0;
+}
+
+struct holo_writer *holo_writer_new(const struct holo_config *cfg,
+                                    const struct hf_schema *schema,
+                                    const bool *written,
+                                    struct hf_table_stats *stats,
+                                    struct hf_error *err)
+{
+    struct holo_writer *w = calloc(1, sizeof *w);
+    if (w == NULL) {
+        hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    w->cfg = cfg;
+    w->schema = schema;
+    w->stats = stats ? stats : &w->own_stats;
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_mutex_init(&w->err_lock, NULL);
+    pthread_mutex_init(&w->meta_lock, NULL);
+    pthread_mutex_init(&w->dirty_lock, NULL);
+    hf_error_clear(&w->err);
+    w->nshards = (uint32_t)cfg->pool_size;
+    w->shards = calloc(w->nshards, sizeof *w->shards);
+    if (w->shards == NULL) {
+        hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+
+    /* The first connection reads the table. */
+    enum holo_err_class cls;
+    if (holo_conn_open(&w->shards[0].conn, cfg, &cls, err) != 0)
+        goto fail;
+    w->shards[0].connected = true;
+    if (holo_catalog_load(&w->shards[0].conn, cfg->schema, cfg->table,
+                          &w->meta, &cls, err) != 0)
+        goto fail;
+    if (setup_columns(w, written, err) != 0)
+        goto fail;
+    if (cfg->dirty_strategy == HOLO_DIRTY_SKIP && cfg->dirty_data_path) {
+        w->dirty = fopen(cfg->dirty_data_path, "a");
+        if (w->dirty == NULL) {
+            hf_error_set(err, HF_ERR_IO,
+                         "cannot open the dirty-data file '%s' "
+                         "(sink.dirty-data.path): %s",
+                         cfg->dirty_data_path, strerror(errno));
+            goto fail;
+        }
+    }
+    for (uint32_t i = 0; i < w->nshards; i++)
+        if (shard_init(w, &w->shards[i], i, err) != 0)
+            goto fail;
+    if (pthread_create(&w->timer, NULL, timer_main, w) != 0) {
+        hf_error_set(err, HF_ERR_FAIL, "cannot start a thread");
+        goto fail;
+    }
+    w->timer_started = true;
+    hf_log_info("hologres sink \"%s\".\"%s\": %s, %u connection(s), key (%u "
+                "column(s)), %s",
+                w->meta.schema, w->meta.table,
+                w->shards[0].conn.hologres ? "Hologres" : "PostgreSQL",
+                w->nshards, w->npk,
+                w->meta.partitioned ? "partitioned parent" : "plain table");
+    return w;
+fail:
+    holo_writer_destroy(w);
+    return NULL;
+}
+
+void holo_writer_destroy(struct holo_writer *w)
+{
+    if (w == NULL)
+        return;
+    if (w->timer_started) {
+        atomic_store(&w->timer_stop, 1);
+        pthread_join(w->timer, NULL);
+    }
+    for (uint32_t i = 0; w->shards && i < w->nshards; i++) {
+        struct holo_shard *s = &w->shards[i];
+        if (s->started) {
+            pthread_mutex_lock(&s->lock);
+            s->stop = true;
+            pthread_cond_broadcast(&s->cond);
+            pthread_mutex_unlock(&s->lock);
+            pthread_join(s->th, NULL);
+            pthread_mutex_destroy(&s->lock);
+            pthread_cond_destroy(&s->cond);
+        }
+        if (s->connected)
+            holo_conn_close(&s->conn);
+        holo_buffer_free(&s->bufs[0]);
+        holo_buffer_free(&s->bufs[1]);
+        for (uint32_t p = 0; s->params && p < s->nparams; p++)
+            hf_strbuf_free(&s->params[p]);
+        free(s->params);
+        for (uint32_t p = 0; p < s->nprep; p++)
+            free(s->prep[p].target);
+        hf_strbuf_free(&s->sql);
+        hf_strbuf_free(&s->lits);
+    }
+    free(w->shards);
+    if (w->dirty)
+        fclose(w->dirty);
+    holo_catalog_free(&w->meta);
+    free(w->written);
+    free(w->cols);
+    free(w->map);
+    free(w->pk);
+    pthread_mutex_destroy(&w->lock);
+    pthread_mutex_destroy(&w->err_lock);
+    pthread_mutex_destroy(&w->meta_lock);
+    pthread_mutex_destroy(&w->dirty_lock);
+    free(w);
+}
+
+/* ------------------------------------------------------------ writing */
+
+/* What a change becomes under the delete strategy; -1 = dropped. */
+static int action_of(const struct holo_writer *w, enum hf_rowkind k)
+{
+    switch (k) {
+    case HF_ROW_INSERT:
+    case HF_ROW_UPDATE_AFTER:
+        return HOLO_ACT_UPSERT;
+    case HF_ROW_UPDATE_BEFORE:
+        /* An upsert sink never needs the retraction half of an update:
+         * Flink's planner drops -U before such sinks. */
+        return -1;
+    case HF_ROW_DELETE:
+        switch (w->cfg->delete_strategy) {
+        case HOLO_DS_IGNORE_DELETE:
+            return -1;
+        case HOLO_DS_NON_PK_FIELD_TO_NULL:
+            return HOLO_ACT_NULLIFY;
+        default:
+            return HOLO_ACT_DELETE;
+        }
+    }
+    return -1;
+}
+
+/* Client-side checks before a row is buffered: a NULL key, a NULL for a
+ * NOT NULL column that gets no default. Returns NULL or the reason. */
+static const char *precheck(const struct holo_writer *w,
+                            const struct hf_value *row, int action,
+                            char *buf, size_t n)
+{
+    for (uint32_t k = 0; k < w->npk; k++) {
+        if (row[w->pk[k]].null) {
+            snprintf(buf, n, "primary key column '%s' is NULL",
+                     w->schema->cols[w->pk[k]].name);
+            return buf;
+        }
+    }
+    if (action != HOLO_ACT_UPSERT || w->cfg->default_for_not_null)
+        return NULL;
+    for (uint32_t i = 0; i < w->ncols; i++) {
+        uint32_t c = w->cols[i];
+        const struct holo_column *mc = &w->meta.cols[w->map[c]];
+        if (row[c].null && mc->not_null) {
+            snprintf(buf, n,
+                     "column '%s' is NOT NULL in the table but the row has "
+                     "NULL (sink.default-for-not-null-column.enabled is off)",
+                     w->schema->cols[c].name);
+            return buf;
+        }
+    }
+    return NULL;
+}
+
+static int over_total(const struct holo_writer *w)
+{
+    return (int64_t)(atomic_load(&w->filling_bytes) +
+                     atomic_load(&w->flushing_bytes)) >
+           w->cfg->batch_total_byte_size;
+}
+
+/* Keep the total under sink.insert.batch-total-byte-size: hand off the
+ * fullest buffers, then wait for workers. Caller holds w->lock. */
+static int relieve_memory(struct holo_writer *w)
+{
+    while (over_total(w) && !atomic_load(&w->failed)) {
+        struct holo_shard *big = NULL;
+        for (uint32_t i = 0; i < w->nshards; i++) {
+            struct holo_shard *s = &w->shards[i];
+            if (s->filling->n && (!big || s->filling->bytes > big->filling->bytes))
+                big = s;
+        }
+        if (big) {
+            if (hand_off(w, big, true) < 0)
+                return -1;
+            continue;
+        }
+        /* Only flushing buffers left: wait for one to finish. */
+        for (uint32_t i = 0; i < w->nshards && over_total(w); i++)
+            wait_idle(&w->shards[i]);
+        break;
+    }
+    return atomic_load(&w->failed) ? -1 : 0;
+}
+
+static int put_row(struct holo_writer *w, const struct hf_batch *in,
+                   uint32_t i, struct hf_error *err)
+{
+    const struct hf_value *row = hf_batch_row(in, i);
+    enum hf_rowkind kind = (enum hf_rowkind)in->kinds[i];
+    int action = action_of(w, kind);
+    if (action < 0)
+        return 0;
+    if (w->npk == 0 && action != HOLO_ACT_UPSERT)
+        return hf_error_set(err, HF_ERR_DATA,
+                            "table \"%s\".\"%s\" has no primary key, so the "
+                            "%s change from %s:%" PRId64 " cannot be applied; "
+                            "add a primary key or set "
+                            "'sink.delete-strategy'='IGNORE_DELETE'",
+                            w->meta.schema, w->meta.table,
+                            hf_rowkind_short(kind),
+                            in->src_name ? in->src_name : "?", in->origin[i]);
+    char why[512];
+    const char *reason = precheck(w, row, action, why, sizeof why);
+    if (reason)
+        return holo_dirty_row(w, row, kind, in->origin[i], in->src_name,
+                              reason, err);
+
+    uint64_t hash = w->npk ? holo_key_hash(row, w->pk, w->npk, w->schema)
+                           : w->rr++;
+    struct holo_shard *s = &w->shards[hash % w->nshards];
+    for (int attempt = 0; attempt < 2; attempt++) {
+        size_t before = s->filling->bytes;
+        int rc = holo_buffer_put(s->filling, (enum holo_action)action, kind,
+                                 row, hash, in->origin[i], in->src_name);
+        if (rc < 0)
+            return hf_error_set(err, HF_ERR_NOMEM, "out of memory buffering "
+                                                   "rows");
+        if (rc == 0) {
+            atomic_fetch_add(&w->filling_bytes, s->filling->bytes - before);
+            break;
+        }
+        /* The key needs the buffer flushed first (order). */
+        if (hand_off(w, s, true) < 0)
+            return failed(w, err);
+    }
+    struct holo_buffer *b = s->filling;
+    if ((int64_t)b->n >= w->cfg->batch_size ||
+        (int64_t)b->bytes >= w->cfg->batch_byte_size) {
+        if (hand_off(w, s, true) < 0)
+            return failed(w, err);
+    } else if (w->cfg->aggressive) {
+        if (hand_off(w, s, false) < 0)
+            return failed(w, err);
+    }
+    if (over_total(w) && relieve_memory(w) != 0)
+        return failed(w, err);
+    return 0;
+}
+
+int holo_writer_write(struct holo_writer *w, const struct hf_batch *in,
+                      struct hf_error *err)
+{
+    if (atomic_load(&w->failed))
+        return failed(w, err);
+    pthread_mutex_lock(&w->lock);
+    int rc = 0;
+    for (uint32_t i = 0; i < in->nrows && rc == 0; i++)
+        rc = put_row(w, in, i, err);
+    pthread_mutex_unlock(&w->lock);
+    return rc;
+}
+
+int holo_writer_flush(struct holo_writer *w, struct hf_error *err)
+{
+    pthread_mutex_lock(&w->lock);
+    for (uint32_t i = 0; i < w->nshards; i++) {
+        struct holo_shard *s = &w->shards[i];
+        if (hand_off(w, s, true) < 0)
+            break;
+    }
+    for (uint32_t i = 0; i < w->nshards; i++)
+        wait_idle(&w->shards[i]);
+    pthread_mutex_unlock(&w->lock);
+    if (atomic_load(&w->failed))
+        return failed(w, err);
+    return 0;
+}

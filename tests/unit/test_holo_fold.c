@@ -1,0 +1,241 @@
+/*
+ * test_holo_fold.c - folding the changes of one key in a shard buffer: the
+ * table of rules in holo_fold.h, deduplication off, tables without a key,
+ * NUL removal and growth past the initial capacity.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "connectors/hologres/holo_fold.h"
+
+/* Schema: id BIGINT (key), name STRING, price BIGINT. */
+static struct hf_column cols[3];
+static struct hf_schema schema;
+static const uint32_t pk[] = {0};
+
+static void setup_schema(void)
+{
+    cols[0] = (struct hf_column){.name = "id", .type = hf_type_make(HF_BIGINT)};
+    cols[1] = (struct hf_column){.name = "name", .type = hf_type_make(HF_VARCHAR)};
+    cols[2] = (struct hf_column){.name = "price", .type = hf_type_make(HF_BIGINT)};
+    schema = (struct hf_schema){.ncols = 3, .cols = cols};
+}
+
+static void row(struct hf_value *r, int64_t id, const char *name, int64_t price)
+{
+    memset(r, 0, 3 * sizeof *r);
+    r[0].v.i = id;
+    r[1].null = name == NULL;
+    if (name) {
+        r[1].v.s.ptr = name;
+        r[1].v.s.len = (uint32_t)strlen(name);
+    }
+    r[2].null = price < 0;
+    r[2].v.i = price;
+}
+
+static struct holo_config cfg_with(enum holo_on_conflict oc, bool ignore_null,
+                                   bool dedup)
+{
+    struct holo_config c;
+    memset(&c, 0, sizeof c);
+    c.on_conflict = oc;
+    c.ignore_null_when_update = ignore_null;
+    c.deduplication = dedup;
+    c.remove_u0000 = true;
+    return c;
+}
+
+static int put(struct holo_buffer *b, enum holo_action a, int64_t id,
+               const char *name, int64_t price)
+{
+    struct hf_value r[3];
+    row(r, id, name, price);
+    return holo_buffer_put(b, a, HF_ROW_INSERT, r,
+                           holo_key_hash(r, pk, 1, &schema), id, "t.json");
+}
+
+static const struct holo_entry *only(const struct holo_buffer *b)
+{
+    assert_int_equal(b->n, 1);
+    return &b->entries[0];
+}
+
+static void assert_name(const struct holo_entry *e, const char *name)
+{
+    if (name == NULL) {
+        assert_true(e->vals[1].null);
+        return;
+    }
+    assert_false(e->vals[1].null);
+    assert_int_equal(e->vals[1].v.s.len, strlen(name));
+    assert_memory_equal(e->vals[1].v.s.ptr, name, strlen(name));
+}
+
+static void test_upsert_rules(void **state)
+{
+    (void)state;
+    setup_schema();
+    struct holo_buffer b;
+    struct holo_config c;
+
+    c = cfg_with(HOLO_OC_IGNORE, false, true);
+    holo_buffer_init(&b, &schema, pk, 1, &c, 4);
+    assert_int_equal(put(&b, HOLO_ACT_UPSERT, 1, "first", 10), 0);
+    assert_int_equal(put(&b, HOLO_ACT_UPSERT, 1, "second", 20), 0);
+    assert_name(only(&b), "first"); /* INSERT_OR_IGNORE keeps the first */
+    assert_int_equal(b.nchanges, 2);
+    holo_buffer_free(&b);
+
+    c = cfg_with(HOLO_OC_UPDATE, false, true);
+    holo_buffer_init(&b, &schema, pk, 1, &c, 4);
+    put(&b, HOLO_ACT_UPSERT, 1, "first", 10);
+    put(&b, HOLO_ACT_UPSERT, 1, NULL, 20);
+    assert_name(only(&b), NULL); /* NULL overwrites without ignore-null */
+    assert_int_equal(only(&b)->vals[2].v.i, 20);
+    holo_buffer_free(&b);
+
+    c = cfg_with(HOLO_OC_UPDATE, true, true);
+    holo_buffer_init(&b, &schema, pk, 1, &c, 4);
+    put(&b, HOLO_ACT_UPSERT, 1, "first", 10);
+    put(&b, HOLO_ACT_UPSERT, 1, NULL, 20);
+    assert_name(only(&b), "first"); /* ignore-null-when-update keeps it */
+    assert_int_equal(only(&b)->vals[2].v.i, 20);
+    holo_buffer_free(&b);
+
+    c = cfg_with(HOLO_OC_REPLACE, false, true);
+    holo_buffer_init(&b, &schema, pk, 1, &c, 4);
+    put(&b, HOLO_ACT_UPSERT, 1, "first", 10);
+    put(&b, HOLO_ACT_UPSERT, 1, "second", -1);
+    assert_name(only(&b), "second");
+    assert_true(only(&b)->vals[2].null);
+    assert_int_equal(only(&b)->action, HOLO_ACT_UPSERT);
+    holo_buffer_free(&b);
+}
+
+static void test_delete_rules(void **state)
+{
+    (void)state;
+    setup_schema();
+    struct holo_buffer b;
+    struct holo_config c = cfg_with(HOLO_OC_UPDATE, false, true);
+    holo_buffer_init(&b, &schema, pk, 1, &c, 4);
+
+    put(&b, HOLO_ACT_UPSERT, 1, "a", 1);
+    put(&b, HOLO_ACT_DELETE, 1, "a", 1);
+    assert_int_equal(only(&b)->action, HOLO_ACT_DELETE);
+    put(&b, HOLO_ACT_UPSERT, 1, "b", 2);
+    assert_int_equal(only(&b)->action, HOLO_ACT_REPLACE);
+    assert_name(only(&b), "b");
+    put(&b, HOLO_ACT_UPSERT, 1, "c", 3); /* stays a replacement */
+    assert_int_equal(only(&b)->action, HOLO_ACT_REPLACE);
+    assert_name(only(&b), "c");
+    put(&b, HOLO_ACT_DELETE, 1, "c", 3);
+    assert_int_equal(only(&b)->action, HOLO_ACT_DELETE);
+
+    /* Nullify: of an upsert -> upsert with non-key columns NULL. */
+    put(&b, HOLO_ACT_UPSERT, 2, "x", 9);
+    put(&b, HOLO_ACT_NULLIFY, 2, "x", 9);
+    assert_int_equal(b.n, 2);
+    assert_int_equal(b.entries[1].action, HOLO_ACT_UPSERT);
+    assert_true(b.entries[1].vals[1].null && b.entries[1].vals[2].null);
+    assert_int_equal(b.entries[1].vals[0].v.i, 2);
+    /* An upsert after a nullify cannot be folded: flush first. */
+    put(&b, HOLO_ACT_NULLIFY, 3, "y", 1);
+    assert_int_equal(b.entries[2].action, HOLO_ACT_NULLIFY);
+    assert_int_equal(put(&b, HOLO_ACT_UPSERT, 3, "z", 2), 1);
+    assert_int_equal(b.n, 3);
+    holo_buffer_free(&b);
+
+    /* INSERT_OR_IGNORE: nullify after upsert must flush first. */
+    c = cfg_with(HOLO_OC_IGNORE, false, true);
+    holo_buffer_init(&b, &schema, pk, 1, &c, 4);
+    put(&b, HOLO_ACT_UPSERT, 1, "a", 1);
+    assert_int_equal(put(&b, HOLO_ACT_NULLIFY, 1, "a", 1), 1);
+    holo_buffer_free(&b);
+}
+
+static void test_no_dedup_and_no_key(void **state)
+{
+    (void)state;
+    setup_schema();
+    struct holo_buffer b;
+    struct holo_config c = cfg_with(HOLO_OC_UPDATE, false, false);
+    holo_buffer_init(&b, &schema, pk, 1, &c, 4);
+    assert_int_equal(put(&b, HOLO_ACT_UPSERT, 1, "a", 1), 0);
+    assert_int_equal(put(&b, HOLO_ACT_UPSERT, 2, "b", 1), 0);
+    assert_int_equal(put(&b, HOLO_ACT_UPSERT, 1, "c", 1), 1); /* flush first */
+    assert_int_equal(b.n, 2);
+    holo_buffer_free(&b);
+
+    /* Check-and-put also never folds. */
+    c = cfg_with(HOLO_OC_UPDATE, false, true);
+    c.cap_column = "price";
+    holo_buffer_init(&b, &schema, pk, 1, &c, 4);
+    put(&b, HOLO_ACT_UPSERT, 1, "a", 1);
+    assert_int_equal(put(&b, HOLO_ACT_UPSERT, 1, "a", 2), 1);
+    holo_buffer_free(&b);
+
+    /* No key: every row is appended, and the buffer grows. */
+    c = cfg_with(HOLO_OC_UPDATE, false, true);
+    holo_buffer_init(&b, &schema, NULL, 0, &c, 2);
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(put(&b, HOLO_ACT_UPSERT, 1, "same", i), 0);
+    assert_int_equal(b.n, 100);
+    assert_int_equal(b.entries[99].vals[2].v.i, 99);
+    holo_buffer_free(&b);
+}
+
+static void test_many_keys_and_copies(void **state)
+{
+    (void)state;
+    setup_schema();
+    struct holo_buffer b;
+    struct holo_config c = cfg_with(HOLO_OC_UPDATE, false, true);
+    holo_buffer_init(&b, &schema, pk, 1, &c, 2);
+    char name[32];
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 1000; i++) {
+            snprintf(name, sizeof name, "n%d-%d", i, round);
+            assert_int_equal(put(&b, HOLO_ACT_UPSERT, i, name, round), 0);
+        }
+    }
+    assert_int_equal(b.n, 1000);
+    assert_int_equal(b.nchanges, 3000);
+    for (int i = 0; i < 1000; i++) {
+        snprintf(name, sizeof name, "n%d-2", i);
+        assert_int_equal(b.entries[i].vals[0].v.i, i);
+        assert_name(&b.entries[i], name); /* copied, not borrowed */
+    }
+    holo_buffer_reset(&b);
+    assert_int_equal(b.n, 0);
+    assert_int_equal(put(&b, HOLO_ACT_UPSERT, 5, "again", 1), 0);
+    assert_int_equal(b.n, 1);
+
+    /* NUL bytes are removed from text on the way in. */
+    struct hf_value r[3];
+    row(r, 7, NULL, 1);
+    r[1].null = false;
+    r[1].v.s.ptr = "a\0b";
+    r[1].v.s.len = 3;
+    holo_buffer_put(&b, HOLO_ACT_UPSERT, HF_ROW_INSERT, r,
+                    holo_key_hash(r, pk, 1, &schema), 0, NULL);
+    assert_name(&b.entries[1], "ab");
+    holo_buffer_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_upsert_rules),
+        cmocka_unit_test(test_delete_rules),
+        cmocka_unit_test(test_no_dedup_and_no_key),
+        cmocka_unit_test(test_many_keys_and_copies),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
