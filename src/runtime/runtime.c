@@ -454,6 +454,7 @@ void hf_runtime_summary(const struct hf_runtime *rt, FILE *out)
         uint64_t s_in = atomic_load(&r->src_stats.rows_in);
         uint64_t s_out = atomic_load(&r->src_stats.rows_out);
         uint64_t skipped = atomic_load(&r->src_stats.skipped);
+        uint64_t k_in = atomic_load(&r->sink_stats.rows_in);
         uint64_t k_out = atomic_load(&r->sink_stats.rows_out);
         uint64_t dirty = atomic_load(&r->sink_stats.dirty) +
                          atomic_load(&r->src_stats.dirty);
@@ -462,12 +463,12 @@ void hf_runtime_summary(const struct hf_runtime *rt, FILE *out)
                 "  pipeline %u: %s -> %s\n"
                 "    source '%s': %" PRIu64 " records read, %" PRIu64
                 " rows passed on, %" PRIu64 " records skipped\n"
-                "    sink '%s': %" PRIu64 " rows written, %" PRIu64
-                " dirty rows\n"
+                "    sink '%s': %" PRIu64 " rows received, %" PRIu64
+                " rows written, %" PRIu64 " dirty rows\n"
                 "    rate: %.0f rows/s\n",
                 i + 1, r->p->source->name, r->p->sink->name,
                 r->p->source->name, s_in, s_out, skipped, r->p->sink->name,
-                k_out, dirty, (double)k_out / secs);
+                k_in, k_out, dirty, (double)k_out / secs);
     }
     fprintf(out, "  total: %" PRIu64 " rows written in %.3f s (%.0f rows/s)\n",
             total_out, secs, (double)total_out / secs);

@@ -14,6 +14,6 @@ OUT
 run_hf "$T/out" "$T/err" run examples/demo.sql
 expect_rc 0 "demo job"
 expect_same "$T/expected" "$T/out" "demo changelog output"
-expect_grep "sink 'discard': 1000000 rows written" "$T/err" "datagen pipeline count"
-expect_grep "sink 'big_orders': 4 rows written" "$T/err" "changelog pipeline count"
+expect_grep "sink 'discard': 1000000 rows received, 1000000 rows written" "$T/err" "datagen pipeline count"
+expect_grep "sink 'big_orders': 4 rows received, 4 rows written" "$T/err" "changelog pipeline count"
 finish

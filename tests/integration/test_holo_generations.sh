@@ -38,6 +38,7 @@ awk 'BEGIN {
 
 "${PSQL[@]}" <<SQL
 SET TimeZone = 'UTC';
+SET client_min_messages = warning;
 DROP TABLE IF EXISTS $tbl, $ref, $raw;
 CREATE TABLE $raw (seq serial, user_id bigint, user_name text, price numeric(38,2), sale_timestamp timestamptz);
 \copy $raw (user_id, user_name, price, sale_timestamp) FROM '$T/in.csv' WITH (FORMAT csv)
@@ -109,32 +110,91 @@ run_gen "000 names" "'connector' = 'hologres', 'endpoint' = '127.0.0.1:$PGPORT',
 run_gen "001 legacy connector.* form" "'connector.type' = 'hologres', 'connector.database' = '$PGDATABASE',
   'connector.table' = '$tbl', 'connector.username' = '$PGUSER', 'connector.password' = 'x',
   'connector.endpoint' = '$PGHOST:$PGPORT', 'connector.upsert_type' = 'insertorupdate'"
+# The resolved options: every old spelling lands on its canonical option.
+explain_has() {
+    grep -qF -- "$1" "$T/explain" || fail "$2: explain lacks \"$1\""
+}
+run_hf "$T/explain" "$T/err" explain "$T/job.sql" # the 001 job, run last
+expect_rc 0 "explain 001"
+explain_has "sink.on-conflict-action = 'insertorupdate'" "001 connector.upsert_type"
+explain_has "endpoint = '$PGHOST:$PGPORT'" "001 connector.endpoint"
+explain_has "tablename = '$tbl'" "001 connector.table"
+explain_has "dbname = '$PGDATABASE'" "001 connector.database"
 
-# The 000 generation with its own default (insertorignore in the seed's
-# table) keeps the pre-existing rows and the first row of each new key.
+# INSERT_OR_IGNORE through the old spellings (mutatetype, whose 000
+# default is 'insertorignore'; connector.upsert_type): the pre-existing
+# rows stay and each new key keeps the first row of the file.
 "${PSQL[@]}" <<SQL
 TRUNCATE $ref;
 INSERT INTO $ref SELECT g, 'pre' || g, g, '2000-01-01 00:00:00+00' FROM generate_series(150, 250) g;
 INSERT INTO $ref SELECT DISTINCT ON (user_id) user_id, user_name, price, sale_timestamp FROM $raw ORDER BY user_id, seq
   ON CONFLICT (user_id) DO NOTHING;
 SQL
-"${PSQL[@]}" -c "TRUNCATE $tbl; INSERT INTO $tbl SELECT g, 'pre' || g, g, '2000-01-01 00:00:00+00' FROM generate_series(150, 250) g;"
-cat >"$T/job.sql" <<SQL
+for with in \
+    "'connector' = 'hologres', 'endpoint' = '$PGHOST:$PGPORT', 'dbname' = '$PGDATABASE', 'tablename' = '$tbl', 'username' = '$PGUSER', 'password' = 'x', 'mutatetype' = 'insertorignore', 'jdbcWriteBatchSize' = '50', 'connectionSize' = '2'" \
+    "'connector.type' = 'hologres', 'connector.endpoint' = '127.0.0.1:$PGPORT', 'connector.database' = '$PGDATABASE', 'connector.table' = '$tbl', 'connector.username' = '$PGUSER', 'connector.password' = 'x', 'connector.upsert_type' = 'insertorignore'"; do
+    what=$(grep -o "'[a-z_.]*' = 'insertorignore'" <<<"$with")
+    "${PSQL[@]}" -c "TRUNCATE $tbl; INSERT INTO $tbl SELECT g, 'pre' || g, g, '2000-01-01 00:00:00+00' FROM generate_series(150, 250) g;"
+    cat >"$T/job.sql" <<SQL
 $src
 CREATE TABLE sink (user_id BIGINT, user_name STRING, price DECIMAL(38, 2), sale_timestamp TIMESTAMP,
   PRIMARY KEY (user_id) NOT ENFORCED)
-WITH ('connector' = 'hologres', 'endpoint' = '$PGHOST:$PGPORT', 'dbname' = '$PGDATABASE',
-  'tablename' = '$tbl', 'username' = '$PGUSER', 'password' = 'x', 'mutatetype' = 'insertorignore',
-  'jdbcWriteBatchSize' = '50');
+WITH ($with);
 INSERT INTO sink SELECT * FROM src;
 SQL
-run_hf "$T/out" "$T/err" run "$T/job.sql"
-expect_rc 0 "000 insertorignore"
-d=$("${PSQL[@]}" -c "SELECT count(*) FROM ((TABLE $tbl EXCEPT ALL TABLE $ref) UNION ALL (TABLE $ref EXCEPT ALL TABLE $tbl)) x")
-[ "$d" = 0 ] || fail "000 insertorignore: $d rows differ from the reference"
-got=$("${PSQL[@]}" -c "SELECT user_name FROM $tbl WHERE user_id IN (1, 150) ORDER BY user_id")
-[ "$got" = 'user, 0 "q"
-pre150' ] || fail "000 insertorignore: names of keys 1, 150 are '$got'"
+    run_hf "$T/out" "$T/err" run "$T/job.sql"
+    expect_rc 0 "$what"
+    d=$("${PSQL[@]}" -c "SELECT count(*) FROM ((TABLE $tbl EXCEPT ALL TABLE $ref) UNION ALL (TABLE $ref EXCEPT ALL TABLE $tbl)) x")
+    [ "$d" = 0 ] || fail "$what: $d rows differ from the reference"
+    got=$("${PSQL[@]}" -c "SELECT user_name FROM $tbl WHERE user_id IN (1, 150) ORDER BY user_id")
+    [ "$got" = 'user, 0 "q"
+pre150' ] || fail "$what: names of keys 1, 150 are '$got'"
+    echo "  $what: identical to the reference"
+done
+
+# The 000 names' ignoredelete=true keeps the rows a changelog deletes
+# (false deletes them), and their batch/pool/interval names resolve to
+# the canonical options.
+cat >"$T/cl.json" <<'EOF'
+{"before":null,"after":{"user_id":1,"user_name":"a","price":"1.50","sale_timestamp":"2024-01-01 00:00:00"},"op":"c"}
+{"before":null,"after":{"user_id":2,"user_name":"b","price":"2.50","sale_timestamp":"2024-01-02 00:00:00"},"op":"c"}
+{"before":{"user_id":1,"user_name":"a","price":"1.50","sale_timestamp":"2024-01-01 00:00:00"},"after":null,"op":"d"}
+EOF
+for ign in true false; do
+    "${PSQL[@]}" -c "TRUNCATE $tbl"
+    cat >"$T/job.sql" <<SQL
+CREATE TABLE src (user_id BIGINT, user_name STRING, price DECIMAL(38, 2), sale_timestamp TIMESTAMP,
+  PRIMARY KEY (user_id) NOT ENFORCED)
+WITH ('connector' = 'filesystem', 'path' = '$T/cl.json', 'format' = 'debezium-json');
+CREATE TABLE sink (user_id BIGINT, user_name STRING, price DECIMAL(38, 2), sale_timestamp TIMESTAMP,
+  PRIMARY KEY (user_id) NOT ENFORCED)
+WITH ('connector' = 'hologres', 'endpoint' = '127.0.0.1:$PGPORT', 'dbname' = '$PGDATABASE',
+  'tablename' = '$tbl', 'username' = '$PGUSER', 'password' = 'x', 'mutatetype' = 'insertorupdate',
+  'ignoredelete' = '$ign', 'connectionSize' = '3', 'jdbcWriteBatchSize' = '64',
+  'jdbcWriteFlushInterval' = '1000', 'partitionrouter' = 'true', 'createparttable' = 'false');
+INSERT INTO sink SELECT * FROM src;
+SQL
+    run_hf "$T/out" "$T/err" run "$T/job.sql"
+    expect_rc 0 "000 ignoredelete=$ign"
+    got=$("${PSQL[@]}" -c "SET TimeZone='UTC'; SELECT user_id, user_name, price, sale_timestamp FROM $tbl ORDER BY 1")
+    if [ "$ign" = true ]; then
+        want='1|a|1.50|2024-01-01 00:00:00+00
+2|b|2.50|2024-01-02 00:00:00+00'
+    else
+        want='2|b|2.50|2024-01-02 00:00:00+00'
+    fi
+    [ "$got" = "$want" ] || fail "000 ignoredelete=$ign: table is
+$got
+expected
+$want"
+done
+run_hf "$T/explain" "$T/err" explain "$T/job.sql"
+explain_has "connection.pool.size = '3'" "000 connectionSize"
+explain_has "sink.insert.batch-size = '64'" "000 jdbcWriteBatchSize"
+explain_has "sink.insert.flush-interval-ms = '1000'" "000 jdbcWriteFlushInterval"
+explain_has "sink.create-missing-partition = 'false'" "000 createparttable"
+explain_has "sink.on-conflict-action = 'insertorupdate'" "000 mutatetype"
+explain_has "partitionrouter = 'true'" "000 partitionrouter"
 
 "${PSQL[@]}" -c "DROP TABLE $tbl, $ref, $raw"
 finish
