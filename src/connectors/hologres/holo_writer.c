@@ -261,8 +261,8 @@ struct holo_writer *holo_writer_new(const struct holo_config *cfg,
     if (holo_conn_open(&w->shards[0].conn, cfg, &cls, err) != 0)
         goto fail;
     w->shards[0].connected = true;
-    if (holo_catalog_load(&w->shards[0].conn, cfg->schema, cfg->table,
-                          &w->meta, &cls, err) != 0)
+    if (holo_catalog_get(&w->shards[0].conn, cfg->schema, cfg->table,
+                         cfg->meta_cache_ttl_ms, &w->meta, &cls, err) != 0)
         goto fail;
     if (setup_columns(w, written, err) != 0)
         goto fail;
