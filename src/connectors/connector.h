@@ -76,6 +76,14 @@ struct hf_run_ctx {
     const bool *written;
     /* Non-zero once the job is stopping; sources return 0 soon after. */
     const atomic_int *stopping;
+    /* Sources: take a checkpoint now, from the source's own thread, and
+     * return when it is committed: the runtime calls source_checkpoint,
+     * sends a barrier behind every row already returned, waits until the
+     * sink has flushed it, then calls source_commit. A Kafka source calls
+     * this when partitions are revoked, so nothing read from them is lost
+     * or replayed twice. 0, or -1 (job failing; err set if known). */
+    int (*checkpoint_now)(const struct hf_run_ctx *ctx, struct hf_error *err);
+    void *runtime; /* for checkpoint_now */
 };
 
 #define HF_CONN_SOURCE 0x1u

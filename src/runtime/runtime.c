@@ -68,6 +68,8 @@ struct prun {
     bool src_started, sink_started;
     atomic_uint_fast64_t ckpt_requested;
     atomic_uint_fast64_t ckpt_acked;
+    uint64_t last_barrier; /* source thread: the last barrier id sent */
+    uint64_t committed;    /* source thread: the last committed id */
     atomic_int done; /* both threads finished */
     atomic_int sink_done;
     struct hf_error err;
@@ -165,13 +167,39 @@ static int send_barrier(struct prun *r, uint64_t id, bool end)
     return 0;
 }
 
+/* checkpoint_now for sources (see connector.h): on the source thread. */
+static int checkpoint_now(const struct hf_run_ctx *ctx, struct hf_error *err)
+{
+    struct prun *r = ctx->runtime;
+    if (r->last_barrier > 0 && !wait_ack(r, r->last_barrier))
+        return -1;
+    uint64_t id = r->last_barrier + 1;
+    /* Keep ids above any periodic request already seen. */
+    uint64_t want = atomic_load(&r->ckpt_requested);
+    if (want >= id)
+        id = want + 1;
+    if (send_barrier(r, id, false) != 0) {
+        if (err && hf_error_is_set(&r->err))
+            *err = r->err;
+        return -1;
+    }
+    r->last_barrier = id;
+    if (!wait_ack(r, id))
+        return -1;
+    if (commit_acked(r, &r->committed) != 0) {
+        if (err)
+            *err = r->err;
+        return -1;
+    }
+    return 0;
+}
+
 static void *source_main(void *arg)
 {
     struct prun *r = arg;
     struct hf_runtime *rt = r->rt;
     const struct hf_table_def *t = r->p->source;
     const struct hf_connector *c = t->connector;
-    uint64_t last_barrier = 0, committed = 0;
     bool eof = false;
 
     if (c->source_open(t, &r->src_ctx, &r->src_state, &r->err) != 0) {
@@ -181,15 +209,15 @@ static void *source_main(void *arg)
     }
     while (!eof && !job_failed(rt) && !atomic_load(&rt->job->stopping)) {
         uint64_t want = atomic_load(&r->ckpt_requested);
-        if (want > last_barrier) {
+        if (want > r->last_barrier) {
             /* Only one barrier in flight: wait for the previous ack. */
-            if (last_barrier > 0 && !wait_ack(r, last_barrier))
+            if (r->last_barrier > 0 && !wait_ack(r, r->last_barrier))
                 break;
             if (send_barrier(r, want, false) != 0)
                 goto failed;
-            last_barrier = want;
+            r->last_barrier = want;
         }
-        if (commit_acked(r, &committed) != 0)
+        if (commit_acked(r, &r->committed) != 0)
             goto failed;
         struct item *it = hf_queue_pop(&r->free_items, 100);
         if (it == NULL)
@@ -218,12 +246,12 @@ static void *source_main(void *arg)
     }
     if (!job_failed(rt)) {
         /* Final barrier: everything read is flushed, then committed. */
-        if (last_barrier > 0 && !wait_ack(r, last_barrier))
+        if (r->last_barrier > 0 && !wait_ack(r, r->last_barrier))
             goto out;
-        uint64_t final_id = last_barrier + 1;
+        uint64_t final_id = r->last_barrier + 1;
         if (send_barrier(r, final_id, true) != 0)
             goto failed;
-        if (wait_ack(r, final_id) && commit_acked(r, &committed) != 0)
+        if (wait_ack(r, final_id) && commit_acked(r, &r->committed) != 0)
             goto failed;
     }
     goto out;
@@ -299,7 +327,10 @@ static int prun_init(struct hf_runtime *rt, struct prun *r,
     r->src_ctx.stats = &r->src_stats;
     r->src_ctx.batch_rows = rt->batch_rows;
     r->src_ctx.stopping = &rt->job->stopping;
+    r->src_ctx.checkpoint_now = checkpoint_now;
+    r->src_ctx.runtime = r;
     r->sink_ctx = r->src_ctx;
+    r->sink_ctx.checkpoint_now = NULL;
     r->sink_ctx.stats = &r->sink_stats;
     r->sink_ctx.written = p->written;
     r->nitems = rt->queue_batches + 2;

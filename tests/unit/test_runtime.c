@@ -34,6 +34,8 @@ static struct {
     int violations;              /* commits ahead of the flushed rows */
     int fail_after;              /* sink fails when received passes this (0 = never) */
     bool unbounded;
+    int64_t sync_at;             /* source calls checkpoint_now here (0 = never) */
+    int sync_ok;                 /* checkpoint_now returned with all flushed */
 } w;
 
 static int src_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
@@ -50,6 +52,17 @@ static int src_read(void *state, struct hf_batch *out, struct hf_error *err)
     struct timespec ts = {0, 2000000};
     nanosleep(&ts, NULL);
     int64_t n = atomic_load(&w.emitted);
+    /* A synchronous checkpoint covers every row returned before. */
+    const struct hf_run_ctx *ctx = state;
+    if (w.sync_at && n >= w.sync_at && !w.sync_ok) {
+        struct hf_error e;
+        hf_error_clear(&e);
+        if (ctx->checkpoint_now(ctx, &e) == 0 && atomic_load(&w.flushed) == n &&
+            w.committed == n)
+            w.sync_ok = 1;
+        else
+            w.sync_ok = -1;
+    }
     if (!w.unbounded && n >= w.total)
         return 0;
     for (int i = 0; i < 7 && (w.unbounded || n < w.total); i++, n++) {
@@ -221,12 +234,30 @@ static void test_sink_failure_fails_job(void **state)
     hf_job_free(job);
 }
 
+static void test_checkpoint_now(void **state)
+{
+    (void)state;
+    reset(2000);
+    w.sync_at = 700;
+    struct hf_job *job = plan();
+    struct hf_error err;
+    hf_error_clear(&err);
+    struct hf_runtime *rt = hf_runtime_new(job, &err);
+    assert_int_equal(hf_runtime_run(rt, &err), 0);
+    hf_runtime_destroy(rt);
+    assert_int_equal(w.sync_ok, 1); /* flushed and committed on return */
+    assert_int_equal(w.violations, 0);
+    assert_int_equal(w.committed, 2000);
+    hf_job_free(job);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bounded_commits_follow_flushes),
         cmocka_unit_test(test_stop_flushes_and_commits),
         cmocka_unit_test(test_sink_failure_fails_job),
+        cmocka_unit_test(test_checkpoint_now),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
