@@ -136,7 +136,7 @@ static int put_samples(hf_writer_t *w)
                 return -1;
             continue;
         }
-        hf_rowkind_t kind;
+        hf_rowkind_t kind = HF_ROWKIND_INSERT;
         (void)parse_kind(r->kind, &kind);
         char where[32];
         snprintf(where, sizeof where, "sample row %zu", i + 1);
@@ -190,7 +190,7 @@ static int put_file(hf_writer_t *w, const char *path)
             *tab = '\0';
             p = tab + 1;
         }
-        hf_rowkind_t kind;
+        hf_rowkind_t kind = HF_ROWKIND_INSERT;
         if (parse_kind(fields[0], &kind) != 0) {
             fprintf(stderr, "writer-api: %s:%ld: '%s' is not a row kind "
                             "(+I, -U, +U, -D)\n", path, lineno, fields[0]);
@@ -218,20 +218,33 @@ static int put_file(hf_writer_t *w, const char *path)
     return rc < 0 ? -1 : rejected;
 }
 
-/* Appends "key=value" to opts; exits on overflow or allocation failure. */
+/* Appends a copy of "key=value" (`key` NULL: `val` is already key=value)
+ * to opts, replacing an earlier option with the same key; exits on
+ * overflow or allocation failure. */
 static void add_opt(char **opts, size_t *n, const char *key, const char *val)
 {
-    if (*n == MAX_OPTIONS) {
-        fprintf(stderr, "writer-api: too many options\n");
-        exit(1);
-    }
-    size_t len = strlen(key) + 1 + strlen(val) + 1;
+    size_t len = (key ? strlen(key) + 1 : 0) + strlen(val) + 1;
     char *s = malloc(len);
     if (s == NULL) {
         fprintf(stderr, "writer-api: out of memory\n");
         exit(1);
     }
-    snprintf(s, len, "%s=%s", key, val);
+    if (key)
+        snprintf(s, len, "%s=%s", key, val);
+    else
+        snprintf(s, len, "%s", val);
+    size_t klen = (size_t)(strchr(s, '=') - s);
+    for (size_t j = 0; j < *n; j++) {
+        if (strncmp(opts[j], s, klen + 1) == 0) {
+            free(opts[j]);
+            opts[j] = s;
+            return;
+        }
+    }
+    if (*n == MAX_OPTIONS) {
+        fprintf(stderr, "writer-api: too many options\n");
+        exit(1);
+    }
     opts[(*n)++] = s;
 }
 
@@ -266,21 +279,9 @@ int main(int argc, char **argv)
             rows_path = argv[++i];
         } else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
             const char *kv = argv[++i];
-            const char *eq = strchr(kv, '=');
-            if (eq == NULL)
+            if (strchr(kv, '=') == NULL || kv[0] == '=')
                 usage();
-            /* A later option with the same key replaces the earlier one. */
-            size_t klen = (size_t)(eq - kv);
-            size_t j;
-            for (j = 0; j < nopts; j++)
-                if (strncmp(opts[j], kv, klen + 1) == 0)
-                    break;
-            if (j < nopts) {
-                free(opts[j]);
-                opts[j] = opts[--nopts];
-            }
-            add_opt(opts, &nopts, "", kv);
-            memmove(opts[nopts - 1], opts[nopts - 1] + 1, strlen(kv) + 1);
+            add_opt(opts, &nopts, NULL, kv);
         } else if (argv[i][0] == '-' || table != NULL) {
             usage();
         } else {

@@ -19,6 +19,11 @@
 # 201..250) is computed inside PostgreSQL from the same file loaded with
 # \copy. Generation (a) runs twice: endpoint = the Unix-socket directory
 # "$PGHOST:$PGPORT" and the TCP address 127.0.0.1:$PGPORT.
+# Then: `holoflow explain` shows each old spelling resolved to its
+# canonical option; INSERT_OR_IGNORE spelled mutatetype='insertorignore'
+# and connector.upsert_type='insertorignore' keeps the stored rows and the
+# first row of each new key; ignoredelete=true keeps a row a debezium-json
+# delete removes (false deletes it).
 . "$(dirname "$0")/../e2e/lib.sh"
 set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
@@ -110,6 +115,7 @@ run_gen "000 names" "'connector' = 'hologres', 'endpoint' = '127.0.0.1:$PGPORT',
 run_gen "001 legacy connector.* form" "'connector.type' = 'hologres', 'connector.database' = '$PGDATABASE',
   'connector.table' = '$tbl', 'connector.username' = '$PGUSER', 'connector.password' = 'x',
   'connector.endpoint' = '$PGHOST:$PGPORT', 'connector.upsert_type' = 'insertorupdate'"
+
 # The resolved options: every old spelling lands on its canonical option.
 explain_has() {
     grep -qF -- "$1" "$T/explain" || fail "$2: explain lacks \"$1\""
