@@ -62,21 +62,36 @@ static const struct sample_row sample_rows[] = {
 static const char *err_name(hf_err_t e)
 {
     switch (e) {
-    case HF_OK: return "HF_OK";
-    case HF_ERR_FAIL: return "HF_ERR_FAIL";
-    case HF_ERR_USAGE: return "HF_ERR_USAGE";
-    case HF_ERR_SQL: return "HF_ERR_SQL";
-    case HF_ERR_OPTION: return "HF_ERR_OPTION";
-    case HF_ERR_TYPE: return "HF_ERR_TYPE";
-    case HF_ERR_IO: return "HF_ERR_IO";
-    case HF_ERR_DATA: return "HF_ERR_DATA";
-    case HF_ERR_CONNECT: return "HF_ERR_CONNECT";
-    case HF_ERR_SERVER: return "HF_ERR_SERVER";
-    case HF_ERR_NOMEM: return "HF_ERR_NOMEM";
-    case HF_ERR_UNSUPPORTED: return "HF_ERR_UNSUPPORTED";
-    case HF_ERR_INTERRUPTED: return "HF_ERR_INTERRUPTED";
-    case HF_ERR_STATE: return "HF_ERR_STATE";
-    default: return "HF_ERR_?";
+    case HF_OK:
+        return "HF_OK";
+    case HF_ERR_FAIL:
+        return "HF_ERR_FAIL";
+    case HF_ERR_USAGE:
+        return "HF_ERR_USAGE";
+    case HF_ERR_SQL:
+        return "HF_ERR_SQL";
+    case HF_ERR_OPTION:
+        return "HF_ERR_OPTION";
+    case HF_ERR_TYPE:
+        return "HF_ERR_TYPE";
+    case HF_ERR_IO:
+        return "HF_ERR_IO";
+    case HF_ERR_DATA:
+        return "HF_ERR_DATA";
+    case HF_ERR_CONNECT:
+        return "HF_ERR_CONNECT";
+    case HF_ERR_SERVER:
+        return "HF_ERR_SERVER";
+    case HF_ERR_NOMEM:
+        return "HF_ERR_NOMEM";
+    case HF_ERR_UNSUPPORTED:
+        return "HF_ERR_UNSUPPORTED";
+    case HF_ERR_INTERRUPTED:
+        return "HF_ERR_INTERRUPTED";
+    case HF_ERR_STATE:
+        return "HF_ERR_STATE";
+    default:
+        return "HF_ERR_?";
     }
 }
 
@@ -102,8 +117,8 @@ static int parse_kind(const char *s, hf_rowkind_t *kind)
 
 /* Puts one row; returns 0 when added, 1 for a rejected value (HF_ERR_DATA,
  * reported), -1 for an error that ends the program (reported). */
-static int put_row(hf_writer_t *w, hf_rowkind_t kind,
-                   const char *const *values, const char *where)
+static int put_row(hf_writer_t *w, hf_rowkind_t kind, const char *const *values,
+                   const char *where)
 {
     char errstr[512];
     hf_err_t e = hf_writer_put(w, kind, values, errstr, sizeof errstr);
@@ -192,8 +207,10 @@ static int put_file(hf_writer_t *w, const char *path)
         }
         hf_rowkind_t kind = HF_ROWKIND_INSERT;
         if (parse_kind(fields[0], &kind) != 0) {
-            fprintf(stderr, "writer-api: %s:%ld: '%s' is not a row kind "
-                            "(+I, -U, +U, -D)\n", path, lineno, fields[0]);
+            fprintf(stderr,
+                    "writer-api: %s:%ld: '%s' is not a row kind "
+                    "(+I, -U, +U, -D)\n",
+                    path, lineno, fields[0]);
             rc = -1;
             break;
         }

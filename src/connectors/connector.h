@@ -34,6 +34,7 @@
 #include "conf/opt.h"
 #include "core/batch.h"
 #include "core/error.h"
+#include "core/strbuf.h"
 #include "core/types.h"
 
 struct hf_format;
@@ -109,6 +110,16 @@ struct hf_connector {
     bool (*bounded)(const struct hf_table_def *t);
     /* Sinks: whether it accepts updates/deletes (-U, +U, -D). */
     bool (*accepts_changelog)(const struct hf_table_def *t);
+    /* Sources (optional): whether it emits updates/deletes whatever its
+     * format (upsert-kafka); the planner then needs a sink that accepts
+     * them, as for a changelog format. */
+    bool (*produces_changelog)(const struct hf_table_def *t);
+    /* Optional (NULL = nothing): lines for `holoflow explain` saying how
+     * the table will be written or read with its options in this job
+     * (e.g. a resolved write mode). `batch_mode`: execution.runtime-mode
+     * is batch. Appends whole lines indented by two spaces to `out`. */
+    void (*describe)(const struct hf_table_def *t, bool batch_mode,
+                     struct hf_strbuf *out);
 
     int (*source_open)(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
                        void **state, struct hf_error *err);

@@ -9,20 +9,6 @@
  */
 #include "connectors/connector.h"
 
-const struct hf_connector hf_connector_kafka = {
-    .name = "kafka",
-    .summary = "Apache Kafka topics: append-only source and sink",
-    .caps = HF_CONN_SOURCE | HF_CONN_SINK,
-    .unavailable = "the kafka connector arrives with a later issue",
-};
-
-const struct hf_connector hf_connector_upsert_kafka = {
-    .name = "upsert-kafka",
-    .summary = "Apache Kafka topics as a changelog keyed by the primary key",
-    .caps = HF_CONN_SOURCE | HF_CONN_SINK,
-    .unavailable = "the upsert-kafka connector arrives with a later issue",
-};
-
 const struct hf_connector hf_connector_jdbc = {
     .name = "jdbc",
     .summary = "JDBC databases (PostgreSQL dialect): source, sink and lookup",

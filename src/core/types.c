@@ -61,8 +61,9 @@ const char *hf_type_name(const struct hf_type *t, char *buf, size_t n)
         break;
     case HF_ARRAY: {
         struct hf_type e = hf_type_make(t->elem);
-        char inner[64];
-        snprintf(buf, n, "ARRAY<%s>", hf_type_name(&e, inner, sizeof inner));
+        char inner[48];
+        hf_type_name(&e, inner, sizeof inner);
+        snprintf(buf, n, "ARRAY<%.47s>", inner);
         break;
     }
     default:
@@ -79,8 +80,9 @@ const char *hf_type_pg_name(const struct hf_type *t, char *buf, size_t n)
         break;
     case HF_ARRAY: {
         struct hf_type e = hf_type_make(t->elem);
-        char inner[64];
-        snprintf(buf, n, "%s[]", hf_type_pg_name(&e, inner, sizeof inner));
+        char inner[32];
+        hf_type_pg_name(&e, inner, sizeof inner);
+        snprintf(buf, n, "%.31s[]", inner);
         break;
     }
     default:

@@ -13,17 +13,9 @@
 #include "formats/format.h"
 #include "formats/format_int.h"
 
-static const struct hf_format format_raw = {
-    .name = "raw",
-    .summary = "The record's bytes as one column",
-    .unavailable = "format 'raw' is not available in this build yet",
-};
-
-static const struct hf_format format_avro = {
-    .name = "avro",
-    .summary = "Avro binary records with a schema derived from the table",
-    .unavailable = "format 'avro' is not available in this build yet",
-};
+/* raw.c, avro.c */
+extern const struct hf_format hf_format_raw;
+extern const struct hf_format hf_format_avro;
 
 static const struct hf_format *const formats[] = {
     &hf_format_csv,
@@ -31,8 +23,8 @@ static const struct hf_format *const formats[] = {
     &hf_format_debezium_json,
     &hf_format_canal_json,
     &hf_format_maxwell_json,
-    &format_raw,
-    &format_avro,
+    &hf_format_raw,
+    &hf_format_avro,
     NULL,
 };
 

@@ -86,6 +86,12 @@ void hf_job_explain(const struct hf_job *job, void *outp)
         }
         hf_strbuf_puts(&sb, "  options:\n");
         hf_opts_describe(&t->opts, 4, &sb);
+        if (t->connector->describe)
+            t->connector->describe(
+                t,
+                hf_opts_enum(&job->settings, "execution.runtime-mode", NULL) ==
+                    1,
+                &sb);
         if (t->format) {
             hf_strbuf_printf(&sb, "  format '%s':\n", t->format->name);
             hf_opts_describe(&t->format_opts, 4, &sb);

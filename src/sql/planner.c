@@ -982,6 +982,16 @@ static int plan_insert(struct planner *p, const struct hf_ast_stmt *st,
                       "accepts only inserts",
                       ins->source_full, src->format->name, ins->target_full,
                       sink->connector->name);
+    if (src->connector->produces_changelog &&
+        src->connector->produces_changelog(src) &&
+        (sink->connector->accepts_changelog == NULL ||
+         !sink->connector->accepts_changelog(sink)))
+        return err_at(p, HF_ERR_SQL, ins->target.line, ins->target.col,
+                      "table '%s' produces a changelog (connector '%s' emits "
+                      "updates and deletes) but table '%s' (connector '%s') "
+                      "accepts only inserts",
+                      ins->source_full, src->connector->name,
+                      ins->target_full, sink->connector->name);
     if (p->batch_mode &&
         (src->connector->bounded == NULL || !src->connector->bounded(src)))
         return err_at(p, HF_ERR_SQL, ins->source.line, ins->source.col,

@@ -31,6 +31,8 @@ PSQL=(psql -X -q -v ON_ERROR_STOP=1 -At)
 tbl=hf_gen_t_$$
 ref=hf_gen_ref_$$
 raw=hf_gen_raw_$$
+# Drop the tables whatever happens (and remove $T, as lib.sh's trap does).
+trap '"${PSQL[@]}" -c "DROP TABLE IF EXISTS $tbl, $ref, $raw" >/dev/null 2>&1; rm -rf "$T"' EXIT
 
 # --- input: 600 rows, keys 1..200, each key 3 times, spread out.
 awk 'BEGIN {
@@ -202,5 +204,4 @@ explain_has "sink.create-missing-partition = 'false'" "000 createparttable"
 explain_has "sink.on-conflict-action = 'insertorupdate'" "000 mutatetype"
 explain_has "partitionrouter = 'true'" "000 partitionrouter"
 
-"${PSQL[@]}" -c "DROP TABLE $tbl, $ref, $raw"
 finish

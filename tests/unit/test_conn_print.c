@@ -315,8 +315,10 @@ static void test_registry(void **state)
     }
     assert_ptr_equal(hf_connector_find("DataGen"),
                      hf_connector_find("datagen"));
-    const char *later[] = {"kafka", "upsert-kafka", "jdbc"};
-    for (size_t i = 0; i < 3; i++) {
+    assert_null(hf_connector_find("kafka")->unavailable);
+    assert_null(hf_connector_find("upsert-kafka")->unavailable);
+    const char *later[] = {"jdbc"};
+    for (size_t i = 0; i < 1; i++) {
         const struct hf_connector *c = hf_connector_find(later[i]);
         assert_non_null(c);
         assert_non_null(c->unavailable);

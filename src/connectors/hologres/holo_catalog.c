@@ -594,7 +594,8 @@ int holo_catalog_copy(struct holo_table_meta *dst,
             dup_opt(&d->default_expr, s->default_expr))
             goto nomem;
     }
-    memcpy(dst->pk, src->pk, src->npk * sizeof *dst->pk);
+    if (src->npk > 0) /* src->pk is NULL for a table without a key */
+        memcpy(dst->pk, src->pk, src->npk * sizeof *dst->pk);
     dst->npk = src->npk;
     for (uint32_t i = 0; i < src->nparts; i++) {
         struct holo_partition *d = &dst->parts[i];

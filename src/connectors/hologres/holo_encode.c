@@ -161,10 +161,13 @@ static void encode_numeric(struct hf_strbuf *out, struct hf_dec d, int scale)
     /* decimal digits of |d|, least significant first */
     uint8_t dig[40];
     int nd = 0;
-    while (u != 0 && nd < (int)sizeof dig) {
+    while ((u >> 64) != 0 && nd < (int)sizeof dig) {
         dig[nd++] = (uint8_t)(u % 10);
         u /= 10;
     }
+    /* The rest in 64 bits: 128-bit division is a slow library call. */
+    for (uint64_t x = (uint64_t)u; x != 0 && nd < (int)sizeof dig; x /= 10)
+        dig[nd++] = (uint8_t)(x % 10);
     if (nd == 0) {
         put16(out, 0);
         put16(out, 0);
@@ -582,6 +585,14 @@ int holo_encode_array_literal(struct hf_strbuf *out, const struct hf_type *t,
         hf_strbuf_putc(out, '}');
     hf_strbuf_free(&tmp);
     return rc;
+}
+
+int holo_encode_text(struct hf_strbuf *out, const struct hf_type *t,
+                     const struct hf_value *v, struct hf_error *err)
+{
+    if (t->id == HF_ARRAY)
+        return holo_encode_array_literal(out, t, v, err);
+    return element_text(out, t, v, err);
 }
 
 /* ----------------------------------------------------------------- COPY */

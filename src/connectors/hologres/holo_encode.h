@@ -59,6 +59,14 @@ int holo_encode_array(struct hf_strbuf *out, const struct hf_type *elem,
 int holo_encode_array_literal(struct hf_strbuf *out, const struct hf_type *t,
                               const struct hf_value *v, struct hf_error *err);
 
+/* Append the PostgreSQL text input form of `v` (not NULL) of Flink type
+ * `t`, unescaped: what the column's input function reads ("t", "1.50",
+ * "NaN", "2024-01-31 10:00:00.5+00", "0044-03-15 BC", "\\x00ff" for
+ * bytea, an array literal for ARRAY). Used by the text COPY format, which
+ * escapes it. 0 or -1 (a text value with a \0 byte). */
+int holo_encode_text(struct hf_strbuf *out, const struct hf_type *t,
+                     const struct hf_value *v, struct hf_error *err);
+
 /* Binary COPY stream header and trailer. */
 void holo_copy_header(struct hf_strbuf *out);
 void holo_copy_trailer(struct hf_strbuf *out);

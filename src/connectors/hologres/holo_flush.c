@@ -1,8 +1,8 @@
 /*
  * holo_flush.c - writing one folded buffer on a shard's connection.
  *
- * A flush is one implicit transaction: every statement for the buffer's
- * entries (per target table: a set-based DELETE for deletes and
+ * A flush is one transaction (BEGIN ... COMMIT): every statement for the
+ * buffer's entries (per target table: a set-based DELETE for deletes and
  * replacements, an UPDATE for nullified rows, a set-based upsert for
  * upserts and replacements) is sent in libpq pipeline mode, followed by one
  * Sync, so the connection waits for one round trip per flush, not per
@@ -11,6 +11,10 @@
  * and their order within the flush does not matter (deletes go first so a
  * replacement re-inserts).
  *
+ * A failed statement leaves the explicit transaction open in the failed
+ * state (the server skips the COMMIT up to the Sync), so it is rolled
+ * back before the connection is used again.
+ *
  * Failures:
  *   transient (connection lost, server restarting, serialization...) ->
  *     reconnect and run the same flush again, up to retry-count times with
@@ -18,7 +22,11 @@
  *     for tables with a primary key;
  *   bad data -> split the entries in halves and flush each half on its
  *     own, down to single rows; a single bad row goes to the dirty-row
- *     handler (fail the job, or record and skip);
+ *     handler (fail the job, or record and skip), with the columns whose
+ *     values do not fit named when the server names none; when the row
+ *     folded several changes of its key, the key's state before the last
+ *     change is written next (holo_entry.prior), so only the bad change
+ *     is dropped;
  *   anything else -> fail the job with the server's message.
  *
  * Rows for a LIST-partitioned parent are routed to its children; a missing
@@ -29,6 +37,7 @@
 #include <string.h>
 
 #include "connectors/hologres/holo_encode.h"
+#include "connectors/hologres/holo_part.h"
 #include "connectors/hologres/holo_sql.h"
 #include "connectors/hologres/holo_writer_int.h"
 #include "core/log.h"
@@ -53,8 +62,10 @@ struct sent {
 static int prep_find(struct holo_shard *s, int kind, const char *target)
 {
     if (s->prep_generation != s->conn.generation) {
-        for (uint32_t i = 0; i < s->nprep; i++)
+        for (uint32_t i = 0; i < s->nprep; i++) {
             free(s->prep[i].target);
+            s->prep[i].target = NULL; /* the slot is reused (and freed) */
+        }
         s->nprep = 0;
         s->prep_generation = s->conn.generation;
     }
@@ -85,7 +96,23 @@ static int encode_column(struct holo_shard *s, uint32_t p, uint32_t c,
     if (!is_array(w, c)) {
         for (uint32_t i = 0; i < n; i++)
             vp[i] = &ents[i]->vals[c];
-        return holo_encode_array(out, t, vp, n, err);
+        if (holo_encode_array(out, t, vp, n, err) == 0)
+            return 0;
+        /* The array's element number is a position in the flush, which
+         * means nothing to the user: report the bad value's own problem,
+         * with the column's name. */
+        for (uint32_t i = 0; i < n; i++) {
+            struct hf_error e;
+            hf_error_clear(&e);
+            hf_strbuf_reset(&s->lits);
+            if (!vp[i]->null &&
+                holo_encode_value(&s->lits, t, vp[i], &e) != 0) {
+                *err = e;
+                break;
+            }
+        }
+        hf_error_prefix(err, "column '%s': ", w->schema->cols[c].name);
+        return -1;
     }
     /* ARRAY column: a text[] of array literals. */
     hf_strbuf_reset(&s->lits);
@@ -96,6 +123,7 @@ static int encode_column(struct holo_shard *s, uint32_t p, uint32_t c,
         offs[2 * i] = s->lits.len;
         if (!ents[i]->vals[c].null &&
             holo_encode_array_literal(&s->lits, t, &ents[i]->vals[c], err) != 0) {
+            hf_error_prefix(err, "column '%s': ", w->schema->cols[c].name);
             free(offs);
             return -1;
         }
@@ -181,8 +209,10 @@ static int send_stmt(struct holo_shard *s, const struct group *g,
         if (slot < 0 && s->nprep == HOLO_MAX_PREPARED) {
             /* Forget the cache; the server keeps the old statements until
              * the connection ends, and names are never reused. */
-            for (uint32_t i = 0; i < s->nprep; i++)
+            for (uint32_t i = 0; i < s->nprep; i++) {
                 free(s->prep[i].target);
+                s->prep[i].target = NULL;
+            }
             s->nprep = 0;
         }
         if (slot < 0)
@@ -245,100 +275,6 @@ static int send_stmt(struct holo_shard *s, const struct group *g,
 
 /* ------------------------------------------------------------ partitions */
 
-static int part_job_col(const struct holo_writer *w)
-{
-    for (uint32_t c = 0; c < w->schema->ncols; c++)
-        if ((int)w->map[c] == w->meta.part_col)
-            return (int)c;
-    return -1;
-}
-
-/* The child for `value`, creating it when allowed. Returns 0 and sets
- * the schema and table (copied into `names`), or -1 with cls/err. */
-static int child_for(struct holo_shard *s, const char *value,
-                     struct hf_arena *names, const char **schema,
-                     const char **table, enum holo_err_class *cls,
-                     struct hf_error *err)
-{
-    struct holo_writer *w = s->w;
-    pthread_mutex_lock(&w->meta_lock);
-    const struct holo_partition *p = holo_catalog_find_partition(&w->meta, value);
-    if (p == NULL) {
-        /* Another process may have created it. */
-        if (holo_catalog_load_partitions(&s->conn, &w->meta, cls, err) != 0)
-            goto fail;
-        p = holo_catalog_find_partition(&w->meta, value);
-    }
-    if (p == NULL && !w->cfg->create_missing_partition) {
-        *cls = HOLO_ERR_FATAL;
-        hf_error_set(err, HF_ERR_DATA,
-                     "table \"%s\".\"%s\" has no partition for value '%s' of "
-                     "column '%s', and sink.create-missing-partition is false",
-                     w->meta.schema, w->meta.table, value,
-                     w->meta.cols[w->meta.part_col].name);
-        goto fail;
-    }
-    if (p == NULL) {
-        struct hf_strbuf child;
-        hf_strbuf_init(&child, 0);
-        holo_sql_partition_child_name(w->meta.table, value, &child);
-        const char *params[5] = {w->meta.schema, child.data, w->meta.schema,
-                                 w->meta.table, value};
-        PGresult *r = PQexecParams(s->conn.pg, holo_sql_partition_ddl_query(),
-                                   5, NULL, params, NULL, NULL, 0);
-        if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
-            *cls = holo_conn_classify(&s->conn, r, err);
-            PQclear(r);
-            hf_strbuf_free(&child);
-            goto fail;
-        }
-        char *ddl = strdup(PQgetvalue(r, 0, 0));
-        PQclear(r);
-        hf_log_info("creating partition \"%s\".\"%s\" of \"%s\".\"%s\" for "
-                    "value '%s'",
-                    w->meta.schema, child.data, w->meta.schema, w->meta.table,
-                    value);
-        hf_strbuf_free(&child);
-        if (ddl == NULL) {
-            *cls = HOLO_ERR_FATAL;
-            hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-            goto fail;
-        }
-        struct hf_error derr;
-        hf_error_clear(&derr);
-        enum holo_err_class dcls = HOLO_OK;
-        int rc = holo_conn_exec(&s->conn, ddl, &dcls, &derr);
-        free(ddl);
-        /* A concurrent creator may have won the race: look again. */
-        if (holo_catalog_load_partitions(&s->conn, &w->meta, cls, err) != 0)
-            goto fail;
-        p = holo_catalog_find_partition(&w->meta, value);
-        if (p == NULL) {
-            *cls = rc != 0 ? dcls : HOLO_ERR_FATAL;
-            if (rc != 0)
-                *err = derr;
-            else
-                hf_error_set(err, HF_ERR_SERVER,
-                             "partition for '%s' was created but is not "
-                             "visible",
-                             value);
-            goto fail;
-        }
-    }
-    /* Copies: another shard may refresh the partition list meanwhile. */
-    *schema = hf_arena_strndup(names, p->schema, strlen(p->schema));
-    *table = hf_arena_strndup(names, p->table, strlen(p->table));
-    pthread_mutex_unlock(&w->meta_lock);
-    if (*schema == NULL || *table == NULL) {
-        *cls = HOLO_ERR_FATAL;
-        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-    }
-    return 0;
-fail:
-    pthread_mutex_unlock(&w->meta_lock);
-    return -1;
-}
-
 /* Split the entries into target groups (one, unless partitioned). */
 static int make_groups(struct holo_shard *s, struct holo_entry **ents,
                        uint32_t n, struct group *groups, uint32_t *ngroups,
@@ -351,7 +287,7 @@ static int make_groups(struct holo_shard *s, struct holo_entry **ents,
         *ngroups = 1;
         return 0;
     }
-    int pc = part_job_col(w);
+    int pc = holo_part_job_col(w);
     if (pc < 0) {
         *cls = HOLO_ERR_FATAL;
         return hf_error_set(err, HF_ERR_TYPE,
@@ -380,8 +316,8 @@ static int make_groups(struct holo_shard *s, struct holo_entry **ents,
         }
         hf_strbuf_reset(&val);
         hf_value_to_text(&w->schema->cols[pc].type, v, &val);
-        rc = child_for(s, val.data ? val.data : "", names, &sch[i], &tab[i],
-                       cls, err);
+        rc = holo_part_child(w, &s->conn, val.data ? val.data : "", names,
+                             &sch[i], &tab[i], cls, err);
     }
     uint32_t ng = 0, used = 0;
     for (uint32_t i = 0; i < n && rc == 0; i++) {
@@ -543,6 +479,21 @@ static int exec_set(struct holo_shard *s, struct holo_entry **ents, uint32_t n,
             break;
     }
     PQexitPipelineMode(pg);
+    /* A failed statement made the server skip the rest up to the Sync,
+     * COMMIT included, so the explicit transaction is still open in the
+     * failed state; end it, or every later statement on this connection
+     * fails with "current transaction is aborted". */
+    if (PQtransactionStatus(pg) != PQTRANS_IDLE) {
+        PGresult *r = PQexec(pg, "ROLLBACK");
+        bool rolled_back = PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+        if (!rolled_back && rc == 0) {
+            *cls = HOLO_ERR_RETRY;
+            rc = hf_error_set(err, HF_ERR_CONNECT,
+                              "ending a failed transaction: %s",
+                              PQerrorMessage(pg));
+        }
+    }
     if (send_rc != 0) {
         *cls = send_cls;
         rc = -1;
@@ -564,6 +515,8 @@ static int flush_set(struct holo_shard *s, struct holo_entry **ents,
                      uint32_t n, struct hf_error *err)
 {
     struct holo_writer *w = s->w;
+    struct holo_entry earlier; /* a single bad entry's prior state */
+    struct holo_entry *earlierp = &earlier;
     for (int attempt = 0;; attempt++) {
         struct hf_error e;
         hf_error_clear(&e);
@@ -586,8 +539,38 @@ static int flush_set(struct holo_shard *s, struct holo_entry **ents,
         if (cls == HOLO_ERR_DATA) {
             if (n == 1) {
                 const struct holo_entry *en = ents[0];
-                return holo_dirty_row(w, en->vals, (enum hf_rowkind)en->kind,
-                                      en->origin, en->src_name, e.msg, err);
+                /* The server names no column for overflow or an over-long
+                 * value: find the values that do not fit. */
+                struct hf_strbuf why, mis;
+                hf_strbuf_init(&why, 0);
+                hf_strbuf_init(&mis, 0);
+                if (!strstr(e.msg, ", column \""))
+                    holo_describe_misfits(w, en->vals, &mis);
+                size_t len = strlen(e.msg);
+                if (mis.len > 0 && len > 0 && e.msg[len - 1] == '.')
+                    len--; /* "...less than 10^3; column 'a' ..." */
+                hf_strbuf_append(&why, e.msg, len);
+                hf_strbuf_append(&why, mis.data, mis.len);
+                int rc = holo_dirty_row(w, en->vals, (enum hf_rowkind)en->kind,
+                                        en->origin, en->src_name,
+                                        hf_strbuf_ok(&why) && why.data
+                                            ? why.data
+                                            : e.msg,
+                                        err);
+                hf_strbuf_free(&why);
+                hf_strbuf_free(&mis);
+                if (rc != 0)
+                    return rc;
+                s->flush_dirty++; /* skipped: not written */
+                if (en->prior == NULL)
+                    return 0;
+                /* The last change of the key made the row bad: write the
+                 * key's state from the changes before it (a loop, not a
+                 * recursion: a key may have folded many bad changes). */
+                earlier = *en->prior;
+                ents = &earlierp;
+                attempt = -1;
+                continue;
             }
             uint32_t half = n / 2;
             if (flush_set(s, ents, half, err) != 0)

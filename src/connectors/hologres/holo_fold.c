@@ -126,7 +126,10 @@ int holo_buffer_init(struct holo_buffer *b, const struct hf_schema *schema,
     b->npk = npk;
     b->on_conflict = cfg->on_conflict;
     b->ignore_null = cfg->ignore_null_when_update;
-    b->fold = cfg->deduplication && cfg->cap_column == NULL;
+    /* Check-and-put and conflict expressions read the stored row, so
+     * every change of a key must reach the server in order. */
+    b->fold = cfg->deduplication && cfg->cap_column == NULL &&
+              cfg->conflict_update_set == NULL && cfg->conflict_where == NULL;
     b->remove_u0000 = cfg->remove_u0000;
     b->cap = cap ? cap : 16;
     b->entries = calloc(b->cap, sizeof *b->entries);
@@ -317,16 +320,43 @@ static int merge_update(struct holo_buffer *b, struct holo_entry *e,
     return 0;
 }
 
+/* Before a fold changes entry e: keep a copy of it as e->prior and give e
+ * its own copy of the value array (strings stay shared: they are never
+ * changed). 0 or -1 (out of memory). */
+static int remember(struct holo_buffer *b, struct holo_entry *e, size_t *bytes)
+{
+    struct holo_entry *p = hf_arena_alloc(&b->arena, sizeof *p);
+    struct hf_value *v = hf_arena_alloc(&b->arena, b->ncols * sizeof *v);
+    if (p == NULL || v == NULL)
+        return -1;
+    *p = *e;
+    memcpy(v, e->vals, b->ncols * sizeof *v);
+    e->prior = p;
+    e->vals = v;
+    *bytes += sizeof *p + b->ncols * sizeof *v;
+    return 0;
+}
+
 /* Apply change N to the existing entry E; 1 = cannot fold (flush first). */
 static int fold_into(struct holo_buffer *b, struct holo_entry *e,
                      enum holo_action n, const struct hf_value *row)
 {
     size_t bytes = 0;
     enum holo_action ea = (enum holo_action)e->action;
+    /* Changes that leave the entry as it is need no prior state. */
+    bool same = (n == HOLO_ACT_UPSERT && ea != HOLO_ACT_DELETE &&
+                 ea != HOLO_ACT_NULLIFY && b->on_conflict == HOLO_OC_IGNORE) ||
+                (n == HOLO_ACT_NULLIFY &&
+                 (ea == HOLO_ACT_DELETE || ea == HOLO_ACT_NULLIFY)) ||
+                (n == HOLO_ACT_DELETE && ea == HOLO_ACT_DELETE);
+    if ((n == HOLO_ACT_UPSERT && ea == HOLO_ACT_NULLIFY) ||
+        (n == HOLO_ACT_NULLIFY && b->on_conflict == HOLO_OC_IGNORE &&
+         ea == HOLO_ACT_UPSERT))
+        return 1;
+    if (!same && remember(b, e, &bytes) != 0)
+        return -1;
     switch (n) {
     case HOLO_ACT_UPSERT:
-        if (ea == HOLO_ACT_NULLIFY)
-            return 1;
         if (ea == HOLO_ACT_DELETE) {
             struct hf_value *v = copy_row(b, row, &bytes);
             if (v == NULL)
@@ -354,8 +384,6 @@ static int fold_into(struct holo_buffer *b, struct holo_entry *e,
     case HOLO_ACT_NULLIFY:
         if (ea == HOLO_ACT_DELETE || ea == HOLO_ACT_NULLIFY)
             break;
-        if (b->on_conflict == HOLO_OC_IGNORE && ea == HOLO_ACT_UPSERT)
-            return 1;
         null_non_pk(b, e->vals);
         break;
     default:
@@ -404,6 +432,7 @@ int holo_buffer_put(struct holo_buffer *b, enum holo_action action,
     e->src_name = src_name;
     e->hash = hash;
     e->vals = vals;
+    e->prior = NULL;
     b->n++;
     if (slot)
         *slot = b->n;

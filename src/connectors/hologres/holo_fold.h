@@ -17,14 +17,18 @@
  *   NULLIFY      flush first                    DELETE   NULLIFY
  *
  * When a change cannot be folded exactly (the cases marked "flush", and
- * every repeated key when deduplication is off or check-and-put is on),
+ * every repeated key when deduplication is off, check-and-put is on, or
+ * sink.insert.conflict-update-set / conflict-where is set),
  * holo_buffer_put() refuses it and the writer flushes the buffer first,
  * which keeps per-key order. Tables without a primary key append every
  * row (no folding).
  *
  * Values are copied into the buffer's arena (the source batch is reused
  * after the call); NUL bytes in strings are removed on the way when
- * sink.remove-u0000-in-text.enabled is on.
+ * sink.remove-u0000-in-text.enabled is on. A fold never changes values
+ * in place: the entry gets a new value array and keeps its previous state
+ * as `prior`, so a bad change does not take the earlier good ones of its
+ * key down with it.
  *
  * @locality the thread that owns the buffer (the sink thread while
  * filling, a shard worker while flushing; hand-off under the shard lock).
@@ -54,6 +58,11 @@ struct holo_entry {
     const char *src_name;
     uint64_t hash;
     struct hf_value *vals; /* ncols values, in the arena */
+    /* The entry as it was before the last change folded into it (in the
+     * arena; NULL for an entry of one change). When the server refuses
+     * the folded row, the flush records the last change as dirty and
+     * writes this state instead, so the changes before it are kept. */
+    const struct holo_entry *prior;
 };
 
 struct holo_buffer {
@@ -63,7 +72,8 @@ struct holo_buffer {
     uint32_t npk;
     enum holo_on_conflict on_conflict;
     bool ignore_null;
-    bool fold;       /* deduplication on and no check-and-put */
+    bool fold;       /* deduplication on, no check-and-put, no conflict
+                        expressions */
     bool remove_u0000;
     struct holo_entry *entries;
     uint32_t n, cap;

@@ -145,8 +145,9 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
      .type = HF_OPT_ENUM,
      .def = "AUTO",
      .values = wm_names,
-     .doc = "Write protocol: AUTO (INSERT for streaming), INSERT (batched "
-            "upserts), or a COPY mode."},
+     .doc = "Write protocol: AUTO (INSERT for streaming jobs, a COPY bulk "
+            "load for batch jobs), INSERT (batched upserts), COPY_STREAM, "
+            "COPY_BULK_LOAD or COPY_BULK_LOAD_ON_CONFLICT."},
     {.key = "sink.on-conflict-action",
      .aliases = HF_ALIASES("mutatetype", "connector.upsert_type"),
      .type = HF_OPT_ENUM,
@@ -295,8 +296,8 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
     {.key = "connector.field_delimiter",
      .type = HF_OPT_CHAR,
      .def = "\\u0002",
-     .doc = "Legacy (001_*): field delimiter of the text COPY used by "
-            "connector.bulkload."},
+     .doc = "Field delimiter of the text COPY format (sink.copy.format "
+            "text; legacy 001_* name)."},
 };
 
 const size_t hf_holo_opt_ndefs =
@@ -800,8 +801,6 @@ int holo_config_validate(const struct holo_config *c, const struct hf_schema *s,
             what = "'sink.insert.conflict-where'";
         else if (c->ignore_null_when_update)
             what = "'sink.ignore-null-when-update.enabled' = 'true'";
-        else if (c->dirty_strategy == HOLO_DIRTY_SKIP)
-            what = "'sink.insert.dirty-data-strategy' = 'SKIP'";
         if (what)
             return hf_error_set(err, HF_ERR_OPTION,
                                 "option %s works only with 'sink.write-mode' "

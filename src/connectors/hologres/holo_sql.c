@@ -569,7 +569,7 @@ int holo_sql_upsert(const struct holo_stmt_spec *s, struct hf_strbuf *sql,
 
     /* Hologres reads bare unnest() calls unless a COALESCE needs names
      * (set-returning functions are not allowed inside COALESCE). */
-    bool named = !s->hologres;
+    bool named = !s->hologres || s->source_table != NULL;
     for (uint32_t i = 0; i < s->ncols && !named; i++)
         named = fills_default(s, s->cols[i]);
 
@@ -600,7 +600,12 @@ int holo_sql_upsert(const struct holo_stmt_spec *s, struct hf_strbuf *sql,
             hf_strbuf_puts(sql, ", ");
             hf_strbuf_puts(sql, zero_value(&s->meta->cols[mi]));
         }
-    if (!s->hologres) {
+    if (s->source_table != NULL) {
+        hf_strbuf_printf(sql, " FROM %s AS u(", s->source_table);
+        for (uint32_t i = 0; i < s->ncols; i++)
+            hf_strbuf_printf(sql, "%sc%u", i ? ", " : "", i + 1);
+        hf_strbuf_putc(sql, ')');
+    } else if (!s->hologres) {
         hf_strbuf_puts(sql, " FROM ");
         put_unnest_multi(sql, s, s->cols, s->ncols, "u", "c", NULL);
     } else if (named) {

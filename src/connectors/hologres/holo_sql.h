@@ -59,6 +59,12 @@ struct holo_stmt_spec {
     uint32_t ncols;
     const struct holo_config *cfg;
     bool hologres;               /* dialect */
+    /* Upsert only, NULL = the unnest parameters: the rows come from this
+     * relation instead (SQL text, already quoted, e.g. a COPY staging
+     * table `pg_temp."hf_copy_stage"` whose columns are the written
+     * columns in order), read as `FROM <it> AS u(c1, ..., cN)`; the
+     * statement then takes no parameters. */
+    const char *source_table;
 };
 
 /* Parameter i of every statement below is the array of job column

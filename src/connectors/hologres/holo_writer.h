@@ -7,9 +7,11 @@
  * one the caller fills, one the worker flushes. A row goes to the shard
  * chosen by the hash of its primary key, so all changes of a key travel
  * through one buffer and one connection, in order. Flushes run in parallel
- * across shards; within a shard at most one flush is in flight, and a
- * buffer that fills while its shard is busy makes the caller wait
- * (back-pressure), as does going over sink.insert.batch-total-byte-size.
+ * across shards; within a shard at most one flush is in flight. A buffer
+ * that is due while its shard is busy keeps absorbing rows up to eight
+ * times sink.insert.batch-size (or sink.insert.batch-byte-size); past that
+ * the caller waits (back-pressure), as it does when all buffers together
+ * pass sink.insert.batch-total-byte-size.
  *
  * A shard's buffer is handed to its worker when it reaches
  * sink.insert.batch-size rows or sink.insert.batch-byte-size bytes, when

@@ -39,6 +39,8 @@ struct holo_shard {
     pthread_mutex_t lock;
     pthread_cond_t cond;
     bool busy; /* a buffer was handed to the worker and is not done */
+    uint64_t flush_dirty; /* entries of the running flush skipped as dirty
+                             (worker only) */
     bool stop;
     struct holo_prepared prep[HOLO_MAX_PREPARED];
     uint32_t nprep;
@@ -68,6 +70,8 @@ struct holo_writer {
     pthread_t timer;
     bool timer_started;
     atomic_int timer_stop;
+    pthread_mutex_t timer_mu;  /* with timer_cond: wakes the timer's tick */
+    pthread_cond_t timer_cond; /* wait at once when it stops (monotonic) */
     atomic_size_t filling_bytes;
     atomic_size_t flushing_bytes;
     struct hf_table_stats *stats;
@@ -90,6 +94,14 @@ int holo_flush_buffer(struct holo_shard *s, struct holo_buffer *b,
 int holo_dirty_row(struct holo_writer *w, const struct hf_value *row,
                    enum hf_rowkind kind, int64_t origin, const char *src_name,
                    const char *reason, struct hf_error *err);
+/* For a row the server refused without naming a column: append
+ * "; column 'c' has 4 characters, more than its type character
+ * varying(3) holds" (or "value 12345.67 does not fit its type
+ * numeric(5,2)", "is not valid UTF-8 (byte 0xff at offset 1)") for
+ * each written value longer or wider than its column's declared length
+ * or precision, or not UTF-8. Appends nothing when none. */
+void holo_describe_misfits(const struct holo_writer *w,
+                           const struct hf_value *row, struct hf_strbuf *out);
 /* Describe the key of `row` as "(id=5, region=eu)" into out. */
 void holo_describe_key(const struct holo_writer *w, const struct hf_value *row,
                        struct hf_strbuf *out);

@@ -1,25 +1,29 @@
 /*
- * hologres.c - the `hologres` connector (sink, write mode INSERT).
+ * hologres.c - the `hologres` connector (sink: INSERT and COPY modes).
  *
  * Selected by 'connector'='hologres' or the legacy 'connector.type'=
  * 'hologres'. Options come from one table with the aliases of all three
  * generations (holo_opts.c). At plan time (holoflow check) the options are
  * resolved and the cross-option rules enforced; at open the writer
  * connects, reads the target table from the catalog and checks the job's
- * columns against it before anything is written. The COPY write modes and
- * the hologres source and lookup arrive with later issues and are refused
- * with a clear message until then.
+ * columns against it before anything is written. INSERT mode is the
+ * writer of holo_writer.h; the COPY modes (and AUTO in a bounded job) are
+ * the writer of holo_copy.h. The hologres source and lookup arrive with
+ * later issues.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "connectors/connector.h"
 #include "connectors/hologres/holo_config.h"
+#include "connectors/hologres/holo_copy.h"
 #include "connectors/hologres/holo_writer.h"
+#include "core/log.h"
 
 struct holo_sink {
     struct holo_config cfg;
-    struct holo_writer *writer;
+    struct holo_writer *writer;    /* INSERT mode, or */
+    struct holo_copy_writer *copy; /* a COPY mode */
 };
 
 static int hologres_validate(const struct hf_table_def *t, struct hf_error *err)
@@ -29,17 +33,8 @@ static int hologres_validate(const struct hf_table_def *t, struct hf_error *err)
     int rc = holo_config_from_opts(&cfg, &t->opts, err);
     if (rc == 0)
         rc = holo_config_validate(&cfg, &t->schema, err);
-    if (rc == 0 && cfg.write_mode != HOLO_WM_AUTO &&
-        cfg.write_mode != HOLO_WM_INSERT)
-        rc = hf_error_set(err, HF_ERR_UNSUPPORTED,
-                          "table '%s': sink.write-mode %s is not available in "
-                          "this build yet (the COPY write modes arrive with "
-                          "the bulk-sink issue); use INSERT or AUTO",
-                          t->name,
-                          cfg.write_mode == HOLO_WM_COPY_STREAM ? "COPY_STREAM"
-                          : cfg.write_mode == HOLO_WM_COPY_BULK_LOAD
-                              ? "COPY_BULK_LOAD"
-                              : "COPY_BULK_LOAD_ON_CONFLICT");
+    if (rc == 0)
+        rc = holo_copy_validate(&cfg, err);
     holo_config_free(&cfg);
     return rc;
 }
@@ -66,6 +61,36 @@ static int hologres_sink_open(const struct hf_table_def *t,
         free(s);
         return -1;
     }
+    if (holo_copy_wanted(&s->cfg, ctx->batch_mode)) {
+        holo_copy_tune_config(&s->cfg, &t->opts);
+        struct holo_copy_args a = {.cfg = &s->cfg,
+                                   .schema = &t->schema,
+                                   .written = ctx->written,
+                                   .stats = ctx->stats,
+                                   .batch_mode = ctx->batch_mode,
+                                   .stopping = ctx->stopping};
+        enum holo_write_mode mode;
+        s->copy = holo_copy_writer_new(&a, &mode, err);
+        if (s->copy != NULL) {
+            *state = s;
+            return 0;
+        }
+        if (mode != HOLO_WM_INSERT || hf_error_is_set(err)) {
+            holo_config_free(&s->cfg);
+            free(s);
+            return -1;
+        }
+        /* AUTO resolved to INSERT: INSERT's own batch sizes. */
+        holo_config_free(&s->cfg);
+        if (holo_config_from_opts(&s->cfg, &t->opts, err) != 0) {
+            free(s);
+            return -1;
+        }
+    } else if (s->cfg.write_mode == HOLO_WM_AUTO) {
+        hf_log_info("table '%s': write mode AUTO resolved to INSERT "
+                    "(a streaming job)",
+                    t->name);
+    }
     s->writer = holo_writer_new(&s->cfg, &t->schema, ctx->written, ctx->stats,
                                 err);
     if (s->writer == NULL) {
@@ -81,12 +106,16 @@ static int hologres_sink_write(void *state, const struct hf_batch *in,
                                struct hf_error *err)
 {
     struct holo_sink *s = state;
+    if (s->copy)
+        return holo_copy_writer_write(s->copy, in, err);
     return holo_writer_write(s->writer, in, err);
 }
 
 static int hologres_sink_flush(void *state, struct hf_error *err)
 {
     struct holo_sink *s = state;
+    if (s->copy)
+        return holo_copy_writer_flush(s->copy, err);
     return holo_writer_flush(s->writer, err);
 }
 
@@ -96,19 +125,34 @@ static void hologres_sink_close(void *state)
     if (s == NULL)
         return;
     holo_writer_destroy(s->writer);
+    holo_copy_writer_destroy(s->copy);
     holo_config_free(&s->cfg);
     free(s);
+}
+
+/* `holoflow explain`: the write mode, and what AUTO becomes. */
+static void hologres_describe(const struct hf_table_def *t, bool batch_mode,
+                              struct hf_strbuf *out)
+{
+    struct holo_config cfg;
+    struct hf_error err;
+    hf_error_clear(&err);
+    if (holo_config_from_opts(&cfg, &t->opts, &err) != 0)
+        return;
+    holo_copy_describe(&cfg, batch_mode, out);
+    holo_config_free(&cfg);
 }
 
 const struct hf_connector hf_connector_hologres = {
     .name = "hologres",
     .summary = "Writes a changelog into a Hologres or PostgreSQL table with "
-               "upsert semantics (write mode INSERT)",
+               "upsert semantics (batched INSERT, or COPY)",
     .opts = hf_holo_opt_defs,
     .nopts = HOLO_NOPTS,
     .caps = HF_CONN_SINK,
     .validate = hologres_validate,
     .accepts_changelog = hologres_accepts_changelog,
+    .describe = hologres_describe,
     .sink_open = hologres_sink_open,
     .sink_write = hologres_sink_write,
     .sink_flush = hologres_sink_flush,

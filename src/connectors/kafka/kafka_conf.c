@@ -1,0 +1,651 @@
+/*
+ * kafka_conf.c - librdkafka configuration and the option rules both Kafka
+ * connectors share.
+ *
+ * Every librdkafka property comes from the table's options: holoflow's
+ * defaults for the role first (enable.auto.commit=false for a consumer,
+ * acks=all and enable.idempotence=true for a producer, ...), then each
+ * 'properties.<name>' (or legacy 'connector.properties.<name>') with the
+ * prefix stripped, exactly as Flink hands 'properties.*' to the Kafka
+ * client. librdkafka checks names and values itself; its message is
+ * forwarded with the option that caused it. Values of properties whose
+ * name says password, secret or key material are registered with the
+ * secret scrubber.
+ *
+ * Also here: murmur2 (Kafka's Utils.murmur2, bit for bit: the Java
+ * producer's default partitioner), the sink partitioner names, topic
+ * lists, 'partition:N,offset:M;...' lists, and librdkafka's log lines
+ * routed into holoflow's log.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "connectors/kafka/kafka_int.h"
+#include "core/log.h"
+
+/* ------------------------------------------------------------ murmur2 */
+
+int32_t hf_kafka_murmur2(const void *data, size_t len)
+{
+    const unsigned char *d = data;
+    const uint32_t seed = 0x9747b28cu;
+    const uint32_t m = 0x5bd1e995u;
+    const int r = 24;
+    uint32_t h = seed ^ (uint32_t)len;
+    size_t n4 = len / 4;
+    for (size_t i = 0; i < n4; i++) {
+        const unsigned char *p = d + i * 4;
+        uint32_t k = (uint32_t)p[0] | (uint32_t)p[1] << 8 |
+                     (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+        k *= m;
+        k ^= k >> r;
+        k *= m;
+        h *= m;
+        h ^= k;
+    }
+    const unsigned char *tail = d + (len & ~(size_t)3);
+    switch (len % 4) {
+    case 3:
+        h ^= (uint32_t)tail[2] << 16;
+        /* fall through */
+    case 2:
+        h ^= (uint32_t)tail[1] << 8;
+        /* fall through */
+    case 1:
+        h ^= (uint32_t)tail[0];
+        h *= m;
+        break;
+    default:
+        break;
+    }
+    h ^= h >> 13;
+    h *= m;
+    h ^= h >> 15;
+    return (int32_t)h;
+}
+
+int32_t hf_kafka_murmur2_partition(const void *key, size_t len,
+                                   int32_t npart)
+{
+    uint32_t h = (uint32_t)hf_kafka_murmur2(key, len) & 0x7fffffffu;
+    return (int32_t)(h % (uint32_t)npart);
+}
+
+/* ------------------------------------------------------------ options */
+
+const char *hfk_tname(const struct hf_table_def *t)
+{
+    return t && t->name ? t->name : "?";
+}
+
+/* An option of the table if its table has that key (the two connectors'
+ * tables differ), else NULL. */
+static const struct hf_opt_val *opt_if(const struct hf_opts *o,
+                                       const char *key)
+{
+    for (size_t i = 0; i < o->ndefs; i++)
+        if (strcmp(o->defs[i].key, key) == 0)
+            return hf_opts_get(o, key, NULL);
+    return NULL;
+}
+
+bool hfk_is_legacy(const struct hf_table_def *t)
+{
+    const struct hf_opt_val *v =
+        hf_opts_get(&t->opts, "properties.bootstrap.servers", NULL);
+    return v && v->key_used && strncasecmp(v->key_used, "connector.", 10) == 0;
+}
+
+/* Does `s` contain `word` (ASCII, case-insensitively)? */
+static bool contains_ci(const char *s, const char *word)
+{
+    size_t wl = strlen(word);
+    for (; *s; s++)
+        if (strncasecmp(s, word, wl) == 0)
+            return true;
+    return false;
+}
+
+/* Property names whose values are secrets. */
+static bool secret_name(const char *name)
+{
+    static const char *const words[] = {"password", "secret", ".key",
+                                        "jaas", "token"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (contains_ci(name, words[i]))
+            return true;
+    return false;
+}
+
+struct conf_walk {
+    rd_kafka_conf_t *conf;
+    const struct hf_table_def *t;
+    const char *prefix;
+    struct hf_error *err;
+    int rc;
+};
+
+/* Properties holoflow manages itself: a user value would break the
+ * checkpoint contract. */
+static bool reserved_prop(const char *name)
+{
+    return strcasecmp(name, "enable.auto.commit") == 0 ||
+           strcasecmp(name, "enable.auto.offset.store") == 0 ||
+           strcasecmp(name, "group.id") == 0 ||
+           strcasecmp(name, "bootstrap.servers") == 0;
+}
+
+static void set_one(const struct hf_opt_val *v, void *ctx)
+{
+    struct conf_walk *w = ctx;
+    if (w->rc != 0 || v->arg == NULL || v->text == NULL)
+        return;
+    if (secret_name(v->arg))
+        hf_secret_register(v->text);
+    if (strcasecmp(v->arg, "enable.auto.commit") == 0 ||
+        strcasecmp(v->arg, "enable.auto.offset.store") == 0) {
+        bool b = false;
+        if (hf_parse_bool(v->text, &b) == 0 && !b)
+            return; /* what holoflow sets anyway */
+        w->rc = hf_error_set(w->err, HF_ERR_OPTION,
+                             "kafka table '%s': option '%s%s' = '%s' is not "
+                             "allowed: holoflow commits offsets itself, only "
+                             "after every sink acknowledged the rows before "
+                             "them; remove the option",
+                             hfk_tname(w->t), w->prefix, v->arg, v->text);
+        return;
+    }
+    if (reserved_prop(v->arg))
+        return; /* the exact options (properties.group.id ...) set it */
+    char errstr[512];
+    if (rd_kafka_conf_set(w->conf, v->arg, v->text, errstr, sizeof errstr) !=
+        RD_KAFKA_CONF_OK) {
+        w->rc = hf_error_set(w->err, HF_ERR_OPTION,
+                             "kafka table '%s': option '%s%s' = '%s': "
+                             "librdkafka says: %s",
+                             hfk_tname(w->t), w->prefix, v->arg,
+                             secret_name(v->arg) ? "******" : v->text, errstr);
+    }
+}
+
+static int conf_set(rd_kafka_conf_t *conf, const struct hf_table_def *t,
+                    const char *key, const char *name, const char *value,
+                    struct hf_error *err)
+{
+    char errstr[512];
+    if (rd_kafka_conf_set(conf, name, value, errstr, sizeof errstr) !=
+        RD_KAFKA_CONF_OK)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "kafka table '%s': option '%s' = '%s': librdkafka "
+                            "says: %s",
+                            hfk_tname(t), key, value, errstr);
+    return 0;
+}
+
+/* librdkafka log lines into holoflow's log (syslog levels). */
+static void log_cb(const rd_kafka_t *rk, int level, const char *fac,
+                   const char *buf)
+{
+    const char *name = rk ? rd_kafka_name(rk) : "rdkafka";
+    if (level <= 3)
+        hf_log_error("librdkafka %s %s: %s", name, fac, buf);
+    else if (level == 4)
+        hf_log_warn("librdkafka %s %s: %s", name, fac, buf);
+    else if (level <= 6)
+        hf_log_info("librdkafka %s %s: %s", name, fac, buf);
+    else
+        hf_log_debug("librdkafka %s %s: %s", name, fac, buf);
+}
+
+bool hfk_prop_isset(const struct hf_table_def *t, const char *name)
+{
+    return hf_opts_isset(&t->opts, "properties.", name) ||
+           hf_opts_isset(&t->opts, "connector.properties.", name);
+}
+
+rd_kafka_conf_t *hfk_conf_new(const struct hf_table_def *t,
+                              const char *const *defaults,
+                              struct hf_error *err)
+{
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    if (conf == NULL) {
+        hf_error_set(err, HF_ERR_NOMEM, "kafka: out of memory");
+        return NULL;
+    }
+    rd_kafka_conf_set_log_cb(conf, log_cb);
+    for (size_t i = 0; defaults && defaults[i] && defaults[i + 1]; i += 2) {
+        if (conf_set(conf, t, defaults[i], defaults[i], defaults[i + 1],
+                     err) != 0)
+            goto fail;
+    }
+    const struct hf_opt_val *bs =
+        hf_opts_get(&t->opts, "properties.bootstrap.servers", NULL);
+    if (bs && bs->text &&
+        conf_set(conf, t, bs->key_used ? bs->key_used : bs->def->key,
+                 "bootstrap.servers", bs->text, err) != 0)
+        goto fail;
+    struct conf_walk w = {conf, t, "properties.", err, 0};
+    hf_opts_each(&t->opts, "properties.", set_one, &w);
+    w.prefix = "connector.properties.";
+    hf_opts_each(&t->opts, "connector.properties.", set_one, &w);
+    if (w.rc != 0)
+        goto fail;
+    const struct hf_opt_val *disc =
+        opt_if(&t->opts, "scan.topic-partition-discovery.interval");
+    if (disc && disc->set) {
+        char ms[32];
+        /* 0 disables discovery; librdkafka's minimum refresh is 10 ms. */
+        int64_t v = disc->v.i;
+        snprintf(ms, sizeof ms, "%" PRId64, v <= 0 ? (int64_t)-1 : v);
+        if (conf_set(conf, t, "scan.topic-partition-discovery.interval",
+                     "topic.metadata.refresh.interval.ms", ms, err) != 0)
+            goto fail;
+    }
+    return conf;
+fail:
+    rd_kafka_conf_destroy(conf);
+    return NULL;
+}
+
+const char **hfk_topics(const struct hf_table_def *t, size_t *n,
+                        struct hf_error *err)
+{
+    *n = 0;
+    const char *text = hf_opts_str(&t->opts, "topic", NULL);
+    if (text == NULL)
+        return NULL;
+    size_t max = 2;
+    for (const char *p = text; *p; p++)
+        max += *p == ';';
+    /* One block: the pointer array, then a copy of the text. */
+    size_t tl = strlen(text);
+    char **v = malloc(max * sizeof *v + tl + 1);
+    if (v == NULL) {
+        hf_error_set(err, HF_ERR_NOMEM, "kafka: out of memory");
+        return NULL;
+    }
+    char *copy = (char *)(v + max);
+    memcpy(copy, text, tl + 1);
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, ";", &save); tok;
+         tok = strtok_r(NULL, ";", &save)) {
+        while (isspace((unsigned char)*tok))
+            tok++;
+        size_t l = strlen(tok);
+        while (l > 0 && isspace((unsigned char)tok[l - 1]))
+            tok[--l] = '\0';
+        if (l > 0)
+            v[(*n)++] = tok;
+    }
+    v[*n] = NULL;
+    return (const char **)v;
+}
+
+/* "  partition : 0 " -> value after the name, or NULL. */
+static const char *kv_part(const char *s, const char *name, const char *end)
+{
+    while (s < end && isspace((unsigned char)*s))
+        s++;
+    size_t nl = strlen(name);
+    if ((size_t)(end - s) < nl || strncasecmp(s, name, nl) != 0)
+        return NULL;
+    s += nl;
+    while (s < end && isspace((unsigned char)*s))
+        s++;
+    if (s >= end || *s != ':')
+        return NULL;
+    return s + 1;
+}
+
+static int parse_i64(const char *s, const char *end, int64_t *out)
+{
+    char buf[32];
+    while (s < end && isspace((unsigned char)*s))
+        s++;
+    while (end > s && isspace((unsigned char)end[-1]))
+        end--;
+    size_t l = (size_t)(end - s);
+    if (l == 0 || l >= sizeof buf)
+        return -1;
+    memcpy(buf, s, l);
+    buf[l] = '\0';
+    char *e = NULL;
+    errno = 0;
+    long long v = strtoll(buf, &e, 10);
+    if (errno != 0 || *e != '\0' || v < 0)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int hfk_parse_specific_offsets(const char *key, const char *text,
+                               int32_t **parts, int64_t **offsets, size_t *n,
+                               struct hf_error *err)
+{
+    *parts = NULL;
+    *offsets = NULL;
+    *n = 0;
+    size_t max = 1;
+    for (const char *p = text; *p; p++)
+        max += *p == ';';
+    int32_t *pv = calloc(max, sizeof *pv);
+    int64_t *ov = calloc(max, sizeof *ov);
+    if (pv == NULL || ov == NULL) {
+        free(pv);
+        free(ov);
+        return hf_error_set(err, HF_ERR_NOMEM, "kafka: out of memory");
+    }
+    const char *p = text;
+    while (*p) {
+        const char *semi = strchr(p, ';');
+        const char *end = semi ? semi : p + strlen(p);
+        const char *q = p;
+        while (q < end && isspace((unsigned char)*q))
+            q++;
+        if (q < end) {
+            const char *comma = memchr(p, ',', (size_t)(end - p));
+            const char *pa = comma ? kv_part(p, "partition", comma) : NULL;
+            const char *oa = comma ? kv_part(comma + 1, "offset", end) : NULL;
+            int64_t part = 0, off = 0;
+            if (pa == NULL || oa == NULL || parse_i64(pa, comma, &part) != 0 ||
+                parse_i64(oa, end, &off) != 0 || part > INT32_MAX) {
+                free(pv);
+                free(ov);
+                return hf_error_set(err, HF_ERR_OPTION,
+                                    "option '%s': cannot read '%.*s'; write "
+                                    "'partition:0,offset:42;partition:1,"
+                                    "offset:300'",
+                                    key, (int)(end - p), p);
+            }
+            for (size_t i = 0; i < *n; i++) {
+                if (pv[i] == (int32_t)part) {
+                    free(pv);
+                    free(ov);
+                    return hf_error_set(err, HF_ERR_OPTION,
+                                        "option '%s': partition %" PRId64
+                                        " is given twice",
+                                        key, part);
+                }
+            }
+            pv[*n] = (int32_t)part;
+            ov[*n] = off;
+            (*n)++;
+        }
+        p = semi ? semi + 1 : end;
+    }
+    *parts = pv;
+    *offsets = ov;
+    return 0;
+}
+
+/* ------------------------------------------------------------ metadata */
+
+static const char *const meta_keys[HFK_META__N] = {
+    "topic", "partition", "offset", "timestamp", "timestamp-type"};
+static const char *const meta_types[HFK_META__N] = {
+    "STRING", "INT", "BIGINT", "TIMESTAMP_LTZ(3)", "STRING"};
+
+int hfk_meta_of(const struct hf_table_def *t, const struct hf_column *c,
+                struct hf_error *err)
+{
+    const char *key = c->meta_key ? c->meta_key : c->name;
+    for (int i = 0; i < HFK_META__N; i++) {
+        if (strcmp(key, meta_keys[i]) != 0)
+            continue;
+        enum hf_type_id id = c->type.id;
+        bool ok;
+        switch ((enum hfk_meta)i) {
+        case HFK_META_TOPIC:
+        case HFK_META_TIMESTAMP_TYPE:
+            ok = id == HF_VARCHAR || id == HF_CHAR;
+            break;
+        case HFK_META_PARTITION:
+            ok = id == HF_INT || id == HF_BIGINT;
+            break;
+        case HFK_META_OFFSET:
+            ok = id == HF_BIGINT;
+            break;
+        default:
+            ok = id == HF_TIMESTAMP_LTZ || id == HF_TIMESTAMP;
+            break;
+        }
+        if (!ok) {
+            char tb[64];
+            return hf_error_set(err, HF_ERR_TYPE,
+                                "kafka table '%s': metadata column '%s' "
+                                "('%s') is declared %s; declare it %s",
+                                hfk_tname(t), c->name, key,
+                                hf_type_name(&c->type, tb, sizeof tb),
+                                meta_types[i]);
+        }
+        return i;
+    }
+    return hf_error_set(err, HF_ERR_OPTION,
+                        "kafka table '%s': column '%s' reads metadata '%s', "
+                        "which holoflow's Kafka connectors do not provide; "
+                        "valid keys: topic, partition, offset, timestamp, "
+                        "timestamp-type",
+                        hfk_tname(t), c->name, key);
+}
+
+/* ------------------------------------------------------------ validation */
+
+int hfk_validate_common(const struct hf_table_def *t, bool upsert,
+                        struct hf_error *err)
+{
+    const char *tn = hfk_tname(t);
+    const char *conn = upsert ? "upsert-kafka" : "kafka";
+    bool has_topic = hf_opts_isset(&t->opts, "topic", NULL);
+    bool has_pattern = hf_opts_isset(&t->opts, "topic-pattern", NULL);
+    if (has_topic == has_pattern)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "%s table '%s': set exactly one of 'topic' and "
+                            "'topic-pattern'",
+                            conn, tn);
+    if (has_topic) {
+        size_t n = 0;
+        const char **v = hfk_topics(t, &n, err);
+        free(v);
+        if (n == 0)
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "%s table '%s': option 'topic' names no topic",
+                                conn, tn);
+    }
+    const char *bs = hf_opts_str(&t->opts, "properties.bootstrap.servers",
+                                 NULL);
+    if (bs == NULL || bs[0] == '\0')
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "%s table '%s': 'properties.bootstrap.servers' is "
+                            "empty; give the brokers as host:port[,...]",
+                            conn, tn);
+    if (t->format == NULL)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "%s table '%s' needs a value format: add '%s' = "
+                            "'json' (or csv, raw, avro%s)",
+                            conn, tn, upsert ? "value.format" : "format",
+                            upsert ? "" : ", debezium-json, ...");
+    if (upsert && t->format->changelog)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "upsert-kafka table '%s': value format '%s' is a "
+                            "changelog format; upsert-kafka needs an "
+                            "insert-only format (json, csv, raw, avro)",
+                            tn, t->format->name);
+    if (t->key_format && t->key_format->changelog)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "%s table '%s': key format '%s' is a changelog "
+                            "format; keys need an insert-only format (json, "
+                            "csv, raw, avro)",
+                            conn, tn, t->key_format->name);
+    const struct hf_opt_val *dg =
+        opt_if(&t->opts, "sink.delivery-guarantee");
+    if (dg && dg->set && dg->v.i == 2)
+        return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                            "%s table '%s': 'sink.delivery-guarantee' = "
+                            "'exactly-once' (Kafka transactions) is not "
+                            "supported; use 'at-least-once' (with a key, "
+                            "replays after a crash rewrite the same keys)",
+                            conn, tn);
+    /* Metadata columns. */
+    const struct hf_schema *s = &t->schema;
+    for (uint32_t i = 0; i < s->ncols; i++) {
+        if (s->cols[i].kind == HF_COL_METADATA &&
+            hfk_meta_of(t, &s->cols[i], err) < 0)
+            return -1;
+    }
+    /* Bounded reading. */
+    const struct hf_opt_val *bm = opt_if(&t->opts, "scan.bounded.mode");
+    if (bm) {
+        if (bm->v.i == 4 &&
+            !hf_opts_isset(&t->opts, "scan.bounded.specific-offsets", NULL))
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "%s table '%s': 'scan.bounded.mode' = "
+                                "'specific-offsets' needs "
+                                "'scan.bounded.specific-offsets'",
+                                conn, tn);
+        if (bm->v.i == 3 &&
+            !hf_opts_isset(&t->opts, "scan.bounded.timestamp-millis", NULL))
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "%s table '%s': 'scan.bounded.mode' = "
+                                "'timestamp' needs "
+                                "'scan.bounded.timestamp-millis'",
+                                conn, tn);
+        if (bm->v.i == 2 &&
+            !hf_opts_isset(&t->opts, "properties.group.id", NULL))
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "%s table '%s': 'scan.bounded.mode' = "
+                                "'group-offsets' needs 'properties.group.id'",
+                                conn, tn);
+        const char *so =
+            hf_opts_str(&t->opts, "scan.bounded.specific-offsets", NULL);
+        if (so) {
+            int32_t *pv;
+            int64_t *ov;
+            size_t n;
+            if (hfk_parse_specific_offsets("scan.bounded.specific-offsets", so,
+                                           &pv, &ov, &n, err) != 0)
+                return -1;
+            free(pv);
+            free(ov);
+        }
+    }
+    /* Column layout (key/value columns, prefix rules), and the formats'
+     * own checks of the columns they get (raw: exactly one), by making the
+     * codecs once. */
+    struct hfk_layout l;
+    bool can_write = t->format->encoder_new != NULL &&
+                     (t->key_format == NULL || t->key_format->encoder_new);
+    int rc = hfk_layout_init(&l, t, upsert, true, can_write, err);
+    hfk_layout_free(&l);
+    return rc;
+}
+
+/* ------------------------------------------------------------ partitioners */
+
+/* Built-in partitioner by name or by the Java class it stands for. */
+static int partitioner_by_name(const char *name, enum hfk_partitioner *out)
+{
+    static const struct {
+        const char *name;
+        enum hfk_partitioner p;
+    } names[] = {
+        {"murmur2", HFK_PART_MURMUR2},
+        {"default", HFK_PART_DEFAULT},
+        {"org.apache.kafka.clients.producer.internals.DefaultPartitioner",
+         HFK_PART_MURMUR2},
+        {"org.apache.kafka.clients.producer.internals."
+         "BuiltInPartitioner",
+         HFK_PART_MURMUR2},
+        {"fixed", HFK_PART_FIXED},
+        {"org.apache.flink.streaming.connectors.kafka.partitioner."
+         "FlinkFixedPartitioner",
+         HFK_PART_FIXED},
+        {"round-robin", HFK_PART_ROUND_ROBIN},
+        {"org.apache.kafka.clients.producer.RoundRobinPartitioner",
+         HFK_PART_ROUND_ROBIN},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcasecmp(names[i].name, name) == 0) {
+            *out = names[i].p;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int unknown_partitioner(const struct hf_table_def *t, const char *key,
+                               const char *name, struct hf_error *err)
+{
+    return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                        "kafka table '%s': option '%s' = '%s' is not one of "
+                        "holoflow's built-in partitioners (holoflow cannot "
+                        "load Java classes): murmur2 (Kafka's default "
+                        "partitioner, also "
+                        "org.apache.kafka.clients.producer.internals."
+                        "DefaultPartitioner), fixed (Flink's "
+                        "FlinkFixedPartitioner), round-robin "
+                        "(org.apache.kafka.clients.producer."
+                        "RoundRobinPartitioner)",
+                        hfk_tname(t), key, name);
+}
+
+int hfk_partitioner_of(const struct hf_table_def *t,
+                       enum hfk_partitioner *out, struct hf_error *err)
+{
+    const struct hf_opt_val *mode = opt_if(&t->opts, "sink.partitioner");
+    if (mode == NULL)
+        mode = opt_if(&t->opts, "connector.sink-partitioner");
+    const struct hf_opt_val *cls =
+        opt_if(&t->opts, "connector.sink-partitioner-class");
+    const char *cls_name = cls && cls->set ? cls->text : NULL;
+    bool legacy = hfk_is_legacy(t);
+    *out = HFK_PART_DEFAULT;
+    if (mode == NULL || !mode->set || mode->text == NULL) {
+        /* Flink 1.10/1.11 legacy tables defaulted to FlinkFixedPartitioner;
+         * the modern connectors use Kafka's partitioner. */
+        if (legacy)
+            *out = HFK_PART_FIXED;
+        if (cls_name)
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "kafka table '%s': "
+                                "'connector.sink-partitioner-class' needs "
+                                "'connector.sink-partitioner' = 'custom'",
+                                hfk_tname(t));
+        return 0;
+    }
+    const char *key = mode->key_used ? mode->key_used : mode->def->key;
+    const char *v = mode->text;
+    if (strcasecmp(v, "custom") == 0) {
+        if (cls_name == NULL || cls_name[0] == '\0')
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "kafka table '%s': '%s' = 'custom' needs "
+                                "'connector.sink-partitioner-class' naming a "
+                                "built-in partitioner (murmur2, fixed, "
+                                "round-robin)",
+                                hfk_tname(t), key);
+        if (partitioner_by_name(cls_name, out) != 0 ||
+            *out == HFK_PART_DEFAULT)
+            return unknown_partitioner(t, "connector.sink-partitioner-class",
+                                       cls_name, err);
+        return 0;
+    }
+    if (cls_name)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "kafka table '%s': "
+                            "'connector.sink-partitioner-class' is only read "
+                            "with '%s' = 'custom'",
+                            hfk_tname(t), key);
+    if (strcasecmp(v, "round-robin") == 0) {
+        /* Flink: no Flink partitioner, i.e. the Kafka producer's own, which
+         * places keyed records by murmur2 and spreads unkeyed ones. */
+        *out = HFK_PART_DEFAULT;
+        return 0;
+    }
+    if (partitioner_by_name(v, out) != 0)
+        return unknown_partitioner(t, key, v, err);
+    return 0;
+}

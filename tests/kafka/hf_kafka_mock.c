@@ -1,0 +1,395 @@
+/*
+ * hf_kafka_mock.c - a Kafka "cluster" for tests: librdkafka's mock cluster
+ * hosted in a small long-lived process.
+ *
+ *   hf_kafka_mock [-b BROKERS] [--stdin] [TOPIC:PARTITIONS ...]
+ *
+ * Creates a mock cluster of BROKERS brokers (default 3), creates each
+ * TOPIC with PARTITIONS partitions (replication factor min(3, BROKERS)),
+ * prints the bootstrap address ("127.0.0.1:PORT,...") as one line on
+ * stdout, and then lives until SIGTERM or SIGINT (or, with --stdin, until
+ * its standard input reaches end of file). Messages and committed group
+ * offsets live in this process's memory, so a test can kill -9 and restart
+ * the holoflow under test while the "cluster" keeps its data; they vanish
+ * when this process ends.
+ *
+ * Topics that are not created here are auto-created by the mock broker on
+ * first use (4 partitions). Exit status: 0 after a signal or EOF, 2 on a
+ * usage error, 1 when the cluster cannot be created.
+ *
+ *   hf_kafka_mock offsets BOOTSTRAP TOPIC [GROUP]
+ *
+ * Queries a running cluster instead: one line per partition
+ * "PARTITION LOW HIGH COMMITTED" (COMMITTED -1 when the group has none,
+ * or without GROUP), then "total HIGH_SUM COMMITTED_SUM" (a missing commit
+ * counts as 0). Tests use it to wait until a consumer group has committed
+ * everything. Exit status 1 when the cluster cannot be asked.
+ *
+ *   hf_kafka_mock produce BOOTSTRAP TOPIC RATE [PROPERTY=VALUE ...]
+ *
+ * Produces the lines of standard input ("KEY<TAB>VALUE", or just VALUE
+ * for no key) to TOPIC at RATE messages per second (0: as fast as
+ * possible), each with the current time as its timestamp and placed by
+ * librdkafka's murmur2 partitioner (the Java one), waits for every
+ * delivery report, and prints "produced N messages in S s (R msg/s)". The
+ * PROPERTY=VALUE pairs go to librdkafka (compression.codec=lz4, ...).
+ * bench/kafka.sh uses it to feed a job at a fixed rate. Exit status 1 when
+ * a message could not be delivered.
+ *
+ * Note: librdkafka's mock broker keeps at most about 5 MB (or 100000
+ * message sets) per partition and drops the oldest beyond that, so tests
+ * that move many messages produce them in steps.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: hf_kafka_mock [-b BROKERS] [--stdin] [TOPIC:PARTITIONS ...]\n"
+            "  prints the bootstrap address, runs until SIGTERM/SIGINT\n"
+            "  (or end of stdin with --stdin)\n"
+            "       hf_kafka_mock offsets BOOTSTRAP TOPIC [GROUP]\n"
+            "  prints PARTITION LOW HIGH COMMITTED lines and\n"
+            "  'total HIGH_SUM COMMITTED_SUM'\n"
+            "       hf_kafka_mock produce BOOTSTRAP TOPIC RATE [PROP=VALUE ...]\n"
+            "  produces stdin lines (KEY<TAB>VALUE) at RATE msg/s (0: max)\n");
+}
+
+static int parse_int(const char *s, long lo, long hi, long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static long delivery_failures;
+
+static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
+{
+    (void)rk;
+    (void)opaque;
+    if (m->err) {
+        if (delivery_failures++ == 0)
+            fprintf(stderr, "hf_kafka_mock: delivery failed: %s\n",
+                    rd_kafka_err2str(m->err));
+    }
+}
+
+/* The "produce" subcommand. */
+static int produce_main(int argc, char **argv)
+{
+    long rate = 0;
+    if (argc < 5 || parse_int(argv[4], 0, 100000000, &rate) != 0) {
+        usage();
+        return 2;
+    }
+    char errstr[512];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    const char *sets[][2] = {{"bootstrap.servers", argv[2]},
+                             {"linger.ms", "5"},
+                             {"log_level", "3"}};
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+        if (rd_kafka_conf_set(conf, sets[i][0], sets[i][1], errstr,
+                              sizeof errstr) != RD_KAFKA_CONF_OK) {
+            fprintf(stderr, "hf_kafka_mock: %s\n", errstr);
+            rd_kafka_conf_destroy(conf);
+            return 2;
+        }
+    }
+    for (int i = 5; i < argc; i++) {
+        char *eq = strchr(argv[i], '=');
+        if (eq == NULL) {
+            usage();
+            rd_kafka_conf_destroy(conf);
+            return 2;
+        }
+        *eq = '\0';
+        if (rd_kafka_conf_set(conf, argv[i], eq + 1, errstr, sizeof errstr) !=
+            RD_KAFKA_CONF_OK) {
+            fprintf(stderr, "hf_kafka_mock: %s\n", errstr);
+            rd_kafka_conf_destroy(conf);
+            return 2;
+        }
+    }
+    rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+    if (rk == NULL) {
+        fprintf(stderr, "hf_kafka_mock: %s\n", errstr);
+        return 1;
+    }
+    rd_kafka_topic_conf_t *tc = rd_kafka_topic_conf_new();
+    rd_kafka_topic_conf_set(tc, "partitioner", "murmur2_random", errstr,
+                            sizeof errstr);
+    rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, argv[3], tc);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    long count = 0;
+    int64_t start = now_us();
+    while ((n = getline(&line, &cap, stdin)) > 0) {
+        if (line[n - 1] == '\n')
+            line[--n] = '\0';
+        char *tab = memchr(line, '\t', (size_t)n);
+        char *key = tab ? line : NULL;
+        size_t klen = tab ? (size_t)(tab - line) : 0;
+        char *val = tab ? tab + 1 : line;
+        size_t vlen = (size_t)n - (tab ? klen + 1 : 0);
+        if (rate > 0) {
+            int64_t due = start + (int64_t)((double)count * 1e6 / (double)rate);
+            int64_t wait = due - now_us();
+            if (wait > 200) {
+                struct timespec ts = {wait / 1000000, (wait % 1000000) * 1000};
+                nanosleep(&ts, NULL);
+            }
+        }
+        for (;;) {
+            rd_kafka_resp_err_t e = rd_kafka_producev(
+                rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                RD_KAFKA_V_KEY(key, klen), RD_KAFKA_V_VALUE(val, vlen),
+                RD_KAFKA_V_END);
+            if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+                rd_kafka_poll(rk, 10);
+                continue;
+            }
+            if (e) {
+                fprintf(stderr, "hf_kafka_mock: produce: %s\n",
+                        rd_kafka_err2str(e));
+                delivery_failures++;
+            }
+            break;
+        }
+        count++;
+        rd_kafka_poll(rk, 0);
+    }
+    free(line);
+    while (rd_kafka_outq_len(rk) > 0)
+        rd_kafka_flush(rk, 1000);
+    double secs = (double)(now_us() - start) / 1e6;
+    printf("produced %ld messages in %.3f s (%.0f msg/s)\n", count, secs,
+           secs > 0 ? (double)count / secs : 0.0);
+    rd_kafka_topic_destroy(rkt);
+    rd_kafka_destroy(rk);
+    return delivery_failures ? 1 : 0;
+}
+
+/* The "offsets" subcommand. */
+static int offsets_main(int argc, char **argv)
+{
+    if (argc < 4 || argc > 5) {
+        usage();
+        return 2;
+    }
+    const char *bootstrap = argv[2], *topic = argv[3];
+    const char *group = argc == 5 ? argv[4] : NULL;
+    char errstr[512];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    if (rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap, errstr,
+                          sizeof errstr) != RD_KAFKA_CONF_OK ||
+        rd_kafka_conf_set(conf, "group.id", group ? group : "hf-mock-query",
+                          errstr, sizeof errstr) != RD_KAFKA_CONF_OK ||
+        rd_kafka_conf_set(conf, "log_level", "3", errstr, sizeof errstr) !=
+            RD_KAFKA_CONF_OK) {
+        fprintf(stderr, "hf_kafka_mock: %s\n", errstr);
+        rd_kafka_conf_destroy(conf);
+        return 1;
+    }
+    rd_kafka_t *rk =
+        rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
+    if (rk == NULL) {
+        fprintf(stderr, "hf_kafka_mock: %s\n", errstr);
+        return 1;
+    }
+    rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
+    const struct rd_kafka_metadata *md = NULL;
+    rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 0, rkt, &md, 10000);
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR || md->topic_cnt != 1 ||
+        md->topics[0].err) {
+        fprintf(stderr, "hf_kafka_mock: topic '%s': %s\n", topic,
+                rd_kafka_err2str(e ? e : md->topics[0].err));
+        if (md)
+            rd_kafka_metadata_destroy(md);
+        rd_kafka_topic_destroy(rkt);
+        rd_kafka_destroy(rk);
+        return 1;
+    }
+    int n = md->topics[0].partition_cnt;
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(n);
+    for (int i = 0; i < n; i++)
+        rd_kafka_topic_partition_list_add(l, topic,
+                                          md->topics[0].partitions[i].id);
+    rd_kafka_metadata_destroy(md);
+    rd_kafka_topic_partition_list_sort(l, NULL, NULL);
+    if (group && (e = rd_kafka_committed(rk, l, 10000)) != 0) {
+        fprintf(stderr, "hf_kafka_mock: committed offsets of '%s': %s\n",
+                group, rd_kafka_err2str(e));
+        rd_kafka_topic_partition_list_destroy(l);
+        rd_kafka_topic_destroy(rkt);
+        rd_kafka_destroy(rk);
+        return 1;
+    }
+    long long hsum = 0, csum = 0;
+    int rc = 0;
+    for (int i = 0; i < l->cnt; i++) {
+        int64_t lo = 0, hi = 0;
+        e = rd_kafka_query_watermark_offsets(rk, topic, l->elems[i].partition,
+                                             &lo, &hi, 10000);
+        if (e) {
+            fprintf(stderr, "hf_kafka_mock: watermarks: %s\n",
+                    rd_kafka_err2str(e));
+            rc = 1;
+            break;
+        }
+        int64_t c = group && l->elems[i].offset >= 0 ? l->elems[i].offset
+                                                      : -1;
+        printf("%d %lld %lld %lld\n", (int)l->elems[i].partition,
+               (long long)lo, (long long)hi, (long long)c);
+        hsum += hi;
+        csum += c > 0 ? c : 0;
+    }
+    if (rc == 0)
+        printf("total %lld %lld\n", hsum, csum);
+    rd_kafka_topic_partition_list_destroy(l);
+    rd_kafka_topic_destroy(rkt);
+    rd_kafka_destroy(rk);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "offsets") == 0)
+        return offsets_main(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "produce") == 0)
+        return produce_main(argc, argv);
+    long brokers = 3;
+    int watch_stdin = 0;
+    int first_topic = argc;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-b") == 0 && i + 1 < argc) {
+            if (parse_int(argv[++i], 1, 16, &brokers) != 0) {
+                fprintf(stderr, "hf_kafka_mock: -b wants 1..16 brokers, got "
+                                "'%s'\n",
+                        argv[i]);
+                return 2;
+            }
+        } else if (strcmp(argv[i], "--stdin") == 0) {
+            watch_stdin = 1;
+        } else if (strcmp(argv[i], "-h") == 0 ||
+                   strcmp(argv[i], "--help") == 0) {
+            usage();
+            return 0;
+        } else if (argv[i][0] == '-') {
+            usage();
+            return 2;
+        } else {
+            first_topic = i;
+            break;
+        }
+    }
+
+    char errstr[512];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    /* The hosting handle never talks to the cluster; keep it quiet. */
+    if (rd_kafka_conf_set(conf, "log_level", "3", errstr, sizeof errstr) !=
+        RD_KAFKA_CONF_OK) {
+        fprintf(stderr, "hf_kafka_mock: %s\n", errstr);
+        return 1;
+    }
+    rd_kafka_t *rk =
+        rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+    if (rk == NULL) {
+        fprintf(stderr, "hf_kafka_mock: cannot create a handle: %s\n",
+                errstr);
+        return 1;
+    }
+    rd_kafka_mock_cluster_t *mc = rd_kafka_mock_cluster_new(rk, (int)brokers);
+    if (mc == NULL) {
+        fprintf(stderr, "hf_kafka_mock: cannot create the mock cluster\n");
+        rd_kafka_destroy(rk);
+        return 1;
+    }
+    int rf = brokers < 3 ? (int)brokers : 3;
+    for (int i = first_topic; i < argc; i++) {
+        char name[256];
+        const char *colon = strrchr(argv[i], ':');
+        long parts = 1;
+        size_t nl = colon ? (size_t)(colon - argv[i]) : strlen(argv[i]);
+        if (nl == 0 || nl >= sizeof name ||
+            (colon && parse_int(colon + 1, 1, 10000, &parts) != 0)) {
+            fprintf(stderr, "hf_kafka_mock: bad topic '%s' (want "
+                            "NAME:PARTITIONS)\n",
+                    argv[i]);
+            rd_kafka_mock_cluster_destroy(mc);
+            rd_kafka_destroy(rk);
+            return 2;
+        }
+        memcpy(name, argv[i], nl);
+        name[nl] = '\0';
+        rd_kafka_resp_err_t e =
+            rd_kafka_mock_topic_create(mc, name, (int)parts, rf);
+        if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            fprintf(stderr, "hf_kafka_mock: cannot create topic '%s': %s\n",
+                    name, rd_kafka_err2str(e));
+            rd_kafka_mock_cluster_destroy(mc);
+            rd_kafka_destroy(rk);
+            return 1;
+        }
+    }
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    printf("%s\n", rd_kafka_mock_cluster_bootstraps(mc));
+    fflush(stdout);
+
+    while (!stop_requested) {
+        if (watch_stdin) {
+            struct pollfd p = {.fd = 0, .events = POLLIN};
+            int n = poll(&p, 1, 200);
+            if (n > 0) {
+                char buf[256];
+                ssize_t got = read(0, buf, sizeof buf);
+                if (got == 0 || (got < 0 && errno != EINTR))
+                    break;
+            }
+        } else {
+            usleep(200 * 1000);
+        }
+    }
+    rd_kafka_mock_cluster_destroy(mc);
+    rd_kafka_destroy(rk);
+    return 0;
+}
