@@ -356,6 +356,22 @@ static void put_hex_bytes(struct hf_strbuf *out, const char *p, size_t len)
     hf_strbuf_putc(out, '\'');
 }
 
+/* Decimal digits of an int64 without going through printf (the text
+ * encoders call this once per integer value). */
+static void put_int(struct hf_strbuf *out, int64_t i)
+{
+    char buf[24];
+    char *p = buf + sizeof buf;
+    uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (i < 0)
+        *--p = '-';
+    hf_strbuf_append(out, p, (size_t)(buf + sizeof buf - p));
+}
+
 void hf_value_to_text(const struct hf_type *t, const struct hf_value *v,
                       struct hf_strbuf *out)
 {
@@ -369,7 +385,7 @@ void hf_value_to_text(const struct hf_type *t, const struct hf_value *v,
     case HF_SMALLINT:
     case HF_INT:
     case HF_BIGINT:
-        hf_strbuf_printf(out, "%lld", (long long)v->v.i);
+        put_int(out, v->v.i);
         break;
     case HF_FLOAT:
         n = hf_float_to_text(v->v.f4, buf, sizeof buf);
