@@ -1,6 +1,12 @@
 /*
  * holo_copy.h - the hologres sink's COPY write modes.
  *
+ * A COPY-mode writer is the writer of holo_writer.h (routing, folding
+ * buffers, shards, workers, timer, back-pressure; written to with
+ * holo_writer_write/flush/destroy) running with the COPY way of writing a
+ * buffer and of ending a flush. This header makes one and holds the COPY
+ * rules of `holoflow check` and `explain`.
+ *
  * COPY_STREAM: `connection.pool.size` shards, each one connection, a
  * worker thread and two folding buffers (holo_fold.h), with rows routed
  * by primary-key hash as in INSERT mode, so all changes of a key go
@@ -12,9 +18,13 @@
  *
  * COPY_BULK_LOAD, COPY_BULK_LOAD_ON_CONFLICT: one connection and ONE
  * transaction for the whole load (every partition child included),
- * committed when the sink flushes: at the end of a bounded job (or at a
- * checkpoint of a streaming job that asked for it). A failure, a kill or
- * an interrupted bounded job leaves the target exactly as before.
+ * committed when the sink flushes (holo_writer_flush): at the end of a
+ * bounded job (or at a checkpoint of a streaming job that asked for it).
+ * A bulk load of a batch-mode job that is being stopped (interrupted
+ * before the end of its input) is rolled back at that flush instead, which
+ * then fails; holo_writer_destroy rolls back an uncommitted load. A
+ * failure, a kill or an interrupted bounded job leaves the target exactly
+ * as before.
  *
  * What one buffer becomes, inside the transaction (per partition child
  * for a LIST-partitioned parent; a missing child is created first when
@@ -52,8 +62,7 @@
  * all-or-nothing guarantees above are PostgreSQL's. (The Hologres path
  * is unit-tested as SQL text only.)
  *
- * @locality holo_copy_writer_write/flush/destroy from one thread (the
- * sink's).
+ * @locality the writer from one thread (the sink's), as holo_writer.h.
  */
 #ifndef HF_HOLO_COPY_H
 #define HF_HOLO_COPY_H
@@ -64,11 +73,10 @@
 #include "conf/opt.h"
 #include "connectors/connector.h"
 #include "connectors/hologres/holo_config.h"
+#include "connectors/hologres/holo_writer.h"
 #include "core/batch.h"
 #include "core/error.h"
 #include "core/strbuf.h"
-
-struct holo_copy_writer;
 
 struct holo_copy_args {
     const struct holo_config *cfg;  /* borrowed; outlives the writer */
@@ -80,27 +88,13 @@ struct holo_copy_args {
 };
 
 /* Connect, read and check the table, resolve AUTO, start the shards.
- * Returns a new writer; or NULL with err; or NULL with err NOT set and
- * *resolved = HOLO_WM_INSERT when AUTO resolved to INSERT (the caller then
- * makes an INSERT-mode writer). *resolved is the mode written with. */
-struct holo_copy_writer *holo_copy_writer_new(const struct holo_copy_args *a,
-                                              enum holo_write_mode *resolved,
-                                              struct hf_error *err);
-
-/* Route and buffer every row of `in` (borrowed for the call). 0 or -1
- * (also when a shard failed earlier). */
-int holo_copy_writer_write(struct holo_copy_writer *w,
-                           const struct hf_batch *in, struct hf_error *err);
-
-/* Write everything buffered and commit: COPY_STREAM's last transactions,
- * a bulk load's one transaction. A bulk load of a batch-mode job that is
- * being stopped (interrupted before the end of its input) is rolled back
- * instead and this returns -1. 0 or -1. */
-int holo_copy_writer_flush(struct holo_copy_writer *w, struct hf_error *err);
-
-/* Stop and disconnect; an uncommitted bulk load is rolled back. NULL is a
- * no-op. */
-void holo_copy_writer_destroy(struct holo_copy_writer *w);
+ * Returns a new writer (use holo_writer_write/flush/destroy); or NULL with
+ * err; or NULL with err NOT set and *resolved = HOLO_WM_INSERT when AUTO
+ * resolved to INSERT (the caller then makes an INSERT-mode writer with
+ * holo_writer_new). *resolved is the mode written with. */
+struct holo_writer *holo_copy_writer_new(const struct holo_copy_args *a,
+                                         enum holo_write_mode *resolved,
+                                         struct hf_error *err);
 
 /* Whether the sink writes with a COPY mode for write mode `m` (AUTO:
  * when the job is bounded: batch mode or connector.bulkload). */

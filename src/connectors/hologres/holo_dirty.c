@@ -10,7 +10,9 @@
  * Nothing is dropped without a trace. Strings in the line are valid
  * UTF-8 (bytes that are not become U+FFFD). holo_describe_misfits()
  * names the columns of a refused row whose values are too long, too
- * wide or not UTF-8, for the server errors that name no column.
+ * wide or not UTF-8, for the server errors that name no column;
+ * holo_dirty_entry() adds them to the reason of a buffered entry the
+ * server refused (both write paths).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -266,5 +268,28 @@ int holo_dirty_row(struct holo_writer *w, const struct hf_value *row,
                           w->cfg->dirty_data_path);
     pthread_mutex_unlock(&w->dirty_lock);
     hf_strbuf_free(&line);
+    return rc;
+}
+
+int holo_dirty_entry(struct holo_writer *w, const struct holo_entry *en,
+                     const char *reason, struct hf_error *err)
+{
+    /* The server names no column for overflow or an over-long value:
+     * find the values that do not fit. */
+    struct hf_strbuf why, mis;
+    hf_strbuf_init(&why, 0);
+    hf_strbuf_init(&mis, 0);
+    if (!strstr(reason, ", column \""))
+        holo_describe_misfits(w, en->vals, &mis);
+    size_t len = strlen(reason);
+    if (mis.len > 0 && len > 0 && reason[len - 1] == '.')
+        len--; /* "...less than 10^3; column 'a' ..." */
+    hf_strbuf_append(&why, reason, len);
+    hf_strbuf_append(&why, mis.data, mis.len);
+    int rc = holo_dirty_row(
+        w, en->vals, (enum hf_rowkind)en->kind, en->origin, en->src_name,
+        hf_strbuf_ok(&why) && why.data ? why.data : reason, err);
+    hf_strbuf_free(&why);
+    hf_strbuf_free(&mis);
     return rc;
 }

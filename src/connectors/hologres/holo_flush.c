@@ -1,5 +1,6 @@
 /*
- * holo_flush.c - writing one folded buffer on a shard's connection.
+ * holo_flush.c - the INSERT write mode (holo_insert_ops): writing one
+ * folded buffer on a shard's connection.
  *
  * A flush is one transaction (BEGIN ... COMMIT): every statement for the
  * buffer's entries (per target table: a set-based DELETE for deletes and
@@ -31,6 +32,9 @@
  *
  * Rows for a LIST-partitioned parent are routed to its children; a missing
  * child is created first when sink.create-missing-partition allows it.
+ *
+ * Per shard (holo_shard.mode_state, the worker's): a cache of the
+ * statements prepared on its connection, and scratch buffers.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -45,11 +49,26 @@
 
 enum stmt_kind { STMT_UPSERT = 0, STMT_DELETE = 1, STMT_NULLIFY = 2 };
 
-struct group {
-    const char *schema;
-    const char *table;
-    struct holo_entry **ents;
-    uint32_t n;
+#define HOLO_MAX_PREPARED 64
+
+struct holo_prepared {
+    int kind;     /* enum stmt_kind */
+    char *target; /* "schema"."table" */
+    char name[32];
+    bool ready;   /* the Prepare succeeded on this connection */
+    bool pending; /* its Prepare was sent; the result has not arrived */
+};
+
+/* A shard's INSERT state. */
+struct insert_shard {
+    struct holo_prepared prep[HOLO_MAX_PREPARED];
+    uint32_t nprep;
+    unsigned prep_generation;
+    uint32_t next_stmt;
+    struct hf_strbuf *params; /* one scratch buffer per parameter */
+    uint32_t nparams;
+    struct hf_strbuf sql;
+    struct hf_strbuf lits; /* array literals of ARRAY columns */
 };
 
 /* One statement sent in the pipeline: what to expect back. */
@@ -59,15 +78,16 @@ struct sent {
 
 /* ------------------------------------------------------------ prepared */
 
-static int prep_find(struct holo_shard *s, int kind, const char *target)
+static int prep_find(struct holo_shard *sh, int kind, const char *target)
 {
-    if (s->prep_generation != s->conn.generation) {
+    struct insert_shard *s = sh->mode_state;
+    if (s->prep_generation != sh->conn.generation) {
         for (uint32_t i = 0; i < s->nprep; i++) {
             free(s->prep[i].target);
             s->prep[i].target = NULL; /* the slot is reused (and freed) */
         }
         s->nprep = 0;
-        s->prep_generation = s->conn.generation;
+        s->prep_generation = sh->conn.generation;
     }
     for (uint32_t i = 0; i < s->nprep; i++)
         if (s->prep[i].ready && s->prep[i].kind == kind &&
@@ -84,12 +104,13 @@ static bool is_array(const struct holo_writer *w, uint32_t c)
 }
 
 /* Encode parameter `p` = job column c over the entries. */
-static int encode_column(struct holo_shard *s, uint32_t p, uint32_t c,
+static int encode_column(struct holo_shard *sh, uint32_t p, uint32_t c,
                          struct holo_entry **ents, uint32_t n,
                          const struct hf_value **vp, struct hf_value *tmp,
                          struct hf_error *err)
 {
-    const struct holo_writer *w = s->w;
+    const struct holo_writer *w = sh->w;
+    struct insert_shard *s = sh->mode_state;
     const struct hf_type *t = &w->schema->cols[c].type;
     struct hf_strbuf *out = &s->params[p];
     hf_strbuf_reset(out);
@@ -122,7 +143,8 @@ static int encode_column(struct holo_shard *s, uint32_t p, uint32_t c,
     for (uint32_t i = 0; i < n; i++) {
         offs[2 * i] = s->lits.len;
         if (!ents[i]->vals[c].null &&
-            holo_encode_array_literal(&s->lits, t, &ents[i]->vals[c], err) != 0) {
+            holo_encode_array_literal(&s->lits, t, &ents[i]->vals[c], err) !=
+                0) {
             hf_error_prefix(err, "column '%s': ", w->schema->cols[c].name);
             free(offs);
             return -1;
@@ -152,30 +174,15 @@ static void target_name(const char *schema, const char *table, char *buf,
     snprintf(buf, n, "%s.%s", schema, table);
 }
 
-static void spec_for(const struct holo_shard *s, const struct group *g,
-                     struct holo_stmt_spec *spec)
-{
-    const struct holo_writer *w = s->w;
-    memset(spec, 0, sizeof *spec);
-    spec->meta = &w->meta;
-    spec->schema = g->schema;
-    spec->table = g->table;
-    spec->job = w->schema;
-    spec->map = w->map;
-    spec->cols = w->cols;
-    spec->ncols = w->ncols;
-    spec->cfg = w->cfg;
-    spec->hologres = s->conn.hologres;
-}
-
 /* Send one statement (preparing it first when needed) for `ents`. */
-static int send_stmt(struct holo_shard *s, const struct group *g,
+static int send_stmt(struct holo_shard *sh, const struct holo_group *g,
                      enum stmt_kind kind, struct holo_entry **ents, uint32_t n,
                      struct sent *sent, uint32_t *nsent, struct hf_error *err)
 {
-    struct holo_writer *w = s->w;
+    struct holo_writer *w = sh->w;
+    struct insert_shard *s = sh->mode_state;
     struct holo_stmt_spec spec;
-    spec_for(s, g, &spec);
+    holo_writer_spec(w, &sh->conn, g->schema, g->table, &spec);
     char target[512];
     target_name(g->schema, g->table, target, sizeof target);
 
@@ -191,7 +198,7 @@ static int send_stmt(struct holo_shard *s, const struct group *g,
                                        : holo_sql_key_has_null_as(&spec);
     uint32_t nparams = ncols + (null_as ? 1 : 0);
 
-    int slot = prep_find(s, kind, target);
+    int slot = prep_find(sh, kind, target);
     if (slot < 0) {
         hf_strbuf_reset(&s->sql);
         int rc = kind == STMT_UPSERT   ? holo_sql_upsert(&spec, &s->sql, err)
@@ -225,12 +232,12 @@ static int send_stmt(struct holo_shard *s, const struct group *g,
         pp->target = strdup(target);
         if (pp->target == NULL)
             return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-        snprintf(pp->name, sizeof pp->name, "hf_%u_%u", s->index,
+        snprintf(pp->name, sizeof pp->name, "hf_%u_%u", sh->index,
                  s->next_stmt++);
-        if (!PQsendPrepare(s->conn.pg, pp->name, s->sql.data, (int)nparams,
+        if (!PQsendPrepare(sh->conn.pg, pp->name, s->sql.data, (int)nparams,
                            NULL))
             return hf_error_set(err, HF_ERR_CONNECT, "sending a statement: %s",
-                                PQerrorMessage(s->conn.pg));
+                                PQerrorMessage(sh->conn.pg));
         sent[(*nsent)++].prep_slot = slot;
     }
     const char *name = s->prep[slot].name;
@@ -247,7 +254,7 @@ static int send_stmt(struct holo_shard *s, const struct group *g,
     }
     int rc = 0;
     for (uint32_t p = 0; p < ncols && rc == 0; p++) {
-        rc = encode_column(s, p, cols[p], ents, n, vp, tmp, err);
+        rc = encode_column(sh, p, cols[p], ents, n, vp, tmp, err);
         if (rc == 0 && !hf_strbuf_ok(&s->params[p]))
             rc = hf_error_set(err, HF_ERR_NOMEM,
                               "a flush's parameters are too large; lower "
@@ -265,103 +272,22 @@ static int send_stmt(struct holo_shard *s, const struct group *g,
         lengths[ncols] = 0;
         formats[ncols] = 0;
     }
-    if (!PQsendQueryPrepared(s->conn.pg, name, (int)nparams, values, lengths,
+    if (!PQsendQueryPrepared(sh->conn.pg, name, (int)nparams, values, lengths,
                              formats, 0))
         return hf_error_set(err, HF_ERR_CONNECT, "sending a statement: %s",
-                            PQerrorMessage(s->conn.pg));
+                            PQerrorMessage(sh->conn.pg));
     sent[(*nsent)++].prep_slot = -1;
     return 0;
 }
 
-/* ------------------------------------------------------------ partitions */
-
-/* Split the entries into target groups (one, unless partitioned). */
-static int make_groups(struct holo_shard *s, struct holo_entry **ents,
-                       uint32_t n, struct group *groups, uint32_t *ngroups,
-                       struct holo_entry **scratch, struct hf_arena *names,
-                       enum holo_err_class *cls, struct hf_error *err)
-{
-    struct holo_writer *w = s->w;
-    if (!w->meta.partitioned) {
-        groups[0] = (struct group){w->meta.schema, w->meta.table, ents, n};
-        *ngroups = 1;
-        return 0;
-    }
-    int pc = holo_part_job_col(w);
-    if (pc < 0) {
-        *cls = HOLO_ERR_FATAL;
-        return hf_error_set(err, HF_ERR_TYPE,
-                            "table \"%s\".\"%s\" is partitioned by '%s', which "
-                            "the job does not write",
-                            w->meta.schema, w->meta.table,
-                            w->meta.cols[w->meta.part_col].name);
-    }
-    const char **sch = calloc(n, sizeof *sch);
-    const char **tab = calloc(n, sizeof *tab);
-    struct hf_strbuf val;
-    hf_strbuf_init(&val, 0);
-    int rc = 0;
-    if (sch == NULL || tab == NULL) {
-        *cls = HOLO_ERR_FATAL;
-        rc = hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-    }
-    for (uint32_t i = 0; i < n && rc == 0; i++) {
-        const struct hf_value *v = &ents[i]->vals[pc];
-        if (v->null) {
-            *cls = HOLO_ERR_DATA;
-            rc = hf_error_set(err, HF_ERR_DATA,
-                              "partition column '%s' is NULL",
-                              w->schema->cols[pc].name);
-            break;
-        }
-        hf_strbuf_reset(&val);
-        hf_value_to_text(&w->schema->cols[pc].type, v, &val);
-        rc = holo_part_child(w, &s->conn, val.data ? val.data : "", names,
-                             &sch[i], &tab[i], cls, err);
-    }
-    uint32_t ng = 0, used = 0;
-    for (uint32_t i = 0; i < n && rc == 0; i++) {
-        if (sch[i] == NULL)
-            continue;
-        struct group *g = &groups[ng++];
-        g->schema = sch[i];
-        g->table = tab[i];
-        g->ents = scratch + used;
-        g->n = 0;
-        for (uint32_t j = i; j < n; j++) {
-            if (sch[j] && strcmp(sch[j], g->schema) == 0 &&
-                strcmp(tab[j], g->table) == 0) {
-                g->ents[g->n++] = ents[j];
-                sch[j] = NULL;
-            }
-        }
-        used += g->n;
-    }
-    *ngroups = ng;
-    free(sch);
-    free(tab);
-    hf_strbuf_free(&val);
-    return rc;
-}
-
 /* ------------------------------------------------------------ one try */
-
-/* Collect the entries of `g` whose action is one of the two given. */
-static uint32_t pick(const struct group *g, int a1, int a2,
-                     struct holo_entry **out)
-{
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < g->n; i++)
-        if (g->ents[i]->action == a1 || g->ents[i]->action == a2)
-            out[n++] = g->ents[i];
-    return n;
-}
 
 static int exec_set(struct holo_shard *s, struct holo_entry **ents, uint32_t n,
                     enum holo_err_class *cls, struct hf_error *err)
 {
+    struct insert_shard *is = s->mode_state;
     PGconn *pg = s->conn.pg;
-    struct group *groups = malloc(n * sizeof *groups);
+    struct holo_group *groups = malloc(n * sizeof *groups);
     struct holo_entry **scratch = malloc(n * sizeof *scratch);
     struct holo_entry **sel = malloc(n * sizeof *sel);
     struct sent *sent = malloc((size_t)n * 6 * sizeof *sent + 16);
@@ -374,8 +300,8 @@ static int exec_set(struct holo_shard *s, struct holo_entry **ents, uint32_t n,
         rc = hf_error_set(err, HF_ERR_NOMEM, "out of memory");
         goto out;
     }
-    if (make_groups(s, ents, n, groups, &ngroups, scratch, &names, cls, err) !=
-        0) {
+    if (holo_part_group(s->w, &s->conn, ents, n, groups, &ngroups, scratch,
+                        &names, NULL, NULL, cls, err) != 0) {
         rc = -1;
         goto out;
     }
@@ -395,14 +321,15 @@ static int exec_set(struct holo_shard *s, struct holo_entry **ents, uint32_t n,
     }
     sent[nsent++].prep_slot = -1;
     for (uint32_t gi = 0; gi < ngroups && rc == 0; gi++) {
-        const struct group *g = &groups[gi];
-        uint32_t k = pick(g, HOLO_ACT_DELETE, HOLO_ACT_REPLACE, sel);
+        const struct holo_group *g = &groups[gi];
+        uint32_t k = holo_group_pick(g, HOLO_ACT_DELETE, HOLO_ACT_REPLACE, sel);
         if (k)
             rc = send_stmt(s, g, STMT_DELETE, sel, k, sent, &nsent, err);
-        k = rc ? 0 : pick(g, HOLO_ACT_NULLIFY, HOLO_ACT_NULLIFY, sel);
+        k = rc ? 0
+               : holo_group_pick(g, HOLO_ACT_NULLIFY, HOLO_ACT_NULLIFY, sel);
         if (k)
             rc = send_stmt(s, g, STMT_NULLIFY, sel, k, sent, &nsent, err);
-        k = rc ? 0 : pick(g, HOLO_ACT_UPSERT, HOLO_ACT_REPLACE, sel);
+        k = rc ? 0 : holo_group_pick(g, HOLO_ACT_UPSERT, HOLO_ACT_REPLACE, sel);
         if (k)
             rc = send_stmt(s, g, STMT_UPSERT, sel, k, sent, &nsent, err);
     }
@@ -447,8 +374,8 @@ static int exec_set(struct holo_shard *s, struct holo_entry **ents, uint32_t n,
         ExecStatusType st = PQresultStatus(r);
         bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
         if (sent[i].prep_slot >= 0) {
-            s->prep[sent[i].prep_slot].ready = ok;
-            s->prep[sent[i].prep_slot].pending = false;
+            is->prep[sent[i].prep_slot].ready = ok;
+            is->prep[sent[i].prep_slot].pending = false;
         }
         if (!ok && st != PGRES_PIPELINE_ABORTED && rc == 0) {
             *cls = holo_conn_classify(&s->conn, r, err);
@@ -466,9 +393,9 @@ static int exec_set(struct holo_shard *s, struct holo_entry **ents, uint32_t n,
             if (PQstatus(pg) != CONNECTION_OK) {
                 *cls = HOLO_ERR_RETRY;
                 if (rc == 0)
-                    rc = hf_error_set(err, HF_ERR_CONNECT,
-                                      "connection lost: %s",
-                                      PQerrorMessage(pg));
+                    rc =
+                        hf_error_set(err, HF_ERR_CONNECT, "connection lost: %s",
+                                     PQerrorMessage(pg));
                 goto out;
             }
             continue;
@@ -499,8 +426,8 @@ static int exec_set(struct holo_shard *s, struct holo_entry **ents, uint32_t n,
         rc = -1;
     }
 out:
-    for (uint32_t i = 0; i < s->nprep; i++)
-        s->prep[i].pending = false; /* results that never came: not ready */
+    for (uint32_t i = 0; i < is->nprep; i++)
+        is->prep[i].pending = false; /* results that never came: not ready */
     hf_arena_free(&names);
     free(groups);
     free(scratch);
@@ -511,8 +438,8 @@ out:
 
 /* ------------------------------------------------------------ retry, split */
 
-static int flush_set(struct holo_shard *s, struct holo_entry **ents,
-                     uint32_t n, struct hf_error *err)
+static int flush_set(struct holo_shard *s, struct holo_entry **ents, uint32_t n,
+                     struct hf_error *err)
 {
     struct holo_writer *w = s->w;
     struct holo_entry earlier; /* a single bad entry's prior state */
@@ -539,26 +466,7 @@ static int flush_set(struct holo_shard *s, struct holo_entry **ents,
         if (cls == HOLO_ERR_DATA) {
             if (n == 1) {
                 const struct holo_entry *en = ents[0];
-                /* The server names no column for overflow or an over-long
-                 * value: find the values that do not fit. */
-                struct hf_strbuf why, mis;
-                hf_strbuf_init(&why, 0);
-                hf_strbuf_init(&mis, 0);
-                if (!strstr(e.msg, ", column \""))
-                    holo_describe_misfits(w, en->vals, &mis);
-                size_t len = strlen(e.msg);
-                if (mis.len > 0 && len > 0 && e.msg[len - 1] == '.')
-                    len--; /* "...less than 10^3; column 'a' ..." */
-                hf_strbuf_append(&why, e.msg, len);
-                hf_strbuf_append(&why, mis.data, mis.len);
-                int rc = holo_dirty_row(w, en->vals, (enum hf_rowkind)en->kind,
-                                        en->origin, en->src_name,
-                                        hf_strbuf_ok(&why) && why.data
-                                            ? why.data
-                                            : e.msg,
-                                        err);
-                hf_strbuf_free(&why);
-                hf_strbuf_free(&mis);
+                int rc = holo_dirty_entry(w, en, e.msg, err);
                 if (rc != 0)
                     return rc;
                 s->flush_dirty++; /* skipped: not written */
@@ -584,11 +492,9 @@ static int flush_set(struct holo_shard *s, struct holo_entry **ents,
     }
 }
 
-int holo_flush_buffer(struct holo_shard *s, struct holo_buffer *b,
-                      struct hf_error *err)
+static int insert_flush(struct holo_shard *s, struct holo_buffer *b,
+                        struct hf_error *err)
 {
-    if (b->n == 0)
-        return 0;
     struct holo_entry **ents = malloc(b->n * sizeof *ents);
     if (ents == NULL)
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
@@ -598,3 +504,48 @@ int holo_flush_buffer(struct holo_shard *s, struct holo_buffer *b,
     free(ents);
     return rc;
 }
+
+/* ------------------------------------------------------------ the mode */
+
+static int insert_shard_init(struct holo_shard *sh, struct hf_error *err)
+{
+    struct insert_shard *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    sh->mode_state = s;
+    hf_strbuf_init(&s->sql, 0);
+    hf_strbuf_init(&s->lits, 0);
+    s->nparams = sh->w->schema->ncols + 2;
+    s->params = calloc(s->nparams, sizeof *s->params);
+    if (s->params == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    for (uint32_t i = 0; i < s->nparams; i++)
+        hf_strbuf_init(&s->params[i], 0);
+    return 0;
+}
+
+static void insert_shard_free(struct holo_shard *sh)
+{
+    struct insert_shard *s = sh->mode_state;
+    for (uint32_t p = 0; s->params && p < s->nparams; p++)
+        hf_strbuf_free(&s->params[p]);
+    free(s->params);
+    for (uint32_t p = 0; p < s->nprep; p++)
+        free(s->prep[p].target);
+    hf_strbuf_free(&s->sql);
+    hf_strbuf_free(&s->lits);
+    free(s);
+    sh->mode_state = NULL;
+}
+
+const struct holo_flush_ops holo_insert_ops = {
+    .batching = HOLO_BATCH_BACKLOG,
+    .buffer_cap = 1024,
+    .timer = true,
+    .commit_at_finish = false,
+    .shard_init = insert_shard_init,
+    .flush = insert_flush,
+    .finish = NULL,
+    .shard_free = insert_shard_free,
+    .mode_free = NULL,
+};

@@ -13,6 +13,7 @@
 
 #include "connectors/hologres/holo_sql.h"
 #include "core/log.h"
+#include "core/valueconv.h"
 
 int holo_part_job_col(const struct holo_writer *w)
 {
@@ -117,4 +118,98 @@ int holo_part_child(struct holo_writer *w, struct holo_conn *c,
 fail:
     pthread_mutex_unlock(&w->meta_lock);
     return -1;
+}
+
+int holo_part_group(struct holo_writer *w, struct holo_conn *c,
+                    struct holo_entry **ents, uint32_t n,
+                    struct holo_group *groups, uint32_t *ngroups,
+                    struct holo_entry **scratch, struct hf_arena *names,
+                    holo_part_null_fn on_null, void *ctx,
+                    enum holo_err_class *cls, struct hf_error *err)
+{
+    if (!w->meta.partitioned) {
+        groups[0] = (struct holo_group){w->meta.schema, w->meta.table, ents, n};
+        *ngroups = 1;
+        return 0;
+    }
+    *ngroups = 0;
+    int pc = holo_part_job_col(w);
+    if (pc < 0) {
+        *cls = HOLO_ERR_FATAL;
+        return hf_error_set(err, HF_ERR_TYPE,
+                            "table \"%s\".\"%s\" is partitioned by '%s', which "
+                            "the job does not write",
+                            w->meta.schema, w->meta.table,
+                            w->meta.cols[w->meta.part_col].name);
+    }
+    const struct hf_type *pt = &w->schema->cols[pc].type;
+    const char **sch = calloc(n ? n : 1, sizeof *sch);
+    const char **tab = calloc(n ? n : 1, sizeof *tab);
+    struct hf_strbuf val;
+    hf_strbuf_init(&val, 0);
+    int rc = 0;
+    if (sch == NULL || tab == NULL) {
+        *cls = HOLO_ERR_FATAL;
+        rc = hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    }
+    /* The child of each distinct value, looked up once per run of equal
+     * values (rows of one child tend to come together). */
+    for (uint32_t i = 0; i < n && rc == 0; i++) {
+        const struct hf_value *v = &ents[i]->vals[pc];
+        if (v->null) {
+            char why[300];
+            snprintf(why, sizeof why, "partition column '%s' is NULL",
+                     w->schema->cols[pc].name);
+            if (on_null == NULL) {
+                *cls = HOLO_ERR_DATA;
+                rc = hf_error_set(err, HF_ERR_DATA, "%s", why);
+            } else {
+                rc = on_null(ctx, ents[i], why, cls, err);
+            }
+            continue;
+        }
+        if (i > 0 && sch[i - 1] != NULL &&
+            holo_value_eq(pt, v, &ents[i - 1]->vals[pc])) {
+            sch[i] = sch[i - 1];
+            tab[i] = tab[i - 1];
+            continue;
+        }
+        hf_strbuf_reset(&val);
+        hf_value_to_text(pt, v, &val);
+        rc = holo_part_child(w, c, val.data ? val.data : "", names, &sch[i],
+                             &tab[i], cls, err);
+    }
+    uint32_t ng = 0, used = 0;
+    for (uint32_t i = 0; i < n && rc == 0; i++) {
+        if (sch[i] == NULL)
+            continue;
+        struct holo_group *g = &groups[ng++];
+        g->schema = sch[i];
+        g->table = tab[i];
+        g->ents = scratch + used;
+        g->n = 0;
+        for (uint32_t j = i; j < n; j++) {
+            if (sch[j] && strcmp(sch[j], g->schema) == 0 &&
+                strcmp(tab[j], g->table) == 0) {
+                g->ents[g->n++] = ents[j];
+                sch[j] = NULL;
+            }
+        }
+        used += g->n;
+    }
+    *ngroups = ng;
+    free(sch);
+    free(tab);
+    hf_strbuf_free(&val);
+    return rc;
+}
+
+uint32_t holo_group_pick(const struct holo_group *g, int a1, int a2,
+                         struct holo_entry **out)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < g->n; i++)
+        if (g->ents[i]->action == a1 || g->ents[i]->action == a2)
+            out[n++] = g->ents[i];
+    return n;
 }

@@ -1,12 +1,16 @@
 /*
  * holo_writer.c - routing rows to shards, handing buffers to the shard
- * workers, flush triggers and back-pressure (see holo_writer.h).
+ * workers, flush triggers, back-pressure and the writer's life cycle, for
+ * every write mode (see holo_writer.h); a mode's `struct holo_flush_ops`
+ * (holo_writer_int.h) writes the buffers and ends a flush.
  *
  * Locks: `w->lock` is held by the caller for a whole batch (write) or a
  * whole flush, and by the timer thread while it checks buffer ages, so
  * the filling buffers have one owner at a time; it is never taken per
  * row. `s->lock` guards a shard's hand-off (busy flag, buffer swap) and is
- * the only lock a worker takes, once per flush.
+ * the only lock a worker takes, once per flush. A shard's connection and
+ * mode state are its worker's; the caller touches them (ops->finish) only
+ * after wait_idle, the shard lock ordering the accesses.
  */
 #include "connectors/hologres/holo_writer_int.h"
 
@@ -19,8 +23,9 @@
 #include "core/log.h"
 
 /* How far past batch-size a due buffer may grow while its connection is
- * busy (see put_row). Measured in bench/sink-upsert.sh: ~25% more upserts/s
- * than blocking at batch-size, with no cost when the sink keeps up. */
+ * busy (see put_row; HOLO_BATCH_BACKLOG). Measured in bench/sink-upsert.sh:
+ * ~25% more upserts/s than blocking at batch-size, with no cost when the
+ * sink keeps up. */
 #define HOLO_BACKLOG_FACTOR 8
 
 static int64_t mono_usec(void)
@@ -69,13 +74,19 @@ static void *worker_main(void *arg)
         struct hf_error err;
         hf_error_clear(&err);
         size_t bytes = b->bytes;
-        if (!atomic_load(&w->failed)) {
+        if (!atomic_load(&w->failed) && b->n > 0) {
             s->flush_dirty = 0;
-            if (holo_flush_buffer(s, b, &err) != 0)
+            if (w->ops->flush(s, b, &err) != 0) {
                 record_failure(w, &err);
-            else if (w->stats && b->nchanges > s->flush_dirty)
-                atomic_fetch_add(&w->stats->rows_out,
-                                 b->nchanges - s->flush_dirty);
+            } else {
+                uint64_t done = b->nchanges > s->flush_dirty
+                                    ? b->nchanges - s->flush_dirty
+                                    : 0;
+                if (w->ops->commit_at_finish)
+                    s->pending += done;
+                else
+                    atomic_fetch_add(&w->stats->rows_out, done);
+            }
         }
         atomic_fetch_sub(&w->flushing_bytes, bytes);
         holo_buffer_reset(b);
@@ -218,45 +229,99 @@ static int setup_columns(struct holo_writer *w, const bool *written,
     return 0;
 }
 
-static int shard_init(struct holo_writer *w, struct holo_shard *s,
-                      uint32_t index, struct hf_error *err)
+void holo_writer_spec(const struct holo_writer *w, const struct holo_conn *c,
+                      const char *schema, const char *table,
+                      struct holo_stmt_spec *spec)
 {
-    s->w = w;
-    s->index = index;
-    uint32_t cap = (uint32_t)(w->cfg->batch_size < 1024 ? w->cfg->batch_size
-                                                        : 1024);
+    memset(spec, 0, sizeof *spec);
+    spec->meta = &w->meta;
+    spec->schema = schema;
+    spec->table = table;
+    spec->job = w->schema;
+    spec->map = w->map;
+    spec->cols = w->cols;
+    spec->ncols = w->ncols;
+    spec->cfg = w->cfg;
+    spec->hologres = c->hologres;
+}
+
+static int shard_init(struct holo_writer *w, struct holo_shard *s,
+                      struct hf_error *err)
+{
+    uint32_t cap = (uint32_t)(w->cfg->batch_size < w->ops->buffer_cap
+                                  ? w->cfg->batch_size
+                                  : w->ops->buffer_cap);
     if (holo_buffer_init(&s->bufs[0], w->schema, w->pk, w->npk, w->cfg, cap) ||
         holo_buffer_init(&s->bufs[1], w->schema, w->pk, w->npk, w->cfg, cap))
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
     s->filling = &s->bufs[0];
     s->flushing = &s->bufs[1];
-    pthread_mutex_init(&s->lock, NULL);
-    pthread_cond_init(&s->cond, NULL);
-    s->nparams = w->schema->ncols + 2;
-    s->params = calloc(s->nparams, sizeof *s->params);
-    if (s->params == NULL)
-        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-    for (uint32_t i = 0; i < s->nparams; i++)
-        hf_strbuf_init(&s->params[i], 0);
-    hf_strbuf_init(&s->sql, 0);
-    hf_strbuf_init(&s->lits, 0);
-    if (!s->connected) {
-        enum holo_err_class cls;
-        if (holo_conn_open(&s->conn, w->cfg, &cls, err) != 0)
-            return -1;
-        s->connected = true;
-    }
+    if (w->ops->shard_init(s, err) != 0)
+        return -1;
     if (pthread_create(&s->th, NULL, worker_main, s) != 0)
         return hf_error_set(err, HF_ERR_FAIL, "cannot start a thread");
     s->started = true;
     return 0;
 }
 
-struct holo_writer *holo_writer_new(const struct holo_config *cfg,
-                                    const struct hf_schema *schema,
-                                    const bool *written,
-                                    struct hf_table_stats *stats,
-                                    struct hf_error *err)
+/* Connecting the other shards in parallel: one thread per connection. */
+struct connect_job {
+    struct holo_shard *s;
+    const struct holo_config *cfg;
+    struct hf_error err;
+    int rc;
+};
+
+static void *connect_main(void *arg)
+{
+    struct connect_job *j = arg;
+    enum holo_err_class cls;
+    hf_error_clear(&j->err);
+    j->rc = holo_conn_open(&j->s->conn, j->cfg, &cls, &j->err);
+    j->s->connected = j->rc == 0;
+    return NULL;
+}
+
+static int connect_all(struct holo_writer *w, struct hf_error *err)
+{
+    uint32_t n = w->nshards;
+    struct connect_job *jobs = calloc(n, sizeof *jobs);
+    pthread_t *th = calloc(n, sizeof *th);
+    bool *started = calloc(n, sizeof *started);
+    int rc = 0;
+    if (jobs == NULL || th == NULL || started == NULL) {
+        rc = hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        if (w->shards[i].connected)
+            continue;
+        jobs[i].s = &w->shards[i];
+        jobs[i].cfg = w->cfg;
+        started[i] = pthread_create(&th[i], NULL, connect_main, &jobs[i]) == 0;
+        if (!started[i])
+            connect_main(&jobs[i]);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        if (started[i])
+            pthread_join(th[i], NULL);
+        if (jobs[i].s != NULL && jobs[i].rc != 0 && rc == 0) {
+            *err = jobs[i].err;
+            rc = -1;
+        }
+    }
+out:
+    free(jobs);
+    free(th);
+    free(started);
+    return rc;
+}
+
+struct holo_writer *holo_writer_alloc(const struct holo_config *cfg,
+                                      const struct hf_schema *schema,
+                                      struct hf_table_stats *stats,
+                                      const struct holo_flush_ops *ops,
+                                      struct hf_error *err)
 {
     struct holo_writer *w = calloc(1, sizeof *w);
     if (w == NULL) {
@@ -265,6 +330,7 @@ struct holo_writer *holo_writer_new(const struct holo_config *cfg,
     }
     w->cfg = cfg;
     w->schema = schema;
+    w->ops = ops;
     w->stats = stats ? stats : &w->own_stats;
     pthread_mutex_init(&w->lock, NULL);
     pthread_mutex_init(&w->err_lock, NULL);
@@ -277,41 +343,83 @@ struct holo_writer *holo_writer_new(const struct holo_config *cfg,
     pthread_cond_init(&w->timer_cond, &cattr);
     pthread_condattr_destroy(&cattr);
     hf_error_clear(&w->err);
-    w->nshards = (uint32_t)cfg->pool_size;
-    w->shards = calloc(w->nshards, sizeof *w->shards);
-    if (w->shards == NULL) {
-        hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-        goto fail;
-    }
+    return w;
+}
 
-    /* The first connection reads the table. */
+int holo_writer_open_table(struct holo_writer *w, const bool *written,
+                           struct holo_conn *first, struct hf_error *err)
+{
+    const struct holo_config *cfg = w->cfg;
     enum holo_err_class cls;
-    if (holo_conn_open(&w->shards[0].conn, cfg, &cls, err) != 0)
-        goto fail;
+    memset(first, 0, sizeof *first);
+    if (holo_conn_open(first, cfg, &cls, err) != 0)
+        return -1;
+    if (holo_catalog_get(first, cfg->schema, cfg->table, cfg->meta_cache_ttl_ms,
+                         &w->meta, &cls, err) != 0 ||
+        setup_columns(w, written, err) != 0) {
+        holo_conn_close(first);
+        return -1;
+    }
+    return 0;
+}
+
+int holo_writer_start(struct holo_writer *w, uint32_t nshards,
+                      struct holo_conn *first, struct hf_error *err)
+{
+    const struct holo_config *cfg = w->cfg;
+    w->shards = calloc(nshards, sizeof *w->shards);
+    if (w->shards == NULL) {
+        holo_conn_close(first);
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    }
+    w->nshards = nshards;
+    for (uint32_t i = 0; i < nshards; i++) {
+        struct holo_shard *s = &w->shards[i];
+        s->w = w;
+        s->index = i;
+        pthread_mutex_init(&s->lock, NULL);
+        pthread_cond_init(&s->cond, NULL);
+    }
+    w->shards[0].conn = *first;
     w->shards[0].connected = true;
-    if (holo_catalog_get(&w->shards[0].conn, cfg->schema, cfg->table,
-                         cfg->meta_cache_ttl_ms, &w->meta, &cls, err) != 0)
-        goto fail;
-    if (setup_columns(w, written, err) != 0)
-        goto fail;
     if (cfg->dirty_strategy == HOLO_DIRTY_SKIP && cfg->dirty_data_path) {
         w->dirty = fopen(cfg->dirty_data_path, "a");
-        if (w->dirty == NULL) {
-            hf_error_set(err, HF_ERR_IO,
-                         "cannot open the dirty-data file '%s' "
-                         "(sink.dirty-data.path): %s",
-                         cfg->dirty_data_path, strerror(errno));
-            goto fail;
-        }
+        if (w->dirty == NULL)
+            return hf_error_set(err, HF_ERR_IO,
+                                "cannot open the dirty-data file '%s' "
+                                "(sink.dirty-data.path): %s",
+                                cfg->dirty_data_path, strerror(errno));
     }
+    if (connect_all(w, err) != 0)
+        return -1;
     for (uint32_t i = 0; i < w->nshards; i++)
-        if (shard_init(w, &w->shards[i], i, err) != 0)
-            goto fail;
-    if (pthread_create(&w->timer, NULL, timer_main, w) != 0) {
-        hf_error_set(err, HF_ERR_FAIL, "cannot start a thread");
-        goto fail;
+        if (shard_init(w, &w->shards[i], err) != 0)
+            return -1;
+    if (w->ops->timer) {
+        if (pthread_create(&w->timer, NULL, timer_main, w) != 0)
+            return hf_error_set(err, HF_ERR_FAIL, "cannot start a thread");
+        w->timer_started = true;
     }
-    w->timer_started = true;
+    return 0;
+}
+
+struct holo_writer *holo_writer_new(const struct holo_config *cfg,
+                                    const struct hf_schema *schema,
+                                    const bool *written,
+                                    struct hf_table_stats *stats,
+                                    struct hf_error *err)
+{
+    struct holo_writer *w =
+        holo_writer_alloc(cfg, schema, stats, &holo_insert_ops, err);
+    if (w == NULL)
+        return NULL;
+    /* The first connection reads the table. */
+    struct holo_conn first;
+    if (holo_writer_open_table(w, written, &first, err) != 0 ||
+        holo_writer_start(w, (uint32_t)cfg->pool_size, &first, err) != 0) {
+        holo_writer_destroy(w);
+        return NULL;
+    }
     hf_log_info("hologres sink \"%s\".\"%s\": %s, %u connection(s), key (%u "
                 "column(s)), %s",
                 w->meta.schema, w->meta.table,
@@ -319,9 +427,6 @@ struct holo_writer *holo_writer_new(const struct holo_config *cfg,
                 w->nshards, w->npk,
                 w->meta.partitioned ? "partitioned parent" : "plain table");
     return w;
-fail:
-    holo_writer_destroy(w);
-    return NULL;
 }
 
 void holo_writer_destroy(struct holo_writer *w)
@@ -343,22 +448,19 @@ void holo_writer_destroy(struct holo_writer *w)
             pthread_cond_broadcast(&s->cond);
             pthread_mutex_unlock(&s->lock);
             pthread_join(s->th, NULL);
-            pthread_mutex_destroy(&s->lock);
-            pthread_cond_destroy(&s->cond);
         }
+        if (s->mode_state)
+            w->ops->shard_free(s);
         if (s->connected)
             holo_conn_close(&s->conn);
+        pthread_mutex_destroy(&s->lock);
+        pthread_cond_destroy(&s->cond);
         holo_buffer_free(&s->bufs[0]);
         holo_buffer_free(&s->bufs[1]);
-        for (uint32_t p = 0; s->params && p < s->nparams; p++)
-            hf_strbuf_free(&s->params[p]);
-        free(s->params);
-        for (uint32_t p = 0; p < s->nprep; p++)
-            free(s->prep[p].target);
-        hf_strbuf_free(&s->sql);
-        hf_strbuf_free(&s->lits);
     }
     free(w->shards);
+    if (w->mode_state && w->ops->mode_free)
+        w->ops->mode_free(w);
     if (w->dirty)
         fclose(w->dirty);
     holo_catalog_free(&w->meta);
@@ -374,7 +476,6 @@ void holo_writer_destroy(struct holo_writer *w)
     pthread_cond_destroy(&w->timer_cond);
     free(w);
 }
-
 /* ------------------------------------------------------------ writing */
 
 /* What a change becomes under the delete strategy; -1 = dropped. */
@@ -404,8 +505,8 @@ static int action_of(const struct holo_writer *w, enum hf_rowkind k)
 /* Client-side checks before a row is buffered: a NULL key, a NULL for a
  * NOT NULL column that gets no default. Returns NULL or the reason. */
 static const char *precheck(const struct holo_writer *w,
-                            const struct hf_value *row, int action,
-                            char *buf, size_t n)
+                            const struct hf_value *row, int action, char *buf,
+                            size_t n)
 {
     for (uint32_t k = 0; k < w->npk; k++) {
         if (row[w->pk[k]].null) {
@@ -445,7 +546,8 @@ static int relieve_memory(struct holo_writer *w)
         struct holo_shard *big = NULL;
         for (uint32_t i = 0; i < w->nshards; i++) {
             struct holo_shard *s = &w->shards[i];
-            if (s->filling->n && (!big || s->filling->bytes > big->filling->bytes))
+            if (s->filling->n &&
+                (!big || s->filling->bytes > big->filling->bytes))
                 big = s;
         }
         if (big) {
@@ -461,8 +563,8 @@ static int relieve_memory(struct holo_writer *w)
     return atomic_load(&w->failed) ? -1 : 0;
 }
 
-static int put_row(struct holo_writer *w, const struct hf_batch *in,
-                   uint32_t i, struct hf_error *err)
+static int put_row(struct holo_writer *w, const struct hf_batch *in, uint32_t i,
+                   struct hf_error *err)
 {
     const struct hf_value *row = hf_batch_row(in, i);
     enum hf_rowkind kind = (enum hf_rowkind)in->kinds[i];
@@ -481,10 +583,15 @@ static int put_row(struct holo_writer *w, const struct hf_batch *in,
     char why[512];
     const char *reason = precheck(w, row, action, why, sizeof why);
     if (reason)
-        return holo_dirty_row(w, row, kind, in->origin[i], in->src_name,
-                              reason, err);
+        return holo_dirty_row(w, row, kind, in->origin[i], in->src_name, reason,
+                              err);
 
+    /* Without a key, INSERT spreads rows round robin; COPY fills one
+     * shard's buffer at a time (the next shard after each hand-off), so
+     * the first COPY starts after one buffer, not one per shard. */
+    bool ramp = w->ops->batching == HOLO_BATCH_RAMP;
     uint64_t hash = w->npk ? holo_key_hash(row, w->pk, w->npk, w->schema)
+                    : ramp ? w->rr
                            : w->rr++;
     struct holo_shard *s = &w->shards[hash % w->nshards];
     for (int attempt = 0; attempt < 2; attempt++) {
@@ -492,24 +599,46 @@ static int put_row(struct holo_writer *w, const struct hf_batch *in,
         int rc = holo_buffer_put(s->filling, (enum holo_action)action, kind,
                                  row, hash, in->origin[i], in->src_name);
         if (rc < 0)
-            return hf_error_set(err, HF_ERR_NOMEM, "out of memory buffering "
-                                                   "rows");
+            return hf_error_set(err, HF_ERR_NOMEM,
+                                "out of memory buffering "
+                                "rows");
         if (rc == 0) {
             atomic_fetch_add(&w->filling_bytes, s->filling->bytes - before);
             break;
         }
-        /* The key needs the buffer flushed first (order). */
+        /* The key needs the buffer flushed first (order, or a repeated
+         * key in COPY_BULK_LOAD, which does not fold). */
         if (hand_off(w, s, true) < 0)
             return failed(w, err);
     }
-    /* A buffer at batch-size is due: it goes to its worker as soon as the
-     * worker is free. While the worker is still busy the buffer keeps
-     * absorbing rows (a backlog makes batches larger, which the server
-     * commits more cheaply) until it reaches HOLO_BACKLOG_FACTOR times
-     * batch-size or batch-byte-size, and only then does the caller wait. */
     struct holo_buffer *b = s->filling;
-    if ((int64_t)b->bytes >= w->cfg->batch_byte_size ||
-        (int64_t)b->n >= w->cfg->batch_size * HOLO_BACKLOG_FACTOR) {
+    if (ramp) {
+        /* A shard's first buffer goes at an eighth of the size, so the
+         * server starts working early instead of waiting for a full
+         * buffer. */
+        int64_t rows = w->cfg->batch_size, bytes = w->cfg->batch_byte_size;
+        if (!s->warm) {
+            rows = rows / 8 > 0 ? rows / 8 : 1;
+            bytes = bytes / 8 > 0 ? bytes / 8 : 1;
+        }
+        if ((int64_t)b->n >= rows || (int64_t)b->bytes >= bytes) {
+            s->warm = true;
+            if (hand_off(w, s, true) < 0)
+                return failed(w, err);
+            if (w->npk == 0)
+                w->rr = (w->rr + 1) % w->nshards;
+        } else if (w->cfg->aggressive) {
+            if (hand_off(w, s, false) < 0)
+                return failed(w, err);
+        }
+    } else if ((int64_t)b->bytes >= w->cfg->batch_byte_size ||
+               (int64_t)b->n >= w->cfg->batch_size * HOLO_BACKLOG_FACTOR) {
+        /* A buffer at batch-size is due: it goes to its worker as soon as
+         * the worker is free. While the worker is still busy the buffer
+         * keeps absorbing rows (a backlog makes batches larger, which the
+         * server commits more cheaply) until it reaches
+         * HOLO_BACKLOG_FACTOR times batch-size or batch-byte-size, and
+         * only then does the caller wait. */
         if (hand_off(w, s, true) < 0)
             return failed(w, err);
     } else if ((int64_t)b->n >= w->cfg->batch_size) {
@@ -551,5 +680,11 @@ int holo_writer_flush(struct holo_writer *w, struct hf_error *err)
     pthread_mutex_unlock(&w->lock);
     if (atomic_load(&w->failed))
         return failed(w, err);
+    /* Every shard is idle: the mode ends its unit of work (a bulk load
+     * commits). */
+    if (w->ops->finish && w->ops->finish(w, err) != 0) {
+        record_failure(w, err);
+        return -1;
+    }
     return 0;
 }

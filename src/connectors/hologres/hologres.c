@@ -6,10 +6,10 @@
  * generations (holo_opts.c). At plan time (holoflow check) the options are
  * resolved and the cross-option rules enforced; at open the writer
  * connects, reads the target table from the catalog and checks the job's
- * columns against it before anything is written. INSERT mode is the
- * writer of holo_writer.h; the COPY modes (and AUTO in a bounded job) are
- * the writer of holo_copy.h. The hologres source and lookup arrive with
- * later issues.
+ * columns against it before anything is written. Every write mode is the
+ * writer of holo_writer.h: made by holo_writer_new for INSERT, by
+ * holo_copy_writer_new (holo_copy.h) for the COPY modes (and AUTO in a
+ * bounded job). The hologres source and lookup arrive with later issues.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +22,7 @@
 
 struct holo_sink {
     struct holo_config cfg;
-    struct holo_writer *writer;    /* INSERT mode, or */
-    struct holo_copy_writer *copy; /* a COPY mode */
+    struct holo_writer *writer; /* any write mode */
 };
 
 static int hologres_validate(const struct hf_table_def *t, struct hf_error *err)
@@ -70,8 +69,8 @@ static int hologres_sink_open(const struct hf_table_def *t,
                                    .batch_mode = ctx->batch_mode,
                                    .stopping = ctx->stopping};
         enum holo_write_mode mode;
-        s->copy = holo_copy_writer_new(&a, &mode, err);
-        if (s->copy != NULL) {
+        s->writer = holo_copy_writer_new(&a, &mode, err);
+        if (s->writer != NULL) {
             *state = s;
             return 0;
         }
@@ -106,16 +105,12 @@ static int hologres_sink_write(void *state, const struct hf_batch *in,
                                struct hf_error *err)
 {
     struct holo_sink *s = state;
-    if (s->copy)
-        return holo_copy_writer_write(s->copy, in, err);
     return holo_writer_write(s->writer, in, err);
 }
 
 static int hologres_sink_flush(void *state, struct hf_error *err)
 {
     struct holo_sink *s = state;
-    if (s->copy)
-        return holo_copy_writer_flush(s->copy, err);
     return holo_writer_flush(s->writer, err);
 }
 
@@ -125,7 +120,6 @@ static void hologres_sink_close(void *state)
     if (s == NULL)
         return;
     holo_writer_destroy(s->writer);
-    holo_copy_writer_destroy(s->copy);
     holo_config_free(&s->cfg);
     free(s);
 }
