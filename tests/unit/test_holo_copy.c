@@ -26,75 +26,22 @@
 #include "connectors/hologres/holo_encode.h"
 #include "core/decimal.h"
 
-#define MAXC 8
+#include "holo_stmt_fixture.h"
 
-/* A table and a job with the same columns, written in table order. */
-struct fx {
-    struct holo_column mcols[MAXC];
-    uint32_t pk[MAXC];
-    struct holo_table_meta meta;
-    struct hf_column jcols[MAXC];
-    struct hf_schema job;
-    uint32_t map[MAXC];
-    uint32_t cols[MAXC];
-    struct holo_config cfg;
-    struct holo_stmt_spec spec;
-    struct hf_strbuf sql;
-    struct hf_error err;
-};
-
-static void fx_init(struct fx *f, const char *schema, const char *table)
+/* The COPY tests' defaults on top of the shared fixture. */
+static void fx_init_copy(struct fx *f, const char *schema, const char *table)
 {
-    memset(f, 0, sizeof *f);
-    f->meta.schema = (char *)schema;
-    f->meta.table = (char *)table;
-    f->meta.cols = f->mcols;
-    f->meta.pk = f->pk;
-    f->meta.part_col = -1;
-    f->job.cols = f->jcols;
-    f->cfg.on_conflict = HOLO_OC_UPDATE;
+    fx_init(f, schema, table);
+    f->cfg.delete_strategy = HOLO_DS_IGNORE_DELETE;
     f->cfg.default_for_not_null = true;
     f->cfg.field_delimiter = '\x02';
-    f->spec.meta = &f->meta;
-    f->spec.schema = schema;
-    f->spec.table = table;
-    f->spec.job = &f->job;
-    f->spec.map = f->map;
-    f->spec.cols = f->cols;
-    f->spec.cfg = &f->cfg;
-    hf_strbuf_init(&f->sql, 0);
-    hf_error_clear(&f->err);
-}
-
-static void fx_col(struct fx *f, const char *name, Oid oid,
-                   const char *type_text, enum hf_type_id id, bool not_null,
-                   const char *def)
-{
-    uint32_t i = f->meta.ncols++;
-    f->mcols[i].name = (char *)name;
-    f->mcols[i].type_oid = oid;
-    f->mcols[i].typmod = -1;
-    f->mcols[i].type_text = (char *)type_text;
-    f->mcols[i].not_null = not_null;
-    f->mcols[i].default_expr = (char *)def;
-    f->jcols[i].name = (char *)name;
-    f->jcols[i].type = hf_type_make(id);
-    f->job.ncols++;
-    f->map[i] = i;
-    f->cols[f->spec.ncols++] = i;
-}
-
-static void fx_pk(struct fx *f, uint32_t mi)
-{
-    f->pk[f->meta.npk++] = mi;
-    f->mcols[mi].not_null = true;
 }
 
 /* The 000_* sink: user_id bigint PK, user_name text, price numeric(38,2),
  * sale_timestamp timestamp. */
 static void fx_sales(struct fx *f, bool pk)
 {
-    fx_init(f, "public", "sales");
+    fx_init_copy(f, "public", "sales");
     fx_col(f, "user_id", 20, "bigint", HF_BIGINT, false, NULL);
     fx_col(f, "user_name", 25, "text", HF_VARCHAR, false, NULL);
     fx_col(f, "price", 1700, "numeric(38,2)", HF_DECIMAL, false, NULL);
@@ -258,7 +205,7 @@ static void test_staging(void **state)
 
     /* A NOT NULL column with a default, a jsonb column (cast), and the
      * plain INSERT of a bulk load (no key: no ON CONFLICT). */
-    fx_init(&f, "s", "t");
+    fx_init_copy(&f, "s", "t");
     fx_col(&f, "id", 20, "bigint", HF_BIGINT, false, NULL);
     fx_col(&f, "qty", 23, "integer", HF_INT, true, "7");
     fx_col(&f, "doc", 3802, "jsonb", HF_VARCHAR, false, NULL);
