@@ -81,11 +81,21 @@ openssl verify -CAfile "$t/ca.crt" "$t/server_ip.crt" "$t/server_dns.crt" \
     >/dev/null
 
 # ---------------------------------------------------------------- cluster
-env_line=$("$pgp" start "$tmp/pg" 2>"$tmp/start.log" | head -n 1) || {
-    cat "$tmp/start.log" >&2
-    exit 1
+# start_pg: starts (or restarts) the private cluster and evaluates the first
+# line it prints (the PG* settings). The whole output is captured before the
+# first line is taken: piping into `head -n 1` would let the script die of
+# SIGPIPE on its second line, a race that pipefail turns into a failure.
+start_pg()
+{
+    local out
+    out=$("$pgp" start "$tmp/pg" 2>"$tmp/start.log") || {
+        cat "$tmp/start.log" >&2
+        exit 1
+    }
+    eval "${out%%$'\n'*}"
 }
-eval "$env_line"
+
+start_pg
 owner=$(stat -c %U "$tmp/pg/data")
 
 # The server reads its certificate and key as $owner; the key must be 0600.
@@ -107,12 +117,11 @@ ssl = on
 ssl_cert_file = 'server.crt'
 ssl_key_file = 'server.key'
 EOF
-"$pgp" stop "$tmp/pg" >/dev/null 2>&1
-env_line=$("$pgp" start "$tmp/pg" 2>"$tmp/start.log" | head -n 1) || {
-    cat "$tmp/start.log" >&2
+"$pgp" stop "$tmp/pg" >/dev/null 2>&1 || {
+    echo "test_holo_tls: cannot stop the cluster to enable ssl" >&2
     exit 1
 }
-eval "$env_line"
+start_pg
 
 ssl_on=$("$psql" -X -q -tA -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" \
     -d "$PGDATABASE" -c "show ssl")
