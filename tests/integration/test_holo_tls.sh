@@ -11,8 +11,9 @@
 # (disable, require, verify-ca with the right and the wrong CA, verify-ca
 # without a root certificate, verify-full by IP and by name). It swaps in
 # the second certificate (restarting the server) and runs the program
-# again, where verify-full to 127.0.0.1 must now fail on the host name. The cluster is
-# stopped and the directory removed on exit, whatever happens.
+# again, where verify-full to 127.0.0.1 must now fail on the host name.
+# The cluster is stopped and the directory removed on exit, whatever
+# happens.
 #
 # Environment: BUILD (default: the directory of $HOLOFLOW, else build/).
 # Prints `ok` on success; exits 1 on failure.
