@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # docs_drift.sh - fails when docs/connectors/*.md or docs/formats/*.md differ
-# from what the option tables generate (`make docs` regenerates them).
+# from what the option tables generate (`make docs` regenerates them), or
+# when a failpoint named in src/ is missing from the table in
+# docs/decisions.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HOLOFLOW=${HOLOFLOW:-build/holoflow}
@@ -19,4 +21,11 @@ if [ $rc -ne 0 ]; then
 fi
 # holoflow options NAME --markdown is the same page.
 "$HOLOFLOW" options datagen --markdown | diff -u docs/connectors/datagen.md -
+# Every failpoint the code checks is documented.
+for fp in $(grep -rhoE '"holo\.[a-z]+\.[a-z-]+"' src | tr -d '"' | sort -u); do
+    if ! grep -qF "\`$fp\`" docs/decisions.md; then
+        echo "docs drift: failpoint '$fp' is not in docs/decisions.md (section Failpoints)" >&2
+        exit 1
+    fi
+done
 echo "docs_drift: ok"

@@ -31,6 +31,7 @@
 #include "connectors/hologres/holo_encode.h"
 #include "connectors/hologres/holo_part.h"
 #include "connectors/hologres/holo_sql.h"
+#include "connectors/hologres/holo_txn.h"
 #include "connectors/hologres/holo_writer_int.h"
 #include "core/log.h"
 #include "core/valueconv.h"
@@ -65,6 +66,7 @@ struct copy_shard {
     struct holo_writer *w;
     const struct copy_mode *cm;
     bool in_txn;        /* bulk: the load's transaction is open */
+    struct holo_txn txn; /* the open transaction (its id: holo_txn.h) */
     unsigned stage_gen; /* conn.generation + 1 of the staging table */
     bool direct_ok;     /* straight COPY worked last time */
     uint32_t since_probe;
@@ -651,12 +653,12 @@ static int write_set(struct copy_shard *s, struct holo_entry **ents, uint32_t n,
     if (s->sh->conn.hologres)
         begin = BEGIN_NONE; /* statements on their own (see holo_copy.h) */
     if (rc == 0 && begin == BEGIN_FIRST)
-        rc = run(s, "BEGIN", cls, err);
+        rc = holo_txn_begin(&s->sh->conn, &s->txn, cls, err);
     if (rc == 0)
         rc = holo_part_group(s->w, &s->sh->conn, ents, n, groups, &ng, scratch,
                              &names, null_part, s, cls, err);
     if (rc == 0 && begin == BEGIN_AFTER_ROUTE)
-        rc = run(s, "BEGIN", cls, err);
+        rc = holo_txn_begin(&s->sh->conn, &s->txn, cls, err);
     for (uint32_t i = 0; i < ng && rc == 0; i++)
         rc = apply_isolated(s, &groups[i], groups[i].ents, groups[i].n, cls,
                             err);
@@ -668,41 +670,52 @@ out:
 }
 
 /* COPY_STREAM: the buffer is one transaction, retried on transient
- * errors. */
+ * errors; a COMMIT left in doubt by a lost connection is resolved before
+ * anything is written again (holo_txn.h). */
 static int flush_stream(struct copy_shard *s, struct holo_entry **ents,
                         uint32_t n, struct hf_error *err)
 {
+    struct hf_error e;
     for (int attempt = 0;; attempt++) {
-        struct hf_error e;
         hf_error_clear(&e);
         enum holo_err_class cls = HOLO_OK;
         uint64_t dirty_before = s->sh->flush_dirty;
+        holo_txn_reset(&s->txn);
         int rc = write_set(s, ents, n, BEGIN_AFTER_ROUTE, &cls, &e);
         if (rc == 0 && !s->sh->conn.hologres)
-            rc = run(s, "COMMIT", &cls, &e);
+            rc = holo_txn_commit(&s->sh->conn, &s->txn,
+                                 "holo.copy.commit-result-lost", &cls, &e);
         if (rc == 0)
             return 0;
         rollback(s);
-        if (cls == HOLO_ERR_RETRY && attempt < s->w->cfg->retry_count) {
-            hf_log_warn("hologres shard %u: %s; reconnecting and writing the "
-                        "%u row(s) again (attempt %d of %d)",
-                        s->sh->index, e.msg, n, attempt + 1,
-                        s->w->cfg->retry_count);
-            s->sh->flush_dirty = dirty_before;
-            holo_backoff_sleep(s->w->cfg, attempt + 1);
-            struct hf_error re;
-            hf_error_clear(&re);
-            if (holo_conn_reconnect(&s->sh->conn, &re) != 0) {
-                *err = re;
-                return -1;
-            }
-            continue;
+        if (cls != HOLO_ERR_RETRY || attempt >= s->w->cfg->retry_count)
+            break;
+        hf_log_warn("hologres shard %u: %s; reconnecting and writing the "
+                    "%u row(s) again (attempt %d of %d)",
+                    s->sh->index, e.msg, n, attempt + 1,
+                    s->w->cfg->retry_count);
+        uint64_t dirty_after = s->sh->flush_dirty;
+        s->sh->flush_dirty = dirty_before;
+        holo_backoff_sleep(s->w->cfg, attempt + 1);
+        hf_error_clear(&e);
+        if (holo_conn_reconnect(&s->sh->conn, &e) != 0) {
+            *err = e;
+            return -1;
         }
-        *err = e;
-        hf_error_prefix(err, "writing to \"%s\".\"%s\": ", s->w->meta.schema,
-                        s->w->meta.table);
-        return -1;
+        if (holo_txn_in_doubt(&s->txn)) {
+            int committed = holo_txn_resolve(&s->sh->conn, &s->txn, &e);
+            if (committed < 0)
+                break;
+            if (committed) {
+                s->sh->flush_dirty = dirty_after;
+                return 0;
+            }
+        }
     }
+    *err = e;
+    hf_error_prefix(err, "writing to \"%s\".\"%s\": ", s->w->meta.schema,
+                    s->w->meta.table);
+    return -1;
 }
 
 /* A bulk load: inside the one transaction; any failure fails the load. */
@@ -742,6 +755,37 @@ static int copy_flush(struct holo_shard *sh, struct holo_buffer *b,
 
 /* ------------------------------------------------------------ the end */
 
+/* COMMIT a bulk load's transaction. A COMMIT left in doubt by a lost
+ * connection is resolved on a new one (holo_txn.h). 0 committed; -1 not
+ * committed (rolled back), with err; -2 unknown, with err. */
+static int commit_bulk(struct copy_shard *s, struct hf_error *err)
+{
+    enum holo_err_class cls;
+    if (holo_txn_commit(&s->sh->conn, &s->txn, "holo.copy.commit-result-lost",
+                        &cls, err) == 0)
+        return 0;
+    if (!holo_txn_in_doubt(&s->txn)) {
+        rollback(s);
+        return -1;
+    }
+    hf_log_warn("hologres shard %u: %s; reconnecting to learn whether the "
+                "load committed",
+                s->sh->index, err->msg);
+    struct hf_error re;
+    hf_error_clear(&re);
+    if (holo_conn_reconnect(&s->sh->conn, &re) != 0) {
+        *err = re;
+        return -2;
+    }
+    int committed = holo_txn_resolve(&s->sh->conn, &s->txn, &re);
+    if (committed == 1)
+        return 0;
+    if (committed == 0)
+        return -1;
+    *err = re;
+    return -2;
+}
+
 /* Commit (or roll back) the bulk load's transaction on every shard. The
  * workers are idle. */
 static int end_bulk(struct holo_writer *w, bool commit, struct hf_error *err)
@@ -762,21 +806,25 @@ static int end_bulk(struct holo_writer *w, bool commit, struct hf_error *err)
             sh->pending = 0;
             continue;
         }
-        enum holo_err_class cls;
         struct hf_error e;
         hf_error_clear(&e);
-        if (run(s, "COMMIT", &cls, &e) != 0) {
-            rollback(s);
+        int c = commit_bulk(s, &e);
+        if (c != 0) {
             if (rc == 0) {
                 *err = e;
                 hf_error_prefix(err,
-                                "committing the %s into \"%s\".\"%s\" failed; "
-                                "it was rolled back (the table is "
-                                "unchanged): ",
+                                c == -1 ? "committing the %s into "
+                                          "\"%s\".\"%s\" failed; it was "
+                                          "rolled back (the table is "
+                                          "unchanged): "
+                                        : "committing the %s into "
+                                          "\"%s\".\"%s\" failed, and "
+                                          "whether it committed is unknown: ",
                                 holo_copy_mode_name(cm->mode), w->meta.schema,
                                 w->meta.table);
                 rc = -1;
             }
+            s->in_txn = false;
             continue;
         }
         s->in_txn = false;

@@ -19,8 +19,10 @@
  * Failures:
  *   transient (connection lost, server restarting, serialization...) ->
  *     reconnect and run the same flush again, up to retry-count times with
- *     linear back-off; the rolled-back transaction makes this exactly-once
- *     for tables with a primary key;
+ *     linear back-off; the rolled-back transaction makes this exactly-once.
+ *     When the connection broke after COMMIT was sent, the transaction's
+ *     fate is asked on the new connection first (holo_txn.h), so a flush
+ *     that did commit is not written twice;
  *   bad data -> split the entries in halves and flush each half on its
  *     own, down to single rows; a single bad row goes to the dirty-row
  *     handler (fail the job, or record and skip), with the columns whose
@@ -43,7 +45,9 @@
 #include "connectors/hologres/holo_encode.h"
 #include "connectors/hologres/holo_part.h"
 #include "connectors/hologres/holo_sql.h"
+#include "connectors/hologres/holo_txn.h"
 #include "connectors/hologres/holo_writer_int.h"
+#include "core/failpoint.h"
 #include "core/log.h"
 #include "core/valueconv.h"
 
@@ -283,7 +287,8 @@ static int send_stmt(struct holo_shard *sh, const struct holo_group *g,
 /* ------------------------------------------------------------ one try */
 
 static int exec_set(struct holo_shard *s, struct holo_entry **ents, uint32_t n,
-                    enum holo_err_class *cls, struct hf_error *err)
+                    struct holo_txn *txn, enum holo_err_class *cls,
+                    struct hf_error *err)
 {
     struct insert_shard *is = s->mode_state;
     PGconn *pg = s->conn.pg;
@@ -291,7 +296,7 @@ static int exec_set(struct holo_shard *s, struct holo_entry **ents, uint32_t n,
     struct holo_entry **scratch = malloc(n * sizeof *scratch);
     struct holo_entry **sel = malloc(n * sizeof *sel);
     struct sent *sent = malloc((size_t)n * 6 * sizeof *sent + 16);
-    uint32_t ngroups = 0, nsent = 0;
+    uint32_t ngroups = 0, nsent = 0, commit_at = UINT32_MAX;
     int rc = 0;
     struct hf_arena names;
     hf_arena_init(&names);
@@ -305,21 +310,32 @@ static int exec_set(struct holo_shard *s, struct holo_entry **ents, uint32_t n,
         rc = -1;
         goto out;
     }
+    /* An explicit transaction, so a flush that cannot be sent completely
+     * rolls back instead of committing what was sent. On PostgreSQL it
+     * begins before the pipeline, learning its transaction id (holo_txn.h:
+     * a COMMIT left in doubt can then be resolved); on Hologres BEGIN is
+     * the pipeline's first statement. */
+    holo_txn_reset(txn);
+    if (PQstatus(pg) == CONNECTION_OK && !s->conn.hologres &&
+        holo_txn_begin(&s->conn, txn, cls, err) != 0) {
+        rc = -1;
+        goto out;
+    }
     if (PQstatus(pg) != CONNECTION_OK || !PQenterPipelineMode(pg)) {
         *cls = HOLO_ERR_RETRY;
         rc = hf_error_set(err, HF_ERR_CONNECT, "connection lost: %s",
                           PQerrorMessage(pg));
         goto out;
     }
-    /* An explicit transaction, so a flush that cannot be sent completely
-     * rolls back instead of committing what was sent. */
-    if (!PQsendQueryParams(pg, "BEGIN", 0, NULL, NULL, NULL, NULL, 0)) {
-        *cls = HOLO_ERR_RETRY;
-        rc = hf_error_set(err, HF_ERR_CONNECT, "connection lost: %s",
-                          PQerrorMessage(pg));
-        goto out;
+    if (s->conn.hologres) {
+        if (!PQsendQueryParams(pg, "BEGIN", 0, NULL, NULL, NULL, NULL, 0)) {
+            *cls = HOLO_ERR_RETRY;
+            rc = hf_error_set(err, HF_ERR_CONNECT, "connection lost: %s",
+                              PQerrorMessage(pg));
+            goto out;
+        }
+        sent[nsent++].prep_slot = -1;
     }
-    sent[nsent++].prep_slot = -1;
     for (uint32_t gi = 0; gi < ngroups && rc == 0; gi++) {
         const struct holo_group *g = &groups[gi];
         uint32_t k = holo_group_pick(g, HOLO_ACT_DELETE, HOLO_ACT_REPLACE, sel);
@@ -350,6 +366,10 @@ static int exec_set(struct holo_shard *s, struct holo_entry **ents, uint32_t n,
                           PQerrorMessage(pg));
         goto out;
     }
+    if (send_rc == 0) {
+        commit_at = nsent;
+        txn->commit_sent = true; /* in doubt until its result arrives */
+    }
     sent[nsent++].prep_slot = -1;
     if (!PQpipelineSync(pg)) {
         *cls = HOLO_ERR_RETRY;
@@ -357,6 +377,10 @@ static int exec_set(struct holo_shard *s, struct holo_entry **ents, uint32_t n,
                           PQerrorMessage(pg));
         goto out;
     }
+    /* The network failing while the flush is on its way: the server may
+     * have run all of it, some of it or none of it. */
+    if (hf_failpoint("holo.insert.break-after-send"))
+        holo_txn_break(&s->conn);
     /* Results, in order: one per statement, each followed by NULL, then
      * the sync. */
     for (uint32_t i = 0; i < nsent; i++) {
@@ -373,6 +397,18 @@ static int exec_set(struct holo_shard *s, struct holo_entry **ents, uint32_t n,
         }
         ExecStatusType st = PQresultStatus(r);
         bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+        if (i == commit_at) {
+            if (ok && hf_failpoint("holo.insert.commit-result-lost")) {
+                PQclear(r);
+                holo_txn_break(&s->conn);
+                *cls = HOLO_ERR_RETRY;
+                rc = hf_error_set(err, HF_ERR_CONNECT,
+                                  "connection lost before the result of "
+                                  "COMMIT arrived (failpoint)");
+                goto out;
+            }
+            txn->commit_sent = false; /* committed, or not (aborted) */
+        }
         if (sent[i].prep_slot >= 0) {
             is->prep[sent[i].prep_slot].ready = ok;
             is->prep[sent[i].prep_slot].pending = false;
@@ -444,11 +480,13 @@ static int flush_set(struct holo_shard *s, struct holo_entry **ents, uint32_t n,
     struct holo_writer *w = s->w;
     struct holo_entry earlier; /* a single bad entry's prior state */
     struct holo_entry *earlierp = &earlier;
+    struct holo_txn txn;
+    holo_txn_reset(&txn);
     for (int attempt = 0;; attempt++) {
         struct hf_error e;
         hf_error_clear(&e);
         enum holo_err_class cls = HOLO_OK;
-        if (exec_set(s, ents, n, &cls, &e) == 0)
+        if (exec_set(s, ents, n, &txn, &cls, &e) == 0)
             return 0;
         if (cls == HOLO_ERR_RETRY && attempt < w->cfg->retry_count) {
             hf_log_warn("hologres shard %u: %s; reconnecting and retrying the "
@@ -460,6 +498,17 @@ static int flush_set(struct holo_shard *s, struct holo_entry **ents, uint32_t n,
             if (holo_conn_reconnect(&s->conn, &re) != 0) {
                 *err = re;
                 return -1;
+            }
+            if (holo_txn_in_doubt(&txn)) {
+                int committed = holo_txn_resolve(&s->conn, &txn, &re);
+                if (committed < 0) {
+                    *err = re;
+                    hf_error_prefix(err, "writing to \"%s\".\"%s\": ",
+                                    w->meta.schema, w->meta.table);
+                    return -1;
+                }
+                if (committed)
+                    return 0;
             }
             continue;
         }

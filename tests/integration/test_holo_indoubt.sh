@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# A COMMIT whose result is lost is not written twice.
+#
+# The failpoints holo.insert.commit-result-lost and
+# holo.copy.commit-result-lost (src/core/failpoint.h) break the sink's
+# connection for real right after the server committed a flush, before the
+# result is used: the classic in-doubt COMMIT. The sink must reconnect, ask
+# the server what became of that transaction (txid_status) and, since it
+# committed, not write it again. A blind retry would show here as doubled
+# rows in tables without a key and as doubled increments of a
+# conflict-update-set `n = old.n + excluded.n`. Covered: INSERT with and
+# without a primary key, COPY_STREAM, and the one COMMIT of a COPY_BULK_LOAD.
+. "$(dirname "$0")/../e2e/lib.sh"
+set -e
+: "${PGHOST:?run with the private PostgreSQL (make check)}"
+PSQL=(psql -X -q -v ON_ERROR_STOP=1 -At)
+p=hf_indoubt_$$
+export PGOPTIONS="-c client_min_messages=warning"
+N=20000
+
+awk -v n=$N 'BEGIN { for (i = 1; i <= n; i++) printf "%d,1\n", i }' >"$T/rows.csv"
+"${PSQL[@]}" <<SQL
+CREATE TABLE ${p}_inc (id bigint PRIMARY KEY, n bigint NOT NULL);
+INSERT INTO ${p}_inc SELECT g, 0 FROM generate_series(1, $N) g;
+CREATE TABLE ${p}_app (id bigint, n bigint);
+SQL
+
+# write_job TABLE EXTRA-SQL-OPTIONS [batch]
+write_job() {
+    local table=$1 opts=$2 mode=${3:-}
+    local key=""
+    [ "$table" = "${p}_inc" ] && key=", PRIMARY KEY (id) NOT ENFORCED"
+    {
+        [ -n "$mode" ] && echo "SET 'execution.runtime-mode' = 'batch';"
+        cat <<SQL
+CREATE TABLE src (id BIGINT, n BIGINT) WITH ('connector' = 'filesystem', 'path' = '$T/rows.csv', 'format' = 'csv');
+CREATE TABLE dst (id BIGINT, n BIGINT$key)
+WITH ('connector' = 'hologres', 'endpoint' = '$PGHOST:$PGPORT', 'dbname' = '$PGDATABASE',
+      'tablename' = '$table', 'username' = '$PGUSER', 'password' = 'x',
+      'connection.pool.size' = '1', 'sink.insert.batch-size' = '1000',
+      'retry-sleep-step-ms' = '20'$opts);
+INSERT INTO dst SELECT * FROM src;
+SQL
+    } >"$T/job.sql"
+}
+
+# run_job FAILPOINTS: runs the job with HF_FAILPOINTS set; sets RC.
+run_job() {
+    set +e
+    HF_FAILPOINTS=$1 "$HOLOFLOW" run "$T/job.sql" >"$T/out" 2>"$T/err"
+    RC=$?
+    set -e
+    [ "$RC" -eq 0 ] || cat "$T/err" >&2
+}
+
+# run_case WHAT TABLE FAILPOINT EXTRA-SQL-OPTIONS [batch]: a COMMIT that
+# succeeded, its result lost.
+run_case() {
+    write_job "$2" "$4" "${5:-}"
+    run_job "$3"
+    expect_rc 0 "$1"
+    expect_grep "before the result of COMMIT arrived (failpoint" "$T/err" \
+        "$1: the failpoint fired"
+    expect_grep "the server says it committed (not written again)" "$T/err" \
+        "$1: the in-doubt COMMIT was resolved"
+}
+
+check_table() { # WHAT TABLE WANT
+    local got
+    got=$("${PSQL[@]}" -c "SELECT count(*) || ' rows, ' || count(DISTINCT id) || ' keys, sum ' || sum(n) || ', max ' || max(n) FROM $2")
+    [ "$got" = "$3" ] || fail "$1: table has $got, expected $3"
+}
+
+run_case "INSERT, conflict-update-set increment" "${p}_inc" \
+    holo.insert.commit-result-lost=2 \
+    ", 'sink.write-mode' = 'INSERT', 'sink.insert.conflict-update-set' = 'n = old.n + excluded.n'"
+check_table "INSERT increment" "${p}_inc" "$N rows, $N keys, sum $N, max 1"
+
+run_case "INSERT, no primary key" "${p}_app" \
+    holo.insert.commit-result-lost=2 ", 'sink.write-mode' = 'INSERT'"
+check_table "INSERT append" "${p}_app" "$N rows, $N keys, sum $N, max 1"
+
+# The connection broken as soon as a flush was sent: whatever the server
+# made of it (committed, aborted, or still running it when asked, then
+# terminated), the table ends exact.
+for fire in 1 2 3; do
+    "${PSQL[@]}" -c "UPDATE ${p}_inc SET n = 0"
+    write_job "${p}_inc" ", 'sink.write-mode' = 'INSERT', 'sink.insert.conflict-update-set' = 'n = old.n + excluded.n'"
+    run_job holo.insert.break-after-send=$fire
+    expect_rc 0 "broken after send (hit $fire)"
+    expect_grep "the server says it" "$T/err" "broken after send (hit $fire): resolved"
+    check_table "broken after send (hit $fire)" "${p}_inc" "$N rows, $N keys, sum $N, max 1"
+done
+
+"${PSQL[@]}" -c "TRUNCATE ${p}_app"
+run_case "COPY_STREAM, no primary key" "${p}_app" \
+    holo.copy.commit-result-lost=2 ", 'sink.write-mode' = 'COPY_STREAM'"
+check_table "COPY_STREAM append" "${p}_app" "$N rows, $N keys, sum $N, max 1"
+
+"${PSQL[@]}" -c "TRUNCATE ${p}_app"
+run_case "COPY_BULK_LOAD, no primary key" "${p}_app" \
+    holo.copy.commit-result-lost=1 ", 'sink.write-mode' = 'COPY_BULK_LOAD'" batch
+check_table "COPY_BULK_LOAD" "${p}_app" "$N rows, $N keys, sum $N, max 1"
+
+"${PSQL[@]}" -c "DROP TABLE ${p}_inc, ${p}_app"
+finish
