@@ -18,7 +18,10 @@
 #     same cluster. Both write 8-partition topics; each runs BENCH_REPEAT
 #     (3) times, interleaved; the best wall time counts (holoflow: process
 #     start to exit, including reading and encoding the CSV; kcat: the
-#     whole command). After the runs the two topics must hold identical
+#     whole command); the median wall time and the median CPU time (user +
+#     sys, all threads) are printed too, as the machine's 2 cores are
+#     shared by both clients' threads and the mock brokers, so wall times
+#     vary from run to run. After the runs the two topics must hold identical
 #     messages in identical partitions (sorted kcat dumps compared).
 # (b) kafka -> hologres end to end: a job reading an 8-partition topic
 #     (json values, consumer group, 1 s checkpoints) into a PostgreSQL
@@ -32,7 +35,8 @@
 #     arrive exactly once.
 #
 # Environment: HOLOFLOW, BENCH_ROWS, BENCH_REPEAT, BENCH_RATE,
-# BENCH_SECONDS, BENCH_E2E_ROWS, BENCH_KEEP=1 (keep the temp directory).
+# BENCH_SECONDS, BENCH_E2E_ROWS, BENCH_PARTS (which parts run: "ab", the
+# default, "a" or "b"), BENCH_KEEP=1 (keep the temp directory).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 N=${BENCH_ROWS:-1000000}
@@ -40,6 +44,7 @@ REPEAT=${BENCH_REPEAT:-3}
 RATE=${BENCH_RATE:-20000}
 SECONDS_AT_RATE=${BENCH_SECONDS:-30}
 E2E_ROWS=${BENCH_E2E_ROWS:-500000}
+PARTS=${BENCH_PARTS:-ab}
 KCAT=${KCAT:-kcat}
 
 say() { echo "$*"; }
@@ -100,10 +105,14 @@ K=$(head -n 1 "$W/mock.addr")
 say "=== kafka.sh: $(nproc) cores, librdkafka mock cluster (3 brokers) at $K"
 
 # ------------------------------------------------------------------ (a)
+if [[ $PARTS == *a* ]]; then
 awk -v n="$N" 'BEGIN { for (i = 1; i <= n; i++) printf "%d,%d,s%d\n", i, i * 7 % 1000003, i }' >"$W/in.csv"
 awk -F, '{ printf "%s\t%s\n", $1, $0 }' "$W/in.csv" >"$W/msgs.kv"
 t_hf=()
 t_kc=()
+c_hf=() # CPU seconds (user + sys) of each run, from bash's time
+c_kc=()
+TIMEFORMAT='%U %S'
 for r in $(seq 1 "$REPEAT"); do
     cat >"$W/a$r.sql" <<SQL
 CREATE TABLE src (id BIGINT, v BIGINT, s STRING)
@@ -115,14 +124,17 @@ WITH ('connector' = 'upsert-kafka', 'topic' = 'hf_a_$r',
 INSERT INTO dst SELECT * FROM src;
 SQL
     t0=$(now)
-    "$HOLOFLOW" run "$W/a$r.sql" >"$W/a$r.out" 2>"$W/a$r.err" || { cat "$W/a$r.err" >&2; die "holoflow run $r failed"; }
+    { time "$HOLOFLOW" run "$W/a$r.sql" >"$W/a$r.out" 2>"$W/a$r.err"; } 2>"$W/cpu" ||
+        { cat "$W/a$r.err" >&2; die "holoflow run $r failed"; }
     t1=$(now)
     t_hf+=("$(secs "$t0" "$t1")")
+    c_hf+=("$(awk '{ print $1 + $2 }' "$W/cpu")")
     t0=$(now)
-    "$KCAT" -b "$K" -P -t "kcat_a_$r" -K $'\t' -X acks=all -X enable.idempotence=true \
-        -X topic.partitioner=murmur2 <"$W/msgs.kv" || die "kcat run $r failed"
+    { time "$KCAT" -b "$K" -P -t "kcat_a_$r" -K $'\t' -X acks=all -X enable.idempotence=true \
+        -X topic.partitioner=murmur2 <"$W/msgs.kv"; } 2>"$W/cpu" || die "kcat run $r failed"
     t1=$(now)
     t_kc+=("$(secs "$t0" "$t1")")
+    c_kc+=("$(awk '{ print $1 + $2 }' "$W/cpu")")
 done
 for t in hf_a_1 kcat_a_1; do
     got=$("$MOCK" offsets "$K" "$t" | awk '$1 == "total" { print $2 }')
@@ -139,9 +151,15 @@ bh=$(best "${t_hf[@]}")
 bk=$(best "${t_kc[@]}")
 say ""
 say "(a) upsert-kafka sink, $N rows (8 partitions, acks=all, idempotent, murmur2):"
-printf '    %-44s %8s s  %9s rows/s  (median %s s)\n' "holoflow filesystem csv -> upsert-kafka" "$bh" "$(rate "$N" "$bh")" "$(median "${t_hf[@]}")"
-printf '    %-44s %8s s  %9s rows/s  (median %s s)\n' "kcat -P, same pre-encoded messages" "$bk" "$(rate "$N" "$bk")" "$(median "${t_kc[@]}")"
-printf '    holoflow / kcat: %s x (identical topics: yes)\n' "$(awk -v a="$bk" -v b="$bh" 'BEGIN { printf "%.2f", a / b }')"
+mh=$(median "${t_hf[@]}")
+mk=$(median "${t_kc[@]}")
+printf '    %-44s %8s s  %9s rows/s  (median %s s, CPU %s s)\n' "holoflow filesystem csv -> upsert-kafka" "$bh" "$(rate "$N" "$bh")" "$mh" "$(median "${c_hf[@]}")"
+printf '    %-44s %8s s  %9s rows/s  (median %s s, CPU %s s)\n' "kcat -P, same pre-encoded messages" "$bk" "$(rate "$N" "$bk")" "$mk" "$(median "${c_kc[@]}")"
+printf '    holoflow / kcat: %s x (medians: %s x; identical topics: yes)\n' \
+    "$(awk -v a="$bk" -v b="$bh" 'BEGIN { printf "%.2f", a / b }')" \
+    "$(awk -v a="$mk" -v b="$mh" 'BEGIN { printf "%.2f", a / b }')"
+fi
+[[ $PARTS == *b* ]] || exit 0
 
 # ------------------------------------------------------------------ (b)
 pg_env=$("$root/scripts/pg-private.sh" start "$pgdir" 2>/dev/null) ||

@@ -356,20 +356,44 @@ static void put_hex_bytes(struct hf_strbuf *out, const char *p, size_t len)
     hf_strbuf_putc(out, '\'');
 }
 
-/* Decimal digits of an int64 without going through printf (the text
- * encoders call this once per integer value). */
-static void put_int(struct hf_strbuf *out, int64_t i)
+char *hf_int_text(int64_t i, char tmp[HF_INT_TEXT_MAX])
 {
-    char buf[24];
-    char *p = buf + sizeof buf;
+    static const char pairs[] = "00010203040506070809"
+                                "10111213141516171819"
+                                "20212223242526272829"
+                                "30313233343536373839"
+                                "40414243444546474849"
+                                "50515253545556575859"
+                                "60616263646566676869"
+                                "70717273747576777879"
+                                "80818283848586878889"
+                                "90919293949596979899";
+    char *p = tmp + HF_INT_TEXT_MAX;
     uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
+    while (u >= 100) {
+        const char *d = pairs + (u % 100) * 2;
+        u /= 100;
+        *--p = d[1];
+        *--p = d[0];
+    }
+    if (u >= 10) {
+        *--p = pairs[u * 2 + 1];
+        *--p = pairs[u * 2];
+    } else {
+        *--p = (char)('0' + u);
+    }
     if (i < 0)
         *--p = '-';
-    hf_strbuf_append(out, p, (size_t)(buf + sizeof buf - p));
+    return p;
+}
+
+/* Decimal digits of an int64 (the text encoders call this once per
+ * integer value). */
+static void put_int(struct hf_strbuf *out, int64_t i)
+{
+    char tmp[HF_INT_TEXT_MAX];
+    const char *p = hf_int_text(i, tmp);
+    hf_strbuf_append(out, p, (size_t)(tmp + HF_INT_TEXT_MAX - p));
 }
 
 void hf_value_to_text(const struct hf_type *t, const struct hf_value *v,

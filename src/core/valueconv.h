@@ -39,6 +39,12 @@ int hf_value_from_text(const struct hf_type *t, const char *s, size_t len,
 /* Check that an integer fits the range of TINYINT/SMALLINT/INT/BIGINT. */
 int hf_int_in_range(enum hf_type_id id, int64_t v);
 
+/* Decimal text of `i` written at the end of tmp[0..HF_INT_TEXT_MAX-1]
+ * (no printf; two digits per step): returns where it starts; the text
+ * ends at tmp + HF_INT_TEXT_MAX and is not NUL-terminated. */
+#define HF_INT_TEXT_MAX 20
+char *hf_int_text(int64_t i, char tmp[HF_INT_TEXT_MAX]);
+
 /* Java-compatible shortest representation of a double / float. */
 size_t hf_double_to_text(double d, char *buf, size_t n);
 size_t hf_float_to_text(float f, char *buf, size_t n);

@@ -70,11 +70,13 @@ struct csv_field {
 };
 
 /* One field of the record being decoded: its text after unquoting and
- * unescaping (in c->buf) and, for the null literal, its raw text. */
+ * unescaping (in c->buf, or in the record itself when that needed no
+ * change) and, for the null literal, its raw text. */
 struct csv_span {
-    size_t off, len;         /* in c->buf */
+    size_t off, len;         /* in c->buf, or in the record with in_rec */
     size_t raw_off, raw_len; /* in the record */
     bool quoted;
+    bool in_rec;
 };
 
 struct csv_codec {
@@ -88,6 +90,8 @@ struct csv_codec {
     bool ignore_errors;
     char *null_literal; /* NULL: none */
     size_t null_len;
+    bool special[256]; /* encoder: characters that make a field quoted */
+    bool plain_ints;   /* encoder: integers never need quoting */
     struct hf_strbuf buf;   /* decoder: unquoted field text; encoder: a value */
     struct csv_span *spans; /* decoder: the first nfields fields of a record */
 };
@@ -201,6 +205,16 @@ static int csv_new(const struct hf_schema *s, const uint32_t *cols,
             goto oom;
         c->null_len = strlen(nl);
     }
+    c->special[(unsigned char)c->delim] = true;
+    c->special['\n'] = true;
+    c->special['\r'] = true;
+    if (c->quote != '\0')
+        c->special[(unsigned char)c->quote] = true;
+    if (c->escape != '\0')
+        c->special[(unsigned char)c->escape] = true;
+    c->plain_ints = !c->special['-'];
+    for (char d = '0'; d <= '9'; d++)
+        c->plain_ints = c->plain_ints && !c->special[(unsigned char)d];
     *out = c;
     return 0;
 oom:
@@ -280,15 +294,21 @@ static long split(struct csv_codec *c, const char *rec, size_t len,
                                     "column '%s': unexpected character '%c' "
                                     "after the closing quote",
                                     field_name(c, (size_t)nf), rec[pos]);
+        } else if (c->escape == '\0') {
+            /* Unquoted without escapes: the text is the record's own. */
+            while (pos < len && rec[pos] != c->delim)
+                pos++;
         } else {
             pos = copy_run(c, rec, pos, len, c->delim);
         }
         if ((size_t)nf < c->nfields) {
-            c->spans[nf].off = start;
-            c->spans[nf].len = c->buf.len - start;
-            c->spans[nf].raw_off = raw_start;
-            c->spans[nf].raw_len = pos - raw_start;
-            c->spans[nf].quoted = quoted;
+            struct csv_span *sp = &c->spans[nf];
+            sp->in_rec = !quoted && c->escape == '\0';
+            sp->off = sp->in_rec ? raw_start : start;
+            sp->len = sp->in_rec ? pos - raw_start : c->buf.len - start;
+            sp->raw_off = raw_start;
+            sp->raw_len = pos - raw_start;
+            sp->quoted = quoted;
         }
         nf++;
         if (pos >= len)
@@ -307,6 +327,26 @@ static bool is_null_literal(const struct csv_codec *c, const char *s,
            memcmp(s, c->null_literal, n) == 0;
 }
 
+/* Plain decimal text (an optional '-' and 1 to 18 digits, so no overflow)
+ * as an integer: true and *v, or false for anything else, which then goes
+ * through hf_value_from_text() (blanks, '+', long numbers, errors). */
+static bool plain_int(const char *s, size_t n, int64_t *v)
+{
+    bool neg = n > 0 && s[0] == '-';
+    size_t i = neg;
+    if (n == i || n - i > 18)
+        return false;
+    int64_t m = 0;
+    for (; i < n; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d > 9)
+            return false;
+        m = m * 10 + (int64_t)d;
+    }
+    *v = neg ? -m : m;
+    return true;
+}
+
 /* Convert field `sp` of record `rec` into `out`. The null literal matches
  * the unescaped text, or the raw text of an unquoted field (so '\N' is NULL
  * even with '\' as the escape character, as in MySQL dumps). */
@@ -315,7 +355,8 @@ static int decode_field(struct csv_codec *c, const struct csv_field *f,
                         struct hf_batch *b, struct hf_value *out,
                         struct hf_error *err)
 {
-    const char *s = (c->buf.data ? c->buf.data : "") + sp->off;
+    const char *s =
+        (sp->in_rec ? rec : c->buf.data ? c->buf.data : "") + sp->off;
     size_t n = sp->len;
     out->null = true;
     if (is_null_literal(c, s, n) ||
@@ -336,6 +377,13 @@ static int decode_field(struct csv_codec *c, const struct csv_field *f,
         out->v.s.ptr = (const char *)dst;
         out->v.s.len = (uint32_t)got;
         out->null = false;
+        return 0;
+    }
+    int64_t iv;
+    if (hf_type_is_integer(f->type.id) && plain_int(s, n, &iv) &&
+        hf_int_in_range(f->type.id, iv)) {
+        memset(out, 0, sizeof *out);
+        out->v.i = iv;
         return 0;
     }
     struct hf_error e;
@@ -438,14 +486,23 @@ static void value_text(const struct csv_codec *c, const struct hf_type *t,
 
 static bool needs_quoting(const struct csv_codec *c, const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        char ch = s[i];
-        if (ch == c->delim || ch == '\n' || ch == '\r' ||
-            (c->quote != '\0' && ch == c->quote) ||
-            (c->escape != '\0' && ch == c->escape))
+    for (size_t i = 0; i < n; i++)
+        if (c->special[(unsigned char)s[i]])
             return true;
-    }
     return false;
+}
+
+/* Append the delimiter (unless `first`) and `n` bytes of `s`. */
+static void put_raw(const struct csv_codec *c, bool first, const char *s,
+                    size_t n, struct hf_strbuf *out)
+{
+    char *w = hf_strbuf_reserve(out, n + 1);
+    if (w == NULL)
+        return;
+    if (!first)
+        *w++ = c->delim;
+    memcpy(w, s, n);
+    hf_strbuf_commit(out, n + !first);
 }
 
 static void put_field(const struct csv_codec *c, const char *s, size_t n,
@@ -500,6 +557,34 @@ static int csv_encode(void *enc, const struct hf_value *row,
     for (uint32_t i = 0; i < c->nfields; i++) {
         const struct csv_field *f = &c->fields[i];
         const struct hf_value *v = &row[f->col];
+        /* The common types straight into `out`, with the delimiter; the
+         * rest through c->buf and the quoting check. */
+        if (!v->null) {
+            switch (f->type.id) {
+            case HF_TINYINT:
+            case HF_SMALLINT:
+            case HF_INT:
+            case HF_BIGINT:
+                if (c->plain_ints) {
+                    char tmp[HF_INT_TEXT_MAX];
+                    const char *t = hf_int_text(v->v.i, tmp);
+                    put_raw(c, i == 0, t,
+                            (size_t)(tmp + HF_INT_TEXT_MAX - t), out);
+                    continue;
+                }
+                break;
+            case HF_CHAR:
+            case HF_VARCHAR:
+                if (!needs_quoting(c, v->v.s.ptr, v->v.s.len)) {
+                    put_raw(c, i == 0, v->v.s.ptr ? v->v.s.ptr : "",
+                            v->v.s.len, out);
+                    continue;
+                }
+                break;
+            default:
+                break;
+            }
+        }
         if (i > 0)
             hf_strbuf_putc(out, c->delim);
         if (v->null) {

@@ -2,7 +2,7 @@
  * hf_kafka_mock.c - a Kafka "cluster" for tests: librdkafka's mock cluster
  * hosted in a small long-lived process.
  *
- *   hf_kafka_mock [-b BROKERS] [--stdin] [TOPIC:PARTITIONS ...]
+ *   hf_kafka_mock [-b BROKERS] [-T] [--stdin] [TOPIC:PARTITIONS ...]
  *
  * Creates a mock cluster of BROKERS brokers (default 3), creates each
  * TOPIC with PARTITIONS partitions (replication factor min(3, BROKERS)),
@@ -39,10 +39,16 @@
  * Note: librdkafka's mock broker keeps at most about 5 MB (or 100000
  * message sets) per partition and drops the oldest beyond that, so tests
  * that move many messages produce them in steps.
+ *
+ * Offsets for times (-T): the printed bootstrap address is a proxy in front
+ * of the mock brokers that answers offsets-for-times lookups, which the
+ * mock itself cannot (tests/kafka/hf_kafka_proxy.h).
  */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +57,8 @@
 
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
+
+#include "hf_kafka_proxy.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -63,9 +71,10 @@ static void on_signal(int sig)
 static void usage(void)
 {
     fprintf(stderr,
-            "usage: hf_kafka_mock [-b BROKERS] [--stdin] [TOPIC:PARTITIONS ...]\n"
+            "usage: hf_kafka_mock [-b BROKERS] [-T] [--stdin] [TOPIC:PARTITIONS ...]\n"
             "  prints the bootstrap address, runs until SIGTERM/SIGINT\n"
-            "  (or end of stdin with --stdin)\n"
+            "  (or end of stdin with --stdin); -T: answer offsets-for-times\n"
+            "  lookups (through a proxy in this process)\n"
             "       hf_kafka_mock offsets BOOTSTRAP TOPIC [GROUP]\n"
             "  prints PARTITION LOW HIGH COMMITTED lines and\n"
             "  'total HIGH_SUM COMMITTED_SUM'\n"
@@ -291,6 +300,7 @@ int main(int argc, char **argv)
         return produce_main(argc, argv);
     long brokers = 3;
     int watch_stdin = 0;
+    int time_index = 0;
     int first_topic = argc;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-b") == 0 && i + 1 < argc) {
@@ -302,6 +312,8 @@ int main(int argc, char **argv)
             }
         } else if (strcmp(argv[i], "--stdin") == 0) {
             watch_stdin = 1;
+        } else if (strcmp(argv[i], "-T") == 0) {
+            time_index = 1;
         } else if (strcmp(argv[i], "-h") == 0 ||
                    strcmp(argv[i], "--help") == 0) {
             usage();
@@ -371,6 +383,27 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+
+    if (time_index) {
+        struct hf_kproxy *px = hf_kproxy_start(mc);
+        if (px == NULL) {
+            fprintf(stderr, "hf_kafka_mock: cannot start the -T proxy in "
+                            "front of %s\n",
+                    rd_kafka_mock_cluster_bootstraps(mc));
+            rd_kafka_mock_cluster_destroy(mc);
+            rd_kafka_destroy(rk);
+            return 1;
+        }
+        printf("%s\n", hf_kproxy_bootstraps(px));
+        fflush(stdout);
+        while (!stop_requested &&
+               !hf_kproxy_serve(px, 200, watch_stdin ? 0 : -1))
+            ;
+        hf_kproxy_stop(px);
+        rd_kafka_mock_cluster_destroy(mc);
+        rd_kafka_destroy(rk);
+        return 0;
+    }
 
     printf("%s\n", rd_kafka_mock_cluster_bootstraps(mc));
     fflush(stdout);

@@ -217,6 +217,78 @@ static void test_encode_quoting(void **state)
     ft_close(&t);
 }
 
+/* Integers: plain digits are read directly, everything else (blanks, '+',
+ * 19 digits, out of range, not a number) as hf_value_from_text() reads
+ * it; the values and errors are the same either way. */
+static void test_decode_integers(void **state)
+{
+    (void)state;
+    struct hf_schema s;
+    memset(&s, 0, sizeof s);
+    ft_col(&s, "a", ft_type(HF_BIGINT));
+    ft_col(&s, "b", ft_type(HF_SMALLINT));
+    struct ft t;
+    ft_open(&t, "csv", &s, NULL);
+    assert_int_equal(ft_decode(&t, "-9223372036854775808,-32768"), 1);
+    assert_int_equal(ft_decode(&t, "9223372036854775807, 32767 "), 1);
+    assert_int_equal(ft_decode(&t, "+7,007"), 1);
+    assert_int_equal(ft_decode(&t, "-0,"), 1);
+    assert_int_equal(ft_decode(&t, "\"12\",-1"), 1);
+    assert_string_equal(ft_rows(&t), "+I(-9223372036854775808, -32768)\n"
+                                     "+I(9223372036854775807, 32767)\n"
+                                     "+I(7, 7)\n"
+                                     "+I(0, NULL)\n"
+                                     "+I(12, -1)\n");
+    assert_int_equal(ft_decode(&t, "1,32768"), -1);
+    assert_string_equal(t.err.msg,
+                        "column 'b': value 32768 out of range for SMALLINT");
+    assert_int_equal(ft_decode(&t, "1-2,1"), -1);
+    assert_non_null(strstr(t.err.msg, "column 'a': "));
+    assert_int_equal(ft_decode(&t, "-,1"), -1);
+    assert_non_null(strstr(t.err.msg, "column 'a': "));
+    ft_close(&t);
+}
+
+/* Integers are written straight into the record unless the delimiter, the
+ * quote or the escape character is a digit or '-'. */
+static void test_encode_integers(void **state)
+{
+    (void)state;
+    struct hf_schema s;
+    memset(&s, 0, sizeof s);
+    ft_col(&s, "a", ft_type(HF_BIGINT));
+    ft_col(&s, "b", ft_type(HF_INT));
+    ft_col(&s, "c", ft_type(HF_SMALLINT));
+    struct ft t;
+    ft_open(&t, "csv", &s, NULL);
+    struct hf_value *row = hf_batch_add_row(t.b, HF_ROW_INSERT, -1);
+    ft_set(&t, row, 0, "-9223372036854775808");
+    ft_set(&t, row, 1, "0");
+    ft_set(&t, row, 2, "-7");
+    assert_string_equal(ft_encode(&t, row, HF_ROW_INSERT),
+                        "-9223372036854775808,0,-7");
+    ft_set(&t, row, 0, "9223372036854775807");
+    ft_set(&t, row, 1, "-2147483648");
+    ft_set(&t, row, 2, "32767");
+    assert_string_equal(ft_encode(&t, row, HF_ROW_INSERT),
+                        "9223372036854775807,-2147483648,32767");
+    ft_close(&t);
+
+    memset(&s, 0, sizeof s);
+    ft_col(&s, "a", ft_type(HF_BIGINT));
+    ft_col(&s, "b", ft_type(HF_INT));
+    ft_col(&s, "c", ft_type(HF_VARCHAR));
+    const char *kv[] = {"csv.field-delimiter", "-", NULL};
+    ft_open(&t, "csv", &s, kv);
+    row = hf_batch_add_row(t.b, HF_ROW_INSERT, -1);
+    ft_set(&t, row, 0, "-12");
+    ft_set(&t, row, 1, "3");
+    ft_set(&t, row, 2, "x-y");
+    assert_string_equal(ft_encode(&t, row, HF_ROW_INSERT),
+                        "\"-12\"-3-\"x-y\"");
+    ft_close(&t);
+}
+
 static void test_column_subset(void **state)
 {
     (void)state;
@@ -286,6 +358,8 @@ int main(void)
         cmocka_unit_test(test_escape_inside_quotes),
         cmocka_unit_test(test_types_and_arrays),
         cmocka_unit_test(test_encode_quoting),
+        cmocka_unit_test(test_encode_integers),
+        cmocka_unit_test(test_decode_integers),
         cmocka_unit_test(test_column_subset),
         cmocka_unit_test(test_option_validation),
     };

@@ -509,9 +509,34 @@ static void test_long_text_in_errors(void **state)
     assert_true(v.v.f8 == 5e-197);
 }
 
+static void expect_int_text(int64_t v, const char *want)
+{
+    char tmp[HF_INT_TEXT_MAX];
+    const char *p = hf_int_text(v, tmp);
+    size_t n = (size_t)(tmp + HF_INT_TEXT_MAX - p);
+    assert_int_equal(n, strlen(want));
+    assert_memory_equal(p, want, n);
+}
+
+static void test_int_text(void **state)
+{
+    (void)state;
+    expect_int_text(0, "0");
+    expect_int_text(7, "7");
+    expect_int_text(10, "10");
+    expect_int_text(99, "99");
+    expect_int_text(100, "100");
+    expect_int_text(-1, "-1");
+    expect_int_text(-100, "-100");
+    expect_int_text(1234567, "1234567");
+    expect_int_text(INT64_MAX, "9223372036854775807");
+    expect_int_text(INT64_MIN, "-9223372036854775808");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_int_text),
         cmocka_unit_test(test_double_java),
         cmocka_unit_test(test_float_java),
         cmocka_unit_test_setup_teardown(test_boolean, setup, teardown),

@@ -19,6 +19,9 @@
  * 'properties.auto.offset.reset' decides; without it the job fails, as
  * Flink's default NONE), timestamp (offsets_for_times; past the end means
  * the end), specific-offsets (unlisted partitions start at the earliest).
+ * 'scan.bounded.mode' stops the same way: timestamp at the first message at
+ * or after it (the end when there is none), specific-offsets at the given
+ * offsets (unlisted partitions at the earliest, so they read nothing).
  * Every start is resolved to an absolute offset when the partition is
  * assigned, so `next` is always known. upsert-kafka always reads from the
  * earliest offset (as Flink) to rebuild its per-key state, and emits rows
@@ -482,10 +485,13 @@ static int resolve_starts(struct hfk_source *s,
             stop = ts_stop[i] >= 0 ? ts_stop[i] : hi;
             break;
         case BOUND_SPECIFIC:
+            /* Unlisted partitions stop at their earliest offset, so read
+             * nothing: Flink's OffsetsInitializer.offsets() resets them to
+             * the earliest. */
             stop = specific(s->bspec_parts, s->bspec_offs, s->nbspec,
                             e->partition);
             if (stop < 0)
-                stop = hi;
+                stop = lo;
             break;
         default:
             break;
