@@ -40,7 +40,7 @@ static void parse_one(const char *item, size_t len)
         char num[24];
         size_t vlen = len - nlen - 1;
         char *end = NULL;
-        if (vlen == 0 || vlen >= sizeof num)
+        if (vlen == 0 || vlen >= sizeof num || eq[1] < '0' || eq[1] > '9')
             goto bad;
         memcpy(num, eq + 1, vlen);
         num[vlen] = '\0';
@@ -51,6 +51,12 @@ static void parse_one(const char *item, size_t len)
     }
     if (nlen == 0 || nlen >= FP_NAME || nfps == FP_MAX)
         goto bad;
+    for (size_t i = 0; i < nlen; i++)
+        if (item[i] == ' ' || item[i] == '\t')
+            goto bad;
+    for (int i = 0; i < nfps; i++)
+        if (strlen(fps[i].name) == nlen && memcmp(fps[i].name, item, nlen) == 0)
+            goto bad; /* named twice */
     memcpy(fps[nfps].name, item, nlen);
     fps[nfps].name[nlen] = '\0';
     fps[nfps].fire_at = n;
@@ -59,7 +65,8 @@ static void parse_one(const char *item, size_t len)
     return;
 bad:
     fprintf(stderr, "holoflow: HF_FAILPOINTS: ignoring '%.*s' (expected "
-            "NAME or NAME=N with N >= 1; at most %d points)\n",
+            "NAME or NAME=N with N >= 1, no blanks, each name once; at "
+            "most %d points)\n",
             (int)len, item, FP_MAX);
 }
 

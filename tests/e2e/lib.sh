@@ -49,3 +49,19 @@ finish() {
     fi
     echo "$TEST_NAME: ok"
 }
+
+# restart_pg: restart the private PostgreSQL whose directory is $PGHOST
+# (scripts/pg-private.sh: socket there, cluster in data/, log in log) with
+# `pg_ctl restart -m fast`, as the cluster's owner. 0 when it is back.
+restart_pg() {
+    local dir=$PGHOST bindir=${HF_PG_BINDIR:-/usr/lib/postgresql/15/bin}
+    local cmd=("$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" restart -m fast -w -t 60 -s)
+    (
+        cd "$dir"
+        if [ "$(id -u)" -eq 0 ]; then
+            exec runuser -u "$(stat -c %U "$dir/data")" -- "${cmd[@]}"
+        else
+            exec "${cmd[@]}"
+        fi
+    ) >/dev/null
+}

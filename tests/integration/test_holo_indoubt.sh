@@ -9,7 +9,11 @@
 # committed, not write it again. A blind retry would show here as doubled
 # rows in tables without a key and as doubled increments of a
 # conflict-update-set `n = old.n + excluded.n`. Covered: INSERT with and
-# without a primary key, COPY_STREAM, and the one COMMIT of a COPY_BULK_LOAD.
+# without a primary key, COPY_STREAM, and the one COMMIT of a COPY_BULK_LOAD;
+# the connection broken as soon as a flush was sent (any outcome); and the
+# server restarted while a COMMIT is in doubt, where the answer may be
+# about another transaction: an idempotent flush is written again, any
+# other stops the job (never written twice).
 . "$(dirname "$0")/../e2e/lib.sh"
 set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
@@ -38,7 +42,7 @@ CREATE TABLE dst (id BIGINT, n BIGINT$key)
 WITH ('connector' = 'hologres', 'endpoint' = '$PGHOST:$PGPORT', 'dbname' = '$PGDATABASE',
       'tablename' = '$table', 'username' = '$PGUSER', 'password' = 'x',
       'connection.pool.size' = '1', 'sink.insert.batch-size' = '1000',
-      'retry-sleep-step-ms' = '20'$opts);
+      'retry-sleep-step-ms' = '${STEP:-20}'$opts);
 INSERT INTO dst SELECT * FROM src;
 SQL
     } >"$T/job.sql"
@@ -91,6 +95,33 @@ for fire in 1 2 3; do
     expect_grep "the server says it" "$T/err" "broken after send (hit $fire): resolved"
     check_table "broken after send (hit $fire)" "${p}_inc" "$N rows, $N keys, sum $N, max 1"
 done
+
+# The server restarted while the COMMIT is in doubt: during the retry's
+# back-off (3 s) the test restarts PostgreSQL.
+restart_case() { # WHAT EXTRA-SQL-OPTIONS
+    "${PSQL[@]}" -c "UPDATE ${p}_inc SET n = 0"
+    STEP=3000 write_job "${p}_inc" ", 'sink.write-mode' = 'INSERT'$2"
+    set +e
+    HF_FAILPOINTS=holo.insert.commit-result-lost=2 "$HOLOFLOW" run "$T/job.sql" >"$T/out" 2>"$T/err" &
+    local job=$!
+    for _ in $(seq 1 300); do
+        grep -q "reconnecting and retrying" "$T/err" && break
+        sleep 0.05
+    done
+    restart_pg || fail "$1: pg_ctl restart failed"
+    wait $job
+    RC=$?
+    set -e
+}
+restart_case "restart, increment" ", 'sink.insert.conflict-update-set' = 'n = old.n + excluded.n'"
+[ "$RC" -ne 0 ] || fail "restart, increment: the job succeeded; it must stop when the outcome cannot be known"
+expect_grep "the server restarted while COMMIT of transaction" "$T/err" "restart, increment: the reason"
+got=$("${PSQL[@]}" -c "SELECT max(n) FROM ${p}_inc")
+[ "$got" = 1 ] || fail "restart, increment: max(n) is $got: a flush was applied twice"
+restart_case "restart, upsert" ""
+expect_rc 0 "restart, upsert"
+expect_grep "the flush is idempotent and is written again" "$T/err" "restart, upsert: written again"
+check_table "restart, upsert" "${p}_inc" "$N rows, $N keys, sum $N, max 1"
 
 "${PSQL[@]}" -c "TRUNCATE ${p}_app"
 run_case "COPY_STREAM, no primary key" "${p}_app" \

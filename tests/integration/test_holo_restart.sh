@@ -24,25 +24,12 @@ export PGOPTIONS="-c client_min_messages=warning"
 # Stop the job and drop the table whatever happens (and remove $T, as
 # lib.sh's trap does).
 trap '[ -z "${job:-}" ] || kill $job 2>/dev/null; "${PSQL[@]}" -c "DROP TABLE IF EXISTS $tbl" >/dev/null 2>&1; rm -rf "$T"' EXIT
-bindir=${HF_PG_BINDIR:-/usr/lib/postgresql/15/bin}
 # PGHOST is the cluster directory of scripts/pg-private.sh: the socket is
 # there, the cluster in DIR/data, the server log in DIR/log.
 pgdir=$PGHOST
 [ -f "$pgdir/data/postmaster.pid" ] || {
     echo "test_holo_restart: no cluster in $pgdir/data (PGHOST must be a scripts/pg-private.sh directory)" >&2
     exit 1
-}
-
-restart_pg() {
-    local cmd=("$bindir/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" restart -m fast -w -t 60 -s)
-    (
-        cd "$pgdir"
-        if [ "$(id -u)" -eq 0 ]; then
-            exec runuser -u "$(stat -c %U "$pgdir/data")" -- "${cmd[@]}"
-        else
-            exec "${cmd[@]}"
-        fi
-    ) >/dev/null
 }
 
 "${PSQL[@]}" -c "DROP TABLE IF EXISTS $tbl; CREATE TABLE $tbl (k bigint PRIMARY KEY, v bigint NOT NULL, s text)"

@@ -1,7 +1,8 @@
 /*
  * test_failpoint.c - HF_FAILPOINTS arming: NAME=N fires on exactly the Nth
- * hit, NAME alone on the first, malformed entries are ignored and never
- * fire, unlisted names never fire. The variable is read once per process,
+ * hit, NAME alone on the first, malformed entries (no digits, signs,
+ * blanks, a name given twice: its first arming counts) are ignored and
+ * never fire, unlisted names never fire. The variable is read once per process,
  * so one test sets it before the first hf_failpoint() call.
  */
 #include <setjmp.h>
@@ -28,11 +29,17 @@ static int fired_at(const char *name, int hits)
 static void test_arming(void **state)
 {
     (void)state;
-    setenv("HF_FAILPOINTS", "a.b=3,once,zero=0,junk=x1,=2,,last=1", 1);
+    setenv("HF_FAILPOINTS",
+           "a.b=3,once,zero=0,junk=x1,neg=-1,sp= 2, blank,=2,,once=4,last=1",
+           1);
     assert_int_equal(fired_at("a.b", 10), 3);
     assert_int_equal(fired_at("once", 5), 1);
     assert_int_equal(fired_at("zero", 5), 0);
     assert_int_equal(fired_at("junk", 5), 0);
+    assert_int_equal(fired_at("neg", 5), 0);
+    assert_int_equal(fired_at("sp", 5), 0);
+    assert_int_equal(fired_at("blank", 5), 0);
+    assert_int_equal(fired_at(" blank", 5), 0);
     assert_int_equal(fired_at("last", 5), 1);
     assert_int_equal(fired_at("unlisted", 5), 0);
     /* Changing the variable later changes nothing: it is read once. */

@@ -703,7 +703,11 @@ static int flush_stream(struct copy_shard *s, struct holo_entry **ents,
             return -1;
         }
         if (holo_txn_in_doubt(&s->txn)) {
-            int committed = holo_txn_resolve(&s->sh->conn, &s->txn, &e);
+            char what[160];
+            holo_writer_what(s->w, s->sh->index, what, sizeof what);
+            int committed = holo_txn_resolve(&s->sh->conn, &s->txn,
+                                             holo_writer_idempotent(s->w),
+                                             what, &e);
             if (committed < 0)
                 break;
             if (committed) {
@@ -764,10 +768,12 @@ static int commit_bulk(struct copy_shard *s, struct hf_error *err)
     if (holo_txn_commit(&s->sh->conn, &s->txn, "holo.copy.commit-result-lost",
                         &cls, err) == 0)
         return 0;
-    if (!holo_txn_in_doubt(&s->txn)) {
+    if (!s->txn.commit_sent) {
         rollback(s);
         return -1;
     }
+    if (!holo_txn_in_doubt(&s->txn))
+        return -2; /* no transaction id to ask about */
     hf_log_warn("hologres shard %u: %s; reconnecting to learn whether the "
                 "load committed",
                 s->sh->index, err->msg);
@@ -777,7 +783,11 @@ static int commit_bulk(struct copy_shard *s, struct hf_error *err)
         *err = re;
         return -2;
     }
-    int committed = holo_txn_resolve(&s->sh->conn, &s->txn, &re);
+    char what[160];
+    holo_writer_what(s->w, s->sh->index, what, sizeof what);
+    /* A bulk load is never run again: "idempotent" does not apply. */
+    int committed =
+        holo_txn_resolve(&s->sh->conn, &s->txn, false, what, &re);
     if (committed == 1)
         return 0;
     if (committed == 0)

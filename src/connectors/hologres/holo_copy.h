@@ -54,7 +54,9 @@
  *     with SKIP the row is recorded in the dirty-data file and skipped.
  *   - transient errors (connection lost...): COPY_STREAM reconnects and
  *     runs the buffer's transaction again (retry-count); a bulk load fails
- *     (its transaction is gone) and leaves the table unchanged.
+ *     (its transaction is gone) and leaves the table unchanged. A COMMIT
+ *     whose result was lost is asked about first (holo_txn.h); a bulk load
+ *     whose fate cannot be learned says so instead of "unchanged".
  * On Hologres the statements run without BEGIN/SAVEPOINT: its COPY modes
  * are not transactional across statements (a fixed-copy stream writes
  * with row locks, a bulk load commits per COPY), so a bad row's buffer is

@@ -7,7 +7,8 @@
  * replacements, an UPDATE for nullified rows, a set-based upsert for
  * upserts and replacements) is sent in libpq pipeline mode, followed by one
  * Sync, so the connection waits for one round trip per flush, not per
- * statement, and the whole flush commits or rolls back together. Because
+ * statement (plus, on PostgreSQL, the BEGIN that learns the transaction id,
+ * holo_txn.h), and the whole flush commits or rolls back together. Because
  * the buffer holds one entry per key, the statements touch distinct keys
  * and their order within the flush does not matter (deletes go first so a
  * replacement re-inserts).
@@ -297,6 +298,7 @@ static int exec_set(struct holo_shard *s, struct holo_entry **ents, uint32_t n,
     struct holo_entry **sel = malloc(n * sizeof *sel);
     struct sent *sent = malloc((size_t)n * 6 * sizeof *sent + 16);
     uint32_t ngroups = 0, nsent = 0, commit_at = UINT32_MAX;
+    bool committed = false; /* the server answered COMMIT */
     int rc = 0;
     struct hf_arena names;
     hf_arena_init(&names);
@@ -379,8 +381,14 @@ static int exec_set(struct holo_shard *s, struct holo_entry **ents, uint32_t n,
     }
     /* The network failing while the flush is on its way: the server may
      * have run all of it, some of it or none of it. */
-    if (hf_failpoint("holo.insert.break-after-send"))
+    if (hf_failpoint("holo.insert.break-after-send")) {
         holo_txn_break(&s->conn);
+        *cls = HOLO_ERR_RETRY;
+        rc = hf_error_set(err, HF_ERR_CONNECT,
+                          "connection lost after the flush was sent "
+                          "(failpoint)");
+        goto out;
+    }
     /* Results, in order: one per statement, each followed by NULL, then
      * the sync. */
     for (uint32_t i = 0; i < nsent; i++) {
@@ -399,6 +407,7 @@ static int exec_set(struct holo_shard *s, struct holo_entry **ents, uint32_t n,
         bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
         if (i == commit_at) {
             if (ok && hf_failpoint("holo.insert.commit-result-lost")) {
+                /* The result is lost on the way: still in doubt. */
                 PQclear(r);
                 holo_txn_break(&s->conn);
                 *cls = HOLO_ERR_RETRY;
@@ -407,7 +416,7 @@ static int exec_set(struct holo_shard *s, struct holo_entry **ents, uint32_t n,
                                   "COMMIT arrived (failpoint)");
                 goto out;
             }
-            txn->commit_sent = false; /* committed, or not (aborted) */
+            committed = holo_txn_commit_result(&s->conn, txn, r);
         }
         if (sent[i].prep_slot >= 0) {
             is->prep[sent[i].prep_slot].ready = ok;
@@ -427,6 +436,10 @@ static int exec_set(struct holo_shard *s, struct holo_entry **ents, uint32_t n,
         PGresult *r = PQgetResult(pg);
         if (r == NULL) {
             if (PQstatus(pg) != CONNECTION_OK) {
+                /* Committed before the connection broke: the flush is done;
+                 * the next one finds the connection broken and reconnects. */
+                if (committed && rc == 0)
+                    goto out;
                 *cls = HOLO_ERR_RETRY;
                 if (rc == 0)
                     rc =
@@ -500,7 +513,10 @@ static int flush_set(struct holo_shard *s, struct holo_entry **ents, uint32_t n,
                 return -1;
             }
             if (holo_txn_in_doubt(&txn)) {
-                int committed = holo_txn_resolve(&s->conn, &txn, &re);
+                char what[160];
+                holo_writer_what(w, s->index, what, sizeof what);
+                int committed = holo_txn_resolve(
+                    &s->conn, &txn, holo_writer_idempotent(w), what, &re);
                 if (committed < 0) {
                     *err = re;
                     hf_error_prefix(err, "writing to \"%s\".\"%s\": ",

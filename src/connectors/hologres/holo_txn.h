@@ -7,16 +7,25 @@
  * would write a committed flush twice (an increment in
  * sink.insert.conflict-update-set applied twice, an append-only table's
  * rows duplicated), and claiming "rolled back" could be false. On
- * PostgreSQL every writer transaction therefore learns its transaction id
- * when it begins (`BEGIN; SELECT txid_current()`, one round trip), and
+ * PostgreSQL (10 and later) every writer transaction therefore learns its
+ * transaction id and the server's start time when it begins (`BEGIN;
+ * SELECT txid_current(), pg_postmaster_start_time()`, one round trip), and
  * after reconnecting asks the server what became of it
  * (`txid_status(xid)`): committed -> the flush is done; aborted -> run it
  * again. If the old backend still holds the transaction (it has not
  * noticed the broken connection yet), it is terminated first -- only the
  * backend whose current transaction is that very xid -- so the answer is
- * final. Hologres has no txid_status: there xid is -1 and an in-doubt
- * flush is retried as before (exactly-once for tables with a primary key
- * and plain upserts, see docs/hologres-sink.md).
+ * final.
+ *
+ * A server that restarted in between may have handed the same xid to
+ * another transaction (an xid whose WAL never reached disk before a crash
+ * is assigned again), so after a restart only "aborted" (or "in the
+ * future") is conclusive: then the flush did not commit. Otherwise the
+ * outcome is unknown: an idempotent flush (keyed upserts and deletes) is
+ * simply run again, anything else fails the job rather than risk writing
+ * it twice. Hologres has no txid_status: there xid is -1 and an in-doubt
+ * flush is run again as before (harmless for keyed upserts, see
+ * docs/hologres-sink.md).
  *
  * Failpoints (core/failpoint.h) `holo.insert.commit-result-lost` and
  * `holo.copy.commit-result-lost` break the connection for real right after
@@ -36,24 +45,28 @@
 #include "connectors/hologres/holo_conn.h"
 
 struct holo_txn {
-    int64_t xid;      /* txid_current() of the transaction, or -1 */
-    int backend_pid;  /* the backend that runs it */
-    bool commit_sent; /* COMMIT queued, its result not yet received */
+    int64_t xid;          /* txid_current() of the transaction, or -1 */
+    int backend_pid;      /* the backend that runs it */
+    char server_start[40]; /* pg_postmaster_start_time() at BEGIN */
+    bool commit_sent;     /* COMMIT queued, its outcome not yet known */
 };
 
 /* Forget any earlier transaction (xid -1, nothing in doubt). */
 void holo_txn_reset(struct holo_txn *t);
 
-/* BEGIN on `c`, recording the transaction id on PostgreSQL (one round
- * trip: `BEGIN; SELECT txid_current()`); on Hologres plain BEGIN. 0, or -1
- * with *cls and err. */
+/* BEGIN on `c`, recording the transaction id and the server's start time
+ * on PostgreSQL 10+ (one round trip); plain BEGIN elsewhere. 0, or -1 with
+ * *cls and err (no transaction left open on a live connection). */
 int holo_txn_begin(struct holo_conn *c, struct holo_txn *t,
                    enum holo_err_class *cls, struct hf_error *err);
 
-/* Record the transaction id from the result of `SELECT txid_current()`
- * sent by the caller (the INSERT pipeline sends it itself). */
-void holo_txn_set_xid(struct holo_conn *c, struct holo_txn *t,
-                      const PGresult *r);
+/* The result of the COMMIT the caller sent (`r` NULL: none arrived) on a
+ * connection whose state is now known: marks the outcome known when it
+ * is -- the server said COMMIT, or answered with an error of its own on a
+ * live connection -- and leaves it in doubt otherwise (a broken
+ * connection, an error libpq made up). Returns true when it committed. */
+bool holo_txn_commit_result(struct holo_conn *c, struct holo_txn *t,
+                            const PGresult *r);
 
 /* COMMIT the open transaction. 0 when committed; -1 with *cls and err,
  * and holo_txn_in_doubt() true when the connection broke before the result
@@ -72,9 +85,11 @@ void holo_txn_break(struct holo_conn *c);
 bool holo_txn_in_doubt(const struct holo_txn *t);
 
 /* On a fresh connection `c`: what became of the in-doubt transaction `t`.
- * 1 committed, 0 did not commit (safe to run again), -1 unknown (err
- * says why). Clears the doubt when it returns 0 or 1. */
+ * 1 committed, 0 did not commit or may be run again (`idempotent`, after
+ * a server restart), -1 unknown (err says why). `what` names the writer
+ * in log lines ("shard 0 of \"public\".\"t\""). Clears the doubt. */
 int holo_txn_resolve(struct holo_conn *c, struct holo_txn *t,
+                     bool idempotent, const char *what,
                      struct hf_error *err);
 
 #endif

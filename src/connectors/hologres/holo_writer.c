@@ -229,6 +229,18 @@ static int setup_columns(struct holo_writer *w, const bool *written,
     return 0;
 }
 
+bool holo_writer_idempotent(const struct holo_writer *w)
+{
+    return w->npk > 0 && w->cfg->conflict_update_set == NULL;
+}
+
+void holo_writer_what(const struct holo_writer *w, uint32_t shard, char *buf,
+                      size_t n)
+{
+    snprintf(buf, n, "shard %u of \"%s\".\"%s\"", shard, w->meta.schema,
+             w->meta.table);
+}
+
 void holo_writer_spec(const struct holo_writer *w, const struct holo_conn *c,
                       const char *schema, const char *table,
                       struct holo_stmt_spec *spec)

@@ -153,6 +153,16 @@ void holo_writer_spec(const struct holo_writer *w, const struct holo_conn *c,
                       const char *schema, const char *table,
                       struct holo_stmt_spec *spec);
 
+/* holo_writer.c: whether writing a flush twice leaves the same table as
+ * writing it once: keyed upserts and deletes are; rows of a table without
+ * a key and a user's sink.insert.conflict-update-set (an increment, say)
+ * are not. */
+bool holo_writer_idempotent(const struct holo_writer *w);
+
+/* holo_writer.c: "shard N of "schema"."table"" for log lines, into buf. */
+void holo_writer_what(const struct holo_writer *w, uint32_t shard, char *buf,
+                      size_t n);
+
 /* holo_flush.c: the INSERT write mode. */
 extern const struct holo_flush_ops holo_insert_ops;
 
