@@ -10,8 +10,9 @@
 # rows in tables without a key and as doubled increments of a
 # conflict-update-set `n = old.n + excluded.n`. Covered: INSERT with and
 # without a primary key, COPY_STREAM, and the one COMMIT of a COPY_BULK_LOAD;
-# the connection broken as soon as a flush was sent (any outcome); and the
-# server restarted while a COMMIT is in doubt, where the answer may be
+# the connection broken as soon as a flush was sent (any outcome); the old
+# backend still running the transaction when asked (ended by the sink,
+# then "committed"); and the server restarted while a COMMIT is in doubt, where the answer may be
 # about another transaction: an idempotent flush is written again, any
 # other stops the job (never written twice).
 . "$(dirname "$0")/../e2e/lib.sh"
@@ -95,6 +96,32 @@ for fire in 1 2 3; do
     expect_grep "the server says it" "$T/err" "broken after send (hit $fire): resolved"
     check_table "broken after send (hit $fire)" "${p}_inc" "$N rows, $N keys, sum $N, max 1"
 done
+
+# The old backend still runs the transaction when asked: its COMMIT waits
+# for a synchronous standby that does not exist (synchronous_standby_names
+# names nobody), so txid_status says "in progress" until the sink ends
+# that backend, after which the commit (already local) is final. Later
+# flushes wait the same way until the test lifts the setting once the
+# first outcome was logged.
+"${PSQL[@]}" -c "UPDATE ${p}_inc SET n = 0"
+"${PSQL[@]}" -c "ALTER SYSTEM SET synchronous_standby_names = 'hf_nobody'" -c "SELECT pg_reload_conf()" >/dev/null
+write_job "${p}_inc" ", 'sink.write-mode' = 'INSERT', 'sink.insert.conflict-update-set' = 'n = old.n + excluded.n'"
+set +e
+PGOPTIONS= HF_FAILPOINTS=holo.insert.break-after-send=1 "$HOLOFLOW" run "$T/job.sql" >"$T/out" 2>"$T/err" &
+job=$!
+for _ in $(seq 1 400); do
+    grep -q "the server says it" "$T/err" && break
+    kill -0 $job 2>/dev/null || break
+    sleep 0.05
+done
+"${PSQL[@]}" -c "ALTER SYSTEM RESET synchronous_standby_names" -c "SELECT pg_reload_conf()" >/dev/null
+wait $job
+RC=$?
+set -e
+expect_rc 0 "in progress, then ended"
+expect_grep "is still in progress in backend" "$T/err" "in progress, then ended: the old backend was ended"
+expect_grep "the server says it committed (not written again)" "$T/err" "in progress, then ended: resolved as committed"
+check_table "in progress, then ended" "${p}_inc" "$N rows, $N keys, sum $N, max 1"
 
 # The server restarted while the COMMIT is in doubt: during the retry's
 # back-off (3 s) the test restarts PostgreSQL.

@@ -256,8 +256,12 @@ int holo_txn_resolve(struct holo_conn *c, struct holo_txn *t,
                                 "cannot learn whether transaction %" PRId64
                                 " committed: txid_status() says '%s'",
                                 xid, st[0] ? st : "NULL");
-        if (poll == 0)
+        if (poll == 0) {
+            hf_log_warn("hologres %s: transaction %" PRId64 " is still in "
+                        "progress in backend %d; ending that backend",
+                        what, xid, t->backend_pid);
             terminate_holder(c, t, what);
+        }
         struct timespec ts = {0, RESOLVE_POLL_MS * 1000000L};
         nanosleep(&ts, NULL);
     }
