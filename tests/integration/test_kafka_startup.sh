@@ -11,9 +11,12 @@
 #   - 'scan.bounded.mode' = 'timestamp': every partition stops before that
 #     message (exclusive), or at the end when there is none; both together;
 #   - a timestamp past every message reads nothing;
-#   - 'specific-offsets' for the start (unlisted partitions from the
-#     earliest) and for the stop (unlisted partitions stop at the earliest
-#     offset, so read nothing: Flink's OffsetsInitializer.offsets);
+#   - 'specific-offsets' for the start (unlisted partitions, and an offset
+#     past the end, from the earliest) and for the stop (unlisted
+#     partitions stop at the earliest offset, so read nothing: Flink's
+#     OffsetsInitializer.offsets);
+#   - 'scan.bounded.mode' = 'group-offsets' without a committed offset
+#     fails naming the partition (Flink's committedOffsets(), NONE);
 #   - with a consumer group, the committed offsets win over the startup
 #     mode: a second run reads nothing.
 # Data: topic 'ts' with 3 partitions, 4 messages in each, written in this
@@ -144,6 +147,18 @@ cat >"$T/start_spec.want" <<'OUT'
 OUT
 expect_same "$T/start_spec.want" "$T/start_spec.got" "specific startup offsets"
 
+# --- a specific start offset past the end: from the earliest.
+read_case past_end "'scan.startup.mode' = 'specific-offsets',
+      'scan.startup.specific-offsets' = 'partition:0,offset:99;partition:1,offset:4;partition:2,offset:4',
+      'scan.bounded.mode' = 'latest-offset'"
+cat >"$T/past_end.want" <<'OUT'
++I[0, 0, 10, true]
++I[0, 1, 60, true]
++I[0, 2, 20, true]
++I[0, 3, 70, true]
+OUT
+expect_same "$T/past_end.want" "$T/past_end.got" "specific startup offset past the end"
+
 # --- specific stop offsets (exclusive); partition 2 is not listed: it stops
 # at its earliest offset and reads nothing.
 read_case stop_spec "'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'specific-offsets',
@@ -166,4 +181,17 @@ read_case grp2 "'properties.group.id' = 'g-ts', 'scan.startup.mode' = 'timestamp
       'scan.startup.timestamp-millis' = '$B', 'scan.bounded.mode' = 'latest-offset'"
 expect_same "$T/empty.want" "$T/grp2.got" "committed offsets win over the startup timestamp"
 expect_grep "partition 0 assigned, reading from offset 4 (committed)" "$T/grp2.err" "resume log line"
+
+# --- bounded group-offsets with nothing committed: an error.
+cat >"$T/nogrp.sql" <<SQL
+CREATE TABLE s (d BIGINT) WITH ('connector' = 'kafka', 'topic' = 'ts', 'properties.bootstrap.servers' = '$K',
+      'format' = 'json', 'properties.group.id' = 'g-none', 'scan.startup.mode' = 'earliest-offset',
+      'scan.bounded.mode' = 'group-offsets');
+CREATE TABLE p (d BIGINT) WITH ('connector' = 'print');
+INSERT INTO p SELECT d FROM s;
+SQL
+run_hf "$T/nogrp.out" "$T/nogrp.err" run "$T/nogrp.sql"
+[ "$RC" -ne 0 ] || fail "bounded group-offsets without committed offsets succeeded"
+expect_grep "has no committed offset for group 'g-none' to stop at" "$T/nogrp.err" "bounded group-offsets without committed offsets"
+[ -s "$T/nogrp.out" ] && fail "bounded group-offsets without committed offsets printed rows"
 finish

@@ -18,10 +18,12 @@
  * 'scan.startup.mode': earliest-offset, latest-offset, group-offsets (then
  * 'properties.auto.offset.reset' decides; without it the job fails, as
  * Flink's default NONE), timestamp (offsets_for_times; past the end means
- * the end), specific-offsets (unlisted partitions start at the earliest).
+ * the end), specific-offsets (unlisted partitions, and offsets past the
+ * end, start at the earliest).
  * 'scan.bounded.mode' stops the same way: timestamp at the first message at
  * or after it (the end when there is none), specific-offsets at the given
- * offsets (unlisted partitions at the earliest, so they read nothing).
+ * offsets (unlisted partitions at the earliest, so they read nothing),
+ * group-offsets at the committed offsets (none committed: an error).
  * Every start is resolved to an absolute offset when the partition is
  * assigned, so `next` is always known. upsert-kafka always reads from the
  * earliest offset (as Flink) to rebuild its per-key state, and emits rows
@@ -469,6 +471,12 @@ static int resolve_starts(struct hfk_source *s,
                 break;
             }
         }
+        /* Out of range: a specific offset past the end falls back to the
+         * earliest, as Flink's consumer does (its reset strategy for
+         * specific offsets is EARLIEST); anything else is clamped. */
+        if (start > hi && s->startup == START_SPECIFIC && c < 0 &&
+            !s->mode.upsert)
+            start = lo;
         if (start < lo)
             start = lo;
         if (start > hi)
@@ -479,7 +487,21 @@ static int resolve_starts(struct hfk_source *s,
             stop = hi;
             break;
         case BOUND_GROUP:
-            stop = committed[i] >= 0 ? committed[i] : hi;
+            /* As Flink's OffsetsInitializer.committedOffsets() (reset
+             * strategy NONE): no committed offset is an error. */
+            if (committed[i] < 0) {
+                hf_error_set(err, HF_ERR_OPTION,
+                             "kafka table '%s': topic '%s' partition "
+                             "%" PRId32 " has no committed offset%s%s%s to "
+                             "stop at; 'scan.bounded.mode' = 'group-offsets' "
+                             "needs one for every partition (or choose "
+                             "another bounded mode)",
+                             tn(s), e->topic, e->partition,
+                             s->group ? " for group '" : "",
+                             s->group ? s->group : "", s->group ? "'" : "");
+                goto out;
+            }
+            stop = committed[i];
             break;
         case BOUND_TIMESTAMP:
             stop = ts_stop[i] >= 0 ? ts_stop[i] : hi;
