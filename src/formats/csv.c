@@ -90,7 +90,8 @@ struct csv_codec {
     bool ignore_errors;
     char *null_literal; /* NULL: none */
     size_t null_len;
-    bool special[256]; /* encoder: characters that make a field quoted */
+    bool special[256]; /* encoder: characters that make a field quoted
+                          (escaped, with quoting disabled) */
     bool plain_ints;   /* encoder: integers never need quoting */
     struct hf_strbuf buf;   /* decoder: unquoted field text; encoder: a value */
     struct csv_span *spans; /* decoder: the first nfields fields of a record */
@@ -496,7 +497,7 @@ static bool needs_quoting(const struct csv_codec *c, const char *s, size_t n)
 static void put_raw(const struct csv_codec *c, bool first, const char *s,
                     size_t n, struct hf_strbuf *out)
 {
-    char *w = hf_strbuf_reserve(out, n + 1);
+    char *w = hf_strbuf_reserve(out, n + !first);
     if (w == NULL)
         return;
     if (!first)
