@@ -57,7 +57,7 @@ static int put(struct holo_buffer *b, enum holo_action a, int64_t id,
     struct hf_value r[3];
     row(r, id, name, price);
     return holo_buffer_put(b, a, HF_ROW_INSERT, r,
-                           holo_key_hash(r, pk, 1, &schema), id, "t.json");
+                           holo_key_hash(r, pk, 1, &schema, false), id, "t.json");
 }
 
 static const struct holo_entry *only(const struct holo_buffer *b)
@@ -224,8 +224,79 @@ static void test_many_keys_and_copies(void **state)
     r[1].v.s.ptr = "a\0b";
     r[1].v.s.len = 3;
     holo_buffer_put(&b, HOLO_ACT_UPSERT, HF_ROW_INSERT, r,
-                    holo_key_hash(r, pk, 1, &schema), 0, NULL);
+                    holo_key_hash(r, pk, 1, &schema, false), 0, NULL);
     assert_name(&b.entries[1], "ab");
+    holo_buffer_free(&b);
+}
+
+/* Review findings: a NULLIFY after an UPSERT under ignore-null must not
+ * fold (the NULLs would keep the stored values); an INSERT_OR_IGNORE fold
+ * leaves the entry standing for its first change (dirty records name that
+ * change); text keys that differ only by U+0000 are one key when NULs are
+ * removed. */
+static void test_review_cases(void **state)
+{
+    (void)state;
+    struct holo_buffer b;
+    struct holo_config c = cfg_with(HOLO_OC_UPDATE, true, true);
+    assert_int_equal(holo_buffer_init(&b, &schema, pk, 1, &c, 4), 0);
+    assert_int_equal(put(&b, HOLO_ACT_UPSERT, 1, "new", 6), 0);
+    assert_int_equal(put(&b, HOLO_ACT_NULLIFY, 1, "new", 6), 1);
+    holo_buffer_free(&b);
+
+    c = cfg_with(HOLO_OC_IGNORE, false, true);
+    assert_int_equal(holo_buffer_init(&b, &schema, pk, 1, &c, 4), 0);
+    struct hf_value r[3];
+    row(r, 7, "first", 1);
+    assert_int_equal(holo_buffer_put(&b, HOLO_ACT_UPSERT, HF_ROW_INSERT, r,
+                                     holo_key_hash(r, pk, 1, &schema, false),
+                                     11, "a.json"),
+                     0);
+    row(r, 7, "second", 2);
+    assert_int_equal(holo_buffer_put(&b, HOLO_ACT_UPSERT, HF_ROW_UPDATE_AFTER,
+                                     r, holo_key_hash(r, pk, 1, &schema, false),
+                                     12, "a.json"),
+                     0);
+    assert_name(only(&b), "first");
+    assert_int_equal(only(&b)->origin, 11);
+    assert_int_equal(only(&b)->kind, HF_ROW_INSERT);
+    holo_buffer_free(&b);
+
+    /* Key column text: schema with a STRING key. */
+    struct hf_column kc[2] = {
+        {.name = "k", .type = hf_type_make(HF_VARCHAR)},
+        {.name = "v", .type = hf_type_make(HF_BIGINT)},
+    };
+    struct hf_schema ks = {.ncols = 2, .cols = kc};
+    c = cfg_with(HOLO_OC_UPDATE, false, true); /* remove_u0000 on */
+    assert_int_equal(holo_buffer_init(&b, &ks, pk, 1, &c, 4), 0);
+    struct hf_value a[2], d[2];
+    memset(a, 0, sizeof a);
+    memset(d, 0, sizeof d);
+    a[0].v.s.ptr = "a\0b";
+    a[0].v.s.len = 3;
+    a[1].v.i = 1;
+    d[0].v.s.ptr = "ab";
+    d[0].v.s.len = 2;
+    uint64_t ha = holo_key_hash(a, pk, 1, &ks, true);
+    assert_int_equal(ha, holo_key_hash(d, pk, 1, &ks, true));
+    assert_int_not_equal(ha, holo_key_hash(a, pk, 1, &ks, false));
+    assert_int_equal(holo_buffer_put(&b, HOLO_ACT_UPSERT, HF_ROW_INSERT, a, ha,
+                                     1, NULL),
+                     0);
+    /* The same key again, with its NUL: folds into the entry. */
+    assert_int_equal(holo_buffer_put(&b, HOLO_ACT_DELETE, HF_ROW_DELETE, a, ha,
+                                     2, NULL),
+                     0);
+    assert_int_equal(b.n, 1);
+    assert_int_equal(b.entries[0].action, HOLO_ACT_DELETE);
+    assert_int_equal(b.entries[0].vals[0].v.s.len, 2);
+    /* "ab" without a NUL is the same key. */
+    assert_int_equal(holo_buffer_put(&b, HOLO_ACT_UPSERT, HF_ROW_INSERT, d, ha,
+                                     3, NULL),
+                     0);
+    assert_int_equal(b.n, 1);
+    assert_int_equal(b.entries[0].action, HOLO_ACT_REPLACE);
     holo_buffer_free(&b);
 }
 
@@ -236,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_delete_rules),
         cmocka_unit_test(test_no_dedup_and_no_key),
         cmocka_unit_test(test_many_keys_and_copies),
+        cmocka_unit_test(test_review_cases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,19 +21,25 @@ static uint64_t mix(uint64_t h, uint64_t v)
     return h ^ (h >> 33);
 }
 
-static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+/* FNV-1a of n bytes; with skip_nul the NUL bytes are left out (text
+ * whose U+0000 the sink removes hashes as the text it writes). */
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n, bool skip_nul)
 {
     const unsigned char *s = p;
     uint64_t x = 0xcbf29ce484222325ULL;
+    size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
+        if (skip_nul && s[i] == 0)
+            continue;
         x ^= s[i];
         x *= 0x100000001b3ULL;
+        kept++;
     }
-    return mix(h, x ^ n);
+    return mix(h, x ^ kept);
 }
 
 static uint64_t hash_value(uint64_t h, const struct hf_type *t,
-                           const struct hf_value *v)
+                           const struct hf_value *v, bool strip_nul)
 {
     if (v->null)
         return mix(h, 0x6e756c6cULL);
@@ -42,10 +48,10 @@ static uint64_t hash_value(uint64_t h, const struct hf_type *t,
         return mix(h, v->v.b ? 1 : 2);
     case HF_FLOAT: {
         double d = v->v.f4;
-        return hash_bytes(h, &d, sizeof d);
+        return hash_bytes(h, &d, sizeof d, false);
     }
     case HF_DOUBLE:
-        return hash_bytes(h, &v->v.f8, sizeof v->v.f8);
+        return hash_bytes(h, &v->v.f8, sizeof v->v.f8, false);
     case HF_DECIMAL:
         return mix(mix(h, v->v.d.lo), (uint64_t)v->v.d.hi);
     case HF_CHAR:
@@ -53,7 +59,8 @@ static uint64_t hash_value(uint64_t h, const struct hf_type *t,
     case HF_BYTES:
     case HF_JSON:
     case HF_JSONB:
-        return hash_bytes(h, v->v.s.ptr, v->v.s.len);
+        return hash_bytes(h, v->v.s.ptr, v->v.s.len,
+                          strip_nul && t->id != HF_BYTES);
     case HF_ARRAY:
         return mix(h, v->v.a ? v->v.a->n : 0);
     default:
@@ -62,12 +69,28 @@ static uint64_t hash_value(uint64_t h, const struct hf_type *t,
 }
 
 uint64_t holo_key_hash(const struct hf_value *row, const uint32_t *pk,
-                       uint32_t npk, const struct hf_schema *schema)
+                       uint32_t npk, const struct hf_schema *schema,
+                       bool strip_nul)
 {
     uint64_t h = 0x243f6a8885a308d3ULL;
     for (uint32_t k = 0; k < npk; k++)
-        h = hash_value(h, &schema->cols[pk[k]].type, &row[pk[k]]);
+        h = hash_value(h, &schema->cols[pk[k]].type, &row[pk[k]], strip_nul);
     return h;
+}
+
+/* Text a (as buffered: NULs already removed) equals text b once b's NUL
+ * bytes are left out. */
+static bool eq_without_nul(const struct hf_value *a, const struct hf_value *b)
+{
+    uint32_t i = 0;
+    for (uint32_t j = 0; j < b->v.s.len; j++) {
+        if (b->v.s.ptr[j] == '\0')
+            continue;
+        if (i == a->v.s.len || a->v.s.ptr[i] != b->v.s.ptr[j])
+            return false;
+        i++;
+    }
+    return i == a->v.s.len;
 }
 
 bool holo_value_eq(const struct hf_type *t, const struct hf_value *a,
@@ -273,8 +296,12 @@ static struct holo_entry *find(struct holo_buffer *b, uint64_t hash,
             bool same = true;
             for (uint32_t k = 0; k < b->npk && same; k++) {
                 uint32_t c = b->pk[k];
-                same = holo_value_eq(&b->schema->cols[c].type, &e->vals[c],
-                                     &row[c]);
+                const struct hf_type *t = &b->schema->cols[c].type;
+                if (b->remove_u0000 && is_text(t->id) && !e->vals[c].null &&
+                    !row[c].null)
+                    same = eq_without_nul(&e->vals[c], &row[c]);
+                else
+                    same = holo_value_eq(t, &e->vals[c], &row[c]);
             }
             if (same) {
                 *slotp = &b->slots[s];
@@ -337,7 +364,9 @@ static int remember(struct holo_buffer *b, struct holo_entry *e, size_t *bytes)
     return 0;
 }
 
-/* Apply change N to the existing entry E; 1 = cannot fold (flush first). */
+/* Apply change N to the existing entry E: 0 folded, 2 folded without
+ * changing E (INSERT_OR_IGNORE: the first row wins), 1 cannot fold (flush
+ * first), -1 out of memory. */
 static int fold_into(struct holo_buffer *b, struct holo_entry *e,
                      enum holo_action n, const struct hf_value *row)
 {
@@ -349,9 +378,12 @@ static int fold_into(struct holo_buffer *b, struct holo_entry *e,
                 (n == HOLO_ACT_NULLIFY &&
                  (ea == HOLO_ACT_DELETE || ea == HOLO_ACT_NULLIFY)) ||
                 (n == HOLO_ACT_DELETE && ea == HOLO_ACT_DELETE);
+    /* NULLIFY after an UPSERT cannot become one UPSERT with NULLs when
+     * the upsert ignores NULLs (they would keep the stored values), nor
+     * with INSERT_OR_IGNORE (an existing row would not be touched). */
     if ((n == HOLO_ACT_UPSERT && ea == HOLO_ACT_NULLIFY) ||
-        (n == HOLO_ACT_NULLIFY && b->on_conflict == HOLO_OC_IGNORE &&
-         ea == HOLO_ACT_UPSERT))
+        (n == HOLO_ACT_NULLIFY && ea == HOLO_ACT_UPSERT &&
+         (b->on_conflict == HOLO_OC_IGNORE || b->ignore_null)))
         return 1;
     if (!same && remember(b, e, &bytes) != 0)
         return -1;
@@ -367,7 +399,7 @@ static int fold_into(struct holo_buffer *b, struct holo_entry *e,
         }
         /* UPSERT or REPLACE entry: keep its action. */
         if (b->on_conflict == HOLO_OC_IGNORE)
-            return 0; /* the first row wins */
+            return 2; /* the first row wins: the entry is unchanged */
         if (b->on_conflict == HOLO_OC_REPLACE && !b->ignore_null) {
             struct hf_value *v = copy_row(b, row, &bytes);
             if (v == NULL)
@@ -404,6 +436,10 @@ int holo_buffer_put(struct holo_buffer *b, enum holo_action action,
             if (!b->fold)
                 return 1;
             int rc = fold_into(b, e, action, row);
+            if (rc == 2) { /* unchanged: it still stands for its change */
+                b->nchanges++;
+                return 0;
+            }
             if (rc == 0) {
                 b->nchanges++;
                 e->kind = (uint8_t)kind;

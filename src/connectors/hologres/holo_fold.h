@@ -10,8 +10,8 @@
  *
  *   E \ N        UPSERT(r)                      DELETE   NULLIFY
  *   UPSERT(a)    IGNORE: a; UPDATE: a<-r        DELETE   UPSERT(a, non-PK nulled)
- *                (merge, or r's non-nulls with            (not for IGNORE: flush)
- *                ignore-null); REPLACE: r
+ *                (merge, or r's non-nulls with            (IGNORE or ignore-null:
+ *                ignore-null); REPLACE: r                 flush)
  *   DELETE       REPLACE(r) (delete, then insert) DELETE   DELETE
  *   REPLACE(a)   like UPSERT, staying REPLACE    DELETE   REPLACE(a, nulled)
  *   NULLIFY      flush first                    DELETE   NULLIFY
@@ -93,9 +93,12 @@ void holo_buffer_free(struct holo_buffer *b);
 void holo_buffer_reset(struct holo_buffer *b);
 
 /* Hash of the key columns of `row` (stable across buffers: the writer
- * routes by it). */
+ * routes by it). With strip_nul (sink.remove-u0000-in-text.enabled) NUL
+ * bytes of text keys do not count, so keys that differ only by U+0000 --
+ * one key once written -- meet in one shard and one entry. */
 uint64_t holo_key_hash(const struct hf_value *row, const uint32_t *pk,
-                       uint32_t npk, const struct hf_schema *schema);
+                       uint32_t npk, const struct hf_schema *schema,
+                       bool strip_nul);
 
 /* Add change `action` of `row` (hash from holo_key_hash). Returns 0 when
  * buffered or folded, 1 when the buffer must be flushed before this change

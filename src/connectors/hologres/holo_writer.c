@@ -602,7 +602,8 @@ static int put_row(struct holo_writer *w, const struct hf_batch *in, uint32_t i,
      * shard's buffer at a time (the next shard after each hand-off), so
      * the first COPY starts after one buffer, not one per shard. */
     bool ramp = w->ops->batching == HOLO_BATCH_RAMP;
-    uint64_t hash = w->npk ? holo_key_hash(row, w->pk, w->npk, w->schema)
+    uint64_t hash = w->npk ? holo_key_hash(row, w->pk, w->npk, w->schema,
+                                           w->cfg->remove_u0000)
                     : ramp ? w->rr
                            : w->rr++;
     struct holo_shard *s = &w->shards[hash % w->nshards];
