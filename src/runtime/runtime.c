@@ -296,8 +296,11 @@ static void *sink_main(void *arg)
         }
         if (c->sink_flush && c->sink_flush(r->sink_state, &err) != 0)
             goto failed;
+        /* Read the item before acknowledging: the source may reuse it for
+         * its next barrier as soon as it sees the acknowledgement. */
+        bool end = it->kind == ITEM_END;
         atomic_store(&r->ckpt_acked, it->ckpt_id);
-        if (it->kind == ITEM_END)
+        if (end)
             break;
     }
     goto out;

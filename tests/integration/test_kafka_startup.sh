@@ -15,8 +15,9 @@
 #     past the end, from the earliest) and for the stop (unlisted
 #     partitions stop at the earliest offset, so read nothing: Flink's
 #     OffsetsInitializer.offsets);
-#   - 'scan.bounded.mode' = 'group-offsets' without a committed offset
-#     fails naming the partition (Flink's committedOffsets(), NONE);
+#   - 'scan.bounded.mode' = 'group-offsets' reads from the startup mode up
+#     to the committed offsets; without one it fails naming the partition
+#     (Flink's committedOffsets(), NONE);
 #   - with a consumer group, the committed offsets win over the startup
 #     mode: a second run reads nothing.
 # Data: topic 'ts' with 3 partitions, 4 messages in each, written in this
@@ -181,6 +182,12 @@ read_case grp2 "'properties.group.id' = 'g-ts', 'scan.startup.mode' = 'timestamp
       'scan.startup.timestamp-millis' = '$B', 'scan.bounded.mode' = 'latest-offset'"
 expect_same "$T/empty.want" "$T/grp2.got" "committed offsets win over the startup timestamp"
 expect_grep "partition 0 assigned, reading from offset 4 (committed)" "$T/grp2.err" "resume log line"
+
+# --- bounded group-offsets: from the startup mode up to what group g-ts
+# committed (everything): all 12 messages.
+read_case grp_stop "'properties.group.id' = 'g-ts', 'scan.startup.mode' = 'earliest-offset',
+      'scan.bounded.mode' = 'group-offsets'"
+[ "$(wc -l <"$T/grp_stop.got")" -eq 12 ] || fail "bounded group-offsets read $(wc -l <"$T/grp_stop.got") rows, expected 12"
 
 # --- bounded group-offsets with nothing committed: an error.
 cat >"$T/nogrp.sql" <<SQL

@@ -403,8 +403,21 @@ static int resolve_starts(struct hfk_source *s,
                          tn(s), s->group, rd_kafka_err2str(e));
             goto out;
         }
-        for (int i = 0; i < n; i++)
-            committed[i] = q->elems[i].err ? -1 : q->elems[i].offset;
+        for (int i = 0; i < n; i++) {
+            /* An error for one partition is not "nothing committed":
+             * starting elsewhere could skip or repeat rows. */
+            if (q->elems[i].err) {
+                hf_error_set(err, HF_ERR_IO,
+                             "kafka table '%s': cannot read the committed "
+                             "offset of topic '%s' partition %" PRId32
+                             " for group '%s': %s",
+                             tn(s), q->elems[i].topic, q->elems[i].partition,
+                             s->group, rd_kafka_err2str(q->elems[i].err));
+                rd_kafka_topic_partition_list_destroy(q);
+                goto out;
+            }
+            committed[i] = q->elems[i].offset;
+        }
         rd_kafka_topic_partition_list_destroy(q);
     }
     if (!s->mode.upsert && s->startup == START_TIMESTAMP &&
@@ -430,10 +443,13 @@ static int resolve_starts(struct hfk_source *s,
             c = c < lo ? lo : hi;
         }
         int64_t emit_from = -1;
+        /* A bounded read up to the group's offsets starts per the startup
+         * mode: the committed offsets are where it stops. */
+        bool resume = c >= 0 && s->bounded != BOUND_GROUP;
         if (s->mode.upsert) {
             start = lo;
-            emit_from = c >= 0 ? c : lo;
-        } else if (c >= 0) {
+            emit_from = resume ? c : lo;
+        } else if (resume) {
             start = c;
         } else {
             switch (s->startup) {
@@ -474,7 +490,7 @@ static int resolve_starts(struct hfk_source *s,
         /* Out of range: a specific offset past the end falls back to the
          * earliest, as Flink's consumer does (its reset strategy for
          * specific offsets is EARLIEST); anything else is clamped. */
-        if (start > hi && s->startup == START_SPECIFIC && c < 0 &&
+        if (start > hi && s->startup == START_SPECIFIC && !resume &&
             !s->mode.upsert)
             start = lo;
         if (start < lo)
@@ -593,11 +609,18 @@ static int do_revoke(struct hfk_source *s, rd_kafka_topic_partition_list_t *l,
                      bool lost, struct hf_error *err)
 {
     if (lost) {
-        hf_log_warn("kafka table '%s': %d partition(s) were lost (the group "
-                    "moved them on without a revoke, e.g. after a session "
-                    "timeout); rows read from them after the last commit "
-                    "will be read again by their new owner",
-                    tn(s), l->cnt);
+        /* Their new owner already reads from the last commit; rows still
+         * queued or buffered here would land after its newer ones. Fail,
+         * so they are dropped, not flushed. */
+        return hf_error_set(err, HF_ERR_IO,
+                            "kafka table '%s': %d partition(s) were lost "
+                            "(the group moved them on without a revoke, "
+                            "e.g. after a session or max.poll.interval.ms "
+                            "timeout while the sink was stalled); the job "
+                            "stops so that rows read from them are not "
+                            "written after their new owner's; restart it "
+                            "(it resumes from the last commit)",
+                            tn(s), l->cnt);
     } else if (s->ctx && s->ctx->checkpoint_now) {
         hf_log_info("kafka table '%s': %d partition(s) revoked; flushing and "
                     "committing first",
