@@ -120,6 +120,11 @@ struct hf_connector {
      * is batch. Appends whole lines indented by two spaces to `out`. */
     void (*describe)(const struct hf_table_def *t, bool batch_mode,
                      struct hf_strbuf *out);
+    /* Sources (optional): the consumer group the source joins (a Kafka
+     * group.id), or NULL. Two sources of one job in one group would split
+     * the partitions between them and commit for each other, so the
+     * planner refuses it. The string is borrowed from the options. */
+    const char *(*source_group)(const struct hf_table_def *t);
 
     int (*source_open)(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
                        void **state, struct hf_error *err);

@@ -827,6 +827,45 @@ static int expand_select(struct planner *p, const struct hf_ast_insert *ins,
     return 0;
 }
 
+/* Every INSERT opens its own source. Two sources in one consumer group
+ * (one table read by two INSERTs, or two tables naming the same group)
+ * would split the partitions between them, each seeing part of the data,
+ * and commit the group's offsets for each other. */
+static int check_shared_groups(struct planner *p, const struct hf_job *job)
+{
+    for (uint32_t j = 1; j < job->npipes; j++) {
+        const struct hf_table_def *b = job->pipes[j].source;
+        const char *gb = b->connector->source_group
+                             ? b->connector->source_group(b)
+                             : NULL;
+        for (uint32_t i = 0; gb && i < j; i++) {
+            const struct hf_table_def *a = job->pipes[i].source;
+            const char *ga = a->connector->source_group
+                                 ? a->connector->source_group(a)
+                                 : NULL;
+            if (ga == NULL || strcmp(ga, gb) != 0)
+                continue;
+            if (a == b)
+                return err_at(p, HF_ERR_SQL, job->pipes[j].line, 1,
+                              "table '%s' (consumer group '%s') is also read "
+                              "by the INSERT at line %d: each INSERT has its "
+                              "own consumer, and two consumers of one group "
+                              "split the partitions between them, so each "
+                              "INSERT would see part of the topic; declare "
+                              "one table per INSERT, each with its own "
+                              "'properties.group.id'",
+                              b->name, gb, job->pipes[i].line);
+            return err_at(p, HF_ERR_SQL, job->pipes[j].line, 1,
+                          "tables '%s' (INSERT at line %d) and '%s' are read "
+                          "in one consumer group '%s': their consumers would "
+                          "split the partitions and commit for each other; "
+                          "give each table its own 'properties.group.id'",
+                          a->name, job->pipes[i].line, b->name, gb);
+        }
+    }
+    return 0;
+}
+
 static int plan_insert(struct planner *p, const struct hf_ast_stmt *st,
                        struct hf_pipeline *pipe)
 {
@@ -1056,7 +1095,7 @@ static int plan(struct planner *p, const char *const *sets, size_t nsets)
             plan_insert(p, st, &job->pipes[job->npipes++]) != 0)
             return -1;
     }
-    return 0;
+    return check_shared_groups(p, job);
 }
 
 int hf_sql_plan_text(const char *name, const char *text,

@@ -580,6 +580,38 @@ static void test_plan_file(void **state)
     hf_job_free(NULL);
 }
 
+/* Two sources of one job in one Kafka consumer group would split the
+ * partitions: refused, naming both INSERTs; without a group it is fine. */
+static void test_shared_consumer_group(void **state)
+{
+    (void)state;
+    const char *kt =
+        "CREATE TABLE k (v STRING) WITH ('connector' = 'kafka', 'topic' = 't', "
+        "'properties.bootstrap.servers' = 'b:9092', 'format' = 'raw'%s);\n"
+        "CREATE TABLE k2 (v STRING) WITH ('connector' = 'kafka', 'topic' = "
+        "'u', 'properties.bootstrap.servers' = 'b:9092', 'format' = 'raw'%s);\n"
+        "CREATE TABLE a (v STRING) WITH ('connector' = 'blackhole');\n"
+        "CREATE TABLE b (v STRING) WITH ('connector' = 'blackhole');\n"
+        "INSERT INTO a SELECT * FROM k;\n"
+        "INSERT INTO b SELECT * FROM %s;\n";
+    char text[1200];
+    const char *g = ", 'properties.group.id' = 'g1'";
+    snprintf(text, sizeof text, kt, g, "", "k");
+    const char *msg = plan_err(text, NULL, 0, NULL);
+    assert_non_null(strstr(msg, "job.sql:6:1"));
+    assert_non_null(strstr(msg, "table 'k' (consumer group 'g1') is also "
+                                "read by the INSERT at line 5"));
+    snprintf(text, sizeof text, kt, g, g, "k2");
+    msg = plan_err(text, NULL, 0, NULL);
+    assert_non_null(strstr(msg, "tables 'k' (INSERT at line 5) and 'k2' are "
+                                "read in one consumer group 'g1'"));
+    snprintf(text, sizeof text, kt, "", "", "k");
+    hf_job_free(plan_ok(text, NULL, 0));
+    snprintf(text, sizeof text, kt, g, ", 'properties.group.id' = 'g2'",
+             "k2");
+    hf_job_free(plan_ok(text, NULL, 0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -590,6 +622,7 @@ int main(void)
         cmocka_unit_test(test_settings),
         cmocka_unit_test(test_unavailable_connectors),
         cmocka_unit_test(test_table_errors),
+        cmocka_unit_test(test_shared_consumer_group),
         cmocka_unit_test(test_insert_errors),
         cmocka_unit_test(test_batch_mode),
         cmocka_unit_test(test_plan_file),

@@ -156,6 +156,7 @@ const struct hf_connector hf_connector_kafka = {
     .validate = kafka_validate,
     .bounded = hfk_bounded,
     .accepts_changelog = kafka_accepts_changelog,
+    .source_group = hfk_source_group,
     .source_open = kafka_source_open,
     .source_read = hfk_source_read,
     .source_checkpoint = hfk_source_checkpoint,

@@ -341,6 +341,8 @@ int hfk_source_commit(void *state, uint64_t id, struct hf_error *err);
 void hfk_source_close(void *state);
 /* Is the table bounded ('scan.bounded.mode' other than unbounded)? */
 bool hfk_bounded(const struct hf_table_def *t);
+/* The source's 'properties.group.id', or NULL (hf_connector.source_group). */
+const char *hfk_source_group(const struct hf_table_def *t);
 
 int hfk_sink_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
                   struct hfk_mode mode, void **state, struct hf_error *err);

@@ -1428,3 +1428,10 @@ bool hfk_bounded(const struct hf_table_def *t)
 {
     return hf_opts_enum(&t->opts, "scan.bounded.mode", NULL) != 0;
 }
+
+const char *hfk_source_group(const struct hf_table_def *t)
+{
+    if (!hf_opts_isset(&t->opts, "properties.group.id", NULL))
+        return NULL;
+    return hf_opts_str(&t->opts, "properties.group.id", NULL);
+}

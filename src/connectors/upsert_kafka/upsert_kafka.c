@@ -132,6 +132,7 @@ const struct hf_connector hf_connector_upsert_kafka = {
     .bounded = hfk_bounded,
     .accepts_changelog = upsert_accepts_changelog,
     .produces_changelog = upsert_produces_changelog,
+    .source_group = hfk_source_group,
     .source_open = upsert_source_open,
     .source_read = hfk_source_read,
     .source_checkpoint = hfk_source_checkpoint,
