@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/arena.h"
+
 static const char *const rowkind_short[] = {"+I", "-U", "+U", "-D"};
 
 const char *hf_rowkind_short(enum hf_rowkind k)
@@ -230,4 +232,54 @@ int hf_schema_copy(struct hf_schema *dst, const struct hf_schema *src)
         return -1;
     }
     return 0;
+}
+
+long hf_value_copy(struct hf_arena *a, const struct hf_type *t,
+                   struct hf_value *dst, const struct hf_value *src,
+                   bool strip_nul)
+{
+    *dst = *src;
+    if (src->null)
+        return 1;
+    if (hf_type_is_string(t->id) || t->id == HF_BYTES) {
+        uint32_t len = src->v.s.len;
+        char *p = hf_arena_alloc(a, len ? len : 1);
+        if (p == NULL)
+            return -1;
+        if (strip_nul && t->id != HF_BYTES) {
+            uint32_t o = 0;
+            for (uint32_t i = 0; i < len; i++)
+                if (src->v.s.ptr[i] != '\0')
+                    p[o++] = src->v.s.ptr[i];
+            len = o;
+        } else if (len) {
+            memcpy(p, src->v.s.ptr, len);
+        }
+        dst->v.s.ptr = p;
+        dst->v.s.len = len;
+        return (long)len + 4;
+    }
+    if (t->id == HF_ARRAY && src->v.a) {
+        const struct hf_array *sa = src->v.a;
+        struct hf_array *arr = hf_arena_alloc(a, sizeof *arr);
+        struct hf_value *items =
+            hf_arena_alloc(a, (sa->n ? sa->n : 1) * sizeof *items);
+        if (arr == NULL || items == NULL)
+            return -1;
+        struct hf_type et = hf_type_make(sa->elem);
+        long total = 16;
+        for (uint32_t i = 0; i < sa->n; i++) {
+            long n = hf_value_copy(a, &et, &items[i], &sa->items[i],
+                                   strip_nul);
+            if (n < 0)
+                return -1;
+            total += n;
+        }
+        arr->elem = sa->elem;
+        arr->n = sa->n;
+        arr->items = items;
+        dst->v.a = arr;
+        return total;
+    }
+    return t->id == HF_DECIMAL ? 16 : 8;
 }

@@ -161,4 +161,15 @@ bool hf_type_is_string(enum hf_type_id id);  /* CHAR, VARCHAR, JSON, JSONB */
  * string/numeric/time). */
 bool hf_type_assignable(const struct hf_type *from, const struct hf_type *to);
 
+struct hf_arena;
+
+/* Deep copy of value `src` of type `t` into `dst`: strings, bytes and
+ * arrays get their own storage in arena `a` (src may be freed after).
+ * With strip_nul, NUL bytes of text values (CHAR, VARCHAR, JSON, JSONB)
+ * are left out. Returns the bytes it accounts for the value, or -1 when
+ * the arena is out of memory. */
+long hf_value_copy(struct hf_arena *a, const struct hf_type *t,
+                   struct hf_value *dst, const struct hf_value *src,
+                   bool strip_nul);
+
 #endif

@@ -213,59 +213,12 @@ static int grow(struct holo_buffer *b)
     return 0;
 }
 
-static bool is_text(enum hf_type_id id)
-{
-    return id == HF_CHAR || id == HF_VARCHAR || id == HF_JSON ||
-           id == HF_JSONB;
-}
-
-/* Copy one value into the arena; returns bytes accounted, or -1. */
+/* Copy one value into the arena (NULs removed from text when the sink
+ * removes them); returns bytes accounted, or -1. */
 static long copy_value(struct holo_buffer *b, const struct hf_type *t,
                        struct hf_value *dst, const struct hf_value *src)
 {
-    *dst = *src;
-    if (src->null)
-        return 1;
-    if (is_text(t->id) || t->id == HF_BYTES) {
-        uint32_t len = src->v.s.len;
-        char *p = hf_arena_alloc(&b->arena, len ? len : 1);
-        if (p == NULL)
-            return -1;
-        if (b->remove_u0000 && is_text(t->id)) {
-            uint32_t o = 0;
-            for (uint32_t i = 0; i < len; i++)
-                if (src->v.s.ptr[i] != '\0')
-                    p[o++] = src->v.s.ptr[i];
-            len = o;
-        } else if (len) {
-            memcpy(p, src->v.s.ptr, len);
-        }
-        dst->v.s.ptr = p;
-        dst->v.s.len = len;
-        return (long)len + 4;
-    }
-    if (t->id == HF_ARRAY && src->v.a) {
-        const struct hf_array *sa = src->v.a;
-        struct hf_array *a = hf_arena_alloc(&b->arena, sizeof *a);
-        struct hf_value *items =
-            hf_arena_alloc(&b->arena, (sa->n ? sa->n : 1) * sizeof *items);
-        if (a == NULL || items == NULL)
-            return -1;
-        struct hf_type et = hf_type_make(sa->elem);
-        long total = 16;
-        for (uint32_t i = 0; i < sa->n; i++) {
-            long n = copy_value(b, &et, &items[i], &sa->items[i]);
-            if (n < 0)
-                return -1;
-            total += n;
-        }
-        a->elem = sa->elem;
-        a->n = sa->n;
-        a->items = items;
-        dst->v.a = a;
-        return total;
-    }
-    return t->id == HF_DECIMAL ? 16 : 8;
+    return hf_value_copy(&b->arena, t, dst, src, b->remove_u0000);
 }
 
 /* Copy a whole row into fresh arena storage. */
@@ -297,7 +250,7 @@ static struct holo_entry *find(struct holo_buffer *b, uint64_t hash,
             for (uint32_t k = 0; k < b->npk && same; k++) {
                 uint32_t c = b->pk[k];
                 const struct hf_type *t = &b->schema->cols[c].type;
-                if (b->remove_u0000 && is_text(t->id) && !e->vals[c].null &&
+                if (b->remove_u0000 && hf_type_is_string(t->id) && !e->vals[c].null &&
                     !row[c].null)
                     same = eq_without_nul(&e->vals[c], &row[c]);
                 else

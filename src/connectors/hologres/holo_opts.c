@@ -159,9 +159,9 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
      .type = HF_OPT_ENUM,
      .def = "CHANGELOG_STANDARD",
      .values = ds_names,
-     .doc = "What -U/-D rows do: delete the row (CHANGELOG_STANDARD), "
-            "nothing (IGNORE_DELETE), null the non-key columns, or delete on "
-            "-D only."},
+     .doc = "What -D rows (and a -U not followed by the +U of its key) do: "
+            "delete the row (CHANGELOG_STANDARD), nothing (IGNORE_DELETE), "
+            "null the non-key columns, or delete on -D only."},
     {.key = "ignoredelete",
      .type = HF_OPT_BOOL,
      .def = "false",

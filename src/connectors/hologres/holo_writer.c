@@ -344,6 +344,7 @@ struct holo_writer *holo_writer_alloc(const struct holo_config *cfg,
     w->schema = schema;
     w->ops = ops;
     w->stats = stats ? stats : &w->own_stats;
+    hf_arena_init(&w->held_arena);
     pthread_mutex_init(&w->lock, NULL);
     pthread_mutex_init(&w->err_lock, NULL);
     pthread_mutex_init(&w->meta_lock, NULL);
@@ -476,6 +477,7 @@ void holo_writer_destroy(struct holo_writer *w)
     if (w->dirty)
         fclose(w->dirty);
     holo_catalog_free(&w->meta);
+    hf_arena_free(&w->held_arena);
     free(w->written);
     free(w->cols);
     free(w->map);
@@ -498,9 +500,13 @@ static int action_of(const struct holo_writer *w, enum hf_rowkind k)
     case HF_ROW_UPDATE_AFTER:
         return HOLO_ACT_UPSERT;
     case HF_ROW_UPDATE_BEFORE:
-        /* An upsert sink never needs the retraction half of an update:
-         * Flink's planner drops -U before such sinks. */
-        return -1;
+        /* Only a -U that is not followed by the +U of its key gets here
+         * (holo_writer_write): the update moved the row to another key,
+         * so the old key goes as the delete strategy says; DELETE_ROW_ON_PK
+         * deletes on -D only. */
+        if (w->cfg->delete_strategy == HOLO_DS_DELETE_ROW_ON_PK)
+            return -1;
+        /* fall through */
     case HF_ROW_DELETE:
         switch (w->cfg->delete_strategy) {
         case HOLO_DS_IGNORE_DELETE:
@@ -575,11 +581,10 @@ static int relieve_memory(struct holo_writer *w)
     return atomic_load(&w->failed) ? -1 : 0;
 }
 
-static int put_row(struct holo_writer *w, const struct hf_batch *in, uint32_t i,
+static int put_row(struct holo_writer *w, const struct hf_value *row,
+                   enum hf_rowkind kind, int64_t origin, const char *src_name,
                    struct hf_error *err)
 {
-    const struct hf_value *row = hf_batch_row(in, i);
-    enum hf_rowkind kind = (enum hf_rowkind)in->kinds[i];
     int action = action_of(w, kind);
     if (action < 0)
         return 0;
@@ -591,11 +596,11 @@ static int put_row(struct holo_writer *w, const struct hf_batch *in, uint32_t i,
                             "'sink.delete-strategy'='IGNORE_DELETE'",
                             w->meta.schema, w->meta.table,
                             hf_rowkind_short(kind),
-                            in->src_name ? in->src_name : "?", in->origin[i]);
+                            src_name ? src_name : "?", origin);
     char why[512];
     const char *reason = precheck(w, row, action, why, sizeof why);
     if (reason)
-        return holo_dirty_row(w, row, kind, in->origin[i], in->src_name, reason,
+        return holo_dirty_row(w, row, kind, origin, src_name, reason,
                               err);
 
     /* Without a key, INSERT spreads rows round robin; COPY fills one
@@ -610,7 +615,7 @@ static int put_row(struct holo_writer *w, const struct hf_batch *in, uint32_t i,
     for (int attempt = 0; attempt < 2; attempt++) {
         size_t before = s->filling->bytes;
         int rc = holo_buffer_put(s->filling, (enum holo_action)action, kind,
-                                 row, hash, in->origin[i], in->src_name);
+                                 row, hash, origin, src_name);
         if (rc < 0)
             return hf_error_set(err, HF_ERR_NOMEM,
                                 "out of memory buffering "
@@ -667,6 +672,57 @@ static int put_row(struct holo_writer *w, const struct hf_batch *in, uint32_t i,
     return 0;
 }
 
+/* Whether two rows have the same key. */
+static bool same_key(const struct holo_writer *w, const struct hf_value *a,
+                     const struct hf_value *b)
+{
+    for (uint32_t k = 0; k < w->npk; k++) {
+        uint32_t c = w->pk[k];
+        if (!holo_value_eq(&w->schema->cols[c].type, &a[c], &b[c]))
+            return false;
+    }
+    return true;
+}
+
+/* Write the held -U as a retraction of its key and forget it. */
+static int release_held(struct holo_writer *w, struct hf_error *err)
+{
+    if (!w->held)
+        return 0;
+    w->held = false;
+    int rc = put_row(w, w->held_vals, w->held_kind, w->held_origin,
+                     w->held_src, err);
+    hf_arena_reset(&w->held_arena);
+    return rc;
+}
+
+/* Keep a copy of -U `row` past the end of its batch. */
+static int hold(struct holo_writer *w, const struct hf_value *row,
+                enum hf_rowkind kind, int64_t origin, const char *src_name,
+                struct hf_error *err)
+{
+    uint32_t n = w->schema->ncols;
+    w->held_vals = hf_arena_alloc(&w->held_arena, n * sizeof *w->held_vals);
+    bool ok = w->held_vals != NULL;
+    for (uint32_t c = 0; ok && c < n; c++)
+        ok = hf_value_copy(&w->held_arena, &w->schema->cols[c].type,
+                           &w->held_vals[c], &row[c], false) >= 0;
+    if (!ok)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory buffering rows");
+    w->held = true;
+    w->held_kind = kind;
+    w->held_origin = origin;
+    w->held_src = src_name;
+    return 0;
+}
+
+/* An update arrives as -U (the row before) and +U (after). When both have
+ * the sink's key, the -U is dropped: an upsert needs only the after-image
+ * (and deleting first would wipe the columns the job does not write).
+ * When the +U has another key (the sink's key is not the source's, and the
+ * update changed it) or no +U follows, the -U retracts its key as the
+ * delete strategy says, as Flink's upsert materializer would. A -U that
+ * ends a batch is held until the next row (or the next flush). */
 int holo_writer_write(struct holo_writer *w, const struct hf_batch *in,
                       struct hf_error *err)
 {
@@ -674,8 +730,30 @@ int holo_writer_write(struct holo_writer *w, const struct hf_batch *in,
         return failed(w, err);
     pthread_mutex_lock(&w->lock);
     int rc = 0;
-    for (uint32_t i = 0; i < in->nrows && rc == 0; i++)
-        rc = put_row(w, in, i, err);
+    for (uint32_t i = 0; i < in->nrows && rc == 0; i++) {
+        const struct hf_value *row = hf_batch_row(in, i);
+        enum hf_rowkind kind = (enum hf_rowkind)in->kinds[i];
+        if (w->held) {
+            if (kind == HF_ROW_UPDATE_AFTER && same_key(w, w->held_vals, row)) {
+                w->held = false;
+                hf_arena_reset(&w->held_arena);
+            } else if ((rc = release_held(w, err)) != 0) {
+                break;
+            }
+        }
+        if (kind == HF_ROW_UPDATE_BEFORE && w->npk > 0) {
+            if (i + 1 == in->nrows) {
+                rc = hold(w, row, kind, in->origin[i], in->src_name, err);
+                continue;
+            }
+            if (in->kinds[i + 1] == HF_ROW_UPDATE_AFTER &&
+                same_key(w, row, hf_batch_row(in, i + 1)))
+                continue; /* the first half of an update of this key */
+        } else if (kind == HF_ROW_UPDATE_BEFORE) {
+            continue; /* no key: the table appends after-images */
+        }
+        rc = put_row(w, row, kind, in->origin[i], in->src_name, err);
+    }
     pthread_mutex_unlock(&w->lock);
     return rc;
 }
@@ -683,6 +761,12 @@ int holo_writer_write(struct holo_writer *w, const struct hf_batch *in,
 int holo_writer_flush(struct holo_writer *w, struct hf_error *err)
 {
     pthread_mutex_lock(&w->lock);
+    /* A -U still waiting for its +U goes now: a flush makes everything
+     * received so far durable. */
+    if (release_held(w, err) != 0) {
+        pthread_mutex_unlock(&w->lock);
+        return -1;
+    }
     for (uint32_t i = 0; i < w->nshards; i++) {
         struct holo_shard *s = &w->shards[i];
         if (hand_off(w, s, true) < 0)

@@ -121,6 +121,15 @@ struct holo_writer {
     atomic_int failed;
     pthread_mutex_t dirty_lock;
     FILE *dirty;
+    /* A -U that ended a batch, held (copied into held_arena) until the
+     * next row says whether it is the first half of an update of the same
+     * key (see holo_writer_write). */
+    bool held;
+    struct hf_value *held_vals;
+    enum hf_rowkind held_kind;
+    int64_t held_origin;
+    const char *held_src;
+    struct hf_arena held_arena;
 };
 
 /* holo_writer.c: building a writer, in three steps a mode's constructor
