@@ -209,6 +209,35 @@ static void test_upsert_ignore_null(void **state)
     fx_done(&f);
 }
 
+/* ignore-null with a NOT NULL column that default-for-not-null fills: the
+ * existing keys are updated from the raw values (a NULL keeps the stored
+ * value), only the others are inserted, filled (PostgreSQL; Hologres keeps
+ * the one statement). */
+static void test_upsert_ignore_null_filled(void **state)
+{
+    (void)state;
+    struct fx f;
+    fx_init(&f, "public", "n");
+    fx_col(&f, "id", 20, "bigint", HF_BIGINT, true, NULL);
+    fx_col(&f, "a", 25, "text", HF_VARCHAR, true, NULL);
+    fx_col(&f, "c", 23, "integer", HF_INT, true, "42");
+    fx_pk(&f, 0);
+    f.cfg.ignore_null_when_update = true;
+    f.cfg.default_for_not_null = true;
+    expect(&f, holo_sql_upsert, false,
+           "WITH u AS (SELECT * FROM unnest($1::int8[], $2::text[], "
+           "$3::int4[]) AS u(c1, c2, c3)), upd AS (UPDATE \"public\".\"n\" "
+           "AS old SET \"a\" = COALESCE(u.c2, old.\"a\"), \"c\" = "
+           "COALESCE(u.c3, old.\"c\") FROM u WHERE old.\"id\" = u.c1 "
+           "RETURNING old.\"id\") INSERT INTO \"public\".\"n\" AS old "
+           "(\"id\", \"a\", \"c\") SELECT u.c1, COALESCE(u.c2, ''), "
+           "COALESCE(u.c3, 42) FROM u WHERE NOT EXISTS (SELECT 1 FROM upd "
+           "WHERE upd.\"id\" = u.c1) ON CONFLICT (\"id\") DO UPDATE SET "
+           "\"a\" = COALESCE(excluded.\"a\", old.\"a\"), \"c\" = "
+           "COALESCE(excluded.\"c\", old.\"c\")");
+    fx_done(&f);
+}
+
 /* public.d: id PK, a int4 NOT NULL DEFAULT 7, s text NOT NULL, ts
  * timestamptz NOT NULL, b bool NOT NULL, j jsonb NOT NULL, arr int4[]
  * NOT NULL, n text (nullable). */
@@ -822,6 +851,7 @@ int main(void)
         cmocka_unit_test(test_upsert_only_key_columns),
         cmocka_unit_test(test_upsert_no_primary_key),
         cmocka_unit_test(test_upsert_ignore_null),
+        cmocka_unit_test(test_upsert_ignore_null_filled),
         cmocka_unit_test(test_default_for_not_null),
         cmocka_unit_test(test_default_zero_values),
         cmocka_unit_test(test_replace_with_not_null_unwritten),

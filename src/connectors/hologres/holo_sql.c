@@ -498,8 +498,23 @@ static int put_select_item(struct hf_strbuf *sql,
     return 0;
 }
 
+/* The new value of written column i in a SET list: `excluded."c"` in ON
+ * CONFLICT DO UPDATE, or the unnested value `u.cN` (cast) in the UPDATE of
+ * the two-step upsert (before any default is filled in). */
+static void put_new_value(struct hf_strbuf *sql, const struct holo_stmt_spec *s,
+                          uint32_t i, bool from_u)
+{
+    if (from_u) {
+        hf_strbuf_printf(sql, "u.c%u", i + 1);
+        put_cast(sql, s, s->cols[i]);
+        return;
+    }
+    hf_strbuf_puts(sql, "excluded.");
+    hf_strbuf_put_ident(sql, mcol(s, s->cols[i])->name);
+}
+
 static int put_set_list(struct hf_strbuf *sql, const struct holo_stmt_spec *s,
-                        struct hf_error *err)
+                        bool from_u, struct hf_error *err)
 {
     bool first = true;
     for (uint32_t i = 0; i < s->ncols; i++) {
@@ -511,14 +526,14 @@ static int put_set_list(struct hf_strbuf *sql, const struct holo_stmt_spec *s,
         first = false;
         hf_strbuf_put_ident(sql, c->name);
         if (s->cfg->ignore_null_when_update) {
-            hf_strbuf_puts(sql, " = COALESCE(excluded.");
-            hf_strbuf_put_ident(sql, c->name);
+            hf_strbuf_puts(sql, " = COALESCE(");
+            put_new_value(sql, s, i, from_u);
             hf_strbuf_puts(sql, ", old.");
             hf_strbuf_put_ident(sql, c->name);
             hf_strbuf_putc(sql, ')');
         } else {
-            hf_strbuf_puts(sql, " = excluded.");
-            hf_strbuf_put_ident(sql, c->name);
+            hf_strbuf_puts(sql, " = ");
+            put_new_value(sql, s, i, from_u);
         }
     }
     if (s->cfg->on_conflict != HOLO_OC_REPLACE)
@@ -554,6 +569,70 @@ static int finish(struct hf_strbuf *sql, struct hf_error *err)
     return 0;
 }
 
+/* Whether the upsert runs in two steps (PostgreSQL, INSERT mode): with
+ * sink.ignore-null-when-update a NULL must keep the stored value, but a
+ * NOT NULL column that default-for-not-null fills would reach ON CONFLICT
+ * DO UPDATE already filled (excluded."c" is never NULL: the server checks
+ * NOT NULL on the proposed row first). So existing keys are updated from
+ * the raw values first, and only the other keys are inserted, filled. */
+static bool two_step(const struct holo_stmt_spec *s,
+                     const struct upsert_shape *u)
+{
+    if (s->hologres || s->source_table != NULL || !u->do_update ||
+        !s->cfg->ignore_null_when_update || u->cap.on ||
+        has_text(s->cfg->conflict_update_set) ||
+        has_text(s->cfg->conflict_where))
+        return false;
+    for (uint32_t i = 0; i < s->ncols; i++)
+        if (fills_default(s, s->cols[i]))
+            return true;
+    return false;
+}
+
+/* `old."k1" = u.cI AND ...` (`tbl` "old" or "upd") over the key. */
+static void put_two_step_key(struct hf_strbuf *sql, const struct holo_stmt_spec *s,
+                          const char *tbl)
+{
+    for (uint32_t k = 0; k < s->meta->npk; k++) {
+        uint32_t mi = s->meta->pk[k];
+        for (uint32_t i = 0; i < s->ncols; i++) {
+            if (s->map[s->cols[i]] != mi)
+                continue;
+            if (k > 0)
+                hf_strbuf_puts(sql, " AND ");
+            hf_strbuf_printf(sql, "%s.", tbl);
+            hf_strbuf_put_ident(sql, s->meta->cols[mi].name);
+            hf_strbuf_printf(sql, " = u.c%u", i + 1);
+            put_cast(sql, s, s->cols[i]);
+        }
+    }
+}
+
+/* `WITH u AS (unnest ...), upd AS (UPDATE ... RETURNING key) ` */
+static int put_two_step_head(struct hf_strbuf *sql,
+                             const struct holo_stmt_spec *s,
+                             struct hf_error *err)
+{
+    hf_strbuf_puts(sql, "WITH u AS (SELECT * FROM ");
+    put_unnest_multi(sql, s, s->cols, s->ncols, "u", "c", NULL);
+    hf_strbuf_puts(sql, "), upd AS (UPDATE ");
+    put_table(sql, s);
+    hf_strbuf_puts(sql, " AS old SET ");
+    if (put_set_list(sql, s, true, err) != 0)
+        return -1;
+    hf_strbuf_puts(sql, " FROM u WHERE ");
+    put_two_step_key(sql, s, "old");
+    hf_strbuf_puts(sql, " RETURNING ");
+    for (uint32_t k = 0; k < s->meta->npk; k++) {
+        if (k > 0)
+            hf_strbuf_puts(sql, ", ");
+        hf_strbuf_puts(sql, "old.");
+        hf_strbuf_put_ident(sql, s->meta->cols[s->meta->pk[k]].name);
+    }
+    hf_strbuf_puts(sql, ") ");
+    return 0;
+}
+
 int holo_sql_upsert(const struct holo_stmt_spec *s, struct hf_strbuf *sql,
                     struct hf_error *err)
 {
@@ -572,6 +651,9 @@ int holo_sql_upsert(const struct holo_stmt_spec *s, struct hf_strbuf *sql,
     bool named = !s->hologres || s->source_table != NULL;
     for (uint32_t i = 0; i < s->ncols && !named; i++)
         named = fills_default(s, s->cols[i]);
+    bool two = two_step(s, &u);
+    if (two && put_two_step_head(sql, s, err) != 0)
+        return -1;
 
     hf_strbuf_puts(sql, "INSERT INTO ");
     put_table(sql, s);
@@ -600,7 +682,14 @@ int holo_sql_upsert(const struct holo_stmt_spec *s, struct hf_strbuf *sql,
             hf_strbuf_puts(sql, ", ");
             hf_strbuf_puts(sql, zero_value(&s->meta->cols[mi]));
         }
-    if (s->source_table != NULL) {
+    if (two) {
+        /* The keys the UPDATE did not find; ON CONFLICT stays for a row
+         * another session inserts meanwhile. */
+        hf_strbuf_puts(sql, " FROM u WHERE NOT EXISTS (SELECT 1 FROM upd "
+                            "WHERE ");
+        put_two_step_key(sql, s, "upd");
+        hf_strbuf_putc(sql, ')');
+    } else if (s->source_table != NULL) {
         hf_strbuf_printf(sql, " FROM %s AS u(", s->source_table);
         for (uint32_t i = 0; i < s->ncols; i++)
             hf_strbuf_printf(sql, "%sc%u", i ? ", " : "", i + 1);
@@ -629,7 +718,7 @@ int holo_sql_upsert(const struct holo_stmt_spec *s, struct hf_strbuf *sql,
     hf_strbuf_puts(sql, " DO UPDATE SET ");
     if (has_text(s->cfg->conflict_update_set))
         hf_strbuf_puts(sql, s->cfg->conflict_update_set);
-    else if (put_set_list(sql, s, err) != 0)
+    else if (put_set_list(sql, s, false, err) != 0)
         return -1;
     bool where = has_text(s->cfg->conflict_where);
     if (where || u.cap.on) {
