@@ -23,37 +23,7 @@ KILLS=${KAFKA_KILLS:-5}
 RANDOM=${HF_TEST_SEED:-4242}
 GROUP=hf-crash
 
-gen_dbz_events "$NEV" "$NKEYS" 17 "$T/ev.kv" "$T/ev.tsv"
-kafka_start_mock events:4
-
-"${PSQL[@]}" <<SQL
-DROP TABLE IF EXISTS hf_kc_ev, hf_kc_ref, hf_kc_t;
-CREATE TABLE hf_kc_ev (seq bigint, op text, id bigint, v bigint, p numeric(10,2), s text);
-\copy hf_kc_ev FROM '$T/ev.tsv'
-CREATE TABLE hf_kc_ref AS
-  SELECT id, v, p, s FROM (SELECT DISTINCT ON (id) * FROM hf_kc_ev ORDER BY id, seq DESC) last
-  WHERE op <> 'd';
-CREATE TABLE hf_kc_t (id bigint PRIMARY KEY, v bigint, p numeric(10,2), s text);
-SQL
-
-cat >"$T/job.sql" <<SQL
-SET 'execution.checkpointing.interval' = '1s';
-CREATE TABLE events (id BIGINT, v BIGINT, p DECIMAL(10, 2), s STRING)
-WITH ('connector' = 'kafka', 'topic' = 'events',
-      'properties.bootstrap.servers' = '$KAFKA_BOOTSTRAP',
-      'properties.group.id' = '$GROUP',
-      'properties.session.timeout.ms' = '6000',
-      'properties.heartbeat.interval.ms' = '500',
-      'scan.startup.mode' = 'earliest-offset',
-      'format' = 'debezium-json');
-CREATE TABLE dst (id BIGINT, v BIGINT, p DECIMAL(10, 2), s STRING, PRIMARY KEY (id) NOT ENFORCED)
-WITH ('connector' = 'hologres', 'endpoint' = '$PGHOST:$PGPORT', 'dbname' = '$PGDATABASE',
-      'tablename' = 'public.hf_kc_t', 'username' = '$PGUSER', 'password' = 'unused',
-      'connection.pool.size' = '4');
-INSERT INTO dst SELECT * FROM events;
-SQL
-
-kafka_feed events "$GROUP" "$T/ev.kv" 50000
+dbz_setup hf_kc "$GROUP" 17 4
 
 for r in $(seq 1 "$KILLS"); do
     hf_start "run$r" --log-level debug run "$T/job.sql"
@@ -88,11 +58,6 @@ fi
 read -r high committed <<<"$(kafka_offsets events "$GROUP")"
 [ "$high" -eq "$NEV" ] || fail "the topic holds $high messages, expected $NEV"
 
-missing=$("${PSQL[@]}" -c "SELECT count(*) FROM (TABLE hf_kc_ref EXCEPT ALL TABLE hf_kc_t) d")
-extra=$("${PSQL[@]}" -c "SELECT count(*) FROM (TABLE hf_kc_t EXCEPT ALL TABLE hf_kc_ref) d")
-nref=$("${PSQL[@]}" -c "SELECT count(*) FROM hf_kc_ref")
-[ "$missing" = 0 ] || fail "$missing rows of the reference are missing or differ"
-[ "$extra" = 0 ] || fail "$extra rows in the table are extra or differ"
-echo "  $NEV events, $KILLS kills: table has $nref rows, missing $missing, extra $extra"
-"${PSQL[@]}" -c "DROP TABLE hf_kc_ev, hf_kc_ref, hf_kc_t"
+dbz_compare hf_kc
+echo "  $NEV events, $KILLS kills: table has $NREF rows, missing $MISSING, extra $EXTRA"
 finish

@@ -20,38 +20,8 @@ NKEYS=${KAFKA_KEYS:-100000}
 RANDOM=${HF_TEST_SEED:-777}
 GROUP=hf-group
 
-gen_dbz_events "$NEV" "$NKEYS" 23 "$T/ev.kv" "$T/ev.tsv"
-kafka_start_mock events:4
-
-"${PSQL[@]}" <<SQL
-DROP TABLE IF EXISTS hf_kg_ev, hf_kg_ref, hf_kg_t;
-CREATE TABLE hf_kg_ev (seq bigint, op text, id bigint, v bigint, p numeric(10,2), s text);
-\copy hf_kg_ev FROM '$T/ev.tsv'
-CREATE TABLE hf_kg_ref AS
-  SELECT id, v, p, s FROM (SELECT DISTINCT ON (id) * FROM hf_kg_ev ORDER BY id, seq DESC) last
-  WHERE op <> 'd';
-CREATE TABLE hf_kg_t (id bigint PRIMARY KEY, v bigint, p numeric(10,2), s text);
-SQL
-
-cat >"$T/job.sql" <<SQL
-SET 'execution.checkpointing.interval' = '1s';
-CREATE TABLE events (id BIGINT, v BIGINT, p DECIMAL(10, 2), s STRING)
-WITH ('connector' = 'kafka', 'topic' = 'events',
-      'properties.bootstrap.servers' = '$KAFKA_BOOTSTRAP',
-      'properties.group.id' = '$GROUP',
-      'properties.session.timeout.ms' = '6000',
-      'properties.heartbeat.interval.ms' = '500',
-      'properties.partition.assignment.strategy' = '${KAFKA_ASSIGNOR:-range,roundrobin}',
-      'scan.startup.mode' = 'earliest-offset',
-      'format' = 'debezium-json');
-CREATE TABLE dst (id BIGINT, v BIGINT, p DECIMAL(10, 2), s STRING, PRIMARY KEY (id) NOT ENFORCED)
-WITH ('connector' = 'hologres', 'endpoint' = '$PGHOST:$PGPORT', 'dbname' = '$PGDATABASE',
-      'tablename' = 'public.hf_kg_t', 'username' = '$PGUSER', 'password' = 'unused',
-      'connection.pool.size' = '2');
-INSERT INTO dst SELECT * FROM events;
-SQL
-
-kafka_feed events "$GROUP" "$T/ev.kv" 50000
+dbz_setup hf_kg "$GROUP" 23 2 "
+      'properties.partition.assignment.strategy' = '${KAFKA_ASSIGNOR:-range,roundrobin}',"
 
 hf_start a1 --log-level debug run "$T/job.sql"
 A=$HF_PID
@@ -96,11 +66,6 @@ ra=$(read_by "$T/a2.log")
 grep -q "revoked; flushing and committing first" "$T/b.log" ||
     fail "worker B never flushed and committed before a revoke"
 
-missing=$("${PSQL[@]}" -c "SELECT count(*) FROM (TABLE hf_kg_ref EXCEPT ALL TABLE hf_kg_t) d")
-extra=$("${PSQL[@]}" -c "SELECT count(*) FROM (TABLE hf_kg_t EXCEPT ALL TABLE hf_kg_ref) d")
-nref=$("${PSQL[@]}" -c "SELECT count(*) FROM hf_kg_ref")
-[ "$missing" = 0 ] || fail "$missing rows of the reference are missing or differ"
-[ "$extra" = 0 ] || fail "$extra rows in the table are extra or differ"
-echo "  $NEV events, 2 workers (B read ${rb:-0}, restarted A read ${ra:-0}): table has $nref rows, missing $missing, extra $extra"
-"${PSQL[@]}" -c "DROP TABLE hf_kg_ev, hf_kg_ref, hf_kg_t"
+dbz_compare hf_kg
+echo "  $NEV events, 2 workers (B read ${rb:-0}, restarted A read ${ra:-0}): table has $NREF rows, missing $MISSING, extra $EXTRA"
 finish

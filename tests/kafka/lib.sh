@@ -111,6 +111,58 @@ gen_dbz_events() {
     }' >"$kv"
 }
 
+# dbz_setup PREFIX GROUP SEED POOL [EXTRA-SOURCE-OPTIONS]: the crash-safety
+# scenario shared by test_kafka_crash.sh and test_kafka_group.sh. Makes
+# $NEV debezium events over $NKEYS keys (seed SEED), starts a mock cluster
+# with topic 'events' of 4 partitions, loads the events into PostgreSQL as
+# PREFIX_ev and computes there the expected final table PREFIX_ref (last
+# event per key, deleted keys absent), creates the target PREFIX_t, writes
+# $T/job.sql (kafka group GROUP -> hologres with POOL connections, 1 s
+# checkpoints) and starts feeding the topic in steps of 50k.
+dbz_setup() {
+    local pfx=$1 group=$2 seed=$3 pool=$4 extra=${5:-}
+    gen_dbz_events "$NEV" "$NKEYS" "$seed" "$T/ev.kv" "$T/ev.tsv"
+    kafka_start_mock events:4
+    "${PSQL[@]}" <<SQL
+DROP TABLE IF EXISTS ${pfx}_ev, ${pfx}_ref, ${pfx}_t;
+CREATE TABLE ${pfx}_ev (seq bigint, op text, id bigint, v bigint, p numeric(10,2), s text);
+\copy ${pfx}_ev FROM '$T/ev.tsv'
+CREATE TABLE ${pfx}_ref AS
+  SELECT id, v, p, s FROM (SELECT DISTINCT ON (id) * FROM ${pfx}_ev ORDER BY id, seq DESC) last
+  WHERE op <> 'd';
+CREATE TABLE ${pfx}_t (id bigint PRIMARY KEY, v bigint, p numeric(10,2), s text);
+SQL
+    cat >"$T/job.sql" <<SQL
+SET 'execution.checkpointing.interval' = '1s';
+CREATE TABLE events (id BIGINT, v BIGINT, p DECIMAL(10, 2), s STRING)
+WITH ('connector' = 'kafka', 'topic' = 'events',
+      'properties.bootstrap.servers' = '$KAFKA_BOOTSTRAP',
+      'properties.group.id' = '$group',
+      'properties.session.timeout.ms' = '6000',
+      'properties.heartbeat.interval.ms' = '500',$extra
+      'scan.startup.mode' = 'earliest-offset',
+      'format' = 'debezium-json');
+CREATE TABLE dst (id BIGINT, v BIGINT, p DECIMAL(10, 2), s STRING, PRIMARY KEY (id) NOT ENFORCED)
+WITH ('connector' = 'hologres', 'endpoint' = '$PGHOST:$PGPORT', 'dbname' = '$PGDATABASE',
+      'tablename' = 'public.${pfx}_t', 'username' = '$PGUSER', 'password' = 'unused',
+      'connection.pool.size' = '$pool');
+INSERT INTO dst SELECT * FROM events;
+SQL
+    kafka_feed events "$group" "$T/ev.kv" 50000
+}
+
+# dbz_compare PREFIX: PREFIX_t must equal PREFIX_ref (zero missing, zero
+# extra or different rows); sets MISSING, EXTRA, NREF and drops the tables.
+dbz_compare() {
+    local pfx=$1
+    MISSING=$("${PSQL[@]}" -c "SELECT count(*) FROM (TABLE ${pfx}_ref EXCEPT ALL TABLE ${pfx}_t) d")
+    EXTRA=$("${PSQL[@]}" -c "SELECT count(*) FROM (TABLE ${pfx}_t EXCEPT ALL TABLE ${pfx}_ref) d")
+    NREF=$("${PSQL[@]}" -c "SELECT count(*) FROM ${pfx}_ref")
+    [ "$MISSING" = 0 ] || fail "$MISSING rows of the reference are missing or differ"
+    [ "$EXTRA" = 0 ] || fail "$EXTRA rows in the table are extra or differ"
+    "${PSQL[@]}" -c "DROP TABLE ${pfx}_ev, ${pfx}_ref, ${pfx}_t"
+}
+
 hf_start() {
     local name=$1
     shift
