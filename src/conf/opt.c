@@ -340,7 +340,10 @@ static int convert(const struct hf_opt_def *d, const char *keyname,
                    const char *text, struct hf_opt_val *val,
                    const char *owner, const char *where, struct hf_error *err)
 {
-    const char *shown = (d->flags & HF_OPTF_SENSITIVE) ? "******" : text;
+    const char *shown = (d->flags & HF_OPTF_SENSITIVE) ||
+                                hf_opt_secret_name(keyname)
+                            ? "******"
+                            : text;
     switch (d->type) {
     case HF_OPT_STRING:
     case HF_OPT_LIST:
@@ -546,7 +549,9 @@ int hf_opts_parse(struct hf_opts *o, const char *owner, const char *prefix,
         v->text = strdup(kv->value);
         if (v->text == NULL)
             return oom(err);
-        if (d->flags & HF_OPTF_SENSITIVE)
+        v->secret = (d->flags & HF_OPTF_SENSITIVE) ||
+                    hf_opt_secret_name(kv->key);
+        if (v->secret)
             hf_secret_register(kv->value);
         if (convert(d, kv->key, v->text, v, owner, where, err) != 0)
             return -1;
@@ -731,7 +736,9 @@ static void describe_one(const struct hf_opts *o, const struct hf_opt_val *v,
                  (int)(hash - v->def->key), v->def->key, v->arg, hash + 1);
     } else
         snprintf(key, sizeof key, "%s%s", o->prefix, v->def->key);
-    const char *text = (v->def->flags & HF_OPTF_SENSITIVE) ? "******" : v->text;
+    const char *text = v->secret || (v->def->flags & HF_OPTF_SENSITIVE)
+                           ? "******"
+                           : v->text;
     hf_strbuf_printf(out, "%*s%s = '%s'%s\n", indent, "", key, text,
                      v->set ? "" : "  (default)");
 }

@@ -49,6 +49,10 @@ enum hf_opt_type {
 #define HF_OPTF_PREFIX 0x04u
 #define HF_OPTF_PATTERN 0x08u
 #define HF_OPTF_RANGE 0x10u /* enforce [min, max] for INT/DURATION/MEMSIZE */
+/* Besides the SENSITIVE flag, any option whose key (as the user wrote it)
+ * names a credential by hf_opt_secret_name() is a secret: its value is
+ * registered with the scrubber and shown as ******. That is how the
+ * credentials among 'properties.*' are found. */
 
 struct hf_opt_def {
     const char *key;
@@ -82,6 +86,7 @@ struct hf_opt_val {
     char *arg;            /* PREFIX/PATTERN: the matched part; else NULL */
     char *text;           /* the value's text (user's or default), or NULL */
     bool set;             /* given by the user */
+    bool secret;          /* SENSITIVE, or a credential by its key's name */
     union {
         int64_t i; /* INT, DURATION (ms), MEMSIZE (bytes), ENUM (index) */
         bool b;
@@ -160,6 +165,10 @@ void hf_opt_doc_text(const char *title, const char *summary,
 int hf_parse_duration_ms(const char *s, int64_t *ms);
 int hf_parse_memsize(const char *s, int64_t *bytes);
 int hf_parse_bool(const char *s, bool *b);
+/* Whether an option key names a credential (password, secret, token, SASL
+ * JAAS config, TLS private key, ...; the rule is in secret_names.c). Used
+ * for keys no table spells out: 'properties.*', refused connectors, carets. */
+bool hf_opt_secret_name(const char *key);
 /* Levenshtein distance, case-insensitive (for suggestions). */
 size_t hf_edit_distance(const char *a, const char *b);
 

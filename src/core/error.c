@@ -2,6 +2,7 @@
  * error.c - hf_error helpers and the one table of error descriptions.
  */
 #include "core/error.h"
+#include "core/log.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -82,6 +83,12 @@ void hf_error_export(const struct hf_error *err, hf_err_t *codep, char *errstr,
 {
     if (codep)
         *codep = err->code;
-    if (errstr && errstr_size)
-        snprintf(errstr, errstr_size, "%s", err->msg);
+    if (errstr && errstr_size) {
+        /* Every message leaving the library is scrubbed here, whatever the
+         * caller did before. */
+        char msg[HF_ERRMSG_MAX];
+        memcpy(msg, err->msg, sizeof msg);
+        hf_scrub(msg, sizeof msg);
+        snprintf(errstr, errstr_size, "%s", msg);
+    }
 }

@@ -475,8 +475,11 @@ void hf_runtime_summary(const struct hf_runtime *rt, FILE *out)
     double secs = (double)(rt->ended_usec - rt->started_usec) / 1e6;
     if (secs <= 0)
         secs = 1e-6;
+    /* Built whole, then scrubbed: table names and paths are user text. */
+    struct hf_strbuf sb;
+    hf_strbuf_init(&sb, 0);
     const char *name = hf_opts_str(&rt->job->settings, "pipeline.name", NULL);
-    fprintf(out, "holoflow summary: job '%s' %s after %.3f s\n",
+    hf_strbuf_printf(&sb, "holoflow summary: job '%s' %s after %.3f s\n",
             name ? name : rt->job->path,
             job_failed(rt)                        ? "FAILED"
             : atomic_load(&rt->job->stop_signal) ? "STOPPED"
@@ -493,7 +496,7 @@ void hf_runtime_summary(const struct hf_runtime *rt, FILE *out)
         uint64_t dirty = atomic_load(&r->sink_stats.dirty) +
                          atomic_load(&r->src_stats.dirty);
         total_out += k_out;
-        fprintf(out,
+        hf_strbuf_printf(&sb,
                 "  pipeline %u: %s -> %s\n"
                 "    source '%s': %" PRIu64 " records read, %" PRIu64
                 " rows passed on, %" PRIu64 " records skipped\n"
@@ -504,6 +507,14 @@ void hf_runtime_summary(const struct hf_runtime *rt, FILE *out)
                 r->p->source->name, s_in, s_out, skipped, r->p->sink->name,
                 k_in, k_out, dirty, (double)k_out / secs);
     }
-    fprintf(out, "  total: %" PRIu64 " rows written in %.3f s (%.0f rows/s)\n",
+    hf_strbuf_printf(&sb, "  total: %" PRIu64 " rows written in %.3f s (%.0f rows/s)\n",
             total_out, secs, (double)total_out / secs);
+    if (hf_strbuf_ok(&sb) && sb.data) {
+        char *clean = hf_scrub_dup(sb.data);
+        if (clean == NULL)
+            hf_scrub(sb.data, sb.len + 1);
+        fputs(clean ? clean : sb.data, out);
+        free(clean);
+    }
+    hf_strbuf_free(&sb);
 }

@@ -168,9 +168,10 @@ static size_t line_start(const struct hf_sql_src *src, int line)
     return off;
 }
 
-/* The caret display: the source line (a window of it when long) and a line
- * of blanks ending in '^' under the column. Tabs are copied into the caret
- * line so that the caret lines up in a terminal. */
+/* The caret display: the source line (a window of it when long; values of
+ * credentials masked, see redact.c) and a line of blanks ending in '^'
+ * under the column. Tabs are copied into the caret line so that the caret
+ * lines up in a terminal. */
 void hf_sql_caret(const struct hf_sql_src *src, int line, int col, char *buf,
                   size_t n)
 {
@@ -193,32 +194,42 @@ void hf_sql_caret(const struct hf_sql_src *src, int line, int col, char *buf,
         while (at < le && ((unsigned char)src->text[at] & 0xC0) == 0x80)
             at++;
     }
-    size_t from = ls;
+    /* From here on, offsets are into the masked copy of the line. */
+    size_t len = 0;
+    char *text = hf_sql_masked_line(src, ls, le, &at, &len);
+    if (text == NULL)
+        return; /* no memory: no source line rather than an unmasked one */
+    size_t from = 0;
     bool cut_left = false, cut_right = false;
-    if (at - ls > BEFORE && le - ls > WINDOW) {
+    if (at > BEFORE && len > WINDOW) {
         from = at - BEFORE;
-        while (from < at && ((unsigned char)src->text[from] & 0xC0) == 0x80)
+        while (from < at && ((unsigned char)text[from] & 0xC0) == 0x80)
             from++;
         cut_left = true;
     }
-    size_t to = le;
+    size_t to = len;
     if (to - from > WINDOW) {
         to = from + WINDOW;
         if (to < at + 1)
             to = at + 1;
-        while (to < le && ((unsigned char)src->text[to] & 0xC0) == 0x80)
+        if (to > len)
+            to = len;
+        while (to < len && ((unsigned char)text[to] & 0xC0) == 0x80)
             to++;
-        cut_right = true;
+        cut_right = to < len;
     }
     size_t off = 0;
     int w = snprintf(buf, n, "%s%.*s%s\n%s", cut_left ? "..." : "",
-                     (int)(to - from), src->text + from, cut_right ? "..." : "",
+                     (int)(to - from), text + from, cut_right ? "..." : "",
                      cut_left ? "   " : "");
-    if (w < 0 || (size_t)w >= n)
+    if (w < 0 || (size_t)w >= n) {
+        buf[0] = '\0'; /* never a line cut inside a mask's neighbour */
+        free(text);
         return;
+    }
     off = (size_t)w;
     for (size_t i = from; i < at && off + 2 < n; i++) {
-        unsigned char ch = (unsigned char)src->text[i];
+        unsigned char ch = (unsigned char)text[i];
         if ((ch & 0xC0) == 0x80)
             continue;
         buf[off++] = ch == '\t' ? '\t' : ' ';
@@ -227,6 +238,7 @@ void hf_sql_caret(const struct hf_sql_src *src, int line, int col, char *buf,
         buf[off++] = '^';
         buf[off] = '\0';
     }
+    free(text);
 }
 
 int hf_sql_error_at(struct hf_error *err, hf_err_t code,

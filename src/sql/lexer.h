@@ -134,6 +134,14 @@ int hf_sql_error_at(struct hf_error *err, hf_err_t code,
 void hf_sql_caret(const struct hf_sql_src *src, int line, int col, char *buf,
                   size_t n);
 
+/* A copy of the line src->text[ls..le) with the values of credential
+ * options and every registered secret replaced by "******" (redact.c);
+ * *at, a byte offset into the source inside [ls, le], becomes the matching
+ * offset into the copy. Returns the copy (malloc'd, its length in *outlen)
+ * or NULL when memory runs out. */
+char *hf_sql_masked_line(const struct hf_sql_src *src, size_t ls, size_t le,
+                         size_t *at, size_t *outlen);
+
 /* Line and column (1-based) of byte offset `off` in `src`. */
 void hf_sql_position(const struct hf_sql_src *src, size_t off, int *line,
                      int *col);

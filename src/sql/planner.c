@@ -224,6 +224,8 @@ static int plan_settings(struct planner *p, const char *const *sets,
     for (size_t i = 0; i < nsets && rc == 0; i++) {
         char *k = NULL, *v = NULL;
         rc = split_set(p, sets[i], &k, &v);
+        if (rc == 0 && hf_opt_secret_name(k))
+            hf_secret_register(v);
         if (rc == 0) {
             struct set_item it = {.key = k, .value = v};
             rc = add_set(p, &kvs, &n, &cap, &it);
@@ -588,6 +590,8 @@ static int plan_create(struct planner *p, const struct hf_ast_stmt *st)
     for (uint32_t i = 0; i < ct->nopts; i++) {
         char why[256];
         values[i] = hf_env_expand(ct->opts[i].value, why, sizeof why);
+        if (values[i] != NULL && hf_opt_secret_name(ct->opts[i].key.name))
+            hf_secret_register(values[i]);
         if (values[i] == NULL) {
             for (uint32_t j = 0; j < i; j++)
                 free(values[j]);
@@ -1071,11 +1075,31 @@ void hf_job_free(struct hf_job *job)
     free(job);
 }
 
+/* Every value whose key names a credential (hf_opt_secret_name) is a
+ * secret from the moment the script is read, whatever table or connector
+ * it belongs to and whether or not planning gets that far; the expanded
+ * ${VAR} value is registered where it is made (plan_create). */
+static void register_script_secrets(const struct hf_ast_script *ast)
+{
+    for (uint32_t i = 0; i < ast->nstmts; i++) {
+        const struct hf_ast_stmt *st = &ast->stmts[i];
+        if (st->kind == HF_STMT_SET && hf_opt_secret_name(st->u.set.key))
+            hf_secret_register(st->u.set.value);
+        if (st->kind != HF_STMT_CREATE_TABLE)
+            continue;
+        const struct hf_ast_create_table *ct = &st->u.create;
+        for (uint32_t k = 0; k < ct->nopts; k++)
+            if (hf_opt_secret_name(ct->opts[k].key.name))
+                hf_secret_register(ct->opts[k].value);
+    }
+}
+
 static int plan(struct planner *p, const char *const *sets, size_t nsets)
 {
     struct hf_job *job = p->job;
     if (hf_sql_parse(&p->src, &p->ast, p->err) != 0)
         return -1;
+    register_script_secrets(p->ast);
     if (plan_settings(p, sets, nsets) != 0)
         return -1;
     uint32_t ninserts = 0;

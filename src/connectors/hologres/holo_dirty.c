@@ -7,8 +7,9 @@
  * to the file named by sink.dirty-data.path:
  *   {"table":"public.t","source":"orders.json:17","kind":"+I",
  *    "row":{"id":"5","price":"1e40"},"reason":"numeric field overflow ..."}
- * Nothing is dropped without a trace. Strings in the line are valid
- * UTF-8 (bytes that are not become U+FFFD). holo_describe_misfits()
+ * Nothing is dropped without a trace. The table, source and reason pass
+ * through the secret scrubber (the row's values are data, kept as they
+ * are). Strings in the line are valid UTF-8 (bytes that are not become U+FFFD). holo_describe_misfits()
  * names the columns of a refused row whose values are too long, too
  * wide or not UTF-8, for the server errors that name no column;
  * holo_dirty_entry() adds them to the reason of a buffered entry the
@@ -16,6 +17,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "connectors/hologres/holo_writer_int.h"
@@ -82,6 +84,19 @@ static void json_str(struct hf_strbuf *out, const char *s, size_t n)
         }
     }
     hf_strbuf_putc(out, '"');
+}
+
+/* json_str() of a message or name (not of row data): registered secrets
+ * masked, as everywhere a message goes. */
+static void json_str_scrubbed(struct hf_strbuf *out, const char *s)
+{
+    char *clean = hf_scrub_dup(s);
+    if (clean == NULL) {
+        hf_strbuf_puts(out, "\"(out of memory)\"");
+        return;
+    }
+    json_str(out, clean, strlen(clean));
+    free(clean);
 }
 
 void holo_describe_key(const struct holo_writer *w, const struct hf_value *row,
@@ -228,14 +243,14 @@ int holo_dirty_row(struct holo_writer *w, const struct hf_value *row,
     hf_strbuf_puts(&line, "{\"table\":");
     char tname[512];
     snprintf(tname, sizeof tname, "%s.%s", w->meta.schema, w->meta.table);
-    json_str(&line, tname, strlen(tname));
+    json_str_scrubbed(&line, tname);
     hf_strbuf_puts(&line, ",\"source\":");
     char src[600];
     if (src_name)
         snprintf(src, sizeof src, "%s:%" PRId64, src_name, origin);
     else
         snprintf(src, sizeof src, "%" PRId64, origin);
-    json_str(&line, src, strlen(src));
+    json_str_scrubbed(&line, src);
     hf_strbuf_printf(&line, ",\"kind\":\"%s\",\"row\":{",
                      hf_rowkind_short(kind));
     struct hf_strbuf v;
@@ -256,7 +271,7 @@ int holo_dirty_row(struct holo_writer *w, const struct hf_value *row,
     }
     hf_strbuf_free(&v);
     hf_strbuf_puts(&line, "},\"reason\":");
-    json_str(&line, reason, strlen(reason));
+    json_str_scrubbed(&line, reason);
     hf_strbuf_puts(&line, "}\n");
     int rc = 0;
     pthread_mutex_lock(&w->dirty_lock);

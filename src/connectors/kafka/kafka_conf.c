@@ -9,8 +9,9 @@
  * prefix stripped, exactly as Flink hands 'properties.*' to the Kafka
  * client. librdkafka checks names and values itself; its message is
  * forwarded with the option that caused it. Values of properties whose
- * name says password, secret or key material are registered with the
- * secret scrubber.
+ * name says password, secret or key material (hf_opt_secret_name) are
+ * secrets: the option parser registers them with the scrubber and explain
+ * shows them as ******.
  *
  * Also here: murmur2 (Kafka's Utils.murmur2, bit for bit: the Java
  * producer's default partitioner), the sink partitioner names, topic
@@ -101,27 +102,6 @@ bool hfk_is_legacy(const struct hf_table_def *t)
     return v && v->key_used && strncasecmp(v->key_used, "connector.", 10) == 0;
 }
 
-/* Does `s` contain `word` (ASCII, case-insensitively)? */
-static bool contains_ci(const char *s, const char *word)
-{
-    size_t wl = strlen(word);
-    for (; *s; s++)
-        if (strncasecmp(s, word, wl) == 0)
-            return true;
-    return false;
-}
-
-/* Property names whose values are secrets. */
-static bool secret_name(const char *name)
-{
-    static const char *const words[] = {"password", "secret", ".key",
-                                        "jaas", "token"};
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (contains_ci(name, words[i]))
-            return true;
-    return false;
-}
-
 struct conf_walk {
     rd_kafka_conf_t *conf;
     const struct hf_table_def *t;
@@ -145,8 +125,6 @@ static void set_one(const struct hf_opt_val *v, void *ctx)
     struct conf_walk *w = ctx;
     if (w->rc != 0 || v->arg == NULL || v->text == NULL)
         return;
-    if (secret_name(v->arg))
-        hf_secret_register(v->text);
     if (strcasecmp(v->arg, "enable.auto.commit") == 0 ||
         strcasecmp(v->arg, "enable.auto.offset.store") == 0) {
         bool b = false;
@@ -169,7 +147,7 @@ static void set_one(const struct hf_opt_val *v, void *ctx)
                              "kafka table '%s': option '%s%s' = '%s': "
                              "librdkafka says: %s",
                              hfk_tname(w->t), w->prefix, v->arg,
-                             secret_name(v->arg) ? "******" : v->text, errstr);
+                             v->secret ? "******" : v->text, errstr);
     }
 }
 
