@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "conf/opt.h"
+#include "connectors/connector.h"
+#include "formats/format.h"
 #include "core/log.h"
 #include "holoflow.h"
 #include "runtime/plan.h"
@@ -357,6 +359,51 @@ static void test_explain_masks_kafka_credentials(void **state)
     free(text);
 }
 
+/* The secrets inventory: in every option table (connectors, formats, job
+ * settings), an option is marked SENSITIVE exactly when its key or one of
+ * its aliases names a credential, so the generated docs say "secret" for
+ * each of them; and the pass-through prefixes ('properties.') are the only
+ * unmarked keys whose entries can be credentials. */
+static void check_table(const char *owner, const char *prefix,
+                        const struct hf_opt_def *defs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct hf_opt_def *d = &defs[i];
+        if (d->flags & (HF_OPTF_PREFIX | HF_OPTF_PATTERN))
+            continue;
+        char key[256];
+        snprintf(key, sizeof key, "%s%s", prefix, d->key);
+        bool named = hf_opt_secret_name(key);
+        for (const char *const *a = d->aliases; a && *a; a++) {
+            snprintf(key, sizeof key, "%s%s", prefix, *a);
+            named |= hf_opt_secret_name(key);
+        }
+        bool marked = (d->flags & HF_OPTF_SENSITIVE) != 0;
+        if (named != marked)
+            fail_msg("%s option '%s%s' is %s but its name %s a credential",
+                     owner, prefix, d->key, marked ? "secret" : "not secret",
+                     named ? "names" : "does not name");
+    }
+}
+
+static void test_inventory(void **state)
+{
+    (void)state;
+    size_t nsensitive = 0;
+    for (const struct hf_connector *const *c = hf_connector_list(); *c; c++) {
+        check_table((*c)->name, "", (*c)->opts, (*c)->nopts);
+        for (size_t i = 0; i < (*c)->nopts; i++)
+            nsensitive += ((*c)->opts[i].flags & HF_OPTF_SENSITIVE) != 0;
+    }
+    for (const struct hf_format *const *f = hf_format_list(); *f; f++) {
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "%s.", (*f)->name);
+        check_table((*f)->name, prefix, (*f)->opts, (*f)->nopts);
+    }
+    check_table("job", "", hf_job_opt_defs, hf_job_opt_ndefs);
+    assert_true(nsensitive >= 1); /* hologres 'password' at least */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +416,7 @@ int main(void)
         cmocka_unit_test_setup(test_caret_masks_values, reset),
         cmocka_unit_test_setup(test_parse_errors_hide_password, reset),
         cmocka_unit_test_setup(test_explain_masks_kafka_credentials, reset),
+        cmocka_unit_test(test_inventory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

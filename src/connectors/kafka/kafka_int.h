@@ -84,7 +84,9 @@ int32_t hf_kafka_murmur2_partition(const void *key, size_t len,
      .flags = HF_OPTF_PREFIX,                                                 \
      .doc = "Any librdkafka property, without the prefix "                    \
             "('properties.security.protocol'); librdkafka's own message is "  \
-            "shown for a bad one."}
+            "shown for a bad one. Credentials among them (sasl.password, "    \
+            "sasl.jaas.config, ssl.key.password, ssl.key.pem, ...: any name " \
+            "with password, secret, token or key material) are secrets."}
 #define HFK_OPT_LEGACY_PROPERTIES                                             \
     {.key = "connector.properties.",                                          \
      .type = HF_OPT_STRING,                                                   \
