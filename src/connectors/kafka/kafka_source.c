@@ -1018,7 +1018,10 @@ static int skipped(struct hfk_source *s, const rd_kafka_message_t *m,
         hf_strbuf_printf(b, ",\"partition\":%" PRId32 ",\"offset\":%" PRId64
                             ",\"reason\":",
                          m->partition, m->offset);
-        json_text(b, err->msg, strlen(err->msg));
+        char *why = hf_scrub_dup(err->msg); /* a message: scrubbed */
+        json_text(b, why ? why : "(out of memory)",
+                  strlen(why ? why : "(out of memory)"));
+        free(why);
         hf_strbuf_puts(b, ",\"key\":");
         if (m->key)
             json_text(b, m->key, m->key_len);
