@@ -24,6 +24,17 @@
 #define HF_USEC_PER_SEC INT64_C(1000000)
 #define HF_USEC_PER_DAY INT64_C(86400000000)
 
+/* The range of DATE, TIMESTAMP and TIMESTAMP_LTZ values: 0001-01-01 to
+ * 9999-12-31 (23:59:59.999999), the years the text forms have. The parsers
+ * never produce anything else; a decoder that takes a number from its input
+ * (Avro's date and timestamp-millis, Kafka's record timestamp) must refuse a
+ * number outside the range, and must check the scaling to microseconds for
+ * overflow before it compares. */
+#define HF_DATE_MIN_DAYS INT64_C(-719162) /* 0001-01-01 */
+#define HF_DATE_MAX_DAYS INT64_C(2932896) /* 9999-12-31 */
+#define HF_TIMESTAMP_MIN_USEC (HF_DATE_MIN_DAYS * HF_USEC_PER_DAY)
+#define HF_TIMESTAMP_MAX_USEC ((HF_DATE_MAX_DAYS + 1) * HF_USEC_PER_DAY - 1)
+
 int hf_date_parse(const char *s, size_t len, int64_t *days);
 int hf_time_parse(const char *s, size_t len, int64_t *usec);
 int hf_timestamp_parse(const char *s, size_t len, int64_t *usec);

@@ -25,6 +25,17 @@
  * reader schema are the same. 'avro.encoding' = 'json' is not supported;
  * 'avro.codec' only matters for files and is accepted.
  *
+ * Decoding trusts nothing in the record. libavro allocates a string or
+ * bytes value at the length the record declares before it finds the record
+ * too short (1.11.1 has no limit to set), so a cheap pre-pass walks the
+ * record with the same schema first: every declared length must fit in the
+ * bytes left, and every array block count too (each element, a union, takes
+ * at least one byte); only then does libavro read it. Numbers that become
+ * DATE, TIME or TIMESTAMP values are scaled with an overflow check and must
+ * lie in the range of the type (datetime.h: years 0001 to 9999, a time of
+ * day); anything else is an error naming the field, to which the caller adds
+ * the record's position.
+ *
  * @locality a codec instance belongs to one thread (avro values are
  * reused between records).
  */
@@ -33,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/datetime.h"
 #include "core/decimal.h"
 #include "core/valueconv.h"
 #include "formats/format.h"
@@ -140,6 +152,22 @@ static bool scalar_json(const struct hf_type *t, bool legacy,
     }
     default:
         return false;
+    }
+}
+
+/* The logical type scalar_json() gives a DATE/TIME/TIMESTAMP type `t`. */
+static const char *logical_name(const struct hf_type *t, bool legacy)
+{
+    bool ms = t->precision <= 3;
+    switch (t->id) {
+    case HF_DATE:
+        return "date";
+    case HF_TIME:
+        return ms ? "time-millis" : "time-micros";
+    default:
+        if ((t->id == HF_TIMESTAMP_LTZ) == legacy)
+            return ms ? "local-timestamp-millis" : "local-timestamp-micros";
+        return ms ? "timestamp-millis" : "timestamp-micros";
     }
 }
 
@@ -428,11 +456,209 @@ static int hfa_encode(void *enc, const struct hf_value *row,
     return 0;
 }
 
+/* ------------------------------------------------------------ pre-pass */
+
+/* A read position in the record being checked. */
+struct hfa_scan {
+    const unsigned char *p;
+    size_t n, i;
+};
+
+/* A zig-zag varint, at most 10 bytes, as libavro reads it. */
+static int scan_long(struct hfa_scan *s, int64_t *v, struct hf_error *err)
+{
+    uint64_t u = 0;
+    for (int k = 0; k < 10; k++) {
+        if (s->i >= s->n)
+            return hf_error_set(err, HF_ERR_DATA,
+                                "the record ends inside a number");
+        unsigned char b = s->p[s->i++];
+        u |= (uint64_t)(b & 0x7f) << (7 * k);
+        if (!(b & 0x80)) {
+            *v = (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+            return 0;
+        }
+    }
+    return hf_error_set(err, HF_ERR_DATA,
+                        "a number is longer than 10 bytes");
+}
+
+static int scan_skip(struct hfa_scan *s, size_t n, struct hf_error *err)
+{
+    if (n > s->n - s->i)
+        return hf_error_set(err, HF_ERR_DATA,
+                            "the record ends inside a %zu-byte value", n);
+    s->i += n;
+    return 0;
+}
+
+/* One value of scalar type `t` (its encoding as scalar_json() maps it). */
+static int scan_scalar(struct hfa_scan *s, const struct hf_type *t,
+                       struct hf_error *err)
+{
+    int64_t v;
+    switch (t->id) {
+    case HF_BOOLEAN:
+        return scan_skip(s, 1, err);
+    case HF_FLOAT:
+        return scan_skip(s, 4, err);
+    case HF_DOUBLE:
+        return scan_skip(s, 8, err);
+    case HF_TINYINT:
+    case HF_SMALLINT:
+    case HF_INT:
+    case HF_BIGINT:
+    case HF_DATE:
+    case HF_TIME:
+    case HF_TIMESTAMP:
+    case HF_TIMESTAMP_LTZ:
+        return scan_long(s, &v, err);
+    default: /* string, bytes, decimal: a length, then that many bytes */
+        if (scan_long(s, &v, err) != 0)
+            return -1;
+        if (v < 0 || (uint64_t)v > s->n - s->i)
+            return hf_error_set(err, HF_ERR_DATA,
+                                "the value declares a length of %lld bytes, "
+                                "but the record has %zu byte%s left",
+                                (long long)v, s->n - s->i,
+                                s->n - s->i == 1 ? "" : "s");
+        s->i += (size_t)v;
+        return 0;
+    }
+}
+
+/* A union(null, T): its branch number. */
+static int scan_branch(struct hfa_scan *s, bool *is_null, struct hf_error *err)
+{
+    int64_t b;
+    if (scan_long(s, &b, err) != 0)
+        return -1;
+    if (b != 0 && b != 1)
+        return hf_error_set(err, HF_ERR_DATA,
+                            "union branch %lld does not exist (0 is null, 1 "
+                            "the value)",
+                            (long long)b);
+    *is_null = b == 0;
+    return 0;
+}
+
+/* An array of union(null, element): blocks of a count (negative: followed
+ * by the block's size in bytes) until a count of 0. */
+static int scan_array(struct hfa_scan *s, const struct hf_type *et,
+                      struct hf_error *err)
+{
+    uint64_t index = 0;
+    for (;;) {
+        int64_t count, size;
+        if (scan_long(s, &count, err) != 0)
+            return -1;
+        if (count == 0)
+            return 0;
+        if (count < 0) {
+            if (scan_long(s, &size, err) != 0)
+                return -1;
+            if (size < 0 || (uint64_t)size > s->n - s->i)
+                return hf_error_set(err, HF_ERR_DATA,
+                                    "an array block declares a size of %lld "
+                                    "bytes, but the record has %zu byte%s "
+                                    "left",
+                                    (long long)size, s->n - s->i,
+                                    s->n - s->i == 1 ? "" : "s");
+            count = count == INT64_MIN ? INT64_MAX : -count;
+        }
+        if ((uint64_t)count > s->n - s->i)
+            return hf_error_set(err, HF_ERR_DATA,
+                                "an array block declares %lld elements, but "
+                                "the record has %zu byte%s left (each "
+                                "element takes at least one)",
+                                (long long)count, s->n - s->i,
+                                s->n - s->i == 1 ? "" : "s");
+        for (int64_t k = 0; k < count; k++) {
+            bool is_null = false;
+            index++;
+            if (scan_branch(s, &is_null, err) != 0 ||
+                (!is_null && scan_scalar(s, et, err) != 0)) {
+                hf_error_prefix(err, "element %llu: ",
+                                (unsigned long long)index);
+                return -1;
+            }
+        }
+    }
+}
+
+/* Walk record `rec` with the codec's schema before libavro reads it: 0, or
+ * -1 with err naming the field whose declared length, element count or
+ * encoding does not fit the record. Reads each byte at most once and
+ * allocates nothing. */
+static int scan_record(const struct hfa_codec *c, const char *rec, size_t len,
+                       struct hf_error *err)
+{
+    struct hfa_scan s = {(const unsigned char *)rec, len, 0};
+    for (uint32_t i = 0; i < c->nf; i++) {
+        const struct hfa_field *f = &c->f[i];
+        bool is_null = false;
+        int rc = f->nullable ? scan_branch(&s, &is_null, err) : 0;
+        if (rc == 0 && !is_null) {
+            if (f->type.id == HF_ARRAY) {
+                struct hf_type et = hf_format_elem_type(&f->type);
+                rc = scan_array(&s, &et, err);
+            } else {
+                rc = scan_scalar(&s, &f->type, err);
+            }
+        }
+        if (rc != 0) {
+            const char *name = avro_schema_record_field_name(c->schema, (int)i);
+            hf_error_prefix(err, "field '%s': ", name ? name : "?");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------------ decode */
 
-static int get_scalar(const struct hf_type *t, avro_value_t *v,
-                      struct hf_batch *out, struct hf_value *x,
-                      struct hf_error *err)
+/* A DATE/TIME/TIMESTAMP value read as number `n` of the Avro logical type,
+ * in holoflow's unit (days, microseconds), checked against the type's
+ * range. 0, or -1 with err. */
+static int get_temporal(const struct hf_type *t, bool legacy, int64_t n,
+                        int64_t *out, struct hf_error *err)
+{
+    char tb[64];
+    bool ms = t->precision <= 3;
+    int64_t v = n;
+    bool ok;
+    switch (t->id) {
+    case HF_DATE:
+        ok = n >= HF_DATE_MIN_DAYS && n <= HF_DATE_MAX_DAYS;
+        break;
+    case HF_TIME:
+        ok = !(ms && __builtin_mul_overflow(n, 1000, &v)) && v >= 0 &&
+             v < HF_USEC_PER_DAY;
+        if (!ok)
+            return hf_error_set(err, HF_ERR_DATA,
+                                "%s value %lld is not a time of day (%s holds "
+                                "00:00:00 to 23:59:59.999999)",
+                                logical_name(t, legacy), (long long)n,
+                                hf_type_name(t, tb, sizeof tb));
+        break;
+    default:
+        ok = !(ms && __builtin_mul_overflow(n, 1000, &v)) &&
+             v >= HF_TIMESTAMP_MIN_USEC && v <= HF_TIMESTAMP_MAX_USEC;
+        break;
+    }
+    if (!ok)
+        return hf_error_set(err, HF_ERR_DATA,
+                            "%s value %lld is outside the range of %s (years "
+                            "0001 to 9999)",
+                            logical_name(t, legacy), (long long)n,
+                            hf_type_name(t, tb, sizeof tb));
+    *out = v;
+    return 0;
+}
+
+static int get_scalar(const struct hfa_codec *c, const struct hf_type *t,
+                      avro_value_t *v, struct hf_batch *out,
+                      struct hf_value *x, struct hf_error *err)
 {
     bool ms = t->precision <= 3;
     int32_t i32 = 0;
@@ -449,10 +675,9 @@ static int get_scalar(const struct hf_type *t, avro_value_t *v,
     case HF_TINYINT:
     case HF_SMALLINT:
     case HF_INT:
-    case HF_DATE:
         rc = avro_value_get_int(v, &i32);
         x->v.i = i32;
-        if (rc == 0 && t->id != HF_DATE && !hf_int_in_range(t->id, i32))
+        if (rc == 0 && !hf_int_in_range(t->id, i32))
             return hf_error_set(err, HF_ERR_DATA,
                                 "value %d is out of range", (int)i32);
         break;
@@ -465,18 +690,18 @@ static int get_scalar(const struct hf_type *t, avro_value_t *v,
     case HF_DOUBLE:
         rc = avro_value_get_double(v, &x->v.f8);
         break;
+    case HF_DATE:
     case HF_TIME:
-        if (ms) {
-            rc = avro_value_get_int(v, &i32);
-            x->v.i = (int64_t)i32 * 1000;
-        } else {
-            rc = avro_value_get_long(v, &x->v.i);
-        }
-        break;
     case HF_TIMESTAMP:
     case HF_TIMESTAMP_LTZ:
-        rc = avro_value_get_long(v, &i64);
-        x->v.i = ms ? i64 * 1000 : i64;
+        if (t->id == HF_DATE || (t->id == HF_TIME && ms)) {
+            rc = avro_value_get_int(v, &i32);
+            i64 = i32;
+        } else {
+            rc = avro_value_get_long(v, &i64);
+        }
+        if (rc == 0 && get_temporal(t, c->legacy, i64, &x->v.i, err) != 0)
+            return -1;
         break;
     case HF_DECIMAL:
     case HF_BYTES: {
@@ -516,9 +741,9 @@ static int get_scalar(const struct hf_type *t, avro_value_t *v,
     return 0;
 }
 
-static int get_field(const struct hf_type *t, bool nullable, avro_value_t *v,
-                     struct hf_batch *out, struct hf_value *x,
-                     struct hf_error *err)
+static int get_field(const struct hfa_codec *c, const struct hf_type *t,
+                     bool nullable, avro_value_t *v, struct hf_batch *out,
+                     struct hf_value *x, struct hf_error *err)
 {
     avro_value_t b;
     avro_value_t *src = v;
@@ -535,7 +760,7 @@ static int get_field(const struct hf_type *t, bool nullable, avro_value_t *v,
         src = &b;
     }
     if (t->id != HF_ARRAY)
-        return get_scalar(t, src, out, x, err);
+        return get_scalar(c, t, src, out, x, err);
     struct hf_type et = hf_format_elem_type(t);
     size_t n = 0;
     if (avro_value_get_size(src, &n) != 0)
@@ -552,7 +777,7 @@ static int get_field(const struct hf_type *t, bool nullable, avro_value_t *v,
         avro_value_t e;
         memset(&a->items[i], 0, sizeof a->items[i]);
         if (avro_value_get_by_index(src, i, &e, NULL) != 0 ||
-            get_field(&et, true, &e, out, &a->items[i], err) != 0) {
+            get_field(c, &et, true, &e, out, &a->items[i], err) != 0) {
             if (!hf_error_is_set(err))
                 hf_error_set(err, HF_ERR_DATA, "%s", avro_strerror());
             hf_error_prefix(err, "element %zu: ", i + 1);
@@ -570,6 +795,13 @@ static int hfa_decode(void *dec, const char *rec, size_t len, int64_t origin,
     struct hfa_codec *c = dec;
     if (len == 0)
         return 0; /* a tombstone / empty message: no row */
+    if (scan_record(c, rec, len, err) != 0) {
+        hf_error_prefix(err,
+                        "avro: cannot decode the record (%zu bytes) with the "
+                        "table's schema: ",
+                        len);
+        return -1;
+    }
     avro_reader_memory_set_source(c->reader, rec, (int64_t)len);
     avro_value_reset(&c->val);
     if (avro_value_read(c->reader, &c->val) != 0)
@@ -584,7 +816,7 @@ static int hfa_decode(void *dec, const char *rec, size_t len, int64_t origin,
         avro_value_t fv;
         const char *name = NULL;
         if (avro_value_get_by_index(&c->val, i, &fv, &name) != 0 ||
-            get_field(&c->f[i].type, c->f[i].nullable, &fv, out,
+            get_field(c, &c->f[i].type, c->f[i].nullable, &fv, out,
                       &row[c->f[i].col], err) != 0) {
             hf_batch_drop_last(out);
             if (!hf_error_is_set(err))

@@ -48,6 +48,15 @@ static void test_days_from_civil(void **state)
     assert_int_equal(hf_days_from_civil(1600, 2, 29), -135081);
     assert_int_equal(hf_days_from_civil(1, 1, 1), -719162);
     assert_int_equal(hf_days_from_civil(9999, 12, 31), 2932896);
+    /* The range constants are those days, and parse as the range's ends. */
+    assert_int_equal(HF_DATE_MIN_DAYS, hf_days_from_civil(1, 1, 1));
+    assert_int_equal(HF_DATE_MAX_DAYS, hf_days_from_civil(9999, 12, 31));
+    int64_t u;
+    assert_int_equal(hf_timestamp_parse("0001-01-01 00:00:00", 19, &u), 0);
+    assert_true(u == HF_TIMESTAMP_MIN_USEC);
+    assert_int_equal(
+        hf_timestamp_parse("9999-12-31 23:59:59.999999", 26, &u), 0);
+    assert_true(u == HF_TIMESTAMP_MAX_USEC);
 }
 
 static void test_civil_from_days(void **state)

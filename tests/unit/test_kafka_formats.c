@@ -7,6 +7,8 @@
  * two's complement big-endian bytes, arrays as counted blocks), then
  * decoded back.
  */
+#include <avro.h>
+
 #include "fmt_test_helpers.h"
 
 static const char *hex(const char *p, size_t n)
@@ -291,6 +293,266 @@ static void test_avro_rules(void **state)
     ft_close(&t);
 }
 
+/* Append the Avro zig-zag varint of `v` at rec[*n]. */
+static void put_long(unsigned char *rec, size_t *n, int64_t v)
+{
+    uint64_t u = ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+    while (u > 0x7f) {
+        rec[(*n)++] = (unsigned char)(u | 0x80);
+        u >>= 7;
+    }
+    rec[(*n)++] = (unsigned char)u;
+}
+
+/* Decode one record of `n` bytes; the batch is left as it is. */
+static int avro_dec(struct ft *t, const unsigned char *rec, size_t n)
+{
+    hf_error_clear(&t->err);
+    return t->f->decode(t->dec, (const char *)rec, n, 4, t->b, &t->err);
+}
+
+/* Each logical type that holoflow scales or whose number it keeps: values
+ * at the ends of the range decode, one past them and the overflowing ones
+ * are errors naming the field (the release build used to wrap INT64_MAX
+ * milliseconds into a timestamp in 1969; UBSan stopped on it). */
+static void test_avro_temporal_range(void **state)
+{
+    (void)state;
+    struct hf_schema s = {0};
+    ft_col(&s, "ts", ft_ts(HF_TIMESTAMP, 3));
+    ft_col(&s, "ltz", ft_ts(HF_TIMESTAMP_LTZ, 6));
+    ft_col(&s, "dt", ft_type(HF_DATE));
+    ft_col(&s, "t", ft_ts(HF_TIME, 3));
+    ft_col(&s, "tu", ft_ts(HF_TIME, 6));
+    struct hf_type at = ft_array(HF_TIMESTAMP); /* elements TIMESTAMP(3) */
+    at.precision = 3;
+    ft_col(&s, "arr", at);
+    struct ft t;
+    ft_open(&t, "avro", &s, NULL);
+
+    /* The last microsecond of 9999 and the first of 0001 decode. */
+    const int64_t max_ms = INT64_C(253402300799999);
+    const int64_t min_ms = INT64_C(-62135596800000);
+    unsigned char rec[128];
+    size_t n = 0;
+    rec[n++] = 2;
+    put_long(rec, &n, max_ms);
+    rec[n++] = 2;
+    put_long(rec, &n, min_ms * 1000);
+    rec[n++] = 2;
+    put_long(rec, &n, 2932896); /* 9999-12-31 */
+    rec[n++] = 2;
+    put_long(rec, &n, 86399999);
+    rec[n++] = 2;
+    put_long(rec, &n, INT64_C(86399999999));
+    rec[n++] = 2;
+    put_long(rec, &n, 1); /* one element */
+    rec[n++] = 2;
+    put_long(rec, &n, min_ms);
+    put_long(rec, &n, 0);
+    assert_int_equal(avro_dec(&t, rec, n), 1);
+    assert_string_equal(ft_rows(&t),
+                        "+I(9999-12-31 23:59:59.999, 0001-01-01 "
+                        "00:00:00.000000, 9999-12-31, 23:59:59.999, "
+                        "23:59:59.999999, [0001-01-01 00:00:00.000])\n");
+
+    /* Each field alone out of range, the others NULL. */
+    static const struct {
+        int field;
+        int64_t v;
+        const char *msg;
+    } bad[] = {
+        {0, INT64_MAX,
+         "field 'ts': timestamp-millis value 9223372036854775807 is outside "
+         "the range of TIMESTAMP(3) (years 0001 to 9999)"},
+        {0, INT64_MIN,
+         "field 'ts': timestamp-millis value -9223372036854775808 is outside "
+         "the range of TIMESTAMP(3) (years 0001 to 9999)"},
+        {0, INT64_C(253402300800000),
+         "field 'ts': timestamp-millis value 253402300800000 is outside the "
+         "range of TIMESTAMP(3) (years 0001 to 9999)"},
+        {1, INT64_C(-62135596800000001),
+         "field 'ltz': local-timestamp-micros value -62135596800000001 is "
+         "outside the range of TIMESTAMP_LTZ(6) (years 0001 to 9999)"},
+        {2, 2932897,
+         "field 'dt': date value 2932897 is outside the range of DATE (years "
+         "0001 to 9999)"},
+        {2, INT32_MIN,
+         "field 'dt': date value -2147483648 is outside the range of DATE "
+         "(years 0001 to 9999)"},
+        {3, 86400000,
+         "field 't': time-millis value 86400000 is not a time of day "
+         "(TIME(3) holds 00:00:00 to 23:59:59.999999)"},
+        {4, -1,
+         "field 'tu': time-micros value -1 is not a time of day (TIME(6) "
+         "holds 00:00:00 to 23:59:59.999999)"},
+        {5, INT64_C(4611686018427387904),
+         "field 'arr': element 1: timestamp-millis value 4611686018427387904 "
+         "is outside the range of TIMESTAMP(3) (years 0001 to 9999)"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        n = 0;
+        for (int f = 0; f < 6; f++) {
+            if (f != bad[k].field) {
+                rec[n++] = 0; /* null */
+                continue;
+            }
+            rec[n++] = 2;
+            if (f == 5) {
+                put_long(rec, &n, 1);
+                rec[n++] = 2;
+            }
+            put_long(rec, &n, bad[k].v);
+            if (f == 5)
+                put_long(rec, &n, 0);
+        }
+        assert_int_equal(avro_dec(&t, rec, n), -1);
+        assert_string_equal(t.err.msg, bad[k].msg);
+        assert_int_equal(t.b->nrows, 0);
+    }
+    ft_close(&t);
+}
+
+/* avro-c allocations, through avro_set_allocator(): the largest request
+ * seen, and requests above 64 MiB refused (as a small machine would). */
+static size_t avro_biggest;
+
+static void *counting_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    (void)ud;
+    (void)osize;
+    if (nsize == 0) {
+        free(ptr);
+        return NULL;
+    }
+    if (nsize > avro_biggest)
+        avro_biggest = nsize;
+    if (nsize > ((size_t)64 << 20))
+        return NULL;
+    return realloc(ptr, nsize);
+}
+
+/* A record that declares a 15 GB string, bytes value or array block in 9
+ * bytes is an error naming the field, found before libavro allocates
+ * anything of that size (it used to ask for the 15 GB first). */
+static void test_avro_declared_lengths(void **state)
+{
+    (void)state;
+    avro_set_allocator(counting_alloc, NULL);
+    struct hf_schema s = {0};
+    struct hf_type id = ft_type(HF_BIGINT);
+    id.not_null = true;
+    ft_col(&s, "id", id);
+    ft_col(&s, "s", ft_type(HF_VARCHAR));
+    ft_col(&s, "by", ft_type(HF_BYTES));
+    ft_col(&s, "arr", ft_array(HF_VARCHAR));
+    struct ft t;
+    ft_open(&t, "avro", &s, NULL);
+    const int64_t huge = INT64_C(15000000000);
+    static const struct {
+        int field;
+        const char *msg;
+    } cases[] = {
+        {1, "avro: cannot decode the record (9 bytes) with the table's "
+            "schema: field 's': the value declares a length of 15000000000 "
+            "bytes, but the record has 2 bytes left"},
+        {2, "avro: cannot decode the record (9 bytes) with the table's "
+            "schema: field 'by': the value declares a length of 15000000000 "
+            "bytes, but the record has 1 byte left"},
+        {3, "avro: cannot decode the record (9 bytes) with the table's "
+            "schema: field 'arr': an array block declares 15000000000 "
+            "elements, but the record has 0 bytes left (each element takes "
+            "at least one)"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        unsigned char rec[16];
+        size_t n = 0;
+        put_long(rec, &n, 7); /* id */
+        for (int f = 1; f < cases[k].field; f++)
+            rec[n++] = 0; /* null */
+        rec[n++] = 2;
+        put_long(rec, &n, huge);
+        while (n < 9)
+            rec[n++] = 'a';
+        avro_biggest = 0;
+        assert_int_equal(avro_dec(&t, rec, n), -1);
+        assert_string_equal(t.err.msg, cases[k].msg);
+        assert_true(avro_biggest < 4096);
+        assert_int_equal(t.b->nrows, 0);
+    }
+
+    /* A string inside an array element, a negative length, a negative
+     * block count (the block's byte size follows) and INT64_MIN, whose
+     * negation would overflow. */
+    unsigned char rec[64];
+    size_t n = 0;
+    put_long(rec, &n, 7);
+    rec[n++] = 0;
+    rec[n++] = 0;
+    rec[n++] = 2;
+    put_long(rec, &n, 2);
+    rec[n++] = 2;
+    put_long(rec, &n, 1);
+    rec[n++] = 'x';
+    rec[n++] = 2;
+    put_long(rec, &n, huge);
+    assert_int_equal(avro_dec(&t, rec, n), -1);
+    assert_non_null(strstr(t.err.msg, "field 'arr': element 2: the value "
+                                      "declares a length of 15000000000 "
+                                      "bytes, but the record has 0 bytes "
+                                      "left"));
+    n = 0;
+    put_long(rec, &n, 7);
+    rec[n++] = 2;
+    put_long(rec, &n, -5);
+    assert_int_equal(avro_dec(&t, rec, n), -1);
+    assert_non_null(strstr(t.err.msg, "field 's': the value declares a "
+                                      "length of -5 bytes"));
+    n = 0;
+    put_long(rec, &n, 7);
+    rec[n++] = 0;
+    rec[n++] = 0;
+    rec[n++] = 2;
+    put_long(rec, &n, INT64_MIN);
+    put_long(rec, &n, 0);
+    assert_int_equal(avro_dec(&t, rec, n), -1);
+    assert_non_null(strstr(t.err.msg, "field 'arr': an array block declares "
+                                      "9223372036854775807 elements"));
+    n = 0;
+    put_long(rec, &n, 7);
+    rec[n++] = 0;
+    rec[n++] = 0;
+    rec[n++] = 2;
+    put_long(rec, &n, -1);
+    put_long(rec, &n, huge);
+    assert_int_equal(avro_dec(&t, rec, n), -1);
+    assert_non_null(strstr(t.err.msg, "field 'arr': an array block declares "
+                                      "a size of 15000000000 bytes"));
+    /* A negative block count with a correct size still decodes, and an
+     * union branch that does not exist is named. */
+    n = 0;
+    put_long(rec, &n, 7);
+    rec[n++] = 0;
+    rec[n++] = 0;
+    rec[n++] = 2;
+    put_long(rec, &n, -2);
+    put_long(rec, &n, 4);
+    rec[n++] = 2;
+    put_long(rec, &n, 1);
+    rec[n++] = 'x';
+    rec[n++] = 0;
+    put_long(rec, &n, 0);
+    assert_int_equal(avro_dec(&t, rec, n), 1);
+    assert_string_equal(ft_rows(&t), "+I(7, NULL, NULL, [x, NULL])\n");
+    n = 0;
+    put_long(rec, &n, 7);
+    rec[n++] = 4;
+    assert_int_equal(avro_dec(&t, rec, n), -1);
+    assert_non_null(strstr(t.err.msg, "field 's': union branch 2 does not "
+                                      "exist"));
+    ft_close(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -300,6 +562,8 @@ int main(void)
         cmocka_unit_test(test_avro_roundtrip),
         cmocka_unit_test(test_avro_decimals),
         cmocka_unit_test(test_avro_rules),
+        cmocka_unit_test(test_avro_temporal_range),
+        cmocka_unit_test(test_avro_declared_lengths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
