@@ -8,10 +8,20 @@
  * one literal, inside or outside quotes. A record must have exactly as many
  * fields as the format has columns. Each field is converted with
  * hf_value_from_text() (blanks trimmed and empty = NULL for non-string
- * types; ARRAY elements separated by csv.array-element-delimiter), except
- * BYTES, which Flink's csv reads as base64. A field equal to csv.null-
- * literal (before unescaping when unquoted, so '\N' works with '\' as the
- * escape character) is NULL. With csv.allow-comments, a record starting with '#' gives
+ * types), except BYTES, which Flink's csv reads as base64, and ARRAY. A
+ * field equal to csv.null-literal (before unescaping when unquoted, so '\N'
+ * works with '\' as the escape character) is NULL.
+ *
+ * ARRAY fields are read as Flink's csv reads them (Jackson's CsvParser
+ * splits the field at csv.array-element-delimiter): an empty or blank field
+ * without a delimiter is an empty array; an element equal to csv.null-literal
+ * is a NULL element; a string element is its text as it is (an empty element
+ * is the empty string), a BYTES element base64; any other element is parsed
+ * like a field of its type. The writer puts a NULL element as the null
+ * literal (or nothing), so with csv.null-literal set an array makes the round
+ * trip exactly, NULL elements and empty strings included.
+ *
+ * With csv.allow-comments, a record starting with '#' gives
  * no row. An empty record gives no row. A trailing '\r' (CRLF files) is
  * dropped. A quoted value cannot span lines: the caller splits records at
  * line ends.
@@ -348,6 +358,84 @@ static bool plain_int(const char *s, size_t n, int64_t *v)
     return true;
 }
 
+/* ARRAY field text `s` (`n` bytes, unquoted and unescaped) into `out`, as
+ * the file's opening paragraph describes. */
+static int decode_array(struct csv_codec *c, const struct csv_field *f,
+                        const char *s, size_t n, struct hf_batch *b,
+                        struct hf_value *out, struct hf_error *err)
+{
+    struct hf_type et = hf_format_elem_type(&f->type);
+    size_t count = 1;
+    bool blank = true;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == c->array_delim)
+            count++;
+        else if ((unsigned char)s[i] > ' ')
+            blank = false;
+    }
+    if (count == 1 && blank)
+        count = 0;
+    if (count > UINT32_MAX)
+        return hf_error_set(err, HF_ERR_DATA,
+                            "column '%s': the array has more than %u elements",
+                            f->name, UINT32_MAX);
+    struct hf_array *a =
+        hf_arena_alloc(&b->arena, sizeof *a + count * sizeof(struct hf_value));
+    if (a == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM,
+                            "csv: out of memory for an array of %zu elements",
+                            count);
+    a->elem = et.id;
+    a->n = (uint32_t)count;
+    a->items = (struct hf_value *)(a + 1);
+    size_t start = 0;
+    for (uint32_t k = 0; k < a->n; k++) {
+        size_t end = start;
+        while (end < n && s[end] != c->array_delim)
+            end++;
+        const char *e = s + start;
+        size_t len = end - start;
+        struct hf_value *item = &a->items[k];
+        memset(item, 0, sizeof *item);
+        item->null = true;
+        start = end + 1;
+        if (is_null_literal(c, e, len))
+            continue;
+        if (hf_type_is_string(et.id)) {
+            if (hf_value_set_str(b, item, e, len) != 0)
+                return hf_error_set(err, HF_ERR_NOMEM, "csv: out of memory");
+            continue;
+        }
+        if (et.id == HF_BYTES) {
+            unsigned char *dst =
+                hf_arena_alloc(&b->arena, hf_base64_max_decoded(len) + 1);
+            if (dst == NULL)
+                return hf_error_set(err, HF_ERR_NOMEM, "csv: out of memory");
+            long got = hf_base64_decode(e, len, dst);
+            if (got < 0)
+                return hf_error_set(err, HF_ERR_DATA,
+                                    "column '%s': element %u: cannot parse "
+                                    "'%.*s' as BYTES (expected base64 text)",
+                                    f->name, k + 1, len > 100 ? 100 : (int)len,
+                                    e);
+            item->v.s.ptr = (const char *)dst;
+            item->v.s.len = (uint32_t)got;
+            item->null = false;
+            continue;
+        }
+        struct hf_error ee;
+        hf_error_clear(&ee);
+        if (hf_value_from_text(&et, e, len, c->array_delim, b, item, &ee) !=
+            0)
+            return hf_error_set(err, ee.code == HF_OK ? HF_ERR_DATA : ee.code,
+                                "column '%s': element %u: %s", f->name, k + 1,
+                                ee.msg);
+    }
+    out->v.a = a;
+    out->null = false;
+    return 0;
+}
+
 /* Convert field `sp` of record `rec` into `out`. The null literal matches
  * the unescaped text, or the raw text of an unquoted field (so '\N' is NULL
  * even with '\' as the escape character, as in MySQL dumps). */
@@ -363,6 +451,8 @@ static int decode_field(struct csv_codec *c, const struct csv_field *f,
     if (is_null_literal(c, s, n) ||
         (!sp->quoted && is_null_literal(c, rec + sp->raw_off, sp->raw_len)))
         return 0;
+    if (f->type.id == HF_ARRAY)
+        return decode_array(c, f, s, n, b, out, err);
     if (f->type.id == HF_BYTES) {
         if (n == 0)
             return 0;
