@@ -15,7 +15,11 @@
  *
  * Encoding, as Flink's writer: +I and +U become {"before":null,"after":
  * {row},"op":"c"}, -U and -D become {"before":{row},"after":null,"op":"d"};
- * there is no combined update message.
+ * there is no combined update message, and no "schema"/"payload" envelope:
+ * schema-include = true on a table that is written is refused when the job
+ * is checked, as Flink's encoding format refuses it (ValidationException
+ * "Debezium JSON serialization doesn't support ... been set to true", from
+ * 1.12, when the writer came, to today).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +30,9 @@
 
 static const struct hf_opt_def debezium_opts[] = {
     {"schema-include", NULL, HF_OPT_BOOL, "false", 0, 0, NULL, 0,
-     "Records carry a Kafka Connect schema: the change event is under "
-     "\"payload\""},
+     "Records read carry a Kafka Connect schema: the change event is under "
+     "\"payload\" (sources only; a table that is written must leave it "
+     "false, as in Flink)"},
     HF_JSON_OPT_IGNORE_PARSE_ERRORS,
     HF_JSON_OPT_TIMESTAMP_FORMAT,
     HF_JSON_OPT_MAP_NULL_KEY_MODE,
@@ -46,6 +51,22 @@ static int debezium_validate(const struct hf_opts *o,
     (void)o;
     (void)s;
     (void)err;
+    return 0;
+}
+
+static int debezium_validate_encoder(const struct hf_opts *o,
+                                     const struct hf_schema *s,
+                                     struct hf_error *err)
+{
+    (void)s;
+    if (hf_opts_bool(o, "schema-include", NULL))
+        return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                            "'%sschema-include' = 'true' only applies to "
+                            "reading: debezium-json writes change events "
+                            "without the Kafka Connect \"schema\"/\"payload\" "
+                            "envelope (Flink refuses the option on a sink "
+                            "too); remove it from the table that is written",
+                            o->prefix);
     return 0;
 }
 
@@ -231,6 +252,7 @@ const struct hf_format hf_format_debezium_json = {
     .nopts = sizeof debezium_opts / sizeof debezium_opts[0],
     .changelog = true,
     .validate = debezium_validate,
+    .validate_encoder = debezium_validate_encoder,
     .decode = debezium_decode,
     .decoder_new = debezium_decoder_new,
     .decoder_free = debezium_free,

@@ -42,6 +42,13 @@ struct hf_format {
 
     int (*validate)(const struct hf_opts *o, const struct hf_schema *s,
                     struct hf_error *err);
+    /* Rules only a writer has (Flink's validateEncodingFormatOptions),
+     * checked for each table an INSERT or a writer (holoflow.h) writes, after
+     * validate(); encoder_new() does not repeat them, since a connector may
+     * make an encoder for a table only read, to check its layout. May be
+     * NULL. */
+    int (*validate_encoder)(const struct hf_opts *o,
+                            const struct hf_schema *s, struct hf_error *err);
 
     /* `cols` lists the schema columns the format reads, `ncols` of them. */
     int (*decoder_new)(const struct hf_schema *s, const uint32_t *cols,

@@ -113,6 +113,8 @@ hf_writer_t *hf_writer_new(const char *columns, const char *const *options,
                      c->name);
         return fail_new(w, &err, errstr, errstr_size);
     }
+    if (hf_sql_check_sink_formats(w->t, &err) != 0)
+        return fail_new(w, &err, errstr, errstr_size);
     w->batch = hf_batch_new(w->t->schema.ncols, WRITER_BATCH_ROWS);
     if (w->batch == NULL) {
         hf_error_set(&err, HF_ERR_NOMEM, "out of memory");

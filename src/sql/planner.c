@@ -870,6 +870,39 @@ static int check_shared_groups(struct planner *p, const struct hf_job *job)
     return 0;
 }
 
+int hf_sql_check_sink_formats(const struct hf_table_def *t,
+                              struct hf_error *err)
+{
+    const struct hf_format *f[2] = {t->format, t->key_format};
+    const struct hf_opts *o[2] = {&t->format_opts, &t->key_format_opts};
+    for (int i = 0; i < 2; i++) {
+        if (f[i] == NULL || f[i]->validate_encoder == NULL)
+            continue;
+        if (f[i]->validate_encoder(o[i], &t->schema, err) != 0) {
+            hf_error_prefix(err,
+                            "table '%s' (%s format '%s', defined at line %d) "
+                            "cannot be written: ",
+                            t->name, i ? "key" : "value", f[i]->name, t->line);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* hf_sql_check_sink_formats() for the table the INSERT `ins` writes; an
+ * error points at the INSERT's target. */
+static int check_sink_formats(struct planner *p, const struct hf_table_def *t,
+                              const struct hf_ast_insert *ins)
+{
+    if (hf_sql_check_sink_formats(t, p->err) == 0)
+        return 0;
+    char why[HF_ERRMSG_MAX];
+    memcpy(why, p->err->msg, sizeof why);
+    hf_err_t code = p->err->code;
+    hf_error_clear(p->err);
+    return err_at(p, code, ins->target.line, ins->target.col, "%s", why);
+}
+
 static int plan_insert(struct planner *p, const struct hf_ast_stmt *st,
                        struct hf_pipeline *pipe)
 {
@@ -891,6 +924,8 @@ static int plan_insert(struct planner *p, const struct hf_ast_stmt *st,
         return err_at(p, HF_ERR_SQL, ins->source.line, ins->source.col,
                       "table '%s' cannot be read: connector '%s' is sink-only",
                       ins->source_full, src->connector->name);
+    if (check_sink_formats(p, sink, ins) != 0)
+        return -1;
     pipe->source = src;
     pipe->sink = sink;
     pipe->line = st->line;

@@ -34,6 +34,12 @@ int hf_sql_plan_text(const char *name, const char *text,
                      const char *const *sets, size_t nsets, struct hf_job **out,
                      struct hf_error *err);
 
+/* The writer-only rules (validate_encoder) of the value and key formats of
+ * table `t`, which is about to be written. 0, or -1 with err naming the
+ * table and the format. Borrows `t`. */
+int hf_sql_check_sink_formats(const struct hf_table_def *t,
+                              struct hf_error *err);
+
 /* Release a job and everything it owns. NULL is a no-op. */
 void hf_job_free(struct hf_job *job);
 

@@ -118,6 +118,16 @@ static void test_debezium_schema_include_and_skip(void **state)
     const char *kv[] = {"debezium-json.schema-include", "true",
                         "debezium-json.ignore-parse-errors", "true", NULL};
     ft_open(&t, "debezium-json", &s, kv);
+    /* Only for reading: the writer-only rule refuses it (Flink's
+     * DebeziumJsonFormatFactory does too), naming the option. */
+    assert_int_equal(t.f->validate_encoder(&t.opts, &s, &t.err), -1);
+    assert_string_equal(t.err.msg,
+                        "'debezium-json.schema-include' = 'true' only "
+                        "applies to reading: debezium-json writes change "
+                        "events without the Kafka Connect \"schema\"/"
+                        "\"payload\" envelope (Flink refuses the option on "
+                        "a sink too); remove it from the table that is "
+                        "written");
     assert_int_equal(
         ft_decode(&t, "{\"schema\":{\"type\":\"struct\"},\"payload\":{"
                       "\"before\":null,\"after\":{\"id\":1,\"weight\":\"2.5\"},"

@@ -612,6 +612,50 @@ static void test_shared_consumer_group(void **state)
     hf_job_free(plan_ok(text, NULL, 0));
 }
 
+/* debezium-json.schema-include = true is for reading: a table an INSERT
+ * writes with it is refused at plan time (Flink's encoding format throws a
+ * ValidationException for it), naming the table, the option and the INSERT;
+ * the same option on the table read, or false on the written one, plans. */
+static void test_sink_format_rules(void **state)
+{
+    (void)state;
+    const char *kt =
+        "CREATE TABLE src (id BIGINT, name STRING) WITH ('connector' = "
+        "'kafka', 'topic' = 'in', 'properties.bootstrap.servers' = 'b:9092', "
+        "'format' = 'debezium-json', 'debezium-json.schema-include' = "
+        "'true');\n"
+        "CREATE TABLE dst (id BIGINT, name STRING) WITH ('connector' = "
+        "'kafka', 'topic' = 'out', 'properties.bootstrap.servers' = "
+        "'b:9092', 'value.format' = 'debezium-json', "
+        "'value.debezium-json.schema-include' = '%s');\n"
+        "INSERT INTO dst SELECT * FROM src;\n";
+    char text[1000];
+    snprintf(text, sizeof text, kt, "true");
+    hf_err_t code;
+    const char *msg = plan_err(text, NULL, 0, &code);
+    assert_int_equal(code, HF_ERR_UNSUPPORTED);
+    assert_has(msg, "job.sql:3:13: error: table 'dst' (value format "
+                    "'debezium-json', defined at line 2) cannot be written: "
+                    "'value.debezium-json.schema-include' = 'true' only "
+                    "applies to reading");
+    snprintf(text, sizeof text, kt, "false");
+    hf_job_free(plan_ok(text, NULL, 0));
+
+    /* The writer API (a table with no INSERT) checks it before it opens
+     * the sink, so no broker is needed to see the refusal. */
+    const char *opts[] = {"connector=kafka", "topic=out",
+                          "properties.bootstrap.servers=127.0.0.1:1",
+                          "format=debezium-json",
+                          "debezium-json.schema-include=true"};
+    char errstr[1024] = "";
+    assert_null(hf_writer_new("id BIGINT, name STRING", opts, 5, errstr,
+                              sizeof errstr));
+    assert_has(errstr, "table 'hf_writer' (value format 'debezium-json', "
+                       "defined at line 1) cannot be written: "
+                       "'debezium-json.schema-include' = 'true' only "
+                       "applies to reading");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -623,6 +667,7 @@ int main(void)
         cmocka_unit_test(test_unavailable_connectors),
         cmocka_unit_test(test_table_errors),
         cmocka_unit_test(test_shared_consumer_group),
+        cmocka_unit_test(test_sink_format_rules),
         cmocka_unit_test(test_insert_errors),
         cmocka_unit_test(test_batch_mode),
         cmocka_unit_test(test_plan_file),
