@@ -92,6 +92,7 @@ struct ft {
     struct hf_batch *b;
     struct hf_error err;
     struct hf_strbuf text;
+    char prefix[64]; /* opts.prefix points here: it must outlive setup */
 };
 
 /* Resolve options ("key", "value", ..., NULL; keys with the prefix) for
@@ -107,13 +108,14 @@ static inline int ft_setup_opts(struct ft *t, const char *name,
     t->f = hf_format_find(name);
     assert_non_null(t->f);
     t->s = s;
+    snprintf(t->prefix, sizeof t->prefix, "%s", prefix ? prefix : "");
     for (; kv && kv[0]; kv += 2) {
         assert_true(t->nkv < 16);
         t->kvs[t->nkv].key = (char *)kv[0];
         t->kvs[t->nkv].value = (char *)kv[1];
         t->nkv++;
     }
-    if (hf_opts_parse(&t->opts, name, prefix, t->f->opts, t->f->nopts,
+    if (hf_opts_parse(&t->opts, name, t->prefix, t->f->opts, t->f->nopts,
                       t->kvs, t->nkv, &t->err) != 0)
         return -1;
     const struct hf_opts *tables[] = {&t->opts};
