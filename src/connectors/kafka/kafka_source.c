@@ -53,7 +53,10 @@
  * "topic 'T' partition P offset O: <reason>". With the format's
  * ignore-parse-errors it is skipped and counted (stats->skipped), appended
  * to 'scan.dirty-data.path' when set (flushed and fsync'd before any
- * checkpoint that covers it), and only then consumed.
+ * checkpoint that covers it), and only then consumed. A record timestamp
+ * (milliseconds, set by any producer) beyond 9999-12-31 fails the job the
+ * same way when a 'timestamp' metadata column would hold it: microseconds
+ * would overflow or leave the range of TIMESTAMP_LTZ (core/datetime.h).
  *
  * @locality everything runs on the source's own thread; librdkafka calls
  * the callbacks from rd_kafka_consumer_poll on that thread.
@@ -70,6 +73,7 @@
 
 #include "connectors/kafka/kafka_int.h"
 #include "connectors/upsert_kafka/upsert_int.h"
+#include "core/datetime.h"
 #include "core/log.h"
 
 #define META_TIMEOUT_MS 10000
@@ -1047,13 +1051,32 @@ static int skipped(struct hfk_source *s, const rd_kafka_message_t *m,
     return 0;
 }
 
-static void fill_meta(struct hfk_source *s, const rd_kafka_message_t *m,
-                      const char *topic, struct hf_batch *out, uint32_t from)
+/* Fill the metadata columns of rows [from, nrows) from message `m`. 0, or
+ * -1 with err when the record's timestamp does not fit a timestamp column
+ * (the caller adds topic, partition and offset). */
+static int fill_meta(struct hfk_source *s, const rd_kafka_message_t *m,
+                     const char *topic, struct hf_batch *out, uint32_t from,
+                     struct hf_error *err)
 {
     rd_kafka_timestamp_type_t tst = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
     int64_t ts = rd_kafka_message_timestamp(m, &tst);
     static const char *const tst_names[] = {"NoTimestampType", "CreateTime",
                                             "LogAppendTime"};
+    int64_t ts_us = 0;
+    bool ts_null = ts < 0 || tst == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+    bool ts_bad = !ts_null && (__builtin_mul_overflow(ts, 1000, &ts_us) ||
+                               ts_us > HF_TIMESTAMP_MAX_USEC);
+    for (uint32_t i = 0; ts_bad && i < s->nmeta; i++) {
+        if (s->meta[i].key != HFK_META_TIMESTAMP)
+            continue;
+        const struct hf_column *c = &s->t->schema.cols[s->meta[i].col];
+        char tb[64];
+        return hf_error_set(err, HF_ERR_DATA,
+                            "metadata column '%s': the record's timestamp "
+                            "%" PRId64 " ms is after 9999-12-31, outside the "
+                            "range of %s",
+                            c->name, ts, hf_type_name(&c->type, tb, sizeof tb));
+    }
     for (uint32_t r = from; r < out->nrows; r++) {
         struct hf_value *row = hf_batch_row(out, r);
         for (uint32_t i = 0; i < s->nmeta; i++) {
@@ -1071,10 +1094,10 @@ static void fill_meta(struct hfk_source *s, const rd_kafka_message_t *m,
                 v->v.i = m->offset;
                 break;
             case HFK_META_TIMESTAMP:
-                if (ts < 0 || tst == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE)
+                if (ts_null)
                     v->null = true;
                 else
-                    v->v.i = ts * 1000;
+                    v->v.i = ts_us;
                 break;
             default: {
                 const char *name = tst_names[tst >= 0 && tst <= 2 ? tst : 0];
@@ -1085,6 +1108,7 @@ static void fill_meta(struct hfk_source *s, const rd_kafka_message_t *m,
             }
         }
     }
+    return 0;
 }
 
 static void drop_rows(struct hf_batch *out, uint32_t before)
@@ -1144,8 +1168,13 @@ static int process(struct hfk_source *s, struct src_part *p,
             if (hfk_key_copy(&s->lay, out, hf_batch_row(out, r), err) != 0)
                 return -1;
     }
-    if (s->nmeta > 0)
-        fill_meta(s, m, p->topic, out, before);
+    if (s->nmeta > 0 && fill_meta(s, m, p->topic, out, before, err) != 0) {
+        drop_rows(out, before);
+        hf_error_prefix(err, "topic '%s' partition %" PRId32
+                             " offset %" PRId64 ": ",
+                        p->topic, p->partition, off);
+        return -1;
+    }
     if (s->norm &&
         hfk_norm_apply(s->norm, out, before, off >= p->emit_from, err) != 0)
         return -1;
