@@ -26,10 +26,12 @@
 
 /* The range of DATE, TIMESTAMP and TIMESTAMP_LTZ values: 0001-01-01 to
  * 9999-12-31 (23:59:59.999999), the years the text forms have. The parsers
- * never produce anything else; a decoder that takes a number from its input
- * (Avro's date and timestamp-millis, Kafka's record timestamp) must refuse a
- * number outside the range, and must check the scaling to microseconds for
- * overflow before it compares. */
+ * read only such years (a TIMESTAMP_LTZ text with a zone offset may land up
+ * to 18 hours beyond either end); a decoder that takes a number from its
+ * input (Avro's date and timestamp-millis, Kafka's record timestamp) must
+ * refuse a number outside the range, and must check the scaling to
+ * microseconds for overflow before it compares. Code that multiplies a DATE
+ * by HF_USEC_PER_DAY relies on it. */
 #define HF_DATE_MIN_DAYS INT64_C(-719162) /* 0001-01-01 */
 #define HF_DATE_MAX_DAYS INT64_C(2932896) /* 9999-12-31 */
 #define HF_TIMESTAMP_MIN_USEC (HF_DATE_MIN_DAYS * HF_USEC_PER_DAY)
