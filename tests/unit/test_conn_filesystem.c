@@ -5,6 +5,12 @@
  * %XX escapes), metadata columns, error locations, skipped records and
  * option validation. Files are written to a temporary directory and read
  * through the real csv and json formats.
+ *
+ * Partial input: entries of a directory that cannot be examined (dangling
+ * and looping symbolic links, unsearchable directories) and unreadable
+ * files fail the open before any row, naming the path. Permission cases
+ * need a user that permissions stop: run as root (CI), they run in a child
+ * process that drops to nobody (uid 65534).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,8 +19,11 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <grp.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "conn_test.h"
@@ -397,6 +406,224 @@ static void test_errors_and_skips(void **state)
     free(empty);
 }
 
+/* ------------------------------------------------------------------ partial */
+
+static void test_scan_links(void **state)
+{
+    (void)state;
+    struct ct_col cols[] = {{"id", ct_type(HF_INT)}};
+    char *dir = ct_tmpdir();
+    char path[600], link[700];
+    write_text(dir, "a.csv", "1\n");
+    write_text(dir, "b.csv", "2\n");
+    /* Hidden entries are not looked at: a dangling ".#lock" or "_tmp" link
+     * (editors and writers leave them) is no error. */
+    snprintf(link, sizeof link, "%s/.#lock", dir);
+    assert_int_equal(symlink("/nonexistent/hf-target", link), 0);
+    snprintf(link, sizeof link, "%s/_tmp", dir);
+    assert_int_equal(symlink("_tmp", link), 0);
+    const char *kv[] = {"path", dir, "format", "csv", NULL};
+    struct ct_table t;
+    mk(&t, cols, 1, NULL, kv, fmt("csv"));
+    struct run_result res;
+    run_source(&t.def, 100, &res);
+    if (res.rc != 0)
+        fail_msg("read: %s", res.err.msg);
+    const char *want[] = {"+I|1@a.csv:1", "+I|2@b.csv:1", NULL};
+    expect_rows(&res, want);
+    ct_rows_free(&res.rows);
+
+    /* A visible dangling link sorted after a good file: the open fails
+     * naming it, and no row of a.csv is read. */
+    snprintf(link, sizeof link, "%s/c.csv", dir);
+    assert_int_equal(symlink("gone.csv", link), 0);
+    run_source(&t.def, 100, &res);
+    assert_int_equal(res.rc, -1);
+    assert_int_equal(res.rows.n, 0);
+    if (strstr(res.err.msg, link) == NULL ||
+        strstr(res.err.msg, "symbolic link") == NULL ||
+        strstr(res.err.msg, strerror(ENOENT)) == NULL)
+        fail_msg("message: %s", res.err.msg);
+    ct_rows_free(&res.rows);
+    assert_int_equal(unlink(link), 0);
+
+    /* A link to itself (ln -s loop loop), in a subdirectory. */
+    write_text(dir, "d/x.csv", "3\n");
+    snprintf(link, sizeof link, "%s/d/loop", dir);
+    assert_int_equal(symlink("loop", link), 0);
+    run_source(&t.def, 100, &res);
+    assert_int_equal(res.rc, -1);
+    assert_int_equal(res.rows.n, 0);
+    if (strstr(res.err.msg, link) == NULL ||
+        strstr(res.err.msg, strerror(ELOOP)) == NULL)
+        fail_msg("message: %s", res.err.msg);
+    ct_rows_free(&res.rows);
+    ct_table_free(&t);
+
+    /* The same dangling link given as the path itself. */
+    snprintf(path, sizeof path, "%s/d/loop", dir);
+    const char *kv2[] = {"path", path, "format", "csv", NULL};
+    mk(&t, cols, 1, NULL, kv2, fmt("csv"));
+    run_source(&t.def, 100, &res);
+    assert_int_equal(res.rc, -1);
+    if (strstr(res.err.msg, path) == NULL ||
+        strstr(res.err.msg, strerror(ELOOP)) == NULL)
+        fail_msg("message: %s", res.err.msg);
+    ct_table_free(&t);
+    ct_rm_rf(dir);
+    free(dir);
+}
+
+/* What a source run in another process reports. */
+struct verdict {
+    int rc;
+    size_t nrows;
+    char msg[HF_ERRMSG_MAX];
+};
+
+/* Open and read `t` to the end without cmocka (it may run in a child). */
+static void read_all(const struct hf_table_def *t, struct verdict *v)
+{
+    memset(v, 0, sizeof *v);
+    struct hf_error err;
+    hf_error_clear(&err);
+    struct hf_table_stats stats;
+    memset(&stats, 0, sizeof stats);
+    atomic_int stop = 0;
+    struct hf_run_ctx ctx = {
+        .stats = &stats, .batch_rows = 100, .stopping = &stop};
+    const struct hf_connector *c = hf_connector_find("filesystem");
+    void *st = NULL;
+    v->rc = c->source_open(t, &ctx, &st, &err);
+    if (v->rc == 0) {
+        struct hf_batch *b = hf_batch_new(t->schema.ncols, 100);
+        do {
+            hf_batch_reset(b);
+            v->rc = c->source_read(st, b, &err);
+            v->nrows += b->nrows;
+        } while (v->rc > 0);
+        hf_batch_destroy(b);
+        c->source_close(st);
+    }
+    snprintf(v->msg, sizeof v->msg, "%s", err.msg);
+}
+
+/* Read `t` as a user that file permissions stop: this process when it is
+ * not root, else a child that drops to nobody (uid/gid 65534). */
+static void read_unprivileged(const struct hf_table_def *t, struct verdict *v)
+{
+    if (geteuid() != 0) {
+        read_all(t, v);
+        return;
+    }
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        struct verdict cv;
+        if (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0)
+            _exit(3);
+        read_all(t, &cv);
+        ssize_t w = write(fds[1], &cv, sizeof cv);
+        _exit(w == (ssize_t)sizeof cv ? 0 : 4);
+    }
+    close(fds[1]);
+    size_t got = 0;
+    while (got < sizeof *v) {
+        ssize_t n = read(fds[0], (char *)v + got, sizeof *v - got);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fds[0]);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || got != sizeof *v)
+        fail_msg("the unprivileged child failed (status %d)", status);
+}
+
+static void chmod_or_fail(const char *dir, const char *rel, mode_t mode)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s%s%s", dir, rel[0] ? "/" : "", rel);
+    if (chmod(path, mode) != 0)
+        fail_msg("chmod %s: %s", path, strerror(errno));
+}
+
+static void expect_verdict(const struct verdict *v, const char *dir,
+                           const char *rel, const char *errtext)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    if (v->rc != -1 || v->nrows != 0 || strstr(v->msg, path) == NULL ||
+        strstr(v->msg, errtext) == NULL)
+        fail_msg("want rc -1, no rows and '%s: ...%s' in the message; got rc "
+                 "%d, %zu rows, '%s'",
+                 path, errtext, v->rc, v->nrows, v->msg);
+}
+
+static void test_scan_permissions(void **state)
+{
+    (void)state;
+    if (geteuid() == 0)
+        printf("  (running as root: the permission cases run in a child "
+               "process as nobody)\n");
+    struct ct_col cols[] = {{"id", ct_type(HF_INT)}};
+    char *dir = ct_tmpdir();
+    /* nobody must reach the tree: directories 0755, files 0644. */
+    write_text(dir, "a/1.csv", "1\n");
+    write_text(dir, "a/2.csv", "2\n");
+    write_text(dir, "b/1.csv", "1\n");
+    write_text(dir, "b/sub/2.csv", "2\n");
+    write_text(dir, "c/1.csv", "1\n");
+    write_text(dir, "c/sub/2.csv", "2\n");
+    chmod_or_fail(dir, "", 0755);
+    chmod_or_fail(dir, "a", 0755);
+    chmod_or_fail(dir, "b", 0755);
+    chmod_or_fail(dir, "c", 0755);
+    const char *perm = strerror(EACCES);
+    char path[600];
+    struct ct_table t;
+    struct verdict v;
+
+    /* An unreadable file after a readable one: the open fails before any
+     * row of a/1.csv is read. */
+    chmod_or_fail(dir, "a/2.csv", 0);
+    snprintf(path, sizeof path, "%s/a", dir);
+    const char *kva[] = {"path", path, "format", "csv", NULL};
+    mk(&t, cols, 1, NULL, kva, fmt("csv"));
+    read_unprivileged(&t.def, &v);
+    expect_verdict(&v, dir, "a/2.csv", perm);
+    ct_table_free(&t);
+
+    /* A subdirectory that can be listed but not searched: its entries
+     * cannot be stat()ed. */
+    chmod_or_fail(dir, "b/sub", 0644);
+    snprintf(path, sizeof path, "%s/b", dir);
+    const char *kvb[] = {"path", path, "format", "csv", NULL};
+    mk(&t, cols, 1, NULL, kvb, fmt("csv"));
+    read_unprivileged(&t.def, &v);
+    expect_verdict(&v, dir, "b/sub/2.csv", perm);
+    ct_table_free(&t);
+
+    /* A subdirectory that cannot be listed. */
+    chmod_or_fail(dir, "c/sub", 0311);
+    snprintf(path, sizeof path, "%s/c", dir);
+    const char *kvc[] = {"path", path, "format", "csv", NULL};
+    mk(&t, cols, 1, NULL, kvc, fmt("csv"));
+    read_unprivileged(&t.def, &v);
+    expect_verdict(&v, dir, "c/sub", perm);
+    ct_table_free(&t);
+
+    /* So that rm -rf works for a user that is not root. */
+    chmod_or_fail(dir, "b/sub", 0755);
+    chmod_or_fail(dir, "c/sub", 0755);
+    ct_rm_rf(dir);
+    free(dir);
+}
+
 static void expect_invalid(const struct ct_col *cols, uint32_t n,
                            const char *const *kv, const struct hf_format *f,
                            const char *needle)
@@ -459,6 +686,8 @@ int main(void)
         cmocka_unit_test(test_long_line_and_gzip),
         cmocka_unit_test(test_partitions),
         cmocka_unit_test(test_errors_and_skips),
+        cmocka_unit_test(test_scan_links),
+        cmocka_unit_test(test_scan_permissions),
         cmocka_unit_test(test_validation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

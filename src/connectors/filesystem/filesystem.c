@@ -18,6 +18,12 @@
  * 'file.path', 'file.name', 'file.size' and 'file.modification-time' are
  * filled as in Flink.
  *
+ * Partial input is never read silently. The scan fails on a directory
+ * entry it cannot examine (fs_scan.c), and open() checks every listed file
+ * before the first row is read, so an unreadable file or an unsupported
+ * compression late in the list fails the job before rows of the earlier
+ * files reach the sink.
+ *
  * Errors name the place: "dir/part-0.json:17: field 'price': ..." (the
  * format gives the part after the line number). A record the format skips
  * (ignore-parse-errors) is counted in stats->skipped. Every batch holds rows
@@ -50,7 +56,9 @@ static const struct hf_opt_def fs_opts[] = {
      .type = HF_OPT_STRING,
      .flags = HF_OPTF_REQUIRED,
      .doc = "File or directory to read (a local path or file:// URI); "
-            "directories are read recursively."},
+            "directories are read recursively, skipping names that start "
+            "with '.' or '_'. An entry or file that cannot be read fails "
+            "the job before any row is read."},
     {.key = "format",
      .aliases = HF_ALIASES("format.type"),
      .type = HF_OPT_STRING,
@@ -243,6 +251,29 @@ static bool has_suffix(const char *s, const char *suf)
     return n >= m && strcasecmp(s + n - m, suf) == 0;
 }
 
+/* The name of the unsupported compression `path` has by its extension, or
+ * NULL. */
+static const char *unsupported_compression(const char *path)
+{
+    static const char *const unsupported[] = {".bz2", ".xz", ".zst",
+                                              ".deflate"};
+    for (size_t i = 0; i < sizeof unsupported / sizeof unsupported[0]; i++) {
+        if (has_suffix(path, unsupported[i]))
+            return unsupported[i] + 1;
+    }
+    return NULL;
+}
+
+static int unsupported_error(const struct fs_state *s, const char *path,
+                             const char *comp, struct hf_error *err)
+{
+    return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                        "filesystem table '%s': file '%s' is compressed with "
+                        "%s, which holoflow cannot read; decompress it or use "
+                        "gzip (.gz)",
+                        tname(s->t), path, comp);
+}
+
 static int reader_open(struct fs_state *s, const char *path,
                        struct hf_error *err)
 {
@@ -251,16 +282,9 @@ static int reader_open(struct fs_state *s, const char *path,
     r->fd = -1;
     r->buf = s->buf;
     r->cap = s->cap;
-    static const char *const unsupported[] = {".bz2", ".xz", ".zst",
-                                              ".deflate"};
-    for (size_t i = 0; i < sizeof unsupported / sizeof unsupported[0]; i++) {
-        if (has_suffix(path, unsupported[i]))
-            return hf_error_set(err, HF_ERR_UNSUPPORTED,
-                                "filesystem table '%s': file '%s' is "
-                                "compressed with %s, which holoflow cannot "
-                                "read; decompress it or use gzip (.gz)",
-                                tname(s->t), path, unsupported[i] + 1);
-    }
+    const char *comp = unsupported_compression(path);
+    if (comp != NULL)
+        return unsupported_error(s, path, comp, err);
     if (has_suffix(path, ".gz") || has_suffix(path, ".gzip")) {
         r->gz = gzopen(path, "rb");
         if (r->gz == NULL)
@@ -274,6 +298,26 @@ static int reader_open(struct fs_state *s, const char *path,
             return hf_error_set(err, HF_ERR_IO,
                                 "filesystem table '%s': cannot open '%s': %s",
                                 tname(s->t), path, strerror(errno));
+    }
+    return 0;
+}
+
+/* Before the first row: every listed file must be one holoflow can read,
+ * so that an unreadable file or an unsupported compression late in the
+ * list fails the job before rows of the earlier files reach the sink. */
+static int check_files(struct fs_state *s, struct hf_error *err)
+{
+    for (size_t i = 0; i < s->files.n; i++) {
+        const char *path = s->files.v[i].path;
+        const char *comp = unsupported_compression(path);
+        if (comp != NULL)
+            return unsupported_error(s, path, comp, err);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return hf_error_set(err, HF_ERR_IO,
+                                "filesystem table '%s': cannot open '%s': %s",
+                                tname(s->t), path, strerror(errno));
+        close(fd);
     }
     return 0;
 }
@@ -583,6 +627,8 @@ static int fs_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
         hf_error_prefix(err, "table '%s': ", tname(t));
         goto fail;
     }
+    if (check_files(s, err) != 0)
+        goto fail;
     *state = s;
     return 0;
 

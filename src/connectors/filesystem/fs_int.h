@@ -6,7 +6,8 @@
  * the names at every level so the file order is deterministic, skipping
  * hidden entries (names starting with '.' or '_', such as _SUCCESS or
  * .part-0.inprogress). Only regular files are listed; symbolic links are
- * followed up to a fixed depth.
+ * followed up to a fixed depth. An entry that cannot be examined fails the
+ * scan: nothing under the path is left out without a word.
  */
 #ifndef HF_CONNECTORS_FILESYSTEM_FS_INT_H
 #define HF_CONNECTORS_FILESYSTEM_FS_INT_H
@@ -35,7 +36,9 @@ const char *hf_fs_local_path(const char *path);
 
 /* List the files under `root` into `out` (initially zeroed; the caller owns
  * the result and frees it with hf_fs_files_free). Returns 0, or -1 with err
- * when `root` does not exist or a directory cannot be read. */
+ * naming the path and the errno text when `root` does not exist, a
+ * directory cannot be opened or listed, or a visible entry cannot be
+ * stat()ed (dangling or looping symbolic link, no search permission). */
 int hf_fs_scan(const char *root, struct hf_fs_files *out, struct hf_error *err);
 
 void hf_fs_files_free(struct hf_fs_files *f);
