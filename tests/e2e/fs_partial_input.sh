@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The filesystem source never reads part of its input silently: a directory
 # entry it cannot examine (dangling or looping symbolic link, unsearchable
-# or unlistable directory) and an unreadable file fail the job, naming the
-# path and the reason, before any row reaches the sink (the print sink's
-# stdout stays empty). Permission cases need a user that permissions stop:
+# or unlistable directory), an unreadable file and a damaged .gz
+# (truncated, bad CRC, trailing garbage) fail the job, naming the path and
+# the reason, before any row reaches the sink (the print sink's stdout
+# stays empty). Concatenated gzip members are read whole. Permission cases need a user that permissions stop:
 # run as root, they run the CLI as nobody (setpriv), or are skipped with a
 # note when that is impossible.
 . "$(dirname "$0")/lib.sh"
@@ -57,6 +58,46 @@ run_hf "$T/out" "$T/err" run "$T/dangling.sql"
 expect_rc 0 "dangling link removed"
 printf '+I[1, n1]\n+I[2, n2]\n+I[3, n3]\n' >"$T/rows3.expected"
 expect_same "$T/rows3.expected" "$T/out" "rows without the dangling link"
+
+# --- gzip: 100,000 rows; the whole file, then damaged copies of it.
+seq 1 100000 | awk '{ print $1 ",n" $1 }' >"$T/rows.csv"
+gzip -c "$T/rows.csv" >"$T/rows.csv.gz"
+size=$(stat -c %s "$T/rows.csv.gz")
+mkdir "$T/gz"
+cp "$T/rows3.csv" "$T/gz/a.csv" # read first when nothing is wrong
+job gz "$T/gz"
+cp "$T/rows.csv.gz" "$T/gz/b.csv.gz"
+run_hf "$T/out" "$T/err" run "$T/gz.sql"
+expect_rc 0 "whole gzip file"
+[ "$(wc -l <"$T/out")" -eq 100003 ] || fail "whole gzip file: $(wc -l <"$T/out") rows, expected 100003"
+
+head -c $((size / 10)) "$T/rows.csv.gz" >"$T/gz/b.csv.gz"
+run_hf "$T/out" "$T/err" run "$T/gz.sql"
+expect_failed "truncated gzip" "$T/gz/b.csv.gz: truncated gzip file" "unexpected end of file"
+
+head -c $((size - 8)) "$T/rows.csv.gz" >"$T/gz/b.csv.gz"
+run_hf "$T/out" "$T/err" run "$T/gz.sql"
+expect_failed "gzip without its trailer" "$T/gz/b.csv.gz: truncated gzip file"
+
+# Flip the bits of the first CRC32 byte of the trailer.
+crc0=$(tail -c 8 "$T/rows.csv.gz" | head -c 1 | od -An -tu1 | tr -d ' ')
+{ head -c $((size - 8)) "$T/rows.csv.gz"
+  printf "\\$(printf '%03o' $((crc0 ^ 255)))"
+  tail -c 7 "$T/rows.csv.gz"; } >"$T/gz/b.csv.gz"
+run_hf "$T/out" "$T/err" run "$T/gz.sql"
+expect_failed "gzip with a bad CRC" "$T/gz/b.csv.gz: corrupt gzip file: bad CRC"
+
+{ cat "$T/rows.csv.gz"; printf 'trailing text\n'; } >"$T/gz/b.csv.gz"
+run_hf "$T/out" "$T/err" run "$T/gz.sql"
+expect_failed "gzip with trailing garbage" "$T/gz/b.csv.gz: trailing garbage after gzip member 1"
+
+# cat a.gz b.gz: both members are read (gzip -d does the same).
+printf '100001,x\n' | gzip -c >"$T/more.gz"
+cat "$T/rows.csv.gz" "$T/more.gz" >"$T/gz/b.csv.gz"
+run_hf "$T/out" "$T/err" run "$T/gz.sql"
+expect_rc 0 "two gzip members"
+[ "$(wc -l <"$T/out")" -eq 100004 ] || fail "two gzip members: $(wc -l <"$T/out") rows, expected 100004"
+[ "$(tail -1 "$T/out")" = "+I[100001, x]" ] || fail "two gzip members: last row $(tail -1 "$T/out")"
 
 # --- permissions: run as a user they stop.
 as_user=()

@@ -10,7 +10,9 @@
  * and looping symbolic links, unsearchable directories) and unreadable
  * files fail the open before any row, naming the path. Permission cases
  * need a user that permissions stop: run as root (CI), they run in a child
- * process that drops to nobody (uid 65534).
+ * process that drops to nobody (uid 65534). A gzip file must be whole:
+ * truncated, bad CRC or length, trailing garbage (zero padding too) and
+ * non-gzip data fail the open; concatenated members are read in turn.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +21,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,6 +30,7 @@
 #include <zlib.h>
 
 #include "conn_test.h"
+#include "connectors/filesystem/fs_int.h"
 #include "core/valueconv.h"
 
 static const struct hf_connector *fsc(void)
@@ -78,6 +82,27 @@ static void write_gzip(const char *dir, const char *rel, const char *text)
     assert_int_equal(gzwrite(g, text, (unsigned)strlen(text)),
                      (int)strlen(text));
     gzclose(g);
+}
+
+/* `text` as one gzip member (header, deflate data, CRC32/ISIZE trailer)
+ * appended to `out` at *len; returns the member's size. */
+static size_t gzip_member(const char *text, unsigned char *out, size_t *len,
+                          size_t cap)
+{
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    assert_int_equal(
+        deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY),
+        Z_OK);
+    zs.next_in = (Bytef *)text;
+    zs.avail_in = (uInt)strlen(text);
+    zs.next_out = out + *len;
+    zs.avail_out = (uInt)(cap - *len);
+    assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+    size_t n = zs.total_out;
+    deflateEnd(&zs);
+    *len += n;
+    return n;
 }
 
 /* Row as "kind|v1|v2|..." with values as CAST(x AS STRING), NULL as
@@ -624,6 +649,175 @@ static void test_scan_permissions(void **state)
     free(dir);
 }
 
+/* Numbered lines "1\n2\n...n\n" (malloc'd). */
+static char *numbers(int n)
+{
+    char *text = malloc((size_t)n * 12 + 1);
+    size_t o = 0;
+    for (int i = 1; i <= n; i++)
+        o += (size_t)sprintf(text + o, "%d\n", i);
+    text[o] = '\0';
+    return text;
+}
+
+/* Write `data` as dir/rel, then read `dir` (ids as INT, csv) and expect the
+ * open to fail naming dir/rel and `needle`, with no row read. */
+static void expect_gz_fault(const char *dir, const char *rel,
+                            const unsigned char *data, size_t len,
+                            const char *needle)
+{
+    write_file(dir, rel, (const char *)data, len);
+    struct ct_col cols[] = {{"id", ct_type(HF_INT)}};
+    const char *kv[] = {"path", dir, "format", "csv", NULL};
+    struct ct_table t;
+    mk(&t, cols, 1, NULL, kv, fmt("csv"));
+    struct run_result res;
+    run_source(&t.def, 100, &res);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s: ", dir, rel);
+    if (res.rc != -1 || res.rows.n != 0 || strstr(res.err.msg, path) == NULL ||
+        strstr(res.err.msg, needle) == NULL)
+        fail_msg("%s: want no rows and '%s...%s'; got rc %d, %zu rows, '%s'",
+                 rel, path, needle, res.rc, res.rows.n, res.err.msg);
+    ct_rows_free(&res.rows);
+    ct_table_free(&t);
+    char full[1024];
+    snprintf(full, sizeof full, "%s/%s", dir, rel);
+    assert_int_equal(unlink(full), 0);
+}
+
+static void test_gzip_faults(void **state)
+{
+    (void)state;
+    size_t cap = 1u << 20, len = 0;
+    unsigned char *gz = malloc(cap);
+    char *text = numbers(20000);
+    size_t member = gzip_member(text, gz, &len, cap);
+    char *dir = ct_tmpdir();
+    /* A good plain file sorted first: its rows must not be read either. */
+    write_text(dir, "a.csv", "0\n");
+
+    /* Cut in the compressed data, and cut only the 8-byte trailer. */
+    expect_gz_fault(dir, "b.csv.gz", gz, member / 2, "truncated gzip file");
+    expect_gz_fault(dir, "b.csv.gz", gz, member - 8, "truncated gzip file");
+    expect_gz_fault(dir, "b.csv.gz", gz, 0, "truncated gzip file");
+    /* Trailer bytes that do not match: CRC32, then ISIZE. */
+    gz[member - 8] ^= 0xff;
+    expect_gz_fault(dir, "b.csv.gz", gz, member, "bad CRC");
+    gz[member - 8] ^= 0xff;
+    gz[member - 1] ^= 0x01;
+    expect_gz_fault(dir, "b.csv.gz", gz, member, "bad length");
+    gz[member - 1] ^= 0x01;
+    /* After the member: text, zero padding, half a magic number. */
+    memcpy(gz + member, "junk", 4);
+    expect_gz_fault(dir, "b.csv.gz", gz, member + 4, "trailing garbage");
+    memset(gz + member, 0, 512);
+    expect_gz_fault(dir, "b.csv.gz", gz, member + 512, "trailing garbage");
+    gz[member] = 0x1f;
+    expect_gz_fault(dir, "b.csv.gz", gz, member + 1, "trailing garbage");
+    /* Plain text under a .gz name (gzread passed it through). */
+    expect_gz_fault(dir, "b.csv.gz", (const unsigned char *)"1\n2\n", 4,
+                    "not in gzip format");
+    /* A second member cut short. */
+    len = member;
+    size_t m2 = gzip_member("20001\n", gz, &len, cap);
+    expect_gz_fault(dir, "b.csv.gz", gz, len - m2 / 2, "inside gzip member 2");
+
+    /* Members back to back (cat a.gz b.gz), an empty one among them, are
+     * read whole, and with .gzip too. */
+    len = member;
+    gzip_member("", gz, &len, cap);
+    gzip_member("20001\n20002", gz, &len, cap);
+    write_file(dir, "b.csv.gzip", (const char *)gz, len);
+    struct ct_col cols[] = {{"id", ct_type(HF_INT)}};
+    const char *kv[] = {"path", dir, "format", "csv", NULL};
+    struct ct_table t;
+    mk(&t, cols, 1, NULL, kv, fmt("csv"));
+    struct run_result res;
+    run_source(&t.def, 1000, &res);
+    if (res.rc != 0)
+        fail_msg("read: %s", res.err.msg);
+    assert_int_equal(res.rows.n, 1 + 20002);
+    assert_string_equal(res.rows.lines[1], "+I|1@b.csv.gzip:1");
+    assert_string_equal(res.rows.lines[20000], "+I|20000@b.csv.gzip:20000");
+    assert_string_equal(res.rows.lines[20002], "+I|20002@b.csv.gzip:20002");
+    ct_rows_free(&res.rows);
+    ct_table_free(&t);
+
+    /* The reader itself, one byte at a time: member boundaries fall
+     * between calls and the bytes are exactly the concatenated texts. */
+    char path[1024];
+    snprintf(path, sizeof path, "%s/b.csv.gzip", dir);
+    struct hf_error err;
+    hf_error_clear(&err);
+    struct hf_fs_gz *g = hf_fs_gz_new(open(path, O_RDONLY), path, &err);
+    assert_non_null(g);
+    size_t tlen = strlen(text), o = 0;
+    char *back = malloc(tlen + 64);
+    ssize_t n;
+    while ((n = hf_fs_gz_read(g, back + o, 1, &err)) == 1 && o < tlen + 63)
+        o++;
+    assert_int_equal(n, 0);
+    assert_int_equal(o, tlen + strlen("20001\n20002"));
+    assert_memory_equal(back, text, tlen);
+    assert_memory_equal(back + tlen, "20001\n20002", 11);
+    assert_int_equal(hf_fs_gz_read(g, back, 1, &err), 0);
+    hf_fs_gz_destroy(g);
+    hf_fs_gz_destroy(NULL);
+
+    free(back);
+    free(text);
+    free(gz);
+    ct_rm_rf(dir);
+    free(dir);
+}
+
+/* A gzip file that passed the check at open and is cut before it is read
+ * fails the read; the rows before the cut were already returned. */
+static void test_gzip_changed_after_open(void **state)
+{
+    (void)state;
+    size_t cap = 1u << 20, len = 0;
+    unsigned char *gz = malloc(cap);
+    char *text = numbers(200000);
+    size_t member = gzip_member(text, gz, &len, cap);
+    char *dir = ct_tmpdir();
+    write_file(dir, "a.csv.gz", (const char *)gz, member);
+    struct ct_col cols[] = {{"id", ct_type(HF_INT)}};
+    const char *kv[] = {"path", dir, "format", "csv", NULL};
+    struct ct_table t;
+    mk(&t, cols, 1, NULL, kv, fmt("csv"));
+    struct hf_table_stats stats;
+    memset(&stats, 0, sizeof stats);
+    atomic_int stop = 0;
+    struct hf_run_ctx ctx = {
+        .stats = &stats, .batch_rows = 100, .stopping = &stop};
+    struct hf_error err;
+    hf_error_clear(&err);
+    void *st = NULL;
+    assert_int_equal(fsc()->source_open(&t.def, &ctx, &st, &err), 0);
+    write_file(dir, "a.csv.gz", (const char *)gz, member * 3 / 4);
+    struct hf_batch *b = hf_batch_new(1, 100);
+    int rc;
+    size_t rows = 0;
+    do {
+        hf_batch_reset(b);
+        rc = fsc()->source_read(st, b, &err);
+        rows += rc > 0 ? b->nrows : 0;
+    } while (rc > 0);
+    assert_int_equal(rc, -1);
+    assert_true(rows > 0 && rows < 200000);
+    if (strstr(err.msg, "a.csv.gz: truncated gzip file") == NULL)
+        fail_msg("message: %s", err.msg);
+    hf_batch_destroy(b);
+    fsc()->source_close(st);
+    ct_table_free(&t);
+    free(text);
+    free(gz);
+    ct_rm_rf(dir);
+    free(dir);
+}
+
 static void expect_invalid(const struct ct_col *cols, uint32_t n,
                            const char *const *kv, const struct hf_format *f,
                            const char *needle)
@@ -688,6 +882,8 @@ int main(void)
         cmocka_unit_test(test_errors_and_skips),
         cmocka_unit_test(test_scan_links),
         cmocka_unit_test(test_scan_permissions),
+        cmocka_unit_test(test_gzip_faults),
+        cmocka_unit_test(test_gzip_changed_after_open),
         cmocka_unit_test(test_validation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,7 +8,9 @@
  * Lines end with "\n" or "\r\n", may be of any length, and the last one
  * needs no newline; blank lines are skipped. Files whose name ends in ".gz"
  * or ".gzip" are decompressed with zlib, as Flink picks a decompressor by
- * extension (bz2, xz and zst are rejected with a clear message).
+ * extension (bz2, xz and zst are rejected with a clear message), through
+ * the checked reader of fs_gzip.c: a truncated file, a bad trailer and
+ * trailing garbage are errors, concatenated members are read in turn.
  *
  * Hive-style directories 'key=value' (values %XX-escaped) give the values of
  * the PARTITIONED BY columns, parsed as text of the column's type; the value
@@ -20,9 +22,12 @@
  *
  * Partial input is never read silently. The scan fails on a directory
  * entry it cannot examine (fs_scan.c), and open() checks every listed file
- * before the first row is read, so an unreadable file or an unsupported
- * compression late in the list fails the job before rows of the earlier
- * files reach the sink.
+ * before the first row is read: it must open, must not use an unsupported
+ * compression, and a gzip file must decompress whole (it is decompressed
+ * once more to read it, the price of knowing before the first row). So
+ * these faults, even in the last file, fail the job before any row
+ * reaches the sink. A file that changes between that check and its
+ * reading fails when it is read, after the rows before the fault.
  *
  * Errors name the place: "dir/part-0.json:17: field 'price': ..." (the
  * format gives the part after the line number). A record the format skips
@@ -40,7 +45,6 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "connectors/connector.h"
 #include "core/log.h"
@@ -92,7 +96,7 @@ static const char *const fs_meta_keys[FS_META__N] = {
 /* One file being read: plain fd or gzip stream, and a line buffer. */
 struct fs_reader {
     int fd;
-    gzFile gz;
+    struct hf_fs_gz *gz;
     char *buf;
     size_t cap, start, end;
     bool eof;
@@ -274,6 +278,11 @@ static int unsupported_error(const struct fs_state *s, const char *path,
                         tname(s->t), path, comp);
 }
 
+static bool is_gzip(const char *path)
+{
+    return has_suffix(path, ".gz") || has_suffix(path, ".gzip");
+}
+
 static int reader_open(struct fs_state *s, const char *path,
                        struct hf_error *err)
 {
@@ -285,48 +294,78 @@ static int reader_open(struct fs_state *s, const char *path,
     const char *comp = unsupported_compression(path);
     if (comp != NULL)
         return unsupported_error(s, path, comp, err);
-    if (has_suffix(path, ".gz") || has_suffix(path, ".gzip")) {
-        r->gz = gzopen(path, "rb");
+    r->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (r->fd < 0)
+        return hf_error_set(err, HF_ERR_IO,
+                            "filesystem table '%s': cannot open '%s': %s",
+                            tname(s->t), path, strerror(errno));
+    if (is_gzip(path)) {
+        r->gz = hf_fs_gz_new(r->fd, path, err);
+        r->fd = -1; /* the gzip reader took it */
         if (r->gz == NULL)
-            return hf_error_set(
-                err, HF_ERR_IO, "filesystem table '%s': cannot open '%s': %s",
-                tname(s->t), path, errno ? strerror(errno) : "out of memory");
-        gzbuffer(r->gz, FS_CHUNK);
-    } else {
-        r->fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (r->fd < 0)
-            return hf_error_set(err, HF_ERR_IO,
-                                "filesystem table '%s': cannot open '%s': %s",
-                                tname(s->t), path, strerror(errno));
+            return -1;
     }
     return 0;
 }
 
-/* Before the first row: every listed file must be one holoflow can read,
- * so that an unreadable file or an unsupported compression late in the
- * list fails the job before rows of the earlier files reach the sink. */
+/* Decompress the gzip file open on `fd` (taken) to its end into
+ * `scratch` and throw the bytes away: 0 when it is whole. */
+static int check_gzip(int fd, const char *path, char *scratch,
+                      struct hf_error *err)
+{
+    struct hf_fs_gz *g = hf_fs_gz_new(fd, path, err);
+    if (g == NULL)
+        return -1;
+    ssize_t n;
+    do {
+        n = hf_fs_gz_read(g, scratch, FS_CHUNK, err);
+    } while (n > 0);
+    hf_fs_gz_destroy(g);
+    return n < 0 ? -1 : 0;
+}
+
+/* Before the first row: every listed file must be one holoflow can read
+ * whole, so that a fault late in the list fails the job before rows of the
+ * earlier files reach the sink. */
 static int check_files(struct fs_state *s, struct hf_error *err)
 {
-    for (size_t i = 0; i < s->files.n; i++) {
+    char *scratch = NULL;
+    int rc = 0;
+    for (size_t i = 0; i < s->files.n && rc == 0; i++) {
         const char *path = s->files.v[i].path;
         const char *comp = unsupported_compression(path);
-        if (comp != NULL)
-            return unsupported_error(s, path, comp, err);
+        if (comp != NULL) {
+            rc = unsupported_error(s, path, comp, err);
+            break;
+        }
         int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            return hf_error_set(err, HF_ERR_IO,
-                                "filesystem table '%s': cannot open '%s': %s",
-                                tname(s->t), path, strerror(errno));
-        close(fd);
+        if (fd < 0) {
+            rc = hf_error_set(err, HF_ERR_IO,
+                              "filesystem table '%s': cannot open '%s': %s",
+                              tname(s->t), path, strerror(errno));
+            break;
+        }
+        if (!is_gzip(path)) {
+            close(fd);
+            continue;
+        }
+        if (scratch == NULL && (scratch = malloc(FS_CHUNK)) == NULL) {
+            close(fd);
+            rc = hf_error_set(err, HF_ERR_NOMEM, "filesystem: out of memory");
+            break;
+        }
+        rc = check_gzip(fd, path, scratch, err);
+        if (rc != 0)
+            hf_error_prefix(err, "filesystem table '%s': ", tname(s->t));
     }
-    return 0;
+    free(scratch);
+    return rc;
 }
 
 static void reader_close(struct fs_state *s)
 {
     struct fs_reader *r = &s->r;
-    if (r->gz != NULL)
-        gzclose(r->gz);
+    hf_fs_gz_destroy(r->gz);
     if (r->fd >= 0)
         close(r->fd);
     r->gz = NULL;
@@ -366,16 +405,11 @@ static int reader_fill(struct fs_state *s, const char *path,
         want = INT32_MAX;
     ssize_t got;
     if (r->gz != NULL) {
-        int n = gzread(r->gz, r->buf + r->end, (unsigned)want);
-        if (n < 0) {
-            int zerr = 0;
-            const char *msg = gzerror(r->gz, &zerr);
-            return hf_error_set(err, HF_ERR_IO,
-                                "%s: cannot decompress after line %" PRId64
-                                ": %s",
-                                path, r->line, msg ? msg : "gzip error");
+        got = hf_fs_gz_read(r->gz, r->buf + r->end, want, err);
+        if (got < 0) {
+            hf_error_prefix(err, "filesystem table '%s': ", tname(s->t));
+            return -1;
         }
-        got = n;
     } else {
         do {
             got = read(r->fd, r->buf + r->end, want);

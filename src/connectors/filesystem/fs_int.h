@@ -1,6 +1,7 @@
 /*
  * fs_int.h - private interface of the filesystem connector: the list of
- * input files found under a path (fs_scan.c).
+ * input files found under a path (fs_scan.c) and the checked gzip reader
+ * (fs_gzip.c).
  *
  * A scan walks `path` (a file or a directory) recursively, in byte order of
  * the names at every level so the file order is deterministic, skipping
@@ -14,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "core/error.h"
 
@@ -42,5 +44,25 @@ const char *hf_fs_local_path(const char *path);
 int hf_fs_scan(const char *root, struct hf_fs_files *out, struct hf_error *err);
 
 void hf_fs_files_free(struct hf_fs_files *f);
+
+/* A gzip file decompressed with checks gzread() lacks (fs_gzip.c): one or
+ * more complete members and nothing after them, else an error naming the
+ * path and the fault (truncated, bad CRC, bad length, trailing garbage,
+ * not gzip). */
+struct hf_fs_gz;
+
+/* Start reading the gzip file open on `fd` (taken: closed by
+ * hf_fs_gz_destroy, or here on failure); `path` is borrowed for messages
+ * and must outlive the reader. NULL with err on out of memory. */
+struct hf_fs_gz *hf_fs_gz_new(int fd, const char *path, struct hf_error *err);
+
+/* Decompress up to `n` bytes into `buf`: the count (> 0), 0 once the file
+ * ended after a complete member, or -1 with err. Bytes returned before an
+ * error are real data of the file, but the file as a whole is bad. */
+ssize_t hf_fs_gz_read(struct hf_fs_gz *g, char *buf, size_t n,
+                      struct hf_error *err);
+
+/* Free the reader and close its file; NULL is a no-op. */
+void hf_fs_gz_destroy(struct hf_fs_gz *g);
 
 #endif
