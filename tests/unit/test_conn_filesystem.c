@@ -13,6 +13,8 @@
  * process that drops to nobody (uid 65534). A gzip file must be whole:
  * truncated, bad CRC or length, trailing garbage (zero padding too) and
  * non-gzip data fail the open; concatenated members are read in turn.
+ * A UTF-8 BOM at the start of a file (inside a .gz too) is dropped for
+ * text formats and kept by raw; elsewhere it is data.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -818,6 +820,82 @@ static void test_gzip_changed_after_open(void **state)
     free(dir);
 }
 
+/* ------------------------------------------------------------------ BOM */
+
+#define BOM "\xEF\xBB\xBF"
+
+static void test_bom(void **state)
+{
+    (void)state;
+    char *dir = ct_tmpdir();
+    write_text(dir, "a.csv", BOM "apple,1\n" BOM "pear,2\n");
+    write_text(dir, "b.csv", BOM "\n" BOM); /* a BOM line, then data */
+    write_text(dir, "c.csv", BOM);          /* nothing but a BOM */
+    /* Not a whole BOM: data ("\xBB" "f" apart, or the escape eats the f). */
+    write_text(dir, "d.csv",
+               "\xEF\xBB"
+               "fig,4\n");
+    write_gzip(dir, "e.csv.gz", BOM "kiwi,5\n");
+    struct ct_col cols[] = {{"name", ct_type(HF_VARCHAR)},
+                            {"n", ct_type(HF_INT)}};
+    const char *kv[] = {"path", dir, "format", "csv", NULL};
+    struct ct_table t;
+    mk(&t, cols, 2, NULL, kv, fmt("csv"));
+    struct run_result res;
+    run_source(&t.def, 100, &res);
+    /* b.csv line 2 is a lone BOM: one field where two are expected. */
+    assert_int_equal(res.rc, -1);
+    if (strstr(res.err.msg, "b.csv:2: ") == NULL)
+        fail_msg("message: %s", res.err.msg);
+    const char *want_a[] = {"+I|apple|1@a.csv:1", "+I|" BOM "pear|2@a.csv:2",
+                            NULL};
+    expect_rows(&res, want_a);
+    ct_rows_free(&res.rows);
+    char rm[1024];
+    snprintf(rm, sizeof rm, "%s/b.csv", dir);
+    assert_int_equal(unlink(rm), 0);
+    run_source(&t.def, 100, &res);
+    if (res.rc != 0)
+        fail_msg("read: %s", res.err.msg);
+    const char *want[] = {"+I|apple|1@a.csv:1", "+I|" BOM "pear|2@a.csv:2",
+                          "+I|\xEF\xBB"
+                          "fig|4@d.csv:1",
+                          "+I|kiwi|5@e.csv.gz:1", NULL};
+    expect_rows(&res, want);
+    ct_rows_free(&res.rows);
+    ct_table_free(&t);
+
+    /* json: the BOM made the first record fail. */
+    char *dir2 = ct_tmpdir();
+    write_text(dir2, "a.json", BOM "{\"name\":\"x\",\"n\":1}\n");
+    const char *kv2[] = {"path", dir2, "format", "json", NULL};
+    mk(&t, cols, 2, NULL, kv2, fmt("json"));
+    run_source(&t.def, 100, &res);
+    if (res.rc != 0)
+        fail_msg("read: %s", res.err.msg);
+    const char *want2[] = {"+I|x|1@a.json:1", NULL};
+    expect_rows(&res, want2);
+    ct_rows_free(&res.rows);
+    ct_table_free(&t);
+
+    /* raw keeps the bytes as they are. */
+    struct ct_col rcols[] = {{"line", ct_type(HF_VARCHAR)}};
+    const char *kv3[] = {"path", dir2, "format", "raw", NULL};
+    mk(&t, rcols, 1, NULL, kv3, fmt("raw"));
+    run_source(&t.def, 100, &res);
+    if (res.rc != 0)
+        fail_msg("read: %s", res.err.msg);
+    const char *want3[] = {"+I|" BOM "{\"name\":\"x\",\"n\":1}@a.json:1", NULL};
+    expect_rows(&res, want3);
+    ct_rows_free(&res.rows);
+    ct_table_free(&t);
+
+    ct_rm_rf(dir);
+    ct_rm_rf(dir2);
+    free(dir);
+    free(dir2);
+}
+
 static void expect_invalid(const struct ct_col *cols, uint32_t n,
                            const char *const *kv, const struct hf_format *f,
                            const char *needle)
@@ -884,6 +962,7 @@ int main(void)
         cmocka_unit_test(test_scan_permissions),
         cmocka_unit_test(test_gzip_faults),
         cmocka_unit_test(test_gzip_changed_after_open),
+        cmocka_unit_test(test_bom),
         cmocka_unit_test(test_validation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

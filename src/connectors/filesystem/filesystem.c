@@ -20,6 +20,15 @@
  * 'file.path', 'file.name', 'file.size' and 'file.modification-time' are
  * filled as in Flink.
  *
+ * A UTF-8 byte order mark (EF BB BF) at the very start of a file (of the
+ * decompressed data for .gz) is dropped, as UTF-8 readers do, and as
+ * Flink's csv format (Jackson's CSV bootstrapper, at the start of the
+ * stream) and json formats (Jackson, at the start of every record) do; it
+ * would otherwise become part of the first value or fail the first
+ * record. A BOM anywhere else is data. The raw and avro formats take
+ * records as bytes and keep it: Flink's raw format hands a line's bytes
+ * over untouched.
+ *
  * Partial input is never read silently. The scan fails on a directory
  * entry it cannot examine (fs_scan.c), and open() checks every listed file
  * before the first row is read: it must open, must not use an unsupported
@@ -100,7 +109,8 @@ struct fs_reader {
     char *buf;
     size_t cap, start, end;
     bool eof;
-    int64_t line; /* number of the last line returned */
+    bool bom_done; /* the start of the file was looked at for a BOM */
+    int64_t line;  /* number of the last line returned */
 };
 
 struct fs_state {
@@ -117,6 +127,7 @@ struct fs_state {
     char *buf; /* line buffer, shared by all files */
     size_t cap;
     const char *default_name;
+    bool skip_bom; /* the format reads text: drop a UTF-8 BOM (see top) */
     /* Partition columns: schema index and, for the open file, its value
      * (strings point into pbatch's arena). */
     uint32_t npart;
@@ -248,6 +259,14 @@ static bool fs_bounded(const struct hf_table_def *t)
 }
 
 /* ------------------------------------------------------------------ lines */
+
+/* Formats whose records are bytes, not UTF-8 text: a file's first bytes
+ * are data even when they look like a BOM. */
+static bool keeps_bytes(const struct hf_format *f)
+{
+    return f != NULL &&
+           (strcmp(f->name, "raw") == 0 || strcmp(f->name, "avro") == 0);
+}
 
 static bool has_suffix(const char *s, const char *suf)
 {
@@ -432,6 +451,16 @@ static int reader_next(struct fs_state *s, const char *path, const char **line,
 {
     struct fs_reader *r = &s->r;
     size_t scanned = 0; /* bytes after start already searched */
+    if (!r->bom_done) {
+        while (r->end - r->start < 3 && !r->eof) {
+            if (reader_fill(s, path, err) != 0)
+                return -1;
+        }
+        if (s->skip_bom && r->end - r->start >= 3 &&
+            memcmp(r->buf + r->start, "\xEF\xBB\xBF", 3) == 0)
+            r->start += 3;
+        r->bom_done = true;
+    }
     for (;;) {
         char *nl = NULL;
         if (r->end > r->start + scanned)
@@ -616,6 +645,7 @@ static int fs_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
         return hf_error_set(err, HF_ERR_NOMEM, "filesystem: out of memory");
     s->t = t;
     s->fmt = t->format;
+    s->skip_bom = !keeps_bytes(t->format);
     s->stopping = ctx ? ctx->stopping : NULL;
     s->stats = ctx ? ctx->stats : NULL;
     s->r.fd = -1;
