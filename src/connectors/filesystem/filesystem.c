@@ -327,10 +327,16 @@ static int reader_open(struct fs_state *s, const char *path,
     return 0;
 }
 
+static bool fs_stopping(const struct fs_state *s)
+{
+    return s->stopping != NULL && atomic_load(s->stopping) != 0;
+}
+
 /* Decompress the gzip file open on `fd` (taken) to its end into
- * `scratch` and throw the bytes away: 0 when it is whole. */
-static int check_gzip(int fd, const char *path, char *scratch,
-                      struct hf_error *err)
+ * `scratch` and throw the bytes away: 0 when it is whole (or when the job
+ * is stopping: nothing will be read then). */
+static int check_gzip(const struct fs_state *s, int fd, const char *path,
+                      char *scratch, struct hf_error *err)
 {
     struct hf_fs_gz *g = hf_fs_gz_new(fd, path, err);
     if (g == NULL)
@@ -338,7 +344,7 @@ static int check_gzip(int fd, const char *path, char *scratch,
     ssize_t n;
     do {
         n = hf_fs_gz_read(g, scratch, FS_CHUNK, err);
-    } while (n > 0);
+    } while (n > 0 && !fs_stopping(s));
     hf_fs_gz_destroy(g);
     return n < 0 ? -1 : 0;
 }
@@ -350,7 +356,7 @@ static int check_files(struct fs_state *s, struct hf_error *err)
 {
     char *scratch = NULL;
     int rc = 0;
-    for (size_t i = 0; i < s->files.n && rc == 0; i++) {
+    for (size_t i = 0; i < s->files.n && rc == 0 && !fs_stopping(s); i++) {
         const char *path = s->files.v[i].path;
         const char *comp = unsupported_compression(path);
         if (comp != NULL) {
@@ -373,7 +379,7 @@ static int check_files(struct fs_state *s, struct hf_error *err)
             rc = hf_error_set(err, HF_ERR_NOMEM, "filesystem: out of memory");
             break;
         }
-        rc = check_gzip(fd, path, scratch, err);
+        rc = check_gzip(s, fd, path, scratch, err);
         if (rc != 0)
             hf_error_prefix(err, "filesystem table '%s': ", tname(s->t));
     }
@@ -702,11 +708,6 @@ fail:
     free(cols);
     fs_close(s);
     return -1;
-}
-
-static bool fs_stopping(const struct fs_state *s)
-{
-    return s->stopping != NULL && atomic_load(s->stopping) != 0;
 }
 
 static int fs_read(void *state, struct hf_batch *out, struct hf_error *err)
