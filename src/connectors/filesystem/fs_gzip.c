@@ -134,9 +134,9 @@ static int gz_next_member(struct hf_fs_gz *g, struct hf_error *err)
         if (g->members == 0)
             return hf_error_set(err, HF_ERR_DATA,
                                 "%s: not in gzip format (the name ends in "
-                                ".gz but the data does not start with the "
-                                "gzip magic bytes 1f 8b); decompress or "
-                                "rename it",
+                                ".gz or .gzip but the data does not start "
+                                "with the gzip magic bytes 1f 8b); compress "
+                                "or rename it",
                                 g->path);
         return hf_error_set(err, HF_ERR_DATA,
                             "%s: trailing garbage after gzip member %" PRIu32

@@ -56,9 +56,10 @@ struct hf_fs_gz;
  * and must outlive the reader. NULL with err on out of memory. */
 struct hf_fs_gz *hf_fs_gz_new(int fd, const char *path, struct hf_error *err);
 
-/* Decompress up to `n` bytes into `buf`: the count (> 0), 0 once the file
- * ended after a complete member, or -1 with err. Bytes returned before an
- * error are real data of the file, but the file as a whole is bad. */
+/* Decompress up to `n` (> 0) bytes into `buf`: the count (> 0), 0 once
+ * the file ended after a complete member, or -1 with err. Bytes returned
+ * before an error are real data of the file, but the file as a whole is
+ * bad. */
 ssize_t hf_fs_gz_read(struct hf_fs_gz *g, char *buf, size_t n,
                       struct hf_error *err);
 
