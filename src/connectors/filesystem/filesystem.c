@@ -8,7 +8,9 @@
  * Lines end with "\n" or "\r\n", may be of any length, and the last one
  * needs no newline; blank lines are skipped. Files whose name ends in ".gz"
  * or ".gzip" are decompressed with zlib, as Flink picks a decompressor by
- * extension (bz2, xz and zst are rejected with a clear message).
+ * extension (bz2, xz and zst are rejected with a clear message), through
+ * the checked reader of fs_gzip.c: a truncated file, a bad trailer and
+ * trailing garbage are errors, concatenated members are read in turn.
  *
  * Hive-style directories 'key=value' (values %XX-escaped) give the values of
  * the PARTITIONED BY columns, parsed as text of the column's type; the value
@@ -17,6 +19,24 @@
  * the format reads the other physical columns. Metadata columns
  * 'file.path', 'file.name', 'file.size' and 'file.modification-time' are
  * filled as in Flink.
+ *
+ * A UTF-8 byte order mark (EF BB BF) at the very start of a file (of the
+ * decompressed data for .gz) is dropped, as UTF-8 readers do, and as
+ * Flink's csv format (Jackson's CSV bootstrapper, at the start of the
+ * stream) and json formats (Jackson, at the start of every record) do; it
+ * would otherwise become part of the first value or fail the first
+ * record. A BOM anywhere else is data. The raw and avro formats take
+ * records as bytes and keep it: Flink's raw format hands a line's bytes
+ * over untouched.
+ *
+ * Partial input is never read silently. The scan fails on a directory
+ * entry it cannot examine (fs_scan.c), and open() checks every listed file
+ * before the first row is read: it must open, must not use an unsupported
+ * compression, and a gzip file must decompress whole (it is decompressed
+ * once more to read it, the price of knowing before the first row). So
+ * these faults, even in the last file, fail the job before any row
+ * reaches the sink. A file that changes between that check and its
+ * reading fails when it is read, after the rows before the fault.
  *
  * Errors name the place: "dir/part-0.json:17: field 'price': ..." (the
  * format gives the part after the line number). A record the format skips
@@ -34,7 +54,6 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "connectors/connector.h"
 #include "core/log.h"
@@ -50,7 +69,9 @@ static const struct hf_opt_def fs_opts[] = {
      .type = HF_OPT_STRING,
      .flags = HF_OPTF_REQUIRED,
      .doc = "File or directory to read (a local path or file:// URI); "
-            "directories are read recursively."},
+            "directories are read recursively, skipping names that start "
+            "with '.' or '_'. An entry or file that cannot be read fails "
+            "the job before any row is read."},
     {.key = "format",
      .aliases = HF_ALIASES("format.type"),
      .type = HF_OPT_STRING,
@@ -84,11 +105,12 @@ static const char *const fs_meta_keys[FS_META__N] = {
 /* One file being read: plain fd or gzip stream, and a line buffer. */
 struct fs_reader {
     int fd;
-    gzFile gz;
+    struct hf_fs_gz *gz;
     char *buf;
     size_t cap, start, end;
     bool eof;
-    int64_t line; /* number of the last line returned */
+    bool bom_done; /* the start of the file was looked at for a BOM */
+    int64_t line;  /* number of the last line returned */
 };
 
 struct fs_state {
@@ -105,6 +127,7 @@ struct fs_state {
     char *buf; /* line buffer, shared by all files */
     size_t cap;
     const char *default_name;
+    bool skip_bom; /* the format reads text: drop a UTF-8 BOM (see top) */
     /* Partition columns: schema index and, for the open file, its value
      * (strings point into pbatch's arena). */
     uint32_t npart;
@@ -237,10 +260,46 @@ static bool fs_bounded(const struct hf_table_def *t)
 
 /* ------------------------------------------------------------------ lines */
 
+/* Formats whose records are bytes, not UTF-8 text: a file's first bytes
+ * are data even when they look like a BOM. */
+static bool keeps_bytes(const struct hf_format *f)
+{
+    return f != NULL &&
+           (strcmp(f->name, "raw") == 0 || strcmp(f->name, "avro") == 0);
+}
+
 static bool has_suffix(const char *s, const char *suf)
 {
     size_t n = strlen(s), m = strlen(suf);
     return n >= m && strcasecmp(s + n - m, suf) == 0;
+}
+
+/* The name of the unsupported compression `path` has by its extension, or
+ * NULL. */
+static const char *unsupported_compression(const char *path)
+{
+    static const char *const unsupported[] = {".bz2", ".xz", ".zst",
+                                              ".deflate"};
+    for (size_t i = 0; i < sizeof unsupported / sizeof unsupported[0]; i++) {
+        if (has_suffix(path, unsupported[i]))
+            return unsupported[i] + 1;
+    }
+    return NULL;
+}
+
+static int unsupported_error(const struct fs_state *s, const char *path,
+                             const char *comp, struct hf_error *err)
+{
+    return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                        "filesystem table '%s': file '%s' is compressed with "
+                        "%s, which holoflow cannot read; decompress it or use "
+                        "gzip (.gz)",
+                        tname(s->t), path, comp);
+}
+
+static bool is_gzip(const char *path)
+{
+    return has_suffix(path, ".gz") || has_suffix(path, ".gzip");
 }
 
 static int reader_open(struct fs_state *s, const char *path,
@@ -251,38 +310,87 @@ static int reader_open(struct fs_state *s, const char *path,
     r->fd = -1;
     r->buf = s->buf;
     r->cap = s->cap;
-    static const char *const unsupported[] = {".bz2", ".xz", ".zst",
-                                              ".deflate"};
-    for (size_t i = 0; i < sizeof unsupported / sizeof unsupported[0]; i++) {
-        if (has_suffix(path, unsupported[i]))
-            return hf_error_set(err, HF_ERR_UNSUPPORTED,
-                                "filesystem table '%s': file '%s' is "
-                                "compressed with %s, which holoflow cannot "
-                                "read; decompress it or use gzip (.gz)",
-                                tname(s->t), path, unsupported[i] + 1);
-    }
-    if (has_suffix(path, ".gz") || has_suffix(path, ".gzip")) {
-        r->gz = gzopen(path, "rb");
+    const char *comp = unsupported_compression(path);
+    if (comp != NULL)
+        return unsupported_error(s, path, comp, err);
+    r->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (r->fd < 0)
+        return hf_error_set(err, HF_ERR_IO,
+                            "filesystem table '%s': cannot open '%s': %s",
+                            tname(s->t), path, strerror(errno));
+    if (is_gzip(path)) {
+        r->gz = hf_fs_gz_new(r->fd, path, err);
+        r->fd = -1; /* the gzip reader took it */
         if (r->gz == NULL)
-            return hf_error_set(
-                err, HF_ERR_IO, "filesystem table '%s': cannot open '%s': %s",
-                tname(s->t), path, errno ? strerror(errno) : "out of memory");
-        gzbuffer(r->gz, FS_CHUNK);
-    } else {
-        r->fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (r->fd < 0)
-            return hf_error_set(err, HF_ERR_IO,
-                                "filesystem table '%s': cannot open '%s': %s",
-                                tname(s->t), path, strerror(errno));
+            return -1;
     }
     return 0;
+}
+
+static bool fs_stopping(const struct fs_state *s)
+{
+    return s->stopping != NULL && atomic_load(s->stopping) != 0;
+}
+
+/* Decompress the gzip file open on `fd` (taken) to its end into
+ * `scratch` and throw the bytes away: 0 when it is whole (or when the job
+ * is stopping: nothing will be read then). */
+static int check_gzip(const struct fs_state *s, int fd, const char *path,
+                      char *scratch, struct hf_error *err)
+{
+    struct hf_fs_gz *g = hf_fs_gz_new(fd, path, err);
+    if (g == NULL)
+        return -1;
+    ssize_t n;
+    do {
+        n = hf_fs_gz_read(g, scratch, FS_CHUNK, err);
+    } while (n > 0 && !fs_stopping(s));
+    hf_fs_gz_destroy(g);
+    return n < 0 ? -1 : 0;
+}
+
+/* Before the first row: every listed file must be one holoflow can read
+ * whole, so that a fault late in the list fails the job before rows of the
+ * earlier files reach the sink. */
+static int check_files(struct fs_state *s, struct hf_error *err)
+{
+    char *scratch = NULL;
+    int rc = 0;
+    for (size_t i = 0; i < s->files.n && rc == 0 && !fs_stopping(s); i++) {
+        const char *path = s->files.v[i].path;
+        const char *comp = unsupported_compression(path);
+        if (comp != NULL) {
+            rc = unsupported_error(s, path, comp, err);
+            break;
+        }
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            rc = hf_error_set(err, HF_ERR_IO,
+                              "filesystem table '%s': cannot open '%s': %s",
+                              tname(s->t), path, strerror(errno));
+            break;
+        }
+        if (!is_gzip(path)) {
+            close(fd);
+            continue;
+        }
+        if (scratch == NULL && (scratch = malloc(FS_CHUNK)) == NULL) {
+            close(fd);
+            rc = hf_error_set(err, HF_ERR_NOMEM, "filesystem: out of memory");
+            break;
+        }
+        rc = check_gzip(s, fd, path, scratch, err);
+        if (rc != 0)
+            hf_error_prefix(err, "filesystem table '%s': ", tname(s->t));
+    }
+    free(scratch);
+    return rc;
 }
 
 static void reader_close(struct fs_state *s)
 {
     struct fs_reader *r = &s->r;
-    if (r->gz != NULL)
-        gzclose(r->gz);
+    hf_fs_gz_destroy(r->gz);
     if (r->fd >= 0)
         close(r->fd);
     r->gz = NULL;
@@ -322,16 +430,11 @@ static int reader_fill(struct fs_state *s, const char *path,
         want = INT32_MAX;
     ssize_t got;
     if (r->gz != NULL) {
-        int n = gzread(r->gz, r->buf + r->end, (unsigned)want);
-        if (n < 0) {
-            int zerr = 0;
-            const char *msg = gzerror(r->gz, &zerr);
-            return hf_error_set(err, HF_ERR_IO,
-                                "%s: cannot decompress after line %" PRId64
-                                ": %s",
-                                path, r->line, msg ? msg : "gzip error");
+        got = hf_fs_gz_read(r->gz, r->buf + r->end, want, err);
+        if (got < 0) {
+            hf_error_prefix(err, "filesystem table '%s': ", tname(s->t));
+            return -1;
         }
-        got = n;
     } else {
         do {
             got = read(r->fd, r->buf + r->end, want);
@@ -354,6 +457,16 @@ static int reader_next(struct fs_state *s, const char *path, const char **line,
 {
     struct fs_reader *r = &s->r;
     size_t scanned = 0; /* bytes after start already searched */
+    if (!r->bom_done) {
+        while (r->end - r->start < 3 && !r->eof) {
+            if (reader_fill(s, path, err) != 0)
+                return -1;
+        }
+        if (s->skip_bom && r->end - r->start >= 3 &&
+            memcmp(r->buf + r->start, "\xEF\xBB\xBF", 3) == 0)
+            r->start += 3;
+        r->bom_done = true;
+    }
     for (;;) {
         char *nl = NULL;
         if (r->end > r->start + scanned)
@@ -538,6 +651,7 @@ static int fs_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
         return hf_error_set(err, HF_ERR_NOMEM, "filesystem: out of memory");
     s->t = t;
     s->fmt = t->format;
+    s->skip_bom = !keeps_bytes(t->format);
     s->stopping = ctx ? ctx->stopping : NULL;
     s->stats = ctx ? ctx->stats : NULL;
     s->r.fd = -1;
@@ -583,6 +697,8 @@ static int fs_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
         hf_error_prefix(err, "table '%s': ", tname(t));
         goto fail;
     }
+    if (check_files(s, err) != 0)
+        goto fail;
     *state = s;
     return 0;
 
@@ -592,11 +708,6 @@ fail:
     free(cols);
     fs_close(s);
     return -1;
-}
-
-static bool fs_stopping(const struct fs_state *s)
-{
-    return s->stopping != NULL && atomic_load(s->stopping) != 0;
 }
 
 static int fs_read(void *state, struct hf_batch *out, struct hf_error *err)

@@ -4,8 +4,18 @@
  * Directories are read with opendir/readdir, their entries sorted with
  * strcmp (not the locale), and visited depth-first, so a tree is always
  * listed in the same order: a/x=1/f, a/x=2/f, b. Hidden entries ('.' or '_'
- * first) are skipped at every level below the root; the root itself is
- * taken as given.
+ * first) are skipped at every level below the root, without looking at
+ * them (a dangling ".#lock" link is no error); the root itself is taken as
+ * given.
+ *
+ * Nothing else is skipped quietly: an entry that stat() cannot resolve (a
+ * dangling symbolic link, a link loop, a subdirectory that may be listed
+ * but not searched, a file removed while the listing runs), a directory
+ * that cannot be opened and a readdir() error all fail the scan, naming the
+ * path and the errno text, as Flink's enumerator fails on the
+ * FileNotFoundException of such an entry. Entries that are neither
+ * directories nor regular files (FIFOs, sockets, devices) are not input
+ * and are left out.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -74,6 +84,21 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The error for an entry whose stat() failed with `e`: says whether it is a
+ * symbolic link that cannot be followed. */
+static int stat_error(const char *path, int e, struct hf_error *err)
+{
+    struct stat lst;
+    if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+        return hf_error_set(err, HF_ERR_IO,
+                            "filesystem: cannot follow symbolic link '%s': "
+                            "%s; remove the link or fix its target (names "
+                            "starting with '.' or '_' are skipped)",
+                            path, strerror(e));
+    return hf_error_set(err, HF_ERR_IO, "filesystem: cannot read '%s': %s",
+                        path, strerror(e));
+}
+
 static int walk(const char *dir, size_t rel_off, int depth,
                 struct hf_fs_files *out, struct hf_error *err)
 {
@@ -91,7 +116,16 @@ static int walk(const char *dir, size_t rel_off, int depth,
     size_t n = 0, cap = 0;
     int rc = 0;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
+    for (;;) {
+        errno = 0;
+        e = readdir(d);
+        if (e == NULL) {
+            if (errno != 0)
+                rc = hf_error_set(err, HF_ERR_IO,
+                                  "filesystem: cannot list directory '%s': %s",
+                                  dir, strerror(errno));
+            break;
+        }
         if (e->d_name[0] == '.' || e->d_name[0] == '_')
             continue; /* hidden, and "." / ".." */
         if (n == cap) {
@@ -115,6 +149,8 @@ static int walk(const char *dir, size_t rel_off, int depth,
     }
     closedir(d);
     d = NULL;
+    if (rc != 0)
+        goto out;
     if (n > 1)
         qsort(names, n, sizeof *names, cmp_names);
 
@@ -135,7 +171,7 @@ static int walk(const char *dir, size_t rel_off, int depth,
         memcpy(child + o, names[i], strlen(names[i]) + 1);
         struct stat st;
         if (stat(child, &st) != 0) {
-            /* A dangling link or a file removed meanwhile: not an input. */
+            rc = stat_error(child, errno, err);
         } else if (S_ISDIR(st.st_mode)) {
             rc = walk(child, rel_off, depth + 1, out, err);
         } else if (S_ISREG(st.st_mode)) {
