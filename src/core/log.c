@@ -229,6 +229,15 @@ void hf_scrub(char *buf, size_t cap)
     pthread_mutex_unlock(&log_lock);
 }
 
+void hf_fputs_scrubbed(char *text, FILE *out)
+{
+    char *clean = hf_scrub_dup(text);
+    if (clean == NULL)
+        hf_scrub(text, strlen(text) + 1);
+    fputs(clean ? clean : text, out);
+    free(clean);
+}
+
 /* ------------------------------------------------------------ logging */
 
 static void json_escape(FILE *f, const char *s)

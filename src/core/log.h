@@ -15,6 +15,7 @@
 #define HF_CORE_LOG_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "holoflow.h"
 
@@ -53,5 +54,9 @@ char *hf_scrub_dup(const char *s);
  * the start of a secret is removed too. Out of memory, each byte of a
  * secret becomes '*' instead. */
 void hf_scrub(char *buf, size_t cap);
+
+/* Write the NUL-terminated `text` to `out` scrubbed (a new buffer; only
+ * when memory runs out is `text` itself masked in place, byte for byte). */
+void hf_fputs_scrubbed(char *text, FILE *out);
 
 #endif

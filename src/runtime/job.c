@@ -123,13 +123,7 @@ void hf_job_explain(const struct hf_job *job, void *outp)
                          p->sink->connector->name);
     }
     if (hf_strbuf_ok(&sb)) {
-        /* Masks may be longer than what they hide: scrub into a new
-         * buffer (in place, byte for byte, only when memory runs out). */
-        char *clean = hf_scrub_dup(sb.data);
-        if (clean == NULL)
-            hf_scrub(sb.data, sb.len + 1);
-        fputs(clean ? clean : sb.data, out);
-        free(clean);
+        hf_fputs_scrubbed(sb.data, out); /* masks may be longer */
     }
     hf_strbuf_free(&sb);
 }

@@ -509,12 +509,7 @@ void hf_runtime_summary(const struct hf_runtime *rt, FILE *out)
     }
     hf_strbuf_printf(&sb, "  total: %" PRIu64 " rows written in %.3f s (%.0f rows/s)\n",
             total_out, secs, (double)total_out / secs);
-    if (hf_strbuf_ok(&sb) && sb.data) {
-        char *clean = hf_scrub_dup(sb.data);
-        if (clean == NULL)
-            hf_scrub(sb.data, sb.len + 1);
-        fputs(clean ? clean : sb.data, out);
-        free(clean);
-    }
+    if (hf_strbuf_ok(&sb) && sb.data)
+        hf_fputs_scrubbed(sb.data, out);
     hf_strbuf_free(&sb);
 }
