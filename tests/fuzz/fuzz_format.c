@@ -350,7 +350,8 @@ static bool avro_varint(const unsigned char **p, const unsigned char *end,
 
 /* Walks one value of type `t` (union(null, t) when `nullable`). Returns 1
  * to go on, 0 to stop walking (malformed: the decoder reports it), -1 when
- * a declared string or bytes length exceeds what is left of the record. */
+ * a declared string or bytes length is negative or exceeds what is left
+ * of the record. */
 static int avro_walk(const struct hf_type *t, bool nullable,
                      const unsigned char **p, const unsigned char *end)
 {
@@ -382,9 +383,9 @@ static int avro_walk(const struct hf_type *t, bool nullable,
     case HF_JSONB:
     case HF_BYTES:
     case HF_DECIMAL:
-        if (!avro_varint(p, end, &n) || n < 0)
+        if (!avro_varint(p, end, &n))
             return 0;
-        if ((uint64_t)n > (uint64_t)(end - *p))
+        if (n < 0 || (uint64_t)n > (uint64_t)(end - *p))
             return -1;
         *p += n;
         return 1;
@@ -418,9 +419,10 @@ static int avro_walk(const struct hf_type *t, bool nullable,
 }
 
 /* False for a record that declares a string, bytes or decimal longer than
- * the record itself: libavro allocates the declared length before reading
- * it, a known problem (huge declared lengths in src/formats/avro.c) being
- * fixed separately. Such inputs are skipped until then. */
+ * the record itself, or of a negative length: libavro allocates the
+ * declared length (plus one) before reading it, a known problem (huge
+ * declared lengths in src/formats/avro.c) being fixed separately. Such
+ * inputs are skipped until then. */
 static bool avro_lengths_fit(const struct hf_schema *s, const uint8_t *rec,
                              size_t len)
 {
