@@ -29,6 +29,7 @@
  * reused between records).
  */
 #include <avro.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -472,6 +473,12 @@ static int get_scalar(const struct hf_type *t, avro_value_t *v,
         } else {
             rc = avro_value_get_long(v, &x->v.i);
         }
+        /* time-millis/micros count from midnight: one day at most */
+        if (rc == 0 && (x->v.i < 0 || x->v.i >= INT64_C(86400000000)))
+            return hf_error_set(err, HF_ERR_DATA,
+                                "time of day %" PRId64 " %s is out of range",
+                                ms ? x->v.i / 1000 : x->v.i,
+                                ms ? "ms" : "us");
         break;
     case HF_TIMESTAMP:
     case HF_TIMESTAMP_LTZ:
@@ -513,6 +520,10 @@ static int get_scalar(const struct hf_type *t, avro_value_t *v,
     }
     if (rc != 0)
         return hf_error_set(err, HF_ERR_DATA, "%s", avro_strerror());
+    /* As the text formats: no finer than the column's precision. */
+    if (t->id == HF_TIME || t->id == HF_TIMESTAMP ||
+        t->id == HF_TIMESTAMP_LTZ)
+        x->v.i = hf_format_truncate_usec(x->v.i, t->precision);
     return 0;
 }
 

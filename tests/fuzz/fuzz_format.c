@@ -24,7 +24,8 @@
  *
  * Decode outcomes are checked too: a failure (-1, or HF_DECODE_SKIP only
  * with ignore-parse-errors) sets an error message and leaves no row in the
- * batch; success returns the number of rows appended. With HF_FUZZ_VERBOSE
+ * batch; success returns the number of rows appended, and every value
+ * keeps the invariants of its type (value_broken()). With HF_FUZZ_VERBOSE
  * set in the environment each input's decode result is printed, to check
  * that seeds decode as meant.
  */
@@ -35,6 +36,7 @@
 
 #include "conf/opt.h"
 #include "core/batch.h"
+#include "core/decimal.h"
 #include "core/error.h"
 #include "core/strbuf.h"
 #include "core/types.h"
@@ -579,7 +581,71 @@ static int row_diff(const struct hf_schema *s, const struct hf_value *a,
     return diff;
 }
 
+/* ------------------------------------------------------------ values */
+
+#define USEC_PER_DAY INT64_C(86400000000)
+
+/* Whether `v` keeps the invariants of its type (types.h, valueconv.h):
+ * integers in the type's range, DECIMAL within its precision, TIME inside
+ * one day, TIME and TIMESTAMP truncated to their precision, array
+ * elements the same way. Returns the reason, or NULL. */
+static const char *value_broken(const struct hf_type *t,
+                                const struct hf_value *v)
+{
+    if (v->null)
+        return NULL;
+    int p = t->precision < 6 ? t->precision : 6;
+    int64_t unit = 1;
+    for (int k = p; k < 6; k++)
+        unit *= 10;
+    switch (t->id) {
+    case HF_TINYINT:
+    case HF_SMALLINT:
+    case HF_INT:
+        return hf_int_in_range(t->id, v->v.i) ? NULL
+                                                   : "integer out of range";
+    case HF_DECIMAL:
+        return hf_dec_digits(v->v.d) <= t->precision
+                   ? NULL
+                   : "DECIMAL has more digits than its precision";
+    case HF_TIME:
+        if (v->v.i < 0 || v->v.i >= USEC_PER_DAY)
+            return "TIME outside one day";
+        return v->v.i % unit == 0 ? NULL : "TIME finer than its precision";
+    case HF_TIMESTAMP:
+    case HF_TIMESTAMP_LTZ:
+        return v->v.i % unit == 0 ? NULL
+                                  : "TIMESTAMP finer than its precision";
+    case HF_ARRAY: {
+        struct hf_type et = hf_type_make(t->elem);
+        if (t->precision != 0) {
+            et.precision = t->precision;
+            et.scale = t->scale;
+        }
+        if (v->v.a == NULL)
+            return "ARRAY without elements pointer";
+        for (uint32_t i = 0; i < v->v.a->n; i++) {
+            const char *why = value_broken(&et, &v->v.a->items[i]);
+            if (why)
+                return why;
+        }
+        return NULL;
+    }
+    default:
+        return NULL;
+    }
+}
+
 /* ------------------------------------------------------------ target */
+
+/* HF_FUZZ_VERBOSE set: say what each input decoded to (checking seeds). */
+static bool verbose(void)
+{
+    static int v = -1;
+    if (v < 0)
+        v = getenv("HF_FUZZ_VERBOSE") != NULL;
+    return v;
+}
 
 /* Decode `len` bytes with decoder `dec` into the empty batch `b`; checks
  * the outcome contract of format.h and returns the rows appended (0 on a
@@ -620,6 +686,8 @@ static void round_trip(enum fz_format f, const struct fz_opts *fo,
     HF_FUZZ_CHECK(hf_strbuf_ok(&rec));
     const char *text = rec.data ? rec.data : "";
     if (!lossless(f, fo, s, row, text, rec.len)) {
+        if (verbose())
+            fprintf(stderr, "  not compared: %.*s\n", (int)rec.len, text);
         hf_strbuf_free(&rec);
         return;
     }
@@ -644,17 +712,10 @@ static void round_trip(enum fz_format f, const struct fz_opts *fo,
                       (enum hf_rowkind)b2->kinds[0]);
         abort();
     }
+    if (verbose())
+        fprintf(stderr, "  round trip ok: %.*s\n", (int)rec.len, text);
     hf_batch_destroy(b2);
     hf_strbuf_free(&rec);
-}
-
-/* HF_FUZZ_VERBOSE set: say what each input decoded to (checking seeds). */
-static bool verbose(void)
-{
-    static int v = -1;
-    if (v < 0)
-        v = getenv("HF_FUZZ_VERBOSE") != NULL;
-    return v;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -691,6 +752,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (verbose())
         fprintf(stderr, "format %s variant %u row type %u: decode %d\n",
                 format_names[f], variant, rt, rc);
+    for (uint32_t r = 0; r < n; r++) {
+        const struct hf_value *row = hf_batch_row(b, r);
+        for (uint32_t i = 0; i < s.ncols; i++) {
+            const char *why = value_broken(&s.cols[i].type, &row[i]);
+            if (why != NULL) {
+                fprintf(stderr, "format %s: column '%s': %s\n",
+                        format_names[f], s.cols[i].name, why);
+                print_row("decoded", &s, row, (enum hf_rowkind)b->kinds[r]);
+                abort();
+            }
+        }
+    }
     for (uint32_t r = 0; r < n && c.enc != NULL; r++)
         round_trip(f, &fo, &c, &s, hf_batch_row(b, r),
                    (enum hf_rowkind)b->kinds[r]);
