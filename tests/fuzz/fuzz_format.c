@@ -140,11 +140,12 @@ static void format_options(enum fz_format f, unsigned v, struct fz_opts *o)
             opt(o, "timestamp-format.standard", "ISO-8601");
         if (v & 4) {
             opt(o, "encode.decimal-as-plain-number", "true");
-            if (f == FZ_JSON) {
+            /* Not both: a writer that leaves nulls out and a reader that
+             * wants every field do not go together. */
+            if (f == FZ_JSON && (v & 1))
                 opt(o, "encode.ignore-null-fields", "true");
-                if (!(v & 1))
-                    opt(o, "fail-on-missing-field", "true");
-            }
+            if (f == FZ_JSON && !(v & 1))
+                opt(o, "fail-on-missing-field", "true");
             if (f == FZ_DEBEZIUM) {
                 opt(o, "schema-include", "true");
                 o->schema_include = true;
