@@ -46,8 +46,16 @@
 
 /* ------------------------------------------------------------ set-up */
 
-enum fz_format { FZ_CSV, FZ_JSON, FZ_DEBEZIUM, FZ_CANAL, FZ_MAXWELL, FZ_RAW,
-                 FZ_AVRO, FZ_CSV2 };
+enum fz_format {
+    FZ_CSV,
+    FZ_JSON,
+    FZ_DEBEZIUM,
+    FZ_CANAL,
+    FZ_MAXWELL,
+    FZ_RAW,
+    FZ_AVRO,
+    FZ_CSV2
+};
 
 static const char *const format_names[8] = {
     "csv",          "json", "debezium-json", "canal-json",
@@ -431,8 +439,7 @@ static bool avro_lengths_fit(const struct hf_schema *s, const uint8_t *rec,
 {
     const unsigned char *p = rec, *end = rec + len;
     for (uint32_t i = 0; i < s->ncols; i++) {
-        int r = avro_walk(&s->cols[i].type, !s->cols[i].type.not_null, &p,
-                          end);
+        int r = avro_walk(&s->cols[i].type, !s->cols[i].type.not_null, &p, end);
         if (r < 0)
             return false;
         if (r == 0)
@@ -603,8 +610,7 @@ static const char *value_broken(const struct hf_type *t,
     case HF_TINYINT:
     case HF_SMALLINT:
     case HF_INT:
-        return hf_int_in_range(t->id, v->v.i) ? NULL
-                                                   : "integer out of range";
+        return hf_int_in_range(t->id, v->v.i) ? NULL : "integer out of range";
     case HF_DECIMAL:
         return hf_dec_digits(v->v.d) <= t->precision
                    ? NULL
@@ -615,8 +621,7 @@ static const char *value_broken(const struct hf_type *t,
         return v->v.i % unit == 0 ? NULL : "TIME finer than its precision";
     case HF_TIMESTAMP:
     case HF_TIMESTAMP_LTZ:
-        return v->v.i % unit == 0 ? NULL
-                                  : "TIMESTAMP finer than its precision";
+        return v->v.i % unit == 0 ? NULL : "TIMESTAMP finer than its precision";
     case HF_ARRAY: {
         struct hf_type et = hf_type_make(t->elem);
         if (t->precision != 0) {
@@ -652,8 +657,8 @@ static bool verbose(void)
  * the outcome contract of format.h and returns the rows appended (0 on a
  * failure). */
 static uint32_t decode_checked(const struct fz_codec *c, void *dec,
-                               bool ignore_errors, const char *rec,
-                               size_t len, struct hf_batch *b, int *rcp)
+                               bool ignore_errors, const char *rec, size_t len,
+                               struct hf_batch *b, int *rcp)
 {
     struct hf_error err;
     hf_error_clear(&err);
@@ -695,8 +700,8 @@ static void round_trip(enum fz_format f, const struct fz_opts *fo,
     struct hf_batch *b2 = hf_batch_new(s->ncols, 4);
     HF_FUZZ_CHECK(b2 != NULL);
     int rc2;
-    uint32_t n2 = decode_checked(c, c->dec2, fo->ignore_errors, text, rec.len,
-                                 b2, &rc2);
+    uint32_t n2 =
+        decode_checked(c, c->dec2, fo->ignore_errors, text, rec.len, b2, &rc2);
     int diff = -2;
     enum hf_rowkind want = kind_after(f, kind);
     if (n2 == 1 && (enum hf_rowkind)b2->kinds[0] == want)
@@ -758,8 +763,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (uint32_t i = 0; i < s.ncols; i++) {
             const char *why = value_broken(&s.cols[i].type, &row[i]);
             if (why != NULL) {
-                fprintf(stderr, "format %s: column '%s': %s\n",
-                        format_names[f], s.cols[i].name, why);
+                fprintf(stderr, "format %s: column '%s': %s\n", format_names[f],
+                        s.cols[i].name, why);
                 print_row("decoded", &s, row, (enum hf_rowkind)b->kinds[r]);
                 abort();
             }

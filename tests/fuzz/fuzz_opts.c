@@ -106,8 +106,8 @@ static size_t split_pairs(const uint8_t *data, size_t size, struct hf_kv *kvs)
         size_t kend = eq ? (size_t)(eq - data) : end;
         memset(&kvs[n], 0, sizeof kvs[n]);
         kvs[n].key = strndup((const char *)data + pos, kend - pos);
-        kvs[n].value = eq ? strndup((const char *)eq + 1, end - kend - 1)
-                          : strdup("");
+        kvs[n].value =
+            eq ? strndup((const char *)eq + 1, end - kend - 1) : strdup("");
         HF_FUZZ_CHECK(kvs[n].key != NULL && kvs[n].value != NULL);
         kvs[n].file = "fuzz";
         kvs[n].line = (int)n + 1;
@@ -183,8 +183,7 @@ static void read_all(const struct hf_opts *o)
 
 static void products(struct hf_schema *s)
 {
-    static const char *const names[] = {"id", "name", "description",
-                                        "weight"};
+    static const char *const names[] = {"id", "name", "description", "weight"};
     static const enum hf_type_id ids[] = {HF_BIGINT, HF_VARCHAR, HF_VARCHAR,
                                           HF_DECIMAL};
     memset(s, 0, sizeof *s);
@@ -207,8 +206,8 @@ static bool stage1(const struct fz_table *t, struct hf_kv *kvs, size_t n)
     struct hf_error err;
     hf_error_clear(&err);
     const char *owner = t->name;
-    int rc = hf_opts_parse(&o, owner, t->prefix, t->defs, t->ndefs, kvs, n,
-                           &err);
+    int rc =
+        hf_opts_parse(&o, owner, t->prefix, t->defs, t->ndefs, kvs, n, &err);
     if (rc == 0) {
         const struct hf_opts *tables[] = {&o};
         rc = hf_opts_check_unclaimed(kvs, n, owner, tables, 1, &err);
@@ -268,11 +267,10 @@ static void sql_quoted(struct hf_strbuf *sb, const char *s)
 }
 
 #define COLS                                                                   \
-    "(id BIGINT, name STRING, description STRING, weight DECIMAL(10, 2), "    \
+    "(id BIGINT, name STRING, description STRING, weight DECIMAL(10, 2), "     \
     "PRIMARY KEY (id) NOT ENFORCED)"
 
-static void with_pairs(struct hf_strbuf *sb, const struct hf_kv *kvs,
-                       size_t n)
+static void with_pairs(struct hf_strbuf *sb, const struct hf_kv *kvs, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         hf_strbuf_puts(sb, ",\n  ");
@@ -347,8 +345,7 @@ static void check_values(const struct fz_table *t, const struct hf_job *job,
     }
 }
 
-static void stage2(const struct fz_table *t, const struct hf_kv *kvs,
-                   size_t n)
+static void stage2(const struct fz_table *t, const struct hf_kv *kvs, size_t n)
 {
     if (t->fmt && strncmp(t->prefix, t->fmt->name, strlen(t->fmt->name)) != 0)
         return; /* value./key./format. prefixes need other connectors */

@@ -7,8 +7,9 @@
  *
  * Outcome checks beyond "no sanitizer report": a failed plan leaves no job
  * and a negative error code with a message; a planned job's explain text
- * starts with the job line and has one section per pipeline. A NUL byte ends the script, as the
- * text API takes a C string (hf_sql_plan_file rejects such files before).
+ * starts with the job line and has one section per pipeline. A NUL byte ends
+ * the script, as the text API takes a C string (hf_sql_plan_file rejects such
+ * files before).
  */
 #include <stdio.h>
 #include <stdlib.h>

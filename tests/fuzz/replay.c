@@ -153,8 +153,7 @@ int main(int argc, char **argv)
         if (S_ISDIR(st.st_mode)) {
             long n = run_dir(argv[i]);
             if (n <= 0) {
-                fprintf(stderr, "replay: no input replayed from %s\n",
-                        argv[i]);
+                fprintf(stderr, "replay: no input replayed from %s\n", argv[i]);
                 return 1;
             }
             printf("replay: %ld inputs from %s\n", n, argv[i]);
