@@ -4,7 +4,7 @@
 #   make            configure + build into build/ (RelWithDebInfo, -j2)
 #   make check      deps, build, every test; last line "N passed, M failed"
 #
-# and also: make deps | demo | docs | format | bench | clean.
+# and also: make deps | demo | docs | format | bench | fuzz | clean.
 #
 # `make check` runs, in order: the unit tests (ctest in build/), the same
 # under ASan+UBSan (build-asan/, skip with ASAN=0), every executable
@@ -41,7 +41,7 @@ PG := $(CURDIR)/scripts/pg-private.sh
 PG_FALLBACK = /tmp/holoflow-pg-$(shell printf '%s' '$(PG_DIR)' | cksum | cut -d' ' -f1)
 HOLOFLOW_BIN := $(CURDIR)/$(BUILD)/holoflow
 
-.PHONY: all build deps check demo docs format bench clean
+.PHONY: all build deps check demo docs format bench fuzz clean
 
 all: build
 
@@ -316,6 +316,57 @@ bench: deps build
 	    fi
 	done
 	[ "$$nfail" -eq 0 ]
+
+# make fuzz: builds the libFuzzer targets of tests/fuzz/ with clang
+# (-fsanitize=fuzzer,address,undefined, CMake option HF_FUZZ) in
+# $(FUZZ_BUILD) and runs each of FUZZ_TARGETS for FUZZ_TIME seconds.
+# New inputs go to $(FUZZ_BUILD)/corpus/<target>/ (the committed seeds in
+# tests/fuzz/corpus/<target>/ are only read), crash inputs to
+# $(FUZZ_BUILD)/crashes/<target>/; FUZZ_FLAGS are extra libFuzzer flags
+# (-jobs=2, -max_len=...). Fails if any target found something. See
+# docs/fuzzing.md.
+FUZZ_BUILD ?= $(BUILD)/fuzz
+FUZZ_TIME ?= 60
+FUZZ_TARGETS ?= sql format opts
+FUZZ_FLAGS ?=
+FUZZ_CC ?= clang-14
+
+fuzz:
+	@scripts/deps.sh clang-14 libclang-rt-14-dev
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=$(FUZZ_CC) \
+	    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHF_FUZZ=ON -DHF_TESTS=OFF
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) \
+	    $(foreach t,$(FUZZ_TARGETS),--target fuzz_$(t))
+	export ASAN_OPTIONS=detect_leaks=1
+	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	failed=()
+	for t in $(FUZZ_TARGETS); do
+	    work=$(FUZZ_BUILD)/corpus/$$t crashes=$(FUZZ_BUILD)/crashes/$$t
+	    mkdir -p "$$work" "$$crashes"
+	    dict=()
+	    if [ -f tests/fuzz/$$t.dict ]; then dict=(-dict=tests/fuzz/$$t.dict); fi
+	    echo "=== fuzz_$$t for $(FUZZ_TIME) s (log $(FUZZ_BUILD)/fuzz_$$t.log)"
+	    rc=0
+	    $(FUZZ_BUILD)/fuzz_$$t "$$work" tests/fuzz/corpus/$$t "$${dict[@]}" \
+	        -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+	        -artifact_prefix="$$crashes/" $(FUZZ_FLAGS) \
+	        >$(FUZZ_BUILD)/fuzz_$$t.log 2>&1 || rc=$$?
+	    grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|stat::new_units_added)' \
+	        $(FUZZ_BUILD)/fuzz_$$t.log || true
+	    if [ "$$rc" -ne 0 ]; then
+	        failed+=("fuzz_$$t")
+	        grep -E -A12 'ERROR: |runtime error|fuzz check failed|round trip' \
+	            $(FUZZ_BUILD)/fuzz_$$t.log | head -n 40 || true
+	        echo "FAIL fuzz_$$t (exit $$rc): inputs in $$crashes/"
+	    else
+	        echo "PASS fuzz_$$t"
+	    fi
+	done
+	if [ "$${#failed[@]}" -gt 0 ]; then
+	    echo "make fuzz: found problems in: $${failed[*]}; reproduce with" \
+	        "$(FUZZ_BUILD)/fuzz_<target> <crash file> (see docs/fuzzing.md)" >&2
+	    exit 1
+	fi
 
 clean:
 	@"$(PG)" stop "$(PG_DIR)" || true

@@ -40,6 +40,7 @@
  * reused between records).
  */
 #include <avro.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -738,6 +739,10 @@ static int get_scalar(const struct hfa_codec *c, const struct hf_type *t,
     }
     if (rc != 0)
         return hf_error_set(err, HF_ERR_DATA, "%s", avro_strerror());
+    /* As the text formats: no finer than the column's precision. */
+    if (t->id == HF_TIME || t->id == HF_TIMESTAMP ||
+        t->id == HF_TIMESTAMP_LTZ)
+        x->v.i = hf_format_truncate_usec(x->v.i, t->precision);
     return 0;
 }
 

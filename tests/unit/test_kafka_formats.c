@@ -265,6 +265,50 @@ static void test_avro_decimals(void **state)
     ft_close(&t);
 }
 
+/* TIME and TIMESTAMP values come out as the text formats give them: no
+ * finer than the column's precision, and a time of day inside one day
+ * (found by tests/fuzz/fuzz_format.c). */
+static void test_avro_time_limits(void **state)
+{
+    (void)state;
+    struct hf_schema s = {0};
+    ft_col(&s, "a", ft_ts(HF_TIME, 3));      /* time-millis */
+    ft_col(&s, "b", ft_ts(HF_TIME, 0));      /* time-millis */
+    ft_col(&s, "c", ft_ts(HF_TIME, 6));      /* time-micros */
+    ft_col(&s, "d", ft_ts(HF_TIMESTAMP, 0)); /* timestamp-millis */
+    struct ft t;
+    ft_open(&t, "avro", &s, NULL);
+    /* 1500 ms, 1500 ms, 1500000 us, 1001 ms */
+    static const char ok[] = "\x02\xb8\x17\x02\xb8\x17\x02\xc0\x8d\xb7\x01"
+                             "\x02\xd2\x0f";
+    assert_int_equal(t.f->decode(t.dec, ok, sizeof ok - 1, 1, t.b, &t.err), 1);
+    assert_string_equal(ft_rows(&t), "+I(00:00:01.500, 00:00:01, "
+                                     "00:00:01.500000, 1970-01-01 00:00:01)\n");
+    static const struct {
+        const char *rec;
+        size_t len;
+        const char *msg;
+    } bad[] = {
+        {"\x02\x80\xf0\xb2\x52\x00\x00\x00", 8,
+         "field 'a': time-millis value 86400000 is not a time of day (TIME(3) "
+         "holds 00:00:00 to 23:59:59.999999)"},
+        {"\x02\x01\x00\x00\x00", 5,
+         "field 'a': time-millis value -1 is not a time of day (TIME(3) "
+         "holds 00:00:00 to 23:59:59.999999)"},
+        {"\x00\x00\x02\x80\x80\xbb\xdd\x83\x05\x00", 10,
+         "field 'c': time-micros value 86400000000 is not a time of day "
+         "(TIME(6) holds 00:00:00 to 23:59:59.999999)"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        hf_error_clear(&t.err);
+        assert_int_equal(
+            t.f->decode(t.dec, bad[i].rec, bad[i].len, 1, t.b, &t.err), -1);
+        assert_int_equal(t.b->nrows, 0);
+        assert_string_equal(t.err.msg, bad[i].msg);
+    }
+    ft_close(&t);
+}
+
 static void test_avro_rules(void **state)
 {
     (void)state;
@@ -561,6 +605,7 @@ int main(void)
         cmocka_unit_test(test_raw_rules),
         cmocka_unit_test(test_avro_roundtrip),
         cmocka_unit_test(test_avro_decimals),
+        cmocka_unit_test(test_avro_time_limits),
         cmocka_unit_test(test_avro_rules),
         cmocka_unit_test(test_avro_temporal_range),
         cmocka_unit_test(test_avro_declared_lengths),

@@ -1,0 +1,2 @@
+CREATE TABLE gen (id INT) WITH ('connector' = 'datagen');
+INSERT INTO out SELEC id FROM gen;

@@ -1,0 +1,49 @@
+/*
+ * fuzz_common.h - what the libFuzzer targets of tests/fuzz/ share.
+ *
+ * Every target defines LLVMFuzzerTestOneInput() and is built two ways: with
+ * clang's -fsanitize=fuzzer for `make fuzz` (libFuzzer supplies main), and
+ * with gcc together with replay.c, whose main() feeds the committed corpus
+ * to the target under ASan+UBSan as a ctest regression. A target reports a
+ * wrong outcome through HF_FUZZ_CHECK, which prints the condition and
+ * aborts, so libFuzzer saves the input and ctest sees a failed test.
+ *
+ * The sensitive option values a target parses (hologres 'password', kafka
+ * 'properties.sasl.password', ...) are registered with the secret scrubber
+ * as in a real job, one per distinct value: the scrubber and the caret
+ * masking are fuzzed with them.
+ */
+#ifndef HF_FUZZ_COMMON_H
+#define HF_FUZZ_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/log.h"
+#include "holoflow.h"
+
+#define HF_FUZZ_CHECK(cond)                                                    \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            fprintf(stderr, "%s:%d: fuzz check failed: %s\n", __FILE__,        \
+                    __LINE__, #cond);                                          \
+            abort();                                                           \
+        }                                                                      \
+    } while (0)
+
+/* One-time set-up; every target calls it first in each input (cheap after
+ * the first call). */
+static inline void hf_fuzz_init(void)
+{
+    static int done;
+    if (done)
+        return;
+    done = 1;
+    hf_log_configure(HF_LOG_ERROR, 0);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#endif
