@@ -10,8 +10,10 @@
  *
  * The sensitive option values a target parses (hologres 'password', kafka
  * 'properties.sasl.password', ...) are registered with the secret scrubber
- * as in a real job, one per distinct value: the scrubber and the caret
- * masking are fuzzed with them.
+ * as in a real job: the scrubber and the caret masking are fuzzed with
+ * them. hf_fuzz_init() forgets them before each input, so an input's
+ * outcome does not depend on the inputs before it and the list does not
+ * grow over a long campaign.
  */
 #ifndef HF_FUZZ_COMMON_H
 #define HF_FUZZ_COMMON_H
@@ -33,11 +35,12 @@
         }                                                                      \
     } while (0)
 
-/* One-time set-up; every target calls it first in each input (cheap after
- * the first call). */
+/* Set-up; every target calls it first in each input (cheap after the
+ * first call). */
 static inline void hf_fuzz_init(void)
 {
     static int done;
+    hf_secrets_reset(3); /* the library's own minimum length */
     if (done)
         return;
     done = 1;
