@@ -892,7 +892,8 @@ static void test_password_never_shown(void **state)
     struct hf_strbuf out;
     hf_strbuf_init(&out, 0);
     hf_opts_describe(&p.opts, 2, &out);
-    assert_non_null(strstr(out.data, "  password = '******'\n"));
+    assert_non_null(strstr(out.data, "  password = '******'  (as "
+                                     "'connector.password')\n"));
     assert_non_null(strstr(out.data, "  endpoint = '127.0.0.1:1'\n"));
     assert_null(strstr(out.data, "Very-Secret-42"));
     hf_strbuf_free(&out);
