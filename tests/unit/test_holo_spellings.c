@@ -25,7 +25,7 @@
  * Then what the legacy switches mean (sdkMode, jdbcCopyWriteMode,
  * insertOrUpdate, bulkLoad, ignoreDelete), the defaults whole tables of
  * each generation keep, the explain text, the notes for options accepted
- * without effect.
+ * without effect, the distribution-key and array-delimiter helpers.
  */
 #define _GNU_SOURCE /* strcasestr */
 #include <setjmp.h>
@@ -43,6 +43,8 @@
 #include "conf/opt.h"
 #include "connectors/hologres/holo_catalog.h"
 #include "connectors/hologres/holo_config.h"
+#include "connectors/hologres/holo_dist.h"
+#include "connectors/hologres/holo_encode.h"
 #include "core/log.h"
 
 /* The facts are one row per line, which clang-format would reflow. */
@@ -772,6 +774,122 @@ static void test_notes(void **state)
     parsed_free(&p);
 }
 
+/* ------------------------------------------------------------ helpers' */
+
+static void test_split_literal(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        char delim;
+        const char *out;
+    } cases[] = {
+        {"1\x02" "2\x02" "3", '\x02', "{\"1\",\"2\",\"3\"}"},
+        {"a,b", ',', "{\"a\",\"b\"}"},
+        {"", ',', "{}"},
+        {"a,,", ',', "{\"a\"}"},          /* trailing empties dropped */
+        {",a", ',', "{\"\",\"a\"}"},      /* leading kept */
+        {",,", ',', "{}"},
+        {"x \"q\" \\,NULL", ',', "{\"x \\\"q\\\" \\\\\",\"NULL\"}"},
+        {"a,b", '|', "{\"a,b\"}"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct hf_strbuf b;
+        hf_strbuf_init(&b, 0);
+        holo_encode_split_literal(&b, cases[i].in, strlen(cases[i].in),
+                                  cases[i].delim);
+        if (strcmp(b.data, cases[i].out) != 0)
+            fail_msg("case %zu: got %s want %s", i, b.data, cases[i].out);
+        hf_strbuf_free(&b);
+    }
+}
+
+static void meta_of(struct holo_table_meta *m, const char *const *names,
+                    size_t n)
+{
+    memset(m, 0, sizeof *m);
+    m->schema = strdup("public");
+    m->table = strdup("t");
+    m->ncols = (uint32_t)n;
+    m->cols = calloc(n, sizeof *m->cols);
+    for (size_t i = 0; i < n; i++)
+        m->cols[i].name = strdup(names[i]);
+    m->part_col = -1;
+}
+
+static void test_dist_columns(void **state)
+{
+    (void)state;
+    assert_string_equal(holo_dist_query(),
+                        "SELECT property_value FROM "
+                        "hologres.hg_table_properties WHERE table_namespace = "
+                        "$1 AND table_name = $2 AND property_key = "
+                        "'distribution_key'");
+    static const char *const cols[] = {"id", "grp", "Mixed Case", "v"};
+    struct holo_table_meta m;
+    meta_of(&m, cols, 4);
+    /* Job columns: v, grp, id, "Mixed Case" -> table columns 3, 1, 0, 2. */
+    const uint32_t map[] = {3, 1, 0, 2};
+    uint32_t out[4];
+    struct hf_error err;
+    hf_error_clear(&err);
+    assert_int_equal(holo_dist_columns("grp", &m, map, 4, out, &err), 1);
+    assert_int_equal(out[0], 1);
+    assert_int_equal(holo_dist_columns("id,grp", &m, map, 4, out, &err), 2);
+    assert_int_equal(out[0], 2);
+    assert_int_equal(out[1], 1);
+    assert_int_equal(
+        holo_dist_columns("\"Mixed Case\", id", &m, map, 4, out, &err), 2);
+    assert_int_equal(out[0], 3);
+    assert_int_equal(out[1], 2);
+    assert_int_equal(holo_dist_columns("nope", &m, map, 4, out, &err), -1);
+    assert_string_equal(err.msg,
+                        "distribution key column \"nope\" of table "
+                        "\"public\".\"t\" is not one of its columns");
+    const uint32_t partial[] = {3, 0, UINT32_MAX, UINT32_MAX};
+    hf_error_clear(&err);
+    assert_int_equal(holo_dist_columns("grp", &m, partial, 4, out, &err), -1);
+    assert_string_equal(err.msg,
+                        "distribution key column \"grp\" of table "
+                        "\"public\".\"t\" is not written by the job");
+    assert_int_equal(holo_dist_columns("", &m, map, 4, out, &err), -1);
+    assert_int_equal(holo_dist_columns("a,,b", &m, map, 4, out, &err), -1);
+    holo_catalog_free(&m);
+}
+
+/* A STRING job column fits an array column (it is split); an array of
+ * the wrong element type still does not. */
+static void test_string_into_array_column(void **state)
+{
+    (void)state;
+    static const char *const cols[] = {"id", "tags"};
+    struct holo_table_meta m;
+    meta_of(&m, cols, 2);
+    m.cols[0].type_oid = 20;
+    m.cols[0].type_text = strdup("bigint");
+    m.cols[1].type_oid = 1016;
+    m.cols[1].elem_oid = 20;
+    m.cols[1].type_text = strdup("bigint[]");
+    struct hf_schema s;
+    memset(&s, 0, sizeof s);
+    s.ncols = 2;
+    s.cols = calloc(2, sizeof *s.cols);
+    s.cols[0].name = strdup("id");
+    s.cols[0].type = hf_type_make(HF_BIGINT);
+    s.cols[1].name = strdup("tags");
+    s.cols[1].type = hf_type_make(HF_VARCHAR);
+    uint32_t map[2];
+    struct hf_error err;
+    hf_error_clear(&err);
+    assert_int_equal(holo_catalog_check(&m, &s, map, &err), 0);
+    assert_int_equal(map[1], 1);
+    s.cols[1].type = hf_type_make(HF_ARRAY);
+    s.cols[1].type.elem = HF_DOUBLE;
+    assert_int_equal(holo_catalog_check(&m, &s, map, &err), -1);
+    hf_schema_free(&s);
+    holo_catalog_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -783,6 +901,9 @@ int main(void)
         cmocka_unit_test(test_generation_defaults),
         cmocka_unit_test(test_explain_text),
         cmocka_unit_test(test_notes),
+        cmocka_unit_test(test_split_literal),
+        cmocka_unit_test(test_dist_columns),
+        cmocka_unit_test(test_string_into_array_column),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

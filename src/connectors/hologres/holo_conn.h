@@ -43,6 +43,9 @@ struct holo_conn {
     char *hg_version;              /* Hologres version text, or NULL */
     unsigned generation;           /* bumped at every (re)connect: prepared
                                       statements must be re-prepared */
+    const char *startup_options;   /* libpq `options` ("type=fixed" for a
+                                      Hologres fixed frontend), or NULL;
+                                      static, kept across reconnects */
 };
 
 /* Connect (one attempt). 0, or -1 with err (class in *cls when non-NULL). */
