@@ -1385,9 +1385,10 @@ void holo_config_notes(const struct hf_opts *o, const struct holo_config *c,
     }
     if (c->fixed) {
         snprintf(buf, sizeof buf,
-                 "fixed connections (%s): on Hologres the write connections "
-                 "ask for a fixed frontend (type=fixed); PostgreSQL has "
-                 "none, so it gets plain connections",
+                 "fixed connections (%s): on Hologres INSERT's write "
+                 "connections ask for a fixed frontend (type=fixed; COPY "
+                 "and the catalog use plain ones); PostgreSQL has none, so "
+                 "it gets plain connections",
                  c->sdk_mode == HOLO_SDK_JDBC_FIXED
                      ? "sdkMode 'jdbc_fixed'"
                      : key_of(o, "connection.fixed.enabled"));
