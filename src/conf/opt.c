@@ -287,6 +287,37 @@ static const char *strip_prefix(const char *prefix, const char *key)
     return key + pl;
 }
 
+static bool in_list(const char *const *l, const char *key)
+{
+    for (; l && *l; l++)
+        if (strcasecmp(*l, key) == 0)
+            return true;
+    return false;
+}
+
+const char *hf_opt_key_gen(const struct hf_opt_def *d, const char *key,
+                           bool *match)
+{
+    if (match)
+        *match = true;
+    if (strcasecmp(d->key, key) == 0 || in_list(d->aliases, key))
+        return d->gen;
+    for (const struct hf_opt_gen *g = d->gens; g && g->gen; g++)
+        if (in_list(g->keys, key))
+            return g->gen;
+    if (match)
+        *match = false;
+    return NULL;
+}
+
+const char *hf_opt_gen_default(const struct hf_opt_def *d, const char *gen)
+{
+    for (const struct hf_opt_gen *g = d->gens; gen && g && g->gen; g++)
+        if (strcmp(g->gen, gen) == 0 && g->def)
+            return g->def;
+    return d->def;
+}
+
 /* Which def does this key name? Returns the def index or -1; for PREFIX and
  * PATTERN defs sets the argument. Exact keys win over prefixes/patterns. */
 static int match_def(const struct hf_opt_def *defs, size_t ndefs,
@@ -295,11 +326,10 @@ static int match_def(const struct hf_opt_def *defs, size_t ndefs,
     for (size_t i = 0; i < ndefs; i++) {
         if (defs[i].flags & (HF_OPTF_PREFIX | HF_OPTF_PATTERN))
             continue;
-        if (strcasecmp(defs[i].key, key) == 0)
+        bool match;
+        hf_opt_key_gen(&defs[i], key, &match);
+        if (match)
             return (int)i;
-        for (const char *const *a = defs[i].aliases; a && *a; a++)
-            if (strcasecmp(*a, key) == 0)
-                return (int)i;
     }
     for (size_t i = 0; i < ndefs; i++) {
         if (defs[i].flags & HF_OPTF_PATTERN) {
@@ -546,6 +576,11 @@ int hf_opts_parse(struct hf_opts *o, const char *owner, const char *prefix,
         }
         v->key_used = kv->key;
         v->set = true;
+        v->gen = hf_opt_key_gen(d, key, NULL);
+        if (v->gen && (o->gen == NULL || strcmp(v->gen, o->gen) < 0)) {
+            o->gen = v->gen;
+            o->gen_key = kv->key;
+        }
         v->text = strdup(kv->value);
         if (v->text == NULL)
             return oom(err);
@@ -554,6 +589,24 @@ int hf_opts_parse(struct hf_opts *o, const char *owner, const char *prefix,
         if (v->secret)
             hf_secret_register(kv->value);
         if (convert(d, kv->key, v->text, v, owner, where, err) != 0)
+            return -1;
+    }
+
+    /* An older generation's defaults for what the table leaves unset. */
+    for (size_t i = 0; o->gen && i < ndefs; i++) {
+        struct hf_opt_val *v = &o->vals[i];
+        const char *gd = hf_opt_gen_default(&defs[i], o->gen);
+        if (v->set || gd == defs[i].def ||
+            (defs[i].flags & (HF_OPTF_PATTERN | HF_OPTF_PREFIX)))
+            continue;
+        free(v->text);
+        v->text = strdup(gd);
+        if (v->text == NULL)
+            return oom(err);
+        v->gen = o->gen;
+        char what[64];
+        snprintf(what, sizeof what, "default of generation %s: ", o->gen);
+        if (convert(&defs[i], defs[i].key, v->text, v, owner, what, err) != 0)
             return -1;
     }
 
@@ -571,6 +624,20 @@ static void full_key(const struct hf_opts *o, const char *key, char *buf,
                      size_t n)
 {
     snprintf(buf, n, "%s%s", o->prefix ? o->prefix : "", key);
+}
+
+/* Keep `name` as the suggestion when it is closer to `key` than *best_d. */
+static void suggest_closer(const struct hf_opts *o, const char *name,
+                           const char *key, char *best, size_t n,
+                           size_t *best_d)
+{
+    char fa[256];
+    full_key(o, name, fa, sizeof fa);
+    size_t da = hf_edit_distance(key, fa);
+    if (da < *best_d) {
+        *best_d = da;
+        snprintf(best, n, "%s", fa);
+    }
 }
 
 int hf_opts_check_unclaimed(const struct hf_kv *kvs, size_t nkv,
@@ -599,15 +666,12 @@ int hf_opts_check_unclaimed(const struct hf_kv *kvs, size_t nkv,
                     best_d = d;
                     snprintf(best, sizeof best, "%s", fk);
                 }
-                for (const char *const *a = o->defs[i].aliases; a && *a; a++) {
-                    char fa[256];
-                    full_key(o, *a, fa, sizeof fa);
-                    size_t da = hf_edit_distance(key, fa);
-                    if (da < best_d) {
-                        best_d = da;
-                        snprintf(best, sizeof best, "%s", fa);
-                    }
-                }
+                for (const char *const *a = o->defs[i].aliases; a && *a; a++)
+                    suggest_closer(o, *a, key, best, sizeof best, &best_d);
+                for (const struct hf_opt_gen *g = o->defs[i].gens; g && g->gen;
+                     g++)
+                    for (const char *const *a = g->keys; a && *a; a++)
+                        suggest_closer(o, *a, key, best, sizeof best, &best_d);
             }
         }
         char where[512];
@@ -739,13 +803,25 @@ static void describe_one(const struct hf_opts *o, const struct hf_opt_val *v,
     const char *text = v->secret || (v->def->flags & HF_OPTF_SENSITIVE)
                            ? "******"
                            : v->text;
-    hf_strbuf_printf(out, "%*s%s = '%s'%s\n", indent, "", key, text,
-                     v->set ? "" : "  (default)");
+    char note[300] = "";
+    if (!v->set)
+        snprintf(note, sizeof note, "  (default%s%s)",
+                 v->gen ? " of generation " : "", v->gen ? v->gen : "");
+    else if (v->key_used && !v->arg && strcasecmp(v->key_used, v->def->key))
+        snprintf(note, sizeof note, "  (as '%s'%s%s)", v->key_used,
+                 v->gen ? ", generation " : "", v->gen ? v->gen : "");
+    hf_strbuf_printf(out, "%*s%s = '%s'%s\n", indent, "", key, text, note);
 }
 
 void hf_opts_describe(const struct hf_opts *o, int indent,
                       struct hf_strbuf *out)
 {
+    if (o->gen)
+        hf_strbuf_printf(out,
+                         "%*s(option names of generation %s, as '%s': "
+                         "options left unset take that generation's "
+                         "defaults)\n",
+                         indent, "", o->gen, o->gen_key ? o->gen_key : "?");
     for (size_t i = 0; i < o->nvals; i++) {
         const struct hf_opt_val *v = &o->vals[i];
         if (v->text == NULL)
@@ -777,14 +853,47 @@ static void values_text(const struct hf_opt_def *d, char *buf, size_t n)
     }
 }
 
+/* "a, b, oldName (000), connector.old (001)": the aliases, then every
+ * older generation's spellings with the generation. */
 static void aliases_text(const struct hf_opt_def *d, const char *prefix,
                          char *buf, size_t n)
 {
     size_t off = 0;
     buf[0] = '\0';
     for (const char *const *a = d->aliases; a && *a && off < n; a++) {
-        int w = snprintf(buf + off, n - off, "%s%s%s", off ? ", " : "",
-                         prefix, *a);
+        int w = snprintf(buf + off, n - off, "%s%s%s%s%s%s", off ? ", " : "",
+                         prefix, *a, d->gen ? " (" : "", d->gen ? d->gen : "",
+                         d->gen ? ")" : "");
+        if (w < 0)
+            break;
+        off += (size_t)w;
+    }
+    for (const struct hf_opt_gen *g = d->gens; g && g->gen; g++)
+        for (const char *const *a = g->keys; a && *a && off < n; a++) {
+            int w = snprintf(buf + off, n - off, "%s%s%s (%s)", off ? ", " : "",
+                             prefix, *a, g->gen);
+            if (w < 0)
+                break;
+            off += (size_t)w;
+        }
+    if (off >= n && n > 4)
+        memcpy(buf + n - 4, "...", 4);
+}
+
+/* "; 000: 3; 001: 3" (with backquotes around values in markdown): the
+ * defaults of older generations that differ from the current one. */
+static void gen_defaults_text(const struct hf_opt_def *d, bool markdown,
+                              char *buf, size_t n)
+{
+    size_t off = 0;
+    buf[0] = '\0';
+    const char *q = markdown ? "`" : "";
+    for (const struct hf_opt_gen *g = d->gens; g && g->gen && off < n; g++) {
+        if (g->def == NULL)
+            continue;
+        int w = snprintf(buf + off, n - off, "; %s%s: %s%s%s",
+                         markdown ? "" : "generation ", g->gen, q,
+                         g->def[0] ? g->def : "(empty)", q);
         if (w < 0)
             break;
         off += (size_t)w;
@@ -806,15 +915,20 @@ void hf_opt_doc_markdown(const char *title, const char *summary,
     hf_strbuf_puts(out, "|---|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < ndefs; i++) {
         const struct hf_opt_def *d = &defs[i];
-        char def[128], vals[512], al[512];
+        char def[128], vals[512], al[1024], gd[256];
         default_text(d, def, sizeof def);
         values_text(d, vals, sizeof vals);
         aliases_text(d, prefix, al, sizeof al);
+        gen_defaults_text(d, true, gd, sizeof gd);
         const char *star = (d->flags & HF_OPTF_PREFIX) ? "*" : "";
-        hf_strbuf_printf(out, "| `%s%s%s` | %s | %s%s | %s%s%s | %s | %s | %s |\n",
-                         prefix, d->key, star, al[0] ? al : "", type_name(d->type),
+        hf_strbuf_printf(out,
+                         "| `%s%s%s`%s%s%s | %s | %s%s | %s%s%s%s | %s | %s | "
+                         "%s |\n",
+                         prefix, d->key, star, d->gen ? " (" : "",
+                         d->gen ? d->gen : "", d->gen ? ")" : "",
+                         al[0] ? al : "", type_name(d->type),
                          (d->flags & HF_OPTF_SENSITIVE) ? " (secret)" : "",
-                         d->def ? "`" : "", def, d->def ? "`" : "", vals,
+                         d->def ? "`" : "", def, d->def ? "`" : "", gd, vals,
                          (d->flags & HF_OPTF_REQUIRED) ? "yes" : "no", d->doc);
     }
 }
@@ -828,16 +942,18 @@ void hf_opt_doc_text(const char *title, const char *summary,
     hf_strbuf_printf(out, "%s - %s\n\n", title, summary);
     for (size_t i = 0; i < ndefs; i++) {
         const struct hf_opt_def *d = &defs[i];
-        char def[128], vals[512], al[512];
+        char def[128], vals[512], al[1024], gd[256];
         default_text(d, def, sizeof def);
         values_text(d, vals, sizeof vals);
         aliases_text(d, prefix, al, sizeof al);
-        hf_strbuf_printf(out, "  %s%s%s  (%s%s%s)\n", prefix, d->key,
-                         (d->flags & HF_OPTF_PREFIX) ? "*" : "",
-                         type_name(d->type),
-                         (d->flags & HF_OPTF_REQUIRED) ? ", required" : "",
-                         (d->flags & HF_OPTF_SENSITIVE) ? ", secret" : "");
-        hf_strbuf_printf(out, "      default: %s\n", def);
+        gen_defaults_text(d, false, gd, sizeof gd);
+        hf_strbuf_printf(
+            out, "  %s%s%s  (%s%s%s%s%s)\n", prefix, d->key,
+            (d->flags & HF_OPTF_PREFIX) ? "*" : "", type_name(d->type),
+            (d->flags & HF_OPTF_REQUIRED) ? ", required" : "",
+            (d->flags & HF_OPTF_SENSITIVE) ? ", secret" : "",
+            d->gen ? ", a name of generation " : "", d->gen ? d->gen : "");
+        hf_strbuf_printf(out, "      default: %s%s\n", def, gd);
         if (vals[0])
             hf_strbuf_printf(out, "      values: %s\n", vals);
         if (al[0])

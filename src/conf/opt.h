@@ -3,7 +3,7 @@
  * and job's options.
  *
  * Each connector and format declares a `const struct hf_opt_def[]`: canonical
- * key, aliases (older generations of names), type, default, range or allowed
+ * key, aliases and older generations' names, type, default, range or allowed
  * values, flags (required, sensitive, prefix, pattern) and a one-line doc.
  * From that table alone come: parsing of a WITH (...) clause with clear
  * errors (unknown key with "did you mean", duplicate key, bad value with the
@@ -14,6 +14,19 @@
  * Keys match case-insensitively, as in Flink. Enum values match
  * case-insensitively and ignoring '_' and '-', so `insertorignore`,
  * `INSERT_OR_IGNORE` and `insert-or-ignore` are one value.
+ *
+ * Generations. A connector whose options were renamed over time keeps
+ * every older spelling: `aliases` are other names of the same generation
+ * as `key`; `gens` lists older generations, each with its spellings of
+ * the option and, where it differed, its default. A def whose `key` is
+ * itself an older generation's name (an option that has no current name)
+ * says so in `gen`. The generation of a table's options is the one its
+ * spellings belong to; when they mix older generations, the name that
+ * sorts first ("000" before "001") decides, and a table written only with
+ * current names is of the current generation. Options the table leaves
+ * unset then take that generation's defaults, so a job keeps the
+ * semantics it was written for; `hf_opts_describe` marks such defaults
+ * and the docs list every generation's spellings and defaults.
  *
  * Special keys:
  *   HF_OPTF_PREFIX   the key ends with '.', and every user key starting with
@@ -54,6 +67,13 @@ enum hf_opt_type {
  * registered with the scrubber and shown as ******. That is how the
  * credentials among 'properties.*' are found. */
 
+/* One older generation of an option's name (see "Generations" above). */
+struct hf_opt_gen {
+    const char *gen;         /* its name ("000"); NULL ends a list */
+    const char *const *keys; /* its spellings, NULL-terminated, or NULL */
+    const char *def;         /* its default as text; NULL = the current one */
+};
+
 struct hf_opt_def {
     const char *key;
     const char *const *aliases; /* NULL-terminated, or NULL */
@@ -63,11 +83,16 @@ struct hf_opt_def {
     const char *const *values;  /* ENUM: canonical spellings, NULL-terminated */
     unsigned flags;
     const char *doc;
+    const char *gen;               /* `key` is this older generation's name */
+    const struct hf_opt_gen *gens; /* older generations, or NULL */
 };
 
-/* Table-writing helpers: HF_ALIASES("a", "b"), HF_VALUES("x", "y"). */
+/* Table-writing helpers: HF_ALIASES("a", "b"), HF_VALUES("x", "y"),
+ * HF_GENS({"000", HF_ALIASES("oldName"), "3"}, {"001", ...}). */
 #define HF_ALIASES(...) ((const char *const[]){__VA_ARGS__, NULL})
 #define HF_VALUES(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define HF_GENS(...)                                                           \
+    ((const struct hf_opt_gen[]){__VA_ARGS__, {NULL, NULL, NULL}})
 
 /* One key/value pair as the user wrote it, with where (for messages). The
  * parser sets `claimed` when a table takes the key. */
@@ -87,6 +112,9 @@ struct hf_opt_val {
     char *text;           /* the value's text (user's or default), or NULL */
     bool set;             /* given by the user */
     bool secret;          /* SENSITIVE, or a credential by its key's name */
+    const char *gen;      /* set: the generation of the spelling used;
+                             unset: the older generation whose default
+                             this is; NULL = current (static string) */
     union {
         int64_t i; /* INT, DURATION (ms), MEMSIZE (bytes), ENUM (index) */
         bool b;
@@ -104,6 +132,10 @@ struct hf_opts {
     size_t ndefs;
     struct hf_opt_val *vals; /* vals[0..ndefs) plain; then PREFIX/PATTERN entries */
     size_t nvals;
+    /* The older generation the user's spellings belong to (its defaults
+     * apply), NULL = current; and one key that shows it, as written. */
+    const char *gen;
+    const char *gen_key;
 };
 
 /* Resolve the pairs in `kvs` that belong to `defs` (each def key with
@@ -148,7 +180,10 @@ void hf_opts_each(const struct hf_opts *o, const char *key,
                   void (*fn)(const struct hf_opt_val *v, void *ctx), void *ctx);
 
 /* Append "key = value" lines (sensitive values as ******), one per option
- * that is set or has a default, indented by `indent` spaces. */
+ * that is set or has a default, indented by `indent` spaces. A value set
+ * under another name says which ("(as 'oldName')"); a default says
+ * "(default)", or "(default of generation 000)" when the table's older
+ * generation supplied it, after a first line naming that generation. */
 void hf_opts_describe(const struct hf_opts *o, int indent,
                       struct hf_strbuf *out);
 
@@ -160,6 +195,14 @@ void hf_opt_doc_markdown(const char *title, const char *summary,
 void hf_opt_doc_text(const char *title, const char *summary,
                      const char *prefix, const struct hf_opt_def *defs,
                      size_t ndefs, struct hf_strbuf *out);
+
+/* The generation of spelling `key` of `d` ("000"), NULL for a current
+ * name; `*match` (optional) is set to whether `key` names `d` at all. */
+const char *hf_opt_key_gen(const struct hf_opt_def *d, const char *key,
+                           bool *match);
+/* The default of `d` in generation `gen` (NULL = current) as text, or
+ * NULL when it has none. */
+const char *hf_opt_gen_default(const struct hf_opt_def *d, const char *gen);
 
 /* Value parsers, exposed for tests and for SET handling. 0 or -1. */
 int hf_parse_duration_ms(const char *s, int64_t *ms);

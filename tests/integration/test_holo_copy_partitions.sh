@@ -65,7 +65,9 @@ for mode in COPY_STREAM COPY_BULK_LOAD COPY_BULK_LOAD_ON_CONFLICT; do
     for fmt in binary text; do
         reset_children
         for tbl in "$p" "${p}_d"; do
-            job "$tbl" ", 'sink.write-mode' = '$mode', 'sink.copy.format' = '$fmt', 'partitionrouter' = 'true'"
+            # partitionrouter is a 000 name: its table keeps createparttable's
+            # 000 default (false) unless told otherwise.
+            job "$tbl" ", 'sink.write-mode' = '$mode', 'sink.copy.format' = '$fmt', 'partitionrouter' = 'true', 'sink.create-missing-partition' = 'true'"
             run_hf "$T/out" "$T/err" run "$T/job.sql"
             if [ "$RC" -ne 0 ]; then
                 fail "$mode/$fmt/$tbl: exit $RC"

@@ -162,6 +162,14 @@ static void assert_same_config(const struct holo_config *a,
     assert_str_eq_or_null(a->dirty_data_path, b->dirty_data_path);
     assert_int_equal(a->bulkload, b->bulkload);
     assert_int_equal(a->field_delimiter, b->field_delimiter);
+    assert_int_equal(a->array_delimiter, b->array_delimiter);
+    assert_int_equal(a->fixed, b->fixed);
+    assert_int_equal(a->max_alive_ms, b->max_alive_ms);
+    assert_int_equal(a->retry_sleep_init_ms, b->retry_sleep_init_ms);
+    assert_int_equal(a->statement_timeout_ms, b->statement_timeout_ms);
+    assert_int_equal(a->sdk_mode, b->sdk_mode);
+    assert_int_equal(a->reshuffle, b->reshuffle);
+    assert_str_eq_or_null(a->hg_server_version, b->hg_server_version);
 }
 
 /* A Flink schema: names with types; pk = indexes (or NULL). */
@@ -239,7 +247,9 @@ static void test_three_generations_same_config(void **state)
         "jdbcWriteBatchSize", "256",
         "jdbcWriteFlushInterval", "2000",
         NULL};
-    /* 002_*: modern keys. */
+    /* 002_*: modern keys, with the defaults of the 000 names that g0 and
+     * g1 (which mixes 001 and 000 names: 000 decides) leave unset written
+     * out. partitionrouter has no modern name (routing is always on). */
     static const char *const g2[] = {
         "connector", "hologres",
         "endpoint", "10.0.0.1:80",
@@ -249,11 +259,14 @@ static void test_three_generations_same_config(void **state)
         "password", "AK_SECRET_000",
         "sink.on-conflict-action", "INSERT_OR_IGNORE",
         "sink.delete-strategy", "IGNORE_DELETE",
-        "connector.partition_router", "true",
         "sink.create-missing-partition", "false",
         "connection.pool.size", "7",
         "sink.insert.batch-size", "256",
         "sink.insert.flush-interval-ms", "2000",
+        "sink.write-mode", "INSERT",
+        "retry-sleep-init-ms", "1000",
+        "meta-cache-ttl-ms", "60000",
+        "statement-timeout-seconds", "0",
         NULL};
     struct parsed p0, p1, p2;
     parse(&p0, g0);
@@ -262,7 +275,12 @@ static void test_three_generations_same_config(void **state)
     assert_int_equal(p0.rc, 0);
     assert_int_equal(p1.rc, 0);
     assert_int_equal(p2.rc, 0);
+    assert_string_equal(p0.opts.gen, HOLO_GEN_000);
+    assert_string_equal(p1.opts.gen, HOLO_GEN_000);
+    assert_null(p2.opts.gen);
     assert_same_config(&p0.cfg, &p1.cfg);
+    assert_false(p2.cfg.partition_router);
+    p2.cfg.partition_router = true;
     assert_same_config(&p0.cfg, &p2.cfg);
 
     const struct holo_config *c = &p0.cfg;
@@ -312,6 +330,20 @@ static void test_seed_with_clauses(void **state)
     parse(&b, s001);
     assert_int_equal(a.rc, 0);
     assert_int_equal(b.rc, 0);
+    /* 000_*'s example uses only names 002_* shares: 002_*'s defaults.
+     * 001_*'s connector.* names keep 001_*'s: INSERT_OR_IGNORE, streaming
+     * (INSERT) writes, no partition created. Otherwise the same. */
+    assert_null(a.opts.gen);
+    assert_string_equal(b.opts.gen, HOLO_GEN_001);
+    assert_int_equal(a.cfg.on_conflict, HOLO_OC_UPDATE);
+    assert_int_equal(b.cfg.on_conflict, HOLO_OC_IGNORE);
+    assert_int_equal(a.cfg.write_mode, HOLO_WM_AUTO);
+    assert_int_equal(b.cfg.write_mode, HOLO_WM_INSERT);
+    assert_true(a.cfg.create_missing_partition);
+    assert_false(b.cfg.create_missing_partition);
+    b.cfg.on_conflict = a.cfg.on_conflict;
+    b.cfg.write_mode = a.cfg.write_mode;
+    b.cfg.create_missing_partition = a.cfg.create_missing_partition;
     assert_same_config(&a.cfg, &b.cfg);
     struct hf_schema s;
     seed_schema(&s, true);
@@ -404,8 +436,17 @@ static void test_defaults_of_002(void **state)
     assert_null(c->dirty_data_path);
     assert_false(c->bulkload);
     assert_int_equal(c->field_delimiter, '\x02');
+    assert_int_equal(c->array_delimiter, '\x02');
     assert_null(c->key_on_conflict);
     assert_null(c->key_batch_size);
+    assert_false(c->fixed);
+    assert_int_equal(c->max_alive_ms, 3600000);
+    assert_int_equal(c->retry_sleep_init_ms, 0);
+    assert_int_equal(c->statement_timeout_ms, 28800000);
+    assert_int_equal(c->sdk_mode, HOLO_SDK_UNSET);
+    assert_false(c->reshuffle);
+    assert_null(c->hg_server_version);
+    assert_null(p.opts.gen);
     struct hf_schema s;
     seed_schema(&s, true);
     assert_int_equal(holo_config_validate(c, &s, &p.err), 0);
@@ -892,7 +933,9 @@ static void test_password_never_shown(void **state)
     struct hf_strbuf out;
     hf_strbuf_init(&out, 0);
     hf_opts_describe(&p.opts, 2, &out);
-    assert_non_null(strstr(out.data, "  password = '******'\n"));
+    assert_non_null(strstr(out.data, "  password = '******'  (as "
+                                     "'connector.password', generation "
+                                     "001)\n"));
     assert_non_null(strstr(out.data, "  endpoint = '127.0.0.1:1'\n"));
     assert_null(strstr(out.data, "Very-Secret-42"));
     hf_strbuf_free(&out);

@@ -1,6 +1,6 @@
 /*
- * test_opt.c - the option-table engine: parsing, aliases, errors, getters,
- * redaction and docs.
+ * test_opt.c - the option-table engine: parsing, aliases, older
+ * generations' names and defaults, errors, getters, redaction and docs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -197,6 +197,131 @@ static void test_docs(void **state)
     hf_strbuf_free(&sb);
 }
 
+/* A table renamed over two older generations: "001" (dotted old names)
+ * and "000" (camel case), with defaults that differed. */
+static const struct hf_opt_def gdefs[] = {
+    {.key = "pool.size",
+     .type = HF_OPT_INT,
+     .def = "5",
+     .doc = "pool",
+     .gens = HF_GENS({"000", HF_ALIASES("poolSize"), "3"},
+                     {"001", HF_ALIASES("connector.pool"), NULL})},
+    {.key = "mode",
+     .type = HF_OPT_ENUM,
+     .def = "AUTO",
+     .values = HF_VALUES("AUTO", "INSERT"),
+     .doc = "mode",
+     .gens = HF_GENS({"000", NULL, "INSERT"}, {"001", NULL, "INSERT"})},
+    {.key = "oldSwitch",
+     .gen = "000",
+     .aliases = HF_ALIASES("old_switch"),
+     .type = HF_OPT_BOOL,
+     .def = "false",
+     .doc = "legacy"},
+    {.key = "timeout",
+     .type = HF_OPT_INT,
+     .def = "10",
+     .doc = "t",
+     .gens = HF_GENS({"001", HF_ALIASES("connector.timeout"), "20"})},
+};
+#define NGDEFS (sizeof gdefs / sizeof gdefs[0])
+
+static void test_generations(void **state)
+{
+    (void)state;
+    struct hf_opts o;
+    struct hf_error err;
+    hf_error_clear(&err);
+    /* Current names only: current defaults, no generation. */
+    struct hf_kv k0[] = {KV("pool.size", "4")};
+    assert_int_equal(hf_opts_parse(&o, "c", "", gdefs, NGDEFS, k0, 1, &err), 0);
+    assert_null(o.gen);
+    assert_int_equal(hf_opts_enum(&o, "mode", NULL), 0);
+    assert_int_equal(hf_opts_int(&o, "timeout", NULL), 10);
+    hf_opts_free(&o);
+
+    /* A 001 name: 001's defaults for what is unset; explain says so. */
+    struct hf_kv k1[] = {KV("connector.pool", "4")};
+    assert_int_equal(hf_opts_parse(&o, "c", "", gdefs, NGDEFS, k1, 1, &err), 0);
+    assert_string_equal(o.gen, "001");
+    assert_string_equal(o.gen_key, "connector.pool");
+    assert_int_equal(hf_opts_int(&o, "pool.size", NULL), 4);
+    assert_int_equal(hf_opts_enum(&o, "mode", NULL), 1);
+    assert_int_equal(hf_opts_int(&o, "timeout", NULL), 20);
+    assert_false(hf_opts_isset(&o, "timeout", NULL));
+    struct hf_strbuf sb;
+    hf_strbuf_init(&sb, 0);
+    hf_opts_describe(&o, 2, &sb);
+    assert_string_equal(sb.data,
+                        "  (option names of generation 001, as "
+                        "'connector.pool': options left unset take that "
+                        "generation's defaults)\n"
+                        "  pool.size = '4'  (as 'connector.pool', generation "
+                        "001)\n"
+                        "  mode = 'INSERT'  (default of generation 001)\n"
+                        "  oldSwitch = 'false'  (default)\n"
+                        "  timeout = '20'  (default of generation 001)\n");
+    hf_strbuf_free(&sb);
+    hf_opts_free(&o);
+
+    /* 000 and 001 names mixed: "000" sorts first and decides; a key that
+     * is itself an old name (and its alias) counts. */
+    struct hf_kv k2[] = {KV("connector.timeout", "7"),
+                         KV("OLD_SWITCH", "true")};
+    assert_int_equal(hf_opts_parse(&o, "c", "", gdefs, NGDEFS, k2, 2, &err), 0);
+    assert_string_equal(o.gen, "000");
+    assert_string_equal(o.gen_key, "OLD_SWITCH");
+    assert_int_equal(hf_opts_int(&o, "pool.size", NULL), 3);
+    assert_int_equal(hf_opts_int(&o, "timeout", NULL), 7);
+    hf_opts_free(&o);
+
+    /* Two generations' names of one option are one option set twice. */
+    struct hf_kv k3[] = {KV("poolSize", "2"), KV("connector.pool", "3")};
+    assert_int_equal(hf_opts_parse(&o, "c", "", gdefs, NGDEFS, k3, 2, &err),
+                     -1);
+    assert_string_equal(err.msg, "job.sql:3:5: option 'connector.pool' of c "
+                                 "is set twice (also as 'poolSize')");
+    hf_opts_free(&o);
+
+    /* Old names are suggested too. */
+    struct hf_kv k4[] = {KV("poolSise", "2")};
+    hf_error_clear(&err);
+    assert_int_equal(hf_opts_parse(&o, "c", "", gdefs, NGDEFS, k4, 1, &err), 0);
+    const struct hf_opts *t[1] = {&o};
+    assert_int_equal(hf_opts_check_unclaimed(k4, 1, "c", t, 1, &err), -1);
+    assert_non_null(strstr(err.msg, "did you mean 'poolSize'?"));
+    hf_opts_free(&o);
+
+    /* Docs name every generation's spellings and defaults. */
+    hf_strbuf_init(&sb, 0);
+    hf_opt_doc_text("x", "s", "", gdefs, NGDEFS, &sb);
+    assert_non_null(strstr(sb.data, "  pool.size  (integer)\n"
+                                    "      default: 5; generation 000: 3\n"
+                                    "      aliases: poolSize (000), "
+                                    "connector.pool (001)\n"));
+    assert_non_null(strstr(sb.data, "  oldSwitch  (boolean, a name of "
+                                    "generation 000)\n"
+                                    "      default: false\n"
+                                    "      aliases: old_switch (000)\n"));
+    hf_strbuf_reset(&sb);
+    hf_opt_doc_markdown("x", "s", "", gdefs, NGDEFS, &sb);
+    assert_non_null(strstr(sb.data, "| `mode` |  | enum | `AUTO`; 000: "
+                                    "`INSERT`; 001: `INSERT` |"));
+    assert_non_null(strstr(sb.data, "| `oldSwitch` (000) | old_switch (000) "
+                                    "| boolean |"));
+    hf_strbuf_free(&sb);
+    assert_string_equal(hf_opt_gen_default(&gdefs[0], "000"), "3");
+    assert_string_equal(hf_opt_gen_default(&gdefs[0], "001"), "5");
+    assert_string_equal(hf_opt_gen_default(&gdefs[0], NULL), "5");
+    bool match;
+    assert_string_equal(hf_opt_key_gen(&gdefs[0], "POOLSIZE", &match), "000");
+    assert_true(match);
+    assert_null(hf_opt_key_gen(&gdefs[0], "pool.size", &match));
+    assert_true(match);
+    assert_null(hf_opt_key_gen(&gdefs[0], "other", &match));
+    assert_false(match);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -205,6 +330,7 @@ int main(void)
         cmocka_unit_test(test_prefix_tables),
         cmocka_unit_test(test_value_parsers),
         cmocka_unit_test(test_docs),
+        cmocka_unit_test(test_generations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

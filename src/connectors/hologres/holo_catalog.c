@@ -830,6 +830,10 @@ static bool type_fits(const struct hf_type *t, const struct holo_column *col,
     }
     const struct fit *f = fit_of(t->id);
     snprintf(accepted, n, "%s", f ? f->names : "nothing");
+    /* A STRING into an array column is split at field_delimiter, as the
+     * legacy connector did (holo_writer.c, split_row). */
+    if (col->elem_oid != 0 && (t->id == HF_VARCHAR || t->id == HF_CHAR))
+        return true;
     return col->elem_oid == 0 && fit_has(f, col->type_oid);
 }
 

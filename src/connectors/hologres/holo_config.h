@@ -1,11 +1,20 @@
 /*
  * holo_config.h - the resolved configuration of one hologres sink/source.
  *
- * The option table (holo_opts.c, `hf_holo_opt_defs`) carries every key of
- * the three generations of the Hologres connector (modern dotted keys, the
- * 000_* names such as `mutatetype`/`connectionSize`, the 001_* names such as
- * `connector.table`/`connector.upsert_type`) as aliases of one canonical
- * option each, with the defaults of the 002_* connector.
+ * The option table (holo_opts.c, `hf_holo_opt_defs`) carries every sink
+ * option of every generation of the Hologres connector the seeds and the
+ * reference record, each as a spelling of one canonical option or as an
+ * option of its own:
+ *   current  the dotted names of 002_* (VVR 11) and of the open-source
+ *            connector at its head (they share spellings, so the 002_*
+ *            defaults apply to both);
+ *   "000"    the names of the open-source connector up to its 1.5 branches
+ *            and of VVR 8 (000_*'s `mutatetype`, `connectionSize`, the
+ *            reference's legacy list: `jdbcWriteBatchSize`, `sdkMode`, ...);
+ *   "001"    the `connector.*` names of 001_*.
+ * A table written with older names keeps that generation's defaults
+ * (conf/opt.h, "Generations"): `mutatetype` alone means INSERT_OR_IGNORE,
+ * and deletes are ignored, as the legacy connector did.
  * holo_config_from_opts() turns the parsed options into this struct once;
  * nothing else reads option strings. holo_config_validate() enforces the
  * cross-option rules ("Raises" in 002_*) at `holoflow check` time.
@@ -64,6 +73,19 @@ enum holo_copy_format { HOLO_COPY_BINARY, HOLO_COPY_TEXT, HOLO_COPY_BINARYROW };
 
 enum holo_dirty_strategy { HOLO_DIRTY_EXCEPTION, HOLO_DIRTY_SKIP };
 
+/* The legacy sdkMode (HOLO_SDK_UNSET when not given). */
+enum holo_sdk_mode {
+    HOLO_SDK_JDBC,       /* INSERT */
+    HOLO_SDK_JDBC_COPY,  /* COPY_STREAM */
+    HOLO_SDK_JDBC_FIXED, /* INSERT over fixed connections */
+    HOLO_SDK_RPC,        /* retired: INSERT, with a warning */
+    HOLO_SDK_UNSET = -1
+};
+
+/* Names of the older option generations (conf/opt.h). */
+#define HOLO_GEN_000 "000"
+#define HOLO_GEN_001 "001"
+
 struct holo_config {
     /* connection */
     char *endpoint;    /* as given */
@@ -76,18 +98,25 @@ struct holo_config {
     char *password;    /* sensitive */
     int pool_size;
     char *pool_name;
-    int64_t max_idle_ms;
+    bool fixed;           /* fixed connections asked for (Hologres only) */
+    int64_t max_idle_ms;  /* 0 = never */
+    int64_t max_alive_ms; /* 0 = never */
     enum holo_ssl_mode ssl_mode;
     char *ssl_root_cert;
     int retry_count;
+    int64_t retry_sleep_init_ms;
     int64_t retry_sleep_step_ms;
     int64_t meta_cache_ttl_ms;
+    int64_t statement_timeout_ms; /* 0 = no limit */
+    char *hg_server_version;      /* hologres.server.version, or NULL */
     /* sink */
     enum holo_write_mode write_mode;
+    enum holo_sdk_mode sdk_mode;
     enum holo_on_conflict on_conflict;
     enum holo_delete_strategy delete_strategy;
     bool create_missing_partition;
     bool partition_router; /* accepted; routing is automatic */
+    bool reshuffle;        /* route by the distribution key (Hologres) */
     bool ignore_null_when_update;
     bool default_for_not_null;
     bool remove_u0000;
@@ -108,7 +137,8 @@ struct holo_config {
     enum holo_dirty_strategy dirty_strategy;
     char *dirty_data_path;     /* SKIP: where dirty rows go; NULL = log only */
     bool bulkload;             /* legacy connector.bulkload */
-    char field_delimiter;      /* legacy connector.field_delimiter */
+    char field_delimiter;      /* COPY text: connector.field_delimiter */
+    char array_delimiter; /* STRING into an array column: field_delimiter */
     /* The keys as the user spelled them, for messages (owned; NULL = the
      * canonical key): e.g. "mutatetype" for sink.on-conflict-action. */
     char *key_on_conflict;
@@ -117,7 +147,7 @@ struct holo_config {
 
 /* The option table (holo_opts.c). HOLO_NOPTS is its length, a constant so
  * the connector struct can be a constant; holo_opts.c asserts it. */
-#define HOLO_NOPTS 40
+#define HOLO_NOPTS 65
 extern const struct hf_opt_def hf_holo_opt_defs[HOLO_NOPTS];
 extern const size_t hf_holo_opt_ndefs;
 
@@ -131,5 +161,17 @@ int holo_config_from_opts(struct holo_config *c, const struct hf_opts *o,
 int holo_config_validate(const struct holo_config *c, const struct hf_schema *s,
                          struct hf_error *err);
 void holo_config_free(struct holo_config *c);
+
+/* What the job's options mean beyond the plain values, for `holoflow
+ * explain` and the sink's log: one call of `fn` per note, in table order,
+ * with `warn` for what the user should act on (sdkMode 'rpc'). Notes are:
+ * options accepted without effect (Alibaba Cloud only ones and those whose
+ * behaviour holoflow always has), each only when the job sets it, named as
+ * the job spells it; and what fixed connections and distribution-key
+ * routing become on each dialect. `c` is the resolved configuration of
+ * `o`. */
+void holo_config_notes(const struct hf_opts *o, const struct holo_config *c,
+                       void (*fn)(bool warn, const char *text, void *ctx),
+                       void *ctx);
 
 #endif

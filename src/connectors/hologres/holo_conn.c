@@ -336,6 +336,8 @@ int holo_conn_open(struct holo_conn *c, const struct holo_config *cfg,
     KW("application_name", "holoflow");
     KW("connect_timeout", "10");
     KW("client_encoding", "UTF8");
+    if (c->startup_options)
+        KW("options", c->startup_options);
     /* Settings from the environment (PGSSLMODE, PGOPTIONS...) must not
      * override the job's: every keyword that matters is given here, and
      * expand_dbname stays off so dbname is a plain name. */
@@ -392,6 +394,18 @@ int holo_conn_open(struct holo_conn *c, const struct holo_config *cfg,
         hf_log_warn("hologres %s: '%s' failed, continuing without it: %s",
                     where(cfg), sql[i], e.msg);
     }
+    if (cfg->statement_timeout_ms > 0) {
+        char st[64];
+        snprintf(st, sizeof st, "SET statement_timeout = %lld",
+                 (long long)cfg->statement_timeout_ms);
+        if (holo_conn_exec(c, st, cls, err) != 0) {
+            hf_error_prefix(
+                err, "setting up the session at '%s' (%s): ", where(cfg), st);
+            mark(err, *cls);
+            holo_conn_close(c);
+            return -1;
+        }
+    }
     return 0;
 }
 
@@ -399,9 +413,11 @@ int holo_conn_open(struct holo_conn *c, const struct holo_config *cfg,
 
 void holo_backoff_sleep(const struct holo_config *cfg, int n)
 {
-    if (cfg == NULL || n < 1 || cfg->retry_sleep_step_ms <= 0)
+    if (cfg == NULL || n < 1 ||
+        cfg->retry_sleep_init_ms + cfg->retry_sleep_step_ms <= 0)
         return;
-    int64_t ms = cfg->retry_sleep_step_ms * (int64_t)n;
+    int64_t ms =
+        cfg->retry_sleep_init_ms + cfg->retry_sleep_step_ms * (int64_t)n;
     struct timespec ts = {.tv_sec = (time_t)(ms / 1000),
                           .tv_nsec = (long)(ms % 1000) * 1000000L};
     /* A signal (stop request) ends the sleep early: the caller's next
@@ -437,7 +453,8 @@ int holo_conn_reconnect(struct holo_conn *c, struct hf_error *err)
             hf_log_warn("hologres %s: reconnect attempt %d of %d failed: %s; "
                         "retrying in %lld ms",
                         where(cfg), n, attempts, e.msg,
-                        (long long)(cfg->retry_sleep_step_ms * n));
+                        (long long)(cfg->retry_sleep_init_ms +
+                                    cfg->retry_sleep_step_ms * n));
             holo_backoff_sleep(cfg, n);
         } else {
             hf_log_warn("hologres %s: reconnect attempt %d of %d failed: %s",

@@ -7,13 +7,15 @@
  * configured sslmode and root certificate. After connecting it sets the
  * session up (TimeZone UTC, application_name, client_encoding UTF8) and
  * detects the dialect once: `SELECT hg_version()` succeeds only on Hologres
- * (run inside a savepoint-free check: failure is expected on PostgreSQL).
+ * (run inside a savepoint-free check: failure is expected on PostgreSQL),
+ * then sets statement_timeout (statement-timeout-seconds).
  *
  * Errors are classified so the writer knows what to do:
  *   HOLO_ERR_RETRY  connection lost or refused, server shutting down or
  *                   starting, too many connections, serialization failure,
  *                   deadlock, read-only transaction -> reconnect, back off
- *                   linearly (retry-sleep-step-ms x attempt), retry up to
+ *                   linearly (retry-sleep-init-ms + retry-sleep-step-ms x
+ *                   attempt), retry up to
  *                   retry-count times
  *   HOLO_ERR_DATA   the rows are bad (numeric overflow, value too long,
  *                   NOT NULL or check violation, invalid text) -> isolate
@@ -41,6 +43,9 @@ struct holo_conn {
     char *hg_version;              /* Hologres version text, or NULL */
     unsigned generation;           /* bumped at every (re)connect: prepared
                                       statements must be re-prepared */
+    const char *startup_options;   /* libpq `options` ("type=fixed" for a
+                                      Hologres fixed frontend), or NULL;
+                                      static, kept across reconnects */
 };
 
 /* Connect (one attempt). 0, or -1 with err (class in *cls when non-NULL). */
@@ -62,7 +67,8 @@ enum holo_err_class holo_classify_sqlstate(const char *sqlstate);
 int holo_conn_exec(struct holo_conn *c, const char *sql,
                    enum holo_err_class *cls, struct hf_error *err);
 
-/* Sleep for the back-off of attempt `n` (1-based): n x retry-sleep-step-ms. */
+/* Sleep for the back-off of attempt `n` (1-based): retry-sleep-init-ms +
+ * n x retry-sleep-step-ms. */
 void holo_backoff_sleep(const struct holo_config *cfg, int n);
 
 /* The statements run after connecting, in order (static strings, `*n` set

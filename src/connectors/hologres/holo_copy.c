@@ -1079,7 +1079,10 @@ struct holo_writer *holo_copy_writer_new(const struct holo_copy_args *a,
     if (!cm->hologres && w->npk > 0)
         cm->empty = table_empty(&first, &w->meta);
     if (cm->mode == HOLO_WM_AUTO) {
-        long hg = holo_copy_hg_version(first.hg_version);
+        /* hologres.server.version, when given, stands for what the
+         * server reports. */
+        long hg = holo_copy_hg_version(
+            cfg->hg_server_version ? cfg->hg_server_version : first.hg_version);
         cm->mode =
             holo_copy_resolve_auto(a->batch_mode || cfg->bulkload, cm->hologres,
                                    hg, w->npk, cm->empty, why, sizeof why);
@@ -1144,6 +1147,12 @@ void holo_copy_tune_config(struct holo_config *cfg, const struct hf_opts *o)
 
 int holo_copy_validate(const struct holo_config *cfg, struct hf_error *err)
 {
+    if (cfg->hg_server_version &&
+        holo_copy_hg_version(cfg->hg_server_version) < 0)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "option 'hologres.server.version' = '%s' is not a "
+                            "version: write it as '3.1' or '2.2.25'",
+                            cfg->hg_server_version);
     if (cfg->write_mode == HOLO_WM_COPY_BULK_LOAD && cfg->key_on_conflict)
         return hf_error_set(err, HF_ERR_OPTION,
                             "option '%s' has no effect with 'sink.write-mode' "

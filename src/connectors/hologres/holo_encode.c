@@ -535,6 +535,31 @@ static bool needs_quotes(const char *s, size_t n)
     return false;
 }
 
+void holo_encode_split_literal(struct hf_strbuf *out, const char *s, size_t n,
+                               char delim)
+{
+    /* Trailing empty elements go, as with Java's String.split. */
+    while (n > 0 && s[n - 1] == delim)
+        n--;
+    hf_strbuf_putc(out, '{');
+    size_t start = 0;
+    for (size_t i = 0; n > 0 && i <= n; i++) {
+        if (i < n && s[i] != delim)
+            continue;
+        if (start > 0)
+            hf_strbuf_putc(out, ',');
+        hf_strbuf_putc(out, '"');
+        for (size_t k = start; k < i; k++) {
+            if (s[k] == '"' || s[k] == '\\')
+                hf_strbuf_putc(out, '\\');
+            hf_strbuf_putc(out, s[k]);
+        }
+        hf_strbuf_putc(out, '"');
+        start = i + 1;
+    }
+    hf_strbuf_putc(out, '}');
+}
+
 int holo_encode_array_literal(struct hf_strbuf *out, const struct hf_type *t,
                               const struct hf_value *v, struct hf_error *err)
 {

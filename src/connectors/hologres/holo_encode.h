@@ -59,6 +59,15 @@ int holo_encode_array(struct hf_strbuf *out, const struct hf_type *elem,
 int holo_encode_array_literal(struct hf_strbuf *out, const struct hf_type *t,
                               const struct hf_value *v, struct hf_error *err);
 
+/* Append the array literal of a STRING written into an array column:
+ * `s[0..n)` split at `delim` into elements, each quoted ("{\"a\",\"b\"}"),
+ * as the legacy connector split such strings (field_delimiter, Java's
+ * String.split: trailing empty elements are dropped, so "" and "a,," give
+ * {} and {"a"}). The server's cast to the column's array type converts
+ * the elements. */
+void holo_encode_split_literal(struct hf_strbuf *out, const char *s, size_t n,
+                               char delim);
+
 /* Append the PostgreSQL text input form of `v` (not NULL) of Flink type
  * `t`, unescaped: what the column's input function reads ("t", "1.50",
  * "NaN", "2024-01-31 10:00:00.5+00", "0044-03-15 BC", "\\x00ff" for

@@ -2,21 +2,36 @@
  * holo_opts.c - the option table of the hologres connector and its
  * resolution into a struct holo_config.
  *
- * Three generations of Hologres connector options exist (the seeds 000_*,
- * 001_*, 002_*). Each option here has one canonical key, the modern dotted
- * one of 002_*, and carries the older spellings as aliases, so a job written
- * for any generation parses to the same configuration. Defaults are those of
- * 002_*. The option engine (conf/opt.c) checks types, ranges, enum values
- * (ignoring case, '_' and '-': 'insertorignore' is INSERT_OR_IGNORE) and
- * duplicates, including two aliases of one option.
+ * The table holds every sink option of every generation of the Hologres
+ * connector that the seeds (000_*, 001_*, 002_*) and the reference
+ * (hologres-connectors.md section 3) record. Each option has one canonical
+ * key, the current dotted one where one exists; older spellings are its
+ * aliases tagged with their generation ("000": the open-source
+ * connector's names up to its 1.5 branches and VVR 8's, such as
+ * `mutatetype`, `jdbcWriteBatchSize`, `sdkMode`; "001": the `connector.*`
+ * names). An option no current name covers (`sdkMode`, `insertOrUpdate`,
+ * `partitionrouter`, `splitDataSize`, ...) is an option of its own, keyed
+ * by its old name. Defaults are those of 002_*, except that a table whose
+ * spellings belong to an older generation gets that generation's defaults
+ * for what it leaves unset (conf/opt.h, "Generations"): a job keeps the
+ * semantics it was written for. The option engine (conf/opt.c) checks
+ * types, ranges, enum values (ignoring case, '_' and '-': 'insertorignore'
+ * is INSERT_OR_IGNORE) and duplicates, including two spellings of one
+ * option.
  *
  * holo_config_from_opts() is the only reader of the parsed options: it
- * splits `endpoint` into host/port and `tablename` into schema/table, and
- * folds the legacy `ignoredelete` into the delete strategy.
- * holo_config_validate() holds every cross-option rule ("Raises" of 002_*)
- * plus the ones that need the sink's Flink schema; both run at `holoflow
- * check` time. Messages name options as the user spelled them where the
- * spelling is known.
+ * splits `endpoint` into host/port and `tablename` into schema/table,
+ * folds the legacy switches into the modern settings (sdkMode and
+ * jdbcCopyWriteMode into the write mode, insertOrUpdate into the
+ * on-conflict action, sink.ignore-delete into the delete strategy, sdkMode
+ * jdbc_fixed into fixed connections) and refuses two settings that
+ * contradict each other. holo_config_validate() holds every cross-option
+ * rule ("Raises" of 002_*) plus the ones that need the sink's Flink
+ * schema; both run at `holoflow check` time. holo_config_notes() says
+ * what options accepted without effect (the Alibaba Cloud-only ones among
+ * them) and the legacy switches mean, for explain and the sink's log.
+ * Messages name options as the user spelled them where the spelling is
+ * known.
  *
  * Invariants: after a successful holo_config_from_opts() every string field
  * is either NULL or an owned copy, host/schema/table are non-empty, and
@@ -52,40 +67,50 @@ static const char *const ssl_names[] = {"disable", "require", "verify-ca",
                                         "verify-full", NULL};
 static const char *const copy_names[] = {"binary", "text", "binaryrow", NULL};
 static const char *const dirty_names[] = {"EXCEPTION", "SKIP", NULL};
+/* In the order of enum holo_sdk_mode. */
+static const char *const sdk_names[] = {"jdbc", "jdbc_copy", "jdbc_fixed",
+                                        "rpc", NULL};
+/* The legacy copy mode: a boolean before connector 1.4.2.1, then an
+ * enum. Index 0 is "no COPY". */
+static const char *const copy_mode_names[] = {
+    "false", "true", "STREAM", "BULK_LOAD", "BULK_LOAD_ON_CONFLICT", NULL};
+
+#define G000 HOLO_GEN_000
+#define G001 HOLO_GEN_001
 
 const struct hf_opt_def hf_holo_opt_defs[] = {
     /* ---- connection */
     {.key = "endpoint",
-     .aliases = HF_ALIASES("connector.endpoint"),
+     .gens = HF_GENS({G001, HF_ALIASES("connector.endpoint"), NULL}),
      .type = HF_OPT_STRING,
      .flags = HF_OPTF_REQUIRED,
      .doc = "Server address: 'host:port', 'host', '[ipv6]:port', or a Unix "
             "socket directory '/dir' (optionally '/dir:port')."},
     {.key = "dbname",
-     .aliases = HF_ALIASES("connector.database"),
+     .gens = HF_GENS({G001, HF_ALIASES("connector.database"), NULL}),
      .type = HF_OPT_STRING,
      .flags = HF_OPTF_REQUIRED,
      .doc = "Database to connect to."},
     {.key = "tablename",
-     .aliases = HF_ALIASES("connector.table"),
+     .gens = HF_GENS({G001, HF_ALIASES("connector.table"), NULL}),
      .type = HF_OPT_STRING,
      .flags = HF_OPTF_REQUIRED,
      .doc = "Target table, 'table' or 'schema.table' (schema public by "
             "default); unquoted names are lower-cased, \"Quoted\" parts are "
             "kept exactly."},
     {.key = "username",
-     .aliases = HF_ALIASES("connector.username"),
+     .gens = HF_GENS({G001, HF_ALIASES("connector.username"), NULL}),
      .type = HF_OPT_STRING,
      .flags = HF_OPTF_REQUIRED,
      .doc = "User name (the AccessKey ID on Hologres)."},
     {.key = "password",
-     .aliases = HF_ALIASES("connector.password"),
+     .gens = HF_GENS({G001, HF_ALIASES("connector.password"), NULL}),
      .type = HF_OPT_STRING,
      .flags = HF_OPTF_REQUIRED | HF_OPTF_SENSITIVE,
      .doc = "Password (the AccessKey secret on Hologres); never printed or "
             "logged; may be empty for trust authentication."},
     {.key = "connection.pool.size",
-     .aliases = HF_ALIASES("connectionSize"),
+     .gens = HF_GENS({G000, HF_ALIASES("connectionSize"), "3"}),
      .type = HF_OPT_INT,
      .def = "5",
      .min = 1,
@@ -94,18 +119,28 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
      .doc = "Connections the sink writes over; rows are spread over them by "
             "primary key."},
     {.key = "connection.pool.name",
+     .gens = HF_GENS({G000, HF_ALIASES("connectionPoolName"), NULL}),
      .type = HF_OPT_STRING,
      .def = "default",
-     .doc = "Name of the connection pool; accepted for compatibility, each "
-            "sink owns its connections."},
-    {.key = "connection.max-idle-ms",
-     .type = HF_OPT_INT,
-     .def = "60000",
-     .min = 0,
-     .max = INT64_MAX,
-     .flags = HF_OPTF_RANGE,
-     .doc = "A connection idle this long (ms) is closed and reopened on the "
-            "next write."},
+     .doc = "Name of a connection pool that sinks of one Flink task manager "
+            "share; accepted and noted: each holoflow sink owns its "
+            "connections."},
+    {.key = "connection.fixed.enabled",
+     .aliases = HF_ALIASES("connection.fixed"),
+     .gens = HF_GENS({G000, HF_ALIASES("fixedConnectionMode"), "false"}),
+     .type = HF_OPT_BOOL,
+     .doc = "Fixed (lightweight) connections, as sdkMode 'jdbc_fixed': on "
+            "Hologres the write connections ask for a fixed frontend "
+            "(startup option type=fixed); PostgreSQL has none and gets plain "
+            "connections, with a note. Unset: plain connections."},
+    {.key = "connection.direct.enabled",
+     .aliases = HF_ALIASES("connection.direct"),
+     .gens = HF_GENS({G000, HF_ALIASES("jdbcDirectConnect"), NULL}),
+     .type = HF_OPT_BOOL,
+     .def = "false",
+     .doc = "Alibaba Cloud only (connect to a frontend directly, past the "
+            "load balancer): accepted, noted in explain and logged once; "
+            "holoflow connects to 'endpoint' as given."},
     {.key = "connection.ssl.mode",
      .type = HF_OPT_ENUM,
      .def = "disable",
@@ -116,7 +151,35 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
      .type = HF_OPT_STRING,
      .doc = "File with the CA certificate(s) that verify-ca and verify-full "
             "check the server certificate against."},
+    {.key = "connection.akv4.enabled",
+     .type = HF_OPT_BOOL,
+     .def = "false",
+     .doc = "Alibaba Cloud only (AccessKey v4 signed login): accepted, noted "
+            "in explain and logged once; holoflow authenticates with the "
+            "password the way the server asks."},
+    {.key = "connection.akv4.region",
+     .type = HF_OPT_STRING,
+     .doc = "Alibaba Cloud only (the region AccessKey v4 signs for): "
+            "accepted, noted in explain and logged once."},
+    {.key = "connection.max-idle-ms",
+     .gens = HF_GENS({G000, HF_ALIASES("jdbcConnectionMaxIdleMs"), NULL}),
+     .type = HF_OPT_INT,
+     .def = "60000",
+     .min = 0,
+     .max = INT64_MAX,
+     .flags = HF_OPTF_RANGE,
+     .doc = "A connection idle this long (ms) is closed and reopened on the "
+            "next write (0 = never)."},
+    {.key = "connection.max-alive-ms",
+     .type = HF_OPT_INT,
+     .def = "3600000",
+     .min = 0,
+     .max = INT64_MAX,
+     .flags = HF_OPTF_RANGE,
+     .doc = "A connection older than this (ms) is closed and reopened "
+            "before its next write (0 = never)."},
     {.key = "retry-count",
+     .gens = HF_GENS({G000, HF_ALIASES("jdbcRetryCount"), NULL}),
      .type = HF_OPT_INT,
      .def = "10",
      .min = 0,
@@ -124,15 +187,27 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
      .flags = HF_OPTF_RANGE,
      .doc = "Reconnect attempts after a connection loss or transient server "
             "error before the job fails."},
+    {.key = "retry-sleep-init-ms",
+     .gens = HF_GENS({G000, HF_ALIASES("jdbcRetrySleepInitMs"), "1000"}),
+     .type = HF_OPT_INT,
+     .def = "0",
+     .min = 0,
+     .max = INT64_MAX,
+     .flags = HF_OPTF_RANGE,
+     .doc = "Fixed part of the back-off: attempt n waits this many ms plus n "
+            "times retry-sleep-step-ms."},
     {.key = "retry-sleep-step-ms",
+     .gens = HF_GENS({G000, HF_ALIASES("jdbcRetrySleepStepMs"), NULL}),
      .type = HF_OPT_INT,
      .def = "5000",
      .min = 0,
      .max = INT64_MAX,
      .flags = HF_OPTF_RANGE,
-     .doc = "Linear back-off: attempt n waits n times this many ms before "
-            "retrying."},
+     .doc = "Linear back-off: attempt n waits n times this many ms (plus "
+            "retry-sleep-init-ms) before retrying."},
     {.key = "meta-cache-ttl-ms",
+     .aliases = HF_ALIASES("connection.meta-cache-ttl-ms"),
+     .gens = HF_GENS({G000, HF_ALIASES("jdbcMetaCacheTTL"), "60000"}),
      .type = HF_OPT_INT,
      .def = "600000",
      .min = 0,
@@ -140,21 +215,92 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
      .flags = HF_OPTF_RANGE,
      .doc = "How long (ms) the table's columns, key and partitions read from "
             "the catalog are reused."},
-    /* ---- sink */
+    {.key = "jdbcMetaAutoRefreshFactor",
+     .gen = G000,
+     .type = HF_OPT_INT,
+     .def = "-1",
+     .doc = "Refresh cached metadata in the background when less than "
+            "ttl/factor of its life is left (-1 = never); accepted and "
+            "noted: holoflow reads the catalog when a writer opens, within "
+            "meta-cache-ttl-ms, and never in the background."},
+    {.key = "statement-timeout-seconds",
+     .gens = HF_GENS({G000, NULL, "28800000"}),
+     .type = HF_OPT_INT,
+     .def = "28800",
+     .min = 0,
+     .max = INT64_MAX,
+     .flags = HF_OPTF_RANGE,
+     .doc = "Each statement the sink runs may take this long (seconds; the "
+            "session's statement_timeout) before the server cancels it and "
+            "the job fails; 0, or more than the server's limit of about "
+            "24.8 days, is no limit."},
+    {.key = "hologres.server.version",
+     .type = HF_OPT_STRING,
+     .doc = "The Hologres version (e.g. '3.1') that the version-dependent "
+            "choice of write mode AUTO assumes instead of what hg_version() "
+            "reports; no effect on PostgreSQL."},
+    {.key = "serverless-computing.enabled",
+     .type = HF_OPT_BOOL,
+     .def = "false",
+     .doc = "Alibaba Cloud only (run bulk loads on Hologres serverless "
+            "computing): accepted, noted in explain and logged once; "
+            "holoflow writes with the instance's own resources."},
+    {.key = "serverless-computing.query-priority",
+     .gens = HF_GENS(
+         {G000, HF_ALIASES("serverless-computing-query-priority"), NULL}),
+     .type = HF_OPT_INT,
+     .def = "3",
+     .doc = "Alibaba Cloud only (priority of serverless computing queries): "
+            "accepted, noted in explain and logged once."},
+    /* ---- sink: write mode */
     {.key = "sink.write-mode",
+     .gens = HF_GENS({G000, NULL, "INSERT"}, {G001, NULL, "INSERT"}),
      .type = HF_OPT_ENUM,
      .def = "AUTO",
      .values = wm_names,
      .doc = "Write protocol: AUTO (INSERT for streaming jobs, a COPY bulk "
             "load for batch jobs), INSERT (batched upserts), COPY_STREAM, "
-            "COPY_BULK_LOAD or COPY_BULK_LOAD_ON_CONFLICT."},
+            "COPY_BULK_LOAD or COPY_BULK_LOAD_ON_CONFLICT. Older generations "
+            "wrote with INSERT unless told otherwise (sdkMode, "
+            "jdbcCopyWriteMode, bulkload)."},
+    {.key = "sdkMode",
+     .gen = G000,
+     .type = HF_OPT_ENUM,
+     .values = sdk_names,
+     .doc = "Legacy write protocol: jdbc = INSERT, jdbc_copy = COPY_STREAM, "
+            "jdbc_fixed = INSERT over fixed connections "
+            "(connection.fixed.enabled), rpc = INSERT, with a warning that "
+            "the RPC mode is retired."},
+    {.key = "jdbcCopyWriteMode",
+     .gen = G000,
+     .type = HF_OPT_ENUM,
+     .values = copy_mode_names,
+     .doc = "Legacy COPY switch: STREAM (or true) = COPY_STREAM, BULK_LOAD, "
+            "BULK_LOAD_ON_CONFLICT = the COPY_BULK_LOAD modes, false = "
+            "INSERT."},
+    {.key = "connector.bulkload",
+     .gen = G001,
+     .gens = HF_GENS({G000, HF_ALIASES("bulkLoad"), NULL}),
+     .type = HF_OPT_BOOL,
+     .def = "false",
+     .doc = "Legacy batch-load switch: true writes as a bounded job's AUTO "
+            "does (a COPY load) unless a write mode is given."},
+    /* ---- sink: semantics */
     {.key = "sink.on-conflict-action",
-     .aliases = HF_ALIASES("mutatetype", "connector.upsert_type"),
+     .gens = HF_GENS(
+         {G000, HF_ALIASES("mutatetype"), "INSERT_OR_IGNORE"},
+         {G001, HF_ALIASES("connector.upsert_type"), "INSERT_OR_IGNORE"}),
      .type = HF_OPT_ENUM,
      .def = "INSERT_OR_UPDATE",
      .values = oc_names,
      .doc = "When the primary key exists: keep the old row (IGNORE), update "
             "the written columns (UPDATE), or replace the row (REPLACE)."},
+    {.key = "insertOrUpdate",
+     .gen = G000,
+     .type = HF_OPT_BOOL,
+     .def = "false",
+     .doc = "Legacy: true means sink.on-conflict-action INSERT_OR_UPDATE "
+            "(when the action is not given otherwise)."},
     {.key = "sink.delete-strategy",
      .type = HF_OPT_ENUM,
      .def = "CHANGELOG_STANDARD",
@@ -162,35 +308,51 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
      .doc = "What -D rows (and a -U not followed by the +U of its key) do: "
             "delete the row (CHANGELOG_STANDARD), nothing (IGNORE_DELETE), "
             "null the non-key columns, or delete on -D only."},
-    {.key = "ignoredelete",
+    {.key = "sink.ignore-delete",
+     .gens = HF_GENS({G000, HF_ALIASES("ignoredelete"), "true"}),
      .type = HF_OPT_BOOL,
      .def = "false",
-     .doc = "Legacy (000_*): true drops -U/-D rows, the same as "
-            "sink.delete-strategy IGNORE_DELETE."},
+     .doc = "true drops -U/-D rows, the same as sink.delete-strategy "
+            "IGNORE_DELETE (which an explicit sink.delete-strategy "
+            "overrides when this is only a default)."},
     {.key = "sink.create-missing-partition",
-     .aliases = HF_ALIASES("createparttable"),
+     .gens = HF_GENS({G000, HF_ALIASES("createparttable"), "false"},
+                     {G001, NULL, "false"}),
      .type = HF_OPT_BOOL,
      .def = "true",
      .doc = "A row for a LIST partition that does not exist creates the "
             "child table <parent>_<value>; false fails the job instead."},
     {.key = "partitionrouter",
-     .aliases =
-         HF_ALIASES("connector.partition_router", "connector.partitionRouter"),
+     .gen = G000,
+     .gens = HF_GENS(
+         {G001,
+          HF_ALIASES("connector.partition_router", "connector.partitionRouter"),
+          NULL}),
      .type = HF_OPT_BOOL,
      .def = "false",
-     .doc = "Legacy; accepted and ignored: rows for a partitioned parent are "
+     .doc = "Legacy; accepted and noted: rows for a partitioned parent are "
             "always routed to its children."},
     {.key = "sink.ignore-null-when-update.enabled",
+     .gens = HF_GENS({G000, HF_ALIASES("ignoreNullWhenUpdate"), NULL}),
      .type = HF_OPT_BOOL,
      .def = "false",
      .doc = "An update keeps the stored value of a column whose new value is "
             "NULL."},
+    {.key = "sink.ignore-null-when-update-by-expr.enabled",
+     .type = HF_OPT_BOOL,
+     .def = "false",
+     .doc = "The same as sink.ignore-null-when-update.enabled (holoflow "
+            "always keeps stored values with an expression, COALESCE, in the "
+            "statement)."},
     {.key = "sink.default-for-not-null-column.enabled",
+     .gens =
+         HF_GENS({G000, HF_ALIASES("jdbcEnableDefaultForNotNullColumn"), NULL}),
      .type = HF_OPT_BOOL,
      .def = "true",
      .doc = "NULL written into a NOT NULL column becomes the column default "
             "or the type's zero value; false makes the row dirty."},
     {.key = "sink.remove-u0000-in-text.enabled",
+     .gens = HF_GENS({G000, HF_ALIASES("remove-u0000-in-text.enabled"), NULL}),
      .type = HF_OPT_BOOL,
      .def = "true",
      .doc = "Remove NUL (U+0000) characters from text values, which "
@@ -201,31 +363,44 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
      .doc = "Write only the columns of the sink table and leave the others "
             "of the target untouched."},
     {.key = "sink.deduplication.enabled",
+     .gens = HF_GENS({G000, HF_ALIASES("deduplication.enabled"), NULL}),
      .type = HF_OPT_BOOL,
      .def = "true",
      .doc = "Changes to one key within a buffer fold into one; false flushes "
             "the buffer when a key repeats."},
     {.key = "sink.aggressive.enabled",
+     .gens = HF_GENS({G000, HF_ALIASES("aggressive.enabled"), NULL}),
      .type = HF_OPT_BOOL,
      .def = "false",
      .doc = "Flush a buffer as soon as its connection is idle, for lower "
             "latency at some throughput cost."},
     {.key = "sink.check-and-put.column",
+     .gens = HF_GENS({G000, HF_ALIASES("check-and-put.column"), NULL}),
      .type = HF_OPT_STRING,
      .doc = "Conditional update: an existing row changes only when the new "
             "value of this column compares true against the stored one."},
     {.key = "sink.check-and-put.operator",
+     .gens = HF_GENS({G000, HF_ALIASES("check-and-put.operator"), NULL}),
      .type = HF_OPT_ENUM,
      .def = "GREATER",
      .values = cap_names,
      .doc = "Comparison of check-and-put: new <op> old (IS_NULL/IS_NOT_NULL "
             "test the stored value)."},
     {.key = "sink.check-and-put.null-as",
+     .gens = HF_GENS({G000, HF_ALIASES("check-and-put.null-as"), NULL}),
      .type = HF_OPT_STRING,
      .doc = "Value a NULL stored check-and-put column compares as (a SQL "
             "literal of the column's type)."},
+    {.key = "sink.hold-on-update-before.enabled",
+     .gens = HF_GENS({G000, HF_ALIASES("hold-on-update-before.enabled"), NULL}),
+     .type = HF_OPT_BOOL,
+     .def = "false",
+     .doc = "Hold a -U until its +U arrives; accepted and noted: holoflow "
+            "always pairs a -U with the +U of its key (see the changelog "
+            "table of docs/hologres-sink.md)."},
+    /* ---- sink: batching */
     {.key = "sink.insert.batch-size",
-     .aliases = HF_ALIASES("jdbcWriteBatchSize"),
+     .gens = HF_GENS({G000, HF_ALIASES("jdbcWriteBatchSize"), "256"}),
      .type = HF_OPT_INT,
      .def = "512",
      .min = 1,
@@ -233,6 +408,7 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
      .flags = HF_OPTF_RANGE,
      .doc = "A connection's buffer is flushed when it holds this many rows."},
     {.key = "sink.insert.batch-byte-size",
+     .gens = HF_GENS({G000, HF_ALIASES("jdbcWriteBatchByteSize"), NULL}),
      .type = HF_OPT_INT,
      .def = "2097152",
      .min = 1,
@@ -241,6 +417,7 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
      .doc = "A connection's buffer is flushed when its rows take this many "
             "bytes."},
     {.key = "sink.insert.batch-total-byte-size",
+     .gens = HF_GENS({G000, HF_ALIASES("jdbcWriteBatchTotalByteSize"), NULL}),
      .type = HF_OPT_INT,
      .def = "20971520",
      .min = 1,
@@ -249,7 +426,7 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
      .doc = "Bytes buffered over all connections; above it the source waits "
             "for flushes."},
     {.key = "sink.insert.flush-interval-ms",
-     .aliases = HF_ALIASES("jdbcWriteFlushInterval"),
+     .gens = HF_GENS({G000, HF_ALIASES("jdbcWriteFlushInterval"), NULL}),
      .type = HF_OPT_INT,
      .def = "10000",
      .min = 1,
@@ -265,7 +442,15 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
      .type = HF_OPT_STRING,
      .doc = "Condition on a key conflict; the stored row is updated only "
             "where it holds (old.* and excluded.* may be used)."},
+    {.key = "sink.insert.legacy-put-handler",
+     .gens = HF_GENS({G000, HF_ALIASES("jdbcUseLegacyPutHandler"), NULL}),
+     .type = HF_OPT_BOOL,
+     .def = "false",
+     .doc = "Multi-row VALUES statements instead of unnest arrays; accepted "
+            "and noted: holoflow's statements always take one array per "
+            "column, and both write the same rows."},
     {.key = "sink.copy.format",
+     .gens = HF_GENS({G000, HF_ALIASES("jdbcCopyWriteFormat"), NULL}),
      .type = HF_OPT_ENUM,
      .def = "binary",
      .values = copy_names,
@@ -278,7 +463,19 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
      .flags = HF_OPTF_RANGE,
      .doc = "Accepted for Flink compatibility; holoflow's parallelism is "
             "connection.pool.size."},
+    {.key = "sink.reshuffle-by-holo-distribution-key.enabled",
+     .gens = HF_GENS({G000,
+                      HF_ALIASES("reshuffle-by-holo-distribution-key.enabled"),
+                      NULL}),
+     .type = HF_OPT_BOOL,
+     .def = "false",
+     .doc = "On Hologres, route rows to the sink's connections by the "
+            "table's distribution key (hologres.hg_table_properties) instead "
+            "of the primary key; PostgreSQL has no distribution key: "
+            "accepted and noted, rows go by primary key."},
+    /* ---- sink: bad rows */
     {.key = "sink.insert.dirty-data-strategy",
+     .gens = HF_GENS({G000, HF_ALIASES("sink.error-handler"), NULL}),
      .type = HF_OPT_ENUM,
      .def = "EXCEPTION",
      .values = dirty_names,
@@ -288,17 +485,59 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
      .type = HF_OPT_STRING,
      .doc = "With SKIP: file that rejected rows, their source position and "
             "the reason are appended to."},
-    {.key = "connector.bulkload",
+    {.key = "sink.dirty-data-check.enabled",
+     .type = HF_OPT_BOOL,
+     .def = "true",
+     .doc = "Check rows before the first flush; accepted and noted: holoflow "
+            "always checks a row's NULL key and NOT NULL columns before "
+            "sending it, and isolates rows the server rejects."},
+    /* ---- accepted from the open-source connector, no effect here */
+    {.key = "sink.affect-rows.enabled",
+     .gens = HF_GENS({G000, HF_ALIASES("affect-rows.enabled"), "true"}),
      .type = HF_OPT_BOOL,
      .def = "false",
-     .doc = "Legacy (001_*) batch-load switch; with sink.write-mode AUTO, "
-            "true asks for a COPY load."},
+     .doc = "Whether Hologres' fixed plan reports affected rows; accepted and "
+            "noted: holoflow does not use row counts."},
+    {.key = "sink.api-version-v2.enabled",
+     .type = HF_OPT_BOOL,
+     .def = "false",
+     .doc = "Flink's sink API v2; accepted and noted: holoflow has one sink "
+            "implementation."},
+    {.key = "sink.multi-table.datatype-tolerant.enabled",
+     .type = HF_OPT_BOOL,
+     .def = "false",
+     .doc = "Of the DataStream multi-table sink; accepted and noted: a SQL "
+            "table writes one table, whose types are checked."},
+    {.key = "sink.multi-table.extra-column-tolerant.enabled",
+     .type = HF_OPT_BOOL,
+     .def = "false",
+     .doc = "Of the DataStream multi-table sink; accepted and noted: a job "
+            "column the table lacks fails the job."},
+    {.key = "splitDataSize",
+     .gen = G000,
+     .type = HF_OPT_INT,
+     .def = "262144",
+     .doc = "Legacy batch split size; accepted and noted: holoflow sizes "
+            "batches by sink.insert.batch-byte-size."},
+    /* ---- text */
+    {.key = "field_delimiter",
+     .gen = G000,
+     .aliases = HF_ALIASES("arrayDelimiter"),
+     .type = HF_OPT_CHAR,
+     .def = "\\u0002",
+     .doc = "Array delimiter: a STRING job column written into an array "
+            "column is split at this character into the elements (the "
+            "legacy connector's arrays as text)."},
     {.key = "connector.field_delimiter",
+     .gen = G001,
      .type = HF_OPT_CHAR,
      .def = "\\u0002",
      .doc = "Field delimiter of the text COPY format (sink.copy.format "
-            "text; legacy 001_* name)."},
+            "text)."},
 };
+
+#undef G000
+#undef G001
 
 const size_t hf_holo_opt_ndefs =
     sizeof hf_holo_opt_defs / sizeof hf_holo_opt_defs[0];
@@ -564,6 +803,66 @@ fail:
     return -1;
 }
 
+/* The write mode an explicit legacy switch asks for: sdkMode or
+ * jdbcCopyWriteMode. -1 when `key` is not set. */
+static int legacy_mode(const struct hf_opts *o, const char *key)
+{
+    if (!hf_opts_isset(o, key, NULL))
+        return -1;
+    int v = hf_opts_enum(o, key, NULL);
+    if (strcmp(key, "sdkMode") == 0)
+        return v == HOLO_SDK_JDBC_COPY ? HOLO_WM_COPY_STREAM : HOLO_WM_INSERT;
+    switch (v) {
+    case 0: /* false */
+        return HOLO_WM_INSERT;
+    case 1: /* true: the boolean before 1.4.2.1 meant stream copy */
+    case 2:
+        return HOLO_WM_COPY_STREAM;
+    case 3:
+        return HOLO_WM_COPY_BULK_LOAD;
+    default:
+        return HOLO_WM_COPY_BULK_LOAD_ON_CONFLICT;
+    }
+}
+
+/* sink.write-mode, sdkMode, jdbcCopyWriteMode and bulkload together: an
+ * explicit mode wins over bulkload, which wins over the (generation's)
+ * default; two explicit modes must agree. */
+static int resolve_write_mode(struct holo_config *c, const struct hf_opts *o,
+                              struct hf_error *err)
+{
+    static const char *const keys[] = {"sink.write-mode", "sdkMode",
+                                       "jdbcCopyWriteMode"};
+    int mode = -1;
+    const char *by = NULL;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        int m = i == 0 ? (hf_opts_isset(o, keys[0], NULL)
+                              ? hf_opts_enum(o, keys[0], NULL)
+                              : -1)
+                       : legacy_mode(o, keys[i]);
+        if (m < 0)
+            continue;
+        if (mode >= 0 && m != mode)
+            return hf_error_set(
+                err, HF_ERR_OPTION,
+                "option '%s' = '%s' (write mode %s) "
+                "contradicts '%s' = '%s' (write mode %s); "
+                "keep one",
+                key_of(o, keys[i]), hf_opts_str(o, keys[i], NULL), wm_names[m],
+                key_of(o, by), hf_opts_str(o, by, NULL), wm_names[mode]);
+        mode = m;
+        by = keys[i];
+    }
+    if (mode >= 0)
+        c->write_mode = (enum holo_write_mode)mode;
+    else if (c->bulkload)
+        c->write_mode = HOLO_WM_AUTO; /* AUTO of a bounded job */
+    else
+        c->write_mode =
+            (enum holo_write_mode)hf_opts_enum(o, "sink.write-mode", NULL);
+    return 0;
+}
+
 /* ------------------------------------------------------------ from_opts */
 
 int holo_config_from_opts(struct holo_config *c, const struct hf_opts *o,
@@ -591,6 +890,8 @@ int holo_config_from_opts(struct holo_config *c, const struct hf_opts *o,
         dup_or_null(&c->ssl_root_cert,
                     opt_nonempty(o, "connection.ssl.root-cert.location"),
                     err) != 0 ||
+        dup_or_null(&c->hg_server_version,
+                    opt_nonempty(o, "hologres.server.version"), err) != 0 ||
         dup_or_null(&c->cap_column,
                     opt_nonempty(o, "sink.check-and-put.column"), err) != 0 ||
         dup_or_null(&c->cap_null_as,
@@ -614,14 +915,36 @@ int holo_config_from_opts(struct holo_config *c, const struct hf_opts *o,
 
     c->pool_size = (int)hf_opts_int(o, "connection.pool.size", NULL);
     c->max_idle_ms = hf_opts_int(o, "connection.max-idle-ms", NULL);
+    c->max_alive_ms = hf_opts_int(o, "connection.max-alive-ms", NULL);
     c->ssl_mode =
         (enum holo_ssl_mode)hf_opts_enum(o, "connection.ssl.mode", NULL);
     c->retry_count = (int)hf_opts_int(o, "retry-count", NULL);
+    c->retry_sleep_init_ms = hf_opts_int(o, "retry-sleep-init-ms", NULL);
     c->retry_sleep_step_ms = hf_opts_int(o, "retry-sleep-step-ms", NULL);
     c->meta_cache_ttl_ms = hf_opts_int(o, "meta-cache-ttl-ms", NULL);
+    /* PostgreSQL takes statement_timeout in ms up to INT_MAX; beyond that
+     * (the 000 default is 28800000 s) there is no limit in practice. */
+    int64_t st = hf_opts_int(o, "statement-timeout-seconds", NULL);
+    c->statement_timeout_ms = st > 0 && st <= INT32_MAX / 1000 ? st * 1000 : 0;
 
-    c->write_mode =
-        (enum holo_write_mode)hf_opts_enum(o, "sink.write-mode", NULL);
+    c->sdk_mode = hf_opts_isset(o, "sdkMode", NULL)
+                      ? (enum holo_sdk_mode)hf_opts_enum(o, "sdkMode", NULL)
+                      : HOLO_SDK_UNSET;
+    c->bulkload = hf_opts_bool(o, "connector.bulkload", NULL);
+    if (resolve_write_mode(c, o, err) != 0)
+        goto fail;
+    c->fixed = hf_opts_bool(o, "connection.fixed.enabled", NULL);
+    if (c->sdk_mode == HOLO_SDK_JDBC_FIXED) {
+        if (hf_opts_isset(o, "connection.fixed.enabled", NULL) && !c->fixed) {
+            hf_error_set(err, HF_ERR_OPTION,
+                         "option 'sdkMode' = 'jdbc_fixed' contradicts '%s' = "
+                         "'false'; keep one",
+                         key_of(o, "connection.fixed.enabled"));
+            goto fail;
+        }
+        c->fixed = true;
+    }
+
     c->on_conflict =
         (enum holo_on_conflict)hf_opts_enum(o, "sink.on-conflict-action", NULL);
     c->delete_strategy = (enum holo_delete_strategy)hf_opts_enum(
@@ -630,7 +953,8 @@ int holo_config_from_opts(struct holo_config *c, const struct hf_opts *o,
         hf_opts_bool(o, "sink.create-missing-partition", NULL);
     c->partition_router = hf_opts_bool(o, "partitionrouter", NULL);
     c->ignore_null_when_update =
-        hf_opts_bool(o, "sink.ignore-null-when-update.enabled", NULL);
+        hf_opts_bool(o, "sink.ignore-null-when-update.enabled", NULL) ||
+        hf_opts_bool(o, "sink.ignore-null-when-update-by-expr.enabled", NULL);
     c->default_for_not_null =
         hf_opts_bool(o, "sink.default-for-not-null-column.enabled", NULL);
     c->remove_u0000 =
@@ -649,10 +973,12 @@ int holo_config_from_opts(struct holo_config *c, const struct hf_opts *o,
     c->copy_format =
         (enum holo_copy_format)hf_opts_enum(o, "sink.copy.format", NULL);
     c->parallelism = (int)hf_opts_int(o, "sink.parallelism", NULL);
+    c->reshuffle = hf_opts_bool(
+        o, "sink.reshuffle-by-holo-distribution-key.enabled", NULL);
     c->dirty_strategy = (enum holo_dirty_strategy)hf_opts_enum(
         o, "sink.insert.dirty-data-strategy", NULL);
-    c->bulkload = hf_opts_bool(o, "connector.bulkload", NULL);
     c->field_delimiter = hf_opts_char(o, "connector.field_delimiter", NULL);
+    c->array_delimiter = hf_opts_char(o, "field_delimiter", NULL);
 
     const struct hf_opt_val *v =
         hf_opts_get(o, "sink.on-conflict-action", NULL);
@@ -664,12 +990,33 @@ int holo_config_from_opts(struct holo_config *c, const struct hf_opts *o,
         dup_or_null(&c->key_batch_size, v->key_used, err) != 0)
         goto fail;
 
-    /* Legacy ignoredelete folds into the delete strategy; an explicit
-     * strategy that says otherwise is a contradiction, not a preference. */
+    /* Legacy insertOrUpdate=true is INSERT_OR_UPDATE; mutateType, when
+     * given, decided in the legacy connector, and here a different action
+     * is a contradiction rather than a silent preference. */
+    if (hf_opts_bool(o, "insertOrUpdate", NULL)) {
+        if (c->key_on_conflict && c->on_conflict != HOLO_OC_UPDATE) {
+            hf_error_set(err, HF_ERR_OPTION,
+                         "option '%s' = 'true' contradicts '%s' = '%s'; "
+                         "keep one",
+                         key_of(o, "insertOrUpdate"), c->key_on_conflict,
+                         oc_names[c->on_conflict]);
+            goto fail;
+        }
+        c->on_conflict = HOLO_OC_UPDATE;
+        if (c->key_on_conflict == NULL &&
+            dup_or_null(&c->key_on_conflict, key_of(o, "insertOrUpdate"),
+                        err) != 0)
+            goto fail;
+    }
+
+    /* sink.ignore-delete (legacy ignoredelete) folds into the delete
+     * strategy. Set by the job, it must agree with an explicit strategy
+     * (a contradiction, not a preference); as a generation's default
+     * (000: true) it gives way to an explicit strategy. */
     bool ds_set = hf_opts_isset(o, "sink.delete-strategy", NULL);
-    if (hf_opts_isset(o, "ignoredelete", NULL)) {
-        bool ig = hf_opts_bool(o, "ignoredelete", NULL);
-        const char *ig_key = key_of(o, "ignoredelete");
+    bool ig = hf_opts_bool(o, "sink.ignore-delete", NULL);
+    if (hf_opts_isset(o, "sink.ignore-delete", NULL)) {
+        const char *ig_key = key_of(o, "sink.ignore-delete");
         if (ds_set && ig != (c->delete_strategy == HOLO_DS_IGNORE_DELETE)) {
             hf_error_set(err, HF_ERR_OPTION,
                          "option '%s' = '%s' contradicts '%s' = '%s'; remove "
@@ -682,14 +1029,17 @@ int holo_config_from_opts(struct holo_config *c, const struct hf_opts *o,
         }
         if (ig)
             c->delete_strategy = HOLO_DS_IGNORE_DELETE;
+    } else if (ig && !ds_set) {
+        c->delete_strategy = HOLO_DS_IGNORE_DELETE;
     }
 
     /* An operator without a column would silently do nothing. */
     if (hf_opts_isset(o, "sink.check-and-put.operator", NULL) &&
         c->cap_column == NULL) {
         hf_error_set(err, HF_ERR_OPTION,
-                     "option 'sink.check-and-put.operator' needs "
-                     "'sink.check-and-put.column' (the column to compare)");
+                     "option '%s' needs 'sink.check-and-put.column' (the "
+                     "column to compare)",
+                     key_of(o, "sink.check-and-put.operator"));
         goto fail;
     }
     return 0;
@@ -908,6 +1258,7 @@ void holo_config_free(struct holo_config *c)
     free(c->password);
     free(c->pool_name);
     free(c->ssl_root_cert);
+    free(c->hg_server_version);
     free(c->cap_column);
     free(c->cap_null_as);
     free(c->conflict_update_set);
@@ -916,4 +1267,147 @@ void holo_config_free(struct holo_config *c)
     free(c->key_on_conflict);
     free(c->key_batch_size);
     memset(c, 0, sizeof *c);
+}
+
+/* ------------------------------------------------------------ notes */
+
+/* Options accepted without effect. `cloud`: meaningful only on Alibaba
+ * Cloud. */
+static const struct {
+    const char *key;
+    bool cloud;
+    const char *why;
+} inert[] = {
+    {"connection.pool.name", false,
+     "each holoflow sink owns its connections; pools are not shared by "
+     "name"},
+    {"connection.direct.enabled", true,
+     "direct connections to a Hologres frontend exist only inside Alibaba "
+     "Cloud; holoflow connects to 'endpoint' as given"},
+    {"connection.akv4.enabled", true,
+     "AccessKey v4 signed login is an Alibaba Cloud feature; holoflow "
+     "authenticates with the password as the server asks"},
+    {"connection.akv4.region", true,
+     "AccessKey v4 signed login is an Alibaba Cloud feature; holoflow "
+     "authenticates with the password as the server asks"},
+    {"serverless-computing.enabled", true,
+     "serverless computing is an Alibaba Cloud Hologres feature; holoflow "
+     "writes with the instance's own resources"},
+    {"serverless-computing.query-priority", true,
+     "serverless computing is an Alibaba Cloud Hologres feature; holoflow "
+     "writes with the instance's own resources"},
+    {"jdbcMetaAutoRefreshFactor", false,
+     "holoflow reads the table's metadata when a writer opens, reuses it "
+     "for meta-cache-ttl-ms, and never refreshes it in the background"},
+    {"partitionrouter", false,
+     "rows for a partitioned parent are always routed to its children"},
+    {"sink.parallelism", false,
+     "holoflow writes over connection.pool.size connections"},
+    {"sink.insert.legacy-put-handler", false,
+     "holoflow's statements always take one array per column; both forms "
+     "write the same rows"},
+    {"sink.hold-on-update-before.enabled", false,
+     "holoflow always pairs a -U with the +U of its key"},
+    {"sink.dirty-data-check.enabled", false,
+     "holoflow always checks a row's key and NOT NULL columns before "
+     "sending it"},
+    {"sink.affect-rows.enabled", false, "holoflow does not use row counts"},
+    {"sink.api-version-v2.enabled", false,
+     "holoflow has one sink implementation"},
+    {"sink.multi-table.datatype-tolerant.enabled", false,
+     "a SQL table writes one table, whose column types are checked"},
+    {"sink.multi-table.extra-column-tolerant.enabled", false,
+     "a job column the table lacks fails the job"},
+    {"splitDataSize", false,
+     "holoflow sizes batches by sink.insert.batch-byte-size"},
+};
+
+void holo_config_notes(const struct hf_opts *o, const struct holo_config *c,
+                       void (*fn)(bool warn, const char *text, void *ctx),
+                       void *ctx)
+{
+    char buf[512];
+    for (size_t i = 0; i < sizeof inert / sizeof inert[0]; i++) {
+        const struct hf_opt_val *v = hf_opts_get(o, inert[i].key, NULL);
+        if (v == NULL || !v->set)
+            continue;
+        snprintf(buf, sizeof buf, "option '%s' = '%s' %s: %s", v->key_used,
+                 v->text,
+                 inert[i].cloud ? "is for Alibaba Cloud only and has no "
+                                  "effect here"
+                                : "is accepted without effect",
+                 inert[i].why);
+        fn(false, buf, ctx);
+    }
+    if (c->sdk_mode != HOLO_SDK_UNSET) {
+        static const char *const what[] = {
+            [HOLO_SDK_JDBC] = "write mode INSERT",
+            [HOLO_SDK_JDBC_COPY] = "write mode COPY_STREAM",
+            [HOLO_SDK_JDBC_FIXED] = "write mode INSERT over fixed connections",
+            [HOLO_SDK_RPC] = "write mode INSERT: the RPC write mode is "
+                             "retired (Hologres no longer serves it); use "
+                             "sdkMode 'jdbc' or sink.write-mode",
+        };
+        snprintf(buf, sizeof buf, "option '%s' = '%s': %s",
+                 key_of(o, "sdkMode"), hf_opts_str(o, "sdkMode", NULL),
+                 what[c->sdk_mode]);
+        fn(c->sdk_mode == HOLO_SDK_RPC, buf, ctx);
+    }
+    if (hf_opts_isset(o, "jdbcCopyWriteMode", NULL)) {
+        snprintf(buf, sizeof buf, "option '%s' = '%s': write mode %s",
+                 key_of(o, "jdbcCopyWriteMode"),
+                 hf_opts_str(o, "jdbcCopyWriteMode", NULL),
+                 wm_names[legacy_mode(o, "jdbcCopyWriteMode")]);
+        fn(false, buf, ctx);
+    }
+    if (hf_opts_bool(o, "insertOrUpdate", NULL)) {
+        snprintf(buf, sizeof buf,
+                 "option '%s' = 'true': sink.on-conflict-action "
+                 "INSERT_OR_UPDATE",
+                 key_of(o, "insertOrUpdate"));
+        fn(false, buf, ctx);
+    }
+    const struct hf_opt_val *ig = hf_opts_get(o, "sink.ignore-delete", NULL);
+    if (ig && ig->v.b && c->delete_strategy == HOLO_DS_IGNORE_DELETE) {
+        if (ig->set)
+            snprintf(buf, sizeof buf,
+                     "option '%s' = 'true': sink.delete-strategy "
+                     "IGNORE_DELETE (-U and -D rows are dropped)",
+                     ig->key_used);
+        else
+            snprintf(buf, sizeof buf,
+                     "sink.ignore-delete is true by default in generation "
+                     "%s: sink.delete-strategy IGNORE_DELETE (-U and -D rows "
+                     "are dropped; set 'ignoredelete' = 'false' to apply "
+                     "them)",
+                     ig->gen ? ig->gen : "?");
+        fn(false, buf, ctx);
+    }
+    if (c->fixed) {
+        snprintf(buf, sizeof buf,
+                 "fixed connections (%s): on Hologres INSERT's write "
+                 "connections ask for a fixed frontend (type=fixed; COPY "
+                 "and the catalog use plain ones); PostgreSQL has none, so "
+                 "it gets plain connections",
+                 c->sdk_mode == HOLO_SDK_JDBC_FIXED
+                     ? "sdkMode 'jdbc_fixed'"
+                     : key_of(o, "connection.fixed.enabled"));
+        fn(false, buf, ctx);
+    }
+    if (c->reshuffle) {
+        snprintf(buf, sizeof buf,
+                 "option '%s': on Hologres rows go to the sink's connections "
+                 "by the table's distribution key; PostgreSQL has no "
+                 "distribution key, so there they go by primary key",
+                 key_of(o, "sink.reshuffle-by-holo-distribution-key.enabled"));
+        fn(false, buf, ctx);
+    }
+    int64_t st = hf_opts_int(o, "statement-timeout-seconds", NULL);
+    if (st > 0 && c->statement_timeout_ms == 0) {
+        snprintf(buf, sizeof buf,
+                 "statement-timeout-seconds = %lld is beyond the server's "
+                 "limit (about 24.8 days): no statement timeout",
+                 (long long)st);
+        fn(false, buf, ctx);
+    }
 }

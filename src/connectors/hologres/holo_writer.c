@@ -4,6 +4,16 @@
  * every write mode (see holo_writer.h); a mode's `struct holo_flush_ops`
  * (holo_writer_int.h) writes the buffers and ends a flush.
  *
+ * Rows go to shards by the hash of their primary key, or on Hologres with
+ * sink.reshuffle-by-holo-distribution-key.enabled by the table's
+ * distribution key (holo_dist.h; a part of the key there, so a key's
+ * changes stay in order). A STRING job column whose table column is an
+ * array is split at field_delimiter into an array literal before it is
+ * buffered (the legacy connector's arrays as text). Fixed connections
+ * (Hologres) are asked for here; a connection idle for
+ * connection.max-idle-ms or older than connection.max-alive-ms is replaced
+ * before a flush that is a transaction of its own.
+ *
  * Locks: `w->lock` is held by the caller for a whole batch (write) or a
  * whole flush, and by the timer thread while it checks buffer ages, so
  * the filling buffers have one owner at a time; it is never taken per
@@ -20,6 +30,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "connectors/hologres/holo_dist.h"
+#include "connectors/hologres/holo_encode.h"
 #include "core/log.h"
 
 /* How far past batch-size a due buffer may grow while its connection is
@@ -58,6 +70,36 @@ static int failed(struct holo_writer *w, struct hf_error *err)
 
 /* ------------------------------------------------------------ workers */
 
+/* Before a flush that is a transaction of its own: a connection idle for
+ * connection.max-idle-ms or older than connection.max-alive-ms is
+ * replaced (a bulk load keeps its one transaction's connection). 0 or -1. */
+static int refresh_conn(struct holo_shard *s, struct hf_error *err)
+{
+    const struct holo_config *cfg = s->w->cfg;
+    int64_t now = mono_usec();
+    if (s->conn_gen != s->conn.generation) {
+        s->conn_gen = s->conn.generation;
+        s->conn_opened = now;
+        s->conn_used = now;
+    }
+    if (s->w->ops->commit_at_finish)
+        return 0;
+    bool idle =
+        cfg->max_idle_ms > 0 && now - s->conn_used > cfg->max_idle_ms * 1000;
+    bool old = cfg->max_alive_ms > 0 &&
+               now - s->conn_opened > cfg->max_alive_ms * 1000;
+    if (!idle && !old)
+        return 0;
+    hf_log_debug("hologres shard %u: connection %s; reconnecting", s->index,
+                 idle ? "idle longer than connection.max-idle-ms"
+                      : "older than connection.max-alive-ms");
+    if (holo_conn_reconnect(&s->conn, err) != 0)
+        return -1;
+    s->conn_gen = s->conn.generation;
+    s->conn_opened = s->conn_used = mono_usec();
+    return 0;
+}
+
 static void *worker_main(void *arg)
 {
     struct holo_shard *s = arg;
@@ -76,9 +118,10 @@ static void *worker_main(void *arg)
         size_t bytes = b->bytes;
         if (!atomic_load(&w->failed) && b->n > 0) {
             s->flush_dirty = 0;
-            if (w->ops->flush(s, b, &err) != 0) {
+            if (refresh_conn(s, &err) != 0 || w->ops->flush(s, b, &err) != 0) {
                 record_failure(w, &err);
             } else {
+                s->conn_used = mono_usec();
                 uint64_t done = b->nchanges > s->flush_dirty
                                     ? b->nchanges - s->flush_dirty
                                     : 0;
@@ -226,7 +269,71 @@ static int setup_columns(struct holo_writer *w, const bool *written,
     for (uint32_t c = 0; c < s->ncols; c++)
         if (w->written[c] && w->map[c] != UINT32_MAX)
             w->cols[w->ncols++] = c;
+    /* A STRING into an array column is split at field_delimiter (the
+     * catalog check lets it through for this). */
+    w->split = calloc(n, sizeof *w->split);
+    w->split_row = calloc(n, sizeof *w->split_row);
+    if (!w->split || !w->split_row)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    for (uint32_t c = 0; c < s->ncols; c++) {
+        enum hf_type_id t = s->cols[c].type.id;
+        if (w->map[c] != UINT32_MAX && (t == HF_VARCHAR || t == HF_CHAR) &&
+            w->meta.cols[w->map[c]].elem_oid != 0) {
+            w->split[c] = true;
+            w->nsplit++;
+        }
+    }
     return 0;
+}
+
+/* sink.reshuffle-by-holo-distribution-key.enabled: on Hologres, read the
+ * table's distribution key on `c` into w->dist; on PostgreSQL say that
+ * rows go by primary key. 0 or -1. */
+static int setup_dist(struct holo_writer *w, struct holo_conn *c,
+                      struct hf_error *err)
+{
+    if (!w->cfg->reshuffle)
+        return 0;
+    if (!c->hologres) {
+        hf_log_info("hologres sink \"%s\".\"%s\": PostgreSQL has no "
+                    "distribution key; rows go to connections by primary key "
+                    "(sink.reshuffle-by-holo-distribution-key.enabled)",
+                    w->meta.schema, w->meta.table);
+        return 0;
+    }
+    const char *params[2] = {w->meta.schema, w->meta.table};
+    PGresult *r =
+        PQexecParams(c->pg, holo_dist_query(), 2, NULL, params, NULL, NULL, 0);
+    if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
+        holo_conn_classify(c, r, err);
+        hf_error_prefix(err, "reading the distribution key of \"%s\".\"%s\": ",
+                        w->meta.schema, w->meta.table);
+        PQclear(r);
+        return -1;
+    }
+    int rc = 0;
+    if (PQntuples(r) == 0 || PQgetisnull(r, 0, 0)) {
+        hf_log_info("hologres sink \"%s\".\"%s\": the table has no "
+                    "distribution key; rows go to connections by primary key",
+                    w->meta.schema, w->meta.table);
+    } else {
+        uint32_t n = w->schema->ncols ? w->schema->ncols : 1;
+        w->dist = calloc(n, sizeof *w->dist);
+        int k = w->dist
+                    ? holo_dist_columns(PQgetvalue(r, 0, 0), &w->meta, w->map,
+                                        w->schema->ncols, w->dist, err)
+                    : hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        if (k < 0) {
+            rc = -1;
+        } else {
+            w->ndist = (uint32_t)k;
+            hf_log_info("hologres sink \"%s\".\"%s\": rows go to "
+                        "connections by the distribution key (%s)",
+                        w->meta.schema, w->meta.table, PQgetvalue(r, 0, 0));
+        }
+    }
+    PQclear(r);
+    return rc;
 }
 
 bool holo_writer_idempotent(const struct holo_writer *w)
@@ -349,6 +456,7 @@ struct holo_writer *holo_writer_alloc(const struct holo_config *cfg,
     pthread_mutex_init(&w->err_lock, NULL);
     pthread_mutex_init(&w->meta_lock, NULL);
     pthread_mutex_init(&w->dirty_lock, NULL);
+    hf_arena_init(&w->split_arena);
     pthread_mutex_init(&w->timer_mu, NULL);
     pthread_condattr_t cattr;
     pthread_condattr_init(&cattr);
@@ -369,7 +477,7 @@ int holo_writer_open_table(struct holo_writer *w, const bool *written,
         return -1;
     if (holo_catalog_get(first, cfg->schema, cfg->table, cfg->meta_cache_ttl_ms,
                          &w->meta, &cls, err) != 0 ||
-        setup_columns(w, written, err) != 0) {
+        setup_columns(w, written, err) != 0 || setup_dist(w, first, err) != 0) {
         holo_conn_close(first);
         return -1;
     }
@@ -395,6 +503,25 @@ int holo_writer_start(struct holo_writer *w, uint32_t nshards,
     }
     w->shards[0].conn = *first;
     w->shards[0].connected = true;
+    /* Fixed connections (connection.fixed.enabled, sdkMode jdbc_fixed):
+     * INSERT's write connections on Hologres ask for a fixed frontend, so
+     * shard 0 reconnects that way too; elsewhere plain connections. */
+    if (cfg->fixed && first->hologres && w->ops == &holo_insert_ops) {
+        holo_conn_close(&w->shards[0].conn);
+        w->shards[0].connected = false;
+        for (uint32_t i = 0; i < nshards; i++)
+            w->shards[i].conn.startup_options = "type=fixed";
+        hf_log_info("hologres sink \"%s\".\"%s\": fixed connections "
+                    "(startup option type=fixed)",
+                    w->meta.schema, w->meta.table);
+    } else if (cfg->fixed) {
+        hf_log_info("hologres sink \"%s\".\"%s\": %s; plain connections",
+                    w->meta.schema, w->meta.table,
+                    first->hologres
+                        ? "fixed connections serve INSERT, not COPY"
+                        : "PostgreSQL has no fixed connections (a Hologres "
+                          "frontend feature)");
+    }
     if (cfg->dirty_strategy == HOLO_DIRTY_SKIP && cfg->dirty_data_path) {
         w->dirty = fopen(cfg->dirty_data_path, "a");
         if (w->dirty == NULL)
@@ -478,6 +605,10 @@ void holo_writer_destroy(struct holo_writer *w)
         fclose(w->dirty);
     holo_catalog_free(&w->meta);
     hf_arena_free(&w->held_arena);
+    hf_arena_free(&w->split_arena);
+    free(w->split);
+    free(w->split_row);
+    free(w->dist);
     free(w->written);
     free(w->cols);
     free(w->map);
@@ -581,6 +712,36 @@ static int relieve_memory(struct holo_writer *w)
     return atomic_load(&w->failed) ? -1 : 0;
 }
 
+/* `row` with every split column's STRING turned into an array literal
+ * (holo_encode_split_literal), in w->split_row and w->split_arena, which
+ * live until the next call. NULL when out of memory. */
+static const struct hf_value *split_row(struct holo_writer *w,
+                                        const struct hf_value *row)
+{
+    hf_arena_reset(&w->split_arena);
+    struct hf_strbuf lit;
+    hf_strbuf_init(&lit, 0);
+    for (uint32_t c = 0; c < w->schema->ncols; c++) {
+        w->split_row[c] = row[c];
+        if (!w->split[c] || row[c].null)
+            continue;
+        hf_strbuf_reset(&lit);
+        holo_encode_split_literal(&lit, row[c].v.s.ptr, row[c].v.s.len,
+                                  w->cfg->array_delimiter);
+        char *p = hf_strbuf_ok(&lit) && lit.len <= UINT32_MAX
+                      ? hf_arena_strndup(&w->split_arena, lit.data, lit.len)
+                      : NULL;
+        if (p == NULL) {
+            hf_strbuf_free(&lit);
+            return NULL;
+        }
+        w->split_row[c].v.s.ptr = p;
+        w->split_row[c].v.s.len = (uint32_t)lit.len;
+    }
+    hf_strbuf_free(&lit);
+    return w->split_row;
+}
+
 static int put_row(struct holo_writer *w, const struct hf_value *row,
                    enum hf_rowkind kind, int64_t origin, const char *src_name,
                    struct hf_error *err)
@@ -588,6 +749,9 @@ static int put_row(struct holo_writer *w, const struct hf_value *row,
     int action = action_of(w, kind);
     if (action < 0)
         return 0;
+    if (w->nsplit > 0 && (row = split_row(w, row)) == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM,
+                            "out of memory splitting a string into an array");
     if (w->npk == 0 && action != HOLO_ACT_UPSERT)
         return hf_error_set(err, HF_ERR_DATA,
                             "table \"%s\".\"%s\" has no primary key, so the "
@@ -611,7 +775,12 @@ static int put_row(struct holo_writer *w, const struct hf_value *row,
                                            w->cfg->remove_u0000)
                     : ramp ? w->rr
                            : w->rr++;
-    struct holo_shard *s = &w->shards[hash % w->nshards];
+    /* The buffer folds by the key's hash; the connection may be chosen by
+     * the distribution key (a part of the key on Hologres). */
+    uint64_t route = w->ndist ? holo_key_hash(row, w->dist, w->ndist, w->schema,
+                                              w->cfg->remove_u0000)
+                              : hash;
+    struct holo_shard *s = &w->shards[route % w->nshards];
     for (int attempt = 0; attempt < 2; attempt++) {
         size_t before = s->filling->bytes;
         int rc = holo_buffer_put(s->filling, (enum holo_action)action, kind,

@@ -46,6 +46,9 @@ struct holo_shard {
                              (worker only; the mode's flush counts them) */
     uint64_t pending;     /* changes flushed, not yet committed
                              (commit_at_finish) */
+    unsigned conn_gen;    /* conn.generation when conn_opened was taken */
+    int64_t conn_opened;  /* CLOCK_MONOTONIC us: connected, last used */
+    int64_t conn_used;    /* (worker only: connection.max-alive/idle-ms) */
     void *mode_state;     /* the write mode's (ops->shard_init/shard_free);
                              used by the worker, and by the caller only
                              while the worker is idle */
@@ -130,6 +133,18 @@ struct holo_writer {
     int64_t held_origin;
     const char *held_src;
     struct hf_arena held_arena;
+    /* STRING job columns written into array columns (split at
+     * field_delimiter into an array literal before buffering): split[c],
+     * their count, and a row with the literals, per row in split_arena. */
+    bool *split;
+    uint32_t nsplit;
+    struct hf_value *split_row;
+    struct hf_arena split_arena;
+    /* Job columns of the distribution key rows are routed by
+     * (sink.reshuffle-by-holo-distribution-key.enabled on Hologres); 0 =
+     * route by the primary key. */
+    uint32_t *dist;
+    uint32_t ndist;
 };
 
 /* holo_writer.c: building a writer, in three steps a mode's constructor

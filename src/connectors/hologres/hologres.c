@@ -2,14 +2,15 @@
  * hologres.c - the `hologres` connector (sink: INSERT and COPY modes).
  *
  * Selected by 'connector'='hologres' or the legacy 'connector.type'=
- * 'hologres'. Options come from one table with the aliases of all three
- * generations (holo_opts.c). At plan time (holoflow check) the options are
- * resolved and the cross-option rules enforced; at open the writer
- * connects, reads the target table from the catalog and checks the job's
- * columns against it before anything is written. Every write mode is the
- * writer of holo_writer.h: made by holo_writer_new for INSERT, by
- * holo_copy_writer_new (holo_copy.h) for the COPY modes (and AUTO in a
- * bounded job). The hologres source and lookup arrive with later issues.
+ * 'hologres'. Options come from one table with the spellings of every
+ * generation (holo_opts.c); what a legacy or Alibaba Cloud-only option
+ * means here is logged once at open and shown by `holoflow explain`. At plan
+ * time (holoflow check) the options are resolved and the cross-option rules
+ * enforced; at open the writer connects, reads the target table from the
+ * catalog and checks the job's columns against it before anything is written.
+ * Every write mode is the writer of holo_writer.h: made by holo_writer_new for
+ * INSERT, by holo_copy_writer_new (holo_copy.h) for the COPY modes (and AUTO in
+ * a bounded job). The hologres source and lookup arrive with later issues.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,14 +39,34 @@ static int hologres_validate(const struct hf_table_def *t, struct hf_error *err)
     return rc;
 }
 
-/* Updates and deletes need a key, unless deletes are ignored. */
+/* Updates and deletes need a key, unless deletes are ignored (also by a
+ * generation's default: the legacy names' ignoredelete is true). */
 static bool hologres_accepts_changelog(const struct hf_table_def *t)
 {
     if (t->schema.npk > 0)
         return true;
-    return hf_opts_enum(&t->opts, "sink.delete-strategy", NULL) ==
-               HOLO_DS_IGNORE_DELETE ||
-           hf_opts_bool(&t->opts, "ignoredelete", NULL);
+    struct holo_config cfg;
+    struct hf_error err;
+    hf_error_clear(&err);
+    if (holo_config_from_opts(&cfg, &t->opts, &err) != 0)
+        return false;
+    bool ignored = cfg.delete_strategy == HOLO_DS_IGNORE_DELETE;
+    holo_config_free(&cfg);
+    return ignored;
+}
+
+static void log_note(bool warn, const char *text, void *ctx)
+{
+    const char *table = ctx;
+    if (warn)
+        hf_log_warn("table '%s': %s", table, text);
+    else
+        hf_log_info("table '%s': %s", table, text);
+}
+
+static void explain_note(bool warn, const char *text, void *ctx)
+{
+    hf_strbuf_printf(ctx, "  %s: %s\n", warn ? "warning" : "note", text);
 }
 
 static int hologres_sink_open(const struct hf_table_def *t,
@@ -60,6 +81,9 @@ static int hologres_sink_open(const struct hf_table_def *t,
         free(s);
         return -1;
     }
+    /* Options without effect here, and what legacy ones mean: once per
+     * sink, never silently. */
+    holo_config_notes(&t->opts, &s->cfg, log_note, t->name);
     if (holo_copy_wanted(&s->cfg, ctx->batch_mode)) {
         holo_copy_tune_config(&s->cfg, &t->opts);
         struct holo_copy_args a = {.cfg = &s->cfg,
@@ -134,6 +158,7 @@ static void hologres_describe(const struct hf_table_def *t, bool batch_mode,
     if (holo_config_from_opts(&cfg, &t->opts, &err) != 0)
         return;
     holo_copy_describe(&cfg, batch_mode, out);
+    holo_config_notes(&t->opts, &cfg, explain_note, out);
     holo_config_free(&cfg);
 }
 
