@@ -128,7 +128,7 @@ for line in \
     "sink.on-conflict-action = 'INSERT_OR_IGNORE'  (default of generation 000)" \
     "sink.ignore-delete = 'true'  (default of generation 000)" \
     "sink.write-mode = 'INSERT'  (default of generation 000)" \
-    "note: sink.ignore-delete is true by default in generation 000"; do
+    "warning: sink.ignore-delete is true by default in generation 000"; do
     expect_grep "$line" "$T/explain" "explain 000"
 done
 

@@ -760,7 +760,7 @@ static void test_notes(void **state)
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         if (strstr(n.text.data, want[i]) == NULL)
             fail_msg("notes lack:\n%s\nin:\n%s", want[i], n.text.data);
-    assert_int_equal(n.warnings, 1); /* rpc */
+    assert_int_equal(n.warnings, 2); /* rpc, deletes dropped by default */
     hf_strbuf_free(&n.text);
     parsed_free(&p);
 

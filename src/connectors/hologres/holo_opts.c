@@ -1381,7 +1381,9 @@ void holo_config_notes(const struct hf_opts *o, const struct holo_config *c,
                      "are dropped; set 'ignoredelete' = 'false' to apply "
                      "them)",
                      ig->gen ? ig->gen : "?");
-        fn(false, buf, ctx);
+        /* Dropping changes by a generation's default is worth a warning;
+         * asked for by name, a note. */
+        fn(!ig->set, buf, ctx);
     }
     if (c->fixed) {
         snprintf(buf, sizeof buf,
