@@ -75,6 +75,12 @@ struct hf_run_ctx {
     /* Sinks: the columns named by the INSERT's column list (others get
      * NULL), or NULL when the INSERT had no list (all written). */
     const bool *written;
+    /* Sinks: per column of the sink table, the type that bounds the values
+     * written there: the declared type, or narrower when the INSERT's
+     * query CASTs (hf_expr_value_bound); NULL means the declared types. A
+     * sink whose physical column would round or cut such values refuses
+     * to open (hologres). */
+    const struct hf_type *value_types;
     /* Non-zero once the job is stopping; sources return 0 soon after. */
     const atomic_int *stopping;
     /* Sources: take a checkpoint now, from the source's own thread, and

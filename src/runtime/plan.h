@@ -28,6 +28,9 @@ struct hf_pipeline {
     struct hf_expr *filter;      /* NULL = all rows */
     bool *written;               /* INSERT INTO t (cols): the listed sink
                                     columns; NULL when there was no list */
+    struct hf_type *value_types; /* nproj: per sink column, the type that
+                                    bounds the values the query writes
+                                    there (hf_expr_value_bound) */
     char *text;                  /* the SELECT, for explain */
     int line;
 };

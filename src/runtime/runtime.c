@@ -336,6 +336,7 @@ static int prun_init(struct hf_runtime *rt, struct prun *r,
     r->sink_ctx.checkpoint_now = NULL;
     r->sink_ctx.stats = &r->sink_stats;
     r->sink_ctx.written = p->written;
+    r->sink_ctx.value_types = p->value_types;
     r->nitems = rt->queue_batches + 2;
     if (hf_queue_init(&r->data, r->nitems + 2) != 0 ||
         hf_queue_init(&r->free_items, r->nitems) != 0)

@@ -54,6 +54,20 @@ struct hf_expr *hf_expr_new_null(const struct hf_type *t);
 int hf_expr_coerce(struct hf_expr **ep, const struct hf_type *to, char *why,
                    size_t n);
 
+/* The type that bounds every value `e` (borrowed, not yet coerced) gives
+ * when it is written into a column of type `to` through hf_expr_coerce:
+ * `to` itself, narrowed where e's own type is narrower and no value can
+ * exceed it. DECIMAL: the smaller scale and the fewer integer digits
+ * (DECIMAL(10,2) written into DECIMAL(10,4) gives DECIMAL(8,2); INT into
+ * DECIMAL(20,2) gives DECIMAL(10,0)); TIME/TIMESTAMP/TIMESTAMP_LTZ: the
+ * smaller precision. Other types, strings included, are `to` (an
+ * implicit cast does not cut a string to the declared length, so no
+ * string bound is known). The id is always to->id. A sink compares this
+ * with its physical column (the hologres sink refuses columns that would
+ * round such values). */
+void hf_expr_value_bound(const struct hf_expr *e, const struct hf_type *to,
+                         struct hf_type *out);
+
 /* True if e is a NULL literal not yet given a type. */
 bool hf_expr_is_untyped_null(const struct hf_expr *e);
 

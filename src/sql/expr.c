@@ -812,6 +812,60 @@ int hf_expr_coerce(struct hf_expr **ep, const struct hf_type *to, char *why,
     return 0;
 }
 
+static int int_type_digits(enum hf_type_id id)
+{
+    return id == HF_TINYINT    ? 3
+           : id == HF_SMALLINT ? 5
+           : id == HF_INT      ? 10
+                               : 19;
+}
+
+void hf_expr_value_bound(const struct hf_expr *e, const struct hf_type *to,
+                         struct hf_type *out)
+{
+    *out = *to;
+    out->not_null = false;
+    if (e == NULL || e->null_lit)
+        return;
+    const struct hf_type *from = &e->type;
+    switch (to->id) {
+    case HF_DECIMAL: {
+        /* An implicit cast rounds to the column's scale and fails on
+         * overflow, so neither bound can be passed. */
+        int digits, scale;
+        if (from->id == HF_DECIMAL) {
+            digits = from->precision - from->scale;
+            scale = from->scale;
+        } else if (hf_type_is_integer(from->id)) {
+            digits = int_type_digits(from->id);
+            scale = 0;
+        } else {
+            return;
+        }
+        int tdigits = to->precision - to->scale;
+        if (digits > tdigits)
+            digits = tdigits;
+        if (scale > to->scale)
+            scale = to->scale;
+        if (digits + scale < 1)
+            digits = 1;
+        out->precision = (uint8_t)(digits + scale);
+        out->scale = (uint8_t)scale;
+        return;
+    }
+    case HF_TIME:
+    case HF_TIMESTAMP:
+    case HF_TIMESTAMP_LTZ:
+        if ((from->id == HF_TIME || from->id == HF_TIMESTAMP ||
+             from->id == HF_TIMESTAMP_LTZ) &&
+            from->precision < to->precision)
+            out->precision = from->precision;
+        return;
+    default:
+        return;
+    }
+}
+
 /* ---- leaves */
 
 static bool ident_eq(const char *a, const char *b)

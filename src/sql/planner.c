@@ -932,8 +932,12 @@ static int plan_insert(struct planner *p, const struct hf_ast_stmt *st,
     pipe->text = strdup(ins->select_text);
     const struct hf_schema *ds = &sink->schema;
     pipe->proj = calloc(ds->ncols ? ds->ncols : 1, sizeof *pipe->proj);
-    if (pipe->text == NULL || pipe->proj == NULL)
+    pipe->value_types =
+        calloc(ds->ncols ? ds->ncols : 1, sizeof *pipe->value_types);
+    if (pipe->text == NULL || pipe->proj == NULL || pipe->value_types == NULL)
         return oom(p);
+    for (uint32_t c = 0; c < ds->ncols; c++)
+        hf_expr_value_bound(NULL, &ds->cols[c].type, &pipe->value_types[c]);
     pipe->nproj = ds->ncols;
 
     /* Target columns. */
@@ -1001,6 +1005,8 @@ static int plan_insert(struct planner *p, const struct hf_ast_stmt *st,
         char why[300];
         struct hf_type from = *hf_expr_type(items[i].e);
         bool null_lit = hf_expr_is_untyped_null(items[i].e);
+        hf_expr_value_bound(items[i].e, &col->type,
+                            &pipe->value_types[targets[i]]);
         int rc = hf_expr_coerce(&items[i].e, &col->type, why, sizeof why);
         if (rc == -2) {
             free_items(items, nitems);
@@ -1094,6 +1100,7 @@ void hf_job_free(struct hf_job *job)
         hf_expr_free(pp->filter);
         free(pp->text);
         free(pp->written);
+        free(pp->value_types);
     }
     free(job->pipes);
     for (uint32_t i = 0; i < job->ntables; i++)

@@ -222,6 +222,48 @@ static void test_literals_into_columns(void **state)
     hf_job_free(job);
 }
 
+/* The type bounding each sink column's values (hf_expr_value_bound): the
+ * declared type, narrowed by what the query gives where no value can
+ * pass that: a narrower DECIMAL or TIMESTAMP, an explicit CAST to one;
+ * strings keep the declared type (an implicit cast does not cut them). */
+static void test_value_types(void **state)
+{
+    (void)state;
+    struct hf_job *job = plan_ok(
+        "CREATE TABLE s (d4 DECIMAL(10, 4), i INT, ts TIMESTAMP(3), "
+        "s STRING, t TIME(3)) WITH ('connector' = 'datagen');\n"
+        "CREATE TABLE t (a DECIMAL(10, 4), b DECIMAL(20, 2), c DECIMAL(12, 6), "
+        "d TIMESTAMP(6), e TIMESTAMP(6), f VARCHAR(8), g VARCHAR(8), "
+        "h STRING, k VARCHAR(8), l TIME(3), m DECIMAL(10, 4)) "
+        "WITH ('connector' = 'blackhole');\n"
+        "INSERT INTO t (a, b, c, d, e, f, g, h, k, l) SELECT "
+        "CAST(d4 AS DECIMAL(10, 2)), i, d4, ts, CAST(ts AS TIMESTAMP(0)), s, "
+        "CAST(s AS VARCHAR(5)), s, 'abc', t FROM s;",
+        NULL, 0);
+    const struct hf_pipeline *p = &job->pipes[0];
+    assert_non_null(p->value_types);
+    static const char *const want[] = {
+        "DECIMAL(8, 2)",  /* the CAST's 2 decimals, a's 6 integer digits */
+        "DECIMAL(10, 0)", /* INT: 10 digits, no fraction */
+        "DECIMAL(10, 4)", /* DECIMAL(10, 4) into (12, 6): 6 + 4 digits */
+        "TIMESTAMP(3)",   /* TIMESTAMP(3) into TIMESTAMP(6) */
+        "TIMESTAMP(0)",   /* the CAST */
+        "VARCHAR(8)",     /* strings: always the declared type */
+        "VARCHAR(8)",     /* even after a CAST to VARCHAR(5) */
+        "STRING",         /* */
+        "VARCHAR(8)",     /* even a literal */
+        "TIME(3)",        /* */
+        "DECIMAL(10, 4)", /* not written: NULL of the declared type */
+    };
+    for (uint32_t c = 0; c < p->nproj; c++) {
+        char buf[64];
+        hf_type_name(&p->value_types[c], buf, sizeof buf);
+        if (strcmp(buf, want[c]) != 0)
+            fail_msg("column %u: got %s, want %s", c, buf, want[c]);
+    }
+    hf_job_free(job);
+}
+
 static void test_formats(void **state)
 {
     (void)state;
@@ -662,6 +704,7 @@ int main(void)
         cmocka_unit_test(test_full_plan),
         cmocka_unit_test(test_star_and_column_list),
         cmocka_unit_test(test_literals_into_columns),
+        cmocka_unit_test(test_value_types),
         cmocka_unit_test(test_formats),
         cmocka_unit_test(test_settings),
         cmocka_unit_test(test_unavailable_connectors),
