@@ -13,6 +13,10 @@
  * items is fixed (holoflow.queue.batches + 2), which bounds memory and
  * blocks a source whose sink is slow.
  *
+ * Start: every sink of the job opens before any source opens, so a sink
+ * that refuses at open (a target table that does not fit the job) fails
+ * the whole job before anything, in any table, is written.
+ *
  * Checkpoints (the contract of ARCHITECTURE.md): the coordinator (the thread
  * in hf_runtime_run) raises the requested checkpoint id every
  * execution.checkpointing.interval in streaming mode. The source thread,
@@ -87,6 +91,7 @@ struct hf_runtime {
     pthread_mutex_t err_lock;
     struct hf_error err;
     atomic_int failed;
+    atomic_uint sinks_open; /* sinks whose sink_open succeeded */
     int64_t started_usec;
     int64_t ended_usec;
 };
@@ -202,6 +207,14 @@ static void *source_main(void *arg)
     const struct hf_connector *c = t->connector;
     bool eof = false;
 
+    /* Nothing is read before every sink of the job is open: a sink that
+     * refuses at open (the hologres sink checks the target table then)
+     * fails the job before any table of it has been written. */
+    while (atomic_load(&rt->sinks_open) < rt->nruns) {
+        if (job_failed(rt))
+            return NULL;
+        sleep_ms(2);
+    }
     if (c->source_open(t, &r->src_ctx, &r->src_state, &r->err) != 0) {
         hf_error_prefix(&r->err, "source '%s': ", t->name);
         fail(r, &r->err);
@@ -280,6 +293,7 @@ static void *sink_main(void *arg)
 
     if (c->sink_open(t, &r->sink_ctx, &r->sink_state, &err) != 0)
         goto failed;
+    atomic_fetch_add(&r->rt->sinks_open, 1);
     for (;;) {
         struct item *it = hf_queue_pop(&r->data, -1);
         if (it == NULL)

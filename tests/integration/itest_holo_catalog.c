@@ -284,7 +284,7 @@ static void test_catalog_columns_and_key(void **state)
     }
     uint32_t map[6];
     hf_error_clear(&err);
-    if (holo_catalog_check(&m, &s, map, &err) != 0)
+    if (holo_catalog_check(&m, &s, NULL, map, &err) != 0)
         fail_msg("%s", err.msg);
     assert_int_equal(map[0], 8);
     assert_int_equal(map[1], 0);
@@ -292,10 +292,10 @@ static void test_catalog_columns_and_key(void **state)
     assert_int_equal(map[5], 5);
     s.cols[5].type.elem = HF_INT; /* ARRAY<INT> into bigint[]: fits */
     hf_error_clear(&err);
-    assert_int_equal(holo_catalog_check(&m, &s, map, &err), 0);
+    assert_int_equal(holo_catalog_check(&m, &s, NULL, map, &err), 0);
     s.cols[5].type = hf_type_make(HF_BIGINT); /* BIGINT into bigint[] */
     hf_error_clear(&err);
-    assert_int_equal(holo_catalog_check(&m, &s, map, &err), -1);
+    assert_int_equal(holo_catalog_check(&m, &s, NULL, map, &err), -1);
     assert_string_equal(err.msg,
                         "column 'tags' of the job has type BIGINT, which does "
                         "not fit column \"tags\" of type bigint[] in table "
@@ -304,7 +304,7 @@ static void test_catalog_columns_and_key(void **state)
     free(s.cols[5].name);
     s.cols[5].name = strdup("missing");
     hf_error_clear(&err);
-    assert_int_equal(holo_catalog_check(&m, &s, map, &err), -1);
+    assert_int_equal(holo_catalog_check(&m, &s, NULL, map, &err), -1);
     assert_string_equal(err.msg,
                         "column 'missing' of the job does not exist in table "
                         "\"Holo Cat\".\"Mixed T\" (columns: Order, select, "

@@ -1109,7 +1109,7 @@ static int check_job(const struct holo_table_meta *m, const char *const *names,
     struct hf_schema s;
     schema_make(&s, names, types, n, NULL, 0);
     hf_error_clear(err);
-    int rc = holo_catalog_check(m, &s, map, err);
+    int rc = holo_catalog_check(m, &s, NULL, map, err);
     hf_schema_free(&s);
     return rc;
 }
@@ -1241,6 +1241,163 @@ static void test_catalog_check(void **state)
     holo_catalog_free(NULL);
 }
 
+/* Precision: a column that would silently round what the job writes is
+ * refused; one where too large a value fails loudly is not. `vt` (the
+ * INSERT's bound, hf_expr_value_bound) narrows what is written below the
+ * declared type. Columns: id int8 PK, then the typmod each case needs. */
+static void test_catalog_precision(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *text;
+        Oid oid;
+        int32_t typmod;
+    } c[] = {
+        {"id", "bigint", 20, -1},
+        {"n102", "numeric(10,2)", 1700, (10 << 16 | 2) + 4},
+        {"n50", "numeric(5,0)", 1700, (5 << 16) + 4},
+        {"nneg", "numeric(3,-1)", 1700, (3 << 16 | (-1 & 0x7ff)) + 4},
+        {"nfree", "numeric", 1700, -1},
+        {"f8", "double precision", 701, -1},
+        {"ts0", "timestamp(0) without time zone", 1114, 0},
+        {"tz3", "timestamp(3) with time zone", 1184, 3},
+        {"tm0", "time(0) without time zone", 1083, 0},
+        {"vc5", "character varying(5)", 1043, 9},
+        {"ch3", "character(3)", 1042, 7},
+        {"tsd", "timestamp without time zone", 1114, -1},
+    };
+    struct holo_table_meta m;
+    memset(&m, 0, sizeof m);
+    m.schema = strdup("public");
+    m.table = strdup("p");
+    m.ncols = sizeof c / sizeof c[0];
+    m.cols = calloc(m.ncols, sizeof *m.cols);
+    for (uint32_t i = 0; i < m.ncols; i++) {
+        m.cols[i].name = strdup(c[i].name);
+        m.cols[i].type_text = strdup(c[i].text);
+        m.cols[i].type_oid = c[i].oid;
+        m.cols[i].typmod = c[i].typmod;
+    }
+    m.npk = 1;
+    m.pk = calloc(1, sizeof *m.pk);
+    m.part_col = -1;
+
+#define DEC(p, s) {.id = HF_DECIMAL, .precision = (p), .scale = (s)}
+#define TP(t, p) {.id = (t), .precision = (p)}
+#define STR(t, n) {.id = (t), .length = (n)}
+    static const struct {
+        const char *col;
+        struct hf_type decl, vt; /* vt.id 0 (BOOLEAN): none, the declared */
+        bool ok;
+        const char *msg; /* exact, or NULL: only refused */
+    } cases[] = {
+        {"n102", DEC(10, 4), {0}, false,
+         "column 'n102' of the job has type DECIMAL(10, 4), but column "
+         "\"n102\" of table \"public\".\"p\" is numeric(10,2): it keeps 2 "
+         "digits after the decimal point and PostgreSQL would round the rest "
+         "away; to narrow on purpose, CAST the value to DECIMAL(10, 2) in the "
+         "INSERT's query or declare the job's column DECIMAL(10, 2); or widen "
+         "the table's column"},
+        {"n102", DEC(10, 4), DEC(8, 2), true, NULL},
+        {"n102", DEC(12, 4), DEC(10, 3), false,
+         "column 'n102' of the job has type DECIMAL(12, 4) (the INSERT's "
+         "query gives it DECIMAL(10, 3)), but column \"n102\" of table "
+         "\"public\".\"p\" is numeric(10,2): it keeps 2 digits after the "
+         "decimal point and PostgreSQL would round the rest away; to narrow "
+         "on purpose, CAST the value to DECIMAL(10, 2) in the INSERT's query "
+         "or declare the job's column DECIMAL(10, 2); or widen the table's "
+         "column"},
+        {"n102", DEC(10, 2), {0}, true, NULL},
+        {"n102", DEC(8, 1), {0}, true, NULL},
+        /* More integer digits than the column holds: a value too large
+         * fails loudly ("numeric field overflow", a dirty row), so not
+         * refused here. */
+        {"n102", DEC(38, 2), {0}, true, NULL},
+        {"n102", {.id = HF_BIGINT}, {0}, true, NULL},
+        {"n50", {.id = HF_INT}, {0}, true, NULL},
+        {"n50", DEC(5, 0), {0}, true, NULL},
+        {"n50", DEC(5, 1), {0}, false,
+         "column 'n50' of the job has type DECIMAL(5, 1), but column \"n50\" "
+         "of table \"public\".\"p\" is numeric(5,0): it keeps no digits "
+         "after the decimal point and PostgreSQL would round the fraction "
+         "away; to narrow on purpose, CAST the value to DECIMAL(5, 0) in the "
+         "INSERT's query or declare the job's column DECIMAL(5, 0); or widen "
+         "the table's column"},
+        {"nneg", DEC(3, 0), {0}, false,
+         "column 'nneg' of the job has type DECIMAL(3, 0), but column "
+         "\"nneg\" of table \"public\".\"p\" is numeric(3,-1): its negative "
+         "scale rounds every value to a multiple of 1e1; widen the table's "
+         "column"},
+        {"nneg", {.id = HF_INT}, {0}, false, NULL},
+        {"nfree", DEC(38, 10), {0}, true, NULL},
+        {"nfree", {.id = HF_BIGINT}, {0}, true, NULL},
+        {"f8", DEC(15, 2), {0}, true, NULL},
+        {"f8", DEC(16, 2), {0}, false,
+         "column 'f8' of the job has type DECIMAL(16, 2), but column \"f8\" "
+         "of table \"public\".\"p\" is double precision: double precision "
+         "keeps 15 significant digits and PostgreSQL would round the rest "
+         "away; declare the job's column DOUBLE to accept that, or widen the "
+         "table's column"},
+        {"f8", {.id = HF_DOUBLE}, {0}, true, NULL},
+        {"f8", {.id = HF_FLOAT}, {0}, true, NULL},
+        {"ts0", TP(HF_TIMESTAMP, 3), {0}, false,
+         "column 'ts0' of the job has type TIMESTAMP(3), but column \"ts0\" "
+         "of table \"public\".\"p\" is timestamp(0) without time zone: it "
+         "keeps whole seconds and PostgreSQL would round the fraction "
+         "(12:00:00.999 would become 12:00:01); to narrow on purpose, CAST "
+         "the value to TIMESTAMP(0) in the INSERT's query or declare the "
+         "job's column TIMESTAMP(0); or widen the table's column"},
+        {"ts0", TP(HF_TIMESTAMP, 0), {0}, true, NULL},
+        {"ts0", TP(HF_TIMESTAMP, 3), TP(HF_TIMESTAMP, 0), true, NULL},
+        {"tz3", TP(HF_TIMESTAMP_LTZ, 6), {0}, false,
+         "column 'tz3' of the job has type TIMESTAMP_LTZ(6), but column "
+         "\"tz3\" of table \"public\".\"p\" is timestamp(3) with time zone: "
+         "it keeps 3 fractional digits of a second and PostgreSQL would "
+         "round the rest away; to narrow on purpose, CAST the value to "
+         "TIMESTAMP_LTZ(3) in the INSERT's query or declare the job's column "
+         "TIMESTAMP_LTZ(3); or widen the table's column"},
+        {"tz3", TP(HF_TIMESTAMP_LTZ, 3), {0}, true, NULL},
+        {"tz3", TP(HF_TIMESTAMP, 3), {0}, true, NULL},
+        {"tm0", TP(HF_TIME, 3), {0}, false, NULL},
+        {"tm0", TP(HF_TIME, 0), {0}, true, NULL},
+        {"tsd", TP(HF_TIMESTAMP, 6), {0}, true, NULL},
+        /* Strings: PostgreSQL refuses a too-long value (a dirty row) rather
+         * than cut it, so declared lengths are not compared. */
+        {"vc5", STR(HF_VARCHAR, 8), {0}, true, NULL},
+        {"vc5", STR(HF_VARCHAR, HF_LEN_MAX), {0}, true, NULL},
+        {"vc5", STR(HF_JSON, HF_LEN_MAX), {0}, true, NULL},
+        {"ch3", STR(HF_CHAR, 5), {0}, true, NULL},
+    };
+#undef DEC
+#undef TP
+#undef STR
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *names[] = {"id", cases[i].col};
+        struct hf_type types[] = {hf_type_make(HF_BIGINT), cases[i].decl};
+        struct hf_type vts[] = {types[0], cases[i].vt};
+        if (vts[1].id == HF_BOOLEAN)
+            vts[1] = cases[i].decl;
+        struct hf_schema s;
+        schema_make(&s, names, types, 2, NULL, 0);
+        struct hf_error err;
+        hf_error_clear(&err);
+        uint32_t map[2];
+        int rc = holo_catalog_check(&m, &s, vts, map, &err);
+        hf_schema_free(&s);
+        if (cases[i].ok && rc != 0)
+            fail_msg("case %zu refused: %s", i, err.msg);
+        if (!cases[i].ok && rc == 0)
+            fail_msg("case %zu (%s) accepted", i, cases[i].col);
+        if (!cases[i].ok) {
+            assert_int_equal(err.code, HF_ERR_TYPE);
+            if (cases[i].msg && strcmp(err.msg, cases[i].msg) != 0)
+                fail_msg("case %zu:\n got  %s\n want %s", i, err.msg,
+                         cases[i].msg);
+        }
+    }
+    holo_catalog_free(&m);
+}
+
 static void test_find_partition(void **state)
 {
     (void)state;
@@ -1285,6 +1442,7 @@ int main(void)
         cmocka_unit_test(test_classify_sqlstate),
         cmocka_unit_test(test_session_sql_by_dialect),
         cmocka_unit_test(test_catalog_check),
+        cmocka_unit_test(test_catalog_precision),
         cmocka_unit_test(test_find_partition),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -881,11 +881,11 @@ static void test_string_into_array_column(void **state)
     uint32_t map[2];
     struct hf_error err;
     hf_error_clear(&err);
-    assert_int_equal(holo_catalog_check(&m, &s, map, &err), 0);
+    assert_int_equal(holo_catalog_check(&m, &s, NULL, map, &err), 0);
     assert_int_equal(map[1], 1);
     s.cols[1].type = hf_type_make(HF_ARRAY);
     s.cols[1].type.elem = HF_DOUBLE;
-    assert_int_equal(holo_catalog_check(&m, &s, map, &err), -1);
+    assert_int_equal(holo_catalog_check(&m, &s, NULL, map, &err), -1);
     hf_schema_free(&s);
     holo_catalog_free(&m);
 }

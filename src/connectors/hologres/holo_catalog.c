@@ -23,7 +23,14 @@
  * unambiguous) whose type accepts the Flink type, every primary-key and
  * partition column must be written, generated columns must not be, and a
  * NOT NULL column without a default must be written. Messages name the
- * column and both types.
+ * column and both types. A type that fits by family must also fit by
+ * precision: the column must not round what the job can write there
+ * (numeric scale, double precision's 15 significant digits for a DECIMAL,
+ * fractional seconds of time/timestamp), since PostgreSQL does that
+ * without a word; too many integer digits or characters fail loudly per
+ * row instead (dirty rows). What "can write" means is the type the caller
+ * passes per column: the declared type, or narrower when the INSERT's
+ * query CASTs the value (hf_expr_value_bound).
  *
  * The cache is a short list of (server, db, schema, table) entries under
  * one mutex; callers get deep copies, so a cached entry is never shared.
@@ -850,6 +857,120 @@ static void table_columns(const struct holo_table_meta *m, char *buf, size_t n)
     }
 }
 
+/* ------------------------------------------------------------ precision */
+
+/* What a column's typmod allows (atttypmod, or the domain's typtypmod).
+ * numeric(P,S): typmod = ((P << 16) | (S & 0x7ff)) + 4, the scale an
+ * 11-bit signed number since PostgreSQL 15 (numeric(3,-2)); -1 when
+ * unconstrained. time/timestamp/timestamptz(q): typmod = q, -1 meaning 6. */
+static bool numeric_mod(const struct holo_column *col, int *prec, int *scale)
+{
+    if (col->typmod < 4)
+        return false;
+    int32_t mod = col->typmod - 4;
+    *prec = (mod >> 16) & 0xffff;
+    *scale = ((mod & 0x7ff) ^ 1024) - 1024;
+    return true;
+}
+
+static int frac_digits_mod(const struct holo_column *col)
+{
+    return col->typmod >= 0 && col->typmod < 6 ? col->typmod : 6;
+}
+
+/* Significant decimal digits a double precision value keeps through a
+ * round trip (DBL_DIG). */
+#define FLOAT8_DIGITS 15
+
+/* Would column `col` silently change a value of type `vt` (the bound of
+ * what the job writes there)? Returns true when every value is stored as
+ * it is or refused loudly. Otherwise fills `why` with what PostgreSQL
+ * would do and `fit` with the job type that would fit (for the message).
+ * Only called once the type family fits (type_fits).
+ *
+ * Silent changes are refused: numeric rounds to its scale, double
+ * precision to 15 significant digits, time and timestamp to their
+ * fractional digits. Loud ones are left to the row: a value with more
+ * integer digits than numeric(P,S) allows fails with "numeric field
+ * overflow", a string longer than varchar(m)/char(m) with "value too
+ * long" (only excess trailing spaces are cut, as the SQL standard says),
+ * and the writer makes such a row dirty, naming the column. */
+static bool lossless(const struct hf_type *vt, const struct holo_column *col,
+                     char *why, size_t n, struct hf_type *fit)
+{
+    int prec, scale, q;
+    *fit = *vt;
+    fit->not_null = false;
+    switch (col->type_oid) {
+    case OID_NUMERIC:
+        /* An integer type has scale 0. */
+        if (!numeric_mod(col, &prec, &scale) ||
+            (vt->id == HF_DECIMAL ? vt->scale : 0) <= scale)
+            return true;
+        if (scale < 0) {
+            /* numeric(3,-1) (PostgreSQL 15) rounds 15 to 20: no job type
+             * fits. */
+            fit->id = HF_BOOLEAN;
+            snprintf(why, n,
+                     "its negative scale rounds every value to a multiple "
+                     "of 1e%d",
+                     -scale);
+            return false;
+        }
+        /* The column's own type as a valid DECIMAL (numeric(2,5) is
+         * DECIMAL(5, 5)). */
+        *fit = hf_type_make(HF_DECIMAL);
+        fit->scale = (uint8_t)scale;
+        if (prec < scale)
+            prec = scale;
+        fit->precision =
+            (uint8_t)(prec > HF_DECIMAL_MAX_PRECISION ? HF_DECIMAL_MAX_PRECISION
+                                                      : prec);
+        if (scale > 0)
+            snprintf(why, n,
+                     "it keeps %d digit%s after the decimal point and "
+                     "PostgreSQL would round the rest away",
+                     scale, scale == 1 ? "" : "s");
+        else
+            snprintf(why, n,
+                     "it keeps no digits after the decimal point and "
+                     "PostgreSQL would round the fraction away");
+        return false;
+    case OID_FLOAT8:
+        if (vt->id == HF_DECIMAL && vt->precision > FLOAT8_DIGITS) {
+            *fit = hf_type_make(HF_DOUBLE);
+            snprintf(why, n,
+                     "double precision keeps %d significant digits and "
+                     "PostgreSQL would round the rest away",
+                     FLOAT8_DIGITS);
+            return false;
+        }
+        return true;
+    case OID_TIME:
+    case OID_TIMESTAMP:
+    case OID_TIMESTAMPTZ:
+        if (vt->id != HF_TIME && vt->id != HF_TIMESTAMP &&
+            vt->id != HF_TIMESTAMP_LTZ)
+            return true;
+        q = frac_digits_mod(col);
+        if (vt->precision <= q)
+            return true;
+        fit->precision = (uint8_t)q;
+        if (q > 0)
+            snprintf(why, n,
+                     "it keeps %d fractional digit%s of a second and "
+                     "PostgreSQL would round the rest away",
+                     q, q == 1 ? "" : "s");
+        else
+            snprintf(why, n,
+                     "it keeps whole seconds and PostgreSQL would round the "
+                     "fraction (12:00:00.999 would become 12:00:01)");
+        return false;
+    default:
+        return true;
+    }
+}
+
 /* The table column for job column `name`: exact match, else the one
  * case-insensitive match. -1 none, -2 ambiguous. */
 static int match_column(const struct holo_table_meta *m, const char *name)
@@ -867,8 +988,49 @@ static int match_column(const struct holo_table_meta *m, const char *name)
     return found;
 }
 
+/* Refuse writing values of type `vt` (declared `jc->type`) into `col`
+ * when the column would round or cut them. 0, or -1 with err. */
+static int check_precision(const struct holo_table_meta *m,
+                           const struct hf_column *jc, const struct hf_type *vt,
+                           const struct holo_column *col, struct hf_error *err)
+{
+    char why[200], decl[64], vals[64], fitname[64], via[112] = "";
+    struct hf_type fit;
+    if (jc->type.id == HF_ARRAY || lossless(vt, col, why, sizeof why, &fit))
+        return 0;
+    hf_type_name(&jc->type, decl, sizeof decl);
+    hf_type_name(vt, vals, sizeof vals);
+    hf_type_name(&fit, fitname, sizeof fitname);
+    if (strcmp(decl, vals) != 0)
+        snprintf(via, sizeof via, " (the INSERT's query gives it %s)", vals);
+    if (fit.id == HF_BOOLEAN) /* no job type fits */
+        return hf_error_set(err, HF_ERR_TYPE,
+                            "column '%s' of the job has type %s%s, but column "
+                            "\"%s\" of table \"%s\".\"%s\" is %s: %s; widen "
+                            "the table's column",
+                            jc->name, decl, via, col->name, m->schema, m->table,
+                            col->type_text, why);
+    if (fit.id != jc->type.id)
+        return hf_error_set(err, HF_ERR_TYPE,
+                            "column '%s' of the job has type %s%s, but column "
+                            "\"%s\" of table \"%s\".\"%s\" is %s: %s; declare "
+                            "the job's column %s to accept that, or widen "
+                            "the table's column",
+                            jc->name, decl, via, col->name, m->schema, m->table,
+                            col->type_text, why, fitname);
+    return hf_error_set(err, HF_ERR_TYPE,
+                        "column '%s' of the job has type %s%s, but column "
+                        "\"%s\" of table \"%s\".\"%s\" is %s: %s; to narrow "
+                        "on purpose, CAST the value to %s in the INSERT's "
+                        "query or declare the job's column %s; or widen the "
+                        "table's column",
+                        jc->name, decl, via, col->name, m->schema, m->table,
+                        col->type_text, why, fitname, fitname);
+}
+
 int holo_catalog_check(const struct holo_table_meta *m,
-                       const struct hf_schema *job, uint32_t *map,
+                       const struct hf_schema *job,
+                       const struct hf_type *vtypes, uint32_t *map,
                        struct hf_error *err)
 {
     char cols[768];
@@ -931,6 +1093,9 @@ int holo_catalog_check(const struct holo_table_meta *m,
                          m->table, fname, accepted);
             goto out;
         }
+        if (check_precision(m, jc, vtypes ? &vtypes[i] : &jc->type, col, err) !=
+            0)
+            goto out;
         written[j] = true;
         by[j] = (int32_t)i;
         map[i] = (uint32_t)j;

@@ -71,10 +71,20 @@ void holo_catalog_free(struct holo_table_meta *m);
  * json/jsonb, TIMESTAMP/TIMESTAMP_LTZ -> timestamp/timestamptz, ARRAY<T> ->
  * T[] ...). Names match exactly, else case-insensitively when unambiguous.
  * Also: every primary-key column of the table must be written when the
- * table has a primary key and the job writes updates. 0 or -1 with err
- * naming the column and both types. */
+ * table has a primary key and the job writes updates. Then precision:
+ * a column that would silently round the values is refused (DECIMAL(10,4)
+ * into numeric(10,2), DECIMAL(20,2) into double precision, TIMESTAMP(3)
+ * into timestamp(0), TIME(3) into time(0)); one where a too-large value
+ * fails loudly is not (DECIMAL(38,2) into numeric(10,2), VARCHAR(20) or
+ * STRING into varchar(10): PostgreSQL refuses such a value, which makes
+ * the row dirty). `vtypes` (borrowed, one per job column, or NULL for the
+ * declared types) bounds the values the job writes: an INSERT whose query
+ * CASTs to DECIMAL(10,2) writes DECIMAL(10,2) values into a column
+ * declared DECIMAL(10,4). 0 or -1 with err naming the table, the column
+ * and both types. */
 int holo_catalog_check(const struct holo_table_meta *m,
-                       const struct hf_schema *job, uint32_t *map,
+                       const struct hf_schema *job,
+                       const struct hf_type *vtypes, uint32_t *map,
                        struct hf_error *err);
 
 /* Refresh the partition list of a partitioned parent (after creating a

@@ -1071,7 +1071,7 @@ struct holo_writer *holo_copy_writer_new(const struct holo_copy_args *a,
 
     /* The first connection reads the table and tells the dialect. */
     struct holo_conn first;
-    if (holo_writer_open_table(w, a->written, &first, err) != 0)
+    if (holo_writer_open_table(w, a->written, a->vtypes, &first, err) != 0)
         goto fail;
     cm->hologres = first.hologres;
     cm->mode = cfg->write_mode;

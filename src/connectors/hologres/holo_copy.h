@@ -84,6 +84,8 @@ struct holo_copy_args {
     const struct holo_config *cfg;  /* borrowed; outlives the writer */
     const struct hf_schema *schema; /* borrowed; the job's columns */
     const bool *written;            /* copied; NULL = all (partial insert) */
+    const struct hf_type *vtypes;   /* borrowed for the call; NULL = the
+                                       declared types (holo_writer_new) */
     struct hf_table_stats *stats;   /* may be NULL */
     bool batch_mode;                /* execution.runtime-mode = batch */
     const atomic_int *stopping;     /* may be NULL: the job is stopping */

@@ -236,7 +236,7 @@ static int find_job_col(const struct holo_writer *w, uint32_t meta_col)
 }
 
 static int setup_columns(struct holo_writer *w, const bool *written,
-                         struct hf_error *err)
+                         const struct hf_type *vtypes, struct hf_error *err)
 {
     const struct hf_schema *s = w->schema;
     uint32_t n = s->ncols ? s->ncols : 1;
@@ -246,7 +246,7 @@ static int setup_columns(struct holo_writer *w, const bool *written,
     w->pk = calloc(w->meta.npk ? w->meta.npk : 1, sizeof *w->pk);
     if (!w->written || !w->cols || !w->map || !w->pk)
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-    if (holo_catalog_check(&w->meta, s, w->map, err) != 0)
+    if (holo_catalog_check(&w->meta, s, vtypes, w->map, err) != 0)
         return -1;
     for (uint32_t c = 0; c < s->ncols; c++) {
         bool listed = written == NULL || written[c];
@@ -468,6 +468,7 @@ struct holo_writer *holo_writer_alloc(const struct holo_config *cfg,
 }
 
 int holo_writer_open_table(struct holo_writer *w, const bool *written,
+                           const struct hf_type *vtypes,
                            struct holo_conn *first, struct hf_error *err)
 {
     const struct holo_config *cfg = w->cfg;
@@ -477,7 +478,8 @@ int holo_writer_open_table(struct holo_writer *w, const bool *written,
         return -1;
     if (holo_catalog_get(first, cfg->schema, cfg->table, cfg->meta_cache_ttl_ms,
                          &w->meta, &cls, err) != 0 ||
-        setup_columns(w, written, err) != 0 || setup_dist(w, first, err) != 0) {
+        setup_columns(w, written, vtypes, err) != 0 ||
+        setup_dist(w, first, err) != 0) {
         holo_conn_close(first);
         return -1;
     }
@@ -543,11 +545,10 @@ int holo_writer_start(struct holo_writer *w, uint32_t nshards,
     return 0;
 }
 
-struct holo_writer *holo_writer_new(const struct holo_config *cfg,
-                                    const struct hf_schema *schema,
-                                    const bool *written,
-                                    struct hf_table_stats *stats,
-                                    struct hf_error *err)
+struct holo_writer *
+holo_writer_new(const struct holo_config *cfg, const struct hf_schema *schema,
+                const bool *written, const struct hf_type *vtypes,
+                struct hf_table_stats *stats, struct hf_error *err)
 {
     struct holo_writer *w =
         holo_writer_alloc(cfg, schema, stats, &holo_insert_ops, err);
@@ -555,7 +556,7 @@ struct holo_writer *holo_writer_new(const struct holo_config *cfg,
         return NULL;
     /* The first connection reads the table. */
     struct holo_conn first;
-    if (holo_writer_open_table(w, written, &first, err) != 0 ||
+    if (holo_writer_open_table(w, written, vtypes, &first, err) != 0 ||
         holo_writer_start(w, (uint32_t)cfg->pool_size, &first, err) != 0) {
         holo_writer_destroy(w);
         return NULL;

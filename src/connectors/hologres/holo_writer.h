@@ -45,12 +45,13 @@ struct holo_writer;
  * `schema` (the Flink table's columns) are borrowed and must outlive the
  * writer; `written` is copied. `written` (NULL = all) marks the
  * columns an INSERT column list named, for sink.partial-insert.enabled.
+ * `vtypes` (borrowed for the call; NULL = the declared types) bounds the
+ * values of each column, for the precision check (hf_run_ctx.value_types).
  * `stats` may be NULL. Returns a new writer or NULL with err. */
-struct holo_writer *holo_writer_new(const struct holo_config *cfg,
-                                    const struct hf_schema *schema,
-                                    const bool *written,
-                                    struct hf_table_stats *stats,
-                                    struct hf_error *err);
+struct holo_writer *
+holo_writer_new(const struct holo_config *cfg, const struct hf_schema *schema,
+                const bool *written, const struct hf_type *vtypes,
+                struct hf_table_stats *stats, struct hf_error *err);
 
 /* Route and buffer every row of `in` (borrowed for the call). 0 or -1
  * (including an earlier flush that failed on a worker). */

@@ -162,8 +162,11 @@ struct holo_writer *holo_writer_alloc(const struct holo_config *cfg,
                                       struct hf_error *err);
 /* Open the first connection into `*first` (caller-owned on success),
  * read the table and set up the written columns and the key from
- * `written` (NULL = all; copied). 0, or -1 with err and *first closed. */
+ * `written` (NULL = all; copied), checking the job's columns against the
+ * table (holo_catalog_check, with `vtypes`: borrowed for the call, NULL =
+ * the declared types). 0, or -1 with err and *first closed. */
 int holo_writer_open_table(struct holo_writer *w, const bool *written,
+                           const struct hf_type *vtypes,
                            struct holo_conn *first, struct hf_error *err);
 /* Open the dirty-data file, set up `nshards` shards (shard 0 takes over
  * `first`, always, even on failure; the others connect in parallel),

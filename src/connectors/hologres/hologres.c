@@ -89,6 +89,7 @@ static int hologres_sink_open(const struct hf_table_def *t,
         struct holo_copy_args a = {.cfg = &s->cfg,
                                    .schema = &t->schema,
                                    .written = ctx->written,
+                                   .vtypes = ctx->value_types,
                                    .stats = ctx->stats,
                                    .batch_mode = ctx->batch_mode,
                                    .stopping = ctx->stopping};
@@ -114,8 +115,8 @@ static int hologres_sink_open(const struct hf_table_def *t,
                     "(a streaming job)",
                     t->name);
     }
-    s->writer = holo_writer_new(&s->cfg, &t->schema, ctx->written, ctx->stats,
-                                err);
+    s->writer = holo_writer_new(&s->cfg, &t->schema, ctx->written,
+                                ctx->value_types, ctx->stats, err);
     if (s->writer == NULL) {
         holo_config_free(&s->cfg);
         free(s);
