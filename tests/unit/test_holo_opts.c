@@ -973,6 +973,73 @@ static void test_password_never_shown(void **state)
     parsed_free(&p);
 }
 
+/* TLS needs TCP: libpq skips TLS over a Unix socket without a word, so
+ * an ssl mode other than disable with a socket endpoint is refused, at
+ * validation (holoflow check) and again by holo_conn_open, before any
+ * connection attempt. */
+static void test_tls_needs_tcp(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *endpoint, *mode;
+        bool refused;
+    } cases[] = {
+        {"/var/run/postgresql:5432", "require", true},
+        {"/var/run/postgresql", "verify-ca", true},
+        {"/var/run/postgresql", "verify-full", true},
+        {"@pg-abstract", "require", true},
+        {"/var/run/postgresql", "disable", false},
+        {"127.0.0.1:5432", "require", false},
+        {"db.example.com:5432", "verify-full", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *kv[] = {"dbname", "d", "tablename", "t", "username", "u",
+                            "password", "", "endpoint", cases[i].endpoint,
+                            "connection.ssl.mode", cases[i].mode,
+                            "connection.ssl.root-cert.location", "/dev/null",
+                            "retry-count", "0", NULL};
+        struct parsed p;
+        parse(&p, kv);
+        assert_int_equal(p.rc, 0);
+        struct hf_schema s;
+        seed_schema(&s, true);
+        int rc = holo_config_validate(&p.cfg, &s, &p.err);
+        hf_schema_free(&s);
+        if (!cases[i].refused) {
+            if (rc != 0)
+                fail_msg("case %zu refused: %s", i, p.err.msg);
+            parsed_free(&p);
+            continue;
+        }
+        char want[600];
+        snprintf(want, sizeof want,
+                 "option 'connection.ssl.mode' = '%s' cannot be honoured "
+                 "with 'endpoint' = '%s': that is a Unix-domain socket, and "
+                 "libpq never uses TLS over a Unix socket, so the connection "
+                 "would be neither encrypted nor checked against a "
+                 "certificate; connect over TCP ('host:port') to use TLS, or "
+                 "set 'connection.ssl.mode' = 'disable' for the local socket",
+                 cases[i].mode, cases[i].endpoint);
+        assert_int_equal(rc, -1);
+        assert_int_equal(p.err.code, HF_ERR_OPTION);
+        if (strcmp(p.err.msg, want) != 0)
+            fail_msg("case %zu:\n got  %s\n want %s", i, p.err.msg, want);
+
+        /* Connecting refuses too, without trying. */
+        struct holo_conn c;
+        memset(&c, 0, sizeof c);
+        enum holo_err_class cls = HOLO_OK;
+        struct hf_error err;
+        hf_error_clear(&err);
+        assert_int_equal(holo_conn_open(&c, &p.cfg, &cls, &err), -1);
+        assert_int_equal(cls, HOLO_ERR_FATAL);
+        assert_true(err.fatal);
+        assert_null(c.pg);
+        assert_string_equal(err.msg, want);
+        parsed_free(&p);
+    }
+}
+
 /* ------------------------------------------------------------ classify */
 
 static void test_classify_sqlstate(void **state)
@@ -1439,6 +1506,7 @@ int main(void)
         cmocka_unit_test(test_ignoredelete_folding),
         cmocka_unit_test(test_unknown_key_suggests),
         cmocka_unit_test(test_password_never_shown),
+        cmocka_unit_test(test_tls_needs_tcp),
         cmocka_unit_test(test_classify_sqlstate),
         cmocka_unit_test(test_session_sql_by_dialect),
         cmocka_unit_test(test_catalog_check),

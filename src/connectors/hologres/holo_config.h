@@ -174,4 +174,12 @@ void holo_config_notes(const struct hf_opts *o, const struct holo_config *c,
                        void (*fn)(bool warn, const char *text, void *ctx),
                        void *ctx);
 
+/* TLS needs TCP: a connection.ssl.mode other than disable with an endpoint
+ * that is a Unix-domain socket directory ('/dir', '@name') is refused,
+ * since libpq silently skips TLS on a Unix socket. Run by
+ * holo_config_validate (holoflow check) and again before every connect.
+ * 0, or -1 with err naming the option, the endpoint and why. */
+int holo_config_check_transport(const struct holo_config *c,
+                                struct hf_error *err);
+
 #endif

@@ -15,6 +15,10 @@
  * follow (reference hologres-connectors.md section 4); an older Hologres
  * that does not know one of them gets a warning, not a failure.
  *
+ * TLS needs TCP: a ssl mode other than disable with a Unix-socket endpoint
+ * is refused before connecting (holo_config_check_transport), since libpq
+ * would skip TLS there without a word.
+ *
  * Errors are sorted into RETRY / DATA / FATAL by SQLSTATE (see
  * holo_classify_sqlstate); a connection in CONNECTION_BAD state is always
  * RETRY. Reconnecting sleeps n x retry-sleep-step-ms before attempt n + 1
@@ -311,6 +315,11 @@ int holo_conn_open(struct holo_conn *c, const struct holo_config *cfg,
     c->server_version = 0;
     c->hg_version = NULL;
     c->generation++;
+    if (holo_config_check_transport(cfg, err) != 0) {
+        *cls = HOLO_ERR_FATAL;
+        err->fatal = true;
+        return -1;
+    }
 
     const char *keys[16], *vals[16];
     int n = 0;

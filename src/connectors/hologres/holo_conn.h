@@ -4,7 +4,8 @@
  * Connects with PQconnectdbParams (keyword arrays: the password never
  * appears in a connection string, a log line or an error), endpoint
  * "host:port", "host" or a Unix-socket directory ("/path"), with the
- * configured sslmode and root certificate. After connecting it sets the
+ * configured sslmode and root certificate (any sslmode but disable is
+ * refused with a Unix socket: TLS needs TCP). After connecting it sets the
  * session up (TimeZone UTC, application_name, client_encoding UTF8) and
  * detects the dialect once: `SELECT hg_version()` succeeds only on Hologres
  * (run inside a savepoint-free check: failure is expected on PostgreSQL),

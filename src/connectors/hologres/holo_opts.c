@@ -27,7 +27,9 @@
  * jdbc_fixed into fixed connections) and refuses two settings that
  * contradict each other. holo_config_validate() holds every cross-option
  * rule ("Raises" of 002_*) plus the ones that need the sink's Flink
- * schema; both run at `holoflow check` time. holo_config_notes() says
+ * schema, and refuses TLS with a Unix-socket endpoint
+ * (holo_config_check_transport, also run before each connect); both run
+ * at `holoflow check` time. holo_config_notes() says
  * what options accepted without effect (the Alibaba Cloud-only ones among
  * them) and the legacy switches mean, for explain and the sink's log.
  * Messages name options as the user spelled them where the spelling is
@@ -146,7 +148,8 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
      .def = "disable",
      .values = ssl_names,
      .doc = "TLS: disable, require (encrypt), verify-ca (check the CA), "
-            "verify-full (check the CA and the host name)."},
+            "verify-full (check the CA and the host name). TLS needs TCP: "
+            "with a Unix-socket endpoint only disable is accepted."},
     {.key = "connection.ssl.root-cert.location",
      .type = HF_OPT_STRING,
      .doc = "File with the CA certificate(s) that verify-ca and verify-full "
@@ -1050,6 +1053,41 @@ fail:
 
 /* ------------------------------------------------------------ validate */
 
+/* libpq takes a host that starts with '/' (or '@', Linux's abstract
+ * namespace) as a Unix-domain socket; `host` may list several, comma
+ * separated. */
+static bool host_is_socket(const char *host)
+{
+    for (const char *p = host; p && *p;) {
+        while (*p == ' ')
+            p++;
+        if (*p == '/' || *p == '@')
+            return true;
+        p = strchr(p, ',');
+        if (p)
+            p++;
+    }
+    return false;
+}
+
+int holo_config_check_transport(const struct holo_config *c,
+                                struct hf_error *err)
+{
+    if (c->ssl_mode == HOLO_SSL_DISABLE || !host_is_socket(c->host))
+        return 0;
+    return hf_error_set(err, HF_ERR_OPTION,
+                        "option 'connection.ssl.mode' = '%s' cannot be "
+                        "honoured with 'endpoint' = '%s': that is a "
+                        "Unix-domain socket, and libpq never uses TLS over "
+                        "a Unix socket, so the connection would be neither "
+                        "encrypted nor checked against a certificate; "
+                        "connect over TCP ('host:port') to use TLS, or set "
+                        "'connection.ssl.mode' = 'disable' for the local "
+                        "socket",
+                        ssl_names[c->ssl_mode],
+                        c->endpoint ? c->endpoint : c->host);
+}
+
 static bool is_copy_mode(enum holo_write_mode m)
 {
     return m == HOLO_WM_COPY_STREAM || m == HOLO_WM_COPY_BULK_LOAD ||
@@ -1137,6 +1175,8 @@ int holo_config_validate(const struct holo_config *c, const struct hf_schema *s,
                             "option 'connection.ssl.root-cert.location': "
                             "cannot read '%s': %s",
                             c->ssl_root_cert, strerror(errno));
+    if (holo_config_check_transport(c, err) != 0)
+        return -1;
 
     /* Options that exist only for INSERT (set-based upserts). */
     if (copy) {
