@@ -2,7 +2,7 @@
  * holo_conn.c - one libpq connection to Hologres or PostgreSQL: connect,
  * session setup, dialect detection, error classification, reconnect.
  *
- * Connecting uses PQconnectdbParams with keyword/value arrays, so the
+ * Connecting uses PQconnectStartParams with keyword/value arrays, so the
  * password travels only in the `password` keyword: it is never part of a
  * connection string, and no message built here mentions it (messages name
  * the endpoint, database and user only; hf_scrub() masks it again at the
@@ -17,7 +17,9 @@
  *
  * TLS needs TCP: a ssl mode other than disable with a Unix-socket endpoint
  * is refused before connecting (holo_config_check_transport), since libpq
- * would skip TLS there without a word.
+ * would skip TLS there without a word. Every connection routes the
+ * server's notices and warnings through hf_log (notice_receiver), so they
+ * follow --log-format and the scrubber instead of libpq's raw stderr.
  *
  * Errors are sorted into RETRY / DATA / FATAL by SQLSTATE (see
  * holo_classify_sqlstate); a connection in CONNECTION_BAD state is always
@@ -28,6 +30,7 @@
  * @locality a struct holo_conn is used by one thread at a time.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,6 +243,89 @@ static const char *where(const struct holo_config *cfg)
     return cfg->endpoint ? cfg->endpoint : (cfg->host ? cfg->host : "?");
 }
 
+/* Server notices and warnings (identifier truncation, "already exists,
+ * skipping", deprecations) go through hf_log like every other line, so
+ * they respect --log-format json and the secret scrubber; libpq's default
+ * processor would print them raw on stderr. WARNING is logged as WARN,
+ * NOTICE and INFO as INFO, DEBUG and LOG as DEBUG. `arg` is the
+ * connection's holo_config (it outlives the connection; the holo_conn
+ * itself may be copied, so it is not the argument). */
+static void notice_receiver(void *arg, const PGresult *r)
+{
+    const struct holo_config *cfg = arg;
+    const char *sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+    if (sev == NULL)
+        sev = PQresultErrorField(r, PG_DIAG_SEVERITY);
+    const char *primary = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+    const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    const char *detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL);
+    char msg[HF_ERRMSG_MAX], det[512] = "";
+    one_line(primary ? primary : PQresultErrorMessage(r), msg, sizeof msg);
+    if (detail)
+        one_line(detail, det, sizeof det);
+    hf_log_level_t level = HF_LOG_DEBUG;
+    if (sev && strcmp(sev, "WARNING") == 0)
+        level = HF_LOG_WARN;
+    else if (sev && (strcmp(sev, "NOTICE") == 0 || strcmp(sev, "INFO") == 0))
+        level = HF_LOG_INFO;
+    hf_log(level, "hologres %s: server %s: %s%s%s%s%s%s", where(cfg),
+           sev ? sev : "NOTICE", msg, st ? " (SQLSTATE " : "", st ? st : "",
+           st ? ")" : "", det[0] ? ": " : "", det);
+}
+
+/* How long one connection attempt may take, in all. */
+#define HOLO_CONNECT_TIMEOUT_S 10
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Connect with the notice receiver in place before the server's first
+ * message: a WARNING sent at session start (a database-level setting with
+ * a bad value, a collation version mismatch) would otherwise reach
+ * stderr raw. So PQconnectStartParams and PQconnectPoll rather than
+ * PQconnectdbParams, waiting for the socket with poll() and giving up
+ * after HOLO_CONNECT_TIMEOUT_S (the polling API leaves connect_timeout to
+ * the caller). Returns the connection (CONNECTION_OK, or not with
+ * PQerrorMessage, or *timed_out), NULL on out of memory. */
+static PGconn *connect_logged(const char *const *keys, const char *const *vals,
+                              const struct holo_config *cfg, bool *timed_out)
+{
+    PGconn *pg = PQconnectStartParams(keys, vals, 0);
+    if (pg == NULL)
+        return NULL;
+    PQsetNoticeReceiver(pg, notice_receiver, (void *)cfg);
+    if (PQstatus(pg) == CONNECTION_BAD)
+        return pg;
+    int64_t deadline = mono_ms() + HOLO_CONNECT_TIMEOUT_S * 1000;
+    PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+    while (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
+        int64_t left = deadline - mono_ms();
+        if (left <= 0) {
+            *timed_out = true;
+            break;
+        }
+        /* The socket may change between polls (another address). */
+        struct pollfd p = {.fd = PQsocket(pg),
+                           .events =
+                               st == PGRES_POLLING_READING ? POLLIN : POLLOUT};
+        int rc = p.fd < 0 ? 1 : poll(&p, 1, (int)left);
+        if (rc < 0 && errno == EINTR)
+            continue;
+        if (rc == 0) {
+            *timed_out = true;
+            break;
+        }
+        /* Ready, or no socket, or poll() failed: PQconnectPoll finds out
+         * which, and says why in PQerrorMessage when it fails. */
+        st = PQconnectPoll(pg);
+    }
+    return pg;
+}
+
 void holo_conn_close(struct holo_conn *c)
 {
     if (c == NULL)
@@ -343,7 +429,6 @@ int holo_conn_open(struct holo_conn *c, const struct holo_config *cfg,
     if (cfg->ssl_root_cert)
         KW("sslrootcert", cfg->ssl_root_cert);
     KW("application_name", "holoflow");
-    KW("connect_timeout", "10");
     KW("client_encoding", "UTF8");
     if (c->startup_options)
         KW("options", c->startup_options);
@@ -353,7 +438,8 @@ int holo_conn_open(struct holo_conn *c, const struct holo_config *cfg,
     KW(NULL, NULL);
 #undef KW
 
-    c->pg = PQconnectdbParams(keys, vals, 0);
+    bool timed_out = false;
+    c->pg = connect_logged(keys, vals, cfg, &timed_out);
     if (c->pg == NULL) {
         *cls = HOLO_ERR_FATAL;
         return hf_error_set(err, HF_ERR_NOMEM,
@@ -361,7 +447,13 @@ int holo_conn_open(struct holo_conn *c, const struct holo_config *cfg,
     }
     if (PQstatus(c->pg) != CONNECTION_OK) {
         char msg[HF_ERRMSG_MAX];
-        one_line(PQerrorMessage(c->pg), msg, sizeof msg);
+        if (timed_out)
+            snprintf(msg, sizeof msg, "timeout expired after %d s",
+                     HOLO_CONNECT_TIMEOUT_S);
+        else
+            one_line(PQerrorMessage(c->pg), msg, sizeof msg);
+        if (msg[0] == '\0')
+            snprintf(msg, sizeof msg, "the connection failed");
         hf_scrub(msg, sizeof msg);
         *cls = holo_classify_connect_message(msg);
         if (PQconnectionNeedsPassword(c->pg))

@@ -1,15 +1,16 @@
 /*
  * holo_conn.h - one connection to Hologres or PostgreSQL.
  *
- * Connects with PQconnectdbParams (keyword arrays: the password never
+ * Connects with PQconnectStartParams (keyword arrays: the password never
  * appears in a connection string, a log line or an error), endpoint
  * "host:port", "host" or a Unix-socket directory ("/path"), with the
  * configured sslmode and root certificate (any sslmode but disable is
- * refused with a Unix socket: TLS needs TCP). After connecting it sets the
- * session up (TimeZone UTC, application_name, client_encoding UTF8) and
- * detects the dialect once: `SELECT hg_version()` succeeds only on Hologres
- * (run inside a savepoint-free check: failure is expected on PostgreSQL),
- * then sets statement_timeout (statement-timeout-seconds).
+ * refused with a Unix socket: TLS needs TCP), and server notices going to
+ * the log. After connecting it sets the session up (TimeZone UTC,
+ * application_name, client_encoding UTF8) and detects the dialect once:
+ * `SELECT hg_version()` succeeds only on Hologres (run inside a
+ * savepoint-free check: failure is expected on PostgreSQL), then sets
+ * statement_timeout (statement-timeout-seconds).
  *
  * Errors are classified so the writer knows what to do:
  *   HOLO_ERR_RETRY  connection lost or refused, server shutting down or
