@@ -62,6 +62,104 @@ static int create_child(struct holo_writer *w, struct holo_conn *c,
     return rc;
 }
 
+/* The relation that the child name for a value resolves to on the
+ * server: its name as stored ($2::name cuts it to NAMEDATALEN - 1 bytes
+ * at a character boundary, as CREATE TABLE does), its relkind (NULL when
+ * there is no such relation) and the table it is a partition of, if any. */
+static const char q_child_rel[] =
+    "SELECT $2::pg_catalog.name::text, c.relkind::text, pn.nspname, p.relname "
+    "FROM (SELECT 1) AS one "
+    "LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = $1 "
+    "LEFT JOIN pg_catalog.pg_class c "
+    "ON c.relnamespace = n.oid AND c.relname = $2::pg_catalog.name "
+    "LEFT JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid "
+    "LEFT JOIN pg_catalog.pg_class p ON p.oid = i.inhparent "
+    "LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace";
+
+/* After CREATE TABLE IF NOT EXISTS for `value` succeeded and the value
+ * still has no child: the name was taken. Say by what: another value's
+ * child (two values that map to one name, e.g. 'a b' and 'a_b', or long
+ * values alike in the first 63 bytes), or a table that is not a partition
+ * of the parent. Sets err (FATAL). Caller holds w->meta_lock. */
+static void explain_missing(struct holo_writer *w, struct holo_conn *c,
+                            const char *value, enum holo_err_class *cls,
+                            struct hf_error *err)
+{
+    const char *col = w->meta.cols[w->meta.part_col].name;
+    const char *sch = w->meta.schema, *par = w->meta.table;
+    struct hf_strbuf child, vals;
+    hf_strbuf_init(&child, 0);
+    hf_strbuf_init(&vals, 0);
+    holo_sql_partition_child_name(par, value, &child);
+    *cls = HOLO_ERR_FATAL;
+    err->fatal = true;
+    PGresult *r = NULL;
+    if (hf_strbuf_ok(&child)) {
+        const char *params[2] = {sch, child.data};
+        r = PQexecParams(c->pg, q_child_rel, 2, NULL, params, NULL, NULL, 0);
+    }
+    if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) < 1 ||
+        PQgetisnull(r, 0, 1)) {
+        hf_error_set(err, HF_ERR_SERVER,
+                     "the partition for value '%s' of column '%s' was "
+                     "created but is not visible",
+                     value, col);
+        goto out;
+    }
+    const char *stored = PQgetvalue(r, 0, 0);
+    char cut[256] = "";
+    if (strcmp(stored, child.data) != 0)
+        snprintf(cut, sizeof cut, " (the name \"%.120s\" cut to %zu bytes)",
+                 child.data, strlen(stored));
+    /* Values of the parent's child by that name. */
+    uint32_t nv = 0;
+    for (uint32_t i = 0; i < w->meta.nparts; i++) {
+        const struct holo_partition *p = &w->meta.parts[i];
+        if (strcmp(p->schema, sch) != 0 || strcmp(p->table, stored) != 0)
+            continue;
+        if (nv < 5)
+            hf_strbuf_printf(&vals, "%s%s%s%s", nv ? ", " : "",
+                             p->value ? "'" : "", p->value ? p->value : "NULL",
+                             p->value ? "'" : "");
+        nv++;
+    }
+    if (nv > 5)
+        hf_strbuf_printf(&vals, " and %u more", nv - 5);
+    if (nv > 0 && hf_strbuf_ok(&vals)) {
+        hf_error_set(err, HF_ERR_SERVER,
+                     "partition value '%s' of column '%s' maps to the child "
+                     "table \"%s\".\"%s\"%s, which "
+                     "already holds %s %s (a child is named after the parent "
+                     "and the value, with every character other than a "
+                     "letter, digit or '_' turned into '_', cut to the "
+                     "server's identifier length); create the partition for "
+                     "'%s' yourself under another name (CREATE TABLE ... "
+                     "PARTITION OF \"%s\".\"%s\" FOR VALUES IN (...))",
+                     value, col, sch, stored, cut, nv == 1 ? "value" : "values",
+                     vals.data, value, sch, par);
+    } else if (!PQgetisnull(r, 0, 3)) {
+        hf_error_set(err, HF_ERR_SERVER,
+                     "the child table for value '%s' of column '%s' would "
+                     "be \"%s\".\"%s\"%s, which already exists as a "
+                     "partition of \"%s\".\"%s\"; create the "
+                     "partition for '%s' yourself under another name",
+                     value, col, sch, stored, cut, PQgetvalue(r, 0, 2),
+                     PQgetvalue(r, 0, 3), value);
+    } else {
+        hf_error_set(err, HF_ERR_SERVER,
+                     "the child table for value '%s' of column '%s' would "
+                     "be \"%s\".\"%s\"%s, which already exists and is not "
+                     "a partition of \"%s\".\"%s\"; rename "
+                     "it, or create the partition for '%s' yourself under "
+                     "another name",
+                     value, col, sch, stored, cut, sch, par, value);
+    }
+out:
+    PQclear(r);
+    hf_strbuf_free(&child);
+    hf_strbuf_free(&vals);
+}
+
 int holo_part_child(struct holo_writer *w, struct holo_conn *c,
                     const char *value, struct hf_arena *names,
                     const char **schema, const char **table,
@@ -99,10 +197,7 @@ int holo_part_child(struct holo_writer *w, struct holo_conn *c,
             if (rc != 0)
                 *err = derr;
             else
-                hf_error_set(err, HF_ERR_SERVER,
-                             "partition for '%s' was created but is not "
-                             "visible",
-                             value);
+                explain_missing(w, c, value, cls, err);
             goto fail;
         }
     }

@@ -9,9 +9,12 @@
  * again (another process may have created it); when it is still missing
  * and sink.create-missing-partition is on, the child "<parent>_<value>" is
  * created with DDL the server formats (holo_sql_partition_ddl_query), and
- * a concurrent creator winning the race is fine. The DDL runs on the
- * caller's connection, so inside the caller's transaction if one is open
- * (a bulk load's rollback then removes the children it created too).
+ * a concurrent creator winning the race is fine. Two values whose child
+ * names collide (characters mapped to '_', names cut to 63 bytes) cannot
+ * both get one: the second fails, naming both values and the child. The
+ * DDL runs on the caller's connection, so inside the caller's transaction
+ * if one is open (a bulk load's rollback then removes the children it
+ * created too).
  *
  * @locality any shard thread; w->meta_lock is taken inside.
  */
