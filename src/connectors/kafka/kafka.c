@@ -22,6 +22,7 @@ static const struct hf_opt_def kafka_opts[] = {
     HFK_OPT_GROUP,
     HFK_OPT_PROPERTIES,
     HFK_OPT_LEGACY_PROPERTIES,
+    HFK_OPT_LEGACY_PAIRS,
     {.key = "format",
      .aliases = HF_ALIASES("value.format", "format.type"),
      .type = HF_OPT_STRING,

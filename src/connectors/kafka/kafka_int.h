@@ -6,8 +6,10 @@
  * here, once, for both:
  *
  *   kafka_conf.c    librdkafka configuration from the table's options
- *                   ('properties.*' and the legacy 'connector.properties.*',
- *                   librdkafka's own error text forwarded), topic lists,
+ *                   ('properties.*', the legacy 'connector.properties.*'
+ *                   and Flink 1.9's 'connector.properties.N.key'/'.value'
+ *                   pairs; librdkafka's own error text forwarded, already
+ *                   at plan time), topic lists,
  *                   'partition:0,offset:42;...' lists, log and error
  *                   callbacks, murmur2 and the sink partitioners.
  *   kafka_layout.c  which columns the key and the value carry, and their
@@ -92,6 +94,15 @@ int32_t hf_kafka_murmur2_partition(const void *key, size_t len,
      .type = HF_OPT_STRING,                                                   \
      .flags = HF_OPTF_PREFIX,                                                 \
      .doc = "Legacy spelling of 'properties.*'."}
+#define HFK_OPT_LEGACY_PAIRS                                                  \
+    {.key = "connector.properties.#.key",                                     \
+     .type = HF_OPT_STRING,                                                   \
+     .flags = HF_OPTF_PAIRS,                                                  \
+     .doc = "Flink 1.9's pairs: 'connector.properties.N.key' = 'name' with "  \
+            "'connector.properties.N.value' = 'v' (N = 0, 1, ...) is "        \
+            "'connector.properties.name' = 'v' (so 'bootstrap.servers' and "  \
+            "'group.id' pairs set those options); a half without the other "  \
+            "is an error, and so is a property also set another way."}
 #define HFK_OPT_KEY_FORMAT                                                    \
     {.key = "key.format",                                                     \
      .type = HF_OPT_STRING,                                                   \
@@ -200,9 +211,11 @@ const char *hfk_tname(const struct hf_table_def *t);
 int hfk_meta_of(const struct hf_table_def *t, const struct hf_column *c,
                 struct hf_error *err);
 
-/* Plan-time checks both connectors share: topic/topic-pattern, the value
- * and key formats, the column layout, metadata columns, dirty path.
- * `upsert` selects upsert-kafka's rules. 0 or -1. */
+/* Plan-time checks both connectors share: topic/topic-pattern, the
+ * librdkafka properties (built into a configuration as at run time, each
+ * refused one naming its option; warnings for ignored ones), the value and
+ * key formats, the column layout, metadata columns, dirty path. `upsert`
+ * selects upsert-kafka's rules. 0 or -1. */
 int hfk_validate_common(const struct hf_table_def *t, bool upsert,
                         struct hf_error *err);
 

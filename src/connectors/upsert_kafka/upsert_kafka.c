@@ -25,6 +25,7 @@ static const struct hf_opt_def upsert_opts[] = {
     HFK_OPT_GROUP,
     HFK_OPT_PROPERTIES,
     HFK_OPT_LEGACY_PROPERTIES,
+    HFK_OPT_LEGACY_PAIRS,
     {.key = "value.format",
      .aliases = HF_ALIASES("format.type"),
      .type = HF_OPT_STRING,
