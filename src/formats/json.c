@@ -20,12 +20,17 @@
  *
  * json.map-null-key.* are accepted for compatibility and have no effect:
  * holoflow has no MAP type.
+ *
+ * Legacy 'format.type' = 'json' tables may carry Flink 1.9/1.10's schema
+ * options (format.derive-schema, format.json-schema, format.schema,
+ * format.fields.N.*): checked against the DDL, see format_legacy.h.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "formats/format.h"
 #include "formats/format_int.h"
+#include "formats/format_legacy.h"
 #include "formats/json_value.h"
 
 static const struct hf_opt_def json_opts[] = {
@@ -38,12 +43,15 @@ static const struct hf_opt_def json_opts[] = {
     HF_JSON_OPT_DECIMAL_PLAIN,
     {"encode.ignore-null-fields", NULL, HF_OPT_BOOL, "false", 0, 0, NULL, 0,
      "Leave null fields out of written objects instead of writing null"},
+    HF_FMT_LEGACY_SCHEMA_OPTS,
+    HF_FMT_LEGACY_JSON_SCHEMA_OPT,
 };
 
 static int json_validate(const struct hf_opts *o, const struct hf_schema *s,
                          struct hf_error *err)
 {
-    (void)s;
+    if (hf_format_legacy_validate(o, s, err) != 0)
+        return -1;
     if (hf_opts_bool(o, "fail-on-missing-field", NULL) &&
         hf_opts_bool(o, "ignore-parse-errors", NULL))
         return hf_error_set(err, HF_ERR_OPTION,
