@@ -135,7 +135,8 @@ static void test_pairs_map(void **state)
                     "  'connector.properties.3.key' = 'fetch.max.bytes',\n"
                     "  'connector.properties.3.value' = '1000',\n"
                     "  'connector.properties.4.key' = 'sasl.password',\n"
-                    "  'connector.properties.4.value' = 'pair-pw-77'"),
+                    "  'connector.properties.4.value' = 'pair-pw-77',\n"
+                    "  'connector.property-version' = '1'"),
              &err, &warn);
     if (job == NULL)
         fail_msg("planning failed: %s", err.msg);
@@ -155,8 +156,12 @@ static void test_pairs_map(void **state)
     assert_string_equal(conf_get(conf, "fetch.max.bytes"), "1000");
     assert_null(conf_get(conf, "zookeeper.connect")); /* not a property */
     rd_kafka_conf_destroy(conf);
-    /* One warning, for the property that means nothing, at its pair. */
-    assert_int_equal(count(warn, "warning:"), 1);
+    /* One warning for each option that means nothing, at its position. */
+    assert_int_equal(count(warn, "warning:"), 2);
+    assert_non_null(strstr(warn, "t.sql:17:3: warning: kafka table 'src': "
+                                 "option 'connector.property-version' is "
+                                 "ignored: it stamps the version of Flink's "
+                                 "property descriptor"));
     assert_non_null(strstr(warn, "t.sql:7:3: warning: kafka table 'src': "
                                  "option 'connector.properties.0.key' = "
                                  "'zookeeper.connect' is ignored: only Kafka "

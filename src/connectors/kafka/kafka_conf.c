@@ -533,6 +533,15 @@ static int check_props(const struct hf_table_def *t, const char *conn,
                        struct hf_error *err)
 {
     struct prop_check c = {t, conn, err, 0};
+    const struct hf_opt_val *pv = opt_if(&t->opts, "connector.property-version");
+    if (pv && pv->set) {
+        char where[512];
+        hf_kv_where(pv->kv, where, sizeof where);
+        hf_log_warn("%swarning: %s table '%s': option '%s' is ignored: it "
+                    "stamps the version of Flink's property descriptor and "
+                    "means nothing to holoflow",
+                    where, conn, hfk_tname(t), hf_kv_shown(pv->kv));
+    }
     hf_opts_each(&t->opts, "connector.properties.", check_twice, &c);
     if (c.rc != 0)
         return -1;

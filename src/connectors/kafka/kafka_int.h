@@ -186,6 +186,11 @@ int32_t hf_kafka_murmur2_partition(const void *key, size_t len,
      .type = HF_OPT_STRING,                                                   \
      .doc = "Legacy: Kafka version ('0.11', 'universal', ...); accepted, "    \
             "librdkafka negotiates the protocol."}
+#define HFK_OPT_PROPERTY_VERSION                                              \
+    {.key = "connector.property-version",                                     \
+     .type = HF_OPT_STRING,                                                   \
+     .doc = "Legacy descriptor version stamp: accepted with a warning, it "   \
+            "means nothing to holoflow."}
 #define HFK_OPT_UPDATE_MODE                                                   \
     {.key = "update-mode",                                                    \
      .type = HF_OPT_ENUM,                                                     \

@@ -55,6 +55,7 @@ static const struct hf_opt_def upsert_opts[] = {
     HFK_OPT_DELIVERY,
     HFK_OPT_TXN_PREFIX,
     HFK_OPT_VERSION,
+    HFK_OPT_PROPERTY_VERSION,
     {.key = "connector.sink-partitioner",
      .type = HF_OPT_ENUM,
      .values = HF_VALUES("fixed", "round-robin", "custom"),
