@@ -585,26 +585,37 @@ static int plan_create(struct planner *p, const struct hf_ast_stmt *st)
     /* ${VAR} in option values comes from the environment (secrets and
      * endpoints stay out of job files). */
     char **values = calloc(ct->nopts ? ct->nopts : 1, sizeof *values);
-    if (values == NULL)
+    bool *secret = calloc(ct->nopts ? ct->nopts : 1, sizeof *secret);
+    if (values == NULL || secret == NULL) {
+        free(values);
+        free(secret);
         return oom(p);
+    }
     for (uint32_t i = 0; i < ct->nopts; i++) {
         char why[256];
-        values[i] = hf_env_expand(ct->opts[i].value, why, sizeof why);
-        if (values[i] != NULL && hf_opt_secret_name(ct->opts[i].key.name))
+        values[i] = hf_env_expand_ex(ct->opts[i].value, &secret[i], why,
+                                     sizeof why);
+        if (values[i] != NULL &&
+            (secret[i] || hf_opt_secret_name(ct->opts[i].key.name)))
             hf_secret_register(values[i]);
         if (values[i] == NULL) {
             for (uint32_t j = 0; j < i; j++)
                 free(values[j]);
             free(values);
+            free(secret);
             return err_at(p, HF_ERR_OPTION, ct->opts[i].vline,
                           ct->opts[i].vcol, "option '%s': %s",
                           ct->opts[i].key.name, why);
         }
     }
     struct table_block *b = new_block(ct, values, job->path);
-    for (uint32_t i = 0; i < ct->nopts; i++)
+    for (uint32_t i = 0; i < ct->nopts; i++) {
         free(values[i]);
+        if (b)
+            b->kvs[i].secret = secret[i]; /* built from ${secret_values.*} */
+    }
     free(values);
+    free(secret);
     if (b == NULL)
         return oom(p);
     struct hf_table_def *t = &b->def;
