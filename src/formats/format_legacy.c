@@ -88,18 +88,30 @@ static const struct {
     const char *name;
     enum hf_type_id id;
 } legacy_names[] = {
-    {"VARCHAR", HF_VARCHAR},       {"STRING", HF_VARCHAR},
-    {"BOOLEAN", HF_BOOLEAN},       {"BOOL", HF_BOOLEAN},
-    {"BYTE", HF_TINYINT},          {"TINYINT", HF_TINYINT},
-    {"SHORT", HF_SMALLINT},        {"SMALLINT", HF_SMALLINT},
-    {"INT", HF_INT},               {"INTEGER", HF_INT},
-    {"LONG", HF_BIGINT},           {"BIGINT", HF_BIGINT},
-    {"FLOAT", HF_FLOAT},           {"DOUBLE", HF_DOUBLE},
-    {"DECIMAL", HF_DECIMAL},       {"BIG_DEC", HF_DECIMAL},
-    {"SQL_DATE", HF_DATE},         {"DATE", HF_DATE},
-    {"LOCAL_DATE", HF_DATE},       {"SQL_TIME", HF_TIME},
-    {"TIME", HF_TIME},             {"LOCAL_TIME", HF_TIME},
-    {"SQL_TIMESTAMP", HF_TIMESTAMP}, {"TIMESTAMP", HF_TIMESTAMP},
+    {"VARCHAR", HF_VARCHAR},
+    {"STRING", HF_VARCHAR},
+    {"BOOLEAN", HF_BOOLEAN},
+    {"BOOL", HF_BOOLEAN},
+    {"BYTE", HF_TINYINT},
+    {"TINYINT", HF_TINYINT},
+    {"SHORT", HF_SMALLINT},
+    {"SMALLINT", HF_SMALLINT},
+    {"INT", HF_INT},
+    {"INTEGER", HF_INT},
+    {"LONG", HF_BIGINT},
+    {"BIGINT", HF_BIGINT},
+    {"FLOAT", HF_FLOAT},
+    {"DOUBLE", HF_DOUBLE},
+    {"DECIMAL", HF_DECIMAL},
+    {"BIG_DEC", HF_DECIMAL},
+    {"SQL_DATE", HF_DATE},
+    {"DATE", HF_DATE},
+    {"LOCAL_DATE", HF_DATE},
+    {"SQL_TIME", HF_TIME},
+    {"TIME", HF_TIME},
+    {"LOCAL_TIME", HF_TIME},
+    {"SQL_TIMESTAMP", HF_TIMESTAMP},
+    {"TIMESTAMP", HF_TIMESTAMP},
     {"LOCAL_DATE_TIME", HF_TIMESTAMP},
 };
 
@@ -217,14 +229,13 @@ static int check_fields(const struct field *f, size_t n,
                                 f[i].type, f[i].name);
         if (!same_kind(&t, &s->cols[c].type)) {
             char a[64], b[64];
-            return hf_error_set(err, HF_ERR_OPTION,
-                                "%scolumn '%s' is %s in the DDL, but '%s' "
-                                "declares it %s; make them agree (holoflow "
-                                "reads the DDL's type)",
-                                w, f[i].name,
-                                hf_type_name(&s->cols[c].type, a, sizeof a),
-                                key_of(f[i].type_at),
-                                hf_type_name(&t, b, sizeof b));
+            return hf_error_set(
+                err, HF_ERR_OPTION,
+                "%scolumn '%s' is %s in the DDL, but '%s' "
+                "declares it %s; make them agree (holoflow "
+                "reads the DDL's type)",
+                w, f[i].name, hf_type_name(&s->cols[c].type, a, sizeof a),
+                key_of(f[i].type_at), hf_type_name(&t, b, sizeof b));
         }
     }
     for (uint32_t c = 0; c < s->ncols; c++) {
@@ -289,8 +300,8 @@ static int check_field_options(const struct hf_opts *o,
     int rc = 0;
     for (size_t i = 0; i < names.n && rc == 0; i++) {
         const struct hf_opt_val *nv = names.v[i];
-        const struct hf_opt_val *tv = hf_opts_get(o, "fields.#.data-type",
-                                                  nv->arg);
+        const struct hf_opt_val *tv =
+            hf_opts_get(o, "fields.#.data-type", nv->arg);
         if (tv == NULL)
             tv = hf_opts_get(o, "fields.#.type", nv->arg);
         if (tv == NULL) {
@@ -301,8 +312,7 @@ static int check_field_options(const struct hf_opts *o,
                               w, key_of(nv), o->prefix, nv->arg, nv->arg);
             break;
         }
-        if (!trimmed(nv->text, strlen(nv->text), f[i].name,
-                     sizeof f[i].name)) {
+        if (!trimmed(nv->text, strlen(nv->text), f[i].name, sizeof f[i].name)) {
             where(nv, w, sizeof w);
             rc = hf_error_set(err, HF_ERR_OPTION,
                               "%soption '%s': the name is too long", w,
@@ -417,9 +427,9 @@ static bool json_type_fits(const char *jt, const struct hf_type *t)
                     id == HF_BIGINT;
     if (strcmp(jt, "string") == 0)
         return id == HF_VARCHAR || id == HF_CHAR || id == HF_DATE ||
-               id == HF_TIME || id == HF_TIMESTAMP ||
-               id == HF_TIMESTAMP_LTZ || id == HF_BYTES || id == HF_DECIMAL ||
-               id == HF_JSON || id == HF_JSONB;
+               id == HF_TIME || id == HF_TIMESTAMP || id == HF_TIMESTAMP_LTZ ||
+               id == HF_BYTES || id == HF_DECIMAL || id == HF_JSON ||
+               id == HF_JSONB;
     if (strcmp(jt, "integer") == 0)
         return integral || id == HF_DECIMAL;
     if (strcmp(jt, "number") == 0)
@@ -480,12 +490,10 @@ static int check_json_schema(const struct hf_opt_val *v,
     json_tokener_free(tok);
     if (root == NULL || je != json_tokener_success) {
         json_object_put(root);
-        return hf_error_set(err, HF_ERR_OPTION,
-                            "%soption '%s' is not valid JSON: %s",
-                            w, name,
-                            je == json_tokener_continue
-                                ? "the text ends inside the document"
-                                : json_tokener_error_desc(je));
+        return hf_error_set(
+            err, HF_ERR_OPTION, "%soption '%s' is not valid JSON: %s", w, name,
+            je == json_tokener_continue ? "the text ends inside the document"
+                                        : json_tokener_error_desc(je));
     }
     while (used < len && isspace((unsigned char)v->text[used]))
         used++;

@@ -64,8 +64,7 @@ static const char *secret_value(const char *name, char *alt, size_t altlen)
     return getenv(alt);
 }
 
-char *hf_env_expand_ex(const char *in, bool *secret, char *why,
-                       size_t whylen)
+char *hf_env_expand_ex(const char *in, bool *secret, char *why, size_t whylen)
 {
     struct hf_strbuf out;
     hf_strbuf_init(&out, 0);

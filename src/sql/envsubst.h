@@ -28,8 +28,7 @@
  * variable or secret, unterminated ${, bad name, out of memory). When
  * `secret` is not NULL it is set to whether a secret went into the
  * result. */
-char *hf_env_expand_ex(const char *in, bool *secret, char *why,
-                       size_t whylen);
+char *hf_env_expand_ex(const char *in, bool *secret, char *why, size_t whylen);
 
 /* hf_env_expand_ex without telling whether a secret was used. */
 char *hf_env_expand(const char *in, char *why, size_t whylen);

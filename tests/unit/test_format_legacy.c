@@ -6,10 +6,11 @@
  * what is accepted silently, what with a warning (exactly which), and each
  * error with its file:line:col; plus the legacy type names.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
+/* cmocka.h needs the four above first */
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -62,13 +63,13 @@ static int count(const char *hay, const char *needle)
 
 /* Columns of the test table: id INT, name STRING, ts TIMESTAMP(3),
  * price DECIMAL(10, 2), tags ARRAY<INT>; options from line 8 on. */
-#define TABLE(extra)                                                          \
-    "CREATE TABLE src (id INT, name STRING, ts TIMESTAMP(3),\n"               \
-    "  price DECIMAL(10, 2), tags ARRAY<INT>) WITH (\n"                       \
-    "  'connector.type' = 'kafka',\n"                                         \
-    "  'connector.topic' = 'in',\n"                                           \
-    "  'connector.properties.bootstrap.servers' = 'h:1',\n"                   \
-    "  'update-mode' = 'append',\n"                                           \
+#define TABLE(extra)                                                           \
+    "CREATE TABLE src (id INT, name STRING, ts TIMESTAMP(3),\n"                \
+    "  price DECIMAL(10, 2), tags ARRAY<INT>) WITH (\n"                        \
+    "  'connector.type' = 'kafka',\n"                                          \
+    "  'connector.topic' = 'in',\n"                                            \
+    "  'connector.properties.bootstrap.servers' = 'h:1',\n"                    \
+    "  'update-mode' = 'append',\n"                                            \
     "  'format.type' = 'json'" extra ");\n"
 
 /* Plan; returns 0 or -1 (message in err), warnings in *warn (freed by the
@@ -111,16 +112,16 @@ static void expect_err(const char *sql, const char *want)
         fail_msg("error\n  %s\ndoes not contain\n  %s", err.msg, want);
 }
 
-#define FIELDS_OK                                                             \
-    ",\n  'format.fields.0.name' = 'id',\n"                                   \
-    "  'format.fields.0.type' = 'INT',\n"                                     \
-    "  'format.fields.1.name' = 'name',\n"                                    \
-    "  'format.fields.1.type' = 'VARCHAR',\n"                                 \
-    "  'format.fields.2.name' = 'ts',\n"                                      \
-    "  'format.fields.2.type' = 'SQL_TIMESTAMP',\n"                           \
-    "  'format.fields.3.name' = 'price',\n"                                   \
-    "  'format.fields.3.type' = 'DECIMAL',\n"                                 \
-    "  'format.fields.4.name' = 'tags',\n"                                    \
+#define FIELDS_OK                                                              \
+    ",\n  'format.fields.0.name' = 'id',\n"                                    \
+    "  'format.fields.0.type' = 'INT',\n"                                      \
+    "  'format.fields.1.name' = 'name',\n"                                     \
+    "  'format.fields.1.type' = 'VARCHAR',\n"                                  \
+    "  'format.fields.2.name' = 'ts',\n"                                       \
+    "  'format.fields.2.type' = 'SQL_TIMESTAMP',\n"                            \
+    "  'format.fields.3.name' = 'price',\n"                                    \
+    "  'format.fields.3.type' = 'DECIMAL',\n"                                  \
+    "  'format.fields.4.name' = 'tags',\n"                                     \
     "  'format.fields.4.type' = 'PRIMITIVE_ARRAY(INT)'"
 
 /* ------------------------------------------------------------ tests */
@@ -298,11 +299,16 @@ static void test_legacy_types(void **state)
         const char *text;
         enum hf_type_id id, elem;
     } cases[] = {
-        {"VARCHAR", HF_VARCHAR, 0},       {"string", HF_VARCHAR, 0},
-        {"BYTE", HF_TINYINT, 0},          {"SHORT", HF_SMALLINT, 0},
-        {"INTEGER", HF_INT, 0},           {"LONG", HF_BIGINT, 0},
-        {"BIG_DEC", HF_DECIMAL, 0},       {"SQL_DATE", HF_DATE, 0},
-        {"SQL_TIME", HF_TIME, 0},         {"SQL_TIMESTAMP", HF_TIMESTAMP, 0},
+        {"VARCHAR", HF_VARCHAR, 0},
+        {"string", HF_VARCHAR, 0},
+        {"BYTE", HF_TINYINT, 0},
+        {"SHORT", HF_SMALLINT, 0},
+        {"INTEGER", HF_INT, 0},
+        {"LONG", HF_BIGINT, 0},
+        {"BIG_DEC", HF_DECIMAL, 0},
+        {"SQL_DATE", HF_DATE, 0},
+        {"SQL_TIME", HF_TIME, 0},
+        {"SQL_TIMESTAMP", HF_TIMESTAMP, 0},
         {"LOCAL_DATE_TIME", HF_TIMESTAMP, 0},
         {"PRIMITIVE_ARRAY(BYTE)", HF_BYTES, 0},
         {"PRIMITIVE_ARRAY(LONG)", HF_ARRAY, HF_BIGINT},

@@ -7,10 +7,11 @@
  * warning, and librdkafka's own verdict on every property at plan time
  * (holoflow check) instead of only when the job runs.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
 #include <stdint.h>
+/* cmocka.h needs the four above first */
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -95,18 +96,18 @@ static void expect_err(const char *sql, const char *want)
 
 /* A Flink 1.9 source table: the first line is line 1 of t.sql, each option
  * on its own line from line 2 ("  'k' = 'v',\n"). */
-#define LEGACY_HEAD                                                           \
-    "CREATE TABLE src (id INT, name STRING) WITH (\n"                         \
-    "  'connector.type' = 'kafka',\n"                                         \
-    "  'connector.version' = 'universal',\n"                                  \
-    "  'connector.topic' = 'in',\n"                                           \
-    "  'format.type' = 'json',\n"                                             \
+#define LEGACY_HEAD                                                            \
+    "CREATE TABLE src (id INT, name STRING) WITH (\n"                          \
+    "  'connector.type' = 'kafka',\n"                                          \
+    "  'connector.version' = 'universal',\n"                                   \
+    "  'connector.topic' = 'in',\n"                                            \
+    "  'format.type' = 'json',\n"                                              \
     "  'update-mode' = 'append'"
 /* LEGACY_HEAD ends on line 6; extra options start on line 7. */
 #define LEGACY(extra) LEGACY_HEAD extra ");\n"
 
-#define BOOTSTRAP_PAIR                                                        \
-    ",\n  'connector.properties.0.key' = 'bootstrap.servers',\n"              \
+#define BOOTSTRAP_PAIR                                                         \
+    ",\n  'connector.properties.0.key' = 'bootstrap.servers',\n"               \
     "  'connector.properties.0.value' = 'h:1'"
 
 static char *conf_get(rd_kafka_conf_t *conf, const char *name)
@@ -216,11 +217,11 @@ static void test_pair_errors(void **state)
                "table 'src' (connector 'kafka') has no "
                "'connector.properties.3.value': pair 3 of "
                "'connector.properties.#.key' / '.value' needs both halves");
-    expect_err(LEGACY(BOOTSTRAP_PAIR
-                      ",\n  'connector.properties.5.value' = '3'"),
-               "t.sql:9:3: error: option 'connector.properties.5.value' of "
-               "table 'src' (connector 'kafka') has no "
-               "'connector.properties.5.key'");
+    expect_err(
+        LEGACY(BOOTSTRAP_PAIR ",\n  'connector.properties.5.value' = '3'"),
+        "t.sql:9:3: error: option 'connector.properties.5.value' of "
+        "table 'src' (connector 'kafka') has no "
+        "'connector.properties.5.key'");
     /* Set twice: with the exact option, the legacy prefix, the modern
      * prefix, or another pair. */
     expect_err(LEGACY(BOOTSTRAP_PAIR
