@@ -43,6 +43,7 @@ struct planner {
     struct hf_error *err;
     uint32_t tcap;
     bool batch_mode;
+    const struct hf_tz *tz; /* table.local-time-zone */
 };
 
 /* ------------------------------------------------------------ errors */
@@ -279,6 +280,21 @@ static int plan_settings(struct planner *p, const char *const *sets,
     const struct hf_opt_val *mode =
         hf_opts_get(&job->settings, "execution.runtime-mode", NULL);
     p->batch_mode = mode && mode->text && strcasecmp(mode->text, "batch") == 0;
+    const struct hf_opt_val *zone =
+        hf_opts_get(&job->settings, "table.local-time-zone", NULL);
+    char why[300];
+    p->tz = hf_tz_find_session(zone && zone->text ? zone->text : "UTC", why,
+                               sizeof why);
+    if (p->tz == NULL) {
+        for (uint32_t i = n; i-- > 0;)
+            if (strcmp(kvs[i].key, "table.local-time-zone") == 0) {
+                hf_error_set(p->err, HF_ERR_OPTION,
+                             "SET 'table.local-time-zone': %s", why);
+                return set_error(p, &kvs[i]);
+            }
+        return hf_error_set(p->err, HF_ERR_OPTION,
+                            "table.local-time-zone: %s", why);
+    }
     return 0;
 }
 
@@ -796,7 +812,8 @@ static int expand_select(struct planner *p, const struct hf_ast_insert *ins,
     struct hf_bind_scope sc = {.src = &p->src,
                                .schema = &src->schema,
                                .table = src->name,
-                               .alias = ins->alias.name};
+                               .alias = ins->alias.name,
+                               .tz = p->tz};
     uint32_t cap = 0, n = 0;
     for (uint32_t i = 0; i < ins->nitems; i++)
         cap += ins->items[i].expr ? 1 : src->schema.ncols;
@@ -1052,7 +1069,8 @@ static int plan_insert(struct planner *p, const struct hf_ast_stmt *st,
         struct hf_bind_scope sc = {.src = &p->src,
                                    .schema = &src->schema,
                                    .table = src->name,
-                                   .alias = ins->alias.name};
+                                   .alias = ins->alias.name,
+                                   .tz = p->tz};
         pipe->filter = hf_expr_bind(&sc, ins->where, p->err);
         if (pipe->filter == NULL)
             return -1;
