@@ -103,6 +103,26 @@ static const char *const known_props[][2] = {
     {"auto.register.schemas", "auto.register.schemas"},
 };
 
+/* Keyword values as the option parser matches them: case, '_' and '-'
+ * ignored. */
+static bool kw_eq(const char *a, const char *b)
+{
+    for (;;) {
+        while (*a == '_' || *a == '-')
+            a++;
+        while (*b == '_' || *b == '-')
+            b++;
+        if (*a == '\0' || *b == '\0')
+            return *a == *b;
+        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a + 32) : *a;
+        char y = *b >= 'A' && *b <= 'Z' ? (char)(*b + 32) : *b;
+        if (x != y)
+            return false;
+        a++;
+        b++;
+    }
+}
+
 struct prop_find {
     const char *name;
     const char *value;
@@ -152,20 +172,18 @@ static int sr_conf(const struct hf_opts *o, struct hf_sr_conf *c,
     const char *info = opt_or_prop(o, "basic-auth.user-info");
     const char *tsrc = opt_or_prop(o, "bearer-auth.credentials-source");
     const char *token = opt_or_prop(o, "bearer-auth.token");
-    if (bsrc && strcasecmp(bsrc, "SASL_INHERIT") == 0)
+    if (bsrc && kw_eq(bsrc, "SASL_INHERIT"))
         return hf_error_set(err, HF_ERR_UNSUPPORTED,
                             "'%sbasic-auth.credentials-source' = "
                             "'SASL_INHERIT' is not supported: give "
                             "'%sbasic-auth.user-info'",
                             o->prefix, o->prefix);
-    if (bsrc && strcasecmp(bsrc, "USER_INFO") != 0 &&
-        strcasecmp(bsrc, "USER-INFO") != 0 &&
-        strcasecmp(bsrc, "URL") != 0)
+    if (bsrc && !kw_eq(bsrc, "USER_INFO") && !kw_eq(bsrc, "URL"))
         return hf_error_set(err, HF_ERR_OPTION,
                             "'%sbasic-auth.credentials-source' = '%s': "
                             "holoflow knows USER_INFO and URL",
                             o->prefix, bsrc);
-    bool from_url = bsrc && strcasecmp(bsrc, "URL") == 0;
+    bool from_url = bsrc && kw_eq(bsrc, "URL");
     if (!from_url && bsrc && info == NULL)
         return hf_error_set(err, HF_ERR_OPTION,
                             "'%sbasic-auth.credentials-source' = "
@@ -174,8 +192,7 @@ static int sr_conf(const struct hf_opts *o, struct hf_sr_conf *c,
                             o->prefix, o->prefix);
     if (!from_url)
         c->user_info = info;
-    if (tsrc && strcasecmp(tsrc, "STATIC_TOKEN") != 0 &&
-        strcasecmp(tsrc, "STATIC-TOKEN") != 0)
+    if (tsrc && !kw_eq(tsrc, "STATIC_TOKEN"))
         return hf_error_set(err, HF_ERR_UNSUPPORTED,
                             "'%sbearer-auth.credentials-source' = '%s' is not "
                             "supported: use STATIC_TOKEN with "
@@ -204,7 +221,7 @@ static bool auto_register(const struct hf_opts *o)
     if (hf_opts_isset(o, "auto.register.schemas", NULL))
         return hf_opts_bool(o, "auto.register.schemas", NULL);
     const char *p = opt_or_prop(o, "auto.register.schemas");
-    return p == NULL || strcasecmp(p, "false") != 0;
+    return p == NULL || !kw_eq(p, "false");
 }
 
 /* The password in "scheme://user:password@host" must not reach a log or

@@ -16,8 +16,8 @@
 #   - debezium-avro-confluent reads real Debezium envelopes (source block,
 #     ts_ms, a tombstone) as +I, -U/+U, -D, and writes Flink's envelope
 #     (c for +I/+U, d for -U/-D), decoded back by Python;
-#   - basic auth (user info) reaches a registry that requires it; the
-#     password never shows in explain or the log;
+#   - basic auth (user info) and a static bearer token reach a registry
+#     that requires them; the password never shows in explain or the log;
 #   - errors: an unknown schema id names the id and the topic, partition
 #     and offset; a wrong magic byte says so; an unreachable registry fails
 #     after the documented attempts with the URL and what to check; a
@@ -283,5 +283,24 @@ sed -i "s|'$SR_auth',|'$SR_auth');|" "$T/au.sql"
 run_hf "$T/na.out" "$T/na.err" run "$T/au.sql"
 expect_rc 1 "no credentials"
 expect_grep "answered HTTP 401: error_code 401, \"Unauthorized\"" "$T/na.err" "401 named"
+
+
+# --- a static bearer token.
+start_registry tok --token 'tkn-0123456789'
+cat >"$T/tk.sql" <<SQL
+CREATE TABLE src ($COLS) WITH ('connector' = 'filesystem', 'path' = '$T/in.json', 'format' = 'json');
+CREATE TABLE k ($COLS) WITH ('connector' = 'kafka', 'topic' = 'auth',
+  'properties.bootstrap.servers' = '$K', 'value.format' = 'avro-confluent',
+  'value.avro-confluent.url' = '$SR_tok',
+  'value.avro-confluent.subject' = 'my-subject',
+  'value.avro-confluent.bearer-auth.credentials-source' = 'static_token',
+  'value.avro-confluent.bearer-auth.token' = 'tkn-0123456789');
+INSERT INTO k SELECT * FROM src;
+SQL
+run_hf "$T/tk.out" "$T/tk.err" run "$T/tk.sql"
+expect_rc 0 "bearer token"
+[ "$RC" -eq 0 ] || cat "$T/tk.err" >&2
+echo 'POST /subjects/my-subject/versions 200' >"$T/tk.want"
+expect_same "$T/tk.want" "$T/tok.log" "bearer token accepted, 'subject' option used"
 
 finish
