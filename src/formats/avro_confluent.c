@@ -53,8 +53,8 @@ static const struct hf_opt_def acf_opts[] = {
      0, NULL, 0,
      "Subject the written schema is registered under; kafka and "
      "upsert-kafka default to '<topic>-value' / '<topic>-key'"},
-    {"schema", HF_ALIASES("schema-registry.schema"), HF_OPT_STRING, NULL, 0,
-     0, NULL, 0,
+    {"schema", HF_ALIASES("schema-registry.schema"), HF_OPT_STRING, NULL, 0, 0,
+     NULL, 0,
      "Avro schema (JSON) to register instead of the one derived from the "
      "table; it must have the same fields and types"},
     {"auto.register.schemas", NULL, HF_OPT_BOOL, "true", 0, 0, NULL, 0,
@@ -371,9 +371,9 @@ static int acf_decoder_new(const struct hf_schema *s, const uint32_t *cols,
     if (c == NULL)
         return -1;
     c->t = calloc(ncols ? ncols : 1, sizeof *c->t);
-    c->scratch = debezium ? calloc(2 * (s->ncols ? s->ncols : 1),
-                                   sizeof *c->scratch)
-                          : NULL;
+    c->scratch = debezium
+                     ? calloc(2 * (s->ncols ? s->ncols : 1), sizeof *c->scratch)
+                     : NULL;
     if (c->t == NULL || (debezium && c->scratch == NULL)) {
         acf_free(c);
         return hf_error_set(err, HF_ERR_NOMEM, "avro-confluent: out of memory");
@@ -402,10 +402,9 @@ static int acf_decoder_new(const struct hf_schema *s, const uint32_t *cols,
         if (rrec == NULL || rrec->kind != HF_AVS_RECORD) {
             hf_avs_free(rs);
             acf_free(c);
-            return hf_error_set(err, HF_ERR_OPTION,
-                                "'%sschema' must be a record%s", o->prefix,
-                                debezium ? " with a record field \"after\""
-                                         : "");
+            return hf_error_set(
+                err, HF_ERR_OPTION, "'%sschema' must be a record%s", o->prefix,
+                debezium ? " with a record field \"after\"" : "");
         }
     }
     for (uint32_t i = 0; i < ncols; i++) {
@@ -544,8 +543,9 @@ static int plan_for(struct acf_codec *c, int32_t id, struct acf_plan **out,
     if (rc != 0) {
         hf_avr_plan_free(p->before);
         hf_avr_plan_free(p->after);
-        hf_error_prefix(err, "the writer's schema id %d cannot be read into "
-                             "the table: ",
+        hf_error_prefix(err,
+                        "the writer's schema id %d cannot be read into "
+                        "the table: ",
                         (int)id);
         return -1;
     }
@@ -899,9 +899,10 @@ static int schema_id(struct acf_codec *c, struct hf_error *err)
                             c->owner, c->o->prefix);
     if (client(c, err) != 0)
         return -1;
-    int rc = c->auto_reg
-                 ? hf_sr_register(c->sr, c->subject, c->schema_text, &c->id, err)
-                 : hf_sr_lookup(c->sr, c->subject, c->schema_text, &c->id, err);
+    int rc =
+        c->auto_reg
+            ? hf_sr_register(c->sr, c->subject, c->schema_text, &c->id, err)
+            : hf_sr_lookup(c->sr, c->subject, c->schema_text, &c->id, err);
     if (rc != 0)
         return -1;
     c->registered = true;
@@ -953,7 +954,12 @@ static int dbz_encode(void *enc, const struct hf_value *row,
     if (!insert)
         hf_strbuf_putc(out, 0x00); /* after: null */
     /* op: branch 1, a string of 1 byte (length 1 -> 0x02) */
-    hf_strbuf_append(out, insert ? "\x02\x02" "c" : "\x02\x02" "d", 3);
+    hf_strbuf_append(out,
+                     insert ? "\x02\x02"
+                              "c"
+                            : "\x02\x02"
+                              "d",
+                     3);
     return 0;
 }
 

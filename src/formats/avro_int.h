@@ -56,7 +56,6 @@ int hf_avro_temporal(const struct hf_type *t, const char *logical, bool ms,
 
 /* The unscaled value of `n` (1-16) big-endian two's complement bytes. 0, or
  * -1 when `n` is out of range. */
-int hf_avro_dec_from_bytes(const unsigned char *p, size_t n,
-                           struct hf_dec *d);
+int hf_avro_dec_from_bytes(const unsigned char *p, size_t n, struct hf_dec *d);
 
 #endif

@@ -32,7 +32,7 @@ struct sr_entry {
 struct hf_sr {
     CURL *curl;
     struct curl_slist *headers;
-    char *urls[SR_MAX_URLS]; /* without a trailing '/' */
+    char *urls[SR_MAX_URLS];  /* without a trailing '/' */
     char *shown[SR_MAX_URLS]; /* the same without user info */
     int nurls, cur;
     char *user, *password, *bearer;
@@ -175,7 +175,8 @@ int hf_sr_new(const struct hf_sr_conf *conf, struct hf_sr **out,
     pthread_once(&curl_once, curl_init);
     struct hf_sr *sr = calloc(1, sizeof *sr);
     if (sr == NULL)
-        return hf_error_set(err, HF_ERR_NOMEM, "schema registry: out of memory");
+        return hf_error_set(err, HF_ERR_NOMEM,
+                            "schema registry: out of memory");
     hf_strbuf_init(&sr->body, SR_MAX_BODY);
     bool oom = false;
     const char *u = conf->url ? conf->url : "";
@@ -184,7 +185,8 @@ int hf_sr_new(const struct hf_sr_conf *conf, struct hf_sr **out,
         size_t b = 0, e = len;
         while (b < e && (u[b] == ' ' || u[b] == '\t'))
             b++;
-        while (e > b && (u[e - 1] == ' ' || u[e - 1] == '\t' || u[e - 1] == '/'))
+        while (e > b &&
+               (u[e - 1] == ' ' || u[e - 1] == '\t' || u[e - 1] == '/'))
             e--;
         if (e > b) {
             if (sr->nurls == SR_MAX_URLS) {
@@ -226,9 +228,9 @@ int hf_sr_new(const struct hf_sr_conf *conf, struct hf_sr **out,
     }
     if (conf->user_info && !oom) {
         const char *colon = strchr(conf->user_info, ':');
-        sr->user = colon ? strndup(conf->user_info,
-                                   (size_t)(colon - conf->user_info))
-                         : strdup(conf->user_info);
+        sr->user =
+            colon ? strndup(conf->user_info, (size_t)(colon - conf->user_info))
+                  : strdup(conf->user_info);
         sr->password = strdup(colon ? colon + 1 : "");
         oom = sr->user == NULL || sr->password == NULL;
     }
@@ -238,7 +240,8 @@ int hf_sr_new(const struct hf_sr_conf *conf, struct hf_sr **out,
     sr->keystore_password = dup_or_null(conf->keystore_password, &oom);
     if (oom) {
         hf_sr_free(sr);
-        return hf_error_set(err, HF_ERR_NOMEM, "schema registry: out of memory");
+        return hf_error_set(err, HF_ERR_NOMEM,
+                            "schema registry: out of memory");
     }
     if ((sr->truststore &&
          check_file("truststore", sr->truststore, NULL, err) != 0) ||
@@ -250,14 +253,17 @@ int hf_sr_new(const struct hf_sr_conf *conf, struct hf_sr **out,
     sr->curl = curl_easy_init();
     sr->headers = curl_slist_append(
         NULL, "Content-Type: application/vnd.schemaregistry.v1+json");
-    struct curl_slist *h = sr->headers ? curl_slist_append(
-        sr->headers, "Accept: application/vnd.schemaregistry.v1+json, "
-                     "application/vnd.schemaregistry+json; qs=0.9, "
-                     "application/json; qs=0.5")
-                                       : NULL;
+    struct curl_slist *h =
+        sr->headers ? curl_slist_append(
+                          sr->headers,
+                          "Accept: application/vnd.schemaregistry.v1+json, "
+                          "application/vnd.schemaregistry+json; qs=0.9, "
+                          "application/json; qs=0.5")
+                    : NULL;
     if (sr->curl == NULL || h == NULL) {
         hf_sr_free(sr);
-        return hf_error_set(err, HF_ERR_NOMEM, "schema registry: out of memory");
+        return hf_error_set(err, HF_ERR_NOMEM,
+                            "schema registry: out of memory");
     }
     sr->headers = h;
     *out = sr;
@@ -399,17 +405,17 @@ static int request(struct hf_sr *sr, const char *method, const char *path,
         if (attempt + 1 < HF_SR_ATTEMPTS)
             hf_log_warn("schema registry %s: %s %s: %s; trying again",
                         sr->shown[sr->cur], method, path,
-                        sr->curl_err[0] ? sr->curl_err : curl_easy_strerror(rc));
+                        sr->curl_err[0] ? sr->curl_err
+                                        : curl_easy_strerror(rc));
     }
-    int e = hf_error_set(err, HF_ERR_CONNECT,
-                         "schema registry %s: %s %s failed after %d attempt%s: "
-                         "%s; check the registry's URL ('url') and that it "
-                         "runs",
-                         sr->shown[sr->cur], method, path,
-                         transient(rc) ? HF_SR_ATTEMPTS : 1,
-                         transient(rc) ? "s" : "",
-                         sr->curl_err[0] ? sr->curl_err
-                                         : curl_easy_strerror(rc));
+    int e = hf_error_set(
+        err, HF_ERR_CONNECT,
+        "schema registry %s: %s %s failed after %d attempt%s: "
+        "%s; check the registry's URL ('url') and that it "
+        "runs",
+        sr->shown[sr->cur], method, path, transient(rc) ? HF_SR_ATTEMPTS : 1,
+        transient(rc) ? "s" : "",
+        sr->curl_err[0] ? sr->curl_err : curl_easy_strerror(rc));
     err->retriable = transient(rc);
     return e;
 }
@@ -466,14 +472,16 @@ static int subject_call(struct hf_sr *sr, const char *subject,
     if (esc == NULL || body == NULL) {
         free(esc);
         free(body);
-        return hf_error_set(err, HF_ERR_NOMEM, "schema registry: out of memory");
+        return hf_error_set(err, HF_ERR_NOMEM,
+                            "schema registry: out of memory");
     }
     size_t pl = strlen(esc) + 32;
     char *path = malloc(pl);
     if (path == NULL) {
         free(esc);
         free(body);
-        return hf_error_set(err, HF_ERR_NOMEM, "schema registry: out of memory");
+        return hf_error_set(err, HF_ERR_NOMEM,
+                            "schema registry: out of memory");
     }
     snprintf(path, pl, "/subjects/%s%s", esc, reg ? "/versions" : "");
     int rc = request(sr, "POST", path, body, err);
@@ -529,12 +537,12 @@ int hf_sr_schema(struct hf_sr *sr, int32_t id, const char **text,
     if (sr->status != 200) {
         char why[400];
         registry_error(sr, why, sizeof why);
-        return hf_error_set(err, sr->status == 404 ? HF_ERR_DATA : HF_ERR_SERVER,
-                            "schema registry %s: %s schema id %d (GET %s "
-                            "answered HTTP %ld%s)",
-                            sr->shown[sr->cur],
-                            sr->status == 404 ? "unknown" : "cannot fetch",
-                            (int)id, path, sr->status, why);
+        return hf_error_set(
+            err, sr->status == 404 ? HF_ERR_DATA : HF_ERR_SERVER,
+            "schema registry %s: %s schema id %d (GET %s "
+            "answered HTTP %ld%s)",
+            sr->shown[sr->cur], sr->status == 404 ? "unknown" : "cannot fetch",
+            (int)id, path, sr->status, why);
     }
     json_object *j = json_tokener_parse(sr->body.data ? sr->body.data : "");
     json_object *s = NULL, *st = NULL;
@@ -574,7 +582,8 @@ int hf_sr_schema(struct hf_sr *sr, int32_t id, const char **text,
     e->text = strdup(json_object_get_string(s));
     json_object_put(j);
     if (e->text == NULL)
-        return hf_error_set(err, HF_ERR_NOMEM, "schema registry: out of memory");
+        return hf_error_set(err, HF_ERR_NOMEM,
+                            "schema registry: out of memory");
     if (hf_avs_parse(e->text, strlen(e->text), &e->schema, err) != 0) {
         free(e->text);
         hf_error_prefix(err, "schema registry %s: schema id %d: ",

@@ -33,11 +33,11 @@
 #define HF_SR_ATTEMPTS 3
 
 struct hf_sr_conf {
-    const char *url;         /* required; "http://a:8081,http://b:8081" */
-    const char *user_info;   /* "user:password", or NULL */
-    const char *bearer;      /* static bearer token, or NULL */
-    const char *truststore;  /* CA bundle (PEM), or NULL */
-    const char *keystore;    /* client certificate + key, or NULL */
+    const char *url;        /* required; "http://a:8081,http://b:8081" */
+    const char *user_info;  /* "user:password", or NULL */
+    const char *bearer;     /* static bearer token, or NULL */
+    const char *truststore; /* CA bundle (PEM), or NULL */
+    const char *keystore;   /* client certificate + key, or NULL */
     const char *keystore_password;
 };
 

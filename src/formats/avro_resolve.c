@@ -63,9 +63,8 @@ static int oom(struct parse *ps)
     return hf_error_set(ps->err, HF_ERR_NOMEM, "avro schema: out of memory");
 }
 
-static const char *const prim_names[] = {"null",  "boolean", "int",
-                                         "long",  "float",   "double",
-                                         "bytes", "string"};
+static const char *const prim_names[] = {"null",  "boolean", "int",   "long",
+                                         "float", "double",  "bytes", "string"};
 
 static int prim_kind(const char *name)
 {
@@ -206,8 +205,8 @@ static struct hf_avs_node *named(struct parse *ps, json_object *o,
     return t;
 }
 
-static int parse_record(struct parse *ps, struct hf_avs_node *t,
-                        json_object *o, const char *ns, const char *where)
+static int parse_record(struct parse *ps, struct hf_avs_node *t, json_object *o,
+                        const char *ns, const char *where)
 {
     json_object *fields = NULL;
     if (!json_object_object_get_ex(o, "fields", &fields) ||
@@ -224,9 +223,8 @@ static int parse_record(struct parse *ps, struct hf_avs_node *t,
         return oom(ps);
     for (size_t i = 0; i < n; i++) {
         json_object *f = json_object_array_get_idx(fields, i);
-        const char *fname = json_object_is_type(f, json_type_object)
-                                ? jstr(f, "name")
-                                : NULL;
+        const char *fname =
+            json_object_is_type(f, json_type_object) ? jstr(f, "name") : NULL;
         if (fname == NULL)
             return hf_error_set(ps->err, HF_ERR_DATA,
                                 "avro schema: %s: field %zu of record '%s' "
@@ -248,8 +246,8 @@ static int parse_record(struct parse *ps, struct hf_avs_node *t,
         if (t->names[t->n] == NULL)
             return oom(ps);
         if (json_object_object_get_ex(f, "default", &def)) {
-            const char *txt = json_object_to_json_string_ext(
-                def, JSON_C_TO_STRING_PLAIN);
+            const char *txt =
+                json_object_to_json_string_ext(def, JSON_C_TO_STRING_PLAIN);
             t->defaults[t->n] = strdup(txt ? txt : "null");
             if (t->defaults[t->n] == NULL) {
                 free(t->names[t->n]);
@@ -418,16 +416,15 @@ static struct hf_avs_node *parse_type(struct parse *ps, json_object *j,
             break;
         }
         for (size_t i = 0; i < n; i++) {
-            t->sub[i] = parse_type(ps, json_object_array_get_idx(j, i), ns,
-                                   where);
+            t->sub[i] =
+                parse_type(ps, json_object_array_get_idx(j, i), ns, where);
             if (t->sub[i] == NULL) {
                 t = NULL;
                 break;
             }
             if (t->sub[i]->kind == HF_AVS_UNION) {
                 hf_error_set(ps->err, HF_ERR_DATA,
-                             "avro schema: %s: a union inside a union",
-                             where);
+                             "avro schema: %s: a union inside a union", where);
                 t = NULL;
                 break;
             }
@@ -494,9 +491,8 @@ void hf_avs_free(struct hf_avs_schema *s)
     for (size_t i = 0; i < s->nnodes; i++) {
         struct hf_avs_node *t = s->nodes[i];
         if (t->names) {
-            uint32_t nn = t->kind == HF_AVS_RECORD || t->kind == HF_AVS_ENUM
-                              ? t->n
-                              : 0;
+            uint32_t nn =
+                t->kind == HF_AVS_RECORD || t->kind == HF_AVS_ENUM ? t->n : 0;
             for (uint32_t k = 0; k < nn; k++)
                 free(t->names[k]);
         }
@@ -537,8 +533,8 @@ static const char *logical_text(enum hf_avs_logical l)
 static const char *kind_text(enum hf_avs_kind k)
 {
     static const char *const names[] = {
-        "null",   "boolean", "int",    "long",  "float", "double", "bytes",
-        "string", "record",  "enum",   "array", "map",   "union",  "fixed",
+        "null",   "boolean", "int",  "long",  "float", "double", "bytes",
+        "string", "record",  "enum", "array", "map",   "union",  "fixed",
     };
     return names[k];
 }
@@ -606,8 +602,7 @@ int hf_avs_read_long(struct hf_avs_cursor *c, int64_t *v, struct hf_error *err)
         }
     }
     return hf_error_set(err, HF_ERR_DATA,
-                        "a number is longer than 10 bytes (at byte %zu)",
-                        c->i);
+                        "a number is longer than 10 bytes (at byte %zu)", c->i);
 }
 
 static int read_int(struct hf_avs_cursor *c, int32_t *v, struct hf_error *err)
@@ -1063,8 +1058,7 @@ static int read_scalar(struct hf_avs_cursor *c, const struct hf_avs_node *w,
             struct hf_dec d;
             if (hf_avro_dec_from_bytes(p, n, &d) != 0 ||
                 (wscale != t->scale &&
-                 hf_dec_rescale(d, wscale, t->precision, t->scale, &d) !=
-                     0) ||
+                 hf_dec_rescale(d, wscale, t->precision, t->scale, &d) != 0) ||
                 hf_dec_digits(d) > t->precision)
                 return hf_error_set(err, HF_ERR_DATA,
                                     "the decimal (%zu bytes, scale %d) does "
@@ -1122,7 +1116,8 @@ static int read_scalar(struct hf_avs_cursor *c, const struct hf_avs_node *w,
             break;
         }
         const char *ln = logical_text(w->logical);
-        if (hf_avro_temporal(t, ln ? ln : (ms ? "long (millis)" : "long (micros)"),
+        if (hf_avro_temporal(t,
+                             ln ? ln : (ms ? "long (millis)" : "long (micros)"),
                              ms, i64, &x->v.i, err) != 0)
             return -1;
         x->v.i = hf_format_truncate_usec(x->v.i, t->precision);
@@ -1147,8 +1142,9 @@ static int read_array(struct hf_avs_cursor *c, const struct hf_avs_node *w,
         if (count == 0)
             break;
         if ((uint64_t)count > UINT32_MAX - n)
-            return hf_error_set(err, HF_ERR_DATA, "an array of more than "
-                                                  "2^32 elements");
+            return hf_error_set(err, HF_ERR_DATA,
+                                "an array of more than "
+                                "2^32 elements");
         if (n + (uint64_t)count > cap) {
             uint64_t nc = (n + (uint64_t)count) * 2;
             struct hf_value *a = hf_arena_alloc(&b->arena, nc * sizeof *a);
@@ -1162,8 +1158,8 @@ static int read_array(struct hf_avs_cursor *c, const struct hf_avs_node *w,
         for (int64_t k = 0; k < count; k++, n++) {
             memset(&items[n], 0, sizeof items[n]);
             if (read_value(c, it, &et, b, &items[n], err) != 0) {
-                hf_error_prefix(err, "element %llu: ",
-                                (unsigned long long)n + 1);
+                hf_error_prefix(err,
+                                "element %llu: ", (unsigned long long)n + 1);
                 return -1;
             }
         }

@@ -105,8 +105,7 @@ void hf_avs_free(struct hf_avs_schema *s);
 const struct hf_avs_node *hf_avs_root(const struct hf_avs_schema *s);
 /* A type's name for messages ("long", "timestamp-millis", "record Value",
  * "union [null, string]"), into buf. */
-const char *hf_avs_describe(const struct hf_avs_node *t, char *buf,
-                            size_t n);
+const char *hf_avs_describe(const struct hf_avs_node *t, char *buf, size_t n);
 /* The branch of union `t` that is not "null" when `t` is
  * union(null, X) or union(X, null), `t` itself when it is no union, or
  * NULL. */
@@ -120,8 +119,7 @@ struct hf_avs_cursor {
 
 /* Primitive reads: 0, or -1 with err when the record ends early or the
  * value is malformed. */
-int hf_avs_read_long(struct hf_avs_cursor *c, int64_t *v,
-                     struct hf_error *err);
+int hf_avs_read_long(struct hf_avs_cursor *c, int64_t *v, struct hf_error *err);
 /* A string or bytes value: a length, then that many bytes (borrowed from
  * the record). */
 int hf_avs_read_bytes(struct hf_avs_cursor *c, const unsigned char **p,
@@ -156,7 +154,6 @@ void hf_avr_plan_free(struct hf_avr_plan *p);
 /* Read one record at the cursor into `row` (its target slots; strings and
  * arrays in `b`'s arena). 0, or -1 with err ("field 'x': ..."). */
 int hf_avr_read(const struct hf_avr_plan *p, struct hf_avs_cursor *c,
-                struct hf_batch *b, struct hf_value *row,
-                struct hf_error *err);
+                struct hf_batch *b, struct hf_value *row, struct hf_error *err);
 
 #endif

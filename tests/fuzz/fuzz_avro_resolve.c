@@ -37,8 +37,8 @@ static struct hf_avro_codec *codec;
 static struct hf_avs_schema *derived;
 static struct hf_avr_target targets[NCOLS];
 
-static void col(uint32_t i, const char *name, enum hf_type_id id, int p,
-                int s, bool not_null)
+static void col(uint32_t i, const char *name, enum hf_type_id id, int p, int s,
+                bool not_null)
 {
     struct hf_column *c = &table.cols[i];
     c->name = (char *)name;
@@ -76,8 +76,8 @@ static void setup(void)
         idx[i] = i;
     struct hf_error err;
     hf_error_clear(&err);
-    HF_FUZZ_CHECK(hf_avro_codec_new(&table, idx, NCOLS, true, NULL, &codec,
-                                    &err) == 0);
+    HF_FUZZ_CHECK(
+        hf_avro_codec_new(&table, idx, NCOLS, true, NULL, &codec, &err) == 0);
     const char *js = hf_avro_codec_schema(codec);
     HF_FUZZ_CHECK(hf_avs_parse(js, strlen(js), &derived, &err) == 0);
 }
@@ -146,8 +146,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (hf_avs_parse((const char *)p, sl, &ws, &err) == 0) {
             struct hf_avr_plan *plan = NULL;
             hf_error_clear(&err);
-            if (hf_avr_plan_new(hf_avs_root(ws), targets, NCOLS, &plan,
-                                &err) == 0) {
+            if (hf_avr_plan_new(hf_avs_root(ws), targets, NCOLS, &plan, &err) ==
+                0) {
                 size_t used = 0;
                 const unsigned char *rec = nul ? nul + 1 : p + n;
                 read_one(plan, rec, n - (size_t)(rec - p), b, &t1, &used);

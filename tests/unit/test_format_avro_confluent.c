@@ -145,9 +145,10 @@ static void test_resolve_reference_bytes(void **state)
     ft_col(&s, "ts", ft_ts(HF_TIMESTAMP, 6));
     struct hf_strbuf out;
     hf_strbuf_init(&out, 0);
-    assert_string_equal(resolve(&s, writer_json, record_hex, &out),
-                        "X, [1, 2], -0.50, NULL, Y, x'01ff', foo, 1.5, 64, -64, "
-                        "NULL, 1970-01-01 00:00:00.000001");
+    assert_string_equal(
+        resolve(&s, writer_json, record_hex, &out),
+        "X, [1, 2], -0.50, NULL, Y, x'01ff', foo, 1.5, 64, -64, "
+        "NULL, 1970-01-01 00:00:00.000001");
     hf_strbuf_free(&out);
     hf_schema_free(&s);
 }
@@ -354,37 +355,36 @@ static void test_options(void **state)
     const char *sasl[] = {"avro-confluent.url", "http://r:8081",
                           "avro-confluent.basic-auth.credentials-source",
                           "SASL_INHERIT", NULL};
-    assert_int_equal(ft_setup_opts(&t, "avro-confluent", "avro-confluent.", &s,
-                                   sasl),
-                     -1);
+    assert_int_equal(
+        ft_setup_opts(&t, "avro-confluent", "avro-confluent.", &s, sasl), -1);
     assert_non_null(strstr(t.err.msg, "'SASL_INHERIT' is not supported"));
     hf_opts_free(&t.opts);
     hf_strbuf_free(&t.text);
-    const char *noinfo[] = {"avro-confluent.schema-registry.url",
-                            "http://r:8081",
-                            "avro-confluent.basic-auth.credentials-source",
-                            "USER_INFO", NULL};
-    assert_int_equal(ft_setup_opts(&t, "avro-confluent", "avro-confluent.",
-                                   &s, noinfo),
-                     -1);
+    const char *noinfo[] = {
+        "avro-confluent.schema-registry.url", "http://r:8081",
+        "avro-confluent.basic-auth.credentials-source", "USER_INFO", NULL};
+    assert_int_equal(
+        ft_setup_opts(&t, "avro-confluent", "avro-confluent.", &s, noinfo), -1);
     assert_non_null(strstr(t.err.msg, "needs 'avro-confluent.basic-auth."
                                       "user-info'"));
     hf_opts_free(&t.opts);
     hf_strbuf_free(&t.text);
-    const char *both[] = {"avro-confluent.url", "http://r:8081",
-                          "avro-confluent.basic-auth.user-info", "u:p",
-                          "avro-confluent.bearer-auth.token", "tok", NULL};
-    assert_int_equal(ft_setup_opts(&t, "avro-confluent", "avro-confluent.", &s,
-                                   both),
-                     -1);
+    const char *both[] = {"avro-confluent.url",
+                          "http://r:8081",
+                          "avro-confluent.basic-auth.user-info",
+                          "u:p",
+                          "avro-confluent.bearer-auth.token",
+                          "tok",
+                          NULL};
+    assert_int_equal(
+        ft_setup_opts(&t, "avro-confluent", "avro-confluent.", &s, both), -1);
     assert_non_null(strstr(t.err.msg, "give one"));
     hf_opts_free(&t.opts);
     hf_strbuf_free(&t.text);
     const char *notrec[] = {"avro-confluent.url", "http://r:8081",
                             "avro-confluent.schema", "\"string\"", NULL};
-    assert_int_equal(ft_setup_opts(&t, "avro-confluent", "avro-confluent.", &s,
-                                   notrec),
-                     -1);
+    assert_int_equal(
+        ft_setup_opts(&t, "avro-confluent", "avro-confluent.", &s, notrec), -1);
     assert_string_equal(t.err.msg,
                         "'avro-confluent.schema' must be an Avro record");
     hf_opts_free(&t.opts);
@@ -392,9 +392,8 @@ static void test_options(void **state)
     /* The password in the URL is hidden from logs from the start. */
     const char *pw[] = {"avro-confluent.url", "http://bob:pw-in-url@r:8081",
                         NULL};
-    assert_int_equal(ft_setup_opts(&t, "avro-confluent", "avro-confluent.", &s,
-                                   pw),
-                     0);
+    assert_int_equal(
+        ft_setup_opts(&t, "avro-confluent", "avro-confluent.", &s, pw), 0);
     char line[] = "connecting to http://bob:pw-in-url@r:8081";
     hf_scrub(line, sizeof line);
     assert_null(strstr(line, "pw-in-url"));
