@@ -18,6 +18,7 @@ packages=(
     libpq-dev postgresql-15 postgresql-client-15
     libjson-c-dev zlib1g-dev libzstd-dev libcmocka-dev
     librdkafka-dev libavro-dev libpcre2-dev libssl-dev tzdata
+    libcurl4-openssl-dev python3-avro
     kcat openssl gzip
 )
 packages+=("$@")

@@ -66,6 +66,14 @@ struct hf_format {
     int (*encode)(void *enc, const struct hf_value *row, enum hf_rowkind kind,
                   struct hf_strbuf *out, struct hf_error *err);
     void (*encoder_free)(void *enc);
+
+    /* The Kafka topic an encoder writes to and whether it writes message
+     * keys, told by the kafka and upsert-kafka sinks right after
+     * encoder_new() when the table names one topic (Flink's Kafka
+     * connector derives a schema registry's subject from it). May be NULL;
+     * 0 or -1 with err. */
+    int (*bind_topic)(void *enc, const char *topic, bool key,
+                      struct hf_error *err);
 };
 
 const struct hf_format *hf_format_find(const char *name);

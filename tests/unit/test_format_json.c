@@ -42,8 +42,10 @@ static void test_registry(void **state)
             assert_true((*p)->nopts > 0);
         }
     }
-    assert_int_equal(n, 7);
+    assert_int_equal(n, 9);
     assert_string_equal(names[0], "csv");
+    assert_string_equal(names[7], "avro-confluent");
+    assert_string_equal(names[8], "debezium-avro-confluent");
     assert_string_equal(names[4], "maxwell-json");
 }
 
