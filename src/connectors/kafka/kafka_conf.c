@@ -115,6 +115,8 @@ struct conf_walk {
     const struct hf_table_def *t;
     struct hf_error *err;
     int rc;
+    struct hfk_jaas jaas; /* from 'sasl.jaas.config', when given */
+    const struct hf_opt_val *jaas_opt;
 };
 
 /* Properties holoflow manages itself: a user value would break the
@@ -203,6 +205,20 @@ static void set_one(const struct hf_opt_val *v, void *ctx)
     }
     if (reserved_prop(v->arg) || ignored_prop(v->arg))
         return; /* exact options set the first; the others warned at plan */
+    if (strcasecmp(v->arg, "sasl.jaas.config") == 0) {
+        /* Java's JAAS entry: librdkafka takes its user and password as
+         * sasl.username and sasl.password (kafka_jaas.c, jaas_apply). */
+        char why[400];
+        hfk_jaas_free(&w->jaas);
+        if (hfk_jaas_parse(v->text, &w->jaas, why, sizeof why) != 0) {
+            w->rc = hf_error_set(w->err, HF_ERR_OPTION,
+                                 "%skafka table '%s': option %s: %s", where,
+                                 hfk_tname(w->t), name, why);
+            return;
+        }
+        w->jaas_opt = v;
+        return;
+    }
     char errstr[512];
     if (rd_kafka_conf_set(w->conf, v->arg, v->text, errstr, sizeof errstr) !=
         RD_KAFKA_CONF_OK) {
@@ -211,6 +227,42 @@ static void set_one(const struct hf_opt_val *v, void *ctx)
                              "%s",
                              where, hfk_tname(w->t), name, errstr);
     }
+}
+
+/* The JAAS entry's username and password as sasl.username and
+ * sasl.password, unless given as properties themselves (then they must
+ * agree). */
+static int jaas_apply(struct conf_walk *w)
+{
+    const struct hf_table_def *t = w->t;
+    const char *props[2] = {"sasl.username", "sasl.password"};
+    const char *vals[2] = {w->jaas.username, w->jaas.password};
+    char where[512];
+    hf_kv_where(w->jaas_opt->kv, where, sizeof where);
+    for (int i = 0; i < 2; i++) {
+        if (hfk_prop_isset(t, props[i])) {
+            const char *given = hf_opts_str(&t->opts, "properties.", props[i]);
+            if (given == NULL)
+                given = hf_opts_str(&t->opts, "connector.properties.",
+                                    props[i]);
+            if (given && strcmp(given, vals[i]) != 0)
+                return hf_error_set(w->err, HF_ERR_OPTION,
+                                    "%skafka table '%s': 'sasl.jaas.config' "
+                                    "and 'sasl.%s' give different %ss; give "
+                                    "one of them",
+                                    where, hfk_tname(t), props[i] + 5,
+                                    props[i] + 5);
+            continue;
+        }
+        char errstr[512];
+        if (rd_kafka_conf_set(w->conf, props[i], vals[i], errstr,
+                              sizeof errstr) != RD_KAFKA_CONF_OK)
+            return hf_error_set(w->err, HF_ERR_OPTION,
+                                "%skafka table '%s': %s from "
+                                "'sasl.jaas.config': librdkafka says: %s",
+                                where, hfk_tname(t), props[i], errstr);
+    }
+    return 0;
 }
 
 /* Set librdkafka property `name` for option `key` (at `kv`, or NULL). */
@@ -272,9 +324,12 @@ rd_kafka_conf_t *hfk_conf_new(const struct hf_table_def *t,
         conf_set(conf, t, bs->kv ? hf_kv_shown(bs->kv) : bs->def->key,
                  bs->kv, "bootstrap.servers", bs->text, err) != 0)
         goto fail;
-    struct conf_walk w = {conf, t, err, 0};
+    struct conf_walk w = {.conf = conf, .t = t, .err = err};
     hf_opts_each(&t->opts, "properties.", set_one, &w);
     hf_opts_each(&t->opts, "connector.properties.", set_one, &w);
+    if (w.rc == 0 && w.jaas_opt != NULL && jaas_apply(&w) != 0)
+        w.rc = -1;
+    hfk_jaas_free(&w.jaas);
     if (w.rc != 0)
         goto fail;
     const struct hf_opt_val *disc =

@@ -240,6 +240,17 @@ rd_kafka_conf_t *hfk_conf_new(const struct hf_table_def *t,
 /* Was librdkafka property `name` set by the user (either prefix)? */
 bool hfk_prop_isset(const struct hf_table_def *t, const char *name);
 
+/* 'sasl.jaas.config' read for librdkafka (kafka_jaas.c): the username and
+ * password of a PlainLoginModule or ScramLoginModule entry. */
+struct hfk_jaas {
+    char *username;
+    char *password;
+};
+/* 0, or -1 with the reason in `why` (other modules are refused by name). */
+int hfk_jaas_parse(const char *text, struct hfk_jaas *out, char *why,
+                   size_t n);
+void hfk_jaas_free(struct hfk_jaas *j);
+
 /* The topics of option 'topic': a NULL-terminated array of borrowed
  * strings in a malloc'd block (caller frees the array only). NULL when the
  * option is not set (or on out of memory: err set). */
