@@ -8,12 +8,17 @@
  * decoders, one json-c tokener reused for every record.
  *
  * Decoding goes record text -> json_object tree (json-c) -> values in the
- * batch. Conversions follow Flink's JSON format: numbers may also come as
- * JSON strings ("12", "3.5": canal-json writes every value as a string),
- * DECIMAL is parsed exactly from the number's text (json-c keeps the text of
- * a number with a fraction or exponent; integers are exact in 64 bits), a
- * non-string JSON value read into a STRING column is its JSON text, JSON and
- * JSONB columns get the JSON text of the value, BYTES come from base64.
+ * batch. Conversions follow Flink's JSON format (JsonToRowDataConverters):
+ * numbers may also come as JSON strings ("12", "3.5": canal-json writes
+ * every value as a string); INT and BIGINT take a JSON number with its
+ * fraction cut (112.013 is 112), TINYINT and SMALLINT only whole numbers;
+ * BOOLEAN is true for true and for the text "true" in any case, false for
+ * anything else; DECIMAL is parsed exactly from the number's text (json-c
+ * keeps the text of a number with a fraction or exponent; integers are
+ * exact in 64 bits); dates, times and timestamps only in the forms of
+ * timestamp-format.standard (see json_to_temporal); a non-string JSON
+ * value read into a STRING column is its JSON text, JSON and JSONB columns
+ * get the JSON text of the value, BYTES come from base64.
  * Errors name the field: `field 'price': cannot parse "abc" as DECIMAL(10,
  * 2)`. With ignore-parse-errors a bad record is skipped as a whole (its rows
  * already appended are removed), never half-converted.
@@ -58,8 +63,9 @@
 #define HF_JSON_OPT_TIMESTAMP_FORMAT                                          \
     {"timestamp-format.standard", NULL, HF_OPT_ENUM, "SQL", 0, 0,             \
      HF_VALUES("SQL", "ISO-8601"), 0,                                         \
-     "Timestamp text: SQL 'yyyy-MM-dd HH:mm:ss.fff' or ISO-8601 "           \
-     "'yyyy-MM-ddTHH:mm:ss.fff' (TIMESTAMP_LTZ adds 'Z'); both are read"}
+     "Timestamp text read and written: SQL 'yyyy-MM-dd HH:mm:ss[.fff]' or "   \
+     "ISO-8601 'yyyy-MM-ddTHH:mm[:ss[.fff]]'; TIMESTAMP_LTZ adds 'Z'. Text "  \
+     "in another form is a parse error, as in Flink"}
 #define HF_JSON_OPT_MAP_NULL_KEY_MODE                                         \
     {"map-null-key.mode", NULL, HF_OPT_ENUM, "FAIL", 0, 0,                    \
      HF_VALUES("FAIL", "DROP", "LITERAL"), 0,                                 \
