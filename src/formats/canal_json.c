@@ -7,16 +7,29 @@
  * shared conversions accept for numeric columns. Rows, as Flink emits them:
  *   INSERT   +I for each element of "data"
  *   UPDATE   for each i: -U(before), +U(data[i]), where before is old[i]
- *            with every field that is null or absent in old[i] taken from
- *            data[i] (Canal's "old" holds only the changed fields)
+ *            with every field absent from old[i] taken from data[i]
+ *            (Canal's "old" holds only the changed fields); a field present
+ *            in old[i] keeps its old value, also when that is null: the
+ *            value was NULL before the update (FLINK-19446)
  *   DELETE   -D for each element of "data"
  *   CREATE, and any message with "isDdl": true: no row (a DDL event)
  * Any other type is an error. An empty record or the literal null gives no
- * row. With canal-json.database.include / table.include (regular
+ * row. An UPDATE whose "old" is missing or has fewer elements than "data",
+ * or whose old[i] is not an object, is an error, as in Flink.
+ * With canal-json.database.include / table.include (regular
  * expressions that must match the whole name), records of other databases
- * or tables give no row. The expressions are POSIX extended regular
- * expressions, which cover the usual Java patterns ("inventory", "prod_.*",
- * "a|b"); Java-only syntax such as \d is not understood.
+ * or tables give no row; a record without the field is an error (Flink
+ * fails on it too), a null one is matched as the text "null". The
+ * expressions are POSIX extended regular expressions, which cover the
+ * usual Java patterns ("inventory", "prod_.*", "a|b"); Java-only syntax
+ * such as \d is not understood.
+ *
+ * Where Flink differs (docs/formats.md): Flink completes old[i] with the
+ * fields absent from the whole "old" array (Jackson's findValue searches
+ * every element), so in a multi-row UPDATE a field changed in one row and
+ * not in another becomes NULL in the other's -U row; holoflow looks at
+ * old[i] only. Flink fails on DDL messages other than CREATE; holoflow
+ * gives no row for any message with "isDdl": true.
  *
  * Encoding, as Flink's writer: +I and +U become {"data":[{row}],"type":
  * "INSERT"}, -U and -D {"data":[{row}],"type":"DELETE"}.
@@ -144,14 +157,35 @@ static int canal_encoder_new(const struct hf_schema *s, const uint32_t *cols,
     return canal_new(s, cols, ncols, o, false, enc, err);
 }
 
-/* True when the record passes the include filter on `key`. */
-static bool passes(const regex_t *re, bool has, struct json_object *root,
-                   const char *key)
+/* Whether the record passes the include filter on `key`: 1 yes, 0 no, -1
+ * (err set) when the record has no such field. The field's text is
+ * matched as Flink's asText() gives it: a string as it is, null as "null",
+ * a number or boolean as its JSON text, an object or array as "". */
+static int passes(const regex_t *re, bool has, struct json_object *root,
+                  const char *key, struct hf_error *err)
 {
     if (!has)
-        return true;
-    const char *name = hf_json_get_str(root, key);
-    return name != NULL && regexec(re, name, 0, NULL, 0) == 0;
+        return 1;
+    struct json_object *v = NULL;
+    if (!json_object_object_get_ex(root, key, &v))
+        return hf_error_set(
+            err, HF_ERR_DATA,
+            "canal-json: the record has no \"%s\" field, "
+            "which 'canal-json.%s.include' filters on",
+            key, strcmp(key, "database") == 0 ? "database" : "table");
+    const char *name;
+    switch (json_object_get_type(v)) {
+    case json_type_null:
+        name = "null";
+        break;
+    case json_type_object:
+    case json_type_array:
+        name = "";
+        break;
+    default:
+        name = json_object_get_string(v);
+    }
+    return regexec(re, name, 0, NULL, 0) == 0;
 }
 
 /* The "data" (or "old") array; NULL when absent or not an array. */
@@ -184,18 +218,15 @@ static int emit_updates(struct canal_codec *c, struct json_object *data,
 {
     size_t n = json_object_array_length(data);
     size_t nold = old ? json_object_array_length(old) : 0;
-    if (nold != n)
+    if (nold < n)
         return hf_error_set(err, HF_ERR_DATA,
                             "canal-json: UPDATE message has %zu \"data\" rows "
-                            "but %zu \"old\" rows",
-                            n, nold);
+                            "but %s",
+                            n, old ? "fewer \"old\" rows" : "no \"old\" array");
     for (size_t i = 0; i < n; i++) {
         struct json_object *after = json_object_array_get_idx(data, i);
         struct json_object *before = json_object_array_get_idx(old, i);
-        if (before == NULL) /* old[i] is null: nothing changed is known */
-            before = after;
-        if (hf_json_emit_row(&c->json, before, after,
-                             HF_JSON_MERGE_NULL_OR_ABSENT,
+        if (hf_json_emit_row(&c->json, before, after, HF_JSON_MERGE_ABSENT,
                              HF_ROW_UPDATE_BEFORE, origin, out, err) != 0) {
             hf_error_prefix(err, "canal-json \"old\"[%zu]: ", i);
             return -1;
@@ -217,9 +248,11 @@ static int decode_message(struct canal_codec *c, struct json_object *root,
         return hf_error_set(err, HF_ERR_DATA,
                             "canal-json: expected a JSON object with "
                             "\"data\" and \"type\"");
-    if (!passes(&c->db_re, c->has_db_re, root, "database") ||
-        !passes(&c->table_re, c->has_table_re, root, "table"))
-        return 0;
+    int ok = passes(&c->db_re, c->has_db_re, root, "database", err);
+    if (ok > 0)
+        ok = passes(&c->table_re, c->has_table_re, root, "table", err);
+    if (ok <= 0)
+        return ok;
     struct json_object *ddl = NULL;
     if (json_object_object_get_ex(root, "isDdl", &ddl) &&
         json_object_is_type(ddl, json_type_boolean) &&

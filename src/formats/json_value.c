@@ -787,9 +787,7 @@ int hf_json_fill_row(struct hf_json_codec *c, struct json_object *obj,
         const struct hf_json_field *f = &c->fields[i];
         struct json_object *v = NULL;
         bool found = json_object_object_get_ex(obj, f->name, &v);
-        if (fb != NULL &&
-            ((merge == HF_JSON_MERGE_ABSENT && !found) ||
-             (merge == HF_JSON_MERGE_NULL_OR_ABSENT && (!found || v == NULL))))
+        if (fb != NULL && merge == HF_JSON_MERGE_ABSENT && !found)
             found = json_object_object_get_ex(fb, f->name, &v);
         if (!found && c->cfg.fail_on_missing)
             return hf_error_set(err, HF_ERR_DATA,

@@ -132,9 +132,9 @@ int hf_json_parse(struct hf_json_codec *c, const char *rec, size_t len,
 
 /* How a partial object is completed from a second one (CDC "old" images). */
 enum hf_json_merge {
-    HF_JSON_MERGE_NONE,           /* take `obj` only */
-    HF_JSON_MERGE_ABSENT,         /* a key absent from obj comes from fb */
-    HF_JSON_MERGE_NULL_OR_ABSENT  /* a key absent or null in obj, from fb */
+    HF_JSON_MERGE_NONE,  /* take `obj` only */
+    HF_JSON_MERGE_ABSENT /* a key absent from obj comes from fb; a key
+                          * present with null stays null */
 };
 
 /* Fill the codec's columns of `row` (a row of `b`) from the JSON object

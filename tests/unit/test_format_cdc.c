@@ -230,7 +230,8 @@ static void test_canal_doc_example(void **state)
                         "-U(111, scooter, Big 2-wheel scooter, 5.15)\n"
                         "+U(111, scooter, Big 2-wheel scooter, 5.18)\n");
 
-    /* several rows per message; null in "old" means "unchanged" */
+    /* several rows per message; a key in "old" with null was NULL before
+     * the update (FLINK-19446), a key absent from "old" was unchanged */
     assert_int_equal(
         ft_decode(&t, "{\"data\":[{\"id\":\"1\",\"name\":\"a\"},{\"id\":\"2\","
                       "\"name\":\"b\"}],\"type\":\"INSERT\",\"database\":"
@@ -247,11 +248,24 @@ static void test_canal_doc_example(void **state)
                      1);
     assert_string_equal(ft_rows(&t), "+I(1, a, NULL, NULL)\n"
                                      "+I(2, b, NULL, NULL)\n"
-                                     "-U(1, a, NULL, 1.00)\n"
+                                     "-U(1, a, NULL, NULL)\n"
                                      "+U(1, a2, NULL, 1.00)\n"
                                      "-U(2, b, NULL, NULL)\n"
                                      "+U(2, b2, NULL, NULL)\n"
                                      "-D(2, b2, NULL, NULL)\n");
+
+    /* each old[i] completes its own row: weight changed in row 1 only, so
+     * row 2's -U takes its weight from data[1] (Flink's findValue would
+     * find "weight" in old[0] and leave it NULL; docs/formats.md) */
+    assert_int_equal(
+        ft_decode(&t, "{\"data\":[{\"id\":\"1\",\"weight\":\"1\"},{\"id\":"
+                      "\"2\",\"weight\":\"2\"}],\"old\":[{\"weight\":\"0\"},"
+                      "{\"id\":\"3\"}],\"type\":\"UPDATE\"}"),
+        4);
+    assert_string_equal(ft_rows(&t), "-U(1, NULL, NULL, 0.00)\n"
+                                     "+U(1, NULL, NULL, 1.00)\n"
+                                     "-U(3, NULL, NULL, 2.00)\n"
+                                     "+U(2, NULL, NULL, 2.00)\n");
 
     /* DDL messages and tombstones give no row */
     assert_int_equal(
@@ -283,7 +297,18 @@ static void test_canal_doc_example(void **state)
                                    "\"type\":\"UPDATE\"}"),
                      -1);
     assert_string_equal(t.err.msg, "canal-json: UPDATE message has 1 \"data\" "
-                                   "rows but 0 \"old\" rows");
+                                   "rows but fewer \"old\" rows");
+    assert_int_equal(ft_decode(&t, "{\"data\":[{\"id\":\"1\"}],\"type\":"
+                                   "\"UPDATE\"}"),
+                     -1);
+    assert_string_equal(t.err.msg, "canal-json: UPDATE message has 1 \"data\" "
+                                   "rows but no \"old\" array");
+    /* old[i] must be an object (Flink fails on a null one too) */
+    assert_int_equal(ft_decode(&t, "{\"data\":[{\"id\":\"1\"}],\"old\":"
+                                   "[null],\"type\":\"UPDATE\"}"),
+                     -1);
+    assert_string_equal(t.err.msg, "canal-json \"old\"[0]: expected a JSON "
+                                   "object, got null");
     ft_close(&t);
 }
 
@@ -307,7 +332,11 @@ static void test_canal_filters(void **state)
                         "\"table\":\"orders\",\"type\":\"INSERT\"}";
     assert_int_equal(ft_decode(&t, other_db), 0);  /* whole-name match */
     assert_int_equal(ft_decode(&t, other_tbl), 0);
-    assert_int_equal(ft_decode(&t, no_db), 0);
+    /* a record without the filtered field fails, as in Flink */
+    assert_int_equal(ft_decode(&t, no_db), -1);
+    assert_string_equal(t.err.msg,
+                        "canal-json: the record has no \"database\" field, "
+                        "which 'canal-json.database.include' filters on");
     assert_int_equal(ft_decode(&t, match), 1);
     assert_string_equal(ft_rows(&t),
                         "-U(111, scooter, Big 2-wheel scooter, 5.15)\n"

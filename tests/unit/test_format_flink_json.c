@@ -531,6 +531,27 @@ static const char canal_rows[] =
     "-D(103, 12-pack drill bits, 12-pack of drill bits with sizes ranging "
     "from #40 to #3, 0.8)\n";
 
+static void test_canal_files(void **state)
+{
+    (void)state;
+    struct hf_schema s;
+    products(&s);
+    const char *iso[] = {"canal-json.timestamp-format.standard", "ISO-8601",
+                         NULL};
+    struct ft t;
+    ft_open(&t, "canal-json", &s, iso);
+    assert_string_equal(decode_file(&t, "flink/canal-data.txt"), canal_rows);
+    ft_close(&t);
+
+    products(&s);
+    const char *filter[] = {"canal-json.database.include", "^my.*",
+                            "canal-json.table.include", "^prod.*", NULL};
+    ft_open(&t, "canal-json", &s, filter);
+    assert_string_equal(decode_file(&t, "flink/canal-data-filter-table.txt"),
+                        canal_rows);
+    ft_close(&t);
+}
+
 /* ------------------------------------------------------------ maxwell */
 
 /* MaxwellJsonSerDerTest: maxwell-data.txt gives the same changes as
@@ -585,6 +606,7 @@ int main(void)
         cmocka_unit_test(test_debezium_replica_identity),
         cmocka_unit_test(test_debezium_tombstone),
         cmocka_unit_test(test_debezium_samples),
+        cmocka_unit_test(test_canal_files),
         cmocka_unit_test(test_maxwell_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
