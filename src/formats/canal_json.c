@@ -45,6 +45,7 @@
 
 static const struct hf_opt_def canal_opts[] = {
     HF_JSON_OPT_IGNORE_PARSE_ERRORS,
+    HF_JSON_OPT_SKIP_RECORD,
     HF_JSON_OPT_TIMESTAMP_FORMAT,
     HF_JSON_OPT_MAP_NULL_KEY_MODE,
     HF_JSON_OPT_MAP_NULL_KEY_LITERAL,
@@ -298,6 +299,11 @@ static int canal_decode(void *dec, const char *rec, size_t len, int64_t origin,
     return hf_json_decode_done(&c->json, out, start, rc);
 }
 
+static const struct hf_decode_notes *canal_notes(void *dec)
+{
+    return hf_json_notes(&((struct canal_codec *)dec)->json);
+}
+
 static int canal_encode(void *enc, const struct hf_value *row,
                         enum hf_rowkind kind, struct hf_strbuf *out,
                         struct hf_error *err)
@@ -327,4 +333,5 @@ const struct hf_format hf_format_canal_json = {
     .encoder_new = canal_encoder_new,
     .encode = canal_encode,
     .encoder_free = canal_free,
+    .decode_notes = canal_notes,
 };

@@ -34,6 +34,7 @@ static const struct hf_opt_def debezium_opts[] = {
      "\"payload\" (sources only; a table that is written must leave it "
      "false, as in Flink)"},
     HF_JSON_OPT_IGNORE_PARSE_ERRORS,
+    HF_JSON_OPT_SKIP_RECORD,
     HF_JSON_OPT_TIMESTAMP_FORMAT,
     HF_JSON_OPT_MAP_NULL_KEY_MODE,
     HF_JSON_OPT_MAP_NULL_KEY_LITERAL,
@@ -225,6 +226,11 @@ static int debezium_decode(void *dec, const char *rec, size_t len,
     return hf_json_decode_done(&c->json, out, start, rc);
 }
 
+static const struct hf_decode_notes *debezium_notes(void *dec)
+{
+    return hf_json_notes(&((struct debezium_codec *)dec)->json);
+}
+
 static int debezium_encode(void *enc, const struct hf_value *row,
                            enum hf_rowkind kind, struct hf_strbuf *out,
                            struct hf_error *err)
@@ -259,4 +265,5 @@ const struct hf_format hf_format_debezium_json = {
     .encoder_new = debezium_encoder_new,
     .encode = debezium_encode,
     .encoder_free = debezium_free,
+    .decode_notes = debezium_notes,
 };

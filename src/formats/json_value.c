@@ -37,6 +37,7 @@ void hf_json_cfg_read(const struct hf_opts *o, struct hf_json_cfg *cfg)
                   ? HF_JSON_TS_ISO8601
                   : HF_JSON_TS_SQL;
     cfg->ignore_parse_errors = hf_opts_bool(o, "ignore-parse-errors", NULL);
+    cfg->skip_record = hf_opts_bool(o, "ignore-parse-errors.skip-record", NULL);
     cfg->decimal_plain =
         hf_opts_bool(o, "encode.decimal-as-plain-number", NULL);
 }
@@ -117,6 +118,8 @@ int hf_json_parse(struct hf_json_codec *c, const char *rec, size_t len,
                   struct json_object **root, struct hf_error *err)
 {
     *root = NULL;
+    c->notes.nulled = 0;
+    c->notes.first[0] = '\0';
     size_t b = 0, e = len;
     while (b < e && is_blank(rec[b]))
         b++;
@@ -452,10 +455,10 @@ static void json_to_bool(struct json_object *j, bool *v)
     }
 }
 
-static int json_to_array(const struct hf_json_codec *c,
-                         const struct hf_type *t, const char *field,
-                         struct json_object *j, struct hf_batch *b,
-                         struct hf_value *out, struct hf_error *err)
+static int json_to_array(struct hf_json_codec *c, const struct hf_type *t,
+                         const char *field, struct json_object *j,
+                         struct hf_batch *b, struct hf_value *out,
+                         struct hf_error *err)
 {
     if (!json_object_is_type(j, json_type_array))
         return bad_value(field, j, t, err);
@@ -652,10 +655,11 @@ static int bad_temporal(const struct hf_json_codec *c, const char *field,
                         field, snip, hf_type_name(t, tn, sizeof tn), form, why);
 }
 
-int hf_json_to_value(const struct hf_json_codec *c, const struct hf_type *t,
-                     const char *field, struct json_object *j,
-                     struct hf_batch *b, struct hf_value *out,
-                     struct hf_error *err)
+/* One value, without ignore-parse-errors (see hf_json_to_value). */
+static int to_value(struct hf_json_codec *c, const struct hf_type *t,
+                    const char *field, struct json_object *j,
+                    struct hf_batch *b, struct hf_value *out,
+                    struct hf_error *err)
 {
     out->null = true;
     if (j == NULL)
@@ -766,6 +770,32 @@ int hf_json_to_value(const struct hf_json_codec *c, const struct hf_type *t,
     v.null = false;
     *out = v;
     return 0;
+}
+
+int hf_json_to_value(struct hf_json_codec *c, const struct hf_type *t,
+                     const char *field, struct json_object *j,
+                     struct hf_batch *b, struct hf_value *out,
+                     struct hf_error *err)
+{
+    if (to_value(c, t, field, j, b, out, err) == 0)
+        return 0;
+    if (!c->cfg.ignore_parse_errors || c->cfg.skip_record ||
+        err->code != HF_ERR_DATA)
+        return -1;
+    /* Flink's ignore-parse-errors: the value is NULL, the row is kept. */
+    out->null = true;
+    if (c->notes.nulled++ == 0) {
+        size_t n = strnlen(err->msg, sizeof c->notes.first - 1);
+        memcpy(c->notes.first, err->msg, n);
+        c->notes.first[n] = '\0'; /* a long reason is cut */
+    }
+    hf_error_clear(err);
+    return 0;
+}
+
+const struct hf_decode_notes *hf_json_notes(struct hf_json_codec *c)
+{
+    return &c->notes;
 }
 
 /* ------------------------------------------------------------ rows */

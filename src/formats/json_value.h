@@ -20,8 +20,13 @@
  * value read into a STRING column is its JSON text, JSON and JSONB columns
  * get the JSON text of the value, BYTES come from base64.
  * Errors name the field: `field 'price': cannot parse "abc" as DECIMAL(10,
- * 2)`. With ignore-parse-errors a bad record is skipped as a whole (its rows
- * already appended are removed), never half-converted.
+ * 2)`. With ignore-parse-errors, as in Flink, a value that cannot be
+ * converted becomes NULL (an array element: a NULL element) and the row is
+ * kept, noted in the codec's notes for the caller to count and log; a
+ * record that cannot be read at all is skipped as a whole (its rows
+ * already appended are removed), never half-converted. With
+ * ignore-parse-errors.skip-record (holoflow's stricter mode) a bad value
+ * skips its record too.
  *
  * Limitation: json-c clamps an integer literal outside the 64-bit range
  * before we see it. A record containing a run of 19 or more digits is
@@ -50,16 +55,36 @@
 #include "core/error.h"
 #include "core/strbuf.h"
 #include "core/types.h"
+#include "formats/format.h"
 
 /* ------------------------------------------------------------ options */
 
 /* Option-table rows shared by the JSON family (keys without the format
- * prefix). Every family member declares ignore-parse-errors, timestamp-
- * format.standard, map-null-key.mode/literal and encode.decimal-as-plain-
- * number, so hf_json_cfg_read() can read them from any of their tables. */
-#define HF_JSON_OPT_IGNORE_PARSE_ERRORS                                       \
-    {"ignore-parse-errors", NULL, HF_OPT_BOOL, "false", 0, 0, NULL, 0,        \
-     "Skip records that cannot be parsed instead of failing the job"}
+ * prefix). Every family member declares ignore-parse-errors (and its
+ * skip-record), timestamp-format.standard, map-null-key.mode/literal and
+ * encode.decimal-as-plain-number, so hf_json_cfg_read() can read them from
+ * any of their tables. */
+#define HF_JSON_OPT_IGNORE_PARSE_ERRORS                                        \
+    {                                                                          \
+        "ignore-parse-errors", NULL, HF_OPT_BOOL, "false", 0, 0, NULL, 0,      \
+            "As in Flink: a field that cannot be parsed is set to NULL and "   \
+            "its row "                                                         \
+            "is kept, a record that cannot be parsed at all is skipped, "      \
+            "instead "                                                         \
+            "of failing the job; both are counted in the summary and the "     \
+            "first "                                                           \
+            "are logged with their position"                                   \
+    }
+#define HF_JSON_OPT_SKIP_RECORD                                                \
+    {                                                                          \
+        "ignore-parse-errors.skip-record", NULL, HF_OPT_BOOL, "false", 0, 0,   \
+            NULL, 0,                                                           \
+            "holoflow: with ignore-parse-errors, skip the whole record when "  \
+            "a "                                                               \
+            "field cannot be parsed instead of setting the field to NULL (no " \
+            "row "                                                             \
+            "with a lost value reaches the sink)"                              \
+    }
 #define HF_JSON_OPT_TIMESTAMP_FORMAT                                          \
     {"timestamp-format.standard", NULL, HF_OPT_ENUM, "SQL", 0, 0,             \
      HF_VALUES("SQL", "ISO-8601"), 0,                                         \
@@ -85,6 +110,7 @@ enum hf_json_ts { HF_JSON_TS_SQL = 0, HF_JSON_TS_ISO8601 = 1 };
 struct hf_json_cfg {
     enum hf_json_ts ts;
     bool ignore_parse_errors;
+    bool skip_record;        /* ignore-parse-errors.skip-record */
     bool decimal_plain;      /* encode.decimal-as-plain-number */
     bool fail_on_missing;    /* json only */
     bool ignore_null_fields; /* json encoder only */
@@ -109,6 +135,7 @@ struct hf_json_codec {
     struct json_tokener *tok; /* decoders only; owned */
     bool wide_ints;           /* current record may hold clamped integers */
     const char *fmt;          /* format name, for messages */
+    struct hf_decode_notes notes; /* of the current record (decoders) */
 };
 
 /* Set up `c` for the schema columns `cols[0..ncols)`; `decoder` adds a
@@ -123,7 +150,8 @@ void hf_json_codec_release(struct hf_json_codec *c);
 
 /* ------------------------------------------------------------ decoding */
 
-/* Parse one record (`len` bytes, need not be NUL-terminated). Returns 1 and
+/* Parse one record (`len` bytes, need not be NUL-terminated); starts the
+ * record's notes afresh. Returns 1 and
  * sets *root (caller owns it: json_object_put; NULL for the JSON literal
  * null), 0 when the record is empty or only blanks, -1 with err giving the
  * position of a syntax error. */
@@ -155,8 +183,9 @@ int hf_json_emit_row(struct hf_json_codec *c, struct json_object *obj,
 
 /* Convert one JSON value `j` (borrowed; NULL = JSON null) to type `t` into
  * `out`; strings go into `b`'s arena. `field` names the value in messages.
- * Returns 0 or -1 with err. */
-int hf_json_to_value(const struct hf_json_codec *c, const struct hf_type *t,
+ * Returns 0 or -1 with err; with ignore-parse-errors (and not skip-record)
+ * a value that does not convert is NULL, noted in c->notes, and 0. */
+int hf_json_to_value(struct hf_json_codec *c, const struct hf_type *t,
                      const char *field, struct json_object *j,
                      struct hf_batch *b, struct hf_value *out,
                      struct hf_error *err);
@@ -166,6 +195,9 @@ int hf_json_to_value(const struct hf_json_codec *c, const struct hf_type *t,
  * the reason), else -1; on success return rc. */
 int hf_json_decode_done(const struct hf_json_codec *c, struct hf_batch *b,
                         uint32_t start, int rc);
+
+/* The notes of the codec's last record (format.h's decode_notes). */
+const struct hf_decode_notes *hf_json_notes(struct hf_json_codec *c);
 
 /* The string value of key `key` of object `obj`, or NULL when absent, null
  * or not a string. Borrowed from obj. */

@@ -26,11 +26,9 @@
 #include "formats/json_value.h"
 
 static const struct hf_opt_def maxwell_opts[] = {
-    HF_JSON_OPT_IGNORE_PARSE_ERRORS,
-    HF_JSON_OPT_TIMESTAMP_FORMAT,
-    HF_JSON_OPT_MAP_NULL_KEY_MODE,
-    HF_JSON_OPT_MAP_NULL_KEY_LITERAL,
-    HF_JSON_OPT_DECIMAL_PLAIN,
+    HF_JSON_OPT_IGNORE_PARSE_ERRORS,  HF_JSON_OPT_SKIP_RECORD,
+    HF_JSON_OPT_TIMESTAMP_FORMAT,     HF_JSON_OPT_MAP_NULL_KEY_MODE,
+    HF_JSON_OPT_MAP_NULL_KEY_LITERAL, HF_JSON_OPT_DECIMAL_PLAIN,
 };
 
 static int maxwell_validate(const struct hf_opts *o, const struct hf_schema *s,
@@ -152,6 +150,11 @@ static int maxwell_decode(void *dec, const char *rec, size_t len,
     return hf_json_decode_done(c, out, start, rc);
 }
 
+static const struct hf_decode_notes *maxwell_notes(void *dec)
+{
+    return hf_json_notes(dec);
+}
+
 static int maxwell_encode(void *enc, const struct hf_value *row,
                           enum hf_rowkind kind, struct hf_strbuf *out,
                           struct hf_error *err)
@@ -180,4 +183,5 @@ const struct hf_format hf_format_maxwell_json = {
     .encoder_new = maxwell_encoder_new,
     .encode = maxwell_encode,
     .encoder_free = maxwell_free,
+    .decode_notes = maxwell_notes,
 };

@@ -136,11 +136,21 @@ static void test_debezium_schema_include_and_skip(void **state)
     assert_int_equal(ft_decode(&t, "{\"op\":\"c\",\"after\":{\"id\":2}}"),
                      HF_DECODE_SKIP);
     assert_non_null(strstr(t.err.msg, "no \"payload\" object"));
+    /* a bad value is NULL, the rows are kept (Flink's nested converters) */
     assert_int_equal(
         ft_decode(&t, "{\"schema\":{},\"payload\":{\"before\":{\"id\":3},"
                       "\"after\":{\"id\":\"x\"},\"op\":\"u\"}}"),
-        HF_DECODE_SKIP);
-    assert_string_equal(ft_rows(&t), "+I(1, NULL, NULL, 2.50)\n");
+        2);
+    assert_int_equal(hf_format_nulled(t.f, t.dec, NULL), 1);
+    /* an update without "before" cannot be read: skipped */
+    assert_int_equal(ft_decode(&t,
+                               "{\"schema\":{},\"payload\":{\"before\":null,"
+                               "\"after\":{\"id\":\"x\"},\"op\":\"u\"}}"),
+                     HF_DECODE_SKIP);
+    assert_non_null(strstr(t.err.msg, "REPLICA IDENTITY FULL"));
+    assert_string_equal(ft_rows(&t), "+I(1, NULL, NULL, 2.50)\n"
+                                     "-U(3, NULL, NULL, NULL)\n"
+                                     "+U(NULL, NULL, NULL, NULL)\n");
     ft_close(&t);
 }
 
@@ -464,9 +474,13 @@ static void test_maxwell_encode_and_skip(void **state)
     struct ft t;
     const char *kv[] = {"maxwell-json.ignore-parse-errors", "true", NULL};
     ft_open(&t, "maxwell-json", &s, kv);
+    /* a bad value is NULL in both rows of the update, which are kept */
     assert_int_equal(ft_decode(&t, "{\"type\":\"update\",\"data\":{\"id\":"
                                    "\"x\"},\"old\":{}}"),
-                     HF_DECODE_SKIP);
+                     2);
+    assert_int_equal(hf_format_nulled(t.f, t.dec, NULL), 2);
+    assert_string_equal(ft_rows(&t), "-U(NULL, NULL, NULL, NULL)\n"
+                                     "+U(NULL, NULL, NULL, NULL)\n");
     assert_int_equal(ft_decode(&t, "{\"type\":\"bootstrap-start\"}"),
                      HF_DECODE_SKIP);
     assert_int_equal(t.b->nrows, 0);

@@ -153,6 +153,9 @@ static void run_spec(const struct spec *sp, bool ignore)
         if (rc != 1)
             print_error("%s: %s\n", buf, t.err.msg);
         assert_int_equal(rc, 1);
+        /* the field Flink sets to NULL is noted for the summary */
+        assert_int_equal(hf_format_nulled(t.f, t.dec, NULL),
+                         ignore && sp->fails ? 1 : 0);
         assert_string_equal(ft_rows(&t), sp->ignored);
     } else {
         if (rc != -1)
@@ -285,6 +288,42 @@ static void test_json_specs_strict(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof json_specs / sizeof json_specs[0]; i++)
         run_spec(&json_specs[i], false);
+}
+
+/* Each spec with ignore-parse-errors (testIgnoreParseErrors): the field
+ * that cannot be parsed is NULL and the row is kept. */
+static void test_json_specs_ignored(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof json_specs / sizeof json_specs[0]; i++)
+        run_spec(&json_specs[i], true);
+}
+
+/* JsonBatchFileSystemITCase.testParseError: with ignore-parse-errors the
+ * line that is not JSON is skipped, the rows around it are read. */
+static void test_json_itcase_parse_error(void **state)
+{
+    (void)state;
+    struct hf_schema s;
+    memset(&s, 0, sizeof s);
+    ft_col(&s, "x", ft_type(HF_VARCHAR));
+    ft_col(&s, "y", ft_type(HF_INT));
+    ft_col(&s, "a", ft_type(HF_INT));
+    ft_col(&s, "b", ft_type(HF_INT));
+    const char *kv[] = {"json.ignore-parse-errors", "true", NULL};
+    struct ft t;
+    ft_open(&t, "json", &s, kv);
+    char *text = slurp("inputs/json-itcase-parse-error.json");
+    char buf[256];
+    int rc[3];
+    for (int i = 0; i < 3; i++)
+        rc[i] = ft_decode(&t, line_of(text, i, buf, sizeof buf));
+    free(text);
+    assert_int_equal(rc[0], 1);
+    assert_int_equal(rc[1], HF_DECODE_SKIP);
+    assert_int_equal(rc[2], 1);
+    assert_string_equal(ft_rows(&t), "+I(x5, 5, 1, 1)\n+I(x5, 5, 1, 1)\n");
+    ft_close(&t);
 }
 
 /* The json-error-*.json inputs (the specs Flink expects an error for):
@@ -600,6 +639,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_json_specs_strict),
+        cmocka_unit_test(test_json_specs_ignored),
+        cmocka_unit_test(test_json_itcase_parse_error),
         cmocka_unit_test(test_json_errors),
         cmocka_unit_test(test_json_timestamp_forms),
         cmocka_unit_test(test_debezium_files),

@@ -167,16 +167,43 @@ static void test_missing_and_ignore_options(void **state)
     ft_close(&t);
 
     items_schema(&s);
+    /* ignore-parse-errors as Flink: a bad field is NULL, the row is kept
+     * and the field noted; a record that cannot be read is skipped */
     const char *kv2[] = {"json.ignore-parse-errors", "true", NULL};
     ft_open(&t, "json", &s, kv2);
+    const char *why;
+    assert_int_equal(ft_decode(&t, "{\"id\":\"x\",\"name\":\"n\"}"), 1);
+    assert_false(hf_error_is_set(&t.err));
+    assert_int_equal(hf_format_nulled(t.f, t.dec, &why), 1);
+    assert_string_equal(why, "field 'id': cannot parse \"x\" as BIGINT");
+    assert_int_equal(ft_decode(&t, "{oops"), HF_DECODE_SKIP);
+    assert_non_null(strstr(t.err.msg, "invalid JSON at offset 1"));
+    assert_int_equal(hf_format_nulled(t.f, t.dec, NULL), 0);
+    assert_int_equal(ft_decode(&t, "[{\"id\":1},{\"id\":\"x\",\"price\":"
+                                   "\"y\"}]"),
+                     2);
+    assert_int_equal(hf_format_nulled(t.f, t.dec, &why), 2);
+    assert_string_equal(why, "field 'id': cannot parse \"x\" as BIGINT");
+    assert_int_equal(ft_decode(&t, "{\"id\":2}"), 1);
+    assert_int_equal(hf_format_nulled(t.f, t.dec, NULL), 0);
+    assert_string_equal(ft_rows(&t), "+I(NULL, n, NULL)\n"
+                                     "+I(1, NULL, NULL)\n"
+                                     "+I(NULL, NULL, NULL)\n"
+                                     "+I(2, NULL, NULL)\n");
+    ft_close(&t);
+
+    /* holoflow's stricter mode: a bad field skips its whole record */
+    items_schema(&s);
+    const char *kv_skip[] = {"json.ignore-parse-errors", "true",
+                             "json.ignore-parse-errors.skip-record", "true",
+                             NULL};
+    ft_open(&t, "json", &s, kv_skip);
     assert_int_equal(ft_decode(&t, "{\"id\":\"x\"}"), HF_DECODE_SKIP);
     assert_string_equal(t.err.msg, "field 'id': cannot parse \"x\" as BIGINT");
-    assert_int_equal(ft_decode(&t, "{oops"), HF_DECODE_SKIP);
     assert_int_equal(ft_decode(&t, "[{\"id\":1},{\"id\":\"x\"}]"),
                      HF_DECODE_SKIP);
     assert_int_equal(t.b->nrows, 0);
-    assert_int_equal(ft_decode(&t, "{\"id\":2}"), 1);
-    assert_string_equal(ft_rows(&t), "+I(2, NULL, NULL)\n");
+    assert_int_equal(hf_format_nulled(t.f, t.dec, NULL), 0);
     ft_close(&t);
 
     items_schema(&s);

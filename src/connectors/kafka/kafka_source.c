@@ -51,11 +51,14 @@
  *
  * Bad messages. A record the format cannot decode fails the job with
  * "topic 'T' partition P offset O: <reason>". With the format's
- * ignore-parse-errors it is skipped and counted (stats->skipped), appended
- * to 'scan.dirty-data.path' when set (flushed and fsync'd before any
- * checkpoint that covers it), and only then consumed. A record timestamp
- * (milliseconds, set by any producer) beyond 9999-12-31 fails the job the
- * same way when a 'timestamp' metadata column would hold it: microseconds
+ * ignore-parse-errors (Flink's meaning) a field that cannot be parsed is
+ * NULL and its row goes on, counted (stats->nulled); a record that cannot
+ * be read at all is skipped and counted (stats->skipped), appended to
+ * 'scan.dirty-data.path' when set (flushed and fsync'd before any
+ * checkpoint that covers it), and only then consumed. The first of both
+ * are logged as warnings with their position (hf_bad_input_log). A record
+ * timestamp (milliseconds, set by any producer) beyond 9999-12-31 fails the job
+ * the same way when a 'timestamp' metadata column would hold it: microseconds
  * would overflow or leave the range of TIMESTAMP_LTZ (core/datetime.h).
  *
  * @locality everything runs on the source's own thread; librdkafka calls
@@ -164,7 +167,7 @@ struct hfk_source {
     const char *dirty_path;
     bool dirty_unsynced; /* records appended since the last fsync */
     struct hf_strbuf dbuf;
-    bool warned_skip;
+    struct hf_bad_input_log badlog; /* skipped records, nulled fields */
     bool fatal;
     char fatal_msg[512];
 };
@@ -1001,17 +1004,11 @@ static int skipped(struct hfk_source *s, const rd_kafka_message_t *m,
 {
     if (s->ctx && s->ctx->stats)
         atomic_fetch_add(&s->ctx->stats->skipped, 1);
-    if (!s->warned_skip) {
-        hf_log_warn("kafka table '%s': skipping records the format cannot "
-                    "read (ignore-parse-errors); first at topic '%s' "
-                    "partition %" PRId32 " offset %" PRId64 ": %s",
-                    tn(s), topic, m->partition, m->offset, err->msg);
-        s->warned_skip = true;
-    } else {
-        hf_log_debug("kafka table '%s': topic '%s' partition %" PRId32
-                     " offset %" PRId64 ": record skipped: %s",
-                     tn(s), topic, m->partition, m->offset, err->msg);
-    }
+    char where[320];
+    snprintf(where, sizeof where,
+             "topic '%s' partition %" PRId32 " offset %" PRId64, topic,
+             m->partition, m->offset);
+    hf_bad_input_log(&s->badlog, tn(s), where, "record skipped", err->msg);
     if (s->dirty) {
         struct hf_strbuf *b = &s->dbuf;
         hf_strbuf_reset(b);
@@ -1049,6 +1046,27 @@ static int skipped(struct hfk_source *s, const rd_kafka_message_t *m,
     }
     hf_error_clear(err);
     return 0;
+}
+
+/* After a decode that returned rows: count and log the fields the format
+ * (`f`, decoder `dec`) set to NULL. `part` names the key or the value. */
+static void count_nulled(struct hfk_source *s, const struct hf_format *f,
+                         void *dec, const rd_kafka_message_t *m,
+                         const char *topic, const char *part)
+{
+    const char *why;
+    uint32_t n = hf_format_nulled(f, dec, &why);
+    if (n == 0)
+        return;
+    if (s->ctx && s->ctx->stats)
+        atomic_fetch_add(&s->ctx->stats->nulled, n);
+    char where[320], what[64];
+    snprintf(where, sizeof where,
+             "topic '%s' partition %" PRId32 " offset %" PRId64 " (%s)", topic,
+             m->partition, m->offset, part);
+    snprintf(what, sizeof what, "%" PRIu32 " field%s set to NULL", n,
+             n == 1 ? "" : "s");
+    hf_bad_input_log(&s->badlog, tn(s), where, what, why);
 }
 
 /* Fill the metadata columns of rows [from, nrows) from message `m`. 0, or
@@ -1148,6 +1166,8 @@ static int process(struct hfk_source *s, struct src_part *p,
                         p->topic, p->partition, off);
         return -1;
     }
+    if (!(s->mode.upsert && tombstone))
+        count_nulled(s, s->lay.vfmt, s->lay.vdec, m, p->topic, "value");
     if (out->nrows > before && s->lay.nkey > 0 &&
         (tombstone || s->except_key)) {
         int kr = hfk_key_decode(&s->lay, m->key, m->key ? m->key_len : 0, off,
@@ -1164,6 +1184,8 @@ static int process(struct hfk_source *s, struct src_part *p,
                             p->topic, p->partition, off);
             return -1;
         }
+        if (m->key != NULL)
+            count_nulled(s, s->lay.kfmt, s->lay.kdec, m, p->topic, "key");
         for (uint32_t r = before; r < out->nrows; r++)
             if (hfk_key_copy(&s->lay, out, hf_batch_row(out, r), err) != 0)
                 return -1;
