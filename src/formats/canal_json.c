@@ -31,6 +31,11 @@
  * old[i] only. Flink fails on DDL messages other than CREATE; holoflow
  * gives no row for any message with "isDdl": true.
  *
+ * Metadata (Flink's list, read from a Kafka value as "value.<key>"):
+ * database, table, pk-names ("pkNames"), ingestion-timestamp ("ts") and
+ * event-timestamp ("es", milliseconds). sql-type is a MAP<STRING, INT>,
+ * which holoflow cannot declare yet.
+ *
  * Encoding, as Flink's writer: +I and +U become {"data":[{row}],"type":
  * "INSERT"}, -U and -D {"data":[{row}],"type":"DELETE"}.
  */
@@ -57,6 +62,20 @@ static const struct hf_opt_def canal_opts[] = {
      "Read only records whose \"table\" matches this regular expression "
      "(whole name)"},
 };
+
+/* Flink's CanalJsonDecodingFormat.ReadableMetadata, in its order, with the
+ * record field each is read from. */
+static const struct hf_format_meta canal_meta[] = {
+    {"database", HF_META_STRING, "STRING"},
+    {"table", HF_META_STRING, "STRING"},
+    {"sql-type", HF_META_MAP, "MAP<STRING, INT>"},
+    {"pk-names", HF_META_STRING_ARRAY, "ARRAY<STRING>"},
+    {"ingestion-timestamp", HF_META_TIMESTAMP3, "TIMESTAMP_LTZ(3)"},
+    {"event-timestamp", HF_META_TIMESTAMP3, "TIMESTAMP_LTZ(3)"},
+    {NULL, HF_META_STRING, NULL},
+};
+static const char *const canal_meta_field[] = {"database", "table", "sqlType",
+                                               "pkNames",  "ts",    "es"};
 
 struct canal_codec {
     struct hf_json_codec json;
@@ -285,6 +304,30 @@ static int decode_message(struct canal_codec *c, struct json_object *root,
     return emit_updates(c, data, rows_of(root, "old"), origin, out, err);
 }
 
+static int canal_decoder_meta(void *dec, const uint32_t *keys,
+                              const uint32_t *cols, uint32_t n,
+                              struct hf_error *err)
+{
+    struct canal_codec *c = dec;
+    return hf_json_codec_set_meta(&c->json, canal_meta, keys, cols, n, err);
+}
+
+/* The metadata columns of the record's rows [from, nrows). */
+static int put_meta(struct canal_codec *c, struct json_object *root,
+                    struct hf_batch *out, uint32_t from, struct hf_error *err)
+{
+    for (uint32_t i = 0; i < c->json.nmeta; i++) {
+        const struct hf_json_meta *mc = &c->json.meta[i];
+        const char *field = canal_meta_field[mc->m - canal_meta];
+        struct json_object *v = NULL;
+        json_object_object_get_ex(root, field, &v);
+        if (hf_json_put_meta(&c->json, mc, field, v, HF_JSON_META_FIELD, 1, out,
+                             from, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int canal_decode(void *dec, const char *rec, size_t len, int64_t origin,
                         struct hf_batch *out, struct hf_error *err)
 {
@@ -294,6 +337,9 @@ static int canal_decode(void *dec, const char *rec, size_t len, int64_t origin,
     int rc = hf_json_parse(&c->json, rec, len, &root, err);
     if (rc > 0) {
         rc = root ? decode_message(c, root, origin, out, err) : 0;
+        if (rc > 0 && c->json.nmeta > 0 &&
+            put_meta(c, root, out, start, err) != 0)
+            rc = -1;
         json_object_put(root);
     }
     return hf_json_decode_done(&c->json, out, start, rc);
@@ -334,4 +380,6 @@ const struct hf_format hf_format_canal_json = {
     .encode = canal_encode,
     .encoder_free = canal_free,
     .decode_notes = canal_notes,
+    .meta = canal_meta,
+    .decoder_meta = canal_decoder_meta,
 };

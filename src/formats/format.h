@@ -79,10 +79,52 @@ struct hf_format {
      * the notes of the decoder's last decode() call. Borrowed from `dec`
      * until its next decode(). */
     const struct hf_decode_notes *(*decode_notes)(void *dec);
+
+    /* Metadata the format reads from a record, as Flink's format lists it
+     * (DecodingFormat#listReadableMetadata), ended by an entry whose key is
+     * NULL; NULL: none. A connector offers them under its prefix (kafka:
+     * "value.source.timestamp"). */
+    const struct hf_format_meta *meta;
+    /* Decoders of a format with `meta`: from now on, fill in every row
+     * decode() appends column cols[i] (of the schema given to
+     * decoder_new) with metadata meta[keys[i]], converted to the column's
+     * type (hf_format_meta_fits). Called at most once, right after
+     * decoder_new. 0 or -1 with err. */
+    int (*decoder_meta)(void *dec, const uint32_t *keys, const uint32_t *cols,
+                        uint32_t n, struct hf_error *err);
 };
 
 const struct hf_format *hf_format_find(const char *name);
 const struct hf_format *const *hf_format_list(void); /* NULL-terminated */
+
+/* ------------------------------------------------------------ metadata */
+
+/* The type Flink gives a metadata key. */
+enum hf_meta_type {
+    HF_META_STRING,       /* STRING */
+    HF_META_INT,          /* INT */
+    HF_META_BIGINT,       /* BIGINT */
+    HF_META_TIMESTAMP3,   /* TIMESTAMP_LTZ(3) */
+    HF_META_STRING_ARRAY, /* ARRAY<STRING> */
+    HF_META_MAP           /* a MAP: holoflow has no MAP type (yet) */
+};
+
+struct hf_format_meta {
+    const char *key; /* "source.timestamp" */
+    enum hf_meta_type type;
+    const char *flink_type; /* Flink's spelling, for messages and docs */
+};
+
+/* Whether a column of type `t` can hold metadata of type `m`: the type
+ * itself or one Flink casts it to without surprises (STRING in CHAR or
+ * VARCHAR, INT in BIGINT, TIMESTAMP_LTZ(3) in TIMESTAMP_LTZ or TIMESTAMP of
+ * any precision, cut to it as a CAST does, the instant taken in UTC);
+ * never for HF_META_MAP. */
+bool hf_format_meta_fits(enum hf_meta_type m, const struct hf_type *t);
+
+/* The entry of `f`'s meta named `key`, or NULL. */
+const struct hf_format_meta *hf_format_meta_find(const struct hf_format *f,
+                                                 const char *key);
 
 /* ------------------------------------------------------------ bad input */
 

@@ -18,8 +18,39 @@
 #include "formats/format_int.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "core/log.h"
+
+/* ------------------------------------------------------------ metadata */
+
+bool hf_format_meta_fits(enum hf_meta_type m, const struct hf_type *t)
+{
+    switch (m) {
+    case HF_META_STRING:
+        return t->id == HF_VARCHAR || t->id == HF_CHAR;
+    case HF_META_INT:
+        return t->id == HF_INT || t->id == HF_BIGINT;
+    case HF_META_BIGINT:
+        return t->id == HF_BIGINT;
+    case HF_META_TIMESTAMP3:
+        return t->id == HF_TIMESTAMP_LTZ || t->id == HF_TIMESTAMP;
+    case HF_META_STRING_ARRAY:
+        return t->id == HF_ARRAY &&
+               (t->elem == HF_VARCHAR || t->elem == HF_CHAR);
+    default:
+        return false;
+    }
+}
+
+const struct hf_format_meta *hf_format_meta_find(const struct hf_format *f,
+                                                 const char *key)
+{
+    for (const struct hf_format_meta *m = f ? f->meta : NULL; m && m->key; m++)
+        if (strcmp(m->key, key) == 0)
+            return m;
+    return NULL;
+}
 
 /* ------------------------------------------------------------ bad input */
 

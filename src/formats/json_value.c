@@ -69,6 +69,12 @@ int hf_json_codec_init(struct hf_json_codec *c, const char *fmt,
         c->fields[i].col = cols[i];
         c->nfields = i + 1;
     }
+    c->coltypes = calloc(s->ncols ? s->ncols : 1, sizeof *c->coltypes);
+    if (c->coltypes == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "%s: out of memory", fmt);
+    for (uint32_t i = 0; i < s->ncols; i++)
+        c->coltypes[i] = s->cols[i].type;
+    c->ncoltypes = s->ncols;
     if (decoder) {
         c->tok = json_tokener_new_ex(JSON_MAX_DEPTH);
         if (c->tok == NULL)
@@ -85,6 +91,11 @@ void hf_json_codec_release(struct hf_json_codec *c)
         free(c->fields[i].name);
     free(c->fields);
     c->fields = NULL;
+    free(c->coltypes);
+    c->coltypes = NULL;
+    free(c->meta);
+    c->meta = NULL;
+    c->nmeta = 0;
     c->nfields = 0;
     if (c->tok)
         json_tokener_free(c->tok);
@@ -655,6 +666,18 @@ static int bad_temporal(const struct hf_json_codec *c, const char *field,
                         field, snip, hf_type_name(t, tn, sizeof tn), form, why);
 }
 
+/* A value set to NULL under ignore-parse-errors: note the reason in err
+ * (the first one of the record is kept, cut if long) and clear err. */
+static void note_nulled(struct hf_json_codec *c, struct hf_error *err)
+{
+    if (c->notes.nulled++ == 0) {
+        size_t n = strnlen(err->msg, sizeof c->notes.first - 1);
+        memcpy(c->notes.first, err->msg, n);
+        c->notes.first[n] = '\0';
+    }
+    hf_error_clear(err);
+}
+
 /* One value, without ignore-parse-errors (see hf_json_to_value). */
 static int to_value(struct hf_json_codec *c, const struct hf_type *t,
                     const char *field, struct json_object *j,
@@ -784,12 +807,7 @@ int hf_json_to_value(struct hf_json_codec *c, const struct hf_type *t,
         return -1;
     /* Flink's ignore-parse-errors: the value is NULL, the row is kept. */
     out->null = true;
-    if (c->notes.nulled++ == 0) {
-        size_t n = strnlen(err->msg, sizeof c->notes.first - 1);
-        memcpy(c->notes.first, err->msg, n);
-        c->notes.first[n] = '\0'; /* a long reason is cut */
-    }
-    hf_error_clear(err);
+    note_nulled(c, err);
     return 0;
 }
 
@@ -855,6 +873,116 @@ int hf_json_decode_done(const struct hf_json_codec *c, struct hf_batch *b,
     while (b->nrows > start)
         hf_batch_drop_last(b);
     return c->cfg.ignore_parse_errors ? HF_DECODE_SKIP : -1;
+}
+
+/* ------------------------------------------------------------ metadata */
+
+int hf_json_codec_set_meta(struct hf_json_codec *c,
+                           const struct hf_format_meta *table,
+                           const uint32_t *keys, const uint32_t *cols,
+                           uint32_t n, struct hf_error *err)
+{
+    size_t ntable = 0;
+    while (table && table[ntable].key)
+        ntable++;
+    free(c->meta);
+    c->nmeta = 0;
+    c->meta = calloc(n ? n : 1, sizeof *c->meta);
+    if (c->meta == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "%s: out of memory", c->fmt);
+    for (uint32_t i = 0; i < n; i++) {
+        if (keys[i] >= ntable || cols[i] >= c->ncoltypes)
+            return hf_error_set(err, HF_ERR_USAGE,
+                                "%s: metadata %u for column %u is not in "
+                                "the format's table or the schema",
+                                c->fmt, keys[i], cols[i]);
+        const struct hf_format_meta *m = &table[keys[i]];
+        if (!hf_format_meta_fits(m->type, &c->coltypes[cols[i]])) {
+            char tn[64];
+            return hf_error_set(
+                err, HF_ERR_TYPE,
+                "%s metadata '%s' is %s; a column of type %s "
+                "cannot hold it%s",
+                c->fmt, m->key, m->flink_type,
+                hf_type_name(&c->coltypes[cols[i]], tn, sizeof tn),
+                m->type == HF_META_MAP ? " (holoflow has no MAP type yet)"
+                                       : "");
+        }
+        c->meta[i].m = m;
+        c->meta[i].col = cols[i];
+        c->meta[i].type = c->coltypes[cols[i]];
+        c->nmeta = i + 1;
+    }
+    return 0;
+}
+
+/* Java's Long.parseLong: an optional sign and digits, nothing else. */
+static bool parse_long_text(const char *s, size_t n, int64_t *v)
+{
+    return text_to_i64(s, n, v) == 0;
+}
+
+int hf_json_put_meta(struct hf_json_codec *c, const struct hf_json_meta *mc,
+                     const char *field, struct json_object *j,
+                     enum hf_json_meta_read how, int64_t unit_ms,
+                     struct hf_batch *b, uint32_t from, struct hf_error *err)
+{
+    struct hf_value v;
+    memset(&v, 0, sizeof v);
+    v.null = true;
+    if (mc->m->type != HF_META_TIMESTAMP3) {
+        /* STRING, ARRAY<STRING>: the column's own type reads it */
+        if (hf_json_to_value(c, &mc->type, field, j, b, &v, err) != 0)
+            return -1;
+    } else if (j != NULL) {
+        int64_t n = 0;
+        bool have = false;
+        if (how == HF_JSON_META_LONG_TEXT) {
+            const char *t = json_object_get_string(j);
+            size_t len = t ? strlen(t) : 0;
+            if (!parse_long_text(t ? t : "", len, &n)) {
+                char snip[128];
+                hf_json_snippet(j, snip, sizeof snip);
+                return hf_error_set(err, HF_ERR_DATA,
+                                    "%s: metadata '%s': \"%s\" = %s is not "
+                                    "a whole number of milliseconds",
+                                    c->fmt, mc->m->key, field, snip);
+            }
+            have = true;
+        } else {
+            struct hf_type bt = hf_type_make(HF_BIGINT);
+            struct hf_value bv;
+            if (hf_json_to_value(c, &bt, field, j, b, &bv, err) != 0)
+                return -1;
+            have = !bv.null;
+            n = bv.v.i;
+        }
+        int64_t us;
+        if (have &&
+            (__builtin_mul_overflow(n, unit_ms * 1000, &us) ||
+             us < HF_TIMESTAMP_MIN_USEC || us > HF_TIMESTAMP_MAX_USEC)) {
+            char snip[128];
+            hf_json_snippet(j, snip, sizeof snip);
+            hf_error_set(err, HF_ERR_DATA,
+                         "field '%s': %s %s is outside the years 0001-9999 "
+                         "of TIMESTAMP_LTZ(3) (metadata '%s')",
+                         field, snip,
+                         unit_ms == 1000 ? "seconds" : "milliseconds",
+                         mc->m->key);
+            if (!c->cfg.ignore_parse_errors || c->cfg.skip_record ||
+                how == HF_JSON_META_LONG_TEXT)
+                return -1;
+            note_nulled(c, err);
+            have = false;
+        }
+        if (have) {
+            v.null = false;
+            v.v.i = hf_format_truncate_usec(us, mc->type.precision);
+        }
+    }
+    for (uint32_t r = from; r < b->nrows; r++)
+        hf_batch_row(b, r)[mc->col] = v;
+    return 0;
 }
 
 /* ------------------------------------------------------------ encoding */

@@ -128,6 +128,13 @@ struct hf_json_field {
     uint32_t col; /* index of the column in the schema and batch row */
 };
 
+/* A metadata column a CDC decoder fills (format.h decoder_meta). */
+struct hf_json_meta {
+    const struct hf_format_meta *m; /* the key, in the format's table */
+    uint32_t col;                   /* schema column */
+    struct hf_type type;            /* its declared type */
+};
+
 struct hf_json_codec {
     struct hf_json_field *fields; /* owned */
     uint32_t nfields;
@@ -136,6 +143,10 @@ struct hf_json_codec {
     bool wide_ints;           /* current record may hold clamped integers */
     const char *fmt;          /* format name, for messages */
     struct hf_decode_notes notes; /* of the current record (decoders) */
+    struct hf_type *coltypes;     /* every schema column's type (owned) */
+    uint32_t ncoltypes;
+    struct hf_json_meta *meta; /* metadata columns (owned), nmeta of them */
+    uint32_t nmeta;
 };
 
 /* Set up `c` for the schema columns `cols[0..ncols)`; `decoder` adds a
@@ -145,6 +156,35 @@ int hf_json_codec_init(struct hf_json_codec *c, const char *fmt,
                        const struct hf_schema *s, const uint32_t *cols,
                        uint32_t ncols, const struct hf_json_cfg *cfg,
                        bool decoder, struct hf_error *err);
+/* decoder_meta for a JSON-family format whose metadata table is `table`:
+ * checks each column's type (hf_format_meta_fits; a MAP is refused: no
+ * MAP type) and keeps the list in c->meta. 0 or -1 with err naming the
+ * column. */
+int hf_json_codec_set_meta(struct hf_json_codec *c,
+                           const struct hf_format_meta *table,
+                           const uint32_t *keys, const uint32_t *cols,
+                           uint32_t n, struct hf_error *err);
+
+/* How a metadata value is read from the record. */
+enum hf_json_meta_read {
+    HF_JSON_META_FIELD,     /* a field of the record, through the same
+                             * conversions as the rows (a bad value is an
+                             * error, or NULL with ignore-parse-errors) */
+    HF_JSON_META_LONG_TEXT, /* a value of a string map (Debezium's
+                             * "source"): its text as a whole number of
+                             * milliseconds; anything else fails the
+                             * record, as Long.parseLong in Flink */
+};
+
+/* Fill metadata column `mc` of rows [from, b->nrows) from the JSON value
+ * `j` (borrowed; NULL = absent or null) of the record field named `field`
+ * (for messages). A TIMESTAMP_LTZ(3) key is a count of `unit_ms`
+ * milliseconds (1, or 1000 for Maxwell's seconds). 0 or -1 with err. */
+int hf_json_put_meta(struct hf_json_codec *c, const struct hf_json_meta *mc,
+                     const char *field, struct json_object *j,
+                     enum hf_json_meta_read how, int64_t unit_ms,
+                     struct hf_batch *b, uint32_t from, struct hf_error *err);
+
 /* Free what `c` owns; NULL and a zeroed codec are no-ops. */
 void hf_json_codec_release(struct hf_json_codec *c);
 

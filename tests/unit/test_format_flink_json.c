@@ -635,6 +635,173 @@ static void test_maxwell_file(void **state)
     ft_close(&t);
 }
 
+/* ------------------------------------------------------------ metadata */
+
+/* The first line of `file` read by format `fmt` (options `kv`) into the
+ * products columns plus one metadata column per key of `keys`; returns the
+ * first row's text. Key types as Flink lists them: timestamps
+ * TIMESTAMP_LTZ(3), pk-names and primary-key-columns ARRAY<STRING>, the
+ * rest STRING. */
+static const char *meta_row(struct ft *t, const char *fmt,
+                            const char *const *kv, const char *file,
+                            const char *const *keys)
+{
+    static struct hf_schema s; /* t keeps a pointer until ft_close */
+    products(&s);
+    uint32_t keyidx[8], cols[8], n = 0;
+    const struct hf_format *f = hf_format_find(fmt);
+    for (; keys[n]; n++) {
+        const struct hf_format_meta *m = hf_format_meta_find(f, keys[n]);
+        assert_non_null(m);
+        keyidx[n] = (uint32_t)(m - f->meta);
+        struct hf_type ty = ft_type(HF_VARCHAR);
+        if (m->type == HF_META_TIMESTAMP3)
+            ty = ft_ts(HF_TIMESTAMP_LTZ, 3);
+        else if (m->type == HF_META_STRING_ARRAY)
+            ty = ft_array(HF_VARCHAR);
+        ft_col(&s, keys[n], ty);
+        s.cols[s.ncols - 1].kind = HF_COL_METADATA;
+        cols[n] = s.ncols - 1;
+    }
+    const uint32_t phys[] = {0, 1, 2, 3};
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "%s.", fmt);
+    ft_open_cols(t, fmt, prefix, &s, kv, phys, 4);
+    assert_int_equal(f->decoder_meta(t->dec, keyidx, cols, n, &t->err), 0);
+    char *text = slurp(file);
+    char buf[40000];
+    int rc = ft_decode(t, line_of(text, 0, buf, sizeof buf));
+    free(text);
+    if (rc < 1)
+        print_error("%s: %s\n", file, t->err.msg);
+    assert_true(rc >= 1);
+    while (t->b->nrows > 1)
+        hf_batch_drop_last(t->b);
+    return ft_rows(t);
+}
+
+/* DebeziumJsonSerDeSchemaTest.testDeserializationWithMetadata: the first
+ * change of three of Flink's files, with every key Flink lists that
+ * holoflow can declare (source.properties is a MAP). */
+static void test_debezium_metadata(void **state)
+{
+    (void)state;
+    const char *keys[] = {"ingestion-timestamp",
+                          "source.timestamp",
+                          "source.database",
+                          "source.schema",
+                          "source.table",
+                          "schema",
+                          NULL};
+    const char *incl[] = {"debezium-json.schema-include", "true", NULL};
+    struct ft t;
+    const char *row = meta_row(&t, "debezium-json", incl,
+                               "flink/debezium-data-schema-include.txt", keys);
+    /* 1589355606100 and 0 milliseconds; no "schema" in MySQL's source; the
+     * schema as JSON text */
+    const char *want = "+I(101, scooter, Small 2-wheel scooter, 3.14, "
+                       "2020-05-13 07:40:06.100, 1970-01-01 00:00:00.000, "
+                       "inventory, NULL, products, {\"type\":\"struct\","
+                       "\"fields\":[{\"type\":\"struct\",\"fields\":[{\"type\":"
+                       "\"int32\",\"optional\":false,\"field\":\"id\"},";
+    if (strncmp(row, want, strlen(want)) != 0)
+        fail_msg("got %s", row);
+    ft_close(&t);
+
+    row = meta_row(&t, "debezium-json", NULL,
+                   "flink/debezium-data-schema-exclude.txt", keys);
+    assert_string_equal(row,
+                        "+I(101, scooter, Small 2-wheel scooter, 3.14, "
+                        "2020-05-13 07:40:06.100, 1970-01-01 00:00:00.000, "
+                        "inventory, NULL, products, NULL)\n");
+    ft_close(&t);
+
+    /* PostgreSQL: 1596001099434 both, database postgres, schema inventory */
+    row = meta_row(&t, "debezium-json", NULL,
+                   "flink/debezium-postgres-data-schema-exclude.txt", keys);
+    assert_string_equal(row,
+                        "+I(101, scooter, Small 2-wheel scooter, 3.14, "
+                        "2020-07-29 05:38:19.434, 2020-07-29 05:38:19.434, "
+                        "postgres, inventory, products, NULL)\n");
+    ft_close(&t);
+}
+
+/* CanalJsonSerDeSchemaTest.testDeserializationWithMetadata (sql-type is a
+ * MAP, which holoflow cannot declare). */
+static void test_canal_metadata(void **state)
+{
+    (void)state;
+    const char *keys[] = {"database",        "table",
+                          "pk-names",        "ingestion-timestamp",
+                          "event-timestamp", NULL};
+    struct ft t;
+    const char *row =
+        meta_row(&t, "canal-json", NULL, "flink/canal-data.txt", keys);
+    /* 1589373515477 and 1589373515000 milliseconds */
+    assert_string_equal(row, "+I(101, scooter, Small 2-wheel scooter, 3.14, "
+                             "inventory, products2, [id], 2020-05-13 "
+                             "12:38:35.477, 2020-05-13 12:38:35.000)\n");
+    ft_close(&t);
+    const char *filter[] = {"canal-json.database.include", "mydb",
+                            "canal-json.table.include", "product", NULL};
+    row = meta_row(&t, "canal-json", filter,
+                   "flink/canal-data-filter-table.txt", keys);
+    /* 1598944146308 and 1598944132000 milliseconds */
+    assert_string_equal(row, "+I(101, scooter, Small 2-wheel scooter, 3.14, "
+                             "mydb, product, [id], 2020-09-01 07:09:06.308, "
+                             "2020-09-01 07:08:52.000)\n");
+    ft_close(&t);
+}
+
+/* MaxwellJsonSerDerTest.testDeserializationWithMetadata: "ts" is in
+ * seconds (1596684883). */
+static void test_maxwell_metadata(void **state)
+{
+    (void)state;
+    const char *keys[] = {"database", "table", "primary-key-columns",
+                          "ingestion-timestamp", NULL};
+    struct ft t;
+    const char *row =
+        meta_row(&t, "maxwell-json", NULL, "flink/maxwell-data.txt", keys);
+    assert_string_equal(row, "+I(101, scooter, Small 2-wheel scooter, 3.14, "
+                             "test, product, [id], 2020-08-06 03:34:43.000)\n");
+    ft_close(&t);
+}
+
+/* A MAP key is refused naming the type (holoflow has no MAP type), and a
+ * column that cannot hold the value is refused. */
+static void test_metadata_types(void **state)
+{
+    (void)state;
+    const struct hf_format *f = hf_format_find("debezium-json");
+    const struct hf_format_meta *m =
+        hf_format_meta_find(f, "source.properties");
+    assert_non_null(m);
+    assert_int_equal(m->type, HF_META_MAP);
+    struct hf_type str = ft_type(HF_VARCHAR);
+    assert_false(hf_format_meta_fits(HF_META_MAP, &str));
+    struct hf_type ts0 = ft_ts(HF_TIMESTAMP, 0);
+    assert_true(hf_format_meta_fits(HF_META_TIMESTAMP3, &ts0));
+    assert_false(hf_format_meta_fits(HF_META_TIMESTAMP3, &str));
+    struct hf_type ints = ft_array(HF_INT);
+    assert_false(hf_format_meta_fits(HF_META_STRING_ARRAY, &ints));
+    assert_null(hf_format_meta_find(hf_format_find("json"), "table"));
+
+    struct hf_schema s;
+    products(&s);
+    ft_col(&s, "props", ft_type(HF_VARCHAR));
+    const uint32_t phys[] = {0, 1, 2, 3};
+    struct ft t;
+    ft_open_cols(&t, "debezium-json", "debezium-json.", &s, NULL, phys, 4);
+    uint32_t key = (uint32_t)(m - f->meta), col = 4;
+    assert_int_equal(f->decoder_meta(t.dec, &key, &col, 1, &t.err), -1);
+    assert_string_equal(t.err.msg,
+                        "debezium-json metadata 'source.properties' is "
+                        "MAP<STRING, STRING>; a column of type STRING cannot "
+                        "hold it (holoflow has no MAP type yet)");
+    ft_close(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -649,6 +816,10 @@ int main(void)
         cmocka_unit_test(test_debezium_samples),
         cmocka_unit_test(test_canal_files),
         cmocka_unit_test(test_maxwell_file),
+        cmocka_unit_test(test_debezium_metadata),
+        cmocka_unit_test(test_canal_metadata),
+        cmocka_unit_test(test_maxwell_metadata),
+        cmocka_unit_test(test_metadata_types),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
