@@ -481,56 +481,6 @@ int hfk_parse_specific_offsets(const char *key, const char *text,
     return 0;
 }
 
-/* ------------------------------------------------------------ metadata */
-
-static const char *const meta_keys[HFK_META__N] = {
-    "topic", "partition", "offset", "timestamp", "timestamp-type"};
-static const char *const meta_types[HFK_META__N] = {
-    "STRING", "INT", "BIGINT", "TIMESTAMP_LTZ(3)", "STRING"};
-
-int hfk_meta_of(const struct hf_table_def *t, const struct hf_column *c,
-                struct hf_error *err)
-{
-    const char *key = c->meta_key ? c->meta_key : c->name;
-    for (int i = 0; i < HFK_META__N; i++) {
-        if (strcmp(key, meta_keys[i]) != 0)
-            continue;
-        enum hf_type_id id = c->type.id;
-        bool ok;
-        switch ((enum hfk_meta)i) {
-        case HFK_META_TOPIC:
-        case HFK_META_TIMESTAMP_TYPE:
-            ok = id == HF_VARCHAR || id == HF_CHAR;
-            break;
-        case HFK_META_PARTITION:
-            ok = id == HF_INT || id == HF_BIGINT;
-            break;
-        case HFK_META_OFFSET:
-            ok = id == HF_BIGINT;
-            break;
-        default:
-            ok = id == HF_TIMESTAMP_LTZ || id == HF_TIMESTAMP;
-            break;
-        }
-        if (!ok) {
-            char tb[64];
-            return hf_error_set(err, HF_ERR_TYPE,
-                                "kafka table '%s': metadata column '%s' "
-                                "('%s') is declared %s; declare it %s",
-                                hfk_tname(t), c->name, key,
-                                hf_type_name(&c->type, tb, sizeof tb),
-                                meta_types[i]);
-        }
-        return i;
-    }
-    return hf_error_set(err, HF_ERR_OPTION,
-                        "kafka table '%s': column '%s' reads metadata '%s', "
-                        "which holoflow's Kafka connectors do not provide; "
-                        "valid keys: topic, partition, offset, timestamp, "
-                        "timestamp-type",
-                        hfk_tname(t), c->name, key);
-}
-
 /* ------------------------------------------------------------ validation */
 
 struct prop_check {

@@ -198,21 +198,30 @@ int32_t hf_kafka_murmur2_partition(const void *key, size_t len,
      .doc = "Legacy: append accepts inserts only; retract and upsert accept " \
             "updates and deletes."}
 
-/* The Kafka metadata columns holoflow reads. */
+/* The metadata keys of a Kafka source (kafka_meta.c): the connector's own,
+ * in Flink's order (KafkaDynamicSource.ReadableMetadata), and those of the
+ * value format under "value." (Flink's format metadata, e.g.
+ * "value.source.timestamp" of debezium-json). */
 enum hfk_meta {
     HFK_META_TOPIC,
     HFK_META_PARTITION,
+    HFK_META_HEADERS, /* MAP<STRING, BYTES>: refused, no MAP type yet */
+    HFK_META_LEADER_EPOCH,
     HFK_META_OFFSET,
     HFK_META_TIMESTAMP,
     HFK_META_TIMESTAMP_TYPE,
-    HFK_META__N
+    HFK_META__N,
+    /* HFK_META_VALUE + i: the value format's meta[i] */
+    HFK_META_VALUE = 1000
 };
 
 /* The table's name for messages ("?" when unnamed). Borrowed. */
 const char *hfk_tname(const struct hf_table_def *t);
 
-/* Which metadata key column `c` reads: an hfk_meta, or -1 with err naming
- * the valid keys. Checks the declared type too. */
+/* Which metadata key column `c` reads: an hfk_meta (HFK_META_VALUE + i for
+ * the value format's key i), or -1 with err: an unknown key (the message
+ * lists the valid ones), a declared type that cannot hold it, or a MAP
+ * key. */
 int hfk_meta_of(const struct hf_table_def *t, const struct hf_column *c,
                 struct hf_error *err);
 
