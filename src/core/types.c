@@ -3,6 +3,7 @@
  */
 #include "core/types.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,38 +42,89 @@ static const struct {
     [HF_JSONB] = {"JSONB", "jsonb"},
     [HF_INTERVAL_YM] = {"INTERVAL YEAR TO MONTH", "interval"},
     [HF_INTERVAL_DT] = {"INTERVAL DAY TO SECOND(3)", "interval"},
+    [HF_ROW] = {"ROW", "jsonb"},
+    [HF_MAP] = {"MAP", "jsonb"},
+    [HF_MULTISET] = {"MULTISET", "jsonb"},
 };
 
-const char *hf_type_name(const struct hf_type *t, char *buf, size_t n)
+/* Appends to a fixed buffer, truncating (and always NUL-terminating). */
+struct tbuf {
+    char *p;
+    size_t n, len;
+};
+
+static void tput(struct tbuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void tput(struct tbuf *b, const char *fmt, ...)
+{
+    if (b->n == 0 || b->len >= b->n - 1)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(b->p + b->len, b->n - b->len, fmt, ap);
+    va_end(ap);
+    if (w > 0)
+        b->len += (size_t)w;
+    if (b->len > b->n - 1)
+        b->len = b->n - 1;
+}
+
+static void flink_name(struct tbuf *b, const struct hf_type *t, bool nested)
 {
     switch (t->id) {
     case HF_DECIMAL:
-        snprintf(buf, n, "DECIMAL(%d, %d)", t->precision, t->scale);
+        tput(b, "DECIMAL(%d, %d)", t->precision, t->scale);
         break;
     case HF_VARCHAR:
         if (t->length == HF_LEN_MAX)
-            snprintf(buf, n, "STRING");
+            tput(b, "STRING");
         else
-            snprintf(buf, n, "VARCHAR(%d)", (int)t->length);
+            tput(b, "VARCHAR(%d)", (int)t->length);
         break;
     case HF_CHAR:
-        snprintf(buf, n, "CHAR(%d)", (int)t->length);
+        tput(b, "CHAR(%d)", (int)t->length);
         break;
     case HF_TIME:
     case HF_TIMESTAMP:
     case HF_TIMESTAMP_LTZ:
-        snprintf(buf, n, "%s(%d)", type_names[t->id].flink, t->precision);
+        tput(b, "%s(%d)", type_names[t->id].flink, t->precision);
         break;
-    case HF_ARRAY: {
-        struct hf_type e = hf_type_make(t->elem);
-        char inner[48];
-        hf_type_name(&e, inner, sizeof inner);
-        snprintf(buf, n, "ARRAY<%.47s>", inner);
+    case HF_ARRAY:
+    case HF_MULTISET:
+    case HF_MAP:
+    case HF_ROW: {
+        tput(b, "%s<", type_names[t->id].flink);
+        uint32_t n = hf_type_arity(t);
+        if (t->id == HF_MULTISET)
+            n = 1;
+        for (uint32_t i = 0; i < n; i++) {
+            if (i > 0)
+                tput(b, ", ");
+            const char *fname = hf_type_field_name(t, i);
+            if (fname)
+                tput(b, "`%s` ", fname);
+            flink_name(b, hf_type_child(t, i), true);
+        }
+        tput(b, ">");
         break;
     }
     default:
-        snprintf(buf, n, "%s", type_names[t->id].flink);
+        if ((unsigned)t->id < HF_TYPE__COUNT)
+            tput(b, "%s", type_names[t->id].flink);
+        else
+            tput(b, "?");
     }
+    if (nested && t->not_null)
+        tput(b, " NOT NULL");
+}
+
+const char *hf_type_name(const struct hf_type *t, char *buf, size_t n)
+{
+    struct tbuf b = {buf, n, 0};
+    if (n)
+        buf[0] = '\0';
+    flink_name(&b, t, false);
     return buf;
 }
 
@@ -83,14 +135,18 @@ const char *hf_type_pg_name(const struct hf_type *t, char *buf, size_t n)
         snprintf(buf, n, "numeric(%d,%d)", t->precision, t->scale);
         break;
     case HF_ARRAY: {
-        struct hf_type e = hf_type_make(t->elem);
+        const struct hf_type *e = hf_type_child(t, 0);
+        while (e->id == HF_ARRAY)
+            e = hf_type_child(e, 0);
         char inner[32];
-        hf_type_pg_name(&e, inner, sizeof inner);
+        hf_type_pg_name(e, inner, sizeof inner);
         snprintf(buf, n, "%.31s[]", inner);
         break;
     }
     default:
-        snprintf(buf, n, "%s", type_names[t->id].pg);
+        snprintf(buf, n, "%s", (unsigned)t->id < HF_TYPE__COUNT
+                                   ? type_names[t->id].pg
+                                   : "?");
     }
     return buf;
 }
@@ -131,6 +187,11 @@ bool hf_type_is_numeric(enum hf_type_id id)
            id == HF_DECIMAL;
 }
 
+bool hf_type_is_nested(enum hf_type_id id)
+{
+    return id == HF_ARRAY || id == HF_MULTISET || id == HF_MAP || id == HF_ROW;
+}
+
 bool hf_type_is_string(enum hf_type_id id)
 {
     return id == HF_CHAR || id == HF_VARCHAR || id == HF_JSON ||
@@ -151,9 +212,18 @@ static int int_rank(enum hf_type_id id)
 bool hf_type_assignable(const struct hf_type *from, const struct hf_type *to)
 {
     if (from->id == to->id) {
-        if (from->id == HF_ARRAY)
-            return from->elem == to->elem;
-        return true; /* lengths/precision are checked per value */
+        if (!hf_type_is_nested(from->id))
+            return true; /* lengths/precision are checked per value */
+        /* Nested: child by child (ROW fields by position, names aside, as
+         * Flink's implicit casts of ROW do). */
+        uint32_t n = hf_type_arity(from);
+        if (n != hf_type_arity(to))
+            return false;
+        for (uint32_t i = 0; i < n; i++)
+            if (!hf_type_assignable(hf_type_child(from, i),
+                                    hf_type_child(to, i)))
+                return false;
+        return true;
     }
     if (hf_type_is_integer(from->id) && hf_type_is_integer(to->id))
         return int_rank(from->id) <= int_rank(to->id);
@@ -261,27 +331,51 @@ long hf_value_copy(struct hf_arena *a, const struct hf_type *t,
         dst->v.s.len = len;
         return (long)len + 4;
     }
-    if (t->id == HF_ARRAY && src->v.a) {
+    if (hf_type_is_nested(t->id) && src->v.a) {
         const struct hf_array *sa = src->v.a;
-        struct hf_array *arr = hf_arena_alloc(a, sizeof *arr);
-        struct hf_value *items =
-            hf_arena_alloc(a, (sa->n ? sa->n : 1) * sizeof *items);
-        if (arr == NULL || items == NULL)
+        struct hf_array *arr = hf_array_new(a, t, sa->n);
+        if (arr == NULL)
             return -1;
-        struct hf_type et = hf_type_make(sa->elem);
+        uint32_t items = hf_array_nitems(t, sa);
+        uint32_t arity = hf_type_arity(t);
         long total = 16;
-        for (uint32_t i = 0; i < sa->n; i++) {
-            long n = hf_value_copy(a, &et, &items[i], &sa->items[i],
-                                   strip_nul);
+        for (uint32_t i = 0; i < items; i++) {
+            /* ARRAY: child 0 for every item; ROW: field i; MAP: key, value
+             * alternating. */
+            uint32_t c = t->id == HF_ROW ? i : (arity == 2 ? i % 2 : 0);
+            long n = hf_value_copy(a, hf_type_child(t, c), &arr->items[i],
+                                   &sa->items[i], strip_nul);
             if (n < 0)
                 return -1;
             total += n;
         }
         arr->elem = sa->elem;
-        arr->n = sa->n;
-        arr->items = items;
         dst->v.a = arr;
         return total;
     }
     return t->id == HF_DECIMAL ? 16 : 8;
+}
+
+uint32_t hf_array_nitems(const struct hf_type *t, const struct hf_array *x)
+{
+    return (t->id == HF_MAP || t->id == HF_MULTISET) ? 2 * x->n : x->n;
+}
+
+struct hf_array *hf_array_new(struct hf_arena *a, const struct hf_type *t,
+                              uint32_t n)
+{
+    size_t items = (t->id == HF_MAP || t->id == HF_MULTISET) ? 2 * (size_t)n
+                                                             : (size_t)n;
+    struct hf_array *arr =
+        hf_arena_alloc(a, sizeof *arr + items * sizeof(struct hf_value));
+    if (arr == NULL)
+        return NULL;
+    arr->elem = t->id == HF_ARRAY ? hf_type_child(t, 0)->id : t->id;
+    arr->n = n;
+    arr->items = (struct hf_value *)(arr + 1);
+    for (size_t i = 0; i < items; i++) {
+        memset(&arr->items[i], 0, sizeof arr->items[i]);
+        arr->items[i].null = true;
+    }
+    return arr;
 }

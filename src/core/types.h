@@ -20,13 +20,21 @@
  *   TIMESTAMP(p)                v.i   (microseconds since 1970-01-01 00:00:00,
  *                                      wall-clock, no zone)
  *   TIMESTAMP_LTZ(p)            v.i   (microseconds since the Unix epoch, UTC)
- *   ARRAY<T>                    v.a   (in the arena)
+ *   ARRAY<T> MULTISET<T>        v.a   (struct hf_array in the arena; see
+ *   MAP<K, V> ROW<...>                 there for the layout of each)
  *   INTERVAL YEAR TO MONTH      v.i   (months; expressions only)
  *   INTERVAL DAY TO SECOND(3)   v.i   (microseconds; expressions only)
  *
  * Precision above microseconds is accepted in DDL and truncated to
  * microseconds, the resolution of PostgreSQL. `null` marks SQL NULL; the
  * union is then meaningless.
+ *
+ * Nested types (ARRAY, MULTISET, MAP, ROW) keep their children in a
+ * `struct hf_type_nest` that is interned: built once per distinct type,
+ * never freed, shared by every copy of the type. So a `struct hf_type`
+ * stays a small value that is copied freely (schemas, expression nodes,
+ * options), and two nested types are equal exactly when their `nest`
+ * pointers are (hf_type_equal).
  */
 #ifndef HF_CORE_TYPES_H
 #define HF_CORE_TYPES_H
@@ -56,19 +64,40 @@ enum hf_type_id {
     HF_JSONB,
     HF_INTERVAL_YM, /* INTERVAL YEAR TO MONTH: v.i months */
     HF_INTERVAL_DT, /* INTERVAL DAY TO SECOND(3): v.i microseconds */
+    HF_ROW,         /* ROW<name type, ...>: v.a, one item per field */
+    HF_MAP,         /* MAP<K, V>: v.a, key and value items per entry */
+    HF_MULTISET,    /* MULTISET<T>: v.a as MAP<T, INT NOT NULL> (counts) */
     HF_TYPE__COUNT
 };
 
 #define HF_LEN_MAX INT32_MAX
 #define HF_DECIMAL_MAX_PRECISION 38
 
+struct hf_type_nest;
+
 struct hf_type {
     enum hf_type_id id;
-    enum hf_type_id elem; /* element type of ARRAY (a scalar type) */
+    enum hf_type_id elem; /* ARRAY: the element's type id (its full type is
+                             hf_type_child(t, 0)) */
     int32_t length;       /* CHAR/VARCHAR/BINARY length, HF_LEN_MAX = unbounded */
     uint8_t precision;    /* DECIMAL precision; TIME/TIMESTAMP fraction digits */
     uint8_t scale;        /* DECIMAL scale */
     bool not_null;        /* declared NOT NULL */
+    /* ARRAY, MULTISET, MAP, ROW: the children (interned, immortal). An
+     * ARRAY may have none: its element is then hf_type_make(elem). */
+    const struct hf_type_nest *nest;
+};
+
+/* A child of a nested type: a ROW field (with its name), the element of
+ * an ARRAY/MULTISET, the key and the value of a MAP (name NULL). */
+struct hf_field {
+    const char *name;
+    struct hf_type type;
+};
+
+struct hf_type_nest {
+    uint32_t n;
+    struct hf_field f[];
 };
 
 /* 128-bit two's complement integer, the unscaled value of a DECIMAL. */
@@ -95,7 +124,14 @@ struct hf_value {
     bool null;
 };
 
-/* An array value: `n` elements of scalar type `elem`. Lives in an arena. */
+/* A value of a nested type. Lives in an arena (a batch's, usually).
+ *   ARRAY     n elements, items[0..n)
+ *   ROW       n fields (the type's arity), items[0..n)
+ *   MAP       n entries: the key of entry i in items[2i], its value in
+ *             items[2i+1], in the order they were read or built (keys are
+ *             unique)
+ *   MULTISET  as MAP: the element, then its count (INT, never NULL)
+ * `elem` is the element type id of an ARRAY (the type's `elem`). */
 struct hf_array {
     enum hf_type_id elem;
     uint32_t n;
@@ -150,16 +186,52 @@ int hf_schema_copy(struct hf_schema *dst, const struct hf_schema *src);
 
 /* ------------------------------------------------------------------ types */
 
-/* Flink SQL spelling, e.g. "DECIMAL(38, 2)", "ARRAY<BIGINT>", "STRING".
- * Returns buf. */
+/* Flink SQL spelling, e.g. "DECIMAL(38, 2)", "ARRAY<BIGINT>", "STRING",
+ * "ROW<`a` INT, `b` STRING>", "MAP<STRING, INT NOT NULL>" (truncated to
+ * fit n). Returns buf. */
 const char *hf_type_name(const struct hf_type *t, char *buf, size_t n);
-/* PostgreSQL/Hologres spelling, e.g. "numeric(38,2)", "int8[]", "timestamptz". */
+/* PostgreSQL/Hologres spelling, e.g. "numeric(38,2)", "int8[]", "timestamptz";
+ * ROW, MAP and MULTISET are "jsonb" (an ARRAY of them "jsonb[]"), nested
+ * arrays have their innermost element's name ("int4[]"). */
 const char *hf_type_pg_name(const struct hf_type *t, char *buf, size_t n);
 /* A scalar type with default parameters (STRING, DECIMAL(10,0), TIMESTAMP(6)). */
 struct hf_type hf_type_make(enum hf_type_id id);
 bool hf_type_is_integer(enum hf_type_id id); /* TINYINT..BIGINT */
 bool hf_type_is_numeric(enum hf_type_id id); /* integers, FLOAT, DOUBLE, DECIMAL */
 bool hf_type_is_string(enum hf_type_id id);  /* CHAR, VARCHAR, JSON, JSONB */
+bool hf_type_is_nested(enum hf_type_id id);  /* ARRAY, MULTISET, MAP, ROW */
+
+/* Nested types. Each copies what it is given (names too) into an interned
+ * child list and sets *out (nullable, default parameters); returns 0, or -1
+ * when out of memory. */
+int hf_type_array(struct hf_type *out, const struct hf_type *elem);
+int hf_type_multiset(struct hf_type *out, const struct hf_type *elem);
+int hf_type_map(struct hf_type *out, const struct hf_type *key,
+                const struct hf_type *value);
+/* ROW of n fields named names[i]; names NULL gives Flink's names of a
+ * ROW(...) constructor's fields: EXPR$0, EXPR$1, ... */
+int hf_type_row(struct hf_type *out, uint32_t n, const char *const *names,
+                const struct hf_type *types);
+/* Number of children: ROW fields, 2 for MAP, 1 for ARRAY and MULTISET, 0
+ * for the other types. */
+uint32_t hf_type_arity(const struct hf_type *t);
+/* Child i (< arity) of a nested type: borrowed, immortal. For MULTISET,
+ * child 1 is its count type INT NOT NULL (so it reads as a MAP). */
+const struct hf_type *hf_type_child(const struct hf_type *t, uint32_t i);
+/* The element type of ARRAY (or MULTISET) t, by value: its child; for an
+ * ARRAY made without children (only `elem` set), hf_type_make(elem) with
+ * the array's own precision and scale passed to a DECIMAL/TIME/TIMESTAMP
+ * element when set (the older convention some callers still use). */
+struct hf_type hf_type_elem(const struct hf_type *t);
+/* Name of ROW field i (borrowed, immortal); NULL for other types. */
+const char *hf_type_field_name(const struct hf_type *t, uint32_t i);
+/* Index of the ROW field named `name` (case-sensitive), or -1. */
+int hf_type_row_find(const struct hf_type *t, const char *name);
+/* Same type with the same parameters, nested nullability included;
+ * the NOT NULL of a and b themselves is ignored. */
+bool hf_type_equal(const struct hf_type *a, const struct hf_type *b);
+/* True if any part of t (t itself or a child, recursively) has id `id`. */
+bool hf_type_contains(const struct hf_type *t, enum hf_type_id id);
 /* True if a value of type `from` can be written to a column of type `to`
  * without an explicit CAST (Flink's implicit widening plus same-family
  * string/numeric/time). */
@@ -168,12 +240,21 @@ bool hf_type_assignable(const struct hf_type *from, const struct hf_type *to);
 struct hf_arena;
 
 /* Deep copy of value `src` of type `t` into `dst`: strings, bytes and
- * arrays get their own storage in arena `a` (src may be freed after).
+ * nested values get their own storage in arena `a` (src may be freed after).
  * With strip_nul, NUL bytes of text values (CHAR, VARCHAR, JSON, JSONB)
  * are left out. Returns the bytes it accounts for the value, or -1 when
  * the arena is out of memory. */
 long hf_value_copy(struct hf_arena *a, const struct hf_type *t,
                    struct hf_value *dst, const struct hf_value *src,
                    bool strip_nul);
+
+/* A new nested value of type t in arena a with n elements (ARRAY), fields
+ * (ROW) or entries (MAP, MULTISET: 2n items), every item NULL; NULL when
+ * out of memory. */
+struct hf_array *hf_array_new(struct hf_arena *a, const struct hf_type *t,
+                              uint32_t n);
+/* Number of items of nested value x of type t: n, or 2n for MAP and
+ * MULTISET. */
+uint32_t hf_array_nitems(const struct hf_type *t, const struct hf_array *x);
 
 #endif

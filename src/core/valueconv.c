@@ -85,21 +85,7 @@ static bool eq_exact(const char *s, size_t len, const char *word)
 /* Element type of an ARRAY type (see the file comment). */
 static struct hf_type elem_type(const struct hf_type *t)
 {
-    struct hf_type e = hf_type_make(t->elem);
-    switch (e.id) {
-    case HF_DECIMAL:
-    case HF_TIME:
-    case HF_TIMESTAMP:
-    case HF_TIMESTAMP_LTZ:
-        if (t->precision != 0) {
-            e.precision = t->precision;
-            e.scale = t->scale;
-        }
-        break;
-    default:
-        break;
-    }
-    return e;
+    return hf_type_elem(t);
 }
 
 /* Fill err with "cannot parse '<text>' as <TYPE>". Returns -1. */
@@ -466,6 +452,42 @@ void hf_value_to_text(const struct hf_type *t, const struct hf_value *v,
                 hf_value_to_text(&et, &a->items[i], out);
         }
         hf_strbuf_putc(out, ']');
+        break;
+    }
+    case HF_ROW: {
+        /* Flink's CAST(ROW AS STRING): the field values in parentheses. */
+        const struct hf_array *a = v->v.a;
+        hf_strbuf_putc(out, '(');
+        for (uint32_t i = 0; a != NULL && i < a->n; i++) {
+            if (i > 0)
+                hf_strbuf_append(out, ", ", 2);
+            if (a->items[i].null)
+                hf_strbuf_append(out, "NULL", 4);
+            else
+                hf_value_to_text(hf_type_child(t, i), &a->items[i], out);
+        }
+        hf_strbuf_putc(out, ')');
+        break;
+    }
+    case HF_MAP:
+    case HF_MULTISET: {
+        /* Flink's CAST(MAP AS STRING): {k1=v1, k2=v2} in entry order. */
+        const struct hf_array *a = v->v.a;
+        hf_strbuf_putc(out, '{');
+        for (uint32_t i = 0; a != NULL && i < a->n; i++) {
+            if (i > 0)
+                hf_strbuf_append(out, ", ", 2);
+            for (uint32_t k = 0; k < 2; k++) {
+                const struct hf_value *x = &a->items[2 * i + k];
+                if (k == 1)
+                    hf_strbuf_putc(out, '=');
+                if (x->null)
+                    hf_strbuf_append(out, "NULL", 4);
+                else
+                    hf_value_to_text(hf_type_child(t, k), x, out);
+            }
+        }
+        hf_strbuf_putc(out, '}');
         break;
     }
     case HF_TYPE__COUNT:

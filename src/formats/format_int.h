@@ -23,9 +23,7 @@ extern const struct hf_format hf_format_debezium_json;
 extern const struct hf_format hf_format_canal_json;
 extern const struct hf_format hf_format_maxwell_json;
 
-/* The element type of ARRAY type `t`: hf_type_make(t->elem), with the
- * array's precision and scale for DECIMAL/TIME/TIMESTAMP elements when set
- * (the convention of core/valueconv.c). */
+/* The element type of ARRAY type `t` (hf_type_elem). */
 struct hf_type hf_format_elem_type(const struct hf_type *t);
 
 /* Round a TIME/TIMESTAMP value in microseconds down to `precision` fraction

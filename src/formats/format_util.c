@@ -86,21 +86,7 @@ void hf_bad_input_log(struct hf_bad_input_log *l, const char *table,
 
 struct hf_type hf_format_elem_type(const struct hf_type *t)
 {
-    struct hf_type e = hf_type_make(t->elem);
-    switch (e.id) {
-    case HF_DECIMAL:
-    case HF_TIME:
-    case HF_TIMESTAMP:
-    case HF_TIMESTAMP_LTZ:
-        if (t->precision != 0) {
-            e.precision = t->precision;
-            e.scale = t->scale;
-        }
-        break;
-    default:
-        break;
-    }
-    return e;
+    return hf_type_elem(t);
 }
 
 int64_t hf_format_truncate_usec(int64_t usec, int precision)

@@ -31,7 +31,8 @@ struct hf_ast_ident {
 /* ------------------------------------------------------------ expressions */
 
 enum hf_ast_kind {
-    HF_AST_COLUMN,    /* [qual.]text */
+    HF_AST_COLUMN,    /* [qual.]text; a.b may also be column a, field b
+                         (the binder decides); more parts are FIELD nodes */
     HF_AST_INT,       /* integer literal; text as written, maybe with '-' */
     HF_AST_DECIMAL,   /* 1.50 */
     HF_AST_DOUBLE,    /* 1.5e3 */
@@ -52,9 +53,14 @@ enum hf_ast_kind {
     HF_AST_SYMBOL,  /* a keyword argument: the unit of EXTRACT(YEAR FROM x),
                        TIMESTAMPADD(DAY, ...), FLOOR(x TO HOUR), a JSON
                        clause (ERROR, ABSENT, ...); text upper-case */
-    HF_AST_INTERVAL /* INTERVAL 'text' qual: text the string, qual the
-                       units upper-case ("DAY TO MINUTE"); negated for
-                       INTERVAL -'...' */
+    HF_AST_INTERVAL, /* INTERVAL 'text' qual: text the string, qual the
+                        units upper-case ("DAY TO MINUTE"); negated for
+                        INTERVAL -'...' */
+    HF_AST_ITEM,  /* args[0][args[1]]: array element or map value */
+    HF_AST_FIELD, /* args[0].text: a field of a ROW value */
+    HF_AST_ROW,   /* ROW(args...) or (args[0], args[1], ...) */
+    HF_AST_ARRAY, /* ARRAY[args...] */
+    HF_AST_MAP    /* MAP[key1, value1, key2, value2, ...] */
 };
 
 enum hf_ast_op {

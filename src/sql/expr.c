@@ -255,6 +255,28 @@ void hf_expr_to_text(const struct hf_expr *e, struct hf_strbuf *out)
 {
     char tn[64];
     switch (e->op) {
+    case HF_X_FIELD:
+        hf_expr_to_text(e->args[0], out);
+        hf_strbuf_putc(out, '.');
+        put_ident(out, e->name ? e->name : "?");
+        return;
+    case HF_X_ITEM:
+        hf_expr_to_text(e->args[0], out);
+        hf_strbuf_putc(out, '[');
+        hf_expr_to_text(e->args[1], out);
+        hf_strbuf_putc(out, ']');
+        return;
+    case HF_X_ROW_CTOR:
+        hf_strbuf_puts(out, "ROW(");
+        put_args(e, 0, out);
+        hf_strbuf_putc(out, ')');
+        return;
+    case HF_X_ARRAY_CTOR:
+    case HF_X_MAP_CTOR:
+        hf_strbuf_puts(out, e->op == HF_X_MAP_CTOR ? "MAP[" : "ARRAY[");
+        put_args(e, 0, out);
+        hf_strbuf_putc(out, ']');
+        return;
     case HF_X_COLUMN:
         put_ident(out, e->name ? e->name : "?");
         return;
@@ -586,6 +608,42 @@ static struct hf_type arith_decimal(enum hf_xop op, const struct hf_type *a,
     }
 }
 
+static bool common_type_t(const struct hf_type *a, const struct hf_type *b,
+                          struct hf_type *out);
+
+/* The common type of two nested types of one kind: child by child (ROW
+ * fields by position, named as in a). */
+static bool common_nested(const struct hf_type *a, const struct hf_type *b,
+                          struct hf_type *out)
+{
+    uint32_t n = hf_type_arity(a);
+    if (n != hf_type_arity(b) || n > 4096)
+        return false;
+    struct hf_type kids[n ? n : 1];
+    const char *names[n ? n : 1];
+    for (uint32_t i = 0; i < n; i++) {
+        if (!common_type_t(hf_type_child(a, i), hf_type_child(b, i), &kids[i]))
+            return false;
+        names[i] = hf_type_field_name(a, i);
+    }
+    int rc;
+    switch (a->id) {
+    case HF_ARRAY:
+        rc = hf_type_array(out, &kids[0]);
+        break;
+    case HF_MULTISET:
+        rc = hf_type_multiset(out, &kids[0]);
+        break;
+    case HF_MAP:
+        rc = hf_type_map(out, &kids[0], &kids[1]);
+        break;
+    default:
+        rc = hf_type_row(out, n, names, kids);
+        break;
+    }
+    return rc == 0;
+}
+
 /* The common type of two value types for CASE/COALESCE/IN results, or
  * false. NULL literals take the other side's type. */
 static bool common_type(const struct hf_expr *x, const struct hf_expr *y,
@@ -602,6 +660,12 @@ static bool common_type(const struct hf_expr *x, const struct hf_expr *y,
         out->not_null = false;
         return true;
     }
+    return common_type_t(a, b, out);
+}
+
+static bool common_type_t(const struct hf_type *a, const struct hf_type *b,
+                          struct hf_type *out)
+{
     bool nn = a->not_null && b->not_null;
     if (a->id == b->id) {
         *out = *a;
@@ -628,7 +692,10 @@ static bool common_type(const struct hf_expr *x, const struct hf_expr *y,
             out->precision = (uint8_t)imax(a->precision, b->precision);
             break;
         case HF_ARRAY:
-            if (a->elem != b->elem)
+        case HF_MULTISET:
+        case HF_MAP:
+        case HF_ROW:
+            if (!hf_type_equal(a, b) && !common_nested(a, b, out))
                 return false;
             break;
         default:
@@ -698,7 +765,10 @@ static bool same_type(const struct hf_type *a, const struct hf_type *b)
     case HF_TIMESTAMP_LTZ:
         return a->precision == b->precision;
     case HF_ARRAY:
-        return a->elem == b->elem;
+    case HF_MULTISET:
+    case HF_MAP:
+    case HF_ROW:
+        return hf_type_equal(a, b);
     default:
         return true;
     }
@@ -812,6 +882,40 @@ static bool implicit_cast(struct binder *b, struct hf_expr **ep,
     return true;
 }
 
+/* A constructor ROW(...), ARRAY[...], MAP[...] takes a target type of its
+ * kind by coercing each value to the target's child type (so ROW(1, NULL)
+ * fits ROW<a BIGINT, b STRING> as Flink's implicit casts make it). 1 when
+ * done, 0 when e is not such a constructor, -1/-2 as hf_expr_coerce. */
+static int coerce_ctor(struct hf_expr *e, const struct hf_type *to, char *why,
+                       size_t n)
+{
+    bool fits = (e->op == HF_X_ROW_CTOR && to->id == HF_ROW &&
+                 hf_type_arity(to) == e->nargs) ||
+                (e->op == HF_X_ARRAY_CTOR && to->id == HF_ARRAY) ||
+                (e->op == HF_X_MAP_CTOR && to->id == HF_MAP);
+    if (!fits)
+        return 0;
+    for (uint32_t i = 0; i < e->nargs; i++) {
+        const struct hf_type *ct =
+            hf_type_child(to, e->op == HF_X_ROW_CTOR   ? i
+                              : e->op == HF_X_MAP_CTOR ? i % 2
+                                                       : 0);
+        int rc = hf_expr_coerce(&e->args[i], ct, why, n);
+        if (rc != 0)
+            return rc;
+        if (ct->not_null && !e->args[i]->type.not_null) {
+            char tn[64];
+            snprintf(why, n, "a value that may be NULL cannot be part of %s",
+                     hf_type_name(to, tn, sizeof tn));
+            return -1;
+        }
+    }
+    bool nn = e->type.not_null;
+    e->type = *to;
+    e->type.not_null = nn;
+    return 1;
+}
+
 int hf_expr_coerce(struct hf_expr **ep, const struct hf_type *to, char *why,
                    size_t n)
 {
@@ -827,6 +931,9 @@ int hf_expr_coerce(struct hf_expr **ep, const struct hf_type *to, char *why,
     }
     if (same_type(&e->type, to))
         return 0;
+    int crc = coerce_ctor(e, to, why, n);
+    if (crc != 0)
+        return crc > 0 ? 0 : crc;
     if (e->op == HF_X_LITERAL && hf_x_cast_supported(&e->type, to)) {
         /* A constant: convert it now if its value fits. */
         struct hf_type keep = e->type;
@@ -920,6 +1027,9 @@ static bool ident_eq(const char *a, const char *b)
     return strcmp(a, b) == 0;
 }
 
+static struct hf_expr *field_of(struct binder *b, const struct hf_ast_expr *a,
+                                struct hf_expr *x, const char *name);
+
 static struct hf_expr *bind_column(struct binder *b,
                                    const struct hf_ast_expr *a)
 {
@@ -927,6 +1037,16 @@ static struct hf_expr *bind_column(struct binder *b,
     if (a->qual) {
         bool ok = sc->alias ? ident_eq(a->qual, sc->alias)
                             : ident_eq(a->qual, sc->table);
+        int rc = ok ? -1 : hf_schema_find(sc->schema, a->qual);
+        if (rc >= 0 && sc->schema->cols[rc].type.id == HF_ROW) {
+            /* r.f: field f of ROW column r (the name is not the table's). */
+            struct hf_expr *x = hf_expr_new_column(sc->schema, (uint32_t)rc);
+            if (x == NULL)
+                return oom_null(b);
+            if (place(b, x, a) == NULL)
+                return NULL;
+            return field_of(b, a, x, a->text);
+        }
         if (!ok) {
             if (sc->alias)
                 bind_err(b, a, HF_ERR_SQL,
@@ -1527,6 +1647,23 @@ static struct hf_expr *type_arith(struct binder *b, const struct hf_ast_expr *a,
     return e;
 }
 
+/* Two operands of a nested type compared for equality: cast to their
+ * common type. False with the error set. */
+static bool nested_operands(struct binder *b, const struct hf_ast_expr *a,
+                            struct hf_expr **x, struct hf_expr **y)
+{
+    struct hf_type ct;
+    if ((*x)->type.id != (*y)->type.id ||
+        !common_type_t(&(*x)->type, &(*y)->type, &ct)) {
+        char t1[200], t2[200];
+        bind_err(b, a, HF_ERR_TYPE, "cannot compare %s with %s; add a CAST",
+                 hf_type_name(&(*x)->type, t1, sizeof t1),
+                 hf_type_name(&(*y)->type, t2, sizeof t2));
+        return false;
+    }
+    return implicit_cast(b, x, &ct) && implicit_cast(b, y, &ct);
+}
+
 static struct hf_expr *bind_binary(struct binder *b,
                                    const struct hf_ast_expr *a)
 {
@@ -1650,6 +1787,21 @@ static struct hf_expr *bind_binary(struct binder *b,
         type_null(*x, &it);
         type_null(*y, &it);
     }
+    if (hf_type_is_nested((*x)->type.id) || hf_type_is_nested((*y)->type.id)) {
+        /* Nested values compare for equality only, value by value. */
+        if (e->op != HF_X_EQ && e->op != HF_X_NE) {
+            bind_err(b, a, HF_ERR_TYPE,
+                     "%s values compare only with = and <>, not %s",
+                     hf_type_name(&(*x)->type, t1, sizeof t1),
+                     aop_text(a->op));
+            return fail_free(e);
+        }
+        if (!nested_operands(b, a, x, y))
+            return fail_free(e);
+        e->type = hf_type_make(HF_BOOLEAN);
+        e->type.not_null = all_not_null(e);
+        return e;
+    }
     if (!hf_x_comparable(&(*x)->type, &(*y)->type)) {
         bind_err(b, a, HF_ERR_TYPE, "cannot compare %s with %s; add a CAST",
                  hf_type_name(&(*x)->type, t1, sizeof t1),
@@ -1728,7 +1880,10 @@ static struct hf_expr *bind_distinct(struct binder *b,
         type_null(x, &it);
         type_null(y, &it);
     }
-    if (!hf_x_comparable(&x->type, &y->type)) {
+    if (hf_type_is_nested(x->type.id) || hf_type_is_nested(y->type.id)) {
+        if (!nested_operands(b, a, &e->args[0], &e->args[1]))
+            return fail_free(e);
+    } else if (!hf_x_comparable(&x->type, &y->type)) {
         char t1[64], t2[64];
         bind_err(b, a, HF_ERR_TYPE, "cannot compare %s with %s; add a CAST",
                  hf_type_name(&x->type, t1, sizeof t1),
@@ -2057,7 +2212,8 @@ static bool want_string(struct binder *b, const struct hf_ast_expr *a,
     type_null(*z, &st);
     if (hf_type_is_string((*z)->type.id))
         return true;
-    if (lenient && (*z)->type.id != HF_ARRAY && (*z)->type.id != HF_BYTES)
+    if (lenient && !hf_type_is_nested((*z)->type.id) &&
+        (*z)->type.id != HF_BYTES)
         return implicit_cast(b, z, &st);
     char t1[64];
     bind_err(b, a, HF_ERR_TYPE, "%s needs a string as argument %u, found %s",
@@ -2745,11 +2901,46 @@ static bool type_func(struct binder *b, const struct hf_ast_expr *a,
         break;
     case HF_FN_JSON_STRING:
         if (e->args[0]->type.id == HF_BYTES ||
-            e->args[0]->type.id == HF_ARRAY) {
+            hf_type_is_nested(e->args[0]->type.id)) {
             char t1[64];
             bind_err(b, a, HF_ERR_UNSUPPORTED,
                      "JSON_STRING of %s is not supported",
                      hf_type_name(&e->args[0]->type, t1, sizeof t1));
+            return false;
+        }
+        break;
+    case HF_FN_CARDINALITY: {
+        enum hf_type_id id = e->args[0]->type.id;
+        if (id != HF_ARRAY && id != HF_MAP && id != HF_MULTISET) {
+            char t1[64];
+            bind_err(b, a, HF_ERR_TYPE,
+                     "CARDINALITY needs an ARRAY, MAP or MULTISET, found %s",
+                     hf_type_name(&e->args[0]->type, t1, sizeof t1));
+            return false;
+        }
+        e->type = it;
+        break;
+    }
+    case HF_FN_ELEMENT:
+        if (e->args[0]->type.id != HF_ARRAY) {
+            char t1[64];
+            bind_err(b, a, HF_ERR_TYPE, "ELEMENT needs an ARRAY, found %s",
+                     hf_type_name(&e->args[0]->type, t1, sizeof t1));
+            return false;
+        }
+        e->type = *hf_type_child(&e->args[0]->type, 0);
+        break;
+    case HF_FN_STR_TO_MAP:
+        if (e->nargs == 2) {
+            bind_err(b, a, HF_ERR_SQL,
+                     "STR_TO_MAP takes one argument, or three (the text, the "
+                     "pair delimiter and the key-value delimiter)");
+            return false;
+        }
+        for (uint32_t i = 0; ok && i < e->nargs; i++)
+            ok = want_string(b, a, e, i, false);
+        if (ok && hf_type_map(&e->type, &vt, &vt) != 0) {
+            oom_null(b);
             return false;
         }
         break;
@@ -2809,6 +3000,7 @@ static void func_nullability(struct hf_expr *e)
     case HF_FN_JSON_QUERY:
     case HF_FN_JSON_EXISTS:
     case HF_FN_DMATH:
+    case HF_FN_ELEMENT:
         e->type.not_null = false;
         break;
     default:
@@ -3126,6 +3318,165 @@ static struct hf_expr *bind_func(struct binder *b, const struct hf_ast_expr *a)
     return e;
 }
 
+/* ---- nested values: r.f, a[i], m[k], ROW(...), ARRAY[...], MAP[...] */
+
+/* Field `name` of ROW expression x (owned; freed on error). */
+static struct hf_expr *field_of(struct binder *b, const struct hf_ast_expr *a,
+                                struct hf_expr *x, const char *name)
+{
+    char t1[200];
+    if (x->type.id != HF_ROW) {
+        bind_err(b, a, HF_ERR_TYPE,
+                 "'.%s' needs a ROW value, found %s", name,
+                 hf_type_name(&x->type, t1, sizeof t1));
+        return fail_free(x);
+    }
+    int f = hf_type_row_find(&x->type, name);
+    if (f < 0) {
+        char list[300];
+        size_t off = 0;
+        list[0] = '\0';
+        uint32_t n = hf_type_arity(&x->type);
+        for (uint32_t i = 0; i < n && off < sizeof list; i++) {
+            int w = snprintf(list + off, sizeof list - off, "%s%s",
+                             i ? ", " : "", hf_type_field_name(&x->type, i));
+            if (w > 0)
+                off += (size_t)w;
+        }
+        bind_err(b, a, HF_ERR_SQL,
+                 "unknown field '%s' of %s; its fields are: %s (field names "
+                 "are case-sensitive)",
+                 name, hf_type_name(&x->type, t1, sizeof t1),
+                 n ? list : "none");
+        return fail_free(x);
+    }
+    struct hf_expr *e = hf_x_new(HF_X_FIELD, 1);
+    if (e == NULL) {
+        hf_expr_free(x);
+        return oom_null(b);
+    }
+    e->args[0] = x;
+    e->column = (uint32_t)f;
+    e->type = *hf_type_child(&x->type, (uint32_t)f);
+    e->type.not_null = e->type.not_null && x->type.not_null;
+    e->name = strdup(name);
+    if (e->name == NULL) {
+        hf_expr_free(e);
+        return oom_null(b);
+    }
+    return place(b, e, a);
+}
+
+static struct hf_expr *bind_field(struct binder *b,
+                                  const struct hf_ast_expr *a)
+{
+    struct hf_expr *x = bind(b, a->args[0]);
+    if (x == NULL)
+        return NULL;
+    return field_of(b, a, x, a->text);
+}
+
+static struct hf_expr *bind_item(struct binder *b, const struct hf_ast_expr *a)
+{
+    struct hf_expr *e = bind_children(b, a, HF_X_ITEM, 0);
+    if (e == NULL)
+        return NULL;
+    const struct hf_type *bt = &e->args[0]->type;
+    char t1[200], t2[64];
+    if (bt->id == HF_ARRAY) {
+        struct hf_type it = hf_type_make(HF_INT);
+        type_null(e->args[1], &it);
+        if (!hf_type_is_integer(e->args[1]->type.id)) {
+            bind_err(b, a, HF_ERR_TYPE,
+                     "an array subscript must be an integer, found %s",
+                     hf_type_name(&e->args[1]->type, t2, sizeof t2));
+            return fail_free(e);
+        }
+        e->type = *hf_type_child(bt, 0);
+    } else if (bt->id == HF_MAP) {
+        const struct hf_type *kt = hf_type_child(bt, 0);
+        char why[256] = "";
+        int rc = e->args[1]->null_lit ||
+                         hf_x_comparable(&e->args[1]->type, kt) ||
+                         hf_type_equal(&e->args[1]->type, kt)
+                     ? hf_expr_coerce(&e->args[1], kt, why, sizeof why)
+                     : -1;
+        if (rc == -2)
+            return fail_free(e), oom_null(b);
+        if (rc != 0) {
+            bind_err(b, a, HF_ERR_TYPE,
+                     "a key of %s cannot be %s%s%s",
+                     hf_type_name(bt, t1, sizeof t1),
+                     hf_type_name(&e->args[1]->type, t2, sizeof t2),
+                     why[0] ? ": " : "", why);
+            return fail_free(e);
+        }
+        e->type = *hf_type_child(bt, 1);
+    } else {
+        bind_err(b, a, HF_ERR_TYPE,
+                 "'[...]' needs an ARRAY or a MAP, found %s",
+                 hf_type_name(bt, t1, sizeof t1));
+        return fail_free(e);
+    }
+    /* Out of range or absent: NULL. */
+    e->type.not_null = false;
+    return e;
+}
+
+static struct hf_expr *bind_ctor(struct binder *b, const struct hf_ast_expr *a)
+{
+    enum hf_xop op = a->kind == HF_AST_ROW     ? HF_X_ROW_CTOR
+                     : a->kind == HF_AST_ARRAY ? HF_X_ARRAY_CTOR
+                                               : HF_X_MAP_CTOR;
+    struct hf_expr *e = bind_children(b, a, op, 0);
+    if (e == NULL)
+        return NULL;
+    int rc;
+    if (op == HF_X_ROW_CTOR) {
+        uint32_t n = e->nargs;
+        struct hf_type kids[n ? n : 1];
+        for (uint32_t i = 0; i < n; i++) {
+            struct hf_expr *x = e->args[i];
+            if (x->null_lit) /* Flink's NULL type: nullable, fits any */
+                type_null(x, &x->type);
+            kids[i] = x->type;
+        }
+        rc = hf_type_row(&e->type, n, NULL, kids);
+    } else if (op == HF_X_ARRAY_CTOR) {
+        struct hf_type et;
+        if (!unify(b, a, e, 0, &et))
+            return fail_free(e);
+        et.not_null = all_not_null(e);
+        rc = hf_type_array(&e->type, &et);
+    } else {
+        /* Keys and values unify separately. */
+        uint32_t np = e->nargs / 2;
+        struct hf_expr *side = hf_x_new(HF_X_COALESCE, np);
+        if (side == NULL)
+            return fail_free(e), oom_null(b);
+        struct hf_type kv[2];
+        bool ok = true;
+        for (uint32_t k = 0; k < 2 && ok; k++) {
+            for (uint32_t i = 0; i < np; i++)
+                side->args[i] = e->args[2 * i + k];
+            ok = unify(b, a, side, 0, &kv[k]);
+            kv[k].not_null = ok && all_not_null(side);
+            for (uint32_t i = 0; i < np; i++) {
+                e->args[2 * i + k] = side->args[i];
+                side->args[i] = NULL;
+            }
+        }
+        hf_expr_free(side);
+        if (!ok)
+            return fail_free(e);
+        rc = hf_type_map(&e->type, &kv[0], &kv[1]);
+    }
+    if (rc != 0)
+        return fail_free(e), oom_null(b);
+    e->type.not_null = true;
+    return e;
+}
+
 static struct hf_expr *bind(struct binder *b, const struct hf_ast_expr *a)
 {
     switch (a->kind) {
@@ -3184,6 +3535,14 @@ static struct hf_expr *bind(struct binder *b, const struct hf_ast_expr *a)
         return NULL;
     case HF_AST_INTERVAL:
         return bind_interval(b, a);
+    case HF_AST_FIELD:
+        return bind_field(b, a);
+    case HF_AST_ITEM:
+        return bind_item(b, a);
+    case HF_AST_ROW:
+    case HF_AST_ARRAY:
+    case HF_AST_MAP:
+        return bind_ctor(b, a);
     }
     bind_err(b, a, HF_ERR_SQL, "unsupported expression");
     return NULL;

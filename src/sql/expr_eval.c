@@ -185,6 +185,8 @@ static int64_t time_usec(const struct hf_type *t, const struct hf_value *v)
 int hf_x_compare(const struct hf_type *ta, const struct hf_value *a,
                  const struct hf_type *tb, const struct hf_value *b)
 {
+    if (hf_type_is_nested(ta->id)) /* equality only (the binder sees to it) */
+        return hf_x_value_equal(ta, a, b) ? 0 : 1;
     if (hf_type_is_numeric(ta->id) && hf_type_is_numeric(tb->id)) {
         if (is_approx(ta->id) || is_approx(tb->id)) {
             double x = num_double(ta, a), y = num_double(tb, b);
@@ -218,14 +220,14 @@ bool hf_x_cast_supported(const struct hf_type *from, const struct hf_type *to)
 {
     enum hf_type_id f = from->id, t = to->id;
     bool fs = hf_type_is_string(f), ts = hf_type_is_string(t);
-    if (f == t && f != HF_ARRAY)
+    if (f == t && !hf_type_is_nested(f))
         return true;
     if (t == HF_CHAR || t == HF_VARCHAR)
         return true; /* everything has a text form */
     if (t == HF_JSON || t == HF_JSONB)
         return fs;
     if (fs)
-        return t != HF_ARRAY;
+        return !hf_type_is_nested(t);
     if (f == HF_BYTES)
         return ts;
     if (t == HF_BYTES)
@@ -239,12 +241,13 @@ bool hf_x_cast_supported(const struct hf_type *from, const struct hf_type *to)
     if ((f == HF_TIMESTAMP || f == HF_TIMESTAMP_LTZ) && t == HF_TIME)
         return true;
     if (f == HF_ARRAY && t == HF_ARRAY) {
-        struct hf_type fe = hf_type_make(from->elem),
-                       te = hf_type_make(to->elem);
+        struct hf_type fe = hf_type_elem(from), te = hf_type_elem(to);
         return fe.id == te.id ||
                (hf_x_cast_supported(&fe, &te) &&
                 !(fe.id == HF_VARCHAR && te.id != HF_VARCHAR));
     }
+    if (f == t && hf_type_is_nested(f))
+        return hf_x_cast_nested_supported(from, to);
     return false;
 }
 
@@ -439,39 +442,6 @@ static int numeric_cast(const struct hf_type *from, const struct hf_type *to,
     return 0;
 }
 
-static int array_cast(const struct hf_type *from, const struct hf_type *to,
-                      const struct hf_value *in, struct hf_batch *out,
-                      struct hf_value *res, char *why, size_t n,
-                      const struct hf_tz *tz)
-{
-    const struct hf_array *a = in->v.a;
-    memset(res, 0, sizeof *res);
-    if (from->elem == to->elem || a == NULL) {
-        res->v.a = a;
-        return 0;
-    }
-    struct hf_array *r = hf_arena_alloc(
-        &out->arena, sizeof *r + (size_t)a->n * sizeof(struct hf_value));
-    if (r == NULL) {
-        snprintf(why, n, "out of memory");
-        return -1;
-    }
-    r->elem = to->elem;
-    r->n = a->n;
-    r->items = (struct hf_value *)(r + 1);
-    struct hf_type fe = hf_type_make(from->elem), te = hf_type_make(to->elem);
-    for (uint32_t i = 0; i < a->n; i++) {
-        if (a->items[i].null) {
-            set_null(&r->items[i]);
-            continue;
-        }
-        if (hf_x_cast_value(&fe, &te, false, &a->items[i], out, &r->items[i],
-                            why, n, tz) != 0)
-            return -1;
-    }
-    res->v.a = r;
-    return 0;
-}
 
 int hf_x_cast_value(const struct hf_type *from, const struct hf_type *to,
                     bool explicit_cast, const struct hf_value *in,
@@ -560,8 +530,8 @@ int hf_x_cast_value(const struct hf_type *from, const struct hf_type *to,
         res->v.i = trunc_usec(in->v.i, to->precision);
         return 0;
     }
-    if (f == HF_ARRAY && t == HF_ARRAY)
-        return array_cast(from, to, in, out, res, why, n, tz);
+    if (f == t && hf_type_is_nested(f))
+        return hf_x_cast_nested(from, to, in, out, res, why, n, tz);
     if (f == t) {
         *res = *in;
         return 0;
@@ -1116,7 +1086,16 @@ int hf_expr_eval(const struct hf_expr *e, const struct hf_value *row,
         set_null(res);
         return 0;
     case HF_X_FUNC:
+        if (e->fn == HF_FN_CARDINALITY || e->fn == HF_FN_ELEMENT ||
+            e->fn == HF_FN_STR_TO_MAP)
+            return hf_x_eval_nested(e, row, out, res, err);
         return hf_x_eval_func(e, row, out, res, err);
+    case HF_X_FIELD:
+    case HF_X_ITEM:
+    case HF_X_ROW_CTOR:
+    case HF_X_ARRAY_CTOR:
+    case HF_X_MAP_CTOR:
+        return hf_x_eval_nested(e, row, out, res, err);
     }
     return hf_x_fail(e, err, HF_ERR_FAIL, "unknown expression node");
 }

@@ -35,8 +35,10 @@
 
 /* Groups, in the order the page shows them. */
 static const char *const groups[] = {
-    "Comparison", "Logical",     "Arithmetic", "String", "Hash",
-    "Temporal",   "Conditional", "Conversion", "JSON",   NULL};
+    "Comparison",  "Logical",    "Arithmetic",         "String",
+    "Hash",        "Temporal",   "Conditional",        "Conversion",
+    "JSON",        "Collection", "Value construction", "Value access",
+    NULL};
 
 const struct hf_fn_info hf_fn_table[] = {
     /* ---------------------------------------------------- comparison */
@@ -306,8 +308,13 @@ const struct hf_fn_info hf_fn_table[] = {
          "PARSE_URL('http://facebook.com/path1/p.php?k1=v1&k2=v2#Ref1', "
          "'QUERY', 'k1')",
          "v1"),
-    REFUSED("STR_TO_MAP", "String", "STR_TO_MAP(string1 [, string2, string3])",
-            "returns a MAP, and holoflow has no MAP type yet"),
+    CALL("STR_TO_MAP", HF_FN_STR_TO_MAP, 1, 3, "String",
+         "STR_TO_MAP(string1 [, string2, string3])", "MAP<STRING, STRING>",
+         "Splits string1 into pairs at string2 (default ',') and each pair "
+         "into key and value at string3 (default '='); both delimiters are "
+         "Java regular expressions, as in Flink. A pair without string3 "
+         "maps to NULL; an empty string1 gives an empty map.",
+         "STR_TO_MAP('a=1,b=2,c')", "{a=1, b=2, c=NULL}"),
     /* ---------------------------------------------------- hash */
     CALL("MD5", HF_FN_HASH, 1, 1, "Hash", "MD5(string)", "STRING",
          "MD5 of the UTF-8 bytes, 32 lower-case hex digits.", "MD5('')",
@@ -531,6 +538,46 @@ const struct hf_fn_info hf_fn_table[] = {
     CALL("IS_JSON", HF_FN_IS_JSON, 2, 2, "JSON", "(the IS JSON predicate)",
          "BOOLEAN NOT NULL", "Internal form of IS JSON.", "'[]' IS JSON",
          "TRUE"),
+    /* ---------------------------------------------------- collections */
+    CALL("CARDINALITY", HF_FN_CARDINALITY, 1, 1, "Collection",
+         "CARDINALITY(array), CARDINALITY(map), CARDINALITY(multiset)", "INT",
+         "The number of elements of an array, or of entries of a map or "
+         "multiset.",
+         "CARDINALITY(ARRAY[1, 2, 3])", "3"),
+    CALL("ELEMENT", HF_FN_ELEMENT, 1, 1, "Collection", "ELEMENT(array)",
+         "the element type",
+         "The only element of array; NULL when it is empty; an array of "
+         "more than one element fails the row.",
+         "ELEMENT(ARRAY['x'])", "x"),
+    SYNTAX("[]", "Collection", "array '[' int ']', map '[' key ']'",
+           "the element (value) type, nullable",
+           "The element at the 1-based index, or the value of the key; NULL "
+           "when the index is outside the array (0, negative or past the "
+           "end) or the map has no such key.",
+           "ARRAY[10, 20, 30][2]", "20"),
+    /* ---------------------------------------------------- construction */
+    SYNTAX("ROW", "Value construction",
+           "ROW(value1 [, value2]*), (value1, value2 [, value3]*)",
+           "ROW<EXPR$0 type1, ...> NOT NULL",
+           "A row of the values; the parenthesised form needs at least two. "
+           "Inserted into a ROW column, the values are cast to its field "
+           "types by position.",
+           "ROW(1, 'a', NULL)", "(1, a, NULL)"),
+    SYNTAX("ARRAY[]", "Value construction", "ARRAY '[' value1 [, value2]* ']'",
+           "ARRAY<common type> NOT NULL",
+           "An array of the values, cast to their common type.",
+           "ARRAY[1, 2, NULL]", "[1, 2, NULL]"),
+    SYNTAX("MAP[]", "Value construction",
+           "MAP '[' key1, value1 [, key2, value2]* ']'",
+           "MAP<common key type, common value type> NOT NULL",
+           "A map of the pairs; a repeated key keeps its first place and its "
+           "last value.",
+           "MAP['a', 1, 'b', 2, 'a', 3]", "{a=3, b=2}"),
+    /* ---------------------------------------------------- access */
+    SYNTAX(".", "Value access", "row.field, table.row_column.field",
+           "the field type (nullable when the row is)",
+           "A field of a ROW value by name (case-sensitive).",
+           "CAST(ROW(1, 'x') AS ROW<a INT, b STRING>).b", "x"),
 };
 
 const size_t hf_fn_count = sizeof hf_fn_table / sizeof hf_fn_table[0];

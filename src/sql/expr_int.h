@@ -61,7 +61,15 @@ enum hf_xop {
     HF_X_DISTINCT, /* args[0] IS DISTINCT FROM args[1]; negated: NOT */
     HF_X_CASE,     /* when1 then1 ... [else]; has_else */
     HF_X_COALESCE,
-    HF_X_FUNC /* fn */
+    HF_X_FUNC,      /* fn */
+    HF_X_FIELD,     /* args[0].field: field `column` of a ROW */
+    HF_X_ITEM,      /* args[0][args[1]]: ARRAY element (1-based, NULL when
+                       out of range) or MAP value (NULL when absent) */
+    HF_X_ROW_CTOR,  /* ROW(args...) */
+    HF_X_ARRAY_CTOR, /* ARRAY[args...], args of the element type */
+    HF_X_MAP_CTOR    /* MAP[k1, v1, ...], keys and values of the map's key
+                        and value types; a repeated key keeps its first
+                        place and its last value */
 };
 
 enum hf_xfn {
@@ -133,6 +141,10 @@ enum hf_xfn {
     HF_FN_JSON_OBJECT, /* k1, v1, ...; beh[0] = absent on null */
     HF_FN_JSON_ARRAY,  /* v...; beh[0] = absent on null */
     HF_FN_IS_JSON,     /* x; kind in `unit`; negated */
+    /* collections (expr_nested.c) */
+    HF_FN_CARDINALITY, /* ARRAY, MAP or MULTISET -> INT */
+    HF_FN_ELEMENT,     /* the only element of an ARRAY, NULL when empty */
+    HF_FN_STR_TO_MAP,  /* s [, pair delimiter, key-value delimiter] */
     HF_FN__COUNT
 };
 
@@ -277,6 +289,13 @@ int hf_x_similar(const struct hf_expr *e, const struct hf_value *s,
 int hf_x_regex_compile(struct hf_expr *e, const char *pat, size_t len,
                        bool similar, char esc, char *why, size_t n);
 void hf_x_regex_free(void *re);
+/* Java's s.split(pat, limit) for a non-empty s (limit 0: no limit, and
+ * trailing empty parts are dropped): part i is s[parts[2i], parts[2i] +
+ * parts[2i+1]); `parts` has room for 2 * (len + 2) entries. *np gets the
+ * count. 0, or -1 with why for a bad pattern. */
+int hf_x_split(const char *pat, size_t plen, const char *s, size_t len,
+               uint32_t limit, uint32_t *parts, uint32_t *np, char *why,
+               size_t n);
 /* Compile a JSON path for e->jpath; 0 or -1 with why. */
 int hf_x_jpath_compile(struct hf_expr *e, const char *path, size_t len,
                        char *why, size_t n);
@@ -289,6 +308,24 @@ size_t hf_x_interval_text(const struct hf_type *t, int64_t v, char *buf,
  * used by casts. */
 int64_t hf_x_ltz_to_local(const struct hf_expr *e, int64_t utc_usec);
 int64_t hf_x_local_to_ltz(const struct hf_expr *e, int64_t local_usec);
+
+/* ---- nested values (expr_nested.c): field access, subscripts,
+ * constructors, their CAST, CARDINALITY, ELEMENT, STR_TO_MAP. */
+int hf_x_eval_nested(const struct hf_expr *e, const struct hf_value *row,
+                     struct hf_batch *out, struct hf_value *res,
+                     struct hf_error *err);
+/* CAST of a nested value (both types nested of the same kind), child by
+ * child; 0, or -1 with why. */
+int hf_x_cast_nested(const struct hf_type *from, const struct hf_type *to,
+                     const struct hf_value *in, struct hf_batch *out,
+                     struct hf_value *res, char *why, size_t n,
+                     const struct hf_tz *tz);
+/* Whether hf_x_cast_nested supports from -> to. */
+bool hf_x_cast_nested_supported(const struct hf_type *from,
+                                const struct hf_type *to);
+/* Equality of two non-NULL values of one type, as MAP keys compare. */
+bool hf_x_value_equal(const struct hf_type *t, const struct hf_value *a,
+                      const struct hf_value *b);
 
 /* ---- wide decimal arithmetic (expr_dec.c). Each returns 0, or -2 when
  * the result does not fit `prec`, or -1 on division by zero. */

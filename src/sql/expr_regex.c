@@ -349,3 +349,91 @@ int hf_x_similar(const struct hf_expr *e, const struct hf_value *s,
     pcre2_code_free(tmp);
     return m >= 0 ? 1 : 0;
 }
+
+/* ------------------------------------------------------------ split */
+
+/* Java's String.split fast path: a one-character pattern that is not a
+ * regular-expression metacharacter, or a backslash and a character that
+ * is neither a letter nor a digit, is split on literally. */
+static bool split_literal(const char *pat, size_t plen, char *c)
+{
+    if (plen == 1 && strchr(".$|()[{^?*+\\", pat[0]) == NULL) {
+        *c = pat[0];
+        return true;
+    }
+    if (plen == 2 && pat[0] == '\\' && (unsigned char)pat[1] < 0x80 &&
+        !((pat[1] >= '0' && pat[1] <= '9') || (pat[1] >= 'a' && pat[1] <= 'z') ||
+          (pat[1] >= 'A' && pat[1] <= 'Z'))) {
+        *c = pat[1];
+        return true;
+    }
+    return false;
+}
+
+int hf_x_split(const char *pat, size_t plen, const char *s, size_t len,
+               uint32_t limit, uint32_t *parts, uint32_t *np, char *why,
+               size_t n)
+{
+    uint32_t k = 0;
+    size_t last = 0;
+    char lit;
+    bool literal = split_literal(pat, plen, &lit);
+    pcre2_code *re = NULL;
+    pcre2_match_data *md = NULL;
+    bool own = false;
+    if (!literal) {
+        re = compile(pat, plen, false, 0, why, n);
+        if (re == NULL)
+            return -1;
+        md = match_data(re, &own);
+        if (md == NULL) {
+            pcre2_code_free(re);
+            snprintf(why, n, "out of memory");
+            return -1;
+        }
+    }
+    size_t pos = 0;
+    while (pos <= len && (limit == 0 || k + 1 < limit)) {
+        size_t ms, me;
+        if (literal) {
+            const char *f = pos < len ? memchr(s + pos, lit, len - pos) : NULL;
+            if (f == NULL)
+                break;
+            ms = (size_t)(f - s);
+            me = ms + 1;
+        } else {
+            int rc = pcre2_match(re, (PCRE2_SPTR)s, len, pos, 0, md, NULL);
+            if (rc < 0)
+                break;
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+            ms = ov[0];
+            me = ov[1];
+            if (me == ms) {
+                /* A zero-width match splits between characters, never
+                 * before the first one. */
+                if (ms >= len)
+                    break;
+                if (ms == 0) {
+                    pos = char_len(s, len, 0);
+                    continue;
+                }
+            }
+        }
+        parts[2 * k] = (uint32_t)last;
+        parts[2 * k + 1] = (uint32_t)(ms - last);
+        k++;
+        last = me;
+        pos = me > ms ? me : ms + char_len(s, len, ms);
+    }
+    parts[2 * k] = (uint32_t)last;
+    parts[2 * k + 1] = (uint32_t)(len - last);
+    k++;
+    if (limit == 0)
+        while (k > 0 && parts[2 * (k - 1) + 1] == 0)
+            k--; /* trailing empty strings go */
+    if (own)
+        pcre2_match_data_free(md);
+    pcre2_code_free(re);
+    *np = k;
+    return 0;
+}

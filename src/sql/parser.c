@@ -328,29 +328,80 @@ static int opt_length(struct parser *p, const char *what, long lo, long hi,
     return expect(p, HF_TK_RPAREN, "after the length");
 }
 
-static bool array_elem_ok(enum hf_type_id id)
-{
-    return id == HF_INT || id == HF_BIGINT || id == HF_FLOAT ||
-           id == HF_DOUBLE || id == HF_BOOLEAN || id == HF_VARCHAR;
-}
-
 static int parse_type(struct parser *p, struct hf_type *t,
                       bool allow_null_spec);
 
-static int array_of(struct parser *p, const struct hf_token *at,
-                    const struct hf_type *elem, struct hf_type *t)
+static int type_oom(struct parser *p)
 {
-    if (!array_elem_ok(elem->id) ||
-        (elem->id == HF_VARCHAR && elem->length != HF_LEN_MAX &&
-         elem->length <= 0)) {
+    return oom(p);
+}
+
+/* ARRAY<elem> / elem ARRAY; MULTISET likewise. Every element type is
+ * allowed (Flink's are), intervals aside: they exist in expressions only. */
+static int collection_of(struct parser *p, const struct hf_token *at,
+                         enum hf_type_id id, const struct hf_type *elem,
+                         struct hf_type *t)
+{
+    if (elem->id == HF_INTERVAL_YM || elem->id == HF_INTERVAL_DT) {
         char nb[64];
         return err_at(p, at, HF_ERR_UNSUPPORTED,
-                      "ARRAY<%s> is not supported; array elements may be "
-                      "INT, BIGINT, FLOAT, DOUBLE, BOOLEAN or STRING",
+                      "%s<%s> is not supported: intervals are not column "
+                      "types",
+                      id == HF_ARRAY ? "ARRAY" : "MULTISET",
                       hf_type_name(elem, nb, sizeof nb));
     }
-    *t = hf_type_make(HF_ARRAY);
-    t->elem = elem->id;
+    int rc = id == HF_ARRAY ? hf_type_array(t, elem) : hf_type_multiset(t, elem);
+    return rc == 0 ? 0 : type_oom(p);
+}
+
+/* '>' closing a type's parameter list. */
+static int close_angle(struct parser *p, const char *ctx)
+{
+    return expect(p, HF_TK_GT, ctx);
+}
+
+/* The fields of ROW<...> or ROW(...): name type ['description'], ... The
+ * cursor is after '<' or '('; `close` is the closing token. */
+static int row_fields(struct parser *p, const struct hf_token *at,
+                      enum hf_tok close, struct hf_type *t)
+{
+    uint32_t n = 0, cap = 0;
+    const char **names = NULL;
+    struct hf_type *types = NULL;
+    uint32_t tcap = 0;
+    if (peek(p)->kind != close) {
+        for (;;) {
+            if (n >= MAX_ARGS * 16)
+                return err_at(p, peek(p), HF_ERR_SQL,
+                              "ROW type with too many fields");
+            if (GROW(p, names, cap, n) != 0 || GROW(p, types, tcap, n) != 0)
+                return -1;
+            struct hf_ast_ident name;
+            if (ident(p, true, "a field name", n ? "after ','" : "in ROW",
+                      &name) != 0)
+                return -1;
+            for (uint32_t k = 0; k < n; k++)
+                if (strcmp(names[k], name.name) == 0)
+                    return err_at(p, &p->t[p->i - 1], HF_ERR_SQL,
+                                  "field '%s' appears twice in ROW",
+                                  name.name);
+            names[n] = name.name;
+            if (parse_type(p, &types[n], true) != 0)
+                return -1;
+            /* A field may carry a description: kept by Flink for docs. */
+            if (peek(p)->kind == HF_TK_STRING)
+                next(p);
+            n++;
+            if (!accept(p, HF_TK_COMMA))
+                break;
+        }
+    }
+    if (expect(p, close, close == HF_TK_GT ? "after the ROW fields"
+                                           : "after the ROW fields") != 0)
+        return -1;
+    (void)at;
+    if (hf_type_row(t, n, names, types) != 0)
+        return type_oom(p);
     return 0;
 }
 
@@ -538,30 +589,74 @@ static int parse_type(struct parser *p, struct hf_type *t, bool allow_null_spec)
     case HF_KW_JSONB:
         *t = hf_type_make(HF_JSONB);
         break;
-    case HF_KW_ARRAY: {
-        if (expect(p, HF_TK_LT, "after ARRAY (write ARRAY<INT>)") != 0)
+    case HF_KW_ARRAY:
+    case HF_KW_MULTISET: {
+        enum hf_type_id cid = at->kw == HF_KW_ARRAY ? HF_ARRAY : HF_MULTISET;
+        if (expect(p, HF_TK_LT,
+                   cid == HF_ARRAY ? "after ARRAY (write ARRAY<INT>)"
+                                   : "after MULTISET (write MULTISET<INT>)") !=
+            0)
             return -1;
+        if (++p->depth > MAX_DEPTH)
+            return err_at(p, at, HF_ERR_SQL, "type nested too deeply");
         const struct hf_token *et = peek(p);
         struct hf_type elem;
         if (parse_type(p, &elem, true) != 0)
             return -1;
-        if (elem.id == HF_ARRAY)
-            return err_at(p, et, HF_ERR_UNSUPPORTED,
-                          "nested arrays are not supported");
-        if (expect(p, HF_TK_GT, "after the ARRAY element type") != 0)
+        p->depth--;
+        if (close_angle(p, cid == HF_ARRAY ? "after the ARRAY element type"
+                                           : "after the MULTISET element "
+                                             "type") != 0)
             return -1;
-        if (array_of(p, et, &elem, t) != 0)
+        if (collection_of(p, et, cid, &elem, t) != 0)
             return -1;
         break;
     }
-    case HF_KW_MAP:
-    case HF_KW_ROW:
-    case HF_KW_MULTISET:
+    case HF_KW_MAP: {
+        if (expect(p, HF_TK_LT, "after MAP (write MAP<STRING, INT>)") != 0)
+            return -1;
+        if (++p->depth > MAX_DEPTH)
+            return err_at(p, at, HF_ERR_SQL, "type nested too deeply");
+        struct hf_type kt, vt;
+        if (parse_type(p, &kt, true) != 0)
+            return -1;
+        if (expect(p, HF_TK_COMMA, "after the MAP key type") != 0)
+            return -1;
+        if (parse_type(p, &vt, true) != 0)
+            return -1;
+        p->depth--;
+        if (close_angle(p, "after the MAP value type") != 0)
+            return -1;
+        if (hf_type_map(t, &kt, &vt) != 0)
+            return type_oom(p);
+        break;
+    }
+    case HF_KW_ROW: {
+        if (++p->depth > MAX_DEPTH)
+            return err_at(p, at, HF_ERR_SQL, "type nested too deeply");
+        if (peek(p)->kind == HF_TK_NE) { /* ROW<> */
+            next(p);
+            if (hf_type_row(t, 0, NULL, NULL) != 0)
+                return type_oom(p);
+        } else if (accept(p, HF_TK_LT)) {
+            if (row_fields(p, at, HF_TK_GT, t) != 0)
+                return -1;
+        } else if (accept(p, HF_TK_LPAREN)) {
+            if (row_fields(p, at, HF_TK_RPAREN, t) != 0)
+                return -1;
+        } else {
+            return expected(p, "'<' or '('",
+                            "after ROW (write ROW<a INT, b STRING>)");
+        }
+        p->depth--;
+        break;
+    }
     case HF_KW_RAW:
     case HF_KW_INTERVAL:
         return err_at(p, at, HF_ERR_UNSUPPORTED,
                       "data type %s is not supported; supported types are "
-                      "the scalar types, ARRAY<scalar>, JSON and JSONB",
+                      "the scalar types, ARRAY, MULTISET, MAP, ROW, JSON and "
+                      "JSONB",
                       hf_kw_name(at->kw));
     default:
         for (size_t k = 0; k < sizeof type_hints / sizeof type_hints[0]; k++)
@@ -571,12 +666,28 @@ static int parse_type(struct parser *p, struct hf_type *t, bool allow_null_spec)
                               type_hints[k].hint);
         return err_at(p, at, HF_ERR_SQL, "unknown data type '%s'", at->text);
     }
-    /* Postfix array form: INT ARRAY. */
-    if (t->id != HF_ARRAY && is_kw(p, HF_KW_ARRAY) &&
-        peek_at(p, 1)->kind != HF_TK_LT) {
+    /* Postfix forms: INT ARRAY, STRING MULTISET, INT ARRAY ARRAY. A NOT
+     * NULL of the element comes first: INT NOT NULL ARRAY. */
+    for (;;) {
+        bool nn = false;
+        if (is_kw(p, HF_KW_NOT) && tok_is_kw(peek_at(p, 1), HF_KW_NULL) &&
+            (tok_is_kw(peek_at(p, 2), HF_KW_ARRAY) ||
+             tok_is_kw(peek_at(p, 2), HF_KW_MULTISET)))
+            nn = true;
+        const struct hf_token *post = peek_at(p, nn ? 2 : 0);
+        if (!(tok_is_kw(post, HF_KW_ARRAY) || tok_is_kw(post, HF_KW_MULTISET)) ||
+            peek_at(p, nn ? 3 : 1)->kind == HF_TK_LT)
+            break;
+        if (nn) {
+            next(p);
+            next(p);
+            t->not_null = true;
+        }
         next(p);
         struct hf_type elem = *t;
-        if (array_of(p, at, &elem, t) != 0)
+        if (collection_of(p, at,
+                          tok_is_kw(post, HF_KW_ARRAY) ? HF_ARRAY : HF_MULTISET,
+                          &elem, t) != 0)
             return -1;
     }
     if (allow_null_spec) {
@@ -633,6 +744,10 @@ static int set_args(struct parser *p, struct hf_ast_expr *e,
 
 static struct hf_ast_expr *parse_expr(struct parser *p);
 static struct hf_ast_expr *parse_concat(struct parser *p);
+static int push_arg(struct parser *p, struct hf_ast_expr ***args,
+                    uint32_t *cap, uint32_t *n, struct hf_ast_expr *a);
+static int rest_args(struct parser *p, struct hf_ast_expr ***args,
+                     uint32_t *cap, uint32_t *n);
 
 /* A binary node over l and r, positioned at the operator token. */
 static struct hf_ast_expr *binary(struct parser *p, enum hf_ast_op op,
@@ -821,9 +936,18 @@ static struct hf_ast_expr *parse_token_primary(struct parser *p)
         if (e == NULL)
             return NULL;
         if (peek(p)->kind == HF_TK_COMMA) {
-            unsupported(p, peek(p),
-                        "row constructors '(a, b)' are not supported");
-            return NULL;
+            /* (a, b, ...): Flink's implicit row constructor. */
+            struct hf_ast_expr *r = mk(p, HF_AST_ROW, t);
+            struct hf_ast_expr **args = NULL;
+            uint32_t n = 0, cap = 0;
+            if (r == NULL || push_arg(p, &args, &cap, &n, e) != 0 ||
+                rest_args(p, &args, &cap, &n) != 0)
+                return NULL;
+            if (expect(p, HF_TK_RPAREN, "after the values of a row") != 0 ||
+                set_args(p, r, args, n) != 0)
+                return NULL;
+            r->end = last_end(p);
+            return r;
         }
         if (expect(p, HF_TK_RPAREN, "to close '('") != 0)
             return NULL;
@@ -833,8 +957,8 @@ static struct hf_ast_expr *parse_token_primary(struct parser *p)
         return e;
     case HF_TK_LBRACKET:
         unsupported(p, t,
-                    "array constructors and subscripts are not "
-                    "supported");
+                    "'[' starts no expression; write an array as "
+                    "ARRAY[1, 2]");
         return NULL;
     default:
         expected(p, "an expression", "");
@@ -962,6 +1086,33 @@ static int rest_args(struct parser *p, struct hf_ast_expr ***args,
             return -1;
     return 0;
 }
+
+/* Comma-separated expressions up to and including `close`, as the args of
+ * e (a constructor); `what` names it in messages. At least `min` values. */
+static int value_list(struct parser *p, struct hf_ast_expr *e,
+                      enum hf_tok close, const char *what, uint32_t min)
+{
+    struct hf_ast_expr **args = NULL;
+    uint32_t n = 0, cap = 0;
+    if (peek(p)->kind != close) {
+        for (;;) {
+            if (push_arg(p, &args, &cap, &n, parse_expr(p)) != 0)
+                return -1;
+            if (!accept(p, HF_TK_COMMA))
+                break;
+        }
+    }
+    char ctx[96];
+    snprintf(ctx, sizeof ctx, "after the values of %s", what);
+    if (n < min && peek(p)->kind == close)
+        return err_at(p, peek(p), HF_ERR_SQL, "%s needs at least %u value%s",
+                      what, min, min == 1 ? "" : "s");
+    if (expect(p, close, ctx) != 0)
+        return -1;
+    e->end = last_end(p);
+    return set_args(p, e, args, n);
+}
+
 
 /* EXTRACT(unit FROM x) -> (SYMBOL unit, x). */
 static struct hf_ast_expr *parse_extract(struct parser *p,
@@ -1327,7 +1478,7 @@ static struct hf_ast_expr *parse_call(struct parser *p)
     return f;
 }
 
-static struct hf_ast_expr *parse_primary(struct parser *p)
+static struct hf_ast_expr *parse_primary_base(struct parser *p)
 {
     const struct hf_token *t = peek(p);
     if (t->kind != HF_TK_IDENT && t->kind != HF_TK_QIDENT)
@@ -1405,11 +1556,42 @@ static struct hf_ast_expr *parse_primary(struct parser *p)
             unsupported(p, t, "subqueries (EXISTS) are not supported");
             return NULL;
         case HF_KW_ARRAY:
+        case HF_KW_MAP:
             if (peek_at(p, 1)->kind == HF_TK_LBRACKET) {
-                unsupported(p, t,
-                            "array constructors ARRAY[...] are not "
-                            "supported");
+                bool arr = t->kw == HF_KW_ARRAY;
+                e = mk(p, arr ? HF_AST_ARRAY : HF_AST_MAP, t);
+                if (e == NULL)
+                    return NULL;
+                next(p);
+                next(p);
+                if (value_list(p, e, HF_TK_RBRACKET, arr ? "ARRAY[...]" : "MAP[...]",
+                               arr ? 1 : 2) != 0)
+                    return NULL;
+                if (!arr && e->nargs % 2 != 0) {
+                    err_at(p, t, HF_ERR_SQL,
+                           "MAP[...] needs pairs of keys and values, found "
+                           "%u values",
+                           e->nargs);
+                    return NULL;
+                }
+                return e;
+            }
+            if (call && tok_is_kw(peek_at(p, 2), HF_KW_SELECT)) {
+                err_at(p, t, HF_ERR_UNSUPPORTED,
+                       "%s(subquery) is not supported", hf_kw_name(t->kw));
                 return NULL;
+            }
+            break;
+        case HF_KW_ROW:
+            if (call) {
+                e = mk(p, HF_AST_ROW, t);
+                if (e == NULL)
+                    return NULL;
+                next(p);
+                next(p);
+                if (value_list(p, e, HF_TK_RPAREN, "ROW(...)", 0) != 0)
+                    return NULL;
+                return e;
             }
             break;
         default:
@@ -1458,18 +1640,45 @@ static struct hf_ast_expr *parse_primary(struct parser *p)
         e->line = nt->line;
         e->col = nt->col;
         next(p);
-        if (peek(p)->kind == HF_TK_DOT) {
-            unsupported(p, peek(p),
-                        "nested field access 'a.b.c' is not "
-                        "supported; a column is written 'name' or "
-                        "'table.name'");
-            return NULL;
-        }
     }
     e->end = last_end(p);
-    if (peek(p)->kind == HF_TK_LBRACKET) {
-        unsupported(p, peek(p), "array subscripts 'a[i]' are not supported");
-        return NULL;
+    return e;
+}
+
+/* A primary followed by any number of subscripts x[i] (array element, map
+ * value) and field accesses x.f (ROW field). */
+static struct hf_ast_expr *parse_primary(struct parser *p)
+{
+    struct hf_ast_expr *e = parse_primary_base(p);
+    while (e) {
+        const struct hf_token *t = peek(p);
+        struct hf_ast_expr *x;
+        if (t->kind == HF_TK_LBRACKET) {
+            next(p);
+            struct hf_ast_expr *idx = parse_expr(p);
+            if (idx == NULL)
+                return NULL;
+            if (expect(p, HF_TK_RBRACKET, "after the subscript") != 0)
+                return NULL;
+            x = mk(p, HF_AST_ITEM, t);
+            struct hf_ast_expr *a[2] = {e, idx};
+            if (x == NULL || set_args(p, x, a, 2) != 0)
+                return NULL;
+        } else if (t->kind == HF_TK_DOT &&
+                   (peek_at(p, 1)->kind == HF_TK_IDENT ||
+                    peek_at(p, 1)->kind == HF_TK_QIDENT)) {
+            next(p);
+            const struct hf_token *nt = next(p);
+            x = mk(p, HF_AST_FIELD, nt);
+            if (x == NULL || set_args(p, x, &e, 1) != 0)
+                return NULL;
+            x->text = nt->text;
+        } else {
+            break;
+        }
+        x->off = e->off;
+        x->end = last_end(p);
+        e = x;
     }
     return e;
 }

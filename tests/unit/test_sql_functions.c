@@ -794,6 +794,56 @@ static const struct fcase cases[] = {
      NULL},                                                     /* doc */
     {"JSON_ARRAY", "JSON_ARRAY(JSON_ARRAY(1))", "[[1]]", NULL}, /* doc */
     {"JSON_ARRAY", "JSON_ARRAY(n, i)", "[7]", NULL},
+    /* collections: CARDINALITY, ELEMENT, subscripts */
+    {"CARDINALITY", "CARDINALITY(ARRAY[1, 2, 3])", "3", "INT"},
+    {"CARDINALITY", "CARDINALITY(MAP['a', 1, 'b', 2])", "2", NULL},
+    {"CARDINALITY", "CARDINALITY(CAST(NULL AS ARRAY<INT>))", "NULL", "INT"},
+    {"CARDINALITY", "CARDINALITY(STR_TO_MAP(''))", "0", NULL},
+    {"ELEMENT", "ELEMENT(ARRAY['x'])", "x", "CHAR(1)"},
+    {"ELEMENT", "ELEMENT(ARRAY[i])", "7", "INT"},
+    {"[]", "ARRAY[10, 20, 30][2]", "20", "INT"},
+    {"[]", "ARRAY[10, 20, 30][0]", "NULL", NULL},
+    {"[]", "ARRAY[10, 20, 30][4]", "NULL", NULL},
+    {"[]", "ARRAY[10, 20, 30][-1]", "NULL", NULL},
+    {"[]", "ARRAY[10, 20, 30][CAST(NULL AS INT)]", "NULL", NULL},
+    {"[]", "ARRAY[ARRAY[1, 2], ARRAY[3]][1][2]", "2", "INT"},
+    {"[]", "MAP['a', 1, 'b', 2]['b']", "2", "INT"},
+    {"[]", "MAP['a', 1, 'b', 2]['c']", "NULL", NULL},
+    {"[]", "MAP['k', ARRAY['x', 'y']]['k'][2]", "y", NULL},
+    {"[]", "STR_TO_MAP('a=1,b=2')[s]", "NULL", "STRING"},
+    /* value construction and access */
+    {"ROW", "ROW(1, 'a', NULL)", "(1, a, NULL)", NULL},
+    {"ROW", "(i, s)", "(7, Hello)",
+     "ROW<`EXPR$0` INT, `EXPR$1` STRING>"},
+    {"ROW", "ROW()", "()", "ROW<>"},
+    {"ROW", "ROW(ROW(1, 2), ARRAY[3])", "((1, 2), [3])", NULL},
+    {"ARRAY[]", "ARRAY[1, 2, NULL]", "[1, 2, NULL]", "ARRAY<INT>"},
+    {"ARRAY[]", "ARRAY[1, 2.5]", "[1.0, 2.5]", "ARRAY<DECIMAL(11, 1) NOT NULL>"},
+    {"ARRAY[]", "ARRAY[s, n]", "[Hello, NULL]", "ARRAY<STRING>"},
+    {"ARRAY[]", "ARRAY[DATE '2024-01-31', NULL]", "[2024-01-31, NULL]", NULL},
+    {"MAP[]", "MAP['a', 1, 'b', 2, 'a', 3]", "{a=3, b=2}", NULL},
+    {"MAP[]", "MAP[1, 'x', 2, NULL]", "{1=x, 2=NULL}",
+     "MAP<INT NOT NULL, CHAR(1)>"},
+    {".", "CAST(ROW(1, 'x') AS ROW<a INT, b STRING>).b", "x", "STRING"},
+    {".", "CAST(ROW(1, 'x') AS ROW<a INT, b STRING>).a + 1", "2", "INT"},
+    {".", "CAST(NULL AS ROW<a INT>).a", "NULL", "INT"},
+    {".", "CAST(ROW(ROW(5)) AS ROW<r ROW<x INT>>).r.x", "5", NULL},
+    {"CAST", "CAST(ARRAY[1, 2] AS ARRAY<STRING>)", "[1, 2]", NULL},
+    {"CAST", "CAST(ARRAY[1, 2] AS STRING)", "[1, 2]", "STRING"},
+    {"CAST", "CAST(ROW(1, 'a') AS STRING)", "(1, a)", NULL},
+    {"CAST", "CAST(MAP['a', 1] AS MAP<STRING, BIGINT>)", "{a=1}",
+     "MAP<STRING, BIGINT>"},
+    {"CAST", "CAST(ROW('1', 2) AS ROW<x INT, y DOUBLE>)", "(1, 2.0)", NULL},
+    {"CAST", "TRY_CAST(ROW('x') AS ROW<x INT>)", "NULL", NULL},
+    {"STR_TO_MAP", "STR_TO_MAP('a=1,b=2,c')", "{a=1, b=2, c=NULL}",
+     "MAP<STRING, STRING>"},
+    {"STR_TO_MAP", "STR_TO_MAP('k1:v1;k2:v2', ';', ':')", "{k1=v1, k2=v2}",
+     NULL},
+    {"STR_TO_MAP", "STR_TO_MAP('a=1=2,,a=3', ',', '=')", "{a=3, =NULL}", NULL},
+    {"STR_TO_MAP", "STR_TO_MAP('a1b22c', '[0-9]+', 'x')", "{a=NULL, b=NULL, c=NULL}",
+     NULL},
+    {"STR_TO_MAP", "STR_TO_MAP('x=1,', ',', '=')", "{x=1}", NULL},
+    {"STR_TO_MAP", "STR_TO_MAP(n)", "NULL", NULL},
 };
 
 static const size_t ncases = sizeof cases / sizeof cases[0];
@@ -893,8 +943,9 @@ static void test_docs_page(void **state)
     assert_non_null(strstr(sb.data, "# Built-in functions"));
     assert_non_null(strstr(sb.data, "| `ROUND(numeric [, int])` |"));
     assert_non_null(strstr(sb.data, "| `LPAD('hi', 4, '?\?')` | `?\?hi` |"));
-    assert_non_null(strstr(sb.data, "`STR_TO_MAP(string1 [, string2, "
-                                    "string3])` | returns a MAP"));
+    assert_non_null(strstr(sb.data, "| `STR_TO_MAP('a=1,b=2,c')` | "
+                                    "`{a=1, b=2, c=NULL}` |"));
+    assert_non_null(strstr(sb.data, "## Value construction"));
     hf_strbuf_free(&sb);
 }
 
@@ -908,8 +959,27 @@ static void test_errors(void **state)
     check_error("date_add(DATE '2024-01-01', 1)",
                 "function DATE_ADD is not supported: not a Flink SQL "
                 "function");
-    check_error("STR_TO_MAP('a=1')", "returns a MAP");
-    check_error("ROUND(1, 2, 3)", "ROUND takes 1 to 2 arguments, found 3");
+    check_error("STR_TO_MAP('a=1', ',')", "STR_TO_MAP takes one argument, "
+                                          "or three");
+    check_error("STR_TO_MAP('a=1', '(', '=')", "bad list delimiter");
+    check_error("CARDINALITY(1)", "CARDINALITY needs an ARRAY, MAP or "
+                                  "MULTISET, found INT");
+    check_error("ELEMENT(MAP['a', 1])", "ELEMENT needs an ARRAY");
+    check_error("ELEMENT(ARRAY[1, 2])", "ELEMENT of an array with 2 elements");
+    check_error("ARRAY[1, 2]['a']", "an array subscript must be an integer, "
+                                    "found CHAR(1)");
+    check_error("MAP['a', 1][1]", "a key of MAP<CHAR(1) NOT NULL, INT NOT "
+                                  "NULL> cannot be INT");
+    check_error("i[1]", "'[...]' needs an ARRAY or a MAP, found INT");
+    check_error("ROW(1, 'x').b", "unknown field 'b' of ROW<`EXPR$0` INT NOT "
+                                 "NULL, `EXPR$1` CHAR(1) NOT NULL>; its fields "
+                                 "are: EXPR$0, EXPR$1");
+    check_error("s.x", "unknown table 's'");
+    check_error("ARRAY[1, 'a']", "values of types INT and CHAR(1) cannot be "
+                                 "combined");
+    check_error("CAST(ROW(1, 2) AS ROW<a INT>)", "cannot CAST");
+    check_error("CAST('[1]' AS ARRAY<INT>)", "cannot CAST CHAR(3) to "
+                                             "ARRAY<INT>");    check_error("ROUND(1, 2, 3)", "ROUND takes 1 to 2 arguments, found 3");
     check_error("LPAD('a', 2)", "LPAD takes 3 arguments, found 2");
     check_error("REGEXP('a', '(')", "bad regular expression '(' for REGEXP");
     check_error("'a' SIMILAR TO '(a'", "bad SIMILAR TO pattern");

@@ -312,9 +312,32 @@ static void test_types(void **state)
     type_is("ARRAY<FLOAT>", "ARRAY<FLOAT>", false);
     type_is("ARRAY<DOUBLE>", "ARRAY<DOUBLE>", false);
     type_is("ARRAY<BOOLEAN>", "ARRAY<BOOLEAN>", false);
-    type_is("ARRAY<VARCHAR(10)>", "ARRAY<STRING>", false);
-    type_is("ARRAY<STRING NOT NULL>", "ARRAY<STRING>", false);
+    type_is("ARRAY<VARCHAR(10)>", "ARRAY<VARCHAR(10)>", false);
+    type_is("ARRAY<STRING NOT NULL>", "ARRAY<STRING NOT NULL>", false);
     type_is("INT ARRAY", "ARRAY<INT>", false);
+    /* nested types: every element type, Flink's spellings */
+    type_is("ARRAY<TINYINT>", "ARRAY<TINYINT>", false);
+    type_is("ARRAY<SMALLINT>", "ARRAY<SMALLINT>", false);
+    type_is("ARRAY<DECIMAL(10, 2)>", "ARRAY<DECIMAL(10, 2)>", false);
+    type_is("ARRAY<DATE>", "ARRAY<DATE>", false);
+    type_is("ARRAY<TIMESTAMP(3)>", "ARRAY<TIMESTAMP(3)>", false);
+    type_is("ARRAY<TIMESTAMP_LTZ(3)>", "ARRAY<TIMESTAMP_LTZ(3)>", false);
+    type_is("ARRAY<BYTES>", "ARRAY<BYTES>", false);
+    type_is("ARRAY<ARRAY<INT>>", "ARRAY<ARRAY<INT>>", false);
+    type_is("INT NOT NULL ARRAY", "ARRAY<INT NOT NULL>", false);
+    type_is("INT ARRAY ARRAY", "ARRAY<ARRAY<INT>>", false);
+    type_is("ARRAY<ROW<a INT, b STRING>>", "ARRAY<ROW<`a` INT, `b` STRING>>",
+            false);
+    type_is("ROW<a INT, b STRING> NOT NULL", "ROW<`a` INT, `b` STRING>", true);
+    type_is("ROW(a INT NOT NULL, `b c` STRING 'a comment')",
+            "ROW<`a` INT NOT NULL, `b c` STRING>", false);
+    type_is("ROW<>", "ROW<>", false);
+    type_is("ROW<r ROW<x DOUBLE>, m MAP<STRING, ARRAY<INT>>>",
+            "ROW<`r` ROW<`x` DOUBLE>, `m` MAP<STRING, ARRAY<INT>>>", false);
+    type_is("MAP<STRING, INT>", "MAP<STRING, INT>", false);
+    type_is("MAP<INT NOT NULL, BYTES>", "MAP<INT NOT NULL, BYTES>", false);
+    type_is("MULTISET<STRING>", "MULTISET<STRING>", false);
+    type_is("STRING MULTISET", "MULTISET<STRING>", false);
     type_is("JSON", "JSON", false);
     type_is("JSONB", "JSONB", false);
 
@@ -322,12 +345,15 @@ static void test_types(void **state)
                                "found 40");
     type_err("DECIMAL(5, 6)", "DECIMAL scale must be between 0 and the "
                               "precision (5), found 6");
-    type_err("ARRAY<DATE>", "ARRAY<DATE> is not supported; array elements may "
-                            "be INT, BIGINT, FLOAT, DOUBLE, BOOLEAN or STRING");
-    type_err("ARRAY<DECIMAL(10, 2)>", "ARRAY<DECIMAL(10, 2)> is not supported");
+    type_err("ARRAY<INT", "expected '>' after the ARRAY element type");
+    type_err("ARRAY INT", "expected '<' after ARRAY");
+    type_err("MAP<STRING>", "expected ',' after the MAP key type");
+    type_err("ROW<a INT, a STRING>", "field 'a' appears twice in ROW");
+    type_err("ROW<a>", "expected a data type");
+    type_err("ROW a INT", "expected '<' or '(' after ROW");
+    type_err("RAW('a', 'b')", "data type RAW is not supported");
     type_err("TIMESTAMP WITH TIME ZONE", "TIMESTAMP WITH TIME ZONE is not "
                                          "supported");
-    type_err("MAP<STRING, INT>", "data type MAP is not supported");
     type_err("TEXT", "unknown data type 'TEXT'; use STRING");
     type_err("VARCHAR(0)", "VARCHAR length must be between 1 and 2147483647, "
                            "found 0");

@@ -491,6 +491,15 @@ static int build_random(struct dg_check *c, const char *arg,
     bool sized = hf_type_is_string(type->id) || type->id == HF_BYTES ||
                  type->id == HF_ARRAY;
 
+    if (type->id == HF_ROW || type->id == HF_MAP || type->id == HF_MULTISET) {
+        char tb[128];
+        return hf_error_set(c->err, HF_ERR_UNSUPPORTED,
+                            "datagen cannot generate column '%s' of type %s "
+                            "in table '%s' (holoflow's datagen generates "
+                            "scalar and ARRAY columns); build the value in "
+                            "the query, e.g. ROW(a, b) or MAP['k', v]",
+                            arg, type_str(type, tb, sizeof tb), tname(c));
+    }
     if (type->id == HF_JSON || type->id == HF_JSONB) {
         char tb[64];
         return hf_error_set(c->err, HF_ERR_OPTION,
@@ -764,8 +773,7 @@ static int build_fields(const struct hf_table_def *t, struct dg_field **out,
             if (rc == 0 && col->type.id == HF_ARRAY) {
                 char earg[300];
                 snprintf(earg, sizeof earg, "%s.element", col->name);
-                struct hf_type et = col->type;
-                et.id = col->type.elem;
+                struct hf_type et = hf_type_elem(&col->type);
                 if (hf_opts_isset(&t->opts, "fields.#.kind", earg) &&
                     hf_opts_enum(&t->opts, "fields.#.kind", earg) == 1) {
                     char tb[64];
@@ -776,11 +784,15 @@ static int build_fields(const struct hf_table_def *t, struct dg_field **out,
                                       "column '%s' (%s)",
                                       earg, tname(&c), col->name,
                                       type_str(&col->type, tb, sizeof tb));
-                } else if (et.id == HF_ARRAY) {
-                    rc = hf_error_set(err, HF_ERR_OPTION,
-                                      "datagen: nested arrays (column '%s') "
-                                      "are not supported",
-                                      col->name);
+                } else if (hf_type_is_nested(et.id)) {
+                    char tb[128];
+                    rc = hf_error_set(err, HF_ERR_UNSUPPORTED,
+                                      "datagen cannot generate column '%s' "
+                                      "of type %s in table '%s' (array "
+                                      "elements must be scalars)",
+                                      col->name,
+                                      type_str(&col->type, tb, sizeof tb),
+                                      tname(&c));
                 } else {
                     rc = build_random(&c, earg, &et, &fd->elem);
                 }

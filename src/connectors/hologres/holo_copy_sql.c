@@ -57,14 +57,7 @@ static bool is_text(enum hf_type_id id)
  * way holo_encode and valueconv read arrays. */
 static struct hf_type elem_of(const struct hf_type *t)
 {
-    struct hf_type e = hf_type_make(t->elem);
-    if ((e.id == HF_DECIMAL || e.id == HF_TIME || e.id == HF_TIMESTAMP ||
-         e.id == HF_TIMESTAMP_LTZ) &&
-        t->precision != 0) {
-        e.precision = t->precision;
-        e.scale = t->scale;
-    }
-    return e;
+    return hf_type_elem(t);
 }
 
 int holo_copy_plan_col(uint32_t job_col, const struct hf_type *t,

@@ -64,7 +64,8 @@ static const struct {
 
 static bool scalar_id(enum hf_type_id id)
 {
-    return (unsigned)id < HF_TYPE__COUNT && id != HF_ARRAY;
+    return (unsigned)id < HF_TYPE__COUNT && !hf_type_is_nested(id) &&
+           wire[id].name != NULL;
 }
 
 Oid holo_wire_oid(const struct hf_type *t)
@@ -86,21 +87,7 @@ const char *holo_wire_name(const struct hf_type *t)
  * reads arrays the same way). */
 static struct hf_type elem_type(const struct hf_type *t)
 {
-    struct hf_type e = hf_type_make(t->elem);
-    switch (e.id) {
-    case HF_DECIMAL:
-    case HF_TIME:
-    case HF_TIMESTAMP:
-    case HF_TIMESTAMP_LTZ:
-        if (t->precision != 0) {
-            e.precision = t->precision;
-            e.scale = t->scale;
-        }
-        break;
-    default:
-        break;
-    }
-    return e;
+    return hf_type_elem(t);
 }
 
 /* ------------------------------------------------------------ big-endian */
@@ -302,6 +289,9 @@ int holo_encode_value(struct hf_strbuf *out, const struct hf_type *t,
         return encode_array_items(out, &et, a ? a->items : NULL, NULL,
                                   a ? a->n : 0, err);
     }
+    case HF_ROW:
+    case HF_MAP:
+    case HF_MULTISET:
     case HF_INTERVAL_YM: /* expression-only types never reach a sink */
     case HF_INTERVAL_DT:
     case HF_TYPE__COUNT:
@@ -499,6 +489,9 @@ static int element_text(struct hf_strbuf *tmp, const struct hf_type *et,
         return 0;
     }
     case HF_ARRAY:
+    case HF_ROW:
+    case HF_MAP:
+    case HF_MULTISET:
     case HF_INTERVAL_YM: /* expression-only types never reach a sink */
     case HF_INTERVAL_DT:
     case HF_TYPE__COUNT:

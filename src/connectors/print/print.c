@@ -21,6 +21,10 @@
  *   TIMESTAMP_LTZ   2024-01-15T10:30:00Z, seconds always (Instant, UTC)
  *   BYTES           [104, -1] signed bytes           (byte[])
  *   ARRAY           [1, null, 3]                     (Object[])
+ *   ROW             +I[1, abc]                       (Row: its own
+ *                   RowKind, always +I for a nested row)
+ *   MAP, MULTISET   {k1=v1, k2=v2}                   (HashMap: entries in
+ *                   the order of Java's hash table, java_map.h)
  *   strings, JSON   the text itself
  * The prefix is "identifier> " when 'print-identifier' is set and not empty
  * (holoflow runs one print instance, so Flink's ":taskId" part never
@@ -42,6 +46,7 @@
 #include "core/datetime.h"
 #include "core/decimal.h"
 #include "core/valueconv.h"
+#include "connectors/print/java_map.h"
 
 /* ------------------------------------------------------------------ options */
 
@@ -224,9 +229,7 @@ static void put_value(struct hf_strbuf *b, const struct hf_type *t,
         put_timestamp(b, v->v.i, true);
         break;
     case HF_ARRAY: {
-        /* The element type carries the array's parameters (scale, ...). */
-        struct hf_type et = *t;
-        et.id = t->elem;
+        struct hf_type et = hf_type_elem(t);
         const struct hf_array *a = v->v.a;
         hf_strbuf_putc(b, '[');
         for (uint32_t i = 0; a != NULL && i < a->n; i++) {
@@ -235,6 +238,43 @@ static void put_value(struct hf_strbuf *b, const struct hf_type *t,
             put_value(b, &et, &a->items[i]);
         }
         hf_strbuf_putc(b, ']');
+        break;
+    }
+    case HF_ROW: {
+        const struct hf_array *a = v->v.a;
+        hf_strbuf_append(b, "+I[", 3);
+        for (uint32_t i = 0; a != NULL && i < a->n; i++) {
+            if (i > 0)
+                hf_strbuf_append(b, ", ", 2);
+            put_value(b, hf_type_child(t, i), &a->items[i]);
+        }
+        hf_strbuf_putc(b, ']');
+        break;
+    }
+    case HF_MAP:
+    case HF_MULTISET: {
+        const struct hf_array *a = v->v.a;
+        uint32_t ne = a ? a->n : 0;
+        uint32_t small[16];
+        uint32_t *order =
+            ne <= 16 ? small : malloc((size_t)ne * sizeof *order);
+        hf_strbuf_putc(b, '{');
+        if (order == NULL) {
+            b->broken = true;
+            break;
+        }
+        if (ne > 0)
+            hf_java_hashmap_order(hf_type_child(t, 0), a, order);
+        for (uint32_t i = 0; i < ne; i++) {
+            if (i > 0)
+                hf_strbuf_append(b, ", ", 2);
+            put_value(b, hf_type_child(t, 0), &a->items[2 * order[i]]);
+            hf_strbuf_putc(b, '=');
+            put_value(b, hf_type_child(t, 1), &a->items[2 * order[i] + 1]);
+        }
+        hf_strbuf_putc(b, '}');
+        if (order != small)
+            free(order);
         break;
     }
     default:
