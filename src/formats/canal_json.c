@@ -114,9 +114,10 @@ static int compile_filter(const struct hf_opts *o, const char *key,
 static int canal_validate(const struct hf_opts *o, const struct hf_schema *s,
                           struct hf_error *err)
 {
-    (void)s;
     regex_t re;
     bool has;
+    if (hf_json_check_types("canal-json", s, err) != 0)
+        return -1;
     if (compile_filter(o, "database.include", &re, &has, err) != 0)
         return -1;
     if (has)
@@ -356,7 +357,8 @@ static int canal_encode(void *enc, const struct hf_value *row,
 {
     struct canal_codec *c = enc;
     hf_strbuf_puts(out, "{\"data\":[");
-    hf_json_put_row(&c->json, row, out);
+    if (hf_json_put_row(&c->json, row, out, err) != 0)
+        return -1;
     hf_strbuf_puts(out, kind == HF_ROW_INSERT || kind == HF_ROW_UPDATE_AFTER
                             ? "],\"type\":\"INSERT\"}"
                             : "],\"type\":\"DELETE\"}");

@@ -70,9 +70,7 @@ static int debezium_validate(const struct hf_opts *o,
                              const struct hf_schema *s, struct hf_error *err)
 {
     (void)o;
-    (void)s;
-    (void)err;
-    return 0;
+    return hf_json_check_types("debezium-json", s, err);
 }
 
 static int debezium_validate_encoder(const struct hf_opts *o,
@@ -309,11 +307,13 @@ static int debezium_encode(void *enc, const struct hf_value *row,
     struct debezium_codec *c = enc;
     if (kind == HF_ROW_INSERT || kind == HF_ROW_UPDATE_AFTER) {
         hf_strbuf_puts(out, "{\"before\":null,\"after\":");
-        hf_json_put_row(&c->json, row, out);
+        if (hf_json_put_row(&c->json, row, out, err) != 0)
+            return -1;
         hf_strbuf_puts(out, ",\"op\":\"c\"}");
     } else {
         hf_strbuf_puts(out, "{\"before\":");
-        hf_json_put_row(&c->json, row, out);
+        if (hf_json_put_row(&c->json, row, out, err) != 0)
+            return -1;
         hf_strbuf_puts(out, ",\"after\":null,\"op\":\"d\"}");
     }
     if (!hf_strbuf_ok(out))

@@ -20,8 +20,9 @@
  * dirty-data record). json.ignore-parse-errors.skip-record (holoflow)
  * skips the record in the first case too.
  *
- * json.map-null-key.* are accepted for compatibility and have no effect:
- * holoflow has no MAP type.
+ * Nested values: a ROW is a JSON object, a MAP or MULTISET a JSON object of
+ * its entries (keys must be strings, as in Flink; json.map-null-key.* say
+ * what a NULL key becomes when writing), an ARRAY a JSON array.
  *
  * Legacy 'format.type' = 'json' tables may carry Flink 1.9/1.10's schema
  * options (format.derive-schema, format.json-schema, format.schema,
@@ -53,7 +54,8 @@ static const struct hf_opt_def json_opts[] = {
 static int json_validate(const struct hf_opts *o, const struct hf_schema *s,
                          struct hf_error *err)
 {
-    if (hf_format_legacy_validate(o, s, err) != 0)
+    if (hf_format_legacy_validate(o, s, err) != 0 ||
+        hf_json_check_types("json", s, err) != 0)
         return -1;
     if (hf_opts_bool(o, "fail-on-missing-field", NULL) &&
         hf_opts_bool(o, "ignore-parse-errors", NULL))
@@ -167,7 +169,8 @@ static int json_encode(void *enc, const struct hf_value *row,
                        struct hf_error *err)
 {
     (void)kind;
-    hf_json_put_row(enc, row, out);
+    if (hf_json_put_row(enc, row, out, err) != 0)
+        return -1;
     if (!hf_strbuf_ok(out))
         return hf_error_set(err, HF_ERR_NOMEM,
                             "json: record too large or out of memory");

@@ -40,6 +40,48 @@ void hf_json_cfg_read(const struct hf_opts *o, struct hf_json_cfg *cfg)
     cfg->skip_record = hf_opts_bool(o, "ignore-parse-errors.skip-record", NULL);
     cfg->decimal_plain =
         hf_opts_bool(o, "encode.decimal-as-plain-number", NULL);
+    int mode = hf_opts_enum(o, "map-null-key.mode", NULL);
+    cfg->null_key = mode == 1   ? HF_JSON_NULL_KEY_DROP
+                    : mode == 2 ? HF_JSON_NULL_KEY_LITERAL
+                                : HF_JSON_NULL_KEY_FAIL;
+    cfg->null_key_literal = hf_opts_str(o, "map-null-key.literal", NULL);
+}
+
+/* Whether t (recursively) has a MAP or MULTISET whose key is not a
+ * character string; *bad gets that map type. */
+static bool bad_map_key(const struct hf_type *t, const struct hf_type **bad)
+{
+    if ((t->id == HF_MAP || t->id == HF_MULTISET)) {
+        enum hf_type_id k = hf_type_child(t, 0)->id;
+        if (k != HF_CHAR && k != HF_VARCHAR) {
+            *bad = t;
+            return true;
+        }
+    }
+    uint32_t n = hf_type_arity(t);
+    for (uint32_t i = 0; i < n; i++)
+        if (bad_map_key(hf_type_child(t, i), bad))
+            return true;
+    return false;
+}
+
+int hf_json_check_types(const char *fmt, const struct hf_schema *s,
+                        struct hf_error *err)
+{
+    for (uint32_t i = 0; i < s->ncols; i++) {
+        const struct hf_type *bad;
+        if (s->cols[i].kind == HF_COL_PHYSICAL &&
+            bad_map_key(&s->cols[i].type, &bad)) {
+            char tn[200];
+            return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                                "%s: column '%s': JSON format doesn't support "
+                                "non-string as key type of map (%s); declare "
+                                "the key STRING",
+                                fmt, s->cols[i].name,
+                                hf_type_name(bad, tn, sizeof tn));
+        }
+    }
+    return 0;
 }
 
 /* ------------------------------------------------------------ codec */
@@ -75,6 +117,12 @@ int hf_json_codec_init(struct hf_json_codec *c, const char *fmt,
     for (uint32_t i = 0; i < s->ncols; i++)
         c->coltypes[i] = s->cols[i].type;
     c->ncoltypes = s->ncols;
+    if (cfg->null_key_literal) {
+        c->null_key_literal = strdup(cfg->null_key_literal);
+        if (c->null_key_literal == NULL)
+            return hf_error_set(err, HF_ERR_NOMEM, "%s: out of memory", fmt);
+    }
+    c->cfg.null_key_literal = c->null_key_literal;
     if (decoder) {
         c->tok = json_tokener_new_ex(JSON_MAX_DEPTH);
         if (c->tok == NULL)
@@ -96,6 +144,8 @@ void hf_json_codec_release(struct hf_json_codec *c)
     free(c->meta);
     c->meta = NULL;
     c->nmeta = 0;
+    free(c->null_key_literal);
+    c->null_key_literal = NULL;
     c->nfields = 0;
     if (c->tok)
         json_tokener_free(c->tok);
@@ -474,29 +524,96 @@ static int json_to_array(struct hf_json_codec *c, const struct hf_type *t,
     if (!json_object_is_type(j, json_type_array))
         return bad_value(field, j, t, err);
     size_t n = json_object_array_length(j);
-    if (n > UINT32_MAX)
+    if (n > UINT32_MAX / 2)
         return bad_value(field, j, t, err);
-    struct hf_array *a = hf_arena_alloc(&b->arena, sizeof *a);
-    struct hf_value *items =
-        n ? hf_arena_alloc(&b->arena, n * sizeof *items) : NULL;
-    if (a == NULL || (n && items == NULL))
+    struct hf_array *a = hf_array_new(&b->arena, t, (uint32_t)n);
+    if (a == NULL)
         return hf_error_set(err, HF_ERR_NOMEM,
                             "field '%s': out of memory for an array of %zu",
                             field, n);
     struct hf_type et = hf_format_elem_type(t);
-    if (et.id == HF_ARRAY)
-        return bad_value(field, j, t, err); /* nested arrays: not a type */
     for (size_t i = 0; i < n; i++) {
         char name[256];
         snprintf(name, sizeof name, "%s[%zu]", field, i);
-        items[i].null = true;
         if (hf_json_to_value(c, &et, name, json_object_array_get_idx(j, i), b,
-                             &items[i], err) != 0)
+                             &a->items[i], err) != 0)
             return -1;
     }
-    a->elem = t->elem;
-    a->n = (uint32_t)n;
-    a->items = items;
+    out->v.a = a;
+    return 0;
+}
+
+/* A ROW from a JSON object: fields by name, as the top-level row. */
+static int json_to_row(struct hf_json_codec *c, const struct hf_type *t,
+                       const char *field, struct json_object *j,
+                       struct hf_batch *b, struct hf_value *out,
+                       struct hf_error *err)
+{
+    if (!json_object_is_type(j, json_type_object))
+        return bad_value(field, j, t, err);
+    uint32_t n = hf_type_arity(t);
+    struct hf_array *a = hf_array_new(&b->arena, t, n);
+    if (a == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "field '%s': out of memory",
+                            field);
+    for (uint32_t i = 0; i < n; i++) {
+        const char *fname = hf_type_field_name(t, i);
+        char name[256];
+        snprintf(name, sizeof name, "%s.%s", field, fname);
+        struct json_object *v = NULL;
+        bool found = json_object_object_get_ex(j, fname, &v);
+        if (!found && c->cfg.fail_on_missing)
+            return hf_error_set(err, HF_ERR_DATA,
+                                "field '%s' is missing from the JSON object "
+                                "(fail-on-missing-field is true)",
+                                name);
+        if (hf_json_to_value(c, hf_type_child(t, i), name, v, b, &a->items[i],
+                             err) != 0)
+            return -1;
+    }
+    out->v.a = a;
+    return 0;
+}
+
+/* A MAP or MULTISET from a JSON object's members (key text, value). Like
+ * Flink's converter, which iterates the members of whatever node it gets,
+ * a JSON value that is not an object gives an empty map. */
+static int json_to_map(struct hf_json_codec *c, const struct hf_type *t,
+                       const char *field, struct json_object *j,
+                       struct hf_batch *b, struct hf_value *out,
+                       struct hf_error *err)
+{
+    bool obj = json_object_is_type(j, json_type_object);
+    size_t n = obj ? (size_t)json_object_object_length(j) : 0;
+    struct hf_array *a = hf_array_new(&b->arena, t, (uint32_t)n);
+    if (a == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "field '%s': out of memory",
+                            field);
+    uint32_t k = 0;
+    if (obj) {
+        json_object_object_foreach(j, key, val)
+        {
+            char name[256];
+            snprintf(name, sizeof name, "%s['%s']", field, key);
+            if (hf_value_set_str(b, &a->items[2 * k], key, strlen(key)) != 0)
+                return hf_error_set(err, HF_ERR_NOMEM,
+                                    "field '%s': out of memory", field);
+            if (hf_json_to_value(c, hf_type_child(t, 1), name, val, b,
+                                 &a->items[2 * k + 1], err) != 0)
+                return -1;
+            if (t->id == HF_MULTISET && a->items[2 * k + 1].null) {
+                /* A count is INT NOT NULL: Flink's conversion of a JSON
+                 * null count fails. */
+                hf_error_clear(err);
+                return hf_error_set(err, HF_ERR_DATA,
+                                    "field '%s': a MULTISET count cannot be "
+                                    "null",
+                                    name);
+            }
+            k++;
+        }
+    }
+    a->n = k;
     out->v.a = a;
     return 0;
 }
@@ -787,6 +904,15 @@ static int to_value(struct hf_json_codec *c, const struct hf_type *t,
         if (json_to_array(c, t, field, j, b, &v, err) != 0)
             return -1;
         break;
+    case HF_ROW:
+        if (json_to_row(c, t, field, j, b, &v, err) != 0)
+            return -1;
+        break;
+    case HF_MAP:
+    case HF_MULTISET:
+        if (json_to_map(c, t, field, j, b, &v, err) != 0)
+            return -1;
+        break;
     default:
         return bad_value(field, j, t, err);
     }
@@ -1065,12 +1191,20 @@ static bool put_non_finite(double d, struct hf_strbuf *out)
     return true;
 }
 
-void hf_json_put_value(const struct hf_json_codec *c, const struct hf_type *t,
-                       const struct hf_value *v, struct hf_strbuf *out)
+static int put_fields(const struct hf_json_codec *c, const struct hf_type *t,
+                      const struct hf_array *a, struct hf_strbuf *out,
+                      struct hf_error *err);
+static int put_map(const struct hf_json_codec *c, const struct hf_type *t,
+                   const struct hf_array *a, struct hf_strbuf *out,
+                   struct hf_error *err);
+
+int hf_json_put_value(const struct hf_json_codec *c, const struct hf_type *t,
+                      const struct hf_value *v, struct hf_strbuf *out,
+                      struct hf_error *err)
 {
     if (v->null) {
         hf_strbuf_append(out, "null", 4);
-        return;
+        return 0;
     }
     char buf[64];
     size_t n;
@@ -1146,18 +1280,126 @@ void hf_json_put_value(const struct hf_json_codec *c, const struct hf_type *t,
         for (uint32_t i = 0; a && i < a->n; i++) {
             if (i > 0)
                 hf_strbuf_putc(out, ',');
-            hf_json_put_value(c, &et, &a->items[i], out);
+            if (hf_json_put_value(c, &et, &a->items[i], out, err) != 0)
+                return -1;
         }
         hf_strbuf_putc(out, ']');
         break;
     }
+    case HF_ROW:
+        return put_fields(c, t, v->v.a, out, err);
+    case HF_MAP:
+    case HF_MULTISET:
+        return put_map(c, t, v->v.a, out, err);
     default:
         hf_strbuf_append(out, "null", 4);
     }
+    return 0;
 }
 
-void hf_json_put_row(const struct hf_json_codec *c, const struct hf_value *row,
-                     struct hf_strbuf *out)
+/* A nested ROW: an object of its fields, as Flink's row converter writes
+ * it (null fields left out with encode.ignore-null-fields). */
+static int put_fields(const struct hf_json_codec *c, const struct hf_type *t,
+                      const struct hf_array *a, struct hf_strbuf *out,
+                      struct hf_error *err)
+{
+    hf_strbuf_putc(out, '{');
+    bool first = true;
+    for (uint32_t i = 0; a && i < a->n; i++) {
+        if (a->items[i].null && c->cfg.ignore_null_fields)
+            continue;
+        if (!first)
+            hf_strbuf_putc(out, ',');
+        first = false;
+        const char *name = hf_type_field_name(t, i);
+        hf_json_put_string(out, name, strlen(name));
+        hf_strbuf_putc(out, ':');
+        if (hf_json_put_value(c, hf_type_child(t, i), &a->items[i], out,
+                              err) != 0) {
+            hf_error_prefix(err, "field '%s': ", name);
+            return -1;
+        }
+    }
+    hf_strbuf_putc(out, '}');
+    return 0;
+}
+
+/* A MAP or MULTISET: an object of its entries in entry order. A NULL key
+ * follows map-null-key.mode: FAIL (Flink's message), DROP the entry, or
+ * LITERAL, written under the literal; when that name is also a key, the
+ * later entry's value takes the earlier one's place, as Jackson's
+ * ObjectNode.set does. */
+static int put_map(const struct hf_json_codec *c, const struct hf_type *t,
+                   const struct hf_array *a, struct hf_strbuf *out,
+                   struct hf_error *err)
+{
+    uint32_t n = a ? a->n : 0;
+    const char *lit = c->cfg.null_key_literal ? c->cfg.null_key_literal : "null";
+    size_t litlen = strlen(lit);
+    /* entry i is written, or replaced by entry dup[i] (its later
+     * namesake) */
+    bool collide = false;
+    for (uint32_t i = 0; i < n && c->cfg.null_key == HF_JSON_NULL_KEY_LITERAL;
+         i++)
+        if (a->items[2 * i].null)
+            collide = true;
+    hf_strbuf_putc(out, '{');
+    bool first = true;
+    for (uint32_t i = 0; i < n; i++) {
+        const struct hf_value *k = &a->items[2 * i];
+        const char *name;
+        size_t nlen;
+        if (k->null) {
+            if (c->cfg.null_key == HF_JSON_NULL_KEY_DROP)
+                continue;
+            if (c->cfg.null_key == HF_JSON_NULL_KEY_FAIL)
+                return hf_error_set(
+                    err, HF_ERR_DATA,
+                    "JSON format doesn't support to serialize map data with "
+                    "null keys. You can drop null key entries or encode null "
+                    "in literals by specifying map-null-key.mode option.");
+            name = lit;
+            nlen = litlen;
+        } else {
+            name = k->v.s.ptr;
+            nlen = k->v.s.len;
+        }
+        uint32_t vi = i;
+        if (collide) {
+            /* written already under this name? then skip; else take the
+             * value of the last entry with this name */
+            bool seen = false;
+            for (uint32_t p = 0; p < i && !seen; p++) {
+                const struct hf_value *pk = &a->items[2 * p];
+                const char *pn = pk->null ? lit : pk->v.s.ptr;
+                size_t pl = pk->null ? litlen : pk->v.s.len;
+                seen = pl == nlen && memcmp(pn, name, nlen) == 0;
+            }
+            if (seen)
+                continue;
+            for (uint32_t q = i + 1; q < n; q++) {
+                const struct hf_value *qk = &a->items[2 * q];
+                const char *qn = qk->null ? lit : qk->v.s.ptr;
+                size_t ql = qk->null ? litlen : qk->v.s.len;
+                if (ql == nlen && memcmp(qn, name, nlen) == 0)
+                    vi = q;
+            }
+        }
+        if (!first)
+            hf_strbuf_putc(out, ',');
+        first = false;
+        hf_json_put_string(out, name, nlen);
+        hf_strbuf_putc(out, ':');
+        if (hf_json_put_value(c, hf_type_child(t, 1), &a->items[2 * vi + 1],
+                              out, err) != 0)
+            return -1;
+    }
+    hf_strbuf_putc(out, '}');
+    return 0;
+}
+
+int hf_json_put_row(const struct hf_json_codec *c, const struct hf_value *row,
+                    struct hf_strbuf *out, struct hf_error *err)
 {
     hf_strbuf_putc(out, '{');
     bool first = true;
@@ -1171,7 +1413,11 @@ void hf_json_put_row(const struct hf_json_codec *c, const struct hf_value *row,
         first = false;
         hf_json_put_string(out, f->name, strlen(f->name));
         hf_strbuf_putc(out, ':');
-        hf_json_put_value(c, &f->type, v, out);
+        if (hf_json_put_value(c, &f->type, v, out, err) != 0) {
+            hf_error_prefix(err, "field '%s': ", f->name);
+            return -1;
+        }
     }
     hf_strbuf_putc(out, '}');
+    return 0;
 }

@@ -94,8 +94,8 @@
 #define HF_JSON_OPT_MAP_NULL_KEY_MODE                                         \
     {"map-null-key.mode", NULL, HF_OPT_ENUM, "FAIL", 0, 0,                    \
      HF_VALUES("FAIL", "DROP", "LITERAL"), 0,                                 \
-     "Null map keys when writing MAP values (accepted for compatibility; "    \
-     "holoflow has no MAP type)"}
+     "What a written MAP (or MULTISET) does with a NULL key: FAIL the "      \
+     "record, DROP the entry, or write it under map-null-key.literal"}
 #define HF_JSON_OPT_MAP_NULL_KEY_LITERAL                                      \
     {"map-null-key.literal", NULL, HF_OPT_STRING, "null", 0, 0, NULL, 0,      \
      "Key written for a null map key when map-null-key.mode is LITERAL"}
@@ -107,8 +107,17 @@
 
 enum hf_json_ts { HF_JSON_TS_SQL = 0, HF_JSON_TS_ISO8601 = 1 };
 
+enum hf_json_null_key {
+    HF_JSON_NULL_KEY_FAIL = 0,
+    HF_JSON_NULL_KEY_DROP = 1,
+    HF_JSON_NULL_KEY_LITERAL = 2
+};
+
 struct hf_json_cfg {
     enum hf_json_ts ts;
+    enum hf_json_null_key null_key; /* map-null-key.mode */
+    const char *null_key_literal;   /* map-null-key.literal (borrowed from
+                                       the options; the codec copies it) */
     bool ignore_parse_errors;
     bool skip_record;        /* ignore-parse-errors.skip-record */
     bool decimal_plain;      /* encode.decimal-as-plain-number */
@@ -147,7 +156,15 @@ struct hf_json_codec {
     uint32_t ncoltypes;
     struct hf_json_meta *meta; /* metadata columns (owned), nmeta of them */
     uint32_t nmeta;
+    char *null_key_literal; /* owned copy of cfg.null_key_literal */
 };
+
+/* The JSON family's rule on nested types, as Flink's JSON converters have
+ * it: a MAP (or MULTISET) anywhere in a column's type must have a
+ * character-string key. 0, or -1 with err naming the column and the type
+ * (for validate()). */
+int hf_json_check_types(const char *fmt, const struct hf_schema *s,
+                        struct hf_error *err);
 
 /* Set up `c` for the schema columns `cols[0..ncols)`; `decoder` adds a
  * tokener. Copies what it needs from `s` (borrowed). Returns 0, or -1 with
@@ -222,7 +239,11 @@ int hf_json_emit_row(struct hf_json_codec *c, struct json_object *obj,
                      struct hf_error *err);
 
 /* Convert one JSON value `j` (borrowed; NULL = JSON null) to type `t` into
- * `out`; strings go into `b`'s arena. `field` names the value in messages.
+ * `out`; strings and nested values go into `b`'s arena. A ROW comes from a
+ * JSON object, field by name (a missing one is NULL, or an error with
+ * fail-on-missing-field); a MAP or MULTISET from a JSON object's members
+ * (anything but an object is an empty map, as Flink's converter iterates
+ * no members then); an ARRAY from a JSON array. `field` names the value in messages.
  * Returns 0 or -1 with err; with ignore-parse-errors (and not skip-record)
  * a value that does not convert is NULL, noted in c->notes, and 0. */
 int hf_json_to_value(struct hf_json_codec *c, const struct hf_type *t,
@@ -250,13 +271,18 @@ void hf_json_snippet(struct json_object *j, char *buf, size_t n);
 
 /* Append `len` bytes of `s` as a JSON string literal (quotes, escapes). */
 void hf_json_put_string(struct hf_strbuf *out, const char *s, size_t len);
-/* Append one value (NULL as null) of type `t`. */
-void hf_json_put_value(const struct hf_json_codec *c, const struct hf_type *t,
-                       const struct hf_value *v, struct hf_strbuf *out);
+/* Append one value (NULL as null) of type `t`: a ROW as an object of its
+ * fields (null ones left out with cfg.ignore_null_fields, as at the top), a
+ * MAP or MULTISET as an object of its entries (a NULL key per
+ * cfg.null_key), an ARRAY as an array. 0, or -1 with err (a NULL map key
+ * in FAIL mode). */
+int hf_json_put_value(const struct hf_json_codec *c, const struct hf_type *t,
+                      const struct hf_value *v, struct hf_strbuf *out,
+                      struct hf_error *err);
 /* Append the codec's fields of `row` (all schema columns) as a compact JSON
  * object, in schema order; null fields as null, or left out with
- * cfg.ignore_null_fields. */
-void hf_json_put_row(const struct hf_json_codec *c, const struct hf_value *row,
-                     struct hf_strbuf *out);
+ * cfg.ignore_null_fields. 0, or -1 with err naming the field. */
+int hf_json_put_row(const struct hf_json_codec *c, const struct hf_value *row,
+                    struct hf_strbuf *out, struct hf_error *err);
 
 #endif

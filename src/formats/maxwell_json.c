@@ -51,9 +51,7 @@ static int maxwell_validate(const struct hf_opts *o, const struct hf_schema *s,
                             struct hf_error *err)
 {
     (void)o;
-    (void)s;
-    (void)err;
-    return 0;
+    return hf_json_check_types("maxwell-json", s, err);
 }
 
 static int maxwell_new(const struct hf_schema *s, const uint32_t *cols,
@@ -203,7 +201,8 @@ static int maxwell_encode(void *enc, const struct hf_value *row,
                           struct hf_error *err)
 {
     hf_strbuf_puts(out, "{\"data\":");
-    hf_json_put_row(enc, row, out);
+    if (hf_json_put_row(enc, row, out, err) != 0)
+        return -1;
     hf_strbuf_puts(out, kind == HF_ROW_INSERT || kind == HF_ROW_UPDATE_AFTER
                             ? ",\"type\":\"insert\"}"
                             : ",\"type\":\"delete\"}");

@@ -372,7 +372,7 @@ static void put_json_value(struct hf_strbuf *b, const struct hf_type *t,
         return;
     case HF_ARRAY: {
         const struct hf_array *a = v->v.a;
-        struct hf_type et = hf_type_make(a ? a->elem : t->elem);
+        struct hf_type et = hf_type_elem(t);
         hf_strbuf_putc(b, '[');
         for (uint32_t i = 0; a && i < a->n; i++) {
             if (i)
@@ -380,6 +380,35 @@ static void put_json_value(struct hf_strbuf *b, const struct hf_type *t,
             put_json_value(b, &et, &a->items[i], false);
         }
         hf_strbuf_putc(b, ']');
+        return;
+    }
+    case HF_ROW:
+    case HF_MAP:
+    case HF_MULTISET: {
+        /* An object: a row's fields by name, a map's entries by key text. */
+        const struct hf_array *a = v->v.a;
+        bool row = t->id == HF_ROW;
+        hf_strbuf_putc(b, '{');
+        for (uint32_t i = 0; a && i < a->n; i++) {
+            if (i)
+                hf_strbuf_putc(b, ',');
+            if (row) {
+                const char *name = hf_type_field_name(t, i);
+                put_json_string(b, name, strlen(name));
+            } else if (a->items[2 * i].null) {
+                hf_strbuf_puts(b, "\"null\"");
+            } else {
+                struct hf_strbuf tmp;
+                hf_strbuf_init(&tmp, 0);
+                hf_value_to_text(hf_type_child(t, 0), &a->items[2 * i], &tmp);
+                put_json_string(b, tmp.data ? tmp.data : "", tmp.len);
+                hf_strbuf_free(&tmp);
+            }
+            hf_strbuf_putc(b, ':');
+            put_json_value(b, hf_type_child(t, row ? i : 1),
+                           &a->items[row ? i : 2 * i + 1], false);
+        }
+        hf_strbuf_putc(b, '}');
         return;
     }
     default: {

@@ -10,8 +10,9 @@
  *             delimiters, quote, escape and null literal, json timestamp
  *             format, ...; see format_options())
  *   bits 6-7  the row type (see build_schema()): Flink's products table,
- *             every scalar type, arrays and time types, or one column (raw
- *             always reads exactly one column)
+ *             every scalar type, arrays and time types (with nested ROW,
+ *             MAP and ARRAY columns for the JSON formats), or one column
+ *             (raw always reads exactly one column)
  *
  * Each record is decoded. Every row that decodes is encoded again with the
  * same format and options (with its RowKind) and the result decoded by a
@@ -259,6 +260,32 @@ static void build_schema(enum fz_format f, unsigned variant, unsigned rt,
         col(s, "ts9", typs(HF_TIMESTAMP, HF_BOOLEAN, 9, 0));
         col(s, "ltz3", typs(HF_TIMESTAMP_LTZ, HF_BOOLEAN, 3, 0));
         col(s, "doc", ty(HF_JSON));
+        if (f == FZ_JSON || f == FZ_DEBEZIUM || f == FZ_CANAL ||
+            f == FZ_MAXWELL) {
+            /* nested: ROW<a INT, s STRING, l ARRAY<DOUBLE>>,
+             * MAP<STRING, ARRAY<INT>>, ARRAY<ARRAY<SMALLINT>>,
+             * ARRAY<ROW<k STRING, d DECIMAL(5, 2)>> */
+            struct hf_type dbl = ty(HF_DOUBLE), in = ty(HF_INT),
+                           sm = ty(HF_SMALLINT), str = ty(HF_VARCHAR),
+                           dec = typs(HF_DECIMAL, HF_BOOLEAN, 5, 2);
+            struct hf_type l, ai, asm_, aasm, r, m, e, ae;
+            HF_FUZZ_CHECK(hf_type_array(&l, &dbl) == 0);
+            struct hf_type rf[3] = {in, str, l};
+            const char *rn[3] = {"a", "s", "l"};
+            HF_FUZZ_CHECK(hf_type_row(&r, 3, rn, rf) == 0);
+            HF_FUZZ_CHECK(hf_type_array(&ai, &in) == 0);
+            HF_FUZZ_CHECK(hf_type_map(&m, &str, &ai) == 0);
+            HF_FUZZ_CHECK(hf_type_array(&asm_, &sm) == 0);
+            HF_FUZZ_CHECK(hf_type_array(&aasm, &asm_) == 0);
+            struct hf_type ef[2] = {str, dec};
+            const char *en[2] = {"k", "d"};
+            HF_FUZZ_CHECK(hf_type_row(&e, 2, en, ef) == 0);
+            HF_FUZZ_CHECK(hf_type_array(&ae, &e) == 0);
+            col(s, "r", r);
+            col(s, "m", m);
+            col(s, "aa", aasm);
+            col(s, "ae", ae);
+        }
         break;
     default:
         col(s, "v", ty(one_types[variant]));
@@ -501,16 +528,24 @@ static const char *value_broken(const struct hf_type *t,
     case HF_TIMESTAMP:
     case HF_TIMESTAMP_LTZ:
         return v->v.i % unit == 0 ? NULL : "TIMESTAMP finer than its precision";
-    case HF_ARRAY: {
-        struct hf_type et = hf_type_make(t->elem);
-        if (t->precision != 0) {
-            et.precision = t->precision;
-            et.scale = t->scale;
-        }
+    case HF_ARRAY:
+    case HF_ROW:
+    case HF_MAP:
+    case HF_MULTISET: {
         if (v->v.a == NULL)
-            return "ARRAY without elements pointer";
-        for (uint32_t i = 0; i < v->v.a->n; i++) {
-            const char *why = value_broken(&et, &v->v.a->items[i]);
+            return "nested value without items pointer";
+        if (t->id == HF_ROW && v->v.a->n != hf_type_arity(t))
+            return "ROW with a wrong number of fields";
+        struct hf_type et = hf_type_elem(t);
+        uint32_t items = hf_array_nitems(t, v->v.a);
+        for (uint32_t i = 0; i < items; i++) {
+            const struct hf_type *ct =
+                t->id == HF_ARRAY ? &et
+                : t->id == HF_ROW ? hf_type_child(t, i)
+                                  : hf_type_child(t, i % 2);
+            if (ct->not_null && v->v.a->items[i].null)
+                return "NULL in a NOT NULL child";
+            const char *why = value_broken(ct, &v->v.a->items[i]);
             if (why)
                 return why;
         }

@@ -190,6 +190,15 @@ printf '{"b":false,"ts":"2024-01-02T10:11:12.123","ltz":"2024-01-02T10:11:12Z","
 printf '{"id":1,"tags":["a","b",null],"nums":[1,2,null],"prices":[1.5,"2.25"],"times":["2024-01-01 00:00:00.001"],"t0":"12:00:00","ts9":"2024-01-01T00:00:00.123456789","ltz3":"2024-01-01 00:00:00.123Z","doc":{"k":[1,2.5,"x"]}}' \
     | fmt json-arrays 81
 printf '{"v":{"a":[1,{"b":null}]}}' | fmt json-one-json f9
+# nested columns of row type 2 (JSON formats): r ROW<a, s, l ARRAY<DOUBLE>>,
+# m MAP<STRING, ARRAY<INT>>, aa ARRAY<ARRAY<SMALLINT>>, ae ARRAY<ROW<k, d>>
+printf '{"id":1,"r":{"a":1,"s":"x","l":[1.5,null,"NaN"]},"m":{"k":[1,null],"e":[],"n":null},"aa":[[1,2],[],null,[-3]],"ae":[{"k":"a","d":1.5},null,{"k":null,"d":"2.25"}]}' \
+    | fmt json-nested 81
+printf '{"id":2,"r":[1],"m":[1],"aa":[1,[2]],"ae":[{"d":"x"}]}' | fmt json-nested-bad 89
+printf '{"before":{"id":1,"r":{"a":1}},"after":{"id":1,"r":{"a":2,"l":[]},"m":{"q":[7]}},"op":"u"}' \
+    | fmt debezium-nested 82
+printf '{"data":[{"id":"1","r":{"a":"2","s":"y"},"aa":[["1"]]}],"type":"INSERT"}' | fmt canal-nested 83
+printf '{"type":"insert","data":{"id":1,"ae":[{"k":"z","d":0.01}],"m":{}}}' | fmt maxwell-nested 84
 printf '{"before":null,"after":{"id":1,"name":"a","description":"b","weight":1.5},"op":"c"}' | fmt debezium-insert 02
 printf '{"before":{"id":1,"name":"a"},"after":{"id":1,"name":"b"},"op":"u"}' | fmt debezium-update 02
 printf '{"before":{"id":1},"after":null,"op":"d"}' | fmt debezium-delete 0a

@@ -294,6 +294,10 @@ static void test_access(void **state)
     check("COALESCE(nr, CAST(ROW(5) AS ROW<a INT>)).a", "5", "INT");
     check("CASE WHEN id > 0 THEN arr ELSE CAST(arr AS ARRAY<BIGINT>) END",
           "[10, NULL, 30]", "ARRAY<BIGINT>");
+    check("JSON_OBJECT('k' VALUE r, 'm' VALUE m, 'a' VALUE arr)",
+          "{\"k\":{\"a\":1,\"b\":\"one\",\"inner\":{\"x\":9}},"
+          "\"m\":{\"x\":1,\"y\":null},\"a\":[10,null,30]}",
+          "STRING");
     check("r IS NULL", "FALSE", "BOOLEAN");
     check("r = r", "TRUE", "BOOLEAN");
     check("arr = ARRAY[10, NULL, 30]", "TRUE", "BOOLEAN");

@@ -356,45 +356,8 @@ int hfk_value_encode(struct hfk_layout *l, const struct hf_value *row,
     return l->vfmt->encode(l->venc, row, kind, out, err);
 }
 
-static bool has_bytes(enum hf_type_id id)
-{
-    return hf_type_is_string(id) || id == HF_BYTES;
-}
-
 int hfk_value_copy(struct hf_batch *b, const struct hf_type *t,
                    struct hf_value *dst, const struct hf_value *src)
 {
-    if (src->null) {
-        memset(dst, 0, sizeof *dst);
-        dst->null = true;
-        return 0;
-    }
-    if (has_bytes(t->id))
-        return hf_value_set_str(b, dst, src->v.s.ptr, src->v.s.len);
-    if (t->id != HF_ARRAY) {
-        *dst = *src;
-        return 0;
-    }
-    const struct hf_array *a = src->v.a;
-    struct hf_array *na = hf_arena_alloc(&b->arena, sizeof *na);
-    if (na == NULL)
-        return -1;
-    na->elem = a->elem;
-    na->n = a->n;
-    na->items = NULL;
-    if (a->n > 0) {
-        na->items = hf_arena_alloc(&b->arena, a->n * sizeof *na->items);
-        if (na->items == NULL)
-            return -1;
-        for (uint32_t i = 0; i < a->n; i++) {
-            na->items[i] = a->items[i];
-            if (!a->items[i].null && has_bytes(a->elem) &&
-                hf_value_set_str(b, &na->items[i], a->items[i].v.s.ptr,
-                                 a->items[i].v.s.len) != 0)
-                return -1;
-        }
-    }
-    memset(dst, 0, sizeof *dst);
-    dst->v.a = na;
-    return 0;
+    return hf_value_copy(&b->arena, t, dst, src, false) < 0 ? -1 : 0;
 }

@@ -17,8 +17,9 @@
  * Packed rows: per column one tag byte (0 NULL, 1 value) and then the
  * value: 1 byte BOOLEAN, 8 bytes for integers and date/time types, 4/8 for
  * FLOAT/DOUBLE, 16 for DECIMAL, u32 length + bytes for strings and BYTES,
- * u32 count + elements (each tagged) for ARRAY. Native byte order: the
- * bytes never leave the process.
+ * u32 count + items (each tagged, packed by their own type, recursively)
+ * for ARRAY, ROW, MAP and MULTISET (a map's items are key, value, key,
+ * ...). Native byte order: the bytes never leave the process.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -66,23 +67,31 @@ static void pack_scalar(enum hf_type_id id, const struct hf_value *v,
     }
 }
 
+static void pack_value(const struct hf_type *t, const struct hf_value *v,
+                       struct hf_strbuf *out)
+{
+    if (!hf_type_is_nested(t->id) || v->null) {
+        pack_scalar(hf_type_is_nested(t->id) ? HF_INT : t->id, v, out);
+        return;
+    }
+    hf_strbuf_putc(out, 1);
+    const struct hf_array *a = v->v.a;
+    uint32_t n = a->n;
+    hf_strbuf_append(out, &n, sizeof n);
+    uint32_t items = hf_array_nitems(t, a);
+    bool map = t->id == HF_MAP || t->id == HF_MULTISET;
+    for (uint32_t k = 0; k < items; k++)
+        pack_value(hf_type_child(t, t->id == HF_ROW ? k : map ? k % 2 : 0),
+                   &a->items[k], out);
+}
+
 void hfk_row_pack(const struct hf_schema *s, const uint32_t *cols,
                   uint32_t ncols, const struct hf_value *row,
                   struct hf_strbuf *out)
 {
     for (uint32_t i = 0; i < ncols; i++) {
         uint32_t c = cols ? cols[i] : i;
-        const struct hf_type *t = &s->cols[c].type;
-        const struct hf_value *v = &row[c];
-        if (t->id != HF_ARRAY || v->null) {
-            pack_scalar(t->id == HF_ARRAY ? HF_INT : t->id, v, out);
-            continue;
-        }
-        hf_strbuf_putc(out, 1);
-        uint32_t n = v->v.a->n;
-        hf_strbuf_append(out, &n, sizeof n);
-        for (uint32_t k = 0; k < n; k++)
-            pack_scalar(t->elem, &v->v.a->items[k], out);
+        pack_value(&s->cols[c].type, &row[c], out);
     }
 }
 
@@ -141,44 +150,42 @@ static int unpack_scalar(enum hf_type_id id, struct reader *r,
     return take(r, &v->v.i, sizeof v->v.i);
 }
 
+static int unpack_value(const struct hf_type *t, struct reader *r,
+                        struct hf_batch *b, struct hf_value *v, int depth)
+{
+    if (!hf_type_is_nested(t->id))
+        return unpack_scalar(t->id, r, b, v);
+    unsigned char tag;
+    memset(v, 0, sizeof *v);
+    if (depth > 64 || take(r, &tag, 1) != 0)
+        return -1;
+    if (tag == 0) {
+        v->null = true;
+        return 0;
+    }
+    uint32_t n;
+    if (take(r, &n, sizeof n) != 0 || n > (size_t)(r->end - r->p))
+        return -1;
+    struct hf_array *a = hf_array_new(&b->arena, t, n);
+    if (a == NULL)
+        return -1;
+    uint32_t items = hf_array_nitems(t, a);
+    bool map = t->id == HF_MAP || t->id == HF_MULTISET;
+    for (uint32_t k = 0; k < items; k++)
+        if (unpack_value(hf_type_child(t, t->id == HF_ROW ? k : map ? k % 2 : 0),
+                         r, b, &a->items[k], depth + 1) != 0)
+            return -1;
+    v->v.a = a;
+    return 0;
+}
+
 int hfk_row_unpack(const struct hf_schema *s, const void *p, size_t len,
                    struct hf_batch *b, struct hf_value *row)
 {
     struct reader r = {p, (const unsigned char *)p + len};
-    for (uint32_t c = 0; c < s->ncols; c++) {
-        const struct hf_type *t = &s->cols[c].type;
-        if (t->id != HF_ARRAY) {
-            if (unpack_scalar(t->id, &r, b, &row[c]) != 0)
-                return -1;
-            continue;
-        }
-        unsigned char tag;
-        memset(&row[c], 0, sizeof row[c]);
-        if (take(&r, &tag, 1) != 0)
+    for (uint32_t c = 0; c < s->ncols; c++)
+        if (unpack_value(&s->cols[c].type, &r, b, &row[c], 0) != 0)
             return -1;
-        if (tag == 0) {
-            row[c].null = true;
-            continue;
-        }
-        uint32_t n;
-        if (take(&r, &n, sizeof n) != 0)
-            return -1;
-        struct hf_array *a = hf_arena_alloc(&b->arena, sizeof *a);
-        if (a == NULL)
-            return -1;
-        a->elem = t->elem;
-        a->n = n;
-        a->items = NULL;
-        if (n > 0) {
-            a->items = hf_arena_alloc(&b->arena, (size_t)n * sizeof *a->items);
-            if (a->items == NULL)
-                return -1;
-        }
-        for (uint32_t k = 0; k < n; k++)
-            if (unpack_scalar(t->elem, &r, b, &a->items[k]) != 0)
-                return -1;
-        row[c].v.a = a;
-    }
     return r.p == r.end ? 0 : -1;
 }
 
