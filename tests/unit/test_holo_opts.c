@@ -1232,7 +1232,7 @@ static void test_catalog_check(void **state)
          "column 'tags' of the job has type ARRAY<STRING>, which does not fit "
          "column \"tags\" of type bigint[] in table \"public\".\"t\" "
          "(ARRAY<STRING> can be written to: text[], character varying[], "
-         "character[], json[], jsonb[])"},
+         "character[], json[], jsonb[], json, jsonb)"},
         {"select", {.id = HF_BIGINT},
          "column 'select' of the job has type BIGINT, which does not fit "
          "column \"select\" of type text in table \"public\".\"t\" (BIGINT "

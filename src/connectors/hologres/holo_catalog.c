@@ -84,17 +84,43 @@ static const char q_cols_fmt[] =
     "CASE WHEN bt.typcategory = 'A' THEN bt.typelem ELSE 0 END, "
     "CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END, "
     "pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
-    "pg_catalog.pg_get_expr(d.adbin, d.adrelid), %s, %s, a.attnum "
+    "pg_catalog.pg_get_expr(d.adbin, d.adrelid), %s, %s, a.attnum, "
+    "a.atttypid, et.typtype, et.oid "
     "FROM pg_catalog.pg_attribute a "
     "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
     "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
     "JOIN pg_catalog.pg_type bt ON bt.oid = CASE WHEN t.typtype = 'd' "
     "THEN t.typbasetype ELSE t.oid END "
+    "LEFT JOIN pg_catalog.pg_type et ON et.oid = CASE WHEN "
+    "bt.typcategory = 'A' THEN bt.typelem ELSE bt.oid END "
     "LEFT JOIN pg_catalog.pg_attrdef d "
     "ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
     "WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 "
     "AND NOT a.attisdropped ORDER BY a.attnum";
+
+/* The attributes of composite type $1: name, base type, element type,
+ * typmod, printed type, declared type, and the kind and OID of the base
+ * type (or of the element of an array). */
+static const char q_comp[] =
+    "SELECT a.attname, bt.oid, "
+    "CASE WHEN bt.typcategory = 'A' THEN bt.typelem ELSE 0 END, "
+    "CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END, "
+    "pg_catalog.format_type(a.atttypid, a.atttypmod), a.atttypid, "
+    "et.typtype, et.oid, pg_catalog.format_type(ct.oid, NULL) "
+    "FROM pg_catalog.pg_type ct "
+    "JOIN pg_catalog.pg_attribute a ON a.attrelid = ct.typrelid "
+    "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+    "JOIN pg_catalog.pg_type bt ON bt.oid = CASE WHEN t.typtype = 'd' "
+    "THEN t.typbasetype ELSE t.oid END "
+    "LEFT JOIN pg_catalog.pg_type et ON et.oid = CASE WHEN "
+    "bt.typcategory = 'A' THEN bt.typelem ELSE bt.oid END "
+    "WHERE ct.oid = $1::pg_catalog.oid AND a.attnum > 0 "
+    "AND NOT a.attisdropped ORDER BY a.attnum";
+
+/* Composite types nested deeper than this are refused (a type cannot
+ * contain itself, so this only bounds pathological schemas). */
+#define COMP_MAX_DEPTH 16
 
 static const char q_pk[] =
     "SELECT i.indkey FROM pg_catalog.pg_index i "
@@ -184,15 +210,34 @@ static void free_parts(struct holo_table_meta *m)
     m->nparts = 0;
 }
 
+static void free_column(struct holo_column *c);
+
+static void free_comp(struct holo_composite *k)
+{
+    if (k == NULL)
+        return;
+    for (uint32_t i = 0; i < k->n; i++)
+        free_column(&k->attrs[i]);
+    free(k->attrs);
+    free(k->name);
+    free(k);
+}
+
+static void free_column(struct holo_column *c)
+{
+    free(c->name);
+    free(c->type_text);
+    free(c->default_expr);
+    free_comp(c->comp);
+    c->comp = NULL;
+}
+
 void holo_catalog_free(struct holo_table_meta *m)
 {
     if (m == NULL)
         return;
-    for (uint32_t i = 0; i < m->ncols; i++) {
-        free(m->cols[i].name);
-        free(m->cols[i].type_text);
-        free(m->cols[i].default_expr);
-    }
+    for (uint32_t i = 0; i < m->ncols; i++)
+        free_column(&m->cols[i]);
     free(m->cols);
     free(m->pk);
     free_parts(m);
@@ -438,6 +483,86 @@ static int not_found(struct holo_conn *c, const char *schema, const char *table,
     return -1;
 }
 
+static int load_comp(struct holo_conn *c, Oid oid, int depth,
+                     struct holo_composite **out, enum holo_err_class *cls,
+                     struct hf_error *err);
+
+/* Fill a column's composite description when its type (or element type)
+ * is a composite ('c' in column `kind_col` of r, its OID in the next). */
+static int column_comp(struct holo_conn *c, const PGresult *r, int row,
+                       int kind_col, int depth, struct holo_column *col,
+                       enum holo_err_class *cls, struct hf_error *err)
+{
+    if (PQgetisnull(r, row, kind_col) ||
+        PQgetvalue(r, row, kind_col)[0] != 'c')
+        return 0;
+    Oid oid = (Oid)strtoul(PQgetvalue(r, row, kind_col + 1), NULL, 10);
+    return load_comp(c, oid, depth + 1, &col->comp, cls, err);
+}
+
+static int load_comp(struct holo_conn *c, Oid oid, int depth,
+                     struct holo_composite **out, enum holo_err_class *cls,
+                     struct hf_error *err)
+{
+    *out = NULL;
+    if (depth > COMP_MAX_DEPTH) {
+        if (cls)
+            *cls = HOLO_ERR_FATAL;
+        return hf_error_set(err, HF_ERR_TYPE,
+                            "composite types nested more than %d deep",
+                            COMP_MAX_DEPTH);
+    }
+    char oidtext[16];
+    snprintf(oidtext, sizeof oidtext, "%u", (unsigned)oid);
+    const char *params[1] = {oidtext};
+    PGresult *r = PQexecParams(c->pg, q_comp, 1, NULL, params, NULL, NULL, 0);
+    if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
+        enum holo_err_class k = holo_conn_classify(c, r, err);
+        if (cls)
+            *cls = k;
+        hf_error_prefix(err, "reading composite type %u: ", (unsigned)oid);
+        PQclear(r);
+        return -1;
+    }
+    int n = PQntuples(r);
+    struct holo_composite *k = calloc(1, sizeof *k);
+    if (k == NULL || (k->attrs = calloc(n ? (size_t)n : 1,
+                                        sizeof *k->attrs)) == NULL) {
+        free(k);
+        PQclear(r);
+        return oom(cls, err);
+    }
+    k->oid = oid;
+    k->name = n > 0 ? dup_value(r, 0, 8) : strdup("record");
+    if (k->name == NULL) {
+        free_comp(k);
+        PQclear(r);
+        return oom(cls, err);
+    }
+    for (int i = 0; i < n; i++) {
+        struct holo_column *a = &k->attrs[k->n++];
+        a->name = dup_value(r, i, 0);
+        a->type_oid = (Oid)strtoul(PQgetvalue(r, i, 1), NULL, 10);
+        a->elem_oid = (Oid)strtoul(PQgetvalue(r, i, 2), NULL, 10);
+        a->typmod = (int32_t)to_long(PQgetvalue(r, i, 3));
+        a->type_text = dup_value(r, i, 4);
+        a->decl_oid = (Oid)strtoul(PQgetvalue(r, i, 5), NULL, 10);
+        if (a->name == NULL || a->type_text == NULL) {
+            free_comp(k);
+            PQclear(r);
+            return oom(cls, err);
+        }
+        if (column_comp(c, r, i, 6, depth, a, cls, err) != 0) {
+            free_comp(k);
+            PQclear(r);
+            return -1;
+        }
+    }
+    PQclear(r);
+    *out = k;
+    return 0;
+}
+
 int holo_catalog_load(struct holo_conn *c, const char *schema,
                       const char *table, struct holo_table_meta *out,
                       enum holo_err_class *cls, struct hf_error *err)
@@ -505,11 +630,16 @@ int holo_catalog_load(struct holo_conn *c, const char *schema,
         col->generated = is_true(PQgetvalue(r, i, 8));
         col->default_expr = col->generated ? NULL : dup_value(r, i, 6);
         attnums[i] = to_long(PQgetvalue(r, i, 9));
+        col->decl_oid = (Oid)strtoul(PQgetvalue(r, i, 10), NULL, 10);
         if (col->name == NULL || col->type_text == NULL ||
             (!col->generated && !PQgetisnull(r, i, 6) &&
              col->default_expr == NULL)) {
             PQclear(r);
             goto nomem;
+        }
+        if (column_comp(c, r, i, 11, 0, col, cls, err) != 0) {
+            PQclear(r);
+            goto fail;
         }
     }
     PQclear(r);
@@ -576,6 +706,64 @@ static int dup_opt(char **dst, const char *src)
     return *dst ? 0 : -1;
 }
 
+static int copy_column(struct holo_column *d, const struct holo_column *s);
+
+static struct holo_composite *copy_comp(const struct holo_composite *s)
+{
+    struct holo_composite *k = calloc(1, sizeof *k);
+    if (k == NULL)
+        return NULL;
+    k->oid = s->oid;
+    k->attrs = calloc(s->n ? s->n : 1, sizeof *k->attrs);
+    if (k->attrs == NULL || dup_opt(&k->name, s->name) != 0) {
+        free_comp(k);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < s->n; i++) {
+        k->n++;
+        if (copy_column(&k->attrs[i], &s->attrs[i]) != 0) {
+            free_comp(k);
+            return NULL;
+        }
+    }
+    return k;
+}
+
+/* Deep copy of one column into *d (on failure *d holds what was copied,
+ * for free_column). 0 or -1. */
+static int copy_column(struct holo_column *d, const struct holo_column *s)
+{
+    *d = *s;
+    d->name = d->type_text = d->default_expr = NULL;
+    d->comp = NULL;
+    if (dup_opt(&d->name, s->name) || dup_opt(&d->type_text, s->type_text) ||
+        dup_opt(&d->default_expr, s->default_expr))
+        return -1;
+    if (s->comp && (d->comp = copy_comp(s->comp)) == NULL)
+        return -1;
+    return 0;
+}
+
+struct holo_column *holo_column_dup(const struct holo_column *s)
+{
+    struct holo_column *d = calloc(1, sizeof *d);
+    if (d == NULL)
+        return NULL;
+    if (copy_column(d, s) != 0) {
+        holo_column_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+void holo_column_free(struct holo_column *c)
+{
+    if (c == NULL)
+        return;
+    free_column(c);
+    free(c);
+}
+
 int holo_catalog_copy(struct holo_table_meta *dst,
                       const struct holo_table_meta *src)
 {
@@ -591,14 +779,8 @@ int holo_catalog_copy(struct holo_table_meta *dst,
     if (!dst->cols || !dst->pk || !dst->parts)
         goto nomem;
     for (uint32_t i = 0; i < src->ncols; i++) {
-        const struct holo_column *s = &src->cols[i];
-        struct holo_column *d = &dst->cols[i];
-        *d = *s;
-        d->name = d->type_text = d->default_expr = NULL;
         dst->ncols++;
-        if (dup_opt(&d->name, s->name) ||
-            dup_opt(&d->type_text, s->type_text) ||
-            dup_opt(&d->default_expr, s->default_expr))
+        if (copy_column(&dst->cols[i], &src->cols[i]) != 0)
             goto nomem;
     }
     if (src->npk > 0) /* src->pk is NULL for a table without a key */
@@ -804,36 +986,131 @@ static bool fit_has(const struct fit *f, Oid oid)
     return false;
 }
 
-/* Does a value of Flink type t fit column col? Sets the accepted list for
- * messages. Arrays: ARRAY<T> fits U[] when T fits U. */
-static bool type_fits(const struct hf_type *t, const struct holo_column *col,
-                      char *accepted, size_t n)
+/* Where a value goes: a column, an array's element, or a composite's
+ * attribute. `comp` describes a composite target. */
+struct target {
+    Oid oid;  /* base type */
+    Oid elem; /* arrays: element type, else 0 */
+    const struct holo_composite *comp;
+};
+
+static struct target target_of(const struct holo_column *col)
 {
-    if (t->id == HF_ARRAY) {
-        const struct fit *f = fit_of(t->elem);
-        if (f == NULL) {
-            snprintf(accepted, n, "nothing");
+    struct target g = {col->type_oid, col->elem_oid, col->comp};
+    return g;
+}
+
+static bool is_json_oid(Oid oid)
+{
+    return oid == OID_JSON || oid == OID_JSONB;
+}
+
+/* "integer[], bigint[]" from a scalar fit's list. */
+static void array_names(const char *names, char *accepted, size_t n)
+{
+    size_t off = 0;
+    const char *p = names;
+    accepted[0] = '\0';
+    while (*p && off + 1 < n) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        int w = snprintf(accepted + off, n - off, "%.*s[]%s", (int)len, p,
+                         e ? ", " : "");
+        if (w < 0)
+            break;
+        off += (size_t)w;
+        if (!e)
+            break;
+        p = e + 1;
+        while (*p == ' ')
+            p++;
+    }
+}
+
+/* Does a value of Flink type t fit target g? `why` gets a detail when the
+ * misfit is deep inside (a composite's attribute). */
+static bool value_fits(const struct hf_type *t, struct target g, char *why,
+                       size_t n, int depth)
+{
+    if (depth > 64)
+        return false;
+    if (g.elem != 0) {
+        if (t->id != HF_ARRAY)
+            return false;
+        /* ARRAY<ARRAY<T>> is a multidimensional array of T. */
+        struct hf_type e = hf_type_elem(t);
+        while (e.id == HF_ARRAY)
+            e = hf_type_elem(&e);
+        struct target eg = {g.elem, 0, g.comp};
+        return value_fits(&e, eg, why, n, depth + 1);
+    }
+    if (g.comp != NULL) {
+        if (t->id != HF_ROW)
+            return false;
+        uint32_t k = hf_type_arity(t);
+        if (k != g.comp->n) {
+            snprintf(why, n, "the ROW has %u field%s, composite type %s has %u",
+                     k, k == 1 ? "" : "s", g.comp->name, g.comp->n);
             return false;
         }
-        /* "integer[], bigint[]" from the scalar list. */
-        size_t off = 0;
-        const char *p = f->names;
-        accepted[0] = '\0';
-        while (*p && off + 1 < n) {
-            const char *e = strchr(p, ',');
-            size_t len = e ? (size_t)(e - p) : strlen(p);
-            int w = snprintf(accepted + off, n - off, "%.*s[]%s", (int)len, p,
-                             e ? ", " : "");
-            if (w < 0)
-                break;
-            off += (size_t)w;
-            if (!e)
-                break;
-            p = e + 1;
-            while (*p == ' ')
-                p++;
+        for (uint32_t i = 0; i < k; i++) {
+            const struct holo_column *a = &g.comp->attrs[i];
+            const struct hf_type *ft = hf_type_child(t, i);
+            char inner[200] = "";
+            if (!value_fits(ft, target_of(a), inner, sizeof inner,
+                            depth + 1)) {
+                char tn[96];
+                if (inner[0])
+                    snprintf(why, n, "%s", inner);
+                else
+                    snprintf(why, n,
+                             "field '%s' (%s) does not fit attribute \"%s\" "
+                             "(%s) of composite type %s",
+                             hf_type_field_name(t, i),
+                             hf_type_name(ft, tn, sizeof tn), a->name,
+                             a->type_text, g.comp->name);
+                return false;
+            }
         }
-        return col->elem_oid != 0 && fit_has(f, col->elem_oid);
+        return true;
+    }
+    if (hf_type_is_nested(t->id))
+        return is_json_oid(g.oid);
+    return fit_has(fit_of(t->id), g.oid);
+}
+
+/* Does a value of Flink type t fit column col? Sets the accepted list for
+ * messages and, for a misfit inside a composite, a detail. ARRAY<T> fits
+ * U[] when T fits U (nested arrays: U[] of any dimension); ROW, MAP,
+ * MULTISET and ARRAY fit json and jsonb (as JSON); a ROW fits a composite
+ * type of as many attributes, field by field in order. */
+static bool type_fits(const struct hf_type *t, const struct holo_column *col,
+                      char *accepted, size_t n, char *why, size_t wn)
+{
+    why[0] = '\0';
+    if (hf_type_is_nested(t->id)) {
+        char tail[64];
+        snprintf(tail, sizeof tail, "json, jsonb%s",
+                 t->id == HF_ROW ? ", a composite type of as many fields"
+                                 : "");
+        if (t->id == HF_ARRAY) {
+            struct hf_type e = hf_type_elem(t);
+            while (e.id == HF_ARRAY)
+                e = hf_type_elem(&e);
+            const struct fit *f = fit_of(e.id);
+            char arr[200];
+            if (f)
+                array_names(f->names, arr, sizeof arr);
+            else if (e.id == HF_ROW)
+                snprintf(arr, sizeof arr,
+                         "json[], jsonb[], an array of a composite type");
+            else
+                snprintf(arr, sizeof arr, "json[], jsonb[]");
+            snprintf(accepted, n, "%s, %s", arr, tail);
+        } else {
+            snprintf(accepted, n, "%s", tail);
+        }
+        return value_fits(t, target_of(col), why, wn, 0);
     }
     const struct fit *f = fit_of(t->id);
     snprintf(accepted, n, "%s", f ? f->names : "nothing");
@@ -841,7 +1118,7 @@ static bool type_fits(const struct hf_type *t, const struct holo_column *col,
      * legacy connector did (holo_writer.c, split_row). */
     if (col->elem_oid != 0 && (t->id == HF_VARCHAR || t->id == HF_CHAR))
         return true;
-    return col->elem_oid == 0 && fit_has(f, col->type_oid);
+    return col->elem_oid == 0 && col->comp == NULL && fit_has(f, col->type_oid);
 }
 
 static void table_columns(const struct holo_table_meta *m, char *buf, size_t n)
@@ -996,7 +1273,8 @@ static int check_precision(const struct holo_table_meta *m,
 {
     char why[200], decl[64], vals[64], fitname[64], via[112] = "";
     struct hf_type fit;
-    if (jc->type.id == HF_ARRAY || lossless(vt, col, why, sizeof why, &fit))
+    if (hf_type_is_nested(jc->type.id) ||
+        lossless(vt, col, why, sizeof why, &fit))
         return 0;
     hf_type_name(&jc->type, decl, sizeof decl);
     hf_type_name(vt, vals, sizeof vals);
@@ -1082,15 +1360,16 @@ int holo_catalog_check(const struct holo_table_meta *m,
                          col->name, m->schema, m->table, jc->name);
             goto out;
         }
-        char accepted[256], fname[96];
-        if (!type_fits(&jc->type, col, accepted, sizeof accepted)) {
+        char accepted[320], fname[160], why[300];
+        if (!type_fits(&jc->type, col, accepted, sizeof accepted, why,
+                       sizeof why)) {
             hf_type_name(&jc->type, fname, sizeof fname);
             hf_error_set(err, HF_ERR_TYPE,
                          "column '%s' of the job has type %s, which does not "
                          "fit column \"%s\" of type %s in table \"%s\".\"%s\" "
-                         "(%s can be written to: %s)",
+                         "(%s%s%s can be written to: %s)",
                          jc->name, fname, col->name, col->type_text, m->schema,
-                         m->table, fname, accepted);
+                         m->table, why, why[0] ? "; " : "", fname, accepted);
             goto out;
         }
         if (check_precision(m, jc, vtypes ? &vtypes[i] : &jc->type, col, err) !=

@@ -23,10 +23,17 @@
 #include "core/error.h"
 #include "core/types.h"
 
+struct holo_composite;
+
 struct holo_column {
     char *name;
     Oid type_oid;      /* e.g. INT8OID 20, NUMERICOID 1700 */
     Oid elem_oid;      /* arrays: element type OID, else 0 */
+    Oid decl_oid;      /* the declared type (a domain's own OID): what a
+                          composite's binary form names for an attribute */
+    /* A composite type (the column's, or its element's for an array of
+     * composites): its attributes, owned; NULL for other types. */
+    struct holo_composite *comp;
     int32_t typmod;    /* -1 when none */
     char *type_text;   /* format_type(): "numeric(38,2)", "character varying(20)" */
     bool not_null;
@@ -34,6 +41,14 @@ struct holo_column {
     bool identity;     /* GENERATED ... AS IDENTITY: the server fills it */
     bool generated;    /* GENERATED ALWAYS AS (expr) STORED: never written
                           (default_expr is NULL for it) */
+};
+
+/* The attributes of a composite type, in order (dropped ones skipped). */
+struct holo_composite {
+    Oid oid;
+    char *name; /* format_type() of the composite */
+    uint32_t n;
+    struct holo_column *attrs;
 };
 
 struct holo_partition {
@@ -100,6 +115,11 @@ int holo_catalog_load_partitions(struct holo_conn *c,
  * value. The result is borrowed from m. */
 const struct holo_partition *holo_catalog_find_partition(
     const struct holo_table_meta *m, const char *value);
+
+/* A deep copy of one column (its composite description included), or NULL
+ * on out of memory; free with holo_column_free (NULL is a no-op). */
+struct holo_column *holo_column_dup(const struct holo_column *c);
+void holo_column_free(struct holo_column *c);
 
 /* Deep copy (dst is overwritten; free it with holo_catalog_free). 0, or -1
  * on out of memory with dst left empty. */

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "connectors/hologres/holo_copy_sql.h"
+#include "connectors/hologres/holo_nested.h"
 #include "connectors/hologres/holo_encode.h"
 #include "connectors/hologres/holo_part.h"
 #include "connectors/hologres/holo_sql.h"
@@ -154,13 +155,15 @@ static int encode_key_param(struct copy_shard *s, uint32_t p, uint32_t c,
         rc = hf_error_set(err, HF_ERR_NOMEM, "out of memory");
         goto out;
     }
-    if (t->id != HF_ARRAY) {
+    if (!hf_type_is_nested(t->id)) {
         for (uint32_t i = 0; i < n; i++)
             vp[i] = &ents[i]->vals[c];
         rc = holo_encode_array(out, t, vp, n, err);
         goto out;
     }
-    /* An ARRAY key column: a text[] of array literals, as INSERT mode. */
+    /* A nested key column: a text[] of text input forms, as INSERT mode. */
+    const struct holo_column *target = &s->w->meta.cols[s->w->map[c]];
+    bool nested = holo_nested_col(t, target);
     hf_strbuf_reset(&s->lits);
     size_t *offs = malloc((n ? n : 1) * 2 * sizeof *offs);
     if (offs == NULL) {
@@ -170,7 +173,10 @@ static int encode_key_param(struct copy_shard *s, uint32_t p, uint32_t c,
     for (uint32_t i = 0; i < n && rc == 0; i++) {
         offs[2 * i] = s->lits.len;
         if (!ents[i]->vals[c].null)
-            rc = holo_encode_array_literal(&s->lits, t, &ents[i]->vals[c], err);
+            rc = nested ? holo_nested_text(&s->lits, target, t,
+                                           &ents[i]->vals[c], err)
+                        : holo_encode_array_literal(&s->lits, t,
+                                                    &ents[i]->vals[c], err);
         offs[2 * i + 1] = s->lits.len - offs[2 * i];
     }
     if (rc == 0 && !hf_strbuf_ok(&s->lits))

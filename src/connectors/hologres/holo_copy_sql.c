@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "connectors/hologres/holo_encode.h"
+#include "connectors/hologres/holo_nested.h"
 #include "core/decimal.h"
 #include "core/valueconv.h"
 
@@ -68,6 +69,11 @@ int holo_copy_plan_col(uint32_t job_col, const struct hf_type *t,
     memset(out, 0, sizeof *out);
     out->job_col = job_col;
     out->type = *t;
+    if (holo_nested_col(t, col)) {
+        out->nested = true;
+        out->target = col;
+        return 0;
+    }
     out->array = t->id == HF_ARRAY;
     struct hf_type src = out->array ? elem_of(t) : *t;
     Oid target = out->array ? col->elem_oid : col->type_oid;
@@ -361,6 +367,8 @@ int holo_copy_put_binary(struct hf_strbuf *out, const struct holo_copy_col *c,
         }
         return 0;
     }
+    if (c->nested)
+        return holo_nested_binary(out, c->target, &c->type, v, err);
     if (put_fast(out, c, v))
         return 0;
     if (!c->array) {
@@ -494,7 +502,9 @@ int holo_copy_put_text(struct hf_strbuf *out, const struct holo_copy_col *c,
     }
     hf_strbuf_reset(tmp);
     int rc = 0;
-    if (c->conv == HOLO_CONV_F4_F8 && c->array) {
+    if (c->nested) {
+        rc = holo_nested_text(tmp, c->target, &c->type, v, err);
+    } else if (c->conv == HOLO_CONV_F4_F8 && c->array) {
         float_array_as_double(tmp, v);
     } else if (c->conv == HOLO_CONV_F4_F8) {
         struct hf_value w;

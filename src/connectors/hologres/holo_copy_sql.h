@@ -75,6 +75,10 @@ struct holo_copy_col {
                                  target column (ARRAY: its element type)
                                  reads */
     enum holo_copy_conv conv; /* applied to the value (elements) first */
+    /* A nested value (holo_nested.h): encoded for `target`, the table
+     * column (borrowed: the writer's metadata outlives its plans). */
+    bool nested;
+    const struct holo_column *target;
 };
 
 /* Plan job column `job_col` of Flink type `t` into table column `col`

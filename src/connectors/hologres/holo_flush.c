@@ -44,6 +44,7 @@
 #include <string.h>
 
 #include "connectors/hologres/holo_encode.h"
+#include "connectors/hologres/holo_nested.h"
 #include "connectors/hologres/holo_part.h"
 #include "connectors/hologres/holo_sql.h"
 #include "connectors/hologres/holo_txn.h"
@@ -105,7 +106,7 @@ static int prep_find(struct holo_shard *sh, int kind, const char *target)
 
 static bool is_array(const struct holo_writer *w, uint32_t c)
 {
-    return w->schema->cols[c].type.id == HF_ARRAY;
+    return hf_type_is_nested(w->schema->cols[c].type.id);
 }
 
 /* Encode parameter `p` = job column c over the entries. */
@@ -140,7 +141,10 @@ static int encode_column(struct holo_shard *sh, uint32_t p, uint32_t c,
         hf_error_prefix(err, "column '%s': ", w->schema->cols[c].name);
         return -1;
     }
-    /* ARRAY column: a text[] of array literals. */
+    /* A nested column: a text[] of the values' text input forms for the
+     * table column (array literals, JSON, record literals). */
+    const struct holo_column *target = &w->meta.cols[w->map[c]];
+    bool nested = holo_nested_col(t, target);
     hf_strbuf_reset(&s->lits);
     size_t *offs = malloc((n ? n : 1) * 2 * sizeof *offs);
     if (offs == NULL)
@@ -148,8 +152,10 @@ static int encode_column(struct holo_shard *sh, uint32_t p, uint32_t c,
     for (uint32_t i = 0; i < n; i++) {
         offs[2 * i] = s->lits.len;
         if (!ents[i]->vals[c].null &&
-            holo_encode_array_literal(&s->lits, t, &ents[i]->vals[c], err) !=
-                0) {
+            (nested ? holo_nested_text(&s->lits, target, t, &ents[i]->vals[c],
+                                       err)
+                    : holo_encode_array_literal(&s->lits, t, &ents[i]->vals[c],
+                                                err)) != 0) {
             hf_error_prefix(err, "column '%s': ", w->schema->cols[c].name);
             free(offs);
             return -1;

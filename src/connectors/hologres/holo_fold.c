@@ -62,6 +62,10 @@ static uint64_t hash_value(uint64_t h, const struct hf_type *t,
         return hash_bytes(h, v->v.s.ptr, v->v.s.len,
                           strip_nul && t->id != HF_BYTES);
     case HF_ARRAY:
+    case HF_ROW:
+    case HF_MAP:
+    case HF_MULTISET:
+        /* nested values are never key columns; their size suffices */
         return mix(h, v->v.a ? v->v.a->n : 0);
     default:
         return mix(h, (uint64_t)v->v.i);
@@ -115,7 +119,32 @@ bool holo_value_eq(const struct hf_type *t, const struct hf_value *a,
         return a->v.s.len == b->v.s.len &&
                memcmp(a->v.s.ptr, b->v.s.ptr, a->v.s.len) == 0;
     case HF_ARRAY:
-        return false; /* arrays are never key columns */
+    case HF_ROW:
+    case HF_MAP:
+    case HF_MULTISET: {
+        /* Item by item (maps in entry order: a value compared with itself
+         * or its copy). */
+        const struct hf_array *x = a->v.a, *y = b->v.a;
+        if (x == NULL || y == NULL || x->n != y->n)
+            return x == y;
+        uint32_t items = hf_array_nitems(t, x);
+        bool map = t->id == HF_MAP || t->id == HF_MULTISET;
+        for (uint32_t i = 0; i < items; i++) {
+            const struct hf_type *ct =
+                t->id == HF_ARRAY ? NULL
+                                  : hf_type_child(t, t->id == HF_ROW ? i
+                                                     : map           ? i % 2
+                                                                     : 0);
+            struct hf_type et;
+            if (ct == NULL) {
+                et = hf_type_elem(t);
+                ct = &et;
+            }
+            if (!holo_value_eq(ct, &x->items[i], &y->items[i]))
+                return false;
+        }
+        return true;
+    }
     default:
         return a->v.i == b->v.i;
     }

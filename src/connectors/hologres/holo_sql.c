@@ -173,12 +173,13 @@ static bool has_text(const char *t)
 }
 
 /* Job column j as an array parameter type: "int8[]", or "text[]" for
- * array columns (their elements are array literals). */
+ * nested columns (ARRAY, ROW, MAP, MULTISET: their elements are the
+ * values' text input forms, holo_nested.h). */
 static void put_param_type(struct hf_strbuf *sql,
                            const struct holo_stmt_spec *s, uint32_t j)
 {
     const struct hf_type *t = jtype(s, j);
-    if (t->id == HF_ARRAY) {
+    if (hf_type_is_nested(t->id)) {
         hf_strbuf_puts(sql, "text[]");
     } else {
         hf_strbuf_puts(sql, holo_wire_name(t));
@@ -187,11 +188,11 @@ static void put_param_type(struct hf_strbuf *sql,
 }
 
 /* Whether job column j's wire value must be cast to its column's type:
- * array literals always, others when the wire type differs. */
+ * nested values' text always, others when the wire type differs. */
 static bool needs_cast(const struct holo_stmt_spec *s, uint32_t j)
 {
     const struct hf_type *t = jtype(s, j);
-    return t->id == HF_ARRAY || holo_wire_oid(t) != mcol(s, j)->type_oid;
+    return hf_type_is_nested(t->id) || holo_wire_oid(t) != mcol(s, j)->type_oid;
 }
 
 static void put_cast(struct hf_strbuf *sql, const struct holo_stmt_spec *s,
