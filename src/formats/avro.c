@@ -15,9 +15,12 @@
  *   (time-micros)              TIMESTAMP(p<=3) long (timestamp-millis),
  *   else timestamp-micros      TIMESTAMP_LTZ(p<=3) long
  *   (local-timestamp-millis), else local-timestamp-micros
- *   ARRAY<T> array of union(null, T)
+ *   ARRAY<T> array of T          ROW<...> record named after its path
+ *   (record_<column>[_<field>...]) MAP<STRING, V> and MULTISET<STRING>
+ *   map of V (of int counts); other key types have no Avro mapping
  *
- * and every column that is not NOT NULL is union(null, T) with null first.
+ * and every value that is not NOT NULL, at any depth, is union(null, T)
+ * with null first (a nullable record field with "default": null).
  * That is Flink's default mapping ('avro.timestamp_mapping.legacy' =
  * true); with false, TIMESTAMP and TIMESTAMP_LTZ swap their logical types.
  * The schema text is built here and parsed by avro-c (libavro), which does
@@ -51,6 +54,7 @@
 #include "formats/format.h"
 #include "formats/avro_int.h"
 #include "formats/format_int.h"
+#include "formats/json_value.h"
 
 static const struct hf_opt_def hfa_opts[] = {
     {"encoding", NULL, HF_OPT_ENUM, "binary", 0, 0,
@@ -85,10 +89,45 @@ struct hfa_codec {
     char *json; /* the schema's text (registered by avro-confluent) */
 };
 
+static bool bad_key(const struct hf_type *t, const struct hf_type **bad)
+{
+    if (t->id == HF_MAP || t->id == HF_MULTISET) {
+        enum hf_type_id k = hf_type_child(t, 0)->id;
+        if (k != HF_CHAR && k != HF_VARCHAR) {
+            *bad = hf_type_child(t, 0);
+            return true;
+        }
+    }
+    for (uint32_t i = 0; i < hf_type_arity(t); i++)
+        if (bad_key(hf_type_child(t, i), bad))
+            return true;
+    return false;
+}
+
+int hf_avro_check_types(const char *fmt, const struct hf_schema *s,
+                        struct hf_error *err)
+{
+    for (uint32_t i = 0; i < s->ncols; i++) {
+        const struct hf_type *bad;
+        if (s->cols[i].kind == HF_COL_PHYSICAL &&
+            bad_key(&s->cols[i].type, &bad)) {
+            char tn[128];
+            return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                                "%s: column '%s': Avro format doesn't support "
+                                "non-string as key type of map. The key type "
+                                "is: %s",
+                                fmt, s->cols[i].name,
+                                hf_type_name(bad, tn, sizeof tn));
+        }
+    }
+    return 0;
+}
+
 static int hfa_validate(const struct hf_opts *o, const struct hf_schema *s,
                          struct hf_error *err)
 {
-    (void)s;
+    if (hf_avro_check_types("avro", s, err) != 0)
+        return -1;
     if (hf_opts_enum(o, "encoding", NULL) == 1)
         return hf_error_set(err, HF_ERR_UNSUPPORTED,
                             "'%sencoding' = 'json' is not supported; holoflow "
@@ -174,11 +213,81 @@ static const char *logical_name(const struct hf_type *t, bool legacy)
     }
 }
 
+/* The Avro schema of type t (union(null, T) when nullable), as Flink's
+ * AvroSchemaConverter.convertToSchema: a ROW is a record named `row_name`
+ * whose fields' records are named row_name + "_" + field; arrays and maps
+ * pass row_name on to their elements and values; a MULTISET is a map of
+ * nullable int counts. 0 or -1 when a type has no mapping. */
+static int type_json(const struct hf_type *t, bool nullable, bool legacy,
+                     const char *row_name, int depth, struct hf_strbuf *b)
+{
+    if (depth > 64)
+        return -1;
+    if (nullable)
+        hf_strbuf_puts(b, "[\"null\",");
+    int rc = 0;
+    switch (t->id) {
+    case HF_ARRAY: {
+        struct hf_type et = hf_format_elem_type(t);
+        hf_strbuf_puts(b, "{\"type\":\"array\",\"items\":");
+        rc = type_json(&et, !et.not_null, legacy, row_name, depth + 1, b);
+        hf_strbuf_putc(b, '}');
+        break;
+    }
+    case HF_MAP:
+    case HF_MULTISET: {
+        const struct hf_type *kt = hf_type_child(t, 0);
+        if (kt->id != HF_VARCHAR && kt->id != HF_CHAR)
+            return -1;
+        struct hf_type vt = *hf_type_child(t, 1);
+        if (t->id == HF_MULTISET)
+            vt.not_null = false; /* Flink's IntType(): nullable */
+        hf_strbuf_puts(b, "{\"type\":\"map\",\"values\":");
+        rc = type_json(&vt, !vt.not_null, legacy, row_name, depth + 1, b);
+        hf_strbuf_putc(b, '}');
+        break;
+    }
+    case HF_ROW: {
+        hf_strbuf_puts(b, "{\"type\":\"record\",\"name\":");
+        hf_json_put_string(b, row_name, strlen(row_name));
+        hf_strbuf_puts(b, ",\"fields\":[");
+        uint32_t n = hf_type_arity(t);
+        for (uint32_t i = 0; i < n && rc == 0; i++) {
+            const char *fname = hf_type_field_name(t, i);
+            const struct hf_type *ft = hf_type_child(t, i);
+            size_t nl = strlen(row_name) + 1 + strlen(fname) + 1;
+            char *sub = malloc(nl);
+            if (sub == NULL)
+                return -1;
+            snprintf(sub, nl, "%s_%s", row_name, fname);
+            hf_strbuf_puts(b, i ? ",{\"name\":" : "{\"name\":");
+            hf_json_put_string(b, fname, strlen(fname));
+            hf_strbuf_puts(b, ",\"type\":");
+            rc = type_json(ft, !ft->not_null, legacy, sub, depth + 1, b);
+            free(sub);
+            if (!ft->not_null)
+                hf_strbuf_puts(b, ",\"default\":null");
+            hf_strbuf_putc(b, '}');
+        }
+        hf_strbuf_puts(b, "]}");
+        break;
+    }
+    default:
+        if (!scalar_json(t, legacy, b))
+            return -1;
+        break;
+    }
+    if (nullable)
+        hf_strbuf_putc(b, ']');
+    return rc;
+}
+
 /* The Avro schema (JSON) of fields `f`. 0 or -1 (type not supported). */
 static int schema_json(const struct hf_schema *s, const struct hfa_field *f,
                        uint32_t nf, bool legacy, const char *name,
                        struct hf_strbuf *b, struct hf_error *err)
 {
+    const char *top = name ? name : "record";
     if (name == NULL)
         hf_strbuf_puts(b, "{\"type\":\"record\",\"name\":\"record\","
                           "\"namespace\":\"org.apache.flink.avro.generated\","
@@ -191,27 +300,25 @@ static int schema_json(const struct hf_schema *s, const struct hfa_field *f,
         const struct hf_column *c = &s->cols[f[i].col];
         hf_strbuf_printf(b, "%s{\"name\":\"%s\",\"type\":", i ? "," : "",
                          c->name);
-        if (f[i].nullable)
-            hf_strbuf_puts(b, "[\"null\",");
-        bool ok;
-        if (c->type.id == HF_ARRAY) {
-            struct hf_type et = hf_format_elem_type(&c->type);
-            hf_strbuf_puts(b, "{\"type\":\"array\",\"items\":[\"null\",");
-            ok = scalar_json(&et, legacy, b);
-            hf_strbuf_puts(b, "]}");
-        } else {
-            ok = scalar_json(&c->type, legacy, b);
-        }
-        if (!ok) {
-            char tb[64];
+        size_t nl = strlen(top) + 1 + strlen(c->name) + 1;
+        char *sub = malloc(nl);
+        if (sub == NULL)
+            return hf_error_set(err, HF_ERR_NOMEM, "avro: out of memory");
+        snprintf(sub, nl, "%s_%s", top, c->name);
+        int rc = type_json(&c->type, f[i].nullable, legacy, sub, 0, b);
+        free(sub);
+        if (rc != 0) {
+            char tb[128];
             return hf_error_set(err, HF_ERR_TYPE,
                                 "format 'avro': column '%s' has type %s, "
-                                "which has no Avro mapping",
+                                "which has no Avro mapping (a MAP or "
+                                "MULTISET needs a string key, as Flink's "
+                                "Avro format)",
                                 c->name, hf_type_name(&c->type, tb, sizeof tb));
         }
         /* Flink gives a nullable field the default null. */
         if (f[i].nullable)
-            hf_strbuf_puts(b, "],\"default\":null");
+            hf_strbuf_puts(b, ",\"default\":null");
         hf_strbuf_putc(b, '}');
     }
     hf_strbuf_puts(b, "]}");
@@ -408,7 +515,8 @@ static int set_scalar(struct hfa_codec *c, const struct hf_type *t,
     }
 }
 
-/* Set `v` (a union when nullable) to value x of type t. */
+/* Set `v` (a union when nullable) to value x of type t, recursively.
+ * -2 for a NULL where the schema has no null, -3 for a NULL map key. */
 static int set_field(struct hfa_codec *c, const struct hf_type *t,
                      bool nullable, const struct hf_value *x, avro_value_t *v)
 {
@@ -423,21 +531,55 @@ static int set_field(struct hfa_codec *c, const struct hf_type *t,
     } else if (x->null) {
         return -2;
     }
-    if (t->id != HF_ARRAY)
-        return set_scalar(c, t, x, target);
-    struct hf_type et = hf_format_elem_type(t);
     const struct hf_array *a = x->v.a;
-    for (uint32_t i = 0; i < a->n; i++) {
-        avro_value_t e, eb;
-        if (avro_value_append(target, &e, NULL) != 0 ||
-            avro_value_set_branch(&e, a->items[i].null ? 0 : 1, &eb) != 0)
-            return -1;
-        int rc = a->items[i].null ? avro_value_set_null(&eb)
-                                  : set_scalar(c, &et, &a->items[i], &eb);
-        if (rc != 0)
-            return -1;
+    switch (t->id) {
+    case HF_ARRAY: {
+        struct hf_type et = hf_format_elem_type(t);
+        for (uint32_t i = 0; a && i < a->n; i++) {
+            avro_value_t e;
+            if (avro_value_append(target, &e, NULL) != 0)
+                return -1;
+            int rc = set_field(c, &et, !et.not_null, &a->items[i], &e);
+            if (rc != 0)
+                return rc;
+        }
+        return 0;
     }
-    return 0;
+    case HF_ROW:
+        for (uint32_t i = 0; a && i < a->n; i++) {
+            avro_value_t e;
+            const struct hf_type *ft = hf_type_child(t, i);
+            if (avro_value_get_by_index(target, i, &e, NULL) != 0)
+                return -1;
+            int rc = set_field(c, ft, !ft->not_null, &a->items[i], &e);
+            if (rc != 0)
+                return rc;
+        }
+        return 0;
+    case HF_MAP:
+    case HF_MULTISET: {
+        struct hf_type vt = *hf_type_child(t, 1);
+        if (t->id == HF_MULTISET)
+            vt.not_null = false;
+        for (uint32_t i = 0; a && i < a->n; i++) {
+            const struct hf_value *k = &a->items[2 * i];
+            if (k->null)
+                return -3;
+            char *key = strndup(k->v.s.ptr, k->v.s.len);
+            avro_value_t e;
+            int rc = key ? avro_value_add(target, key, &e, NULL, NULL) : -1;
+            free(key);
+            if (rc != 0)
+                return -1;
+            rc = set_field(c, &vt, !vt.not_null, &a->items[2 * i + 1], &e);
+            if (rc != 0)
+                return rc;
+        }
+        return 0;
+    }
+    default:
+        return set_scalar(c, t, x, target);
+    }
 }
 
 static int hfa_encode(void *enc, const struct hf_value *row,
@@ -458,6 +600,11 @@ static int hfa_encode(void *enc, const struct hf_value *row,
             return hf_error_set(err, HF_ERR_DATA,
                                 "avro: field %u is NOT NULL but the value is "
                                 "NULL",
+                                i + 1);
+        if (rc == -3)
+            return hf_error_set(err, HF_ERR_DATA,
+                                "avro: field %u: a MAP key is NULL; Avro map "
+                                "keys are strings",
                                 i + 1);
         if (rc != 0)
             return hf_error_set(err, HF_ERR_FAIL, "avro: field %u: %s", i + 1,
@@ -566,12 +713,42 @@ static int scan_branch(struct hfa_scan *s, bool *is_null, struct hf_error *err)
     return 0;
 }
 
-/* An array of union(null, element): blocks of a count (negative: followed
- * by the block's size in bytes) until a count of 0. */
-static int scan_array(struct hfa_scan *s, const struct hf_type *et,
-                      struct hf_error *err)
+static int scan_value(struct hfa_scan *s, const struct hf_type *t,
+                      bool nullable, int depth, struct hf_error *err);
+
+/* The fewest bytes a value of t takes (a union branch, a block count and
+ * every scalar take at least one; a record the sum of its fields). */
+static size_t min_bytes(const struct hf_type *t, bool nullable)
+{
+    if (nullable)
+        return 1;
+    switch (t->id) {
+    case HF_FLOAT:
+        return 4;
+    case HF_DOUBLE:
+        return 8;
+    case HF_ROW: {
+        size_t m = 0;
+        for (uint32_t i = 0; i < hf_type_arity(t) && m == 0; i++) {
+            const struct hf_type *ft = hf_type_child(t, i);
+            m += min_bytes(ft, !ft->not_null);
+        }
+        return m;
+    }
+    default:
+        return 1;
+    }
+}
+
+/* An array or map: blocks of a count (negative: followed by the block's
+ * size in bytes) until a count of 0; a map entry is a string key and a
+ * value. */
+static int scan_blocks(struct hfa_scan *s, const struct hf_type *et,
+                       bool enullable, bool map, int depth,
+                       struct hf_error *err)
 {
     uint64_t index = 0;
+    size_t min = min_bytes(et, enullable) + (map ? 1 : 0);
     for (;;) {
         int64_t count, size;
         if (scan_long(s, &count, err) != 0)
@@ -590,7 +767,11 @@ static int scan_array(struct hfa_scan *s, const struct hf_type *et,
                                     s->n - s->i == 1 ? "" : "s");
             count = count == INT64_MIN ? INT64_MAX : -count;
         }
-        if ((uint64_t)count > s->n - s->i)
+        /* Each element takes at least `min` bytes; elements of no bytes
+         * (empty records) are capped so a count cannot allocate
+         * unbounded memory. */
+        if ((min > 0 && (uint64_t)count > (s->n - s->i) / min) ||
+            (min == 0 && (uint64_t)count > 65536))
             return hf_error_set(err, HF_ERR_DATA,
                                 "an array block declares %lld elements, but "
                                 "the record has %zu byte%s left (each "
@@ -598,15 +779,51 @@ static int scan_array(struct hfa_scan *s, const struct hf_type *et,
                                 (long long)count, s->n - s->i,
                                 s->n - s->i == 1 ? "" : "s");
         for (int64_t k = 0; k < count; k++) {
-            bool is_null = false;
             index++;
-            if (scan_branch(s, &is_null, err) != 0 ||
-                (!is_null && scan_scalar(s, et, err) != 0)) {
+            struct hf_type kt = hf_type_make(HF_VARCHAR);
+            if ((map && scan_scalar(s, &kt, err) != 0) ||
+                scan_value(s, et, enullable, depth + 1, err) != 0) {
                 hf_error_prefix(err, "element %llu: ",
                                 (unsigned long long)index);
                 return -1;
             }
         }
+    }
+}
+
+static int scan_value(struct hfa_scan *s, const struct hf_type *t,
+                      bool nullable, int depth, struct hf_error *err)
+{
+    if (depth > 64)
+        return hf_error_set(err, HF_ERR_DATA, "value nested too deeply");
+    bool is_null = false;
+    if (nullable && scan_branch(s, &is_null, err) != 0)
+        return -1;
+    if (is_null)
+        return 0;
+    switch (t->id) {
+    case HF_ARRAY: {
+        struct hf_type et = hf_format_elem_type(t);
+        return scan_blocks(s, &et, !et.not_null, false, depth, err);
+    }
+    case HF_MAP:
+    case HF_MULTISET: {
+        struct hf_type vt = *hf_type_child(t, 1);
+        if (t->id == HF_MULTISET)
+            vt.not_null = false;
+        return scan_blocks(s, &vt, !vt.not_null, true, depth, err);
+    }
+    case HF_ROW:
+        for (uint32_t i = 0; i < hf_type_arity(t); i++) {
+            const struct hf_type *ft = hf_type_child(t, i);
+            if (scan_value(s, ft, !ft->not_null, depth + 1, err) != 0) {
+                hf_error_prefix(err, "field '%s': ", hf_type_field_name(t, i));
+                return -1;
+            }
+        }
+        return 0;
+    default:
+        return scan_scalar(s, t, err);
     }
 }
 
@@ -620,17 +837,7 @@ static int scan_record(const struct hfa_codec *c, const char *rec, size_t len,
     struct hfa_scan s = {(const unsigned char *)rec, len, 0};
     for (uint32_t i = 0; i < c->nf; i++) {
         const struct hfa_field *f = &c->f[i];
-        bool is_null = false;
-        int rc = f->nullable ? scan_branch(&s, &is_null, err) : 0;
-        if (rc == 0 && !is_null) {
-            if (f->type.id == HF_ARRAY) {
-                struct hf_type et = hf_format_elem_type(&f->type);
-                rc = scan_array(&s, &et, err);
-            } else {
-                rc = scan_scalar(&s, &f->type, err);
-            }
-        }
-        if (rc != 0) {
+        if (scan_value(&s, &f->type, f->nullable, 0, err) != 0) {
             const char *name = avro_schema_record_field_name(c->schema, (int)i);
             hf_error_prefix(err, "field '%s': ", name ? name : "?");
             return -1;
@@ -792,30 +999,43 @@ static int get_field(const struct hfa_codec *c, const struct hf_type *t,
             return hf_error_set(err, HF_ERR_DATA, "%s", avro_strerror());
         src = &b;
     }
-    if (t->id != HF_ARRAY)
+    if (!hf_type_is_nested(t->id))
         return get_scalar(c, t, src, out, x, err);
-    struct hf_type et = hf_format_elem_type(t);
     size_t n = 0;
-    if (avro_value_get_size(src, &n) != 0)
+    if (t->id != HF_ROW && avro_value_get_size(src, &n) != 0)
         return hf_error_set(err, HF_ERR_DATA, "%s", avro_strerror());
-    struct hf_array *a = hf_arena_alloc(&out->arena, sizeof *a);
+    if (t->id == HF_ROW)
+        n = hf_type_arity(t);
+    struct hf_array *a = hf_array_new(&out->arena, t, (uint32_t)n);
     if (a == NULL)
         return hf_error_set(err, HF_ERR_NOMEM, "avro: out of memory");
-    a->elem = et.id;
-    a->n = (uint32_t)n;
-    a->items = n ? hf_arena_alloc(&out->arena, n * sizeof *a->items) : NULL;
-    if (n && a->items == NULL)
-        return hf_error_set(err, HF_ERR_NOMEM, "avro: out of memory");
+    bool map = t->id == HF_MAP || t->id == HF_MULTISET;
+    struct hf_type et = t->id == HF_ARRAY ? hf_format_elem_type(t)
+                        : map             ? *hf_type_child(t, 1)
+                                          : hf_type_make(HF_INT);
     for (size_t i = 0; i < n; i++) {
         avro_value_t e;
-        memset(&a->items[i], 0, sizeof a->items[i]);
-        if (avro_value_get_by_index(src, i, &e, NULL) != 0 ||
-            get_field(c, &et, true, &e, out, &a->items[i], err) != 0) {
+        const char *key = NULL;
+        const struct hf_type *ct = t->id == HF_ROW ? hf_type_child(t, (uint32_t)i)
+                                                   : &et;
+        bool cn = t->id == HF_MULTISET ? true : !ct->not_null;
+        struct hf_value *dst = map ? &a->items[2 * i + 1] : &a->items[i];
+        if (avro_value_get_by_index(src, i, &e, &key) != 0 ||
+            (map && hf_value_set_str(out, &a->items[2 * i], key ? key : "",
+                                     key ? strlen(key) : 0) != 0) ||
+            get_field(c, ct, cn, &e, out, dst, err) != 0) {
             if (!hf_error_is_set(err))
                 hf_error_set(err, HF_ERR_DATA, "%s", avro_strerror());
-            hf_error_prefix(err, "element %zu: ", i + 1);
+            if (t->id == HF_ROW)
+                hf_error_prefix(err, "field '%s': ",
+                                hf_type_field_name(t, (uint32_t)i));
+            else
+                hf_error_prefix(err, "element %zu: ", i + 1);
             return -1;
         }
+        if (t->id == HF_MULTISET && dst->null)
+            return hf_error_set(err, HF_ERR_DATA,
+                                "element %zu: a MULTISET count is null", i + 1);
     }
     x->null = false;
     x->v.a = a;

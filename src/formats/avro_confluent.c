@@ -257,8 +257,9 @@ static void hide_url_credentials(const char *url)
 static int acf_validate(const struct hf_opts *o, const struct hf_schema *s,
                         struct hf_error *err)
 {
-    (void)s;
     hide_url_credentials(hf_opts_str(o, "url", NULL));
+    if (hf_avro_check_types("avro-confluent", s, err) != 0)
+        return -1;
     struct hf_sr_conf c;
     if (sr_conf(o, &c, err) != 0)
         return -1;

@@ -46,6 +46,12 @@ int hf_avro_codec_encode(struct hf_avro_codec *c, const struct hf_value *row,
 
 void hf_avro_codec_free(struct hf_avro_codec *c);
 
+/* Flink's Avro rule on nested types: a MAP or MULTISET anywhere in a
+ * physical column's type must have a character-string key. 0, or -1 with
+ * err naming the format, the column and the type (for validate()). */
+int hf_avro_check_types(const char *fmt, const struct hf_schema *s,
+                        struct hf_error *err);
+
 /* Number `n` read for a DATE/TIME/TIMESTAMP(_LTZ) column of type `t`, of
  * Avro logical type `logical` (named in messages), `ms` when `n` counts
  * milliseconds (else days for DATE, microseconds otherwise): the value in

@@ -793,8 +793,33 @@ struct hf_avr_plan {
     bool *from_default; /* per target: the writer lacks it */
 };
 
+static const char *compat(const struct hf_avs_node *w, const struct hf_type *t);
+
+/* compat() of `w` that may be a union: every branch must fit. */
+static const char *compat_u(const struct hf_avs_node *w,
+                            const struct hf_type *t)
+{
+    if (w->kind != HF_AVS_UNION)
+        return compat(w, t);
+    for (uint32_t i = 0; i < w->n; i++)
+        if (compat(w->sub[i], t) != NULL)
+            return " (a branch of the union does not match)";
+    return NULL;
+}
+
+/* The index of writer record `w`'s field named `name`, or -1. */
+static int writer_field(const struct hf_avs_node *w, const char *name)
+{
+    for (uint32_t i = 0; i < w->n; i++)
+        if (strcmp(w->names[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
 /* Can a value of writer type `w` (no union) become column type `t`? NULL,
- * or why not. */
+ * or why not. Nested: a record becomes a ROW field by field by name
+ * (fields the writer lacks are NULL; a NOT NULL one cannot be lacking), a
+ * map a MAP (string keys: Avro's) or a MULTISET, an array an ARRAY. */
 static const char *compat(const struct hf_avs_node *w, const struct hf_type *t)
 {
     if (w->kind == HF_AVS_NULL)
@@ -849,14 +874,35 @@ static const char *compat(const struct hf_avs_node *w, const struct hf_type *t)
         if (w->kind != HF_AVS_ARRAY)
             return "";
         struct hf_type et = hf_format_elem_type(t);
-        const struct hf_avs_node *it = w->sub[0];
-        if (it->kind != HF_AVS_UNION)
-            return compat(it, &et);
-        for (uint32_t i = 0; i < it->n; i++)
-            if (it->sub[i]->kind != HF_AVS_NULL && compat(it->sub[i], &et))
-                return " (an element type does not match)";
-        return NULL;
+        return compat_u(w->sub[0], &et) ? " (an element type does not match)"
+                                        : NULL;
     }
+    case HF_MAP:
+    case HF_MULTISET: {
+        if (w->kind != HF_AVS_MAP)
+            return "";
+        const struct hf_type *kt = hf_type_child(t, 0);
+        if (kt->id != HF_VARCHAR && kt->id != HF_CHAR)
+            return " (Avro map keys are strings)";
+        return compat_u(w->sub[0], hf_type_child(t, 1))
+                   ? " (a value type does not match)"
+                   : NULL;
+    }
+    case HF_ROW:
+        if (w->kind != HF_AVS_RECORD)
+            return "";
+        for (uint32_t i = 0; i < hf_type_arity(t); i++) {
+            const struct hf_type *ft = hf_type_child(t, i);
+            int k = writer_field(w, hf_type_field_name(t, i));
+            if (k < 0) {
+                if (ft->not_null)
+                    return " (the writer's record lacks a NOT NULL field)";
+                continue;
+            }
+            if (compat_u(w->sub[k], ft) != NULL)
+                return " (a field's type does not match)";
+        }
+        return NULL;
     default:
         return "";
     }
@@ -1175,6 +1221,112 @@ static int read_array(struct hf_avs_cursor *c, const struct hf_avs_node *w,
     return 0;
 }
 
+/* A writer record into a ROW: fields by name, the rest skipped. */
+static int read_row(struct hf_avs_cursor *c, const struct hf_avs_node *w,
+                    const struct hf_type *t, struct hf_batch *b,
+                    struct hf_value *x, struct hf_error *err)
+{
+    uint32_t n = hf_type_arity(t);
+    struct hf_array *a = hf_array_new(&b->arena, t, n);
+    if (a == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "avro: out of memory");
+    for (uint32_t j = 0; j < w->n; j++) {
+        int k = hf_type_row_find(t, w->names[j]);
+        int rc;
+        if (k < 0) {
+            rc = hf_avs_skip(c, w->sub[j], err);
+        } else {
+            rc = read_value(c, w->sub[j], hf_type_child(t, (uint32_t)k), b,
+                            &a->items[k], err);
+            if (rc == 0 && a->items[k].null &&
+                hf_type_child(t, (uint32_t)k)->not_null)
+                rc = hf_error_set(err, HF_ERR_DATA,
+                                  "the value is null, but the field is NOT "
+                                  "NULL");
+        }
+        if (rc != 0) {
+            hf_error_prefix(err, "field '%s': ", w->names[j]);
+            return -1;
+        }
+    }
+    x->null = false;
+    x->v.a = a;
+    return 0;
+}
+
+/* A writer map into a MAP or MULTISET: blocks of (string key, value). */
+static int read_map(struct hf_avs_cursor *c, const struct hf_avs_node *w,
+                    const struct hf_type *t, struct hf_batch *b,
+                    struct hf_value *x, struct hf_error *err)
+{
+    const struct hf_type *vt = hf_type_child(t, 1);
+    const struct hf_avs_node *it = w->sub[0];
+    size_t min = 1 + min_size(it);
+    struct hf_value *items = NULL;
+    uint64_t n = 0, cap = 0;
+    for (;;) {
+        int64_t count;
+        if (read_block(c, min, &count, err) != 0)
+            return -1;
+        if (count == 0)
+            break;
+        if ((uint64_t)count > UINT32_MAX / 2 - n)
+            return hf_error_set(err, HF_ERR_DATA, "a map of too many entries");
+        if (n + (uint64_t)count > cap) {
+            uint64_t nc = (n + (uint64_t)count) * 2;
+            struct hf_value *a = hf_arena_alloc(&b->arena, 2 * nc * sizeof *a);
+            if (a == NULL)
+                return hf_error_set(err, HF_ERR_NOMEM, "avro: out of memory");
+            if (n)
+                memcpy(a, items, 2 * n * sizeof *a);
+            items = a;
+            cap = nc;
+        }
+        for (int64_t k = 0; k < count; k++, n++) {
+            const unsigned char *kp;
+            size_t kn;
+            memset(&items[2 * n], 0, 2 * sizeof *items);
+            if (hf_avs_read_bytes(c, &kp, &kn, err) != 0 ||
+                hf_value_set_str(b, &items[2 * n], (const char *)kp, kn) != 0 ||
+                read_value(c, it, vt, b, &items[2 * n + 1], err) != 0) {
+                if (!hf_error_is_set(err))
+                    hf_error_set(err, HF_ERR_NOMEM, "avro: out of memory");
+                hf_error_prefix(err, "entry %llu: ", (unsigned long long)n + 1);
+                return -1;
+            }
+            if (items[2 * n + 1].null && vt->not_null)
+                return hf_error_set(err, HF_ERR_DATA,
+                                    "entry %llu: the value is null, but the "
+                                    "map's values are NOT NULL",
+                                    (unsigned long long)n + 1);
+        }
+    }
+    /* A repeated key (Avro does not forbid one) keeps the last value, as
+     * a Java map's put. */
+    uint32_t u = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        uint32_t j = 0;
+        while (j < u && !(items[2 * j].v.s.len == items[2 * i].v.s.len &&
+                          memcmp(items[2 * j].v.s.ptr, items[2 * i].v.s.ptr,
+                                 items[2 * i].v.s.len) == 0))
+            j++;
+        if (j == u) {
+            items[2 * u] = items[2 * i];
+            u++;
+        }
+        items[2 * j + 1] = items[2 * i + 1];
+    }
+    struct hf_array *a = hf_arena_alloc(&b->arena, sizeof *a);
+    if (a == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "avro: out of memory");
+    a->elem = t->id;
+    a->n = u;
+    a->items = items;
+    x->null = false;
+    x->v.a = a;
+    return 0;
+}
+
 static int read_value(struct hf_avs_cursor *c, const struct hf_avs_node *w,
                       const struct hf_type *t, struct hf_batch *b,
                       struct hf_value *x, struct hf_error *err)
@@ -1204,6 +1356,10 @@ static int read_value(struct hf_avs_cursor *c, const struct hf_avs_node *w,
     }
     if (t->id == HF_ARRAY)
         return read_array(c, w, t, b, x, err);
+    if (t->id == HF_ROW)
+        return read_row(c, w, t, b, x, err);
+    if (t->id == HF_MAP || t->id == HF_MULTISET)
+        return read_map(c, w, t, b, x, err);
     return read_scalar(c, w, t, b, x, err);
 }
 

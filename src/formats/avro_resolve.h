@@ -26,9 +26,11 @@
  *   (time-micros) -> TIME; long (timestamp-* or local-timestamp-*, in the
  *   unit the logical type says; plain long: millis up to precision 3, as
  *   the derived schema) -> TIMESTAMP and TIMESTAMP_LTZ; array -> ARRAY;
- *   null -> NULL of any column. Everything else is an error naming the
- *   field and both types. A map or a record is skipped when no column
- *   reads it.
+ *   null -> NULL of any column; record -> ROW (fields by name, as at the
+ *   top; fields the writer lacks are NULL, a NOT NULL one cannot be
+ *   lacking); map -> MAP or MULTISET with string keys (a repeated key
+ *   keeps its last value). Everything else is an error naming the field
+ *   and both types. A map or a record is skipped when no column reads it.
  *
  * Decoding checks every length and count against the bytes left before it
  * uses them, and nests at most HF_AVS_MAX_DEPTH levels (schemas may be

@@ -11,7 +11,8 @@
  *             format, ...; see format_options())
  *   bits 6-7  the row type (see build_schema()): Flink's products table,
  *             every scalar type, arrays and time types (with nested ROW,
- *             MAP and ARRAY columns for the JSON formats), or one column
+ *             MAP and ARRAY columns for the JSON formats and avro), or one
+ *             column
  *             (raw always reads exactly one column)
  *
  * Each record is decoded. Every row that decodes is encoded again with the
@@ -261,7 +262,7 @@ static void build_schema(enum fz_format f, unsigned variant, unsigned rt,
         col(s, "ltz3", typs(HF_TIMESTAMP_LTZ, HF_BOOLEAN, 3, 0));
         col(s, "doc", ty(HF_JSON));
         if (f == FZ_JSON || f == FZ_DEBEZIUM || f == FZ_CANAL ||
-            f == FZ_MAXWELL) {
+            f == FZ_MAXWELL || f == FZ_AVRO) {
             /* nested: ROW<a INT, s STRING, l ARRAY<DOUBLE>>,
              * MAP<STRING, ARRAY<INT>>, ARRAY<ARRAY<SMALLINT>>,
              * ARRAY<ROW<k STRING, d DECIMAL(5, 2)>> */
