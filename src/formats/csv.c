@@ -34,8 +34,18 @@
  * decode_notes). A record with more fields, or that cannot be split, is
  * skipped (decode returns HF_DECODE_SKIP). With
  * csv.ignore-parse-errors.skip-record (holoflow) a bad field or a short
- * record skips the record too. An ARRAY field with a bad element is NULL
- * as a whole (Flink nulls just the element).
+ * record skips the record too. An ARRAY or ROW element that cannot be
+ * parsed is a NULL element, as in Flink.
+ *
+ * ROW fields, as Flink's csv (CsvRowSchemaConverter): a ROW is written and
+ * read like an ARRAY of its fields, in order, separated by
+ * csv.array-element-delimiter ("Hello;42;false" for ROW<STRING, INT,
+ * BOOLEAN>); a field with no element at all is a NULL row, and another
+ * number of elements than fields is an error ("Row length mismatch", NULL
+ * fields for the missing ones with ignore-parse-errors). Elements of an
+ * ARRAY and fields of a ROW must be of a simple type (numbers, strings,
+ * BYTES, BOOLEAN, dates and times); MAP, MULTISET and deeper nesting are
+ * refused when the job is planned, with Flink's messages.
  *
  * Encoding: fields joined by the delimiter with no line end (Flink >= 1.12),
  * quoted when they contain the delimiter, the quote, the escape character
@@ -130,10 +140,46 @@ static bool is_newline_text(const char *s)
     return strcmp(s, "\n") == 0 || strcmp(s, "\\n") == 0;
 }
 
+/* Flink's "simple" types: what may be an element of an ARRAY or a field of
+ * a ROW in csv. */
+static bool csv_simple(enum hf_type_id id)
+{
+    return !hf_type_is_nested(id) && id != HF_INTERVAL_YM &&
+           id != HF_INTERVAL_DT && id != HF_JSON && id != HF_JSONB;
+}
+
+/* The types Flink's CsvRowSchemaConverter takes, with its messages. */
+static int csv_check_types(const struct hf_schema *s, struct hf_error *err)
+{
+    char tn[160];
+    for (uint32_t i = 0; i < s->ncols; i++) {
+        const struct hf_column *col = &s->cols[i];
+        const struct hf_type *t = &col->type;
+        if (col->kind != HF_COL_PHYSICAL || !hf_type_is_nested(t->id))
+            continue;
+        if (t->id == HF_MAP || t->id == HF_MULTISET)
+            return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                                "csv: Unsupported type '%s' for field '%s'.",
+                                hf_type_name(t, tn, sizeof tn), col->name);
+        for (uint32_t k = 0; k < hf_type_arity(t); k++) {
+            const struct hf_type *ct = hf_type_child(t, k);
+            if (!csv_simple(ct->id))
+                return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                                    "csv: Only simple types are supported in "
+                                    "the second level nesting of fields '%s' "
+                                    "but was: %s",
+                                    col->name,
+                                    hf_type_name(ct, tn, sizeof tn));
+        }
+    }
+    return 0;
+}
+
 static int csv_validate(const struct hf_opts *o, const struct hf_schema *s,
                         struct hf_error *err)
 {
-    (void)s;
+    if (csv_check_types(s, err) != 0)
+        return -1;
     const char *p = o->prefix;
     bool no_quote = hf_opts_bool(o, "disable-quote-character", NULL);
     if (no_quote && hf_opts_isset(o, "quote-character", NULL))
@@ -375,13 +421,18 @@ static bool plain_int(const char *s, size_t n, int64_t *v)
     return true;
 }
 
-/* ARRAY field text `s` (`n` bytes, unquoted and unescaped) into `out`, as
- * the file's opening paragraph describes. */
+static void note_nulled(struct csv_codec *c, struct hf_error *err);
+
+/* ARRAY or ROW field text `s` (`n` bytes, unquoted and unescaped) into
+ * `out`, as the file's opening paragraph describes. */
 static int decode_array(struct csv_codec *c, const struct csv_field *f,
                         const char *s, size_t n, struct hf_batch *b,
                         struct hf_value *out, struct hf_error *err)
 {
-    struct hf_type et = hf_format_elem_type(&f->type);
+    bool row = f->type.id == HF_ROW;
+    bool lenient = c->ignore_errors && !c->skip_record;
+    struct hf_type et = row ? hf_type_make(HF_VARCHAR)
+                            : hf_format_elem_type(&f->type);
     size_t count = 1;
     bool blank = true;
     for (size_t i = 0; i < n; i++) {
@@ -392,21 +443,38 @@ static int decode_array(struct csv_codec *c, const struct csv_field *f,
     }
     if (count == 1 && blank)
         count = 0;
+    uint32_t arity = row ? hf_type_arity(&f->type) : 0;
+    if (row && count == 0)
+        return 0; /* no element: a NULL row, as Flink's reader */
+    if (row && count != arity) {
+        char tn[160];
+        struct hf_error e;
+        hf_error_clear(&e);
+        hf_error_set(&e, HF_ERR_DATA,
+                     "column '%s': Row length mismatch. %u fields expected "
+                     "but was %zu (%s)",
+                     f->name, arity, count,
+                     hf_type_name(&f->type, tn, sizeof tn));
+        if (!lenient) {
+            *err = e;
+            return -1;
+        }
+        note_nulled(c, &e);
+    }
     if (count > UINT32_MAX)
         return hf_error_set(err, HF_ERR_DATA,
                             "column '%s': the array has more than %u elements",
                             f->name, UINT32_MAX);
-    struct hf_array *a =
-        hf_arena_alloc(&b->arena, sizeof *a + count * sizeof(struct hf_value));
+    struct hf_array *a = hf_array_new(&b->arena, &f->type,
+                                      row ? arity : (uint32_t)count);
     if (a == NULL)
         return hf_error_set(err, HF_ERR_NOMEM,
                             "csv: out of memory for an array of %zu elements",
                             count);
-    a->elem = et.id;
-    a->n = (uint32_t)count;
-    a->items = (struct hf_value *)(a + 1);
     size_t start = 0;
-    for (uint32_t k = 0; k < a->n; k++) {
+    for (uint32_t k = 0; k < a->n && k < count; k++) {
+        if (row)
+            et = *hf_type_child(&f->type, k);
         size_t end = start;
         while (end < n && s[end] != c->array_delim)
             end++;
@@ -429,12 +497,16 @@ static int decode_array(struct csv_codec *c, const struct csv_field *f,
             if (dst == NULL)
                 return hf_error_set(err, HF_ERR_NOMEM, "csv: out of memory");
             long got = hf_base64_decode(e, len, dst);
-            if (got < 0)
-                return hf_error_set(err, HF_ERR_DATA,
-                                    "column '%s': element %u: cannot parse "
-                                    "'%.*s' as BYTES (expected base64 text)",
-                                    f->name, k + 1, len > 100 ? 100 : (int)len,
-                                    e);
+            if (got < 0) {
+                hf_error_set(err, HF_ERR_DATA,
+                             "column '%s': element %u: cannot parse "
+                             "'%.*s' as BYTES (expected base64 text)",
+                             f->name, k + 1, len > 100 ? 100 : (int)len, e);
+                if (!lenient)
+                    return -1;
+                note_nulled(c, err); /* Flink: a NULL element */
+                continue;
+            }
             item->v.s.ptr = (const char *)dst;
             item->v.s.len = (uint32_t)got;
             item->null = false;
@@ -443,10 +515,15 @@ static int decode_array(struct csv_codec *c, const struct csv_field *f,
         struct hf_error ee;
         hf_error_clear(&ee);
         if (hf_value_from_text(&et, e, len, c->array_delim, b, item, &ee) !=
-            0)
-            return hf_error_set(err, ee.code == HF_OK ? HF_ERR_DATA : ee.code,
-                                "column '%s': element %u: %s", f->name, k + 1,
-                                ee.msg);
+            0) {
+            hf_error_set(err, ee.code == HF_OK ? HF_ERR_DATA : ee.code,
+                         "column '%s': element %u: %s", f->name, k + 1,
+                         ee.msg);
+            if (!lenient || err->code != HF_ERR_DATA)
+                return -1;
+            item->null = true;
+            note_nulled(c, err); /* Flink: a NULL element */
+        }
     }
     out->v.a = a;
     out->null = false;
@@ -468,7 +545,7 @@ static int decode_field(struct csv_codec *c, const struct csv_field *f,
     if (is_null_literal(c, s, n) ||
         (!sp->quoted && is_null_literal(c, rec + sp->raw_off, sp->raw_len)))
         return 0;
-    if (f->type.id == HF_ARRAY)
+    if (f->type.id == HF_ARRAY || f->type.id == HF_ROW)
         return decode_array(c, f, s, n, b, out, err);
     if (f->type.id == HF_BYTES) {
         if (n == 0)
@@ -604,8 +681,11 @@ static void value_text(const struct csv_codec *c, const struct hf_type *t,
         if (t->id == HF_TIMESTAMP_LTZ)
             hf_strbuf_putc(out, 'Z');
         break;
-    case HF_ARRAY: {
-        struct hf_type et = hf_format_elem_type(t);
+    case HF_ARRAY:
+    case HF_ROW: {
+        /* A ROW is written as the array of its fields, as Flink's csv. */
+        struct hf_type et = t->id == HF_ARRAY ? hf_format_elem_type(t)
+                                              : hf_type_make(HF_VARCHAR);
         const struct hf_array *a = v->v.a;
         for (uint32_t i = 0; a && i < a->n; i++) {
             if (i > 0)
@@ -614,7 +694,8 @@ static void value_text(const struct csv_codec *c, const struct hf_type *t,
                 if (c->null_literal)
                     hf_strbuf_append(out, c->null_literal, c->null_len);
             } else {
-                value_text(c, &et, &a->items[i], out);
+                value_text(c, t->id == HF_ROW ? hf_type_child(t, i) : &et,
+                           &a->items[i], out);
             }
         }
         break;
