@@ -33,8 +33,8 @@
  *
  * Metadata (Flink's list, read from a Kafka value as "value.<key>"):
  * database, table, pk-names ("pkNames"), ingestion-timestamp ("ts") and
- * event-timestamp ("es", milliseconds). sql-type is a MAP<STRING, INT>,
- * which holoflow cannot declare yet.
+ * event-timestamp ("es", milliseconds) and sql-type ("sqlType", a
+ * MAP<STRING, INT>).
  *
  * Encoding, as Flink's writer: +I and +U become {"data":[{row}],"type":
  * "INSERT"}, -U and -D {"data":[{row}],"type":"DELETE"}.
@@ -68,7 +68,7 @@ static const struct hf_opt_def canal_opts[] = {
 static const struct hf_format_meta canal_meta[] = {
     {"database", HF_META_STRING, "STRING"},
     {"table", HF_META_STRING, "STRING"},
-    {"sql-type", HF_META_MAP, "MAP<STRING, INT>"},
+    {"sql-type", HF_META_MAP_INT, "MAP<STRING, INT>"},
     {"pk-names", HF_META_STRING_ARRAY, "ARRAY<STRING>"},
     {"ingestion-timestamp", HF_META_TIMESTAMP3, "TIMESTAMP_LTZ(3)"},
     {"event-timestamp", HF_META_TIMESTAMP3, "TIMESTAMP_LTZ(3)"},

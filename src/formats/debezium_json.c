@@ -17,8 +17,8 @@
  * schema (the record's Kafka Connect "schema" as JSON text),
  * ingestion-timestamp (the event's "ts_ms"), source.timestamp,
  * source.database, source.schema and source.table (the "ts_ms", "db",
- * "schema" and "table" of its "source"). source.properties is a
- * MAP<STRING, STRING>, which holoflow cannot declare yet.
+ * "schema" and "table" of its "source"), and source.properties (the whole
+ * "source" as a MAP<STRING, STRING>, values as text).
  *
  * Encoding, as Flink's writer: +I and +U become {"before":null,"after":
  * {row},"op":"c"}, -U and -D become {"before":{row},"after":null,"op":"d"};
@@ -57,7 +57,7 @@ static const struct hf_format_meta debezium_meta[] = {
     {"source.database", HF_META_STRING, "STRING"},
     {"source.schema", HF_META_STRING, "STRING"},
     {"source.table", HF_META_STRING, "STRING"},
-    {"source.properties", HF_META_MAP, "MAP<STRING, STRING>"},
+    {"source.properties", HF_META_MAP_STRING, "MAP<STRING, STRING>"},
     {NULL, HF_META_STRING, NULL},
 };
 
@@ -257,6 +257,11 @@ static int put_meta(struct debezium_codec *c, struct json_object *root,
                                   HF_JSON_META_FIELD, 1, out, from, err);
         else if (strcmp(k, "ingestion-timestamp") == 0)
             rc = hf_json_put_meta(&c->json, mc, "ts_ms", image(env, "ts_ms"),
+                                  HF_JSON_META_FIELD, 1, out, from, err);
+        else if (strcmp(k, "source.properties") == 0)
+            /* Flink reads "source" as a MAP<STRING, STRING>: every value
+             * as text (numbers and booleans as their JSON text). */
+            rc = hf_json_put_meta(&c->json, mc, "source", image(env, "source"),
                                   HF_JSON_META_FIELD, 1, out, from, err);
         else if (strcmp(k, "source.timestamp") == 0)
             rc = hf_json_put_meta(&c->json, mc, "source.ts_ms",

@@ -106,7 +106,9 @@ enum hf_meta_type {
     HF_META_BIGINT,       /* BIGINT */
     HF_META_TIMESTAMP3,   /* TIMESTAMP_LTZ(3) */
     HF_META_STRING_ARRAY, /* ARRAY<STRING> */
-    HF_META_MAP           /* a MAP: holoflow has no MAP type (yet) */
+    HF_META_MAP_STRING,   /* MAP<STRING, STRING> */
+    HF_META_MAP_INT,      /* MAP<STRING, INT> */
+    HF_META_MAP_BYTES     /* MAP<STRING, BYTES> */
 };
 
 struct hf_format_meta {
@@ -118,8 +120,9 @@ struct hf_format_meta {
 /* Whether a column of type `t` can hold metadata of type `m`: the type
  * itself or one Flink casts it to without surprises (STRING in CHAR or
  * VARCHAR, INT in BIGINT, TIMESTAMP_LTZ(3) in TIMESTAMP_LTZ or TIMESTAMP of
- * any precision, cut to it as a CAST does, the instant taken in UTC);
- * never for HF_META_MAP. */
+ * any precision, cut to it as a CAST does, the instant taken in UTC; a MAP
+ * with a string key and a value of the map's value type: STRING in CHAR or
+ * VARCHAR, INT in INT or BIGINT, BYTES in BYTES). */
 bool hf_format_meta_fits(enum hf_meta_type m, const struct hf_type *t);
 
 /* The entry of `f`'s meta named `key`, or NULL. */

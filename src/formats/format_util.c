@@ -38,6 +38,19 @@ bool hf_format_meta_fits(enum hf_meta_type m, const struct hf_type *t)
     case HF_META_STRING_ARRAY:
         return t->id == HF_ARRAY &&
                (t->elem == HF_VARCHAR || t->elem == HF_CHAR);
+    case HF_META_MAP_STRING:
+    case HF_META_MAP_INT:
+    case HF_META_MAP_BYTES: {
+        if (t->id != HF_MAP)
+            return false;
+        enum hf_type_id k = hf_type_child(t, 0)->id,
+                        v = hf_type_child(t, 1)->id;
+        if (k != HF_VARCHAR && k != HF_CHAR)
+            return false;
+        return m == HF_META_MAP_STRING ? (v == HF_VARCHAR || v == HF_CHAR)
+               : m == HF_META_MAP_INT  ? (v == HF_INT || v == HF_BIGINT)
+                                       : v == HF_BYTES;
+    }
     default:
         return false;
     }

@@ -1028,11 +1028,9 @@ int hf_json_codec_set_meta(struct hf_json_codec *c,
             return hf_error_set(
                 err, HF_ERR_TYPE,
                 "%s metadata '%s' is %s; a column of type %s "
-                "cannot hold it%s",
+                "cannot hold it",
                 c->fmt, m->key, m->flink_type,
-                hf_type_name(&c->coltypes[cols[i]], tn, sizeof tn),
-                m->type == HF_META_MAP ? " (holoflow has no MAP type yet)"
-                                       : "");
+                hf_type_name(&c->coltypes[cols[i]], tn, sizeof tn));
         }
         c->meta[i].m = m;
         c->meta[i].col = cols[i];

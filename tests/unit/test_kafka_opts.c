@@ -296,8 +296,8 @@ static void test_kafka_rules(void **state)
                "BIGINT");
     expect_err(KAFKA("id INT, h STRING METADATA FROM 'headers'",
                      ",'topic'='a','format'='json'"),
-               "metadata column 'h' reads 'headers', which is MAP<STRING, "
-               "BYTES> in Flink; holoflow has no MAP type yet");
+               "metadata column 'h' ('headers') is declared STRING; declare "
+               "it MAP<STRING, BYTES>");
     expect_err(KAFKA("id INT", ",'topic'='a','format'='json',"
                                "'scan.bounded.mode'='group-offsets'"),
                "'scan.bounded.mode' = 'group-offsets' needs "

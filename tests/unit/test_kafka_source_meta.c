@@ -289,11 +289,12 @@ static void test_metadata_key_checks(void **state)
                       "valid keys: topic, partition, headers");
     expect_plan_error("x STRING METADATA FROM 'value.source.properties'",
                       "debezium-json",
-                      "metadata column 'x' reads 'value.source.properties', "
-                      "which is MAP<STRING, STRING> in Flink; holoflow has "
-                      "no MAP type yet, so it cannot be read");
+                      "metadata column 'x' ('value.source.properties') is "
+                      "declared STRING; declare it MAP<STRING, STRING>");
     expect_plan_error("x STRING METADATA FROM 'value.sql-type'", "canal-json",
-                      "which is MAP<STRING, INT> in Flink");
+                      "declare it MAP<STRING, INT>");
+    expect_plan_error("x MAP<STRING, STRING> METADATA FROM 'value.sql-type'",
+                      "canal-json", "declare it MAP<STRING, INT>");
     expect_plan_error("x BIGINT METADATA FROM 'value.source.timestamp'",
                       "debezium-json",
                       "metadata column 'x' ('value.source.timestamp') is "

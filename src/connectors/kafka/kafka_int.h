@@ -205,7 +205,7 @@ int32_t hf_kafka_murmur2_partition(const void *key, size_t len,
 enum hfk_meta {
     HFK_META_TOPIC,
     HFK_META_PARTITION,
-    HFK_META_HEADERS, /* MAP<STRING, BYTES>: refused, no MAP type yet */
+    HFK_META_HEADERS, /* MAP<STRING, BYTES>: the record's headers */
     HFK_META_LEADER_EPOCH,
     HFK_META_OFFSET,
     HFK_META_TIMESTAMP,

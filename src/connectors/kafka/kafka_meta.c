@@ -9,9 +9,9 @@
  * table in format.h). A column names its key with METADATA FROM 'key' or
  * by its own name. Its declared type must hold the key's values
  * (hf_format_meta_fits: STRING in CHAR or VARCHAR, INT in BIGINT,
- * TIMESTAMP_LTZ(3) in TIMESTAMP_LTZ or TIMESTAMP); a key whose Flink type is
- * a MAP (headers, value.source.properties, value.sql-type) is refused with
- * the reason, since holoflow has no MAP type yet. An unknown key is
+ * TIMESTAMP_LTZ(3) in TIMESTAMP_LTZ or TIMESTAMP; the MAP keys headers,
+ * value.source.properties and value.sql-type in a MAP<STRING, ...> of
+ * their value type). An unknown key is
  * refused listing every key the table can read, as Flink's message does.
  * The key format has no metadata in Flink; neither here.
  */
@@ -22,7 +22,7 @@
 static const struct hf_format_meta kafka_meta[HFK_META__N] = {
     {"topic", HF_META_STRING, "STRING"},
     {"partition", HF_META_INT, "INT"},
-    {"headers", HF_META_MAP, "MAP<STRING, BYTES>"},
+    {"headers", HF_META_MAP_BYTES, "MAP<STRING, BYTES>"},
     {"leader-epoch", HF_META_INT, "INT"},
     {"offset", HF_META_BIGINT, "BIGINT"},
     {"timestamp", HF_META_TIMESTAMP3, "TIMESTAMP_LTZ(3)"},
@@ -36,12 +36,6 @@ static int check_type(const struct hf_table_def *t, const struct hf_column *c,
                       const char *key, const struct hf_format_meta *m,
                       struct hf_error *err)
 {
-    if (m->type == HF_META_MAP)
-        return hf_error_set(err, HF_ERR_UNSUPPORTED,
-                            "kafka table '%s': metadata column '%s' reads "
-                            "'%s', which is %s in Flink; holoflow has no MAP "
-                            "type yet, so it cannot be read",
-                            hfk_tname(t), c->name, key, m->flink_type);
     if (hf_format_meta_fits(m->type, &c->type))
         return 0;
     char tb[64];

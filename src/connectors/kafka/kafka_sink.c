@@ -64,7 +64,8 @@ struct hfk_sink {
     bool ignore_retraction;
     bool append_only; /* insert-only format, or legacy update-mode append */
     int ts_col;       /* writable 'timestamp' metadata column, or -1 */
-    struct hf_strbuf kbuf, vbuf;
+    int hdr_col;      /* writable 'headers' metadata column, or -1 */
+    struct hf_strbuf kbuf, vbuf, hbuf; /* hbuf: a row's headers, packed */
     bool reduce;
     int64_t max_rows, interval_ms, last_flush;
     struct hfk_map buf; /* key -> 8-byte timestamp + value (no value: tombstone) */
@@ -210,6 +211,7 @@ static int read_options(struct hfk_sink *s, struct hf_error *err)
         return -1;
     const struct hf_schema *sc = &t->schema;
     s->ts_col = -1;
+    s->hdr_col = -1;
     for (uint32_t i = 0; i < sc->ncols; i++) {
         const struct hf_column *c = &sc->cols[i];
         if (c->kind != HF_COL_METADATA || c->is_virtual)
@@ -217,6 +219,8 @@ static int read_options(struct hfk_sink *s, struct hf_error *err)
         const char *key = c->meta_key ? c->meta_key : c->name;
         if (strcmp(key, "timestamp") == 0)
             s->ts_col = (int)i;
+        if (strcmp(key, "headers") == 0)
+            s->hdr_col = (int)i;
     }
     if (s->mode.upsert) {
         s->ignore_retraction =
@@ -245,6 +249,7 @@ int hfk_sink_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
     s->mode = mode;
     hf_strbuf_init(&s->kbuf, 0);
     hf_strbuf_init(&s->vbuf, 0);
+    hf_strbuf_init(&s->hbuf, 0);
     hfk_map_init(&s->buf);
     s->last_flush = now_ms();
     if (read_options(s, err) != 0)
@@ -304,21 +309,87 @@ static int32_t pick_partition(struct hfk_sink *s, const void *key, size_t klen)
     }
 }
 
-/* Produce one message; `value` NULL is a tombstone. `ts` 0 = now. */
+/* Pack the headers of `row` (its writable 'headers' MAP<STRING, BYTES>,
+ * in entry order) into s->hbuf: a u32 count, then per header a u32 name
+ * length, the name, an i32 value length (-1: no value) and the value. A
+ * NULL map, or none, packs nothing. */
+static void pack_headers(struct hfk_sink *s, const struct hf_value *row)
+{
+    hf_strbuf_reset(&s->hbuf);
+    if (s->hdr_col < 0 || row[s->hdr_col].null || row[s->hdr_col].v.a == NULL)
+        return;
+    const struct hf_array *a = row[s->hdr_col].v.a;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < a->n; i++)
+        n += !a->items[2 * i].null; /* a NULL name is not a header */
+    hf_strbuf_append(&s->hbuf, &n, sizeof n);
+    for (uint32_t i = 0; i < a->n; i++) {
+        const struct hf_value *k = &a->items[2 * i], *v = &a->items[2 * i + 1];
+        if (k->null)
+            continue;
+        uint32_t kl = k->v.s.len;
+        int32_t vl = v->null ? -1 : (int32_t)v->v.s.len;
+        hf_strbuf_append(&s->hbuf, &kl, sizeof kl);
+        hf_strbuf_append(&s->hbuf, k->v.s.ptr, kl);
+        hf_strbuf_append(&s->hbuf, &vl, sizeof vl);
+        if (vl > 0)
+            hf_strbuf_append(&s->hbuf, v->v.s.ptr, (size_t)vl);
+    }
+}
+
+/* librdkafka headers from packed bytes (NULL when there are none). */
+static rd_kafka_headers_t *unpack_headers(const char *p, size_t n)
+{
+    uint32_t count;
+    if (n < sizeof count)
+        return NULL;
+    memcpy(&count, p, sizeof count);
+    size_t off = sizeof count;
+    rd_kafka_headers_t *h = rd_kafka_headers_new(count);
+    for (uint32_t i = 0; h && i < count; i++) {
+        uint32_t kl;
+        int32_t vl;
+        memcpy(&kl, p + off, sizeof kl);
+        off += sizeof kl;
+        const char *name = p + off;
+        off += kl;
+        memcpy(&vl, p + off, sizeof vl);
+        off += sizeof vl;
+        rd_kafka_header_add(h, name, (ssize_t)kl, vl < 0 ? NULL : p + off,
+                            vl < 0 ? 0 : (ssize_t)vl);
+        if (vl > 0)
+            off += (size_t)vl;
+    }
+    return h;
+}
+
+/* Produce one message; `value` NULL is a tombstone. `ts` 0 = now. `hdr`
+ * (hlen bytes) are packed headers, or NULL. */
 static int produce(struct hfk_sink *s, const void *key, size_t klen,
-                   const void *value, size_t vlen, int64_t ts,
-                   struct hf_error *err)
+                   const void *value, size_t vlen, int64_t ts, const char *hdr,
+                   size_t hlen, struct hf_error *err)
 {
     int32_t p = pick_partition(s, key, klen);
     for (;;) {
         if (s->failed)
             return failed(s, err);
-        rd_kafka_resp_err_t e = rd_kafka_producev(
-            s->rk, RD_KAFKA_V_RKT(s->rkt), RD_KAFKA_V_PARTITION(p),
-            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-            RD_KAFKA_V_KEY((void *)key, key ? klen : 0),
-            RD_KAFKA_V_VALUE((void *)value, value ? vlen : 0),
-            RD_KAFKA_V_TIMESTAMP(ts), RD_KAFKA_V_END);
+        rd_kafka_headers_t *h = hdr ? unpack_headers(hdr, hlen) : NULL;
+        rd_kafka_resp_err_t e =
+            h ? rd_kafka_producev(
+                    s->rk, RD_KAFKA_V_RKT(s->rkt), RD_KAFKA_V_PARTITION(p),
+                    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                    RD_KAFKA_V_KEY((void *)key, key ? klen : 0),
+                    RD_KAFKA_V_VALUE((void *)value, value ? vlen : 0),
+                    RD_KAFKA_V_TIMESTAMP(ts), RD_KAFKA_V_HEADERS(h),
+                    RD_KAFKA_V_END)
+              : rd_kafka_producev(
+                    s->rk, RD_KAFKA_V_RKT(s->rkt), RD_KAFKA_V_PARTITION(p),
+                    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                    RD_KAFKA_V_KEY((void *)key, key ? klen : 0),
+                    RD_KAFKA_V_VALUE((void *)value, value ? vlen : 0),
+                    RD_KAFKA_V_TIMESTAMP(ts), RD_KAFKA_V_END);
+        if (e != RD_KAFKA_RESP_ERR_NO_ERROR && h != NULL)
+            rd_kafka_headers_destroy(h); /* kept by librdkafka on success */
         if (e == RD_KAFKA_RESP_ERR_NO_ERROR)
             return 0;
         if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
@@ -336,21 +407,28 @@ static int produce(struct hfk_sink *s, const void *key, size_t klen,
 }
 
 /* Produce the reduce buffer's messages and empty it. An entry's value is
- * the record timestamp (8 bytes), a flag (1: value, 0: tombstone) and the
- * value bytes. */
+ * the record timestamp (8 bytes), a flag (1: value, 0: tombstone), the
+ * length of the packed headers (4 bytes) and the headers, then the value
+ * bytes. */
 static int flush_buffer(struct hfk_sink *s, struct hf_error *err)
 {
-    const size_t head = sizeof(int64_t) + 1;
+    const size_t head = sizeof(int64_t) + 1 + sizeof(uint32_t);
     for (size_t i = 0; i < s->buf.ne; i++) {
         const struct hfk_map_entry *e = &s->buf.e[i];
         if (!e->live || e->vlen < head)
             continue;
         int64_t ts = 0;
-        memcpy(&ts, e->data + e->klen, sizeof ts);
-        bool has_val = e->data[e->klen + sizeof ts] != 0;
-        const char *v = has_val ? e->data + e->klen + head : NULL;
-        size_t vl = has_val ? e->vlen - head : 0;
-        if (produce(s, e->data, e->klen, v, vl, ts, err) != 0)
+        uint32_t hl = 0;
+        const char *d = e->data + e->klen;
+        memcpy(&ts, d, sizeof ts);
+        bool has_val = d[sizeof ts] != 0;
+        memcpy(&hl, d + sizeof ts + 1, sizeof hl);
+        if (head + hl > e->vlen)
+            continue;
+        const char *v = has_val ? d + head + hl : NULL;
+        size_t vl = has_val ? e->vlen - head - hl : 0;
+        if (produce(s, e->data, e->klen, v, vl, ts, hl ? d + head : NULL, hl,
+                    err) != 0)
             return -1;
     }
     hfk_map_clear(&s->buf);
@@ -389,21 +467,28 @@ static int write_upsert(struct hfk_sink *s, const struct hf_value *row,
         return oom(err);
     int64_t ts = row_ts(s, row);
     const char *key = s->kbuf.data ? s->kbuf.data : "";
+    pack_headers(s, row);
+    if (!hf_strbuf_ok(&s->hbuf))
+        return oom(err);
     if (!s->reduce)
         return produce(s, key, s->kbuf.len,
                        retract ? NULL : (s->vbuf.data ? s->vbuf.data : ""),
-                       s->vbuf.len, ts, err);
-    /* Reduce by key: timestamp, flag, value. */
-    char head[9];
-    memcpy(head, &ts, sizeof ts);
-    head[8] = retract ? 0 : 1;
+                       s->vbuf.len, ts, s->hbuf.len ? s->hbuf.data : NULL,
+                       s->hbuf.len, err);
+    /* Reduce by key: timestamp, flag, headers' length, headers, value. */
+    uint32_t hl = (uint32_t)s->hbuf.len;
+    size_t hn = 9 + sizeof hl + hl;
     struct hf_strbuf *v = &s->vbuf;
-    char *room = hf_strbuf_reserve(v, sizeof head);
+    char *room = hf_strbuf_reserve(v, hn);
     if (room == NULL)
         return oom(err);
-    memmove(v->data + sizeof head, v->data, v->len);
-    memcpy(v->data, head, sizeof head);
-    hf_strbuf_commit(v, sizeof head);
+    memmove(v->data + hn, v->data, v->len);
+    memcpy(v->data, &ts, sizeof ts);
+    v->data[8] = retract ? 0 : 1;
+    memcpy(v->data + 9, &hl, sizeof hl);
+    if (hl)
+        memcpy(v->data + 9 + sizeof hl, s->hbuf.data, hl);
+    hf_strbuf_commit(v, hn);
     if (hfk_map_put(&s->buf, key, s->kbuf.len, v->data, v->len, true) != 0)
         return oom(err);
     if ((int64_t)s->buf.live >= s->max_rows)
@@ -433,9 +518,13 @@ static int write_append(struct hfk_sink *s, const struct hf_value *row,
         return -1;
     if (!hf_strbuf_ok(&s->kbuf) || !hf_strbuf_ok(&s->vbuf))
         return oom(err);
+    pack_headers(s, row);
+    if (!hf_strbuf_ok(&s->hbuf))
+        return oom(err);
     return produce(s, keyed ? (s->kbuf.data ? s->kbuf.data : "") : NULL,
                    s->kbuf.len, s->vbuf.data ? s->vbuf.data : "", s->vbuf.len,
-                   row_ts(s, row), err);
+                   row_ts(s, row), s->hbuf.len ? s->hbuf.data : NULL,
+                   s->hbuf.len, err);
 }
 
 int hfk_sink_write(void *state, const struct hf_batch *in,
@@ -504,6 +593,7 @@ void hfk_sink_close(void *state)
     hfk_map_free(&s->buf);
     hf_strbuf_free(&s->kbuf);
     hf_strbuf_free(&s->vbuf);
+    hf_strbuf_free(&s->hbuf);
     free(s->topics);
     free(s);
 }

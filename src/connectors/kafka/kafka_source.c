@@ -1132,6 +1132,51 @@ static int fill_meta(struct hfk_source *s, const rd_kafka_message_t *m,
                             "range of %s",
                             c->name, ts, hf_type_name(&c->type, tb, sizeof tb));
     }
+    /* The headers, once per message (Flink's MAP<STRING, BYTES>: a key
+     * given twice keeps its first place and its last value, a header
+     * without a value has a NULL one, no header is an empty map). */
+    struct hf_value headers = {.null = true};
+    for (uint32_t i = 0; i < s->nmeta && headers.null; i++) {
+        if (s->meta[i].key != HFK_META_HEADERS)
+            continue;
+        rd_kafka_headers_t *hdrs = NULL;
+        size_t nh = 0;
+        if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR)
+            nh = rd_kafka_header_cnt(hdrs);
+        const struct hf_type *ht = &s->t->schema.cols[s->meta[i].col].type;
+        struct hf_array *a = hf_array_new(&out->arena, ht, (uint32_t)nh);
+        if (a == NULL)
+            return hf_error_set(err, HF_ERR_NOMEM, "kafka: out of memory");
+        uint32_t k = 0;
+        for (size_t h = 0; h < nh; h++) {
+            const char *name;
+            const void *val;
+            size_t size;
+            if (rd_kafka_header_get_all(hdrs, h, &name, &val, &size) !=
+                RD_KAFKA_RESP_ERR_NO_ERROR)
+                continue;
+            size_t nl = strlen(name);
+            uint32_t j = 0;
+            while (j < k && !(a->items[2 * j].v.s.len == nl &&
+                              memcmp(a->items[2 * j].v.s.ptr, name, nl) == 0))
+                j++;
+            if (j == k) {
+                if (hf_value_set_str(out, &a->items[2 * k], name, nl) != 0)
+                    return hf_error_set(err, HF_ERR_NOMEM,
+                                        "kafka: out of memory");
+                k++;
+            }
+            struct hf_value *hv = &a->items[2 * j + 1];
+            memset(hv, 0, sizeof *hv);
+            hv->null = val == NULL;
+            if (val != NULL &&
+                hf_value_set_str(out, hv, (const char *)val, size) != 0)
+                return hf_error_set(err, HF_ERR_NOMEM, "kafka: out of memory");
+        }
+        a->n = k;
+        headers.null = false;
+        headers.v.a = a;
+    }
     for (uint32_t r = from; r < out->nrows; r++) {
         struct hf_value *row = hf_batch_row(out, r);
         for (uint32_t i = 0; i < s->nmeta; i++) {
@@ -1164,7 +1209,10 @@ static int fill_meta(struct hfk_source *s, const rd_kafka_message_t *m,
                     v->null = true;
                 break;
             }
-            default: /* headers: refused by hfk_meta_of */
+            case HFK_META_HEADERS:
+                *v = headers;
+                break;
+            default:
                 v->null = true;
                 break;
             }
