@@ -20,8 +20,8 @@ static bool same_type(const struct hf_type *a, const struct hf_type *b)
         return false;
     if (a->id == HF_DECIMAL)
         return a->scale == b->scale && a->precision <= b->precision;
-    if (a->id == HF_ARRAY)
-        return a->elem == b->elem;
+    if (hf_type_is_nested(a->id))
+        return hf_type_equal(a, b); /* children exactly as declared */
     if (a->id == HF_VARCHAR || a->id == HF_CHAR)
         return b->length == HF_LEN_MAX || a->length <= b->length;
     return true;

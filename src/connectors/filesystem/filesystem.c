@@ -211,8 +211,8 @@ static int fs_validate(const struct hf_table_def *t, struct hf_error *err)
     const struct hf_schema *s = &t->schema;
     for (uint32_t i = 0; i < s->npart; i++) {
         const struct hf_column *c = &s->cols[s->part[i]];
-        if (c->type.id == HF_ARRAY) {
-            char tb[64];
+        if (hf_type_is_nested(c->type.id)) {
+            char tb[128];
             return hf_error_set(err, HF_ERR_TYPE,
                                 "filesystem table '%s': partition column '%s' "
                                 "has type %s; partition values must be scalar",
