@@ -27,12 +27,19 @@ const struct hf_opt_def hf_job_opt_defs[] = {
      .def = "ERROR", .values = HF_VALUES("ERROR", "DROP"),
      .doc = "a NULL written to a NOT NULL sink column fails the job (ERROR) "
             "or drops the row (DROP)"},
+    {.key = "table.optimizer.reuse-source-enabled", .type = HF_OPT_BOOL,
+     .def = "true",
+     .doc = "a table read by several INSERTs of the job is read once and "
+            "feeds every INSERT (one reader, one Kafka consumer group "
+            "member, one checkpoint position); false gives each INSERT a "
+            "reader of its own"},
     {.key = "holoflow.batch.rows", .type = HF_OPT_INT, .def = "1024",
      .flags = HF_OPTF_RANGE, .min = 1, .max = 1048576,
      .doc = "rows per batch travelling from source to sink"},
     {.key = "holoflow.queue.batches", .type = HF_OPT_INT, .def = "8",
      .flags = HF_OPTF_RANGE, .min = 1, .max = 1024,
-     .doc = "batches buffered between a source and its sink (back-pressure "
+     .doc = "batches buffered on each edge of the job's graph, e.g. "
+            "between a source and each sink it feeds (back-pressure "
             "bound)"},
 };
 

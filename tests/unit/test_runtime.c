@@ -1,95 +1,154 @@
 /*
- * test_runtime.c - the checkpoint contract of the runtime, observed through
- * instrumented connectors: a source position is committed only after the
- * sink flushed every row before it; a stop request flushes and commits the
- * last position; a sink failure fails the job without a commit past it.
+ * test_runtime.c - the checkpoint contract of the runtime over the operator
+ * graph, observed through instrumented connectors: a source position is
+ * committed only after every sink downstream flushed every row before it;
+ * barriers are aligned where branches meet (a union's sink flushes exactly
+ * the rows each source emitted before the barrier); a table read by two
+ * INSERTs is read once and feeds both, and a slow sink holds its source
+ * back; a stop request flushes and commits the last position; a sink
+ * failure fails the job without a commit past it; checkpoint_now returns
+ * with everything flushed and committed; in batch mode the end is the only
+ * checkpoint.
  *
- * The job is planned from SQL with datagen/blackhole tables and their
- * connectors are then swapped for the test's own.
+ * Jobs are planned from SQL with datagen tables s1, s2 and blackhole tables
+ * k1, k2, whose connectors are then swapped for the test's own. A union
+ * graph is made by rewiring the graph of two INSERTs (the SQL front end
+ * has no UNION ALL yet).
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+/* clang-format off: cmocka needs the headers above first */
 #include <cmocka.h>
+/* clang-format on */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "ops/op.h"
 #include "runtime/runtime.h"
 #include "sql/planner.h"
 
 #define MAX_CKPT 4096
+#define MAX_FLUSH 8192
+#define NS 2             /* sources s1, s2 and sinks k1, k2 */
+#define ROWS 7           /* rows per read */
+#define TAG 1000000000LL /* value = source index * TAG + sequence */
 
-/* Shared between the test source and sink (each runs on its own thread). */
-static struct {
-    int64_t total;             /* rows the source emits */
-    atomic_int_fast64_t emitted;
-    atomic_int_fast64_t flushed; /* rows the sink made durable */
-    int64_t received;            /* sink thread only */
-    int64_t snap[MAX_CKPT];      /* position at checkpoint id */
-    int64_t committed;           /* last committed position */
-    int ncommits;
-    int violations;              /* commits ahead of the flushed rows */
-    int fail_after;              /* sink fails when received passes this (0 = never) */
+struct src_w {
+    int64_t total; /* rows the source emits */
     bool unbounded;
-    int64_t sync_at;             /* source calls checkpoint_now here (0 = never) */
-    int sync_ok;                 /* checkpoint_now returned with all flushed */
+    int delay_us; /* sleep per read */
+    int opens;
+    const struct hf_run_ctx *ctx;
+    atomic_int_fast64_t emitted;
+    int64_t snap[MAX_CKPT]; /* position at checkpoint id */
+    bool has_snap[MAX_CKPT];
+    int64_t committed; /* last committed position */
+    int ncommits;
+    int violations;  /* commits ahead of a downstream sink's flushes */
+    int64_t sync_at; /* checkpoint_now here (0 = never) */
+    int sync_ok;     /* 1: returned with everything flushed and committed */
+    bool feeds[NS];  /* which sinks its rows reach */
+};
+
+struct sink_w {
+    int64_t recv[NS];                /* per source; sink thread only */
+    atomic_int_fast64_t flushed[NS]; /* per source: durable rows */
+    int64_t log[MAX_FLUSH][NS];      /* recv at each flush */
+    int nflush;
+    int64_t fail_after; /* fail when more rows than this came (0 = never) */
+    int delay_us;       /* sleep per write */
+    int order_errors;
+    int64_t max_lead; /* largest emitted(s1) - recv[s1] seen at a write */
+};
+
+static struct {
+    struct src_w s[NS];
+    struct sink_w k[NS];
 } w;
+
+/* ------------------------------------------------------------ connectors */
+
+static void sleep_us(int us)
+{
+    struct timespec ts = {us / 1000000, (long)(us % 1000000) * 1000};
+    nanosleep(&ts, NULL);
+}
 
 static int src_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
                     void **state, struct hf_error *err)
 {
-    (void)t, (void)err;
-    *state = (void *)ctx;
+    (void)err;
+    struct src_w *s = &w.s[t->name[1] - '1'];
+    s->ctx = ctx;
+    s->opens++;
+    *state = s;
     return 0;
+}
+
+static bool all_flushed(const struct src_w *s, int64_t n)
+{
+    int i = (int)(s - w.s);
+    for (int k = 0; k < NS; k++)
+        if (s->feeds[k] && atomic_load(&w.k[k].flushed[i]) < n)
+            return false;
+    return true;
 }
 
 static int src_read(void *state, struct hf_batch *out, struct hf_error *err)
 {
-    (void)state, (void)err;
-    struct timespec ts = {0, 2000000};
-    nanosleep(&ts, NULL);
-    int64_t n = atomic_load(&w.emitted);
+    (void)err;
+    struct src_w *s = state;
+    sleep_us(s->delay_us ? s->delay_us : 2000);
+    int64_t n = atomic_load(&s->emitted);
     /* A synchronous checkpoint covers every row returned before. */
-    const struct hf_run_ctx *ctx = state;
-    if (w.sync_at && n >= w.sync_at && !w.sync_ok) {
+    if (s->sync_at && n >= s->sync_at && !s->sync_ok) {
         struct hf_error e;
         hf_error_clear(&e);
-        if (ctx->checkpoint_now(ctx, &e) == 0 && atomic_load(&w.flushed) == n &&
-            w.committed == n)
-            w.sync_ok = 1;
+        if (s->ctx->checkpoint_now(s->ctx, &e) == 0 && all_flushed(s, n) &&
+            s->committed == n)
+            s->sync_ok = 1;
         else
-            w.sync_ok = -1;
+            s->sync_ok = -1;
     }
-    if (!w.unbounded && n >= w.total)
+    if (!s->unbounded && n >= s->total)
         return 0;
-    for (int i = 0; i < 7 && (w.unbounded || n < w.total); i++, n++) {
+    int64_t tag = (int64_t)(s - w.s) * TAG;
+    for (int i = 0; i < ROWS && (s->unbounded || n < s->total); i++, n++) {
         struct hf_value *row = hf_batch_add_row(out, HF_ROW_INSERT, n);
         row[0].null = false;
-        row[0].v.i = n;
+        row[0].v.i = tag + n;
     }
-    atomic_store(&w.emitted, n);
+    atomic_fetch_add(&s->ctx->stats->rows_in, out->nrows);
+    atomic_store(&s->emitted, n);
     return 1;
 }
 
 static int src_checkpoint(void *state, uint64_t id, struct hf_error *err)
 {
-    (void)state, (void)err;
-    if (id < MAX_CKPT)
-        w.snap[id] = atomic_load(&w.emitted);
+    (void)err;
+    struct src_w *s = state;
+    if (id < MAX_CKPT) {
+        s->snap[id] = atomic_load(&s->emitted);
+        s->has_snap[id] = true;
+    }
     return 0;
 }
 
 static int src_commit(void *state, uint64_t id, struct hf_error *err)
 {
-    (void)state, (void)err;
-    int64_t pos = id < MAX_CKPT ? w.snap[id] : -1;
-    if (pos > atomic_load(&w.flushed))
-        w.violations++;
-    w.committed = pos;
-    w.ncommits++;
+    (void)err;
+    struct src_w *s = state;
+    int64_t pos = id < MAX_CKPT && s->has_snap[id] ? s->snap[id] : -1;
+    if (pos < 0 || !all_flushed(s, pos))
+        s->violations++;
+    s->committed = pos;
+    s->ncommits++;
     return 0;
 }
 
@@ -101,30 +160,46 @@ static void src_close(void *state)
 static int sink_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
                      void **state, struct hf_error *err)
 {
-    (void)t, (void)ctx, (void)err;
-    *state = &w;
+    (void)ctx, (void)err;
+    *state = &w.k[t->name[1] - '1'];
     return 0;
 }
 
 static int sink_write(void *state, const struct hf_batch *in,
                       struct hf_error *err)
 {
-    (void)state;
+    struct sink_w *k = state;
+    if (k->delay_us)
+        sleep_us(k->delay_us);
+    int64_t lead = atomic_load(&w.s[0].emitted) - k->recv[0];
+    if (lead > k->max_lead)
+        k->max_lead = lead;
     for (uint32_t i = 0; i < in->nrows; i++) {
-        /* Rows arrive in order. */
-        if (hf_batch_row(in, i)[0].v.i != w.received)
-            return hf_error_set(err, HF_ERR_FAIL, "out of order");
-        w.received++;
+        int64_t v = hf_batch_row(in, i)[0].v.i;
+        int src = (int)(v / TAG);
+        /* Each source's rows arrive in order, none twice. */
+        if (src < 0 || src >= NS || v % TAG != k->recv[src])
+            k->order_errors++;
+        else
+            k->recv[src]++;
     }
-    if (w.fail_after && w.received > w.fail_after)
+    int64_t all = k->recv[0] + k->recv[1];
+    if (k->fail_after && all > k->fail_after)
         return hf_error_set(err, HF_ERR_SERVER, "injected sink failure");
     return 0;
 }
 
 static int sink_flush(void *state, struct hf_error *err)
 {
-    (void)state, (void)err;
-    atomic_store(&w.flushed, w.received);
+    (void)err;
+    struct sink_w *k = state;
+    for (int i = 0; i < NS; i++)
+        atomic_store(&k->flushed[i], k->recv[i]);
+    if (k->nflush < MAX_FLUSH) {
+        for (int i = 0; i < NS; i++)
+            k->log[k->nflush][i] = k->recv[i];
+        k->nflush++;
+    }
     return 0;
 }
 
@@ -133,121 +208,437 @@ static void sink_close(void *state)
     (void)state;
 }
 
-static const struct hf_connector test_source = {
-    .name = "test-source", .caps = HF_CONN_SOURCE, .source_open = src_open,
-    .source_read = src_read, .source_checkpoint = src_checkpoint,
-    .source_commit = src_commit, .source_close = src_close};
-static const struct hf_connector test_sink = {
-    .name = "test-sink", .caps = HF_CONN_SINK, .sink_open = sink_open,
-    .sink_write = sink_write, .sink_flush = sink_flush,
-    .sink_close = sink_close};
+static const struct hf_connector test_source = {.name = "test-source",
+                                                .caps = HF_CONN_SOURCE,
+                                                .source_open = src_open,
+                                                .source_read = src_read,
+                                                .source_checkpoint =
+                                                    src_checkpoint,
+                                                .source_commit = src_commit,
+                                                .source_close = src_close};
+static const struct hf_connector test_sink = {.name = "test-sink",
+                                              .caps = HF_CONN_SINK,
+                                              .sink_open = sink_open,
+                                              .sink_write = sink_write,
+                                              .sink_flush = sink_flush,
+                                              .sink_close = sink_close};
 
-static const char job_sql[] =
-    "SET 'execution.checkpointing.interval' = '20ms';\n"
-    "SET 'holoflow.queue.batches' = '2';\n"
-    "CREATE TABLE s (id BIGINT) WITH ('connector' = 'datagen');\n"
-    "CREATE TABLE k (id BIGINT) WITH ('connector' = 'blackhole');\n"
-    "INSERT INTO k SELECT id FROM s;\n";
+/* ------------------------------------------------------------ jobs */
 
-static struct hf_job *plan(void)
+#define TABLES                                                                 \
+    "SET 'execution.checkpointing.interval' = '20ms';\n"                       \
+    "SET 'holoflow.queue.batches' = '2';\n"                                    \
+    "CREATE TABLE s1 (id BIGINT) WITH ('connector' = 'datagen', "              \
+    "'number-of-rows' = '10');\n"                                              \
+    "CREATE TABLE s2 (id BIGINT) WITH ('connector' = 'datagen', "              \
+    "'number-of-rows' = '10');\n"                                              \
+    "CREATE TABLE k1 (id BIGINT) WITH ('connector' = 'blackhole');\n"          \
+    "CREATE TABLE k2 (id BIGINT) WITH ('connector' = 'blackhole');\n"
+
+static const char single_sql[] = TABLES "INSERT INTO k1 SELECT id FROM s1;\n";
+static const char fanout_sql[] = TABLES "EXECUTE STATEMENT SET BEGIN\n"
+                                        "INSERT INTO k1 SELECT id FROM s1;\n"
+                                        "INSERT INTO k2 SELECT id FROM s1;\n"
+                                        "END;\n";
+static const char two_sql[] = TABLES "EXECUTE STATEMENT SET BEGIN\n"
+                                     "INSERT INTO k1 SELECT id FROM s1;\n"
+                                     "INSERT INTO k2 SELECT id FROM s2;\n"
+                                     "END;\n";
+
+static struct hf_job *plan(const char *sql, const char *set)
 {
     struct hf_job *job = NULL;
     struct hf_error err;
     hf_error_clear(&err);
-    assert_int_equal(hf_sql_plan_text("job.sql", job_sql, NULL, 0, &job, &err),
-                     0);
-    job->pipes[0].source->connector = &test_source;
-    job->pipes[0].sink->connector = &test_sink;
+    const char *sets[1] = {set};
+    if (hf_sql_plan_text("job.sql", sql, sets, set ? 1 : 0, &job, &err) != 0)
+        fail_msg("%s", err.msg);
+    for (uint32_t i = 0; i < job->ntables; i++)
+        job->tables[i]->connector =
+            job->tables[i]->name[0] == 's' ? &test_source : &test_sink;
     return job;
 }
 
-static void reset(int64_t total)
+/* two_sql's graph (s1 -> calc -> k1, s2 -> calc -> k2) rewired into
+ * s1 -> calc \
+ *             union -> k1
+ * s2 -> calc /
+ * moving the calc specs and k1's sink arrays into the new graph. */
+static void make_union(struct hf_job *job)
+{
+    struct hf_graph *old = &job->graph, g;
+    memset(&g, 0, sizeof g);
+    assert_int_equal(old->nnodes, 6);
+    static const uint32_t from[] = {0, 1, 3, 4};
+    for (int i = 0; i < 4; i++) {
+        struct hf_node *o = &old->nodes[from[i]];
+        uint32_t in = (uint32_t)i - 1;
+        struct hf_node *n = hf_graph_add(&g, o->kind, &in, i % 2);
+        n->table = o->table;
+        n->schema = o->schema;
+        n->line = o->line;
+        n->op = o->op;
+        n->spec = o->spec;
+        o->spec = NULL;
+    }
+    uint32_t u[2] = {1, 3};
+    struct hf_node *n = hf_graph_add(&g, HF_NODE_OP, u, 2);
+    n->op = &hf_op_union;
+    n->schema = old->nodes[2].schema;
+    uint32_t in = 4;
+    n = hf_graph_add(&g, HF_NODE_SINK, &in, 1);
+    struct hf_node *k1 = &old->nodes[2];
+    n->table = k1->table;
+    n->schema = k1->schema;
+    n->line = k1->line;
+    n->value_types = k1->value_types;
+    k1->value_types = NULL;
+    hf_graph_free(old);
+    job->graph = g;
+}
+
+static void reset(void)
 {
     memset(&w, 0, sizeof w);
-    w.total = total;
 }
+
+/* Run `job` (stopping it after `stop_ms` when > 0); returns
+ * hf_runtime_run's result, err holding its error, and the summary in
+ * `summary` (when not NULL, freed by the caller). */
+static void *stop_later(void *arg)
+{
+    sleep_us(200000);
+    atomic_store(&((struct hf_job *)arg)->stopping, 1);
+    return NULL;
+}
+
+static int run(struct hf_job *job, bool stop, struct hf_error *err,
+               char **summary)
+{
+    hf_error_clear(err);
+    struct hf_runtime *rt = hf_runtime_new(job, err);
+    assert_non_null(rt);
+    pthread_t th;
+    if (stop)
+        pthread_create(&th, NULL, stop_later, job);
+    int rc = hf_runtime_run(rt, err);
+    if (stop)
+        pthread_join(th, NULL);
+    if (summary) {
+        size_t len;
+        FILE *f = open_memstream(summary, &len);
+        hf_runtime_summary(rt, f);
+        fclose(f);
+    }
+    hf_runtime_destroy(rt);
+    return rc;
+}
+
+/* Every checkpoint both sources snapshotted was flushed by the sink with
+ * exactly the rows each had emitted before it: the barriers were aligned. */
+static void assert_aligned(const struct sink_w *k)
+{
+    int checked = 0;
+    for (int id = 1; id < MAX_CKPT; id++) {
+        if (!w.s[0].has_snap[id] || !w.s[1].has_snap[id])
+            continue;
+        bool found = false;
+        for (int f = 0; f < k->nflush && !found; f++)
+            found = k->log[f][0] == w.s[0].snap[id] &&
+                    k->log[f][1] == w.s[1].snap[id];
+        if (!found)
+            fail_msg("checkpoint %d: no flush with exactly %lld + %lld rows",
+                     id, (long long)w.s[0].snap[id],
+                     (long long)w.s[1].snap[id]);
+        checked++;
+    }
+    assert_true(checked > 2);
+}
+
+/* ------------------------------------------------------------ one pipeline */
 
 static void test_bounded_commits_follow_flushes(void **state)
 {
     (void)state;
-    reset(3000);
-    struct hf_job *job = plan();
+    reset();
+    w.s[0].total = 3000;
+    w.s[0].feeds[0] = true;
+    struct hf_job *job = plan(single_sql, NULL);
     struct hf_error err;
-    hf_error_clear(&err);
-    struct hf_runtime *rt = hf_runtime_new(job, &err);
-    assert_non_null(rt);
-    assert_int_equal(hf_runtime_run(rt, &err), 0);
-    hf_runtime_destroy(rt);
-    assert_int_equal(w.received, 3000);
-    assert_int_equal(atomic_load(&w.flushed), 3000);
-    assert_int_equal(w.violations, 0);
-    assert_true(w.ncommits > 2); /* periodic checkpoints happened */
-    assert_int_equal(w.committed, 3000); /* the final barrier commits all */
+    assert_int_equal(run(job, false, &err, NULL), 0);
+    assert_int_equal(w.k[0].recv[0], 3000);
+    assert_int_equal(w.k[0].order_errors, 0);
+    assert_int_equal(atomic_load(&w.k[0].flushed[0]), 3000);
+    assert_int_equal(w.s[0].violations, 0);
+    assert_true(w.s[0].ncommits > 2); /* periodic checkpoints happened */
+    assert_int_equal(w.s[0].committed, 3000); /* the final one commits all */
     hf_job_free(job);
-}
-
-static void *stop_later(void *arg)
-{
-    struct timespec ts = {0, 200000000};
-    nanosleep(&ts, NULL);
-    atomic_store(&((struct hf_job *)arg)->stopping, 1);
-    return NULL;
 }
 
 static void test_stop_flushes_and_commits(void **state)
 {
     (void)state;
-    reset(0);
-    w.unbounded = true;
-    struct hf_job *job = plan();
+    reset();
+    w.s[0].unbounded = true;
+    w.s[0].feeds[0] = true;
+    struct hf_job *job = plan(single_sql, NULL);
     struct hf_error err;
-    hf_error_clear(&err);
-    struct hf_runtime *rt = hf_runtime_new(job, &err);
-    pthread_t th;
-    pthread_create(&th, NULL, stop_later, job);
-    assert_int_equal(hf_runtime_run(rt, &err), 0);
-    pthread_join(th, NULL);
-    hf_runtime_destroy(rt);
-    assert_true(w.received > 0);
-    assert_int_equal(w.received, atomic_load(&w.emitted));
-    assert_int_equal(atomic_load(&w.flushed), w.received);
-    assert_int_equal(w.committed, w.received);
-    assert_int_equal(w.violations, 0);
+    assert_int_equal(run(job, true, &err, NULL), 0);
+    assert_true(w.k[0].recv[0] > 0);
+    assert_int_equal(w.k[0].recv[0], atomic_load(&w.s[0].emitted));
+    assert_int_equal(atomic_load(&w.k[0].flushed[0]), w.k[0].recv[0]);
+    assert_int_equal(w.s[0].committed, w.k[0].recv[0]);
+    assert_int_equal(w.s[0].violations, 0);
     hf_job_free(job);
 }
 
 static void test_sink_failure_fails_job(void **state)
 {
     (void)state;
-    reset(100000);
-    w.fail_after = 500;
-    struct hf_job *job = plan();
+    reset();
+    w.s[0].total = 100000;
+    w.s[0].feeds[0] = true;
+    w.k[0].fail_after = 500;
+    struct hf_job *job = plan(single_sql, NULL);
     struct hf_error err;
-    hf_error_clear(&err);
-    struct hf_runtime *rt = hf_runtime_new(job, &err);
-    assert_int_equal(hf_runtime_run(rt, &err), -1);
-    hf_runtime_destroy(rt);
-    assert_non_null(strstr(err.msg, "sink 'k': injected sink failure"));
-    assert_int_equal(w.violations, 0);
-    assert_true(w.committed <= atomic_load(&w.flushed));
-    assert_true(w.committed < 100000);
+    assert_int_equal(run(job, false, &err, NULL), -1);
+    assert_non_null(strstr(err.msg, "sink 'k1': injected sink failure"));
+    assert_int_equal(w.s[0].violations, 0);
+    assert_true(w.s[0].committed <= atomic_load(&w.k[0].flushed[0]));
+    assert_true(w.s[0].committed < 100000);
     hf_job_free(job);
 }
 
 static void test_checkpoint_now(void **state)
 {
     (void)state;
-    reset(2000);
-    w.sync_at = 700;
-    struct hf_job *job = plan();
+    reset();
+    w.s[0].total = 2000;
+    w.s[0].sync_at = 700;
+    w.s[0].feeds[0] = true;
+    struct hf_job *job = plan(single_sql, NULL);
     struct hf_error err;
-    hf_error_clear(&err);
-    struct hf_runtime *rt = hf_runtime_new(job, &err);
-    assert_int_equal(hf_runtime_run(rt, &err), 0);
-    hf_runtime_destroy(rt);
-    assert_int_equal(w.sync_ok, 1); /* flushed and committed on return */
-    assert_int_equal(w.violations, 0);
-    assert_int_equal(w.committed, 2000);
+    assert_int_equal(run(job, false, &err, NULL), 0);
+    assert_int_equal(w.s[0].sync_ok, 1); /* flushed and committed on return */
+    assert_int_equal(w.s[0].violations, 0);
+    assert_int_equal(w.s[0].committed, 2000);
+    hf_job_free(job);
+}
+
+/* ------------------------------------------------------------ fan-out */
+
+/* One table, two INSERTs: one reader feeds both sinks; each gets every
+ * row in order; a position is committed only once both sinks flushed it. */
+static void test_fanout_one_reader(void **state)
+{
+    (void)state;
+    reset();
+    w.s[0].total = 3000;
+    w.s[0].feeds[0] = w.s[0].feeds[1] = true;
+    struct hf_job *job = plan(fanout_sql, NULL);
+    assert_int_equal(job->graph.nnodes, 5); /* s1, 2 x (calc, sink) */
+    struct hf_error err;
+    char *sum = NULL;
+    assert_int_equal(run(job, false, &err, &sum), 0);
+    assert_int_equal(w.s[0].opens, 1);
+    assert_int_equal(atomic_load(&w.s[0].emitted), 3000);
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(w.k[k].recv[0], 3000);
+        assert_int_equal(w.k[k].order_errors, 0);
+        assert_int_equal(atomic_load(&w.k[k].flushed[0]), 3000);
+    }
+    assert_int_equal(w.s[0].violations, 0);
+    assert_true(w.s[0].ncommits > 2);
+    assert_int_equal(w.s[0].committed, 3000);
+    assert_non_null(strstr(sum, "  pipeline 1: s1 -> k1\n"
+                                "    source 's1': 3000 records read, 3000 rows "
+                                "passed on, 0 records skipped\n"));
+    assert_non_null(strstr(sum, "  pipeline 2: s1 -> k2\n"
+                                "    source 's1': read once, shown under "
+                                "pipeline 1\n"
+                                "    sink 'k2': 3000 rows received"));
+    free(sum);
+    hf_job_free(job);
+}
+
+/* With source reuse off, each INSERT has its own reader. */
+static void test_fanout_reuse_off(void **state)
+{
+    (void)state;
+    reset();
+    w.s[0].total = 700;
+    w.s[0].feeds[0] = w.s[0].feeds[1] = true;
+    struct hf_job *job =
+        plan(fanout_sql, "table.optimizer.reuse-source-enabled=false");
+    assert_int_equal(job->graph.nnodes, 6);
+    struct hf_error err;
+    assert_int_equal(run(job, false, &err, NULL), 0);
+    assert_int_equal(w.s[0].opens, 2);
+    hf_job_free(job);
+}
+
+/* A slow sink holds the shared source back: the source never runs more
+ * than the bounded batches ahead of it, and the fast sink waits too. */
+static void test_fanout_backpressure(void **state)
+{
+    (void)state;
+    reset();
+    w.s[0].total = 1400;
+    w.s[0].delay_us = 1;
+    w.s[0].feeds[0] = w.s[0].feeds[1] = true;
+    w.k[1].delay_us = 3000;
+    struct hf_job *job = plan(fanout_sql, NULL);
+    struct hf_error err;
+    assert_int_equal(run(job, false, &err, NULL), 0);
+    assert_int_equal(w.k[1].recv[0], 1400);
+    /* holoflow.queue.batches = 2: at most 2 + 2 source batches in flight
+     * (credit), one being read, ROWS rows each. */
+    assert_true(w.k[1].max_lead <= 5 * ROWS);
+    assert_true(w.k[0].max_lead <= 5 * ROWS);
+    assert_int_equal(w.s[0].violations, 0);
+    hf_job_free(job);
+}
+
+static void test_fanout_checkpoint_now(void **state)
+{
+    (void)state;
+    reset();
+    w.s[0].total = 2000;
+    w.s[0].sync_at = 700;
+    w.s[0].feeds[0] = w.s[0].feeds[1] = true;
+    w.k[1].delay_us = 500;
+    struct hf_job *job = plan(fanout_sql, NULL);
+    struct hf_error err;
+    assert_int_equal(run(job, false, &err, NULL), 0);
+    assert_int_equal(w.s[0].sync_ok, 1); /* both sinks flushed, committed */
+    assert_int_equal(w.s[0].violations, 0);
+    assert_int_equal(w.s[0].committed, 2000);
+    hf_job_free(job);
+}
+
+/* One branch fails: the job fails, and nothing is committed past what the
+ * failing sink flushed, whatever the other one did. */
+static void test_fanout_sink_failure(void **state)
+{
+    (void)state;
+    reset();
+    w.s[0].total = 100000;
+    w.s[0].feeds[0] = w.s[0].feeds[1] = true;
+    w.k[1].fail_after = 500;
+    struct hf_job *job = plan(fanout_sql, NULL);
+    struct hf_error err;
+    assert_int_equal(run(job, false, &err, NULL), -1);
+    assert_non_null(strstr(err.msg, "sink 'k2': injected sink failure"));
+    assert_int_equal(w.s[0].violations, 0);
+    assert_true(w.s[0].committed <= atomic_load(&w.k[1].flushed[0]));
+    assert_true(w.s[0].committed < 100000);
+    hf_job_free(job);
+}
+
+/* Batch mode: no periodic checkpoint; each sink flushes once at the end
+ * and the source commits once. */
+static void test_batch_mode_final_only(void **state)
+{
+    (void)state;
+    reset();
+    w.s[0].total = 2000;
+    w.s[0].feeds[0] = w.s[0].feeds[1] = true;
+    struct hf_job *job = plan(fanout_sql, "execution.runtime-mode=batch");
+    struct hf_error err;
+    assert_int_equal(run(job, false, &err, NULL), 0);
+    assert_int_equal(w.s[0].ncommits, 1);
+    assert_int_equal(w.s[0].committed, 2000);
+    assert_int_equal(w.s[0].violations, 0);
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(w.k[k].nflush, 1);
+        assert_int_equal(w.k[k].recv[0], 2000);
+    }
+    hf_job_free(job);
+}
+
+/* ------------------------------------------------------------ union */
+
+/* Two sources of different speeds and lengths into one sink through a
+ * union: every row of each arrives once and in order; at every checkpoint
+ * the sink flushed exactly what each source had emitted before its barrier
+ * (alignment, including after the shorter source ended); each source
+ * commits only what the sink flushed. */
+static void test_union_aligned(void **state)
+{
+    (void)state;
+    reset();
+    w.s[0].total = 3000;
+    w.s[0].delay_us = 1000;
+    w.s[1].total = 700;
+    w.s[1].delay_us = 4000;
+    w.s[0].feeds[0] = w.s[1].feeds[0] = true;
+    struct hf_job *job = plan(two_sql, NULL);
+    make_union(job);
+    struct hf_strbuf sb;
+    hf_strbuf_init(&sb, 0);
+    hf_graph_explain(&job->graph, &sb);
+    assert_non_null(strstr(sb.data, "  n5 union: all of 2 inputs <- n2, n4\n"
+                                    "  n6 sink: k1 [test-sink]"));
+    hf_strbuf_free(&sb);
+    struct hf_error err;
+    char *sum = NULL;
+    assert_int_equal(run(job, false, &err, &sum), 0);
+    assert_int_equal(w.k[0].recv[0], 3000);
+    assert_int_equal(w.k[0].recv[1], 700);
+    assert_int_equal(w.k[0].order_errors, 0);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(w.s[i].violations, 0);
+        assert_int_equal(w.s[i].committed, w.s[i].total);
+    }
+    assert_aligned(&w.k[0]);
+    assert_non_null(strstr(sum, "  pipeline 1: s1, s2 -> k1\n"));
+    assert_non_null(strstr(sum, "    sink 'k1': 3700 rows received"));
+    free(sum);
+    hf_job_free(job);
+}
+
+/* A stop ends both sources; the union's sink flushes everything and both
+ * commit their last positions. */
+static void test_union_stop(void **state)
+{
+    (void)state;
+    reset();
+    w.s[0].unbounded = w.s[1].unbounded = true;
+    w.s[1].delay_us = 3000;
+    w.s[0].feeds[0] = w.s[1].feeds[0] = true;
+    struct hf_job *job = plan(two_sql, NULL);
+    make_union(job);
+    struct hf_error err;
+    assert_int_equal(run(job, true, &err, NULL), 0);
+    for (int i = 0; i < 2; i++) {
+        assert_true(w.k[0].recv[i] > 0);
+        assert_int_equal(w.k[0].recv[i], atomic_load(&w.s[i].emitted));
+        assert_int_equal(w.s[i].committed, w.k[0].recv[i]);
+        assert_int_equal(w.s[i].violations, 0);
+    }
+    hf_job_free(job);
+}
+
+/* checkpoint_now from one source of a union: the other source injects the
+ * same checkpoint, the sink aligns, and the caller returns committed. */
+static void test_union_checkpoint_now(void **state)
+{
+    (void)state;
+    reset();
+    w.s[0].total = 2000;
+    w.s[0].sync_at = 700;
+    w.s[1].total = 1000;
+    w.s[1].delay_us = 3000;
+    w.s[0].feeds[0] = w.s[1].feeds[0] = true;
+    struct hf_job *job = plan(two_sql, NULL);
+    make_union(job);
+    struct hf_error err;
+    assert_int_equal(run(job, false, &err, NULL), 0);
+    assert_int_equal(w.s[0].sync_ok, 1);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(w.s[i].violations, 0);
+        assert_int_equal(w.s[i].committed, w.s[i].total);
+    }
     hf_job_free(job);
 }
 
@@ -258,6 +649,15 @@ int main(void)
         cmocka_unit_test(test_stop_flushes_and_commits),
         cmocka_unit_test(test_sink_failure_fails_job),
         cmocka_unit_test(test_checkpoint_now),
+        cmocka_unit_test(test_fanout_one_reader),
+        cmocka_unit_test(test_fanout_reuse_off),
+        cmocka_unit_test(test_fanout_backpressure),
+        cmocka_unit_test(test_fanout_checkpoint_now),
+        cmocka_unit_test(test_fanout_sink_failure),
+        cmocka_unit_test(test_batch_mode_final_only),
+        cmocka_unit_test(test_union_aligned),
+        cmocka_unit_test(test_union_stop),
+        cmocka_unit_test(test_union_checkpoint_now),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
