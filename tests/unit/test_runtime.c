@@ -35,15 +35,15 @@
 
 #define MAX_CKPT 4096
 #define MAX_FLUSH 8192
-#define NS 2             /* sources s1, s2 and sinks k1, k2 */
-#define ROWS 7           /* rows per read */
+#define NS 3   /* sources s1, s2 (and a second reader of s1); sinks k1, k2 */
+#define ROWS 7 /* rows per read */
 #define TAG 1000000000LL /* value = source index * TAG + sequence */
 
 struct src_w {
     int64_t total; /* rows the source emits */
     bool unbounded;
     int delay_us; /* sleep per read */
-    int opens;
+    atomic_int opens;
     const struct hf_run_ctx *ctx;
     atomic_int_fast64_t emitted;
     int64_t snap[MAX_CKPT]; /* position at checkpoint id */
@@ -85,8 +85,10 @@ static int src_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
 {
     (void)err;
     struct src_w *s = &w.s[t->name[1] - '1'];
+    /* With source reuse off, s1's second reader gets the third slot. */
+    if (atomic_fetch_add(&s->opens, 1) > 0)
+        s = &w.s[2];
     s->ctx = ctx;
-    s->opens++;
     *state = s;
     return 0;
 }
@@ -183,7 +185,7 @@ static int sink_write(void *state, const struct hf_batch *in,
         else
             k->recv[src]++;
     }
-    int64_t all = k->recv[0] + k->recv[1];
+    int64_t all = k->recv[0] + k->recv[1] + k->recv[2];
     if (k->fail_after && all > k->fail_after)
         return hf_error_set(err, HF_ERR_SERVER, "injected sink failure");
     return 0;
@@ -440,7 +442,7 @@ static void test_fanout_one_reader(void **state)
     struct hf_error err;
     char *sum = NULL;
     assert_int_equal(run(job, false, &err, &sum), 0);
-    assert_int_equal(w.s[0].opens, 1);
+    assert_int_equal(atomic_load(&w.s[0].opens), 1);
     assert_int_equal(atomic_load(&w.s[0].emitted), 3000);
     for (int k = 0; k < 2; k++) {
         assert_int_equal(w.k[k].recv[0], 3000);
@@ -466,14 +468,18 @@ static void test_fanout_reuse_off(void **state)
 {
     (void)state;
     reset();
-    w.s[0].total = 700;
+    w.s[0].total = w.s[2].total = 700;
     w.s[0].feeds[0] = w.s[0].feeds[1] = true;
     struct hf_job *job =
         plan(fanout_sql, "table.optimizer.reuse-source-enabled=false");
     assert_int_equal(job->graph.nnodes, 6);
     struct hf_error err;
     assert_int_equal(run(job, false, &err, NULL), 0);
-    assert_int_equal(w.s[0].opens, 2);
+    assert_int_equal(atomic_load(&w.s[0].opens), 2);
+    /* Each reader fed one INSERT, all of the table. */
+    assert_int_equal(w.k[0].recv[0] + w.k[0].recv[2], 700);
+    assert_int_equal(w.k[1].recv[0] + w.k[1].recv[2], 700);
+    assert_int_equal(w.k[0].order_errors + w.k[1].order_errors, 0);
     hf_job_free(job);
 }
 
