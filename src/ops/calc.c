@@ -9,6 +9,12 @@
  * by the expression tree, whose results go into the output batch's arena.
  * Each output row keeps its input row's RowKind and origin.
  *
+ * A calc that only passes every column on, in order and unchanged, with no
+ * filter (INSERT INTO t SELECT * FROM s, or the same columns listed), is
+ * an identity: it emits its input batch itself, so a plain projection job
+ * copies no value at all. Only when a NOT NULL column of its target holds
+ * a NULL does it take the copying path, which drops or refuses the row.
+ *
  * Stateless and one-input: chainable, so it runs in its producer's thread
  * (after a source, in the source's thread: the projection works in
  * parallel with the sink's writing, as before the graph existed).
@@ -28,6 +34,7 @@ struct calc {
     struct hf_rbuf_pool *pool;
     bool drop_null_violations;
     bool borrows;        /* some column is copied: outputs borrow inputs */
+    bool identity;       /* output == input: emit the input batch */
     uint32_t *copy_from; /* per output column: input column, or UINT32_MAX */
 };
 
@@ -97,8 +104,30 @@ static int calc_open(const struct hf_op_env *env, void **state,
             c->borrows = true;
         }
     }
+    c->identity = s->filter == NULL && s->nproj == s->in->ncols;
+    for (uint32_t i = 0; c->identity && i < s->nproj; i++)
+        c->identity = c->copy_from[i] == i;
     *state = c;
     return 0;
+}
+
+/* An identity calc may pass `in` on unless a NOT NULL column of its
+ * target holds a NULL. */
+static bool pass_through(const struct calc *c, const struct hf_batch *in)
+{
+    const struct hf_calc_spec *s = c->spec;
+    if (!c->identity)
+        return false;
+    if (s->target == NULL)
+        return true;
+    for (uint32_t k = 0; k < s->nproj; k++) {
+        if (!s->out->cols[k].type.not_null)
+            continue;
+        for (uint32_t i = 0; i < in->nrows; i++)
+            if (hf_batch_row(in, i)[k].null)
+                return false;
+    }
+    return true;
 }
 
 static void where_of(const struct hf_batch *in, uint32_t i, char *buf, size_t n)
@@ -173,6 +202,8 @@ static int calc_process(void *state, uint32_t input, struct hf_rbuf *in,
 {
     (void)input;
     struct calc *c = state;
+    if (pass_through(c, in->b))
+        return out->emit(out, in, err);
     struct hf_rbuf *r = hf_rbuf_get(c->pool, -1);
     if (r == NULL)
         return -1; /* the job is failing */

@@ -66,7 +66,16 @@ bool hf_chan_push(struct hf_chan *c, const struct hf_msg *m)
     return true;
 }
 
-bool hf_chan_pop(struct hf_chan *c, struct hf_msg *m, int timeout_ms)
+/* Under the lock: a data message of `input` is processed. Only a producer
+ * whose edge was out of credit can be waiting. */
+static void done_locked(struct hf_chan *c, uint32_t input)
+{
+    if (c->inflight[input] > 0 && c->inflight[input]-- == c->credit)
+        pthread_cond_broadcast(&c->space);
+}
+
+bool hf_chan_pop(struct hf_chan *c, struct hf_msg *m, int timeout_ms,
+                 int64_t done)
 {
     struct timespec deadline;
     if (timeout_ms >= 0) {
@@ -79,6 +88,8 @@ bool hf_chan_pop(struct hf_chan *c, struct hf_msg *m, int timeout_ms)
         }
     }
     pthread_mutex_lock(&c->lock);
+    if (done >= 0 && (uint64_t)done < c->ninputs)
+        done_locked(c, (uint32_t)done);
     while (c->count == 0 && !c->aborted) {
         if (timeout_ms < 0)
             pthread_cond_wait(&c->not_empty, &c->lock);
@@ -100,9 +111,7 @@ bool hf_chan_pop(struct hf_chan *c, struct hf_msg *m, int timeout_ms)
 void hf_chan_done(struct hf_chan *c, uint32_t input)
 {
     pthread_mutex_lock(&c->lock);
-    /* Only a producer whose edge was out of credit can be waiting. */
-    if (c->inflight[input] > 0 && c->inflight[input]-- == c->credit)
-        pthread_cond_broadcast(&c->space);
+    done_locked(c, input);
     pthread_mutex_unlock(&c->lock);
 }
 

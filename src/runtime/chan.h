@@ -53,8 +53,11 @@ void hf_chan_destroy(struct hf_chan *c);
  * edge. false if the inbox was aborted (the message was not taken). */
 bool hf_chan_push(struct hf_chan *c, const struct hf_msg *m);
 /* The oldest message into *m; waits up to `timeout_ms` (-1 = forever).
- * false on timeout or abort. */
-bool hf_chan_pop(struct hf_chan *c, struct hf_msg *m, int timeout_ms);
+ * false on timeout or abort. With `done` >= 0, first does what
+ * hf_chan_done(c, done) does, under the same lock (one lock per batch on
+ * the consumer's side). */
+bool hf_chan_pop(struct hf_chan *c, struct hf_msg *m, int timeout_ms,
+                 int64_t done);
 /* A data message of edge `input` is processed: its credit comes back. */
 void hf_chan_done(struct hf_chan *c, uint32_t input);
 void hf_chan_abort(struct hf_chan *c);

@@ -122,6 +122,8 @@ struct task {
     struct tinput *inputs; /* one per input of the head */
     uint32_t ninputs, nopen, nblocked;
     uint64_t aligning; /* the barrier being aligned */
+    int64_t done;      /* input of a processed data message whose credit
+                          goes back with the next pop; -1 = none */
     /* Checkpoints: the last acknowledged id; finished = nothing more to
      * acknowledge (counts as every id). */
     atomic_uint_fast64_t acked;
@@ -592,13 +594,18 @@ static bool next_msg(struct task *t, struct hf_msg *m)
     for (uint32_t i = 0; i < t->ninputs; i++) {
         struct tinput *in = &t->inputs[i];
         if (in->pcount > 0 && !in->blocked) {
+            if (t->done >= 0)
+                hf_chan_done(&t->inbox, (uint32_t)t->done);
+            t->done = -1;
             *m = in->pending[in->phead];
             in->phead = (in->phead + 1) % in->pcap;
             in->pcount--;
             return true;
         }
     }
-    return hf_chan_pop(&t->inbox, m, -1);
+    int64_t done = t->done;
+    t->done = -1;
+    return hf_chan_pop(&t->inbox, m, -1, done);
 }
 
 /* Barrier `aligning` came on every open input: snapshot, flush, forward,
@@ -623,7 +630,7 @@ static int on_msg(struct task *t, const struct hf_msg *m, bool *done)
     case HF_MSG_DATA: {
         int rc = deliver(t->head, in->port, m->rows, &t->err);
         hf_rbuf_release(m->rows);
-        hf_chan_done(&t->inbox, m->input);
+        t->done = m->input; /* the credit goes back with the next pop */
         return rc;
     }
     case HF_MSG_BARRIER:
@@ -717,6 +724,7 @@ static struct task *new_task(struct hf_runtime *rt, struct rnode *head,
     t->rt = rt;
     t->head = head;
     t->is_source = is_source;
+    t->done = -1;
     hf_error_clear(&t->err);
     t->members = calloc(rt->nnodes, sizeof *t->members);
     struct task **tasks =

@@ -116,28 +116,28 @@ static void test_chan_credit(void **state)
     assert_true(hf_chan_push(&c, &b));
     assert_true(hf_chan_push(&c, &e));
     struct hf_msg m;
-    assert_true(hf_chan_pop(&c, &m, 0));
+    assert_true(hf_chan_pop(&c, &m, 0, -1));
     assert_int_equal(m.kind, HF_MSG_DATA);
     nanosleep(&ts, NULL);
     assert_int_equal(atomic_load(&pr.pushed), 2); /* popped is not done */
-    hf_chan_done(&c, 1);
+    /* In arrival order; the first one's credit comes back with this pop. */
+    assert_true(hf_chan_pop(&c, &m, 0, 1));
+    assert_int_equal(m.kind, HF_MSG_DATA);
     pthread_join(th, NULL);
     assert_int_equal(atomic_load(&pr.pushed), 3);
-    /* In arrival order. */
-    assert_true(hf_chan_pop(&c, &m, 0));
-    assert_int_equal(m.kind, HF_MSG_DATA);
-    assert_true(hf_chan_pop(&c, &m, 0));
+    hf_chan_done(&c, 1);
+    assert_true(hf_chan_pop(&c, &m, 0, -1));
     assert_int_equal(m.kind, HF_MSG_BARRIER);
     assert_int_equal(m.ckpt_id, 4);
-    assert_true(hf_chan_pop(&c, &m, 0));
+    assert_true(hf_chan_pop(&c, &m, 0, -1));
     assert_int_equal(m.kind, HF_MSG_END);
     assert_int_equal(m.input, 0);
-    assert_true(hf_chan_pop(&c, &m, 0));
+    assert_true(hf_chan_pop(&c, &m, 0, -1));
     assert_int_equal(m.kind, HF_MSG_DATA);
-    assert_false(hf_chan_pop(&c, &m, 10)); /* empty: times out */
+    assert_false(hf_chan_pop(&c, &m, 10, -1)); /* empty: times out */
     hf_chan_abort(&c);
     assert_false(hf_chan_push(&c, &e));
-    assert_false(hf_chan_pop(&c, &m, -1));
+    assert_false(hf_chan_pop(&c, &m, -1, -1));
     hf_chan_destroy(&c);
 }
 
