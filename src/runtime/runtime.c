@@ -19,13 +19,20 @@
  * source reads and projects, the sink writes.
  *
  * Edges. Where a node's consumer runs in another task, batches travel
- * through that task's inbox (chan.h): a bounded number of batches per
- * edge, so a slow sink blocks the sources upstream of it. Batches are
- * shared by reference (core/rbuf.h): a source batch read once feeds every
- * branch, and a projected batch that points into it keeps it alive;
- * whatever holds a batch past a call holds a reference, and the last
- * release returns it to its fixed pool (sources and copying operators own
- * one each), which is the other bound on memory.
+ * through that task's inbox (chan.h): at most holoflow.queue.batches + 2
+ * unprocessed batches per edge, so a slow sink blocks the sources upstream
+ * of it (and with them the other branches they feed).
+ *
+ * Batch ownership (core/rbuf.h). A batch is written only by the thread
+ * that took it from its pool, before it is first handed on; from then on
+ * every holder only reads it, so two sinks may read one batch at once. A
+ * call lends a batch (emit, process, sink_write borrow it); whatever keeps
+ * it past the call holds a reference: an edge takes one per message,
+ * dropped by the consumer once processed. A projected batch whose strings
+ * point into its input holds a reference on the input (its parent); an
+ * identity calc emits its input itself. The last release returns a batch
+ * to its fixed pool (every source and copying operator owns one of
+ * holoflow.queue.batches + 2 batches), the other bound on memory.
  *
  * Checkpoints (the contract of ARCHITECTURE.md, Flink's checkpoint and
  * notifyCheckpointComplete). The coordinator (the thread in
