@@ -1117,10 +1117,13 @@ void hf_runtime_summary(const struct hf_runtime *rt, FILE *out)
             hf_strbuf_printf(&sb,
                              "    source '%s': %" PRIu64
                              " records read, %" PRIu64
-                             " rows passed on, %" PRIu64 " records skipped",
+                             " rows passed on, %" PRIu64
+                             " records skipped, %" PRIu64
+                             " fields set to NULL",
                              tn, (uint64_t)atomic_load(&r->stats.rows_in),
                              (uint64_t)atomic_load(&r->stats.rows_out),
-                             (uint64_t)atomic_load(&r->stats.skipped));
+                             (uint64_t)atomic_load(&r->stats.skipped),
+                             (uint64_t)atomic_load(&r->stats.nulled));
             uint64_t dirty = atomic_load(&r->stats.dirty);
             if (dirty)
                 hf_strbuf_printf(&sb, ", %" PRIu64 " dirty rows", dirty);
