@@ -1118,8 +1118,7 @@ void hf_runtime_summary(const struct hf_runtime *rt, FILE *out)
                              "    source '%s': %" PRIu64
                              " records read, %" PRIu64
                              " rows passed on, %" PRIu64
-                             " records skipped, %" PRIu64
-                             " fields set to NULL",
+                             " records skipped, %" PRIu64 " fields set to NULL",
                              tn, (uint64_t)atomic_load(&r->stats.rows_in),
                              (uint64_t)atomic_load(&r->stats.rows_out),
                              (uint64_t)atomic_load(&r->stats.skipped),

@@ -452,9 +452,10 @@ static void test_fanout_one_reader(void **state)
     assert_int_equal(w.s[0].violations, 0);
     assert_true(w.s[0].ncommits > 2);
     assert_int_equal(w.s[0].committed, 3000);
-    assert_non_null(strstr(sum, "  pipeline 1: s1 -> k1\n"
-                                "    source 's1': 3000 records read, 3000 rows "
-                                "passed on, 0 records skipped, 0 fields set to NULL\n"));
+    assert_non_null(
+        strstr(sum, "  pipeline 1: s1 -> k1\n"
+                    "    source 's1': 3000 records read, 3000 rows "
+                    "passed on, 0 records skipped, 0 fields set to NULL\n"));
     assert_non_null(strstr(sum, "  pipeline 2: s1 -> k2\n"
                                 "    source 's1': read once, shown under "
                                 "pipeline 1\n"
