@@ -1,6 +1,6 @@
 /*
- * csv.c - the 'csv' format: one record (a line, without its line end) per
- * row, fields separated by csv.field-delimiter.
+ * csv.c - the 'csv' format: one record per row, fields separated by
+ * csv.field-delimiter.
  *
  * Decoding: fields may be quoted with csv.quote-character (RFC 4180: a
  * doubled quote inside a quoted field is one quote) unless csv.disable-
@@ -23,8 +23,24 @@
  *
  * With csv.allow-comments, a record starting with '#' gives
  * no row. An empty record gives no row. A trailing '\r' (CRLF files) is
- * dropped. A quoted value cannot span lines: the caller splits records at
- * line ends.
+ * dropped.
+ *
+ * Records and lines (csv_frame). A record ends at a line end, except
+ * inside a quoted value and right after the escape character: there a
+ * line break is data, as RFC 4180 and Flink's reader (Jackson's CsvParser
+ * over the whole stream) have it, and the record goes on. frame() finds
+ * where a record ends for a reader of a byte stream (the filesystem
+ * source); a Kafka message is one record as it is. A quote opens a quoted
+ * value only as the first character of a field, exactly as the decoder
+ * reads it, so the framer and the decoder always agree on what is quoted.
+ * A comment record (csv.allow-comments) ends at its line end whatever it
+ * holds. Lines without the quote or escape character (most of them) are
+ * found with memchr() alone; the others are scanned byte by byte, a
+ * character-class table telling the few bytes that matter. A record whose
+ * quoted value is never closed runs to the end of the input and fails
+ * there as "unterminated", naming the field; error_offset() gives the
+ * reader the place of each error (the bad field, the opening quote) so
+ * that it can name its line.
  *
  * csv.ignore-parse-errors: Flink sets unparsable fields to null; holoflow
  * skips the whole bad record instead (decode returns HF_DECODE_SKIP and the
@@ -40,7 +56,8 @@
  * type as hf_value_to_text() prints it.
  *
  * The option `line-delimiter` exists for DDL written for Flink 1.11 and
- * older ('format.line-delimiter'); only a newline is accepted.
+ * older ('format.line-delimiter'); only a newline is accepted. A line
+ * break cannot be the delimiter, the quote or the escape character.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -69,8 +86,8 @@ static const struct hf_opt_def csv_opts[] = {
     {"null-literal", NULL, HF_OPT_STRING, NULL, 0, 0, NULL, 0,
      "Field text read and written as NULL (none by default)"},
     {"line-delimiter", NULL, HF_OPT_STRING, NULL, 0, 0, NULL, 0,
-     "Legacy (Flink 1.11 and older): records are lines, so only '\\n' is "
-     "accepted"},
+     "Legacy (Flink 1.11 and older): records end at a line end ('\\n' or "
+     "'\\r\\n' outside quotes), so only '\\n' is accepted"},
 };
 
 struct csv_field {
@@ -103,6 +120,11 @@ struct csv_codec {
     bool special[256]; /* encoder: characters that make a field quoted
                           (escaped, with quoting disabled) */
     bool plain_ints;   /* encoder: integers never need quoting */
+    /* framer: the bytes that matter outside and inside a quoted value */
+    bool fr_unq[256];       /* delimiter, escape, '\n' */
+    bool fr_q[256];         /* quote, escape, '\n' */
+    size_t err_off;         /* decoder: where the last error is, or SIZE_MAX */
+    size_t extra_off;       /* decoder: start of the first field too many */
     struct hf_strbuf buf;   /* decoder: unquoted field text; encoder: a value */
     struct csv_span *spans; /* decoder: the first nfields fields of a record */
 };
@@ -135,8 +157,8 @@ static int csv_validate(const struct hf_opts *o, const struct hf_schema *s,
     if (ld != NULL && !is_newline_text(ld))
         return hf_error_set(err, HF_ERR_OPTION,
                             "'%sline-delimiter' = '%s' is not supported: "
-                            "records are lines ending in '\\n'; remove the "
-                            "option",
+                            "records end at '\\n' (or '\\r\\n'); remove "
+                            "the option",
                             p, ld);
     char delim = hf_opts_char(o, "field-delimiter", NULL);
     char quote = no_quote ? '\0' : hf_opts_char(o, "quote-character", NULL);
@@ -146,6 +168,17 @@ static int csv_validate(const struct hf_opts *o, const struct hf_schema *s,
                             "the same character '%c'",
                             p, p, delim);
     const struct hf_opt_val *esc = hf_opts_get(o, "escape-character", NULL);
+    static const char *const chars[] = {"field-delimiter", "quote-character",
+                                        "escape-character"};
+    const char vals[] = {delim, quote, esc != NULL ? esc->v.c : '\0'};
+    for (size_t i = 0; i < 3; i++) {
+        if (vals[i] == '\n' || vals[i] == '\r')
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "'%s%s' is a line break; a line break ends "
+                                "records and cannot be a field delimiter, a "
+                                "quote or an escape character",
+                                p, chars[i]);
+    }
     if (esc != NULL && esc->v.c == delim)
         return hf_error_set(err, HF_ERR_OPTION,
                             "'%sfield-delimiter' and '%sescape-character' are "
@@ -223,6 +256,16 @@ static int csv_new(const struct hf_schema *s, const uint32_t *cols,
         c->special[(unsigned char)c->quote] = true;
     if (c->escape != '\0')
         c->special[(unsigned char)c->escape] = true;
+    c->fr_unq[(unsigned char)c->delim] = true;
+    c->fr_unq['\n'] = true;
+    c->fr_q['\n'] = true;
+    if (c->quote != '\0')
+        c->fr_q[(unsigned char)c->quote] = true;
+    if (c->escape != '\0') {
+        c->fr_unq[(unsigned char)c->escape] = true;
+        c->fr_q[(unsigned char)c->escape] = true;
+    }
+    c->err_off = SIZE_MAX;
     c->plain_ints = !c->special['-'];
     for (char d = '0'; d <= '9'; d++)
         c->plain_ints = c->plain_ints && !c->special[(unsigned char)d];
@@ -294,17 +337,21 @@ static long split(struct csv_codec *c, const char *rec, size_t len,
                 closed = true;
                 break;
             }
-            if (!closed)
+            if (!closed) {
+                c->err_off = raw_start;
                 return hf_error_set(err, HF_ERR_DATA,
-                                    "column '%s': unterminated quoted value "
-                                    "(a quoted value cannot continue on the "
-                                    "next line)",
+                                    "column '%s': unterminated quoted value: "
+                                    "the record ends before its closing "
+                                    "quote",
                                     field_name(c, (size_t)nf));
-            if (pos < len && rec[pos] != c->delim)
+            }
+            if (pos < len && rec[pos] != c->delim) {
+                c->err_off = pos;
                 return hf_error_set(err, HF_ERR_DATA,
                                     "column '%s': unexpected character '%c' "
                                     "after the closing quote",
                                     field_name(c, (size_t)nf), rec[pos]);
+            }
         } else if (c->escape == '\0') {
             /* Unquoted without escapes: the text is the record's own. */
             while (pos < len && rec[pos] != c->delim)
@@ -312,6 +359,8 @@ static long split(struct csv_codec *c, const char *rec, size_t len,
         } else {
             pos = copy_run(c, rec, pos, len, c->delim);
         }
+        if ((size_t)nf == c->nfields)
+            c->extra_off = raw_start;
         if ((size_t)nf < c->nfields) {
             struct csv_span *sp = &c->spans[nf];
             sp->in_rec = !quoted && c->escape == '\0';
@@ -331,8 +380,7 @@ static long split(struct csv_codec *c, const char *rec, size_t len,
     return nf;
 }
 
-static bool is_null_literal(const struct csv_codec *c, const char *s,
-                            size_t n)
+static bool is_null_literal(const struct csv_codec *c, const char *s, size_t n)
 {
     return c->null_literal != NULL && n == c->null_len &&
            memcmp(s, c->null_literal, n) == 0;
@@ -425,8 +473,7 @@ static int decode_array(struct csv_codec *c, const struct csv_field *f,
         }
         struct hf_error ee;
         hf_error_clear(&ee);
-        if (hf_value_from_text(&et, e, len, c->array_delim, b, item, &ee) !=
-            0)
+        if (hf_value_from_text(&et, e, len, c->array_delim, b, item, &ee) != 0)
             return hf_error_set(err, ee.code == HF_OK ? HF_ERR_DATA : ee.code,
                                 "column '%s': element %u: %s", f->name, k + 1,
                                 ee.msg);
@@ -444,8 +491,10 @@ static int decode_field(struct csv_codec *c, const struct csv_field *f,
                         struct hf_batch *b, struct hf_value *out,
                         struct hf_error *err)
 {
-    const char *s =
-        (sp->in_rec ? rec : c->buf.data ? c->buf.data : "") + sp->off;
+    const char *s = (sp->in_rec    ? rec
+                     : c->buf.data ? c->buf.data
+                                   : "") +
+                    sp->off;
     size_t n = sp->len;
     out->null = true;
     if (is_null_literal(c, s, n) ||
@@ -456,7 +505,8 @@ static int decode_field(struct csv_codec *c, const struct csv_field *f,
     if (f->type.id == HF_BYTES) {
         if (n == 0)
             return 0;
-        unsigned char *dst = hf_arena_alloc(&b->arena, hf_base64_max_decoded(n) + 1);
+        unsigned char *dst =
+            hf_arena_alloc(&b->arena, hf_base64_max_decoded(n) + 1);
         if (dst == NULL)
             return hf_error_set(err, HF_ERR_NOMEM, "csv: out of memory");
         long got = hf_base64_decode(s, n, dst);
@@ -500,12 +550,13 @@ static int decode_record(struct csv_codec *c, const char *rec, size_t len,
     long nf = split(c, rec, len, err);
     if (nf < 0)
         return -1;
-    if ((size_t)nf != c->nfields)
-        return hf_error_set(err, HF_ERR_DATA,
-                            "the record has %ld field%s, expected %u (%s%s)",
-                            nf, nf == 1 ? "" : "s", c->nfields,
-                            c->nfields ? c->fields[0].name : "",
-                            c->nfields > 1 ? ", ..." : "");
+    if ((size_t)nf != c->nfields) {
+        c->err_off = (size_t)nf > c->nfields ? c->extra_off : len;
+        return hf_error_set(
+            err, HF_ERR_DATA, "the record has %ld field%s, expected %u (%s%s)",
+            nf, nf == 1 ? "" : "s", c->nfields,
+            c->nfields ? c->fields[0].name : "", c->nfields > 1 ? ", ..." : "");
+    }
     struct hf_value *row = hf_batch_add_row(out, HF_ROW_INSERT, origin);
     if (row == NULL)
         return hf_error_set(err, HF_ERR_NOMEM, "csv: out of memory for a row");
@@ -513,6 +564,7 @@ static int decode_record(struct csv_codec *c, const char *rec, size_t len,
         const struct csv_field *f = &c->fields[i];
         if (decode_field(c, f, rec, &c->spans[i], out, &row[f->col], err) !=
             0) {
+            c->err_off = c->spans[i].raw_off;
             hf_batch_drop_last(out);
             return -1;
         }
@@ -524,10 +576,131 @@ static int csv_decode(void *dec, const char *rec, size_t len, int64_t origin,
                       struct hf_batch *out, struct hf_error *err)
 {
     struct csv_codec *c = dec;
+    c->err_off = SIZE_MAX;
     int rc = decode_record(c, rec, len, origin, out, err);
     if (rc < 0 && c->ignore_errors)
         return HF_DECODE_SKIP; /* err keeps the reason for the caller */
     return rc;
+}
+
+static size_t csv_error_offset(const void *dec)
+{
+    const struct csv_codec *c = dec;
+    return c->err_off;
+}
+
+/* ------------------------------------------------------------ framing */
+
+/* Scanner states (struct hf_frame.state); FR_START is 0, a record's
+ * first byte. */
+enum {
+    FR_START = 0,
+    FR_LINE,       /* a comment: ends at the line end, whatever it holds */
+    FR_PLAIN,      /* no quote or escape character in the record so far */
+    FR_FIELD,      /* at a field's first byte */
+    FR_UNQ,        /* in an unquoted field (or after a closing quote) */
+    FR_ESC_UNQ,    /* after the escape character, outside quotes */
+    FR_QUOTED,     /* in a quoted value */
+    FR_QUOTE_SEEN, /* after a quote in a quoted value: doubled, or closed */
+    FR_ESC_Q       /* after the escape character, inside quotes */
+};
+
+static bool has_special(const struct csv_codec *c, const char *p, size_t n)
+{
+    return (c->quote != '\0' && memchr(p, c->quote, n) != NULL) ||
+           (c->escape != '\0' && memchr(p, c->escape, n) != NULL);
+}
+
+static int csv_frame(void *dec, struct hf_frame *f, const char *p, size_t n,
+                     size_t *len)
+{
+    const struct csv_codec *c = dec;
+    size_t i = f->pos;
+    int st = f->state;
+    if (st == FR_START) {
+        if (n == 0)
+            return 0;
+        st = c->allow_comments && p[0] == '#' ? FR_LINE : FR_PLAIN;
+    }
+    if (st == FR_LINE || st == FR_PLAIN) {
+        const char *nl = i < n ? memchr(p + i, '\n', n - i) : NULL;
+        size_t stop = nl != NULL ? (size_t)(nl - p) : n;
+        if (st == FR_LINE || !has_special(c, p + i, stop - i)) {
+            if (nl != NULL) {
+                *len = stop;
+                return 1;
+            }
+            f->pos = n;
+            f->state = st;
+            return 0;
+        }
+        /* A quote or an escape on the line: scan it exactly, from the
+         * record's start (no line break has been passed yet). */
+        i = 0;
+        st = FR_FIELD;
+    }
+    int64_t breaks = f->breaks;
+    size_t oq = f->open_quote;
+    while (i < n) {
+        char ch;
+        switch (st) {
+        case FR_FIELD:
+            if (c->quote != '\0' && p[i] == c->quote) {
+                oq = i++;
+                st = FR_QUOTED;
+                break;
+            }
+            st = FR_UNQ;
+            /* fall through */
+        case FR_UNQ:
+            while (i < n && !c->fr_unq[(unsigned char)p[i]])
+                i++;
+            if (i == n)
+                break;
+            ch = p[i++];
+            if (ch == '\n') {
+                f->breaks = breaks;
+                f->open_quote = SIZE_MAX;
+                *len = i - 1;
+                return 1;
+            }
+            st = ch == c->delim ? FR_FIELD : FR_ESC_UNQ;
+            break;
+        case FR_ESC_UNQ:
+            breaks += p[i++] == '\n';
+            st = FR_UNQ;
+            break;
+        case FR_QUOTED:
+            while (i < n && !c->fr_q[(unsigned char)p[i]])
+                i++;
+            if (i == n)
+                break;
+            ch = p[i++];
+            if (ch == '\n')
+                breaks++;
+            else
+                st = ch == c->quote ? FR_QUOTE_SEEN : FR_ESC_Q;
+            break;
+        case FR_ESC_Q:
+            breaks += p[i++] == '\n';
+            st = FR_QUOTED;
+            break;
+        default: /* FR_QUOTE_SEEN */
+            if (p[i] == c->quote) {
+                i++;
+                st = FR_QUOTED;
+            } else {
+                oq = SIZE_MAX; /* closed; what follows is unquoted */
+                st = FR_UNQ;
+            }
+            break;
+        }
+    }
+    f->pos = n;
+    f->state = st;
+    f->breaks = breaks;
+    f->open_quote = oq;
+    return 0;
 }
 
 /* ------------------------------------------------------------ encoding */
@@ -617,24 +790,23 @@ static void put_field(const struct csv_codec *c, const char *s, size_t n,
     }
     /* No quoting: escape what would split the field, if we can. */
     for (size_t i = 0; i < n; i++) {
-        if (c->escape != '\0' &&
-            (s[i] == c->delim || s[i] == '\n' || s[i] == '\r' ||
-             s[i] == c->escape))
+        if (c->escape != '\0' && (s[i] == c->delim || s[i] == '\n' ||
+                                  s[i] == '\r' || s[i] == c->escape))
             hf_strbuf_putc(out, c->escape);
         hf_strbuf_putc(out, s[i]);
     }
 }
 
 static int csv_encoder_new(const struct hf_schema *s, const uint32_t *cols,
-                           uint32_t ncols, const struct hf_opts *o,
-                           void **enc, struct hf_error *err)
+                           uint32_t ncols, const struct hf_opts *o, void **enc,
+                           struct hf_error *err)
 {
     return csv_new(s, cols, ncols, o, enc, err);
 }
 
 static int csv_decoder_new(const struct hf_schema *s, const uint32_t *cols,
-                           uint32_t ncols, const struct hf_opts *o,
-                           void **dec, struct hf_error *err)
+                           uint32_t ncols, const struct hf_opts *o, void **dec,
+                           struct hf_error *err)
 {
     return csv_new(s, cols, ncols, o, dec, err);
 }
@@ -659,16 +831,16 @@ static int csv_encode(void *enc, const struct hf_value *row,
                 if (c->plain_ints) {
                     char tmp[HF_INT_TEXT_MAX];
                     const char *t = hf_int_text(v->v.i, tmp);
-                    put_raw(c, i == 0, t,
-                            (size_t)(tmp + HF_INT_TEXT_MAX - t), out);
+                    put_raw(c, i == 0, t, (size_t)(tmp + HF_INT_TEXT_MAX - t),
+                            out);
                     continue;
                 }
                 break;
             case HF_CHAR:
             case HF_VARCHAR:
                 if (!needs_quoting(c, v->v.s.ptr, v->v.s.len)) {
-                    put_raw(c, i == 0, v->v.s.ptr ? v->v.s.ptr : "",
-                            v->v.s.len, out);
+                    put_raw(c, i == 0, v->v.s.ptr ? v->v.s.ptr : "", v->v.s.len,
+                            out);
                     continue;
                 }
                 break;
@@ -695,7 +867,8 @@ static int csv_encode(void *enc, const struct hf_value *row,
 
 const struct hf_format hf_format_csv = {
     .name = "csv",
-    .summary = "Delimiter-separated values, one record per line",
+    .summary = "Delimiter-separated values, one record per line (a line "
+               "break inside quotes or after the escape character is data)",
     .opts = csv_opts,
     .nopts = sizeof csv_opts / sizeof csv_opts[0],
     .changelog = false,
@@ -703,6 +876,8 @@ const struct hf_format hf_format_csv = {
     .decoder_new = csv_decoder_new,
     .decode = csv_decode,
     .decoder_free = csv_free,
+    .frame = csv_frame,
+    .error_offset = csv_error_offset,
     .encoder_new = csv_encoder_new,
     .encode = csv_encode,
     .encoder_free = csv_free,

@@ -1,7 +1,8 @@
 /*
  * fs_int.h - private interface of the filesystem connector: the list of
- * input files found under a path (fs_scan.c) and the checked gzip reader
- * (fs_gzip.c).
+ * input files found under a path (fs_scan.c), the checked gzip reader
+ * (fs_gzip.c) and the record reader that cuts a file into records
+ * (fs_reader.c).
  *
  * A scan walks `path` (a file or a directory) recursively, in byte order of
  * the names at every level so the file order is deterministic, skipping
@@ -13,11 +14,13 @@
 #ifndef HF_CONNECTORS_FILESYSTEM_FS_INT_H
 #define HF_CONNECTORS_FILESYSTEM_FS_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "core/error.h"
+#include "formats/format.h"
 
 struct hf_fs_file {
     char *path;       /* full path (owned) */
@@ -65,5 +68,60 @@ ssize_t hf_fs_gz_read(struct hf_fs_gz *g, char *buf, size_t n,
 
 /* Free the reader and close its file; NULL is a no-op. */
 void hf_fs_gz_destroy(struct hf_fs_gz *g);
+
+/* The record reader (fs_reader.c): the records of one file after another,
+ * framed by the format (struct hf_format.frame; lines when it has none),
+ * with the numbers of the lines each record starts and ends on. */
+struct hf_fs_reader;
+
+/* The option that bounds a record, named in the reader's messages. */
+#define HF_FS_RECORD_MAX_KEY "source.record.max-size"
+
+struct hf_fs_reader_conf {
+    size_t chunk;      /* bytes per read() (> 0); the buffer starts there */
+    size_t max_record; /* longest record accepted, in bytes (> 0) */
+    bool skip_bom;     /* drop a UTF-8 BOM at the start of each file */
+    const struct hf_format *fmt; /* its frame(), if any, cuts records */
+    void *dec;                   /* the decoder frame() is called on */
+    const char *owner; /* "filesystem table 'x'", prefixed to gzip faults */
+};
+
+/* A reader with `conf` (copied; fmt, dec and owner are borrowed and must
+ * outlive it). NULL with err on out of memory. */
+struct hf_fs_reader *hf_fs_reader_new(const struct hf_fs_reader_conf *conf,
+                                      struct hf_error *err);
+
+/* Start reading the file open on `fd` (taken: closed by
+ * hf_fs_reader_close, or here on failure), through gzip when `gzip`.
+ * `path` is borrowed for messages until hf_fs_reader_close. Line numbers
+ * start over. 0, or -1 with err. */
+int hf_fs_reader_open(struct hf_fs_reader *r, int fd, bool gzip,
+                      const char *path, struct hf_error *err);
+
+/* The next record of the open file, without its line end ("\n" or
+ * "\r\n"): 1 with (*rec, *len) valid until the next call (an empty
+ * record is a blank line), 0 at the end of the file, -1 with err (read
+ * error, a gzip fault, a record longer than max_record: the message
+ * names the path and the line the record starts on). */
+int hf_fs_reader_next(struct hf_fs_reader *r, const char **rec, size_t *len,
+                      struct hf_error *err);
+
+/* The first and last line of the record last returned. */
+int64_t hf_fs_reader_line(const struct hf_fs_reader *r);
+int64_t hf_fs_reader_last_line(const struct hf_fs_reader *r);
+
+/* Prefix err (a decode error of the record last returned) with where it
+ * is: "path:LINE: " for a one-line record; for a record of several lines,
+ * "path:FIRST: in the record on lines FIRST-LAST, at line N: ", N from
+ * `err_off` (a byte offset in the record, SIZE_MAX when not known: then
+ * without "at line N"). */
+void hf_fs_reader_locate(const struct hf_fs_reader *r, size_t err_off,
+                         struct hf_error *err);
+
+/* Close the open file (if any); the buffer is kept for the next one. */
+void hf_fs_reader_close(struct hf_fs_reader *r);
+
+/* Close and free; NULL is a no-op. */
+void hf_fs_reader_destroy(struct hf_fs_reader *r);
 
 #endif
