@@ -248,23 +248,27 @@ int hf_fs_reader_next(struct hf_fs_reader *r, const char **rec, size_t *len,
         r->bom_done = true;
     }
     const struct hf_format *fmt = r->conf.fmt;
+    /* The longest record and its "\r\n": the framer looks no further, so
+     * the limit strikes at the same byte whatever was read beyond it. */
+    size_t most = r->conf.max_record + 2;
     for (;;) {
         const char *p = r->buf + r->start;
         size_t n = r->end - r->start, rl = 0, used;
+        size_t m = n < most ? n : most;
         int found = fmt != NULL && fmt->frame != NULL
-                        ? fmt->frame(r->conf.dec, &r->fr, p, n, &rl)
-                        : frame_line(&r->fr, p, n, &rl);
+                        ? fmt->frame(r->conf.dec, &r->fr, p, m, &rl)
+                        : frame_line(&r->fr, p, m, &rl);
         if (found) {
             used = rl + 1; /* and the '\n' */
             r->rec_at_eof = false;
+        } else if (m == most) {
+            return too_long(r, err);
         } else if (r->eof) {
             if (n == 0)
                 return 0;
             rl = used = n; /* the last record needs no line end */
             r->rec_at_eof = true;
         } else {
-            if (n > r->conf.max_record + 1)
-                return too_long(r, err);
             if (fill(r, err) != 0)
                 return -1;
             continue;
