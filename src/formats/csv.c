@@ -23,7 +23,7 @@
  *
  * With csv.allow-comments, a record starting with '#' gives
  * no row. An empty record gives no row. A trailing '\r' (CRLF files) is
- * dropped.
+ * dropped, unless the escape character before it makes it data.
  *
  * Records and lines (csv_frame). A record ends at a line end, except
  * inside a quoted value and right after the escape character: there a
@@ -541,8 +541,15 @@ static int decode_record(struct csv_codec *c, const char *rec, size_t len,
                          int64_t origin, struct hf_batch *out,
                          struct hf_error *err)
 {
-    if (len > 0 && rec[len - 1] == '\r')
-        len--;
+    if (len > 0 && rec[len - 1] == '\r') {
+        /* A CRLF line end's '\r', unless the escape character makes it
+         * data (an odd number of escapes before it). */
+        size_t k = len - 1;
+        while (c->escape != '\0' && k > 0 && rec[k - 1] == c->escape)
+            k--;
+        if ((len - 1 - k) % 2 == 0)
+            len--;
+    }
     if (len == 0)
         return 0;
     if (c->allow_comments && rec[0] == '#')
@@ -600,6 +607,8 @@ enum {
     FR_FIELD,      /* at a field's first byte */
     FR_UNQ,        /* in an unquoted field (or after a closing quote) */
     FR_ESC_UNQ,    /* after the escape character, outside quotes */
+    FR_ESC_CR,     /* after an escaped '\r' outside quotes: a '\n' next
+                      ends the record, the '\r' staying data */
     FR_QUOTED,     /* in a quoted value */
     FR_QUOTE_SEEN, /* after a quote in a quoted value: doubled, or closed */
     FR_ESC_Q       /* after the escape character, inside quotes */
@@ -627,7 +636,7 @@ static int csv_frame(void *dec, struct hf_frame *f, const char *p, size_t n,
         size_t stop = nl != NULL ? (size_t)(nl - p) : n;
         if (st == FR_LINE || !has_special(c, p + i, stop - i)) {
             if (nl != NULL) {
-                *len = stop;
+                *len = stop > 0 && p[stop - 1] == '\r' ? stop - 1 : stop;
                 return 1;
             }
             f->pos = n;
@@ -659,15 +668,24 @@ static int csv_frame(void *dec, struct hf_frame *f, const char *p, size_t n,
                 break;
             ch = p[i++];
             if (ch == '\n') {
-                f->breaks = breaks;
-                f->open_quote = SIZE_MAX;
-                *len = i - 1;
-                return 1;
+                /* A '\r' before it is the line end's: an escaped one
+                 * would have left the scan in FR_ESC_CR. */
+                i--;
+                *len = i > 0 && p[i - 1] == '\r' ? i - 1 : i;
+                goto found;
             }
             st = ch == c->delim ? FR_FIELD : FR_ESC_UNQ;
             break;
         case FR_ESC_UNQ:
-            breaks += p[i++] == '\n';
+            ch = p[i++];
+            breaks += ch == '\n';
+            st = ch == '\r' ? FR_ESC_CR : FR_UNQ;
+            break;
+        case FR_ESC_CR:
+            if (p[i] == '\n') {
+                *len = i;
+                goto found;
+            }
             st = FR_UNQ;
             break;
         case FR_QUOTED:
@@ -701,6 +719,10 @@ static int csv_frame(void *dec, struct hf_frame *f, const char *p, size_t n,
     f->breaks = breaks;
     f->open_quote = oq;
     return 0;
+found:
+    f->breaks = breaks;
+    f->open_quote = SIZE_MAX;
+    return 1;
 }
 
 /* ------------------------------------------------------------ encoding */

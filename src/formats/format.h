@@ -88,10 +88,13 @@ struct hf_format {
     /* Record framing (see the top of this file); NULL: records are lines.
      * `p` holds the `n` bytes available from the record's first byte (more
      * bytes may follow in a later call; those already passed do not
-     * change). Resumes at f->pos. Returns 1 with *len = the record's length
-     * when the line end that ends it is p[*len] (not part of the record),
-     * or 0 when p[0..n) holds no end yet: f says how far it got, and at
-     * the end of the input the reader takes all n bytes as the record. */
+     * change). Resumes at f->pos. Returns 1 when p[0..n) holds the line
+     * end that ends the record, with *len = the record's length without
+     * that line end ("\n", or "\r\n" unless the format makes the '\r'
+     * data) and the '\n' at or just after p[*len]; or 0 when it holds no
+     * end yet: f says how far it got, and at the end of the input the
+     * reader takes all n bytes as the record (a '\r' last is then the
+     * decoder's to judge). */
     int (*frame)(void *dec, struct hf_frame *f, const char *p, size_t n,
                  size_t *len);
     /* Optional: the byte offset, in the record last given to decode(), of

@@ -203,8 +203,13 @@ static void test_csv_escape_and_options(void **state)
            "a\\\nb,c\n"
            "\"x\\\"\ny\",z\n"
            "\\\\\n"
-           "w,\"\\\\\"\n",
-           64, "1-2:a\\\\nb,c|3-4:\"x\\\"\\ny\",z|5-5:\\\\|6-6:w,\"\\\\\"|EOF");
+           "w,\"\\\\\"\n"
+           "cr\\\r\r\n"
+           "v,x\\\r\n"
+           "end\\\r",
+           64,
+           "1-2:a\\\\nb,c|3-4:\"x\\\"\\ny\",z|5-5:\\\\|6-6:w,\"\\\\\"|"
+           "7-7:cr\\\\r|8-8:v,x\\\\r|9-9:end\\\\r|EOF");
     ft_close(&d.t);
 
     /* Comments end at their line end even with a quote at a field start;

@@ -255,11 +255,12 @@ int hf_fs_reader_next(struct hf_fs_reader *r, const char **rec, size_t *len,
         const char *p = r->buf + r->start;
         size_t n = r->end - r->start, rl = 0, used;
         size_t m = n < most ? n : most;
-        int found = fmt != NULL && fmt->frame != NULL
-                        ? fmt->frame(r->conf.dec, &r->fr, p, m, &rl)
-                        : frame_line(&r->fr, p, m, &rl);
+        bool framed = fmt != NULL && fmt->frame != NULL;
+        int found = framed ? fmt->frame(r->conf.dec, &r->fr, p, m, &rl)
+                           : frame_line(&r->fr, p, m, &rl);
         if (found) {
-            used = rl + 1; /* and the '\n' */
+            /* the line end: "\n" at p[rl], or "\r\n" */
+            used = rl + (p[rl] == '\n' ? 1 : 2);
             r->rec_at_eof = false;
         } else if (m == most) {
             return too_long(r, err);
@@ -276,9 +277,10 @@ int hf_fs_reader_next(struct hf_fs_reader *r, const char **rec, size_t *len,
         int64_t breaks = r->fr.breaks;
         if (!found && p[n - 1] == '\n' && breaks > 0)
             breaks--; /* the file ends inside a record, after a line end */
-        if (rl > 0 && p[rl - 1] == '\r')
+        if (!framed && rl > 0 && p[rl - 1] == '\r')
             rl--;
-        if (rl > r->conf.max_record)
+        if (rl > r->conf.max_record +
+                     (framed && r->rec_at_eof && rl > 0 && p[rl - 1] == '\r'))
             return too_long(r, err);
         r->rec = p;
         r->rec_len = rl;
