@@ -23,7 +23,11 @@
  *
  * With csv.allow-comments, a record starting with '#' gives
  * no row. An empty record gives no row. A trailing '\r' (CRLF files) is
- * dropped, unless the escape character before it makes it data.
+ * dropped, unless the escape character before it makes it data. A record
+ * given whole (a Kafka message) may end with its line end ("\n" or
+ * "\r\n", not quoted or escaped), which is dropped; a line end outside
+ * quotes before the end would start a second record and is an error
+ * (Flink reads the first record and ignores the rest).
  *
  * Records and lines (csv_frame). A record ends at a line end, except
  * inside a quoted value and right after the escape character: there a
@@ -537,10 +541,39 @@ static int decode_field(struct csv_codec *c, const struct csv_field *f,
     return 0;
 }
 
+static int csv_frame(void *dec, struct hf_frame *f, const char *p, size_t n,
+                     size_t *len);
+
+/* A record handed over whole (a Kafka message) may end with its line end,
+ * as a producer writing lines sends it: drop it, as Flink's reader stops
+ * there. A line end outside quotes before that would start a second
+ * record, which Flink ignores without a word: an error here. 0 or -1. */
+static int drop_line_end(struct csv_codec *c, const char *rec, size_t *len,
+                         struct hf_error *err)
+{
+    struct hf_frame f = HF_FRAME_INIT;
+    size_t rl;
+    if (!csv_frame(c, &f, rec, *len, &rl))
+        return 0; /* the '\n' is data: quoted or escaped */
+    size_t end = rl + (rec[rl] == '\n' ? 1 : 2);
+    if (end == *len) {
+        *len = rl;
+        return 0;
+    }
+    c->err_off = end;
+    return hf_error_set(err, HF_ERR_DATA,
+                        "the record holds more than one csv record: a line "
+                        "end outside quotes after %zu bytes is followed by "
+                        "%zu more; give one record per message",
+                        rl, *len - end);
+}
+
 static int decode_record(struct csv_codec *c, const char *rec, size_t len,
                          int64_t origin, struct hf_batch *out,
                          struct hf_error *err)
 {
+    if (len > 0 && rec[len - 1] == '\n' && drop_line_end(c, rec, &len, err))
+        return -1;
     if (len > 0 && rec[len - 1] == '\r') {
         /* A CRLF line end's '\r', unless the escape character makes it
          * data (an odd number of escapes before it). */

@@ -428,6 +428,23 @@ static void test_decode_record_of_lines(void **state)
     assert_int_equal(ft_decode(&t, "2,x\\\r"), 1);
     assert_int_equal(ft_decode(&t, "3,x\\\\\r"), 1);
     assert_string_equal(ft_rows(&t), "+I(1, x)\n+I(2, x\r)\n+I(3, x\\)\n");
+    /* A message that ends with its line end: dropped, unless the line
+     * break is data; one that holds a second record is refused. */
+    assert_int_equal(ft_decode(&t, "4,y\n"), 1);
+    assert_int_equal(ft_decode(&t, "5,y\r\n"), 1);
+    assert_int_equal(ft_decode(&t, "6,\"y\n\"\n"), 1);
+    assert_int_equal(ft_decode(&t, "7,\"y\n\""), 1);
+    assert_int_equal(ft_decode(&t, "8,y\\\n"), 1);
+    assert_int_equal(ft_decode(&t, "9,y\\\r\n"), 1);
+    assert_string_equal(ft_rows(&t), "+I(4, y)\n+I(5, y)\n+I(6, y\n)\n"
+                                     "+I(7, y\n)\n+I(8, y\n)\n"
+                                     "+I(9, y\r)\n");
+    assert_int_equal(ft_decode(&t, "1,a\n2,b\n"), -1);
+    assert_string_equal(t.err.msg,
+                        "the record holds more than one csv record: a line "
+                        "end outside quotes after 3 bytes is followed by 4 "
+                        "more; give one record per message");
+    assert_int_equal(t.f->error_offset(t.dec), 4);
     ft_close(&t);
 }
 
