@@ -22,6 +22,11 @@
  * Rows that a format cannot represent by its documented rules are not
  * compared; lossless() lists each such case and why it is not a bug.
  *
+ * Record framing (format.h, csv): the input framed whole and framed one
+ * more byte per call, resuming, gives the same end and line breaks, and
+ * an end found is a line end; every record the encoder writes, followed
+ * by "\n", frames as exactly that record.
+ *
  * Decode outcomes are checked too: a failure (-1, or HF_DECODE_SKIP only
  * with ignore-parse-errors) sets an error message and leaves no row in the
  * batch; success returns the number of rows appended, and every value
@@ -554,6 +559,26 @@ static uint32_t decode_checked(const struct fz_codec *c, void *dec,
     return 0;
 }
 
+/* The framing contract on arbitrary bytes (see the top). */
+static void frame_checked(const struct fz_codec *c, const char *p, size_t n)
+{
+    if (c->f->frame == NULL)
+        return;
+    struct hf_frame a = HF_FRAME_INIT, b = HF_FRAME_INIT;
+    size_t la = 0, lb = 0;
+    int ga = c->f->frame(c->dec, &a, p, n, &la);
+    int gb = 0;
+    for (size_t k = 0; k <= n && !gb; k++)
+        gb = c->f->frame(c->dec, &b, p, k, &lb);
+    HF_FUZZ_CHECK(ga == gb);
+    HF_FUZZ_CHECK(a.breaks == b.breaks);
+    if (ga) {
+        HF_FUZZ_CHECK(la == lb && la < n);
+        HF_FUZZ_CHECK(p[la] == '\n' ||
+                      (p[la] == '\r' && la + 1 < n && p[la + 1] == '\n'));
+    }
+}
+
 static void round_trip(enum fz_format f, const struct fz_opts *fo,
                        struct fz_codec *c, const struct hf_schema *s,
                        const struct hf_value *row, enum hf_rowkind kind)
@@ -575,6 +600,23 @@ static void round_trip(enum fz_format f, const struct fz_opts *fo,
             fprintf(stderr, "  not compared: %.*s\n", (int)rec.len, text);
         hf_strbuf_free(&rec);
         return;
+    }
+    if (c->f->frame != NULL) {
+        hf_strbuf_putc(&rec, '\n');
+        HF_FUZZ_CHECK(hf_strbuf_ok(&rec));
+        struct hf_frame fr = HF_FRAME_INIT;
+        size_t fl = 0;
+        int got = c->f->frame(c->dec, &fr, rec.data, rec.len, &fl);
+        if (!got || fl != rec.len - 1) {
+            fprintf(stderr,
+                    "format %s: the record written frames as %d/%zu "
+                    "of %zu bytes\n",
+                    format_names[f], got, fl, rec.len - 1);
+            fprintf(stderr, "encoded: %.*s\n", (int)rec.len - 1, rec.data);
+            abort();
+        }
+        rec.len--;
+        text = rec.data;
     }
     struct hf_batch *b2 = hf_batch_new(s->ncols, 4);
     HF_FUZZ_CHECK(b2 != NULL);
@@ -626,6 +668,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 format_names[f], variant, rt, err.msg);
         abort(); /* every variant is meant to be valid */
     }
+    frame_checked(&c, rec, len);
     struct hf_batch *b = hf_batch_new(s.ncols, 4);
     HF_FUZZ_CHECK(b != NULL);
     int rc;
