@@ -36,15 +36,18 @@
  * where a record ends for a reader of a byte stream (the filesystem
  * source); a Kafka message is one record as it is. A quote opens a quoted
  * value only as the first character of a field, exactly as the decoder
- * reads it, so the framer and the decoder always agree on what is quoted.
- * A comment record (csv.allow-comments) ends at its line end whatever it
- * holds. Lines without the quote or escape character (most of them) are
- * found with memchr() alone; the others are scanned byte by byte, a
- * character-class table telling the few bytes that matter. A record whose
- * quoted value is never closed runs to the end of the input and fails
- * there as "unterminated", naming the field; error_offset() gives the
- * reader the place of each error (the bad field, the opening quote) so
- * that it can name its line.
+ * reads it, so the two agree on what is quoted: the decoder accepts a line
+ * exactly when frame() ends the record at that line's end (it fails on an
+ * unclosed quote, and on an escape character with nothing after it),
+ * which lets the filesystem source decode lines and frame only the lines
+ * that fail (fs_reader.c). A comment record (csv.allow-comments) ends at
+ * its line end whatever it holds. frame() finds a plain line with
+ * memchr(); past a quote it jumps from quote to quote with memchr(), and
+ * with an escape character it scans byte by byte, a character-class table
+ * telling the few bytes that matter. A record whose quoted value is never
+ * closed runs to the end of the input and fails there as "unterminated",
+ * naming the field; error_offset() gives the reader the place of each
+ * error (the bad field, the opening quote) so that it can name its line.
  *
  * csv.ignore-parse-errors: Flink sets unparsable fields to null; holoflow
  * skips the whole bad record instead (decode returns HF_DECODE_SKIP and the
@@ -289,7 +292,8 @@ static const char *field_name(const struct csv_codec *c, size_t i)
 
 /* Append rec[from, to) to the field buffer, resolving escapes. Stops at an
  * unescaped `stop` character (the delimiter or the quote); returns the
- * position reached. */
+ * position reached, or len + 1 when the record ends with a lone escape
+ * character (which would escape the line end: see split()). */
 static size_t copy_run(struct csv_codec *c, const char *rec, size_t pos,
                        size_t len, char stop)
 {
@@ -303,13 +307,10 @@ static size_t copy_run(struct csv_codec *c, const char *rec, size_t pos,
         if (pos >= len || rec[pos] == stop)
             break;
         /* escape character */
-        if (pos + 1 < len) {
-            hf_strbuf_putc(&c->buf, rec[pos + 1]);
-            pos += 2;
-        } else {
-            hf_strbuf_putc(&c->buf, rec[pos]); /* lone escape at the end */
-            pos++;
-        }
+        if (pos + 1 >= len)
+            return len + 1;
+        hf_strbuf_putc(&c->buf, rec[pos + 1]);
+        pos += 2;
     }
     return pos;
 }
@@ -362,10 +363,21 @@ static long split(struct csv_codec *c, const char *rec, size_t len,
                 pos++;
         } else {
             pos = copy_run(c, rec, pos, len, c->delim);
+            if (pos > len) {
+                /* As Flink's reader: the escape character escapes what
+                 * follows, a line end too; nothing follows here. */
+                c->err_off = len - 1;
+                return hf_error_set(err, HF_ERR_DATA,
+                                    "column '%s': the record ends with the "
+                                    "escape character '%c', which has "
+                                    "nothing to escape",
+                                    field_name(c, (size_t)nf), c->escape);
+            }
         }
-        if ((size_t)nf == c->nfields)
-            c->extra_off = raw_start;
-        if ((size_t)nf < c->nfields) {
+        if ((size_t)nf >= c->nfields) {
+            if ((size_t)nf == c->nfields)
+                c->extra_off = raw_start;
+        } else {
             struct csv_span *sp = &c->spans[nf];
             sp->in_rec = !quoted && c->escape == '\0';
             sp->off = sp->in_rec ? raw_start : start;
@@ -548,8 +560,9 @@ static int csv_frame(void *dec, struct hf_frame *f, const char *p, size_t n,
  * as a producer writing lines sends it: drop it, as Flink's reader stops
  * there. A line end outside quotes before that would start a second
  * record, which Flink ignores without a word: an error here. 0 or -1. */
-static int drop_line_end(struct csv_codec *c, const char *rec, size_t *len,
-                         struct hf_error *err)
+__attribute__((noinline)) static int drop_line_end(struct csv_codec *c,
+                                                   const char *rec, size_t *len,
+                                                   struct hf_error *err)
 {
     struct hf_frame f = HF_FRAME_INIT;
     size_t rl;
@@ -653,37 +666,128 @@ static bool has_special(const struct csv_codec *c, const char *p, size_t n)
            (c->escape != '\0' && memchr(p, c->escape, n) != NULL);
 }
 
-static int csv_frame(void *dec, struct hf_frame *f, const char *p, size_t n,
-                     size_t *len)
+/* Where the first quote or escape character in p[0..n) is, or n. */
+static size_t first_special(const struct csv_codec *c, const char *p, size_t n)
 {
-    const struct csv_codec *c = dec;
-    size_t i = f->pos;
-    int st = f->state;
-    if (st == FR_START) {
-        if (n == 0)
-            return 0;
-        st = c->allow_comments && p[0] == '#' ? FR_LINE : FR_PLAIN;
+    size_t k = n;
+    const char *e;
+    if (c->quote != '\0' && (e = memchr(p, c->quote, n)) != NULL)
+        k = (size_t)(e - p);
+    if (c->escape != '\0' && (e = memchr(p, c->escape, k)) != NULL)
+        k = (size_t)(e - p);
+    return k;
+}
+
+static int64_t count_breaks(const char *p, size_t n)
+{
+    int64_t k = 0;
+    const char *e = p + n, *q;
+    while (p < e && (q = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+        k++;
+        p = q + 1;
     }
-    if (st == FR_LINE || st == FR_PLAIN) {
-        const char *nl = i < n ? memchr(p + i, '\n', n - i) : NULL;
-        size_t stop = nl != NULL ? (size_t)(nl - p) : n;
-        if (st == FR_LINE || !has_special(c, p + i, stop - i)) {
-            if (nl != NULL) {
-                *len = stop > 0 && p[stop - 1] == '\r' ? stop - 1 : stop;
-                return 1;
-            }
-            f->pos = n;
-            f->state = st;
-            return 0;
+    return k;
+}
+
+/* The length of a record whose line end's '\n' is p[nl]: without a '\r'
+ * before it, which is then the line end's too. */
+static size_t without_cr(const char *p, size_t nl)
+{
+    return nl > 0 && p[nl - 1] == '\r' ? nl - 1 : nl;
+}
+
+/* The exact scan with quotes and no escape character: from quote to quote
+ * with memchr(), as a quote matters only where it opens a value (a field's
+ * first byte), doubles, or closes. `*i` and `*st` in and out; `nl` is the
+ * first '\n' at or after *i (n: none before n), or SIZE_MAX when not
+ * known. 1 with *len at the record's end, else 0 at n. */
+static int scan_quotes(const struct csv_codec *c, struct hf_frame *f,
+                       const char *p, size_t n, size_t *ip, int *stp,
+                       size_t *len, size_t nl)
+{
+    const char q = c->quote;
+    size_t i = *ip;
+    int st = *stp;
+    const char *e;
+    for (;;) {
+        if (nl == SIZE_MAX || nl < i) {
+            e = i < n ? memchr(p + i, '\n', n - i) : NULL;
+            nl = e != NULL ? (size_t)(e - p) : n;
         }
-        /* A quote or an escape on the line: scan it exactly, from the
-         * record's start (no line break has been passed yet). */
-        i = 0;
-        st = FR_FIELD;
+        if (st == FR_QUOTED) {
+            e = i < n ? memchr(p + i, q, n - i) : NULL;
+            size_t stop = e != NULL ? (size_t)(e - p) : n;
+            if (nl < stop) { /* line breaks inside the value */
+                f->breaks += count_breaks(p + nl, stop - nl);
+                nl = SIZE_MAX;
+            }
+            i = stop;
+            if (e == NULL)
+                break;
+            i++;
+            st = FR_QUOTE_SEEN;
+        }
+        if (st == FR_QUOTE_SEEN) {
+            if (i >= n)
+                break;
+            if (p[i] == q) {
+                i++;
+                st = FR_QUOTED;
+                continue;
+            }
+            f->open_quote = SIZE_MAX; /* closed; what follows is unquoted */
+            st = FR_UNQ;
+        }
+        if (nl == SIZE_MAX || nl < i) {
+            e = i < n ? memchr(p + i, '\n', n - i) : NULL;
+            nl = e != NULL ? (size_t)(e - p) : n;
+        }
+        /* Unquoted (FR_FIELD: p[i] starts a field): the next quote that
+         * opens a value, before the line end. */
+        size_t k = i;
+        bool opens = false;
+        while (k < nl && (e = memchr(p + k, q, nl - k)) != NULL) {
+            k = (size_t)(e - p);
+            if (k == i ? st == FR_FIELD : p[k - 1] == c->delim) {
+                opens = true;
+                break;
+            }
+            k++;
+        }
+        if (opens) {
+            f->open_quote = k;
+            i = k + 1;
+            st = FR_QUOTED;
+            continue;
+        }
+        if (nl < n) {
+            *len = without_cr(p, nl);
+            *ip = i;
+            *stp = st;
+            return 1;
+        }
+        if (n > i)
+            st = p[n - 1] == c->delim ? FR_FIELD : FR_UNQ;
+        i = n;
+        break;
     }
+    *ip = i;
+    *stp = st;
+    return 0;
+}
+
+/* The exact scan with an escape character: byte by byte, a class table
+ * telling the bytes that matter. As scan_quotes(). */
+static int scan_bytes(const struct csv_codec *c, struct hf_frame *f,
+                      const char *p, size_t n, size_t *ip, int *stp,
+                      size_t *len)
+{
+    size_t i = *ip;
+    int st = *stp;
     int64_t breaks = f->breaks;
     size_t oq = f->open_quote;
-    while (i < n) {
+    int found = 0;
+    while (i < n && !found) {
         char ch;
         switch (st) {
         case FR_FIELD:
@@ -699,14 +803,15 @@ static int csv_frame(void *dec, struct hf_frame *f, const char *p, size_t n,
                 i++;
             if (i == n)
                 break;
-            ch = p[i++];
+            ch = p[i];
             if (ch == '\n') {
                 /* A '\r' before it is the line end's: an escaped one
                  * would have left the scan in FR_ESC_CR. */
-                i--;
-                *len = i > 0 && p[i - 1] == '\r' ? i - 1 : i;
-                goto found;
+                *len = without_cr(p, i);
+                found = 1;
+                break;
             }
+            i++;
             st = ch == c->delim ? FR_FIELD : FR_ESC_UNQ;
             break;
         case FR_ESC_UNQ:
@@ -717,7 +822,8 @@ static int csv_frame(void *dec, struct hf_frame *f, const char *p, size_t n,
         case FR_ESC_CR:
             if (p[i] == '\n') {
                 *len = i;
-                goto found;
+                found = 1;
+                break;
             }
             st = FR_UNQ;
             break;
@@ -747,15 +853,93 @@ static int csv_frame(void *dec, struct hf_frame *f, const char *p, size_t n,
             break;
         }
     }
+    f->breaks = breaks;
+    f->open_quote = found ? SIZE_MAX : oq;
+    *ip = i;
+    *stp = st;
+    return found;
+}
+
+/* The exact scan from p[i] in state st, the first '\n' at or after p[i]
+ * being p[nl] (SIZE_MAX: not known); keeps f up to date. */
+static int scan(const struct csv_codec *c, struct hf_frame *f, const char *p,
+                size_t n, size_t i, int st, size_t *len, size_t nl)
+{
+    int found = c->escape == '\0' ? scan_quotes(c, f, p, n, &i, &st, len, nl)
+                                  : scan_bytes(c, f, p, n, &i, &st, len);
+    if (found) {
+        f->open_quote = SIZE_MAX;
+        return 1;
+    }
     f->pos = n;
     f->state = st;
-    f->breaks = breaks;
-    f->open_quote = oq;
     return 0;
-found:
-    f->breaks = breaks;
-    f->open_quote = SIZE_MAX;
-    return 1;
+}
+
+/* A record whose first line holds a quote or escape character, the first
+ * at p[k], its line end at p[nl]: the exact scan from there (no special
+ * character before k, so p[k] starts a field when p[k - 1] ends one). */
+__attribute__((noinline)) static int
+frame_exact(const struct csv_codec *c, struct hf_frame *f, const char *p,
+            size_t n, size_t k, size_t nl, size_t *len)
+{
+    int st = k == 0 || p[k - 1] == c->delim ? FR_FIELD : FR_UNQ;
+    return scan(c, f, p, n, k, st, len, nl);
+}
+
+/* Everything but a plain line at a record's start (csv_frame). Kept out
+ * of line so that the common case stays a small function. */
+__attribute__((noinline)) static int frame_slow(const struct csv_codec *c,
+                                                struct hf_frame *f,
+                                                const char *p, size_t n,
+                                                size_t *len)
+{
+    size_t i = f->pos;
+    int st = f->state;
+    if (st <= FR_PLAIN) {
+        if (st == FR_START) {
+            if (n == 0)
+                return 0;
+            st = c->allow_comments && p[0] == '#' ? FR_LINE : FR_PLAIN;
+        }
+        const char *nl = i < n ? memchr(p + i, '\n', n - i) : NULL;
+        size_t stop = nl != NULL ? (size_t)(nl - p) : n;
+        if (st == FR_LINE || !has_special(c, p + i, stop - i)) {
+            if (nl != NULL) {
+                *len = without_cr(p, stop);
+                return 1;
+            }
+            f->pos = n;
+            f->state = st;
+            return 0;
+        }
+        /* A quote or an escape on the line: scan it exactly, from the
+         * record's start (no line break has been passed yet). */
+        i = 0;
+        st = FR_FIELD;
+    }
+    return scan(c, f, p, n, i, st, len, SIZE_MAX);
+}
+
+static int csv_frame(void *dec, struct hf_frame *f, const char *p, size_t n,
+                     size_t *len)
+{
+    const struct csv_codec *c = dec;
+    /* Most records: a line without a quote or escape character, at a
+     * record's start. */
+    if (f->state == FR_START && n > 0 && !(c->allow_comments && p[0] == '#')) {
+        const char *nl = memchr(p, '\n', n);
+        if (nl != NULL) {
+            size_t stop = (size_t)(nl - p);
+            size_t k = first_special(c, p, stop);
+            if (k == stop) {
+                *len = without_cr(p, stop);
+                return 1;
+            }
+            return frame_exact(c, f, p, n, k, stop, len);
+        }
+    }
+    return frame_slow(c, f, p, n, len);
 }
 
 /* ------------------------------------------------------------ encoding */

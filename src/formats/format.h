@@ -21,15 +21,20 @@
  * Record framing. A source that reads a byte stream (the filesystem
  * source) must cut it into records before decode(). A format whose
  * records are lines (json, the CDC formats, raw, avro) leaves frame()
- * NULL: a record is a line, "\n" or "\r\n" ended. A format whose
- * syntax lets a record go on past a line end (csv: a line break inside a
- * quoted value, or after the escape character) sets frame(): the reader
- * hands it the bytes from the record's first byte on and it says where
- * the record ends, or that it needs more bytes. Sources whose transport
- * already delimits records (a Kafka message is one record) never call
- * it. The reader counts the line breaks frame() reports so that a
- * record's rows and errors name the line the record starts on, and
- * error_offset() (optional) lets it name the line of the error too.
+ * NULL: a record is a line, "\n" or "\r\n" ended. A format whose syntax
+ * lets a record go on past a line end (csv: a line break inside a quoted
+ * value, or after the escape character) sets frame(): handed the bytes
+ * from a record's first byte on, it says where the record ends, or that
+ * it needs more bytes. The filesystem source decodes lines as they come
+ * and asks frame() only about a line that fails to decode, so such a
+ * format's decode() must fail on a line that is only the start of a
+ * record (csv: an unclosed quote, an escape character last): it accepts a
+ * line exactly when frame() would end the record at that line's end.
+ * Sources whose transport already delimits records (a Kafka message is
+ * one record) never call frame(). The reader counts the line breaks
+ * frame() reports so that a record's rows and errors name the line the
+ * record starts on, and error_offset() (optional) lets it name the line
+ * of the error too.
  */
 #ifndef HF_FORMATS_FORMAT_H
 #define HF_FORMATS_FORMAT_H

@@ -319,7 +319,8 @@ static void test_csv_records_across_lines(void **state)
     ct_table_free(&t);
 
     /* An escaped line break, outside and inside quotes. */
-    write_text(dir, "multi.csv", "1,a\\\nb,1\n2,\"c\\\nd\\\"\",2\n");
+    write_text(dir, "multi.csv",
+               "1,a\\\nb,1\n2,\"c\\\nd\\\"\",2\n3,e\\\r,3\r\n");
     const char *kve[] = {"path", path, "format", "csv", "csv.escape-character",
                          "\\",   NULL};
     mk(&t, cols, 3, NULL, kve, fmt("csv"));
@@ -327,8 +328,20 @@ static void test_csv_records_across_lines(void **state)
     if (res.rc != 0)
         fail_msg("read: %s", res.err.msg);
     const char *want_e[] = {"+I|1|a\nb|1.00@multi.csv:1",
-                            "+I|2|c\nd\"|2.00@multi.csv:3", NULL};
+                            "+I|2|c\nd\"|2.00@multi.csv:3",
+                            "+I|3|e\r|3.00@multi.csv:5", NULL};
     expect_rows(&res, want_e);
+    ct_rows_free(&res.rows);
+    ct_table_free(&t);
+    /* An escaped '\r' last on its line is data, not the line end's. */
+    write_text(dir, "multi.csv", "1,e\\\r\n2,f\\\r\r\n3,g\r\n");
+    mk(&t, cols, 2, NULL, kve, fmt("csv"));
+    run_source(&t.def, 100, &res);
+    if (res.rc != 0)
+        fail_msg("read: %s", res.err.msg);
+    const char *want_cr[] = {"+I|1|e\r@multi.csv:1", "+I|2|f\r@multi.csv:2",
+                             "+I|3|g@multi.csv:3", NULL};
+    expect_rows(&res, want_cr);
     ct_rows_free(&res.rows);
     ct_table_free(&t);
 

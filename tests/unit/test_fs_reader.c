@@ -1,6 +1,8 @@
 /*
  * test_fs_reader.c - the filesystem source's record reader (fs_reader.c)
- * with the formats' framing: every file is read again with read sizes of
+ * with the formats' framing (each line cut again by the format's frame(),
+ * as the source does for a line that does not decode, and as it must be
+ * for a line that is a whole record): every file is read with read sizes of
  * 1 to 17 bytes and 64 KiB, so that each record boundary, quote, doubled
  * quote, escape, "\r\n" and BOM falls across reads, and the records and
  * the lines each starts and ends on must come out the same every time.
@@ -70,6 +72,30 @@ static void put_visible(struct hf_strbuf *out, const char *s, size_t n)
     }
 }
 
+/* The next record as the filesystem source gets it after a line that
+ * does not decode: the line, cut again by the format's frame(). Here every
+ * line is cut again, which must change nothing when the line is a whole
+ * record. */
+static int next_record(struct hf_fs_reader *r, const char **rec, size_t *len,
+                       struct hf_error *err)
+{
+    int rc = hf_fs_reader_next(r, rec, len, err);
+    if (rc != 1)
+        return rc;
+    const char *line = *rec;
+    size_t n = *len;
+    int64_t first = hf_fs_reader_line(r);
+    rc = hf_fs_reader_reframe(r, rec, len, err);
+    if (rc < 0)
+        return -1;
+    /* 0: exactly the line, as it was */
+    if (rc == 0 &&
+        (*rec != line || *len != n || hf_fs_reader_last_line(r) != first))
+        fail_msg("reframe() said 0 but changed the record");
+    assert_int_equal(hf_fs_reader_line(r), first);
+    return 1;
+}
+
 /* A format instance for framing: `name` with options kv. */
 struct rd {
     struct hf_schema s;
@@ -109,7 +135,7 @@ static const char *read_all(struct rd *d, const char *path, bool gzip,
     const char *rec;
     size_t len;
     int rc;
-    while ((rc = hf_fs_reader_next(r, &rec, &len, &err)) == 1) {
+    while ((rc = next_record(r, &rec, &len, &err)) == 1) {
         hf_strbuf_printf(&out, "%lld-%lld:", (long long)hf_fs_reader_line(r),
                          (long long)hf_fs_reader_last_line(r));
         put_visible(&out, rec, len);
@@ -118,7 +144,7 @@ static const char *read_all(struct rd *d, const char *path, bool gzip,
     if (rc == 0) {
         hf_strbuf_puts(&out, "EOF");
         /* Past the end it stays at the end. */
-        assert_int_equal(hf_fs_reader_next(r, &rec, &len, &err), 0);
+        assert_int_equal(next_record(r, &rec, &len, &err), 0);
     } else {
         const char *m = err.msg;
         size_t pl = strlen(path);
@@ -324,14 +350,14 @@ static void test_locate(void **state)
     size_t len;
     char want[512];
 
-    assert_int_equal(hf_fs_reader_next(r, &rec, &len, &err), 1);
+    assert_int_equal(next_record(r, &rec, &len, &err), 1);
     hf_error_set(&err, HF_ERR_DATA, "bad");
     hf_fs_reader_locate(r, 2, &err); /* a one-line record: its line */
     snprintf(want, sizeof want, "%s:1: bad", p);
     assert_string_equal(err.msg, want);
 
     hf_error_clear(&err);
-    assert_int_equal(hf_fs_reader_next(r, &rec, &len, &err), 1);
+    assert_int_equal(next_record(r, &rec, &len, &err), 1);
     assert_int_equal(len, 11);
     /* '1' and the first break are on line 2, 'y' on 3, 'z' and the end on
      * 4; past the end is not a place. */
@@ -354,10 +380,10 @@ static void test_locate(void **state)
 
     /* The last record runs to the end of the file. */
     hf_error_clear(&err);
-    assert_int_equal(hf_fs_reader_next(r, &rec, &len, &err), 1);
+    assert_int_equal(next_record(r, &rec, &len, &err), 1);
     assert_int_equal(hf_fs_reader_line(r), 5);
     assert_int_equal(hf_fs_reader_last_line(r), 5);
-    assert_int_equal(hf_fs_reader_next(r, &rec, &len, &err), 0);
+    assert_int_equal(next_record(r, &rec, &len, &err), 0);
     hf_fs_reader_destroy(r);
     hf_fs_reader_destroy(NULL);
     ft_close(&d.t);
@@ -384,23 +410,85 @@ static void test_reuse(void **state)
     size_t len;
     assert_int_equal(hf_fs_reader_open(r, open(p1, O_RDONLY), false, p1, &err),
                      0);
-    assert_int_equal(hf_fs_reader_next(r, &rec, &len, &err), 1);
-    assert_int_equal(hf_fs_reader_next(r, &rec, &len, &err), 1);
+    assert_int_equal(next_record(r, &rec, &len, &err), 1);
+    assert_int_equal(next_record(r, &rec, &len, &err), 1);
     assert_int_equal(hf_fs_reader_line(r), 3);
+    /* Close in the middle of a file: no more records. */
+    hf_fs_reader_close(r);
+    assert_int_equal(next_record(r, &rec, &len, &err), 0);
+    assert_int_equal(hf_fs_reader_open(r, open(p1, O_RDONLY), false, p1, &err),
+                     0);
+    assert_int_equal(next_record(r, &rec, &len, &err), 1);
+    assert_int_equal(hf_fs_reader_line(r), 1);
     /* Open the next file before the first ended. */
     assert_int_equal(hf_fs_reader_open(r, open(p2, O_RDONLY), false, p2, &err),
                      0);
-    assert_int_equal(hf_fs_reader_next(r, &rec, &len, &err), 1);
+    assert_int_equal(next_record(r, &rec, &len, &err), 1);
     assert_int_equal(hf_fs_reader_line(r), 1);
     assert_memory_equal(rec, "d", 1);
-    assert_int_equal(hf_fs_reader_next(r, &rec, &len, &err), 1);
+    assert_int_equal(next_record(r, &rec, &len, &err), 1);
     assert_int_equal(hf_fs_reader_line(r), 2);
     assert_int_equal(hf_fs_reader_last_line(r), 3);
     assert_int_equal(len, 5);
     assert_memory_equal(rec, "\"e\nf\"", 5);
-    assert_int_equal(hf_fs_reader_next(r, &rec, &len, &err), 0);
+    assert_int_equal(next_record(r, &rec, &len, &err), 0);
     hf_fs_reader_close(r);
+    assert_int_equal(next_record(r, &rec, &len, &err), 0);
+    hf_fs_reader_destroy(r);
+    ft_close(&d.t);
+}
+
+/* next() gives lines; reframe() says whether the record goes on and
+ * leaves a whole line as it was. */
+static void test_lines_then_reframe(void **state)
+{
+    (void)state;
+    struct rd d;
+    rd_open(&d, "csv", NULL);
+    char p[256];
+    snprintf(p, sizeof p, "%s",
+             write_file("rf.csv", "a,b\r\n\"c\nd\",e\r\nf\n", 16, false));
+    struct hf_error err;
+    hf_error_clear(&err);
+    struct hf_fs_reader_conf conf = {
+        .chunk = 3, .max_record = 64, .fmt = d.t.f, .dec = d.t.dec};
+    struct hf_fs_reader *r = hf_fs_reader_new(&conf, &err);
+    assert_int_equal(hf_fs_reader_open(r, open(p, O_RDONLY), false, p, &err),
+                     0);
+    const char *rec;
+    size_t len;
+    assert_int_equal(hf_fs_reader_reframe(r, &rec, &len, &err), 0);
+    assert_int_equal(hf_fs_reader_next(r, &rec, &len, &err), 1);
+    assert_int_equal(len, 3);
+    assert_int_equal(hf_fs_reader_reframe(r, &rec, &len, &err), 0);
+    assert_int_equal(hf_fs_reader_reframe(r, &rec, &len, &err), 0);
+    assert_int_equal(hf_fs_reader_next(r, &rec, &len, &err), 1);
+    assert_int_equal(len, 2); /* "c */
+    assert_int_equal(hf_fs_reader_line(r), 2);
+    assert_int_equal(hf_fs_reader_reframe(r, &rec, &len, &err), 1);
+    assert_int_equal(len, 7);
+    assert_memory_equal(rec, "\"c\nd\",e", 7);
+    assert_int_equal(hf_fs_reader_line(r), 2);
+    assert_int_equal(hf_fs_reader_last_line(r), 3);
+    assert_int_equal(hf_fs_reader_next(r, &rec, &len, &err), 1);
+    assert_memory_equal(rec, "f", 1);
+    assert_int_equal(hf_fs_reader_line(r), 4);
     assert_int_equal(hf_fs_reader_next(r, &rec, &len, &err), 0);
+    hf_fs_reader_destroy(r);
+    ft_close(&d.t);
+
+    /* json has no frame(): reframe() changes nothing. */
+    rd_open(&d, "json", NULL);
+    conf.fmt = d.t.f;
+    conf.dec = d.t.dec;
+    r = hf_fs_reader_new(&conf, &err);
+    assert_int_equal(hf_fs_reader_open(r, open(p, O_RDONLY), false, p, &err),
+                     0);
+    assert_int_equal(hf_fs_reader_next(r, &rec, &len, &err), 1);
+    assert_int_equal(hf_fs_reader_next(r, &rec, &len, &err), 1);
+    assert_int_equal(hf_fs_reader_reframe(r, &rec, &len, &err), 0);
+    assert_int_equal(hf_fs_reader_next(r, &rec, &len, &err), 1);
+    assert_memory_equal(rec, "d\",e", 4);
     hf_fs_reader_destroy(r);
     ft_close(&d.t);
 }
@@ -415,6 +503,7 @@ int main(void)
         cmocka_unit_test(test_record_limit),
         cmocka_unit_test(test_locate),
         cmocka_unit_test(test_reuse),
+        cmocka_unit_test(test_lines_then_reframe),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -9,16 +9,17 @@
  * format says how records are framed (fs_reader.c, format.h): for most a
  * record is a line; a csv record goes on over a line break inside quotes
  * or after the escape character, as in Flink, whose csv reader parses the
- * file as one stream. Lines end with "\n" or "\r\n", and the last one
- * needs no newline; blank lines are skipped. A record may be up to
- * 'source.record.max-size' bytes (64 MiB by default): a longer one, such
- * as the rest of a file after a quote that is never closed, fails the job
- * naming the line it starts on, before more of the file is read. Files
- * whose name ends in ".gz"
- * or ".gzip" are decompressed with zlib, as Flink picks a decompressor by
- * extension (bz2, xz and zst are rejected with a clear message), through
- * the checked reader of fs_gzip.c: a truncated file, a bad trailer and
- * trailing garbage are errors, concatenated members are read in turn.
+ * file as one stream. Lines are decoded as they come, and a line that
+ * fails is cut again by the format's framer before its error counts. Lines end
+ * with "\n" or "\r\n", and the last one needs no newline; blank lines are
+ * skipped. A record may be up to 'source.record.max-size' bytes (64 MiB by
+ * default): a longer one, such as the rest of a file after a quote that is
+ * never closed, fails the job naming the line it starts on, before more of the
+ * file is read. Files whose name ends in ".gz" or ".gzip" are decompressed with
+ * zlib, as Flink picks a decompressor by extension (bz2, xz and zst are
+ * rejected with a clear message), through the checked reader of fs_gzip.c: a
+ * truncated file, a bad trailer and trailing garbage are errors, concatenated
+ * members are read in turn.
  *
  * Hive-style directories 'key=value' (values %XX-escaped) give the values of
  * the PARTITIONED BY columns, parsed as text of the column's type; the value
@@ -640,8 +641,29 @@ static int fs_read(void *state, struct hf_batch *out, struct hf_error *err)
             if (len == 0)
                 continue; /* blank line */
             uint32_t before = out->nrows;
+            /* the line the record starts on: a record cut again starts
+             * there too */
             int64_t first = hf_fs_reader_line(s->r);
             int n = s->fmt->decode(s->dec, line, len, first, out, err);
+            if ((n < 0 || n == HF_DECODE_SKIP) && s->fmt->frame != NULL) {
+                /* Maybe the line is only the start of a record that goes
+                 * on (see fs_reader.c): cut it again, and decode the whole
+                 * record if so; its error replaces the line's. */
+                while (out->nrows > before)
+                    hf_batch_drop_last(out);
+                struct hf_error ferr;
+                hf_error_clear(&ferr);
+                int fr = hf_fs_reader_reframe(s->r, &line, &len, &ferr);
+                if (fr < 0) {
+                    hf_error_clear(err);
+                    *err = ferr;
+                    return -1;
+                }
+                if (fr > 0) {
+                    hf_error_clear(err);
+                    n = s->fmt->decode(s->dec, line, len, first, out, err);
+                }
+            }
             if (s->stats != NULL)
                 atomic_fetch_add(&s->stats->rows_in, 1);
             if (n == HF_DECODE_SKIP) {

@@ -4,14 +4,28 @@
  *
  * The reader keeps one buffer for all files: bytes [start, end) are read
  * and not yet handed out, and the record being looked for always begins
- * at `start`. The table's format says where a record ends (its frame()
- * callback, format.h); a format without one has line records, found here
- * with memchr(). frame() keeps its progress in `fr`, offsets from the
- * record's first byte, so moving the bytes to the front of the buffer
- * before a read does not disturb it and no byte is scanned twice. When a
- * record is not complete in the buffer, one more read of at most `chunk`
- * bytes follows; the buffer doubles when it runs short, never beyond what
- * the longest record allowed needs.
+ * at `start`.
+ *
+ * Framing is optimistic. next() hands out lines, found with memchr() as
+ * for any line format. A format whose records may go on past a line end
+ * (csv: a line break inside quotes or after the escape character) has a
+ * frame() callback (format.h), and its decoder fails on a line that is
+ * only the start of such a record (an unclosed quote, an escape with
+ * nothing after it). Then, and only then, the caller asks reframe(): the
+ * record is cut again from its first byte by frame(), which scans quotes
+ * and escapes exactly, and if it goes on past the line the caller decodes
+ * the longer record instead. So a file of one-line records costs what it
+ * did when records were lines; only records that span lines, and lines
+ * that fail anyway, are scanned twice. This holds because the csv decoder
+ * accepts a line exactly when frame() ends the record at that line's end
+ * (the fuzz target checks it on every input).
+ *
+ * frame() keeps its progress in `fr`, offsets from the record's first
+ * byte, so moving the bytes to the front of the buffer before a read
+ * does not disturb it and no byte is scanned twice. When a record is not
+ * complete in the buffer, one more read of at most `chunk` bytes follows;
+ * the buffer doubles when it runs short, never beyond what the longest
+ * record allowed needs.
  *
  * Invariants: a record handed out is at most `max_record` bytes (after its
  * "\r\n" or "\n" is dropped); a longer one fails as soon as that many bytes
@@ -33,24 +47,6 @@
 
 #include "connectors/filesystem/fs_int.h"
 
-struct hf_fs_reader {
-    struct hf_fs_reader_conf conf;
-    const char *path; /* borrowed; NULL when no file is open */
-    int fd;
-    struct hf_fs_gz *gz;
-    char *buf;
-    size_t cap, start, end;
-    bool eof;
-    bool bom_done; /* the start of the file was looked at for a BOM */
-    struct hf_frame fr;
-    int64_t line; /* lines before `start` */
-    /* The record last handed out. */
-    const char *rec;
-    size_t rec_len;
-    int64_t rec_first, rec_last;
-    bool rec_at_eof; /* it ended with the file, without a line end */
-};
-
 struct hf_fs_reader *hf_fs_reader_new(const struct hf_fs_reader_conf *conf,
                                       struct hf_error *err)
 {
@@ -60,6 +56,7 @@ struct hf_fs_reader *hf_fs_reader_new(const struct hf_fs_reader_conf *conf,
         return NULL;
     }
     r->conf = *conf;
+    r->frame = conf->fmt != NULL ? conf->fmt->frame : NULL;
     if (r->conf.chunk == 0)
         r->conf.chunk = 1;
     if (r->conf.max_record == 0)
@@ -104,6 +101,9 @@ void hf_fs_reader_close(struct hf_fs_reader *r)
         close(r->fd);
     r->gz = NULL;
     r->fd = -1;
+    r->start = r->end = 0; /* next() gives 0 until a file is opened */
+    r->eof = true;
+    r->fr = HF_FRAME_INIT;
 }
 
 void hf_fs_reader_destroy(struct hf_fs_reader *r)
@@ -113,16 +113,6 @@ void hf_fs_reader_destroy(struct hf_fs_reader *r)
     hf_fs_reader_close(r);
     free(r->buf);
     free(r);
-}
-
-int64_t hf_fs_reader_line(const struct hf_fs_reader *r)
-{
-    return r->rec_first;
-}
-
-int64_t hf_fs_reader_last_line(const struct hf_fs_reader *r)
-{
-    return r->rec_last;
 }
 
 /* ------------------------------------------------------------ reading */
@@ -232,12 +222,13 @@ static int too_long(const struct hf_fs_reader *r, struct hf_error *err)
                         r->path, first, first, lim, now, quote);
 }
 
-int hf_fs_reader_next(struct hf_fs_reader *r, const char **rec, size_t *len,
-                      struct hf_error *err)
+/* The record at `start`, framed by `frame` (NULL: a line). */
+static int next_framed(struct hf_fs_reader *r, bool framed, const char **rec,
+                       size_t *len, struct hf_error *err)
 {
-    if (r->fd < 0 && r->gz == NULL)
-        return 0;
     if (!r->bom_done) {
+        if (r->fd < 0 && r->gz == NULL)
+            return 0;
         while (r->end - r->start < 3 && !r->eof) {
             if (fill(r, err) != 0)
                 return -1;
@@ -247,52 +238,71 @@ int hf_fs_reader_next(struct hf_fs_reader *r, const char **rec, size_t *len,
             r->start += 3;
         r->bom_done = true;
     }
-    const struct hf_format *fmt = r->conf.fmt;
     /* The longest record and its "\r\n": the framer looks no further, so
      * the limit strikes at the same byte whatever was read beyond it. */
     size_t most = r->conf.max_record + 2;
+    r->fr = HF_FRAME_INIT;
     for (;;) {
         const char *p = r->buf + r->start;
-        size_t n = r->end - r->start, rl = 0, used;
+        size_t n = r->end - r->start, rl = 0;
         size_t m = n < most ? n : most;
-        bool framed = fmt != NULL && fmt->frame != NULL;
-        int found = framed ? fmt->frame(r->conf.dec, &r->fr, p, m, &rl)
-                           : frame_line(&r->fr, p, m, &rl);
-        if (found) {
+        if (framed ? r->frame(r->conf.dec, &r->fr, p, m, &rl)
+                   : frame_line(&r->fr, p, m, &rl)) {
             /* the line end: "\n" at p[rl], or "\r\n" */
-            used = rl + (p[rl] == '\n' ? 1 : 2);
-            r->rec_at_eof = false;
-        } else if (m == most) {
+            size_t used = rl + (p[rl] == '\n' ? 1 : 2);
+            if (!framed && rl > 0 && p[rl - 1] == '\r')
+                rl--;
+            if (rl > r->conf.max_record)
+                return too_long(r, err);
+            return hf_fs_reader_hand_out(r, p, rl, used, r->fr.breaks, false,
+                                         rec, len);
+        }
+        if (m == most)
             return too_long(r, err);
-        } else if (r->eof) {
-            if (n == 0)
-                return 0;
-            rl = used = n; /* the last record needs no line end */
-            r->rec_at_eof = true;
-        } else {
+        if (!r->eof) {
             if (fill(r, err) != 0)
                 return -1;
             continue;
         }
+        if (n == 0)
+            return 0;
+        /* The last record needs no line end. A '\r' last is a line
+         * framer's to drop, and the format's to judge otherwise. */
         int64_t breaks = r->fr.breaks;
-        if (!found && p[n - 1] == '\n' && breaks > 0)
+        if (p[n - 1] == '\n' && breaks > 0)
             breaks--; /* the file ends inside a record, after a line end */
-        if (!framed && rl > 0 && p[rl - 1] == '\r')
+        rl = n;
+        bool cr = p[n - 1] == '\r';
+        if (cr && !framed)
             rl--;
-        if (rl > r->conf.max_record +
-                     (framed && r->rec_at_eof && rl > 0 && p[rl - 1] == '\r'))
+        if (rl > r->conf.max_record + (cr && framed))
             return too_long(r, err);
-        r->rec = p;
-        r->rec_len = rl;
-        r->rec_first = r->line + 1;
-        r->rec_last = r->rec_first + breaks;
-        r->line = r->rec_last;
-        r->start += used;
-        r->fr = HF_FRAME_INIT;
-        *rec = p;
-        *len = rl;
-        return 1;
+        return hf_fs_reader_hand_out(r, p, rl, n, breaks, true, rec, len);
     }
+}
+
+int hf_fs_reader_next_line(struct hf_fs_reader *r, const char **rec,
+                           size_t *len, struct hf_error *err)
+{
+    return next_framed(r, false, rec, len, err);
+}
+
+int hf_fs_reader_reframe(struct hf_fs_reader *r, const char **rec, size_t *len,
+                         struct hf_error *err)
+{
+    if (r->frame == NULL || r->rec == NULL)
+        return 0;
+    /* Back to the record's first byte: nothing was read since it was
+     * handed out, so its bytes are where they were. */
+    size_t used = r->rec_used, rl = r->rec_len;
+    r->start -= used;
+    r->line = r->rec_first - 1;
+    int rc = next_framed(r, true, rec, len, err);
+    if (rc <= 0)
+        return rc;
+    /* Longer, or the same line with its last '\r' kept as data. */
+    return r->rec_used != used || r->rec_len != rl ||
+           r->rec_last != r->rec_first;
 }
 
 void hf_fs_reader_locate(const struct hf_fs_reader *r, size_t err_off,
