@@ -327,7 +327,7 @@ bench: deps build
 # docs/fuzzing.md.
 FUZZ_BUILD ?= $(BUILD)/fuzz
 FUZZ_TIME ?= 60
-FUZZ_TARGETS ?= sql format opts
+FUZZ_TARGETS ?= sql format opts avro_resolve
 FUZZ_FLAGS ?=
 FUZZ_CC ?= clang-14
 

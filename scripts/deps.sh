@@ -17,7 +17,8 @@ packages=(
     build-essential cmake pkg-config
     libpq-dev postgresql-15 postgresql-client-15
     libjson-c-dev zlib1g-dev libzstd-dev libcmocka-dev
-    librdkafka-dev libavro-dev
+    librdkafka-dev libavro-dev libpcre2-dev libssl-dev tzdata
+    libcurl4-openssl-dev python3-avro
     kcat openssl gzip
 )
 packages+=("$@")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # docs_drift.sh - fails when docs/connectors/*.md or docs/formats/*.md differ
-# from what the option tables generate (`make docs` regenerates them), or
+# from what the option tables generate, or docs/functions.md from what the
+# function table generates (`make docs` regenerates them), or
 # when a failpoint named in src/ is missing from the table in
 # docs/decisions.md.
 set -euo pipefail
@@ -15,8 +16,11 @@ for sub in connectors formats; do
         rc=1
     fi
 done
+if ! diff -u docs/functions.md "$tmp/functions.md"; then
+    rc=1
+fi
 if [ $rc -ne 0 ]; then
-    echo "docs drift: the committed option docs differ from the option tables; run 'make docs' and commit" >&2
+    echo "docs drift: the committed option or function docs differ from the tables; run 'make docs' and commit" >&2
     exit 1
 fi
 # holoflow options NAME --markdown is the same page.

@@ -255,9 +255,10 @@ static const char *type_name(enum hf_opt_type t)
 }
 
 /* Does `key` (user's, after the prefix) match the pattern `pat` containing
- * one '#'? On a match the part standing for '#' is [*argp, *argp + *argl). */
-static bool pattern_match(const char *pat, const char *key, const char **argp,
-                          size_t *argl)
+ * one '#'? On a match the part standing for '#' is [*argp, *argp + *argl).
+ * `index`: the part must be a decimal number. */
+static bool pattern_match(const char *pat, const char *key, bool index,
+                          const char **argp, size_t *argl)
 {
     const char *hash = strchr(pat, '#');
     if (hash == NULL)
@@ -271,8 +272,11 @@ static bool pattern_match(const char *pat, const char *key, const char **argp,
         return false;
     if (strcasecmp(hash + 1, key + klen - tail) != 0)
         return false;
+    size_t al = klen - head - tail;
+    if (index && strspn(key + head, "0123456789") < al)
+        return false;
     *argp = key + head;
-    *argl = klen - head - tail;
+    *argl = al;
     return true;
 }
 
@@ -324,7 +328,7 @@ static int match_def(const struct hf_opt_def *defs, size_t ndefs,
                      const char *key, const char **argp, size_t *argl)
 {
     for (size_t i = 0; i < ndefs; i++) {
-        if (defs[i].flags & (HF_OPTF_PREFIX | HF_OPTF_PATTERN))
+        if (defs[i].flags & (HF_OPTF_PREFIX | HF_OPTF_PATTERN | HF_OPTF_PAIRS))
             continue;
         bool match;
         hf_opt_key_gen(&defs[i], key, &match);
@@ -333,10 +337,11 @@ static int match_def(const struct hf_opt_def *defs, size_t ndefs,
     }
     for (size_t i = 0; i < ndefs; i++) {
         if (defs[i].flags & HF_OPTF_PATTERN) {
-            if (pattern_match(defs[i].key, key, argp, argl))
+            bool index = (defs[i].flags & HF_OPTF_INDEX) != 0;
+            if (pattern_match(defs[i].key, key, index, argp, argl))
                 return (int)i;
             for (const char *const *a = defs[i].aliases; a && *a; a++)
-                if (pattern_match(*a, key, argp, argl))
+                if (pattern_match(*a, key, index, argp, argl))
                     return (int)i;
         } else if (defs[i].flags & HF_OPTF_PREFIX) {
             size_t pl = strlen(defs[i].key);
@@ -370,7 +375,7 @@ static int convert(const struct hf_opt_def *d, const char *keyname,
                    const char *text, struct hf_opt_val *val,
                    const char *owner, const char *where, struct hf_error *err)
 {
-    const char *shown = (d->flags & HF_OPTF_SENSITIVE) ||
+    const char *shown = val->secret || (d->flags & HF_OPTF_SENSITIVE) ||
                                 hf_opt_secret_name(keyname)
                             ? "******"
                             : text;
@@ -471,12 +476,19 @@ static int convert(const struct hf_opt_def *d, const char *keyname,
 
 /* ------------------------------------------------------------ parse */
 
-static void where_of(const struct hf_kv *kv, char *buf, size_t n)
+void hf_kv_where(const struct hf_kv *kv, char *buf, size_t n)
 {
+    if (n == 0)
+        return;
     if (kv && kv->file && kv->line > 0)
         snprintf(buf, n, "%s:%d:%d: ", kv->file, kv->line, kv->col);
     else
         buf[0] = '\0';
+}
+
+const char *hf_kv_shown(const struct hf_kv *kv)
+{
+    return kv->via ? kv->via : kv->key;
 }
 
 void hf_opts_free(struct hf_opts *o)
@@ -490,11 +502,214 @@ void hf_opts_free(struct hf_opts *o)
     free(o->vals);
     o->vals = NULL;
     o->nvals = 0;
+    for (size_t i = 0; i < o->npairs; i++) {
+        free(o->pairs[i].key);
+        free(o->pairs[i].value);
+    }
+    free(o->pairs);
+    o->pairs = NULL;
+    o->npairs = 0;
 }
 
 static int oom(struct hf_error *err)
 {
     return hf_error_set(err, HF_ERR_NOMEM, "out of memory parsing options");
+}
+
+/* "; 'connector.properties.2.key' (with its '.value') stands for
+ * 'connector.properties.group.id'" for a made pair, else "". */
+static void via_note(const struct hf_kv *kv, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    if (kv && kv->via)
+        snprintf(buf, n, "; '%s' (with its '.value') stands for '%s'",
+                 kv->via, kv->key);
+}
+
+/* ------------------------------------------------------------ pairs */
+
+/* Is `key` (after the table prefix) a half of a pair of the PAIRS def `d`
+ * ("connector.properties.2.value")? Sets which half and its index text. */
+static bool pair_half(const struct hf_opt_def *d, const char *key,
+                      bool *is_key, const char **np, size_t *nl)
+{
+    const char *hash = strchr(d->key, '#');
+    size_t head = (size_t)(hash - d->key);
+    if (strncasecmp(d->key, key, head) != 0)
+        return false;
+    const char *n = key + head;
+    size_t digits = strspn(n, "0123456789");
+    if (digits == 0)
+        return false;
+    if (strcasecmp(n + digits, ".key") == 0)
+        *is_key = true;
+    else if (strcasecmp(n + digits, ".value") == 0)
+        *is_key = false;
+    else
+        return false;
+    *np = n;
+    *nl = digits;
+    return true;
+}
+
+/* Turn every unclaimed pair `P<N>.key` = K, `P<N>.value` = V of the PAIRS
+ * def `d` into a made pair `P<K>` = V in o->pairs (claiming both halves).
+ * 0 or -1 (a half without the other, the same half twice, an empty K). */
+static int expand_pairs(struct hf_opts *o, const struct hf_opt_def *d,
+                        struct hf_kv *kvs, size_t nkv, const char *owner,
+                        struct hf_error *err)
+{
+    char where[512];
+    size_t head = (size_t)(strchr(d->key, '#') - d->key);
+    for (size_t k = 0; k < nkv; k++) {
+        struct hf_kv *kv = &kvs[k];
+        const char *key = kv->claimed ? NULL : strip_prefix(o->prefix, kv->key);
+        bool is_key;
+        const char *n;
+        size_t nl;
+        if (key == NULL || !pair_half(d, key, &is_key, &n, &nl))
+            continue;
+        hf_kv_where(kv, where, sizeof where);
+        struct hf_kv *other = NULL;
+        for (size_t j = k + 1; j < nkv; j++) {
+            const char *k2 =
+                kvs[j].claimed ? NULL : strip_prefix(o->prefix, kvs[j].key);
+            bool is_key2;
+            const char *n2;
+            size_t nl2;
+            if (k2 == NULL || !pair_half(d, k2, &is_key2, &n2, &nl2) ||
+                nl2 != nl || memcmp(n, n2, nl) != 0)
+                continue;
+            if (is_key2 == is_key) {
+                hf_kv_where(&kvs[j], where, sizeof where);
+                return hf_error_set(err, HF_ERR_OPTION,
+                                    "%sduplicate option '%s' of %s (also "
+                                    "'%s')",
+                                    where, kvs[j].key, owner, kv->key);
+            }
+            if (other == NULL)
+                other = &kvs[j];
+        }
+        if (other == NULL)
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "%soption '%s' of %s has no '%s%.*s%.*s.%s': "
+                                "pair %.*s of '%s%s' / '.value' needs both "
+                                "halves (the property's name and its value)",
+                                where, kv->key, owner, o->prefix, (int)head,
+                                d->key, (int)nl, n, is_key ? "value" : "key",
+                                (int)nl, n, o->prefix, d->key);
+        struct hf_kv *kk = is_key ? kv : other;
+        struct hf_kv *vk = is_key ? other : kv;
+        if (kk->value[0] == '\0') {
+            hf_kv_where(kk, where, sizeof where);
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "%soption '%s' of %s names no property: "
+                                "pair %.*s needs the property's name",
+                                where, kk->key, owner, (int)nl, n);
+        }
+        struct hf_kv *m = &o->pairs[o->npairs];
+        memset(m, 0, sizeof *m);
+        size_t ml = strlen(o->prefix) + head + strlen(kk->value) + 1;
+        m->key = malloc(ml);
+        m->value = strdup(vk->value);
+        if (m->key == NULL || m->value == NULL) {
+            free(m->key);
+            free(m->value);
+            return oom(err);
+        }
+        snprintf(m->key, ml, "%s%.*s%s", o->prefix, (int)head, d->key,
+                 kk->value);
+        m->file = kk->file;
+        m->line = kk->line;
+        m->col = kk->col;
+        m->secret = kk->secret || vk->secret;
+        m->via = kk->key;
+        o->npairs++;
+        kk->claimed = true;
+        vk->claimed = true;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ one pair */
+
+/* Take `kv` into `o` when one of the defs names it. Sets *taken. 0 or -1. */
+static int take_kv(struct hf_opts *o, struct hf_kv *kv, const char *owner,
+                   bool *taken, struct hf_error *err)
+{
+    const struct hf_opt_def *defs = o->defs;
+    size_t ndefs = o->ndefs;
+    *taken = false;
+    const char *key = strip_prefix(o->prefix, kv->key);
+    if (key == NULL)
+        return 0;
+    const char *arg = NULL;
+    size_t argl = 0;
+    int di = match_def(defs, ndefs, key, &arg, &argl);
+    if (di < 0)
+        return 0;
+    *taken = true;
+    kv->claimed = true;
+    const struct hf_opt_def *d = &defs[di];
+    char where[512], note[600];
+    hf_kv_where(kv, where, sizeof where);
+    struct hf_opt_val *v;
+    if (d->flags & (HF_OPTF_PREFIX | HF_OPTF_PATTERN)) {
+        /* Duplicate check among earlier entries with the same arg. */
+        for (size_t j = ndefs; j < o->nvals; j++) {
+            if (o->vals[j].def == d && strlen(o->vals[j].arg) == argl &&
+                strncasecmp(o->vals[j].arg, arg, argl) == 0) {
+                via_note(kv->via ? kv : o->vals[j].kv, note, sizeof note);
+                return hf_error_set(err, HF_ERR_OPTION,
+                                    "%soption '%s' of %s is set twice (also "
+                                    "as '%s')%s",
+                                    where, hf_kv_shown(kv), owner,
+                                    o->vals[j].kv
+                                        ? hf_kv_shown(o->vals[j].kv)
+                                        : o->vals[j].key_used,
+                                    note);
+            }
+        }
+        v = &o->vals[o->nvals++];
+        v->def = d;
+        v->arg = strndup(arg, argl);
+        if (v->arg == NULL)
+            return oom(err);
+    } else {
+        v = &o->vals[di];
+        if (v->set && strcasecmp(v->key_used, kv->key) == 0 && !kv->via &&
+            !(v->kv && v->kv->via))
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "%sduplicate option '%s' of %s", where,
+                                kv->key, owner);
+        if (v->set) {
+            via_note(kv->via ? kv : v->kv, note, sizeof note);
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "%soption '%s' of %s is set twice (also "
+                                "as '%s')%s",
+                                where, hf_kv_shown(kv), owner,
+                                v->kv ? hf_kv_shown(v->kv) : v->key_used,
+                                note);
+        }
+        free(v->text);
+        v->text = NULL;
+    }
+    v->key_used = kv->key;
+    v->kv = kv;
+    v->set = true;
+    v->gen = hf_opt_key_gen(d, key, NULL);
+    if (v->gen && (o->gen == NULL || strcmp(v->gen, o->gen) < 0)) {
+        o->gen = v->gen;
+        o->gen_key = kv->key;
+    }
+    v->text = strdup(kv->value);
+    if (v->text == NULL)
+        return oom(err);
+    v->secret = (d->flags & HF_OPTF_SENSITIVE) ||
+                hf_opt_secret_name(kv->key) || kv->secret;
+    if (v->secret)
+        hf_secret_register(kv->value);
+    return convert(d, kv->key, v->text, v, owner, where, err);
 }
 
 int hf_opts_parse(struct hf_opts *o, const char *owner, const char *prefix,
@@ -526,70 +741,34 @@ int hf_opts_parse(struct hf_opts *o, const char *owner, const char *prefix,
         }
     }
 
-    char where[512];
-    for (size_t k = 0; k < nkv; k++) {
-        struct hf_kv *kv = &kvs[k];
+    /* Indexed pairs become the pairs they stand for (each takes two). */
+    for (size_t i = 0; i < ndefs; i++) {
+        if (!(defs[i].flags & HF_OPTF_PAIRS))
+            continue;
+        if (o->pairs == NULL) {
+            o->pairs = calloc(nkv / 2 + 1, sizeof *o->pairs);
+            if (o->pairs == NULL)
+                return oom(err);
+        }
+        if (expand_pairs(o, &defs[i], kvs, nkv, owner, err) != 0)
+            return -1;
+    }
+
+    for (size_t k = 0; k < nkv + o->npairs; k++) {
+        struct hf_kv *kv = k < nkv ? &kvs[k] : &o->pairs[k - nkv];
         if (kv->claimed)
             continue;
-        const char *key = strip_prefix(o->prefix, kv->key);
-        if (key == NULL)
-            continue;
-        const char *arg = NULL;
-        size_t argl = 0;
-        int di = match_def(defs, ndefs, key, &arg, &argl);
-        if (di < 0)
-            continue;
-        kv->claimed = true;
-        const struct hf_opt_def *d = &defs[di];
-        where_of(kv, where, sizeof where);
-        struct hf_opt_val *v;
-        if (d->flags & (HF_OPTF_PREFIX | HF_OPTF_PATTERN)) {
-            /* Duplicate check among earlier entries with the same arg. */
-            for (size_t j = ndefs; j < o->nvals; j++) {
-                if (o->vals[j].def == d &&
-                    strlen(o->vals[j].arg) == argl &&
-                    strncasecmp(o->vals[j].arg, arg, argl) == 0)
-                    return hf_error_set(err, HF_ERR_OPTION,
-                                        "%soption '%s' of %s is set twice "
-                                        "(also as '%s')",
-                                        where, kv->key, owner,
-                                        o->vals[j].key_used);
-            }
-            v = &o->vals[o->nvals++];
-            v->def = d;
-            v->arg = strndup(arg, argl);
-            if (v->arg == NULL)
-                return oom(err);
-        } else {
-            v = &o->vals[di];
-            if (v->set && strcasecmp(v->key_used, kv->key) == 0)
-                return hf_error_set(err, HF_ERR_OPTION,
-                                    "%sduplicate option '%s' of %s", where,
-                                    kv->key, owner);
-            if (v->set)
-                return hf_error_set(err, HF_ERR_OPTION,
-                                    "%soption '%s' of %s is set twice (also "
-                                    "as '%s')",
-                                    where, kv->key, owner, v->key_used);
-            free(v->text);
-            v->text = NULL;
-        }
-        v->key_used = kv->key;
-        v->set = true;
-        v->gen = hf_opt_key_gen(d, key, NULL);
-        if (v->gen && (o->gen == NULL || strcmp(v->gen, o->gen) < 0)) {
-            o->gen = v->gen;
-            o->gen_key = kv->key;
-        }
-        v->text = strdup(kv->value);
-        if (v->text == NULL)
-            return oom(err);
-        v->secret = (d->flags & HF_OPTF_SENSITIVE) ||
-                    hf_opt_secret_name(kv->key);
-        if (v->secret)
-            hf_secret_register(kv->value);
-        if (convert(d, kv->key, v->text, v, owner, where, err) != 0)
+        bool taken;
+        if (take_kv(o, kv, owner, &taken, err) != 0)
             return -1;
+        if (!taken && kv->via) {
+            char where[512];
+            hf_kv_where(kv, where, sizeof where);
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "%s'%s' (with its '.value') stands for '%s', "
+                                "which is not an option of %s",
+                                where, kv->via, kv->key, owner);
+        }
     }
 
     /* An older generation's defaults for what the table leaves unset. */
@@ -675,7 +854,7 @@ int hf_opts_check_unclaimed(const struct hf_kv *kvs, size_t nkv,
             }
         }
         char where[512];
-        where_of(&kvs[k], where, sizeof where);
+        hf_kv_where(&kvs[k], where, sizeof where);
         size_t klen = strlen(key);
         bool close = best_d <= 3 || (best_d <= klen / 3);
         char suggest[300] = "";
@@ -807,8 +986,10 @@ static void describe_one(const struct hf_opts *o, const struct hf_opt_val *v,
     if (!v->set)
         snprintf(note, sizeof note, "  (default%s%s)",
                  v->gen ? " of generation " : "", v->gen ? v->gen : "");
-    else if (v->key_used && !v->arg && strcasecmp(v->key_used, v->def->key))
-        snprintf(note, sizeof note, "  (as '%s'%s%s)", v->key_used,
+    else if ((v->kv && v->kv->via) ||
+             (v->key_used && !v->arg && strcasecmp(v->key_used, v->def->key)))
+        snprintf(note, sizeof note, "  (as '%s'%s%s)",
+                 v->kv ? hf_kv_shown(v->kv) : v->key_used,
                  v->gen ? ", generation " : "", v->gen ? v->gen : "");
     hf_strbuf_printf(out, "%*s%s = '%s'%s\n", indent, "", key, text, note);
 }

@@ -34,6 +34,19 @@
  *                    the key is the entry's `arg`.
  *   HF_OPTF_PATTERN  the key contains '#', which stands for one name
  *                    (`fields.#.kind`); the name is the entry's `arg`.
+ *   HF_OPTF_INDEX    with PATTERN: the '#' stands only for a decimal
+ *                    index (`format.fields.0.name`), so
+ *                    `format.fields.ssl.name` is not taken.
+ *   HF_OPTF_PAIRS    Flink 1.9's indexed key/value pairs. The def's key is
+ *                    `P#.key` (`connector.properties.#.key`): each user pair
+ *                    `P<N>.key` = K with `P<N>.value` = V (N decimal) stands
+ *                    for the option `P<K>` = V, which is then matched in the
+ *                    same table like any key the user wrote (so it can land
+ *                    on an exact option, an alias or a PREFIX entry, and
+ *                    is "set twice" when the same option is also written
+ *                    directly). A half without the other is an error naming
+ *                    N. The def itself holds no value; the pair the user
+ *                    wrote is kept in the resulting kv's `via`.
  */
 #ifndef HF_CONF_OPT_H
 #define HF_CONF_OPT_H
@@ -62,6 +75,8 @@ enum hf_opt_type {
 #define HF_OPTF_PREFIX 0x04u
 #define HF_OPTF_PATTERN 0x08u
 #define HF_OPTF_RANGE 0x10u /* enforce [min, max] for INT/DURATION/MEMSIZE */
+#define HF_OPTF_INDEX 0x20u
+#define HF_OPTF_PAIRS 0x40u
 /* Besides the SENSITIVE flag, any option whose key (as the user wrote it)
  * names a credential by hf_opt_secret_name() is a secret: its value is
  * registered with the scrubber and shown as ******. That is how the
@@ -95,13 +110,19 @@ struct hf_opt_def {
     ((const struct hf_opt_gen[]){__VA_ARGS__, {NULL, NULL, NULL}})
 
 /* One key/value pair as the user wrote it, with where (for messages). The
- * parser sets `claimed` when a table takes the key. */
+ * parser sets `claimed` when a table takes the key. `secret`: the value
+ * was built from a secret (${secret_values.NAME}), so it is a secret
+ * whatever its key. `via`: set only on a pair the parser made from an
+ * HF_OPTF_PAIRS pair; the `.key` half's key as written
+ * ("connector.properties.2.key"), for messages. */
 struct hf_kv {
     char *key;
     char *value;
     const char *file; /* borrowed */
     int line, col;
     bool claimed;
+    bool secret;
+    const char *via;
 };
 
 /* One resolved option. */
@@ -111,7 +132,10 @@ struct hf_opt_val {
     char *arg;            /* PREFIX/PATTERN: the matched part; else NULL */
     char *text;           /* the value's text (user's or default), or NULL */
     bool set;             /* given by the user */
-    bool secret;          /* SENSITIVE, or a credential by its key's name */
+    bool secret;          /* SENSITIVE, a credential by its key's name, or
+                             built from a secret (kv->secret) */
+    const struct hf_kv *kv; /* set: the pair it came from (borrowed, with
+                               its position), else NULL */
     const char *gen;      /* set: the generation of the spelling used;
                              unset: the older generation whose default
                              this is; NULL = current (static string) */
@@ -136,6 +160,9 @@ struct hf_opts {
      * apply), NULL = current; and one key that shows it, as written. */
     const char *gen;
     const char *gen_key;
+    /* Pairs made from HF_OPTF_PAIRS pairs (owned; keys and values too). */
+    struct hf_kv *pairs;
+    size_t npairs;
 };
 
 /* Resolve the pairs in `kvs` that belong to `defs` (each def key with
@@ -148,6 +175,15 @@ struct hf_opts {
 int hf_opts_parse(struct hf_opts *o, const char *owner, const char *prefix,
                   const struct hf_opt_def *defs, size_t ndefs,
                   struct hf_kv *kvs, size_t nkv, struct hf_error *err);
+
+/* "file:line:col: " of a pair, or "" when it has no position (--set,
+ * writer API). For messages and warnings of validate hooks, with
+ * hf_opt_val.kv. */
+void hf_kv_where(const struct hf_kv *kv, char *buf, size_t n);
+
+/* The key a pair shows in messages: the `.key` half of a made pair
+ * ("connector.properties.2.key"), else the key as written. */
+const char *hf_kv_shown(const struct hf_kv *kv);
 
 /* Every pair still unclaimed is an error: "unknown option 'x' for <owner>;
  * did you mean 'y'? valid options: ...". `tables` are the option sets that

@@ -10,7 +10,10 @@
  * key's words (split at '.', '-', '_' and blanks, compared without case):
  *
  *   - a word containing password, passwd, secret, credential, jaas or
- *     token, or the word pwd;
+ *     token, or the word pwd - except credential(s) followed by the word
+ *     source, which says where credentials come from
+ *     ('basic-auth.credentials-source' = 'USER_INFO'): its value is a
+ *     keyword that must not be masked everywhere;
  *   - user info ('basic.auth.user.info', 'basic-auth.user-info',
  *     'userinfo': "user:password" for a schema registry);
  *   - a key: the word key after access, api, private, secret, ssl,
@@ -78,8 +81,10 @@ bool hf_opt_secret_name(const char *key)
         "algorithm", "size", NULL};
     for (size_t i = 0; i < nw; i++) {
         const char *w = words[i];
+        bool source = strstr(w, "credential") != NULL && i + 1 < nw &&
+                      strcmp(words[i + 1], "source") == 0;
         for (size_t k = 0; k < sizeof inside / sizeof inside[0]; k++)
-            if (strstr(w, inside[k]) != NULL)
+            if (strstr(w, inside[k]) != NULL && !source)
                 return true;
         if (strcmp(w, "pwd") == 0 || strcmp(w, "userinfo") == 0)
             return true;

@@ -57,14 +57,16 @@ struct hf_table_def {
 
 /* Counters of one table in one run. The connector counts what only it
  * knows: records read (source rows_in), rows durably written (sink
- * rows_out), dirty and skipped records. The runtime counts rows passed on
- * after the filter (source rows_out) and rows handed to the sink (sink
- * rows_in). */
+ * rows_out), dirty and skipped records, fields its format set to NULL.
+ * The runtime counts rows passed on after the filter (source rows_out) and
+ * rows handed to the sink (sink rows_in). */
 struct hf_table_stats {
     atomic_uint_fast64_t rows_in;  /* records read (source) or rows received (sink) */
     atomic_uint_fast64_t rows_out; /* rows passed on (source) or written (sink) */
     atomic_uint_fast64_t dirty;    /* bad rows recorded as dirty data */
     atomic_uint_fast64_t skipped;  /* bad records skipped (ignore-parse-errors) */
+    atomic_uint_fast64_t
+        nulled; /* bad fields set to NULL (ignore-parse-errors) */
 };
 
 /* What a connector instance learns about the run. */

@@ -315,6 +315,27 @@ size_t hf_timestamp_format(int64_t usec, int precision, char sep, char *buf,
                            n - o);
 }
 
+size_t hf_interval_ym_format(int64_t months, char *buf, size_t n)
+{
+    uint64_t m = months < 0 ? (uint64_t)0 - (uint64_t)months : (uint64_t)months;
+    int r = snprintf(buf, n, "%c%llu-%02llu", months < 0 ? '-' : '+',
+                     (unsigned long long)(m / 12), (unsigned long long)(m % 12));
+    return written(r, n);
+}
+
+size_t hf_interval_dt_format(int64_t usec, char *buf, size_t n)
+{
+    uint64_t u = usec < 0 ? (uint64_t)0 - (uint64_t)usec : (uint64_t)usec;
+    uint64_t ms = u / 1000 + (u % 1000 >= 500 ? 1 : 0); /* milliseconds */
+    int r = snprintf(buf, n, "%c%llu %02llu:%02llu:%02llu.%03llu",
+                     usec < 0 ? '-' : '+', (unsigned long long)(ms / 86400000),
+                     (unsigned long long)(ms / 3600000 % 24),
+                     (unsigned long long)(ms / 60000 % 60),
+                     (unsigned long long)(ms / 1000 % 60),
+                     (unsigned long long)(ms % 1000));
+    return written(r, n);
+}
+
 int64_t hf_now_usec(void)
 {
     struct timespec ts;

@@ -55,6 +55,12 @@ size_t hf_time_format(int64_t usec, int precision, char *buf, size_t n);
 size_t hf_timestamp_format(int64_t usec, int precision, char sep, char *buf,
                            size_t n);
 
+/* An interval as Flink prints it: months "+2-10" (years-months), or
+ * microseconds "+1 02:03:04.000" (days hh:mm:ss.fff). Returns the length
+ * written. */
+size_t hf_interval_ym_format(int64_t months, char *buf, size_t n);
+size_t hf_interval_dt_format(int64_t usec, char *buf, size_t n);
+
 /* Current time, microseconds since the epoch (CLOCK_REALTIME). */
 int64_t hf_now_usec(void);
 

@@ -39,6 +39,8 @@ static const struct {
     [HF_ARRAY] = {"ARRAY", "array"},
     [HF_JSON] = {"JSON", "json"},
     [HF_JSONB] = {"JSONB", "jsonb"},
+    [HF_INTERVAL_YM] = {"INTERVAL YEAR TO MONTH", "interval"},
+    [HF_INTERVAL_DT] = {"INTERVAL DAY TO SECOND(3)", "interval"},
 };
 
 const char *hf_type_name(const struct hf_type *t, char *buf, size_t n)

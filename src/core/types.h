@@ -21,6 +21,8 @@
  *                                      wall-clock, no zone)
  *   TIMESTAMP_LTZ(p)            v.i   (microseconds since the Unix epoch, UTC)
  *   ARRAY<T>                    v.a   (in the arena)
+ *   INTERVAL YEAR TO MONTH      v.i   (months; expressions only)
+ *   INTERVAL DAY TO SECOND(3)   v.i   (microseconds; expressions only)
  *
  * Precision above microseconds is accepted in DDL and truncated to
  * microseconds, the resolution of PostgreSQL. `null` marks SQL NULL; the
@@ -52,6 +54,8 @@ enum hf_type_id {
     HF_ARRAY,
     HF_JSON,
     HF_JSONB,
+    HF_INTERVAL_YM, /* INTERVAL YEAR TO MONTH: v.i months */
+    HF_INTERVAL_DT, /* INTERVAL DAY TO SECOND(3): v.i microseconds */
     HF_TYPE__COUNT
 };
 

@@ -423,6 +423,14 @@ void hf_value_to_text(const struct hf_type *t, const struct hf_value *v,
         n = hf_dec_format(v->v.d, t->scale, buf, sizeof buf);
         hf_strbuf_append(out, buf, n);
         break;
+    case HF_INTERVAL_YM:
+        n = hf_interval_ym_format(v->v.i, buf, sizeof buf);
+        hf_strbuf_append(out, buf, n);
+        break;
+    case HF_INTERVAL_DT:
+        n = hf_interval_dt_format(v->v.i, buf, sizeof buf);
+        hf_strbuf_append(out, buf, n);
+        break;
     case HF_CHAR:
     case HF_VARCHAR:
     case HF_JSON:

@@ -49,6 +49,7 @@
 #include "core/decimal.h"
 #include "core/valueconv.h"
 #include "formats/format.h"
+#include "formats/avro_int.h"
 #include "formats/format_int.h"
 
 static const struct hf_opt_def hfa_opts[] = {
@@ -81,6 +82,7 @@ struct hfa_codec {
     avro_writer_t writer;
     char *sbuf; /* NUL-terminated copy of a string value */
     size_t scap;
+    char *json; /* the schema's text (registered by avro-confluent) */
 };
 
 static int hfa_validate(const struct hf_opts *o, const struct hf_schema *s,
@@ -174,12 +176,17 @@ static const char *logical_name(const struct hf_type *t, bool legacy)
 
 /* The Avro schema (JSON) of fields `f`. 0 or -1 (type not supported). */
 static int schema_json(const struct hf_schema *s, const struct hfa_field *f,
-                       uint32_t nf, bool legacy, struct hf_strbuf *b,
-                       struct hf_error *err)
+                       uint32_t nf, bool legacy, const char *name,
+                       struct hf_strbuf *b, struct hf_error *err)
 {
-    hf_strbuf_puts(b, "{\"type\":\"record\",\"name\":\"record\","
-                      "\"namespace\":\"org.apache.flink.avro.generated\","
-                      "\"fields\":[");
+    if (name == NULL)
+        hf_strbuf_puts(b, "{\"type\":\"record\",\"name\":\"record\","
+                          "\"namespace\":\"org.apache.flink.avro.generated\","
+                          "\"fields\":[");
+    else
+        hf_strbuf_printf(b, "{\"type\":\"record\",\"name\":\"%s\","
+                            "\"fields\":[",
+                         name);
     for (uint32_t i = 0; i < nf; i++) {
         const struct hf_column *c = &s->cols[f[i].col];
         hf_strbuf_printf(b, "%s{\"name\":\"%s\",\"type\":", i ? "," : "",
@@ -202,8 +209,9 @@ static int schema_json(const struct hf_schema *s, const struct hfa_field *f,
                                 "which has no Avro mapping",
                                 c->name, hf_type_name(&c->type, tb, sizeof tb));
         }
+        /* Flink gives a nullable field the default null. */
         if (f[i].nullable)
-            hf_strbuf_putc(b, ']');
+            hf_strbuf_puts(b, "],\"default\":null");
         hf_strbuf_putc(b, '}');
     }
     hf_strbuf_puts(b, "]}");
@@ -226,18 +234,19 @@ static void hfa_free(void *p)
     if (c->writer)
         avro_writer_free(c->writer);
     free(c->sbuf);
+    free(c->json);
     free(c->f);
     free(c);
 }
 
-static int hfa_new(const struct hf_schema *s, const uint32_t *cols,
-                    uint32_t ncols, const struct hf_opts *o, void **out,
-                    struct hf_error *err)
+static int codec_new(const struct hf_schema *s, const uint32_t *cols,
+                     uint32_t ncols, bool legacy, const char *name, void **out,
+                     struct hf_error *err)
 {
     struct hfa_codec *c = calloc(1, sizeof *c);
     if (c == NULL)
         return hf_error_set(err, HF_ERR_NOMEM, "avro: out of memory");
-    c->legacy = hf_opts_bool(o, "timestamp_mapping.legacy", NULL);
+    c->legacy = legacy;
     c->f = calloc(ncols ? ncols : 1, sizeof *c->f);
     if (c->f == NULL) {
         hfa_free(c);
@@ -251,7 +260,7 @@ static int hfa_new(const struct hf_schema *s, const uint32_t *cols,
     c->nf = ncols;
     struct hf_strbuf js;
     hf_strbuf_init(&js, 0);
-    if (schema_json(s, c->f, c->nf, c->legacy, &js, err) != 0) {
+    if (schema_json(s, c->f, c->nf, c->legacy, name, &js, err) != 0) {
         hf_strbuf_free(&js);
         hfa_free(c);
         return -1;
@@ -268,7 +277,12 @@ static int hfa_new(const struct hf_schema *s, const uint32_t *cols,
         hfa_free(c);
         return -1;
     }
+    c->json = strndup(js.data, js.len);
     hf_strbuf_free(&js);
+    if (c->json == NULL) {
+        hfa_free(c);
+        return hf_error_set(err, HF_ERR_NOMEM, "avro: out of memory");
+    }
     c->iface = avro_generic_class_from_schema(c->schema);
     if (c->iface == NULL || avro_generic_value_new(c->iface, &c->val) != 0) {
         hfa_free(c);
@@ -283,6 +297,15 @@ static int hfa_new(const struct hf_schema *s, const uint32_t *cols,
     }
     *out = c;
     return 0;
+}
+
+static int hfa_new(const struct hf_schema *s, const uint32_t *cols,
+                    uint32_t ncols, const struct hf_opts *o, void **out,
+                    struct hf_error *err)
+{
+    return codec_new(s, cols, ncols,
+                     hf_opts_bool(o, "timestamp_mapping.legacy", NULL), NULL,
+                     out, err);
 }
 
 /* ------------------------------------------------------------ decimals */
@@ -308,7 +331,7 @@ static size_t dec_to_bytes(struct hf_dec d, unsigned char out[16])
     return 16 - start;
 }
 
-static int dec_from_bytes(const unsigned char *p, size_t n, struct hf_dec *d)
+int hf_avro_dec_from_bytes(const unsigned char *p, size_t n, struct hf_dec *d)
 {
     if (n == 0 || n > 16)
         return -1;
@@ -618,14 +641,10 @@ static int scan_record(const struct hfa_codec *c, const char *rec, size_t len,
 
 /* ------------------------------------------------------------ decode */
 
-/* A DATE/TIME/TIMESTAMP value read as number `n` of the Avro logical type,
- * in holoflow's unit (days, microseconds), checked against the type's
- * range. 0, or -1 with err. */
-static int get_temporal(const struct hf_type *t, bool legacy, int64_t n,
-                        int64_t *out, struct hf_error *err)
+int hf_avro_temporal(const struct hf_type *t, const char *logical, bool ms,
+                     int64_t n, int64_t *out, struct hf_error *err)
 {
     char tb[64];
-    bool ms = t->precision <= 3;
     int64_t v = n;
     bool ok;
     switch (t->id) {
@@ -639,7 +658,7 @@ static int get_temporal(const struct hf_type *t, bool legacy, int64_t n,
             return hf_error_set(err, HF_ERR_DATA,
                                 "%s value %lld is not a time of day (%s holds "
                                 "00:00:00 to 23:59:59.999999)",
-                                logical_name(t, legacy), (long long)n,
+                                logical, (long long)n,
                                 hf_type_name(t, tb, sizeof tb));
         break;
     default:
@@ -651,10 +670,19 @@ static int get_temporal(const struct hf_type *t, bool legacy, int64_t n,
         return hf_error_set(err, HF_ERR_DATA,
                             "%s value %lld is outside the range of %s (years "
                             "0001 to 9999)",
-                            logical_name(t, legacy), (long long)n,
+                            logical, (long long)n,
                             hf_type_name(t, tb, sizeof tb));
     *out = v;
     return 0;
+}
+
+/* A DATE/TIME/TIMESTAMP value read as number `n` of the logical type the
+ * table's schema gives column type `t`. */
+static int get_temporal(const struct hf_type *t, bool legacy, int64_t n,
+                        int64_t *out, struct hf_error *err)
+{
+    return hf_avro_temporal(t, logical_name(t, legacy), t->precision <= 3, n,
+                            out, err);
 }
 
 static int get_scalar(const struct hfa_codec *c, const struct hf_type *t,
@@ -716,7 +744,7 @@ static int get_scalar(const struct hfa_codec *c, const struct hf_type *t,
                 return hf_error_set(err, HF_ERR_NOMEM, "avro: out of memory");
             break;
         }
-        if (dec_from_bytes(p, n, &x->v.d) != 0 ||
+        if (hf_avro_dec_from_bytes(p, n, &x->v.d) != 0 ||
             hf_dec_digits(x->v.d) > t->precision)
             return hf_error_set(err, HF_ERR_DATA,
                                 "the decimal (%zu bytes) does not fit "
@@ -831,6 +859,35 @@ static int hfa_decode(void *dec, const char *rec, size_t len, int64_t origin,
         }
     }
     return 1;
+}
+
+/* ------------------------------------------------------------ shared */
+
+int hf_avro_codec_new(const struct hf_schema *s, const uint32_t *cols,
+                      uint32_t ncols, bool legacy, const char *name,
+                      struct hf_avro_codec **out, struct hf_error *err)
+{
+    void *c = NULL;
+    if (codec_new(s, cols, ncols, legacy, name, &c, err) != 0)
+        return -1;
+    *out = c;
+    return 0;
+}
+
+const char *hf_avro_codec_schema(const struct hf_avro_codec *c)
+{
+    return ((const struct hfa_codec *)(const void *)c)->json;
+}
+
+int hf_avro_codec_encode(struct hf_avro_codec *c, const struct hf_value *row,
+                         struct hf_strbuf *out, struct hf_error *err)
+{
+    return hfa_encode(c, row, HF_ROW_INSERT, out, err);
+}
+
+void hf_avro_codec_free(struct hf_avro_codec *c)
+{
+    hfa_free(c);
 }
 
 const struct hf_format hf_format_avro = {

@@ -7,16 +7,34 @@
  * shared conversions accept for numeric columns. Rows, as Flink emits them:
  *   INSERT   +I for each element of "data"
  *   UPDATE   for each i: -U(before), +U(data[i]), where before is old[i]
- *            with every field that is null or absent in old[i] taken from
- *            data[i] (Canal's "old" holds only the changed fields)
+ *            with every field absent from old[i] taken from data[i]
+ *            (Canal's "old" holds only the changed fields); a field present
+ *            in old[i] keeps its old value, also when that is null: the
+ *            value was NULL before the update (FLINK-19446)
  *   DELETE   -D for each element of "data"
  *   CREATE, and any message with "isDdl": true: no row (a DDL event)
  * Any other type is an error. An empty record or the literal null gives no
- * row. With canal-json.database.include / table.include (regular
+ * row. An UPDATE whose "old" is missing or has fewer elements than "data",
+ * or whose old[i] is not an object, is an error, as in Flink.
+ * With canal-json.database.include / table.include (regular
  * expressions that must match the whole name), records of other databases
- * or tables give no row. The expressions are POSIX extended regular
- * expressions, which cover the usual Java patterns ("inventory", "prod_.*",
- * "a|b"); Java-only syntax such as \d is not understood.
+ * or tables give no row; a record without the field is an error (Flink
+ * fails on it too), a null one is matched as the text "null". The
+ * expressions are POSIX extended regular expressions, which cover the
+ * usual Java patterns ("inventory", "prod_.*", "a|b"); Java-only syntax
+ * such as \d is not understood.
+ *
+ * Where Flink differs (docs/formats.md): Flink completes old[i] with the
+ * fields absent from the whole "old" array (Jackson's findValue searches
+ * every element), so in a multi-row UPDATE a field changed in one row and
+ * not in another becomes NULL in the other's -U row; holoflow looks at
+ * old[i] only. Flink fails on DDL messages other than CREATE; holoflow
+ * gives no row for any message with "isDdl": true.
+ *
+ * Metadata (Flink's list, read from a Kafka value as "value.<key>"):
+ * database, table, pk-names ("pkNames"), ingestion-timestamp ("ts") and
+ * event-timestamp ("es", milliseconds). sql-type is a MAP<STRING, INT>,
+ * which holoflow cannot declare yet.
  *
  * Encoding, as Flink's writer: +I and +U become {"data":[{row}],"type":
  * "INSERT"}, -U and -D {"data":[{row}],"type":"DELETE"}.
@@ -32,6 +50,7 @@
 
 static const struct hf_opt_def canal_opts[] = {
     HF_JSON_OPT_IGNORE_PARSE_ERRORS,
+    HF_JSON_OPT_SKIP_RECORD,
     HF_JSON_OPT_TIMESTAMP_FORMAT,
     HF_JSON_OPT_MAP_NULL_KEY_MODE,
     HF_JSON_OPT_MAP_NULL_KEY_LITERAL,
@@ -43,6 +62,20 @@ static const struct hf_opt_def canal_opts[] = {
      "Read only records whose \"table\" matches this regular expression "
      "(whole name)"},
 };
+
+/* Flink's CanalJsonDecodingFormat.ReadableMetadata, in its order, with the
+ * record field each is read from. */
+static const struct hf_format_meta canal_meta[] = {
+    {"database", HF_META_STRING, "STRING"},
+    {"table", HF_META_STRING, "STRING"},
+    {"sql-type", HF_META_MAP, "MAP<STRING, INT>"},
+    {"pk-names", HF_META_STRING_ARRAY, "ARRAY<STRING>"},
+    {"ingestion-timestamp", HF_META_TIMESTAMP3, "TIMESTAMP_LTZ(3)"},
+    {"event-timestamp", HF_META_TIMESTAMP3, "TIMESTAMP_LTZ(3)"},
+    {NULL, HF_META_STRING, NULL},
+};
+static const char *const canal_meta_field[] = {"database", "table", "sqlType",
+                                               "pkNames",  "ts",    "es"};
 
 struct canal_codec {
     struct hf_json_codec json;
@@ -144,14 +177,35 @@ static int canal_encoder_new(const struct hf_schema *s, const uint32_t *cols,
     return canal_new(s, cols, ncols, o, false, enc, err);
 }
 
-/* True when the record passes the include filter on `key`. */
-static bool passes(const regex_t *re, bool has, struct json_object *root,
-                   const char *key)
+/* Whether the record passes the include filter on `key`: 1 yes, 0 no, -1
+ * (err set) when the record has no such field. The field's text is
+ * matched as Flink's asText() gives it: a string as it is, null as "null",
+ * a number or boolean as its JSON text, an object or array as "". */
+static int passes(const regex_t *re, bool has, struct json_object *root,
+                  const char *key, struct hf_error *err)
 {
     if (!has)
-        return true;
-    const char *name = hf_json_get_str(root, key);
-    return name != NULL && regexec(re, name, 0, NULL, 0) == 0;
+        return 1;
+    struct json_object *v = NULL;
+    if (!json_object_object_get_ex(root, key, &v))
+        return hf_error_set(
+            err, HF_ERR_DATA,
+            "canal-json: the record has no \"%s\" field, "
+            "which 'canal-json.%s.include' filters on",
+            key, strcmp(key, "database") == 0 ? "database" : "table");
+    const char *name;
+    switch (json_object_get_type(v)) {
+    case json_type_null:
+        name = "null";
+        break;
+    case json_type_object:
+    case json_type_array:
+        name = "";
+        break;
+    default:
+        name = json_object_get_string(v);
+    }
+    return regexec(re, name, 0, NULL, 0) == 0;
 }
 
 /* The "data" (or "old") array; NULL when absent or not an array. */
@@ -184,18 +238,15 @@ static int emit_updates(struct canal_codec *c, struct json_object *data,
 {
     size_t n = json_object_array_length(data);
     size_t nold = old ? json_object_array_length(old) : 0;
-    if (nold != n)
+    if (nold < n)
         return hf_error_set(err, HF_ERR_DATA,
                             "canal-json: UPDATE message has %zu \"data\" rows "
-                            "but %zu \"old\" rows",
-                            n, nold);
+                            "but %s",
+                            n, old ? "fewer \"old\" rows" : "no \"old\" array");
     for (size_t i = 0; i < n; i++) {
         struct json_object *after = json_object_array_get_idx(data, i);
         struct json_object *before = json_object_array_get_idx(old, i);
-        if (before == NULL) /* old[i] is null: nothing changed is known */
-            before = after;
-        if (hf_json_emit_row(&c->json, before, after,
-                             HF_JSON_MERGE_NULL_OR_ABSENT,
+        if (hf_json_emit_row(&c->json, before, after, HF_JSON_MERGE_ABSENT,
                              HF_ROW_UPDATE_BEFORE, origin, out, err) != 0) {
             hf_error_prefix(err, "canal-json \"old\"[%zu]: ", i);
             return -1;
@@ -217,9 +268,11 @@ static int decode_message(struct canal_codec *c, struct json_object *root,
         return hf_error_set(err, HF_ERR_DATA,
                             "canal-json: expected a JSON object with "
                             "\"data\" and \"type\"");
-    if (!passes(&c->db_re, c->has_db_re, root, "database") ||
-        !passes(&c->table_re, c->has_table_re, root, "table"))
-        return 0;
+    int ok = passes(&c->db_re, c->has_db_re, root, "database", err);
+    if (ok > 0)
+        ok = passes(&c->table_re, c->has_table_re, root, "table", err);
+    if (ok <= 0)
+        return ok;
     struct json_object *ddl = NULL;
     if (json_object_object_get_ex(root, "isDdl", &ddl) &&
         json_object_is_type(ddl, json_type_boolean) &&
@@ -251,6 +304,30 @@ static int decode_message(struct canal_codec *c, struct json_object *root,
     return emit_updates(c, data, rows_of(root, "old"), origin, out, err);
 }
 
+static int canal_decoder_meta(void *dec, const uint32_t *keys,
+                              const uint32_t *cols, uint32_t n,
+                              struct hf_error *err)
+{
+    struct canal_codec *c = dec;
+    return hf_json_codec_set_meta(&c->json, canal_meta, keys, cols, n, err);
+}
+
+/* The metadata columns of the record's rows [from, nrows). */
+static int put_meta(struct canal_codec *c, struct json_object *root,
+                    struct hf_batch *out, uint32_t from, struct hf_error *err)
+{
+    for (uint32_t i = 0; i < c->json.nmeta; i++) {
+        const struct hf_json_meta *mc = &c->json.meta[i];
+        const char *field = canal_meta_field[mc->m - canal_meta];
+        struct json_object *v = NULL;
+        json_object_object_get_ex(root, field, &v);
+        if (hf_json_put_meta(&c->json, mc, field, v, HF_JSON_META_FIELD, 1, out,
+                             from, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int canal_decode(void *dec, const char *rec, size_t len, int64_t origin,
                         struct hf_batch *out, struct hf_error *err)
 {
@@ -260,9 +337,17 @@ static int canal_decode(void *dec, const char *rec, size_t len, int64_t origin,
     int rc = hf_json_parse(&c->json, rec, len, &root, err);
     if (rc > 0) {
         rc = root ? decode_message(c, root, origin, out, err) : 0;
+        if (rc > 0 && c->json.nmeta > 0 &&
+            put_meta(c, root, out, start, err) != 0)
+            rc = -1;
         json_object_put(root);
     }
     return hf_json_decode_done(&c->json, out, start, rc);
+}
+
+static const struct hf_decode_notes *canal_notes(void *dec)
+{
+    return hf_json_notes(&((struct canal_codec *)dec)->json);
 }
 
 static int canal_encode(void *enc, const struct hf_value *row,
@@ -294,4 +379,7 @@ const struct hf_format hf_format_canal_json = {
     .encoder_new = canal_encoder_new,
     .encode = canal_encode,
     .encoder_free = canal_free,
+    .decode_notes = canal_notes,
+    .meta = canal_meta,
+    .decoder_meta = canal_decoder_meta,
 };

@@ -49,9 +49,16 @@
  * naming the field; error_offset() gives the reader the place of each
  * error (the bad field, the opening quote) so that it can name its line.
  *
- * csv.ignore-parse-errors: Flink sets unparsable fields to null; holoflow
- * skips the whole bad record instead (decode returns HF_DECODE_SKIP and the
- * caller counts it), so no half-read row reaches a sink.
+ * csv.ignore-parse-errors, as in Flink (CsvRowDataSerDeSchemaTest): a
+ * field that cannot be parsed is NULL and its row is kept ("Test,null,Test"
+ * for (STRING, INT, STRING) is (Test, NULL, Test)), a record with fewer
+ * fields than columns is kept with the missing ones NULL ("Test" is (Test,
+ * NULL, NULL)); both noted for the caller to count and log (format.h
+ * decode_notes). A record with more fields, or that cannot be split, is
+ * skipped (decode returns HF_DECODE_SKIP). With
+ * csv.ignore-parse-errors.skip-record (holoflow) a bad field or a short
+ * record skips the record too. An ARRAY field with a bad element is NULL
+ * as a whole (Flink nulls just the element).
  *
  * Encoding: fields joined by the delimiter with no line end (Flink >= 1.12),
  * quoted when they contain the delimiter, the quote, the escape character
@@ -85,7 +92,14 @@ static const struct hf_opt_def csv_opts[] = {
     {"allow-comments", NULL, HF_OPT_BOOL, "false", 0, 0, NULL, 0,
      "Skip records starting with '#'"},
     {"ignore-parse-errors", NULL, HF_OPT_BOOL, "false", 0, 0, NULL, 0,
-     "Skip records that cannot be parsed instead of failing the job"},
+     "As in Flink: a field that cannot be parsed is set to NULL and its row "
+     "is kept (missing fields too), a record that cannot be parsed at all or "
+     "has too many fields is skipped, instead of failing the job; both are "
+     "counted in the summary and the first are logged with their position"},
+    {"ignore-parse-errors.skip-record", NULL, HF_OPT_BOOL, "false", 0, 0, NULL,
+     0,
+     "holoflow: with ignore-parse-errors, skip the whole record when a field "
+     "cannot be parsed or is missing, instead of setting it to NULL"},
     {"array-element-delimiter", NULL, HF_OPT_STRING, ";", 0, 0, NULL, 0,
      "Separator of ARRAY elements inside a field (one character)"},
     {"escape-character", NULL, HF_OPT_CHAR, NULL, 0, 0, NULL, 0,
@@ -122,6 +136,8 @@ struct csv_codec {
     char array_delim;
     bool allow_comments;
     bool ignore_errors;
+    bool skip_record;             /* ignore-parse-errors.skip-record */
+    struct hf_decode_notes notes; /* decoder: of the last record */
     char *null_literal; /* NULL: none */
     size_t null_len;
     bool special[256]; /* encoder: characters that make a field quoted
@@ -249,6 +265,7 @@ static int csv_new(const struct hf_schema *s, const uint32_t *cols,
     c->array_delim = hf_opts_str(o, "array-element-delimiter", NULL)[0];
     c->allow_comments = hf_opts_bool(o, "allow-comments", NULL);
     c->ignore_errors = hf_opts_bool(o, "ignore-parse-errors", NULL);
+    c->skip_record = hf_opts_bool(o, "ignore-parse-errors.skip-record", NULL);
     const char *nl = hf_opts_str(o, "null-literal", NULL);
     if (nl != NULL) {
         c->null_literal = strdup(nl);
@@ -581,6 +598,18 @@ __attribute__((noinline)) static int drop_line_end(struct csv_codec *c,
                         rl, *len - end);
 }
 
+/* A field set to NULL under ignore-parse-errors: note it (the first
+ * reason of the record is kept) and clear err. */
+static void note_nulled(struct csv_codec *c, struct hf_error *err)
+{
+    if (c->notes.nulled++ == 0) {
+        size_t n = strnlen(err->msg, sizeof c->notes.first - 1);
+        memcpy(c->notes.first, err->msg, n);
+        c->notes.first[n] = '\0';
+    }
+    hf_error_clear(err);
+}
+
 static int decode_record(struct csv_codec *c, const char *rec, size_t len,
                          int64_t origin, struct hf_batch *out,
                          struct hf_error *err)
@@ -603,7 +632,8 @@ static int decode_record(struct csv_codec *c, const char *rec, size_t len,
     long nf = split(c, rec, len, err);
     if (nf < 0)
         return -1;
-    if ((size_t)nf != c->nfields) {
+    bool lenient = c->ignore_errors && !c->skip_record;
+    if ((size_t)nf != c->nfields && !(lenient && (size_t)nf < c->nfields)) {
         c->err_off = (size_t)nf > c->nfields ? c->extra_off : len;
         return hf_error_set(
             err, HF_ERR_DATA, "the record has %ld field%s, expected %u (%s%s)",
@@ -615,8 +645,21 @@ static int decode_record(struct csv_codec *c, const char *rec, size_t len,
         return hf_error_set(err, HF_ERR_NOMEM, "csv: out of memory for a row");
     for (uint32_t i = 0; i < c->nfields; i++) {
         const struct csv_field *f = &c->fields[i];
+        if (i >= (size_t)nf) { /* short record, ignore-parse-errors */
+            hf_error_set(err, HF_ERR_DATA,
+                         "the record has %ld field%s, expected %u: column "
+                         "'%s' is missing",
+                         nf, nf == 1 ? "" : "s", c->nfields, f->name);
+            note_nulled(c, err);
+            continue;
+        }
         if (decode_field(c, f, rec, &c->spans[i], out, &row[f->col], err) !=
             0) {
+            if (lenient && err->code == HF_ERR_DATA) {
+                row[f->col].null = true;
+                note_nulled(c, err);
+                continue;
+            }
             c->err_off = c->spans[i].raw_off;
             hf_batch_drop_last(out);
             return -1;
@@ -630,10 +673,16 @@ static int csv_decode(void *dec, const char *rec, size_t len, int64_t origin,
 {
     struct csv_codec *c = dec;
     c->err_off = SIZE_MAX;
+    c->notes.nulled = 0;
     int rc = decode_record(c, rec, len, origin, out, err);
     if (rc < 0 && c->ignore_errors)
         return HF_DECODE_SKIP; /* err keeps the reason for the caller */
     return rc;
+}
+
+static const struct hf_decode_notes *csv_notes(void *dec)
+{
+    return &((struct csv_codec *)dec)->notes;
 }
 
 static size_t csv_error_offset(const void *dec)
@@ -1120,4 +1169,5 @@ const struct hf_format hf_format_csv = {
     .encoder_new = csv_encoder_new,
     .encode = csv_encode,
     .encoder_free = csv_free,
+    .decode_notes = csv_notes,
 };

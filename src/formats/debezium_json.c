@@ -13,6 +13,13 @@
  * other op is an error. An empty record or the literal null (the tombstone
  * Debezium sends after a delete) gives no row.
  *
+ * Metadata (Flink's list, read from a Kafka value as "value.<key>"):
+ * schema (the record's Kafka Connect "schema" as JSON text),
+ * ingestion-timestamp (the event's "ts_ms"), source.timestamp,
+ * source.database, source.schema and source.table (the "ts_ms", "db",
+ * "schema" and "table" of its "source"). source.properties is a
+ * MAP<STRING, STRING>, which holoflow cannot declare yet.
+ *
  * Encoding, as Flink's writer: +I and +U become {"before":null,"after":
  * {row},"op":"c"}, -U and -D become {"before":{row},"after":null,"op":"d"};
  * there is no combined update message, and no "schema"/"payload" envelope:
@@ -21,6 +28,7 @@
  * "Debezium JSON serialization doesn't support ... been set to true", from
  * 1.12, when the writer came, to today).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,10 +42,23 @@ static const struct hf_opt_def debezium_opts[] = {
      "\"payload\" (sources only; a table that is written must leave it "
      "false, as in Flink)"},
     HF_JSON_OPT_IGNORE_PARSE_ERRORS,
+    HF_JSON_OPT_SKIP_RECORD,
     HF_JSON_OPT_TIMESTAMP_FORMAT,
     HF_JSON_OPT_MAP_NULL_KEY_MODE,
     HF_JSON_OPT_MAP_NULL_KEY_LITERAL,
     HF_JSON_OPT_DECIMAL_PLAIN,
+};
+
+/* Flink's DebeziumJsonDecodingFormat.ReadableMetadata, in its order. */
+static const struct hf_format_meta debezium_meta[] = {
+    {"schema", HF_META_STRING, "STRING"},
+    {"ingestion-timestamp", HF_META_TIMESTAMP3, "TIMESTAMP_LTZ(3)"},
+    {"source.timestamp", HF_META_TIMESTAMP3, "TIMESTAMP_LTZ(3)"},
+    {"source.database", HF_META_STRING, "STRING"},
+    {"source.schema", HF_META_STRING, "STRING"},
+    {"source.table", HF_META_STRING, "STRING"},
+    {"source.properties", HF_META_MAP, "MAP<STRING, STRING>"},
+    {NULL, HF_META_STRING, NULL},
 };
 
 struct debezium_codec {
@@ -210,6 +231,54 @@ static int decode_envelope(struct debezium_codec *c, struct json_object *root,
                         snip);
 }
 
+static int debezium_decoder_meta(void *dec, const uint32_t *keys,
+                                 const uint32_t *cols, uint32_t n,
+                                 struct hf_error *err)
+{
+    struct debezium_codec *c = dec;
+    return hf_json_codec_set_meta(&c->json, debezium_meta, keys, cols, n, err);
+}
+
+/* The metadata columns of the record's rows [from, nrows), read as Flink
+ * reads them: "schema" of the record (with schema-include), "ts_ms" and
+ * "source" of the change event; "source" is a map of strings, whose
+ * "ts_ms", "db", "schema" and "table" are the source keys. */
+static int put_meta(struct debezium_codec *c, struct json_object *root,
+                    struct hf_batch *out, uint32_t from, struct hf_error *err)
+{
+    struct json_object *env = c->schema_include ? image(root, "payload") : root;
+    struct json_object *src = image(env, "source");
+    if (!json_object_is_type(src, json_type_object))
+        src = NULL; /* Flink: an empty map, every source key null */
+    for (uint32_t i = 0; i < c->json.nmeta; i++) {
+        const struct hf_json_meta *mc = &c->json.meta[i];
+        const char *k = mc->m->key;
+        int rc;
+        if (strcmp(k, "schema") == 0)
+            rc = hf_json_put_meta(&c->json, mc, "schema", image(root, "schema"),
+                                  HF_JSON_META_FIELD, 1, out, from, err);
+        else if (strcmp(k, "ingestion-timestamp") == 0)
+            rc = hf_json_put_meta(&c->json, mc, "ts_ms", image(env, "ts_ms"),
+                                  HF_JSON_META_FIELD, 1, out, from, err);
+        else if (strcmp(k, "source.timestamp") == 0)
+            rc = hf_json_put_meta(&c->json, mc, "source.ts_ms",
+                                  image(src, "ts_ms"), HF_JSON_META_LONG_TEXT,
+                                  1, out, from, err);
+        else {
+            const char *sk = strcmp(k, "source.database") == 0 ? "db"
+                             : strcmp(k, "source.schema") == 0 ? "schema"
+                                                               : "table";
+            char name[32];
+            snprintf(name, sizeof name, "source.%s", sk);
+            rc = hf_json_put_meta(&c->json, mc, name, image(src, sk),
+                                  HF_JSON_META_FIELD, 1, out, from, err);
+        }
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int debezium_decode(void *dec, const char *rec, size_t len,
                            int64_t origin, struct hf_batch *out,
                            struct hf_error *err)
@@ -220,9 +289,17 @@ static int debezium_decode(void *dec, const char *rec, size_t len,
     int rc = hf_json_parse(&c->json, rec, len, &root, err);
     if (rc > 0) {
         rc = root ? decode_envelope(c, root, origin, out, err) : 0;
+        if (rc > 0 && c->json.nmeta > 0 &&
+            put_meta(c, root, out, start, err) != 0)
+            rc = -1;
         json_object_put(root);
     }
     return hf_json_decode_done(&c->json, out, start, rc);
+}
+
+static const struct hf_decode_notes *debezium_notes(void *dec)
+{
+    return hf_json_notes(&((struct debezium_codec *)dec)->json);
 }
 
 static int debezium_encode(void *enc, const struct hf_value *row,
@@ -259,4 +336,7 @@ const struct hf_format hf_format_debezium_json = {
     .encoder_new = debezium_encoder_new,
     .encode = debezium_encode,
     .encoder_free = debezium_free,
+    .decode_notes = debezium_notes,
+    .meta = debezium_meta,
+    .decoder_meta = debezium_decoder_meta,
 };

@@ -116,9 +116,102 @@ struct hf_format {
     int (*encode)(void *enc, const struct hf_value *row, enum hf_rowkind kind,
                   struct hf_strbuf *out, struct hf_error *err);
     void (*encoder_free)(void *enc);
+
+    /* The Kafka topic an encoder writes to and whether it writes message
+     * keys, told by the kafka and upsert-kafka sinks right after
+     * encoder_new() when the table names one topic (Flink's Kafka
+     * connector derives a schema registry's subject from it). May be NULL;
+     * 0 or -1 with err. */
+    int (*bind_topic)(void *enc, const char *topic, bool key,
+                      struct hf_error *err);
+
+    /* Optional (NULL: the format never sets a field to NULL on its own):
+     * the notes of the decoder's last decode() call. Borrowed from `dec`
+     * until its next decode(). */
+    const struct hf_decode_notes *(*decode_notes)(void *dec);
+
+    /* Metadata the format reads from a record, as Flink's format lists it
+     * (DecodingFormat#listReadableMetadata), ended by an entry whose key is
+     * NULL; NULL: none. A connector offers them under its prefix (kafka:
+     * "value.source.timestamp"). */
+    const struct hf_format_meta *meta;
+    /* Decoders of a format with `meta`: from now on, fill in every row
+     * decode() appends column cols[i] (of the schema given to
+     * decoder_new) with metadata meta[keys[i]], converted to the column's
+     * type (hf_format_meta_fits). Called at most once, right after
+     * decoder_new. 0 or -1 with err. */
+    int (*decoder_meta)(void *dec, const uint32_t *keys, const uint32_t *cols,
+                        uint32_t n, struct hf_error *err);
 };
 
 const struct hf_format *hf_format_find(const char *name);
 const struct hf_format *const *hf_format_list(void); /* NULL-terminated */
+
+/* ------------------------------------------------------------ metadata */
+
+/* The type Flink gives a metadata key. */
+enum hf_meta_type {
+    HF_META_STRING,       /* STRING */
+    HF_META_INT,          /* INT */
+    HF_META_BIGINT,       /* BIGINT */
+    HF_META_TIMESTAMP3,   /* TIMESTAMP_LTZ(3) */
+    HF_META_STRING_ARRAY, /* ARRAY<STRING> */
+    HF_META_MAP           /* a MAP: holoflow has no MAP type (yet) */
+};
+
+struct hf_format_meta {
+    const char *key; /* "source.timestamp" */
+    enum hf_meta_type type;
+    const char *flink_type; /* Flink's spelling, for messages and docs */
+};
+
+/* Whether a column of type `t` can hold metadata of type `m`: the type
+ * itself or one Flink casts it to without surprises (STRING in CHAR or
+ * VARCHAR, INT in BIGINT, TIMESTAMP_LTZ(3) in TIMESTAMP_LTZ or TIMESTAMP of
+ * any precision, cut to it as a CAST does, the instant taken in UTC);
+ * never for HF_META_MAP. */
+bool hf_format_meta_fits(enum hf_meta_type m, const struct hf_type *t);
+
+/* The entry of `f`'s meta named `key`, or NULL. */
+const struct hf_format_meta *hf_format_meta_find(const struct hf_format *f,
+                                                 const char *key);
+
+/* ------------------------------------------------------------ bad input */
+
+/* ignore-parse-errors has Flink's meaning: a field that cannot be parsed
+ * becomes NULL and its row is kept; only a record that cannot be read at
+ * all (broken syntax, a wrong envelope) is skipped. A decoder that nulled
+ * fields returns its rows as usual and says so in its notes
+ * (decode_notes); the caller counts them (hf_table_stats.nulled) and logs
+ * them with the record's position, as it does skipped records
+ * (hf_bad_input_log). */
+struct hf_decode_notes {
+    uint32_t nulled; /* fields set to NULL by the last decode() */
+    char first[256]; /* why the first was: "field 'y': cannot parse ..." */
+};
+
+/* The number of fields the last decode() of `dec` (a decoder of `f`) set
+ * to NULL, 0 when none or when the format never does; *why (may be NULL)
+ * gets the first one's reason, borrowed from the decoder. */
+uint32_t hf_format_nulled(const struct hf_format *f, void *dec,
+                          const char **why);
+
+/* How many bad-input events (records skipped, fields set to NULL) one
+ * source logs as warnings, with their position, before it logs them at
+ * debug level only; the summary counts them all. */
+#define HF_BAD_INPUT_WARN_MAX 10
+
+/* Per-source state of that logging. Zero-initialise. */
+struct hf_bad_input_log {
+    uint32_t warned;
+};
+
+/* Log one bad-input event of table `table` at `where` ("file.csv:12", or
+ * "topic 't' partition 0 offset 7"): `what` is "record skipped" or "3
+ * fields set to NULL", `why` the reason (the first one's). The first
+ * HF_BAD_INPUT_WARN_MAX are warnings, and the last of them says that
+ * later ones go to debug. @locality the source's thread. */
+void hf_bad_input_log(struct hf_bad_input_log *l, const char *table,
+                      const char *where, const char *what, const char *why);
 
 #endif

@@ -9,10 +9,78 @@
  *
  * Element types of arrays and fraction truncation follow the rules of
  * core/valueconv.c, so a value reads the same from csv, json and a CAST.
+ *
+ * The bad-input log of the sources (format.h): the first events of a
+ * source are warnings that say where, so a user sees what
+ * ignore-parse-errors hid; the rest go to debug, and the summary counts
+ * them all.
  */
 #include "formats/format_int.h"
 
 #include <stdint.h>
+#include <string.h>
+
+#include "core/log.h"
+
+/* ------------------------------------------------------------ metadata */
+
+bool hf_format_meta_fits(enum hf_meta_type m, const struct hf_type *t)
+{
+    switch (m) {
+    case HF_META_STRING:
+        return t->id == HF_VARCHAR || t->id == HF_CHAR;
+    case HF_META_INT:
+        return t->id == HF_INT || t->id == HF_BIGINT;
+    case HF_META_BIGINT:
+        return t->id == HF_BIGINT;
+    case HF_META_TIMESTAMP3:
+        return t->id == HF_TIMESTAMP_LTZ || t->id == HF_TIMESTAMP;
+    case HF_META_STRING_ARRAY:
+        return t->id == HF_ARRAY &&
+               (t->elem == HF_VARCHAR || t->elem == HF_CHAR);
+    default:
+        return false;
+    }
+}
+
+const struct hf_format_meta *hf_format_meta_find(const struct hf_format *f,
+                                                 const char *key)
+{
+    for (const struct hf_format_meta *m = f ? f->meta : NULL; m && m->key; m++)
+        if (strcmp(m->key, key) == 0)
+            return m;
+    return NULL;
+}
+
+/* ------------------------------------------------------------ bad input */
+
+uint32_t hf_format_nulled(const struct hf_format *f, void *dec,
+                          const char **why)
+{
+    const struct hf_decode_notes *n =
+        f && f->decode_notes && dec ? f->decode_notes(dec) : NULL;
+    if (why)
+        *why = n && n->nulled ? n->first : "";
+    return n ? n->nulled : 0;
+}
+
+void hf_bad_input_log(struct hf_bad_input_log *l, const char *table,
+                      const char *where, const char *what, const char *why)
+{
+    if (l->warned >= HF_BAD_INPUT_WARN_MAX) {
+        hf_log_debug("table '%s': %s: %s (ignore-parse-errors): %s", table,
+                     where, what, why);
+        return;
+    }
+    l->warned++;
+    hf_log_warn("table '%s': %s: %s (ignore-parse-errors): %s%s", table, where,
+                what, why,
+                l->warned == HF_BAD_INPUT_WARN_MAX
+                    ? "; further records skipped or fields set to NULL "
+                      "are logged at debug level only (the summary "
+                      "counts them)"
+                    : "");
+}
 
 /* ------------------------------------------------------------ types */
 

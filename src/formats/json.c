@@ -13,37 +13,48 @@
  * fields as `null` (left out with json.encode.ignore-null-fields). The
  * RowKind is not written: json is an insert-only format.
  *
- * json.ignore-parse-errors: a record with a syntax error or a value that
- * does not convert is skipped as a whole (decode returns HF_DECODE_SKIP, err
- * keeps the reason for the dirty-data record); Flink would set just the bad
- * field to null, which hides data loss in a row that looks valid.
+ * json.ignore-parse-errors, as in Flink: a value that does not convert is
+ * NULL and its row is kept (noted for the caller to count and log, see
+ * json_value.h); a record with a syntax error or that is not an object is
+ * skipped (decode returns HF_DECODE_SKIP, err keeps the reason for the
+ * dirty-data record). json.ignore-parse-errors.skip-record (holoflow)
+ * skips the record in the first case too.
  *
  * json.map-null-key.* are accepted for compatibility and have no effect:
  * holoflow has no MAP type.
+ *
+ * Legacy 'format.type' = 'json' tables may carry Flink 1.9/1.10's schema
+ * options (format.derive-schema, format.json-schema, format.schema,
+ * format.fields.N.*): checked against the DDL, see format_legacy.h.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "formats/format.h"
 #include "formats/format_int.h"
+#include "formats/format_legacy.h"
 #include "formats/json_value.h"
 
 static const struct hf_opt_def json_opts[] = {
     {"fail-on-missing-field", NULL, HF_OPT_BOOL, "false", 0, 0, NULL, 0,
      "Fail when a column has no key in the JSON object (otherwise NULL)"},
     HF_JSON_OPT_IGNORE_PARSE_ERRORS,
+    HF_JSON_OPT_SKIP_RECORD,
     HF_JSON_OPT_TIMESTAMP_FORMAT,
     HF_JSON_OPT_MAP_NULL_KEY_MODE,
     HF_JSON_OPT_MAP_NULL_KEY_LITERAL,
     HF_JSON_OPT_DECIMAL_PLAIN,
     {"encode.ignore-null-fields", NULL, HF_OPT_BOOL, "false", 0, 0, NULL, 0,
      "Leave null fields out of written objects instead of writing null"},
+    HF_FMT_LEGACY_SCHEMA_OPTS,
+    HF_FMT_LEGACY_JSON_SCHEMA_OPT,
 };
 
 static int json_validate(const struct hf_opts *o, const struct hf_schema *s,
                          struct hf_error *err)
 {
-    (void)s;
+    if (hf_format_legacy_validate(o, s, err) != 0)
+        return -1;
     if (hf_opts_bool(o, "fail-on-missing-field", NULL) &&
         hf_opts_bool(o, "ignore-parse-errors", NULL))
         return hf_error_set(err, HF_ERR_OPTION,
@@ -146,6 +157,11 @@ static int json_decode(void *dec, const char *rec, size_t len, int64_t origin,
     return hf_json_decode_done(c, out, start, rc);
 }
 
+static const struct hf_decode_notes *json_notes(void *dec)
+{
+    return hf_json_notes(dec);
+}
+
 static int json_encode(void *enc, const struct hf_value *row,
                        enum hf_rowkind kind, struct hf_strbuf *out,
                        struct hf_error *err)
@@ -171,4 +187,5 @@ const struct hf_format hf_format_json = {
     .encoder_new = json_encoder_new,
     .encode = json_encode,
     .encoder_free = json_codec_free,
+    .decode_notes = json_notes,
 };

@@ -15,6 +15,10 @@
  * "old" gives before = data. An empty record or the literal null gives no
  * row.
  *
+ * Metadata (Flink's list, read from a Kafka value as "value.<key>"):
+ * database, table, primary-key-columns ("primary_key_columns") and
+ * ingestion-timestamp ("ts", seconds).
+ *
  * Encoding, as Flink's writer: +I and +U become {"data":{row},"type":
  * "insert"}, -U and -D {"data":{row},"type":"delete"}.
  */
@@ -25,12 +29,22 @@
 #include "formats/format_int.h"
 #include "formats/json_value.h"
 
+/* Flink's MaxwellJsonDecodingFormat.ReadableMetadata, in its order, with
+ * the record field each is read from. */
+static const struct hf_format_meta maxwell_meta[] = {
+    {"database", HF_META_STRING, "STRING"},
+    {"table", HF_META_STRING, "STRING"},
+    {"primary-key-columns", HF_META_STRING_ARRAY, "ARRAY<STRING>"},
+    {"ingestion-timestamp", HF_META_TIMESTAMP3, "TIMESTAMP_LTZ(3)"},
+    {NULL, HF_META_STRING, NULL},
+};
+static const char *const maxwell_meta_field[] = {"database", "table",
+                                                 "primary_key_columns", "ts"};
+
 static const struct hf_opt_def maxwell_opts[] = {
-    HF_JSON_OPT_IGNORE_PARSE_ERRORS,
-    HF_JSON_OPT_TIMESTAMP_FORMAT,
-    HF_JSON_OPT_MAP_NULL_KEY_MODE,
-    HF_JSON_OPT_MAP_NULL_KEY_LITERAL,
-    HF_JSON_OPT_DECIMAL_PLAIN,
+    HF_JSON_OPT_IGNORE_PARSE_ERRORS,  HF_JSON_OPT_SKIP_RECORD,
+    HF_JSON_OPT_TIMESTAMP_FORMAT,     HF_JSON_OPT_MAP_NULL_KEY_MODE,
+    HF_JSON_OPT_MAP_NULL_KEY_LITERAL, HF_JSON_OPT_DECIMAL_PLAIN,
 };
 
 static int maxwell_validate(const struct hf_opts *o, const struct hf_schema *s,
@@ -137,6 +151,31 @@ static int decode_message(struct hf_json_codec *c, struct json_object *root,
                         type);
 }
 
+static int maxwell_decoder_meta(void *dec, const uint32_t *keys,
+                                const uint32_t *cols, uint32_t n,
+                                struct hf_error *err)
+{
+    return hf_json_codec_set_meta(dec, maxwell_meta, keys, cols, n, err);
+}
+
+/* The metadata columns of the record's rows [from, nrows); Maxwell's "ts"
+ * is in seconds. */
+static int put_meta(struct hf_json_codec *c, struct json_object *root,
+                    struct hf_batch *out, uint32_t from, struct hf_error *err)
+{
+    for (uint32_t i = 0; i < c->nmeta; i++) {
+        const struct hf_json_meta *mc = &c->meta[i];
+        const char *field = maxwell_meta_field[mc->m - maxwell_meta];
+        struct json_object *v = NULL;
+        json_object_object_get_ex(root, field, &v);
+        if (hf_json_put_meta(c, mc, field, v, HF_JSON_META_FIELD,
+                             mc->m->type == HF_META_TIMESTAMP3 ? 1000 : 1, out,
+                             from, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int maxwell_decode(void *dec, const char *rec, size_t len,
                           int64_t origin, struct hf_batch *out,
                           struct hf_error *err)
@@ -147,9 +186,16 @@ static int maxwell_decode(void *dec, const char *rec, size_t len,
     int rc = hf_json_parse(c, rec, len, &root, err);
     if (rc > 0) {
         rc = root ? decode_message(c, root, origin, out, err) : 0;
+        if (rc > 0 && c->nmeta > 0 && put_meta(c, root, out, start, err) != 0)
+            rc = -1;
         json_object_put(root);
     }
     return hf_json_decode_done(c, out, start, rc);
+}
+
+static const struct hf_decode_notes *maxwell_notes(void *dec)
+{
+    return hf_json_notes(dec);
 }
 
 static int maxwell_encode(void *enc, const struct hf_value *row,
@@ -180,4 +226,7 @@ const struct hf_format hf_format_maxwell_json = {
     .encoder_new = maxwell_encoder_new,
     .encode = maxwell_encode,
     .encoder_free = maxwell_free,
+    .decode_notes = maxwell_notes,
+    .meta = maxwell_meta,
+    .decoder_meta = maxwell_decoder_meta,
 };

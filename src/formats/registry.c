@@ -13,9 +13,11 @@
 #include "formats/format.h"
 #include "formats/format_int.h"
 
-/* raw.c, avro.c */
+/* raw.c, avro.c, avro_confluent.c */
 extern const struct hf_format hf_format_raw;
 extern const struct hf_format hf_format_avro;
+extern const struct hf_format hf_format_avro_confluent;
+extern const struct hf_format hf_format_debezium_avro_confluent;
 
 static const struct hf_format *const formats[] = {
     &hf_format_csv,
@@ -25,6 +27,8 @@ static const struct hf_format *const formats[] = {
     &hf_format_maxwell_json,
     &hf_format_raw,
     &hf_format_avro,
+    &hf_format_avro_confluent,
+    &hf_format_debezium_avro_confluent,
     NULL,
 };
 

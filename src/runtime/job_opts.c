@@ -27,6 +27,12 @@ const struct hf_opt_def hf_job_opt_defs[] = {
      .def = "ERROR", .values = HF_VALUES("ERROR", "DROP"),
      .doc = "a NULL written to a NOT NULL sink column fails the job (ERROR) "
             "or drops the row (DROP)"},
+    {.key = "table.local-time-zone", .type = HF_OPT_STRING, .def = "UTC",
+     .doc = "the session time zone: TIMESTAMP_LTZ shown or converted as wall "
+            "clock, LOCALTIMESTAMP, CURRENT_DATE, FROM_UNIXTIME, "
+            "UNIX_TIMESTAMP, DATE_FORMAT; a region such as 'Asia/Shanghai' or "
+            "an offset such as 'GMT+08:00' (not 'UTC+8' or 'PST', as Flink); "
+            "'default' is UTC"},
     {.key = "holoflow.batch.rows", .type = HF_OPT_INT, .def = "1024",
      .flags = HF_OPTF_RANGE, .min = 1, .max = 1048576,
      .doc = "rows per batch travelling from source to sink"},

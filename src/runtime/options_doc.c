@@ -5,8 +5,9 @@
  * table, and the job table of SET keys. Connector pages get a leading
  * `connector` row (the planner reads that key itself); format pages show
  * keys with the format's prefix ("csv.field-delimiter"), as users write
- * them. tests/docs_drift.sh regenerates the pages and fails when the
- * committed docs differ.
+ * them. The functions page (functions.md) comes from the function table
+ * (sql/functions.h). tests/docs_drift.sh regenerates the pages and fails
+ * when the committed docs differ.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "formats/format.h"
 #include "holoflow.h"
 #include "runtime/plan.h"
+#include "sql/functions.h"
 
 #define MAX_DEFS 256
 
@@ -181,6 +183,10 @@ hf_err_t hf_options_write_docs(const char *dir)
     hf_strbuf_reset(&sb);
     render_job(1, &sb);
     rc |= write_file(dir, "connectors", "job", &sb);
+    /* The built-in functions: DIR/functions.md. */
+    hf_strbuf_reset(&sb);
+    hf_fn_doc_markdown(&sb);
+    rc |= write_file(dir, ".", "functions", &sb);
     rc |= hf_strbuf_ok(&sb) ? 0 : -1;
     hf_strbuf_free(&sb);
     return rc == 0 ? HF_OK : HF_ERR_IO;

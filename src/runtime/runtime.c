@@ -506,6 +506,7 @@ void hf_runtime_summary(const struct hf_runtime *rt, FILE *out)
         uint64_t s_in = atomic_load(&r->src_stats.rows_in);
         uint64_t s_out = atomic_load(&r->src_stats.rows_out);
         uint64_t skipped = atomic_load(&r->src_stats.skipped);
+        uint64_t nulled = atomic_load(&r->src_stats.nulled);
         uint64_t k_in = atomic_load(&r->sink_stats.rows_in);
         uint64_t k_out = atomic_load(&r->sink_stats.rows_out);
         uint64_t dirty = atomic_load(&r->sink_stats.dirty) +
@@ -514,12 +515,14 @@ void hf_runtime_summary(const struct hf_runtime *rt, FILE *out)
         hf_strbuf_printf(&sb,
                 "  pipeline %u: %s -> %s\n"
                 "    source '%s': %" PRIu64 " records read, %" PRIu64
-                " rows passed on, %" PRIu64 " records skipped\n"
+                " rows passed on, %" PRIu64 " records skipped, %" PRIu64
+                " fields set to NULL\n"
                 "    sink '%s': %" PRIu64 " rows received, %" PRIu64
                 " rows written, %" PRIu64 " dirty rows\n"
                 "    rate: %.0f rows/s\n",
                 i + 1, r->p->source->name, r->p->sink->name,
-                r->p->source->name, s_in, s_out, skipped, r->p->sink->name,
+                r->p->source->name, s_in, s_out, skipped, nulled,
+                r->p->sink->name,
                 k_in, k_out, dirty, (double)k_out / secs);
     }
     hf_strbuf_printf(&sb, "  total: %" PRIu64 " rows written in %.3f s (%.0f rows/s)\n",

@@ -48,7 +48,13 @@ enum hf_ast_kind {
     HF_AST_CAST,    /* CAST / TRY_CAST (try_cast) (args[0] AS type) */
     HF_AST_CASE,    /* see has_operand / has_else */
     HF_AST_FUNC,    /* text(args...); also NOW, CURRENT_TIMESTAMP, TRIM */
-    HF_AST_STAR     /* '*' as a function argument: COUNT(*) */
+    HF_AST_STAR,    /* '*' as a function argument: COUNT(*) */
+    HF_AST_SYMBOL,  /* a keyword argument: the unit of EXTRACT(YEAR FROM x),
+                       TIMESTAMPADD(DAY, ...), FLOOR(x TO HOUR), a JSON
+                       clause (ERROR, ABSENT, ...); text upper-case */
+    HF_AST_INTERVAL /* INTERVAL 'text' qual: text the string, qual the
+                       units upper-case ("DAY TO MINUTE"); negated for
+                       INTERVAL -'...' */
 };
 
 enum hf_ast_op {
@@ -72,7 +78,14 @@ enum hf_ast_op {
     HF_AOP_PLUS
 };
 
-enum hf_ast_is { HF_AIS_NULL, HF_AIS_TRUE, HF_AIS_FALSE, HF_AIS_UNKNOWN };
+/* IS kinds; DISTINCT is `args[0] IS [NOT] DISTINCT FROM args[1]`. */
+enum hf_ast_is {
+    HF_AIS_NULL,
+    HF_AIS_TRUE,
+    HF_AIS_FALSE,
+    HF_AIS_UNKNOWN,
+    HF_AIS_DISTINCT
+};
 
 /* TRIM modes (HF_AST_FUNC "TRIM": args[0] the string, args[1] the
  * characters when given). */
@@ -87,13 +100,15 @@ struct hf_ast_expr {
     int trim;            /* enum hf_ast_trim, FUNC "TRIM" */
     bool negated;        /* IS NOT, NOT BETWEEN/IN/LIKE */
     bool try_cast;       /* CAST: TRY_CAST */
-    bool b;              /* BOOL */
+    bool b;              /* BOOL; BETWEEN: SYMMETRIC */
     bool distinct;       /* FUNC(DISTINCT ...), rejected by the binder */
     bool has_operand;    /* CASE x WHEN ...: args[0] is x */
     bool has_else;       /* CASE ... ELSE: the last arg */
-    const char *text;    /* literal text, column name, function name */
+    const char *text;    /* literal text, column name, function name;
+                            LIKE: "SIMILAR" for SIMILAR TO */
     const char *qual;    /* COLUMN: table name or alias, or NULL */
-    struct hf_type type; /* CAST target, TYPED_LIT type */
+    struct hf_type type; /* CAST target, TYPED_LIT type, JSON_VALUE's
+                            RETURNING type (STRING when absent) */
     /* CASE: [operand] when1 then1 when2 then2 ... [else] */
     struct hf_ast_expr **args;
     uint32_t nargs;

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "core/tz.h"
 #include "core/types.h"
 #include "sql/ast.h"
 #include "sql/expr.h"
@@ -28,6 +29,8 @@ struct hf_bind_scope {
     const struct hf_schema *schema; /* the source table's columns */
     const char *table;              /* the source table's name */
     const char *alias;              /* FROM t AS alias, or NULL */
+    const struct hf_tz *tz; /* the session time zone (table.local-time-zone,
+                               core/tz.h); NULL is UTC */
 };
 
 /* Bind `a` (borrowed). Returns a new tree owned by the caller, or NULL

@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@
 #include "core/valueconv.h"
 #include "sql/bind.h"
 #include "sql/expr_int.h"
+#include "sql/functions.h"
 
 /* ------------------------------------------------------------ nodes */
 
@@ -59,6 +61,8 @@ void hf_expr_free(struct hf_expr *e)
     free(e->lit_buf);
     free(e->src);
     hf_dtfmt_free(e->fmt);
+    hf_x_regex_free(e->re);
+    hf_x_jpath_free(e->jpath);
     free(e);
 }
 
@@ -236,26 +240,16 @@ static void put_literal(const struct hf_expr *e, struct hf_strbuf *out)
     }
 }
 
-static const char *const fn_names[] = {
-    [HF_FN_NONE] = "?",
-    [HF_FN_UPPER] = "UPPER",
-    [HF_FN_LOWER] = "LOWER",
-    [HF_FN_TRIM] = "TRIM",
-    [HF_FN_CHAR_LENGTH] = "CHAR_LENGTH",
-    [HF_FN_SUBSTRING] = "SUBSTRING",
-    [HF_FN_REPLACE] = "REPLACE",
-    [HF_FN_CONCAT_WS] = "CONCAT_WS",
-    [HF_FN_ABS] = "ABS",
-    [HF_FN_NOW] = "NOW",
-    [HF_FN_LOCALTIMESTAMP] = "LOCALTIMESTAMP",
-    [HF_FN_CURRENT_DATE] = "CURRENT_DATE",
-    [HF_FN_TO_TIMESTAMP] = "TO_TIMESTAMP",
-    [HF_FN_TO_DATE] = "TO_DATE",
-    [HF_FN_TO_TIMESTAMP_LTZ] = "TO_TIMESTAMP_LTZ",
-    [HF_FN_FROM_UNIXTIME] = "FROM_UNIXTIME",
-    [HF_FN_DATE_FORMAT] = "DATE_FORMAT",
-    [HF_FN_UNIX_TIMESTAMP] = "UNIX_TIMESTAMP",
-};
+const char *hf_x_fn_name(const struct hf_expr *e)
+{
+    if (e->name)
+        return e->name;
+    for (size_t i = 0; i < hf_fn_count; i++)
+        if (hf_fn_table[i].fn == (int)e->fn &&
+            hf_fn_table[i].kind == HF_FNK_CALL)
+            return hf_fn_table[i].name;
+    return "?";
+}
 
 void hf_expr_to_text(const struct hf_expr *e, struct hf_strbuf *out)
 {
@@ -323,9 +317,17 @@ void hf_expr_to_text(const struct hf_expr *e, struct hf_strbuf *out)
                          : e->op == HF_X_IS_TRUE ? "TRUE"
                                                  : "FALSE");
         return;
+    case HF_X_DISTINCT:
+        hf_expr_to_text(e->args[0], out);
+        hf_strbuf_puts(out, e->negated ? " IS NOT DISTINCT FROM "
+                                       : " IS DISTINCT FROM ");
+        hf_expr_to_text(e->args[1], out);
+        return;
     case HF_X_BETWEEN:
         hf_expr_to_text(e->args[0], out);
         hf_strbuf_puts(out, e->negated ? " NOT BETWEEN " : " BETWEEN ");
+        if (e->symmetric)
+            hf_strbuf_puts(out, "SYMMETRIC ");
         hf_expr_to_text(e->args[1], out);
         hf_strbuf_puts(out, " AND ");
         hf_expr_to_text(e->args[2], out);
@@ -338,7 +340,11 @@ void hf_expr_to_text(const struct hf_expr *e, struct hf_strbuf *out)
         return;
     case HF_X_LIKE:
         hf_expr_to_text(e->args[0], out);
-        hf_strbuf_puts(out, e->negated ? " NOT LIKE " : " LIKE ");
+        if (e->similar)
+            hf_strbuf_puts(out,
+                           e->negated ? " NOT SIMILAR TO " : " SIMILAR TO ");
+        else
+            hf_strbuf_puts(out, e->negated ? " NOT LIKE " : " LIKE ");
         hf_expr_to_text(e->args[1], out);
         if (e->esc) {
             hf_strbuf_puts(out, " ESCAPE ");
@@ -387,7 +393,46 @@ void hf_expr_to_text(const struct hf_expr *e, struct hf_strbuf *out)
             hf_strbuf_putc(out, ')');
             return;
         }
-        hf_strbuf_printf(out, "%s(", fn_names[e->fn]);
+        if (e->fn == HF_FN_EXTRACT && strcmp(hf_x_fn_name(e), "EXTRACT") == 0) {
+            hf_strbuf_printf(out, "EXTRACT(%s FROM ", hf_x_unit_name(e->unit));
+            hf_expr_to_text(e->args[0], out);
+            hf_strbuf_putc(out, ')');
+            return;
+        }
+        if (e->fn == HF_FN_FLOOR_TIME) {
+            hf_strbuf_printf(out, "%s(", hf_x_fn_name(e));
+            hf_expr_to_text(e->args[0], out);
+            hf_strbuf_printf(out, " TO %s)", hf_x_unit_name(e->unit));
+            return;
+        }
+        if (e->fn == HF_FN_PLUS_INTERVAL) {
+            hf_strbuf_putc(out, '(');
+            hf_expr_to_text(e->args[0], out);
+            hf_strbuf_puts(out, e->negated ? " - " : " + ");
+            hf_expr_to_text(e->args[1], out);
+            hf_strbuf_putc(out, ')');
+            return;
+        }
+        if (e->fn == HF_FN_INTERVAL_MUL) {
+            hf_strbuf_putc(out, '(');
+            hf_expr_to_text(e->args[0], out);
+            hf_strbuf_puts(out, " * ");
+            hf_expr_to_text(e->args[1], out);
+            hf_strbuf_putc(out, ')');
+            return;
+        }
+        if (e->fn == HF_FN_IS_JSON) {
+            hf_expr_to_text(e->args[0], out);
+            hf_strbuf_printf(out, " IS %sJSON %s", e->negated ? "NOT " : "",
+                             e->unit == 1   ? "SCALAR"
+                             : e->unit == 2 ? "ARRAY"
+                             : e->unit == 3 ? "OBJECT"
+                                            : "VALUE");
+            return;
+        }
+        hf_strbuf_printf(out, "%s(", hf_x_fn_name(e));
+        if (e->fn == HF_FN_TIMESTAMPADD || e->fn == HF_FN_TIMESTAMPDIFF)
+            hf_strbuf_printf(out, "%s, ", hf_x_unit_name(e->unit));
         put_args(e, 0, out);
         if (e->fn == HF_FN_TO_TIMESTAMP_LTZ)
             hf_strbuf_printf(out, ", %d", e->precision_arg);
@@ -439,6 +484,7 @@ static struct hf_expr *place(struct binder *b, struct hf_expr *e,
     e->line = a->line;
     e->col = a->col;
     e->file = b->sc->src ? b->sc->src->file : NULL;
+    e->tz = b->sc->tz;
     if (e->src == NULL && b->sc->src && b->sc->src->text &&
         a->end <= b->sc->src->len && a->end > a->off) {
         e->src = strndup(b->sc->src->text + a->off, a->end - a->off);
@@ -689,7 +735,7 @@ static int fold_literal(struct hf_expr *e, const struct hf_type *to,
             return -1;
         }
         int rc = hf_x_cast_value(&e->type, to, explicit_cast, &in, tmp, &outv,
-                                 why, n);
+                                 why, n, e->tz);
         char *buf = NULL;
         if (rc == 0 && !outv.null &&
             (hf_type_is_string(to->id) || to->id == HF_BYTES)) {
@@ -746,6 +792,7 @@ static struct hf_expr *cast_node(struct hf_expr *e, const struct hf_type *to,
     c->line = e->line;
     c->col = e->col;
     c->file = e->file;
+    c->tz = e->tz;
     return c;
 }
 
@@ -1209,6 +1256,231 @@ static struct hf_expr *fail_free(struct hf_expr *e)
     return NULL;
 }
 
+/* ---- intervals */
+
+static bool is_temporal(enum hf_type_id id);
+static int unit_of(const char *w);
+
+static bool is_interval(enum hf_type_id id)
+{
+    return id == HF_INTERVAL_YM || id == HF_INTERVAL_DT;
+}
+
+/* Read up to `max` digits at *p into *v; false when there are none. */
+static int digit_count(int64_t v)
+{
+    int n = 1;
+    while (v >= 10) {
+        v /= 10;
+        n++;
+    }
+    return n;
+}
+
+static bool interval_digits(const char **p, int64_t *v, int max)
+{
+    int n = 0;
+    int64_t x = 0;
+    while (isdigit((unsigned char)**p) && n < max) {
+        x = x * 10 + (**p - '0');
+        (*p)++;
+        n++;
+    }
+    *v = x;
+    return n > 0 && !isdigit((unsigned char)**p);
+}
+
+/* INTERVAL 'text' qual: Calcite's rules (the leading field has at most
+ * its precision digits, 2 by default; later fields stay in range). */
+static struct hf_expr *bind_interval(struct binder *b,
+                                     const struct hf_ast_expr *a)
+{
+    char lead[16] = "", trail[16] = "";
+    int prec = 2;
+    const char *q = a->qual;
+    size_t k = 0;
+    while (*q && *q != '(' && *q != ' ' && k + 1 < sizeof lead)
+        lead[k++] = *q++;
+    lead[k] = '\0';
+    if (*q == '(') {
+        prec = atoi(q + 1);
+        while (*q && *q != ')')
+            q++;
+        if (*q)
+            q++;
+    }
+    if (strncmp(q, " TO ", 4) == 0)
+        snprintf(trail, sizeof trail, "%s", q + 4);
+    int lu = unit_of(lead), tu = trail[0] ? unit_of(trail) : HF_TU_NONE;
+    bool ok_range =
+        (lu == HF_TU_YEAR && (tu == HF_TU_NONE || tu == HF_TU_MONTH)) ||
+        (lu == HF_TU_MONTH && tu == HF_TU_NONE) ||
+        (lu == HF_TU_DAY && (tu == HF_TU_NONE || tu == HF_TU_HOUR ||
+                             tu == HF_TU_MINUTE || tu == HF_TU_SECOND)) ||
+        (lu == HF_TU_HOUR &&
+         (tu == HF_TU_NONE || tu == HF_TU_MINUTE || tu == HF_TU_SECOND)) ||
+        (lu == HF_TU_MINUTE && (tu == HF_TU_NONE || tu == HF_TU_SECOND)) ||
+        (lu == HF_TU_SECOND && tu == HF_TU_NONE);
+    if (!ok_range) {
+        bind_err(b, a, HF_ERR_SQL,
+                 "unsupported interval qualifier %s; use YEAR, YEAR TO "
+                 "MONTH, MONTH, DAY, DAY TO HOUR/MINUTE/SECOND, HOUR, HOUR TO "
+                 "MINUTE/SECOND, MINUTE, MINUTE TO SECOND or SECOND",
+                 a->qual);
+        return NULL;
+    }
+    if (prec < 1 || prec > 10) {
+        bind_err(b, a, HF_ERR_SQL,
+                 "the precision of an interval's leading field is 1 to 10");
+        return NULL;
+    }
+    const char *p = a->text;
+    bool neg = a->negated;
+    while (*p == ' ')
+        p++;
+    if (*p == '-' || *p == '+') {
+        if (*p == '-')
+            neg = !neg;
+        p++;
+    }
+    /* The fields in order: the leading one, then those up to `tu`. */
+    static const char seps[] = {0, ' ', ':', ':'};
+    int first = lu == HF_TU_YEAR     ? -1
+                : lu == HF_TU_MONTH  ? -2
+                : lu == HF_TU_DAY    ? 0
+                : lu == HF_TU_HOUR   ? 1
+                : lu == HF_TU_MINUTE ? 2
+                                     : 3;
+    int last = tu == HF_TU_NONE     ? first
+               : tu == HF_TU_MONTH  ? -2
+               : tu == HF_TU_HOUR   ? 1
+               : tu == HF_TU_MINUTE ? 2
+                                    : 3;
+    int64_t v[4] = {0, 0, 0, 0}, frac = 0, years = 0, months = 0;
+    bool bad = false, too_long = false;
+    if (first < 0) {
+        int64_t x;
+        bad = !interval_digits(&p, &x, 10);
+        too_long = !bad && digit_count(x) > prec;
+        if (first == -1)
+            years = x;
+        else
+            months = x;
+        if (!bad && last == -2 && first == -1) {
+            bad =
+                *p++ != '-' || !interval_digits(&p, &months, 2) || months > 11;
+        }
+    } else {
+        for (int f = first; f <= last && !bad; f++) {
+            if (f > first && *p++ != seps[f]) {
+                bad = true;
+                break;
+            }
+            bad = !interval_digits(&p, &v[f], f == first ? 10 : 2);
+            if (!bad && f == first && digit_count(v[f]) > prec)
+                too_long = true;
+            if (!bad && f > first)
+                bad = (f == 1 && v[f] > 23) || (f >= 2 && v[f] > 59);
+        }
+        if (!bad && last == 3 && *p == '.') {
+            p++;
+            int nd = 0;
+            while (isdigit((unsigned char)*p)) {
+                if (nd < 6)
+                    frac = frac * 10 + (*p - '0');
+                nd++;
+                p++;
+            }
+            for (int z = nd; z < 6; z++)
+                frac *= 10;
+            bad = nd == 0;
+        }
+    }
+    if (bad || *p != '\0') {
+        bind_err(b, a, HF_ERR_SQL,
+                 "invalid interval '%s' for %s; e.g. INTERVAL '10' DAY, "
+                 "INTERVAL '1 02:03:04.5' DAY TO SECOND, INTERVAL '2-10' YEAR "
+                 "TO MONTH",
+                 a->text, a->qual);
+        return NULL;
+    }
+    if (too_long) {
+        bind_err(b, a, HF_ERR_SQL,
+                 "interval field value in '%s' exceeds precision of %s(%d) "
+                 "field; write %s(%d)",
+                 a->text, lead, prec, lead, prec + 1 > 10 ? 10 : prec + 1);
+        return NULL;
+    }
+    struct hf_type t =
+        hf_type_make(first < 0 ? HF_INTERVAL_YM : HF_INTERVAL_DT);
+    struct hf_expr *e = new_literal(b, a, &t);
+    if (e == NULL)
+        return NULL;
+    int64_t val;
+    if (first < 0)
+        val = years * 12 + months;
+    else
+        val = (((v[0] * 24 + v[1]) * 60 + v[2]) * 60 + v[3]) * HF_USEC_PER_SEC +
+              frac;
+    e->lit.v.i = neg ? -val : val;
+    return e;
+}
+
+/* Arithmetic with an interval operand: timepoint +/- interval, interval
+ * +/- interval, interval * integer. */
+static struct hf_expr *type_interval_arith(struct binder *b,
+                                           const struct hf_ast_expr *a,
+                                           struct hf_expr *e,
+                                           const char *optext)
+{
+    struct hf_expr *x = e->args[0], *y = e->args[1];
+    enum hf_type_id xi = x->type.id, yi = y->type.id;
+    char t1[64], t2[64];
+    bool nn = x->type.not_null && y->type.not_null;
+    if ((e->op == HF_X_ADD || e->op == HF_X_SUB) && is_interval(yi) &&
+        is_temporal(xi)) {
+        e->op = HF_X_FUNC;
+        e->fn = HF_FN_PLUS_INTERVAL;
+        e->negated = strcmp(optext, "-") == 0;
+        e->type = x->type;
+        e->type.not_null = nn;
+        return e;
+    }
+    if (e->op == HF_X_ADD && is_interval(xi) && is_temporal(yi)) {
+        e->args[0] = y;
+        e->args[1] = x;
+        e->op = HF_X_FUNC;
+        e->fn = HF_FN_PLUS_INTERVAL;
+        e->type = y->type;
+        e->type.not_null = nn;
+        return e;
+    }
+    if ((e->op == HF_X_ADD || e->op == HF_X_SUB) && xi == yi) {
+        e->type = x->type;
+        e->type.not_null = nn;
+        return e;
+    }
+    if (e->op == HF_X_MUL && (is_interval(xi) != is_interval(yi))) {
+        if (!is_interval(xi)) {
+            e->args[0] = y;
+            e->args[1] = x;
+        }
+        struct hf_type bt = hf_type_make(HF_BIGINT);
+        type_null(e->args[1], &bt);
+        if (hf_type_is_integer(e->args[1]->type.id)) {
+            e->op = HF_X_FUNC;
+            e->fn = HF_FN_INTERVAL_MUL;
+            e->type = e->args[0]->type;
+            e->type.not_null = nn;
+            return e;
+        }
+    }
+    bind_err(b, a, HF_ERR_TYPE, "cannot apply '%s' to %s and %s", optext,
+             hf_type_name(&x->type, t1, sizeof t1),
+             hf_type_name(&y->type, t2, sizeof t2));
+    return fail_free(e);
+}
+
 /* Arithmetic: operands are cast to the computation family. */
 static struct hf_expr *type_arith(struct binder *b, const struct hf_ast_expr *a,
                                   struct hf_expr *e, const char *optext)
@@ -1222,6 +1494,8 @@ static struct hf_expr *type_arith(struct binder *b, const struct hf_ast_expr *a,
     type_null(*x, &(*y)->type);
     type_null(*y, &(*x)->type);
     const struct hf_type *ta = &(*x)->type, *tb = &(*y)->type;
+    if (is_interval(ta->id) || is_interval(tb->id))
+        return type_interval_arith(b, a, e, optext);
     if (!hf_type_is_numeric(ta->id) || !hf_type_is_numeric(tb->id)) {
         char t1[64], t2[64];
         bind_err(b, a, HF_ERR_TYPE,
@@ -1382,6 +1656,17 @@ static struct hf_expr *bind_binary(struct binder *b,
                  hf_type_name(&(*y)->type, t2, sizeof t2));
         return fail_free(e);
     }
+    /* TIMESTAMP or DATE against TIMESTAMP_LTZ: as instants of the session
+     * time zone. */
+    for (int k = 0; k < 2; k++) {
+        struct hf_expr **z = k ? y : x, *o = k ? *x : *y;
+        if (o->type.id == HF_TIMESTAMP_LTZ &&
+            ((*z)->type.id == HF_TIMESTAMP || (*z)->type.id == HF_DATE)) {
+            struct hf_type lt = o->type;
+            if (!implicit_cast(b, z, &lt))
+                return fail_free(e);
+        }
+    }
     e->type = hf_type_make(HF_BOOLEAN);
     e->type.not_null = all_not_null(e);
     return e;
@@ -1419,7 +1704,7 @@ static struct hf_expr *bind_unary(struct binder *b, const struct hf_ast_expr *a)
     }
     struct hf_type it = hf_type_make(HF_INT);
     type_null(x, &it);
-    if (!hf_type_is_numeric(x->type.id)) {
+    if (!hf_type_is_numeric(x->type.id) && !is_interval(x->type.id)) {
         bind_err(b, a, HF_ERR_TYPE, "unary '-' needs a number, found %s",
                  hf_type_name(&x->type, t1, sizeof t1));
         return fail_free(e);
@@ -1428,8 +1713,37 @@ static struct hf_expr *bind_unary(struct binder *b, const struct hf_ast_expr *a)
     return e;
 }
 
+static struct hf_expr *bind_distinct(struct binder *b,
+                                     const struct hf_ast_expr *a)
+{
+    struct hf_expr *e = bind_children(b, a, HF_X_DISTINCT, 0);
+    if (e == NULL)
+        return NULL;
+    e->negated = a->negated;
+    struct hf_expr *x = e->args[0], *y = e->args[1];
+    type_null(x, &y->type);
+    type_null(y, &x->type);
+    if (x->null_lit) {
+        struct hf_type it = hf_type_make(HF_INT);
+        type_null(x, &it);
+        type_null(y, &it);
+    }
+    if (!hf_x_comparable(&x->type, &y->type)) {
+        char t1[64], t2[64];
+        bind_err(b, a, HF_ERR_TYPE, "cannot compare %s with %s; add a CAST",
+                 hf_type_name(&x->type, t1, sizeof t1),
+                 hf_type_name(&y->type, t2, sizeof t2));
+        return fail_free(e);
+    }
+    e->type = hf_type_make(HF_BOOLEAN);
+    e->type.not_null = true;
+    return e;
+}
+
 static struct hf_expr *bind_is(struct binder *b, const struct hf_ast_expr *a)
 {
+    if (a->is == HF_AIS_DISTINCT)
+        return bind_distinct(b, a);
     enum hf_xop op = a->is == HF_AIS_NULL || a->is == HF_AIS_UNKNOWN
                          ? HF_X_IS_NULL
                      : a->is == HF_AIS_TRUE ? HF_X_IS_TRUE
@@ -1438,6 +1752,7 @@ static struct hf_expr *bind_is(struct binder *b, const struct hf_ast_expr *a)
     if (e == NULL)
         return NULL;
     e->negated = a->negated;
+    e->symmetric = op == HF_X_BETWEEN && a->b;
     struct hf_expr *x = e->args[0];
     if (a->is != HF_AIS_NULL) {
         struct hf_type bt = hf_type_make(HF_BOOLEAN);
@@ -1466,6 +1781,7 @@ bind_compare_list(struct binder *b, const struct hf_ast_expr *a, enum hf_xop op)
     if (e == NULL)
         return NULL;
     e->negated = a->negated;
+    e->symmetric = op == HF_X_BETWEEN && a->b;
     struct hf_expr *x = e->args[0];
     /* Give NULL literals a type, and read string literals as x's type. */
     for (uint32_t i = 1; i < e->nargs; i++)
@@ -1530,6 +1846,17 @@ static struct hf_expr *bind_like(struct binder *b, const struct hf_ast_expr *a)
             return fail_free(e);
         }
         e->esc = esc->text[0];
+    }
+    e->similar = a->text && strcmp(a->text, "SIMILAR") == 0;
+    if (e->similar && a->args[1]->kind == HF_AST_STRING) {
+        char why[300];
+        const char *pat = a->args[1]->text;
+        if (hf_x_regex_compile(e, pat, strlen(pat), true, e->esc, why,
+                               sizeof why) != 0) {
+            bind_err(b, a->args[1], HF_ERR_SQL,
+                     "bad SIMILAR TO pattern '%s': %s", pat, why);
+            return fail_free(e);
+        }
     }
     e->type = hf_type_make(HF_BOOLEAN);
     e->type.not_null = all_not_null(e);
@@ -1720,52 +2047,6 @@ static const char *const aggregates[] = {
     "FIRST_VALUE", "LAST_VALUE", "LISTAGG",  "COLLECT", "STDDEV_POP",
     "STDDEV_SAMP", "VAR_POP",    "VAR_SAMP", NULL};
 
-struct fn_def {
-    const char *name;
-    enum hf_xfn fn;
-    int min, max; /* argument counts; max -1 = any */
-};
-
-static const struct fn_def fn_defs[] = {
-    {"UPPER", HF_FN_UPPER, 1, 1},
-    {"LOWER", HF_FN_LOWER, 1, 1},
-    {"TRIM", HF_FN_TRIM, 1, 2},
-    {"LTRIM", HF_FN_TRIM, 1, 1},
-    {"RTRIM", HF_FN_TRIM, 1, 1},
-    {"CHAR_LENGTH", HF_FN_CHAR_LENGTH, 1, 1},
-    {"CHARACTER_LENGTH", HF_FN_CHAR_LENGTH, 1, 1},
-    {"SUBSTRING", HF_FN_SUBSTRING, 2, 3},
-    {"SUBSTR", HF_FN_SUBSTRING, 2, 3},
-    {"REPLACE", HF_FN_REPLACE, 3, 3},
-    {"CONCAT_WS", HF_FN_CONCAT_WS, 2, -1},
-    {"ABS", HF_FN_ABS, 1, 1},
-    {"NOW", HF_FN_NOW, 0, 0},
-    {"CURRENT_TIMESTAMP", HF_FN_NOW, 0, 0},
-    {"PROCTIME", HF_FN_NOW, 0, 0},
-    {"LOCALTIMESTAMP", HF_FN_LOCALTIMESTAMP, 0, 0},
-    {"CURRENT_DATE", HF_FN_CURRENT_DATE, 0, 0},
-    {"TO_TIMESTAMP", HF_FN_TO_TIMESTAMP, 1, 2},
-    {"TO_DATE", HF_FN_TO_DATE, 1, 2},
-    {"TO_TIMESTAMP_LTZ", HF_FN_TO_TIMESTAMP_LTZ, 1, 2},
-    {"FROM_UNIXTIME", HF_FN_FROM_UNIXTIME, 1, 2},
-    {"DATE_FORMAT", HF_FN_DATE_FORMAT, 2, 2},
-    {"UNIX_TIMESTAMP", HF_FN_UNIX_TIMESTAMP, 0, 2},
-    /* Handled by their own node kinds. */
-    {"COALESCE", HF_FN_NONE, 1, -1},
-    {"IFNULL", HF_FN_NONE, 2, 2},
-    {"IF", HF_FN_NONE, 3, 3},
-    {"CONCAT", HF_FN_NONE, 1, -1},
-    {"MOD", HF_FN_NONE, 2, 2},
-};
-
-static const struct fn_def *fn_lookup(const char *name)
-{
-    for (size_t i = 0; i < sizeof fn_defs / sizeof fn_defs[0]; i++)
-        if (strcmp(fn_defs[i].name, name) == 0)
-            return &fn_defs[i];
-    return NULL;
-}
-
 /* Require child i to be (or become) a string; non-strings other than
  * BYTES/ARRAY are cast to STRING when `lenient`. */
 static bool want_string(struct binder *b, const struct hf_ast_expr *a,
@@ -1779,8 +2060,8 @@ static bool want_string(struct binder *b, const struct hf_ast_expr *a,
     if (lenient && (*z)->type.id != HF_ARRAY && (*z)->type.id != HF_BYTES)
         return implicit_cast(b, z, &st);
     char t1[64];
-    bind_err(b, a->args[i], HF_ERR_TYPE, "%s needs a string here, found %s",
-             a->text, hf_type_name(&(*z)->type, t1, sizeof t1));
+    bind_err(b, a, HF_ERR_TYPE, "%s needs a string as argument %u, found %s",
+             a->text, i + 1, hf_type_name(&(*z)->type, t1, sizeof t1));
     return false;
 }
 
@@ -1793,8 +2074,41 @@ static bool want_numeric(struct binder *b, const struct hf_ast_expr *a,
     if (integer ? hf_type_is_integer(id) : hf_type_is_numeric(id))
         return true;
     char t1[64];
-    bind_err(b, a->args[i], HF_ERR_TYPE, "%s needs %s here, found %s", a->text,
-             integer ? "an integer" : "a number",
+    bind_err(b, a, HF_ERR_TYPE, "%s needs %s as argument %u, found %s", a->text,
+             integer ? "an integer" : "a number", i + 1,
+             hf_type_name(&e->args[i]->type, t1, sizeof t1));
+    return false;
+}
+
+/* Child i as DOUBLE (numeric arguments of the DOUBLE functions). */
+static bool want_double(struct binder *b, const struct hf_ast_expr *a,
+                        struct hf_expr *e, uint32_t i)
+{
+    if (!want_numeric(b, a, e, i, false))
+        return false;
+    struct hf_type dt = hf_type_make(HF_DOUBLE);
+    return implicit_cast(b, &e->args[i], &dt);
+}
+
+static bool is_temporal(enum hf_type_id id)
+{
+    return id == HF_DATE || id == HF_TIME || id == HF_TIMESTAMP ||
+           id == HF_TIMESTAMP_LTZ;
+}
+
+static bool want_temporal(struct binder *b, const struct hf_ast_expr *a,
+                          struct hf_expr *e, uint32_t i, bool time_ok)
+{
+    struct hf_type tt = hf_type_make(HF_TIMESTAMP);
+    type_null(e->args[i], &tt);
+    enum hf_type_id id = e->args[i]->type.id;
+    if (is_temporal(id) && (time_ok || id != HF_TIME))
+        return true;
+    char t1[64];
+    bind_err(b, a, HF_ERR_TYPE,
+             "%s needs a DATE, %sTIMESTAMP or TIMESTAMP_LTZ as argument %u, "
+             "found %s",
+             a->text, time_ok ? "TIME, " : "", i + 1,
              hf_type_name(&e->args[i]->type, t1, sizeof t1));
     return false;
 }
@@ -1821,6 +2135,816 @@ static bool want_format(struct binder *b, const struct hf_ast_expr *a,
     return true;
 }
 
+/* The value of an integer literal argument (a possibly negated INT). */
+static bool const_int(const struct hf_ast_expr *x, int64_t *out)
+{
+    if (x->kind != HF_AST_INT)
+        return false;
+    char *end;
+    errno = 0;
+    long long v = strtoll(x->text, &end, 10);
+    if (errno || *end)
+        return false;
+    *out = v;
+    return true;
+}
+
+static const struct {
+    const char *name;
+    int unit;
+} unit_names[] = {
+    {"MILLENNIUM", HF_TU_MILLENNIUM},
+    {"CENTURY", HF_TU_CENTURY},
+    {"DECADE", HF_TU_DECADE},
+    {"YEAR", HF_TU_YEAR},
+    {"QUARTER", HF_TU_QUARTER},
+    {"MONTH", HF_TU_MONTH},
+    {"WEEK", HF_TU_WEEK},
+    {"DAY", HF_TU_DAY},
+    {"HOUR", HF_TU_HOUR},
+    {"MINUTE", HF_TU_MINUTE},
+    {"SECOND", HF_TU_SECOND},
+    {"MILLISECOND", HF_TU_MILLISECOND},
+    {"MICROSECOND", HF_TU_MICROSECOND},
+    {"NANOSECOND", HF_TU_NANOSECOND},
+    {"DOW", HF_TU_DOW},
+    {"DOY", HF_TU_DOY},
+    {"ISODOW", HF_TU_ISODOW},
+    {"ISOYEAR", HF_TU_ISOYEAR},
+    {"EPOCH", HF_TU_EPOCH},
+};
+
+const char *hf_x_unit_name(int unit)
+{
+    for (size_t i = 0; i < sizeof unit_names / sizeof unit_names[0]; i++)
+        if (unit_names[i].unit == unit)
+            return unit_names[i].name;
+    return "?";
+}
+
+/* A unit word (SQL_TSI_ prefix and a plural 'S' allowed), or HF_TU_NONE. */
+static int unit_of(const char *w)
+{
+    if (strncmp(w, "SQL_TSI_", 8) == 0)
+        w += 8;
+    if (strcmp(w, "FRAC_SECOND") == 0)
+        return HF_TU_MICROSECOND;
+    size_t l = strlen(w);
+    for (size_t i = 0; i < sizeof unit_names / sizeof unit_names[0]; i++) {
+        size_t nl = strlen(unit_names[i].name);
+        if (strcmp(w, unit_names[i].name) == 0 ||
+            (l == nl + 1 && w[nl] == 'S' &&
+             strncmp(w, unit_names[i].name, nl) == 0))
+            return unit_names[i].unit;
+    }
+    return HF_TU_NONE;
+}
+
+/* The unit of SYMBOL argument `s` among `allowed` (HF_TU_NONE ended);
+ * -1 with the error naming the allowed units. */
+static int want_unit(struct binder *b, const struct hf_ast_expr *fa,
+                     const struct hf_ast_expr *s, const int *allowed)
+{
+    int u = s->kind == HF_AST_SYMBOL ? unit_of(s->text) : HF_TU_NONE;
+    char list[300];
+    size_t off = 0;
+    list[0] = '\0';
+    for (const int *k = allowed; *k != HF_TU_NONE; k++) {
+        if (*k == u)
+            return u;
+        int w = snprintf(list + off, sizeof list - off, "%s%s",
+                         k == allowed ? "" : ", ", hf_x_unit_name(*k));
+        if (w > 0 && (size_t)w < sizeof list - off)
+            off += (size_t)w;
+    }
+    bind_err(b, s, HF_ERR_SQL, "%s is not a unit of %s; use one of %s",
+             s->kind == HF_AST_SYMBOL ? s->text : "this", fa->text, list);
+    return -1;
+}
+
+static const int extract_units[] = {
+    HF_TU_MILLENNIUM,  HF_TU_CENTURY,    HF_TU_DECADE, HF_TU_YEAR,
+    HF_TU_ISOYEAR,     HF_TU_QUARTER,    HF_TU_MONTH,  HF_TU_WEEK,
+    HF_TU_DAY,         HF_TU_DOY,        HF_TU_DOW,    HF_TU_ISODOW,
+    HF_TU_HOUR,        HF_TU_MINUTE,     HF_TU_SECOND, HF_TU_MILLISECOND,
+    HF_TU_MICROSECOND, HF_TU_NANOSECOND, HF_TU_EPOCH,  HF_TU_NONE};
+static const int add_units[] = {
+    HF_TU_YEAR,        HF_TU_QUARTER,     HF_TU_MONTH,  HF_TU_WEEK,
+    HF_TU_DAY,         HF_TU_HOUR,        HF_TU_MINUTE, HF_TU_SECOND,
+    HF_TU_MILLISECOND, HF_TU_MICROSECOND, HF_TU_NONE};
+static const int diff_units[] = {HF_TU_YEAR,   HF_TU_QUARTER, HF_TU_MONTH,
+                                 HF_TU_WEEK,   HF_TU_DAY,     HF_TU_HOUR,
+                                 HF_TU_MINUTE, HF_TU_SECOND,  HF_TU_NONE};
+static const int floor_units[] = {
+    HF_TU_MILLENNIUM, HF_TU_CENTURY, HF_TU_DECADE, HF_TU_YEAR,
+    HF_TU_QUARTER,    HF_TU_MONTH,   HF_TU_WEEK,   HF_TU_DAY,
+    HF_TU_HOUR,       HF_TU_MINUTE,  HF_TU_SECOND, HF_TU_MILLISECOND,
+    HF_TU_NONE};
+
+/* The DOUBLE functions; the index is e->unit. */
+enum dmath {
+    DM_POWER,
+    DM_SQRT,
+    DM_LN,
+    DM_LOG10,
+    DM_LOG2,
+    DM_LOG,
+    DM_EXP,
+    DM_SIN,
+    DM_COS,
+    DM_TAN,
+    DM_COT,
+    DM_ASIN,
+    DM_ACOS,
+    DM_ATAN,
+    DM_ATAN2,
+    DM_SINH,
+    DM_COSH,
+    DM_TANH,
+    DM_DEGREES,
+    DM_RADIANS,
+    DM_PI,
+    DM_E
+};
+static const char *const dmath_names[] = {
+    "POWER", "SQRT", "LN",      "LOG10",   "LOG2", "LOG",  "EXP",   "SIN",
+    "COS",   "TAN",  "COT",     "ASIN",    "ACOS", "ATAN", "ATAN2", "SINH",
+    "COSH",  "TANH", "DEGREES", "RADIANS", "PI",   "E"};
+
+/* Hash algorithms; the index is e->unit (0 = chosen per row: SHA2 with
+ * a non-constant length). */
+static const char *const hash_names[] = {"SHA2",   "MD5",    "SHA1",  "SHA224",
+                                         "SHA256", "SHA384", "SHA512"};
+
+/* Extract-style shorthands and their unit. */
+static const struct {
+    const char *name;
+    int unit;
+} extract_fns[] = {
+    {"YEAR", HF_TU_YEAR},     {"QUARTER", HF_TU_QUARTER},
+    {"MONTH", HF_TU_MONTH},   {"WEEK", HF_TU_WEEK},
+    {"DAYOFYEAR", HF_TU_DOY}, {"DAYOFMONTH", HF_TU_DAY},
+    {"DAYOFWEEK", HF_TU_DOW}, {"HOUR", HF_TU_HOUR},
+    {"MINUTE", HF_TU_MINUTE}, {"SECOND", HF_TU_SECOND},
+};
+
+/* Bind the arguments of `a` that are not SYMBOLs into a new node. */
+static struct hf_expr *bind_value_args(struct binder *b,
+                                       const struct hf_ast_expr *a)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < a->nargs; i++)
+        if (a->args[i]->kind != HF_AST_SYMBOL)
+            n++;
+    struct hf_expr *e = hf_x_new(HF_X_FUNC, n);
+    if (e == NULL)
+        return oom_null(b);
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < a->nargs; i++) {
+        if (a->args[i]->kind == HF_AST_SYMBOL)
+            continue;
+        e->args[k] = bind(b, a->args[i]);
+        if (e->args[k] == NULL) {
+            hf_expr_free(e);
+            return NULL;
+        }
+        k++;
+    }
+    e->name = strdup(a->text);
+    if (e->name == NULL) {
+        hf_expr_free(e);
+        return oom_null(b);
+    }
+    return place(b, e, a);
+}
+
+/* Drop argument i of e (a constant folded into the node). */
+static void drop_arg(struct hf_expr *e, uint32_t i)
+{
+    hf_expr_free(e->args[i]);
+    for (uint32_t k = i + 1; k < e->nargs; k++)
+        e->args[k - 1] = e->args[k];
+    e->nargs--;
+}
+
+/* A string literal argument's text, or NULL. */
+static const char *lit_text(const struct hf_ast_expr *x)
+{
+    return x->kind == HF_AST_STRING ? x->text : NULL;
+}
+
+/* Decimal type of rounding DECIMAL(p, s) to r fraction digits. */
+static struct hf_type round_decimal(int p, int s, int r)
+{
+    if (r >= s)
+        return decimal_adjust(p, s);
+    if (r < 0)
+        return decimal_adjust(imin(HF_DECIMAL_MAX_PRECISION, 1 + p - s), 0);
+    return decimal_adjust(1 + p - s + r, r);
+}
+
+static bool bind_round(struct binder *b, const struct hf_ast_expr *a,
+                       struct hf_expr *e, bool truncate)
+{
+    e->negated = truncate;
+    if (!want_numeric(b, a, e, 0, false) ||
+        (e->nargs > 1 && !want_numeric(b, a, e, 1, true)))
+        return false;
+    const struct hf_type *t = &e->args[0]->type;
+    int64_t digits = 0;
+    bool constant = e->nargs < 2 || const_int(a->args[1], &digits);
+    e->precision_arg = (int)(digits < -40 ? -40 : digits > 40 ? 40 : digits);
+    if (t->id == HF_DECIMAL) {
+        if (!constant) {
+            bind_err(b, a->args[1], HF_ERR_SQL,
+                     "the digits of %s on a DECIMAL must be an integer "
+                     "literal (the result type depends on it)",
+                     a->text);
+            return false;
+        }
+        e->type = round_decimal(t->precision, t->scale, e->precision_arg);
+    } else {
+        e->type = hf_type_make(t->id);
+    }
+    if (constant && e->nargs > 1)
+        drop_arg(e, 1);
+    return true;
+}
+
+/* Java's Random seed scrambling. */
+static uint64_t java_seed(int64_t seed)
+{
+    return ((uint64_t)seed ^ UINT64_C(0x5DEECE66D)) & ((UINT64_C(1) << 48) - 1);
+}
+
+static bool bind_seed(struct binder *b, const struct hf_ast_expr *a,
+                      struct hf_expr *e)
+{
+    int64_t seed;
+    if (!const_int(a->args[0], &seed)) {
+        bind_err(b, a->args[0], HF_ERR_SQL,
+                 "the seed of %s must be an integer literal", a->text);
+        return false;
+    }
+    e->seeded = true;
+    atomic_store(&e->rng, java_seed(seed));
+    drop_arg(e, 0);
+    return true;
+}
+
+/* JSON path literal argument i, compiled into e->jpath. */
+static bool want_jpath(struct binder *b, const struct hf_ast_expr *a,
+                       struct hf_expr *e, uint32_t i)
+{
+    const char *p = lit_text(a->args[i]);
+    if (p == NULL) {
+        bind_err(b, a->args[i], HF_ERR_SQL,
+                 "the path of %s must be a string literal such as '$.a.b'",
+                 a->text);
+        return false;
+    }
+    char why[200];
+    if (hf_x_jpath_compile(e, p, strlen(p), why, sizeof why) != 0) {
+        bind_err(b, a->args[i], HF_ERR_SQL, "bad JSON path '%s' for %s: %s", p,
+                 a->text, why);
+        return false;
+    }
+    return true;
+}
+
+static int beh_code(const char *w)
+{
+    static const char *const words[] = {
+        "NULL",         "ERROR",       "DEFAULT",       "EMPTY ARRAY",
+        "EMPTY OBJECT", "TRUE",        "FALSE",         "UNKNOWN",
+        "WITHOUT",      "CONDITIONAL", "UNCONDITIONAL", "ABSENT"};
+    for (int k = 0; k < (int)(sizeof words / sizeof words[0]); k++)
+        if (strcmp(w, words[k]) == 0)
+            return k;
+    return 0;
+}
+
+/* Is JSON_VALUE's RETURNING type one holoflow converts to? */
+static bool json_returning_ok(enum hf_type_id id)
+{
+    return id == HF_VARCHAR || id == HF_CHAR || id == HF_BOOLEAN ||
+           hf_type_is_numeric(id) || id == HF_DATE || id == HF_TIME ||
+           id == HF_TIMESTAMP;
+}
+
+/* Per-function type rules for HF_X_FUNC nodes; false with the error set. */
+static bool type_func(struct binder *b, const struct hf_ast_expr *a,
+                      struct hf_expr *e, const struct hf_fn_info *d)
+{
+    const char *name = a->text;
+    struct hf_type vt = hf_type_make(HF_VARCHAR);
+    struct hf_type it = hf_type_make(HF_INT);
+    bool ok = true;
+    e->type = vt;
+    switch (d->fn) {
+    case HF_FN_UPPER:
+    case HF_FN_LOWER:
+    case HF_FN_REVERSE:
+    case HF_FN_INITCAP:
+    case HF_FN_TO_BASE64:
+    case HF_FN_FROM_BASE64:
+        ok = want_string(b, a, e, 0, false);
+        break;
+    case HF_FN_TRIM:
+        e->trim = strcmp(name, "LTRIM") == 0   ? 1
+                  : strcmp(name, "RTRIM") == 0 ? 2
+                                               : a->trim;
+        for (uint32_t i = 0; ok && i < e->nargs; i++)
+            ok = want_string(b, a, e, i, false);
+        break;
+    case HF_FN_CHAR_LENGTH:
+    case HF_FN_ASCII:
+        ok = want_string(b, a, e, 0, false);
+        e->type = it;
+        break;
+    case HF_FN_SUBSTRING:
+        ok = want_string(b, a, e, 0, false) && want_numeric(b, a, e, 1, true) &&
+             (e->nargs < 3 || want_numeric(b, a, e, 2, true));
+        break;
+    case HF_FN_REPLACE:
+    case HF_FN_CONCAT_WS:
+    case HF_FN_PARSE_URL:
+        for (uint32_t i = 0; ok && i < e->nargs; i++)
+            ok = want_string(b, a, e, i, d->fn == HF_FN_CONCAT_WS);
+        break;
+    case HF_FN_POSITION:
+    case HF_FN_INSTR:
+        ok = want_string(b, a, e, 0, false) && want_string(b, a, e, 1, false) &&
+             (e->nargs < 3 || want_numeric(b, a, e, 2, true));
+        e->type = it;
+        break;
+    case HF_FN_LPAD:
+    case HF_FN_RPAD:
+        ok = want_string(b, a, e, 0, false) && want_numeric(b, a, e, 1, true) &&
+             want_string(b, a, e, 2, false);
+        break;
+    case HF_FN_REPEAT:
+    case HF_FN_LEFT:
+    case HF_FN_RIGHT:
+        ok = want_string(b, a, e, 0, false) && want_numeric(b, a, e, 1, true);
+        break;
+    case HF_FN_SPLIT_INDEX:
+        ok = want_string(b, a, e, 0, false) && want_string(b, a, e, 1, false) &&
+             want_numeric(b, a, e, 2, true);
+        break;
+    case HF_FN_CHR:
+    case HF_FN_BIN:
+        ok = want_numeric(b, a, e, 0, true);
+        break;
+    case HF_FN_HEX: {
+        struct hf_type bt = hf_type_make(HF_BIGINT);
+        type_null(e->args[0], &bt);
+        if (!hf_type_is_integer(e->args[0]->type.id))
+            ok = want_string(b, a, e, 0, false);
+        break;
+    }
+    case HF_FN_HASH:
+        ok = want_string(b, a, e, 0, false);
+        for (int k = 1; k < 7; k++)
+            if (strcmp(name, hash_names[k]) == 0)
+                e->unit = k;
+        if (ok && e->unit == 0) {
+            ok = want_numeric(b, a, e, 1, true);
+            int64_t bits;
+            if (ok && const_int(a->args[1], &bits)) {
+                e->unit = bits == 224   ? 3
+                          : bits == 256 ? 4
+                          : bits == 384 ? 5
+                          : bits == 512 ? 6
+                                        : -1;
+                if (e->unit < 0) {
+                    bind_err(b, a->args[1], HF_ERR_SQL,
+                             "SHA2 takes a length of 224, 256, 384 or 512, "
+                             "found %lld",
+                             (long long)bits);
+                    return false;
+                }
+                drop_arg(e, 1);
+            }
+        }
+        break;
+    case HF_FN_REGEXP:
+    case HF_FN_REGEXP_EXTRACT:
+    case HF_FN_REGEXP_REPLACE: {
+        ok = want_string(b, a, e, 0, false) && want_string(b, a, e, 1, false) &&
+             (e->nargs < 3 ||
+              (d->fn == HF_FN_REGEXP_EXTRACT ? want_numeric(b, a, e, 2, true)
+                                             : want_string(b, a, e, 2, false)));
+        if (d->fn == HF_FN_REGEXP)
+            e->type = hf_type_make(HF_BOOLEAN);
+        const char *pat = lit_text(a->args[1]);
+        if (ok && pat) {
+            char why[300];
+            /* An invalid constant pattern is Flink's NULL/FALSE per row;
+             * holoflow says so at plan time instead. */
+            if (hf_x_regex_compile(e, pat, strlen(pat), false, 0, why,
+                                   sizeof why) != 0) {
+                bind_err(b, a->args[1], HF_ERR_SQL,
+                         "bad regular expression '%s' for %s: %s", pat, name,
+                         why);
+                return false;
+            }
+        }
+        break;
+    }
+    case HF_FN_ABS:
+    case HF_FN_SIGN:
+        ok = want_numeric(b, a, e, 0, false);
+        if (ok)
+            e->type = e->args[0]->type;
+        break;
+    case HF_FN_DMATH:
+        for (int k = 0; k <= DM_E; k++)
+            if (strcmp(name, dmath_names[k]) == 0)
+                e->unit = k;
+        for (uint32_t i = 0; ok && i < e->nargs; i++)
+            ok = want_double(b, a, e, i);
+        e->type = hf_type_make(HF_DOUBLE);
+        break;
+    case HF_FN_ROUND:
+        ok = bind_round(b, a, e, strcmp(name, "TRUNCATE") == 0);
+        break;
+    case HF_FN_RAND:
+        ok = e->nargs == 0 || bind_seed(b, a, e);
+        e->type = hf_type_make(HF_DOUBLE);
+        break;
+    case HF_FN_RAND_INTEGER:
+        ok = (e->nargs == 1 || bind_seed(b, a, e)) &&
+             want_numeric(b, a, e, 0, true);
+        e->type = it;
+        break;
+    case HF_FN_UUID:
+        e->type = hf_type_make(HF_CHAR);
+        e->type.length = 36;
+        break;
+    case HF_FN_NULLIF:
+    case HF_FN_GREATEST: {
+        e->negated = strcmp(name, "LEAST") == 0;
+        for (uint32_t i = 1; i < e->nargs; i++)
+            if (!hf_x_comparable(&e->args[0]->type, &e->args[i]->type) &&
+                !e->args[0]->null_lit && !e->args[i]->null_lit) {
+                char t1[64], t2[64];
+                bind_err(b, a, HF_ERR_TYPE,
+                         "%s cannot compare %s with %s; add a CAST", name,
+                         hf_type_name(&e->args[0]->type, t1, sizeof t1),
+                         hf_type_name(&e->args[i]->type, t2, sizeof t2));
+                return false;
+            }
+        struct hf_type t;
+        if (!unify(b, a, e, 0, &t))
+            return false;
+        e->type = t;
+        break;
+    }
+    case HF_FN_NOW:
+        e->type = hf_type_make(HF_TIMESTAMP_LTZ);
+        e->type.precision = 3;
+        break;
+    case HF_FN_LOCALTIMESTAMP:
+        e->type = hf_type_make(HF_TIMESTAMP);
+        e->type.precision = 3;
+        break;
+    case HF_FN_CURRENT_DATE:
+        e->type = hf_type_make(HF_DATE);
+        break;
+    case HF_FN_CURRENT_TIME:
+        e->type = hf_type_make(HF_TIME);
+        break;
+    case HF_FN_TO_TIMESTAMP:
+    case HF_FN_TO_DATE:
+        ok = want_string(b, a, e, 0, false) &&
+             (e->nargs < 2 || want_format(b, a, e, 1));
+        e->type = hf_type_make(d->fn == HF_FN_TO_DATE ? HF_DATE : HF_TIMESTAMP);
+        if (d->fn == HF_FN_TO_TIMESTAMP)
+            e->type.precision = 3;
+        break;
+    case HF_FN_TO_TIMESTAMP_LTZ: {
+        ok = want_numeric(b, a, e, 0, false);
+        e->precision_arg = 3;
+        if (ok && e->nargs == 2) {
+            const struct hf_ast_expr *pa = a->args[1];
+            if (pa->kind != HF_AST_INT ||
+                (strcmp(pa->text, "0") != 0 && strcmp(pa->text, "3") != 0)) {
+                bind_err(b, pa, HF_ERR_SQL,
+                         "the precision of TO_TIMESTAMP_LTZ must be 0 "
+                         "(seconds) or 3 (milliseconds)");
+                ok = false;
+            } else {
+                e->precision_arg = pa->text[0] - '0';
+                drop_arg(e, 1);
+            }
+        }
+        e->type = hf_type_make(HF_TIMESTAMP_LTZ);
+        e->type.precision = 3;
+        break;
+    }
+    case HF_FN_FROM_UNIXTIME:
+        ok = want_numeric(b, a, e, 0, true) &&
+             (e->nargs < 2 || want_format(b, a, e, 1));
+        break;
+    case HF_FN_DATE_FORMAT: {
+        struct hf_expr *x = e->args[0];
+        struct hf_type tt = hf_type_make(HF_TIMESTAMP);
+        type_null(x, &tt);
+        if (!hf_type_is_string(x->type.id) && x->type.id != HF_TIMESTAMP &&
+            x->type.id != HF_TIMESTAMP_LTZ && x->type.id != HF_DATE) {
+            char t1[64];
+            bind_err(b, a->args[0], HF_ERR_TYPE,
+                     "DATE_FORMAT needs a TIMESTAMP, TIMESTAMP_LTZ, DATE or "
+                     "string, found %s",
+                     hf_type_name(&x->type, t1, sizeof t1));
+            ok = false;
+        }
+        ok = ok && want_format(b, a, e, 1);
+        break;
+    }
+    case HF_FN_UNIX_TIMESTAMP:
+        ok = (e->nargs < 1 || want_string(b, a, e, 0, false)) &&
+             (e->nargs < 2 || want_format(b, a, e, 1));
+        e->type = hf_type_make(HF_BIGINT);
+        break;
+    case HF_FN_EXTRACT: {
+        if (a->nargs == 2) {
+            e->unit = want_unit(b, a, a->args[0], extract_units);
+            if (e->unit < 0)
+                return false;
+        } else {
+            for (size_t k = 0; k < sizeof extract_fns / sizeof extract_fns[0];
+                 k++)
+                if (strcmp(name, extract_fns[k].name) == 0)
+                    e->unit = extract_fns[k].unit;
+        }
+        struct hf_expr *x = e->args[0];
+        type_null(x, &(struct hf_type){.id = HF_DATE});
+        if (!is_temporal(x->type.id) && x->type.id != HF_INTERVAL_YM &&
+            x->type.id != HF_INTERVAL_DT) {
+            char t1[64];
+            bind_err(b, a, HF_ERR_TYPE,
+                     "%s needs a date, time, timestamp or interval, found %s",
+                     name, hf_type_name(&x->type, t1, sizeof t1));
+            return false;
+        }
+        bool date_unit = e->unit != HF_TU_HOUR && e->unit != HF_TU_MINUTE &&
+                         e->unit != HF_TU_SECOND &&
+                         e->unit != HF_TU_MILLISECOND &&
+                         e->unit != HF_TU_MICROSECOND &&
+                         e->unit != HF_TU_NANOSECOND && e->unit != HF_TU_EPOCH;
+        if ((x->type.id == HF_TIME && date_unit) ||
+            (x->type.id == HF_DATE && !date_unit && e->unit != HF_TU_EPOCH)) {
+            char t1[64];
+            bind_err(b, a, HF_ERR_TYPE, "cannot extract %s from a %s",
+                     hf_x_unit_name(e->unit),
+                     hf_type_name(&x->type, t1, sizeof t1));
+            return false;
+        }
+        e->type = hf_type_make(HF_BIGINT);
+        break;
+    }
+    case HF_FN_TIMESTAMPADD: {
+        e->unit = want_unit(b, a, a->args[0], add_units);
+        if (e->unit < 0 || !want_numeric(b, a, e, 0, true) ||
+            !want_temporal(b, a, e, 1, true))
+            return false;
+        const struct hf_type *t = &e->args[1]->type;
+        e->type = *t;
+        bool sub_day = e->unit >= HF_TU_HOUR;
+        if (t->id == HF_DATE && sub_day) {
+            e->type = hf_type_make(HF_TIMESTAMP);
+            e->type.precision = 0;
+        }
+        if (t->id == HF_TIME && !sub_day) {
+            bind_err(b, a, HF_ERR_TYPE, "cannot add %s to a TIME",
+                     hf_x_unit_name(e->unit));
+            return false;
+        }
+        break;
+    }
+    case HF_FN_TIMESTAMPDIFF:
+        e->unit = want_unit(b, a, a->args[0], diff_units);
+        if (e->unit < 0 || !want_temporal(b, a, e, 0, false) ||
+            !want_temporal(b, a, e, 1, false))
+            return false;
+        e->type = it;
+        break;
+    case HF_FN_CONVERT_TZ:
+        for (uint32_t i = 0; ok && i < 3; i++)
+            ok = want_string(b, a, e, i, false);
+        for (uint32_t i = 1; ok && i < 3; i++) {
+            const char *z = lit_text(a->args[i]);
+            char why[300];
+            if (z && hf_tz_find(z, why, sizeof why) == NULL) {
+                bind_err(b, a->args[i], HF_ERR_SQL, "%s", why);
+                return false;
+            }
+        }
+        break;
+    case HF_FN_JSON_STRING:
+        if (e->args[0]->type.id == HF_BYTES ||
+            e->args[0]->type.id == HF_ARRAY) {
+            char t1[64];
+            bind_err(b, a, HF_ERR_UNSUPPORTED,
+                     "JSON_STRING of %s is not supported",
+                     hf_type_name(&e->args[0]->type, t1, sizeof t1));
+            return false;
+        }
+        break;
+    case HF_FN_IS_JSON:
+        ok = want_string(b, a, e, 0, true);
+        e->negated = a->negated;
+        e->unit = strcmp(a->args[1]->text, "SCALAR") == 0   ? 1
+                  : strcmp(a->args[1]->text, "ARRAY") == 0  ? 2
+                  : strcmp(a->args[1]->text, "OBJECT") == 0 ? 3
+                                                            : 0;
+        e->type = hf_type_make(HF_BOOLEAN);
+        break;
+    default:
+        bind_err(b, a, HF_ERR_FAIL, "internal: no type rule for %s", name);
+        return false;
+    }
+    return ok;
+}
+
+/* Nullability of a function result: NULL in, NULL out, plus the functions
+ * that give NULL (or never give NULL) on their own. */
+static void func_nullability(struct hf_expr *e)
+{
+    switch (e->fn) {
+    case HF_FN_NOW:
+    case HF_FN_LOCALTIMESTAMP:
+    case HF_FN_CURRENT_DATE:
+    case HF_FN_CURRENT_TIME:
+    case HF_FN_RAND:
+    case HF_FN_UUID:
+    case HF_FN_JSON_OBJECT:
+    case HF_FN_JSON_ARRAY:
+    case HF_FN_IS_JSON:
+        e->type.not_null = true;
+        break;
+    case HF_FN_UNIX_TIMESTAMP:
+        e->type.not_null = e->nargs == 0 || all_not_null(e);
+        break;
+    case HF_FN_CONCAT_WS:
+        e->type.not_null = e->args[0]->type.not_null;
+        break;
+    case HF_FN_TO_TIMESTAMP:
+    case HF_FN_TO_DATE:
+    case HF_FN_TO_TIMESTAMP_LTZ:
+    case HF_FN_NULLIF:
+    case HF_FN_LPAD:
+    case HF_FN_RPAD:
+    case HF_FN_SUBSTRING:
+    case HF_FN_SPLIT_INDEX:
+    case HF_FN_PARSE_URL:
+    case HF_FN_REGEXP_EXTRACT:
+    case HF_FN_REGEXP_REPLACE:
+    case HF_FN_HASH:
+    case HF_FN_DATE_FORMAT:
+    case HF_FN_CONVERT_TZ:
+    case HF_FN_JSON_VALUE:
+    case HF_FN_JSON_QUERY:
+    case HF_FN_JSON_EXISTS:
+    case HF_FN_DMATH:
+        e->type.not_null = false;
+        break;
+    default:
+        e->type.not_null = all_not_null(e);
+        break;
+    }
+}
+
+/* JSON_VALUE / JSON_QUERY / JSON_EXISTS (argument layout: parser.c). */
+static struct hf_expr *bind_json_fn(struct binder *b,
+                                    const struct hf_ast_expr *a,
+                                    const struct hf_fn_info *d)
+{
+    struct hf_expr *e = hf_x_new(HF_X_FUNC, 1);
+    if (e == NULL)
+        return oom_null(b);
+    place(b, e, a);
+    e->fn = (enum hf_xfn)d->fn;
+    e->name = strdup(a->text);
+    if (e->name == NULL)
+        return fail_free(e), oom_null(b);
+    e->args[0] = bind(b, a->args[0]);
+    if (e->args[0] == NULL || !want_string(b, a, e, 0, false) ||
+        !want_jpath(b, a, e, 1))
+        return fail_free(e);
+    if (d->fn == HF_FN_JSON_EXISTS) {
+        e->beh[1] = (int8_t)beh_code(a->args[2]->text);
+        e->type = hf_type_make(HF_BOOLEAN);
+        e->type.not_null = false;
+        return e;
+    }
+    if (d->fn == HF_FN_JSON_QUERY) {
+        e->beh[2] = (int8_t)beh_code(a->args[2]->text);
+        e->beh[0] = (int8_t)beh_code(a->args[3]->text);
+        e->beh[1] = (int8_t)beh_code(a->args[4]->text);
+        e->type = hf_type_make(HF_VARCHAR);
+        return e;
+    }
+    struct hf_type rt = a->type;
+    if (!json_returning_ok(rt.id)) {
+        char t1[64];
+        bind_err(b, a, HF_ERR_UNSUPPORTED,
+                 "JSON_VALUE cannot return %s; use a scalar type such as "
+                 "STRING, BOOLEAN, INT, BIGINT, DOUBLE or DECIMAL",
+                 hf_type_name(&rt, t1, sizeof t1));
+        return fail_free(e);
+    }
+    rt.not_null = false;
+    e->type = rt;
+    e->beh[0] = (int8_t)beh_code(a->args[2]->text);
+    e->beh[1] = (int8_t)beh_code(a->args[4]->text);
+    /* The DEFAULT expressions, as the returned type. */
+    struct hf_expr **na = realloc(e->args, 3 * sizeof *na);
+    if (na == NULL)
+        return fail_free(e), oom_null(b);
+    e->args = na;
+    e->nargs = 3;
+    e->args[1] = e->args[2] = NULL;
+    for (int k = 0; k < 2; k++) {
+        struct hf_expr *x = bind(b, a->args[3 + 2 * k]);
+        e->args[1 + k] = x;
+        if (x == NULL)
+            return fail_free(e);
+        if (x->null_lit) {
+            x->type = rt;
+            x->null_lit = false;
+            continue;
+        }
+        if (x->op == HF_X_LITERAL && x->type.id == HF_BOOLEAN &&
+            hf_type_is_string(rt.id) && !x->lit.null) {
+            /* Flink hands the default over as a Java object: "false". */
+            const char *word = x->lit.v.b ? "true" : "false";
+            x->lit_buf = strdup(word);
+            if (x->lit_buf == NULL)
+                return fail_free(e), oom_null(b);
+            x->type = hf_type_make(HF_VARCHAR);
+            x->type.not_null = true;
+            x->lit.v.s.ptr = x->lit_buf;
+            x->lit.v.s.len = (uint32_t)strlen(word);
+        }
+        if (!hf_x_cast_supported(&x->type, &rt)) {
+            char t1[64], t2[64];
+            bind_err(b, a->args[3 + 2 * k], HF_ERR_TYPE,
+                     "the DEFAULT of JSON_VALUE is %s, which cannot become "
+                     "%s",
+                     hf_type_name(&x->type, t1, sizeof t1),
+                     hf_type_name(&rt, t2, sizeof t2));
+            return fail_free(e);
+        }
+        struct hf_type to = rt;
+        to.not_null = x->type.not_null;
+        e->args[1 + k] = cast_node(x, &to, true, false);
+        if (e->args[1 + k] == NULL)
+            return fail_free(e), oom_null(b);
+    }
+    return e;
+}
+
+/* JSON_OBJECT / JSON_ARRAY: (SYMBOL on-null, values...). */
+static struct hf_expr *bind_json_ctor(struct binder *b,
+                                      const struct hf_ast_expr *a,
+                                      const struct hf_fn_info *d)
+{
+    struct hf_expr *e = bind_value_args(b, a);
+    if (e == NULL)
+        return NULL;
+    e->fn = (enum hf_xfn)d->fn;
+    e->beh[0] = strcmp(a->args[0]->text, "ABSENT") == 0;
+    bool object = d->fn == HF_FN_JSON_OBJECT;
+    for (uint32_t i = 0; i < e->nargs; i++) {
+        struct hf_expr *x = e->args[i];
+        if (object && i % 2 == 0) {
+            if (a->args[1 + i]->kind != HF_AST_STRING) {
+                bind_err(b, a->args[1 + i], HF_ERR_SQL,
+                         "the keys of JSON_OBJECT must be string literals");
+                return fail_free(e);
+            }
+            continue;
+        }
+        if (x->null_lit) {
+            x->type = hf_type_make(HF_VARCHAR);
+            x->null_lit = false;
+        }
+        if (x->type.id == HF_BYTES) {
+            char t1[64];
+            bind_err(b, a->args[1 + i], HF_ERR_UNSUPPORTED,
+                     "%s of %s is not supported", a->text,
+                     hf_type_name(&x->type, t1, sizeof t1));
+            return fail_free(e);
+        }
+    }
+    e->type = hf_type_make(HF_VARCHAR);
+    e->type.not_null = true;
+    return e;
+}
+
 static struct hf_expr *bind_func(struct binder *b, const struct hf_ast_expr *a)
 {
     for (const char *const *g = aggregates; *g; g++)
@@ -1831,22 +2955,23 @@ static struct hf_expr *bind_func(struct binder *b, const struct hf_ast_expr *a)
                      a->text);
             return NULL;
         }
-    const struct fn_def *d = fn_lookup(a->text);
+    const struct hf_fn_info *d = hf_fn_lookup(a->text);
     if (d == NULL) {
-        const char *best = NULL;
-        size_t bd = SIZE_MAX;
-        for (size_t i = 0; i < sizeof fn_defs / sizeof fn_defs[0]; i++) {
-            size_t dd = hf_edit_distance(a->text, fn_defs[i].name);
-            if (dd < bd) {
-                bd = dd;
-                best = fn_defs[i].name;
-            }
-        }
-        if (best && bd <= 2)
-            bind_err(b, a, HF_ERR_SQL, "unknown function %s; did you mean %s?",
-                     a->text, best);
+        const char *best = hf_fn_suggest(a->text);
+        if (best)
+            bind_err(b, a, HF_ERR_SQL,
+                     "unknown function '%s'; did you mean '%s'?", a->text,
+                     best);
         else
-            bind_err(b, a, HF_ERR_SQL, "unknown function %s", a->text);
+            bind_err(b, a, HF_ERR_SQL,
+                     "unknown function '%s' (docs/functions.md lists the "
+                     "functions holoflow has)",
+                     a->text);
+        return NULL;
+    }
+    if (d->kind == HF_FNK_REFUSED) {
+        bind_err(b, a, HF_ERR_UNSUPPORTED, "function %s is not supported: %s",
+                 a->text, d->doc);
         return NULL;
     }
     if (a->distinct) {
@@ -1866,9 +2991,8 @@ static struct hf_expr *bind_func(struct binder *b, const struct hf_ast_expr *a)
                      a->text, d->min, d->min == 1 ? "" : "s", n);
         else if (d->max < 0)
             bind_err(b, a, HF_ERR_SQL,
-                     "%s takes at least %d arguments, "
-                     "found %d",
-                     a->text, d->min, n);
+                     "%s takes at least %d argument%s, found %d", a->text,
+                     d->min, d->min == 1 ? "" : "s", n);
         else
             bind_err(b, a, HF_ERR_SQL, "%s takes %d to %d arguments, found %d",
                      a->text, d->min, d->max, n);
@@ -1930,161 +3054,75 @@ static struct hf_expr *bind_func(struct binder *b, const struct hf_ast_expr *a)
             return NULL;
         return type_arith(b, a, e, "MOD");
     }
+    if (d->fn == HF_FN_JSON_VALUE || d->fn == HF_FN_JSON_QUERY ||
+        d->fn == HF_FN_JSON_EXISTS)
+        return bind_json_fn(b, a, d);
+    if (d->fn == HF_FN_JSON_OBJECT || d->fn == HF_FN_JSON_ARRAY)
+        return bind_json_ctor(b, a, d);
+    /* FLOOR/CEIL(x TO unit): the time flavour. */
+    int fn = d->fn;
+    if (fn == HF_FN_FLOOR && a->nargs == 2) {
+        if (a->args[1]->kind != HF_AST_SYMBOL) {
+            bind_err(b, a, HF_ERR_SQL,
+                     "%s takes one number, or a time and TO unit", name);
+            return NULL;
+        }
+        fn = HF_FN_FLOOR_TIME;
+    }
+    for (uint32_t i = 0; i < a->nargs; i++)
+        if (a->args[i]->kind == HF_AST_SYMBOL && fn != HF_FN_FLOOR_TIME &&
+            fn != HF_FN_EXTRACT && fn != HF_FN_TIMESTAMPADD &&
+            fn != HF_FN_TIMESTAMPDIFF && fn != HF_FN_IS_JSON) {
+            bind_err(b, a->args[i], HF_ERR_SQL,
+                     "unexpected %s in the arguments of %s", a->args[i]->text,
+                     name);
+            return NULL;
+        }
 
-    e = bind_children(b, a, HF_X_FUNC, 0);
+    e = bind_value_args(b, a);
     if (e == NULL)
         return NULL;
-    e->fn = d->fn;
-    struct hf_type vt = hf_type_make(HF_VARCHAR);
-    bool ok = true;
-    switch (d->fn) {
-    case HF_FN_UPPER:
-    case HF_FN_LOWER:
-        ok = want_string(b, a, e, 0, false);
-        e->type = ok ? e->args[0]->type : vt;
-        if (e->type.id == HF_CHAR)
-            e->type = vt;
-        break;
-    case HF_FN_TRIM:
-        e->trim = strcmp(name, "LTRIM") == 0   ? 1
-                  : strcmp(name, "RTRIM") == 0 ? 2
-                                               : a->trim;
-        for (uint32_t i = 0; ok && i < e->nargs; i++)
-            ok = want_string(b, a, e, i, false);
-        e->type = vt;
-        break;
-    case HF_FN_CHAR_LENGTH:
-        ok = want_string(b, a, e, 0, false);
-        e->type = hf_type_make(HF_INT);
-        break;
-    case HF_FN_SUBSTRING:
-        ok = want_string(b, a, e, 0, false) && want_numeric(b, a, e, 1, true) &&
-             (e->nargs < 3 || want_numeric(b, a, e, 2, true));
-        e->type = vt;
-        break;
-    case HF_FN_REPLACE:
-    case HF_FN_CONCAT_WS:
-        for (uint32_t i = 0; ok && i < e->nargs; i++)
-            ok = want_string(b, a, e, i, d->fn == HF_FN_CONCAT_WS);
-        e->type = vt;
-        break;
-    case HF_FN_ABS:
-        ok = want_numeric(b, a, e, 0, false);
-        if (ok)
-            e->type = e->args[0]->type;
-        break;
-    case HF_FN_NOW:
-        e->type = hf_type_make(HF_TIMESTAMP_LTZ);
-        e->type.precision = 3;
-        break;
-    case HF_FN_LOCALTIMESTAMP:
-        e->type = hf_type_make(HF_TIMESTAMP);
-        e->type.precision = 3;
-        break;
-    case HF_FN_CURRENT_DATE:
-        e->type = hf_type_make(HF_DATE);
-        break;
-    case HF_FN_TO_TIMESTAMP:
-    case HF_FN_TO_DATE:
-        ok = want_string(b, a, e, 0, false) &&
-             (e->nargs < 2 || want_format(b, a, e, 1));
-        e->type = hf_type_make(d->fn == HF_FN_TO_DATE ? HF_DATE : HF_TIMESTAMP);
-        if (d->fn == HF_FN_TO_TIMESTAMP)
-            e->type.precision = 3;
-        /* Unparsable text yields NULL, as Flink does. */
-        e->type.not_null = false;
-        break;
-    case HF_FN_TO_TIMESTAMP_LTZ: {
-        ok = want_numeric(b, a, e, 0, false);
-        e->precision_arg = 3;
-        if (ok && e->nargs == 2) {
-            const struct hf_ast_expr *pa = a->args[1];
-            if (pa->kind != HF_AST_INT ||
-                (strcmp(pa->text, "0") != 0 && strcmp(pa->text, "3") != 0)) {
-                bind_err(b, pa, HF_ERR_SQL,
-                         "the precision of TO_TIMESTAMP_LTZ must be 0 "
-                         "(seconds) or 3 (milliseconds)");
-                ok = false;
-            } else {
-                e->precision_arg = pa->text[0] - '0';
-                hf_expr_free(e->args[1]);
-                e->args[1] = NULL;
-                e->nargs = 1;
-            }
-        }
-        e->type = hf_type_make(HF_TIMESTAMP_LTZ);
-        e->type.precision = 3;
-        break;
-    }
-    case HF_FN_FROM_UNIXTIME:
-        ok = want_numeric(b, a, e, 0, true) &&
-             (e->nargs < 2 || want_format(b, a, e, 1));
-        e->type = vt;
-        break;
-    case HF_FN_DATE_FORMAT: {
-        struct hf_expr *x = e->args[0];
-        struct hf_type tt = hf_type_make(HF_TIMESTAMP);
-        type_null(x, &tt);
-        if (hf_type_is_string(x->type.id)) {
-            tt.not_null = x->type.not_null;
-            ok = implicit_cast(b, &e->args[0], &tt);
-        } else if (x->type.id != HF_TIMESTAMP &&
-                   x->type.id != HF_TIMESTAMP_LTZ && x->type.id != HF_DATE) {
+    e->fn = (enum hf_xfn)fn;
+    if (fn == HF_FN_FLOOR_TIME) {
+        e->negated = strcmp(name, "FLOOR") != 0;
+        e->unit = want_unit(b, a, a->args[1], floor_units);
+        if (e->unit < 0 || !want_temporal(b, a, e, 0, true))
+            return fail_free(e);
+        enum hf_type_id id = e->args[0]->type.id;
+        if ((id == HF_TIME && e->unit < HF_TU_HOUR) ||
+            (id == HF_DATE && e->unit > HF_TU_DAY)) {
             char t1[64];
-            bind_err(b, a->args[0], HF_ERR_TYPE,
-                     "DATE_FORMAT needs a TIMESTAMP, TIMESTAMP_LTZ, DATE or "
-                     "string, found %s",
-                     hf_type_name(&x->type, t1, sizeof t1));
-            ok = false;
+            bind_err(b, a, HF_ERR_TYPE, "cannot round a %s to %s",
+                     hf_type_name(&e->args[0]->type, t1, sizeof t1),
+                     hf_x_unit_name(e->unit));
+            return fail_free(e);
         }
-        ok = ok && want_format(b, a, e, 1);
-        e->type = vt;
-        break;
+        e->type = e->args[0]->type;
+        e->type.not_null = e->args[0]->type.not_null;
+        return e;
     }
-    case HF_FN_UNIX_TIMESTAMP:
-        ok = (e->nargs < 1 || want_string(b, a, e, 0, false)) &&
-             (e->nargs < 2 || want_format(b, a, e, 1));
-        e->type = hf_type_make(HF_BIGINT);
-        if (e->nargs > 0)
-            e->type.not_null = false;
-        else
-            e->type.not_null = true;
-        break;
-    case HF_FN_NONE:
-        ok = false;
-        break;
+    if (fn == HF_FN_FLOOR) {
+        e->negated = strcmp(name, "FLOOR") != 0;
+        if (!want_numeric(b, a, e, 0, false))
+            return fail_free(e);
+        const struct hf_type *t = &e->args[0]->type;
+        e->type =
+            t->id == HF_DECIMAL ? round_decimal(t->precision, t->scale, 0) : *t;
+        e->type.not_null = t->not_null;
+        return e;
     }
-    if (!ok)
+    if (!type_func(b, a, e, d))
         return fail_free(e);
-    /* The format argument is compiled into e->fmt; drop its node. */
-    if (e->fmt && e->nargs >= 2) {
-        hf_expr_free(e->args[e->nargs - 1]);
-        e->args[e->nargs - 1] = NULL;
-        e->nargs--;
-    }
-    if (d->fn == HF_FN_FROM_UNIXTIME && e->fmt == NULL) {
+    /* A format argument is compiled into e->fmt; drop its node. */
+    if (e->fmt && e->nargs >= 2)
+        drop_arg(e, e->nargs - 1);
+    if (fn == HF_FN_FROM_UNIXTIME && e->fmt == NULL) {
         char why[100];
         e->fmt = hf_dtfmt_compile("yyyy-MM-dd HH:mm:ss", why, sizeof why);
         if (e->fmt == NULL)
             return fail_free(e), oom_null(b);
     }
-    switch (d->fn) {
-    case HF_FN_NOW:
-    case HF_FN_LOCALTIMESTAMP:
-    case HF_FN_CURRENT_DATE:
-        e->type.not_null = true;
-        break;
-    case HF_FN_TO_TIMESTAMP:
-    case HF_FN_TO_DATE:
-    case HF_FN_UNIX_TIMESTAMP:
-        break;
-    case HF_FN_CONCAT_WS:
-        e->type.not_null = e->args[0]->type.not_null;
-        break;
-    default:
-        e->type.not_null = all_not_null(e);
-        break;
-    }
+    func_nullability(e);
     return e;
 }
 
@@ -2141,6 +3179,11 @@ static struct hf_expr *bind(struct binder *b, const struct hf_ast_expr *a)
     case HF_AST_STAR:
         bind_err(b, a, HF_ERR_SQL, "'*' is not allowed here");
         return NULL;
+    case HF_AST_SYMBOL:
+        bind_err(b, a, HF_ERR_SQL, "unexpected %s here", a->text);
+        return NULL;
+    case HF_AST_INTERVAL:
+        return bind_interval(b, a);
     }
     bind_err(b, a, HF_ERR_SQL, "unsupported expression");
     return NULL;

@@ -20,6 +20,7 @@
 #include "core/datetime.h"
 #include "core/decimal.h"
 #include "core/strbuf.h"
+#include "core/tz.h"
 #include "core/valueconv.h"
 #include "sql/expr_int.h"
 
@@ -440,7 +441,8 @@ static int numeric_cast(const struct hf_type *from, const struct hf_type *to,
 
 static int array_cast(const struct hf_type *from, const struct hf_type *to,
                       const struct hf_value *in, struct hf_batch *out,
-                      struct hf_value *res, char *why, size_t n)
+                      struct hf_value *res, char *why, size_t n,
+                      const struct hf_tz *tz)
 {
     const struct hf_array *a = in->v.a;
     memset(res, 0, sizeof *res);
@@ -464,7 +466,7 @@ static int array_cast(const struct hf_type *from, const struct hf_type *to,
             continue;
         }
         if (hf_x_cast_value(&fe, &te, false, &a->items[i], out, &r->items[i],
-                            why, n) != 0)
+                            why, n, tz) != 0)
             return -1;
     }
     res->v.a = r;
@@ -474,7 +476,7 @@ static int array_cast(const struct hf_type *from, const struct hf_type *to,
 int hf_x_cast_value(const struct hf_type *from, const struct hf_type *to,
                     bool explicit_cast, const struct hf_value *in,
                     struct hf_batch *out, struct hf_value *res, char *why,
-                    size_t n)
+                    size_t n, const struct hf_tz *tz)
 {
     enum hf_type_id f = from->id, t = to->id;
     char tn[64];
@@ -500,6 +502,19 @@ int hf_x_cast_value(const struct hf_type *from, const struct hf_type *to,
                      hf_type_name(to, tn, sizeof tn));
             return -1;
         }
+        if (t == HF_TIMESTAMP_LTZ && tz != NULL) {
+            /* Text without a zone is a wall-clock time of the session
+             * zone. */
+            uint32_t e2 = len;
+            while (e2 > k && (p[e2 - 1] == ' ' || p[e2 - 1] == '\t'))
+                e2--;
+            int64_t local;
+            if (hf_timestamp_parse(p + k, e2 - k, &local) == 0) {
+                memset(res, 0, sizeof *res);
+                res->v.i = trunc_usec(hf_tz_to_utc(tz, local), to->precision);
+                return 0;
+            }
+        }
         struct hf_error e;
         hf_error_clear(&e);
         if (hf_value_from_text(to, p, len, ';', out, res, &e) != 0) {
@@ -510,6 +525,12 @@ int hf_x_cast_value(const struct hf_type *from, const struct hf_type *to,
         }
         return 0;
     }
+    if ((t == HF_CHAR || t == HF_VARCHAR) && f == HF_TIMESTAMP_LTZ &&
+        tz != NULL) {
+        struct hf_value local = *in;
+        local.v.i = hf_tz_to_local(tz, in->v.i);
+        return to_text(from, &local, to, explicit_cast, out, res, why, n);
+    }
     if (t == HF_CHAR || t == HF_VARCHAR)
         return to_text(from, in, to, explicit_cast, out, res, why, n);
     if ((hf_type_is_numeric(f) || f == HF_BOOLEAN) &&
@@ -517,18 +538,21 @@ int hf_x_cast_value(const struct hf_type *from, const struct hf_type *to,
         return numeric_cast(from, to, in, res, why, n);
     memset(res, 0, sizeof *res);
     if (is_time_family(f) && is_time_family(t)) {
-        if (t == HF_DATE) {
-            res->v.i =
-                f == HF_DATE ? in->v.i : floor_div(in->v.i, HF_USEC_PER_DAY);
-        } else {
-            int64_t u = f == HF_DATE ? in->v.i * HF_USEC_PER_DAY : in->v.i;
+        int64_t u = f == HF_DATE ? in->v.i * HF_USEC_PER_DAY : in->v.i;
+        if (f == HF_TIMESTAMP_LTZ && t != HF_TIMESTAMP_LTZ)
+            u = hf_tz_to_local(tz, u);
+        else if (f != HF_TIMESTAMP_LTZ && t == HF_TIMESTAMP_LTZ)
+            u = hf_tz_to_utc(tz, u);
+        if (t == HF_DATE)
+            res->v.i = floor_div(u, HF_USEC_PER_DAY);
+        else
             res->v.i = trunc_usec(u, to->precision);
-        }
         return 0;
     }
     if (t == HF_TIME && (f == HF_TIMESTAMP || f == HF_TIMESTAMP_LTZ)) {
-        int64_t u =
-            in->v.i - floor_div(in->v.i, HF_USEC_PER_DAY) * HF_USEC_PER_DAY;
+        int64_t l =
+            f == HF_TIMESTAMP_LTZ ? hf_tz_to_local(tz, in->v.i) : in->v.i;
+        int64_t u = l - floor_div(l, HF_USEC_PER_DAY) * HF_USEC_PER_DAY;
         res->v.i = trunc_usec(u, to->precision);
         return 0;
     }
@@ -537,7 +561,7 @@ int hf_x_cast_value(const struct hf_type *from, const struct hf_type *to,
         return 0;
     }
     if (f == HF_ARRAY && t == HF_ARRAY)
-        return array_cast(from, to, in, out, res, why, n);
+        return array_cast(from, to, in, out, res, why, n, tz);
     if (f == t) {
         *res = *in;
         return 0;
@@ -603,7 +627,8 @@ static int eval_int_arith(const struct hf_expr *e, int64_t x, int64_t y,
         snprintf(d, sizeof d, "the result");
         return overflow(e, err, d);
     }
-    if (!hf_int_in_range(e->type.id, r)) {
+    if (!hf_int_in_range(e->type.id, r) && e->type.id != HF_INTERVAL_YM &&
+        e->type.id != HF_INTERVAL_DT) {
         snprintf(d, sizeof d, "the result %lld", (long long)r);
         return overflow(e, err, d);
     }
@@ -633,7 +658,7 @@ static int eval_arith(const struct hf_expr *e, const struct hf_value *row,
         }
     }
     enum hf_type_id id = e->type.id;
-    if (hf_type_is_integer(id))
+    if (hf_type_is_integer(id) || id == HF_INTERVAL_YM || id == HF_INTERVAL_DT)
         return eval_int_arith(e, a.v.i, b.v.i, res, err);
     memset(res, 0, sizeof *res);
     if (is_approx(id)) {
@@ -888,6 +913,12 @@ static int eval_between(const struct hf_expr *e, const struct hf_value *row,
         if (hf_expr_eval(e->args[i], row, out, &v[i], err) != 0)
             return -1;
     int ge = -1, le = -1;
+    if (e->symmetric && !v[1].null && !v[2].null &&
+        hf_x_compare(&e->args[1]->type, &v[1], &e->args[2]->type, &v[2]) > 0) {
+        struct hf_value t = v[1];
+        v[1] = v[2];
+        v[2] = t;
+    }
     if (!v[0].null && !v[1].null)
         ge = hf_x_compare(&e->args[0]->type, &v[0], &e->args[1]->type, &v[1]) >=
              0;
@@ -987,7 +1018,7 @@ int hf_expr_eval(const struct hf_expr *e, const struct hf_value *row,
             return -1;
         char why[400];
         if (hf_x_cast_value(&e->args[0]->type, &e->type, e->explicit_cast, &a,
-                            out, res, why, sizeof why) == 0)
+                            out, res, why, sizeof why, e->tz) == 0)
             return 0;
         if (e->try_cast) {
             set_null(res);
@@ -1047,8 +1078,30 @@ int hf_expr_eval(const struct hf_expr *e, const struct hf_value *row,
             set_null(res);
             return 0;
         }
-        bool m = like_match(s.v.s.ptr, s.v.s.len, p.v.s.ptr, p.v.s.len, e->esc);
+        bool m;
+        if (e->similar) {
+            int r = hf_x_similar(e, &s, &p, err);
+            if (r < 0)
+                return -1;
+            m = r == 1;
+        } else {
+            m = like_match(s.v.s.ptr, s.v.s.len, p.v.s.ptr, p.v.s.len, e->esc);
+        }
         set_bool(res, m != e->negated);
+        return 0;
+    }
+    case HF_X_DISTINCT: {
+        struct hf_value x, y;
+        if (hf_expr_eval(e->args[0], row, out, &x, err) != 0 ||
+            hf_expr_eval(e->args[1], row, out, &y, err) != 0)
+            return -1;
+        bool distinct;
+        if (x.null || y.null)
+            distinct = x.null != y.null;
+        else
+            distinct =
+                hf_x_compare(&e->args[0]->type, &x, &e->args[1]->type, &y) != 0;
+        set_bool(res, distinct != e->negated);
         return 0;
     }
     case HF_X_CASE:

@@ -632,6 +632,7 @@ static int set_args(struct parser *p, struct hf_ast_expr *e,
 }
 
 static struct hf_ast_expr *parse_expr(struct parser *p);
+static struct hf_ast_expr *parse_concat(struct parser *p);
 
 /* A binary node over l and r, positioned at the operator token. */
 static struct hf_ast_expr *binary(struct parser *p, enum hf_ast_op op,
@@ -869,6 +870,414 @@ static struct hf_ast_expr *parse_cast(struct parser *p)
     return e;
 }
 
+
+/* ---- function-call syntax with keywords inside the parentheses */
+
+/* Is `t` the word `w` (a keyword or a plain identifier, any case)? */
+static bool tok_word(const struct hf_token *t, const char *w)
+{
+    return t->kind == HF_TK_IDENT && strcasecmp(t->text, w) == 0;
+}
+
+static bool accept_word(struct parser *p, const char *w)
+{
+    if (!tok_word(peek(p), w))
+        return false;
+    next(p);
+    return true;
+}
+
+static int expect_word(struct parser *p, const char *w, const char *ctx)
+{
+    if (accept_word(p, w))
+        return 0;
+    return expected(p, w, ctx);
+}
+
+/* A SYMBOL node with the given upper-case text, placed at `at`. */
+static struct hf_ast_expr *symbol(struct parser *p, const struct hf_token *at,
+                                  const char *text)
+{
+    struct hf_ast_expr *e = mk(p, HF_AST_SYMBOL, at);
+    if (e)
+        e->text = text;
+    return e;
+}
+
+/* The word at the cursor as a SYMBOL (upper-cased): a time unit. */
+static struct hf_ast_expr *unit_symbol(struct parser *p, const char *ctx)
+{
+    const struct hf_token *t = peek(p);
+    if (t->kind != HF_TK_IDENT) {
+        expected(p, "a time unit such as DAY or HOUR", ctx);
+        return NULL;
+    }
+    char *up = hf_arena_strndup(&p->s->arena, t->text, t->text_len);
+    if (up == NULL) {
+        oom(p);
+        return NULL;
+    }
+    for (char *c = up; *c; c++)
+        if (*c >= 'a' && *c <= 'z')
+            *c = (char)(*c - 'a' + 'A');
+    next(p);
+    return symbol(p, t, up);
+}
+
+/* Close a call whose arguments are args[0..n): ')' and the node. */
+static struct hf_ast_expr *finish_call(struct parser *p, struct hf_ast_expr *f,
+                                       struct hf_ast_expr **args, uint32_t n)
+{
+    char ctx[96];
+    snprintf(ctx, sizeof ctx, "after the arguments of %s", f->text);
+    if (expect(p, HF_TK_RPAREN, ctx) != 0)
+        return NULL;
+    if (set_args(p, f, args, n) != 0)
+        return NULL;
+    f->end = last_end(p);
+    return f;
+}
+
+/* Append a to args; -1 on out of memory. */
+static int push_arg(struct parser *p, struct hf_ast_expr ***args,
+                    uint32_t *cap, uint32_t *n, struct hf_ast_expr *a)
+{
+    if (a == NULL)
+        return -1;
+    if (*n >= MAX_ARGS)
+        return err_at(p, peek(p), HF_ERR_SQL,
+                      "too many arguments (at most %d)", MAX_ARGS);
+    if (grow_impl(p, (void **)args, cap, *n, sizeof **args) != 0)
+        return -1;
+    (*args)[(*n)++] = a;
+    return 0;
+}
+
+/* `, expr` repeated until ')'. */
+static int rest_args(struct parser *p, struct hf_ast_expr ***args,
+                     uint32_t *cap, uint32_t *n)
+{
+    while (accept(p, HF_TK_COMMA))
+        if (push_arg(p, args, cap, n, parse_expr(p)) != 0)
+            return -1;
+    return 0;
+}
+
+/* EXTRACT(unit FROM x) -> (SYMBOL unit, x). */
+static struct hf_ast_expr *parse_extract(struct parser *p,
+                                         struct hf_ast_expr *f)
+{
+    struct hf_ast_expr *a[2];
+    a[0] = unit_symbol(p, "in EXTRACT");
+    if (a[0] == NULL || expect_kw(p, HF_KW_FROM, "in EXTRACT") != 0)
+        return NULL;
+    a[1] = parse_expr(p);
+    if (a[1] == NULL)
+        return NULL;
+    return finish_call(p, f, a, 2);
+}
+
+/* POSITION(needle IN haystack [FROM n]). */
+static struct hf_ast_expr *parse_position(struct parser *p,
+                                          struct hf_ast_expr *f)
+{
+    struct hf_ast_expr *a[3];
+    uint32_t n = 2;
+    a[0] = parse_concat(p);
+    if (a[0] == NULL || expect_kw(p, HF_KW_IN, "in POSITION") != 0)
+        return NULL;
+    a[1] = parse_concat(p);
+    if (a[1] == NULL)
+        return NULL;
+    if (accept_kw(p, HF_KW_FROM)) {
+        a[2] = parse_concat(p);
+        if (a[2] == NULL)
+            return NULL;
+        n = 3;
+    }
+    return finish_call(p, f, a, n);
+}
+
+/* TIMESTAMPADD(unit, n, t) / TIMESTAMPDIFF(unit, t1, t2). */
+static struct hf_ast_expr *parse_unit_first(struct parser *p,
+                                            struct hf_ast_expr *f)
+{
+    struct hf_ast_expr **args = NULL;
+    uint32_t n = 0, cap = 0;
+    char ctx[64];
+    snprintf(ctx, sizeof ctx, "as the first argument of %s", f->text);
+    if (push_arg(p, &args, &cap, &n, unit_symbol(p, ctx)) != 0)
+        return NULL;
+    if (rest_args(p, &args, &cap, &n) != 0)
+        return NULL;
+    return finish_call(p, f, args, n);
+}
+
+/* FLOOR(x [TO unit]), CEIL(x [TO unit]), SUBSTRING(s FROM a [FOR b]) and
+ * their plain comma forms. */
+static struct hf_ast_expr *parse_keyword_args(struct parser *p,
+                                              struct hf_ast_expr *f,
+                                              bool substring)
+{
+    struct hf_ast_expr **args = NULL;
+    uint32_t n = 0, cap = 0;
+    if (push_arg(p, &args, &cap, &n, parse_expr(p)) != 0)
+        return NULL;
+    if (!substring && accept_word(p, "TO")) {
+        if (push_arg(p, &args, &cap, &n, unit_symbol(p, "after TO")) != 0)
+            return NULL;
+    } else if (substring && accept_kw(p, HF_KW_FROM)) {
+        if (push_arg(p, &args, &cap, &n, parse_expr(p)) != 0)
+            return NULL;
+        if (accept_kw(p, HF_KW_FOR) &&
+            push_arg(p, &args, &cap, &n, parse_expr(p)) != 0)
+            return NULL;
+    } else if (rest_args(p, &args, &cap, &n) != 0) {
+        return NULL;
+    }
+    return finish_call(p, f, args, n);
+}
+
+/* A JSON ON EMPTY / ON ERROR behaviour word for JSON_VALUE and JSON_QUERY;
+ * NULL when the cursor is not at one (nothing consumed). */
+static const char *json_behaviour(struct parser *p, bool query)
+{
+    const struct hf_token *t = peek(p);
+    if (tok_word(t, "NULL"))
+        return next(p), "NULL";
+    if (tok_word(t, "ERROR"))
+        return next(p), "ERROR";
+    if (!query && tok_word(t, "DEFAULT"))
+        return next(p), "DEFAULT";
+    if (query && tok_word(t, "EMPTY") &&
+        (tok_word(peek_at(p, 1), "ARRAY") ||
+         tok_word(peek_at(p, 1), "OBJECT"))) {
+        next(p);
+        return tok_word(next(p), "ARRAY") ? "EMPTY ARRAY" : "EMPTY OBJECT";
+    }
+    return NULL;
+}
+
+static struct hf_ast_expr *null_node(struct parser *p)
+{
+    return mk(p, HF_AST_NULL, peek(p));
+}
+
+/* JSON_VALUE(j, path [RETURNING type] [beh ON EMPTY] [beh ON ERROR]) ->
+ * (j, path, SYMBOL on-empty, default, SYMBOL on-error, default);
+ * JSON_QUERY(j, path [wrapper] [beh ON EMPTY] [beh ON ERROR]) ->
+ * (j, path, SYMBOL wrapper, SYMBOL on-empty, SYMBOL on-error);
+ * JSON_EXISTS(j, path [beh ON ERROR]) -> (j, path, SYMBOL on-error). */
+static struct hf_ast_expr *parse_json_fn(struct parser *p,
+                                         struct hf_ast_expr *f, int which)
+{
+    const struct hf_token *at = peek(p);
+    struct hf_ast_expr *a[6] = {NULL};
+    a[0] = parse_expr(p);
+    if (a[0] == NULL)
+        return NULL;
+    char ctx[64];
+    snprintf(ctx, sizeof ctx, "after the JSON argument of %s", f->text);
+    if (expect(p, HF_TK_COMMA, ctx) != 0)
+        return NULL;
+    a[1] = parse_expr(p);
+    if (a[1] == NULL)
+        return NULL;
+    f->type = hf_type_make(HF_VARCHAR);
+    if (which == 2) { /* JSON_EXISTS */
+        const char *beh = "FALSE";
+        const struct hf_token *t = peek(p);
+        if (tok_word(t, "TRUE") || tok_word(t, "FALSE") ||
+            tok_word(t, "UNKNOWN") || tok_word(t, "ERROR")) {
+            beh = tok_word(t, "TRUE")      ? "TRUE"
+                  : tok_word(t, "FALSE")   ? "FALSE"
+                  : tok_word(t, "UNKNOWN") ? "UNKNOWN"
+                                           : "ERROR";
+            next(p);
+            if (expect_kw(p, HF_KW_ON, "in JSON_EXISTS") != 0 ||
+                expect_word(p, "ERROR", "after ON") != 0)
+                return NULL;
+        }
+        a[2] = symbol(p, t, beh);
+        return a[2] ? finish_call(p, f, a, 3) : NULL;
+    }
+    const char *wrapper = "WITHOUT";
+    if (which == 0 && accept_word(p, "RETURNING")) {
+        if (parse_type(p, &f->type, false) != 0)
+            return NULL;
+    }
+    if (which == 1 && (tok_word(peek(p), "WITHOUT") ||
+                       tok_word(peek(p), "WITH"))) {
+        bool with = tok_word(next(p), "WITH");
+        wrapper = "WITHOUT";
+        if (with) {
+            wrapper = "UNCONDITIONAL";
+            if (accept_word(p, "CONDITIONAL"))
+                wrapper = "CONDITIONAL";
+            else
+                accept_word(p, "UNCONDITIONAL");
+        }
+        accept_kw(p, HF_KW_ARRAY);
+        if (expect_word(p, "WRAPPER", "in JSON_QUERY") != 0)
+            return NULL;
+    }
+    if (which == 1 && tok_word(peek(p), "RETURNING")) {
+        unsupported(p, peek(p),
+                    "RETURNING is not supported in JSON_QUERY; its result is "
+                    "a STRING");
+        return NULL;
+    }
+    const char *beh[2] = {"NULL", "NULL"};
+    struct hf_ast_expr *def[2] = {NULL, NULL};
+    for (;;) {
+        const struct hf_token *bt = peek(p);
+        const char *b = json_behaviour(p, which == 1);
+        if (b == NULL)
+            break;
+        struct hf_ast_expr *d = NULL;
+        if (strcmp(b, "DEFAULT") == 0 && (d = parse_concat(p)) == NULL)
+            return NULL;
+        if (expect_kw(p, HF_KW_ON, "after the behaviour") != 0)
+            return NULL;
+        int k;
+        if (accept_word(p, "EMPTY"))
+            k = 0;
+        else if (accept_word(p, "ERROR"))
+            k = 1;
+        else {
+            expected(p, "EMPTY or ERROR", "after ON");
+            return NULL;
+        }
+        (void)bt;
+        beh[k] = b;
+        def[k] = d;
+    }
+    if (which == 0) {
+        a[2] = symbol(p, at, beh[0]);
+        a[3] = def[0] ? def[0] : null_node(p);
+        a[4] = symbol(p, at, beh[1]);
+        a[5] = def[1] ? def[1] : null_node(p);
+        for (int k = 2; k < 6; k++)
+            if (a[k] == NULL)
+                return NULL;
+        return finish_call(p, f, a, 6);
+    }
+    a[2] = symbol(p, at, wrapper);
+    a[3] = symbol(p, at, beh[0]);
+    a[4] = symbol(p, at, beh[1]);
+    if (a[2] == NULL || a[3] == NULL || a[4] == NULL)
+        return NULL;
+    return finish_call(p, f, a, 5);
+}
+
+/* `{NULL | ABSENT} ON NULL` at the cursor: the word, or NULL. */
+static const char *on_null_clause(struct parser *p)
+{
+    const struct hf_token *t = peek(p);
+    if ((tok_word(t, "NULL") || tok_word(t, "ABSENT")) &&
+        tok_is_kw(peek_at(p, 1), HF_KW_ON) &&
+        tok_word(peek_at(p, 2), "NULL")) {
+        const char *w = tok_word(t, "NULL") ? "NULL" : "ABSENT";
+        next(p);
+        next(p);
+        next(p);
+        return w;
+    }
+    return NULL;
+}
+
+/* JSON_OBJECT([KEY] k VALUE v, ... [ON NULL]) -> (SYMBOL on-null, k, v,
+ * ...); JSON_ARRAY(v, ... [ON NULL]) -> (SYMBOL on-null, v, ...). */
+static struct hf_ast_expr *parse_json_ctor(struct parser *p,
+                                           struct hf_ast_expr *f, bool object)
+{
+    struct hf_ast_expr **args = NULL;
+    uint32_t n = 0, cap = 0;
+    const struct hf_token *at = peek(p);
+    if (push_arg(p, &args, &cap, &n, symbol(p, at, object ? "NULL" : "ABSENT")) !=
+        0)
+        return NULL;
+    const char *on_null = NULL;
+    if (peek(p)->kind != HF_TK_RPAREN && (on_null = on_null_clause(p)) == NULL) {
+        for (;;) {
+            if (object) {
+                accept_kw(p, HF_KW_KEY);
+                if (push_arg(p, &args, &cap, &n, parse_concat(p)) != 0)
+                    return NULL;
+                if (expect_word(p, "VALUE", "after the key in JSON_OBJECT") !=
+                    0)
+                    return NULL;
+            }
+            if (push_arg(p, &args, &cap, &n, parse_expr(p)) != 0)
+                return NULL;
+            if ((on_null = on_null_clause(p)) != NULL)
+                break;
+            if (!accept(p, HF_TK_COMMA))
+                break;
+        }
+    }
+    if (on_null)
+        args[0]->text = on_null;
+    return finish_call(p, f, args, n);
+}
+
+/* INTERVAL [+|-] 'text' unit [(p)] [TO unit [(p)]]; the cursor is on
+ * INTERVAL. */
+static struct hf_ast_expr *parse_interval(struct parser *p)
+{
+    const struct hf_token *t = next(p);
+    struct hf_ast_expr *e = mk(p, HF_AST_INTERVAL, t);
+    if (e == NULL)
+        return NULL;
+    if (accept(p, HF_TK_MINUS))
+        e->negated = true;
+    else
+        accept(p, HF_TK_PLUS);
+    if (peek(p)->kind != HF_TK_STRING) {
+        expected(p, "a string after INTERVAL, e.g. INTERVAL '5' SECOND", "");
+        return NULL;
+    }
+    e->text = next(p)->text;
+    char qual[64];
+    size_t ql = 0;
+    for (int part = 0; part < 2; part++) {
+        struct hf_ast_expr *u = unit_symbol(p, "after the INTERVAL string");
+        if (u == NULL)
+            return NULL;
+        int w = snprintf(qual + ql, sizeof qual - ql, "%s%s",
+                         part ? " TO " : "", u->text);
+        if (w > 0)
+            ql += (size_t)w < sizeof qual - ql ? (size_t)w : 0;
+        if (accept(p, HF_TK_LPAREN)) {
+            if (peek(p)->kind != HF_TK_INTEGER) {
+                expected(p, "a precision", "in the INTERVAL qualifier");
+                return NULL;
+            }
+            const struct hf_token *pt = next(p);
+            if (part == 0) {
+                w = snprintf(qual + ql, sizeof qual - ql, "(%s)", pt->text);
+                if (w > 0)
+                    ql += (size_t)w < sizeof qual - ql ? (size_t)w : 0;
+            }
+            if (accept(p, HF_TK_COMMA) && !accept(p, HF_TK_INTEGER)) {
+                expected(p, "a precision", "in the INTERVAL qualifier");
+                return NULL;
+            }
+            if (expect(p, HF_TK_RPAREN, "after the precision") != 0)
+                return NULL;
+        }
+        if (part == 0 && !accept_word(p, "TO"))
+            break;
+    }
+    e->qual = hf_arena_strndup(&p->s->arena, qual, ql);
+    if (e->qual == NULL) {
+        oom(p);
+        return NULL;
+    }
+    e->end = last_end(p);
+    return e;
+}
+
 /* A function call whose name is the current token; '(' follows. */
 static struct hf_ast_expr *parse_call(struct parser *p)
 {
@@ -889,6 +1298,30 @@ static struct hf_ast_expr *parse_call(struct parser *p)
     next(p); /* '(' */
     if (strcmp(up, "TRIM") == 0)
         return parse_trim(p, f);
+    if (peek(p)->kind != HF_TK_RPAREN) {
+        if (strcmp(up, "EXTRACT") == 0)
+            return parse_extract(p, f);
+        if (strcmp(up, "POSITION") == 0)
+            return parse_position(p, f);
+        if (strcmp(up, "TIMESTAMPADD") == 0 ||
+            strcmp(up, "TIMESTAMPDIFF") == 0)
+            return parse_unit_first(p, f);
+        if (strcmp(up, "FLOOR") == 0 || strcmp(up, "CEIL") == 0 ||
+            strcmp(up, "CEILING") == 0)
+            return parse_keyword_args(p, f, false);
+        if (strcmp(up, "SUBSTRING") == 0 || strcmp(up, "SUBSTR") == 0)
+            return parse_keyword_args(p, f, true);
+        if (strcmp(up, "JSON_VALUE") == 0)
+            return parse_json_fn(p, f, 0);
+        if (strcmp(up, "JSON_QUERY") == 0)
+            return parse_json_fn(p, f, 1);
+        if (strcmp(up, "JSON_EXISTS") == 0)
+            return parse_json_fn(p, f, 2);
+    }
+    if (strcmp(up, "JSON_OBJECT") == 0)
+        return parse_json_ctor(p, f, true);
+    if (strcmp(up, "JSON_ARRAY") == 0)
+        return parse_json_ctor(p, f, false);
     if (call_args(p, f) != 0)
         return NULL;
     return f;
@@ -967,8 +1400,7 @@ static struct hf_ast_expr *parse_primary(struct parser *p)
                 return NULL;
             return e;
         case HF_KW_INTERVAL:
-            unsupported(p, t, "INTERVAL literals are not supported");
-            return NULL;
+            return parse_interval(p);
         case HF_KW_EXISTS:
             unsupported(p, t, "subqueries (EXISTS) are not supported");
             return NULL;
@@ -982,6 +1414,20 @@ static struct hf_ast_expr *parse_primary(struct parser *p)
             break;
         default:
             break;
+        }
+        if (t->kw == HF_KW_NONE && !call &&
+            (strcasecmp(t->text, "CURRENT_TIME") == 0 ||
+             strcasecmp(t->text, "LOCALTIME") == 0) &&
+            peek_at(p, 1)->kind != HF_TK_DOT) {
+            e = mk(p, HF_AST_FUNC, t);
+            if (e == NULL)
+                return NULL;
+            e->text = strcasecmp(t->text, "LOCALTIME") == 0 ? "LOCALTIME"
+                                                            : "CURRENT_TIME";
+            next(p);
+            if (set_args(p, e, NULL, 0) != 0)
+                return NULL;
+            return e;
         }
         if (call && (!hf_kw_reserved(t->kw) || t->kw == HF_KW_LEFT ||
                      t->kw == HF_KW_RIGHT))
@@ -1183,6 +1629,41 @@ static struct hf_ast_expr *parse_pred(struct parser *p)
         if (e == NULL)
             return NULL;
         e->negated = accept_kw(p, HF_KW_NOT);
+        if (accept_kw(p, HF_KW_DISTINCT)) {
+            if (expect_kw(p, HF_KW_FROM, "after IS DISTINCT") != 0)
+                return NULL;
+            struct hf_ast_expr *r = parse_concat(p);
+            if (r == NULL)
+                return NULL;
+            e->is = HF_AIS_DISTINCT;
+            e->off = l->off;
+            e->end = last_end(p);
+            struct hf_ast_expr *a[2] = {l, r};
+            if (set_args(p, e, a, 2) != 0)
+                return NULL;
+            return e;
+        }
+        if (tok_is_kw(peek(p), HF_KW_JSON)) {
+            /* IS [NOT] JSON [VALUE|SCALAR|ARRAY|OBJECT]: a function. */
+            const struct hf_token *jt = next(p);
+            const char *kind = "VALUE";
+            if (accept_word(p, "VALUE"))
+                kind = "VALUE";
+            else if (accept_word(p, "SCALAR"))
+                kind = "SCALAR";
+            else if (accept_kw(p, HF_KW_ARRAY))
+                kind = "ARRAY";
+            else if (accept_word(p, "OBJECT"))
+                kind = "OBJECT";
+            e->kind = HF_AST_FUNC;
+            e->text = "IS_JSON";
+            struct hf_ast_expr *a[2] = {l, symbol(p, jt, kind)};
+            if (a[1] == NULL || set_args(p, e, a, 2) != 0)
+                return NULL;
+            e->off = l->off;
+            e->end = last_end(p);
+            return e;
+        }
         if (accept_kw(p, HF_KW_NULL))
             e->is = HF_AIS_NULL;
         else if (accept_kw(p, HF_KW_TRUE))
@@ -1205,13 +1686,21 @@ static struct hf_ast_expr *parse_pred(struct parser *p)
     bool neg = false;
     if (tok_is_kw(t, HF_KW_NOT) && (tok_is_kw(peek_at(p, 1), HF_KW_BETWEEN) ||
                                     tok_is_kw(peek_at(p, 1), HF_KW_IN) ||
-                                    tok_is_kw(peek_at(p, 1), HF_KW_LIKE))) {
+                                    tok_is_kw(peek_at(p, 1), HF_KW_LIKE) ||
+                                    (tok_word(peek_at(p, 1), "SIMILAR") &&
+                                     tok_word(peek_at(p, 2), "TO")))) {
         next(p);
         neg = true;
         t = peek(p);
     }
+    bool similar = tok_word(t, "SIMILAR") && tok_word(peek_at(p, 1), "TO");
     if (tok_is_kw(t, HF_KW_BETWEEN)) {
         next(p);
+        bool symmetric = false;
+        if (accept_word(p, "SYMMETRIC"))
+            symmetric = true;
+        else
+            accept_word(p, "ASYMMETRIC");
         struct hf_ast_expr *lo = parse_concat(p);
         if (lo == NULL)
             return NULL;
@@ -1225,6 +1714,7 @@ static struct hf_ast_expr *parse_pred(struct parser *p)
         if (e == NULL || set_args(p, e, a, 3) != 0)
             return NULL;
         e->negated = neg;
+        e->b = symmetric;
         e->off = l->off;
         e->end = last_end(p);
         return e;
@@ -1262,8 +1752,10 @@ static struct hf_ast_expr *parse_pred(struct parser *p)
         e->end = last_end(p);
         return e;
     }
-    if (tok_is_kw(t, HF_KW_LIKE)) {
+    if (tok_is_kw(t, HF_KW_LIKE) || similar) {
         next(p);
+        if (similar)
+            next(p); /* TO */
         struct hf_ast_expr *pat = parse_concat(p);
         if (pat == NULL)
             return NULL;
@@ -1278,6 +1770,8 @@ static struct hf_ast_expr *parse_pred(struct parser *p)
         struct hf_ast_expr *e = mk(p, HF_AST_LIKE, t);
         if (e == NULL || set_args(p, e, a, n) != 0)
             return NULL;
+        if (similar)
+            e->text = "SIMILAR";
         e->negated = neg;
         e->off = l->off;
         e->end = last_end(p);

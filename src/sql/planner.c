@@ -43,6 +43,7 @@ struct planner {
     struct hf_error *err;
     uint32_t tcap;
     bool batch_mode;
+    const struct hf_tz *tz; /* table.local-time-zone */
 };
 
 /* ------------------------------------------------------------ errors */
@@ -279,6 +280,21 @@ static int plan_settings(struct planner *p, const char *const *sets,
     const struct hf_opt_val *mode =
         hf_opts_get(&job->settings, "execution.runtime-mode", NULL);
     p->batch_mode = mode && mode->text && strcasecmp(mode->text, "batch") == 0;
+    const struct hf_opt_val *zone =
+        hf_opts_get(&job->settings, "table.local-time-zone", NULL);
+    char why[300];
+    p->tz = hf_tz_find_session(zone && zone->text ? zone->text : "UTC", why,
+                               sizeof why);
+    if (p->tz == NULL) {
+        for (uint32_t i = n; i-- > 0;)
+            if (strcmp(kvs[i].key, "table.local-time-zone") == 0) {
+                hf_error_set(p->err, HF_ERR_OPTION,
+                             "SET 'table.local-time-zone': %s", why);
+                return set_error(p, &kvs[i]);
+            }
+        return hf_error_set(p->err, HF_ERR_OPTION,
+                            "table.local-time-zone: %s", why);
+    }
     return 0;
 }
 
@@ -585,26 +601,37 @@ static int plan_create(struct planner *p, const struct hf_ast_stmt *st)
     /* ${VAR} in option values comes from the environment (secrets and
      * endpoints stay out of job files). */
     char **values = calloc(ct->nopts ? ct->nopts : 1, sizeof *values);
-    if (values == NULL)
+    bool *secret = calloc(ct->nopts ? ct->nopts : 1, sizeof *secret);
+    if (values == NULL || secret == NULL) {
+        free(values);
+        free(secret);
         return oom(p);
+    }
     for (uint32_t i = 0; i < ct->nopts; i++) {
         char why[256];
-        values[i] = hf_env_expand(ct->opts[i].value, why, sizeof why);
-        if (values[i] != NULL && hf_opt_secret_name(ct->opts[i].key.name))
+        values[i] = hf_env_expand_ex(ct->opts[i].value, &secret[i], why,
+                                     sizeof why);
+        if (values[i] != NULL &&
+            (secret[i] || hf_opt_secret_name(ct->opts[i].key.name)))
             hf_secret_register(values[i]);
         if (values[i] == NULL) {
             for (uint32_t j = 0; j < i; j++)
                 free(values[j]);
             free(values);
+            free(secret);
             return err_at(p, HF_ERR_OPTION, ct->opts[i].vline,
                           ct->opts[i].vcol, "option '%s': %s",
                           ct->opts[i].key.name, why);
         }
     }
     struct table_block *b = new_block(ct, values, job->path);
-    for (uint32_t i = 0; i < ct->nopts; i++)
+    for (uint32_t i = 0; i < ct->nopts; i++) {
         free(values[i]);
+        if (b)
+            b->kvs[i].secret = secret[i]; /* built from ${secret_values.*} */
+    }
     free(values);
+    free(secret);
     if (b == NULL)
         return oom(p);
     struct hf_table_def *t = &b->def;
@@ -785,7 +812,8 @@ static int expand_select(struct planner *p, const struct hf_ast_insert *ins,
     struct hf_bind_scope sc = {.src = &p->src,
                                .schema = &src->schema,
                                .table = src->name,
-                               .alias = ins->alias.name};
+                               .alias = ins->alias.name,
+                               .tz = p->tz};
     uint32_t cap = 0, n = 0;
     for (uint32_t i = 0; i < ins->nitems; i++)
         cap += ins->items[i].expr ? 1 : src->schema.ncols;
@@ -1041,7 +1069,8 @@ static int plan_insert(struct planner *p, const struct hf_ast_stmt *st,
         struct hf_bind_scope sc = {.src = &p->src,
                                    .schema = &src->schema,
                                    .table = src->name,
-                                   .alias = ins->alias.name};
+                                   .alias = ins->alias.name,
+                                   .tz = p->tz};
         pipe->filter = hf_expr_bind(&sc, ins->where, p->err);
         if (pipe->filter == NULL)
             return -1;

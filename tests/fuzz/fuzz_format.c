@@ -554,6 +554,10 @@ static uint32_t decode_checked(const struct fz_codec *c, void *dec,
     *rcp = rc;
     if (rc >= 0) {
         HF_FUZZ_CHECK((uint32_t)rc == b->nrows);
+        /* a field set to NULL leaves no error behind, and only
+         * ignore-parse-errors sets one */
+        HF_FUZZ_CHECK(!hf_error_is_set(&err));
+        HF_FUZZ_CHECK(ignore_errors || hf_format_nulled(c->f, dec, NULL) == 0);
         return (uint32_t)rc;
     }
     HF_FUZZ_CHECK(rc == -1 || (rc == HF_DECODE_SKIP && ignore_errors));

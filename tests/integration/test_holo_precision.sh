@@ -38,8 +38,8 @@ CREATE TABLE ${p}_ok (id int PRIMARY KEY, v int);
 SQL
 
 cat >"$T/in.json" <<'EOF'
-{"id":1,"amount":1.2345,"ts":"2024-01-01 10:00:00.999","tz":"2024-01-01T10:00:00.999Z","tm":"10:00:00.999","name":"abcdefgh","code":"xyzuv","ratio":12345678901234.56,"qty":7}
-{"id":2,"amount":2.5,"ts":"2024-01-02 23:59:59.5","tz":"2024-01-02T23:59:59.5Z","tm":"23:59:59.5","name":"ab","code":"x","ratio":0.5,"qty":123456}
+{"id":1,"amount":1.2345,"ts":"2024-01-01 10:00:00.999","tz":"2024-01-01 10:00:00.999Z","tm":"10:00:00.999","name":"abcdefgh","code":"xyzuv","ratio":12345678901234.56,"qty":7}
+{"id":2,"amount":2.5,"ts":"2024-01-02 23:59:59.5","tz":"2024-01-02 23:59:59.5Z","tm":"23:59:59.5","name":"ab","code":"x","ratio":0.5,"qty":123456}
 EOF
 
 SRC_COLS="id INT, amount DECIMAL(10, 4), ts TIMESTAMP(3), tz TIMESTAMP_LTZ(3),

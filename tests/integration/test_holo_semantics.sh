@@ -76,8 +76,8 @@ expect_ok() {
   f text, g varchar(5) NOT NULL DEFAULT 'zz', h date NOT NULL DEFAULT '2001-02-03')"
 cat >"$T/nn.json" <<'EOF'
 {"id":1,"a":null,"b":null,"c":null,"d":null,"e":null,"f":null,"g":null,"h":null}
-{"id":2,"a":"x","b":3,"c":"1.5","d":"2024-01-01 10:00:00","e":true,"f":"f","g":"gg","h":"2024-05-06"}
-{"id":3,"a":null,"b":null,"c":"2.25","d":"2024-01-02 00:00:00","e":false,"f":"f3","g":null,"h":null}
+{"id":2,"a":"x","b":3,"c":"1.5","d":"2024-01-01 10:00:00Z","e":true,"f":"f","g":"gg","h":"2024-05-06"}
+{"id":3,"a":null,"b":null,"c":"2.25","d":"2024-01-02 00:00:00Z","e":false,"f":"f3","g":null,"h":null}
 EOF
 nn_cols="id BIGINT, a STRING, b INT, c DECIMAL(10, 2), d TIMESTAMP_LTZ(6), e BOOLEAN, f STRING, g STRING, h DATE"
 nn_pre="TRUNCATE ${p}_nn; INSERT INTO ${p}_nn VALUES (3, 'old3', 33, 3.00, '2020-01-01', true, 'o', 'old', '2020-01-01')"

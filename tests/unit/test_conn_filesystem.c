@@ -138,7 +138,7 @@ struct run_result {
     struct ct_rows rows;
     struct hf_error err;
     int rc; /* last read() result */
-    uint64_t skipped, rows_in;
+    uint64_t skipped, rows_in, nulled;
 };
 
 static void run_source(const struct hf_table_def *t, uint32_t batch_rows,
@@ -175,6 +175,7 @@ static void run_source(const struct hf_table_def *t, uint32_t batch_rows,
         assert_true(b->nrows > 0); /* a bounded reader never idles */
     }
     res->skipped = atomic_load(&stats.skipped);
+    res->nulled = atomic_load(&stats.nulled);
     res->rows_in = atomic_load(&stats.rows_in);
     hf_strbuf_free(&sb);
     hf_batch_destroy(b);
@@ -358,8 +359,9 @@ static void test_csv_records_across_lines(void **state)
     assert_string_equal(res.err.msg, msg);
     ct_rows_free(&res.rows);
 
-    /* The same record skipped with ignore-parse-errors; the next row is
-     * numbered by its own line. */
+    /* With ignore-parse-errors the whole record is read and its bad field
+     * is NULL (Flink's meaning); with .skip-record it is skipped. Either
+     * way the next row is numbered by its own line. */
     const char *kvi[] = {
         "path", path, "format", "csv", "csv.ignore-parse-errors", "true", NULL};
     ct_table_free(&t);
@@ -367,8 +369,28 @@ static void test_csv_records_across_lines(void **state)
     run_source(&t.def, 100, &res);
     assert_int_equal(res.rc, 0);
     const char *want_i[] = {"+I|1|a|1.00@multi.csv:1",
+                            "+I|2|b\nc\nd|<null>@multi.csv:2",
                             "+I|3|e|3.00@multi.csv:5", NULL};
     expect_rows(&res, want_i);
+    assert_int_equal(res.skipped, 0);
+    assert_int_equal(res.nulled, 1);
+    ct_rows_free(&res.rows);
+    ct_table_free(&t);
+    const char *kvs[] = {"path",
+                         path,
+                         "format",
+                         "csv",
+                         "csv.ignore-parse-errors",
+                         "true",
+                         "csv.ignore-parse-errors.skip-record",
+                         "true",
+                         NULL};
+    mk(&t, cols, 3, NULL, kvs, fmt("csv"));
+    run_source(&t.def, 100, &res);
+    assert_int_equal(res.rc, 0);
+    const char *want_s[] = {"+I|1|a|1.00@multi.csv:1",
+                            "+I|3|e|3.00@multi.csv:5", NULL};
+    expect_rows(&res, want_s);
     assert_int_equal(res.skipped, 1);
     ct_rows_free(&res.rows);
     ct_table_free(&t);
@@ -543,17 +565,18 @@ static void test_errors_and_skips(void **state)
     ct_rows_free(&res.rows);
     ct_table_free(&t);
 
-    /* With ignore-parse-errors the bad line is skipped and counted. */
+    /* With ignore-parse-errors (Flink's meaning) the bad field is NULL and
+     * its row is kept; nothing is skipped. */
     const char *kv2[] = {
         "path", dir, "format", "json", "json.ignore-parse-errors",
         "true", NULL};
     mk(&t, cols, 2, NULL, kv2, fmt("json"));
     run_source(&t.def, 100, &res);
     assert_int_equal(res.rc, 0);
-    const char *rows[] = {"+I|1|1.50@items.json:1", "+I|3|2.00@items.json:3",
-                          NULL};
+    const char *rows[] = {"+I|1|1.50@items.json:1", "+I|2|<null>@items.json:2",
+                          "+I|3|2.00@items.json:3", NULL};
     expect_rows(&res, rows);
-    assert_int_equal(res.skipped, 1);
+    assert_int_equal(res.skipped, 0);
     ct_rows_free(&res.rows);
     ct_table_free(&t);
 

@@ -136,11 +136,21 @@ static void test_debezium_schema_include_and_skip(void **state)
     assert_int_equal(ft_decode(&t, "{\"op\":\"c\",\"after\":{\"id\":2}}"),
                      HF_DECODE_SKIP);
     assert_non_null(strstr(t.err.msg, "no \"payload\" object"));
+    /* a bad value is NULL, the rows are kept (Flink's nested converters) */
     assert_int_equal(
         ft_decode(&t, "{\"schema\":{},\"payload\":{\"before\":{\"id\":3},"
                       "\"after\":{\"id\":\"x\"},\"op\":\"u\"}}"),
-        HF_DECODE_SKIP);
-    assert_string_equal(ft_rows(&t), "+I(1, NULL, NULL, 2.50)\n");
+        2);
+    assert_int_equal(hf_format_nulled(t.f, t.dec, NULL), 1);
+    /* an update without "before" cannot be read: skipped */
+    assert_int_equal(ft_decode(&t,
+                               "{\"schema\":{},\"payload\":{\"before\":null,"
+                               "\"after\":{\"id\":\"x\"},\"op\":\"u\"}}"),
+                     HF_DECODE_SKIP);
+    assert_non_null(strstr(t.err.msg, "REPLICA IDENTITY FULL"));
+    assert_string_equal(ft_rows(&t), "+I(1, NULL, NULL, 2.50)\n"
+                                     "-U(3, NULL, NULL, NULL)\n"
+                                     "+U(NULL, NULL, NULL, NULL)\n");
     ft_close(&t);
 }
 
@@ -230,7 +240,8 @@ static void test_canal_doc_example(void **state)
                         "-U(111, scooter, Big 2-wheel scooter, 5.15)\n"
                         "+U(111, scooter, Big 2-wheel scooter, 5.18)\n");
 
-    /* several rows per message; null in "old" means "unchanged" */
+    /* several rows per message; a key in "old" with null was NULL before
+     * the update (FLINK-19446), a key absent from "old" was unchanged */
     assert_int_equal(
         ft_decode(&t, "{\"data\":[{\"id\":\"1\",\"name\":\"a\"},{\"id\":\"2\","
                       "\"name\":\"b\"}],\"type\":\"INSERT\",\"database\":"
@@ -247,11 +258,24 @@ static void test_canal_doc_example(void **state)
                      1);
     assert_string_equal(ft_rows(&t), "+I(1, a, NULL, NULL)\n"
                                      "+I(2, b, NULL, NULL)\n"
-                                     "-U(1, a, NULL, 1.00)\n"
+                                     "-U(1, a, NULL, NULL)\n"
                                      "+U(1, a2, NULL, 1.00)\n"
                                      "-U(2, b, NULL, NULL)\n"
                                      "+U(2, b2, NULL, NULL)\n"
                                      "-D(2, b2, NULL, NULL)\n");
+
+    /* each old[i] completes its own row: weight changed in row 1 only, so
+     * row 2's -U takes its weight from data[1] (Flink's findValue would
+     * find "weight" in old[0] and leave it NULL; docs/formats.md) */
+    assert_int_equal(
+        ft_decode(&t, "{\"data\":[{\"id\":\"1\",\"weight\":\"1\"},{\"id\":"
+                      "\"2\",\"weight\":\"2\"}],\"old\":[{\"weight\":\"0\"},"
+                      "{\"id\":\"3\"}],\"type\":\"UPDATE\"}"),
+        4);
+    assert_string_equal(ft_rows(&t), "-U(1, NULL, NULL, 0.00)\n"
+                                     "+U(1, NULL, NULL, 1.00)\n"
+                                     "-U(3, NULL, NULL, 2.00)\n"
+                                     "+U(2, NULL, NULL, 2.00)\n");
 
     /* DDL messages and tombstones give no row */
     assert_int_equal(
@@ -283,7 +307,18 @@ static void test_canal_doc_example(void **state)
                                    "\"type\":\"UPDATE\"}"),
                      -1);
     assert_string_equal(t.err.msg, "canal-json: UPDATE message has 1 \"data\" "
-                                   "rows but 0 \"old\" rows");
+                                   "rows but fewer \"old\" rows");
+    assert_int_equal(ft_decode(&t, "{\"data\":[{\"id\":\"1\"}],\"type\":"
+                                   "\"UPDATE\"}"),
+                     -1);
+    assert_string_equal(t.err.msg, "canal-json: UPDATE message has 1 \"data\" "
+                                   "rows but no \"old\" array");
+    /* old[i] must be an object (Flink fails on a null one too) */
+    assert_int_equal(ft_decode(&t, "{\"data\":[{\"id\":\"1\"}],\"old\":"
+                                   "[null],\"type\":\"UPDATE\"}"),
+                     -1);
+    assert_string_equal(t.err.msg, "canal-json \"old\"[0]: expected a JSON "
+                                   "object, got null");
     ft_close(&t);
 }
 
@@ -307,7 +342,11 @@ static void test_canal_filters(void **state)
                         "\"table\":\"orders\",\"type\":\"INSERT\"}";
     assert_int_equal(ft_decode(&t, other_db), 0);  /* whole-name match */
     assert_int_equal(ft_decode(&t, other_tbl), 0);
-    assert_int_equal(ft_decode(&t, no_db), 0);
+    /* a record without the filtered field fails, as in Flink */
+    assert_int_equal(ft_decode(&t, no_db), -1);
+    assert_string_equal(t.err.msg,
+                        "canal-json: the record has no \"database\" field, "
+                        "which 'canal-json.database.include' filters on");
     assert_int_equal(ft_decode(&t, match), 1);
     assert_string_equal(ft_rows(&t),
                         "-U(111, scooter, Big 2-wheel scooter, 5.15)\n"
@@ -435,9 +474,13 @@ static void test_maxwell_encode_and_skip(void **state)
     struct ft t;
     const char *kv[] = {"maxwell-json.ignore-parse-errors", "true", NULL};
     ft_open(&t, "maxwell-json", &s, kv);
+    /* a bad value is NULL in both rows of the update, which are kept */
     assert_int_equal(ft_decode(&t, "{\"type\":\"update\",\"data\":{\"id\":"
                                    "\"x\"},\"old\":{}}"),
-                     HF_DECODE_SKIP);
+                     2);
+    assert_int_equal(hf_format_nulled(t.f, t.dec, NULL), 2);
+    assert_string_equal(ft_rows(&t), "-U(NULL, NULL, NULL, NULL)\n"
+                                     "+U(NULL, NULL, NULL, NULL)\n");
     assert_int_equal(ft_decode(&t, "{\"type\":\"bootstrap-start\"}"),
                      HF_DECODE_SKIP);
     assert_int_equal(t.b->nrows, 0);

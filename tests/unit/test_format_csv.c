@@ -93,6 +93,7 @@ static void test_ignore_parse_errors_skips_record(void **state)
     items_schema(&s);
     struct ft t;
     const char *kv[] = {"csv.ignore-parse-errors", "true",
+                        "csv.ignore-parse-errors.skip-record", "true",
                         "csv.allow-comments", "true", NULL};
     ft_open(&t, "csv", &s, kv);
     assert_int_equal(ft_decode(&t, "1,a,1"), 1);

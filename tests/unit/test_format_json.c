@@ -42,8 +42,10 @@ static void test_registry(void **state)
             assert_true((*p)->nopts > 0);
         }
     }
-    assert_int_equal(n, 7);
+    assert_int_equal(n, 9);
     assert_string_equal(names[0], "csv");
+    assert_string_equal(names[7], "avro-confluent");
+    assert_string_equal(names[8], "debezium-avro-confluent");
     assert_string_equal(names[4], "maxwell-json");
 }
 
@@ -68,7 +70,7 @@ static void test_decode_objects(void **state)
     /* numbers as strings (Flink accepts them), unknown keys ignored,
      * missing keys are NULL, keys are case-sensitive */
     assert_int_equal(
-        ft_decode(&t, " {\"id\":\"42\",\"price\":\" 3.5\",\"x\":[1]} \n"), 1);
+        ft_decode(&t, " {\"id\":\" 42\",\"price\":\"3.5\",\"x\":[1]} \n"), 1);
     assert_int_equal(ft_decode(&t, "{\"ID\":5,\"name\":null}"), 1);
     /* a non-string value in a STRING column is its JSON text */
     assert_int_equal(ft_decode(&t, "{\"name\":{\"a\":[1,\"x/y\"]}}"), 1);
@@ -107,8 +109,17 @@ static void test_decode_errors(void **state)
     assert_int_equal(ft_decode(&t, "{\"price\":123456789.1}"), -1);
     assert_string_equal(t.err.msg,
                         "field 'price': 123456789.1 does not fit DECIMAL(10, 2)");
-    assert_int_equal(ft_decode(&t, "{\"id\":1.5}"), -1);
-    assert_string_equal(t.err.msg, "field 'id': cannot parse 1.5 as BIGINT");
+    /* Flink's DECIMAL reads text as new BigDecimal(text): no blanks */
+    assert_int_equal(ft_decode(&t, "{\"price\":\" 3.5\"}"), -1);
+    assert_string_equal(
+        t.err.msg, "field 'price': cannot parse \" 3.5\" as DECIMAL(10, 2)");
+    /* a number with a fraction is cut toward zero for INT and BIGINT, as
+     * Flink's reader does; text with a fraction is not an integer */
+    assert_int_equal(ft_decode(&t, "{\"id\":-1.9}"), 1);
+    assert_string_equal(ft_rows(&t), "+I(-1, NULL, NULL)\n");
+    assert_int_equal(ft_decode(&t, "{\"id\":\"1.5\"}"), -1);
+    assert_string_equal(t.err.msg,
+                        "field 'id': cannot parse \"1.5\" as BIGINT");
     assert_int_equal(ft_decode(&t, "{\"id\":true}"), -1);
     assert_string_equal(t.err.msg, "field 'id': cannot parse true as BIGINT");
     /* json-c would clamp this to INT64_MAX: it must not pass silently */
@@ -156,16 +167,43 @@ static void test_missing_and_ignore_options(void **state)
     ft_close(&t);
 
     items_schema(&s);
+    /* ignore-parse-errors as Flink: a bad field is NULL, the row is kept
+     * and the field noted; a record that cannot be read is skipped */
     const char *kv2[] = {"json.ignore-parse-errors", "true", NULL};
     ft_open(&t, "json", &s, kv2);
+    const char *why;
+    assert_int_equal(ft_decode(&t, "{\"id\":\"x\",\"name\":\"n\"}"), 1);
+    assert_false(hf_error_is_set(&t.err));
+    assert_int_equal(hf_format_nulled(t.f, t.dec, &why), 1);
+    assert_string_equal(why, "field 'id': cannot parse \"x\" as BIGINT");
+    assert_int_equal(ft_decode(&t, "{oops"), HF_DECODE_SKIP);
+    assert_non_null(strstr(t.err.msg, "invalid JSON at offset 1"));
+    assert_int_equal(hf_format_nulled(t.f, t.dec, NULL), 0);
+    assert_int_equal(ft_decode(&t, "[{\"id\":1},{\"id\":\"x\",\"price\":"
+                                   "\"y\"}]"),
+                     2);
+    assert_int_equal(hf_format_nulled(t.f, t.dec, &why), 2);
+    assert_string_equal(why, "field 'id': cannot parse \"x\" as BIGINT");
+    assert_int_equal(ft_decode(&t, "{\"id\":2}"), 1);
+    assert_int_equal(hf_format_nulled(t.f, t.dec, NULL), 0);
+    assert_string_equal(ft_rows(&t), "+I(NULL, n, NULL)\n"
+                                     "+I(1, NULL, NULL)\n"
+                                     "+I(NULL, NULL, NULL)\n"
+                                     "+I(2, NULL, NULL)\n");
+    ft_close(&t);
+
+    /* holoflow's stricter mode: a bad field skips its whole record */
+    items_schema(&s);
+    const char *kv_skip[] = {"json.ignore-parse-errors", "true",
+                             "json.ignore-parse-errors.skip-record", "true",
+                             NULL};
+    ft_open(&t, "json", &s, kv_skip);
     assert_int_equal(ft_decode(&t, "{\"id\":\"x\"}"), HF_DECODE_SKIP);
     assert_string_equal(t.err.msg, "field 'id': cannot parse \"x\" as BIGINT");
-    assert_int_equal(ft_decode(&t, "{oops"), HF_DECODE_SKIP);
     assert_int_equal(ft_decode(&t, "[{\"id\":1},{\"id\":\"x\"}]"),
                      HF_DECODE_SKIP);
     assert_int_equal(t.b->nrows, 0);
-    assert_int_equal(ft_decode(&t, "{\"id\":2}"), 1);
-    assert_string_equal(ft_rows(&t), "+I(2, NULL, NULL)\n");
+    assert_int_equal(hf_format_nulled(t.f, t.dec, NULL), 0);
     ft_close(&t);
 
     items_schema(&s);
@@ -225,7 +263,7 @@ static void test_all_types_roundtrip(void **state)
         "{\"b\":true,\"ti\":-128,\"i\":\"2147483647\",\"f\":1.5,\"d\":1e300,"
         "\"dec\":12345678901234567890.123456789012345678,\"s\":\"h\\u00e9\\n"
         "\\\"q\\\"\",\"bin\":\"AQID/w==\",\"day\":\"2020-12-30\","
-        "\"tm\":\"12:13:14.1239\",\"ts\":\"2020-12-30T12:13:14.000123\","
+        "\"tm\":\"12:13:14.1239\",\"ts\":\"2020-12-30 12:13:14.000123\","
         "\"ltz\":\"2020-12-30 12:13:14.5Z\",\"arr\":[1,null,\"3\"],"
         "\"doc\":{\"k\":[true,null],\"u\":\"/\"}}";
     assert_int_equal(ft_decode(&t, rec), 1);
@@ -268,14 +306,23 @@ static void test_all_types_roundtrip(void **state)
     assert_int_equal(ft_decode(&t, "{\"arr\":5}"), -1);
     assert_string_equal(t.err.msg, "field 'arr': cannot parse 5 as ARRAY<INT>");
     assert_int_equal(ft_decode(&t, "{\"ts\":\"yesterday\"}"), -1);
-    assert_string_equal(t.err.msg,
-                        "field 'ts': cannot parse \"yesterday\" as TIMESTAMP(6)");
+    assert_string_equal(
+        t.err.msg, "field 'ts': cannot parse \"yesterday\" as TIMESTAMP(6): "
+                   "expected 'yyyy-MM-dd HH:mm:ss[.fffffffff]' "
+                   "('json.timestamp-format.standard' = 'SQL')");
     assert_int_equal(ft_decode(&t, "{\"bin\":\"%%\"}"), -1);
     assert_string_equal(t.err.msg, "field 'bin': cannot parse \"%%\" as BYTES "
                                    "(expected base64 text)");
-    assert_int_equal(ft_decode(&t, "{\"b\":\"yes\"}"), -1);
-    assert_string_equal(t.err.msg, "field 'b': cannot parse \"yes\" as BOOLEAN");
     assert_int_equal(t.b->nrows, 0);
+    /* BOOLEAN is never an error: text other than "true" is false */
+    assert_int_equal(ft_decode(&t, "{\"b\":\"yes\"}"), 1);
+    assert_int_equal(ft_decode(&t, "{\"b\":\" TRUE \"}"), 1);
+    assert_int_equal(ft_decode(&t, "{\"b\":1}"), 1);
+    const struct hf_value *r0 = hf_batch_row(t.b, 0);
+    assert_false(r0[0].null || r0[0].v.b);
+    assert_true(!hf_batch_row(t.b, 1)[0].null && hf_batch_row(t.b, 1)[0].v.b);
+    assert_false(hf_batch_row(t.b, 2)[0].null || hf_batch_row(t.b, 2)[0].v.b);
+    hf_batch_reset(t.b);
     ft_close(&t);
 }
 
@@ -361,14 +408,21 @@ static void test_encode_options(void **state)
                         "{\"id\":1,\"tiny\":0.0000000270,"
                         "\"ts\":\"2020-12-30T12:13:14\","
                         "\"ltz\":\"2020-12-30T12:13:14.12Z\",\"x\":-0.5}");
-    /* ISO-8601 text is read back; SQL text is read too (lenient) */
+    /* ISO-8601 text is read back (seconds are optional there); SQL text
+     * is not ISO-8601, as in Flink */
     hf_batch_reset(t.b);
     assert_int_equal(ft_decode(&t, "{\"ts\":\"2020-12-30T01:02:03.5\","
-                                   "\"ltz\":\"2020-12-30 01:02:03Z\"}"),
+                                   "\"ltz\":\"2020-12-30T01:02Z\"}"),
                      1);
     assert_string_equal(ft_rows(&t), "+I(NULL, NULL, NULL, 2020-12-30 "
-                                     "01:02:03.500, 2020-12-30 01:02:03.000, "
+                                     "01:02:03.500, 2020-12-30 01:02:00.000, "
                                      "NULL)\n");
+    assert_int_equal(ft_decode(&t, "{\"ltz\":\"2020-12-30 01:02:03Z\"}"), -1);
+    assert_string_equal(t.err.msg,
+                        "field 'ltz': cannot parse \"2020-12-30 01:02:03Z\" "
+                        "as TIMESTAMP_LTZ(3): expected "
+                        "'yyyy-MM-ddTHH:mm[:ss[.fffffffff]]Z' "
+                        "('json.timestamp-format.standard' = 'ISO-8601')");
     ft_close(&t);
 }
 

@@ -333,7 +333,7 @@ static void test_avro_rules(void **state)
                                       "\",\"namespace\":\"org.apache.flink."
                                       "avro.generated\",\"fields\":[{\"name\":"
                                       "\"bad-name\",\"type\":[\"null\","
-                                      "\"int\"]}]}"));
+                                      "\"int\"],\"default\":null}]}"));
     ft_close(&t);
 }
 

@@ -296,8 +296,8 @@ static void test_kafka_rules(void **state)
                "BIGINT");
     expect_err(KAFKA("id INT, h STRING METADATA FROM 'headers'",
                      ",'topic'='a','format'='json'"),
-               "column 'h' reads metadata 'headers', which holoflow's Kafka "
-               "connectors do not provide");
+               "metadata column 'h' reads 'headers', which is MAP<STRING, "
+               "BYTES> in Flink; holoflow has no MAP type yet");
     expect_err(KAFKA("id INT", ",'topic'='a','format'='json',"
                                "'scan.bounded.mode'='group-offsets'"),
                "'scan.bounded.mode' = 'group-offsets' needs "
@@ -389,29 +389,20 @@ static void test_properties(void **state)
 {
     (void)state;
     struct hf_job *job;
-    expect_ok(KAFKA("id INT", ",'topic'='a','format'='json',"
-                              "'properties.no.such.thing'='1',"
-                              "'properties.fetch.max.bytes'='1000'"),
-              &job);
+    /* librdkafka checks each property at plan time (holoflow check), with
+     * its own message, at the option's position. */
+    expect_err(KAFKA("id INT", ",'topic'='a','format'='json',"
+                               "'properties.no.such.thing'='1',"
+                               "'properties.fetch.max.bytes'='1000'"),
+               "t.sql:1:116: error: kafka table 't': option "
+               "'properties.no.such.thing' = '1': librdkafka says: "
+               "No such configuration property: \"no.such.thing\"");
+    expect_err(KAFKA("id INT", ",'topic'='a','format'='json',"
+                               "'properties.enable.auto.commit'='true'"),
+               "option 'properties.enable.auto.commit' = 'true' is not "
+               "allowed: holoflow commits offsets itself");
     struct hf_error err;
-    hf_error_clear(&err);
-    rd_kafka_conf_t *conf = hfk_conf_new(job->tables[0], NULL, &err);
-    assert_null(conf);
-    assert_string_equal(err.msg,
-                        "kafka table 't': option "
-                        "'properties.no.such.thing' = '1': librdkafka says: "
-                        "No such configuration property: \"no.such.thing\"");
-    hf_job_free(job);
-
-    expect_ok(KAFKA("id INT", ",'topic'='a','format'='json',"
-                              "'properties.enable.auto.commit'='true'"),
-              &job);
-    hf_error_clear(&err);
-    assert_null(hfk_conf_new(job->tables[0], NULL, &err));
-    assert_non_null(strstr(err.msg, "'properties.enable.auto.commit' = "
-                                    "'true' is not allowed: holoflow commits "
-                                    "offsets itself"));
-    hf_job_free(job);
+    rd_kafka_conf_t *conf;
 
     expect_ok(KAFKA("id INT", ",'topic'='a','format'='json',"
                               "'properties.client.id'='me',"

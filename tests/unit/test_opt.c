@@ -1,6 +1,8 @@
 /*
  * test_opt.c - the option-table engine: parsing, aliases, older
- * generations' names and defaults, errors, getters, redaction and docs.
+ * generations' names and defaults, errors, getters, redaction and docs;
+ * Flink 1.9's indexed key/value pairs, index-only patterns and values
+ * built from secrets.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -322,6 +324,181 @@ static void test_generations(void **state)
     assert_false(match);
 }
 
+/* ------------------------------------------------------------ pairs */
+
+/* Flink 1.9's indexed pairs: 'p.N.key' = K with 'p.N.value' = V is the
+ * option 'p.K' = V, matched like any key (an exact option, a prefix). */
+static const struct hf_opt_def pdefs[] = {
+    {.key = "properties.group.id",
+     .aliases = HF_ALIASES("connector.properties.group.id"),
+     .type = HF_OPT_STRING, .doc = "x"},
+    {.key = "connector.properties.", .type = HF_OPT_STRING,
+     .flags = HF_OPTF_PREFIX, .doc = "x"},
+    {.key = "connector.properties.#.key", .type = HF_OPT_STRING,
+     .flags = HF_OPTF_PAIRS, .doc = "x"},
+    {.key = "fields.#.name", .type = HF_OPT_STRING,
+     .flags = HF_OPTF_PATTERN | HF_OPTF_INDEX, .doc = "x"},
+};
+#define NPDEFS (sizeof pdefs / sizeof pdefs[0])
+
+#define KVL(k, v, l) {.key = (char *)(k), .value = (char *)(v), .file = "job.sql", .line = (l), .col = 3}
+
+/* Parse `kvs`; 0 or -1 with the message in err. */
+static int pparse(struct hf_kv *kvs, size_t n, struct hf_opts *o,
+                  struct hf_error *err)
+{
+    hf_error_clear(err);
+    return hf_opts_parse(o, "table 't'", "", pdefs, NPDEFS, kvs, n, err);
+}
+
+static void test_pairs(void **state)
+{
+    (void)state;
+    struct hf_kv kvs[] = {
+        KVL("connector.properties.1.value", "g1", 4),
+        KVL("connector.properties.0.key", "fetch.max.bytes", 5),
+        KVL("connector.properties.0.value", "1000", 6),
+        KVL("connector.properties.1.key", "group.id", 7),
+        KVL("connector.properties.2.key", "sasl.password", 8),
+        KVL("Connector.Properties.2.Value", "pw-of-pair", 9),
+        KVL("connector.properties.ssl.key.location", "/k", 10),
+        KVL("fields.0.name", "a", 11),
+    };
+    struct hf_opts o;
+    struct hf_error err;
+    assert_int_equal(pparse(kvs, 8, &o, &err), 0);
+    for (size_t i = 0; i < 8; i++)
+        assert_true(kvs[i].claimed);
+    /* group.id landed on the exact option, remembering the pair. */
+    const struct hf_opt_val *g = hf_opts_get(&o, "properties.group.id", NULL);
+    assert_non_null(g);
+    assert_string_equal(g->text, "g1");
+    assert_string_equal(g->key_used, "connector.properties.group.id");
+    assert_string_equal(hf_kv_shown(g->kv), "connector.properties.1.key");
+    assert_int_equal(g->kv->line, 7); /* the '.key' half's position */
+    assert_string_equal(
+        hf_opts_str(&o, "connector.properties.", "fetch.max.bytes"), "1000");
+    /* Not a pair: the index must be a number. */
+    assert_string_equal(
+        hf_opts_str(&o, "connector.properties.", "ssl.key.location"), "/k");
+    /* A credential by the property's name is a secret. */
+    const struct hf_opt_val *pw =
+        hf_opts_get(&o, "connector.properties.", "sasl.password");
+    assert_true(pw->secret);
+    struct hf_strbuf sb;
+    hf_strbuf_init(&sb, 0);
+    hf_opts_describe(&o, 0, &sb);
+    assert_non_null(strstr(sb.data, "properties.group.id = 'g1'  (as "
+                                    "'connector.properties.1.key')\n"));
+    assert_non_null(strstr(sb.data, "connector.properties.sasl.password = "
+                                    "'******'  (as "
+                                    "'connector.properties.2.key')\n"));
+    assert_null(strstr(sb.data, "pw-of-pair"));
+    hf_strbuf_free(&sb);
+    hf_opts_free(&o);
+}
+
+static void expect_perr(struct hf_kv *kvs, size_t n, const char *want)
+{
+    struct hf_opts o;
+    struct hf_error err;
+    int rc = pparse(kvs, n, &o, &err);
+    hf_opts_free(&o);
+    assert_int_equal(rc, -1);
+    if (strstr(err.msg, want) == NULL)
+        fail_msg("error\n  %s\ndoes not contain\n  %s", err.msg, want);
+}
+
+static void test_pair_errors(void **state)
+{
+    (void)state;
+    struct hf_kv no_value[] = {KVL("connector.properties.3.key", "x", 4)};
+    expect_perr(no_value, 1,
+                "job.sql:4:3: option 'connector.properties.3.key' of table "
+                "'t' has no 'connector.properties.3.value': pair 3 of "
+                "'connector.properties.#.key' / '.value' needs both halves");
+    struct hf_kv no_key[] = {KVL("connector.properties.12.value", "x", 5)};
+    expect_perr(no_key, 1,
+                "job.sql:5:3: option 'connector.properties.12.value' of "
+                "table 't' has no 'connector.properties.12.key'");
+    struct hf_kv twice_half[] = {KVL("connector.properties.0.key", "a", 4),
+                                 KVL("connector.properties.0.value", "1", 5),
+                                 KVL("connector.properties.0.key", "b", 6)};
+    expect_perr(twice_half, 3,
+                "job.sql:6:3: duplicate option 'connector.properties.0.key'");
+    struct hf_kv empty[] = {KVL("connector.properties.0.key", "", 4),
+                            KVL("connector.properties.0.value", "1", 5)};
+    expect_perr(empty, 2,
+                "job.sql:4:3: option 'connector.properties.0.key' of table "
+                "'t' names no property: pair 0 needs the property's name");
+    /* The same property from a pair and written directly. */
+    struct hf_kv exact[] = {KVL("properties.group.id", "a", 4),
+                            KVL("connector.properties.7.key", "group.id", 5),
+                            KVL("connector.properties.7.value", "b", 6)};
+    expect_perr(exact, 3,
+                "job.sql:5:3: option 'connector.properties.7.key' of table "
+                "'t' is set twice (also as 'properties.group.id'); "
+                "'connector.properties.7.key' (with its '.value') stands for "
+                "'connector.properties.group.id'");
+    struct hf_kv prefix[] = {KVL("connector.properties.fetch.max.bytes", "1", 4),
+                             KVL("connector.properties.0.key",
+                                 "fetch.max.bytes", 5),
+                             KVL("connector.properties.0.value", "2", 6)};
+    expect_perr(prefix, 3,
+                "job.sql:5:3: option 'connector.properties.0.key' of table "
+                "'t' is set twice (also as "
+                "'connector.properties.fetch.max.bytes')");
+    struct hf_kv two_pairs[] = {KVL("connector.properties.0.key", "acks", 4),
+                                KVL("connector.properties.0.value", "1", 5),
+                                KVL("connector.properties.1.key", "acks", 6),
+                                KVL("connector.properties.1.value", "all", 7)};
+    expect_perr(two_pairs, 4,
+                "job.sql:6:3: option 'connector.properties.1.key' of table "
+                "'t' is set twice (also as 'connector.properties.0.key')");
+}
+
+static void test_index_patterns(void **state)
+{
+    (void)state;
+    struct hf_kv kvs[] = {KVL("fields.10.name", "a", 4),
+                          KVL("fields.x.name", "b", 5)};
+    struct hf_opts o;
+    struct hf_error err;
+    assert_int_equal(pparse(kvs, 2, &o, &err), 0);
+    assert_true(kvs[0].claimed);
+    assert_false(kvs[1].claimed); /* not an index: unknown option */
+    assert_string_equal(hf_opts_str(&o, "fields.#.name", "10"), "a");
+    hf_opts_free(&o);
+}
+
+/* A value built from a secret (${secret_values.*}) is a secret whatever
+ * its key: masked in describe and in value errors. */
+static void test_secret_kv(void **state)
+{
+    (void)state;
+    struct hf_kv kvs[] = {KV("tablename", "db-built-from-secret"),
+                          KV("connection.pool.size", "zz-secret-size")};
+    kvs[0].secret = true;
+    kvs[1].secret = true;
+    struct hf_opts o;
+    struct hf_error err;
+    hf_error_clear(&err);
+    assert_int_equal(hf_opts_parse(&o, "c", "", defs, NDEFS, kvs, 2, &err), -1);
+    assert_string_equal(err.msg, "job.sql:3:5: invalid value '******' for "
+                                 "option 'connection.pool.size' of c: "
+                                 "expected an integer");
+    hf_opts_free(&o);
+    kvs[0].claimed = false;
+    assert_int_equal(hf_opts_parse(&o, "c", "", defs, NDEFS, kvs, 1, &err), 0);
+    assert_true(hf_opts_get(&o, "tablename", NULL)->secret);
+    struct hf_strbuf sb;
+    hf_strbuf_init(&sb, 0);
+    hf_opts_describe(&o, 0, &sb);
+    assert_non_null(strstr(sb.data, "tablename = '******'\n"));
+    hf_strbuf_free(&sb);
+    hf_opts_free(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -331,6 +508,10 @@ int main(void)
         cmocka_unit_test(test_value_parsers),
         cmocka_unit_test(test_docs),
         cmocka_unit_test(test_generations),
+        cmocka_unit_test(test_pairs),
+        cmocka_unit_test(test_pair_errors),
+        cmocka_unit_test(test_index_patterns),
+        cmocka_unit_test(test_secret_kv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

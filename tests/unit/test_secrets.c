@@ -221,6 +221,10 @@ static void test_secret_names(void **state)
         "path",
         "primary.key",
         "endpoint",
+        /* where credentials come from, not a credential */
+        "avro-confluent.basic-auth.credentials-source",
+        "avro-confluent.bearer-auth.credentials-source",
+        "properties.basic.auth.credentials.source",
     };
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
         if (!hf_opt_secret_name(yes[i]))

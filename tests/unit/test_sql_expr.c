@@ -481,10 +481,10 @@ static void test_bind_errors(void **state)
                   "q.sql:1:3: error: unknown table 'x' in 'x.i'; the query "
                   "reads 'src' as 's'");
     assert_starts(bind_error("UPPPER(s)"),
-                  "q.sql:1:1: error: unknown function UPPPER; did you mean "
-                  "UPPER?");
+                  "q.sql:1:1: error: unknown function 'UPPPER'; did you mean "
+                  "'UPPER'?");
     assert_starts(bind_error("FOO(s)"), "q.sql:1:1: error: unknown function "
-                                        "FOO");
+                                        "'FOO'");
     assert_starts(bind_error("COUNT(*)"),
                   "q.sql:1:1: error: aggregate function COUNT is not "
                   "supported");

@@ -147,6 +147,7 @@ struct fs_state {
     uint32_t nmeta;
     uint32_t meta_col[8];
     enum fs_meta meta_key[8];
+    struct hf_bad_input_log badlog; /* ignore-parse-errors: skips, NULLs */
 };
 
 /* ------------------------------------------------------------------ checks */
@@ -520,6 +521,35 @@ nomem:
     return hf_error_set(err, HF_ERR_NOMEM, "filesystem: out of memory");
 }
 
+/* Log a record the format skipped (ignore-parse-errors) with its line. */
+static void log_skipped(struct fs_state *s, const char *path, int64_t line,
+                        const char *why)
+{
+    char where[1100];
+    snprintf(where, sizeof where, "%s:%" PRId64, path, line);
+    hf_bad_input_log(&s->badlog, tname(s->t), where, "record skipped", why);
+}
+
+/* Count and log the fields the format set to NULL in the record whose rows
+ * are [from, out->nrows) (ignore-parse-errors, format.h); the record's line
+ * is its first row's origin. */
+static void count_nulled(struct fs_state *s, const char *path,
+                         const struct hf_batch *out, uint32_t from)
+{
+    const char *why;
+    uint32_t n = hf_format_nulled(s->fmt, s->dec, &why);
+    if (n == 0)
+        return;
+    if (s->stats != NULL)
+        atomic_fetch_add(&s->stats->nulled, n);
+    char where[1100], what[64];
+    snprintf(where, sizeof where, "%s:%" PRId64, path,
+             from < out->nrows ? out->origin[from] : (int64_t)-1);
+    snprintf(what, sizeof what, "%" PRIu32 " field%s set to NULL", n,
+             n == 1 ? "" : "s");
+    hf_bad_input_log(&s->badlog, tname(s->t), where, what, why);
+}
+
 /* ------------------------------------------------------------------ source */
 
 static void fs_close(void *state);
@@ -671,8 +701,7 @@ static int fs_read(void *state, struct hf_batch *out, struct hf_error *err)
                     hf_batch_drop_last(out);
                 if (s->stats != NULL)
                     atomic_fetch_add(&s->stats->skipped, 1);
-                hf_log_debug("%s:%" PRId64 ": record skipped: %s", path, first,
-                             err->msg);
+                log_skipped(s, path, first, err->msg);
                 hf_error_clear(err);
                 continue;
             }
@@ -688,6 +717,7 @@ static int fs_read(void *state, struct hf_batch *out, struct hf_error *err)
             }
             if (fill_extra(s, out, before, out->nrows, err) != 0)
                 return -1;
+            count_nulled(s, path, out, before);
         }
         if (out->nrows > 0)
             return 1;

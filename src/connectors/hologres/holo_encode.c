@@ -302,6 +302,8 @@ int holo_encode_value(struct hf_strbuf *out, const struct hf_type *t,
         return encode_array_items(out, &et, a ? a->items : NULL, NULL,
                                   a ? a->n : 0, err);
     }
+    case HF_INTERVAL_YM: /* expression-only types never reach a sink */
+    case HF_INTERVAL_DT:
     case HF_TYPE__COUNT:
         break;
     }
@@ -497,6 +499,8 @@ static int element_text(struct hf_strbuf *tmp, const struct hf_type *et,
         return 0;
     }
     case HF_ARRAY:
+    case HF_INTERVAL_YM: /* expression-only types never reach a sink */
+    case HF_INTERVAL_DT:
     case HF_TYPE__COUNT:
         break;
     }

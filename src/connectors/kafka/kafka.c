@@ -22,6 +22,7 @@ static const struct hf_opt_def kafka_opts[] = {
     HFK_OPT_GROUP,
     HFK_OPT_PROPERTIES,
     HFK_OPT_LEGACY_PROPERTIES,
+    HFK_OPT_LEGACY_PAIRS,
     {.key = "format",
      .aliases = HF_ALIASES("value.format", "format.type"),
      .type = HF_OPT_STRING,
@@ -77,6 +78,7 @@ static const struct hf_opt_def kafka_opts[] = {
     HFK_OPT_TXN_PREFIX,
     HFK_OPT_SINK_PARALLELISM,
     HFK_OPT_VERSION,
+    HFK_OPT_PROPERTY_VERSION,
     HFK_OPT_UPDATE_MODE,
 };
 

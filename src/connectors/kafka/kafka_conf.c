@@ -7,11 +7,19 @@
  * acks=all and enable.idempotence=true for a producer, ...), then each
  * 'properties.<name>' (or legacy 'connector.properties.<name>') with the
  * prefix stripped, exactly as Flink hands 'properties.*' to the Kafka
- * client. librdkafka checks names and values itself; its message is
- * forwarded with the option that caused it. Values of properties whose
- * name says password, secret or key material (hf_opt_secret_name) are
- * secrets: the option parser registers them with the scrubber and explain
- * shows them as ******.
+ * client. Flink 1.9's 'connector.properties.N.key' / '.value' pairs reach
+ * here already turned into 'connector.properties.<key>' by the option
+ * parser (HF_OPTF_PAIRS). librdkafka checks names and values itself; its
+ * message is forwarded with the option that caused it, at its
+ * file:line:col. The same configuration is built once at plan time
+ * (hfk_validate_common) and thrown away, so `holoflow check` refuses every
+ * property `holoflow run` would, without connecting. A property given
+ * both as 'properties.X' and 'connector.properties.X' is an error; the few
+ * that mean nothing to holoflow nor to Flink (zookeeper.connect, the Java
+ * (de)serializers) are accepted with one warning and not passed on. Values
+ * of properties whose name says password, secret or key material
+ * (hf_opt_secret_name) are secrets: the option parser registers them with
+ * the scrubber and explain shows them as ******.
  *
  * Also here: murmur2 (Kafka's Utils.murmur2, bit for bit: the Java
  * producer's default partitioner), the sink partitioner names, topic
@@ -105,9 +113,10 @@ bool hfk_is_legacy(const struct hf_table_def *t)
 struct conf_walk {
     rd_kafka_conf_t *conf;
     const struct hf_table_def *t;
-    const char *prefix;
     struct hf_error *err;
     int rc;
+    struct hfk_jaas jaas; /* from 'sasl.jaas.config', when given */
+    const struct hf_opt_val *jaas_opt;
 };
 
 /* Properties holoflow manages itself: a user value would break the
@@ -120,48 +129,156 @@ static bool reserved_prop(const char *name)
            strcasecmp(name, "bootstrap.servers") == 0;
 }
 
+/* Properties that mean nothing to holoflow, nor to Flink's own Kafka
+ * clients (which override or ignore them), but that old jobs carry: taken
+ * with one warning at plan time (hfk_validate_common), never given to
+ * librdkafka. Returns why, or NULL for any other property. */
+static const char *ignored_prop(const char *name)
+{
+    static const struct {
+        const char *name, *why;
+    } props[] = {
+        {"zookeeper.connect",
+         "only Kafka 0.8 clients found their brokers through ZooKeeper; "
+         "holoflow talks to the brokers of 'properties.bootstrap.servers'"},
+        {"key.deserializer", "messages are read as bytes and decoded by the "
+                             "table's formats (Flink overrides it too)"},
+        {"value.deserializer", "messages are read as bytes and decoded by "
+                               "the table's formats (Flink overrides it too)"},
+        {"key.serializer", "messages are written as bytes encoded by the "
+                           "table's formats (Flink overrides it too)"},
+        {"value.serializer", "messages are written as bytes encoded by the "
+                             "table's formats (Flink overrides it too)"},
+    };
+    for (size_t i = 0; i < sizeof props / sizeof props[0]; i++)
+        if (strcasecmp(props[i].name, name) == 0)
+            return props[i].why;
+    return NULL;
+}
+
+/* How a property option is named in messages: "'properties.x'", or for
+ * Flink 1.9's pairs "'connector.properties.2.key' = 'x'". */
+static void prop_name(const struct hf_opt_val *v, char *buf, size_t n)
+{
+    if (v->kv && v->kv->via)
+        snprintf(buf, n, "'%s' = '%s'", v->kv->via, v->arg);
+    else
+        snprintf(buf, n, "'%s'", v->key_used ? v->key_used : v->arg);
+}
+
+/* The option with its value, as written: "'properties.x' = 'v'", or
+ * "'connector.properties.2.key' = 'x' with 'connector.properties.2.value'
+ * = 'v'"; a secret value as ******. */
+static void prop_desc(const struct hf_opt_val *v, char *buf, size_t n)
+{
+    const char *val = v->secret ? "******" : v->text;
+    const char *via = v->kv ? v->kv->via : NULL;
+    size_t vl = via ? strlen(via) : 0;
+    if (via && vl > 4)
+        snprintf(buf, n, "'%s' = '%s' with '%.*s.value' = '%s'", via, v->arg,
+                 (int)(vl - 4), via, val);
+    else
+        snprintf(buf, n, "'%s' = '%s'", v->key_used ? v->key_used : v->arg,
+                 val);
+}
+
 static void set_one(const struct hf_opt_val *v, void *ctx)
 {
     struct conf_walk *w = ctx;
     if (w->rc != 0 || v->arg == NULL || v->text == NULL)
         return;
+    char where[512], name[700];
+    hf_kv_where(v->kv, where, sizeof where);
+    prop_desc(v, name, sizeof name);
     if (strcasecmp(v->arg, "enable.auto.commit") == 0 ||
         strcasecmp(v->arg, "enable.auto.offset.store") == 0) {
         bool b = false;
         if (hf_parse_bool(v->text, &b) == 0 && !b)
             return; /* what holoflow sets anyway */
         w->rc = hf_error_set(w->err, HF_ERR_OPTION,
-                             "kafka table '%s': option '%s%s' = '%s' is not "
-                             "allowed: holoflow commits offsets itself, only "
-                             "after every sink acknowledged the rows before "
-                             "them; remove the option",
-                             hfk_tname(w->t), w->prefix, v->arg, v->text);
+                             "%skafka table '%s': option %s is not allowed: "
+                             "holoflow commits offsets itself, only after "
+                             "every sink acknowledged the rows before them; "
+                             "remove the option",
+                             where, hfk_tname(w->t), name);
         return;
     }
-    if (reserved_prop(v->arg))
-        return; /* the exact options (properties.group.id ...) set it */
+    if (reserved_prop(v->arg) || ignored_prop(v->arg))
+        return; /* exact options set the first; the others warned at plan */
+    if (strcasecmp(v->arg, "sasl.jaas.config") == 0) {
+        /* Java's JAAS entry: librdkafka takes its user and password as
+         * sasl.username and sasl.password (kafka_jaas.c, jaas_apply). */
+        char why[400];
+        hfk_jaas_free(&w->jaas);
+        if (hfk_jaas_parse(v->text, &w->jaas, why, sizeof why) != 0) {
+            w->rc = hf_error_set(w->err, HF_ERR_OPTION,
+                                 "%skafka table '%s': option %s: %s", where,
+                                 hfk_tname(w->t), name, why);
+            return;
+        }
+        w->jaas_opt = v;
+        return;
+    }
     char errstr[512];
     if (rd_kafka_conf_set(w->conf, v->arg, v->text, errstr, sizeof errstr) !=
         RD_KAFKA_CONF_OK) {
         w->rc = hf_error_set(w->err, HF_ERR_OPTION,
-                             "kafka table '%s': option '%s%s' = '%s': "
-                             "librdkafka says: %s",
-                             hfk_tname(w->t), w->prefix, v->arg,
-                             v->secret ? "******" : v->text, errstr);
+                             "%skafka table '%s': option %s: librdkafka says: "
+                             "%s",
+                             where, hfk_tname(w->t), name, errstr);
     }
 }
 
-static int conf_set(rd_kafka_conf_t *conf, const struct hf_table_def *t,
-                    const char *key, const char *name, const char *value,
-                    struct hf_error *err)
+/* The JAAS entry's username and password as sasl.username and
+ * sasl.password, unless given as properties themselves (then they must
+ * agree). */
+static int jaas_apply(struct conf_walk *w)
 {
-    char errstr[512];
+    const struct hf_table_def *t = w->t;
+    const char *props[2] = {"sasl.username", "sasl.password"};
+    const char *vals[2] = {w->jaas.username, w->jaas.password};
+    char where[512];
+    hf_kv_where(w->jaas_opt->kv, where, sizeof where);
+    for (int i = 0; i < 2; i++) {
+        if (hfk_prop_isset(t, props[i])) {
+            const char *given = hf_opts_str(&t->opts, "properties.", props[i]);
+            if (given == NULL)
+                given = hf_opts_str(&t->opts, "connector.properties.",
+                                    props[i]);
+            if (given && strcmp(given, vals[i]) != 0)
+                return hf_error_set(w->err, HF_ERR_OPTION,
+                                    "%skafka table '%s': 'sasl.jaas.config' "
+                                    "and 'sasl.%s' give different %ss; give "
+                                    "one of them",
+                                    where, hfk_tname(t), props[i] + 5,
+                                    props[i] + 5);
+            continue;
+        }
+        char errstr[512];
+        if (rd_kafka_conf_set(w->conf, props[i], vals[i], errstr,
+                              sizeof errstr) != RD_KAFKA_CONF_OK)
+            return hf_error_set(w->err, HF_ERR_OPTION,
+                                "%skafka table '%s': %s from "
+                                "'sasl.jaas.config': librdkafka says: %s",
+                                where, hfk_tname(t), props[i], errstr);
+    }
+    return 0;
+}
+
+/* Set librdkafka property `name` for option `key` (at `kv`, or NULL). */
+static int conf_set(rd_kafka_conf_t *conf, const struct hf_table_def *t,
+                    const char *key, const struct hf_kv *kv, const char *name,
+                    const char *value, struct hf_error *err)
+{
+    char errstr[512], where[512];
     if (rd_kafka_conf_set(conf, name, value, errstr, sizeof errstr) !=
-        RD_KAFKA_CONF_OK)
+        RD_KAFKA_CONF_OK) {
+        hf_kv_where(kv, where, sizeof where);
         return hf_error_set(err, HF_ERR_OPTION,
-                            "kafka table '%s': option '%s' = '%s': librdkafka "
-                            "says: %s",
-                            hfk_tname(t), key, value, errstr);
+                            "%skafka table '%s': option '%s' = '%s': "
+                            "librdkafka says: %s",
+                            where, hfk_tname(t), key, value, errstr);
+    }
     return 0;
 }
 
@@ -197,20 +314,22 @@ rd_kafka_conf_t *hfk_conf_new(const struct hf_table_def *t,
     }
     rd_kafka_conf_set_log_cb(conf, log_cb);
     for (size_t i = 0; defaults && defaults[i] && defaults[i + 1]; i += 2) {
-        if (conf_set(conf, t, defaults[i], defaults[i], defaults[i + 1],
-                     err) != 0)
+        if (conf_set(conf, t, defaults[i], NULL, defaults[i],
+                     defaults[i + 1], err) != 0)
             goto fail;
     }
     const struct hf_opt_val *bs =
         hf_opts_get(&t->opts, "properties.bootstrap.servers", NULL);
     if (bs && bs->text &&
-        conf_set(conf, t, bs->key_used ? bs->key_used : bs->def->key,
-                 "bootstrap.servers", bs->text, err) != 0)
+        conf_set(conf, t, bs->kv ? hf_kv_shown(bs->kv) : bs->def->key,
+                 bs->kv, "bootstrap.servers", bs->text, err) != 0)
         goto fail;
-    struct conf_walk w = {conf, t, "properties.", err, 0};
+    struct conf_walk w = {.conf = conf, .t = t, .err = err};
     hf_opts_each(&t->opts, "properties.", set_one, &w);
-    w.prefix = "connector.properties.";
     hf_opts_each(&t->opts, "connector.properties.", set_one, &w);
+    if (w.rc == 0 && w.jaas_opt != NULL && jaas_apply(&w) != 0)
+        w.rc = -1;
+    hfk_jaas_free(&w.jaas);
     if (w.rc != 0)
         goto fail;
     const struct hf_opt_val *disc =
@@ -221,7 +340,8 @@ rd_kafka_conf_t *hfk_conf_new(const struct hf_table_def *t,
         int64_t v = disc->v.i;
         snprintf(ms, sizeof ms, "%" PRId64, v <= 0 ? (int64_t)-1 : v);
         if (conf_set(conf, t, "scan.topic-partition-discovery.interval",
-                     "topic.metadata.refresh.interval.ms", ms, err) != 0)
+                     disc->kv, "topic.metadata.refresh.interval.ms", ms,
+                     err) != 0)
             goto fail;
     }
     return conf;
@@ -361,57 +481,83 @@ int hfk_parse_specific_offsets(const char *key, const char *text,
     return 0;
 }
 
-/* ------------------------------------------------------------ metadata */
+/* ------------------------------------------------------------ validation */
 
-static const char *const meta_keys[HFK_META__N] = {
-    "topic", "partition", "offset", "timestamp", "timestamp-type"};
-static const char *const meta_types[HFK_META__N] = {
-    "STRING", "INT", "BIGINT", "TIMESTAMP_LTZ(3)", "STRING"};
+struct prop_check {
+    const struct hf_table_def *t;
+    const char *conn;
+    struct hf_error *err;
+    int rc;
+};
 
-int hfk_meta_of(const struct hf_table_def *t, const struct hf_column *c,
-                struct hf_error *err)
+/* A 'connector.properties.*' entry (written so, or made from a pair) whose
+ * property is also a 'properties.*' entry is set twice. */
+static void check_twice(const struct hf_opt_val *v, void *ctx)
 {
-    const char *key = c->meta_key ? c->meta_key : c->name;
-    for (int i = 0; i < HFK_META__N; i++) {
-        if (strcmp(key, meta_keys[i]) != 0)
-            continue;
-        enum hf_type_id id = c->type.id;
-        bool ok;
-        switch ((enum hfk_meta)i) {
-        case HFK_META_TOPIC:
-        case HFK_META_TIMESTAMP_TYPE:
-            ok = id == HF_VARCHAR || id == HF_CHAR;
-            break;
-        case HFK_META_PARTITION:
-            ok = id == HF_INT || id == HF_BIGINT;
-            break;
-        case HFK_META_OFFSET:
-            ok = id == HF_BIGINT;
-            break;
-        default:
-            ok = id == HF_TIMESTAMP_LTZ || id == HF_TIMESTAMP;
-            break;
-        }
-        if (!ok) {
-            char tb[64];
-            return hf_error_set(err, HF_ERR_TYPE,
-                                "kafka table '%s': metadata column '%s' "
-                                "('%s') is declared %s; declare it %s",
-                                hfk_tname(t), c->name, key,
-                                hf_type_name(&c->type, tb, sizeof tb),
-                                meta_types[i]);
-        }
-        return i;
+    struct prop_check *c = ctx;
+    if (c->rc != 0 || v->arg == NULL)
+        return;
+    const struct hf_opt_val *o = hf_opts_get(&c->t->opts, "properties.", v->arg);
+    if (o == NULL || !o->set)
+        return;
+    /* Name the one written later, at its position. */
+    const struct hf_opt_val *later = v, *first = o;
+    if (o->kv && v->kv && (o->kv->line > v->kv->line ||
+                           (o->kv->line == v->kv->line &&
+                            o->kv->col > v->kv->col))) {
+        later = o;
+        first = v;
     }
-    return hf_error_set(err, HF_ERR_OPTION,
-                        "kafka table '%s': column '%s' reads metadata '%s', "
-                        "which holoflow's Kafka connectors do not provide; "
-                        "valid keys: topic, partition, offset, timestamp, "
-                        "timestamp-type",
-                        hfk_tname(t), c->name, key);
+    char where[512], a[300], b[300];
+    hf_kv_where(later->kv, where, sizeof where);
+    prop_name(later, a, sizeof a);
+    prop_name(first, b, sizeof b);
+    c->rc = hf_error_set(c->err, HF_ERR_OPTION,
+                         "%s%s table '%s': Kafka property '%s' is set twice: "
+                         "option %s and option %s; keep one",
+                         where, c->conn, hfk_tname(c->t), v->arg, a, b);
 }
 
-/* ------------------------------------------------------------ validation */
+static void warn_ignored(const struct hf_opt_val *v, void *ctx)
+{
+    struct prop_check *c = ctx;
+    const char *why = v->arg ? ignored_prop(v->arg) : NULL;
+    if (why == NULL)
+        return;
+    char where[512], name[300];
+    hf_kv_where(v->kv, where, sizeof where);
+    prop_name(v, name, sizeof name);
+    hf_log_warn("%swarning: %s table '%s': option %s is ignored: %s", where,
+                c->conn, hfk_tname(c->t), name, why);
+}
+
+/* The librdkafka properties, checked at plan time exactly as the source
+ * and the sink will set them (hfk_conf_new), so that `holoflow check`
+ * rejects what `holoflow run` would; nothing connects. */
+static int check_props(const struct hf_table_def *t, const char *conn,
+                       struct hf_error *err)
+{
+    struct prop_check c = {t, conn, err, 0};
+    const struct hf_opt_val *pv = opt_if(&t->opts, "connector.property-version");
+    if (pv && pv->set) {
+        char where[512];
+        hf_kv_where(pv->kv, where, sizeof where);
+        hf_log_warn("%swarning: %s table '%s': option '%s' is ignored: it "
+                    "stamps the version of Flink's property descriptor and "
+                    "means nothing to holoflow",
+                    where, conn, hfk_tname(t), hf_kv_shown(pv->kv));
+    }
+    hf_opts_each(&t->opts, "connector.properties.", check_twice, &c);
+    if (c.rc != 0)
+        return -1;
+    hf_opts_each(&t->opts, "properties.", warn_ignored, &c);
+    hf_opts_each(&t->opts, "connector.properties.", warn_ignored, &c);
+    rd_kafka_conf_t *conf = hfk_conf_new(t, NULL, err);
+    if (conf == NULL)
+        return -1;
+    rd_kafka_conf_destroy(conf);
+    return 0;
+}
 
 int hfk_validate_common(const struct hf_table_def *t, bool upsert,
                         struct hf_error *err)
@@ -441,6 +587,8 @@ int hfk_validate_common(const struct hf_table_def *t, bool upsert,
                             "%s table '%s': 'properties.bootstrap.servers' is "
                             "empty; give the brokers as host:port[,...]",
                             conn, tn);
+    if (check_props(t, conn, err) != 0)
+        return -1;
     if (t->format == NULL)
         return hf_error_set(err, HF_ERR_OPTION,
                             "%s table '%s' needs a value format: add '%s' = "

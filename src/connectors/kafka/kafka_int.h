@@ -6,8 +6,10 @@
  * here, once, for both:
  *
  *   kafka_conf.c    librdkafka configuration from the table's options
- *                   ('properties.*' and the legacy 'connector.properties.*',
- *                   librdkafka's own error text forwarded), topic lists,
+ *                   ('properties.*', the legacy 'connector.properties.*'
+ *                   and Flink 1.9's 'connector.properties.N.key'/'.value'
+ *                   pairs; librdkafka's own error text forwarded, already
+ *                   at plan time), topic lists,
  *                   'partition:0,offset:42;...' lists, log and error
  *                   callbacks, murmur2 and the sink partitioners.
  *   kafka_layout.c  which columns the key and the value carry, and their
@@ -92,6 +94,15 @@ int32_t hf_kafka_murmur2_partition(const void *key, size_t len,
      .type = HF_OPT_STRING,                                                   \
      .flags = HF_OPTF_PREFIX,                                                 \
      .doc = "Legacy spelling of 'properties.*'."}
+#define HFK_OPT_LEGACY_PAIRS                                                  \
+    {.key = "connector.properties.#.key",                                     \
+     .type = HF_OPT_STRING,                                                   \
+     .flags = HF_OPTF_PAIRS,                                                  \
+     .doc = "Flink 1.9's pairs: 'connector.properties.N.key' = 'name' with "  \
+            "'connector.properties.N.value' = 'v' (N = 0, 1, ...) is "        \
+            "'connector.properties.name' = 'v' (so 'bootstrap.servers' and "  \
+            "'group.id' pairs set those options); a half without the other "  \
+            "is an error, and so is a property also set another way."}
 #define HFK_OPT_KEY_FORMAT                                                    \
     {.key = "key.format",                                                     \
      .type = HF_OPT_STRING,                                                   \
@@ -175,6 +186,11 @@ int32_t hf_kafka_murmur2_partition(const void *key, size_t len,
      .type = HF_OPT_STRING,                                                   \
      .doc = "Legacy: Kafka version ('0.11', 'universal', ...); accepted, "    \
             "librdkafka negotiates the protocol."}
+#define HFK_OPT_PROPERTY_VERSION                                              \
+    {.key = "connector.property-version",                                     \
+     .type = HF_OPT_STRING,                                                   \
+     .doc = "Legacy descriptor version stamp: accepted with a warning, it "   \
+            "means nothing to holoflow."}
 #define HFK_OPT_UPDATE_MODE                                                   \
     {.key = "update-mode",                                                    \
      .type = HF_OPT_ENUM,                                                     \
@@ -182,27 +198,38 @@ int32_t hf_kafka_murmur2_partition(const void *key, size_t len,
      .doc = "Legacy: append accepts inserts only; retract and upsert accept " \
             "updates and deletes."}
 
-/* The Kafka metadata columns holoflow reads. */
+/* The metadata keys of a Kafka source (kafka_meta.c): the connector's own,
+ * in Flink's order (KafkaDynamicSource.ReadableMetadata), and those of the
+ * value format under "value." (Flink's format metadata, e.g.
+ * "value.source.timestamp" of debezium-json). */
 enum hfk_meta {
     HFK_META_TOPIC,
     HFK_META_PARTITION,
+    HFK_META_HEADERS, /* MAP<STRING, BYTES>: refused, no MAP type yet */
+    HFK_META_LEADER_EPOCH,
     HFK_META_OFFSET,
     HFK_META_TIMESTAMP,
     HFK_META_TIMESTAMP_TYPE,
-    HFK_META__N
+    HFK_META__N,
+    /* HFK_META_VALUE + i: the value format's meta[i] */
+    HFK_META_VALUE = 1000
 };
 
 /* The table's name for messages ("?" when unnamed). Borrowed. */
 const char *hfk_tname(const struct hf_table_def *t);
 
-/* Which metadata key column `c` reads: an hfk_meta, or -1 with err naming
- * the valid keys. Checks the declared type too. */
+/* Which metadata key column `c` reads: an hfk_meta (HFK_META_VALUE + i for
+ * the value format's key i), or -1 with err: an unknown key (the message
+ * lists the valid ones), a declared type that cannot hold it, or a MAP
+ * key. */
 int hfk_meta_of(const struct hf_table_def *t, const struct hf_column *c,
                 struct hf_error *err);
 
-/* Plan-time checks both connectors share: topic/topic-pattern, the value
- * and key formats, the column layout, metadata columns, dirty path.
- * `upsert` selects upsert-kafka's rules. 0 or -1. */
+/* Plan-time checks both connectors share: topic/topic-pattern, the
+ * librdkafka properties (built into a configuration as at run time, each
+ * refused one naming its option; warnings for ignored ones), the value and
+ * key formats, the column layout, metadata columns, dirty path. `upsert`
+ * selects upsert-kafka's rules. 0 or -1. */
 int hfk_validate_common(const struct hf_table_def *t, bool upsert,
                         struct hf_error *err);
 
@@ -221,6 +248,17 @@ rd_kafka_conf_t *hfk_conf_new(const struct hf_table_def *t,
 
 /* Was librdkafka property `name` set by the user (either prefix)? */
 bool hfk_prop_isset(const struct hf_table_def *t, const char *name);
+
+/* 'sasl.jaas.config' read for librdkafka (kafka_jaas.c): the username and
+ * password of a PlainLoginModule or ScramLoginModule entry. */
+struct hfk_jaas {
+    char *username;
+    char *password;
+};
+/* 0, or -1 with the reason in `why` (other modules are refused by name). */
+int hfk_jaas_parse(const char *text, struct hfk_jaas *out, char *why,
+                   size_t n);
+void hfk_jaas_free(struct hfk_jaas *j);
 
 /* The topics of option 'topic': a NULL-terminated array of borrowed
  * strings in a malloc'd block (caller frees the array only). NULL when the

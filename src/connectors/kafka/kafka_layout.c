@@ -107,6 +107,29 @@ static int kafka_key_fields(struct hfk_layout *l, const struct hf_table_def *t,
     return 0;
 }
 
+/* Tell the encoders that want it (the schema-registry formats) the one
+ * topic the table writes to, as Flink's Kafka sink derives the subject
+ * '<topic>-key' / '<topic>-value' from it. */
+static int bind_topic(struct hfk_layout *l, const struct hf_table_def *t,
+                      struct hf_error *err)
+{
+    bool kb = l->kenc && l->kfmt->bind_topic;
+    bool vb = l->venc && l->vfmt->bind_topic;
+    if (!kb && !vb)
+        return 0;
+    size_t n = 0;
+    const char **topics = hfk_topics(t, &n, err);
+    if (topics == NULL && hf_error_is_set(err))
+        return -1;
+    int rc = 0;
+    if (n == 1 && kb)
+        rc = l->kfmt->bind_topic(l->kenc, topics[0], true, err);
+    if (rc == 0 && n == 1 && vb)
+        rc = l->vfmt->bind_topic(l->venc, topics[0], false, err);
+    free(topics);
+    return rc;
+}
+
 int hfk_layout_init(struct hfk_layout *l, const struct hf_table_def *t,
                     bool upsert, bool decode, bool encode,
                     struct hf_error *err)
@@ -255,6 +278,10 @@ int hfk_layout_init(struct hfk_layout *l, const struct hf_table_def *t,
                                  err) != 0) {
             hf_error_prefix(err, "%s table '%s', value format '%s': ", conn,
                             tn, l->vfmt->name);
+            return -1;
+        }
+        if (bind_topic(l, t, err) != 0) {
+            hf_error_prefix(err, "%s table '%s': ", conn, tn);
             return -1;
         }
     }

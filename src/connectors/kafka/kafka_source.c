@@ -51,11 +51,14 @@
  *
  * Bad messages. A record the format cannot decode fails the job with
  * "topic 'T' partition P offset O: <reason>". With the format's
- * ignore-parse-errors it is skipped and counted (stats->skipped), appended
- * to 'scan.dirty-data.path' when set (flushed and fsync'd before any
- * checkpoint that covers it), and only then consumed. A record timestamp
- * (milliseconds, set by any producer) beyond 9999-12-31 fails the job the
- * same way when a 'timestamp' metadata column would hold it: microseconds
+ * ignore-parse-errors (Flink's meaning) a field that cannot be parsed is
+ * NULL and its row goes on, counted (stats->nulled); a record that cannot
+ * be read at all is skipped and counted (stats->skipped), appended to
+ * 'scan.dirty-data.path' when set (flushed and fsync'd before any
+ * checkpoint that covers it), and only then consumed. The first of both
+ * are logged as warnings with their position (hf_bad_input_log). A record
+ * timestamp (milliseconds, set by any producer) beyond 9999-12-31 fails the job
+ * the same way when a 'timestamp' metadata column would hold it: microseconds
  * would overflow or leave the range of TIMESTAMP_LTZ (core/datetime.h).
  *
  * @locality everything runs on the source's own thread; librdkafka calls
@@ -158,13 +161,15 @@ struct hfk_source {
     size_t npend;
     struct snapshot *snaps;
     size_t nsnaps, csnaps;
-    struct meta_col meta[16];
+    struct meta_col *meta; /* the connector's metadata columns (owned) */
     uint32_t nmeta;
+    uint32_t *vmeta_key, *vmeta_col; /* the value format's (owned) */
+    uint32_t nvmeta;
     FILE *dirty;
     const char *dirty_path;
     bool dirty_unsynced; /* records appended since the last fsync */
     struct hf_strbuf dbuf;
-    bool warned_skip;
+    struct hf_bad_input_log badlog; /* skipped records, nulled fields */
     bool fatal;
     char fatal_msg[512];
 };
@@ -847,12 +852,24 @@ static int read_options(struct hfk_source *s, struct hf_error *err)
             s->auto_reset = 1;
     }
     const struct hf_schema *sc = &t->schema;
-    for (uint32_t i = 0; i < sc->ncols && s->nmeta < 16; i++) {
+    size_t n = sc->ncols ? sc->ncols : 1;
+    s->meta = calloc(n, sizeof *s->meta);
+    s->vmeta_key = calloc(n, sizeof *s->vmeta_key);
+    s->vmeta_col = calloc(n, sizeof *s->vmeta_col);
+    if (s->meta == NULL || s->vmeta_key == NULL || s->vmeta_col == NULL)
+        return oom(err);
+    for (uint32_t i = 0; i < sc->ncols; i++) {
         if (sc->cols[i].kind != HF_COL_METADATA)
             continue;
         int m = hfk_meta_of(t, &sc->cols[i], err);
         if (m < 0)
             return -1;
+        if (m >= HFK_META_VALUE) {
+            /* read by the value format (format.h decoder_meta) */
+            s->vmeta_key[s->nvmeta] = (uint32_t)(m - HFK_META_VALUE);
+            s->vmeta_col[s->nvmeta++] = i;
+            continue;
+        }
         s->meta[s->nmeta].col = i;
         s->meta[s->nmeta].key = (enum hfk_meta)m;
         s->nmeta++;
@@ -874,6 +891,16 @@ int hfk_source_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
         goto fail;
     if (hfk_layout_init(&s->lay, t, mode.upsert, true, false, err) != 0)
         goto fail;
+    if (s->nvmeta > 0 &&
+        (s->lay.vfmt->decoder_meta == NULL ||
+         s->lay.vfmt->decoder_meta(s->lay.vdec, s->vmeta_key, s->vmeta_col,
+                                   s->nvmeta, err) != 0)) {
+        if (!hf_error_is_set(err))
+            hf_error_set(err, HF_ERR_USAGE, "format '%s' reads no metadata",
+                         s->lay.vfmt->name);
+        hf_error_prefix(err, "kafka table '%s': ", tn(s));
+        goto fail;
+    }
     if (mode.upsert) {
         s->norm = hfk_norm_new(&t->schema, s->lay.key_cols, s->lay.nkey);
         if (s->norm == NULL) {
@@ -1001,17 +1028,11 @@ static int skipped(struct hfk_source *s, const rd_kafka_message_t *m,
 {
     if (s->ctx && s->ctx->stats)
         atomic_fetch_add(&s->ctx->stats->skipped, 1);
-    if (!s->warned_skip) {
-        hf_log_warn("kafka table '%s': skipping records the format cannot "
-                    "read (ignore-parse-errors); first at topic '%s' "
-                    "partition %" PRId32 " offset %" PRId64 ": %s",
-                    tn(s), topic, m->partition, m->offset, err->msg);
-        s->warned_skip = true;
-    } else {
-        hf_log_debug("kafka table '%s': topic '%s' partition %" PRId32
-                     " offset %" PRId64 ": record skipped: %s",
-                     tn(s), topic, m->partition, m->offset, err->msg);
-    }
+    char where[320];
+    snprintf(where, sizeof where,
+             "topic '%s' partition %" PRId32 " offset %" PRId64, topic,
+             m->partition, m->offset);
+    hf_bad_input_log(&s->badlog, tn(s), where, "record skipped", err->msg);
     if (s->dirty) {
         struct hf_strbuf *b = &s->dbuf;
         hf_strbuf_reset(b);
@@ -1049,6 +1070,40 @@ static int skipped(struct hfk_source *s, const rd_kafka_message_t *m,
     }
     hf_error_clear(err);
     return 0;
+}
+
+/* The leader epoch of a message, from librdkafka 2.1 on
+ * (rd_kafka_message_leader_epoch); Debian's 2.0 does not have it, so the
+ * symbol is looked up weakly and 'leader-epoch' is NULL without it, as
+ * Flink gives NULL for a record without one. */
+int32_t rd_kafka_message_leader_epoch(const rd_kafka_message_t *rkmessage)
+    __attribute__((weak));
+
+static int32_t leader_epoch(const rd_kafka_message_t *m)
+{
+    return rd_kafka_message_leader_epoch ? rd_kafka_message_leader_epoch(m)
+                                         : -1;
+}
+
+/* After a decode that returned rows: count and log the fields the format
+ * (`f`, decoder `dec`) set to NULL. `part` names the key or the value. */
+static void count_nulled(struct hfk_source *s, const struct hf_format *f,
+                         void *dec, const rd_kafka_message_t *m,
+                         const char *topic, const char *part)
+{
+    const char *why;
+    uint32_t n = hf_format_nulled(f, dec, &why);
+    if (n == 0)
+        return;
+    if (s->ctx && s->ctx->stats)
+        atomic_fetch_add(&s->ctx->stats->nulled, n);
+    char where[320], what[64];
+    snprintf(where, sizeof where,
+             "topic '%s' partition %" PRId32 " offset %" PRId64 " (%s)", topic,
+             m->partition, m->offset, part);
+    snprintf(what, sizeof what, "%" PRIu32 " field%s set to NULL", n,
+             n == 1 ? "" : "s");
+    hf_bad_input_log(&s->badlog, tn(s), where, what, why);
 }
 
 /* Fill the metadata columns of rows [from, nrows) from message `m`. 0, or
@@ -1093,18 +1148,25 @@ static int fill_meta(struct hfk_source *s, const rd_kafka_message_t *m,
             case HFK_META_OFFSET:
                 v->v.i = m->offset;
                 break;
+            case HFK_META_LEADER_EPOCH:
+                v->v.i = leader_epoch(m);
+                v->null = v->v.i < 0;
+                break;
             case HFK_META_TIMESTAMP:
                 if (ts_null)
                     v->null = true;
                 else
                     v->v.i = ts_us;
                 break;
-            default: {
+            case HFK_META_TIMESTAMP_TYPE: {
                 const char *name = tst_names[tst >= 0 && tst <= 2 ? tst : 0];
                 if (hf_value_set_str(out, v, name, strlen(name)) != 0)
                     v->null = true;
                 break;
             }
+            default: /* headers: refused by hfk_meta_of */
+                v->null = true;
+                break;
             }
         }
     }
@@ -1148,6 +1210,8 @@ static int process(struct hfk_source *s, struct src_part *p,
                         p->topic, p->partition, off);
         return -1;
     }
+    if (!(s->mode.upsert && tombstone))
+        count_nulled(s, s->lay.vfmt, s->lay.vdec, m, p->topic, "value");
     if (out->nrows > before && s->lay.nkey > 0 &&
         (tombstone || s->except_key)) {
         int kr = hfk_key_decode(&s->lay, m->key, m->key ? m->key_len : 0, off,
@@ -1164,6 +1228,8 @@ static int process(struct hfk_source *s, struct src_part *p,
                             p->topic, p->partition, off);
             return -1;
         }
+        if (m->key != NULL)
+            count_nulled(s, s->lay.kfmt, s->lay.kdec, m, p->topic, "key");
         for (uint32_t r = before; r < out->nrows; r++)
             if (hfk_key_copy(&s->lay, out, hf_batch_row(out, r), err) != 0)
                 return -1;
@@ -1451,6 +1517,9 @@ void hfk_source_close(void *state)
     free(s->topics);
     free(s->spec_parts);
     free(s->spec_offs);
+    free(s->meta);
+    free(s->vmeta_key);
+    free(s->vmeta_col);
     free(s->bspec_parts);
     free(s->bspec_offs);
     free(s);
