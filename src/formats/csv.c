@@ -5,7 +5,9 @@
  * Decoding: fields may be quoted with csv.quote-character (RFC 4180: a
  * doubled quote inside a quoted field is one quote) unless csv.disable-
  * quote-character; with csv.escape-character, that character makes the next
- * one literal, inside or outside quotes. A record must have exactly as many
+ * one literal, inside or outside quotes, except that "0", "n", "r" and "t"
+ * after it stand for NUL, LF, CR and TAB, as in Flink's reader (Jackson's
+ * CsvDecoder). A record must have exactly as many
  * fields as the format has columns. Each field is converted with
  * hf_value_from_text() (blanks trimmed and empty = NULL for non-string
  * types), except BYTES, which Flink's csv reads as base64, and ARRAY. A
@@ -103,7 +105,9 @@ static const struct hf_opt_def csv_opts[] = {
     {"array-element-delimiter", NULL, HF_OPT_STRING, ";", 0, 0, NULL, 0,
      "Separator of ARRAY elements inside a field (one character)"},
     {"escape-character", NULL, HF_OPT_CHAR, NULL, 0, 0, NULL, 0,
-     "Character that makes the next character literal (none by default)"},
+     "Character that makes the next character literal, a line break "
+     "included; as in Flink, '0', 'n', 'r' and 't' after it stand for NUL, "
+     "LF, CR and TAB (none by default)"},
     {"null-literal", NULL, HF_OPT_STRING, NULL, 0, 0, NULL, 0,
      "Field text read and written as NULL (none by default)"},
     {"line-delimiter", NULL, HF_OPT_STRING, NULL, 0, 0, NULL, 0,
@@ -323,10 +327,16 @@ static size_t copy_run(struct csv_codec *c, const char *rec, size_t pos,
         pos = run;
         if (pos >= len || rec[pos] == stop)
             break;
-        /* escape character */
+        /* escape character: what follows is data, "0", "n", "r" and "t"
+         * standing for NUL, LF, CR and TAB as in Flink's reader */
         if (pos + 1 >= len)
             return len + 1;
-        hf_strbuf_putc(&c->buf, rec[pos + 1]);
+        char e = rec[pos + 1];
+        hf_strbuf_putc(&c->buf, e == '0'   ? '\0'
+                                : e == 'n' ? '\n'
+                                : e == 'r' ? '\r'
+                                : e == 't' ? '\t'
+                                           : e);
         pos += 2;
     }
     return pos;

@@ -25,7 +25,9 @@
  * Record framing (format.h, csv): the input framed whole and framed one
  * more byte per call, resuming, gives the same end and line breaks, and
  * an end found is a line end; every record the encoder writes, followed
- * by "\n", frames as exactly that record; and a line the decoder accepts
+ * by "\n", frames as exactly that record (unless it holds a line break
+ * written as it is, with neither quotes nor an escape character to
+ * protect it); and a line the decoder accepts
  * (as the filesystem source hands it over: no "\n", a last '\r' dropped)
  * is one that frame() ends at its line end, which is what lets that
  * source decode lines first and frame only lines that fail.
@@ -77,6 +79,8 @@ struct fz_opts {
     const char *null_literal; /* csv */
     char array_delim;         /* csv */
     bool allow_comments;      /* csv */
+    bool raw_breaks; /* csv without quote and escape: a line break in a value
+                        is written as it is, and ends a record in a file */
     bool name_filters;        /* canal-json database/table.include */
     bool schema_include;      /* debezium-json.schema-include */
 };
@@ -132,6 +136,7 @@ static void format_options(enum fz_format f, unsigned v, struct fz_opts *o)
         case 2:
             opt(o, "disable-quote-character", "true");
             opt(o, "field-delimiter", "\\u0001");
+            o->raw_breaks = true;
             break;
         case 3:
             opt(o, "line-delimiter", "\\n");
@@ -387,8 +392,10 @@ static bool lossless(enum fz_format f, const struct fz_opts *fo,
         const struct hf_value *v = &row[i];
         if (v->null) {
             /* NULL without a null literal is an empty field, which is ""
-             * for a string column. */
-            if (fo->null_literal == NULL && is_text_type(t->id))
+             * for a string column and [] for an ARRAY (a NULL array comes
+             * from a bad field under ignore-parse-errors). */
+            if (fo->null_literal == NULL &&
+                (is_text_type(t->id) || t->id == HF_ARRAY))
                 return false;
             continue;
         }
@@ -638,7 +645,9 @@ static void round_trip(enum fz_format f, const struct fz_opts *fo,
         hf_strbuf_free(&rec);
         return;
     }
-    if (c->f->frame != NULL) {
+    if (c->f->frame != NULL &&
+        !(fo->raw_breaks && (memchr(text, '\n', rec.len) != NULL ||
+                             memchr(text, '\r', rec.len) != NULL))) {
         hf_strbuf_putc(&rec, '\n');
         HF_FUZZ_CHECK(hf_strbuf_ok(&rec));
         struct hf_frame fr = HF_FRAME_INIT;

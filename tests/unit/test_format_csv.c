@@ -1,5 +1,6 @@
 /*
- * test_format_csv.c - the csv format: options, decoding (quotes, escapes,
+ * test_format_csv.c - the csv format: options, decoding (quotes, escapes
+ * and Flink's \n \t \r \0 after the escape character,
  * null literal, comments, arrays, errors naming the column, skipped bad
  * records, column subsets) and encoding (exact text).
  *
@@ -153,8 +154,18 @@ static void test_escape_inside_quotes(void **state)
     ft_open(&t, "csv", &s, kv);
     assert_int_equal(ft_decode(&t, "1,\"say \\\"hi\\\", ok\",2"), 1);
     assert_int_equal(ft_decode(&t, "2,a\\,b,3"), 1);
+    /* as Flink's reader: \0 \n \r \t are NUL, LF, CR, TAB; others literal */
+    assert_int_equal(ft_decode(&t, "3,\"a\\nb\\tc\\rd\\xe\\\\f\",4"), 1);
+    assert_int_equal(ft_decode(&t, "4,a\\tb\\N,5"), 1);
     assert_string_equal(ft_rows(&t), "+I(1, say \"hi\", ok, 2.00)\n"
-                                     "+I(2, a,b, 3.00)\n");
+                                     "+I(2, a,b, 3.00)\n"
+                                     "+I(3, a\nb\tc\rdxe\\f, 4.00)\n"
+                                     "+I(4, a\tbN, 5.00)\n");
+    assert_int_equal(ft_decode(&t, "5,\"a\\0b\",6"), 1);
+    const struct hf_value *r5 = hf_batch_row(t.b, 0);
+    assert_int_equal(r5[1].v.s.len, 3);
+    assert_memory_equal(r5[1].v.s.ptr, "a\0b", 3);
+    hf_batch_reset(t.b);
     ft_close(&t);
 }
 
