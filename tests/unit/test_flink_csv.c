@@ -15,13 +15,11 @@
  * a line break after the escape character '\t') are framed as Flink's
  * stream reader frames them.
  *
- * Where holoflow gives other rows, the case says which and why, in two
- * kinds: deviations kept on purpose (Flink ignores the declared TIMESTAMP
- * precision; holoflow truncates to it, as for every other source), and
- * another item of issue 14 still open (ignore-parse-errors keeps the row
- * with NULL fields in Flink). That one asserts what holoflow does today,
- * so that the change that closes the item must update it with Flink's
- * rows. The two ROW cases wait for the ROW type (the SQL issue).
+ * Where holoflow gives other rows, the case says which and why: only
+ * deviations kept on purpose remain (Flink ignores the declared TIMESTAMP
+ * precision; holoflow truncates to it, as for every other source). The
+ * ignore-parse-errors cases give Flink's rows (a bad field NULL, the row
+ * kept). The two ROW cases wait for the ROW type (the SQL issue).
  */
 #include <stdarg.h>
 #include <stddef.h>
