@@ -155,11 +155,15 @@ HF_EXPORT hf_err_t hf_writer_close(hf_writer_t *w, char *errstr,
                                   rolls it back */
 
 /* hf_writer_new() with `flags` (HF_WRITER_BOUNDED or 0: hf_writer_new is
- * hf_writer_open with 0). Same ownership and errors. */
+ * hf_writer_open with 0). Same ownership and errors; on failure *errp
+ * (when not NULL) gets the error code (HF_ERR_OPTION for an option,
+ * HF_ERR_TYPE for a column that does not fit the table, HF_ERR_CONNECT,
+ * ...). */
 HF_EXPORT hf_writer_t *hf_writer_open(const char *columns,
                                       const char *const *options,
                                       size_t noptions, unsigned flags,
-                                      char *errstr, size_t errstr_size);
+                                      hf_err_t *errp, char *errstr,
+                                      size_t errstr_size);
 
 /* Ask the writer to stop: a bounded writer's bulk load is then rolled back
  * by the next flush or close instead of committed (they return

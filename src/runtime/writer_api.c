@@ -43,8 +43,10 @@ static void put_literal(struct hf_strbuf *sb, const char *s, size_t n)
 }
 
 static hf_writer_t *fail_new(hf_writer_t *w, const struct hf_error *err,
-                             char *errstr, size_t errstr_size)
+                             hf_err_t *errp, char *errstr, size_t errstr_size)
 {
+    if (errp)
+        *errp = err->code ? err->code : HF_ERR_FAIL;
     struct hf_error e = *err;
     hf_scrub(e.msg, sizeof e.msg);
     hf_error_export(&e, NULL, errstr, errstr_size);
@@ -107,34 +109,35 @@ static int plan_writer_job(const char *columns, const char *const *options,
 hf_writer_t *hf_writer_new(const char *columns, const char *const *options,
                            size_t noptions, char *errstr, size_t errstr_size)
 {
-    return hf_writer_open(columns, options, noptions, 0, errstr, errstr_size);
+    return hf_writer_open(columns, options, noptions, 0, NULL, errstr,
+                          errstr_size);
 }
 
 hf_writer_t *hf_writer_open(const char *columns, const char *const *options,
-                            size_t noptions, unsigned flags, char *errstr,
-                            size_t errstr_size)
+                            size_t noptions, unsigned flags, hf_err_t *errp,
+                            char *errstr, size_t errstr_size)
 {
     struct hf_error err;
     hf_error_clear(&err);
     if (flags & ~HF_WRITER_BOUNDED) {
         hf_error_set(&err, HF_ERR_USAGE, "hf_writer_open: unknown flags 0x%x",
                      flags & ~HF_WRITER_BOUNDED);
-        return fail_new(NULL, &err, errstr, errstr_size);
+        return fail_new(NULL, &err, errp, errstr, errstr_size);
     }
     hf_writer_t *w = calloc(1, sizeof *w);
     if (w == NULL) {
         hf_error_set(&err, HF_ERR_NOMEM, "out of memory");
-        return fail_new(NULL, &err, errstr, errstr_size);
+        return fail_new(NULL, &err, errp, errstr, errstr_size);
     }
     w->flags = flags;
     if (plan_writer_job(columns, options, noptions, &w->job, &err) != 0)
-        return fail_new(w, &err, errstr, errstr_size);
+        return fail_new(w, &err, errp, errstr, errstr_size);
     w->t = w->job->tables[0];
     const struct hf_connector *c = w->t->connector;
     w->batch = hf_batch_new(w->t->schema.ncols, HF_WRITER_BATCH_ROWS);
     if (w->batch == NULL) {
         hf_error_set(&err, HF_ERR_NOMEM, "out of memory");
-        return fail_new(w, &err, errstr, errstr_size);
+        return fail_new(w, &err, errp, errstr, errstr_size);
     }
     w->batch->src_name = "hf_writer_put";
     w->ctx.stats = &w->stats;
@@ -142,7 +145,7 @@ hf_writer_t *hf_writer_open(const char *columns, const char *const *options,
     w->ctx.stopping = &w->stopping;
     w->ctx.batch_mode = (flags & HF_WRITER_BOUNDED) != 0;
     if (c->sink_open(w->t, &w->ctx, &w->state, &err) != 0)
-        return fail_new(w, &err, errstr, errstr_size);
+        return fail_new(w, &err, errp, errstr, errstr_size);
     return w;
 }
 
