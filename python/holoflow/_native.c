@@ -130,6 +130,24 @@ static PyObject *py_set_log_level(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* Log `msg` to the `holoflow` logger right away (the GIL held; level 1 =
+ * warning, else info); any error of that is dropped. */
+static void log_now(int warn, const char *msg)
+{
+    PyObject *logging = PyImport_ImportModule("logging");
+    PyObject *logger = logging ? PyObject_CallMethod(logging, "getLogger",
+                                                     "s", "holoflow")
+                               : NULL;
+    PyObject *r = logger ? PyObject_CallMethod(logger, warn ? "warning"
+                                                            : "info",
+                                               "s", msg)
+                         : NULL;
+    Py_XDECREF(r);
+    Py_XDECREF(logger);
+    Py_XDECREF(logging);
+    PyErr_Clear();
+}
+
 /* ------------------------------------------------------------ blocking calls */
 
 /* Run fn(arg) on a helper thread; the caller's thread waits with the GIL
@@ -194,8 +212,11 @@ static int run_blocking(void (*fn)(void *), void *arg,
             break;
         if (et == NULL && PyErr_CheckSignals() != 0) {
             PyErr_Fetch(&et, &ev, &tb);
-            if (on_signal)
+            if (on_signal) {
                 on_signal(sarg);
+                log_now(1, "interrupted: stopping the writer (a bulk load "
+                           "rolls back); waiting for the engine to return");
+            }
         }
     }
     pthread_join(th, NULL);
