@@ -45,6 +45,9 @@
 #define LOG_QUEUE_MAX 10000
 
 static PyObject *EngineError;
+/* set_json_dumps(): how dicts and lists become the text of a string
+ * column (json.dumps with the package's settings). */
+static PyObject *json_dumps;
 
 /* ------------------------------------------------------------ log queue */
 
@@ -146,6 +149,19 @@ static void log_now(int warn, const char *msg)
     Py_XDECREF(logger);
     Py_XDECREF(logging);
     PyErr_Clear();
+}
+
+/* set_json_dumps(fn): fn(obj) -> str for dicts and lists in string
+ * columns. */
+static PyObject *py_set_json_dumps(PyObject *self, PyObject *fn)
+{
+    (void)self;
+    if (!PyCallable_Check(fn)) {
+        PyErr_SetString(PyExc_TypeError, "set_json_dumps takes a callable");
+        return NULL;
+    }
+    Py_XSETREF(json_dumps, Py_NewRef(fn));
+    Py_RETURN_NONE;
 }
 
 /* ------------------------------------------------------------ blocking calls */
@@ -531,7 +547,8 @@ static int open_objects(struct colbuf *b, PyObject *obj, Py_ssize_t *n)
 
 /* The UTF-8 text or bytes of object o into ptrs[i]/lens[i]: str and bytes
  * as they are, anything else its str() (kept alive in b->temps). */
-static int object_bytes(struct colbuf *b, PyObject *o, Py_ssize_t i)
+static int object_bytes(struct colbuf *b, PyObject *o, Py_ssize_t i,
+                        int json)
 {
     const char *p;
     Py_ssize_t len;
@@ -546,9 +563,18 @@ static int object_bytes(struct colbuf *b, PyObject *o, Py_ssize_t i)
         p = PyByteArray_AS_STRING(o);
         len = PyByteArray_GET_SIZE(o);
     } else {
-        PyObject *s = PyObject_Str(o);
+        PyObject *s = json && json_dumps &&
+                              (PyDict_Check(o) || PyList_Check(o) ||
+                               PyTuple_Check(o))
+                          ? PyObject_CallOneArg(json_dumps, o)
+                          : PyObject_Str(o);
         if (s == NULL)
             return -1;
+        if (!PyUnicode_Check(s)) {
+            Py_DECREF(s);
+            PyErr_SetString(PyExc_TypeError, "json encoder returned no str");
+            return -1;
+        }
         if (b->temps == NULL && (b->temps = PyList_New(0)) == NULL) {
             Py_DECREF(s);
             return -1;
@@ -566,7 +592,8 @@ static int object_bytes(struct colbuf *b, PyObject *o, Py_ssize_t i)
     return 0;
 }
 
-/* Fill v (TEXT or BINARY) from n objects of b, honouring nulls. */
+/* Fill v (TEXT or BINARY) from n objects of b, honouring nulls. A BINARY
+ * vector (a string column) takes dicts and lists as their JSON text. */
 static int fill_text(struct colbuf *b, hf_vec_t *v, Py_ssize_t n,
                      const uint8_t *nulls)
 {
@@ -582,7 +609,7 @@ static int fill_text(struct colbuf *b, hf_vec_t *v, Py_ssize_t n,
         PyObject *o = obj_at(b, i);
         if (is_missing(o))
             continue;
-        if (object_bytes(b, o, i) != 0)
+        if (object_bytes(b, o, i, v->type == HF_VEC_BINARY) != 0)
             return -1;
     }
     v->data = b->ptrs;
@@ -995,6 +1022,9 @@ static PyMethodDef module_methods[] = {
     {"drain_logs", py_drain_logs, METH_NOARGS,
      "drain_logs(): ([(level, message)], dropped) logged since the last "
      "call."},
+    {"set_json_dumps", py_set_json_dumps, METH_O,
+     "set_json_dumps(fn): the encoder of dicts and lists in string "
+     "columns."},
     {"set_log_level", py_set_log_level, METH_VARARGS,
      "set_log_level(level): 0 error .. 3 debug."},
     {NULL, NULL, 0, NULL}};

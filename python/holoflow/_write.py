@@ -28,7 +28,7 @@ the table unchanged; INSERT and COPY_STREAM keep what earlier flushes wrote.
 """
 
 import datetime
-import decimal
+import functools
 import json
 import logging
 import time
@@ -290,10 +290,8 @@ def _first_valid(values):
     return None
 
 
-def _json_text(v):
-    if isinstance(v, (dict, list, tuple)):
-        return json.dumps(v, ensure_ascii=False, default=str)
-    return v
+_native.set_json_dumps(functools.partial(json.dumps, ensure_ascii=False,
+                                         default=str))
 
 
 def _datetime_series(series, family):
@@ -358,9 +356,7 @@ def _column(series, flink_type):
     if family == "array":
         return [_native.VEC_LIST, values, nulls, 0, False]
     if family == "string":
-        if isinstance(sample, (dict, list, tuple)) or any(
-                isinstance(v, (dict, list, tuple)) for v in values):
-            values = np.array([_json_text(v) for v in values], dtype=object)
+        # dicts and lists become JSON text in C (set_json_dumps)
         return [_native.VEC_BINARY, values, nulls, 0, False]
     if family == "bytes":
         return [_native.VEC_BINARY, values, nulls, 0, False]
