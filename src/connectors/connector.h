@@ -13,9 +13,12 @@
  * within ~200 ms when idle so the runtime can react to stop and checkpoint
  * requests), 0 at the end of a bounded input, -1 on error.
  * checkpoint(id) snapshots the position after every row returned so far;
- * commit(id) is called once every sink has acknowledged all rows up to that
- * checkpoint, and makes the position durable (Kafka offsets). Bounded
- * sources may leave both NULL.
+ * commit(id) is called once every sink of the job has acknowledged all
+ * rows up to that checkpoint, and makes the position durable (Kafka
+ * offsets); ids grow, and a commit may skip ids (commit(id) covers the
+ * snapshots before it). After the end of input a source stays open until
+ * its final position is committed. Bounded sources may leave both NULL.
+ * One source instance may feed several INSERTs (source reuse).
  *
  * Lifecycle of a sink (all calls on the sink's own thread):
  *   open -> write* -> flush (at each checkpoint and at the end) -> close
@@ -87,10 +90,12 @@ struct hf_run_ctx {
     const atomic_int *stopping;
     /* Sources: take a checkpoint now, from the source's own thread, and
      * return when it is committed: the runtime calls source_checkpoint,
-     * sends a barrier behind every row already returned, waits until the
-     * sink has flushed it, then calls source_commit. A Kafka source calls
-     * this when partitions are revoked, so nothing read from them is lost
-     * or replayed twice. 0, or -1 (job failing; err set if known). */
+     * sends a barrier behind every row already returned, waits until
+     * every sink of the job has flushed up to it (the other sources join
+     * the same checkpoint), then calls source_commit. A Kafka source
+     * calls this when partitions are revoked, so nothing read from them
+     * is lost or replayed twice. 0, or -1 (job failing; err set if
+     * known). */
     int (*checkpoint_now)(const struct hf_run_ctx *ctx, struct hf_error *err);
     void *runtime; /* for checkpoint_now */
 };
@@ -129,9 +134,11 @@ struct hf_connector {
     void (*describe)(const struct hf_table_def *t, bool batch_mode,
                      struct hf_strbuf *out);
     /* Sources (optional): the consumer group the source joins (a Kafka
-     * group.id), or NULL. Two sources of one job in one group would split
-     * the partitions between them and commit for each other, so the
-     * planner refuses it. The string is borrowed from the options. */
+     * group.id), or NULL. A table read by several INSERTs is one source
+     * instance; two source instances of one job in one group (two tables,
+     * or one table with source reuse off) would split the partitions
+     * between them and commit for each other, so the planner refuses it.
+     * The string is borrowed from the options. */
     const char *(*source_group)(const struct hf_table_def *t);
 
     int (*source_open)(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
@@ -147,6 +154,13 @@ struct hf_connector {
                       struct hf_error *err);
     int (*sink_flush)(void *state, struct hf_error *err);
     void (*sink_close)(void *state);
+    /* Sinks (optional): connect and read the target's columns, for the
+     * writer API's hf_writer_describe_target (holoflow.h). *cols gets *n
+     * entries, the array and its strings malloc'ed (the caller frees them
+     * with hf_column_info_free). 0, or -1 with err. */
+    int (*sink_describe_target)(const struct hf_table_def *t,
+                                hf_column_info_t **cols, size_t *n,
+                                struct hf_error *err);
 };
 
 /* The registry (registry.c). */

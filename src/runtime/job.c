@@ -18,7 +18,6 @@
 #include "holoflow.h"
 #include "runtime/plan.h"
 #include "runtime/runtime.h"
-#include "sql/expr.h"
 #include "sql/planner.h"
 
 struct hf_job *hf_job_load(const char *path, const char *const *sets,
@@ -47,9 +46,10 @@ static const char *table_role(const struct hf_job *job,
                               const struct hf_table_def *t)
 {
     bool src = false, sink = false;
-    for (uint32_t i = 0; i < job->npipes; i++) {
-        src |= job->pipes[i].source == t;
-        sink |= job->pipes[i].sink == t;
+    for (uint32_t i = 0; i < job->graph.nnodes; i++) {
+        const struct hf_node *n = &job->graph.nodes[i];
+        src |= n->kind == HF_NODE_SOURCE && n->table == t;
+        sink |= n->kind == HF_NODE_SINK && n->table == t;
     }
     return src && sink ? "source, sink" : src ? "source" : sink ? "sink"
                                                               : "unused";
@@ -101,27 +101,7 @@ void hf_job_explain(const struct hf_job *job, void *outp)
             hf_opts_describe(&t->key_format_opts, 4, &sb);
         }
     }
-    for (uint32_t i = 0; i < job->npipes; i++) {
-        const struct hf_pipeline *p = &job->pipes[i];
-        hf_strbuf_printf(&sb, "pipeline %u (line %d):\n", i + 1, p->line);
-        hf_strbuf_printf(&sb, "  source: %s [%s%s%s]\n", p->source->name,
-                         p->source->connector->name,
-                         p->source->format ? ", " : "",
-                         p->source->format ? p->source->format->name : "");
-        if (p->filter) {
-            hf_strbuf_puts(&sb, "  filter: ");
-            hf_expr_to_text(p->filter, &sb);
-            hf_strbuf_putc(&sb, '\n');
-        }
-        hf_strbuf_puts(&sb, "  project:\n");
-        for (uint32_t c = 0; c < p->nproj; c++) {
-            hf_strbuf_printf(&sb, "    %s := ", p->sink->schema.cols[c].name);
-            hf_expr_to_text(p->proj[c], &sb);
-            hf_strbuf_putc(&sb, '\n');
-        }
-        hf_strbuf_printf(&sb, "  sink: %s [%s]\n", p->sink->name,
-                         p->sink->connector->name);
-    }
+    hf_graph_explain(&job->graph, &sb);
     if (hf_strbuf_ok(&sb)) {
         hf_fputs_scrubbed(sb.data, out); /* masks may be longer */
     }
@@ -174,7 +154,9 @@ hf_err_t hf_job_run(struct hf_job *job, int install_signals, char *errstr,
     struct hf_runtime *rt = hf_runtime_new(job, &err);
     int rc = -1;
     if (rt) {
-        hf_log_info("job %s started: %u pipeline(s)", job->path, job->npipes);
+        hf_log_info("job %s started: %u INSERT(s), %u graph node(s)",
+                    job->path, hf_graph_nsinks(&job->graph),
+                    job->graph.nnodes);
         rc = hf_runtime_run(rt, &err);
         hf_runtime_summary(rt, stderr);
         hf_runtime_destroy(rt);

@@ -27,6 +27,12 @@ const struct hf_opt_def hf_job_opt_defs[] = {
      .def = "ERROR", .values = HF_VALUES("ERROR", "DROP"),
      .doc = "a NULL written to a NOT NULL sink column fails the job (ERROR) "
             "or drops the row (DROP)"},
+    {.key = "table.optimizer.reuse-source-enabled", .type = HF_OPT_BOOL,
+     .def = "true",
+     .doc = "a table read by several INSERTs of the job is read once and "
+            "feeds every INSERT (one reader, one Kafka consumer group "
+            "member, one checkpoint position); false gives each INSERT a "
+            "reader of its own"},
     {.key = "table.local-time-zone", .type = HF_OPT_STRING, .def = "UTC",
      .doc = "the session time zone: TIMESTAMP_LTZ shown or converted as wall "
             "clock, LOCALTIMESTAMP, CURRENT_DATE, FROM_UNIXTIME, "
@@ -38,7 +44,8 @@ const struct hf_opt_def hf_job_opt_defs[] = {
      .doc = "rows per batch travelling from source to sink"},
     {.key = "holoflow.queue.batches", .type = HF_OPT_INT, .def = "8",
      .flags = HF_OPTF_RANGE, .min = 1, .max = 1024,
-     .doc = "batches buffered between a source and its sink (back-pressure "
+     .doc = "batches buffered on each edge of the job's graph, e.g. "
+            "between a source and each sink it feeds (back-pressure "
             "bound)"},
 };
 

@@ -1,35 +1,71 @@
 /*
- * runtime.c - running a planned job: one source thread and one sink thread
- * per pipeline, bounded queues between them, checkpoint barriers.
+ * runtime.c - running the operator graph of a job: tasks (threads), edges,
+ * aligned checkpoint barriers and the checkpoint coordinator.
  *
- * Data path of a pipeline:
+ * Tasks. Every node of the graph runs in exactly one task, one thread:
  *
- *   source thread: read batch -> filter/project (project.c) -> data queue
- *   sink thread:   data queue -> write; barrier -> flush -> ack
+ *   - every source node heads a source task, which reads its table;
+ *   - a chainable operator (calc: one input, no state) runs in the task of
+ *     its input, as a plain function call: after a source, in the
+ *     source's thread, once per branch when the source feeds several;
+ *   - every other operator (union, later joins) heads a task of its own,
+ *     fed through edges;
+ *   - a sink runs in the task of its input when that task is headed by an
+ *     operator and nothing in it has a second consumer (union -> sink:
+ *     the union runs in the sink's thread); otherwise it heads a task of
+ *     its own. A sink never shares a thread with a source or another sink.
  *
- * A queue item carries the source batch and the projected batch together,
- * so projected strings may point into the source batch's arena without a
- * copy; items return to the source through the free queue. The number of
- * items is fixed (holoflow.queue.batches + 2), which bounds memory and
- * blocks a source whose sink is slow.
+ * So "source -> calc -> sink" is two threads, as before the graph: the
+ * source reads and projects, the sink writes.
  *
- * Start: every sink of the job opens before any source opens, so a sink
- * that refuses at open (a target table that does not fit the job) fails
- * the whole job before anything, in any table, is written.
+ * Edges. Where a node's consumer runs in another task, batches travel
+ * through that task's inbox (chan.h): at most holoflow.queue.batches + 2
+ * unprocessed batches per edge, so a slow sink blocks the sources upstream
+ * of it (and with them the other branches they feed).
  *
- * Checkpoints (the contract of ARCHITECTURE.md): the coordinator (the thread
- * in hf_runtime_run) raises the requested checkpoint id every
- * execution.checkpointing.interval in streaming mode. The source thread,
- * between reads, snapshots its position (source_checkpoint) and sends a
- * barrier behind the rows read so far. The sink thread flushes when the
- * barrier arrives and then publishes the id as acknowledged. Only then does
- * the source thread commit that position (source_commit). The end of input
- * and a stop request are a final barrier: the sink flushes everything and
- * the source commits its last position before both close.
+ * Batch ownership (core/rbuf.h). A batch is written only by the thread
+ * that took it from its pool, before it is first handed on; from then on
+ * every holder only reads it, so two sinks may read one batch at once. A
+ * call lends a batch (emit, process, sink_write borrow it); whatever keeps
+ * it past the call holds a reference: an edge takes one per message,
+ * dropped by the consumer once processed. A projected batch whose strings
+ * point into its input holds a reference on the input (its parent); an
+ * identity calc emits its input itself. The last release returns a batch
+ * to its fixed pool (every source and copying operator owns one of
+ * holoflow.queue.batches + 2 batches), the other bound on memory.
  *
- * A failure in any thread records the first error, marks the job failed
- * and aborts every queue, which wakes and ends all threads without a final
- * flush (a failed job's position is not committed, so a restart replays).
+ * Checkpoints (the contract of ARCHITECTURE.md, Flink's checkpoint and
+ * notifyCheckpointComplete). The coordinator (the thread in
+ * hf_runtime_run) raises the requested checkpoint id, every
+ * execution.checkpointing.interval in streaming mode and at most one at a
+ * time (the next only after the previous completed). Each source task,
+ * between reads, snapshots its position (source_checkpoint) and puts a
+ * barrier behind the rows it has emitted, on every edge it feeds. A task
+ * with several inputs aligns: on barrier N from input i it sets aside what
+ * input i sends next until barrier N came on every input that has not
+ * ended (an ended input counts as aligned); then it snapshots its
+ * operators, flushes its sink and forwards the barrier. Every task then
+ * acknowledges N. When every task has acknowledged N (or finished), N is
+ * complete and the sources commit their positions of N (source_commit):
+ * a position is committed only after every sink has made durable every
+ * row before it. checkpoint_now (a Kafka revoke) requests a checkpoint at
+ * once from the source's thread and waits for it to complete.
+ *
+ * The end. A bounded source at its end, and every source on a stop
+ * request, sends an end marker instead of rows; a node whose inputs have
+ * all ended ends too (a sink flushes a last time) and its task finishes. A
+ * source that has ended stays open until a checkpoint taken after its end
+ * completes, then commits that final position and closes: the next
+ * periodic one, or, once every sink has finished, a final one the
+ * coordinator raises at once. In batch mode that final checkpoint is the
+ * only one.
+ *
+ * Start: every sink (and operator) of the job opens before any source
+ * opens, so a sink that refuses at open fails the whole job before
+ * anything, in any table, is written. A failure in any task records the
+ * first error, marks the job failed and aborts every inbox and pool,
+ * which wakes and ends all tasks without a final flush or commit (a
+ * restart replays from the last committed position).
  */
 #include "runtime/runtime.h"
 
@@ -40,42 +76,67 @@
 #include <time.h>
 
 #include "core/log.h"
-#include "runtime/project.h"
-#include "runtime/queue.h"
+#include "core/rbuf.h"
+#include "ops/op.h"
+#include "runtime/chan.h"
 
-enum item_kind { ITEM_DATA, ITEM_BARRIER, ITEM_END };
+struct task;
 
-struct item {
-    enum item_kind kind;
-    uint64_t ckpt_id;
-    struct hf_batch *in;  /* source rows */
-    struct hf_batch *out; /* projected rows, sink schema */
+/* One consumer of a node: in the same task (a call) or across an edge. */
+struct route {
+    struct rnode *to; /* the consumer (in this task when chan is NULL) */
+    uint32_t port;    /* which input of `to` */
+    struct hf_chan *chan;
+    uint32_t chan_input; /* the edge's index in that inbox */
 };
 
-struct prun {
+/* A node at run time. `out` comes first: operators emit through it. */
+struct rnode {
+    struct hf_op_out out;
+    const struct hf_node *n;
     struct hf_runtime *rt;
-    struct hf_pipeline *p;
-    uint32_t index;
-    void *src_state;
-    void *sink_state;
-    struct hf_run_ctx src_ctx;
-    struct hf_run_ctx sink_ctx;
-    struct hf_table_stats src_stats;
-    struct hf_table_stats sink_stats;
-    struct hf_queue data;
-    struct hf_queue free_items;
-    struct item *items;
-    uint32_t nitems;
-    struct item barriers[2]; /* alternated; a barrier is acked before reuse */
-    struct item end_item;
-    pthread_t src_th, sink_th;
-    bool src_started, sink_started;
-    atomic_uint_fast64_t ckpt_requested;
-    atomic_uint_fast64_t ckpt_acked;
-    uint64_t last_barrier; /* source thread: the last barrier id sent */
-    uint64_t committed;    /* source thread: the last committed id */
-    atomic_int done; /* both threads finished */
-    atomic_int sink_done;
+    struct task *task;
+    struct route *routes;
+    uint32_t nroutes;
+    uint32_t nconsumers; /* in the graph */
+    uint32_t open_inputs;
+    void *state; /* connector or operator state; NULL when not open */
+    bool opened;
+    struct hf_rbuf_pool *pool;   /* sources: read batches; operators: output */
+    struct hf_table_stats stats; /* sources and sinks */
+    struct hf_run_ctx ctx;       /* sources and sinks */
+};
+
+/* One input edge of a task, feeding port `port` of its head. */
+struct tinput {
+    uint32_t port;
+    bool ended, blocked;
+    struct hf_msg *pending; /* set aside while blocked (a ring) */
+    uint32_t phead, pcount, pcap;
+};
+
+struct task {
+    struct hf_runtime *rt;
+    bool is_source;
+    struct rnode *head;
+    struct rnode **members; /* head first, then chained nodes in id order */
+    uint32_t nmembers;
+    bool has_sink;
+    pthread_t th;
+    bool started;
+    /* Tasks fed by edges. */
+    struct hf_chan inbox;
+    struct tinput *inputs; /* one per input of the head */
+    uint32_t ninputs, nopen, nblocked;
+    uint64_t aligning; /* the barrier being aligned */
+    int64_t done;      /* input of a processed data message whose credit
+                          goes back with the next pop; -1 = none */
+    /* Checkpoints: the last acknowledged id; finished = nothing more to
+     * acknowledge (counts as every id). */
+    atomic_uint_fast64_t acked;
+    atomic_int finished;
+    /* Source tasks: the last snapshot and the last commit. */
+    uint64_t last_snap, committed;
     struct hf_error err;
 };
 
@@ -84,14 +145,23 @@ struct hf_runtime {
     bool batch_mode;
     int64_t ckpt_interval_ms;
     uint32_t batch_rows;
-    uint32_t queue_batches;
+    uint32_t credit; /* batches per edge and per pool */
     bool drop_null_violations;
-    struct prun *runs;
-    uint32_t nruns;
+    struct rnode *nodes; /* one per graph node, same index */
+    uint32_t nnodes;
+    struct task **tasks;
+    uint32_t ntasks, nconsumer_tasks;
+    /* The coordinator's state, under ck_lock; ck_cond is broadcast on
+     * every change (a raise, an acknowledgement, a task finishing, a
+     * failure). requested and completed are also read without the lock. */
+    pthread_mutex_t ck_lock;
+    pthread_cond_t ck_cond;
+    atomic_uint_fast64_t requested;
+    atomic_uint_fast64_t completed;
+    uint32_t nopened; /* tasks fed by edges whose nodes are open */
     pthread_mutex_t err_lock;
     struct hf_error err;
     atomic_int failed;
-    atomic_uint sinks_open; /* sinks whose sink_open succeeded */
     int64_t started_usec;
     int64_t ended_usec;
 };
@@ -105,280 +175,707 @@ static int64_t mono_usec(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-/* Record the first failure of the job and stop every pipeline. */
-static void fail(struct prun *r, const struct hf_error *err)
-{
-    struct hf_runtime *rt = r->rt;
-    pthread_mutex_lock(&rt->err_lock);
-    if (!hf_error_is_set(&rt->err))
-        rt->err = *err;
-    pthread_mutex_unlock(&rt->err_lock);
-    atomic_store(&rt->failed, 1);
-    for (uint32_t i = 0; i < rt->nruns; i++) {
-        hf_queue_abort(&rt->runs[i].data);
-        hf_queue_abort(&rt->runs[i].free_items);
-    }
-}
-
 static bool job_failed(const struct hf_runtime *rt)
 {
     return atomic_load(&rt->failed) != 0;
 }
 
-/* ------------------------------------------------------------ source */
-
-/* Wait until the sink acknowledged `id` (or the job failed). */
-static bool wait_ack(struct prun *r, uint64_t id)
+static void wake_all(struct hf_runtime *rt)
 {
-    while (atomic_load(&r->ckpt_acked) < id) {
-        if (job_failed(r->rt))
-            return false;
-        sleep_ms(5);
+    pthread_mutex_lock(&rt->ck_lock);
+    pthread_cond_broadcast(&rt->ck_cond);
+    pthread_mutex_unlock(&rt->ck_lock);
+}
+
+/* Record the first failure of the job and stop every task. */
+static void fail(struct hf_runtime *rt, const struct hf_error *err)
+{
+    pthread_mutex_lock(&rt->err_lock);
+    if (!hf_error_is_set(&rt->err))
+        rt->err = *err;
+    pthread_mutex_unlock(&rt->err_lock);
+    atomic_store(&rt->failed, 1);
+    for (uint32_t i = 0; i < rt->ntasks; i++)
+        if (!rt->tasks[i]->is_source)
+            hf_chan_abort(&rt->tasks[i]->inbox);
+    for (uint32_t i = 0; i < rt->nnodes; i++)
+        if (rt->nodes[i].pool)
+            hf_rbuf_pool_abort(rt->nodes[i].pool);
+    wake_all(rt);
+}
+
+/* A task's own failure: its error (if it has one; a task that only saw
+ * the job abort has none) becomes the job's. */
+static void task_fail(struct task *t)
+{
+    if (hf_error_is_set(&t->err))
+        fail(t->rt, &t->err);
+}
+
+static void ack(struct task *t, uint64_t id)
+{
+    pthread_mutex_lock(&t->rt->ck_lock);
+    atomic_store(&t->acked, id);
+    pthread_cond_broadcast(&t->rt->ck_cond);
+    pthread_mutex_unlock(&t->rt->ck_lock);
+}
+
+static void set_finished(struct task *t)
+{
+    pthread_mutex_lock(&t->rt->ck_lock);
+    atomic_store(&t->finished, 1);
+    pthread_cond_broadcast(&t->rt->ck_cond);
+    pthread_mutex_unlock(&t->rt->ck_lock);
+}
+
+/* ------------------------------------------------------------ data path */
+
+static int deliver(struct rnode *n, uint32_t port, struct hf_rbuf *rows,
+                   struct hf_error *err);
+
+/* Lend `rows` to every consumer of `n`. */
+static int emit_routes(struct rnode *n, struct hf_rbuf *rows,
+                       struct hf_error *err)
+{
+    for (uint32_t i = 0; i < n->nroutes; i++) {
+        struct route *r = &n->routes[i];
+        if (r->chan == NULL) {
+            if (deliver(r->to, r->port, rows, err) != 0)
+                return -1;
+            continue;
+        }
+        hf_rbuf_ref(rows);
+        struct hf_msg m = {
+            .kind = HF_MSG_DATA, .input = r->chan_input, .rows = rows};
+        if (!hf_chan_push(r->chan, &m)) {
+            hf_rbuf_release(rows);
+            return -1; /* aborted */
+        }
     }
-    return true;
+    return 0;
 }
 
-static int commit_acked(struct prun *r, uint64_t *committed)
+static int op_emit(struct hf_op_out *out, struct hf_rbuf *rows,
+                   struct hf_error *err)
 {
-    const struct hf_connector *c = r->p->source->connector;
-    uint64_t acked = atomic_load(&r->ckpt_acked);
-    if (acked <= *committed)
+    return emit_routes((struct rnode *)out, rows, err);
+}
+
+/* `n` consumes `rows` (borrowed) on input `port`. */
+static int deliver(struct rnode *n, uint32_t port, struct hf_rbuf *rows,
+                   struct hf_error *err)
+{
+    if (n->n->kind == HF_NODE_SINK) {
+        const struct hf_table_def *t = n->n->table;
+        atomic_fetch_add(&n->stats.rows_in, rows->b->nrows);
+        if (t->connector->sink_write(n->state, rows->b, err) != 0) {
+            hf_error_prefix(err, "sink '%s': ", t->name);
+            return -1;
+        }
         return 0;
-    *committed = acked;
-    if (c->source_commit && c->source_commit(r->src_state, acked, &r->err) != 0)
-        return -1;
-    return 0;
+    }
+    return n->n->op->process(n->state, port, rows, &n->out, err);
 }
 
-/* Snapshot the position and send a barrier (or the end item) behind the
- * rows already queued. */
-static int send_barrier(struct prun *r, uint64_t id, bool end)
+/* Barrier `id` reached node `n` (aligned, if it has several inputs):
+ * snapshot or flush, then forward it. */
+static int barrier_node(struct rnode *n, uint64_t id, struct hf_error *err)
 {
-    const struct hf_connector *c = r->p->source->connector;
-    if (c->source_checkpoint &&
-        c->source_checkpoint(r->src_state, id, &r->err) != 0)
+    if (n->n->kind == HF_NODE_SINK) {
+        const struct hf_table_def *t = n->n->table;
+        if (t->connector->sink_flush &&
+            t->connector->sink_flush(n->state, err) != 0) {
+            hf_error_prefix(err, "sink '%s': ", t->name);
+            return -1;
+        }
+    } else if (n->n->kind == HF_NODE_OP && n->n->op->snapshot &&
+               n->n->op->snapshot(n->state, id, &n->out, err) != 0) {
         return -1;
-    struct item *it = end ? &r->end_item : &r->barriers[id % 2];
-    it->kind = end ? ITEM_END : ITEM_BARRIER;
-    it->ckpt_id = id;
-    if (!hf_queue_push(&r->data, it))
+    }
+    for (uint32_t i = 0; i < n->nroutes; i++) {
+        struct route *r = &n->routes[i];
+        if (r->chan == NULL) {
+            if (barrier_node(r->to, id, err) != 0)
+                return -1;
+            continue;
+        }
+        struct hf_msg m = {
+            .kind = HF_MSG_BARRIER, .input = r->chan_input, .ckpt_id = id};
+        if (!hf_chan_push(r->chan, &m))
+            return -1;
+    }
+    return 0;
+}
+
+static int end_node(struct rnode *n, struct hf_error *err);
+
+/* Input `port` of `n` has ended. */
+static int end_input(struct rnode *n, uint32_t port, struct hf_error *err)
+{
+    if (n->n->kind == HF_NODE_OP && n->n->op->end_input &&
+        n->n->op->end_input(n->state, port, &n->out, err) != 0)
+        return -1;
+    if (n->open_inputs > 0 && --n->open_inputs == 0)
+        return end_node(n, err);
+    return 0;
+}
+
+/* Every input of `n` has ended (or `n` is a source at its end): a sink
+ * flushes a last time; the end goes on to every consumer. */
+static int end_node(struct rnode *n, struct hf_error *err)
+{
+    if (n->n->kind == HF_NODE_SINK) {
+        const struct hf_table_def *t = n->n->table;
+        if (t->connector->sink_flush &&
+            t->connector->sink_flush(n->state, err) != 0) {
+            hf_error_prefix(err, "sink '%s': ", t->name);
+            return -1;
+        }
+    }
+    for (uint32_t i = 0; i < n->nroutes; i++) {
+        struct route *r = &n->routes[i];
+        if (r->chan == NULL) {
+            if (end_input(r->to, r->port, err) != 0)
+                return -1;
+            continue;
+        }
+        struct hf_msg m = {.kind = HF_MSG_END, .input = r->chan_input};
+        if (!hf_chan_push(r->chan, &m))
+            return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ open/close */
+
+static int open_node(struct rnode *n, struct hf_error *err)
+{
+    const struct hf_node *g = n->n;
+    if (g->kind == HF_NODE_SINK) {
+        const struct hf_table_def *t = g->table;
+        if (t->connector->sink_open(t, &n->ctx, &n->state, err) != 0) {
+            hf_error_prefix(err, "sink '%s': ", t->name);
+            return -1;
+        }
+    } else if (g->kind == HF_NODE_OP) {
+        struct hf_op_env env = {.node = g,
+                                .batch_mode = n->rt->batch_mode,
+                                .drop_null_violations =
+                                    n->rt->drop_null_violations,
+                                .pool = n->pool};
+        if (g->op->open(&env, &n->state, err) != 0)
+            return -1;
+    } else {
+        const struct hf_table_def *t = g->table;
+        if (t->connector->source_open(t, &n->ctx, &n->state, err) != 0) {
+            hf_error_prefix(err, "source '%s': ", t->name);
+            return -1;
+        }
+    }
+    n->opened = true;
+    return 0;
+}
+
+static void close_node(struct rnode *n)
+{
+    if (!n->opened)
+        return;
+    const struct hf_node *g = n->n;
+    if (g->kind == HF_NODE_SINK) {
+        if (g->table->connector->sink_close)
+            g->table->connector->sink_close(n->state);
+    } else if (g->kind == HF_NODE_OP) {
+        if (g->op->close)
+            g->op->close(n->state);
+    } else if (g->table->connector->source_close) {
+        g->table->connector->source_close(n->state);
+    }
+    n->state = NULL;
+    n->opened = false;
+}
+
+/* ------------------------------------------------------------ source tasks */
+
+static const struct hf_connector *src_conn(const struct task *t)
+{
+    return t->head->n->table->connector;
+}
+
+/* Snapshot the position for checkpoint `id` and put the barrier behind
+ * every row emitted so far (an ended source only snapshots: its edges
+ * have ended, which every consumer counts as aligned). */
+static int inject(struct task *t, uint64_t id, bool ended)
+{
+    const struct hf_connector *c = src_conn(t);
+    if (c->source_checkpoint &&
+        c->source_checkpoint(t->head->state, id, &t->err) != 0)
+        return -1;
+    t->last_snap = id;
+    if (!ended) {
+        for (uint32_t i = 0; i < t->head->nroutes; i++) {
+            struct route *r = &t->head->routes[i];
+            if (r->chan == NULL) {
+                if (barrier_node(r->to, id, &t->err) != 0)
+                    return -1;
+                continue;
+            }
+            struct hf_msg m = {
+                .kind = HF_MSG_BARRIER, .input = r->chan_input, .ckpt_id = id};
+            if (!hf_chan_push(r->chan, &m))
+                return -1;
+        }
+    }
+    ack(t, id);
+    return 0;
+}
+
+static int commit(struct task *t, uint64_t id)
+{
+    const struct hf_connector *c = src_conn(t);
+    if (id <= t->committed)
+        return 0;
+    t->committed = id;
+    if (c->source_commit && c->source_commit(t->head->state, id, &t->err) != 0)
         return -1;
     return 0;
 }
 
-/* checkpoint_now for sources (see connector.h): on the source thread. */
+/* Wait until checkpoint `id` is complete; false if the job failed. */
+static bool wait_complete(struct hf_runtime *rt, uint64_t id)
+{
+    pthread_mutex_lock(&rt->ck_lock);
+    while (atomic_load(&rt->completed) < id && !job_failed(rt))
+        pthread_cond_wait(&rt->ck_cond, &rt->ck_lock);
+    pthread_mutex_unlock(&rt->ck_lock);
+    return !job_failed(rt);
+}
+
+/* checkpoint_now for sources (see connector.h): on the source's thread,
+ * usually from inside source_read. */
 static int checkpoint_now(const struct hf_run_ctx *ctx, struct hf_error *err)
 {
-    struct prun *r = ctx->runtime;
-    if (r->last_barrier > 0 && !wait_ack(r, r->last_barrier))
+    struct task *t = ctx->runtime;
+    struct hf_runtime *rt = t->rt;
+    /* At most one checkpoint in flight: let the previous one complete. */
+    if (!wait_complete(rt, t->last_snap))
         return -1;
-    uint64_t id = r->last_barrier + 1;
-    /* Keep ids above any periodic request already seen. */
-    uint64_t want = atomic_load(&r->ckpt_requested);
-    if (want >= id)
-        id = want + 1;
-    if (send_barrier(r, id, false) != 0) {
-        if (err && hf_error_is_set(&r->err))
-            *err = r->err;
-        return -1;
+    pthread_mutex_lock(&rt->ck_lock);
+    uint64_t id = atomic_load(&rt->requested);
+    if (id <= t->last_snap) {
+        id = t->last_snap + 1;
+        atomic_store(&rt->requested, id);
+        pthread_cond_broadcast(&rt->ck_cond);
     }
-    r->last_barrier = id;
-    if (!wait_ack(r, id))
-        return -1;
-    if (commit_acked(r, &r->committed) != 0) {
-        if (err)
-            *err = r->err;
+    pthread_mutex_unlock(&rt->ck_lock);
+    hf_log_debug("checkpoint %" PRIu64 " requested by source '%s'", id,
+                 t->head->n->table->name);
+    if (inject(t, id, false) != 0 || !wait_complete(rt, id) ||
+        commit(t, id) != 0) {
+        if (err && hf_error_is_set(&t->err))
+            *err = t->err;
         return -1;
     }
     return 0;
+}
+
+/* Every consumer task has its nodes open (or the job failed). */
+static bool wait_consumers_open(struct hf_runtime *rt)
+{
+    pthread_mutex_lock(&rt->ck_lock);
+    while (rt->nopened < rt->nconsumer_tasks && !job_failed(rt))
+        pthread_cond_wait(&rt->ck_cond, &rt->ck_lock);
+    pthread_mutex_unlock(&rt->ck_lock);
+    return !job_failed(rt);
+}
+
+/* After the end: stay until a checkpoint taken after it completes, then
+ * commit that final position. */
+static int final_commit(struct task *t)
+{
+    struct hf_runtime *rt = t->rt;
+    bool snapped = false;
+    pthread_mutex_lock(&rt->ck_lock);
+    for (;;) {
+        if (job_failed(rt)) {
+            pthread_mutex_unlock(&rt->ck_lock);
+            return 0;
+        }
+        if (snapped && atomic_load(&rt->completed) >= t->last_snap)
+            break;
+        uint64_t want = atomic_load(&rt->requested);
+        if (want > t->last_snap) {
+            pthread_mutex_unlock(&rt->ck_lock);
+            if (inject(t, want, true) != 0)
+                return -1;
+            snapped = true;
+            pthread_mutex_lock(&rt->ck_lock);
+            continue;
+        }
+        pthread_cond_wait(&rt->ck_cond, &rt->ck_lock);
+    }
+    pthread_mutex_unlock(&rt->ck_lock);
+    return commit(t, t->last_snap);
 }
 
 static void *source_main(void *arg)
 {
-    struct prun *r = arg;
-    struct hf_runtime *rt = r->rt;
-    const struct hf_table_def *t = r->p->source;
-    const struct hf_connector *c = t->connector;
+    struct task *t = arg;
+    struct hf_runtime *rt = t->rt;
+    struct rnode *src = t->head;
+    const struct hf_table_def *tbl = src->n->table;
+    const struct hf_connector *c = tbl->connector;
     bool eof = false;
 
+    for (uint32_t i = 1; i < t->nmembers; i++)
+        if (open_node(t->members[i], &t->err) != 0)
+            goto failed;
     /* Nothing is read before every sink of the job is open: a sink that
      * refuses at open (the hologres sink checks the target table then)
      * fails the job before any table of it has been written. */
-    while (atomic_load(&rt->sinks_open) < rt->nruns) {
-        if (job_failed(rt))
-            return NULL;
-        sleep_ms(2);
-    }
-    if (c->source_open(t, &r->src_ctx, &r->src_state, &r->err) != 0) {
-        hf_error_prefix(&r->err, "source '%s': ", t->name);
-        fail(r, &r->err);
-        return NULL;
-    }
+    if (!wait_consumers_open(rt))
+        goto out;
+    if (open_node(src, &t->err) != 0)
+        goto failed;
     while (!eof && !job_failed(rt) && !atomic_load(&rt->job->stopping)) {
-        uint64_t want = atomic_load(&r->ckpt_requested);
-        if (want > r->last_barrier) {
-            /* Only one barrier in flight: wait for the previous ack. */
-            if (r->last_barrier > 0 && !wait_ack(r, r->last_barrier))
-                break;
-            if (send_barrier(r, want, false) != 0)
-                goto failed;
-            r->last_barrier = want;
-        }
-        if (commit_acked(r, &r->committed) != 0)
+        /* Commit a completed checkpoint before taking the next one. */
+        if (t->last_snap > t->committed &&
+            atomic_load(&rt->completed) >= t->last_snap &&
+            commit(t, t->last_snap) != 0)
             goto failed;
-        struct item *it = hf_queue_pop(&r->free_items, 100);
-        if (it == NULL)
+        uint64_t want = atomic_load(&rt->requested);
+        if (want > t->last_snap && inject(t, want, false) != 0)
+            goto failed;
+        struct hf_rbuf *r = hf_rbuf_get(src->pool, 100);
+        if (r == NULL)
             continue;
-        hf_batch_reset(it->in);
-        hf_batch_reset(it->out);
-        int rc = c->source_read(r->src_state, it->in, &r->err);
+        int rc = c->source_read(src->state, r->b, &t->err);
         if (rc < 0) {
-            hf_queue_push(&r->free_items, it);
+            hf_rbuf_release(r);
             goto failed;
         }
         if (rc == 0)
             eof = true;
-        if (hf_project_batch(r->p, it->in, it->out, rt->drop_null_violations,
-                             &r->err) != 0) {
-            hf_queue_push(&r->free_items, it);
-            goto failed;
+        if (r->b->nrows > 0) {
+            atomic_fetch_add(&src->stats.rows_out, r->b->nrows);
+            if (emit_routes(src, r, &t->err) != 0) {
+                hf_rbuf_release(r);
+                goto failed;
+            }
         }
-        atomic_fetch_add(&r->src_stats.rows_out, it->out->nrows);
-        if (it->out->nrows > 0) {
-            if (!hf_queue_push(&r->data, it))
-                break;
-        } else {
-            hf_queue_push(&r->free_items, it);
-        }
+        hf_rbuf_release(r);
     }
-    if (!job_failed(rt)) {
-        /* Final barrier: everything read is flushed, then committed. */
-        if (r->last_barrier > 0 && !wait_ack(r, r->last_barrier))
-            goto out;
-        uint64_t final_id = r->last_barrier + 1;
-        if (send_barrier(r, final_id, true) != 0)
-            goto failed;
-        if (wait_ack(r, final_id) && commit_acked(r, &r->committed) != 0)
-            goto failed;
-    }
+    if (job_failed(rt))
+        goto out;
+    /* The end marker goes behind every row emitted; the final position
+     * is committed once a checkpoint after it completes. */
+    if (end_node(src, &t->err) != 0 || final_commit(t) != 0)
+        goto failed;
     goto out;
 failed:
-    if (hf_error_is_set(&r->err)) {
-        if (r->err.code != HF_ERR_SQL)
-            hf_error_prefix(&r->err, "source '%s': ", t->name);
-        fail(r, &r->err);
-    }
+    if (hf_error_is_set(&t->err) && t->err.code != HF_ERR_SQL &&
+        strncmp(t->err.msg, "source '", 8) != 0)
+        hf_error_prefix(&t->err, "source '%s': ", tbl->name);
+    task_fail(t);
 out:
-    if (c->source_close)
-        c->source_close(r->src_state);
-    r->src_state = NULL;
+    for (uint32_t i = t->nmembers; i-- > 0;)
+        close_node(t->members[i]);
+    set_finished(t);
     return NULL;
 }
 
-/* ------------------------------------------------------------ sink */
+/* ------------------------------------------------------------ edge tasks */
 
-static void *sink_main(void *arg)
+static bool pending_push(struct tinput *in, const struct hf_msg *m)
 {
-    struct prun *r = arg;
-    const struct hf_table_def *t = r->p->sink;
-    const struct hf_connector *c = t->connector;
-    struct hf_error err;
-    hf_error_clear(&err);
+    if (in->pcount == in->pcap)
+        return false;
+    in->pending[(in->phead + in->pcount) % in->pcap] = *m;
+    in->pcount++;
+    return true;
+}
 
-    if (c->sink_open(t, &r->sink_ctx, &r->sink_state, &err) != 0)
-        goto failed;
-    atomic_fetch_add(&r->rt->sinks_open, 1);
-    for (;;) {
-        struct item *it = hf_queue_pop(&r->data, -1);
-        if (it == NULL)
-            break; /* aborted */
-        if (it->kind == ITEM_DATA) {
-            atomic_fetch_add(&r->sink_stats.rows_in, it->out->nrows);
-            if (c->sink_write(r->sink_state, it->out, &err) != 0) {
-                hf_queue_push(&r->free_items, it);
+/* The next message: one set aside on an input that is no longer blocked,
+ * else the next from the inbox. */
+static bool next_msg(struct task *t, struct hf_msg *m)
+{
+    for (uint32_t i = 0; i < t->ninputs; i++) {
+        struct tinput *in = &t->inputs[i];
+        if (in->pcount > 0 && !in->blocked) {
+            if (t->done >= 0)
+                hf_chan_done(&t->inbox, (uint32_t)t->done);
+            t->done = -1;
+            *m = in->pending[in->phead];
+            in->phead = (in->phead + 1) % in->pcap;
+            in->pcount--;
+            return true;
+        }
+    }
+    int64_t done = t->done;
+    t->done = -1;
+    return hf_chan_pop(&t->inbox, m, -1, done);
+}
+
+/* Barrier `aligning` came on every open input: snapshot, flush, forward,
+ * acknowledge, and take the inputs again. */
+static int aligned(struct task *t)
+{
+    uint64_t id = t->aligning;
+    if (barrier_node(t->head, id, &t->err) != 0)
+        return -1;
+    for (uint32_t i = 0; i < t->ninputs; i++)
+        t->inputs[i].blocked = false;
+    t->nblocked = 0;
+    ack(t, id);
+    return 0;
+}
+
+/* Handle one message; *done once every input has ended. */
+static int on_msg(struct task *t, const struct hf_msg *m, bool *done)
+{
+    struct tinput *in = &t->inputs[m->input];
+    switch (m->kind) {
+    case HF_MSG_DATA: {
+        int rc = deliver(t->head, in->port, m->rows, &t->err);
+        hf_rbuf_release(m->rows);
+        t->done = m->input; /* the credit goes back with the next pop */
+        return rc;
+    }
+    case HF_MSG_BARRIER:
+        if (t->nblocked > 0 && m->ckpt_id != t->aligning)
+            return hf_error_set(&t->err, HF_ERR_FAIL,
+                                "internal: barrier %" PRIu64
+                                " while aligning %" PRIu64,
+                                m->ckpt_id, t->aligning);
+        t->aligning = m->ckpt_id;
+        in->blocked = true;
+        t->nblocked++;
+        return t->nblocked == t->nopen ? aligned(t) : 0;
+    case HF_MSG_END:
+        in->ended = true;
+        t->nopen--;
+        if (end_input(t->head, in->port, &t->err) != 0)
+            return -1;
+        if (t->nopen == 0) {
+            *done = true;
+            return 0;
+        }
+        /* An ended input counts as aligned. */
+        return t->nblocked > 0 && t->nblocked == t->nopen ? aligned(t) : 0;
+    }
+    return 0;
+}
+
+static void *edge_main(void *arg)
+{
+    struct task *t = arg;
+    struct hf_runtime *rt = t->rt;
+    bool done = false;
+
+    for (uint32_t i = 0; i < t->nmembers; i++)
+        if (open_node(t->members[i], &t->err) != 0)
+            goto failed;
+    pthread_mutex_lock(&rt->ck_lock);
+    rt->nopened++;
+    pthread_cond_broadcast(&rt->ck_cond);
+    pthread_mutex_unlock(&rt->ck_lock);
+    while (!done) {
+        struct hf_msg m;
+        if (!next_msg(t, &m))
+            break; /* aborted: the job failed */
+        struct tinput *in = &t->inputs[m.input];
+        if (in->blocked) {
+            if (!pending_push(in, &m)) {
+                hf_error_set(&t->err, HF_ERR_FAIL,
+                             "internal: more messages set aside on one "
+                             "edge than it has credit for");
                 goto failed;
             }
-            if (!hf_queue_push(&r->free_items, it))
-                break;
             continue;
         }
-        if (c->sink_flush && c->sink_flush(r->sink_state, &err) != 0)
+        if (on_msg(t, &m, &done) != 0)
             goto failed;
-        /* Read the item before acknowledging: the source may reuse it for
-         * its next barrier as soon as it sees the acknowledgement. */
-        bool end = it->kind == ITEM_END;
-        atomic_store(&r->ckpt_acked, it->ckpt_id);
-        if (end)
-            break;
+    }
+    if (done) {
+        for (uint32_t i = t->nmembers; i-- > 0;)
+            close_node(t->members[i]);
+        set_finished(t);
+        return NULL;
     }
     goto out;
 failed:
-    hf_error_prefix(&err, "sink '%s': ", t->name);
-    fail(r, &err);
+    task_fail(t);
 out:
-    if (c->sink_close && r->sink_state)
-        c->sink_close(r->sink_state);
-    r->sink_state = NULL;
-    atomic_store(&r->sink_done, 1);
+    /* Batches still queued or set aside go back to their pools. */
+    for (uint32_t i = 0; i < t->ninputs; i++) {
+        struct tinput *in = &t->inputs[i];
+        for (; in->pcount > 0; in->pcount--) {
+            struct hf_msg *pm = &in->pending[in->phead];
+            if (pm->kind == HF_MSG_DATA)
+                hf_rbuf_release(pm->rows);
+            in->phead = (in->phead + 1) % in->pcap;
+        }
+    }
+    for (uint32_t i = t->nmembers; i-- > 0;)
+        close_node(t->members[i]);
     return NULL;
 }
 
 /* ------------------------------------------------------------ setup */
 
-static int prun_init(struct hf_runtime *rt, struct prun *r,
-                     struct hf_pipeline *p, uint32_t index,
-                     struct hf_error *err)
+static struct task *new_task(struct hf_runtime *rt, struct rnode *head,
+                             bool is_source)
 {
-    memset(r, 0, sizeof *r);
-    r->rt = rt;
-    r->p = p;
-    r->index = index;
-    hf_error_clear(&r->err);
-    r->src_ctx.batch_mode = rt->batch_mode;
-    r->src_ctx.stats = &r->src_stats;
-    r->src_ctx.batch_rows = rt->batch_rows;
-    r->src_ctx.stopping = &rt->job->stopping;
-    r->src_ctx.checkpoint_now = checkpoint_now;
-    r->src_ctx.runtime = r;
-    r->sink_ctx = r->src_ctx;
-    r->sink_ctx.checkpoint_now = NULL;
-    r->sink_ctx.stats = &r->sink_stats;
-    r->sink_ctx.written = p->written;
-    r->sink_ctx.value_types = p->value_types;
-    r->nitems = rt->queue_batches + 2;
-    if (hf_queue_init(&r->data, r->nitems + 2) != 0 ||
-        hf_queue_init(&r->free_items, r->nitems) != 0)
-        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-    r->items = calloc(r->nitems, sizeof *r->items);
-    if (r->items == NULL)
-        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-    for (uint32_t i = 0; i < r->nitems; i++) {
-        struct item *it = &r->items[i];
-        it->kind = ITEM_DATA;
-        it->in = hf_batch_new(p->source->schema.ncols, rt->batch_rows);
-        it->out = hf_batch_new(p->sink->schema.ncols, rt->batch_rows);
-        if (it->in == NULL || it->out == NULL)
+    struct task *t = calloc(1, sizeof *t);
+    if (t == NULL)
+        return NULL;
+    t->rt = rt;
+    t->head = head;
+    t->is_source = is_source;
+    t->done = -1;
+    hf_error_clear(&t->err);
+    t->members = calloc(rt->nnodes, sizeof *t->members);
+    struct task **tasks =
+        realloc(rt->tasks, (rt->ntasks + 1) * sizeof *rt->tasks);
+    if (t->members == NULL || tasks == NULL) {
+        free(t->members);
+        free(t);
+        if (tasks)
+            rt->tasks = tasks;
+        return NULL;
+    }
+    rt->tasks = tasks;
+    rt->tasks[rt->ntasks++] = t;
+    t->members[t->nmembers++] = head;
+    head->task = t;
+    if (!is_source) {
+        rt->nconsumer_tasks++;
+        t->ninputs = head->n->ninputs;
+        t->nopen = t->ninputs;
+        t->inputs = calloc(t->ninputs ? t->ninputs : 1, sizeof *t->inputs);
+        if (t->inputs == NULL ||
+            hf_chan_init(&t->inbox, t->ninputs, rt->credit) != 0)
+            return NULL;
+        for (uint32_t i = 0; i < t->ninputs; i++) {
+            struct tinput *in = &t->inputs[i];
+            in->port = i;
+            in->pcap = rt->credit + 2;
+            in->pending = calloc(in->pcap, sizeof *in->pending);
+            if (in->pending == NULL)
+                return NULL;
+        }
+    }
+    return t;
+}
+
+static int add_route(struct rnode *from, struct rnode *to, uint32_t port,
+                     bool chained)
+{
+    struct route *r =
+        realloc(from->routes, (from->nroutes + 1) * sizeof *from->routes);
+    if (r == NULL)
+        return -1;
+    from->routes = r;
+    r = &from->routes[from->nroutes++];
+    r->to = to;
+    r->port = port;
+    r->chan = chained ? NULL : &to->task->inbox;
+    r->chan_input = port;
+    return 0;
+}
+
+/* Whether a sink fed by `x` may run in x's task (see the top). */
+static bool sink_joins(const struct rnode *x)
+{
+    const struct task *t = x->task;
+    if (t->is_source || t->has_sink)
+        return false;
+    for (uint32_t i = 0; i < t->nmembers; i++)
+        if (t->members[i]->nconsumers != 1)
+            return false;
+    return true;
+}
+
+/* Place every node in a task and connect it to its inputs. */
+static int place(struct hf_runtime *rt, struct hf_error *err)
+{
+    const struct hf_graph *g = &rt->job->graph;
+    for (uint32_t i = 0; i < g->nnodes; i++) {
+        struct rnode *n = &rt->nodes[i];
+        const struct hf_node *gn = n->n;
+        struct task *t = NULL;
+        bool chain = false;
+        if (gn->kind == HF_NODE_SOURCE) {
+            t = new_task(rt, n, true);
+        } else if (gn->kind == HF_NODE_OP) {
+            chain = (gn->op->flags & HF_OP_CHAINABLE) && gn->ninputs == 1;
+            if (chain) {
+                t = rt->nodes[gn->inputs[0]].task;
+                t->members[t->nmembers++] = n;
+                n->task = t;
+            } else {
+                t = new_task(rt, n, false);
+            }
+        } else {
+            struct rnode *x = &rt->nodes[gn->inputs[0]];
+            chain = gn->ninputs == 1 && sink_joins(x);
+            if (chain) {
+                t = x->task;
+                t->members[t->nmembers++] = n;
+                n->task = t;
+            } else {
+                t = new_task(rt, n, false);
+            }
+            if (t)
+                t->has_sink = true;
+        }
+        if (t == NULL)
             return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-        hf_queue_push(&r->free_items, it);
+        for (uint32_t k = 0; k < gn->ninputs; k++)
+            if (add_route(&rt->nodes[gn->inputs[k]], n, k, chain) != 0)
+                return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
     }
     return 0;
 }
 
-static void prun_free(struct prun *r)
+static int init_node(struct hf_runtime *rt, struct rnode *n,
+                     const struct hf_node *gn, struct hf_error *err)
 {
-    for (uint32_t i = 0; r->items && i < r->nitems; i++) {
-        hf_batch_destroy(r->items[i].in);
-        hf_batch_destroy(r->items[i].out);
+    n->out.emit = op_emit;
+    n->n = gn;
+    n->rt = rt;
+    n->open_inputs = gn->ninputs;
+    n->nconsumers = hf_graph_consumers(&rt->job->graph, gn->id);
+    n->ctx.batch_mode = rt->batch_mode;
+    n->ctx.stats = &n->stats;
+    n->ctx.batch_rows = rt->batch_rows;
+    n->ctx.stopping = &rt->job->stopping;
+    if (gn->kind == HF_NODE_SINK) {
+        n->ctx.written = gn->written;
+        n->ctx.value_types = gn->value_types;
     }
-    free(r->items);
-    hf_queue_destroy(&r->data);
-    hf_queue_destroy(&r->free_items);
+    bool pooled =
+        gn->kind == HF_NODE_SOURCE ||
+        (gn->kind == HF_NODE_OP && !(gn->op->flags & HF_OP_PASSTHROUGH));
+    if (pooled) {
+        n->pool =
+            hf_rbuf_pool_new(gn->schema->ncols, rt->batch_rows, rt->credit);
+        if (n->pool == NULL)
+            return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    }
+    return 0;
+}
+
+static void free_task(struct task *t)
+{
+    if (t == NULL)
+        return;
+    if (!t->is_source)
+        hf_chan_destroy(&t->inbox);
+    for (uint32_t i = 0; t->inputs && i < t->ninputs; i++)
+        free(t->inputs[i].pending);
+    free(t->inputs);
+    free(t->members);
+    free(t);
 }
 
 struct hf_runtime *hf_runtime_new(struct hf_job *job, struct hf_error *err)
@@ -390,27 +887,45 @@ struct hf_runtime *hf_runtime_new(struct hf_job *job, struct hf_error *err)
     }
     rt->job = job;
     pthread_mutex_init(&rt->err_lock, NULL);
+    pthread_mutex_init(&rt->ck_lock, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&rt->ck_cond, &attr);
+    pthread_condattr_destroy(&attr);
     hf_error_clear(&rt->err);
     const struct hf_opts *s = &job->settings;
     rt->batch_mode = hf_opts_enum(s, "execution.runtime-mode", NULL) == 1;
-    rt->ckpt_interval_ms = hf_opts_int(s, "execution.checkpointing.interval",
-                                       NULL);
+    rt->ckpt_interval_ms =
+        hf_opts_int(s, "execution.checkpointing.interval", NULL);
     rt->batch_rows = (uint32_t)hf_opts_int(s, "holoflow.batch.rows", NULL);
-    rt->queue_batches = (uint32_t)hf_opts_int(s, "holoflow.queue.batches",
-                                              NULL);
+    /* holoflow.queue.batches queued, one being filled, one being written. */
+    rt->credit = (uint32_t)hf_opts_int(s, "holoflow.queue.batches", NULL) + 2;
     rt->drop_null_violations =
         hf_opts_enum(s, "table.exec.sink.not-null-enforcer", NULL) == 1;
-    rt->nruns = job->npipes;
-    rt->runs = calloc(job->npipes ? job->npipes : 1, sizeof *rt->runs);
-    if (rt->runs == NULL) {
+    const struct hf_graph *g = &job->graph;
+    rt->nnodes = g->nnodes;
+    rt->nodes = calloc(g->nnodes ? g->nnodes : 1, sizeof *rt->nodes);
+    if (rt->nodes == NULL) {
         hf_error_set(err, HF_ERR_NOMEM, "out of memory");
         hf_runtime_destroy(rt);
         return NULL;
     }
-    for (uint32_t i = 0; i < job->npipes; i++) {
-        if (prun_init(rt, &rt->runs[i], &job->pipes[i], i, err) != 0) {
+    for (uint32_t i = 0; i < g->nnodes; i++) {
+        if (init_node(rt, &rt->nodes[i], &g->nodes[i], err) != 0) {
             hf_runtime_destroy(rt);
             return NULL;
+        }
+    }
+    if (place(rt, err) != 0) {
+        hf_runtime_destroy(rt);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < rt->ntasks; i++) {
+        struct task *t = rt->tasks[i];
+        if (t->is_source) {
+            t->head->ctx.checkpoint_now = checkpoint_now;
+            t->head->ctx.runtime = t;
         }
     }
     return rt;
@@ -420,61 +935,113 @@ void hf_runtime_destroy(struct hf_runtime *rt)
 {
     if (rt == NULL)
         return;
-    for (uint32_t i = 0; rt->runs && i < rt->nruns; i++)
-        prun_free(&rt->runs[i]);
-    free(rt->runs);
+    for (uint32_t i = 0; i < rt->ntasks; i++)
+        free_task(rt->tasks[i]);
+    free(rt->tasks);
+    for (uint32_t i = 0; rt->nodes && i < rt->nnodes; i++) {
+        hf_rbuf_pool_destroy(rt->nodes[i].pool);
+        free(rt->nodes[i].routes);
+    }
+    free(rt->nodes);
     pthread_mutex_destroy(&rt->err_lock);
+    pthread_mutex_destroy(&rt->ck_lock);
+    pthread_cond_destroy(&rt->ck_cond);
     free(rt);
 }
 
-/* ------------------------------------------------------------ run */
+/* ------------------------------------------------------------ coordinator */
 
-static bool all_done(struct hf_runtime *rt)
+/* Under ck_lock: publish the highest id every task has acknowledged. */
+static void update_completed(struct hf_runtime *rt)
 {
-    for (uint32_t i = 0; i < rt->nruns; i++)
-        if (!atomic_load(&rt->runs[i].sink_done))
-            return false;
-    return true;
+    uint64_t req = atomic_load(&rt->requested);
+    uint64_t low = req;
+    for (uint32_t i = 0; i < rt->ntasks; i++) {
+        const struct task *t = rt->tasks[i];
+        if (atomic_load(&t->finished))
+            continue;
+        uint64_t a = atomic_load(&t->acked);
+        if (a < low)
+            low = a;
+    }
+    if (low > atomic_load(&rt->completed)) {
+        atomic_store(&rt->completed, low);
+        hf_log_debug("checkpoint %" PRIu64 " complete", low);
+        pthread_cond_broadcast(&rt->ck_cond);
+    }
+}
+
+static void raise_ckpt(struct hf_runtime *rt, const char *why)
+{
+    uint64_t id = atomic_load(&rt->requested) + 1;
+    atomic_store(&rt->requested, id);
+    hf_log_debug("checkpoint %" PRIu64 " requested (%s)", id, why);
+    pthread_cond_broadcast(&rt->ck_cond);
 }
 
 int hf_runtime_run(struct hf_runtime *rt, struct hf_error *err)
 {
     rt->started_usec = mono_usec();
-    for (uint32_t i = 0; i < rt->nruns; i++) {
-        struct prun *r = &rt->runs[i];
-        if (pthread_create(&r->sink_th, NULL, sink_main, r) != 0) {
-            hf_error_set(&r->err, HF_ERR_FAIL, "cannot start a thread");
-            fail(r, &r->err);
-            break;
+    /* Tasks fed by edges first: they open the sinks. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint32_t i = 0; i < rt->ntasks && !job_failed(rt); i++) {
+            struct task *t = rt->tasks[i];
+            if (t->is_source != (pass == 1))
+                continue;
+            if (pthread_create(&t->th, NULL,
+                               t->is_source ? source_main : edge_main,
+                               t) != 0) {
+                hf_error_set(&t->err, HF_ERR_FAIL, "cannot start a thread");
+                fail(rt, &t->err);
+                break;
+            }
+            t->started = true;
         }
-        r->sink_started = true;
-        if (pthread_create(&r->src_th, NULL, source_main, r) != 0) {
-            hf_error_set(&r->err, HF_ERR_FAIL, "cannot start a thread");
-            fail(r, &r->err);
-            break;
-        }
-        r->src_started = true;
     }
 
-    uint64_t ckpt_id = 0;
-    int64_t next_ckpt = mono_usec() + rt->ckpt_interval_ms * 1000;
-    while (!all_done(rt) && !job_failed(rt)) {
-        sleep_ms(20);
-        if (!rt->batch_mode && mono_usec() >= next_ckpt) {
-            ckpt_id++;
-            for (uint32_t i = 0; i < rt->nruns; i++)
-                atomic_store(&rt->runs[i].ckpt_requested, ckpt_id);
-            next_ckpt = mono_usec() + rt->ckpt_interval_ms * 1000;
-            hf_log_debug("checkpoint %" PRIu64 " requested", ckpt_id);
+    int64_t interval = rt->ckpt_interval_ms * 1000;
+    int64_t next_ckpt = mono_usec() + interval;
+    bool final_raised = false;
+    pthread_mutex_lock(&rt->ck_lock);
+    for (;;) {
+        if (job_failed(rt))
+            break;
+        bool all = true, consumers = true;
+        for (uint32_t i = 0; i < rt->ntasks; i++) {
+            const struct task *t = rt->tasks[i];
+            if (!atomic_load(&t->finished)) {
+                all = false;
+                consumers = consumers && t->is_source;
+            }
         }
+        if (all)
+            break;
+        update_completed(rt);
+        int64_t now = mono_usec();
+        if (atomic_load(&rt->completed) == atomic_load(&rt->requested)) {
+            if (consumers) {
+                /* Every sink has finished: the ended sources' final
+                 * checkpoint needs nobody else. */
+                if (!final_raised)
+                    raise_ckpt(rt, "final");
+                final_raised = true;
+            } else if (!rt->batch_mode && now >= next_ckpt) {
+                raise_ckpt(rt, "interval");
+                next_ckpt = now + interval;
+            }
+        }
+        int64_t until = now + 100000;
+        if (!rt->batch_mode && next_ckpt < until)
+            until = next_ckpt;
+        /* mono_usec() is CLOCK_MONOTONIC, the condition's clock. */
+        struct timespec ts = {.tv_sec = until / 1000000,
+                              .tv_nsec = (long)(until % 1000000) * 1000};
+        pthread_cond_timedwait(&rt->ck_cond, &rt->ck_lock, &ts);
     }
-    for (uint32_t i = 0; i < rt->nruns; i++) {
-        struct prun *r = &rt->runs[i];
-        if (r->src_started)
-            pthread_join(r->src_th, NULL);
-        if (r->sink_started)
-            pthread_join(r->sink_th, NULL);
-    }
+    pthread_mutex_unlock(&rt->ck_lock);
+    for (uint32_t i = 0; i < rt->ntasks; i++)
+        if (rt->tasks[i]->started)
+            pthread_join(rt->tasks[i]->th, NULL);
     rt->ended_usec = mono_usec();
     if (job_failed(rt)) {
         *err = rt->err;
@@ -485,49 +1052,99 @@ int hf_runtime_run(struct hf_runtime *rt, struct hf_error *err)
 
 /* ------------------------------------------------------------ summary */
 
+/* The pipeline (1-based: the INSERT) whose summary first showed source
+ * node `id`, or 0. */
+static uint32_t shown_in(const struct hf_graph *g, uint32_t upto_sink,
+                         uint32_t id, uint32_t *srcs)
+{
+    for (uint32_t s = 0; s < upto_sink; s++) {
+        const struct hf_node *k = hf_graph_sink(g, s);
+        uint32_t n = hf_graph_sources_of(g, k->id, srcs);
+        for (uint32_t j = 0; j < n; j++)
+            if (srcs[j] == id)
+                return s + 1;
+    }
+    return 0;
+}
+
 void hf_runtime_summary(const struct hf_runtime *rt, FILE *out)
 {
     double secs = (double)(rt->ended_usec - rt->started_usec) / 1e6;
     if (secs <= 0)
         secs = 1e-6;
+    const struct hf_graph *g = &rt->job->graph;
+    uint32_t *srcs = calloc(g->nnodes ? g->nnodes : 1, sizeof *srcs);
+    uint32_t *seen = calloc(g->nnodes ? g->nnodes : 1, sizeof *seen);
+    if (srcs == NULL || seen == NULL) {
+        free(srcs);
+        free(seen);
+        return;
+    }
     /* Built whole, then scrubbed: table names and paths are user text. */
     struct hf_strbuf sb;
     hf_strbuf_init(&sb, 0);
     const char *name = hf_opts_str(&rt->job->settings, "pipeline.name", NULL);
     hf_strbuf_printf(&sb, "holoflow summary: job '%s' %s after %.3f s\n",
-            name ? name : rt->job->path,
-            job_failed(rt)                        ? "FAILED"
-            : atomic_load(&rt->job->stop_signal) ? "STOPPED"
-                                                  : "FINISHED",
-            secs);
+                     name ? name : rt->job->path,
+                     job_failed(rt)                       ? "FAILED"
+                     : atomic_load(&rt->job->stop_signal) ? "STOPPED"
+                                                          : "FINISHED",
+                     secs);
     uint64_t total_out = 0;
-    for (uint32_t i = 0; i < rt->nruns; i++) {
-        const struct prun *r = &rt->runs[i];
-        uint64_t s_in = atomic_load(&r->src_stats.rows_in);
-        uint64_t s_out = atomic_load(&r->src_stats.rows_out);
-        uint64_t skipped = atomic_load(&r->src_stats.skipped);
-        uint64_t nulled = atomic_load(&r->src_stats.nulled);
-        uint64_t k_in = atomic_load(&r->sink_stats.rows_in);
-        uint64_t k_out = atomic_load(&r->sink_stats.rows_out);
-        uint64_t dirty = atomic_load(&r->sink_stats.dirty) +
-                         atomic_load(&r->src_stats.dirty);
+    /* One pipeline per INSERT (sink node): its sources, then its sink. A
+     * source shared by several INSERTs is read once: its counters are
+     * shown under the first. */
+    uint32_t nsinks = hf_graph_nsinks(g);
+    for (uint32_t s = 0; s < nsinks; s++) {
+        const struct hf_node *k = hf_graph_sink(g, s);
+        uint32_t n = hf_graph_sources_of(g, k->id, seen);
+        hf_strbuf_printf(&sb, "  pipeline %u: ", s + 1);
+        for (uint32_t j = 0; j < n; j++)
+            hf_strbuf_printf(&sb, "%s%s", j ? ", " : "",
+                             g->nodes[seen[j]].table->name);
+        hf_strbuf_printf(&sb, " -> %s\n", k->table->name);
+        for (uint32_t j = 0; j < n; j++) {
+            const struct rnode *r = &rt->nodes[seen[j]];
+            const char *tn = r->n->table->name;
+            uint32_t first = shown_in(g, s, seen[j], srcs);
+            if (first) {
+                hf_strbuf_printf(&sb,
+                                 "    source '%s': read once, shown under "
+                                 "pipeline %u\n",
+                                 tn, first);
+                continue;
+            }
+            hf_strbuf_printf(&sb,
+                             "    source '%s': %" PRIu64
+                             " records read, %" PRIu64
+                             " rows passed on, %" PRIu64
+                             " records skipped, %" PRIu64 " fields set to NULL",
+                             tn, (uint64_t)atomic_load(&r->stats.rows_in),
+                             (uint64_t)atomic_load(&r->stats.rows_out),
+                             (uint64_t)atomic_load(&r->stats.skipped),
+                             (uint64_t)atomic_load(&r->stats.nulled));
+            uint64_t dirty = atomic_load(&r->stats.dirty);
+            if (dirty)
+                hf_strbuf_printf(&sb, ", %" PRIu64 " dirty rows", dirty);
+            hf_strbuf_putc(&sb, '\n');
+        }
+        const struct rnode *r = &rt->nodes[k->id];
+        uint64_t k_out = atomic_load(&r->stats.rows_out);
         total_out += k_out;
-        hf_strbuf_printf(&sb,
-                "  pipeline %u: %s -> %s\n"
-                "    source '%s': %" PRIu64 " records read, %" PRIu64
-                " rows passed on, %" PRIu64 " records skipped, %" PRIu64
-                " fields set to NULL\n"
-                "    sink '%s': %" PRIu64 " rows received, %" PRIu64
-                " rows written, %" PRIu64 " dirty rows\n"
-                "    rate: %.0f rows/s\n",
-                i + 1, r->p->source->name, r->p->sink->name,
-                r->p->source->name, s_in, s_out, skipped, nulled,
-                r->p->sink->name,
-                k_in, k_out, dirty, (double)k_out / secs);
+        hf_strbuf_printf(
+            &sb,
+            "    sink '%s': %" PRIu64 " rows received, %" PRIu64
+            " rows written, %" PRIu64 " dirty rows\n"
+            "    rate: %.0f rows/s\n",
+            k->table->name, (uint64_t)atomic_load(&r->stats.rows_in), k_out,
+            (uint64_t)atomic_load(&r->stats.dirty), (double)k_out / secs);
     }
-    hf_strbuf_printf(&sb, "  total: %" PRIu64 " rows written in %.3f s (%.0f rows/s)\n",
-            total_out, secs, (double)total_out / secs);
+    hf_strbuf_printf(
+        &sb, "  total: %" PRIu64 " rows written in %.3f s (%.0f rows/s)\n",
+        total_out, secs, (double)total_out / secs);
     if (hf_strbuf_ok(&sb) && sb.data)
         hf_fputs_scrubbed(sb.data, out);
     hf_strbuf_free(&sb);
+    free(srcs);
+    free(seen);
 }

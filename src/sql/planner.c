@@ -28,6 +28,8 @@
 #include "core/log.h"
 #include "core/strbuf.h"
 #include "formats/format.h"
+#include "ops/calc.h"
+#include "ops/op.h"
 #include "sql/ast.h"
 #include "sql/bind.h"
 #include "sql/expr.h"
@@ -43,6 +45,7 @@ struct planner {
     struct hf_error *err;
     uint32_t tcap;
     bool batch_mode;
+    bool reuse_source;      /* table.optimizer.reuse-source-enabled */
     const struct hf_tz *tz; /* table.local-time-zone */
 };
 
@@ -859,40 +862,51 @@ static int expand_select(struct planner *p, const struct hf_ast_insert *ins,
     return 0;
 }
 
-/* Every INSERT opens its own source. Two sources in one consumer group
- * (one table read by two INSERTs, or two tables naming the same group)
- * would split the partitions between them, each seeing part of the data,
- * and commit the group's offsets for each other. */
+/* A table read by several INSERTs is one source node (source reuse), so
+ * one consumer reads it for all of them. Two source nodes in one consumer
+ * group (two tables naming the same group, or one table read by two
+ * INSERTs with table.optimizer.reuse-source-enabled = false) would split
+ * the partitions between them, each seeing part of the data, and commit
+ * the group's offsets for each other. */
 static int check_shared_groups(struct planner *p, const struct hf_job *job)
 {
-    for (uint32_t j = 1; j < job->npipes; j++) {
-        const struct hf_table_def *b = job->pipes[j].source;
-        const char *gb = b->connector->source_group
-                             ? b->connector->source_group(b)
-                             : NULL;
+    const struct hf_graph *g = &job->graph;
+    for (uint32_t j = 0; j < g->nnodes; j++) {
+        const struct hf_node *nb = &g->nodes[j];
+        if (nb->kind != HF_NODE_SOURCE)
+            continue;
+        const struct hf_table_def *b = nb->table;
+        const char *gb =
+            b->connector->source_group ? b->connector->source_group(b) : NULL;
         for (uint32_t i = 0; gb && i < j; i++) {
-            const struct hf_table_def *a = job->pipes[i].source;
+            const struct hf_node *na = &g->nodes[i];
+            if (na->kind != HF_NODE_SOURCE)
+                continue;
+            const struct hf_table_def *a = na->table;
             const char *ga = a->connector->source_group
                                  ? a->connector->source_group(a)
                                  : NULL;
             if (ga == NULL || strcmp(ga, gb) != 0)
                 continue;
             if (a == b)
-                return err_at(p, HF_ERR_SQL, job->pipes[j].line, 1,
+                return err_at(p, HF_ERR_SQL, nb->line, 1,
                               "table '%s' (consumer group '%s') is also read "
-                              "by the INSERT at line %d: each INSERT has its "
-                              "own consumer, and two consumers of one group "
+                              "by the INSERT at line %d and "
+                              "'table.optimizer.reuse-source-enabled' is "
+                              "'false': each INSERT then has its own "
+                              "consumer, and two consumers of one group "
                               "split the partitions between them, so each "
-                              "INSERT would see part of the topic; declare "
-                              "one table per INSERT, each with its own "
-                              "'properties.group.id'",
-                              b->name, gb, job->pipes[i].line);
-            return err_at(p, HF_ERR_SQL, job->pipes[j].line, 1,
+                              "INSERT would see part of the topic; leave "
+                              "source reuse on (one consumer feeds both "
+                              "INSERTs) or give each INSERT its own table "
+                              "and 'properties.group.id'",
+                              b->name, gb, na->line);
+            return err_at(p, HF_ERR_SQL, nb->line, 1,
                           "tables '%s' (INSERT at line %d) and '%s' are read "
                           "in one consumer group '%s': their consumers would "
                           "split the partitions and commit for each other; "
                           "give each table its own 'properties.group.id'",
-                          a->name, job->pipes[i].line, b->name, gb);
+                          a->name, na->line, b->name, gb);
         }
     }
     return 0;
@@ -931,8 +945,53 @@ static int check_sink_formats(struct planner *p, const struct hf_table_def *t,
     return err_at(p, code, ins->target.line, ins->target.col, "%s", why);
 }
 
-static int plan_insert(struct planner *p, const struct hf_ast_stmt *st,
-                       struct hf_pipeline *pipe)
+/* The graph nodes one INSERT adds: the source node of the table it reads
+ * (shared with earlier INSERTs reading that table when sources are
+ * reused), a calc node with the query's filter and projections, and a
+ * sink node. Returns the source node's id. Node pointers are not kept:
+ * adding a node may move the others. */
+static int add_insert_nodes(struct planner *p, struct hf_table_def *src,
+                            struct hf_table_def *sink, int line,
+                            struct hf_calc_spec **calc, uint32_t *sink_id)
+{
+    struct hf_graph *g = &p->job->graph;
+    struct hf_node *n = p->reuse_source ? hf_graph_find_source(g, src) : NULL;
+    if (n == NULL) {
+        n = hf_graph_add(g, HF_NODE_SOURCE, NULL, 0);
+        if (n == NULL)
+            return oom(p);
+        n->table = src;
+        n->schema = &src->schema;
+        n->line = line;
+    }
+    uint32_t src_id = n->id;
+    *calc = calloc(1, sizeof **calc);
+    if (*calc == NULL)
+        return oom(p);
+    n = hf_graph_add(g, HF_NODE_OP, &src_id, 1);
+    if (n == NULL) {
+        free(*calc);
+        *calc = NULL;
+        return oom(p);
+    }
+    n->op = &hf_op_calc;
+    n->spec = *calc; /* the graph owns it from here */
+    n->schema = &sink->schema;
+    (*calc)->in = &src->schema;
+    (*calc)->out = &sink->schema;
+    (*calc)->target = sink->name;
+    uint32_t calc_id = n->id;
+    n = hf_graph_add(g, HF_NODE_SINK, &calc_id, 1);
+    if (n == NULL)
+        return oom(p);
+    n->table = sink;
+    n->schema = &sink->schema;
+    n->line = line;
+    *sink_id = n->id;
+    return 0;
+}
+
+static int plan_insert(struct planner *p, const struct hf_ast_stmt *st)
 {
     const struct hf_ast_insert *ins = &st->u.insert;
     struct hf_table_def *sink =
@@ -954,19 +1013,21 @@ static int plan_insert(struct planner *p, const struct hf_ast_stmt *st,
                       ins->source_full, src->connector->name);
     if (check_sink_formats(p, sink, ins) != 0)
         return -1;
-    pipe->source = src;
-    pipe->sink = sink;
-    pipe->line = st->line;
-    pipe->text = strdup(ins->select_text);
+    struct hf_calc_spec *calc = NULL;
+    uint32_t sink_id = 0;
+    if (add_insert_nodes(p, src, sink, st->line, &calc, &sink_id) != 0)
+        return -1;
+    struct hf_node *sn = &p->job->graph.nodes[sink_id];
     const struct hf_schema *ds = &sink->schema;
-    pipe->proj = calloc(ds->ncols ? ds->ncols : 1, sizeof *pipe->proj);
-    pipe->value_types =
-        calloc(ds->ncols ? ds->ncols : 1, sizeof *pipe->value_types);
-    if (pipe->text == NULL || pipe->proj == NULL || pipe->value_types == NULL)
+    calc->proj = calloc(ds->ncols ? ds->ncols : 1, sizeof *calc->proj);
+    sn->value_types =
+        calloc(ds->ncols ? ds->ncols : 1, sizeof *sn->value_types);
+    if (calc->proj == NULL || sn->value_types == NULL)
         return oom(p);
+    struct hf_type *value_types = sn->value_types;
     for (uint32_t c = 0; c < ds->ncols; c++)
-        hf_expr_value_bound(NULL, &ds->cols[c].type, &pipe->value_types[c]);
-    pipe->nproj = ds->ncols;
+        hf_expr_value_bound(NULL, &ds->cols[c].type, &value_types[c]);
+    calc->nproj = ds->ncols;
 
     /* Target columns. */
     uint32_t targets[ds->ncols ? ds->ncols : 1];
@@ -1005,11 +1066,11 @@ static int plan_insert(struct planner *p, const struct hf_ast_stmt *st,
                               "missing from the INSERT's column list",
                               ds->cols[c].name, ins->target_full);
         }
-        pipe->written = calloc(ds->ncols ? ds->ncols : 1, sizeof *pipe->written);
-        if (pipe->written == NULL)
+        sn->written = calloc(ds->ncols ? ds->ncols : 1, sizeof *sn->written);
+        if (sn->written == NULL)
             return oom(p);
         for (uint32_t j = 0; j < ntargets; j++)
-            pipe->written[targets[j]] = true;
+            sn->written[targets[j]] = true;
     } else {
         for (uint32_t c = 0; c < ds->ncols; c++)
             if (writable(&ds->cols[c]))
@@ -1034,7 +1095,7 @@ static int plan_insert(struct planner *p, const struct hf_ast_stmt *st,
         struct hf_type from = *hf_expr_type(items[i].e);
         bool null_lit = hf_expr_is_untyped_null(items[i].e);
         hf_expr_value_bound(items[i].e, &col->type,
-                            &pipe->value_types[targets[i]]);
+                            &value_types[targets[i]]);
         int rc = hf_expr_coerce(&items[i].e, &col->type, why, sizeof why);
         if (rc == -2) {
             free_items(items, nitems);
@@ -1053,14 +1114,14 @@ static int plan_insert(struct planner *p, const struct hf_ast_stmt *st,
                 hf_type_name(&col->type, t2, sizeof t2), ins->target_full,
                 why[0] ? " (" : "", why, why[0] ? ")" : "");
         }
-        pipe->proj[targets[i]] = items[i].e;
+        calc->proj[targets[i]] = items[i].e;
         items[i].e = NULL;
     }
     free_items(items, nitems);
     for (uint32_t c = 0; c < ds->ncols; c++) {
-        if (pipe->proj[c] == NULL) {
-            pipe->proj[c] = hf_expr_new_null(&ds->cols[c].type);
-            if (pipe->proj[c] == NULL)
+        if (calc->proj[c] == NULL) {
+            calc->proj[c] = hf_expr_new_null(&ds->cols[c].type);
+            if (calc->proj[c] == NULL)
                 return oom(p);
         }
     }
@@ -1071,15 +1132,15 @@ static int plan_insert(struct planner *p, const struct hf_ast_stmt *st,
                                    .table = src->name,
                                    .alias = ins->alias.name,
                                    .tz = p->tz};
-        pipe->filter = hf_expr_bind(&sc, ins->where, p->err);
-        if (pipe->filter == NULL)
+        calc->filter = hf_expr_bind(&sc, ins->where, p->err);
+        if (calc->filter == NULL)
             return -1;
-        const struct hf_type *ft = hf_expr_type(pipe->filter);
-        if (ft->id != HF_BOOLEAN || hf_expr_is_untyped_null(pipe->filter)) {
+        const struct hf_type *ft = hf_expr_type(calc->filter);
+        if (ft->id != HF_BOOLEAN || hf_expr_is_untyped_null(calc->filter)) {
             char t1[64];
             return err_at(p, HF_ERR_TYPE, ins->where->line, ins->where->col,
                           "WHERE needs a BOOLEAN condition, found %s",
-                          hf_expr_is_untyped_null(pipe->filter)
+                          hf_expr_is_untyped_null(calc->filter)
                               ? "NULL"
                               : hf_type_name(ft, t1, sizeof t1));
         }
@@ -1121,17 +1182,7 @@ void hf_job_free(struct hf_job *job)
 {
     if (job == NULL)
         return;
-    for (uint32_t i = 0; i < job->npipes; i++) {
-        struct hf_pipeline *pp = &job->pipes[i];
-        for (uint32_t c = 0; c < pp->nproj; c++)
-            hf_expr_free(pp->proj[c]);
-        free(pp->proj);
-        hf_expr_free(pp->filter);
-        free(pp->text);
-        free(pp->written);
-        free(pp->value_types);
-    }
-    free(job->pipes);
+    hf_graph_free(&job->graph);
     for (uint32_t i = 0; i < job->ntables; i++)
         free_table(job->tables[i]);
     free(job->tables);
@@ -1173,21 +1224,15 @@ static int plan(struct planner *p, const char *const *sets, size_t nsets)
     register_script_secrets(p->ast);
     if (plan_settings(p, sets, nsets) != 0)
         return -1;
-    uint32_t ninserts = 0;
-    for (uint32_t i = 0; i < p->ast->nstmts; i++)
-        if (p->ast->stmts[i].kind == HF_STMT_INSERT)
-            ninserts++;
-    job->pipes = calloc(ninserts ? ninserts : 1, sizeof *job->pipes);
-    if (job->pipes == NULL)
-        return oom(p);
+    p->reuse_source = hf_opts_bool(
+        &job->settings, "table.optimizer.reuse-source-enabled", NULL);
     /* In script order, as Flink runs statements: a table exists from its
      * CREATE TABLE on. */
     for (uint32_t i = 0; i < p->ast->nstmts; i++) {
         const struct hf_ast_stmt *st = &p->ast->stmts[i];
         if (st->kind == HF_STMT_CREATE_TABLE && plan_create(p, st) != 0)
             return -1;
-        if (st->kind == HF_STMT_INSERT &&
-            plan_insert(p, st, &job->pipes[job->npipes++]) != 0)
+        if (st->kind == HF_STMT_INSERT && plan_insert(p, st) != 0)
             return -1;
     }
     return check_shared_groups(p, job);

@@ -7,9 +7,9 @@
  *
  * Outcome checks beyond "no sanitizer report": a failed plan leaves no job
  * and a negative error code with a message; a planned job's explain text
- * starts with the job line and has one section per pipeline. A NUL byte ends
- * the script, as the text API takes a C string (hf_sql_plan_file rejects such
- * files before).
+ * starts with the job line and has a graph section with one line per node.
+ * A NUL byte ends the script, as the text API takes a C string
+ * (hf_sql_plan_file rejects such files before).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,9 +33,10 @@ static void check_explain(const struct hf_job *job)
     HF_FUZZ_CHECK(strncmp(text, "job " SCRIPT_NAME "\n",
                           strlen("job " SCRIPT_NAME "\n")) == 0);
     HF_FUZZ_CHECK(strlen(text) == len);
-    for (uint32_t i = 0; i < job->npipes; i++) {
+    HF_FUZZ_CHECK(strstr(text, "graph:\n") != NULL);
+    for (uint32_t i = 0; i < job->graph.nnodes; i++) {
         char line[64];
-        snprintf(line, sizeof line, "pipeline %u (line ", i + 1);
+        snprintf(line, sizeof line, "\n  n%u ", i + 1);
         HF_FUZZ_CHECK(strstr(text, line) != NULL);
     }
     free(text);

@@ -19,6 +19,8 @@
 #include "core/decimal.h"
 #include "core/valueconv.h"
 #include "formats/format.h"
+#include "ops/calc.h"
+#include "ops/op.h"
 #include "sql/expr.h"
 #include "sql/planner.h"
 
@@ -75,6 +77,34 @@ static const char *expr_text(const struct hf_expr *e)
     return buf;
 }
 
+/* One INSERT of a planned job as the graph holds it: its sink node, the
+ * calc node feeding it and the source node feeding that. */
+struct pview {
+    const struct hf_table_def *source, *sink;
+    const struct hf_node *src_node, *calc_node, *sink_node;
+    const struct hf_calc_spec *c;
+};
+
+static struct pview pipe_of(const struct hf_job *job, uint32_t i)
+{
+    struct pview v;
+    memset(&v, 0, sizeof v);
+    const struct hf_graph *g = &job->graph;
+    v.sink_node = hf_graph_sink(g, i);
+    assert_non_null(v.sink_node);
+    assert_int_equal(v.sink_node->ninputs, 1);
+    v.calc_node = &g->nodes[v.sink_node->inputs[0]];
+    assert_int_equal(v.calc_node->kind, HF_NODE_OP);
+    assert_ptr_equal(v.calc_node->op, &hf_op_calc);
+    assert_int_equal(v.calc_node->ninputs, 1);
+    v.src_node = &g->nodes[v.calc_node->inputs[0]];
+    assert_int_equal(v.src_node->kind, HF_NODE_SOURCE);
+    v.c = v.calc_node->spec;
+    v.source = v.src_node->table;
+    v.sink = v.sink_node->table;
+    return v;
+}
+
 #define SRC                                                                    \
     "CREATE TABLE src (\n"                                                     \
     "  id BIGINT,\n"                                                           \
@@ -118,26 +148,24 @@ static void test_full_plan(void **state)
     assert_true(sink->schema.cols[0].type.not_null); /* key column */
     assert_null(sink->format);
 
-    assert_int_equal(job->npipes, 1);
-    const struct hf_pipeline *p = &job->pipes[0];
-    assert_ptr_equal(p->source, src);
-    assert_ptr_equal(p->sink, sink);
-    assert_int_equal(p->nproj, 4);
-    assert_int_equal(p->line, 17);
-    assert_string_equal(p->text, "SELECT id, UPPER(name), qty * 2.5, pt FROM "
-                                 "src WHERE qty > 0");
+    assert_int_equal(hf_graph_nsinks(&job->graph), 1);
+    struct pview p = pipe_of(job, 0);
+    assert_ptr_equal(p.source, src);
+    assert_ptr_equal(p.sink, sink);
+    assert_int_equal(p.c->nproj, 4);
+    assert_int_equal(p.sink_node->line, 17);
     uint32_t idx;
-    assert_true(hf_expr_column(p->proj[0], &idx));
+    assert_true(hf_expr_column(p.c->proj[0], &idx));
     assert_int_equal(idx, 0);
-    assert_string_equal(expr_text(p->proj[1]), "UPPER(name)");
+    assert_string_equal(expr_text(p.c->proj[1]), "UPPER(name)");
     /* qty * 2.5 is DECIMAL(13, 1), widened to the column's DECIMAL(20, 2). */
-    assert_string_equal(expr_text(p->proj[2]),
+    assert_string_equal(expr_text(p.c->proj[2]),
                         "CAST((CAST(qty AS DECIMAL(10, 0)) * 2.5) AS "
                         "DECIMAL(20, 2))");
-    assert_int_equal(hf_expr_type(p->proj[2])->precision, 20);
-    assert_int_equal(hf_expr_type(p->proj[3])->id, HF_TIMESTAMP_LTZ);
-    assert_non_null(p->filter);
-    assert_string_equal(expr_text(p->filter), "(qty > 0)");
+    assert_int_equal(hf_expr_type(p.c->proj[2])->precision, 20);
+    assert_int_equal(hf_expr_type(p.c->proj[3])->id, HF_TIMESTAMP_LTZ);
+    assert_non_null(p.c->filter);
+    assert_string_equal(expr_text(p.c->filter), "(qty > 0)");
 
     /* Settings. */
     assert_int_equal(
@@ -159,14 +187,14 @@ static void test_full_plan(void **state)
     struct hf_value v;
     struct hf_error err;
     hf_error_clear(&err);
-    assert_int_equal(hf_expr_eval(p->proj[2], row, b, &v, &err), 0);
+    assert_int_equal(hf_expr_eval(p.c->proj[2], row, b, &v, &err), 0);
     char buf[64];
     hf_dec_format(v.v.d, 2, buf, sizeof buf);
     assert_string_equal(buf, "7.50");
-    assert_int_equal(hf_expr_eval(p->proj[1], row, b, &v, &err), 0);
+    assert_int_equal(hf_expr_eval(p.c->proj[1], row, b, &v, &err), 0);
     assert_int_equal(v.v.s.len, 2);
     assert_memory_equal(v.v.s.ptr, "AB", 2);
-    assert_int_equal(hf_expr_eval(p->filter, row, b, &v, &err), 0);
+    assert_int_equal(hf_expr_eval(p.c->filter, row, b, &v, &err), 0);
     assert_true(v.v.b);
     hf_batch_destroy(b);
     hf_job_free(job);
@@ -185,23 +213,23 @@ static void test_star_and_column_list(void **state)
             "INSERT INTO some (z, y) SELECT s.id, s.name FROM src AS s;\n"
             "END;",
         NULL, 0);
-    assert_int_equal(job->npipes, 2);
-    const struct hf_pipeline *p = &job->pipes[0];
-    assert_int_equal(p->nproj, 5);
+    assert_int_equal(hf_graph_nsinks(&job->graph), 2);
+    struct pview p = pipe_of(job, 0);
+    assert_int_equal(p.c->nproj, 5);
     for (uint32_t i = 0; i < 4; i++) {
         uint32_t idx;
-        assert_true(hf_expr_column(p->proj[i], &idx));
+        assert_true(hf_expr_column(p.c->proj[i], &idx));
         assert_int_equal(idx, i);
     }
     /* The PROCTIME column is evaluated, not copied. */
-    assert_false(hf_expr_column(p->proj[4], NULL));
-    assert_string_equal(expr_text(p->proj[4]), "pt");
+    assert_false(hf_expr_column(p.c->proj[4], NULL));
+    assert_string_equal(expr_text(p.c->proj[4]), "pt");
 
-    p = &job->pipes[1];
-    assert_int_equal(p->nproj, 3);
-    assert_string_equal(expr_text(p->proj[0]), "CAST(NULL AS INT)");
-    assert_string_equal(expr_text(p->proj[1]), "name");
-    assert_string_equal(expr_text(p->proj[2]), "id");
+    p = pipe_of(job, 1);
+    assert_int_equal(p.c->nproj, 3);
+    assert_string_equal(expr_text(p.c->proj[0]), "CAST(NULL AS INT)");
+    assert_string_equal(expr_text(p.c->proj[1]), "name");
+    assert_string_equal(expr_text(p.c->proj[2]), "id");
     hf_job_free(job);
 }
 
@@ -213,12 +241,12 @@ static void test_literals_into_columns(void **state)
             "WITH ('connector' = 'blackhole');\n"
             "INSERT INTO t SELECT 1, '2024-01-31', 2, NULL FROM src;",
         NULL, 0);
-    const struct hf_pipeline *p = &job->pipes[0];
-    assert_string_equal(expr_text(p->proj[0]), "1");
-    assert_int_equal(hf_expr_type(p->proj[0])->id, HF_TINYINT);
-    assert_string_equal(expr_text(p->proj[1]), "DATE '2024-01-31'");
-    assert_string_equal(expr_text(p->proj[2]), "2.00");
-    assert_string_equal(expr_text(p->proj[3]), "CAST(NULL AS STRING)");
+    struct pview p = pipe_of(job, 0);
+    assert_string_equal(expr_text(p.c->proj[0]), "1");
+    assert_int_equal(hf_expr_type(p.c->proj[0])->id, HF_TINYINT);
+    assert_string_equal(expr_text(p.c->proj[1]), "DATE '2024-01-31'");
+    assert_string_equal(expr_text(p.c->proj[2]), "2.00");
+    assert_string_equal(expr_text(p.c->proj[3]), "CAST(NULL AS STRING)");
     hf_job_free(job);
 }
 
@@ -240,8 +268,8 @@ static void test_value_types(void **state)
         "CAST(d4 AS DECIMAL(10, 2)), i, d4, ts, CAST(ts AS TIMESTAMP(0)), s, "
         "CAST(s AS VARCHAR(5)), s, 'abc', t FROM s;",
         NULL, 0);
-    const struct hf_pipeline *p = &job->pipes[0];
-    assert_non_null(p->value_types);
+    struct pview p = pipe_of(job, 0);
+    assert_non_null(p.sink_node->value_types);
     static const char *const want[] = {
         "DECIMAL(8, 2)",  /* the CAST's 2 decimals, a's 6 integer digits */
         "DECIMAL(10, 0)", /* INT: 10 digits, no fraction */
@@ -255,9 +283,9 @@ static void test_value_types(void **state)
         "TIME(3)",        /* */
         "DECIMAL(10, 4)", /* not written: NULL of the declared type */
     };
-    for (uint32_t c = 0; c < p->nproj; c++) {
+    for (uint32_t c = 0; c < p.c->nproj; c++) {
         char buf[64];
-        hf_type_name(&p->value_types[c], buf, sizeof buf);
+        hf_type_name(&p.sink_node->value_types[c], buf, sizeof buf);
         if (strcmp(buf, want[c]) != 0)
             fail_msg("column %u: got %s, want %s", c, buf, want[c]);
     }
@@ -298,7 +326,7 @@ static void test_formats(void **state)
                      '|');
     assert_string_equal(job->tables[2]->format->name, "debezium-json");
     assert_true(job->tables[2]->format->changelog);
-    assert_int_equal(job->npipes, 2);
+    assert_int_equal(hf_graph_nsinks(&job->graph), 2);
     hf_job_free(job);
 
     /* Format errors. */
@@ -622,8 +650,11 @@ static void test_plan_file(void **state)
     hf_job_free(NULL);
 }
 
-/* Two sources of one job in one Kafka consumer group would split the
- * partitions: refused, naming both INSERTs; without a group it is fine. */
+/* One table read by two INSERTs is one source node feeding both (Flink's
+ * source reuse), so its consumer group has one member: planned. Two
+ * different tables in one group would split the partitions: refused,
+ * naming both INSERTs; so is one table read twice when source reuse is
+ * switched off. Without a group, or with two groups, it is fine. */
 static void test_shared_consumer_group(void **state)
 {
     (void)state;
@@ -639,19 +670,65 @@ static void test_shared_consumer_group(void **state)
     char text[1200];
     const char *g = ", 'properties.group.id' = 'g1'";
     snprintf(text, sizeof text, kt, g, "", "k");
-    const char *msg = plan_err(text, NULL, 0, NULL);
+    struct hf_job *job = plan_ok(text, NULL, 0);
+    struct pview p0 = pipe_of(job, 0), p1 = pipe_of(job, 1);
+    assert_ptr_equal(p0.src_node, p1.src_node); /* one reader */
+    assert_ptr_not_equal(p0.calc_node, p1.calc_node);
+    assert_int_equal(hf_graph_consumers(&job->graph, p0.src_node->id), 2);
+    assert_int_equal(job->graph.nnodes, 5);
+    hf_job_free(job);
+
+    const char *off[] = {"table.optimizer.reuse-source-enabled=false"};
+    const char *msg = plan_err(text, off, 1, NULL);
     assert_non_null(strstr(msg, "job.sql:6:1"));
     assert_non_null(strstr(msg, "table 'k' (consumer group 'g1') is also "
-                                "read by the INSERT at line 5"));
+                                "read by the INSERT at line 5 and "
+                                "'table.optimizer.reuse-source-enabled' is "
+                                "'false'"));
     snprintf(text, sizeof text, kt, g, g, "k2");
     msg = plan_err(text, NULL, 0, NULL);
+    assert_non_null(strstr(msg, "job.sql:6:1"));
     assert_non_null(strstr(msg, "tables 'k' (INSERT at line 5) and 'k2' are "
                                 "read in one consumer group 'g1'"));
     snprintf(text, sizeof text, kt, "", "", "k");
-    hf_job_free(plan_ok(text, NULL, 0));
+    job = plan_ok(text, off, 1); /* no group: two readers are fine */
+    assert_ptr_not_equal(pipe_of(job, 0).src_node, pipe_of(job, 1).src_node);
+    hf_job_free(job);
     snprintf(text, sizeof text, kt, g, ", 'properties.group.id' = 'g2'",
              "k2");
     hf_job_free(plan_ok(text, NULL, 0));
+}
+
+/* The graph of a statement set that reads one table into two sinks with
+ * different filters, as explain prints it: one line per node with its
+ * id, kind, details and inputs. */
+static void test_graph_explain(void **state)
+{
+    (void)state;
+    struct hf_job *job = plan_ok(
+        SRC "CREATE TABLE o1 (id BIGINT, n STRING) WITH ('connector' = "
+            "'blackhole');\n"
+            "CREATE TABLE o2 (id BIGINT) WITH ('connector' = 'print');\n"
+            "EXECUTE STATEMENT SET BEGIN\n"
+            "INSERT INTO o1 SELECT id, name FROM src WHERE qty > 1;\n"
+            "INSERT INTO o2 SELECT id + 1 FROM src;\n"
+            "END;",
+        NULL, 0);
+    struct hf_strbuf sb;
+    hf_strbuf_init(&sb, 0);
+    hf_graph_explain(&job->graph, &sb);
+    assert_string_equal(
+        sb.data, "graph:\n"
+                 "  n1 source: src [datagen]\n"
+                 "  n2 calc: where (qty > 1); id := id, n := name <- n1\n"
+                 "  n3 sink: o1 [blackhole] (INSERT at line 11) <- n2\n"
+                 "  n4 calc: id := (id + 1) <- n1\n"
+                 "  n5 sink: o2 [print] (INSERT at line 12) <- n4\n");
+    hf_strbuf_free(&sb);
+    uint32_t srcs[5];
+    assert_int_equal(hf_graph_sources_of(&job->graph, 4, srcs), 1);
+    assert_int_equal(srcs[0], 0);
+    hf_job_free(job);
 }
 
 /* debezium-json.schema-include = true is for reading: a table an INSERT
@@ -710,6 +787,7 @@ int main(void)
         cmocka_unit_test(test_unavailable_connectors),
         cmocka_unit_test(test_table_errors),
         cmocka_unit_test(test_shared_consumer_group),
+        cmocka_unit_test(test_graph_explain),
         cmocka_unit_test(test_sink_format_rules),
         cmocka_unit_test(test_insert_errors),
         cmocka_unit_test(test_batch_mode),

@@ -1,0 +1,95 @@
+/*
+ * op.h - the operator interface: what a node of the graph that is neither a
+ * source nor a sink implements (calc.c, union.c; later aggregates, joins,
+ * lookup joins).
+ *
+ * An operator is a `const struct hf_op_class`: plan-time hooks (explain,
+ * free its spec) and run-time callbacks. The runtime drives it by pushing:
+ *
+ *   open -> { process(input i, batch) | snapshot(id) | end_input(i) }* ->
+ *   close
+ *
+ * - process() receives a batch of input i (borrowed for the call: to keep
+ *   it, take a reference) and emits zero or more batches through `out`.
+ *   An output batch comes from env->pool (hf_rbuf_get) and, when its
+ *   values point into the input's arena, names the input as its parent
+ *   (hf_rbuf_set_parent); emitting lends it to the consumers, who take
+ *   their own references, so the operator releases its own after the
+ *   emit. A pass-through operator may emit its input batch itself.
+ * - snapshot(id) is called when checkpoint barrier `id` has arrived on
+ *   every input that has not ended (the runtime aligns them), before the
+ *   barrier is forwarded: a stateful operator makes its state for that
+ *   checkpoint durable here, and may emit rows that must precede the
+ *   barrier. A checkpoint counts only when every snapshot returned 0.
+ * - end_input(i) says input i has ended (bounded input or a stop); when
+ *   the last input ends the operator emits whatever it still holds (a
+ *   batch-mode aggregate its results) before the runtime forwards the end.
+ * Every call of one operator instance is on one thread (its task's, see
+ * runtime.c); a callback that returns -1 fails the job with `err`.
+ *
+ * Threads: a HF_OP_CHAINABLE operator (one input, no state) runs in its
+ * producer's thread, as a function call; any other operator is the head
+ * of a task of its own, fed through bounded edges, and the sink it feeds
+ * (when it feeds exactly one) runs in that task too. A two-input stateful
+ * operator (a join) is such a head.
+ */
+#ifndef HF_OPS_OP_H
+#define HF_OPS_OP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/rbuf.h"
+#include "core/strbuf.h"
+#include "runtime/graph.h"
+
+/* Where an operator's output goes; implemented by the runtime. */
+struct hf_op_out {
+    /* Lend `rows` to every consumer of the node (each takes its own
+     * reference). 0, or -1 when the job is failing (err set if the
+     * failure is this call's). */
+    int (*emit)(struct hf_op_out *out, struct hf_rbuf *rows,
+                struct hf_error *err);
+};
+
+/* What an operator instance learns at open. */
+struct hf_op_env {
+    const struct hf_node *node; /* its node (spec, inputs, schema) */
+    bool batch_mode;            /* execution.runtime-mode = batch */
+    bool drop_null_violations;  /* table.exec.sink.not-null-enforcer=DROP */
+    struct hf_rbuf_pool *pool;  /* output batches of node->schema's width;
+                                   NULL for HF_OP_PASSTHROUGH */
+};
+
+#define HF_OP_CHAINABLE                                                        \
+    0x1u                       /* one input, stateless: may run in the         \
+                                  producer's thread */
+#define HF_OP_PASSTHROUGH 0x2u /* emits its input batches; needs no pool */
+
+struct hf_op_class {
+    const char *name; /* "calc", "union"; explain's kind */
+    unsigned flags;
+    /* Plan time. The node's details for explain, on one line (no
+     * newline), e.g. "where (qty > 0); id := id". */
+    void (*explain)(const struct hf_node *n, struct hf_strbuf *out);
+    void (*free_spec)(void *spec);
+    /* Run time. open: 0 or -1; *state is passed to every other call. */
+    int (*open)(const struct hf_op_env *env, void **state,
+                struct hf_error *err);
+    int (*process)(void *state, uint32_t input, struct hf_rbuf *in,
+                   struct hf_op_out *out, struct hf_error *err);
+    /* Optional (NULL: nothing to snapshot). */
+    int (*snapshot)(void *state, uint64_t ckpt_id, struct hf_op_out *out,
+                    struct hf_error *err);
+    /* Optional (NULL: nothing held back). */
+    int (*end_input)(void *state, uint32_t input, struct hf_op_out *out,
+                     struct hf_error *err);
+    void (*close)(void *state);
+};
+
+/* The operators (one file each). */
+extern const struct hf_op_class hf_op_calc;  /* calc.c */
+extern const struct hf_op_class hf_op_union; /* union.c */
+
+#endif
