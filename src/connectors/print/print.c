@@ -22,6 +22,9 @@
  *   BYTES           [104, -1] signed bytes           (byte[])
  *   ARRAY           [1, null, 3]                     (Object[])
  *   strings, JSON   the text itself
+ * Only the table's physical columns are printed, as Flink's print sink
+ * consumes the physical row: computed (and PROCTIME) columns are not
+ * written to a sink, and print has no metadata.
  * The prefix is "identifier> " when 'print-identifier' is set and not empty
  * (holoflow runs one print instance, so Flink's ":taskId" part never
  * appears).
@@ -319,9 +322,13 @@ static int print_write(void *state, const struct hf_batch *in,
         hf_strbuf_puts(&s->buf,
                        hf_rowkind_short((enum hf_rowkind)in->kinds[r]));
         hf_strbuf_putc(&s->buf, '[');
+        bool first = true;
         for (uint32_t c = 0; c < ncols; c++) {
-            if (c > 0)
+            if (sc->cols[c].kind != HF_COL_PHYSICAL)
+                continue;
+            if (!first)
                 hf_strbuf_append(&s->buf, ", ", 2);
+            first = false;
             put_value(&s->buf, &sc->cols[c].type, &row[c]);
         }
         hf_strbuf_append(&s->buf, "]\n", 2);
