@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS ${p}_t CASCADE;
+CREATE TABLE ${p}_t (id int, k text, PRIMARY KEY (id, k)) PARTITION BY LIST (k);
