@@ -234,8 +234,8 @@ static int distinct_process(void *state, uint32_t input, struct hf_rbuf *in,
             continue;
         if (r == NULL && (r = hf_rbuf_get(d->pool, -1)) == NULL)
             return -1; /* the job is failing */
-        struct hf_value *o = hf_batch_add_row(
-            r->b, (enum hf_rowkind)b->kinds[i], b->origin[i]);
+        struct hf_value *o =
+            hf_batch_add_row(r->b, (enum hf_rowkind)b->kinds[i], b->origin[i]);
         if (o == NULL) {
             hf_rbuf_release(r);
             return hf_error_set(err, HF_ERR_NOMEM, "out of memory");

@@ -64,8 +64,8 @@ static int limit_process(void *state, uint32_t input, struct hf_rbuf *in,
     l->seen = end;
     /* The window of rows passed on: [offset, offset + limit). */
     int64_t lo = l->spec->offset;
-    int64_t hi = l->spec->limit > INT64_MAX - lo ? INT64_MAX
-                                                 : lo + l->spec->limit;
+    int64_t hi =
+        l->spec->limit > INT64_MAX - lo ? INT64_MAX : lo + l->spec->limit;
     if (end <= lo || first >= hi || b->nrows == 0)
         return 0;
     if (first >= lo && end <= hi)
@@ -79,8 +79,8 @@ static int limit_process(void *state, uint32_t input, struct hf_rbuf *in,
     int64_t from = lo > first ? lo - first : 0;
     int64_t to = hi < end ? hi - first : (int64_t)b->nrows;
     for (int64_t i = from; i < to; i++) {
-        struct hf_value *row = hf_batch_add_row(
-            o, (enum hf_rowkind)b->kinds[i], b->origin[i]);
+        struct hf_value *row =
+            hf_batch_add_row(o, (enum hf_rowkind)b->kinds[i], b->origin[i]);
         if (row == NULL) {
             hf_rbuf_release(r);
             return hf_error_set(err, HF_ERR_NOMEM, "out of memory");

@@ -89,7 +89,7 @@ struct hf_op_class {
 };
 
 /* The operators (one file each). */
-extern const struct hf_op_class hf_op_calc;  /* calc.c */
+extern const struct hf_op_class hf_op_calc;     /* calc.c */
 extern const struct hf_op_class hf_op_union;    /* union.c */
 extern const struct hf_op_class hf_op_distinct; /* distinct.c */
 extern const struct hf_op_class hf_op_limit;    /* limit.c */

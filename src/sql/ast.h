@@ -145,7 +145,11 @@ struct hf_ast_watermark {
 
 /* One option of `LIKE base (...)`: INCLUDING/EXCLUDING/OVERWRITING a
  * feature. */
-enum hf_like_strategy { HF_LIKE_INCLUDING, HF_LIKE_EXCLUDING, HF_LIKE_OVERWRITING };
+enum hf_like_strategy {
+    HF_LIKE_INCLUDING,
+    HF_LIKE_EXCLUDING,
+    HF_LIKE_OVERWRITING
+};
 enum hf_like_feature {
     HF_LIKE_ALL,
     HF_LIKE_CONSTRAINTS,
@@ -201,9 +205,9 @@ struct hf_ast_query;
  * query, with an optional alias (and column aliases) and an optional
  * OPTIONS hint. */
 struct hf_ast_from {
-    struct hf_ast_ident name; /* last part; name NULL for a subquery */
-    const char *full;         /* as written */
-    struct hf_ast_query *sub; /* ( query ), or NULL */
+    struct hf_ast_ident name;        /* last part; name NULL for a subquery */
+    const char *full;                /* as written */
+    struct hf_ast_query *sub;        /* ( query ), or NULL */
     struct hf_ast_ident alias;       /* [AS] alias; name NULL when none */
     struct hf_ast_ident *alias_cols; /* AS a (x, y) */
     uint32_t nalias_cols;

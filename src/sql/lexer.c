@@ -791,8 +791,9 @@ int hf_sql_lex(const struct hf_sql_src *src, struct hf_tokens *out,
         if (c == '/' && i + 1 < n && t[i + 1] == '*') {
             if (i + 2 < n && t[i + 2] == '+') {
                 if (lx.in_hint)
-                    return lex_error(&lx, i, "'/*+' inside a hint; close "
-                                             "the first hint with '*/'");
+                    return lex_error(&lx, i,
+                                     "'/*+' inside a hint; close "
+                                     "the first hint with '*/'");
                 if (push(&lx, HF_TK_HINT_BEGIN, i, 3, "/*+", 3) != 0)
                     return -1;
                 lx.in_hint = true;

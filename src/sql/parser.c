@@ -1966,8 +1966,8 @@ static int watermark(struct parser *p, struct hf_ast_create_table *ct,
 
 /* '(' 'key' = 'value' {, ...} ')': WITH options and OPTIONS hints. `what`
  * names the list in messages ("WITH", "OPTIONS"). */
-static int kv_list(struct parser *p, const char *what, struct hf_ast_option **opts,
-                   uint32_t *nopts)
+static int kv_list(struct parser *p, const char *what,
+                   struct hf_ast_option **opts, uint32_t *nopts)
 {
     uint32_t cap = 0;
     char ctx[300];
@@ -2032,7 +2032,7 @@ static int kv_list(struct parser *p, const char *what, struct hf_ast_option **op
 static int like_clause(struct parser *p, struct hf_ast_create_table *ct)
 {
     static const char *const strategies[] = {"INCLUDING", "EXCLUDING",
-                                              "OVERWRITING"};
+                                             "OVERWRITING"};
     static const char *const features[] = {
         "ALL",        "CONSTRAINTS", "GENERATED", "OPTIONS",
         "PARTITIONS", "WATERMARKS",  "METADATA"};
@@ -2398,8 +2398,8 @@ static int from_item(struct parser *p, struct hf_ast_from *f)
     } else if (tok_word(t, "UNNEST")) {
         return unsupported(p, t, "UNNEST is not supported");
     } else {
-        if (dotted_name(p, "a table name", "after FROM", &f->name,
-                        &f->full) != 0)
+        if (dotted_name(p, "a table name", "after FROM", &f->name, &f->full) !=
+            0)
             return -1;
         if (peek(p)->kind == HF_TK_LPAREN)
             return unsupported(p, t,
@@ -2470,8 +2470,7 @@ static struct hf_ast_query *parse_select(struct parser *p)
     }
     if (accept_kw(p, HF_KW_WHERE)) {
         if (q->from.name.name == NULL && q->from.sub == NULL) {
-            err_at(p, &p->t[p->i - 1], HF_ERR_SQL,
-                   "WHERE needs a FROM clause");
+            err_at(p, &p->t[p->i - 1], HF_ERR_SQL, "WHERE needs a FROM clause");
             return NULL;
         }
         q->where = parse_expr(p);
@@ -2490,9 +2489,9 @@ static int values_row(struct parser *p, struct hf_ast_row *r)
     const struct hf_token *t = peek(p);
     r->line = t->line;
     r->col = t->col;
-    bool paren = t->kind == HF_TK_LPAREN ||
-                 (tok_is_kw(t, HF_KW_ROW) &&
-                  peek_at(p, 1)->kind == HF_TK_LPAREN);
+    bool paren =
+        t->kind == HF_TK_LPAREN ||
+        (tok_is_kw(t, HF_KW_ROW) && peek_at(p, 1)->kind == HF_TK_LPAREN);
     uint32_t cap = 0;
     if (paren) {
         if (tok_is_kw(t, HF_KW_ROW))
@@ -2855,8 +2854,8 @@ static int create_view(struct parser *p, struct hf_ast_stmt *st, bool temp)
             if (tok_is_kw(peek(p), HF_KW_COMMENT)) {
                 const char *c;
                 next(p);
-                if (string_lit(p, "a comment in quotes", "after COMMENT",
-                               &c) != 0)
+                if (string_lit(p, "a comment in quotes", "after COMMENT", &c) !=
+                    0)
                     return -1;
             }
             if (!accept(p, HF_TK_COMMA))
@@ -2866,8 +2865,7 @@ static int create_view(struct parser *p, struct hf_ast_stmt *st, bool temp)
             return -1;
     }
     if (accept_kw(p, HF_KW_COMMENT) &&
-        string_lit(p, "a comment in quotes", "after COMMENT", &v->comment) !=
-            0)
+        string_lit(p, "a comment in quotes", "after COMMENT", &v->comment) != 0)
         return -1;
     if (expect_kw(p, HF_KW_AS, "after the view name") != 0)
         return -1;
@@ -3044,7 +3042,7 @@ static int statement_set(struct parser *p, struct stmt_list *l,
  * supported; ...". */
 static int unsupported_statement(struct parser *p, const struct hf_token *t)
 {
-    static const char *const two_words[] = {"ALTER", "SHOW",   "ADD",
+    static const char *const two_words[] = {"ALTER",  "SHOW", "ADD",
                                             "REMOVE", "LOAD", "UNLOAD"};
     char what[96];
     snprintf(what, sizeof what, "%.40s", t->text);
@@ -3062,8 +3060,8 @@ static int unsupported_statement(struct parser *p, const struct hf_token *t)
 static int statement(struct parser *p, struct stmt_list *l)
 {
     static const char *const known[] = {
-        "ALTER",   "USE",    "SHOW",   "DESCRIBE", "DESC",   "EXPLAIN",
-        "LOAD",    "UNLOAD", "ADD",    "REMOVE",   "RESET",  "ANALYZE",
+        "ALTER",    "USE",    "SHOW",   "DESCRIBE", "DESC",    "EXPLAIN",
+        "LOAD",     "UNLOAD", "ADD",    "REMOVE",   "RESET",   "ANALYZE",
         "TRUNCATE", "DELETE", "UPDATE", "CALL",     "COMPILE", "MERGE"};
     const struct hf_token *t = peek(p);
     if (t->kind == HF_TK_LPAREN)
@@ -3126,9 +3124,9 @@ static int statement(struct parser *p, struct stmt_list *l)
         char f[64];
         found_text(p, t, f, sizeof f);
         hf_err_t code = t->kw == HF_KW_NONE ? HF_ERR_SQL : HF_ERR_UNSUPPORTED;
-        return err_at(p, t, code,
-                      "%s is not a supported statement; holoflow runs " STATEMENTS,
-                      f);
+        return err_at(
+            p, t, code,
+            "%s is not a supported statement; holoflow runs " STATEMENTS, f);
     }
     }
 }

@@ -107,8 +107,8 @@ struct env {
 
 struct qstate {
     struct planner *p;
-    int depth;      /* views and WITH queries being planned */
-    int stmt_line;  /* the statement, for source nodes */
+    int depth;     /* views and WITH queries being planned */
+    int stmt_line; /* the statement, for source nodes */
     /* INSERT INTO t VALUES ...: the VALUES clause and the types of the
      * columns it fills, which its values take (as Calcite types them). */
     const struct hf_ast_query *values_q;
@@ -227,8 +227,8 @@ static int rel_filter(struct planner *p, const struct rel *r,
 {
     *out = NULL;
     for (uint32_t i = 0; i < r->nfilters; i++) {
-        struct hf_expr *e = hf_expr_bind(&r->filters[i].scope->bs,
-                                         r->filters[i].ast, p->err);
+        struct hf_expr *e =
+            hf_expr_bind(&r->filters[i].scope->bs, r->filters[i].ast, p->err);
         if (e == NULL) {
             hf_expr_free(*out);
             *out = NULL;
@@ -420,8 +420,8 @@ static int rel_op(struct planner *p, struct rel *r,
                   const struct hf_op_class *op, void *spec)
 {
     struct hf_schema *os = own_schema(p, r->base);
-    struct hf_node *nd = os ? hf_graph_add(p->g, HF_NODE_OP, &r->node, 1)
-                            : NULL;
+    struct hf_node *nd =
+        os ? hf_graph_add(p->g, HF_NODE_OP, &r->node, 1) : NULL;
     if (nd == NULL) {
         op->free_spec(spec);
         if (os) {
@@ -477,8 +477,8 @@ static int rename_cols(struct planner *p, struct rel *r,
         for (uint32_t j = 0; j < i; j++)
             if (strcmp(names[i].name, names[j].name) == 0)
                 return err_at(p, HF_ERR_SQL, names[i].line, names[i].col,
-                              "column '%s' is named twice in %s",
-                              names[i].name, what);
+                              "column '%s' is named twice in %s", names[i].name,
+                              what);
     struct hf_schema *o = aschema(p, n);
     if (o == NULL)
         return -1;
@@ -497,8 +497,7 @@ static int plan_query(struct qstate *qs, const struct env *env,
 
 /* The source node reading t: the one already there when sources are
  * reused, else a new one. */
-static int source_node(struct qstate *qs, struct hf_table_def *t,
-                       uint32_t *id)
+static int source_node(struct qstate *qs, struct hf_table_def *t, uint32_t *id)
 {
     struct planner *p = qs->p;
     struct hf_node *n = p->reuse_source ? hf_graph_find_source(p->g, t) : NULL;
@@ -616,8 +615,7 @@ static int hinted_table(struct qstate *qs, struct cat_entry *e,
             return 0;
         }
     const struct hf_ast_create_table *base = e->ct;
-    struct hf_ast_create_table *ct =
-        hf_arena_alloc(&p->ast->arena, sizeof *ct);
+    struct hf_ast_create_table *ct = hf_arena_alloc(&p->ast->arena, sizeof *ct);
     struct hf_ast_option *opts = hf_arena_alloc(
         &p->ast->arena, (base->nopts + f->nhints + 1) * sizeof *opts);
     if (ct == NULL || opts == NULL) {
@@ -630,8 +628,8 @@ static int hinted_table(struct qstate *qs, struct cat_entry *e,
         memcpy(opts, base->opts, n * sizeof *opts);
     for (uint32_t i = 0; i < f->nhints; i++) {
         uint32_t j = 0;
-        while (j < base->nopts && strcmp(opts[j].key.name,
-                                         f->hints[i].key.name) != 0)
+        while (j < base->nopts &&
+               strcmp(opts[j].key.name, f->hints[i].key.name) != 0)
             j++;
         opts[j < base->nopts ? j : n++] = f->hints[i];
     }
@@ -815,8 +813,8 @@ static int values_table(struct qstate *qs, const struct hf_ast_query *q,
             const struct hf_ast_expr *a = q->rows[r].v[c];
             struct hf_expr *e = hf_expr_bind(&sc, a, p->err);
             char why[300];
-            int k = e ? hf_expr_coerce(&e, &s->cols[c].type, why, sizeof why)
-                      : -1;
+            int k =
+                e ? hf_expr_coerce(&e, &s->cols[c].type, why, sizeof why) : -1;
             if (k == -2) {
                 rc = oom(p);
             } else if (k != 0 && e) {
@@ -1030,9 +1028,9 @@ static int plan_select(struct qstate *qs, const struct env *env,
                 return err_at(p, HF_ERR_SQL, it->line, it->col,
                               "SELECT * needs a FROM clause");
             const char *qual = f->alias.name ? f->alias.name : table;
-            if (it->star_qual && (f->sub && !f->alias.name
-                                      ? true
-                                      : strcmp(it->star_qual, qual) != 0))
+            if (it->star_qual &&
+                (f->sub && !f->alias.name ? true
+                                          : strcmp(it->star_qual, qual) != 0))
                 return err_at(p, HF_ERR_SQL, it->line, it->col,
                               "unknown table '%s' in '%s.*'; the query reads "
                               "'%s'",
@@ -1042,8 +1040,8 @@ static int plan_select(struct qstate *qs, const struct env *env,
                 r->cols[k].line = it->line;
                 r->cols[k].col = it->col;
                 r->out->cols[k] = in->out->cols[c];
-                r->out->cols[k].name = (char *)unique_name(
-                    p, r->out, k, in->out->cols[c].name);
+                r->out->cols[k].name =
+                    (char *)unique_name(p, r->out, k, in->out->cols[c].name);
                 if (r->out->cols[k].name == NULL)
                     return -1;
             }
@@ -1099,9 +1097,8 @@ static int plan_select(struct qstate *qs, const struct env *env,
         r->filters[r->nfilters].scope = s;
         r->nfilters++;
     }
-    if (q->distinct &&
-        rel_distinct(qs, r, "SELECT DISTINCT", q->distinct_line,
-                     q->distinct_col) != 0)
+    if (q->distinct && rel_distinct(qs, r, "SELECT DISTINCT", q->distinct_line,
+                                    q->distinct_col) != 0)
         return -1;
     *out = r;
     return 0;
@@ -1123,8 +1120,7 @@ static int plan_union(struct qstate *qs, const struct env *env,
         if (plan_query(qs, env, q->inputs[i], &in[i]) != 0)
             return -1;
         if (in[i]->out->ncols != in[0]->out->ncols)
-            return err_at(p, HF_ERR_SQL, q->inputs[i]->line,
-                          q->inputs[i]->col,
+            return err_at(p, HF_ERR_SQL, q->inputs[i]->line, q->inputs[i]->col,
                           "each query of a %s must give the same number of "
                           "columns: the first gives %u, query %u gives %u",
                           what, in[0]->out->ncols, i + 1, in[i]->out->ncols);
@@ -1227,10 +1223,9 @@ static int plan_query(struct qstate *qs, const struct env *env,
     for (uint32_t i = 0; i < q->nctes; i++)
         for (uint32_t j = 0; j < i; j++)
             if (strcmp(q->ctes[i].name.name, q->ctes[j].name.name) == 0)
-                return err_at(p, HF_ERR_SQL, q->ctes[i].name.line,
-                              q->ctes[i].name.col,
-                              "WITH name '%s' is given twice",
-                              q->ctes[i].name.name);
+                return err_at(
+                    p, HF_ERR_SQL, q->ctes[i].name.line, q->ctes[i].name.col,
+                    "WITH name '%s' is given twice", q->ctes[i].name.name);
     const struct env *e = q->nctes ? &here : env;
     int rc;
     switch (q->kind) {
@@ -1329,8 +1324,7 @@ static struct hf_table_def *sink_table(struct planner *p,
     }
     if (e->view) {
         err_at(p, HF_ERR_SQL, ins->target.line, ins->target.col,
-               "'%s' is a view; INSERT writes into a table",
-               ins->target_full);
+               "'%s' is a view; INSERT writes into a table", ins->target_full);
         return NULL;
     }
     struct hf_table_def *t = e->table;
@@ -1490,8 +1484,8 @@ int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
             rc = oom(p);
     if (rc == 0)
         rc = rel_filter(p, r, &calc->filter);
-    struct hf_node *n = rc == 0 ? hf_graph_add(p->g, HF_NODE_OP, &r->node, 1)
-                                : NULL;
+    struct hf_node *n =
+        rc == 0 ? hf_graph_add(p->g, HF_NODE_OP, &r->node, 1) : NULL;
     if (n == NULL) {
         hf_op_calc.free_spec(calc);
         free(vt);

@@ -460,8 +460,8 @@ int hf_plan_table(struct planner *p, const struct hf_ast_create_table *ct,
     }
     for (uint32_t i = 0; i < ct->nopts; i++) {
         char why[256];
-        values[i] = hf_env_expand_ex(ct->opts[i].value, &secret[i], why,
-                                     sizeof why);
+        values[i] =
+            hf_env_expand_ex(ct->opts[i].value, &secret[i], why, sizeof why);
         if (values[i] != NULL &&
             (secret[i] || hf_opt_secret_name(ct->opts[i].key.name)))
             hf_secret_register(values[i]);
@@ -470,9 +470,8 @@ int hf_plan_table(struct planner *p, const struct hf_ast_create_table *ct,
                 free(values[j]);
             free(values);
             free(secret);
-            return err_at(p, HF_ERR_OPTION, ct->opts[i].vline,
-                          ct->opts[i].vcol, "option '%s': %s",
-                          ct->opts[i].key.name, why);
+            return err_at(p, HF_ERR_OPTION, ct->opts[i].vline, ct->opts[i].vcol,
+                          "option '%s': %s", ct->opts[i].key.name, why);
         }
     }
     struct table_block *b = new_block(ct, values, job->path);
@@ -625,9 +624,8 @@ static int col_index(const struct hf_ast_column *cols, uint32_t n,
 int hf_plan_like(struct planner *p, const struct hf_ast_create_table *ct,
                  const struct hf_ast_create_table **out)
 {
-    static const char *const fname[] = {"ALL",        "CONSTRAINTS",
-                                        "GENERATED",  "OPTIONS",
-                                        "PARTITIONS", "WATERMARKS",
+    static const char *const fname[] = {"ALL",     "CONSTRAINTS", "GENERATED",
+                                        "OPTIONS", "PARTITIONS",  "WATERMARKS",
                                         "METADATA"};
     *out = NULL;
     struct cat_entry *e = hf_plan_lookup(p, ct->like.name);
@@ -640,10 +638,10 @@ int hf_plan_like(struct planner *p, const struct hf_ast_create_table *ct,
     const struct hf_ast_create_table *base = e->ct;
 
     /* Strategies: Flink's defaults, then ALL, then each feature named. */
-    enum hf_like_strategy st[7] = {
-        HF_LIKE_INCLUDING, HF_LIKE_INCLUDING,   HF_LIKE_INCLUDING,
-        HF_LIKE_OVERWRITING, HF_LIKE_INCLUDING, HF_LIKE_INCLUDING,
-        HF_LIKE_INCLUDING};
+    enum hf_like_strategy st[7] = {HF_LIKE_INCLUDING, HF_LIKE_INCLUDING,
+                                   HF_LIKE_INCLUDING, HF_LIKE_OVERWRITING,
+                                   HF_LIKE_INCLUDING, HF_LIKE_INCLUDING,
+                                   HF_LIKE_INCLUDING};
     for (uint32_t i = 0; i < ct->nlike_opts; i++)
         if (ct->like_opts[i].feature == HF_LIKE_ALL)
             for (int f = 1; f < 7; f++)
@@ -668,7 +666,8 @@ int hf_plan_like(struct planner *p, const struct hf_ast_create_table *ct,
     uint32_t n = 0;
     for (uint32_t i = 0; i < base->ncols; i++) {
         const struct hf_ast_column *bc = &base->cols[i];
-        if ((is_generated(bc->kind) && st[HF_LIKE_GENERATED] == HF_LIKE_EXCLUDING) ||
+        if ((is_generated(bc->kind) &&
+             st[HF_LIKE_GENERATED] == HF_LIKE_EXCLUDING) ||
             (bc->kind == HF_COL_METADATA &&
              st[HF_LIKE_METADATA] == HF_LIKE_EXCLUDING))
             continue;
@@ -697,20 +696,20 @@ int hf_plan_like(struct planner *p, const struct hf_ast_create_table *ct,
             why = "; a metadata column can only replace another metadata "
                   "column";
         else
-            feature = is_generated(dc->kind) ? HF_LIKE_GENERATED
-                                             : HF_LIKE_METADATA;
+            feature =
+                is_generated(dc->kind) ? HF_LIKE_GENERATED : HF_LIKE_METADATA;
         if (why)
             return err_at(p, HF_ERR_SQL, dc->name.line, dc->name.col,
                           "a column named '%s' already exists in the LIKE "
                           "table '%s'%s",
                           dc->name.name, ct->like_full, why);
         if (st[feature] != HF_LIKE_OVERWRITING)
-            return err_at(p, HF_ERR_SQL, dc->name.line, dc->name.col,
-                          "a %s column named '%s' already exists in the LIKE "
-                          "table '%s'; specify EXCLUDING %s or OVERWRITING %s",
-                          feature == HF_LIKE_GENERATED ? "computed" : "metadata",
-                          dc->name.name, ct->like_full, fname[feature],
-                          fname[feature]);
+            return err_at(
+                p, HF_ERR_SQL, dc->name.line, dc->name.col,
+                "a %s column named '%s' already exists in the LIKE "
+                "table '%s'; specify EXCLUDING %s or OVERWRITING %s",
+                feature == HF_LIKE_GENERATED ? "computed" : "metadata",
+                dc->name.name, ct->like_full, fname[feature], fname[feature]);
         cols[at] = *dc;
         cols[at].primary_key = false;
     }

@@ -348,19 +348,20 @@ int hf_plan_unknown(struct planner *p, const struct hf_ast_ident *id,
 {
     for (uint32_t i = 0; i < p->ast->nstmts; i++) {
         const struct hf_ast_stmt *st = &p->ast->stmts[i];
-        const char *n = st->kind == HF_STMT_CREATE_TABLE  ? st->u.create.name.name
+        const char *n = st->kind == HF_STMT_CREATE_TABLE
+                            ? st->u.create.name.name
                         : st->kind == HF_STMT_CREATE_VIEW ? st->u.view.name.name
                                                           : NULL;
         if (n && strcmp(n, id->name) == 0 &&
             (st->line > id->line ||
              (st->line == id->line && st->col > id->col)))
-            return err_at(p, HF_ERR_SQL, id->line, id->col,
-                          "%s '%s' is used before it is created (CREATE %s "
-                          "at line %d); move the CREATE %s first",
-                          st->kind == HF_STMT_CREATE_VIEW ? "view" : "table",
-                          full, st->kind == HF_STMT_CREATE_VIEW ? "VIEW" : "TABLE",
-                          st->line,
-                          st->kind == HF_STMT_CREATE_VIEW ? "VIEW" : "TABLE");
+            return err_at(
+                p, HF_ERR_SQL, id->line, id->col,
+                "%s '%s' is used before it is created (CREATE %s "
+                "at line %d); move the CREATE %s first",
+                st->kind == HF_STMT_CREATE_VIEW ? "view" : "table", full,
+                st->kind == HF_STMT_CREATE_VIEW ? "VIEW" : "TABLE", st->line,
+                st->kind == HF_STMT_CREATE_VIEW ? "VIEW" : "TABLE");
     }
     for (uint32_t i = 0; i < p->ncat; i++)
         if (p->cat[i].dropped && strcmp(p->cat[i].name, id->name) == 0 &&
@@ -484,14 +485,13 @@ static int plan_drop(struct planner *p, const struct hf_ast_stmt *st)
     const char *what = d->view ? "view" : "table";
     struct cat_entry *e = find_entry(p, d->name.name, d->temporary);
     if (!d->temporary && e == NULL && find_entry(p, d->name.name, true))
-        return err_at(p, HF_ERR_SQL, d->name.line, d->name.col,
-                      "'%s' is a temporary %s; drop it with DROP TEMPORARY "
-                      "%s",
-                      d->full_name,
-                      find_entry(p, d->name.name, true)->view ? "view"
-                                                              : "table",
-                      find_entry(p, d->name.name, true)->view ? "VIEW"
-                                                              : "TABLE");
+        return err_at(
+            p, HF_ERR_SQL, d->name.line, d->name.col,
+            "'%s' is a temporary %s; drop it with DROP TEMPORARY "
+            "%s",
+            d->full_name,
+            find_entry(p, d->name.name, true)->view ? "view" : "table",
+            find_entry(p, d->name.name, true)->view ? "VIEW" : "TABLE");
     if (!d->temporary && e && find_entry(p, d->name.name, true))
         return err_at(p, HF_ERR_SQL, d->name.line, d->name.col,
                       "a temporary %s '%s' hides this one; drop it first "
@@ -504,12 +504,14 @@ static int plan_drop(struct planner *p, const struct hf_ast_stmt *st)
                       "%s%s '%s' does not exist; nothing to drop (DROP %s%s "
                       "IF EXISTS ignores a missing one)",
                       d->temporary ? "temporary " : "", what, d->full_name,
-                      d->temporary ? "TEMPORARY " : "", d->view ? "VIEW" : "TABLE");
+                      d->temporary ? "TEMPORARY " : "",
+                      d->view ? "VIEW" : "TABLE");
     }
     if (e->view != d->view)
         return err_at(p, HF_ERR_SQL, d->name.line, d->name.col,
                       "'%s' is a %s; use DROP %s%s", d->full_name,
-                      e->view ? "view" : "table", d->temporary ? "TEMPORARY " : "",
+                      e->view ? "view" : "table",
+                      d->temporary ? "TEMPORARY " : "",
                       e->view ? "VIEW" : "TABLE");
     e->dropped = true;
     return 0;

@@ -247,8 +247,7 @@ static void test_union_passes_batches(void **state)
 
 /* A node of `op` over rows (id BIGINT, name STRING). */
 static struct hf_node two_cols_node(const struct hf_op_class *op, void *spec,
-                                    struct hf_schema *s,
-                                    struct hf_column *cols)
+                                    struct hf_schema *s, struct hf_column *cols)
 {
     memset(cols, 0, 2 * sizeof *cols);
     cols[0].name = "id";
@@ -258,8 +257,8 @@ static struct hf_node two_cols_node(const struct hf_op_class *op, void *spec,
     memset(s, 0, sizeof *s);
     s->cols = cols;
     s->ncols = 2;
-    struct hf_node n = {.kind = HF_NODE_OP, .op = op, .spec = spec,
-                        .schema = s};
+    struct hf_node n = {
+        .kind = HF_NODE_OP, .op = op, .spec = spec, .schema = s};
     return n;
 }
 

@@ -658,7 +658,8 @@ static void test_query_forms(void **state)
 {
     (void)state;
     struct hf_ast_script *a = parse_ok(
-        "INSERT INTO t WITH x AS (SELECT a FROM s), y (c) AS (SELECT a FROM x)\n"
+        "INSERT INTO t WITH x AS (SELECT a FROM s), y (c) AS (SELECT a FROM "
+        "x)\n"
         "SELECT c FROM y UNION ALL SELECT a FROM s UNION ALL VALUES (1), (2);\n"
         "INSERT INTO t VALUES (1, 'a'), ROW(2, 'b');\n"
         "INSERT INTO t SELECT * FROM (SELECT a FROM s) AS q (b) LIMIT 5 "
@@ -791,10 +792,10 @@ static void test_computed_like_watermark(void **state)
     assert_int_equal(ct->nlike_opts, 0);
     hf_ast_script_free(a);
 
-    assert_prefix(parse_err("CREATE TABLE u LIKE t (OVERWRITING CONSTRAINTS)",
-                            NULL),
-                  "job.sql:1:24: error: OVERWRITING is not a merging strategy "
-                  "for CONSTRAINTS");
+    assert_prefix(
+        parse_err("CREATE TABLE u LIKE t (OVERWRITING CONSTRAINTS)", NULL),
+        "job.sql:1:24: error: OVERWRITING is not a merging strategy "
+        "for CONSTRAINTS");
     assert_prefix(parse_err("CREATE TABLE u LIKE t (INCLUDING OPTIONS "
                             "EXCLUDING OPTIONS)",
                             NULL),
@@ -921,10 +922,10 @@ static void test_query_syntax_errors(void **state)
                   "first row has 2");
     assert_prefix(parse_err("INSERT INTO t SELECT a FROM s LIMIT x", NULL),
                   "job.sql:1:37: error: expected a number LIMIT, found 'x'");
-    assert_prefix(parse_err("INSERT INTO t SELECT a FROM s /*+ OPTIONS() */",
-                            NULL),
-                  "job.sql:1:35: error: OPTIONS needs at least one 'key' = "
-                  "'value'");
+    assert_prefix(
+        parse_err("INSERT INTO t SELECT a FROM s /*+ OPTIONS() */", NULL),
+        "job.sql:1:35: error: OPTIONS needs at least one 'key' = "
+        "'value'");
     assert_prefix(parse_err("INSERT INTO t SELECT a FROM s AS x /*+ "
                             "OPTIONS('a' = 'b') */",
                             NULL),
@@ -934,9 +935,9 @@ static void test_query_syntax_errors(void **state)
                             "= 'b')",
                             NULL),
                   "job.sql:1:31: error: unterminated hint");
-    assert_prefix(parse_err("CREATE TABLE t (a INT) /*+ OPTIONS('a' = 'b') */",
-                            NULL),
-                  "job.sql:1:24: error: a hint here is not supported");
+    assert_prefix(
+        parse_err("CREATE TABLE t (a INT) /*+ OPTIONS('a' = 'b') */", NULL),
+        "job.sql:1:24: error: a hint here is not supported");
     assert_prefix(parse_err("INSERT INTO t SELECT a FROM s UNION ALL WITH q "
                             "AS (SELECT 1) SELECT 1",
                             NULL),

@@ -152,9 +152,8 @@ static void test_column_names(void **state)
 static void test_random_not_composed(void **state)
 {
     (void)state;
-    graph_is(SRC OUT
-             "INSERT INTO o SELECT r, CAST(r AS STRING) FROM (SELECT "
-             "RAND_INTEGER(10) AS r FROM s) AS t;",
+    graph_is(SRC OUT "INSERT INTO o SELECT r, CAST(r AS STRING) FROM (SELECT "
+                     "RAND_INTEGER(10) AS r FROM s) AS t;",
              "graph:\n"
              "  n1 source: s [datagen]\n"
              "  n2 calc: r := RAND_INTEGER(10) <- n1\n"
@@ -252,33 +251,30 @@ static void test_hints(void **state)
 {
     (void)state;
     struct hf_job *job =
-        plan_ok(SRC OUT
-                "INSERT INTO o SELECT id, name FROM s /*+ "
-                "OPTIONS('number-of-rows' = '3') */;\n"
-                "INSERT INTO o SELECT id, name FROM s /*+ "
-                "OPTIONS('number-of-rows' = '3') */;\n"
-                "INSERT INTO o SELECT id, name FROM s;");
+        plan_ok(SRC OUT "INSERT INTO o SELECT id, name FROM s /*+ "
+                        "OPTIONS('number-of-rows' = '3') */;\n"
+                        "INSERT INTO o SELECT id, name FROM s /*+ "
+                        "OPTIONS('number-of-rows' = '3') */;\n"
+                        "INSERT INTO o SELECT id, name FROM s;");
     assert_int_equal(job->ntables, 3); /* s, o, s with the hint (once) */
     const struct hf_table_def *h = table(job, "s", 1);
     assert_string_equal(h->note, "with the OPTIONS hint at line 3");
     assert_int_equal(hf_opts_int(&h->opts, "number-of-rows", NULL), 3);
-    assert_int_equal(hf_opts_int(&table(job, "s", 0)->opts, "number-of-rows",
-                                 NULL),
-                     10);
+    assert_int_equal(
+        hf_opts_int(&table(job, "s", 0)->opts, "number-of-rows", NULL), 10);
     struct hf_strbuf sb;
     hf_strbuf_init(&sb, 0);
     hf_graph_explain(&job->graph, &sb);
     assert_string_equal(
-        sb.data,
-        "graph:\n"
-        "  n1 source: s [datagen] (with the OPTIONS hint at line 3)\n"
-        "  n2 calc: id := CAST(id AS BIGINT), n := name <- n1\n"
-        "  n3 sink: o [blackhole] (INSERT at line 3) <- n2\n"
-        "  n4 calc: id := CAST(id AS BIGINT), n := name <- n1\n"
-        "  n5 sink: o [blackhole] (INSERT at line 4) <- n4\n"
-        "  n6 source: s [datagen]\n"
-        "  n7 calc: id := CAST(id AS BIGINT), n := name <- n6\n"
-        "  n8 sink: o [blackhole] (INSERT at line 5) <- n7\n");
+        sb.data, "graph:\n"
+                 "  n1 source: s [datagen] (with the OPTIONS hint at line 3)\n"
+                 "  n2 calc: id := CAST(id AS BIGINT), n := name <- n1\n"
+                 "  n3 sink: o [blackhole] (INSERT at line 3) <- n2\n"
+                 "  n4 calc: id := CAST(id AS BIGINT), n := name <- n1\n"
+                 "  n5 sink: o [blackhole] (INSERT at line 4) <- n4\n"
+                 "  n6 source: s [datagen]\n"
+                 "  n7 calc: id := CAST(id AS BIGINT), n := name <- n6\n"
+                 "  n8 sink: o [blackhole] (INSERT at line 5) <- n7\n");
     hf_strbuf_free(&sb);
     hf_job_free(job);
 
@@ -288,10 +284,11 @@ static void test_hints(void **state)
     assert_starts(m, "job.sql:3:50: error: unknown option 'rows-per-secnd' "
                      "for connector 'datagen'; did you mean "
                      "'rows-per-second'?");
-    m = plan_err("SET 'table.dynamic-table-options.enabled' = 'false';\n" SRC
-                     OUT "INSERT INTO o SELECT id, name FROM s /*+ "
-                         "OPTIONS('number-of-rows' = '3') */;",
-                 NULL);
+    m = plan_err(
+        "SET 'table.dynamic-table-options.enabled' = 'false';\n" SRC OUT
+        "INSERT INTO o SELECT id, name FROM s /*+ "
+        "OPTIONS('number-of-rows' = '3') */;",
+        NULL);
     assert_starts(m, "job.sql:4:42: error: OPTIONS hints are off: "
                      "'table.dynamic-table-options.enabled' is 'false'");
     m = plan_err(SRC OUT "INSERT INTO o WITH w AS (SELECT id, name FROM s) "
@@ -306,7 +303,8 @@ static void test_computed_columns(void **state)
     (void)state;
     struct hf_job *job = plan_ok(
         "CREATE TABLE k (id INT, ms BIGINT, price DECIMAL(10, 2),\n"
-        "  ts AS TO_TIMESTAMP_LTZ(ms, 3), cost AS price * 2, pt AS PROCTIME(),\n"
+        "  ts AS TO_TIMESTAMP_LTZ(ms, 3), cost AS price * 2, pt AS "
+        "PROCTIME(),\n"
         "  WATERMARK FOR ts AS ts - INTERVAL '5' SECOND)\n"
         "WITH ('connector' = 'datagen');\n"
         "CREATE TABLE o (id INT, ts TIMESTAMP_LTZ(3), cost DECIMAL(12, 2), "
@@ -401,8 +399,7 @@ static void test_like(void **state)
     assert_non_null(d1->watermark);
     assert_string_equal(d1->connector->name, "filesystem");
     assert_string_equal(hf_opts_str(&d1->opts, "path", NULL), "/b");
-    assert_string_equal(hf_opts_str(&job->tables[0]->opts, "path", NULL),
-                        "/a");
+    assert_string_equal(hf_opts_str(&job->tables[0]->opts, "path", NULL), "/a");
     const struct hf_table_def *d2 = job->tables[2];
     assert_int_equal(d2->schema.ncols, 3);
     assert_string_equal(d2->schema.cols[2].expr,
@@ -452,22 +449,20 @@ static void test_catalog(void **state)
     (void)state;
     /* A dropped name may be created again; a temporary view hides a
      * table of the same name. */
-    graph_is(SRC OUT
-             "CREATE VIEW v AS SELECT id, name FROM s;\n"
-             "DROP VIEW v;\n"
-             "CREATE VIEW v AS SELECT qty, name FROM s;\n"
-             "DROP TEMPORARY TABLE IF EXISTS nothing;\n"
-             "CREATE TEMPORARY VIEW o2 AS SELECT 1 AS one;\n"
-             "INSERT INTO o SELECT * FROM v;",
+    graph_is(SRC OUT "CREATE VIEW v AS SELECT id, name FROM s;\n"
+                     "DROP VIEW v;\n"
+                     "CREATE VIEW v AS SELECT qty, name FROM s;\n"
+                     "DROP TEMPORARY TABLE IF EXISTS nothing;\n"
+                     "CREATE TEMPORARY VIEW o2 AS SELECT 1 AS one;\n"
+                     "INSERT INTO o SELECT * FROM v;",
              "graph:\n"
              "  n1 source: s [datagen]\n"
              "  n2 calc: id := qty, n := name <- n1\n"
              "  n3 sink: o [blackhole] (INSERT at line 8) <- n2\n");
-    graph_is(SRC OUT
-             "CREATE TEMPORARY VIEW s AS SELECT 5 AS id, 'x' AS name;\n"
-             "INSERT INTO o SELECT id, name FROM s;\n"
-             "DROP TEMPORARY VIEW s;\n"
-             "INSERT INTO o SELECT id, name FROM s;",
+    graph_is(SRC OUT "CREATE TEMPORARY VIEW s AS SELECT 5 AS id, 'x' AS name;\n"
+                     "INSERT INTO o SELECT id, name FROM s;\n"
+                     "DROP TEMPORARY VIEW s;\n"
+                     "INSERT INTO o SELECT id, name FROM s;",
              "graph:\n"
              "  n1 source: VALUES at 3:28 [values]\n"
              "  n2 calc: id := 5, n := 'x' <- n1\n"
@@ -500,8 +495,9 @@ static void test_catalog(void **state)
     m = plan_err(SRC OUT "INSERT INTO o SELECT x.id, name FROM (SELECT id, "
                          "name FROM s);",
                  NULL);
-    assert_starts(m, "job.sql:3:24: error: unknown table 'x' in 'x.id'; the query "
-                     "reads '(subquery)'");
+    assert_starts(m,
+                  "job.sql:3:24: error: unknown table 'x' in 'x.id'; the query "
+                  "reads '(subquery)'");
     m = plan_err(SRC OUT "INSERT INTO o SELECT t.* FROM s AS u;", NULL);
     assert_starts(m, "job.sql:3:22: error: unknown table 't' in 't.*'; the "
                      "query reads 'u'");
@@ -519,7 +515,8 @@ static void test_refusals(void **state)
     assert_starts(m, "job.sql:3:22: error: SELECT DISTINCT is not supported "
                      "in streaming mode: it needs state");
     assert_int_equal(code, HF_ERR_UNSUPPORTED);
-    m = plan_err(SRC OUT "INSERT INTO o SELECT id, name FROM s LIMIT 1;", &code);
+    m = plan_err(SRC OUT "INSERT INTO o SELECT id, name FROM s LIMIT 1;",
+                 &code);
     assert_starts(m, "job.sql:3:38: error: LIMIT is not supported in "
                      "streaming mode");
     m = plan_err(SRC OUT "INSERT INTO o SELECT id, name FROM s UNION SELECT "

@@ -79,8 +79,7 @@ static int values_read(void *state, struct hf_batch *out, struct hf_error *err)
         struct hf_expr *const *v = d->v + (size_t)s->next * d->ncols;
         for (uint32_t c = 0; c < d->ncols; c++) {
             if (hf_expr_eval(v[c], NULL, out, &row[c], err) != 0) {
-                hf_error_prefix(err, "%s, row %u: ", s->t->name,
-                                s->next + 1);
+                hf_error_prefix(err, "%s, row %u: ", s->t->name, s->next + 1);
                 return -1;
             }
         }
