@@ -7,7 +7,9 @@
 # and also: make deps | demo | docs | format | bench | fuzz | clean.
 #
 # `make check` runs, in order: the unit tests (ctest in build/), the same
-# under ASan+UBSan (build-asan/, skip with ASAN=0), every executable
+# under ASan+UBSan (build-asan/, skip with ASAN=0), the tests of the
+# runtime's threads under ThreadSanitizer (build-tsan/, TSAN_TESTS; skip
+# with TSAN=0), every executable
 # tests/e2e/*.sh and tests/integration/*.sh with a private PostgreSQL
 # started in build/pg (PGHOST, PGPORT, PGUSER, PGDATABASE, HF_PG_DIR and
 # HOLOFLOW=<repo>/build/holoflow exported; each test gets TEST_TIMEOUT
@@ -31,6 +33,11 @@ BUILD_TYPE ?= RelWithDebInfo
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 ASAN ?= 1
+TSAN_BUILD ?= build-tsan
+TSAN ?= 1
+# The unit tests whose threads share batches, inboxes and the checkpoint
+# coordinator: run again under ThreadSanitizer.
+TSAN_TESTS ?= test_rbuf test_ops test_runtime
 PG_DIR ?= $(CURDIR)/$(BUILD)/pg
 TEST_TIMEOUT ?= 900
 CTEST_FLAGS ?=
@@ -190,6 +197,23 @@ check: deps
 	    else
 	        fail=$$((fail + 1))
 	        failed+=("build $(ASAN_BUILD)")
+	    fi
+	fi
+
+	if [ "$(TSAN)" = 1 ]; then
+	    echo "=== ThreadSanitizer build ($(TSAN_BUILD): $(TSAN_TESTS))"
+	    if cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug \
+	            -DHF_TSAN=ON &&
+	        cmake --build $(TSAN_BUILD) -j$(JOBS) --target $(TSAN_TESTS); then
+	        echo "=== unit tests under ThreadSanitizer ($(TSAN_BUILD))"
+	        export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+	        for t in $(TSAN_TESTS); do
+	            run_one "tsan/$$t" "$(TSAN_BUILD)/$$t"
+	        done
+	        unset TSAN_OPTIONS
+	    else
+	        fail=$$((fail + 1))
+	        failed+=("build $(TSAN_BUILD)")
 	    fi
 	fi
 
@@ -374,4 +398,4 @@ clean:
 	    "$(PG)" stop '$(PG_FALLBACK)' || true
 	    rm -rf '$(PG_FALLBACK)'
 	fi
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)

@@ -57,7 +57,7 @@ expect_rc 0 "explain"
 expect_grep "path = '******'" "$T/explain.out" "explain masks the path built from a secret"
 expect_grep "properties.client.id = '******'" "$T/explain.out" \
     "explain masks the client.id built from a secret"
-expect_grep "sink: k [kafka]" "$T/explain.out" "explain is whole"
+expect_grep "sink: k [kafka, json] (INSERT at line 9) <- n2" "$T/explain.out" "explain is whole"
 no_secret "explain" "$T/explain.out" "$T/explain.err"
 
 for fmt in text json; do

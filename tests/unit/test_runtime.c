@@ -8,7 +8,10 @@
  * back; a stop request flushes and commits the last position; a sink
  * failure fails the job without a commit past it; checkpoint_now returns
  * with everything flushed and committed; in batch mode the end is the only
- * checkpoint.
+ * checkpoint. A two-input operator snapshots each checkpoint having seen
+ * exactly the rows each source emitted before its barrier (a probe wrapped
+ * around the union); one source feeding both inputs of a union (the graph
+ * of t UNION ALL t) neither deadlocks nor loses alignment.
  *
  * Jobs are planned from SQL with datagen tables s1, s2 and blackhole tables
  * k1, k2, whose connectors are then swapped for the test's own. A union
@@ -246,6 +249,12 @@ static const char two_sql[] = TABLES "EXECUTE STATEMENT SET BEGIN\n"
                                      "INSERT INTO k1 SELECT id FROM s1;\n"
                                      "INSERT INTO k2 SELECT id FROM s2;\n"
                                      "END;\n";
+/* The second branch tags its rows as source 3's (TAG * 2 + sequence). */
+static const char self_sql[] = TABLES "EXECUTE STATEMENT SET BEGIN\n"
+                                      "INSERT INTO k1 SELECT id FROM s1;\n"
+                                      "INSERT INTO k2 SELECT id + 2000000000 "
+                                      "FROM s1;\n"
+                                      "END;\n";
 
 static struct hf_job *plan(const char *sql, const char *set)
 {
@@ -261,34 +270,33 @@ static struct hf_job *plan(const char *sql, const char *set)
     return job;
 }
 
-/* two_sql's graph (s1 -> calc -> k1, s2 -> calc -> k2) rewired into
- * s1 -> calc \
- *             union -> k1
- * s2 -> calc /
- * moving the calc specs and k1's sink arrays into the new graph. */
-static void make_union(struct hf_job *job)
+/* Copy node `o` of an old graph into `g` with the given inputs, taking
+ * its spec. */
+static void move_node(struct hf_graph *g, struct hf_node *o,
+                      const uint32_t *inputs, uint32_t ninputs)
 {
-    struct hf_graph *old = &job->graph, g;
-    memset(&g, 0, sizeof g);
-    assert_int_equal(old->nnodes, 6);
-    static const uint32_t from[] = {0, 1, 3, 4};
-    for (int i = 0; i < 4; i++) {
-        struct hf_node *o = &old->nodes[from[i]];
-        uint32_t in = (uint32_t)i - 1;
-        struct hf_node *n = hf_graph_add(&g, o->kind, &in, i % 2);
-        n->table = o->table;
-        n->schema = o->schema;
-        n->line = o->line;
-        n->op = o->op;
-        n->spec = o->spec;
-        o->spec = NULL;
-    }
-    uint32_t u[2] = {1, 3};
-    struct hf_node *n = hf_graph_add(&g, HF_NODE_OP, u, 2);
-    n->op = &hf_op_union;
+    struct hf_node *n = hf_graph_add(g, o->kind, inputs, ninputs);
+    assert_non_null(n);
+    n->table = o->table;
+    n->schema = o->schema;
+    n->line = o->line;
+    n->op = o->op;
+    n->spec = o->spec;
+    o->spec = NULL;
+}
+
+/* The union node `u` (inputs 1 and 3 of the new graph) and k1's sink fed
+ * by it; old node 2 is k1's sink, whose arrays move; `old` is freed. */
+static void finish_union(struct hf_job *job, struct hf_graph *g,
+                         const struct hf_op_class *u, uint32_t a, uint32_t b)
+{
+    struct hf_graph *old = &job->graph;
+    uint32_t ins[2] = {a, b};
+    struct hf_node *n = hf_graph_add(g, HF_NODE_OP, ins, 2);
+    n->op = u;
     n->schema = old->nodes[2].schema;
-    uint32_t in = 4;
-    n = hf_graph_add(&g, HF_NODE_SINK, &in, 1);
+    uint32_t in = g->nnodes - 1;
+    n = hf_graph_add(g, HF_NODE_SINK, &in, 1);
     struct hf_node *k1 = &old->nodes[2];
     n->table = k1->table;
     n->schema = k1->schema;
@@ -296,12 +304,132 @@ static void make_union(struct hf_job *job)
     n->value_types = k1->value_types;
     k1->value_types = NULL;
     hf_graph_free(old);
-    job->graph = g;
+    job->graph = *g;
 }
+
+/* two_sql's graph (s1 -> calc -> k1, s2 -> calc -> k2) rewired into
+ * s1 -> calc \
+ *             union -> k1
+ * s2 -> calc /
+ * moving the calc specs and k1's sink arrays into the new graph; `u` is
+ * the union or a probe around it. */
+static void make_union_of(struct hf_job *job, const struct hf_op_class *u)
+{
+    struct hf_graph *old = &job->graph, g;
+    memset(&g, 0, sizeof g);
+    assert_int_equal(old->nnodes, 6);
+    static const uint32_t from[] = {0, 1, 3, 4};
+    for (int i = 0; i < 4; i++) {
+        uint32_t in = (uint32_t)i - 1;
+        move_node(&g, &old->nodes[from[i]], &in, i % 2);
+    }
+    finish_union(job, &g, u, 1, 3);
+}
+
+static void make_union(struct hf_job *job)
+{
+    make_union_of(job, &hf_op_union);
+}
+
+/* self_sql's graph (s1 -> calc -> k1, s1 -> calc' -> k2) rewired into
+ * s1 -> calc  \
+ *  \           union -> k1
+ *   -> calc' /
+ * : one source feeding both inputs of the union. */
+static void make_self_union(struct hf_job *job)
+{
+    struct hf_graph *old = &job->graph, g;
+    memset(&g, 0, sizeof g);
+    assert_int_equal(old->nnodes, 5);
+    uint32_t src = 0;
+    move_node(&g, &old->nodes[0], NULL, 0);
+    move_node(&g, &old->nodes[1], &src, 1);
+    move_node(&g, &old->nodes[3], &src, 1);
+    finish_union(job, &g, &hf_op_union, 1, 2);
+}
+
+/* ------------------------------------------------------------ probe */
+
+/* A two-input operator around the union that records, at each snapshot,
+ * how many rows it had processed from each input, and which inputs ended
+ * and when (on the union's task thread; read after the run). */
+static struct {
+    int64_t seen[2];
+    int64_t at[MAX_CKPT][2];
+    bool snapped[MAX_CKPT];
+    int nsnaps;
+    uint64_t last_id;
+    int order_errors; /* snapshot ids not increasing */
+    int ended[2];
+    int errors; /* an input out of range, an end before all its rows */
+    bool opened_batch_mode;
+} probe;
+
+static int probe_open(const struct hf_op_env *env, void **state,
+                      struct hf_error *err)
+{
+    probe.opened_batch_mode = env->batch_mode;
+    return hf_op_union.open(env, state, err);
+}
+
+static int probe_process(void *state, uint32_t input, struct hf_rbuf *in,
+                         struct hf_op_out *out, struct hf_error *err)
+{
+    if (input >= 2) {
+        probe.errors++;
+        input = 0;
+    }
+    probe.seen[input] += in->b->nrows;
+    return hf_op_union.process(state, input, in, out, err);
+}
+
+static int probe_snapshot(void *state, uint64_t id, struct hf_op_out *out,
+                          struct hf_error *err)
+{
+    (void)state, (void)out, (void)err;
+    if (id <= probe.last_id)
+        probe.order_errors++;
+    probe.last_id = id;
+    if (id < MAX_CKPT) {
+        probe.at[id][0] = probe.seen[0];
+        probe.at[id][1] = probe.seen[1];
+        probe.snapped[id] = true;
+    }
+    probe.nsnaps++;
+    return 0;
+}
+
+static int probe_end_input(void *state, uint32_t input, struct hf_op_out *out,
+                           struct hf_error *err)
+{
+    (void)state, (void)out, (void)err;
+    if (input >= 2) {
+        probe.errors++;
+        return 0;
+    }
+    probe.ended[input]++;
+    /* Every row of that input came before its end. */
+    if (probe.seen[input] != atomic_load(&w.s[input].emitted))
+        probe.errors++;
+    return 0;
+}
+
+static const struct hf_op_class probe_union = {
+    .name = "probe",
+    .flags = HF_OP_PASSTHROUGH,
+    .explain = NULL,
+    .free_spec = NULL,
+    .open = probe_open,
+    .process = probe_process,
+    .snapshot = probe_snapshot,
+    .end_input = probe_end_input,
+    .close = NULL,
+};
 
 static void reset(void)
 {
     memset(&w, 0, sizeof w);
+    memset(&probe, 0, sizeof probe);
 }
 
 /* Run `job` (stopping it after `stop_ms` when > 0); returns
@@ -649,6 +777,130 @@ static void test_union_checkpoint_now(void **state)
     hf_job_free(job);
 }
 
+/* The operator where the two branches meet snapshots each checkpoint
+ * after the barrier came on both inputs: having processed exactly the
+ * rows each source emitted before its barrier, never one more (including
+ * the checkpoints after the shorter source ended, whose input then counts
+ * as aligned); ids increase; each input ends once, after all its rows. */
+static void test_union_operator_snapshots(void **state)
+{
+    (void)state;
+    reset();
+    w.s[0].total = 3000;
+    w.s[0].delay_us = 1000;
+    w.s[1].total = 700;
+    w.s[1].delay_us = 4000;
+    w.s[0].feeds[0] = w.s[1].feeds[0] = true;
+    struct hf_job *job = plan(two_sql, NULL);
+    make_union_of(job, &probe_union);
+    struct hf_error err;
+    assert_int_equal(run(job, false, &err, NULL), 0);
+    assert_int_equal(probe.errors, 0);
+    assert_int_equal(probe.order_errors, 0);
+    assert_int_equal(probe.ended[0], 1);
+    assert_int_equal(probe.ended[1], 1);
+    assert_false(probe.opened_batch_mode);
+    int checked = 0, after_end = 0;
+    for (int id = 1; id < MAX_CKPT; id++) {
+        if (!probe.snapped[id])
+            continue;
+        for (int i = 0; i < 2; i++) {
+            /* A source that ended and committed its end takes no more
+             * snapshots: its input is then complete. */
+            int64_t want = w.s[i].has_snap[id] ? w.s[i].snap[id] : w.s[i].total;
+            if (probe.at[id][i] != want)
+                fail_msg("checkpoint %d: the union had %lld rows of s%d, "
+                         "expected %lld",
+                         id, (long long)probe.at[id][i], i + 1,
+                         (long long)want);
+        }
+        after_end += probe.at[id][1] == w.s[1].total && probe.at[id][0] < 3000;
+        checked++;
+    }
+    assert_int_equal(checked, probe.nsnaps);
+    assert_true(checked > 2);
+    assert_true(after_end > 0); /* s2 had ended, s1 still ran */
+    assert_int_equal(w.k[0].recv[0], 3000);
+    assert_int_equal(w.k[0].recv[1], 700);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(w.s[i].violations, 0);
+        assert_int_equal(w.s[i].committed, w.s[i].total);
+    }
+    hf_job_free(job);
+}
+
+/* Batch mode through a union: no checkpoint until the end, the operator
+ * told it runs in batch mode, each input ended once, the sink flushed once
+ * and each source committed its whole input once. */
+static void test_union_batch_mode(void **state)
+{
+    (void)state;
+    reset();
+    w.s[0].total = 2000;
+    w.s[1].total = 900;
+    w.s[0].feeds[0] = w.s[1].feeds[0] = true;
+    struct hf_job *job = plan(two_sql, "execution.runtime-mode=batch");
+    make_union_of(job, &probe_union);
+    struct hf_error err;
+    assert_int_equal(run(job, false, &err, NULL), 0);
+    assert_true(probe.opened_batch_mode);
+    assert_int_equal(probe.nsnaps, 0);
+    assert_int_equal(probe.errors, 0);
+    assert_int_equal(probe.ended[0], 1);
+    assert_int_equal(probe.ended[1], 1);
+    assert_int_equal(w.k[0].nflush, 1);
+    assert_int_equal(w.k[0].recv[0], 2000);
+    assert_int_equal(w.k[0].recv[1], 900);
+    assert_int_equal(w.k[0].order_errors, 0);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(w.s[i].ncommits, 1);
+        assert_int_equal(w.s[i].committed, w.s[i].total);
+        assert_int_equal(w.s[i].violations, 0);
+    }
+    hf_job_free(job);
+}
+
+/* One source into both inputs of a union (t UNION ALL t): the source
+ * puts each barrier on both edges before any later row, so the union
+ * aligns, and a slow sink holding both edges full does not deadlock. The
+ * sink gets every row twice (the second branch's tagged as source 3's), in
+ * order, and at every checkpoint flushed exactly the rows before it on
+ * both branches. */
+static void test_self_union(void **state)
+{
+    (void)state;
+    reset();
+    w.s[0].total = 3000;
+    w.s[0].delay_us = 1;
+    w.s[0].feeds[0] = true;
+    w.k[0].delay_us = 300;
+    struct hf_job *job = plan(self_sql, NULL);
+    make_self_union(job);
+    struct hf_error err;
+    assert_int_equal(run(job, false, &err, NULL), 0);
+    assert_int_equal(atomic_load(&w.s[0].opens), 1);
+    assert_int_equal(w.k[0].recv[0], 3000);
+    assert_int_equal(w.k[0].recv[2], 3000);
+    assert_int_equal(w.k[0].order_errors, 0);
+    assert_int_equal(w.s[0].violations, 0);
+    assert_int_equal(w.s[0].committed, 3000);
+    int checked = 0;
+    for (int id = 1; id < MAX_CKPT; id++) {
+        if (!w.s[0].has_snap[id] || w.s[0].snap[id] == 3000)
+            continue;
+        bool found = false;
+        for (int f = 0; f < w.k[0].nflush && !found; f++)
+            found = w.k[0].log[f][0] == w.s[0].snap[id] &&
+                    w.k[0].log[f][2] == w.s[0].snap[id];
+        if (!found)
+            fail_msg("checkpoint %d: no flush with %lld rows of each branch",
+                     id, (long long)w.s[0].snap[id]);
+        checked++;
+    }
+    assert_true(checked > 2);
+    hf_job_free(job);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -665,6 +917,9 @@ int main(void)
         cmocka_unit_test(test_union_aligned),
         cmocka_unit_test(test_union_stop),
         cmocka_unit_test(test_union_checkpoint_now),
+        cmocka_unit_test(test_union_operator_snapshots),
+        cmocka_unit_test(test_union_batch_mode),
+        cmocka_unit_test(test_self_union),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
