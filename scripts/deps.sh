@@ -20,6 +20,8 @@ packages=(
     librdkafka-dev libavro-dev libpcre2-dev libssl-dev tzdata
     libcurl4-openssl-dev python3-avro
     kcat openssl gzip
+    python3-dev python3-numpy python3-pandas python3-pytest
+    python3-setuptools python3-wheel python3-sqlalchemy python3-psycopg2
 )
 packages+=("$@")
 

@@ -175,6 +175,13 @@ struct hf_connector {
                       struct hf_error *err);
     int (*sink_flush)(void *state, struct hf_error *err);
     void (*sink_close)(void *state);
+    /* Sinks (optional): connect and read the target's columns, for the
+     * writer API's hf_writer_describe_target (holoflow.h). *cols gets *n
+     * entries, the array and its strings malloc'ed (the caller frees them
+     * with hf_column_info_free). 0, or -1 with err. */
+    int (*sink_describe_target)(const struct hf_table_def *t,
+                                hf_column_info_t **cols, size_t *n,
+                                struct hf_error *err);
 };
 
 /* The registry (registry.c). */

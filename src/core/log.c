@@ -11,7 +11,9 @@
  * memory runs out the fallback masks in place with one '*' per byte, which
  * needs no room at all. Text cut at a buffer's end may hold only the start
  * of a secret; hf_scrub() removes such a tail when the buffer is full, so
- * not even a prefix of a secret leaves the process.
+ * not even a prefix of a secret leaves the process. An embedding program
+ * (the Python module) may take the lines instead of stderr through
+ * hf_log_set_callback(); they are scrubbed the same way first.
  */
 #include "core/log.h"
 
@@ -33,6 +35,9 @@ struct secret {
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static hf_log_level_t log_level = HF_LOG_INFO;
 static int log_json;
+/* hf_log_set_callback: where lines go instead of stderr (NULL: stderr). */
+static hf_log_fn log_cb;
+static void *log_cb_ctx;
 /* Secrets shorter than this are not looked for in free text (see log.h). */
 #define MIN_TEXT_SECRET 3
 static size_t min_len = MIN_TEXT_SECRET;
@@ -48,6 +53,14 @@ void hf_log_configure(hf_log_level_t level, int json)
     pthread_mutex_lock(&log_lock);
     log_level = level;
     log_json = json;
+    pthread_mutex_unlock(&log_lock);
+}
+
+void hf_log_set_callback(hf_log_fn fn, void *ctx)
+{
+    pthread_mutex_lock(&log_lock);
+    log_cb = fn;
+    log_cb_ctx = ctx;
     pthread_mutex_unlock(&log_lock);
 }
 
@@ -297,7 +310,9 @@ void hf_log(hf_log_level_t level, const char *fmt, ...)
     if (clean == NULL && nsecrets)
         scrub_same_length_locked(msg, mlen);
     const char *text = clean ? clean : msg;
-    if (log_json) {
+    if (log_cb) {
+        log_cb(level, text, log_cb_ctx);
+    } else if (log_json) {
         fprintf(stderr, "{\"ts\":\"%s\",\"level\":\"%s\",\"msg\":\"", when,
                 level_names[level]);
         json_escape(stderr, text);

@@ -1,11 +1,13 @@
 /*
- * csv.c - the 'csv' format: one record (a line, without its line end) per
- * row, fields separated by csv.field-delimiter.
+ * csv.c - the 'csv' format: one record per row, fields separated by
+ * csv.field-delimiter.
  *
  * Decoding: fields may be quoted with csv.quote-character (RFC 4180: a
  * doubled quote inside a quoted field is one quote) unless csv.disable-
  * quote-character; with csv.escape-character, that character makes the next
- * one literal, inside or outside quotes. A record must have exactly as many
+ * one literal, inside or outside quotes, except that "0", "n", "r" and "t"
+ * after it stand for NUL, LF, CR and TAB, as in Flink's reader (Jackson's
+ * CsvDecoder). A record must have exactly as many
  * fields as the format has columns. Each field is converted with
  * hf_value_from_text() (blanks trimmed and empty = NULL for non-string
  * types), except BYTES, which Flink's csv reads as base64, and ARRAY. A
@@ -23,8 +25,31 @@
  *
  * With csv.allow-comments, a record starting with '#' gives
  * no row. An empty record gives no row. A trailing '\r' (CRLF files) is
- * dropped. A quoted value cannot span lines: the caller splits records at
- * line ends.
+ * dropped, unless the escape character before it makes it data. A record
+ * given whole (a Kafka message) may end with its line end ("\n" or
+ * "\r\n", not quoted or escaped), which is dropped; a line end outside
+ * quotes before the end would start a second record and is an error
+ * (Flink reads the first record and ignores the rest).
+ *
+ * Records and lines (csv_frame). A record ends at a line end, except
+ * inside a quoted value and right after the escape character: there a
+ * line break is data, as RFC 4180 and Flink's reader (Jackson's CsvParser
+ * over the whole stream) have it, and the record goes on. frame() finds
+ * where a record ends for a reader of a byte stream (the filesystem
+ * source); a Kafka message is one record as it is. A quote opens a quoted
+ * value only as the first character of a field, exactly as the decoder
+ * reads it, so the two agree on what is quoted: the decoder accepts a line
+ * exactly when frame() ends the record at that line's end (it fails on an
+ * unclosed quote, and on an escape character with nothing after it),
+ * which lets the filesystem source decode lines and frame only the lines
+ * that fail (fs_reader.c). A comment record (csv.allow-comments) ends at
+ * its line end whatever it holds. frame() finds a plain line with
+ * memchr(); past a quote it jumps from quote to quote with memchr(), and
+ * with an escape character it scans byte by byte, a character-class table
+ * telling the few bytes that matter. A record whose quoted value is never
+ * closed runs to the end of the input and fails there as "unterminated",
+ * naming the field; error_offset() gives the reader the place of each
+ * error (the bad field, the opening quote) so that it can name its line.
  *
  * csv.ignore-parse-errors, as in Flink (CsvRowDataSerDeSchemaTest): a
  * field that cannot be parsed is NULL and its row is kept ("Test,null,Test"
@@ -47,7 +72,8 @@
  * type as hf_value_to_text() prints it.
  *
  * The option `line-delimiter` exists for DDL written for Flink 1.11 and
- * older ('format.line-delimiter'); only a newline is accepted.
+ * older ('format.line-delimiter'); only a newline is accepted. A line
+ * break cannot be the delimiter, the quote or the escape character.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -79,12 +105,14 @@ static const struct hf_opt_def csv_opts[] = {
     {"array-element-delimiter", NULL, HF_OPT_STRING, ";", 0, 0, NULL, 0,
      "Separator of ARRAY elements inside a field (one character)"},
     {"escape-character", NULL, HF_OPT_CHAR, NULL, 0, 0, NULL, 0,
-     "Character that makes the next character literal (none by default)"},
+     "Character that makes the next character literal, a line break "
+     "included; as in Flink, '0', 'n', 'r' and 't' after it stand for NUL, "
+     "LF, CR and TAB (none by default)"},
     {"null-literal", NULL, HF_OPT_STRING, NULL, 0, 0, NULL, 0,
      "Field text read and written as NULL (none by default)"},
     {"line-delimiter", NULL, HF_OPT_STRING, NULL, 0, 0, NULL, 0,
-     "Legacy (Flink 1.11 and older): records are lines, so only '\\n' is "
-     "accepted"},
+     "Legacy (Flink 1.11 and older): records end at a line end ('\\n' or "
+     "'\\r\\n' outside quotes), so only '\\n' is accepted"},
 };
 
 struct csv_field {
@@ -119,6 +147,11 @@ struct csv_codec {
     bool special[256]; /* encoder: characters that make a field quoted
                           (escaped, with quoting disabled) */
     bool plain_ints;   /* encoder: integers never need quoting */
+    /* framer: the bytes that matter outside and inside a quoted value */
+    bool fr_unq[256];       /* delimiter, escape, '\n' */
+    bool fr_q[256];         /* quote, escape, '\n' */
+    size_t err_off;         /* decoder: where the last error is, or SIZE_MAX */
+    size_t extra_off;       /* decoder: start of the first field too many */
     struct hf_strbuf buf;   /* decoder: unquoted field text; encoder: a value */
     struct csv_span *spans; /* decoder: the first nfields fields of a record */
 };
@@ -151,8 +184,8 @@ static int csv_validate(const struct hf_opts *o, const struct hf_schema *s,
     if (ld != NULL && !is_newline_text(ld))
         return hf_error_set(err, HF_ERR_OPTION,
                             "'%sline-delimiter' = '%s' is not supported: "
-                            "records are lines ending in '\\n'; remove the "
-                            "option",
+                            "records end at '\\n' (or '\\r\\n'); remove "
+                            "the option",
                             p, ld);
     char delim = hf_opts_char(o, "field-delimiter", NULL);
     char quote = no_quote ? '\0' : hf_opts_char(o, "quote-character", NULL);
@@ -162,6 +195,17 @@ static int csv_validate(const struct hf_opts *o, const struct hf_schema *s,
                             "the same character '%c'",
                             p, p, delim);
     const struct hf_opt_val *esc = hf_opts_get(o, "escape-character", NULL);
+    static const char *const chars[] = {"field-delimiter", "quote-character",
+                                        "escape-character"};
+    const char vals[] = {delim, quote, esc != NULL ? esc->v.c : '\0'};
+    for (size_t i = 0; i < 3; i++) {
+        if (vals[i] == '\n' || vals[i] == '\r')
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "'%s%s' is a line break; a line break ends "
+                                "records and cannot be a field delimiter, a "
+                                "quote or an escape character",
+                                p, chars[i]);
+    }
     if (esc != NULL && esc->v.c == delim)
         return hf_error_set(err, HF_ERR_OPTION,
                             "'%sfield-delimiter' and '%sescape-character' are "
@@ -240,6 +284,16 @@ static int csv_new(const struct hf_schema *s, const uint32_t *cols,
         c->special[(unsigned char)c->quote] = true;
     if (c->escape != '\0')
         c->special[(unsigned char)c->escape] = true;
+    c->fr_unq[(unsigned char)c->delim] = true;
+    c->fr_unq['\n'] = true;
+    c->fr_q['\n'] = true;
+    if (c->quote != '\0')
+        c->fr_q[(unsigned char)c->quote] = true;
+    if (c->escape != '\0') {
+        c->fr_unq[(unsigned char)c->escape] = true;
+        c->fr_q[(unsigned char)c->escape] = true;
+    }
+    c->err_off = SIZE_MAX;
     c->plain_ints = !c->special['-'];
     for (char d = '0'; d <= '9'; d++)
         c->plain_ints = c->plain_ints && !c->special[(unsigned char)d];
@@ -259,7 +313,8 @@ static const char *field_name(const struct csv_codec *c, size_t i)
 
 /* Append rec[from, to) to the field buffer, resolving escapes. Stops at an
  * unescaped `stop` character (the delimiter or the quote); returns the
- * position reached. */
+ * position reached, or len + 1 when the record ends with a lone escape
+ * character (which would escape the line end: see split()). */
 static size_t copy_run(struct csv_codec *c, const char *rec, size_t pos,
                        size_t len, char stop)
 {
@@ -272,14 +327,17 @@ static size_t copy_run(struct csv_codec *c, const char *rec, size_t pos,
         pos = run;
         if (pos >= len || rec[pos] == stop)
             break;
-        /* escape character */
-        if (pos + 1 < len) {
-            hf_strbuf_putc(&c->buf, rec[pos + 1]);
-            pos += 2;
-        } else {
-            hf_strbuf_putc(&c->buf, rec[pos]); /* lone escape at the end */
-            pos++;
-        }
+        /* escape character: what follows is data, "0", "n", "r" and "t"
+         * standing for NUL, LF, CR and TAB as in Flink's reader */
+        if (pos + 1 >= len)
+            return len + 1;
+        char e = rec[pos + 1];
+        hf_strbuf_putc(&c->buf, e == '0'   ? '\0'
+                                : e == 'n' ? '\n'
+                                : e == 'r' ? '\r'
+                                : e == 't' ? '\t'
+                                           : e);
+        pos += 2;
     }
     return pos;
 }
@@ -311,25 +369,42 @@ static long split(struct csv_codec *c, const char *rec, size_t len,
                 closed = true;
                 break;
             }
-            if (!closed)
+            if (!closed) {
+                c->err_off = raw_start;
                 return hf_error_set(err, HF_ERR_DATA,
-                                    "column '%s': unterminated quoted value "
-                                    "(a quoted value cannot continue on the "
-                                    "next line)",
+                                    "column '%s': unterminated quoted value: "
+                                    "the record ends before its closing "
+                                    "quote",
                                     field_name(c, (size_t)nf));
-            if (pos < len && rec[pos] != c->delim)
+            }
+            if (pos < len && rec[pos] != c->delim) {
+                c->err_off = pos;
                 return hf_error_set(err, HF_ERR_DATA,
                                     "column '%s': unexpected character '%c' "
                                     "after the closing quote",
                                     field_name(c, (size_t)nf), rec[pos]);
+            }
         } else if (c->escape == '\0') {
             /* Unquoted without escapes: the text is the record's own. */
             while (pos < len && rec[pos] != c->delim)
                 pos++;
         } else {
             pos = copy_run(c, rec, pos, len, c->delim);
+            if (pos > len) {
+                /* As Flink's reader: the escape character escapes what
+                 * follows, a line end too; nothing follows here. */
+                c->err_off = len - 1;
+                return hf_error_set(err, HF_ERR_DATA,
+                                    "column '%s': the record ends with the "
+                                    "escape character '%c', which has "
+                                    "nothing to escape",
+                                    field_name(c, (size_t)nf), c->escape);
+            }
         }
-        if ((size_t)nf < c->nfields) {
+        if ((size_t)nf >= c->nfields) {
+            if ((size_t)nf == c->nfields)
+                c->extra_off = raw_start;
+        } else {
             struct csv_span *sp = &c->spans[nf];
             sp->in_rec = !quoted && c->escape == '\0';
             sp->off = sp->in_rec ? raw_start : start;
@@ -348,8 +423,7 @@ static long split(struct csv_codec *c, const char *rec, size_t len,
     return nf;
 }
 
-static bool is_null_literal(const struct csv_codec *c, const char *s,
-                            size_t n)
+static bool is_null_literal(const struct csv_codec *c, const char *s, size_t n)
 {
     return c->null_literal != NULL && n == c->null_len &&
            memcmp(s, c->null_literal, n) == 0;
@@ -442,8 +516,7 @@ static int decode_array(struct csv_codec *c, const struct csv_field *f,
         }
         struct hf_error ee;
         hf_error_clear(&ee);
-        if (hf_value_from_text(&et, e, len, c->array_delim, b, item, &ee) !=
-            0)
+        if (hf_value_from_text(&et, e, len, c->array_delim, b, item, &ee) != 0)
             return hf_error_set(err, ee.code == HF_OK ? HF_ERR_DATA : ee.code,
                                 "column '%s': element %u: %s", f->name, k + 1,
                                 ee.msg);
@@ -461,8 +534,10 @@ static int decode_field(struct csv_codec *c, const struct csv_field *f,
                         struct hf_batch *b, struct hf_value *out,
                         struct hf_error *err)
 {
-    const char *s =
-        (sp->in_rec ? rec : c->buf.data ? c->buf.data : "") + sp->off;
+    const char *s = (sp->in_rec    ? rec
+                     : c->buf.data ? c->buf.data
+                                   : "") +
+                    sp->off;
     size_t n = sp->len;
     out->null = true;
     if (is_null_literal(c, s, n) ||
@@ -473,7 +548,8 @@ static int decode_field(struct csv_codec *c, const struct csv_field *f,
     if (f->type.id == HF_BYTES) {
         if (n == 0)
             return 0;
-        unsigned char *dst = hf_arena_alloc(&b->arena, hf_base64_max_decoded(n) + 1);
+        unsigned char *dst =
+            hf_arena_alloc(&b->arena, hf_base64_max_decoded(n) + 1);
         if (dst == NULL)
             return hf_error_set(err, HF_ERR_NOMEM, "csv: out of memory");
         long got = hf_base64_decode(s, n, dst);
@@ -504,6 +580,34 @@ static int decode_field(struct csv_codec *c, const struct csv_field *f,
     return 0;
 }
 
+static int csv_frame(void *dec, struct hf_frame *f, const char *p, size_t n,
+                     size_t *len);
+
+/* A record handed over whole (a Kafka message) may end with its line end,
+ * as a producer writing lines sends it: drop it, as Flink's reader stops
+ * there. A line end outside quotes before that would start a second
+ * record, which Flink ignores without a word: an error here. 0 or -1. */
+__attribute__((noinline)) static int drop_line_end(struct csv_codec *c,
+                                                   const char *rec, size_t *len,
+                                                   struct hf_error *err)
+{
+    struct hf_frame f = HF_FRAME_INIT;
+    size_t rl;
+    if (!csv_frame(c, &f, rec, *len, &rl))
+        return 0; /* the '\n' is data: quoted or escaped */
+    size_t end = rl + (rec[rl] == '\n' ? 1 : 2);
+    if (end == *len) {
+        *len = rl;
+        return 0;
+    }
+    c->err_off = end;
+    return hf_error_set(err, HF_ERR_DATA,
+                        "the record holds more than one csv record: a line "
+                        "end outside quotes after %zu bytes is followed by "
+                        "%zu more; give one record per message",
+                        rl, *len - end);
+}
+
 /* A field set to NULL under ignore-parse-errors: note it (the first
  * reason of the record is kept) and clear err. */
 static void note_nulled(struct csv_codec *c, struct hf_error *err)
@@ -520,8 +624,17 @@ static int decode_record(struct csv_codec *c, const char *rec, size_t len,
                          int64_t origin, struct hf_batch *out,
                          struct hf_error *err)
 {
-    if (len > 0 && rec[len - 1] == '\r')
-        len--;
+    if (len > 0 && rec[len - 1] == '\n' && drop_line_end(c, rec, &len, err))
+        return -1;
+    if (len > 0 && rec[len - 1] == '\r') {
+        /* A CRLF line end's '\r', unless the escape character makes it
+         * data (an odd number of escapes before it). */
+        size_t k = len - 1;
+        while (c->escape != '\0' && k > 0 && rec[k - 1] == c->escape)
+            k--;
+        if ((len - 1 - k) % 2 == 0)
+            len--;
+    }
     if (len == 0)
         return 0;
     if (c->allow_comments && rec[0] == '#')
@@ -530,12 +643,13 @@ static int decode_record(struct csv_codec *c, const char *rec, size_t len,
     if (nf < 0)
         return -1;
     bool lenient = c->ignore_errors && !c->skip_record;
-    if ((size_t)nf != c->nfields && !(lenient && (size_t)nf < c->nfields))
-        return hf_error_set(err, HF_ERR_DATA,
-                            "the record has %ld field%s, expected %u (%s%s)",
-                            nf, nf == 1 ? "" : "s", c->nfields,
-                            c->nfields ? c->fields[0].name : "",
-                            c->nfields > 1 ? ", ..." : "");
+    if ((size_t)nf != c->nfields && !(lenient && (size_t)nf < c->nfields)) {
+        c->err_off = (size_t)nf > c->nfields ? c->extra_off : len;
+        return hf_error_set(
+            err, HF_ERR_DATA, "the record has %ld field%s, expected %u (%s%s)",
+            nf, nf == 1 ? "" : "s", c->nfields,
+            c->nfields ? c->fields[0].name : "", c->nfields > 1 ? ", ..." : "");
+    }
     struct hf_value *row = hf_batch_add_row(out, HF_ROW_INSERT, origin);
     if (row == NULL)
         return hf_error_set(err, HF_ERR_NOMEM, "csv: out of memory for a row");
@@ -556,6 +670,7 @@ static int decode_record(struct csv_codec *c, const char *rec, size_t len,
                 note_nulled(c, err);
                 continue;
             }
+            c->err_off = c->spans[i].raw_off;
             hf_batch_drop_last(out);
             return -1;
         }
@@ -567,6 +682,7 @@ static int csv_decode(void *dec, const char *rec, size_t len, int64_t origin,
                       struct hf_batch *out, struct hf_error *err)
 {
     struct csv_codec *c = dec;
+    c->err_off = SIZE_MAX;
     c->notes.nulled = 0;
     int rc = decode_record(c, rec, len, origin, out, err);
     if (rc < 0 && c->ignore_errors)
@@ -577,6 +693,312 @@ static int csv_decode(void *dec, const char *rec, size_t len, int64_t origin,
 static const struct hf_decode_notes *csv_notes(void *dec)
 {
     return &((struct csv_codec *)dec)->notes;
+}
+
+static size_t csv_error_offset(const void *dec)
+{
+    const struct csv_codec *c = dec;
+    return c->err_off;
+}
+
+/* ------------------------------------------------------------ framing */
+
+/* Scanner states (struct hf_frame.state); FR_START is 0, a record's
+ * first byte. */
+enum {
+    FR_START = 0,
+    FR_LINE,       /* a comment: ends at the line end, whatever it holds */
+    FR_PLAIN,      /* no quote or escape character in the record so far */
+    FR_FIELD,      /* at a field's first byte */
+    FR_UNQ,        /* in an unquoted field (or after a closing quote) */
+    FR_ESC_UNQ,    /* after the escape character, outside quotes */
+    FR_ESC_CR,     /* after an escaped '\r' outside quotes: a '\n' next
+                      ends the record, the '\r' staying data */
+    FR_QUOTED,     /* in a quoted value */
+    FR_QUOTE_SEEN, /* after a quote in a quoted value: doubled, or closed */
+    FR_ESC_Q       /* after the escape character, inside quotes */
+};
+
+static bool has_special(const struct csv_codec *c, const char *p, size_t n)
+{
+    return (c->quote != '\0' && memchr(p, c->quote, n) != NULL) ||
+           (c->escape != '\0' && memchr(p, c->escape, n) != NULL);
+}
+
+/* Where the first quote or escape character in p[0..n) is, or n. */
+static size_t first_special(const struct csv_codec *c, const char *p, size_t n)
+{
+    size_t k = n;
+    const char *e;
+    if (c->quote != '\0' && (e = memchr(p, c->quote, n)) != NULL)
+        k = (size_t)(e - p);
+    if (c->escape != '\0' && (e = memchr(p, c->escape, k)) != NULL)
+        k = (size_t)(e - p);
+    return k;
+}
+
+static int64_t count_breaks(const char *p, size_t n)
+{
+    int64_t k = 0;
+    const char *e = p + n, *q;
+    while (p < e && (q = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+        k++;
+        p = q + 1;
+    }
+    return k;
+}
+
+/* The length of a record whose line end's '\n' is p[nl]: without a '\r'
+ * before it, which is then the line end's too. */
+static size_t without_cr(const char *p, size_t nl)
+{
+    return nl > 0 && p[nl - 1] == '\r' ? nl - 1 : nl;
+}
+
+/* The exact scan with quotes and no escape character: from quote to quote
+ * with memchr(), as a quote matters only where it opens a value (a field's
+ * first byte), doubles, or closes. `*i` and `*st` in and out; `nl` is the
+ * first '\n' at or after *i (n: none before n), or SIZE_MAX when not
+ * known. 1 with *len at the record's end, else 0 at n. */
+static int scan_quotes(const struct csv_codec *c, struct hf_frame *f,
+                       const char *p, size_t n, size_t *ip, int *stp,
+                       size_t *len, size_t nl)
+{
+    const char q = c->quote;
+    size_t i = *ip;
+    int st = *stp;
+    const char *e;
+    for (;;) {
+        if (nl == SIZE_MAX || nl < i) {
+            e = i < n ? memchr(p + i, '\n', n - i) : NULL;
+            nl = e != NULL ? (size_t)(e - p) : n;
+        }
+        if (st == FR_QUOTED) {
+            e = i < n ? memchr(p + i, q, n - i) : NULL;
+            size_t stop = e != NULL ? (size_t)(e - p) : n;
+            if (nl < stop) { /* line breaks inside the value */
+                f->breaks += count_breaks(p + nl, stop - nl);
+                nl = SIZE_MAX;
+            }
+            i = stop;
+            if (e == NULL)
+                break;
+            i++;
+            st = FR_QUOTE_SEEN;
+        }
+        if (st == FR_QUOTE_SEEN) {
+            if (i >= n)
+                break;
+            if (p[i] == q) {
+                i++;
+                st = FR_QUOTED;
+                continue;
+            }
+            f->open_quote = SIZE_MAX; /* closed; what follows is unquoted */
+            st = FR_UNQ;
+        }
+        if (nl == SIZE_MAX || nl < i) {
+            e = i < n ? memchr(p + i, '\n', n - i) : NULL;
+            nl = e != NULL ? (size_t)(e - p) : n;
+        }
+        /* Unquoted (FR_FIELD: p[i] starts a field): the next quote that
+         * opens a value, before the line end. */
+        size_t k = i;
+        bool opens = false;
+        while (k < nl && (e = memchr(p + k, q, nl - k)) != NULL) {
+            k = (size_t)(e - p);
+            if (k == i ? st == FR_FIELD : p[k - 1] == c->delim) {
+                opens = true;
+                break;
+            }
+            k++;
+        }
+        if (opens) {
+            f->open_quote = k;
+            i = k + 1;
+            st = FR_QUOTED;
+            continue;
+        }
+        if (nl < n) {
+            *len = without_cr(p, nl);
+            *ip = i;
+            *stp = st;
+            return 1;
+        }
+        if (n > i)
+            st = p[n - 1] == c->delim ? FR_FIELD : FR_UNQ;
+        i = n;
+        break;
+    }
+    *ip = i;
+    *stp = st;
+    return 0;
+}
+
+/* The exact scan with an escape character: byte by byte, a class table
+ * telling the bytes that matter. As scan_quotes(). */
+static int scan_bytes(const struct csv_codec *c, struct hf_frame *f,
+                      const char *p, size_t n, size_t *ip, int *stp,
+                      size_t *len)
+{
+    size_t i = *ip;
+    int st = *stp;
+    int64_t breaks = f->breaks;
+    size_t oq = f->open_quote;
+    int found = 0;
+    while (i < n && !found) {
+        char ch;
+        switch (st) {
+        case FR_FIELD:
+            if (c->quote != '\0' && p[i] == c->quote) {
+                oq = i++;
+                st = FR_QUOTED;
+                break;
+            }
+            st = FR_UNQ;
+            /* fall through */
+        case FR_UNQ:
+            while (i < n && !c->fr_unq[(unsigned char)p[i]])
+                i++;
+            if (i == n)
+                break;
+            ch = p[i];
+            if (ch == '\n') {
+                /* A '\r' before it is the line end's: an escaped one
+                 * would have left the scan in FR_ESC_CR. */
+                *len = without_cr(p, i);
+                found = 1;
+                break;
+            }
+            i++;
+            st = ch == c->delim ? FR_FIELD : FR_ESC_UNQ;
+            break;
+        case FR_ESC_UNQ:
+            ch = p[i++];
+            breaks += ch == '\n';
+            st = ch == '\r' ? FR_ESC_CR : FR_UNQ;
+            break;
+        case FR_ESC_CR:
+            if (p[i] == '\n') {
+                *len = i;
+                found = 1;
+                break;
+            }
+            st = FR_UNQ;
+            break;
+        case FR_QUOTED:
+            while (i < n && !c->fr_q[(unsigned char)p[i]])
+                i++;
+            if (i == n)
+                break;
+            ch = p[i++];
+            if (ch == '\n')
+                breaks++;
+            else
+                st = ch == c->quote ? FR_QUOTE_SEEN : FR_ESC_Q;
+            break;
+        case FR_ESC_Q:
+            breaks += p[i++] == '\n';
+            st = FR_QUOTED;
+            break;
+        default: /* FR_QUOTE_SEEN */
+            if (p[i] == c->quote) {
+                i++;
+                st = FR_QUOTED;
+            } else {
+                oq = SIZE_MAX; /* closed; what follows is unquoted */
+                st = FR_UNQ;
+            }
+            break;
+        }
+    }
+    f->breaks = breaks;
+    f->open_quote = found ? SIZE_MAX : oq;
+    *ip = i;
+    *stp = st;
+    return found;
+}
+
+/* The exact scan from p[i] in state st, the first '\n' at or after p[i]
+ * being p[nl] (SIZE_MAX: not known); keeps f up to date. */
+static int scan(const struct csv_codec *c, struct hf_frame *f, const char *p,
+                size_t n, size_t i, int st, size_t *len, size_t nl)
+{
+    int found = c->escape == '\0' ? scan_quotes(c, f, p, n, &i, &st, len, nl)
+                                  : scan_bytes(c, f, p, n, &i, &st, len);
+    if (found) {
+        f->open_quote = SIZE_MAX;
+        return 1;
+    }
+    f->pos = n;
+    f->state = st;
+    return 0;
+}
+
+/* A record whose first line holds a quote or escape character, the first
+ * at p[k], its line end at p[nl]: the exact scan from there (no special
+ * character before k, so p[k] starts a field when p[k - 1] ends one). */
+__attribute__((noinline)) static int
+frame_exact(const struct csv_codec *c, struct hf_frame *f, const char *p,
+            size_t n, size_t k, size_t nl, size_t *len)
+{
+    int st = k == 0 || p[k - 1] == c->delim ? FR_FIELD : FR_UNQ;
+    return scan(c, f, p, n, k, st, len, nl);
+}
+
+/* Everything but a plain line at a record's start (csv_frame). Kept out
+ * of line so that the common case stays a small function. */
+__attribute__((noinline)) static int frame_slow(const struct csv_codec *c,
+                                                struct hf_frame *f,
+                                                const char *p, size_t n,
+                                                size_t *len)
+{
+    size_t i = f->pos;
+    int st = f->state;
+    if (st <= FR_PLAIN) {
+        if (st == FR_START) {
+            if (n == 0)
+                return 0;
+            st = c->allow_comments && p[0] == '#' ? FR_LINE : FR_PLAIN;
+        }
+        const char *nl = i < n ? memchr(p + i, '\n', n - i) : NULL;
+        size_t stop = nl != NULL ? (size_t)(nl - p) : n;
+        if (st == FR_LINE || !has_special(c, p + i, stop - i)) {
+            if (nl != NULL) {
+                *len = without_cr(p, stop);
+                return 1;
+            }
+            f->pos = n;
+            f->state = st;
+            return 0;
+        }
+        /* A quote or an escape on the line: scan it exactly, from the
+         * record's start (no line break has been passed yet). */
+        i = 0;
+        st = FR_FIELD;
+    }
+    return scan(c, f, p, n, i, st, len, SIZE_MAX);
+}
+
+static int csv_frame(void *dec, struct hf_frame *f, const char *p, size_t n,
+                     size_t *len)
+{
+    const struct csv_codec *c = dec;
+    /* Most records: a line without a quote or escape character, at a
+     * record's start. */
+    if (f->state == FR_START && n > 0 && !(c->allow_comments && p[0] == '#')) {
+        const char *nl = memchr(p, '\n', n);
+        if (nl != NULL) {
+            size_t stop = (size_t)(nl - p);
+            size_t k = first_special(c, p, stop);
+            if (k == stop) {
+                *len = without_cr(p, stop);
+                return 1;
+            }
+            return frame_exact(c, f, p, n, k, stop, len);
+        }
+    }
+    return frame_slow(c, f, p, n, len);
 }
 
 /* ------------------------------------------------------------ encoding */
@@ -666,24 +1088,23 @@ static void put_field(const struct csv_codec *c, const char *s, size_t n,
     }
     /* No quoting: escape what would split the field, if we can. */
     for (size_t i = 0; i < n; i++) {
-        if (c->escape != '\0' &&
-            (s[i] == c->delim || s[i] == '\n' || s[i] == '\r' ||
-             s[i] == c->escape))
+        if (c->escape != '\0' && (s[i] == c->delim || s[i] == '\n' ||
+                                  s[i] == '\r' || s[i] == c->escape))
             hf_strbuf_putc(out, c->escape);
         hf_strbuf_putc(out, s[i]);
     }
 }
 
 static int csv_encoder_new(const struct hf_schema *s, const uint32_t *cols,
-                           uint32_t ncols, const struct hf_opts *o,
-                           void **enc, struct hf_error *err)
+                           uint32_t ncols, const struct hf_opts *o, void **enc,
+                           struct hf_error *err)
 {
     return csv_new(s, cols, ncols, o, enc, err);
 }
 
 static int csv_decoder_new(const struct hf_schema *s, const uint32_t *cols,
-                           uint32_t ncols, const struct hf_opts *o,
-                           void **dec, struct hf_error *err)
+                           uint32_t ncols, const struct hf_opts *o, void **dec,
+                           struct hf_error *err)
 {
     return csv_new(s, cols, ncols, o, dec, err);
 }
@@ -708,16 +1129,16 @@ static int csv_encode(void *enc, const struct hf_value *row,
                 if (c->plain_ints) {
                     char tmp[HF_INT_TEXT_MAX];
                     const char *t = hf_int_text(v->v.i, tmp);
-                    put_raw(c, i == 0, t,
-                            (size_t)(tmp + HF_INT_TEXT_MAX - t), out);
+                    put_raw(c, i == 0, t, (size_t)(tmp + HF_INT_TEXT_MAX - t),
+                            out);
                     continue;
                 }
                 break;
             case HF_CHAR:
             case HF_VARCHAR:
                 if (!needs_quoting(c, v->v.s.ptr, v->v.s.len)) {
-                    put_raw(c, i == 0, v->v.s.ptr ? v->v.s.ptr : "",
-                            v->v.s.len, out);
+                    put_raw(c, i == 0, v->v.s.ptr ? v->v.s.ptr : "", v->v.s.len,
+                            out);
                     continue;
                 }
                 break;
@@ -744,7 +1165,8 @@ static int csv_encode(void *enc, const struct hf_value *row,
 
 const struct hf_format hf_format_csv = {
     .name = "csv",
-    .summary = "Delimiter-separated values, one record per line",
+    .summary = "Delimiter-separated values, one record per line (a line "
+               "break inside quotes or after the escape character is data)",
     .opts = csv_opts,
     .nopts = sizeof csv_opts / sizeof csv_opts[0],
     .changelog = false,
@@ -752,6 +1174,8 @@ const struct hf_format hf_format_csv = {
     .decoder_new = csv_decoder_new,
     .decode = csv_decode,
     .decoder_free = csv_free,
+    .frame = csv_frame,
+    .error_offset = csv_error_offset,
     .encoder_new = csv_encoder_new,
     .encode = csv_encode,
     .encoder_free = csv_free,

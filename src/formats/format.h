@@ -1,10 +1,11 @@
 /*
  * format.h - the contract of a format (json, csv, debezium-json, ...).
  *
- * A format turns one record (a line of a file, a Kafka message key or value)
- * into zero or more rows, and rows back into records. Its options are one
- * table, declared without the format-name prefix: the planner parses them
- * under "<name>." (csv.field-delimiter), "key.<name>."/"value.<name>." for
+ * A format turns one record (a Kafka message key or value, a line of a
+ * file, or several lines for a csv record with a line break inside a
+ * quoted value) into zero or more rows, and rows back into records. Its options
+ * are one table, declared without the format-name prefix: the planner parses
+ * them under "<name>." (csv.field-delimiter), "key.<name>."/"value.<name>." for
  * key/value formats, or "format." for the legacy 'format.type' syntax.
  *
  * decode() appends rows to `out`, filling only the columns listed at
@@ -16,6 +17,24 @@
  * and line, or topic, partition and offset). After HF_DECODE_SKIP `err`
  * holds the reason (for a dirty-data record) and the caller must clear it
  * before the next call, since the first error set wins.
+ *
+ * Record framing. A source that reads a byte stream (the filesystem
+ * source) must cut it into records before decode(). A format whose
+ * records are lines (json, the CDC formats, raw, avro) leaves frame()
+ * NULL: a record is a line, "\n" or "\r\n" ended. A format whose syntax
+ * lets a record go on past a line end (csv: a line break inside a quoted
+ * value, or after the escape character) sets frame(): handed the bytes
+ * from a record's first byte on, it says where the record ends, or that
+ * it needs more bytes. The filesystem source decodes lines as they come
+ * and asks frame() only about a line that fails to decode, so such a
+ * format's decode() must fail on a line that is only the start of a
+ * record (csv: an unclosed quote, an escape character last): it accepts a
+ * line exactly when frame() would end the record at that line's end.
+ * Sources whose transport already delimits records (a Kafka message is
+ * one record) never call frame(). The reader counts the line breaks
+ * frame() reports so that a record's rows and errors name the line the
+ * record starts on, and error_offset() (optional) lets it name the line
+ * of the error too.
  */
 #ifndef HF_FORMATS_FORMAT_H
 #define HF_FORMATS_FORMAT_H
@@ -32,6 +51,19 @@
 
 #define HF_DECODE_SKIP (-2)
 
+/* Where frame() got to in the record being framed. The reader sets it to
+ * HF_FRAME_INIT at each record's first byte and otherwise leaves it
+ * alone; `state` is the format's own (0 at the start). */
+struct hf_frame {
+    size_t pos;        /* bytes of the record scanned so far */
+    int state;         /* the format's scanner state at `pos` */
+    int64_t breaks;    /* line breaks ("\n") inside the record before pos */
+    size_t open_quote; /* while `pos` is inside a quoted value: offset of
+                          its opening quote; else SIZE_MAX */
+};
+
+#define HF_FRAME_INIT ((struct hf_frame){0, 0, 0, SIZE_MAX})
+
 struct hf_format {
     const char *name;
     const char *summary;
@@ -47,8 +79,8 @@ struct hf_format {
      * validate(); encoder_new() does not repeat them, since a connector may
      * make an encoder for a table only read, to check its layout. May be
      * NULL. */
-    int (*validate_encoder)(const struct hf_opts *o,
-                            const struct hf_schema *s, struct hf_error *err);
+    int (*validate_encoder)(const struct hf_opts *o, const struct hf_schema *s,
+                            struct hf_error *err);
 
     /* `cols` lists the schema columns the format reads, `ncols` of them. */
     int (*decoder_new)(const struct hf_schema *s, const uint32_t *cols,
@@ -57,6 +89,24 @@ struct hf_format {
     int (*decode)(void *dec, const char *rec, size_t len, int64_t origin,
                   struct hf_batch *out, struct hf_error *err);
     void (*decoder_free)(void *dec);
+
+    /* Record framing (see the top of this file); NULL: records are lines.
+     * `p` holds the `n` bytes available from the record's first byte (more
+     * bytes may follow in a later call; those already passed do not
+     * change). Resumes at f->pos. Returns 1 when p[0..n) holds the line
+     * end that ends the record, with *len = the record's length without
+     * that line end ("\n", or "\r\n" unless the format makes the '\r'
+     * data) and the '\n' at or just after p[*len]; or 0 when it holds no
+     * end yet: f says how far it got, and at the end of the input the
+     * reader takes all n bytes as the record (a '\r' last is then the
+     * decoder's to judge). */
+    int (*frame)(void *dec, struct hf_frame *f, const char *p, size_t n,
+                 size_t *len);
+    /* Optional: the byte offset, in the record last given to decode(), of
+     * the place the error decode() reported is about (the start of the bad
+     * field, the opening quote of an unterminated value, the end of a short
+     * record), or SIZE_MAX when not known. */
+    size_t (*error_offset)(const void *dec);
 
     /* Encoding (sinks). `row` has the schema's columns; appends one record
      * to `out`. May be NULL for decode-only formats. */

@@ -22,6 +22,16 @@
  * Rows that a format cannot represent by its documented rules are not
  * compared; lossless() lists each such case and why it is not a bug.
  *
+ * Record framing (format.h, csv): the input framed whole and framed one
+ * more byte per call, resuming, gives the same end and line breaks, and
+ * an end found is a line end; every record the encoder writes, followed
+ * by "\n", frames as exactly that record (unless it holds a line break
+ * written as it is, with neither quotes nor an escape character to
+ * protect it); and a line the decoder accepts
+ * (as the filesystem source hands it over: no "\n", a last '\r' dropped)
+ * is one that frame() ends at its line end, which is what lets that
+ * source decode lines first and frame only lines that fail.
+ *
  * Decode outcomes are checked too: a failure (-1, or HF_DECODE_SKIP only
  * with ignore-parse-errors) sets an error message and leaves no row in the
  * batch; success returns the number of rows appended, and every value
@@ -69,6 +79,8 @@ struct fz_opts {
     const char *null_literal; /* csv */
     char array_delim;         /* csv */
     bool allow_comments;      /* csv */
+    bool raw_breaks; /* csv without quote and escape: a line break in a value
+                        is written as it is, and ends a record in a file */
     bool name_filters;        /* canal-json database/table.include */
     bool schema_include;      /* debezium-json.schema-include */
 };
@@ -124,6 +136,7 @@ static void format_options(enum fz_format f, unsigned v, struct fz_opts *o)
         case 2:
             opt(o, "disable-quote-character", "true");
             opt(o, "field-delimiter", "\\u0001");
+            o->raw_breaks = true;
             break;
         case 3:
             opt(o, "line-delimiter", "\\n");
@@ -379,8 +392,10 @@ static bool lossless(enum fz_format f, const struct fz_opts *fo,
         const struct hf_value *v = &row[i];
         if (v->null) {
             /* NULL without a null literal is an empty field, which is ""
-             * for a string column. */
-            if (fo->null_literal == NULL && is_text_type(t->id))
+             * for a string column and [] for an ARRAY (a NULL array comes
+             * from a bad field under ignore-parse-errors). */
+            if (fo->null_literal == NULL &&
+                (is_text_type(t->id) || t->id == HF_ARRAY))
                 return false;
             continue;
         }
@@ -558,6 +573,56 @@ static uint32_t decode_checked(const struct fz_codec *c, void *dec,
     return 0;
 }
 
+/* The framing contract on arbitrary bytes (see the top). */
+static void frame_checked(const struct fz_codec *c, const char *p, size_t n)
+{
+    if (c->f->frame == NULL)
+        return;
+    struct hf_frame a = HF_FRAME_INIT, b = HF_FRAME_INIT;
+    size_t la = 0, lb = 0;
+    int ga = c->f->frame(c->dec, &a, p, n, &la);
+    int gb = 0;
+    for (size_t k = 0; k <= n && !gb; k++)
+        gb = c->f->frame(c->dec, &b, p, k, &lb);
+    HF_FUZZ_CHECK(ga == gb);
+    HF_FUZZ_CHECK(a.breaks == b.breaks);
+    if (ga) {
+        HF_FUZZ_CHECK(la == lb && la < n);
+        HF_FUZZ_CHECK(p[la] == '\n' ||
+                      (p[la] == '\r' && la + 1 < n && p[la + 1] == '\n'));
+    }
+}
+
+/* A line the decoder accepts is a whole record to frame() (see the top). */
+static void line_checked(const struct fz_codec *c, const struct hf_schema *s,
+                         const char *p, size_t n)
+{
+    if (c->f->frame == NULL || memchr(p, '\n', n) != NULL)
+        return;
+    size_t ln = n > 0 && p[n - 1] == '\r' ? n - 1 : n;
+    struct hf_batch *b = hf_batch_new(s->ncols, 4);
+    HF_FUZZ_CHECK(b != NULL);
+    struct hf_error err;
+    hf_error_clear(&err);
+    int rc = c->f->decode(c->dec2, p, ln, 1, b, &err);
+    hf_batch_destroy(b);
+    if (rc < 0)
+        return;
+    char *in = malloc(n + 1);
+    HF_FUZZ_CHECK(in != NULL);
+    memcpy(in, p, n);
+    in[n] = '\n';
+    struct hf_frame f = HF_FRAME_INIT;
+    size_t len = 0;
+    int got = c->f->frame(c->dec, &f, in, n + 1, &len);
+    if (!got || len != ln || f.breaks != 0) {
+        fprintf(stderr, "the line [%.*s] decodes (%d) but frames as %d/%zu\n",
+                (int)n, p, rc, got, len);
+        abort();
+    }
+    free(in);
+}
+
 static void round_trip(enum fz_format f, const struct fz_opts *fo,
                        struct fz_codec *c, const struct hf_schema *s,
                        const struct hf_value *row, enum hf_rowkind kind)
@@ -579,6 +644,25 @@ static void round_trip(enum fz_format f, const struct fz_opts *fo,
             fprintf(stderr, "  not compared: %.*s\n", (int)rec.len, text);
         hf_strbuf_free(&rec);
         return;
+    }
+    if (c->f->frame != NULL &&
+        !(fo->raw_breaks && (memchr(text, '\n', rec.len) != NULL ||
+                             memchr(text, '\r', rec.len) != NULL))) {
+        hf_strbuf_putc(&rec, '\n');
+        HF_FUZZ_CHECK(hf_strbuf_ok(&rec));
+        struct hf_frame fr = HF_FRAME_INIT;
+        size_t fl = 0;
+        int got = c->f->frame(c->dec, &fr, rec.data, rec.len, &fl);
+        if (!got || fl != rec.len - 1) {
+            fprintf(stderr,
+                    "format %s: the record written frames as %d/%zu "
+                    "of %zu bytes\n",
+                    format_names[f], got, fl, rec.len - 1);
+            fprintf(stderr, "encoded: %.*s\n", (int)rec.len - 1, rec.data);
+            abort();
+        }
+        rec.len--;
+        text = rec.data;
     }
     struct hf_batch *b2 = hf_batch_new(s->ncols, 4);
     HF_FUZZ_CHECK(b2 != NULL);
@@ -630,6 +714,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 format_names[f], variant, rt, err.msg);
         abort(); /* every variant is meant to be valid */
     }
+    frame_checked(&c, rec, len);
+    line_checked(&c, &s, rec, len);
     struct hf_batch *b = hf_batch_new(s.ncols, 4);
     HF_FUZZ_CHECK(b != NULL);
     int rc;

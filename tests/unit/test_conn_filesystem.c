@@ -15,6 +15,14 @@
  * non-gzip data fail the open; concatenated members are read in turn.
  * A UTF-8 BOM at the start of a file (inside a .gz too) is dropped for
  * text formats and kept by raw; elsewhere it is data.
+ *
+ * csv records across lines: quoted line breaks (LF and CRLF), doubled
+ * quotes and escaped line breaks give one row each, numbered by the line
+ * the record starts on; an error in a record of several lines names its
+ * first and last line and the line of the bad field; a file ending inside
+ * a quote fails naming the quote's line; ignore-parse-errors skips a bad
+ * record of several lines and reads on; 'source.record.max-size' bounds a
+ * record. (The reader itself, across read sizes: test_fs_reader.c.)
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -130,7 +138,7 @@ struct run_result {
     struct ct_rows rows;
     struct hf_error err;
     int rc; /* last read() result */
-    uint64_t skipped, rows_in;
+    uint64_t skipped, rows_in, nulled;
 };
 
 static void run_source(const struct hf_table_def *t, uint32_t batch_rows,
@@ -167,6 +175,7 @@ static void run_source(const struct hf_table_def *t, uint32_t batch_rows,
         assert_true(b->nrows > 0); /* a bounded reader never idles */
     }
     res->skipped = atomic_load(&stats.skipped);
+    res->nulled = atomic_load(&stats.nulled);
     res->rows_in = atomic_load(&stats.rows_in);
     hf_strbuf_free(&sb);
     hf_batch_destroy(b);
@@ -273,6 +282,174 @@ static void test_long_line_and_gzip(void **state)
     ct_rows_free(&res.rows);
     ct_table_free(&t);
     free(text);
+    ct_rm_rf(dir);
+    free(dir);
+}
+
+/* ------------------------------------------------------------------ csv
+ * records across lines */
+
+static void test_csv_records_across_lines(void **state)
+{
+    (void)state;
+    char *dir = ct_tmpdir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/multi.csv", dir);
+    write_text(dir, "multi.csv",
+               "1,\"two\r\nlines\",1.5\r\n"
+               "2,\"say \"\"hi\"\"\nnow\",2\r\n"
+               "3,plain,3\r\n"
+               "4,\"\n\n\",4");
+    struct ct_col cols[] = {{"id", ct_type(HF_INT)},
+                            {"name", ct_type(HF_VARCHAR)},
+                            {"price", ct_decimal(10, 2)}};
+    const char *kv[] = {"path", path, "format", "csv", NULL};
+    struct ct_table t;
+    mk(&t, cols, 3, NULL, kv, fmt("csv"));
+    struct run_result res;
+    run_source(&t.def, 2, &res);
+    if (res.rc != 0)
+        fail_msg("read: %s", res.err.msg);
+    const char *want[] = {"+I|1|two\r\nlines|1.50@multi.csv:1",
+                          "+I|2|say \"hi\"\nnow|2.00@multi.csv:3",
+                          "+I|3|plain|3.00@multi.csv:5",
+                          "+I|4|\n\n|4.00@multi.csv:6", NULL};
+    expect_rows(&res, want);
+    assert_int_equal(res.rows_in, 4);
+    ct_rows_free(&res.rows);
+    ct_table_free(&t);
+
+    /* An escaped line break, outside and inside quotes. */
+    write_text(dir, "multi.csv",
+               "1,a\\\nb,1\n2,\"c\\\nd\\\"\",2\n3,e\\\r,3\r\n");
+    const char *kve[] = {"path", path, "format", "csv", "csv.escape-character",
+                         "\\",   NULL};
+    mk(&t, cols, 3, NULL, kve, fmt("csv"));
+    run_source(&t.def, 100, &res);
+    if (res.rc != 0)
+        fail_msg("read: %s", res.err.msg);
+    const char *want_e[] = {"+I|1|a\nb|1.00@multi.csv:1",
+                            "+I|2|c\nd\"|2.00@multi.csv:3",
+                            "+I|3|e\r|3.00@multi.csv:5", NULL};
+    expect_rows(&res, want_e);
+    ct_rows_free(&res.rows);
+    ct_table_free(&t);
+    /* An escaped '\r' last on its line is data, not the line end's. */
+    write_text(dir, "multi.csv", "1,e\\\r\n2,f\\\r\r\n3,g\r\n");
+    mk(&t, cols, 2, NULL, kve, fmt("csv"));
+    run_source(&t.def, 100, &res);
+    if (res.rc != 0)
+        fail_msg("read: %s", res.err.msg);
+    const char *want_cr[] = {"+I|1|e\r@multi.csv:1", "+I|2|f\r@multi.csv:2",
+                             "+I|3|g@multi.csv:3", NULL};
+    expect_rows(&res, want_cr);
+    ct_rows_free(&res.rows);
+    ct_table_free(&t);
+
+    /* A bad value on the third line of a record of lines 2-4. */
+    write_text(dir, "multi.csv", "1,a,1\n2,\"b\nc\nd\",x\n3,e,3\n");
+    mk(&t, cols, 3, NULL, kv, fmt("csv"));
+    run_source(&t.def, 100, &res);
+    assert_int_equal(res.rc, -1);
+    char msg[1024];
+    snprintf(msg, sizeof msg,
+             "%s:2: in the record on lines 2-4, at line 4: column 'price': "
+             "cannot parse 'x' as DECIMAL(10, 2)",
+             path);
+    assert_string_equal(res.err.msg, msg);
+    ct_rows_free(&res.rows);
+
+    /* With ignore-parse-errors the whole record is read and its bad field
+     * is NULL (Flink's meaning); with .skip-record it is skipped. Either
+     * way the next row is numbered by its own line. */
+    const char *kvi[] = {
+        "path", path, "format", "csv", "csv.ignore-parse-errors", "true", NULL};
+    ct_table_free(&t);
+    mk(&t, cols, 3, NULL, kvi, fmt("csv"));
+    run_source(&t.def, 100, &res);
+    assert_int_equal(res.rc, 0);
+    const char *want_i[] = {"+I|1|a|1.00@multi.csv:1",
+                            "+I|2|b\nc\nd|<null>@multi.csv:2",
+                            "+I|3|e|3.00@multi.csv:5", NULL};
+    expect_rows(&res, want_i);
+    assert_int_equal(res.skipped, 0);
+    assert_int_equal(res.nulled, 1);
+    ct_rows_free(&res.rows);
+    ct_table_free(&t);
+    const char *kvs[] = {"path",
+                         path,
+                         "format",
+                         "csv",
+                         "csv.ignore-parse-errors",
+                         "true",
+                         "csv.ignore-parse-errors.skip-record",
+                         "true",
+                         NULL};
+    mk(&t, cols, 3, NULL, kvs, fmt("csv"));
+    run_source(&t.def, 100, &res);
+    assert_int_equal(res.rc, 0);
+    const char *want_s[] = {"+I|1|a|1.00@multi.csv:1",
+                            "+I|3|e|3.00@multi.csv:5", NULL};
+    expect_rows(&res, want_s);
+    assert_int_equal(res.skipped, 1);
+    ct_rows_free(&res.rows);
+    ct_table_free(&t);
+
+    /* A quote never closed: the record runs to the end of the file and
+     * fails there, naming the line of the quote. */
+    write_text(dir, "multi.csv", "1,a,1\n2,b\\\n3,\"c,3\n4,d,4\n");
+    mk(&t, cols, 3, NULL, kve, fmt("csv"));
+    run_source(&t.def, 100, &res);
+    assert_int_equal(res.rc, -1);
+    snprintf(msg, sizeof msg,
+             "%s:2: in the record on lines 2-4 (the end of the file), at line "
+             "3: column 'price': unterminated quoted value: the record ends "
+             "before its closing quote",
+             path);
+    assert_string_equal(res.err.msg, msg);
+    ct_rows_free(&res.rows);
+    ct_table_free(&t);
+
+    /* A record longer than 'source.record.max-size' (here a quote left
+     * open before 3000 more lines) fails at the limit. */
+    struct hf_strbuf big;
+    hf_strbuf_init(&big, 0);
+    hf_strbuf_puts(&big, "1,a,1\n2,\"b,2\n");
+    for (int i = 0; i < 3000; i++)
+        hf_strbuf_printf(&big, "%d,x,1\n", i);
+    write_text(dir, "multi.csv", big.data);
+    const char *kvl[] = {
+        "path", path, "format", "csv", "source.record.max-size", "4kb", NULL};
+    mk(&t, cols, 3, NULL, kvl, fmt("csv"));
+    run_source(&t.def, 100, &res);
+    assert_int_equal(res.rc, -1);
+    snprintf(msg, sizeof msg,
+             "%s:2: the record starting on line 2 is longer than 4 KiB "
+             "('source.record.max-size') and still has no end on line ",
+             path);
+    if (strncmp(res.err.msg, msg, strlen(msg)) != 0 ||
+        strstr(res.err.msg, "; it is inside a quoted value opened on line 2 "
+                            "and not closed") == NULL)
+        fail_msg("message: %s", res.err.msg);
+    /* It stopped near 4 KiB (about 550 lines in), not at the end of the
+     * file (line 3002). */
+    long stopped = strtol(res.err.msg + strlen(msg), NULL, 10);
+    if (stopped < 100 || stopped > 1000)
+        fail_msg("stopped on line %ld: %s", stopped, res.err.msg);
+    assert_int_equal(res.rows.n, 0); /* the batch with row 1 failed */
+    ct_rows_free(&res.rows);
+    ct_table_free(&t);
+    /* The default (64 MiB) reads it to its end. */
+    mk(&t, cols, 3, NULL, kv, fmt("csv"));
+    assert_int_equal(hf_opts_int(&t.def.opts, "source.record.max-size", NULL),
+                     64 << 20);
+    run_source(&t.def, 100, &res);
+    assert_int_equal(res.rc, -1);
+    assert_non_null(strstr(res.err.msg, "unterminated quoted value"));
+    ct_rows_free(&res.rows);
+    ct_table_free(&t);
+    hf_strbuf_free(&big);
+
     ct_rm_rf(dir);
     free(dir);
 }
@@ -950,6 +1127,14 @@ static void test_validation(void **state)
         hf_opts_str(&t.def.opts, "partition.default-name", NULL),
         "__DEFAULT_PARTITION__");
     ct_table_free(&t);
+
+    /* The record limit: 1kb to 1gb. */
+    const char *kv5[] = {
+        "path", "/tmp", "format", "csv", "source.record.max-size", "512", NULL};
+    expect_invalid(cols, 1, kv5, fmt("csv"), "source.record.max-size");
+    const char *kv6[] = {
+        "path", "/tmp", "format", "csv", "source.record.max-size", "2gb", NULL};
+    expect_invalid(cols, 1, kv6, fmt("csv"), "source.record.max-size");
 }
 
 int main(void)
@@ -957,6 +1142,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv_lines),
         cmocka_unit_test(test_long_line_and_gzip),
+        cmocka_unit_test(test_csv_records_across_lines),
         cmocka_unit_test(test_partitions),
         cmocka_unit_test(test_errors_and_skips),
         cmocka_unit_test(test_scan_links),

@@ -1,16 +1,25 @@
 /*
- * filesystem.c - the 'filesystem' source: rows from the lines of local files.
+ * filesystem.c - the 'filesystem' source: rows from the records of local
+ * files.
  *
  * As Flink's filesystem connector in batch reading: 'path' is a file or a
  * directory; a directory is read recursively (fs_scan.c: sorted, hidden
- * files skipped) and every file once, so the table is bounded. Each line is
- * one record, decoded by the table's format (csv, json, debezium-json, ...).
- * Lines end with "\n" or "\r\n", may be of any length, and the last one
- * needs no newline; blank lines are skipped. Files whose name ends in ".gz"
- * or ".gzip" are decompressed with zlib, as Flink picks a decompressor by
- * extension (bz2, xz and zst are rejected with a clear message), through
- * the checked reader of fs_gzip.c: a truncated file, a bad trailer and
- * trailing garbage are errors, concatenated members are read in turn.
+ * files skipped) and every file once, so the table is bounded. Each record
+ * is decoded by the table's format (csv, json, debezium-json, ...). The
+ * format says how records are framed (fs_reader.c, format.h): for most a
+ * record is a line; a csv record goes on over a line break inside quotes
+ * or after the escape character, as in Flink, whose csv reader parses the
+ * file as one stream. Lines are decoded as they come, and a line that
+ * fails is cut again by the format's framer before its error counts. Lines end
+ * with "\n" or "\r\n", and the last one needs no newline; blank lines are
+ * skipped. A record may be up to 'source.record.max-size' bytes (64 MiB by
+ * default): a longer one, such as the rest of a file after a quote that is
+ * never closed, fails the job naming the line it starts on, before more of the
+ * file is read. Files whose name ends in ".gz" or ".gzip" are decompressed with
+ * zlib, as Flink picks a decompressor by extension (bz2, xz and zst are
+ * rejected with a clear message), through the checked reader of fs_gzip.c: a
+ * truncated file, a bad trailer and trailing garbage are errors, concatenated
+ * members are read in turn.
  *
  * Hive-style directories 'key=value' (values %XX-escaped) give the values of
  * the PARTITIONED BY columns, parsed as text of the column's type; the value
@@ -39,7 +48,10 @@
  * reading fails when it is read, after the rows before the fault.
  *
  * Errors name the place: "dir/part-0.json:17: field 'price': ..." (the
- * format gives the part after the line number). A record the format skips
+ * format gives the part after the line number); for a record of several
+ * lines, the line it starts on, its last line and the line of the error
+ * ("a.csv:5: in the record on lines 5-9, at line 7: column 'price': ...").
+ * Rows carry the line their record starts on. A record the format skips
  * (ignore-parse-errors) is counted in stats->skipped. Every batch holds rows
  * of one file only, so batch->src_name (borrowed from the file list, alive
  * until close) names it.
@@ -56,8 +68,8 @@
 #include <unistd.h>
 
 #include "connectors/connector.h"
-#include "core/log.h"
 #include "connectors/filesystem/fs_int.h"
+#include "core/log.h"
 #include "core/valueconv.h"
 #include "formats/format.h"
 
@@ -76,7 +88,7 @@ static const struct hf_opt_def fs_opts[] = {
      .aliases = HF_ALIASES("format.type"),
      .type = HF_OPT_STRING,
      .flags = HF_OPTF_REQUIRED,
-     .doc = "Format of the lines: csv, json, debezium-json, canal-json, "
+     .doc = "Format of the records: csv, json, debezium-json, canal-json, "
             "maxwell-json, ..."},
     {.key = "source.monitor-interval",
      .type = HF_OPT_DURATION,
@@ -86,10 +98,20 @@ static const struct hf_opt_def fs_opts[] = {
      .type = HF_OPT_STRING,
      .def = "__DEFAULT_PARTITION__",
      .doc = "Partition directory value that stands for NULL."},
+    {.key = HF_FS_RECORD_MAX_KEY,
+     .type = HF_OPT_MEMSIZE,
+     .def = "64mb",
+     .flags = HF_OPTF_RANGE,
+     .min = 1024,
+     .max = INT64_C(1) << 30,
+     .doc = "holoflow: the longest record read (a line; for csv, all the "
+            "lines of a record with line breaks in quotes). A longer one "
+            "fails the job naming the line it starts on, and the quote left "
+            "open if that is why, instead of reading on to the end of the "
+            "file. 1kb to 1gb."},
 };
 
 #define FS_CHUNK (256u * 1024u)
-#define FS_LINE_MAX ((size_t)1 << 30)
 
 /* Metadata keys this connector provides. */
 enum fs_meta {
@@ -102,17 +124,6 @@ enum fs_meta {
 static const char *const fs_meta_keys[FS_META__N] = {
     "file.path", "file.name", "file.size", "file.modification-time"};
 
-/* One file being read: plain fd or gzip stream, and a line buffer. */
-struct fs_reader {
-    int fd;
-    struct hf_fs_gz *gz;
-    char *buf;
-    size_t cap, start, end;
-    bool eof;
-    bool bom_done; /* the start of the file was looked at for a BOM */
-    int64_t line;  /* number of the last line returned */
-};
-
 struct fs_state {
     const struct hf_table_def *t;
     const struct hf_format *fmt;
@@ -123,9 +134,8 @@ struct fs_state {
     size_t next_file; /* index of the next file to open */
     size_t cur_file;  /* index of the open file */
     bool open;
-    struct fs_reader r;
-    char *buf; /* line buffer, shared by all files */
-    size_t cap;
+    struct hf_fs_reader *r; /* records of the open file */
+    char owner[320];        /* "filesystem table 'x'", for the reader */
     const char *default_name;
     bool skip_bom; /* the format reads text: drop a UTF-8 BOM (see top) */
     /* Partition columns: schema index and, for the open file, its value
@@ -306,26 +316,15 @@ static bool is_gzip(const char *path)
 static int reader_open(struct fs_state *s, const char *path,
                        struct hf_error *err)
 {
-    struct fs_reader *r = &s->r;
-    memset(r, 0, sizeof *r);
-    r->fd = -1;
-    r->buf = s->buf;
-    r->cap = s->cap;
     const char *comp = unsupported_compression(path);
     if (comp != NULL)
         return unsupported_error(s, path, comp, err);
-    r->fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (r->fd < 0)
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return hf_error_set(err, HF_ERR_IO,
                             "filesystem table '%s': cannot open '%s': %s",
                             tname(s->t), path, strerror(errno));
-    if (is_gzip(path)) {
-        r->gz = hf_fs_gz_new(r->fd, path, err);
-        r->fd = -1; /* the gzip reader took it */
-        if (r->gz == NULL)
-            return -1;
-    }
-    return 0;
+    return hf_fs_reader_open(s->r, fd, is_gzip(path), path, err);
 }
 
 static bool fs_stopping(const struct fs_state *s)
@@ -386,121 +385,6 @@ static int check_files(struct fs_state *s, struct hf_error *err)
     }
     free(scratch);
     return rc;
-}
-
-static void reader_close(struct fs_state *s)
-{
-    struct fs_reader *r = &s->r;
-    hf_fs_gz_destroy(r->gz);
-    if (r->fd >= 0)
-        close(r->fd);
-    r->gz = NULL;
-    r->fd = -1;
-    /* The buffer may have grown: keep it for the next file. */
-    s->buf = r->buf;
-    s->cap = r->cap;
-}
-
-/* Read more bytes after r->end; grows the buffer when it is full. */
-static int reader_fill(struct fs_state *s, const char *path,
-                       struct hf_error *err)
-{
-    struct fs_reader *r = &s->r;
-    if (r->start > 0) {
-        memmove(r->buf, r->buf + r->start, r->end - r->start);
-        r->end -= r->start;
-        r->start = 0;
-    }
-    if (r->cap - r->end < FS_CHUNK / 4) {
-        size_t cap = r->cap ? r->cap * 2 : FS_CHUNK;
-        if (cap > FS_LINE_MAX + FS_CHUNK)
-            return hf_error_set(err, HF_ERR_DATA,
-                                "%s:%" PRId64 ": line longer than %zu bytes",
-                                path, r->line + 1, FS_LINE_MAX);
-        char *b = realloc(r->buf, cap);
-        if (b == NULL)
-            return hf_error_set(err, HF_ERR_NOMEM,
-                                "%s:%" PRId64 ": out of memory reading a line "
-                                "of %zu bytes",
-                                path, r->line + 1, r->end);
-        r->buf = b;
-        r->cap = cap;
-    }
-    size_t want = r->cap - r->end;
-    if (want > (size_t)INT32_MAX)
-        want = INT32_MAX;
-    ssize_t got;
-    if (r->gz != NULL) {
-        got = hf_fs_gz_read(r->gz, r->buf + r->end, want, err);
-        if (got < 0) {
-            hf_error_prefix(err, "filesystem table '%s': ", tname(s->t));
-            return -1;
-        }
-    } else {
-        do {
-            got = read(r->fd, r->buf + r->end, want);
-        } while (got < 0 && errno == EINTR);
-        if (got < 0)
-            return hf_error_set(err, HF_ERR_IO,
-                                "%s: read error after line %" PRId64 ": %s",
-                                path, r->line, strerror(errno));
-    }
-    if (got == 0)
-        r->eof = true;
-    r->end += (size_t)got;
-    return 0;
-}
-
-/* Next line without its terminator: 1 with the line in (*line, *len), 0 at the
- * end of the file, -1 on error. The pointer is valid until the next call. */
-static int reader_next(struct fs_state *s, const char *path, const char **line,
-                       size_t *len, struct hf_error *err)
-{
-    struct fs_reader *r = &s->r;
-    size_t scanned = 0; /* bytes after start already searched */
-    if (!r->bom_done) {
-        while (r->end - r->start < 3 && !r->eof) {
-            if (reader_fill(s, path, err) != 0)
-                return -1;
-        }
-        if (s->skip_bom && r->end - r->start >= 3 &&
-            memcmp(r->buf + r->start, "\xEF\xBB\xBF", 3) == 0)
-            r->start += 3;
-        r->bom_done = true;
-    }
-    for (;;) {
-        char *nl = NULL;
-        if (r->end > r->start + scanned)
-            nl = memchr(r->buf + r->start + scanned, '\n',
-                        r->end - r->start - scanned);
-        if (nl != NULL) {
-            char *p = r->buf + r->start;
-            size_t n = (size_t)(nl - p);
-            r->start += n + 1;
-            if (n > 0 && p[n - 1] == '\r')
-                n--;
-            *line = p;
-            *len = n;
-            r->line++;
-            return 1;
-        }
-        scanned = r->end - r->start;
-        if (r->eof) {
-            if (r->end == r->start)
-                return 0;
-            char *p = r->buf + r->start;
-            size_t n = r->end - r->start;
-            r->start = r->end;
-            if (n > 0 && p[n - 1] == '\r')
-                n--;
-            *line = p;
-            *len = n;
-            r->line++;
-            return 1;
-        }
-        if (reader_fill(s, path, err) != 0)
-            return -1;
-    }
 }
 
 /* ------------------------------------------------------------------ partitions
@@ -684,7 +568,6 @@ static int fs_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
     s->skip_bom = !keeps_bytes(t->format);
     s->stopping = ctx ? ctx->stopping : NULL;
     s->stats = ctx ? ctx->stats : NULL;
-    s->r.fd = -1;
     s->default_name = hf_opts_str(&t->opts, "partition.default-name", NULL);
     if (s->default_name == NULL)
         s->default_name = "__DEFAULT_PARTITION__";
@@ -721,6 +604,17 @@ static int fs_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
     }
     free(cols);
     cols = NULL;
+    snprintf(s->owner, sizeof s->owner, "filesystem table '%s'", tname(t));
+    struct hf_fs_reader_conf rc = {
+        .chunk = FS_CHUNK,
+        .max_record = (size_t)hf_opts_int(&t->opts, HF_FS_RECORD_MAX_KEY, NULL),
+        .skip_bom = s->skip_bom,
+        .fmt = s->fmt,
+        .dec = s->dec,
+        .owner = s->owner};
+    s->r = hf_fs_reader_new(&rc, err);
+    if (s->r == NULL)
+        goto fail;
 
     const char *path = hf_fs_local_path(hf_opts_str(&t->opts, "path", NULL));
     if (hf_fs_scan(path, &s->files, err) != 0) {
@@ -752,7 +646,7 @@ static int fs_read(void *state, struct hf_batch *out, struct hf_error *err)
             s->cur_file = s->next_file++;
             const struct hf_fs_file *f = &s->files.v[s->cur_file];
             if (reader_open(s, f->path, err) != 0) {
-                reader_close(s);
+                hf_fs_reader_close(s->r);
                 return -1;
             }
             s->open = true;
@@ -766,18 +660,40 @@ static int fs_read(void *state, struct hf_batch *out, struct hf_error *err)
         while (!hf_batch_full(out)) {
             const char *line;
             size_t len;
-            int rc = reader_next(s, path, &line, &len, err);
+            int rc = hf_fs_reader_next(s->r, &line, &len, err);
             if (rc < 0)
                 return -1;
             if (rc == 0) {
-                reader_close(s);
+                hf_fs_reader_close(s->r);
                 s->open = false;
                 break;
             }
             if (len == 0)
                 continue; /* blank line */
             uint32_t before = out->nrows;
-            int n = s->fmt->decode(s->dec, line, len, s->r.line, out, err);
+            /* the line the record starts on: a record cut again starts
+             * there too */
+            int64_t first = hf_fs_reader_line(s->r);
+            int n = s->fmt->decode(s->dec, line, len, first, out, err);
+            if ((n < 0 || n == HF_DECODE_SKIP) && s->fmt->frame != NULL) {
+                /* Maybe the line is only the start of a record that goes
+                 * on (see fs_reader.c): cut it again, and decode the whole
+                 * record if so; its error replaces the line's. */
+                while (out->nrows > before)
+                    hf_batch_drop_last(out);
+                struct hf_error ferr;
+                hf_error_clear(&ferr);
+                int fr = hf_fs_reader_reframe(s->r, &line, &len, &ferr);
+                if (fr < 0) {
+                    hf_error_clear(err);
+                    *err = ferr;
+                    return -1;
+                }
+                if (fr > 0) {
+                    hf_error_clear(err);
+                    n = s->fmt->decode(s->dec, line, len, first, out, err);
+                }
+            }
             if (s->stats != NULL)
                 atomic_fetch_add(&s->stats->rows_in, 1);
             if (n == HF_DECODE_SKIP) {
@@ -785,14 +701,18 @@ static int fs_read(void *state, struct hf_batch *out, struct hf_error *err)
                     hf_batch_drop_last(out);
                 if (s->stats != NULL)
                     atomic_fetch_add(&s->stats->skipped, 1);
-                log_skipped(s, path, s->r.line, err->msg);
+                log_skipped(s, path, first, err->msg);
                 hf_error_clear(err);
                 continue;
             }
             if (n < 0) {
                 while (out->nrows > before)
                     hf_batch_drop_last(out);
-                hf_error_prefix(err, "%s:%" PRId64 ": ", path, s->r.line);
+                hf_fs_reader_locate(s->r,
+                                    s->fmt->error_offset != NULL
+                                        ? s->fmt->error_offset(s->dec)
+                                        : SIZE_MAX,
+                                    err);
                 return -1;
             }
             if (fill_extra(s, out, before, out->nrows, err) != 0)
@@ -809,20 +729,19 @@ static void fs_close(void *state)
     struct fs_state *s = state;
     if (s == NULL)
         return;
-    if (s->open || s->r.fd >= 0 || s->r.gz != NULL)
-        reader_close(s);
+    hf_fs_reader_destroy(s->r);
     if (s->dec != NULL && s->fmt != NULL)
         s->fmt->decoder_free(s->dec);
     hf_batch_destroy(s->pbatch);
     hf_fs_files_free(&s->files);
-    free(s->buf);
     free(s);
 }
 
 const struct hf_connector hf_connector_filesystem = {
     .name = "filesystem",
-    .summary = "Reads the lines of local files (optionally gzip, "
-               "Hive-partitioned directories) through a format",
+    .summary = "Reads the records of local files (lines; csv records may "
+               "span lines) through a format, optionally gzip, "
+               "Hive-partitioned directories",
     .opts = fs_opts,
     .nopts = sizeof fs_opts / sizeof fs_opts[0],
     .caps = HF_CONN_SOURCE,

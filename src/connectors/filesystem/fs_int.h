@@ -1,7 +1,8 @@
 /*
  * fs_int.h - private interface of the filesystem connector: the list of
- * input files found under a path (fs_scan.c) and the checked gzip reader
- * (fs_gzip.c).
+ * input files found under a path (fs_scan.c), the checked gzip reader
+ * (fs_gzip.c) and the record reader that cuts a file into records
+ * (fs_reader.c).
  *
  * A scan walks `path` (a file or a directory) recursively, in byte order of
  * the names at every level so the file order is deterministic, skipping
@@ -13,11 +14,14 @@
 #ifndef HF_CONNECTORS_FILESYSTEM_FS_INT_H
 #define HF_CONNECTORS_FILESYSTEM_FS_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include "core/error.h"
+#include "formats/format.h"
 
 struct hf_fs_file {
     char *path;       /* full path (owned) */
@@ -65,5 +69,144 @@ ssize_t hf_fs_gz_read(struct hf_fs_gz *g, char *buf, size_t n,
 
 /* Free the reader and close its file; NULL is a no-op. */
 void hf_fs_gz_destroy(struct hf_fs_gz *g);
+
+/* The record reader (fs_reader.c): the records of one file after another,
+ * with the numbers of the lines each record starts and ends on. Records
+ * are lines; a format whose records may span lines (struct
+ * hf_format.frame) has a record whose line failed to decode cut again by
+ * frame() (hf_fs_reader_reframe). */
+struct hf_fs_reader;
+
+/* The option that bounds a record, named in the reader's messages. */
+#define HF_FS_RECORD_MAX_KEY "source.record.max-size"
+
+struct hf_fs_reader_conf {
+    size_t chunk;      /* bytes per read() (> 0); the buffer starts there */
+    size_t max_record; /* longest record accepted, in bytes (> 0) */
+    bool skip_bom;     /* drop a UTF-8 BOM at the start of each file */
+    const struct hf_format *fmt; /* its frame(), if any, for reframe() */
+    void *dec;                   /* the decoder frame() is called on */
+    const char *owner; /* "filesystem table 'x'", prefixed to gzip faults */
+};
+
+/* Its fields are fs_reader.c's; they are here so that the common case of
+ * hf_fs_reader_next(), a whole line in the buffer, is inlined into the
+ * source's loop as it was before records could span lines. */
+struct hf_fs_reader {
+    struct hf_fs_reader_conf conf;
+    const char *path; /* borrowed; NULL when no file is open */
+    int (*frame)(void *dec, struct hf_frame *f, const char *p, size_t n,
+                 size_t *len); /* the format's, or NULL: lines */
+    int fd;
+    struct hf_fs_gz *gz;
+    char *buf;
+    size_t cap, start, end;
+    bool eof;
+    bool bom_done; /* the start of the file was looked at for a BOM */
+    struct hf_frame fr;
+    int64_t line; /* lines before `start` */
+    /* The record last handed out. */
+    const char *rec;
+    size_t rec_len;
+    size_t rec_used; /* with its line end */
+    int64_t rec_first, rec_last;
+    bool rec_at_eof; /* it ended with the file, without a line end */
+};
+
+/* A reader with `conf` (copied; fmt, dec and owner are borrowed and must
+ * outlive it). NULL with err on out of memory. */
+struct hf_fs_reader *hf_fs_reader_new(const struct hf_fs_reader_conf *conf,
+                                      struct hf_error *err);
+
+/* Start reading the file open on `fd` (taken: closed by
+ * hf_fs_reader_close, or here on failure), through gzip when `gzip`.
+ * `path` is borrowed for messages until hf_fs_reader_close. Line numbers
+ * start over. 0, or -1 with err. */
+int hf_fs_reader_open(struct hf_fs_reader *r, int fd, bool gzip,
+                      const char *path, struct hf_error *err);
+
+/* The next line of the open file, without its line end ("\n" or
+ * "\r\n"): 1 with (*rec, *len) valid until the next call (an empty
+ * record is a blank line), 0 at the end of the file, -1 with err (read
+ * error, a gzip fault, a line longer than max_record: the message names
+ * the path and the line). */
+static inline int hf_fs_reader_next(struct hf_fs_reader *r, const char **rec,
+                                    size_t *len, struct hf_error *err);
+
+/* hf_fs_reader_next() for every case (reading, the BOM, the last line, a
+ * line too long); the inline one handles a whole line in the buffer. */
+int hf_fs_reader_next_line(struct hf_fs_reader *r, const char **rec,
+                           size_t *len, struct hf_error *err);
+
+/* The record last returned (by next() or reframe(), with no call between),
+ * cut again from its first byte by the format's frame(): 1 when it goes on
+ * past where it was cut, with (*rec, *len) the whole record (without its
+ * line end, which frame() judges: an escaped '\r' stays) and its lines;
+ * 0 when it ends where it did, or the format has no frame() (nothing
+ * changes); -1 with err (read error, a record longer than max_record: the
+ * message names its first line, the line reached and the line of a quote
+ * left open). */
+int hf_fs_reader_reframe(struct hf_fs_reader *r, const char **rec, size_t *len,
+                         struct hf_error *err);
+
+/* The first and last line of the record last returned. */
+static inline int64_t hf_fs_reader_line(const struct hf_fs_reader *r)
+{
+    return r->rec_first;
+}
+
+static inline int64_t hf_fs_reader_last_line(const struct hf_fs_reader *r)
+{
+    return r->rec_last;
+}
+
+/* Prefix err (a decode error of the record last returned) with where it
+ * is: "path:LINE: " for a one-line record; for a record of several lines,
+ * "path:FIRST: in the record on lines FIRST-LAST, at line N: ", N from
+ * `err_off` (a byte offset in the record, SIZE_MAX when not known: then
+ * without "at line N"). */
+void hf_fs_reader_locate(const struct hf_fs_reader *r, size_t err_off,
+                         struct hf_error *err);
+
+/* Close the open file (if any); the buffer is kept for the next one. */
+void hf_fs_reader_close(struct hf_fs_reader *r);
+
+/* Close and free; NULL is a no-op. */
+void hf_fs_reader_destroy(struct hf_fs_reader *r);
+
+/* Hand out the record p[0..rl) (p at `start`) whose bytes with their line
+ * end are p[0..used), holding `breaks` line breaks; 1. */
+static inline int hf_fs_reader_hand_out(struct hf_fs_reader *r, const char *p,
+                                        size_t rl, size_t used, int64_t breaks,
+                                        bool at_eof, const char **rec,
+                                        size_t *len)
+{
+    r->rec = p;
+    r->rec_len = rl;
+    r->rec_used = used;
+    r->rec_at_eof = at_eof;
+    r->rec_first = r->line + 1;
+    r->line += 1 + breaks;
+    r->rec_last = r->line;
+    r->start += used;
+    *rec = p;
+    *len = rl;
+    return 1;
+}
+
+static inline int hf_fs_reader_next(struct hf_fs_reader *r, const char **rec,
+                                    size_t *len, struct hf_error *err)
+{
+    const char *p = r->buf + r->start, *nl;
+    size_t n = r->end - r->start;
+    if (r->bom_done && n > 0 && (nl = memchr(p, '\n', n)) != NULL) {
+        size_t used = (size_t)(nl - p) + 1, rl = used - 1;
+        if (rl > 0 && p[rl - 1] == '\r')
+            rl--;
+        if (rl <= r->conf.max_record)
+            return hf_fs_reader_hand_out(r, p, rl, used, 0, false, rec, len);
+    }
+    return hf_fs_reader_next_line(r, rec, len, err);
+}
 
 #endif

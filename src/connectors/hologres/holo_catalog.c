@@ -32,6 +32,9 @@
  * passes per column: the declared type, or narrower when the INSERT's
  * query CASTs the value (hf_expr_value_bound).
  *
+ * holo_catalog_flink_type() names the Flink type that carries a column's
+ * values exactly, for the writer API's view of the target table.
+ *
  * The cache is a short list of (server, db, schema, table) entries under
  * one mutex; callers get deep copies, so a cached entry is never shared.
  */
@@ -1136,4 +1139,82 @@ out:
     free(written);
     free(by);
     return rc;
+}
+
+/* ------------------------------------------------------------ describe */
+
+/* The Flink type of a scalar column type `oid` with typmod `mod` (the
+ * column's, or an array column's, which applies to its elements). */
+static int scalar_flink_type(Oid oid, const struct holo_column *col, char *buf,
+                             size_t n)
+{
+    int prec, scale;
+    switch (oid) {
+    case OID_BOOL:
+        snprintf(buf, n, "BOOLEAN");
+        return 0;
+    case OID_INT2:
+        snprintf(buf, n, "SMALLINT");
+        return 0;
+    case OID_INT4:
+        snprintf(buf, n, "INT");
+        return 0;
+    case OID_INT8:
+        snprintf(buf, n, "BIGINT");
+        return 0;
+    case OID_FLOAT4:
+        snprintf(buf, n, "FLOAT");
+        return 0;
+    case OID_FLOAT8:
+        snprintf(buf, n, "DOUBLE");
+        return 0;
+    case OID_NUMERIC:
+        if (!numeric_mod(col, &prec, &scale)) {
+            snprintf(buf, n, "DECIMAL(38, 18)");
+            return 0;
+        }
+        if (scale < 0 || scale > HF_DECIMAL_MAX_PRECISION)
+            return -1;
+        if (prec > HF_DECIMAL_MAX_PRECISION)
+            prec = HF_DECIMAL_MAX_PRECISION;
+        if (prec < scale)
+            prec = scale;
+        snprintf(buf, n, "DECIMAL(%d, %d)", prec, scale);
+        return 0;
+    case OID_TEXT:
+    case OID_VARCHAR:
+    case OID_BPCHAR:
+    case OID_JSON:
+    case OID_JSONB:
+        snprintf(buf, n, "STRING");
+        return 0;
+    case OID_BYTEA:
+        snprintf(buf, n, "BYTES");
+        return 0;
+    case OID_DATE:
+        snprintf(buf, n, "DATE");
+        return 0;
+    case OID_TIME:
+        snprintf(buf, n, "TIME(%d)", frac_digits_mod(col));
+        return 0;
+    case OID_TIMESTAMP:
+        snprintf(buf, n, "TIMESTAMP(%d)", frac_digits_mod(col));
+        return 0;
+    case OID_TIMESTAMPTZ:
+        snprintf(buf, n, "TIMESTAMP_LTZ(%d)", frac_digits_mod(col));
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+int holo_catalog_flink_type(const struct holo_column *col, char *buf, size_t n)
+{
+    if (col->elem_oid == 0)
+        return scalar_flink_type(col->type_oid, col, buf, n);
+    char elem[64];
+    if (scalar_flink_type(col->elem_oid, col, elem, sizeof elem) != 0)
+        return -1;
+    snprintf(buf, n, "ARRAY<%s>", elem);
+    return 0;
 }

@@ -87,6 +87,15 @@ int holo_catalog_check(const struct holo_table_meta *m,
                        const struct hf_type *vtypes, uint32_t *map,
                        struct hf_error *err);
 
+/* The Flink SQL type that carries every value of `col` exactly, for the
+ * writer API's hf_writer_describe_target: int4 is INT, numeric(p,s) is
+ * DECIMAL(p,s) (precision capped at 38; an unconstrained numeric is
+ * DECIMAL(38, 18)), text/varchar/char/json/jsonb are STRING, timestamptz(q)
+ * is TIMESTAMP_LTZ(q), T[] is ARRAY<T>, ... Writes it to buf; 0, or -1
+ * when no Flink type fits (uuid, inet, a negative-scale numeric, ...). */
+int holo_catalog_flink_type(const struct holo_column *col, char *buf,
+                            size_t n);
+
 /* Refresh the partition list of a partitioned parent (after creating a
  * child or on a miss). 0 or -1. */
 int holo_catalog_load_partitions(struct holo_conn *c,

@@ -1037,13 +1037,29 @@ static const struct holo_flush_ops copy_bulk_ops = {
     .mode_free = copy_mode_free,
 };
 
+const char *holo_copy_insert_only(const struct holo_config *cfg)
+{
+    if (cfg->cap_column)
+        return "sink.check-and-put.column";
+    if (cfg->conflict_update_set)
+        return "sink.insert.conflict-update-set";
+    if (cfg->conflict_where)
+        return "sink.insert.conflict-where";
+    if (cfg->ignore_null_when_update)
+        return "sink.ignore-null-when-update.enabled";
+    return NULL;
+}
+
 bool holo_copy_wanted(const struct holo_config *cfg, bool batch_mode)
 {
     switch (cfg->write_mode) {
     case HOLO_WM_INSERT:
         return false;
     case HOLO_WM_AUTO:
-        return batch_mode || cfg->bulkload;
+        /* An option only INSERT honours keeps AUTO on INSERT, also in a
+         * bounded job: a COPY mode would ignore it (docs/decisions.md). */
+        return (batch_mode || cfg->bulkload) &&
+               holo_copy_insert_only(cfg) == NULL;
     default:
         return true;
     }
@@ -1188,6 +1204,13 @@ void holo_copy_describe(const struct holo_config *cfg, bool batch_mode,
         if (!(batch_mode || cfg->bulkload)) {
             hf_strbuf_puts(out, "  write mode: AUTO -> INSERT (streaming "
                                 "job)\n");
+            return;
+        }
+        if (holo_copy_insert_only(cfg)) {
+            hf_strbuf_printf(out,
+                             "  write mode: AUTO -> INSERT (%s works only "
+                             "with INSERT)\n",
+                             holo_copy_insert_only(cfg));
             return;
         }
         hf_strbuf_printf(out,

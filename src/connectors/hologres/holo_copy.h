@@ -100,8 +100,13 @@ struct holo_writer *holo_copy_writer_new(const struct holo_copy_args *a,
                                          enum holo_write_mode *resolved,
                                          struct hf_error *err);
 
+/* The option set in `cfg` that only INSERT mode honours (check-and-put,
+ * conflict SET/WHERE, ignore-null-when-update), or NULL. */
+const char *holo_copy_insert_only(const struct holo_config *cfg);
+
 /* Whether the sink writes with a COPY mode for write mode `m` (AUTO:
- * when the job is bounded: batch mode or connector.bulkload). */
+ * when the job is bounded: batch mode or connector.bulkload, and no
+ * INSERT-only option is set). */
 bool holo_copy_wanted(const struct holo_config *cfg, bool batch_mode);
 
 /* COPY modes send big buffers: unless the job sets them, raise

@@ -262,7 +262,8 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
      .def = "AUTO",
      .values = wm_names,
      .doc = "Write protocol: AUTO (INSERT for streaming jobs, a COPY bulk "
-            "load for batch jobs), INSERT (batched upserts), COPY_STREAM, "
+            "load for batch jobs unless an INSERT-only option such as "
+            "check-and-put is set), INSERT (batched upserts), COPY_STREAM, "
             "COPY_BULK_LOAD or COPY_BULK_LOAD_ON_CONFLICT. Older generations "
             "wrote with INSERT unless told otherwise (sdkMode, "
             "jdbcCopyWriteMode, bulkload)."},

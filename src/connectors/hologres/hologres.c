@@ -10,12 +10,15 @@
  * catalog and checks the job's columns against it before anything is written.
  * Every write mode is the writer of holo_writer.h: made by holo_writer_new for
  * INSERT, by holo_copy_writer_new (holo_copy.h) for the COPY modes (and AUTO in
- * a bounded job). The hologres source and lookup arrive with later issues.
+ * a bounded job). For the writer API it also reports the target table's
+ * columns (hf_writer_describe_target). The hologres source and lookup
+ * arrive with later issues.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "connectors/connector.h"
+#include "connectors/hologres/holo_catalog.h"
 #include "connectors/hologres/holo_config.h"
 #include "connectors/hologres/holo_copy.h"
 #include "connectors/hologres/holo_writer.h"
@@ -111,9 +114,14 @@ static int hologres_sink_open(const struct hf_table_def *t,
             return -1;
         }
     } else if (s->cfg.write_mode == HOLO_WM_AUTO) {
-        hf_log_info("table '%s': write mode AUTO resolved to INSERT "
-                    "(a streaming job)",
-                    t->name);
+        if (ctx->batch_mode || s->cfg.bulkload)
+            hf_log_info("table '%s': write mode AUTO resolved to INSERT "
+                        "('%s' works only with INSERT)",
+                        t->name, holo_copy_insert_only(&s->cfg));
+        else
+            hf_log_info("table '%s': write mode AUTO resolved to INSERT "
+                        "(a streaming job)",
+                        t->name);
     }
     s->writer = holo_writer_new(&s->cfg, &t->schema, ctx->written,
                                 ctx->value_types, ctx->stats, err);
@@ -149,6 +157,65 @@ static void hologres_sink_close(void *state)
     free(s);
 }
 
+/* The writer API's view of the target: its columns with the Flink type
+ * that fits each (holo_catalog_flink_type), read over one connection
+ * through the catalog cache, so the writer that opens next reuses it. */
+static int hologres_describe_target(const struct hf_table_def *t,
+                                    hf_column_info_t **out, size_t *n,
+                                    struct hf_error *err)
+{
+    struct holo_config cfg;
+    struct holo_conn conn;
+    struct holo_table_meta m;
+    enum holo_err_class cls;
+    memset(&conn, 0, sizeof conn);
+    memset(&m, 0, sizeof m);
+    *out = NULL;
+    *n = 0;
+    if (holo_config_from_opts(&cfg, &t->opts, err) != 0)
+        return -1;
+    int rc = -1;
+    if (holo_conn_open(&conn, &cfg, &cls, err) != 0)
+        goto out;
+    if (holo_catalog_get(&conn, cfg.schema, cfg.table, cfg.meta_cache_ttl_ms,
+                         &m, &cls, err) != 0)
+        goto out;
+    hf_column_info_t *cols = calloc(m.ncols ? m.ncols : 1, sizeof *cols);
+    if (cols == NULL) {
+        hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (uint32_t i = 0; i < m.ncols; i++) {
+        const struct holo_column *col = &m.cols[i];
+        char type[96];
+        bool typed = holo_catalog_flink_type(col, type, sizeof type) == 0;
+        cols[i].name = strdup(col->name);
+        cols[i].pg_type = strdup(col->type_text ? col->type_text : "?");
+        cols[i].type = typed ? strdup(type) : NULL;
+        cols[i].not_null = col->not_null;
+        cols[i].has_default = col->default_expr != NULL || col->identity;
+        cols[i].generated = col->generated;
+        for (uint32_t k = 0; k < m.npk; k++)
+            if (m.pk[k] == i)
+                cols[i].pk = (int)k + 1;
+        if (cols[i].name == NULL || cols[i].pg_type == NULL ||
+            (typed && cols[i].type == NULL)) {
+            hf_column_info_free(cols, i + 1);
+            hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+    }
+    *out = cols;
+    *n = m.ncols;
+    rc = 0;
+out:
+    holo_catalog_free(&m);
+    if (conn.pg)
+        holo_conn_close(&conn);
+    holo_config_free(&cfg);
+    return rc;
+}
+
 /* `holoflow explain`: the write mode, and what AUTO becomes. */
 static void hologres_describe(const struct hf_table_def *t, bool batch_mode,
                               struct hf_strbuf *out)
@@ -177,4 +244,5 @@ const struct hf_connector hf_connector_hologres = {
     .sink_write = hologres_sink_write,
     .sink_flush = hologres_sink_flush,
     .sink_close = hologres_sink_close,
+    .sink_describe_target = hologres_describe_target,
 };
