@@ -41,6 +41,15 @@
 #include "core/types.h"
 
 struct hf_format;
+struct hf_expr; /* sql/expr.h */
+
+/* `WATERMARK FOR rowtime AS expr` of a table: carried in the plan for the
+ * event-time operators to come; nothing acts on it yet. */
+struct hf_watermark {
+    uint32_t rowtime;     /* the rowtime column's index */
+    char *text;           /* the expression as explain prints it */
+    struct hf_expr *expr; /* bound over the table's columns */
+};
 
 /* A table declared by CREATE TABLE, resolved against its connector. */
 struct hf_table_def {
@@ -56,6 +65,14 @@ struct hf_table_def {
     struct hf_opts format_opts;
     const struct hf_format *key_format;
     struct hf_opts key_format_opts;
+    struct hf_watermark *watermark; /* or NULL */
+    /* How the planner made this table when no CREATE TABLE names it: "with
+     * the OPTIONS hint at line 9", "VALUES at line 3"; NULL otherwise. */
+    char *note;
+    /* Planner-made tables (VALUES): the connector's own data, freed with
+     * priv_free when the job is freed. NULL for declared tables. */
+    void *priv;
+    void (*priv_free)(void *priv);
 };
 
 /* Counters of one table in one run. The connector counts what only it
@@ -102,6 +119,10 @@ struct hf_run_ctx {
 
 #define HF_CONN_SOURCE 0x1u
 #define HF_CONN_SINK 0x2u
+/* The sink can replace what its table holds (INSERT OVERWRITE). No
+ * connector of this build can, as none of Flink's does for these
+ * connectors; the planner refuses INSERT OVERWRITE naming the sink. */
+#define HF_CONN_OVERWRITE 0x4u
 
 struct hf_connector {
     const char *name;

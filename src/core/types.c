@@ -258,6 +258,7 @@ void hf_schema_free(struct hf_schema *s)
         free(s->cols[i].name);
         free(s->cols[i].meta_key);
         free(s->cols[i].comment);
+        free(s->cols[i].expr);
     }
     free(s->cols);
     free(s->pk);
@@ -292,6 +293,7 @@ int hf_schema_copy(struct hf_schema *dst, const struct hf_schema *src)
         dst->cols[i].name = dup_or_null(src->cols[i].name, &fail);
         dst->cols[i].meta_key = dup_or_null(src->cols[i].meta_key, &fail);
         dst->cols[i].comment = dup_or_null(src->cols[i].comment, &fail);
+        dst->cols[i].expr = dup_or_null(src->cols[i].expr, &fail);
     }
     dst->npk = src->npk;
     if (src->npk)

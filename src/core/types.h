@@ -156,7 +156,8 @@ const char *hf_rowkind_short(enum hf_rowkind k);
 enum hf_column_kind {
     HF_COL_PHYSICAL, /* stored in the source/sink record */
     HF_COL_METADATA, /* `col TYPE METADATA [FROM 'key'] [VIRTUAL]` */
-    HF_COL_PROCTIME  /* `col AS PROCTIME()` */
+    HF_COL_PROCTIME, /* `col AS PROCTIME()` */
+    HF_COL_COMPUTED  /* `col AS expr`: computed from the other columns */
 };
 
 struct hf_column {
@@ -166,6 +167,7 @@ struct hf_column {
     char *meta_key; /* METADATA FROM 'key', or NULL (= name) */
     bool is_virtual;
     char *comment; /* may be NULL */
+    char *expr;    /* COMPUTED: the expression's SQL text; else NULL */
 };
 
 /* A table's columns, primary key and partition keys. Owns its strings. */

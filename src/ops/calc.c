@@ -111,6 +111,17 @@ static int calc_open(const struct hf_op_env *env, void **state,
     return 0;
 }
 
+/* Is output column k a NOT NULL column of the target that gets written?
+ * (A computed or VIRTUAL column of a sink is not written: its NULL
+ * placeholder is no violation.) */
+static bool enforced(const struct hf_calc_spec *s, uint32_t k)
+{
+    const struct hf_column *c = &s->out->cols[k];
+    return s->target && c->type.not_null &&
+           (c->kind == HF_COL_PHYSICAL ||
+            (c->kind == HF_COL_METADATA && !c->is_virtual));
+}
+
 /* An identity calc may pass `in` on unless a NOT NULL column of its
  * target holds a NULL. */
 static bool pass_through(const struct calc *c, const struct hf_batch *in)
@@ -121,7 +132,7 @@ static bool pass_through(const struct calc *c, const struct hf_batch *in)
     if (s->target == NULL)
         return true;
     for (uint32_t k = 0; k < s->nproj; k++) {
-        if (!s->out->cols[k].type.not_null)
+        if (!enforced(s, k))
             continue;
         for (uint32_t i = 0; i < in->nrows; i++)
             if (hf_batch_row(in, i)[k].null)
@@ -179,7 +190,7 @@ static int project(const struct calc *c, const struct hf_batch *in,
                 hf_batch_drop_last(out);
                 return row_fail(c, in, i, err);
             }
-            if (!o[k].null || !s->target || !dst->cols[k].type.not_null)
+            if (!o[k].null || !enforced(s, k))
                 continue;
             hf_batch_drop_last(out);
             if (c->drop_null_violations)

@@ -1,7 +1,7 @@
 /*
  * op.h - the operator interface: what a node of the graph that is neither a
- * source nor a sink implements (calc.c, union.c; later aggregates, joins,
- * lookup joins).
+ * source nor a sink implements (calc.c, union.c, distinct.c, limit.c;
+ * later aggregates, joins, lookup joins).
  *
  * An operator is a `const struct hf_op_class`: plan-time hooks (explain,
  * free its spec) and run-time callbacks. The runtime drives it by pushing:
@@ -89,7 +89,9 @@ struct hf_op_class {
 };
 
 /* The operators (one file each). */
-extern const struct hf_op_class hf_op_calc;  /* calc.c */
-extern const struct hf_op_class hf_op_union; /* union.c */
+extern const struct hf_op_class hf_op_calc;     /* calc.c */
+extern const struct hf_op_class hf_op_union;    /* union.c */
+extern const struct hf_op_class hf_op_distinct; /* distinct.c */
+extern const struct hf_op_class hf_op_limit;    /* limit.c */
 
 #endif

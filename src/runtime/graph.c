@@ -98,6 +98,8 @@ static void explain_table(const struct hf_table_def *t, struct hf_strbuf *out)
 {
     hf_strbuf_printf(out, "%s [%s%s%s]", t->name, t->connector->name,
                      t->format ? ", " : "", t->format ? t->format->name : "");
+    if (t->note && strcmp(t->note, t->name) != 0)
+        hf_strbuf_printf(out, " (%s)", t->note);
 }
 
 void hf_graph_explain(const struct hf_graph *g, struct hf_strbuf *out)
@@ -135,6 +137,10 @@ void hf_graph_free(struct hf_graph *g)
         if (n->op && n->op->free_spec)
             n->op->free_spec(n->spec);
         free(n->inputs);
+        if (n->own_schema) {
+            hf_schema_free(n->own_schema);
+            free(n->own_schema);
+        }
         free(n->written);
         free(n->value_types);
     }

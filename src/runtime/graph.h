@@ -49,6 +49,10 @@ struct hf_node {
     /* OP: the operator's class and its planned parameters (owned). */
     const struct hf_op_class *op;
     void *spec;
+    /* The schema this node owns (an operator whose output columns are
+     * neither a table's nor its spec's: a union, a query's projection);
+     * `schema` then points to it. Freed with the graph. */
+    struct hf_schema *own_schema;
     /* The script line of the INSERT this sink ends, or of the first
      * INSERT reading this source; 0 for operators. */
     int line;

@@ -70,13 +70,26 @@ void hf_job_explain(const struct hf_job *job, void *outp)
                          table_role(job, t), t->connector->name);
         for (uint32_t c = 0; c < t->schema.ncols; c++) {
             const struct hf_column *col = &t->schema.cols[c];
-            hf_strbuf_printf(&sb, "  column %s %s%s%s\n", col->name,
+            hf_strbuf_printf(&sb, "  column %s %s%s%s%s%s\n", col->name,
                              hf_type_name(&col->type, ty, sizeof ty),
                              col->type.not_null ? " NOT NULL" : "",
-                             col->kind == HF_COL_METADATA  ? " METADATA"
+                             col->kind == HF_COL_METADATA   ? " METADATA"
                              : col->kind == HF_COL_PROCTIME ? " PROCTIME"
-                                                             : "");
+                             : col->kind == HF_COL_COMPUTED ? " AS "
+                                                            : "",
+                             col->kind == HF_COL_COMPUTED && col->expr
+                                 ? col->expr
+                                 : "",
+                             col->kind == HF_COL_METADATA && col->is_virtual
+                                 ? " VIRTUAL"
+                                 : "");
         }
+        if (t->watermark)
+            hf_strbuf_printf(&sb, "  watermark for %s as %s\n",
+                             t->schema.cols[t->watermark->rowtime].name,
+                             t->watermark->text);
+        if (t->note && strcmp(t->note, t->name) != 0)
+            hf_strbuf_printf(&sb, "  read %s\n", t->note);
         if (t->schema.npk) {
             hf_strbuf_puts(&sb, "  primary key (");
             for (uint32_t k = 0; k < t->schema.npk; k++)

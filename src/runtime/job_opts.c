@@ -33,6 +33,11 @@ const struct hf_opt_def hf_job_opt_defs[] = {
             "feeds every INSERT (one reader, one Kafka consumer group "
             "member, one checkpoint position); false gives each INSERT a "
             "reader of its own"},
+    {.key = "table.dynamic-table-options.enabled", .type = HF_OPT_BOOL,
+     .def = "true",
+     .doc = "whether a query may give a table extra options with the "
+            "OPTIONS hint: FROM t /*+ OPTIONS('k' = 'v') */ (checked by the "
+            "table's option table, as its WITH options)"},
     {.key = "table.local-time-zone", .type = HF_OPT_STRING, .def = "UTC",
      .doc = "the session time zone: TIMESTAMP_LTZ shown or converted as wall "
             "clock, LOCALTIMESTAMP, CURRENT_DATE, FROM_UNIXTIME, "

@@ -125,19 +125,51 @@ struct hf_ast_expr {
 
 struct hf_ast_column {
     struct hf_ast_ident name;
-    struct hf_type type; /* PROCTIME: TIMESTAMP_LTZ(3) NOT NULL */
+    struct hf_type type; /* PROCTIME: TIMESTAMP_LTZ(3) NOT NULL; COMPUTED:
+                            unknown until the planner binds `expr` */
     int type_line, type_col;
     enum hf_column_kind kind;
     const char *meta_key; /* METADATA FROM 'key', or NULL */
     bool is_virtual;
-    const char *comment; /* or NULL */
-    bool primary_key;    /* inline `PRIMARY KEY NOT ENFORCED` */
+    const char *comment;      /* or NULL */
+    bool primary_key;         /* inline `PRIMARY KEY NOT ENFORCED` */
+    struct hf_ast_expr *expr; /* COMPUTED: `name AS expr` */
 };
 
 struct hf_ast_option {
     struct hf_ast_ident key; /* position of the key literal */
     const char *value;
     int vline, vcol;
+};
+
+/* `WATERMARK FOR rowtime AS expr` */
+struct hf_ast_watermark {
+    struct hf_ast_ident rowtime;
+    struct hf_ast_expr *expr;
+    int line, col; /* of WATERMARK */
+};
+
+/* One option of `LIKE base (...)`: INCLUDING/EXCLUDING/OVERWRITING a
+ * feature. */
+enum hf_like_strategy {
+    HF_LIKE_INCLUDING,
+    HF_LIKE_EXCLUDING,
+    HF_LIKE_OVERWRITING
+};
+enum hf_like_feature {
+    HF_LIKE_ALL,
+    HF_LIKE_CONSTRAINTS,
+    HF_LIKE_GENERATED,
+    HF_LIKE_OPTIONS,
+    HF_LIKE_PARTITIONS,
+    HF_LIKE_WATERMARKS,
+    HF_LIKE_METADATA
+};
+
+struct hf_ast_like_option {
+    enum hf_like_strategy strategy;
+    enum hf_like_feature feature;
+    int line, col;
 };
 
 struct hf_ast_create_table {
@@ -152,10 +184,18 @@ struct hf_ast_create_table {
     int pk_line, pk_col;
     struct hf_ast_ident *part; /* PARTITIONED BY (c, ...) */
     uint32_t npart;
+    int part_line, part_col;
+    struct hf_ast_watermark *wms;
+    uint32_t nwms;
     const char *comment;
     bool has_with;
     struct hf_ast_option *opts;
     uint32_t nopts;
+    /* LIKE base (options): base.name NULL when there is no LIKE. */
+    struct hf_ast_ident like;
+    const char *like_full;
+    struct hf_ast_like_option *like_opts;
+    uint32_t nlike_opts;
 };
 
 struct hf_ast_select_item {
@@ -165,20 +205,108 @@ struct hf_ast_select_item {
     int line, col;
 };
 
+struct hf_ast_query;
+
+/* What a SELECT reads: a table, view or WITH name, or a parenthesised
+ * query, with an optional alias (and column aliases) and an optional
+ * OPTIONS hint. */
+struct hf_ast_from {
+    struct hf_ast_ident name;        /* last part; name NULL for a subquery */
+    const char *full;                /* as written */
+    struct hf_ast_query *sub;        /* ( query ), or NULL */
+    struct hf_ast_ident alias;       /* [AS] alias; name NULL when none */
+    struct hf_ast_ident *alias_cols; /* AS a (x, y) */
+    uint32_t nalias_cols;
+    bool has_hint;               /* an OPTIONS hint followed the name */
+    struct hf_ast_option *hints; /* its 'k' = 'v' pairs */
+    uint32_t nhints;
+    int hint_line, hint_col; /* of OPTIONS */
+    int line, col;
+};
+
+/* `name [(cols)] AS (query)` of a WITH clause. */
+struct hf_ast_cte {
+    struct hf_ast_ident name;
+    struct hf_ast_ident *cols;
+    uint32_t ncols;
+    struct hf_ast_query *query;
+};
+
+/* One row of VALUES. */
+struct hf_ast_row {
+    struct hf_ast_expr **v;
+    uint32_t n;
+    int line, col;
+};
+
+enum hf_ast_query_kind {
+    HF_QUERY_SELECT, /* SELECT [DISTINCT] items FROM from [WHERE where] */
+    HF_QUERY_VALUES, /* VALUES (...), (...) */
+    HF_QUERY_UNION   /* inputs[0] UNION [ALL] inputs[1] ... */
+};
+
+/* A query: a SELECT, a VALUES list or a UNION of queries, with the WITH
+ * clause written before it and the LIMIT written after it. */
+struct hf_ast_query {
+    enum hf_ast_query_kind kind;
+    int line, col;     /* of SELECT / VALUES / the first input */
+    uint32_t off, end; /* its text, WITH and LIMIT included */
+    struct hf_ast_cte *ctes;
+    uint32_t nctes;
+    /* SELECT */
+    bool distinct;
+    int distinct_line, distinct_col;
+    struct hf_ast_select_item *items;
+    uint32_t nitems;
+    struct hf_ast_from from;
+    struct hf_ast_expr *where; /* or NULL */
+    /* VALUES */
+    struct hf_ast_row *rows;
+    uint32_t nrows;
+    /* UNION: all inputs joined by the same UNION ALL (all) or UNION */
+    struct hf_ast_query **inputs;
+    uint32_t ninputs;
+    bool all;
+    int union_line, union_col; /* of the first UNION */
+    /* LIMIT n [OFFSET m] */
+    bool has_limit;
+    int64_t limit, offset;
+    int limit_line, limit_col;
+};
+
 struct hf_ast_insert {
     struct hf_ast_ident target; /* last part */
     const char *target_full;
+    bool overwrite; /* INSERT OVERWRITE */
+    int overwrite_line, overwrite_col;
     bool has_cols;
     struct hf_ast_ident *cols; /* INSERT INTO t (a, b) */
     uint32_t ncols;
-    struct hf_ast_select_item *items;
-    uint32_t nitems;
-    struct hf_ast_ident source; /* last part */
-    const char *source_full;
-    struct hf_ast_ident alias; /* FROM s [AS] a */
-    struct hf_ast_expr *where; /* or NULL */
-    const char *select_text;   /* "SELECT ... " as written */
+    struct hf_ast_query *query;
+    const char *select_text; /* the query as written */
     int select_line, select_col;
+};
+
+/* CREATE [TEMPORARY] VIEW [IF NOT EXISTS] name [(cols)] [COMMENT c] AS
+ * query */
+struct hf_ast_create_view {
+    struct hf_ast_ident name; /* last part */
+    const char *full_name;
+    bool temporary;
+    bool if_not_exists;
+    struct hf_ast_ident *cols;
+    uint32_t ncols;
+    const char *comment;
+    struct hf_ast_query *query;
+};
+
+/* DROP [TEMPORARY] TABLE|VIEW [IF EXISTS] name */
+struct hf_ast_drop {
+    bool view;
+    bool temporary;
+    bool if_exists;
+    struct hf_ast_ident name; /* last part */
+    const char *full_name;
 };
 
 struct hf_ast_set {
@@ -188,7 +316,13 @@ struct hf_ast_set {
     int vline, vcol; /* of the value */
 };
 
-enum hf_ast_stmt_kind { HF_STMT_SET, HF_STMT_CREATE_TABLE, HF_STMT_INSERT };
+enum hf_ast_stmt_kind {
+    HF_STMT_SET,
+    HF_STMT_CREATE_TABLE,
+    HF_STMT_CREATE_VIEW,
+    HF_STMT_DROP,
+    HF_STMT_INSERT
+};
 
 struct hf_ast_stmt {
     enum hf_ast_stmt_kind kind;
@@ -197,6 +331,8 @@ struct hf_ast_stmt {
     union {
         struct hf_ast_set set;
         struct hf_ast_create_table create;
+        struct hf_ast_create_view view;
+        struct hf_ast_drop drop;
         struct hf_ast_insert insert;
     } u;
 };

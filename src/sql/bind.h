@@ -31,6 +31,16 @@ struct hf_bind_scope {
     const char *alias;              /* FROM t AS alias, or NULL */
     const struct hf_tz *tz; /* the session time zone (table.local-time-zone,
                                core/tz.h); NULL is UTC */
+    /* Optional: what a column of `schema` stands for. When set, a
+     * reference to column i binds to resolve(resolve_ctx, i, at, err): a
+     * new tree (the binder's caller owns it) that computes the column
+     * from the rows the expression will really be evaluated on, or NULL
+     * with err set. The planner composes a query over a view, a subquery
+     * or a computed column into one expression this way. */
+    struct hf_expr *(*resolve)(void *ctx, uint32_t idx,
+                               const struct hf_ast_expr *at,
+                               struct hf_error *err);
+    void *resolve_ctx;
 };
 
 /* Bind `a` (borrowed). Returns a new tree owned by the caller, or NULL
@@ -70,6 +80,18 @@ int hf_expr_coerce(struct hf_expr **ep, const struct hf_type *to, char *why,
  * round such values). */
 void hf_expr_value_bound(const struct hf_expr *e, const struct hf_type *to,
                          struct hf_type *out);
+
+/* The type CASE, COALESCE and UNION give values of types `a` and `b`
+ * (Flink's least restrictive type; a_null/b_null: that side is an untyped
+ * NULL literal, whose type is ignored). False when there is none. */
+bool hf_expr_type_common(const struct hf_type *a, bool a_null,
+                         const struct hf_type *b, bool b_null,
+                         struct hf_type *out);
+
+/* `a AND b` for a filter made of two (both BOOLEAN): b is evaluated only
+ * for rows where a is TRUE, so b never fails on a row a drops. Takes
+ * ownership of both; NULL on out of memory (both freed). */
+struct hf_expr *hf_expr_and_then(struct hf_expr *a, struct hf_expr *b);
 
 /* True if e is a NULL literal not yet given a type. */
 bool hf_expr_is_untyped_null(const struct hf_expr *e);

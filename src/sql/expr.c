@@ -113,6 +113,40 @@ struct hf_expr *hf_expr_new_null(const struct hf_type *t)
     return e;
 }
 
+struct hf_expr *hf_expr_and_then(struct hf_expr *a, struct hf_expr *b)
+{
+    if (!a->type.not_null) {
+        /* NULL AND ... would go on to b: make a NULL drop the row first. */
+        struct hf_expr *t = hf_x_new(HF_X_IS_TRUE, 1);
+        if (t == NULL) {
+            hf_expr_free(a);
+            hf_expr_free(b);
+            return NULL;
+        }
+        t->args[0] = a;
+        t->type = hf_type_make(HF_BOOLEAN);
+        t->type.not_null = true;
+        t->line = a->line;
+        t->col = a->col;
+        t->file = a->file;
+        a = t;
+    }
+    struct hf_expr *e = hf_x_new(HF_X_AND, 2);
+    if (e == NULL) {
+        hf_expr_free(a);
+        hf_expr_free(b);
+        return NULL;
+    }
+    e->args[0] = a;
+    e->args[1] = b;
+    e->type = hf_type_make(HF_BOOLEAN);
+    e->type.not_null = a->type.not_null && b->type.not_null;
+    e->line = a->line;
+    e->col = a->col;
+    e->file = a->file;
+    return e;
+}
+
 /* ------------------------------------------------------------ text */
 
 static const char *op_text(enum hf_xop op)
@@ -747,6 +781,20 @@ static bool common_type_t(const struct hf_type *a, const struct hf_type *b,
     return false;
 }
 
+bool hf_expr_type_common(const struct hf_type *a, bool a_null,
+                         const struct hf_type *b, bool b_null,
+                         struct hf_type *out)
+{
+    struct hf_expr x, y;
+    memset(&x, 0, sizeof x);
+    memset(&y, 0, sizeof y);
+    x.type = *a;
+    x.null_lit = a_null;
+    y.type = *b;
+    y.null_lit = b_null;
+    return common_type(&x, &y, out);
+}
+
 /* ---- casts */
 
 static bool same_type(const struct hf_type *a, const struct hf_type *b)
@@ -1061,6 +1109,8 @@ static struct hf_expr *bind_column(struct binder *b,
         }
     }
     int idx = hf_schema_find(sc->schema, a->text);
+    if (idx >= 0 && sc->resolve)
+        return sc->resolve(sc->resolve_ctx, (uint32_t)idx, a, b->err);
     if (idx < 0) {
         const char *best = NULL;
         size_t bd = SIZE_MAX;

@@ -3,8 +3,10 @@
  *
  * One pass over the script with a character-class table deciding what a
  * byte can start. Whitespace and comments (-- to end of line, slash-star
- * blocks) are skipped; SQL hints (slash-star-plus) are rejected rather than
- * silently ignored, since they would carry options. Strings use '' for a
+ * blocks) are skipped. A SQL hint (slash-star-plus ... star-slash) is not a
+ * comment: its opening and closing become tokens and what is between is
+ * tokenized as usual, so the parser reads `OPTIONS('k' = 'v')` there or
+ * says why it cannot; a hint is never skipped silently. Strings use '' for a
  * quote; U&'...' strings take \XXXX and \+XXXXXX code point escapes (and an
  * optional UESCAPE 'c' clause), as Calcite does, which is how Flink users
  * write control characters such as a csv delimiter. Decoded texts go into
@@ -128,6 +130,10 @@ const char *hf_tok_kind_name(enum hf_tok kind)
         return "'['";
     case HF_TK_RBRACKET:
         return "']'";
+    case HF_TK_HINT_BEGIN:
+        return "'/*+'";
+    case HF_TK_HINT_END:
+        return "'*/'";
     }
     return "token";
 }
@@ -333,6 +339,9 @@ struct lexer {
      * taken whole (SET execution.checkpointing.interval = 10s), as the
      * Flink SQL client reads them. */
     bool set_mode;
+    /* Inside a hint: the next star-slash closes it. */
+    bool in_hint;
+    size_t hint_off;
 };
 
 static void position_of(struct lexer *lx, size_t off, int *line, int *col)
@@ -780,14 +789,28 @@ int hf_sql_lex(const struct hf_sql_src *src, struct hf_tokens *out,
         size_t i = lx.pos;
         unsigned char c = (unsigned char)t[i];
         if (c == '/' && i + 1 < n && t[i + 1] == '*') {
-            if (i + 2 < n && t[i + 2] == '+')
-                return lex_error(&lx, i,
-                                 "SQL hints ('/*+ ... */') are not "
-                                 "supported; put options in the table's "
-                                 "WITH clause");
+            if (i + 2 < n && t[i + 2] == '+') {
+                if (lx.in_hint)
+                    return lex_error(&lx, i,
+                                     "'/*+' inside a hint; close "
+                                     "the first hint with '*/'");
+                if (push(&lx, HF_TK_HINT_BEGIN, i, 3, "/*+", 3) != 0)
+                    return -1;
+                lx.in_hint = true;
+                lx.hint_off = i;
+                lx.pos = i + 3;
+                continue;
+            }
             return lex_error(&lx, i,
                              "unterminated comment: '/*' without "
                              "'*/'");
+        }
+        if (lx.in_hint && c == '*' && i + 1 < n && t[i + 1] == '/') {
+            if (push(&lx, HF_TK_HINT_END, i, 2, "*/", 2) != 0)
+                return -1;
+            lx.in_hint = false;
+            lx.pos = i + 2;
+            continue;
         }
         int rc;
         if (lx.set_mode && c != '\'' && c != '=' && c != ';' &&
@@ -877,6 +900,9 @@ int hf_sql_lex(const struct hf_sql_src *src, struct hf_tokens *out,
                  (out->n == 1 || out->toks[out->n - 2].kind == HF_TK_SEMI))
             lx.set_mode = true;
     }
+    if (lx.in_hint)
+        return lex_error(&lx, lx.hint_off,
+                         "unterminated hint: '/*+' without '*/'");
     return push(&lx, HF_TK_EOF, n, 0, "", 0);
 }
 

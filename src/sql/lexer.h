@@ -58,7 +58,9 @@ enum hf_tok {
     HF_TK_SEMI,
     HF_TK_DOT,
     HF_TK_LBRACKET,
-    HF_TK_RBRACKET
+    HF_TK_RBRACKET,
+    HF_TK_HINT_BEGIN, /* the opening of a SQL hint: slash, star, plus */
+    HF_TK_HINT_END    /* the star-slash that closes a hint */
 };
 
 /* Keywords. RESERVED ones cannot be used as bare identifiers in queries

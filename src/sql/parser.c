@@ -13,6 +13,7 @@
  */
 #include "sql/parser.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,6 +127,11 @@ static int err_at(struct parser *p, const struct hf_token *t, hf_err_t code,
 /* "expected <what> <ctx>, found <token>" at the current token. */
 static int expected(struct parser *p, const char *what, const char *ctx)
 {
+    if (peek(p)->kind == HF_TK_HINT_BEGIN)
+        return err_at(p, peek(p), HF_ERR_UNSUPPORTED,
+                      "a hint here is not supported; holoflow reads table "
+                      "hints right after a table name in FROM: FROM t /*+ "
+                      "OPTIONS('k' = 'v') */");
     char f[64];
     found_text(p, peek(p), f, sizeof f);
     return err_at(p, peek(p), HF_ERR_SQL, "expected %s%s%s, found %s", what,
@@ -2044,11 +2050,14 @@ static struct hf_ast_expr *parse_expr(struct parser *p)
 
 /* ------------------------------------------------------------ CREATE TABLE */
 
-/* `name AS PROCTIME()`; the cursor is after AS. */
+/* `name AS PROCTIME()` or `name AS expr`; the cursor is after AS. */
 static int computed_column(struct parser *p, struct hf_ast_column *c,
                            const struct hf_token *as)
 {
+    (void)as;
     const struct hf_token *t = peek(p);
+    c->type_line = t->line;
+    c->type_col = t->col;
     if (t->kind == HF_TK_IDENT && strcasecmp(t->text, "PROCTIME") == 0 &&
         peek_at(p, 1)->kind == HF_TK_LPAREN &&
         peek_at(p, 2)->kind == HF_TK_RPAREN) {
@@ -2059,15 +2068,11 @@ static int computed_column(struct parser *p, struct hf_ast_column *c,
         c->type = hf_type_make(HF_TIMESTAMP_LTZ);
         c->type.precision = 3;
         c->type.not_null = true;
-        c->type_line = t->line;
-        c->type_col = t->col;
         return 0;
     }
-    return err_at(p, as, HF_ERR_UNSUPPORTED,
-                  "computed column '%s AS ...' is not supported; the only "
-                  "computed column holoflow knows is '%s AS PROCTIME()' "
-                  "(compute values in the INSERT's SELECT instead)",
-                  c->name.name, c->name.name);
+    c->kind = HF_COL_COMPUTED;
+    c->expr = parse_expr(p);
+    return c->expr ? 0 : -1;
 }
 
 /* PRIMARY KEY ... NOT ENFORCED: the NOT ENFORCED part. */
@@ -2100,6 +2105,7 @@ static int column_def(struct parser *p, struct hf_ast_column *c)
         if (parse_type(p, &c->type, true) != 0)
             return -1;
     }
+    bool physical = c->kind == HF_COL_PHYSICAL || c->kind == HF_COL_METADATA;
     for (;;) {
         const struct hf_token *t = peek(p);
         if (tok_is_kw(t, HF_KW_METADATA) && c->kind == HF_COL_PHYSICAL) {
@@ -2123,8 +2129,7 @@ static int column_def(struct parser *p, struct hf_ast_column *c)
                            &c->comment) != 0)
                 return -1;
         } else if (tok_is_kw(t, HF_KW_NOT) &&
-                   tok_is_kw(peek_at(p, 1), HF_KW_NULL) &&
-                   c->kind != HF_COL_PROCTIME) {
+                   tok_is_kw(peek_at(p, 1), HF_KW_NULL) && physical) {
             next(p);
             next(p);
             c->type.not_null = true;
@@ -2139,40 +2144,51 @@ static int column_def(struct parser *p, struct hf_ast_column *c)
     }
 }
 
-/* Skip `WATERMARK FOR col AS expr` up to the next ',' or ')' at depth 0. */
-static int skip_watermark(struct parser *p)
+/* `WATERMARK FOR col AS expr`; the cursor is on WATERMARK. */
+static int watermark(struct parser *p, struct hf_ast_create_table *ct,
+                     uint32_t *cap)
 {
     const struct hf_token *w = next(p);
-    int depth = 0;
-    for (;;) {
-        const struct hf_token *t = peek(p);
-        if (t->kind == HF_TK_EOF)
-            return expected(p, "')'", "after WATERMARK");
-        if (depth == 0 && (t->kind == HF_TK_COMMA || t->kind == HF_TK_RPAREN))
-            break;
-        if (t->kind == HF_TK_LPAREN)
-            depth++;
-        else if (t->kind == HF_TK_RPAREN)
-            depth--;
-        next(p);
-    }
-    hf_log_warn("%s:%d:%d: warning: WATERMARK is ignored: holoflow runs no "
-                "event-time operations",
-                p->s->src.file ? p->s->src.file : "<sql>", w->line, w->col);
+    next(p); /* FOR */
+    if (GROW(p, ct->wms, *cap, ct->nwms) != 0)
+        return -1;
+    struct hf_ast_watermark *wm = &ct->wms[ct->nwms];
+    memset(wm, 0, sizeof *wm);
+    wm->line = w->line;
+    wm->col = w->col;
+    if (ident(p, true, "a column name", "after WATERMARK FOR", &wm->rowtime) !=
+        0)
+        return -1;
+    if (peek(p)->kind == HF_TK_DOT)
+        return unsupported(p, peek(p),
+                           "a WATERMARK on a nested field is not supported; "
+                           "declare a computed column for it and put the "
+                           "WATERMARK on that column");
+    if (expect_kw(p, HF_KW_AS, "after the WATERMARK column") != 0)
+        return -1;
+    wm->expr = parse_expr(p);
+    if (wm->expr == NULL)
+        return -1;
+    ct->nwms++;
     return 0;
 }
 
-static int with_options(struct parser *p, struct hf_ast_create_table *ct)
+/* '(' 'key' = 'value' {, ...} ')': WITH options and OPTIONS hints. `what`
+ * names the list in messages ("WITH", "OPTIONS"). */
+static int kv_list(struct parser *p, const char *what,
+                   struct hf_ast_option **opts, uint32_t *nopts)
 {
     uint32_t cap = 0;
-    if (expect(p, HF_TK_LPAREN, "after WITH") != 0)
+    char ctx[300];
+    snprintf(ctx, sizeof ctx, "after %s", what);
+    if (expect(p, HF_TK_LPAREN, ctx) != 0)
         return -1;
     if (accept(p, HF_TK_RPAREN))
         return 0;
     for (;;) {
         const struct hf_token *k = peek(p);
         if (k->kind != HF_TK_STRING) {
-            if (k->kind == HF_TK_RPAREN && ct->nopts > 0)
+            if (k->kind == HF_TK_RPAREN && *nopts > 0)
                 return err_at(p, k, HF_ERR_SQL,
                               "expected an option key after ',', found ')'; "
                               "remove the trailing comma");
@@ -2181,11 +2197,13 @@ static int with_options(struct parser *p, struct hf_ast_create_table *ct)
                               "option keys are string literals: write "
                               "'%s' = '...'",
                               k->text);
+            snprintf(ctx, sizeof ctx, "after %s", *nopts ? "','" : what);
+            if (!*nopts)
+                snprintf(ctx, sizeof ctx, "after %s (", what);
             return expected(p, "an option key in quotes ('key' = 'value')",
-                            ct->nopts ? "after ','" : "after WITH (");
+                            ctx);
         }
         next(p);
-        char ctx[300];
         snprintf(ctx, sizeof ctx, "after option key '%s'", k->text);
         if (expect(p, HF_TK_EQ, ctx) != 0)
             return -1;
@@ -2201,9 +2219,9 @@ static int with_options(struct parser *p, struct hf_ast_create_table *ct)
             return expected(p, "a value in quotes", ctx);
         }
         next(p);
-        if (GROW(p, ct->opts, cap, ct->nopts) != 0)
+        if (GROW(p, *opts, cap, *nopts) != 0)
             return -1;
-        struct hf_ast_option *o = &ct->opts[ct->nopts++];
+        struct hf_ast_option *o = &(*opts)[(*nopts)++];
         o->key.name = k->text;
         o->key.line = k->line;
         o->key.col = k->col;
@@ -2212,25 +2230,142 @@ static int with_options(struct parser *p, struct hf_ast_create_table *ct)
         o->vcol = v->col;
         if (accept(p, HF_TK_COMMA))
             continue;
-        return expect(p, HF_TK_RPAREN, "after WITH options");
+        snprintf(ctx, sizeof ctx, "after %s options", what);
+        return expect(p, HF_TK_RPAREN, ctx);
     }
 }
 
-static int create_table(struct parser *p, struct hf_ast_stmt *st)
+/* LIKE base [( {INCLUDING|EXCLUDING|OVERWRITING} feature ... )]; the
+ * cursor is after LIKE. Flink's rules: each feature at most once;
+ * OVERWRITING is not a strategy for ALL, CONSTRAINTS or PARTITIONS. */
+static int like_clause(struct parser *p, struct hf_ast_create_table *ct)
+{
+    static const char *const strategies[] = {"INCLUDING", "EXCLUDING",
+                                             "OVERWRITING"};
+    static const char *const features[] = {
+        "ALL",        "CONSTRAINTS", "GENERATED", "OPTIONS",
+        "PARTITIONS", "WATERMARKS",  "METADATA"};
+    if (dotted_name(p, "a table name", "after LIKE", &ct->like,
+                    &ct->like_full) != 0)
+        return -1;
+    if (!accept(p, HF_TK_LPAREN))
+        return 0;
+    uint32_t cap = 0;
+    while (!accept(p, HF_TK_RPAREN)) {
+        const struct hf_token *t = peek(p);
+        int s = -1, f = -1;
+        for (int k = 0; k < 3; k++)
+            if (tok_word(t, strategies[k]))
+                s = k;
+        if (s < 0)
+            return expected(p, "INCLUDING, EXCLUDING, OVERWRITING or ')'",
+                            "in the LIKE options");
+        next(p);
+        const struct hf_token *ft = peek(p);
+        for (int k = 0; k < 7; k++)
+            if (tok_word(ft, features[k]))
+                f = k;
+        if (f < 0) {
+            char ctx[40];
+            snprintf(ctx, sizeof ctx, "after %s", strategies[s]);
+            return expected(p,
+                            "ALL, CONSTRAINTS, GENERATED, OPTIONS, "
+                            "PARTITIONS, WATERMARKS or METADATA",
+                            ctx);
+        }
+        next(p);
+        for (uint32_t i = 0; i < ct->nlike_opts; i++)
+            if ((int)ct->like_opts[i].feature == f)
+                return err_at(p, ft, HF_ERR_SQL,
+                              "LIKE option %s is given twice; each feature "
+                              "may be named once",
+                              features[f]);
+        if (s == HF_LIKE_OVERWRITING &&
+            (f == HF_LIKE_ALL || f == HF_LIKE_CONSTRAINTS ||
+             f == HF_LIKE_PARTITIONS))
+            return err_at(p, t, HF_ERR_SQL,
+                          "OVERWRITING is not a merging strategy for %s (as "
+                          "in Flink); use INCLUDING or EXCLUDING",
+                          features[f]);
+        if (GROW(p, ct->like_opts, cap, ct->nlike_opts) != 0)
+            return -1;
+        struct hf_ast_like_option *o = &ct->like_opts[ct->nlike_opts++];
+        o->strategy = (enum hf_like_strategy)s;
+        o->feature = (enum hf_like_feature)f;
+        o->line = t->line;
+        o->col = t->col;
+        if (peek(p)->kind == HF_TK_EOF)
+            return expected(p, "')'", "after the LIKE options");
+    }
+    return 0;
+}
+
+/* The column list of CREATE TABLE, up to and including ')'. */
+static int table_elements(struct parser *p, struct hf_ast_create_table *ct)
+{
+    uint32_t cap = 0, wcap = 0;
+    bool first = true;
+    for (;;) {
+        const struct hf_token *e = peek(p);
+        if (e->kind == HF_TK_RPAREN && !first)
+            return err_at(p, e, HF_ERR_SQL,
+                          "expected a column definition after ',', found "
+                          "')'; remove the trailing comma");
+        if (e->kind == HF_TK_RPAREN && first) {
+            next(p); /* `()`: allowed with LIKE, checked by the caller */
+            return 0;
+        }
+        first = false;
+        if (tok_word(e, "UNIQUE") && peek_at(p, 1)->kind == HF_TK_LPAREN)
+            return unsupported(p, e,
+                               "UNIQUE constraints are not supported (nor "
+                               "by Flink); declare a PRIMARY KEY");
+        if (tok_is_kw(e, HF_KW_PRIMARY) || tok_is_kw(e, HF_KW_CONSTRAINT)) {
+            if (accept_kw(p, HF_KW_CONSTRAINT)) {
+                struct hf_ast_ident cn;
+                if (ident(p, false, "a constraint name", "after CONSTRAINT",
+                          &cn) != 0)
+                    return -1;
+            }
+            const struct hf_token *pk = peek(p);
+            if (tok_word(pk, "UNIQUE"))
+                return unsupported(p, pk,
+                                   "UNIQUE constraints are not supported (nor "
+                                   "by Flink); declare a PRIMARY KEY");
+            if (expect_kw(p, HF_KW_PRIMARY, "after the constraint name") != 0 ||
+                expect_kw(p, HF_KW_KEY, "after PRIMARY") != 0)
+                return -1;
+            if (ct->npk > 0)
+                return err_at(p, pk, HF_ERR_SQL,
+                              "a table has at most one PRIMARY KEY");
+            ct->pk_line = pk->line;
+            ct->pk_col = pk->col;
+            if (name_list(p, "primary key column", "after PRIMARY KEY", &ct->pk,
+                          &ct->npk) != 0 ||
+                not_enforced(p) != 0)
+                return -1;
+        } else if (tok_is_kw(e, HF_KW_WATERMARK) &&
+                   tok_is_kw(peek_at(p, 1), HF_KW_FOR)) {
+            if (watermark(p, ct, &wcap) != 0)
+                return -1;
+        } else {
+            if (GROW(p, ct->cols, cap, ct->ncols) != 0)
+                return -1;
+            if (column_def(p, &ct->cols[ct->ncols]) != 0)
+                return -1;
+            ct->ncols++;
+        }
+        if (accept(p, HF_TK_COMMA))
+            continue;
+        return expect(p, HF_TK_RPAREN, "after column list");
+    }
+}
+
+static int create_table(struct parser *p, struct hf_ast_stmt *st, bool temp)
 {
     struct hf_ast_create_table *ct = &st->u.create;
     st->kind = HF_STMT_CREATE_TABLE;
-    ct->temporary = accept_kw(p, HF_KW_TEMPORARY);
-    const struct hf_token *t = peek(p);
-    if (tok_is_kw(t, HF_KW_VIEW) || tok_is_kw(t, HF_KW_FUNCTION) ||
-        tok_is_kw(t, HF_KW_CATALOG) || tok_is_kw(t, HF_KW_DATABASE)) {
-        char m[160];
-        snprintf(m, sizeof m,
-                 "CREATE %s is not supported; holoflow runs CREATE TABLE, "
-                 "INSERT INTO and SET",
-                 hf_kw_name(t->kw));
-        return unsupported(p, t, m);
-    }
+    ct->temporary = temp;
     if (expect_kw(p, HF_KW_TABLE,
                   ct->temporary ? "after CREATE TEMPORARY" : "after CREATE") !=
         0)
@@ -2249,54 +2384,11 @@ static int create_table(struct parser *p, struct hf_ast_stmt *st)
         return unsupported(p, peek(p),
                            "CREATE TABLE ... AS SELECT is not "
                            "supported; create the table, then INSERT INTO it");
-    if (expect(p, HF_TK_LPAREN, "after the table name") != 0)
+    /* The column list may be left out (or empty) only with LIKE. */
+    const struct hf_token *open = peek(p);
+    bool has_list = accept(p, HF_TK_LPAREN);
+    if (has_list && table_elements(p, ct) != 0)
         return -1;
-    uint32_t cap = 0;
-    bool first = true;
-    for (;;) {
-        const struct hf_token *e = peek(p);
-        if (e->kind == HF_TK_RPAREN && !first)
-            return err_at(p, e, HF_ERR_SQL,
-                          "expected a column definition after ',', found "
-                          "')'; remove the trailing comma");
-        first = false;
-        if (tok_is_kw(e, HF_KW_PRIMARY) || tok_is_kw(e, HF_KW_CONSTRAINT)) {
-            if (accept_kw(p, HF_KW_CONSTRAINT)) {
-                struct hf_ast_ident cn;
-                if (ident(p, false, "a constraint name", "after CONSTRAINT",
-                          &cn) != 0)
-                    return -1;
-            }
-            const struct hf_token *pk = peek(p);
-            if (expect_kw(p, HF_KW_PRIMARY, "after the constraint name") != 0 ||
-                expect_kw(p, HF_KW_KEY, "after PRIMARY") != 0)
-                return -1;
-            if (ct->npk > 0)
-                return err_at(p, pk, HF_ERR_SQL,
-                              "a table has at most one PRIMARY KEY");
-            ct->pk_line = pk->line;
-            ct->pk_col = pk->col;
-            if (name_list(p, "primary key column", "after PRIMARY KEY", &ct->pk,
-                          &ct->npk) != 0 ||
-                not_enforced(p) != 0)
-                return -1;
-        } else if (tok_is_kw(e, HF_KW_WATERMARK) &&
-                   tok_is_kw(peek_at(p, 1), HF_KW_FOR)) {
-            if (skip_watermark(p) != 0)
-                return -1;
-        } else {
-            if (GROW(p, ct->cols, cap, ct->ncols) != 0)
-                return -1;
-            if (column_def(p, &ct->cols[ct->ncols]) != 0)
-                return -1;
-            ct->ncols++;
-        }
-        if (accept(p, HF_TK_COMMA))
-            continue;
-        if (expect(p, HF_TK_RPAREN, "after column list") != 0)
-            return -1;
-        break;
-    }
     for (;;) {
         const struct hf_token *c = peek(p);
         if (tok_is_kw(c, HF_KW_COMMENT) && ct->comment == NULL) {
@@ -2306,6 +2398,8 @@ static int create_table(struct parser *p, struct hf_ast_stmt *st)
                 return -1;
         } else if (tok_is_kw(c, HF_KW_PARTITIONED) && ct->npart == 0) {
             next(p);
+            ct->part_line = c->line;
+            ct->part_col = c->col;
             if (expect_kw(p, HF_KW_BY, "after PARTITIONED") != 0 ||
                 name_list(p, "partition column", "after PARTITIONED BY",
                           &ct->part, &ct->npart) != 0)
@@ -2313,17 +2407,33 @@ static int create_table(struct parser *p, struct hf_ast_stmt *st)
         } else if (tok_is_kw(c, HF_KW_WITH) && !ct->has_with) {
             next(p);
             ct->has_with = true;
-            if (with_options(p, ct) != 0)
+            if (kv_list(p, "WITH", &ct->opts, &ct->nopts) != 0)
                 return -1;
-        } else if (c->kind == HF_TK_IDENT && strcasecmp(c->text, "LIKE") == 0) {
-            return unsupported(p, c, "CREATE TABLE ... LIKE is not supported");
+        } else if (tok_is_kw(c, HF_KW_LIKE)) {
+            next(p);
+            if (like_clause(p, ct) != 0)
+                return -1;
+            break;
         } else {
-            return 0;
+            break;
         }
     }
+    if (ct->like.name == NULL && (!has_list || ct->ncols == 0)) {
+        if (!has_list) {
+            char f[64];
+            found_text(p, open, f, sizeof f);
+            return err_at(p, open, HF_ERR_SQL,
+                          "expected '(' after the table name, found %s", f);
+        }
+        return err_at(p, open, HF_ERR_SQL,
+                      "table '%s' has no columns; declare them, or derive "
+                      "them with LIKE another table",
+                      ct->full_name);
+    }
+    return 0;
 }
 
-/* ------------------------------------------------------------ INSERT */
+/* ------------------------------------------------------------ queries */
 
 /* An optional alias: [AS] name. */
 static int opt_alias(struct parser *p, struct hf_ast_ident *out)
@@ -2333,18 +2443,22 @@ static int opt_alias(struct parser *p, struct hf_ast_ident *out)
         return ident(p, true, "an alias", "after AS", out);
     const struct hf_token *t = peek(p);
     if (t->kind == HF_TK_QIDENT ||
-        (t->kind == HF_TK_IDENT && !hf_kw_reserved(t->kw)))
+        (t->kind == HF_TK_IDENT && !hf_kw_reserved(t->kw) &&
+         !tok_word(t, "OVER") && !tok_word(t, "MATCH_RECOGNIZE") &&
+         !tok_word(t, "OFFSET") && !tok_word(t, "FETCH") &&
+         !tok_word(t, "WINDOW") && !tok_word(t, "EXCEPT") &&
+         !tok_word(t, "QUALIFY")))
         return ident(p, false, "an alias", "", out);
     return 0;
 }
 
-static int select_items(struct parser *p, struct hf_ast_insert *ins)
+static int select_items(struct parser *p, struct hf_ast_query *q)
 {
     uint32_t cap = 0;
     for (;;) {
-        if (GROW(p, ins->items, cap, ins->nitems) != 0)
+        if (GROW(p, q->items, cap, q->nitems) != 0)
             return -1;
-        struct hf_ast_select_item *it = &ins->items[ins->nitems];
+        struct hf_ast_select_item *it = &q->items[q->nitems];
         memset(it, 0, sizeof *it);
         const struct hf_token *t = peek(p);
         it->line = t->line;
@@ -2362,16 +2476,19 @@ static int select_items(struct parser *p, struct hf_ast_insert *ins)
             it->expr = parse_expr(p);
             if (it->expr == NULL)
                 return -1;
+            if (tok_word(peek(p), "OVER"))
+                return unsupported(p, peek(p),
+                                   "OVER windows are not supported");
             if (opt_alias(p, &it->alias) != 0)
                 return -1;
         }
-        ins->nitems++;
+        q->nitems++;
         if (!accept(p, HF_TK_COMMA))
             return 0;
     }
 }
 
-/* What may not follow a simple SELECT: say so precisely. */
+/* What may not follow FROM ... [WHERE ...]: say so precisely. */
 static int reject_query_tail(struct parser *p)
 {
     const struct hf_token *t = peek(p);
@@ -2383,59 +2500,511 @@ static int reject_query_tail(struct parser *p)
     case HF_KW_INNER:
     case HF_KW_FULL:
     case HF_KW_CROSS:
-    case HF_KW_FOR:
         what = "joins are not supported; a query reads one table";
         break;
+    case HF_KW_FOR:
+        what = "FOR SYSTEM_TIME AS OF (temporal and lookup joins) is not "
+               "supported";
+        break;
     case HF_KW_GROUP:
+        what = "GROUP BY is not supported (aggregation needs state)";
+        break;
     case HF_KW_HAVING:
-        what = "GROUP BY and aggregation are not supported";
+        what = "HAVING is not supported (aggregation needs state)";
         break;
     case HF_KW_ORDER:
         what = "ORDER BY is not supported";
         break;
-    case HF_KW_LIMIT:
-        what = "LIMIT is not supported";
-        break;
-    case HF_KW_UNION:
     case HF_KW_INTERSECT:
+        what = "INTERSECT is not supported";
+        break;
     case HF_KW_MINUS:
-        what = "set operations (UNION, INTERSECT, EXCEPT) are not supported; "
-               "write one INSERT per source table";
+        what = "MINUS (EXCEPT) is not supported";
         break;
     default:
         break;
     }
     if (t->kind == HF_TK_COMMA)
         what = "joins (FROM a, b) are not supported; a query reads one table";
-    if (t->kind == HF_TK_IDENT && t->kw == HF_KW_NONE &&
-        (strcasecmp(t->text, "EXCEPT") == 0 ||
-         strcasecmp(t->text, "WINDOW") == 0))
-        what = "this query form is not supported";
+    if (tok_word(t, "EXCEPT"))
+        what = "EXCEPT is not supported";
+    else if (tok_word(t, "WINDOW"))
+        what = "WINDOW clauses are not supported";
+    else if (tok_word(t, "MATCH_RECOGNIZE"))
+        what = "MATCH_RECOGNIZE is not supported";
+    else if (tok_word(t, "NATURAL"))
+        what = "joins are not supported; a query reads one table";
+    else if (tok_word(t, "QUALIFY"))
+        what = "QUALIFY is not supported";
+    else if (t->kind == HF_TK_HINT_BEGIN)
+        what = "a hint here is not supported; a table hint follows the "
+               "table name: FROM t /*+ OPTIONS('k' = 'v') */";
     if (what)
         return unsupported(p, t, what);
     return 0;
 }
 
+/* `/ *+ OPTIONS('k' = 'v') [, ...] * /` after a table name; the cursor is
+ * on the hint's opening. */
+static int table_hint(struct parser *p, struct hf_ast_from *f)
+{
+    next(p);
+    for (;;) {
+        const struct hf_token *h = peek(p);
+        if (h->kind != HF_TK_IDENT)
+            return expected(p, "a hint name such as OPTIONS", "in the hint");
+        if (!tok_word(h, "OPTIONS")) {
+            char m[200];
+            snprintf(m, sizeof m,
+                     "table hint %.40s is not supported; holoflow knows the "
+                     "OPTIONS hint",
+                     h->text);
+            for (char *c = m + 11; *c && *c != ' '; c++)
+                if (*c >= 'a' && *c <= 'z')
+                    *c = (char)(*c - 'a' + 'A');
+            return unsupported(p, h, m);
+        }
+        next(p);
+        if (f->has_hint)
+            return err_at(p, h, HF_ERR_SQL,
+                          "OPTIONS is given twice for this table; put every "
+                          "option in one OPTIONS(...)");
+        f->has_hint = true;
+        f->hint_line = h->line;
+        f->hint_col = h->col;
+        if (kv_list(p, "OPTIONS", &f->hints, &f->nhints) != 0)
+            return -1;
+        if (f->nhints == 0)
+            return err_at(p, h, HF_ERR_SQL,
+                          "OPTIONS needs at least one 'key' = 'value'");
+        if (accept(p, HF_TK_COMMA))
+            continue;
+        return expect(p, HF_TK_HINT_END, "to close the hint");
+    }
+}
+
+static struct hf_ast_query *parse_query(struct parser *p);
+
+static int from_item(struct parser *p, struct hf_ast_from *f)
+{
+    const struct hf_token *t = peek(p);
+    f->line = t->line;
+    f->col = t->col;
+    if (t->kind == HF_TK_LPAREN) {
+        if (++p->depth > MAX_DEPTH)
+            return err_at(p, t, HF_ERR_SQL, "queries nested too deeply");
+        next(p);
+        f->sub = parse_query(p);
+        if (f->sub == NULL)
+            return -1;
+        if (expect(p, HF_TK_RPAREN, "to close the subquery") != 0)
+            return -1;
+        p->depth--;
+    } else if (tok_is_kw(t, HF_KW_TABLE) || tok_word(t, "LATERAL")) {
+        return unsupported(p, t,
+                           "table functions (TABLE(...), LATERAL) are not "
+                           "supported; window TVFs need state");
+    } else if (tok_word(t, "UNNEST")) {
+        return unsupported(p, t, "UNNEST is not supported");
+    } else {
+        if (dotted_name(p, "a table name", "after FROM", &f->name, &f->full) !=
+            0)
+            return -1;
+        if (peek(p)->kind == HF_TK_LPAREN)
+            return unsupported(p, t,
+                               "table functions are not supported; FROM "
+                               "names a table, a view or a WITH query");
+        if (peek(p)->kind == HF_TK_HINT_BEGIN && table_hint(p, f) != 0)
+            return -1;
+    }
+    if (tok_word(peek(p), "MATCH_RECOGNIZE"))
+        return unsupported(p, peek(p), "MATCH_RECOGNIZE is not supported");
+    if (opt_alias(p, &f->alias) != 0)
+        return -1;
+    if (f->alias.name && peek(p)->kind == HF_TK_LPAREN &&
+        name_list(p, "column alias", "after the alias", &f->alias_cols,
+                  &f->nalias_cols) != 0)
+        return -1;
+    if (peek(p)->kind == HF_TK_HINT_BEGIN && f->sub == NULL)
+        return err_at(p, peek(p), HF_ERR_SQL,
+                      "a table hint goes right after the table name, before "
+                      "the alias: FROM t /*+ OPTIONS(...) */ AS a");
+    return 0;
+}
+
+static struct hf_ast_query *new_query(struct parser *p,
+                                      enum hf_ast_query_kind kind,
+                                      const struct hf_token *at)
+{
+    struct hf_ast_query *q = alloc(p, sizeof *q);
+    if (q == NULL)
+        return NULL;
+    q->kind = kind;
+    q->line = at->line;
+    q->col = at->col;
+    q->off = at->off;
+    q->all = true;
+    return q;
+}
+
+/* SELECT ...; the cursor is on SELECT. */
+static struct hf_ast_query *parse_select(struct parser *p)
+{
+    const struct hf_token *sel = next(p);
+    struct hf_ast_query *q = new_query(p, HF_QUERY_SELECT, sel);
+    if (q == NULL)
+        return NULL;
+    if (peek(p)->kind == HF_TK_HINT_BEGIN) {
+        unsupported(p, peek(p),
+                    "query hints (after SELECT) are not supported; a table "
+                    "hint follows the table name: FROM t /*+ OPTIONS('k' = "
+                    "'v') */");
+        return NULL;
+    }
+    if (is_kw(p, HF_KW_DISTINCT)) {
+        q->distinct = true;
+        q->distinct_line = peek(p)->line;
+        q->distinct_col = peek(p)->col;
+        next(p);
+    } else {
+        accept_kw(p, HF_KW_ALL);
+    }
+    if (select_items(p, q) != 0)
+        return NULL;
+    if (accept_kw(p, HF_KW_FROM)) {
+        if (from_item(p, &q->from) != 0 || reject_query_tail(p) != 0)
+            return NULL;
+    } else if (reject_query_tail(p) != 0) {
+        return NULL;
+    }
+    if (accept_kw(p, HF_KW_WHERE)) {
+        if (q->from.name.name == NULL && q->from.sub == NULL) {
+            err_at(p, &p->t[p->i - 1], HF_ERR_SQL, "WHERE needs a FROM clause");
+            return NULL;
+        }
+        q->where = parse_expr(p);
+        if (q->where == NULL)
+            return NULL;
+    }
+    if (reject_query_tail(p) != 0)
+        return NULL;
+    q->end = last_end(p);
+    return q;
+}
+
+/* One row of VALUES: ( expr, ... ), ROW( ... ) or a lone expression. */
+static int values_row(struct parser *p, struct hf_ast_row *r)
+{
+    const struct hf_token *t = peek(p);
+    r->line = t->line;
+    r->col = t->col;
+    bool paren =
+        t->kind == HF_TK_LPAREN ||
+        (tok_is_kw(t, HF_KW_ROW) && peek_at(p, 1)->kind == HF_TK_LPAREN);
+    uint32_t cap = 0;
+    if (paren) {
+        if (tok_is_kw(t, HF_KW_ROW))
+            next(p);
+        next(p);
+    }
+    for (;;) {
+        struct hf_ast_expr *e = parse_expr(p);
+        if (e == NULL)
+            return -1;
+        if (r->n == MAX_ARGS * 16)
+            return err_at(p, peek(p), HF_ERR_SQL,
+                          "too many values in one row (at most %d)",
+                          MAX_ARGS * 16);
+        if (GROW(p, r->v, cap, r->n) != 0)
+            return -1;
+        r->v[r->n++] = e;
+        if (!paren || !accept(p, HF_TK_COMMA))
+            break;
+    }
+    if (paren)
+        return expect(p, HF_TK_RPAREN, "after the values of a row");
+    return 0;
+}
+
+/* VALUES row, row, ...; the cursor is on VALUES. */
+static struct hf_ast_query *parse_values(struct parser *p)
+{
+    const struct hf_token *vt = next(p);
+    struct hf_ast_query *q = new_query(p, HF_QUERY_VALUES, vt);
+    if (q == NULL)
+        return NULL;
+    uint32_t cap = 0;
+    for (;;) {
+        if (GROW(p, q->rows, cap, q->nrows) != 0)
+            return NULL;
+        struct hf_ast_row *r = &q->rows[q->nrows];
+        memset(r, 0, sizeof *r);
+        if (values_row(p, r) != 0)
+            return NULL;
+        if (r->n != q->rows[0].n) {
+            hf_sql_error_at(p->err, HF_ERR_SQL, &p->s->src, r->line, r->col,
+                            "row %u of VALUES has %u value%s but the first "
+                            "row has %u; every row needs as many",
+                            q->nrows + 1, r->n, r->n == 1 ? "" : "s",
+                            q->rows[0].n);
+            return NULL;
+        }
+        q->nrows++;
+        if (!accept(p, HF_TK_COMMA))
+            break;
+    }
+    q->end = last_end(p);
+    return q;
+}
+
+/* A SELECT, a VALUES or a parenthesised query. *paren says which. */
+static struct hf_ast_query *query_term(struct parser *p, bool *paren)
+{
+    const struct hf_token *t = peek(p);
+    *paren = false;
+    if (t->kind == HF_TK_LPAREN) {
+        if (++p->depth > MAX_DEPTH) {
+            err_at(p, t, HF_ERR_SQL, "queries nested too deeply");
+            return NULL;
+        }
+        next(p);
+        struct hf_ast_query *q = parse_query(p);
+        if (q == NULL || expect(p, HF_TK_RPAREN, "to close the query") != 0)
+            return NULL;
+        p->depth--;
+        *paren = true;
+        return q;
+    }
+    if (tok_is_kw(t, HF_KW_SELECT))
+        return parse_select(p);
+    if (tok_is_kw(t, HF_KW_VALUES))
+        return parse_values(p);
+    if (tok_is_kw(t, HF_KW_WITH)) {
+        err_at(p, t, HF_ERR_SQL,
+               "WITH must start the query; put this query in parentheses");
+        return NULL;
+    }
+    expected(p, "SELECT, VALUES or '('", "");
+    return NULL;
+}
+
+/* term { UNION [ALL | DISTINCT] term }: consecutive UNIONs of one kind
+ * are one node with every input. */
+static struct hf_ast_query *query_union(struct parser *p)
+{
+    bool paren;
+    struct hf_ast_query *l = query_term(p, &paren);
+    bool open = l && !paren; /* l is a UNION that may take more inputs */
+    uint32_t cap = 0;
+    while (l) {
+        const struct hf_token *t = peek(p);
+        if (tok_is_kw(t, HF_KW_INTERSECT) || tok_is_kw(t, HF_KW_MINUS) ||
+            tok_word(t, "EXCEPT")) {
+            char m[80];
+            snprintf(m, sizeof m, "%s is not supported",
+                     tok_is_kw(t, HF_KW_MINUS) ? "MINUS (EXCEPT)"
+                     : tok_word(t, "EXCEPT")   ? "EXCEPT"
+                                               : "INTERSECT");
+            unsupported(p, t, m);
+            return NULL;
+        }
+        if (!tok_is_kw(t, HF_KW_UNION))
+            break;
+        next(p);
+        bool all = accept_kw(p, HF_KW_ALL);
+        if (!all)
+            accept_kw(p, HF_KW_DISTINCT);
+        bool rparen;
+        struct hf_ast_query *r = query_term(p, &rparen);
+        if (r == NULL)
+            return NULL;
+        if (!(open && l->kind == HF_QUERY_UNION && l->all == all)) {
+            struct hf_ast_query *u = alloc(p, sizeof *u);
+            if (u == NULL)
+                return NULL;
+            u->kind = HF_QUERY_UNION;
+            u->line = l->line;
+            u->col = l->col;
+            u->off = l->off;
+            u->all = all;
+            u->union_line = t->line;
+            u->union_col = t->col;
+            cap = 0;
+            if (GROW(p, u->inputs, cap, u->ninputs) != 0)
+                return NULL;
+            u->inputs[u->ninputs++] = l;
+            l = u;
+            open = true;
+        }
+        if (GROW(p, l->inputs, cap, l->ninputs) != 0)
+            return NULL;
+        l->inputs[l->ninputs++] = r;
+        l->end = last_end(p);
+    }
+    return l;
+}
+
+/* A non-negative integer literal for LIMIT, OFFSET, FETCH. */
+static int count_lit(struct parser *p, const char *what, int64_t *out)
+{
+    const struct hf_token *t = peek(p);
+    if (t->kind != HF_TK_INTEGER)
+        return expected(p, "a number", what);
+    errno = 0;
+    char *end;
+    long long v = strtoll(t->text, &end, 10);
+    if (errno != 0 || *end != '\0' || v < 0)
+        return err_at(p, t, HF_ERR_SQL, "%s is out of range: %s", what,
+                      t->text);
+    next(p);
+    *out = v;
+    return 0;
+}
+
+/* [WITH ...] union [ORDER BY ...] [LIMIT n [OFFSET m] | OFFSET m ROWS
+ * FETCH FIRST n ROWS ONLY]. */
+static struct hf_ast_query *parse_query(struct parser *p)
+{
+    const struct hf_token *start = peek(p);
+    struct hf_ast_cte *ctes = NULL;
+    uint32_t nctes = 0, cap = 0;
+    if (accept_kw(p, HF_KW_WITH)) {
+        if (tok_word(peek(p), "RECURSIVE")) {
+            unsupported(p, peek(p), "WITH RECURSIVE is not supported");
+            return NULL;
+        }
+        for (;;) {
+            if (GROW(p, ctes, cap, nctes) != 0)
+                return NULL;
+            struct hf_ast_cte *c = &ctes[nctes];
+            memset(c, 0, sizeof *c);
+            if (ident(p, false, "a name", nctes ? "after ','" : "after WITH",
+                      &c->name) != 0)
+                return NULL;
+            if (peek(p)->kind == HF_TK_LPAREN &&
+                name_list(p, "column", "after the WITH name", &c->cols,
+                          &c->ncols) != 0)
+                return NULL;
+            if (expect_kw(p, HF_KW_AS, "after the WITH name") != 0 ||
+                expect(p, HF_TK_LPAREN, "after AS") != 0)
+                return NULL;
+            if (++p->depth > MAX_DEPTH) {
+                err_at(p, peek(p), HF_ERR_SQL, "queries nested too deeply");
+                return NULL;
+            }
+            c->query = parse_query(p);
+            if (c->query == NULL ||
+                expect(p, HF_TK_RPAREN, "to close the WITH query") != 0)
+                return NULL;
+            p->depth--;
+            nctes++;
+            if (!accept(p, HF_TK_COMMA))
+                break;
+        }
+    }
+    struct hf_ast_query *q = query_union(p);
+    if (q == NULL)
+        return NULL;
+    if (is_kw(p, HF_KW_ORDER)) {
+        unsupported(p, peek(p), "ORDER BY is not supported");
+        return NULL;
+    }
+    const struct hf_token *lt = peek(p);
+    bool limit = false;
+    int64_t n = 0, off = 0;
+    if (accept_kw(p, HF_KW_LIMIT)) {
+        limit = true;
+        if (count_lit(p, "LIMIT", &n) != 0)
+            return NULL;
+        if (accept_word(p, "OFFSET") && count_lit(p, "OFFSET", &off) != 0)
+            return NULL;
+    } else if (tok_word(lt, "OFFSET") || tok_word(lt, "FETCH")) {
+        limit = true;
+        n = INT64_MAX;
+        if (accept_word(p, "OFFSET")) {
+            if (count_lit(p, "OFFSET", &off) != 0)
+                return NULL;
+            if (!accept_word(p, "ROWS"))
+                accept_word(p, "ROW");
+        }
+        if (accept_word(p, "FETCH")) {
+            if (!accept_word(p, "FIRST") &&
+                expect_word(p, "NEXT", "after FETCH") != 0)
+                return NULL;
+            if (count_lit(p, "FETCH", &n) != 0)
+                return NULL;
+            if (!accept_word(p, "ROWS") &&
+                expect_word(p, "ROW", "after the FETCH count") != 0)
+                return NULL;
+            if (expect_word(p, "ONLY", "after FETCH FIRST n ROWS") != 0)
+                return NULL;
+        }
+    }
+    /* A query that already has its own WITH or LIMIT (in parentheses)
+     * gets these in a wrapper: a UNION of one input. */
+    if ((nctes && q->nctes) || (limit && q->has_limit)) {
+        struct hf_ast_query *w = alloc(p, sizeof *w);
+        if (w == NULL)
+            return NULL;
+        w->kind = HF_QUERY_UNION;
+        w->line = q->line;
+        w->col = q->col;
+        w->all = true;
+        w->off = q->off;
+        w->inputs = alloc(p, sizeof *w->inputs);
+        if (w->inputs == NULL)
+            return NULL;
+        w->inputs[0] = q;
+        w->ninputs = 1;
+        q = w;
+    }
+    if (nctes) {
+        q->ctes = ctes;
+        q->nctes = nctes;
+    }
+    q->off = start->off;
+    if (limit) {
+        q->has_limit = true;
+        q->limit = n;
+        q->offset = off;
+        q->limit_line = lt->line;
+        q->limit_col = lt->col;
+    }
+    q->end = last_end(p);
+    return q;
+}
+
+/* ------------------------------------------------------------ INSERT */
+
 /* After INSERT INTO t: does '(' open the query rather than a column list? */
 static bool is_kw_at_select(const struct parser *p)
 {
     const struct hf_token *t = peek_at(p, 1);
-    return tok_is_kw(t, HF_KW_SELECT) || t->kind == HF_TK_LPAREN;
+    return tok_is_kw(t, HF_KW_SELECT) || tok_is_kw(t, HF_KW_WITH) ||
+           tok_is_kw(t, HF_KW_VALUES) || t->kind == HF_TK_LPAREN;
 }
 
 static int insert_stmt(struct parser *p, struct hf_ast_stmt *st)
 {
     struct hf_ast_insert *ins = &st->u.insert;
     st->kind = HF_STMT_INSERT;
-    if (is_kw(p, HF_KW_OVERWRITE))
+    if (is_kw(p, HF_KW_OVERWRITE)) {
+        ins->overwrite = true;
+        ins->overwrite_line = peek(p)->line;
+        ins->overwrite_col = peek(p)->col;
+        next(p);
+    } else if (expect_kw(p, HF_KW_INTO, "after INSERT") != 0) {
+        return -1;
+    }
+    if (dotted_name(p, "a table name",
+                    ins->overwrite ? "after INSERT OVERWRITE"
+                                   : "after INSERT INTO",
+                    &ins->target, &ins->target_full) != 0)
+        return -1;
+    if (peek(p)->kind == HF_TK_HINT_BEGIN)
         return unsupported(p, peek(p),
-                           "INSERT OVERWRITE is not supported; "
-                           "use INSERT INTO");
-    if (expect_kw(p, HF_KW_INTO, "after INSERT") != 0)
-        return -1;
-    if (dotted_name(p, "a table name", "after INSERT INTO", &ins->target,
-                    &ins->target_full) != 0)
-        return -1;
+                           "hints on the INSERT's target are not supported; "
+                           "put sink options in the table's WITH clause");
     if (is_kw(p, HF_KW_PARTITION))
         return unsupported(p, peek(p),
                            "INSERT ... PARTITION (...) is not "
@@ -2447,55 +3016,124 @@ static int insert_stmt(struct parser *p, struct hf_ast_stmt *st)
                       &ins->ncols) != 0)
             return -1;
     }
-    int parens = 0;
-    while (peek(p)->kind == HF_TK_LPAREN) {
-        next(p);
-        parens++;
-    }
-    if (is_kw(p, HF_KW_VALUES))
-        return unsupported(p, peek(p),
-                           "INSERT ... VALUES is not supported; "
-                           "read from a table (for example 'datagen' or "
-                           "'filesystem')");
     const struct hf_token *sel = peek(p);
-    if (expect_kw(p, HF_KW_SELECT,
-                  ins->has_cols ? "after the column list"
-                                : "after the table name") != 0)
-        return -1;
+    if (!tok_is_kw(sel, HF_KW_SELECT) && !tok_is_kw(sel, HF_KW_WITH) &&
+        !tok_is_kw(sel, HF_KW_VALUES) && sel->kind != HF_TK_LPAREN)
+        return expected(p, "SELECT, WITH or VALUES",
+                        ins->has_cols ? "after the column list"
+                                      : "after the table name");
     ins->select_line = sel->line;
     ins->select_col = sel->col;
-    if (is_kw(p, HF_KW_DISTINCT))
-        return unsupported(p, peek(p), "SELECT DISTINCT is not supported");
-    accept_kw(p, HF_KW_ALL);
-    if (select_items(p, ins) != 0)
+    ins->query = parse_query(p);
+    if (ins->query == NULL)
         return -1;
-    if (expect_kw(p, HF_KW_FROM, "after the select list") != 0)
+    ins->select_text = dup_span(p, sel->off, last_end(p));
+    return ins->select_text ? 0 : -1;
+}
+
+/* ------------------------------------------------------------ VIEW, DROP */
+
+/* CREATE [TEMPORARY] VIEW; the cursor is on VIEW. */
+static int create_view(struct parser *p, struct hf_ast_stmt *st, bool temp)
+{
+    struct hf_ast_create_view *v = &st->u.view;
+    st->kind = HF_STMT_CREATE_VIEW;
+    v->temporary = temp;
+    next(p);
+    if (is_kw(p, HF_KW_IF)) {
+        next(p);
+        if (expect_kw(p, HF_KW_NOT, "after IF") != 0 ||
+            expect_kw(p, HF_KW_EXISTS, "after IF NOT") != 0)
+            return -1;
+        v->if_not_exists = true;
+    }
+    if (dotted_name(p, "a view name", "after CREATE VIEW", &v->name,
+                    &v->full_name) != 0)
         return -1;
-    if (peek(p)->kind == HF_TK_LPAREN)
-        return unsupported(p, peek(p), "subqueries in FROM are not supported");
-    if (is_kw(p, HF_KW_TABLE) || (peek(p)->kind == HF_TK_IDENT &&
-                                  strcasecmp(peek(p)->text, "LATERAL") == 0))
-        return unsupported(p, peek(p), "table functions are not supported");
-    if (dotted_name(p, "a table name", "after FROM", &ins->source,
-                    &ins->source_full) != 0)
-        return -1;
-    if (opt_alias(p, &ins->alias) != 0)
-        return -1;
-    if (reject_query_tail(p) != 0)
-        return -1;
-    if (accept_kw(p, HF_KW_WHERE)) {
-        ins->where = parse_expr(p);
-        if (ins->where == NULL)
+    if (accept(p, HF_TK_LPAREN)) {
+        uint32_t cap = 0;
+        for (;;) {
+            if (GROW(p, v->cols, cap, v->ncols) != 0)
+                return -1;
+            if (ident(p, true, "a column name",
+                      v->ncols ? "after ','" : "after '('",
+                      &v->cols[v->ncols]) != 0)
+                return -1;
+            v->ncols++;
+            if (tok_is_kw(peek(p), HF_KW_COMMENT)) {
+                const char *c;
+                next(p);
+                if (string_lit(p, "a comment in quotes", "after COMMENT", &c) !=
+                    0)
+                    return -1;
+            }
+            if (!accept(p, HF_TK_COMMA))
+                break;
+        }
+        if (expect(p, HF_TK_RPAREN, "after the view's column list") != 0)
             return -1;
     }
-    if (reject_query_tail(p) != 0)
+    if (accept_kw(p, HF_KW_COMMENT) &&
+        string_lit(p, "a comment in quotes", "after COMMENT", &v->comment) != 0)
         return -1;
-    uint32_t end = last_end(p);
-    while (parens-- > 0)
-        if (expect(p, HF_TK_RPAREN, "to close '(' before SELECT") != 0)
+    if (expect_kw(p, HF_KW_AS, "after the view name") != 0)
+        return -1;
+    v->query = parse_query(p);
+    return v->query ? 0 : -1;
+}
+
+/* CREATE ...; the cursor is after CREATE. */
+static int create_stmt(struct parser *p, struct hf_ast_stmt *st)
+{
+    bool temp = accept_kw(p, HF_KW_TEMPORARY);
+    const struct hf_token *t = peek(p);
+    if (tok_is_kw(t, HF_KW_VIEW))
+        return create_view(p, st, temp);
+    if (tok_is_kw(t, HF_KW_FUNCTION) ||
+        (tok_word(t, "SYSTEM") && tok_is_kw(peek_at(p, 1), HF_KW_FUNCTION)))
+        return unsupported(p, t,
+                           "CREATE FUNCTION is not supported; holoflow has "
+                           "no user-defined functions (JAR or Python)");
+    if (tok_is_kw(t, HF_KW_CATALOG) || tok_is_kw(t, HF_KW_DATABASE)) {
+        char m[160];
+        snprintf(m, sizeof m,
+                 "CREATE %s is not supported; holoflow has one in-memory "
+                 "catalog",
+                 hf_kw_name(t->kw));
+        return unsupported(p, t, m);
+    }
+    return create_table(p, st, temp);
+}
+
+/* DROP ...; the cursor is after DROP. */
+static int drop_stmt(struct parser *p, struct hf_ast_stmt *st)
+{
+    struct hf_ast_drop *d = &st->u.drop;
+    st->kind = HF_STMT_DROP;
+    d->temporary = accept_kw(p, HF_KW_TEMPORARY);
+    const struct hf_token *t = peek(p);
+    if (tok_is_kw(t, HF_KW_FUNCTION) || tok_word(t, "SYSTEM"))
+        return unsupported(p, t, "DROP FUNCTION is not supported");
+    if (tok_is_kw(t, HF_KW_CATALOG) || tok_is_kw(t, HF_KW_DATABASE)) {
+        char m[80];
+        snprintf(m, sizeof m, "DROP %s is not supported", hf_kw_name(t->kw));
+        return unsupported(p, t, m);
+    }
+    if (tok_is_kw(t, HF_KW_VIEW))
+        d->view = true;
+    else if (!tok_is_kw(t, HF_KW_TABLE))
+        return expected(p, "TABLE or VIEW",
+                        d->temporary ? "after DROP TEMPORARY" : "after DROP");
+    next(p);
+    if (is_kw(p, HF_KW_IF)) {
+        next(p);
+        if (expect_kw(p, HF_KW_EXISTS, "after IF") != 0)
             return -1;
-    ins->select_text = dup_span(p, sel->off, end);
-    return ins->select_text ? 0 : -1;
+        d->if_exists = true;
+    }
+    return dotted_name(p, d->view ? "a view name" : "a table name",
+                       d->view ? "after DROP VIEW" : "after DROP TABLE",
+                       &d->name, &d->full_name);
 }
 
 /* ------------------------------------------------------------ SET */
@@ -2605,14 +3243,43 @@ static int statement_set(struct parser *p, struct stmt_list *l,
     return 0;
 }
 
+#define STATEMENTS                                                             \
+    "SET, CREATE TABLE, CREATE VIEW, DROP TABLE, DROP VIEW, INSERT and "       \
+    "EXECUTE STATEMENT SET"
+
+/* A statement Flink knows and holoflow does not run: "ALTER TABLE is not
+ * supported; ...". */
+static int unsupported_statement(struct parser *p, const struct hf_token *t)
+{
+    static const char *const two_words[] = {"ALTER",  "SHOW", "ADD",
+                                            "REMOVE", "LOAD", "UNLOAD"};
+    char what[96];
+    snprintf(what, sizeof what, "%.40s", t->text);
+    const struct hf_token *n = peek_at(p, 1);
+    for (size_t k = 0; k < sizeof two_words / sizeof two_words[0]; k++)
+        if (tok_word(t, two_words[k]) && n->kind == HF_TK_IDENT)
+            snprintf(what, sizeof what, "%.40s %.40s", t->text, n->text);
+    for (char *c = what; *c; c++)
+        if (*c >= 'a' && *c <= 'z')
+            *c = (char)(*c - 'a' + 'A');
+    return err_at(p, t, HF_ERR_UNSUPPORTED,
+                  "%s is not supported; holoflow runs " STATEMENTS, what);
+}
+
 static int statement(struct parser *p, struct stmt_list *l)
 {
+    static const char *const known[] = {
+        "ALTER",    "USE",    "SHOW",   "DESCRIBE", "DESC",    "EXPLAIN",
+        "LOAD",     "UNLOAD", "ADD",    "REMOVE",   "RESET",   "ANALYZE",
+        "TRUNCATE", "DELETE", "UPDATE", "CALL",     "COMPILE", "MERGE"};
     const struct hf_token *t = peek(p);
+    if (t->kind == HF_TK_LPAREN)
+        return unsupported(p, t,
+                           "a query must be part of INSERT INTO <sink> "
+                           "SELECT ...; holoflow does not display results "
+                           "(write to a 'print' table to see rows)");
     if (t->kind != HF_TK_IDENT)
-        return expected(p,
-                        "a statement (SET, CREATE TABLE, INSERT INTO, "
-                        "EXECUTE STATEMENT SET)",
-                        "");
+        return expected(p, "a statement (" STATEMENTS ")", "");
     struct hf_ast_stmt *st;
     switch (t->kw) {
     case HF_KW_SET:
@@ -2622,7 +3289,11 @@ static int statement(struct parser *p, struct stmt_list *l)
     case HF_KW_CREATE:
         next(p);
         st = new_stmt(p, l, t);
-        return st ? create_table(p, st) : -1;
+        return st ? create_stmt(p, st) : -1;
+    case HF_KW_DROP:
+        next(p);
+        st = new_stmt(p, l, t);
+        return st ? drop_stmt(p, st) : -1;
     case HF_KW_INSERT:
         next(p);
         st = new_stmt(p, l, t);
@@ -2649,19 +3320,22 @@ static int statement(struct parser *p, struct stmt_list *l)
             return -1;
         return statement_set(p, l, t);
     case HF_KW_SELECT:
+    case HF_KW_WITH:
+    case HF_KW_VALUES:
         return unsupported(p, t,
                            "a query must be part of INSERT INTO <sink> "
                            "SELECT ...; holoflow does not display results "
                            "(write to a 'print' table to see rows)");
     default: {
+        for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+            if (tok_word(t, known[k]))
+                return unsupported_statement(p, t);
         char f[64];
         found_text(p, t, f, sizeof f);
         hf_err_t code = t->kw == HF_KW_NONE ? HF_ERR_SQL : HF_ERR_UNSUPPORTED;
-        return err_at(p, t, code,
-                      "%s is not a supported statement; holoflow runs SET, "
-                      "CREATE TABLE, INSERT INTO ... SELECT and EXECUTE "
-                      "STATEMENT SET",
-                      f);
+        return err_at(
+            p, t, code,
+            "%s is not a supported statement; holoflow runs " STATEMENTS, f);
     }
     }
 }

@@ -4,12 +4,15 @@
  * The planner parses the script, resolves every CREATE TABLE against its
  * connector and formats (options parsed and validated through their option
  * tables, unknown keys rejected with a suggestion), resolves SET statements
- * and --set overrides against the job option table, and turns the INSERTs
- * into one operator graph (runtime/graph.h): each INSERT INTO ... SELECT
- * reads a source node (one per table read, shared by the INSERTs reading
- * it), filters and projects in a calc node (one projection per sink
- * column, already cast to the column's type) and ends in a sink node.
- * Nothing is connected or opened.
+ * and --set overrides against the job option table, keeps the views and
+ * the names the script creates and drops, and turns the INSERTs into one
+ * operator graph (runtime/graph.h): each INSERT's query (SELECT, VALUES,
+ * UNION, WITH, views and subqueries, composed; docs/sql.md) reads source
+ * nodes (one per table read, shared by the INSERTs reading it), goes
+ * through union, distinct and limit nodes where it has them, and ends in a
+ * calc node (the query's filter and one projection per sink column,
+ * already cast to the column's type) and a sink node. Nothing is connected
+ * or opened.
  *
  * Every error points into the script: "file:line:col: error: ..." with the
  * source line and a caret (lexer.h).

@@ -10,7 +10,10 @@
  * projection computes into a batch of its own whose copied strings borrow
  * the input (the input is its parent); a filter keeps the rows it holds
  * for, and emits nothing when none pass. union: every input batch passed
- * on as it is.
+ * on as it is. distinct: the first row of each value passes, repeats
+ * (NULL equal to NULL) do not, across batches. limit: the window after
+ * the offset passes, a batch wholly inside it as the same batch, one cut
+ * by it as a copy borrowing the input.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,6 +26,7 @@
 #include <string.h>
 
 #include "ops/calc.h"
+#include "ops/limit.h"
 #include "ops/op.h"
 #include "sql/planner.h"
 
@@ -241,6 +245,128 @@ static void test_union_passes_batches(void **state)
     hf_rbuf_pool_destroy(p);
 }
 
+/* A node of `op` over rows (id BIGINT, name STRING). */
+static struct hf_node two_cols_node(const struct hf_op_class *op, void *spec,
+                                    struct hf_schema *s, struct hf_column *cols)
+{
+    memset(cols, 0, 2 * sizeof *cols);
+    cols[0].name = "id";
+    cols[0].type = hf_type_make(HF_BIGINT);
+    cols[1].name = "name";
+    cols[1].type = hf_type_make(HF_VARCHAR);
+    memset(s, 0, sizeof *s);
+    s->cols = cols;
+    s->ncols = 2;
+    struct hf_node n = {
+        .kind = HF_NODE_OP, .op = op, .spec = spec, .schema = s};
+    return n;
+}
+
+static void test_distinct(void **state)
+{
+    (void)state;
+    struct hf_schema sc;
+    struct hf_column cols[2];
+    struct hf_node n = two_cols_node(&hf_op_distinct, NULL, &sc, cols);
+    struct hf_rbuf_pool *in = hf_rbuf_pool_new(2, 4, 2);
+    struct hf_rbuf_pool *out = hf_rbuf_pool_new(2, 4, 2);
+    struct hf_op_env env = {.node = &n, .batch_mode = true, .pool = out};
+    struct sinkbox box = {.out.emit = collect};
+    struct hf_error err;
+    hf_error_clear(&err);
+    void *st = NULL;
+    assert_int_equal(hf_op_distinct.open(&env, &st, &err), 0);
+    struct hf_rbuf *a = input(in, true); /* (1, a), (NULL, b), (3, c) */
+    assert_int_equal(hf_op_distinct.process(st, 0, a, &box.out, &err), 0);
+    hf_rbuf_release(a);
+    assert_int_equal(box.n, 1);
+    const struct hf_batch *o = box.got[0]->b;
+    assert_int_equal(o->nrows, 3);
+    assert_true(hf_batch_row(o, 1)[0].null);
+    assert_int_equal(o->origin[2], 12);
+    drain(&box);
+    /* The same rows again: nothing; a new one among them: only it. */
+    a = input(in, true);
+    assert_int_equal(hf_op_distinct.process(st, 0, a, &box.out, &err), 0);
+    hf_rbuf_release(a);
+    assert_int_equal(box.n, 0);
+    a = input(in, false); /* (2, b) is new, (1, a) and (3, c) are not */
+    assert_int_equal(hf_op_distinct.process(st, 0, a, &box.out, &err), 0);
+    hf_rbuf_release(a);
+    assert_int_equal(box.n, 1);
+    o = box.got[0]->b;
+    assert_int_equal(o->nrows, 1);
+    assert_int_equal(hf_batch_row(o, 0)[0].v.i, 2);
+    assert_int_equal(hf_batch_row(o, 0)[1].v.s.len, 1);
+    assert_memory_equal(hf_batch_row(o, 0)[1].v.s.ptr, "b", 1);
+    drain(&box);
+    hf_op_distinct.close(st);
+    for (int i = 0; i < 2; i++) {
+        assert_non_null(hf_rbuf_get(in, 0));
+        assert_non_null(hf_rbuf_get(out, 0));
+    }
+    hf_rbuf_pool_destroy(in);
+    hf_rbuf_pool_destroy(out);
+}
+
+static void test_limit(void **state)
+{
+    (void)state;
+    struct hf_limit_spec spec = {.offset = 1, .limit = 3};
+    struct hf_schema sc;
+    struct hf_column cols[2];
+    struct hf_node n = two_cols_node(&hf_op_limit, &spec, &sc, cols);
+    struct hf_rbuf_pool *in = hf_rbuf_pool_new(2, 4, 2);
+    struct hf_rbuf_pool *out = hf_rbuf_pool_new(2, 4, 2);
+    struct hf_op_env env = {.node = &n, .batch_mode = true, .pool = out};
+    struct sinkbox box = {.out.emit = collect};
+    struct hf_error err;
+    hf_error_clear(&err);
+    void *st = NULL;
+    assert_int_equal(hf_op_limit.open(&env, &st, &err), 0);
+    /* Rows 1-3: the first is skipped, 2 and 3 pass (a copy). */
+    struct hf_rbuf *a = input(in, false);
+    assert_int_equal(hf_op_limit.process(st, 0, a, &box.out, &err), 0);
+    assert_int_equal(box.n, 1);
+    assert_ptr_not_equal(box.got[0], a);
+    assert_ptr_equal(box.got[0]->parent, a);
+    assert_int_equal(box.got[0]->b->nrows, 2);
+    assert_int_equal(hf_batch_row(box.got[0]->b, 0)[0].v.i, 2);
+    assert_int_equal(box.got[0]->b->origin[1], 12);
+    hf_rbuf_release(a);
+    drain(&box);
+    /* Rows 4-6: only 4 is left of the limit; rows 7-9: none. */
+    a = input(in, false);
+    assert_int_equal(hf_op_limit.process(st, 0, a, &box.out, &err), 0);
+    hf_rbuf_release(a);
+    assert_int_equal(box.n, 1);
+    assert_int_equal(box.got[0]->b->nrows, 1);
+    assert_int_equal(hf_batch_row(box.got[0]->b, 0)[0].v.i, 1);
+    drain(&box);
+    a = input(in, false);
+    assert_int_equal(hf_op_limit.process(st, 0, a, &box.out, &err), 0);
+    hf_rbuf_release(a);
+    assert_int_equal(box.n, 0);
+    hf_op_limit.close(st);
+    /* A batch wholly inside the window passes as it is. */
+    struct hf_limit_spec all = {.offset = 0, .limit = 10};
+    n.spec = &all;
+    assert_int_equal(hf_op_limit.open(&env, &st, &err), 0);
+    a = input(in, false);
+    assert_int_equal(hf_op_limit.process(st, 0, a, &box.out, &err), 0);
+    assert_int_equal(box.n, 1);
+    assert_ptr_equal(box.got[0], a);
+    hf_rbuf_release(a);
+    drain(&box);
+    hf_op_limit.close(st);
+    for (int i = 0; i < 2; i++) {
+        assert_non_null(hf_rbuf_get(in, 0));
+        assert_non_null(hf_rbuf_get(out, 0));
+    }
+    hf_rbuf_pool_destroy(in);
+    hf_rbuf_pool_destroy(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -248,6 +374,8 @@ int main(void)
         cmocka_unit_test(test_calc_not_null),
         cmocka_unit_test(test_calc_projection_and_filter),
         cmocka_unit_test(test_union_passes_batches),
+        cmocka_unit_test(test_distinct),
+        cmocka_unit_test(test_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -218,8 +218,29 @@ static void test_errors(void **state)
                                 "used in Flink SQL") == err.msg);
     hf_tokens_free(&t);
 
-    assert_int_equal(lex("FROM t /*+ OPTIONS('a'='b') */", &t, &err), -1);
-    assert_true(strstr(err.msg, "t.sql:1:8: error: SQL hints") == err.msg);
+    /* A hint is two tokens around ordinary ones, never a comment. */
+    assert_int_equal(lex("FROM t /*+ OPTIONS('a'='b') */ x", &t, &err), 0);
+    assert_int_equal(t.n, 12);
+    assert_int_equal(t.toks[2].kind, HF_TK_HINT_BEGIN);
+    assert_int_equal(t.toks[2].col, 8);
+    assert_string_equal(t.toks[3].text, "OPTIONS");
+    assert_int_equal(t.toks[9].kind, HF_TK_HINT_END);
+    assert_int_equal(t.toks[9].col, 29);
+    assert_string_equal(t.toks[10].text, "x");
+    hf_tokens_free(&t);
+    /* Outside a hint, star-slash is a multiplication then a division. */
+    assert_int_equal(lex("a */ b", &t, &err), 0);
+    assert_int_equal(t.toks[1].kind, HF_TK_STAR);
+    assert_int_equal(t.toks[2].kind, HF_TK_SLASH);
+    hf_tokens_free(&t);
+
+    assert_int_equal(lex("FROM t /*+ OPTIONS('a'='b')", &t, &err), -1);
+    assert_true(strstr(err.msg, "t.sql:1:8: error: unterminated hint") ==
+                err.msg);
+    hf_tokens_free(&t);
+    assert_int_equal(lex("/*+ a /*+ b */", &t, &err), -1);
+    assert_true(strstr(err.msg, "t.sql:1:7: error: '/*+' inside a hint") ==
+                err.msg);
     hf_tokens_free(&t);
 
     assert_int_equal(lex("a /* open", &t, &err), -1);

@@ -26,6 +26,9 @@
  *   MAP, MULTISET   {k1=v1, k2=v2}                   (HashMap: entries in
  *                   the order of Java's hash table, java_map.h)
  *   strings, JSON   the text itself
+ * Only the table's physical columns are printed, as Flink's print sink
+ * consumes the physical row: computed (and PROCTIME) columns are not
+ * written to a sink, and print has no metadata.
  * The prefix is "identifier> " when 'print-identifier' is set and not empty
  * (holoflow runs one print instance, so Flink's ":taskId" part never
  * appears).
@@ -359,9 +362,13 @@ static int print_write(void *state, const struct hf_batch *in,
         hf_strbuf_puts(&s->buf,
                        hf_rowkind_short((enum hf_rowkind)in->kinds[r]));
         hf_strbuf_putc(&s->buf, '[');
+        bool first = true;
         for (uint32_t c = 0; c < ncols; c++) {
-            if (c > 0)
+            if (sc->cols[c].kind != HF_COL_PHYSICAL)
+                continue;
+            if (!first)
                 hf_strbuf_append(&s->buf, ", ", 2);
+            first = false;
             put_value(&s->buf, &sc->cols[c].type, &row[c]);
         }
         hf_strbuf_append(&s->buf, "]\n", 2);

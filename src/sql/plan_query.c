@@ -1,0 +1,1523 @@
+/*
+ * plan_query.c - queries into graph nodes: SELECT, VALUES, UNION [ALL],
+ * WITH, views, subqueries in FROM, OPTIONS hints, DISTINCT and LIMIT; and
+ * the INSERT that writes a query into a sink.
+ *
+ * A query is planned into a relation (struct rel): the rows of one graph
+ * node, seen through projections and filters that are not nodes yet. Each
+ * output column is either a column of that node or an expression of the
+ * script bound in a scope whose names are the columns of the relation
+ * below. Binding an expression over a relation composes it: a name that
+ * stands for an expression of the relation below binds to that expression
+ * (bind.h's resolve), again and again down to the node's own columns. So a
+ * SELECT over a view over a subquery over a table with computed columns is
+ * one projection and one filter over the table's rows, and the INSERT
+ * makes them one calc node in front of its sink: a plain job pays for no
+ * extra node. Filters compose in order (an outer condition runs only on
+ * rows the inner ones keep, hf_expr_and_then).
+ *
+ * A relation becomes a node of its own only where one is needed: the
+ * branches of a UNION (a calc casting each to the common column types,
+ * unless it already has them, then one union node with every branch as an
+ * input), DISTINCT and LIMIT (batch mode only: in streaming they need
+ * state), and a relation whose projection calls RAND, RAND_INTEGER or UUID
+ * (composing would draw a new value at every use). A view, a WITH query or
+ * a VALUES clause read twice is planned twice, each time over the same
+ * source node: a table read by several queries is one source (Flink's
+ * source reuse), and so is a VALUES clause.
+ *
+ * Names as in Flink (Calcite): a WITH name hides a table or view of the
+ * same name, and a WITH query sees only the WITH queries before it; an
+ * output column is named by its alias, else by the column it reads, else
+ * EXPR$<position>, and a repeated name gets a number (a, a0, a1); VALUES
+ * columns are EXPR$0, EXPR$1, ...; a UNION takes its first query's names;
+ * a view's or WITH query's column list and a FROM alias's column list
+ * rename the columns in order.
+ *
+ * Memory: relations and scopes live in the planner's arena (their schemas'
+ * strings too); nodes own copies of what they keep.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "connectors/values/values.h"
+#include "core/log.h"
+#include "formats/format.h"
+#include "ops/calc.h"
+#include "ops/limit.h"
+#include "ops/op.h"
+#include "sql/bind.h"
+#include "sql/expr.h"
+#include "sql/planner.h"
+#include "sql/planner_int.h"
+
+#define err_at hf_plan_err_at
+#define oom hf_plan_oom
+
+#define MAX_NESTING 64 /* views and WITH queries inside each other */
+
+/* ------------------------------------------------------------ relations */
+
+struct scope;
+
+/* How an output column of a relation is computed: the expression `ast`
+ * bound in `scope`, or (ast NULL) the node's column `base`. */
+struct rcol {
+    const struct hf_ast_expr *ast;
+    const struct scope *scope;
+    uint32_t base;
+    int line, col; /* where the query names it, for messages */
+};
+
+struct rfilter {
+    const struct hf_ast_expr *ast;
+    const struct scope *scope;
+};
+
+struct rel {
+    uint32_t node;                /* the graph node whose rows these are */
+    const struct hf_schema *base; /* its columns */
+    struct hf_schema *out;        /* the relation's names and types */
+    struct rcol *cols;            /* out->ncols */
+    struct rfilter *filters;
+    uint32_t nfilters;
+    /* The first table read whose rows may be updates and deletes, and
+     * whether its format (else its connector) says so; NULL if none. */
+    const struct hf_table_def *clog;
+    bool clog_format;
+};
+
+/* What expressions over relation `in` see. */
+struct scope {
+    struct hf_bind_scope bs;
+    struct planner *p;
+    const struct rel *in;
+};
+
+/* The WITH queries visible at a point: ctes[0..n), then those outside. */
+struct env {
+    const struct hf_ast_cte *ctes;
+    uint32_t n;
+    const struct env *up;
+};
+
+struct qstate {
+    struct planner *p;
+    int depth;     /* views and WITH queries being planned */
+    int stmt_line; /* the statement, for source nodes */
+    /* INSERT INTO t VALUES ...: the VALUES clause and the types of the
+     * columns it fills, which its values take (as Calcite types them). */
+    const struct hf_ast_query *values_q;
+    const struct hf_type *values_types;
+};
+
+static void *aalloc(struct planner *p, size_t size)
+{
+    void *m = hf_arena_alloc(&p->arena, size ? size : 1);
+    if (m == NULL) {
+        oom(p);
+        return NULL;
+    }
+    memset(m, 0, size ? size : 1);
+    return m;
+}
+
+static char *astrdup(struct planner *p, const char *s)
+{
+    char *d = hf_arena_strndup(&p->arena, s, strlen(s));
+    if (d == NULL)
+        oom(p);
+    return d;
+}
+
+/* A schema of n columns in the arena. */
+static struct hf_schema *aschema(struct planner *p, uint32_t n)
+{
+    struct hf_schema *s = aalloc(p, sizeof *s);
+    if (s == NULL)
+        return NULL;
+    s->cols = aalloc(p, n * sizeof *s->cols);
+    if (s->cols == NULL)
+        return NULL;
+    s->ncols = n;
+    return s;
+}
+
+static struct rel *new_rel(struct planner *p, uint32_t n)
+{
+    struct rel *r = aalloc(p, sizeof *r);
+    if (r == NULL)
+        return NULL;
+    r->out = aschema(p, n);
+    r->cols = aalloc(p, n * sizeof *r->cols);
+    if (r->out == NULL || r->cols == NULL)
+        return NULL;
+    return r;
+}
+
+/* A relation that is exactly the rows of node `node` (columns `base`). */
+static struct rel *node_rel(struct planner *p, uint32_t node,
+                            const struct hf_schema *base, int line, int col)
+{
+    struct rel *r = new_rel(p, base->ncols);
+    if (r == NULL)
+        return NULL;
+    r->node = node;
+    r->base = base;
+    for (uint32_t i = 0; i < base->ncols; i++) {
+        r->out->cols[i].name = (char *)base->cols[i].name;
+        r->out->cols[i].type = base->cols[i].type;
+        r->cols[i].base = i;
+        r->cols[i].line = line;
+        r->cols[i].col = col;
+    }
+    return r;
+}
+
+/* The expression computing column i of r from r's node's rows: a new
+ * tree, or NULL with the error set. */
+static struct hf_expr *col_expr(struct planner *p, const struct rel *r,
+                                uint32_t i)
+{
+    const struct rcol *c = &r->cols[i];
+    if (c->ast)
+        return hf_expr_bind(&c->scope->bs, c->ast, p->err);
+    struct hf_expr *e = hf_expr_new_column(r->base, c->base);
+    if (e == NULL)
+        oom(p);
+    return e;
+}
+
+static struct hf_expr *scope_resolve(void *ctx, uint32_t idx,
+                                     const struct hf_ast_expr *at,
+                                     struct hf_error *err)
+{
+    (void)at, (void)err;
+    const struct scope *s = ctx;
+    return col_expr(s->p, s->in, idx);
+}
+
+/* Names over relation `in`: `table` (its name, for messages and t.col),
+ * `alias` (FROM ... AS alias, or NULL). */
+static struct scope *new_scope(struct planner *p, const struct rel *in,
+                               const char *table, const char *alias)
+{
+    struct scope *s = aalloc(p, sizeof *s);
+    if (s == NULL)
+        return NULL;
+    s->p = p;
+    s->in = in;
+    s->bs.src = &p->src;
+    s->bs.schema = in->out;
+    s->bs.table = table;
+    s->bs.alias = alias;
+    s->bs.tz = p->tz;
+    s->bs.resolve = scope_resolve;
+    s->bs.resolve_ctx = s;
+    return s;
+}
+
+/* The relation's filters as one expression (NULL: none); -1 on error. */
+static int rel_filter(struct planner *p, const struct rel *r,
+                      struct hf_expr **out)
+{
+    *out = NULL;
+    for (uint32_t i = 0; i < r->nfilters; i++) {
+        struct hf_expr *e =
+            hf_expr_bind(&r->filters[i].scope->bs, r->filters[i].ast, p->err);
+        if (e == NULL) {
+            hf_expr_free(*out);
+            *out = NULL;
+            return -1;
+        }
+        if (*out == NULL) {
+            *out = e;
+        } else if ((*out = hf_expr_and_then(*out, e)) == NULL) {
+            return oom(p);
+        }
+    }
+    return 0;
+}
+
+static bool same_type(const struct hf_type *a, const struct hf_type *b)
+{
+    if (a->id != b->id)
+        return false;
+    switch (a->id) {
+    case HF_DECIMAL:
+        return a->precision == b->precision && a->scale == b->scale;
+    case HF_CHAR:
+    case HF_VARCHAR:
+    case HF_BYTES:
+        return a->length == b->length;
+    case HF_TIME:
+    case HF_TIMESTAMP:
+    case HF_TIMESTAMP_LTZ:
+        return a->precision == b->precision;
+    case HF_ARRAY:
+        return a->elem == b->elem;
+    default:
+        return true;
+    }
+}
+
+/* Does r give its node's rows unchanged (types `to`, when given)? */
+static bool rel_identity(const struct rel *r, const struct hf_type *to)
+{
+    if (r->nfilters || r->out->ncols != r->base->ncols)
+        return false;
+    for (uint32_t i = 0; i < r->out->ncols; i++) {
+        if (r->cols[i].ast || r->cols[i].base != i ||
+            r->base->cols[i].kind == HF_COL_PROCTIME ||
+            r->base->cols[i].kind == HF_COL_COMPUTED)
+            return false;
+        if (to && !same_type(&r->base->cols[i].type, &to[i]))
+            return false;
+    }
+    return true;
+}
+
+/* An owned copy of `s` for a node's output: names and types, every column
+ * an ordinary one (a PROCTIME column's value is computed once, here). */
+static struct hf_schema *own_schema(struct planner *p,
+                                    const struct hf_schema *s)
+{
+    struct hf_schema *o = calloc(1, sizeof *o);
+    if (o == NULL) {
+        oom(p);
+        return NULL;
+    }
+    o->cols = calloc(s->ncols ? s->ncols : 1, sizeof *o->cols);
+    if (o->cols == NULL) {
+        free(o);
+        oom(p);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < s->ncols; i++) {
+        o->cols[i].name = strdup(s->cols[i].name);
+        o->cols[i].type = s->cols[i].type;
+        o->ncols++;
+        if (o->cols[i].name == NULL) {
+            hf_schema_free(o);
+            free(o);
+            oom(p);
+            return NULL;
+        }
+    }
+    return o;
+}
+
+/* Make r's rows a node of their own (a calc: its projections, cast to
+ * `to` when given, and its filters), unless they already are; r then
+ * reads that node unchanged. `what` names the query in messages. */
+static int rel_node(struct planner *p, struct rel *r, const struct hf_type *to,
+                    const char *what)
+{
+    if (rel_identity(r, to))
+        return 0;
+    uint32_t n = r->out->ncols;
+    struct hf_calc_spec *calc = calloc(1, sizeof *calc);
+    if (calc)
+        calc->proj = calloc(n ? n : 1, sizeof *calc->proj);
+    if (calc == NULL || calc->proj == NULL) {
+        free(calc);
+        return oom(p);
+    }
+    calc->nproj = n;
+    int rc = 0;
+    for (uint32_t i = 0; i < n && rc == 0; i++) {
+        struct hf_expr *e = col_expr(p, r, i);
+        if (e == NULL) {
+            rc = -1;
+            break;
+        }
+        if (to) {
+            char why[300], t1[64], t2[64];
+            struct hf_type from = *hf_expr_type(e);
+            bool null_lit = hf_expr_is_untyped_null(e);
+            int c = hf_expr_coerce(&e, &to[i], why, sizeof why);
+            if (c == -2) {
+                rc = oom(p);
+            } else if (c != 0) {
+                rc = err_at(p, HF_ERR_TYPE, r->cols[i].line, r->cols[i].col,
+                            "%s: column '%s' is %s, which cannot be cast to "
+                            "%s%s%s%s",
+                            what, r->out->cols[i].name,
+                            null_lit ? "NULL"
+                                     : hf_type_name(&from, t1, sizeof t1),
+                            hf_type_name(&to[i], t2, sizeof t2),
+                            why[0] ? " (" : "", why, why[0] ? ")" : "");
+                hf_expr_free(e);
+                e = NULL;
+            }
+        } else if (hf_expr_is_untyped_null(e)) {
+            rc = err_at(p, HF_ERR_TYPE, r->cols[i].line, r->cols[i].col,
+                        "%s: column '%s' is NULL of no type; write "
+                        "CAST(NULL AS <type>)",
+                        what, r->out->cols[i].name);
+            hf_expr_free(e);
+            e = NULL;
+        }
+        calc->proj[i] = e;
+        if (e)
+            r->out->cols[i].type = *hf_expr_type(e);
+    }
+    if (rc == 0)
+        rc = rel_filter(p, r, &calc->filter);
+    /* Every column read as it is (SELECT a, b FROM t): no node needed. */
+    bool same = rc == 0 && calc->filter == NULL && n == r->base->ncols;
+    for (uint32_t i = 0; same && i < n; i++) {
+        uint32_t idx;
+        same = hf_expr_column(calc->proj[i], &idx) && idx == i &&
+               same_type(hf_expr_type(calc->proj[i]), &r->base->cols[i].type);
+    }
+    if (same) {
+        hf_op_calc.free_spec(calc);
+        for (uint32_t i = 0; i < n; i++) {
+            r->cols[i].ast = NULL;
+            r->cols[i].scope = NULL;
+            r->cols[i].base = i;
+        }
+        r->nfilters = 0;
+        return 0;
+    }
+    struct hf_schema *os = rc == 0 ? own_schema(p, r->out) : NULL;
+    if (os == NULL) {
+        hf_op_calc.free_spec(calc);
+        return -1;
+    }
+    calc->in = r->base;
+    calc->out = os;
+    struct hf_node *nd = hf_graph_add(p->g, HF_NODE_OP, &r->node, 1);
+    if (nd == NULL) {
+        hf_op_calc.free_spec(calc);
+        hf_schema_free(os);
+        free(os);
+        return oom(p);
+    }
+    nd->op = &hf_op_calc;
+    nd->spec = calc;
+    nd->own_schema = os;
+    nd->schema = os;
+    r->node = nd->id;
+    r->base = os;
+    for (uint32_t i = 0; i < n; i++) {
+        r->cols[i].ast = NULL;
+        r->cols[i].scope = NULL;
+        r->cols[i].base = i;
+    }
+    r->nfilters = 0;
+    return 0;
+}
+
+/* A node of operator `op` (spec owned from here) over r's node, r's
+ * columns passing through; r then reads it. */
+static int rel_op(struct planner *p, struct rel *r,
+                  const struct hf_op_class *op, void *spec)
+{
+    struct hf_schema *os = own_schema(p, r->base);
+    struct hf_node *nd =
+        os ? hf_graph_add(p->g, HF_NODE_OP, &r->node, 1) : NULL;
+    if (nd == NULL) {
+        op->free_spec(spec);
+        if (os) {
+            hf_schema_free(os);
+            free(os);
+        }
+        return os ? oom(p) : -1;
+    }
+    nd->op = op;
+    nd->spec = spec;
+    nd->own_schema = os;
+    nd->schema = os;
+    r->node = nd->id;
+    r->base = os;
+    return 0;
+}
+
+/* ------------------------------------------------------------ names */
+
+/* Calcite's uniquify: `name`, else name0, name1, ... not among the first
+ * n names of s. */
+static const char *unique_name(struct planner *p, const struct hf_schema *s,
+                               uint32_t n, const char *name)
+{
+    for (long k = -1;; k++) {
+        char buf[300];
+        const char *cand = name;
+        if (k >= 0) {
+            snprintf(buf, sizeof buf, "%s%ld", name, k);
+            cand = buf;
+        }
+        bool used = false;
+        for (uint32_t i = 0; i < n && !used; i++)
+            used = strcmp(s->cols[i].name, cand) == 0;
+        if (!used)
+            return k < 0 ? name : astrdup(p, cand);
+    }
+}
+
+/* Rename r's columns with `names` (a view's, WITH query's or alias's
+ * column list); `what` and (line, col) for the count error. */
+static int rename_cols(struct planner *p, struct rel *r,
+                       const struct hf_ast_ident *names, uint32_t n,
+                       const char *what, int line, int col)
+{
+    if (n == 0)
+        return 0;
+    if (n != r->out->ncols)
+        return err_at(p, HF_ERR_SQL, line, col,
+                      "%s names %u column%s but its query gives %u", what, n,
+                      n == 1 ? "" : "s", r->out->ncols);
+    for (uint32_t i = 0; i < n; i++)
+        for (uint32_t j = 0; j < i; j++)
+            if (strcmp(names[i].name, names[j].name) == 0)
+                return err_at(p, HF_ERR_SQL, names[i].line, names[i].col,
+                              "column '%s' is named twice in %s", names[i].name,
+                              what);
+    struct hf_schema *o = aschema(p, n);
+    if (o == NULL)
+        return -1;
+    for (uint32_t i = 0; i < n; i++) {
+        o->cols[i] = r->out->cols[i];
+        o->cols[i].name = (char *)names[i].name;
+    }
+    r->out = o;
+    return 0;
+}
+
+/* ------------------------------------------------------------ sources */
+
+static int plan_query(struct qstate *qs, const struct env *env,
+                      const struct hf_ast_query *q, struct rel **out);
+
+/* The source node reading t: the one already there when sources are
+ * reused, else a new one. */
+static int source_node(struct qstate *qs, struct hf_table_def *t, uint32_t *id)
+{
+    struct planner *p = qs->p;
+    struct hf_node *n = p->reuse_source ? hf_graph_find_source(p->g, t) : NULL;
+    if (n == NULL) {
+        n = hf_graph_add(p->g, HF_NODE_SOURCE, NULL, 0);
+        if (n == NULL)
+            return oom(p);
+        n->table = t;
+        n->schema = &t->schema;
+        n->line = qs->stmt_line;
+    }
+    *id = n->id;
+    return 0;
+}
+
+/* The columns of table t as a relation (node not set): computed columns
+ * stand for their expressions over the other columns. */
+static struct rel *table_cols(struct planner *p, const struct hf_table_def *t,
+                              const struct hf_ast_create_table *ct, int line,
+                              int col)
+{
+    struct rel *r = node_rel(p, 0, &t->schema, line, col);
+    if (r == NULL)
+        return NULL;
+    /* Computed columns see the table's other columns as they are. */
+    struct rel *raw = node_rel(p, 0, &t->schema, line, col);
+    struct scope *s = raw ? new_scope(p, raw, t->name, NULL) : NULL;
+    if (s == NULL)
+        return NULL;
+    for (uint32_t i = 0; ct && i < t->schema.ncols && i < ct->ncols; i++) {
+        if (t->schema.cols[i].kind != HF_COL_COMPUTED)
+            continue;
+        r->cols[i].ast = ct->cols[i].expr;
+        r->cols[i].scope = s;
+    }
+    return r;
+}
+
+struct hf_expr *hf_plan_bind_over_table(struct planner *p,
+                                        const struct hf_table_def *t,
+                                        const struct hf_ast_create_table *ct,
+                                        const struct hf_ast_expr *a)
+{
+    struct rel *r = table_cols(p, t, ct, a->line, a->col);
+    struct scope *s = r ? new_scope(p, r, t->name, NULL) : NULL;
+    if (s == NULL)
+        return NULL;
+    return hf_expr_bind(&s->bs, a, p->err);
+}
+
+static const struct hf_ast_create_table *table_ast(struct planner *p,
+                                                   const struct hf_table_def *t)
+{
+    for (uint32_t i = 0; i < p->job->ntables; i++)
+        if (p->job->tables[i] == t)
+            return p->tdefs[i];
+    return NULL;
+}
+
+/* A table read by a query, at `id`. */
+static int table_rel(struct qstate *qs, struct hf_table_def *t,
+                     const struct hf_ast_ident *id, const char *full,
+                     struct rel **out)
+{
+    struct planner *p = qs->p;
+    const struct hf_connector *c = t->connector;
+    if (!(c->caps & HF_CONN_SOURCE))
+        return err_at(p, HF_ERR_SQL, id->line, id->col,
+                      "table '%s' cannot be read: connector '%s' is sink-only",
+                      full, c->name);
+    if (p->batch_mode && (c->bounded == NULL || !c->bounded(t)))
+        return err_at(p, HF_ERR_SQL, id->line, id->col,
+                      "execution.runtime-mode is 'batch' but table '%s' "
+                      "(connector '%s') is unbounded; make it bounded or run "
+                      "in streaming mode",
+                      full, c->name);
+    struct rel *r = table_cols(p, t, table_ast(p, t), id->line, id->col);
+    if (r == NULL || source_node(qs, t, &r->node) != 0)
+        return -1;
+    if (t->format && t->format->changelog) {
+        r->clog = t;
+        r->clog_format = true;
+    } else if (c->produces_changelog && c->produces_changelog(t)) {
+        r->clog = t;
+    }
+    *out = r;
+    return 0;
+}
+
+/* Table `e` with the OPTIONS hint of `f`: a table of its own, built from
+ * its definition with the hint's options over its own (a key given in
+ * both takes the hint's value), checked by the same option tables. */
+static int hinted_table(struct qstate *qs, struct cat_entry *e,
+                        const struct hf_ast_from *f, struct hf_table_def **out)
+{
+    struct planner *p = qs->p;
+    if (!p->dynamic_options)
+        return err_at(p, HF_ERR_SQL, f->hint_line, f->hint_col,
+                      "OPTIONS hints are off: 'table.dynamic-table-options."
+                      "enabled' is 'false'");
+    struct hf_strbuf key;
+    hf_strbuf_init(&key, 0);
+    for (uint32_t i = 0; i < f->nhints; i++)
+        hf_strbuf_printf(&key, "%s%c%s%c", f->hints[i].key.name, 1,
+                         f->hints[i].value, 1);
+    if (!hf_strbuf_ok(&key)) {
+        hf_strbuf_free(&key);
+        return oom(p);
+    }
+    const char *k = key.data ? key.data : "";
+    for (uint32_t i = 0; i < p->nhints; i++)
+        if (p->hints[i].base == e->table && strcmp(p->hints[i].key, k) == 0) {
+            *out = p->hints[i].table;
+            hf_strbuf_free(&key);
+            return 0;
+        }
+    const struct hf_ast_create_table *base = e->ct;
+    struct hf_ast_create_table *ct = hf_arena_alloc(&p->ast->arena, sizeof *ct);
+    struct hf_ast_option *opts = hf_arena_alloc(
+        &p->ast->arena, (base->nopts + f->nhints + 1) * sizeof *opts);
+    if (ct == NULL || opts == NULL) {
+        hf_strbuf_free(&key);
+        return oom(p);
+    }
+    *ct = *base;
+    uint32_t n = base->nopts;
+    if (n)
+        memcpy(opts, base->opts, n * sizeof *opts);
+    for (uint32_t i = 0; i < f->nhints; i++) {
+        uint32_t j = 0;
+        while (j < base->nopts &&
+               strcmp(opts[j].key.name, f->hints[i].key.name) != 0)
+            j++;
+        opts[j < base->nopts ? j : n++] = f->hints[i];
+    }
+    ct->opts = opts;
+    ct->nopts = n;
+    ct->has_with = true;
+    char note[80];
+    snprintf(note, sizeof note, "with the OPTIONS hint at line %d",
+             f->hint_line);
+    struct hf_table_def *t;
+    if (hf_plan_table(p, ct, e->line, e->col, note, &t) != 0) {
+        hf_strbuf_free(&key);
+        return -1;
+    }
+    if (p->nhints == p->hintcap) {
+        uint32_t nc = p->hintcap ? p->hintcap * 2 : 4;
+        struct hinted *h = realloc(p->hints, nc * sizeof *h);
+        if (h == NULL) {
+            hf_strbuf_free(&key);
+            return oom(p);
+        }
+        p->hints = h;
+        p->hintcap = nc;
+    }
+    struct hinted *h = &p->hints[p->nhints++];
+    h->base = e->table;
+    h->table = t;
+    h->key = strdup(k);
+    hf_strbuf_free(&key);
+    if (h->key == NULL) {
+        p->nhints--;
+        return oom(p);
+    }
+    *out = t;
+    return 0;
+}
+
+/* A name in FROM: a WITH query, a view or a table. *name gets the name
+ * its columns are qualified by. */
+static int from_name(struct qstate *qs, const struct env *env,
+                     const struct hf_ast_from *f, struct rel **out)
+{
+    struct planner *p = qs->p;
+    const char *name = f->name.name;
+    for (const struct env *e = env; e; e = e->up) {
+        for (uint32_t i = e->n; i-- > 0;) {
+            const struct hf_ast_cte *c = &e->ctes[i];
+            if (strcmp(c->name.name, name) != 0)
+                continue;
+            if (f->has_hint)
+                return err_at(p, HF_ERR_SQL, f->hint_line, f->hint_col,
+                              "'%s' is a WITH query; OPTIONS hints apply "
+                              "to tables",
+                              name);
+            if (++qs->depth > MAX_NESTING)
+                return err_at(p, HF_ERR_SQL, f->line, f->col,
+                              "views and WITH queries nested more than %d "
+                              "deep",
+                              MAX_NESTING);
+            struct env inner = {.ctes = e->ctes, .n = i, .up = e->up};
+            if (plan_query(qs, &inner, c->query, out) != 0)
+                return -1;
+            qs->depth--;
+            char what[200];
+            snprintf(what, sizeof what, "WITH query '%s'", name);
+            return rename_cols(p, *out, c->cols, c->ncols, what, c->name.line,
+                               c->name.col);
+        }
+    }
+    struct cat_entry *ce = hf_plan_lookup(p, name);
+    if (ce == NULL)
+        return hf_plan_unknown(p, &f->name, f->full, "source");
+    if (ce->view) {
+        const struct hf_ast_create_view *v = ce->vdef;
+        if (f->has_hint)
+            return err_at(p, HF_ERR_SQL, f->hint_line, f->hint_col,
+                          "'%s' is a view; OPTIONS hints apply to tables "
+                          "(as in Flink)",
+                          f->full);
+        if (++qs->depth > MAX_NESTING)
+            return err_at(p, HF_ERR_SQL, f->line, f->col,
+                          "views and WITH queries nested more than %d deep "
+                          "(does view '%s' read itself?)",
+                          MAX_NESTING, f->full);
+        if (plan_query(qs, NULL, v->query, out) != 0)
+            return -1;
+        qs->depth--;
+        char what[200];
+        snprintf(what, sizeof what, "view '%s'", v->full_name);
+        return rename_cols(p, *out, v->cols, v->ncols, what, v->name.line,
+                           v->name.col);
+    }
+    struct hf_table_def *t = ce->table;
+    if (f->has_hint && hinted_table(qs, ce, f, &t) != 0)
+        return -1;
+    return table_rel(qs, t, &f->name, f->full, out);
+}
+
+/* ------------------------------------------------------------ VALUES */
+
+/* The source of a VALUES clause (one per clause; a clause planned again,
+ * as in a view read twice, reads the same table). `hidden`: the clause is
+ * the single row of one unnamed column standing for a missing FROM. */
+static int values_table(struct qstate *qs, const struct hf_ast_query *q,
+                        struct hf_table_def **out)
+{
+    struct planner *p = qs->p;
+    for (uint32_t i = 0; i < p->nvalues; i++)
+        if (p->vq[i] == q) {
+            *out = p->vt[i];
+            return 0;
+        }
+    uint32_t ncols = q->rows[0].n, nrows = q->nrows;
+    struct hf_schema empty = {0};
+    struct hf_bind_scope sc = {
+        .src = &p->src, .schema = &empty, .table = "VALUES", .tz = p->tz};
+    struct hf_schema *s = aschema(p, ncols);
+    if (s == NULL)
+        return -1;
+    /* Each column's type: the common type of its values, or, right under
+     * an INSERT, the type of the column it fills. */
+    const struct hf_type *want = q == qs->values_q ? qs->values_types : NULL;
+    for (uint32_t c = 0; c < ncols; c++) {
+        struct hf_type t = {0};
+        bool have = false;
+        if (want) {
+            t = want[c];
+            t.not_null = false;
+            have = true;
+        }
+        for (uint32_t r = 0; r < (want ? 0 : nrows); r++) {
+            const struct hf_ast_expr *a = q->rows[r].v[c];
+            struct hf_expr *e = hf_expr_bind(&sc, a, p->err);
+            if (e == NULL)
+                return -1;
+            bool nl = hf_expr_is_untyped_null(e);
+            struct hf_type et = *hf_expr_type(e);
+            hf_expr_free(e);
+            if (nl) {
+                t.not_null = false;
+                continue;
+            }
+            struct hf_type m;
+            if (!have) {
+                m = et;
+                if (r > 0)
+                    m.not_null = false; /* an earlier row was NULL */
+            } else if (!hf_expr_type_common(&t, false, &et, false, &m)) {
+                char t1[64], t2[64];
+                return err_at(p, HF_ERR_TYPE, a->line, a->col,
+                              "VALUES: column %u is %s in an earlier row and "
+                              "%s here; add a CAST",
+                              c + 1, hf_type_name(&t, t1, sizeof t1),
+                              hf_type_name(&et, t2, sizeof t2));
+            }
+            if (have && !t.not_null)
+                m.not_null = false;
+            t = m;
+            have = true;
+        }
+        if (!have)
+            return err_at(p, HF_ERR_TYPE, q->rows[0].v[c]->line,
+                          q->rows[0].v[c]->col,
+                          "VALUES: column %u is NULL in every row, so it has "
+                          "no type; write CAST(NULL AS <type>)",
+                          c + 1);
+        char name[32];
+        snprintf(name, sizeof name, "EXPR$%u", c);
+        s->cols[c].name = astrdup(p, name);
+        s->cols[c].type = t;
+        if (s->cols[c].name == NULL)
+            return -1;
+    }
+    size_t nv = (size_t)nrows * ncols;
+    struct hf_expr **v = calloc(nv ? nv : 1, sizeof *v);
+    if (v == NULL)
+        return oom(p);
+    int rc = 0;
+    for (uint32_t r = 0; r < nrows && rc == 0; r++) {
+        for (uint32_t c = 0; c < ncols && rc == 0; c++) {
+            const struct hf_ast_expr *a = q->rows[r].v[c];
+            struct hf_expr *e = hf_expr_bind(&sc, a, p->err);
+            char why[300];
+            int k =
+                e ? hf_expr_coerce(&e, &s->cols[c].type, why, sizeof why) : -1;
+            if (k == -2) {
+                rc = oom(p);
+            } else if (k != 0 && e) {
+                char t1[64], t2[64];
+                rc = err_at(p, HF_ERR_TYPE, a->line, a->col,
+                            "VALUES: cannot cast %s to %s%s%s%s",
+                            hf_type_name(hf_expr_type(e), t1, sizeof t1),
+                            hf_type_name(&s->cols[c].type, t2, sizeof t2),
+                            why[0] ? " (" : "", why, why[0] ? ")" : "");
+                hf_expr_free(e);
+            } else if (k != 0) {
+                rc = -1;
+            } else {
+                v[(size_t)r * ncols + c] = e;
+            }
+        }
+    }
+    char name[64];
+    snprintf(name, sizeof name, "VALUES at %d:%d", q->line, q->col);
+    struct hf_table_def *t =
+        rc == 0 ? hf_values_table_new(name, s, v, nrows, q->line, q->col)
+                : NULL;
+    if (t == NULL) {
+        for (size_t i = 0; i < nv; i++)
+            hf_expr_free(v[i]);
+        free(v);
+        return rc ? -1 : oom(p);
+    }
+    t->file = p->job->path;
+    if (hf_plan_add_table(p, t, NULL) != 0)
+        return -1;
+    if (p->nvalues == p->vcap) {
+        uint32_t nc = p->vcap ? p->vcap * 2 : 4;
+        const struct hf_ast_query **a = realloc(p->vq, nc * sizeof *a);
+        if (a)
+            p->vq = a;
+        struct hf_table_def **b = realloc(p->vt, nc * sizeof *b);
+        if (b)
+            p->vt = b;
+        if (a == NULL || b == NULL)
+            return oom(p);
+        p->vcap = nc;
+    }
+    p->vq[p->nvalues] = q;
+    p->vt[p->nvalues++] = t;
+    *out = t;
+    return 0;
+}
+
+static int plan_values(struct qstate *qs, const struct hf_ast_query *q,
+                       struct rel **out)
+{
+    struct hf_table_def *t;
+    if (values_table(qs, q, &t) != 0)
+        return -1;
+    struct rel *r = node_rel(qs->p, 0, &t->schema, q->line, q->col);
+    if (r == NULL || source_node(qs, t, &r->node) != 0)
+        return -1;
+    for (uint32_t c = 0; c < r->out->ncols; c++) {
+        r->cols[c].line = q->rows[0].v[c]->line;
+        r->cols[c].col = q->rows[0].v[c]->col;
+    }
+    *out = r;
+    return 0;
+}
+
+/* The one row a SELECT without FROM reads: a VALUES of one unnamed
+ * column that no name can reach. */
+static int no_from(struct qstate *qs, const struct hf_ast_query *q,
+                   struct rel **out)
+{
+    struct planner *p = qs->p;
+    struct hf_ast_query *v = hf_arena_alloc(&p->ast->arena, sizeof *v);
+    struct hf_ast_row *row = hf_arena_alloc(&p->ast->arena, sizeof *row);
+    struct hf_ast_expr **vals = hf_arena_alloc(&p->ast->arena, sizeof *vals);
+    struct hf_ast_expr *one = hf_arena_alloc(&p->ast->arena, sizeof *one);
+    if (v == NULL || row == NULL || vals == NULL || one == NULL)
+        return oom(p);
+    memset(v, 0, sizeof *v);
+    memset(row, 0, sizeof *row);
+    memset(one, 0, sizeof *one);
+    one->kind = HF_AST_INT;
+    one->text = "0";
+    one->line = q->line;
+    one->col = q->col;
+    one->depth = 1;
+    vals[0] = one;
+    row->v = vals;
+    row->n = 1;
+    v->kind = HF_QUERY_VALUES;
+    v->line = q->line;
+    v->col = q->col;
+    v->rows = row;
+    v->nrows = 1;
+    /* One such source per SELECT: found again by the SELECT's address. */
+    for (uint32_t i = 0; i < p->nvalues; i++)
+        if (p->vq[i] == q) {
+            struct hf_table_def *t = p->vt[i];
+            struct rel *r = node_rel(p, 0, &t->schema, q->line, q->col);
+            if (r == NULL || source_node(qs, t, &r->node) != 0)
+                return -1;
+            r->out->cols[0].name = "";
+            *out = r;
+            return 0;
+        }
+    struct hf_table_def *t;
+    if (values_table(qs, v, &t) != 0)
+        return -1;
+    p->vq[p->nvalues - 1] = q;
+    struct rel *r = node_rel(p, 0, &t->schema, q->line, q->col);
+    if (r == NULL || source_node(qs, t, &r->node) != 0)
+        return -1;
+    r->out->cols[0].name = ""; /* no identifier is empty */
+    *out = r;
+    return 0;
+}
+
+/* ------------------------------------------------------------ SELECT */
+
+static bool ast_random(const struct hf_ast_expr *a)
+{
+    if (a == NULL)
+        return false;
+    if (a->kind == HF_AST_FUNC && a->text &&
+        (strcmp(a->text, "RAND") == 0 || strcmp(a->text, "RAND_INTEGER") == 0 ||
+         strcmp(a->text, "UUID") == 0))
+        return true;
+    for (uint32_t i = 0; i < a->nargs; i++)
+        if (ast_random(a->args[i]))
+            return true;
+    return false;
+}
+
+static bool rel_random(const struct rel *r)
+{
+    for (uint32_t i = 0; i < r->out->ncols; i++)
+        if (r->cols[i].ast && ast_random(r->cols[i].ast))
+            return true;
+    return false;
+}
+
+/* DISTINCT (SELECT DISTINCT, UNION): batch mode, insert-only rows. */
+static int rel_distinct(struct qstate *qs, struct rel *r, const char *what,
+                        int line, int col)
+{
+    struct planner *p = qs->p;
+    if (!p->batch_mode)
+        return err_at(p, HF_ERR_UNSUPPORTED, line, col,
+                      "%s is not supported in streaming mode: it needs state "
+                      "(a later issue); it works with SET "
+                      "'execution.runtime-mode' = 'batch'",
+                      what);
+    if (r->clog)
+        return err_at(p, HF_ERR_UNSUPPORTED, line, col,
+                      "%s over table '%s', whose rows are updates and "
+                      "deletes, is not supported",
+                      what, r->clog->name);
+    if (rel_node(p, r, NULL, what) != 0)
+        return -1;
+    return rel_op(p, r, &hf_op_distinct, NULL);
+}
+
+static int plan_select(struct qstate *qs, const struct env *env,
+                       const struct hf_ast_query *q, struct rel **out)
+{
+    struct planner *p = qs->p;
+    const struct hf_ast_from *f = &q->from;
+    struct rel *in = NULL;
+    const char *table = NULL;
+    bool has_from = f->name.name || f->sub;
+    if (f->sub) {
+        if (plan_query(qs, env, f->sub, &in) != 0)
+            return -1;
+        table = f->alias.name ? f->alias.name : "(subquery)";
+    } else if (f->name.name) {
+        if (from_name(qs, env, f, &in) != 0)
+            return -1;
+        table = f->name.name;
+    } else {
+        if (no_from(qs, q, &in) != 0)
+            return -1;
+        table = "(no FROM)";
+    }
+    if (f->nalias_cols &&
+        rename_cols(p, in, f->alias_cols, f->nalias_cols, "the alias",
+                    f->alias.line, f->alias.col) != 0)
+        return -1;
+    /* Composing a random value would draw it anew at every use. */
+    if (rel_random(in) && rel_node(p, in, NULL, "the query") != 0)
+        return -1;
+    struct scope *s = new_scope(p, in, table, f->alias.name);
+    if (s == NULL)
+        return -1;
+
+    /* The output columns, '*' expanded. */
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < q->nitems; i++)
+        n += q->items[i].expr ? 1 : in->out->ncols;
+    struct rel *r = new_rel(p, n);
+    if (r == NULL)
+        return -1;
+    r->node = in->node;
+    r->base = in->base;
+    r->clog = in->clog;
+    r->clog_format = in->clog_format;
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < q->nitems; i++) {
+        const struct hf_ast_select_item *it = &q->items[i];
+        if (it->expr == NULL) {
+            if (!has_from)
+                return err_at(p, HF_ERR_SQL, it->line, it->col,
+                              "SELECT * needs a FROM clause");
+            const char *qual = f->alias.name ? f->alias.name : table;
+            if (it->star_qual &&
+                (f->sub && !f->alias.name ? true
+                                          : strcmp(it->star_qual, qual) != 0))
+                return err_at(p, HF_ERR_SQL, it->line, it->col,
+                              "unknown table '%s' in '%s.*'; the query reads "
+                              "'%s'",
+                              it->star_qual, it->star_qual, qual);
+            for (uint32_t c = 0; c < in->out->ncols; c++, k++) {
+                r->cols[k] = in->cols[c];
+                r->cols[k].line = it->line;
+                r->cols[k].col = it->col;
+                r->out->cols[k] = in->out->cols[c];
+                r->out->cols[k].name =
+                    (char *)unique_name(p, r->out, k, in->out->cols[c].name);
+                if (r->out->cols[k].name == NULL)
+                    return -1;
+            }
+            continue;
+        }
+        struct hf_expr *e = hf_expr_bind(&s->bs, it->expr, p->err);
+        if (e == NULL)
+            return -1;
+        r->out->cols[k].type = *hf_expr_type(e);
+        hf_expr_free(e);
+        const char *name = it->alias.name;
+        char buf[32];
+        if (name == NULL && it->expr->kind == HF_AST_COLUMN)
+            name = it->expr->text;
+        if (name == NULL) {
+            snprintf(buf, sizeof buf, "EXPR$%u", k);
+            name = astrdup(p, buf);
+            if (name == NULL)
+                return -1;
+        }
+        r->out->cols[k].name = (char *)unique_name(p, r->out, k, name);
+        if (r->out->cols[k].name == NULL)
+            return -1;
+        r->cols[k].ast = it->expr;
+        r->cols[k].scope = s;
+        r->cols[k].line = it->line;
+        r->cols[k].col = it->col;
+        k++;
+    }
+
+    /* Filters: the input's, then WHERE. */
+    r->filters = aalloc(p, (in->nfilters + 1) * sizeof *r->filters);
+    if (r->filters == NULL)
+        return -1;
+    for (uint32_t i = 0; i < in->nfilters; i++)
+        r->filters[r->nfilters++] = in->filters[i];
+    if (q->where) {
+        struct hf_expr *w = hf_expr_bind(&s->bs, q->where, p->err);
+        if (w == NULL)
+            return -1;
+        const struct hf_type *wt = hf_expr_type(w);
+        bool nl = hf_expr_is_untyped_null(w);
+        char t1[64];
+        if (wt->id != HF_BOOLEAN || nl) {
+            int rc = err_at(p, HF_ERR_TYPE, q->where->line, q->where->col,
+                            "WHERE needs a BOOLEAN condition, found %s",
+                            nl ? "NULL" : hf_type_name(wt, t1, sizeof t1));
+            hf_expr_free(w);
+            return rc;
+        }
+        hf_expr_free(w);
+        r->filters[r->nfilters].ast = q->where;
+        r->filters[r->nfilters].scope = s;
+        r->nfilters++;
+    }
+    if (q->distinct && rel_distinct(qs, r, "SELECT DISTINCT", q->distinct_line,
+                                    q->distinct_col) != 0)
+        return -1;
+    *out = r;
+    return 0;
+}
+
+/* ------------------------------------------------------------ UNION */
+
+static int plan_union(struct qstate *qs, const struct env *env,
+                      const struct hf_ast_query *q, struct rel **out)
+{
+    struct planner *p = qs->p;
+    if (q->ninputs == 1)
+        return plan_query(qs, env, q->inputs[0], out);
+    const char *what = q->all ? "UNION ALL" : "UNION";
+    struct rel **in = aalloc(p, q->ninputs * sizeof *in);
+    if (in == NULL)
+        return -1;
+    for (uint32_t i = 0; i < q->ninputs; i++) {
+        if (plan_query(qs, env, q->inputs[i], &in[i]) != 0)
+            return -1;
+        if (in[i]->out->ncols != in[0]->out->ncols)
+            return err_at(p, HF_ERR_SQL, q->inputs[i]->line, q->inputs[i]->col,
+                          "each query of a %s must give the same number of "
+                          "columns: the first gives %u, query %u gives %u",
+                          what, in[0]->out->ncols, i + 1, in[i]->out->ncols);
+    }
+    uint32_t n = in[0]->out->ncols;
+    struct hf_type *to = aalloc(p, n * sizeof *to);
+    struct hf_schema *us = aschema(p, n);
+    if (to == NULL || us == NULL)
+        return -1;
+    /* Each column's type: the common type of the queries' (Flink's least
+     * restrictive type), NOT NULL only if it is in every query. */
+    for (uint32_t c = 0; c < n; c++) {
+        bool have = false;
+        for (uint32_t i = 0; i < q->ninputs; i++) {
+            struct hf_expr *e = col_expr(p, in[i], c);
+            if (e == NULL)
+                return -1;
+            bool nl = hf_expr_is_untyped_null(e);
+            struct hf_type et = *hf_expr_type(e);
+            hf_expr_free(e);
+            if (nl) {
+                to[c].not_null = false;
+                if (!have)
+                    to[c].id = HF_TYPE__COUNT; /* none yet */
+                continue;
+            }
+            struct hf_type m = et;
+            if (have && !hf_expr_type_common(&to[c], false, &et, false, &m)) {
+                char t1[64], t2[64];
+                return err_at(p, HF_ERR_TYPE, in[i]->cols[c].line,
+                              in[i]->cols[c].col,
+                              "%s: column %u ('%s') is %s in the first "
+                              "queries and %s in query %u; add a CAST",
+                              what, c + 1, in[0]->out->cols[c].name,
+                              hf_type_name(&to[c], t1, sizeof t1),
+                              hf_type_name(&et, t2, sizeof t2), i + 1);
+            }
+            if (i > 0 && (!have || !to[c].not_null))
+                m.not_null = false;
+            to[c] = m;
+            have = true;
+        }
+        if (!have)
+            return err_at(p, HF_ERR_TYPE, in[0]->cols[c].line,
+                          in[0]->cols[c].col,
+                          "%s: column %u is NULL in every query, so it has "
+                          "no type; write CAST(NULL AS <type>)",
+                          what, c + 1);
+        us->cols[c].name = in[0]->out->cols[c].name;
+        us->cols[c].type = to[c];
+    }
+    uint32_t *ids = aalloc(p, q->ninputs * sizeof *ids);
+    if (ids == NULL)
+        return -1;
+    const struct hf_table_def *clog = NULL;
+    bool clog_format = false;
+    for (uint32_t i = 0; i < q->ninputs; i++) {
+        char w[64];
+        snprintf(w, sizeof w, "query %u of the %s", i + 1, what);
+        if (rel_node(p, in[i], to, w) != 0)
+            return -1;
+        ids[i] = in[i]->node;
+        if (clog == NULL && in[i]->clog) {
+            clog = in[i]->clog;
+            clog_format = in[i]->clog_format;
+        }
+    }
+    struct hf_schema *os = own_schema(p, us);
+    struct hf_node *nd =
+        os ? hf_graph_add(p->g, HF_NODE_OP, ids, q->ninputs) : NULL;
+    if (nd == NULL) {
+        if (os) {
+            hf_schema_free(os);
+            free(os);
+        }
+        return os ? oom(p) : -1;
+    }
+    nd->op = &hf_op_union;
+    nd->own_schema = os;
+    nd->schema = os;
+    struct rel *r = node_rel(p, nd->id, os, q->union_line, q->union_col);
+    if (r == NULL)
+        return -1;
+    r->clog = clog;
+    r->clog_format = clog_format;
+    if (!q->all && rel_distinct(qs, r, "UNION (without ALL)", q->union_line,
+                                q->union_col) != 0)
+        return -1;
+    *out = r;
+    return 0;
+}
+
+/* ------------------------------------------------------------ queries */
+
+static int plan_query(struct qstate *qs, const struct env *env,
+                      const struct hf_ast_query *q, struct rel **out)
+{
+    struct planner *p = qs->p;
+    struct env here = {.ctes = q->ctes, .n = q->nctes, .up = env};
+    for (uint32_t i = 0; i < q->nctes; i++)
+        for (uint32_t j = 0; j < i; j++)
+            if (strcmp(q->ctes[i].name.name, q->ctes[j].name.name) == 0)
+                return err_at(
+                    p, HF_ERR_SQL, q->ctes[i].name.line, q->ctes[i].name.col,
+                    "WITH name '%s' is given twice", q->ctes[i].name.name);
+    const struct env *e = q->nctes ? &here : env;
+    int rc;
+    switch (q->kind) {
+    case HF_QUERY_SELECT:
+        rc = plan_select(qs, e, q, out);
+        break;
+    case HF_QUERY_VALUES:
+        rc = plan_values(qs, q, out);
+        break;
+    default:
+        rc = plan_union(qs, e, q, out);
+        break;
+    }
+    if (rc != 0 || !q->has_limit)
+        return rc;
+    struct rel *r = *out;
+    if (!p->batch_mode)
+        return err_at(p, HF_ERR_UNSUPPORTED, q->limit_line, q->limit_col,
+                      "LIMIT is not supported in streaming mode: it needs "
+                      "state (a later issue); it works with SET "
+                      "'execution.runtime-mode' = 'batch'");
+    if (r->clog)
+        return err_at(p, HF_ERR_UNSUPPORTED, q->limit_line, q->limit_col,
+                      "LIMIT over table '%s', whose rows are updates and "
+                      "deletes, is not supported",
+                      r->clog->name);
+    struct hf_limit_spec *ls = calloc(1, sizeof *ls);
+    if (ls == NULL)
+        return oom(p);
+    ls->limit = q->limit;
+    ls->offset = q->offset;
+    if (rel_node(p, r, NULL, "the query with LIMIT") != 0) {
+        free(ls);
+        return -1;
+    }
+    return rel_op(p, r, &hf_op_limit, ls);
+}
+
+int hf_plan_view_check(struct planner *p, const struct hf_ast_create_view *v)
+{
+    struct hf_graph scratch = {0};
+    struct hf_graph *keep = p->g;
+    p->g = &scratch;
+    struct qstate qs = {.p = p, .depth = 1, .stmt_line = v->name.line};
+    struct rel *r;
+    char what[200];
+    snprintf(what, sizeof what, "view '%s'", v->full_name);
+    int rc = plan_query(&qs, NULL, v->query, &r);
+    if (rc == 0)
+        rc = rename_cols(p, r, v->cols, v->ncols, what, v->name.line,
+                         v->name.col);
+    p->g = keep;
+    hf_graph_free(&scratch);
+    return rc;
+}
+
+void hf_plan_query_free(struct planner *p)
+{
+    for (uint32_t i = 0; i < p->nhints; i++)
+        free(p->hints[i].key);
+    free(p->hints);
+    free(p->vq);
+    free(p->vt);
+}
+
+/* ------------------------------------------------------------ INSERT */
+
+static bool writable(const struct hf_column *c)
+{
+    return c->kind == HF_COL_PHYSICAL ||
+           (c->kind == HF_COL_METADATA && !c->is_virtual);
+}
+
+/* hf_sql_check_sink_formats() for the table the INSERT writes; an error
+ * points at the INSERT's target. */
+static int check_sink_formats(struct planner *p, const struct hf_table_def *t,
+                              const struct hf_ast_insert *ins)
+{
+    if (hf_sql_check_sink_formats(t, p->err) == 0)
+        return 0;
+    char why[HF_ERRMSG_MAX];
+    memcpy(why, p->err->msg, sizeof why);
+    hf_err_t code = p->err->code;
+    hf_error_clear(p->err);
+    return err_at(p, code, ins->target.line, ins->target.col, "%s", why);
+}
+
+/* The sink table of an INSERT. */
+static struct hf_table_def *sink_table(struct planner *p,
+                                       const struct hf_ast_insert *ins)
+{
+    struct cat_entry *e = hf_plan_lookup(p, ins->target.name);
+    if (e == NULL) {
+        hf_plan_unknown(p, &ins->target, ins->target_full, "sink");
+        return NULL;
+    }
+    if (e->view) {
+        err_at(p, HF_ERR_SQL, ins->target.line, ins->target.col,
+               "'%s' is a view; INSERT writes into a table", ins->target_full);
+        return NULL;
+    }
+    struct hf_table_def *t = e->table;
+    if (!(t->connector->caps & HF_CONN_SINK)) {
+        err_at(p, HF_ERR_SQL, ins->target.line, ins->target.col,
+               "table '%s' cannot be written to: connector '%s' is "
+               "source-only",
+               ins->target_full, t->connector->name);
+        return NULL;
+    }
+    if (ins->overwrite && !(t->connector->caps & HF_CONN_OVERWRITE)) {
+        err_at(p, HF_ERR_UNSUPPORTED, ins->overwrite_line, ins->overwrite_col,
+               "INSERT OVERWRITE is not supported by table '%s': connector "
+               "'%s' cannot replace what the table holds (nor can Flink's); "
+               "use INSERT INTO",
+               ins->target_full, t->connector->name);
+        return NULL;
+    }
+    return t;
+}
+
+int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
+{
+    const struct hf_ast_insert *ins = &st->u.insert;
+    struct hf_table_def *sink = sink_table(p, ins);
+    if (sink == NULL || check_sink_formats(p, sink, ins) != 0)
+        return -1;
+    const struct hf_schema *ds = &sink->schema;
+
+    /* Target columns: the list, else every writable column (computed and
+     * VIRTUAL metadata columns are not written, as in Flink). */
+    uint32_t targets[ds->ncols ? ds->ncols : 1];
+    uint32_t ntargets = 0;
+    bool *written = NULL;
+    if (ins->has_cols) {
+        for (uint32_t i = 0; i < ins->ncols; i++) {
+            const struct hf_ast_ident *id = &ins->cols[i];
+            int idx = hf_schema_find(ds, id->name);
+            if (idx < 0)
+                return err_at(p, HF_ERR_SQL, id->line, id->col,
+                              "unknown column '%s' in table '%s'", id->name,
+                              ins->target_full);
+            if (!writable(&ds->cols[idx]))
+                return err_at(p, HF_ERR_SQL, id->line, id->col,
+                              "column '%s' of table '%s' is %s and cannot be "
+                              "written",
+                              id->name, ins->target_full,
+                              ds->cols[idx].kind == HF_COL_METADATA
+                                  ? "a VIRTUAL metadata column"
+                                  : "a computed column");
+            for (uint32_t j = 0; j < ntargets; j++)
+                if (targets[j] == (uint32_t)idx)
+                    return err_at(p, HF_ERR_SQL, id->line, id->col,
+                                  "column '%s' is listed twice", id->name);
+            targets[ntargets++] = (uint32_t)idx;
+        }
+        for (uint32_t c = 0; c < ds->ncols; c++) {
+            if (!writable(&ds->cols[c]) || !ds->cols[c].type.not_null)
+                continue;
+            bool listed = false;
+            for (uint32_t j = 0; j < ntargets; j++)
+                listed = listed || targets[j] == c;
+            if (!listed)
+                return err_at(p, HF_ERR_SQL, ins->target.line, ins->target.col,
+                              "column '%s' of table '%s' is NOT NULL but is "
+                              "missing from the INSERT's column list",
+                              ds->cols[c].name, ins->target_full);
+        }
+        written = calloc(ds->ncols ? ds->ncols : 1, sizeof *written);
+        if (written == NULL)
+            return oom(p);
+        for (uint32_t j = 0; j < ntargets; j++)
+            written[targets[j]] = true;
+    } else {
+        for (uint32_t c = 0; c < ds->ncols; c++)
+            if (writable(&ds->cols[c]))
+                targets[ntargets++] = c;
+    }
+
+    struct qstate qs = {.p = p, .stmt_line = st->line};
+    const struct hf_ast_query *q = ins->query;
+    struct hf_type want[ntargets ? ntargets : 1];
+    if (q->kind == HF_QUERY_VALUES && !q->has_limit &&
+        q->rows[0].n == ntargets) {
+        for (uint32_t i = 0; i < ntargets; i++)
+            want[i] = ds->cols[targets[i]].type;
+        qs.values_q = q;
+        qs.values_types = want;
+    }
+    struct rel *r;
+    if (plan_query(&qs, NULL, ins->query, &r) != 0) {
+        free(written);
+        return -1;
+    }
+    if (r->out->ncols != ntargets) {
+        free(written);
+        return err_at(p, HF_ERR_SQL, ins->target.line, ins->target.col,
+                      "INSERT into '%s' has %u column%s but the query "
+                      "produces %u",
+                      ins->target_full, ntargets, ntargets == 1 ? "" : "s",
+                      r->out->ncols);
+    }
+
+    /* The calc in front of the sink: every sink column, cast to its type
+     * (a column the list leaves out gets NULL), and the query's filters. */
+    struct hf_calc_spec *calc = calloc(1, sizeof *calc);
+    struct hf_type *vt = calloc(ds->ncols ? ds->ncols : 1, sizeof *vt);
+    if (calc)
+        calc->proj = calloc(ds->ncols ? ds->ncols : 1, sizeof *calc->proj);
+    if (calc == NULL || calc->proj == NULL || vt == NULL) {
+        if (calc)
+            free(calc->proj);
+        free(calc);
+        free(vt);
+        free(written);
+        return oom(p);
+    }
+    calc->nproj = ds->ncols;
+    calc->in = r->base;
+    calc->out = ds;
+    calc->target = sink->name;
+    int rc = 0;
+    for (uint32_t c = 0; c < ds->ncols; c++)
+        hf_expr_value_bound(NULL, &ds->cols[c].type, &vt[c]);
+    for (uint32_t i = 0; i < ntargets && rc == 0; i++) {
+        const struct hf_column *col = &ds->cols[targets[i]];
+        struct hf_expr *e = col_expr(p, r, i);
+        if (e == NULL) {
+            rc = -1;
+            break;
+        }
+        char why[300];
+        struct hf_type from = *hf_expr_type(e);
+        bool null_lit = hf_expr_is_untyped_null(e);
+        hf_expr_value_bound(e, &col->type, &vt[targets[i]]);
+        int k = hf_expr_coerce(&e, &col->type, why, sizeof why);
+        if (k == -2) {
+            rc = oom(p);
+        } else if (k != 0) {
+            char t1[64], t2[64];
+            rc = err_at(p, HF_ERR_TYPE, r->cols[i].line, r->cols[i].col,
+                        "column '%s': cannot write %s into %s of table "
+                        "'%s'%s%s%s; add a CAST",
+                        col->name,
+                        null_lit ? "NULL" : hf_type_name(&from, t1, sizeof t1),
+                        hf_type_name(&col->type, t2, sizeof t2),
+                        ins->target_full, why[0] ? " (" : "", why,
+                        why[0] ? ")" : "");
+            hf_expr_free(e);
+        } else {
+            calc->proj[targets[i]] = e;
+        }
+    }
+    for (uint32_t c = 0; c < ds->ncols && rc == 0; c++)
+        if (calc->proj[c] == NULL &&
+            (calc->proj[c] = hf_expr_new_null(&ds->cols[c].type)) == NULL)
+            rc = oom(p);
+    if (rc == 0)
+        rc = rel_filter(p, r, &calc->filter);
+    struct hf_node *n =
+        rc == 0 ? hf_graph_add(p->g, HF_NODE_OP, &r->node, 1) : NULL;
+    if (n == NULL) {
+        hf_op_calc.free_spec(calc);
+        free(vt);
+        free(written);
+        return rc ? -1 : oom(p);
+    }
+    n->op = &hf_op_calc;
+    n->spec = calc;
+    n->schema = ds;
+    uint32_t calc_id = n->id;
+    n = hf_graph_add(p->g, HF_NODE_SINK, &calc_id, 1);
+    if (n == NULL) {
+        free(vt);
+        free(written);
+        return oom(p);
+    }
+    n->table = sink;
+    n->schema = ds;
+    n->line = st->line;
+    n->written = written;
+    n->value_types = vt;
+
+    /* Updates and deletes need a sink that takes them. */
+    if (r->clog && (sink->connector->accepts_changelog == NULL ||
+                    !sink->connector->accepts_changelog(sink)))
+        return err_at(p, HF_ERR_SQL, ins->target.line, ins->target.col,
+                      "table '%s' produces a changelog (%s '%s' emits "
+                      "updates and deletes) but table '%s' (connector '%s') "
+                      "accepts only inserts",
+                      r->clog->name, r->clog_format ? "format" : "connector",
+                      r->clog_format ? r->clog->format->name
+                                     : r->clog->connector->name,
+                      ins->target_full, sink->connector->name);
+    return 0;
+}
