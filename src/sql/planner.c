@@ -556,6 +556,16 @@ static int check_shared_groups(struct planner *p, const struct hf_job *job)
                               "INSERTs) or give each INSERT its own table "
                               "and 'properties.group.id'",
                               b->name, gb, na->line);
+            if (strcmp(a->name, b->name) == 0)
+                return err_at(p, HF_ERR_SQL, nb->line, 1,
+                              "table '%s' is read with different options "
+                              "(an OPTIONS hint) here and by the INSERT at "
+                              "line %d, so it cannot be read once; both "
+                              "readers would be in consumer group '%s', "
+                              "split the partitions and commit for each "
+                              "other; give the hinted read its own "
+                              "'properties.group.id' in the hint",
+                              b->name, na->line, gb);
             return err_at(p, HF_ERR_SQL, nb->line, 1,
                           "tables '%s' (INSERT at line %d) and '%s' are read "
                           "in one consumer group '%s': their consumers would "

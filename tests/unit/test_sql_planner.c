@@ -690,6 +690,18 @@ static void test_shared_consumer_group(void **state)
     assert_non_null(strstr(msg, "job.sql:6:1"));
     assert_non_null(strstr(msg, "tables 'k' (INSERT at line 5) and 'k2' are "
                                 "read in one consumer group 'g1'"));
+    /* One table read twice, once with a hint: two readers, one group. */
+    snprintf(text, sizeof text, kt, g, "",
+             "k /*+ OPTIONS('scan.startup.mode'='latest-offset') */");
+    msg = plan_err(text, NULL, 0, NULL);
+    assert_non_null(strstr(msg, "job.sql:6:1"));
+    assert_non_null(strstr(msg, "table 'k' is read with different options "
+                                "(an OPTIONS hint) here and by the INSERT at "
+                                "line 5"));
+    assert_non_null(strstr(msg, "consumer group 'g1'"));
+    snprintf(text, sizeof text, kt, g, "",
+             "k /*+ OPTIONS('properties.group.id'='g9') */");
+    hf_job_free(plan_ok(text, NULL, 0)); /* its own group: fine */
     snprintf(text, sizeof text, kt, "", "", "k");
     job = plan_ok(text, off, 1); /* no group: two readers are fine */
     assert_ptr_not_equal(pipe_of(job, 0).src_node, pipe_of(job, 1).src_node);
