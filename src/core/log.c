@@ -279,7 +279,7 @@ void hf_log(hf_log_level_t level, const char *fmt, ...)
     int w = vsnprintf(stack, sizeof stack, fmt, ap);
     va_end(ap);
     if (w < 0) {
-        msg = strcpy(stack, "(unprintable log message)");
+        snprintf(stack, sizeof stack, "%s", "(unprintable log message)");
     } else if ((size_t)w >= sizeof stack) {
         char *big = malloc((size_t)w + 1);
         if (big != NULL) {

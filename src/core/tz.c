@@ -356,7 +356,7 @@ static bool parse_offset(const char *s, int32_t *out)
     if (l == 1 || l == 2) {
         if (strchr(s, ':'))
             return false;
-        h = atoi(s);
+        h = l == 1 ? s[0] - '0' : (s[0] - '0') * 10 + (s[1] - '0');
     } else if (l == 4 && !strchr(s, ':')) {
         h = (s[0] - '0') * 10 + (s[1] - '0');
         m = (s[2] - '0') * 10 + (s[3] - '0');

@@ -70,7 +70,7 @@ static char *strip_user_info(const char *url)
     if (out == NULL)
         return NULL;
     memcpy(out, url, pre);
-    strcpy(out + pre, at + 1);
+    memcpy(out + pre, at + 1, strlen(at + 1) + 1);
     return out;
 }
 

@@ -1473,7 +1473,10 @@ static struct hf_expr *bind_interval(struct binder *b,
         lead[k++] = *q++;
     lead[k] = '\0';
     if (*q == '(') {
-        prec = atoi(q + 1);
+        char *pend;
+        long v = strtol(q + 1, &pend, 10);
+        if (pend != q + 1 && v >= 0 && v <= 18)
+            prec = (int)v;
         while (*q && *q != ')')
             q++;
         if (*q)

@@ -832,10 +832,12 @@ static void test_scan_permissions(void **state)
 /* Numbered lines "1\n2\n...n\n" (malloc'd). */
 static char *numbers(int n)
 {
-    char *text = malloc((size_t)n * 12 + 1);
+    size_t cap = (size_t)n * 12 + 1;
+    char *text = malloc(cap);
+    assert_non_null(text);
     size_t o = 0;
     for (int i = 1; i <= n; i++)
-        o += (size_t)sprintf(text + o, "%d\n", i);
+        o += (size_t)snprintf(text + o, cap - o, "%d\n", i);
     text[o] = '\0';
     return text;
 }
