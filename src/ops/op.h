@@ -54,8 +54,22 @@ struct hf_op_out {
 };
 
 /* What an operator instance learns at open. */
+struct hf_state;
 struct hf_op_env {
     const struct hf_node *node; /* its node (spec, inputs, schema) */
+    /* Stable across runs of the same job ("n4-group-aggregate"): names
+     * the operator's states in checkpoints and in errors. */
+    const char *uid;
+    /* Keyed operators: this instance is `subtask` of `parallelism` and
+     * owns key groups [kg_first, kg_last] (state/state.h). */
+    uint32_t subtask, parallelism, kg_first, kg_last, max_parallelism;
+    /* Stateful operators: open this instance's state `name` (see
+     * state/state.h); the runtime snapshots it behind every aligned
+     * barrier, after the operator's snapshot(), and closes it after
+     * close(). 0 or -1. Call from open() only. */
+    int (*open_state)(const struct hf_op_env *env, const char *name,
+                      struct hf_state **out, struct hf_error *err);
+    void *rt; /* the runtime's, for open_state */
     bool batch_mode;            /* execution.runtime-mode = batch */
     bool drop_null_violations;  /* table.exec.sink.not-null-enforcer=DROP */
     struct hf_rbuf_pool *pool;  /* output batches of node->schema's width;
@@ -84,6 +98,15 @@ struct hf_op_class {
                     struct hf_error *err);
     /* Optional (NULL: nothing held back). */
     int (*end_input)(void *state, uint32_t input, struct hf_op_out *out,
+                     struct hf_error *err);
+    /* Optional: event time. Called when the watermark, the minimum over
+     * the inputs' watermarks (an ended or idle input does not hold it
+     * back), rises to `wm` (microseconds, the rowtime's scale). The
+     * operator fires what it completes (windows, interval-join rows),
+     * emits their rows, and returns; the runtime then forwards `wm`
+     * (Flink: a watermark follows every output of the timers it fired).
+     * NULL: the runtime forwards watermarks unchanged. */
+    int (*watermark)(void *state, int64_t wm, struct hf_op_out *out,
                      struct hf_error *err);
     void (*close)(void *state);
 };
