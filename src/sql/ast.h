@@ -210,7 +210,23 @@ struct hf_ast_query;
 /* What a SELECT reads: a table, view or WITH name, or a parenthesised
  * query, with an optional alias (and column aliases) and an optional
  * OPTIONS hint. */
+enum hf_ast_join_kind {
+    HF_JOIN_NONE,  /* not a join: a table, view, WITH query or subquery */
+    HF_JOIN_INNER, /* [INNER] JOIN ... ON */
+    HF_JOIN_LEFT,  /* LEFT [OUTER] JOIN ... ON */
+    HF_JOIN_RIGHT, /* RIGHT [OUTER] JOIN ... ON */
+    HF_JOIN_FULL,  /* FULL [OUTER] JOIN ... ON */
+    HF_JOIN_COMMA  /* FROM a, b: an inner join whose condition is WHERE's */
+};
+
+/* An item of FROM, or (join != HF_JOIN_NONE) a join of two items: `left`
+ * and `right` joined ON `on` (NULL for a comma join); a chain
+ * `a JOIN b ... JOIN c` is left-deep. */
 struct hf_ast_from {
+    enum hf_ast_join_kind join;
+    struct hf_ast_from *left, *right; /* join only */
+    struct hf_ast_expr *on;           /* join only; NULL for a comma join */
+    int join_line, join_col;          /* join only: of its first keyword */
     struct hf_ast_ident name;        /* last part; name NULL for a subquery */
     const char *full;                /* as written */
     struct hf_ast_query *sub;        /* ( query ), or NULL */

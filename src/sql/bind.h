@@ -41,6 +41,14 @@ struct hf_bind_scope {
                                const struct hf_ast_expr *at,
                                struct hf_error *err);
     void *resolve_ctx;
+    /* Optional: names over several tables (a join's). A column reference
+     * `at` ([qual.]name; qual NULL when unqualified) is looked up as
+     * lookup(resolve_ctx, qual, name, at, err): the index of its column in
+     * `schema`, -2 when `qual` names no table (the binder then reads
+     * qual.name as field `name` of ROW column `qual`), or -1 with err set
+     * (an unknown or ambiguous name). */
+    int (*lookup)(void *ctx, const char *qual, const char *name,
+                  const struct hf_ast_expr *at, struct hf_error *err);
 };
 
 /* Bind `a` (borrowed). Returns a new tree owned by the caller, or NULL

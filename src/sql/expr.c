@@ -1082,6 +1082,39 @@ static struct hf_expr *bind_column(struct binder *b,
                                    const struct hf_ast_expr *a)
 {
     const struct hf_bind_scope *sc = b->sc;
+    if (sc->lookup) {
+        int li = sc->lookup(sc->resolve_ctx, a->qual, a->text, a, b->err);
+        if (li == -2) {
+            /* q.f: field f of ROW column q. */
+            li = sc->lookup(sc->resolve_ctx, NULL, a->qual, a, b->err);
+            if (li >= 0 && sc->schema->cols[li].type.id != HF_ROW) {
+                bind_err(b, a, HF_ERR_SQL,
+                         "unknown table '%s' in '%s.%s' (column '%s' is no "
+                         "ROW)",
+                         a->qual, a->qual, a->text, a->qual);
+                return NULL;
+            }
+            if (li < 0)
+                return NULL;
+            struct hf_expr *x =
+                sc->resolve
+                    ? sc->resolve(sc->resolve_ctx, (uint32_t)li, a, b->err)
+                    : hf_expr_new_column(sc->schema, (uint32_t)li);
+            if (x == NULL)
+                return sc->resolve ? NULL : oom_null(b);
+            if (!sc->resolve && place(b, x, a) == NULL)
+                return NULL;
+            return field_of(b, a, x, a->text);
+        }
+        if (li < 0)
+            return NULL;
+        if (sc->resolve)
+            return sc->resolve(sc->resolve_ctx, (uint32_t)li, a, b->err);
+        struct hf_expr *e = hf_expr_new_column(sc->schema, (uint32_t)li);
+        if (e == NULL)
+            return oom_null(b);
+        return place(b, e, a);
+    }
     if (a->qual) {
         bool ok = sc->alias ? ident_eq(a->qual, sc->alias)
                             : ident_eq(a->qual, sc->table);

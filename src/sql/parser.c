@@ -2447,7 +2447,8 @@ static int opt_alias(struct parser *p, struct hf_ast_ident *out)
          !tok_word(t, "OVER") && !tok_word(t, "MATCH_RECOGNIZE") &&
          !tok_word(t, "OFFSET") && !tok_word(t, "FETCH") &&
          !tok_word(t, "WINDOW") && !tok_word(t, "EXCEPT") &&
-         !tok_word(t, "QUALIFY")))
+         !tok_word(t, "QUALIFY") && !tok_word(t, "NATURAL") &&
+         !tok_word(t, "USING")))
         return ident(p, false, "an alias", "", out);
     return 0;
 }
@@ -2494,14 +2495,6 @@ static int reject_query_tail(struct parser *p)
     const struct hf_token *t = peek(p);
     const char *what = NULL;
     switch (t->kind == HF_TK_IDENT ? t->kw : HF_KW_NONE) {
-    case HF_KW_JOIN:
-    case HF_KW_LEFT:
-    case HF_KW_RIGHT:
-    case HF_KW_INNER:
-    case HF_KW_FULL:
-    case HF_KW_CROSS:
-        what = "joins are not supported; a query reads one table";
-        break;
     case HF_KW_FOR:
         what = "FOR SYSTEM_TIME AS OF (temporal and lookup joins) is not "
                "supported";
@@ -2524,16 +2517,12 @@ static int reject_query_tail(struct parser *p)
     default:
         break;
     }
-    if (t->kind == HF_TK_COMMA)
-        what = "joins (FROM a, b) are not supported; a query reads one table";
     if (tok_word(t, "EXCEPT"))
         what = "EXCEPT is not supported";
     else if (tok_word(t, "WINDOW"))
         what = "WINDOW clauses are not supported";
     else if (tok_word(t, "MATCH_RECOGNIZE"))
         what = "MATCH_RECOGNIZE is not supported";
-    else if (tok_word(t, "NATURAL"))
-        what = "joins are not supported; a query reads one table";
     else if (tok_word(t, "QUALIFY"))
         what = "QUALIFY is not supported";
     else if (t->kind == HF_TK_HINT_BEGIN)
@@ -2632,6 +2621,79 @@ static int from_item(struct parser *p, struct hf_ast_from *f)
     return 0;
 }
 
+/* FROM's items and their joins, left-deep: item { join item ON cond |
+ * ',' item }. Lookup joins (FOR SYSTEM_TIME AS OF), USING, NATURAL and
+ * CROSS joins are refused by name. */
+static int from_clause(struct parser *p, struct hf_ast_from *f)
+{
+    if (from_item(p, f) != 0)
+        return -1;
+    for (;;) {
+        const struct hf_token *t = peek(p);
+        enum hf_ast_join_kind k = HF_JOIN_NONE;
+        if (t->kind == HF_TK_COMMA) {
+            k = HF_JOIN_COMMA;
+        } else if (tok_is_kw(t, HF_KW_JOIN) || tok_is_kw(t, HF_KW_INNER)) {
+            k = HF_JOIN_INNER;
+        } else if (tok_is_kw(t, HF_KW_LEFT)) {
+            k = HF_JOIN_LEFT;
+        } else if (tok_is_kw(t, HF_KW_RIGHT)) {
+            k = HF_JOIN_RIGHT;
+        } else if (tok_is_kw(t, HF_KW_FULL)) {
+            k = HF_JOIN_FULL;
+        } else if (tok_is_kw(t, HF_KW_CROSS)) {
+            return unsupported(p, t,
+                               "CROSS JOIN is not supported: a streaming "
+                               "join needs an equality condition; write "
+                               "JOIN ... ON a.k = b.k");
+        } else if (tok_word(t, "NATURAL")) {
+            return unsupported(p, t,
+                               "NATURAL JOIN is not supported; write JOIN "
+                               "... ON a.k = b.k");
+        } else {
+            return 0;
+        }
+        next(p);
+        if ((k == HF_JOIN_LEFT || k == HF_JOIN_RIGHT || k == HF_JOIN_FULL) &&
+            tok_word(peek(p), "OUTER"))
+            next(p);
+        if (k != HF_JOIN_COMMA && !tok_is_kw(t, HF_KW_JOIN) &&
+            expect_kw(p, HF_KW_JOIN, "in the join") != 0)
+            return -1;
+        struct hf_ast_from *l = alloc(p, sizeof *l);
+        struct hf_ast_from *r = alloc(p, sizeof *r);
+        if (l == NULL || r == NULL)
+            return -1;
+        *l = *f;
+        memset(r, 0, sizeof *r);
+        if (from_item(p, r) != 0)
+            return -1;
+        if (tok_is_kw(peek(p), HF_KW_FOR))
+            return unsupported(p, peek(p),
+                               "FOR SYSTEM_TIME AS OF (temporal and lookup "
+                               "joins) is not supported");
+        memset(f, 0, sizeof *f);
+        f->join = k;
+        f->left = l;
+        f->right = r;
+        f->line = l->line;
+        f->col = l->col;
+        f->join_line = t->line;
+        f->join_col = t->col;
+        if (k == HF_JOIN_COMMA)
+            continue;
+        if (tok_word(peek(p), "USING"))
+            return unsupported(p, peek(p),
+                               "JOIN ... USING is not supported; write "
+                               "ON a.k = b.k");
+        if (expect_kw(p, HF_KW_ON, "after the joined table") != 0)
+            return -1;
+        f->on = parse_expr(p);
+        if (f->on == NULL)
+            return -1;
+    }
+}
+
 static struct hf_ast_query *new_query(struct parser *p,
                                       enum hf_ast_query_kind kind,
                                       const struct hf_token *at)
@@ -2672,13 +2734,14 @@ static struct hf_ast_query *parse_select(struct parser *p)
     if (select_items(p, q) != 0)
         return NULL;
     if (accept_kw(p, HF_KW_FROM)) {
-        if (from_item(p, &q->from) != 0 || reject_query_tail(p) != 0)
+        if (from_clause(p, &q->from) != 0 || reject_query_tail(p) != 0)
             return NULL;
     } else if (reject_query_tail(p) != 0) {
         return NULL;
     }
     if (accept_kw(p, HF_KW_WHERE)) {
-        if (q->from.name.name == NULL && q->from.sub == NULL) {
+        if (q->from.name.name == NULL && q->from.sub == NULL &&
+            q->from.join == HF_JOIN_NONE) {
             err_at(p, &p->t[p->i - 1], HF_ERR_SQL, "WHERE needs a FROM clause");
             return NULL;
         }

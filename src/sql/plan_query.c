@@ -60,60 +60,7 @@
 
 #define MAX_NESTING 64 /* views and WITH queries inside each other */
 
-/* ------------------------------------------------------------ relations */
-
-struct scope;
-
-/* How an output column of a relation is computed: the expression `ast`
- * bound in `scope`, or (ast NULL) the node's column `base`. */
-struct rcol {
-    const struct hf_ast_expr *ast;
-    const struct scope *scope;
-    uint32_t base;
-    int line, col; /* where the query names it, for messages */
-};
-
-struct rfilter {
-    const struct hf_ast_expr *ast;
-    const struct scope *scope;
-};
-
-struct rel {
-    uint32_t node;                /* the graph node whose rows these are */
-    const struct hf_schema *base; /* its columns */
-    struct hf_schema *out;        /* the relation's names and types */
-    struct rcol *cols;            /* out->ncols */
-    struct rfilter *filters;
-    uint32_t nfilters;
-    /* The first table read whose rows may be updates and deletes, and
-     * whether its format (else its connector) says so; NULL if none. */
-    const struct hf_table_def *clog;
-    bool clog_format;
-};
-
-/* What expressions over relation `in` see. */
-struct scope {
-    struct hf_bind_scope bs;
-    struct planner *p;
-    const struct rel *in;
-};
-
-/* The WITH queries visible at a point: ctes[0..n), then those outside. */
-struct env {
-    const struct hf_ast_cte *ctes;
-    uint32_t n;
-    const struct env *up;
-};
-
-struct qstate {
-    struct planner *p;
-    int depth;     /* views and WITH queries being planned */
-    int stmt_line; /* the statement, for source nodes */
-    /* INSERT INTO t VALUES ...: the VALUES clause and the types of the
-     * columns it fills, which its values take (as Calcite types them). */
-    const struct hf_ast_query *values_q;
-    const struct hf_type *values_types;
-};
+#include "sql/plan_rel.h"
 
 static void *aalloc(struct planner *p, size_t size)
 {
@@ -977,26 +924,22 @@ static int rel_distinct(struct qstate *qs, struct rel *r, const char *what,
     return rel_op(p, r, &hf_op_distinct, NULL);
 }
 
-static int plan_select(struct qstate *qs, const struct env *env,
-                       const struct hf_ast_query *q, struct rel **out)
+int hf_plan_from_item(struct qstate *qs, const struct env *env,
+                      const struct hf_ast_from *f, struct rel **out,
+                      const char **qual, const char **table)
 {
     struct planner *p = qs->p;
-    const struct hf_ast_from *f = &q->from;
     struct rel *in = NULL;
-    const char *table = NULL;
-    bool has_from = f->name.name || f->sub;
     if (f->sub) {
         if (plan_query(qs, env, f->sub, &in) != 0)
             return -1;
-        table = f->alias.name ? f->alias.name : "(subquery)";
-    } else if (f->name.name) {
+        *table = f->alias.name ? f->alias.name : "(subquery)";
+        *qual = f->alias.name;
+    } else {
         if (from_name(qs, env, f, &in) != 0)
             return -1;
-        table = f->name.name;
-    } else {
-        if (no_from(qs, q, &in) != 0)
-            return -1;
-        table = "(no FROM)";
+        *table = f->name.name;
+        *qual = f->alias.name ? f->alias.name : f->name.name;
     }
     if (f->nalias_cols &&
         rename_cols(p, in, f->alias_cols, f->nalias_cols, "the alias",
@@ -1005,14 +948,78 @@ static int plan_select(struct qstate *qs, const struct env *env,
     /* Composing a random value would draw it anew at every use. */
     if (rel_random(in) && rel_node(p, in, NULL, "the query") != 0)
         return -1;
-    struct scope *s = new_scope(p, in, table, f->alias.name);
+    *out = in;
+    return 0;
+}
+
+/* WHERE's conjuncts (a AND b AND c), for joins to take. */
+static uint32_t count_conj(const struct hf_ast_expr *a)
+{
+    if (a->kind == HF_AST_BINARY && a->op == HF_AOP_AND)
+        return count_conj(a->args[0]) + count_conj(a->args[1]);
+    return 1;
+}
+
+static void split_conj(const struct hf_ast_expr *a, struct pushed_conj *c,
+                       uint32_t *n)
+{
+    if (a->kind == HF_AST_BINARY && a->op == HF_AOP_AND) {
+        split_conj(a->args[0], c, n);
+        split_conj(a->args[1], c, n);
+        return;
+    }
+    c[*n].ast = a;
+    c[*n].taken = false;
+    (*n)++;
+}
+
+static int plan_select(struct qstate *qs, const struct env *env,
+                       const struct hf_ast_query *q, struct rel **out)
+{
+    struct planner *p = qs->p;
+    const struct hf_ast_from *f = &q->from;
+    struct rel *in = NULL;
+    const char *table = NULL, *qual = NULL;
+    bool has_from = f->name.name || f->sub || f->join != HF_JOIN_NONE;
+    struct jtab *tabs = NULL;
+    uint32_t ntabs = 0;
+    struct pushed_conj *conj = NULL;
+    uint32_t nconj = 0;
+    if (f->join != HF_JOIN_NONE) {
+        if (q->where) {
+            conj = aalloc(p, count_conj(q->where) * sizeof *conj);
+            if (conj == NULL)
+                return -1;
+            split_conj(q->where, conj, &nconj);
+        }
+        if (hf_plan_join(qs, env, f, conj, nconj, &in, &tabs, &ntabs) != 0)
+            return -1;
+        table = "(join)";
+    } else if (has_from) {
+        if (hf_plan_from_item(qs, env, f, &in, &qual, &table) != 0)
+            return -1;
+    } else {
+        if (no_from(qs, q, &in) != 0)
+            return -1;
+        table = "(no FROM)";
+    }
+    struct scope *s = tabs ? hf_plan_join_scope(p, in, tabs, ntabs)
+                           : new_scope(p, in, table, f->alias.name);
     if (s == NULL)
         return -1;
 
     /* The output columns, '*' expanded. */
     uint32_t n = 0;
-    for (uint32_t i = 0; i < q->nitems; i++)
-        n += q->items[i].expr ? 1 : in->out->ncols;
+    for (uint32_t i = 0; i < q->nitems; i++) {
+        const char *sq = q->items[i].star_qual;
+        uint32_t t = 0;
+        while (sq && t < ntabs &&
+               (tabs[t].qual == NULL || strcmp(tabs[t].qual, sq) != 0))
+            t++;
+        n += q->items[i].expr         ? 1
+             : sq && tabs && t < ntabs ? tabs[t].n
+                                       : in->out->ncols;
+    }
     struct rel *r = new_rel(p, n);
     if (r == NULL)
         return -1;
@@ -1020,6 +1027,7 @@ static int plan_select(struct qstate *qs, const struct env *env,
     r->base = in->base;
     r->clog = in->clog;
     r->clog_format = in->clog_format;
+    r->clog_op = in->clog_op;
     uint32_t k = 0;
     for (uint32_t i = 0; i < q->nitems; i++) {
         const struct hf_ast_select_item *it = &q->items[i];
@@ -1027,15 +1035,27 @@ static int plan_select(struct qstate *qs, const struct env *env,
             if (!has_from)
                 return err_at(p, HF_ERR_SQL, it->line, it->col,
                               "SELECT * needs a FROM clause");
-            const char *qual = f->alias.name ? f->alias.name : table;
-            if (it->star_qual &&
-                (f->sub && !f->alias.name ? true
-                                          : strcmp(it->star_qual, qual) != 0))
+            uint32_t c0 = 0, c1 = in->out->ncols;
+            if (it->star_qual && tabs) {
+                uint32_t t = 0;
+                while (t < ntabs && (tabs[t].qual == NULL ||
+                                     strcmp(tabs[t].qual, it->star_qual) != 0))
+                    t++;
+                if (t == ntabs)
+                    return err_at(p, HF_ERR_SQL, it->line, it->col,
+                                  "unknown table '%s' in '%s.*'",
+                                  it->star_qual, it->star_qual);
+                c0 = tabs[t].first;
+                c1 = c0 + tabs[t].n;
+            } else if (it->star_qual &&
+                       (qual == NULL || strcmp(it->star_qual, qual) != 0)) {
                 return err_at(p, HF_ERR_SQL, it->line, it->col,
                               "unknown table '%s' in '%s.*'; the query reads "
                               "'%s'",
-                              it->star_qual, it->star_qual, qual);
-            for (uint32_t c = 0; c < in->out->ncols; c++, k++) {
+                              it->star_qual, it->star_qual,
+                              qual ? qual : table);
+            }
+            for (uint32_t c = c0; c < c1; c++, k++) {
                 r->cols[k] = in->cols[c];
                 r->cols[k].line = it->line;
                 r->cols[k].col = it->col;
@@ -1073,7 +1093,8 @@ static int plan_select(struct qstate *qs, const struct env *env,
     }
 
     /* Filters: the input's, then WHERE. */
-    r->filters = aalloc(p, (in->nfilters + 1) * sizeof *r->filters);
+    r->filters =
+        aalloc(p, (in->nfilters + 1 + nconj) * sizeof *r->filters);
     if (r->filters == NULL)
         return -1;
     for (uint32_t i = 0; i < in->nfilters; i++)
@@ -1093,9 +1114,19 @@ static int plan_select(struct qstate *qs, const struct env *env,
             return rc;
         }
         hf_expr_free(w);
-        r->filters[r->nfilters].ast = q->where;
-        r->filters[r->nfilters].scope = s;
-        r->nfilters++;
+        if (conj == NULL) {
+            r->filters[r->nfilters].ast = q->where;
+            r->filters[r->nfilters].scope = s;
+            r->nfilters++;
+        }
+        /* Over a join: what its inner joins did not take, after it. */
+        for (uint32_t i = 0; i < nconj; i++) {
+            if (conj[i].taken)
+                continue;
+            r->filters[r->nfilters].ast = conj[i].ast;
+            r->filters[r->nfilters].scope = s;
+            r->nfilters++;
+        }
     }
     if (q->distinct && rel_distinct(qs, r, "SELECT DISTINCT", q->distinct_line,
                                     q->distinct_col) != 0)
@@ -1177,6 +1208,7 @@ static int plan_union(struct qstate *qs, const struct env *env,
         return -1;
     const struct hf_table_def *clog = NULL;
     bool clog_format = false;
+    const char *clog_op = NULL;
     for (uint32_t i = 0; i < q->ninputs; i++) {
         char w[64];
         snprintf(w, sizeof w, "query %u of the %s", i + 1, what);
@@ -1187,6 +1219,8 @@ static int plan_union(struct qstate *qs, const struct env *env,
             clog = in[i]->clog;
             clog_format = in[i]->clog_format;
         }
+        if (clog_op == NULL)
+            clog_op = in[i]->clog_op;
     }
     struct hf_schema *os = own_schema(p, us);
     struct hf_node *nd =
@@ -1204,6 +1238,7 @@ static int plan_union(struct qstate *qs, const struct env *env,
     struct rel *r = node_rel(p, nd->id, os, q->union_line, q->union_col);
     if (r == NULL)
         return -1;
+    r->clog_op = clog_op;
     r->clog = clog;
     r->clog_format = clog_format;
     if (!q->all && rel_distinct(qs, r, "UNION (without ALL)", q->union_line,
@@ -1509,6 +1544,14 @@ int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
     n->value_types = vt;
 
     /* Updates and deletes need a sink that takes them. */
+    if (r->clog == NULL && r->clog_op &&
+        (sink->connector->accepts_changelog == NULL ||
+         !sink->connector->accepts_changelog(sink)))
+        return err_at(p, HF_ERR_SQL, ins->target.line, ins->target.col,
+                      "the query produces a changelog (%s emits updates and "
+                      "deletes) but table '%s' (connector '%s') accepts only "
+                      "inserts",
+                      r->clog_op, ins->target_full, sink->connector->name);
     if (r->clog && (sink->connector->accepts_changelog == NULL ||
                     !sink->connector->accepts_changelog(sink)))
         return err_at(p, HF_ERR_SQL, ins->target.line, ins->target.col,
@@ -1520,4 +1563,40 @@ int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
                                      : r->clog->connector->name,
                       ins->target_full, sink->connector->name);
     return 0;
+}
+
+/* ------------------------------------------------------------ for plan_join.c */
+
+void *hf_plan_aalloc(struct planner *p, size_t size)
+{
+    return aalloc(p, size);
+}
+
+struct rel *hf_plan_new_rel(struct planner *p, uint32_t n)
+{
+    return new_rel(p, n);
+}
+
+struct rel *hf_plan_node_rel(struct planner *p, uint32_t node,
+                             const struct hf_schema *base, int line, int col)
+{
+    return node_rel(p, node, base, line, col);
+}
+
+struct scope *hf_plan_new_scope(struct planner *p, const struct rel *in,
+                                const char *table, const char *alias)
+{
+    return new_scope(p, in, table, alias);
+}
+
+int hf_plan_rel_node(struct planner *p, struct rel *r,
+                     const struct hf_type *to, const char *what)
+{
+    return rel_node(p, r, to, what);
+}
+
+struct hf_schema *hf_plan_own_schema(struct planner *p,
+                                     const struct hf_schema *s)
+{
+    return own_schema(p, s);
 }

@@ -622,6 +622,20 @@ void hf_job_free(struct hf_job *job)
  * it belongs to and whether or not planning gets that far, OPTIONS hints
  * included; the expanded ${VAR} value is registered where it is made
  * (hf_plan_table). */
+static void register_query_secrets(const struct hf_ast_query *q);
+
+static void register_from_secrets(const struct hf_ast_from *f)
+{
+    if (f == NULL)
+        return;
+    register_from_secrets(f->left);
+    register_from_secrets(f->right);
+    register_query_secrets(f->sub);
+    for (uint32_t k = 0; k < f->nhints; k++)
+        if (hf_opt_secret_name(f->hints[k].key.name))
+            hf_secret_register(f->hints[k].value);
+}
+
 static void register_query_secrets(const struct hf_ast_query *q)
 {
     if (q == NULL)
@@ -630,10 +644,7 @@ static void register_query_secrets(const struct hf_ast_query *q)
         register_query_secrets(q->ctes[i].query);
     for (uint32_t i = 0; i < q->ninputs; i++)
         register_query_secrets(q->inputs[i]);
-    register_query_secrets(q->from.sub);
-    for (uint32_t k = 0; k < q->from.nhints; k++)
-        if (hf_opt_secret_name(q->from.hints[k].key.name))
-            hf_secret_register(q->from.hints[k].value);
+    register_from_secrets(&q->from);
 }
 
 static void register_script_secrets(const struct hf_ast_script *ast)

@@ -1,0 +1,127 @@
+/*
+ * plan_rel.h - inside query planning: the relations, scopes and query
+ * state plan_query.c builds queries from, shared with plan_join.c (joins)
+ * so that a join's inputs and output are relations like any other.
+ *
+ * Memory: as planner_int.h says, relations and scopes live in the
+ * planner's arena.
+ */
+#ifndef HF_SQL_PLAN_REL_H
+#define HF_SQL_PLAN_REL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sql/bind.h"
+#include "sql/planner_int.h"
+
+struct scope;
+struct jtab;
+
+/* How an output column of a relation is computed: the expression `ast`
+ * bound in `scope`, or (ast NULL) the node's column `base`. */
+struct rcol {
+    const struct hf_ast_expr *ast;
+    const struct scope *scope;
+    uint32_t base;
+    int line, col; /* where the query names it, for messages */
+};
+
+struct rfilter {
+    const struct hf_ast_expr *ast;
+    const struct scope *scope;
+};
+
+struct rel {
+    uint32_t node;                /* the graph node whose rows these are */
+    const struct hf_schema *base; /* its columns */
+    struct hf_schema *out;        /* the relation's names and types */
+    struct rcol *cols;            /* out->ncols */
+    struct rfilter *filters;
+    uint32_t nfilters;
+    /* The first table read whose rows may be updates and deletes, and
+     * whether its format (else its connector) says so; NULL if none. */
+    const struct hf_table_def *clog;
+    bool clog_format;
+    /* Else (clog NULL): the operator of the query that makes its rows
+     * updates ("the LEFT JOIN at line 3, column 8"), or NULL. */
+    const char *clog_op;
+};
+
+/* What expressions over relation `in` see. */
+struct scope {
+    struct hf_bind_scope bs;
+    struct planner *p;
+    const struct rel *in;
+    /* A join's scope: the tables whose columns `in` holds (NULL: one
+     * table, named by bs.table and bs.alias). */
+    const struct jtab *tabs;
+    uint32_t ntabs;
+};
+
+/* The WITH queries visible at a point: ctes[0..n), then those outside. */
+struct env {
+    const struct hf_ast_cte *ctes;
+    uint32_t n;
+    const struct env *up;
+};
+
+struct qstate {
+    struct planner *p;
+    int depth;     /* views and WITH queries being planned */
+    int stmt_line; /* the statement, for source nodes */
+    /* INSERT INTO t VALUES ...: the VALUES clause and the types of the
+     * columns it fills, which its values take (as Calcite types them). */
+    const struct hf_ast_query *values_q;
+    const struct hf_type *values_types;
+};
+
+/* A table (or view, WITH query, subquery) whose columns a join's
+ * relation holds: columns [first, first + n) of the relation's output,
+ * qualified by `qual` (the alias, else the name; NULL for a subquery
+ * without alias, whose columns are reached unqualified only). */
+struct jtab {
+    const char *qual;
+    uint32_t first, n;
+};
+
+/* plan_query.c, for plan_join.c. Each returns 0 or -1 with the error set
+ * (the pointer ones: NULL). */
+void *hf_plan_aalloc(struct planner *p, size_t size);
+struct rel *hf_plan_new_rel(struct planner *p, uint32_t n);
+struct rel *hf_plan_node_rel(struct planner *p, uint32_t node,
+                             const struct hf_schema *base, int line, int col);
+struct scope *hf_plan_new_scope(struct planner *p, const struct rel *in,
+                                const char *table, const char *alias);
+/* Make r's rows a node (a calc) unless they are; `to`: cast to these. */
+int hf_plan_rel_node(struct planner *p, struct rel *r,
+                     const struct hf_type *to, const char *what);
+/* An owned copy of a schema's names and types (a node's own_schema). */
+struct hf_schema *hf_plan_own_schema(struct planner *p,
+                                     const struct hf_schema *s);
+/* One FROM item that is not a join (a table, view, WITH query or
+ * subquery, aliases applied): its relation and the name its columns are
+ * qualified by (*qual NULL for a subquery without alias) and the name
+ * messages call it by (*table). */
+int hf_plan_from_item(struct qstate *qs, const struct env *env,
+                      const struct hf_ast_from *f, struct rel **out,
+                      const char **qual, const char **table);
+
+/* plan_join.c: plan the join tree `f` into *out (a join node over its
+ * inputs' nodes) and the tables whose columns it holds (*tabs, *ntabs, in
+ * the arena). `pushed[0..npushed)`: WHERE's conjuncts, which inner joins
+ * take when they span both of their sides (a comma join's condition);
+ * a conjunct taken has its `taken` set. */
+struct pushed_conj {
+    const struct hf_ast_expr *ast;
+    bool taken;
+};
+int hf_plan_join(struct qstate *qs, const struct env *env,
+                 const struct hf_ast_from *f, struct pushed_conj *pushed,
+                 uint32_t npushed, struct rel **out, struct jtab **tabs,
+                 uint32_t *ntabs);
+/* A scope over a join's relation r: names resolve among `tabs`. */
+struct scope *hf_plan_join_scope(struct planner *p, const struct rel *r,
+                                 const struct jtab *tabs, uint32_t ntabs);
+
+#endif
