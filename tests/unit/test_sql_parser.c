@@ -624,10 +624,9 @@ static void test_syntax_errors(void **state)
     assert_prefix(parse_err("CREATE TABLE t (a INT, PRIMARY KEY (a))", NULL),
                   "job.sql:1:39: error: PRIMARY KEY must be declared NOT "
                   "ENFORCED");
-    assert_prefix(parse_err("INSERT INTO t SELECT * FROM a JOIN b ON a.x = "
-                            "b.x",
+    assert_prefix(parse_err("INSERT INTO t SELECT * FROM a CROSS JOIN b",
                             &code),
-                  "job.sql:1:31: error: joins are not supported");
+                  "job.sql:1:31: error: CROSS JOIN is not supported");
     assert_int_equal(code, HF_ERR_UNSUPPORTED);
     assert_prefix(parse_err("SELECT * FROM s", NULL),
                   "job.sql:1:1: error: a query must be part of INSERT INTO");
@@ -679,6 +678,37 @@ static void test_syntax_errors(void **state)
 }
 
 /* ------------------------------------------------------------ queries */
+
+/* Joins: the kinds, left-deep chains, comma joins, aliases. */
+static void test_join_forms(void **state)
+{
+    (void)state;
+    struct hf_ast_script *a = parse_ok(
+        "INSERT INTO t SELECT * FROM a JOIN b ON a.k = b.k LEFT OUTER JOIN c "
+        "AS x ON x.k = a.k;\n"
+        "INSERT INTO t SELECT * FROM a, (SELECT k FROM b) q WHERE a.k = q.k;\n"
+        "INSERT INTO t SELECT * FROM a RIGHT JOIN b ON a.k = b.k FULL JOIN c "
+        "ON TRUE INNER JOIN d ON d.k = c.k");
+    assert_int_equal(a->nstmts, 3);
+    const struct hf_ast_from *f = &a->stmts[0].u.insert.query->from;
+    assert_int_equal(f->join, HF_JOIN_LEFT);
+    assert_int_equal(f->join_col, 51);
+    assert_string_equal(f->right->alias.name, "x");
+    assert_int_equal(f->left->join, HF_JOIN_INNER);
+    assert_string_equal(f->left->left->name.name, "a");
+    assert_string_equal(f->left->right->name.name, "b");
+    assert_non_null(f->on);
+    f = &a->stmts[1].u.insert.query->from;
+    assert_int_equal(f->join, HF_JOIN_COMMA);
+    assert_null(f->on);
+    assert_non_null(f->right->sub);
+    assert_string_equal(f->right->alias.name, "q");
+    f = &a->stmts[2].u.insert.query->from;
+    assert_int_equal(f->join, HF_JOIN_INNER);
+    assert_int_equal(f->left->join, HF_JOIN_FULL);
+    assert_int_equal(f->left->left->join, HF_JOIN_RIGHT);
+    hf_ast_script_free(a);
+}
 
 static void test_query_forms(void **state)
 {
@@ -863,10 +893,18 @@ static void test_unsupported_named(void **state)
                               "supported"},
         {"CREATE TABLE t AS SELECT 1",
          "job.sql:1:16: error: CREATE TABLE ... AS SELECT is not supported"},
-        {"INSERT INTO t SELECT a FROM s JOIN u ON s.a = u.a",
-         "job.sql:1:31: error: joins are not supported"},
-        {"INSERT INTO t SELECT a FROM s, u",
-         "job.sql:1:30: error: joins (FROM a, b) are not supported"},
+        {"INSERT INTO t SELECT a FROM s NATURAL JOIN u",
+         "job.sql:1:31: error: NATURAL JOIN is not supported"},
+        {"INSERT INTO t SELECT a FROM s JOIN u USING (a)",
+         "job.sql:1:38: error: JOIN ... USING is not supported"},
+        {"INSERT INTO t SELECT a FROM s JOIN u FOR SYSTEM_TIME AS OF s.pt "
+         "ON s.a = u.a",
+         "job.sql:1:38: error: FOR SYSTEM_TIME AS OF (temporal and lookup "
+         "joins) is not supported"},
+        {"INSERT INTO t SELECT a FROM s LEFT OUTER JOIN LATERAL TABLE(f(a)) "
+         "ON TRUE",
+         "job.sql:1:47: error: table functions (TABLE(...), LATERAL) are not "
+         "supported"},
         {"INSERT INTO t SELECT a FROM s FOR SYSTEM_TIME AS OF s.pt",
          "job.sql:1:31: error: FOR SYSTEM_TIME AS OF (temporal and lookup "
          "joins) is not supported"},
@@ -999,6 +1037,7 @@ int main(void)
         cmocka_unit_test(test_expr_precedence),
         cmocka_unit_test(test_syntax_errors),
         cmocka_unit_test(test_query_forms),
+        cmocka_unit_test(test_join_forms),
         cmocka_unit_test(test_views_and_drop),
         cmocka_unit_test(test_computed_like_watermark),
         cmocka_unit_test(test_unsupported_named),
