@@ -291,6 +291,7 @@ static int side_node(struct planner *p, struct jside *sd,
     nr->clog = r->clog;
     nr->clog_format = r->clog_format;
     nr->clog_op = r->clog_op;
+    nr->upd = r->upd;
     sd->rel = nr;
     return 0;
 }
@@ -517,7 +518,15 @@ int hf_plan_join(struct qstate *qs, const struct env *env,
     r->clog = L.rel->clog ? L.rel->clog : R.rel->clog;
     r->clog_format = L.rel->clog ? L.rel->clog_format : R.rel->clog_format;
     r->clog_op = L.rel->clog_op ? L.rel->clog_op : R.rel->clog_op;
-    if (spec->type != HF_JOINT_INNER && !p->batch_mode && r->clog_op == NULL) {
+    /* An aggregate's updates reach the join as -U/+U pairs (the join
+     * needs the old row to retract its matches). */
+    bool upd_in = L.rel->upd || R.rel->upd;
+    if (L.rel->upd)
+        hf_plan_agg_force_ub(L.rel->upd);
+    if (R.rel->upd)
+        hf_plan_agg_force_ub(R.rel->upd);
+    if ((upd_in || (spec->type != HF_JOINT_INNER && !p->batch_mode)) &&
+        r->clog == NULL && r->clog_op == NULL) {
         char w[120];
         snprintf(w, sizeof w, "the %s at line %d, column %d",
                  join_word(f->join), f->join_line, f->join_col);

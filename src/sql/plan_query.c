@@ -54,13 +54,14 @@
 #include "sql/expr.h"
 #include "sql/planner.h"
 #include "sql/planner_int.h"
+#include "sql/plan_rel.h"
 
 #define err_at hf_plan_err_at
 #define oom hf_plan_oom
 
 #define MAX_NESTING 64 /* views and WITH queries inside each other */
 
-#include "sql/plan_rel.h"
+/* The relations, scopes and query state: sql/plan_rel.h. */
 
 static void *aalloc(struct planner *p, size_t size)
 {
@@ -908,17 +909,8 @@ static int rel_distinct(struct qstate *qs, struct rel *r, const char *what,
                         int line, int col)
 {
     struct planner *p = qs->p;
-    if (!p->batch_mode)
-        return err_at(p, HF_ERR_UNSUPPORTED, line, col,
-                      "%s is not supported in streaming mode: it needs state "
-                      "(a later issue); it works with SET "
-                      "'execution.runtime-mode' = 'batch'",
-                      what);
-    if (r->clog)
-        return err_at(p, HF_ERR_UNSUPPORTED, line, col,
-                      "%s over table '%s', whose rows are updates and "
-                      "deletes, is not supported",
-                      what, r->clog->name);
+    if (!p->batch_mode || r->clog || r->upd)
+        return hf_plan_agg_distinct(p, r, what, line, col);
     if (rel_node(p, r, NULL, what) != 0)
         return -1;
     return rel_op(p, r, &hf_op_distinct, NULL);
@@ -1007,6 +999,8 @@ static int plan_select(struct qstate *qs, const struct env *env,
                            : new_scope(p, in, table, f->alias.name);
     if (s == NULL)
         return -1;
+    if (hf_plan_agg_query(q))
+        return hf_plan_agg(p, q, in, s, table, out);
 
     /* The output columns, '*' expanded. */
     uint32_t n = 0;
@@ -1028,6 +1022,7 @@ static int plan_select(struct qstate *qs, const struct env *env,
     r->clog = in->clog;
     r->clog_format = in->clog_format;
     r->clog_op = in->clog_op;
+    r->upd = in->upd;
     uint32_t k = 0;
     for (uint32_t i = 0; i < q->nitems; i++) {
         const struct hf_ast_select_item *it = &q->items[i];
@@ -1127,6 +1122,8 @@ static int plan_select(struct qstate *qs, const struct env *env,
             r->filters[r->nfilters].scope = s;
             r->nfilters++;
         }
+        if (in->upd) /* a filter over updates needs -U (reference §1.2) */
+            hf_plan_agg_force_ub(in->upd);
     }
     if (q->distinct && rel_distinct(qs, r, "SELECT DISTINCT", q->distinct_line,
                                     q->distinct_col) != 0)
@@ -1209,6 +1206,7 @@ static int plan_union(struct qstate *qs, const struct env *env,
     const struct hf_table_def *clog = NULL;
     bool clog_format = false;
     const char *clog_op = NULL;
+    const struct rupd *upd = NULL;
     for (uint32_t i = 0; i < q->ninputs; i++) {
         char w[64];
         snprintf(w, sizeof w, "query %u of the %s", i + 1, what);
@@ -1221,6 +1219,8 @@ static int plan_union(struct qstate *qs, const struct env *env,
         }
         if (clog_op == NULL)
             clog_op = in[i]->clog_op;
+        if (upd == NULL)
+            upd = in[i]->upd;
     }
     struct hf_schema *os = own_schema(p, us);
     struct hf_node *nd =
@@ -1241,6 +1241,7 @@ static int plan_union(struct qstate *qs, const struct env *env,
     r->clog_op = clog_op;
     r->clog = clog;
     r->clog_format = clog_format;
+    r->upd = upd;
     if (!q->all && rel_distinct(qs, r, "UNION (without ALL)", q->union_line,
                                 q->union_col) != 0)
         return -1;
@@ -1287,6 +1288,10 @@ static int plan_query(struct qstate *qs, const struct env *env,
                       "LIMIT over table '%s', whose rows are updates and "
                       "deletes, is not supported",
                       r->clog->name);
+    if (r->upd)
+        return err_at(p, HF_ERR_UNSUPPORTED, q->limit_line, q->limit_col,
+                      "LIMIT over an updating result (%s) is not supported",
+                      r->upd->node_text);
     struct hf_limit_spec *ls = calloc(1, sizeof *ls);
     if (ls == NULL)
         return oom(p);
@@ -1544,6 +1549,8 @@ int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
     n->value_types = vt;
 
     /* Updates and deletes need a sink that takes them. */
+    if (r->upd)
+        return hf_plan_agg_sink(p, r, sink, targets, ins);
     if (r->clog == NULL && r->clog_op &&
         (sink->connector->accepts_changelog == NULL ||
          !sink->connector->accepts_changelog(sink)))
@@ -1565,11 +1572,17 @@ int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
     return 0;
 }
 
-/* ------------------------------------------------------------ for plan_join.c */
+/* ------------------------------------------------------------ for plan_agg.c,
+ * plan_join.c */
 
 void *hf_plan_aalloc(struct planner *p, size_t size)
 {
     return aalloc(p, size);
+}
+
+struct hf_schema *hf_plan_aschema(struct planner *p, uint32_t n)
+{
+    return aschema(p, n);
 }
 
 struct rel *hf_plan_new_rel(struct planner *p, uint32_t n)
@@ -1599,4 +1612,10 @@ struct hf_schema *hf_plan_own_schema(struct planner *p,
                                      const struct hf_schema *s)
 {
     return own_schema(p, s);
+}
+
+const char *hf_plan_unique_name(struct planner *p, const struct hf_schema *s,
+                                uint32_t n, const char *name)
+{
+    return unique_name(p, s, n, name);
 }

@@ -1,10 +1,12 @@
 /*
- * plan_rel.h - inside query planning: the relations, scopes and query
- * state plan_query.c builds queries from, shared with plan_join.c (joins)
- * so that a join's inputs and output are relations like any other.
+ * plan_rel.h - inside the query planner: relations and scopes
+ * (plan_query.c), shared with the files that plan one kind of query each
+ * (plan_agg.c: GROUP BY, aggregates, streaming DISTINCT; plan_join.c:
+ * joins, whose inputs and output are relations like any other).
  *
- * Memory: as planner_int.h says, relations and scopes live in the
- * planner's arena.
+ * A relation is the rows of one graph node seen through projections and
+ * filters that are not nodes yet; see plan_query.c's opening comment.
+ * Memory: everything here lives in the planner's arena.
  */
 #ifndef HF_SQL_PLAN_REL_H
 #define HF_SQL_PLAN_REL_H
@@ -12,11 +14,23 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sql/ast.h"
 #include "sql/bind.h"
 #include "sql/planner_int.h"
 
 struct scope;
 struct jtab;
+struct hf_group_agg_spec;
+
+/* Where a relation's rows are an updating result: the aggregate node
+ * that makes them so (the last one, whose -U output its consumer
+ * decides), named as Flink names it in messages. */
+struct rupd {
+    const char *node_text; /* "GroupAggregate(groupBy=[k], select=[...])" */
+    uint32_t agg_node;     /* its graph node */
+    struct hf_group_agg_spec *agg; /* its spec (owned by the graph) */
+    uint32_t nkeys;        /* its output's first nkeys columns: the key */
+};
 
 /* How an output column of a relation is computed: the expression `ast`
  * bound in `scope`, or (ast NULL) the node's column `base`. */
@@ -43,8 +57,10 @@ struct rel {
      * whether its format (else its connector) says so; NULL if none. */
     const struct hf_table_def *clog;
     bool clog_format;
-    /* Else (clog NULL): the operator of the query that makes its rows
-     * updates ("the LEFT JOIN at line 3, column 8"), or NULL. */
+    /* An updating result (an aggregate below; plan_agg.c), or NULL. */
+    const struct rupd *upd;
+    /* Else (clog and upd NULL): the operator of the query that makes its
+     * rows updates ("the LEFT JOIN at line 3, column 8"), or NULL. */
     const char *clog_op;
 };
 
@@ -85,20 +101,21 @@ struct jtab {
     uint32_t first, n;
 };
 
-/* plan_query.c, for plan_join.c. Each returns 0 or -1 with the error set
- * (the pointer ones: NULL). */
+/* plan_query.c's helpers, for plan_agg.c and plan_join.c. */
 void *hf_plan_aalloc(struct planner *p, size_t size);
+struct hf_schema *hf_plan_aschema(struct planner *p, uint32_t n);
 struct rel *hf_plan_new_rel(struct planner *p, uint32_t n);
 struct rel *hf_plan_node_rel(struct planner *p, uint32_t node,
                              const struct hf_schema *base, int line, int col);
 struct scope *hf_plan_new_scope(struct planner *p, const struct rel *in,
                                 const char *table, const char *alias);
-/* Make r's rows a node (a calc) unless they are; `to`: cast to these. */
 int hf_plan_rel_node(struct planner *p, struct rel *r,
                      const struct hf_type *to, const char *what);
-/* An owned copy of a schema's names and types (a node's own_schema). */
 struct hf_schema *hf_plan_own_schema(struct planner *p,
                                      const struct hf_schema *s);
+const char *hf_plan_unique_name(struct planner *p, const struct hf_schema *s,
+                                uint32_t n, const char *name);
+
 /* One FROM item that is not a join (a table, view, WITH query or
  * subquery, aliases applied): its relation and the name its columns are
  * qualified by (*qual NULL for a subquery without alias) and the name
@@ -123,5 +140,28 @@ int hf_plan_join(struct qstate *qs, const struct env *env,
 /* A scope over a join's relation r: names resolve among `tabs`. */
 struct scope *hf_plan_join_scope(struct planner *p, const struct rel *r,
                                  const struct jtab *tabs, uint32_t ntabs);
+
+/* plan_agg.c. Does SELECT q aggregate (GROUP BY, HAVING, or an aggregate
+ * call among its items)? */
+bool hf_plan_agg_query(const struct hf_ast_query *q);
+/* Plan SELECT q, which aggregates, over `in` (its FROM, scope s, named
+ * `table`): WHERE, the pre-aggregation calc, the group aggregate node,
+ * then the items and HAVING over its output. 0 with *out, or -1. */
+int hf_plan_agg(struct planner *p, const struct hf_ast_query *q,
+                struct rel *in, struct scope *s, const char *table,
+                struct rel **out);
+/* Streaming (or updating) DISTINCT over r: a group aggregate keyed by
+ * every column, no calls. 0 or -1. */
+int hf_plan_agg_distinct(struct planner *p, struct rel *r, const char *what,
+                         int line, int col);
+/* The aggregate of u must emit -U (its consumer filters or aggregates). */
+void hf_plan_agg_force_ub(const struct rupd *u);
+/* An INSERT of r into `sink` (the query's column i into sink column
+ * targets[i]): the sink must take updates if r has them; decides whether
+ * the last aggregate emits -U (flink-stateful-sql.md §1.2, §1.8). 0 or -1
+ * (the error at the INSERT's target). */
+int hf_plan_agg_sink(struct planner *p, const struct rel *r,
+                     const struct hf_table_def *sink, const uint32_t *targets,
+                     const struct hf_ast_insert *ins);
 
 #endif
