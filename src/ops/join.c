@@ -33,20 +33,22 @@
  * both inputs have ended, so the output is inserts only, as Flink's batch
  * joins give.
  *
- * State: held in memory by this operator, per side a hash table from the
- * key's bytes to its rows (deep copies in a per-key arena, released when
- * the key has no row left). It is not yet in checkpoints: a restarted job
- * starts with empty join state (docs/sql.md).
+ * State (state/state.h, keyed by the join key's bytes, core/rowcodec.h):
+ * "left" and "right", each mapping a key to the list of its side's rows,
+ * every entry its multiplicity, its associations and the row's bytes (the
+ * canonical encoding, so equal rows are equal bytes). So the join's
+ * state is in every checkpoint and comes back with the job. Without a
+ * runtime (unit tests) the operator opens a hashmap backend of its own.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/arena.h"
 #include "core/batch.h"
+#include "core/rowcodec.h"
 #include "core/strbuf.h"
-#include "core/valueconv.h"
 #include "ops/join.h"
 #include "ops/op.h"
+#include "state/state.h"
 
 #define KEY_MAX (64u << 20)
 
@@ -63,41 +65,41 @@ void hf_join_spec_free(struct hf_join_spec *s)
 
 /* ------------------------------------------------------------ state */
 
+/* One stored row of a key: an entry of the key's value, which is
+ * { u32 count, u32 assoc, u32 len, len bytes of the row }*. */
 struct jrow {
-    struct hf_value *vals; /* the side's width, in the group's arena */
-    char *enc;             /* the row's bytes, for equality */
+    struct hf_value *vals; /* decoded (pointing into the value read) */
+    const char *enc;       /* the row's bytes */
     uint32_t enclen;
-    uint32_t count; /* multiplicity */
+    uint32_t count; /* multiplicity; 0: removed */
     uint32_t assoc; /* outer side: matches of one copy */
 };
 
-struct jgroup {
-    uint64_t hash;
-    char *key;
-    uint32_t klen;
-    struct jrow *rows;
-    uint32_t n, cap;
-    struct hf_arena arena;
-    bool live_arena;
-};
-
 struct jside {
-    struct jgroup **slots;
-    uint64_t cap, count;
+    struct hf_state *st;
+    const char *name; /* "left", "right" */
     uint32_t ncols, off; /* its columns in the joined row */
     const uint32_t *keys;
-    const struct hf_column *cols; /* its columns' types (node schema) */
+    struct hf_type *types, *ktypes;
     bool outer;
+    /* The rows of the key read last. */
+    struct hf_strbuf blob; /* a copy of its value */
+    struct jrow *rows;
+    uint32_t n, cap;
+    struct hf_value *vals;
+    uint32_t vcap; /* rows' worth of values */
+    struct hf_strbuf nb; /* a value being rebuilt */
 };
 
 struct join {
     const struct hf_join_spec *spec;
     struct jside side[2];
+    struct hf_state_backend *own_be; /* no runtime: a backend of its own */
     struct hf_rbuf_pool *pool;
     bool batch;
     uint32_t width;
     struct hf_strbuf kbuf, rbuf;
-    struct hf_value *joined; /* scratch joined row */
+    struct hf_value *joined;  /* scratch joined row */
     struct hf_batch *scratch; /* the condition's values */
     uint32_t ended;
     /* The output being filled. */
@@ -108,210 +110,149 @@ struct join {
     int32_t src_part;
 };
 
+static int oom(struct hf_error *err)
+{
+    return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+}
+
+static uint32_t get_u32(const char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
 static void put_u32(struct hf_strbuf *b, uint32_t v)
 {
     hf_strbuf_append(b, &v, sizeof v);
 }
 
-/* Canonical bytes of a non-NULL value (as grouping compares them). */
-static void put_value(struct hf_strbuf *b, const struct hf_type *t,
-                      enum hf_type_id id, const struct hf_value *v)
+/* Parse the value buf[0..len) of side s into s->rows (values decoded
+ * pointing into buf). 0 or -1. */
+static int side_parse(struct jside *s, const char *buf, size_t len,
+                      struct hf_error *err)
 {
-    switch (id) {
-    case HF_BOOLEAN:
-        hf_strbuf_putc(b, v->v.b ? 1 : 0);
-        return;
-    case HF_TINYINT:
-    case HF_SMALLINT:
-    case HF_INT:
-    case HF_BIGINT:
-    case HF_DATE:
-    case HF_TIME:
-    case HF_TIMESTAMP:
-    case HF_TIMESTAMP_LTZ:
-    case HF_INTERVAL_YM:
-    case HF_INTERVAL_DT:
-        hf_strbuf_append(b, &v->v.i, sizeof v->v.i);
-        return;
-    case HF_FLOAT: {
-        float f = v->v.f4 == 0.0f ? 0.0f : v->v.f4;
-        if (f != f)
-            f = __builtin_nanf("");
-        hf_strbuf_append(b, &f, sizeof f);
-        return;
+    uint32_t n = 0;
+    for (size_t o = 0; o + 12 <= len; n++)
+        o += 12 + (size_t)get_u32(buf + o + 8);
+    if (n > s->cap) {
+        struct jrow *r = realloc(s->rows, n * sizeof *r);
+        if (r == NULL)
+            return oom(err);
+        s->rows = r;
+        s->cap = n;
     }
-    case HF_DOUBLE: {
-        double d = v->v.f8 == 0.0 ? 0.0 : v->v.f8;
-        if (d != d)
-            d = __builtin_nan("");
-        hf_strbuf_append(b, &d, sizeof d);
-        return;
+    if (n > s->vcap) {
+        struct hf_value *v = realloc(s->vals, (size_t)n * (s->ncols ? s->ncols : 1) * sizeof *v);
+        if (v == NULL)
+            return oom(err);
+        s->vals = v;
+        s->vcap = n;
     }
-    case HF_DECIMAL:
-        hf_strbuf_append(b, &v->v.d.lo, sizeof v->v.d.lo);
-        hf_strbuf_append(b, &v->v.d.hi, sizeof v->v.d.hi);
-        return;
-    case HF_CHAR:
-    case HF_VARCHAR:
-    case HF_BYTES:
-    case HF_JSON:
-    case HF_JSONB:
-        put_u32(b, v->v.s.len);
-        hf_strbuf_append(b, v->v.s.ptr, v->v.s.len);
-        return;
-    default: {
-        /* Nested values: their text, which names them exactly. */
-        struct hf_strbuf tx;
-        hf_strbuf_init(&tx, KEY_MAX);
-        hf_value_to_text(t, v, &tx);
-        put_u32(b, (uint32_t)tx.len);
-        hf_strbuf_append(b, tx.data ? tx.data : "", tx.len);
-        hf_strbuf_free(&tx);
-        return;
-    }
-    }
-}
-
-static void encode(struct hf_strbuf *b, const struct hf_column *cols,
-                   const uint32_t *idx, uint32_t n, const struct hf_value *row,
-                   bool *has_null)
-{
-    hf_strbuf_reset(b);
+    size_t o = 0;
     for (uint32_t i = 0; i < n; i++) {
-        uint32_t c = idx ? idx[i] : i;
-        hf_strbuf_putc(b, row[c].null ? 0 : 1);
-        if (row[c].null) {
-            if (has_null)
-                *has_null = true;
-            continue;
-        }
-        put_value(b, &cols[c].type, cols[c].type.id, &row[c]);
+        struct jrow *x = &s->rows[i];
+        x->count = get_u32(buf + o);
+        x->assoc = get_u32(buf + o + 4);
+        x->enclen = get_u32(buf + o + 8);
+        x->enc = buf + o + 12;
+        if (o + 12 + x->enclen > len)
+            return hf_error_set(err, HF_ERR_DATA,
+                                "join: state '%s' holds a damaged entry",
+                                s->name);
+        x->vals = s->vals + (size_t)i * s->ncols;
+        if (hf_row_decode(s->types, s->ncols, x->enc, x->enclen, x->vals, NULL,
+                          err) < 0)
+            return -1;
+        o += 12 + x->enclen;
     }
-}
-
-static uint64_t hash_bytes(const char *p, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 1099511628211ULL;
-    }
-    return h ^ (h >> 29);
-}
-
-static int side_grow(struct jside *s)
-{
-    uint64_t nc = s->cap * 2;
-    struct jgroup **ns = calloc(nc, sizeof *ns);
-    if (ns == NULL)
-        return -1;
-    for (uint64_t i = 0; i < s->cap; i++) {
-        if (s->slots[i] == NULL)
-            continue;
-        uint64_t j = s->slots[i]->hash & (nc - 1);
-        while (ns[j])
-            j = (j + 1) & (nc - 1);
-        ns[j] = s->slots[i];
-    }
-    free(s->slots);
-    s->slots = ns;
-    s->cap = nc;
+    s->n = n;
     return 0;
 }
 
-/* The group of key k[0..len) (create: add it when absent). NULL when
- * absent, or on out of memory when creating (*oom set). */
-static struct jgroup *side_find(struct jside *s, const char *k, uint32_t len,
-                                bool create, bool *oom)
+/* Read the rows of key k into s->rows (none when absent). 0 or -1. */
+static int side_load(struct jside *s, const struct hf_strbuf *k,
+                     struct hf_error *err)
 {
-    uint64_t h = hash_bytes(k, len);
-    uint64_t j = h & (s->cap - 1);
-    while (s->slots[j]) {
-        struct jgroup *g = s->slots[j];
-        if (g->hash == h && g->klen == len && memcmp(g->key, k, len) == 0)
-            return g;
-        j = (j + 1) & (s->cap - 1);
-    }
-    if (!create)
-        return NULL;
-    struct jgroup *g = calloc(1, sizeof *g);
-    char *kc = malloc(len ? len : 1);
-    if (g == NULL || kc == NULL) {
-        free(g);
-        free(kc);
-        *oom = true;
-        return NULL;
-    }
-    memcpy(kc, k, len);
-    g->hash = h;
-    g->key = kc;
-    g->klen = len;
-    s->slots[j] = g;
-    s->count++;
-    if (s->count * 4 >= s->cap * 3 && side_grow(s) != 0) {
-        *oom = true;
-        return NULL;
-    }
-    return g;
+    const void *v;
+    size_t vlen;
+    s->n = 0;
+    int rc = hf_state_get(s->st, k->data ? k->data : "", k->len, &v, &vlen,
+                          err);
+    if (rc <= 0)
+        return rc;
+    hf_strbuf_reset(&s->blob);
+    hf_strbuf_append(&s->blob, v, vlen);
+    if (!hf_strbuf_ok(&s->blob))
+        return oom(err);
+    return side_parse(s, s->blob.data ? s->blob.data : "", vlen, err);
 }
 
-/* Add one copy of row (encoded in rb) to g, with `assoc` associations
- * (Flink's addRecord: an existing row's count grows and its associations
- * are set). 0 or -1 (out of memory). */
-static int group_add(struct jside *s, struct jgroup *g, const struct hf_value *row,
-                     const struct hf_strbuf *rb, uint32_t assoc)
+/* Write s->rows back as key k's value (removed when no row is left). */
+static int side_store(struct jside *s, const struct hf_strbuf *k,
+                      struct hf_error *err)
 {
-    for (uint32_t i = 0; i < g->n; i++) {
-        struct jrow *x = &g->rows[i];
-        if (x->enclen == rb->len && memcmp(x->enc, rb->data, rb->len) == 0) {
+    hf_strbuf_reset(&s->nb);
+    for (uint32_t i = 0; i < s->n; i++) {
+        const struct jrow *x = &s->rows[i];
+        if (x->count == 0)
+            continue;
+        put_u32(&s->nb, x->count);
+        put_u32(&s->nb, x->assoc);
+        put_u32(&s->nb, x->enclen);
+        hf_strbuf_append(&s->nb, x->enc, x->enclen);
+    }
+    if (!hf_strbuf_ok(&s->nb))
+        return hf_error_set(err, HF_ERR_DATA,
+                            "join: the rows of one key on the %s side "
+                            "exceed %u MiB",
+                            s->name, (KEY_MAX * 4u) >> 20);
+    const char *kd = k->data ? k->data : "";
+    if (s->nb.len == 0)
+        return hf_state_del(s->st, kd, k->len, err);
+    return hf_state_put(s->st, kd, k->len, s->nb.data, s->nb.len, err);
+}
+
+/* One more copy of the row encoded in rb, with `assoc` associations
+ * (Flink's addRecord: an existing row's count grows and its associations
+ * are set). 0 or -1. */
+static int side_add(struct jside *s, const struct hf_strbuf *rb,
+                    uint32_t assoc, struct hf_error *err)
+{
+    for (uint32_t i = 0; i < s->n; i++) {
+        struct jrow *x = &s->rows[i];
+        if (x->count && x->enclen == rb->len &&
+            memcmp(x->enc, rb->data, rb->len) == 0) {
             x->count++;
             x->assoc = assoc;
             return 0;
         }
     }
-    if (g->n == g->cap) {
-        uint32_t nc = g->cap ? g->cap * 2 : 2;
-        struct jrow *nr = realloc(g->rows, nc * sizeof *nr);
-        if (nr == NULL)
-            return -1;
-        g->rows = nr;
-        g->cap = nc;
+    if (s->n == s->cap) {
+        uint32_t nc = s->cap ? s->cap * 2 : 4;
+        struct jrow *r = realloc(s->rows, nc * sizeof *r);
+        if (r == NULL)
+            return oom(err);
+        s->rows = r;
+        s->cap = nc;
     }
-    if (!g->live_arena) {
-        hf_arena_init(&g->arena);
-        g->live_arena = true;
-    }
-    struct jrow *x = &g->rows[g->n];
-    x->vals = hf_arena_alloc(&g->arena, s->ncols * sizeof *x->vals);
-    x->enc = hf_arena_alloc(&g->arena, rb->len ? rb->len : 1);
-    if (x->vals == NULL || x->enc == NULL)
-        return -1;
-    memcpy(x->enc, rb->data, rb->len);
-    x->enclen = (uint32_t)rb->len;
-    for (uint32_t c = 0; c < s->ncols; c++)
-        if (hf_value_copy(&g->arena, &s->cols[c].type, &x->vals[c], &row[c],
-                          false) < 0)
-            return -1;
-    x->count = 1;
-    x->assoc = assoc;
-    g->n++;
+    s->rows[s->n++] = (struct jrow){.enc = rb->data ? rb->data : "",
+                                    .enclen = (uint32_t)rb->len,
+                                    .count = 1,
+                                    .assoc = assoc};
     return 0;
 }
 
-/* Remove one copy of the row encoded in rb from g (absent: nothing). */
-static void group_retract(struct jgroup *g, const struct hf_strbuf *rb)
+/* One copy fewer of the row encoded in rb (absent: nothing). */
+static void side_retract(struct jside *s, const struct hf_strbuf *rb)
 {
-    for (uint32_t i = 0; i < g->n; i++) {
-        struct jrow *x = &g->rows[i];
-        if (x->enclen != rb->len || memcmp(x->enc, rb->data, rb->len) != 0)
-            continue;
-        if (--x->count == 0)
-            g->rows[i] = g->rows[--g->n];
-        break;
-    }
-    if (g->n == 0 && g->live_arena) {
-        hf_arena_free(&g->arena);
-        g->live_arena = false;
+    for (uint32_t i = 0; i < s->n; i++) {
+        struct jrow *x = &s->rows[i];
+        if (x->count && x->enclen == rb->len &&
+            memcmp(x->enc, rb->data, rb->len) == 0) {
+            x->count--;
+            return;
+        }
     }
 }
 
@@ -346,19 +287,18 @@ static int emit_row(struct join *j, enum hf_rowkind k, uint32_t in,
         return -1; /* the job is failing */
     struct hf_value *o = hf_batch_add_row(j->r->b, k, origin);
     if (o == NULL)
-        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        return oom(err);
     const struct jside *a = &j->side[in], *b = &j->side[1 - in];
     if (row && !stored)
         memcpy(o + a->off, row, a->ncols * sizeof *o);
     for (uint32_t c = 0; row && stored && c < a->ncols; c++)
-        if (hf_value_copy(&j->r->b->arena, &a->cols[c].type, &o[a->off + c],
+        if (hf_value_copy(&j->r->b->arena, &a->types[c], &o[a->off + c],
                           &row[c], false) < 0)
-            return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-    if (other)
-        for (uint32_t c = 0; c < b->ncols; c++)
-            if (hf_value_copy(&j->r->b->arena, &b->cols[c].type,
-                              &o[b->off + c], &other[c], false) < 0)
-                return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+            return oom(err);
+    for (uint32_t c = 0; other && c < b->ncols; c++)
+        if (hf_value_copy(&j->r->b->arena, &b->types[c], &o[b->off + c],
+                          &other[c], false) < 0)
+            return oom(err);
     /* hf_batch_add_row left every other value NULL. */
     return 0;
 }
@@ -391,42 +331,61 @@ static void join_free_spec(void *spec)
     hf_join_spec_free(spec);
 }
 
+static int side_open(const struct hf_op_env *env, struct join *j, uint32_t i,
+                     struct hf_error *err)
+{
+    const struct hf_join_spec *s = j->spec;
+    struct jside *d = &j->side[i];
+    const struct hf_column *cols = env->node->schema->cols + (i ? s->nleft : 0);
+    d->name = i ? "right" : "left";
+    d->ncols = i ? s->nright : s->nleft;
+    d->off = i ? s->nleft : 0;
+    d->keys = i ? s->rkeys : s->lkeys;
+    d->outer = i ? s->type == HF_JOINT_RIGHT || s->type == HF_JOINT_FULL
+                 : s->type == HF_JOINT_LEFT || s->type == HF_JOINT_FULL;
+    d->types = calloc(d->ncols ? d->ncols : 1, sizeof *d->types);
+    d->ktypes = calloc(s->nkeys ? s->nkeys : 1, sizeof *d->ktypes);
+    if (d->types == NULL || d->ktypes == NULL)
+        return oom(err);
+    for (uint32_t c = 0; c < d->ncols; c++)
+        d->types[c] = cols[c].type;
+    for (uint32_t k = 0; k < s->nkeys; k++)
+        d->ktypes[k] = cols[d->keys[k]].type;
+    hf_strbuf_init(&d->blob, 0);
+    hf_strbuf_init(&d->nb, KEY_MAX * 4u);
+    if (env->open_state)
+        return env->open_state(env, d->name, &d->st, err);
+    return hf_state_open(j->own_be, env->uid ? env->uid : "join", d->name, 0,
+                         127, &d->st, err);
+}
+
 static int join_open(const struct hf_op_env *env, void **state,
                      struct hf_error *err)
 {
     const struct hf_join_spec *s = env->node->spec;
     struct join *j = calloc(1, sizeof *j);
     if (j == NULL)
-        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        return oom(err);
     *state = j;
     j->spec = s;
     j->pool = env->pool;
     j->batch = env->batch_mode;
     j->width = s->nleft + s->nright;
-    const struct hf_column *cols = env->node->schema->cols;
-    j->side[0] = (struct jside){.ncols = s->nleft,
-                                .off = 0,
-                                .keys = s->lkeys,
-                                .cols = cols,
-                                .outer = s->type == HF_JOINT_LEFT ||
-                                         s->type == HF_JOINT_FULL};
-    j->side[1] = (struct jside){.ncols = s->nright,
-                                .off = s->nleft,
-                                .keys = s->rkeys,
-                                .cols = cols + s->nleft,
-                                .outer = s->type == HF_JOINT_RIGHT ||
-                                         s->type == HF_JOINT_FULL};
     hf_strbuf_init(&j->kbuf, KEY_MAX);
     hf_strbuf_init(&j->rbuf, KEY_MAX);
     j->joined = calloc(j->width ? j->width : 1, sizeof *j->joined);
     j->scratch = hf_batch_new(1, 1);
-    for (int i = 0; i < 2; i++) {
-        j->side[i].cap = 64;
-        j->side[i].slots = calloc(64, sizeof *j->side[i].slots);
+    if (j->joined == NULL || j->scratch == NULL)
+        return oom(err);
+    if (env->open_state == NULL) {
+        struct hf_state_config cfg = {.type = HF_STATE_HASHMAP,
+                                      .num_retained = 1,
+                                      .max_parallelism = 128};
+        if (hf_state_backend_open(&cfg, &j->own_be, err) != 0)
+            return -1;
     }
-    if (j->joined == NULL || j->scratch == NULL || j->side[0].slots == NULL ||
-        j->side[1].slots == NULL)
-        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    if (side_open(env, j, 0, err) != 0 || side_open(env, j, 1, err) != 0)
+        return -1;
     return 0;
 }
 
@@ -435,59 +394,57 @@ static int join_row(struct join *j, uint32_t in, enum hf_rowkind kind,
                     struct hf_error *err)
 {
     struct jside *me = &j->side[in], *ot = &j->side[1 - in];
+    const struct hf_join_spec *s = j->spec;
     bool has_null = false;
-    encode(&j->kbuf, me->cols, me->keys, j->spec->nkeys, row, &has_null);
-    encode(&j->rbuf, me->cols, NULL, me->ncols, row, NULL);
+    for (uint32_t k = 0; k < s->nkeys; k++)
+        has_null |= row[me->keys[k]].null;
+    hf_strbuf_reset(&j->kbuf);
+    hf_strbuf_reset(&j->rbuf);
+    hf_row_encode_cols(me->ktypes, me->keys, row, s->nkeys, &j->kbuf);
+    hf_row_encode(me->types, row, me->ncols, &j->rbuf);
     if (!hf_strbuf_ok(&j->kbuf) || !hf_strbuf_ok(&j->rbuf))
         return hf_error_set(err, HF_ERR_DATA,
                             "join: a row is larger than %u MiB", KEY_MAX >> 20);
-    /* The other side's key bytes are the same (keys have one type). */
-    struct jgroup *og =
-        has_null ? NULL
-                 : side_find(ot, j->kbuf.data ? j->kbuf.data : "",
-                             (uint32_t)j->kbuf.len, false, NULL);
-    /* The matches: marked by the condition, counted with multiplicity. */
+    /* The other side's rows of the key (the key types are one: its bytes
+     * are the same), and which of them match: a NULL key matches none. */
+    ot->n = 0;
+    if (!has_null && side_load(ot, &j->kbuf, err) != 0)
+        return -1;
+    if (side_load(me, &j->kbuf, err) != 0)
+        return -1;
     uint32_t nm = 0;
     hf_batch_reset(j->scratch);
-    bool *hit = NULL;
-    bool hitbuf[64];
-    if (og && og->n) {
-        hit = og->n <= 64 ? hitbuf : calloc(og->n, sizeof *hit);
-        if (hit == NULL)
-            return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-        for (uint32_t i = 0; i < og->n; i++) {
-            int h = cond_holds(j, in, row, og->rows[i].vals, err);
-            if (h < 0) {
-                if (hit != hitbuf)
-                    free(hit);
-                return -1;
-            }
-            hit[i] = h;
-            if (h)
-                nm += og->rows[i].count;
-        }
-    }
+    bool hitbuf[64], *hit = hitbuf;
+    if (ot->n > 64 && (hit = calloc(ot->n, sizeof *hit)) == NULL)
+        return oom(err);
     int rc = 0;
-    bool acc = kind == HF_ROW_INSERT || kind == HF_ROW_UPDATE_AFTER;
+    for (uint32_t i = 0; i < ot->n && rc == 0; i++) {
+        int h = cond_holds(j, in, row, ot->rows[i].vals, err);
+        if (h < 0)
+            rc = -1;
+        hit[i] = h > 0;
+        if (h > 0)
+            nm += ot->rows[i].count;
+    }
+    if (rc != 0)
+        goto done;
     bool pad = !j->batch;
-    if (acc) {
-        bool oom = false;
-        struct jgroup *g =
-            side_find(me, j->kbuf.data ? j->kbuf.data : "",
-                      (uint32_t)j->kbuf.len, true, &oom);
-        if (g == NULL || group_add(me, g, row, &j->rbuf, nm) != 0) {
-            rc = hf_error_set(err, HF_ERR_NOMEM,
-                              "join: out of memory holding its state");
+    bool ot_changed = false;
+    if (kind == HF_ROW_INSERT || kind == HF_ROW_UPDATE_AFTER) {
+        if (side_add(me, &j->rbuf, nm, err) != 0 ||
+            side_store(me, &j->kbuf, err) != 0) {
+            rc = -1;
             goto done;
         }
         if (nm == 0) {
             if (me->outer && pad)
-                rc = emit_row(j, HF_ROW_INSERT, in, row, false, NULL, origin, err);
+                rc = emit_row(j, HF_ROW_INSERT, in, row, false, NULL, origin,
+                              err);
             goto done;
         }
         if (ot->outer) {
-            for (uint32_t i = 0; i < og->n && rc == 0; i++) {
-                struct jrow *x = &og->rows[i];
+            for (uint32_t i = 0; i < ot->n && rc == 0; i++) {
+                struct jrow *x = &ot->rows[i];
                 if (!hit[i])
                     continue;
                 for (uint32_t c = 0; pad && x->assoc == 0 && c < x->count &&
@@ -496,37 +453,36 @@ static int join_row(struct join *j, uint32_t in, enum hf_rowkind kind,
                     rc = emit_row(j, HF_ROW_DELETE, 1 - in, x->vals, true,
                                   NULL, origin, err);
                 x->assoc++;
+                ot_changed = true;
             }
         }
-        enum hf_rowkind ok =
-            me->outer || ot->outer ? HF_ROW_INSERT : kind;
-        for (uint32_t i = 0; i < og->n && rc == 0; i++)
-            for (uint32_t c = 0; hit[i] && c < og->rows[i].count && rc == 0;
+        enum hf_rowkind ok = me->outer || ot->outer ? HF_ROW_INSERT : kind;
+        for (uint32_t i = 0; i < ot->n && rc == 0; i++)
+            for (uint32_t c = 0; hit[i] && c < ot->rows[i].count && rc == 0;
                  c++)
-                rc = emit_row(j, ok, in, row, false, og->rows[i].vals, origin,
+                rc = emit_row(j, ok, in, row, false, ot->rows[i].vals, origin,
                               err);
-        goto done;
-    }
-    /* Retract. */
-    {
-        struct jgroup *g = side_find(me, j->kbuf.data ? j->kbuf.data : "",
-                                     (uint32_t)j->kbuf.len, false, NULL);
-        if (g)
-            group_retract(g, &j->rbuf);
+    } else {
+        side_retract(me, &j->rbuf);
+        if (side_store(me, &j->kbuf, err) != 0) {
+            rc = -1;
+            goto done;
+        }
         if (nm == 0) {
             if (me->outer && pad)
-                rc = emit_row(j, HF_ROW_DELETE, in, row, false, NULL, origin, err);
+                rc = emit_row(j, HF_ROW_DELETE, in, row, false, NULL, origin,
+                              err);
             goto done;
         }
         enum hf_rowkind ok = me->outer ? HF_ROW_DELETE : kind;
-        for (uint32_t i = 0; i < og->n && rc == 0; i++)
-            for (uint32_t c = 0; hit[i] && c < og->rows[i].count && rc == 0;
+        for (uint32_t i = 0; i < ot->n && rc == 0; i++)
+            for (uint32_t c = 0; hit[i] && c < ot->rows[i].count && rc == 0;
                  c++)
-                rc = emit_row(j, ok, in, row, false, og->rows[i].vals, origin,
+                rc = emit_row(j, ok, in, row, false, ot->rows[i].vals, origin,
                               err);
         if (ot->outer) {
-            for (uint32_t i = 0; i < og->n && rc == 0; i++) {
-                struct jrow *x = &og->rows[i];
+            for (uint32_t i = 0; i < ot->n && rc == 0; i++) {
+                struct jrow *x = &ot->rows[i];
                 if (!hit[i])
                     continue;
                 for (uint32_t c = 0; pad && x->assoc == 1 && c < x->count &&
@@ -536,11 +492,14 @@ static int join_row(struct join *j, uint32_t in, enum hf_rowkind kind,
                                   NULL, origin, err);
                 if (x->assoc > 0)
                     x->assoc--;
+                ot_changed = true;
             }
         }
     }
+    if (rc == 0 && ot_changed)
+        rc = side_store(ot, &j->kbuf, err);
 done:
-    if (hit && hit != hitbuf)
+    if (hit != hitbuf)
         free(hit);
     return rc;
 }
@@ -558,9 +517,9 @@ static int join_process(void *state, uint32_t input, struct hf_rbuf *in,
     for (uint32_t i = 0; i < b->nrows && rc == 0; i++)
         rc = join_row(j, input ? 1 : 0, (enum hf_rowkind)b->kinds[i],
                       hf_batch_row(b, i), b->origin[i], err);
-    if (rc == 0)
+    if (rc == 0) {
         rc = flush(j, err);
-    else if (j->r) {
+    } else if (j->r) {
         hf_rbuf_release(j->r);
         j->r = NULL;
     }
@@ -585,19 +544,35 @@ static int join_end_input(void *state, uint32_t input, struct hf_op_out *out,
         struct jside *s = &j->side[si];
         if (!s->outer)
             continue;
-        for (uint64_t k = 0; k < s->cap && rc == 0; k++) {
-            struct jgroup *g = s->slots[k];
-            for (uint32_t i = 0; g && i < g->n && rc == 0; i++)
-                for (uint32_t c = 0; g->rows[i].assoc == 0 &&
-                                     c < g->rows[i].count && rc == 0;
+        struct hf_state_iter *it;
+        if (hf_state_iter_open(s->st, NULL, 0, &it, err) != 0)
+            return -1;
+        for (;;) {
+            const void *k, *v;
+            size_t klen, vlen;
+            int r = hf_state_iter_next(it, &k, &klen, &v, &vlen, err);
+            if (r <= 0) {
+                rc = r;
+                break;
+            }
+            if (side_parse(s, v, vlen, err) != 0) {
+                rc = -1;
+                break;
+            }
+            for (uint32_t i = 0; i < s->n && rc == 0; i++)
+                for (uint32_t c = 0; s->rows[i].assoc == 0 &&
+                                     c < s->rows[i].count && rc == 0;
                      c++)
                     rc = emit_row(j, HF_ROW_INSERT, 1 - si, NULL, false,
-                                  g->rows[i].vals, -1, err);
+                                  s->rows[i].vals, -1, err);
+            if (rc != 0)
+                break;
         }
+        hf_state_iter_close(it);
     }
-    if (rc == 0)
+    if (rc == 0) {
         rc = flush(j, err);
-    else if (j->r) {
+    } else if (j->r) {
         hf_rbuf_release(j->r);
         j->r = NULL;
     }
@@ -610,18 +585,17 @@ static void join_close(void *state)
     if (j == NULL)
         return;
     for (int i = 0; i < 2; i++) {
-        for (uint64_t k = 0; j->side[i].slots && k < j->side[i].cap; k++) {
-            struct jgroup *g = j->side[i].slots[k];
-            if (g == NULL)
-                continue;
-            if (g->live_arena)
-                hf_arena_free(&g->arena);
-            free(g->rows);
-            free(g->key);
-            free(g);
-        }
-        free(j->side[i].slots);
+        struct jside *d = &j->side[i];
+        if (j->own_be && d->st)
+            hf_state_close(d->st);
+        free(d->types);
+        free(d->ktypes);
+        free(d->rows);
+        free(d->vals);
+        hf_strbuf_free(&d->blob);
+        hf_strbuf_free(&d->nb);
     }
+    hf_state_backend_close(j->own_be);
     if (j->r)
         hf_rbuf_release(j->r);
     hf_strbuf_free(&j->kbuf);
