@@ -43,8 +43,8 @@
 struct hf_format;
 struct hf_expr; /* sql/expr.h */
 
-/* `WATERMARK FOR rowtime AS expr` of a table: carried in the plan for the
- * event-time operators to come; nothing acts on it yet. */
+/* `WATERMARK FOR rowtime AS expr` of a table: the source task evaluates
+ * `expr` for every row and emits watermarks (runtime.c, event time). */
 struct hf_watermark {
     uint32_t rowtime;     /* the rowtime column's index */
     char *text;           /* the expression as explain prints it */
@@ -81,10 +81,13 @@ struct hf_table_def {
  * The runtime counts rows passed on after the filter (source rows_out) and
  * rows handed to the sink (sink rows_in). */
 struct hf_table_stats {
-    atomic_uint_fast64_t rows_in;  /* records read (source) or rows received (sink) */
-    atomic_uint_fast64_t rows_out; /* rows passed on (source) or written (sink) */
-    atomic_uint_fast64_t dirty;    /* bad rows recorded as dirty data */
-    atomic_uint_fast64_t skipped;  /* bad records skipped (ignore-parse-errors) */
+    atomic_uint_fast64_t
+        rows_in; /* records read (source) or rows received (sink) */
+    atomic_uint_fast64_t
+        rows_out;               /* rows passed on (source) or written (sink) */
+    atomic_uint_fast64_t dirty; /* bad rows recorded as dirty data */
+    atomic_uint_fast64_t
+        skipped; /* bad records skipped (ignore-parse-errors) */
     atomic_uint_fast64_t
         nulled; /* bad fields set to NULL (ignore-parse-errors) */
 };
@@ -114,7 +117,16 @@ struct hf_run_ctx {
      * is lost or replayed twice. 0, or -1 (job failing; err set if
      * known). */
     int (*checkpoint_now)(const struct hf_run_ctx *ctx, struct hf_error *err);
-    void *runtime; /* for checkpoint_now */
+    void *runtime; /* for checkpoint_now and the split calls */
+    /* Sources, event time (NULL when the table has no WATERMARK): the
+     * runtime keeps one watermark per split, a split being what a
+     * batch's src_part names (a Kafka partition, a file). A split the
+     * source says is assigned holds the source's watermark back (as one
+     * that gave rows, until it goes idle) even before its first row; a
+     * finished or revoked one no longer does. Splits never announced
+     * count from their first row. Called on the source's thread. */
+    void (*split_assigned)(const struct hf_run_ctx *ctx, int32_t split);
+    void (*split_finished)(const struct hf_run_ctx *ctx, int32_t split);
 };
 
 #define HF_CONN_SOURCE 0x1u
@@ -162,8 +174,9 @@ struct hf_connector {
      * The string is borrowed from the options. */
     const char *(*source_group)(const struct hf_table_def *t);
 
-    int (*source_open)(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
-                       void **state, struct hf_error *err);
+    int (*source_open)(const struct hf_table_def *t,
+                       const struct hf_run_ctx *ctx, void **state,
+                       struct hf_error *err);
     int (*source_read)(void *state, struct hf_batch *out, struct hf_error *err);
     int (*source_checkpoint)(void *state, uint64_t id, struct hf_error *err);
     int (*source_commit)(void *state, uint64_t id, struct hf_error *err);
