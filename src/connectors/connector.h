@@ -81,13 +81,10 @@ struct hf_table_def {
  * The runtime counts rows passed on after the filter (source rows_out) and
  * rows handed to the sink (sink rows_in). */
 struct hf_table_stats {
-    atomic_uint_fast64_t
-        rows_in; /* records read (source) or rows received (sink) */
-    atomic_uint_fast64_t
-        rows_out;               /* rows passed on (source) or written (sink) */
-    atomic_uint_fast64_t dirty; /* bad rows recorded as dirty data */
-    atomic_uint_fast64_t
-        skipped; /* bad records skipped (ignore-parse-errors) */
+    atomic_uint_fast64_t rows_in;  /* records read (source) or rows received (sink) */
+    atomic_uint_fast64_t rows_out; /* rows passed on (source) or written (sink) */
+    atomic_uint_fast64_t dirty;    /* bad rows recorded as dirty data */
+    atomic_uint_fast64_t skipped;  /* bad records skipped (ignore-parse-errors) */
     atomic_uint_fast64_t
         nulled; /* bad fields set to NULL (ignore-parse-errors) */
 };
@@ -174,9 +171,8 @@ struct hf_connector {
      * The string is borrowed from the options. */
     const char *(*source_group)(const struct hf_table_def *t);
 
-    int (*source_open)(const struct hf_table_def *t,
-                       const struct hf_run_ctx *ctx, void **state,
-                       struct hf_error *err);
+    int (*source_open)(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
+                       void **state, struct hf_error *err);
     int (*source_read)(void *state, struct hf_batch *out, struct hf_error *err);
     int (*source_checkpoint)(void *state, uint64_t id, struct hf_error *err);
     int (*source_commit)(void *state, uint64_t id, struct hf_error *err);

@@ -8,87 +8,56 @@
 #include "runtime/plan.h"
 
 const struct hf_opt_def hf_job_opt_defs[] = {
-    {.key = "execution.runtime-mode",
-     .type = HF_OPT_ENUM,
-     .def = "streaming",
-     .values = HF_VALUES("streaming", "batch"),
+    {.key = "execution.runtime-mode", .type = HF_OPT_ENUM,
+     .def = "streaming", .values = HF_VALUES("streaming", "batch"),
      .doc = "streaming runs until stopped (unbounded sources keep reading); "
             "batch requires every source to be bounded"},
-    {.key = "execution.checkpointing.interval",
-     .type = HF_OPT_DURATION,
-     .def = "10s",
-     .flags = HF_OPTF_RANGE,
-     .min = 10,
-     .max = INT64_C(86400000),
+    {.key = "execution.checkpointing.interval", .type = HF_OPT_DURATION,
+     .def = "10s", .flags = HF_OPTF_RANGE, .min = 10, .max = INT64_C(86400000),
      .doc = "how often sinks flush and source positions are committed"},
-    {.key = "pipeline.name",
-     .type = HF_OPT_STRING,
+    {.key = "pipeline.name", .type = HF_OPT_STRING,
      .doc = "job name shown in logs and the summary"},
-    {.key = "parallelism.default",
-     .type = HF_OPT_INT,
-     .def = "1",
-     .flags = HF_OPTF_RANGE,
-     .min = 1,
-     .max = 1024,
+    {.key = "parallelism.default", .type = HF_OPT_INT, .def = "1",
+     .flags = HF_OPTF_RANGE, .min = 1, .max = 1024,
      .doc = "accepted for compatibility; holoflow parallelises inside each "
             "connector (connection.pool.size, partitions)"},
-    {.key = "table.exec.source.idle-timeout",
-     .type = HF_OPT_DURATION,
-     .def = "0",
-     .flags = HF_OPTF_RANGE,
-     .min = 0,
+    {.key = "table.exec.source.idle-timeout", .type = HF_OPT_DURATION,
+     .def = "0", .flags = HF_OPTF_RANGE, .min = 0,
      .max = INT64_C(86400000),
      .doc = "a source partition (Kafka partition, file) that gives no row "
             "for this long is idle: left out of the source's watermark "
             "until it gives a row again; 0 = never idle"},
-    {.key = "pipeline.auto-watermark-interval",
-     .type = HF_OPT_DURATION,
-     .def = "200ms",
-     .flags = HF_OPTF_RANGE,
-     .min = 0,
+    {.key = "pipeline.auto-watermark-interval", .type = HF_OPT_DURATION,
+     .def = "200ms", .flags = HF_OPTF_RANGE, .min = 0,
      .max = INT64_C(86400000),
      .doc = "how often a source with a WATERMARK emits its watermark (when "
             "it rose); 0 = after every batch of rows"},
-    {.key = "table.exec.sink.not-null-enforcer",
-     .type = HF_OPT_ENUM,
-     .def = "ERROR",
-     .values = HF_VALUES("ERROR", "DROP"),
+    {.key = "table.exec.sink.not-null-enforcer", .type = HF_OPT_ENUM,
+     .def = "ERROR", .values = HF_VALUES("ERROR", "DROP"),
      .doc = "a NULL written to a NOT NULL sink column fails the job (ERROR) "
             "or drops the row (DROP)"},
-    {.key = "table.optimizer.reuse-source-enabled",
-     .type = HF_OPT_BOOL,
+    {.key = "table.optimizer.reuse-source-enabled", .type = HF_OPT_BOOL,
      .def = "true",
      .doc = "a table read by several INSERTs of the job is read once and "
             "feeds every INSERT (one reader, one Kafka consumer group "
             "member, one checkpoint position); false gives each INSERT a "
             "reader of its own"},
-    {.key = "table.dynamic-table-options.enabled",
-     .type = HF_OPT_BOOL,
+    {.key = "table.dynamic-table-options.enabled", .type = HF_OPT_BOOL,
      .def = "true",
      .doc = "whether a query may give a table extra options with the "
             "OPTIONS hint: FROM t /*+ OPTIONS('k' = 'v') */ (checked by the "
             "table's option table, as its WITH options)"},
-    {.key = "table.local-time-zone",
-     .type = HF_OPT_STRING,
-     .def = "UTC",
+    {.key = "table.local-time-zone", .type = HF_OPT_STRING, .def = "UTC",
      .doc = "the session time zone: TIMESTAMP_LTZ shown or converted as wall "
             "clock, LOCALTIMESTAMP, CURRENT_DATE, FROM_UNIXTIME, "
             "UNIX_TIMESTAMP, DATE_FORMAT; a region such as 'Asia/Shanghai' or "
             "an offset such as 'GMT+08:00' (not 'UTC+8' or 'PST', as Flink); "
             "'default' is UTC"},
-    {.key = "holoflow.batch.rows",
-     .type = HF_OPT_INT,
-     .def = "1024",
-     .flags = HF_OPTF_RANGE,
-     .min = 1,
-     .max = 1048576,
+    {.key = "holoflow.batch.rows", .type = HF_OPT_INT, .def = "1024",
+     .flags = HF_OPTF_RANGE, .min = 1, .max = 1048576,
      .doc = "rows per batch travelling from source to sink"},
-    {.key = "holoflow.queue.batches",
-     .type = HF_OPT_INT,
-     .def = "8",
-     .flags = HF_OPTF_RANGE,
-     .min = 1,
-     .max = 1024,
+    {.key = "holoflow.queue.batches", .type = HF_OPT_INT, .def = "8",
+     .flags = HF_OPTF_RANGE, .min = 1, .max = 1024,
      .doc = "batches buffered on each edge of the job's graph, e.g. "
             "between a source and each sink it feeds (back-pressure "
             "bound)"},

@@ -146,7 +146,7 @@ struct hfk_source {
     int32_t *bspec_parts;
     int64_t *bspec_offs;
     size_t nbspec;
-    int auto_reset;      /* -1 unset, 0 earliest, 1 latest */
+    int auto_reset; /* -1 unset, 0 earliest, 1 latest */
     const char **topics; /* NULL with topic-pattern */
     size_t ntopics;
     const char *pattern;
@@ -328,7 +328,8 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t kind,
     p->lost = rd_kafka_assignment_lost(rk) != 0;
 }
 
-static void error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
+static void error_cb(rd_kafka_t *rk, int err, const char *reason,
+                     void *opaque)
 {
     struct hfk_source *s = opaque;
     if (err == RD_KAFKA_RESP_ERR__FATAL) {
@@ -366,8 +367,8 @@ static int offsets_for_ts(struct hfk_source *s,
     rd_kafka_topic_partition_list_t *q = rd_kafka_topic_partition_list_copy(l);
     for (int i = 0; i < q->cnt; i++)
         q->elems[i].offset = ts;
-    rd_kafka_resp_err_t e =
-        rd_kafka_offsets_for_times(s->rk, q, META_TIMEOUT_MS);
+    rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(s->rk, q,
+                                                       META_TIMEOUT_MS);
     if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
         rd_kafka_topic_partition_list_destroy(q);
         return hf_error_set(err, HF_ERR_IO,
@@ -497,7 +498,8 @@ static int resolve_starts(struct hfk_source *s,
                                  "'latest', or choose another startup mode",
                                  tn(s), e->topic, e->partition,
                                  s->group ? " for group '" : "",
-                                 s->group ? s->group : "", s->group ? "'" : "");
+                                 s->group ? s->group : "",
+                                 s->group ? "'" : "");
                     goto out;
                 }
                 start = s->auto_reset == 0 ? lo : hi;
@@ -611,8 +613,8 @@ static int do_assign(struct hfk_source *s, rd_kafka_topic_partition_list_t *l,
     }
     /* Bounded partitions that are already complete need no fetching. */
     for (int i = 0; i < l->cnt; i++) {
-        struct src_part *p =
-            find_part(s, l->elems[i].topic, l->elems[i].partition);
+        struct src_part *p = find_part(s, l->elems[i].topic,
+                                       l->elems[i].partition);
         if (p && p->done) {
             rd_kafka_topic_partition_list_t *one =
                 rd_kafka_topic_partition_list_new(1);
@@ -738,13 +740,13 @@ static int assign_all(struct hfk_source *s, struct hf_error *err)
     rd_kafka_resp_err_t e =
         rd_kafka_metadata(s->rk, 1, NULL, &md, META_TIMEOUT_MS);
     if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
-        return hf_error_set(
-            err, HF_ERR_IO,
-            "kafka table '%s': cannot read the cluster's "
-            "metadata from '%s': %s",
-            tn(s),
-            hf_opts_str(&s->t->opts, "properties.bootstrap.servers", NULL),
-            rd_kafka_err2str(e));
+        return hf_error_set(err, HF_ERR_IO,
+                            "kafka table '%s': cannot read the cluster's "
+                            "metadata from '%s': %s",
+                            tn(s),
+                            hf_opts_str(&s->t->opts,
+                                        "properties.bootstrap.servers", NULL),
+                            rd_kafka_err2str(e));
     regex_t re;
     bool has_re = false;
     if (s->pattern) {
@@ -761,8 +763,8 @@ static int assign_all(struct hfk_source *s, struct hf_error *err)
             found = found || strcmp(md->topics[k].topic, s->topics[i]) == 0;
         if (!found) {
             hf_error_set(err, HF_ERR_IO,
-                         "kafka table '%s': topic '%s' does not exist", tn(s),
-                         s->topics[i]);
+                         "kafka table '%s': topic '%s' does not exist",
+                         tn(s), s->topics[i]);
             goto fail;
         }
     }
@@ -771,8 +773,9 @@ static int assign_all(struct hfk_source *s, struct hf_error *err)
         if (!wanted_topic(s, mt->topic, &re))
             continue;
         if (mt->err) {
-            hf_error_set(err, HF_ERR_IO, "kafka table '%s': topic '%s': %s",
-                         tn(s), mt->topic, rd_kafka_err2str(mt->err));
+            hf_error_set(err, HF_ERR_IO,
+                         "kafka table '%s': topic '%s': %s", tn(s), mt->topic,
+                         rd_kafka_err2str(mt->err));
             goto fail;
         }
         for (int p = 0; p < mt->partition_cnt; p++)
@@ -818,10 +821,10 @@ static int read_options(struct hfk_source *s, struct hf_error *err)
     s->pattern = hf_opts_str(&t->opts, "topic-pattern", NULL);
     s->except_key = hf_opts_enum(&t->opts, "value.fields-include", NULL) == 1;
     s->dirty_path = hf_opts_str(&t->opts, "scan.dirty-data.path", NULL);
-    s->bounded =
-        (enum bounded)hf_opts_enum(&t->opts, "scan.bounded.mode", NULL);
-    s->bounded_ts =
-        hf_opts_int(&t->opts, "scan.bounded.timestamp-millis", NULL);
+    s->bounded = (enum bounded)hf_opts_enum(&t->opts, "scan.bounded.mode",
+                                            NULL);
+    s->bounded_ts = hf_opts_int(&t->opts, "scan.bounded.timestamp-millis",
+                                NULL);
     const char *bso =
         hf_opts_str(&t->opts, "scan.bounded.specific-offsets", NULL);
     if (bso && hfk_parse_specific_offsets("scan.bounded.specific-offsets", bso,
@@ -830,23 +833,24 @@ static int read_options(struct hfk_source *s, struct hf_error *err)
         return -1;
     s->auto_reset = -1;
     if (!s->mode.upsert) {
-        s->startup =
-            (enum startup)hf_opts_enum(&t->opts, "scan.startup.mode", NULL);
+        s->startup = (enum startup)hf_opts_enum(&t->opts, "scan.startup.mode",
+                                                NULL);
         s->startup_ts =
             hf_opts_int(&t->opts, "scan.startup.timestamp-millis", NULL);
         const char *so =
             hf_opts_str(&t->opts, "scan.startup.specific-offsets", NULL);
         if (so && hfk_parse_specific_offsets("scan.startup.specific-offsets",
-                                             so, &s->spec_parts, &s->spec_offs,
-                                             &s->nspec, err) != 0)
+                                             so, &s->spec_parts,
+                                             &s->spec_offs, &s->nspec,
+                                             err) != 0)
             return -1;
     }
     const char *reset = NULL;
     const struct hf_opt_val *rv =
         hf_opts_get(&t->opts, "properties.", "auto.offset.reset");
     if (rv == NULL)
-        rv =
-            hf_opts_get(&t->opts, "connector.properties.", "auto.offset.reset");
+        rv = hf_opts_get(&t->opts, "connector.properties.",
+                         "auto.offset.reset");
     if (rv)
         reset = rv->text;
     if (reset) {
@@ -927,18 +931,13 @@ int hfk_source_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
         }
     }
 
-    static const char *const defaults[] = {"enable.auto.commit",
-                                           "false",
-                                           "enable.auto.offset.store",
-                                           "false",
-                                           "enable.partition.eof",
-                                           "false",
-                                           "client.id",
-                                           "holoflow",
-                                           "auto.offset.reset",
-                                           "error",
-                                           NULL,
-                                           NULL};
+    static const char *const defaults[] = {
+        "enable.auto.commit", "false",
+        "enable.auto.offset.store", "false",
+        "enable.partition.eof", "false",
+        "client.id", "holoflow",
+        "auto.offset.reset", "error",
+        NULL, NULL};
     rd_kafka_conf_t *conf = hfk_conf_new(t, defaults, err);
     if (conf == NULL)
         goto fail;
@@ -1053,9 +1052,9 @@ static int skipped(struct hfk_source *s, const rd_kafka_message_t *m,
         json_text(b, tn(s), strlen(tn(s)));
         hf_strbuf_puts(b, ",\"topic\":");
         json_text(b, topic, strlen(topic));
-        hf_strbuf_printf(
-            b, ",\"partition\":%" PRId32 ",\"offset\":%" PRId64 ",\"reason\":",
-            m->partition, m->offset);
+        hf_strbuf_printf(b, ",\"partition\":%" PRId32 ",\"offset\":%" PRId64
+                            ",\"reason\":",
+                         m->partition, m->offset);
         char *why = hf_scrub_dup(err->msg); /* a message: scrubbed */
         json_text(b, why ? why : "(out of memory)",
                   strlen(why ? why : "(out of memory)"));
@@ -1266,8 +1265,8 @@ static int process(struct hfk_source *s, struct src_part *p,
     }
     if (n < 0) {
         drop_rows(out, before);
-        hf_error_prefix(err,
-                        "topic '%s' partition %" PRId32 " offset %" PRId64 ": ",
+        hf_error_prefix(err, "topic '%s' partition %" PRId32 " offset %" PRId64
+                             ": ",
                         p->topic, p->partition, off);
         return -1;
     }
@@ -1275,8 +1274,8 @@ static int process(struct hfk_source *s, struct src_part *p,
         count_nulled(s, s->lay.vfmt, s->lay.vdec, m, p->topic, "value");
     if (out->nrows > before && s->lay.nkey > 0 &&
         (tombstone || s->except_key)) {
-        int kr =
-            hfk_key_decode(&s->lay, m->key, m->key ? m->key_len : 0, off, err);
+        int kr = hfk_key_decode(&s->lay, m->key, m->key ? m->key_len : 0, off,
+                                err);
         if (kr == HF_DECODE_SKIP) {
             drop_rows(out, before);
             hf_error_prefix(err, "key: ");
@@ -1284,9 +1283,8 @@ static int process(struct hfk_source *s, struct src_part *p,
         }
         if (kr < 0) {
             drop_rows(out, before);
-            hf_error_prefix(err,
-                            "topic '%s' partition %" PRId32 " offset %" PRId64
-                            ": key: ",
+            hf_error_prefix(err, "topic '%s' partition %" PRId32
+                                 " offset %" PRId64 ": key: ",
                             p->topic, p->partition, off);
             return -1;
         }
@@ -1298,8 +1296,8 @@ static int process(struct hfk_source *s, struct src_part *p,
     }
     if (s->nmeta > 0 && fill_meta(s, m, p->topic, out, before, err) != 0) {
         drop_rows(out, before);
-        hf_error_prefix(err,
-                        "topic '%s' partition %" PRId32 " offset %" PRId64 ": ",
+        hf_error_prefix(err, "topic '%s' partition %" PRId32
+                             " offset %" PRId64 ": ",
                         p->topic, p->partition, off);
         return -1;
     }
@@ -1343,10 +1341,10 @@ static int message_error(struct hfk_source *s, const rd_kafka_message_t *m,
     char buf[300];
     if (rd_kafka_fatal_error(s->rk, buf, sizeof buf))
         return hf_error_set(err, HF_ERR_IO,
-                            "kafka table '%s': fatal consumer error: %s", tn(s),
-                            buf);
-    hf_log_warn("kafka table '%s': topic '%s' partition %" PRId32 ": %s", tn(s),
-                topic, m->partition, rd_kafka_message_errstr(m));
+                            "kafka table '%s': fatal consumer error: %s",
+                            tn(s), buf);
+    hf_log_warn("kafka table '%s': topic '%s' partition %" PRId32 ": %s",
+                tn(s), topic, m->partition, rd_kafka_message_errstr(m));
     return 0;
 }
 
@@ -1417,8 +1415,8 @@ int hfk_source_read(void *state, struct hf_batch *out, struct hf_error *err)
             rd_kafka_message_destroy(m);
             continue;
         }
-        if (out->nrows > 0 &&
-            (out->src_part != p->partition || out->src_name != p->topic)) {
+        if (out->nrows > 0 && (out->src_part != p->partition ||
+                               out->src_name != p->topic)) {
             s->held = m;
             break;
         }
