@@ -87,7 +87,7 @@ int hf_state_backend_open(const struct hf_state_config *cfg,
  * checkpoint ids must be greater. */
 uint64_t hf_state_backend_restored_id(const struct hf_state_backend *b);
 /* A source's position stored in the restored checkpoint under `uid` (the
- * source node's uid): 1 and *p/*len (owned by the backend, valid until
+ * source node's uid): 1 and *p, *len (owned by the backend, valid until
  * close), or 0 when there is none. */
 int hf_state_backend_position(const struct hf_state_backend *b,
                               const char *uid, const void **p, size_t *len);
@@ -116,7 +116,7 @@ int hf_state_open(struct hf_state_backend *b, const char *op_uid,
                   struct hf_state **out, struct hf_error *err);
 void hf_state_close(struct hf_state *s);
 
-/* 1 and the value (*val/*vlen borrowed, valid until the next call on s),
+/* 1 and the value (*val, *vlen borrowed, valid until the next call on s),
  * 0 when absent or expired, -1 on error. */
 int hf_state_get(struct hf_state *s, const void *key, size_t klen,
                  const void **val, size_t *vlen, struct hf_error *err);
