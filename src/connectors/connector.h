@@ -52,8 +52,8 @@
 struct hf_format;
 struct hf_expr; /* sql/expr.h */
 
-/* `WATERMARK FOR rowtime AS expr` of a table: carried in the plan for the
- * event-time operators to come; nothing acts on it yet. */
+/* `WATERMARK FOR rowtime AS expr` of a table: the source task evaluates
+ * `expr` for every row and emits watermarks (runtime.c, event time). */
 struct hf_watermark {
     uint32_t rowtime;     /* the rowtime column's index */
     char *text;           /* the expression as explain prints it */
@@ -123,12 +123,21 @@ struct hf_run_ctx {
      * is lost or replayed twice. 0, or -1 (job failing; err set if
      * known). */
     int (*checkpoint_now)(const struct hf_run_ctx *ctx, struct hf_error *err);
-    void *runtime; /* for checkpoint_now */
+    void *runtime; /* for checkpoint_now and the split calls */
     /* Sources: the bytes source_position gave for the checkpoint the job
      * restored, or NULL (start as the options say). Borrowed, valid until
      * source_close. */
     const void *restore_pos;
     size_t restore_pos_len;
+    /* Sources, event time (NULL when the table has no WATERMARK): the
+     * runtime keeps one watermark per split, a split being what a
+     * batch's src_part names (a Kafka partition, a file). A split the
+     * source says is assigned holds the source's watermark back (as one
+     * that gave rows, until it goes idle) even before its first row; a
+     * finished or revoked one no longer does. Splits never announced
+     * count from their first row. Called on the source's thread. */
+    void (*split_assigned)(const struct hf_run_ctx *ctx, int32_t split);
+    void (*split_finished)(const struct hf_run_ctx *ctx, int32_t split);
 };
 
 #define HF_CONN_SOURCE 0x1u

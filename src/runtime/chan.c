@@ -48,7 +48,7 @@ void hf_chan_destroy(struct hf_chan *c)
 
 bool hf_chan_push(struct hf_chan *c, const struct hf_msg *m)
 {
-    bool data = m->kind == HF_MSG_DATA;
+    bool data = m->kind == HF_MSG_DATA || m->kind == HF_MSG_WATERMARK;
     pthread_mutex_lock(&c->lock);
     while (!c->aborted &&
            (c->count == c->cap || (data && c->inflight[m->input] >= c->credit)))

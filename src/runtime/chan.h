@@ -8,7 +8,7 @@
  * it (not when it pops it: a message set aside while checkpoint barriers
  * are aligned still holds its slot). So each edge holds at most `credit`
  * batches, and a slow consumer blocks its producers (back-pressure) edge by
- * edge. Barriers and end markers need no credit and never block: the ring
+ * edge (a watermark counts as data). Barriers and end markers need no credit and never block: the ring
  * has room for two per edge beyond the credits, and at most one checkpoint
  * is in flight, so a producer can always put a barrier behind its rows.
  * hf_chan_abort() wakes everyone and makes every later call fail, which is
@@ -25,13 +25,20 @@
 
 struct hf_rbuf;
 
-enum hf_msg_kind { HF_MSG_DATA, HF_MSG_BARRIER, HF_MSG_END };
+/* HF_MSG_WATERMARK carries event time (op.h): the producer's watermark
+ * rose to `wm`, or (idle) the producer went idle, or (not idle, after an
+ * idle one) it is active again. It takes a credit like data, so it never
+ * overtakes rows and at most `credit` messages of any kind are queued or
+ * set aside per edge. */
+enum hf_msg_kind { HF_MSG_DATA, HF_MSG_BARRIER, HF_MSG_END, HF_MSG_WATERMARK };
 
 struct hf_msg {
     enum hf_msg_kind kind;
     uint32_t input;       /* the edge's index in the receiving task */
     uint64_t ckpt_id;     /* HF_MSG_BARRIER */
     struct hf_rbuf *rows; /* HF_MSG_DATA: one reference, the receiver's */
+    int64_t wm;           /* HF_MSG_WATERMARK: microseconds */
+    bool idle;            /* HF_MSG_WATERMARK: the status is idle */
 };
 
 struct hf_chan {
@@ -58,7 +65,7 @@ bool hf_chan_push(struct hf_chan *c, const struct hf_msg *m);
  * the consumer's side). */
 bool hf_chan_pop(struct hf_chan *c, struct hf_msg *m, int timeout_ms,
                  int64_t done);
-/* A data message of edge `input` is processed: its credit comes back. */
+/* A data or watermark message of edge `input` is processed: its credit comes back. */
 void hf_chan_done(struct hf_chan *c, uint32_t input);
 void hf_chan_abort(struct hf_chan *c);
 

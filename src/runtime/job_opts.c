@@ -22,7 +22,16 @@ const struct hf_opt_def hf_job_opt_defs[] = {
      .doc = "accepted for compatibility; holoflow parallelises inside each "
             "connector (connection.pool.size, partitions)"},
     {.key = "table.exec.source.idle-timeout", .type = HF_OPT_DURATION,
-     .def = "0", .doc = "accepted for compatibility; no effect"},
+     .def = "0", .flags = HF_OPTF_RANGE, .min = 0,
+     .max = INT64_C(86400000),
+     .doc = "a source partition (Kafka partition, file) that gives no row "
+            "for this long is idle: left out of the source's watermark "
+            "until it gives a row again; 0 = never idle"},
+    {.key = "pipeline.auto-watermark-interval", .type = HF_OPT_DURATION,
+     .def = "200ms", .flags = HF_OPTF_RANGE, .min = 0,
+     .max = INT64_C(86400000),
+     .doc = "how often a source with a WATERMARK emits its watermark (when "
+            "it rose); 0 = after every batch of rows"},
     {.key = "table.exec.sink.not-null-enforcer", .type = HF_OPT_ENUM,
      .def = "ERROR", .values = HF_VALUES("ERROR", "DROP"),
      .doc = "a NULL written to a NOT NULL sink column fails the job (ERROR) "

@@ -51,6 +51,22 @@
  * row before it. checkpoint_now (a Kafka revoke) requests a checkpoint at
  * once from the source's thread and waits for it to complete.
  *
+ * Event time (Flink's watermarks). A source whose table has a WATERMARK
+ * evaluates its expression for every row and keeps, per split (Kafka
+ * partition, file), the largest value seen; every
+ * pipeline.auto-watermark-interval (0: after every batch) it emits the
+ * minimum over its splits when that rose. A split that gave no row for
+ * table.exec.source.idle-timeout is idle and left out; when all are, the
+ * source sends "idle" (downstream stops waiting for it) until a row comes.
+ * A bounded source emits the largest watermark (WM_MAX) at its end, which
+ * fires every window. Watermarks travel like rows (in order with them,
+ * chained as calls, through edges as messages taking a credit). A node's
+ * watermark is the minimum over its inputs that are neither idle nor
+ * ended (all idle: the largest of theirs, then idle itself); when it
+ * rises, an operator with a watermark hook fires what it completes, then
+ * the watermark goes on. Sinks ignore watermarks. In batch mode only the
+ * final WM_MAX is sent.
+ *
  * The end. A bounded source at its end, and every source on a stop
  * request, sends an end marker instead of rows; a node whose inputs have
  * all ended ends too (a sink flushes a last time) and its task finishes. A
@@ -96,6 +112,7 @@
 #include "ops/op.h"
 #include "runtime/chan.h"
 #include "state/state.h"
+#include "sql/expr.h"
 
 struct task;
 
@@ -127,6 +144,21 @@ struct rnode {
     uint32_t nstates;
     struct hf_strbuf pos; /* sources: the position of the last snapshot */
     bool has_pos;
+    /* Event time: per input, its watermark and whether it is idle or
+     * ended; the node's own watermark (the last forwarded) and status. */
+    int64_t *in_wm;
+    uint8_t *in_status; /* WM_ACTIVE, WM_IDLE, WM_ENDED */
+    int64_t wm;
+    bool idle;
+};
+
+/* One split of a source with a WATERMARK (see "event time"). */
+struct wsplit {
+    int32_t id;
+    int64_t max;       /* the largest watermark expression value; WM_NONE */
+    int64_t last_usec; /* when it last gave a row (or was assigned) */
+    bool idle;
+    bool finished; /* read to its end or revoked: left out for good */
 };
 
 /* One input edge of a task, feeding port `port` of its head. */
@@ -159,6 +191,10 @@ struct task {
     atomic_int finished;
     /* Source tasks: the last snapshot and the last commit. */
     uint64_t last_snap, committed;
+    /* Source tasks of a table with a WATERMARK: its splits. */
+    struct wsplit *splits;
+    uint32_t nsplits, splitcap;
+    int64_t wm_next_usec; /* the next periodic emission */
     struct hf_error err;
 };
 
@@ -169,7 +205,9 @@ struct hf_runtime {
     uint32_t batch_rows;
     uint32_t credit; /* batches per edge and per pool */
     bool drop_null_violations;
-    struct rnode *nodes; /* one per graph node, same index */
+    int64_t wm_interval_usec; /* pipeline.auto-watermark-interval */
+    int64_t idle_usec;        /* table.exec.source.idle-timeout; 0 = off */
+    struct rnode *nodes;      /* one per graph node, same index */
     uint32_t nnodes;
     struct task **tasks;
     uint32_t ntasks, nconsumer_tasks;
@@ -259,6 +297,12 @@ static void set_finished(struct task *t)
 
 /* ------------------------------------------------------------ data path */
 
+/* Event time (below): no watermark yet, the end of time, input status. */
+#define WM_NONE INT64_MIN
+#define WM_MAX INT64_MAX
+enum { WM_ACTIVE, WM_IDLE, WM_ENDED };
+static int wm_update(struct rnode *n, struct hf_error *err);
+
 static int deliver(struct rnode *n, uint32_t port, struct hf_rbuf *rows,
                    struct hf_error *err);
 
@@ -346,6 +390,12 @@ static int end_node(struct rnode *n, struct hf_error *err);
 /* Input `port` of `n` has ended. */
 static int end_input(struct rnode *n, uint32_t port, struct hf_error *err)
 {
+    if (n->n->kind != HF_NODE_SINK && n->in_status[port] != WM_ENDED) {
+        /* An ended input no longer holds the watermark back. */
+        n->in_status[port] = WM_ENDED;
+        if (n->open_inputs > 1 && wm_update(n, err) != 0)
+            return -1;
+    }
     if (n->n->kind == HF_NODE_OP && n->n->op->end_input &&
         n->n->op->end_input(n->state, port, &n->out, err) != 0)
         return -1;
@@ -376,6 +426,239 @@ static int end_node(struct rnode *n, struct hf_error *err)
         struct hf_msg m = {.kind = HF_MSG_END, .input = r->chan_input};
         if (!hf_chan_push(r->chan, &m))
             return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ event time */
+
+static int wm_input(struct rnode *n, uint32_t port, int64_t wm, bool idle,
+                    struct hf_error *err);
+
+/* Send n's watermark `wm` (or its idle/active status) to its consumers. */
+static int wm_forward(struct rnode *n, int64_t wm, bool idle,
+                      struct hf_error *err)
+{
+    for (uint32_t i = 0; i < n->nroutes; i++) {
+        struct route *r = &n->routes[i];
+        if (r->chan == NULL) {
+            if (wm_input(r->to, r->port, wm, idle, err) != 0)
+                return -1;
+            continue;
+        }
+        struct hf_msg m = {.kind = HF_MSG_WATERMARK,
+                           .input = r->chan_input,
+                           .wm = wm,
+                           .idle = idle};
+        if (!hf_chan_push(r->chan, &m))
+            return -1;
+    }
+    return 0;
+}
+
+/* n's watermark rises to `wm`: its operator fires, then it goes on. */
+static int wm_advance(struct rnode *n, int64_t wm, struct hf_error *err)
+{
+    n->wm = wm;
+    if (n->n->kind == HF_NODE_OP && n->n->op->watermark &&
+        n->n->op->watermark(n->state, wm, &n->out, err) != 0)
+        return -1;
+    return wm_forward(n, wm, false, err);
+}
+
+/* Recompute n's watermark and status from its inputs'. */
+static int wm_update(struct rnode *n, struct hf_error *err)
+{
+    int64_t low = WM_MAX, high = WM_NONE;
+    bool active = false, open = false;
+    for (uint32_t i = 0; i < n->n->ninputs; i++) {
+        if (n->in_status[i] == WM_ENDED)
+            continue;
+        open = true;
+        if (n->in_status[i] == WM_IDLE) {
+            if (n->in_wm[i] > high)
+                high = n->in_wm[i];
+            continue;
+        }
+        active = true;
+        if (n->in_wm[i] < low)
+            low = n->in_wm[i];
+    }
+    if (!open)
+        return 0; /* the end follows */
+    if (!active) {
+        /* Flink's valve: the largest watermark of the idle inputs, then
+         * idle itself. */
+        if (high > n->wm && wm_advance(n, high, err) != 0)
+            return -1;
+        if (!n->idle) {
+            n->idle = true;
+            return wm_forward(n, n->wm, true, err);
+        }
+        return 0;
+    }
+    if (n->idle) {
+        n->idle = false;
+        if (wm_forward(n, n->wm, false, err) != 0)
+            return -1;
+    }
+    return low > n->wm && low != WM_NONE ? wm_advance(n, low, err) : 0;
+}
+
+/* Input `port` of n got watermark `wm`, or went idle, or active again. */
+static int wm_input(struct rnode *n, uint32_t port, int64_t wm, bool idle,
+                    struct hf_error *err)
+{
+    if (n->n->kind == HF_NODE_SINK || n->in_status[port] == WM_ENDED)
+        return 0;
+    if (idle) {
+        n->in_status[port] = WM_IDLE;
+    } else {
+        n->in_status[port] = WM_ACTIVE;
+        if (wm > n->in_wm[port])
+            n->in_wm[port] = wm;
+    }
+    return wm_update(n, err);
+}
+
+static struct wsplit *split_find(struct task *t, int32_t id, bool add)
+{
+    for (uint32_t i = 0; i < t->nsplits; i++)
+        if (t->splits[i].id == id)
+            return &t->splits[i];
+    if (!add)
+        return NULL;
+    if (t->nsplits == t->splitcap) {
+        uint32_t nc = t->splitcap ? t->splitcap * 2 : 8;
+        struct wsplit *v = realloc(t->splits, nc * sizeof *v);
+        if (v == NULL)
+            return NULL;
+        t->splits = v;
+        t->splitcap = nc;
+    }
+    struct wsplit *w = &t->splits[t->nsplits++];
+    w->id = id;
+    w->max = WM_NONE;
+    w->last_usec = mono_usec();
+    w->idle = false;
+    w->finished = false;
+    return w;
+}
+
+static void split_assigned(const struct hf_run_ctx *ctx, int32_t split)
+{
+    struct task *t = ctx->runtime;
+    struct wsplit *w = split_find(t, split, true);
+    if (w) { /* out of memory: it counts from its first row */
+        w->last_usec = mono_usec();
+        w->finished = false;
+    }
+}
+
+static void split_finished(const struct hf_run_ctx *ctx, int32_t split)
+{
+    struct task *t = ctx->runtime;
+    /* Kept, marked: the source may return the split's last rows after
+     * saying so, in the batch being filled. */
+    struct wsplit *w = split_find(t, split, true);
+    if (w)
+        w->finished = true;
+}
+
+/* The rows of `b` (from one split) raise its watermark. The expression
+ * is evaluated with b's arena (the batch is still the source's). */
+static int wm_rows(struct task *t, struct hf_batch *b)
+{
+    const struct hf_table_def *tbl = t->head->n->table;
+    const struct hf_watermark *w = tbl->watermark;
+    struct wsplit *sp = split_find(t, b->src_part, true);
+    if (sp == NULL)
+        return hf_error_set(&t->err, HF_ERR_NOMEM, "out of memory");
+    int64_t max = sp->max;
+    for (uint32_t i = 0; i < b->nrows; i++) {
+        struct hf_value v;
+        if (hf_expr_eval(w->expr, hf_batch_row(b, i), b, &v, &t->err) != 0) {
+            hf_error_prefix(&t->err,
+                            "the WATERMARK of table '%s': ", tbl->name);
+            return -1;
+        }
+        if (v.null)
+            /* Flink's WatermarkAssignerOperator fails too. */
+            return hf_error_set(
+                &t->err, HF_ERR_DATA,
+                "the WATERMARK expression '%s' of table '%s' is NULL for a "
+                "row (%s%s%" PRId64 ", row at %" PRId64
+                "): as in Flink, the rowtime column must not be NULL; "
+                "filter or COALESCE it in a computed column",
+                w->text, tbl->name, b->src_name ? b->src_name : "",
+                b->src_name ? " split " : "split ", (int64_t)b->src_part,
+                b->origin ? b->origin[i] : -1);
+        if (v.v.i > max)
+            max = v.v.i;
+    }
+    sp->max = max;
+    sp->idle = false;
+    sp->last_usec = mono_usec();
+    return 0;
+}
+
+/* Periodic emission (or after every batch with interval 0): the minimum
+ * over the splits that are not idle. */
+static int wm_tick(struct task *t, bool force)
+{
+    struct hf_runtime *rt = t->rt;
+    struct rnode *src = t->head;
+    int64_t now = mono_usec();
+    if (!force && now < t->wm_next_usec)
+        return 0;
+    t->wm_next_usec = now + rt->wm_interval_usec;
+    if (t->nsplits == 0)
+        return 0;
+    int64_t low = WM_MAX, fin = WM_NONE;
+    bool active = false, idle = false;
+    for (uint32_t i = 0; i < t->nsplits; i++) {
+        struct wsplit *w = &t->splits[i];
+        if (w->finished) {
+            if (w->max > fin)
+                fin = w->max;
+            continue;
+        }
+        if (rt->idle_usec > 0 && now - w->last_usec >= rt->idle_usec)
+            w->idle = true;
+        if (w->idle) {
+            idle = true;
+            continue;
+        }
+        active = true;
+        if (w->max < low)
+            low = w->max;
+    }
+    if (!active && !idle) {
+        /* Every split finished (files read one after the other): the
+         * last watermark each gave before it was released. */
+        active = true;
+        low = fin;
+    }
+    if (!active) {
+        if (!src->idle) {
+            src->idle = true;
+            hf_log_debug("source '%s': every split idle for %" PRId64
+                         " ms: the source is idle",
+                         src->n->table->name, rt->idle_usec / 1000);
+            return wm_forward(src, src->wm, true, &t->err);
+        }
+        return 0;
+    }
+    if (src->idle) {
+        src->idle = false;
+        if (wm_forward(src, src->wm, false, &t->err) != 0)
+            return -1;
+    }
+    if (low != WM_NONE && low > src->wm) {
+        src->wm = low;
+        hf_log_debug("source '%s': watermark %" PRId64, src->n->table->name,
+                     low);
+        return wm_forward(src, low, false, &t->err);
     }
     return 0;
 }
@@ -654,6 +937,11 @@ static void *source_main(void *arg)
         }
         if (rc == 0)
             eof = true;
+        if (r->b->nrows > 0 && tbl->watermark && !rt->batch_mode &&
+            wm_rows(t, r->b) != 0) {
+            hf_rbuf_release(r);
+            goto failed;
+        }
         if (r->b->nrows > 0) {
             atomic_fetch_add(&src->stats.rows_out, r->b->nrows);
             if (emit_routes(src, r, &t->err) != 0) {
@@ -662,9 +950,16 @@ static void *source_main(void *arg)
             }
         }
         hf_rbuf_release(r);
+        if (tbl->watermark && !rt->batch_mode &&
+            wm_tick(t, rt->wm_interval_usec == 0) != 0)
+            goto failed;
     }
     if (job_failed(rt))
         goto out;
+    /* A bounded source's end: the largest watermark fires every window
+     * (Flink emits Long.MAX_VALUE at the end of input; not on a stop). */
+    if (eof && tbl->watermark && wm_forward(src, WM_MAX, false, &t->err) != 0)
+        goto failed;
     /* The end marker goes behind every row emitted; the final position
      * is committed once a checkpoint after it completes. */
     if (end_node(src, &t->err) != 0 || final_commit(t) != 0)
@@ -739,6 +1034,9 @@ static int on_msg(struct task *t, const struct hf_msg *m, bool *done)
         t->done = m->input; /* the credit goes back with the next pop */
         return rc;
     }
+    case HF_MSG_WATERMARK:
+        t->done = m->input; /* it took a credit */
+        return wm_input(t->head, in->port, m->wm, m->idle, &t->err);
     case HF_MSG_BARRIER:
         if (t->nblocked > 0 && m->ckpt_id != t->aligning)
             return hf_error_set(&t->err, HF_ERR_FAIL,
@@ -943,6 +1241,15 @@ static int init_node(struct hf_runtime *rt, struct rnode *n,
     n->n = gn;
     n->rt = rt;
     n->open_inputs = gn->ninputs;
+    n->wm = WM_NONE;
+    if (gn->ninputs > 0) {
+        n->in_wm = malloc(gn->ninputs * sizeof *n->in_wm);
+        n->in_status = calloc(gn->ninputs, sizeof *n->in_status);
+        if (n->in_wm == NULL || n->in_status == NULL)
+            return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        for (uint32_t i = 0; i < gn->ninputs; i++)
+            n->in_wm[i] = WM_NONE;
+    }
     n->nconsumers = hf_graph_consumers(&rt->job->graph, gn->id);
     n->ctx.batch_mode = rt->batch_mode;
     n->ctx.stats = &n->stats;
@@ -984,6 +1291,7 @@ static void free_task(struct task *t)
         free(t->inputs[i].pending);
     free(t->inputs);
     free(t->members);
+    free(t->splits);
     free(t);
 }
 
@@ -1082,6 +1390,10 @@ struct hf_runtime *hf_runtime_new(struct hf_job *job, struct hf_error *err)
         hf_runtime_destroy(rt);
         return NULL;
     }
+    rt->wm_interval_usec =
+        hf_opts_int(s, "pipeline.auto-watermark-interval", NULL) * 1000;
+    rt->idle_usec =
+        hf_opts_int(s, "table.exec.source.idle-timeout", NULL) * 1000;
     const struct hf_graph *g = &job->graph;
     rt->nnodes = g->nnodes;
     rt->nodes = calloc(g->nnodes ? g->nnodes : 1, sizeof *rt->nodes);
@@ -1105,6 +1417,10 @@ struct hf_runtime *hf_runtime_new(struct hf_job *job, struct hf_error *err)
         if (t->is_source) {
             t->head->ctx.checkpoint_now = checkpoint_now;
             t->head->ctx.runtime = t;
+            if (t->head->n->table->watermark && !rt->batch_mode) {
+                t->head->ctx.split_assigned = split_assigned;
+                t->head->ctx.split_finished = split_finished;
+            }
         }
     }
     return rt;
@@ -1122,6 +1438,8 @@ void hf_runtime_destroy(struct hf_runtime *rt)
         free(rt->nodes[i].routes);
         hf_strbuf_free(&rt->nodes[i].pos);
         close_states(&rt->nodes[i]);
+        free(rt->nodes[i].in_wm);
+        free(rt->nodes[i].in_status);
     }
     hf_state_backend_close(rt->state);
     free(rt->nodes);

@@ -208,6 +208,7 @@ struct hf_ast_select_item {
 };
 
 struct hf_ast_query;
+struct hf_ast_wtvf;
 
 /* What a SELECT reads: a table, view or WITH name, or a parenthesised
  * query, with an optional alias (and column aliases) and an optional
@@ -240,6 +241,23 @@ struct hf_ast_from {
     uint32_t nhints;
     int hint_line, hint_col; /* of OPTIONS */
     int line, col;
+    /* TABLE(TUMBLE|HOP|CUMULATE(...)): the window table function (name
+     * and sub NULL; it names what it reads), or NULL. */
+    struct hf_ast_wtvf *tvf;
+};
+
+/* A window table function in FROM (Flink's window TVFs):
+ *   TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), size [, offset]))
+ *   TABLE(HOP(TABLE t, DESCRIPTOR(ts), slide, size [, offset]))
+ *   TABLE(CUMULATE(TABLE t, DESCRIPTOR(ts), step, size [, offset]))
+ * `data` is `TABLE name` (name set) or a parenthesised query (sub set). */
+struct hf_ast_wtvf {
+    const char *fn; /* "TUMBLE", "HOP", "CUMULATE" */
+    int line, col;  /* of the function name */
+    struct hf_ast_from data;
+    struct hf_ast_ident timecol;   /* DESCRIPTOR(timecol) */
+    struct hf_ast_expr *args[3];  /* the intervals, in order */
+    uint32_t nargs;
 };
 
 /* `name [(cols)] AS (query)` of a WITH clause. */

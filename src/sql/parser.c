@@ -2588,6 +2588,98 @@ static int table_hint(struct parser *p, struct hf_ast_from *f)
 
 static struct hf_ast_query *parse_query(struct parser *p);
 
+/* TABLE(TUMBLE|HOP|CUMULATE(TABLE t | (query), DESCRIPTOR(col),
+ * interval, ...)); the cursor is on TABLE. */
+static int window_tvf(struct parser *p, struct hf_ast_from *f)
+{
+    next(p);
+    next(p); /* ( */
+    const struct hf_token *fn = peek(p);
+    static const char *const names[] = {"TUMBLE", "HOP", "CUMULATE"};
+    const char *name = NULL;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (tok_word(fn, names[i]))
+            name = names[i];
+    if (name == NULL) {
+        if (tok_word(fn, "SESSION"))
+            return unsupported(p, fn,
+                               "the SESSION window table function is not "
+                               "supported; TUMBLE, HOP and CUMULATE are, and "
+                               "the legacy GROUP BY SESSION(ts, gap)");
+        return unsupported(p, fn,
+                           "table functions are not supported except the "
+                           "window functions TUMBLE, HOP and CUMULATE");
+    }
+    struct hf_ast_wtvf *w = alloc(p, sizeof *w);
+    if (w == NULL)
+        return -1;
+    w->fn = name;
+    w->line = fn->line;
+    w->col = fn->col;
+    next(p);
+    if (expect(p, HF_TK_LPAREN, "after the window function's name") != 0)
+        return -1;
+    if (peek_at(p, 1)->kind == HF_TK_EQ || peek_at(p, 1)->kind == HF_TK_GT ||
+        (peek(p)->kind == HF_TK_IDENT && tok_word(peek(p), "DATA")))
+        return unsupported(p, peek(p),
+                           "named arguments (DATA => ...) of window "
+                           "functions are not supported; pass them in order");
+    const struct hf_token *d = peek(p);
+    w->data.line = d->line;
+    w->data.col = d->col;
+    if (accept_kw(p, HF_KW_TABLE)) {
+        if (dotted_name(p, "a table name", "after TABLE", &w->data.name,
+                        &w->data.full) != 0)
+            return -1;
+    } else if (d->kind == HF_TK_LPAREN) {
+        if (++p->depth > MAX_DEPTH)
+            return err_at(p, d, HF_ERR_SQL, "queries nested too deeply");
+        next(p);
+        w->data.sub = parse_query(p);
+        if (w->data.sub == NULL)
+            return -1;
+        if (expect(p, HF_TK_RPAREN, "to close the subquery") != 0)
+            return -1;
+        p->depth--;
+    } else {
+        return expected(p, "TABLE name or a (query)",
+                        "as the window function's first argument");
+    }
+    if (tok_word(peek(p), "PARTITION"))
+        return unsupported(p, peek(p),
+                           "PARTITION BY in a window function is not "
+                           "supported");
+    if (expect(p, HF_TK_COMMA, "after the window function's table") != 0)
+        return -1;
+    if (!tok_word(peek(p), "DESCRIPTOR"))
+        return expected(p, "DESCRIPTOR(time column)",
+                        "as the window function's second argument");
+    next(p);
+    if (expect(p, HF_TK_LPAREN, "after DESCRIPTOR") != 0 ||
+        ident(p, true, "a time column", "in DESCRIPTOR", &w->timecol) != 0)
+        return -1;
+    if (peek(p)->kind == HF_TK_COMMA)
+        return unsupported(p, peek(p),
+                           "DESCRIPTOR takes one time column");
+    if (expect(p, HF_TK_RPAREN, "to close DESCRIPTOR") != 0)
+        return -1;
+    while (accept(p, HF_TK_COMMA)) {
+        if (w->nargs == 3)
+            return err_at(p, peek(p), HF_ERR_SQL,
+                          "%s takes at most %d intervals", name,
+                          strcmp(name, "TUMBLE") == 0 ? 2 : 3);
+        w->args[w->nargs] = parse_expr(p);
+        if (w->args[w->nargs] == NULL)
+            return -1;
+        w->nargs++;
+    }
+    if (expect(p, HF_TK_RPAREN, "to close the window function") != 0 ||
+        expect(p, HF_TK_RPAREN, "to close TABLE(") != 0)
+        return -1;
+    f->tvf = w;
+    return 0;
+}
+
 static int from_item(struct parser *p, struct hf_ast_from *f)
 {
     const struct hf_token *t = peek(p);
@@ -2603,10 +2695,15 @@ static int from_item(struct parser *p, struct hf_ast_from *f)
         if (expect(p, HF_TK_RPAREN, "to close the subquery") != 0)
             return -1;
         p->depth--;
+    } else if (tok_is_kw(t, HF_KW_TABLE) &&
+               peek_at(p, 1)->kind == HF_TK_LPAREN) {
+        if (window_tvf(p, f) != 0)
+            return -1;
     } else if (tok_is_kw(t, HF_KW_TABLE) || tok_word(t, "LATERAL")) {
         return unsupported(p, t,
                            "table functions (TABLE(...), LATERAL) are not "
-                           "supported; window TVFs need state");
+                           "supported, except the window functions "
+                           "TABLE(TUMBLE|HOP|CUMULATE(...))");
     } else if (tok_word(t, "UNNEST")) {
         return unsupported(p, t, "UNNEST is not supported");
     } else {

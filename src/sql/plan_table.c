@@ -321,10 +321,6 @@ static int plan_watermark(struct planner *p,
     wm->rowtime = (uint32_t)idx;
     wm->expr = e;
     t->watermark = wm;
-    hf_log_warn("%s:%d:%d: warning: the WATERMARK of table '%s' is checked "
-                "and kept in the plan, but nothing uses it yet: holoflow "
-                "runs no event-time operations",
-                p->src.file, w->line, w->col, ct->full_name);
     return 0;
 }
 

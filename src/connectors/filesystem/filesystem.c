@@ -130,6 +130,7 @@ struct fs_state {
     void *dec;
     const atomic_int *stopping;
     struct hf_table_stats *stats;
+    const struct hf_run_ctx *ctx; /* for the split calls (event time) */
     struct hf_fs_files files;
     size_t next_file; /* index of the next file to open */
     size_t cur_file;  /* index of the open file */
@@ -568,6 +569,7 @@ static int fs_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
     s->skip_bom = !keeps_bytes(t->format);
     s->stopping = ctx ? ctx->stopping : NULL;
     s->stats = ctx ? ctx->stats : NULL;
+    s->ctx = ctx;
     s->default_name = hf_opts_str(&t->opts, "partition.default-name", NULL);
     if (s->default_name == NULL)
         s->default_name = "__DEFAULT_PARTITION__";
@@ -666,6 +668,9 @@ static int fs_read(void *state, struct hf_batch *out, struct hf_error *err)
             if (rc == 0) {
                 hf_fs_reader_close(s->r);
                 s->open = false;
+                /* A read file no longer holds the watermark back. */
+                if (s->ctx && s->ctx->split_finished)
+                    s->ctx->split_finished(s->ctx, (int32_t)s->cur_file);
                 break;
             }
             if (len == 0)

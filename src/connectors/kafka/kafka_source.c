@@ -263,12 +263,22 @@ static struct src_part *add_part(struct hfk_source *s, const char *topic,
     return p;
 }
 
+/* A bounded partition reached its end: it no longer holds the source's
+ * watermark back (event time, connector.h). */
+static void part_finished(struct hfk_source *s, const struct src_part *p)
+{
+    if (s->ctx && s->ctx->split_finished)
+        s->ctx->split_finished(s->ctx, p->partition);
+}
+
 static void remove_part(struct hfk_source *s, const char *topic,
                         int32_t partition)
 {
     for (size_t i = 0; i < s->nparts; i++) {
         if (s->parts[i].partition == partition &&
             strcmp(s->parts[i].topic, topic) == 0) {
+            if (s->ctx && s->ctx->split_finished)
+                s->ctx->split_finished(s->ctx, partition);
             s->parts[i] = s->parts[s->nparts - 1];
             s->nparts--;
             s->hint = 0;
@@ -597,6 +607,8 @@ static int resolve_starts(struct hfk_source *s,
         p->emit_from = emit_from;
         p->stop = stop;
         p->done = stop >= 0 && start >= stop;
+        if (!p->done && s->ctx && s->ctx->split_assigned)
+            s->ctx->split_assigned(s->ctx, e->partition);
         e->offset = start;
         hf_log_info("kafka table '%s': topic '%s' partition %" PRId32
                     " assigned, reading from offset %" PRId64 "%s%s",
@@ -1444,6 +1456,7 @@ int hfk_source_read(void *state, struct hf_batch *out, struct hf_error *err)
         }
         if (p->stop >= 0 && m->offset >= p->stop) {
             p->done = true;
+            part_finished(s, p);
             pause_part(s, p);
             rd_kafka_message_destroy(m);
             continue;
@@ -1463,6 +1476,7 @@ int hfk_source_read(void *state, struct hf_batch *out, struct hf_error *err)
         p->next = off + 1;
         if (p->stop >= 0 && p->next >= p->stop) {
             p->done = true;
+            part_finished(s, p);
             pause_part(s, p);
         }
     }

@@ -1,0 +1,561 @@
+/*
+ * window_agg.c - the window aggregate: per window and group key, the
+ * aggregate calls over the rows of that window, emitted once, as +I, when
+ * the window is complete (Flink's window TVF aggregation and legacy group
+ * windows, reference flink-stateful-sql.md §3.2, §3.3).
+ *
+ * Assignment (hf_window_assign): tumble start = ts - floorMod(ts - offset,
+ * size); hop: every window of length size whose start is a multiple of
+ * slide (+ offset) in (ts - size, ts]; cumulate: the windows [S, S+step),
+ * [S, S+2 step), ... [S, S+size) of the tumble [S, S+size) that end after
+ * ts. Event time: ts is the row's time column. Processing time: the wall
+ * clock (milliseconds) when the row reaches the operator.
+ *
+ * State (env->open_state, "win"): key = window_end (8 bytes, big endian,
+ * sign flipped so keys sort by time) || window_start (same) || the group
+ * key (core/rowcodec.h); value = the calls' accumulators one after the
+ * other (hf_agg_acc_save). A sorted array of the distinct pending window
+ * ends, in memory, is the timer index; at open it is rebuilt from the
+ * state (a restored checkpoint).
+ *
+ * Firing: a window fires when the watermark reaches window_end - 1 ms
+ * (Flink's TimeWindowUtil.isWindowFired): every entry under its end is
+ * read, emitted (key, window_start, window_end, window_time = window_end -
+ * 1 ms, results) and removed; then the runtime forwards the watermark.
+ * Processing-time windows fire when the wall clock passes window_end - 1
+ * ms, checked at every input batch and every timer tick. A row whose every
+ * window has fired is late: dropped and counted; the count is logged at
+ * close and when it grows (at most once per second). A row late for some
+ * of its windows (HOP, CUMULATE) still counts in the others.
+ *
+ * Output order: windows in end order; within one window the state's
+ * iteration order (hashmap: unspecified), as Flink's is its state order.
+ */
+#include "ops/window_agg.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "core/rowcodec.h"
+#include "state/state.h"
+
+#define KEY_MAX (1u << 20)
+#define MS 1000 /* microseconds */
+
+static int64_t floor_mod(int64_t a, int64_t b)
+{
+    int64_t m = a % b;
+    return m < 0 ? m + b : m;
+}
+
+uint32_t hf_window_max_per_row(const struct hf_window_def *w)
+{
+    if (w->kind == HF_WIN_TUMBLE)
+        return 1;
+    int64_t n = w->size / w->slide + 1;
+    return n > 0 ? (uint32_t)n : 1;
+}
+
+uint32_t hf_window_assign(const struct hf_window_def *w, int64_t ts,
+                          int64_t *starts, int64_t *ends, uint32_t cap)
+{
+    uint32_t n = 0;
+    switch (w->kind) {
+    case HF_WIN_TUMBLE: {
+        int64_t s = ts - floor_mod(ts - w->offset, w->size);
+        starts[0] = s;
+        ends[0] = s + w->size;
+        return 1;
+    }
+    case HF_WIN_HOP: {
+        int64_t last = ts - floor_mod(ts - w->offset, w->slide);
+        for (int64_t s = last; s > ts - w->size && n < cap; s -= w->slide) {
+            starts[n] = s;
+            ends[n++] = s + w->size;
+        }
+        return n;
+    }
+    case HF_WIN_CUMULATE: {
+        int64_t s = ts - floor_mod(ts - w->offset, w->size);
+        for (int64_t e = s + w->slide; e <= s + w->size && n < cap;
+             e += w->slide) {
+            if (e > ts) {
+                starts[n] = s;
+                ends[n++] = e;
+            }
+        }
+        return n;
+    }
+    }
+    return 0;
+}
+
+void hf_window_agg_spec_free(struct hf_window_agg_spec *s)
+{
+    if (s == NULL)
+        return;
+    for (uint32_t i = 0; i < s->ncalls; i++)
+        free(s->calls[i].text);
+    free(s->calls);
+    free(s->keys);
+    free(s->text);
+    free(s);
+}
+
+/* ------------------------------------------------------------ state */
+
+struct wagg {
+    const struct hf_window_agg_spec *s;
+    const struct hf_op_env *env;
+    const char *uid;
+    struct hf_state *st;
+    struct hf_state_backend *own_be; /* when the runtime offers none */
+    struct hf_type *ktypes;
+    struct hf_agg_acc *accs;
+    struct hf_strbuf kbuf, vbuf;
+    int64_t *starts, *ends; /* one row's windows */
+    uint32_t wcap;
+    /* The timer index: distinct pending window ends, ascending. */
+    int64_t *pending;
+    uint32_t npending, pcap;
+    int64_t wm;         /* event time: the current watermark */
+    uint64_t late;      /* rows dropped as late */
+    uint64_t late_logged;
+    int64_t late_log_usec;
+    struct hf_rbuf *out; /* the batch being filled */
+};
+
+static int oom(struct hf_error *err)
+{
+    return hf_error_set(err, HF_ERR_NOMEM, "window aggregate: out of memory");
+}
+
+static int64_t wall_usec(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+static void put_be64(uint8_t *p, int64_t v)
+{
+    uint64_t u = (uint64_t)v ^ (UINT64_C(1) << 63);
+    for (int i = 7; i >= 0; i--) {
+        p[i] = (uint8_t)u;
+        u >>= 8;
+    }
+}
+
+static int64_t get_be64(const uint8_t *p)
+{
+    uint64_t u = 0;
+    for (int i = 0; i < 8; i++)
+        u = u << 8 | p[i];
+    return (int64_t)(u ^ (UINT64_C(1) << 63));
+}
+
+/* Add `end` to the timer index (kept sorted, no duplicates). */
+static int pending_add(struct wagg *g, int64_t end, struct hf_error *err)
+{
+    uint32_t lo = 0, hi = g->npending;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (g->pending[mid] < end)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < g->npending && g->pending[lo] == end)
+        return 0;
+    if (g->npending == g->pcap) {
+        uint32_t nc = g->pcap ? g->pcap * 2 : 64;
+        int64_t *v = realloc(g->pending, nc * sizeof *v);
+        if (v == NULL)
+            return oom(err);
+        g->pending = v;
+        g->pcap = nc;
+    }
+    memmove(g->pending + lo + 1, g->pending + lo,
+            (g->npending - lo) * sizeof *g->pending);
+    g->pending[lo] = end;
+    g->npending++;
+    return 0;
+}
+
+/* Rebuild the timer index from the state (after a restore). */
+static int rebuild_pending(struct wagg *g, struct hf_error *err)
+{
+    struct hf_state_iter *it;
+    if (hf_state_iter_open(g->st, NULL, 0, &it, err) != 0)
+        return -1;
+    const void *k, *v;
+    size_t kl, vl;
+    int rc;
+    while ((rc = hf_state_iter_next(it, &k, &kl, &v, &vl, err)) == 1) {
+        if (kl < 16) {
+            rc = hf_error_set(err, HF_ERR_STATE,
+                              "window aggregate '%s': a state key of %zu "
+                              "bytes is not a window's",
+                              g->uid, kl);
+            break;
+        }
+        if (pending_add(g, get_be64(k), err) != 0) {
+            rc = -1;
+            break;
+        }
+    }
+    hf_state_iter_close(it);
+    return rc < 0 ? -1 : 0;
+}
+
+static int wagg_open(const struct hf_op_env *env, void **state,
+                     struct hf_error *err)
+{
+    const struct hf_window_agg_spec *s = env->node->spec;
+    struct wagg *g = calloc(1, sizeof *g);
+    if (g == NULL)
+        return oom(err);
+    *state = g;
+    g->s = s;
+    g->env = env;
+    g->uid = env->uid ? env->uid : "window-aggregate";
+    g->wm = INT64_MIN;
+    g->wcap = hf_window_max_per_row(&s->win);
+    g->starts = calloc(g->wcap, sizeof *g->starts);
+    g->ends = calloc(g->wcap, sizeof *g->ends);
+    g->ktypes = calloc(s->nkeys ? s->nkeys : 1, sizeof *g->ktypes);
+    g->accs = calloc(s->ncalls ? s->ncalls : 1, sizeof *g->accs);
+    if (!g->starts || !g->ends || !g->ktypes || !g->accs)
+        return oom(err);
+    for (uint32_t i = 0; i < s->nkeys; i++)
+        g->ktypes[i] = s->in->cols[s->keys[i]].type;
+    for (uint32_t i = 0; i < s->ncalls; i++)
+        hf_agg_acc_init(&g->accs[i]);
+    hf_strbuf_init(&g->kbuf, KEY_MAX);
+    hf_strbuf_init(&g->vbuf, KEY_MAX * 4u);
+    if (env->open_state) {
+        if (env->open_state(env, "win", &g->st, err) != 0)
+            return -1;
+    } else {
+        struct hf_state_config cfg = {.type = HF_STATE_HASHMAP,
+                                      .num_retained = 1,
+                                      .max_parallelism = 128};
+        if (hf_state_backend_open(&cfg, &g->own_be, err) != 0 ||
+            hf_state_open(g->own_be, g->uid, "win", 0, 127, &g->st, err) != 0)
+            return -1;
+    }
+    return rebuild_pending(g, err);
+}
+
+static void log_late(struct wagg *g, bool final)
+{
+    if (g->late == g->late_logged)
+        return;
+    int64_t now = wall_usec();
+    if (!final && now - g->late_log_usec < 1000000)
+        return;
+    g->late_log_usec = now;
+    g->late_logged = g->late;
+    hf_log_warn("window aggregate %s: %" PRIu64
+                " late row(s) dropped so far: every window they belong to "
+                "had fired (the watermark passed its end); raise the "
+                "WATERMARK delay to keep them",
+                g->uid, g->late);
+}
+
+static void wagg_close(void *state)
+{
+    struct wagg *g = state;
+    if (g == NULL)
+        return;
+    log_late(g, true);
+    hf_rbuf_release(g->out);
+    if (g->st && !g->env->open_state)
+        hf_state_close(g->st);
+    hf_state_backend_close(g->own_be);
+    for (uint32_t i = 0; g->accs && i < g->s->ncalls; i++)
+        hf_agg_acc_free(&g->accs[i]);
+    free(g->accs);
+    free(g->ktypes);
+    free(g->starts);
+    free(g->ends);
+    free(g->pending);
+    hf_strbuf_free(&g->kbuf);
+    hf_strbuf_free(&g->vbuf);
+    free(g);
+}
+
+/* ------------------------------------------------------------ output */
+
+static int flush_out(struct wagg *g, struct hf_op_out *out,
+                     struct hf_error *err)
+{
+    if (g->out == NULL)
+        return 0;
+    struct hf_rbuf *r = g->out;
+    g->out = NULL;
+    int rc = r->b->nrows ? out->emit(out, r, err) : 0;
+    hf_rbuf_release(r);
+    return rc;
+}
+
+static bool is_text(const struct hf_type *t)
+{
+    return t->id == HF_CHAR || t->id == HF_VARCHAR || t->id == HF_BYTES;
+}
+
+/* Emit every group of the window ending at `end` and remove them. */
+static int fire(struct wagg *g, int64_t end, struct hf_op_out *out,
+                struct hf_error *err)
+{
+    const struct hf_window_agg_spec *s = g->s;
+    uint8_t prefix[8];
+    put_be64(prefix, end);
+    struct hf_state_iter *it;
+    if (hf_state_iter_open(g->st, prefix, 8, &it, err) != 0)
+        return -1;
+    const void *k, *v;
+    size_t kl, vl;
+    int rc;
+    while ((rc = hf_state_iter_next(it, &k, &kl, &v, &vl, err)) == 1) {
+        if (g->out && hf_batch_full(g->out->b) && flush_out(g, out, err) != 0) {
+            rc = -1;
+            break;
+        }
+        if (g->out == NULL) {
+            g->out = hf_rbuf_get(g->env->pool, -1);
+            if (g->out == NULL) {
+                rc = -1; /* the job is failing */
+                break;
+            }
+        }
+        struct hf_batch *b = g->out->b;
+        struct hf_value *row = hf_batch_add_row(b, HF_ROW_INSERT, -1);
+        if (row == NULL) {
+            rc = oom(err);
+            break;
+        }
+        const uint8_t *kb = k;
+        int64_t start = get_be64(kb + 8);
+        if (hf_row_decode(g->ktypes, s->nkeys, kb + 16, kl - 16, row,
+                          &b->arena, err) < 0) {
+            rc = -1;
+            break;
+        }
+        struct hf_value *w = row + s->nkeys;
+        w[0].null = w[1].null = w[2].null = false;
+        w[0].v.i = start;
+        w[1].v.i = end;
+        w[2].v.i = end - MS;
+        const uint8_t *vp = v;
+        size_t left = vl;
+        for (uint32_t i = 0; i < s->ncalls; i++) {
+            long used = hf_agg_acc_load(&s->calls[i].fn, &g->accs[i], vp,
+                                        left, err);
+            if (used < 0) {
+                rc = -1;
+                break;
+            }
+            vp += used;
+            left -= (size_t)used;
+            struct hf_value *res = &row[s->nkeys + 3 + i];
+            hf_agg_acc_value(&s->calls[i].fn, &g->accs[i], res);
+            if (!res->null && is_text(&s->calls[i].fn.result) &&
+                hf_value_set_str(b, res, res->v.s.ptr, res->v.s.len) != 0) {
+                rc = oom(err);
+                break;
+            }
+        }
+        if (rc < 0)
+            break;
+        if (hf_state_del(g->st, k, kl, err) != 0) {
+            rc = -1;
+            break;
+        }
+    }
+    hf_state_iter_close(it);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Fire every pending window whose end - 1 ms is at or before `t`. */
+static int fire_until(struct wagg *g, int64_t t, struct hf_op_out *out,
+                      struct hf_error *err)
+{
+    uint32_t n = 0;
+    while (n < g->npending && g->pending[n] - MS <= t) {
+        if (fire(g, g->pending[n], out, err) != 0)
+            return -1;
+        n++;
+    }
+    if (n == 0)
+        return 0;
+    memmove(g->pending, g->pending + n,
+            (g->npending - n) * sizeof *g->pending);
+    g->npending -= n;
+    return flush_out(g, out, err);
+}
+
+/* ------------------------------------------------------------ input */
+
+/* Fold row `row` of kind `kind` into window [start, end). */
+static int fold(struct wagg *g, const struct hf_value *row, bool retract,
+                int64_t start, int64_t end, struct hf_error *err)
+{
+    const struct hf_window_agg_spec *s = g->s;
+    hf_strbuf_reset(&g->kbuf);
+    uint8_t tb[16];
+    put_be64(tb, end);
+    put_be64(tb + 8, start);
+    hf_strbuf_append(&g->kbuf, tb, 16);
+    hf_row_encode_cols(g->ktypes, s->keys, row, s->nkeys, &g->kbuf);
+    if (!hf_strbuf_ok(&g->kbuf))
+        return hf_error_set(err, HF_ERR_NOMEM,
+                            "window aggregate %s: a group key is larger "
+                            "than %u bytes",
+                            g->uid, KEY_MAX);
+    const void *v;
+    size_t vl;
+    int got = hf_state_get(g->st, g->kbuf.data, g->kbuf.len, &v, &vl, err);
+    if (got < 0)
+        return -1;
+    const uint8_t *vp = v;
+    for (uint32_t i = 0; i < s->ncalls; i++) {
+        if (got == 0) {
+            hf_agg_acc_reset(&g->accs[i]);
+            continue;
+        }
+        long used = hf_agg_acc_load(&s->calls[i].fn, &g->accs[i], vp, vl, err);
+        if (used < 0)
+            return -1;
+        vp += used;
+        vl -= (size_t)used;
+    }
+    if (got == 0 && retract)
+        return 0; /* a retraction of nothing: Flink ignores it too */
+    hf_strbuf_reset(&g->vbuf);
+    for (uint32_t i = 0; i < s->ncalls; i++) {
+        const struct hf_window_call *c = &s->calls[i];
+        if (c->filter >= 0 &&
+            (row[c->filter].null || !row[c->filter].v.b))
+            ; /* FILTER (WHERE ...) does not hold: unchanged */
+        else {
+            const struct hf_value *a = c->arg >= 0 ? &row[c->arg] : NULL;
+            int rc = retract ? hf_agg_acc_retract(&c->fn, &g->accs[i], a, err)
+                             : hf_agg_acc_add(&c->fn, &g->accs[i], a, err);
+            if (rc != 0)
+                return -1;
+        }
+        hf_agg_acc_save(&c->fn, &g->accs[i], &g->vbuf);
+    }
+    if (!hf_strbuf_ok(&g->vbuf))
+        return oom(err);
+    if (hf_state_put(g->st, g->kbuf.data, g->kbuf.len, g->vbuf.data,
+                     g->vbuf.len, err) != 0)
+        return -1;
+    return got == 0 ? pending_add(g, end, err) : 0;
+}
+
+static int wagg_process(void *state, uint32_t input, struct hf_rbuf *in,
+                        struct hf_op_out *out, struct hf_error *err)
+{
+    (void)input;
+    struct wagg *g = state;
+    const struct hf_window_agg_spec *s = g->s;
+    const struct hf_batch *b = in->b;
+    bool proc = s->time_col < 0;
+    /* Processing time: the operator's clock, in milliseconds. */
+    int64_t now = proc ? wall_usec() / MS * MS : 0;
+    if (proc && fire_until(g, now, out, err) != 0)
+        return -1;
+    int64_t progress = proc ? now : g->wm;
+    for (uint32_t r = 0; r < b->nrows; r++) {
+        const struct hf_value *row = hf_batch_row(b, r);
+        bool retract = b->kinds[r] == HF_ROW_UPDATE_BEFORE ||
+                       b->kinds[r] == HF_ROW_DELETE;
+        if (retract && !s->retract_input)
+            return hf_error_set(err, HF_ERR_FAIL,
+                                "internal: window aggregate %s got a "
+                                "retraction from an insert-only input",
+                                g->uid);
+        int64_t ts;
+        if (proc) {
+            ts = now;
+        } else {
+            const struct hf_value *t = &row[s->time_col];
+            if (t->null)
+                return hf_error_set(
+                    err, HF_ERR_DATA,
+                    "window aggregate %s: the time column '%s' is NULL "
+                    "in a row (%s row %" PRId64 "); a window needs a time",
+                    g->uid, s->in->cols[s->time_col].name,
+                    b->src_name ? b->src_name : "input",
+                    b->origin ? b->origin[r] : -1);
+            ts = t->v.i;
+        }
+        uint32_t n = hf_window_assign(&s->win, ts, g->starts, g->ends,
+                                      g->wcap);
+        uint32_t kept = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            if (g->ends[i] - MS <= progress)
+                continue; /* this window has fired */
+            kept++;
+            if (fold(g, row, retract, g->starts[i], g->ends[i], err) != 0)
+                return -1;
+        }
+        if (kept == 0 && n > 0)
+            g->late++;
+    }
+    if (g->late != g->late_logged)
+        log_late(g, false);
+    return 0;
+}
+
+static int wagg_watermark(void *state, int64_t wm, struct hf_op_out *out,
+                          struct hf_error *err)
+{
+    struct wagg *g = state;
+    if (g->s->time_col < 0)
+        return 0; /* processing time: the clock fires */
+    if (wm > g->wm)
+        g->wm = wm;
+    return fire_until(g, g->wm, out, err);
+}
+
+static int wagg_end_input(void *state, uint32_t input, struct hf_op_out *out,
+                          struct hf_error *err)
+{
+    (void)input;
+    struct wagg *g = state;
+    /* Processing time: fire what the clock has completed; later windows
+     * stay unfired, as Flink fires no processing-time timer after the
+     * end of input. Event time: the source's final watermark fired all. */
+    if (g->s->time_col < 0)
+        return fire_until(g, wall_usec() / MS * MS, out, err);
+    return flush_out(g, out, err);
+}
+
+static void wagg_explain(const struct hf_node *n, struct hf_strbuf *out)
+{
+    const struct hf_window_agg_spec *s = n->spec;
+    hf_strbuf_puts(out, s->text ? s->text : "");
+}
+
+static void wagg_free_spec(void *spec)
+{
+    hf_window_agg_spec_free(spec);
+}
+
+const struct hf_op_class hf_op_window_agg = {
+    .name = "window-aggregate",
+    .flags = 0,
+    .explain = wagg_explain,
+    .free_spec = wagg_free_spec,
+    .open = wagg_open,
+    .process = wagg_process,
+    .watermark = wagg_watermark,
+    .end_input = wagg_end_input,
+    .close = wagg_close,
+};

@@ -1,0 +1,87 @@
+/*
+ * window_agg.h - the plan of a window aggregate node: the windows of a
+ * window table function (TUMBLE, HOP, CUMULATE) or of a legacy group
+ * window (GROUP BY TUMBLE(ts, ...)), the group key, and the aggregate
+ * calls (ops/aggfn.h) computed per window and key (see window_agg.c).
+ *
+ * The planner puts a calc in front that computes the key expressions and
+ * the aggregate arguments as plain columns, so the spec names input
+ * columns only. The output row is the key columns, then window_start,
+ * window_end, window_time, then one column per call; a calc behind
+ * projects the SELECT list from it.
+ *
+ * Times are microseconds (the scale of TIMESTAMP values); sizes, slides,
+ * steps and offsets are whole milliseconds, as Flink requires.
+ *
+ * Ownership: the spec owns keys, the calls (and their texts) and text;
+ * `in` is borrowed from the graph (the input node's schema).
+ */
+#ifndef HF_OPS_WINDOW_AGG_H
+#define HF_OPS_WINDOW_AGG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/types.h"
+#include "ops/aggfn.h"
+#include "ops/op.h"
+
+enum hf_window_kind { HF_WIN_TUMBLE, HF_WIN_HOP, HF_WIN_CUMULATE };
+
+/* Which windows a row of time `ts` belongs to. */
+struct hf_window_def {
+    enum hf_window_kind kind;
+    int64_t size;   /* TUMBLE, HOP: the window's length; CUMULATE: max */
+    int64_t slide;  /* HOP: the slide; CUMULATE: the step; TUMBLE: size */
+    int64_t offset; /* shifts the boundaries (0 by default) */
+};
+
+/* The windows of `ts`, written to starts[]/ends[] (at most `cap`, which
+ * must be >= size / slide for HOP and CUMULATE); returns how many. Ends
+ * are exclusive. */
+uint32_t hf_window_assign(const struct hf_window_def *w, int64_t ts,
+                          int64_t *starts, int64_t *ends, uint32_t cap);
+
+/* The most windows one row belongs to under w. */
+uint32_t hf_window_max_per_row(const struct hf_window_def *w);
+
+struct hf_window_call {
+    struct hf_aggfn fn;
+    int32_t arg; /* input column of the argument; -1: COUNT(*) */
+    int32_t filter; /* input BOOLEAN column of FILTER (WHERE ...); -1 */
+    char *text;  /* "SUM(price)", for explain (owned) */
+};
+
+struct hf_window_agg_spec {
+    struct hf_window_def win;
+    const struct hf_schema *in;
+    /* The time column of the input (event time), or -1 for processing
+     * time (the wall clock when the row reaches the operator). */
+    int32_t time_col;
+    uint32_t *keys; /* input columns of the group key, in output order */
+    uint32_t nkeys;
+    struct hf_window_call *calls;
+    uint32_t ncalls;
+    /* The input may retract (-U/-D rows are subtracted). */
+    bool retract_input;
+    char *text; /* "TUMBLE(ts, 60000 ms), groupBy=[k], select=[...]" */
+};
+
+extern const struct hf_op_class hf_op_window_agg; /* window_agg.c */
+
+/* A window table function without aggregation: every input row once per
+ * window it belongs to, with window_start, window_end and window_time
+ * after its columns (window_tvf.c). */
+struct hf_window_tvf_spec {
+    struct hf_window_def win;
+    const struct hf_schema *in;
+    int32_t time_col; /* as in hf_window_agg_spec; -1: processing time */
+    char *text;       /* for explain (owned) */
+};
+
+extern const struct hf_op_class hf_op_window_tvf; /* window_tvf.c */
+
+/* Free a spec (and what it owns). NULL is a no-op. */
+void hf_window_agg_spec_free(struct hf_window_agg_spec *s);
+
+#endif
