@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "ops/join.h"
 #include "ops/op.h"
 #include "sql/expr.h"
@@ -148,6 +149,41 @@ static int sides_of(const struct scope *s, uint32_t nl,
         m |= x;
     }
     return m;
+}
+
+/* Is `a` (a residual conjunct) a time bound between the two sides: a
+ * comparison or BETWEEN of a TIMESTAMP/TIMESTAMP_LTZ of one side with
+ * bounds from the other (l.ts BETWEEN r.ts - INTERVAL '10' SECOND AND
+ * r.ts, l.ts >= r.ts - ..., l.ts < r.ts)? Flink plans such a join of two
+ * append-only inputs on their time attributes as an interval join. */
+static bool time_bound(const struct scope *bs, uint32_t nl,
+                       const struct scope *js, const struct hf_ast_expr *a,
+                       struct hf_error *err)
+{
+    const struct hf_ast_expr *x = NULL;
+    int mx = 0, mo = 0;
+    if (a->kind == HF_AST_BINARY &&
+        (a->op == HF_AOP_LT || a->op == HF_AOP_LE || a->op == HF_AOP_GT ||
+         a->op == HF_AOP_GE)) {
+        x = a->args[0];
+        mx = sides_of(bs, nl, a->args[0], err);
+        mo = sides_of(bs, nl, a->args[1], err);
+    } else if (a->kind == HF_AST_BETWEEN && !a->negated && a->nargs == 3) {
+        x = a->args[0];
+        mx = sides_of(bs, nl, a->args[0], err);
+        int m1 = sides_of(bs, nl, a->args[1], err);
+        int m2 = sides_of(bs, nl, a->args[2], err);
+        mo = m1 < 0 || m2 < 0 ? -1 : m1 | m2;
+    }
+    if (x == NULL || mx < 0 || mo < 0 || !((mx == 1 && mo == 2) ||
+                                           (mx == 2 && mo == 1)))
+        return false;
+    struct hf_expr *e = hf_expr_bind(&js->bs, x, err);
+    if (e == NULL)
+        return false;
+    enum hf_type_id id = hf_expr_type(e)->id;
+    hf_expr_free(e);
+    return id == HF_TIMESTAMP || id == HF_TIMESTAMP_LTZ;
 }
 
 /* ------------------------------------------------------------ planning */
@@ -537,6 +573,36 @@ int hf_plan_join(struct qstate *qs, const struct env *env,
     struct scope *js2 = hf_plan_join_scope(p, r, bt, L.ntabs + R.ntabs);
     if (js2 == NULL)
         return -1;
+
+    /* A time-bounded join of two append-only inputs: Flink's interval
+     * join. Inner, it gives the rows a regular join gives (both are
+     * append-only); outer, Flink pads a row only once the watermark
+     * passes its bound, which this operator does not do yet. */
+    bool append = L.rel->clog == NULL && R.rel->clog == NULL &&
+                  L.rel->clog_op == NULL && R.rel->clog_op == NULL &&
+                  !upd_in;
+    for (uint32_t i = 0; append && !p->batch_mode && i < nres; i++) {
+        struct hf_error tmp = {0};
+        bool tb = time_bound(bs, nl, js2, res[i], &tmp);
+        hf_error_clear(&tmp);
+        if (!tb)
+            continue;
+        if (spec->type != HF_JOINT_INNER)
+            return err_at(p, HF_ERR_UNSUPPORTED, f->join_line, f->join_col,
+                          "%s with a time bound between its sides (an "
+                          "interval join in Flink, which pads a row once the "
+                          "watermark passes its bound) is not supported yet; "
+                          "an inner interval join is",
+                          join_word(f->join));
+        hf_log_warn("%s:%d:%d: warning: this JOIN has a time bound between "
+                    "its sides (an interval join in Flink); holoflow runs it "
+                    "as a regular join: the same rows, but its state is kept "
+                    "until the job ends instead of being cleaned as the "
+                    "watermark passes",
+                    p->src.file ? p->src.file : "job", f->join_line,
+                    f->join_col);
+        break;
+    }
 
     /* The residual, bound over the joined row. */
     for (uint32_t i = 0; i < nres; i++) {

@@ -143,6 +143,36 @@ sort "$T/out" >"$T/sorted"
 printf '%s\n' "+I[1, o1, 1, p1]" "+I[2, o2, null, null]" >"$T/expected"
 expect_same "$T/expected" "$T/sorted" "batch LEFT JOIN"
 
+# A time-bounded inner join (Flink's interval join): the rows whose times
+# are within the bound, inserts only; an outer one is refused by name.
+cat >"$T/a.json" <<'JSON'
+{"id":1,"ts":"2024-01-01 12:00:00"}
+{"id":2,"ts":"2024-01-01 12:00:01"}
+{"id":1,"ts":"2024-01-01 12:00:20"}
+JSON
+cat >"$T/b.json" <<'JSON'
+{"id":1,"ts":"2024-01-01 12:00:05"}
+{"id":2,"ts":"2024-01-01 12:00:30"}
+JSON
+cat >"$T/job.sql" <<SQL
+CREATE TABLE a (id INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
+WITH ('connector' = 'filesystem', 'path' = '$T/a.json', 'format' = 'json');
+CREATE TABLE b (id INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts)
+WITH ('connector' = 'filesystem', 'path' = '$T/b.json', 'format' = 'json');
+CREATE TABLE out (id INT, t1 TIMESTAMP(3), t2 TIMESTAMP(3)) WITH ('connector' = 'print');
+INSERT INTO out SELECT a.id, a.ts, b.ts FROM a JOIN b
+ON a.id = b.id AND a.ts BETWEEN b.ts - INTERVAL '10' SECOND AND b.ts;
+SQL
+run_hf "$T/out" "$T/err" run "$T/job.sql"
+expect_rc 0 "inner interval join"
+printf '%s\n' "+I[1, 2024-01-01T12:00, 2024-01-01T12:00:05]" >"$T/expected"
+expect_same "$T/expected" "$T/out" "inner interval join"
+expect_grep "warning: this JOIN has a time bound between its sides" "$T/err" "inner interval join"
+sed -i 's/FROM a JOIN b/FROM a LEFT JOIN b/' "$T/job.sql"
+run_hf "$T/out" "$T/err" check "$T/job.sql"
+expect_rc 2 "outer interval join"
+expect_grep "job.sql:6:48: error: LEFT JOIN with a time bound between its sides (an interval join in Flink, which pads a row once the watermark passes its bound) is not supported yet" "$T/err" "outer interval join"
+
 # Refusals, by name and place.
 # refuse WHAT QUERY MESSAGE
 refuse() {
