@@ -77,7 +77,7 @@ struct jrow {
 
 struct jside {
     struct hf_state *st;
-    const char *name; /* "left", "right" */
+    const char *name;    /* "left", "right" */
     uint32_t ncols, off; /* its columns in the joined row */
     const uint32_t *keys;
     struct hf_type *types, *ktypes;
@@ -87,7 +87,7 @@ struct jside {
     struct jrow *rows;
     uint32_t n, cap;
     struct hf_value *vals;
-    uint32_t vcap; /* rows' worth of values */
+    uint32_t vcap;       /* rows' worth of values */
     struct hf_strbuf nb; /* a value being rebuilt */
 };
 
@@ -143,7 +143,8 @@ static int side_parse(struct jside *s, const char *buf, size_t len,
         s->cap = n;
     }
     if (n > s->vcap) {
-        struct hf_value *v = realloc(s->vals, (size_t)n * (s->ncols ? s->ncols : 1) * sizeof *v);
+        struct hf_value *v =
+            realloc(s->vals, (size_t)n * (s->ncols ? s->ncols : 1) * sizeof *v);
         if (v == NULL)
             return oom(err);
         s->vals = v;
@@ -177,8 +178,8 @@ static int side_load(struct jside *s, const struct hf_strbuf *k,
     const void *v;
     size_t vlen;
     s->n = 0;
-    int rc = hf_state_get(s->st, k->data ? k->data : "", k->len, &v, &vlen,
-                          err);
+    int rc =
+        hf_state_get(s->st, k->data ? k->data : "", k->len, &v, &vlen, err);
     if (rc <= 0)
         return rc;
     hf_strbuf_reset(&s->blob);
@@ -216,8 +217,8 @@ static int side_store(struct jside *s, const struct hf_strbuf *k,
 /* One more copy of the row encoded in rb, with `assoc` associations
  * (Flink's addRecord: an existing row's count grows and its associations
  * are set). 0 or -1. */
-static int side_add(struct jside *s, const struct hf_strbuf *rb,
-                    uint32_t assoc, struct hf_error *err)
+static int side_add(struct jside *s, const struct hf_strbuf *rb, uint32_t assoc,
+                    struct hf_error *err)
 {
     for (uint32_t i = 0; i < s->n; i++) {
         struct jrow *x = &s->rows[i];
@@ -447,11 +448,10 @@ static int join_row(struct join *j, uint32_t in, enum hf_rowkind kind,
                 struct jrow *x = &ot->rows[i];
                 if (!hit[i])
                     continue;
-                for (uint32_t c = 0; pad && x->assoc == 0 && c < x->count &&
-                                     rc == 0;
-                     c++)
-                    rc = emit_row(j, HF_ROW_DELETE, 1 - in, x->vals, true,
-                                  NULL, origin, err);
+                for (uint32_t c = 0;
+                     pad && x->assoc == 0 && c < x->count && rc == 0; c++)
+                    rc = emit_row(j, HF_ROW_DELETE, 1 - in, x->vals, true, NULL,
+                                  origin, err);
                 x->assoc++;
                 ot_changed = true;
             }
@@ -485,11 +485,10 @@ static int join_row(struct join *j, uint32_t in, enum hf_rowkind kind,
                 struct jrow *x = &ot->rows[i];
                 if (!hit[i])
                     continue;
-                for (uint32_t c = 0; pad && x->assoc == 1 && c < x->count &&
-                                     rc == 0;
-                     c++)
-                    rc = emit_row(j, HF_ROW_INSERT, 1 - in, x->vals, true,
-                                  NULL, origin, err);
+                for (uint32_t c = 0;
+                     pad && x->assoc == 1 && c < x->count && rc == 0; c++)
+                    rc = emit_row(j, HF_ROW_INSERT, 1 - in, x->vals, true, NULL,
+                                  origin, err);
                 if (x->assoc > 0)
                     x->assoc--;
                 ot_changed = true;
@@ -560,8 +559,8 @@ static int join_end_input(void *state, uint32_t input, struct hf_op_out *out,
                 break;
             }
             for (uint32_t i = 0; i < s->n && rc == 0; i++)
-                for (uint32_t c = 0; s->rows[i].assoc == 0 &&
-                                     c < s->rows[i].count && rc == 0;
+                for (uint32_t c = 0;
+                     s->rows[i].assoc == 0 && c < s->rows[i].count && rc == 0;
                      c++)
                     rc = emit_row(j, HF_ROW_INSERT, 1 - si, NULL, false,
                                   s->rows[i].vals, -1, err);

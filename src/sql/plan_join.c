@@ -90,8 +90,8 @@ static int join_lookup(void *ctx, const char *qual, const char *name,
     int found = -1;
     uint32_t ft = 0;
     for (uint32_t t = 0; t < s->ntabs; t++)
-        for (uint32_t c = s->tabs[t].first;
-             c < s->tabs[t].first + s->tabs[t].n; c++) {
+        for (uint32_t c = s->tabs[t].first; c < s->tabs[t].first + s->tabs[t].n;
+             c++) {
             if (strcmp(sch->cols[c].name, name) != 0)
                 continue;
             if (found >= 0) {
@@ -101,7 +101,10 @@ static int join_lookup(void *ctx, const char *qual, const char *name,
                     "column '%s' is ambiguous: tables '%s' and '%s' both "
                     "have it; qualify it (%s.%s)",
                     name, a ? a : "(subquery)", b ? b : "(subquery)",
-                    a ? a : b ? b : "t", name);
+                    a   ? a
+                    : b ? b
+                        : "t",
+                    name);
             }
             found = (int)c;
             ft = t;
@@ -175,8 +178,8 @@ static bool time_bound(const struct scope *bs, uint32_t nl,
         int m2 = sides_of(bs, nl, a->args[2], err);
         mo = m1 < 0 || m2 < 0 ? -1 : m1 | m2;
     }
-    if (x == NULL || mx < 0 || mo < 0 || !((mx == 1 && mo == 2) ||
-                                           (mx == 2 && mo == 1)))
+    if (x == NULL || mx < 0 || mo < 0 ||
+        !((mx == 1 && mo == 2) || (mx == 2 && mo == 1)))
         return false;
     struct hf_expr *e = hf_expr_bind(&js->bs, x, err);
     if (e == NULL)
@@ -237,8 +240,8 @@ static int plan_side(struct qstate *qs, const struct env *env,
                      uint32_t npushed, struct jside *out)
 {
     if (f->join != HF_JOIN_NONE)
-        return hf_plan_join(qs, env, f, pushed, npushed, &out->rel,
-                            &out->tabs, &out->ntabs);
+        return hf_plan_join(qs, env, f, pushed, npushed, &out->rel, &out->tabs,
+                            &out->ntabs);
     const char *qual, *table;
     if (hf_plan_from_item(qs, env, f, &out->rel, &qual, &table) != 0)
         return -1;
@@ -351,10 +354,10 @@ int hf_plan_join(struct qstate *qs, const struct env *env,
     bool inner = f->join == HF_JOIN_INNER || f->join == HF_JOIN_COMMA;
     struct jside L = {0}, R = {0};
     /* WHERE's conjuncts reach through inner joins only. */
-    if (plan_side(qs, env, f->left, inner ? pushed : NULL,
-                  inner ? npushed : 0, &L) != 0 ||
-        plan_side(qs, env, f->right, inner ? pushed : NULL,
-                  inner ? npushed : 0, &R) != 0)
+    if (plan_side(qs, env, f->left, inner ? pushed : NULL, inner ? npushed : 0,
+                  &L) != 0 ||
+        plan_side(qs, env, f->right, inner ? pushed : NULL, inner ? npushed : 0,
+                  &R) != 0)
         return -1;
     uint32_t nl = L.rel->out->ncols, nr = R.rel->out->ncols;
 
@@ -579,8 +582,7 @@ int hf_plan_join(struct qstate *qs, const struct env *env,
      * append-only); outer, Flink pads a row only once the watermark
      * passes its bound, which this operator does not do yet. */
     bool append = L.rel->clog == NULL && R.rel->clog == NULL &&
-                  L.rel->clog_op == NULL && R.rel->clog_op == NULL &&
-                  !upd_in;
+                  L.rel->clog_op == NULL && R.rel->clog_op == NULL && !upd_in;
     for (uint32_t i = 0; append && !p->batch_mode && i < nres; i++) {
         struct hf_error tmp = {0};
         bool tb = time_bound(bs, nl, js2, res[i], &tmp);

@@ -73,8 +73,7 @@ static void rig_open(struct rig *g, const char *select, const char *set)
     struct hf_error err;
     hf_error_clear(&err);
     const char *sets[1] = {set};
-    if (hf_sql_plan_text("job.sql", sql, sets, set ? 1 : 0, &g->job, &err) !=
-        0)
+    if (hf_sql_plan_text("job.sql", sql, sets, set ? 1 : 0, &g->job, &err) != 0)
         fail_msg("%s", err.msg);
     for (uint32_t i = 0; i < g->job->graph.nnodes; i++)
         if (g->job->graph.nodes[i].op == &hf_op_join)
@@ -101,10 +100,10 @@ static void push(struct rig *g, uint32_t side, const char *kind,
     uint32_t off = side ? s->nleft : 0, n = side ? s->nright : s->nleft;
     struct hf_rbuf *r = hf_rbuf_get(g->in_pool[side], 0);
     assert_non_null(r);
-    enum hf_rowkind k = kind[0] == '+' ? (kind[1] == 'I' ? HF_ROW_INSERT
-                                                         : HF_ROW_UPDATE_AFTER)
-                                       : (kind[1] == 'U' ? HF_ROW_UPDATE_BEFORE
-                                                         : HF_ROW_DELETE);
+    enum hf_rowkind k =
+        kind[0] == '+'
+            ? (kind[1] == 'I' ? HF_ROW_INSERT : HF_ROW_UPDATE_AFTER)
+            : (kind[1] == 'U' ? HF_ROW_UPDATE_BEFORE : HF_ROW_DELETE);
     struct hf_value *row = hf_batch_add_row(r->b, k, 1);
     char buf[200];
     snprintf(buf, sizeof buf, "%s", vals);
@@ -119,7 +118,8 @@ static void push(struct rig *g, uint32_t side, const char *kind,
         struct hf_error err;
         hf_error_clear(&err);
         assert_int_equal(
-            hf_value_from_text(t, tok, strlen(tok), ';', r->b, &row[c], &err), 0);
+            hf_value_from_text(t, tok, strlen(tok), ';', r->b, &row[c], &err),
+            0);
     }
     struct hf_error err;
     hf_error_clear(&err);
@@ -259,8 +259,9 @@ static void test_residual(void **state)
 {
     (void)state;
     struct rig g;
-    rig_open(&g, "FROM o LEFT JOIN p ON o.id = p.oid AND p.amt > 5 AND "
-                 "o.v <> 'no'",
+    rig_open(&g,
+             "FROM o LEFT JOIN p ON o.id = p.oid AND p.amt > 5 AND "
+             "o.v <> 'no'",
              NULL);
     push(&g, 0, "+I", "1,o1");
     expect(&g, "+I[1, o1, null, null, null]\n");
