@@ -52,9 +52,9 @@
 #include "ops/op.h"
 #include "sql/bind.h"
 #include "sql/expr.h"
+#include "sql/plan_rel.h"
 #include "sql/planner.h"
 #include "sql/planner_int.h"
-#include "sql/plan_rel.h"
 
 #define err_at hf_plan_err_at
 #define oom hf_plan_oom
@@ -1010,7 +1010,7 @@ static int plan_select(struct qstate *qs, const struct env *env,
         while (sq && t < ntabs &&
                (tabs[t].qual == NULL || strcmp(tabs[t].qual, sq) != 0))
             t++;
-        n += q->items[i].expr         ? 1
+        n += q->items[i].expr          ? 1
              : sq && tabs && t < ntabs ? tabs[t].n
                                        : in->out->ncols;
     }
@@ -1038,8 +1038,8 @@ static int plan_select(struct qstate *qs, const struct env *env,
                     t++;
                 if (t == ntabs)
                     return err_at(p, HF_ERR_SQL, it->line, it->col,
-                                  "unknown table '%s' in '%s.*'",
-                                  it->star_qual, it->star_qual);
+                                  "unknown table '%s' in '%s.*'", it->star_qual,
+                                  it->star_qual);
                 c0 = tabs[t].first;
                 c1 = c0 + tabs[t].n;
             } else if (it->star_qual &&
@@ -1088,8 +1088,7 @@ static int plan_select(struct qstate *qs, const struct env *env,
     }
 
     /* Filters: the input's, then WHERE. */
-    r->filters =
-        aalloc(p, (in->nfilters + 1 + nconj) * sizeof *r->filters);
+    r->filters = aalloc(p, (in->nfilters + 1 + nconj) * sizeof *r->filters);
     if (r->filters == NULL)
         return -1;
     for (uint32_t i = 0; i < in->nfilters; i++)
@@ -1602,8 +1601,8 @@ struct scope *hf_plan_new_scope(struct planner *p, const struct rel *in,
     return new_scope(p, in, table, alias);
 }
 
-int hf_plan_rel_node(struct planner *p, struct rel *r,
-                     const struct hf_type *to, const char *what)
+int hf_plan_rel_node(struct planner *p, struct rel *r, const struct hf_type *to,
+                     const char *what)
 {
     return rel_node(p, r, to, what);
 }
