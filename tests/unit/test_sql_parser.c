@@ -926,10 +926,6 @@ static void test_unsupported_named(void **state)
          "job.sql:1:31: error: MINUS (EXCEPT) is not supported"},
         {"INSERT INTO t SELECT SUM(a) OVER (ORDER BY pt) FROM s",
          "job.sql:1:29: error: OVER windows are not supported"},
-        {"INSERT INTO t SELECT * FROM TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), "
-         "INTERVAL '1' MINUTE))",
-         "job.sql:1:29: error: table functions (TABLE(...), LATERAL) are not "
-         "supported"},
         {"INSERT INTO t SELECT a FROM LATERAL TABLE(f(a))",
          "job.sql:1:29: error: table functions"},
         {"INSERT INTO t SELECT a FROM UNNEST(x)",
