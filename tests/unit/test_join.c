@@ -7,7 +7,8 @@
  * retractions (-D, -U/+U), a residual condition that leaves a key match
  * unmatched, NULL keys that never match, multiplicities, and batch
  * mode, where only the final rows are emitted and outer rows are padded
- * at the end.
+ * at the end; and the state restored from a checkpoint (a match retracted
+ * after the restart brings the padded row back).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,9 +25,14 @@
 #include "ops/join.h"
 #include "ops/op.h"
 #include "sql/planner.h"
+#include "state/state.h"
 
 struct rig {
     struct hf_op_out out;
+    /* With a backend of the test's (checkpoints): the states opened. */
+    struct hf_state_backend *be;
+    struct hf_state *st[2];
+    int nst;
     struct hf_job *job;
     const struct hf_node *join;
     struct hf_rbuf_pool *in_pool[2], *out_pool;
@@ -58,9 +64,21 @@ static int collect(struct hf_op_out *out, struct hf_rbuf *rows,
     return 0;
 }
 
-static void rig_open(struct rig *g, const char *select, const char *set)
+static int open_state(const struct hf_op_env *env, const char *name,
+                      struct hf_state **out, struct hf_error *err)
+{
+    struct rig *g = env->rt;
+    if (hf_state_open(g->be, env->uid, name, 0, 127, out, err) != 0)
+        return -1;
+    g->st[g->nst++] = *out;
+    return 0;
+}
+
+static void rig_open_be(struct rig *g, const char *select, const char *set,
+                        struct hf_state_backend *be)
 {
     memset(g, 0, sizeof *g);
+    g->be = be;
     char sql[2048];
     snprintf(sql, sizeof sql,
              "CREATE TABLE o (id INT, v STRING) WITH ('connector' = "
@@ -84,11 +102,19 @@ static void rig_open(struct rig *g, const char *select, const char *set)
     g->in_pool[1] = hf_rbuf_pool_new(s->nright, 4, 2);
     g->out_pool = hf_rbuf_pool_new(g->join->schema->ncols, 2, 2);
     struct hf_op_env env = {.node = g->join,
+                            .uid = "n3-join",
+                            .open_state = be ? open_state : NULL,
+                            .rt = g,
                             .pool = g->out_pool,
                             .batch_mode = set && strstr(set, "batch")};
     assert_int_equal(hf_op_join.open(&env, &g->state, &err), 0);
     g->out.emit = collect;
     hf_strbuf_init(&g->got, 0);
+}
+
+static void rig_open(struct rig *g, const char *select, const char *set)
+{
+    rig_open_be(g, select, set, NULL);
 }
 
 /* Push one row on input `side`: kind ("+I", "-U", ...) and values
@@ -147,6 +173,8 @@ static void end_all(struct rig *g)
 static void rig_close(struct rig *g)
 {
     hf_op_join.close(g->state);
+    for (int i = 0; i < g->nst; i++)
+        hf_state_close(g->st[i]);
     for (int i = 0; i < 2; i++)
         hf_rbuf_pool_destroy(g->in_pool[i]);
     hf_rbuf_pool_destroy(g->out_pool);
@@ -295,12 +323,60 @@ static void test_batch_left(void **state)
     rig_close(&g);
 }
 
+/* The join's state is in checkpoints: a job restored from one goes on
+ * where the state was (the padded row comes back when its match goes). */
+static void test_restore(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/hf-join-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    struct hf_state_config c = {.type = HF_STATE_HASHMAP,
+                                .checkpoints_dir = dir,
+                                .num_retained = 1,
+                                .max_parallelism = 128};
+    struct hf_error err;
+    hf_error_clear(&err);
+    struct hf_state_backend *be;
+    assert_int_equal(hf_state_backend_open(&c, &be, &err), 0);
+    struct rig g;
+    rig_open_be(&g, "FROM o LEFT JOIN p ON o.id = p.oid", NULL, be);
+    push(&g, 0, "+I", "1,o1");
+    push(&g, 1, "+I", "10,1,5");
+    push(&g, 1, "+I", "11,1,6");
+    expect(&g, "+I[1, o1, null, null, null]\n-D[1, o1, null, null, null]\n"
+               "+I[1, o1, 10, 1, 5]\n+I[1, o1, 11, 1, 6]\n");
+    for (int i = 0; i < g.nst; i++)
+        assert_int_equal(hf_state_snapshot(g.st[i], 1, &err), 0);
+    assert_int_equal(hf_state_backend_complete(be, 1, NULL, 0, &err), 0);
+    /* After the checkpoint: lost with the crash. */
+    push(&g, 1, "-D", "10,1,5");
+    expect(&g, "-D[1, o1, 10, 1, 5]\n");
+    rig_close(&g);
+    hf_state_backend_close(be);
+
+    assert_int_equal(hf_state_backend_open(&c, &be, &err), 0);
+    assert_int_equal(hf_state_backend_restored_id(be), 1);
+    rig_open_be(&g, "FROM o LEFT JOIN p ON o.id = p.oid", NULL, be);
+    push(&g, 1, "-D", "10,1,5");
+    expect(&g, "-D[1, o1, 10, 1, 5]\n");
+    push(&g, 1, "-D", "11,1,6");
+    expect(&g, "-D[1, o1, 11, 1, 6]\n+I[1, o1, null, null, null]\n");
+    push(&g, 0, "-D", "1,o1");
+    expect(&g, "-D[1, o1, null, null, null]\n");
+    rig_close(&g);
+    hf_state_backend_close(be);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_left),     cmocka_unit_test(test_right),
         cmocka_unit_test(test_full),     cmocka_unit_test(test_inner),
         cmocka_unit_test(test_residual), cmocka_unit_test(test_batch_left),
+        cmocka_unit_test(test_restore),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
