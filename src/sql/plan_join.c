@@ -638,8 +638,9 @@ int hf_plan_join(struct qstate *qs, const struct env *env,
     for (uint32_t k = 0; k < nk; k++) {
         if (k)
             hf_strbuf_puts(&tx, ", ");
-        hf_strbuf_printf(&tx, "%s = %s", os->cols[spec->lkeys[k]].name,
-                         os->cols[nlb + spec->rkeys[k]].name);
+        cond_text(p, lx[k], &tx);
+        hf_strbuf_puts(&tx, " = ");
+        cond_text(p, rx[k], &tx);
     }
     hf_strbuf_puts(&tx, ")");
     for (uint32_t i = 0; i < nres; i++) {

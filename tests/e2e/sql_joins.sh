@@ -55,6 +55,12 @@ check "LEFT JOIN" "+I[1, o1, null, null]
 +I[1, o1, null, null]
 -D[1, o1, null, null]"
 
+# explain: the join node, its keys and residual, its two inputs.
+job "INSERT INTO out SELECT a.k, a.v, b.k, b.v FROM l AS a LEFT JOIN r AS b ON a.k = b.k AND b.v <> 'x';"
+run_hf "$T/out" "$T/err" explain "$T/job.sql"
+expect_rc 0 "explain"
+expect_grep "  n4 join: LEFT, key (a.k = b.k), where b.v <> 'x' <- n2, n3" "$T/out" "explain"
+
 # The mirror image: the right side is outer.
 job "INSERT INTO out SELECT b.k, b.v, a.k, a.v FROM r AS b RIGHT OUTER JOIN l AS a ON b.k = a.k;"
 check "RIGHT JOIN" "+I[null, null, 1, o1]
