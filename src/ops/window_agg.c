@@ -36,6 +36,7 @@
 #include "ops/window_agg.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -113,6 +114,7 @@ struct wagg {
     const struct hf_window_agg_spec *s;
     struct hf_rbuf_pool *pool; /* output batches (env's; env is not kept) */
     const char *uid;
+    char uidbuf[48];
     struct hf_state *st;
     struct hf_state_backend *own_be; /* when the runtime offers none */
     struct hf_type *ktypes;
@@ -224,7 +226,9 @@ static int wagg_open(const struct hf_op_env *env, void **state,
     *state = g;
     g->s = s;
     g->pool = env->pool;
-    g->uid = env->uid ? env->uid : "window-aggregate";
+    snprintf(g->uidbuf, sizeof g->uidbuf, "n%u-window-aggregate",
+             env->node ? env->node->id + 1 : 0);
+    g->uid = env->uid ? env->uid : g->uidbuf;
     g->wm = INT64_MIN;
     g->gkeys = calloc(s->nkeys ? s->nkeys : 1, sizeof *g->gkeys);
     g->ktypes = calloc(s->nkeys ? s->nkeys : 1, sizeof *g->ktypes);

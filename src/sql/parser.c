@@ -2829,7 +2829,8 @@ static struct hf_ast_query *parse_select(struct parser *p)
         return NULL;
     }
     if (accept_kw(p, HF_KW_WHERE)) {
-        if (q->from.name.name == NULL && q->from.sub == NULL) {
+        if (q->from.name.name == NULL && q->from.sub == NULL &&
+            q->from.tvf == NULL) {
             err_at(p, &p->t[p->i - 1], HF_ERR_SQL, "WHERE needs a FROM clause");
             return NULL;
         }
