@@ -4,12 +4,13 @@
  * the window is complete (Flink's window TVF aggregation and legacy group
  * windows, reference flink-stateful-sql.md §3.2, §3.3).
  *
- * Assignment (hf_window_assign): tumble start = ts - floorMod(ts - offset,
+ * Assignment (hf_window_assign, used by the window TVF node that feeds
+ * this one, window_tvf.c): tumble start = ts - floorMod(ts - offset,
  * size); hop: every window of length size whose start is a multiple of
  * slide (+ offset) in (ts - size, ts]; cumulate: the windows [S, S+step),
  * [S, S+2 step), ... [S, S+size) of the tumble [S, S+size) that end after
- * ts. Event time: ts is the row's time column. Processing time: the wall
- * clock (milliseconds) when the row reaches the operator.
+ * ts. So each input row names its window in its window_start and
+ * window_end columns (a HOP row comes once per window).
  *
  * State (env->open_state, "win"): key = window_end (8 bytes, big endian,
  * sign flipped so keys sort by time) || window_start (same) || the group
@@ -23,10 +24,11 @@
  * read, emitted (key, window_start, window_end, window_time = window_end -
  * 1 ms, results) and removed; then the runtime forwards the watermark.
  * Processing-time windows fire when the wall clock passes window_end - 1
- * ms, checked at every input batch and every timer tick. A row whose every
- * window has fired is late: dropped and counted; the count is logged at
- * close and when it grows (at most once per second). A row late for some
- * of its windows (HOP, CUMULATE) still counts in the others.
+ * ms, checked at every input batch and at the end of the input. A row
+ * whose window has fired is late: dropped and counted (a HOP or CUMULATE
+ * row once per fired window it names; its other windows still count it,
+ * as Flink's slices do); the count is logged when it grows (at most once
+ * a second) and at close.
  *
  * Output order: windows in end order; within one window the state's
  * iteration order (hashmap: unspecified), as Flink's is its state order.
@@ -34,6 +36,7 @@
 #include "ops/window_agg.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -97,7 +100,7 @@ void hf_window_agg_spec_free(struct hf_window_agg_spec *s)
 {
     if (s == NULL)
         return;
-    for (uint32_t i = 0; i < s->ncalls; i++)
+    for (uint32_t i = 0; s->calls && i < s->ncalls; i++)
         free(s->calls[i].text);
     free(s->calls);
     free(s->keys);
@@ -109,15 +112,17 @@ void hf_window_agg_spec_free(struct hf_window_agg_spec *s)
 
 struct wagg {
     const struct hf_window_agg_spec *s;
-    const struct hf_op_env *env;
+    struct hf_rbuf_pool *pool; /* output batches (env's; env is not kept) */
     const char *uid;
+    char uidbuf[48];
     struct hf_state *st;
     struct hf_state_backend *own_be; /* when the runtime offers none */
     struct hf_type *ktypes;
     struct hf_agg_acc *accs;
     struct hf_strbuf kbuf, vbuf;
-    int64_t *starts, *ends; /* one row's windows */
-    uint32_t wcap;
+    uint32_t *gkeys; /* the key columns that are not window_start/end */
+    uint32_t ngkeys;
+    struct hf_value *kv; /* a decoded group key */
     /* The timer index: distinct pending window ends, ascending. */
     int64_t *pending;
     uint32_t npending, pcap;
@@ -220,18 +225,23 @@ static int wagg_open(const struct hf_op_env *env, void **state,
         return oom(err);
     *state = g;
     g->s = s;
-    g->env = env;
-    g->uid = env->uid ? env->uid : "window-aggregate";
+    g->pool = env->pool;
+    snprintf(g->uidbuf, sizeof g->uidbuf, "n%u-window-aggregate",
+             env->node ? env->node->id + 1 : 0);
+    g->uid = env->uid ? env->uid : g->uidbuf;
     g->wm = INT64_MIN;
-    g->wcap = hf_window_max_per_row(&s->win);
-    g->starts = calloc(g->wcap, sizeof *g->starts);
-    g->ends = calloc(g->wcap, sizeof *g->ends);
+    g->gkeys = calloc(s->nkeys ? s->nkeys : 1, sizeof *g->gkeys);
     g->ktypes = calloc(s->nkeys ? s->nkeys : 1, sizeof *g->ktypes);
+    g->kv = calloc(s->nkeys ? s->nkeys : 1, sizeof *g->kv);
     g->accs = calloc(s->ncalls ? s->ncalls : 1, sizeof *g->accs);
-    if (!g->starts || !g->ends || !g->ktypes || !g->accs)
+    if (!g->gkeys || !g->ktypes || !g->kv || !g->accs)
         return oom(err);
-    for (uint32_t i = 0; i < s->nkeys; i++)
-        g->ktypes[i] = s->in->cols[s->keys[i]].type;
+    for (uint32_t i = 0; i < s->nkeys; i++) {
+        if (i == s->start_key || i == s->end_key)
+            continue;
+        g->ktypes[g->ngkeys] = s->in->cols[s->keys[i]].type;
+        g->gkeys[g->ngkeys++] = s->keys[i];
+    }
     for (uint32_t i = 0; i < s->ncalls; i++)
         hf_agg_acc_init(&g->accs[i]);
     hf_strbuf_init(&g->kbuf, KEY_MAX);
@@ -273,15 +283,15 @@ static void wagg_close(void *state)
         return;
     log_late(g, true);
     hf_rbuf_release(g->out);
-    if (g->st && !g->env->open_state)
+    if (g->st && g->own_be) /* a state of the runtime's is closed by it */
         hf_state_close(g->st);
     hf_state_backend_close(g->own_be);
     for (uint32_t i = 0; g->accs && i < g->s->ncalls; i++)
         hf_agg_acc_free(&g->accs[i]);
     free(g->accs);
     free(g->ktypes);
-    free(g->starts);
-    free(g->ends);
+    free(g->gkeys);
+    free(g->kv);
     free(g->pending);
     hf_strbuf_free(&g->kbuf);
     hf_strbuf_free(&g->vbuf);
@@ -326,7 +336,7 @@ static int fire(struct wagg *g, int64_t end, struct hf_op_out *out,
             break;
         }
         if (g->out == NULL) {
-            g->out = hf_rbuf_get(g->env->pool, -1);
+            g->out = hf_rbuf_get(g->pool, -1);
             if (g->out == NULL) {
                 rc = -1; /* the job is failing */
                 break;
@@ -340,16 +350,24 @@ static int fire(struct wagg *g, int64_t end, struct hf_op_out *out,
         }
         const uint8_t *kb = k;
         int64_t start = get_be64(kb + 8);
-        if (hf_row_decode(g->ktypes, s->nkeys, kb + 16, kl - 16, row,
+        /* The group key decoded into the key places other than the
+         * window's, which are filled from the state key. */
+        struct hf_value *gk = g->kv;
+        if (g->ngkeys > 0 &&
+            hf_row_decode(g->ktypes, g->ngkeys, kb + 16, kl - 16, gk,
                           &b->arena, err) < 0) {
             rc = -1;
             break;
         }
-        struct hf_value *w = row + s->nkeys;
-        w[0].null = w[1].null = w[2].null = false;
-        w[0].v.i = start;
-        w[1].v.i = end;
-        w[2].v.i = end - MS;
+        for (uint32_t i = s->nkeys, j = g->ngkeys; i-- > 0;) {
+            if (i == s->start_key)
+                row[i] = (struct hf_value){.v.i = start};
+            else if (i == s->end_key)
+                row[i] = (struct hf_value){.v.i = end};
+            else
+                row[i] = gk[--j];
+        }
+        row[s->nkeys + s->ncalls] = (struct hf_value){.v.i = end - MS};
         const uint8_t *vp = v;
         size_t left = vl;
         for (uint32_t i = 0; i < s->ncalls; i++) {
@@ -361,7 +379,7 @@ static int fire(struct wagg *g, int64_t end, struct hf_op_out *out,
             }
             vp += used;
             left -= (size_t)used;
-            struct hf_value *res = &row[s->nkeys + 3 + i];
+            struct hf_value *res = &row[s->nkeys + i];
             hf_agg_acc_value(&s->calls[i].fn, &g->accs[i], res);
             if (!res->null && is_text(&s->calls[i].fn.result) &&
                 hf_value_set_str(b, res, res->v.s.ptr, res->v.s.len) != 0) {
@@ -410,7 +428,7 @@ static int fold(struct wagg *g, const struct hf_value *row, bool retract,
     put_be64(tb, end);
     put_be64(tb + 8, start);
     hf_strbuf_append(&g->kbuf, tb, 16);
-    hf_row_encode_cols(g->ktypes, s->keys, row, s->nkeys, &g->kbuf);
+    hf_row_encode_cols(g->ktypes, g->gkeys, row, g->ngkeys, &g->kbuf);
     if (!hf_strbuf_ok(&g->kbuf))
         return hf_error_set(err, HF_ERR_NOMEM,
                             "window aggregate %s: a group key is larger "
@@ -437,7 +455,7 @@ static int fold(struct wagg *g, const struct hf_value *row, bool retract,
         return 0; /* a retraction of nothing: Flink ignores it too */
     hf_strbuf_reset(&g->vbuf);
     for (uint32_t i = 0; i < s->ncalls; i++) {
-        const struct hf_window_call *c = &s->calls[i];
+        const struct hf_agg_call *c = &s->calls[i];
         if (c->filter >= 0 &&
             (row[c->filter].null || !row[c->filter].v.b))
             ; /* FILTER (WHERE ...) does not hold: unchanged */
@@ -458,6 +476,11 @@ static int fold(struct wagg *g, const struct hf_value *row, bool retract,
     return got == 0 ? pending_add(g, end, err) : 0;
 }
 
+static int64_t proc_now(void)
+{
+    return wall_usec() / MS * MS; /* milliseconds, as Flink's clock */
+}
+
 static int wagg_process(void *state, uint32_t input, struct hf_rbuf *in,
                         struct hf_op_out *out, struct hf_error *err)
 {
@@ -465,12 +488,13 @@ static int wagg_process(void *state, uint32_t input, struct hf_rbuf *in,
     struct wagg *g = state;
     const struct hf_window_agg_spec *s = g->s;
     const struct hf_batch *b = in->b;
-    bool proc = s->time_col < 0;
-    /* Processing time: the operator's clock, in milliseconds. */
-    int64_t now = proc ? wall_usec() / MS * MS : 0;
-    if (proc && fire_until(g, now, out, err) != 0)
-        return -1;
-    int64_t progress = proc ? now : g->wm;
+    int64_t progress = g->wm;
+    if (s->proctime) {
+        progress = proc_now();
+        if (fire_until(g, progress, out, err) != 0)
+            return -1;
+    }
+    uint32_t cs = s->keys[s->start_key], ce = s->keys[s->end_key];
     for (uint32_t r = 0; r < b->nrows; r++) {
         const struct hf_value *row = hf_batch_row(b, r);
         bool retract = b->kinds[r] == HF_ROW_UPDATE_BEFORE ||
@@ -480,33 +504,19 @@ static int wagg_process(void *state, uint32_t input, struct hf_rbuf *in,
                                 "internal: window aggregate %s got a "
                                 "retraction from an insert-only input",
                                 g->uid);
-        int64_t ts;
-        if (proc) {
-            ts = now;
-        } else {
-            const struct hf_value *t = &row[s->time_col];
-            if (t->null)
-                return hf_error_set(
-                    err, HF_ERR_DATA,
-                    "window aggregate %s: the time column '%s' is NULL "
-                    "in a row (%s row %" PRId64 "); a window needs a time",
-                    g->uid, s->in->cols[s->time_col].name,
-                    b->src_name ? b->src_name : "input",
-                    b->origin ? b->origin[r] : -1);
-            ts = t->v.i;
+        if (row[cs].null || row[ce].null)
+            return hf_error_set(err, HF_ERR_DATA,
+                                "window aggregate %s: a row without a window "
+                                "(%s row %" PRId64 ")",
+                                g->uid, b->src_name ? b->src_name : "input",
+                                b->origin ? b->origin[r] : -1);
+        int64_t end = row[ce].v.i;
+        if (end - MS <= progress) {
+            g->late++; /* its window has fired */
+            continue;
         }
-        uint32_t n = hf_window_assign(&s->win, ts, g->starts, g->ends,
-                                      g->wcap);
-        uint32_t kept = 0;
-        for (uint32_t i = 0; i < n; i++) {
-            if (g->ends[i] - MS <= progress)
-                continue; /* this window has fired */
-            kept++;
-            if (fold(g, row, retract, g->starts[i], g->ends[i], err) != 0)
-                return -1;
-        }
-        if (kept == 0 && n > 0)
-            g->late++;
+        if (fold(g, row, retract, row[cs].v.i, end, err) != 0)
+            return -1;
     }
     if (g->late != g->late_logged)
         log_late(g, false);
@@ -517,7 +527,7 @@ static int wagg_watermark(void *state, int64_t wm, struct hf_op_out *out,
                           struct hf_error *err)
 {
     struct wagg *g = state;
-    if (g->s->time_col < 0)
+    if (g->s->proctime)
         return 0; /* processing time: the clock fires */
     if (wm > g->wm)
         g->wm = wm;
@@ -532,8 +542,8 @@ static int wagg_end_input(void *state, uint32_t input, struct hf_op_out *out,
     /* Processing time: fire what the clock has completed; later windows
      * stay unfired, as Flink fires no processing-time timer after the
      * end of input. Event time: the source's final watermark fired all. */
-    if (g->s->time_col < 0)
-        return fire_until(g, wall_usec() / MS * MS, out, err);
+    if (g->s->proctime)
+        return fire_until(g, proc_now(), out, err);
     return flush_out(g, out, err);
 }
 

@@ -4,16 +4,15 @@
  * window (GROUP BY TUMBLE(ts, ...)), the group key, and the aggregate
  * calls (ops/aggfn.h) computed per window and key (see window_agg.c).
  *
- * The planner puts a calc in front that computes the key expressions and
- * the aggregate arguments as plain columns, so the spec names input
- * columns only. The output row is the key columns, then window_start,
- * window_end, window_time, then one column per call; a calc behind
- * projects the SELECT list from it.
+ * The planner (plan_window.c, plan_agg.c) puts a window TVF node, then a
+ * calc computing the key expressions and the aggregate arguments as plain
+ * columns, in front of it, so the spec names input columns only; a
+ * relation behind it computes the SELECT list.
  *
  * Times are microseconds (the scale of TIMESTAMP values); sizes, slides,
  * steps and offsets are whole milliseconds, as Flink requires.
  *
- * Ownership: the spec owns keys, the calls (and their texts) and text;
+ * Ownership: a spec owns keys, the calls (and their texts) and text;
  * `in` is borrowed from the graph (the input node's schema).
  */
 #ifndef HF_OPS_WINDOW_AGG_H
@@ -24,6 +23,7 @@
 
 #include "core/types.h"
 #include "ops/aggfn.h"
+#include "ops/group_agg.h"
 #include "ops/op.h"
 
 enum hf_window_kind { HF_WIN_TUMBLE, HF_WIN_HOP, HF_WIN_CUMULATE };
@@ -45,26 +45,22 @@ uint32_t hf_window_assign(const struct hf_window_def *w, int64_t ts,
 /* The most windows one row belongs to under w. */
 uint32_t hf_window_max_per_row(const struct hf_window_def *w);
 
-struct hf_window_call {
-    struct hf_aggfn fn;
-    int32_t arg; /* input column of the argument; -1: COUNT(*) */
-    int32_t filter; /* input BOOLEAN column of FILTER (WHERE ...); -1 */
-    char *text;  /* "SUM(price)", for explain (owned) */
-};
-
+/* The window aggregate reads rows whose windows are already assigned
+ * (a window TVF node before it: window_start and window_end are columns),
+ * grouped by the key columns. Its output row is the key columns in
+ * order, window_start and window_end at their places among them, then one
+ * column per call, then window_time (window_end - 1 ms). */
 struct hf_window_agg_spec {
-    struct hf_window_def win;
     const struct hf_schema *in;
-    /* The time column of the input (event time), or -1 for processing
-     * time (the wall clock when the row reaches the operator). */
-    int32_t time_col;
-    uint32_t *keys; /* input columns of the group key, in output order */
+    uint32_t *keys; /* input columns of the key, in output order */
     uint32_t nkeys;
-    struct hf_window_call *calls;
+    uint32_t start_key, end_key; /* positions in keys[] of window_start and
+                                    window_end */
+    struct hf_agg_call *calls;   /* ops/group_agg.h */
     uint32_t ncalls;
-    /* The input may retract (-U/-D rows are subtracted). */
-    bool retract_input;
-    char *text; /* "TUMBLE(ts, 60000 ms), groupBy=[k], select=[...]" */
+    bool proctime;      /* processing-time windows: the clock fires them */
+    bool retract_input; /* the input may retract (-U/-D rows subtract) */
+    char *text; /* "WindowAggregate(window=[TUMBLE(...)], ...)" (owned) */
 };
 
 extern const struct hf_op_class hf_op_window_agg; /* window_agg.c */

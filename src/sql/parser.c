@@ -2892,7 +2892,7 @@ static struct hf_ast_query *parse_select(struct parser *p)
     }
     if (accept_kw(p, HF_KW_WHERE)) {
         if (q->from.name.name == NULL && q->from.sub == NULL &&
-            q->from.join == HF_JOIN_NONE) {
+            q->from.join == HF_JOIN_NONE && q->from.tvf == NULL) {
             err_at(p, &p->t[p->i - 1], HF_ERR_SQL, "WHERE needs a FROM clause");
             return NULL;
         }

@@ -377,6 +377,9 @@ int hf_plan_agg(struct planner *p, const struct hf_ast_query *q,
                 struct rel *in, struct scope *s, const char *table,
                 struct rel **out)
 {
+    /* GROUP BY TUMBLE(ts, ...): over a window TVF (plan_window.c). */
+    if (hf_plan_window_legacy(p, &q, &in, &s, table) != 0)
+        return -1;
     struct aggp a = {.p = p, .q = q};
     bool retract = in->clog != NULL || in->upd != NULL || in->clog_op;
 
@@ -447,6 +450,11 @@ int hf_plan_agg(struct planner *p, const struct hf_ast_query *q,
         a.keys[a.nkeys] = g;
         a.knames[a.nkeys++] = name;
     }
+
+    /* GROUP BY window_start, window_end over a window TVF: a window
+     * aggregate (plan_window.c), insert-only. */
+    uint32_t wsk = 0, wek = 0;
+    bool windowed = hf_plan_window_keys(in, a.keys, a.nkeys, &wsk, &wek);
 
     /* Aggregate calls of the items and HAVING. */
     for (uint32_t i = 0; i < q->nitems; i++) {
@@ -620,7 +628,10 @@ int hf_plan_agg(struct planner *p, const struct hf_ast_query *q,
     }
 
     /* The aggregate's output: keys, then calls. */
-    struct hf_schema *post = hf_plan_aschema(p, a.nkeys + a.ncalls);
+    struct hf_schema *post =
+        hf_plan_aschema(p, a.nkeys + a.ncalls + (windowed ? 1 : 0));
+    if (post && windowed) /* last: window_time, which the items may name */
+        post->cols[a.nkeys + a.ncalls] = in->out->cols[in->win->time];
     if (post == NULL) {
         hf_group_agg_spec_free(spec);
         return -1;
@@ -677,7 +688,12 @@ int hf_plan_agg(struct planner *p, const struct hf_ast_query *q,
         return -1;
     }
     uint32_t id;
-    if (add_node(p, pre, spec, os, &id) != 0)
+    if (windowed) {
+        if (hf_plan_window_agg_node(p, in, pre, spec, wsk, wek, os,
+                                    spec->groupby_text, &id) != 0)
+            return -1;
+        spec = NULL;
+    } else if (add_node(p, pre, spec, os, &id) != 0)
         return -1;
     /* An aggregate over updates needs its input's -U (§1.2). */
     if (in->upd)
@@ -737,10 +753,13 @@ int hf_plan_agg(struct planner *p, const struct hf_ast_query *q,
         r->filters[0].ast = h;
         r->filters[0].scope = s2;
         r->nfilters = 1;
-        spec->update_before = true; /* §1.5: HAVING forces -U */
-        spec->ub_forced = true;
+        if (spec) {
+            spec->update_before = true; /* §1.5: HAVING forces -U */
+            spec->ub_forced = true;
+        }
     }
-    if (!p->batch_mode && (r->upd = new_upd(p, id, spec, ntext)) == NULL)
+    if (!p->batch_mode && spec &&
+        (r->upd = new_upd(p, id, spec, ntext)) == NULL)
         return -1;
     *out = r;
     if (q->distinct)

@@ -922,7 +922,19 @@ int hf_plan_from_item(struct qstate *qs, const struct env *env,
 {
     struct planner *p = qs->p;
     struct rel *in = NULL;
-    if (f->sub) {
+    if (f->tvf) {
+        /* FROM TABLE(TUMBLE(TABLE t, ...)): plan_window.c. */
+        const struct hf_ast_from *d = &f->tvf->data;
+        if ((d->sub ? plan_query(qs, env, d->sub, &in)
+                    : from_name(qs, env, d, &in)) != 0)
+            return -1;
+        *table = d->sub ? "(subquery)" : d->name.name;
+        if (hf_plan_window_tvf(p, f->tvf, *table, in, &in) != 0)
+            return -1;
+        *qual = f->alias.name ? f->alias.name : *table;
+        if (f->alias.name)
+            *table = f->alias.name;
+    } else if (f->sub) {
         if (plan_query(qs, env, f->sub, &in) != 0)
             return -1;
         *table = f->alias.name ? f->alias.name : "(subquery)";
@@ -972,7 +984,8 @@ static int plan_select(struct qstate *qs, const struct env *env,
     const struct hf_ast_from *f = &q->from;
     struct rel *in = NULL;
     const char *table = NULL, *qual = NULL;
-    bool has_from = f->name.name || f->sub || f->join != HF_JOIN_NONE;
+    bool has_from = f->name.name || f->sub || f->tvf ||
+                    f->join != HF_JOIN_NONE;
     struct jtab *tabs = NULL;
     uint32_t ntabs = 0;
     struct pushed_conj *conj = NULL;

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ops/window_agg.h"
 #include "sql/ast.h"
 #include "sql/bind.h"
 #include "sql/planner_int.h"
@@ -21,6 +22,7 @@
 struct scope;
 struct jtab;
 struct hf_group_agg_spec;
+struct hf_ast_wtvf;
 
 /* Where a relation's rows are an updating result: the aggregate node
  * that makes them so (the last one, whose -U output its consumer
@@ -62,6 +64,16 @@ struct rel {
     /* Else (clog and upd NULL): the operator of the query that makes its
      * rows updates ("the LEFT JOIN at line 3, column 8"), or NULL. */
     const char *clog_op;
+    /* The rows of a window table function (plan_window.c), or NULL. */
+    const struct rwin *win;
+};
+
+/* What a window TVF relation's columns are. */
+struct rwin {
+    uint32_t start, end, time; /* columns window_start/_end/_time */
+    bool proctime;             /* processing-time windows */
+    struct hf_window_def def;
+    uint32_t tvf_node; /* the window TVF node */
 };
 
 /* What expressions over relation `in` see. */
@@ -140,6 +152,32 @@ int hf_plan_join(struct qstate *qs, const struct env *env,
 /* A scope over a join's relation r: names resolve among `tabs`. */
 struct scope *hf_plan_join_scope(struct planner *p, const struct rel *r,
                                  const struct jtab *tabs, uint32_t ntabs);
+
+/* plan_window.c. FROM TABLE(TUMBLE|HOP|CUMULATE(...)) over `data` (the
+ * planned relation of its table, named `table`): the window TVF node and
+ * the relation of its rows. 0 with *out, or -1. */
+int hf_plan_window_tvf(struct planner *p, const struct hf_ast_wtvf *f,
+                       const char *table, struct rel *data, struct rel **out);
+/* plan_window.c. A legacy group window in q's GROUP BY: *qp, *inp, *sp
+ * become the query rewritten over a window TVF relation (see there);
+ * nothing changes without one. 0 or -1. */
+int hf_plan_window_legacy(struct planner *p, const struct hf_ast_query **qp,
+                          struct rel **inp, struct scope **sp,
+                          const char *table);
+/* plan_window.c. 1 when `in` is a window TVF relation and the keys name
+ * its window_start and window_end (their positions into *start_key,
+ * *end_key): a window aggregate. 0 otherwise. */
+int hf_plan_window_keys(const struct rel *in,
+                        const struct hf_ast_expr *const *keys, uint32_t nkeys,
+                        uint32_t *start_key, uint32_t *end_key);
+/* plan_window.c. The window aggregate node over pre's node in place of
+ * the group aggregate planned in g (taken and freed), output schema os
+ * (owned from here): keys, calls, then window_time. 0 with *id, or -1. */
+int hf_plan_window_agg_node(struct planner *p, const struct rel *in,
+                            struct rel *pre, struct hf_group_agg_spec *g,
+                            uint32_t start_key, uint32_t end_key,
+                            struct hf_schema *os, const char *groupby,
+                            uint32_t *id);
 
 /* plan_agg.c. Does SELECT q aggregate (GROUP BY, HAVING, or an aggregate
  * call among its items)? */

@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# Event time and windows through the print sink, checked against the
+# traces of Flink's documentation (window-tvf.md, window-agg.md, the Bid
+# table) and flink-stateful-sql.md §3.2: TUMBLE, HOP and CUMULATE window
+# aggregates, a window TVF without aggregation, legacy GROUP BY TUMBLE with
+# TUMBLE_START/_END/_ROWTIME, a late row dropped and counted, and the
+# refusals (no time attribute, SESSION).
+. "$(dirname "$0")/lib.sh"
+set -e
+
+cat >"$T/bid.csv" <<'CSV'
+2020-04-15 08:05:00,4.00,C,supplier1
+2020-04-15 08:07:00,2.00,A,supplier1
+2020-04-15 08:09:00,5.00,D,supplier2
+2020-04-15 08:11:00,3.00,B,supplier2
+2020-04-15 08:13:00,1.00,E,supplier1
+2020-04-15 08:17:00,6.00,F,supplier2
+CSV
+bid_table() { # $1 = csv path
+    cat <<SQL
+CREATE TABLE Bid (bidtime TIMESTAMP(3), price DECIMAL(10, 2), item STRING,
+  supplier_id STRING, WATERMARK FOR bidtime AS bidtime - INTERVAL '1' SECOND)
+WITH ('connector' = 'filesystem', 'path' = '$1', 'format' = 'csv');
+CREATE TABLE o (window_start TIMESTAMP(3), window_end TIMESTAMP(3),
+  total DECIMAL(38, 2)) WITH ('connector' = 'print');
+SQL
+}
+agg_job() { # $1 = window function call
+    bid_table "$T/bid.csv"
+    echo "INSERT INTO o SELECT window_start, window_end, SUM(price)"
+    echo "FROM TABLE($1) GROUP BY window_start, window_end;"
+}
+
+# --- TUMBLE 10 min (window-agg.md)
+agg_job "TUMBLE(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '10' MINUTES)" >"$T/tumble.sql"
+cat >"$T/tumble.expected" <<'OUT'
++I[2020-04-15T08:00, 2020-04-15T08:10, 11.00]
++I[2020-04-15T08:10, 2020-04-15T08:20, 10.00]
+OUT
+run_hf "$T/out" "$T/err" run "$T/tumble.sql"
+expect_rc 0 "tumble job"
+expect_same "$T/tumble.expected" "$T/out" "TUMBLE window aggregate"
+
+# --- HOP slide 5 min, size 10 min
+agg_job "HOP(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '5' MINUTES, INTERVAL '10' MINUTES)" >"$T/hop.sql"
+cat >"$T/hop.expected" <<'OUT'
++I[2020-04-15T08:00, 2020-04-15T08:10, 11.00]
++I[2020-04-15T08:05, 2020-04-15T08:15, 15.00]
++I[2020-04-15T08:10, 2020-04-15T08:20, 10.00]
++I[2020-04-15T08:15, 2020-04-15T08:25, 6.00]
+OUT
+run_hf "$T/out" "$T/err" run "$T/hop.sql"
+expect_rc 0 "hop job"
+expect_same "$T/hop.expected" "$T/out" "HOP window aggregate"
+
+# --- CUMULATE step 2 min, size 10 min
+agg_job "CUMULATE(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '2' MINUTES, INTERVAL '10' MINUTES)" >"$T/cum.sql"
+cat >"$T/cum.expected" <<'OUT'
++I[2020-04-15T08:00, 2020-04-15T08:06, 4.00]
++I[2020-04-15T08:00, 2020-04-15T08:08, 6.00]
++I[2020-04-15T08:00, 2020-04-15T08:10, 11.00]
++I[2020-04-15T08:10, 2020-04-15T08:12, 3.00]
++I[2020-04-15T08:10, 2020-04-15T08:14, 4.00]
++I[2020-04-15T08:10, 2020-04-15T08:16, 4.00]
++I[2020-04-15T08:10, 2020-04-15T08:18, 10.00]
++I[2020-04-15T08:10, 2020-04-15T08:20, 10.00]
+OUT
+run_hf "$T/out" "$T/err" run "$T/cum.sql"
+expect_rc 0 "cumulate job"
+expect_same "$T/cum.expected" "$T/out" "CUMULATE window aggregate"
+
+# --- TUMBLE with an offset of 5 minutes: windows [08:05, 08:15), [08:15, 08:25)
+agg_job "TUMBLE(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '10' MINUTES, INTERVAL '5' MINUTES)" >"$T/off.sql"
+cat >"$T/off.expected" <<'OUT'
++I[2020-04-15T08:05, 2020-04-15T08:15, 15.00]
++I[2020-04-15T08:15, 2020-04-15T08:25, 6.00]
+OUT
+run_hf "$T/out" "$T/err" run "$T/off.sql"
+expect_rc 0 "tumble offset job"
+expect_same "$T/off.expected" "$T/out" "TUMBLE with offset"
+
+# --- window TVF without aggregation: each row once per HOP window
+{
+    bid_table "$T/bid.csv"
+    cat <<'SQL'
+CREATE TABLE o2 (bidtime TIMESTAMP(3), item STRING, s TIMESTAMP(3),
+  e TIMESTAMP(3), t TIMESTAMP(3)) WITH ('connector' = 'print');
+INSERT INTO o2 SELECT bidtime, item, window_start, window_end, window_time
+FROM TABLE(HOP(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '5' MINUTES,
+  INTERVAL '10' MINUTES)) WHERE price > 4;
+SQL
+} >"$T/tvf.sql"
+cat >"$T/tvf.expected" <<'OUT'
++I[2020-04-15T08:09, D, 2020-04-15T08:05, 2020-04-15T08:15, 2020-04-15T08:14:59.999]
++I[2020-04-15T08:09, D, 2020-04-15T08:00, 2020-04-15T08:10, 2020-04-15T08:09:59.999]
++I[2020-04-15T08:17, F, 2020-04-15T08:15, 2020-04-15T08:25, 2020-04-15T08:24:59.999]
++I[2020-04-15T08:17, F, 2020-04-15T08:10, 2020-04-15T08:20, 2020-04-15T08:19:59.999]
+OUT
+run_hf "$T/out" "$T/err" run "$T/tvf.sql"
+expect_rc 0 "window TVF job"
+expect_same "$T/tvf.expected" "$T/out" "window TVF without aggregation"
+
+# --- legacy group window with a key (rows of one window sorted: their
+# order within a window is the state's)
+{
+    bid_table "$T/bid.csv"
+    cat <<'SQL'
+CREATE TABLE o3 (s TIMESTAMP(3), e TIMESTAMP(3), r TIMESTAMP(3), sup STRING,
+  total DECIMAL(38, 2), n BIGINT) WITH ('connector' = 'print');
+INSERT INTO o3 SELECT TUMBLE_START(bidtime, INTERVAL '10' MINUTE),
+  TUMBLE_END(bidtime, INTERVAL '10' MINUTE),
+  TUMBLE_ROWTIME(bidtime, INTERVAL '10' MINUTE), supplier_id, SUM(price),
+  COUNT(*)
+FROM Bid GROUP BY TUMBLE(bidtime, INTERVAL '10' MINUTE), supplier_id;
+SQL
+} >"$T/legacy.sql"
+cat >"$T/legacy.expected" <<'OUT'
++I[2020-04-15T08:00, 2020-04-15T08:10, 2020-04-15T08:09:59.999, supplier1, 6.00, 2]
++I[2020-04-15T08:00, 2020-04-15T08:10, 2020-04-15T08:09:59.999, supplier2, 5.00, 1]
++I[2020-04-15T08:10, 2020-04-15T08:20, 2020-04-15T08:19:59.999, supplier1, 1.00, 1]
++I[2020-04-15T08:10, 2020-04-15T08:20, 2020-04-15T08:19:59.999, supplier2, 9.00, 2]
+OUT
+run_hf "$T/out" "$T/err" run "$T/legacy.sql"
+expect_rc 0 "legacy group window job"
+sort "$T/out" >"$T/out.sorted"
+expect_same "$T/legacy.expected" "$T/out.sorted" "GROUP BY TUMBLE(...)"
+
+# --- legacy HOP(ts, slide, size) with HOP_START/HOP_END
+{
+    bid_table "$T/bid.csv"
+    cat <<'SQL'
+INSERT INTO o SELECT HOP_START(bidtime, INTERVAL '5' MINUTE, INTERVAL '10' MINUTE),
+  HOP_END(bidtime, INTERVAL '5' MINUTE, INTERVAL '10' MINUTE), SUM(price)
+FROM Bid GROUP BY HOP(bidtime, INTERVAL '5' MINUTE, INTERVAL '10' MINUTE);
+SQL
+} >"$T/lhop.sql"
+run_hf "$T/out" "$T/err" run "$T/lhop.sql"
+expect_rc 0 "legacy hop job"
+expect_same "$T/hop.expected" "$T/out" "GROUP BY HOP(...)"
+
+# --- out of order and late (flink-stateful-sql.md §3.2): a watermark after
+# every row; 08:08 arrives after the watermark passed 08:09:59.999
+printf '%s\n' '2020-04-15 08:05:00,4.00,C,supplier1' \
+    '2020-04-15 08:07:00,2.00,A,supplier1' '2020-04-15 08:09:00,5.00,D,supplier2' \
+    '2020-04-15 08:11:00,3.00,B,supplier2' '2020-04-15 08:08:00,9.00,X,supplier1' \
+    >"$T/late.csv"
+{
+    echo "SET 'pipeline.auto-watermark-interval' = '0';"
+    echo "SET 'holoflow.batch.rows' = '1';"
+    bid_table "$T/late.csv"
+    echo "INSERT INTO o SELECT window_start, window_end, SUM(price)"
+    echo "FROM TABLE(TUMBLE(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '10' MINUTES))"
+    echo "GROUP BY window_start, window_end;"
+} >"$T/late.sql"
+cat >"$T/late.expected" <<'OUT'
++I[2020-04-15T08:00, 2020-04-15T08:10, 11.00]
++I[2020-04-15T08:10, 2020-04-15T08:20, 3.00]
+OUT
+run_hf "$T/out" "$T/err" run "$T/late.sql"
+expect_rc 0 "late rows job"
+expect_same "$T/late.expected" "$T/out" "late row dropped"
+expect_grep "1 late row(s) dropped" "$T/err" "late row counted"
+
+# --- an out-of-order row inside the delay still counts (08:09:30 after
+# 08:10:00 with a 1 s delay: the watermark is 08:09:59, the window is open)
+printf '%s\n' '2020-04-15 08:05:00,4.00,C,s' '2020-04-15 08:10:00,1.00,A,s' \
+    '2020-04-15 08:09:59.500,2.00,B,s' >"$T/ooo.csv"
+sed "s|$T/late.csv|$T/ooo.csv|" "$T/late.sql" >"$T/ooo.sql"
+cat >"$T/ooo.expected" <<'OUT'
++I[2020-04-15T08:00, 2020-04-15T08:10, 6.00]
++I[2020-04-15T08:10, 2020-04-15T08:20, 1.00]
+OUT
+run_hf "$T/out" "$T/err" run "$T/ooo.sql"
+expect_rc 0 "out-of-order job"
+expect_same "$T/ooo.expected" "$T/out" "out-of-order row within the delay"
+
+# --- refusals, by name and place
+{
+    cat <<SQL
+CREATE TABLE Bid (bidtime TIMESTAMP(3), price DECIMAL(10, 2))
+WITH ('connector' = 'filesystem', 'path' = '$T/bid.csv', 'format' = 'csv');
+CREATE TABLE o (s TIMESTAMP(3), total DECIMAL(38, 2)) WITH ('connector' = 'print');
+INSERT INTO o SELECT window_start, SUM(price)
+FROM TABLE(TUMBLE(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '1' MINUTE))
+GROUP BY window_start, window_end;
+SQL
+} >"$T/noattr.sql"
+run_hf "$T/out" "$T/err" check "$T/noattr.sql"
+expect_rc 2 "no time attribute"
+expect_grep "noattr.sql:5:41: error: the window function requires the time column to be a time attribute" "$T/err" "time attribute refusal"
+sed -e 's/FROM TABLE(TUMBLE(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL .1. MINUTE))/FROM Bid/' \
+    -e "s/GROUP BY window_start, window_end/GROUP BY SESSION(bidtime, INTERVAL '1' MINUTE)/" \
+    "$T/noattr.sql" >"$T/session.sql"
+run_hf "$T/out" "$T/err" check "$T/session.sql"
+expect_rc 2 "session window"
+expect_grep "session.sql:6:10: error: session windows (GROUP BY SESSION(...)) are not supported" "$T/err" "SESSION refusal"
+sed -e 's/TABLE(TUMBLE(/TABLE(SESSION(/' "$T/noattr.sql" >"$T/session2.sql"
+run_hf "$T/out" "$T/err" check "$T/session2.sql"
+expect_rc 2 "session TVF"
+expect_grep "session2.sql:5:12: error: the SESSION window table function is not supported" "$T/err" "SESSION TVF refusal"
+
+finish
