@@ -52,6 +52,7 @@
 #include "ops/op.h"
 #include "sql/bind.h"
 #include "sql/expr.h"
+#include "sql/plan_rank.h"
 #include "sql/planner.h"
 #include "sql/planner_int.h"
 
@@ -89,6 +90,12 @@ struct rel {
      * whether its format (else its connector) says so; NULL if none. */
     const struct hf_table_def *clog;
     bool clog_format;
+    /* ROW_NUMBER() (plan_rank.h): the ranking below whose row number is
+     * column rn_col (UINT32_MAX: no column is), or NULL; and the ranking
+     * whose output makes these rows updates, or NULL. */
+    struct hf_rank_track *rank;
+    uint32_t rn_col;
+    struct hf_rank_track *upd;
 };
 
 /* What expressions over relation `in` see. */
@@ -156,6 +163,7 @@ static struct rel *new_rel(struct planner *p, uint32_t n)
     r->cols = aalloc(p, n * sizeof *r->cols);
     if (r->out == NULL || r->cols == NULL)
         return NULL;
+    r->rn_col = UINT32_MAX;
     return r;
 }
 
@@ -311,12 +319,23 @@ static struct hf_schema *own_schema(struct planner *p,
     return o;
 }
 
+/* A ranking below r is settled once r's columns are final (r becomes a
+ * node or is written): its operator is chosen (plan_rank.h). */
+static int rel_settle(struct planner *p, struct rel *r)
+{
+    if (r->rank == NULL)
+        return 0;
+    return hf_plan_rank_finish(p, r->rank, r->rn_col != UINT32_MAX);
+}
+
 /* Make r's rows a node of their own (a calc: its projections, cast to
  * `to` when given, and its filters), unless they already are; r then
  * reads that node unchanged. `what` names the query in messages. */
 static int rel_node(struct planner *p, struct rel *r, const struct hf_type *to,
                     const char *what)
 {
+    if (rel_settle(p, r) != 0)
+        return -1;
     if (rel_identity(r, to))
         return 0;
     uint32_t n = r->out->ncols;
@@ -977,6 +996,183 @@ static int rel_distinct(struct qstate *qs, struct rel *r, const char *what,
     return rel_op(p, r, &hf_op_distinct, NULL);
 }
 
+/* ------------------------------------------------------------ ROW_NUMBER */
+
+/* The column of `in` that a PARTITION BY / ORDER BY term names: a plain
+ * column (an expression is refused by name). */
+static int rank_col(struct planner *p, const struct rel *in,
+                    const struct scope *s, const struct hf_ast_expr *a,
+                    const char *what, uint32_t *idx)
+{
+    int c = a->kind == HF_AST_COLUMN && a->args == NULL
+                ? hf_schema_find(in->out, a->text)
+                : -1;
+    if (c >= 0) {
+        *idx = (uint32_t)c;
+        return 0;
+    }
+    /* Not a column of the query's input: the binder says why, else it is
+     * an expression. */
+    struct hf_expr *e = hf_expr_bind(&s->bs, a, p->err);
+    if (e == NULL)
+        return -1;
+    hf_expr_free(e);
+    return err_at(p, HF_ERR_UNSUPPORTED, a->line, a->col,
+                  "%s of ROW_NUMBER() must name a column; an expression is "
+                  "not supported (compute it as a column in a subquery)",
+                  what);
+}
+
+/* What column c of `in` is as a time attribute: a PROCTIME() column or
+ * the rowtime of the table's WATERMARK (a physical or computed column),
+ * read as it is through the queries between (a name for a name). */
+static void rank_time(struct planner *p, const struct rel *in, uint32_t c,
+                      enum hf_rank_time *out)
+{
+    *out = HF_RANK_NOT_TIME;
+    const struct rel *r = in;
+    for (int depth = 0; depth < 4 * MAX_NESTING; depth++) {
+        const struct rcol *rc = &r->cols[c];
+        const struct hf_node *nd = &p->g->nodes[r->node];
+        const struct hf_watermark *wm =
+            nd->kind == HF_NODE_SOURCE ? nd->table->watermark : NULL;
+        if (rc->ast == NULL) {
+            if (r->base->cols[rc->base].kind == HF_COL_PROCTIME)
+                *out = HF_RANK_PROCTIME;
+            else if (wm && wm->rowtime == rc->base)
+                *out = HF_RANK_ROWTIME;
+            return;
+        }
+        if (rc->ast->kind != HF_AST_COLUMN || rc->ast->args) {
+            /* A computed column of the table itself. */
+            if (wm && wm->rowtime == c && r->base == nd->schema &&
+                c < r->base->ncols &&
+                r->base->cols[c].kind == HF_COL_COMPUTED &&
+                strcmp(r->out->cols[c].name, r->base->cols[c].name) == 0)
+                *out = HF_RANK_ROWTIME;
+            return;
+        }
+        int j = rc->scope ? hf_schema_find(rc->scope->in->out, rc->ast->text)
+                          : -1;
+        if (j < 0)
+            return;
+        r = rc->scope->in;
+        c = (uint32_t)j;
+    }
+}
+
+/* SELECT items, ROW_NUMBER() OVER (...) FROM in [WHERE ...] (r: the
+ * select as planned over `in`, item column over_k the row number): the
+ * ranking becomes a node over in's rows after WHERE, and r reads it. */
+static int plan_ranked(struct qstate *qs, const struct hf_ast_query *q,
+                       struct rel *in, const char *table, struct rel *r,
+                       uint32_t over_k)
+{
+    struct planner *p = qs->p;
+    const struct hf_ast_from *f = &q->from;
+    const struct hf_ast_select_item *it = NULL;
+    for (uint32_t i = 0; i < q->nitems && it == NULL; i++)
+        if (q->items[i].over)
+            it = &q->items[i];
+    const struct hf_ast_over *ov = it->over;
+    if (p->batch_mode)
+        return err_at(p, HF_ERR_UNSUPPORTED, ov->line, ov->col,
+                      "ROW_NUMBER() OVER (...) is supported in streaming "
+                      "mode only (deduplication and Top-N emit a "
+                      "changelog)");
+    struct scope *s = new_scope(p, in, table, f->alias.name);
+    uint32_t *part = aalloc(p, (ov->npart + 1) * sizeof *part);
+    uint32_t *order = aalloc(p, (ov->norder + 1) * sizeof *order);
+    if (s == NULL || part == NULL || order == NULL)
+        return -1;
+    for (uint32_t i = 0; i < ov->npart; i++)
+        if (rank_col(p, in, s, ov->part[i], "PARTITION BY", &part[i]) != 0)
+            return -1;
+    for (uint32_t i = 0; i < ov->norder; i++)
+        if (rank_col(p, in, s, ov->order[i].expr, "ORDER BY", &order[i]) !=
+            0)
+            return -1;
+    enum hf_rank_time time = HF_RANK_NOT_TIME;
+    if (ov->norder)
+        rank_time(p, in, order[0], &time);
+
+    /* The ranking's input: in's columns after the WHERE, as a node. */
+    struct rel *pre = new_rel(p, in->out->ncols);
+    if (pre == NULL)
+        return -1;
+    pre->node = in->node;
+    pre->base = in->base;
+    pre->clog = in->clog;
+    pre->clog_format = in->clog_format;
+    pre->rank = in->rank;
+    pre->rn_col = in->rn_col;
+    pre->upd = in->upd;
+    for (uint32_t i = 0; i < in->out->ncols; i++) {
+        pre->out->cols[i] = in->out->cols[i];
+        pre->cols[i] = in->cols[i];
+    }
+    pre->filters = r->filters;
+    pre->nfilters = r->nfilters;
+    if (rel_node(p, pre, NULL, "the query with ROW_NUMBER()") != 0)
+        return -1;
+    bool updating =
+        pre->clog != NULL || (pre->upd && hf_plan_rank_updating(pre->upd));
+    uint32_t nid;
+    struct hf_rank_track *t =
+        hf_plan_rank_new(p, pre->node, pre->base, part, ov->npart, order,
+                         ov->norder, time, updating, it, &nid);
+    if (t == NULL)
+        return -1;
+
+    /* The items over the ranking's output: in's names, its columns; the
+     * row number is its last column. */
+    const struct hf_schema *rs = p->g->nodes[nid].schema;
+    uint32_t n = in->out->ncols;
+    struct rel *post = new_rel(p, n);
+    if (post == NULL)
+        return -1;
+    post->node = nid;
+    post->base = rs;
+    for (uint32_t i = 0; i < n; i++) {
+        post->out->cols[i] = in->out->cols[i];
+        post->out->cols[i].type = rs->cols[i].type;
+        post->cols[i].base = i;
+        post->cols[i].line = in->cols[i].line;
+        post->cols[i].col = in->cols[i].col;
+    }
+    struct scope *s2 = new_scope(p, post, table, f->alias.name);
+    if (s2 == NULL)
+        return -1;
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < q->nitems; i++) {
+        const struct hf_ast_select_item *x = &q->items[i];
+        if (x->over) {
+            r->cols[k].ast = NULL;
+            r->cols[k].scope = NULL;
+            r->cols[k].base = n;
+            k++;
+        } else if (x->expr == NULL) {
+            for (uint32_t c = 0; c < n; c++, k++) {
+                r->cols[k] = post->cols[c];
+                r->cols[k].line = x->line;
+                r->cols[k].col = x->col;
+            }
+        } else {
+            r->cols[k].scope = s2;
+            k++;
+        }
+    }
+    r->node = nid;
+    r->base = rs;
+    r->nfilters = 0;
+    r->clog = pre->clog;
+    r->clog_format = pre->clog_format;
+    r->rank = t;
+    r->rn_col = over_k;
+    r->upd = t;
+    return 0;
+}
+
 static int plan_select(struct qstate *qs, const struct env *env,
                        const struct hf_ast_query *q, struct rel **out)
 {
@@ -1020,10 +1216,25 @@ static int plan_select(struct qstate *qs, const struct env *env,
     r->base = in->base;
     r->clog = in->clog;
     r->clog_format = in->clog_format;
-    uint32_t k = 0;
+    r->rank = in->rank;
+    r->upd = in->upd;
+    /* The row number of a ranking below: where it goes (plan_rank.h). */
+    const char *rn_name =
+        in->rank && in->rn_col != UINT32_MAX ? in->out->cols[in->rn_col].name
+                                             : NULL;
+    const char *rn_qual = f->alias.name ? f->alias.name : table;
+    uint32_t k = 0, over_k = UINT32_MAX;
     for (uint32_t i = 0; i < q->nitems; i++) {
         const struct hf_ast_select_item *it = &q->items[i];
-        if (it->expr == NULL) {
+        if (it->over) {
+            if (over_k != UINT32_MAX)
+                return err_at(p, HF_ERR_UNSUPPORTED, it->line, it->col,
+                              "a second ranking function in one SELECT is "
+                              "not supported");
+            over_k = k;
+            r->out->cols[k].type = hf_type_make(HF_BIGINT);
+            r->out->cols[k].type.not_null = true;
+        } else if (it->expr == NULL) {
             if (!has_from)
                 return err_at(p, HF_ERR_SQL, it->line, it->col,
                               "SELECT * needs a FROM clause");
@@ -1044,17 +1255,30 @@ static int plan_select(struct qstate *qs, const struct env *env,
                     (char *)unique_name(p, r->out, k, in->out->cols[c].name);
                 if (r->out->cols[k].name == NULL)
                     return -1;
+                if (c == in->rn_col && in->rank) {
+                    if (r->rn_col != UINT32_MAX)
+                        hf_plan_rank_use(in->rank);
+                    r->rn_col = k;
+                }
             }
             continue;
+        } else {
+            struct hf_expr *e = hf_expr_bind(&s->bs, it->expr, p->err);
+            if (e == NULL)
+                return -1;
+            r->out->cols[k].type = *hf_expr_type(e);
+            hf_expr_free(e);
+            if (rn_name && hf_plan_ast_reads(it->expr, rn_name, rn_qual)) {
+                if (it->expr->kind == HF_AST_COLUMN &&
+                    r->rn_col == UINT32_MAX)
+                    r->rn_col = k;
+                else
+                    hf_plan_rank_use(in->rank);
+            }
         }
-        struct hf_expr *e = hf_expr_bind(&s->bs, it->expr, p->err);
-        if (e == NULL)
-            return -1;
-        r->out->cols[k].type = *hf_expr_type(e);
-        hf_expr_free(e);
         const char *name = it->alias.name;
         char buf[32];
-        if (name == NULL && it->expr->kind == HF_AST_COLUMN)
+        if (name == NULL && it->expr->kind == HF_AST_COLUMN && !it->over)
             name = it->expr->text;
         if (name == NULL) {
             snprintf(buf, sizeof buf, "EXPR$%u", k);
@@ -1078,24 +1302,51 @@ static int plan_select(struct qstate *qs, const struct env *env,
         return -1;
     for (uint32_t i = 0; i < in->nfilters; i++)
         r->filters[r->nfilters++] = in->filters[i];
-    if (q->where) {
-        struct hf_expr *w = hf_expr_bind(&s->bs, q->where, p->err);
+    /* WHERE: one condition; or, over a ranking not yet given its range,
+     * the terms left once those bounding rn are taken. */
+    const struct hf_ast_expr *one = q->where, **conds = &one;
+    uint32_t nconds = q->where ? 1 : 0;
+    if (in->rank && !hf_plan_rank_ranged(in->rank)) {
+        if (hf_plan_rank_range(p, in->rank, q->where, rn_name, rn_qual,
+                               q->line, q->col, &conds, &nconds) != 0)
+            return -1;
+        r->filters = aalloc(p, (in->nfilters + nconds + 1) *
+                                   sizeof *r->filters);
+        if (r->filters == NULL)
+            return -1;
+        for (uint32_t i = 0; i < in->nfilters; i++)
+            r->filters[i] = in->filters[i];
+    }
+    for (uint32_t i = 0; i < nconds; i++) {
+        const struct hf_ast_expr *cond = conds[i];
+        struct hf_expr *w = hf_expr_bind(&s->bs, cond, p->err);
         if (w == NULL)
             return -1;
         const struct hf_type *wt = hf_expr_type(w);
         bool nl = hf_expr_is_untyped_null(w);
         char t1[64];
         if (wt->id != HF_BOOLEAN || nl) {
-            int rc = err_at(p, HF_ERR_TYPE, q->where->line, q->where->col,
+            int rc = err_at(p, HF_ERR_TYPE, cond->line, cond->col,
                             "WHERE needs a BOOLEAN condition, found %s",
                             nl ? "NULL" : hf_type_name(wt, t1, sizeof t1));
             hf_expr_free(w);
             return rc;
         }
         hf_expr_free(w);
-        r->filters[r->nfilters].ast = q->where;
+        if (rn_name && hf_plan_ast_reads(cond, rn_name, rn_qual))
+            hf_plan_rank_use(in->rank);
+        r->filters[r->nfilters].ast = cond;
         r->filters[r->nfilters].scope = s;
         r->nfilters++;
+    }
+    if (over_k != UINT32_MAX) {
+        if (q->distinct)
+            return err_at(p, HF_ERR_UNSUPPORTED, q->distinct_line,
+                          q->distinct_col,
+                          "SELECT DISTINCT with ROW_NUMBER() is not "
+                          "supported");
+        if (plan_ranked(qs, q, in, table, r, over_k) != 0)
+            return -1;
     }
     if (q->distinct && rel_distinct(qs, r, "SELECT DISTINCT", q->distinct_line,
                                     q->distinct_col) != 0)
@@ -1177,6 +1428,7 @@ static int plan_union(struct qstate *qs, const struct env *env,
         return -1;
     const struct hf_table_def *clog = NULL;
     bool clog_format = false;
+    struct hf_rank_track *upd = NULL;
     for (uint32_t i = 0; i < q->ninputs; i++) {
         char w[64];
         snprintf(w, sizeof w, "query %u of the %s", i + 1, what);
@@ -1187,6 +1439,8 @@ static int plan_union(struct qstate *qs, const struct env *env,
             clog = in[i]->clog;
             clog_format = in[i]->clog_format;
         }
+        if (upd == NULL && in[i]->upd && hf_plan_rank_updating(in[i]->upd))
+            upd = in[i]->upd;
     }
     struct hf_schema *os = own_schema(p, us);
     struct hf_node *nd =
@@ -1206,6 +1460,7 @@ static int plan_union(struct qstate *qs, const struct env *env,
         return -1;
     r->clog = clog;
     r->clog_format = clog_format;
+    r->upd = upd;
     if (!q->all && rel_distinct(qs, r, "UNION (without ALL)", q->union_line,
                                 q->union_col) != 0)
         return -1;
@@ -1419,6 +1674,10 @@ int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
         free(written);
         return -1;
     }
+    if (rel_settle(p, r) != 0) {
+        free(written);
+        return -1;
+    }
     if (r->out->ncols != ntargets) {
         free(written);
         return err_at(p, HF_ERR_SQL, ins->target.line, ins->target.col,
@@ -1509,6 +1768,16 @@ int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
     n->value_types = vt;
 
     /* Updates and deletes need a sink that takes them. */
+    bool accepts = sink->connector->accepts_changelog &&
+                   sink->connector->accepts_changelog(sink);
+    if (!r->clog && r->upd && hf_plan_rank_updating(r->upd) && !accepts)
+        return err_at(p, HF_ERR_SQL, ins->target.line, ins->target.col,
+                      "%s produces updates and deletes but table '%s' "
+                      "(connector '%s') accepts only inserts (Flink refuses "
+                      "it too: the sink does not support consuming update "
+                      "changes)",
+                      hf_plan_rank_what(p, r->upd), ins->target_full,
+                      sink->connector->name);
     if (r->clog && (sink->connector->accepts_changelog == NULL ||
                     !sink->connector->accepts_changelog(sink)))
         return err_at(p, HF_ERR_SQL, ins->target.line, ins->target.col,
