@@ -53,6 +53,7 @@
 #include "sql/bind.h"
 #include "sql/expr.h"
 #include "sql/plan_rank.h"
+#include "sql/plan_rel.h"
 #include "sql/planner.h"
 #include "sql/planner_int.h"
 
@@ -61,66 +62,7 @@
 
 #define MAX_NESTING 64 /* views and WITH queries inside each other */
 
-/* ------------------------------------------------------------ relations */
-
-struct scope;
-
-/* How an output column of a relation is computed: the expression `ast`
- * bound in `scope`, or (ast NULL) the node's column `base`. */
-struct rcol {
-    const struct hf_ast_expr *ast;
-    const struct scope *scope;
-    uint32_t base;
-    int line, col; /* where the query names it, for messages */
-};
-
-struct rfilter {
-    const struct hf_ast_expr *ast;
-    const struct scope *scope;
-};
-
-struct rel {
-    uint32_t node;                /* the graph node whose rows these are */
-    const struct hf_schema *base; /* its columns */
-    struct hf_schema *out;        /* the relation's names and types */
-    struct rcol *cols;            /* out->ncols */
-    struct rfilter *filters;
-    uint32_t nfilters;
-    /* The first table read whose rows may be updates and deletes, and
-     * whether its format (else its connector) says so; NULL if none. */
-    const struct hf_table_def *clog;
-    bool clog_format;
-    /* ROW_NUMBER() (plan_rank.h): the ranking below whose row number is
-     * column rn_col (UINT32_MAX: no column is), or NULL; and the ranking
-     * whose output makes these rows updates, or NULL. */
-    struct hf_rank_track *rank;
-    uint32_t rn_col;
-    struct hf_rank_track *upd;
-};
-
-/* What expressions over relation `in` see. */
-struct scope {
-    struct hf_bind_scope bs;
-    struct planner *p;
-    const struct rel *in;
-};
-
-/* The WITH queries visible at a point: ctes[0..n), then those outside. */
-struct env {
-    const struct hf_ast_cte *ctes;
-    uint32_t n;
-    const struct env *up;
-};
-
-struct qstate {
-    struct planner *p;
-    int depth;     /* views and WITH queries being planned */
-    int stmt_line; /* the statement, for source nodes */
-    /* INSERT INTO t VALUES ...: the VALUES clause and the types of the
-     * columns it fills, which its values take (as Calcite types them). */
-    const struct hf_ast_query *values_q;
-    const struct hf_type *values_types;
-};
+/* The relations, scopes and query state: sql/plan_rel.h. */
 
 static void *aalloc(struct planner *p, size_t size)
 {
@@ -325,7 +267,12 @@ static int rel_settle(struct planner *p, struct rel *r)
 {
     if (r->rank == NULL)
         return 0;
-    return hf_plan_rank_finish(p, r->rank, r->rn_col != UINT32_MAX);
+    if (hf_plan_rank_finish(p, r->rank, r->rn_col != UINT32_MAX) != 0)
+        return -1;
+    /* Keep-first proctime deduplication is insert-only. */
+    if (r->upd && r->upd->rank == r->rank && !hf_plan_rank_updating(r->rank))
+        r->upd = NULL;
+    return 0;
 }
 
 /* Make r's rows a node of their own (a calc: its projections, cast to
@@ -980,17 +927,8 @@ static int rel_distinct(struct qstate *qs, struct rel *r, const char *what,
                         int line, int col)
 {
     struct planner *p = qs->p;
-    if (!p->batch_mode)
-        return err_at(p, HF_ERR_UNSUPPORTED, line, col,
-                      "%s is not supported in streaming mode: it needs state "
-                      "(a later issue); it works with SET "
-                      "'execution.runtime-mode' = 'batch'",
-                      what);
-    if (r->clog)
-        return err_at(p, HF_ERR_UNSUPPORTED, line, col,
-                      "%s over table '%s', whose rows are updates and "
-                      "deletes, is not supported",
-                      what, r->clog->name);
+    if (!p->batch_mode || r->clog || r->upd)
+        return hf_plan_agg_distinct(p, r, what, line, col);
     if (rel_node(p, r, NULL, what) != 0)
         return -1;
     return rel_op(p, r, &hf_op_distinct, NULL);
@@ -1115,8 +1053,7 @@ static int plan_ranked(struct qstate *qs, const struct hf_ast_query *q,
     pre->nfilters = r->nfilters;
     if (rel_node(p, pre, NULL, "the query with ROW_NUMBER()") != 0)
         return -1;
-    bool updating =
-        pre->clog != NULL || (pre->upd && hf_plan_rank_updating(pre->upd));
+    bool updating = pre->clog != NULL || pre->upd != NULL;
     uint32_t nid;
     struct hf_rank_track *t =
         hf_plan_rank_new(p, pre->node, pre->base, part, ov->npart, order,
@@ -1167,9 +1104,15 @@ static int plan_ranked(struct qstate *qs, const struct hf_ast_query *q,
     r->nfilters = 0;
     r->clog = pre->clog;
     r->clog_format = pre->clog_format;
+    struct rupd *u = aalloc(p, sizeof *u);
+    if (u == NULL)
+        return -1;
+    u->agg_node = nid;
+    u->rank = t;
+    hf_plan_rank_bind(t, u);
     r->rank = t;
     r->rn_col = over_k;
-    r->upd = t;
+    r->upd = u;
     return 0;
 }
 
@@ -1204,6 +1147,8 @@ static int plan_select(struct qstate *qs, const struct env *env,
     struct scope *s = new_scope(p, in, table, f->alias.name);
     if (s == NULL)
         return -1;
+    if (hf_plan_agg_query(q))
+        return hf_plan_agg(p, q, in, s, table, out);
 
     /* The output columns, '*' expanded. */
     uint32_t n = 0;
@@ -1338,6 +1283,8 @@ static int plan_select(struct qstate *qs, const struct env *env,
         r->filters[r->nfilters].ast = cond;
         r->filters[r->nfilters].scope = s;
         r->nfilters++;
+        if (in->upd) /* a filter over updates needs -U (reference §1.2) */
+            hf_plan_agg_force_ub(in->upd);
     }
     if (over_k != UINT32_MAX) {
         if (q->distinct)
@@ -1428,7 +1375,7 @@ static int plan_union(struct qstate *qs, const struct env *env,
         return -1;
     const struct hf_table_def *clog = NULL;
     bool clog_format = false;
-    struct hf_rank_track *upd = NULL;
+    const struct rupd *upd = NULL;
     for (uint32_t i = 0; i < q->ninputs; i++) {
         char w[64];
         snprintf(w, sizeof w, "query %u of the %s", i + 1, what);
@@ -1439,7 +1386,7 @@ static int plan_union(struct qstate *qs, const struct env *env,
             clog = in[i]->clog;
             clog_format = in[i]->clog_format;
         }
-        if (upd == NULL && in[i]->upd && hf_plan_rank_updating(in[i]->upd))
+        if (upd == NULL)
             upd = in[i]->upd;
     }
     struct hf_schema *os = own_schema(p, us);
@@ -1507,6 +1454,10 @@ static int plan_query(struct qstate *qs, const struct env *env,
                       "LIMIT over table '%s', whose rows are updates and "
                       "deletes, is not supported",
                       r->clog->name);
+    if (r->upd)
+        return err_at(p, HF_ERR_UNSUPPORTED, q->limit_line, q->limit_col,
+                      "LIMIT over an updating result (%s) is not supported",
+                      r->upd->node_text);
     struct hf_limit_spec *ls = calloc(1, sizeof *ls);
     if (ls == NULL)
         return oom(p);
@@ -1768,16 +1719,8 @@ int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
     n->value_types = vt;
 
     /* Updates and deletes need a sink that takes them. */
-    bool accepts = sink->connector->accepts_changelog &&
-                   sink->connector->accepts_changelog(sink);
-    if (!r->clog && r->upd && hf_plan_rank_updating(r->upd) && !accepts)
-        return err_at(p, HF_ERR_SQL, ins->target.line, ins->target.col,
-                      "%s produces updates and deletes but table '%s' "
-                      "(connector '%s') accepts only inserts (Flink refuses "
-                      "it too: the sink does not support consuming update "
-                      "changes)",
-                      hf_plan_rank_what(p, r->upd), ins->target_full,
-                      sink->connector->name);
+    if (r->upd)
+        return hf_plan_agg_sink(p, r, sink, targets, ins);
     if (r->clog && (sink->connector->accepts_changelog == NULL ||
                     !sink->connector->accepts_changelog(sink)))
         return err_at(p, HF_ERR_SQL, ins->target.line, ins->target.col,
@@ -1789,4 +1732,51 @@ int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
                                      : r->clog->connector->name,
                       ins->target_full, sink->connector->name);
     return 0;
+}
+
+/* ------------------------------------------------------------ for plan_agg.c */
+
+void *hf_plan_aalloc(struct planner *p, size_t size)
+{
+    return aalloc(p, size);
+}
+
+struct hf_schema *hf_plan_aschema(struct planner *p, uint32_t n)
+{
+    return aschema(p, n);
+}
+
+struct rel *hf_plan_new_rel(struct planner *p, uint32_t n)
+{
+    return new_rel(p, n);
+}
+
+struct rel *hf_plan_node_rel(struct planner *p, uint32_t node,
+                             const struct hf_schema *base, int line, int col)
+{
+    return node_rel(p, node, base, line, col);
+}
+
+struct scope *hf_plan_new_scope(struct planner *p, const struct rel *in,
+                                const char *table, const char *alias)
+{
+    return new_scope(p, in, table, alias);
+}
+
+int hf_plan_rel_node(struct planner *p, struct rel *r,
+                     const struct hf_type *to, const char *what)
+{
+    return rel_node(p, r, to, what);
+}
+
+struct hf_schema *hf_plan_own_schema(struct planner *p,
+                                     const struct hf_schema *s)
+{
+    return own_schema(p, s);
+}
+
+const char *hf_plan_unique_name(struct planner *p, const struct hf_schema *s,
+                                uint32_t n, const char *name)
+{
+    return unique_name(p, s, n, name);
 }

@@ -35,6 +35,7 @@
 #include "ops/op.h"
 #include "ops/rank.h"
 #include "sql/plan_rank.h"
+#include "sql/plan_rel.h"
 
 #define err_at hf_plan_err_at
 #define oom hf_plan_oom
@@ -46,7 +47,10 @@ struct hf_rank_track {
     const char *func; /* ROW_NUMBER */
     int line, col;    /* of OVER */
     bool ranged, used, done, dedup;
+    bool ub_forced;
     int64_t lo, hi; /* the range so far: lo..hi */
+    struct rupd *upd; /* its output as an updating result */
+    uint32_t *keys;   /* the upsert key's columns (arena) */
 };
 
 struct hf_rank_track *
@@ -172,14 +176,17 @@ bool hf_plan_rank_updating(const struct hf_rank_track *t)
     return !(t->dedup && !t->spec->keep_last && !t->spec->rowtime);
 }
 
-const char *hf_plan_rank_what(struct planner *p,
-                              const struct hf_rank_track *t)
+void hf_plan_rank_bind(struct hf_rank_track *t, struct rupd *u)
 {
-    char buf[160];
-    snprintf(buf, sizeof buf, "the ROW_NUMBER() %s at line %d",
-             t->dedup ? "deduplication" : "Top-N", t->line);
-    char *s = hf_arena_strndup(&p->arena, buf, strlen(buf));
-    return s ? s : "ROW_NUMBER()";
+    t->upd = u;
+    u->node_text = "Rank(rankType=[ROW_NUMBER])";
+}
+
+void hf_plan_rank_ub(struct hf_rank_track *t, bool need)
+{
+    if (need)
+        t->ub_forced = true;
+    t->spec->emit_before = need || t->ub_forced;
 }
 
 bool hf_plan_ast_reads(const struct hf_ast_expr *a, const char *name,
@@ -354,6 +361,62 @@ int hf_plan_rank_range(struct planner *p, struct hf_rank_track *t,
 
 /* ------------------------------------------------------------ the operator */
 
+/* The updating-result record once the operator is chosen: Flink's node
+ * text for messages, and the upsert key (flink-stateful-sql.md 1.8):
+ * the partition key for deduplication and Top-1, partition key + rn with
+ * the row number; none for Top-N without it (Flink: the input's unique
+ * key, which holoflow does not derive). */
+static int describe(struct planner *p, struct hf_rank_track *t)
+{
+    const struct hf_rank_spec *sp = t->spec;
+    if (t->upd == NULL)
+        return 0;
+    struct hf_strbuf b;
+    hf_strbuf_init(&b, 4096);
+    if (t->dedup) {
+        hf_strbuf_printf(&b, "Deduplicate(keep=[%s], key=[",
+                         sp->keep_last ? "LastRow" : "FirstRow");
+    } else {
+        hf_strbuf_printf(&b,
+                         "Rank(rankType=[ROW_NUMBER], rankRange=[rankStart=1, "
+                         "rankEnd=%" PRId64 "], partitionBy=[",
+                         sp->n);
+    }
+    for (uint32_t i = 0; i < sp->npart; i++)
+        hf_strbuf_printf(&b, "%s%s", i ? ", " : "",
+                         sp->in->cols[sp->part[i]].name);
+    if (t->dedup) {
+        hf_strbuf_printf(&b, "], order=[%s])",
+                         sp->rowtime ? "ROWTIME" : "PROCTIME");
+    } else {
+        hf_strbuf_puts(&b, "], orderBy=[");
+        for (uint32_t i = 0; i < sp->norder; i++)
+            hf_strbuf_printf(&b, "%s%s%s", i ? ", " : "",
+                             sp->in->cols[sp->order[i]].name,
+                             sp->desc[i] ? " DESC" : " ASC");
+        hf_strbuf_printf(&b, "], outputRankNumber=[%s])",
+                         sp->out_rn ? "true" : "false");
+    }
+    char *text = hf_strbuf_ok(&b) && b.data
+                     ? hf_arena_strndup(&p->arena, b.data, b.len)
+                     : NULL;
+    hf_strbuf_free(&b);
+    t->keys = hf_arena_alloc(&p->arena, (sp->npart + 1) * sizeof *t->keys);
+    if (text == NULL || t->keys == NULL)
+        return oom(p);
+    t->upd->node_text = text;
+    uint32_t nk = 0;
+    if (t->dedup || sp->out_rn || sp->n == 1) {
+        for (uint32_t i = 0; i < sp->npart; i++)
+            t->keys[nk++] = sp->part[i];
+        if (sp->out_rn)
+            t->keys[nk++] = sp->in->ncols;
+    }
+    t->upd->keys = t->keys;
+    t->upd->nkeys = nk;
+    return 0;
+}
+
 int hf_plan_rank_finish(struct planner *p, struct hf_rank_track *t,
                         bool rn_out)
 {
@@ -381,7 +444,7 @@ int hf_plan_rank_finish(struct planner *p, struct hf_rank_track *t,
         sp->rowtime = t->time == HF_RANK_ROWTIME;
         struct hf_node *nd = &p->g->nodes[t->node];
         nd->op = &hf_op_deduplicate;
-        return 0;
+        return describe(p, t);
     }
     sp->out_rn = used;
     const struct hf_type *ty = &sp->in->cols[sp->order[0]].type;
@@ -396,5 +459,5 @@ int hf_plan_rank_finish(struct planner *p, struct hf_rank_track *t,
                           hf_type_name(ty, tn, sizeof tn));
         }
     }
-    return 0;
+    return describe(p, t);
 }

@@ -67,10 +67,16 @@ int hf_plan_rank_finish(struct planner *p, struct hf_rank_track *t,
  * keep-first deduplication)? */
 bool hf_plan_rank_updating(const struct hf_rank_track *t);
 
-/* "the ROW_NUMBER() Top-N at line 3" / "... deduplication ...", for
- * messages (in the planner's arena). */
-const char *hf_plan_rank_what(struct planner *p,
-                              const struct hf_rank_track *t);
+/* The updating-result record (plan_rel.h) of the ranking's output: its
+ * node text, upsert key and -U choice are filled by hf_plan_rank_finish
+ * and hf_plan_rank_ub (borrowed; arena). */
+struct rupd;
+void hf_plan_rank_bind(struct hf_rank_track *t, struct rupd *u);
+
+/* The consumer of the ranking's output wants -U (forced: a filter, an
+ * aggregate) or only +U (an upsert sink keyed exactly by the upsert key,
+ * flink-stateful-sql.md section 1.2): `need` true forces -U for good. */
+void hf_plan_rank_ub(struct hf_rank_track *t, bool need);
 
 /* Does `a` read a column named `name` (qualified by nothing or `qual`)? */
 bool hf_plan_ast_reads(const struct hf_ast_expr *a, const char *name,

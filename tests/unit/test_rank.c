@@ -137,7 +137,7 @@ static const char *push(struct rig *g, enum hf_rowkind kind, ...)
             row[c].null = true;
             continue;
         }
-        if (hf_value_from_text(&g->sp->in->cols[c].type, t, strlen(t), ";"[0], r->b,
+        if (hf_value_from_text(&g->sp->in->cols[c].type, t, strlen(t), ';', r->b,
                            &row[c], &err) != 0)
             fail_msg("%s", err.msg);
     }
@@ -477,6 +477,49 @@ static void test_plan_choices(void **st)
     }
 }
 
+static const char *const HOLO =
+    "CREATE TABLE s (p STRING, sales BIGINT, cat STRING) WITH ("
+    "'connector' = 'datagen');\n"
+    "CREATE TABLE h (cat STRING, rn BIGINT, p STRING, sales BIGINT, PRIMARY "
+    "KEY (cat, rn) NOT ENFORCED) WITH ('connector' = 'hologres', 'endpoint' "
+    "= 'h:5432', 'dbname' = 'd', 'tablename' = 't', 'username' = 'u', "
+    "'password' = 'x');\n"
+    "CREATE TABLE h2 (p STRING, sales BIGINT, cat STRING, PRIMARY KEY (p) "
+    "NOT ENFORCED) WITH ('connector' = 'hologres', 'endpoint' = 'h:5432', "
+    "'dbname' = 'd', 'tablename' = 't', 'username' = 'u', 'password' = "
+    "'x');\n";
+
+/* -U or not (flink-stateful-sql.md 1.2): a retract sink gets -U; an
+ * upsert sink keyed exactly by the upsert key (partition key + rn) gets
+ * +U only, unless a filter between needs -U. */
+static void test_plan_update_before(void **st)
+{
+    (void)st;
+    struct rig g;
+    rig_open(&g, HOLO,
+             "INSERT INTO h SELECT cat, rn, p, sales FROM (SELECT *, "
+             "ROW_NUMBER() OVER (PARTITION BY cat ORDER BY sales DESC) AS rn "
+             "FROM s) WHERE rn <= 3;",
+             2);
+    assert_true(g.sp->out_rn);
+    assert_false(g.sp->emit_before);
+    /* Without -U the shifted slots are +U only. */
+    assert_string_equal(push(&g, I, "p1", "10", "c"), "+I[p1, 10, 1]");
+    assert_string_equal(push(&g, I, "p2", "30", "c"),
+                        "+U[p2, 30, 1] +I[p1, 10, 2]");
+    rig_close(&g);
+    rig_open(&g, HOLO,
+             "INSERT INTO h SELECT cat, rn, p, sales FROM (SELECT *, "
+             "ROW_NUMBER() OVER (PARTITION BY cat ORDER BY sales DESC) AS rn "
+             "FROM s) WHERE rn <= 3 AND p <> 'x';",
+             2);
+    assert_true(g.sp->emit_before);
+    rig_close(&g);
+    rig_open(&g, SHOP, TOPN_RN, 2);
+    assert_true(g.sp->emit_before);
+    rig_close(&g);
+}
+
 static void test_plan_refusals(void **st)
 {
     (void)st;
@@ -523,9 +566,19 @@ static void test_plan_refusals(void **st)
                       "INSERT INTO f SELECT p, sales FROM (SELECT *, "
                       "ROW_NUMBER() OVER (PARTITION BY cat ORDER BY sales) "
                       "AS rn FROM s) WHERE rn <= 2;"),
-             "job.sql:3:13: error: the ROW_NUMBER() Top-N at line 3 produces "
-             "updates and deletes but table 'f' (connector 'kafka') "
-             "accepts only inserts");
+             "job.sql:3:13: error: Table sink 'f' (connector 'kafka') "
+             "doesn't support consuming update changes which is produced by "
+             "node Rank(rankType=[ROW_NUMBER], rankRange=[rankStart=1, "
+             "rankEnd=2], partitionBy=[cat], orderBy=[sales ASC], "
+             "outputRankNumber=[false])");
+    /* An upsert sink whose key is not the query's upsert key. */
+    want_err(plan_err(HOLO,
+                      "INSERT INTO h2 SELECT p, sales, cat FROM (SELECT *, "
+                      "ROW_NUMBER() OVER (PARTITION BY cat ORDER BY sales) "
+                      "AS rn FROM s) WHERE rn <= 2;"),
+             "job.sql:4:13: error: the PRIMARY KEY (p) of table 'h2' does "
+             "not contain the upsert key of the query (the PARTITION BY "
+             "columns (and the row number when selected) of Rank(");
     /* ... while keep-first proctime deduplication is insert-only. */
     assert_string_equal(
         plan_err("CREATE TABLE s (k STRING, v STRING, pt AS PROCTIME()) WITH "
@@ -564,6 +617,7 @@ int main(void)
         cmocka_unit_test(test_dedup_rowtime_last),
         cmocka_unit_test(test_dedup_rowtime_first),
         cmocka_unit_test(test_plan_choices),
+        cmocka_unit_test(test_plan_update_before),
         cmocka_unit_test(test_plan_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
