@@ -1116,6 +1116,65 @@ static int plan_ranked(struct qstate *qs, const struct hf_ast_query *q,
     return 0;
 }
 
+/* An aggregating SELECT over a ranking not yet given its range: the
+ * range comes from its WHERE, which keeps the other terms (*q becomes a
+ * copy in the arena), and the ranking is settled by what the aggregate
+ * reads. */
+static int rank_under_agg(struct planner *p, const struct hf_ast_query **q,
+                          struct rel *in, const char *qual)
+{
+    const struct hf_ast_query *q0 = *q;
+    const char *rn = in->out->cols[in->rn_col].name;
+    const struct hf_ast_expr **conds;
+    uint32_t n;
+    if (hf_plan_rank_range(p, in->rank, q0->where, rn, qual, q0->line,
+                           q0->col, &conds, &n) != 0)
+        return -1;
+    struct hf_ast_query *c = aalloc(p, sizeof *c);
+    if (c == NULL)
+        return -1;
+    *c = *q0;
+    c->where = NULL;
+    bool used = false;
+    for (uint32_t i = 0; i < n; i++) {
+        used = used || hf_plan_ast_reads(conds[i], rn, qual);
+        struct hf_ast_expr *x = (struct hf_ast_expr *)conds[i];
+        if (c->where) {
+            struct hf_ast_expr *a = aalloc(p, sizeof *a);
+            struct hf_ast_expr **args = aalloc(p, 2 * sizeof *args);
+            if (a == NULL || args == NULL)
+                return -1;
+            a->kind = HF_AST_BINARY;
+            a->op = HF_AOP_AND;
+            a->line = c->where->line;
+            a->col = c->where->col;
+            a->off = c->where->off;
+            a->end = x->end;
+            args[0] = c->where;
+            args[1] = x;
+            a->args = args;
+            a->nargs = 2;
+            a->depth = 1 + (x->depth > c->where->depth ? x->depth
+                                                       : c->where->depth);
+            x = a;
+        }
+        c->where = x;
+    }
+    for (uint32_t i = 0; i < q0->nitems; i++)
+        used = used || (q0->items[i].expr == NULL ||
+                        hf_plan_ast_reads(q0->items[i].expr, rn, qual));
+    for (uint32_t i = 0; i < q0->ngroup; i++)
+        used = used || hf_plan_ast_reads(q0->group[i], rn, qual);
+    used = used || hf_plan_ast_reads(q0->having, rn, qual);
+    if (used)
+        hf_plan_rank_use(in->rank);
+    in->rn_col = UINT32_MAX;
+    if (rel_settle(p, in) != 0)
+        return -1;
+    *q = c;
+    return 0;
+}
+
 static int plan_select(struct qstate *qs, const struct env *env,
                        const struct hf_ast_query *q, struct rel **out)
 {
@@ -1147,8 +1206,13 @@ static int plan_select(struct qstate *qs, const struct env *env,
     struct scope *s = new_scope(p, in, table, f->alias.name);
     if (s == NULL)
         return -1;
-    if (hf_plan_agg_query(q))
+    if (hf_plan_agg_query(q)) {
+        if (in->rank && !hf_plan_rank_ranged(in->rank) &&
+            rank_under_agg(p, &q, in, f->alias.name ? f->alias.name : table) !=
+                0)
+            return -1;
         return hf_plan_agg(p, q, in, s, table, out);
+    }
 
     /* The output columns, '*' expanded. */
     uint32_t n = 0;
@@ -1483,6 +1547,7 @@ int hf_plan_view_check(struct planner *p, const struct hf_ast_create_view *v)
     if (rc == 0)
         rc = rename_cols(p, r, v->cols, v->ncols, what, v->name.line,
                          v->name.col);
+    hf_plan_rank_forget(p);
     p->g = keep;
     hf_graph_free(&scratch);
     return rc;
@@ -1625,7 +1690,7 @@ int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
         free(written);
         return -1;
     }
-    if (rel_settle(p, r) != 0) {
+    if (rel_settle(p, r) != 0 || hf_plan_rank_check(p) != 0) {
         free(written);
         return -1;
     }

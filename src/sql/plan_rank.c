@@ -51,6 +51,7 @@ struct hf_rank_track {
     int64_t lo, hi; /* the range so far: lo..hi */
     struct rupd *upd; /* its output as an updating result */
     uint32_t *keys;   /* the upsert key's columns (arena) */
+    struct hf_rank_track *next; /* the planner's list */
 };
 
 struct hf_rank_track *
@@ -157,8 +158,24 @@ hf_plan_rank_new(struct planner *p, uint32_t in_node,
     t->col = ov->col;
     t->lo = 1;
     t->hi = INT64_MAX;
+    t->next = p->ranks;
+    p->ranks = t;
     *node_out = nd->id;
     return t;
+}
+
+int hf_plan_rank_check(struct planner *p)
+{
+    for (struct hf_rank_track *t = p->ranks; t; t = t->next)
+        if (!t->done && hf_plan_rank_finish(p, t, true) != 0)
+            return -1;
+    p->ranks = NULL;
+    return 0;
+}
+
+void hf_plan_rank_forget(struct planner *p)
+{
+    p->ranks = NULL;
 }
 
 bool hf_plan_rank_ranged(const struct hf_rank_track *t)

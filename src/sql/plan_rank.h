@@ -78,6 +78,13 @@ void hf_plan_rank_bind(struct hf_rank_track *t, struct rupd *u);
  * flink-stateful-sql.md section 1.2): `need` true forces -U for good. */
 void hf_plan_rank_ub(struct hf_rank_track *t, bool need);
 
+/* The end of a statement: every ranking it planned is settled (one no
+ * query settled is taken as reading rn; one never given its range is an
+ * error). 0 or -1. hf_plan_rank_forget: the end of a CREATE VIEW's check
+ * (its scratch nodes are gone), nothing settled. */
+int hf_plan_rank_check(struct planner *p);
+void hf_plan_rank_forget(struct planner *p);
+
 /* Does `a` read a column named `name` (qualified by nothing or `qual`)? */
 bool hf_plan_ast_reads(const struct hf_ast_expr *a, const char *name,
                        const char *qual);
