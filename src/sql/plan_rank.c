@@ -32,7 +32,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf/opt.h"
 #include "ops/op.h"
+#include "runtime/plan.h"
 #include "ops/rank.h"
 #include "sql/plan_rank.h"
 #include "sql/plan_rel.h"
@@ -111,6 +113,11 @@ hf_plan_rank_new(struct planner *p, uint32_t in_node,
     sp->updating_input = updating;
     sp->emit_before = true;
     sp->insert_sensitive = true;
+    /* table.exec.state.ttl > 0: keep-last sends an unchanged row again
+     * (Flink refreshes the downstream TTLs). */
+    const struct hf_opt_val *ttl =
+        hf_opts_get(&p->job->settings, "table.exec.state.ttl", NULL);
+    sp->ttl = ttl && ttl->v.i > 0;
     /* The output: in's columns, then the row number. */
     struct hf_schema *os = calloc(1, sizeof *os);
     if (os)

@@ -336,6 +336,26 @@ static void test_dedup_proctime_last(void **st)
     rig_close(&g);
 }
 
+/* With table.exec.state.ttl on, an unchanged row is sent again (Flink
+ * refreshes the TTLs downstream). */
+static void test_dedup_proctime_last_ttl(void **st)
+{
+    (void)st;
+    struct rig g;
+    char ddl[1024];
+    snprintf(ddl, sizeof ddl, "SET 'table.exec.state.ttl' = '1 h';\n%s",
+             CLICKS);
+    rig_open(&g, ddl,
+             "INSERT INTO o SELECT k, v FROM (SELECT *, ROW_NUMBER() OVER "
+             "(PARTITION BY k ORDER BY pt DESC) AS rn FROM s) WHERE rn = 1;",
+             2);
+    assert_true(g.sp->ttl);
+    const char *t = "2026-01-01 00:00:00";
+    assert_string_equal(push(&g, I, "k1", "a", t), "+I[k1, a]");
+    assert_string_equal(push(&g, I, "k1", "a", t), "-U[k1, a] +U[k1, a]");
+    rig_close(&g);
+}
+
 static void test_dedup_proctime_first(void **st)
 {
     (void)st;
@@ -613,6 +633,7 @@ int main(void)
         cmocka_unit_test(test_topn_retract_no_rownum),
         cmocka_unit_test(test_topn_ties),
         cmocka_unit_test(test_dedup_proctime_last),
+        cmocka_unit_test(test_dedup_proctime_last_ttl),
         cmocka_unit_test(test_dedup_proctime_first),
         cmocka_unit_test(test_dedup_rowtime_last),
         cmocka_unit_test(test_dedup_rowtime_first),
