@@ -173,15 +173,13 @@ static int one_row(struct dedup *d, const struct hf_value *row,
         return hf_state_put(d->st, key, d->key.len, me, d->row.len, err);
     }
     if (sp->rowtime) {
-        if (hf_row_decode(d->types, d->ncols, pv, plen, d->prev, NULL, err) <
-            0)
+        if (hf_row_decode(d->types, d->ncols, pv, plen, d->prev, NULL, err) < 0)
             return -1;
         int64_t pt = d->prev[d->tcol].v.i, ct = row[d->tcol].v.i;
         bool replace = sp->keep_last ? ct >= pt : ct < pt;
         if (!replace)
             return 0;
-    } else if (!sp->ttl && plen == d->row.len &&
-               memcmp(pv, me, plen) == 0) {
+    } else if (!sp->ttl && plen == d->row.len && memcmp(pv, me, plen) == 0) {
         return 0; /* the same row again */
     }
     if (sp->emit_before &&
@@ -203,8 +201,7 @@ static int dedup_process(void *state, uint32_t input, struct hf_rbuf *in,
     for (uint32_t i = 0; i < b->nrows && rc == 0; i++) {
         const struct hf_value *row = hf_batch_row(b, i);
         hf_strbuf_reset(&d->key);
-        hf_row_encode_cols(d->ktypes, d->sp->part, row, d->sp->npart,
-                           &d->key);
+        hf_row_encode_cols(d->ktypes, d->sp->part, row, d->sp->npart, &d->key);
         if (!hf_strbuf_ok(&d->key))
             rc = hf_error_set(err, HF_ERR_DATA,
                               "%s: a key is larger than %u MiB", d->uid,

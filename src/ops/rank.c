@@ -43,8 +43,8 @@
 #include "ops/rank.h"
 #include "state/state.h"
 
-#define ROW_MAX (64u << 20)   /* one encoded row or key */
-#define PART_MAX (1u << 30)   /* one partition's bytes */
+#define ROW_MAX (64u << 20) /* one encoded row or key */
+#define PART_MAX (1u << 30) /* one partition's bytes */
 
 void hf_rank_spec_free(struct hf_rank_spec *s)
 {
@@ -369,23 +369,23 @@ static int accumulate(struct rank *k, const struct hf_value *row,
                     return -1;
                 int rc = cur ? out_enc(k, HF_ROW_UPDATE_AFTER, cur,
                                        (int64_t)s + 1, err)
-                             : out_row(k, HF_ROW_UPDATE_AFTER, row, false,
-                                       NULL, (int64_t)s + 1, err);
+                             : out_row(k, HF_ROW_UPDATE_AFTER, row, false, NULL,
+                                       (int64_t)s + 1, err);
                 if (rc != 0)
                     return -1;
                 cur = &k->rows[s];
             }
             if (s < n) {
-                int rc = cur ? out_enc(k, HF_ROW_INSERT, cur, (int64_t)s + 1,
-                                       err)
-                             : out_row(k, HF_ROW_INSERT, row, false, NULL,
-                                       (int64_t)s + 1, err);
+                int rc =
+                    cur ? out_enc(k, HF_ROW_INSERT, cur, (int64_t)s + 1, err)
+                        : out_row(k, HF_ROW_INSERT, row, false, NULL,
+                                  (int64_t)s + 1, err);
                 if (rc != 0)
                     return -1;
             }
         } else {
-            if (cnt >= n && out_enc(k, HF_ROW_DELETE, &k->rows[n - 1], 0,
-                                    err) != 0)
+            if (cnt >= n &&
+                out_enc(k, HF_ROW_DELETE, &k->rows[n - 1], 0, err) != 0)
                 return -1;
             if (out_row(k, HF_ROW_INSERT, row, false, NULL, 0, err) != 0)
                 return -1;
@@ -433,8 +433,7 @@ static int retract(struct rank *k, const struct hf_value *row,
         } else {
             if (out_row(k, HF_ROW_DELETE, row, false, NULL, 0, err) != 0)
                 return -1;
-            if (cnt > n &&
-                out_enc(k, HF_ROW_INSERT, &k->rows[n], 0, err) != 0)
+            if (cnt > n && out_enc(k, HF_ROW_INSERT, &k->rows[n], 0, err) != 0)
                 return -1;
         }
     }
@@ -509,8 +508,7 @@ static int rank_open(const struct hf_op_env *env, void **state,
     hf_strbuf_init(&k->key, ROW_MAX);
     hf_strbuf_init(&k->row, ROW_MAX);
     hf_strbuf_init(&k->val, PART_MAX);
-    if (k->types == NULL || k->ktypes == NULL || k->a == NULL ||
-        k->b == NULL)
+    if (k->types == NULL || k->ktypes == NULL || k->a == NULL || k->b == NULL)
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
     for (uint32_t c = 0; c < k->ncols; c++)
         k->types[c] = sp->in->cols[c].type;
@@ -543,8 +541,7 @@ static int rank_process(void *state, uint32_t input, struct hf_rbuf *in,
         const struct hf_value *row = hf_batch_row(b, i);
         hf_strbuf_reset(&k->key);
         hf_strbuf_reset(&k->row);
-        hf_row_encode_cols(k->ktypes, k->sp->part, row, k->sp->npart,
-                           &k->key);
+        hf_row_encode_cols(k->ktypes, k->sp->part, row, k->sp->npart, &k->key);
         hf_row_encode(k->types, row, k->ncols, &k->row);
         if (!hf_strbuf_ok(&k->key) || !hf_strbuf_ok(&k->row)) {
             rc = hf_error_set(err, HF_ERR_DATA,

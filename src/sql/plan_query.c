@@ -990,8 +990,8 @@ static void rank_time(struct planner *p, const struct rel *in, uint32_t c,
                 *out = HF_RANK_ROWTIME;
             return;
         }
-        int j = rc->scope ? hf_schema_find(rc->scope->in->out, rc->ast->text)
-                          : -1;
+        int j =
+            rc->scope ? hf_schema_find(rc->scope->in->out, rc->ast->text) : -1;
         if (j < 0)
             return;
         r = rc->scope->in;
@@ -1027,8 +1027,7 @@ static int plan_ranked(struct qstate *qs, const struct hf_ast_query *q,
         if (rank_col(p, in, s, ov->part[i], "PARTITION BY", &part[i]) != 0)
             return -1;
     for (uint32_t i = 0; i < ov->norder; i++)
-        if (rank_col(p, in, s, ov->order[i].expr, "ORDER BY", &order[i]) !=
-            0)
+        if (rank_col(p, in, s, ov->order[i].expr, "ORDER BY", &order[i]) != 0)
             return -1;
     enum hf_rank_time time = HF_RANK_NOT_TIME;
     if (ov->norder)
@@ -1127,8 +1126,8 @@ static int rank_under_agg(struct planner *p, const struct hf_ast_query **q,
     const char *rn = in->out->cols[in->rn_col].name;
     const struct hf_ast_expr **conds;
     uint32_t n;
-    if (hf_plan_rank_range(p, in->rank, q0->where, rn, qual, q0->line,
-                           q0->col, &conds, &n) != 0)
+    if (hf_plan_rank_range(p, in->rank, q0->where, rn, qual, q0->line, q0->col,
+                           &conds, &n) != 0)
         return -1;
     struct hf_ast_query *c = aalloc(p, sizeof *c);
     if (c == NULL)
@@ -1154,8 +1153,8 @@ static int rank_under_agg(struct planner *p, const struct hf_ast_query **q,
             args[1] = x;
             a->args = args;
             a->nargs = 2;
-            a->depth = 1 + (x->depth > c->where->depth ? x->depth
-                                                       : c->where->depth);
+            a->depth =
+                1 + (x->depth > c->where->depth ? x->depth : c->where->depth);
             x = a;
         }
         c->where = x;
@@ -1228,9 +1227,9 @@ static int plan_select(struct qstate *qs, const struct env *env,
     r->rank = in->rank;
     r->upd = in->upd;
     /* The row number of a ranking below: where it goes (plan_rank.h). */
-    const char *rn_name =
-        in->rank && in->rn_col != UINT32_MAX ? in->out->cols[in->rn_col].name
-                                             : NULL;
+    const char *rn_name = in->rank && in->rn_col != UINT32_MAX
+                              ? in->out->cols[in->rn_col].name
+                              : NULL;
     const char *rn_qual = f->alias.name ? f->alias.name : table;
     uint32_t k = 0, over_k = UINT32_MAX;
     for (uint32_t i = 0; i < q->nitems; i++) {
@@ -1278,8 +1277,7 @@ static int plan_select(struct qstate *qs, const struct env *env,
             r->out->cols[k].type = *hf_expr_type(e);
             hf_expr_free(e);
             if (rn_name && hf_plan_ast_reads(it->expr, rn_name, rn_qual)) {
-                if (it->expr->kind == HF_AST_COLUMN &&
-                    r->rn_col == UINT32_MAX)
+                if (it->expr->kind == HF_AST_COLUMN && r->rn_col == UINT32_MAX)
                     r->rn_col = k;
                 else
                     hf_plan_rank_use(in->rank);
@@ -1316,11 +1314,11 @@ static int plan_select(struct qstate *qs, const struct env *env,
     const struct hf_ast_expr *one = q->where, **conds = &one;
     uint32_t nconds = q->where ? 1 : 0;
     if (in->rank && !hf_plan_rank_ranged(in->rank)) {
-        if (hf_plan_rank_range(p, in->rank, q->where, rn_name, rn_qual,
-                               q->line, q->col, &conds, &nconds) != 0)
+        if (hf_plan_rank_range(p, in->rank, q->where, rn_name, rn_qual, q->line,
+                               q->col, &conds, &nconds) != 0)
             return -1;
-        r->filters = aalloc(p, (in->nfilters + nconds + 1) *
-                                   sizeof *r->filters);
+        r->filters =
+            aalloc(p, (in->nfilters + nconds + 1) * sizeof *r->filters);
         if (r->filters == NULL)
             return -1;
         for (uint32_t i = 0; i < in->nfilters; i++)
@@ -1799,7 +1797,8 @@ int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
     return 0;
 }
 
-/* ------------------------------------------------------------ for plan_agg.c */
+/* ------------------------------------------------------------ for plan_agg.c
+ */
 
 void *hf_plan_aalloc(struct planner *p, size_t size)
 {
@@ -1828,8 +1827,8 @@ struct scope *hf_plan_new_scope(struct planner *p, const struct rel *in,
     return new_scope(p, in, table, alias);
 }
 
-int hf_plan_rel_node(struct planner *p, struct rel *r,
-                     const struct hf_type *to, const char *what)
+int hf_plan_rel_node(struct planner *p, struct rel *r, const struct hf_type *to,
+                     const char *what)
 {
     return rel_node(p, r, to, what);
 }

@@ -34,8 +34,8 @@
 
 #include "conf/opt.h"
 #include "ops/op.h"
-#include "runtime/plan.h"
 #include "ops/rank.h"
+#include "runtime/plan.h"
 #include "sql/plan_rank.h"
 #include "sql/plan_rel.h"
 
@@ -50,18 +50,19 @@ struct hf_rank_track {
     int line, col;    /* of OVER */
     bool ranged, used, done, dedup;
     bool ub_forced;
-    int64_t lo, hi; /* the range so far: lo..hi */
-    struct rupd *upd; /* its output as an updating result */
-    uint32_t *keys;   /* the upsert key's columns (arena) */
+    int64_t lo, hi;             /* the range so far: lo..hi */
+    struct rupd *upd;           /* its output as an updating result */
+    uint32_t *keys;             /* the upsert key's columns (arena) */
     struct hf_rank_track *next; /* the planner's list */
 };
 
-struct hf_rank_track *
-hf_plan_rank_new(struct planner *p, uint32_t in_node,
-                 const struct hf_schema *in, const uint32_t *part,
-                 uint32_t npart, const uint32_t *order, uint32_t norder,
-                 enum hf_rank_time time, bool updating,
-                 const struct hf_ast_select_item *it, uint32_t *node_out)
+struct hf_rank_track *hf_plan_rank_new(struct planner *p, uint32_t in_node,
+                                       const struct hf_schema *in,
+                                       const uint32_t *part, uint32_t npart,
+                                       const uint32_t *order, uint32_t norder,
+                                       enum hf_rank_time time, bool updating,
+                                       const struct hf_ast_select_item *it,
+                                       uint32_t *node_out)
 {
     const struct hf_ast_over *ov = it->over;
     const char *fn = it->expr->text;
@@ -441,8 +442,7 @@ static int describe(struct planner *p, struct hf_rank_track *t)
     return 0;
 }
 
-int hf_plan_rank_finish(struct planner *p, struct hf_rank_track *t,
-                        bool rn_out)
+int hf_plan_rank_finish(struct planner *p, struct hf_rank_track *t, bool rn_out)
 {
     if (t->done)
         return 0;
@@ -455,8 +455,7 @@ int hf_plan_rank_finish(struct planner *p, struct hf_rank_track *t,
     t->done = true;
     struct hf_rank_spec *sp = t->spec;
     bool used = t->used || rn_out;
-    if (!used && sp->n == 1 && sp->norder == 1 &&
-        t->time != HF_RANK_NOT_TIME) {
+    if (!used && sp->n == 1 && sp->norder == 1 && t->time != HF_RANK_NOT_TIME) {
         if (sp->updating_input)
             return err_at(p, HF_ERR_UNSUPPORTED, t->line, t->col,
                           "deduplication (ROW_NUMBER() ... ORDER BY a time "

@@ -34,12 +34,13 @@ enum hf_rank_time { HF_RANK_NOT_TIME, HF_RANK_PROCTIME, HF_RANK_ROWTIME };
  * `rn_name` (borrowed) names the row number column. Adds the node
  * (*node_out) whose output is in's columns then rn, and returns its track
  * (in the planner's arena), or NULL with the error set. */
-struct hf_rank_track *
-hf_plan_rank_new(struct planner *p, uint32_t in_node,
-                 const struct hf_schema *in, const uint32_t *part,
-                 uint32_t npart, const uint32_t *order, uint32_t norder,
-                 enum hf_rank_time time, bool updating,
-                 const struct hf_ast_select_item *it, uint32_t *node_out);
+struct hf_rank_track *hf_plan_rank_new(struct planner *p, uint32_t in_node,
+                                       const struct hf_schema *in,
+                                       const uint32_t *part, uint32_t npart,
+                                       const uint32_t *order, uint32_t norder,
+                                       enum hf_rank_time time, bool updating,
+                                       const struct hf_ast_select_item *it,
+                                       uint32_t *node_out);
 
 /* Has the query reading the ranking given its range yet? */
 bool hf_plan_rank_ranged(const struct hf_rank_track *t);

@@ -137,8 +137,8 @@ static const char *push(struct rig *g, enum hf_rowkind kind, ...)
             row[c].null = true;
             continue;
         }
-        if (hf_value_from_text(&g->sp->in->cols[c].type, t, strlen(t), ';', r->b,
-                           &row[c], &err) != 0)
+        if (hf_value_from_text(&g->sp->in->cols[c].type, t, strlen(t), ';',
+                               r->b, &row[c], &err) != 0)
             fail_msg("%s", err.msg);
     }
     va_end(ap);
