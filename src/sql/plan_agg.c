@@ -393,7 +393,8 @@ int hf_plan_agg(struct planner *p, const struct hf_ast_query *q,
     w->filters = hf_plan_aalloc(p, (in->nfilters + 1) * sizeof *w->filters);
     if (w->filters == NULL)
         return -1;
-    memcpy(w->filters, in->filters, in->nfilters * sizeof *w->filters);
+    if (in->nfilters)
+        memcpy(w->filters, in->filters, in->nfilters * sizeof *w->filters);
     if (q->where) {
         struct hf_type wt;
         bool nl;
@@ -888,7 +889,7 @@ int hf_plan_agg_sink(struct planner *p, const struct rel *r,
     }
     for (uint32_t i = 0; i < sink->schema.npk; i++)
         inpk[sink->schema.pk[i]] = true;
-    bool complete = found == u->nkeys && u->nkeys > 0;
+    bool complete = found == u->nkeys; /* a global aggregate: {} */
     bool subset = complete, equal = complete;
     for (uint32_t c = 0; c < nc; c++) {
         if (inkey[c] && !inpk[c])
