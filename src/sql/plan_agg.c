@@ -889,7 +889,8 @@ int hf_plan_agg_sink(struct planner *p, const struct rel *r,
     }
     for (uint32_t i = 0; i < sink->schema.npk; i++)
         inpk[sink->schema.pk[i]] = true;
-    bool complete = found == u->nkeys; /* a global aggregate: {} */
+    bool complete = !u->no_key &&
+                    found == u->nkeys; /* a global aggregate: {} */
     bool subset = complete, equal = complete;
     for (uint32_t c = 0; c < nc; c++) {
         if (inkey[c] && !inpk[c])

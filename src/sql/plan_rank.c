@@ -439,6 +439,7 @@ static int describe(struct planner *p, struct hf_rank_track *t)
     }
     t->upd->keys = t->keys;
     t->upd->nkeys = nk;
+    t->upd->no_key = !(t->dedup || sp->out_rn || sp->n == 1);
     return 0;
 }
 

@@ -33,6 +33,8 @@ struct rupd {
      * columns of its output (keys[0..nkeys), not the first nkeys). */
     struct hf_rank_track *rank;
     const uint32_t *keys;
+    bool no_key; /* the rows have no upsert key at all (Top-N without
+                    the row number), unlike a global aggregate's {} */
 };
 
 /* How an output column of a relation is computed: the expression `ast`
