@@ -130,8 +130,9 @@ int hf_state_del(struct hf_state *s, const void *key, size_t klen,
 /* Live entries of s. */
 uint64_t hf_state_count(const struct hf_state *s);
 
-/* Every live entry whose key starts with `prefix` (plen 0: all), in key
- * order for rocksdb and unspecified order for hashmap (a full scan). The
+/* Every live entry whose key starts with `prefix` (plen 0: all), in an
+ * unspecified order: hashmap is a full scan; rocksdb goes key group by key
+ * group, in key order within each (not across them). The
  * state must not be changed while an iterator is open, except by
  * hf_state_del of the entry just returned. */
 int hf_state_iter_open(struct hf_state *s, const void *prefix, size_t plen,
