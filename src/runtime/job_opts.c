@@ -27,6 +27,23 @@ const struct hf_opt_def hf_job_opt_defs[] = {
      .def = "ERROR", .values = HF_VALUES("ERROR", "DROP"),
      .doc = "a NULL written to a NOT NULL sink column fails the job (ERROR) "
             "or drops the row (DROP)"},
+    {.key = "table.exec.mini-batch.enabled", .type = HF_OPT_BOOL,
+     .def = "false",
+     .doc = "group aggregates buffer their input and fold it per key, "
+            "emitting at most one change per key per bundle; needs "
+            "allow-latency and size"},
+    {.key = "table.exec.mini-batch.allow-latency", .type = HF_OPT_DURATION,
+     .def = "0",
+     .doc = "mini-batch: a bundle is flushed when a row arrives this long "
+            "after its first row, and before every checkpoint"},
+    {.key = "table.exec.mini-batch.size", .type = HF_OPT_INT, .def = "-1",
+     .doc = "mini-batch: a bundle is flushed when it holds this many rows"},
+    {.key = "table.exec.sink.upsert-materialize", .type = HF_OPT_ENUM,
+     .def = "AUTO", .values = HF_VALUES("AUTO", "FORCE", "NONE"),
+     .doc = "an updating query into a sink whose PRIMARY KEY does not "
+            "contain the query's upsert key: AUTO and FORCE refuse it "
+            "(Flink would add a SinkUpsertMaterializer, which holoflow does "
+            "not have); NONE writes the changes as they come"},
     {.key = "table.optimizer.reuse-source-enabled", .type = HF_OPT_BOOL,
      .def = "true",
      .doc = "a table read by several INSERTs of the job is read once and "

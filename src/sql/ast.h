@@ -107,7 +107,7 @@ struct hf_ast_expr {
     bool negated;        /* IS NOT, NOT BETWEEN/IN/LIKE */
     bool try_cast;       /* CAST: TRY_CAST */
     bool b;              /* BOOL; BETWEEN: SYMMETRIC */
-    bool distinct;       /* FUNC(DISTINCT ...), rejected by the binder */
+    bool distinct;       /* FUNC(DISTINCT ...): aggregates only */
     bool has_operand;    /* CASE x WHEN ...: args[0] is x */
     bool has_else;       /* CASE ... ELSE: the last arg */
     const char *text;    /* literal text, column name, function name;
@@ -119,6 +119,8 @@ struct hf_ast_expr {
     struct hf_ast_expr **args;
     uint32_t nargs;
     uint32_t depth; /* height of the tree below and including this node */
+    /* FUNC: agg(...) FILTER (WHERE filter), or NULL */
+    struct hf_ast_expr *filter;
 };
 
 /* ------------------------------------------------------------ statements */
@@ -260,6 +262,13 @@ struct hf_ast_query {
     uint32_t nitems;
     struct hf_ast_from from;
     struct hf_ast_expr *where; /* or NULL */
+    /* GROUP BY exprs (ngroup 0: none), HAVING cond (or NULL) */
+    bool has_group;
+    struct hf_ast_expr **group;
+    uint32_t ngroup;
+    int group_line, group_col;
+    struct hf_ast_expr *having;
+    int having_line, having_col;
     /* VALUES */
     struct hf_ast_row *rows;
     uint32_t nrows;

@@ -1436,6 +1436,26 @@ static struct hf_ast_expr *parse_interval(struct parser *p)
 }
 
 /* A function call whose name is the current token; '(' follows. */
+/* agg(...) FILTER (WHERE cond): the filter of an aggregate call, kept
+ * on the call for the planner (which refuses it on other functions). */
+static int agg_filter(struct parser *p, struct hf_ast_expr *f)
+{
+    if (!tok_word(peek(p), "FILTER") ||
+        peek_at(p, 1)->kind != HF_TK_LPAREN ||
+        !tok_is_kw(peek_at(p, 2), HF_KW_WHERE))
+        return 0;
+    next(p);
+    next(p);
+    next(p);
+    f->filter = parse_expr(p);
+    if (f->filter == NULL)
+        return -1;
+    if (expect(p, HF_TK_RPAREN, "after FILTER (WHERE ...") != 0)
+        return -1;
+    f->end = last_end(p);
+    return 0;
+}
+
 static struct hf_ast_expr *parse_call(struct parser *p)
 {
     const struct hf_token *t = next(p);
@@ -1479,7 +1499,7 @@ static struct hf_ast_expr *parse_call(struct parser *p)
         return parse_json_ctor(p, f, true);
     if (strcmp(up, "JSON_ARRAY") == 0)
         return parse_json_ctor(p, f, false);
-    if (call_args(p, f) != 0)
+    if (call_args(p, f) != 0 || agg_filter(p, f) != 0)
         return NULL;
     return f;
 }
@@ -2506,12 +2526,6 @@ static int reject_query_tail(struct parser *p)
         what = "FOR SYSTEM_TIME AS OF (temporal and lookup joins) is not "
                "supported";
         break;
-    case HF_KW_GROUP:
-        what = "GROUP BY is not supported (aggregation needs state)";
-        break;
-    case HF_KW_HAVING:
-        what = "HAVING is not supported (aggregation needs state)";
-        break;
     case HF_KW_ORDER:
         what = "ORDER BY is not supported";
         break;
@@ -2647,6 +2661,46 @@ static struct hf_ast_query *new_query(struct parser *p,
     return q;
 }
 
+/* [GROUP BY expr, ...] [HAVING cond] after FROM ... WHERE. */
+static int hf_parse_group_having(struct parser *p, struct hf_ast_query *q)
+{
+    if (is_kw(p, HF_KW_GROUP)) {
+        const struct hf_token *g = next(p);
+        q->has_group = true;
+        q->group_line = g->line;
+        q->group_col = g->col;
+        if (expect_kw(p, HF_KW_BY, "after GROUP") != 0)
+            return -1;
+        const struct hf_token *t = peek(p);
+        if (tok_word(t, "GROUPING") || tok_word(t, "ROLLUP") ||
+            tok_word(t, "CUBE"))
+            return unsupported(p, t,
+                               "GROUPING SETS, ROLLUP and CUBE are not "
+                               "supported; GROUP BY takes columns and "
+                               "expressions");
+        uint32_t cap = 0;
+        for (;;) {
+            struct hf_ast_expr *e = parse_expr(p);
+            if (e == NULL)
+                return -1;
+            if (GROW(p, q->group, cap, q->ngroup) != 0)
+                return -1;
+            q->group[q->ngroup++] = e;
+            if (!accept(p, HF_TK_COMMA))
+                break;
+        }
+    }
+    if (is_kw(p, HF_KW_HAVING)) {
+        const struct hf_token *h = next(p);
+        q->having_line = h->line;
+        q->having_col = h->col;
+        q->having = parse_expr(p);
+        if (q->having == NULL)
+            return -1;
+    }
+    return 0;
+}
+
 /* SELECT ...; the cursor is on SELECT. */
 static struct hf_ast_query *parse_select(struct parser *p)
 {
@@ -2686,7 +2740,7 @@ static struct hf_ast_query *parse_select(struct parser *p)
         if (q->where == NULL)
             return NULL;
     }
-    if (reject_query_tail(p) != 0)
+    if (hf_parse_group_having(p, q) != 0 || reject_query_tail(p) != 0)
         return NULL;
     q->end = last_end(p);
     return q;

@@ -54,66 +54,14 @@
 #include "sql/expr.h"
 #include "sql/planner.h"
 #include "sql/planner_int.h"
+#include "sql/plan_rel.h"
 
 #define err_at hf_plan_err_at
 #define oom hf_plan_oom
 
 #define MAX_NESTING 64 /* views and WITH queries inside each other */
 
-/* ------------------------------------------------------------ relations */
-
-struct scope;
-
-/* How an output column of a relation is computed: the expression `ast`
- * bound in `scope`, or (ast NULL) the node's column `base`. */
-struct rcol {
-    const struct hf_ast_expr *ast;
-    const struct scope *scope;
-    uint32_t base;
-    int line, col; /* where the query names it, for messages */
-};
-
-struct rfilter {
-    const struct hf_ast_expr *ast;
-    const struct scope *scope;
-};
-
-struct rel {
-    uint32_t node;                /* the graph node whose rows these are */
-    const struct hf_schema *base; /* its columns */
-    struct hf_schema *out;        /* the relation's names and types */
-    struct rcol *cols;            /* out->ncols */
-    struct rfilter *filters;
-    uint32_t nfilters;
-    /* The first table read whose rows may be updates and deletes, and
-     * whether its format (else its connector) says so; NULL if none. */
-    const struct hf_table_def *clog;
-    bool clog_format;
-};
-
-/* What expressions over relation `in` see. */
-struct scope {
-    struct hf_bind_scope bs;
-    struct planner *p;
-    const struct rel *in;
-};
-
-/* The WITH queries visible at a point: ctes[0..n), then those outside. */
-struct env {
-    const struct hf_ast_cte *ctes;
-    uint32_t n;
-    const struct env *up;
-};
-
-struct qstate {
-    struct planner *p;
-    int depth;     /* views and WITH queries being planned */
-    int stmt_line; /* the statement, for source nodes */
-    /* INSERT INTO t VALUES ...: the VALUES clause and the types of the
-     * columns it fills, which its values take (as Calcite types them). */
-    const struct hf_ast_query *values_q;
-    const struct hf_type *values_types;
-};
+/* The relations, scopes and query state: sql/plan_rel.h. */
 
 static void *aalloc(struct planner *p, size_t size)
 {
@@ -961,17 +909,8 @@ static int rel_distinct(struct qstate *qs, struct rel *r, const char *what,
                         int line, int col)
 {
     struct planner *p = qs->p;
-    if (!p->batch_mode)
-        return err_at(p, HF_ERR_UNSUPPORTED, line, col,
-                      "%s is not supported in streaming mode: it needs state "
-                      "(a later issue); it works with SET "
-                      "'execution.runtime-mode' = 'batch'",
-                      what);
-    if (r->clog)
-        return err_at(p, HF_ERR_UNSUPPORTED, line, col,
-                      "%s over table '%s', whose rows are updates and "
-                      "deletes, is not supported",
-                      what, r->clog->name);
+    if (!p->batch_mode || r->clog || r->upd)
+        return hf_plan_agg_distinct(p, r, what, line, col);
     if (rel_node(p, r, NULL, what) != 0)
         return -1;
     return rel_op(p, r, &hf_op_distinct, NULL);
@@ -1008,6 +947,8 @@ static int plan_select(struct qstate *qs, const struct env *env,
     struct scope *s = new_scope(p, in, table, f->alias.name);
     if (s == NULL)
         return -1;
+    if (hf_plan_agg_query(q))
+        return hf_plan_agg(p, q, in, s, table, out);
 
     /* The output columns, '*' expanded. */
     uint32_t n = 0;
@@ -1020,6 +961,7 @@ static int plan_select(struct qstate *qs, const struct env *env,
     r->base = in->base;
     r->clog = in->clog;
     r->clog_format = in->clog_format;
+    r->upd = in->upd;
     uint32_t k = 0;
     for (uint32_t i = 0; i < q->nitems; i++) {
         const struct hf_ast_select_item *it = &q->items[i];
@@ -1096,6 +1038,8 @@ static int plan_select(struct qstate *qs, const struct env *env,
         r->filters[r->nfilters].ast = q->where;
         r->filters[r->nfilters].scope = s;
         r->nfilters++;
+        if (in->upd) /* a filter over updates needs -U (reference §1.2) */
+            hf_plan_agg_force_ub(in->upd);
     }
     if (q->distinct && rel_distinct(qs, r, "SELECT DISTINCT", q->distinct_line,
                                     q->distinct_col) != 0)
@@ -1177,6 +1121,7 @@ static int plan_union(struct qstate *qs, const struct env *env,
         return -1;
     const struct hf_table_def *clog = NULL;
     bool clog_format = false;
+    const struct rupd *upd = NULL;
     for (uint32_t i = 0; i < q->ninputs; i++) {
         char w[64];
         snprintf(w, sizeof w, "query %u of the %s", i + 1, what);
@@ -1187,6 +1132,8 @@ static int plan_union(struct qstate *qs, const struct env *env,
             clog = in[i]->clog;
             clog_format = in[i]->clog_format;
         }
+        if (upd == NULL)
+            upd = in[i]->upd;
     }
     struct hf_schema *os = own_schema(p, us);
     struct hf_node *nd =
@@ -1206,6 +1153,7 @@ static int plan_union(struct qstate *qs, const struct env *env,
         return -1;
     r->clog = clog;
     r->clog_format = clog_format;
+    r->upd = upd;
     if (!q->all && rel_distinct(qs, r, "UNION (without ALL)", q->union_line,
                                 q->union_col) != 0)
         return -1;
@@ -1252,6 +1200,10 @@ static int plan_query(struct qstate *qs, const struct env *env,
                       "LIMIT over table '%s', whose rows are updates and "
                       "deletes, is not supported",
                       r->clog->name);
+    if (r->upd)
+        return err_at(p, HF_ERR_UNSUPPORTED, q->limit_line, q->limit_col,
+                      "LIMIT over an updating result (%s) is not supported",
+                      r->upd->node_text);
     struct hf_limit_spec *ls = calloc(1, sizeof *ls);
     if (ls == NULL)
         return oom(p);
@@ -1509,6 +1461,8 @@ int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
     n->value_types = vt;
 
     /* Updates and deletes need a sink that takes them. */
+    if (r->upd)
+        return hf_plan_agg_sink(p, r, sink, targets, ins);
     if (r->clog && (sink->connector->accepts_changelog == NULL ||
                     !sink->connector->accepts_changelog(sink)))
         return err_at(p, HF_ERR_SQL, ins->target.line, ins->target.col,
@@ -1520,4 +1474,51 @@ int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
                                      : r->clog->connector->name,
                       ins->target_full, sink->connector->name);
     return 0;
+}
+
+/* ------------------------------------------------------------ for plan_agg.c */
+
+void *hf_plan_aalloc(struct planner *p, size_t size)
+{
+    return aalloc(p, size);
+}
+
+struct hf_schema *hf_plan_aschema(struct planner *p, uint32_t n)
+{
+    return aschema(p, n);
+}
+
+struct rel *hf_plan_new_rel(struct planner *p, uint32_t n)
+{
+    return new_rel(p, n);
+}
+
+struct rel *hf_plan_node_rel(struct planner *p, uint32_t node,
+                             const struct hf_schema *base, int line, int col)
+{
+    return node_rel(p, node, base, line, col);
+}
+
+struct scope *hf_plan_new_scope(struct planner *p, const struct rel *in,
+                                const char *table, const char *alias)
+{
+    return new_scope(p, in, table, alias);
+}
+
+int hf_plan_rel_node(struct planner *p, struct rel *r,
+                     const struct hf_type *to, const char *what)
+{
+    return rel_node(p, r, to, what);
+}
+
+struct hf_schema *hf_plan_own_schema(struct planner *p,
+                                     const struct hf_schema *s)
+{
+    return own_schema(p, s);
+}
+
+const char *hf_plan_unique_name(struct planner *p, const struct hf_schema *s,
+                                uint32_t n, const char *name)
+{
+    return unique_name(p, s, n, name);
 }
