@@ -353,7 +353,6 @@ static void test_stop_and_restore(void **state)
     assert_string_equal(g.uid, "n3-counter");
     int64_t first = atomic_load(&g.emitted);
     assert_true(first > 0);
-    assert_true(g.nsnapshots > 1);
     /* a stop checkpoints everything read */
     assert_int_equal(g.state_at_close, first);
 
