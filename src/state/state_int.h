@@ -84,6 +84,7 @@ struct hf_state_backend {
     _Atomic uint64_t mem_used; /* hashmap bytes across the backend */
     _Atomic uint32_t nopen;
     void *impl; /* rocksdb: the database */
+    int lock_fd; /* dir/LOCK, flock'ed while open; -1 */
 };
 
 struct hf_state {

@@ -510,6 +510,14 @@ static void test_corrupt(void **state)
     hf_state_close(s);
     hf_state_backend_close(b);
 
+    /* one job per directory */
+    struct hf_state_backend *b2 = open_dir(dir, 1, &err);
+    hf_error_clear(&err);
+    assert_null(open_dir(dir, 1, &err));
+    assert_non_null(strstr(err.msg, "is in use by another holoflow job"));
+    hf_state_backend_close(b2);
+    hf_error_clear(&err);
+
     corrupt(dir, "n4-agg.acc.kg0-127");
     b = open_dir(dir, 1, &err);
     assert_non_null(b);
