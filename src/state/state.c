@@ -109,6 +109,38 @@ uint32_t hf_state_key_group(uint64_t hash, uint32_t max_parallelism)
     return (uint32_t)(((hash >> 32) * (uint64_t)max_parallelism) >> 32);
 }
 
+void hf_state_set_key_prefix(struct hf_state *s,
+                             size_t (*prefix_len)(void *ctx, const void *key,
+                                                  size_t klen),
+                             void *ctx)
+{
+    s->kg_prefix = prefix_len;
+    s->kg_ctx = ctx;
+}
+
+uint32_t hf_state_entry_kg(const struct hf_state *s, const void *key,
+                           size_t klen, uint64_t hash)
+{
+    if (s->kg_prefix) {
+        size_t n = s->kg_prefix(s->kg_ctx, key, klen);
+        if (n > 0 && n < klen)
+            hash = hf_key_hash(key, n);
+    }
+    return hf_state_key_group(hash, s->b->cfg.max_parallelism);
+}
+
+int64_t hf_state_prefix_kg(const struct hf_state *s, const void *prefix,
+                           size_t plen)
+{
+    if (!s->kg_prefix || plen == 0)
+        return -1;
+    size_t n = s->kg_prefix(s->kg_ctx, prefix, plen);
+    if (n == 0 || n > plen)
+        return -1;
+    return hf_state_key_group(hf_key_hash(prefix, n),
+                              s->b->cfg.max_parallelism);
+}
+
 /* ------------------------------------------------------------------ memory */
 
 static void fmt_bytes(uint64_t n, char *buf, size_t len)

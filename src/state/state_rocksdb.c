@@ -17,7 +17,9 @@
  * and a stored value is the write time (i64, ms, for TTL) and the value.
  * So one state's entries are contiguous and sorted by key group, which
  * is what a snapshot writes; a prefix iteration seeks once per key group
- * of the instance (entries come in key order within each key group).
+ * of the instance (entries come in key order within each key group), or
+ * once when the prefix holds a whole routing part
+ * (hf_state_set_key_prefix).
  * hf_state_count is a scan.
  *
  * @locality the database handle is thread-safe; each struct hf_state is
@@ -61,7 +63,7 @@ struct rs {
 struct riter {
     struct hf_state_iter it;
     rocksdb_iterator_t *ri;
-    uint32_t kg; /* the key group being read */
+    uint32_t kg, kg_end; /* the key group being read, the last one */
     bool started;
     size_t plen;
     char *seek; /* HDR + prefix */
@@ -169,13 +171,15 @@ static uint32_t hdr_kg(const char *p)
     return (uint32_t)(uint8_t)p[4] << 8 | (uint8_t)p[5];
 }
 
-/* The stored key of `key` in s->key. */
-static int make_key(struct hf_state *s, const void *key, size_t klen,
-                    struct hf_error *err)
+/* The stored key of `key` in s->key (kg: its key group, or -1 to compute
+ * it). */
+static int make_key_kg(struct hf_state *s, const void *key, size_t klen,
+                       int64_t kgv, struct hf_error *err)
 {
     struct rs *x = s->priv;
-    uint32_t kg =
-        hf_state_key_group(hf_key_hash(key, klen), s->b->cfg.max_parallelism);
+    uint32_t kg = kgv >= 0 ? (uint32_t)kgv
+                           : hf_state_entry_kg(s, key, klen,
+                                               hf_key_hash(key, klen));
     hf_strbuf_reset(&x->key);
     char *p = hf_strbuf_reserve(&x->key, HDR + klen);
     if (!p)
@@ -184,6 +188,12 @@ static int make_key(struct hf_state *s, const void *key, size_t klen,
     memcpy(p + HDR, key, klen);
     hf_strbuf_commit(&x->key, HDR + klen);
     return 0;
+}
+
+static int make_key(struct hf_state *s, const void *key, size_t klen,
+                    struct hf_error *err)
+{
+    return make_key_kg(s, key, klen, -1, err);
 }
 
 static int64_t get_ts(const char *v)
@@ -266,8 +276,8 @@ static int rs_load(struct hf_state *s, uint32_t kg, const void *key,
                    size_t klen, const void *val, size_t vlen, int64_t ts,
                    struct hf_error *err)
 {
-    (void)kg; /* recomputed from the key: the same hash */
-    if (make_key(s, key, klen, err) < 0)
+    /* the key group it was written with (hf_state_set_key_prefix) */
+    if (make_key_kg(s, key, klen, kg, err) < 0)
         return -1;
     return store(s, val, vlen, ts, err);
 }
@@ -300,6 +310,14 @@ static int rs_iter_open(struct hf_state *s, const void *prefix, size_t plen,
     it->it.s = s;
     it->ri = rocksdb_create_iterator(x->r->db, x->r->ro);
     it->kg = s->kg_first;
+    it->kg_end = s->kg_last;
+    int64_t one = hf_state_prefix_kg(s, prefix, plen);
+    if (one >= 0) {
+        it->kg = (uint32_t)one;
+        it->kg_end = (uint32_t)one;
+        if (one < s->kg_first || one > s->kg_last)
+            it->kg = it->kg_end + 1; /* not this instance's: nothing */
+    }
     it->plen = plen;
     if (plen)
         memcpy(it->seek + HDR, prefix, plen);
@@ -316,7 +334,7 @@ static int rs_iter_next(struct hf_state_iter *iter, const void **key,
     struct rs *x = s->priv;
     bool ttl = s->b->cfg.ttl_ms > 0;
     int64_t now = ttl ? hf_state_now_ms() : 0;
-    while (it->kg <= s->kg_last) {
+    while (it->kg <= it->kg_end) {
         if (!it->started) {
             put_hdr(it->seek, x->id, it->kg);
             rocksdb_iter_seek(it->ri, it->seek, HDR + it->plen);

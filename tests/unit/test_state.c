@@ -479,6 +479,88 @@ static void test_rescale(void **state)
     rm_rf(dir);
 }
 
+/* Routing part of "p<n>|<rest>": up to and including the '|'. */
+static size_t upto_bar(void *ctx, const void *key, size_t klen)
+{
+    (void)ctx;
+    const char *bar = memchr(key, '|', klen);
+    return bar ? (size_t)(bar - (const char *)key) + 1 : 0;
+}
+
+static void test_key_prefix(void **state)
+{
+    (void)state;
+    const char *dir = fresh_dir();
+    struct hf_error err;
+    hf_error_clear(&err);
+    struct hf_state_backend *b = open_dir(dir, 1, &err);
+    struct hf_state *s;
+    assert_int_equal(hf_state_open(b, "n4-rank", "rows", 0, 127, &s, &err), 0);
+    hf_state_set_key_prefix(s, upto_bar, NULL);
+    for (int p = 0; p < 50; p++) {
+        for (int r = 9; r >= 0; r--) {
+            char k[32];
+            snprintf(k, sizeof k, "p%d|%d", p, r);
+            assert_int_equal(put_s(s, k, "v", &err), 0);
+        }
+    }
+    /* a partition's entries, whatever the backend's order */
+    struct hf_state_iter *it;
+    assert_int_equal(hf_state_iter_open(s, "p7|", 3, &it, &err), 0);
+    const void *k, *v;
+    size_t kl, vl;
+    int n = 0;
+    while (hf_state_iter_next(it, &k, &kl, &v, &vl, &err) == 1) {
+        assert_int_equal(kl, 4);
+        assert_memory_equal(k, "p7|", 3);
+        if (backend == HF_STATE_ROCKSDB) /* one key group: key order */
+            assert_int_equal(((const char *)k)[3], '0' + n);
+        n++;
+    }
+    hf_state_iter_close(it);
+    assert_int_equal(n, 10);
+    assert_int_equal(hf_state_snapshot(s, 1, &err), 0);
+    assert_int_equal(hf_state_backend_complete(b, 1, NULL, 0, &err), 0);
+    hf_state_close(s);
+    hf_state_backend_close(b);
+
+    /* restored by two instances: a partition stays whole */
+    b = open_dir(dir, 1, &err);
+    struct hf_state *r[2];
+    uint32_t lo[2] = {0, 64}, hi[2] = {63, 127};
+    int parts[2] = {0, 0};
+    for (int j = 0; j < 2; j++) {
+        assert_int_equal(hf_state_open(b, "n4-rank", "rows", lo[j], hi[j],
+                                       &r[j], &err),
+                         0);
+        hf_state_set_key_prefix(r[j], upto_bar, NULL);
+    }
+    for (int p = 0; p < 50; p++) {
+        char pre[16];
+        snprintf(pre, sizeof pre, "p%d|", p);
+        uint32_t kg =
+            hf_state_key_group(hf_key_hash(pre, strlen(pre)), 128);
+        int owner = kg <= 63 ? 0 : 1;
+        for (int j = 0; j < 2; j++) {
+            assert_int_equal(hf_state_iter_open(r[j], pre, strlen(pre), &it,
+                                                &err),
+                             0);
+            n = 0;
+            while (hf_state_iter_next(it, &k, &kl, &v, &vl, &err) == 1)
+                n++;
+            hf_state_iter_close(it);
+            assert_int_equal(n, j == owner ? 10 : 0);
+        }
+        parts[owner]++;
+    }
+    assert_true(parts[0] > 0 && parts[1] > 0);
+    assert_int_equal(hf_state_count(r[0]) + hf_state_count(r[1]), 500);
+    hf_state_close(r[0]);
+    hf_state_close(r[1]);
+    hf_state_backend_close(b);
+    rm_rf(dir);
+}
+
 /* Flip one byte in the middle of dir/chk-1/<file>. */
 static void corrupt(const char *dir, const char *file)
 {
@@ -541,6 +623,7 @@ int main(void)
         cmocka_unit_test(test_checkpoint_restore),
         cmocka_unit_test(test_retention),
         cmocka_unit_test(test_rescale),
+        cmocka_unit_test(test_key_prefix),
         cmocka_unit_test(test_corrupt),
     };
     int rc = cmocka_run_group_tests_name("hashmap", tests, NULL, NULL);
