@@ -20,6 +20,15 @@
  * its final position is committed. Bounded sources may leave both NULL.
  * One source instance may feed several INSERTs (source reuse).
  *
+ * Positions in checkpoints (state/state.h, docs/state.md). With
+ * 'state.checkpoints.dir' set, the runtime calls source_position right
+ * after each source_checkpoint and stores the bytes in the job's
+ * checkpoint; at the next start it hands the bytes of the restored
+ * checkpoint to source_open in ctx->restore_pos, and the source resumes
+ * exactly there (not where a consumer group committed), so operator state
+ * and source positions come from one checkpoint. A source without
+ * source_position restarts as configured (its state is still restored).
+ *
  * Lifecycle of a sink (all calls on the sink's own thread):
  *   open -> write* -> flush (at each checkpoint and at the end) -> close
  * write() receives batches whose columns are exactly the sink table's
@@ -115,6 +124,11 @@ struct hf_run_ctx {
      * known). */
     int (*checkpoint_now)(const struct hf_run_ctx *ctx, struct hf_error *err);
     void *runtime; /* for checkpoint_now */
+    /* Sources: the bytes source_position gave for the checkpoint the job
+     * restored, or NULL (start as the options say). Borrowed, valid until
+     * source_close. */
+    const void *restore_pos;
+    size_t restore_pos_len;
 };
 
 #define HF_CONN_SOURCE 0x1u
@@ -168,6 +182,11 @@ struct hf_connector {
     int (*source_checkpoint)(void *state, uint64_t id, struct hf_error *err);
     int (*source_commit)(void *state, uint64_t id, struct hf_error *err);
     void (*source_close)(void *state);
+    /* Sources (optional): append the position snapshotted by the last
+     * source_checkpoint to `out`, in the connector's own format (it gets
+     * the same bytes back in ctx->restore_pos). 0 or -1. */
+    int (*source_position)(void *state, struct hf_strbuf *out,
+                           struct hf_error *err);
 
     int (*sink_open)(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
                      void **state, struct hf_error *err);

@@ -61,6 +61,41 @@ const struct hf_opt_def hf_job_opt_defs[] = {
             "UNIX_TIMESTAMP, DATE_FORMAT; a region such as 'Asia/Shanghai' or "
             "an offset such as 'GMT+08:00' (not 'UTC+8' or 'PST', as Flink); "
             "'default' is UTC"},
+    {.key = "state.backend.type", .aliases = HF_ALIASES("state.backend"),
+     .type = HF_OPT_ENUM, .def = "hashmap",
+     .values = HF_VALUES("hashmap", "rocksdb", "filesystem", "jobmanager"),
+     .doc = "where the keyed state of stateful operators (aggregates, "
+            "joins, deduplication, windows) lives: hashmap (in memory) or "
+            "rocksdb (on local disk, for state larger than memory); the "
+            "older key state.backend and its values filesystem and "
+            "jobmanager (both hashmap) are accepted as Flink does "
+            "(docs/state.md)"},
+    {.key = "state.checkpoints.dir", .type = HF_OPT_STRING,
+     .doc = "directory of the job's checkpoints (a local path, or a "
+            "file:// URI): keyed state and source positions are written "
+            "there at every checkpoint and restored from the newest complete "
+            "one at start; unset, state lives in memory only and a restart "
+            "starts empty (docs/state.md)"},
+    {.key = "state.checkpoints.num-retained", .type = HF_OPT_INT, .def = "1",
+     .flags = HF_OPTF_RANGE, .min = 1, .max = 1000,
+     .doc = "complete checkpoints kept in state.checkpoints.dir"},
+    {.key = "state.backend.incremental", .type = HF_OPT_BOOL, .def = "false",
+     .doc = "accepted for compatibility: every checkpoint is written in "
+            "full (docs/state.md)"},
+    {.key = "table.exec.state.ttl", .type = HF_OPT_DURATION, .def = "0",
+     .doc = "how long an idle entry of keyed state is kept (processing "
+            "time since its last write; e.g. '1 h'); 0 keeps state forever"},
+    {.key = "pipeline.max-parallelism", .type = HF_OPT_INT, .def = "128",
+     .flags = HF_OPTF_RANGE, .min = 1, .max = 32768,
+     .doc = "the number of key groups keyed state is split into; a job "
+            "restored from a checkpoint must keep it (Flink derives it from "
+            "the parallelism, 128 for small jobs)"},
+    {.key = "state.backend.hashmap.memory-limit", .type = HF_OPT_MEMSIZE,
+     .def = "0",
+     .doc = "holoflow's own: the most memory the hashmap backend's keyed "
+            "state may take across the job ('512 mb'); past it the job fails "
+            "naming the operator, instead of being killed for memory; 0 = no "
+            "limit"},
     {.key = "holoflow.batch.rows", .type = HF_OPT_INT, .def = "1024",
      .flags = HF_OPTF_RANGE, .min = 1, .max = 1048576,
      .doc = "rows per batch travelling from source to sink"},

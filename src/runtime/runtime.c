@@ -66,6 +66,22 @@
  * first error, marks the job failed and aborts every inbox and pool,
  * which wakes and ends all tasks without a final flush or commit (a
  * restart replays from the last committed position).
+ *
+ * State (state/state.h, docs/state.md). The runtime opens the job's state
+ * backend (state.backend.type, state.checkpoints.dir, ...) and restores
+ * the newest complete checkpoint. Every node has a uid that is stable
+ * across runs of the same job ("n4-group-aggregate", "n1-source-orders");
+ * an operator opens its states through env->open_state, the runtime
+ * snapshots them behind the operator's snapshot() at every aligned
+ * barrier and closes them after close(). Each source's position is taken
+ * with source_position after source_checkpoint; when the coordinator sees
+ * checkpoint N complete it first makes the backend's checkpoint durable
+ * (hf_state_backend_complete, with every source's position) and only then
+ * publishes N as complete, so no source commits (Kafka offsets) before
+ * the state and positions that go with it are on disk. Checkpoint ids
+ * given to the backend continue after the restored one (restored id +
+ * the run's own id). A source opens with the position stored for its uid
+ * (ctx->restore_pos). In batch mode state is never checkpointed.
  */
 #include "runtime/runtime.h"
 
@@ -79,6 +95,7 @@
 #include "core/rbuf.h"
 #include "ops/op.h"
 #include "runtime/chan.h"
+#include "state/state.h"
 
 struct task;
 
@@ -105,6 +122,11 @@ struct rnode {
     struct hf_rbuf_pool *pool;   /* sources: read batches; operators: output */
     struct hf_table_stats stats; /* sources and sinks */
     struct hf_run_ctx ctx;       /* sources and sinks */
+    char uid[128];               /* stable across runs (state, positions) */
+    struct hf_state **states;    /* operators: what open_state opened */
+    uint32_t nstates;
+    struct hf_strbuf pos; /* sources: the position of the last snapshot */
+    bool has_pos;
 };
 
 /* One input edge of a task, feeding port `port` of its head. */
@@ -164,6 +186,13 @@ struct hf_runtime {
     atomic_int failed;
     int64_t started_usec;
     int64_t ended_usec;
+    /* Keyed state and checkpoints; ids given to the backend are
+     * ckpt_base + the run's id. */
+    struct hf_state_backend *state;
+    uint64_t ckpt_base;
+    uint32_t max_parallelism;
+    struct hf_error ck_err; /* the backend's completion failed */
+    bool ck_failed;
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -288,9 +317,14 @@ static int barrier_node(struct rnode *n, uint64_t id, struct hf_error *err)
             hf_error_prefix(err, "sink '%s': ", t->name);
             return -1;
         }
-    } else if (n->n->kind == HF_NODE_OP && n->n->op->snapshot &&
-               n->n->op->snapshot(n->state, id, &n->out, err) != 0) {
-        return -1;
+    } else if (n->n->kind == HF_NODE_OP) {
+        if (n->n->op->snapshot &&
+            n->n->op->snapshot(n->state, id, &n->out, err) != 0)
+            return -1;
+        for (uint32_t i = 0; i < n->nstates; i++)
+            if (hf_state_snapshot(n->states[i], n->rt->ckpt_base + id, err) !=
+                0)
+                return -1;
     }
     for (uint32_t i = 0; i < n->nroutes; i++) {
         struct route *r = &n->routes[i];
@@ -348,6 +382,36 @@ static int end_node(struct rnode *n, struct hf_error *err)
 
 /* ------------------------------------------------------------ open/close */
 
+/* env->open_state: open state `name` of the operator instance. */
+static int rt_open_state(const struct hf_op_env *env, const char *name,
+                         struct hf_state **out, struct hf_error *err)
+{
+    struct rnode *n = env->rt;
+    struct hf_state **v =
+        realloc(n->states, (n->nstates + 1) * sizeof *n->states);
+    if (v == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    n->states = v;
+    if (hf_state_open(n->rt->state, env->uid, name, env->kg_first,
+                      env->kg_last, out, err) != 0) {
+        hf_error_prefix(err, "operator %s: ", env->uid);
+        return -1;
+    }
+    n->states[n->nstates++] = *out;
+    return 0;
+}
+
+static void close_states(struct rnode *n)
+{
+    if (n->states == NULL)
+        return;
+    for (uint32_t i = 0; i < n->nstates; i++)
+        hf_state_close(n->states[i]);
+    free(n->states);
+    n->states = NULL;
+    n->nstates = 0;
+}
+
 static int open_node(struct rnode *n, struct hf_error *err)
 {
     const struct hf_node *g = n->n;
@@ -359,14 +423,35 @@ static int open_node(struct rnode *n, struct hf_error *err)
         }
     } else if (g->kind == HF_NODE_OP) {
         struct hf_op_env env = {.node = g,
+                                .uid = n->uid,
+                                .subtask = 0,
+                                .parallelism = 1,
+                                .kg_first = 0,
+                                .kg_last = n->rt->max_parallelism - 1,
+                                .max_parallelism = n->rt->max_parallelism,
+                                .open_state = rt_open_state,
+                                .rt = n,
                                 .batch_mode = n->rt->batch_mode,
                                 .drop_null_violations =
                                     n->rt->drop_null_violations,
                                 .pool = n->pool};
-        if (g->op->open(&env, &n->state, err) != 0)
+        if (g->op->open(&env, &n->state, err) != 0) {
+            close_states(n);
             return -1;
+        }
     } else {
         const struct hf_table_def *t = g->table;
+        const void *p;
+        size_t len;
+        if (n->rt->state &&
+            hf_state_backend_position(n->rt->state, n->uid, &p, &len)) {
+            n->ctx.restore_pos = p;
+            n->ctx.restore_pos_len = len;
+            if (!t->connector->source_position)
+                hf_log_info("source '%s': connector '%s' keeps no position "
+                            "in checkpoints; it starts as its options say",
+                            t->name, t->connector->name);
+        }
         if (t->connector->source_open(t, &n->ctx, &n->state, err) != 0) {
             hf_error_prefix(err, "source '%s': ", t->name);
             return -1;
@@ -376,7 +461,11 @@ static int open_node(struct rnode *n, struct hf_error *err)
     return 0;
 }
 
-static void close_node(struct rnode *n)
+/* Close `n`. keep_states: the node ended normally; its states stay open
+ * (untouched from now on) so that the checkpoints completed after its end
+ * still hold them (complete_backend snapshots them from the coordinator);
+ * hf_runtime_destroy closes them. */
+static void close_node(struct rnode *n, bool keep_states)
 {
     if (!n->opened)
         return;
@@ -387,6 +476,8 @@ static void close_node(struct rnode *n)
     } else if (g->kind == HF_NODE_OP) {
         if (g->op->close)
             g->op->close(n->state);
+        if (!keep_states)
+            close_states(n);
     } else if (g->table->connector->source_close) {
         g->table->connector->source_close(n->state);
     }
@@ -410,6 +501,16 @@ static int inject(struct task *t, uint64_t id, bool ended)
     if (c->source_checkpoint &&
         c->source_checkpoint(t->head->state, id, &t->err) != 0)
         return -1;
+    if (t->rt->state && c->source_position) {
+        /* read by the coordinator after the ack below, under ck_lock */
+        hf_strbuf_reset(&t->head->pos);
+        if (c->source_position(t->head->state, &t->head->pos, &t->err) != 0)
+            return -1;
+        if (!hf_strbuf_ok(&t->head->pos))
+            return hf_error_set(&t->err, HF_ERR_NOMEM,
+                                "out of memory for the source's position");
+        t->head->has_pos = true;
+    }
     t->last_snap = id;
     if (!ended) {
         for (uint32_t i = 0; i < t->head->nroutes; i++) {
@@ -578,7 +679,7 @@ failed:
     task_fail(t);
 out:
     for (uint32_t i = t->nmembers; i-- > 0;)
-        close_node(t->members[i]);
+        close_node(t->members[i], !job_failed(rt));
     set_finished(t);
     return NULL;
 }
@@ -697,7 +798,7 @@ static void *edge_main(void *arg)
     }
     if (done) {
         for (uint32_t i = t->nmembers; i-- > 0;)
-            close_node(t->members[i]);
+            close_node(t->members[i], true);
         set_finished(t);
         return NULL;
     }
@@ -716,7 +817,7 @@ out:
         }
     }
     for (uint32_t i = t->nmembers; i-- > 0;)
-        close_node(t->members[i]);
+        close_node(t->members[i], false);
     return NULL;
 }
 
@@ -849,6 +950,16 @@ static int init_node(struct hf_runtime *rt, struct rnode *n,
     n->ctx.stats = &n->stats;
     n->ctx.batch_rows = rt->batch_rows;
     n->ctx.stopping = &rt->job->stopping;
+    hf_strbuf_init(&n->pos, 0);
+    if (gn->kind == HF_NODE_OP)
+        snprintf(n->uid, sizeof n->uid, "n%u-%s", gn->id + 1, gn->op->name);
+    else
+        snprintf(n->uid, sizeof n->uid, "n%u-%s-%s", gn->id + 1,
+                 gn->kind == HF_NODE_SOURCE ? "source" : "sink",
+                 gn->table->name);
+    for (char *c = n->uid; *c; c++)
+        if (*c == ' ')
+            *c = '-';
     if (gn->kind == HF_NODE_SINK) {
         n->ctx.written = gn->written;
         n->ctx.value_types = gn->value_types;
@@ -878,6 +989,71 @@ static void free_task(struct task *t)
     free(t);
 }
 
+/* "file:///a/b" and "file:/a/b" are the local path "/a/b"; another
+ * scheme is refused. */
+static const char *local_dir(const char *dir, struct hf_error *err)
+{
+    if (strncmp(dir, "file://", 7) == 0) {
+        dir += 7;
+        if (strncmp(dir, "localhost/", 10) == 0)
+            dir += 9;
+        if (*dir != '/') {
+            hf_error_set(err, HF_ERR_OPTION,
+                         "state.checkpoints.dir: only local paths and "
+                         "file:// URIs without a host are supported");
+            return NULL;
+        }
+        return dir;
+    }
+    if (strncmp(dir, "file:", 5) == 0)
+        return dir + 5;
+    const char *colon = strstr(dir, "://");
+    if (colon) {
+        hf_error_set(err, HF_ERR_OPTION,
+                     "state.checkpoints.dir '%s': holoflow writes "
+                     "checkpoints to a local directory only (a path or "
+                     "file:///path)",
+                     dir);
+        return NULL;
+    }
+    return dir;
+}
+
+/* The job's state backend, restoring the newest complete checkpoint. */
+static int open_backend(struct hf_runtime *rt, struct hf_error *err)
+{
+    const struct hf_opts *s = &rt->job->settings;
+    struct hf_state_config c = {0};
+    c.type = hf_opts_enum(s, "state.backend.type", NULL) == 1
+                 ? HF_STATE_ROCKSDB
+                 : HF_STATE_HASHMAP;
+    const char *dir = hf_opts_str(s, "state.checkpoints.dir", NULL);
+    if (dir && *dir) {
+        dir = local_dir(dir, err);
+        if (dir == NULL)
+            return -1;
+    }
+    if (dir && *dir && rt->batch_mode) {
+        hf_log_info("state.checkpoints.dir is not used in batch mode (a "
+                    "batch job is rerun from its start)");
+        dir = NULL;
+    }
+    c.checkpoints_dir = dir && *dir ? dir : NULL;
+    c.num_retained =
+        (uint32_t)hf_opts_int(s, "state.checkpoints.num-retained", NULL);
+    c.incremental = hf_opts_bool(s, "state.backend.incremental", NULL);
+    c.ttl_ms = hf_opts_int(s, "table.exec.state.ttl", NULL);
+    int64_t lim = hf_opts_int(s, "state.backend.hashmap.memory-limit", NULL);
+    c.memory_limit = lim > 0 ? (uint64_t)lim : 0;
+    c.max_parallelism =
+        (uint32_t)hf_opts_int(s, "pipeline.max-parallelism", NULL);
+    rt->max_parallelism = c.max_parallelism;
+    if (hf_state_backend_open(&c, &rt->state, err) != 0)
+        return -1;
+    rt->ckpt_base = hf_state_backend_restored_id(rt->state);
+    return 0;
+}
+
 struct hf_runtime *hf_runtime_new(struct hf_job *job, struct hf_error *err)
 {
     struct hf_runtime *rt = calloc(1, sizeof *rt);
@@ -894,6 +1070,7 @@ struct hf_runtime *hf_runtime_new(struct hf_job *job, struct hf_error *err)
     pthread_cond_init(&rt->ck_cond, &attr);
     pthread_condattr_destroy(&attr);
     hf_error_clear(&rt->err);
+    hf_error_clear(&rt->ck_err);
     const struct hf_opts *s = &job->settings;
     rt->batch_mode = hf_opts_enum(s, "execution.runtime-mode", NULL) == 1;
     rt->ckpt_interval_ms =
@@ -903,6 +1080,10 @@ struct hf_runtime *hf_runtime_new(struct hf_job *job, struct hf_error *err)
     rt->credit = (uint32_t)hf_opts_int(s, "holoflow.queue.batches", NULL) + 2;
     rt->drop_null_violations =
         hf_opts_enum(s, "table.exec.sink.not-null-enforcer", NULL) == 1;
+    if (open_backend(rt, err) != 0) {
+        hf_runtime_destroy(rt);
+        return NULL;
+    }
     const struct hf_graph *g = &job->graph;
     rt->nnodes = g->nnodes;
     rt->nodes = calloc(g->nnodes ? g->nnodes : 1, sizeof *rt->nodes);
@@ -941,7 +1122,10 @@ void hf_runtime_destroy(struct hf_runtime *rt)
     for (uint32_t i = 0; rt->nodes && i < rt->nnodes; i++) {
         hf_rbuf_pool_destroy(rt->nodes[i].pool);
         free(rt->nodes[i].routes);
+        hf_strbuf_free(&rt->nodes[i].pos);
+        close_states(&rt->nodes[i]);
     }
+    hf_state_backend_close(rt->state);
     free(rt->nodes);
     pthread_mutex_destroy(&rt->err_lock);
     pthread_mutex_destroy(&rt->ck_lock);
@@ -950,6 +1134,49 @@ void hf_runtime_destroy(struct hf_runtime *rt)
 }
 
 /* ------------------------------------------------------------ coordinator */
+
+/* Under ck_lock: checkpoint `id` has been acknowledged by every task;
+ * make the backend's checkpoint durable with every source's position. */
+static int complete_backend(struct hf_runtime *rt, uint64_t id)
+{
+    struct hf_state_position *pos =
+        calloc(rt->ntasks ? rt->ntasks : 1, sizeof *pos);
+    if (pos == NULL)
+        return hf_error_set(&rt->ck_err, HF_ERR_NOMEM, "out of memory");
+    size_t n = 0;
+    /* States of nodes that have ended are in every later checkpoint. */
+    for (uint32_t i = 0; i < rt->nnodes; i++) {
+        struct rnode *x = &rt->nodes[i];
+        /* (one that acknowledged `id` before it ended has written it) */
+        /* finished first: only then is nstates the ended task's to give */
+        if (!x->task || !atomic_load(&x->task->finished) ||
+            atomic_load(&x->task->acked) >= id || x->nstates == 0)
+            continue;
+        for (uint32_t k = 0; k < x->nstates; k++) {
+            if (hf_state_snapshot(x->states[k], rt->ckpt_base + id,
+                                  &rt->ck_err) != 0) {
+                free(pos);
+                return -1;
+            }
+        }
+    }
+    for (uint32_t i = 0; i < rt->ntasks; i++) {
+        const struct rnode *h = rt->tasks[i]->head;
+        if (!rt->tasks[i]->is_source || !h->has_pos)
+            continue;
+        pos[n].uid = h->uid;
+        pos[n].data = h->pos.data ? h->pos.data : "";
+        pos[n].len = h->pos.len;
+        n++;
+    }
+    int rc = hf_state_backend_complete(rt->state, rt->ckpt_base + id, pos, n,
+                                       &rt->ck_err);
+    free(pos);
+    if (rc != 0)
+        hf_error_prefix(&rt->ck_err, "checkpoint %" PRIu64 ": ",
+                        rt->ckpt_base + id);
+    return rc;
+}
 
 /* Under ck_lock: publish the highest id every task has acknowledged. */
 static void update_completed(struct hf_runtime *rt)
@@ -965,6 +1192,10 @@ static void update_completed(struct hf_runtime *rt)
             low = a;
     }
     if (low > atomic_load(&rt->completed)) {
+        if (rt->state && !rt->ck_failed && complete_backend(rt, low) != 0) {
+            rt->ck_failed = true;
+            return;
+        }
         atomic_store(&rt->completed, low);
         hf_log_debug("checkpoint %" PRIu64 " complete", low);
         pthread_cond_broadcast(&rt->ck_cond);
@@ -1017,6 +1248,12 @@ int hf_runtime_run(struct hf_runtime *rt, struct hf_error *err)
         if (all)
             break;
         update_completed(rt);
+        if (rt->ck_failed) {
+            pthread_mutex_unlock(&rt->ck_lock);
+            fail(rt, &rt->ck_err);
+            pthread_mutex_lock(&rt->ck_lock);
+            break;
+        }
         int64_t now = mono_usec();
         if (atomic_load(&rt->completed) == atomic_load(&rt->requested)) {
             if (consumers) {

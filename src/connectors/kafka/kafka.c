@@ -163,6 +163,7 @@ const struct hf_connector hf_connector_kafka = {
     .source_read = hfk_source_read,
     .source_checkpoint = hfk_source_checkpoint,
     .source_commit = hfk_source_commit,
+    .source_position = hfk_source_position,
     .source_close = hfk_source_close,
     .sink_open = kafka_sink_open,
     .sink_write = hfk_sink_write,

@@ -378,6 +378,10 @@ int hfk_source_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
 int hfk_source_read(void *state, struct hf_batch *out, struct hf_error *err);
 int hfk_source_checkpoint(void *state, uint64_t id, struct hf_error *err);
 int hfk_source_commit(void *state, uint64_t id, struct hf_error *err);
+/* The position of the last checkpoint for the job's checkpoint (see
+ * kafka_source.c: "Checkpoint positions"); appended to out. */
+int hfk_source_position(void *state, struct hf_strbuf *out,
+                        struct hf_error *err);
 void hfk_source_close(void *state);
 /* Is the table bounded ('scan.bounded.mode' other than unbounded)? */
 bool hfk_bounded(const struct hf_table_def *t);

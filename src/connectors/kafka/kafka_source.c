@@ -30,6 +30,14 @@
  * only from the committed offset on (rows below it were emitted by an
  * earlier run and are durable).
  *
+ * Checkpoint positions (state.checkpoints.dir, docs/state.md). The
+ * position stored in the job's checkpoint (hfk_source_position) is
+ * "hfk1\n" and one line "topic\tpartition\toffset\n" per assigned
+ * partition, the offsets of the snapshot just taken. When the job restores
+ * a checkpoint, a partition listed there starts at its offset whatever the
+ * group committed since (the state restored with it matches that offset
+ * and no other); an unlisted partition starts as above.
+ *
  * Assignment. With 'properties.group.id' and an unbounded read the source
  * subscribes, and the group coordinator spreads partitions over every
  * holoflow in the group. Without a group, or for a bounded read, it
@@ -383,6 +391,39 @@ static int64_t specific(const int32_t *parts, const int64_t *offs, size_t n,
 
 /* Resolve where every partition of `l` starts (and, bounded, stops), set
  * l's offsets to the absolute start, and record the partitions. */
+/* The offset stored for topic/partition in the restored checkpoint's
+ * position, or -1. */
+static int64_t restored_offset(const struct hfk_source *s, const char *topic,
+                               int32_t partition)
+{
+    const char *p = s->ctx->restore_pos;
+    if (p == NULL || s->ctx->restore_pos_len < 5 || memcmp(p, "hfk1\n", 5))
+        return -1;
+    const char *end = p + s->ctx->restore_pos_len;
+    size_t tl = strlen(topic);
+    p += 5;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (nl == NULL)
+            break;
+        const char *tab = memchr(p, '\t', (size_t)(nl - p));
+        if (tab && (size_t)(tab - p) == tl && memcmp(p, topic, tl) == 0) {
+            char num[64];
+            size_t nn = (size_t)(nl - tab - 1);
+            if (nn < sizeof num) {
+                memcpy(num, tab + 1, nn);
+                num[nn] = 0;
+                long long part, off;
+                if (sscanf(num, "%lld\t%lld", &part, &off) == 2 &&
+                    part == partition && off >= 0)
+                    return (int64_t)off;
+            }
+        }
+        p = nl + 1;
+    }
+    return -1;
+}
+
 static int resolve_starts(struct hfk_source *s,
                           rd_kafka_topic_partition_list_t *l,
                           struct hf_error *err)
@@ -442,6 +483,9 @@ static int resolve_starts(struct hfk_source *s,
         if (watermarks(s, e->topic, e->partition, &lo, &hi, err) != 0)
             goto out;
         int64_t c = committed[i];
+        int64_t r = restored_offset(s, e->topic, e->partition);
+        if (r >= 0)
+            c = r;
         if (c >= 0 && (c < lo || c > hi)) {
             hf_log_warn("kafka table '%s': topic '%s' partition %" PRId32
                         ": committed offset %" PRId64
@@ -454,7 +498,7 @@ static int resolve_starts(struct hfk_source *s,
         int64_t emit_from = -1;
         /* A bounded read up to the group's offsets starts per the startup
          * mode: the committed offsets are where it stops. */
-        bool resume = c >= 0 && s->bounded != BOUND_GROUP;
+        bool resume = c >= 0 && (r >= 0 || s->bounded != BOUND_GROUP);
         if (s->mode.upsert) {
             start = lo;
             emit_from = resume ? c : lo;
@@ -557,7 +601,9 @@ static int resolve_starts(struct hfk_source *s,
         hf_log_info("kafka table '%s': topic '%s' partition %" PRId32
                     " assigned, reading from offset %" PRId64 "%s%s",
                     tn(s), e->topic, e->partition, start,
-                    c >= 0 ? " (committed)" : "",
+                    r >= 0 ? " (restored checkpoint)"
+                    : c >= 0 ? " (committed)"
+                             : "",
                     p->done ? " (already at its end)" : "");
     }
     rc = 0;
@@ -1463,6 +1509,25 @@ int hfk_source_checkpoint(void *state, uint64_t id, struct hf_error *err)
     s->snaps[s->nsnaps].id = id;
     s->snaps[s->nsnaps].offs = l;
     s->nsnaps++;
+    return 0;
+}
+
+int hfk_source_position(void *state, struct hf_strbuf *out,
+                        struct hf_error *err)
+{
+    (void)err;
+    struct hfk_source *s = state;
+    hf_strbuf_puts(out, "hfk1\n");
+    for (size_t i = 0; i < s->nparts; i++) {
+        const struct src_part *p = &s->parts[i];
+        int64_t off = p->next;
+        if (p->emit_from > off)
+            off = p->emit_from;
+        if (off < 0)
+            continue;
+        hf_strbuf_printf(out, "%s\t%" PRId32 "\t%" PRId64 "\n", p->topic,
+                         p->partition, off);
+    }
     return 0;
 }
 
