@@ -105,8 +105,8 @@ median() {
 }
 
 backends="hashmap"
-if "$hf" options job 2>/dev/null | grep -q "state.backend.type" &&
-    "$hf" options job 2>/dev/null | grep -A2 "state.backend.type" | grep -q rocksdb; then
+job_opts=$("$hf" options job 2>/dev/null || true)
+if grep -A3 "state.backend.type" <<<"$job_opts" | grep -q rocksdb; then
     backends="hashmap rocksdb"
 fi
 
@@ -189,7 +189,8 @@ SQL
     # ---------------------------------------------------------- holoflow
     for be in $backends; do
         set_be=""
-        [ "$be" = hashmap ] || set_be="SET 'state.backend.type' = '$be';"
+        [ "$be" = hashmap ] || set_be="SET 'state.backend.type' = '$be';
+SET 'state.checkpoints.dir' = '$W/ckpt-$be';"
         cat >"$W/job.sql" <<SQL
 $set_be
 CREATE TABLE src (id BIGINT, g BIGINT, v BIGINT, PRIMARY KEY (id) NOT ENFORCED)
