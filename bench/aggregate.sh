@@ -189,8 +189,7 @@ SQL
     # ---------------------------------------------------------- holoflow
     for be in $backends; do
         set_be=""
-        [ "$be" = hashmap ] || set_be="SET 'state.backend.type' = '$be';
-SET 'state.checkpoints.dir' = '$W/ckpt-$be';"
+        [ "$be" = hashmap ] || set_be="SET 'state.backend.type' = '$be';"
         cat >"$W/job.sql" <<SQL
 $set_be
 CREATE TABLE src (id BIGINT, g BIGINT, v BIGINT, PRIMARY KEY (id) NOT ENFORCED)
