@@ -105,8 +105,8 @@ median() {
 }
 
 backends="hashmap"
-if "$hf" options job 2>/dev/null | grep -q "state.backend.type" &&
-    "$hf" options job 2>/dev/null | grep -A2 "state.backend.type" | grep -q rocksdb; then
+job_opts=$("$hf" options job 2>/dev/null || true)
+if grep -A3 "state.backend.type" <<<"$job_opts" | grep -q rocksdb; then
     backends="hashmap rocksdb"
 fi
 

@@ -4,8 +4,8 @@
 # empty groups) goes through GROUP BY into a hologres table keyed by the
 # group; the table must equal PostgreSQL's GROUP BY over the source's final
 # state (groups emptied by deletes are gone: their -D reached the sink).
-# Run plain, with one-row batches, with mini-batch, and with a global
-# aggregate; the seed is printed on failure (HF_AGG_SEED to replay).
+# Run plain, with one-row batches, with the rocksdb backend and
+# checkpoints, with mini-batch, each with a global aggregate beside; the seed is printed on failure (HF_AGG_SEED to replay).
 . "$(dirname "$0")/../e2e/lib.sh"
 set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
@@ -96,6 +96,9 @@ $want"
 
 run_case "group aggregate" ""
 run_case "group aggregate, one-row batches" "SET 'holoflow.batch.rows' = '1';"
+run_case "group aggregate, rocksdb, checkpoints" "SET 'state.backend.type' = 'rocksdb';
+SET 'state.checkpoints.dir' = '$T/ckpt';
+SET 'execution.checkpointing.interval' = '100 ms';"
 run_case "group aggregate, mini-batch" "SET 'table.exec.mini-batch.enabled' = 'true';
 SET 'table.exec.mini-batch.allow-latency' = '1 s';
 SET 'table.exec.mini-batch.size' = '97';"
