@@ -117,5 +117,7 @@ extern const struct hf_op_class hf_op_union;    /* union.c */
 extern const struct hf_op_class hf_op_distinct; /* distinct.c */
 extern const struct hf_op_class hf_op_limit;    /* limit.c */
 extern const struct hf_op_class hf_op_join;     /* join.c (join.h) */
+extern const struct hf_op_class hf_op_rank;     /* rank.c: Top-N */
+extern const struct hf_op_class hf_op_deduplicate; /* deduplicate.c */
 
 #endif

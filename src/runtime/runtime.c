@@ -686,6 +686,8 @@ static int rt_open_state(const struct hf_op_env *env, const char *name,
 
 static void close_states(struct rnode *n)
 {
+    if (n->states == NULL)
+        return;
     for (uint32_t i = 0; i < n->nstates; i++)
         hf_state_close(n->states[i]);
     free(n->states);
@@ -1464,9 +1466,9 @@ static int complete_backend(struct hf_runtime *rt, uint64_t id)
     for (uint32_t i = 0; i < rt->nnodes; i++) {
         struct rnode *x = &rt->nodes[i];
         /* (one that acknowledged `id` before it ended has written it) */
-        if (x->nstates == 0 || !x->task ||
-            !atomic_load(&x->task->finished) ||
-            atomic_load(&x->task->acked) >= id)
+        /* finished first: only then is nstates the ended task's to give */
+        if (!x->task || !atomic_load(&x->task->finished) ||
+            atomic_load(&x->task->acked) >= id || x->nstates == 0)
             continue;
         for (uint32_t k = 0; k < x->nstates; k++) {
             if (hf_state_snapshot(x->states[k], rt->ckpt_base + id,

@@ -200,8 +200,28 @@ struct hf_ast_create_table {
     uint32_t nlike_opts;
 };
 
+/* One `expr [ASC|DESC] [NULLS FIRST|LAST]` of an OVER's ORDER BY. */
+struct hf_ast_order_item {
+    struct hf_ast_expr *expr;
+    bool desc;
+    int nulls; /* 0: not written, 1: NULLS FIRST, 2: NULLS LAST */
+    int line, col;
+};
+
+/* `OVER ([PARTITION BY e, ...] [ORDER BY o, ...])` after a select item's
+ * function call: ROW_NUMBER() for deduplication and Top-N (the planner,
+ * plan_rank.c, decides what it supports). */
+struct hf_ast_over {
+    int line, col; /* of OVER */
+    struct hf_ast_expr **part;
+    uint32_t npart;
+    struct hf_ast_order_item *order;
+    uint32_t norder;
+};
+
 struct hf_ast_select_item {
     struct hf_ast_expr *expr;  /* NULL for '*' and 't.*' */
+    struct hf_ast_over *over;  /* expr OVER (...), or NULL */
     const char *star_qual;     /* 't' of 't.*', or NULL */
     struct hf_ast_ident alias; /* name NULL when none */
     int line, col;

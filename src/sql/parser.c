@@ -2473,6 +2473,85 @@ static int opt_alias(struct parser *p, struct hf_ast_ident *out)
     return 0;
 }
 
+/* `OVER (...)` after the expression of select item `it`. Only the
+ * ranking functions take a window here (ROW_NUMBER for deduplication and
+ * Top-N; the planner, plan_rank.c, decides what it supports); any other
+ * function over a window (OVER aggregation) is refused by name. */
+static int parse_over(struct parser *p, struct hf_ast_select_item *it)
+{
+    const struct hf_token *ov = next(p);
+    const struct hf_ast_expr *f = it->expr;
+    if (f->kind != HF_AST_FUNC)
+        return unsupported(p, ov, "OVER must follow a function call");
+    if (f->nargs != 0 || (strcmp(f->text, "ROW_NUMBER") != 0 &&
+                          strcmp(f->text, "RANK") != 0 &&
+                          strcmp(f->text, "DENSE_RANK") != 0))
+        return err_at(p, ov, HF_ERR_UNSUPPORTED,
+                      "OVER aggregation (%s(...) OVER (...)) is not "
+                      "supported; ROW_NUMBER() OVER (PARTITION BY ... ORDER "
+                      "BY ...) for deduplication and Top-N is",
+                      f->text);
+    if (peek(p)->kind != HF_TK_LPAREN)
+        return unsupported(p, peek(p),
+                           "named windows (OVER w ... WINDOW w AS (...)) are "
+                           "not supported; write the window in OVER (...)");
+    next(p);
+    struct hf_ast_over *o = alloc(p, sizeof *o);
+    if (o == NULL)
+        return -1;
+    o->line = ov->line;
+    o->col = ov->col;
+    uint32_t cap = 0;
+    if (accept_kw(p, HF_KW_PARTITION)) {
+        if (expect_kw(p, HF_KW_BY, "after PARTITION") != 0)
+            return -1;
+        do {
+            if (GROW(p, o->part, cap, o->npart) != 0)
+                return -1;
+            if ((o->part[o->npart] = parse_expr(p)) == NULL)
+                return -1;
+            o->npart++;
+        } while (accept(p, HF_TK_COMMA));
+    }
+    cap = 0;
+    if (accept_kw(p, HF_KW_ORDER)) {
+        if (expect_kw(p, HF_KW_BY, "after ORDER") != 0)
+            return -1;
+        do {
+            if (GROW(p, o->order, cap, o->norder) != 0)
+                return -1;
+            struct hf_ast_order_item *oi = &o->order[o->norder];
+            memset(oi, 0, sizeof *oi);
+            oi->line = peek(p)->line;
+            oi->col = peek(p)->col;
+            if ((oi->expr = parse_expr(p)) == NULL)
+                return -1;
+            if (accept_word(p, "DESC"))
+                oi->desc = true;
+            else
+                (void)accept_word(p, "ASC");
+            if (accept_word(p, "NULLS")) {
+                if (accept_word(p, "FIRST"))
+                    oi->nulls = 1;
+                else if (accept_word(p, "LAST"))
+                    oi->nulls = 2;
+                else
+                    return expected(p, "FIRST or LAST", "after NULLS");
+            }
+            o->norder++;
+        } while (accept(p, HF_TK_COMMA));
+    }
+    if (tok_word(peek(p), "ROWS") || tok_word(peek(p), "RANGE"))
+        return err_at(p, peek(p), HF_ERR_UNSUPPORTED,
+                      "a window frame (ROWS/RANGE) is not supported with %s "
+                      "(Flink refuses it too)",
+                      f->text);
+    if (expect(p, HF_TK_RPAREN, "to end OVER (...)") != 0)
+        return -1;
+    it->over = o;
+    return 0;
+}
+
 static int select_items(struct parser *p, struct hf_ast_query *q)
 {
     uint32_t cap = 0;
@@ -2497,9 +2576,8 @@ static int select_items(struct parser *p, struct hf_ast_query *q)
             it->expr = parse_expr(p);
             if (it->expr == NULL)
                 return -1;
-            if (tok_word(peek(p), "OVER"))
-                return unsupported(p, peek(p),
-                                   "OVER windows are not supported");
+            if (tok_word(peek(p), "OVER") && parse_over(p, it) != 0)
+                return -1;
             if (opt_alias(p, &it->alias) != 0)
                 return -1;
         }

@@ -46,6 +46,7 @@
 #include "ops/group_agg.h"
 #include "runtime/plan.h"
 #include "sql/expr.h"
+#include "sql/plan_rank.h"
 #include "sql/plan_rel.h"
 
 #define err_at hf_plan_err_at
@@ -328,6 +329,10 @@ static struct rupd *new_upd(struct planner *p, uint32_t node,
 
 void hf_plan_agg_force_ub(const struct rupd *u)
 {
+    if (u->rank) { /* a ranking (plan_rank.c) */
+        hf_plan_rank_ub(u->rank, true);
+        return;
+    }
     u->agg->update_before = true;
     u->agg->ub_forced = true;
 }
@@ -391,7 +396,8 @@ int hf_plan_agg(struct planner *p, const struct hf_ast_query *q,
     w->filters = hf_plan_aalloc(p, (in->nfilters + 1) * sizeof *w->filters);
     if (w->filters == NULL)
         return -1;
-    memcpy(w->filters, in->filters, in->nfilters * sizeof *w->filters);
+    if (in->nfilters)
+        memcpy(w->filters, in->filters, in->nfilters * sizeof *w->filters);
     if (q->where) {
         struct hf_type wt;
         bool nl;
@@ -846,6 +852,12 @@ static int key_of(const struct rupd *u, const struct rel *r, uint32_t i,
     if (depth > 64)
         return -1;
     const struct rcol *c = &r->cols[i];
+    if (c->ast == NULL && u->keys) { /* a ranking: its key columns */
+        for (uint32_t k = 0; r->node == u->agg_node && k < u->nkeys; k++)
+            if (u->keys[k] == c->base)
+                return (int)k;
+        return -1;
+    }
     if (c->ast == NULL)
         return r->node == u->agg_node && c->base < u->nkeys ? (int)c->base
                                                             : -1;
@@ -896,13 +908,18 @@ int hf_plan_agg_sink(struct planner *p, const struct rel *r,
     }
     for (uint32_t i = 0; i < sink->schema.npk; i++)
         inpk[sink->schema.pk[i]] = true;
-    bool complete = found == u->nkeys && u->nkeys > 0;
+    bool complete = !u->no_key &&
+                    found == u->nkeys; /* a global aggregate: {} */
     bool subset = complete, equal = complete;
     for (uint32_t c = 0; c < nc; c++) {
         if (inkey[c] && !inpk[c])
             subset = equal = false;
         if (inpk[c] && !inkey[c])
             equal = false;
+    }
+    if (equal && u->rank) {
+        hf_plan_rank_ub(u->rank, false); /* +U only, unless forced */
+        return 0;
     }
     if (equal) {
         if (!u->agg->ub_forced)
@@ -922,13 +939,20 @@ int hf_plan_agg_sink(struct planner *p, const struct rel *r,
                          sink->schema.cols[sink->schema.pk[i]].name);
     int rc = err_at(p, HF_ERR_UNSUPPORTED, ins->target.line, ins->target.col,
                     "the PRIMARY KEY (%s) of table '%s' does not contain the "
-                    "upsert key of the query (the GROUP BY columns of %s, "
-                    "each written to a key column): Flink would add a "
+                    "upsert key of the query (the %s of %s, each written to "
+                    "a key column): Flink would add a "
                     "SinkUpsertMaterializer, which holoflow does not have. "
-                    "Make the primary key the GROUP BY columns, or SET "
+                    "Make the primary key the %s, or SET "
                     "'table.exec.sink.upsert-materialize' = 'NONE' to write "
                     "the changes as they come",
-                    pk.data ? pk.data : "", ins->target_full, u->node_text);
+                    pk.data ? pk.data : "", ins->target_full,
+                    u->rank ? "PARTITION BY columns (and the row number when "
+                              "selected)"
+                            : "GROUP BY columns",
+                    u->node_text,
+                    u->rank ? "PARTITION BY columns, plus the row number "
+                              "column for Top-N"
+                            : "GROUP BY columns");
     hf_strbuf_free(&pk);
     return rc;
 }

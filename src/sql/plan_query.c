@@ -52,6 +52,7 @@
 #include "ops/op.h"
 #include "sql/bind.h"
 #include "sql/expr.h"
+#include "sql/plan_rank.h"
 #include "sql/plan_rel.h"
 #include "sql/planner.h"
 #include "sql/planner_int.h"
@@ -104,6 +105,7 @@ static struct rel *new_rel(struct planner *p, uint32_t n)
     r->cols = aalloc(p, n * sizeof *r->cols);
     if (r->out == NULL || r->cols == NULL)
         return NULL;
+    r->rn_col = UINT32_MAX;
     return r;
 }
 
@@ -259,12 +261,28 @@ static struct hf_schema *own_schema(struct planner *p,
     return o;
 }
 
+/* A ranking below r is settled once r's columns are final (r becomes a
+ * node or is written): its operator is chosen (plan_rank.h). */
+static int rel_settle(struct planner *p, struct rel *r)
+{
+    if (r->rank == NULL)
+        return 0;
+    if (hf_plan_rank_finish(p, r->rank, r->rn_col != UINT32_MAX) != 0)
+        return -1;
+    /* Keep-first proctime deduplication is insert-only. */
+    if (r->upd && r->upd->rank == r->rank && !hf_plan_rank_updating(r->rank))
+        r->upd = NULL;
+    return 0;
+}
+
 /* Make r's rows a node of their own (a calc: its projections, cast to
  * `to` when given, and its filters), unless they already are; r then
  * reads that node unchanged. `what` names the query in messages. */
 static int rel_node(struct planner *p, struct rel *r, const struct hf_type *to,
                     const char *what)
 {
+    if (rel_settle(p, r) != 0)
+        return -1;
     if (rel_identity(r, to))
         return 0;
     uint32_t n = r->out->ncols;
@@ -916,6 +934,247 @@ static int rel_distinct(struct qstate *qs, struct rel *r, const char *what,
     return rel_op(p, r, &hf_op_distinct, NULL);
 }
 
+/* ------------------------------------------------------------ ROW_NUMBER */
+
+/* The column of `in` that a PARTITION BY / ORDER BY term names: a plain
+ * column (an expression is refused by name). */
+static int rank_col(struct planner *p, const struct rel *in,
+                    const struct scope *s, const struct hf_ast_expr *a,
+                    const char *what, uint32_t *idx)
+{
+    int c = a->kind == HF_AST_COLUMN && a->args == NULL
+                ? hf_schema_find(in->out, a->text)
+                : -1;
+    if (c >= 0) {
+        *idx = (uint32_t)c;
+        return 0;
+    }
+    /* Not a column of the query's input: the binder says why, else it is
+     * an expression. */
+    struct hf_expr *e = hf_expr_bind(&s->bs, a, p->err);
+    if (e == NULL)
+        return -1;
+    hf_expr_free(e);
+    return err_at(p, HF_ERR_UNSUPPORTED, a->line, a->col,
+                  "%s of ROW_NUMBER() must name a column; an expression is "
+                  "not supported (compute it as a column in a subquery)",
+                  what);
+}
+
+/* What column c of `in` is as a time attribute: a PROCTIME() column or
+ * the rowtime of the table's WATERMARK (a physical or computed column),
+ * read as it is through the queries between (a name for a name). */
+static void rank_time(struct planner *p, const struct rel *in, uint32_t c,
+                      enum hf_rank_time *out)
+{
+    *out = HF_RANK_NOT_TIME;
+    const struct rel *r = in;
+    for (int depth = 0; depth < 4 * MAX_NESTING; depth++) {
+        const struct rcol *rc = &r->cols[c];
+        const struct hf_node *nd = &p->g->nodes[r->node];
+        const struct hf_watermark *wm =
+            nd->kind == HF_NODE_SOURCE ? nd->table->watermark : NULL;
+        if (rc->ast == NULL) {
+            if (r->base->cols[rc->base].kind == HF_COL_PROCTIME)
+                *out = HF_RANK_PROCTIME;
+            else if (wm && wm->rowtime == rc->base)
+                *out = HF_RANK_ROWTIME;
+            return;
+        }
+        if (rc->ast->kind != HF_AST_COLUMN || rc->ast->args) {
+            /* A computed column of the table itself. */
+            if (wm && wm->rowtime == c && r->base == nd->schema &&
+                c < r->base->ncols &&
+                r->base->cols[c].kind == HF_COL_COMPUTED &&
+                strcmp(r->out->cols[c].name, r->base->cols[c].name) == 0)
+                *out = HF_RANK_ROWTIME;
+            return;
+        }
+        int j =
+            rc->scope ? hf_schema_find(rc->scope->in->out, rc->ast->text) : -1;
+        if (j < 0)
+            return;
+        r = rc->scope->in;
+        c = (uint32_t)j;
+    }
+}
+
+/* SELECT items, ROW_NUMBER() OVER (...) FROM in [WHERE ...] (r: the
+ * select as planned over `in`, item column over_k the row number): the
+ * ranking becomes a node over in's rows after WHERE, and r reads it. */
+static int plan_ranked(struct qstate *qs, const struct hf_ast_query *q,
+                       struct rel *in, const char *table, struct rel *r,
+                       uint32_t over_k)
+{
+    struct planner *p = qs->p;
+    const struct hf_ast_from *f = &q->from;
+    const struct hf_ast_select_item *it = NULL;
+    for (uint32_t i = 0; i < q->nitems && it == NULL; i++)
+        if (q->items[i].over)
+            it = &q->items[i];
+    const struct hf_ast_over *ov = it->over;
+    if (p->batch_mode)
+        return err_at(p, HF_ERR_UNSUPPORTED, ov->line, ov->col,
+                      "ROW_NUMBER() OVER (...) is supported in streaming "
+                      "mode only (deduplication and Top-N emit a "
+                      "changelog)");
+    struct scope *s = new_scope(p, in, table, f->alias.name);
+    uint32_t *part = aalloc(p, (ov->npart + 1) * sizeof *part);
+    uint32_t *order = aalloc(p, (ov->norder + 1) * sizeof *order);
+    if (s == NULL || part == NULL || order == NULL)
+        return -1;
+    for (uint32_t i = 0; i < ov->npart; i++)
+        if (rank_col(p, in, s, ov->part[i], "PARTITION BY", &part[i]) != 0)
+            return -1;
+    for (uint32_t i = 0; i < ov->norder; i++)
+        if (rank_col(p, in, s, ov->order[i].expr, "ORDER BY", &order[i]) != 0)
+            return -1;
+    enum hf_rank_time time = HF_RANK_NOT_TIME;
+    if (ov->norder)
+        rank_time(p, in, order[0], &time);
+
+    /* The ranking's input: in's columns after the WHERE, as a node. */
+    struct rel *pre = new_rel(p, in->out->ncols);
+    if (pre == NULL)
+        return -1;
+    pre->node = in->node;
+    pre->base = in->base;
+    pre->clog = in->clog;
+    pre->clog_format = in->clog_format;
+    pre->clog_op = in->clog_op;
+    pre->rank = in->rank;
+    pre->rn_col = in->rn_col;
+    pre->upd = in->upd;
+    for (uint32_t i = 0; i < in->out->ncols; i++) {
+        pre->out->cols[i] = in->out->cols[i];
+        pre->cols[i] = in->cols[i];
+    }
+    pre->filters = r->filters;
+    pre->nfilters = r->nfilters;
+    if (rel_node(p, pre, NULL, "the query with ROW_NUMBER()") != 0)
+        return -1;
+    bool updating = pre->clog != NULL || pre->upd != NULL;
+    uint32_t nid;
+    struct hf_rank_track *t =
+        hf_plan_rank_new(p, pre->node, pre->base, part, ov->npart, order,
+                         ov->norder, time, updating, it, &nid);
+    if (t == NULL)
+        return -1;
+
+    /* The items over the ranking's output: in's names, its columns; the
+     * row number is its last column. */
+    const struct hf_schema *rs = p->g->nodes[nid].schema;
+    uint32_t n = in->out->ncols;
+    struct rel *post = new_rel(p, n);
+    if (post == NULL)
+        return -1;
+    post->node = nid;
+    post->base = rs;
+    for (uint32_t i = 0; i < n; i++) {
+        post->out->cols[i] = in->out->cols[i];
+        post->out->cols[i].type = rs->cols[i].type;
+        post->cols[i].base = i;
+        post->cols[i].line = in->cols[i].line;
+        post->cols[i].col = in->cols[i].col;
+    }
+    struct scope *s2 = new_scope(p, post, table, f->alias.name);
+    if (s2 == NULL)
+        return -1;
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < q->nitems; i++) {
+        const struct hf_ast_select_item *x = &q->items[i];
+        if (x->over) {
+            r->cols[k].ast = NULL;
+            r->cols[k].scope = NULL;
+            r->cols[k].base = n;
+            k++;
+        } else if (x->expr == NULL) {
+            for (uint32_t c = 0; c < n; c++, k++) {
+                r->cols[k] = post->cols[c];
+                r->cols[k].line = x->line;
+                r->cols[k].col = x->col;
+            }
+        } else {
+            r->cols[k].scope = s2;
+            k++;
+        }
+    }
+    r->node = nid;
+    r->base = rs;
+    r->nfilters = 0;
+    r->clog = pre->clog;
+    r->clog_format = pre->clog_format;
+    struct rupd *u = aalloc(p, sizeof *u);
+    if (u == NULL)
+        return -1;
+    u->agg_node = nid;
+    u->rank = t;
+    hf_plan_rank_bind(t, u);
+    r->rank = t;
+    r->rn_col = over_k;
+    r->upd = u;
+    return 0;
+}
+
+/* An aggregating SELECT over a ranking not yet given its range: the
+ * range comes from its WHERE, which keeps the other terms (*q becomes a
+ * copy in the arena), and the ranking is settled by what the aggregate
+ * reads. */
+static int rank_under_agg(struct planner *p, const struct hf_ast_query **q,
+                          struct rel *in, const char *qual)
+{
+    const struct hf_ast_query *q0 = *q;
+    const char *rn = in->out->cols[in->rn_col].name;
+    const struct hf_ast_expr **conds;
+    uint32_t n;
+    if (hf_plan_rank_range(p, in->rank, q0->where, rn, qual, q0->line, q0->col,
+                           &conds, &n) != 0)
+        return -1;
+    struct hf_ast_query *c = aalloc(p, sizeof *c);
+    if (c == NULL)
+        return -1;
+    *c = *q0;
+    c->where = NULL;
+    bool used = false;
+    for (uint32_t i = 0; i < n; i++) {
+        used = used || hf_plan_ast_reads(conds[i], rn, qual);
+        struct hf_ast_expr *x = (struct hf_ast_expr *)conds[i];
+        if (c->where) {
+            struct hf_ast_expr *a = aalloc(p, sizeof *a);
+            struct hf_ast_expr **args = aalloc(p, 2 * sizeof *args);
+            if (a == NULL || args == NULL)
+                return -1;
+            a->kind = HF_AST_BINARY;
+            a->op = HF_AOP_AND;
+            a->line = c->where->line;
+            a->col = c->where->col;
+            a->off = c->where->off;
+            a->end = x->end;
+            args[0] = c->where;
+            args[1] = x;
+            a->args = args;
+            a->nargs = 2;
+            a->depth =
+                1 + (x->depth > c->where->depth ? x->depth : c->where->depth);
+            x = a;
+        }
+        c->where = x;
+    }
+    for (uint32_t i = 0; i < q0->nitems; i++)
+        used = used || (q0->items[i].expr == NULL ||
+                        hf_plan_ast_reads(q0->items[i].expr, rn, qual));
+    for (uint32_t i = 0; i < q0->ngroup; i++)
+        used = used || hf_plan_ast_reads(q0->group[i], rn, qual);
+    used = used || hf_plan_ast_reads(q0->having, rn, qual);
+    if (used)
+        hf_plan_rank_use(in->rank);
+    in->rn_col = UINT32_MAX;
+    if (rel_settle(p, in) != 0)
+        return -1;
+    *q = c;
+    return 0;
+}
+
 int hf_plan_from_item(struct qstate *qs, const struct env *env,
                       const struct hf_ast_from *f, struct rel **out,
                       const char **qual, const char **table)
@@ -1012,8 +1271,13 @@ static int plan_select(struct qstate *qs, const struct env *env,
                            : new_scope(p, in, table, f->alias.name);
     if (s == NULL)
         return -1;
-    if (hf_plan_agg_query(q))
+    if (hf_plan_agg_query(q)) {
+        if (in->rank && !hf_plan_rank_ranged(in->rank) &&
+            rank_under_agg(p, &q, in, f->alias.name ? f->alias.name : table) !=
+                0)
+            return -1;
         return hf_plan_agg(p, q, in, s, table, out);
+    }
 
     /* The output columns, '*' expanded. */
     uint32_t n = 0;
@@ -1035,11 +1299,25 @@ static int plan_select(struct qstate *qs, const struct env *env,
     r->clog = in->clog;
     r->clog_format = in->clog_format;
     r->clog_op = in->clog_op;
+    r->rank = in->rank;
     r->upd = in->upd;
-    uint32_t k = 0;
+    /* The row number of a ranking below: where it goes (plan_rank.h). */
+    const char *rn_name = in->rank && in->rn_col != UINT32_MAX
+                              ? in->out->cols[in->rn_col].name
+                              : NULL;
+    const char *rn_qual = f->alias.name ? f->alias.name : table;
+    uint32_t k = 0, over_k = UINT32_MAX;
     for (uint32_t i = 0; i < q->nitems; i++) {
         const struct hf_ast_select_item *it = &q->items[i];
-        if (it->expr == NULL) {
+        if (it->over) {
+            if (over_k != UINT32_MAX)
+                return err_at(p, HF_ERR_UNSUPPORTED, it->line, it->col,
+                              "a second ranking function in one SELECT is "
+                              "not supported");
+            over_k = k;
+            r->out->cols[k].type = hf_type_make(HF_BIGINT);
+            r->out->cols[k].type.not_null = true;
+        } else if (it->expr == NULL) {
             if (!has_from)
                 return err_at(p, HF_ERR_SQL, it->line, it->col,
                               "SELECT * needs a FROM clause");
@@ -1072,17 +1350,29 @@ static int plan_select(struct qstate *qs, const struct env *env,
                     (char *)unique_name(p, r->out, k, in->out->cols[c].name);
                 if (r->out->cols[k].name == NULL)
                     return -1;
+                if (c == in->rn_col && in->rank) {
+                    if (r->rn_col != UINT32_MAX)
+                        hf_plan_rank_use(in->rank);
+                    r->rn_col = k;
+                }
             }
             continue;
+        } else {
+            struct hf_expr *e = hf_expr_bind(&s->bs, it->expr, p->err);
+            if (e == NULL)
+                return -1;
+            r->out->cols[k].type = *hf_expr_type(e);
+            hf_expr_free(e);
+            if (rn_name && hf_plan_ast_reads(it->expr, rn_name, rn_qual)) {
+                if (it->expr->kind == HF_AST_COLUMN && r->rn_col == UINT32_MAX)
+                    r->rn_col = k;
+                else
+                    hf_plan_rank_use(in->rank);
+            }
         }
-        struct hf_expr *e = hf_expr_bind(&s->bs, it->expr, p->err);
-        if (e == NULL)
-            return -1;
-        r->out->cols[k].type = *hf_expr_type(e);
-        hf_expr_free(e);
         const char *name = it->alias.name;
         char buf[32];
-        if (name == NULL && it->expr->kind == HF_AST_COLUMN)
+        if (name == NULL && it->expr->kind == HF_AST_COLUMN && !it->over)
             name = it->expr->text;
         if (name == NULL) {
             snprintf(buf, sizeof buf, "EXPR$%u", k);
@@ -1106,15 +1396,31 @@ static int plan_select(struct qstate *qs, const struct env *env,
         return -1;
     for (uint32_t i = 0; i < in->nfilters; i++)
         r->filters[r->nfilters++] = in->filters[i];
-    if (q->where) {
-        struct hf_expr *w = hf_expr_bind(&s->bs, q->where, p->err);
+    /* WHERE: one condition; or, over a ranking not yet given its range,
+     * the terms left once those bounding rn are taken. */
+    const struct hf_ast_expr *one = q->where, **conds = &one;
+    uint32_t nconds = q->where ? 1 : 0;
+    if (in->rank && !hf_plan_rank_ranged(in->rank)) {
+        if (hf_plan_rank_range(p, in->rank, q->where, rn_name, rn_qual, q->line,
+                               q->col, &conds, &nconds) != 0)
+            return -1;
+        r->filters =
+            aalloc(p, (in->nfilters + nconds + 1) * sizeof *r->filters);
+        if (r->filters == NULL)
+            return -1;
+        for (uint32_t i = 0; i < in->nfilters; i++)
+            r->filters[i] = in->filters[i];
+    }
+    for (uint32_t i = 0; i < nconds; i++) {
+        const struct hf_ast_expr *cond = conds[i];
+        struct hf_expr *w = hf_expr_bind(&s->bs, cond, p->err);
         if (w == NULL)
             return -1;
         const struct hf_type *wt = hf_expr_type(w);
         bool nl = hf_expr_is_untyped_null(w);
         char t1[64];
         if (wt->id != HF_BOOLEAN || nl) {
-            int rc = err_at(p, HF_ERR_TYPE, q->where->line, q->where->col,
+            int rc = err_at(p, HF_ERR_TYPE, cond->line, cond->col,
                             "WHERE needs a BOOLEAN condition, found %s",
                             nl ? "NULL" : hf_type_name(wt, t1, sizeof t1));
             hf_expr_free(w);
@@ -1122,20 +1428,36 @@ static int plan_select(struct qstate *qs, const struct env *env,
         }
         hf_expr_free(w);
         if (conj == NULL) {
-            r->filters[r->nfilters].ast = q->where;
-            r->filters[r->nfilters].scope = s;
-            r->nfilters++;
-        }
-        /* Over a join: what its inner joins did not take, after it. */
-        for (uint32_t i = 0; i < nconj; i++) {
-            if (conj[i].taken)
-                continue;
-            r->filters[r->nfilters].ast = conj[i].ast;
+            if (rn_name && hf_plan_ast_reads(cond, rn_name, rn_qual))
+                hf_plan_rank_use(in->rank);
+            r->filters[r->nfilters].ast = cond;
             r->filters[r->nfilters].scope = s;
             r->nfilters++;
         }
         if (in->upd) /* a filter over updates needs -U (reference §1.2) */
             hf_plan_agg_force_ub(in->upd);
+    }
+    /* Over a join: WHERE's conjuncts its inner joins did not take. */
+    for (uint32_t i = 0; i < nconj; i++) {
+        if (conj[i].taken)
+            continue;
+        r->filters[r->nfilters].ast = conj[i].ast;
+        r->filters[r->nfilters].scope = s;
+        r->nfilters++;
+    }
+    if (over_k != UINT32_MAX && tabs)
+        return err_at(p, HF_ERR_UNSUPPORTED, q->items[0].line, q->items[0].col,
+                      "ROW_NUMBER() over a join in the same SELECT is not "
+                      "supported; rank the join's rows in an outer query "
+                      "(SELECT ..., ROW_NUMBER() OVER (...) FROM (the join))");
+    if (over_k != UINT32_MAX) {
+        if (q->distinct)
+            return err_at(p, HF_ERR_UNSUPPORTED, q->distinct_line,
+                          q->distinct_col,
+                          "SELECT DISTINCT with ROW_NUMBER() is not "
+                          "supported");
+        if (plan_ranked(qs, q, in, table, r, over_k) != 0)
+            return -1;
     }
     if (q->distinct && rel_distinct(qs, r, "SELECT DISTINCT", q->distinct_line,
                                     q->distinct_col) != 0)
@@ -1329,6 +1651,7 @@ int hf_plan_view_check(struct planner *p, const struct hf_ast_create_view *v)
     if (rc == 0)
         rc = rename_cols(p, r, v->cols, v->ncols, what, v->name.line,
                          v->name.col);
+    hf_plan_rank_forget(p);
     p->g = keep;
     hf_graph_free(&scratch);
     return rc;
@@ -1468,6 +1791,10 @@ int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
     }
     struct rel *r;
     if (plan_query(&qs, NULL, ins->query, &r) != 0) {
+        free(written);
+        return -1;
+    }
+    if (rel_settle(p, r) != 0 || hf_plan_rank_check(p) != 0) {
         free(written);
         return -1;
     }

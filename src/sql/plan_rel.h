@@ -23,6 +23,7 @@ struct scope;
 struct jtab;
 struct hf_group_agg_spec;
 struct hf_ast_wtvf;
+struct hf_rank_track;
 
 /* Where a relation's rows are an updating result: the aggregate node
  * that makes them so (the last one, whose -U output its consumer
@@ -32,6 +33,12 @@ struct rupd {
     uint32_t agg_node;     /* its graph node */
     struct hf_group_agg_spec *agg; /* its spec (owned by the graph) */
     uint32_t nkeys;        /* its output's first nkeys columns: the key */
+    /* Or a ranking (plan_rank.c; agg NULL): its track, and the key's
+     * columns of its output (keys[0..nkeys), not the first nkeys). */
+    struct hf_rank_track *rank;
+    const uint32_t *keys;
+    bool no_key; /* the rows have no upsert key at all (Top-N without
+                    the row number), unlike a global aggregate's {} */
 };
 
 /* How an output column of a relation is computed: the expression `ast`
@@ -66,6 +73,10 @@ struct rel {
     const char *clog_op;
     /* The rows of a window table function (plan_window.c), or NULL. */
     const struct rwin *win;
+    /* ROW_NUMBER() (plan_rank.h): the ranking below whose row number is
+     * column rn_col (UINT32_MAX: no column is), or NULL. */
+    struct hf_rank_track *rank;
+    uint32_t rn_col;
 };
 
 /* What a window TVF relation's columns are. */

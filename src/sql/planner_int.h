@@ -73,6 +73,8 @@ struct planner {
     struct hf_table_def **vt;
     uint32_t nvalues, vcap;
     struct hf_arena arena; /* scopes and relations of planning */
+    /* plan_rank.c: the rankings of the statement being planned. */
+    struct hf_rank_track *ranks;
 };
 
 /* Errors at file:line:col of the script (lexer.h format). -1. */

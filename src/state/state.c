@@ -11,6 +11,8 @@
  *                     never completed)
  *   chk-<id>/         a complete one: one file per state of each operator
  *                     instance, and _metadata
+ *   LOCK              flock'ed by the job using the directory, so that a
+ *                     second job on the same directory is refused
  *
  * A state file ("<uid>.<name>.kg<first>-<last>") is:
  *
@@ -47,6 +49,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -104,6 +107,38 @@ uint32_t hf_state_key_group(uint64_t hash, uint32_t max_parallelism)
         return 0;
     /* the high half scaled onto [0, max): uniform, no modulo bias to speak of */
     return (uint32_t)(((hash >> 32) * (uint64_t)max_parallelism) >> 32);
+}
+
+void hf_state_set_key_prefix(struct hf_state *s,
+                             size_t (*prefix_len)(void *ctx, const void *key,
+                                                  size_t klen),
+                             void *ctx)
+{
+    s->kg_prefix = prefix_len;
+    s->kg_ctx = ctx;
+}
+
+uint32_t hf_state_entry_kg(const struct hf_state *s, const void *key,
+                           size_t klen, uint64_t hash)
+{
+    if (s->kg_prefix) {
+        size_t n = s->kg_prefix(s->kg_ctx, key, klen);
+        if (n > 0 && n < klen)
+            hash = hf_key_hash(key, n);
+    }
+    return hf_state_key_group(hash, s->b->cfg.max_parallelism);
+}
+
+int64_t hf_state_prefix_kg(const struct hf_state *s, const void *prefix,
+                           size_t plen)
+{
+    if (!s->kg_prefix || plen == 0)
+        return -1;
+    size_t n = s->kg_prefix(s->kg_ctx, prefix, plen);
+    if (n == 0 || n > plen)
+        return -1;
+    return hf_state_key_group(hf_key_hash(prefix, n),
+                              s->b->cfg.max_parallelism);
 }
 
 /* ------------------------------------------------------------------ memory */
@@ -485,6 +520,7 @@ int hf_state_backend_open(const struct hf_state_config *cfg,
     if (b->cfg.max_parallelism == 0)
         b->cfg.max_parallelism = 128;
     pthread_mutex_init(&b->mu, NULL);
+    b->lock_fd = -1;
     atomic_init(&b->mem_used, 0);
     atomic_init(&b->nopen, 0);
     if (cfg->checkpoints_dir && *cfg->checkpoints_dir) {
@@ -505,6 +541,22 @@ int hf_state_backend_open(const struct hf_state_config *cfg,
     if (b->dir) {
         if (mkdir_p(b->dir, err) < 0)
             goto fail;
+        char lock[4096];
+        pathf(lock, sizeof lock, "%s/LOCK", b->dir);
+        b->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (b->lock_fd < 0) {
+            hf_error_set(err, HF_ERR_IO, "checkpoint: cannot open %s: %s",
+                         lock, strerror(errno));
+            goto fail;
+        }
+        if (flock(b->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+            hf_error_set(err, HF_ERR_STATE,
+                         "state.checkpoints.dir '%s' is in use by another "
+                         "holoflow job (%s is locked); give each job a "
+                         "directory of its own",
+                         b->dir, lock);
+            goto fail;
+        }
         remove_tmp(b->dir, 0);
         uint64_t *ids;
         size_t n;
@@ -574,6 +626,8 @@ void hf_state_backend_close(struct hf_state_backend *b)
         free_file(&b->pend[i].f);
     free(b->pend);
     pthread_mutex_destroy(&b->mu);
+    if (b->lock_fd >= 0)
+        close(b->lock_fd); /* releases the flock */
     free(b->restored_path);
     free(b->dir);
     free(b->local_dir);

@@ -116,6 +116,21 @@ int hf_state_open(struct hf_state_backend *b, const char *op_uid,
                   struct hf_state **out, struct hf_error *err);
 void hf_state_close(struct hf_state *s);
 
+/* Optional, right after hf_state_open, before the first put: the key
+ * group of an entry is that of the first prefix_len(ctx, key, klen) bytes
+ * of its key instead of the whole key: the part a keyed exchange routes
+ * rows by, when it starts a longer state key (a join key followed by the
+ * row, a Top-N partition key followed by the sort key). prefix_len returns
+ * 0 when the bytes do not hold a whole routing part (then the whole key
+ * counts); the same function must be given on every run (restored entries
+ * keep the key group they were written with). With rocksdb, a prefix
+ * iteration whose prefix holds a whole routing part reads one key group,
+ * in key order. ctx is borrowed until hf_state_close. */
+void hf_state_set_key_prefix(struct hf_state *s,
+                             size_t (*prefix_len)(void *ctx, const void *key,
+                                                  size_t klen),
+                             void *ctx);
+
 /* 1 and the value (*val, *vlen borrowed, valid until the next call on s),
  * 0 when absent or expired, -1 on error. */
 int hf_state_get(struct hf_state *s, const void *key, size_t klen,
@@ -130,8 +145,9 @@ int hf_state_del(struct hf_state *s, const void *key, size_t klen,
 /* Live entries of s. */
 uint64_t hf_state_count(const struct hf_state *s);
 
-/* Every live entry whose key starts with `prefix` (plen 0: all), in key
- * order for rocksdb and unspecified order for hashmap (a full scan). The
+/* Every live entry whose key starts with `prefix` (plen 0: all), in an
+ * unspecified order: hashmap is a full scan; rocksdb goes key group by key
+ * group, in key order within each (not across them). The
  * state must not be changed while an iterator is open, except by
  * hf_state_del of the entry just returned. */
 int hf_state_iter_open(struct hf_state *s, const void *prefix, size_t plen,

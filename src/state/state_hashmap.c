@@ -296,7 +296,6 @@ static int hm_scan(struct hf_state *s, hf_state_scan_fn fn, void *ctx,
     struct hm_state *h = (struct hm_state *)s->priv;
     bool ttl = s->b->cfg.ttl_ms > 0;
     int64_t now = ttl ? hf_state_now_ms() : 0;
-    uint32_t maxp = s->b->cfg.max_parallelism;
     struct kg_ref *refs = malloc((h->live ? h->live : 1) * sizeof *refs);
     if (!refs)
         return hf_error_set(err, HF_ERR_NOMEM,
@@ -312,7 +311,7 @@ static int hm_scan(struct hf_state *s, hf_state_scan_fn fn, void *ctx,
             remove_at(h, i);
             continue;
         }
-        refs[n].kg = hf_state_key_group(e->hash, maxp);
+        refs[n].kg = hf_state_entry_kg(s, e->data, e->klen, e->hash);
         refs[n++].e = e;
     }
     qsort(refs, n, sizeof *refs, cmp_kg);

@@ -84,6 +84,7 @@ struct hf_state_backend {
     _Atomic uint64_t mem_used; /* hashmap bytes across the backend */
     _Atomic uint32_t nopen;
     void *impl; /* rocksdb: the database */
+    int lock_fd; /* dir/LOCK, flock'ed while open; -1 */
 };
 
 struct hf_state {
@@ -92,12 +93,23 @@ struct hf_state {
     char *uid, *name;
     uint32_t kg_first, kg_last;
     void *priv; /* the implementation's */
+    size_t (*kg_prefix)(void *ctx, const void *key, size_t klen);
+    void *kg_ctx;
 };
 
 /* Iterators of every implementation start with this. */
 struct hf_state_iter {
     struct hf_state *s;
 };
+
+/* The key group of an entry of s whose whole key hashes to `hash`
+ * (hf_state_set_key_prefix decides which part counts). */
+uint32_t hf_state_entry_kg(const struct hf_state *s, const void *key,
+                           size_t klen, uint64_t hash);
+/* The key group every key starting with prefix[0..plen) has, or -1 when
+ * they may have several. */
+int64_t hf_state_prefix_kg(const struct hf_state *s, const void *prefix,
+                           size_t plen);
 
 /* Processing time in milliseconds (the TTL clock). */
 int64_t hf_state_now_ms(void);

@@ -18,6 +18,8 @@
 #           type, and the change events of Flink's own CDC format tests in
 #           ../shared/testdata/flink-formats (when that directory exists;
 #           HF_SHARED_DIR overrides where shared/ is) and examples/data
+#   rowcodec the selector byte (see fuzz_rowcodec.c) and encoded rows of
+#           each row type: scalars, NULLs, a group key, nested values
 #   opts    the selector byte (see fuzz_opts.c) and key=value lines: each
 #           WITH clause of the SQL seeds for its connector and format, and
 #           every option with its default from docs/connectors/*.md and
@@ -30,7 +32,7 @@ shared=${HF_SHARED_DIR:-$root/../shared}
 corpus=$here/corpus
 max=4096
 
-for t in sql format opts; do
+for t in sql format opts rowcodec; do
     mkdir -p "$corpus/$t"
     rm -f "$corpus/$t"/seed-*
 done
@@ -376,7 +378,16 @@ printf 'execution.runtime-mode=BATCH\nexecution.checkpointing.interval=2 min\nho
     sed -n 's/^"\([^=]*\)="$/"'"'"'\1'"'"'"/p' "$here/opts.dict"
 } | sort -u >"$here/sql.dict"
 
-for t in sql format opts; do
+# ------------------------------------------------------------------ rowcodec
+# The selector byte (a row type of fuzz_rowcodec.c), then encoded rows.
+rc() { printf "$2" | put rowcodec "$1"; }
+rc scalars '\x00\x01\x01\x01\x7f\x01\x80\x05\x01\x80\x00\x00\x00\x00\x00\x00\x2a\x01\xbf\xc0\x00\x00\x01\x7f\xf8\x00\x00\x00\x00\x00\x00\x01\x03a\x00b\x01\x80\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x07'
+rc nulls '\x00\x00\x00\x00\x00\x00\x00\x00\x00'
+rc group-key '\x01\x01\x05Alice\x01\x80\x00\x00\x03\x01\x80\x00\x00\x00\x00\x00\x01\x2c\x01\x80\x06\x0e\x1b\xf1\x2c\x40\x00'
+rc nested '\x02\x01\x02\x01\x80\x00\x00\x01\x00\x01\x01\x01\x02k1\x01\x80\x00\x00\x0a\x01\x01\x80\x00\x00\x07\x01\x05seven\x01\x01\x01\x01m\x01\x80\x00\x00\x02\x01\x01\x01\x01\x80\x00\x00\x07\x00'
+rc deep '\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x80\x00\x00\x01\x00\x01\x02hi'
+
+for t in sql format opts rowcodec; do
     echo "corpus/$t: $(find "$corpus/$t" -type f | wc -l) files," \
         "$(cat "$corpus/$t"/* | wc -c) bytes"
 done

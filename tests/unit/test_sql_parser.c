@@ -925,7 +925,7 @@ static void test_unsupported_named(void **state)
         {"INSERT INTO t SELECT a FROM s MINUS SELECT a FROM u",
          "job.sql:1:31: error: MINUS (EXCEPT) is not supported"},
         {"INSERT INTO t SELECT SUM(a) OVER (ORDER BY pt) FROM s",
-         "job.sql:1:29: error: OVER windows are not supported"},
+         "job.sql:1:29: error: OVER aggregation (SUM(...) OVER (...)) is not supported"},
         {"INSERT INTO t SELECT a FROM LATERAL TABLE(f(a))",
          "job.sql:1:29: error: table functions"},
         {"INSERT INTO t SELECT a FROM UNNEST(x)",
