@@ -40,6 +40,14 @@ const char *holo_scan_page_count_sql(void)
            "WHERE n.nspname = $1 AND c.relname = $2";
 }
 
+const char *holo_scan_children_sql(void)
+{
+    return "SELECT count(*)::int8 FROM pg_inherits i "
+           "JOIN pg_class c ON c.oid = i.inhparent "
+           "JOIN pg_namespace n ON n.oid = c.relnamespace "
+           "WHERE n.nspname = $1 AND c.relname = $2";
+}
+
 const char *holo_scan_shard_count_sql(void)
 {
     return "SELECT g.property_value::int8 "
@@ -217,11 +225,33 @@ static int match_column(const struct holo_table_meta *m, const char *name)
     return found;
 }
 
+static int plan_columns_of(struct holo_scan *s, const bool *used,
+                           struct hf_error *err);
+
+/* The columns read: those the query uses plus those of the conjuncts the
+ * scan evaluates itself. */
 static int plan_columns(struct holo_scan *s, const struct hf_run_ctx *ctx,
                         struct hf_error *err)
 {
     const struct hf_schema *sc = &s->t->schema;
-    const bool *used = ctx->scan ? ctx->scan->used : NULL;
+    const bool *hint = ctx->scan ? ctx->scan->used : NULL;
+    bool *used = NULL;
+    if (hint != NULL) {
+        used = calloc(sc->ncols ? sc->ncols : 1, sizeof *used);
+        if (used == NULL)
+            return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        memcpy(used, hint, sc->ncols * sizeof *used);
+        holo_scan_filter_columns(&s->filter, used, sc->ncols);
+    }
+    int rc = plan_columns_of(s, used, err);
+    free(used);
+    return rc;
+}
+
+static int plan_columns_of(struct holo_scan *s, const bool *used,
+                           struct hf_error *err)
+{
+    const struct hf_schema *sc = &s->t->schema;
     s->sel_col = calloc(sc->ncols ? sc->ncols : 1, sizeof *s->sel_col);
     s->dec = calloc(sc->ncols ? sc->ncols : 1, sizeof *s->dec);
     s->names = calloc(sc->ncols ? sc->ncols : 1, sizeof *s->names);
@@ -317,7 +347,16 @@ static int make_splits(struct holo_scan *s, struct hf_error *err)
         return 0;
     }
     bool by_child = s->meta.partitioned && s->meta.nparts > 0 &&
-                    (want > 1 || s->filter.nprune > 0);
+                    (want > 1 || s->filter.pruned);
+    if (by_child) {
+        /* Read child by child only when every child is a LIST child the
+         * catalog knows (no DEFAULT partition, no other kind). */
+        int64_t nchild = -1;
+        if (query_count(s, r, holo_scan_children_sql(), s->meta.schema,
+                        s->meta.table, &nchild, err) != 0)
+            return -1;
+        by_child = nchild == (int64_t)s->meta.nparts;
+    }
     uint32_t nrel = by_child ? s->meta.nparts : 1;
     for (uint32_t p = 0; p < nrel; p++) {
         const char *schema = by_child ? s->meta.parts[p].schema : s->meta.schema;
@@ -438,11 +477,11 @@ int holo_scan_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
                            true, err) != 0)
         goto fail;
     s->dctx = (struct holo_dec_ctx){s->meta.schema, s->meta.table, &s->json};
-    if (plan_columns(s, ctx, err) != 0)
-        goto fail;
     if (ctx->scan && ctx->scan->nfilters > 0 &&
         holo_scan_filter_build(&s->filter, t, &s->meta, ctx->scan->filters,
                                ctx->scan->nfilters, err) != 0)
+        goto fail;
+    if (plan_columns(s, ctx, err) != 0)
         goto fail;
     /* One snapshot for every reader (PostgreSQL). */
     if (!s->hologres &&
@@ -558,6 +597,15 @@ static int emit_row(struct holo_scan *s, struct hf_batch *b,
             return -1;
         }
     }
+    if (s->filter.nlocal > 0) {
+        int keep = holo_scan_filter_row(&s->filter, row, b, err);
+        if (keep <= 0) {
+            hf_batch_drop_last(b);
+            if (keep < 0)
+                hf_error_prefix(err, "hologres source '%s': ", s->t->name);
+            return keep;
+        }
+    }
     s->emitted++;
     return 0;
 }
@@ -663,7 +711,10 @@ static int start_split(struct holo_scan *s, struct reader *r,
     }
     r->split = (int)s->next_split++;
     const struct holo_split *sp = &s->splits[r->split];
-    int64_t lim = s->limit >= 0 ? s->limit - (int64_t)s->emitted : -1;
+    /* A LIMIT in SQL only when the server applies the whole filter. */
+    int64_t lim = s->limit >= 0 && s->filter.nlocal == 0
+                      ? s->limit - (int64_t)s->emitted
+                      : -1;
     hf_strbuf_reset(&s->sql);
     r->header = false;
     hf_strbuf_reset(&r->pend);
