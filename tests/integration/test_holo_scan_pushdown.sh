@@ -39,7 +39,7 @@ job() {
     cat >"$T/job.sql" <<SQL
 SET 'execution.runtime-mode' = 'batch';
 CREATE TABLE src ($3) WITH ('connector' = 'hologres', $conn, 'tablename' = '$2',
-  'source.filter-push-down.enabled' = '$1');
+  'source.filter-push-down.enabled' = '$1'${EXTRA:-});
 CREATE TABLE out (x STRING) WITH ('connector' = 'print');
 INSERT INTO out SELECT CAST($4 AS STRING) FROM src $5;
 SQL
@@ -93,6 +93,15 @@ job false "$p" "$cols" "id" "LIMIT 5 OFFSET 2"
 run_hf "$T/out" "$T/err" --log-level debug run "$T/job.sql"
 [ "$(wc -l <"$T/out")" = 5 ] || fail "LIMIT OFFSET: $(wc -l <"$T/out") rows, expected 5"
 expect_grep 'LIMIT 7) TO STDOUT' "$T/err" "LIMIT + OFFSET in COPY"
+
+# --- the cursor in small fetches: 70 rows in fetches of 7 (the last one
+# full, so the end is an empty fetch), and 71 in fetches of 7.
+for n in 70 71; do
+    EXTRA=", 'source.scan.fetch-size' = '7'" job true "$p" "$cols" "id" "WHERE id <= $n AND id >= 1"
+    run_hf "$T/out" "$T/err" run "$T/job.sql"
+    expect_rc 0 "fetch size 7, $n rows"
+    [ "$(sort -u "$T/out" | wc -l)" = "$n" ] || fail "fetch size 7: $(sort -u "$T/out" | wc -l) distinct rows, expected $n"
+done
 
 # --- explain shows what is pushed down.
 job true "$p" "$cols" "id" "WHERE id < 10 AND f > 1 LIMIT 3"

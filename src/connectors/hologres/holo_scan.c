@@ -116,12 +116,17 @@ uint32_t holo_scan_ranges(int64_t count, uint32_t n, bool open_end,
 /* ------------------------------------------------------------ state */
 
 enum rstate {
-    R_IDLE,     /* needs a split */
-    R_STARTING, /* statement sent, waiting for COPY_OUT / the cursor */
-    R_COPY,     /* in COPY OUT */
-    R_FETCH,    /* FETCH sent, waiting for its rows */
-    R_ENDING,   /* draining the results of a finished statement */
+    R_IDLE, /* needs a split */
+    R_WAIT, /* a statement was sent: its results, then what `next` says */
+    R_COPY, /* in COPY OUT */
     R_DONE
+};
+
+/* What a reader does once its statement's results are all in. */
+enum rnext {
+    N_IDLE,  /* take the next split */
+    N_FETCH, /* FETCH from the cursor */
+    N_CLOSE  /* CLOSE the cursor */
 };
 
 struct reader {
@@ -130,7 +135,8 @@ struct reader {
     int split;               /* index being read, -1 none */
     bool header;             /* COPY header already consumed */
     struct hf_strbuf pend;   /* bytes of a row cut between messages */
-    bool cursor_open;
+    enum rnext next;
+    bool fetching;           /* the statement is a FETCH */
 };
 
 struct holo_scan {
@@ -737,8 +743,9 @@ static int start_split(struct holo_scan *s, struct reader *r,
         ok = PQsendQuery(r->conn.pg, s->sql.data);
     if (!ok)
         return fail_conn(s, r, NULL, "starting the scan", err);
-    r->cursor_open = cursor;
-    r->st = R_STARTING;
+    r->next = cursor ? N_FETCH : N_IDLE;
+    r->fetching = false;
+    r->st = R_WAIT;
     return 0;
 }
 
@@ -750,7 +757,9 @@ static int send_fetch(struct holo_scan *s, struct reader *r,
              (long long)s->cfg.scan_fetch_size);
     if (!PQsendQueryParams(r->conn.pg, q, 0, NULL, NULL, NULL, NULL, 1))
         return fail_conn(s, r, NULL, "fetching", err);
-    r->st = R_FETCH;
+    r->st = R_WAIT;
+    r->fetching = true;
+    r->next = N_FETCH;
     return 0;
 }
 
@@ -798,30 +807,33 @@ static int step(struct holo_scan *s, struct reader *r, struct hf_batch *b,
             if (r->st == R_DONE)
                 return 0;
             continue;
-        case R_STARTING:
-        case R_FETCH:
-        case R_ENDING: {
+        case R_WAIT: {
             if (!PQconsumeInput(r->conn.pg))
                 return fail_conn(s, r, NULL, "reading", err);
             if (PQisBusy(r->conn.pg))
                 return 0;
             PGresult *res = PQgetResult(r->conn.pg);
+            *progress = true;
             if (res == NULL) {
-                /* Statement finished. */
-                if (r->st == R_ENDING) {
+                /* The statement is done: what comes next. */
+                if (r->next == N_FETCH) {
+                    if (send_fetch(s, r, err) != 0)
+                        return -1;
+                } else if (r->next == N_CLOSE) {
+                    if (!PQsendQuery(r->conn.pg, "CLOSE hf_scan"))
+                        return fail_conn(s, r, NULL, "closing the cursor",
+                                         err);
+                    r->fetching = false;
+                    r->next = N_IDLE;
+                } else {
                     r->st = R_IDLE;
                     r->split = -1;
-                    *progress = true;
-                    if (hf_batch_full(b))
-                        return 0;
-                    continue;
                 }
-                return hf_error_set(err, HF_ERR_SERVER,
-                                    "hologres source '%s': no result",
-                                    s->t->name);
+                if (hf_batch_full(b))
+                    return 0;
+                continue;
             }
             ExecStatusType st = PQresultStatus(res);
-            *progress = true;
             s->last_data_ms = now_ms();
             if (st == PGRES_COPY_OUT) {
                 PQclear(res);
@@ -833,36 +845,19 @@ static int step(struct holo_scan *s, struct reader *r, struct hf_batch *b,
                 PQclear(res);
                 return -1;
             }
-            if (r->st == R_FETCH) {
+            if (r->fetching) {
                 int nt = take_fetch(s, res, b, err);
                 PQclear(res);
                 if (nt < 0)
                     return -1;
-                /* Drain the NULL that ends the FETCH. */
-                PGresult *z = PQgetResult(r->conn.pg);
-                PQclear(z);
-                if (nt == 0 || !want_more(s)) {
-                    if (!PQsendQuery(r->conn.pg, "CLOSE hf_scan"))
-                        return fail_conn(s, r, NULL, "closing the cursor",
-                                         err);
-                    r->cursor_open = false;
-                    r->st = R_ENDING;
-                } else if (send_fetch(s, r, err) != 0) {
-                    return -1;
-                }
-                if (hf_batch_full(b))
-                    return 0;
+                r->fetching = false;
+                r->next = nt < s->cfg.scan_fetch_size || !want_more(s)
+                              ? N_CLOSE
+                              : N_FETCH;
                 continue;
             }
             PQclear(res);
-            if (r->st == R_STARTING && r->cursor_open) {
-                PGresult *z = PQgetResult(r->conn.pg);
-                PQclear(z);
-                if (send_fetch(s, r, err) != 0)
-                    return -1;
-                continue;
-            }
-            continue; /* R_ENDING: until NULL */
+            continue;
         }
         case R_COPY: {
             char *buf = NULL;
@@ -875,7 +870,8 @@ static int step(struct holo_scan *s, struct reader *r, struct hf_batch *b,
                     return 0;
             }
             if (len == -1) {
-                r->st = R_ENDING;
+                r->st = R_WAIT;
+                r->next = N_IDLE;
                 *progress = true;
                 continue;
             }
