@@ -103,6 +103,24 @@ for n in 70 71; do
     [ "$(sort -u "$T/out" | wc -l)" = "$n" ] || fail "fetch size 7: $(sort -u "$T/out" | wc -l) distinct rows, expected $n"
 done
 
+# --- one source read by two INSERTs (source reuse): the columns either
+# reads are selected, no filter is pushed (each INSERT keeps its own).
+cat >"$T/job.sql" <<SQL
+SET 'execution.runtime-mode' = 'batch';
+CREATE TABLE src ($cols) WITH ('connector' = 'hologres', $conn, 'tablename' = '$p',
+  'source.filter-push-down.enabled' = 'true');
+CREATE TABLE o1 (x BIGINT) WITH ('connector' = 'print', 'print-identifier' = 'one');
+CREATE TABLE o2 (x STRING) WITH ('connector' = 'print', 'print-identifier' = 'two');
+INSERT INTO o1 SELECT id FROM src WHERE id < 3;
+INSERT INTO o2 SELECT s FROM src WHERE id = 5;
+SQL
+run_hf "$T/out" "$T/err" --log-level debug run "$T/job.sql"
+expect_rc 0 "two INSERTs"
+sort "$T/out" >"$T/got"
+printf '%s\n' 'one> +I[0]' 'one> +I[1]' 'one> +I[2]' 'two> +I[s5]' >"$T/want"
+expect_same "$T/want" "$T/got" "two INSERTs reading one source"
+expect_grep 'COPY (SELECT "id", "s" FROM "public"."'"$p"'") TO STDOUT' "$T/err" "two INSERTs: the union of columns, no filter"
+
 # --- explain shows what is pushed down.
 job true "$p" "$cols" "id" "WHERE id < 10 AND f > 1 LIMIT 3"
 run_hf "$T/out" "$T/err" explain "$T/job.sql"
