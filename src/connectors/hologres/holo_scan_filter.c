@@ -72,6 +72,21 @@ static bool is_cmp(enum hf_xop op)
            op == HF_X_LE || op == HF_X_GT || op == HF_X_GE;
 }
 
+/* Only columns the scan reads itself (not computed or metadata ones). */
+static bool physical_only(const struct hf_table_def *t, const struct hf_expr *e)
+{
+    if (e->op == HF_X_COLUMN &&
+        (e->column >= t->schema.ncols ||
+         t->schema.cols[e->column].kind != HF_COL_PHYSICAL))
+        return false;
+    if (e->op == HF_X_PROCTIME || e->op == HF_X_FUNC)
+        return false;
+    for (uint32_t i = 0; i < e->nargs; i++)
+        if (!physical_only(t, e->args[i]))
+            return false;
+    return true;
+}
+
 static bool shape_ok(const struct hf_expr *e, int depth)
 {
     uint32_t c;
@@ -111,8 +126,7 @@ static bool shape_ok(const struct hf_expr *e, int depth)
 bool holo_scan_pushable(const struct hf_table_def *t,
                         const struct hf_expr *conjunct)
 {
-    (void)t;
-    return shape_ok(conjunct, 0);
+    return physical_only(t, conjunct) && shape_ok(conjunct, 0);
 }
 
 /* ------------------------------------------------------------ SQL */
