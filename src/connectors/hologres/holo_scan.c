@@ -834,7 +834,6 @@ static int step(struct holo_scan *s, struct reader *r, struct hf_batch *b,
                 continue;
             }
             ExecStatusType st = PQresultStatus(res);
-            s->last_data_ms = now_ms();
             if (st == PGRES_COPY_OUT) {
                 PQclear(res);
                 r->st = R_COPY;
@@ -878,7 +877,6 @@ static int step(struct holo_scan *s, struct reader *r, struct hf_batch *b,
             if (len < 0)
                 return fail_conn(s, r, NULL, "reading the COPY stream", err);
             *progress = true;
-            s->last_data_ms = now_ms();
             bool end = false;
             int rc = take_copy(s, r, buf, len, b, &end, err);
             PQfreemem(buf);
@@ -923,6 +921,8 @@ int holo_scan_read(void *state, struct hf_batch *out, struct hf_error *err)
             if (r->st != R_DONE)
                 live = true;
         }
+        if (progress && hf_batch_full(out))
+            s->last_data_ms = now_ms();
         uint32_t got = out->nrows - before;
         if (got > 0 && s->stats)
             atomic_fetch_add(&s->stats->rows_in, got);
@@ -931,8 +931,10 @@ int holo_scan_read(void *state, struct hf_batch *out, struct hf_error *err)
             return 1;
         if (!live)
             return out->nrows > 0 ? 1 : 0;
-        if (progress)
+        if (progress) {
+            s->last_data_ms = now_ms();
             continue;
+        }
         if (out->nrows > 0)
             return 1;
         /* Nothing ready: wait for any reader's socket. */
