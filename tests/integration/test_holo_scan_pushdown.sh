@@ -125,6 +125,9 @@ expect_grep 'COPY (SELECT "id", "s" FROM "public"."'"$p"'") TO STDOUT' "$T/err" 
 job true "$p" "$cols" "id" "WHERE id < 10 AND f > 1 LIMIT 3"
 run_hf "$T/out" "$T/err" explain "$T/job.sql"
 expect_grep "source: src [hologres] [pushed down: columns id; filter ((id < 10)) AND ((f > 1)); limit 3]" "$T/out" "explain"
+expect_grep "  scan: 1 reader in one REPEATABLE READ snapshot (PostgreSQL)" "$T/out" "explain: the scan"
+expect_grep "  scan: filter push-down on; binary COPY, or a cursor fetching 512 rows" "$T/out" "explain: push-down on"
+grep -q "write mode" "$T/out" && fail "explain of a table only read shows the sink's write mode"
 
 # --- partition pruning: only the children the filter can match are read.
 same "pruning" "${p}_part" "id BIGINT, region STRING, v INT" "id" "WHERE region = 'b' AND v > 100" \
