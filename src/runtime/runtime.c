@@ -1267,6 +1267,8 @@ static int init_node(struct hf_runtime *rt, struct rnode *n,
     for (char *c = n->uid; *c; c++)
         if (*c == ' ')
             *c = '-';
+    if (gn->kind == HF_NODE_SOURCE)
+        n->ctx.scan = gn->scan;
     if (gn->kind == HF_NODE_SINK) {
         n->ctx.written = gn->written;
         n->ctx.value_types = gn->value_types;

@@ -11,8 +11,9 @@
  * Every write mode is the writer of holo_writer.h: made by holo_writer_new for
  * INSERT, by holo_copy_writer_new (holo_copy.h) for the COPY modes (and AUTO in
  * a bounded job). For the writer API it also reports the target table's
- * columns (hf_writer_describe_target). The hologres source and lookup
- * arrive with later issues.
+ * columns (hf_writer_describe_target). As a source it is a bounded scan
+ * (holo_scan.h) that takes the planner's push-down hints; the lookup
+ * arrives with a later issue.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "connectors/hologres/holo_catalog.h"
 #include "connectors/hologres/holo_config.h"
 #include "connectors/hologres/holo_copy.h"
+#include "connectors/hologres/holo_scan.h"
 #include "connectors/hologres/holo_writer.h"
 #include "core/log.h"
 
@@ -56,6 +58,27 @@ static bool hologres_accepts_changelog(const struct hf_table_def *t)
     bool ignored = cfg.delete_strategy == HOLO_DS_IGNORE_DELETE;
     holo_config_free(&cfg);
     return ignored;
+}
+
+/* The scan reads one snapshot: always bounded. */
+static bool hologres_bounded(const struct hf_table_def *t)
+{
+    (void)t;
+    return true;
+}
+
+/* Conjuncts go to the server only with source.filter-push-down.enabled. */
+static bool hologres_pushable(const struct hf_table_def *t,
+                              const struct hf_expr *conjunct)
+{
+    struct holo_config cfg;
+    struct hf_error err;
+    hf_error_clear(&err);
+    if (holo_config_from_opts(&cfg, &t->opts, &err) != 0)
+        return false;
+    bool on = cfg.filter_push_down;
+    holo_config_free(&cfg);
+    return on && holo_scan_pushable(t, conjunct);
 }
 
 static void log_note(bool warn, const char *text, void *ctx)
@@ -230,16 +253,53 @@ static void hologres_describe(const struct hf_table_def *t, bool batch_mode,
     holo_config_free(&cfg);
 }
 
+/* `holoflow explain` of a table read: how the scan will run. */
+static void hologres_describe_source(const struct hf_table_def *t,
+                                     struct hf_strbuf *out)
+{
+    struct holo_config cfg;
+    struct hf_error err;
+    hf_error_clear(&err);
+    if (holo_config_from_opts(&cfg, &t->opts, &err) != 0)
+        return;
+    if (cfg.split_count > 1)
+        hf_strbuf_printf(out,
+                         "  scan: %d readers sharing one exported "
+                         "REPEATABLE READ snapshot (PostgreSQL), splits by "
+                         "child partition and page range (Hologres: shard "
+                         "ranges)\n",
+                         cfg.split_count);
+    else
+        hf_strbuf_puts(out, "  scan: 1 reader in one REPEATABLE READ "
+                            "snapshot (PostgreSQL)\n");
+    hf_strbuf_printf(out,
+                     "  scan: filter push-down %s; binary COPY, or a cursor "
+                     "fetching %lld rows at a time when the filter has "
+                     "parameters\n",
+                     cfg.filter_push_down ? "on" : "off",
+                     (long long)cfg.scan_fetch_size);
+    holo_config_notes(&t->opts, &cfg, explain_note, out);
+    holo_config_free(&cfg);
+}
+
 const struct hf_connector hf_connector_hologres = {
     .name = "hologres",
     .summary = "Writes a changelog into a Hologres or PostgreSQL table with "
-               "upsert semantics (batched INSERT, or COPY)",
+               "upsert semantics (batched INSERT, or COPY); reads one as a "
+               "bounded, snapshot-consistent, parallel scan",
     .opts = hf_holo_opt_defs,
     .nopts = HOLO_NOPTS,
-    .caps = HF_CONN_SINK,
+    .caps = HF_CONN_SOURCE | HF_CONN_SINK,
     .validate = hologres_validate,
     .accepts_changelog = hologres_accepts_changelog,
     .describe = hologres_describe,
+    .describe_source = hologres_describe_source,
+    .bounded = hologres_bounded,
+    .source_pushable = hologres_pushable,
+    .source_prunes = true,
+    .source_open = holo_scan_open,
+    .source_read = holo_scan_read,
+    .source_close = holo_scan_close,
     .sink_open = hologres_sink_open,
     .sink_write = hologres_sink_write,
     .sink_flush = hologres_sink_flush,
