@@ -11,13 +11,15 @@
  * Every write mode is the writer of holo_writer.h: made by holo_writer_new for
  * INSERT, by holo_copy_writer_new (holo_copy.h) for the COPY modes (and AUTO in
  * a bounded job). For the writer API it also reports the target table's
- * columns (hf_writer_describe_target). The hologres source and lookup
- * arrive with later issues.
+ * columns (hf_writer_describe_target). As a source it reads the table's
+ * changes (binlog/CDC, holo_cdc.h) when 'source.binlog' (or a legacy
+ * spelling, per generation) is on; the lookup arrives with a later issue.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "connectors/connector.h"
+#include "connectors/hologres/holo_cdc.h"
 #include "connectors/hologres/holo_catalog.h"
 #include "connectors/hologres/holo_config.h"
 #include "connectors/hologres/holo_copy.h"
@@ -38,6 +40,10 @@ static int hologres_validate(const struct hf_table_def *t, struct hf_error *err)
         rc = holo_config_validate(&cfg, &t->schema, err);
     if (rc == 0)
         rc = holo_copy_validate(&cfg, err);
+    struct holo_cdc_config cc;
+    if (rc == 0 && holo_cdc_enabled(&t->opts))
+        rc = holo_cdc_config_from_opts(&cc, &t->opts, cfg.schema, cfg.table,
+                                       err);
     holo_config_free(&cfg);
     return rc;
 }
@@ -230,14 +236,54 @@ static void hologres_describe(const struct hf_table_def *t, bool batch_mode,
     holo_config_free(&cfg);
 }
 
+/* ---- source: binlog on -> the CDC source (holo_cdc.c). */
+
+static bool hologres_bounded(const struct hf_table_def *t)
+{
+    return !holo_cdc_enabled(&t->opts);
+}
+
+/* The binlog source emits updates and deletes unless append-only. */
+static bool hologres_produces_changelog(const struct hf_table_def *t)
+{
+    if (!holo_cdc_enabled(&t->opts))
+        return false;
+    struct holo_cdc_config cc;
+    struct hf_error err;
+    hf_error_clear(&err);
+    if (holo_cdc_config_from_opts(&cc, &t->opts, "s", "t", &err) != 0)
+        return false;
+    return cc.mode != HOLO_CDC_APPEND;
+}
+
+static int hologres_source_open(const struct hf_table_def *t,
+                                const struct hf_run_ctx *ctx, void **state,
+                                struct hf_error *err)
+{
+    if (holo_cdc_enabled(&t->opts))
+        return holo_cdc_open(t, ctx, state, err);
+    return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                        "table '%s': the bounded hologres scan is not in "
+                        "this build; set 'source.binlog' = 'true' to read "
+                        "the table's changes",
+                        t->name);
+}
+
 const struct hf_connector hf_connector_hologres = {
     .name = "hologres",
     .summary = "Writes a changelog into a Hologres or PostgreSQL table with "
                "upsert semantics (batched INSERT, or COPY)",
     .opts = hf_holo_opt_defs,
     .nopts = HOLO_NOPTS,
-    .caps = HF_CONN_SINK,
+    .caps = HF_CONN_SINK | HF_CONN_SOURCE,
     .validate = hologres_validate,
+    .bounded = hologres_bounded,
+    .produces_changelog = hologres_produces_changelog,
+    .source_open = hologres_source_open,
+    .source_read = holo_cdc_read,
+    .source_checkpoint = holo_cdc_checkpoint,
+    .source_commit = holo_cdc_commit,
+    .source_close = holo_cdc_close,
     .accepts_changelog = hologres_accepts_changelog,
     .describe = hologres_describe,
     .sink_open = hologres_sink_open,
