@@ -298,7 +298,12 @@ static int decode_change(struct pgo_decoder *d, struct cur *c,
     if (k != 'N')
         return hf_error_set(err, HF_ERR_DATA,
                             "pgoutput: Update without a new tuple ('%c')", k);
-    return read_tuple(d, c, m->u.change.oldt.ncols, &m->u.change.newt, err);
+    if (read_tuple(d, c, m->u.change.oldt.ncols, &m->u.change.newt, err) != 0)
+        return -1;
+    /* Reading the new tuple may have moved the storage. */
+    m->u.change.oldt.cols = d->cols;
+    m->u.change.newt.cols = d->cols + m->u.change.oldt.ncols;
+    return 0;
 }
 
 int pgo_decode(struct pgo_decoder *d, const uint8_t *p, size_t n,
