@@ -217,7 +217,10 @@ int holo_cdc_config_from_opts(struct holo_cdc_config *c,
                      schema, table);
     }
     c->batch_size = hf_opts_int(o, "source.binlog.batch-size", NULL);
-    c->max_retries = opt_set(o, "binlogMaxRetryTimes")
+    /* VVR 8 tables retry binlogMaxRetryTimes times, VVR 11 retry-count. */
+    const struct hf_opt_val *bv = hf_opts_get(o, "source.binlog", NULL);
+    bool g000 = bv && bv->gen && strcmp(bv->gen, HOLO_GEN_000) == 0;
+    c->max_retries = opt_set(o, "binlogMaxRetryTimes") || g000
                          ? hf_opts_int(o, "binlogMaxRetryTimes", NULL)
                          : hf_opts_int(o, "retry-count", NULL);
     c->retry_interval_ms = hf_opts_int(o, "binlogRetryIntervalMs", NULL);
