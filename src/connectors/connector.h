@@ -89,6 +89,25 @@ struct hf_table_stats {
         nulled; /* bad fields set to NULL (ignore-parse-errors) */
 };
 
+/* What the planner tells a source about how its rows are used, so that it
+ * can read less (push-down). All of it is optional for the source to act
+ * on: rows it returns still go through the query's filter, except the
+ * conjuncts the connector's source_pushable() accepted at plan time, which
+ * the planner removed from the filter; those the source must apply.
+ * Borrowed for the source's lifetime. */
+struct hf_scan_hints {
+    /* Per table column: whether any query reads it; a source may leave
+     * the others NULL. NULL = every column is used. */
+    const bool *used;
+    /* Conjuncts (ANDed) the source must apply: those source_pushable()
+     * accepted, bound over the table's columns. */
+    struct hf_expr *const *filters;
+    uint32_t nfilters;
+    /* At most this many rows are needed (a LIMIT over the table with no
+     * filter left above it), or -1. */
+    int64_t limit;
+};
+
 /* What a connector instance learns about the run. */
 struct hf_run_ctx {
     bool batch_mode;              /* execution.runtime-mode = batch */
@@ -115,6 +134,8 @@ struct hf_run_ctx {
      * known). */
     int (*checkpoint_now)(const struct hf_run_ctx *ctx, struct hf_error *err);
     void *runtime; /* for checkpoint_now */
+    /* Sources: push-down hints, or NULL (read everything). */
+    const struct hf_scan_hints *scan;
 };
 
 #define HF_CONN_SOURCE 0x1u
@@ -161,6 +182,16 @@ struct hf_connector {
      * between them and commit for each other, so the planner refuses it.
      * The string is borrowed from the options. */
     const char *(*source_group)(const struct hf_table_def *t);
+
+    /* Sources (optional): whether the source can apply this conjunct of a
+     * query's filter (bound over the table's columns) itself, exactly; the
+     * planner then hands it over in hf_scan_hints and drops it from the
+     * query's filter. NULL = never. */
+    bool (*source_pushable)(const struct hf_table_def *t,
+                            const struct hf_expr *conjunct);
+    /* Sources (optional): whether the source honours hf_scan_hints.used
+     * and .limit (the planner fills them only then). */
+    bool source_prunes;
 
     int (*source_open)(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
                        void **state, struct hf_error *err);

@@ -120,6 +120,19 @@ static const struct fact facts[] = {
     {"statement-timeout-seconds", "statement-timeout-seconds", CUR, "000", "60", "28800000", "ref 3.2 legacy"},
     {"serverless-computing.enabled", "serverless-computing.enabled", CUR, "000", "true", "false", "ref 3.2 legacy"},
     {"serverless-computing-query-priority", "serverless-computing.query-priority", "000", "000", "5", "3", "ref 3.2 legacy"},
+    /* ---- source (bounded scan): reference 3.2 (open-source head and
+     * legacy list), cdc-source-lookup.md 3.2 (VVR 8) and 3.3 (VVR 11,
+     * whose defaults the current names take where the head differs:
+     * fetch size 256 there, timeout 28800) */
+    {"source.scan.fetch-size", "source.scan.fetch-size", CUR, CUR, "100", "512", "cdc ref 3.3 VVR 11"},
+    {"jdbcScanFetchSize", "source.scan.fetch-size", "000", "000", "100", "256", "ref 3.2 legacy, cdc ref 3.2"},
+    {"source.scan.timeout-seconds", "source.scan.timeout-seconds", CUR, CUR, "30", "60", "cdc ref 3.3 VVR 11"},
+    {"jdbcScanTimeoutSeconds", "source.scan.timeout-seconds", "000", "000", "30", "256", "ref 3.2 legacy"},
+    {"jdbcScanTransactionSessionTimeoutSeconds", "jdbcScanTransactionSessionTimeoutSeconds", "000", "000", "30", "600", "cdc ref 3.2 VVR 8"},
+    {"source.filter-push-down.enabled", "source.filter-push-down.enabled", CUR, CUR, "true", "false", "ref 3.2"},
+    {"source.scan.filter-push-down.enabled", "source.filter-push-down.enabled", CUR, CUR, "true", "false", "cdc ref 3.3 VVR 11"},
+    {"enable_filter_push_down", "source.filter-push-down.enabled", "000", "000", "true", "false", "cdc ref 3.2 VVR 8"},
+    {"source.scan.split-count", "source.scan.split-count", CUR, CUR, "4", NULL, "ref 3.2 (PR #99), 4.2"},
     /* ---- reference 3.2 / VVR names */
     {"sdkMode", "sdkMode", "000", "000", "jdbc_copy", NULL, "ref 3.2 VVR"},
     {"connection.fixed.enabled", "connection.fixed.enabled", CUR, CUR, "true", NULL, "issue 16 (VVR); 002_* connection_fixed None"},

@@ -139,6 +139,12 @@ struct holo_config {
     bool bulkload;             /* legacy connector.bulkload */
     char field_delimiter;      /* COPY text: connector.field_delimiter */
     char array_delimiter; /* STRING into an array column: field_delimiter */
+    /* source */
+    int64_t scan_fetch_size;  /* rows per FETCH of a cursor scan */
+    int64_t scan_timeout_s;   /* no data this long fails the scan; 0 = none */
+    int64_t scan_idle_txn_s;  /* idle_in_transaction_session_timeout */
+    bool filter_push_down;
+    int split_count;          /* reader connections */
     /* The keys as the user spelled them, for messages (owned; NULL = the
      * canonical key): e.g. "mutatetype" for sink.on-conflict-action. */
     char *key_on_conflict;
@@ -149,7 +155,7 @@ struct holo_config {
  * the connector struct can be a constant; holo_opts.c asserts it. */
 /* The binlog source's entries (holo_cdc_opts.inc). */
 #define HOLO_CDC_NOPTS 21
-#define HOLO_NOPTS (65 + HOLO_CDC_NOPTS)
+#define HOLO_NOPTS (70 + HOLO_CDC_NOPTS)
 extern const struct hf_opt_def hf_holo_opt_defs[HOLO_NOPTS];
 extern const size_t hf_holo_opt_ndefs;
 

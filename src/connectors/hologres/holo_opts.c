@@ -523,6 +523,53 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
      .def = "262144",
      .doc = "Legacy batch split size; accepted and noted: holoflow sizes "
             "batches by sink.insert.batch-byte-size."},
+    /* ---- source (bounded scan) */
+    {.key = "source.scan.fetch-size",
+     .gens = HF_GENS({G000, HF_ALIASES("jdbcScanFetchSize"), "256"}),
+     .type = HF_OPT_INT,
+     .def = "512",
+     .min = 1,
+     .max = 1000000,
+     .flags = HF_OPTF_RANGE,
+     .doc = "Rows fetched per round trip when the scan reads through a "
+            "cursor (a pushed-down filter); a scan without parameters "
+            "streams with COPY and does not need it."},
+    {.key = "source.scan.timeout-seconds",
+     .gens = HF_GENS({G000, HF_ALIASES("jdbcScanTimeoutSeconds"), "256"}),
+     .type = HF_OPT_INT,
+     .def = "60",
+     .min = 0,
+     .max = 86400 * 30,
+     .flags = HF_OPTF_RANGE,
+     .doc = "Seconds a scan may wait for the server without receiving a "
+            "row (or a fetch) before it fails; 0 = no limit."},
+    {.key = "jdbcScanTransactionSessionTimeoutSeconds",
+     .gen = G000,
+     .type = HF_OPT_INT,
+     .def = "600",
+     .min = 0,
+     .max = 86400 * 30,
+     .flags = HF_OPTF_RANGE,
+     .doc = "idle_in_transaction_session_timeout of the scan's "
+            "connections, in seconds (0 = none); VVR 11 folded it into "
+            "source.scan.timeout-seconds."},
+    {.key = "source.filter-push-down.enabled",
+     .aliases = HF_ALIASES("source.scan.filter-push-down.enabled"),
+     .gens = HF_GENS({G000, HF_ALIASES("enable_filter_push_down"), NULL}),
+     .type = HF_OPT_BOOL,
+     .def = "false",
+     .doc = "Send the query's filter to the server as a WHERE with "
+            "parameters (comparisons, IN, IS NULL, AND/OR of columns and "
+            "literals); what cannot be sent is still applied by holoflow."},
+    {.key = "source.scan.split-count",
+     .type = HF_OPT_INT,
+     .def = "1",
+     .min = 1,
+     .max = 64,
+     .flags = HF_OPTF_RANGE,
+     .doc = "Reader connections of a scan. Above 1 they share one "
+            "exported snapshot (PostgreSQL) and split the table by child "
+            "partition and page range (Hologres: by shard)."},
     /* ---- text */
     {.key = "field_delimiter",
      .gen = G000,
@@ -530,8 +577,9 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
      .type = HF_OPT_CHAR,
      .def = "\\u0002",
      .doc = "Array delimiter: a STRING job column written into an array "
-            "column is split at this character into the elements (the "
-            "legacy connector's arrays as text)."},
+            "column is split at this character into the elements, and an "
+            "array column read into a STRING column is its elements "
+            "joined by it (the legacy connector's arrays as text)."},
     {.key = "connector.field_delimiter",
      .gen = G001,
      .type = HF_OPT_CHAR,
@@ -984,6 +1032,13 @@ int holo_config_from_opts(struct holo_config *c, const struct hf_opts *o,
         o, "sink.insert.dirty-data-strategy", NULL);
     c->field_delimiter = hf_opts_char(o, "connector.field_delimiter", NULL);
     c->array_delimiter = hf_opts_char(o, "field_delimiter", NULL);
+    c->scan_fetch_size = hf_opts_int(o, "source.scan.fetch-size", NULL);
+    c->scan_timeout_s = hf_opts_int(o, "source.scan.timeout-seconds", NULL);
+    c->scan_idle_txn_s =
+        hf_opts_int(o, "jdbcScanTransactionSessionTimeoutSeconds", NULL);
+    c->filter_push_down =
+        hf_opts_bool(o, "source.filter-push-down.enabled", NULL);
+    c->split_count = (int)hf_opts_int(o, "source.scan.split-count", NULL);
 
     const struct hf_opt_val *v =
         hf_opts_get(o, "sink.on-conflict-action", NULL);

@@ -13,7 +13,10 @@
  * a bounded job). For the writer API it also reports the target table's
  * columns (hf_writer_describe_target). As a source it reads the table's
  * changes (binlog/CDC, holo_cdc.h) when 'source.binlog' (or a legacy
- * spelling, per generation) is on; the lookup arrives with a later issue.
+ * spelling; the default depends on the generation) is on, and is otherwise
+ * a bounded scan (holo_scan.h) that takes the planner's push-down hints;
+ * the choice is made here only (hologres_source_open). The lookup arrives
+ * with a later issue.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +26,7 @@
 #include "connectors/hologres/holo_catalog.h"
 #include "connectors/hologres/holo_config.h"
 #include "connectors/hologres/holo_copy.h"
+#include "connectors/hologres/holo_scan.h"
 #include "connectors/hologres/holo_writer.h"
 #include "core/log.h"
 
@@ -62,6 +66,23 @@ static bool hologres_accepts_changelog(const struct hf_table_def *t)
     bool ignored = cfg.delete_strategy == HOLO_DS_IGNORE_DELETE;
     holo_config_free(&cfg);
     return ignored;
+}
+
+/* Conjuncts go to the server only with source.filter-push-down.enabled,
+ * and only for the scan: the binlog source applies no filter. */
+static bool hologres_pushable(const struct hf_table_def *t,
+                              const struct hf_expr *conjunct)
+{
+    if (holo_cdc_enabled(&t->opts))
+        return false;
+    struct holo_config cfg;
+    struct hf_error err;
+    hf_error_clear(&err);
+    if (holo_config_from_opts(&cfg, &t->opts, &err) != 0)
+        return false;
+    bool on = cfg.filter_push_down;
+    holo_config_free(&cfg);
+    return on && holo_scan_pushable(t, conjunct);
 }
 
 static void log_note(bool warn, const char *text, void *ctx)
@@ -256,36 +277,84 @@ static bool hologres_produces_changelog(const struct hf_table_def *t)
     return cc.mode != HOLO_CDC_APPEND;
 }
 
+/* The one place that picks the source: binlog on -> CDC, else scan. */
+struct holo_source {
+    bool cdc;
+    void *st;
+};
+
 static int hologres_source_open(const struct hf_table_def *t,
                                 const struct hf_run_ctx *ctx, void **state,
                                 struct hf_error *err)
 {
-    if (holo_cdc_enabled(&t->opts))
-        return holo_cdc_open(t, ctx, state, err);
-    return hf_error_set(err, HF_ERR_UNSUPPORTED,
-                        "table '%s': the bounded hologres scan is not in "
-                        "this build; set 'source.binlog' = 'true' to read "
-                        "the table's changes",
-                        t->name);
+    struct holo_source *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    s->cdc = holo_cdc_enabled(&t->opts);
+    int rc = s->cdc ? holo_cdc_open(t, ctx, &s->st, err)
+                    : holo_scan_open(t, ctx, &s->st, err);
+    if (rc != 0) {
+        free(s);
+        return rc;
+    }
+    *state = s;
+    return 0;
+}
+
+static int hologres_source_read(void *state, struct hf_batch *out,
+                                struct hf_error *err)
+{
+    struct holo_source *s = state;
+    return s->cdc ? holo_cdc_read(s->st, out, err)
+                  : holo_scan_read(s->st, out, err);
+}
+
+static int hologres_source_checkpoint(void *state, uint64_t id,
+                                      struct hf_error *err)
+{
+    struct holo_source *s = state;
+    return s->cdc ? holo_cdc_checkpoint(s->st, id, err) : 0;
+}
+
+static int hologres_source_commit(void *state, uint64_t id,
+                                  struct hf_error *err)
+{
+    struct holo_source *s = state;
+    return s->cdc ? holo_cdc_commit(s->st, id, err) : 0;
+}
+
+static void hologres_source_close(void *state)
+{
+    struct holo_source *s = state;
+    if (s == NULL)
+        return;
+    if (s->cdc)
+        holo_cdc_close(s->st);
+    else
+        holo_scan_close(s->st);
+    free(s);
 }
 
 const struct hf_connector hf_connector_hologres = {
     .name = "hologres",
     .summary = "Writes a changelog into a Hologres or PostgreSQL table with "
-               "upsert semantics (batched INSERT, or COPY)",
+               "upsert semantics (batched INSERT, or COPY); reads one as a "
+               "bounded, snapshot-consistent, parallel scan",
     .opts = hf_holo_opt_defs,
     .nopts = HOLO_NOPTS,
-    .caps = HF_CONN_SINK | HF_CONN_SOURCE,
+    .caps = HF_CONN_SOURCE | HF_CONN_SINK,
     .validate = hologres_validate,
-    .bounded = hologres_bounded,
-    .produces_changelog = hologres_produces_changelog,
-    .source_open = hologres_source_open,
-    .source_read = holo_cdc_read,
-    .source_checkpoint = holo_cdc_checkpoint,
-    .source_commit = holo_cdc_commit,
-    .source_close = holo_cdc_close,
     .accepts_changelog = hologres_accepts_changelog,
     .describe = hologres_describe,
+    .bounded = hologres_bounded,
+    .produces_changelog = hologres_produces_changelog,
+    .source_pushable = hologres_pushable,
+    .source_prunes = true,
+    .source_open = hologres_source_open,
+    .source_read = hologres_source_read,
+    .source_checkpoint = hologres_source_checkpoint,
+    .source_commit = hologres_source_commit,
+    .source_close = hologres_source_close,
     .sink_open = hologres_sink_open,
     .sink_write = hologres_sink_write,
     .sink_flush = hologres_sink_flush,
