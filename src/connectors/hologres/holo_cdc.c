@@ -433,6 +433,11 @@ struct cdc {
     uint32_t npending;
     bool warned_toast, warned_trunc;
     int retries;
+    /* Reply-requested keepalives in a row with no data between (a server
+     * shutting down asks again after every reply), and since when. */
+    int pings;
+    int64_t pings_since_ms;
+    uint64_t pings_end;
 };
 
 static int64_t now_ms(void)
@@ -694,6 +699,26 @@ static int slot_state(struct cdc *s, const char *slot, uint64_t *lsn,
     return rc;
 }
 
+/* slot_state, waiting up to 30 s while the slot is in use: a previous
+ * run killed a moment ago holds it until its walsender notices. */
+static int slot_state_wait(struct cdc *s, const char *slot, uint64_t *lsn,
+                           struct hf_error *err)
+{
+    int st;
+    for (int wait = 0;; wait++) {
+        st = slot_state(s, slot, lsn, err);
+        if (st >= 0 || wait >= 150 || strstr(err->msg, "is in use") == NULL)
+            return st;
+        if (wait == 0)
+            hf_log_info("table '%s': replication slot '%s' still in use; "
+                        "waiting up to 30 s for it",
+                        s->t->name, slot);
+        hf_error_clear(err);
+        struct timespec ts = {0, 200 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+}
+
 static int drop_slot(struct cdc *s, const char *slot, struct hf_error *err)
 {
     const char *p[1] = {slot};
@@ -881,11 +906,11 @@ int holo_cdc_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
     char init[80];
     snprintf(init, sizeof init, "%s_init", s->cc.slot);
     uint64_t lsn = 0;
-    int st = slot_state(s, s->cc.slot, &lsn, err);
+    int st = slot_state_wait(s, s->cc.slot, &lsn, err);
     if (st < 0)
         goto fail;
     uint64_t ilsn;
-    int ist = slot_state(s, init, &ilsn, err);
+    int ist = slot_state_wait(s, init, &ilsn, err);
     if (ist < 0)
         goto fail;
     if (ist == 1) {
@@ -1242,6 +1267,11 @@ static int reconnect(struct cdc *s, struct hf_error *err)
     char why[HF_ERRMSG_MAX];
     snprintf(why, sizeof why, "%s", err->msg);
     while (s->retries < s->cc.max_retries) {
+        if (s->ctx && s->ctx->stopping && atomic_load(s->ctx->stopping)) {
+            holo_conn_close(&s->repl);
+            hf_error_clear(err);
+            return 0;
+        }
         s->retries++;
         hf_log_warn("table '%s': replication connection lost (%s); "
                     "reconnecting (attempt %d of %" PRId64 ")",
@@ -1262,6 +1292,10 @@ static int reconnect(struct cdc *s, struct hf_error *err)
 static int read_stream(struct cdc *s, struct hf_batch *out,
                        struct hf_error *err)
 {
+    if (s->repl.pg == NULL && reconnect(s, err) != 0)
+        return -1;
+    if (s->repl.pg == NULL)
+        return 0; /* stopping */
     int64_t deadline = now_ms() + 100;
     uint32_t cap = out->cap < s->cc.batch_size ? out->cap
                                                : (uint32_t)s->cc.batch_size;
@@ -1284,13 +1318,45 @@ static int read_stream(struct cdc *s, struct hf_batch *out,
             } else if (rc == 0) {
                 if (!s->in_txn && cd.wal_end > s->idle_lsn)
                     s->idle_lsn = cd.wal_end;
-                if (cd.reply_requested)
+                /* Nothing received is waiting for a checkpoint: the WAL
+                 * up to the server's end holds nothing for us, confirm it
+                 * now (an idle table must not pin WAL). */
+                if (!s->in_txn && s->confirmed_lsn >= s->done_lsn &&
+                    s->npending == 0 && cd.wal_end > s->confirmed_lsn) {
+                    s->confirmed_lsn = cd.wal_end;
+                    s->done_lsn = cd.wal_end;
                     s->want_status = true;
+                }
+                if (cd.reply_requested) {
+                    s->want_status = true;
+                    if (s->pings == 0 || cd.wal_end != s->pings_end) {
+                        s->pings = 0;
+                        s->pings_since_ms = now_ms();
+                        s->pings_end = cd.wal_end;
+                    }
+                    s->pings++;
+                }
             }
+            if (rc == 0 && cd.kind == 'w')
+                s->pings = 0;
             PQfreemem(buf);
             if (rc != 0)
                 return -1;
             s->retries = 0;
+            /* A server shutting down waits until we confirm all it sent,
+             * asking again after every reply; we confirm only what the
+             * sinks committed, and they cannot reach a server that is
+             * shutting down. Step aside: disconnect and come back. */
+            if (s->pings >= 20 && s->confirmed_lsn < s->pings_end &&
+                now_ms() - s->pings_since_ms < 5000) {
+                s->pings = 0;
+                hf_error_set(err, HF_ERR_IO,
+                             "the server asks for confirmations faster than "
+                             "checkpoints can give them (shutting down?)");
+                if (s->want_status)
+                    send_status(s, false, err);
+                return reconnect(s, err);
+            }
             continue;
         }
         if (n == 0) {
