@@ -1556,24 +1556,3 @@ void holo_cdc_close(void *state)
     holo_config_free(&s->cfg);
     free(s);
 }
-
-void holo_cdc_describe(const struct hf_table_def *t, struct hf_strbuf *out)
-{
-    struct holo_config cfg;
-    struct holo_cdc_config cc;
-    struct hf_error err;
-    hf_error_clear(&err);
-    if (holo_config_from_opts(&cfg, &t->opts, &err) != 0)
-        return;
-    if (holo_cdc_config_from_opts(&cc, &t->opts, cfg.schema, cfg.table,
-                                  &err) == 0) {
-        static const char *const starts[] = {"INITIAL", "EARLIEST_OFFSET",
-                                             "TIMESTAMP"};
-        hf_strbuf_printf(out,
-                         "  binlog source: change-log mode %s, startup %s, "
-                         "replication slot '%s', publication '%s'\n",
-                         holo_cdc_mode_name(cc.mode), starts[cc.startup],
-                         cc.slot, cc.publication);
-    }
-    holo_config_free(&cfg);
-}

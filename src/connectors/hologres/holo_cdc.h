@@ -75,9 +75,6 @@ int holo_cdc_checkpoint(void *state, uint64_t id, struct hf_error *err);
 int holo_cdc_commit(void *state, uint64_t id, struct hf_error *err);
 void holo_cdc_close(void *state);
 
-/* Lines for `holoflow explain` (mode, startup, slot, publication). */
-void holo_cdc_describe(const struct hf_table_def *t, struct hf_strbuf *out);
-
 /* ---- Hologres binlog SQL (text builders; identifiers quoted, values
  * only as $n parameters or quoted replication option literals). */
 
