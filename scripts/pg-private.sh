@@ -25,6 +25,8 @@
 # Exit codes: 0 ok, 1 error, 2 usage, 3 DIR not reachable by the server user.
 #
 # Fsync stays on: the crash-safety tests depend on durable commits.
+# wal_level=logical with 32 replication slots and WAL senders: the CDC source
+# (logical replication, pgoutput) runs against this cluster.
 # Environment: HF_PG_BINDIR overrides the server binaries directory,
 # HF_PG_TIMEOUT (seconds, default 60) bounds the wait for readiness.
 set -euo pipefail
@@ -286,6 +288,11 @@ max_wal_size = 4GB
 EOF
     fi
 
+    # Logical replication for the CDC source (hologres 'source.binlog' on
+    # PostgreSQL): given on the command line, so clusters initdb'd before
+    # this setting existed get it too. wal_level needs a restart.
+    local repl_opts="-c wal_level=logical -c max_replication_slots=32"
+    repl_opts="$repl_opts -c max_wal_senders=32"
     local attempt log_before started=0
     for attempt in 1 2 3 4 5 6; do
         pick_port
@@ -293,7 +300,7 @@ EOF
         [ -f "$dir/log" ] && log_before=$(stat -c %s "$dir/log")
         echo "$prog: starting PostgreSQL 15 in $dir on 127.0.0.1:$port" >&2
         if as_user "$bindir/pg_ctl" start -D "$dir/data" -l "$dir/log" \
-            -w -t "$timeout_s" -s -o "-p $port" >/dev/null 2>&1; then
+            -w -t "$timeout_s" -s -o "-p $port $repl_opts" >/dev/null 2>&1; then
             started=1
             break
         fi

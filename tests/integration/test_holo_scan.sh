@@ -65,7 +65,7 @@ cols="id BIGINT, b BOOLEAN, sm SMALLINT, i INT, l BIGINT, f FLOAT, d DOUBLE,
   al ARRAY<BIGINT>, ss ARRAY<STRING>, ad ARRAY<DOUBLE>, an ARRAY<DECIMAL(20, 4)>,
   a2 ARRAY<ARRAY<INT>>, pt ROW<x INT, y STRING, z DECIMAL(10, 2)>, jr ROW<x INT, y STRING>,
   jm MAP<STRING, INT>"
-conn="'endpoint' = '$PGHOST:$PGPORT', 'dbname' = '$PGDATABASE', 'username' = '$PGUSER', 'password' = 'x'"
+conn="'endpoint' = '$PGHOST:$PGPORT', 'dbname' = '$PGDATABASE', 'username' = '$PGUSER', 'password' = 'x', 'source.binlog' = 'false'"
 
 # --- round trip: scan -> hologres sink, equal row for row.
 cat >"$T/job.sql" <<SQL

@@ -153,7 +153,9 @@ struct holo_config {
 
 /* The option table (holo_opts.c). HOLO_NOPTS is its length, a constant so
  * the connector struct can be a constant; holo_opts.c asserts it. */
-#define HOLO_NOPTS 70
+/* The binlog source's entries (holo_cdc_opts.inc). */
+#define HOLO_CDC_NOPTS 21
+#define HOLO_NOPTS (70 + HOLO_CDC_NOPTS)
 extern const struct hf_opt_def hf_holo_opt_defs[HOLO_NOPTS];
 extern const size_t hf_holo_opt_ndefs;
 

@@ -432,6 +432,8 @@ int holo_conn_open(struct holo_conn *c, const struct holo_config *cfg,
     KW("client_encoding", "UTF8");
     if (c->startup_options)
         KW("options", c->startup_options);
+    if (c->replication)
+        KW("replication", c->replication);
     /* Settings from the environment (PGSSLMODE, PGOPTIONS...) must not
      * override the job's: every keyword that matters is given here, and
      * expand_dbname stays off so dbname is a plain name. */

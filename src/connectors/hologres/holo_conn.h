@@ -48,6 +48,9 @@ struct holo_conn {
     const char *startup_options;   /* libpq `options` ("type=fixed" for a
                                       Hologres fixed frontend), or NULL;
                                       static, kept across reconnects */
+    const char *replication;       /* libpq `replication` ("database" for
+                                      the CDC source's walsender
+                                      connection), or NULL; static */
 };
 
 /* Connect (one attempt). 0, or -1 with err (class in *cls when non-NULL). */

@@ -586,6 +586,7 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
      .def = "\\u0002",
      .doc = "Field delimiter of the text COPY format (sink.copy.format "
             "text)."},
+#include "connectors/hologres/holo_cdc_opts.inc"
 };
 
 #undef G000

@@ -11,14 +11,18 @@
  * Every write mode is the writer of holo_writer.h: made by holo_writer_new for
  * INSERT, by holo_copy_writer_new (holo_copy.h) for the COPY modes (and AUTO in
  * a bounded job). For the writer API it also reports the target table's
- * columns (hf_writer_describe_target). As a source it is a bounded scan
- * (holo_scan.h) that takes the planner's push-down hints; the lookup
- * arrives with a later issue.
+ * columns (hf_writer_describe_target). As a source it reads the table's
+ * changes (binlog/CDC, holo_cdc.h) when 'source.binlog' (or a legacy
+ * spelling; the default depends on the generation) is on, and is otherwise
+ * a bounded scan (holo_scan.h) that takes the planner's push-down hints;
+ * the choice is made here only (hologres_source_open). The lookup arrives
+ * with a later issue.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "connectors/connector.h"
+#include "connectors/hologres/holo_cdc.h"
 #include "connectors/hologres/holo_catalog.h"
 #include "connectors/hologres/holo_config.h"
 #include "connectors/hologres/holo_copy.h"
@@ -40,6 +44,10 @@ static int hologres_validate(const struct hf_table_def *t, struct hf_error *err)
         rc = holo_config_validate(&cfg, &t->schema, err);
     if (rc == 0)
         rc = holo_copy_validate(&cfg, err);
+    struct holo_cdc_config cc;
+    if (rc == 0 && holo_cdc_enabled(&t->opts))
+        rc = holo_cdc_config_from_opts(&cc, &t->opts, cfg.schema, cfg.table,
+                                       err);
     holo_config_free(&cfg);
     return rc;
 }
@@ -60,17 +68,13 @@ static bool hologres_accepts_changelog(const struct hf_table_def *t)
     return ignored;
 }
 
-/* The scan reads one snapshot: always bounded. */
-static bool hologres_bounded(const struct hf_table_def *t)
-{
-    (void)t;
-    return true;
-}
-
-/* Conjuncts go to the server only with source.filter-push-down.enabled. */
+/* Conjuncts go to the server only with source.filter-push-down.enabled,
+ * and only for the scan: the binlog source applies no filter. */
 static bool hologres_pushable(const struct hf_table_def *t,
                               const struct hf_expr *conjunct)
 {
+    if (holo_cdc_enabled(&t->opts))
+        return false;
     struct holo_config cfg;
     struct hf_error err;
     hf_error_clear(&err);
@@ -282,6 +286,84 @@ static void hologres_describe_source(const struct hf_table_def *t,
     holo_config_free(&cfg);
 }
 
+/* ---- source: binlog on -> the CDC source (holo_cdc.c). */
+
+static bool hologres_bounded(const struct hf_table_def *t)
+{
+    return !holo_cdc_enabled(&t->opts);
+}
+
+/* The binlog source emits updates and deletes unless append-only. */
+static bool hologres_produces_changelog(const struct hf_table_def *t)
+{
+    if (!holo_cdc_enabled(&t->opts))
+        return false;
+    struct holo_cdc_config cc;
+    struct hf_error err;
+    hf_error_clear(&err);
+    if (holo_cdc_config_from_opts(&cc, &t->opts, "s", "t", &err) != 0)
+        return false;
+    return cc.mode != HOLO_CDC_APPEND;
+}
+
+/* The one place that picks the source: binlog on -> CDC, else scan. */
+struct holo_source {
+    bool cdc;
+    void *st;
+};
+
+static int hologres_source_open(const struct hf_table_def *t,
+                                const struct hf_run_ctx *ctx, void **state,
+                                struct hf_error *err)
+{
+    struct holo_source *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    s->cdc = holo_cdc_enabled(&t->opts);
+    int rc = s->cdc ? holo_cdc_open(t, ctx, &s->st, err)
+                    : holo_scan_open(t, ctx, &s->st, err);
+    if (rc != 0) {
+        free(s);
+        return rc;
+    }
+    *state = s;
+    return 0;
+}
+
+static int hologres_source_read(void *state, struct hf_batch *out,
+                                struct hf_error *err)
+{
+    struct holo_source *s = state;
+    return s->cdc ? holo_cdc_read(s->st, out, err)
+                  : holo_scan_read(s->st, out, err);
+}
+
+static int hologres_source_checkpoint(void *state, uint64_t id,
+                                      struct hf_error *err)
+{
+    struct holo_source *s = state;
+    return s->cdc ? holo_cdc_checkpoint(s->st, id, err) : 0;
+}
+
+static int hologres_source_commit(void *state, uint64_t id,
+                                  struct hf_error *err)
+{
+    struct holo_source *s = state;
+    return s->cdc ? holo_cdc_commit(s->st, id, err) : 0;
+}
+
+static void hologres_source_close(void *state)
+{
+    struct holo_source *s = state;
+    if (s == NULL)
+        return;
+    if (s->cdc)
+        holo_cdc_close(s->st);
+    else
+        holo_scan_close(s->st);
+    free(s);
+}
+
 const struct hf_connector hf_connector_hologres = {
     .name = "hologres",
     .summary = "Writes a changelog into a Hologres or PostgreSQL table with "
@@ -295,11 +377,14 @@ const struct hf_connector hf_connector_hologres = {
     .describe = hologres_describe,
     .describe_source = hologres_describe_source,
     .bounded = hologres_bounded,
+    .produces_changelog = hologres_produces_changelog,
     .source_pushable = hologres_pushable,
     .source_prunes = true,
-    .source_open = holo_scan_open,
-    .source_read = holo_scan_read,
-    .source_close = holo_scan_close,
+    .source_open = hologres_source_open,
+    .source_read = hologres_source_read,
+    .source_checkpoint = hologres_source_checkpoint,
+    .source_commit = hologres_source_commit,
+    .source_close = hologres_source_close,
     .sink_open = hologres_sink_open,
     .sink_write = hologres_sink_write,
     .sink_flush = hologres_sink_flush,
