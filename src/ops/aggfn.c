@@ -139,8 +139,11 @@ int hf_aggfn_init(struct hf_aggfn *fn, enum hf_aggfn_kind kind,
                      name, hf_type_name(arg, tn, sizeof tn));
             return -1;
         }
-        if (!is_integral(arg->id) && arg->id != HF_FLOAT)
-            r = hf_type_make(HF_DOUBLE);
+        if (arg->id == HF_DECIMAL) { /* as AVG: Calcite's AVG_AGG_FUNCTION */
+            r.precision = HF_DECIMAL_MAX_PRECISION;
+            if (r.scale < 6)
+                r.scale = 6;
+        }
         break;
     case HF_AGG_MIN:
     case HF_AGG_MAX:
@@ -689,7 +692,10 @@ static int64_t narrow(enum hf_type_id id, int64_t x)
 /* A double into the result type r (integers truncate toward zero). */
 static void from_double(const struct hf_type *r, double x, struct hf_value *out)
 {
-    if (r->id == HF_FLOAT)
+    if (r->id == HF_DECIMAL)
+        out->null = isnan(x) || hf_dec_from_double(x, r->precision, r->scale,
+                                                   &out->v.d) != 0;
+    else if (r->id == HF_FLOAT)
         out->v.f4 = (float)x;
     else if (r->id == HF_DOUBLE)
         out->v.f8 = x;

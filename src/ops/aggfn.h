@@ -28,10 +28,10 @@
  * DECIMAL(38,s); AVG the input type for integers and floating point
  * (integer division, as Flink: AVG(1,2) over INT is 1), DECIMAL(38,
  * max(6,s)) for DECIMAL(p,s); MIN/MAX/FIRST_VALUE/LAST_VALUE the input
- * type; LISTAGG STRING; STDDEV_POP/SAMP and VAR_POP/SAMP DOUBLE for every numeric input
- * except integers, which give their own type (the value truncated, as
- * Flink's reduction to SUM/COUNT arithmetic does). All nullable except
- * COUNT.
+ * type; LISTAGG STRING; STDDEV_POP/SAMP and VAR_POP/SAMP the input type as
+ * AVG types it (Calcite's AVG_AGG_FUNCTION: an integer type gives the
+ * value truncated, DECIMAL(p,s) gives DECIMAL(38, max(6,s)), computed in
+ * double). All nullable except COUNT.
  *
  * Memory: an accumulator owns its buffers (hf_agg_acc_free); reusing one
  * across groups (hf_agg_acc_reset, hf_agg_acc_load) keeps its memory, so

@@ -3194,9 +3194,14 @@ static struct hf_expr *bind_func(struct binder *b, const struct hf_ast_expr *a)
 {
     for (const char *const *g = aggregates; *g; g++)
         if (strcmp(a->text, *g) == 0) {
-            bind_err(b, a, HF_ERR_UNSUPPORTED,
-                     "aggregate function %s is not supported (holoflow has no "
-                     "GROUP BY)",
+            if (strcmp(a->text, "COLLECT") == 0) {
+                bind_err(b, a, HF_ERR_UNSUPPORTED,
+                         "aggregate function COLLECT is not supported");
+                return NULL;
+            }
+            bind_err(b, a, HF_ERR_SQL,
+                     "aggregate function %s is not allowed here: aggregates "
+                     "go in the SELECT list or HAVING of a query",
                      a->text);
             return NULL;
         }

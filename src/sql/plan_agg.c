@@ -68,6 +68,19 @@ static bool contains_agg(const struct hf_ast_expr *a)
     return false;
 }
 
+/* The first aggregate call in a, or NULL. */
+static const struct hf_ast_expr *first_agg(const struct hf_ast_expr *a)
+{
+    if (a == NULL || is_agg_call(a))
+        return a;
+    for (uint32_t i = 0; i < a->nargs; i++) {
+        const struct hf_ast_expr *f = first_agg(a->args[i]);
+        if (f)
+            return f;
+    }
+    return NULL;
+}
+
 bool hf_plan_agg_query(const struct hf_ast_query *q)
 {
     if (q->kind != HF_QUERY_SELECT)
@@ -375,12 +388,14 @@ int hf_plan_agg(struct planner *p, const struct hf_ast_query *q,
     w->filters = hf_plan_aalloc(p, (in->nfilters + 1) * sizeof *w->filters);
     if (w->filters == NULL)
         return -1;
-    memcpy(w->filters, in->filters, in->nfilters * sizeof *w->filters);
+    if (in->nfilters)
+        memcpy(w->filters, in->filters, in->nfilters * sizeof *w->filters);
     if (q->where) {
         struct hf_type wt;
         bool nl;
-        if (contains_agg(q->where))
-            return err_at(p, HF_ERR_SQL, q->where->line, q->where->col,
+        const struct hf_ast_expr *fa = first_agg(q->where);
+        if (fa)
+            return err_at(p, HF_ERR_SQL, fa->line, fa->col,
                           "aggregate functions are not allowed in WHERE; "
                           "use HAVING");
         if (type_of(p, s, q->where, &wt, &nl) != 0)
@@ -402,8 +417,9 @@ int hf_plan_agg(struct planner *p, const struct hf_ast_query *q,
         return -1;
     for (uint32_t i = 0; i < q->ngroup; i++) {
         const struct hf_ast_expr *g = q->group[i];
-        if (contains_agg(g))
-            return err_at(p, HF_ERR_SQL, g->line, g->col,
+        const struct hf_ast_expr *fa = first_agg(g);
+        if (fa)
+            return err_at(p, HF_ERR_SQL, fa->line, fa->col,
                           "aggregate functions are not allowed in GROUP BY");
         if (g->kind == HF_AST_FUNC && g->text &&
             (strcasecmp(g->text, "TUMBLE") == 0 ||
@@ -862,7 +878,7 @@ int hf_plan_agg_sink(struct planner *p, const struct rel *r,
     }
     for (uint32_t i = 0; i < sink->schema.npk; i++)
         inpk[sink->schema.pk[i]] = true;
-    bool complete = found == u->nkeys && u->nkeys > 0;
+    bool complete = found == u->nkeys; /* a global aggregate: {} */
     bool subset = complete, equal = complete;
     for (uint32_t c = 0; c < nc; c++) {
         if (inkey[c] && !inpk[c])

@@ -53,6 +53,12 @@ job exB "SELECT k, MAX(v) m FROM T GROUP BY k" "k STRING, m INT" "" "$T/b.csv"
 printf '+I[a, 5]\n-U[a, 5]\n+U[a, 7]\n' >"$T/exB.expected"
 expect_same "$T/exB.expected" "$T/exB.out" "example B"
 
+# with table.exec.state.ttl the unchanged result is sent again (§1.1 step 6)
+job exBttl "SELECT k, MAX(v) m FROM T GROUP BY k" "k STRING, m INT" \
+    "SET 'table.exec.state.ttl' = '1 h';" "$T/b.csv"
+printf '+I[a, 5]\n-U[a, 5]\n+U[a, 5]\n-U[a, 5]\n+U[a, 7]\n' >"$T/exBttl.expected"
+expect_same "$T/exBttl.expected" "$T/exBttl.out" "example B with TTL"
+
 # --- Example C: retracting input (debezium-json), SUM and MAX.
 { dbz c a 5; dbz c a 7; dbz d a 7; dbz d a 5; dbz d a 9; } >"$T/t.json"
 job exC "SELECT k, SUM(v), MAX(v) FROM T GROUP BY k" "k STRING, s INT, m INT"

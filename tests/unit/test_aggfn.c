@@ -131,6 +131,15 @@ static void test_types(void **state)
                      0);
     assert_int_equal(fn.result.precision, 38);
     assert_int_equal(fn.result.scale, 6);
+    assert_int_equal(hf_aggfn_init(&fn, HF_AGG_STDDEV_POP, &d, false, false,
+                                   why, sizeof why),
+                     0);
+    assert_int_equal(fn.result.id, HF_DECIMAL);
+    assert_int_equal(fn.result.scale, 6);
+    assert_int_equal(hf_aggfn_init(&fn, HF_AGG_VAR_SAMP, &t, false, false, why,
+                                   sizeof why),
+                     0);
+    assert_int_equal(fn.result.id, HF_INT);
     struct hf_type s = hf_type_make(HF_VARCHAR);
     assert_int_equal(hf_aggfn_init(&fn, HF_AGG_SUM, &s, false, false, why,
                                    sizeof why),

@@ -486,8 +486,8 @@ static void test_bind_errors(void **state)
     assert_starts(bind_error("FOO(s)"), "q.sql:1:1: error: unknown function "
                                         "'FOO'");
     assert_starts(bind_error("COUNT(*)"),
-                  "q.sql:1:1: error: aggregate function COUNT is not "
-                  "supported");
+                  "q.sql:1:1: error: aggregate function COUNT is not allowed "
+                  "here");
     assert_starts(bind_error("s + 1"),
                   "q.sql:1:3: error: cannot apply '+' to STRING and INT; "
                   "arithmetic needs numeric operands (add a CAST)");

@@ -870,10 +870,12 @@ static void test_unsupported_named(void **state)
         {"INSERT INTO t SELECT a FROM s FOR SYSTEM_TIME AS OF s.pt",
          "job.sql:1:31: error: FOR SYSTEM_TIME AS OF (temporal and lookup "
          "joins) is not supported"},
-        {"INSERT INTO t SELECT a, COUNT(*) FROM s GROUP BY a",
-         "job.sql:1:41: error: GROUP BY is not supported"},
-        {"INSERT INTO t SELECT a FROM s HAVING a > 1",
-         "job.sql:1:31: error: HAVING is not supported"},
+        {"INSERT INTO t SELECT a, COUNT(*) FROM s GROUP BY ROLLUP (a)",
+         "job.sql:1:50: error: GROUPING SETS, ROLLUP and CUBE are not "
+         "supported"},
+        {"INSERT INTO t SELECT a, COUNT(*) FROM s GROUP BY GROUPING SETS ((a))",
+         "job.sql:1:50: error: GROUPING SETS, ROLLUP and CUBE are not "
+         "supported"},
         {"INSERT INTO t SELECT a FROM s ORDER BY a",
          "job.sql:1:31: error: ORDER BY is not supported"},
         {"INSERT INTO t SELECT a FROM s UNION ALL SELECT a FROM u ORDER BY a",

@@ -509,35 +509,16 @@ static void test_refusals(void **state)
 {
     (void)state;
     hf_err_t code;
-    const char *m = plan_err(SRC OUT "INSERT INTO o SELECT DISTINCT id, name "
-                                     "FROM s;",
-                             &code);
-    assert_starts(m, "job.sql:3:22: error: SELECT DISTINCT is not supported "
-                     "in streaming mode: it needs state");
-    assert_int_equal(code, HF_ERR_UNSUPPORTED);
+    const char *m;
     m = plan_err(SRC OUT "INSERT INTO o SELECT id, name FROM s LIMIT 1;",
                  &code);
     assert_starts(m, "job.sql:3:38: error: LIMIT is not supported in "
                      "streaming mode");
-    m = plan_err(SRC OUT "INSERT INTO o SELECT id, name FROM s UNION SELECT "
-                         "id, name FROM s;",
-                 &code);
-    assert_starts(m, "job.sql:3:38: error: UNION (without ALL) is not "
-                     "supported in streaming mode");
     m = plan_err(SRC OUT "INSERT OVERWRITE o SELECT id, name FROM s;", &code);
     assert_starts(m, "job.sql:3:8: error: INSERT OVERWRITE is not supported "
                      "by table 'o': connector 'blackhole' cannot replace what "
                      "the table holds");
     assert_int_equal(code, HF_ERR_UNSUPPORTED);
-    m = plan_err(BATCH "CREATE TABLE c (id INT, name STRING) WITH ("
-                       "'connector' = 'filesystem', 'path' = '/nonexistent', "
-                       "'format' = 'debezium-json');\n"
-                       "CREATE TABLE o (id INT, name STRING) WITH ("
-                       "'connector' = 'print');\n"
-                       "INSERT INTO o SELECT DISTINCT * FROM c;",
-                 &code);
-    assert_starts(m, "job.sql:4:22: error: SELECT DISTINCT over table 'c', "
-                     "whose rows are updates and deletes, is not supported");
     m = plan_err(SRC OUT "INSERT INTO o SELECT id, name FROM s UNION ALL "
                          "SELECT name, id FROM s;",
                  NULL);
@@ -557,6 +538,96 @@ static void test_refusals(void **state)
                      "found INT");
 }
 
+/* ------------------------------------------------------------ aggregation */
+
+#define UPS(pk)                                                                \
+    "CREATE TABLE u (id INT, c BIGINT, PRIMARY KEY (" pk ") NOT ENFORCED) "   \
+    "WITH ('connector' = 'upsert-kafka', 'topic' = 't', "                     \
+    "'properties.bootstrap.servers' = 'localhost:1', 'key.format' = "         \
+    "'json', 'value.format' = 'json');\n"
+
+static void test_aggregate_plans(void **state)
+{
+    (void)state;
+    /* keys, calls, FILTER, HAVING: a calc, the aggregate, a calc */
+    graph_is(SRC OUT "INSERT INTO o SELECT id, MAX(name) FROM s "
+                     "WHERE qty > 0 GROUP BY id HAVING COUNT(*) "
+                     "FILTER (WHERE qty > 5) > 1;",
+             "graph:\n"
+             "  n1 source: s [datagen]\n"
+             "  n2 calc: where (qty > 0); $k0 := id, $a0 := name, $f1 := (qty > 5) <- n1\n"
+             "  n3 group-aggregate: groupBy=[id], select=[id, MAX(name), COUNT(*) FILTER (WHERE qty > 5)]; emits -U/+U <- n2\n"
+             "  n4 calc: where (`$agg1` > 1); id := CAST(id AS BIGINT), n := `$agg0` <- n3\n"
+             "  n5 sink: o [blackhole] (INSERT at line 3) <- n4\n");
+    /* streaming DISTINCT and UNION are aggregates */
+    graph_is(SRC OUT "INSERT INTO o SELECT DISTINCT id, name FROM s;",
+             "graph:\n"
+             "  n1 source: s [datagen]\n"
+             "  n2 calc: id := id, name := name <- n1\n"
+             "  n3 group-aggregate: groupBy=[id, name], select=[id, name]; emits -U/+U <- n2\n"
+             "  n4 calc: id := CAST(id AS BIGINT), n := name <- n3\n"
+             "  n5 sink: o [blackhole] (INSERT at line 3) <- n4\n");
+    /* an upsert sink keyed by the GROUP BY column gets +U only */
+    graph_is(SRC UPS("id") "INSERT INTO u SELECT id, COUNT(*) FROM s "
+                           "GROUP BY id;",
+             "graph:\n"
+             "  n1 source: s [datagen]\n"
+             "  n2 calc: $k0 := id <- n1\n"
+             "  n3 group-aggregate: groupBy=[id], select=[id, COUNT(*)]; emits +U only <- n2\n"
+             "  n4 calc: id := id, c := `$agg0` <- n3\n"
+             "  n5 sink: u [upsert-kafka, json] (INSERT at line 3) <- n4\n");
+    /* a key strictly containing it gets -U too */
+    graph_is(SRC UPS("id, c") "INSERT INTO u SELECT id, COUNT(*) FROM s "
+                              "GROUP BY id;",
+             "graph:\n"
+             "  n1 source: s [datagen]\n"
+             "  n2 calc: $k0 := id <- n1\n"
+             "  n3 group-aggregate: groupBy=[id], select=[id, COUNT(*)]; emits -U/+U <- n2\n"
+             "  n4 calc: id := id, c := `$agg0` <- n3\n"
+             "  n5 sink: u [upsert-kafka, json] (INSERT at line 3) <- n4\n");
+}
+
+static void test_aggregate_errors(void **state)
+{
+    (void)state;
+    hf_err_t code;
+    const char *m;
+    m = plan_err(SRC OUT "INSERT INTO o SELECT id, name FROM s GROUP BY id;",
+                 &code);
+    assert_starts(m, "job.sql:3:26: error: Expression 'name' is not being "
+                     "grouped");
+    m = plan_err(SRC OUT "INSERT INTO o SELECT id, SUM(name) FROM s "
+                         "GROUP BY id;",
+                 &code);
+    assert_starts(m, "job.sql:3:26: error: SUM needs a numeric argument, "
+                     "found STRING");
+    m = plan_err(SRC OUT "INSERT INTO o SELECT id, SUM(MAX(qty)) FROM s "
+                         "GROUP BY id;",
+                 &code);
+    assert_starts(m, "job.sql:3:30: error: aggregate function MAX cannot be "
+                     "inside another aggregate function");
+    m = plan_err(SRC OUT "INSERT INTO o SELECT id, 'x' FROM s WHERE "
+                         "COUNT(*) > 1 GROUP BY id;",
+                 &code);
+    assert_starts(m, "job.sql:3:43: error: aggregate functions are not "
+                     "allowed in WHERE");
+    m = plan_err(SRC UPS("c") "INSERT INTO u SELECT id, COUNT(*) FROM s "
+                              "GROUP BY id;",
+                 &code);
+    assert_starts(m, "job.sql:3:13: error: the PRIMARY KEY (c) of table 'u' "
+                     "does not contain the upsert key");
+    m = plan_err("SET 'table.exec.mini-batch.enabled' = 'true';\n" SRC OUT
+                 "INSERT INTO o SELECT id, COUNT(*) FROM s GROUP BY id;",
+                 &code);
+    assert_starts(m, "job.sql:4:15: error: table.exec.mini-batch.enabled is "
+                     "true: table.exec.mini-batch.allow-latency and "
+                     "table.exec.mini-batch.size must both be set above 0");
+    m = plan_err(SRC OUT "INSERT INTO o SELECT id, 'x' FROM s GROUP BY id "
+                         "LIMIT 3;",
+                 &code);
+    assert_non_null(strstr(m, "error: LIMIT"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -572,6 +643,8 @@ int main(void)
         cmocka_unit_test(test_like),
         cmocka_unit_test(test_catalog),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_aggregate_plans),
+        cmocka_unit_test(test_aggregate_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
