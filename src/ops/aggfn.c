@@ -417,6 +417,7 @@ void hf_agg_acc_init(struct hf_agg_acc *a)
     hf_strbuf_init(&a->list, BUF_MAX);
     hf_strbuf_init(&a->dist, BUF_MAX);
     hf_strbuf_init(&a->tmp, BUF_MAX);
+    hf_strbuf_init(&a->dkey, BUF_MAX);
 }
 
 void hf_agg_acc_reset(struct hf_agg_acc *a)
@@ -439,6 +440,7 @@ void hf_agg_acc_free(struct hf_agg_acc *a)
     hf_strbuf_free(&a->list);
     hf_strbuf_free(&a->dist);
     hf_strbuf_free(&a->tmp);
+    hf_strbuf_free(&a->dkey);
 }
 
 /* Does fn keep its values in `list`? */
@@ -572,17 +574,17 @@ static int step(const struct hf_aggfn *fn, struct hf_agg_acc *a,
         return 0; /* NULLs are ignored */
     int rc = 0;
     if (fn->distinct) {
-        struct hf_strbuf key;
-        hf_strbuf_init(&key, BUF_MAX);
-        put_val(&fn->arg, v, &key);
-        const char *k = key.data ? key.data : "";
+        struct hf_strbuf *kb = &a->dkey;
+        hf_strbuf_reset(kb);
+        put_val(&fn->arg, v, kb);
+        const char *k = kb->data ? kb->data : "";
+        uint32_t klen = (uint32_t)kb->len;
         struct entry e;
         if (sign > 0) {
-            int64_t before =
-                entry_bump(&a->dist, &a->ndist, k, (uint32_t)key.len, 1);
+            int64_t before = entry_bump(&a->dist, &a->ndist, k, klen, 1);
             if (before == 0)
                 rc = inner(fn, a, v, 1, err);
-        } else if (entry_find(&a->dist, k, (uint32_t)key.len, &e)) {
+        } else if (entry_find(&a->dist, k, klen, &e)) {
             if (e.count == 1) {
                 entry_remove(&a->dist, &a->ndist, &e);
                 rc = inner(fn, a, v, -1, err);
@@ -590,9 +592,8 @@ static int step(const struct hf_aggfn *fn, struct hf_agg_acc *a,
                 entry_set_count(&a->dist, &e, e.count - 1);
             }
         }
-        if (!hf_strbuf_ok(&key))
+        if (!hf_strbuf_ok(kb))
             rc = hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-        hf_strbuf_free(&key);
     } else {
         rc = inner(fn, a, v, sign, err);
     }

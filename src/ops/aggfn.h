@@ -109,6 +109,7 @@ struct hf_agg_acc {
     struct hf_strbuf dist;
     uint32_t ndist;
     struct hf_strbuf tmp; /* scratch: one value's bytes, LISTAGG's text */
+    struct hf_strbuf dkey; /* scratch: the DISTINCT value's bytes */
 };
 
 /* An empty accumulator (as after create). */

@@ -368,7 +368,8 @@ printf 'execution.runtime-mode=BATCH\nexecution.checkpointing.interval=2 min\nho
         ARRAY JSON JSONB VIEW DROP UNION ALL DISTINCT VALUES LIMIT OFFSET \
         FETCH OVERWRITE OPTIONS INCLUDING EXCLUDING OVERWRITING GENERATED \
         CONSTRAINTS PARTITIONS WATERMARKS WATERMARK FOR ROW \
-        MATCH_RECOGNIZE; do
+        MATCH_RECOGNIZE GROUP HAVING FILTER COUNT SUM AVG MIN MAX \
+        FIRST_VALUE LAST_VALUE LISTAGG STDDEV_POP VAR_SAMP; do
         echo "\"$w\""
     done
     for s in "'connector' = '" "'format' = '" "(" ")" "," ";" "<" ">" "''" \
