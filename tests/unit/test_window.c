@@ -1,0 +1,197 @@
+/*
+ * test_window.c - window assignment (hf_window_assign) against Flink's
+ * rules (flink-stateful-sql.md §3.2): tumble start = ts - floorMod(ts -
+ * offset, size), also before 1970; hop: every window of `size` whose start
+ * is a multiple of `slide` (+ offset) in (ts - size, ts]; cumulate: the
+ * windows of the tumble that end after ts. And the window aggregate
+ * operator driven as the runtime drives it: rows folded per window and
+ * key, nothing emitted before the watermark reaches window_end - 1 ms,
+ * then one +I per key, a late row dropped.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+/* clang-format off: cmocka needs the headers above first */
+#include <cmocka.h>
+/* clang-format on */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/rbuf.h"
+#include "ops/window_agg.h"
+
+#define MIN_US (60 * INT64_C(1000000))
+
+static void test_tumble(void **st)
+{
+    (void)st;
+    struct hf_window_def w = {.kind = HF_WIN_TUMBLE, .size = 10 * MIN_US,
+                              .slide = 10 * MIN_US};
+    int64_t s[4], e[4];
+    assert_int_equal(hf_window_assign(&w, 7 * MIN_US, s, e, 4), 1);
+    assert_true(s[0] == 0 && e[0] == 10 * MIN_US);
+    /* the end is exclusive: ts = 10 min is in the next window */
+    hf_window_assign(&w, 10 * MIN_US, s, e, 4);
+    assert_true(s[0] == 10 * MIN_US);
+    /* before the epoch: floorMod, not % */
+    hf_window_assign(&w, -1, s, e, 4);
+    assert_true(s[0] == -10 * MIN_US && e[0] == 0);
+    w.offset = 5 * MIN_US;
+    hf_window_assign(&w, 4 * MIN_US, s, e, 4);
+    assert_true(s[0] == -5 * MIN_US && e[0] == 5 * MIN_US);
+}
+
+static void test_hop_cumulate(void **st)
+{
+    (void)st;
+    struct hf_window_def h = {.kind = HF_WIN_HOP, .size = 10 * MIN_US,
+                              .slide = 5 * MIN_US};
+    int64_t s[4], e[4];
+    assert_int_equal(hf_window_max_per_row(&h), 3);
+    assert_int_equal(hf_window_assign(&h, 7 * MIN_US, s, e, 4), 2);
+    assert_true(s[0] == 5 * MIN_US && e[0] == 15 * MIN_US);
+    assert_true(s[1] == 0 && e[1] == 10 * MIN_US);
+    struct hf_window_def c = {.kind = HF_WIN_CUMULATE, .size = 10 * MIN_US,
+                              .slide = 2 * MIN_US};
+    int64_t cs[8], ce[8];
+    /* 08:05 of a tumble [08:00, 08:10): ends 6, 8, 10 */
+    assert_int_equal(hf_window_assign(&c, 5 * MIN_US, cs, ce, 8), 3);
+    assert_true(cs[0] == 0 && ce[0] == 6 * MIN_US && ce[2] == 10 * MIN_US);
+    /* exactly on a step boundary: that window has ended */
+    assert_int_equal(hf_window_assign(&c, 6 * MIN_US, cs, ce, 8), 2);
+    assert_true(ce[0] == 8 * MIN_US);
+}
+
+/* ------------------------------------------------------------ operator */
+
+struct box {
+    struct hf_op_out out;
+    struct hf_rbuf *got[8];
+    int n;
+};
+
+static int collect(struct hf_op_out *out, struct hf_rbuf *rows,
+                   struct hf_error *err)
+{
+    (void)err;
+    struct box *b = (struct box *)out;
+    assert_true(b->n < 8);
+    hf_rbuf_ref(rows);
+    b->got[b->n++] = rows;
+    return 0;
+}
+
+static void row(struct hf_batch *b, int64_t ws, int64_t we, int64_t k,
+                int64_t v)
+{
+    struct hf_value *r = hf_batch_add_row(b, HF_ROW_INSERT, -1);
+    int64_t x[4] = {ws, we, k, v};
+    for (int i = 0; i < 4; i++) {
+        r[i].null = false;
+        r[i].v.i = x[i];
+    }
+}
+
+static void test_operator(void **st)
+{
+    (void)st;
+    /* input: window_start, window_end, k BIGINT, v BIGINT */
+    struct hf_column cols[4] = {
+        {.name = "ws", .type = {.id = HF_TIMESTAMP, .precision = 3}},
+        {.name = "we", .type = {.id = HF_TIMESTAMP, .precision = 3}},
+        {.name = "k", .type = {.id = HF_BIGINT}},
+        {.name = "v", .type = {.id = HF_BIGINT}}};
+    struct hf_schema in = {.cols = cols, .ncols = 4};
+    struct hf_window_agg_spec *spec = calloc(1, sizeof *spec);
+    spec->in = &in;
+    spec->keys = calloc(3, sizeof *spec->keys);
+    spec->keys[0] = 0, spec->keys[1] = 1, spec->keys[2] = 2;
+    spec->nkeys = 3;
+    spec->start_key = 0;
+    spec->end_key = 1;
+    spec->calls = calloc(2, sizeof *spec->calls);
+    spec->ncalls = 2;
+    char why[200];
+    assert_int_equal(hf_aggfn_init(&spec->calls[0].fn, HF_AGG_COUNT_STAR,
+                                   NULL, false, false, why, sizeof why),
+                     0);
+    spec->calls[0].arg = -1;
+    spec->calls[0].filter = -1;
+    assert_int_equal(hf_aggfn_init(&spec->calls[1].fn, HF_AGG_SUM,
+                                   &cols[3].type, false, false, why,
+                                   sizeof why),
+                     0);
+    spec->calls[1].arg = 3;
+    spec->calls[1].filter = -1;
+    struct hf_node node = {.id = 3, .kind = HF_NODE_OP, .spec = spec};
+    struct hf_rbuf_pool *ip = hf_rbuf_pool_new(4, 16, 2);
+    struct hf_rbuf_pool *op = hf_rbuf_pool_new(6, 16, 4);
+    struct hf_op_env env = {.node = &node, .pool = op};
+    void *state = NULL;
+    struct hf_error err;
+    hf_error_clear(&err);
+    assert_int_equal(hf_op_window_agg.open(&env, &state, &err), 0);
+    struct box box = {.out.emit = collect};
+
+    int64_t W = 10 * MIN_US;
+    struct hf_rbuf *r = hf_rbuf_get(ip, 0);
+    row(r->b, 0, W, 1, 4);
+    row(r->b, 0, W, 2, 5);
+    row(r->b, 0, W, 1, 2);
+    row(r->b, W, 2 * W, 1, 3);
+    assert_int_equal(hf_op_window_agg.process(state, 0, r, &box.out, &err), 0);
+    hf_rbuf_release(r);
+    /* one microsecond before window_end - 1 ms: nothing */
+    assert_int_equal(
+        hf_op_window_agg.watermark(state, W - 1001, &box.out, &err), 0);
+    assert_int_equal(box.n, 0);
+    assert_int_equal(
+        hf_op_window_agg.watermark(state, W - 1000, &box.out, &err), 0);
+    assert_int_equal(box.n, 1);
+    const struct hf_batch *o = box.got[0]->b;
+    assert_int_equal(o->nrows, 2);
+    int64_t sum1 = -1, sum2 = -1;
+    for (uint32_t i = 0; i < o->nrows; i++) {
+        const struct hf_value *x = hf_batch_row(o, i);
+        assert_int_equal(o->kinds[i], HF_ROW_INSERT);
+        assert_true(x[0].v.i == 0 && x[1].v.i == W);
+        assert_true(x[5].v.i == W - 1000); /* window_time */
+        if (x[2].v.i == 1) {
+            assert_int_equal(x[3].v.i, 2);
+            sum1 = x[4].v.i;
+        } else {
+            assert_int_equal(x[3].v.i, 1);
+            sum2 = x[4].v.i;
+        }
+    }
+    assert_true(sum1 == 6 && sum2 == 5);
+    /* a late row for the fired window is dropped */
+    r = hf_rbuf_get(ip, 0);
+    row(r->b, 0, W, 1, 100);
+    assert_int_equal(hf_op_window_agg.process(state, 0, r, &box.out, &err), 0);
+    hf_rbuf_release(r);
+    assert_int_equal(
+        hf_op_window_agg.watermark(state, INT64_MAX, &box.out, &err), 0);
+    assert_int_equal(box.n, 2);
+    o = box.got[1]->b;
+    assert_int_equal(o->nrows, 1);
+    assert_true(hf_batch_row(o, 0)[0].v.i == W &&
+                hf_batch_row(o, 0)[4].v.i == 3);
+    for (int i = 0; i < box.n; i++)
+        hf_rbuf_release(box.got[i]);
+    hf_op_window_agg.close(state);
+    hf_window_agg_spec_free(spec);
+    hf_rbuf_pool_destroy(ip);
+    hf_rbuf_pool_destroy(op);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tumble),
+        cmocka_unit_test(test_hop_cumulate),
+        cmocka_unit_test(test_operator),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
