@@ -127,9 +127,9 @@ static void put_u32(struct hf_strbuf *b, uint32_t v)
     hf_strbuf_append(b, &v, sizeof v);
 }
 
-/* Parse the value buf[0..len) of side s into s->rows (values decoded
- * pointing into buf). 0 or -1. */
-static int side_parse(struct jside *s, const char *buf, size_t len,
+/* Parse the value buf[0..len) of side s into s->rows (with `decode`, the
+ * values decoded pointing into buf; else only their bytes). 0 or -1. */
+static int side_parse(struct jside *s, const char *buf, size_t len, bool decode,
                       struct hf_error *err)
 {
     uint32_t n = 0;
@@ -142,7 +142,7 @@ static int side_parse(struct jside *s, const char *buf, size_t len,
         s->rows = r;
         s->cap = n;
     }
-    if (n > s->vcap) {
+    if (decode && n > s->vcap) {
         struct hf_value *v =
             realloc(s->vals, (size_t)n * (s->ncols ? s->ncols : 1) * sizeof *v);
         if (v == NULL)
@@ -161,9 +161,9 @@ static int side_parse(struct jside *s, const char *buf, size_t len,
             return hf_error_set(err, HF_ERR_DATA,
                                 "join: state '%s' holds a damaged entry",
                                 s->name);
-        x->vals = s->vals + (size_t)i * s->ncols;
-        if (hf_row_decode(s->types, s->ncols, x->enc, x->enclen, x->vals, NULL,
-                          err) < 0)
+        x->vals = decode ? s->vals + (size_t)i * s->ncols : NULL;
+        if (decode && hf_row_decode(s->types, s->ncols, x->enc, x->enclen,
+                                    x->vals, NULL, err) < 0)
             return -1;
         o += 12 + x->enclen;
     }
@@ -171,8 +171,9 @@ static int side_parse(struct jside *s, const char *buf, size_t len,
     return 0;
 }
 
-/* Read the rows of key k into s->rows (none when absent). 0 or -1. */
-static int side_load(struct jside *s, const struct hf_strbuf *k,
+/* Read the rows of key k into s->rows (none when absent; decoded with
+ * `decode`). 0 or -1. */
+static int side_load(struct jside *s, const struct hf_strbuf *k, bool decode,
                      struct hf_error *err)
 {
     const void *v;
@@ -186,7 +187,7 @@ static int side_load(struct jside *s, const struct hf_strbuf *k,
     hf_strbuf_append(&s->blob, v, vlen);
     if (!hf_strbuf_ok(&s->blob))
         return oom(err);
-    return side_parse(s, s->blob.data ? s->blob.data : "", vlen, err);
+    return side_parse(s, s->blob.data ? s->blob.data : "", vlen, decode, err);
 }
 
 /* Write s->rows back as key k's value (removed when no row is left). */
@@ -409,9 +410,9 @@ static int join_row(struct join *j, uint32_t in, enum hf_rowkind kind,
     /* The other side's rows of the key (the key types are one: its bytes
      * are the same), and which of them match: a NULL key matches none. */
     ot->n = 0;
-    if (!has_null && side_load(ot, &j->kbuf, err) != 0)
+    if (!has_null && side_load(ot, &j->kbuf, true, err) != 0)
         return -1;
-    if (side_load(me, &j->kbuf, err) != 0)
+    if (side_load(me, &j->kbuf, false, err) != 0)
         return -1;
     uint32_t nm = 0;
     hf_batch_reset(j->scratch);
@@ -554,7 +555,7 @@ static int join_end_input(void *state, uint32_t input, struct hf_op_out *out,
                 rc = r;
                 break;
             }
-            if (side_parse(s, v, vlen, err) != 0) {
+            if (side_parse(s, v, vlen, true, err) != 0) {
                 rc = -1;
                 break;
             }
