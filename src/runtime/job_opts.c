@@ -53,6 +53,14 @@ const struct hf_opt_def hf_job_opt_defs[] = {
             "contain the query's upsert key: AUTO and FORCE refuse it "
             "(Flink would add a SinkUpsertMaterializer, which holoflow does "
             "not have); NONE writes the changes as they come"},
+    {.key = "table.exec.deduplicate.insert-update-after-sensitive-enabled",
+     .aliases =
+         HF_ALIASES("table.exec.deduplicate.insert-and-updateafter-"
+                    "sensitive.enabled",
+                    "table.exec.insert-and-updateafter-sensitive"),
+     .type = HF_OPT_BOOL, .def = "true",
+     .doc = "keep-last deduplication into a sink that takes +U without -U: "
+            "true sends a key's first row as +I, false as +U (docs/sql.md)"},
     {.key = "table.optimizer.reuse-source-enabled", .type = HF_OPT_BOOL,
      .def = "true",
      .doc = "a table read by several INSERTs of the job is read once and "

@@ -119,6 +119,10 @@ struct hf_rank_track *hf_plan_rank_new(struct planner *p, uint32_t in_node,
     const struct hf_opt_val *ttl =
         hf_opts_get(&p->job->settings, "table.exec.state.ttl", NULL);
     sp->ttl = ttl && ttl->v.i > 0;
+    const struct hf_opt_val *ins = hf_opts_get(
+        &p->job->settings,
+        "table.exec.deduplicate.insert-update-after-sensitive-enabled", NULL);
+    sp->insert_sensitive = ins == NULL || ins->v.b;
     /* The output: in's columns, then the row number. */
     struct hf_schema *os = calloc(1, sizeof *os);
     if (os)

@@ -7,7 +7,8 @@
 # +U only), and PRIMARY KEY (cat, id) without it (Flink needs its upsert
 # materializer there; SET 'table.exec.sink.upsert-materialize' = 'NONE'
 # writes the -D/+I as they come, which a key of (cat, id) makes exact).
-# Run with default batches and with one-row batches, and with three seeds.
+# Run with default batches and with one-row batches, with three seeds, and
+# once with the rocksdb backend and checkpoints.
 . "$(dirname "$0")/../e2e/lib.sh"
 set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
@@ -44,7 +45,7 @@ with open(sys.argv[3], "w") as f:
 PY
 }
 
-# run_case WHAT BATCH-ROWS
+# run_case WHAT BATCH-ROWS [SET lines]
 run_case() {
     "${PSQL[@]}" <<SQL
 DROP TABLE IF EXISTS ${p}_rn, ${p}_id, ${p}_src;
@@ -56,6 +57,7 @@ SQL
     cat >"$T/job.sql" <<SQL
 SET 'holoflow.batch.rows' = '$2';
 SET 'table.exec.sink.upsert-materialize' = 'NONE';
+${3:-}
 CREATE TABLE src (id BIGINT, cat STRING, score BIGINT, name STRING, PRIMARY KEY (id) NOT ENFORCED)
 WITH ('connector' = 'filesystem', 'path' = '$T/ev.json', 'format' = 'debezium-json');
 CREATE TABLE dst_rn (cat STRING, rn BIGINT, id BIGINT, score BIGINT, name STRING,
@@ -88,6 +90,10 @@ for seed in 1 2 3; do
     run_case "seed $seed, default batches" 1024
     run_case "seed $seed, one-row batches" 1
 done
+rm -rf "$T/ckpt"
+run_case "seed 3, rocksdb, checkpoints" 16 "SET 'state.backend.type' = 'rocksdb';
+SET 'state.checkpoints.dir' = '$T/ckpt';
+SET 'execution.checkpointing.interval' = '100 ms';"
 
 "${PSQL[@]}" -c "DROP TABLE ${p}_rn, ${p}_id, ${p}_src"
 finish

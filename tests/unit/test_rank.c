@@ -540,6 +540,41 @@ static void test_plan_update_before(void **st)
     rig_close(&g);
 }
 
+/* Keep-last deduplication into an upsert sink keyed by the partition
+ * key: +U without -U; the first row +I, or +U when
+ * table.exec.deduplicate.insert-update-after-sensitive-enabled is false. */
+static void test_dedup_upsert_sink(void **st)
+{
+    (void)st;
+    static const char *const sets[] = {
+        "",
+        "SET 'table.exec.deduplicate.insert-update-after-sensitive-enabled' "
+        "= 'false';\n"};
+    static const char *const first[] = {"+I[k1, a]", "+U[k1, a]"};
+    for (int i = 0; i < 2; i++) {
+        char ddl[1024];
+        snprintf(ddl, sizeof ddl,
+                 "%sCREATE TABLE s (k STRING, v STRING, pt AS PROCTIME()) "
+                 "WITH ('connector' = 'datagen');\n"
+                 "CREATE TABLE h (k STRING, v STRING, PRIMARY KEY (k) NOT "
+                 "ENFORCED) WITH ('connector' = 'hologres', 'endpoint' = "
+                 "'h:5432', 'dbname' = 'd', 'tablename' = 't', 'username' = "
+                 "'u', 'password' = 'x');\n",
+                 sets[i]);
+        struct rig g;
+        rig_open(&g, ddl,
+                 "INSERT INTO h SELECT k, v FROM (SELECT *, ROW_NUMBER() "
+                 "OVER (PARTITION BY k ORDER BY pt DESC) AS rn FROM s) WHERE "
+                 "rn = 1;",
+                 2);
+        assert_false(g.sp->emit_before);
+        const char *t = "2026-01-01 00:00:00";
+        assert_string_equal(push(&g, I, "k1", "a", t), first[i]);
+        assert_string_equal(push(&g, I, "k1", "b", t), "+U[k1, b]");
+        rig_close(&g);
+    }
+}
+
 static void test_plan_refusals(void **st)
 {
     (void)st;
@@ -639,6 +674,7 @@ int main(void)
         cmocka_unit_test(test_dedup_rowtime_first),
         cmocka_unit_test(test_plan_choices),
         cmocka_unit_test(test_plan_update_before),
+        cmocka_unit_test(test_dedup_upsert_sink),
         cmocka_unit_test(test_plan_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
