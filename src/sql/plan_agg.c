@@ -388,7 +388,8 @@ int hf_plan_agg(struct planner *p, const struct hf_ast_query *q,
     w->filters = hf_plan_aalloc(p, (in->nfilters + 1) * sizeof *w->filters);
     if (w->filters == NULL)
         return -1;
-    memcpy(w->filters, in->filters, in->nfilters * sizeof *w->filters);
+    if (in->nfilters)
+        memcpy(w->filters, in->filters, in->nfilters * sizeof *w->filters);
     if (q->where) {
         struct hf_type wt;
         bool nl;
