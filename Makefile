@@ -206,7 +206,7 @@ check: deps
 	            -DHF_TSAN=ON &&
 	        cmake --build $(TSAN_BUILD) -j$(JOBS) --target $(TSAN_TESTS); then
 	        echo "=== unit tests under ThreadSanitizer ($(TSAN_BUILD))"
-	        export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+	        export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$(CURDIR)/tests/tsan.supp"
 	        for t in $(TSAN_TESTS); do
 	            run_one "tsan/$$t" "$(TSAN_BUILD)/$$t"
 	        done
