@@ -69,14 +69,8 @@ static int time_attr(const struct hf_graph *g, uint32_t id, uint32_t col)
             if (col >= c->nproj)
                 return 0;
             uint32_t from;
-            if (!hf_expr_column(c->proj[col], &from)) {
-                struct hf_strbuf sb;
-                hf_strbuf_init(&sb, 64);
-                hf_expr_to_text(c->proj[col], &sb);
-                bool proc = sb.data && strcmp(sb.data, "PROCTIME()") == 0;
-                hf_strbuf_free(&sb);
-                return proc ? 2 : 0;
-            }
+            if (!hf_expr_column(c->proj[col], &from))
+                return hf_expr_is_proctime(c->proj[col]) ? 2 : 0;
             col = from;
         } else if (n->op == &hf_op_window_tvf) {
             const struct hf_window_tvf_spec *w = n->spec;
