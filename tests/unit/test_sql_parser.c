@@ -870,10 +870,9 @@ static void test_unsupported_named(void **state)
         {"INSERT INTO t SELECT a FROM s FOR SYSTEM_TIME AS OF s.pt",
          "job.sql:1:31: error: FOR SYSTEM_TIME AS OF (temporal and lookup "
          "joins) is not supported"},
-        {"INSERT INTO t SELECT a, COUNT(*) FROM s GROUP BY a",
-         "job.sql:1:41: error: GROUP BY is not supported"},
-        {"INSERT INTO t SELECT a FROM s HAVING a > 1",
-         "job.sql:1:31: error: HAVING is not supported"},
+        {"INSERT INTO t SELECT a, COUNT(*) FROM s GROUP BY ROLLUP (a)",
+         "job.sql:1:50: error: GROUPING SETS, ROLLUP and CUBE are not "
+         "supported"},
         {"INSERT INTO t SELECT a FROM s ORDER BY a",
          "job.sql:1:31: error: ORDER BY is not supported"},
         {"INSERT INTO t SELECT a FROM s UNION ALL SELECT a FROM u ORDER BY a",
@@ -886,10 +885,17 @@ static void test_unsupported_named(void **state)
          "job.sql:1:31: error: MINUS (EXCEPT) is not supported"},
         {"INSERT INTO t SELECT SUM(a) OVER (ORDER BY pt) FROM s",
          "job.sql:1:29: error: OVER windows are not supported"},
-        {"INSERT INTO t SELECT * FROM TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), "
+        {"INSERT INTO t SELECT * FROM TABLE(SESSION(TABLE s, DESCRIPTOR(ts), "
          "INTERVAL '1' MINUTE))",
-         "job.sql:1:29: error: table functions (TABLE(...), LATERAL) are not "
+         "job.sql:1:35: error: the SESSION window table function is not "
          "supported"},
+        {"INSERT INTO t SELECT * FROM TABLE(TUMBLE(DATA => TABLE s, "
+         "TIMECOL => DESCRIPTOR(ts), SIZE => INTERVAL '1' MINUTE))",
+         "job.sql:1:42: error: named arguments (DATA => ...) of window "
+         "functions are not supported"},
+        {"INSERT INTO t SELECT * FROM TABLE(f(1))",
+         "job.sql:1:35: error: table functions are not supported except the "
+         "window functions"},
         {"INSERT INTO t SELECT a FROM LATERAL TABLE(f(a))",
          "job.sql:1:29: error: table functions"},
         {"INSERT INTO t SELECT a FROM UNNEST(x)",
