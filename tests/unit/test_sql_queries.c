@@ -514,11 +514,6 @@ static void test_refusals(void **state)
         plan_err(SRC OUT "INSERT INTO o SELECT id, name FROM s LIMIT 1;", &code);
     assert_starts(m, "job.sql:3:38: error: LIMIT is not supported in "
                      "streaming mode");
-    m = plan_err(SRC OUT "INSERT INTO o SELECT id, name FROM s UNION SELECT "
-                         "id, name FROM s;",
-                 &code);
-    assert_starts(m, "job.sql:3:38: error: UNION (without ALL) is not "
-                     "supported in streaming mode");
     m = plan_err(SRC OUT "INSERT OVERWRITE o SELECT id, name FROM s;", &code);
     assert_starts(m, "job.sql:3:8: error: INSERT OVERWRITE is not supported "
                      "by table 'o': connector 'blackhole' cannot replace what "
