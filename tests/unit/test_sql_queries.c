@@ -519,15 +519,6 @@ static void test_refusals(void **state)
                      "by table 'o': connector 'blackhole' cannot replace what "
                      "the table holds");
     assert_int_equal(code, HF_ERR_UNSUPPORTED);
-    m = plan_err(BATCH "CREATE TABLE c (id INT, name STRING) WITH ("
-                       "'connector' = 'filesystem', 'path' = '/nonexistent', "
-                       "'format' = 'debezium-json');\n"
-                       "CREATE TABLE o (id INT, name STRING) WITH ("
-                       "'connector' = 'print');\n"
-                       "INSERT INTO o SELECT DISTINCT * FROM c;",
-                 &code);
-    assert_starts(m, "job.sql:4:22: error: SELECT DISTINCT over table 'c', "
-                     "whose rows are updates and deletes, is not supported");
     m = plan_err(SRC OUT "INSERT INTO o SELECT id, name FROM s UNION ALL "
                          "SELECT name, id FROM s;",
                  NULL);
