@@ -484,6 +484,10 @@ int hf_plan_window_legacy(struct planner *p, const struct hf_ast_query **qp,
         nq->group[nq->ngroup + 1] = col_ast(p, gw, legacy_names[1]);
         if (nq->group[nq->ngroup] == NULL || nq->group[nq->ngroup + 1] == NULL)
             return -1;
+        /* explain shows them by name, not as the TUMBLE(...) written */
+        for (int k = 0; k < 2; k++)
+            nq->group[nq->ngroup + k]->off = nq->group[nq->ngroup + k]->end =
+                0;
         nq->ngroup += 2;
     }
     for (uint32_t i = 0; i < q->nitems; i++) {
