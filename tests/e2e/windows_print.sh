@@ -41,6 +41,12 @@ run_hf "$T/out" "$T/err" run "$T/tumble.sql"
 expect_rc 0 "tumble job"
 expect_same "$T/tumble.expected" "$T/out" "TUMBLE window aggregate"
 
+# --- the same in batch mode: the source's final watermark fires them
+{ echo "SET 'execution.runtime-mode' = 'batch';"; cat "$T/tumble.sql"; } >"$T/tumble_b.sql"
+run_hf "$T/out" "$T/err" run "$T/tumble_b.sql"
+expect_rc 0 "tumble batch job"
+expect_same "$T/tumble.expected" "$T/out" "TUMBLE window aggregate, batch mode"
+
 # --- HOP slide 5 min, size 10 min
 agg_job "HOP(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '5' MINUTES, INTERVAL '10' MINUTES)" >"$T/hop.sql"
 cat >"$T/hop.expected" <<'OUT'
