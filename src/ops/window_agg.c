@@ -126,8 +126,8 @@ struct wagg {
     /* The timer index: distinct pending window ends, ascending. */
     int64_t *pending;
     uint32_t npending, pcap;
-    int64_t wm;         /* event time: the current watermark */
-    uint64_t late;      /* rows dropped as late */
+    int64_t wm;    /* event time: the current watermark */
+    uint64_t late; /* rows dropped as late */
     uint64_t late_logged;
     int64_t late_log_usec;
     struct hf_rbuf *out; /* the batch being filled */
@@ -353,9 +353,8 @@ static int fire(struct wagg *g, int64_t end, struct hf_op_out *out,
         /* The group key decoded into the key places other than the
          * window's, which are filled from the state key. */
         struct hf_value *gk = g->kv;
-        if (g->ngkeys > 0 &&
-            hf_row_decode(g->ktypes, g->ngkeys, kb + 16, kl - 16, gk,
-                          &b->arena, err) < 0) {
+        if (g->ngkeys > 0 && hf_row_decode(g->ktypes, g->ngkeys, kb + 16,
+                                           kl - 16, gk, &b->arena, err) < 0) {
             rc = -1;
             break;
         }
@@ -371,8 +370,8 @@ static int fire(struct wagg *g, int64_t end, struct hf_op_out *out,
         const uint8_t *vp = v;
         size_t left = vl;
         for (uint32_t i = 0; i < s->ncalls; i++) {
-            long used = hf_agg_acc_load(&s->calls[i].fn, &g->accs[i], vp,
-                                        left, err);
+            long used =
+                hf_agg_acc_load(&s->calls[i].fn, &g->accs[i], vp, left, err);
             if (used < 0) {
                 rc = -1;
                 break;
@@ -410,8 +409,7 @@ static int fire_until(struct wagg *g, int64_t t, struct hf_op_out *out,
     }
     if (n == 0)
         return 0;
-    memmove(g->pending, g->pending + n,
-            (g->npending - n) * sizeof *g->pending);
+    memmove(g->pending, g->pending + n, (g->npending - n) * sizeof *g->pending);
     g->npending -= n;
     return flush_out(g, out, err);
 }
@@ -456,8 +454,7 @@ static int fold(struct wagg *g, const struct hf_value *row, bool retract,
     hf_strbuf_reset(&g->vbuf);
     for (uint32_t i = 0; i < s->ncalls; i++) {
         const struct hf_agg_call *c = &s->calls[i];
-        if (c->filter >= 0 &&
-            (row[c->filter].null || !row[c->filter].v.b))
+        if (c->filter >= 0 && (row[c->filter].null || !row[c->filter].v.b))
             ; /* FILTER (WHERE ...) does not hold: unchanged */
         else {
             const struct hf_value *a = c->arg >= 0 ? &row[c->arg] : NULL;
@@ -497,8 +494,8 @@ static int wagg_process(void *state, uint32_t input, struct hf_rbuf *in,
     uint32_t cs = s->keys[s->start_key], ce = s->keys[s->end_key];
     for (uint32_t r = 0; r < b->nrows; r++) {
         const struct hf_value *row = hf_batch_row(b, r);
-        bool retract = b->kinds[r] == HF_ROW_UPDATE_BEFORE ||
-                       b->kinds[r] == HF_ROW_DELETE;
+        bool retract =
+            b->kinds[r] == HF_ROW_UPDATE_BEFORE || b->kinds[r] == HF_ROW_DELETE;
         if (retract && !s->retract_input)
             return hf_error_set(err, HF_ERR_FAIL,
                                 "internal: window aggregate %s got a "

@@ -8,11 +8,11 @@
  * it (not when it pops it: a message set aside while checkpoint barriers
  * are aligned still holds its slot). So each edge holds at most `credit`
  * batches, and a slow consumer blocks its producers (back-pressure) edge by
- * edge (a watermark counts as data). Barriers and end markers need no credit and never block: the ring
- * has room for two per edge beyond the credits, and at most one checkpoint
- * is in flight, so a producer can always put a barrier behind its rows.
- * hf_chan_abort() wakes everyone and makes every later call fail, which is
- * how a failing job stops the tasks.
+ * edge (a watermark counts as data). Barriers and end markers need no credit
+ * and never block: the ring has room for two per edge beyond the credits, and
+ * at most one checkpoint is in flight, so a producer can always put a barrier
+ * behind its rows. hf_chan_abort() wakes everyone and makes every later call
+ * fail, which is how a failing job stops the tasks.
  *
  * @locality any number of producer threads, one consumer thread; one mutex.
  */
@@ -65,7 +65,8 @@ bool hf_chan_push(struct hf_chan *c, const struct hf_msg *m);
  * the consumer's side). */
 bool hf_chan_pop(struct hf_chan *c, struct hf_msg *m, int timeout_ms,
                  int64_t done);
-/* A data or watermark message of edge `input` is processed: its credit comes back. */
+/* A data or watermark message of edge `input` is processed: its credit comes
+ * back. */
 void hf_chan_done(struct hf_chan *c, uint32_t input);
 void hf_chan_abort(struct hf_chan *c);
 

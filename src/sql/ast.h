@@ -275,8 +275,8 @@ struct hf_ast_wtvf {
     const char *fn; /* "TUMBLE", "HOP", "CUMULATE" */
     int line, col;  /* of the function name */
     struct hf_ast_from data;
-    struct hf_ast_ident timecol;   /* DESCRIPTOR(timecol) */
-    struct hf_ast_expr *args[3];  /* the intervals, in order */
+    struct hf_ast_ident timecol; /* DESCRIPTOR(timecol) */
+    struct hf_ast_expr *args[3]; /* the intervals, in order */
     uint32_t nargs;
 };
 

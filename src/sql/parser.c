@@ -2737,8 +2737,7 @@ static int window_tvf(struct parser *p, struct hf_ast_from *f)
         ident(p, true, "a time column", "in DESCRIPTOR", &w->timecol) != 0)
         return -1;
     if (peek(p)->kind == HF_TK_COMMA)
-        return unsupported(p, peek(p),
-                           "DESCRIPTOR takes one time column");
+        return unsupported(p, peek(p), "DESCRIPTOR takes one time column");
     if (expect(p, HF_TK_RPAREN, "to close DESCRIPTOR") != 0)
         return -1;
     while (accept(p, HF_TK_COMMA)) {

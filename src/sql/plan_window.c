@@ -69,14 +69,8 @@ static int time_attr(const struct hf_graph *g, uint32_t id, uint32_t col)
             if (col >= c->nproj)
                 return 0;
             uint32_t from;
-            if (!hf_expr_column(c->proj[col], &from)) {
-                struct hf_strbuf sb;
-                hf_strbuf_init(&sb, 64);
-                hf_expr_to_text(c->proj[col], &sb);
-                bool proc = sb.data && strcmp(sb.data, "PROCTIME()") == 0;
-                hf_strbuf_free(&sb);
-                return proc ? 2 : 0;
-            }
+            if (!hf_expr_column(c->proj[col], &from))
+                return hf_expr_is_proctime(c->proj[col]) ? 2 : 0;
             col = from;
         } else if (n->op == &hf_op_window_tvf) {
             const struct hf_window_tvf_spec *w = n->spec;
@@ -143,21 +137,20 @@ static const char *kind_name(enum hf_window_kind k)
 
 /* The window of `fn` over `data` (args: the intervals as the function
  * takes them). 0 or -1. */
-static int window_def(struct planner *p, const struct scope *s,
-                      const char *fn, int line, int col,
-                      struct hf_ast_expr *const *args, uint32_t nargs,
-                      struct hf_window_def *w)
+static int window_def(struct planner *p, const struct scope *s, const char *fn,
+                      int line, int col, struct hf_ast_expr *const *args,
+                      uint32_t nargs, struct hf_window_def *w)
 {
     memset(w, 0, sizeof *w);
     bool tumble = strcasecmp(fn, "TUMBLE") == 0;
-    w->kind = tumble ? HF_WIN_TUMBLE
+    w->kind = tumble                       ? HF_WIN_TUMBLE
               : strcasecmp(fn, "HOP") == 0 ? HF_WIN_HOP
-                                            : HF_WIN_CUMULATE;
+                                           : HF_WIN_CUMULATE;
     uint32_t need = tumble ? 1 : 2;
     if (nargs < need || nargs > need + 1)
         return err_at(p, HF_ERR_SQL, line, col,
                       "%s takes %s, and an optional offset", fn,
-                      tumble ? "a size"
+                      tumble                  ? "a size"
                       : w->kind == HF_WIN_HOP ? "a slide and a size"
                                               : "a step and a max size");
     if (tumble) {
@@ -214,9 +207,8 @@ static int add_tvf(struct planner *p, struct rel *data, uint32_t tcol,
             (char *)hf_plan_unique_name(p, s, n + i, names[i]);
         if (s->cols[n + i].name == NULL)
             return -1;
-        s->cols[n + i].type =
-            (struct hf_type){.id = HF_TIMESTAMP, .precision = 3,
-                             .not_null = true};
+        s->cols[n + i].type = (struct hf_type){
+            .id = HF_TIMESTAMP, .precision = 3, .not_null = true};
     }
     /* window_time: a time attribute of the time column's type. */
     const struct hf_type *tt = &data->out->cols[tcol].type;
@@ -310,8 +302,7 @@ int hf_plan_window_tvf(struct planner *p, const struct hf_ast_wtvf *f,
                       "mode (as in Flink)");
     static const char *const names[3] = {"window_start", "window_end",
                                          "window_time"};
-    return add_tvf(p, data, (uint32_t)idx, tk, &w, names, f->line, f->col,
-                   out);
+    return add_tvf(p, data, (uint32_t)idx, tk, &w, names, f->line, f->col, out);
 }
 
 /* ------------------------------------------------------------ legacy */
@@ -327,9 +318,8 @@ static bool is_group_window(const struct hf_ast_expr *g)
             strcasecmp(g->text, "SESSION") == 0);
 }
 
-static struct hf_ast_expr *col_ast(struct planner *p,
-                                   const struct hf_ast_expr *at,
-                                   const char *name)
+static struct hf_ast_expr *
+col_ast(struct planner *p, const struct hf_ast_expr *at, const char *name)
 {
     struct hf_ast_expr *c = hf_plan_aalloc(p, sizeof *c);
     if (c == NULL)
@@ -438,13 +428,12 @@ int hf_plan_window_legacy(struct planner *p, const struct hf_ast_query **qp,
                       "'%s' has no column '%s'", table, ta->text);
     struct hf_window_def w;
     /* Legacy HOP is (slide, size); the TVF takes the same order. */
-    if (window_def(p, *sp, fn, gw->line, gw->col, gw->args + 1,
-                   gw->nargs - 1, &w) != 0)
+    if (window_def(p, *sp, fn, gw->line, gw->col, gw->args + 1, gw->nargs - 1,
+                   &w) != 0)
         return -1;
     if (q->where) {
         /* WHERE applies before the window: fold it into the relation. */
-        struct rfilter *f =
-            hf_plan_aalloc(p, (in->nfilters + 1) * sizeof *f);
+        struct rfilter *f = hf_plan_aalloc(p, (in->nfilters + 1) * sizeof *f);
         if (f == NULL)
             return -1;
         memcpy(f, in->filters, in->nfilters * sizeof *f);
@@ -495,6 +484,10 @@ int hf_plan_window_legacy(struct planner *p, const struct hf_ast_query **qp,
         nq->group[nq->ngroup + 1] = col_ast(p, gw, legacy_names[1]);
         if (nq->group[nq->ngroup] == NULL || nq->group[nq->ngroup + 1] == NULL)
             return -1;
+        /* explain shows them by name, not as the TUMBLE(...) written */
+        for (int k = 0; k < 2; k++)
+            nq->group[nq->ngroup + k]->off = nq->group[nq->ngroup + k]->end =
+                0;
         nq->ngroup += 2;
     }
     for (uint32_t i = 0; i < q->nitems; i++) {

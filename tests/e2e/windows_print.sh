@@ -41,6 +41,12 @@ run_hf "$T/out" "$T/err" run "$T/tumble.sql"
 expect_rc 0 "tumble job"
 expect_same "$T/tumble.expected" "$T/out" "TUMBLE window aggregate"
 
+# --- the same in batch mode: the source's final watermark fires them
+{ echo "SET 'execution.runtime-mode' = 'batch';"; cat "$T/tumble.sql"; } >"$T/tumble_b.sql"
+run_hf "$T/out" "$T/err" run "$T/tumble_b.sql"
+expect_rc 0 "tumble batch job"
+expect_same "$T/tumble.expected" "$T/out" "TUMBLE window aggregate, batch mode"
+
 # --- HOP slide 5 min, size 10 min
 agg_job "HOP(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '5' MINUTES, INTERVAL '10' MINUTES)" >"$T/hop.sql"
 cat >"$T/hop.expected" <<'OUT'
@@ -173,6 +179,31 @@ OUT
 run_hf "$T/out" "$T/err" run "$T/ooo.sql"
 expect_rc 0 "out-of-order job"
 expect_same "$T/ooo.expected" "$T/out" "out-of-order row within the delay"
+
+# --- processing time (loosely: the clock decides the windows): datagen at
+# 200 rows/s, 1 s windows per key, stopped after ~3 s. Every row is one
+# key's count in a window of exactly one second.
+cat >"$T/proc.sql" <<'SQL'
+CREATE TABLE g (k INT, pt AS PROCTIME()) WITH ('connector' = 'datagen',
+  'rows-per-second' = '200', 'fields.k.min' = '1', 'fields.k.max' = '2');
+CREATE TABLE o (ws TIMESTAMP(3), we TIMESTAMP(3), k INT, n BIGINT)
+WITH ('connector' = 'print');
+INSERT INTO o SELECT window_start, window_end, k, COUNT(*)
+FROM TABLE(TUMBLE(TABLE g, DESCRIPTOR(pt), INTERVAL '1' SECOND))
+GROUP BY window_start, window_end, k;
+SQL
+"$HOLOFLOW" run "$T/proc.sql" >"$T/out" 2>"$T/err" &
+pid=$!
+sleep 3.5
+kill -INT "$pid"
+wait "$pid" || true
+awk -F'[][, ]+' '
+    { split($2, a, /[T:]/); split($3, b, /[T:]/)
+      s = a[2] * 3600 + a[3] * 60 + a[4]; e = b[2] * 3600 + b[3] * 60 + b[4]
+      if ($1 != "+I" || (e - s + 86400) % 86400 != 1 || ($4 != 1 && $4 != 2) || $5 < 1) bad++
+      n++ }
+    END { exit !(n >= 2 && bad == 0) }' "$T/out" ||
+    fail "processing-time windows: $(cat "$T/out")"
 
 # --- refusals, by name and place
 {

@@ -926,6 +926,17 @@ static void test_unsupported_named(void **state)
          "job.sql:1:31: error: MINUS (EXCEPT) is not supported"},
         {"INSERT INTO t SELECT SUM(a) OVER (ORDER BY pt) FROM s",
          "job.sql:1:29: error: OVER aggregation (SUM(...) OVER (...)) is not supported"},
+        {"INSERT INTO t SELECT * FROM TABLE(SESSION(TABLE s, DESCRIPTOR(ts), "
+         "INTERVAL '1' MINUTE))",
+         "job.sql:1:35: error: the SESSION window table function is not "
+         "supported"},
+        {"INSERT INTO t SELECT * FROM TABLE(TUMBLE(DATA => TABLE s, "
+         "TIMECOL => DESCRIPTOR(ts), SIZE => INTERVAL '1' MINUTE))",
+         "job.sql:1:42: error: named arguments (DATA => ...) of window "
+         "functions are not supported"},
+        {"INSERT INTO t SELECT * FROM TABLE(f(1))",
+         "job.sql:1:35: error: table functions are not supported except the "
+         "window functions"},
         {"INSERT INTO t SELECT a FROM LATERAL TABLE(f(a))",
          "job.sql:1:29: error: table functions"},
         {"INSERT INTO t SELECT a FROM UNNEST(x)",

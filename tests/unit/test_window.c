@@ -26,8 +26,8 @@
 static void test_tumble(void **st)
 {
     (void)st;
-    struct hf_window_def w = {.kind = HF_WIN_TUMBLE, .size = 10 * MIN_US,
-                              .slide = 10 * MIN_US};
+    struct hf_window_def w = {
+        .kind = HF_WIN_TUMBLE, .size = 10 * MIN_US, .slide = 10 * MIN_US};
     int64_t s[4], e[4];
     assert_int_equal(hf_window_assign(&w, 7 * MIN_US, s, e, 4), 1);
     assert_true(s[0] == 0 && e[0] == 10 * MIN_US);
@@ -45,15 +45,15 @@ static void test_tumble(void **st)
 static void test_hop_cumulate(void **st)
 {
     (void)st;
-    struct hf_window_def h = {.kind = HF_WIN_HOP, .size = 10 * MIN_US,
-                              .slide = 5 * MIN_US};
+    struct hf_window_def h = {
+        .kind = HF_WIN_HOP, .size = 10 * MIN_US, .slide = 5 * MIN_US};
     int64_t s[4], e[4];
     assert_int_equal(hf_window_max_per_row(&h), 3);
     assert_int_equal(hf_window_assign(&h, 7 * MIN_US, s, e, 4), 2);
     assert_true(s[0] == 5 * MIN_US && e[0] == 15 * MIN_US);
     assert_true(s[1] == 0 && e[1] == 10 * MIN_US);
-    struct hf_window_def c = {.kind = HF_WIN_CUMULATE, .size = 10 * MIN_US,
-                              .slide = 2 * MIN_US};
+    struct hf_window_def c = {
+        .kind = HF_WIN_CUMULATE, .size = 10 * MIN_US, .slide = 2 * MIN_US};
     int64_t cs[8], ce[8];
     /* 08:05 of a tumble [08:00, 08:10): ends 6, 8, 10 */
     assert_int_equal(hf_window_assign(&c, 5 * MIN_US, cs, ce, 8), 3);
@@ -113,8 +113,8 @@ static void test_operator(void **st)
     spec->calls = calloc(2, sizeof *spec->calls);
     spec->ncalls = 2;
     char why[200];
-    assert_int_equal(hf_aggfn_init(&spec->calls[0].fn, HF_AGG_COUNT_STAR,
-                                   NULL, false, false, why, sizeof why),
+    assert_int_equal(hf_aggfn_init(&spec->calls[0].fn, HF_AGG_COUNT_STAR, NULL,
+                                   false, false, why, sizeof why),
                      0);
     spec->calls[0].arg = -1;
     spec->calls[0].filter = -1;
