@@ -88,8 +88,11 @@ const struct hf_opt_def hf_job_opt_defs[] = {
      .flags = HF_OPTF_RANGE, .min = 1, .max = 1000,
      .doc = "complete checkpoints kept in state.checkpoints.dir"},
     {.key = "state.backend.incremental", .type = HF_OPT_BOOL, .def = "false",
-     .doc = "accepted for compatibility: every checkpoint is written in "
-            "full (docs/state.md)"},
+     .doc = "rocksdb with state.checkpoints.dir: each state has a database "
+            "of its own and a checkpoint hard-links its table files, so it "
+            "costs what changed since the last one; otherwise (and with "
+            "hashmap) every checkpoint writes the state in full "
+            "(docs/state.md)"},
     {.key = "table.exec.state.ttl", .type = HF_OPT_DURATION, .def = "0",
      .doc = "how long an idle entry of keyed state is kept (processing "
             "time since its last write; e.g. '1 h'); 0 keeps state forever"},

@@ -14,7 +14,9 @@
  *   LOCK              flock'ed by the job using the directory, so that a
  *                     second job on the same directory is refused
  *
- * A state file ("<uid>.<name>.kg<first>-<last>") is:
+ * A state file ("<uid>.<name>.kg<first>-<last>") is (the same name with
+ * ".rocksdb" is instead a RocksDB checkpoint directory, written with
+ * state.backend.incremental: state_rocksdb.c):
  *
  *   "HFSTATE\0", u32 format version, u32 max parallelism,
  *   u32 kg_first, u32 kg_last, str uid, str name,
@@ -64,6 +66,7 @@
 #define META_MAGIC "HFCKPT\0\0"
 #define FORMAT_VERSION 1u
 #define META_NAME "_metadata"
+#define MAXP_NAME "holoflow-key-groups" /* in a .rocksdb checkpoint */
 
 /* snprintf into a path buffer; a path that does not fit is cut (and then
  * names no file: the call on it fails with the cut path in the message). */
@@ -640,12 +643,41 @@ struct load_ctx {
     struct hf_state *s;
 };
 
+static int maxp_error(const char *path, unsigned was, unsigned now,
+                      struct hf_error *err)
+{
+    return hf_error_set(
+        err, HF_ERR_STATE,
+        "checkpoint: %s was written with pipeline.max-parallelism = %u, "
+        "the job now has %u; keep the maximum parallelism of a job that "
+        "restores state (or remove the checkpoints to start empty)",
+        path, was, now);
+}
+
 /* Fill s from one file of the restored checkpoint. */
 static int restore_file(struct hf_state *s, const struct hf_ckpt_file *f,
                         struct hf_error *err)
 {
     char path[4096];
     pathf(path, sizeof path, "%s/%s", s->b->restored_path, f->file);
+    size_t fl = strlen(f->file);
+    if (fl > 8 && strcmp(f->file + fl - 8, ".rocksdb") == 0) {
+        /* its key groups: the maximum parallelism it was written with */
+        char mp[4096 + 32];
+        pathf(mp, sizeof mp, "%s/%s", path, MAXP_NAME);
+        FILE *m = fopen(mp, "re");
+        unsigned v = 0;
+        int ok = m && fscanf(m, "max-parallelism %u", &v) == 1;
+        if (m)
+            fclose(m);
+        if (!ok)
+            return hf_error_set(err, HF_ERR_DATA,
+                                "checkpoint: %s is corrupt (no readable %s)",
+                                path, MAXP_NAME);
+        if (v != s->b->cfg.max_parallelism)
+            return maxp_error(path, v, s->b->cfg.max_parallelism, err);
+        return hf_state_rocksdb_read(path, s, err);
+    }
     uint8_t *buf;
     size_t len;
     if (read_checked(path, STATE_MAGIC, &buf, &len, err) < 0)
@@ -659,12 +691,7 @@ static int restore_file(struct hf_state *s, const struct hf_ckpt_file *f,
     get_str(&r, &n); /* name */
     if (!r.bad && maxp != s->b->cfg.max_parallelism) {
         free(buf);
-        return hf_error_set(
-            err, HF_ERR_STATE,
-            "checkpoint: %s was written with pipeline.max-parallelism = %u, "
-            "the job now has %u; keep the maximum parallelism of a job that "
-            "restores state (or remove the checkpoints to start empty)",
-            path, maxp, s->b->cfg.max_parallelism);
+        return maxp_error(path, maxp, s->b->cfg.max_parallelism, err);
     }
     uint64_t count = 0;
     int rc = 0;
@@ -859,6 +886,30 @@ static void state_file_name(const struct hf_state *s, char *buf, size_t n)
             *p = '_';
 }
 
+/* fsync every file directly in dir, then dir. */
+static int fsync_dir_files(const char *dir, struct hf_error *err)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return hf_error_set(err, HF_ERR_IO, "checkpoint: cannot list %s: %s",
+                            dir, strerror(errno));
+    struct dirent *de;
+    char p[4096 + 256];
+    int rc = 0;
+    while (rc == 0 && (de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        pathf(p, sizeof p, "%s/%s", dir, de->d_name);
+        rc = fsync_path(p, err);
+    }
+    closedir(d);
+    return rc == 0 ? fsync_path(dir, err) : -1;
+}
+
+static int remember(struct hf_state_backend *b, const struct hf_state *s,
+                    uint64_t id, const char *fname, uint64_t size,
+                    uint32_t crc, struct hf_error *err);
+
 int hf_state_snapshot(struct hf_state *s, uint64_t id, struct hf_error *err)
 {
     struct hf_state_backend *b = s->b;
@@ -867,6 +918,9 @@ int hf_state_snapshot(struct hf_state *s, uint64_t id, struct hf_error *err)
     char dir[4096], fname[512], path[4096 + 512];
     pathf(dir, sizeof dir, "%s/chk-%" PRIu64 ".tmp", b->dir, id);
     state_file_name(s, fname, sizeof fname);
+    bool own = hf_state_rocksdb_own(s);
+    if (own)
+        strncat(fname, ".rocksdb", sizeof fname - strlen(fname) - 1);
     pathf(path, sizeof path, "%s/%s", dir, fname);
     pthread_mutex_lock(&b->mu);
     int mk = mkdir(dir, 0755);
@@ -875,6 +929,25 @@ int hf_state_snapshot(struct hf_state *s, uint64_t id, struct hf_error *err)
     if (mk != 0 && mkerr != EEXIST)
         return hf_error_set(err, HF_ERR_IO, "checkpoint: cannot create %s: %s",
                             dir, strerror(mkerr));
+    if (own) {
+        if (hf_state_rocksdb_checkpoint(s, path, err) < 0)
+            return -1;
+        char mp[4096 + 512 + 32];
+        pathf(mp, sizeof mp, "%s/%s", path, MAXP_NAME);
+        FILE *m = fopen(mp, "wxe");
+        int wr = m ? fprintf(m, "max-parallelism %u\n",
+                             b->cfg.max_parallelism)
+                   : -1;
+        if (m && fclose(m) != 0)
+            wr = -1;
+        if (wr < 0)
+            return hf_error_set(err, HF_ERR_IO,
+                                "checkpoint: cannot write %s: %s", mp,
+                                strerror(errno));
+        if (fsync_dir_files(path, err) < 0)
+            return -1;
+        return remember(b, s, id, fname, 0, 0, err);
+    }
     struct writer w = {0};
     w.f = fopen(path, "wbxe");
     if (!w.f)
@@ -917,7 +990,14 @@ int hf_state_snapshot(struct hf_state *s, uint64_t id, struct hf_error *err)
                             "checkpoint: writing %s failed: %s", path,
                             strerror(e));
     }
-    /* remember it for the metadata */
+    return remember(b, s, id, fname, w.size, (uint32_t)w.crc, err);
+}
+
+/* Remember a state file of checkpoint `id` for its metadata. */
+static int remember(struct hf_state_backend *b, const struct hf_state *s,
+                    uint64_t id, const char *fname, uint64_t size,
+                    uint32_t crc, struct hf_error *err)
+{
     pthread_mutex_lock(&b->mu);
     if (b->npend == b->cappend) {
         size_t cap = b->cappend ? 2 * b->cappend : 8;
@@ -936,8 +1016,8 @@ int hf_state_snapshot(struct hf_state *s, uint64_t id, struct hf_error *err)
     p->f.name = strdup(s->name);
     p->f.kg_first = s->kg_first;
     p->f.kg_last = s->kg_last;
-    p->f.size = w.size;
-    p->f.crc = (uint32_t)w.crc;
+    p->f.size = size;
+    p->f.crc = crc;
     b->npend++;
     bool ok = p->f.file && p->f.uid && p->f.name;
     pthread_mutex_unlock(&b->mu);

@@ -131,5 +131,13 @@ int hf_state_rocksdb_init(struct hf_state *s, struct hf_error *err);
 int hf_state_rocksdb_backend_open(struct hf_state_backend *b,
                                   struct hf_error *err);
 void hf_state_rocksdb_backend_close(struct hf_state_backend *b);
+/* Incremental checkpoints (state_rocksdb.c): whether s has a database of
+ * its own; write its RocksDB checkpoint to `dir` (must not exist); read
+ * such a directory into `into` (entries of its key groups, via load). */
+bool hf_state_rocksdb_own(const struct hf_state *s);
+int hf_state_rocksdb_checkpoint(struct hf_state *s, const char *dir,
+                                struct hf_error *err);
+int hf_state_rocksdb_read(const char *dir, struct hf_state *into,
+                          struct hf_error *err);
 
 #endif

@@ -10,6 +10,14 @@
  * format and restore path (state.c); the database itself is never
  * recovered, so it is written without a write-ahead log.
  *
+ * With state.backend.incremental = true (and a checkpoint directory),
+ * every state has a database of its own instead, and its checkpoint is a
+ * RocksDB checkpoint (a flush, then hard links to the immutable table
+ * files) in chk-<id>.tmp/<file>.rocksdb: a checkpoint costs what changed
+ * since the last one, and retained checkpoints share their unchanged
+ * files. Restoring reads such a directory (read-only, checksums verified)
+ * into the new state, whatever the backend now is.
+ *
  * Every state of the job shares the database. A stored key is
  *
  *   u32 state number (big-endian, assigned at open) | u16 key group | key
@@ -50,11 +58,14 @@ struct rdb {
     rocksdb_readoptions_t *ro;
     char *path;
     bool temp; /* remove the directory at close */
+    bool own;  /* state.backend.incremental: a database per state */
     _Atomic uint32_t next_id;
 };
 
 struct rs {
     struct rdb *r;
+    rocksdb_t *db;   /* the shared one, or the state's own (incremental) */
+    char *own_path;  /* the state's own database, removed at close */
     uint32_t id;
     struct hf_strbuf key, val; /* scratch for stored keys/values */
     char *got;                 /* the last get's value (rocksdb_free) */
@@ -123,8 +134,21 @@ int hf_state_rocksdb_backend_open(struct hf_state_backend *b,
     rocksdb_writeoptions_disable_WAL(r->wo, 1);
     r->ro = rocksdb_readoptions_create();
     char *e = NULL;
-    r->db = r->path ? rocksdb_open(r->opts, r->path, &e) : NULL;
     b->impl = r;
+    if (b->cfg.incremental && b->dir) {
+        /* a database per state, each checkpointed by hard links */
+        r->own = true;
+        rocksdb_options_set_write_buffer_size(r->opts, (size_t)16 << 20);
+        if (!r->path || mkdir(r->path, 0755) != 0)
+            return hf_error_set(err, HF_ERR_IO,
+                                "rocksdb state backend: cannot create %s: %s",
+                                path, strerror(errno));
+        hf_log_info("rocksdb state backend: incremental checkpoints, "
+                    "databases in %s",
+                    r->path);
+        return 0;
+    }
+    r->db = r->path ? rocksdb_open(r->opts, r->path, &e) : NULL;
     if (!r->db) {
         char what[4200];
         snprintf(what, sizeof what, "cannot open %s", path);
@@ -218,7 +242,7 @@ static int store(struct hf_state *s, const void *val, size_t vlen, int64_t ts,
         memcpy(p + TS, val, vlen);
     hf_strbuf_commit(&x->val, TS + vlen);
     char *e = NULL;
-    rocksdb_put(x->r->db, x->r->wo, x->key.data, x->key.len, x->val.data,
+    rocksdb_put(x->db, x->r->wo, x->key.data, x->key.len, x->val.data,
                 x->val.len, &e);
     if (e) {
         char what[256];
@@ -241,7 +265,7 @@ static int rs_get(struct hf_state *s, const void *key, size_t klen,
     x->got = NULL;
     size_t n = 0;
     char *e = NULL;
-    x->got = rocksdb_get(x->r->db, x->r->ro, x->key.data, x->key.len, &n, &e);
+    x->got = rocksdb_get(x->db, x->r->ro, x->key.data, x->key.len, &n, &e);
     if (e)
         return db_err(err, "read failed", e);
     if (!x->got)
@@ -253,7 +277,7 @@ static int rs_get(struct hf_state *s, const void *key, size_t klen,
                             s->uid, s->name);
     if (s->b->cfg.ttl_ms > 0 &&
         hf_state_expired(s, get_ts(x->got), hf_state_now_ms())) {
-        rocksdb_delete(x->r->db, x->r->wo, x->key.data, x->key.len, &e);
+        rocksdb_delete(x->db, x->r->wo, x->key.data, x->key.len, &e);
         if (e)
             return db_err(err, "delete failed", e);
         return 0;
@@ -289,7 +313,7 @@ static int rs_del(struct hf_state *s, const void *key, size_t klen,
     if (make_key(s, key, klen, err) < 0)
         return -1;
     char *e = NULL;
-    rocksdb_delete(x->r->db, x->r->wo, x->key.data, x->key.len, &e);
+    rocksdb_delete(x->db, x->r->wo, x->key.data, x->key.len, &e);
     if (e)
         return db_err(err, "delete failed", e);
     return 0;
@@ -308,7 +332,7 @@ static int rs_iter_open(struct hf_state *s, const void *prefix, size_t plen,
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
     }
     it->it.s = s;
-    it->ri = rocksdb_create_iterator(x->r->db, x->r->ro);
+    it->ri = rocksdb_create_iterator(x->db, x->r->ro);
     it->kg = s->kg_first;
     it->kg_end = s->kg_last;
     int64_t one = hf_state_prefix_kg(s, prefix, plen);
@@ -360,7 +384,7 @@ static int rs_iter_next(struct hf_state_iter *iter, const void **key,
             continue;
         if (ttl && hf_state_expired(s, get_ts(v), now)) {
             char *e = NULL;
-            rocksdb_delete(x->r->db, x->r->wo, k, kl, &e);
+            rocksdb_delete(x->db, x->r->wo, k, kl, &e);
             if (e)
                 return db_err(err, "delete failed", e);
             continue;
@@ -405,7 +429,7 @@ static int rs_scan(struct hf_state *s, hf_state_scan_fn fn, void *ctx,
     struct rs *x = s->priv;
     bool ttl = s->b->cfg.ttl_ms > 0;
     int64_t now = ttl ? hf_state_now_ms() : 0;
-    rocksdb_iterator_t *ri = rocksdb_create_iterator(x->r->db, x->r->ro);
+    rocksdb_iterator_t *ri = rocksdb_create_iterator(x->db, x->r->ro);
     char seek[HDR];
     put_hdr(seek, x->id, 0);
     int rc = 0;
@@ -436,6 +460,12 @@ static void rs_close(struct hf_state *s)
 {
     struct rs *x = s->priv;
     rocksdb_free(x->got);
+    if (x->own_path) {
+        if (x->db)
+            rocksdb_close(x->db);
+        nftw(x->own_path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+        free(x->own_path);
+    }
     hf_strbuf_free(&x->key);
     hf_strbuf_free(&x->val);
     free(x);
@@ -458,9 +488,98 @@ int hf_state_rocksdb_init(struct hf_state *s, struct hf_error *err)
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
     x->r = r;
     x->id = atomic_fetch_add(&r->next_id, 1);
+    x->db = r->db;
     hf_strbuf_init(&x->key, 0);
     hf_strbuf_init(&x->val, 0);
+    if (r->own) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/state-%u", r->path, x->id);
+        char *e = NULL;
+        x->own_path = strdup(path);
+        x->db = x->own_path ? rocksdb_open(r->opts, path, &e) : NULL;
+        if (!x->db) {
+            free(x->own_path);
+            hf_strbuf_free(&x->key);
+            hf_strbuf_free(&x->val);
+            free(x);
+            return db_err(err, "cannot open a state's database", e);
+        }
+    }
     s->priv = x;
     s->impl = &rocksdb_impl;
     return 0;
+}
+
+int hf_state_rocksdb_checkpoint(struct hf_state *s, const char *dir,
+                                struct hf_error *err)
+{
+    struct rs *x = s->priv;
+    char *e = NULL;
+    rocksdb_checkpoint_t *cp = rocksdb_checkpoint_object_create(x->db, &e);
+    if (cp && !e)
+        rocksdb_checkpoint_create(cp, dir, 0, &e); /* 0: flush first */
+    if (cp)
+        rocksdb_checkpoint_object_destroy(cp);
+    if (e) {
+        char what[4300];
+        snprintf(what, sizeof what, "checkpoint %s", dir);
+        return db_err(err, what, e);
+    }
+    return 0;
+}
+
+bool hf_state_rocksdb_own(const struct hf_state *s)
+{
+    return s->impl == &rocksdb_impl && ((const struct rs *)s->priv)->own_path;
+}
+
+int hf_state_rocksdb_read(const char *dir, struct hf_state *into,
+                          struct hf_error *err)
+{
+    rocksdb_options_t *o = rocksdb_options_create();
+    char *e = NULL;
+    rocksdb_t *db = rocksdb_open_for_read_only(o, dir, 0, &e);
+    if (!db) {
+        rocksdb_options_destroy(o);
+        hf_error_set(err, HF_ERR_DATA,
+                     "checkpoint: %s cannot be read as a rocksdb checkpoint "
+                     "(%s); remove the checkpoint directory to reset the "
+                     "job's state",
+                     dir, e ? e : "unknown error");
+        rocksdb_free(e);
+        return -1;
+    }
+    rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
+    rocksdb_readoptions_set_verify_checksums(ro, 1);
+    rocksdb_iterator_t *ri = rocksdb_create_iterator(db, ro);
+    int rc = 0;
+    int64_t now = hf_state_now_ms();
+    for (rocksdb_iter_seek_to_first(ri); rc == 0 && rocksdb_iter_valid(ri);
+         rocksdb_iter_next(ri)) {
+        size_t kl, vl;
+        const char *k = rocksdb_iter_key(ri, &kl);
+        const char *v = rocksdb_iter_value(ri, &vl);
+        if (kl < HDR || vl < TS) {
+            rc = hf_error_set(err, HF_ERR_DATA,
+                              "checkpoint: %s is corrupt (bad entry)", dir);
+            break;
+        }
+        uint32_t kg = hdr_kg(k);
+        int64_t ts = get_ts(v);
+        if (kg < into->kg_first || kg > into->kg_last ||
+            hf_state_expired(into, ts, now))
+            continue;
+        rc = into->impl->load(into, kg, k + HDR, kl - HDR, v + TS, vl - TS,
+                              ts, err);
+    }
+    rocksdb_iter_get_error(ri, &e);
+    if (e && rc == 0)
+        rc = hf_error_set(err, HF_ERR_DATA, "checkpoint: %s is corrupt: %s",
+                          dir, e);
+    rocksdb_free(e);
+    rocksdb_iter_destroy(ri);
+    rocksdb_readoptions_destroy(ro);
+    rocksdb_close(db);
+    rocksdb_options_destroy(o);
+    return rc;
 }

@@ -1,6 +1,8 @@
 /*
  * test_state.c - keyed state and checkpoints (state/state.h), every test
- * once with the hashmap backend and once with rocksdb: get/put/del and replacing values, growth, prefix
+ * with the hashmap backend, with rocksdb, and with rocksdb's incremental
+ * checkpoints (a RocksDB checkpoint per state); a checkpoint restores into
+ * the other backend: get/put/del and replacing values, growth, prefix
  * iteration and deleting while iterating, TTL by processing time, the
  * memory limit's error, and the checkpoint store: complete checkpoints
  * restore (entries, write times, source positions), an interrupted one
@@ -35,11 +37,13 @@ static int64_t fake_clock(void)
 
 /* The backend under test: the whole group runs once per backend. */
 static enum hf_state_backend_type backend = HF_STATE_HASHMAP;
+static bool incremental; /* rocksdb: a database per state, hard links */
 
 static struct hf_state_config mem_cfg(void)
 {
     struct hf_state_config c = {0};
     c.type = backend;
+    c.incremental = incremental;
     c.num_retained = 1;
     c.max_parallelism = 128;
     return c;
@@ -600,17 +604,72 @@ static void test_corrupt(void **state)
     hf_state_backend_close(b2);
     hf_error_clear(&err);
 
-    corrupt(dir, "n4-agg.acc.kg0-127");
-    b = open_dir(dir, 1, &err);
-    assert_non_null(b);
-    assert_int_equal(hf_state_open(b, "n4-agg", "acc", 0, 127, &s, &err), -1);
-    assert_non_null(strstr(err.msg, "chk-1/n4-agg.acc.kg0-127 is corrupt"));
+    if (incremental) {
+        /* a RocksDB checkpoint whose CURRENT names no manifest */
+        corrupt(dir, "n4-agg.acc.kg0-127.rocksdb/CURRENT");
+        b = open_dir(dir, 1, &err);
+        assert_non_null(b);
+        assert_int_equal(
+            hf_state_open(b, "n4-agg", "acc", 0, 127, &s, &err), -1);
+        assert_non_null(strstr(err.msg, "chk-1/n4-agg.acc.kg0-127.rocksdb "
+                                        "cannot be read"));
+    } else {
+        corrupt(dir, "n4-agg.acc.kg0-127");
+        b = open_dir(dir, 1, &err);
+        assert_non_null(b);
+        assert_int_equal(
+            hf_state_open(b, "n4-agg", "acc", 0, 127, &s, &err), -1);
+        assert_non_null(
+            strstr(err.msg, "chk-1/n4-agg.acc.kg0-127 is corrupt"));
+    }
     hf_state_backend_close(b);
 
     corrupt(dir, "_metadata");
     hf_error_clear(&err);
     assert_null(open_dir(dir, 1, &err));
     assert_non_null(strstr(err.msg, "chk-1/_metadata is corrupt"));
+    rm_rf(dir);
+}
+
+/* A checkpoint written by this group's backend restores into the other
+ * backend, entries and write times alike. */
+static void test_cross_backend(void **state)
+{
+    (void)state;
+    hf_state_set_clock(fake_clock);
+    fake_now = 5000000;
+    const char *dir = fresh_dir();
+    struct hf_error err;
+    hf_error_clear(&err);
+    struct hf_state_config c = mem_cfg();
+    c.checkpoints_dir = dir;
+    c.ttl_ms = 1000;
+    struct hf_state_backend *b;
+    assert_int_equal(hf_state_backend_open(&c, &b, &err), 0);
+    struct hf_state *s;
+    assert_int_equal(hf_state_open(b, "n4-agg", "acc", 0, 127, &s, &err), 0);
+    fill(s, 0, 300, "x");
+    fake_now += 500;
+    fill(s, 300, 600, "y");
+    assert_int_equal(hf_state_snapshot(s, 3, &err), 0);
+    assert_int_equal(hf_state_backend_complete(b, 3, NULL, 0, &err), 0);
+    hf_state_close(s);
+    hf_state_backend_close(b);
+
+    c.type = backend == HF_STATE_HASHMAP ? HF_STATE_ROCKSDB : HF_STATE_HASHMAP;
+    c.incremental = false;
+    assert_int_equal(hf_state_backend_open(&c, &b, &err), 0);
+    assert_int_equal(hf_state_open(b, "n4-agg", "acc", 0, 127, &s, &err), 0);
+    assert_int_equal(hf_state_count(s), 600);
+    char buf[64];
+    assert_string_equal(get_s(s, "k299", buf, sizeof buf), "x299");
+    assert_string_equal(get_s(s, "k599", buf, sizeof buf), "y599");
+    fake_now += 600; /* the first 300 were written 1100 ms ago */
+    assert_null(get_s(s, "k0", buf, sizeof buf));
+    assert_string_equal(get_s(s, "k300", buf, sizeof buf), "y300");
+    hf_state_close(s);
+    hf_state_backend_close(b);
+    hf_state_set_clock(NULL);
     rm_rf(dir);
 }
 
@@ -625,8 +684,12 @@ int main(void)
         cmocka_unit_test(test_rescale),
         cmocka_unit_test(test_key_prefix),
         cmocka_unit_test(test_corrupt),
+        cmocka_unit_test(test_cross_backend),
     };
     int rc = cmocka_run_group_tests_name("hashmap", tests, NULL, NULL);
     backend = HF_STATE_ROCKSDB;
-    return rc | cmocka_run_group_tests_name("rocksdb", tests, NULL, NULL);
+    rc |= cmocka_run_group_tests_name("rocksdb", tests, NULL, NULL);
+    incremental = true;
+    return rc | cmocka_run_group_tests_name("rocksdb incremental", tests, NULL,
+                                            NULL);
 }

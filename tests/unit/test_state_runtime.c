@@ -7,7 +7,8 @@
  * the restored source position exactly, after a clean stop and after a
  * failure that leaves checkpoints half-done, and the checkpoint ids go on
  * after the restored one. Without state.checkpoints.dir a run starts
- * empty. The same with state.backend.type = rocksdb.
+ * empty. The same with state.backend.type = rocksdb, with and without
+ * incremental checkpoints.
  *
  * The job is planned from SQL (datagen -> blackhole) and rewired into
  * source -> calc -> counter -> sink with the test's own source (ids
@@ -37,7 +38,8 @@
 #include "state/state.h"
 
 static struct {
-    int64_t start;   /* where the source began (its restored position) */
+    _Atomic int64_t start; /* where the source began (restored position) */
+    atomic_bool src_opened;
     bool restored;   /* the source got a position */
     atomic_int_fast64_t emitted;
     int64_t snap;
@@ -73,6 +75,7 @@ static int src_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
         g.restored = true;
     }
     atomic_store(&g.emitted, g.start);
+    atomic_store(&g.src_opened, true);
     *state = &g;
     return 0;
 }
@@ -250,7 +253,7 @@ static const char *backend_sql = ""; /* a SET of state.backend.type */
 
 static struct hf_job *plan(bool with_dir)
 {
-    char sql[1024];
+    char sql[2048];
     snprintf(sql, sizeof sql,
              "SET 'execution.checkpointing.interval' = '15ms';\n"
              "%s%s%s%s"
@@ -303,6 +306,11 @@ static struct hf_job *plan(bool with_dir)
 static void *stop_later(void *arg)
 {
     sleep_us(150000);
+    /* (opening a backend may take long on a busy machine: read some) */
+    for (int i = 0; i < 500 && (!atomic_load(&g.src_opened) ||
+                                atomic_load(&g.emitted) < g.start + 20);
+         i++)
+        sleep_us(10000);
     atomic_store(&((struct hf_job *)arg)->stopping, 1);
     return NULL;
 }
@@ -312,6 +320,7 @@ static int run(bool with_dir, bool stop, struct hf_error *err)
 {
     struct hf_job *job = plan(with_dir);
     hf_error_clear(err);
+    atomic_store(&g.src_opened, false);
     struct hf_runtime *rt = hf_runtime_new(job, err);
     assert_non_null(rt);
     pthread_t th;
@@ -396,6 +405,15 @@ static void test_rocksdb(void **state)
     backend_sql = "";
 }
 
+static void test_rocksdb_incremental(void **state)
+{
+    backend_sql = "SET 'state.backend.type' = 'rocksdb';\n"
+                  "SET 'state.backend.incremental' = 'true';\n";
+    test_stop_and_restore(state);
+    test_failure_restores_one_checkpoint(state);
+    backend_sql = "";
+}
+
 static void test_no_dir_starts_empty(void **state)
 {
     (void)state;
@@ -418,6 +436,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_no_dir_starts_empty, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_rocksdb, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rocksdb_incremental, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,10 +33,13 @@
  * Checkpoint positions (state.checkpoints.dir, docs/state.md). The
  * position stored in the job's checkpoint (hfk_source_position) is
  * "hfk1\n" and one line "topic\tpartition\toffset\n" per assigned
- * partition, the offsets of the snapshot just taken. When the job restores
- * a checkpoint, a partition listed there starts at its offset whatever the
- * group committed since (the state restored with it matches that offset
- * and no other); an unlisted partition starts as above.
+ * partition, the offsets of the snapshot just taken, and the restored
+ * offsets of partitions not assigned yet in this run (a checkpoint taken
+ * before the group's assignment still holds them: the restored state
+ * reflects them). When the job restores a checkpoint, a partition listed
+ * there starts at its offset whatever the group committed since (the
+ * state restored with it matches that offset and no other); an unlisted
+ * partition starts as above.
  *
  * Assignment. With 'properties.group.id' and an unbounded read the source
  * subscribes, and the group coordinator spreads partitions over every
@@ -128,6 +131,14 @@ struct pending {
     bool lost;
 };
 
+/* A partition's offset in the restored checkpoint; seen once assigned. */
+struct restored {
+    char *topic;
+    int32_t partition;
+    int64_t offset;
+    bool seen;
+};
+
 struct meta_col {
     uint32_t col;
     enum hfk_meta key;
@@ -180,6 +191,8 @@ struct hfk_source {
     struct hf_bad_input_log badlog; /* skipped records, nulled fields */
     bool fatal;
     char fatal_msg[512];
+    struct restored *rest; /* the restored checkpoint's offsets */
+    size_t nrest;
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -391,35 +404,66 @@ static int64_t specific(const int32_t *parts, const int64_t *offs, size_t n,
 
 /* Resolve where every partition of `l` starts (and, bounded, stops), set
  * l's offsets to the absolute start, and record the partitions. */
-/* The offset stored for topic/partition in the restored checkpoint's
- * position, or -1. */
-static int64_t restored_offset(const struct hfk_source *s, const char *topic,
-                               int32_t partition)
+/* Parse the restored checkpoint's position (ctx->restore_pos) into
+ * s->rest. 0, or -1 on out of memory; a malformed position is an error. */
+static int parse_restored(struct hfk_source *s, struct hf_error *err)
 {
     const char *p = s->ctx->restore_pos;
-    if (p == NULL || s->ctx->restore_pos_len < 5 || memcmp(p, "hfk1\n", 5))
-        return -1;
+    if (p == NULL)
+        return 0;
     const char *end = p + s->ctx->restore_pos_len;
-    size_t tl = strlen(topic);
-    p += 5;
-    while (p < end) {
+    if (s->ctx->restore_pos_len < 5 || memcmp(p, "hfk1\n", 5) != 0)
+        return hf_error_set(err, HF_ERR_DATA,
+                            "kafka table '%s': the position in the restored "
+                            "checkpoint is not a kafka position",
+                            tn(s));
+    for (p += 5; p < end;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (nl == NULL)
-            break;
-        const char *tab = memchr(p, '\t', (size_t)(nl - p));
-        if (tab && (size_t)(tab - p) == tl && memcmp(p, topic, tl) == 0) {
-            char num[64];
-            size_t nn = (size_t)(nl - tab - 1);
-            if (nn < sizeof num) {
-                memcpy(num, tab + 1, nn);
-                num[nn] = 0;
-                long long part, off;
-                if (sscanf(num, "%lld\t%lld", &part, &off) == 2 &&
-                    part == partition && off >= 0)
-                    return (int64_t)off;
-            }
-        }
+        const char *tab = nl ? memchr(p, '\t', (size_t)(nl - p)) : NULL;
+        char num[64];
+        size_t nn = tab ? (size_t)(nl - tab - 1) : 0;
+        long long part, off;
+        if (!tab || nn >= sizeof num)
+            goto bad;
+        memcpy(num, tab + 1, nn);
+        num[nn] = 0;
+        if (sscanf(num, "%lld\t%lld", &part, &off) != 2 || part < 0 ||
+            part > INT32_MAX || off < 0)
+            goto bad;
+        struct restored *r =
+            realloc(s->rest, (s->nrest + 1) * sizeof *s->rest);
+        if (r == NULL)
+            return oom(err);
+        s->rest = r;
+        r = &s->rest[s->nrest];
+        r->topic = strndup(p, (size_t)(tab - p));
+        if (r->topic == NULL)
+            return oom(err);
+        r->partition = (int32_t)part;
+        r->offset = off;
+        r->seen = false;
+        s->nrest++;
         p = nl + 1;
+    }
+    return 0;
+bad:
+    return hf_error_set(err, HF_ERR_DATA,
+                        "kafka table '%s': the position in the restored "
+                        "checkpoint is malformed",
+                        tn(s));
+}
+
+/* The offset stored for topic/partition in the restored checkpoint, or
+ * -1; the entry is then no longer carried into new checkpoints. */
+static int64_t restored_offset(struct hfk_source *s, const char *topic,
+                               int32_t partition)
+{
+    for (size_t i = 0; i < s->nrest; i++) {
+        struct restored *r = &s->rest[i];
+        if (r->partition == partition && strcmp(r->topic, topic) == 0) {
+            r->seen = true;
+            return r->offset;
+        }
     }
     return -1;
 }
@@ -933,7 +977,7 @@ int hfk_source_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
     s->ctx = ctx;
     s->mode = mode;
     hf_strbuf_init(&s->dbuf, 0);
-    if (read_options(s, err) != 0)
+    if (read_options(s, err) != 0 || parse_restored(s, err) != 0)
         goto fail;
     if (hfk_layout_init(&s->lay, t, mode.upsert, true, false, err) != 0)
         goto fail;
@@ -1528,6 +1572,14 @@ int hfk_source_position(void *state, struct hf_strbuf *out,
         hf_strbuf_printf(out, "%s\t%" PRId32 "\t%" PRId64 "\n", p->topic,
                          p->partition, off);
     }
+    /* Restored partitions not assigned yet in this run: the state restored
+     * with them still reflects exactly their restored offsets. */
+    for (size_t i = 0; i < s->nrest; i++) {
+        const struct restored *r = &s->rest[i];
+        if (!r->seen)
+            hf_strbuf_printf(out, "%s\t%" PRId32 "\t%" PRId64 "\n",
+                             r->topic, r->partition, r->offset);
+    }
     return 0;
 }
 
@@ -1618,6 +1670,9 @@ void hfk_source_close(void *state)
     }
     drop_snapshots_upto(s, UINT64_MAX);
     free(s->snaps);
+    for (size_t i = 0; i < s->nrest; i++)
+        free(s->rest[i].topic);
+    free(s->rest);
     free(s->parts);
     for (size_t i = 0; i < s->nnames; i++)
         free(s->names[i]);
