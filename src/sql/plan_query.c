@@ -1272,6 +1272,13 @@ static int plan_select(struct qstate *qs, const struct env *env,
     if (s == NULL)
         return -1;
     if (hf_plan_agg_query(q)) {
+        for (uint32_t i = 0; i < q->nitems; i++)
+            if (q->items[i].over)
+                return err_at(p, HF_ERR_UNSUPPORTED, q->items[i].line,
+                              q->items[i].col,
+                              "ROW_NUMBER() in an aggregating SELECT is not "
+                              "supported; rank the aggregate's result in an "
+                              "outer query");
         if (in->rank && !hf_plan_rank_ranged(in->rank) &&
             rank_under_agg(p, &q, in, f->alias.name ? f->alias.name : table) !=
                 0)

@@ -611,6 +611,12 @@ static void test_plan_refusals(void **st)
                             "CURRENT ROW) AS rn FROM s) WHERE rn = 1;"),
              "job.sql:4:99: error: a window frame (ROWS/RANGE) is not "
              "supported");
+    want_err(plan_err(SHOP, "INSERT INTO o2 SELECT cat, COUNT(*) FROM "
+                            "(SELECT cat, ROW_NUMBER() OVER (ORDER BY cat) "
+                            "AS rn FROM s GROUP BY cat) WHERE rn = 1 GROUP "
+                            "BY cat;"),
+             "job.sql:4:55: error: ROW_NUMBER() in an aggregating SELECT is "
+             "not supported");
     /* Updates into a sink that takes only inserts. */
     want_err(plan_err("CREATE TABLE s (cat STRING, p STRING, sales BIGINT) "
                       "WITH ('connector' = 'datagen');\n"
