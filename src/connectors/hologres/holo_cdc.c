@@ -15,7 +15,9 @@
  *      (ctx->checkpoint_now) so the snapshot is durable in every sink,
  *      then `S_init` is copied to `S` (pg_copy_logical_replication_slot)
  *      and dropped. A run killed during the snapshot leaves only `S_init`:
- *      the next run drops it and takes the snapshot again. Streaming then
+ *      the next run keeps it, snapshots again from `S_snap`, and first
+ *      replays `S_init`'s changes up to the new snapshot's point (phase
+ *      CATCHUP), so what the killed snapshot wrote is corrected. Streaming then
  *      starts at the slot's consistent point: every transaction not in the
  *      snapshot commits after it (no gap), every one in it before (no
  *      overlap). EARLIEST_OFFSET / TIMESTAMP create `S` directly.
