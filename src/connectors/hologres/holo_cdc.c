@@ -797,9 +797,11 @@ static int start_streaming(struct cdc *s, const char *slot,
         return -1;
     }
     PQclear(r);
-    hf_log_info("table '%s': streaming changes of %s.%s from slot '%s' at "
-                "%s (mode %s)",
-                s->t->name, s->cfg.schema, s->cfg.table, s->stream_slot, lsn,
+    hf_log_info("table '%s': %s changes of %s.%s from slot '%s' at %s "
+                "(mode %s)",
+                s->t->name,
+                s->phase == PH_CATCHUP ? "replaying (catch-up)" : "streaming",
+                s->cfg.schema, s->cfg.table, s->stream_slot, lsn,
                 holo_cdc_mode_name(s->cc.mode));
     hf_strbuf_free(&sql);
     if (s->phase != PH_CATCHUP)
