@@ -20,7 +20,7 @@ set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -At)
 P=hf_cdck
-N=${CDC_ROWS:-200000}
+N=${CDC_ROWS:-100000}
 TXNS=${CDC_TXNS:-1500}
 KILLS=${CDC_KILLS:-4}
 SEED=${HF_TEST_SEED:-5}
