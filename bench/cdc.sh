@@ -20,7 +20,8 @@
 #       every value into rows, into the blackhole sink, 200 ms checkpoints;
 #       done when the slot's confirmed position (moved only at committed
 #       checkpoints) reaches the end LSN — i.e. end to end to durable.
-# Prints changes/s for both and the ratio. Results vary with the shared
+# Prints changes/s for both and the ratio (first run here: pg_recvlogical
+# 40k changes/s, holoflow 23k changes/s, ratio 0.58). Results vary with the shared
 # cores; run on an idle machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,7 +40,7 @@ eval "export $(scripts/pg-private.sh start "$dir/pg" | head -1)"
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -At)
 now() { date +%s.%N; }
 
-"${PSQL[@]}" <<SQL
+"${PSQL[@]}" >/dev/null <<SQL
 CREATE TABLE b (id bigint PRIMARY KEY, v bigint, s text, n numeric(12,2), ts timestamptz);
 ALTER TABLE b REPLICA IDENTITY FULL;
 CREATE PUBLICATION bench_pub FOR TABLE b;
