@@ -175,6 +175,10 @@ struct hf_connector {
      * is batch. Appends whole lines indented by two spaces to `out`. */
     void (*describe)(const struct hf_table_def *t, bool batch_mode,
                      struct hf_strbuf *out);
+    /* Sources (optional): the same for a table the job reads; a table
+     * that is only read then gets these lines instead of describe's. */
+    void (*describe_source)(const struct hf_table_def *t,
+                            struct hf_strbuf *out);
     /* Sources (optional): the consumer group the source joins (a Kafka
      * group.id), or NULL. A table read by several INSERTs is one source
      * instance; two source instances of one job in one group (two tables,

@@ -9,6 +9,7 @@
 
 #include "formats/format.h"
 #include "ops/op.h"
+#include "sql/expr.h"
 
 struct hf_node *hf_graph_add(struct hf_graph *g, enum hf_node_kind kind,
                              const uint32_t *inputs, uint32_t ninputs)
@@ -102,6 +103,48 @@ static void explain_table(const struct hf_table_def *t, struct hf_strbuf *out)
         hf_strbuf_printf(out, " (%s)", t->note);
 }
 
+void hf_scan_hints_free(struct hf_scan_hints *h)
+{
+    if (h == NULL)
+        return;
+    free((bool *)h->used);
+    for (uint32_t i = 0; i < h->nfilters; i++)
+        hf_expr_free(h->filters[i]);
+    free((struct hf_expr **)h->filters);
+    free(h);
+}
+
+/* " [pushed down: columns a, b; filter (x > 1); limit 10]" */
+static void explain_scan(const struct hf_node *n, struct hf_strbuf *out)
+{
+    const struct hf_scan_hints *h = n->scan;
+    if (h == NULL)
+        return;
+    const char *sep = "";
+    hf_strbuf_puts(out, " [pushed down: ");
+    if (h->used) {
+        hf_strbuf_puts(out, "columns ");
+        uint32_t k = 0;
+        for (uint32_t i = 0; i < n->schema->ncols; i++)
+            if (h->used[i])
+                hf_strbuf_printf(out, "%s%s", k++ ? ", " : "",
+                                 n->schema->cols[i].name);
+        if (k == 0)
+            hf_strbuf_puts(out, "none");
+        sep = "; ";
+    }
+    for (uint32_t i = 0; i < h->nfilters; i++) {
+        hf_strbuf_printf(out, "%s%s", i ? " AND " : sep, i ? "" : "filter ");
+        hf_strbuf_putc(out, '(');
+        hf_expr_to_text(h->filters[i], out);
+        hf_strbuf_putc(out, ')');
+        sep = "; ";
+    }
+    if (h->limit >= 0)
+        hf_strbuf_printf(out, "%slimit %lld", sep, (long long)h->limit);
+    hf_strbuf_putc(out, ']');
+}
+
 void hf_graph_explain(const struct hf_graph *g, struct hf_strbuf *out)
 {
     hf_strbuf_puts(out, "graph:\n");
@@ -112,6 +155,7 @@ void hf_graph_explain(const struct hf_graph *g, struct hf_strbuf *out)
         case HF_NODE_SOURCE:
             hf_strbuf_puts(out, "source: ");
             explain_table(n->table, out);
+            explain_scan(n, out);
             break;
         case HF_NODE_OP:
             hf_strbuf_printf(out, "%s: ", n->op->name);
@@ -143,6 +187,7 @@ void hf_graph_free(struct hf_graph *g)
         }
         free(n->written);
         free(n->value_types);
+        hf_scan_hints_free(n->scan);
     }
     free(g->nodes);
     memset(g, 0, sizeof *g);

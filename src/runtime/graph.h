@@ -62,6 +62,9 @@ struct hf_node {
     struct hf_type *value_types; /* per sink column, the type that bounds
                                     the values written there
                                     (hf_expr_value_bound) */
+    /* SOURCE: what the planner pushed down into the source (owned: the
+     * `used` array, the filter conjuncts and the struct), or NULL. */
+    struct hf_scan_hints *scan;
 };
 
 struct hf_graph {
@@ -98,6 +101,9 @@ const struct hf_node *hf_graph_sink(const struct hf_graph *g, uint32_t i);
  * (details: a table and its connector and format, an operator's own text).
  * Appends to `out`. */
 void hf_graph_explain(const struct hf_graph *g, struct hf_strbuf *out);
+
+/* Free push-down hints and what they own (NULL: nothing). */
+void hf_scan_hints_free(struct hf_scan_hints *h);
 
 /* Free every node and what it owns. The graph may be reused after. */
 void hf_graph_free(struct hf_graph *g);

@@ -99,12 +99,17 @@ void hf_job_explain(const struct hf_job *job, void *outp)
         }
         hf_strbuf_puts(&sb, "  options:\n");
         hf_opts_describe(&t->opts, 4, &sb);
-        if (t->connector->describe)
+        const char *role = table_role(job, t);
+        bool read_only = strcmp(role, "source") == 0;
+        if (t->connector->describe &&
+            !(read_only && t->connector->describe_source))
             t->connector->describe(
                 t,
                 hf_opts_enum(&job->settings, "execution.runtime-mode", NULL) ==
                     1,
                 &sb);
+        if (t->connector->describe_source && strstr(role, "source"))
+            t->connector->describe_source(t, &sb);
         if (t->format) {
             hf_strbuf_printf(&sb, "  format '%s':\n", t->format->name);
             hf_opts_describe(&t->format_opts, 4, &sb);

@@ -849,6 +849,8 @@ static int init_node(struct hf_runtime *rt, struct rnode *n,
     n->ctx.stats = &n->stats;
     n->ctx.batch_rows = rt->batch_rows;
     n->ctx.stopping = &rt->job->stopping;
+    if (gn->kind == HF_NODE_SOURCE)
+        n->ctx.scan = gn->scan;
     if (gn->kind == HF_NODE_SINK) {
         n->ctx.written = gn->written;
         n->ctx.value_types = gn->value_types;

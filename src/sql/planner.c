@@ -689,7 +689,9 @@ static int plan(struct planner *p, const char *const *sets, size_t nsets)
         if (rc != 0)
             return -1;
     }
-    return check_shared_groups(p, job);
+    if (check_shared_groups(p, job) != 0)
+        return -1;
+    return hf_plan_pushdown(&job->graph, p->err);
 }
 
 int hf_sql_plan_text(const char *name, const char *text,

@@ -125,4 +125,9 @@ struct hf_expr *hf_plan_bind_over_table(struct planner *p,
 /* Free what plan_query.c keeps in the planner. */
 void hf_plan_query_free(struct planner *p);
 
+/* Push-down over the finished graph (plan_pushdown.c): fills the source
+ * nodes' hf_scan_hints and removes the conjuncts sources take over from
+ * their calcs' filters. 0 or -1 (out of memory). */
+int hf_plan_pushdown(struct hf_graph *g, struct hf_error *err);
+
 #endif

@@ -144,5 +144,25 @@ refuse "id BIGINT, jb ROW<x INT>, s INT" "column \"s\" of type text cannot be re
 # An unconstrained numeric is checked value by value.
 refuse "id BIGINT, nu DECIMAL(38, 1)" "column \"nu\": a value with more than 1 fraction digits would round in DECIMAL(38, 1)" "unconstrained numeric that would round"
 
+# --- source.scan.timeout-seconds: a scan that gets nothing (the table is
+# locked by another session) fails after that long, saying why.
+psql -X -q -c "BEGIN; LOCK TABLE ${p}_dst IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(8); COMMIT;" >/dev/null 2>&1 &
+locker=$!
+sleep 1
+cat >"$T/slow.sql" <<SQL
+SET 'execution.runtime-mode' = 'batch';
+CREATE TABLE src (id BIGINT) WITH ('connector' = 'hologres', $conn, 'tablename' = '${p}_dst',
+  'source.scan.timeout-seconds' = '2');
+CREATE TABLE out (id BIGINT) WITH ('connector' = 'blackhole');
+INSERT INTO out SELECT * FROM src;
+SQL
+t0=$(date +%s)
+run_hf "$T/out" "$T/err" run "$T/slow.sql"
+t1=$(date +%s)
+[ "$RC" -ne 0 ] || fail "timeout: exit code 0"
+expect_grep "no data from the server for 2 s (source.scan.timeout-seconds)" "$T/err" "timeout"
+[ $((t1 - t0)) -lt 7 ] || fail "timeout: took $((t1 - t0)) s"
+wait "$locker" || true
+
 "${PSQL[@]}" -c "DROP TABLE ${p}_src, ${p}_dst; DROP TYPE ${p}_pt"
 finish

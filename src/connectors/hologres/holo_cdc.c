@@ -1626,3 +1626,22 @@ void holo_cdc_close(void *state)
     holo_config_free(&s->cfg);
     free(s);
 }
+
+void holo_cdc_describe(const struct hf_table_def *t,
+                       const struct holo_config *cfg, struct hf_strbuf *out)
+{
+    struct holo_cdc_config cc;
+    struct hf_error err;
+    hf_error_clear(&err);
+    if (holo_cdc_config_from_opts(&cc, &t->opts, cfg->schema, cfg->table,
+                                  &err) != 0)
+        return;
+    static const char *const starts[] = {"INITIAL", "EARLIEST_OFFSET",
+                                         "TIMESTAMP"};
+    hf_strbuf_printf(out,
+                     "  binlog: change-log mode %s, startup %s, replication "
+                     "slot '%s', publication '%s' (PostgreSQL: logical "
+                     "replication, pgoutput)\n",
+                     holo_cdc_mode_name(cc.mode), starts[cc.startup], cc.slot,
+                     cc.publication);
+}

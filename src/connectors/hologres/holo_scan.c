@@ -40,6 +40,14 @@ const char *holo_scan_page_count_sql(void)
            "WHERE n.nspname = $1 AND c.relname = $2";
 }
 
+const char *holo_scan_children_sql(void)
+{
+    return "SELECT count(*)::int8 FROM pg_inherits i "
+           "JOIN pg_class c ON c.oid = i.inhparent "
+           "JOIN pg_namespace n ON n.oid = c.relnamespace "
+           "WHERE n.nspname = $1 AND c.relname = $2";
+}
+
 const char *holo_scan_shard_count_sql(void)
 {
     return "SELECT g.property_value::int8 "
@@ -108,12 +116,17 @@ uint32_t holo_scan_ranges(int64_t count, uint32_t n, bool open_end,
 /* ------------------------------------------------------------ state */
 
 enum rstate {
-    R_IDLE,     /* needs a split */
-    R_STARTING, /* statement sent, waiting for COPY_OUT / the cursor */
-    R_COPY,     /* in COPY OUT */
-    R_FETCH,    /* FETCH sent, waiting for its rows */
-    R_ENDING,   /* draining the results of a finished statement */
+    R_IDLE, /* needs a split */
+    R_WAIT, /* a statement was sent: its results, then what `next` says */
+    R_COPY, /* in COPY OUT */
     R_DONE
+};
+
+/* What a reader does once its statement's results are all in. */
+enum rnext {
+    N_IDLE,  /* take the next split */
+    N_FETCH, /* FETCH from the cursor */
+    N_CLOSE  /* CLOSE the cursor */
 };
 
 struct reader {
@@ -122,7 +135,8 @@ struct reader {
     int split;               /* index being read, -1 none */
     bool header;             /* COPY header already consumed */
     struct hf_strbuf pend;   /* bytes of a row cut between messages */
-    bool cursor_open;
+    enum rnext next;
+    bool fetching;           /* the statement is a FETCH */
 };
 
 struct holo_scan {
@@ -217,11 +231,33 @@ static int match_column(const struct holo_table_meta *m, const char *name)
     return found;
 }
 
+static int plan_columns_of(struct holo_scan *s, const bool *used,
+                           struct hf_error *err);
+
+/* The columns read: those the query uses plus those of the conjuncts the
+ * scan evaluates itself. */
 static int plan_columns(struct holo_scan *s, const struct hf_run_ctx *ctx,
                         struct hf_error *err)
 {
     const struct hf_schema *sc = &s->t->schema;
-    const bool *used = ctx->scan ? ctx->scan->used : NULL;
+    const bool *hint = ctx->scan ? ctx->scan->used : NULL;
+    bool *used = NULL;
+    if (hint != NULL) {
+        used = calloc(sc->ncols ? sc->ncols : 1, sizeof *used);
+        if (used == NULL)
+            return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        memcpy(used, hint, sc->ncols * sizeof *used);
+        holo_scan_filter_columns(&s->filter, used, sc->ncols);
+    }
+    int rc = plan_columns_of(s, used, err);
+    free(used);
+    return rc;
+}
+
+static int plan_columns_of(struct holo_scan *s, const bool *used,
+                           struct hf_error *err)
+{
+    const struct hf_schema *sc = &s->t->schema;
     s->sel_col = calloc(sc->ncols ? sc->ncols : 1, sizeof *s->sel_col);
     s->dec = calloc(sc->ncols ? sc->ncols : 1, sizeof *s->dec);
     s->names = calloc(sc->ncols ? sc->ncols : 1, sizeof *s->names);
@@ -317,7 +353,16 @@ static int make_splits(struct holo_scan *s, struct hf_error *err)
         return 0;
     }
     bool by_child = s->meta.partitioned && s->meta.nparts > 0 &&
-                    (want > 1 || s->filter.nprune > 0);
+                    (want > 1 || s->filter.pruned);
+    if (by_child) {
+        /* Read child by child only when every child is a LIST child the
+         * catalog knows (no DEFAULT partition, no other kind). */
+        int64_t nchild = -1;
+        if (query_count(s, r, holo_scan_children_sql(), s->meta.schema,
+                        s->meta.table, &nchild, err) != 0)
+            return -1;
+        by_child = nchild == (int64_t)s->meta.nparts;
+    }
     uint32_t nrel = by_child ? s->meta.nparts : 1;
     for (uint32_t p = 0; p < nrel; p++) {
         const char *schema = by_child ? s->meta.parts[p].schema : s->meta.schema;
@@ -438,11 +483,11 @@ int holo_scan_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
                            true, err) != 0)
         goto fail;
     s->dctx = (struct holo_dec_ctx){s->meta.schema, s->meta.table, &s->json};
-    if (plan_columns(s, ctx, err) != 0)
-        goto fail;
     if (ctx->scan && ctx->scan->nfilters > 0 &&
         holo_scan_filter_build(&s->filter, t, &s->meta, ctx->scan->filters,
                                ctx->scan->nfilters, err) != 0)
+        goto fail;
+    if (plan_columns(s, ctx, err) != 0)
         goto fail;
     /* One snapshot for every reader (PostgreSQL). */
     if (!s->hologres &&
@@ -558,6 +603,15 @@ static int emit_row(struct holo_scan *s, struct hf_batch *b,
             return -1;
         }
     }
+    if (s->filter.nlocal > 0) {
+        int keep = holo_scan_filter_row(&s->filter, row, b, err);
+        if (keep <= 0) {
+            hf_batch_drop_last(b);
+            if (keep < 0)
+                hf_error_prefix(err, "hologres source '%s': ", s->t->name);
+            return keep;
+        }
+    }
     s->emitted++;
     return 0;
 }
@@ -663,7 +717,10 @@ static int start_split(struct holo_scan *s, struct reader *r,
     }
     r->split = (int)s->next_split++;
     const struct holo_split *sp = &s->splits[r->split];
-    int64_t lim = s->limit >= 0 ? s->limit - (int64_t)s->emitted : -1;
+    /* A LIMIT in SQL only when the server applies the whole filter. */
+    int64_t lim = s->limit >= 0 && s->filter.nlocal == 0
+                      ? s->limit - (int64_t)s->emitted
+                      : -1;
     hf_strbuf_reset(&s->sql);
     r->header = false;
     hf_strbuf_reset(&r->pend);
@@ -686,8 +743,9 @@ static int start_split(struct holo_scan *s, struct reader *r,
         ok = PQsendQuery(r->conn.pg, s->sql.data);
     if (!ok)
         return fail_conn(s, r, NULL, "starting the scan", err);
-    r->cursor_open = cursor;
-    r->st = R_STARTING;
+    r->next = cursor ? N_FETCH : N_IDLE;
+    r->fetching = false;
+    r->st = R_WAIT;
     return 0;
 }
 
@@ -699,7 +757,9 @@ static int send_fetch(struct holo_scan *s, struct reader *r,
              (long long)s->cfg.scan_fetch_size);
     if (!PQsendQueryParams(r->conn.pg, q, 0, NULL, NULL, NULL, NULL, 1))
         return fail_conn(s, r, NULL, "fetching", err);
-    r->st = R_FETCH;
+    r->st = R_WAIT;
+    r->fetching = true;
+    r->next = N_FETCH;
     return 0;
 }
 
@@ -747,31 +807,33 @@ static int step(struct holo_scan *s, struct reader *r, struct hf_batch *b,
             if (r->st == R_DONE)
                 return 0;
             continue;
-        case R_STARTING:
-        case R_FETCH:
-        case R_ENDING: {
+        case R_WAIT: {
             if (!PQconsumeInput(r->conn.pg))
                 return fail_conn(s, r, NULL, "reading", err);
             if (PQisBusy(r->conn.pg))
                 return 0;
             PGresult *res = PQgetResult(r->conn.pg);
+            *progress = true;
             if (res == NULL) {
-                /* Statement finished. */
-                if (r->st == R_ENDING) {
+                /* The statement is done: what comes next. */
+                if (r->next == N_FETCH) {
+                    if (send_fetch(s, r, err) != 0)
+                        return -1;
+                } else if (r->next == N_CLOSE) {
+                    if (!PQsendQuery(r->conn.pg, "CLOSE hf_scan"))
+                        return fail_conn(s, r, NULL, "closing the cursor",
+                                         err);
+                    r->fetching = false;
+                    r->next = N_IDLE;
+                } else {
                     r->st = R_IDLE;
                     r->split = -1;
-                    *progress = true;
-                    if (hf_batch_full(b))
-                        return 0;
-                    continue;
                 }
-                return hf_error_set(err, HF_ERR_SERVER,
-                                    "hologres source '%s': no result",
-                                    s->t->name);
+                if (hf_batch_full(b))
+                    return 0;
+                continue;
             }
             ExecStatusType st = PQresultStatus(res);
-            *progress = true;
-            s->last_data_ms = now_ms();
             if (st == PGRES_COPY_OUT) {
                 PQclear(res);
                 r->st = R_COPY;
@@ -782,36 +844,19 @@ static int step(struct holo_scan *s, struct reader *r, struct hf_batch *b,
                 PQclear(res);
                 return -1;
             }
-            if (r->st == R_FETCH) {
+            if (r->fetching) {
                 int nt = take_fetch(s, res, b, err);
                 PQclear(res);
                 if (nt < 0)
                     return -1;
-                /* Drain the NULL that ends the FETCH. */
-                PGresult *z = PQgetResult(r->conn.pg);
-                PQclear(z);
-                if (nt == 0 || !want_more(s)) {
-                    if (!PQsendQuery(r->conn.pg, "CLOSE hf_scan"))
-                        return fail_conn(s, r, NULL, "closing the cursor",
-                                         err);
-                    r->cursor_open = false;
-                    r->st = R_ENDING;
-                } else if (send_fetch(s, r, err) != 0) {
-                    return -1;
-                }
-                if (hf_batch_full(b))
-                    return 0;
+                r->fetching = false;
+                r->next = nt < s->cfg.scan_fetch_size || !want_more(s)
+                              ? N_CLOSE
+                              : N_FETCH;
                 continue;
             }
             PQclear(res);
-            if (r->st == R_STARTING && r->cursor_open) {
-                PGresult *z = PQgetResult(r->conn.pg);
-                PQclear(z);
-                if (send_fetch(s, r, err) != 0)
-                    return -1;
-                continue;
-            }
-            continue; /* R_ENDING: until NULL */
+            continue;
         }
         case R_COPY: {
             char *buf = NULL;
@@ -824,14 +869,14 @@ static int step(struct holo_scan *s, struct reader *r, struct hf_batch *b,
                     return 0;
             }
             if (len == -1) {
-                r->st = R_ENDING;
+                r->st = R_WAIT;
+                r->next = N_IDLE;
                 *progress = true;
                 continue;
             }
             if (len < 0)
                 return fail_conn(s, r, NULL, "reading the COPY stream", err);
             *progress = true;
-            s->last_data_ms = now_ms();
             bool end = false;
             int rc = take_copy(s, r, buf, len, b, &end, err);
             PQfreemem(buf);
@@ -876,6 +921,8 @@ int holo_scan_read(void *state, struct hf_batch *out, struct hf_error *err)
             if (r->st != R_DONE)
                 live = true;
         }
+        if (progress && hf_batch_full(out))
+            s->last_data_ms = now_ms();
         uint32_t got = out->nrows - before;
         if (got > 0 && s->stats)
             atomic_fetch_add(&s->stats->rows_in, got);
@@ -884,8 +931,10 @@ int holo_scan_read(void *state, struct hf_batch *out, struct hf_error *err)
             return 1;
         if (!live)
             return out->nrows > 0 ? 1 : 0;
-        if (progress)
+        if (progress) {
+            s->last_data_ms = now_ms();
             continue;
+        }
         if (out->nrows > 0)
             return 1;
         /* Nothing ready: wait for any reader's socket. */

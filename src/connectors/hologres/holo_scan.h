@@ -56,6 +56,8 @@ void holo_scan_split_sql(struct hf_strbuf *out, const struct holo_split *sp,
  * table), and the one that reads a PostgreSQL relation's page count. */
 const char *holo_scan_shard_count_sql(void);
 const char *holo_scan_page_count_sql(void);
+/* The number of children of a parent ($1 schema, $2 table). */
+const char *holo_scan_children_sql(void);
 
 /* Cut `pages` (or shards) into at most `n` ranges [lo, hi), the last open
  * (hi = -1) for pages; writes them to lo[]/hi[] and returns how many. */

@@ -257,6 +257,40 @@ static void hologres_describe(const struct hf_table_def *t, bool batch_mode,
     holo_config_free(&cfg);
 }
 
+/* `holoflow explain` of a table read: how the scan will run. */
+static void hologres_describe_source(const struct hf_table_def *t,
+                                     struct hf_strbuf *out)
+{
+    struct holo_config cfg;
+    struct hf_error err;
+    hf_error_clear(&err);
+    if (holo_config_from_opts(&cfg, &t->opts, &err) != 0)
+        return;
+    if (holo_cdc_enabled(&t->opts)) {
+        holo_cdc_describe(t, &cfg, out);
+        holo_config_free(&cfg);
+        return;
+    }
+    if (cfg.split_count > 1)
+        hf_strbuf_printf(out,
+                         "  scan: %d readers sharing one exported "
+                         "REPEATABLE READ snapshot (PostgreSQL), splits by "
+                         "child partition and page range (Hologres: shard "
+                         "ranges)\n",
+                         cfg.split_count);
+    else
+        hf_strbuf_puts(out, "  scan: 1 reader in one REPEATABLE READ "
+                            "snapshot (PostgreSQL)\n");
+    hf_strbuf_printf(out,
+                     "  scan: filter push-down %s; binary COPY, or a cursor "
+                     "fetching %lld rows at a time when the filter has "
+                     "parameters\n",
+                     cfg.filter_push_down ? "on" : "off",
+                     (long long)cfg.scan_fetch_size);
+    holo_config_notes(&t->opts, &cfg, explain_note, out);
+    holo_config_free(&cfg);
+}
+
 /* ---- source: binlog on -> the CDC source (holo_cdc.c). */
 
 static bool hologres_bounded(const struct hf_table_def *t)
@@ -339,13 +373,15 @@ const struct hf_connector hf_connector_hologres = {
     .name = "hologres",
     .summary = "Writes a changelog into a Hologres or PostgreSQL table with "
                "upsert semantics (batched INSERT, or COPY); reads one as a "
-               "bounded, snapshot-consistent, parallel scan",
+               "bounded, snapshot-consistent, parallel scan or as its "
+               "changes (binlog / logical replication)",
     .opts = hf_holo_opt_defs,
     .nopts = HOLO_NOPTS,
     .caps = HF_CONN_SOURCE | HF_CONN_SINK,
     .validate = hologres_validate,
     .accepts_changelog = hologres_accepts_changelog,
     .describe = hologres_describe,
+    .describe_source = hologres_describe_source,
     .bounded = hologres_bounded,
     .produces_changelog = hologres_produces_changelog,
     .source_pushable = hologres_pushable,
