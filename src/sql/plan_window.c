@@ -48,7 +48,8 @@
 /* ------------------------------------------------------------ time */
 
 /* Is column `col` of node `id` a time attribute? 1 rowtime, 2 proctime,
- * 0 neither. Followed through calcs that pass the column unchanged. */
+ * 0 neither. Followed through calcs that pass the column unchanged.
+ * (Also plan_join.c's, for interval joins: hf_plan_time_attr.) */
 static int time_attr(const struct hf_graph *g, uint32_t id, uint32_t col)
 {
     for (int depth = 0; depth < 256; depth++) {
@@ -92,6 +93,11 @@ static int time_attr(const struct hf_graph *g, uint32_t id, uint32_t col)
         id = n->inputs[0];
     }
     return 0;
+}
+
+int hf_plan_time_attr(const struct hf_graph *g, uint32_t id, uint32_t col)
+{
+    return time_attr(g, id, col);
 }
 
 /* The value of constant interval `a` in microseconds, checked to be a
