@@ -17,7 +17,8 @@
  * outer side's rows that never matched padded first. The row is cached
  * when the operator time (the watermark, at least 0; or the clock) is
  * below t + rel[i]; then, the side having no cleanup timer for the key,
- * one is set at t + rel[i] + (rel[0] + rel[1]) / 2 + 1. A row not cached
+ * one is set at t + rel[i] + min-cleanup-interval + 1 (the option
+ * table.exec.interval-join.min-cleanup-interval, 0 by default). A row not cached
  * (late) that matched nothing is padded at once when its side is outer.
  *
  * Timers fire when the watermark (event time) or the clock (processing
@@ -27,6 +28,8 @@
  * rel[side] - 1 (padding the outer side's unmatched ones) and setting a
  * new timer from the earliest row left, as Flink's removeExpiredRows.
  * So a side's state holds no row older than what the bounds still need.
+ * The watermark forwarded is held back by the larger of the two relative
+ * bounds (Flink's output delay), so a later window still sees the rows.
  *
  * State (state/state.h, keyed by the join key's bytes): "left" and
  * "right", each key's value { i64 timer (INT64_MIN: none), then entries
@@ -82,7 +85,7 @@ struct ijoin {
     struct hf_state_backend *own_be;
     struct hf_rbuf_pool *pool;
     int64_t optime;   /* the watermark (>= 0) or the clock, ms */
-    int64_t min_clean; /* (rel[0] + rel[1]) / 2 */
+    int64_t min_clean; /* min-cleanup-interval, ms */
     struct hf_strbuf kbuf, rbuf, timers;
     struct hf_value *joined;
     struct hf_batch *scratch;
@@ -553,7 +556,7 @@ static int ij_open(const struct hf_op_env *env, void **state,
     }
     if (side_open(env, j, 0, err) != 0 || side_open(env, j, 1, err) != 0)
         return -1;
-    j->min_clean = (j->side[0].rel + j->side[1].rel) / 2;
+    j->min_clean = s->min_clean;
     return 0;
 }
 
@@ -608,6 +611,21 @@ static int ij_watermark(void *state, int64_t wm, struct hf_op_out *out,
     return finish(j, fire(j, err), err);
 }
 
+/* Flink's getMaxOutputDelay: rows emitted later may be this much older
+ * than the watermark (event time only). */
+static int64_t ij_watermark_out(void *state, int64_t wm)
+{
+    const struct ijoin *j = state;
+    if (j->spec->time_kind != 1)
+        return wm;
+    int64_t d = j->side[0].rel > j->side[1].rel ? j->side[0].rel
+                                                : j->side[1].rel;
+    if (d <= 0)
+        return wm;
+    d *= 1000;
+    return wm > INT64_MIN + d ? wm - d : INT64_MIN + 1;
+}
+
 static void ij_close(void *state)
 {
     struct ijoin *j = state;
@@ -644,5 +662,6 @@ const struct hf_op_class hf_op_interval_join = {
     .open = ij_open,
     .process = ij_process,
     .watermark = ij_watermark,
+    .watermark_out = ij_watermark_out,
     .close = ij_close,
 };

@@ -37,6 +37,8 @@ struct hf_join_spec {
     int time_kind;
     uint32_t ltime, rtime;
     int64_t lower, upper;
+    /* table.exec.interval-join.min-cleanup-interval, ms */
+    int64_t min_clean;
 };
 
 /* Free a spec and what it owns. NULL is a no-op. */

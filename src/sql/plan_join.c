@@ -27,6 +27,15 @@
  * arrives); rel->clog_op then names the join for the sink check. An inner
  * join of two append-only inputs is append-only. In batch mode an outer
  * join pads only at the end, so its rows are inserts.
+ *
+ * Interval joins: in streaming mode, when both inputs are append-only and
+ * the residual bounds one side's time attribute against the other's from
+ * below and above (BETWEEN, >=, >, <=, < with constant INTERVAL offsets;
+ * both rowtimes or both PROCTIME(), see plan_window.c's
+ * hf_plan_time_attr), the node runs ops/interval_join.c with the bounds
+ * of l.time - r.time in ms (exclusive ones moved by 1 ms, as Flink), and
+ * its rows are inserts, outer or not. Other time bounds stay ordinary
+ * conditions of a regular join, as in Flink.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -34,10 +43,12 @@
 #include <string.h>
 
 #include "core/batch.h"
+#include "conf/opt.h"
 #include "core/log.h"
 #include "ops/join.h"
 #include "ops/op.h"
 #include "sql/expr.h"
+#include "runtime/plan.h"
 #include "sql/plan_rel.h"
 
 #define err_at hf_plan_err_at
@@ -696,6 +707,10 @@ int hf_plan_join(struct qstate *qs, const struct env *env,
         spec->rtime = tb.rt;
         spec->lower = tb.lo;
         spec->upper = tb.hi;
+        const struct hf_opt_val *mc = hf_opts_get(
+            &p->job->settings, "table.exec.interval-join.min-cleanup-interval",
+            NULL);
+        spec->min_clean = mc ? mc->v.i : 0;
         nd->op = &hf_op_interval_join;
         /* Its rows are inserts only, outer or not. */
         if (L.rel->clog_op == NULL && R.rel->clog_op == NULL)

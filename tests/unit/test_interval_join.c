@@ -76,7 +76,7 @@ static int open_state(const struct hf_op_env *env, const char *name,
 
 /* Plan `INSERT INTO k SELECT ... <from>` over o (id, ts) and p (oid, pts),
  * both with a WATERMARK (unless `plain`); *node the join node. */
-static struct hf_job *plan(const char *from, bool plain,
+static struct hf_job *plan(const char *from, bool plain, const char *set,
                            const struct hf_node **node)
 {
     char sql[2048];
@@ -93,7 +93,8 @@ static struct hf_job *plan(const char *from, bool plain,
     struct hf_error err;
     hf_error_clear(&err);
     struct hf_job *job = NULL;
-    if (hf_sql_plan_text("job.sql", sql, NULL, 0, &job, &err) != 0)
+    const char *sets[1] = {set};
+    if (hf_sql_plan_text("job.sql", sql, sets, set ? 1 : 0, &job, &err) != 0)
         fail_msg("%s", err.msg);
     *node = NULL;
     for (uint32_t i = 0; i < job->graph.nnodes; i++)
@@ -104,7 +105,7 @@ static struct hf_job *plan(const char *from, bool plain,
     return job;
 }
 
-static void rig_open(struct rig *g, const char *from)
+static void rig_open_set(struct rig *g, const char *from, const char *set)
 {
     memset(g, 0, sizeof *g);
     struct hf_state_config cfg = {.type = HF_STATE_HASHMAP,
@@ -113,7 +114,7 @@ static void rig_open(struct rig *g, const char *from)
     struct hf_error err;
     hf_error_clear(&err);
     assert_int_equal(hf_state_backend_open(&cfg, &g->be, &err), 0);
-    g->job = plan(from, false, &g->join);
+    g->job = plan(from, false, set, &g->join);
     assert_ptr_equal(g->join->op, &hf_op_interval_join);
     const struct hf_join_spec *s = g->join->spec;
     g->in_pool[0] = hf_rbuf_pool_new(s->nleft, 4, 2);
@@ -127,6 +128,11 @@ static void rig_open(struct rig *g, const char *from)
     assert_int_equal(hf_op_interval_join.open(&env, &g->state, &err), 0);
     g->out.emit = collect;
     hf_strbuf_init(&g->got, 0);
+}
+
+static void rig_open(struct rig *g, const char *from)
+{
+    rig_open_set(g, from, NULL);
 }
 
 /* Push (key, "2024-01-01 00:00:SS" with SS = sec) on input `side`. */
@@ -209,15 +215,17 @@ static void test_left(void **state)
     assert_int_equal(s->time_kind, 1);
     assert_int_equal(s->lower, -5000);
     assert_int_equal(s->upper, 5000);
-    push(&g, 0, 1, 10); /* cached; its timer at 20.001 */
+    push(&g, 0, 1, 10); /* cached; its timer at 15.001 */
     expect(&g, "");
-    push(&g, 1, 1, 12); /* matches [7, 17]; timer at 22.001 */
+    push(&g, 1, 1, 12); /* matches [7, 17]; timer at 17.001 */
     expect(&g, "+I[1, " TS(10) ", 1, " TS(12) "]\n");
     push(&g, 1, 2, 30);
     push(&g, 0, 3, 31);
     expect(&g, "");
     assert_int_equal(entries(&g), 4);
-    wm(&g, 21); /* left key 1 expires: it matched, no padding */
+    wm(&g, 15); /* nothing before 15.001 */
+    assert_int_equal(entries(&g), 4);
+    wm(&g, 16); /* left key 1 expires: it matched, no padding */
     expect(&g, "");
     assert_int_equal(entries(&g), 3);
     wm(&g, 23); /* right key 1 expires */
@@ -226,26 +234,31 @@ static void test_left(void **state)
     push(&g, 0, 1, 13);
     expect(&g, "+I[1, " TS(13) ", null, null]\n");
     assert_int_equal(entries(&g), 2);
-    /* 40.001 (right key 2, inner: dropped), then 41.001 (left key 3,
+    /* 35.001 (right key 2, inner: dropped), then 36.001 (left key 3,
      * never matched: padded). */
-    wm(&g, 42);
+    wm(&g, 37);
     expect(&g, "+I[3, " TS(31) ", null, null]\n");
     assert_int_equal(entries(&g), 0);
     rig_close(&g);
 }
 
+/* min-cleanup-interval delays the timers: a row may then expire in the
+ * other side's join loop (Flink's eager removal), padded there. */
 static void test_full_eager(void **state)
 {
     (void)state;
     struct rig g;
-    rig_open(&g, "FROM o FULL JOIN p ON o.id = p.oid AND o.ts >= p.pts - "
+    rig_open_set(&g,
+                 "FROM o FULL JOIN p ON o.id = p.oid AND o.ts >= p.pts - "
                  "INTERVAL '5' SECOND AND o.ts < p.pts + INTERVAL '5' "
-                 "SECOND");
+                 "SECOND",
+                 "table.exec.interval-join.min-cleanup-interval=5 s");
     const struct hf_join_spec *s = g.join->spec;
     /* l - r >= -5 s, l - r < 5 s: [-5000, 4999] ms, as Flink. */
     assert_int_equal(s->lower, -5000);
     assert_int_equal(s->upper, 4999);
-    push(&g, 1, 5, 50); /* right timer at 50 + 4.999 + 4.999 + 0.001 */
+    assert_int_equal(s->min_clean, 5000);
+    push(&g, 1, 5, 50); /* right timer at 50 + 4.999 + 5 + 0.001 */
     wm(&g, 56);         /* before it: nothing */
     expect(&g, "");
     /* Left 60 meets right [55, 64.999]; right 50 is at or before its
@@ -284,8 +297,8 @@ static void test_state_bounded(void **state)
     for (size_t i = 0; i < g.got.len; i++)
         lines += g.got.data[i] == '\n';
     assert_int_equal(lines, 1000);
-    /* Rows live ~2 s past their bound plus Flink's cleanup interval. */
-    assert_true(max <= 12);
+    /* Rows live 2 s past their time, then their timer fires. */
+    assert_true(max <= 8);
     hf_strbuf_reset(&g.got);
     wm(&g, 5000);
     assert_int_equal(entries(&g), 0);
@@ -301,11 +314,12 @@ static void test_plain_timestamps(void **state)
     struct hf_job *job =
         plan("FROM o JOIN p ON o.id = p.oid AND o.ts BETWEEN p.pts AND "
              "p.pts + INTERVAL '2' SECOND",
-             true, &n);
+             true, NULL, &n);
     assert_ptr_equal(n->op, &hf_op_join);
     hf_job_free(job);
     /* One bound only: a regular join too, as Flink. */
-    job = plan("FROM o JOIN p ON o.id = p.oid AND o.ts >= p.pts", false, &n);
+    job = plan("FROM o JOIN p ON o.id = p.oid AND o.ts >= p.pts", false, NULL,
+               &n);
     assert_ptr_equal(n->op, &hf_op_join);
     hf_job_free(job);
 }
