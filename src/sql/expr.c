@@ -80,6 +80,11 @@ bool hf_expr_column(const struct hf_expr *e, uint32_t *idx)
     return true;
 }
 
+bool hf_expr_is_proctime(const struct hf_expr *e)
+{
+    return e != NULL && e->op == HF_X_PROCTIME;
+}
+
 bool hf_expr_is_untyped_null(const struct hf_expr *e)
 {
     return e != NULL && e->op == HF_X_LITERAL && e->null_lit;

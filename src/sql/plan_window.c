@@ -37,6 +37,7 @@
 
 #include "core/batch.h"
 #include "ops/calc.h"
+#include "ops/join.h"
 #include "ops/window_agg.h"
 #include "sql/expr.h"
 #include "sql/plan_rel.h"
@@ -63,6 +64,15 @@ static int time_attr(const struct hf_graph *g, uint32_t id, uint32_t col)
                 return 2;
             return 0;
         }
+        if (n->kind == HF_NODE_OP && n->op == &hf_op_interval_join) {
+            /* Flink's interval join keeps both sides' time attributes
+             * (its output watermark is held back for them). */
+            const struct hf_join_spec *js = n->spec;
+            bool right = col >= js->nleft;
+            id = n->inputs[right ? 1 : 0];
+            col -= right ? js->nleft : 0;
+            continue;
+        }
         if (n->kind != HF_NODE_OP || n->ninputs != 1)
             return 0;
         if (n->op == &hf_op_calc) {
@@ -70,6 +80,8 @@ static int time_attr(const struct hf_graph *g, uint32_t id, uint32_t col)
             if (col >= c->nproj)
                 return 0;
             uint32_t from;
+            if (hf_expr_is_proctime(c->proj[col]))
+                return 2;
             if (!hf_expr_column(c->proj[col], &from)) {
                 struct hf_strbuf sb;
                 hf_strbuf_init(&sb, 64);

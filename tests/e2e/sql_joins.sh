@@ -198,6 +198,25 @@ ivjob "'connector' = 'kafka', 'topic' = 't', 'properties.bootstrap.servers' = 'l
 run_hf "$T/out" "$T/err" check "$T/job.sql"
 expect_rc 0 "FULL interval join into an append-only sink"
 
+# Processing time: PROCTIME() columns on both sides, bounds of a minute:
+# every pair of the (quickly read) file matches.
+cat >"$T/job.sql" <<SQL
+SET 'holoflow.batch.rows' = '1';
+CREATE TABLE ev (s STRING, id INT, ts TIMESTAMP(3), pt AS PROCTIME())
+WITH ('connector' = 'filesystem', 'path' = '$T/iv.json', 'format' = 'json');
+CREATE VIEW a AS SELECT id, pt FROM ev WHERE s = 'L';
+CREATE VIEW b AS SELECT id, pt FROM ev WHERE s = 'R';
+CREATE TABLE out (id INT) WITH ('connector' = 'print');
+INSERT INTO out SELECT a.id FROM a JOIN b
+ON a.id = b.id AND a.pt BETWEEN b.pt - INTERVAL '1' MINUTE AND b.pt + INTERVAL '1' MINUTE;
+SQL
+run_hf "$T/out" "$T/err" explain "$T/job.sql"
+expect_grep "interval processing time, l.pt - r.pt in [-60000, 60000] ms" "$T/out" "proctime interval join explain"
+run_hf "$T/out" "$T/err" run "$T/job.sql"
+expect_rc 0 "proctime interval join"
+printf '%s\n' "+I[1]" "+I[3]" >"$T/expected"
+expect_same "$T/expected" "$T/out" "proctime interval join"
+
 # Refusals, by name and place.
 # refuse WHAT QUERY MESSAGE
 refuse() {
