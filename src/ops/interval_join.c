@@ -18,8 +18,8 @@
  * when the operator time (the watermark, at least 0; or the clock) is
  * below t + rel[i]; then, the side having no cleanup timer for the key,
  * one is set at t + rel[i] + min-cleanup-interval + 1 (the option
- * table.exec.interval-join.min-cleanup-interval, 0 by default). A row not cached
- * (late) that matched nothing is padded at once when its side is outer.
+ * table.exec.interval-join.min-cleanup-interval, 0 by default). A row not
+ * cached (late) that matched nothing is padded at once when its side is outer.
  *
  * Timers fire when the watermark (event time) or the clock (processing
  * time, checked at every input batch) reaches them, in time order (key
@@ -69,8 +69,8 @@ struct iside {
     const uint32_t *keys;
     struct hf_type *types, *ktypes;
     bool outer;
-    int64_t rel;  /* leftRelativeSize / rightRelativeSize */
-    int64_t exp;  /* Flink's expiration time of this cache */
+    int64_t rel;   /* leftRelativeSize / rightRelativeSize */
+    int64_t exp;   /* Flink's expiration time of this cache */
     int64_t timer; /* of the key loaded */
     struct hf_strbuf blob, nb;
     struct irow *rows;
@@ -84,7 +84,7 @@ struct ijoin {
     struct iside side[2];
     struct hf_state_backend *own_be;
     struct hf_rbuf_pool *pool;
-    int64_t optime;   /* the watermark (>= 0) or the clock, ms */
+    int64_t optime;    /* the watermark (>= 0) or the clock, ms */
     int64_t min_clean; /* min-cleanup-interval, ms */
     struct hf_strbuf kbuf, rbuf, timers;
     struct hf_value *joined;
@@ -618,8 +618,8 @@ static int64_t ij_watermark_out(void *state, int64_t wm)
     const struct ijoin *j = state;
     if (j->spec->time_kind != 1)
         return wm;
-    int64_t d = j->side[0].rel > j->side[1].rel ? j->side[0].rel
-                                                : j->side[1].rel;
+    int64_t d =
+        j->side[0].rel > j->side[1].rel ? j->side[0].rel : j->side[1].rel;
     if (d <= 0)
         return wm;
     d *= 1000;

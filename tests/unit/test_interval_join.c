@@ -108,9 +108,8 @@ static struct hf_job *plan(const char *from, bool plain, const char *set,
 static void rig_open_set(struct rig *g, const char *from, const char *set)
 {
     memset(g, 0, sizeof *g);
-    struct hf_state_config cfg = {.type = HF_STATE_HASHMAP,
-                                  .num_retained = 1,
-                                  .max_parallelism = 128};
+    struct hf_state_config cfg = {
+        .type = HF_STATE_HASHMAP, .num_retained = 1, .max_parallelism = 128};
     struct hf_error err;
     hf_error_clear(&err);
     assert_int_equal(hf_state_backend_open(&cfg, &g->be, &err), 0);
@@ -147,9 +146,8 @@ static void push(struct rig *g, uint32_t side, int key, int sec)
     row[1].null = false;
     struct hf_error err;
     hf_error_clear(&err);
-    assert_int_equal(hf_op_interval_join.process(g->state, side, r, &g->out,
-                                                 &err),
-                     0);
+    assert_int_equal(
+        hf_op_interval_join.process(g->state, side, r, &g->out, &err), 0);
     hf_rbuf_release(r);
 }
 
@@ -157,11 +155,10 @@ static void wm(struct rig *g, int sec)
 {
     struct hf_error err;
     hf_error_clear(&err);
-    assert_int_equal(
-        hf_op_interval_join.watermark(
-            g->state, 1704067200000000LL + (int64_t)sec * 1000000, &g->out,
-            &err),
-        0);
+    assert_int_equal(hf_op_interval_join.watermark(
+                         g->state, 1704067200000000LL + (int64_t)sec * 1000000,
+                         &g->out, &err),
+                     0);
 }
 
 static void expect(struct rig *g, const char *want)
@@ -276,6 +273,35 @@ static void test_full_eager(void **state)
     rig_close(&g);
 }
 
+/* RIGHT, §4.2's bounds (o.ts BETWEEN p.pts - 10 s AND p.pts): a right
+ * row that never matched is padded once the watermark passes its time +
+ * 0 + 1 ms; a left row never is. */
+static void test_right(void **state)
+{
+    (void)state;
+    struct rig g;
+    rig_open(&g, "FROM o RIGHT JOIN p ON o.id = p.oid AND o.ts BETWEEN "
+                 "p.pts - INTERVAL '10' SECOND AND p.pts");
+    const struct hf_join_spec *s = g.join->spec;
+    assert_int_equal(s->lower, -10000);
+    assert_int_equal(s->upper, 0);
+    push(&g, 0, 1, 0);
+    push(&g, 1, 1, 5);
+    expect(&g, "+I[1, " TS(00) ", 1, " TS(05) "]\n");
+    push(&g, 1, 2, 1); /* timer at 01 + 0 + 0 + 0.001 */
+    push(&g, 0, 3, 2); /* left, never matched: dropped at 12.001 */
+    wm(&g, 1);
+    expect(&g, "");
+    wm(&g, 2);
+    expect(&g, "+I[null, null, 2, " TS(01) "]\n");
+    /* left 1 (timer 10.001), right 1 (5.001), left 3 (12.001) */
+    assert_int_equal(entries(&g), 3);
+    wm(&g, 13);
+    expect(&g, "");
+    assert_int_equal(entries(&g), 0);
+    rig_close(&g);
+}
+
 /* Inner: 1000 keys flow by with the watermark: the state stays small. */
 static void test_state_bounded(void **state)
 {
@@ -329,6 +355,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_left),
         cmocka_unit_test(test_full_eager),
+        cmocka_unit_test(test_right),
         cmocka_unit_test(test_state_bounded),
         cmocka_unit_test(test_plain_timestamps),
     };
