@@ -30,11 +30,21 @@ struct hf_join_spec {
     uint32_t *lkeys, *rkeys; /* nkeys columns of each input (owned) */
     struct hf_expr *cond;    /* over the joined row, or NULL (owned) */
     char *text;              /* for explain: "LEFT, on (a.id = b.id)" */
+    /* An interval join (ops/interval_join.c) when time_kind is 1 (event
+     * time: ltime, rtime are rowtime columns) or 2 (processing time):
+     * rows match only when l.time - r.time is within [lower, upper]
+     * milliseconds (bounds inclusive, as Flink normalises them). */
+    int time_kind;
+    uint32_t ltime, rtime;
+    int64_t lower, upper;
+    /* table.exec.interval-join.min-cleanup-interval, ms */
+    int64_t min_clean;
 };
 
 /* Free a spec and what it owns. NULL is a no-op. */
 void hf_join_spec_free(struct hf_join_spec *s);
 
-extern const struct hf_op_class hf_op_join; /* join.c */
+extern const struct hf_op_class hf_op_join;          /* join.c */
+extern const struct hf_op_class hf_op_interval_join; /* interval_join.c */
 
 #endif

@@ -108,6 +108,10 @@ struct hf_op_class {
      * NULL: the runtime forwards watermarks unchanged. */
     int (*watermark)(void *state, int64_t wm, struct hf_op_out *out,
                      struct hf_error *err);
+    /* Optional: the watermark to forward when the operator's rises to
+     * `wm` (an interval join holds it back by its larger bound, as
+     * Flink's KeyedCoProcessOperatorWithWatermarkDelay). NULL: `wm`. */
+    int64_t (*watermark_out)(void *state, int64_t wm);
     void (*close)(void *state);
 };
 

@@ -105,6 +105,11 @@ const struct hf_opt_def hf_job_opt_defs[] = {
     {.key = "table.exec.state.ttl", .type = HF_OPT_DURATION, .def = "0",
      .doc = "how long an idle entry of keyed state is kept (processing "
             "time since its last write; e.g. '1 h'); 0 keeps state forever"},
+    {.key = "table.exec.interval-join.min-cleanup-interval",
+     .type = HF_OPT_DURATION, .def = "0",
+     .doc = "interval joins: how much later than a row's bound its cleanup "
+            "timer fires (and an outer row that never matched is padded); "
+            "0, Flink's default since 1.18, fires at bound + 1 ms"},
     {.key = "pipeline.max-parallelism", .type = HF_OPT_INT, .def = "128",
      .flags = HF_OPTF_RANGE, .min = 1, .max = 32768,
      .doc = "the number of key groups keyed state is split into; a job "

@@ -456,6 +456,16 @@ static int wm_forward(struct rnode *n, int64_t wm, bool idle,
     return 0;
 }
 
+/* The watermark n forwards for its own `wm` (an operator may hold it
+ * back: op.h's watermark_out). */
+static int64_t wm_out(const struct rnode *n, int64_t wm)
+{
+    if (n->n->kind == HF_NODE_OP && n->n->op->watermark_out && wm != WM_MAX &&
+        wm != WM_NONE)
+        return n->n->op->watermark_out(n->state, wm);
+    return wm;
+}
+
 /* n's watermark rises to `wm`: its operator fires, then it goes on. */
 static int wm_advance(struct rnode *n, int64_t wm, struct hf_error *err)
 {
@@ -463,7 +473,7 @@ static int wm_advance(struct rnode *n, int64_t wm, struct hf_error *err)
     if (n->n->kind == HF_NODE_OP && n->n->op->watermark &&
         n->n->op->watermark(n->state, wm, &n->out, err) != 0)
         return -1;
-    return wm_forward(n, wm, false, err);
+    return wm_forward(n, wm_out(n, wm), false, err);
 }
 
 /* Recompute n's watermark and status from its inputs'. */
@@ -493,13 +503,13 @@ static int wm_update(struct rnode *n, struct hf_error *err)
             return -1;
         if (!n->idle) {
             n->idle = true;
-            return wm_forward(n, n->wm, true, err);
+            return wm_forward(n, wm_out(n, n->wm), true, err);
         }
         return 0;
     }
     if (n->idle) {
         n->idle = false;
-        if (wm_forward(n, n->wm, false, err) != 0)
+        if (wm_forward(n, wm_out(n, n->wm), false, err) != 0)
             return -1;
     }
     return low > n->wm && low != WM_NONE ? wm_advance(n, low, err) : 0;

@@ -49,6 +49,8 @@ int hf_expr_eval(const struct hf_expr *e, const struct hf_value *row,
  * function); then *idx is the column index and the runtime may copy the
  * value without evaluating. */
 bool hf_expr_column(const struct hf_expr *e, uint32_t *idx);
+/* True if `e` is a table's PROCTIME() column (a time attribute). */
+bool hf_expr_is_proctime(const struct hf_expr *e);
 
 /* True if `e` reads a PROCTIME() column (the clock): a processing-time
  * attribute for windows. */

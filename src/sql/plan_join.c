@@ -27,15 +27,28 @@
  * arrives); rel->clog_op then names the join for the sink check. An inner
  * join of two append-only inputs is append-only. In batch mode an outer
  * join pads only at the end, so its rows are inserts.
+ *
+ * Interval joins: in streaming mode, when both inputs are append-only and
+ * the residual bounds one side's time attribute against the other's from
+ * below and above (BETWEEN, >=, >, <=, < with constant INTERVAL offsets;
+ * both rowtimes or both PROCTIME(), see plan_window.c's
+ * hf_plan_time_attr), the node runs ops/interval_join.c with the bounds
+ * of l.time - r.time in ms (exclusive ones moved by 1 ms, as Flink), and
+ * its rows are inserts, outer or not. Other time bounds stay ordinary
+ * conditions of a regular join, as in Flink.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/batch.h"
+#include "conf/opt.h"
 #include "core/log.h"
 #include "ops/join.h"
 #include "ops/op.h"
 #include "sql/expr.h"
+#include "runtime/plan.h"
 #include "sql/plan_rel.h"
 
 #define err_at hf_plan_err_at
@@ -154,39 +167,140 @@ static int sides_of(const struct scope *s, uint32_t nl,
     return m;
 }
 
-/* Is `a` (a residual conjunct) a time bound between the two sides: a
- * comparison or BETWEEN of a TIMESTAMP/TIMESTAMP_LTZ of one side with
- * bounds from the other (l.ts BETWEEN r.ts - INTERVAL '10' SECOND AND
- * r.ts, l.ts >= r.ts - ..., l.ts < r.ts)? Flink plans such a join of two
- * append-only inputs on their time attributes as an interval join. */
-static bool time_bound(const struct scope *bs, uint32_t nl,
-                       const struct scope *js, const struct hf_ast_expr *a,
-                       struct hf_error *err)
+/* A time operand of an interval join's bound: `col`, `col + INTERVAL
+ * c` or `col - INTERVAL c` (c constant), the column a time attribute of
+ * one side. *side (1 left, 2 right), *tk (1 rowtime, 2 proctime), *tc
+ * (the column in the side's node) and *off (microseconds). false when
+ * `a` is none. */
+static bool time_operand(struct planner *p, const struct scope *js,
+                         const struct rel *r, uint32_t nlb,
+                         const struct rel *L, const struct rel *R,
+                         const struct hf_ast_expr *a, int *side, int *tk,
+                         uint32_t *tc, int64_t *off)
 {
-    const struct hf_ast_expr *x = NULL;
-    int mx = 0, mo = 0;
+    *off = 0;
+    if (a->kind == HF_AST_BINARY &&
+        (a->op == HF_AOP_ADD || a->op == HF_AOP_SUB)) {
+        const struct hf_ast_expr *c = a->args[0], *iv = a->args[1];
+        if (a->op == HF_AOP_ADD && c->kind == HF_AST_INTERVAL) {
+            c = a->args[1];
+            iv = a->args[0];
+        }
+        if (c->kind != HF_AST_COLUMN || iv->kind != HF_AST_INTERVAL)
+            return false;
+        struct hf_error tmp = {0};
+        struct hf_expr *e = hf_expr_bind(&js->bs, iv, &tmp);
+        hf_error_clear(&tmp);
+        if (e == NULL)
+            return false;
+        struct hf_batch *b = hf_batch_new(1, 1);
+        struct hf_value v = {.null = true};
+        bool ok = b && hf_expr_type(e)->id == HF_INTERVAL_DT &&
+                  hf_expr_eval(e, NULL, b, &v, &tmp) == 0 && !v.null;
+        hf_error_clear(&tmp);
+        hf_batch_destroy(b);
+        hf_expr_free(e);
+        if (!ok)
+            return false;
+        *off = a->op == HF_AOP_SUB ? -v.v.i : v.v.i;
+        a = c;
+    }
+    if (a->kind != HF_AST_COLUMN)
+        return false;
+    struct hf_error tmp = {0};
+    int i = join_lookup((void *)js, a->qual, a->text, a, &tmp);
+    hf_error_clear(&tmp);
+    if (i < 0)
+        return false;
+    uint32_t base = r->cols[i].base;
+    bool left = base < nlb;
+    const struct rel *sr = left ? L : R;
+    *side = left ? 1 : 2;
+    *tc = left ? base : base - nlb;
+    *tk = hf_plan_time_attr(p->g, sr->node, *tc);
+    return *tk != 0;
+}
+
+/* Is `a` (a residual conjunct) a time bound between the two sides'
+ * time attributes (l.ts BETWEEN r.ts - INTERVAL '10' SECOND AND r.ts,
+ * l.ts >= r.ts - ..., l.ts < r.ts)? Then it narrows [*lo, *hi], the
+ * bounds of l.ts - r.ts in milliseconds (an exclusive bound moves by
+ * 1 ms, as Flink normalises it), and sets the time columns and kind,
+ * which must agree with those already found (*tk 0: none yet). */
+struct tbound {
+    int tk; /* 0 none yet */
+    uint32_t lt, rt;
+    int64_t lo, hi;
+    bool has_lo, has_hi;
+};
+
+static bool one_bound(struct planner *p, const struct scope *js,
+                      const struct rel *r, uint32_t nlb, const struct rel *L,
+                      const struct rel *R, const struct hf_ast_expr *x,
+                      enum hf_ast_op op, const struct hf_ast_expr *y,
+                      struct tbound *tb)
+{
+    int sx, sy, kx, ky;
+    uint32_t cx, cy;
+    int64_t ox, oy;
+    if (!time_operand(p, js, r, nlb, L, R, x, &sx, &kx, &cx, &ox) ||
+        !time_operand(p, js, r, nlb, L, R, y, &sy, &ky, &cy, &oy) ||
+        sx == sy || kx != ky)
+        return false;
+    /* x + ox op y + oy, as l - r op c. */
+    int64_t c;
+    if (sx == 2) {
+        op = op == HF_AOP_LT   ? HF_AOP_GT
+             : op == HF_AOP_LE ? HF_AOP_GE
+             : op == HF_AOP_GT ? HF_AOP_LT
+                               : HF_AOP_LE;
+        c = ox - oy;
+    } else {
+        c = oy - ox;
+    }
+    uint32_t lt = sx == 1 ? cx : cy, rt = sx == 1 ? cy : cx;
+    if (tb->tk && (tb->tk != kx || tb->lt != lt || tb->rt != rt))
+        return false;
+    tb->tk = kx;
+    tb->lt = lt;
+    tb->rt = rt;
+    /* Milliseconds, rounded as Flink's (its intervals are ms). */
+    int64_t ms = c >= 0 ? c / 1000 : -((-c + 999) / 1000);
+    if (op == HF_AOP_GE || op == HF_AOP_GT) {
+        int64_t lo = op == HF_AOP_GT ? ms + 1 : ms;
+        if (!tb->has_lo || lo > tb->lo)
+            tb->lo = lo;
+        tb->has_lo = true;
+    } else {
+        int64_t hi = op == HF_AOP_LT ? ms - 1 : ms;
+        if (!tb->has_hi || hi < tb->hi)
+            tb->hi = hi;
+        tb->has_hi = true;
+    }
+    return true;
+}
+
+static bool time_bound(struct planner *p, const struct scope *js,
+                       const struct rel *r, uint32_t nlb, const struct rel *L,
+                       const struct rel *R, const struct hf_ast_expr *a,
+                       struct tbound *tb)
+{
     if (a->kind == HF_AST_BINARY &&
         (a->op == HF_AOP_LT || a->op == HF_AOP_LE || a->op == HF_AOP_GT ||
-         a->op == HF_AOP_GE)) {
-        x = a->args[0];
-        mx = sides_of(bs, nl, a->args[0], err);
-        mo = sides_of(bs, nl, a->args[1], err);
-    } else if (a->kind == HF_AST_BETWEEN && !a->negated && a->nargs == 3) {
-        x = a->args[0];
-        mx = sides_of(bs, nl, a->args[0], err);
-        int m1 = sides_of(bs, nl, a->args[1], err);
-        int m2 = sides_of(bs, nl, a->args[2], err);
-        mo = m1 < 0 || m2 < 0 ? -1 : m1 | m2;
+         a->op == HF_AOP_GE))
+        return one_bound(p, js, r, nlb, L, R, a->args[0], a->op, a->args[1],
+                         tb);
+    if (a->kind == HF_AST_BETWEEN && !a->negated && a->nargs == 3) {
+        struct tbound t2 = *tb;
+        if (!one_bound(p, js, r, nlb, L, R, a->args[0], HF_AOP_GE, a->args[1],
+                       &t2) ||
+            !one_bound(p, js, r, nlb, L, R, a->args[0], HF_AOP_LE, a->args[2],
+                       &t2))
+            return false;
+        *tb = t2;
+        return true;
     }
-    if (x == NULL || mx < 0 || mo < 0 ||
-        !((mx == 1 && mo == 2) || (mx == 2 && mo == 1)))
-        return false;
-    struct hf_expr *e = hf_expr_bind(&js->bs, x, err);
-    if (e == NULL)
-        return false;
-    enum hf_type_id id = hf_expr_type(e)->id;
-    hf_expr_free(e);
-    return id == HF_TIMESTAMP || id == HF_TIMESTAMP_LTZ;
+    return false;
 }
 
 /* ------------------------------------------------------------ planning */
@@ -577,33 +691,30 @@ int hf_plan_join(struct qstate *qs, const struct env *env,
     if (js2 == NULL)
         return -1;
 
-    /* A time-bounded join of two append-only inputs: Flink's interval
-     * join. Inner, it gives the rows a regular join gives (both are
-     * append-only); outer, Flink pads a row only once the watermark
-     * passes its bound, which this operator does not do yet. */
+    /* A join bounded in time between two append-only inputs' time
+     * attributes (both rowtime or both proctime), with a lower and an
+     * upper bound: Flink's interval join (ops/interval_join.c), whose
+     * state the watermark (or the clock) cleans. The bounds stay in the
+     * residual too (they hold for every pair the operator meets). */
     bool append = L.rel->clog == NULL && R.rel->clog == NULL &&
                   L.rel->clog_op == NULL && R.rel->clog_op == NULL && !upd_in;
-    for (uint32_t i = 0; append && !p->batch_mode && i < nres; i++) {
-        struct hf_error tmp = {0};
-        bool tb = time_bound(bs, nl, js2, res[i], &tmp);
-        hf_error_clear(&tmp);
-        if (!tb)
-            continue;
-        if (spec->type != HF_JOINT_INNER)
-            return err_at(p, HF_ERR_UNSUPPORTED, f->join_line, f->join_col,
-                          "%s with a time bound between its sides (an "
-                          "interval join in Flink, which pads a row once the "
-                          "watermark passes its bound) is not supported yet; "
-                          "an inner interval join is",
-                          join_word(f->join));
-        hf_log_warn("%s:%d:%d: warning: this JOIN has a time bound between "
-                    "its sides (an interval join in Flink); holoflow runs it "
-                    "as a regular join: the same rows, but its state is kept "
-                    "until the job ends instead of being cleaned as the "
-                    "watermark passes",
-                    p->src.file ? p->src.file : "job", f->join_line,
-                    f->join_col);
-        break;
+    struct tbound tb = {0};
+    for (uint32_t i = 0; append && !p->batch_mode && i < nres; i++)
+        (void)time_bound(p, js2, r, nlb, L.rel, R.rel, res[i], &tb);
+    if (tb.tk && tb.has_lo && tb.has_hi) {
+        spec->time_kind = tb.tk;
+        spec->ltime = tb.lt;
+        spec->rtime = tb.rt;
+        spec->lower = tb.lo;
+        spec->upper = tb.hi;
+        const struct hf_opt_val *mc = hf_opts_get(
+            &p->job->settings, "table.exec.interval-join.min-cleanup-interval",
+            NULL);
+        spec->min_clean = mc ? mc->v.i : 0;
+        nd->op = &hf_op_interval_join;
+        /* Its rows are inserts only, outer or not. */
+        if (L.rel->clog_op == NULL && R.rel->clog_op == NULL)
+            r->clog_op = NULL;
     }
 
     /* The residual, bound over the joined row. */
@@ -643,6 +754,14 @@ int hf_plan_join(struct qstate *qs, const struct env *env,
         cond_text(p, rx[k], &tx);
     }
     hf_strbuf_puts(&tx, ")");
+    if (spec->time_kind)
+        hf_strbuf_printf(&tx,
+                         ", interval %s time, l.%s - r.%s in [%" PRId64
+                         ", %" PRId64 "] ms",
+                         spec->time_kind == 1 ? "event" : "processing",
+                         os->cols[spec->ltime].name,
+                         os->cols[nlb + spec->rtime].name, spec->lower,
+                         spec->upper);
     for (uint32_t i = 0; i < nres; i++) {
         hf_strbuf_puts(&tx, i ? " AND " : ", where ");
         cond_text(p, res[i], &tx);

@@ -169,6 +169,10 @@ struct scope *hf_plan_join_scope(struct planner *p, const struct rel *r,
  * the relation of its rows. 0 with *out, or -1. */
 int hf_plan_window_tvf(struct planner *p, const struct hf_ast_wtvf *f,
                        const char *table, struct rel *data, struct rel **out);
+/* plan_window.c. Is column `col` of node `id` of g a time attribute (a
+ * WATERMARK's rowtime or a PROCTIME() column, read through calcs,
+ * views and subqueries unchanged)? 1 rowtime, 2 proctime, 0 neither. */
+int hf_plan_time_attr(const struct hf_graph *g, uint32_t id, uint32_t col);
 /* plan_window.c. A legacy group window in q's GROUP BY: *qp, *inp, *sp
  * become the query rewritten over a window TVF relation (see there);
  * nothing changes without one. 0 or -1. */

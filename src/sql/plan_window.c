@@ -37,6 +37,7 @@
 
 #include "core/batch.h"
 #include "ops/calc.h"
+#include "ops/join.h"
 #include "ops/window_agg.h"
 #include "sql/expr.h"
 #include "sql/plan_rel.h"
@@ -48,7 +49,8 @@
 /* ------------------------------------------------------------ time */
 
 /* Is column `col` of node `id` a time attribute? 1 rowtime, 2 proctime,
- * 0 neither. Followed through calcs that pass the column unchanged. */
+ * 0 neither. Followed through calcs that pass the column unchanged.
+ * (Also plan_join.c's, for interval joins: hf_plan_time_attr.) */
 static int time_attr(const struct hf_graph *g, uint32_t id, uint32_t col)
 {
     for (int depth = 0; depth < 256; depth++) {
@@ -62,6 +64,15 @@ static int time_attr(const struct hf_graph *g, uint32_t id, uint32_t col)
                 return 2;
             return 0;
         }
+        if (n->kind == HF_NODE_OP && n->op == &hf_op_interval_join) {
+            /* Flink's interval join keeps both sides' time attributes
+             * (its output watermark is held back for them). */
+            const struct hf_join_spec *js = n->spec;
+            bool right = col >= js->nleft;
+            id = n->inputs[right ? 1 : 0];
+            col -= right ? js->nleft : 0;
+            continue;
+        }
         if (n->kind != HF_NODE_OP || n->ninputs != 1)
             return 0;
         if (n->op == &hf_op_calc) {
@@ -69,8 +80,10 @@ static int time_attr(const struct hf_graph *g, uint32_t id, uint32_t col)
             if (col >= c->nproj)
                 return 0;
             uint32_t from;
+            if (hf_expr_is_proctime(c->proj[col]))
+                return 2;
             if (!hf_expr_column(c->proj[col], &from))
-                return hf_expr_is_proctime(c->proj[col]) ? 2 : 0;
+                return 0;
             col = from;
         } else if (n->op == &hf_op_window_tvf) {
             const struct hf_window_tvf_spec *w = n->spec;
@@ -86,6 +99,11 @@ static int time_attr(const struct hf_graph *g, uint32_t id, uint32_t col)
         id = n->inputs[0];
     }
     return 0;
+}
+
+int hf_plan_time_attr(const struct hf_graph *g, uint32_t id, uint32_t col)
+{
+    return time_attr(g, id, col);
 }
 
 /* The value of constant interval `a` in microseconds, checked to be a

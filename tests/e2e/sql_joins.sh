@@ -149,35 +149,73 @@ sort "$T/out" >"$T/sorted"
 printf '%s\n' "+I[1, o1, 1, p1]" "+I[2, o2, null, null]" >"$T/expected"
 expect_same "$T/expected" "$T/sorted" "batch LEFT JOIN"
 
-# A time-bounded inner join (Flink's interval join): the rows whose times
-# are within the bound, inserts only; an outer one is refused by name.
-cat >"$T/a.json" <<'JSON'
-{"id":1,"ts":"2024-01-01 12:00:00"}
-{"id":2,"ts":"2024-01-01 12:00:01"}
-{"id":1,"ts":"2024-01-01 12:00:20"}
+# Interval joins (Flink's RowTimeIntervalJoin): both sides read one file
+# with a WATERMARK (ts, raised after every row), so the trace is exact:
+# matches within the bound, a row that never matched padded when the
+# watermark passes its bound + 1 ms (min-cleanup-interval 0: 12:00:16.001,
+# at the watermark 12:00:20), a late row padded at once, inserts only.
+cat >"$T/iv.json" <<'JSON'
+{"s":"L","id":1,"ts":"2024-01-01 12:00:00"}
+{"s":"R","id":1,"ts":"2024-01-01 12:00:05"}
+{"s":"L","id":2,"ts":"2024-01-01 12:00:06"}
+{"s":"R","id":9,"ts":"2024-01-01 12:00:12"}
+{"s":"L","id":3,"ts":"2024-01-01 12:00:20"}
+{"s":"L","id":4,"ts":"2024-01-01 12:00:03"}
+{"s":"R","id":3,"ts":"2024-01-01 12:00:25"}
 JSON
-cat >"$T/b.json" <<'JSON'
-{"id":1,"ts":"2024-01-01 12:00:05"}
-{"id":2,"ts":"2024-01-01 12:00:30"}
-JSON
-cat >"$T/job.sql" <<SQL
-CREATE TABLE a (id INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
-WITH ('connector' = 'filesystem', 'path' = '$T/a.json', 'format' = 'json');
-CREATE TABLE b (id INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts)
-WITH ('connector' = 'filesystem', 'path' = '$T/b.json', 'format' = 'json');
-CREATE TABLE out (id INT, t1 TIMESTAMP(3), t2 TIMESTAMP(3)) WITH ('connector' = 'print');
-INSERT INTO out SELECT a.id, a.ts, b.ts FROM a JOIN b
-ON a.id = b.id AND a.ts BETWEEN b.ts - INTERVAL '10' SECOND AND b.ts;
+ivjob() {
+    cat >"$T/job.sql" <<SQL
+SET 'holoflow.batch.rows' = '1';
+SET 'pipeline.auto-watermark-interval' = '0';
+CREATE TABLE ev (s STRING, id INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts)
+WITH ('connector' = 'filesystem', 'path' = '$T/iv.json', 'format' = 'json');
+CREATE VIEW a AS SELECT id, ts FROM ev WHERE s = 'L';
+CREATE VIEW b AS SELECT id, ts FROM ev WHERE s = 'R';
+CREATE TABLE out (id INT, t1 TIMESTAMP(3), t2 TIMESTAMP(3)) WITH ($1);
+INSERT INTO out SELECT a.id, a.ts, b.ts FROM a $2 JOIN b
+ON a.id = b.id AND b.ts BETWEEN a.ts AND a.ts + INTERVAL '10' SECOND;
 SQL
+}
+ivjob "'connector' = 'print'" LEFT
+run_hf "$T/out" "$T/err" run "$T/job.sql"
+expect_rc 0 "LEFT interval join"
+printf '%s\n' "+I[1, 2024-01-01T12:00, 2024-01-01T12:00:05]" \
+    "+I[2, 2024-01-01T12:00:06, null]" \
+    "+I[4, 2024-01-01T12:00:03, null]" \
+    "+I[3, 2024-01-01T12:00:20, 2024-01-01T12:00:25]" >"$T/expected"
+expect_same "$T/expected" "$T/out" "LEFT interval join"
+if grep -q "warning" "$T/err"; then fail "interval join warned:"; cat "$T/err" >&2; fi
+ivjob "'connector' = 'print'" ""
 run_hf "$T/out" "$T/err" run "$T/job.sql"
 expect_rc 0 "inner interval join"
-printf '%s\n' "+I[1, 2024-01-01T12:00, 2024-01-01T12:00:05]" >"$T/expected"
+printf '%s\n' "+I[1, 2024-01-01T12:00, 2024-01-01T12:00:05]" \
+    "+I[3, 2024-01-01T12:00:20, 2024-01-01T12:00:25]" >"$T/expected"
 expect_same "$T/expected" "$T/out" "inner interval join"
-expect_grep "warning: this JOIN has a time bound between its sides" "$T/err" "inner interval join"
-sed -i 's/FROM a JOIN b/FROM a LEFT JOIN b/' "$T/job.sql"
+run_hf "$T/out" "$T/err" explain "$T/job.sql"
+expect_grep "interval-join: INNER, key (a.id = b.id), interval event time, l.ts - r.ts in [-10000, 0] ms" "$T/out" "interval join explain"
+# Inserts only: an append-only sink takes an outer interval join.
+ivjob "'connector' = 'kafka', 'topic' = 't', 'properties.bootstrap.servers' = 'localhost:1', 'format' = 'csv'" FULL
 run_hf "$T/out" "$T/err" check "$T/job.sql"
-expect_rc 2 "outer interval join"
-expect_grep "job.sql:6:48: error: LEFT JOIN with a time bound between its sides (an interval join in Flink, which pads a row once the watermark passes its bound) is not supported yet" "$T/err" "outer interval join"
+expect_rc 0 "FULL interval join into an append-only sink"
+
+# Processing time: PROCTIME() columns on both sides, bounds of a minute:
+# every pair of the (quickly read) file matches.
+cat >"$T/job.sql" <<SQL
+SET 'holoflow.batch.rows' = '1';
+CREATE TABLE ev (s STRING, id INT, ts TIMESTAMP(3), pt AS PROCTIME())
+WITH ('connector' = 'filesystem', 'path' = '$T/iv.json', 'format' = 'json');
+CREATE VIEW a AS SELECT id, pt FROM ev WHERE s = 'L';
+CREATE VIEW b AS SELECT id, pt FROM ev WHERE s = 'R';
+CREATE TABLE out (id INT) WITH ('connector' = 'print');
+INSERT INTO out SELECT a.id FROM a JOIN b
+ON a.id = b.id AND a.pt BETWEEN b.pt - INTERVAL '1' MINUTE AND b.pt + INTERVAL '1' MINUTE;
+SQL
+run_hf "$T/out" "$T/err" explain "$T/job.sql"
+expect_grep "interval processing time, l.pt - r.pt in [-60000, 60000] ms" "$T/out" "proctime interval join explain"
+run_hf "$T/out" "$T/err" run "$T/job.sql"
+expect_rc 0 "proctime interval join"
+printf '%s\n' "+I[1]" "+I[3]" >"$T/expected"
+expect_same "$T/expected" "$T/out" "proctime interval join"
 
 # Refusals, by name and place.
 # refuse WHAT QUERY MESSAGE
