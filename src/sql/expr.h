@@ -52,10 +52,6 @@ bool hf_expr_column(const struct hf_expr *e, uint32_t *idx);
 /* True if `e` is a table's PROCTIME() column (a time attribute). */
 bool hf_expr_is_proctime(const struct hf_expr *e);
 
-/* True if `e` reads a PROCTIME() column (the clock): a processing-time
- * attribute for windows. */
-bool hf_expr_is_proctime(const struct hf_expr *e);
-
 /* Append the canonical SQL text of `e` (implicit casts shown as CAST) to
  * `out`, for explain output and messages. */
 void hf_expr_to_text(const struct hf_expr *e, struct hf_strbuf *out);
