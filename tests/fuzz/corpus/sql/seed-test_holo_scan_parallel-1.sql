@@ -1,0 +1,11 @@
+SET client_min_messages = warning;
+CREATE TABLE ${p}_s (id bigint, v text, n numeric(12, 3));
+INSERT INTO ${p}_s SELECT i, md5(i::text), i / 7.0 FROM generate_series(1, 50000) i;
+CREATE TABLE ${p}_p (id bigint, region int, v text) PARTITION BY LIST (region);
+CREATE TABLE ${p}_p1 PARTITION OF ${p}_p FOR VALUES IN (1);
+CREATE TABLE ${p}_p2 PARTITION OF ${p}_p FOR VALUES IN (2);
+CREATE TABLE ${p}_p3 PARTITION OF ${p}_p FOR VALUES IN (3);
+INSERT INTO ${p}_p SELECT i, 1 + i % 3, 'r' || i FROM generate_series(1, 30000) i;
+CREATE TABLE ${p}_acct (id bigint PRIMARY KEY, bal bigint, pad text) WITH (fillfactor = 100);
+INSERT INTO ${p}_acct SELECT i, 100, repeat('x', 40) FROM generate_series(1, 400000) i;
+VACUUM ANALYZE ${p}_acct;
