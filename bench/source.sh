@@ -107,7 +107,7 @@ CREATE TABLE src (user_id BIGINT, user_name STRING, price DECIMAL(38, 2),
   sale_timestamp TIMESTAMP(6))
 WITH ('connector' = 'hologres', 'endpoint' = '$PGHOST:$PGPORT',
   'dbname' = '$PGDATABASE', 'tablename' = 'bench_s', 'username' = '$PGUSER',
-  'password' = '\${PGPASSWORD}', 'source.scan.split-count' = '$2');
+  'password' = '\${PGPASSWORD}', 'source.binlog' = 'false', 'source.scan.split-count' = '$2');
 CREATE TABLE dst (user_id BIGINT, user_name STRING, price DECIMAL(38, 2),
   sale_timestamp TIMESTAMP(6)) WITH ('connector' = 'blackhole');
 INSERT INTO dst SELECT * FROM src;

@@ -21,6 +21,7 @@ CREATE TABLE users (
   'tablename' = 'public.realtime_sink',
   'username' = '${PGUSER}',
   'password' = '${PGPASSWORD}',
+  'source.binlog' = 'false',            -- a scan (VVR 11 spellings read the binlog by default)
   'source.scan.split-count' = '2',
   'source.filter-push-down.enabled' = 'true'
 );

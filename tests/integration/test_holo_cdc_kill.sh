@@ -4,7 +4,8 @@
 # deletes keep running on a source table while a job replicates it into
 # another table through the hologres sink. holoflow is killed with SIGKILL
 # at random points several times (once in the middle of its initial
-# snapshot) and restarted; PostgreSQL itself is restarted once while the
+# snapshot: the next run replays the changes since that snapshot's point,
+# then snapshots again) and restarted; PostgreSQL itself is restarted once while the
 # job runs (the replication and sink connections are lost and come back).
 # A last run goes on until the changes are done and the target caught up,
 # and is then stopped. The target must equal the source: zero missing,
@@ -19,7 +20,7 @@ set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -At)
 P=hf_cdck
-N=${CDC_ROWS:-200000}
+N=${CDC_ROWS:-100000}
 TXNS=${CDC_TXNS:-1500}
 KILLS=${CDC_KILLS:-4}
 SEED=${HF_TEST_SEED:-5}
@@ -137,6 +138,10 @@ for r in $(seq 2 "$KILLS"); do
     ms=$((300 + RANDOM % 2500))
     sleep_ms "$ms"
     kill_hf "run$r"
+    if [ "$r" = 2 ] && ! grep -q "takes over" "$T/run1.log"; then
+        grep -q "caught up to the new snapshot" "$T/run2.log" ||
+            fail "run 2: no catch-up after the snapshot killed in run 1"
+    fi
     echo "  kill $r after ${ms} ms of streaming: target has $(count) rows; $(grep -o 'resuming at its confirmed position [0-9A-F/]*' "$T/run$r.log" | head -1)"
     wait "$GEN_PID" || fail "the change generator failed: $(cat "$T/gen$r.err")"
     GEN_PID=

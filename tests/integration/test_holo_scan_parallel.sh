@@ -18,7 +18,7 @@ set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -At)
 p=hf_spar_$$
-conn="'endpoint' = '$PGHOST:$PGPORT', 'dbname' = '$PGDATABASE', 'username' = '$PGUSER', 'password' = 'x'"
+conn="'endpoint' = '$PGHOST:$PGPORT', 'dbname' = '$PGDATABASE', 'username' = '$PGUSER', 'password' = 'x', 'source.binlog' = 'false'"
 "${PSQL[@]}" <<SQL
 SET client_min_messages = warning;
 CREATE TABLE ${p}_s (id bigint, v text, n numeric(12, 3));

@@ -31,7 +31,7 @@ CREATE TABLE ${p}_pdef_a PARTITION OF ${p}_pdef FOR VALUES IN ('a');
 CREATE TABLE ${p}_pdef_x PARTITION OF ${p}_pdef DEFAULT;
 INSERT INTO ${p}_pdef VALUES (1, 'a'), (2, 'b'), (3, 'a'), (4, NULL);
 SQL
-conn="'endpoint' = '$PGHOST:$PGPORT', 'dbname' = '$PGDATABASE', 'username' = '$PGUSER', 'password' = 'x'"
+conn="'endpoint' = '$PGHOST:$PGPORT', 'dbname' = '$PGDATABASE', 'username' = '$PGUSER', 'password' = 'x', 'source.binlog' = 'false'"
 cols="id BIGINT, s STRING, n DECIMAL(10, 2), f DOUBLE, d DATE, b BOOLEAN, ts TIMESTAMP_LTZ(6), c STRING"
 
 # job PUSH TABLE COLS SELECT-LIST WHERE-AND-REST

@@ -15,7 +15,9 @@
  *      (ctx->checkpoint_now) so the snapshot is durable in every sink,
  *      then `S_init` is copied to `S` (pg_copy_logical_replication_slot)
  *      and dropped. A run killed during the snapshot leaves only `S_init`:
- *      the next run drops it and takes the snapshot again. Streaming then
+ *      the next run keeps it, snapshots again from `S_snap`, and first
+ *      replays `S_init`'s changes up to the new snapshot's point (phase
+ *      CATCHUP), so what the killed snapshot wrote is corrected. Streaming then
  *      starts at the slot's consistent point: every transaction not in the
  *      snapshot commits after it (no gap), every one in it before (no
  *      overlap). EARLIEST_OFFSET / TIMESTAMP create `S` directly.
@@ -391,7 +393,9 @@ enum col_src {
 
 #define MAX_PENDING 64
 
-enum phase { PH_SNAPSHOT, PH_STREAM };
+/* PH_CATCHUP: after a run killed during its snapshot, the changes between
+ * that snapshot's point and the new one's, from `<slot>_init`. */
+enum phase { PH_STREAM, PH_SNAPSHOT, PH_CATCHUP };
 
 struct cdc {
     const struct hf_table_def *t;
@@ -412,6 +416,11 @@ struct cdc {
     bool have_rel;
     enum phase phase;
     uint64_t start_lsn;     /* where streaming starts / resumes */
+    char stream_slot[80];   /* the slot being streamed */
+    char snap_slot[80];     /* the slot whose snapshot is read */
+    uint64_t snap_lsn;      /* its consistent point */
+    bool catchup_done;
+    int64_t next_ping_ms;
     char snapshot_name[64];
     uint32_t snap_ncols;    /* columns in the snapshot SELECT */
     int32_t *snap_to_col;   /* SELECT column -> schema column */
@@ -767,14 +776,17 @@ static int create_slot(struct cdc *s, const char *slot, bool export,
     return rc;
 }
 
-static int start_streaming(struct cdc *s, struct hf_error *err)
+static int start_streaming(struct cdc *s, const char *slot,
+                           struct hf_error *err)
 {
+    if (slot != s->stream_slot)
+        snprintf(s->stream_slot, sizeof s->stream_slot, "%s", slot);
     char lsn[24];
     pgo_lsn_format(s->start_lsn, lsn, sizeof lsn);
     struct hf_strbuf sql;
     hf_strbuf_init(&sql, 0);
     hf_strbuf_puts(&sql, "START_REPLICATION SLOT ");
-    quote_ident(&sql, s->cc.slot);
+    quote_ident(&sql, s->stream_slot);
     hf_strbuf_printf(&sql,
                      " LOGICAL %s (\"proto_version\" '1', "
                      "\"publication_names\" '\"%s\"')",
@@ -785,12 +797,15 @@ static int start_streaming(struct cdc *s, struct hf_error *err)
         return -1;
     }
     PQclear(r);
-    hf_log_info("table '%s': streaming changes of %s.%s from slot '%s' at "
-                "%s (mode %s)",
-                s->t->name, s->cfg.schema, s->cfg.table, s->cc.slot, lsn,
+    hf_log_info("table '%s': %s changes of %s.%s from slot '%s' at %s "
+                "(mode %s)",
+                s->t->name,
+                s->phase == PH_CATCHUP ? "replaying (catch-up)" : "streaming",
+                s->cfg.schema, s->cfg.table, s->stream_slot, lsn,
                 holo_cdc_mode_name(s->cc.mode));
     hf_strbuf_free(&sql);
-    s->phase = PH_STREAM;
+    if (s->phase != PH_CATCHUP)
+        s->phase = PH_STREAM;
     s->done_lsn = s->start_lsn;
     s->confirmed_lsn = s->start_lsn;
     s->in_txn = false;
@@ -860,6 +875,7 @@ int holo_cdc_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
     s->t = t;
     s->ctx = ctx;
+    s->phase = PH_STREAM;
     s->ncols = t->schema.ncols;
     s->src = calloc(s->ncols + 1, sizeof *s->src);
     s->tcol = calloc(s->ncols + 1, sizeof *s->tcol);
@@ -913,15 +929,18 @@ int holo_cdc_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
     int ist = slot_state_wait(s, init, &ilsn, err);
     if (ist < 0)
         goto fail;
-    if (ist == 1) {
-        if (st == 0)
-            hf_log_warn("table '%s': the initial snapshot of a previous run "
-                        "did not complete (slot '%s' left over): dropping it "
-                        "and starting over",
-                        t->name, init);
-        if (drop_slot(s, init, err) != 0)
-            goto fail;
-    }
+    char snap[80];
+    snprintf(snap, sizeof snap, "%s_snap", s->cc.slot);
+    uint64_t slsn;
+    int sst = slot_state_wait(s, snap, &slsn, err);
+    if (sst < 0 || (sst == 1 && drop_slot(s, snap, err) != 0))
+        goto fail;
+    /* `<slot>_init` without `<slot>`: a run was killed during its initial
+     * snapshot. Keep it for the catch-up (below) when a snapshot is
+     * taken again; drop it otherwise. */
+    bool catchup = ist == 1 && st == 0 && s->cc.startup == HOLO_CDC_INITIAL;
+    if (ist == 1 && !catchup && drop_slot(s, init, err) != 0)
+        goto fail;
     if (open_repl(s, err) != 0)
         goto fail;
     if (st == 1) {
@@ -935,23 +954,41 @@ int holo_cdc_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
                           "taken by the run that created it)"
                         : "");
         s->start_lsn = lsn;
-        if (start_streaming(s, err) != 0)
+        if (start_streaming(s, s->cc.slot, err) != 0)
             goto fail;
         return 0;
     }
     if (s->cc.startup == HOLO_CDC_INITIAL) {
-        if (create_slot(s, init, true, &s->start_lsn, err) != 0 ||
+        /* A retry snapshots from `<slot>_snap`; the first from `_init`. */
+        snprintf(s->snap_slot, sizeof s->snap_slot, "%s",
+                 catchup ? snap : init);
+        if (create_slot(s, s->snap_slot, true, &s->snap_lsn, err) != 0 ||
             open_snapshot(s, err) != 0)
             goto fail;
         char l[24];
-        pgo_lsn_format(s->start_lsn, l, sizeof l);
+        pgo_lsn_format(s->snap_lsn, l, sizeof l);
         hf_log_info("table '%s': initial snapshot of %s.%s at %s (slot '%s')",
-                    t->name, s->cfg.schema, s->cfg.table, l, init);
+                    t->name, s->cfg.schema, s->cfg.table, l, s->snap_slot);
         s->phase = PH_SNAPSHOT;
+        if (catchup) {
+            /* The killed run's snapshot may have written rows that changed
+             * since: replay the changes from its point up to the new
+             * snapshot's first, then the new snapshot overwrites. */
+            char l1[24];
+            pgo_lsn_format(ilsn, l1, sizeof l1);
+            hf_log_warn("table '%s': the initial snapshot of a previous run "
+                        "did not complete (slot '%s' left over): replaying "
+                        "its changes from %s to %s, then a new snapshot",
+                        t->name, init, l1, l);
+            s->phase = PH_CATCHUP;
+            s->start_lsn = ilsn;
+            if (start_streaming(s, init, err) != 0)
+                goto fail;
+        }
         return 0;
     }
     if (create_slot(s, s->cc.slot, false, &s->start_lsn, err) != 0 ||
-        start_streaming(s, err) != 0)
+        start_streaming(s, s->cc.slot, err) != 0)
         goto fail;
     return 0;
 fail:
@@ -1198,6 +1235,10 @@ static int on_message(struct cdc *s, const uint8_t *p, size_t n, uint64_t lsn,
         return -1;
     switch (m.type) {
     case 'B':
+        if (s->phase == PH_CATCHUP && m.u.begin.final_lsn >= s->snap_lsn) {
+            s->catchup_done = true; /* in the new snapshot's stream */
+            return 0;
+        }
         s->in_txn = true;
         s->txn_lsn = m.u.begin.final_lsn;
         s->txn_time_us = m.u.begin.commit_time + PGO_EPOCH_OFFSET_US;
@@ -1282,7 +1323,8 @@ static int reconnect(struct cdc *s, struct hf_error *err)
         nanosleep(&ts, NULL);
         hf_error_clear(err);
         s->start_lsn = s->done_lsn;
-        if (open_repl(s, err) == 0 && start_streaming(s, err) == 0)
+        if (open_repl(s, err) == 0 &&
+            start_streaming(s, s->stream_slot, err) == 0)
             return 0;
         snprintf(why, sizeof why, "%s", err->msg);
     }
@@ -1321,7 +1363,8 @@ static int read_stream(struct cdc *s, struct hf_batch *out,
                 /* Nothing received is waiting for a checkpoint: the WAL
                  * up to the server's end holds nothing for us, confirm it
                  * now (an idle table must not pin WAL). */
-                if (!s->in_txn && s->confirmed_lsn >= s->done_lsn &&
+                if (s->phase == PH_STREAM && !s->in_txn &&
+                    s->confirmed_lsn >= s->done_lsn &&
                     s->npending == 0 && cd.wal_end > s->confirmed_lsn) {
                     s->confirmed_lsn = cd.wal_end;
                     s->done_lsn = cd.wal_end;
@@ -1339,10 +1382,15 @@ static int read_stream(struct cdc *s, struct hf_batch *out,
             }
             if (rc == 0 && cd.kind == 'w')
                 s->pings = 0;
+            if (rc == 0 && s->phase == PH_CATCHUP && cd.kind == 'k' &&
+                !s->in_txn && cd.wal_end >= s->snap_lsn)
+                s->catchup_done = true;
             PQfreemem(buf);
             if (rc != 0)
                 return -1;
             s->retries = 0;
+            if (s->catchup_done)
+                return 0;
             /* A server shutting down waits until we confirm all it sent,
              * asking again after every reply; we confirm only what the
              * sinks committed, and they cannot reach a server that is
@@ -1360,6 +1408,14 @@ static int read_stream(struct cdc *s, struct hf_batch *out,
             continue;
         }
         if (n == 0) {
+            /* Catch-up: ask for a keepalive, whose WAL end tells when
+             * everything before the new snapshot has been sent. */
+            if (s->phase == PH_CATCHUP && !s->in_txn &&
+                now_ms() >= s->next_ping_ms) {
+                if (send_status(s, true, err) != 0)
+                    return -1;
+                s->next_ping_ms = now_ms() + 100;
+            }
             if (out->nrows > 0 && !s->in_txn)
                 break;
             int64_t left = deadline - now_ms();
@@ -1410,18 +1466,23 @@ static int finish_snapshot(struct cdc *s, struct hf_error *err)
         return -1;
     char init[80];
     snprintf(init, sizeof init, "%s_init", s->cc.slot);
-    const char *p[2] = {init, s->cc.slot};
+    const char *p[2] = {s->snap_slot, s->cc.slot};
     PGresult *r = q(s, "SELECT pg_copy_logical_replication_slot($1, $2)", 2,
                     p, err);
     if (r == NULL)
         return -1;
     PQclear(r);
-    if (drop_slot(s, init, err) != 0)
+    if (drop_slot(s, s->snap_slot, err) != 0)
+        return -1;
+    if (strcmp(s->snap_slot, init) != 0 && drop_slot(s, init, err) != 0)
         return -1;
     hf_log_info("table '%s': initial snapshot done and committed; slot '%s' "
                 "takes over",
                 s->t->name, s->cc.slot);
-    return start_streaming(s, err);
+    if (s->repl.pg == NULL && open_repl(s, err) != 0)
+        return -1;
+    s->start_lsn = s->snap_lsn;
+    return start_streaming(s, s->cc.slot, err);
 }
 
 static int read_snapshot(struct cdc *s, struct hf_batch *out,
@@ -1479,6 +1540,15 @@ int holo_cdc_read(void *state, struct hf_batch *out, struct hf_error *err)
                                      : read_stream(s, out, err);
     if (rc != 0)
         return -1;
+    if (s->phase == PH_CATCHUP && s->catchup_done) {
+        /* Leave `<slot>_init` where it was (never confirmed past its
+         * point): close the connection, read the new snapshot. */
+        holo_conn_close(&s->repl);
+        s->phase = PH_SNAPSHOT;
+        s->in_txn = false;
+        s->skip_txn = false;
+        hf_log_info("table '%s': caught up to the new snapshot", s->t->name);
+    }
     if (s->ctx && s->ctx->stats)
         atomic_fetch_add(&s->ctx->stats->rows_in, out->nrows);
     return 1;
@@ -1555,4 +1625,23 @@ void holo_cdc_close(void *state)
     free(s->relmap);
     holo_config_free(&s->cfg);
     free(s);
+}
+
+void holo_cdc_describe(const struct hf_table_def *t,
+                       const struct holo_config *cfg, struct hf_strbuf *out)
+{
+    struct holo_cdc_config cc;
+    struct hf_error err;
+    hf_error_clear(&err);
+    if (holo_cdc_config_from_opts(&cc, &t->opts, cfg->schema, cfg->table,
+                                  &err) != 0)
+        return;
+    static const char *const starts[] = {"INITIAL", "EARLIEST_OFFSET",
+                                         "TIMESTAMP"};
+    hf_strbuf_printf(out,
+                     "  binlog: change-log mode %s, startup %s, replication "
+                     "slot '%s', publication '%s' (PostgreSQL: logical "
+                     "replication, pgoutput)\n",
+                     holo_cdc_mode_name(cc.mode), starts[cc.startup], cc.slot,
+                     cc.publication);
 }

@@ -75,6 +75,12 @@ int holo_cdc_checkpoint(void *state, uint64_t id, struct hf_error *err);
 int holo_cdc_commit(void *state, uint64_t id, struct hf_error *err);
 void holo_cdc_close(void *state);
 
+/* `holoflow explain` of a table read with the binlog on: mode, startup,
+ * slot and publication (cfg: the table's resolved config, borrowed). */
+struct holo_config;
+void holo_cdc_describe(const struct hf_table_def *t,
+                       const struct holo_config *cfg, struct hf_strbuf *out);
+
 /* ---- Hologres binlog SQL (text builders; identifiers quoted, values
  * only as $n parameters or quoted replication option literals). */
 

@@ -266,6 +266,11 @@ static void hologres_describe_source(const struct hf_table_def *t,
     hf_error_clear(&err);
     if (holo_config_from_opts(&cfg, &t->opts, &err) != 0)
         return;
+    if (holo_cdc_enabled(&t->opts)) {
+        holo_cdc_describe(t, &cfg, out);
+        holo_config_free(&cfg);
+        return;
+    }
     if (cfg.split_count > 1)
         hf_strbuf_printf(out,
                          "  scan: %d readers sharing one exported "
@@ -368,7 +373,8 @@ const struct hf_connector hf_connector_hologres = {
     .name = "hologres",
     .summary = "Writes a changelog into a Hologres or PostgreSQL table with "
                "upsert semantics (batched INSERT, or COPY); reads one as a "
-               "bounded, snapshot-consistent, parallel scan",
+               "bounded, snapshot-consistent, parallel scan or as its "
+               "changes (binlog / logical replication)",
     .opts = hf_holo_opt_defs,
     .nopts = HOLO_NOPTS,
     .caps = HF_CONN_SOURCE | HF_CONN_SINK,
