@@ -12,7 +12,8 @@
 # not the slot's. A last run goes on until the table caught up and is
 # stopped. The table must equal PostgreSQL's own GROUP BY over the source:
 # zero missing, extra or different rows (a change counted twice or lost
-# shows as a different row).
+# shows as a different row). Change-log mode ALL with REPLICA IDENTITY
+# FULL, so that GROUP BY gets every update's old row.
 #
 # Sizes: CDC_ROWS (initial rows), CDC_TXNS (change transactions per
 # phase), CDC_KILLS; seed HF_TEST_SEED.
@@ -50,6 +51,7 @@ wait_log() {
 DROP PUBLICATION IF EXISTS ${P}_pub;
 DROP TABLE IF EXISTS ${P}_src, ${P}_dst;
 CREATE TABLE ${P}_src (id bigint PRIMARY KEY, grp int NOT NULL, amount numeric(12,2) NOT NULL, note text);
+ALTER TABLE ${P}_src REPLICA IDENTITY FULL;
 INSERT INTO ${P}_src SELECT g, g % $NGRP, (g * 37 % 100000) / 100.0, 'n' || g
   FROM generate_series(1, $N) g;
 CREATE TABLE ${P}_dst (grp int PRIMARY KEY, cnt bigint, total numeric(38,2), mx numeric(12,2));
@@ -90,6 +92,7 @@ CREATE TABLE src (id BIGINT, grp INT, amount DECIMAL(12, 2), note STRING,
   PRIMARY KEY (id) NOT ENFORCED)
 WITH ('connector' = 'hologres', $conn, 'tablename' = '${P}_src',
       'publication.name' = '${P}_pub', 'source.binlog.batch-size' = '2000',
+      'source.binlog.change-log-mode' = 'ALL',
       'retry-count' = '30');
 CREATE TABLE dst (grp INT, cnt BIGINT, total DECIMAL(38, 2), mx DECIMAL(12, 2),
   PRIMARY KEY (grp) NOT ENFORCED)
