@@ -33,6 +33,12 @@
  * A transaction cut by a full batch or a checkpoint replays whole after a
  * restart: rows are delivered at least once, exactly once into a sink
  * with a primary key (upserts are idempotent).
+ * With state.checkpoints.dir (ctx->checkpointed) the job's checkpoints
+ * also hold the position (holo_cdc_position) and a restored one is where
+ * the stream resumes (ctx->restore_pos), whatever the slot confirmed, so
+ * operator state and changes come from one checkpoint; checkpoints wait
+ * while the snapshot runs (holo_cdc_defer_checkpoint), and a run with no
+ * checkpoint yet snapshots again without the catch-up.
  */
 #include <errno.h>
 #include <inttypes.h>
