@@ -148,6 +148,10 @@ struct hf_run_ctx {
      * source_close. */
     const void *restore_pos;
     size_t restore_pos_len;
+    /* Sources: 'state.checkpoints.dir' is set, so operator state and
+     * source_position come back together from the last checkpoint; with
+     * no restore_pos the job's state starts empty. */
+    bool checkpointed;
     /* Sources, event time (NULL when the table has no WATERMARK): the
      * runtime keeps one watermark per split, a split being what a
      * batch's src_part names (a Kafka partition, a file). A split the
@@ -231,6 +235,12 @@ struct hf_connector {
      * the same bytes back in ctx->restore_pos). 0 or -1. */
     int (*source_position)(void *state, struct hf_strbuf *out,
                            struct hf_error *err);
+    /* Sources (optional, checkpointed jobs only): true while the source
+     * cannot give a position a restart could resume from (the hologres
+     * CDC source during its initial snapshot); the runtime then lets the
+     * requested checkpoint wait (the barrier goes out once this is false),
+     * so no checkpoint completes meanwhile. checkpoint_now is not held. */
+    bool (*source_defer_checkpoint)(void *state);
 
     int (*sink_open)(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
                      void **state, struct hf_error *err);

@@ -227,6 +227,7 @@ struct hf_runtime {
     /* Keyed state and checkpoints; ids given to the backend are
      * ckpt_base + the run's id. */
     struct hf_state_backend *state;
+    bool durable; /* state.checkpoints.dir set: checkpoints are kept */
     uint64_t ckpt_base;
     uint32_t max_parallelism;
     struct hf_error ck_err; /* the backend's completion failed */
@@ -937,7 +938,10 @@ static void *source_main(void *arg)
             commit(t, t->last_snap) != 0)
             goto failed;
         uint64_t want = atomic_load(&rt->requested);
-        if (want > t->last_snap && inject(t, want, false) != 0)
+        if (want > t->last_snap &&
+            !(rt->durable && c->source_defer_checkpoint &&
+              c->source_defer_checkpoint(src->state)) &&
+            inject(t, want, false) != 0)
             goto failed;
         struct hf_rbuf *r = hf_rbuf_get(src->pool, 100);
         if (r == NULL)
@@ -1359,6 +1363,7 @@ static int open_backend(struct hf_runtime *rt, struct hf_error *err)
         dir = NULL;
     }
     c.checkpoints_dir = dir && *dir ? dir : NULL;
+    rt->durable = c.checkpoints_dir != NULL;
     c.num_retained =
         (uint32_t)hf_opts_int(s, "state.checkpoints.num-retained", NULL);
     c.incremental = hf_opts_bool(s, "state.backend.incremental", NULL);
@@ -1431,6 +1436,7 @@ struct hf_runtime *hf_runtime_new(struct hf_job *job, struct hf_error *err)
         if (t->is_source) {
             t->head->ctx.checkpoint_now = checkpoint_now;
             t->head->ctx.runtime = t;
+            t->head->ctx.checkpointed = rt->durable;
             if (t->head->n->table->watermark && !rt->batch_mode) {
                 t->head->ctx.split_assigned = split_assigned;
                 t->head->ctx.split_finished = split_finished;

@@ -33,6 +33,12 @@
  * A transaction cut by a full batch or a checkpoint replays whole after a
  * restart: rows are delivered at least once, exactly once into a sink
  * with a primary key (upserts are idempotent).
+ * With state.checkpoints.dir (ctx->checkpointed) the job's checkpoints
+ * also hold the position (holo_cdc_position) and a restored one is where
+ * the stream resumes (ctx->restore_pos), whatever the slot confirmed, so
+ * operator state and changes come from one checkpoint; checkpoints wait
+ * while the snapshot runs (holo_cdc_defer_checkpoint), and a run with no
+ * checkpoint yet snapshots again without the catch-up.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -420,6 +426,8 @@ struct cdc {
     char snap_slot[80];     /* the slot whose snapshot is read */
     uint64_t snap_lsn;      /* its consistent point */
     bool catchup_done;
+    bool snap_done;         /* snapshot read whole; its checkpoint runs */
+    uint64_t pos_lsn;       /* the last checkpoint's position */
     int64_t next_ping_ms;
     char snapshot_name[64];
     uint32_t snap_ncols;    /* columns in the snapshot SELECT */
@@ -919,6 +927,40 @@ int holo_cdc_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
                     t->name, s->cfg.schema, s->cfg.table,
                     s->ident == 'd' ? "DEFAULT" : "not FULL", s->cfg.schema,
                     s->cfg.table);
+    /* A checkpointed job restored from a checkpoint: resume at its
+     * position, whatever the slot confirmed (docs/hologres-cdc.md). */
+    bool restored = false;
+    uint64_t rlsn = 0;
+    if (ctx && ctx->restore_pos) {
+        char pos[64];
+        size_t pl = ctx->restore_pos_len < sizeof pos - 1
+                        ? ctx->restore_pos_len
+                        : sizeof pos - 1;
+        memcpy(pos, ctx->restore_pos, pl);
+        pos[pl] = '\0';
+        unsigned long long v;
+        char nl;
+        if (strcmp(pos, "hcdc1 snapshot\n") == 0) {
+            hf_error_set(err, HF_ERR_STATE,
+                         "the restored checkpoint was taken while the "
+                         "initial snapshot ran (the job was stopped then): "
+                         "it holds part of the snapshot and cannot be "
+                         "resumed exactly; remove 'state.checkpoints.dir' "
+                         "and the slot '%s_init' to start over",
+                         s->cc.slot);
+            err->fatal = true;
+            goto fail;
+        }
+        if (sscanf(pos, "hcdc1 stream %llu%c", &v, &nl) != 2 || nl != '\n') {
+            hf_error_set(err, HF_ERR_DATA,
+                         "the restored checkpoint holds no binlog position "
+                         "of this source");
+            err->fatal = true;
+            goto fail;
+        }
+        restored = true;
+        rlsn = (uint64_t)v;
+    }
     char init[80];
     snprintf(init, sizeof init, "%s_init", s->cc.slot);
     uint64_t lsn = 0;
@@ -933,12 +975,64 @@ int holo_cdc_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
     snprintf(snap, sizeof snap, "%s_snap", s->cc.slot);
     uint64_t slsn;
     int sst = slot_state_wait(s, snap, &slsn, err);
-    if (sst < 0 || (sst == 1 && drop_slot(s, snap, err) != 0))
+    if (sst < 0 || (sst == 1 && !restored && drop_slot(s, snap, err) != 0))
         goto fail;
+    if (restored) {
+        char l[24];
+        pgo_lsn_format(rlsn, l, sizeof l);
+        if (st == 0) {
+            /* Killed after the snapshot's checkpoint, before its slot
+             * became `<slot>`: finish that step now. */
+            const char *from = sst == 1 ? snap : ist == 1 ? init : NULL;
+            if (from == NULL) {
+                hf_error_set(err, HF_ERR_STATE,
+                             "the restored checkpoint resumes at %s, but "
+                             "replication slot '%s' is gone (and no '%s' "
+                             "left over): the changes since cannot be read",
+                             l, s->cc.slot, init);
+                err->fatal = true;
+                goto fail;
+            }
+            const char *p[2] = {from, s->cc.slot};
+            PGresult *r = q(s,
+                            "SELECT pg_copy_logical_replication_slot($1, $2)",
+                            2, p, err);
+            if (r == NULL)
+                goto fail;
+            PQclear(r);
+            if (drop_slot(s, from, err) != 0)
+                goto fail;
+            if (from == snap)
+                sst = 0;
+            else
+                ist = 0;
+        }
+        if ((sst == 1 && drop_slot(s, snap, err) != 0) ||
+            (ist == 1 && drop_slot(s, init, err) != 0))
+            goto fail;
+        hf_log_info("table '%s': resuming at %s, the restored checkpoint's "
+                    "position (slot '%s')",
+                    t->name, l, s->cc.slot);
+        s->start_lsn = rlsn;
+        if (open_repl(s, err) != 0 ||
+            start_streaming(s, s->cc.slot, err) != 0)
+            goto fail;
+        return 0;
+    }
     /* `<slot>_init` without `<slot>`: a run was killed during its initial
      * snapshot. Keep it for the catch-up (below) when a snapshot is
      * taken again; drop it otherwise. */
     bool catchup = ist == 1 && st == 0 && s->cc.startup == HOLO_CDC_INITIAL;
+    /* A checkpointed job starting with empty state (no checkpoint yet):
+     * what the killed snapshot wrote is not in any state, so no catch-up,
+     * only a new snapshot (a replay into empty state would count twice). */
+    if (catchup && ctx && ctx->checkpointed) {
+        hf_log_warn("table '%s': the initial snapshot of a previous run did "
+                    "not complete; the job has no checkpoint: snapshotting "
+                    "again",
+                    t->name);
+        catchup = false;
+    }
     if (ist == 1 && !catchup && drop_slot(s, init, err) != 0)
         goto fail;
     if (open_repl(s, err) != 0)
@@ -1461,6 +1555,7 @@ static int finish_snapshot(struct cdc *s, struct hf_error *err)
     if (holo_conn_exec(&s->snap, "COMMIT", NULL, err) != 0)
         return -1;
     holo_conn_close(&s->snap);
+    s->snap_done = true;
     if (s->ctx && s->ctx->checkpoint_now &&
         s->ctx->checkpoint_now(s->ctx, err) != 0)
         return -1;
@@ -1563,7 +1658,10 @@ int holo_cdc_checkpoint(void *state, uint64_t id, struct hf_error *err)
         lsn = s->done_lsn;
         if (!s->in_txn && s->idle_lsn > lsn)
             lsn = s->idle_lsn;
+    } else if (s->snap_done) {
+        lsn = s->snap_lsn; /* streaming starts there */
     }
+    s->pos_lsn = lsn;
     if (s->npending == MAX_PENDING) {
         memmove(&s->pending[0], &s->pending[1],
                 (MAX_PENDING - 1) * sizeof s->pending[0]);
@@ -1573,6 +1671,26 @@ int holo_cdc_checkpoint(void *state, uint64_t id, struct hf_error *err)
     s->pending[s->npending].lsn = lsn;
     s->npending++;
     return 0;
+}
+
+int holo_cdc_position(void *state, struct hf_strbuf *out, struct hf_error *err)
+{
+    struct cdc *s = state;
+    (void)err;
+    /* Only a stop during the snapshot gets here with one running (the
+     * runtime defers every other checkpoint then): such a position cannot
+     * be resumed from, and open says so. */
+    if (s->phase != PH_STREAM && !s->snap_done)
+        hf_strbuf_puts(out, "hcdc1 snapshot\n");
+    else
+        hf_strbuf_printf(out, "hcdc1 stream %" PRIu64 "\n", s->pos_lsn);
+    return 0;
+}
+
+bool holo_cdc_defer_checkpoint(void *state)
+{
+    struct cdc *s = state;
+    return s->phase != PH_STREAM;
 }
 
 int holo_cdc_commit(void *state, uint64_t id, struct hf_error *err)

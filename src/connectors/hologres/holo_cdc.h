@@ -73,6 +73,14 @@ int holo_cdc_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
 int holo_cdc_read(void *state, struct hf_batch *out, struct hf_error *err);
 int holo_cdc_checkpoint(void *state, uint64_t id, struct hf_error *err);
 int holo_cdc_commit(void *state, uint64_t id, struct hf_error *err);
+/* The position of the last holo_cdc_checkpoint ("hcdc1 stream <lsn>\n":
+ * every transaction ending at or before <lsn> was returned whole), for
+ * the job's checkpoint; holo_cdc_open resumes there when ctx->restore_pos
+ * holds it. 0 or -1. */
+int holo_cdc_position(void *state, struct hf_strbuf *out, struct hf_error *err);
+/* True while the initial snapshot (or its catch-up) runs: checkpoints of
+ * a checkpointed job wait until it has ended. */
+bool holo_cdc_defer_checkpoint(void *state);
 void holo_cdc_close(void *state);
 
 /* `holoflow explain` of a table read with the binlog on: mode, startup,

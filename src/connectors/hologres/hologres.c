@@ -357,6 +357,19 @@ static int hologres_source_commit(void *state, uint64_t id,
     return s->cdc ? holo_cdc_commit(s->st, id, err) : 0;
 }
 
+static int hologres_source_position(void *state, struct hf_strbuf *out,
+                                    struct hf_error *err)
+{
+    struct holo_source *s = state;
+    return s->cdc ? holo_cdc_position(s->st, out, err) : 0;
+}
+
+static bool hologres_source_defer(void *state)
+{
+    struct holo_source *s = state;
+    return s->cdc && holo_cdc_defer_checkpoint(s->st);
+}
+
 static void hologres_source_close(void *state)
 {
     struct holo_source *s = state;
@@ -390,6 +403,8 @@ const struct hf_connector hf_connector_hologres = {
     .source_read = hologres_source_read,
     .source_checkpoint = hologres_source_checkpoint,
     .source_commit = hologres_source_commit,
+    .source_position = hologres_source_position,
+    .source_defer_checkpoint = hologres_source_defer,
     .source_close = hologres_source_close,
     .sink_open = hologres_sink_open,
     .sink_write = hologres_sink_write,
