@@ -363,13 +363,24 @@ static int barrier_node(struct rnode *n, uint64_t id, struct hf_error *err)
             return -1;
         }
     } else if (n->n->kind == HF_NODE_OP) {
+        /* The pause a checkpoint costs this operator (its own snapshot and
+         * writing its states), logged for bench/aggregate.sh. */
+        int64_t t0 = n->nstates ? mono_usec() : 0;
+        uint64_t entries = 0;
         if (n->n->op->snapshot &&
             n->n->op->snapshot(n->state, id, &n->out, err) != 0)
             return -1;
-        for (uint32_t i = 0; i < n->nstates; i++)
+        for (uint32_t i = 0; i < n->nstates; i++) {
+            entries += hf_state_count(n->states[i]);
             if (hf_state_snapshot(n->states[i], n->rt->ckpt_base + id, err) !=
                 0)
                 return -1;
+        }
+        if (n->nstates)
+            hf_log_debug("checkpoint %" PRIu64 ": %s paused %.3f ms to "
+                         "snapshot %" PRIu64 " state entries",
+                         n->rt->ckpt_base + id, n->uid,
+                         (double)(mono_usec() - t0) / 1000.0, entries);
     }
     for (uint32_t i = 0; i < n->nroutes; i++) {
         struct route *r = &n->routes[i];
