@@ -1053,6 +1053,9 @@ static int plan_ranked(struct qstate *qs, const struct hf_ast_query *q,
     pre->nfilters = r->nfilters;
     if (rel_node(p, pre, NULL, "the query with ROW_NUMBER()") != 0)
         return -1;
+    if (hf_plan_need_full_changelog(p, pre, "ROW_NUMBER()", it->line,
+                                    it->col) != 0)
+        return -1;
     bool updating = pre->clog != NULL || pre->upd != NULL;
     uint32_t nid;
     struct hf_rank_track *t =
@@ -1964,4 +1967,20 @@ const char *hf_plan_unique_name(struct planner *p, const struct hf_schema *s,
                                 uint32_t n, const char *name)
 {
     return unique_name(p, s, n, name);
+}
+
+int hf_plan_need_full_changelog(struct planner *p, const struct rel *r,
+                                const char *what, int line, int col)
+{
+    const struct hf_table_def *t = r->clog;
+    const char *fix = t && !r->clog_format && t->connector->upsert_changelog
+                          ? t->connector->upsert_changelog(t)
+                          : NULL;
+    if (fix == NULL)
+        return 0;
+    return err_at(p, HF_ERR_UNSUPPORTED, line, col,
+                  "%s over table '%s' is not supported: its changelog is an "
+                  "upsert stream (+U without -U, -D with the key only), and "
+                  "holoflow has no ChangelogNormalize yet to complete it; %s",
+                  what, t->name, fix);
 }

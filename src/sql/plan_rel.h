@@ -194,6 +194,12 @@ int hf_plan_window_agg_node(struct planner *p, const struct rel *in,
                             struct hf_schema *os, const char *groupby,
                             uint32_t *id);
 
+/* A stateful operator (`what`, e.g. "GROUP BY") over r needs a complete
+ * changelog: refused, at line:col, over a table whose changelog is an
+ * upsert stream (connector.h upsert_changelog). 0 or -1. */
+int hf_plan_need_full_changelog(struct planner *p, const struct rel *r,
+                                const char *what, int line, int col);
+
 /* plan_agg.c. Does SELECT q aggregate (GROUP BY, HAVING, or an aggregate
  * call among its items)? */
 bool hf_plan_agg_query(const struct hf_ast_query *q);
