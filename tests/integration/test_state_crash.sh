@@ -104,6 +104,12 @@ SQL
     ls "$CK" | grep -q '\.tmp$' && echo "    (an interrupted checkpoint is left for the next start)"
 
     hf_start "$backend-final" --log-level debug run "$T/job.sql"
+    # Wait for the assignment first: when an earlier run already committed
+    # every offset, kafka_wait_committed returns at once and the SIGTERM
+    # could arrive before the restore was even logged.
+    if ! wait_log "$T/$backend-final.log" "assigned" 120; then
+        fail "$backend final run: no partitions assigned within 120 s"
+    fi
     if kafka_wait_committed events "$GROUP" "$NEV" 900; then
         kill -TERM "$HF_PID"
         rc=0
