@@ -56,7 +56,7 @@ static int64_t floor_mod(int64_t a, int64_t b)
 
 uint32_t hf_window_max_per_row(const struct hf_window_def *w)
 {
-    if (w->kind == HF_WIN_TUMBLE)
+    if (w->kind == HF_WIN_TUMBLE || w->kind == HF_WIN_SESSION)
         return 1;
     int64_t n = w->size / w->slide + 1;
     return n > 0 ? (uint32_t)n : 1;
@@ -73,6 +73,10 @@ uint32_t hf_window_assign(const struct hf_window_def *w, int64_t ts,
         ends[0] = s + w->size;
         return 1;
     }
+    case HF_WIN_SESSION:
+        starts[0] = ts; /* merged into sessions by session_agg.c */
+        ends[0] = ts + w->size;
+        return 1;
     case HF_WIN_HOP: {
         int64_t last = ts - floor_mod(ts - w->offset, w->slide);
         for (int64_t s = last; s > ts - w->size && n < cap; s -= w->slide) {

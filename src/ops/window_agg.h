@@ -26,7 +26,14 @@
 #include "ops/group_agg.h"
 #include "ops/op.h"
 
-enum hf_window_kind { HF_WIN_TUMBLE, HF_WIN_HOP, HF_WIN_CUMULATE };
+/* HF_WIN_SESSION: each row's own window is [ts, ts + gap) (size = gap);
+ * the session window aggregate (session_agg.c) merges those that touch. */
+enum hf_window_kind {
+    HF_WIN_TUMBLE,
+    HF_WIN_HOP,
+    HF_WIN_CUMULATE,
+    HF_WIN_SESSION
+};
 
 /* Which windows a row of time `ts` belongs to. */
 struct hf_window_def {
@@ -64,6 +71,8 @@ struct hf_window_agg_spec {
 };
 
 extern const struct hf_op_class hf_op_window_agg; /* window_agg.c */
+/* The same spec over session windows: merges rows' windows per key. */
+extern const struct hf_op_class hf_op_session_agg; /* session_agg.c */
 
 /* A window table function without aggregation: every input row once per
  * window it belongs to, with window_start, window_end and window_time
@@ -73,6 +82,10 @@ struct hf_window_tvf_spec {
     const struct hf_schema *in;
     int32_t time_col; /* as in hf_window_agg_spec; -1: processing time */
     char *text;       /* for explain (owned) */
+    /* The planner's: a SESSION TVF is only valid under a window aggregate
+     * (consumed), else refused at line:col. */
+    bool consumed;
+    int line, col;
 };
 
 extern const struct hf_op_class hf_op_window_tvf; /* window_tvf.c */

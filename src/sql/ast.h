@@ -270,11 +270,16 @@ struct hf_ast_from {
  *   TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), size [, offset]))
  *   TABLE(HOP(TABLE t, DESCRIPTOR(ts), slide, size [, offset]))
  *   TABLE(CUMULATE(TABLE t, DESCRIPTOR(ts), step, size [, offset]))
+ *   TABLE(SESSION(TABLE t [PARTITION BY k | PARTITION BY (k, ...)],
+ *                 DESCRIPTOR(ts), gap))
  * `data` is `TABLE name` (name set) or a parenthesised query (sub set). */
 struct hf_ast_wtvf {
-    const char *fn; /* "TUMBLE", "HOP", "CUMULATE" */
+    const char *fn; /* "TUMBLE", "HOP", "CUMULATE", "SESSION" */
     int line, col;  /* of the function name */
     struct hf_ast_from data;
+    /* SESSION's PARTITION BY columns (the keys sessions are kept per) */
+    struct hf_ast_ident *part;
+    uint32_t npart;
     struct hf_ast_ident timecol; /* DESCRIPTOR(timecol) */
     struct hf_ast_expr *args[3]; /* the intervals, in order */
     uint32_t nargs;

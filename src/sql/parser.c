@@ -2673,21 +2673,17 @@ static int window_tvf(struct parser *p, struct hf_ast_from *f)
     next(p);
     next(p); /* ( */
     const struct hf_token *fn = peek(p);
-    static const char *const names[] = {"TUMBLE", "HOP", "CUMULATE"};
+    static const char *const names[] = {"TUMBLE", "HOP", "CUMULATE",
+                                        "SESSION"};
     const char *name = NULL;
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (tok_word(fn, names[i]))
             name = names[i];
-    if (name == NULL) {
-        if (tok_word(fn, "SESSION"))
-            return unsupported(p, fn,
-                               "the SESSION window table function is not "
-                               "supported; TUMBLE, HOP and CUMULATE are, and "
-                               "the legacy GROUP BY SESSION(ts, gap)");
+    if (name == NULL)
         return unsupported(p, fn,
                            "table functions are not supported except the "
-                           "window functions TUMBLE, HOP and CUMULATE");
-    }
+                           "window functions TUMBLE, HOP, CUMULATE and "
+                           "SESSION");
     struct hf_ast_wtvf *w = alloc(p, sizeof *w);
     if (w == NULL)
         return -1;
@@ -2723,10 +2719,32 @@ static int window_tvf(struct parser *p, struct hf_ast_from *f)
         return expected(p, "TABLE name or a (query)",
                         "as the window function's first argument");
     }
-    if (tok_word(peek(p), "PARTITION"))
-        return unsupported(p, peek(p),
-                           "PARTITION BY in a window function is not "
-                           "supported");
+    if (tok_word(peek(p), "PARTITION")) {
+        if (strcmp(name, "SESSION") != 0)
+            return err_at(p, peek(p), HF_ERR_UNSUPPORTED,
+                          "PARTITION BY in the %s window function is not "
+                          "supported (SESSION takes it)",
+                          name);
+        next(p);
+        if (expect_kw(p, HF_KW_BY, "after PARTITION") != 0)
+            return -1;
+        bool paren = accept(p, HF_TK_LPAREN);
+        do {
+            struct hf_ast_ident *np =
+                alloc(p, (w->npart + 1) * sizeof *w->part);
+            if (np == NULL)
+                return -1;
+            if (w->npart)
+                memcpy(np, w->part, w->npart * sizeof *np);
+            w->part = np;
+            if (ident(p, true, "a column", "in PARTITION BY",
+                      &w->part[w->npart]) != 0)
+                return -1;
+            w->npart++;
+        } while (paren && accept(p, HF_TK_COMMA));
+        if (paren && expect(p, HF_TK_RPAREN, "to close PARTITION BY") != 0)
+            return -1;
+    }
     if (expect(p, HF_TK_COMMA, "after the window function's table") != 0)
         return -1;
     if (!tok_word(peek(p), "DESCRIPTOR"))
@@ -2741,10 +2759,13 @@ static int window_tvf(struct parser *p, struct hf_ast_from *f)
     if (expect(p, HF_TK_RPAREN, "to close DESCRIPTOR") != 0)
         return -1;
     while (accept(p, HF_TK_COMMA)) {
-        if (w->nargs == 3)
+        int most = strcmp(name, "SESSION") == 0  ? 1
+                   : strcmp(name, "TUMBLE") == 0 ? 2
+                                                 : 3;
+        if (w->nargs == (uint32_t)most)
             return err_at(p, peek(p), HF_ERR_SQL,
-                          "%s takes at most %d intervals", name,
-                          strcmp(name, "TUMBLE") == 0 ? 2 : 3);
+                          "%s takes at most %d interval%s", name, most,
+                          most > 1 ? "s" : "");
         w->args[w->nargs] = parse_expr(p);
         if (w->args[w->nargs] == NULL)
             return -1;
@@ -2780,7 +2801,7 @@ static int from_item(struct parser *p, struct hf_ast_from *f)
         return unsupported(p, t,
                            "table functions (TABLE(...), LATERAL) are not "
                            "supported, except the window functions "
-                           "TABLE(TUMBLE|HOP|CUMULATE(...))");
+                           "TABLE(TUMBLE|HOP|CUMULATE|SESSION(...))");
     } else if (tok_word(t, "UNNEST")) {
         return unsupported(p, t, "UNNEST is not supported");
     } else {

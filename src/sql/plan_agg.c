@@ -464,6 +464,9 @@ int hf_plan_agg(struct planner *p, const struct hf_ast_query *q,
      * aggregate (plan_window.c), insert-only. */
     uint32_t wsk = 0, wek = 0;
     bool windowed = hf_plan_window_keys(in, a.keys, a.nkeys, &wsk, &wek);
+    if (windowed && hf_plan_window_session_keys(p, in, a.keys, a.nkeys, wsk,
+                                                wek) != 0)
+        return -1;
 
     /* Aggregate calls of the items and HAVING. */
     for (uint32_t i = 0; i < q->nitems; i++) {

@@ -85,6 +85,11 @@ struct rwin {
     bool proctime;             /* processing-time windows */
     struct hf_window_def def;
     uint32_t tvf_node; /* the window TVF node */
+    /* SESSION TVF: its PARTITION BY columns (npart 0: none); legacy
+     * GROUP BY SESSION: legacy is set, sessions are per group key. */
+    const struct hf_ast_ident *part;
+    uint32_t npart;
+    bool legacy;
 };
 
 /* What expressions over relation `in` see. */
@@ -185,6 +190,13 @@ int hf_plan_window_legacy(struct planner *p, const struct hf_ast_query **qp,
 int hf_plan_window_keys(const struct rel *in,
                         const struct hf_ast_expr *const *keys, uint32_t nkeys,
                         uint32_t *start_key, uint32_t *end_key);
+/* plan_window.c. For a window aggregate over a SESSION TVF: the group
+ * keys other than window_start/window_end must be its PARTITION BY
+ * columns (sessions are kept per partition). 0, or -1 with the error. */
+int hf_plan_window_session_keys(struct planner *p, const struct rel *in,
+                                const struct hf_ast_expr *const *keys,
+                                uint32_t nkeys, uint32_t start_key,
+                                uint32_t end_key);
 /* plan_window.c. The window aggregate node over pre's node in place of
  * the group aggregate planned in g (taken and freed), output schema os
  * (owned from here): keys, calls, then window_time. 0 with *id, or -1. */

@@ -150,7 +150,10 @@ static int interval_arg(struct planner *p, const struct scope *s,
 
 static const char *kind_name(enum hf_window_kind k)
 {
-    return k == HF_WIN_TUMBLE ? "TUMBLE" : k == HF_WIN_HOP ? "HOP" : "CUMULATE";
+    return k == HF_WIN_TUMBLE     ? "TUMBLE"
+           : k == HF_WIN_HOP      ? "HOP"
+           : k == HF_WIN_SESSION ? "SESSION"
+                                  : "CUMULATE";
 }
 
 /* The window of `fn` over `data` (args: the intervals as the function
@@ -160,6 +163,16 @@ static int window_def(struct planner *p, const struct scope *s, const char *fn,
                       uint32_t nargs, struct hf_window_def *w)
 {
     memset(w, 0, sizeof *w);
+    if (strcasecmp(fn, "SESSION") == 0) {
+        w->kind = HF_WIN_SESSION;
+        if (nargs != 1)
+            return err_at(p, HF_ERR_SQL, line, col,
+                          "SESSION takes one gap interval (and no offset)");
+        if (interval_arg(p, s, args[0], "gap", false, &w->size) != 0)
+            return -1;
+        w->slide = w->size;
+        return 0;
+    }
     bool tumble = strcasecmp(fn, "TUMBLE") == 0;
     w->kind = tumble                       ? HF_WIN_TUMBLE
               : strcasecmp(fn, "HOP") == 0 ? HF_WIN_HOP
@@ -197,6 +210,10 @@ static void window_text(const struct hf_window_def *w, const char *tcol,
                         struct hf_strbuf *b)
 {
     hf_strbuf_printf(b, "%s(time_col=[%s], ", kind_name(w->kind), tcol);
+    if (w->kind == HF_WIN_SESSION) {
+        hf_strbuf_printf(b, "gap=[%" PRId64 " ms])", w->size / MS);
+        return;
+    }
     if (w->kind == HF_WIN_HOP)
         hf_strbuf_printf(b, "slide=[%" PRId64 " ms], ", w->slide / MS);
     if (w->kind == HF_WIN_CUMULATE)
@@ -211,8 +228,8 @@ static void window_text(const struct hf_window_def *w, const char *tcol,
  * its column `tcol`; the three columns get the names in names[]. */
 static int add_tvf(struct planner *p, struct rel *data, uint32_t tcol,
                    int tkind, const struct hf_window_def *w,
-                   const char *const names[3], int line, int col,
-                   struct rel **out)
+                   const struct hf_ast_wtvf *f, const char *const names[3],
+                   int line, int col, struct rel **out)
 {
     uint32_t n = data->out->ncols;
     struct hf_schema *s = hf_plan_aschema(p, n + 3);
@@ -237,6 +254,8 @@ static int add_tvf(struct planner *p, struct rel *data, uint32_t tcol,
         return oom(p);
     spec->win = *w;
     spec->time_col = tkind == 2 ? -1 : (int32_t)tcol;
+    spec->line = line;
+    spec->col = col;
     struct hf_strbuf tb;
     hf_strbuf_init(&tb, 4096);
     window_text(w, data->out->cols[tcol].name, &tb);
@@ -279,6 +298,11 @@ static int add_tvf(struct planner *p, struct rel *data, uint32_t tcol,
     rw->proctime = tkind == 2;
     rw->def = *w;
     rw->tvf_node = nd->id;
+    rw->legacy = f == NULL;
+    if (f) {
+        rw->part = f->part;
+        rw->npart = f->npart;
+    }
     r->win = rw;
     *out = r;
     return 0;
@@ -320,7 +344,13 @@ int hf_plan_window_tvf(struct planner *p, const struct hf_ast_wtvf *f,
                       "mode (as in Flink)");
     static const char *const names[3] = {"window_start", "window_end",
                                          "window_time"};
-    return add_tvf(p, data, (uint32_t)idx, tk, &w, names, f->line, f->col, out);
+    for (uint32_t i = 0; i < f->npart; i++)
+        if (hf_schema_find(data->out, f->part[i].name) < 0)
+            return err_at(p, HF_ERR_SQL, f->part[i].line, f->part[i].col,
+                          "PARTITION BY %s: '%s' has no column '%s'",
+                          f->part[i].name, table, f->part[i].name);
+    return add_tvf(p, data, (uint32_t)idx, tk, &w, f, names, f->line, f->col,
+                   out);
 }
 
 /* ------------------------------------------------------------ legacy */
@@ -422,16 +452,21 @@ int hf_plan_window_legacy(struct planner *p, const struct hf_ast_query **qp,
     }
     if (gw == NULL)
         return 0;
-    if (strcasecmp(gw->text, "SESSION") == 0)
-        return err_at(p, HF_ERR_UNSUPPORTED, gw->line, gw->col,
-                      "session windows (GROUP BY SESSION(...)) are not "
-                      "supported; TUMBLE and HOP are");
-    const char *fn = strcasecmp(gw->text, "TUMBLE") == 0 ? "TUMBLE" : "HOP";
-    uint32_t need = fn[0] == 'T' ? 2 : 3;
-    if (gw->nargs < need || gw->nargs > need + 1)
-        return err_at(p, HF_ERR_SQL, gw->line, gw->col,
-                      "%s(time, %s[, offset]) takes %u or %u arguments", fn,
-                      need == 2 ? "size" : "slide, size", need, need + 1);
+    const char *fn = strcasecmp(gw->text, "TUMBLE") == 0    ? "TUMBLE"
+                     : strcasecmp(gw->text, "SESSION") == 0 ? "SESSION"
+                                                            : "HOP";
+    if (fn[0] == 'S') {
+        if (gw->nargs != 2)
+            return err_at(p, HF_ERR_SQL, gw->line, gw->col,
+                          "SESSION(time, gap) takes 2 arguments");
+    } else {
+        uint32_t need = fn[0] == 'T' ? 2 : 3;
+        if (gw->nargs < need || gw->nargs > need + 1)
+            return err_at(p, HF_ERR_SQL, gw->line, gw->col,
+                          "%s(time, %s[, offset]) takes %u or %u arguments",
+                          fn, need == 2 ? "size" : "slide, size", need,
+                          need + 1);
+    }
     const struct hf_ast_expr *ta = gw->args[0];
     if (ta->kind != HF_AST_COLUMN)
         return err_at(p, HF_ERR_SQL, ta->line, ta->col,
@@ -479,8 +514,8 @@ int hf_plan_window_legacy(struct planner *p, const struct hf_ast_query **qp,
                       "processing-time windows are not supported in batch "
                       "mode (as in Flink)");
     struct rel *win;
-    if (add_tvf(p, in, (uint32_t)idx, tk, &w, legacy_names, gw->line, gw->col,
-                &win) != 0)
+    if (add_tvf(p, in, (uint32_t)idx, tk, &w, NULL, legacy_names, gw->line,
+                gw->col, &win) != 0)
         return -1;
     /* The query, rewritten over the window's columns. */
     struct hf_ast_query *nq = hf_plan_aalloc(p, sizeof *nq);
@@ -589,6 +624,19 @@ int hf_plan_window_agg_node(struct planner *p, const struct rel *in,
     s->start_key = start_key;
     s->end_key = end_key;
     s->proctime = in->win->proctime;
+    const struct hf_window_tvf_spec *tv0 =
+        p->g->nodes[in->win->tvf_node].spec;
+    if (tv0->win.kind == HF_WIN_SESSION && s->retract_input) {
+        hf_window_agg_spec_free(s);
+        hf_group_agg_spec_free(g);
+        hf_schema_free(os);
+        free(os);
+        return err_at(p, HF_ERR_UNSUPPORTED, tv0->line, tv0->col,
+                      "session windows over an updating input (a "
+                      "changelog source or an aggregate) are not "
+                      "supported; TUMBLE, HOP and CUMULATE windows take "
+                      "retractions");
+    }
     struct hf_strbuf tb;
     hf_strbuf_init(&tb, 1 << 16);
     hf_strbuf_puts(&tb, "window=[");
@@ -607,9 +655,77 @@ int hf_plan_window_agg_node(struct planner *p, const struct rel *in,
         return oom(p);
     }
     nd->op = &hf_op_window_agg;
+    if (tv->win.kind == HF_WIN_SESSION) {
+        nd->op = &hf_op_session_agg;
+        ((struct hf_window_tvf_spec *)tv)->consumed = true;
+    }
     nd->spec = s;
     nd->own_schema = os;
     nd->schema = os;
     *id = nd->id;
+    return 0;
+}
+
+/* ------------------------------------------------------------ sessions */
+
+/* Is key k (an AST expression) the column named `name`? */
+static bool key_is(const struct hf_ast_expr *k, const char *name)
+{
+    return k->kind == HF_AST_COLUMN && k->text &&
+           strcasecmp(k->text, name) == 0;
+}
+
+int hf_plan_window_session_keys(struct planner *p, const struct rel *in,
+                                const struct hf_ast_expr *const *keys,
+                                uint32_t nkeys, uint32_t start_key,
+                                uint32_t end_key)
+{
+    const struct rwin *w = in->win;
+    if (w == NULL || w->def.kind != HF_WIN_SESSION || w->legacy)
+        return 0;
+    const struct hf_window_tvf_spec *tv = p->g->nodes[w->tvf_node].spec;
+    for (uint32_t i = 0; i < nkeys; i++) {
+        if (i == start_key || i == end_key)
+            continue;
+        bool found = false;
+        for (uint32_t j = 0; j < w->npart && !found; j++)
+            found = key_is(keys[i], w->part[j].name);
+        if (!found)
+            return err_at(p, HF_ERR_UNSUPPORTED, keys[i]->line, keys[i]->col,
+                          "GROUP BY over a SESSION window takes "
+                          "window_start, window_end and the SESSION's "
+                          "PARTITION BY columns only; add this key to "
+                          "PARTITION BY (sessions are kept per partition)");
+    }
+    for (uint32_t j = 0; j < w->npart; j++) {
+        bool found = false;
+        for (uint32_t i = 0; i < nkeys && !found; i++)
+            found = i != start_key && i != end_key &&
+                    key_is(keys[i], w->part[j].name);
+        if (!found)
+            return err_at(p, HF_ERR_UNSUPPORTED, w->part[j].line,
+                          w->part[j].col,
+                          "the SESSION window is partitioned by %s, but "
+                          "the GROUP BY over it does not name it",
+                          w->part[j].name);
+    }
+    (void)tv;
+    return 0;
+}
+
+int hf_plan_window_check_sessions(struct planner *p)
+{
+    for (uint32_t i = 0; i < p->g->nnodes; i++) {
+        const struct hf_node *n = &p->g->nodes[i];
+        if (n->kind != HF_NODE_OP || n->op != &hf_op_window_tvf)
+            continue;
+        const struct hf_window_tvf_spec *tv = n->spec;
+        if (tv->win.kind == HF_WIN_SESSION && !tv->consumed)
+            return err_at(p, HF_ERR_UNSUPPORTED, tv->line, tv->col,
+                          "the SESSION window function is supported only "
+                          "under GROUP BY window_start, window_end (a "
+                          "session window aggregate): its rows' sessions "
+                          "are known only when they close");
+    }
     return 0;
 }

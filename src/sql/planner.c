@@ -700,7 +700,8 @@ static int plan(struct planner *p, const char *const *sets, size_t nsets)
         if (rc != 0)
             return -1;
     }
-    if (check_shared_groups(p, job) != 0)
+    if (check_shared_groups(p, job) != 0 ||
+        hf_plan_window_check_sessions(p) != 0)
         return -1;
     return hf_plan_pushdown(&job->graph, p->err);
 }

@@ -131,5 +131,9 @@ void hf_plan_query_free(struct planner *p);
  * nodes' hf_scan_hints and removes the conjuncts sources take over from
  * their calcs' filters. 0 or -1 (out of memory). */
 int hf_plan_pushdown(struct hf_graph *g, struct hf_error *err);
+/* plan_window.c. A SESSION window TVF of the job's graph that no window
+ * aggregate consumes is refused at its line:col (its rows' windows are
+ * merged into sessions only by the aggregate). 0 or -1. */
+int hf_plan_window_check_sessions(struct planner *p);
 
 #endif

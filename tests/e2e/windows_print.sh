@@ -3,8 +3,8 @@
 # traces of Flink's documentation (window-tvf.md, window-agg.md, the Bid
 # table) and flink-stateful-sql.md §3.2: TUMBLE, HOP and CUMULATE window
 # aggregates, a window TVF without aggregation, legacy GROUP BY TUMBLE with
-# TUMBLE_START/_END/_ROWTIME, a late row dropped and counted, and the
-# refusals (no time attribute, SESSION).
+# TUMBLE_START/_END/_ROWTIME, a late row dropped and counted, session
+# windows (legacy and TVF, merging, late rows), and the refusals.
 . "$(dirname "$0")/lib.sh"
 set -e
 
@@ -219,15 +219,111 @@ SQL
 run_hf "$T/out" "$T/err" check "$T/noattr.sql"
 expect_rc 2 "no time attribute"
 expect_grep "noattr.sql:5:41: error: the window function requires the time column to be a time attribute" "$T/err" "time attribute refusal"
-sed -e 's/FROM TABLE(TUMBLE(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL .1. MINUTE))/FROM Bid/' \
-    -e "s/GROUP BY window_start, window_end/GROUP BY SESSION(bidtime, INTERVAL '1' MINUTE)/" \
-    "$T/noattr.sql" >"$T/session.sql"
-run_hf "$T/out" "$T/err" check "$T/session.sql"
-expect_rc 2 "session window"
-expect_grep "session.sql:6:10: error: session windows (GROUP BY SESSION(...)) are not supported" "$T/err" "SESSION refusal"
-sed -e 's/TABLE(TUMBLE(/TABLE(SESSION(/' "$T/noattr.sql" >"$T/session2.sql"
-run_hf "$T/out" "$T/err" check "$T/session2.sql"
-expect_rc 2 "session TVF"
-expect_grep "session2.sql:5:12: error: the SESSION window table function is not supported" "$T/err" "SESSION TVF refusal"
+
+# --- session windows (flink-stateful-sql.md §3.2, §3.3): per key, rows
+# whose [ts, ts + 5 s) windows touch merge (a@8 bridges [0, 8) and
+# [12, 17)); sessions fire in end order when the final watermark passes
+cat >"$T/sess.csv" <<'CSV'
+a,1,2026-01-01 00:00:00
+a,2,2026-01-01 00:00:03
+b,10,2026-01-01 00:00:04
+a,4,2026-01-01 00:00:12
+a,8,2026-01-01 00:00:08
+b,20,2026-01-01 00:00:30
+a,16,2026-01-01 00:00:40
+a,32,2026-01-01 00:00:20
+CSV
+sess_table() { # $1 = csv path
+    cat <<SQL
+CREATE TABLE s (k STRING, v INT, ts TIMESTAMP(3),
+  WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
+WITH ('connector' = 'filesystem', 'path' = '$1', 'format' = 'csv');
+SQL
+}
+{
+    sess_table "$T/sess.csv"
+    cat <<'SQL'
+CREATE TABLE o (k STRING, s TIMESTAMP(3), e TIMESTAMP(3), r TIMESTAMP(3),
+  c BIGINT, v INT) WITH ('connector' = 'print');
+INSERT INTO o SELECT k, SESSION_START(ts, INTERVAL '5' SECOND),
+  SESSION_END(ts, INTERVAL '5' SECOND), SESSION_ROWTIME(ts, INTERVAL '5' SECOND),
+  COUNT(*), SUM(v)
+FROM s GROUP BY k, SESSION(ts, INTERVAL '5' SECOND);
+SQL
+} >"$T/lsess.sql"
+cat >"$T/lsess.expected" <<'OUT'
++I[b, 2026-01-01T00:00:04, 2026-01-01T00:00:09, 2026-01-01T00:00:08.999, 1, 10]
++I[a, 2026-01-01T00:00, 2026-01-01T00:00:17, 2026-01-01T00:00:16.999, 4, 15]
++I[a, 2026-01-01T00:00:20, 2026-01-01T00:00:25, 2026-01-01T00:00:24.999, 1, 32]
++I[b, 2026-01-01T00:00:30, 2026-01-01T00:00:35, 2026-01-01T00:00:34.999, 1, 20]
++I[a, 2026-01-01T00:00:40, 2026-01-01T00:00:45, 2026-01-01T00:00:44.999, 1, 16]
+OUT
+run_hf "$T/out" "$T/err" run "$T/lsess.sql"
+expect_rc 0 "legacy session job"
+expect_same "$T/lsess.expected" "$T/out" "GROUP BY k, SESSION(...)"
+{
+    sess_table "$T/sess.csv"
+    cat <<'SQL'
+CREATE TABLE o (k STRING, s TIMESTAMP(3), e TIMESTAMP(3), c BIGINT, v INT)
+WITH ('connector' = 'print');
+INSERT INTO o SELECT k, window_start, window_end, COUNT(*), SUM(v)
+FROM TABLE(SESSION(TABLE s PARTITION BY k, DESCRIPTOR(ts), INTERVAL '5' SECONDS))
+GROUP BY k, window_start, window_end;
+SQL
+} >"$T/tsess.sql"
+cut -d, -f1-3,5- "$T/lsess.expected" >"$T/tsess.expected"
+run_hf "$T/out" "$T/err" run "$T/tsess.sql"
+expect_rc 0 "session TVF job"
+expect_same "$T/tsess.expected" "$T/out" "SESSION(TABLE s PARTITION BY k, ...)"
+# without PARTITION BY: one session stream over all keys
+sed -e 's/ PARTITION BY k//' -e 's/GROUP BY k, /GROUP BY /' \
+    -e "s/SELECT k, window_start/SELECT 'all', window_start/" "$T/tsess.sql" >"$T/gsess.sql"
+cat >"$T/gsess.expected" <<'OUT'
++I[all, 2026-01-01T00:00, 2026-01-01T00:00:17, 5, 25]
++I[all, 2026-01-01T00:00:20, 2026-01-01T00:00:25, 1, 32]
++I[all, 2026-01-01T00:00:30, 2026-01-01T00:00:35, 1, 20]
++I[all, 2026-01-01T00:00:40, 2026-01-01T00:00:45, 1, 16]
+OUT
+run_hf "$T/out" "$T/err" run "$T/gsess.sql"
+expect_rc 0 "global session job"
+expect_same "$T/gsess.expected" "$T/out" "SESSION without PARTITION BY"
+
+# a watermark after every row: a@5 arrives when the watermark (19 s) has
+# passed its own session's end (10 s) and it touches no open session: late;
+# a@18 joins the open session [20, 25)
+printf '%s\n' 'a,1,2026-01-01 00:00:00' 'a,2,2026-01-01 00:00:03' \
+    'a,4,2026-01-01 00:00:20' 'a,8,2026-01-01 00:00:05' 'a,16,2026-01-01 00:00:18' \
+    >"$T/slate.csv"
+{
+    echo "SET 'pipeline.auto-watermark-interval' = '0';"
+    echo "SET 'holoflow.batch.rows' = '1';"
+    sed "s|$T/sess.csv|$T/slate.csv|" "$T/lsess.sql"
+} >"$T/slate.sql"
+cat >"$T/slate.expected" <<'OUT'
++I[a, 2026-01-01T00:00, 2026-01-01T00:00:08, 2026-01-01T00:00:07.999, 2, 3]
++I[a, 2026-01-01T00:00:18, 2026-01-01T00:00:25, 2026-01-01T00:00:24.999, 2, 20]
+OUT
+run_hf "$T/out" "$T/err" run "$T/slate.sql"
+expect_rc 0 "late session job"
+expect_same "$T/slate.expected" "$T/out" "session: late row dropped, early row merged"
+expect_grep "1 late row(s) dropped" "$T/err" "session late row counted"
+
+# session refusals, by name and place
+sess_refused() { # $1 = name, $2 = query, $3 = expected error
+    { sess_table "$T/sess.csv"
+      echo "CREATE TABLE o (k STRING, v BIGINT) WITH ('connector' = 'print');"
+      echo "$2"; } >"$T/$1.sql"
+    run_hf "$T/out" "$T/err" check "$T/$1.sql"
+    expect_rc 2 "$1"
+    expect_grep "$1.sql:$3" "$T/err" "$1 refusal"
+}
+sess_refused snopart "INSERT INTO o SELECT k, COUNT(*) FROM TABLE(SESSION(TABLE s, DESCRIPTOR(ts), INTERVAL '5' SECOND)) GROUP BY k, window_start, window_end;" \
+    "5:109: error: GROUP BY over a SESSION window takes window_start, window_end and the SESSION's PARTITION BY columns only"
+sess_refused snoagg "INSERT INTO o SELECT k, v FROM TABLE(SESSION(TABLE s PARTITION BY k, DESCRIPTOR(ts), INTERVAL '5' SECOND));" \
+    "5:38: error: the SESSION window function is supported only under GROUP BY window_start, window_end"
+sess_refused stumblepart "INSERT INTO o SELECT k, COUNT(*) FROM TABLE(TUMBLE(TABLE s PARTITION BY k, DESCRIPTOR(ts), INTERVAL '5' SECOND)) GROUP BY k, window_start, window_end;" \
+    "5:60: error: PARTITION BY in the TUMBLE window function is not supported"
+sess_refused soffset "INSERT INTO o SELECT k, COUNT(*) FROM s GROUP BY k, SESSION(ts, INTERVAL '5' SECOND, INTERVAL '1' SECOND);" \
+    "5:53: error: SESSION(time, gap) takes 2 arguments"
 
 finish

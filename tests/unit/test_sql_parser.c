@@ -926,10 +926,10 @@ static void test_unsupported_named(void **state)
          "job.sql:1:31: error: MINUS (EXCEPT) is not supported"},
         {"INSERT INTO t SELECT SUM(a) OVER (ORDER BY pt) FROM s",
          "job.sql:1:29: error: OVER aggregation (SUM(...) OVER (...)) is not supported"},
-        {"INSERT INTO t SELECT * FROM TABLE(SESSION(TABLE s, DESCRIPTOR(ts), "
-         "INTERVAL '1' MINUTE))",
-         "job.sql:1:35: error: the SESSION window table function is not "
-         "supported"},
+        {"INSERT INTO t SELECT * FROM TABLE(HOP(TABLE s PARTITION BY k, "
+         "DESCRIPTOR(ts), INTERVAL '1' MINUTE, INTERVAL '2' MINUTE))",
+         "job.sql:1:47: error: PARTITION BY in the HOP window function is not "
+         "supported (SESSION takes it)"},
         {"INSERT INTO t SELECT * FROM TABLE(TUMBLE(DATA => TABLE s, "
          "TIMECOL => DESCRIPTOR(ts), SIZE => INTERVAL '1' MINUTE))",
          "job.sql:1:42: error: named arguments (DATA => ...) of window "

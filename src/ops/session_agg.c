@@ -1,0 +1,669 @@
+/*
+ * session_agg.c - the session window aggregate: per group key, rows whose
+ * windows [ts, ts + gap) touch or overlap merge into one session; each
+ * session's aggregate calls are emitted once, as +I, when the watermark
+ * (or, in processing time, the clock) passes the session's end - 1 ms.
+ * Flink's legacy GROUP BY SESSION(ts, gap) and the SESSION window table
+ * function (reference flink-stateful-sql.md §3.2, §3.3).
+ *
+ * Input: rows whose own window is already assigned by the window TVF node
+ * in front (window_tvf.c with HF_WIN_SESSION: window_start = ts,
+ * window_end = ts + gap), so the spec is the window aggregate's
+ * (ops/window_agg.h) and so is the output row. Merging follows Flink's
+ * TimeWindow: two windows merge when start1 <= end2 and end1 >= start2
+ * (windows that only touch merge too), and a new row may bridge two
+ * sessions into one; the accumulators merge with hf_agg_acc_merge.
+ *
+ * Late rows: a row is dropped (and counted) when the session it ends up
+ * in would already have fired: merged end - 1 ms <= watermark (Flink's
+ * WindowOperator.isWindowLate with no allowed lateness). A row that joins
+ * a pending session is never late.
+ *
+ * State (env->open_state, "session"): key = the group key
+ * (core/rowcodec.h); value = u32 count, then per session i64 start, i64
+ * end, u32 length and the calls' accumulators (hf_agg_acc_save), all
+ * little endian. Timers: an in-memory min-heap of (end, group key),
+ * rebuilt from the state at open (a restored checkpoint); a timer fires
+ * the key's session ending exactly there, so sessions fire in end order
+ * as Flink's timers do. A session that grows leaves its old timer behind;
+ * popping it finds no session ending there and does nothing. The heap is rebuilt from the state when such
+ * stale entries outnumber the live sessions.
+ *
+ * Ownership: the operator owns its buffers and heap; the spec belongs to
+ * the graph.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "core/rowcodec.h"
+#include "ops/window_agg.h"
+#include "state/state.h"
+
+#define KEY_MAX (1u << 20)
+#define MS 1000 /* microseconds */
+
+struct timer {
+    int64_t end;
+    uint8_t *key;
+    uint32_t klen;
+};
+
+/* One session of a key, pointing into the decoded state value. */
+struct sess {
+    int64_t start, end;
+    const uint8_t *acc; /* saved accumulators */
+    uint32_t acclen;
+    bool merged; /* folded into the row's session */
+};
+
+struct sagg {
+    const struct hf_window_agg_spec *s;
+    struct hf_rbuf_pool *pool;
+    const char *uid;
+    char uidbuf[48];
+    struct hf_state *st;
+    struct hf_state_backend *own_be;
+    struct hf_type *ktypes;
+    uint32_t *gkeys;
+    uint32_t ngkeys;
+    struct hf_value *kv;
+    struct hf_agg_acc *accs, *tmp; /* the session being built; scratch */
+    struct hf_strbuf kbuf, vbuf, old, accbuf;
+    struct sess *sess;
+    uint32_t scap;
+    struct timer *heap;
+    uint32_t nheap, hcap;
+    uint64_t live; /* sessions in the state */
+    int64_t wm;
+    uint64_t late, late_logged;
+    int64_t late_log_usec;
+    struct hf_rbuf *out;
+};
+
+static int oom(struct hf_error *err)
+{
+    return hf_error_set(err, HF_ERR_NOMEM,
+                        "session window aggregate: out of memory");
+}
+
+static int64_t wall_usec(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+static void put_u32(struct hf_strbuf *b, uint32_t v)
+{
+    uint8_t p[4];
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+    hf_strbuf_append(b, p, 4);
+}
+
+static void put_i64(struct hf_strbuf *b, int64_t v)
+{
+    uint8_t p[8];
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)((uint64_t)v >> (8 * i));
+    hf_strbuf_append(b, p, 8);
+}
+
+static uint32_t get_u32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+static int64_t get_i64(const uint8_t *p)
+{
+    uint64_t u = 0;
+    for (int i = 7; i >= 0; i--)
+        u = u << 8 | p[i];
+    return (int64_t)u;
+}
+
+/* ------------------------------------------------------------ timers */
+
+static int heap_push(struct sagg *g, int64_t end, const void *key,
+                     uint32_t klen, struct hf_error *err)
+{
+    if (g->nheap == g->hcap) {
+        uint32_t nc = g->hcap ? g->hcap * 2 : 256;
+        struct timer *h = realloc(g->heap, nc * sizeof *h);
+        if (h == NULL)
+            return oom(err);
+        g->heap = h;
+        g->hcap = nc;
+    }
+    uint8_t *k = malloc(klen ? klen : 1);
+    if (k == NULL)
+        return oom(err);
+    memcpy(k, key, klen);
+    uint32_t i = g->nheap++;
+    while (i > 0 && g->heap[(i - 1) / 2].end > end) {
+        g->heap[i] = g->heap[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    g->heap[i] = (struct timer){.end = end, .key = k, .klen = klen};
+    return 0;
+}
+
+/* Remove the earliest timer into *t (its key is the caller's to free). */
+static void heap_pop(struct sagg *g, struct timer *t)
+{
+    *t = g->heap[0];
+    struct timer last = g->heap[--g->nheap];
+    uint32_t i = 0;
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= g->nheap)
+            break;
+        if (c + 1 < g->nheap && g->heap[c + 1].end < g->heap[c].end)
+            c++;
+        if (g->heap[c].end >= last.end)
+            break;
+        g->heap[i] = g->heap[c];
+        i = c;
+    }
+    if (g->nheap > 0)
+        g->heap[i] = last;
+}
+
+static void heap_clear(struct sagg *g)
+{
+    for (uint32_t i = 0; i < g->nheap; i++)
+        free(g->heap[i].key);
+    g->nheap = 0;
+}
+
+/* Decode the state value v into g->sess; the number of sessions, or -1. */
+static long decode(struct sagg *g, const uint8_t *v, size_t vl,
+                   struct hf_error *err)
+{
+    if (vl < 4)
+        goto bad;
+    uint32_t n = get_u32(v);
+    if (n > g->scap) {
+        struct sess *s = realloc(g->sess, n * sizeof *s);
+        if (s == NULL)
+            return oom(err);
+        g->sess = s;
+        g->scap = n;
+    }
+    size_t off = 4;
+    for (uint32_t i = 0; i < n; i++) {
+        if (vl - off < 20)
+            goto bad;
+        struct sess *s = &g->sess[i];
+        s->start = get_i64(v + off);
+        s->end = get_i64(v + off + 8);
+        s->acclen = get_u32(v + off + 16);
+        off += 20;
+        if (vl - off < s->acclen)
+            goto bad;
+        s->acc = v + off;
+        s->merged = false;
+        off += s->acclen;
+    }
+    if (off != vl)
+        goto bad;
+    return (long)n;
+bad:
+    return hf_error_set(err, HF_ERR_STATE,
+                        "session window aggregate '%s': a state value of "
+                        "%zu bytes is not a list of sessions",
+                        g->uid, vl);
+}
+
+/* Rebuild the timers from the state: one per session. */
+static int rebuild_timers(struct sagg *g, struct hf_error *err)
+{
+    heap_clear(g);
+    g->live = 0;
+    struct hf_state_iter *it;
+    if (hf_state_iter_open(g->st, NULL, 0, &it, err) != 0)
+        return -1;
+    const void *k, *v;
+    size_t kl, vl;
+    int rc;
+    while ((rc = hf_state_iter_next(it, &k, &kl, &v, &vl, err)) == 1) {
+        long n = decode(g, v, vl, err);
+        if (n < 0) {
+            rc = -1;
+            break;
+        }
+        for (long i = 0; i < n; i++)
+            if (heap_push(g, g->sess[i].end, k, (uint32_t)kl, err) != 0) {
+                rc = -1;
+                break;
+            }
+        if (rc < 0)
+            break;
+        g->live += (uint64_t)n;
+    }
+    hf_state_iter_close(it);
+    return rc < 0 ? -1 : 0;
+}
+
+/* ------------------------------------------------------------ open */
+
+static int sagg_open(const struct hf_op_env *env, void **state,
+                     struct hf_error *err)
+{
+    const struct hf_window_agg_spec *s = env->node->spec;
+    struct sagg *g = calloc(1, sizeof *g);
+    if (g == NULL)
+        return oom(err);
+    *state = g;
+    g->s = s;
+    g->pool = env->pool;
+    snprintf(g->uidbuf, sizeof g->uidbuf, "n%u-session-window-aggregate",
+             env->node ? env->node->id + 1 : 0);
+    g->uid = env->uid ? env->uid : g->uidbuf;
+    g->wm = INT64_MIN;
+    uint32_t nk = s->nkeys ? s->nkeys : 1, nc = s->ncalls ? s->ncalls : 1;
+    g->gkeys = calloc(nk, sizeof *g->gkeys);
+    g->ktypes = calloc(nk, sizeof *g->ktypes);
+    g->kv = calloc(nk, sizeof *g->kv);
+    g->accs = calloc(nc, sizeof *g->accs);
+    g->tmp = calloc(nc, sizeof *g->tmp);
+    if (!g->gkeys || !g->ktypes || !g->kv || !g->accs || !g->tmp)
+        return oom(err);
+    for (uint32_t i = 0; i < s->nkeys; i++) {
+        if (i == s->start_key || i == s->end_key)
+            continue;
+        g->ktypes[g->ngkeys] = s->in->cols[s->keys[i]].type;
+        g->gkeys[g->ngkeys++] = s->keys[i];
+    }
+    for (uint32_t i = 0; i < s->ncalls; i++) {
+        hf_agg_acc_init(&g->accs[i]);
+        hf_agg_acc_init(&g->tmp[i]);
+    }
+    hf_strbuf_init(&g->kbuf, KEY_MAX);
+    hf_strbuf_init(&g->vbuf, SIZE_MAX / 4);
+    hf_strbuf_init(&g->old, SIZE_MAX / 4);
+    hf_strbuf_init(&g->accbuf, SIZE_MAX / 4);
+    if (env->open_state) {
+        if (env->open_state(env, "session", &g->st, err) != 0)
+            return -1;
+    } else {
+        struct hf_state_config cfg = {.type = HF_STATE_HASHMAP,
+                                      .num_retained = 1,
+                                      .max_parallelism = 128};
+        if (hf_state_backend_open(&cfg, &g->own_be, err) != 0 ||
+            hf_state_open(g->own_be, g->uid, "session", 0, 127, &g->st,
+                          err) != 0)
+            return -1;
+    }
+    return rebuild_timers(g, err);
+}
+
+static void log_late(struct sagg *g, bool final)
+{
+    if (g->late == g->late_logged)
+        return;
+    int64_t now = wall_usec();
+    if (!final && now - g->late_log_usec < 1000000)
+        return;
+    g->late_log_usec = now;
+    g->late_logged = g->late;
+    hf_log_warn("session window aggregate %s: %" PRIu64
+                " late row(s) dropped so far: the session they belong to "
+                "had ended before the watermark; raise the WATERMARK delay "
+                "to keep them",
+                g->uid, g->late);
+}
+
+static void sagg_close(void *state)
+{
+    struct sagg *g = state;
+    if (g == NULL)
+        return;
+    log_late(g, true);
+    hf_rbuf_release(g->out);
+    if (g->st && g->own_be)
+        hf_state_close(g->st);
+    hf_state_backend_close(g->own_be);
+    for (uint32_t i = 0; g->accs && g->tmp && i < g->s->ncalls; i++) {
+        hf_agg_acc_free(&g->accs[i]);
+        hf_agg_acc_free(&g->tmp[i]);
+    }
+    free(g->accs);
+    free(g->tmp);
+    free(g->ktypes);
+    free(g->gkeys);
+    free(g->kv);
+    free(g->sess);
+    heap_clear(g);
+    free(g->heap);
+    hf_strbuf_free(&g->kbuf);
+    hf_strbuf_free(&g->vbuf);
+    hf_strbuf_free(&g->old);
+    hf_strbuf_free(&g->accbuf);
+    free(g);
+}
+
+/* ------------------------------------------------------------ output */
+
+static int flush_out(struct sagg *g, struct hf_op_out *out,
+                     struct hf_error *err)
+{
+    if (g->out == NULL)
+        return 0;
+    struct hf_rbuf *r = g->out;
+    g->out = NULL;
+    int rc = r->b->nrows ? out->emit(out, r, err) : 0;
+    hf_rbuf_release(r);
+    return rc;
+}
+
+static bool is_text(const struct hf_type *t)
+{
+    return t->id == HF_CHAR || t->id == HF_VARCHAR || t->id == HF_BYTES;
+}
+
+/* Load the accumulators saved at p (len bytes) into accs[]. */
+static int load_accs(struct sagg *g, struct hf_agg_acc *accs,
+                     const uint8_t *p, size_t len, struct hf_error *err)
+{
+    for (uint32_t i = 0; i < g->s->ncalls; i++) {
+        long used = hf_agg_acc_load(&g->s->calls[i].fn, &accs[i], p, len, err);
+        if (used < 0)
+            return -1;
+        p += used;
+        len -= (size_t)used;
+    }
+    return 0;
+}
+
+/* Emit session `se` of the group key kb (kl bytes) as one +I row. */
+static int emit_session(struct sagg *g, const uint8_t *kb, size_t kl,
+                        const struct sess *se, struct hf_op_out *out,
+                        struct hf_error *err)
+{
+    const struct hf_window_agg_spec *s = g->s;
+    if (g->out && hf_batch_full(g->out->b) && flush_out(g, out, err) != 0)
+        return -1;
+    if (g->out == NULL) {
+        g->out = hf_rbuf_get(g->pool, -1);
+        if (g->out == NULL)
+            return -1; /* the job is failing */
+    }
+    struct hf_batch *b = g->out->b;
+    struct hf_value *row = hf_batch_add_row(b, HF_ROW_INSERT, -1);
+    if (row == NULL)
+        return oom(err);
+    if (g->ngkeys > 0 &&
+        hf_row_decode(g->ktypes, g->ngkeys, kb, kl, g->kv, &b->arena, err) < 0)
+        return -1;
+    for (uint32_t i = s->nkeys, j = g->ngkeys; i-- > 0;) {
+        if (i == s->start_key)
+            row[i] = (struct hf_value){.v.i = se->start};
+        else if (i == s->end_key)
+            row[i] = (struct hf_value){.v.i = se->end};
+        else
+            row[i] = g->kv[--j];
+    }
+    row[s->nkeys + s->ncalls] = (struct hf_value){.v.i = se->end - MS};
+    if (load_accs(g, g->accs, se->acc, se->acclen, err) != 0)
+        return -1;
+    for (uint32_t i = 0; i < s->ncalls; i++) {
+        struct hf_value *res = &row[s->nkeys + i];
+        hf_agg_acc_value(&s->calls[i].fn, &g->accs[i], res);
+        if (!res->null && is_text(&s->calls[i].fn.result) &&
+            hf_value_set_str(b, res, res->v.s.ptr, res->v.s.len) != 0)
+            return oom(err);
+    }
+    return 0;
+}
+
+/* Write sessions of g->sess (those not marked merged) plus, when `extra`,
+ * the one in accs [xs, xe) as the value of key kb; an empty list deletes
+ * the key. */
+static int store(struct sagg *g, const void *kb, size_t kl, long n,
+                 bool extra, int64_t xs, int64_t xe, struct hf_error *err)
+{
+    uint32_t keep = 0;
+    for (long i = 0; i < n; i++)
+        keep += !g->sess[i].merged;
+    if (keep == 0 && !extra)
+        return hf_state_del(g->st, kb, kl, err);
+    hf_strbuf_reset(&g->vbuf);
+    put_u32(&g->vbuf, keep + (extra ? 1 : 0));
+    for (long i = 0; i < n; i++) {
+        const struct sess *se = &g->sess[i];
+        if (se->merged)
+            continue;
+        put_i64(&g->vbuf, se->start);
+        put_i64(&g->vbuf, se->end);
+        put_u32(&g->vbuf, se->acclen);
+        hf_strbuf_append(&g->vbuf, se->acc, se->acclen);
+    }
+    if (extra) {
+        hf_strbuf_reset(&g->accbuf);
+        for (uint32_t i = 0; i < g->s->ncalls; i++)
+            hf_agg_acc_save(&g->s->calls[i].fn, &g->accs[i], &g->accbuf);
+        put_i64(&g->vbuf, xs);
+        put_i64(&g->vbuf, xe);
+        put_u32(&g->vbuf, (uint32_t)g->accbuf.len);
+        hf_strbuf_append(&g->vbuf, g->accbuf.data, g->accbuf.len);
+    }
+    if (!hf_strbuf_ok(&g->vbuf) || !hf_strbuf_ok(&g->accbuf))
+        return oom(err);
+    return hf_state_put(g->st, kb, kl, g->vbuf.data, g->vbuf.len, err);
+}
+
+/* Read key kb's sessions into g->sess (the value copied to g->old, so
+ * state writes do not move it); the count, 0 when absent, -1. */
+static long load_key(struct sagg *g, const void *kb, size_t kl,
+                     struct hf_error *err)
+{
+    const void *v;
+    size_t vl;
+    int got = hf_state_get(g->st, kb, kl, &v, &vl, err);
+    if (got <= 0)
+        return got;
+    hf_strbuf_reset(&g->old);
+    hf_strbuf_append(&g->old, v, vl);
+    if (!hf_strbuf_ok(&g->old))
+        return oom(err);
+    return decode(g, (const uint8_t *)g->old.data, g->old.len, err);
+}
+
+/* Fire every session whose end - 1 ms is at or before t. */
+static int fire_until(struct sagg *g, int64_t t, struct hf_op_out *out,
+                      struct hf_error *err)
+{
+    bool any = false;
+    while (g->nheap > 0 && g->heap[0].end - MS <= t) {
+        struct timer tm;
+        heap_pop(g, &tm);
+        long n = load_key(g, tm.key, tm.klen, err);
+        int rc = n < 0 ? -1 : 0;
+        uint32_t fired = 0;
+        for (long i = 0; rc == 0 && i < n; i++) {
+            struct sess *se = &g->sess[i];
+            if (se->end != tm.end)
+                continue; /* a stale timer, or another session's */
+            if (emit_session(g, tm.key, tm.klen, se, out, err) != 0)
+                rc = -1;
+            se->merged = true; /* leaves the state */
+            fired++;
+        }
+        if (rc == 0 && fired > 0)
+            rc = store(g, tm.key, tm.klen, n, false, 0, 0, err);
+        free(tm.key);
+        if (rc != 0)
+            return -1;
+        g->live -= fired;
+        any = any || fired > 0;
+    }
+    if (g->nheap > 2 * g->live + 1024 && rebuild_timers(g, err) != 0)
+        return -1;
+    return any ? flush_out(g, out, err) : 0;
+}
+
+/* ------------------------------------------------------------ input */
+
+static bool intersects(int64_t s1, int64_t e1, int64_t s2, int64_t e2)
+{
+    return s1 <= e2 && e1 >= s2; /* Flink's TimeWindow.intersects */
+}
+
+/* Put the row's window [start, end) into its key's sessions. */
+static int add_row(struct sagg *g, const struct hf_value *row, int64_t start,
+                   int64_t end, int64_t progress, struct hf_error *err)
+{
+    const struct hf_window_agg_spec *s = g->s;
+    hf_strbuf_reset(&g->kbuf);
+    hf_row_encode_cols(g->ktypes, g->gkeys, row, g->ngkeys, &g->kbuf);
+    if (!hf_strbuf_ok(&g->kbuf))
+        return hf_error_set(err, HF_ERR_NOMEM,
+                            "session window aggregate %s: a group key is "
+                            "larger than %u bytes",
+                            g->uid, KEY_MAX);
+    long n = load_key(g, g->kbuf.data, g->kbuf.len, err);
+    if (n < 0)
+        return -1;
+    /* Merge until no session touches the growing window (a row may
+     * bridge two sessions). */
+    int64_t ms = start, me = end, old_end = INT64_MIN;
+    uint32_t nmerged = 0;
+    for (bool again = true; again;) {
+        again = false;
+        for (long i = 0; i < n; i++) {
+            struct sess *se = &g->sess[i];
+            if (se->merged || !intersects(ms, me, se->start, se->end))
+                continue;
+            se->merged = true;
+            nmerged++;
+            ms = se->start < ms ? se->start : ms;
+            me = se->end > me ? se->end : me;
+            old_end = se->end > old_end ? se->end : old_end;
+            again = true;
+        }
+    }
+    if (me - MS <= progress) {
+        g->late++; /* its session has ended already */
+        return 0;
+    }
+    for (uint32_t i = 0; i < s->ncalls; i++)
+        hf_agg_acc_reset(&g->accs[i]);
+    for (long i = 0; i < n; i++) {
+        const struct sess *se = &g->sess[i];
+        if (!se->merged)
+            continue;
+        if (load_accs(g, g->tmp, se->acc, se->acclen, err) != 0)
+            return -1;
+        for (uint32_t c = 0; c < s->ncalls; c++)
+            if (hf_agg_acc_merge(&s->calls[c].fn, &g->accs[c], &g->tmp[c],
+                                 err) != 0)
+                return -1;
+    }
+    for (uint32_t i = 0; i < s->ncalls; i++) {
+        const struct hf_agg_call *c = &s->calls[i];
+        if (c->filter >= 0 && (row[c->filter].null || !row[c->filter].v.b))
+            continue; /* FILTER (WHERE ...) does not hold */
+        const struct hf_value *a = c->arg >= 0 ? &row[c->arg] : NULL;
+        if (hf_agg_acc_add(&c->fn, &g->accs[i], a, err) != 0)
+            return -1;
+    }
+    if (store(g, g->kbuf.data, g->kbuf.len, n, true, ms, me, err) != 0)
+        return -1;
+    g->live = g->live + 1 - nmerged;
+    /* A new end needs a timer; an unchanged one has it already. */
+    if (me != old_end &&
+        heap_push(g, me, g->kbuf.data, (uint32_t)g->kbuf.len, err) != 0)
+        return -1;
+    return 0;
+}
+
+static int64_t proc_now(void)
+{
+    return wall_usec() / MS * MS;
+}
+
+static int sagg_process(void *state, uint32_t input, struct hf_rbuf *in,
+                        struct hf_op_out *out, struct hf_error *err)
+{
+    (void)input;
+    struct sagg *g = state;
+    const struct hf_window_agg_spec *s = g->s;
+    const struct hf_batch *b = in->b;
+    int64_t progress = g->wm;
+    if (s->proctime) {
+        progress = proc_now();
+        if (fire_until(g, progress, out, err) != 0)
+            return -1;
+    }
+    uint32_t cs = s->keys[s->start_key], ce = s->keys[s->end_key];
+    for (uint32_t r = 0; r < b->nrows; r++) {
+        const struct hf_value *row = hf_batch_row(b, r);
+        if (b->kinds[r] == HF_ROW_UPDATE_BEFORE ||
+            b->kinds[r] == HF_ROW_DELETE)
+            return hf_error_set(err, HF_ERR_FAIL,
+                                "internal: session window aggregate %s got "
+                                "a retraction",
+                                g->uid);
+        if (row[cs].null || row[ce].null)
+            return hf_error_set(err, HF_ERR_DATA,
+                                "session window aggregate %s: a row without "
+                                "a time (%s row %" PRId64 ")",
+                                g->uid, b->src_name ? b->src_name : "input",
+                                b->origin ? b->origin[r] : -1);
+        if (add_row(g, row, row[cs].v.i, row[ce].v.i, progress, err) != 0)
+            return -1;
+    }
+    if (g->late != g->late_logged)
+        log_late(g, false);
+    return 0;
+}
+
+static int sagg_watermark(void *state, int64_t wm, struct hf_op_out *out,
+                          struct hf_error *err)
+{
+    struct sagg *g = state;
+    if (g->s->proctime)
+        return 0;
+    if (wm > g->wm)
+        g->wm = wm;
+    return fire_until(g, g->wm, out, err);
+}
+
+static int sagg_end_input(void *state, uint32_t input, struct hf_op_out *out,
+                          struct hf_error *err)
+{
+    (void)input;
+    struct sagg *g = state;
+    if (g->s->proctime)
+        return fire_until(g, proc_now(), out, err);
+    return flush_out(g, out, err);
+}
+
+static void sagg_explain(const struct hf_node *n, struct hf_strbuf *out)
+{
+    const struct hf_window_agg_spec *s = n->spec;
+    hf_strbuf_puts(out, s->text ? s->text : "");
+}
+
+static void sagg_free_spec(void *spec)
+{
+    hf_window_agg_spec_free(spec);
+}
+
+const struct hf_op_class hf_op_session_agg = {
+    .name = "session-window-aggregate",
+    .flags = 0,
+    .explain = sagg_explain,
+    .free_spec = sagg_free_spec,
+    .open = sagg_open,
+    .process = sagg_process,
+    .watermark = sagg_watermark,
+    .end_input = sagg_end_input,
+    .close = sagg_close,
+};
