@@ -6,14 +6,15 @@
  * snapshot, binary COPY, `source.scan.split-count` parallel readers,
  * projection and filter push-down), and prints it.
  *
- *   read_table [-o KEY=VALUE]... [-c COLUMN]... [-w WHERE] [-H] TABLE
+ *   read_table [-o KEY=VALUE]... [-c COLUMN]... [-w WHERE] [-H] [-v] TABLE
  *
  * TABLE is 'table' or 'schema.table'. The connection comes from libpq's
  * environment variables PGHOST, PGPORT, PGDATABASE, PGUSER and PGPASSWORD;
  * each -o adds or overrides one source option (-o
  * source.scan.split-count=4). Each -c names a column to read (default:
  * all), -w gives a Flink SQL filter ("id > 10 AND s IS NOT NULL"), -H
- * prints a header line "# name TYPE<TAB>..." first.
+ * prints a header line "# name TYPE<TAB>..." first, -v logs at debug
+ * level (each reader's statement) to stderr.
  *
  * Output: one line per row, values separated by tabs, NULL as \N, in the
  * text format of PostgreSQL's COPY (a backslash, tab, newline or carriage
@@ -37,7 +38,7 @@
 static void usage(void)
 {
     fprintf(stderr, "usage: read_table [-o KEY=VALUE]... [-c COLUMN]... "
-                    "[-w WHERE] [-H] TABLE\n");
+                    "[-w WHERE] [-H] [-v] TABLE\n");
     exit(1);
 }
 
@@ -155,6 +156,8 @@ int main(int argc, char **argv)
             cols[ncols++] = argv[++i];
         } else if (strcmp(argv[i], "-w") == 0 && i + 1 < argc) {
             where = argv[++i];
+        } else if (strcmp(argv[i], "-v") == 0) {
+            hf_log_configure(HF_LOG_DEBUG, 0);
         } else if (strcmp(argv[i], "-H") == 0) {
             header = 1;
         } else if (argv[i][0] == '-' || table != NULL) {

@@ -42,6 +42,7 @@
 #include "ops/calc.h"
 #include "ops/op.h"
 #include "runtime/plan.h"
+#include "runtime/reader_int.h"
 #include "sql/expr_int.h"
 #include "sql/planner.h"
 
@@ -128,6 +129,54 @@ static const char **reader_options(const char *const *options, size_t n,
     return o;
 }
 
+int hf_reader_script(const hf_column_info_t *info, size_t ninfo,
+                     const size_t *sel, size_t nsel, const char *const *opts,
+                     size_t nopts, const char *where, struct hf_strbuf *sql,
+                     struct hf_error *err)
+{
+    hf_strbuf_puts(sql, "SET 'execution.runtime-mode' = 'batch';\n"
+                        "CREATE TABLE `hf_reader` (");
+    bool first = true;
+    for (size_t i = 0; i < ninfo; i++) {
+        if (info[i].type == NULL)
+            continue;
+        hf_strbuf_puts(sql, first ? "" : ", ");
+        first = false;
+        put_ident(sql, info[i].name);
+        hf_strbuf_printf(sql, " %s", info[i].type);
+    }
+    hf_strbuf_puts(sql, ") WITH (");
+    for (size_t i = 0; i < nopts; i++) {
+        const char *eq = strchr(opts[i], '=');
+        if (eq == NULL)
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "reader option %zu is not key=value", i + 1);
+        if (i)
+            hf_strbuf_puts(sql, ", ");
+        put_literal(sql, opts[i], (size_t)(eq - opts[i]));
+        hf_strbuf_puts(sql, " = ");
+        put_literal(sql, eq + 1, strlen(eq + 1));
+    }
+    hf_strbuf_puts(sql, ");\nCREATE TABLE `hf_reader_out` (");
+    for (size_t k = 0; k < nsel; k++) {
+        hf_strbuf_puts(sql, k ? ", " : "");
+        put_ident(sql, info[sel[k]].name);
+        hf_strbuf_printf(sql, " %s", info[sel[k]].type);
+    }
+    hf_strbuf_puts(sql, ") WITH ('connector' = 'blackhole');\n"
+                        "INSERT INTO `hf_reader_out` SELECT ");
+    for (size_t k = 0; k < nsel; k++) {
+        hf_strbuf_puts(sql, k ? ", " : "");
+        put_ident(sql, info[sel[k]].name);
+    }
+    hf_strbuf_puts(sql, " FROM `hf_reader`");
+    if (where != NULL && where[strspn(where, " \t\r\n")] != '\0')
+        hf_strbuf_printf(sql, "\nWHERE (\n%s\n)", where);
+    hf_strbuf_puts(sql, ";\n");
+    return hf_strbuf_ok(sql) ? 0
+                             : hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+}
+
 /* Columns of the table (describe_target) and the script to plan. */
 static int build_script(hf_reader_t *r, const char *const *opts, size_t nopts,
                         const char *const *columns, size_t ncolumns,
@@ -211,48 +260,11 @@ static int build_script(hf_reader_t *r, const char *const *opts, size_t nopts,
             goto out;
         }
     }
-    hf_strbuf_puts(sql, "SET 'execution.runtime-mode' = 'batch';\n"
-                        "CREATE TABLE `hf_reader` (");
-    bool first = true;
-    for (size_t i = 0; i < ninfo; i++) {
-        if (info[i].type == NULL)
-            continue;
-        hf_strbuf_puts(sql, first ? "" : ", ");
-        first = false;
-        put_ident(sql, info[i].name);
-        hf_strbuf_printf(sql, " %s", info[i].type);
+    if (hf_reader_script(info, ninfo, sel, nout, opts, nopts, where, sql,
+                         err) != 0) {
+        free(sel);
+        goto out;
     }
-    hf_strbuf_puts(sql, ") WITH (");
-    for (size_t i = 0; i < nopts; i++) {
-        const char *eq = strchr(opts[i], '=');
-        if (eq == NULL) {
-            free(sel);
-            hf_error_set(err, HF_ERR_OPTION, "reader option %zu is not "
-                                             "key=value", i + 1);
-            goto out;
-        }
-        if (i)
-            hf_strbuf_puts(sql, ", ");
-        put_literal(sql, opts[i], (size_t)(eq - opts[i]));
-        hf_strbuf_puts(sql, " = ");
-        put_literal(sql, eq + 1, strlen(eq + 1));
-    }
-    hf_strbuf_puts(sql, ");\nCREATE TABLE `hf_reader_out` (");
-    for (size_t k = 0; k < nout; k++) {
-        hf_strbuf_puts(sql, k ? ", " : "");
-        put_ident(sql, info[sel[k]].name);
-        hf_strbuf_printf(sql, " %s", info[sel[k]].type);
-    }
-    hf_strbuf_puts(sql, ") WITH ('connector' = 'blackhole');\n"
-                        "INSERT INTO `hf_reader_out` SELECT ");
-    for (size_t k = 0; k < nout; k++) {
-        hf_strbuf_puts(sql, k ? ", " : "");
-        put_ident(sql, info[sel[k]].name);
-    }
-    hf_strbuf_puts(sql, " FROM `hf_reader`");
-    if (where != NULL && where[strspn(where, " \t\r\n")] != '\0')
-        hf_strbuf_printf(sql, "\nWHERE (\n%s\n)", where);
-    hf_strbuf_puts(sql, ";\n");
     free(sel);
     ret = hf_strbuf_ok(sql) ? 0
                             : hf_error_set(err, HF_ERR_NOMEM, "out of memory");
@@ -261,12 +273,10 @@ out:
     return ret;
 }
 
-/* The plan must be source -> calc (plain columns, no filter left) ->
- * blackhole sink; fills r->map. */
-static int check_plan(hf_reader_t *r, struct hf_node **src,
-                      struct hf_error *err)
+int hf_reader_check_plan(struct hf_job *job, size_t ncols, uint32_t *map,
+                         struct hf_node **src, struct hf_error *err)
 {
-    struct hf_graph *g = &r->job->graph;
+    struct hf_graph *g = &job->graph;
     if (g->nnodes != 3 || g->nodes[0].kind != HF_NODE_SOURCE ||
         g->nodes[1].kind != HF_NODE_OP || g->nodes[1].op != &hf_op_calc ||
         g->nodes[2].kind != HF_NODE_SINK)
@@ -283,14 +293,14 @@ static int check_plan(hf_reader_t *r, struct hf_node **src,
             "AND/OR/NOT of those over columns and constants; functions, "
             "LIKE and arithmetic are not supported; "
             "'source.filter-push-down.enabled' must not be false)");
-    if (c->nproj != r->ncols)
+    if (c->nproj != ncols)
         return hf_error_set(err, HF_ERR_FAIL, "reader: unexpected plan");
-    for (size_t k = 0; k < r->ncols; k++) {
+    for (size_t k = 0; k < ncols; k++) {
         const struct hf_expr *e = c->proj[k];
         if (e->op != HF_X_COLUMN)
             return hf_error_set(err, HF_ERR_FAIL,
                                 "reader: column %zu is not read as it is", k);
-        r->map[k] = e->column;
+        map[k] = e->column;
     }
     *src = &g->nodes[0];
     return 0;
@@ -338,7 +348,7 @@ hf_reader_t *hf_reader_open(const char *const *options, size_t noptions,
     hf_strbuf_free(&sql);
     struct hf_node *src = NULL;
     if (rc == 0)
-        rc = check_plan(r, &src, &err);
+        rc = hf_reader_check_plan(r->job, r->ncols, r->map, &src, &err);
     if (rc != 0)
         return fail_open(r, &err, errp, errstr, errstr_size);
     r->t = src->table;
