@@ -12,7 +12,7 @@
  * environment variables PGHOST, PGPORT, PGDATABASE, PGUSER and PGPASSWORD;
  * each -o adds or overrides one source option (-o
  * source.scan.split-count=4). Each -c names a column to read (default:
- * all), -w gives a Flink SQL filter ("id > 10 AND s IS NOT NULL"), -H
+ * all), as NAME or NAME:TYPE to read it as that Flink type, -w gives a Flink SQL filter ("id > 10 AND s IS NOT NULL"), -H
  * prints a header line "# name TYPE<TAB>..." first, -v logs at debug
  * level (each reader's statement) to stderr.
  *
@@ -131,7 +131,7 @@ int main(int argc, char **argv)
 {
     char *opts[MAX_OPTIONS];
     size_t nopts = 0;
-    const char *cols[MAX_COLUMNS];
+    const char *cols[MAX_COLUMNS], *types[MAX_COLUMNS];
     size_t ncols = 0;
     const char *where = NULL, *table = NULL;
     int header = 0;
@@ -153,7 +153,14 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
             if (ncols == MAX_COLUMNS)
                 usage();
-            cols[ncols++] = argv[++i];
+            /* "name" or "name:TYPE" (a Flink type to read it as) */
+            char *col = argv[++i], *colon = strchr(col, ':');
+            types[ncols] = NULL;
+            if (colon) {
+                *colon = '\0';
+                types[ncols] = colon + 1;
+            }
+            cols[ncols++] = col;
         } else if (strcmp(argv[i], "-w") == 0 && i + 1 < argc) {
             where = argv[++i];
         } else if (strcmp(argv[i], "-v") == 0) {
@@ -173,7 +180,7 @@ int main(int argc, char **argv)
     char errstr[1024];
     hf_err_t e = HF_OK;
     hf_reader_t *r = hf_reader_open((const char *const *)opts, nopts, cols,
-                                    ncols, where, &e, errstr, sizeof errstr);
+                                    types, ncols, where, &e, errstr, sizeof errstr);
     for (size_t i = 0; i < nopts; i++)
         free(opts[i]);
     if (r == NULL) {

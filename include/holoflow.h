@@ -308,8 +308,12 @@ typedef struct hf_reader hf_reader_t;
  * defaults to hologres, `source.binlog` to false (a scan) and
  * `source.filter-push-down.enabled` to true. `columns` names `ncolumns`
  * table columns to read, in that order (NULL or 0: every column whose
- * type holoflow can read, in the table's order); each gets the Flink type
- * that carries the table column's values exactly (hf_column_info_t.type).
+ * type holoflow can read, in the table's order). Column k is read with
+ * the Flink type types[k] ("INT", "DECIMAL(20, 4)") when `types` and
+ * types[k] are not NULL, checked against the table column as a job's
+ * declared column is (HF_ERR_TYPE when its values might not fit), else
+ * with the Flink type that carries the table column's values exactly
+ * (hf_column_info_t.type).
  * `where` (NULL: every row) is a Flink SQL boolean expression over the
  * table's columns, e.g. "id >= 10 AND name IN ('a', 'b') AND d IS NOT
  * NULL", parsed by holoflow, never sent as text: it must be made of
@@ -325,6 +329,7 @@ typedef struct hf_reader hf_reader_t;
 HF_EXPORT hf_reader_t *hf_reader_open(const char *const *options,
                                       size_t noptions,
                                       const char *const *columns,
+                                      const char *const *types,
                                       size_t ncolumns, const char *where,
                                       hf_err_t *errp, char *errstr,
                                       size_t errstr_size);
@@ -377,6 +382,17 @@ HF_EXPORT int64_t hf_reader_get_int64(const hf_reader_t *r, size_t row,
 HF_EXPORT double hf_reader_get_double(const hf_reader_t *r, size_t row,
                                       size_t col);
 HF_EXPORT const char *hf_reader_get_text(hf_reader_t *r, size_t row,
+                                         size_t col, size_t *len);
+
+/* Value `row` of column `col` as JSON text, for nested columns (ARRAY,
+ * ROW, MAP, MULTISET) whose elements a caller wants typed: an ARRAY is a
+ * JSON array, a ROW an object by field name, a MAP or MULTISET an array of
+ * [key, value] pairs; NULL is null, BOOLEAN true/false, integers, FLOAT,
+ * DOUBLE and DECIMAL numbers in their Flink text (NaN, Infinity and
+ * -Infinity as such: not strict JSON), every other scalar (strings, dates,
+ * times, bytes as \x hex) a JSON string of its Flink text. Works for any
+ * column. NUL-terminated, borrowed like get_text; NULL for SQL NULL. */
+HF_EXPORT const char *hf_reader_get_json(hf_reader_t *r, size_t row,
                                          size_t col, size_t *len);
 
 /* Copy column `col` of the current batch into caller buffers, a

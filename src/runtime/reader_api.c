@@ -38,6 +38,7 @@
 #include "core/arena.h"
 #include "core/log.h"
 #include "core/valueconv.h"
+#include "formats/json_value.h"
 #include "holoflow.h"
 #include "ops/calc.h"
 #include "ops/op.h"
@@ -129,21 +130,34 @@ static const char **reader_options(const char *const *options, size_t n,
     return o;
 }
 
+/* The type column `i` of info is declared with: a selected column's
+ * declared type when it has one, else the catalog's. */
+static const char *decl_type(const hf_column_info_t *info, size_t i,
+                             const size_t *sel, const char *const *types,
+                             size_t nsel)
+{
+    for (size_t k = 0; types && k < nsel; k++)
+        if (sel[k] == i && types[k] != NULL)
+            return types[k];
+    return info[i].type;
+}
+
 int hf_reader_script(const hf_column_info_t *info, size_t ninfo,
-                     const size_t *sel, size_t nsel, const char *const *opts,
-                     size_t nopts, const char *where, struct hf_strbuf *sql,
-                     struct hf_error *err)
+                     const size_t *sel, const char *const *types, size_t nsel,
+                     const char *const *opts, size_t nopts, const char *where,
+                     struct hf_strbuf *sql, struct hf_error *err)
 {
     hf_strbuf_puts(sql, "SET 'execution.runtime-mode' = 'batch';\n"
                         "CREATE TABLE `hf_reader` (");
     bool first = true;
     for (size_t i = 0; i < ninfo; i++) {
-        if (info[i].type == NULL)
+        const char *ty = decl_type(info, i, sel, types, nsel);
+        if (ty == NULL)
             continue;
         hf_strbuf_puts(sql, first ? "" : ", ");
         first = false;
         put_ident(sql, info[i].name);
-        hf_strbuf_printf(sql, " %s", info[i].type);
+        hf_strbuf_printf(sql, " %s", ty);
     }
     hf_strbuf_puts(sql, ") WITH (");
     for (size_t i = 0; i < nopts; i++) {
@@ -161,7 +175,8 @@ int hf_reader_script(const hf_column_info_t *info, size_t ninfo,
     for (size_t k = 0; k < nsel; k++) {
         hf_strbuf_puts(sql, k ? ", " : "");
         put_ident(sql, info[sel[k]].name);
-        hf_strbuf_printf(sql, " %s", info[sel[k]].type);
+        hf_strbuf_printf(sql, " %s",
+                         decl_type(info, sel[k], sel, types, nsel));
     }
     hf_strbuf_puts(sql, ") WITH ('connector' = 'blackhole');\n"
                         "INSERT INTO `hf_reader_out` SELECT ");
@@ -179,7 +194,8 @@ int hf_reader_script(const hf_column_info_t *info, size_t ninfo,
 
 /* Columns of the table (describe_target) and the script to plan. */
 static int build_script(hf_reader_t *r, const char *const *opts, size_t nopts,
-                        const char *const *columns, size_t ncolumns,
+                        const char *const *columns, const char *const *types,
+                        size_t ncolumns,
                         const char *where, struct hf_strbuf *sql,
                         struct hf_error *err)
 {
@@ -222,7 +238,7 @@ static int build_script(hf_reader_t *r, const char *const *opts, size_t nopts,
                 free(sel);
                 goto out;
             }
-            if (info[i].type == NULL) {
+            if (info[i].type == NULL && (types == NULL || types[k] == NULL)) {
                 hf_error_set(err, HF_ERR_TYPE,
                              "hf_reader_open: column \"%s\" of type %s has "
                              "no Flink type holoflow can read",
@@ -253,15 +269,18 @@ static int build_script(hf_reader_t *r, const char *const *opts, size_t nopts,
     r->ncols = nout;
     for (size_t k = 0; k < nout; k++) {
         r->names[k] = strdup(info[sel[k]].name);
-        r->types[k] = strdup(info[sel[k]].type);
+        r->types[k] = strdup(ncolumns && columns && types && types[k]
+                                 ? types[k]
+                                 : info[sel[k]].type);
         if (r->names[k] == NULL || r->types[k] == NULL) {
             free(sel);
             hf_error_set(err, HF_ERR_NOMEM, "out of memory");
             goto out;
         }
     }
-    if (hf_reader_script(info, ninfo, sel, nout, opts, nopts, where, sql,
-                         err) != 0) {
+    if (hf_reader_script(info, ninfo, sel,
+                         ncolumns && columns ? types : NULL, nout, opts,
+                         nopts, where, sql, err) != 0) {
         free(sel);
         goto out;
     }
@@ -318,7 +337,8 @@ static hf_reader_t *fail_open(hf_reader_t *r, struct hf_error *err,
 }
 
 hf_reader_t *hf_reader_open(const char *const *options, size_t noptions,
-                            const char *const *columns, size_t ncolumns,
+                            const char *const *columns,
+                            const char *const *types, size_t ncolumns,
                             const char *where, hf_err_t *errp, char *errstr,
                             size_t errstr_size)
 {
@@ -340,8 +360,8 @@ hf_reader_t *hf_reader_open(const char *const *options, size_t noptions,
     hf_arena_init(&r->text);
     struct hf_strbuf sql;
     hf_strbuf_init(&sql, 0);
-    int rc = build_script(r, opts, nopts, columns, ncolumns, where, &sql,
-                          &err);
+    int rc = build_script(r, opts, nopts, columns, types, ncolumns, where,
+                          &sql, &err);
     free(opts);
     if (rc == 0)
         rc = hf_sql_plan_text("reader", sql.data, NULL, 0, &r->job, &err);
@@ -542,6 +562,99 @@ const char *hf_reader_get_text(hf_reader_t *r, size_t row, size_t col,
     struct hf_strbuf sb;
     hf_strbuf_init(&sb, 0);
     hf_value_to_text(t, v, &sb);
+    char *s = hf_strbuf_ok(&sb)
+                  ? hf_arena_strndup(&r->text, sb.data ? sb.data : "", sb.len)
+                  : NULL;
+    if (s && len)
+        *len = sb.len;
+    hf_strbuf_free(&sb);
+    return s;
+}
+
+/* Append value v of type t as JSON (hf_reader_get_json's rules). */
+static void put_json(struct hf_strbuf *sb, const struct hf_type *t,
+                     const struct hf_value *v)
+{
+    if (v->null) {
+        hf_strbuf_puts(sb, "null");
+        return;
+    }
+    struct hf_strbuf tmp;
+    switch (t->id) {
+    case HF_BOOLEAN: hf_strbuf_puts(sb, v->v.b ? "true" : "false"); return;
+    case HF_TINYINT:
+    case HF_SMALLINT:
+    case HF_INT:
+    case HF_BIGINT:
+    case HF_FLOAT:
+    case HF_DOUBLE:
+    case HF_DECIMAL: hf_value_to_text(t, v, sb); return;
+    case HF_CHAR:
+    case HF_VARCHAR:
+    case HF_JSON:
+    case HF_JSONB: hf_json_put_string(sb, v->v.s.ptr, v->v.s.len); return;
+    case HF_BYTES:
+        hf_strbuf_puts(sb, "\"\\\\x");
+        for (uint32_t i = 0; i < v->v.s.len; i++)
+            hf_strbuf_printf(sb, "%02x", (unsigned char)v->v.s.ptr[i]);
+        hf_strbuf_putc(sb, '"');
+        return;
+    case HF_ARRAY:
+    case HF_MAP:
+    case HF_MULTISET:
+    case HF_ROW: break;
+    default:
+        hf_strbuf_init(&tmp, 0);
+        hf_value_to_text(t, v, &tmp);
+        hf_json_put_string(sb, tmp.data ? tmp.data : "", tmp.len);
+        hf_strbuf_free(&tmp);
+        return;
+    }
+    const struct hf_array *a = v->v.a;
+    if (t->id == HF_ARRAY) {
+        struct hf_type et = hf_type_elem(t);
+        hf_strbuf_putc(sb, '[');
+        for (uint32_t i = 0; i < a->n; i++) {
+            if (i)
+                hf_strbuf_puts(sb, ", ");
+            put_json(sb, &et, &a->items[i]);
+        }
+        hf_strbuf_putc(sb, ']');
+    } else if (t->id == HF_ROW) {
+        hf_strbuf_putc(sb, '{');
+        for (uint32_t i = 0; i < a->n && i < hf_type_arity(t); i++) {
+            if (i)
+                hf_strbuf_puts(sb, ", ");
+            const char *name = hf_type_field_name(t, i);
+            hf_json_put_string(sb, name, strlen(name));
+            hf_strbuf_puts(sb, ": ");
+            put_json(sb, hf_type_child(t, i), &a->items[i]);
+        }
+        hf_strbuf_putc(sb, '}');
+    } else {
+        hf_strbuf_putc(sb, '[');
+        for (uint32_t i = 0; i + 1 < hf_array_nitems(t, a); i += 2) {
+            hf_strbuf_puts(sb, i ? ", [" : "[");
+            put_json(sb, hf_type_child(t, 0), &a->items[i]);
+            hf_strbuf_puts(sb, ", ");
+            put_json(sb, hf_type_child(t, 1), &a->items[i + 1]);
+            hf_strbuf_putc(sb, ']');
+        }
+        hf_strbuf_putc(sb, ']');
+    }
+}
+
+const char *hf_reader_get_json(hf_reader_t *r, size_t row, size_t col,
+                               size_t *len)
+{
+    const struct hf_value *v = value_at(r, row, col);
+    if (len)
+        *len = 0;
+    if (v == NULL)
+        return NULL;
+    struct hf_strbuf sb;
+    hf_strbuf_init(&sb, 0);
+    put_json(&sb, col_type(r, col), v);
     char *s = hf_strbuf_ok(&sb)
                   ? hf_arena_strndup(&r->text, sb.data ? sb.data : "", sb.len)
                   : NULL;

@@ -15,15 +15,17 @@
 #include "runtime/plan.h"
 
 /* Append to `sql` the reader's script: SET batch mode, `hf_reader` with
- * every column of `info` that has a Flink type and the `nopts` options
- * (each "key=value", quoted as literals), `hf_reader_out` (blackhole) with
- * the columns info[sel[0..nsel)], and the INSERT selecting them with
+ * every column of `info` that has a Flink type (a selected column k with
+ * types[k] non-NULL: that type; `types` may be NULL) and the `nopts`
+ * options (each "key=value", quoted as literals), `hf_reader_out`
+ * (blackhole) with the columns info[sel[0..nsel)], and the INSERT
+ * selecting them with
  * `where` (NULL or blank: none) on lines of its own. Identifiers are
  * backquoted (` doubled). 0, or -1 with err (an option without '='). */
 int hf_reader_script(const hf_column_info_t *info, size_t ninfo,
-                     const size_t *sel, size_t nsel, const char *const *opts,
-                     size_t nopts, const char *where, struct hf_strbuf *sql,
-                     struct hf_error *err);
+                     const size_t *sel, const char *const *types, size_t nsel,
+                     const char *const *opts, size_t nopts, const char *where,
+                     struct hf_strbuf *sql, struct hf_error *err);
 
 /* Check that the planned job is source -> calc -> sink with no filter
  * left in the calc (the source took all of the WHERE) and plain column

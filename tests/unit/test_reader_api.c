@@ -46,7 +46,7 @@ static int plan(const size_t *sel, size_t nsel, const char *where,
 {
     struct hf_strbuf sql;
     hf_strbuf_init(&sql, 0);
-    int rc = hf_reader_script(info, 5, sel, nsel, opts, 8, where, &sql, err);
+    int rc = hf_reader_script(info, 5, sel, NULL, nsel, opts, 8, where, &sql, err);
     if (rc == 0)
         rc = hf_sql_plan_text("reader", sql.data, NULL, 0, job, err);
     hf_strbuf_free(&sql);
@@ -61,7 +61,7 @@ static void test_script_text(void **st)
     hf_error_clear(&err);
     hf_strbuf_init(&sql, 0);
     const size_t sel[] = {1, 0};
-    assert_int_equal(hf_reader_script(info, 5, sel, 2, opts, 8, "id > 1",
+    assert_int_equal(hf_reader_script(info, 5, sel, NULL, 2, opts, 8, "id > 1",
                                       &sql, &err), 0);
     assert_non_null(strstr(sql.data, "CREATE TABLE `hf_reader` (`id` BIGINT, "
                                      "`na``me` STRING, `amount` DECIMAL(38, "
@@ -77,13 +77,13 @@ static void test_script_text(void **st)
 
     /* A blank WHERE is none; an option without '=' is refused. */
     hf_strbuf_init(&sql, 0);
-    assert_int_equal(hf_reader_script(info, 5, sel, 1, opts, 1, " \n",
+    assert_int_equal(hf_reader_script(info, 5, sel, NULL, 1, opts, 1, " \n",
                                       &sql, &err), 0);
     assert_null(strstr(sql.data, "WHERE"));
     hf_strbuf_free(&sql);
     const char *bad[] = {"endpoint"};
     hf_strbuf_init(&sql, 0);
-    assert_int_equal(hf_reader_script(info, 5, sel, 1, bad, 1, NULL, &sql,
+    assert_int_equal(hf_reader_script(info, 5, sel, NULL, 1, bad, 1, NULL, &sql,
                                       &err), -1);
     assert_int_equal(err.code, HF_ERR_OPTION);
     hf_strbuf_free(&sql);
@@ -172,12 +172,12 @@ static void test_open_errors(void **st)
     const char *bad[] = {"endpoint=127.0.0.1:1", "dbname=db",
                          "tablename=t", "username=u", "password=s3cr3tpw",
                          "source.scan.split-count=zero"};
-    assert_null(hf_reader_open(bad, 6, NULL, 0, NULL, &e, msg, sizeof msg));
+    assert_null(hf_reader_open(bad, 6, NULL, NULL, 0, NULL, &e, msg, sizeof msg));
     assert_int_equal(e, HF_ERR_OPTION);
     assert_non_null(strstr(msg, "source.scan.split-count"));
     /* Nothing listens on port 1: a connection error, password hidden. */
     e = HF_OK;
-    assert_null(hf_reader_open(bad, 5, NULL, 0, NULL, &e, msg, sizeof msg));
+    assert_null(hf_reader_open(bad, 5, NULL, NULL, 0, NULL, &e, msg, sizeof msg));
     assert_int_equal(e, HF_ERR_CONNECT);
     assert_null(strstr(msg, "s3cr3tpw"));
     /* The listed binlog option is honoured, so the source is unbounded:
@@ -185,7 +185,7 @@ static void test_open_errors(void **st)
     const char *binlog[] = {"endpoint=127.0.0.1:1", "dbname=db",
                             "tablename=t", "source.binlog=maybe"};
     e = HF_OK;
-    assert_null(hf_reader_open(binlog, 4, NULL, 0, NULL, &e, msg,
+    assert_null(hf_reader_open(binlog, 4, NULL, NULL, 0, NULL, &e, msg,
                                sizeof msg));
     assert_int_equal(e, HF_ERR_OPTION);
 }
