@@ -127,8 +127,10 @@ def _numeric(vec, unit, flink_type, values, nulls):
 
 def _objects(flink_type, items):
     if flink_type.startswith("DECIMAL"):
-        return np.array([None if v is None else decimal.Decimal(v)
-                         for v in items], dtype=object)
+        dec = decimal.Decimal
+        out = np.empty(len(items), dtype=object)
+        out[:] = [None if v is None else dec(v) for v in items]
+        return out
     if flink_type.startswith(("ARRAY", "ROW", "MAP", "MULTISET")):
         dec = json.JSONDecoder(parse_float=_float_or_decimal(flink_type))
         out = np.empty(len(items), dtype=object)
@@ -195,7 +197,7 @@ def read(endpoint, db_name, table_name, username, password, schema=None,
             frame[name] = _numeric(vec, unit, flink_type, d[0], d[1])
         else:
             frame[name] = _objects(flink_type, d)
-    df = pd.DataFrame(frame, columns=names)
+    df = pd.DataFrame(frame, copy=False)
     if primary_key:
         pk = [primary_key] if isinstance(primary_key, str) else \
             list(primary_key)
