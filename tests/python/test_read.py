@@ -186,3 +186,26 @@ def test_refusals(pg, sql, table):
     assert "pw-not-shown" not in str(e.value)
     with pytest.raises(TypeError):
         _read(pg, table, where=5)
+
+
+def test_nested_declared_in_schema(pg, sql, table):
+    # The catalog does not tell an array's dimensions or a composite's
+    # Flink type: schema declares them, and the engine reads them typed.
+    sql("DROP TYPE IF EXISTS %s_t CASCADE; CREATE TYPE %s_t AS (x int, "
+        "label text, amt numeric(10,2))" % (table, table))
+    sql("CREATE TABLE %s (k int, m int[][], p %s_t, ps %s_t[])"
+        % (table, table, table))
+    sql("INSERT INTO %s VALUES (1, '{{1,2},{3,NULL}}', "
+        "row(1, 'a\"b', 1.50), ARRAY[row(2, NULL, NULL)::%s_t]), "
+        "(2, NULL, NULL, NULL)" % (table, table))
+    row_t = "ROW<x INT, label STRING, amt DECIMAL(10, 2)>"
+    got = _read(pg, table, primary_key="k",
+                schema={"k": None, "m": "ARRAY<ARRAY<INT>>", "p": row_t,
+                        "ps": "ARRAY<%s>" % row_t})
+    assert got.to_dict("records") == [
+        {"k": 1, "m": [[1, 2], [3, None]],
+         "p": {"x": 1, "label": 'a"b', "amt": decimal.Decimal("1.50")},
+         "ps": [{"x": 2, "label": None, "amt": None}]},
+        {"k": 2, "m": None, "p": None, "ps": None}]
+    with pytest.raises(holoflow.DataError, match="2-dimensional array"):
+        _read(pg, table, columns=["m"])
