@@ -4,7 +4,8 @@
 # many types with NULLs, a partitioned parent read by 4 readers over page
 # splits, column lists and pushed-down filters each print exactly what
 # psql's COPY prints for the same SELECT (values spelled as Flink's
-# CAST(... AS STRING) on the psql side); a filter whose constants carry
+# CAST(... AS STRING) on the psql side); nested columns read with declared
+# types, a narrower declared type refused; a filter whose constants carry
 # SQL is only data (the table stays); a filter the source cannot apply,
 # an unknown column and a bad option are refused with their names.
 #
@@ -150,7 +151,31 @@ grep -q "DROP TABLE" "$T/err" && fail "the constant's text reached the statement
 [ "$("${PSQL[@]}" -c 'SELECT count(*) FROM hf_ra_types')" = 3000 ] ||
     fail "quote in a constant: the table changed"
 
-# --- 6. refusals, each naming what is wrong.
+# --- 6. nested columns with declared types (the catalog says neither an
+# array's dimensions nor a composite's Flink type).
+"${PSQL[@]}" <<'SQL'
+SET client_min_messages = warning;
+DROP TABLE IF EXISTS hf_ra_nest;
+DROP TYPE IF EXISTS hf_ra_pt;
+CREATE TYPE hf_ra_pt AS (x int, label text);
+CREATE TABLE hf_ra_nest (k int, m int[][], p hf_ra_pt);
+INSERT INTO hf_ra_nest VALUES (1, '{{1,2},{3,NULL}}', row(7, 'a b')),
+  (2, NULL, NULL);
+SQL
+run_rt "$T/out" "$T/err" -H -c k -c 'm:ARRAY<ARRAY<INT>>' \
+    -c 'p:ROW<x INT, label STRING>' hf_ra_nest
+expect_rc 0 "declared nested types"
+LC_ALL=C sort "$T/out" >"$T/got"
+printf '%s\n' '# k INT	m ARRAY<ARRAY<INT>>	p ROW<x INT, label STRING>' \
+    '1	[[1, 2], [3, NULL]]	(7, a b)' '2	\N	\N' >"$T/exp"
+expect_same "$T/exp" "$T/got" "declared nested types"
+run_rt "$T/out" "$T/err" -c k -c 'k2' hf_ra_nest
+expect_rc 1 "unknown second column"
+run_rt "$T/out" "$T/err" -c 'k:SMALLINT' hf_ra_nest
+expect_rc 1 "narrower declared type"
+expect_grep 'cannot be read as SMALLINT' "$T/err" "narrower type refused"
+
+# --- 7. refusals, each naming what is wrong.
 run_rt "$T/out" "$T/err" -w "upper(s) = 'X'" hf_ra_types
 expect_rc 1 "function in the filter"
 expect_grep "cannot apply all of the where clause" "$T/err" "function refused"
@@ -164,5 +189,6 @@ run_rt "$T/out" "$T/err" -w "nope > 1" hf_ra_types
 expect_rc 1 "unknown column in the filter"
 expect_grep "nope" "$T/err" "unknown filter column named"
 
-[ -n "${KEEP:-}" ] || "${PSQL[@]}" -c "DROP TABLE hf_ra_types, hf_ra_part"
+[ -n "${KEEP:-}" ] ||
+    "${PSQL[@]}" -c "DROP TABLE hf_ra_types, hf_ra_part, hf_ra_nest; DROP TYPE hf_ra_pt"
 finish
