@@ -191,6 +191,8 @@ static void *blocking_main(void *p)
     return NULL;
 }
 
+static void read_stop_fn(void *r);
+
 static int run_blocking(void (*fn)(void *), void *arg,
                         void (*on_signal)(void *), void *sarg)
 {
@@ -231,8 +233,12 @@ static int run_blocking(void (*fn)(void *), void *arg,
             PyErr_Fetch(&et, &ev, &tb);
             if (on_signal) {
                 on_signal(sarg);
-                log_now(1, "interrupted: stopping the writer (a bulk load "
-                           "rolls back); waiting for the engine to return");
+                log_now(1, on_signal == read_stop_fn
+                               ? "interrupted: stopping the reader; waiting "
+                                 "for the engine to return"
+                               : "interrupted: stopping the writer (a bulk "
+                                 "load rolls back); waiting for the engine "
+                                 "to return");
             }
         }
     }

@@ -209,3 +209,58 @@ def test_nested_declared_in_schema(pg, sql, table):
         {"k": 2, "m": None, "p": None, "ps": None}]
     with pytest.raises(holoflow.DataError, match="2-dimensional array"):
         _read(pg, table, columns=["m"])
+
+
+READ_CHILD = r"""
+import sys
+import holoflow
+endpoint, db, user, table = sys.argv[1:5]
+try:
+    holoflow.read_hologres(endpoint, db_name=db, table_name=table,
+                           username=user, password="pw")
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+    sys.exit(3)
+print("finished", flush=True)
+"""
+
+
+def test_sigint_while_blocked_stops_the_scan(pg, sql, table):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    sql("CREATE TABLE %s (id int)" % table)
+    sql("INSERT INTO %s VALUES (1)" % table)
+    locker = subprocess.Popen(
+        ["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        env=dict(os.environ, PGTZ="UTC"))
+    locker.stdin.write("BEGIN; LOCK TABLE %s IN ACCESS EXCLUSIVE MODE; "
+                       "SELECT 'locked';\n" % table)
+    locker.stdin.flush()
+    assert locker.stdout.readline().strip() == "locked"
+    child = subprocess.Popen(
+        [sys.executable, "-c", READ_CHILD, pg["endpoint"], pg["db"],
+         pg["user"], table], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+    try:
+        for _ in range(600):  # bounded: until the scan waits for the lock
+            waiting = sql("SELECT count(*) FROM pg_locks l JOIN pg_class c "
+                          "ON c.oid = l.relation WHERE c.relname = '%s' "
+                          "AND NOT l.granted" % table)
+            if waiting != [["0"]] or child.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert waiting == [["1"]], child.communicate()
+        child.send_signal(signal.SIGINT)
+        # The child ends while the lock is still held: the scan stopped.
+        out, err = child.communicate(timeout=120)
+    finally:
+        locker.stdin.write("COMMIT;\n")
+        locker.stdin.close()
+        locker.wait()
+    assert child.returncode == 3, (out, err)
+    assert out.strip() == "interrupted"
+    assert "interrupted: stopping the reader" in err
