@@ -12,9 +12,10 @@
  * environment variables PGHOST, PGPORT, PGDATABASE, PGUSER and PGPASSWORD;
  * each -o adds or overrides one source option (-o
  * source.scan.split-count=4). Each -c names a column to read (default:
- * all), as NAME or NAME:TYPE to read it as that Flink type, -w gives a Flink SQL filter ("id > 10 AND s IS NOT NULL"), -H
- * prints a header line "# name TYPE<TAB>..." first, -v logs at debug
- * level (each reader's statement) to stderr.
+ * all), as NAME or NAME:TYPE to read it as that Flink type, -w gives a Flink
+ * SQL filter ("id > 10 AND s IS NOT NULL"), -H prints a header line "# name
+ * TYPE<TAB>..." first, -v logs at debug level (each reader's statement) to
+ * stderr.
  *
  * Output: one line per row, values separated by tabs, NULL as \N, in the
  * text format of PostgreSQL's COPY (a backslash, tab, newline or carriage
@@ -78,11 +79,20 @@ static void put_escaped(const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         switch (s[i]) {
-        case '\\': fputs("\\\\", stdout); break;
-        case '\t': fputs("\\t", stdout); break;
-        case '\n': fputs("\\n", stdout); break;
-        case '\r': fputs("\\r", stdout); break;
-        default: putchar(s[i]);
+        case '\\':
+            fputs("\\\\", stdout);
+            break;
+        case '\t':
+            fputs("\\t", stdout);
+            break;
+        case '\n':
+            fputs("\\n", stdout);
+            break;
+        case '\r':
+            fputs("\\r", stdout);
+            break;
+        default:
+            putchar(s[i]);
         }
     }
 }
@@ -179,8 +189,9 @@ int main(int argc, char **argv)
 
     char errstr[1024];
     hf_err_t e = HF_OK;
-    hf_reader_t *r = hf_reader_open((const char *const *)opts, nopts, cols,
-                                    types, ncols, where, &e, errstr, sizeof errstr);
+    hf_reader_t *r =
+        hf_reader_open((const char *const *)opts, nopts, cols, types, ncols,
+                       where, &e, errstr, sizeof errstr);
     for (size_t i = 0; i < nopts; i++)
         free(opts[i]);
     if (r == NULL) {

@@ -60,7 +60,7 @@ struct hf_reader {
     struct hf_batch *batch;
     struct hf_arena text; /* get_text's strings, reset per batch */
     size_t ncols;
-    uint32_t *map;        /* output column -> source table column */
+    uint32_t *map; /* output column -> source table column */
     char **names, **types;
     uint64_t rows;
     bool done, failed;
@@ -175,8 +175,7 @@ int hf_reader_script(const hf_column_info_t *info, size_t ninfo,
     for (size_t k = 0; k < nsel; k++) {
         hf_strbuf_puts(sql, k ? ", " : "");
         put_ident(sql, info[sel[k]].name);
-        hf_strbuf_printf(sql, " %s",
-                         decl_type(info, sel[k], sel, types, nsel));
+        hf_strbuf_printf(sql, " %s", decl_type(info, sel[k], sel, types, nsel));
     }
     hf_strbuf_puts(sql, ") WITH ('connector' = 'blackhole');\n"
                         "INSERT INTO `hf_reader_out` SELECT ");
@@ -195,16 +194,14 @@ int hf_reader_script(const hf_column_info_t *info, size_t ninfo,
 /* Columns of the table (describe_target) and the script to plan. */
 static int build_script(hf_reader_t *r, const char *const *opts, size_t nopts,
                         const char *const *columns, const char *const *types,
-                        size_t ncolumns,
-                        const char *where, struct hf_strbuf *sql,
-                        struct hf_error *err)
+                        size_t ncolumns, const char *where,
+                        struct hf_strbuf *sql, struct hf_error *err)
 {
     hf_column_info_t *info = NULL;
     size_t ninfo = 0;
     char msg[512];
-    hf_err_t rc = hf_writer_describe_target("`hf_reader_probe` INT", opts,
-                                            nopts, &info, &ninfo, msg,
-                                            sizeof msg);
+    hf_err_t rc = hf_writer_describe_target(
+        "`hf_reader_probe` INT", opts, nopts, &info, &ninfo, msg, sizeof msg);
     if (rc != HF_OK)
         return hf_error_set(err, rc, "%s", msg);
     int ret = -1;
@@ -213,8 +210,9 @@ static int build_script(hf_reader_t *r, const char *const *opts, size_t nopts,
         for (size_t i = 0; i < ninfo; i++)
             nout += info[i].type != NULL;
     if (nout == 0) {
-        hf_error_set(err, HF_ERR_TYPE, "the table has no column holoflow "
-                                       "can read");
+        hf_error_set(err, HF_ERR_TYPE,
+                     "the table has no column holoflow "
+                     "can read");
         goto out;
     }
     size_t *sel = calloc(nout, sizeof *sel);
@@ -234,7 +232,8 @@ static int build_script(hf_reader_t *r, const char *const *opts, size_t nopts,
             if (i == ninfo) {
                 hf_error_set(err, HF_ERR_USAGE,
                              "hf_reader_open: the table has no column "
-                             "\"%s\"", columns[k]);
+                             "\"%s\"",
+                             columns[k]);
                 free(sel);
                 goto out;
             }
@@ -250,7 +249,8 @@ static int build_script(hf_reader_t *r, const char *const *opts, size_t nopts,
                 if (sel[j] == i) {
                     hf_error_set(err, HF_ERR_USAGE,
                                  "hf_reader_open: column \"%s\" is listed "
-                                 "twice", columns[k]);
+                                 "twice",
+                                 columns[k]);
                     free(sel);
                     goto out;
                 }
@@ -262,8 +262,9 @@ static int build_script(hf_reader_t *r, const char *const *opts, size_t nopts,
             if (info[i].type != NULL)
                 sel[k++] = i;
             else
-                hf_log(HF_LOG_WARN, "reader: column \"%s\" of type %s is "
-                                    "left out: no Flink type reads it",
+                hf_log(HF_LOG_WARN,
+                       "reader: column \"%s\" of type %s is "
+                       "left out: no Flink type reads it",
                        info[i].name, info[i].pg_type);
     }
     r->ncols = nout;
@@ -278,9 +279,8 @@ static int build_script(hf_reader_t *r, const char *const *opts, size_t nopts,
             goto out;
         }
     }
-    if (hf_reader_script(info, ninfo, sel,
-                         ncolumns && columns ? types : NULL, nout, opts,
-                         nopts, where, sql, err) != 0) {
+    if (hf_reader_script(info, ninfo, sel, ncolumns && columns ? types : NULL,
+                         nout, opts, nopts, where, sql, err) != 0) {
         free(sel);
         goto out;
     }
@@ -345,8 +345,10 @@ hf_reader_t *hf_reader_open(const char *const *options, size_t noptions,
     struct hf_error err;
     hf_error_clear(&err);
     if (noptions > HF_READER_MAX_OPTIONS) {
-        hf_error_set(&err, HF_ERR_USAGE, "hf_reader_open: more than %d "
-                                         "options", HF_READER_MAX_OPTIONS);
+        hf_error_set(&err, HF_ERR_USAGE,
+                     "hf_reader_open: more than %d "
+                     "options",
+                     HF_READER_MAX_OPTIONS);
         return fail_open(NULL, &err, errp, errstr, errstr_size);
     }
     hf_reader_t *r = calloc(1, sizeof *r);
@@ -360,8 +362,8 @@ hf_reader_t *hf_reader_open(const char *const *options, size_t noptions,
     hf_arena_init(&r->text);
     struct hf_strbuf sql;
     hf_strbuf_init(&sql, 0);
-    int rc = build_script(r, opts, nopts, columns, types, ncolumns, where,
-                          &sql, &err);
+    int rc = build_script(r, opts, nopts, columns, types, ncolumns, where, &sql,
+                          &err);
     free(opts);
     if (rc == 0)
         rc = hf_sql_plan_text("reader", sql.data, NULL, 0, &r->job, &err);
@@ -429,14 +431,22 @@ hf_vec_type_t hf_reader_col_vec(const hf_reader_t *r, size_t col,
     if (r == NULL || col >= r->ncols)
         return HF_VEC_NULL;
     switch (col_type(r, col)->id) {
-    case HF_BOOLEAN: return HF_VEC_BOOL;
-    case HF_TINYINT: return HF_VEC_INT8;
-    case HF_SMALLINT: return HF_VEC_INT16;
-    case HF_INT: return HF_VEC_INT32;
-    case HF_BIGINT: return HF_VEC_INT64;
-    case HF_FLOAT: return HF_VEC_FLOAT32;
-    case HF_DOUBLE: return HF_VEC_FLOAT64;
-    case HF_BYTES: return HF_VEC_BINARY;
+    case HF_BOOLEAN:
+        return HF_VEC_BOOL;
+    case HF_TINYINT:
+        return HF_VEC_INT8;
+    case HF_SMALLINT:
+        return HF_VEC_INT16;
+    case HF_INT:
+        return HF_VEC_INT32;
+    case HF_BIGINT:
+        return HF_VEC_INT64;
+    case HF_FLOAT:
+        return HF_VEC_FLOAT32;
+    case HF_DOUBLE:
+        return HF_VEC_FLOAT64;
+    case HF_BYTES:
+        return HF_VEC_BINARY;
     case HF_DATE:
         if (unit_ns)
             *unit_ns = INT64_C(86400000000000);
@@ -450,7 +460,8 @@ hf_vec_type_t hf_reader_col_vec(const hf_reader_t *r, size_t col,
         if (unit_ns)
             *unit_ns = 1000;
         return HF_VEC_TIMEDELTA64;
-    default: return HF_VEC_TEXT;
+    default:
+        return HF_VEC_TEXT;
     }
 }
 
@@ -472,8 +483,9 @@ hf_err_t hf_reader_next(hf_reader_t *r, size_t *nrows, char *errstr,
     hf_batch_reset(r->batch);
     while (!r->done) {
         if (atomic_load(&r->stopping)) {
-            hf_error_set(&err, HF_ERR_INTERRUPTED, "hf_reader_next: stopped "
-                                                   "by hf_reader_stop");
+            hf_error_set(&err, HF_ERR_INTERRUPTED,
+                         "hf_reader_next: stopped "
+                         "by hf_reader_stop");
             break;
         }
         hf_batch_reset(r->batch);
@@ -504,8 +516,8 @@ static const struct hf_value *value_at(const hf_reader_t *r, size_t row,
 {
     if (r == NULL || col >= r->ncols || row >= r->batch->nrows)
         return NULL;
-    const struct hf_value *v = hf_batch_row(r->batch, (uint32_t)row) +
-                               r->map[col];
+    const struct hf_value *v =
+        hf_batch_row(r->batch, (uint32_t)row) + r->map[col];
     return v->null ? NULL : v;
 }
 
@@ -520,7 +532,8 @@ int64_t hf_reader_get_int64(const hf_reader_t *r, size_t row, size_t col)
     if (v == NULL)
         return 0;
     switch (col_type(r, col)->id) {
-    case HF_BOOLEAN: return v->v.b ? 1 : 0;
+    case HF_BOOLEAN:
+        return v->v.b ? 1 : 0;
     case HF_TINYINT:
     case HF_SMALLINT:
     case HF_INT:
@@ -528,8 +541,10 @@ int64_t hf_reader_get_int64(const hf_reader_t *r, size_t row, size_t col)
     case HF_DATE:
     case HF_TIME:
     case HF_TIMESTAMP:
-    case HF_TIMESTAMP_LTZ: return v->v.i;
-    default: return 0;
+    case HF_TIMESTAMP_LTZ:
+        return v->v.i;
+    default:
+        return 0;
     }
 }
 
@@ -539,9 +554,12 @@ double hf_reader_get_double(const hf_reader_t *r, size_t row, size_t col)
     if (v == NULL)
         return 0;
     switch (col_type(r, col)->id) {
-    case HF_FLOAT: return v->v.f4;
-    case HF_DOUBLE: return v->v.f8;
-    default: return 0;
+    case HF_FLOAT:
+        return v->v.f4;
+    case HF_DOUBLE:
+        return v->v.f8;
+    default:
+        return 0;
     }
 }
 
@@ -581,18 +599,24 @@ static void put_json(struct hf_strbuf *sb, const struct hf_type *t,
     }
     struct hf_strbuf tmp;
     switch (t->id) {
-    case HF_BOOLEAN: hf_strbuf_puts(sb, v->v.b ? "true" : "false"); return;
+    case HF_BOOLEAN:
+        hf_strbuf_puts(sb, v->v.b ? "true" : "false");
+        return;
     case HF_TINYINT:
     case HF_SMALLINT:
     case HF_INT:
     case HF_BIGINT:
     case HF_FLOAT:
     case HF_DOUBLE:
-    case HF_DECIMAL: hf_value_to_text(t, v, sb); return;
+    case HF_DECIMAL:
+        hf_value_to_text(t, v, sb);
+        return;
     case HF_CHAR:
     case HF_VARCHAR:
     case HF_JSON:
-    case HF_JSONB: hf_json_put_string(sb, v->v.s.ptr, v->v.s.len); return;
+    case HF_JSONB:
+        hf_json_put_string(sb, v->v.s.ptr, v->v.s.len);
+        return;
     case HF_BYTES:
         hf_strbuf_puts(sb, "\"\\\\x");
         for (uint32_t i = 0; i < v->v.s.len; i++)
@@ -602,7 +626,8 @@ static void put_json(struct hf_strbuf *sb, const struct hf_type *t,
     case HF_ARRAY:
     case HF_MAP:
     case HF_MULTISET:
-    case HF_ROW: break;
+    case HF_ROW:
+        break;
     default:
         hf_strbuf_init(&tmp, 0);
         hf_value_to_text(t, v, &tmp);
@@ -679,14 +704,30 @@ hf_err_t hf_reader_get_column(const hf_reader_t *r, size_t col, void *data,
         if (nulls)
             nulls[i] = isnull;
         switch (vt) {
-        case HF_VEC_BOOL: ((uint8_t *)data)[i] = !isnull && v->v.b; break;
-        case HF_VEC_INT8: ((int8_t *)data)[i] = isnull ? 0 : (int8_t)v->v.i; break;
-        case HF_VEC_INT16: ((int16_t *)data)[i] = isnull ? 0 : (int16_t)v->v.i; break;
-        case HF_VEC_INT32: ((int32_t *)data)[i] = isnull ? 0 : (int32_t)v->v.i; break;
-        case HF_VEC_INT64: ((int64_t *)data)[i] = isnull ? 0 : v->v.i; break;
-        case HF_VEC_FLOAT32: ((float *)data)[i] = isnull ? NAN : v->v.f4; break;
-        case HF_VEC_FLOAT64: ((double *)data)[i] = isnull ? NAN : v->v.f8; break;
-        default: ((int64_t *)data)[i] = isnull ? INT64_MIN : v->v.i; break;
+        case HF_VEC_BOOL:
+            ((uint8_t *)data)[i] = !isnull && v->v.b;
+            break;
+        case HF_VEC_INT8:
+            ((int8_t *)data)[i] = isnull ? 0 : (int8_t)v->v.i;
+            break;
+        case HF_VEC_INT16:
+            ((int16_t *)data)[i] = isnull ? 0 : (int16_t)v->v.i;
+            break;
+        case HF_VEC_INT32:
+            ((int32_t *)data)[i] = isnull ? 0 : (int32_t)v->v.i;
+            break;
+        case HF_VEC_INT64:
+            ((int64_t *)data)[i] = isnull ? 0 : v->v.i;
+            break;
+        case HF_VEC_FLOAT32:
+            ((float *)data)[i] = isnull ? NAN : v->v.f4;
+            break;
+        case HF_VEC_FLOAT64:
+            ((double *)data)[i] = isnull ? NAN : v->v.f8;
+            break;
+        default:
+            ((int64_t *)data)[i] = isnull ? INT64_MIN : v->v.i;
+            break;
         }
     }
     return HF_OK;

@@ -11,11 +11,14 @@
  * itself is tested against PostgreSQL by
  * tests/integration/test_reader_api.sh.
  */
+/* cmocka.h needs these first */
+/* clang-format off */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+/* clang-format on */
 
 #include <stdlib.h>
 #include <string.h>
@@ -35,8 +38,9 @@ static hf_column_info_t info[] = {
 };
 
 static const char *const opts[] = {
-    "connector=hologres", "endpoint=127.0.0.1:1", "dbname=db",
-    "tablename=public.t", "username=u", "password=it's",
+    "connector=hologres",  "endpoint=127.0.0.1:1",
+    "dbname=db",           "tablename=public.t",
+    "username=u",          "password=it's",
     "source.binlog=false", "source.filter-push-down.enabled=true"};
 
 /* Plan the reader's script for columns sel and `where`: 0 and the job,
@@ -46,7 +50,8 @@ static int plan(const size_t *sel, size_t nsel, const char *where,
 {
     struct hf_strbuf sql;
     hf_strbuf_init(&sql, 0);
-    int rc = hf_reader_script(info, 5, sel, NULL, nsel, opts, 8, where, &sql, err);
+    int rc =
+        hf_reader_script(info, 5, sel, NULL, nsel, opts, 8, where, &sql, err);
     if (rc == 0)
         rc = hf_sql_plan_text("reader", sql.data, NULL, 0, job, err);
     hf_strbuf_free(&sql);
@@ -61,8 +66,9 @@ static void test_script_text(void **st)
     hf_error_clear(&err);
     hf_strbuf_init(&sql, 0);
     const size_t sel[] = {1, 0};
-    assert_int_equal(hf_reader_script(info, 5, sel, NULL, 2, opts, 8, "id > 1",
-                                      &sql, &err), 0);
+    assert_int_equal(
+        hf_reader_script(info, 5, sel, NULL, 2, opts, 8, "id > 1", &sql, &err),
+        0);
     assert_non_null(strstr(sql.data, "CREATE TABLE `hf_reader` (`id` BIGINT, "
                                      "`na``me` STRING, `amount` DECIMAL(38, "
                                      "2), `d` DOUBLE) WITH ("));
@@ -77,14 +83,14 @@ static void test_script_text(void **st)
 
     /* A blank WHERE is none; an option without '=' is refused. */
     hf_strbuf_init(&sql, 0);
-    assert_int_equal(hf_reader_script(info, 5, sel, NULL, 1, opts, 1, " \n",
-                                      &sql, &err), 0);
+    assert_int_equal(
+        hf_reader_script(info, 5, sel, NULL, 1, opts, 1, " \n", &sql, &err), 0);
     assert_null(strstr(sql.data, "WHERE"));
     hf_strbuf_free(&sql);
     const char *bad[] = {"endpoint"};
     hf_strbuf_init(&sql, 0);
-    assert_int_equal(hf_reader_script(info, 5, sel, NULL, 1, bad, 1, NULL, &sql,
-                                      &err), -1);
+    assert_int_equal(
+        hf_reader_script(info, 5, sel, NULL, 1, bad, 1, NULL, &sql, &err), -1);
     assert_int_equal(err.code, HF_ERR_OPTION);
     hf_strbuf_free(&sql);
 }
@@ -96,9 +102,11 @@ static void test_plan_pushes_where(void **st)
     struct hf_error err;
     hf_error_clear(&err);
     const size_t sel[] = {3, 0};
-    assert_int_equal(plan(sel, 2, "id BETWEEN 1 AND 9 AND (`na``me` IN "
-                                  "('a', 'b') OR amount IS NULL) AND d > 0.5",
-                          &job, &err), 0);
+    assert_int_equal(plan(sel, 2,
+                          "id BETWEEN 1 AND 9 AND (`na``me` IN "
+                          "('a', 'b') OR amount IS NULL) AND d > 0.5",
+                          &job, &err),
+                     0);
     uint32_t map[2];
     struct hf_node *src = NULL;
     assert_int_equal(hf_reader_check_plan(job, 2, map, &src, &err), 0);
@@ -147,8 +155,10 @@ static void test_plan_refusals(void **st)
     /* Another statement after the WHERE changes the graph: refused. */
     job = NULL;
     hf_error_clear(&err);
-    int rc = plan(sel, 1, "id > 1);\nINSERT INTO `hf_reader_out` SELECT id "
-                          "FROM `hf_reader` WHERE (id < 0", &job, &err);
+    int rc = plan(sel, 1,
+                  "id > 1);\nINSERT INTO `hf_reader_out` SELECT id "
+                  "FROM `hf_reader` WHERE (id < 0",
+                  &job, &err);
     if (rc == 0) {
         assert_int_equal(hf_reader_check_plan(job, 1, map, &src, &err), -1);
         assert_int_equal(err.code, HF_ERR_USAGE);
@@ -169,24 +179,27 @@ static void test_open_errors(void **st)
     char msg[512];
     hf_err_t e = HF_OK;
     /* An option error is found before connecting. */
-    const char *bad[] = {"endpoint=127.0.0.1:1", "dbname=db",
-                         "tablename=t", "username=u", "password=s3cr3tpw",
-                         "source.scan.split-count=zero"};
-    assert_null(hf_reader_open(bad, 6, NULL, NULL, 0, NULL, &e, msg, sizeof msg));
+    const char *bad[] = {
+        "endpoint=127.0.0.1:1", "dbname=db",
+        "tablename=t",          "username=u",
+        "password=s3cr3tpw",    "source.scan.split-count=zero"};
+    assert_null(
+        hf_reader_open(bad, 6, NULL, NULL, 0, NULL, &e, msg, sizeof msg));
     assert_int_equal(e, HF_ERR_OPTION);
     assert_non_null(strstr(msg, "source.scan.split-count"));
     /* Nothing listens on port 1: a connection error, password hidden. */
     e = HF_OK;
-    assert_null(hf_reader_open(bad, 5, NULL, NULL, 0, NULL, &e, msg, sizeof msg));
+    assert_null(
+        hf_reader_open(bad, 5, NULL, NULL, 0, NULL, &e, msg, sizeof msg));
     assert_int_equal(e, HF_ERR_CONNECT);
     assert_null(strstr(msg, "s3cr3tpw"));
     /* The listed binlog option is honoured, so the source is unbounded:
      * the option check still comes first (bad value). */
-    const char *binlog[] = {"endpoint=127.0.0.1:1", "dbname=db",
-                            "tablename=t", "source.binlog=maybe"};
+    const char *binlog[] = {"endpoint=127.0.0.1:1", "dbname=db", "tablename=t",
+                            "source.binlog=maybe"};
     e = HF_OK;
-    assert_null(hf_reader_open(binlog, 4, NULL, NULL, 0, NULL, &e, msg,
-                               sizeof msg));
+    assert_null(
+        hf_reader_open(binlog, 4, NULL, NULL, 0, NULL, &e, msg, sizeof msg));
     assert_int_equal(e, HF_ERR_OPTION);
 }
 
