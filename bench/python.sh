@@ -12,7 +12,11 @@
 # PostgreSQL 15 in a temporary directory and removes it at exit. The
 # server and the clients share this machine's cores.
 #
-# Environment: BUILD, BENCH_ROWS (1000000), BENCH_REPEAT (3),
+# The read group times read_hologres (1 and 2 readers) against pandas
+# read_sql of the same table and prints the ratio.
+#
+# Environment: BUILD, BENCH_ROWS (1000000), BENCH_REPEAT (3), BENCH_ONLY
+# (groups to run, e.g. "read" or "load,upsert"),
 # BENCH_TOSQL_REPEAT (1), BENCH_STRICT=1 (exit 1 when a target ratio is
 # missed; tables that differ between methods always fail), BENCH_KEEP=1.
 set -euo pipefail

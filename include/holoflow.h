@@ -289,6 +289,135 @@ HF_EXPORT void hf_column_info_free(hf_column_info_t *cols, size_t ncols);
 HF_EXPORT hf_err_t hf_option_canonical(const char *connector, const char *key,
                                        char *buf, size_t size);
 
+/* ------------------------------------------------------------------ reader */
+
+/* A bounded reader of one table through a source connector (today:
+ * hologres), with exactly the semantics of a batch job that reads the
+ * table: the hologres source's scan (one REPEATABLE READ snapshot shared
+ * by `source.scan.split-count` readers, binary COPY, splits by partition
+ * and page range), the same options, projection and filter push-down.
+ * Opaque. One thread at a time may call a reader's functions (except
+ * hf_reader_stop); the scan's connections are driven inside
+ * hf_reader_next. docs/c-api.md has the ownership rules. */
+typedef struct hf_reader hf_reader_t;
+
+/* Open a reader. `options` are `noptions` strings "key=value" as in the
+ * WITH clause of the table in a job ("endpoint=127.0.0.1:5432",
+ * "dbname=db", "tablename=public.t", "username=...", "password=...",
+ * "source.scan.split-count=4", "source.scan.fetch-size=1024"); "connector"
+ * defaults to hologres, `source.binlog` to false (a scan) and
+ * `source.filter-push-down.enabled` to true. `columns` names `ncolumns`
+ * table columns to read, in that order (NULL or 0: every column whose
+ * type holoflow can read, in the table's order). Column k is read with
+ * the Flink type types[k] ("INT", "DECIMAL(20, 4)") when `types` and
+ * types[k] are not NULL, checked against the table column as a job's
+ * declared column is (HF_ERR_TYPE when its values might not fit), else
+ * with the Flink type that carries the table column's values exactly
+ * (hf_column_info_t.type).
+ * `where` (NULL: every row) is a Flink SQL boolean expression over the
+ * table's columns, e.g. "id >= 10 AND name IN ('a', 'b') AND d IS NOT
+ * NULL", parsed by holoflow, never sent as text: it must be made of
+ * comparisons (=, <>, <, <=, >, >=, BETWEEN), IN lists, IS [NOT] NULL,
+ * IS [NOT] TRUE/FALSE, boolean columns and AND/OR/NOT over columns and
+ * constants, which the source applies (on the server with every constant
+ * a $n parameter, or row by row where the server would compare
+ * differently); anything else is refused with HF_ERR_USAGE. Connects,
+ * reads the catalog and opens the scan (its snapshot is taken here).
+ * Returns a new reader owned by the caller (hf_reader_close), or NULL
+ * with *errp (when not NULL) and a message in errstr. Strings are
+ * copied. */
+HF_EXPORT hf_reader_t *hf_reader_open(const char *const *options,
+                                      size_t noptions,
+                                      const char *const *columns,
+                                      const char *const *types,
+                                      size_t ncolumns, const char *where,
+                                      hf_err_t *errp, char *errstr,
+                                      size_t errstr_size);
+
+/* The reader's columns: how many, and column `col`'s name and Flink SQL
+ * type ("BIGINT", "DECIMAL(38, 2)", "ARRAY<INT>"), borrowed from the
+ * reader (valid until hf_reader_close). NULL for `col` out of range. */
+HF_EXPORT size_t hf_reader_ncols(const hf_reader_t *r);
+HF_EXPORT const char *hf_reader_col_name(const hf_reader_t *r, size_t col);
+HF_EXPORT const char *hf_reader_col_type(const hf_reader_t *r, size_t col);
+
+/* How column `col`'s values are accessed, as an hf_vec_type_t:
+ *   HF_VEC_BOOL        BOOLEAN (hf_reader_get_int64: 0 or 1)
+ *   HF_VEC_INT8..INT64 TINYINT, SMALLINT, INT, BIGINT (get_int64)
+ *   HF_VEC_FLOAT32/64  FLOAT, DOUBLE (get_double)
+ *   HF_VEC_DATETIME64  DATE (*unit_ns = 86400e9: days since 1970-01-01),
+ *                      TIMESTAMP (wall clock) and TIMESTAMP_LTZ (UTC)
+ *                      (*unit_ns = 1000: microseconds) (get_int64)
+ *   HF_VEC_TIMEDELTA64 TIME: microseconds since midnight (get_int64)
+ *   HF_VEC_BINARY      BYTES: the bytes (get_text)
+ *   HF_VEC_TEXT        every other type (strings, DECIMAL, JSON, ARRAY,
+ *                      ROW, MAP, intervals): get_text gives the value as
+ *                      Flink's CAST(... AS STRING) spells it ("12.50",
+ *                      "[1, 2, NULL]"); strings are their own text
+ * `unit_ns` (may be NULL) gets the tick of DATETIME64/TIMEDELTA64. */
+HF_EXPORT hf_vec_type_t hf_reader_col_vec(const hf_reader_t *r, size_t col,
+                                          int64_t *unit_ns);
+
+/* Read the next batch of rows into the reader. *nrows gets its row count,
+ * 0 at the end of the table (then every further call gives 0). The
+ * batch's values stay valid until the next hf_reader_next or
+ * hf_reader_close; this call frees the previous batch. Returns HF_OK, or
+ * the error that failed the scan (a value that does not fit, the server,
+ * HF_ERR_INTERRUPTED after hf_reader_stop); the reader is then failed
+ * and only hf_reader_close is useful. */
+HF_EXPORT hf_err_t hf_reader_next(hf_reader_t *r, size_t *nrows,
+                                  char *errstr, size_t errstr_size);
+
+/* Values of the current batch, row `row` (< *nrows) of column `col`.
+ * Out-of-range indexes read as NULL. is_null: 1 for SQL NULL, else 0.
+ * get_int64 / get_double: the value as hf_reader_col_vec says (0 for
+ * NULL or another access kind). get_text: for BINARY and TEXT columns
+ * the bytes (for strings UTF-8, not NUL-terminated inside: use *len),
+ * for the others their text as Flink's CAST(... AS STRING) spells it;
+ * NUL-terminated, borrowed from the batch (valid until the next
+ * hf_reader_next), NULL for SQL NULL (or out of memory, *len 0). */
+HF_EXPORT int hf_reader_is_null(const hf_reader_t *r, size_t row, size_t col);
+HF_EXPORT int64_t hf_reader_get_int64(const hf_reader_t *r, size_t row,
+                                      size_t col);
+HF_EXPORT double hf_reader_get_double(const hf_reader_t *r, size_t row,
+                                      size_t col);
+HF_EXPORT const char *hf_reader_get_text(hf_reader_t *r, size_t row,
+                                         size_t col, size_t *len);
+
+/* Value `row` of column `col` as JSON text, for nested columns (ARRAY,
+ * ROW, MAP, MULTISET) whose elements a caller wants typed: an ARRAY is a
+ * JSON array, a ROW an object by field name, a MAP or MULTISET an array of
+ * [key, value] pairs; NULL is null, BOOLEAN true/false, integers, FLOAT,
+ * DOUBLE and DECIMAL numbers in their Flink text (NaN, Infinity and
+ * -Infinity as such: not strict JSON), every other scalar (strings, dates,
+ * times, bytes as \x hex) a JSON string of its Flink text. Works for any
+ * column. NUL-terminated, borrowed like get_text; NULL for SQL NULL. */
+HF_EXPORT const char *hf_reader_get_json(hf_reader_t *r, size_t row,
+                                         size_t col, size_t *len);
+
+/* Copy column `col` of the current batch into caller buffers, a
+ * column-batch view for numeric columns: `data` gets *nrows values of the
+ * column's access type (BOOL: uint8_t, INT8..INT64: int8_t..int64_t,
+ * FLOAT32: float, FLOAT64: double, DATETIME64/TIMEDELTA64: int64_t
+ * ticks, INT64_MIN for NULL), `nulls` (may be NULL) gets 1 per NULL
+ * value and 0 otherwise (NULL values' data is 0, NaN for floats).
+ * Both buffers are the caller's. Returns HF_OK, or HF_ERR_USAGE for a
+ * TEXT/BINARY column or `col` out of range. */
+HF_EXPORT hf_err_t hf_reader_get_column(const hf_reader_t *r, size_t col,
+                                        void *data, uint8_t *nulls);
+
+/* Rows returned so far (after the filter). */
+HF_EXPORT uint64_t hf_reader_rows(const hf_reader_t *r);
+
+/* Ask the reader to stop: the next hf_reader_next returns
+ * HF_ERR_INTERRUPTED. Only sets a flag: safe from any thread, also while
+ * another is inside hf_reader_next, and from a signal handler. */
+HF_EXPORT void hf_reader_stop(hf_reader_t *r);
+
+/* End the scan (its transactions roll back: it only read), disconnect and
+ * free the reader and its current batch. NULL is a no-op. */
+HF_EXPORT void hf_reader_close(hf_reader_t *r);
+
 /* ------------------------------------------------------------------ options */
 
 /* Print the options of the connector or format `name` (or the job's SET keys

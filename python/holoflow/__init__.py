@@ -1,5 +1,6 @@
 """holoflow for Python: pandas DataFrames and row iterables into Hologres
-(or PostgreSQL) tables through holoflow's C engine.
+(or PostgreSQL) tables, and tables back into DataFrames, through
+holoflow's C engine.
 
     import holoflow
     holoflow.write_hologres(df, "host:port", db_name="db",
@@ -16,19 +17,28 @@ exactly 002_*'s; they map onto the hologres sink's options (see
 docs/python.md). A write is a bounded job: write_mode AUTO picks a COPY
 mode, and a bulk load is all-or-nothing (also on KeyboardInterrupt).
 Rows can carry a change kind in a column named ``__op`` (+I, -U, +U, -D)
-to update and delete by primary key. Engine log lines go to the
-``holoflow`` logger.
+to update and delete by primary key.
+
+    hdf = holoflow.read_hologres("host:port", db_name="db",
+                                 table_name="public.events", username="u",
+                                 password="p", columns=["event_id", "ts"],
+                                 where="ts >= TIMESTAMP '2024-01-01 00:00:00'")
+    df = hdf.to_pandas()
+
+reads a table with the hologres source's parallel binary scan (one
+snapshot; ``extra_options={"source.scan.split-count": 4}``). Engine log
+lines go to the ``holoflow`` logger.
 """
 
 import pandas as _pd
 
-from . import _doc, _native, _write
+from . import _doc, _native, _read, _write
 from ._errors import (ConfigurationError, ConnectionError, DataError, Error,
                       ServerError)
 from ._types import DataType
 from ._write import CHANGE_COLUMN, WriteResult
 
-__all__ = ["write_hologres", "DataFrame", "from_pandas", "DataType",
+__all__ = ["write_hologres", "read_hologres", "DataFrame", "from_pandas", "DataType",
            "WriteResult", "Error", "ConfigurationError", "ConnectionError",
            "DataError", "ServerError", "CHANGE_COLUMN", "__version__"]
 
@@ -90,6 +100,18 @@ schema : dict[str, DataType | str | None] | list[str] | None
     (``holoflow.DataType.bigint()``); undeclared columns take the type of
     the table column they write.
 """ + _doc.WRITE_HOLOGRES_PARAMS
+
+
+def read_hologres(endpoint, *, db_name, table_name, username, password,
+                  schema=None, primary_key=None, columns=None, where=None,
+                  extra_options=None):
+    return DataFrame(_read.read(endpoint, db_name, table_name, username,
+                                password, schema=schema,
+                                primary_key=primary_key, columns=columns,
+                                where=where, extra_options=extra_options))
+
+
+read_hologres.__doc__ = _doc.READ_HOLOGRES
 
 
 class DataFrame:

@@ -121,6 +121,20 @@ def write_hologres(
     schema: Optional[Schema] = None,
 ) -> WriteResult: ...
 
+def read_hologres(
+    endpoint: str,
+    *,
+    db_name: str,
+    table_name: str,
+    username: str,
+    password: str,
+    schema: Optional[Schema] = None,
+    primary_key: Optional[Union[str, List[str]]] = None,
+    columns: Optional[Sequence[str]] = None,
+    where: Optional[str] = None,
+    extra_options: Optional[Dict[str, Any]] = None,
+) -> DataFrame: ...
+
 class DataFrame:
     def __init__(self, data: Any = ..., columns: Any = ...) -> None: ...
     def to_pandas(self) -> pandas.DataFrame: ...

@@ -112,3 +112,67 @@ holoflow.ConfigurationError
 holoflow.ConnectionError, holoflow.DataError, holoflow.ServerError
     with the engine's message (secrets removed).
 """
+
+
+READ_HOLOGRES = """Read a Hologres (or PostgreSQL) table into a holoflow.DataFrame.
+
+The engine's hologres source reads it, exactly as a batch Flink SQL job
+reading the table would: one consistent REPEATABLE READ snapshot shared by
+``source.scan.split-count`` parallel readers (binary COPY, the table cut
+by child partition and page range), only the columns asked for, and the
+``where`` condition pushed to the server with its constants as
+parameters. The values are converted to pandas columns in C (numpy
+buffers for numbers, booleans and timestamps).
+
+Parameters
+----------
+endpoint : str
+    ``"host:port"`` (``"/socket/dir:port"`` for a Unix socket).
+db_name, table_name, username, password : str
+    As for write_hologres; ``table_name`` may be ``"schema.table"`` and may
+    name a partitioned parent (all its children are read). The password
+    is never printed or logged.
+schema : dict[str, DataType | str | None] | list[str] | None
+    Columns to read with the Flink type to read each as
+    (``{"id": holoflow.DataType.bigint(), "name": None}``; None: the type
+    that carries the table column's values exactly). The engine checks a
+    declared type against the table column as a job's declared column
+    (ConfigurationError when values might not fit, e.g. bigint as INT).
+    Without ``columns``, its keys are the columns read, in its order.
+primary_key : str | list[str] | None
+    Sort the rows by these columns (a parallel scan delivers them in
+    split order).
+columns : list[str] | None
+    Columns to read, in this order (default: every column of a type
+    holoflow reads, in the table's order).
+where : str | None
+    A Flink SQL condition over the table's columns, parsed by holoflow
+    and never sent to the server as text: comparisons (=, <>, <, <=, >,
+    >=, BETWEEN), IN lists, IS [NOT] NULL, IS [NOT] TRUE/FALSE, boolean
+    columns and AND/OR/NOT of those, over columns and constants
+    (``"id >= 10 AND region IN ('eu', 'us')"``, ``"ts < TIMESTAMP
+    '2024-01-01 00:00:00'"``). Each constant reaches the server as a
+    parameter, so a string constant is only ever a value. Anything else
+    (functions, LIKE, arithmetic) raises ConfigurationError; filter those
+    in pandas.
+extra_options : dict[str, Any] | None
+    Further options of the hologres source, under any of their names:
+    ``source.scan.split-count`` (parallel readers), ``source.scan.fetch-size``,
+    ``source.scan.timeout-seconds``, ``connection.ssl.mode``, ...
+
+Returns
+-------
+holoflow.DataFrame, whose ``to_pandas()`` has one column per column read:
+bool/int8..int64/float32/float64 numpy columns (pandas' nullable
+``boolean``/``Int8``..``Int64`` when a value is NULL; NULL floats are
+NaN), ``datetime64[ns]`` for TIMESTAMP and ``datetime64[ns, UTC]`` for
+TIMESTAMP_LTZ (NaT for NULL), and objects for the rest: str, bytes,
+decimal.Decimal (every digit of DECIMAL(38, s)), datetime.date,
+datetime.time, lists (ARRAY), dicts (ROW), None for NULL.
+
+Raises
+------
+ConfigurationError, ConnectionError, DataError, ServerError
+    (holoflow.Error) with the engine's message: an unknown column, a
+    condition the source cannot apply, a bad option, the server.
+"""

@@ -4,7 +4,8 @@
  * nothing else.
  *
  * It gives Python a Writer (hf_writer_open/put_columns/flush/close/abort,
- * stop), describe_target, option_canonical and the library's log lines.
+ * stop), read (hf_reader_*: a whole table as column buffers and lists),
+ * describe_target, option_canonical and the library's log lines.
  * The pandas-facing logic (parameters, dtype dispatch, chunking) is Python
  * in holoflow/_write.py; what runs per value is here or in the engine:
  *
@@ -190,6 +191,8 @@ static void *blocking_main(void *p)
     return NULL;
 }
 
+static void read_stop_fn(void *r);
+
 static int run_blocking(void (*fn)(void *), void *arg,
                         void (*on_signal)(void *), void *sarg)
 {
@@ -230,8 +233,12 @@ static int run_blocking(void (*fn)(void *), void *arg,
             PyErr_Fetch(&et, &ev, &tb);
             if (on_signal) {
                 on_signal(sarg);
-                log_now(1, "interrupted: stopping the writer (a bulk load "
-                           "rolls back); waiting for the engine to return");
+                log_now(1, on_signal == read_stop_fn
+                               ? "interrupted: stopping the reader; waiting "
+                                 "for the engine to return"
+                               : "interrupted: stopping the writer (a bulk "
+                                 "load rolls back); waiting for the engine "
+                                 "to return");
             }
         }
     }
@@ -1012,9 +1019,281 @@ static PyTypeObject WriterType = {
     .tp_methods = Writer_methods,
 };
 
+/* ------------------------------------------------------------ reader */
+
+/* read(options, columns, types, where): the whole table through hf_reader_*,
+ * as ((names, types, vecs, units), data); `columns` is None or a list of
+ * names, `types` None or a list as long of Flink types or None each. data[i] is (values, nulls) of two
+ * bytearrays for a numeric, boolean or datetime column (hf_reader_get_column
+ * of every batch appended: numpy.frombuffer takes them without a copy),
+ * else a list with one object per row: str (strings, DECIMAL, JSON), bytes
+ * (BYTES), or the JSON text of a nested value (ARRAY, ROW, MAP, MULTISET),
+ * None for NULL. Each batch is read on a helper thread with the GIL
+ * released (Ctrl-C calls hf_reader_stop); the batch is converted with it
+ * held. */
+
+struct read_open_call {
+    const char *const *opts;
+    size_t nopts;
+    const char *const *cols;
+    const char *const *types;
+    size_t ncols;
+    const char *where;
+    hf_reader_t *r;
+    hf_err_t rc;
+    char errstr[ERRSTR_MAX];
+};
+
+static void read_open_fn(void *p)
+{
+    struct read_open_call *c = p;
+    c->r = hf_reader_open(c->opts, c->nopts, c->cols, c->types, c->ncols,
+                          c->where,
+                          &c->rc, c->errstr, sizeof c->errstr);
+}
+
+struct read_next_call {
+    hf_reader_t *r;
+    size_t nrows;
+    hf_err_t rc;
+    char errstr[ERRSTR_MAX];
+};
+
+static void read_next_fn(void *p)
+{
+    struct read_next_call *c = p;
+    c->rc = hf_reader_next(c->r, &c->nrows, c->errstr, sizeof c->errstr);
+}
+
+static void read_stop_fn(void *r)
+{
+    hf_reader_stop(r);
+}
+
+static void read_close_fn(void *r)
+{
+    hf_reader_close(r);
+}
+
+static size_t vec_size(hf_vec_type_t t)
+{
+    switch (t) {
+    case HF_VEC_BOOL:
+    case HF_VEC_INT8: return 1;
+    case HF_VEC_INT16: return 2;
+    case HF_VEC_INT32:
+    case HF_VEC_FLOAT32: return 4;
+    case HF_VEC_INT64:
+    case HF_VEC_FLOAT64:
+    case HF_VEC_DATETIME64:
+    case HF_VEC_TIMEDELTA64: return 8;
+    default: return 0;
+    }
+}
+
+static int is_nested(const char *type)
+{
+    return strncmp(type, "ARRAY", 5) == 0 || strncmp(type, "ROW", 3) == 0 ||
+           strncmp(type, "MAP", 3) == 0 || strncmp(type, "MULTISET", 8) == 0;
+}
+
+/* Append the current batch's column c to data (a tuple of bytearrays or a
+ * list). 0 or -1 (Python error set). */
+static int read_column(hf_reader_t *r, size_t c, size_t nrows,
+                       PyObject *data)
+{
+    hf_vec_type_t vt = hf_reader_col_vec(r, c, NULL);
+    size_t sz = vec_size(vt);
+    if (sz) {
+        PyObject *vals = PyTuple_GET_ITEM(data, 0);
+        PyObject *nulls = PyTuple_GET_ITEM(data, 1);
+        Py_ssize_t have = PyByteArray_GET_SIZE(nulls);
+        if (PyByteArray_Resize(vals, (have + (Py_ssize_t)nrows) *
+                                         (Py_ssize_t)sz) != 0 ||
+            PyByteArray_Resize(nulls, have + (Py_ssize_t)nrows) != 0)
+            return -1;
+        hf_reader_get_column(r, c,
+                             PyByteArray_AS_STRING(vals) + have * (Py_ssize_t)sz,
+                             (uint8_t *)PyByteArray_AS_STRING(nulls) + have);
+        return 0;
+    }
+    int nested = is_nested(hf_reader_col_type(r, c));
+    for (size_t i = 0; i < nrows; i++) {
+        size_t len = 0;
+        const char *s = nested ? hf_reader_get_json(r, i, c, &len)
+                               : hf_reader_get_text(r, i, c, &len);
+        PyObject *o;
+        if (s == NULL) {
+            if (!hf_reader_is_null(r, i, c)) {
+                PyErr_NoMemory();
+                return -1;
+            }
+            o = Py_NewRef(Py_None);
+        } else if (vt == HF_VEC_BINARY) {
+            o = PyBytes_FromStringAndSize(s, (Py_ssize_t)len);
+        } else {
+            o = PyUnicode_DecodeUTF8(s, (Py_ssize_t)len, "surrogateescape");
+        }
+        if (o == NULL)
+            return -1;
+        int rc = PyList_Append(data, o);
+        Py_DECREF(o);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static PyObject *reader_meta(hf_reader_t *r, PyObject **datas)
+{
+    size_t n = hf_reader_ncols(r);
+    PyObject *names = PyList_New((Py_ssize_t)n);
+    PyObject *types = PyList_New((Py_ssize_t)n);
+    PyObject *vecs = PyList_New((Py_ssize_t)n);
+    PyObject *units = PyList_New((Py_ssize_t)n);
+    PyObject *data = PyList_New((Py_ssize_t)n);
+    if (!names || !types || !vecs || !units || !data)
+        goto fail;
+    for (size_t c = 0; c < n; c++) {
+        int64_t unit = 0;
+        hf_vec_type_t vt = hf_reader_col_vec(r, c, &unit);
+        PyObject *d = vec_size(vt)
+                          ? Py_BuildValue("(NN)", PyByteArray_FromStringAndSize("", 0),
+                                          PyByteArray_FromStringAndSize("", 0))
+                          : PyList_New(0);
+        PyObject *nm = PyUnicode_FromString(hf_reader_col_name(r, c));
+        PyObject *ty = PyUnicode_FromString(hf_reader_col_type(r, c));
+        PyObject *vv = PyLong_FromLong((long)vt);
+        PyObject *uu = PyLong_FromLongLong((long long)unit);
+        if (!d || !nm || !ty || !vv || !uu) {
+            Py_XDECREF(d);
+            Py_XDECREF(nm);
+            Py_XDECREF(ty);
+            Py_XDECREF(vv);
+            Py_XDECREF(uu);
+            goto fail;
+        }
+        PyList_SET_ITEM(names, (Py_ssize_t)c, nm);
+        PyList_SET_ITEM(types, (Py_ssize_t)c, ty);
+        PyList_SET_ITEM(vecs, (Py_ssize_t)c, vv);
+        PyList_SET_ITEM(units, (Py_ssize_t)c, uu);
+        PyList_SET_ITEM(data, (Py_ssize_t)c, d);
+    }
+    *datas = data;
+    return Py_BuildValue("(NNNN)", names, types, vecs, units);
+fail:
+    Py_XDECREF(names);
+    Py_XDECREF(types);
+    Py_XDECREF(vecs);
+    Py_XDECREF(units);
+    Py_XDECREF(data);
+    return NULL;
+}
+
+static PyObject *py_read(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *opts, *cols, *tys, *result = NULL, *meta = NULL, *datas = NULL;
+    PyObject *keep_t = NULL;
+    const char **t = NULL;
+    const char *where = NULL;
+    if (!PyArg_ParseTuple(args, "OOOz", &opts, &cols, &tys, &where))
+        return NULL;
+    Py_ssize_t no = 0, nc = 0;
+    PyObject *keep_o = NULL, *keep_c = NULL;
+    const char **o = str_array(opts, &no, &keep_o);
+    if (o == NULL)
+        return NULL;
+    const char **c = NULL;
+    if (cols != Py_None && (c = str_array(cols, &nc, &keep_c)) == NULL) {
+        PyMem_Free(o);
+        Py_DECREF(keep_o);
+        return NULL;
+    }
+    struct read_open_call *oc = PyMem_Calloc(1, sizeof *oc);
+    struct read_next_call *nx = PyMem_Calloc(1, sizeof *nx);
+    if (oc == NULL || nx == NULL) {
+        PyErr_NoMemory();
+        goto out;
+    }
+    if (tys != Py_None) {
+        keep_t = PySequence_Fast(tys, "types must be a sequence");
+        if (keep_t == NULL)
+            goto out;
+        if (PySequence_Fast_GET_SIZE(keep_t) != nc) {
+            PyErr_SetString(PyExc_ValueError,
+                            "types must be as long as columns");
+            goto out;
+        }
+        t = PyMem_Calloc((size_t)(nc ? nc : 1), sizeof *t);
+        if (t == NULL) {
+            PyErr_NoMemory();
+            goto out;
+        }
+        for (Py_ssize_t i = 0; i < nc; i++) {
+            PyObject *it = PySequence_Fast_GET_ITEM(keep_t, i);
+            if (it != Py_None && (t[i] = PyUnicode_AsUTF8(it)) == NULL)
+                goto out;
+        }
+    }
+    oc->types = t;
+    oc->opts = o;
+    oc->nopts = (size_t)no;
+    oc->cols = c;
+    oc->ncols = (size_t)nc;
+    oc->where = where;
+    if (run_blocking(read_open_fn, oc, NULL, NULL) != 0) {
+        hf_reader_close(oc->r);
+        oc->r = NULL;
+        goto out;
+    }
+    if (oc->r == NULL) {
+        engine_error(oc->rc, oc->errstr, -1);
+        goto out;
+    }
+    hf_reader_t *r = oc->r;
+    meta = reader_meta(r, &datas);
+    if (meta == NULL)
+        goto close;
+    nx->r = r;
+    for (;;) {
+        if (run_blocking(read_next_fn, nx, read_stop_fn, r) != 0)
+            goto close;
+        if (nx->rc != HF_OK) {
+            engine_error(nx->rc, nx->errstr, -1);
+            goto close;
+        }
+        if (nx->nrows == 0)
+            break;
+        for (size_t k = 0; k < hf_reader_ncols(r); k++)
+            if (read_column(r, k, nx->nrows,
+                            PyList_GET_ITEM(datas, (Py_ssize_t)k)) != 0)
+                goto close;
+    }
+    result = Py_BuildValue("(OO)", meta, datas);
+close:
+    run_blocking(read_close_fn, r, NULL, NULL);
+out:
+    Py_XDECREF(meta);
+    Py_XDECREF(datas);
+    PyMem_Free(oc);
+    PyMem_Free(nx);
+    PyMem_Free(o);
+    PyMem_Free(c);
+    PyMem_Free(t);
+    Py_XDECREF(keep_o);
+    Py_XDECREF(keep_c);
+    Py_XDECREF(keep_t);
+    return result;
+}
+
 /* ------------------------------------------------------------ module */
 
 static PyMethodDef module_methods[] = {
+    {"read", py_read, METH_VARARGS,
+     "read(options, columns, types, where): ((names, types, vecs, units), "
+     "data) "
+     "of the whole table through hf_reader_*."},
     {"describe_target", py_describe_target, METH_VARARGS,
      "describe_target(columns, options): the target table's columns."},
     {"option_canonical", py_option_canonical, METH_VARARGS,

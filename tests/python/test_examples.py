@@ -3,9 +3,8 @@ endpoint and credentials filled in and `df`/`events` a holoflow.DataFrame
 (PyFlink's DataFrame in 002_*). The target tables are created first, as a
 user of Hologres would have them; psql checks what the examples leave.
 
-Example 1 starts with read_hologres, which needs the hologres source (not
-built yet): its write_hologres call runs here on a DataFrame built in
-Python instead.
+Example 1 reads `events` with read_hologres, as written, from a table
+the test fills, and writes it on.
 """
 
 import holoflow as pf  # the examples' own alias
@@ -15,12 +14,29 @@ import pandas as pd
 
 def test_example1_streaming_upsert_write(pg, sql):
     sql("SET client_min_messages = warning;"
-        "DROP TABLE IF EXISTS events_processed;"
+        "DROP TABLE IF EXISTS events, events_processed;"
+        "CREATE TABLE events (event_id bigint PRIMARY KEY, \"user\" text, "
+        "extra int);"
+        "INSERT INTO events VALUES (3, 'cy', 0), (1, 'ann', 0), "
+        "(2, 'bob', 0);"
         "CREATE TABLE events_processed (event_id bigint PRIMARY KEY, "
         "\"user\" text);"
         "INSERT INTO events_processed VALUES (2, 'old')")
     ALIYUN_AK_ID, ALIYUN_AK_SECRET = pg["user"], "secret-of-example-1"
-    events = pf.from_pandas(pd.DataFrame({
+    events = pf.read_hologres(
+        pg["endpoint"],
+        db_name=pg["db"],
+        table_name="public.events",
+        username=ALIYUN_AK_ID,
+        password=ALIYUN_AK_SECRET,
+        schema={
+            "event_id": pf.DataType.bigint(),
+            "user": pf.DataType.string(),
+        },
+        primary_key="event_id",
+    )
+    assert isinstance(events, pf.DataFrame)
+    pd.testing.assert_frame_equal(events.to_pandas(), pd.DataFrame({
         "event_id": [1, 2, 3], "user": ["ann", "bob", "cy"]}))
     events.write_hologres(
         pg["endpoint"],
