@@ -889,7 +889,8 @@ int hf_plan_agg_sink(struct planner *p, const struct rel *r,
                       ins->target_full, cn->name, u->node_text);
     bool upsert = sink->schema.npk > 0 &&
                   (strcmp(cn->name, "upsert-kafka") == 0 ||
-                   strcmp(cn->name, "hologres") == 0);
+                   strcmp(cn->name, "hologres") == 0 ||
+                   strcmp(cn->name, "jdbc") == 0);
     if (!upsert)
         return 0; /* a retract sink: -U as planned */
     uint32_t nc = sink->schema.ncols;

@@ -70,7 +70,14 @@ void holo_scan_split_sql(struct hf_strbuf *out, const struct holo_split *sp,
     hf_strbuf_putc(out, '.');
     hf_strbuf_put_ident(out, sp->table);
     bool and = false;
-    if (sp->lo >= 0) {
+    if (sp->range_col != NULL) {
+        /* Bounds are int64 values holoflow parsed, printed as numbers. */
+        hf_strbuf_puts(out, " WHERE (");
+        hf_strbuf_put_ident(out, sp->range_col);
+        hf_strbuf_printf(out, " BETWEEN %lld AND %lld)", (long long)sp->rlo,
+                         (long long)sp->rhi);
+        and = true;
+    } else if (sp->lo >= 0) {
         /* Numbers holoflow computed from the catalog, not job values. */
         if (sp->shards) {
             hf_strbuf_printf(out, " WHERE hg_shard_id >= %lld",
@@ -163,6 +170,7 @@ struct holo_scan {
     int64_t last_data_ms;
     uint64_t origin;
     struct hf_strbuf sql;
+    const struct holo_scan_ranges *ranges; /* during open only, or NULL */
 };
 
 static int64_t now_ms(void)
@@ -324,7 +332,60 @@ static int add_split(struct holo_scan *s, const char *schema,
         *cap = nc;
     }
     s->splits[s->nsplits++] =
-        (struct holo_split){schema, table, lo, hi, shards};
+        (struct holo_split){schema, table, lo, hi, shards, NULL, 0, 0};
+    return 0;
+}
+
+/* Whether a column of OID `oid` compares with integer bounds. */
+static bool numeric_oid(Oid oid)
+{
+    switch (oid) {
+    case 20:   /* int8 */
+    case 21:   /* int2 */
+    case 23:   /* int4 */
+    case 26:   /* oid */
+    case 700:  /* float4 */
+    case 701:  /* float8 */
+    case 1700: /* numeric */
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* holo_scan_ranges: one split per range over the table (a partitioned
+ * parent included: the server routes the range to its children). */
+static int make_range_splits(struct holo_scan *s, struct hf_error *err)
+{
+    const struct holo_scan_ranges *rg = s->ranges;
+    int k = match_column(&s->meta, rg->column);
+    if (k < 0)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "option 'scan.partition.column' = '%s': table "
+                            "\"%s\".\"%s\" has no such column (source '%s')",
+                            rg->column, s->meta.schema, s->meta.table,
+                            s->t->name);
+    const struct holo_column *col = &s->meta.cols[k];
+    if (!numeric_oid(col->type_oid))
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "option 'scan.partition.column' = '%s': column "
+                            "\"%s\" of \"%s\".\"%s\" is %s, but the "
+                            "partition bounds are numbers: PostgreSQL cannot "
+                            "compare it with them (Flink's JDBC source fails "
+                            "there too); use a numeric column (source '%s')",
+                            rg->column, col->name, s->meta.schema,
+                            s->meta.table, col->type_text ? col->type_text : "?",
+                            s->t->name);
+    uint32_t cap = 0;
+    for (uint32_t i = 0; i < rg->n; i++) {
+        if (add_split(s, s->meta.schema, s->meta.table, -1, -1, false, &cap,
+                      err) != 0)
+            return -1;
+        struct holo_split *sp = &s->splits[s->nsplits - 1];
+        sp->range_col = col->name;
+        sp->rlo = rg->lo[i];
+        sp->rhi = rg->hi[i];
+    }
     return 0;
 }
 
@@ -332,6 +393,8 @@ static int add_split(struct holo_scan *s, const char *schema,
  * filter does not rule out, else the table. */
 static int make_splits(struct holo_scan *s, struct hf_error *err)
 {
+    if (s->ranges != NULL)
+        return make_range_splits(s, err);
     uint32_t cap = 0;
     uint32_t want = (uint32_t)s->cfg.split_count;
     struct reader *r = &s->readers[0];
@@ -450,17 +513,36 @@ static void free_scan(struct holo_scan *s)
 int holo_scan_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
                    void **state, struct hf_error *err)
 {
+    struct holo_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    if (holo_config_from_opts(&cfg, &t->opts, err) != 0) {
+        holo_config_free(&cfg);
+        return -1;
+    }
+    return holo_scan_open_cfg(t, ctx, &cfg, NULL, state, err);
+}
+
+int holo_scan_open_cfg(const struct hf_table_def *t,
+                       const struct hf_run_ctx *ctx, struct holo_config *cfg,
+                       const struct holo_scan_ranges *ranges, void **state,
+                       struct hf_error *err)
+{
     struct holo_scan *s = calloc(1, sizeof *s);
-    if (s == NULL)
+    if (s == NULL) {
+        holo_config_free(cfg);
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    }
+    s->cfg = *cfg;
+    memset(cfg, 0, sizeof *cfg);
     s->t = t;
     s->stats = ctx->stats;
     s->stopping = ctx->stopping;
     s->limit = ctx->scan ? ctx->scan->limit : -1;
+    s->ranges = ranges;
     hf_strbuf_init(&s->sql, 0);
-    if (holo_config_from_opts(&s->cfg, &t->opts, err) != 0)
-        goto fail;
     uint32_t want = s->cfg.split_count > 0 ? (uint32_t)s->cfg.split_count : 1;
+    if (ranges != NULL)
+        want = ranges->readers > 0 ? ranges->readers : 1;
     s->readers = calloc(want, sizeof *s->readers);
     if (s->readers == NULL) {
         hf_error_set(err, HF_ERR_NOMEM, "out of memory");
@@ -558,6 +640,7 @@ int holo_scan_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
                 s->nreaders, s->nreaders == 1 ? "" : "s",
                 s->filter.nconj ? ", filter pushed down" : "");
     s->last_data_ms = now_ms();
+    s->ranges = NULL;
     *state = s;
     return 0;
 fail:
