@@ -450,8 +450,8 @@ int jdbc_url_parse(const char *url, struct jdbc_url *u, struct hf_error *err)
                     strncasecmp(sub, other_dbs[i].sub, sn) == 0)
                     return hf_error_set(
                         err, HF_ERR_UNSUPPORTED,
-                        "option 'url' ('%s'): a %s URL; holoflow's jdbc "
-                        "connector supports PostgreSQL only "
+                        "option 'url' ('%s'): %s URLs are not supported: "
+                        "holoflow's jdbc connector speaks PostgreSQL only "
                         "('jdbc:postgresql://host:port/database')",
                         shown(url, sb, sizeof sb), other_dbs[i].name);
             if (sn == strlen("postgresql") &&
