@@ -22,9 +22,9 @@
  * PostgreSQL rather than being repaired.
  *
  * jdbc_partition_ranges() is Flink's JdbcNumericBetweenParametersProvider
- * .ofBatchNum arithmetic, including its double-precision ceil.
+ * .ofBatchNum arithmetic, with the ceiling computed exactly (Flink's double
+ * gives the same below 2^53 values; FLINK-38046 fixes it beyond).
  */
-#include <math.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,18 +210,6 @@ static int not_negative(const struct hf_table_def *t, const char *key,
 
 /* ------------------------------------------------------------ partitions */
 
-/* Java's (long) of a double: truncation, saturating, NaN -> 0. */
-static int64_t java_d2l(double d)
-{
-    if (d != d)
-        return 0;
-    if (d >= 9223372036854775807.0)
-        return INT64_MAX;
-    if (d <= -9223372036854775808.0)
-        return INT64_MIN;
-    return (int64_t)d;
-}
-
 int jdbc_partition_ranges(int64_t lower, int64_t upper, int64_t num,
                           int64_t **lo, int64_t **hi, uint32_t *n,
                           struct hf_error *err)
@@ -238,7 +226,9 @@ int jdbc_partition_ranges(int64_t lower, int64_t upper, int64_t num,
                             (long long)lower, (long long)upper);
     if (num > count)
         num = count;
-    int64_t batch = java_d2l(ceil((double)count / (double)num));
+    /* ceil(count / num) exactly: Flink computes it in double, which is
+     * the same below 2^53 values and uneven beyond (FLINK-38046). */
+    int64_t batch = count / num + (count % num != 0);
     int64_t big =
         (int64_t)((uint64_t)count - (uint64_t)(batch - 1) * (uint64_t)num);
     *lo = calloc((size_t)num, sizeof **lo);
