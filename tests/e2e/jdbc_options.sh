@@ -95,6 +95,7 @@ refused "timestamp partition column" "$base, 'scan.partition.column' = 'ts', 'sc
     "option 'scan.partition.column' = 'ts' is a TIMESTAMP(3) column"
 refused "changelog without key" "$base" "doesn't support consuming update changes" \
     "INSERT INTO dst SELECT MAX(id), CAST(NULL AS TIMESTAMP(3)), name FROM src GROUP BY name;"
+expect_grep "please declare primary key for sink table when query contains update/delete record." "$T/err" "Flink's words"
 refused "lookup join" "$base" "FOR SYSTEM_TIME AS OF" \
     "INSERT INTO dst SELECT s.id, s.ts, d.name FROM src AS s JOIN dst FOR SYSTEM_TIME AS OF s.ts AS d ON s.id = d.id;"
 finish
