@@ -74,7 +74,7 @@ for r in "1 AND 572" "573 AND 1144" "1145 AND 1716" "1717 AND 2287" \
     "2288 AND 2858" "2859 AND 3429" "3430 AND 4000"; do
     expect_grep "WHERE (\"id\" BETWEEN $r)" "$T/err.part" "split [$r]"
 done
-expect_grep "7 splits, 7 readers" "$T/err.part" "split and reader count"
+expect_grep "jdbc source 'src': reading \"public\".\"${p}_t\" (4 columns, 7 splits, 7 readers" "$T/err.part" "split and reader count"
 scan filt ", $part" "WHERE v > 100 AND name <> 'n777'"
 ref filt "WHERE id BETWEEN 1 AND 4000 AND v > 100 AND name <> 'n777'"
 expect_same "$T/ref.filt" "$T/got.filt" "partitioned scan with a pushed-down filter"

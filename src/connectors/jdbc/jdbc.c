@@ -131,7 +131,7 @@ static int jdbc_source_open(const struct hf_table_def *t,
     jdbc_notes(t, log_note, t->name);
     const char *col = hf_opts_str(&t->opts, "scan.partition.column", NULL);
     if (col == NULL)
-        return holo_scan_open_cfg(t, ctx, &cfg, NULL, state, err);
+        return holo_scan_open_cfg(t, ctx, &cfg, NULL, "jdbc", state, err);
     int64_t *lo = NULL, *hi = NULL;
     uint32_t n = 0;
     if (jdbc_partition_ranges(
@@ -145,7 +145,7 @@ static int jdbc_source_open(const struct hf_table_def *t,
     /* Flink reads one split per source subtask at a time; holoflow's
      * readers take the splits in turn, at most 8 connections at once. */
     struct holo_scan_ranges rg = {col, n, lo, hi, n < 8 ? n : 8};
-    int rc = holo_scan_open_cfg(t, ctx, &cfg, &rg, state, err);
+    int rc = holo_scan_open_cfg(t, ctx, &cfg, &rg, "jdbc", state, err);
     free(lo);
     free(hi);
     return rc;
