@@ -39,6 +39,21 @@ run_hf "$T/out" "$T/err" check "$T/job.sql"
 expect_rc 0 "a valid jdbc table"
 [ "$RC" -eq 0 ] || cat "$T/err" >&2
 
+# Flink 1.10's legacy names ('connector.type' = 'jdbc', 'connector.url', ...)
+# keep that version's sink defaults: 5000 rows, no flush timer.
+cat >"$T/legacy.sql" <<SQL
+CREATE TABLE src (id BIGINT, name STRING) WITH ('connector' = 'datagen', 'number-of-rows' = '3');
+CREATE TABLE dst (id BIGINT, name STRING) WITH ('connector.type' = 'jdbc',
+  'connector.url' = 'jdbc:postgresql://h/db', 'connector.table' = 't', 'connector.username' = 'u',
+  'connector.password' = 'p', 'connector.write.max-retries' = '2');
+INSERT INTO dst SELECT * FROM src;
+SQL
+run_hf "$T/out" "$T/err" explain "$T/legacy.sql"
+expect_rc 0 "legacy names"
+expect_grep "sink.buffer-flush.max-rows = '5000'  (default of generation 1.10)" "$T/out" "legacy flush rows"
+expect_grep "sink.buffer-flush.interval = '0s'  (default of generation 1.10)" "$T/out" "legacy flush timer"
+expect_grep "sink.max-retries = '2'  (as 'connector.write.max-retries', generation 1.10)" "$T/out" "legacy spelling"
+
 # Flink's rules and messages.
 refused "partition options incomplete" "$base, 'scan.partition.column' = 'id', 'scan.partition.num' = '2'" \
     "Either all or none of the following options should be provided:"

@@ -21,6 +21,11 @@
  * NULL into a NOT NULL column and a NUL character failing the write as on
  * PostgreSQL rather than being repaired.
  *
+ * The option table also takes Flink 1.10's legacy spellings
+ * ('connector.type' = 'jdbc' with 'connector.url', 'connector.table',
+ * 'connector.write.flush.max-rows', ...) as generation "1.10", whose sink
+ * flushed every 5000 rows and had no flush timer by default.
+ *
  * jdbc_partition_ranges() is Flink's JdbcNumericBetweenParametersProvider
  * .ofBatchNum arithmetic, with the ceiling computed exactly (Flink's double
  * gives the same below 2^53 values; FLINK-38046 fixes it beyond).
@@ -35,17 +40,40 @@
 #include "connectors/jdbc/jdbc_int.h"
 #include "core/log.h"
 
+/* Flink 1.10's legacy 'connector.type' = 'jdbc' names (the reference's
+ * list): the same options, with that version's sink flush defaults. */
+#define G110 "1.10"
+
+static const struct hf_opt_gen g_num[] = {
+    {G110, HF_ALIASES("connector.read.partition.num"), NULL},
+    {NULL, NULL, NULL}};
+static const struct hf_opt_gen g_fetch[] = {
+    {G110, HF_ALIASES("connector.read.fetch-size"), NULL}, {NULL, NULL, NULL}};
+static const struct hf_opt_gen g_lretries[] = {
+    {G110, HF_ALIASES("connector.lookup.max-retries"), NULL},
+    {NULL, NULL, NULL}};
+static const struct hf_opt_gen g_flush_rows[] = {
+    {G110, HF_ALIASES("connector.write.flush.max-rows"), "5000"},
+    {NULL, NULL, NULL}};
+static const struct hf_opt_gen g_sretries[] = {
+    {G110, HF_ALIASES("connector.write.max-retries"), NULL},
+    {NULL, NULL, NULL}};
+
 static const char *const cache_names[] = {"NONE", "PARTIAL", "FULL", NULL};
 static const char *const policy_names[] = {"always", "never", NULL};
 
-#define JINT(k, d, text)                                                       \
+/* An INT option in Java's Integer range; JINTG with older generations. */
+#define JINTG(k, d, g, text)                                                   \
     {                                                                          \
-        .key = (k), .type = HF_OPT_INT, .def = (d), .min = INT32_MIN,          \
-        .max = INT32_MAX, .flags = HF_OPTF_RANGE, .doc = (text)                \
+        .key = (k), .gens = (g), .type = HF_OPT_INT, .def = (d),               \
+        .min = INT32_MIN, .max = INT32_MAX, .flags = HF_OPTF_RANGE,            \
+        .doc = (text)                                                          \
     }
+#define JINT(k, d, text) JINTG(k, d, NULL, text)
 
 const struct hf_opt_def hf_jdbc_opt_defs[JDBC_NOPTS] = {
     {.key = "url",
+     .gens = HF_GENS({G110, HF_ALIASES("connector.url"), NULL}),
      .type = HF_OPT_STRING,
      .flags = HF_OPTF_REQUIRED,
      .doc = "The JDBC URL: 'jdbc:postgresql://host:port/database' with "
@@ -54,12 +82,14 @@ const struct hf_opt_def hf_jdbc_opt_defs[JDBC_NOPTS] = {
             "are accepted without effect). Only PostgreSQL (and Hologres) "
             "URLs: other databases' are refused by name."},
     {.key = "table-name",
+     .gens = HF_GENS({G110, HF_ALIASES("connector.table"), NULL}),
      .type = HF_OPT_STRING,
      .flags = HF_OPTF_REQUIRED,
      .doc = "The table, 'table' or 'schema.table' (unquoted names are "
             "lower-cased as PostgreSQL does; the schema defaults to the URL's "
             "currentSchema, else public)."},
     {.key = "driver",
+     .gens = HF_GENS({G110, HF_ALIASES("connector.driver"), NULL}),
      .type = HF_OPT_STRING,
      .doc = "The JDBC driver class; only 'org.postgresql.Driver' (the one "
             "derived from the URL) is accepted."},
@@ -68,10 +98,12 @@ const struct hf_opt_def hf_jdbc_opt_defs[JDBC_NOPTS] = {
      .doc = "The database's compatible mode (OceanBase's 'mysql'/'oracle'); "
             "only 'postgresql' is accepted."},
     {.key = "username",
+     .gens = HF_GENS({G110, HF_ALIASES("connector.username"), NULL}),
      .type = HF_OPT_STRING,
      .doc = "The user name; with 'password', both or neither (the URL's "
             "user parameter, else the operating-system user, otherwise)."},
     {.key = "password",
+     .gens = HF_GENS({G110, HF_ALIASES("connector.password"), NULL}),
      .type = HF_OPT_STRING,
      .flags = HF_OPTF_SENSITIVE,
      .doc = "The password; never printed or logged."},
@@ -82,24 +114,30 @@ const struct hf_opt_def hf_jdbc_opt_defs[JDBC_NOPTS] = {
             "holoflow retries as sink.max-retries says and connects within "
             "its own connect timeout."},
     {.key = "scan.partition.column",
+     .gens =
+         HF_GENS({G110, HF_ALIASES("connector.read.partition.column"), NULL}),
      .type = HF_OPT_STRING,
      .doc = "The numeric column that splits the scan into "
             "scan.partition.num ranges of [lower-bound, upper-bound], each "
             "read as 'column BETWEEN lo AND hi'; all four scan.partition "
             "options or none. Rows whose column is NULL or out of the bounds "
             "are not read, as in Flink."},
-    JINT("scan.partition.num", NULL,
-         "The number of ranges (Flink's split arithmetic; at most "
-         "upper - lower + 1)."),
+    JINTG("scan.partition.num", NULL, g_num,
+          "The number of ranges (Flink's split arithmetic; at most "
+          "upper - lower + 1)."),
     {.key = "scan.partition.lower-bound",
+     .gens = HF_GENS(
+         {G110, HF_ALIASES("connector.read.partition.lower-bound"), NULL}),
      .type = HF_OPT_INT,
      .doc = "The smallest value of the first range."},
     {.key = "scan.partition.upper-bound",
+     .gens = HF_GENS(
+         {G110, HF_ALIASES("connector.read.partition.upper-bound"), NULL}),
      .type = HF_OPT_INT,
      .doc = "The largest value of the last range."},
-    JINT("scan.fetch-size", "0",
-         "Rows per round trip when a pushed-down filter makes the scan use a "
-         "cursor (0: holoflow's 512); the plain scan streams by COPY."),
+    JINTG("scan.fetch-size", "0", g_fetch,
+          "Rows per round trip when a pushed-down filter makes the scan use a "
+          "cursor (0: holoflow's 512); the plain scan streams by COPY."),
     {.key = "scan.auto-commit",
      .type = HF_OPT_BOOL,
      .def = "true",
@@ -130,14 +168,17 @@ const struct hf_opt_def hf_jdbc_opt_defs[JDBC_NOPTS] = {
      .type = HF_OPT_BOOL,
      .def = "true",
      .doc = "PARTIAL cache: also cache keys with no row."},
-    JINT("lookup.max-retries", "3",
-         "Retries of a failed lookup query; not negative."),
+    JINTG("lookup.max-retries", "3", g_lretries,
+          "Retries of a failed lookup query; not negative."),
     {.key = "lookup.cache.max-rows",
+     .gens =
+         HF_GENS({G110, HF_ALIASES("connector.lookup.cache.max-rows"), NULL}),
      .type = HF_OPT_INT,
      .def = "-1",
      .doc = "Deprecated cache: the most rows; with lookup.cache.ttl, both "
             "or neither; the cache is on when both are positive."},
     {.key = "lookup.cache.ttl",
+     .gens = HF_GENS({G110, HF_ALIASES("connector.lookup.cache.ttl"), NULL}),
      .type = HF_OPT_DURATION,
      .def = "10s",
      .doc = "Deprecated cache: expiry after write."},
@@ -146,18 +187,20 @@ const struct hf_opt_def hf_jdbc_opt_defs[JDBC_NOPTS] = {
      .def = "true",
      .doc = "Deprecated cache: also cache keys with no row."},
     /* ---- sink */
-    JINT("sink.buffer-flush.max-rows", "100",
-         "A buffer is written when it holds this many rows (changes to one "
-         "key fold into one); 0 disables this trigger."),
+    JINTG("sink.buffer-flush.max-rows", "100", g_flush_rows,
+          "A buffer is written when it holds this many rows (changes to one "
+          "key fold into one); 0 disables this trigger."),
     {.key = "sink.buffer-flush.interval",
+     .gens =
+         HF_GENS({G110, HF_ALIASES("connector.write.flush.interval"), "0s"}),
      .type = HF_OPT_DURATION,
      .def = "1s",
      .doc = "A buffer is written when its oldest row has waited this long; "
             "0 disables this trigger (buffers are then written at "
             "checkpoints and at the end)."},
-    JINT("sink.max-retries", "3",
-         "Retries of a failed write (after a reconnect; attempt n waits n "
-         "seconds); not negative."),
+    JINTG("sink.max-retries", "3", g_sretries,
+          "Retries of a failed write (after a reconnect; attempt n waits n "
+          "seconds); not negative."),
     JINT("sink.parallelism", NULL,
          "Connections the sink writes over (rows spread by primary key, so "
          "a key's changes stay in order); 1 when unset."),
