@@ -192,6 +192,9 @@ struct hf_connector {
     bool (*bounded)(const struct hf_table_def *t);
     /* Sinks: whether it accepts updates/deletes (-U, +U, -D). */
     bool (*accepts_changelog)(const struct hf_table_def *t);
+    /* Sinks (optional): the connector's own words when accepts_changelog
+     * says no (Flink's message for it), added to the planner's. */
+    const char *changelog_refusal;
     /* Sources (optional): whether it emits updates/deletes whatever its
      * format (upsert-kafka); the planner then needs a sink that accepts
      * them, as for a changelog format. */

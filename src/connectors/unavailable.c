@@ -8,10 +8,3 @@
  * (registry.c keeps the same line).
  */
 #include "connectors/connector.h"
-
-const struct hf_connector hf_connector_jdbc = {
-    .name = "jdbc",
-    .summary = "JDBC databases (PostgreSQL dialect): source, sink and lookup",
-    .caps = HF_CONN_SOURCE | HF_CONN_SINK,
-    .unavailable = "the jdbc connector arrives with a later issue",
-};

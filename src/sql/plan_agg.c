@@ -888,11 +888,14 @@ int hf_plan_agg_sink(struct planner *p, const struct rel *r,
         return err_at(p, HF_ERR_SQL, ins->target.line, ins->target.col,
                       "Table sink '%s' (connector '%s') doesn't support "
                       "consuming update changes which is produced by node "
-                      "%s",
-                      ins->target_full, cn->name, u->node_text);
+                      "%s%s%s",
+                      ins->target_full, cn->name, u->node_text,
+                      cn->changelog_refusal ? ": " : "",
+                      cn->changelog_refusal ? cn->changelog_refusal : "");
     bool upsert = sink->schema.npk > 0 &&
                   (strcmp(cn->name, "upsert-kafka") == 0 ||
-                   strcmp(cn->name, "hologres") == 0);
+                   strcmp(cn->name, "hologres") == 0 ||
+                   strcmp(cn->name, "jdbc") == 0);
     if (!upsert)
         return 0; /* a retract sink: -U as planned */
     uint32_t nc = sink->schema.ncols;

@@ -1898,6 +1898,7 @@ int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
     n->value_types = vt;
 
     /* Updates and deletes need a sink that takes them. */
+    const char *refusal = sink->connector->changelog_refusal;
     if (r->upd)
         return hf_plan_agg_sink(p, r, sink, targets, ins);
     if (r->clog == NULL && r->clog_op &&
@@ -1906,18 +1907,20 @@ int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
         return err_at(p, HF_ERR_SQL, ins->target.line, ins->target.col,
                       "the query produces a changelog (%s emits updates and "
                       "deletes) but table '%s' (connector '%s') accepts only "
-                      "inserts",
-                      r->clog_op, ins->target_full, sink->connector->name);
+                      "inserts%s%s",
+                      r->clog_op, ins->target_full, sink->connector->name,
+                      refusal ? ": " : "", refusal ? refusal : "");
     if (r->clog && (sink->connector->accepts_changelog == NULL ||
                     !sink->connector->accepts_changelog(sink)))
         return err_at(p, HF_ERR_SQL, ins->target.line, ins->target.col,
                       "table '%s' produces a changelog (%s '%s' emits "
                       "updates and deletes) but table '%s' (connector '%s') "
-                      "accepts only inserts",
+                      "accepts only inserts%s%s",
                       r->clog->name, r->clog_format ? "format" : "connector",
                       r->clog_format ? r->clog->format->name
                                      : r->clog->connector->name,
-                      ins->target_full, sink->connector->name);
+                      ins->target_full, sink->connector->name,
+                      refusal ? ": " : "", refusal ? refusal : "");
     return 0;
 }
 

@@ -450,8 +450,7 @@ static void test_table_errors(void **state)
                   "  'connector' = 'datagn');\n"
                   "  ^\n"
                   "connectors: datagen, print, blackhole, filesystem, "
-                  "hologres, kafka, upsert-kafka, jdbc (not in this "
-                  "build)");
+                  "hologres, kafka, upsert-kafka, jdbc");
     assert_starts(
         plan_err("CREATE TABLE t (a INT) WITH ('path' = 'x');", NULL, 0, NULL),
         "job.sql:1:14: error: table 't' has no 'connector' option; "

@@ -66,7 +66,11 @@ enum holo_ssl_mode {
     HOLO_SSL_DISABLE,
     HOLO_SSL_REQUIRE,
     HOLO_SSL_VERIFY_CA,
-    HOLO_SSL_VERIFY_FULL
+    HOLO_SSL_VERIFY_FULL,
+    /* Only from a jdbc URL (sslmode=prefer/allow, pgjdbc's default is
+     * prefer); not values of 'connection.ssl.mode'. */
+    HOLO_SSL_PREFER,
+    HOLO_SSL_ALLOW
 };
 
 enum holo_copy_format { HOLO_COPY_BINARY, HOLO_COPY_TEXT, HOLO_COPY_BINARYROW };
@@ -145,6 +149,10 @@ struct holo_config {
     int64_t scan_idle_txn_s;  /* idle_in_transaction_session_timeout */
     bool filter_push_down;
     int split_count;          /* reader connections */
+    /* The jdbc connector (src/connectors/jdbc): the sink's key is the
+     * Flink table's PRIMARY KEY, not the target table's: with none the
+     * rows are appended with plain INSERTs, as Flink's JDBC sink does. */
+    bool key_from_job;
     /* The keys as the user spelled them, for messages (owned; NULL = the
      * canonical key): e.g. "mutatetype" for sink.on-conflict-action. */
     char *key_on_conflict;

@@ -232,6 +232,10 @@ static const char *ssl_mode_name(enum holo_ssl_mode m)
         return "verify-ca";
     case HOLO_SSL_VERIFY_FULL:
         return "verify-full";
+    case HOLO_SSL_PREFER:
+        return "prefer";
+    case HOLO_SSL_ALLOW:
+        return "allow";
     default:
         return "disable";
     }

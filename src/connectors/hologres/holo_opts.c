@@ -1130,7 +1130,9 @@ static bool host_is_socket(const char *host)
 int holo_config_check_transport(const struct holo_config *c,
                                 struct hf_error *err)
 {
-    if (c->ssl_mode == HOLO_SSL_DISABLE || !host_is_socket(c->host))
+    /* prefer and allow (jdbc URLs) fall back to no TLS by definition. */
+    if (c->ssl_mode == HOLO_SSL_DISABLE || c->ssl_mode == HOLO_SSL_PREFER ||
+        c->ssl_mode == HOLO_SSL_ALLOW || !host_is_socket(c->host))
         return 0;
     return hf_error_set(err, HF_ERR_OPTION,
                         "option 'connection.ssl.mode' = '%s' cannot be "

@@ -70,7 +70,14 @@ void holo_scan_split_sql(struct hf_strbuf *out, const struct holo_split *sp,
     hf_strbuf_putc(out, '.');
     hf_strbuf_put_ident(out, sp->table);
     bool and = false;
-    if (sp->lo >= 0) {
+    if (sp->range_col != NULL) {
+        /* Bounds are int64 values holoflow parsed, printed as numbers. */
+        hf_strbuf_puts(out, " WHERE (");
+        hf_strbuf_put_ident(out, sp->range_col);
+        hf_strbuf_printf(out, " BETWEEN %lld AND %lld)", (long long)sp->rlo,
+                         (long long)sp->rhi);
+        and = true;
+    } else if (sp->lo >= 0) {
         /* Numbers holoflow computed from the catalog, not job values. */
         if (sp->shards) {
             hf_strbuf_printf(out, " WHERE hg_shard_id >= %lld",
@@ -163,6 +170,8 @@ struct holo_scan {
     int64_t last_data_ms;
     uint64_t origin;
     struct hf_strbuf sql;
+    const struct holo_scan_ranges *ranges; /* during open only, or NULL */
+    const char *kind; /* "hologres" or "jdbc", for messages (static) */
 };
 
 static int64_t now_ms(void)
@@ -176,8 +185,8 @@ static int fail_conn(struct holo_scan *s, struct reader *r, PGresult *res,
                      const char *what, struct hf_error *err)
 {
     holo_conn_classify(&r->conn, res, err);
-    hf_error_prefix(err, "hologres source '%s' (\"%s\".\"%s\"), %s: ",
-                    s->t->name, s->meta.schema, s->meta.table, what);
+    hf_error_prefix(err, "%s source '%s' (\"%s\".\"%s\"), %s: ",
+                    s->kind, s->t->name, s->meta.schema, s->meta.table, what);
     return -1;
 }
 
@@ -270,10 +279,10 @@ static int plan_columns_of(struct holo_scan *s, const bool *used,
         if (c->kind == HF_COL_METADATA) {
             hf_strbuf_free(&list);
             return hf_error_set(err, HF_ERR_USAGE,
-                                "hologres source '%s': column '%s' is a "
+                                "%s source '%s': column '%s' is a "
                                 "METADATA column; the bounded scan has no "
                                 "metadata",
-                                s->t->name, c->name);
+                                s->kind, s->t->name, c->name);
         }
         if (c->kind != HF_COL_PHYSICAL || (used && !used[i]))
             continue;
@@ -282,9 +291,9 @@ static int plan_columns_of(struct holo_scan *s, const bool *used,
             hf_strbuf_free(&list);
             return hf_error_set(err, HF_ERR_TYPE,
                                 "table \"%s\".\"%s\" has no column \"%s\" "
-                                "(hologres source '%s')",
+                                "(%s source '%s')",
                                 s->meta.schema, s->meta.table, c->name,
-                                s->t->name);
+                                s->kind, s->t->name);
         }
         const struct holo_column *col = &s->meta.cols[k];
         struct holo_dec *d = &s->dec[s->nsel];
@@ -324,7 +333,60 @@ static int add_split(struct holo_scan *s, const char *schema,
         *cap = nc;
     }
     s->splits[s->nsplits++] =
-        (struct holo_split){schema, table, lo, hi, shards};
+        (struct holo_split){schema, table, lo, hi, shards, NULL, 0, 0};
+    return 0;
+}
+
+/* Whether a column of OID `oid` compares with integer bounds. */
+static bool numeric_oid(Oid oid)
+{
+    switch (oid) {
+    case 20:   /* int8 */
+    case 21:   /* int2 */
+    case 23:   /* int4 */
+    case 26:   /* oid */
+    case 700:  /* float4 */
+    case 701:  /* float8 */
+    case 1700: /* numeric */
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* holo_scan_ranges: one split per range over the table (a partitioned
+ * parent included: the server routes the range to its children). */
+static int make_range_splits(struct holo_scan *s, struct hf_error *err)
+{
+    const struct holo_scan_ranges *rg = s->ranges;
+    int k = match_column(&s->meta, rg->column);
+    if (k < 0)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "option 'scan.partition.column' = '%s': table "
+                            "\"%s\".\"%s\" has no such column (source '%s')",
+                            rg->column, s->meta.schema, s->meta.table,
+                            s->t->name);
+    const struct holo_column *col = &s->meta.cols[k];
+    if (!numeric_oid(col->type_oid))
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "option 'scan.partition.column' = '%s': column "
+                            "\"%s\" of \"%s\".\"%s\" is %s, but the "
+                            "partition bounds are numbers: PostgreSQL cannot "
+                            "compare it with them (Flink's JDBC source fails "
+                            "there too); use a numeric column (source '%s')",
+                            rg->column, col->name, s->meta.schema,
+                            s->meta.table, col->type_text ? col->type_text : "?",
+                            s->t->name);
+    uint32_t cap = 0;
+    for (uint32_t i = 0; i < rg->n; i++) {
+        if (add_split(s, s->meta.schema, s->meta.table, -1, -1, false, &cap,
+                      err) != 0)
+            return -1;
+        struct holo_split *sp = &s->splits[s->nsplits - 1];
+        sp->range_col = col->name;
+        sp->rlo = rg->lo[i];
+        sp->rhi = rg->hi[i];
+    }
     return 0;
 }
 
@@ -332,6 +394,8 @@ static int add_split(struct holo_scan *s, const char *schema,
  * filter does not rule out, else the table. */
 static int make_splits(struct holo_scan *s, struct hf_error *err)
 {
+    if (s->ranges != NULL)
+        return make_range_splits(s, err);
     uint32_t cap = 0;
     uint32_t want = (uint32_t)s->cfg.split_count;
     struct reader *r = &s->readers[0];
@@ -396,7 +460,7 @@ static int reader_connect(struct holo_scan *s, struct reader *r,
     hf_strbuf_init(&r->pend, 0);
     r->split = -1;
     if (holo_conn_open(&r->conn, &s->cfg, &cls, err) != 0) {
-        hf_error_prefix(err, "hologres source '%s': ", s->t->name);
+        hf_error_prefix(err, "%s source '%s': ", s->kind, s->t->name);
         return -1;
     }
     if (s->cfg.scan_idle_txn_s > 0 && !r->conn.hologres) {
@@ -450,17 +514,37 @@ static void free_scan(struct holo_scan *s)
 int holo_scan_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
                    void **state, struct hf_error *err)
 {
+    struct holo_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    if (holo_config_from_opts(&cfg, &t->opts, err) != 0) {
+        holo_config_free(&cfg);
+        return -1;
+    }
+    return holo_scan_open_cfg(t, ctx, &cfg, NULL, "hologres", state, err);
+}
+
+int holo_scan_open_cfg(const struct hf_table_def *t,
+                       const struct hf_run_ctx *ctx, struct holo_config *cfg,
+                       const struct holo_scan_ranges *ranges,
+                       const char *kind, void **state, struct hf_error *err)
+{
     struct holo_scan *s = calloc(1, sizeof *s);
-    if (s == NULL)
+    if (s == NULL) {
+        holo_config_free(cfg);
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    }
+    s->cfg = *cfg;
+    memset(cfg, 0, sizeof *cfg);
     s->t = t;
     s->stats = ctx->stats;
     s->stopping = ctx->stopping;
     s->limit = ctx->scan ? ctx->scan->limit : -1;
+    s->ranges = ranges;
+    s->kind = kind;
     hf_strbuf_init(&s->sql, 0);
-    if (holo_config_from_opts(&s->cfg, &t->opts, err) != 0)
-        goto fail;
     uint32_t want = s->cfg.split_count > 0 ? (uint32_t)s->cfg.split_count : 1;
+    if (ranges != NULL)
+        want = ranges->readers > 0 ? ranges->readers : 1;
     s->readers = calloc(want, sizeof *s->readers);
     if (s->readers == NULL) {
         hf_error_set(err, HF_ERR_NOMEM, "out of memory");
@@ -474,7 +558,7 @@ int holo_scan_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
     enum holo_err_class cls;
     if (holo_catalog_get(&r0->conn, s->cfg.schema, s->cfg.table,
                          s->cfg.meta_cache_ttl_ms, &s->meta, &cls, err) != 0) {
-        hf_error_prefix(err, "hologres source '%s': ", t->name);
+        hf_error_prefix(err, "%s source '%s': ", s->kind, t->name);
         goto fail;
     }
     struct hf_json_cfg jc;
@@ -542,8 +626,8 @@ int holo_scan_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
                 goto fail;
             }
         }
-        hf_log_debug("hologres source '%s': %u readers share snapshot %s",
-                     t->name, n, snap ? snap : "(none: Hologres)");
+        hf_log_debug("%s source '%s': %u readers share snapshot %s",
+                     s->kind, t->name, n, snap ? snap : "(none: Hologres)");
         free(snap);
     }
     for (uint32_t i = 0; i < s->nreaders; i++)
@@ -551,13 +635,14 @@ int holo_scan_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
             fail_conn(s, &s->readers[i], NULL, "going non-blocking", err);
             goto fail;
         }
-    hf_log_info("hologres source '%s': reading \"%s\".\"%s\" (%u column%s, "
+    hf_log_info("%s source '%s': reading \"%s\".\"%s\" (%u column%s, "
                 "%u split%s, %u reader%s%s)",
-                t->name, s->meta.schema, s->meta.table, s->nsel,
+                s->kind, t->name, s->meta.schema, s->meta.table, s->nsel,
                 s->nsel == 1 ? "" : "s", s->nsplits, s->nsplits == 1 ? "" : "s",
                 s->nreaders, s->nreaders == 1 ? "" : "s",
                 s->filter.nconj ? ", filter pushed down" : "");
     s->last_data_ms = now_ms();
+    s->ranges = NULL;
     *state = s;
     return 0;
 fail:
@@ -608,7 +693,7 @@ static int emit_row(struct holo_scan *s, struct hf_batch *b,
         if (keep <= 0) {
             hf_batch_drop_last(b);
             if (keep < 0)
-                hf_error_prefix(err, "hologres source '%s': ", s->t->name);
+                hf_error_prefix(err, "%s source '%s': ", s->kind, s->t->name);
             return keep;
         }
     }
@@ -629,9 +714,9 @@ static long parse_copy(struct holo_scan *s, struct reader *r, const uint8_t *p,
             return 0;
         if (memcmp(p, "PGCOPY\n\377\r\n\0", 11) != 0)
             return hf_error_set(err, HF_ERR_DATA,
-                                "hologres source '%s': not a binary COPY "
+                                "%s source '%s': not a binary COPY "
                                 "stream",
-                                s->t->name);
+                                s->kind, s->t->name);
         uint32_t ext = rd32(p + 15);
         if (n < 19 + (size_t)ext)
             return 0;
@@ -648,9 +733,9 @@ static long parse_copy(struct holo_scan *s, struct reader *r, const uint8_t *p,
         }
         if ((uint32_t)nf != s->nsel)
             return hf_error_set(err, HF_ERR_DATA,
-                                "hologres source '%s': a row of %d fields "
+                                "%s source '%s': a row of %d fields "
                                 "where %u were selected",
-                                s->t->name, nf, s->nsel);
+                                s->kind, s->t->name, nf, s->nsel);
         size_t q = off + 2;
         bool whole = true;
         for (uint32_t k = 0; k < s->nsel; k++) {
@@ -731,7 +816,7 @@ static int start_split(struct holo_scan *s, struct reader *r,
                         s->filter.nconj ? s->filter.where : NULL, lim, !cursor);
     if (!hf_strbuf_ok(&s->sql))
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-    hf_log_debug("hologres source '%s': reader %ld: %s", s->t->name,
+    hf_log_debug("%s source '%s': reader %ld: %s", s->kind, s->t->name,
                  (long)(r - s->readers), s->sql.data);
     int ok;
     if (cursor)
@@ -770,9 +855,9 @@ static int take_fetch(struct holo_scan *s, PGresult *res, struct hf_batch *b,
     int nt = PQntuples(res);
     if ((uint32_t)PQnfields(res) != s->nsel)
         return hf_error_set(err, HF_ERR_DATA,
-                            "hologres source '%s': %d fields where %u were "
+                            "%s source '%s': %d fields where %u were "
                             "selected",
-                            s->t->name, PQnfields(res), s->nsel);
+                            s->kind, s->t->name, PQnfields(res), s->nsel);
     const uint8_t *fp[s->nsel ? s->nsel : 1];
     int32_t fl[s->nsel ? s->nsel : 1];
     for (int i = 0; i < nt && want_more(s); i++) {
@@ -949,15 +1034,15 @@ int holo_scan_read(void *state, struct hf_batch *out, struct hf_error *err)
             }
         int pr = poll(pf, np, 200);
         if (pr < 0 && errno != EINTR)
-            return hf_error_set(err, HF_ERR_IO, "hologres source '%s': poll: %s",
-                                s->t->name, strerror(errno));
+            return hf_error_set(err, HF_ERR_IO, "%s source '%s': poll: %s",
+                                s->kind, s->t->name, strerror(errno));
         if (pr == 0 && s->cfg.scan_timeout_s > 0 &&
             now_ms() - s->last_data_ms > s->cfg.scan_timeout_s * 1000)
             return hf_error_set(err, HF_ERR_SERVER,
-                                "hologres source '%s': no data from the "
+                                "%s source '%s': no data from the "
                                 "server for %lld s "
                                 "(source.scan.timeout-seconds)",
-                                s->t->name, (long long)s->cfg.scan_timeout_s);
+                                s->kind, s->t->name, (long long)s->cfg.scan_timeout_s);
         if (pr == 0)
             return 1; /* idle: let the runtime react */
     }

@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "connectors/connector.h"
+#include "connectors/hologres/holo_config.h"
 #include "core/strbuf.h"
 
 /* One unit of work: a relation, optionally a range of pages or shards. */
@@ -41,6 +42,24 @@ struct holo_split {
     int64_t lo, hi;             /* pages or shards [lo, hi); hi -1 = open;
                                    lo -1 = the whole relation */
     bool shards;                /* Hologres: lo/hi are shard ids */
+    /* A range split (holo_scan_ranges): `"range_col" BETWEEN rlo AND rhi`
+     * (inclusive) instead of pages or shards; lo is then -1. */
+    const char *range_col; /* NULL = none; borrowed from the catalog */
+    int64_t rlo, rhi;
+};
+
+/* A partitioned scan by value, the jdbc connector's scan.partition.*:
+ * one split per [lo[i], hi[i]] (inclusive) of a numeric column, read as
+ * `WHERE ("column" BETWEEN lo AND hi)`, as Flink's JDBC source reads its
+ * splits; rows whose column is NULL or outside every range are not read
+ * (the same holds in Flink). `readers` connections (at least 1) take the
+ * splits in turn, sharing one snapshot as above. The bounds are integers
+ * holoflow parsed from the options, written into the SQL as numbers. */
+struct holo_scan_ranges {
+    const char *column; /* as the option names it; matched like a job column */
+    uint32_t n;
+    const int64_t *lo, *hi;
+    uint32_t readers;
 };
 
 /* The statement that reads one split: `select_list` (already quoted
@@ -61,8 +80,19 @@ const char *holo_scan_children_sql(void);
 
 /* Cut `pages` (or shards) into at most `n` ranges [lo, hi), the last open
  * (hi = -1) for pages; writes them to lo[]/hi[] and returns how many. */
-uint32_t holo_scan_ranges(int64_t count, uint32_t n, bool open_end,
-                          int64_t *lo, int64_t *hi);
+uint32_t holo_scan_ranges(int64_t count, uint32_t n, bool open_end, int64_t *lo,
+                          int64_t *hi);
+
+/* Open a scan on a resolved configuration: `cfg` is taken (freed by the
+ * scan, also on failure); `ranges` (borrowed for the call, or NULL) makes
+ * it a partitioned scan by value instead of by pages; `kind` (static) is
+ * the connector's name in messages ("jdbc source 't': ..."). The source whose
+ * options are the hologres table's opens with holo_scan_open; the jdbc
+ * connector maps its own options to a holo_config and calls this. */
+int holo_scan_open_cfg(const struct hf_table_def *t,
+                       const struct hf_run_ctx *ctx, struct holo_config *cfg,
+                       const struct holo_scan_ranges *ranges, const char *kind,
+                       void **state, struct hf_error *err);
 
 /* The connector callbacks (hologres.c wires them). */
 int holo_scan_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,

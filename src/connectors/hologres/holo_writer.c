@@ -28,6 +28,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "connectors/hologres/holo_dist.h"
@@ -467,6 +468,44 @@ struct holo_writer *holo_writer_alloc(const struct holo_config *cfg,
     return w;
 }
 
+/* key_from_job (the jdbc connector): the key is the Flink table's PRIMARY
+ * KEY, each column found in the target table by name (exactly, else
+ * case-insensitively when unambiguous, as PostgreSQL folds unquoted
+ * names); none means append. 0 or -1. */
+static int key_from_job(struct holo_writer *w, struct hf_error *err)
+{
+    const struct hf_schema *s = w->schema;
+    uint32_t *pk = calloc(s->npk ? s->npk : 1, sizeof *pk);
+    if (pk == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    for (uint32_t k = 0; k < s->npk; k++) {
+        const char *name = s->cols[s->pk[k]].name;
+        int found = -1, ci = -1, nci = 0;
+        for (uint32_t i = 0; i < w->meta.ncols && found < 0; i++) {
+            if (strcmp(w->meta.cols[i].name, name) == 0)
+                found = (int)i;
+            else if (strcasecmp(w->meta.cols[i].name, name) == 0) {
+                ci = (int)i;
+                nci++;
+            }
+        }
+        if (found < 0 && nci == 1)
+            found = ci;
+        if (found < 0) {
+            free(pk);
+            return hf_error_set(err, HF_ERR_TYPE,
+                                "table \"%s\".\"%s\" has no column '%s' of "
+                                "the PRIMARY KEY declared in the job",
+                                w->meta.schema, w->meta.table, name);
+        }
+        pk[k] = (uint32_t)found;
+    }
+    free(w->meta.pk);
+    w->meta.pk = pk;
+    w->meta.npk = s->npk;
+    return 0;
+}
+
 int holo_writer_open_table(struct holo_writer *w, const bool *written,
                            const struct hf_type *vtypes,
                            struct holo_conn *first, struct hf_error *err)
@@ -478,6 +517,7 @@ int holo_writer_open_table(struct holo_writer *w, const bool *written,
         return -1;
     if (holo_catalog_get(first, cfg->schema, cfg->table, cfg->meta_cache_ttl_ms,
                          &w->meta, &cls, err) != 0 ||
+        (cfg->key_from_job && key_from_job(w, err) != 0) ||
         setup_columns(w, written, vtypes, err) != 0 ||
         setup_dist(w, first, err) != 0) {
         holo_conn_close(first);
