@@ -24,6 +24,13 @@ struct hf_normalize_spec {
     const char *table;  /* the source table's name, for explain (borrowed) */
     bool update_before; /* emit -U(prev) before +U (a consumer needs it) */
     bool ttl;           /* table.exec.state.ttl > 0: equal rows pass */
+    /* table.exec.mini-batch.*: keep the last row per key in memory and
+     * normalize only that one at a flush: every `mb_size` rows, when a
+     * row arrives `mb_latency_ms` after the bundle's first, before each
+     * checkpoint barrier and at the end of the input. */
+    bool minibatch;
+    int64_t mb_latency_ms;
+    int64_t mb_size;
 };
 
 /* Free a spec and what it owns (NULL: no-op). */

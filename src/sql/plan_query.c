@@ -2059,6 +2059,27 @@ int hf_plan_normalize(struct planner *p, struct rel *r, bool update_before,
     const struct hf_opt_val *ttl =
         hf_opts_get(&p->job->settings, "table.exec.state.ttl", NULL);
     sp->ttl = ttl && ttl->v.i > 0;
+    /* Mini-batch: Flink's ProcTimeMiniBatchDeduplicateKeepLastRowFunction
+     * (the aggregate's settings and checks, plan_agg.c). */
+    const struct hf_opt_val *mb =
+        hf_opts_get(&p->job->settings, "table.exec.mini-batch.enabled", NULL);
+    if (mb && mb->v.b && !p->batch_mode) {
+        const struct hf_opt_val *lat = hf_opts_get(
+            &p->job->settings, "table.exec.mini-batch.allow-latency", NULL);
+        const struct hf_opt_val *size = hf_opts_get(
+            &p->job->settings, "table.exec.mini-batch.size", NULL);
+        sp->minibatch = true;
+        sp->mb_latency_ms = lat ? lat->v.i : 0;
+        sp->mb_size = size ? size->v.i : -1;
+        if (sp->mb_latency_ms <= 0 || sp->mb_size <= 0) {
+            hf_normalize_spec_free(sp);
+            return err_at(p, HF_ERR_OPTION, line, col,
+                          "table.exec.mini-batch.enabled is true: "
+                          "table.exec.mini-batch.allow-latency and "
+                          "table.exec.mini-batch.size must both be set above "
+                          "0 (as Flink requires)");
+        }
+    }
     struct hf_node *nd = hf_graph_add(p->g, HF_NODE_OP, &src, 1);
     if (nd == NULL) {
         hf_normalize_spec_free(sp);

@@ -13,8 +13,9 @@
  * Operator: Flink's processLastRowOnChangelog trace (first row +I, same
  * row dropped, another row -U/+U, tombstone -D with the full kept row,
  * tombstone of an unknown key dropped, -U treated as a delete), +U only
- * when no consumer needs -U, unchanged rows re-sent with state TTL on, and
- * the kept rows surviving a checkpoint and restore.
+ * when no consumer needs -U, unchanged rows re-sent with state TTL on, the
+ * kept rows surviving a checkpoint and restore, and mini-batch (the last
+ * row per key of a bundle, flushed when full and at a barrier).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -310,6 +311,49 @@ static void test_checkpoint_restore(void **st)
     assert_int_equal(system(cmd), 0);
 }
 
+/* What the operator emits at checkpoint barrier `id`. */
+static const char *barrier(struct rig *g, uint64_t id)
+{
+    struct hf_error err;
+    hf_error_clear(&err);
+    hf_strbuf_reset(&g->got);
+    if (g->node->op->snapshot(g->state, id, &g->out, &err) != 0)
+        fail_msg("%s", err.msg);
+    if (g->got.len)
+        g->got.data[--g->got.len] = '\0';
+    return g->got.data ? g->got.data : "";
+}
+
+/* Mini-batch: the last row per key of a bundle, normalized at a flush (a
+ * full bundle, a checkpoint barrier), keys in first-arrival order. */
+static void test_minibatch(void **st)
+{
+    (void)st;
+    struct rig g;
+    rig_open(&g,
+             "SET 'table.exec.mini-batch.enabled' = 'true';\n"
+             "SET 'table.exec.mini-batch.allow-latency' = '1 h';\n"
+             "SET 'table.exec.mini-batch.size' = '3';\n" UPSERT_SRC PRINT_SINK,
+             "INSERT INTO p SELECT * FROM s;", NULL);
+    assert_true(g.sp->minibatch);
+    assert_string_equal(push(&g, I, "1", "a"), "");
+    assert_string_equal(push(&g, I, "1", "b"), "");
+    assert_string_equal(push(&g, I, "2", "x"), "+I[1, b] +I[2, x]");
+    assert_string_equal(push(&g, I, "1", "c"), "");
+    assert_string_equal(push(&g, D, "2", "NULL"), "");
+    assert_string_equal(barrier(&g, 1), "-U[1, b] +U[1, c] -D[2, x]");
+    /* A key inserted and deleted within one bundle: nothing. */
+    assert_string_equal(push(&g, I, "3", "z"), "");
+    assert_string_equal(push(&g, D, "3", "NULL"), "");
+    assert_string_equal(barrier(&g, 2), "");
+    /* Back to the kept value within a bundle: nothing either. */
+    assert_string_equal(push(&g, I, "1", "d"), "");
+    assert_string_equal(push(&g, I, "1", "c"), "");
+    assert_string_equal(barrier(&g, 3), "");
+    assert_string_equal(barrier(&g, 4), "");
+    rig_close(&g);
+}
+
 /* ------------------------------------------------------------ planning */
 
 static void test_plan_placement(void **st)
@@ -425,6 +469,7 @@ int main(void)
         cmocka_unit_test(test_update_after_only),
         cmocka_unit_test(test_ttl),
         cmocka_unit_test(test_checkpoint_restore),
+        cmocka_unit_test(test_minibatch),
         cmocka_unit_test(test_plan_placement),
         cmocka_unit_test(test_plan_cdc_duplicate),
         cmocka_unit_test(test_plan_binlog),
