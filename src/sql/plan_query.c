@@ -2066,8 +2066,8 @@ int hf_plan_normalize(struct planner *p, struct rel *r, bool update_before,
     if (mb && mb->v.b && !p->batch_mode) {
         const struct hf_opt_val *lat = hf_opts_get(
             &p->job->settings, "table.exec.mini-batch.allow-latency", NULL);
-        const struct hf_opt_val *size = hf_opts_get(
-            &p->job->settings, "table.exec.mini-batch.size", NULL);
+        const struct hf_opt_val *size =
+            hf_opts_get(&p->job->settings, "table.exec.mini-batch.size", NULL);
         sp->minibatch = true;
         sp->mb_latency_ms = lat ? lat->v.i : 0;
         sp->mb_size = size ? size->v.i : -1;
@@ -2112,9 +2112,11 @@ static int src_col_of(const struct rel *r, uint32_t i, uint32_t src, int depth)
 
 /* In front of sink `sink`: the normalize, unless r reads an upsert source
  * straight into an upsert sink keyed by the source's primary key (each
- * key column written from the same source key column, no other column a
- * metadata column, no filter): then neither -U, full deletes nor dropping
- * repeated rows is needed, and Flink 2.1+ plans none either. */
+ * key column written from the same source key column, no metadata column
+ * read, no filter): then neither -U, full deletes nor dropping repeated
+ * rows is needed, and Flink 2.1+ plans none either. Also kept (without
+ * -U) when the sink has a NOT NULL column outside its key: a key-only -D
+ * would hold NULL there, which the NOT NULL check refuses. */
 static int sink_normalize(struct planner *p, struct rel *r,
                           const struct hf_table_def *sink,
                           const uint32_t *targets,
@@ -2130,7 +2132,9 @@ static int sink_normalize(struct planner *p, struct rel *r,
         sink->schema.npk > 0 && (strcmp(cn->name, "upsert-kafka") == 0 ||
                                  strcmp(cn->name, "hologres") == 0);
     bool same_key = upsert && t->schema.npk == sink->schema.npk;
-    bool meta = false;
+    bool meta = false, src_meta = false;
+    for (uint32_t c = 0; c < t->schema.ncols; c++)
+        src_meta = src_meta || t->schema.cols[c].kind == HF_COL_METADATA;
     uint32_t nc = sink->schema.ncols;
     int from[nc ? nc : 1]; /* sink column -> source column, -1 */
     for (uint32_t c = 0; c < nc; c++)
@@ -2138,8 +2142,18 @@ static int sink_normalize(struct planner *p, struct rel *r,
     for (uint32_t i = 0; i < r->out->ncols; i++) {
         int s = src_col_of(r, i, src, 0);
         from[targets[i]] = s;
-        if (s >= 0 && t->schema.cols[s].kind == HF_COL_METADATA)
+        /* (an expression may read a metadata column) */
+        if (s >= 0 ? t->schema.cols[s].kind == HF_COL_METADATA : src_meta)
             meta = true;
+    }
+    bool not_null = false;
+    for (uint32_t c = 0; c < nc; c++) {
+        const struct hf_column *col = &sink->schema.cols[c];
+        bool key = false;
+        for (uint32_t k = 0; k < sink->schema.npk; k++)
+            key = key || sink->schema.pk[k] == c;
+        if (!key && col->type.not_null && col->kind == HF_COL_PHYSICAL)
+            not_null = true;
     }
     for (uint32_t k = 0; same_key && k < sink->schema.npk; k++) {
         int s = from[sink->schema.pk[k]];
@@ -2150,7 +2164,7 @@ static int sink_normalize(struct planner *p, struct rel *r,
         for (uint32_t j = 0; same_key && j < k; j++)
             same_key = from[sink->schema.pk[j]] != s;
     }
-    if (kind == 1 && same_key && !meta && r->nfilters == 0)
+    if (kind == 1 && same_key && !meta && !not_null && r->nfilters == 0)
         return 0; /* the upsert stream as it is */
     int line = ins->target.line, col = ins->target.col;
     return hf_plan_normalize(p, r, !same_key, line, col);

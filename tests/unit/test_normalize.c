@@ -374,6 +374,18 @@ static void test_plan_placement(void **st)
                "INSERT INTO k SELECT * FROM s;");
     assert_null(find_norm(job, &n));
     hf_job_free(job);
+    /* A NOT NULL value column: a key-only -D would not pass its check,
+     * so the normalize stays (without -U). */
+    job = plan(UPSERT_SRC
+               "CREATE TABLE k (id BIGINT, v STRING NOT NULL, PRIMARY KEY "
+               "(id) NOT ENFORCED) WITH ('connector' = 'upsert-kafka', "
+               "'topic' = 'o', 'properties.bootstrap.servers' = 'h:9092', "
+               "'key.format' = 'json', 'value.format' = 'json');\n",
+               "INSERT INTO k SELECT * FROM s;");
+    nd = find_norm(job, &n);
+    assert_non_null(nd);
+    assert_false(((const struct hf_normalize_spec *)nd->spec)->update_before);
+    hf_job_free(job);
     /* Keyed by another column: the sink needs -U. */
     job =
         plan(UPSERT_SRC KEYED_SINK("k", "v"), "INSERT INTO k SELECT * FROM s;");
