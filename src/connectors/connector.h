@@ -199,13 +199,12 @@ struct hf_connector {
      * format (upsert-kafka); the planner then needs a sink that accepts
      * them, as for a changelog format. */
     bool (*produces_changelog)(const struct hf_table_def *t);
-    /* Sources (optional): NULL when its changelog is complete (every +U
-     * follows its -U, a -D carries the whole row); else it is an upsert
-     * stream (+U without -U, -D with the key only) and this returns how to
-     * get a complete one, for the planner's refusal of a stateful operator
-     * (GROUP BY, join, ROW_NUMBER) over it: Flink puts a ChangelogNormalize
-     * there, holoflow does not yet. */
-    const char *(*upsert_changelog)(const struct hf_table_def *t);
+    /* Sources (optional; NULL: false): is its changelog an upsert stream
+     * keyed by the table's PRIMARY KEY (+U without -U, -D with the key
+     * only)? The planner then puts a ChangelogNormalize (ops/normalize.c)
+     * in front of every consumer that needs a complete changelog, as
+     * Flink does after upsert sources (sql/plan_query.c, "normalize"). */
+    bool (*upsert_source)(const struct hf_table_def *t);
     /* Optional (NULL = nothing): lines for `holoflow explain` saying how
      * the table will be written or read with its options in this job
      * (e.g. a resolved write mode). `batch_mode`: execution.runtime-mode

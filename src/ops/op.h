@@ -123,5 +123,6 @@ extern const struct hf_op_class hf_op_limit;    /* limit.c */
 extern const struct hf_op_class hf_op_join;     /* join.c (join.h) */
 extern const struct hf_op_class hf_op_rank;     /* rank.c: Top-N */
 extern const struct hf_op_class hf_op_deduplicate; /* deduplicate.c */
+extern const struct hf_op_class hf_op_normalize;   /* normalize.c */
 
 #endif

@@ -32,6 +32,12 @@ const struct hf_opt_def hf_job_opt_defs[] = {
      .max = INT64_C(86400000),
      .doc = "how often a source with a WATERMARK emits its watermark (when "
             "it rose); 0 = after every batch of rows"},
+    {.key = "table.exec.source.cdc-events-duplicate", .type = HF_OPT_BOOL,
+     .def = "false",
+     .doc = "a CDC source with a PRIMARY KEY (a debezium/canal/maxwell "
+            "format, the hologres binlog) may deliver an event twice: a "
+            "ChangelogNormalize keeps the last row per key and drops the "
+            "repeats (docs/state.md)"},
     {.key = "table.exec.sink.not-null-enforcer", .type = HF_OPT_ENUM,
      .def = "ERROR", .values = HF_VALUES("ERROR", "DROP"),
      .doc = "a NULL written to a NOT NULL sink column fails the job (ERROR) "

@@ -386,8 +386,7 @@ int hf_plan_agg(struct planner *p, const struct hf_ast_query *q,
     if (hf_plan_window_legacy(p, &q, &in, &s, table) != 0)
         return -1;
     struct aggp a = {.p = p, .q = q};
-    if (hf_plan_need_full_changelog(p, in, "an aggregation", q->line,
-                                    q->col) != 0)
+    if (hf_plan_normalize(p, in, true, q->line, q->col) != 0)
         return -1;
     bool retract = in->clog != NULL || in->upd != NULL || in->clog_op;
 

@@ -668,10 +668,6 @@ int hf_plan_join(struct qstate *qs, const struct env *env,
         r->cols[nl + c].line = f->line;
         r->cols[nl + c].col = f->col;
     }
-    if (hf_plan_need_full_changelog(p, L.rel, "a join", f->line, f->col) !=
-            0 ||
-        hf_plan_need_full_changelog(p, R.rel, "a join", f->line, f->col) != 0)
-        return -1;
     r->clog = L.rel->clog ? L.rel->clog : R.rel->clog;
     r->clog_format = L.rel->clog ? L.rel->clog_format : R.rel->clog_format;
     r->clog_op = L.rel->clog_op ? L.rel->clog_op : R.rel->clog_op;

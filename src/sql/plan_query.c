@@ -49,6 +49,7 @@
 #include "formats/format.h"
 #include "ops/calc.h"
 #include "ops/limit.h"
+#include "ops/normalize.h"
 #include "ops/op.h"
 #include "sql/bind.h"
 #include "sql/expr.h"
@@ -63,6 +64,11 @@
 #define MAX_NESTING 64 /* views and WITH queries inside each other */
 
 /* The relations, scopes and query state: sql/plan_rel.h. */
+
+static int sink_normalize(struct planner *p, struct rel *r,
+                          const struct hf_table_def *sink,
+                          const uint32_t *targets,
+                          const struct hf_ast_insert *ins);
 
 static void *aalloc(struct planner *p, size_t size)
 {
@@ -281,6 +287,10 @@ static int rel_settle(struct planner *p, struct rel *r)
 static int rel_node(struct planner *p, struct rel *r, const struct hf_type *to,
                     const char *what)
 {
+    /* Any operator over an upsert source reads its complete changelog. */
+    if (hf_plan_normalize(p, r, true, r->out->ncols ? r->cols[0].line : 0,
+                          r->out->ncols ? r->cols[0].col : 0) != 0)
+        return -1;
     if (rel_settle(p, r) != 0)
         return -1;
     if (rel_identity(r, to))
@@ -1053,9 +1063,6 @@ static int plan_ranked(struct qstate *qs, const struct hf_ast_query *q,
     pre->nfilters = r->nfilters;
     if (rel_node(p, pre, NULL, "the query with ROW_NUMBER()") != 0)
         return -1;
-    if (hf_plan_need_full_changelog(p, pre, "ROW_NUMBER()", it->line,
-                                    it->col) != 0)
-        return -1;
     bool updating = pre->clog != NULL || pre->upd != NULL;
     uint32_t nid;
     struct hf_rank_track *t =
@@ -1816,6 +1823,10 @@ int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
                       ins->target_full, ntargets, ntargets == 1 ? "" : "s",
                       r->out->ncols);
     }
+    if (sink_normalize(p, r, sink, targets, ins) != 0) {
+        free(written);
+        return -1;
+    }
 
     /* The calc in front of the sink: every sink column, cast to its type
      * (a column the list leaves out gets NULL), and the query's filters. */
@@ -1972,18 +1983,192 @@ const char *hf_plan_unique_name(struct planner *p, const struct hf_schema *s,
     return unique_name(p, s, n, name);
 }
 
-int hf_plan_need_full_changelog(struct planner *p, const struct rel *r,
-                                const char *what, int line, int col)
+/* ------------------------------------------------------------ normalize
+ *
+ * ChangelogNormalize (ops/normalize.c) goes between a source and the
+ * consumers that need a complete changelog, as Flink's planner decides:
+ * after a source whose changelog is an upsert stream (connector.h
+ * upsert_source: +U without -U, -D with the key only), and after a CDC
+ * source with a PRIMARY KEY when 'table.exec.source.cdc-events-duplicate'
+ * is true (the events may repeat). Flink places it after every such scan
+ * (StreamPhysicalTableSourceScanRule) and, since FLINK-37475 (2.1),
+ * removes it again where no consumer needs it: an upsert sink keyed by the
+ * source's primary key, taking no -U, with no filter pushed into the
+ * normalize and no metadata column read (ChangelogNormalizeRequirement-
+ * Resolver), never with cdc-events-duplicate (FLINK-37691). holoflow adds
+ * it only where it is needed: before every operator (rel_node), and in
+ * front of a sink unless the sink is such an upsert sink.
+ */
+
+/* 1: node `id` is a source whose changelog is an upsert stream; 2: a CDC
+ * source with a primary key whose events may repeat; 0: neither. */
+static int normalize_kind(struct planner *p, uint32_t id)
 {
-    const struct hf_table_def *t = r->clog;
-    const char *fix = t && !r->clog_format && t->connector->upsert_changelog
-                          ? t->connector->upsert_changelog(t)
-                          : NULL;
-    if (fix == NULL)
+    const struct hf_node *n = &p->g->nodes[id];
+    if (n->kind != HF_NODE_SOURCE || n->table == NULL)
         return 0;
-    return err_at(p, HF_ERR_UNSUPPORTED, line, col,
-                  "%s over table '%s' is not supported: its changelog is an "
-                  "upsert stream (+U without -U, -D with the key only), and "
-                  "holoflow has no ChangelogNormalize yet to complete it; %s",
-                  what, t->name, fix);
+    const struct hf_table_def *t = n->table;
+    const struct hf_connector *c = t->connector;
+    bool fmt = t->format && t->format->changelog;
+    if (!fmt && c->upsert_source && c->upsert_source(t))
+        return 1;
+    bool clog = fmt || (c->produces_changelog && c->produces_changelog(t));
+    const struct hf_opt_val *dup = hf_opts_get(
+        &p->job->settings, "table.exec.source.cdc-events-duplicate", NULL);
+    if (clog && t->schema.npk > 0 && dup && dup->v.b)
+        return 2;
+    return 0;
+}
+
+int hf_plan_normalize(struct planner *p, struct rel *r, bool update_before,
+                      int line, int col)
+{
+    uint32_t src = r->node;
+    int kind = normalize_kind(p, src);
+    if (kind == 0)
+        return 0;
+    struct hf_table_def *t = p->g->nodes[src].table;
+    if (t->schema.npk == 0)
+        return err_at(p, HF_ERR_SQL, line, col,
+                      "table '%s' is an upsert source (its changelog has +U "
+                      "without -U and -D with the key only) and needs a "
+                      "PRIMARY KEY for the ChangelogNormalize that completes "
+                      "it for this query; declare PRIMARY KEY (...) NOT "
+                      "ENFORCED",
+                      t->name);
+    /* One normalize per source, shared by its consumers (FLINK-38086). */
+    for (uint32_t i = src + 1; i < p->g->nnodes; i++) {
+        struct hf_node *n = &p->g->nodes[i];
+        if (n->op == &hf_op_normalize && n->ninputs == 1 &&
+            n->inputs[0] == src) {
+            struct hf_normalize_spec *sp = n->spec;
+            sp->update_before = sp->update_before || update_before;
+            r->node = i;
+            return 0;
+        }
+    }
+    struct hf_normalize_spec *sp = calloc(1, sizeof *sp);
+    if (sp)
+        sp->key = calloc(t->schema.npk, sizeof *sp->key);
+    if (sp == NULL || sp->key == NULL) {
+        hf_normalize_spec_free(sp);
+        return oom(p);
+    }
+    sp->in = &t->schema;
+    sp->nkey = t->schema.npk;
+    memcpy(sp->key, t->schema.pk, sp->nkey * sizeof *sp->key);
+    sp->table = t->name;
+    sp->update_before = update_before;
+    const struct hf_opt_val *ttl =
+        hf_opts_get(&p->job->settings, "table.exec.state.ttl", NULL);
+    sp->ttl = ttl && ttl->v.i > 0;
+    /* Mini-batch: Flink's ProcTimeMiniBatchDeduplicateKeepLastRowFunction
+     * (the aggregate's settings and checks, plan_agg.c). */
+    const struct hf_opt_val *mb =
+        hf_opts_get(&p->job->settings, "table.exec.mini-batch.enabled", NULL);
+    if (mb && mb->v.b && !p->batch_mode) {
+        const struct hf_opt_val *lat = hf_opts_get(
+            &p->job->settings, "table.exec.mini-batch.allow-latency", NULL);
+        const struct hf_opt_val *size =
+            hf_opts_get(&p->job->settings, "table.exec.mini-batch.size", NULL);
+        sp->minibatch = true;
+        sp->mb_latency_ms = lat ? lat->v.i : 0;
+        sp->mb_size = size ? size->v.i : -1;
+        if (sp->mb_latency_ms <= 0 || sp->mb_size <= 0) {
+            hf_normalize_spec_free(sp);
+            return err_at(p, HF_ERR_OPTION, line, col,
+                          "table.exec.mini-batch.enabled is true: "
+                          "table.exec.mini-batch.allow-latency and "
+                          "table.exec.mini-batch.size must both be set above "
+                          "0 (as Flink requires)");
+        }
+    }
+    struct hf_node *nd = hf_graph_add(p->g, HF_NODE_OP, &src, 1);
+    if (nd == NULL) {
+        hf_normalize_spec_free(sp);
+        return oom(p);
+    }
+    nd->op = &hf_op_normalize;
+    nd->spec = sp;
+    nd->schema = &t->schema;
+    r->node = nd->id;
+    return 0;
+}
+
+/* The column of source node `src` that r's column i is, read unchanged
+ * through views and subqueries; -1 when it is computed. */
+static int src_col_of(const struct rel *r, uint32_t i, uint32_t src, int depth)
+{
+    if (depth > 64)
+        return -1;
+    const struct rcol *c = &r->cols[i];
+    if (c->ast == NULL)
+        return r->node == src ? (int)c->base : -1;
+    if (c->ast->kind != HF_AST_COLUMN || c->ast->args || c->scope == NULL)
+        return -1;
+    const struct rel *in = c->scope->in;
+    int j = hf_schema_find(in->out, c->ast->text);
+    if (j < 0)
+        return -1;
+    return src_col_of(in, (uint32_t)j, src, depth + 1);
+}
+
+/* In front of sink `sink`: the normalize, unless r reads an upsert source
+ * straight into an upsert sink keyed by the source's primary key (each
+ * key column written from the same source key column, no metadata column
+ * read, no filter): then neither -U, full deletes nor dropping repeated
+ * rows is needed, and Flink 2.1+ plans none either. Also kept (without
+ * -U) when the sink has a NOT NULL column outside its key: a key-only -D
+ * would hold NULL there, which the NOT NULL check refuses. */
+static int sink_normalize(struct planner *p, struct rel *r,
+                          const struct hf_table_def *sink,
+                          const uint32_t *targets,
+                          const struct hf_ast_insert *ins)
+{
+    uint32_t src = r->node;
+    int kind = normalize_kind(p, src);
+    if (kind == 0)
+        return 0;
+    const struct hf_table_def *t = p->g->nodes[src].table;
+    const struct hf_connector *cn = sink->connector;
+    bool upsert =
+        sink->schema.npk > 0 && (strcmp(cn->name, "upsert-kafka") == 0 ||
+                                 strcmp(cn->name, "hologres") == 0);
+    bool same_key = upsert && t->schema.npk == sink->schema.npk;
+    bool meta = false, src_meta = false;
+    for (uint32_t c = 0; c < t->schema.ncols; c++)
+        src_meta = src_meta || t->schema.cols[c].kind == HF_COL_METADATA;
+    uint32_t nc = sink->schema.ncols;
+    int from[nc ? nc : 1]; /* sink column -> source column, -1 */
+    for (uint32_t c = 0; c < nc; c++)
+        from[c] = -1;
+    for (uint32_t i = 0; i < r->out->ncols; i++) {
+        int s = src_col_of(r, i, src, 0);
+        from[targets[i]] = s;
+        /* (an expression may read a metadata column) */
+        if (s >= 0 ? t->schema.cols[s].kind == HF_COL_METADATA : src_meta)
+            meta = true;
+    }
+    bool not_null = false;
+    for (uint32_t c = 0; c < nc; c++) {
+        const struct hf_column *col = &sink->schema.cols[c];
+        bool key = false;
+        for (uint32_t k = 0; k < sink->schema.npk; k++)
+            key = key || sink->schema.pk[k] == c;
+        if (!key && col->type.not_null && col->kind == HF_COL_PHYSICAL)
+            not_null = true;
+    }
+    for (uint32_t k = 0; same_key && k < sink->schema.npk; k++) {
+        int s = from[sink->schema.pk[k]];
+        bool is_pk = false;
+        for (uint32_t j = 0; s >= 0 && j < t->schema.npk; j++)
+            is_pk = is_pk || t->schema.pk[j] == (uint32_t)s;
+        same_key = is_pk;
+        for (uint32_t j = 0; same_key && j < k; j++)
+            same_key = from[sink->schema.pk[j]] != s;
+    }
+    if (kind == 1 && same_key && !meta && !not_null && r->nfilters == 0)
+        return 0; /* the upsert stream as it is */
+    int line = ins->target.line, col = ins->target.col;
+    return hf_plan_normalize(p, r, !same_key, line, col);
 }

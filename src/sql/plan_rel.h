@@ -206,11 +206,14 @@ int hf_plan_window_agg_node(struct planner *p, const struct rel *in,
                             struct hf_schema *os, const char *groupby,
                             uint32_t *id);
 
-/* A stateful operator (`what`, e.g. "GROUP BY") over r needs a complete
- * changelog: refused, at line:col, over a table whose changelog is an
- * upsert stream (connector.h upsert_changelog). 0 or -1. */
-int hf_plan_need_full_changelog(struct planner *p, const struct rel *r,
-                                const char *what, int line, int col);
+/* plan_query.c. r reads a source whose changelog needs completing (an
+ * upsert stream, or CDC events that may repeat: see plan_query.c,
+ * "normalize"): r then reads the ChangelogNormalize over that source (one
+ * per source, added when missing), with -U when `update_before`; other
+ * relations are left alone. A missing PRIMARY KEY is an error at
+ * line:col. 0 or -1. */
+int hf_plan_normalize(struct planner *p, struct rel *r, bool update_before,
+                      int line, int col);
 
 /* plan_agg.c. Does SELECT q aggregate (GROUP BY, HAVING, or an aggregate
  * call among its items)? */

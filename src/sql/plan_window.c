@@ -315,6 +315,8 @@ int hf_plan_window_tvf(struct planner *p, const struct hf_ast_wtvf *f,
         return err_at(p, HF_ERR_UNSUPPORTED, f->line, f->col,
                       "a window function over an updating query (an "
                       "aggregate) is not supported");
+    if (hf_plan_normalize(p, data, true, f->line, f->col) != 0)
+        return -1;
     int idx = hf_schema_find(data->out, f->timecol.name);
     if (idx < 0)
         return err_at(p, HF_ERR_SQL, f->timecol.line, f->timecol.col,

@@ -4,7 +4,9 @@
 #
 # A. Exact changelogs (print sink) for every change-log mode and replica
 #    identity: UPSERT (the VVR 11 default) under REPLICA IDENTITY DEFAULT
-#    (+U without -U, key-only -D, a primary-key change as -D + +I); ALL
+#    (+U without -U, key-only -D, a primary-key change as -D + +I), which
+#    a print sink gets through the planner's ChangelogNormalize as Flink
+#    prints it (-U with the old row, -D with the whole row); ALL
 #    under DEFAULT fails at the first update like Flink's postgres-cdc
 #    (with the fix in the message); ALL under FULL (-U with the whole old
 #    row, full -D, an unchanged TOASTed column filled from the old row);
@@ -108,16 +110,17 @@ UPDATE ${P}_a SET id = 4 WHERE id = 3;
 DELETE FROM ${P}_a WHERE id = 2;"
 
 # UPSERT under DEFAULT
-run_changes upsert "${P}_a" "" "$acols" "$achg" 7
+run_changes upsert "${P}_a" "" "$acols" "$achg" 8
 expect_rc 143 "upsert: stopped by SIGTERM"
 cat >"$T/upsert.want" <<'EOF'
 +I[1, 10, one, [a, b c]]
 +I[2, 20, null, []]
 +I[3, 30, three, null]
+-U[1, 10, one, [a, b c]]
 +U[1, 11, one, [x, null]]
--D[3, null, null, null]
+-D[3, 30, three, null]
 +I[4, 30, three, null]
--D[2, null, null, null]
+-D[2, 20, null, []]
 EOF
 expect_same "$T/upsert.want" "$T/upsert.out" "UPSERT changelog under REPLICA IDENTITY DEFAULT"
 expect_grep "initial snapshot done and committed" "$T/upsert.log" "upsert: snapshot then slot"

@@ -5,8 +5,12 @@
 #     Flink's normalized changelog: first row of a key +I, a changed row
 #     -U(prev)/+U(cur), the same row again nothing, a tombstone -D(prev),
 #     a tombstone of an unseen key nothing;
-#   - after a restart it rebuilds its per-key state from the topic and
-#     emits only what follows the committed offset, with the right -U;
+#     (the planner's ChangelogNormalize, ops/normalize.c, in front of the
+#     print sink);
+#   - after a restart from a checkpoint the normalize's per-key state is
+#     restored with the offsets: only what follows is emitted, with the
+#     right -U; without a checkpoint the source starts again at the
+#     earliest offset (Flink's upsert-kafka has no startup mode);
 #   - kafka sink with debezium-json writes Flink's debezium records (c for
 #     +I/+U, d with "before" for -U/-D); with json a changelog source is a
 #     plan-time error; with key.fields the key is set and placed by murmur2;
@@ -22,9 +26,10 @@ K=$KAFKA_BOOTSTRAP
 printf '%s\n' 'k1|{"id":"k1","v":1}' 'k2|{"id":"k2","v":2}' 'k1|{"id":"k1","v":1}' \
     'k1|{"id":"k1","v":3}' 'k3|' 'k2|' 'k2|{"id":"k2","v":4}' |
     "$KCAT" -b "$K" -P -t up -K '|' -Z
-upsert_job() { # NAME EXTRA
+upsert_job() { # NAME EXTRA [SET...]
     cat >"$T/$1.sql" <<SQL
 SET 'execution.checkpointing.interval' = '200ms';
+${3:-}
 CREATE TABLE u (id STRING, v INT, PRIMARY KEY (id) NOT ENFORCED)
 WITH ('connector' = 'upsert-kafka', 'topic' = 'up', 'properties.bootstrap.servers' = '$K',
       'key.format' = 'raw', 'value.format' = 'json'$2);
@@ -46,10 +51,11 @@ cat >"$T/ub.want" <<'OUT'
 OUT
 expect_same "$T/ub.want" "$T/ub.out" "upsert-kafka source changelog"
 
-# --- restart: state rebuilt, output only after the committed offset.
+# --- restart: state restored, output only after the checkpoint's offsets.
 # (the mock broker holds a new join for the session timeout of the member
 # that left: keep it short)
-upsert_job us ", 'properties.group.id' = 'g-up', 'properties.session.timeout.ms' = '6000', 'properties.heartbeat.interval.ms' = '500'"
+upsert_job us ", 'properties.group.id' = 'g-up', 'properties.session.timeout.ms' = '6000', 'properties.heartbeat.interval.ms' = '500'" \
+    "SET 'state.checkpoints.dir' = '$T/ckpt';"
 hf_start us1 run "$T/us.sql"
 kafka_wait_committed up g-up 7 30 || fail "upsert source did not commit"
 kill -TERM "$HF_PID"
@@ -65,7 +71,19 @@ cat >"$T/us2.want" <<'OUT'
 -U[k1, 3]
 +U[k1, 5]
 OUT
-expect_same "$T/us2.want" "$T/us2.out" "restart emits only new changes, with the rebuilt state"
+expect_same "$T/us2.want" "$T/us2.out" "restart emits only new changes, with the restored state"
+grep -q "restored checkpoint" "$T/us2.log" || fail "the second run did not restore its checkpoint"
+
+# --- no checkpoint: a restart reads the topic again from its start (the
+# committed offsets are not used), so the whole changelog comes again.
+upsert_job ub2 ", 'scan.bounded.mode' = 'latest-offset', 'properties.group.id' = 'g-up'"
+run_hf "$T/ub2.out" "$T/ub2.err" run "$T/ub2.sql"
+expect_rc 0 "upsert-kafka source again from the earliest offset"
+cat "$T/ub.want" - >"$T/ub2.want" <<'OUT'
+-U[k1, 3]
++U[k1, 5]
+OUT
+expect_same "$T/ub2.want" "$T/ub2.out" "no checkpoint: the whole topic again"
 
 # --- kafka sink, debezium-json (a changelog format).
 cat >"$T/ev.json" <<'JSON'

@@ -66,7 +66,7 @@ kafka_wait_committed() {
 }
 
 kafka_feed() {
-    local topic=$1 group=$2 file=$3 chunk=$4
+    local topic=$1 group=$2 file=$3 chunk=$4 extra=${5:-}
     mkdir -p "$T/feed"
     split -l "$chunk" -d -a 4 "$file" "$T/feed/part."
     (
@@ -77,7 +77,8 @@ kafka_feed() {
                 [ $((produced - ${committed:-0})) -le "$chunk" ] && break
                 sleep 0.2
             done
-            "$KCAT" -b "$KAFKA_BOOTSTRAP" -P -t "$topic" -K $'\t' \
+            # shellcheck disable=SC2086 # $extra: kcat flags
+            "$KCAT" -b "$KAFKA_BOOTSTRAP" -P -t "$topic" -K $'\t' $extra \
                 -X compression.codec=lz4 -X linger.ms=20 <"$f" || exit 1
             produced=$((produced + $(wc -l <"$f")))
         done

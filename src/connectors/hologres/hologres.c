@@ -312,19 +312,15 @@ static bool hologres_produces_changelog(const struct hf_table_def *t)
 }
 
 /* The binlog in UPSERT mode has no old rows (see connector.h). */
-static const char *hologres_upsert_changelog(const struct hf_table_def *t)
+static bool hologres_upsert_source(const struct hf_table_def *t)
 {
     if (!holo_cdc_enabled(&t->opts))
-        return NULL;
+        return false;
     struct holo_cdc_config cc;
     struct hf_error err;
     hf_error_clear(&err);
-    if (holo_cdc_config_from_opts(&cc, &t->opts, "s", "t", &err) != 0 ||
-        cc.mode != HOLO_CDC_UPSERT)
-        return NULL;
-    return "set 'source.binlog.change-log-mode' = 'ALL' (VVR 8: 'cdcMode' = "
-           "'true' without 'upsertSource'), with REPLICA IDENTITY FULL on the "
-           "table";
+    return holo_cdc_config_from_opts(&cc, &t->opts, "s", "t", &err) == 0 &&
+           cc.mode == HOLO_CDC_UPSERT;
 }
 
 /* The one place that picks the source: binlog on -> CDC, else scan. */
@@ -413,7 +409,7 @@ const struct hf_connector hf_connector_hologres = {
     .describe_source = hologres_describe_source,
     .bounded = hologres_bounded,
     .produces_changelog = hologres_produces_changelog,
-    .upsert_changelog = hologres_upsert_changelog,
+    .upsert_source = hologres_upsert_source,
     .source_pushable = hologres_pushable,
     .source_prunes = true,
     .source_open = hologres_source_open,

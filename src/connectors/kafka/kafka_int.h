@@ -22,11 +22,13 @@
  *                   handled between batches (flush + commit before revoke).
  *   kafka_sink.c    the producer: acks=all, idempotent, explicit partitions,
  *                   flush waits for every delivery report.
- *   kafka_map.c     a byte-string hash map in insertion order (upsert state).
+ *   kafka_map.c     a byte-string hash map in insertion order (the upsert
+ *                   sink's reduce buffer).
  *
- * Mode flags select the upsert behaviour (tombstones, ChangelogNormalize on
- * read, reduce buffer on write); upsert_kafka/upsert_int.h has the upsert
- * parts.
+ * Mode flags select the upsert behaviour (tombstones as -D with the key on
+ * read, reduce buffer on write). The upsert-kafka source emits an upsert
+ * stream; the planner completes it with a ChangelogNormalize operator
+ * (ops/normalize.c) where a consumer needs that.
  */
 #ifndef HF_CONNECTORS_KAFKA_INT_H
 #define HF_CONNECTORS_KAFKA_INT_H

@@ -86,7 +86,6 @@
 #include <unistd.h>
 
 #include "connectors/kafka/kafka_int.h"
-#include "connectors/upsert_kafka/upsert_int.h"
 #include "core/datetime.h"
 #include "core/log.h"
 
@@ -115,7 +114,6 @@ struct src_part {
     int32_t partition;
     int64_t next;      /* offset after the last consumed message */
     int64_t committed; /* last offset committed by this source, -1 none */
-    int64_t emit_from; /* upsert replay: rows below are state only */
     int64_t stop;      /* bounded: exclusive end, -1 none */
     bool done;         /* bounded: reached stop */
 };
@@ -150,7 +148,6 @@ struct hfk_source {
     struct hfk_mode mode;
     rd_kafka_t *rk;
     struct hfk_layout lay;
-    struct hfk_norm *norm;
     bool except_key;
     const char *group; /* NULL: no consumer group */
     bool subscribed;
@@ -270,7 +267,6 @@ static struct src_part *add_part(struct hfk_source *s, const char *topic,
     p->partition = partition;
     p->next = -1;
     p->committed = -1;
-    p->emit_from = -1;
     p->stop = -1;
     s->nparts++;
     return p;
@@ -549,13 +545,14 @@ static int resolve_starts(struct hfk_source *s,
                         c < lo ? lo : hi);
             c = c < lo ? lo : hi;
         }
-        int64_t emit_from = -1;
         /* A bounded read up to the group's offsets starts per the startup
          * mode: the committed offsets are where it stops. */
         bool resume = c >= 0 && (r >= 0 || s->bounded != BOUND_GROUP);
         if (s->mode.upsert) {
-            start = lo;
-            emit_from = resume ? c : lo;
+            /* As Flink's upsert-kafka: the earliest offset, or the
+             * restored checkpoint's (whose state holds what came before;
+             * a consumer group's committed offsets are not used). */
+            start = r >= 0 ? c : lo;
         } else if (resume) {
             start = c;
         } else {
@@ -648,7 +645,6 @@ static int resolve_starts(struct hfk_source *s,
         }
         p->next = start;
         p->committed = committed[i];
-        p->emit_from = emit_from;
         p->stop = stop;
         p->done = stop >= 0 && start >= stop;
         if (!p->done && s->ctx && s->ctx->split_assigned)
@@ -1002,13 +998,6 @@ int hfk_source_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
                          s->lay.vfmt->name);
         hf_error_prefix(err, "kafka table '%s': ", tn(s));
         goto fail;
-    }
-    if (mode.upsert) {
-        s->norm = hfk_norm_new(&t->schema, s->lay.key_cols, s->lay.nkey);
-        if (s->norm == NULL) {
-            oom(err);
-            goto fail;
-        }
     }
     if (s->dirty_path) {
         s->dirty = fopen(s->dirty_path, "a");
@@ -1391,9 +1380,6 @@ static int process(struct hfk_source *s, struct src_part *p,
                         p->topic, p->partition, off);
         return -1;
     }
-    if (s->norm &&
-        hfk_norm_apply(s->norm, out, before, off >= p->emit_from, err) != 0)
-        return -1;
     return 0;
 }
 
@@ -1557,8 +1543,6 @@ int hfk_source_checkpoint(void *state, uint64_t id, struct hf_error *err)
     for (size_t i = 0; i < s->nparts; i++) {
         const struct src_part *p = &s->parts[i];
         int64_t off = p->next;
-        if (p->emit_from > off)
-            off = p->emit_from;
         if (off < 0)
             continue;
         rd_kafka_topic_partition_list_add(l, p->topic, p->partition)->offset =
@@ -1579,8 +1563,6 @@ int hfk_source_position(void *state, struct hf_strbuf *out,
     for (size_t i = 0; i < s->nparts; i++) {
         const struct src_part *p = &s->parts[i];
         int64_t off = p->next;
-        if (p->emit_from > off)
-            off = p->emit_from;
         if (off < 0)
             continue;
         hf_strbuf_printf(out, "%s\t%" PRId32 "\t%" PRId64 "\n", p->topic,
@@ -1691,7 +1673,6 @@ void hfk_source_close(void *state)
     for (size_t i = 0; i < s->nnames; i++)
         free(s->names[i]);
     free(s->names);
-    hfk_norm_free(s->norm);
     hfk_layout_free(&s->lay);
     if (s->dirty)
         fclose(s->dirty);

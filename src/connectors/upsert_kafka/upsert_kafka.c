@@ -9,9 +9,10 @@
  * Sink: the key is the primary-key columns in key order ('key.format';
  * legacy tables use 'format.type' for both), +I/+U write the value, -U/-D
  * write a tombstone unless retractions are ignored; optional reduce buffer
- * ('sink.buffer-flush.*'). Source: a tombstone deletes its key and the
- * stream is normalized to +I/-U/+U/-D as Flink's ChangelogNormalize
- * (upsert_norm.c); reading always starts at the earliest offset.
+ * ('sink.buffer-flush.*'). Source: a value is +I, a tombstone a -D with
+ * only the key columns set: an upsert stream, which the planner completes
+ * with a ChangelogNormalize where a consumer needs it (ops/normalize.c);
+ * without a restored checkpoint reading starts at the earliest offset.
  * The work is shared with 'kafka' in src/connectors/kafka/.
  */
 #include <string.h>
@@ -105,6 +106,12 @@ static bool upsert_produces_changelog(const struct hf_table_def *t)
     return true;
 }
 
+static bool upsert_upsert_source(const struct hf_table_def *t)
+{
+    (void)t;
+    return true;
+}
+
 static int upsert_source_open(const struct hf_table_def *t,
                               const struct hf_run_ctx *ctx, void **state,
                               struct hf_error *err)
@@ -134,6 +141,7 @@ const struct hf_connector hf_connector_upsert_kafka = {
     .bounded = hfk_bounded,
     .accepts_changelog = upsert_accepts_changelog,
     .produces_changelog = upsert_produces_changelog,
+    .upsert_source = upsert_upsert_source,
     .source_group = hfk_source_group,
     .source_open = upsert_source_open,
     .source_read = hfk_source_read,
