@@ -721,6 +721,15 @@ int hf_plan_join(struct qstate *qs, const struct env *env,
             r->clog_op = NULL;
     }
 
+    /* With parallelism.default > 1 an update of an input row may change
+     * its join key, so its -U and +U go to two instances and their joined
+     * rows reach the sink out of order; Flink puts a SinkUpsertMaterializer
+     * before the sink then, which holoflow does not have: such a join
+     * runs as one instance (docs/parallelism.md). */
+    if (nd->op == &hf_op_join && !append)
+        nd->single = "an input of the join updates (per-key order at the "
+                     "sink would need a SinkUpsertMaterializer)";
+
     /* The residual, bound over the joined row. */
     for (uint32_t i = 0; i < nres; i++) {
         struct hf_expr *e = hf_expr_bind(&js2->bs, res[i], p->err);
