@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Keyed operators in parallel (parallelism.default, docs/parallelism.md),
+# differential: random append-only orders and customers (csv files, NULL
+# join keys among them) -> one statement set of a LEFT JOIN (padded rows
+# retracted when the customer comes), an inner join feeding a GROUP BY on
+# another key (join instances -> aggregate instances, every pair of them
+# an edge), a Top-3 per customer and a deduplication (first order per
+# customer) -> hologres (PostgreSQL) tables. Run at parallelism 1, 2 and
+# 4 (4 with one-row batches: more interleavings across the instances);
+# each run's tables must equal PostgreSQL's own queries over the same
+# files, so parallelism N equals parallelism 1 equals PostgreSQL.
+. "$(dirname "$0")/../e2e/lib.sh"
+set -e
+: "${PGHOST:?run with the private PostgreSQL (make check)}"
+PSQL=(psql -X -q -v ON_ERROR_STOP=1 -At)
+p=hf_pd_$$
+export PGOPTIONS="-c client_min_messages=warning"
+SEED=${HF_TEST_SEED:-$RANDOM}
+trap '"${PSQL[@]}" -c "DROP TABLE IF EXISTS ${p}_o, ${p}_c, ${p}_lj, ${p}_agg, ${p}_top, ${p}_first" >/dev/null 2>&1; rm -rf "$T"' EXIT
+
+python3 - "$SEED" "$T" <<'PY'
+import random, sys
+rnd = random.Random(int(sys.argv[1]))
+out = sys.argv[2]
+with open(out + "/c.csv", "w") as f:
+    for cid in rnd.sample(range(1, 400), 250):
+        f.write("%d,name%d,%d\n" % (cid, cid, rnd.randrange(5)))
+with open(out + "/o.csv", "w") as f:
+    amts = rnd.sample(range(1, 10**6), 6000)  # distinct: Top-N has no ties
+    for i in range(6000):
+        cust = "" if rnd.random() < 0.03 else str(rnd.randrange(1, 400))
+        f.write("%d,%s,%d\n" % (i + 1, cust, amts[i]))
+PY
+
+"${PSQL[@]}" <<SQL
+DROP TABLE IF EXISTS ${p}_o, ${p}_c;
+CREATE TABLE ${p}_o (id int, cust int, amt int);
+CREATE TABLE ${p}_c (cid int, name text, tier int);
+\copy ${p}_o FROM '$T/o.csv' WITH (FORMAT csv)
+\copy ${p}_c FROM '$T/c.csv' WITH (FORMAT csv)
+SQL
+
+q_lj="SELECT o.id, o.cust, o.amt, c.name FROM ${p}_o o LEFT JOIN ${p}_c c ON o.cust = c.cid"
+q_agg="SELECT c.tier, count(*), sum(o.amt)::bigint, max(o.amt) FROM ${p}_o o JOIN ${p}_c c ON o.cust = c.cid GROUP BY c.tier"
+q_top="SELECT cust, rn, id, amt FROM (SELECT *, row_number() OVER (PARTITION BY cust ORDER BY amt DESC) rn FROM ${p}_o WHERE cust IS NOT NULL) x WHERE rn <= 3"
+q_first="SELECT DISTINCT ON (cust) cust, id, amt FROM ${p}_o WHERE cust IS NOT NULL ORDER BY cust, id"
+
+digest() {
+    "${PSQL[@]}" -c "SELECT count(*) || ':' || coalesce(md5(string_agg(d::text, ';' ORDER BY d::text)), '') FROM ($1) d"
+}
+
+# run_case PARALLELISM BATCH-ROWS
+run_case() {
+    local what="parallelism $1, batches of $2 (seed $SEED)"
+    "${PSQL[@]}" <<SQL
+DROP TABLE IF EXISTS ${p}_lj, ${p}_agg, ${p}_top, ${p}_first;
+CREATE TABLE ${p}_lj (id int PRIMARY KEY, cust int, amt int, name text);
+CREATE TABLE ${p}_agg (tier int PRIMARY KEY, n bigint, s bigint, mx int);
+CREATE TABLE ${p}_top (cust int, rn bigint, id int, amt int, PRIMARY KEY (cust, rn));
+CREATE TABLE ${p}_first (cust int PRIMARY KEY, id int, amt int);
+SQL
+    local w="'endpoint' = '$PGHOST:$PGPORT', 'dbname' = '$PGDATABASE', 'username' = '$PGUSER', 'password' = 'x'"
+    cat >"$T/job.sql" <<SQL
+SET 'parallelism.default' = '$1';
+SET 'holoflow.batch.rows' = '$2';
+CREATE TABLE o (id INT, cust INT, amt INT, pt AS PROCTIME())
+WITH ('connector' = 'filesystem', 'path' = '$T/o.csv', 'format' = 'csv');
+CREATE TABLE c (cid INT, name STRING, tier INT)
+WITH ('connector' = 'filesystem', 'path' = '$T/c.csv', 'format' = 'csv');
+CREATE TABLE lj (id INT, cust INT, amt INT, name STRING, PRIMARY KEY (id) NOT ENFORCED)
+WITH ('connector' = 'hologres', $w, 'tablename' = '${p}_lj');
+CREATE TABLE agg (tier INT, n BIGINT, s BIGINT, mx INT, PRIMARY KEY (tier) NOT ENFORCED)
+WITH ('connector' = 'hologres', $w, 'tablename' = '${p}_agg');
+CREATE TABLE top3 (cust INT, rn BIGINT, id INT, amt INT, PRIMARY KEY (cust, rn) NOT ENFORCED)
+WITH ('connector' = 'hologres', $w, 'tablename' = '${p}_top');
+CREATE TABLE firsts (cust INT, id INT, amt INT, PRIMARY KEY (cust) NOT ENFORCED)
+WITH ('connector' = 'hologres', $w, 'tablename' = '${p}_first');
+BEGIN STATEMENT SET;
+INSERT INTO lj SELECT o.id, o.cust, o.amt, c.name FROM o LEFT JOIN c ON o.cust = c.cid;
+INSERT INTO agg SELECT c.tier, COUNT(*), SUM(CAST(o.amt AS BIGINT)), MAX(o.amt)
+  FROM o JOIN c ON o.cust = c.cid GROUP BY c.tier;
+INSERT INTO top3 SELECT cust, rn, id, amt FROM (
+  SELECT cust, id, amt, ROW_NUMBER() OVER (PARTITION BY cust ORDER BY amt DESC) AS rn
+  FROM o WHERE cust IS NOT NULL) WHERE rn <= 3;
+INSERT INTO firsts SELECT cust, id, amt FROM (
+  SELECT cust, id, amt, ROW_NUMBER() OVER (PARTITION BY cust ORDER BY pt) AS rn
+  FROM o WHERE cust IS NOT NULL) WHERE rn = 1;
+END;
+SQL
+    run_hf "$T/out" "$T/err" run "$T/job.sql"
+    expect_rc 0 "$what"
+    [ "$RC" -eq 0 ] || { cat "$T/err" >&2; return; }
+    if [ "$1" -gt 1 ]; then
+        for op in join group-aggregate rank deduplicate; do
+            grep -q " $op runs $1 instances" "$T/err" ||
+                fail "$what: $op did not run $1 instances"
+        done
+    fi
+    local t q got want
+    for t in lj agg top first; do
+        case $t in
+        lj) q=$q_lj ;; agg) q=$q_agg ;; top) q=$q_top ;; first) q=$q_first ;;
+        esac
+        got=$(digest "SELECT * FROM ${p}_$t")
+        want=$(digest "$q")
+        [ "${want%%:*}" -gt 0 ] || fail "$what: PostgreSQL's $t is empty"
+        if [ "$got" != "$want" ]; then
+            fail "$what: ${p}_$t ($got) differs from PostgreSQL's ($want)"
+            "${PSQL[@]}" -c "($q) EXCEPT ALL SELECT * FROM ${p}_$t" | head -3 | sed 's/^/  missing: /' >&2
+            "${PSQL[@]}" -c "SELECT * FROM ${p}_$t EXCEPT ALL ($q)" | head -3 | sed 's/^/  extra: /' >&2
+        fi
+    done
+}
+
+run_case 1 1024
+run_case 2 1024
+run_case 4 1
+finish
