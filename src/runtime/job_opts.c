@@ -19,8 +19,10 @@ const struct hf_opt_def hf_job_opt_defs[] = {
      .doc = "job name shown in logs and the summary"},
     {.key = "parallelism.default", .type = HF_OPT_INT, .def = "1",
      .flags = HF_OPTF_RANGE, .min = 1, .max = 1024,
-     .doc = "accepted for compatibility; holoflow parallelises inside each "
-            "connector (connection.pool.size, partitions)"},
+     .doc = "instances (threads) of each keyed operator (aggregates, "
+            "Top-N, dedup, joins, windows), rows routed by key group; at most "
+            "pipeline.max-parallelism; connectors parallelise on their own "
+            "(connection.pool.size, partitions)"},
     {.key = "table.exec.source.idle-timeout", .type = HF_OPT_DURATION,
      .def = "0", .flags = HF_OPTF_RANGE, .min = 0,
      .max = INT64_C(86400000),
