@@ -5,7 +5,9 @@
 # retracted when the customer comes), an inner join feeding a GROUP BY on
 # another key (join instances -> aggregate instances, every pair of them
 # an edge), a Top-3 per customer and a deduplication (first order per
-# customer) -> hologres (PostgreSQL) tables. Run at parallelism 1, 2 and
+# customer) -> hologres (PostgreSQL) tables; and an event-time interval
+# join of orders and shipments (watermarks from both files, the minimum
+# over every edge into each instance). Run at parallelism 1, 2 and
 # 4 (4 with one-row batches: more interleavings across the instances);
 # each run's tables must equal PostgreSQL's own queries over the same
 # files, so parallelism N equals parallelism 1 equals PostgreSQL.
@@ -16,7 +18,7 @@ PSQL=(psql -X -q -v ON_ERROR_STOP=1 -At)
 p=hf_pd_$$
 export PGOPTIONS="-c client_min_messages=warning"
 SEED=${HF_TEST_SEED:-$RANDOM}
-trap '"${PSQL[@]}" -c "DROP TABLE IF EXISTS ${p}_o, ${p}_c, ${p}_lj, ${p}_agg, ${p}_top, ${p}_first" >/dev/null 2>&1; rm -rf "$T"' EXIT
+trap '"${PSQL[@]}" -c "DROP TABLE IF EXISTS ${p}_o, ${p}_c, ${p}_lj, ${p}_agg, ${p}_top, ${p}_first, ${p}_eo, ${p}_es, ${p}_ij" >/dev/null 2>&1; rm -rf "$T"' EXIT
 
 python3 - "$SEED" "$T" <<'PY'
 import random, sys
@@ -30,6 +32,25 @@ with open(out + "/o.csv", "w") as f:
     for i in range(6000):
         cust = "" if rnd.random() < 0.03 else str(rnd.randrange(1, 400))
         f.write("%d,%s,%d\n" % (i + 1, cust, amts[i]))
+# event time: orders every ~10 s, shipments of some order from 30 min
+# before to 2 h after it, each file disordered by at most 20 min
+import datetime
+base = datetime.datetime(2024, 1, 1)
+def ts(sec):
+    return (base + datetime.timedelta(seconds=sec)).strftime("%Y-%m-%d %H:%M:%S")
+orders = [(i, i * 10 + rnd.randrange(0, 1200)) for i in range(1, 2001)]
+ships = []
+for sid in range(1, 3001):
+    oid = rnd.randrange(1, 2001)
+    ships.append((sid, oid, oid * 10 + rnd.randrange(-1800, 7200)))
+orders.sort(key=lambda r: r[1] + rnd.randrange(0, 1200))
+ships.sort(key=lambda r: r[2] + rnd.randrange(0, 1200))
+with open(out + "/eo.csv", "w") as f:
+    for i, t in orders:
+        f.write("%d,%s\n" % (i, ts(t)))
+with open(out + "/es.csv", "w") as f:
+    for sid, oid, t in ships:
+        f.write("%d,%d,%s\n" % (sid, oid, ts(t)))
 PY
 
 "${PSQL[@]}" <<SQL
@@ -115,4 +136,45 @@ SQL
 run_case 1 1024
 run_case 2 1024
 run_case 4 1
+
+"${PSQL[@]}" <<SQL
+CREATE TABLE ${p}_eo (id int, ts timestamp(3));
+CREATE TABLE ${p}_es (sid int, oid int, ts timestamp(3));
+\copy ${p}_eo FROM '$T/eo.csv' WITH (FORMAT csv)
+\copy ${p}_es FROM '$T/es.csv' WITH (FORMAT csv)
+SQL
+q_ij="SELECT o.id, s.sid, o.ts, s.ts FROM ${p}_eo o JOIN ${p}_es s ON o.id = s.oid AND s.ts BETWEEN o.ts AND o.ts + interval '1 hour'"
+# interval_case PARALLELISM BATCH-ROWS
+interval_case() {
+    local what="interval join, parallelism $1, batches of $2 (seed $SEED)"
+    "${PSQL[@]}" -c "DROP TABLE IF EXISTS ${p}_ij" \
+        -c "CREATE TABLE ${p}_ij (id int, sid int, ots timestamp(3), sts timestamp(3), PRIMARY KEY (id, sid))"
+    cat >"$T/ij.sql" <<SQL
+SET 'parallelism.default' = '$1';
+SET 'holoflow.batch.rows' = '$2';
+SET 'pipeline.auto-watermark-interval' = '0';
+CREATE TABLE eo (id INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' HOUR)
+WITH ('connector' = 'filesystem', 'path' = '$T/eo.csv', 'format' = 'csv');
+CREATE TABLE es (sid INT, oid INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' HOUR)
+WITH ('connector' = 'filesystem', 'path' = '$T/es.csv', 'format' = 'csv');
+CREATE TABLE ij (id INT, sid INT, ots TIMESTAMP(3), sts TIMESTAMP(3), PRIMARY KEY (id, sid) NOT ENFORCED)
+WITH ('connector' = 'hologres', 'endpoint' = '$PGHOST:$PGPORT', 'dbname' = '$PGDATABASE',
+      'username' = '$PGUSER', 'password' = 'x', 'tablename' = '${p}_ij');
+INSERT INTO ij SELECT o.id, s.sid, o.ts, s.ts FROM eo o JOIN es s
+  ON o.id = s.oid AND s.ts BETWEEN o.ts AND o.ts + INTERVAL '1' HOUR;
+SQL
+    run_hf "$T/out" "$T/err" run "$T/ij.sql"
+    expect_rc 0 "$what"
+    [ "$RC" -eq 0 ] || { cat "$T/err" >&2; return; }
+    [ "$1" = 1 ] || grep -q " interval-join runs $1 instances" "$T/err" ||
+        fail "$what: the interval join did not run $1 instances"
+    local got want
+    got=$(digest "SELECT * FROM ${p}_ij")
+    want=$(digest "$q_ij")
+    [ "${want%%:*}" -gt 100 ] || fail "$what: PostgreSQL's join has only ${want%%:*} rows"
+    [ "$got" = "$want" ] || fail "$what: ${p}_ij ($got) differs from PostgreSQL's ($want)"
+}
+interval_case 1 1024
+interval_case 2 97
+interval_case 3 1
 finish
