@@ -6,7 +6,8 @@
  * a GROUP BY on another key -> the test's sinks, which fold +I/+U/-U/-D
  * per key. At parallelism 1, 2 and 3, with checkpoints every few
  * milliseconds into a directory (barriers aligned across every edge of
- * every instance) and one-row and larger batches, the folded results are
+ * every instance) and one-row and larger batches (and once with the
+ * rocksdb backend), the folded results are
  * the exact counts and sums of the sequence, and the checkpoints hold one
  * state file per instance and key-group range (kg64-127 for the second of
  * two instances, kg86-127 for the third of three).
@@ -93,15 +94,16 @@ static const struct hf_connector test_sink = {.name = "test-sink",
 
 static char dir[64];
 
-static void run_job(int par, int batch_rows)
+static void run_job(int par, int batch_rows, const char *backend)
 {
     char sql[4096];
     snprintf(
         sql, sizeof sql,
+        "SET 'state.backend.type' = '%s';\n"
         "SET 'parallelism.default' = '%d';\n"
         "SET 'holoflow.batch.rows' = '%d';\n"
         "SET 'execution.checkpointing.interval' = '10ms';\n"
-        "SET 'state.checkpoints.dir' = '%s/p%d-%d';\n"
+        "SET 'state.checkpoints.dir' = '%s/p%d-%d-%s';\n"
         "CREATE TABLE s (id BIGINT) WITH ('connector' = 'datagen', "
         "'fields.id.kind' = 'sequence', 'fields.id.start' = '1', "
         "'fields.id.end' = '%d');\n"
@@ -117,7 +119,8 @@ static void run_job(int par, int batch_rows)
         "WHERE id <= 60) a JOIN (SELECT id, MOD(id, %d) AS j FROM s WHERE id "
         "<= 30) b ON a.j = b.j) GROUP BY rk;\n"
         "END;\n",
-        par, batch_rows, dir, par, batch_rows, ROWS, K1, K1, K2, K2);
+        backend, par, batch_rows, dir, par, batch_rows, backend, ROWS, K1, K1,
+        K2, K2);
     struct hf_job *job = NULL;
     struct hf_error err;
     hf_error_clear(&err);
@@ -165,7 +168,8 @@ static void run_job(int par, int batch_rows)
     pthread_mutex_destroy(&f2.lock);
     if (par > 1) {
         char cmd[256], line[256];
-        snprintf(cmd, sizeof cmd, "ls %s/p%d-%d/chk-*/", dir, par, batch_rows);
+        snprintf(cmd, sizeof cmd, "ls %s/p%d-%d-%s/chk-*/", dir, par,
+                 batch_rows, backend);
         FILE *ls = popen(cmd, "r");
         assert_non_null(ls);
         bool found = false;
@@ -185,9 +189,10 @@ static void test_parallelism_1_2_3(void **state)
     snprintf(dir, sizeof dir, "/tmp/hf-test-par-XXXXXX");
     assert_non_null(mkdtemp(dir));
     for (int par = 1; par <= 3; par++) {
-        run_job(par, 64);
-        run_job(par, 1);
+        run_job(par, 64, "hashmap");
+        run_job(par, 1, "hashmap");
     }
+    run_job(2, 16, "rocksdb");
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     assert_int_equal(system(cmd), 0);
