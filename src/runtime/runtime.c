@@ -18,6 +18,18 @@
  * So "source -> calc -> sink" is two threads, as before the graph: the
  * source reads and projects, the sink writes.
  *
+ * Instances (parallelism.default = N > 1, docs/parallelism.md). A keyed
+ * operator (op.h route_key) runs N instances, each the head of a task of
+ * its own and owning Flink's range of key groups for its index; a
+ * replicable chained operator (calc, window-tvf) after it runs once per
+ * instance, in that instance's task; everything else runs once. Every
+ * instance of a producer reaches every instance of a consumer across an
+ * exchange (exchange.h): rows by key group when the consumer has several
+ * instances, barriers, watermarks and end markers to all. So a task's
+ * inbox has one edge (channel) per producer instance and port; alignment,
+ * the watermark minimum and the end of a port count channels. A sink (one
+ * instance) after parallel instances heads a task of its own.
+ *
  * Edges. Where a node's consumer runs in another task, batches travel
  * through that task's inbox (chan.h): at most holoflow.queue.batches + 2
  * unprocessed batches per edge, so a slow sink blocks the sources upstream
