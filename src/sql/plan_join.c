@@ -369,6 +369,36 @@ static int plan_side(struct qstate *qs, const struct env *env,
     return 0;
 }
 
+/* Whether no update of side `sd` changes its join key (the columns
+ * `keys`, nk of them, of its node), so that with parallelism.default > 1
+ * an update's -U and +U meet in one join instance: an append-only side
+ * has no updates; a side that reads a changelog table directly (its node
+ * is the table's source, no operator between) whose join key holds the
+ * table's whole PRIMARY KEY keeps its key (Flink: the input's upsert key
+ * is in the join key). */
+static bool side_keeps_key(struct planner *p, const struct jside *sd,
+                           const uint32_t *keys, uint32_t nk)
+{
+    const struct rel *r = sd->rel;
+    if (r->clog == NULL && r->clog_op == NULL && r->upd == NULL)
+        return true;
+    if (r->clog == NULL || r->clog_op != NULL || r->upd != NULL)
+        return false;
+    const struct hf_node *src = &p->g->nodes[r->node];
+    const struct hf_schema *ts = &r->clog->schema;
+    if (src->kind != HF_NODE_SOURCE || src->table != r->clog ||
+        src->schema != ts || ts->npk == 0)
+        return false;
+    for (uint32_t i = 0; i < ts->npk; i++) {
+        bool in = false;
+        for (uint32_t k = 0; k < nk && !in; k++)
+            in = keys[k] == ts->pk[i];
+        if (!in)
+            return false;
+    }
+    return true;
+}
+
 /* Side `sd` materialized as a node, with `nx` key expressions `x`
  * (bound in scope `sc` over it) appended as hidden columns of types `xt`
  * when needed: key k then reads column keys[k]. */
@@ -726,9 +756,12 @@ int hf_plan_join(struct qstate *qs, const struct env *env,
      * rows reach the sink out of order; Flink puts a SinkUpsertMaterializer
      * before the sink then, which holoflow does not have: such a join
      * runs as one instance (docs/parallelism.md). */
-    if (nd->op == &hf_op_join && !append)
-        nd->single = "an input of the join updates (per-key order at the "
-                     "sink would need a SinkUpsertMaterializer)";
+    if (nd->op == &hf_op_join && !append &&
+        !(side_keeps_key(p, &L, spec->lkeys, nk) &&
+          side_keeps_key(p, &R, spec->rkeys, nk)))
+        nd->single = "an input of the join updates and its join key does "
+                     "not hold the input's primary key (per-key order at "
+                     "the sink would need a SinkUpsertMaterializer)";
 
     /* The residual, bound over the joined row. */
     for (uint32_t i = 0; i < nres; i++) {

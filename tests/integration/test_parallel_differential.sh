@@ -7,7 +7,10 @@
 # an edge), a Top-3 per customer and a deduplication (first order per
 # customer) -> hologres (PostgreSQL) tables; and an event-time interval
 # join of orders and shipments (watermarks from both files, the minimum
-# over every edge into each instance). Run at parallelism 1, 2 and
+# over every edge into each instance); and the orders LEFT JOIN a
+# customers changelog (debezium-json: renames, tier changes, deletes) on
+# the customers' primary key, which runs in parallel (an update keeps its
+# join key). Run at parallelism 1, 2 and
 # 4 (4 with one-row batches: more interleavings across the instances);
 # each run's tables must equal PostgreSQL's own queries over the same
 # files, so parallelism N equals parallelism 1 equals PostgreSQL.
@@ -18,7 +21,7 @@ PSQL=(psql -X -q -v ON_ERROR_STOP=1 -At)
 p=hf_pd_$$
 export PGOPTIONS="-c client_min_messages=warning"
 SEED=${HF_TEST_SEED:-$RANDOM}
-trap '"${PSQL[@]}" -c "DROP TABLE IF EXISTS ${p}_o, ${p}_c, ${p}_lj, ${p}_agg, ${p}_top, ${p}_first, ${p}_eo, ${p}_es, ${p}_ij" >/dev/null 2>&1; rm -rf "$T"' EXIT
+trap '"${PSQL[@]}" -c "DROP TABLE IF EXISTS ${p}_o, ${p}_c, ${p}_lj, ${p}_agg, ${p}_top, ${p}_first, ${p}_eo, ${p}_es, ${p}_ij, ${p}_cc, ${p}_cj" >/dev/null 2>&1; rm -rf "$T"' EXIT
 
 python3 - "$SEED" "$T" <<'PY'
 import random, sys
@@ -51,6 +54,25 @@ with open(out + "/eo.csv", "w") as f:
 with open(out + "/es.csv", "w") as f:
     for sid, oid, t in ships:
         f.write("%d,%d,%s\n" % (sid, oid, ts(t)))
+# a customers changelog; its final state as csv
+import json
+cur = {}
+with open(out + "/cc.json", "w") as f:
+    for _ in range(3000):
+        cid = rnd.randrange(1, 400)
+        if cid not in cur:
+            row = {"cid": cid, "name": "n%d" % rnd.randrange(10**6), "tier": rnd.randrange(5)}
+            cur[cid] = row
+            f.write(json.dumps({"before": None, "after": row, "op": "c"}) + "\n")
+        elif rnd.random() < 0.8:
+            row = dict(cur[cid], name="n%d" % rnd.randrange(10**6), tier=rnd.randrange(5))
+            f.write(json.dumps({"before": cur[cid], "after": row, "op": "u"}) + "\n")
+            cur[cid] = row
+        else:
+            f.write(json.dumps({"before": cur.pop(cid), "after": None, "op": "d"}) + "\n")
+with open(out + "/cc.csv", "w") as f:
+    for row in cur.values():
+        f.write("%d,%s,%d\n" % (row["cid"], row["name"], row["tier"]))
 PY
 
 "${PSQL[@]}" <<SQL
@@ -177,4 +199,41 @@ SQL
 interval_case 1 1024
 interval_case 2 97
 interval_case 3 1
+
+"${PSQL[@]}" <<SQL
+CREATE TABLE ${p}_cc (cid int, name text, tier int);
+\copy ${p}_cc FROM '$T/cc.csv' WITH (FORMAT csv)
+SQL
+q_cj="SELECT o.id, o.cust, c.name, c.tier FROM ${p}_o o LEFT JOIN ${p}_cc c ON o.cust = c.cid"
+# changelog_case PARALLELISM BATCH-ROWS
+changelog_case() {
+    local what="LEFT JOIN a changelog on its key, parallelism $1, batches of $2 (seed $SEED)"
+    "${PSQL[@]}" -c "DROP TABLE IF EXISTS ${p}_cj" \
+        -c "CREATE TABLE ${p}_cj (id int PRIMARY KEY, cust int, name text, tier int)"
+    cat >"$T/cj.sql" <<SQL
+SET 'parallelism.default' = '$1';
+SET 'holoflow.batch.rows' = '$2';
+CREATE TABLE o (id INT, cust INT, amt INT)
+WITH ('connector' = 'filesystem', 'path' = '$T/o.csv', 'format' = 'csv');
+CREATE TABLE cc (cid INT, name STRING, tier INT, PRIMARY KEY (cid) NOT ENFORCED)
+WITH ('connector' = 'filesystem', 'path' = '$T/cc.json', 'format' = 'debezium-json');
+CREATE TABLE cj (id INT, cust INT, name STRING, tier INT, PRIMARY KEY (id) NOT ENFORCED)
+WITH ('connector' = 'hologres', 'endpoint' = '$PGHOST:$PGPORT', 'dbname' = '$PGDATABASE',
+      'username' = '$PGUSER', 'password' = 'x', 'tablename' = '${p}_cj',
+      'sink.delete-strategy' = 'CHANGELOG_STANDARD');
+INSERT INTO cj SELECT o.id, o.cust, c.name, c.tier FROM o LEFT JOIN cc c ON o.cust = c.cid;
+SQL
+    run_hf "$T/out" "$T/err" run "$T/cj.sql"
+    expect_rc 0 "$what"
+    [ "$RC" -eq 0 ] || { cat "$T/err" >&2; return; }
+    [ "$1" = 1 ] || grep -q " join runs $1 instances" "$T/err" ||
+        fail "$what: the join did not run $1 instances"
+    local got want
+    got=$(digest "SELECT * FROM ${p}_cj")
+    want=$(digest "$q_cj")
+    [ "$got" = "$want" ] || fail "$what: ${p}_cj ($got) differs from PostgreSQL's ($want)"
+}
+changelog_case 1 1024
+changelog_case 2 64
+changelog_case 3 1
 finish
