@@ -236,4 +236,13 @@ SQL
 changelog_case 1 1024
 changelog_case 2 64
 changelog_case 3 1
+
+# explain says how many instances each keyed operator runs; a changelog
+# joined on a column that is not its key runs once
+run_hf "$T/out" "$T/err" explain "$T/cj.sql" --set parallelism.default=3
+expect_rc 0 "explain at parallelism 3"
+expect_grep "join: 3 instances" "$T/out" "explain: the join runs 3 instances"
+sed -i 's/ON o.cust = c.cid;/ON o.cust = c.tier;/' "$T/cj.sql"
+run_hf "$T/out" "$T/err" explain "$T/cj.sql" --set parallelism.default=3
+expect_grep "join: one instance (an input of the join updates and its join key does not hold the input's primary key" "$T/out" "explain: a changelog joined off its key runs once"
 finish
