@@ -10,7 +10,8 @@
  * rocksdb backend), the folded results are
  * the exact counts and sums of the sequence, and the checkpoints hold one
  * state file per instance and key-group range (kg64-127 for the second of
- * two instances, kg86-127 for the third of three).
+ * two instances, kg86-127 for the third of three). A sink failing at
+ * parallelism 3 fails the job with its error and ends every thread.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -39,6 +40,7 @@ struct fold {
     int64_t c[16], s[16];
     bool live[16];
     int errors;
+    int64_t rows, fail_after; /* fail_after > 0: fail past that many rows */
 };
 static struct fold f1, f2;
 
@@ -53,9 +55,13 @@ static int sink_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
 static int sink_write(void *state, const struct hf_batch *in,
                       struct hf_error *err)
 {
-    (void)err;
     struct fold *f = state;
     pthread_mutex_lock(&f->lock);
+    f->rows += in->nrows;
+    if (f->fail_after > 0 && f->rows > f->fail_after) {
+        pthread_mutex_unlock(&f->lock);
+        return hf_error_set(err, HF_ERR_SERVER, "injected sink failure");
+    }
     for (uint32_t i = 0; i < in->nrows; i++) {
         const struct hf_value *v = hf_batch_row(in, i);
         int64_t k = v[0].v.i;
@@ -93,6 +99,8 @@ static const struct hf_connector test_sink = {.name = "test-sink",
                                               .sink_close = sink_close};
 
 static char dir[64];
+
+static int64_t fail_k1; /* k1's fail_after for the next run */
 
 static void run_job(int par, int batch_rows, const char *backend)
 {
@@ -133,13 +141,24 @@ static void run_job(int par, int batch_rows, const char *backend)
     memset(&f2, 0, sizeof f2);
     pthread_mutex_init(&f1.lock, NULL);
     pthread_mutex_init(&f2.lock, NULL);
+    f1.fail_after = fail_k1;
     struct hf_runtime *rt = hf_runtime_new(job, &err);
     if (rt == NULL)
         fail_msg("%s", err.msg);
-    if (hf_runtime_run(rt, &err) != 0)
-        fail_msg("parallelism %d: %s", par, err.msg);
+    int rc = hf_runtime_run(rt, &err);
     hf_runtime_destroy(rt);
     hf_job_free(job);
+    if (fail_k1 > 0) {
+        /* the failure ends every instance's thread and names the sink */
+        assert_int_equal(rc, -1);
+        assert_non_null(strstr(err.msg, "injected sink failure"));
+        assert_non_null(strstr(err.msg, "sink 'k1'"));
+        pthread_mutex_destroy(&f1.lock);
+        pthread_mutex_destroy(&f2.lock);
+        return;
+    }
+    if (rc != 0)
+        fail_msg("parallelism %d: %s", par, err.msg);
 
     /* GROUP BY id % 7 over 1..ROWS */
     assert_int_equal(f1.errors, 0);
@@ -198,6 +217,19 @@ static void test_parallelism_1_2_3(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+static void test_sink_failure(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/hf-test-par-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    fail_k1 = 3;
+    run_job(3, 1, "hashmap");
+    fail_k1 = 0;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static void test_too_parallel(void **state)
 {
     (void)state;
@@ -224,6 +256,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parallelism_1_2_3),
+        cmocka_unit_test(test_sink_failure),
         cmocka_unit_test(test_too_parallel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
