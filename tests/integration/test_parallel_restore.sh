@@ -11,7 +11,10 @@
 # (kg0-63 and kg64-127, then kg0-127). Both tables must equal
 # PostgreSQL's own GROUP BY and row_number() over the final source state:
 # a count replayed twice or lost, or a group's state not found by its new
-# owner, shows as a different row. Sizes: PAR_EVENTS, PAR_KEYS.
+# owner, shows as a different row. Once with the hashmap backend, once
+# with rocksdb's incremental checkpoints (each instance's state a RocksDB
+# checkpoint that the next run's instances filter by key group). Sizes:
+# PAR_EVENTS, PAR_KEYS; backends PAR_BACKENDS.
 . "$(dirname "$0")/../e2e/lib.sh"
 . "$(dirname "$0")/../kafka/lib.sh"
 set -e
@@ -20,8 +23,6 @@ PSQL=(psql -X -q -v ON_ERROR_STOP=1 -At)
 NEV=${PAR_EVENTS:-60000}
 NKEYS=${PAR_KEYS:-5000}
 P=hf_pr_$$
-GROUP=hf-par-restore
-CK=$T/ckpt
 
 gen_dbz_events "$NEV" "$NKEYS" 77 "$T/ev.kv" "$T/ev.tsv"
 "${PSQL[@]}" <<SQL
@@ -41,11 +42,22 @@ CREATE TABLE ${P}_t (g bigint PRIMARY KEY, n bigint, sv bigint, mv bigint);
 CREATE TABLE ${P}_top (g bigint, rn bigint, id bigint, v bigint, PRIMARY KEY (g, rn));
 SQL
 
+for BACKEND in ${PAR_BACKENDS:-hashmap rocksdb-incremental}; do
+echo "  backend $BACKEND"
+INCREMENTAL=false
+case $BACKEND in *-incremental) INCREMENTAL=true ;; esac
+GROUP=hf-par-restore-$BACKEND
+CK=$T/ckpt-$BACKEND
+"${PSQL[@]}" -c "TRUNCATE ${P}_t, ${P}_top"
+kafka_cleanup
+BG_PIDS=()
 kafka_start_mock events:4
 cat >"$T/job.sql" <<SQL
 SET 'execution.checkpointing.interval' = '500 ms';
 SET 'state.checkpoints.dir' = '$CK';
 SET 'state.checkpoints.num-retained' = '1';
+SET 'state.backend.type' = '${BACKEND%-incremental}';
+SET 'state.backend.incremental' = '$INCREMENTAL';
 CREATE TABLE events (id BIGINT, v BIGINT, p DECIMAL(10, 2), s STRING)
 WITH ('connector' = 'kafka', 'topic' = 'events',
       'properties.bootstrap.servers' = '$KAFKA_BOOTSTRAP',
@@ -91,11 +103,11 @@ run() {
 }
 
 run 1 2 $((NEV / 4))
-ls "$CK"/chk-*/ | grep -q 'group-aggregate.acc.kg64-127$' ||
+ls "$CK"/chk-*/ | grep -Eq 'group-aggregate.acc.kg64-127(.rocksdb)?$' ||
     fail "run1: no state file of the second instance's key groups: $(ls "$CK"/chk-*/)"
 run 2 1 $((NEV / 2))
 grep -q "checkpoint: restoring checkpoint" "$T/run2.log" || fail "run2: no checkpoint restored"
-ls "$CK"/chk-*/ | grep -q 'group-aggregate.acc.kg0-127$' ||
+ls "$CK"/chk-*/ | grep -Eq 'group-aggregate.acc.kg0-127(.rocksdb)?$' ||
     fail "run2: no state file of all key groups: $(ls "$CK"/chk-*/)"
 
 hf_start run3 --log-level debug run "$T/job.sql" --set parallelism.default=3
@@ -111,7 +123,7 @@ else
 fi
 grep -q "checkpoint: restoring checkpoint" "$T/run3.log" || fail "run3: no checkpoint restored"
 grep -q "group-aggregate runs 3 instances" "$T/run3.log" || fail "run3: not 3 instances"
-ls "$CK"/chk-*/ | grep -q 'group-aggregate.acc.kg43-85$' ||
+ls "$CK"/chk-*/ | grep -Eq 'group-aggregate.acc.kg43-85(.rocksdb)?$' ||
     fail "run3: no state file of the second of three instances: $(ls "$CK"/chk-*/)"
 
 for t in "${P}_ref ${P}_t" "${P}_topref ${P}_top"; do
@@ -123,6 +135,7 @@ for t in "${P}_ref ${P}_t" "${P}_topref ${P}_top"; do
     [ "$missing" = 0 ] || fail "$2: $missing rows of $1 missing or different"
     [ "$extra" = 0 ] || fail "$2: $extra rows extra or different"
     echo "  $2: $nref rows as PostgreSQL computes them, missing $missing, extra $extra"
+done
 done
 "${PSQL[@]}" -c "DROP TABLE ${P}_ev, ${P}_ref, ${P}_t, ${P}_top, ${P}_topref"
 finish
