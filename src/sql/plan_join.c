@@ -46,6 +46,7 @@
 #include "conf/opt.h"
 #include "core/log.h"
 #include "ops/join.h"
+#include "ops/upsert_materialize.h"
 #include "ops/op.h"
 #include "sql/expr.h"
 #include "runtime/plan.h"
@@ -397,6 +398,50 @@ static bool side_keeps_key(struct planner *p, const struct jside *sd,
             return false;
     }
     return true;
+}
+
+uint32_t hf_plan_moving_join(const struct hf_graph *g, uint32_t id)
+{
+    const struct hf_node *n = &g->nodes[id];
+    while (n->kind == HF_NODE_OP && n->op == &hf_op_calc && n->ninputs == 1)
+        n = &g->nodes[n->inputs[0]];
+    return n->kind == HF_NODE_OP && n->op == &hf_op_join && n->single
+               ? n->id
+               : UINT32_MAX;
+}
+
+/* Whether every path from node `id` ends in an upsert materializer or a
+ * keyed operator before any sink (calcs between). */
+static bool paths_covered(const struct hf_graph *g, uint32_t id, int depth)
+{
+    if (depth > 64)
+        return false;
+    for (uint32_t i = id + 1; i < g->nnodes; i++) {
+        const struct hf_node *c = &g->nodes[i];
+        bool feeds = false;
+        for (uint32_t k = 0; k < c->ninputs; k++)
+            feeds |= c->inputs[k] == id;
+        if (!feeds)
+            continue;
+        if (c->kind != HF_NODE_OP)
+            return false; /* a sink, unmaterialized */
+        if (c->op == &hf_op_upsert_materialize ||
+            (c->op->route_key && c->op != &hf_op_upsert_materialize))
+            continue;
+        if (c->op != &hf_op_calc || !paths_covered(g, i, depth + 1))
+            return false;
+    }
+    return true;
+}
+
+void hf_plan_unsingle_joins(struct hf_graph *g)
+{
+    for (uint32_t i = 0; i < g->nnodes; i++) {
+        struct hf_node *n = &g->nodes[i];
+        if (n->kind == HF_NODE_OP && n->op == &hf_op_join && n->single &&
+            paths_covered(g, i, 0))
+            n->single = NULL;
+    }
 }
 
 /* Side `sd` materialized as a node, with `nx` key expressions `x`
