@@ -52,9 +52,11 @@ const struct hf_opt_def hf_job_opt_defs[] = {
     {.key = "table.exec.sink.upsert-materialize", .type = HF_OPT_ENUM,
      .def = "AUTO", .values = HF_VALUES("AUTO", "FORCE", "NONE"),
      .doc = "an updating query into a sink whose PRIMARY KEY does not "
-            "contain the query's upsert key: AUTO and FORCE refuse it "
-            "(Flink would add a SinkUpsertMaterializer, which holoflow does "
-            "not have); NONE writes the changes as they come"},
+            "contain the query's upsert key: after a join whose updates move "
+            "rows between join keys AUTO and FORCE put a "
+            "SinkUpsertMaterializer in front of the sink, as Flink; after an "
+            "aggregate or Top-N they refuse it (no materializer there); NONE "
+            "writes the changes as they come"},
     {.key = "table.exec.deduplicate.insert-update-after-sensitive-enabled",
      .aliases =
          HF_ALIASES("table.exec.deduplicate.insert-and-updateafter-"

@@ -798,9 +798,10 @@ int hf_plan_join(struct qstate *qs, const struct env *env,
 
     /* With parallelism.default > 1 an update of an input row may change
      * its join key, so its -U and +U go to two instances and their joined
-     * rows reach the sink out of order; Flink puts a SinkUpsertMaterializer
-     * before the sink then, which holoflow does not have: such a join
-     * runs as one instance (docs/parallelism.md). */
+     * rows reach the sink out of order: such a join runs as one instance,
+     * unless every path from it reaches a SinkUpsertMaterializer (put in
+     * front of each primary-key sink, plan_query.c) or a keyed operator
+     * first (hf_plan_unsingle_joins; docs/parallelism.md). */
     if (nd->op == &hf_op_join && !append &&
         !(side_keeps_key(p, &L, spec->lkeys, nk) &&
           side_keeps_key(p, &R, spec->rkeys, nk)))
