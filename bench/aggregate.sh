@@ -27,6 +27,9 @@
 #              on the first BENCH_INC_SAMPLE (100,000) events and its rate
 #              is extrapolated (its table is checked when it runs them
 #              all);
+#   holoflow, parallelism 2: each backend's job with SET
+#              'parallelism.default' = '2' (two aggregate instances), its
+#              events/s against parallelism 1;
 #   (b) psql batch: \copy the events into a table, then one INSERT ...
 #              SELECT g, sum(sign), sum(sign * v) ... GROUP BY g (the
 #              server's limit for the same work).
@@ -218,6 +221,35 @@ SQL
         row "holoflow GROUP BY -> hologres ($be)" "$m_h" "$r_h" "peak RSS $(( $(median "${rss[@]}") / 1024 )) MiB; groups $(cut -d' ' -f1 <<<"$got")"
         eval "r_h_$be=$r_h"
     done
+    # ---------------------------------------------------------- parallelism 2
+    # Each backend's job with two aggregate instances (docs/parallelism.md):
+    # rows routed by key group from the source thread to two aggregate
+    # threads, whose changes meet in the sink's thread.
+    for be in $backends; do
+        set_be=""
+        [ "$be" = hashmap ] || set_be="SET 'state.backend.type' = '$be';"
+        grep -v "state.backend.type" "$W/job.sql" |
+            sed "1i SET 'parallelism.default' = '2';${set_be:+\\
+$set_be}" >"$W/job-p2.sql"
+        tp=()
+        for ((r = 1; r <= REPEAT; r++)); do
+            reset_agg
+            t1=$(now)
+            if ! /usr/bin/time -f "%M" -o "$W/rss" "$hf" run "$W/job-p2.sql" >"$W/hf.out" 2>"$W/hf.err"; then
+                cat "$W/hf.err" >&2
+                die "holoflow run at parallelism 2 ($be) failed"
+            fi
+            tp+=("$(secs "$t1" "$(now)")")
+        done
+        got=$(Q "SELECT count(*) || ' ' || md5(string_agg(g || ',' || cnt || ',' || total, ';' ORDER BY g)) FROM agg")
+        [ "$got" = "$want" ] || die "$K keys, parallelism 2 ($be): holoflow's table ($got) differs from PostgreSQL's GROUP BY ($want)"
+        m_p=$(median "${tp[@]}")
+        r_p=$(rate "$N" "$m_p")
+        row "holoflow GROUP BY, parallelism 2 ($be)" "$m_p" "$r_p" "peak RSS $(( $(tail -n 1 "$W/rss") / 1024 )) MiB"
+        eval "r=\$r_h_$be"
+        say "  parallelism 2 / parallelism 1 ($be) = $(ratio "$r_p" "$r")x events/s ($(nproc) cores shared with PostgreSQL)"
+    done
+
     # ---------------------------------------------------------- checkpoints
     # The same job (hashmap) checkpointing every 200 ms into a directory:
     # the pause each checkpoint costs the aggregate (its snapshot behind the

@@ -203,6 +203,15 @@ void hf_row_encode_cols(const struct hf_type *types, const uint32_t *cols,
         encode_value(&types[i], &row[cols[i]], out);
 }
 
+void hf_row_encode_schema_cols(const struct hf_schema *schema,
+                               const uint32_t *cols,
+                               const struct hf_value *row, uint32_t n,
+                               struct hf_strbuf *out)
+{
+    for (uint32_t i = 0; i < n; i++)
+        encode_value(&schema->cols[cols[i]].type, &row[cols[i]], out);
+}
+
 /* ------------------------------------------------------------------ decode */
 
 struct reader {

@@ -31,6 +31,12 @@ void hf_row_encode(const struct hf_type *types, const struct hf_value *vals,
 void hf_row_encode_cols(const struct hf_type *types, const uint32_t *cols,
                         const struct hf_value *row, uint32_t n,
                         struct hf_strbuf *out);
+/* Same, with each column's type taken from `schema` (a routing key drawn
+ * from an operator's input rows: runtime/exchange.c). */
+void hf_row_encode_schema_cols(const struct hf_schema *schema,
+                               const uint32_t *cols,
+                               const struct hf_value *row, uint32_t n,
+                               struct hf_strbuf *out);
 /* Decode n values of `types` from buf[0..len) into vals. Strings and
  * nested values are copied into `arena`, or point into buf when arena is
  * NULL (then valid as long as buf). Returns the bytes consumed, or -1 with

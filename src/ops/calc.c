@@ -243,7 +243,7 @@ static void calc_close(void *state)
 
 const struct hf_op_class hf_op_calc = {
     .name = "calc",
-    .flags = HF_OP_CHAINABLE,
+    .flags = HF_OP_CHAINABLE | HF_OP_REPLICABLE,
     .explain = calc_explain,
     .free_spec = calc_free_spec,
     .open = calc_open,

@@ -223,6 +223,17 @@ static int dedup_process(void *state, uint32_t input, struct hf_rbuf *in,
     return rc;
 }
 
+/* Keyed by the partition columns (the state key). */
+static void dedup_route_key(const struct hf_node *n, const struct hf_schema *in,
+                            uint32_t port, const struct hf_value *row,
+                            struct hf_strbuf *out)
+{
+    const struct hf_rank_spec *s = n->spec;
+    (void)in;
+    (void)port;
+    hf_row_encode_schema_cols(s->in, s->part, row, s->npart, out);
+}
+
 const struct hf_op_class hf_op_deduplicate = {
     .name = "deduplicate",
     .flags = 0,
@@ -231,4 +242,5 @@ const struct hf_op_class hf_op_deduplicate = {
     .open = dedup_open,
     .process = dedup_process,
     .close = dedup_close,
+    .route_key = dedup_route_key,
 };

@@ -669,6 +669,20 @@ static void gagg_close(void *state)
     free(g);
 }
 
+/* Keyed by the group key, encoded as encode_key() does. */
+static void gagg_route_key(const struct hf_node *n, const struct hf_schema *in,
+                           uint32_t port, const struct hf_value *row,
+                           struct hf_strbuf *out)
+{
+    const struct hf_group_agg_spec *s = n->spec;
+    (void)in;
+    (void)port;
+    if (s->nkeys == 0)
+        hf_strbuf_putc(out, 0);
+    else
+        hf_row_encode_schema_cols(s->in, s->keys, row, s->nkeys, out);
+}
+
 const struct hf_op_class hf_op_group_agg = {
     .name = "group-aggregate",
     .flags = 0,
@@ -679,4 +693,5 @@ const struct hf_op_class hf_op_group_agg = {
     .snapshot = gagg_snapshot,
     .end_input = gagg_end_input,
     .close = gagg_close,
+    .route_key = gagg_route_key,
 };

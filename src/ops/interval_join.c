@@ -654,6 +654,17 @@ static void ij_close(void *state)
     free(j);
 }
 
+/* Keyed by the join key (the state key); the key columns of both sides
+ * have one type, so equal keys route alike. */
+static void ij_route_key(const struct hf_node *n, const struct hf_schema *in,
+                           uint32_t port, const struct hf_value *row,
+                           struct hf_strbuf *out)
+{
+    const struct hf_join_spec *s = n->spec;
+    hf_row_encode_schema_cols(in, port ? s->rkeys : s->lkeys, row, s->nkeys,
+                              out);
+}
+
 const struct hf_op_class hf_op_interval_join = {
     .name = "interval-join",
     .flags = 0,
@@ -664,4 +675,5 @@ const struct hf_op_class hf_op_interval_join = {
     .watermark = ij_watermark,
     .watermark_out = ij_watermark_out,
     .close = ij_close,
+    .route_key = ij_route_key,
 };

@@ -606,6 +606,17 @@ static void join_close(void *state)
     free(j);
 }
 
+/* Keyed by the join key (the state key); the key columns of both sides
+ * have one type, so equal keys route alike. */
+static void join_route_key(const struct hf_node *n, const struct hf_schema *in,
+                           uint32_t port, const struct hf_value *row,
+                           struct hf_strbuf *out)
+{
+    const struct hf_join_spec *s = n->spec;
+    hf_row_encode_schema_cols(in, port ? s->rkeys : s->lkeys, row, s->nkeys,
+                              out);
+}
+
 const struct hf_op_class hf_op_join = {
     .name = "join",
     .flags = 0,
@@ -615,4 +626,5 @@ const struct hf_op_class hf_op_join = {
     .process = join_process,
     .end_input = join_end_input,
     .close = join_close,
+    .route_key = join_route_key,
 };

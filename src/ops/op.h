@@ -26,6 +26,10 @@
  *   batch-mode aggregate its results) before the runtime forwards the end.
  * Every call of one operator instance is on one thread (its task's, see
  * runtime.c); a callback that returns -1 fails the job with `err`.
+ * A keyed operator (route_key set) may run as several instances, one per
+ * thread, each owning a range of key groups (env->kg_first..kg_last) and
+ * getting only the rows whose keys fall there; every instance sees every
+ * barrier, watermark and end of input.
  *
  * Threads: a HF_OP_CHAINABLE operator (one input, no state) runs in its
  * producer's thread, as a function call; any other operator is the head
@@ -80,6 +84,10 @@ struct hf_op_env {
     0x1u                       /* one input, stateless: may run in the         \
                                   producer's thread */
 #define HF_OP_PASSTHROUGH 0x2u /* emits its input batches; needs no pool */
+#define HF_OP_REPLICABLE                                                       \
+    0x4u /* stateless: after a parallel operator it runs once per instance,   \
+            chained (calc, window-tvf); a chainable operator without it       \
+            (distinct, limit) runs once */
 
 struct hf_op_class {
     const char *name; /* "calc", "union"; explain's kind */
@@ -113,6 +121,18 @@ struct hf_op_class {
      * Flink's KeyedCoProcessOperatorWithWatermarkDelay). NULL: `wm`. */
     int64_t (*watermark_out)(void *state, int64_t wm);
     void (*close)(void *state);
+    /* Optional: a keyed operator, whose state is split by key group and
+     * which runs parallelism.default instances (runtime/exchange.h).
+     * Appends to `out` the routing key of `row`, a row of input `port`
+     * whose columns are `in`: the bytes whose hf_key_hash gives the key
+     * group of every state entry the row reads or writes (the state key,
+     * or the part hf_state_set_key_prefix names). Every input's keys must
+     * encode alike (a join's key columns have one type). Called on the
+     * producers' threads: reads the node's spec only. NULL: the operator
+     * runs as one instance. */
+    void (*route_key)(const struct hf_node *n, const struct hf_schema *in,
+                      uint32_t port, const struct hf_value *row,
+                      struct hf_strbuf *out);
 };
 
 /* The operators (one file each). */

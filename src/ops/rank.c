@@ -568,6 +568,17 @@ static int rank_process(void *state, uint32_t input, struct hf_rbuf *in,
     return flush_out(k, out, err);
 }
 
+/* Keyed by the partition columns (the state key). */
+static void rank_route_key(const struct hf_node *n, const struct hf_schema *in,
+                           uint32_t port, const struct hf_value *row,
+                           struct hf_strbuf *out)
+{
+    const struct hf_rank_spec *s = n->spec;
+    (void)in;
+    (void)port;
+    hf_row_encode_schema_cols(s->in, s->part, row, s->npart, out);
+}
+
 const struct hf_op_class hf_op_rank = {
     .name = "rank",
     .flags = 0,
@@ -576,4 +587,5 @@ const struct hf_op_class hf_op_rank = {
     .open = rank_open,
     .process = rank_process,
     .close = rank_close,
+    .route_key = rank_route_key,
 };

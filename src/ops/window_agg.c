@@ -559,6 +559,24 @@ static void wagg_free_spec(void *spec)
     hf_window_agg_spec_free(spec);
 }
 
+/* Keyed by the whole state key (window end, window start, group key, as
+ * fold() builds it): a window's rows of one group meet in one instance. */
+static void wagg_route_key(const struct hf_node *n, const struct hf_schema *in,
+                           uint32_t port, const struct hf_value *row,
+                           struct hf_strbuf *out)
+{
+    const struct hf_window_agg_spec *s = n->spec;
+    (void)in;
+    (void)port;
+    uint8_t tb[16];
+    put_be64(tb, row[s->keys[s->end_key]].v.i);
+    put_be64(tb + 8, row[s->keys[s->start_key]].v.i);
+    hf_strbuf_append(out, tb, 16);
+    for (uint32_t i = 0; i < s->nkeys; i++)
+        if (i != s->start_key && i != s->end_key)
+            hf_row_encode_schema_cols(s->in, &s->keys[i], row, 1, out);
+}
+
 const struct hf_op_class hf_op_window_agg = {
     .name = "window-aggregate",
     .flags = 0,
@@ -569,4 +587,5 @@ const struct hf_op_class hf_op_window_agg = {
     .watermark = wagg_watermark,
     .end_input = wagg_end_input,
     .close = wagg_close,
+    .route_key = wagg_route_key,
 };

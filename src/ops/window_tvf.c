@@ -143,7 +143,7 @@ static void wtvf_free_spec(void *spec)
 
 const struct hf_op_class hf_op_window_tvf = {
     .name = "window-tvf",
-    .flags = HF_OP_CHAINABLE,
+    .flags = HF_OP_CHAINABLE | HF_OP_REPLICABLE,
     .explain = wtvf_explain,
     .free_spec = wtvf_free_spec,
     .open = wtvf_open,

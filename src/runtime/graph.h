@@ -53,6 +53,9 @@ struct hf_node {
      * neither a table's nor its spec's: a union, a query's projection);
      * `schema` then points to it. Freed with the graph. */
     struct hf_schema *own_schema;
+    /* OP with route_key (a keyed operator): why it runs as one instance
+     * whatever parallelism.default says (a static string), or NULL. */
+    const char *single;
     /* The script line of the INSERT this sink ends, or of the first
      * INSERT reading this source; 0 for operators. */
     int line;

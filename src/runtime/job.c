@@ -17,6 +17,7 @@
 #include "formats/format.h"
 #include "holoflow.h"
 #include "runtime/plan.h"
+#include "ops/op.h"
 #include "runtime/runtime.h"
 #include "sql/planner.h"
 
@@ -120,6 +121,23 @@ void hf_job_explain(const struct hf_job *job, void *outp)
         }
     }
     hf_graph_explain(&job->graph, &sb);
+    /* How many instances each keyed operator runs (runtime.c decides the
+     * same way; docs/parallelism.md). */
+    int64_t par = hf_opts_int(&job->settings, "parallelism.default", NULL);
+    if (par > 1) {
+        hf_strbuf_printf(&sb, "parallelism.default = %lld:\n", (long long)par);
+        for (uint32_t i = 0; i < job->graph.nnodes; i++) {
+            const struct hf_node *n = &job->graph.nodes[i];
+            if (n->kind != HF_NODE_OP || n->op->route_key == NULL)
+                continue;
+            if (n->single)
+                hf_strbuf_printf(&sb, "  n%u %s: one instance (%s)\n",
+                                 n->id + 1, n->op->name, n->single);
+            else
+                hf_strbuf_printf(&sb, "  n%u %s: %lld instances\n", n->id + 1,
+                                 n->op->name, (long long)par);
+        }
+    }
     if (hf_strbuf_ok(&sb)) {
         hf_fputs_scrubbed(sb.data, out); /* masks may be longer */
     }

@@ -19,8 +19,10 @@ const struct hf_opt_def hf_job_opt_defs[] = {
      .doc = "job name shown in logs and the summary"},
     {.key = "parallelism.default", .type = HF_OPT_INT, .def = "1",
      .flags = HF_OPTF_RANGE, .min = 1, .max = 1024,
-     .doc = "accepted for compatibility; holoflow parallelises inside each "
-            "connector (connection.pool.size, partitions)"},
+     .doc = "instances (threads) of each keyed operator (aggregates, "
+            "Top-N, dedup, joins, windows), rows routed by key group; at most "
+            "pipeline.max-parallelism; connectors parallelise on their own "
+            "(connection.pool.size, partitions)"},
     {.key = "table.exec.source.idle-timeout", .type = HF_OPT_DURATION,
      .def = "0", .flags = HF_OPTF_RANGE, .min = 0,
      .max = INT64_C(86400000),
@@ -56,9 +58,11 @@ const struct hf_opt_def hf_job_opt_defs[] = {
     {.key = "table.exec.sink.upsert-materialize", .type = HF_OPT_ENUM,
      .def = "AUTO", .values = HF_VALUES("AUTO", "FORCE", "NONE"),
      .doc = "an updating query into a sink whose PRIMARY KEY does not "
-            "contain the query's upsert key: AUTO and FORCE refuse it "
-            "(Flink would add a SinkUpsertMaterializer, which holoflow does "
-            "not have); NONE writes the changes as they come"},
+            "contain the query's upsert key: after a join whose updates move "
+            "rows between join keys AUTO and FORCE put a "
+            "SinkUpsertMaterializer in front of the sink, as Flink; after an "
+            "aggregate or Top-N they refuse it (no materializer there); NONE "
+            "writes the changes as they come"},
     {.key = "table.exec.deduplicate.insert-update-after-sensitive-enabled",
      .aliases =
          HF_ALIASES("table.exec.deduplicate.insert-and-updateafter-"

@@ -18,6 +18,18 @@
  * So "source -> calc -> sink" is two threads, as before the graph: the
  * source reads and projects, the sink writes.
  *
+ * Instances (parallelism.default = N > 1, docs/parallelism.md). A keyed
+ * operator (op.h route_key) runs N instances, each the head of a task of
+ * its own and owning Flink's range of key groups for its index; a
+ * replicable chained operator (calc, window-tvf) after it runs once per
+ * instance, in that instance's task; everything else runs once. Every
+ * instance of a producer reaches every instance of a consumer across an
+ * exchange (exchange.h): rows by key group when the consumer has several
+ * instances, barriers, watermarks and end markers to all. So a task's
+ * inbox has one edge (channel) per producer instance and port; alignment,
+ * the watermark minimum and the end of a port count channels. A sink (one
+ * instance) after parallel instances heads a task of its own.
+ *
  * Edges. Where a node's consumer runs in another task, batches travel
  * through that task's inbox (chan.h): at most holoflow.queue.batches + 2
  * unprocessed batches per edge, so a slow sink blocks the sources upstream
@@ -111,17 +123,19 @@
 #include "core/rbuf.h"
 #include "ops/op.h"
 #include "runtime/chan.h"
+#include "runtime/exchange.h"
 #include "state/state.h"
 #include "sql/expr.h"
 
 struct task;
 
-/* One consumer of a node: in the same task (a call) or across an edge. */
+/* One consumer of a node instance: in the same task (a call to `to`'s
+ * input `port`) or, x set, across the edges of an exchange to every
+ * instance of the consumer (exchange.h). */
 struct route {
-    struct rnode *to; /* the consumer (in this task when chan is NULL) */
-    uint32_t port;    /* which input of `to` */
-    struct hf_chan *chan;
-    uint32_t chan_input; /* the edge's index in that inbox */
+    struct rnode *to; /* the consumer when chained */
+    uint32_t port;    /* which input of `to` (chained: also its channel) */
+    struct hf_exchange *x; /* NULL: chained (owned) */
 };
 
 /* A node at run time. `out` comes first: operators emit through it. */
@@ -133,7 +147,15 @@ struct rnode {
     struct route *routes;
     uint32_t nroutes;
     uint32_t nconsumers; /* in the graph */
-    uint32_t open_inputs;
+    uint32_t open_inputs; /* ports not yet ended */
+    uint32_t subtask;     /* which instance of its graph node */
+    /* Input channels: a chained node has one per port; a task's head one
+     * per edge into its inbox (several per port when the producer runs in
+     * parallel). in_port maps a channel to its port; port_open counts a
+     * port's channels not yet ended. */
+    uint32_t nin;
+    uint32_t *in_port;
+    uint32_t *port_open;
     void *state; /* connector or operator state; NULL when not open */
     bool opened;
     struct hf_rbuf_pool *pool;   /* sources: read batches; operators: output */
@@ -144,8 +166,9 @@ struct rnode {
     uint32_t nstates;
     struct hf_strbuf pos; /* sources: the position of the last snapshot */
     bool has_pos;
-    /* Event time: per input, its watermark and whether it is idle or
-     * ended; the node's own watermark (the last forwarded) and status. */
+    /* Event time: per input channel, its watermark and whether it is
+     * idle or ended; the node's own watermark (the last forwarded) and
+     * status. */
     int64_t *in_wm;
     uint8_t *in_status; /* WM_ACTIVE, WM_IDLE, WM_ENDED */
     int64_t wm;
@@ -161,7 +184,7 @@ struct wsplit {
     bool finished; /* read to its end or revoked: left out for good */
 };
 
-/* One input edge of a task, feeding port `port` of its head. */
+/* One input edge (channel) of a task, feeding port `port` of its head. */
 struct tinput {
     uint32_t port;
     bool ended, blocked;
@@ -207,8 +230,14 @@ struct hf_runtime {
     bool drop_null_violations;
     int64_t wm_interval_usec; /* pipeline.auto-watermark-interval */
     int64_t idle_usec;        /* table.exec.source.idle-timeout; 0 = off */
-    struct rnode *nodes;      /* one per graph node, same index */
-    uint32_t nnodes;
+    struct rnode *nodes;      /* every instance of every graph node */
+    uint32_t nnodes;          /* instances */
+    /* Per graph node: its instances nodes[first[id] .. first[id] +
+     * par[id]); parallelism.default for keyed operators (op.h route_key),
+     * the parallelism of its input for a replicable chained operator, else
+     * 1. */
+    uint32_t *first, *par;
+    uint32_t parallelism;
     struct task **tasks;
     uint32_t ntasks, nconsumer_tasks;
     /* The coordinator's state, under ck_lock; ck_cond is broadcast on
@@ -266,9 +295,13 @@ static void fail(struct hf_runtime *rt, const struct hf_error *err)
     for (uint32_t i = 0; i < rt->ntasks; i++)
         if (!rt->tasks[i]->is_source)
             hf_chan_abort(&rt->tasks[i]->inbox);
-    for (uint32_t i = 0; i < rt->nnodes; i++)
+    for (uint32_t i = 0; i < rt->nnodes; i++) {
         if (rt->nodes[i].pool)
             hf_rbuf_pool_abort(rt->nodes[i].pool);
+        for (uint32_t k = 0; k < rt->nodes[i].nroutes; k++)
+            if (rt->nodes[i].routes[k].x)
+                hf_exchange_abort(rt->nodes[i].routes[k].x);
+    }
     wake_all(rt);
 }
 
@@ -313,18 +346,13 @@ static int emit_routes(struct rnode *n, struct hf_rbuf *rows,
 {
     for (uint32_t i = 0; i < n->nroutes; i++) {
         struct route *r = &n->routes[i];
-        if (r->chan == NULL) {
+        if (r->x == NULL) {
             if (deliver(r->to, r->port, rows, err) != 0)
                 return -1;
             continue;
         }
-        hf_rbuf_ref(rows);
-        struct hf_msg m = {
-            .kind = HF_MSG_DATA, .input = r->chan_input, .rows = rows};
-        if (!hf_chan_push(r->chan, &m)) {
-            hf_rbuf_release(rows);
+        if (hf_exchange_data(r->x, rows) != 0)
             return -1; /* aborted */
-        }
     }
     return 0;
 }
@@ -350,6 +378,8 @@ static int deliver(struct rnode *n, uint32_t port, struct hf_rbuf *rows,
     }
     return n->n->op->process(n->state, port, rows, &n->out, err);
 }
+
+static int forward_barrier(struct rnode *n, uint64_t id, struct hf_error *err);
 
 /* Barrier `id` reached node `n` (aligned, if it has several inputs):
  * snapshot or flush, then forward it. */
@@ -382,16 +412,21 @@ static int barrier_node(struct rnode *n, uint64_t id, struct hf_error *err)
                          n->rt->ckpt_base + id, n->uid,
                          (double)(mono_usec() - t0) / 1000.0, entries);
     }
+    return forward_barrier(n, id, err);
+}
+
+/* Put barrier `id` behind every row n has emitted, on every consumer. */
+static int forward_barrier(struct rnode *n, uint64_t id, struct hf_error *err)
+{
     for (uint32_t i = 0; i < n->nroutes; i++) {
         struct route *r = &n->routes[i];
-        if (r->chan == NULL) {
+        if (r->x == NULL) {
             if (barrier_node(r->to, id, err) != 0)
                 return -1;
             continue;
         }
-        struct hf_msg m = {
-            .kind = HF_MSG_BARRIER, .input = r->chan_input, .ckpt_id = id};
-        if (!hf_chan_push(r->chan, &m))
+        struct hf_msg m = {.kind = HF_MSG_BARRIER, .ckpt_id = id};
+        if (hf_exchange_broadcast(r->x, &m) != 0)
             return -1;
     }
     return 0;
@@ -399,15 +434,19 @@ static int barrier_node(struct rnode *n, uint64_t id, struct hf_error *err)
 
 static int end_node(struct rnode *n, struct hf_error *err);
 
-/* Input `port` of `n` has ended. */
-static int end_input(struct rnode *n, uint32_t port, struct hf_error *err)
+/* Input channel `ch` of `n` has ended; its port ends with its last
+ * channel. */
+static int end_input(struct rnode *n, uint32_t ch, struct hf_error *err)
 {
-    if (n->n->kind != HF_NODE_SINK && n->in_status[port] != WM_ENDED) {
+    if (n->n->kind != HF_NODE_SINK && n->in_status[ch] != WM_ENDED) {
         /* An ended input no longer holds the watermark back. */
-        n->in_status[port] = WM_ENDED;
-        if (n->open_inputs > 1 && wm_update(n, err) != 0)
+        n->in_status[ch] = WM_ENDED;
+        if (n->nin > 1 && wm_update(n, err) != 0)
             return -1;
     }
+    uint32_t port = n->in_port[ch];
+    if (n->port_open[port] > 0 && --n->port_open[port] > 0)
+        return 0;
     if (n->n->kind == HF_NODE_OP && n->n->op->end_input &&
         n->n->op->end_input(n->state, port, &n->out, err) != 0)
         return -1;
@@ -430,13 +469,13 @@ static int end_node(struct rnode *n, struct hf_error *err)
     }
     for (uint32_t i = 0; i < n->nroutes; i++) {
         struct route *r = &n->routes[i];
-        if (r->chan == NULL) {
+        if (r->x == NULL) {
             if (end_input(r->to, r->port, err) != 0)
                 return -1;
             continue;
         }
-        struct hf_msg m = {.kind = HF_MSG_END, .input = r->chan_input};
-        if (!hf_chan_push(r->chan, &m))
+        struct hf_msg m = {.kind = HF_MSG_END};
+        if (hf_exchange_broadcast(r->x, &m) != 0)
             return -1;
     }
     return 0;
@@ -453,16 +492,13 @@ static int wm_forward(struct rnode *n, int64_t wm, bool idle,
 {
     for (uint32_t i = 0; i < n->nroutes; i++) {
         struct route *r = &n->routes[i];
-        if (r->chan == NULL) {
+        if (r->x == NULL) {
             if (wm_input(r->to, r->port, wm, idle, err) != 0)
                 return -1;
             continue;
         }
-        struct hf_msg m = {.kind = HF_MSG_WATERMARK,
-                           .input = r->chan_input,
-                           .wm = wm,
-                           .idle = idle};
-        if (!hf_chan_push(r->chan, &m))
+        struct hf_msg m = {.kind = HF_MSG_WATERMARK, .wm = wm, .idle = idle};
+        if (hf_exchange_broadcast(r->x, &m) != 0)
             return -1;
     }
     return 0;
@@ -493,7 +529,7 @@ static int wm_update(struct rnode *n, struct hf_error *err)
 {
     int64_t low = WM_MAX, high = WM_NONE;
     bool active = false, open = false;
-    for (uint32_t i = 0; i < n->n->ninputs; i++) {
+    for (uint32_t i = 0; i < n->nin; i++) {
         if (n->in_status[i] == WM_ENDED)
             continue;
         open = true;
@@ -527,18 +563,19 @@ static int wm_update(struct rnode *n, struct hf_error *err)
     return low > n->wm && low != WM_NONE ? wm_advance(n, low, err) : 0;
 }
 
-/* Input `port` of n got watermark `wm`, or went idle, or active again. */
-static int wm_input(struct rnode *n, uint32_t port, int64_t wm, bool idle,
+/* Input channel `ch` of n got watermark `wm`, or went idle, or active
+ * again. */
+static int wm_input(struct rnode *n, uint32_t ch, int64_t wm, bool idle,
                     struct hf_error *err)
 {
-    if (n->n->kind == HF_NODE_SINK || n->in_status[port] == WM_ENDED)
+    if (n->n->kind == HF_NODE_SINK || n->in_status[ch] == WM_ENDED)
         return 0;
     if (idle) {
-        n->in_status[port] = WM_IDLE;
+        n->in_status[ch] = WM_IDLE;
     } else {
-        n->in_status[port] = WM_ACTIVE;
-        if (wm > n->in_wm[port])
-            n->in_wm[port] = wm;
+        n->in_status[ch] = WM_ACTIVE;
+        if (wm > n->in_wm[ch])
+            n->in_wm[ch] = wm;
     }
     return wm_update(n, err);
 }
@@ -729,10 +766,8 @@ static int open_node(struct rnode *n, struct hf_error *err)
     } else if (g->kind == HF_NODE_OP) {
         struct hf_op_env env = {.node = g,
                                 .uid = n->uid,
-                                .subtask = 0,
-                                .parallelism = 1,
-                                .kg_first = 0,
-                                .kg_last = n->rt->max_parallelism - 1,
+                                .subtask = n->subtask,
+                                .parallelism = n->rt->par[g->id],
                                 .max_parallelism = n->rt->max_parallelism,
                                 .open_state = rt_open_state,
                                 .rt = n,
@@ -740,6 +775,8 @@ static int open_node(struct rnode *n, struct hf_error *err)
                                 .drop_null_violations =
                                     n->rt->drop_null_violations,
                                 .pool = n->pool};
+        hf_state_kg_range(n->rt->max_parallelism, env.parallelism,
+                          n->subtask, &env.kg_first, &env.kg_last);
         if (g->op->open(&env, &n->state, err) != 0) {
             close_states(n);
             return -1;
@@ -817,20 +854,8 @@ static int inject(struct task *t, uint64_t id, bool ended)
         t->head->has_pos = true;
     }
     t->last_snap = id;
-    if (!ended) {
-        for (uint32_t i = 0; i < t->head->nroutes; i++) {
-            struct route *r = &t->head->routes[i];
-            if (r->chan == NULL) {
-                if (barrier_node(r->to, id, &t->err) != 0)
-                    return -1;
-                continue;
-            }
-            struct hf_msg m = {
-                .kind = HF_MSG_BARRIER, .input = r->chan_input, .ckpt_id = id};
-            if (!hf_chan_push(r->chan, &m))
-                return -1;
-        }
-    }
+    if (!ended && forward_barrier(t->head, id, &t->err) != 0)
+        return -1;
     ack(t, id);
     return 0;
 }
@@ -1063,7 +1088,7 @@ static int on_msg(struct task *t, const struct hf_msg *m, bool *done)
     }
     case HF_MSG_WATERMARK:
         t->done = m->input; /* it took a credit */
-        return wm_input(t->head, in->port, m->wm, m->idle, &t->err);
+        return wm_input(t->head, m->input, m->wm, m->idle, &t->err);
     case HF_MSG_BARRIER:
         if (t->nblocked > 0 && m->ckpt_id != t->aligning)
             return hf_error_set(&t->err, HF_ERR_FAIL,
@@ -1077,7 +1102,7 @@ static int on_msg(struct task *t, const struct hf_msg *m, bool *done)
     case HF_MSG_END:
         in->ended = true;
         t->nopen--;
-        if (end_input(t->head, in->port, &t->err) != 0)
+        if (end_input(t->head, m->input, &t->err) != 0)
             return -1;
         if (t->nopen == 0) {
             *done = true;
@@ -1172,8 +1197,9 @@ static struct task *new_task(struct hf_runtime *rt, struct rnode *head,
     t->members[t->nmembers++] = head;
     head->task = t;
     if (!is_source) {
+        /* one input edge per channel of the head (set_inputs) */
         rt->nconsumer_tasks++;
-        t->ninputs = head->n->ninputs;
+        t->ninputs = head->nin;
         t->nopen = t->ninputs;
         t->inputs = calloc(t->ninputs ? t->ninputs : 1, sizeof *t->inputs);
         if (t->inputs == NULL ||
@@ -1181,7 +1207,7 @@ static struct task *new_task(struct hf_runtime *rt, struct rnode *head,
             return NULL;
         for (uint32_t i = 0; i < t->ninputs; i++) {
             struct tinput *in = &t->inputs[i];
-            in->port = i;
+            in->port = head->in_port[i];
             in->pcap = rt->credit + 2;
             in->pending = calloc(in->pcap, sizeof *in->pending);
             if (in->pending == NULL)
@@ -1191,19 +1217,52 @@ static struct task *new_task(struct hf_runtime *rt, struct rnode *head,
     return t;
 }
 
-static int add_route(struct rnode *from, struct rnode *to, uint32_t port,
-                     bool chained)
+static struct route *new_route(struct rnode *from)
 {
     struct route *r =
         realloc(from->routes, (from->nroutes + 1) * sizeof *from->routes);
     if (r == NULL)
-        return -1;
+        return NULL;
     from->routes = r;
     r = &from->routes[from->nroutes++];
+    memset(r, 0, sizeof *r);
+    return r;
+}
+
+/* `from` feeds input `port` of `to`, in the same task. */
+static int add_chained(struct rnode *from, struct rnode *to, uint32_t port)
+{
+    struct route *r = new_route(from);
+    if (r == NULL)
+        return -1;
     r->to = to;
     r->port = port;
-    r->chan = chained ? NULL : &to->task->inbox;
-    r->chan_input = port;
+    return 0;
+}
+
+/* `from` feeds input `port` of every instance of graph node `id`, as
+ * channel `ch` of each instance's task: an exchange, keyed when the node
+ * runs several instances. */
+static int add_exchange(struct hf_runtime *rt, struct rnode *from, uint32_t id,
+                        uint32_t port, uint32_t ch)
+{
+    const struct hf_node *gn = &rt->job->graph.nodes[id];
+    struct route *r = new_route(from);
+    if (r == NULL)
+        return -1;
+    r->port = port;
+    r->x = calloc(1, sizeof *r->x);
+    if (r->x == NULL)
+        return -1;
+    uint32_t np = rt->par[id];
+    if (hf_exchange_init(r->x, np, np > 1 ? gn : NULL, from->n->schema, port,
+                         rt->max_parallelism, rt->batch_rows,
+                         rt->credit) != 0)
+        return -1;
+    for (uint32_t j = 0; j < np; j++) {
+        r->x->t[j].chan = &rt->nodes[rt->first[id] + j].task->inbox;
+        r->x->t[j].input = ch;
+    }
     return 0;
 }
 
@@ -1219,64 +1278,135 @@ static bool sink_joins(const struct rnode *x)
     return true;
 }
 
-/* Place every node in a task and connect it to its inputs. */
+/* n's input channels: one per port when chained (or a source), else one
+ * per instance of each input node, port after port. */
+static int set_inputs(struct hf_runtime *rt, struct rnode *n, bool chained)
+{
+    const struct hf_node *gn = n->n;
+    uint32_t nin = 0;
+    for (uint32_t p = 0; p < gn->ninputs; p++)
+        nin += chained ? 1 : rt->par[gn->inputs[p]];
+    n->nin = nin;
+    n->in_port = calloc(nin ? nin : 1, sizeof *n->in_port);
+    n->port_open = calloc(gn->ninputs ? gn->ninputs : 1, sizeof *n->port_open);
+    n->in_wm = malloc((nin ? nin : 1) * sizeof *n->in_wm);
+    n->in_status = calloc(nin ? nin : 1, sizeof *n->in_status);
+    if (!n->in_port || !n->port_open || !n->in_wm || !n->in_status)
+        return -1;
+    uint32_t c = 0;
+    for (uint32_t p = 0; p < gn->ninputs; p++) {
+        uint32_t k = chained ? 1 : rt->par[gn->inputs[p]];
+        n->port_open[p] = k;
+        for (uint32_t i = 0; i < k; i++)
+            n->in_port[c++] = p;
+    }
+    for (uint32_t i = 0; i < nin; i++)
+        n->in_wm[i] = WM_NONE;
+    return 0;
+}
+
+/* Place every instance of every node in a task and connect it to its
+ * inputs' instances. */
 static int place(struct hf_runtime *rt, struct hf_error *err)
 {
     const struct hf_graph *g = &rt->job->graph;
     for (uint32_t i = 0; i < g->nnodes; i++) {
-        struct rnode *n = &rt->nodes[i];
-        const struct hf_node *gn = n->n;
-        struct task *t = NULL;
+        const struct hf_node *gn = &g->nodes[i];
+        uint32_t np = rt->par[i];
         bool chain = false;
-        if (gn->kind == HF_NODE_SOURCE) {
-            t = new_task(rt, n, true);
-        } else if (gn->kind == HF_NODE_OP) {
-            chain = (gn->op->flags & HF_OP_CHAINABLE) && gn->ninputs == 1;
-            if (chain) {
-                t = rt->nodes[gn->inputs[0]].task;
+        if (gn->kind == HF_NODE_OP)
+            chain = (gn->op->flags & HF_OP_CHAINABLE) && gn->ninputs == 1 &&
+                    rt->par[gn->inputs[0]] == np;
+        else if (gn->kind == HF_NODE_SINK)
+            chain = gn->ninputs == 1 && rt->par[gn->inputs[0]] == 1 &&
+                    sink_joins(&rt->nodes[rt->first[gn->inputs[0]]]);
+        for (uint32_t k = 0; k < np; k++) {
+            struct rnode *n = &rt->nodes[rt->first[i] + k];
+            struct task *t = NULL;
+            if (set_inputs(rt, n, chain || gn->kind == HF_NODE_SOURCE) != 0)
+                return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+            if (gn->kind == HF_NODE_SOURCE) {
+                t = new_task(rt, n, true);
+            } else if (chain) {
+                t = rt->nodes[rt->first[gn->inputs[0]] + k].task;
                 t->members[t->nmembers++] = n;
                 n->task = t;
             } else {
                 t = new_task(rt, n, false);
             }
-        } else {
-            struct rnode *x = &rt->nodes[gn->inputs[0]];
-            chain = gn->ninputs == 1 && sink_joins(x);
-            if (chain) {
-                t = x->task;
-                t->members[t->nmembers++] = n;
-                n->task = t;
-            } else {
-                t = new_task(rt, n, false);
-            }
-            if (t)
+            if (t == NULL)
+                return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+            if (gn->kind == HF_NODE_SINK)
                 t->has_sink = true;
         }
-        if (t == NULL)
-            return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-        for (uint32_t k = 0; k < gn->ninputs; k++)
-            if (add_route(&rt->nodes[gn->inputs[k]], n, k, chain) != 0)
-                return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        uint32_t ch = 0;
+        for (uint32_t p = 0; p < gn->ninputs; p++) {
+            uint32_t in = gn->inputs[p];
+            for (uint32_t x = 0; x < rt->par[in]; x++) {
+                struct rnode *from = &rt->nodes[rt->first[in] + x];
+                int rc = chain ? add_chained(from,
+                                             &rt->nodes[rt->first[i] + x], p)
+                               : add_exchange(rt, from, i, p, ch + x);
+                if (rc != 0)
+                    return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+            }
+            ch += rt->par[in];
+        }
     }
     return 0;
 }
 
+/* How many instances each graph node runs (see struct hf_runtime). */
+static int plan_parallelism(struct hf_runtime *rt, struct hf_error *err)
+{
+    const struct hf_graph *g = &rt->job->graph;
+    rt->first = calloc(g->nnodes ? g->nnodes : 1, sizeof *rt->first);
+    rt->par = calloc(g->nnodes ? g->nnodes : 1, sizeof *rt->par);
+    if (rt->first == NULL || rt->par == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    if (rt->parallelism > rt->max_parallelism)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "parallelism.default = %u is larger than "
+                            "pipeline.max-parallelism = %u (the number of key "
+                            "groups): raise pipeline.max-parallelism (a job "
+                            "restored from a checkpoint must keep it)",
+                            rt->parallelism, rt->max_parallelism);
+    uint32_t total = 0;
+    for (uint32_t i = 0; i < g->nnodes; i++) {
+        const struct hf_node *gn = &g->nodes[i];
+        uint32_t np = 1;
+        if (gn->kind == HF_NODE_OP && gn->op->route_key && !gn->single)
+            np = rt->parallelism;
+        else if (gn->kind == HF_NODE_OP && gn->ninputs == 1 &&
+                 (gn->op->flags & HF_OP_CHAINABLE) &&
+                 (gn->op->flags & HF_OP_REPLICABLE))
+            np = rt->par[gn->inputs[0]];
+        if (gn->kind == HF_NODE_OP && gn->op->route_key && gn->single &&
+            rt->parallelism > 1)
+            hf_log_info("n%u %s runs as one instance: %s", gn->id + 1,
+                        gn->op->name, gn->single);
+        else if (np > 1 && gn->op->route_key)
+            hf_log_info("n%u %s runs %u instances (key groups split by "
+                        "pipeline.max-parallelism = %u)",
+                        gn->id + 1, gn->op->name, np, rt->max_parallelism);
+        rt->par[i] = np;
+        rt->first[i] = total;
+        total += np;
+    }
+    rt->nnodes = total;
+    return 0;
+}
+
 static int init_node(struct hf_runtime *rt, struct rnode *n,
-                     const struct hf_node *gn, struct hf_error *err)
+                     const struct hf_node *gn, uint32_t subtask,
+                     struct hf_error *err)
 {
     n->out.emit = op_emit;
     n->n = gn;
     n->rt = rt;
+    n->subtask = subtask;
     n->open_inputs = gn->ninputs;
     n->wm = WM_NONE;
-    if (gn->ninputs > 0) {
-        n->in_wm = malloc(gn->ninputs * sizeof *n->in_wm);
-        n->in_status = calloc(gn->ninputs, sizeof *n->in_status);
-        if (n->in_wm == NULL || n->in_status == NULL)
-            return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-        for (uint32_t i = 0; i < gn->ninputs; i++)
-            n->in_wm[i] = WM_NONE;
-    }
     n->nconsumers = hf_graph_consumers(&rt->job->graph, gn->id);
     n->ctx.batch_mode = rt->batch_mode;
     n->ctx.stats = &n->stats;
@@ -1425,17 +1555,24 @@ struct hf_runtime *hf_runtime_new(struct hf_job *job, struct hf_error *err)
     rt->idle_usec =
         hf_opts_int(s, "table.exec.source.idle-timeout", NULL) * 1000;
     const struct hf_graph *g = &job->graph;
-    rt->nnodes = g->nnodes;
-    rt->nodes = calloc(g->nnodes ? g->nnodes : 1, sizeof *rt->nodes);
+    rt->parallelism = (uint32_t)hf_opts_int(s, "parallelism.default", NULL);
+    if (plan_parallelism(rt, err) != 0) {
+        hf_runtime_destroy(rt);
+        return NULL;
+    }
+    rt->nodes = calloc(rt->nnodes ? rt->nnodes : 1, sizeof *rt->nodes);
     if (rt->nodes == NULL) {
         hf_error_set(err, HF_ERR_NOMEM, "out of memory");
         hf_runtime_destroy(rt);
         return NULL;
     }
     for (uint32_t i = 0; i < g->nnodes; i++) {
-        if (init_node(rt, &rt->nodes[i], &g->nodes[i], err) != 0) {
-            hf_runtime_destroy(rt);
-            return NULL;
+        for (uint32_t k = 0; k < rt->par[i]; k++) {
+            if (init_node(rt, &rt->nodes[rt->first[i] + k], &g->nodes[i], k,
+                          err) != 0) {
+                hf_runtime_destroy(rt);
+                return NULL;
+            }
         }
     }
     if (place(rt, err) != 0) {
@@ -1466,7 +1603,13 @@ void hf_runtime_destroy(struct hf_runtime *rt)
     free(rt->tasks);
     for (uint32_t i = 0; rt->nodes && i < rt->nnodes; i++) {
         hf_rbuf_pool_destroy(rt->nodes[i].pool);
+        for (uint32_t k = 0; k < rt->nodes[i].nroutes; k++) {
+            hf_exchange_destroy(rt->nodes[i].routes[k].x);
+            free(rt->nodes[i].routes[k].x);
+        }
         free(rt->nodes[i].routes);
+        free(rt->nodes[i].in_port);
+        free(rt->nodes[i].port_open);
         hf_strbuf_free(&rt->nodes[i].pos);
         close_states(&rt->nodes[i]);
         free(rt->nodes[i].in_wm);
@@ -1474,6 +1617,8 @@ void hf_runtime_destroy(struct hf_runtime *rt)
     }
     hf_state_backend_close(rt->state);
     free(rt->nodes);
+    free(rt->first);
+    free(rt->par);
     pthread_mutex_destroy(&rt->err_lock);
     pthread_mutex_destroy(&rt->ck_lock);
     pthread_cond_destroy(&rt->ck_cond);
@@ -1688,7 +1833,7 @@ void hf_runtime_summary(const struct hf_runtime *rt, FILE *out)
                              g->nodes[seen[j]].table->name);
         hf_strbuf_printf(&sb, " -> %s\n", k->table->name);
         for (uint32_t j = 0; j < n; j++) {
-            const struct rnode *r = &rt->nodes[seen[j]];
+            const struct rnode *r = &rt->nodes[rt->first[seen[j]]];
             const char *tn = r->n->table->name;
             uint32_t first = shown_in(g, s, seen[j], srcs);
             if (first) {
@@ -1712,7 +1857,7 @@ void hf_runtime_summary(const struct hf_runtime *rt, FILE *out)
                 hf_strbuf_printf(&sb, ", %" PRIu64 " dirty rows", dirty);
             hf_strbuf_putc(&sb, '\n');
         }
-        const struct rnode *r = &rt->nodes[k->id];
+        const struct rnode *r = &rt->nodes[rt->first[k->id]];
         uint64_t k_out = atomic_load(&r->stats.rows_out);
         total_out += k_out;
         hf_strbuf_printf(

@@ -28,7 +28,7 @@
  * exactly the upsert key gets +U only; a key that strictly contains the
  * upsert key gets -U too (the sink deletes on it, as Flink's upsert sinks
  * do); any other key is where Flink adds a SinkUpsertMaterializer, which
- * holoflow does not have: refused, unless
+ * holoflow has only after joins (ops/upsert_materialize.c): refused, unless
  * table.exec.sink.upsert-materialize is NONE (then the changes go to the
  * sink as they come, as Flink with NONE). Every other sink that takes
  * updates (print, blackhole, a kafka changelog format) gets -U.
@@ -949,7 +949,8 @@ int hf_plan_agg_sink(struct planner *p, const struct rel *r,
                     "the PRIMARY KEY (%s) of table '%s' does not contain the "
                     "upsert key of the query (the %s of %s, each written to "
                     "a key column): Flink would add a "
-                    "SinkUpsertMaterializer, which holoflow does not have. "
+                    "SinkUpsertMaterializer, which holoflow has only after "
+                    "joins. "
                     "Make the primary key the %s, or SET "
                     "'table.exec.sink.upsert-materialize' = 'NONE' to write "
                     "the changes as they come",

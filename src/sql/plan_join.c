@@ -46,6 +46,7 @@
 #include "conf/opt.h"
 #include "core/log.h"
 #include "ops/join.h"
+#include "ops/upsert_materialize.h"
 #include "ops/op.h"
 #include "sql/expr.h"
 #include "runtime/plan.h"
@@ -367,6 +368,80 @@ static int plan_side(struct qstate *qs, const struct env *env,
     out->tabs[0].n = out->rel->out->ncols;
     out->ntabs = 1;
     return 0;
+}
+
+/* Whether no update of side `sd` changes its join key (the columns
+ * `keys`, nk of them, of its node), so that with parallelism.default > 1
+ * an update's -U and +U meet in one join instance: an append-only side
+ * has no updates; a side that reads a changelog table directly (its node
+ * is the table's source, no operator between) whose join key holds the
+ * table's whole PRIMARY KEY keeps its key (Flink: the input's upsert key
+ * is in the join key). */
+static bool side_keeps_key(struct planner *p, const struct jside *sd,
+                           const uint32_t *keys, uint32_t nk)
+{
+    const struct rel *r = sd->rel;
+    if (r->clog == NULL && r->clog_op == NULL && r->upd == NULL)
+        return true;
+    if (r->clog == NULL || r->clog_op != NULL || r->upd != NULL)
+        return false;
+    const struct hf_node *src = &p->g->nodes[r->node];
+    const struct hf_schema *ts = &r->clog->schema;
+    if (src->kind != HF_NODE_SOURCE || src->table != r->clog ||
+        src->schema != ts || ts->npk == 0)
+        return false;
+    for (uint32_t i = 0; i < ts->npk; i++) {
+        bool in = false;
+        for (uint32_t k = 0; k < nk && !in; k++)
+            in = keys[k] == ts->pk[i];
+        if (!in)
+            return false;
+    }
+    return true;
+}
+
+uint32_t hf_plan_moving_join(const struct hf_graph *g, uint32_t id)
+{
+    const struct hf_node *n = &g->nodes[id];
+    while (n->kind == HF_NODE_OP && n->op == &hf_op_calc && n->ninputs == 1)
+        n = &g->nodes[n->inputs[0]];
+    return n->kind == HF_NODE_OP && n->op == &hf_op_join && n->single
+               ? n->id
+               : UINT32_MAX;
+}
+
+/* Whether every path from node `id` ends in an upsert materializer or a
+ * keyed operator before any sink (calcs between). */
+static bool paths_covered(const struct hf_graph *g, uint32_t id, int depth)
+{
+    if (depth > 64)
+        return false;
+    for (uint32_t i = id + 1; i < g->nnodes; i++) {
+        const struct hf_node *c = &g->nodes[i];
+        bool feeds = false;
+        for (uint32_t k = 0; k < c->ninputs; k++)
+            feeds |= c->inputs[k] == id;
+        if (!feeds)
+            continue;
+        if (c->kind != HF_NODE_OP)
+            return false; /* a sink, unmaterialized */
+        if (c->op == &hf_op_upsert_materialize ||
+            (c->op->route_key && c->op != &hf_op_upsert_materialize))
+            continue;
+        if (c->op != &hf_op_calc || !paths_covered(g, i, depth + 1))
+            return false;
+    }
+    return true;
+}
+
+void hf_plan_unsingle_joins(struct hf_graph *g)
+{
+    for (uint32_t i = 0; i < g->nnodes; i++) {
+        struct hf_node *n = &g->nodes[i];
+        if (n->kind == HF_NODE_OP && n->op == &hf_op_join && n->single &&
+            paths_covered(g, i, 0))
+            n->single = NULL;
+    }
 }
 
 /* Side `sd` materialized as a node, with `nx` key expressions `x`
@@ -716,6 +791,19 @@ int hf_plan_join(struct qstate *qs, const struct env *env,
         if (L.rel->clog_op == NULL && R.rel->clog_op == NULL)
             r->clog_op = NULL;
     }
+
+    /* With parallelism.default > 1 an update of an input row may change
+     * its join key, so its -U and +U go to two instances and their joined
+     * rows reach the sink out of order: such a join runs as one instance,
+     * unless every path from it reaches a SinkUpsertMaterializer (put in
+     * front of each primary-key sink, plan_query.c) or a keyed operator
+     * first (hf_plan_unsingle_joins; docs/parallelism.md). */
+    if (nd->op == &hf_op_join && !append &&
+        !(side_keeps_key(p, &L, spec->lkeys, nk) &&
+          side_keeps_key(p, &R, spec->rkeys, nk)))
+        nd->single = "an input of the join updates and its join key does "
+                     "not hold the input's primary key (per-key order at "
+                     "the sink would need a SinkUpsertMaterializer)";
 
     /* The residual, bound over the joined row. */
     for (uint32_t i = 0; i < nres; i++) {

@@ -51,6 +51,7 @@
 #include "ops/limit.h"
 #include "ops/normalize.h"
 #include "ops/op.h"
+#include "ops/upsert_materialize.h"
 #include "sql/bind.h"
 #include "sql/expr.h"
 #include "sql/plan_rank.h"
@@ -1896,7 +1897,45 @@ int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
     n->spec = calc;
     n->schema = ds;
     uint32_t calc_id = n->id;
-    n = hf_graph_add(p->g, HF_NODE_SINK, &calc_id, 1);
+    /* A join whose updates move rows between join keys (plan_join.c marks
+     * it `single`) feeding a sink with a PRIMARY KEY: Flink's
+     * SinkUpsertMaterializer in front of the sink, so that the join may
+     * run in parallel (hf_plan_unsingle_joins; docs/parallelism.md). */
+    uint32_t sink_in = calc_id;
+    if (sink->schema.npk > 0 && r->upd == NULL &&
+        hf_plan_moving_join(p->g, calc_id) != UINT32_MAX) {
+        const struct hf_opt_val *m =
+            hf_opts_get(&p->job->settings, "table.exec.sink.upsert-materialize",
+                        NULL);
+        if (!(m && m->text && strcasecmp(m->text, "NONE") == 0)) {
+            struct hf_upsert_mat_spec *ms = calloc(1, sizeof *ms);
+            if (ms) {
+                ms->in = ds;
+                ms->npk = sink->schema.npk;
+                ms->pk = calloc(ms->npk, sizeof *ms->pk);
+                ms->sink = strdup(sink->name);
+            }
+            if (ms == NULL || ms->pk == NULL || ms->sink == NULL) {
+                hf_upsert_mat_spec_free(ms);
+                free(vt);
+                free(written);
+                return oom(p);
+            }
+            memcpy(ms->pk, sink->schema.pk, ms->npk * sizeof *ms->pk);
+            n = hf_graph_add(p->g, HF_NODE_OP, &calc_id, 1);
+            if (n == NULL) {
+                hf_upsert_mat_spec_free(ms);
+                free(vt);
+                free(written);
+                return oom(p);
+            }
+            n->op = &hf_op_upsert_materialize;
+            n->spec = ms;
+            n->schema = ds;
+            sink_in = n->id;
+        }
+    }
+    n = hf_graph_add(p->g, HF_NODE_SINK, &sink_in, 1);
     if (n == NULL) {
         free(vt);
         free(written);

@@ -703,6 +703,7 @@ static int plan(struct planner *p, const char *const *sets, size_t nsets)
     if (check_shared_groups(p, job) != 0 ||
         hf_plan_window_check_sessions(p) != 0)
         return -1;
+    hf_plan_unsingle_joins(&job->graph);
     return hf_plan_pushdown(&job->graph, p->err);
 }
 

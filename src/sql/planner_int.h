@@ -114,6 +114,14 @@ int hf_plan_like(struct planner *p, const struct hf_ast_create_table *ct,
 
 /* plan_query.c */
 int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st);
+/* plan_join.c: the join marked `single` (its updates move rows between
+ * join keys) whose rows reach node `id` through calcs only, or
+ * UINT32_MAX. */
+uint32_t hf_plan_moving_join(const struct hf_graph *g, uint32_t id);
+/* plan_join.c, after every INSERT: such a join runs in parallel after all
+ * when every path from it reaches an upsert materializer or a keyed
+ * operator (which takes its rows in any order), never a sink directly. */
+void hf_plan_unsingle_joins(struct hf_graph *g);
 /* Plan the view's query into a scratch graph: names, types, column list.
  * 0 or -1. */
 int hf_plan_view_check(struct planner *p, const struct hf_ast_create_view *v);

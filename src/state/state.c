@@ -36,8 +36,10 @@
  * file is fsynced, then the directory; the rename of chk-<id>.tmp to
  * chk-<id> is the commit point, and the parent is fsynced after it. So a
  * crash at any moment leaves the previous complete checkpoint intact.
- * Version 1 of both files goes with version 1 of core/rowcodec.c's
- * encoding (the bytes of keys and values are opaque here).
+ * Version 2 of both files goes with version 1 of core/rowcodec.c's
+ * encoding (the bytes of keys and values are opaque here); version 1
+ * placed keys in key groups by another function (before keyed operators
+ * ran in parallel) and is refused.
  */
 #define _GNU_SOURCE
 #include "state/state_int.h"
@@ -64,7 +66,7 @@
 
 #define STATE_MAGIC "HFSTATE\0"
 #define META_MAGIC "HFCKPT\0\0"
-#define FORMAT_VERSION 1u
+#define FORMAT_VERSION 2u
 #define META_NAME "_metadata"
 #define MAXP_NAME "holoflow-key-groups" /* in a .rocksdb checkpoint */
 
@@ -104,12 +106,49 @@ bool hf_state_expired(const struct hf_state *s, int64_t ts, int64_t now)
     return ttl > 0 && now - ts >= ttl;
 }
 
+/* Flink's MathUtils.murmurHash of an int: one murmur3 round and its
+ * finalizer, made non-negative (Integer.MIN_VALUE gives 0). */
+uint32_t hf_state_murmur(int32_t code)
+{
+    uint32_t h = (uint32_t)code * 0xcc9e2d51u;
+    h = (h << 15) | (h >> 17);
+    h *= 0x1b873593u;
+    h = (h << 13) | (h >> 19);
+    h = h * 5u + 0xe6546b64u;
+    h ^= 4u;
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    int32_t v = (int32_t)h;
+    if (v >= 0)
+        return (uint32_t)v;
+    return v == INT32_MIN ? 0u : (uint32_t)(-(int64_t)v);
+}
+
 uint32_t hf_state_key_group(uint64_t hash, uint32_t max_parallelism)
 {
     if (max_parallelism == 0)
         return 0;
-    /* the high half scaled onto [0, max): uniform, no modulo bias to speak of */
-    return (uint32_t)(((hash >> 32) * (uint64_t)max_parallelism) >> 32);
+    /* KeyGroupRangeAssignment.computeKeyGroupForKeyHash over the key's
+     * int hash (the 64-bit hash folded as Java's Long.hashCode folds). */
+    int32_t code = (int32_t)(uint32_t)(hash ^ (hash >> 32));
+    return hf_state_murmur(code) % max_parallelism;
+}
+
+uint32_t hf_state_kg_operator(uint32_t kg, uint32_t max_parallelism,
+                              uint32_t parallelism)
+{
+    return (uint32_t)((uint64_t)kg * parallelism / max_parallelism);
+}
+
+void hf_state_kg_range(uint32_t max_parallelism, uint32_t parallelism,
+                       uint32_t index, uint32_t *first, uint32_t *last)
+{
+    uint64_t m = max_parallelism, p = parallelism;
+    *first = (uint32_t)((index * m + p - 1) / p);
+    *last = (uint32_t)(((index + 1) * m - 1) / p);
 }
 
 void hf_state_set_key_prefix(struct hf_state *s,

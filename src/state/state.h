@@ -161,8 +161,28 @@ void hf_state_iter_close(struct hf_state_iter *it);
 /* Write s into checkpoint `id` (runtime only; see above). 0 or -1. */
 int hf_state_snapshot(struct hf_state *s, uint64_t id, struct hf_error *err);
 
+/* Key groups, with Flink's KeyGroupRangeAssignment arithmetic (so the
+ * same parallelism and max parallelism split the groups as Flink does):
+ *
+ *   key group = murmur(int hash of the key) % max_parallelism
+ *   instance  = key group * parallelism / max_parallelism
+ *   instance i owns [ceil(i * max / p), ((i + 1) * max - 1) / p]
+ *
+ * The int hash of a key is its 64-bit hf_key_hash folded to 32 bits (high
+ * half xor low half, as Java's Long.hashCode); Flink's is the key's Java
+ * hashCode, so the key group of a given key differs from Flink's, the
+ * arithmetic does not. */
+/* Flink's MathUtils.murmurHash(int): non-negative. */
+uint32_t hf_state_murmur(int32_t code);
 /* The key group of a key hash (core/rowcodec.h hf_key_hash), in
  * [0, max_parallelism). */
 uint32_t hf_state_key_group(uint64_t hash, uint32_t max_parallelism);
+/* The instance (of `parallelism`) that owns key group `kg`. */
+uint32_t hf_state_kg_operator(uint32_t kg, uint32_t max_parallelism,
+                              uint32_t parallelism);
+/* The key groups [*first, *last] instance `index` of `parallelism` owns
+ * (parallelism <= max_parallelism). */
+void hf_state_kg_range(uint32_t max_parallelism, uint32_t parallelism,
+                       uint32_t index, uint32_t *first, uint32_t *last);
 
 #endif

@@ -5,7 +5,7 @@
 # group; the table must equal PostgreSQL's GROUP BY over the source's final
 # state (groups emptied by deletes are gone: their -D reached the sink).
 # Run plain, with one-row batches, with the rocksdb backend and
-# checkpoints, with mini-batch, each with a global aggregate beside; the seed is printed on failure (HF_AGG_SEED to replay).
+# checkpoints, at parallelism 2 and 3 (keyed instances, docs/parallelism.md), with mini-batch, each with a global aggregate beside; the seed is printed on failure (HF_AGG_SEED to replay).
 . "$(dirname "$0")/../e2e/lib.sh"
 set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
@@ -98,6 +98,12 @@ run_case "group aggregate" ""
 run_case "group aggregate, one-row batches" "SET 'holoflow.batch.rows' = '1';"
 run_case "group aggregate, rocksdb, checkpoints" "SET 'state.backend.type' = 'rocksdb';
 SET 'state.checkpoints.dir' = '$T/ckpt';
+SET 'execution.checkpointing.interval' = '100 ms';"
+run_case "group aggregate, parallelism 2" "SET 'parallelism.default' = '2';"
+run_case "group aggregate, parallelism 3, one-row batches, rocksdb" "SET 'parallelism.default' = '3';
+SET 'holoflow.batch.rows' = '1';
+SET 'state.backend.type' = 'rocksdb';
+SET 'state.checkpoints.dir' = '$T/ckpt3';
 SET 'execution.checkpointing.interval' = '100 ms';"
 run_case "group aggregate, mini-batch" "SET 'table.exec.mini-batch.enabled' = 'true';
 SET 'table.exec.mini-batch.allow-latency' = '1 s';

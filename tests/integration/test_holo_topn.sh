@@ -8,7 +8,7 @@
 # materializer there; SET 'table.exec.sink.upsert-materialize' = 'NONE'
 # writes the -D/+I as they come, which a key of (cat, id) makes exact).
 # Run with default batches and with one-row batches, with three seeds, and
-# once with the rocksdb backend and checkpoints.
+# once with the rocksdb backend and checkpoints, once at parallelism 2.
 . "$(dirname "$0")/../e2e/lib.sh"
 set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
@@ -90,6 +90,7 @@ for seed in 1 2 3; do
     run_case "seed $seed, default batches" 1024
     run_case "seed $seed, one-row batches" 1
 done
+run_case "seed 3, parallelism 2" 16 "SET 'parallelism.default' = '2';"
 rm -rf "$T/ckpt"
 run_case "seed 3, rocksdb, checkpoints" 16 "SET 'state.backend.type' = 'rocksdb';
 SET 'state.checkpoints.dir' = '$T/ckpt';

@@ -6,7 +6,8 @@
 # with PostgreSQL's own date_bin groups over the same events (COPY of the
 # same file). The watermark delay (1 min) exceeds the disorder, so no row
 # is late; watermarks are emitted after every batch of 97 rows, so windows
-# fire while the file is read, not only at its end.
+# fire while the file is read, not only at its end. Run at parallelism 1
+# and 2 (window aggregates in two instances, docs/parallelism.md).
 . "$(dirname "$0")/../e2e/lib.sh"
 set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
@@ -30,8 +31,11 @@ trap '"${PSQL[@]}" -c "DROP TABLE IF EXISTS ${p}_raw, ${p}_k, ${p}_w" >/dev/null
     total bigint, mx int, PRIMARY KEY (ws))"
 "${PSQL[@]}" -c "\\copy ${p}_raw FROM '$T/events.csv' WITH (FORMAT csv)"
 
+for par in 1 2; do
+"${PSQL[@]}" -c "TRUNCATE ${p}_k, ${p}_w"
 cat >"$T/job.sql" <<SQL
 SET 'pipeline.auto-watermark-interval' = '0';
+SET 'parallelism.default' = '$par';
 SET 'holoflow.batch.rows' = '97';
 CREATE TABLE ev (ts TIMESTAMP(3), k STRING, v INT,
   WATERMARK FOR ts AS ts - INTERVAL '1' MINUTE)
@@ -56,7 +60,7 @@ FROM ev GROUP BY TUMBLE(ts, INTERVAL '5' MINUTE);
 END;
 SQL
 run_hf "$T/out" "$T/err" run "$T/job.sql"
-expect_rc 0 "window job"
+expect_rc 0 "window job, parallelism $par"
 if grep -q "late row" "$T/err"; then fail "rows were late:"; cat "$T/err" >&2; fi
 
 "${PSQL[@]}" -c "SELECT ws, we, k, cnt, total FROM ${p}_k ORDER BY ws, k" >"$T/got_k"
@@ -64,11 +68,12 @@ if grep -q "late row" "$T/err"; then fail "rows were late:"; cat "$T/err" >&2; f
     date_bin('5 minutes', ts, '2000-01-01') + interval '5 minutes', k,
     count(*), sum(v) FROM ${p}_raw GROUP BY 1, 2, 3 ORDER BY 1, 3" >"$T/want_k"
 [ "$(wc -l <"$T/want_k")" -gt 100 ] || fail "too few groups: $(wc -l <"$T/want_k")"
-expect_same "$T/want_k" "$T/got_k" "TUMBLE counts and sums per key vs date_bin"
+expect_same "$T/want_k" "$T/got_k" "TUMBLE counts and sums per key vs date_bin, parallelism $par"
 
 "${PSQL[@]}" -c "SELECT ws, we, cnt, total, mx FROM ${p}_w ORDER BY ws" >"$T/got_w"
 "${PSQL[@]}" -c "SELECT date_bin('5 minutes', ts, '2000-01-01'),
     date_bin('5 minutes', ts, '2000-01-01') + interval '5 minutes',
     count(*), sum(v), max(v) FROM ${p}_raw GROUP BY 1, 2 ORDER BY 1" >"$T/want_w"
-expect_same "$T/want_w" "$T/got_w" "GROUP BY TUMBLE per window vs date_bin"
+expect_same "$T/want_w" "$T/got_w" "GROUP BY TUMBLE per window vs date_bin, parallelism $par"
+done
 finish

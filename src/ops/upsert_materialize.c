@@ -1,0 +1,265 @@
+/*
+ * upsert_materialize.c - Flink's SinkUpsertMaterializer: in front of a
+ * sink with a PRIMARY KEY, it turns changes that may arrive for one key in
+ * any order between two producers (the instances of a join whose updates
+ * move rows between join keys, docs/parallelism.md) into the upserts and
+ * deletes the sink would have seen in order.
+ *
+ * State "rows" (state/state.h): key = the sink's primary key columns
+ * (core/rowcodec.h), value = the rows currently live under that key, in
+ * arrival order: per row a u32 length and its encoding (all columns). A
+ * row +I/+U is appended and written (+I when it is the key's only row, +U
+ * otherwise); a retraction -U/-D removes the first equal row: the key's
+ * last row gone writes -D, the newest row removed writes the row now
+ * newest as +U, another row removed writes nothing. A retraction of a row
+ * not held (state expired) is dropped, as Flink does. So whatever order
+ * the producers' changes interleave in, the sink ends with the newest
+ * live row of each key. Output: +I, +U, -D only.
+ *
+ * Keyed by the primary key (route_key): one instance per key group range
+ * at parallelism.default > 1. One input.
+ */
+#include "ops/upsert_materialize.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/rowcodec.h"
+#include "state/state.h"
+
+#define ROW_MAX (64u << 20)
+
+struct umat {
+    const struct hf_upsert_mat_spec *sp;
+    const char *uid;
+    struct hf_state *st;
+    struct hf_rbuf_pool *pool;
+    struct hf_type *types, *ktypes;
+    uint32_t ncols;
+    struct hf_strbuf key, row, val;
+    struct hf_rbuf *outb, *in;
+};
+
+static void umat_explain(const struct hf_node *n, struct hf_strbuf *out)
+{
+    const struct hf_upsert_mat_spec *sp = n->spec;
+    hf_strbuf_puts(out, "on ");
+    for (uint32_t i = 0; i < sp->npk; i++)
+        hf_strbuf_printf(out, "%s%s", i ? ", " : "",
+                         sp->in->cols[sp->pk[i]].name);
+    hf_strbuf_printf(out, " (SinkUpsertMaterializer for '%s')",
+                     sp->sink ? sp->sink : "");
+}
+
+void hf_upsert_mat_spec_free(struct hf_upsert_mat_spec *sp)
+{
+    if (sp == NULL)
+        return;
+    free(sp->pk);
+    free(sp->sink);
+    free(sp);
+}
+
+static void umat_free_spec(void *spec)
+{
+    hf_upsert_mat_spec_free(spec);
+}
+
+static int umat_open(const struct hf_op_env *env, void **state,
+                     struct hf_error *err)
+{
+    const struct hf_upsert_mat_spec *sp = env->node->spec;
+    struct umat *u = calloc(1, sizeof *u);
+    if (u == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    *state = u;
+    u->sp = sp;
+    u->uid = env->uid;
+    u->pool = env->pool;
+    u->ncols = sp->in->ncols;
+    u->types = calloc(u->ncols + 1, sizeof *u->types);
+    u->ktypes = calloc(sp->npk + 1, sizeof *u->ktypes);
+    hf_strbuf_init(&u->key, ROW_MAX);
+    hf_strbuf_init(&u->row, ROW_MAX);
+    hf_strbuf_init(&u->val, 0);
+    if (u->types == NULL || u->ktypes == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    for (uint32_t c = 0; c < u->ncols; c++)
+        u->types[c] = sp->in->cols[c].type;
+    for (uint32_t i = 0; i < sp->npk; i++)
+        u->ktypes[i] = sp->in->cols[sp->pk[i]].type;
+    if (env->open_state == NULL)
+        return hf_error_set(err, HF_ERR_FAIL,
+                            "internal: the upsert materializer needs state");
+    return env->open_state(env, "rows", &u->st, err);
+}
+
+/* Emit the input row `vals`, or (vals NULL) the encoded row enc[0..len). */
+static int emit_row(struct umat *u, enum hf_rowkind kind,
+                    const struct hf_value *vals, const void *enc, size_t len,
+                    struct hf_error *err)
+{
+    if (u->outb == NULL) {
+        if ((u->outb = hf_rbuf_get(u->pool, -1)) == NULL)
+            return -1; /* the job is failing */
+        hf_rbuf_set_parent(u->outb, u->in);
+    }
+    struct hf_batch *b = u->outb->b;
+    struct hf_value *o = hf_batch_add_row(b, kind, -1);
+    if (o == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    if (vals) {
+        memcpy(o, vals, u->ncols * sizeof *o);
+        return 0;
+    }
+    return hf_row_decode(u->types, u->ncols, enc, len, o, &b->arena, err) < 0
+               ? -1
+               : 0;
+}
+
+static uint32_t get_u32(const char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+static int one_row(struct umat *u, enum hf_rowkind kind,
+                   const struct hf_value *row, struct hf_error *err)
+{
+    const char *key = u->key.data ? u->key.data : "";
+    const void *pv;
+    size_t plen;
+    int got = hf_state_get(u->st, key, u->key.len, &pv, &plen, err);
+    if (got < 0)
+        return -1;
+    if (!got)
+        plen = 0;
+    hf_strbuf_reset(&u->row);
+    hf_row_encode(u->types, row, u->ncols, &u->row);
+    if (!hf_strbuf_ok(&u->row))
+        return hf_error_set(err, HF_ERR_DATA, "%s: a row is larger than %u MiB",
+                            u->uid, ROW_MAX >> 20);
+    const char *me = u->row.data ? u->row.data : "";
+    uint32_t mlen = (uint32_t)u->row.len;
+    /* the key's rows, copied: pv is the state's until the next call */
+    hf_strbuf_reset(&u->val);
+    if (plen)
+        hf_strbuf_append(&u->val, pv, plen);
+    if (kind == HF_ROW_INSERT || kind == HF_ROW_UPDATE_AFTER) {
+        if (emit_row(u, plen ? HF_ROW_UPDATE_AFTER : HF_ROW_INSERT, row, NULL,
+                     0, err) != 0)
+            return -1;
+        char lb[4];
+        memcpy(lb, &mlen, 4);
+        hf_strbuf_append(&u->val, lb, 4);
+        hf_strbuf_append(&u->val, me, mlen);
+        if (!hf_strbuf_ok(&u->val))
+            return hf_error_set(err, HF_ERR_NOMEM,
+                                "%s: out of memory for a key's rows", u->uid);
+        return hf_state_put(u->st, key, u->key.len, u->val.data, u->val.len,
+                            err);
+    }
+    /* a retraction: the first equal row */
+    const char *v = u->val.data ? u->val.data : "";
+    size_t vl = u->val.len, at = 0, found = SIZE_MAX, last = 0;
+    while (at + 4 <= vl) {
+        uint32_t l = get_u32(v + at);
+        if (at + 4 + l > vl)
+            return hf_error_set(err, HF_ERR_FAIL, "%s: corrupt state entry",
+                                u->uid);
+        if (found == SIZE_MAX && l == mlen && memcmp(v + at + 4, me, l) == 0)
+            found = at;
+        last = at;
+        at += 4 + l;
+    }
+    if (found == SIZE_MAX)
+        return 0; /* not held (its state expired): dropped, as Flink */
+    uint32_t flen = get_u32(v + found);
+    size_t fend = found + 4 + flen;
+    if (found == 0 && fend == vl) {
+        if (emit_row(u, HF_ROW_DELETE, row, NULL, 0, err) != 0)
+            return -1;
+        return hf_state_del(u->st, key, u->key.len, err);
+    }
+    if (found == last) {
+        /* the newest row goes: the one before it is written */
+        size_t prev = 0;
+        for (at = 0; at < found; at += 4 + get_u32(v + at))
+            prev = at;
+        if (emit_row(u, HF_ROW_UPDATE_AFTER, NULL, v + prev + 4,
+                     get_u32(v + prev), err) != 0)
+            return -1;
+    }
+    memmove(u->val.data + found, u->val.data + fend, vl - fend);
+    u->val.len = vl - (fend - found);
+    return hf_state_put(u->st, key, u->key.len, u->val.data, u->val.len, err);
+}
+
+static int umat_process(void *state, uint32_t input, struct hf_rbuf *in,
+                        struct hf_op_out *out, struct hf_error *err)
+{
+    (void)input;
+    struct umat *u = state;
+    const struct hf_batch *b = in->b;
+    u->in = in;
+    int rc = 0;
+    for (uint32_t i = 0; i < b->nrows && rc == 0; i++) {
+        const struct hf_value *row = hf_batch_row(b, i);
+        hf_strbuf_reset(&u->key);
+        hf_row_encode_cols(u->ktypes, u->sp->pk, row, u->sp->npk, &u->key);
+        if (!hf_strbuf_ok(&u->key))
+            rc = hf_error_set(err, HF_ERR_DATA,
+                              "%s: a key is larger than %u MiB", u->uid,
+                              ROW_MAX >> 20);
+        else
+            rc = one_row(u, (enum hf_rowkind)b->kinds[i], row, err);
+    }
+    u->in = NULL;
+    struct hf_rbuf *r = u->outb;
+    u->outb = NULL;
+    if (rc != 0) {
+        hf_rbuf_release(r);
+        return -1;
+    }
+    if (r == NULL)
+        return 0;
+    rc = out->emit(out, r, err);
+    hf_rbuf_release(r);
+    return rc;
+}
+
+static void umat_close(void *state)
+{
+    struct umat *u = state;
+    if (u == NULL)
+        return;
+    free(u->types);
+    free(u->ktypes);
+    hf_strbuf_free(&u->key);
+    hf_strbuf_free(&u->row);
+    hf_strbuf_free(&u->val);
+    free(u);
+}
+
+/* Keyed by the sink's primary key (the state key). */
+static void umat_route_key(const struct hf_node *n, const struct hf_schema *in,
+                           uint32_t port, const struct hf_value *row,
+                           struct hf_strbuf *out)
+{
+    const struct hf_upsert_mat_spec *sp = n->spec;
+    (void)in;
+    (void)port;
+    hf_row_encode_schema_cols(sp->in, sp->pk, row, sp->npk, out);
+}
+
+const struct hf_op_class hf_op_upsert_materialize = {
+    .name = "upsert-materialize",
+    .flags = 0,
+    .explain = umat_explain,
+    .free_spec = umat_free_spec,
+    .open = umat_open,
+    .process = umat_process,
+    .close = umat_close,
+    .route_key = umat_route_key,
+};

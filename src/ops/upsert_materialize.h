@@ -1,0 +1,28 @@
+/*
+ * upsert_materialize.h - the plan of a SinkUpsertMaterializer
+ * (upsert_materialize.c): the planner puts one in front of a sink with a
+ * PRIMARY KEY when changes for one key may reach it out of order (a join
+ * whose updates move rows between join keys, run in parallel;
+ * docs/parallelism.md).
+ *
+ * Ownership: the graph owns the spec (freed through the class).
+ */
+#ifndef HF_OPS_UPSERT_MATERIALIZE_H
+#define HF_OPS_UPSERT_MATERIALIZE_H
+
+#include <stdint.h>
+
+#include "ops/op.h"
+
+struct hf_upsert_mat_spec {
+    const struct hf_schema *in; /* the sink's columns (borrowed) */
+    uint32_t *pk;               /* its PRIMARY KEY columns (owned) */
+    uint32_t npk;
+    char *sink; /* the sink table's name, for explain (owned) */
+};
+
+void hf_upsert_mat_spec_free(struct hf_upsert_mat_spec *sp);
+
+extern const struct hf_op_class hf_op_upsert_materialize;
+
+#endif
