@@ -94,7 +94,7 @@ struct pair {
     uint32_t koff, klen, roff, rlen;
 };
 
-static const char *grp_base;
+static _Thread_local const char *grp_base;
 static int pair_cmp(const void *a, const void *b)
 {
     const struct pair *x = a, *y = b;
