@@ -245,16 +245,15 @@ static void lk_free(struct lk *l)
     free(l);
 }
 
-static int lk_open(const struct hf_op_env *env, void **state,
-                   struct hf_error *err)
+struct lk *hf_lk_new(struct hf_lookup_spec *s, struct hf_error *err)
 {
-    struct hf_lookup_spec *s = env->node->spec;
     struct lk *l = calloc(1, sizeof *l);
-    if (l == NULL)
-        return oom(err);
+    if (l == NULL) {
+        oom(err);
+        return NULL;
+    }
     l->spec = s;
     l->conn = s->dim->connector;
-    l->pool = env->pool;
     hf_strbuf_init(&l->kbuf, 0);
     hf_strbuf_init(&l->grp, 0);
     hf_strbuf_init(&l->val, 0);
@@ -266,7 +265,8 @@ static int lk_open(const struct hf_op_env *env, void **state,
     l->scratch = hf_batch_new(1, 1);
     if (!l->ktypes || !l->keyv || !l->joined || !l->res || !l->scratch) {
         lk_free(l);
-        return oom(err);
+        oom(err);
+        return NULL;
     }
     for (uint32_t k = 0; k < s->nkeys; k++)
         l->ktypes[k] = s->dtypes[s->dkeys[k]];
@@ -281,12 +281,27 @@ static int lk_open(const struct hf_op_env *env, void **state,
     if (l->conn->lookup_open(s->dim, &a, &l->cs, err) != 0) {
         l->cs = NULL;
         lk_free(l);
-        return -1;
+        return NULL;
     }
     if (c->cache == HF_LCACHE_FULL && full_load(l, err) != 0) {
         lk_free(l);
-        return -1;
+        return NULL;
     }
+    return l;
+}
+
+void hf_lk_free(struct lk *l)
+{
+    lk_free(l);
+}
+
+static int lk_open(const struct hf_op_env *env, void **state,
+                   struct hf_error *err)
+{
+    struct lk *l = hf_lk_new(env->node->spec, err);
+    if (l == NULL)
+        return -1;
+    l->pool = env->pool;
     *state = l;
     return 0;
 }
@@ -430,6 +445,43 @@ static int resolve(struct lk *l, const struct hf_batch *b, struct hf_error *err)
     return 0;
 }
 
+int hf_lk_resolve(struct lk *l, const struct hf_batch *b, struct hf_error *err)
+{
+    struct hf_lookup_spec *s = l->spec;
+    atomic_fetch_add(&s->stats.rows_in, b->nrows);
+    uint64_t h = l->cache.hits, m = l->cache.misses, ev = l->cache.evictions,
+             ex = l->cache.expired;
+    if (resolve(l, b, err) != 0)
+        return -1;
+    if (l->cached) {
+        atomic_fetch_add(&s->stats.hits, l->cache.hits - h);
+        atomic_fetch_add(&s->stats.misses, l->cache.misses - m);
+        atomic_fetch_add(&s->stats.evictions, l->cache.evictions - ev);
+        atomic_fetch_add(&s->stats.expired, l->cache.expired - ex);
+        atomic_store(&s->stats.cached_keys, l->cache.n);
+        atomic_store(&s->stats.cached_bytes, (uint64_t)l->cache.bytes);
+    }
+    return 0;
+}
+
+uint32_t hf_lk_answer(struct lk *l, uint32_t i, const void **rows,
+                      size_t *len)
+{
+    *rows = NULL;
+    *len = 0;
+    if (l->klen[i] == UINT32_MAX)
+        return 0;
+    const struct hf_lcache_entry *e = hf_lcache_get(
+        &l->ans, l->kbuf.data + l->koff[i], l->klen[i], now_ms());
+    uint32_t n = 0;
+    if (e == NULL || e->vlen < sizeof n)
+        return 0;
+    memcpy(&n, hf_lcache_val(e), sizeof n);
+    *rows = hf_lcache_val(e) + sizeof n;
+    *len = e->vlen - sizeof n;
+    return n;
+}
+
 /* ------------------------------------------------------------ output */
 
 static int emit_full(struct lk *l, struct hf_rbuf **r, struct hf_rbuf *in,
@@ -456,19 +508,8 @@ static int lk_process(void *state, uint32_t input, struct hf_rbuf *in,
     const struct hf_batch *b = in->b;
     if (b->nrows == 0)
         return 0;
-    atomic_fetch_add(&s->stats.rows_in, b->nrows);
-    uint64_t h = l->cache.hits, m = l->cache.misses, ev = l->cache.evictions,
-             ex = l->cache.expired;
-    if (resolve(l, b, err) != 0)
+    if (hf_lk_resolve(l, b, err) != 0)
         return -1;
-    if (l->cached) {
-        atomic_fetch_add(&s->stats.hits, l->cache.hits - h);
-        atomic_fetch_add(&s->stats.misses, l->cache.misses - m);
-        atomic_fetch_add(&s->stats.evictions, l->cache.evictions - ev);
-        atomic_fetch_add(&s->stats.expired, l->cache.expired - ex);
-        atomic_store(&s->stats.cached_keys, l->cache.n);
-        atomic_store(&s->stats.cached_bytes, (uint64_t)l->cache.bytes);
-    }
     struct hf_rbuf *r = hf_rbuf_get(l->pool, -1);
     if (r == NULL)
         return -1;

@@ -26,7 +26,7 @@
 #define HF_LOOKUP_MAX_INFLIGHT 64
 
 /* What one lookup join did, for the job summary. */
-struct hf_lookup_stats {
+struct hf_lookup_counters {
     atomic_uint_fast64_t rows_in, rows_out;
     atomic_uint_fast64_t keys_asked, requests, retries;
     atomic_uint_fast64_t hits, misses, evictions, expired;
@@ -45,7 +45,7 @@ struct hf_lookup_spec {
     const struct hf_table_def *dim; /* borrowed from the job */
     struct hf_lookup_conf conf;
     char *text; /* for explain */
-    struct hf_lookup_stats stats;
+    struct hf_lookup_counters stats;
 };
 
 void hf_lookup_spec_free(struct hf_lookup_spec *s);
@@ -54,5 +54,20 @@ void hf_lookup_spec_free(struct hf_lookup_spec *s);
 void hf_lookup_conf_read(const struct hf_opts *o, struct hf_lookup_conf *c);
 
 extern const struct hf_op_class hf_op_lookup_join; /* lookup_join.c */
+
+/* The operator's engine, shared with the C API (runtime/lookup_api.c):
+ * hf_lk_new opens the connector's lookup (and loads a FULL cache) for
+ * `spec` (borrowed, must outlive it); hf_lk_resolve answers every row of
+ * `b` (its columns spec->lkeys hold the keys, of the key columns' types),
+ * batching, pipelining and caching as the operator does; hf_lk_answer
+ * gives row i's matches: their count, and their encoding (rowcodec.h,
+ * spec->ndim values of spec->dtypes each, one after the other), borrowed
+ * until the next hf_lk_resolve. No residual condition applies. */
+struct lk;
+struct lk *hf_lk_new(struct hf_lookup_spec *spec, struct hf_error *err);
+int hf_lk_resolve(struct lk *l, const struct hf_batch *b, struct hf_error *err);
+uint32_t hf_lk_answer(struct lk *l, uint32_t i, const void **rows,
+                      size_t *len);
+void hf_lk_free(struct lk *l); /* NULL is a no-op */
 
 #endif

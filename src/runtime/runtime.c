@@ -1730,7 +1730,7 @@ void hf_runtime_summary(const struct hf_runtime *rt, FILE *out)
         if (n->op != &hf_op_lookup_join)
             continue;
         const struct hf_lookup_spec *ls = n->spec;
-        const struct hf_lookup_stats *st = &ls->stats;
+        const struct hf_lookup_counters *st = &ls->stats;
         hf_strbuf_printf(
             &sb,
             "  lookup '%s': %" PRIu64 " rows in, %" PRIu64 " rows out, %" PRIu64
