@@ -6,7 +6,10 @@
 # by PostgreSQL (EXCEPT ALL both ways). Covered: LEFT (missing keys give
 # NULLs) and INNER, one-to-one (keys = primary key) and one-to-many (a
 # two-column key that is not a key), a residual condition on the
-# dimension, the LATERAL TABLE(dim(a)) form of seed 001, each without
+# dimension, the LATERAL TABLE(dim(a)) form of seed 001 and its legacy
+# connector.* DDL with a two-column key (both forms), a connection
+# broken with requests in flight (failpoint holo.lookup.break-in-flight:
+# lookup.max-retries resends them), each without
 # cache, with a PARTIAL cache smaller than the key set, with the older
 # cache='LRU' spelling and with a FULL cache, sync and async. Sizes:
 # HF_LOOKUP_STREAM (default 100000) stream rows, HF_LOOKUP_DIM (10000)
@@ -90,6 +93,45 @@ grep -q "lookup 'd': $NS rows in, $NS rows out, .* evictions" "$T/err" ||
 run_case "LRU (older spelling), async" ", 'cache' = 'LRU', 'cacheSize' = '1000', 'cacheTTLMs' = '60000', 'async' = 'true'" on
 run_case "FULL cache" ", 'lookup.cache' = 'FULL'" on
 run_case "LATERAL TABLE, no cache" "" lateral
+# The connection breaks with requests in flight: they are sent again.
+export HF_FAILPOINTS=holo.lookup.break-in-flight=7
+run_case "connection broken in flight, async" ", 'lookup.async' = 'true', 'lookup.read.batch-size' = '64', 'lookup.read.batch-queue-size' = '4'" on
+unset HF_FAILPOINTS
+expect_grep "reconnecting and sending" "$T/err" "broken connection: retried"
+
+# Seed 001's legacy DDL (connector.type, connector.*) for a dimension
+# with a two-column primary key, in both of its forms.
+"${PSQL[@]}" <<SQL
+CREATE TABLE ${p}_h (a int, b text, c text, PRIMARY KEY (a, b));
+INSERT INTO ${p}_h SELECT i % 400, 'a' || (i % 3), 'c' || i FROM generate_series(1, 1200) i;
+CREATE TABLE ${p}_w3 AS SELECT s.id, h.a, h.b, h.c FROM ${p}_s s JOIN ${p}_h h ON s.k = h.a AND s.k2 = h.b;
+CREATE TABLE ${p}_o3 (id bigint, a int, b text, c text);
+CREATE TABLE ${p}_s3 AS SELECT id, k AS x, k2 AS y FROM ${p}_s;
+SQL
+for form in join lateral; do
+    "${PSQL[@]}" -c "TRUNCATE ${p}_o3"
+    if [ $form = join ]; then
+        q="SELECT src.id, h.a, h.b, h.c FROM src JOIN hologreslookup FOR SYSTEM_TIME AS OF src.proc as h ON src.x = h.a AND src.y = h.b"
+    else
+        q="SELECT id, a, b, c FROM src, LATERAL TABLE(hologreslookup(x, y))"
+    fi
+    cat >"$T/legacy.sql" <<SQL
+CREATE TABLE src (id BIGINT, x INT, y STRING, proc AS PROCTIME())
+  WITH ($conn, 'tablename' = '${p}_s3', 'source.binlog' = 'false');
+CREATE TABLE hologreslookup (a INT, b STRING, c STRING, PRIMARY KEY (a, b) NOT ENFORCED) WITH (
+  'connector.type' = 'hologres', 'connector.database' = '$PGDATABASE',
+  'connector.table' = '${p}_h', 'connector.username' = '$PGUSER',
+  'connector.password' = 'x', 'connector.endpoint' = '$PGHOST:$PGPORT');
+CREATE TABLE o3 (id BIGINT, a INT, b STRING, c STRING)
+  WITH ($conn, 'tablename' = '${p}_o3', 'sink.write-mode' = 'COPY_STREAM');
+INSERT INTO o3 $q;
+SQL
+    run_hf "$T/out" "$T/err" run "$T/legacy.sql"
+    expect_rc 0 "seed 001 legacy lookup ($form)"
+    [ "$RC" -eq 0 ] || tail -5 "$T/err" >&2
+    compare "${p}_o3" "${p}_w3" "seed 001 legacy lookup ($form)"
+done
+"${PSQL[@]}" -c "DROP TABLE ${p}_h, ${p}_w3, ${p}_o3, ${p}_s3"
 
 # Refusals, by name.
 cat >"$T/bad.sql" <<SQL

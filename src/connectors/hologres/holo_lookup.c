@@ -34,6 +34,9 @@
 #include "connectors/hologres/holo_decode.h"
 #include "connectors/hologres/holo_encode.h"
 #include "connectors/hologres/holo_lookup.h"
+#include "connectors/hologres/holo_txn.h"
+#include "core/failpoint.h"
+#include "core/log.h"
 #include "formats/json_value.h"
 
 #define STMT "hf_lookup"
@@ -64,6 +67,17 @@ struct holo_lookup {
     const struct hf_value **ptrs;
     uint32_t ptrs_cap;
 };
+
+/* libpq's last message without its trailing newline. */
+static const char *pqmsg(struct holo_lookup *l)
+{
+    static _Thread_local char buf[512];
+    snprintf(buf, sizeof buf, "%s", PQerrorMessage(l->conn.pg));
+    size_t n = strlen(buf);
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+        buf[--n] = '\0';
+    return buf;
+}
 
 static int fail(struct holo_lookup *l, PGresult *res, const char *what,
                 enum holo_err_class *cls, struct hf_error *err)
@@ -99,7 +113,7 @@ static int prepare(struct holo_lookup *l, enum holo_err_class *cls,
         return hf_error_set(err, HF_ERR_IO,
                             "lookup table '%s': cannot enter pipeline mode: "
                             "%s",
-                            l->t->name, PQerrorMessage(l->conn.pg));
+                            l->t->name, pqmsg(l));
     }
     l->prepared = true;
     l->gen = l->conn.generation;
@@ -125,7 +139,7 @@ static int flush_all(struct holo_lookup *l, enum holo_err_class *cls,
     if (cls)
         *cls = HOLO_ERR_RETRY;
     return hf_error_set(err, HF_ERR_IO, "lookup table '%s': sending: %s",
-                        l->t->name, PQerrorMessage(l->conn.pg));
+                        l->t->name, pqmsg(l));
 }
 
 static int send_req(struct holo_lookup *l, const struct req *q,
@@ -144,7 +158,7 @@ static int send_req(struct holo_lookup *l, const struct req *q,
         if (cls)
             *cls = HOLO_ERR_RETRY;
         return hf_error_set(err, HF_ERR_IO, "lookup table '%s': sending: %s",
-                            l->t->name, PQerrorMessage(l->conn.pg));
+                            l->t->name, pqmsg(l));
     }
     return flush_all(l, cls, err);
 }
@@ -152,6 +166,10 @@ static int send_req(struct holo_lookup *l, const struct req *q,
 /* Reconnect and resend every outstanding request. */
 static int recover(struct holo_lookup *l, struct hf_error *err)
 {
+    if (l->max_retries > 0)
+        hf_log_warn("%s; reconnecting and sending %u request(s) again "
+                    "(lookup.max-retries %u)",
+                    err->msg, l->count, l->max_retries);
     for (uint32_t attempt = 0; attempt < l->max_retries; attempt++) {
         holo_backoff_sleep(&l->cfg, (int)attempt);
         hf_error_clear(err);
@@ -269,11 +287,14 @@ static long recv_once(struct holo_lookup *l, struct hf_batch *out,
     bool broken;
     long n = -1;
     uint32_t rows0 = out->nrows;
+    /* The network failing with requests in flight. */
+    if (hf_failpoint("holo.lookup.break-in-flight"))
+        holo_txn_break(&l->conn);
     PGresult *res = next_result(l, &broken);
     if (res == NULL) {
         *cls = HOLO_ERR_RETRY;
         return hf_error_set(err, HF_ERR_IO, "lookup table '%s': %s",
-                            l->t->name, PQerrorMessage(l->conn.pg));
+                            l->t->name, pqmsg(l));
     }
     ExecStatusType st = PQresultStatus(res);
     if (st == PGRES_TUPLES_OK) {
@@ -301,7 +322,7 @@ static long recv_once(struct holo_lookup *l, struct hf_batch *out,
         return hf_error_set(err, HF_ERR_IO,
                             "lookup table '%s': lost the pipeline's sync "
                             "point: %s",
-                            l->t->name, PQerrorMessage(l->conn.pg));
+                            l->t->name, pqmsg(l));
     }
     return n;
 }
