@@ -191,6 +191,8 @@ struct hf_lookup_conf {
     int64_t expire_write_ms, expire_access_ms; /* 0: never */
     bool cache_missing;    /* keep "no row" answers */
     int64_t reload_ms;     /* FULL: reload interval, 0 never */
+    int64_t timeout_ms;    /* a request unanswered this long fails (job
+                              option table.exec.async-lookup.timeout) */
 };
 
 /* One lookup connection of a table: rows of the table whose key columns

@@ -37,6 +37,7 @@ void hf_lookup_conf_read(const struct hf_opts *o, struct hf_lookup_conf *c)
     c->max_retries = 3;
     c->cache_missing = true;
     c->max_bytes = 64ll << 20;
+    c->timeout_ms = 180000;
     if ((v = get(o, "lookup.read.batch-size")))
         c->batch_size = (uint32_t)v->v.i;
     if ((v = get(o, "lookup.read.batch-queue-size")))

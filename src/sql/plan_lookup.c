@@ -253,6 +253,10 @@ int hf_plan_lookup_join(struct qstate *qs, const struct env *env,
     for (uint32_t c = 0; c < nd; c++)
         spec->dtypes[c] = dim->schema.cols[c].type;
     hf_lookup_conf_read(&dim->opts, &spec->conf);
+    const struct hf_opt_val *to = hf_opts_get(
+        &p->job->settings, "table.exec.async-lookup.timeout", NULL);
+    if (to && to->v.i > 0)
+        spec->conf.timeout_ms = to->v.i;
     /* One-to-one when the keys cover the primary key. */
     spec->one_to_one = dim->schema.npk > 0;
     for (uint32_t i = 0; i < dim->schema.npk; i++) {

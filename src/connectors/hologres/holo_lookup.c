@@ -57,6 +57,8 @@ struct holo_lookup {
     uint32_t ncols, nkeys;
     uint32_t *key_cols;
     uint32_t max_retries;
+    int64_t timeout_ms;
+    bool timed_out;
     char *sql;  /* the lookup statement */
     char *scan; /* SELECT every column */
     bool prepared;
@@ -267,11 +269,18 @@ static int decode_rows(struct holo_lookup *l, PGresult *res,
 static PGresult *next_result(struct holo_lookup *l, bool *broken)
 {
     *broken = false;
+    l->timed_out = false;
+    int64_t waited = 0;
     while (PQisBusy(l->conn.pg)) {
         struct pollfd p = {PQsocket(l->conn.pg), POLLIN, 0};
         if (PQflush(l->conn.pg) == 1)
             p.events |= POLLOUT;
-        if (poll(&p, 1, 1000) < 0)
+        int pr = poll(&p, 1, 200);
+        if (pr == 0 && (waited += 200) >= l->timeout_ms) {
+            l->timed_out = true;
+            return NULL;
+        }
+        if (pr <= 0)
             continue;
         if (PQconsumeInput(l->conn.pg) != 1) {
             *broken = true;
@@ -291,6 +300,13 @@ static long recv_once(struct holo_lookup *l, struct hf_batch *out,
     if (hf_failpoint("holo.lookup.break-in-flight"))
         holo_txn_break(&l->conn);
     PGresult *res = next_result(l, &broken);
+    if (res == NULL && l->timed_out) {
+        *cls = HOLO_ERR_FATAL;
+        return hf_error_set(err, HF_ERR_IO,
+                            "lookup table '%s': no answer within %lld ms "
+                            "(table.exec.async-lookup.timeout)",
+                            l->t->name, (long long)l->timeout_ms);
+    }
     if (res == NULL) {
         *cls = HOLO_ERR_RETRY;
         return hf_error_set(err, HF_ERR_IO, "lookup table '%s': %s",
@@ -471,6 +487,7 @@ int holo_lookup_open(const struct hf_table_def *t,
     l->ncols = t->schema.ncols;
     l->nkeys = a->nkeys;
     l->max_retries = a->conf->max_retries;
+    l->timeout_ms = a->conf->timeout_ms > 0 ? a->conf->timeout_ms : 180000;
     l->key_cols = calloc(a->nkeys, sizeof *l->key_cols);
     l->dec = calloc(l->ncols ? l->ncols : 1, sizeof *l->dec);
     l->names = calloc(l->ncols ? l->ncols : 1, sizeof *l->names);
