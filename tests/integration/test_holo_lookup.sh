@@ -31,7 +31,7 @@ CREATE TABLE ${p}_o1 (id bigint, k int, name text, v numeric(10, 2), ts timestam
 CREATE TABLE ${p}_o2 (id bigint, k int, k2 text, x int);
 -- keys 0 and above ND*1.2 miss; some keys repeat a lot.
 INSERT INTO ${p}_s SELECT i, CASE WHEN i % 10 = 0 THEN NULL WHEN i % 3 = 0 THEN i % 50
-  ELSE (i * 7919) % ($ND * 6 / 5) END,
+  ELSE (i::int8 * 7919) % ($ND * 6 / 5) END,
   'a' || (i % 3) FROM generate_series(1, $NS) i;
 INSERT INTO ${p}_d SELECT i, 'n' || i || E'\t"q"', i / 4.0, timestamp '2020-01-01' + i * interval '1 second'
   FROM generate_series(1, $ND) i;
