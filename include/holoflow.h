@@ -417,6 +417,73 @@ HF_EXPORT void hf_reader_stop(hf_reader_t *r);
 /* End the scan (its transactions roll back: it only read), disconnect and
  * free the reader and its current batch. NULL is a no-op. */
 HF_EXPORT void hf_reader_close(hf_reader_t *r);
+/* ------------------------------------------------------------------ lookup */
+
+/* Batched key lookups in one table through a lookup-capable connector
+ * (today: hologres, on Hologres or PostgreSQL), with exactly the semantics
+ * and options of a lookup join's dimension table in a job (the same
+ * operator code): keys of one hf_lookup_get go to the server together in
+ * requests of 'lookup.read.batch-size' keys, with 'lookup.async' several
+ * requests in flight, answered from and into the cache that
+ * 'lookup.cache' (or the older 'cache', 'cachesize', 'cachettlms', ...)
+ * configures. Opaque. One thread at a time may call a lookup's
+ * functions. */
+typedef struct hf_lookup hf_lookup_t;
+
+/* Open a lookup. `columns` is the column list of a Flink CREATE TABLE
+ * ("k INT, name STRING, PRIMARY KEY (k) NOT ENFORCED"); `options` are
+ * `noptions` strings "key=value" as in WITH ("endpoint=host:port",
+ * "tablename=dim", "lookup.cache=PARTIAL", ...; "connector" defaults to
+ * hologres); `keys` names the key columns, comma-separated ("k" or
+ * "a, b"). Connects, reads the table's columns, prepares the lookup (and
+ * loads a FULL cache). Returns a new lookup owned by the caller
+ * (hf_lookup_close), or NULL with a message in errstr. All strings are
+ * copied. */
+HF_EXPORT hf_lookup_t *hf_lookup_open(const char *columns,
+                                      const char *const *options,
+                                      size_t noptions, const char *keys,
+                                      char *errstr, size_t errstr_size);
+
+/* Look up `nkeys` keys. `keys` holds nkeys x (number of key columns)
+ * strings, key i's values at keys[i * ncols + c] in the order of
+ * hf_lookup_open's `keys`, each the value's text as Flink's CAST(... AS
+ * STRING) spells it, or NULL for SQL NULL (such a key matches nothing);
+ * borrowed for the call. On HF_OK the matches are read with
+ * hf_lookup_count / hf_lookup_value until the next hf_lookup_get or
+ * hf_lookup_close. HF_ERR_DATA for a key that does not parse (nothing is
+ * looked up), else the error that failed the lookup (a server error after
+ * 'lookup.max-retries' reconnects). */
+HF_EXPORT hf_err_t hf_lookup_get(hf_lookup_t *l, size_t nkeys,
+                                 const char *const *keys, char *errstr,
+                                 size_t errstr_size);
+
+/* The number of rows of the table matching key i of the last
+ * hf_lookup_get (0 for a miss; more than 1 when the keys are not the
+ * primary key). */
+HF_EXPORT size_t hf_lookup_count(const hf_lookup_t *l, size_t i);
+
+/* Column `col` (in `columns` order) of match `row` of key i of the last
+ * hf_lookup_get, as text (as Flink's CAST(... AS STRING)), or NULL for SQL
+ * NULL or an index out of range. Borrowed from the lookup until the next
+ * hf_lookup_get or hf_lookup_close. */
+HF_EXPORT const char *hf_lookup_value(hf_lookup_t *l, size_t i, size_t row,
+                                      size_t col);
+
+/* What a lookup did so far. */
+typedef struct hf_lookup_stats {
+    uint64_t keys;         /* keys given to hf_lookup_get */
+    uint64_t keys_asked;   /* keys sent to the server */
+    uint64_t requests;     /* requests (batches of keys) sent */
+    uint64_t hits, misses; /* cache */
+    uint64_t evictions, expired;
+    uint64_t cached_keys, cached_bytes; /* held now */
+} hf_lookup_stats_t;
+
+/* Fill *out (caller's struct). */
+HF_EXPORT void hf_lookup_stats(const hf_lookup_t *l, hf_lookup_stats_t *out);
+
+/* Disconnect and free the lookup and what it returned. NULL is a no-op. */
+HF_EXPORT void hf_lookup_close(hf_lookup_t *l);
 
 /* ------------------------------------------------------------------ options */
 

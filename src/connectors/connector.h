@@ -171,6 +171,38 @@ struct hf_run_ctx {
  * connector of this build can, as none of Flink's does for these
  * connectors; the planner refuses INSERT OVERWRITE naming the sink. */
 #define HF_CONN_OVERWRITE 0x4u
+/* The table can be a lookup (dimension) table: the connector fills the
+ * lookup_* callbacks below. */
+#define HF_CONN_LOOKUP 0x8u
+
+/* Lookup settings every lookup-capable connector shares, read from the
+ * table's options by hf_lookup_conf_read (ops/lookup_conf.c) under their
+ * canonical keys (a connector declares those it offers in its option
+ * table; lookup_opts.inc holds the common entries). */
+enum hf_lookup_cache { HF_LCACHE_NONE, HF_LCACHE_PARTIAL, HF_LCACHE_FULL };
+struct hf_lookup_conf {
+    uint32_t batch_size;   /* keys per request (lookup.read.batch-size) */
+    uint32_t queue_size;   /* requests in flight (batch-queue-size) */
+    bool async;            /* keep several requests in flight */
+    uint32_t max_retries;  /* lookup.max-retries */
+    enum hf_lookup_cache cache;
+    int64_t max_rows;      /* PARTIAL: keys kept (0: no bound) */
+    int64_t max_bytes;     /* PARTIAL: bytes of cached rows kept */
+    int64_t expire_write_ms, expire_access_ms; /* 0: never */
+    bool cache_missing;    /* keep "no row" answers */
+    int64_t reload_ms;     /* FULL: reload interval, 0 never */
+    int64_t timeout_ms;    /* a request unanswered this long fails (job
+                              option table.exec.async-lookup.timeout) */
+};
+
+/* One lookup connection of a table: rows of the table whose key columns
+ * (key_cols[0..nkeys) of the table's schema) equal one of a set of keys.
+ * All calls on the lookup operator's thread. */
+struct hf_lookup_open_args {
+    const uint32_t *key_cols;
+    uint32_t nkeys;
+    const struct hf_lookup_conf *conf;
+};
 
 struct hf_connector {
     const char *name;
@@ -257,6 +289,28 @@ struct hf_connector {
                       struct hf_error *err);
     int (*sink_flush)(void *state, struct hf_error *err);
     void (*sink_close)(void *state);
+    /* Lookup tables (HF_CONN_LOOKUP). lookup_send queues a request for
+     * the table's rows whose key columns equal one of the `n` keys `keys`
+     * (n rows of nkeys values, of the key columns' types, no NULL, no two
+     * equal; borrowed for the call); at most conf->queue_size requests
+     * are outstanding. lookup_recv appends the rows answering the oldest
+     * outstanding request to `out` (the table's width, in the table's
+     * column order; any order among them) and returns their count, or -1.
+     * lookup_scan appends every row of the table (a FULL cache's load),
+     * calling `each` per filled batch; optional. Retries on transient
+     * errors (conf->max_retries) happen inside. */
+    int (*lookup_open)(const struct hf_table_def *t,
+                       const struct hf_lookup_open_args *args, void **state,
+                       struct hf_error *err);
+    int (*lookup_send)(void *state, const struct hf_value *keys, uint32_t n,
+                       struct hf_error *err);
+    long (*lookup_recv)(void *state, struct hf_batch *out,
+                        struct hf_error *err);
+    int (*lookup_scan)(void *state,
+                       int (*each)(void *arg, struct hf_batch *rows,
+                                   struct hf_error *err),
+                       void *arg, struct hf_error *err);
+    void (*lookup_close)(void *state);
     /* Sinks (optional): connect and read the target's columns, for the
      * writer API's hf_writer_describe_target (holoflow.h). *cols gets *n
      * entries, the array and its strings malloc'ed (the caller frees them

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ops/lookup_join.h"
 #include "core/log.h"
 #include "formats/format.h"
 #include "holoflow.h"
@@ -46,12 +47,19 @@ void hf_job_destroy(struct hf_job *job)
 static const char *table_role(const struct hf_job *job,
                               const struct hf_table_def *t)
 {
-    bool src = false, sink = false;
+    bool src = false, sink = false, lookup = false;
     for (uint32_t i = 0; i < job->graph.nnodes; i++) {
         const struct hf_node *n = &job->graph.nodes[i];
         src |= n->kind == HF_NODE_SOURCE && n->table == t;
         sink |= n->kind == HF_NODE_SINK && n->table == t;
+        lookup |= n->op == &hf_op_lookup_join &&
+                  ((const struct hf_lookup_spec *)n->spec)->dim == t;
     }
+    if (lookup)
+        return src && sink ? "source, sink, lookup"
+               : src       ? "source, lookup"
+               : sink      ? "sink, lookup"
+                           : "lookup";
     return src && sink ? "source, sink" : src ? "source" : sink ? "sink"
                                                               : "unused";
 }
@@ -102,7 +110,7 @@ void hf_job_explain(const struct hf_job *job, void *outp)
         hf_opts_describe(&t->opts, 4, &sb);
         const char *role = table_role(job, t);
         bool read_only = strcmp(role, "source") == 0;
-        if (t->connector->describe &&
+        if (t->connector->describe && strcmp(role, "lookup") != 0 &&
             !(read_only && t->connector->describe_source))
             t->connector->describe(
                 t,

@@ -120,6 +120,20 @@ const struct hf_opt_def hf_job_opt_defs[] = {
      .doc = "interval joins: how much later than a row's bound its cleanup "
             "timer fires (and an outer row that never matched is padded); "
             "0, Flink's default since 1.18, fires at bound + 1 ms"},
+    {.key = "table.exec.async-lookup.output-mode", .type = HF_OPT_ENUM,
+     .def = "ORDERED", .values = HF_VALUES("ORDERED", "ALLOW_UNORDERED"),
+     .doc = "lookup joins: holoflow always emits in input order, which both "
+            "modes allow (docs/lookup-join.md)"},
+    {.key = "table.exec.async-lookup.buffer-capacity", .type = HF_OPT_INT,
+     .def = "100", .flags = HF_OPTF_RANGE, .min = 1, .max = 1000000,
+     .doc = "lookup joins: keys in flight at most per join; holoflow "
+            "bounds requests in flight by the table's "
+            "lookup.read.batch-queue-size and keys per request by "
+            "lookup.read.batch-size, and reads this only to check it"},
+    {.key = "table.exec.async-lookup.timeout", .type = HF_OPT_DURATION,
+     .def = "3 min",
+     .doc = "lookup joins: a request unanswered this long fails the job "
+            "(as Flink's async lookup timeout)"},
     {.key = "pipeline.max-parallelism", .type = HF_OPT_INT, .def = "128",
      .flags = HF_OPTF_RANGE, .min = 1, .max = 32768,
      .doc = "the number of key groups keyed state is split into; a job "

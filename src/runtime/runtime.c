@@ -121,6 +121,7 @@
 
 #include "core/log.h"
 #include "core/rbuf.h"
+#include "ops/lookup_join.h"
 #include "ops/op.h"
 #include "runtime/chan.h"
 #include "runtime/exchange.h"
@@ -1867,6 +1868,35 @@ void hf_runtime_summary(const struct hf_runtime *rt, FILE *out)
             "    rate: %.0f rows/s\n",
             k->table->name, (uint64_t)atomic_load(&r->stats.rows_in), k_out,
             (uint64_t)atomic_load(&r->stats.dirty), (double)k_out / secs);
+    }
+    /* Lookup joins: what they asked and what their caches did. */
+    for (uint32_t i = 0; i < g->nnodes; i++) {
+        const struct hf_node *n = &g->nodes[i];
+        if (n->op != &hf_op_lookup_join)
+            continue;
+        const struct hf_lookup_spec *ls = n->spec;
+        const struct hf_lookup_counters *st = &ls->stats;
+        hf_strbuf_printf(
+            &sb,
+            "  lookup '%s': %" PRIu64 " rows in, %" PRIu64 " rows out, %" PRIu64
+            " keys asked in %" PRIu64 " requests",
+            ls->dim->name, (uint64_t)atomic_load(&st->rows_in),
+            (uint64_t)atomic_load(&st->rows_out),
+            (uint64_t)atomic_load(&st->keys_asked),
+            (uint64_t)atomic_load(&st->requests));
+        if (ls->conf.cache != HF_LCACHE_NONE)
+            hf_strbuf_printf(
+                &sb,
+                "; cache: %" PRIu64 " hits, %" PRIu64 " misses, %" PRIu64
+                " evictions, %" PRIu64 " expired, %" PRIu64 " keys in %" PRIu64
+                " bytes",
+                (uint64_t)atomic_load(&st->hits),
+                (uint64_t)atomic_load(&st->misses),
+                (uint64_t)atomic_load(&st->evictions),
+                (uint64_t)atomic_load(&st->expired),
+                (uint64_t)atomic_load(&st->cached_keys),
+                (uint64_t)atomic_load(&st->cached_bytes));
+        hf_strbuf_putc(&sb, '\n');
     }
     hf_strbuf_printf(
         &sb, "  total: %" PRIu64 " rows written in %.3f s (%.0f rows/s)\n",

@@ -61,13 +61,13 @@ static hf_writer_t *fail_new(hf_writer_t *w, const struct hf_error *err,
 /* Plan "CREATE TABLE hf_writer (columns) WITH (options)" (connector
  * hologres unless the options name one) into *job: every option rule is
  * checked, nothing connects. 0, or -1 with err. */
-static int plan_writer_job(const char *columns, const char *const *options,
-                           size_t noptions, struct hf_job **job,
-                           struct hf_error *err)
+int hf_api_plan_table(const char *src, const char *name, const char *columns,
+                      const char *const *options, size_t noptions,
+                      struct hf_job **job, struct hf_error *err)
 {
     struct hf_strbuf sql;
     hf_strbuf_init(&sql, 0);
-    hf_strbuf_printf(&sql, "CREATE TABLE `hf_writer` (%s) WITH (", columns);
+    hf_strbuf_printf(&sql, "CREATE TABLE `%s` (%s) WITH (", name, columns);
     bool has_connector = false;
     for (size_t i = 0; i < noptions; i++) {
         const char *eq = strchr(options[i], '=');
@@ -94,9 +94,17 @@ static int plan_writer_job(const char *columns, const char *const *options,
         hf_strbuf_free(&sql);
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
     }
-    int rc = hf_sql_plan_text("writer", sql.data, NULL, 0, job, err);
+    int rc = hf_sql_plan_text(src, sql.data, NULL, 0, job, err);
     hf_strbuf_free(&sql);
-    if (rc != 0)
+    return rc;
+}
+
+static int plan_writer_job(const char *columns, const char *const *options,
+                           size_t noptions, struct hf_job **job,
+                           struct hf_error *err)
+{
+    if (hf_api_plan_table("writer", "hf_writer", columns, options, noptions, job, err) !=
+        0)
         return -1;
     const struct hf_table_def *t = (*job)->tables[0];
     const struct hf_connector *c = t->connector;

@@ -41,6 +41,14 @@ struct hf_writer {
  * reset it. 0, or -1 with err. */
 int hf_writer_write_batch(hf_writer_t *w, struct hf_error *err);
 
+/* Plan "CREATE TABLE `name` (columns) WITH (options)" (options
+ * "key=value"; connector hologres unless one is named) into *job, with
+ * `src` naming the text in messages ("writer", "lookup"). Connects
+ * nowhere. 0, or -1 with err. Shared by writer_api.c and lookup_api.c. */
+int hf_api_plan_table(const char *src, const char *name, const char *columns,
+                      const char *const *options, size_t noptions,
+                      struct hf_job **job, struct hf_error *err);
+
 /* Scrub err's message of secrets and copy it to errstr; returns its code. */
 hf_err_t hf_writer_export(struct hf_error *err, char *errstr,
                           size_t errstr_size);

@@ -264,6 +264,15 @@ struct hf_ast_from {
     /* TABLE(TUMBLE|HOP|CUMULATE(...)): the window table function (name
      * and sub NULL; it names what it reads), or NULL. */
     struct hf_ast_wtvf *tvf;
+    /* `name FOR SYSTEM_TIME AS OF expr` (a lookup or temporal join's
+     * right side): the time expression, or NULL. */
+    struct hf_ast_expr *systime;
+    int systime_line, systime_col;
+    /* `LATERAL TABLE(name(arg, ...))`: a lookup table called as a table
+     * function (seed 001); `name` is the table, args its key values. */
+    bool lateral;
+    struct hf_ast_expr **largs;
+    uint32_t nlargs;
 };
 
 /* A window table function in FROM (Flink's window TVFs):

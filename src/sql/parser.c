@@ -2797,6 +2797,38 @@ static int from_item(struct parser *p, struct hf_ast_from *f)
                peek_at(p, 1)->kind == HF_TK_LPAREN) {
         if (window_tvf(p, f) != 0)
             return -1;
+    } else if (tok_word(t, "LATERAL") && tok_is_kw(peek_at(p, 1), HF_KW_TABLE) &&
+               peek_at(p, 2)->kind == HF_TK_LPAREN) {
+        /* LATERAL TABLE(name(a, b)): a lookup table as a function. */
+        next(p);
+        next(p);
+        next(p);
+        if (dotted_name(p, "a lookup table name", "in LATERAL TABLE(",
+                        &f->name, &f->full) != 0)
+            return -1;
+        if (expect(p, HF_TK_LPAREN, "after the lookup table's name") != 0)
+            return -1;
+        struct hf_ast_expr *args[16];
+        uint32_t n = 0;
+        if (peek(p)->kind != HF_TK_RPAREN) {
+            do {
+                if (n == 16)
+                    return unsupported(p, peek(p),
+                                       "LATERAL TABLE takes at most 16 "
+                                       "arguments");
+                if ((args[n++] = parse_expr(p)) == NULL)
+                    return -1;
+            } while (accept(p, HF_TK_COMMA));
+        }
+        if (expect(p, HF_TK_RPAREN, "to close the arguments") != 0 ||
+            expect(p, HF_TK_RPAREN, "to close TABLE(") != 0)
+            return -1;
+        f->lateral = true;
+        f->nlargs = n;
+        f->largs = alloc(p, (n ? n : 1) * sizeof *f->largs);
+        if (f->largs == NULL)
+            return -1;
+        memcpy(f->largs, args, n * sizeof *args);
     } else if (tok_is_kw(t, HF_KW_TABLE) || tok_word(t, "LATERAL")) {
         return unsupported(p, t,
                            "table functions (TABLE(...), LATERAL) are not "
@@ -2814,6 +2846,23 @@ static int from_item(struct parser *p, struct hf_ast_from *f)
                                "names a table, a view or a WITH query");
         if (peek(p)->kind == HF_TK_HINT_BEGIN && table_hint(p, f) != 0)
             return -1;
+        if (tok_is_kw(peek(p), HF_KW_FOR)) {
+            const struct hf_token *ft = next(p);
+            if (!tok_word(peek(p), "SYSTEM_TIME"))
+                return err_at(p, peek(p), HF_ERR_SQL,
+                              "expected SYSTEM_TIME AS OF after FOR");
+            next(p);
+            if (expect_kw(p, HF_KW_AS, "in FOR SYSTEM_TIME AS OF") != 0)
+                return -1;
+            if (!tok_word(peek(p), "OF"))
+                return err_at(p, peek(p), HF_ERR_SQL,
+                              "expected OF in FOR SYSTEM_TIME AS OF");
+            next(p);
+            f->systime_line = ft->line;
+            f->systime_col = ft->col;
+            if ((f->systime = parse_expr(p)) == NULL)
+                return -1;
+        }
     }
     if (tok_word(peek(p), "MATCH_RECOGNIZE"))
         return unsupported(p, peek(p), "MATCH_RECOGNIZE is not supported");

@@ -55,11 +55,6 @@
 #define err_at hf_plan_err_at
 #define oom hf_plan_oom
 
-struct jside {
-    struct rel *rel;
-    struct jtab *tabs;
-    uint32_t ntabs;
-};
 
 /* ------------------------------------------------------------ names */
 
@@ -145,7 +140,7 @@ struct scope *hf_plan_join_scope(struct planner *p, const struct rel *r,
 /* Which sides (1 left, 2 right) the columns of `a` read, in the scope of
  * the two sides side by side (left's columns first, `nl` of them); -1 on
  * an unknown or ambiguous name. */
-static int sides_of(const struct scope *s, uint32_t nl,
+int hf_plan_sides_of(const struct scope *s, uint32_t nl,
                     const struct hf_ast_expr *a, struct hf_error *err)
 {
     if (a == NULL)
@@ -160,7 +155,7 @@ static int sides_of(const struct scope *s, uint32_t nl,
         return (uint32_t)i < nl ? 1 : 2;
     }
     for (uint32_t k = 0; k < a->nargs; k++) {
-        int x = sides_of(s, nl, a->args[k], err);
+        int x = hf_plan_sides_of(s, nl, a->args[k], err);
         if (x < 0)
             return -1;
         m |= x;
@@ -306,21 +301,21 @@ static bool time_bound(struct planner *p, const struct scope *js,
 
 /* ------------------------------------------------------------ planning */
 
-static void split_on(const struct hf_ast_expr *a, const struct hf_ast_expr **c,
+void hf_plan_split_on(const struct hf_ast_expr *a, const struct hf_ast_expr **c,
                      uint32_t *n)
 {
     if (a->kind == HF_AST_BINARY && a->op == HF_AOP_AND) {
-        split_on(a->args[0], c, n);
-        split_on(a->args[1], c, n);
+        hf_plan_split_on(a->args[0], c, n);
+        hf_plan_split_on(a->args[1], c, n);
         return;
     }
     c[(*n)++] = a;
 }
 
-static uint32_t count_on(const struct hf_ast_expr *a)
+uint32_t hf_plan_count_on(const struct hf_ast_expr *a)
 {
     if (a->kind == HF_AST_BINARY && a->op == HF_AOP_AND)
-        return count_on(a->args[0]) + count_on(a->args[1]);
+        return hf_plan_count_on(a->args[0]) + hf_plan_count_on(a->args[1]);
     return 1;
 }
 
@@ -350,7 +345,7 @@ static const char *join_word(enum hf_ast_join_kind k)
     }
 }
 
-static int plan_side(struct qstate *qs, const struct env *env,
+int hf_plan_join_side(struct qstate *qs, const struct env *env,
                      const struct hf_ast_from *f, struct pushed_conj *pushed,
                      uint32_t npushed, struct jside *out)
 {
@@ -447,7 +442,7 @@ void hf_plan_unsingle_joins(struct hf_graph *g)
 /* Side `sd` materialized as a node, with `nx` key expressions `x`
  * (bound in scope `sc` over it) appended as hidden columns of types `xt`
  * when needed: key k then reads column keys[k]. */
-static int side_node(struct planner *p, struct jside *sd,
+int hf_plan_side_node(struct planner *p, struct jside *sd,
                      const struct scope *sc, const struct hf_ast_expr **x,
                      const struct hf_type *xt, uint32_t nx, uint32_t *keys,
                      const char *what)
@@ -525,7 +520,7 @@ static int side_node(struct planner *p, struct jside *sd,
 }
 
 /* The text explain shows for a condition. */
-static void cond_text(struct planner *p, const struct hf_ast_expr *a,
+void hf_plan_cond_text(struct planner *p, const struct hf_ast_expr *a,
                       struct hf_strbuf *out)
 {
     if (p->src.text && a->end > a->off && a->end <= p->src.len)
@@ -540,12 +535,15 @@ int hf_plan_join(struct qstate *qs, const struct env *env,
                  uint32_t *ntabs)
 {
     struct planner *p = qs->p;
+    if (f->right->systime || f->right->lateral)
+        return hf_plan_lookup_join(qs, env, f, pushed, npushed, out, tabs,
+                                   ntabs);
     bool inner = f->join == HF_JOIN_INNER || f->join == HF_JOIN_COMMA;
     struct jside L = {0}, R = {0};
     /* WHERE's conjuncts reach through inner joins only. */
-    if (plan_side(qs, env, f->left, inner ? pushed : NULL, inner ? npushed : 0,
+    if (hf_plan_join_side(qs, env, f->left, inner ? pushed : NULL, inner ? npushed : 0,
                   &L) != 0 ||
-        plan_side(qs, env, f->right, inner ? pushed : NULL, inner ? npushed : 0,
+        hf_plan_join_side(qs, env, f->right, inner ? pushed : NULL, inner ? npushed : 0,
                   &R) != 0)
         return -1;
     uint32_t nl = L.rel->out->ncols, nr = R.rel->out->ncols;
@@ -578,19 +576,19 @@ int hf_plan_join(struct qstate *qs, const struct env *env,
         return -1;
 
     /* The conjuncts: ON's, and WHERE's that span both sides. */
-    uint32_t cap = (f->on ? count_on(f->on) : 0) + (inner ? npushed : 0);
+    uint32_t cap = (f->on ? hf_plan_count_on(f->on) : 0) + (inner ? npushed : 0);
     const struct hf_ast_expr **conj =
         hf_plan_aalloc(p, (cap ? cap : 1) * sizeof *conj);
     if (conj == NULL)
         return -1;
     uint32_t nconj = 0;
     if (f->on)
-        split_on(f->on, conj, &nconj);
+        hf_plan_split_on(f->on, conj, &nconj);
     for (uint32_t i = 0; inner && i < npushed; i++) {
         if (pushed[i].taken)
             continue;
         struct hf_error tmp = {0};
-        int m = sides_of(bs, nl, pushed[i].ast, &tmp);
+        int m = hf_plan_sides_of(bs, nl, pushed[i].ast, &tmp);
         hf_error_clear(&tmp);
         if (m == 3) {
             conj[nconj++] = pushed[i].ast;
@@ -610,8 +608,8 @@ int hf_plan_join(struct qstate *qs, const struct env *env,
     for (uint32_t i = 0; i < nconj; i++) {
         const struct hf_ast_expr *a = conj[i];
         if (a->kind == HF_AST_BINARY && a->op == HF_AOP_EQ) {
-            int m0 = sides_of(bs, nl, a->args[0], p->err);
-            int m1 = m0 < 0 ? -1 : sides_of(bs, nl, a->args[1], p->err);
+            int m0 = hf_plan_sides_of(bs, nl, a->args[0], p->err);
+            int m1 = m0 < 0 ? -1 : hf_plan_sides_of(bs, nl, a->args[1], p->err);
             if (m0 < 0 || m1 < 0)
                 return -1;
             if ((m0 == 1 && m1 == 2) || (m0 == 2 && m1 == 1)) {
@@ -673,9 +671,9 @@ int hf_plan_join(struct qstate *qs, const struct env *env,
                  : f->join == HF_JOIN_RIGHT ? HF_JOINT_RIGHT
                  : f->join == HF_JOIN_FULL  ? HF_JOINT_FULL
                                             : HF_JOINT_INNER;
-    if (side_node(p, &L, ls, lx, kt, nk, spec->lkeys,
+    if (hf_plan_side_node(p, &L, ls, lx, kt, nk, spec->lkeys,
                   "a key of the join's left input") != 0 ||
-        side_node(p, &R, rs, rx, kt, nk, spec->rkeys,
+        hf_plan_side_node(p, &R, rs, rx, kt, nk, spec->rkeys,
                   "a key of the join's right input") != 0) {
         hf_join_spec_free(spec);
         return -1;
@@ -837,9 +835,9 @@ int hf_plan_join(struct qstate *qs, const struct env *env,
     for (uint32_t k = 0; k < nk; k++) {
         if (k)
             hf_strbuf_puts(&tx, ", ");
-        cond_text(p, lx[k], &tx);
+        hf_plan_cond_text(p, lx[k], &tx);
         hf_strbuf_puts(&tx, " = ");
-        cond_text(p, rx[k], &tx);
+        hf_plan_cond_text(p, rx[k], &tx);
     }
     hf_strbuf_puts(&tx, ")");
     if (spec->time_kind)
@@ -852,7 +850,7 @@ int hf_plan_join(struct qstate *qs, const struct env *env,
                          spec->upper);
     for (uint32_t i = 0; i < nres; i++) {
         hf_strbuf_puts(&tx, i ? " AND " : ", where ");
-        cond_text(p, res[i], &tx);
+        hf_plan_cond_text(p, res[i], &tx);
     }
     if (!hf_strbuf_ok(&tx)) {
         hf_strbuf_free(&tx);

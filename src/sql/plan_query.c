@@ -534,6 +534,12 @@ static const struct hf_ast_create_table *table_ast(struct planner *p,
     return NULL;
 }
 
+struct rel *hf_plan_table_cols(struct planner *p, const struct hf_table_def *t,
+                               int line, int col)
+{
+    return table_cols(p, t, table_ast(p, t), line, col);
+}
+
 /* A table read by a query, at `id`. */
 static int table_rel(struct qstate *qs, struct hf_table_def *t,
                      const struct hf_ast_ident *id, const char *full,
@@ -1192,6 +1198,17 @@ int hf_plan_from_item(struct qstate *qs, const struct env *env,
 {
     struct planner *p = qs->p;
     struct rel *in = NULL;
+    if (f->systime)
+        return err_at(p, HF_ERR_SQL, f->systime_line, f->systime_col,
+                      "FOR SYSTEM_TIME AS OF belongs to the right side of a "
+                      "join: FROM s JOIN %s FOR SYSTEM_TIME AS OF s.proctime "
+                      "AS d ON s.k = d.k",
+                      f->full);
+    if (f->lateral)
+        return err_at(p, HF_ERR_SQL, f->line, f->col,
+                      "LATERAL TABLE(%s(...)) needs a table before it: FROM "
+                      "s, LATERAL TABLE(%s(s.a))",
+                      f->full, f->full);
     if (f->tvf) {
         /* FROM TABLE(TUMBLE(TABLE t, ...)): plan_window.c. */
         const struct hf_ast_from *d = &f->tvf->data;

@@ -165,6 +165,41 @@ int hf_plan_join(struct qstate *qs, const struct env *env,
                  const struct hf_ast_from *f, struct pushed_conj *pushed,
                  uint32_t npushed, struct rel **out, struct jtab **tabs,
                  uint32_t *ntabs);
+/* plan_join.c's pieces, for plan_lookup.c. One side of a join: its
+ * relation and the tables whose columns it holds. */
+struct jside {
+    struct rel *rel;
+    struct jtab *tabs;
+    uint32_t ntabs;
+};
+int hf_plan_join_side(struct qstate *qs, const struct env *env,
+                      const struct hf_ast_from *f, struct pushed_conj *pushed,
+                      uint32_t npushed, struct jside *out);
+/* Which sides expression `a` reads in join scope s (left = first nl
+ * columns): bit 1 left, bit 2 right; -1 on a bad name. */
+int hf_plan_sides_of(const struct scope *s, uint32_t nl,
+                     const struct hf_ast_expr *a, struct hf_error *err);
+void hf_plan_split_on(const struct hf_ast_expr *a, const struct hf_ast_expr **c,
+                      uint32_t *n);
+uint32_t hf_plan_count_on(const struct hf_ast_expr *a);
+/* Side sd as a node with key expressions x (bound in sc) of types xt as
+ * columns keys[]: hidden cast columns where needed. */
+int hf_plan_side_node(struct planner *p, struct jside *sd,
+                      const struct scope *sc, const struct hf_ast_expr **x,
+                      const struct hf_type *xt, uint32_t nx, uint32_t *keys,
+                      const char *what);
+void hf_plan_cond_text(struct planner *p, const struct hf_ast_expr *a,
+                       struct hf_strbuf *out);
+/* plan_lookup.c: a join whose right side is `dim FOR SYSTEM_TIME AS OF`
+ * or `LATERAL TABLE(dim(...))`: a lookup join node; as hf_plan_join. */
+int hf_plan_lookup_join(struct qstate *qs, const struct env *env,
+                        const struct hf_ast_from *f, struct pushed_conj *pushed,
+                        uint32_t npushed, struct rel **out, struct jtab **tabs,
+                        uint32_t *ntabs);
+/* plan_query.c: the relation of lookup table `t` (its columns; no node),
+ * for binding a lookup join's condition. */
+struct rel *hf_plan_table_cols(struct planner *p, const struct hf_table_def *t,
+                               int line, int col);
 /* A scope over a join's relation r: names resolve among `tabs`. */
 struct scope *hf_plan_join_scope(struct planner *p, const struct rel *r,
                                  const struct jtab *tabs, uint32_t ntabs);

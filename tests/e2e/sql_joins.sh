@@ -234,9 +234,9 @@ refuse "unknown qualifier" \
 refuse "no equality" \
     "INSERT INTO out SELECT l.k, l.v, r.k, r.v FROM l JOIN r ON l.k < r.k;" \
     "job.sql:7:50: error: JOIN without an equality condition between its two sides is not supported"
-refuse "lookup join" \
+refuse "lookup join on a view" \
     "INSERT INTO out SELECT l.k, l.v, r.k, r.v FROM l JOIN r FOR SYSTEM_TIME AS OF l.k ON l.k = r.k;" \
-    "FOR SYSTEM_TIME AS OF (temporal and lookup joins) is not supported"
+    "'r' is a view; a lookup join reads a table whose connector answers lookups"
 cat >"$T/job.sql" <<SQL
 CREATE TABLE l (k INT, v STRING) WITH ('connector' = 'filesystem', 'path' = '$T/l.json', 'format' = 'json');
 CREATE TABLE r (k INT, v STRING) WITH ('connector' = 'filesystem', 'path' = '$T/r.json', 'format' = 'json');

@@ -228,6 +228,27 @@ static const struct fact facts[] = {
     {"source.binlog.project-columns.enabled", "source.binlog.project-columns.enabled", CUR, CUR, "true", "false", "cdc ref 3.3"},
     {"source.binlog.compression.enabled", "source.binlog.compression.enabled", CUR, CUR, "true", "false", "cdc ref 3.3"},
     {"source.binlog.filter-push-down.enabled", "source.binlog.filter-push-down.enabled", CUR, CUR, "true", "false", "cdc ref 3.3"},
+    /* ---- lookup tables: ref 3.2 (open-source head), cdc-source-lookup.md
+     * 5.2 (Flink LookupOptions) and 5.4 (generations) */
+    {"lookup.async", "lookup.async", CUR, CUR, "true", "false", "ref 3.2 README (the code says true)"},
+    {"async", "lookup.async", "000", "000", "true", "false", "cdc ref 5.4 (VVR 8)"},
+    {"lookup.read.batch-size", "lookup.read.batch-size", CUR, CUR, "64", "128", "ref 3.2 / cdc ref 5.4 (open source 1.6)"},
+    {"jdbcReadBatchSize", "lookup.read.batch-size", "000", "000", "64", "128", "cdc ref 5.4 (VVR 8)"},
+    {"lookup.read.batch-queue-size", "lookup.read.batch-queue-size", CUR, CUR, "16", "256", "ref 3.2"},
+    {"jdbcReadBatchQueueSize", "lookup.read.batch-queue-size", "000", "000", "16", "256", "cdc ref 5.4 (VVR 8)"},
+    {"lookup.max-retries", "lookup.max-retries", CUR, CUR, "5", "3", "cdc ref 5.2 (Flink LookupOptions)"},
+    {"jdbcReadRetryCount", "lookup.max-retries", "000", "000", "5", "10", "cdc ref 5.4 (VVR 8)"},
+    {"lookup.cache", "lookup.cache", CUR, CUR, "PARTIAL", "NONE", "cdc ref 5.2"},
+    {"lookup.partial-cache.max-rows", "lookup.partial-cache.max-rows", CUR, CUR, "100", NULL, "cdc ref 5.2"},
+    {"lookup.partial-cache.max-bytes", "lookup.partial-cache.max-bytes", CUR, CUR, "1mb", "64mb", "holoflow (memory bound of the cache)"},
+    {"lookup.partial-cache.expire-after-write", "lookup.partial-cache.expire-after-write", CUR, CUR, "10s", NULL, "cdc ref 5.2"},
+    {"lookup.partial-cache.expire-after-access", "lookup.partial-cache.expire-after-access", CUR, CUR, "10s", NULL, "cdc ref 5.2"},
+    {"lookup.partial-cache.cache-missing-key", "lookup.partial-cache.cache-missing-key", CUR, CUR, "false", "true", "cdc ref 5.2"},
+    {"lookup.full-cache.periodic-reload.interval", "lookup.full-cache.periodic-reload.interval", CUR, CUR, "1h", NULL, "cdc ref 5.2"},
+    {"cache", "cache", "000", "000", "LRU", "None", "cdc ref 5.4"},
+    {"cacheSize", "cachesize", "000", "000", "100", "10000", "cdc ref 5.4 (VVR 8)"},
+    {"cachettlms", "cachettlms", "000", "000", "1000", NULL, "cdc ref 5.4 (open source 1.15/1.17)"},
+    {"cacheEmpty", "cacheempty", "000", "000", "false", "true", "cdc ref 5.4 (VVR 8)"},
 };
 #define NFACTS (sizeof facts / sizeof facts[0])
 

@@ -163,7 +163,9 @@ struct holo_config {
  * the connector struct can be a constant; holo_opts.c asserts it. */
 /* The binlog source's entries (holo_cdc_opts.inc). */
 #define HOLO_CDC_NOPTS 21
-#define HOLO_NOPTS (70 + HOLO_CDC_NOPTS)
+/* The lookup table's entries (holo_lookup_opts.inc). */
+#define HOLO_LOOKUP_NOPTS 15
+#define HOLO_NOPTS (70 + HOLO_CDC_NOPTS + HOLO_LOOKUP_NOPTS)
 extern const struct hf_opt_def hf_holo_opt_defs[HOLO_NOPTS];
 extern const size_t hf_holo_opt_ndefs;
 

@@ -587,6 +587,7 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
      .doc = "Field delimiter of the text COPY format (sink.copy.format "
             "text)."},
 #include "connectors/hologres/holo_cdc_opts.inc"
+#include "connectors/hologres/holo_lookup_opts.inc"
 };
 
 #undef G000

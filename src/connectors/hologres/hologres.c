@@ -26,6 +26,7 @@
 #include "connectors/hologres/holo_catalog.h"
 #include "connectors/hologres/holo_config.h"
 #include "connectors/hologres/holo_copy.h"
+#include "connectors/hologres/holo_lookup.h"
 #include "connectors/hologres/holo_scan.h"
 #include "connectors/hologres/holo_writer.h"
 #include "core/log.h"
@@ -402,7 +403,12 @@ const struct hf_connector hf_connector_hologres = {
                "changes (binlog / logical replication)",
     .opts = hf_holo_opt_defs,
     .nopts = HOLO_NOPTS,
-    .caps = HF_CONN_SOURCE | HF_CONN_SINK,
+    .caps = HF_CONN_SOURCE | HF_CONN_SINK | HF_CONN_LOOKUP,
+    .lookup_open = holo_lookup_open,
+    .lookup_send = holo_lookup_send,
+    .lookup_recv = holo_lookup_recv,
+    .lookup_scan = holo_lookup_scan,
+    .lookup_close = holo_lookup_close,
     .validate = hologres_validate,
     .accepts_changelog = hologres_accepts_changelog,
     .describe = hologres_describe,
