@@ -43,11 +43,14 @@ static const char usage_main[] =
     "stopped by SIGINT/SIGTERM\n";
 
 static const char usage_run[] =
-    "usage: holoflow run JOB.sql [--set KEY=VALUE]...\n"
+    "usage: holoflow run JOB.sql [--set KEY=VALUE]... [--metrics-port PORT]\n"
     "\n"
     "Plans and runs the job. --set applies a configuration key after the\n"
     "script's own SET statements (e.g. --set execution.runtime-mode=batch).\n"
     "SIGINT/SIGTERM stop it cleanly: sinks flush, then exit 130/143.\n"
+    "--metrics-port PORT (or a range 9250-9260) serves /metrics\n"
+    "(Prometheus), the REST API (/jobs/overview) and a dashboard at /\n"
+    "(the same as --set metrics.reporter.prom.port=PORT).\n"
     "A summary (rows per table, skipped and dirty rows, rows/s) goes to "
     "stderr.\n";
 
@@ -123,13 +126,21 @@ static int parse_args(int argc, char **argv, struct args *a)
             a->markdown = 1;
         } else if (strcmp(s, "--set") == 0 || strcmp(s, "--log-format") == 0 ||
                    strcmp(s, "--log-level") == 0 ||
-                   strcmp(s, "--write-docs") == 0) {
+                   strcmp(s, "--write-docs") == 0 ||
+                   strcmp(s, "--metrics-port") == 0) {
             if (i + 1 >= argc)
                 return usage_error("missing value after an option",
                                    usage_for(a->cmd) ? usage_for(a->cmd)
                                                      : usage_main);
             val = argv[++i];
-            if (strcmp(s, "--set") == 0) {
+            if (strcmp(s, "--metrics-port") == 0) {
+                static char port_set[128];
+                snprintf(port_set, sizeof port_set,
+                         "metrics.reporter.prom.port=%s", val);
+                if (a->nsets == sizeof a->sets / sizeof a->sets[0])
+                    return usage_error("too many --set options", usage_run);
+                a->sets[a->nsets++] = port_set;
+            } else if (strcmp(s, "--set") == 0) {
                 if (strchr(val, '=') == NULL)
                     return usage_error("--set takes KEY=VALUE", usage_run);
                 if (a->nsets == sizeof a->sets / sizeof a->sets[0])

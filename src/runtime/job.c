@@ -15,6 +15,7 @@
 
 #include "core/log.h"
 #include "formats/format.h"
+#include "metrics/http.h"
 #include "holoflow.h"
 #include "runtime/plan.h"
 #include "runtime/runtime.h"
@@ -171,12 +172,33 @@ hf_err_t hf_job_run(struct hf_job *job, int install_signals, char *errstr,
     }
     struct hf_runtime *rt = hf_runtime_new(job, &err);
     int rc = -1;
+    struct hf_job_metrics *jm = NULL;
+    struct hf_http *http = NULL;
+    if (rt && (hf_opts_isset(&job->settings, "metrics.reporter.prom.port",
+                             NULL) ||
+               hf_opts_isset(&job->settings,
+                             "metrics.reporter.prom.factory.class", NULL))) {
+        jm = hf_job_metrics_new(job, rt, &err);
+        http = jm ? hf_http_start(jm,
+                                  hf_opts_str(&job->settings,
+                                              "metrics.reporter.prom.port",
+                                              NULL),
+                                  &err)
+                  : NULL;
+        if (http == NULL) {
+            hf_job_metrics_destroy(jm);
+            hf_runtime_destroy(rt);
+            rt = NULL;
+        }
+    }
     if (rt) {
         hf_log_info("job %s started: %u INSERT(s), %u graph node(s)",
                     job->path, hf_graph_nsinks(&job->graph),
                     job->graph.nnodes);
         rc = hf_runtime_run(rt, &err);
         hf_runtime_summary(rt, stderr);
+        hf_http_stop(http);
+        hf_job_metrics_destroy(jm);
         hf_runtime_destroy(rt);
     }
     if (install_signals) {

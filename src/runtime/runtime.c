@@ -109,6 +109,7 @@
 
 #include "core/log.h"
 #include "core/rbuf.h"
+#include "metrics/ckpt_metrics.h"
 #include "ops/op.h"
 #include "runtime/chan.h"
 #include "state/state.h"
@@ -232,6 +233,7 @@ struct hf_runtime {
     uint32_t max_parallelism;
     struct hf_error ck_err; /* the backend's completion failed */
     bool ck_failed;
+    struct hf_ckpt_metrics ckm; /* for metrics/ (hf_runtime_ckpt_metrics) */
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -332,6 +334,8 @@ static int emit_routes(struct rnode *n, struct hf_rbuf *rows,
 static int op_emit(struct hf_op_out *out, struct hf_rbuf *rows,
                    struct hf_error *err)
 {
+    atomic_fetch_add(&((struct rnode *)out)->stats.rows_out, /* metrics/ */
+                     rows->b->nrows);
     return emit_routes((struct rnode *)out, rows, err);
 }
 
@@ -348,6 +352,7 @@ static int deliver(struct rnode *n, uint32_t port, struct hf_rbuf *rows,
         }
         return 0;
     }
+    atomic_fetch_add(&n->stats.rows_in, rows->b->nrows); /* metrics/ */
     return n->n->op->process(n->state, port, rows, &n->out, err);
 }
 
@@ -451,6 +456,10 @@ static int wm_input(struct rnode *n, uint32_t port, int64_t wm, bool idle,
 static int wm_forward(struct rnode *n, int64_t wm, bool idle,
                       struct hf_error *err)
 {
+    if (!idle) { /* metrics/ */
+        atomic_store(&n->stats.watermark, wm);
+        atomic_store(&n->stats.has_watermark, 1);
+    }
     for (uint32_t i = 0; i < n->nroutes; i++) {
         struct route *r = &n->routes[i];
         if (r->chan == NULL) {
@@ -1398,6 +1407,7 @@ struct hf_runtime *hf_runtime_new(struct hf_job *job, struct hf_error *err)
         return NULL;
     }
     rt->job = job;
+    hf_ckpt_metrics_init(&rt->ckm);
     pthread_mutex_init(&rt->err_lock, NULL);
     pthread_mutex_init(&rt->ck_lock, NULL);
     pthread_condattr_t attr;
@@ -1476,6 +1486,7 @@ void hf_runtime_destroy(struct hf_runtime *rt)
     free(rt->nodes);
     pthread_mutex_destroy(&rt->err_lock);
     pthread_mutex_destroy(&rt->ck_lock);
+    hf_ckpt_metrics_fini(&rt->ckm);
     pthread_cond_destroy(&rt->ck_cond);
     free(rt);
 }
@@ -1544,6 +1555,7 @@ static void update_completed(struct hf_runtime *rt)
             return;
         }
         atomic_store(&rt->completed, low);
+        hf_ckpt_metrics_completed(&rt->ckm, low);
         hf_log_debug("checkpoint %" PRIu64 " complete", low);
         pthread_cond_broadcast(&rt->ck_cond);
     }
@@ -1553,6 +1565,7 @@ static void raise_ckpt(struct hf_runtime *rt, const char *why)
 {
     uint64_t id = atomic_load(&rt->requested) + 1;
     atomic_store(&rt->requested, id);
+    hf_ckpt_metrics_started(&rt->ckm, id);
     hf_log_debug("checkpoint %" PRIu64 " requested (%s)", id, why);
     pthread_cond_broadcast(&rt->ck_cond);
 }
@@ -1731,4 +1744,17 @@ void hf_runtime_summary(const struct hf_runtime *rt, FILE *out)
     hf_strbuf_free(&sb);
     free(srcs);
     free(seen);
+}
+
+/* ------------------------------------------------------------ metrics */
+
+struct hf_table_stats *hf_runtime_node_stats(struct hf_runtime *rt,
+                                             uint32_t i)
+{
+    return i < rt->nnodes ? &rt->nodes[i].stats : NULL;
+}
+
+struct hf_ckpt_metrics *hf_runtime_ckpt_metrics(struct hf_runtime *rt)
+{
+    return &rt->ckm;
 }

@@ -1339,8 +1339,10 @@ static int process(struct hfk_source *s, struct src_part *p,
     int64_t off = m->offset;
     bool tombstone = m->payload == NULL;
     int n;
-    if (s->ctx && s->ctx->stats)
+    if (s->ctx && s->ctx->stats) {
         atomic_fetch_add(&s->ctx->stats->rows_in, 1);
+        atomic_fetch_add(&s->ctx->stats->bytes_in, m->len + m->key_len);
+    }
     if (s->mode.upsert && tombstone) {
         if (hf_batch_add_row(out, HF_ROW_DELETE, off) == NULL)
             return oom(err);
