@@ -100,6 +100,11 @@ struct hf_table_stats {
     /* Operability (metrics/job_metrics.c, docs/operability.md); zero when
      * the connector does not count them. */
     atomic_uint_fast64_t bytes_in; /* sources: bytes of records read */
+    /* Sources: what a bounded source will read in all, when it knows
+     * (files: their sizes; datagen: number-of-rows); 0 = unknown. For the
+     * progress line's percent and ETA. */
+    atomic_int_fast64_t total_bytes;
+    atomic_int_fast64_t total_records;
     atomic_uint_fast64_t flushes;  /* sinks: flushes that wrote rows */
     atomic_uint_fast64_t retries;  /* sinks: flushes retried */
     atomic_uint_fast64_t in_doubt; /* sinks: in-doubt commits resolved */

@@ -131,6 +131,17 @@ const struct hf_opt_def hf_job_opt_defs[] = {
      .doc = "the port, or a range such as '9250-9260' (the first free one "
             "is used), of /metrics, the REST API and the dashboard; setting "
             "it (or --metrics-port) turns them on"},
+    {.key = "holoflow.progress.interval", .type = HF_OPT_DURATION,
+     .def = "10s", .flags = HF_OPTF_RANGE, .min = 0,
+     .max = INT64_C(86400000),
+     .doc = "holoflow run: how often a progress line (rows written, rows/s, "
+            "bytes read, percent and ETA when known, dirty rows) is logged "
+            "when stderr is not a terminal; logged for batch jobs, and for "
+            "streaming jobs when set (--progress-interval); on a terminal "
+            "the line updates in place; 0 = no progress"},
+    {.key = "holoflow.summary.json", .type = HF_OPT_STRING,
+     .doc = "holoflow run: a file the final summary is written to as JSON "
+            "(--summary-json; docs/operability.md)"},
     {.key = "holoflow.batch.rows", .type = HF_OPT_INT, .def = "1024",
      .flags = HF_OPTF_RANGE, .min = 1, .max = 1048576,
      .doc = "rows per batch travelling from source to sink"},
