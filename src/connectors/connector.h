@@ -105,6 +105,12 @@ struct hf_table_stats {
      * progress line's percent and ETA. */
     atomic_int_fast64_t total_bytes;
     atomic_int_fast64_t total_records;
+    /* Sources reading a log (Kafka): records between the read position and
+     * the end, the largest over its partitions and the sum (Flink's
+     * records-lag-max and pendingRecords); has_lag once measured. */
+    struct hf_gauge lag_max;
+    struct hf_gauge pending;
+    atomic_int has_lag;
     atomic_uint_fast64_t flushes;  /* sinks: flushes that wrote rows */
     atomic_uint_fast64_t retries;  /* sinks: flushes retried */
     atomic_uint_fast64_t in_doubt; /* sinks: in-doubt commits resolved */

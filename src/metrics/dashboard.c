@@ -4,7 +4,7 @@
  * It polls /jobs/overview, /jobs/<id> and /jobs/<id>/checkpoints every
  * two seconds and shows the job graph as a table of nodes with their
  * counters, rows/s per node over the last minutes (a sparkline drawn on a
- * canvas), watermarks, dirty rows and the checkpoints.
+ * canvas), Kafka consumer lag, watermarks, dirty rows and the checkpoints.
  */
 #include "metrics/dashboard.h"
 
@@ -24,7 +24,7 @@ const char hf_dashboard_html[] =
     "<h2>Graph</h2>\n"
     "<table id=\"nodes\"><thead><tr><th>node</th><th>kind</th>"
     "<th>name</th><th>inputs</th><th>rows in</th><th>rows out</th>"
-    "<th>rows/s</th><th>last minutes</th><th>bytes in</th>"
+    "<th>rows/s</th><th>last minutes</th><th>bytes in</th><th>lag (max)</th>"
     "<th>dirty rows</th><th>watermark</th><th>flushes</th>"
     "<th>buffered bytes</th></tr></thead><tbody></tbody></table>\n"
     "<h2>Checkpoints</h2>\n"
@@ -57,7 +57,8 @@ const char hf_dashboard_html[] =
     "rate.toFixed(1)].forEach(function(t,i){tr.appendChild(el('td',t,"
     "i<4?'l':''));});var c=el('canvas');c.width=150;c.height=24;"
     "var td=el('td');td.appendChild(c);tr.appendChild(td);spark(c,h);"
-    "[m['read-bytes'],m['dirty-records'],wm(m.watermark),m.flushes,"
+    "[m['read-bytes'],m['records-lag-max'],m['dirty-records'],"
+    "wm(m.watermark),m.flushes,"
     "m['buffered-bytes']].forEach(function(t){tr.appendChild(el('td',"
     "t===undefined?'':t));});tb.appendChild(tr);});}\n"
     "function ckpts(d){var c=d.counts;document.getElementById('ckcounts')"

@@ -95,6 +95,20 @@ static double gauge_ms_as_seconds(const void *arg)
     return (double)hf_gauge_read(arg) / 1e3;
 }
 
+static double lag_max(const void *arg)
+{
+    struct hf_table_stats *st = (struct hf_table_stats *)arg;
+    return atomic_load(&st->has_lag) ? (double)hf_gauge_read(&st->lag_max)
+                                     : NAN;
+}
+
+static double lag_pending(const void *arg)
+{
+    struct hf_table_stats *st = (struct hf_table_stats *)arg;
+    return atomic_load(&st->has_lag) ? (double)hf_gauge_read(&st->pending)
+                                     : NAN;
+}
+
 static const char *kind_name(enum hf_node_kind k)
 {
     return k == HF_NODE_SOURCE ? "source" : k == HF_NODE_SINK ? "sink"
@@ -139,6 +153,16 @@ static int reg_node(struct hf_job_metrics *jm, const struct hf_node *n,
             m, "holoflow_source_records_skipped_total",
             "Records skipped as unreadable (ignore-parse-errors)", l,
             &st->skipped);
+        rc |= hf_metrics_callback(
+            m, HF_METRIC_GAUGE, "holoflow_source_records_lag_max",
+            "Kafka: the most records any assigned partition is behind its "
+            "end (Flink records-lag-max)",
+            l, lag_max, st);
+        rc |= hf_metrics_callback(
+            m, HF_METRIC_GAUGE, "holoflow_source_pending_records",
+            "Kafka: records not yet read over the assigned partitions "
+            "(Flink pendingRecords)",
+            l, lag_pending, st);
         rc |= hf_metrics_callback(
             m, HF_METRIC_GAUGE, "holoflow_source_watermark_seconds",
             "The source's current watermark, seconds since the epoch (Flink "
@@ -350,6 +374,10 @@ static struct json_object *node_metrics(const struct hf_node *n,
     if (n->kind == HF_NODE_SOURCE) {
         add_i64(m, "read-bytes", (int64_t)atomic_load(&st->bytes_in));
         add_i64(m, "skipped-records", (int64_t)atomic_load(&st->skipped));
+        if (atomic_load(&st->has_lag)) {
+            add_i64(m, "records-lag-max", hf_gauge_read(&st->lag_max));
+            add_i64(m, "pending-records", hf_gauge_read(&st->pending));
+        }
     }
     if (n->kind == HF_NODE_SINK) {
         add_i64(m, "dirty-records", (int64_t)atomic_load(&st->dirty));

@@ -87,6 +87,11 @@ flushes=$(value holoflow_sink_flushes_total 'table="dst"')
 [ "${flushes:-0}" -ge 1 ] || fail "no flush counted"
 [ "$(value holoflow_sink_flush_duration_seconds_count 'table="dst"')" = "$flushes" ] ||
     fail "flush histogram count differs from flushes_total ($flushes)"
+# everything read: no lag left (librdkafka's cached end offsets)
+[ "$(value holoflow_source_pending_records 'table="mev"')" = 0 ] ||
+    fail "pending records: '$(value holoflow_source_pending_records 'table="mev"')', expected 0"
+[ "$(value holoflow_source_records_lag_max 'table="mev"')" = 0 ] ||
+    fail "records lag max: '$(value holoflow_source_records_lag_max 'table="mev"')', expected 0"
 [ "$(value holoflow_job_checkpoints_completed_total 'job="metrics-test"')" -ge 1 ] ||
     fail "no completed checkpoint counted"
 
@@ -106,6 +111,7 @@ m = {v["id"]: v["metrics"] for v in d["vertices"]}
 assert m["n3"]["write-records"] == int(sys.argv[2]), m
 assert m["n1"]["read-records"] == int(sys.argv[3]), m
 assert m["n3"]["dirty-records"] == 0, m
+assert m["n1"]["pending-records"] == 0 and m["n1"]["records-lag-max"] == 0, m
 assert d["isStoppable"] is True and d["state"] == "RUNNING"
 PY
 curl -sf "$URL/jobs/$JID/checkpoints" >"$T/ckpts" || fail "GET checkpoints failed"
@@ -133,6 +139,7 @@ cells = lambda r: re.findall(r"<td[^>]*>(.*?)</td>", r)
 assert cells(rows["n1"])[2] == "mev (kafka)", cells(rows["n1"])
 assert cells(rows["n3"])[2] == "dst (hologres)", cells(rows["n3"])
 assert cells(rows["n3"])[5] == sys.argv[2], cells(rows["n3"])
+assert cells(rows["n1"])[9] == "0", cells(rows["n1"])  # lag
 assert '<span id="state" class="state">RUNNING</span>' in dom
 PY
 else
