@@ -39,11 +39,10 @@ void hf_ckpt_metrics_started(struct hf_ckpt_metrics *c, uint64_t id)
         memmove(c->hist, c->hist + 1, (HF_CKPT_HISTORY - 1) * sizeof *c->hist);
         c->nhist--;
     }
-    c->hist[c->nhist++] = (struct hf_ckpt_record){
-        .id = id,
-        .trigger_ms = wall_ms(),
-        .status = HF_CKPT_IN_PROGRESS,
-        .start_usec = mono_usec()};
+    c->hist[c->nhist++] = (struct hf_ckpt_record){.id = id,
+                                                  .trigger_ms = wall_ms(),
+                                                  .status = HF_CKPT_IN_PROGRESS,
+                                                  .start_usec = mono_usec()};
     pthread_mutex_unlock(&c->lock);
     atomic_fetch_add(&c->triggered, 1);
 }

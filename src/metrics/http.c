@@ -168,16 +168,14 @@ struct hf_http *hf_http_start(struct hf_job_metrics *jm, const char *ports,
     }
     h->jm = jm;
     for (unsigned p = lo; p <= hi && h->d == NULL; p++) {
-        h->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-                                    MHD_USE_DUAL_STACK,
-                                (uint16_t)p, NULL, NULL, handle, h,
-                                MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-                                MHD_OPTION_END);
+        h->d = MHD_start_daemon(
+            MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_DUAL_STACK, (uint16_t)p,
+            NULL, NULL, handle, h, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+            MHD_OPTION_END);
         if (h->d == NULL) /* no IPv6 here: IPv4 only */
-            h->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD,
-                                    (uint16_t)p, NULL, NULL, handle, h,
-                                    MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-                                    MHD_OPTION_END);
+            h->d = MHD_start_daemon(
+                MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)p, NULL, NULL,
+                handle, h, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
         h->port = p;
     }
     if (h->d == NULL) {

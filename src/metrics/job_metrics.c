@@ -111,8 +111,9 @@ static double lag_pending(const void *arg)
 
 static const char *kind_name(enum hf_node_kind k)
 {
-    return k == HF_NODE_SOURCE ? "source" : k == HF_NODE_SINK ? "sink"
-                                                              : "operator";
+    return k == HF_NODE_SOURCE ? "source"
+           : k == HF_NODE_SINK ? "sink"
+                               : "operator";
 }
 
 /* "n3", the table's name or the operator's, as the REST API shows it. */
@@ -139,8 +140,7 @@ static int reg_node(struct hf_job_metrics *jm, const struct hf_node *n,
     case HF_NODE_SOURCE:
         rc |= hf_metrics_counter_u64(
             m, "holoflow_source_records_in_total",
-            "Records read by the source (Flink numRecordsIn)", l,
-            &st->rows_in);
+            "Records read by the source (Flink numRecordsIn)", l, &st->rows_in);
         rc |= hf_metrics_counter_u64(
             m, "holoflow_source_bytes_in_total",
             "Bytes of records read by the source (Flink numBytesIn)", l,
@@ -176,8 +176,7 @@ static int reg_node(struct hf_job_metrics *jm, const struct hf_node *n,
                                      l, &st->rows_in);
         rc |= hf_metrics_counter_u64(
             m, "holoflow_operator_records_out_total",
-            "Rows out of the operator (Flink numRecordsOut)", l,
-            &st->rows_out);
+            "Rows out of the operator (Flink numRecordsOut)", l, &st->rows_out);
         rc |= hf_metrics_callback(
             m, HF_METRIC_GAUGE, "holoflow_operator_watermark_seconds",
             "The operator's current output watermark, seconds since the "
@@ -196,20 +195,19 @@ static int reg_node(struct hf_job_metrics *jm, const struct hf_node *n,
         rc |= hf_metrics_counter_u64(m, "holoflow_sink_dirty_records_total",
                                      "Bad rows recorded as dirty data", l,
                                      &st->dirty);
-        rc |= hf_metrics_counter_u64(m, "holoflow_sink_flushes_total",
-                                     "Flushes that wrote rows", l,
-                                     &st->flushes);
+        rc |=
+            hf_metrics_counter_u64(m, "holoflow_sink_flushes_total",
+                                   "Flushes that wrote rows", l, &st->flushes);
         rc |= hf_metrics_histogram(m, "holoflow_sink_flush_duration_seconds",
-                                   "Time of one flush", l,
-                                   &st->flush_latency);
+                                   "Time of one flush", l, &st->flush_latency);
         rc |= hf_metrics_counter_u64(m, "holoflow_sink_retries_total",
                                      "Flushes retried after a transient "
                                      "error",
                                      l, &st->retries);
         rc |= hf_metrics_counter_u64(
             m, "holoflow_sink_in_doubt_resolved_total",
-            "Commits whose outcome was unknown, resolved after a reconnect",
-            l, &st->in_doubt);
+            "Commits whose outcome was unknown, resolved after a reconnect", l,
+            &st->in_doubt);
         rc |= hf_metrics_gauge(m, "holoflow_sink_buffered_bytes",
                                "Bytes handed to a flush and not yet written "
                                "(back-pressure)",
@@ -315,9 +313,9 @@ struct hf_job *hf_job_metrics_job(struct hf_job_metrics *jm)
 
 static void put_json(struct json_object *o, struct hf_strbuf *out)
 {
-    hf_strbuf_puts(out, json_object_to_json_string_ext(
-                            o, JSON_C_TO_STRING_PLAIN |
-                                   JSON_C_TO_STRING_NOSLASHESCAPE));
+    hf_strbuf_puts(
+        out, json_object_to_json_string_ext(
+                 o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(o);
 }
 
@@ -386,7 +384,9 @@ static struct json_object *node_metrics(const struct hf_node *n,
         add_i64(m, "buffered-bytes", hf_gauge_read(&st->buffered_bytes));
         int64_t p99 = hf_hist_quantile(&st->flush_latency, 0.99);
         add_i64(m, "flush-p99-ms",
-                p99 < 0 ? -1 : p99 == INT64_MAX ? -2 : p99 / 1000);
+                p99 < 0            ? -1
+                : p99 == INT64_MAX ? -2
+                                   : p99 / 1000);
     }
     double wm = watermark_ms(st);
     if (!isnan(wm))
@@ -436,8 +436,8 @@ static struct json_object *ckpt_json(const struct hf_ckpt_record *r)
     json_object_object_add(o, "is_savepoint", json_object_new_boolean(0));
     add_str(o, "checkpoint_type", "CHECKPOINT");
     add_i64(o, "trigger_timestamp", r->trigger_ms);
-    add_i64(o, "latest_ack_timestamp", r->status == HF_CKPT_COMPLETED
-                                           ? r->trigger_ms + r->duration_ms
+    add_i64(o, "latest_ack_timestamp",
+            r->status == HF_CKPT_COMPLETED ? r->trigger_ms + r->duration_ms
                                            : -1);
     add_i64(o, "end_to_end_duration", r->duration_ms);
     return o;

@@ -42,7 +42,7 @@ uint64_t hf_counter_read(const struct hf_counter *c)
 }
 
 const int64_t hf_hist_latency_bounds[] = {
-    1000,   2500,   5000,    10000,   25000,   50000,    100000,  250000,
+    1000,   2500,    5000,    10000,   25000,    50000,    100000,  250000,
     500000, 1000000, 2500000, 5000000, 10000000, 30000000, 60000000};
 const uint32_t hf_hist_latency_nbounds =
     sizeof hf_hist_latency_bounds / sizeof hf_hist_latency_bounds[0];
@@ -154,8 +154,7 @@ static int valid_name(const char *s)
 
 static int add(struct hf_metrics *m, enum hf_metric_type type,
                enum src_kind kind, const char *name, const char *help,
-               const char *labels, const void *p,
-               double (*fn)(const void *arg))
+               const char *labels, const void *p, double (*fn)(const void *arg))
 {
     if (!valid_name(name))
         return -1;
@@ -190,9 +189,8 @@ out:
     return rc;
 }
 
-int hf_metrics_counter(struct hf_metrics *m, const char *name,
-                       const char *help, const char *labels,
-                       const struct hf_counter *c)
+int hf_metrics_counter(struct hf_metrics *m, const char *name, const char *help,
+                       const char *labels, const struct hf_counter *c)
 {
     return add(m, HF_METRIC_COUNTER, SRC_COUNTER, name, help, labels, c, NULL);
 }
@@ -211,9 +209,8 @@ int hf_metrics_gauge(struct hf_metrics *m, const char *name, const char *help,
 }
 
 int hf_metrics_callback(struct hf_metrics *m, enum hf_metric_type type,
-                        const char *name, const char *help,
-                        const char *labels, double (*fn)(const void *arg),
-                        const void *arg)
+                        const char *name, const char *help, const char *labels,
+                        double (*fn)(const void *arg), const void *arg)
 {
     if (type == HF_METRIC_HISTOGRAM)
         return -1;
@@ -227,8 +224,7 @@ int hf_metrics_histogram(struct hf_metrics *m, const char *name,
     return add(m, HF_METRIC_HISTOGRAM, SRC_HIST, name, help, labels, h, NULL);
 }
 
-void hf_metrics_label(struct hf_strbuf *out, const char *key,
-                      const char *value)
+void hf_metrics_label(struct hf_strbuf *out, const char *key, const char *value)
 {
     if (out->len > 0)
         hf_strbuf_putc(out, ',');
@@ -286,9 +282,8 @@ static void put_value(struct hf_strbuf *out, double v)
         hf_strbuf_printf(out, "%.17g", v);
 }
 
-static void sample(struct hf_strbuf *out, const char *name,
-                   const char *suffix, const char *labels, const char *extra,
-                   double v)
+static void sample(struct hf_strbuf *out, const char *name, const char *suffix,
+                   const char *labels, const char *extra, double v)
 {
     hf_strbuf_printf(out, "%s%s", name, suffix);
     if (*labels || *extra)

@@ -102,9 +102,8 @@ void hf_metrics_destroy(struct hf_metrics *m);
  * inside of {} already escaped (see hf_metrics_label), may be "". It
  * returns 0, or -1 on out of memory or a name that is not a valid
  * Prometheus metric name. The value pointer is borrowed. */
-int hf_metrics_counter(struct hf_metrics *m, const char *name,
-                       const char *help, const char *labels,
-                       const struct hf_counter *c);
+int hf_metrics_counter(struct hf_metrics *m, const char *name, const char *help,
+                       const char *labels, const struct hf_counter *c);
 /* A counter kept as one plain atomic elsewhere (hf_table_stats). */
 int hf_metrics_counter_u64(struct hf_metrics *m, const char *name,
                            const char *help, const char *labels,
@@ -114,9 +113,8 @@ int hf_metrics_gauge(struct hf_metrics *m, const char *name, const char *help,
 /* A gauge (or, with type COUNTER, a counter) computed at read time by
  * fn(arg); a NaN result leaves the sample out. */
 int hf_metrics_callback(struct hf_metrics *m, enum hf_metric_type type,
-                        const char *name, const char *help,
-                        const char *labels, double (*fn)(const void *arg),
-                        const void *arg);
+                        const char *name, const char *help, const char *labels,
+                        double (*fn)(const void *arg), const void *arg);
 int hf_metrics_histogram(struct hf_metrics *m, const char *name,
                          const char *help, const char *labels,
                          const struct hf_hist *h);

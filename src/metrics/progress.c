@@ -85,8 +85,7 @@ void hf_progress_line(struct hf_job *job, struct hf_runtime *rt,
             trecs += tr;
         }
     }
-    hf_strbuf_printf(out, "%" PRIu64 " rows written, %.0f rows/s", rows,
-                     rate);
+    hf_strbuf_printf(out, "%" PRIu64 " rows written, %.0f rows/s", rows, rate);
     char a[32], b[32];
     double frac = -1;
     if (any_src && all_bytes) {
@@ -158,8 +157,7 @@ static void *progress_main(void *arg)
         int64_t until = mono_usec() + p->tick_usec;
         struct timespec ts = {.tv_sec = until / 1000000,
                               .tv_nsec = (long)(until % 1000000) * 1000};
-        while (!p->stop &&
-               pthread_cond_timedwait(&p->cond, &p->lock, &ts) == 0)
+        while (!p->stop && pthread_cond_timedwait(&p->cond, &p->lock, &ts) == 0)
             ;
         if (!p->stop)
             show(p);
@@ -168,8 +166,7 @@ static void *progress_main(void *arg)
     return NULL;
 }
 
-struct hf_progress *hf_progress_start(struct hf_job *job,
-                                      struct hf_runtime *rt,
+struct hf_progress *hf_progress_start(struct hf_job *job, struct hf_runtime *rt,
                                       int64_t interval_ms, bool tty, FILE *out)
 {
     struct hf_progress *p = calloc(1, sizeof *p);

@@ -21,10 +21,8 @@ struct hf_progress;
 /* Start showing progress of job/rt (borrowed; must outlive it) on out:
  * tty = rewrite one line twice a second, else log a line every
  * interval_ms. NULL when out of memory (the job runs without). */
-struct hf_progress *hf_progress_start(struct hf_job *job,
-                                      struct hf_runtime *rt,
-                                      int64_t interval_ms, bool tty,
-                                      FILE *out);
+struct hf_progress *hf_progress_start(struct hf_job *job, struct hf_runtime *rt,
+                                      int64_t interval_ms, bool tty, FILE *out);
 /* Stop and clear the terminal line; NULL is a no-op. */
 void hf_progress_stop(struct hf_progress *p);
 

@@ -63,8 +63,7 @@ static void test_threads_sum(void **state)
     assert_non_null(s.m);
     assert_int_equal(hf_metrics_counter(s.m, "t_total", "adds", "", &s.c), 0);
     assert_int_equal(hf_metrics_gauge(s.m, "t_gauge", "twice", "", &s.g), 0);
-    assert_int_equal(hf_metrics_histogram(s.m, "t_seconds", "h", "", &s.h),
-                     0);
+    assert_int_equal(hf_metrics_histogram(s.m, "t_seconds", "h", "", &s.h), 0);
     pthread_t th[NTHREADS + 1];
     for (int i = 0; i < NTHREADS; i++)
         assert_int_equal(pthread_create(&th[i], NULL, adder, &s), 0);
@@ -88,8 +87,8 @@ static void test_hist_quantile(void **state)
     memset(&h, 0, sizeof h);
     assert_int_equal(hf_hist_quantile(&h, 0.5), -1);
     for (int i = 0; i < 98; i++)
-        hf_hist_observe(&h, 800); /* <= 1 ms */
-    hf_hist_observe(&h, 40000);   /* <= 50 ms */
+        hf_hist_observe(&h, 800);  /* <= 1 ms */
+    hf_hist_observe(&h, 40000);    /* <= 50 ms */
     hf_hist_observe(&h, 90000000); /* +Inf */
     assert_int_equal(hf_hist_quantile(&h, 0.5), 1000);
     assert_int_equal(hf_hist_quantile(&h, 0.99), 50000);
@@ -127,20 +126,17 @@ static void test_exposition(void **state)
     hf_metrics_label(&l2, "table", "t2");
     assert_string_equal(l1.data, "job=\"j\",table=\"a\\\"b\\\\c\\nd\"");
 
-    assert_int_equal(hf_metrics_counter(m, "x_rows_total", "Rows\\n",
-                                        l1.data, &c),
-                     0);
-    assert_int_equal(hf_metrics_histogram(m, "x_flush_seconds", "Flush", "",
-                                          &h),
-                     0);
-    assert_int_equal(hf_metrics_counter_u64(m, "x_rows_total", "Rows\\n",
-                                            l2.data, &u),
-                     0);
+    assert_int_equal(
+        hf_metrics_counter(m, "x_rows_total", "Rows\\n", l1.data, &c), 0);
+    assert_int_equal(
+        hf_metrics_histogram(m, "x_flush_seconds", "Flush", "", &h), 0);
+    assert_int_equal(
+        hf_metrics_counter_u64(m, "x_rows_total", "Rows\\n", l2.data, &u), 0);
     assert_int_equal(hf_metrics_callback(m, HF_METRIC_GAUGE, "x_gone", "NaN",
                                          "", fixed, &nan),
                      0);
-    assert_int_equal(hf_metrics_callback(m, HF_METRIC_GAUGE, "x_half", "h",
-                                         "", fixed, &half),
+    assert_int_equal(hf_metrics_callback(m, HF_METRIC_GAUGE, "x_half", "h", "",
+                                         fixed, &half),
                      0);
     assert_int_equal(hf_metrics_counter(m, "9bad", "", "", &c), -1);
     assert_int_equal(hf_metrics_counter(m, "bad-name", "", "", &c), -1);
@@ -148,23 +144,22 @@ static void test_exposition(void **state)
     struct hf_strbuf out;
     hf_strbuf_init(&out, 0);
     hf_metrics_render(m, &out);
-    const char *want =
-        "# HELP x_rows_total Rows\\\\n\n"
-        "# TYPE x_rows_total counter\n"
-        "x_rows_total{job=\"j\",table=\"a\\\"b\\\\c\\nd\"} 3\n"
-        "x_rows_total{job=\"j\",table=\"t2\"} 7\n"
-        "# HELP x_flush_seconds Flush\n"
-        "# TYPE x_flush_seconds histogram\n"
-        "x_flush_seconds_bucket{le=\"0.001\"} 1\n"
-        "x_flush_seconds_bucket{le=\"0.5\"} 2\n"
-        "x_flush_seconds_bucket{le=\"+Inf\"} 3\n"
-        "x_flush_seconds_sum 1.0009999999999999\n"
-        "x_flush_seconds_count 3\n"
-        "# HELP x_gone NaN\n"
-        "# TYPE x_gone gauge\n"
-        "# HELP x_half h\n"
-        "# TYPE x_half gauge\n"
-        "x_half 0.5\n";
+    const char *want = "# HELP x_rows_total Rows\\\\n\n"
+                       "# TYPE x_rows_total counter\n"
+                       "x_rows_total{job=\"j\",table=\"a\\\"b\\\\c\\nd\"} 3\n"
+                       "x_rows_total{job=\"j\",table=\"t2\"} 7\n"
+                       "# HELP x_flush_seconds Flush\n"
+                       "# TYPE x_flush_seconds histogram\n"
+                       "x_flush_seconds_bucket{le=\"0.001\"} 1\n"
+                       "x_flush_seconds_bucket{le=\"0.5\"} 2\n"
+                       "x_flush_seconds_bucket{le=\"+Inf\"} 3\n"
+                       "x_flush_seconds_sum 1.0009999999999999\n"
+                       "x_flush_seconds_count 3\n"
+                       "# HELP x_gone NaN\n"
+                       "# TYPE x_gone gauge\n"
+                       "# HELP x_half h\n"
+                       "# TYPE x_half gauge\n"
+                       "x_half 0.5\n";
     assert_string_equal(out.data, want);
     double v;
     assert_int_equal(hf_metrics_value(m, "x_rows_total", "t2", &v), 0);
