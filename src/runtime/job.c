@@ -182,12 +182,9 @@ hf_err_t hf_job_run(struct hf_job *job, int install_signals, char *errstr,
                hf_opts_isset(&job->settings,
                              "metrics.reporter.prom.factory.class", NULL))) {
         jm = hf_job_metrics_new(job, rt, &err);
-        http = jm ? hf_http_start(jm,
-                                  hf_opts_str(&job->settings,
-                                              "metrics.reporter.prom.port",
-                                              NULL),
-                                  &err)
-                  : NULL;
+        const char *port = hf_opts_str(&job->settings,
+                                       "metrics.reporter.prom.port", NULL);
+        http = jm ? hf_http_start(jm, port ? port : "9249", &err) : NULL;
         if (http == NULL) {
             hf_job_metrics_destroy(jm);
             hf_runtime_destroy(rt);

@@ -127,10 +127,10 @@ const struct hf_opt_def hf_job_opt_defs[] = {
             "or anything) to serve /metrics, the REST API and the dashboard "
             "on metrics.reporter.prom.port (docs/operability.md)"},
     {.key = "metrics.reporter.prom.port", .type = HF_OPT_STRING,
-     .def = "9249",
      .doc = "the port, or a range such as '9250-9260' (the first free one "
             "is used), of /metrics, the REST API and the dashboard; setting "
-            "it (or --metrics-port) turns them on"},
+            "it (or --metrics-port) turns them on; 9249 when only "
+            "metrics.reporter.prom.factory.class is set"},
     {.key = "holoflow.progress.interval", .type = HF_OPT_DURATION,
      .def = "10s", .flags = HF_OPTF_RANGE, .min = 0,
      .max = INT64_C(86400000),
