@@ -37,7 +37,7 @@ TSAN_BUILD ?= build-tsan
 TSAN ?= 1
 # The unit tests whose threads share batches, inboxes and the checkpoint
 # coordinator: run again under ThreadSanitizer.
-TSAN_TESTS ?= test_rbuf test_ops test_runtime test_state_runtime test_exchange test_parallel_runtime
+TSAN_TESTS ?= test_rbuf test_ops test_runtime test_state_runtime test_exchange test_parallel_runtime test_metrics
 PG_DIR ?= $(CURDIR)/$(BUILD)/pg
 TEST_TIMEOUT ?= 900
 CTEST_FLAGS ?=

@@ -15,7 +15,7 @@ from setuptools import Extension, setup
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 PKGS = ["libpq", "json-c", "zlib", "rdkafka", "avro-c", "libpcre2-8",
-        "libcrypto", "libcurl", "rocksdb"]
+        "libcrypto", "libcurl", "rocksdb", "libmicrohttpd"]
 
 
 def pkg_config(*args):

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,11 +44,20 @@ static const char usage_main[] =
     "stopped by SIGINT/SIGTERM\n";
 
 static const char usage_run[] =
-    "usage: holoflow run JOB.sql [--set KEY=VALUE]...\n"
+    "usage: holoflow run JOB.sql [--set KEY=VALUE]... [--metrics-port PORT]\n"
+    "                    [--progress-interval SECONDS] [--summary-json FILE]\n"
     "\n"
     "Plans and runs the job. --set applies a configuration key after the\n"
     "script's own SET statements (e.g. --set execution.runtime-mode=batch).\n"
     "SIGINT/SIGTERM stop it cleanly: sinks flush, then exit 130/143.\n"
+    "--metrics-port PORT (or a range 9250-9260) serves /metrics\n"
+    "(Prometheus), the REST API (/jobs/overview) and a dashboard at /\n"
+    "(the same as --set metrics.reporter.prom.port=PORT).\n"
+    "Progress: on a terminal one line updates in place (rows, rows/s,\n"
+    "bytes read, percent and ETA when known, dirty rows); otherwise a line\n"
+    "is logged every --progress-interval SECONDS (default 10; batch jobs,\n"
+    "or any job when given; 0 = none). --summary-json FILE writes the\n"
+    "final summary as JSON.\n"
     "A summary (rows per table, skipped and dirty rows, rows/s) goes to "
     "stderr.\n";
 
@@ -123,13 +133,33 @@ static int parse_args(int argc, char **argv, struct args *a)
             a->markdown = 1;
         } else if (strcmp(s, "--set") == 0 || strcmp(s, "--log-format") == 0 ||
                    strcmp(s, "--log-level") == 0 ||
-                   strcmp(s, "--write-docs") == 0) {
+                   strcmp(s, "--write-docs") == 0 ||
+                   strcmp(s, "--metrics-port") == 0 ||
+                   strcmp(s, "--progress-interval") == 0 ||
+                   strcmp(s, "--summary-json") == 0) {
             if (i + 1 >= argc)
                 return usage_error("missing value after an option",
                                    usage_for(a->cmd) ? usage_for(a->cmd)
                                                      : usage_main);
             val = argv[++i];
-            if (strcmp(s, "--set") == 0) {
+            if (strcmp(s, "--metrics-port") == 0 ||
+                strcmp(s, "--progress-interval") == 0 ||
+                strcmp(s, "--summary-json") == 0) {
+                /* shorthands of job options: --set KEY=VALUE */
+                static char buf[3][4200];
+                int k = s[2] == 'm' ? 0 : s[2] == 'p' ? 1 : 2;
+                const char *key = k == 0   ? "metrics.reporter.prom.port"
+                                  : k == 1 ? "holoflow.progress.interval"
+                                           : "holoflow.summary.json";
+                /* a bare number of seconds, as the help says */
+                bool secs = k == 1 && val[0] != '\0' &&
+                            strspn(val, "0123456789") == strlen(val);
+                snprintf(buf[k], sizeof buf[k], "%s=%s%s", key, val,
+                         secs ? " s" : "");
+                if (a->nsets == sizeof a->sets / sizeof a->sets[0])
+                    return usage_error("too many --set options", usage_run);
+                a->sets[a->nsets++] = buf[k];
+            } else if (strcmp(s, "--set") == 0) {
                 if (strchr(val, '=') == NULL)
                     return usage_error("--set takes KEY=VALUE", usage_run);
                 if (a->nsets == sizeof a->sets / sizeof a->sets[0])

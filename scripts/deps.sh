@@ -18,8 +18,8 @@ packages=(
     libpq-dev postgresql-15 postgresql-client-15
     libjson-c-dev zlib1g-dev libzstd-dev libcmocka-dev
     librdkafka-dev libavro-dev libpcre2-dev libssl-dev tzdata
-    libcurl4-openssl-dev python3-avro librocksdb-dev
-    kcat openssl gzip
+    libcurl4-openssl-dev python3-avro librocksdb-dev libmicrohttpd-dev
+    kcat openssl gzip curl
     python3-dev python3-numpy python3-pandas python3-pytest
     python3-setuptools python3-wheel python3-sqlalchemy python3-psycopg2
 )

@@ -48,6 +48,7 @@
 #include "core/error.h"
 #include "core/strbuf.h"
 #include "core/types.h"
+#include "metrics/metrics.h"
 
 struct hf_format;
 struct hf_expr; /* sql/expr.h */
@@ -96,6 +97,28 @@ struct hf_table_stats {
     atomic_uint_fast64_t skipped;  /* bad records skipped (ignore-parse-errors) */
     atomic_uint_fast64_t
         nulled; /* bad fields set to NULL (ignore-parse-errors) */
+    /* Operability (metrics/job_metrics.c, docs/operability.md); zero when
+     * the connector does not count them. */
+    atomic_uint_fast64_t bytes_in; /* sources: bytes of records read */
+    /* Sources: what a bounded source will read in all, when it knows
+     * (files: their sizes; datagen: number-of-rows); 0 = unknown. For the
+     * progress line's percent and ETA. */
+    atomic_int_fast64_t total_bytes;
+    atomic_int_fast64_t total_records;
+    /* Sources reading a log (Kafka): records between the read position and
+     * the end, the largest over its partitions and the sum (Flink's
+     * records-lag-max and pendingRecords); has_lag once measured. */
+    struct hf_gauge lag_max;
+    struct hf_gauge pending;
+    atomic_int has_lag;
+    atomic_uint_fast64_t flushes;  /* sinks: flushes that wrote rows */
+    atomic_uint_fast64_t retries;  /* sinks: flushes retried */
+    atomic_uint_fast64_t in_doubt; /* sinks: in-doubt commits resolved */
+    struct hf_gauge buffered_bytes; /* sinks: handed to a flush, unwritten */
+    struct hf_hist flush_latency;   /* sinks: one observation per flush */
+    /* Runtime: the node's last watermark (ms) and whether it has one. */
+    atomic_int_fast64_t watermark;
+    atomic_int has_watermark;
 };
 
 /* What the planner tells a source about how its rows are used, so that it

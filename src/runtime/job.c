@@ -11,11 +11,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ops/lookup_join.h"
 #include "core/log.h"
 #include "formats/format.h"
+#include "metrics/http.h"
+#include "metrics/progress.h"
+#include "metrics/summary_json.h"
 #include "holoflow.h"
 #include "runtime/plan.h"
 #include "ops/op.h"
@@ -197,12 +201,58 @@ hf_err_t hf_job_run(struct hf_job *job, int install_signals, char *errstr,
     }
     struct hf_runtime *rt = hf_runtime_new(job, &err);
     int rc = -1;
+    struct hf_job_metrics *jm = NULL;
+    struct hf_http *http = NULL;
+    if (rt && (hf_opts_isset(&job->settings, "metrics.reporter.prom.port",
+                             NULL) ||
+               hf_opts_isset(&job->settings,
+                             "metrics.reporter.prom.factory.class", NULL))) {
+        jm = hf_job_metrics_new(job, rt, &err);
+        const char *port = hf_opts_str(&job->settings,
+                                       "metrics.reporter.prom.port", NULL);
+        http = jm ? hf_http_start(jm, port ? port : "9249", &err) : NULL;
+        if (http == NULL) {
+            hf_job_metrics_destroy(jm);
+            hf_runtime_destroy(rt);
+            rt = NULL;
+        }
+    }
     if (rt) {
         hf_log_info("job %s started: %u INSERT(s), %u graph node(s)",
                     job->path, hf_graph_nsinks(&job->graph),
                     job->graph.nnodes);
+        struct hf_progress *prog = NULL;
+        const struct hf_opts *o = &job->settings;
+        int64_t every = hf_opts_int(o, "holoflow.progress.interval", NULL);
+        bool tty = isatty(2);
+        if (install_signals && every > 0 &&
+            (tty || hf_opts_isset(o, "holoflow.progress.interval", NULL) ||
+             hf_opts_enum(o, "execution.runtime-mode", NULL) == 1))
+            prog = hf_progress_start(job, rt, every, tty, stderr);
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
         rc = hf_runtime_run(rt, &err);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        hf_progress_stop(prog);
         hf_runtime_summary(rt, stderr);
+        if (rc != 0) /* before it goes into the JSON summary */
+            hf_scrub(err.msg, sizeof err.msg);
+        const char *sj = hf_opts_str(o, "holoflow.summary.json", NULL);
+        struct hf_error jerr;
+        hf_error_clear(&jerr);
+        if (sj &&
+            hf_summary_json_write(
+                job, rt,
+                rc != 0                              ? "FAILED"
+                : atomic_load(&job->stop_signal) ? "STOPPED"
+                                                     : "FINISHED",
+                rc != 0 ? err.msg : NULL,
+                (double)(t1.tv_sec - t0.tv_sec) +
+                    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+                sj, &jerr) != 0)
+            hf_log_error("%s", jerr.msg);
+        hf_http_stop(http);
+        hf_job_metrics_destroy(jm);
         hf_runtime_destroy(rt);
     }
     if (install_signals) {

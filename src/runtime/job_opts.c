@@ -145,6 +145,27 @@ const struct hf_opt_def hf_job_opt_defs[] = {
             "state may take across the job ('512 mb'); past it the job fails "
             "naming the operator, instead of being killed for memory; 0 = no "
             "limit"},
+    {.key = "metrics.reporter.prom.factory.class", .type = HF_OPT_STRING,
+     .doc = "set (to Flink's "
+            "'org.apache.flink.metrics.prometheus.PrometheusReporterFactory' "
+            "or anything) to serve /metrics, the REST API and the dashboard "
+            "on metrics.reporter.prom.port (docs/operability.md)"},
+    {.key = "metrics.reporter.prom.port", .type = HF_OPT_STRING,
+     .doc = "the port, or a range such as '9250-9260' (the first free one "
+            "is used), of /metrics, the REST API and the dashboard; setting "
+            "it (or --metrics-port) turns them on; 9249 when only "
+            "metrics.reporter.prom.factory.class is set"},
+    {.key = "holoflow.progress.interval", .type = HF_OPT_DURATION,
+     .def = "10s", .flags = HF_OPTF_RANGE, .min = 0,
+     .max = INT64_C(86400000),
+     .doc = "holoflow run: how often a progress line (rows written, rows/s, "
+            "bytes read, percent and ETA when known, dirty rows) is logged "
+            "when stderr is not a terminal; logged for batch jobs, and for "
+            "streaming jobs when set (--progress-interval); on a terminal "
+            "the line updates in place; 0 = no progress"},
+    {.key = "holoflow.summary.json", .type = HF_OPT_STRING,
+     .doc = "holoflow run: a file the final summary is written to as JSON "
+            "(--summary-json; docs/operability.md)"},
     {.key = "holoflow.batch.rows", .type = HF_OPT_INT, .def = "1024",
      .flags = HF_OPTF_RANGE, .min = 1, .max = 1048576,
      .doc = "rows per batch travelling from source to sink"},

@@ -122,6 +122,7 @@
 #include "core/log.h"
 #include "core/rbuf.h"
 #include "ops/lookup_join.h"
+#include "metrics/ckpt_metrics.h"
 #include "ops/op.h"
 #include "runtime/chan.h"
 #include "runtime/exchange.h"
@@ -262,6 +263,7 @@ struct hf_runtime {
     uint32_t max_parallelism;
     struct hf_error ck_err; /* the backend's completion failed */
     bool ck_failed;
+    struct hf_ckpt_metrics ckm; /* for metrics/ (hf_runtime_ckpt_metrics) */
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -361,6 +363,8 @@ static int emit_routes(struct rnode *n, struct hf_rbuf *rows,
 static int op_emit(struct hf_op_out *out, struct hf_rbuf *rows,
                    struct hf_error *err)
 {
+    atomic_fetch_add(&((struct rnode *)out)->stats.rows_out, /* metrics/ */
+                     rows->b->nrows);
     return emit_routes((struct rnode *)out, rows, err);
 }
 
@@ -377,6 +381,7 @@ static int deliver(struct rnode *n, uint32_t port, struct hf_rbuf *rows,
         }
         return 0;
     }
+    atomic_fetch_add(&n->stats.rows_in, rows->b->nrows); /* metrics/ */
     return n->n->op->process(n->state, port, rows, &n->out, err);
 }
 
@@ -491,6 +496,10 @@ static int wm_input(struct rnode *n, uint32_t port, int64_t wm, bool idle,
 static int wm_forward(struct rnode *n, int64_t wm, bool idle,
                       struct hf_error *err)
 {
+    if (!idle) { /* metrics/ */
+        atomic_store(&n->stats.watermark, wm);
+        atomic_store(&n->stats.has_watermark, 1);
+    }
     for (uint32_t i = 0; i < n->nroutes; i++) {
         struct route *r = &n->routes[i];
         if (r->x == NULL) {
@@ -1529,6 +1538,7 @@ struct hf_runtime *hf_runtime_new(struct hf_job *job, struct hf_error *err)
         return NULL;
     }
     rt->job = job;
+    hf_ckpt_metrics_init(&rt->ckm);
     pthread_mutex_init(&rt->err_lock, NULL);
     pthread_mutex_init(&rt->ck_lock, NULL);
     pthread_condattr_t attr;
@@ -1622,6 +1632,7 @@ void hf_runtime_destroy(struct hf_runtime *rt)
     free(rt->par);
     pthread_mutex_destroy(&rt->err_lock);
     pthread_mutex_destroy(&rt->ck_lock);
+    hf_ckpt_metrics_fini(&rt->ckm);
     pthread_cond_destroy(&rt->ck_cond);
     free(rt);
 }
@@ -1690,6 +1701,7 @@ static void update_completed(struct hf_runtime *rt)
             return;
         }
         atomic_store(&rt->completed, low);
+        hf_ckpt_metrics_completed(&rt->ckm, low);
         hf_log_debug("checkpoint %" PRIu64 " complete", low);
         pthread_cond_broadcast(&rt->ck_cond);
     }
@@ -1699,6 +1711,7 @@ static void raise_ckpt(struct hf_runtime *rt, const char *why)
 {
     uint64_t id = atomic_load(&rt->requested) + 1;
     atomic_store(&rt->requested, id);
+    hf_ckpt_metrics_started(&rt->ckm, id);
     hf_log_debug("checkpoint %" PRIu64 " requested (%s)", id, why);
     pthread_cond_broadcast(&rt->ck_cond);
 }
@@ -1906,4 +1919,17 @@ void hf_runtime_summary(const struct hf_runtime *rt, FILE *out)
     hf_strbuf_free(&sb);
     free(srcs);
     free(seen);
+}
+
+/* ------------------------------------------------------------ metrics */
+
+struct hf_table_stats *hf_runtime_node_stats(struct hf_runtime *rt,
+                                             uint32_t i)
+{
+    return i < rt->nnodes ? &rt->nodes[i].stats : NULL;
+}
+
+struct hf_ckpt_metrics *hf_runtime_ckpt_metrics(struct hf_runtime *rt)
+{
+    return &rt->ckm;
 }

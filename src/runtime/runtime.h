@@ -22,4 +22,12 @@ int hf_runtime_run(struct hf_runtime *rt, struct hf_error *err);
 void hf_runtime_summary(const struct hf_runtime *rt, FILE *out);
 void hf_runtime_destroy(struct hf_runtime *rt);
 
+/* For metrics/ (any thread, while the runtime exists): node i's counters
+ * (every node has them; the runtime counts rows in and out of operators
+ * and each node's last watermark), or NULL past the last node; the
+ * checkpoint coordinator's record. Borrowed. */
+struct hf_table_stats *hf_runtime_node_stats(struct hf_runtime *rt,
+                                             uint32_t i);
+struct hf_ckpt_metrics *hf_runtime_ckpt_metrics(struct hf_runtime *rt);
+
 #endif

@@ -861,6 +861,8 @@ static int datagen_open(const struct hf_table_def *t,
     s->limited = hf_opts_isset(&t->opts, "number-of-rows", NULL);
     s->remaining =
         s->limited ? hf_opts_int(&t->opts, "number-of-rows", NULL) : 0;
+    if (s->stats != NULL && s->limited) /* progress: percent, ETA */
+        atomic_store(&s->stats->total_records, s->remaining);
     int64_t rps = hf_opts_isset(&t->opts, "rows-per-second", NULL)
                       ? hf_opts_int(&t->opts, "rows-per-second", NULL)
                       : 10000;

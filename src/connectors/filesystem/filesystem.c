@@ -555,6 +555,20 @@ static void count_nulled(struct fs_state *s, const char *path,
 
 static void fs_close(void *state);
 
+/* Bytes of the first n files (for the progress line; bytes_in is exact
+ * at each file's end), or 0 when one of them is compressed: its size says
+ * nothing of the bytes its records make. */
+static int64_t files_bytes(const struct fs_state *s, size_t n)
+{
+    int64_t sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (is_gzip(s->files.v[i].path))
+            return 0;
+        sum += s->files.v[i].size;
+    }
+    return sum;
+}
+
 static int fs_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
                    void **state, struct hf_error *err)
 {
@@ -625,6 +639,8 @@ static int fs_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
     }
     if (check_files(s, err) != 0)
         goto fail;
+    if (s->stats != NULL) /* progress: the sizes, unless compressed */
+        atomic_store(&s->stats->total_bytes, files_bytes(s, s->files.n));
     *state = s;
     return 0;
 
@@ -668,6 +684,9 @@ static int fs_read(void *state, struct hf_batch *out, struct hf_error *err)
             if (rc == 0) {
                 hf_fs_reader_close(s->r);
                 s->open = false;
+                if (s->stats != NULL && files_bytes(s, s->cur_file + 1) > 0)
+                    atomic_store(&s->stats->bytes_in,
+                                 (uint64_t)files_bytes(s, s->cur_file + 1));
                 /* A read file no longer holds the watermark back. */
                 if (s->ctx && s->ctx->split_finished)
                     s->ctx->split_finished(s->ctx, (int32_t)s->cur_file);
@@ -699,8 +718,10 @@ static int fs_read(void *state, struct hf_batch *out, struct hf_error *err)
                     n = s->fmt->decode(s->dec, line, len, first, out, err);
                 }
             }
-            if (s->stats != NULL)
+            if (s->stats != NULL) {
                 atomic_fetch_add(&s->stats->rows_in, 1);
+                atomic_fetch_add(&s->stats->bytes_in, len + 1);
+            }
             if (n == HF_DECODE_SKIP) {
                 while (out->nrows > before)
                     hf_batch_drop_last(out);

@@ -511,6 +511,7 @@ static int flush_set(struct holo_shard *s, struct holo_entry **ents, uint32_t n,
             hf_log_warn("hologres shard %u: %s; reconnecting and retrying the "
                         "flush of %u row(s) (attempt %d of %d)",
                         s->index, e.msg, n, attempt + 1, w->cfg->retry_count);
+            atomic_fetch_add(&w->stats->retries, 1);
             holo_backoff_sleep(w->cfg, attempt + 1);
             struct hf_error re;
             hf_error_clear(&re);
@@ -529,6 +530,7 @@ static int flush_set(struct holo_shard *s, struct holo_entry **ents, uint32_t n,
                                     w->meta.schema, w->meta.table);
                     return -1;
                 }
+                atomic_fetch_add(&w->stats->in_doubt, 1);
                 if (committed)
                     return 0;
             }

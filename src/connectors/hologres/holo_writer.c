@@ -119,9 +119,12 @@ static void *worker_main(void *arg)
         size_t bytes = b->bytes;
         if (!atomic_load(&w->failed) && b->n > 0) {
             s->flush_dirty = 0;
+            int64_t t0 = mono_usec();
             if (refresh_conn(s, &err) != 0 || w->ops->flush(s, b, &err) != 0) {
                 record_failure(w, &err);
             } else {
+                hf_hist_observe(&w->stats->flush_latency, mono_usec() - t0);
+                atomic_fetch_add(&w->stats->flushes, 1);
                 s->conn_used = mono_usec();
                 uint64_t done = b->nchanges > s->flush_dirty
                                     ? b->nchanges - s->flush_dirty
@@ -133,6 +136,7 @@ static void *worker_main(void *arg)
             }
         }
         atomic_fetch_sub(&w->flushing_bytes, bytes);
+        hf_gauge_add(&w->stats->buffered_bytes, -(int64_t)bytes);
         holo_buffer_reset(b);
 
         pthread_mutex_lock(&s->lock);
@@ -166,6 +170,7 @@ static int hand_off(struct holo_writer *w, struct holo_shard *s, bool wait)
     s->flushing = b;
     atomic_fetch_sub(&w->filling_bytes, b->bytes);
     atomic_fetch_add(&w->flushing_bytes, b->bytes);
+    hf_gauge_add(&w->stats->buffered_bytes, (int64_t)b->bytes);
     s->busy = true;
     pthread_cond_broadcast(&s->cond);
     pthread_mutex_unlock(&s->lock);

@@ -1328,8 +1328,10 @@ static int process(struct hfk_source *s, struct src_part *p,
     int64_t off = m->offset;
     bool tombstone = m->payload == NULL;
     int n;
-    if (s->ctx && s->ctx->stats)
+    if (s->ctx && s->ctx->stats) {
         atomic_fetch_add(&s->ctx->stats->rows_in, 1);
+        atomic_fetch_add(&s->ctx->stats->bytes_in, m->len + m->key_len);
+    }
     if (s->mode.upsert && tombstone) {
         if (hf_batch_add_row(out, HF_ROW_DELETE, off) == NULL)
             return oom(err);
@@ -1432,9 +1434,50 @@ static void pause_part(struct hfk_source *s, const struct src_part *p)
     rd_kafka_topic_partition_list_destroy(one);
 }
 
+/* Consumer lag for the metrics: each assigned partition's end as the
+ * consumer last heard it from its fetches (librdkafka's cached high
+ * watermark: no request to the broker) minus the read position. */
+static void measure_lag(struct hfk_source *s)
+{
+    if (s->ctx == NULL || s->ctx->stats == NULL)
+        return;
+    int64_t max = 0, sum = 0;
+    bool any = false;
+    for (size_t i = 0; i < s->nparts; i++) {
+        const struct src_part *p = &s->parts[i];
+        int64_t lo = -1, hi = -1;
+        if (rd_kafka_get_watermark_offsets(s->rk, p->topic, p->partition, &lo,
+                                           &hi) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+            hi < 0)
+            continue;
+        int64_t from = p->next > lo ? p->next : lo;
+        int64_t lag = hi > from ? hi - from : 0;
+        max = lag > max ? lag : max;
+        sum += lag;
+        any = true;
+    }
+    if (!any)
+        return;
+    hf_gauge_set(&s->ctx->stats->lag_max, max);
+    hf_gauge_set(&s->ctx->stats->pending, sum);
+    atomic_store(&s->ctx->stats->has_lag, 1);
+}
+
+static int source_read(struct hfk_source *s, struct hf_batch *out,
+                       struct hf_error *err);
+
 int hfk_source_read(void *state, struct hf_batch *out, struct hf_error *err)
 {
     struct hfk_source *s = state;
+    int rc = source_read(s, out, err);
+    if (rc > 0)
+        measure_lag(s);
+    return rc;
+}
+
+static int source_read(struct hfk_source *s, struct hf_batch *out,
+                       struct hf_error *err)
+{
     if (s->npend > 0 && handle_pending(s, err) != 0)
         return -1;
     if (s->bounded != BOUND_NONE && all_done(s))
