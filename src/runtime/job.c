@@ -177,6 +177,8 @@ hf_err_t hf_job_run(struct hf_job *job, int install_signals, char *errstr,
                     job->graph.nnodes);
         rc = hf_runtime_run(rt, &err);
         hf_runtime_summary(rt, stderr);
+        hf_runtime_totals(rt, &job->tot_read, &job->tot_skipped,
+                          &job->tot_written, &job->tot_dirty);
         hf_runtime_destroy(rt);
     }
     if (install_signals) {

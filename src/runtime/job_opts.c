@@ -121,6 +121,12 @@ const struct hf_opt_def hf_job_opt_defs[] = {
             "state may take across the job ('512 mb'); past it the job fails "
             "naming the operator, instead of being killed for memory; 0 = no "
             "limit"},
+    {.key = "holoflow.dirty.max-records", .type = HF_OPT_INT, .def = "-1",
+     .flags = HF_OPTF_RANGE, .min = -1, .max = INT64_MAX,
+     .doc = "dirty records (bad records a source skipped plus rows a sink "
+            "recorded as dirty) the job tolerates, across all tables; the "
+            "one over the limit fails the job (a bulk load then rolls "
+            "back). -1 = no limit (holoflow sync's errorLimit.record)"},
     {.key = "holoflow.batch.rows", .type = HF_OPT_INT, .def = "1024",
      .flags = HF_OPTF_RANGE, .min = 1, .max = 1048576,
      .doc = "rows per batch travelling from source to sink"},
