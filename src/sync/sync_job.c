@@ -77,7 +77,8 @@ static int subst_tree(json_object *o, const char *where,
     case json_type_object: {
         json_object_object_foreach(o, k, v)
         {
-            snprintf(sub, sizeof sub, "%s.%s", where, k);
+            snprintf(sub, sizeof sub, "%s%s%s", where, where[0] ? "." : "",
+                     k);
             if (json_object_is_type(v, json_type_string)) {
                 if (subst_str(json_object_get_string(v), params, np, sub, tmp,
                               err) != 0)
@@ -361,8 +362,8 @@ static int parse_conn(json_object *par, const char *where,
         c->port = strdup("5432");
     if (c->user == NULL && getenv("PGUSER"))
         c->user = strdup(getenv("PGUSER"));
-    if (c->password == NULL && getenv("PGPASSWORD"))
-        c->password = strdup(getenv("PGPASSWORD"));
+    if (c->password == NULL)
+        c->password = strdup(getenv("PGPASSWORD") ? getenv("PGPASSWORD") : "");
     if (want_table && (c->table == NULL || c->table[0] == '\0'))
         return hf_error_set(err, HF_ERR_USAGE, "%s: no table given", where);
     return 0;

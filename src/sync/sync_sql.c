@@ -609,7 +609,7 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
             put_opt(&b, "username", r->conn.user);
         if (r->conn.password)
             put_opt(&b, "password",
-                    redact ? "${PGPASSWORD}" : r->conn.password);
+                    redact && r->conn.password[0] ? "${PGPASSWORD}" : r->conn.password);
         if (j->channel > 1) {
             char n[16];
             snprintf(n, sizeof n, "%d", j->channel);
@@ -667,7 +667,7 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
             put_opt(&b, "username", w->conn.user);
         if (w->conn.password)
             put_opt(&b, "password",
-                    redact ? "${PGPASSWORD}" : w->conn.password);
+                    redact && w->conn.password[0] ? "${PGPASSWORD}" : w->conn.password);
         bool keyed = npk && npk == npk_mapped;
         /* A bulk load: one transaction, so a failed or killed sync leaves
          * the table as it was (docs/sync.md). */
@@ -676,7 +676,9 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
                                      : "COPY_BULK_LOAD");
         if (keyed && w->conflict)
             put_opt(&b, "sink.on-conflict-action", w->conflict);
-        if (w->truncate)
+        if (w->truncate && w->part_col)
+            put_opt(&b, "sink.bulk-load.truncate-partition", w->part_value);
+        else if (w->truncate)
             put_opt(&b, "sink.bulk-load.truncate", "true");
         if (w->batch_size > 0) {
             char n[16];
