@@ -610,6 +610,7 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
         if (r->conn.password)
             put_opt(&b, "password",
                     redact && r->conn.password[0] ? "${PGPASSWORD}" : r->conn.password);
+        put_opt(&b, "source.binlog", "false");
         if (j->channel > 1) {
             char n[16];
             snprintf(n, sizeof n, "%d", j->channel);
