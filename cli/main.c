@@ -1,5 +1,5 @@
 /*
- * main.c - the holoflow command: run | check | explain | options.
+ * main.c - the holoflow command: run | check | explain | sync | options.
  *
  * Exit codes: 0 success; 1 the job failed at run time; 2 usage, SQL or
  * option error (nothing ran); 130/143 stopped by SIGINT/SIGTERM after a
@@ -32,6 +32,7 @@ static const char usage_main[] =
     "nowhere\n"
     "  explain JOB.sql   print the plan with resolved options (secrets "
     "redacted)\n"
+    "  sync JOB.json     run a DataX / DataWorks batch-sync job file\n"
     "  options [NAME]    list connectors and formats, or one's options\n"
     "\n"
     "global options:\n"
@@ -75,6 +76,25 @@ static const char usage_explain[] =
     "options (defaults marked, secrets as ******), and for each INSERT its\n"
     "source, filter, projections and sink.\n";
 
+static const char usage_sync[] =
+    "usage: holoflow sync JOB.json [-p NAME=VALUE]... [--print-sql]\n"
+    "                     [--report-json FILE] [--log-level LEVEL]\n"
+    "\n"
+    "Runs a DataX job file (job.setting, job.content[].reader/writer) or a\n"
+    "DataWorks version 2.0 script (steps, setting) on the engine of\n"
+    "'holoflow run': file readers (txtfilereader, hdfsreader, ossreader on\n"
+    "local paths), postgresqlreader, holo, streamreader; writers\n"
+    "hologresjdbcwriter, holo, postgresqlwriter. The load is one\n"
+    "transaction: a failed, stopped or killed sync leaves the table as it\n"
+    "was, and running it again is the resume (docs/sync.md).\n"
+    "\n"
+    "  -p NAME=VALUE       value of ${NAME} in the job file (DataX -p\"-D..\")\n"
+    "  --print-sql         print the equivalent 'holoflow run' SQL job and\n"
+    "                      exit (reads the target's columns, writes nothing)\n"
+    "  --report-json FILE  also write the end-of-job report as JSON\n"
+    "  --resume            accepted: a sync is all or nothing, so running it\n"
+    "                      again after a failure or kill -9 is the resume\n";
+
 static const char usage_options[] =
     "usage: holoflow options [NAME] [--markdown]\n"
     "       holoflow options --write-docs DIR\n"
@@ -91,6 +111,10 @@ struct args {
     size_t nsets;
     const char *name;
     const char *write_docs;
+    const char *params[256];
+    size_t nparams;
+    const char *report_json;
+    int print_sql;
     int markdown;
     int help;
 };
@@ -113,6 +137,8 @@ static const char *usage_for(const char *cmd)
         return usage_explain;
     if (strcmp(cmd, "options") == 0)
         return usage_options;
+    if (strcmp(cmd, "sync") == 0)
+        return usage_sync;
     return NULL;
 }
 
@@ -131,6 +157,32 @@ static int parse_args(int argc, char **argv, struct args *a)
             exit(0);
         } else if (strcmp(s, "--markdown") == 0) {
             a->markdown = 1;
+        } else if (strcmp(s, "--print-sql") == 0) {
+            a->print_sql = 1;
+        } else if (strcmp(s, "--resume") == 0) {
+            /* a sync is one transaction: running it again is the resume */
+        } else if (strcmp(s, "--report-json") == 0 || strcmp(s, "-p") == 0 ||
+                   (strncmp(s, "-p", 2) == 0 && s[2] != '\0')) {
+            if (strncmp(s, "-p", 2) == 0 && s[2] != '\0') {
+                val = s + 2;
+            } else {
+                if (i + 1 >= argc)
+                    return usage_error("missing value after an option",
+                                       usage_sync);
+                val = argv[++i];
+            }
+            if (strcmp(s, "--report-json") == 0) {
+                a->report_json = val;
+            } else {
+                /* DataX spells it -p"-Dname=value" */
+                if (strncmp(val, "-D", 2) == 0)
+                    val += 2;
+                if (strchr(val, '=') == NULL)
+                    return usage_error("-p takes NAME=VALUE", usage_sync);
+                if (a->nparams == sizeof a->params / sizeof a->params[0])
+                    return usage_error("too many -p options", usage_sync);
+                a->params[a->nparams++] = val;
+            }
         } else if (strcmp(s, "--set") == 0 || strcmp(s, "--log-format") == 0 ||
                    strcmp(s, "--log-level") == 0 ||
                    strcmp(s, "--write-docs") == 0 ||
@@ -238,6 +290,33 @@ static int cmd_run(const struct args *a)
     return 0;
 }
 
+static int cmd_sync(const struct args *a)
+{
+    char errstr[8192];
+    hf_err_t code;
+    hf_sync_t *s = hf_sync_load(a->file, a->params, a->nparams, &code, errstr,
+                                sizeof errstr);
+    if (s == NULL) {
+        fprintf(stderr, "holoflow: %s\n", errstr);
+        return code == HF_ERR_CONNECT || code == HF_ERR_SERVER ? EXIT_RUNTIME
+                                                               : EXIT_USAGE;
+    }
+    if (a->print_sql) {
+        fputs(hf_sync_sql(s), stdout);
+        hf_sync_destroy(s);
+        return 0;
+    }
+    hf_err_t rc = hf_sync_run(s, a->report_json, errstr, sizeof errstr);
+    hf_sync_destroy(s);
+    if (rc == HF_ERR_INTERRUPTED)
+        return 130;
+    if (rc != HF_OK) {
+        fprintf(stderr, "holoflow: sync failed: %s\n", errstr);
+        return EXIT_RUNTIME;
+    }
+    return 0;
+}
+
 static int cmd_check(const struct args *a)
 {
     hf_job_t *job = load(a);
@@ -300,5 +379,7 @@ int main(int argc, char **argv)
         return cmd_run(&a);
     if (strcmp(a.cmd, "check") == 0)
         return cmd_check(&a);
+    if (strcmp(a.cmd, "sync") == 0)
+        return cmd_sync(&a);
     return cmd_explain(&a);
 }

@@ -91,6 +91,35 @@ HF_EXPORT int hf_job_stop_signal(const hf_job_t *job);
 /* Release a job. NULL is a no-op. */
 HF_EXPORT void hf_job_destroy(hf_job_t *job);
 
+/* ------------------------------------------------------------------ sync */
+
+/* A batch-sync job read from a DataX job file or a DataWorks "version 2.0"
+ * script, planned as its equivalent SQL job (docs/sync.md). Opaque. */
+typedef struct hf_sync hf_sync_t;
+
+/* Read the job file `path`, replacing ${var} from `params` ("var=value",
+ * `nparams` of them), connect to the writer's (and a database reader's)
+ * table to read its columns, and check the mapping. Nothing is written.
+ * Returns a new sync owned by the caller (hf_sync_destroy), or NULL with a
+ * message naming the JSON path or the column in errstr. */
+HF_EXPORT hf_sync_t *hf_sync_load(const char *path, const char *const *params,
+                                  size_t nparams, hf_err_t *errp,
+                                  char *errstr, size_t errstr_size);
+
+/* The equivalent `holoflow run` SQL job; passwords appear as
+ * ${PGPASSWORD}. Borrowed from `s`. */
+HF_EXPORT const char *hf_sync_sql(const hf_sync_t *s);
+
+/* Run the sync: preSql, the SQL job, the errorLimit checks, postSql; print
+ * DataX's end-of-job report to stderr and, when `report_json` is not NULL,
+ * write it there as JSON. SIGINT/SIGTERM stop it (HF_ERR_INTERRUPTED; the
+ * bulk load rolls back). Returns HF_OK or the error (errstr). */
+HF_EXPORT hf_err_t hf_sync_run(hf_sync_t *s, const char *report_json,
+                               char *errstr, size_t errstr_size);
+
+/* Release a sync. NULL is a no-op. */
+HF_EXPORT void hf_sync_destroy(hf_sync_t *s);
+
 /* ------------------------------------------------------------------ writer */
 
 /* Flink's changelog kinds (RowKind), with Flink's byte values. */

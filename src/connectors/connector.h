@@ -119,7 +119,25 @@ struct hf_table_stats {
     /* Runtime: the node's last watermark (ms) and whether it has one. */
     atomic_int_fast64_t watermark;
     atomic_int has_watermark;
+    /* The job's dirty-record budget (holoflow.dirty.max-records), shared
+     * by every table of the job; NULL when the runtime sets none. */
+    struct hf_dirty_budget *budget;
 };
+
+/* Dirty records counted across every source and sink of a job: skipped
+ * bad records and rejected rows. When `max` >= 0 and the count goes over
+ * it, the record that crossed the limit fails the job (so a bulk load
+ * rolls back): the limit of DataX's errorLimit.record. */
+struct hf_dirty_budget {
+    atomic_uint_fast64_t count;
+    int64_t max; /* -1 = no limit */
+};
+
+/* Count one dirty record against the budget of `st` (a no-op without
+ * one). 0, or -1 with err when the limit is exceeded; `where` names the
+ * record. @locality any thread. */
+int hf_dirty_budget_add(struct hf_table_stats *st, const char *where,
+                        struct hf_error *err);
 
 /* What the planner tells a source about how its rows are used, so that it
  * can read less (push-down). All of it is optional for the source to act

@@ -166,6 +166,12 @@ const struct hf_opt_def hf_job_opt_defs[] = {
     {.key = "holoflow.summary.json", .type = HF_OPT_STRING,
      .doc = "holoflow run: a file the final summary is written to as JSON "
             "(--summary-json; docs/operability.md)"},
+    {.key = "holoflow.dirty.max-records", .type = HF_OPT_INT, .def = "-1",
+     .flags = HF_OPTF_RANGE, .min = -1, .max = INT64_MAX,
+     .doc = "dirty records (bad records a source skipped plus rows a sink "
+            "recorded as dirty) the job tolerates, across all tables; the "
+            "one over the limit fails the job (a bulk load then rolls "
+            "back). -1 = no limit (holoflow sync's errorLimit.record)"},
     {.key = "holoflow.batch.rows", .type = HF_OPT_INT, .def = "1024",
      .flags = HF_OPTF_RANGE, .min = 1, .max = 1048576,
      .doc = "rows per batch travelling from source to sink"},

@@ -34,6 +34,10 @@ struct hf_job {
     /* Run state. */
     atomic_int stopping;
     atomic_int stop_signal;
+    /* holoflow.dirty.max-records across the job's tables. */
+    struct hf_dirty_budget dirty_budget;
+    /* Totals of the last hf_job_run (holoflow sync's report). */
+    uint64_t tot_read, tot_skipped, tot_written, tot_dirty;
 };
 
 /* The job option table (SET keys), defined in runtime/job_opts.c. */

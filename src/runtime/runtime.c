@@ -1420,6 +1420,7 @@ static int init_node(struct hf_runtime *rt, struct rnode *n,
     n->nconsumers = hf_graph_consumers(&rt->job->graph, gn->id);
     n->ctx.batch_mode = rt->batch_mode;
     n->ctx.stats = &n->stats;
+    n->stats.budget = &rt->job->dirty_budget;
     n->ctx.batch_rows = rt->batch_rows;
     n->ctx.stopping = &rt->job->stopping;
     hf_strbuf_init(&n->pos, 0);
@@ -1553,6 +1554,9 @@ struct hf_runtime *hf_runtime_new(struct hf_job *job, struct hf_error *err)
     rt->ckpt_interval_ms =
         hf_opts_int(s, "execution.checkpointing.interval", NULL);
     rt->batch_rows = (uint32_t)hf_opts_int(s, "holoflow.batch.rows", NULL);
+    rt->job->dirty_budget.max =
+        hf_opts_int(s, "holoflow.dirty.max-records", NULL);
+    atomic_store(&rt->job->dirty_budget.count, 0);
     /* holoflow.queue.batches queued, one being filled, one being written. */
     rt->credit = (uint32_t)hf_opts_int(s, "holoflow.queue.batches", NULL) + 2;
     rt->drop_null_violations =
@@ -1603,6 +1607,40 @@ struct hf_runtime *hf_runtime_new(struct hf_job *job, struct hf_error *err)
         }
     }
     return rt;
+}
+
+void hf_runtime_totals(const struct hf_runtime *rt, uint64_t *read,
+                       uint64_t *skipped, uint64_t *written, uint64_t *dirty)
+{
+    *read = *skipped = *written = *dirty = 0;
+    for (uint32_t i = 0; i < rt->nnodes; i++) {
+        const struct rnode *r = &rt->nodes[i];
+        if (r->n->kind == HF_NODE_SOURCE) {
+            *read += atomic_load(&r->stats.rows_in);
+            *skipped += atomic_load(&r->stats.skipped);
+            *dirty += atomic_load(&r->stats.dirty);
+        } else if (r->n->kind == HF_NODE_SINK) {
+            *written += atomic_load(&r->stats.rows_out);
+            *dirty += atomic_load(&r->stats.dirty);
+        }
+    }
+}
+
+int hf_dirty_budget_add(struct hf_table_stats *st, const char *where,
+                        struct hf_error *err)
+{
+    struct hf_dirty_budget *b = st ? st->budget : NULL;
+    if (b == NULL)
+        return 0;
+    uint64_t n = atomic_fetch_add(&b->count, 1) + 1;
+    if (b->max >= 0 && n > (uint64_t)b->max)
+        return hf_error_set(err, HF_ERR_DATA,
+                            "dirty-record limit exceeded: %" PRIu64
+                            " dirty records, the job allows %" PRId64
+                            " (holoflow.dirty.max-records / errorLimit."
+                            "record); the last one: %s",
+                            n, b->max, where);
+    return 0;
 }
 
 void hf_runtime_destroy(struct hf_runtime *rt)

@@ -5,6 +5,7 @@
 #ifndef HF_RUNTIME_RUNTIME_H
 #define HF_RUNTIME_RUNTIME_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/error.h"
@@ -20,6 +21,10 @@ struct hf_runtime *hf_runtime_new(struct hf_job *job, struct hf_error *err);
 int hf_runtime_run(struct hf_runtime *rt, struct hf_error *err);
 /* Rows in/out per table, skipped and dirty rows, elapsed, rows/s. */
 void hf_runtime_summary(const struct hf_runtime *rt, FILE *out);
+/* Totals over the job's tables: records read and skipped by sources, rows
+ * written by sinks, dirty rows of both. */
+void hf_runtime_totals(const struct hf_runtime *rt, uint64_t *read,
+                       uint64_t *skipped, uint64_t *written, uint64_t *dirty);
 void hf_runtime_destroy(struct hf_runtime *rt);
 
 /* For metrics/ (any thread, while the runtime exists): node i's counters

@@ -728,7 +728,13 @@ static int fs_read(void *state, struct hf_batch *out, struct hf_error *err)
                 if (s->stats != NULL)
                     atomic_fetch_add(&s->stats->skipped, 1);
                 log_skipped(s, path, first, err->msg);
+                char bw[1100];
+                snprintf(bw, sizeof bw, "%s:%" PRId64 ": %s", path, first,
+                         err->msg);
                 hf_error_clear(err);
+                if (s->stats != NULL &&
+                    hf_dirty_budget_add(s->stats, bw, err) != 0)
+                    return -1;
                 continue;
             }
             if (n < 0) {

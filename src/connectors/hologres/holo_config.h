@@ -141,6 +141,8 @@ struct holo_config {
     enum holo_dirty_strategy dirty_strategy;
     char *dirty_data_path;     /* SKIP: where dirty rows go; NULL = log only */
     bool bulkload;             /* legacy connector.bulkload */
+    bool bulk_truncate;        /* sink.bulk-load.truncate */
+    char *bulk_truncate_part;  /* sink.bulk-load.truncate-partition */
     char field_delimiter;      /* COPY text: connector.field_delimiter */
     char array_delimiter; /* STRING into an array column: field_delimiter */
     /* source */
@@ -165,7 +167,7 @@ struct holo_config {
 #define HOLO_CDC_NOPTS 21
 /* The lookup table's entries (holo_lookup_opts.inc). */
 #define HOLO_LOOKUP_NOPTS 15
-#define HOLO_NOPTS (70 + HOLO_CDC_NOPTS + HOLO_LOOKUP_NOPTS)
+#define HOLO_NOPTS (72 + HOLO_CDC_NOPTS + HOLO_LOOKUP_NOPTS)
 extern const struct hf_opt_def hf_holo_opt_defs[HOLO_NOPTS];
 extern const size_t hf_holo_opt_ndefs;
 

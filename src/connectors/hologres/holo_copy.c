@@ -638,6 +638,67 @@ enum begin_at {
     BEGIN_AFTER_ROUTE /* after routing: COPY_STREAM creates them at once */
 };
 
+/* sink.bulk-load.truncate(-partition): empty the table, or delete one
+ * LIST partition's rows, as the first statement of the bulk load's
+ * transaction, so the load replaces that data atomically. Identifiers are
+ * quoted; the partition value goes as a parameter. */
+static int bulk_truncate(struct copy_shard *s, enum holo_err_class *cls,
+                         struct hf_error *err)
+{
+    const struct holo_config *cfg = s->w->cfg;
+    const struct holo_table_meta *m = &s->w->meta;
+    if (!cfg->bulk_truncate && cfg->bulk_truncate_part == NULL)
+        return 0;
+    struct hf_strbuf q;
+    hf_strbuf_init(&q, 0);
+    int rc = 0;
+    if (cfg->bulk_truncate_part != NULL) {
+        if (!m->partitioned || m->part_col < 0) {
+            hf_strbuf_free(&q);
+            *cls = HOLO_ERR_FATAL;
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "'sink.bulk-load.truncate-partition' needs a "
+                                "LIST-partitioned table; \"%s\".\"%s\" is "
+                                "not partitioned",
+                                m->schema, m->table);
+        }
+        hf_strbuf_puts(&q, "DELETE FROM ");
+        hf_strbuf_put_ident(&q, m->schema);
+        hf_strbuf_putc(&q, '.');
+        hf_strbuf_put_ident(&q, m->table);
+        hf_strbuf_puts(&q, " WHERE ");
+        hf_strbuf_put_ident(&q, m->cols[m->part_col].name);
+        hf_strbuf_puts(&q, " = $1");
+        const char *vals[1] = {cfg->bulk_truncate_part};
+        PGresult *r = PQexecParams(s->sh->conn.pg, q.data, 1, NULL, vals,
+                                   NULL, NULL, 0);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+            *cls = holo_conn_classify(&s->sh->conn, r, err);
+            hf_error_prefix(err, "emptying partition '%s' before the load: ",
+                            cfg->bulk_truncate_part);
+            rc = -1;
+        } else {
+            hf_log_info("hologres sink \"%s\".\"%s\": partition %s emptied "
+                        "(%s row(s)) inside the load's transaction",
+                        m->schema, m->table, cfg->bulk_truncate_part,
+                        PQcmdTuples(r));
+        }
+        PQclear(r);
+    } else {
+        hf_strbuf_puts(&q, "TRUNCATE ");
+        hf_strbuf_put_ident(&q, m->schema);
+        hf_strbuf_putc(&q, '.');
+        hf_strbuf_put_ident(&q, m->table);
+        rc = holo_conn_exec(&s->sh->conn, q.data, cls, err);
+        if (rc == 0)
+            hf_log_info("hologres sink \"%s\".\"%s\": truncated inside "
+                        "the load's transaction",
+                        m->schema, m->table);
+    }
+    hf_strbuf_free(&q);
+    return rc;
+}
+
 /* Route and apply ents inside a transaction. */
 static int write_set(struct copy_shard *s, struct holo_entry **ents, uint32_t n,
                      enum begin_at begin, enum holo_err_class *cls,
@@ -658,8 +719,11 @@ static int write_set(struct copy_shard *s, struct holo_entry **ents, uint32_t n,
         rc = ensure_stage(s, cls, err);
     if (s->sh->conn.hologres)
         begin = BEGIN_NONE; /* statements on their own (see holo_copy.h) */
-    if (rc == 0 && begin == BEGIN_FIRST)
+    if (rc == 0 && begin == BEGIN_FIRST) {
         rc = holo_txn_begin(&s->sh->conn, &s->txn, cls, err);
+        if (rc == 0 && s->cm->bulk)
+            rc = bulk_truncate(s, cls, err);
+    }
     if (rc == 0)
         rc = holo_part_group(s->w, &s->sh->conn, ents, n, groups, &ng, scratch,
                              &names, null_part, s, cls, err);

@@ -235,8 +235,11 @@ int holo_dirty_row(struct holo_writer *w, const struct hf_value *row,
                 w->npk ? " with key " : "", key.data ? key.data : "", where,
                 reason);
     hf_strbuf_free(&key);
+    char budget_where[700];
+    snprintf(budget_where, sizeof budget_where, "table \"%s\".\"%s\"%s: %s",
+             w->meta.schema, w->meta.table, where, reason);
     if (w->dirty == NULL)
-        return 0;
+        return hf_dirty_budget_add(w->stats, budget_where, err);
 
     struct hf_strbuf line;
     hf_strbuf_init(&line, 0);
@@ -283,6 +286,8 @@ int holo_dirty_row(struct holo_writer *w, const struct hf_value *row,
                           w->cfg->dirty_data_path);
     pthread_mutex_unlock(&w->dirty_lock);
     hf_strbuf_free(&line);
+    if (rc == 0)
+        rc = hf_dirty_budget_add(w->stats, budget_where, err);
     return rc;
 }
 

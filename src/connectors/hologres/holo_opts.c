@@ -477,6 +477,19 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
             "table's distribution key (hologres.hg_table_properties) instead "
             "of the primary key; PostgreSQL has no distribution key: "
             "accepted and noted, rows go by primary key."},
+    {.key = "sink.bulk-load.truncate",
+     .type = HF_OPT_BOOL,
+     .def = "false",
+     .doc = "holoflow: with a COPY_BULK_LOAD mode on PostgreSQL, empty the "
+            "table (TRUNCATE) inside the load's transaction before the "
+            "first row, so the load replaces its data atomically: a failed "
+            "load leaves the previous data (holoflow sync's truncate)."},
+    {.key = "sink.bulk-load.truncate-partition",
+     .type = HF_OPT_STRING,
+     .doc = "holoflow: like sink.bulk-load.truncate for one LIST partition "
+            "of a partitioned parent: its rows (partition column = this "
+            "value) are deleted inside the load's transaction before the "
+            "first row; the other partitions are untouched."},
     /* ---- sink: bad rows */
     {.key = "sink.insert.dirty-data-strategy",
      .gens = HF_GENS({G000, HF_ALIASES("sink.error-handler"), NULL}),
@@ -957,8 +970,12 @@ int holo_config_from_opts(struct holo_config *c, const struct hf_opts *o,
         dup_or_null(&c->conflict_where,
                     opt_nonempty(o, "sink.insert.conflict-where"), err) != 0 ||
         dup_or_null(&c->dirty_data_path,
-                    opt_nonempty(o, "sink.dirty-data.path"), err) != 0)
+                    opt_nonempty(o, "sink.dirty-data.path"), err) != 0 ||
+        dup_or_null(&c->bulk_truncate_part,
+                    hf_opts_str(o, "sink.bulk-load.truncate-partition", NULL),
+                    err) != 0)
         goto fail;
+    c->bulk_truncate = hf_opts_bool(o, "sink.bulk-load.truncate", NULL);
     if (c->dbname == NULL || c->dbname[0] == '\0') {
         hf_error_set(err, HF_ERR_OPTION,
                      "option '%s' is empty: name the "
@@ -1364,6 +1381,7 @@ void holo_config_free(struct holo_config *c)
     free(c->conflict_update_set);
     free(c->conflict_where);
     free(c->dirty_data_path);
+    free(c->bulk_truncate_part);
     free(c->key_on_conflict);
     free(c->key_batch_size);
     memset(c, 0, sizeof *c);

@@ -1,0 +1,119 @@
+/*
+ * sync_int.h - a DataX / DataWorks batch-sync job, normalized.
+ *
+ * `holoflow sync JOB.json` reads a DataX job file (job.setting,
+ * job.content[].reader/writer) or a DataWorks "version 2.0" script
+ * (steps[], setting) into one struct sync_job (sync_job.c), turns it into
+ * the equivalent holoflow SQL job (sync_sql.c: a bounded filesystem,
+ * hologres or datagen source, an INSERT into a hologres sink), and runs
+ * that job on the same engine as `holoflow run` (sync_run.c). Readers and
+ * writers are thin option tables over existing connectors: there is no
+ * second data path.
+ *
+ * Every string of the job file has its ${var} replaced from -p var=value
+ * before it is interpreted; errors name the JSON path
+ * ("job.content[0].reader.parameter.column[2].index: ...").
+ */
+#ifndef HF_SYNC_INT_H
+#define HF_SYNC_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+enum sync_col_kind {
+    SYNC_COL_INDEX, /* file reader: field `index` of the record */
+    SYNC_COL_CONST, /* `value`: a constant */
+    SYNC_COL_PART,  /* {"type":"partition","name":k}: the k=value dir */
+    SYNC_COL_NAME,  /* database reader / writer: a column name */
+};
+
+struct sync_col {
+    enum sync_col_kind kind;
+    int index;
+    char *name;  /* NAME, PART */
+    char *value; /* CONST */
+    char *type;  /* DataX type (long, double, string, date, boolean, bytes)
+                    or NULL */
+};
+
+struct sync_conn {
+    char *host;
+    char *port;
+    char *db;
+    char *user;
+    char *password;
+    char *table; /* as written: table or schema.table */
+};
+
+enum sync_reader_kind { SYNC_R_FILE, SYNC_R_DB, SYNC_R_STREAM };
+enum sync_writer_kind { SYNC_W_HOLO, SYNC_W_PG };
+
+struct sync_reader {
+    enum sync_reader_kind kind;
+    const char *plugin; /* the name as written */
+    char *path;         /* FILE: one path (with wildcards) */
+    char *file_type;    /* csv | text | json | avro */
+    char *delim;        /* one character */
+    char *compress;     /* NULL | gzip */
+    bool skip_header;
+    char *null_format;
+    struct sync_conn conn; /* DB */
+    char *where;
+    char *split_pk;
+    int fetch_size;
+    int64_t slice_records; /* STREAM */
+    bool star;             /* column ["*"] */
+    struct sync_col *cols;
+    size_t ncols;
+};
+
+struct sync_writer {
+    enum sync_writer_kind kind;
+    const char *plugin;
+    struct sync_conn conn;
+    bool star;
+    char **cols;
+    size_t ncols;
+    const char *conflict; /* INSERT_OR_REPLACE | _UPDATE | _IGNORE | NULL */
+    bool truncate;
+    char *part_col, *part_value; /* partition "col=value" */
+    char **pre_sql, **post_sql;
+    size_t npre, npost;
+    int batch_size;
+    int max_conn;
+};
+
+struct sync_job {
+    char *path;
+    bool dataworks;
+    int channel;       /* resolved channel count (>= 1) */
+    int64_t byte_speed;   /* bytes/s over the job, 0 = none */
+    int64_t record_speed; /* records/s over the job, 0 = none */
+    int64_t err_record;   /* -1 = not set */
+    double err_pct;       /* -1 = not set */
+    struct sync_reader r;
+    struct sync_writer w;
+};
+
+/* Parse the job file `path`, replacing ${var} from `params` ("var=value",
+ * `nparams` of them). 0 and *out filled (sync_job_free), or -1 with err
+ * naming the JSON path. */
+int sync_job_parse(const char *path, const char *const *params,
+                   size_t nparams, struct sync_job *out, struct hf_error *err);
+void sync_job_free(struct sync_job *j);
+
+/* The holoflow SQL job equivalent to `j`. Connects to the target (and to a
+ * database source) to read column types. With `redact` the password is
+ * written as ${PGPASSWORD}. Returns a malloc'd string, or NULL with err. */
+char *sync_job_sql(const struct sync_job *j, bool redact,
+                   struct hf_error *err);
+
+/* Run a statement list (preSql/postSql, with @table replaced) on the
+ * writer's database. 0, or -1 with err. */
+int sync_exec_sqls(const struct sync_job *j, char *const *sqls, size_t n,
+                   const char *what, struct hf_error *err);
+
+#endif

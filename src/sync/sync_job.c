@@ -1,0 +1,996 @@
+/*
+ * sync_job.c - DataX job files and DataWorks v2.0 scripts into a sync_job.
+ *
+ * The semantics follow DataX (alibaba/DataX JobContainer and
+ * ErrorRecordChecker, see docs/sync.md): the channel count comes from
+ * job.setting.speed.byte / record divided by the per-channel limits of
+ * core.transport.channel.speed (the smaller count wins; a total limit
+ * without a per-channel one is an error, as in DataX), and from
+ * speed.channel only when neither is set; errorLimit.record, when set,
+ * overrides errorLimit.percentage. A DataWorks script's
+ * setting.speed.concurrent is the channel count and mbps (with throttle
+ * true) the byte limit.
+ *
+ * ${var} in any string is replaced from -p var=value before anything is
+ * read; a variable without a value is an error naming where it is used.
+ * Every error names its JSON path. Readers and writers holoflow does not
+ * have are refused by name, listing the ones it has.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/strbuf.h"
+#include "sync/sync_int.h"
+
+static const char readers_avail[] =
+    "txtfilereader, hdfsreader, ossreader (local files), postgresqlreader, "
+    "holo / hologresreader, streamreader (DataWorks stepType: oss, hdfs, "
+    "postgresql, holo, stream)";
+static const char writers_avail[] =
+    "hologresjdbcwriter, hologreswriter, holo, postgresqlwriter (DataWorks "
+    "stepType: holo, postgresql)";
+
+/* ------------------------------------------------------------ ${var} */
+
+static int subst_str(const char *s, const char *const *params, size_t np,
+                     const char *where, struct hf_strbuf *out,
+                     struct hf_error *err)
+{
+    hf_strbuf_reset(out);
+    while (*s) {
+        if (s[0] == '$' && s[1] == '{') {
+            const char *end = strchr(s + 2, '}');
+            if (end == NULL)
+                return hf_error_set(err, HF_ERR_USAGE,
+                                    "%s: '${' without a closing '}'", where);
+            size_t n = (size_t)(end - s - 2);
+            const char *val = NULL;
+            for (size_t i = 0; i < np; i++)
+                if (strncmp(params[i], s + 2, n) == 0 && params[i][n] == '=')
+                    val = params[i] + n + 1;
+            if (val == NULL)
+                return hf_error_set(err, HF_ERR_USAGE,
+                                    "%s: variable ${%.*s} has no value "
+                                    "(pass -p %.*s=VALUE)",
+                                    where, (int)n, s + 2, (int)n, s + 2);
+            hf_strbuf_puts(out, val);
+            s = end + 1;
+        } else {
+            hf_strbuf_putc(out, *s++);
+        }
+    }
+    return hf_strbuf_ok(out) ? 0 : hf_error_set(err, HF_ERR_NOMEM, "%s", where);
+}
+
+/* Replace ${var} in every string of the tree, in place. */
+static int subst_tree(json_object *o, const char *where,
+                      const char *const *params, size_t np,
+                      struct hf_strbuf *tmp, struct hf_error *err)
+{
+    char sub[512];
+    switch (json_object_get_type(o)) {
+    case json_type_object: {
+        json_object_object_foreach(o, k, v)
+        {
+            snprintf(sub, sizeof sub, "%s%s%s", where, where[0] ? "." : "",
+                     k);
+            if (json_object_is_type(v, json_type_string)) {
+                if (subst_str(json_object_get_string(v), params, np, sub, tmp,
+                              err) != 0)
+                    return -1;
+                json_object_object_add(o, k, json_object_new_string(tmp->data ? tmp->data : ""));
+            } else if (subst_tree(v, sub, params, np, tmp, err) != 0) {
+                return -1;
+            }
+        }
+        return 0;
+    }
+    case json_type_array: {
+        size_t n = json_object_array_length(o);
+        for (size_t i = 0; i < n; i++) {
+            json_object *v = json_object_array_get_idx(o, i);
+            snprintf(sub, sizeof sub, "%s[%zu]", where, i);
+            if (json_object_is_type(v, json_type_string)) {
+                if (subst_str(json_object_get_string(v), params, np, sub, tmp,
+                              err) != 0)
+                    return -1;
+                json_object_array_put_idx(o, i, json_object_new_string(tmp->data ? tmp->data : ""));
+            } else if (subst_tree(v, sub, params, np, tmp, err) != 0) {
+                return -1;
+            }
+        }
+        return 0;
+    }
+    default:
+        return 0;
+    }
+}
+
+/* ------------------------------------------------------------ accessors */
+
+static json_object *get(json_object *o, const char *k)
+{
+    json_object *v = NULL;
+    if (o && json_object_is_type(o, json_type_object) &&
+        json_object_object_get_ex(o, k, &v) && !json_object_is_type(v, json_type_null))
+        return v;
+    return NULL;
+}
+
+/* A string (or a number written as one) at o.k; NULL when absent. */
+static int get_str(json_object *o, const char *k, const char *where,
+                   char **out, struct hf_error *err)
+{
+    json_object *v = get(o, k);
+    *out = NULL;
+    if (v == NULL)
+        return 0;
+    if (json_object_is_type(v, json_type_array) &&
+        json_object_array_length(v) >= 1)
+        v = json_object_array_get_idx(v, 0); /* jdbcUrl: ["..."] */
+    if (json_object_is_type(v, json_type_object) ||
+        json_object_is_type(v, json_type_array))
+        return hf_error_set(err, HF_ERR_USAGE, "%s.%s: expected a string",
+                            where, k);
+    *out = strdup(json_object_get_string(v));
+    return *out ? 0 : hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+}
+
+/* An integer at o.k (a JSON number or a string of digits); `def` when
+ * absent. */
+static int get_int(json_object *o, const char *k, const char *where,
+                   int64_t def, int64_t *out, struct hf_error *err)
+{
+    json_object *v = get(o, k);
+    *out = def;
+    if (v == NULL)
+        return 0;
+    if (json_object_is_type(v, json_type_int)) {
+        *out = json_object_get_int64(v);
+        return 0;
+    }
+    if (json_object_is_type(v, json_type_double)) {
+        double d = json_object_get_double(v);
+        if (d != (double)(int64_t)d)
+            return hf_error_set(err, HF_ERR_USAGE,
+                                "%s.%s: expected an integer, got %g", where,
+                                k, d);
+        *out = (int64_t)d;
+        return 0;
+    }
+    if (json_object_is_type(v, json_type_string)) {
+        const char *s = json_object_get_string(v);
+        char *end;
+        errno = 0;
+        long long n = strtoll(s, &end, 10);
+        if (*s && *end == '\0' && errno == 0) {
+            *out = n;
+            return 0;
+        }
+    }
+    return hf_error_set(err, HF_ERR_USAGE, "%s.%s: expected an integer, got %s",
+                        where, k, json_object_to_json_string(v));
+}
+
+static int get_bool(json_object *o, const char *k, const char *where,
+                    bool *out, struct hf_error *err)
+{
+    json_object *v = get(o, k);
+    if (v == NULL)
+        return 0;
+    if (json_object_is_type(v, json_type_boolean)) {
+        *out = json_object_get_boolean(v);
+        return 0;
+    }
+    const char *s = json_object_get_string(v);
+    if (strcasecmp(s, "true") == 0 || strcasecmp(s, "false") == 0) {
+        *out = strcasecmp(s, "true") == 0;
+        return 0;
+    }
+    return hf_error_set(err, HF_ERR_USAGE, "%s.%s: expected true or false",
+                        where, k);
+}
+
+static int get_strs(json_object *o, const char *k, const char *where,
+                    char ***out, size_t *n, struct hf_error *err)
+{
+    json_object *v = get(o, k);
+    *out = NULL;
+    *n = 0;
+    if (v == NULL)
+        return 0;
+    if (json_object_is_type(v, json_type_string)) {
+        *out = calloc(1, sizeof **out);
+        if (*out == NULL || ((*out)[0] = strdup(json_object_get_string(v))) == NULL)
+            return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        *n = 1;
+        return 0;
+    }
+    if (!json_object_is_type(v, json_type_array))
+        return hf_error_set(err, HF_ERR_USAGE,
+                            "%s.%s: expected an array of strings", where, k);
+    size_t len = json_object_array_length(v);
+    *out = calloc(len ? len : 1, sizeof **out);
+    if (*out == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < len; i++) {
+        json_object *e = json_object_array_get_idx(v, i);
+        if (!json_object_is_type(e, json_type_string))
+            return hf_error_set(err, HF_ERR_USAGE,
+                                "%s.%s[%zu]: expected a string", where, k, i);
+        (*out)[i] = strdup(json_object_get_string(e));
+        if ((*out)[i] == NULL)
+            return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        (*n)++;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ connections */
+
+/* jdbc:postgresql://host:port/db?... (also jdbc:hologres:, postgresql://). */
+static int parse_jdbc(const char *url, const char *where,
+                      struct sync_conn *c, struct hf_error *err)
+{
+    const char *p = url;
+    if (strncmp(p, "jdbc:", 5) == 0)
+        p += 5;
+    const char *sep = strstr(p, "://");
+    if (sep == NULL ||
+        (strncmp(p, "postgresql", 10) != 0 && strncmp(p, "hologres", 8) != 0 &&
+         strncmp(p, "postgres", 8) != 0))
+        return hf_error_set(err, HF_ERR_USAGE,
+                            "%s: '%s' is not a jdbc:postgresql://host:port/db "
+                            "URL",
+                            where, url);
+    p = sep + 3;
+    size_t hl = strcspn(p, ":/?");
+    free(c->host);
+    c->host = strndup(p, hl);
+    p += hl;
+    if (*p == ':') {
+        size_t pl = strcspn(p + 1, "/?");
+        free(c->port);
+        c->port = strndup(p + 1, pl);
+        p += 1 + pl;
+    }
+    if (*p == '/') {
+        size_t dl = strcspn(p + 1, "?");
+        free(c->db);
+        c->db = strndup(p + 1, dl);
+    }
+    if (c->host == NULL || c->host[0] == '\0' || c->db == NULL ||
+        c->db[0] == '\0')
+        return hf_error_set(err, HF_ERR_USAGE,
+                            "%s: '%s' names no host or database", where, url);
+    return 0;
+}
+
+/* username, password, and connection[0].{jdbcUrl, table[0]} (DataX), or
+ * endpoint/database/table (holoflow and DataWorks spellings). */
+static int parse_conn(json_object *par, const char *where,
+                      struct sync_conn *c, bool want_table,
+                      struct hf_error *err)
+{
+    char sub[512];
+    if (get_str(par, "username", where, &c->user, err) != 0 ||
+        get_str(par, "password", where, &c->password, err) != 0)
+        return -1;
+    json_object *conn = get(par, "connection");
+    char *url = NULL;
+    if (conn) {
+        if (json_object_is_type(conn, json_type_array)) {
+            if (json_object_array_length(conn) != 1)
+                return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                                    "%s.connection: holoflow syncs one "
+                                    "connection (one table) per job, got %zu",
+                                    where, json_object_array_length(conn));
+            conn = json_object_array_get_idx(conn, 0);
+            snprintf(sub, sizeof sub, "%s.connection[0]", where);
+        } else {
+            snprintf(sub, sizeof sub, "%s.connection", where);
+        }
+        char **tables = NULL;
+        size_t nt = 0;
+        int rc = get_str(conn, "jdbcUrl", sub, &url, err);
+        if (rc == 0)
+            rc = get_strs(conn, "table", sub, &tables, &nt, err);
+        if (rc == 0 && nt > 1)
+            rc = hf_error_set(err, HF_ERR_UNSUPPORTED,
+                              "%s.table: holoflow syncs one table per job, "
+                              "got %zu",
+                              sub, nt);
+        if (rc == 0 && nt == 1) {
+            c->table = tables[0];
+            tables[0] = NULL;
+        }
+        for (size_t i = 0; i < nt; i++)
+            free(tables[i]);
+        free(tables);
+        if (rc == 0 && url)
+            rc = parse_jdbc(url, sub, c, err);
+        free(url);
+        if (rc != 0)
+            return -1;
+    } else {
+        if (get_str(par, "jdbcUrl", where, &url, err) != 0)
+            return -1;
+        if (url) {
+            int rc = parse_jdbc(url, where, c, err);
+            free(url);
+            if (rc != 0)
+                return -1;
+        }
+    }
+    if (c->table == NULL) {
+        char **tables = NULL;
+        size_t nt = 0;
+        if (get_strs(par, "table", where, &tables, &nt, err) != 0)
+            return -1;
+        if (nt > 1) {
+            for (size_t i = 0; i < nt; i++)
+                free(tables[i]);
+            free(tables);
+            return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                                "%s.table: holoflow syncs one table per job",
+                                where);
+        }
+        if (nt == 1)
+            c->table = tables[0];
+        free(tables);
+    }
+    /* DataWorks names a registered data source instead of a URL: the
+     * connection then comes from the libpq environment (PGHOST, ...). */
+    if (c->host == NULL) {
+        const char *h = getenv("PGHOST"), *p = getenv("PGPORT"),
+                   *d = getenv("PGDATABASE");
+        if (h == NULL || d == NULL)
+            return hf_error_set(err, HF_ERR_USAGE,
+                                "%s: no connection.jdbcUrl, and PGHOST / "
+                                "PGDATABASE are not set for a 'datasource'",
+                                where);
+        c->host = strdup(h);
+        c->port = strdup(p ? p : "5432");
+        c->db = strdup(d);
+    }
+    if (c->port == NULL)
+        c->port = strdup("5432");
+    if (c->user == NULL && getenv("PGUSER"))
+        c->user = strdup(getenv("PGUSER"));
+    if (c->password == NULL)
+        c->password = strdup(getenv("PGPASSWORD") ? getenv("PGPASSWORD") : "");
+    if (want_table && (c->table == NULL || c->table[0] == '\0'))
+        return hf_error_set(err, HF_ERR_USAGE, "%s: no table given", where);
+    return 0;
+}
+
+/* ------------------------------------------------------------ columns */
+
+static int parse_cols(json_object *par, const char *where, bool file,
+                      struct sync_reader *r, struct hf_error *err)
+{
+    json_object *cols = get(par, "column");
+    char sub[512];
+    if (cols == NULL)
+        return file ? (r->star = true, 0)
+                    : hf_error_set(err, HF_ERR_USAGE, "%s.column: required",
+                                   where);
+    if (!json_object_is_type(cols, json_type_array))
+        return hf_error_set(err, HF_ERR_USAGE, "%s.column: expected an array",
+                            where);
+    size_t n = json_object_array_length(cols);
+    if (n == 1 && json_object_is_type(json_object_array_get_idx(cols, 0),
+                                      json_type_string) &&
+        strcmp(json_object_get_string(json_object_array_get_idx(cols, 0)),
+               "*") == 0) {
+        r->star = true;
+        return 0;
+    }
+    r->cols = calloc(n ? n : 1, sizeof *r->cols);
+    if (r->cols == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++, r->ncols++) {
+        json_object *c = json_object_array_get_idx(cols, i);
+        struct sync_col *sc = &r->cols[i];
+        snprintf(sub, sizeof sub, "%s.column[%zu]", where, i);
+        if (json_object_is_type(c, json_type_string)) {
+            if (file)
+                return hf_error_set(err, HF_ERR_USAGE,
+                                    "%s: a file reader's column is an "
+                                    "object {\"index\": N, \"type\": T} or "
+                                    "{\"value\": V, \"type\": T}",
+                                    sub);
+            sc->kind = SYNC_COL_NAME;
+            sc->name = strdup(json_object_get_string(c));
+            continue;
+        }
+        if (!json_object_is_type(c, json_type_object))
+            return hf_error_set(err, HF_ERR_USAGE,
+                                "%s: expected a string or an object", sub);
+        if (get_str(c, "type", sub, &sc->type, err) != 0)
+            return -1;
+        if (sc->type) {
+            for (char *p = sc->type; *p; p++)
+                *p = (char)tolower((unsigned char)*p);
+            static const char *const ok[] = {"long", "double", "string",
+                                             "date", "boolean", "bool",
+                                             "bytes", "partition", "int",
+                                             "bigint", "float", NULL};
+            bool found = false;
+            for (int k = 0; ok[k]; k++)
+                found |= strcmp(sc->type, ok[k]) == 0;
+            if (!found)
+                return hf_error_set(err, HF_ERR_USAGE,
+                                    "%s.type: '%s' is not a column type "
+                                    "(long, double, string, date, boolean, "
+                                    "bytes, partition)",
+                                    sub, sc->type);
+        }
+        int64_t idx;
+        if (get_int(c, "index", sub, -1, &idx, err) != 0)
+            return -1;
+        if (get_str(c, "value", sub, &sc->value, err) != 0 ||
+            get_str(c, "name", sub, &sc->name, err) != 0)
+            return -1;
+        if (sc->type && strcmp(sc->type, "partition") == 0) {
+            if (sc->name == NULL)
+                return hf_error_set(err, HF_ERR_USAGE,
+                                    "%s: a partition column needs \"name\" "
+                                    "(the key of its key=value directory)",
+                                    sub);
+            sc->kind = SYNC_COL_PART;
+            free(sc->type);
+            sc->type = strdup("string");
+        } else if (sc->value) {
+            sc->kind = SYNC_COL_CONST;
+        } else if (idx >= 0) {
+            if (!file)
+                return hf_error_set(err, HF_ERR_USAGE,
+                                    "%s.index: only file readers take a "
+                                    "column index",
+                                    sub);
+            if (idx > 4095)
+                return hf_error_set(err, HF_ERR_USAGE,
+                                    "%s.index: %lld is out of range", sub,
+                                    (long long)idx);
+            sc->kind = SYNC_COL_INDEX;
+            sc->index = (int)idx;
+        } else if (sc->name && !file) {
+            sc->kind = SYNC_COL_NAME;
+        } else {
+            return hf_error_set(err, HF_ERR_USAGE,
+                                "%s: needs \"index\" or \"value\"%s", sub,
+                                file ? "" : " or \"name\"");
+        }
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ reader */
+
+static int parse_reader(const char *name, json_object *par, const char *where,
+                        struct sync_reader *r, struct hf_error *err)
+{
+    char *lname = strdup(name);
+    if (lname == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    for (char *p = lname; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    static const char *const files[] = {"txtfilereader", "hdfsreader",
+                                        "ossreader", "oss", "hdfs",
+                                        "ftpreader", NULL};
+    static const char *const dbs[] = {"postgresqlreader", "postgresql",
+                                      "holo", "hologresreader",
+                                      "hologresjdbcreader", NULL};
+    int kind = -1;
+    for (int i = 0; files[i]; i++)
+        if (strcmp(lname, files[i]) == 0)
+            kind = SYNC_R_FILE;
+    for (int i = 0; dbs[i]; i++)
+        if (strcmp(lname, dbs[i]) == 0)
+            kind = SYNC_R_DB;
+    if (strcmp(lname, "streamreader") == 0 || strcmp(lname, "stream") == 0)
+        kind = SYNC_R_STREAM;
+    free(lname);
+    if (kind < 0)
+        return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                            "%s: reader '%s' is not available in holoflow; "
+                            "available readers: %s",
+                            where, name, readers_avail);
+    r->kind = (enum sync_reader_kind)kind;
+    char sub[512];
+    snprintf(sub, sizeof sub, "%s.parameter", where);
+    if (par == NULL || !json_object_is_type(par, json_type_object))
+        return hf_error_set(err, HF_ERR_USAGE, "%s: required object", sub);
+    int64_t n;
+    switch (r->kind) {
+    case SYNC_R_FILE: {
+        char **paths = NULL;
+        size_t np = 0;
+        if (get_strs(par, "path", sub, &paths, &np, err) != 0)
+            return -1;
+        if (np != 1) {
+            for (size_t i = 0; i < np; i++)
+                free(paths[i]);
+            free(paths);
+            return hf_error_set(err, HF_ERR_USAGE,
+                                "%s.path: %s", sub,
+                                np ? "holoflow reads one path pattern per "
+                                     "job"
+                                   : "required");
+        }
+        r->path = paths[0];
+        free(paths);
+        if (get_str(par, "fileType", sub, &r->file_type, err) != 0 ||
+            get_str(par, "fieldDelimiter", sub, &r->delim, err) != 0 ||
+            get_str(par, "compress", sub, &r->compress, err) != 0 ||
+            get_str(par, "nullFormat", sub, &r->null_format, err) != 0 ||
+            get_bool(par, "skipHeader", sub, &r->skip_header, err) != 0)
+            return -1;
+        if (r->file_type == NULL)
+            r->file_type = strdup("csv");
+        for (char *p = r->file_type; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+        if (strcmp(r->file_type, "csv") != 0 &&
+            strcmp(r->file_type, "text") != 0 &&
+            strcmp(r->file_type, "json") != 0 &&
+            strcmp(r->file_type, "avro") != 0)
+            return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                                "%s.fileType: '%s' is not available; "
+                                "available: csv, text, json, avro",
+                                sub, r->file_type);
+        if (r->compress && r->compress[0] && strcasecmp(r->compress, "gzip") != 0)
+            return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                                "%s.compress: '%s' is not available; "
+                                "available: gzip (files ending in .gz)",
+                                sub, r->compress);
+        if (r->delim) {
+            if (strcmp(r->delim, "\\t") == 0)
+                r->delim[0] = '\t', r->delim[1] = '\0';
+            if (strlen(r->delim) != 1)
+                return hf_error_set(err, HF_ERR_USAGE,
+                                    "%s.fieldDelimiter: '%s' must be one "
+                                    "character",
+                                    sub, r->delim);
+        }
+        return parse_cols(par, sub, true, r, err);
+    }
+    case SYNC_R_DB:
+        r->plugin = "db";
+        if (get(par, "querySql"))
+            return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                                "%s.querySql: not available; give table, "
+                                "column and where instead",
+                                sub);
+        if (parse_conn(par, sub, &r->conn, true, err) != 0 ||
+            get_str(par, "where", sub, &r->where, err) != 0 ||
+            get_str(par, "splitPk", sub, &r->split_pk, err) != 0 ||
+            get_int(par, "fetchSize", sub, 0, &n, err) != 0)
+            return -1;
+        if (n < 0 || n > 1000000)
+            return hf_error_set(err, HF_ERR_USAGE,
+                                "%s.fetchSize: %lld is out of range (1 to "
+                                "1000000)",
+                                sub, (long long)n);
+        r->fetch_size = (int)n;
+        return parse_cols(par, sub, false, r, err);
+    case SYNC_R_STREAM:
+        if (get_int(par, "sliceRecordCount", sub, 1, &r->slice_records,
+                    err) != 0)
+            return -1;
+        if (parse_cols(par, sub, false, r, err) != 0)
+            return -1;
+        for (size_t i = 0; i < r->ncols; i++)
+            if (r->cols[i].kind != SYNC_COL_CONST)
+                return hf_error_set(err, HF_ERR_USAGE,
+                                    "%s.column[%zu]: streamreader columns "
+                                    "are {\"value\": V, \"type\": T}",
+                                    sub, i);
+        return 0;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ writer */
+
+static int parse_writer(const char *name, json_object *par, const char *where,
+                        struct sync_writer *w, struct hf_error *err)
+{
+    char sub[512];
+    snprintf(sub, sizeof sub, "%s.parameter", where);
+    if (strcasecmp(name, "hologresjdbcwriter") == 0 ||
+        strcasecmp(name, "hologreswriter") == 0 ||
+        strcasecmp(name, "holo") == 0)
+        w->kind = SYNC_W_HOLO;
+    else if (strcasecmp(name, "postgresqlwriter") == 0 ||
+             strcasecmp(name, "postgresql") == 0)
+        w->kind = SYNC_W_PG;
+    else
+        return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                            "%s: writer '%s' is not available in holoflow; "
+                            "available writers: %s",
+                            where, name, writers_avail);
+    if (par == NULL || !json_object_is_type(par, json_type_object))
+        return hf_error_set(err, HF_ERR_USAGE, "%s: required object", sub);
+    if (parse_conn(par, sub, &w->conn, true, err) != 0)
+        return -1;
+    if (get(par, "schema") && strchr(w->conn.table, '.') == NULL) {
+        char *schema = NULL;
+        if (get_str(par, "schema", sub, &schema, err) != 0)
+            return -1;
+        size_t len = strlen(schema) + strlen(w->conn.table) + 2;
+        char *t = malloc(len);
+        if (t == NULL) {
+            free(schema);
+            return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        }
+        snprintf(t, len, "%s.%s", schema, w->conn.table);
+        free(schema);
+        free(w->conn.table);
+        w->conn.table = t;
+    }
+    if (get_strs(par, "column", sub, &w->cols, &w->ncols, err) != 0)
+        return -1;
+    if (w->ncols == 0 || (w->ncols == 1 && strcmp(w->cols[0], "*") == 0))
+        w->star = true;
+    /* Conflict action: DataX's hologresjdbcwriter calls it writeMode
+     * (REPLACE default), DataWorks' holo writer conflictMode (with writeMode
+     * insert | sdk, the protocol). postgresqlwriter has none (DataX rejects
+     * writeMode there). */
+    char *wm = NULL, *cm = NULL;
+    if (get_str(par, "writeMode", sub, &wm, err) != 0 ||
+        get_str(par, "conflictMode", sub, &cm, err) != 0) {
+        free(wm);
+        return -1;
+    }
+    const char *mode = cm;
+    const char *mode_key = "conflictMode";
+    if (mode == NULL && wm && strcasecmp(wm, "insert") != 0 &&
+        strcasecmp(wm, "sdk") != 0 && strcasecmp(wm, "copy") != 0) {
+        mode = wm;
+        mode_key = "writeMode";
+    }
+    int rc = 0;
+    if (w->kind == SYNC_W_PG && (wm || cm))
+        rc = hf_error_set(err, HF_ERR_USAGE,
+                          "%s.%s: postgresqlwriter has no write mode (it "
+                          "inserts; a conflicting key is a dirty record); "
+                          "use hologresjdbcwriter for replace/update/ignore",
+                          sub, wm ? "writeMode" : "conflictMode");
+    else if (mode == NULL)
+        w->conflict = w->kind == SYNC_W_PG ? NULL
+                      : cm == NULL && wm == NULL ? "INSERT_OR_REPLACE"
+                                                 : "INSERT_OR_IGNORE";
+    else if (strcasecmp(mode, "replace") == 0)
+        w->conflict = "INSERT_OR_REPLACE";
+    else if (strcasecmp(mode, "update") == 0)
+        w->conflict = "INSERT_OR_UPDATE";
+    else if (strcasecmp(mode, "ignore") == 0)
+        w->conflict = "INSERT_OR_IGNORE";
+    else
+        rc = hf_error_set(err, HF_ERR_USAGE,
+                          "%s.%s: '%s' is not replace, update or ignore", sub,
+                          mode_key, mode);
+    free(wm);
+    free(cm);
+    if (rc != 0)
+        return -1;
+    char *part = NULL;
+    int64_t n;
+    if (get_bool(par, "truncate", sub, &w->truncate, err) != 0 ||
+        get_str(par, "partition", sub, &part, err) != 0)
+        return -1;
+    if (part && part[0]) {
+        char *eq = strchr(part, '=');
+        if (eq == NULL || eq == part) {
+            free(part);
+            return hf_error_set(err, HF_ERR_USAGE,
+                                "%s.partition: expected \"column=value\"",
+                                sub);
+        }
+        w->part_col = strndup(part, (size_t)(eq - part));
+        w->part_value = strdup(eq + 1);
+    }
+    free(part);
+    if (get_strs(par, "preSql", sub, &w->pre_sql, &w->npre, err) != 0 ||
+        get_strs(par, "postSql", sub, &w->post_sql, &w->npost, err) != 0 ||
+        get_int(par, "batchSize", sub, 0, &n, err) != 0)
+        return -1;
+    if (n < 0 || n > 10000000)
+        return hf_error_set(err, HF_ERR_USAGE,
+                            "%s.batchSize: %lld is out of range", sub,
+                            (long long)n);
+    w->batch_size = (int)n;
+    if (get_int(par, "maxConnectionCount", sub, 0, &n, err) != 0)
+        return -1;
+    if (n < 0 || n > 64)
+        return hf_error_set(err, HF_ERR_USAGE,
+                            "%s.maxConnectionCount: %lld is out of range (1 "
+                            "to 64)",
+                            sub, (long long)n);
+    w->max_conn = (int)n;
+    json_object *client = get(par, "client");
+    if (client && get(client, "writeThreadSize") && w->max_conn == 0) {
+        if (get_int(client, "writeThreadSize", "client", 0, &n, err) != 0)
+            return -1;
+        if (n >= 1 && n <= 64)
+            w->max_conn = (int)n;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ settings */
+
+static int parse_settings_datax(json_object *root, json_object *setting,
+                                struct sync_job *j, struct hf_error *err)
+{
+    json_object *speed = get(setting, "speed");
+    int64_t ch, byte, rec;
+    if (get_int(speed, "channel", "job.setting.speed", 1, &ch, err) != 0 ||
+        get_int(speed, "byte", "job.setting.speed", -1, &byte, err) != 0 ||
+        get_int(speed, "record", "job.setting.speed", -1, &rec, err) != 0)
+        return -1;
+    json_object *cs = get(get(get(get(root, "core"), "transport"), "channel"),
+                          "speed");
+    int64_t cbyte, crec;
+    if (get_int(cs, "byte", "core.transport.channel.speed", -1, &cbyte,
+                err) != 0 ||
+        get_int(cs, "record", "core.transport.channel.speed", -1, &crec,
+                err) != 0)
+        return -1;
+    int64_t n = -1;
+    if (byte > 0) {
+        if (cbyte <= 0)
+            return hf_error_set(err, HF_ERR_USAGE,
+                                "job.setting.speed.byte: a total byte limit "
+                                "needs the per-channel limit "
+                                "core.transport.channel.speed.byte (DataX "
+                                "derives the channel count from both)");
+        n = byte / cbyte;
+        j->byte_speed = byte;
+    }
+    if (rec > 0) {
+        if (crec <= 0)
+            return hf_error_set(err, HF_ERR_USAGE,
+                                "job.setting.speed.record: a total record "
+                                "limit needs the per-channel limit "
+                                "core.transport.channel.speed.record");
+        int64_t m = rec / crec;
+        n = n < 0 || m < n ? m : n;
+        j->record_speed = rec;
+    }
+    if (n < 0)
+        n = ch;
+    if (n < 1)
+        n = 1;
+    if (n > 64)
+        return hf_error_set(err, HF_ERR_USAGE,
+                            "job.setting.speed: %lld channels; holoflow runs "
+                            "at most 64",
+                            (long long)n);
+    j->channel = (int)n;
+    json_object *el = get(setting, "errorLimit");
+    if (get_int(el, "record", "job.setting.errorLimit", -1, &j->err_record,
+                err) != 0)
+        return -1;
+    json_object *pct = get(el, "percentage");
+    if (pct) {
+        j->err_pct = json_object_get_double(pct);
+        if (!(j->err_pct >= 0.0 && j->err_pct <= 1.0))
+            return hf_error_set(err, HF_ERR_USAGE,
+                                "job.setting.errorLimit.percentage: %s is "
+                                "not in [0.0, 1.0]",
+                                json_object_get_string(pct));
+    }
+    return 0;
+}
+
+static int parse_settings_dw(json_object *setting, struct sync_job *j,
+                             struct hf_error *err)
+{
+    json_object *speed = get(setting, "speed");
+    int64_t ch, mbps;
+    bool throttle = false;
+    if (get_int(speed, "concurrent", "setting.speed", 1, &ch, err) != 0 ||
+        get_int(speed, "mbps", "setting.speed", -1, &mbps, err) != 0 ||
+        get_bool(speed, "throttle", "setting.speed", &throttle, err) != 0)
+        return -1;
+    if (ch < 1 || ch > 64)
+        return hf_error_set(err, HF_ERR_USAGE,
+                            "setting.speed.concurrent: %lld is out of range "
+                            "(1 to 64)",
+                            (long long)ch);
+    j->channel = (int)ch;
+    if (throttle && mbps > 0)
+        j->byte_speed = mbps * 1024 * 1024;
+    if (get_int(get(setting, "errorLimit"), "record", "setting.errorLimit",
+                -1, &j->err_record, err) != 0)
+        return -1;
+    return 0;
+}
+
+/* ------------------------------------------------------------ entry */
+
+int sync_job_parse(const char *path, const char *const *params,
+                   size_t nparams, struct sync_job *j, struct hf_error *err)
+{
+    memset(j, 0, sizeof *j);
+    j->err_record = -1;
+    j->err_pct = -1;
+    j->channel = 1;
+    j->path = strdup(path);
+    for (size_t i = 0; i < nparams; i++)
+        if (strchr(params[i], '=') == NULL || params[i][0] == '=')
+            return hf_error_set(err, HF_ERR_USAGE,
+                                "-p %s: expected NAME=VALUE", params[i]);
+    json_object *root = json_object_from_file(path);
+    if (root == NULL)
+        return hf_error_set(err, HF_ERR_USAGE, "%s: not readable JSON: %s",
+                            path, json_util_get_last_err()
+                                      ? json_util_get_last_err()
+                                      : "parse error");
+    struct hf_strbuf tmp;
+    hf_strbuf_init(&tmp, 1u << 20);
+    int rc = subst_tree(root, "", params, nparams, &tmp, err);
+    hf_strbuf_free(&tmp);
+    char where[256];
+    json_object *rd = NULL, *wr = NULL, *rpar = NULL, *wpar = NULL;
+    const char *rname = NULL, *wname = NULL;
+    char rwhere[256], wwhere[256];
+    if (rc != 0)
+        goto out;
+    json_object *job = get(root, "job");
+    json_object *steps = get(root, "steps");
+    if (job) {
+        if (parse_settings_datax(root, get(job, "setting"), j, err) != 0)
+            goto fail;
+        json_object *content = get(job, "content");
+        if (content == NULL || !json_object_is_type(content, json_type_array) ||
+            json_object_array_length(content) == 0) {
+            hf_error_set(err, HF_ERR_USAGE,
+                         "job.content: required, an array of {reader, "
+                         "writer}");
+            goto fail;
+        }
+        if (json_object_array_length(content) > 1) {
+            hf_error_set(err, HF_ERR_UNSUPPORTED,
+                         "job.content: holoflow runs one reader/writer pair "
+                         "per job, got %zu",
+                         json_object_array_length(content));
+            goto fail;
+        }
+        json_object *c0 = json_object_array_get_idx(content, 0);
+        rd = get(c0, "reader");
+        wr = get(c0, "writer");
+        snprintf(rwhere, sizeof rwhere, "job.content[0].reader");
+        snprintf(wwhere, sizeof wwhere, "job.content[0].writer");
+        if (rd == NULL || wr == NULL) {
+            hf_error_set(err, HF_ERR_USAGE, "job.content[0]: needs reader "
+                                            "and writer");
+            goto fail;
+        }
+        json_object *n = get(rd, "name");
+        rname = n ? json_object_get_string(n) : NULL;
+        n = get(wr, "name");
+        wname = n ? json_object_get_string(n) : NULL;
+        rpar = get(rd, "parameter");
+        wpar = get(wr, "parameter");
+    } else if (steps) {
+        j->dataworks = true;
+        if (parse_settings_dw(get(root, "setting"), j, err) != 0)
+            goto fail;
+        size_t n = json_object_is_type(steps, json_type_array)
+                       ? json_object_array_length(steps)
+                       : 0;
+        for (size_t i = 0; i < n; i++) {
+            json_object *s = json_object_array_get_idx(steps, i);
+            json_object *cat = get(s, "category"), *st = get(s, "stepType");
+            const char *c = cat ? json_object_get_string(cat) : "";
+            if (strcmp(c, "reader") == 0 && rd == NULL) {
+                rd = s;
+                rname = st ? json_object_get_string(st) : NULL;
+                rpar = get(s, "parameter");
+                snprintf(rwhere, sizeof rwhere, "steps[%zu]", i);
+            } else if (strcmp(c, "writer") == 0 && wr == NULL) {
+                wr = s;
+                wname = st ? json_object_get_string(st) : NULL;
+                wpar = get(s, "parameter");
+                snprintf(wwhere, sizeof wwhere, "steps[%zu]", i);
+            } else {
+                hf_error_set(err, HF_ERR_UNSUPPORTED,
+                             "steps[%zu]: category '%s': holoflow runs one "
+                             "reader and one writer",
+                             i, c);
+                goto fail;
+            }
+        }
+        if (rd == NULL || wr == NULL) {
+            hf_error_set(err, HF_ERR_USAGE,
+                         "steps: needs one step of category reader and one "
+                         "of category writer");
+            goto fail;
+        }
+    } else {
+        hf_error_set(err, HF_ERR_USAGE,
+                     "%s: neither a DataX job (\"job\") nor a DataWorks "
+                     "script (\"steps\")",
+                     path);
+        goto fail;
+    }
+    if (rname == NULL) {
+        hf_error_set(err, HF_ERR_USAGE, "%s: no reader name", rwhere);
+        goto fail;
+    }
+    if (wname == NULL) {
+        hf_error_set(err, HF_ERR_USAGE, "%s: no writer name", wwhere);
+        goto fail;
+    }
+    snprintf(where, sizeof where, "%s", rwhere);
+    if (parse_reader(rname, rpar, where, &j->r, err) != 0)
+        goto fail;
+    if (parse_writer(wname, wpar, wwhere, &j->w, err) != 0)
+        goto fail;
+    json_object_put(root);
+    return 0;
+fail:
+    rc = -1;
+out:
+    json_object_put(root);
+    if (rc != 0) {
+        hf_error_prefix(err, "%s: ", path);
+        sync_job_free(j);
+    }
+    return rc;
+}
+
+static void conn_free(struct sync_conn *c)
+{
+    free(c->host);
+    free(c->port);
+    free(c->db);
+    free(c->user);
+    free(c->password);
+    free(c->table);
+}
+
+static void strs_free(char **s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(s[i]);
+    free(s);
+}
+
+void sync_job_free(struct sync_job *j)
+{
+    if (j == NULL)
+        return;
+    free(j->path);
+    struct sync_reader *r = &j->r;
+    free(r->path);
+    free(r->file_type);
+    free(r->delim);
+    free(r->compress);
+    free(r->null_format);
+    free(r->where);
+    free(r->split_pk);
+    conn_free(&r->conn);
+    for (size_t i = 0; i < r->ncols; i++) {
+        free(r->cols[i].name);
+        free(r->cols[i].value);
+        free(r->cols[i].type);
+    }
+    free(r->cols);
+    struct sync_writer *w = &j->w;
+    conn_free(&w->conn);
+    strs_free(w->cols, w->ncols);
+    free(w->part_col);
+    free(w->part_value);
+    strs_free(w->pre_sql, w->npre);
+    strs_free(w->post_sql, w->npost);
+    memset(j, 0, sizeof *j);
+}

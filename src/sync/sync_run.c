@@ -1,0 +1,255 @@
+/*
+ * sync_run.c - `holoflow sync`: the public hf_sync_* calls.
+ *
+ * hf_sync_load parses the job file and builds its SQL job (sync_sql.c);
+ * hf_sync_run runs the writer's preSql, then that SQL job through the
+ * same planner and runtime as `holoflow run`, then checks
+ * errorLimit.percentage, runs postSql, and prints DataX's end-of-job
+ * report (and writes it as JSON with --report-json).
+ *
+ * errorLimit.record is enforced while the job runs (the job option
+ * holoflow.dirty.max-records: the record over the limit fails the job and
+ * the bulk load rolls back). percentage, which DataX checks only at the
+ * end, is checked after the load: the job then fails with the percentage
+ * named, but the rows are already committed; docs/sync.md says so.
+ *
+ * preSql and postSql run on their own connection, outside the load's
+ * transaction (as in DataX), with @table replaced by the writer's table.
+ */
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "core/strbuf.h"
+#include "holoflow.h"
+#include "runtime/plan.h"
+#include "sql/planner.h"
+#include "sync/sync_int.h"
+
+struct hf_sync {
+    struct sync_job job;
+    char *sql;         /* with the real password */
+    char *sql_printed; /* password as ${PGPASSWORD} */
+};
+
+hf_sync_t *hf_sync_load(const char *path, const char *const *params,
+                        size_t nparams, hf_err_t *errp, char *errstr,
+                        size_t errstr_size)
+{
+    struct hf_error err;
+    hf_error_clear(&err);
+    struct hf_sync *s = calloc(1, sizeof *s);
+    if (s == NULL) {
+        hf_error_set(&err, HF_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    if (sync_job_parse(path, params, nparams, &s->job, &err) != 0) {
+        free(s);
+        s = NULL;
+        goto fail;
+    }
+    if (s->job.r.conn.password)
+        hf_secret_register(s->job.r.conn.password);
+    if (s->job.w.conn.password)
+        hf_secret_register(s->job.w.conn.password);
+    s->sql = sync_job_sql(&s->job, false, &err);
+    if (s->sql)
+        s->sql_printed = sync_job_sql(&s->job, true, &err);
+    if (s->sql == NULL || s->sql_printed == NULL) {
+        hf_error_prefix(&err, "%s: ", path);
+        hf_sync_destroy(s);
+        s = NULL;
+        goto fail;
+    }
+    if (errp)
+        *errp = HF_OK;
+    return s;
+fail:
+    hf_scrub(err.msg, sizeof err.msg);
+    hf_error_export(&err, errp, errstr, errstr_size);
+    return NULL;
+}
+
+const char *hf_sync_sql(const hf_sync_t *s)
+{
+    return s->sql_printed;
+}
+
+void hf_sync_destroy(hf_sync_t *s)
+{
+    if (s == NULL)
+        return;
+    sync_job_free(&s->job);
+    free(s->sql);
+    free(s->sql_printed);
+    free(s);
+}
+
+/* ------------------------------------------------------------ pre/post */
+
+int sync_exec_sqls(const struct sync_job *j, char *const *sqls, size_t n,
+                   const char *what, struct hf_error *err)
+{
+    if (n == 0)
+        return 0;
+    const struct sync_conn *c = &j->w.conn;
+    const char *keys[] = {"host", "port", "dbname", "user", "password",
+                          "application_name", NULL};
+    const char *vals[] = {c->host, c->port, c->db, c->user, c->password,
+                          "holoflow-sync", NULL};
+    /* libpq stops at the first NULL key: drop missing user/password */
+    const char *k2[7], *v2[7];
+    int m = 0;
+    for (int i = 0; keys[i]; i++)
+        if (vals[i]) {
+            k2[m] = keys[i];
+            v2[m++] = vals[i];
+        }
+    k2[m] = v2[m] = NULL;
+    PGconn *pg = PQconnectdbParams(k2, v2, 0);
+    if (PQstatus(pg) != CONNECTION_OK) {
+        hf_error_set(err, HF_ERR_CONNECT, "%s: cannot connect: %s", what,
+                     PQerrorMessage(pg));
+        PQfinish(pg);
+        return -1;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        struct hf_strbuf q;
+        hf_strbuf_init(&q, 0);
+        for (const char *p = sqls[i]; *p;) {
+            if (strncmp(p, "@table", 6) == 0) {
+                hf_strbuf_puts(&q, c->table);
+                p += 6;
+            } else {
+                hf_strbuf_putc(&q, *p++);
+            }
+        }
+        hf_log_info("sync: %s[%zu]: %s", what, i, q.data ? q.data : "");
+        PGresult *res = PQexec(pg, q.data ? q.data : "");
+        ExecStatusType st = PQresultStatus(res);
+        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+            rc = hf_error_set(err, HF_ERR_SERVER, "%s[%zu] '%s': %s", what, i,
+                              q.data ? q.data : "", PQerrorMessage(pg));
+        PQclear(res);
+        hf_strbuf_free(&q);
+    }
+    PQfinish(pg);
+    return rc;
+}
+
+/* ------------------------------------------------------------ report */
+
+static void fmt_time(time_t t, char *buf, size_t n)
+{
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+static void report(const struct hf_sync *s, const struct hf_job *job,
+                   time_t start, time_t end, double secs, const char *status,
+                   const char *json_path)
+{
+    uint64_t read = job ? job->tot_read : 0;
+    uint64_t dirty = job ? job->tot_dirty + job->tot_skipped : 0;
+    uint64_t written = job ? job->tot_written : 0;
+    char t0[32], t1[32];
+    fmt_time(start, t0, sizeof t0);
+    fmt_time(end, t1, sizeof t1);
+    double rps = secs > 0 ? (double)written / secs : 0;
+    fprintf(stderr,
+            "\n%-26s: %s\n%-26s: %s\n%-26s: %18.0fs\n%-26s: %18.0frec/s\n"
+            "%-26s: %18" PRIu64 "\n%-26s: %18" PRIu64 "\n%-26s: %18" PRIu64
+            "\n%-26s: %s\n",
+            "Job start time", t0, "Job end time", t1, "Total elapsed time",
+            secs, "Record write speed", rps, "Total records read", read,
+            "Total records written", written, "Total read/write failures",
+            dirty, "Status", status);
+    if (json_path == NULL)
+        return;
+    FILE *f = fopen(json_path, "w");
+    if (f == NULL) {
+        hf_log_warn("sync: cannot write the report '%s'", json_path);
+        return;
+    }
+    fprintf(f,
+            "{\"job\": \"%s\", \"status\": \"%s\", \"start_time\": \"%s\", "
+            "\"end_time\": \"%s\", \"elapsed_seconds\": %.3f, "
+            "\"records_read\": %" PRIu64 ", \"records_written\": %" PRIu64
+            ", \"dirty_records\": %" PRIu64
+            ", \"records_per_second\": %.0f, \"channels\": %d}\n",
+            s->job.path, status, t0, t1, secs, read, written, dirty, rps,
+            s->job.channel);
+    fclose(f);
+}
+
+hf_err_t hf_sync_run(hf_sync_t *s, const char *report_json, char *errstr,
+                     size_t errstr_size)
+{
+    struct hf_error err;
+    hf_error_clear(&err);
+    struct timeval tv0, tv1;
+    gettimeofday(&tv0, NULL);
+    struct hf_job *job = NULL;
+    const char *status = "FAILED";
+    hf_err_t rc = HF_OK;
+    char limit[64];
+    snprintf(limit, sizeof limit, "holoflow.dirty.max-records=%" PRId64,
+             s->job.err_record >= 0 ? s->job.err_record
+             : s->job.err_pct > 0   ? -1
+                                    : 0);
+    const char *sets[] = {limit};
+    if (hf_sql_plan_text(s->job.path, s->sql, sets, 1, &job, &err) != 0) {
+        rc = err.code;
+        goto done;
+    }
+    if (sync_exec_sqls(&s->job, s->job.w.pre_sql, s->job.w.npre, "preSql",
+                       &err) != 0) {
+        rc = err.code;
+        goto done;
+    }
+    char runerr[HF_ERRMSG_MAX];
+    rc = hf_job_run(job, 1, runerr, sizeof runerr);
+    if (rc != HF_OK) {
+        hf_error_set(&err, rc, "%s", runerr);
+        if (rc == HF_ERR_INTERRUPTED)
+            status = "STOPPED";
+        goto done;
+    }
+    uint64_t dirty = job->tot_dirty + job->tot_skipped;
+    if (s->job.err_record < 0 && s->job.err_pct >= 0 && job->tot_read > 0 &&
+        (double)dirty / (double)job->tot_read > s->job.err_pct) {
+        rc = hf_error_set(&err, HF_ERR_DATA,
+                          "errorLimit.percentage: %" PRIu64
+                          " dirty of %" PRIu64
+                          " records read is %.4f, over the limit %.4f (the "
+                          "rows written are committed)",
+                          dirty, job->tot_read,
+                          (double)dirty / (double)job->tot_read,
+                          s->job.err_pct);
+        goto done;
+    }
+    if (sync_exec_sqls(&s->job, s->job.w.post_sql, s->job.w.npost,
+                       "postSql", &err) != 0) {
+        rc = err.code;
+        goto done;
+    }
+    status = "SUCCEEDED";
+done:
+    gettimeofday(&tv1, NULL);
+    double secs = (double)(tv1.tv_sec - tv0.tv_sec) +
+                  (double)(tv1.tv_usec - tv0.tv_usec) / 1e6;
+    report(s, job, tv0.tv_sec, tv1.tv_sec, secs, status, report_json);
+    hf_job_free(job);
+    if (rc != HF_OK) {
+        hf_scrub(err.msg, sizeof err.msg);
+        hf_error_export(&err, NULL, errstr, errstr_size);
+    }
+    return rc;
+}

@@ -1,0 +1,731 @@
+/*
+ * sync_sql.c - a sync_job as the equivalent holoflow SQL job.
+ *
+ * The job is three statements on existing connectors: a bounded source
+ * (filesystem for file readers, hologres' bounded scan for database
+ * readers, datagen for streamreader), a hologres sink on the writer's
+ * table with only the mapped columns, and one INSERT ... SELECT whose
+ * projections implement the mapping (by position, by name, constants,
+ * partition directory values, the writer's fixed partition value). The
+ * target's column types are read from its catalog first
+ * (hf_writer_describe_target), so every mapped column is checked for type
+ * compatibility before any row moves; all mismatches are listed, one per
+ * column, with the reason.
+ *
+ * File readers declare the physical columns with the target's types, so a
+ * value that does not parse is the source's bad record (a dirty record
+ * under errorLimit) rather than a failed cast. Path wildcards: the part of
+ * the path before the first wildcard or key=value directory is the
+ * source's root (partition directories below it give the PARTITIONED BY
+ * columns); the whole pattern becomes a REGEXP filter on the file path.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/strbuf.h"
+#include "holoflow.h"
+#include "sync/sync_int.h"
+
+/* ------------------------------------------------------------ quoting */
+
+static void put_ident(struct hf_strbuf *b, const char *s)
+{
+    hf_strbuf_putc(b, '`');
+    for (; *s; s++) {
+        if (*s == '`')
+            hf_strbuf_putc(b, '`');
+        hf_strbuf_putc(b, *s);
+    }
+    hf_strbuf_putc(b, '`');
+}
+
+static void put_lit(struct hf_strbuf *b, const char *s)
+{
+    hf_strbuf_putc(b, '\'');
+    for (; *s; s++) {
+        if (*s == '\'')
+            hf_strbuf_putc(b, '\'');
+        hf_strbuf_putc(b, *s);
+    }
+    hf_strbuf_putc(b, '\'');
+}
+
+static void put_opt(struct hf_strbuf *b, const char *k, const char *v)
+{
+    hf_strbuf_puts(b, ",\n  ");
+    put_lit(b, k);
+    hf_strbuf_puts(b, " = ");
+    put_lit(b, v);
+}
+
+/* ------------------------------------------------------------ types */
+
+enum cat { C_INT, C_NUM, C_STR, C_DATE, C_TS, C_BOOL, C_BYTES, C_OTHER };
+
+static enum cat type_cat(const char *t)
+{
+    static const struct {
+        const char *prefix;
+        enum cat c;
+    } m[] = {{"TINYINT", C_INT},   {"SMALLINT", C_INT}, {"INT", C_INT},
+             {"BIGINT", C_INT},    {"DECIMAL", C_NUM},  {"FLOAT", C_NUM},
+             {"DOUBLE", C_NUM},    {"STRING", C_STR},   {"VARCHAR", C_STR},
+             {"CHAR", C_STR},      {"DATE", C_DATE},    {"TIMESTAMP", C_TS},
+             {"BOOLEAN", C_BOOL},  {"BYTES", C_BYTES},  {"VARBINARY", C_BYTES},
+             {"BINARY", C_BYTES}};
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
+        size_t n = strlen(m[i].prefix);
+        if (strncmp(t, m[i].prefix, n) == 0 &&
+            (t[n] == '\0' || t[n] == '(' || t[n] == ' ' || t[n] == '_'))
+            return m[i].c;
+    }
+    return C_OTHER;
+}
+
+/* A DataX column type as a category; C_STR for NULL. */
+static enum cat datax_cat(const char *t)
+{
+    if (t == NULL || strcmp(t, "string") == 0)
+        return C_STR;
+    if (strcmp(t, "long") == 0 || strcmp(t, "int") == 0 ||
+        strcmp(t, "bigint") == 0)
+        return C_INT;
+    if (strcmp(t, "double") == 0 || strcmp(t, "float") == 0)
+        return C_NUM;
+    if (strcmp(t, "date") == 0)
+        return C_DATE;
+    if (strcmp(t, "boolean") == 0 || strcmp(t, "bool") == 0)
+        return C_BOOL;
+    if (strcmp(t, "bytes") == 0)
+        return C_BYTES;
+    return C_OTHER;
+}
+
+static const char *cat_name(enum cat c)
+{
+    static const char *const n[] = {"an integer", "a number", "a string",
+                                     "a date", "a timestamp", "a boolean",
+                                     "bytes", "a nested value"};
+    return n[c];
+}
+
+/* Can a value of category `s` go into a column of category `d`? */
+static bool compatible(enum cat s, enum cat d)
+{
+    if (s == d || s == C_STR)
+        return s != C_OTHER || d == C_OTHER;
+    switch (d) {
+    case C_NUM:
+        return s == C_INT;
+    case C_STR:
+        return s != C_BYTES && s != C_OTHER;
+    case C_TS:
+        return s == C_DATE;
+    case C_DATE:
+        return s == C_TS;
+    default:
+        return false;
+    }
+}
+
+/* ------------------------------------------------------------ catalogs */
+
+struct table_desc {
+    hf_column_info_t *cols;
+    size_t n;
+};
+
+static int conn_options(const struct sync_conn *c, const char *table,
+                        char *buf[6], char store[6][1024])
+{
+    snprintf(store[0], 1024, "connector=hologres");
+    snprintf(store[1], 1024, "endpoint=%s:%s", c->host, c->port);
+    snprintf(store[2], 1024, "dbname=%s", c->db);
+    snprintf(store[3], 1024, "tablename=%s", table);
+    snprintf(store[4], 1024, "username=%s", c->user ? c->user : "");
+    snprintf(store[5], 1024, "password=%s", c->password ? c->password : "");
+    int n = 0;
+    for (int i = 0; i < 6; i++) {
+        if (i == 4 && c->user == NULL)
+            continue;
+        if (i == 5 && c->password == NULL)
+            continue;
+        buf[n++] = store[i];
+    }
+    return n;
+}
+
+static int describe(const struct sync_conn *c, const char *what,
+                    struct table_desc *d, struct hf_error *err)
+{
+    char *opts[6];
+    char store[6][1024];
+    int n = conn_options(c, c->table, opts, store);
+    char errstr[1024];
+    hf_err_t rc = hf_writer_describe_target("hf_sync_probe STRING",
+                                            (const char *const *)opts,
+                                            (size_t)n, &d->cols, &d->n,
+                                            errstr, sizeof errstr);
+    memset(store, 0, sizeof store);
+    if (rc != HF_OK)
+        return hf_error_set(err, rc, "%s table '%s': %s", what, c->table,
+                            errstr);
+    return 0;
+}
+
+static const hf_column_info_t *find_col(const struct table_desc *d,
+                                        const char *name)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (strcmp(d->cols[i].name, name) == 0)
+            return &d->cols[i];
+    const hf_column_info_t *hit = NULL;
+    for (size_t i = 0; i < d->n; i++)
+        if (strcasecmp(d->cols[i].name, name) == 0) {
+            if (hit)
+                return NULL; /* ambiguous without exact case */
+            hit = &d->cols[i];
+        }
+    return hit;
+}
+
+/* ------------------------------------------------------------ file paths */
+
+static bool has_glob(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '*' || s[i] == '?' || s[i] == '[')
+            return true;
+    return false;
+}
+
+/* The root directory (before the first wildcard or key=value component)
+ * into root; the regex of the whole pattern into re ("" when there is
+ * nothing to filter). */
+static void split_path(const char *path, struct hf_strbuf *root,
+                       struct hf_strbuf *re)
+{
+    const char *p = path;
+    const char *root_end = path + strlen(path);
+    bool pattern = false;
+    while (*p) {
+        const char *slash = strchr(p, '/');
+        size_t n = slash ? (size_t)(slash - p) : strlen(p);
+        if (has_glob(p, n) || memchr(p, '=', n)) {
+            root_end = p;
+            pattern = true;
+            break;
+        }
+        p += n;
+        if (*p == '/')
+            p++;
+    }
+    size_t rl = (size_t)(root_end - path);
+    while (rl > 1 && path[rl - 1] == '/')
+        rl--;
+    hf_strbuf_append(root, path, rl);
+    if (!pattern)
+        return;
+    hf_strbuf_putc(re, '^');
+    for (const char *s = path; *s; s++) {
+        if (*s == '*')
+            hf_strbuf_puts(re, "[^/]*");
+        else if (*s == '?')
+            hf_strbuf_puts(re, "[^/]");
+        else if (strchr(".^$+(){}|\\", *s)) {
+            hf_strbuf_putc(re, '\\');
+            hf_strbuf_putc(re, *s);
+        } else
+            hf_strbuf_putc(re, *s);
+    }
+    /* a pattern naming directories reads everything below them */
+    hf_strbuf_puts(re, "(/.*)?$");
+}
+
+/* Fields of the first record of the first file under root (for a csv
+ * reader that names columns by index: the source must declare them all). */
+static int first_record_fields(const char *root, const char *re_unused,
+                               char delim)
+{
+    (void)re_unused;
+    char cmd[8400];
+    /* the first data file in the order the filesystem source reads */
+    snprintf(cmd, sizeof cmd,
+             "find '%s' -type f ! -name '.*' ! -name '_*' 2>/dev/null | "
+             "LC_ALL=C sort | head -1",
+             root);
+    if (strchr(root, '\'') != NULL)
+        return -1;
+    FILE *f = popen(cmd, "r");
+    if (f == NULL)
+        return -1;
+    char file[4096];
+    if (fgets(file, sizeof file, f) == NULL) {
+        pclose(f);
+        return -1;
+    }
+    pclose(f);
+    file[strcspn(file, "\n")] = '\0';
+    size_t fl = strlen(file);
+    bool gz = fl > 3 && (strcmp(file + fl - 3, ".gz") == 0 ||
+                         (fl > 5 && strcmp(file + fl - 5, ".gzip") == 0));
+    snprintf(cmd, sizeof cmd, "%s '%s' | head -1", gz ? "gzip -dc" : "cat",
+             file);
+    if (strchr(file, '\'') != NULL)
+        return -1;
+    f = popen(cmd, "r");
+    if (f == NULL)
+        return -1;
+    int nf = 1;
+    bool quoted = false;
+    int c;
+    while ((c = fgetc(f)) != EOF && (c != '\n' || quoted)) {
+        if (c == '"')
+            quoted = !quoted;
+        else if (c == delim && !quoted)
+            nf++;
+    }
+    pclose(f);
+    return nf;
+}
+
+/* ------------------------------------------------------------ the job */
+
+struct mapping {
+    const hf_column_info_t *dst; /* target column */
+    struct hf_strbuf expr;        /* the SELECT expression */
+};
+
+char *sync_job_sql(const struct sync_job *j, bool redact,
+                   struct hf_error *err)
+{
+    const struct sync_reader *r = &j->r;
+    const struct sync_writer *w = &j->w;
+    struct table_desc dst = {0}, src = {0};
+    struct hf_strbuf b, mism, root, re;
+    hf_strbuf_init(&b, 0);
+    hf_strbuf_init(&mism, 0);
+    hf_strbuf_init(&root, 0);
+    hf_strbuf_init(&re, 0);
+    struct mapping *map = NULL;
+    size_t nmap = 0;
+    char *out = NULL;
+    if (describe(&w->conn, "writer", &dst, err) != 0)
+        goto done;
+    if (r->kind == SYNC_R_DB && describe(&r->conn, "reader", &src, err) != 0)
+        goto done;
+
+    /* -- target columns, in the writer's order */
+    size_t nw = w->star ? dst.n : w->ncols;
+    map = calloc(nw + 1, sizeof *map);
+    if (map == NULL) {
+        hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < nw; i++) {
+        const hf_column_info_t *c =
+            w->star ? &dst.cols[i] : find_col(&dst, w->cols[i]);
+        if (w->star && (c->generated))
+            continue;
+        if (c == NULL) {
+            hf_error_set(err, HF_ERR_TYPE,
+                         "writer column '%s': table '%s' has no such column",
+                         w->cols[i], w->conn.table);
+            goto done;
+        }
+        if (c->type == NULL) {
+            hf_error_set(err, HF_ERR_TYPE,
+                         "writer column '%s': type %s cannot be written by "
+                         "holoflow",
+                         c->name, c->pg_type);
+            goto done;
+        }
+        map[nmap].dst = c;
+        hf_strbuf_init(&map[nmap].expr, 0);
+        nmap++;
+    }
+    /* the writer's fixed partition: a constant for its column */
+    const hf_column_info_t *part = NULL;
+    bool part_added = false;
+    if (w->part_col) {
+        part = find_col(&dst, w->part_col);
+        if (part == NULL) {
+            hf_error_set(err, HF_ERR_TYPE,
+                         "writer partition '%s=%s': table '%s' has no column "
+                         "'%s'",
+                         w->part_col, w->part_value, w->conn.table,
+                         w->part_col);
+            goto done;
+        }
+        bool present = false;
+        for (size_t i = 0; i < nmap; i++)
+            present |= map[i].dst == part;
+        if (!present) {
+            map[nmap].dst = part;
+            hf_strbuf_init(&map[nmap].expr, 0);
+            nmap++;
+            part_added = true;
+        }
+    }
+    /* the columns the reader fills (an added partition column is last) */
+    size_t nreader_map = part_added ? nmap - 1 : nmap;
+
+    /* -- source table */
+    int nphys = 0;
+    hf_strbuf_puts(&b, "-- holoflow sync: the job ");
+    hf_strbuf_puts(&b, j->path);
+    hf_strbuf_puts(&b, " as a holoflow run SQL job\n"
+                       "SET 'execution.runtime-mode' = 'batch';\n");
+    char ptype[64][128]; /* physical column types, file readers */
+    int nptype = 0;
+    char parts[32][128];
+    int nparts = 0;
+    if (r->kind == SYNC_R_FILE) {
+        split_path(r->path, &root, &re);
+        /* which physical columns, with which types */
+        int maxidx = -1;
+        for (size_t i = 0; i < r->ncols; i++)
+            if (r->cols[i].kind == SYNC_COL_INDEX && r->cols[i].index > maxidx)
+                maxidx = r->cols[i].index;
+        bool csv = strcmp(r->file_type, "csv") == 0 ||
+                   strcmp(r->file_type, "text") == 0;
+        if (r->star)
+            maxidx = (int)nreader_map - 1;
+        nphys = maxidx + 1;
+        if (csv) {
+            int nf = first_record_fields(root.data ? root.data : ".", NULL,
+                                         r->delim ? r->delim[0] : ',');
+            if (nf > nphys)
+                nphys = nf;
+        }
+        if (nphys > 64) {
+            hf_error_set(err, HF_ERR_UNSUPPORTED,
+                         "reader: %d fields per record; holoflow sync reads "
+                         "up to 64",
+                         nphys);
+            goto done;
+        }
+        for (int i = 0; i < nphys; i++)
+            snprintf(ptype[i], sizeof ptype[i], "STRING");
+        nptype = nphys;
+    }
+    /* -- the mapping, column by column */
+    size_t nr = r->star ? nreader_map : r->ncols;
+    if (!r->star && nr != nreader_map) {
+        hf_error_set(err, HF_ERR_TYPE,
+                     "mapping: the reader has %zu columns and the writer %zu "
+                     "(columns map by position)",
+                     nr, nreader_map);
+        goto done;
+    }
+    for (size_t i = 0; i < nreader_map; i++) {
+        const hf_column_info_t *d = map[i].dst;
+        enum cat dc = type_cat(d->type);
+        struct hf_strbuf *e = &map[i].expr;
+        const struct sync_col *sc = r->star ? NULL : &r->cols[i];
+        if (r->kind == SYNC_R_DB) {
+            const char *sname = sc ? sc->name : d->name;
+            if (sc && sc->kind == SYNC_COL_CONST)
+                goto constant;
+            const hf_column_info_t *s = find_col(&src, sname);
+            if (s == NULL || s->type == NULL) {
+                hf_strbuf_printf(&mism, "\n  %s <- %s: %s", d->name, sname,
+                                 s ? "type not readable"
+                                   : "no such column in the reader's table");
+                continue;
+            }
+            enum cat scat = type_cat(s->type);
+            if (!compatible(scat, dc)) {
+                hf_strbuf_printf(&mism,
+                                 "\n  %s (%s) <- %s (%s): %s cannot be "
+                                 "written to %s column",
+                                 d->name, d->pg_type, s->name, s->pg_type,
+                                 cat_name(scat), cat_name(dc));
+                continue;
+            }
+            if (strcmp(s->type, d->type) == 0) {
+                put_ident(e, s->name);
+            } else {
+                hf_strbuf_puts(e, "CAST(");
+                put_ident(e, s->name);
+                hf_strbuf_printf(e, " AS %s)", d->type);
+            }
+            continue;
+        }
+        if (r->kind == SYNC_R_STREAM || (sc && sc->kind == SYNC_COL_CONST)) {
+        constant:;
+            enum cat scat = datax_cat(sc->type);
+            if (!compatible(scat, dc)) {
+                hf_strbuf_printf(&mism,
+                                 "\n  %s (%s) <- constant '%s' (%s): %s "
+                                 "cannot be written to %s column",
+                                 d->name, d->pg_type, sc->value,
+                                 sc->type ? sc->type : "string",
+                                 cat_name(scat), cat_name(dc));
+                continue;
+            }
+            hf_strbuf_puts(e, "CAST(");
+            put_lit(e, sc->value);
+            hf_strbuf_printf(e, " AS %s)", d->type);
+            continue;
+        }
+        /* file reader */
+        if (sc && sc->kind == SYNC_COL_PART) {
+            int k = -1;
+            for (int p = 0; p < nparts; p++)
+                if (strcmp(parts[p], sc->name) == 0)
+                    k = p;
+            if (k < 0 && nparts < 32)
+                snprintf(parts[nparts++], sizeof parts[0], "%s", sc->name);
+            if (dc == C_STR && strcmp(d->type, "STRING") == 0) {
+                put_ident(e, sc->name);
+            } else {
+                hf_strbuf_puts(e, "CAST(");
+                put_ident(e, sc->name);
+                hf_strbuf_printf(e, " AS %s)", d->type);
+            }
+            continue;
+        }
+        int idx = sc ? sc->index : (int)i;
+        enum cat scat = datax_cat(sc ? sc->type : NULL);
+        if (!compatible(scat, dc)) {
+            hf_strbuf_printf(&mism,
+                             "\n  %s (%s) <- field %d (%s): %s cannot be "
+                             "written to %s column",
+                             d->name, d->pg_type, idx,
+                             sc && sc->type ? sc->type : "string",
+                             cat_name(scat), cat_name(dc));
+            continue;
+        }
+        if (strcmp(r->file_type, "csv") == 0 ||
+            strcmp(r->file_type, "text") == 0) {
+            /* the field parses straight into the target's type */
+            snprintf(ptype[idx], sizeof ptype[idx], "%s", d->type);
+            hf_strbuf_printf(e, "`c%d`", idx);
+        } else {
+            /* json / avro: fields by name */
+            const char *fname = sc && sc->name ? sc->name : d->name;
+            if (nptype < 64) {
+                snprintf(ptype[nptype], sizeof ptype[0], "%s", d->type);
+                nptype++;
+            }
+            put_ident(e, fname);
+        }
+    }
+    if (part) {
+        for (size_t i = 0; i < nmap; i++)
+            if (map[i].dst == part) {
+                hf_strbuf_reset(&map[i].expr);
+                hf_strbuf_puts(&map[i].expr, "CAST(");
+                put_lit(&map[i].expr, w->part_value);
+                hf_strbuf_printf(&map[i].expr, " AS %s)", part->type);
+            }
+    }
+    if (mism.len) {
+        hf_error_set(err, HF_ERR_TYPE,
+                     "mapping: %s column(s) do not fit the writer's table "
+                     "'%s' (nothing was written):%s",
+                     "some", w->conn.table, mism.data);
+        goto done;
+    }
+    bool dirty_ok = j->err_record > 0 || (j->err_record < 0 && j->err_pct > 0);
+
+    /* -- CREATE TABLE src */
+    hf_strbuf_puts(&b, "CREATE TEMPORARY TABLE sync_src (");
+    if (r->kind == SYNC_R_FILE) {
+        bool csv = strcmp(r->file_type, "csv") == 0 ||
+                   strcmp(r->file_type, "text") == 0;
+        int ncol = 0;
+        if (csv) {
+            for (int i = 0; i < nphys; i++)
+                hf_strbuf_printf(&b, "%s`c%d` %s", ncol++ ? ", " : "", i,
+                                 ptype[i]);
+        } else {
+            int k = 0;
+            for (size_t i = 0; i < nreader_map; i++) {
+                const struct sync_col *sc = r->star ? NULL : &r->cols[i];
+                if (sc && sc->kind != SYNC_COL_INDEX)
+                    continue;
+                hf_strbuf_puts(&b, ncol++ ? ", " : "");
+                put_ident(&b, sc && sc->name ? sc->name : map[i].dst->name);
+                hf_strbuf_printf(&b, " %s", ptype[k++]);
+            }
+        }
+        for (int p = 0; p < nparts; p++) {
+            hf_strbuf_puts(&b, ncol++ ? ", " : "");
+            put_ident(&b, parts[p]);
+            hf_strbuf_puts(&b, " STRING");
+        }
+        hf_strbuf_printf(&b, "%s`sync_file` STRING METADATA FROM "
+                             "'file.path' VIRTUAL)",
+                         ncol ? ", " : "");
+        if (nparts) {
+            hf_strbuf_puts(&b, "\nPARTITIONED BY (");
+            for (int p = 0; p < nparts; p++) {
+                hf_strbuf_puts(&b, p ? ", " : "");
+                put_ident(&b, parts[p]);
+            }
+            hf_strbuf_putc(&b, ')');
+        }
+        hf_strbuf_puts(&b, " WITH (\n  'connector' = 'filesystem'");
+        put_opt(&b, "path", root.data ? root.data : ".");
+        const char *fmt = csv ? "csv" : r->file_type;
+        put_opt(&b, "format", fmt);
+        if (csv) {
+            char d[2] = {r->delim ? r->delim[0] : ',', 0};
+            if (d[0] != ',')
+                put_opt(&b, "csv.field-delimiter", d);
+            if (strcmp(r->file_type, "text") == 0)
+                put_opt(&b, "csv.disable-quote-character", "true");
+            if (r->null_format)
+                put_opt(&b, "csv.null-literal", r->null_format);
+            if (dirty_ok) {
+                put_opt(&b, "csv.ignore-parse-errors", "true");
+                put_opt(&b, "csv.ignore-parse-errors.skip-record", "true");
+            }
+        } else if (dirty_ok && strcmp(fmt, "json") == 0) {
+            put_opt(&b, "json.ignore-parse-errors", "true");
+        }
+        hf_strbuf_puts(&b, ");\n");
+    } else if (r->kind == SYNC_R_DB) {
+        size_t k = 0;
+        for (size_t i = 0; i < src.n; i++) {
+            if (src.cols[i].type == NULL)
+                continue;
+            hf_strbuf_puts(&b, k++ ? ", " : "");
+            put_ident(&b, src.cols[i].name);
+            hf_strbuf_printf(&b, " %s", src.cols[i].type);
+        }
+        hf_strbuf_puts(&b, ") WITH (\n  'connector' = 'hologres'");
+        char ep[512];
+        snprintf(ep, sizeof ep, "%s:%s", r->conn.host, r->conn.port);
+        put_opt(&b, "endpoint", ep);
+        put_opt(&b, "dbname", r->conn.db);
+        put_opt(&b, "tablename", r->conn.table);
+        if (r->conn.user)
+            put_opt(&b, "username", r->conn.user);
+        if (r->conn.password)
+            put_opt(&b, "password",
+                    redact && r->conn.password[0] ? "${PGPASSWORD}" : r->conn.password);
+        put_opt(&b, "source.binlog", "false");
+        if (j->channel > 1) {
+            char n[16];
+            snprintf(n, sizeof n, "%d", j->channel);
+            put_opt(&b, "source.scan.split-count", n);
+        }
+        if (r->fetch_size > 0) {
+            char n[16];
+            snprintf(n, sizeof n, "%d", r->fetch_size);
+            put_opt(&b, "source.scan.fetch-size", n);
+        }
+        if (r->where)
+            put_opt(&b, "source.filter-push-down.enabled", "true");
+        hf_strbuf_puts(&b, ");\n");
+    } else {
+        char n[32];
+        snprintf(n, sizeof n, "%lld", (long long)r->slice_records);
+        hf_strbuf_puts(&b, "`sync_seq` BIGINT) WITH (\n  'connector' = "
+                           "'datagen'");
+        put_opt(&b, "number-of-rows", n);
+        hf_strbuf_puts(&b, ");\n");
+    }
+
+    /* -- CREATE TABLE dst */
+    hf_strbuf_puts(&b, "CREATE TEMPORARY TABLE sync_dst (");
+    for (size_t i = 0; i < nmap; i++) {
+        hf_strbuf_puts(&b, i ? ", " : "");
+        put_ident(&b, map[i].dst->name);
+        hf_strbuf_printf(&b, " %s", map[i].dst->type);
+    }
+    int npk = 0, npk_mapped = 0;
+    for (size_t i = 0; i < dst.n; i++)
+        if (dst.cols[i].pk) {
+            npk++;
+            for (size_t k = 0; k < nmap; k++)
+                npk_mapped += map[k].dst == &dst.cols[i];
+        }
+    if (npk && npk == npk_mapped) {
+        hf_strbuf_puts(&b, ", PRIMARY KEY (");
+        for (int p = 1; p <= npk; p++)
+            for (size_t i = 0; i < dst.n; i++)
+                if (dst.cols[i].pk == p) {
+                    hf_strbuf_puts(&b, p > 1 ? ", " : "");
+                    put_ident(&b, dst.cols[i].name);
+                }
+        hf_strbuf_puts(&b, ") NOT ENFORCED");
+    }
+    hf_strbuf_puts(&b, ") WITH (\n  'connector' = 'hologres'");
+    {
+        char ep[512];
+        snprintf(ep, sizeof ep, "%s:%s", w->conn.host, w->conn.port);
+        put_opt(&b, "endpoint", ep);
+        put_opt(&b, "dbname", w->conn.db);
+        put_opt(&b, "tablename", w->conn.table);
+        if (w->conn.user)
+            put_opt(&b, "username", w->conn.user);
+        if (w->conn.password)
+            put_opt(&b, "password",
+                    redact && w->conn.password[0] ? "${PGPASSWORD}" : w->conn.password);
+        bool keyed = npk && npk == npk_mapped;
+        /* A bulk load: one transaction, so a failed or killed sync leaves
+         * the table as it was (docs/sync.md). */
+        put_opt(&b, "sink.write-mode",
+                keyed && w->conflict ? "COPY_BULK_LOAD_ON_CONFLICT"
+                                     : "COPY_BULK_LOAD");
+        if (keyed && w->conflict)
+            put_opt(&b, "sink.on-conflict-action", w->conflict);
+        if (w->truncate && w->part_col)
+            put_opt(&b, "sink.bulk-load.truncate-partition", w->part_value);
+        else if (w->truncate)
+            put_opt(&b, "sink.bulk-load.truncate", "true");
+        if (w->batch_size > 0) {
+            char n[16];
+            snprintf(n, sizeof n, "%d", w->batch_size);
+            put_opt(&b, "sink.insert.batch-size", n);
+        }
+        if (dirty_ok)
+            put_opt(&b, "sink.insert.dirty-data-strategy", "SKIP");
+        hf_strbuf_puts(&b, ");\n");
+    }
+
+    /* -- INSERT */
+    hf_strbuf_puts(&b, "INSERT INTO sync_dst (");
+    for (size_t i = 0; i < nmap; i++) {
+        hf_strbuf_puts(&b, i ? ", " : "");
+        put_ident(&b, map[i].dst->name);
+    }
+    hf_strbuf_puts(&b, ")\nSELECT ");
+    for (size_t i = 0; i < nmap; i++) {
+        hf_strbuf_puts(&b, i ? ", " : "");
+        hf_strbuf_puts(&b, map[i].expr.data ? map[i].expr.data : "NULL");
+    }
+    hf_strbuf_puts(&b, "\nFROM sync_src");
+    if (r->kind == SYNC_R_FILE && re.len) {
+        hf_strbuf_puts(&b, "\nWHERE REGEXP(`sync_file`, ");
+        put_lit(&b, re.data);
+        hf_strbuf_putc(&b, ')');
+    } else if (r->kind == SYNC_R_DB && r->where && r->where[0]) {
+        hf_strbuf_printf(&b, "\nWHERE %s", r->where);
+    }
+    hf_strbuf_puts(&b, ";\n");
+    if (!hf_strbuf_ok(&b)) {
+        hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    out = b.data;
+    b.data = NULL;
+done:
+    hf_strbuf_free(&b);
+    hf_strbuf_free(&mism);
+    hf_strbuf_free(&root);
+    hf_strbuf_free(&re);
+    for (size_t i = 0; i < nmap; i++)
+        hf_strbuf_free(&map[i].expr);
+    free(map);
+    hf_column_info_free(dst.cols, dst.n);
+    hf_column_info_free(src.cols, src.n);
+    return out;
+}
