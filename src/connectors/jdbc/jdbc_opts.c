@@ -460,7 +460,7 @@ static char *qualified(const char *table, const char *cur)
     }
     *o++ = '"';
     *o++ = '.';
-    strcpy(o, table);
+    memcpy(o, table, strlen(table) + 1); /* sized above */
     return out;
 }
 

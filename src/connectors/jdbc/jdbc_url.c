@@ -232,11 +232,12 @@ static int add_inert(struct jdbc_url *u, const char *name, struct hf_error *err)
     char *n = realloc(u->inert, old + strlen(name) + 3);
     if (n == NULL)
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-    if (old == 0)
-        n[0] = '\0';
-    else
-        strcat(n, ", ");
-    strcat(n, name);
+    size_t len = strlen(name);
+    if (old > 0) {
+        memcpy(n + old, ", ", 2);
+        old += 2;
+    }
+    memcpy(n + old, name, len + 1);
     u->inert = n;
     return 0;
 }
