@@ -2,19 +2,26 @@
  * upsert_materialize.c - Flink's SinkUpsertMaterializer: in front of a
  * sink with a PRIMARY KEY, it turns changes that may arrive for one key in
  * any order between two producers (the instances of a join whose updates
- * move rows between join keys, docs/parallelism.md) into the upserts and
- * deletes the sink would have seen in order.
+ * move rows between join keys, docs/parallelism.md), or that belong to
+ * several rows of the query sharing one sink key (an aggregate or ranking
+ * whose upsert key the key does not contain, docs/aggregation.md), into
+ * the upserts and deletes the sink would have seen in order.
  *
  * State "rows" (state/state.h): key = the sink's primary key columns
  * (core/rowcodec.h), value = the rows currently live under that key, in
- * arrival order: per row a u32 length and its encoding (all columns). A
- * row +I/+U is appended and written (+I when it is the key's only row, +U
- * otherwise); a retraction -U/-D removes the first equal row: the key's
- * last row gone writes -D, the newest row removed writes the row now
- * newest as +U, another row removed writes nothing. A retraction of a row
- * not held (state expired) is dropped, as Flink does. So whatever order
- * the producers' changes interleave in, the sink ends with the newest
- * live row of each key. Output: +I, +U, -D only.
+ * arrival order: per row a u32 length and its entry. Without an upsert
+ * key the entry is the row's encoding (all columns) and rows match when
+ * their encodings are equal; with one (spec ukey) the entry is a u32
+ * length, the upsert key's encoding, then the row's, and rows match on
+ * the upsert key. A row +I/+U is written (+I when the key held no row,
+ * +U otherwise) and stored: appended, or with an upsert key in place of
+ * the first matching row (else appended). A retraction -U/-D removes the
+ * first matching row: the key's last row gone writes -D (the retraction's
+ * row), the newest row removed writes the row now newest as +U, another
+ * row removed writes nothing. A retraction of a row not held (state
+ * expired) is dropped, as Flink does. So whatever order the producers'
+ * changes interleave in, the sink ends with the newest live row of each
+ * key. Output: +I, +U, -D only.
  *
  * Keyed by the primary key (route_key): one instance per key group range
  * at parallelism.default > 1. One input.
@@ -34,9 +41,9 @@ struct umat {
     const char *uid;
     struct hf_state *st;
     struct hf_rbuf_pool *pool;
-    struct hf_type *types, *ktypes;
+    struct hf_type *types, *ktypes, *utypes;
     uint32_t ncols;
-    struct hf_strbuf key, row, val;
+    struct hf_strbuf key, row, val, ent;
     struct hf_rbuf *outb, *in;
 };
 
@@ -47,6 +54,9 @@ static void umat_explain(const struct hf_node *n, struct hf_strbuf *out)
     for (uint32_t i = 0; i < sp->npk; i++)
         hf_strbuf_printf(out, "%s%s", i ? ", " : "",
                          sp->in->cols[sp->pk[i]].name);
+    for (uint32_t i = 0; i < sp->nukey; i++)
+        hf_strbuf_printf(out, "%s%s", i ? ", " : ", upsert key ",
+                         sp->in->cols[sp->ukey[i]].name);
     hf_strbuf_printf(out, " (SinkUpsertMaterializer for '%s')",
                      sp->sink ? sp->sink : "");
 }
@@ -56,6 +66,7 @@ void hf_upsert_mat_spec_free(struct hf_upsert_mat_spec *sp)
     if (sp == NULL)
         return;
     free(sp->pk);
+    free(sp->ukey);
     free(sp->sink);
     free(sp);
 }
@@ -79,15 +90,19 @@ static int umat_open(const struct hf_op_env *env, void **state,
     u->ncols = sp->in->ncols;
     u->types = calloc(u->ncols + 1, sizeof *u->types);
     u->ktypes = calloc(sp->npk + 1, sizeof *u->ktypes);
+    u->utypes = calloc(sp->nukey + 1, sizeof *u->utypes);
     hf_strbuf_init(&u->key, ROW_MAX);
     hf_strbuf_init(&u->row, ROW_MAX);
     hf_strbuf_init(&u->val, 0);
-    if (u->types == NULL || u->ktypes == NULL)
+    hf_strbuf_init(&u->ent, 0);
+    if (u->types == NULL || u->ktypes == NULL || u->utypes == NULL)
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
     for (uint32_t c = 0; c < u->ncols; c++)
         u->types[c] = sp->in->cols[c].type;
     for (uint32_t i = 0; i < sp->npk; i++)
         u->ktypes[i] = sp->in->cols[sp->pk[i]].type;
+    for (uint32_t i = 0; i < sp->nukey; i++)
+        u->utypes[i] = sp->in->cols[sp->ukey[i]].type;
     if (env->open_state == NULL)
         return hf_error_set(err, HF_ERR_FAIL,
                             "internal: the upsert materializer needs state");
@@ -124,9 +139,40 @@ static uint32_t get_u32(const char *p)
     return v;
 }
 
+/* An entry e[0..l) of the key's list: the bytes rows match on and the
+ * row's encoding. -1 when it is malformed. */
+static int entry_parts(const struct umat *u, const char *e, uint32_t l,
+                       const char **mp, uint32_t *ml, const char **rp,
+                       uint32_t *rl)
+{
+    if (u->sp->nukey == 0) {
+        *mp = *rp = e;
+        *ml = *rl = l;
+        return 0;
+    }
+    if (l < 4)
+        return -1;
+    uint32_t kl = get_u32(e);
+    if (kl > l - 4)
+        return -1;
+    *mp = e + 4;
+    *ml = kl;
+    *rp = e + 4 + kl;
+    *rl = l - 4 - kl;
+    return 0;
+}
+
+static void put_u32(struct hf_strbuf *b, uint32_t v)
+{
+    char lb[4];
+    memcpy(lb, &v, 4);
+    hf_strbuf_append(b, lb, 4);
+}
+
 static int one_row(struct umat *u, enum hf_rowkind kind,
                    const struct hf_value *row, struct hf_error *err)
 {
+    const struct hf_upsert_mat_spec *sp = u->sp;
     const char *key = u->key.data ? u->key.data : "";
     const void *pv;
     size_t plen;
@@ -135,9 +181,22 @@ static int one_row(struct umat *u, enum hf_rowkind kind,
         return -1;
     if (!got)
         plen = 0;
+    /* this row's entry, and the bytes it matches on */
     hf_strbuf_reset(&u->row);
-    hf_row_encode(u->types, row, u->ncols, &u->row);
-    if (!hf_strbuf_ok(&u->row))
+    hf_strbuf_reset(&u->ent);
+    if (sp->nukey) {
+        hf_row_encode_cols(u->utypes, sp->ukey, row, sp->nukey, &u->row);
+        put_u32(&u->ent, (uint32_t)u->row.len);
+        if (u->row.len)
+            hf_strbuf_append(&u->ent, u->row.data, u->row.len);
+        hf_row_encode(u->types, row, u->ncols, &u->ent);
+    } else {
+        hf_row_encode(u->types, row, u->ncols, &u->row);
+        if (u->row.len)
+            hf_strbuf_append(&u->ent, u->row.data, u->row.len);
+    }
+    if (!hf_strbuf_ok(&u->row) || !hf_strbuf_ok(&u->ent) ||
+        u->ent.len > ROW_MAX)
         return hf_error_set(err, HF_ERR_DATA, "%s: a row is larger than %u MiB",
                             u->uid, ROW_MAX >> 20);
     const char *me = u->row.data ? u->row.data : "";
@@ -146,33 +205,56 @@ static int one_row(struct umat *u, enum hf_rowkind kind,
     hf_strbuf_reset(&u->val);
     if (plen)
         hf_strbuf_append(&u->val, pv, plen);
+    if (!hf_strbuf_ok(&u->val))
+        return hf_error_set(err, HF_ERR_NOMEM,
+                            "%s: out of memory for a key's rows", u->uid);
+    /* the first matching entry, and the last one */
+    const char *v = u->val.data ? u->val.data : "";
+    size_t vl = u->val.len, at = 0, found = SIZE_MAX, last = 0;
+    while (at + 4 <= vl) {
+        uint32_t l = get_u32(v + at);
+        const char *mp, *rp;
+        uint32_t ml, rl;
+        if (at + 4 + l > vl ||
+            entry_parts(u, v + at + 4, l, &mp, &ml, &rp, &rl) != 0)
+            return hf_error_set(err, HF_ERR_FAIL, "%s: corrupt state entry",
+                                u->uid);
+        if (found == SIZE_MAX && ml == mlen && memcmp(mp, me, ml) == 0)
+            found = at;
+        last = at;
+        at += 4 + l;
+    }
     if (kind == HF_ROW_INSERT || kind == HF_ROW_UPDATE_AFTER) {
         if (emit_row(u, plen ? HF_ROW_UPDATE_AFTER : HF_ROW_INSERT, row, NULL,
                      0, err) != 0)
             return -1;
-        char lb[4];
-        memcpy(lb, &mlen, 4);
-        hf_strbuf_append(&u->val, lb, 4);
-        hf_strbuf_append(&u->val, me, mlen);
+        if (sp->nukey && found != SIZE_MAX) {
+            /* in place of the matching row */
+            size_t fend = found + 4 + get_u32(v + found);
+            struct hf_strbuf nv;
+            hf_strbuf_init(&nv, 0);
+            hf_strbuf_append(&nv, v, found);
+            put_u32(&nv, (uint32_t)u->ent.len);
+            hf_strbuf_append(&nv, u->ent.data, u->ent.len);
+            hf_strbuf_append(&nv, v + fend, vl - fend);
+            int rc = hf_strbuf_ok(&nv)
+                         ? hf_state_put(u->st, key, u->key.len, nv.data,
+                                        nv.len, err)
+                         : hf_error_set(err, HF_ERR_NOMEM,
+                                        "%s: out of memory for a key's rows",
+                                        u->uid);
+            hf_strbuf_free(&nv);
+            return rc;
+        }
+        put_u32(&u->val, (uint32_t)u->ent.len);
+        hf_strbuf_append(&u->val, u->ent.data, u->ent.len);
         if (!hf_strbuf_ok(&u->val))
             return hf_error_set(err, HF_ERR_NOMEM,
                                 "%s: out of memory for a key's rows", u->uid);
         return hf_state_put(u->st, key, u->key.len, u->val.data, u->val.len,
                             err);
     }
-    /* a retraction: the first equal row */
-    const char *v = u->val.data ? u->val.data : "";
-    size_t vl = u->val.len, at = 0, found = SIZE_MAX, last = 0;
-    while (at + 4 <= vl) {
-        uint32_t l = get_u32(v + at);
-        if (at + 4 + l > vl)
-            return hf_error_set(err, HF_ERR_FAIL, "%s: corrupt state entry",
-                                u->uid);
-        if (found == SIZE_MAX && l == mlen && memcmp(v + at + 4, me, l) == 0)
-            found = at;
-        last = at;
-        at += 4 + l;
-    }
+    /* a retraction: the first matching row */
     if (found == SIZE_MAX)
         return 0; /* not held (its state expired): dropped, as Flink */
     uint32_t flen = get_u32(v + found);
@@ -187,8 +269,11 @@ static int one_row(struct umat *u, enum hf_rowkind kind,
         size_t prev = 0;
         for (at = 0; at < found; at += 4 + get_u32(v + at))
             prev = at;
-        if (emit_row(u, HF_ROW_UPDATE_AFTER, NULL, v + prev + 4,
-                     get_u32(v + prev), err) != 0)
+        const char *mp = NULL, *rp = NULL;
+        uint32_t ml = 0, rl = 0;
+        (void)entry_parts(u, v + prev + 4, get_u32(v + prev), &mp, &ml, &rp,
+                          &rl);
+        if (emit_row(u, HF_ROW_UPDATE_AFTER, NULL, rp, rl, err) != 0)
             return -1;
     }
     memmove(u->val.data + found, u->val.data + fend, vl - fend);
@@ -236,9 +321,11 @@ static void umat_close(void *state)
         return;
     free(u->types);
     free(u->ktypes);
+    free(u->utypes);
     hf_strbuf_free(&u->key);
     hf_strbuf_free(&u->row);
     hf_strbuf_free(&u->val);
+    hf_strbuf_free(&u->ent);
     free(u);
 }
 

@@ -57,12 +57,14 @@ const struct hf_opt_def hf_job_opt_defs[] = {
      .doc = "mini-batch: a bundle is flushed when it holds this many rows"},
     {.key = "table.exec.sink.upsert-materialize", .type = HF_OPT_ENUM,
      .def = "AUTO", .values = HF_VALUES("AUTO", "FORCE", "NONE"),
-     .doc = "an updating query into a sink whose PRIMARY KEY does not "
-            "contain the query's upsert key: after a join whose updates move "
-            "rows between join keys AUTO and FORCE put a "
-            "SinkUpsertMaterializer in front of the sink, as Flink; after an "
-            "aggregate or Top-N they refuse it (no materializer there); NONE "
-            "writes the changes as they come"},
+     .doc = "Flink's SinkUpsertMaterializer in front of an upsert sink "
+            "(hologres, jdbc, upsert-kafka with a PRIMARY KEY) fed an "
+            "updating query: AUTO where the key does not contain the "
+            "query's upsert key (an aggregate's GROUP BY columns, a "
+            "ranking's partition key) and after a join whose updates move "
+            "rows between join keys; FORCE in front of every such sink; "
+            "NONE never (the changes are written as they come). A retract "
+            "sink (print, a changelog format) never gets one"},
     {.key = "table.exec.deduplicate.insert-update-after-sensitive-enabled",
      .aliases =
          HF_ALIASES("table.exec.deduplicate.insert-and-updateafter-"

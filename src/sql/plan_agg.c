@@ -24,14 +24,17 @@
  * The INSERT decides the last aggregate's -U: a sink that takes only
  * inserts refuses the query (Flink's message: "doesn't support consuming
  * update changes which is produced by node GroupAggregate(...)"); an
- * upsert sink (hologres or upsert-kafka with a PRIMARY KEY) whose key is
- * exactly the upsert key gets +U only; a key that strictly contains the
- * upsert key gets -U too (the sink deletes on it, as Flink's upsert sinks
- * do); any other key is where Flink adds a SinkUpsertMaterializer, which
- * holoflow has only after joins (ops/upsert_materialize.c): refused, unless
- * table.exec.sink.upsert-materialize is NONE (then the changes go to the
- * sink as they come, as Flink with NONE). Every other sink that takes
- * updates (print, blackhole, a kafka changelog format) gets -U.
+ * upsert sink (hologres, jdbc or upsert-kafka with a PRIMARY KEY) whose
+ * key is exactly the upsert key gets +U only; a key that strictly
+ * contains the upsert key gets -U too (the sink deletes on it, as Flink's
+ * upsert sinks do); any other key gets Flink's SinkUpsertMaterializer in
+ * front of the sink (ops/upsert_materialize.c, matching rows on the
+ * upsert key when the sink's columns hold it), which
+ * table.exec.sink.upsert-materialize steers as Flink does: AUTO (the
+ * default) as just said, FORCE for every key, NONE never (the changes go
+ * to the sink as they come). Every other sink that takes updates (print,
+ * blackhole, a kafka changelog format) is a retract sink: it gets -U and
+ * never a materializer (FLINK-38201).
  * In batch mode the result is final rows, insert-only.
  *
  * Memory: ASTs made by the rewrite live in the planner's arena; the
@@ -877,12 +880,24 @@ static int key_of(const struct rupd *u, const struct rel *r, uint32_t i,
 
 static const char *ENUM_NONE = "NONE";
 
+bool hf_plan_upsert_sink(const struct hf_table_def *sink)
+{
+    const char *cn = sink->connector->name;
+    return sink->schema.npk > 0 &&
+           (strcmp(cn, "upsert-kafka") == 0 || strcmp(cn, "hologres") == 0 ||
+            strcmp(cn, "jdbc") == 0);
+}
+
 int hf_plan_agg_sink(struct planner *p, const struct rel *r,
                      const struct hf_table_def *sink, const uint32_t *targets,
-                     const struct hf_ast_insert *ins)
+                     const struct hf_ast_insert *ins, bool *mat,
+                     uint32_t **ukey, uint32_t *nukey)
 {
     const struct rupd *u = r->upd;
     const struct hf_connector *cn = sink->connector;
+    *mat = false;
+    *ukey = NULL;
+    *nukey = 0;
     if (cn->accepts_changelog == NULL || !cn->accepts_changelog(sink))
         return err_at(p, HF_ERR_SQL, ins->target.line, ins->target.col,
                       "Table sink '%s' (connector '%s') doesn't support "
@@ -891,23 +906,21 @@ int hf_plan_agg_sink(struct planner *p, const struct rel *r,
                       ins->target_full, cn->name, u->node_text,
                       cn->changelog_refusal ? ": " : "",
                       cn->changelog_refusal ? cn->changelog_refusal : "");
-    bool upsert = sink->schema.npk > 0 &&
-                  (strcmp(cn->name, "upsert-kafka") == 0 ||
-                   strcmp(cn->name, "hologres") == 0 ||
-                   strcmp(cn->name, "jdbc") == 0);
-    if (!upsert)
-        return 0; /* a retract sink: -U as planned */
+    if (!hf_plan_upsert_sink(sink))
+        return 0; /* a retract sink: -U as planned, never materialized */
     uint32_t nc = sink->schema.ncols;
     bool inkey[nc ? nc : 1], inpk[nc ? nc : 1];
     memset(inkey, 0, sizeof inkey);
     memset(inpk, 0, sizeof inpk);
     uint32_t found = 0;
+    uint32_t where[u->nkeys ? u->nkeys : 1]; /* key k: sink column */
     bool seen[u->nkeys ? u->nkeys : 1];
     memset(seen, 0, sizeof seen);
     for (uint32_t i = 0; i < r->out->ncols; i++) {
         int k = key_of(u, r, i, 0);
         if (k >= 0 && !seen[k]) {
             seen[k] = true;
+            where[k] = targets[i];
             found++;
             inkey[targets[i]] = true;
         } else if (k >= 0) {
@@ -925,43 +938,28 @@ int hf_plan_agg_sink(struct planner *p, const struct rel *r,
         if (inpk[c] && !inkey[c])
             equal = false;
     }
-    if (equal && u->rank) {
-        hf_plan_rank_ub(u->rank, false); /* +U only, unless forced */
-        return 0;
-    }
-    if (equal) {
-        if (!u->agg->ub_forced)
-            u->agg->update_before = false; /* §1.2: +U only */
-        return 0;
-    }
-    if (subset)
-        return 0; /* -U flows; the sink deletes on it (§1.8) */
+    /* table.exec.sink.upsert-materialize (flink-stateful-sql.md §1.8):
+     * AUTO materializes when the upsert key is not within the primary
+     * key, FORCE always (the sink has one), NONE never. */
     const struct hf_opt_val *m =
         job_opt(p, "table.exec.sink.upsert-materialize");
-    if (m && m->text && strcasecmp(m->text, ENUM_NONE) == 0)
-        return 0;
-    struct hf_strbuf pk;
-    hf_strbuf_init(&pk, 4096);
-    for (uint32_t i = 0; i < sink->schema.npk; i++)
-        hf_strbuf_printf(&pk, "%s%s", i ? ", " : "",
-                         sink->schema.cols[sink->schema.pk[i]].name);
-    int rc = err_at(p, HF_ERR_UNSUPPORTED, ins->target.line, ins->target.col,
-                    "the PRIMARY KEY (%s) of table '%s' does not contain the "
-                    "upsert key of the query (the %s of %s, each written to "
-                    "a key column): Flink would add a "
-                    "SinkUpsertMaterializer, which holoflow has only after "
-                    "joins. "
-                    "Make the primary key the %s, or SET "
-                    "'table.exec.sink.upsert-materialize' = 'NONE' to write "
-                    "the changes as they come",
-                    pk.data ? pk.data : "", ins->target_full,
-                    u->rank ? "PARTITION BY columns (and the row number when "
-                              "selected)"
-                            : "GROUP BY columns",
-                    u->node_text,
-                    u->rank ? "PARTITION BY columns, plus the row number "
-                              "column for Top-N"
-                            : "GROUP BY columns");
-    hf_strbuf_free(&pk);
-    return rc;
+    const char *mode = m && m->text ? m->text : "AUTO";
+    *mat = strcasecmp(mode, "FORCE") == 0 ||
+           (strcasecmp(mode, ENUM_NONE) != 0 && !subset);
+    if (*mat && complete && u->nkeys > 0) {
+        if ((*ukey = malloc(u->nkeys * sizeof **ukey)) == NULL)
+            return oom(p);
+        memcpy(*ukey, where, u->nkeys * sizeof **ukey);
+        *nukey = u->nkeys;
+    }
+    /* The rows' -U: not needed when the key is exactly the upsert key
+     * (§1.2, Flink asks for ONLY_UPDATE_AFTER then); else it flows: to
+     * the materializer, which retracts the row with it, or to the sink,
+     * which deletes on it (a key that strictly contains the upsert key,
+     * §1.8; or NONE). */
+    if (equal && u->rank)
+        hf_plan_rank_ub(u->rank, false); /* +U only, unless forced */
+    else if (equal && !u->agg->ub_forced)
+        u->agg->update_before = false;
+    return 0;
 }

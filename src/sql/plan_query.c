@@ -1914,43 +1914,62 @@ int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
     n->spec = calc;
     n->schema = ds;
     uint32_t calc_id = n->id;
-    /* A join whose updates move rows between join keys (plan_join.c marks
-     * it `single`) feeding a sink with a PRIMARY KEY: Flink's
-     * SinkUpsertMaterializer in front of the sink, so that the join may
-     * run in parallel (hf_plan_unsingle_joins; docs/parallelism.md). */
+    /* Flink's SinkUpsertMaterializer in front of a sink with a PRIMARY
+     * KEY (ops/upsert_materialize.c, table.exec.sink.upsert-materialize):
+     * for an aggregate or ranking whose upsert key the key does not
+     * contain (hf_plan_agg_sink decides, and the aggregate's -U); for a
+     * join whose updates move rows between join keys (plan_join.c marks
+     * it `single`), so that the join may run in parallel
+     * (hf_plan_unsingle_joins; docs/parallelism.md); with FORCE for any
+     * updating query into an upsert sink. */
     uint32_t sink_in = calc_id;
-    if (sink->schema.npk > 0 && r->upd == NULL &&
-        hf_plan_moving_join(p->g, calc_id) != UINT32_MAX) {
-        const struct hf_opt_val *m =
-            hf_opts_get(&p->job->settings, "table.exec.sink.upsert-materialize",
-                        NULL);
-        if (!(m && m->text && strcasecmp(m->text, "NONE") == 0)) {
-            struct hf_upsert_mat_spec *ms = calloc(1, sizeof *ms);
-            if (ms) {
-                ms->in = ds;
-                ms->npk = sink->schema.npk;
-                ms->pk = calloc(ms->npk, sizeof *ms->pk);
-                ms->sink = strdup(sink->name);
-            }
-            if (ms == NULL || ms->pk == NULL || ms->sink == NULL) {
-                hf_upsert_mat_spec_free(ms);
-                free(vt);
-                free(written);
-                return oom(p);
-            }
-            memcpy(ms->pk, sink->schema.pk, ms->npk * sizeof *ms->pk);
-            n = hf_graph_add(p->g, HF_NODE_OP, &calc_id, 1);
-            if (n == NULL) {
-                hf_upsert_mat_spec_free(ms);
-                free(vt);
-                free(written);
-                return oom(p);
-            }
-            n->op = &hf_op_upsert_materialize;
-            n->spec = ms;
-            n->schema = ds;
-            sink_in = n->id;
+    bool mat = false;
+    uint32_t *ukey = NULL, nukey = 0;
+    const struct hf_opt_val *mo = hf_opts_get(
+        &p->job->settings, "table.exec.sink.upsert-materialize", NULL);
+    const char *mode = mo && mo->text ? mo->text : "AUTO";
+    if (r->upd) {
+        if (hf_plan_agg_sink(p, r, sink, targets, ins, &mat, &ukey, &nukey) !=
+            0) {
+            free(vt);
+            free(written);
+            return -1;
         }
+    } else if (sink->schema.npk > 0 && strcasecmp(mode, "NONE") != 0) {
+        mat = hf_plan_moving_join(p->g, calc_id) != UINT32_MAX ||
+              (strcasecmp(mode, "FORCE") == 0 && hf_plan_upsert_sink(sink) &&
+               (r->clog || r->clog_op));
+    }
+    if (mat) {
+        struct hf_upsert_mat_spec *ms = calloc(1, sizeof *ms);
+        if (ms) {
+            ms->in = ds;
+            ms->npk = sink->schema.npk;
+            ms->pk = calloc(ms->npk, sizeof *ms->pk);
+            ms->sink = strdup(sink->name);
+            ms->ukey = ukey;
+            ms->nukey = nukey;
+            ukey = NULL;
+        }
+        free(ukey);
+        if (ms == NULL || ms->pk == NULL || ms->sink == NULL) {
+            hf_upsert_mat_spec_free(ms);
+            free(vt);
+            free(written);
+            return oom(p);
+        }
+        memcpy(ms->pk, sink->schema.pk, ms->npk * sizeof *ms->pk);
+        n = hf_graph_add(p->g, HF_NODE_OP, &calc_id, 1);
+        if (n == NULL) {
+            hf_upsert_mat_spec_free(ms);
+            free(vt);
+            free(written);
+            return oom(p);
+        }
+        n->op = &hf_op_upsert_materialize;
+        n->spec = ms;
+        n->schema = ds;
+        sink_in = n->id;
     }
     n = hf_graph_add(p->g, HF_NODE_SINK, &sink_in, 1);
     if (n == NULL) {
@@ -1967,7 +1986,7 @@ int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
     /* Updates and deletes need a sink that takes them. */
     const char *refusal = sink->connector->changelog_refusal;
     if (r->upd)
-        return hf_plan_agg_sink(p, r, sink, targets, ins);
+        return 0; /* decided above */
     if (r->clog == NULL && r->clog_op &&
         (sink->connector->accepts_changelog == NULL ||
          !sink->connector->accepts_changelog(sink)))

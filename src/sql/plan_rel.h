@@ -267,10 +267,18 @@ int hf_plan_agg_distinct(struct planner *p, struct rel *r, const char *what,
 void hf_plan_agg_force_ub(const struct rupd *u);
 /* An INSERT of r into `sink` (the query's column i into sink column
  * targets[i]): the sink must take updates if r has them; decides whether
- * the last aggregate emits -U (flink-stateful-sql.md §1.2, §1.8). 0 or -1
- * (the error at the INSERT's target). */
+ * the last aggregate emits -U and whether a SinkUpsertMaterializer goes in
+ * front of the sink (flink-stateful-sql.md §1.2, §1.8): then *mat is set
+ * and *ukey (malloc'd, *nukey sink columns; NULL and 0 when the rows'
+ * upsert key is not known there) the upsert key the materializer matches
+ * rows on. 0 or -1 (the error at the INSERT's target). */
 int hf_plan_agg_sink(struct planner *p, const struct rel *r,
                      const struct hf_table_def *sink, const uint32_t *targets,
-                     const struct hf_ast_insert *ins);
+                     const struct hf_ast_insert *ins, bool *mat,
+                     uint32_t **ukey, uint32_t *nukey);
+/* Whether `sink` is an upsert sink (takes +I/+U/-D by its PRIMARY KEY:
+ * hologres, jdbc, upsert-kafka with one), where Flink may put a
+ * SinkUpsertMaterializer; other sinks taking updates are retract sinks. */
+bool hf_plan_upsert_sink(const struct hf_table_def *sink);
 
 #endif

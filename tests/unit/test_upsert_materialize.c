@@ -6,8 +6,10 @@
  * retracting the newest writes the one before it as +U, retracting the
  * last writes -D; a retraction of a row not held is dropped. So a +U of a
  * key's new row arriving before the -U of its old row leaves the new row
- * written, as the in-order pair does. Its state survives a checkpoint and
- * routes by the primary key.
+ * written, as the in-order pair does. With the input's upsert key known
+ * (an aggregate's GROUP BY column, the sink keyed on another column) rows
+ * match on it and an add replaces the matching row in place. Its state
+ * survives a checkpoint and routes by the primary key.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,7 +29,7 @@ struct rig {
     struct hf_op_out out; /* first: collect() finds the rig from it */
     struct hf_column cols[2];
     struct hf_schema schema;
-    uint32_t pk[1];
+    uint32_t pk[1], ukey[1];
     struct hf_upsert_mat_spec spec;
     struct hf_node node;
     struct hf_state_backend *be;
@@ -63,7 +65,8 @@ static int collect(struct hf_op_out *out, struct hf_rbuf *rows,
     return 0;
 }
 
-static void rig_open(struct rig *g)
+/* pkcol: the sink key's column; ukcol: the upsert key's, or -1 (none). */
+static void rig_open_keys(struct rig *g, uint32_t pkcol, int ukcol)
 {
     memset(g, 0, sizeof *g);
     g->cols[0].name = "id";
@@ -73,8 +76,14 @@ static void rig_open(struct rig *g)
     g->schema.ncols = 2;
     g->schema.cols = g->cols;
     g->spec.in = &g->schema;
+    g->pk[0] = pkcol;
     g->spec.pk = g->pk;
     g->spec.npk = 1;
+    if (ukcol >= 0) {
+        g->ukey[0] = (uint32_t)ukcol;
+        g->spec.ukey = g->ukey;
+        g->spec.nukey = 1;
+    }
     g->node.kind = HF_NODE_OP;
     g->node.op = &hf_op_upsert_materialize;
     g->node.spec = &g->spec;
@@ -97,6 +106,11 @@ static void rig_open(struct rig *g)
     g->out.emit = collect;
     if (g->node.op->open(&env, &g->state, &err) != 0)
         fail_msg("%s", err.msg);
+}
+
+static void rig_open(struct rig *g)
+{
+    rig_open_keys(g, 0, -1);
 }
 
 static void rig_close(struct rig *g)
@@ -163,6 +177,35 @@ static void test_orders(void **state)
     rig_close(&g);
 }
 
+/* SELECT id, COUNT(*) v ... GROUP BY id into a sink keyed on v: rows
+ * (id, v) keyed by v, matched on id. */
+static void test_upsert_key(void **state)
+{
+    (void)state;
+    struct rig g;
+    rig_open_keys(&g, 1, 0);
+    assert_string_equal(feed(&g, HF_ROW_INSERT, 1, 1), "+I[1, 1] ");
+    assert_string_equal(feed(&g, HF_ROW_INSERT, 2, 1), "+U[2, 1] ");
+    /* id 1 counts 2: its -U at key 1 is an older row (nothing written),
+     * its +U the first row at key 2 */
+    assert_string_equal(feed(&g, HF_ROW_UPDATE_BEFORE, 1, 1), "");
+    assert_string_equal(feed(&g, HF_ROW_UPDATE_AFTER, 1, 2), "+I[1, 2] ");
+    /* id 2 counts 2 too: its -U removes key 1's last row */
+    assert_string_equal(feed(&g, HF_ROW_UPDATE_BEFORE, 2, 1), "-D[2, 1] ");
+    assert_string_equal(feed(&g, HF_ROW_UPDATE_AFTER, 2, 2), "+U[2, 2] ");
+    /* an add whose upsert key is held replaces that row in place: the
+     * list stays [1, 2], so retracting 2 writes 1 and retracting 1 -D */
+    assert_string_equal(feed(&g, HF_ROW_UPDATE_AFTER, 1, 2), "+U[1, 2] ");
+    assert_string_equal(feed(&g, HF_ROW_DELETE, 2, 2), "+U[1, 2] ");
+    assert_string_equal(feed(&g, HF_ROW_DELETE, 1, 2), "-D[1, 2] ");
+    assert_int_equal(hf_state_count(g.st), 0);
+    /* a retraction of an upsert key not held is dropped */
+    assert_string_equal(feed(&g, HF_ROW_INSERT, 3, 5), "+I[3, 5] ");
+    assert_string_equal(feed(&g, HF_ROW_DELETE, 4, 5), "");
+    assert_int_equal(hf_state_count(g.st), 1);
+    rig_close(&g);
+}
+
 static void test_route_key(void **state)
 {
     (void)state;
@@ -193,6 +236,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_orders),
+        cmocka_unit_test(test_upsert_key),
         cmocka_unit_test(test_route_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
