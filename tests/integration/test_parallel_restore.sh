@@ -8,7 +8,9 @@
 # restarts at parallelism 3 (the groups of one checkpoint split three
 # ways) and runs until every event is committed. Each restart must restore
 # a checkpoint whose state files are the previous run's key-group ranges
-# (kg0-63 and kg64-127, then kg0-127). Both tables must equal
+# (kg0-63 and kg64-127, then kg0-127). A third table takes the GROUP BY
+# keyed on another column (a name per group): a SinkUpsertMaterializer
+# keyed by that name, whose rows are restored too. The tables must equal
 # PostgreSQL's own GROUP BY and row_number() over the final source state:
 # a count replayed twice or lost, or a group's state not found by its new
 # owner, shows as a different row. Once with the hashmap backend, once
@@ -26,7 +28,7 @@ P=hf_pr_$$
 
 gen_dbz_events "$NEV" "$NKEYS" 77 "$T/ev.kv" "$T/ev.tsv"
 "${PSQL[@]}" <<SQL
-DROP TABLE IF EXISTS ${P}_ev, ${P}_ref, ${P}_t, ${P}_top, ${P}_topref;
+DROP TABLE IF EXISTS ${P}_ev, ${P}_ref, ${P}_t, ${P}_top, ${P}_topref, ${P}_m, ${P}_mref;
 CREATE TABLE ${P}_ev (seq bigint, op text, id bigint, v bigint, p numeric(10,2), s text);
 \copy ${P}_ev FROM '$T/ev.tsv'
 CREATE TABLE ${P}_ref AS
@@ -40,6 +42,8 @@ CREATE TABLE ${P}_topref AS
     WHERE op <> 'd') x WHERE rn <= 2;
 CREATE TABLE ${P}_t (g bigint PRIMARY KEY, n bigint, sv bigint, mv bigint);
 CREATE TABLE ${P}_top (g bigint, rn bigint, id bigint, v bigint, PRIMARY KEY (g, rn));
+CREATE TABLE ${P}_mref AS SELECT g, 'g' || g AS name, n, sv FROM ${P}_ref;
+CREATE TABLE ${P}_m (g bigint, name text PRIMARY KEY, n bigint, sv bigint);
 SQL
 
 for BACKEND in ${PAR_BACKENDS:-hashmap rocksdb-incremental}; do
@@ -48,7 +52,7 @@ INCREMENTAL=false
 case $BACKEND in *-incremental) INCREMENTAL=true ;; esac
 GROUP=hf-par-restore-$BACKEND
 CK=$T/ckpt-$BACKEND
-"${PSQL[@]}" -c "TRUNCATE ${P}_t, ${P}_top"
+"${PSQL[@]}" -c "TRUNCATE ${P}_t, ${P}_top, ${P}_m"
 kafka_cleanup
 BG_PIDS=()
 kafka_start_mock events:4
@@ -72,7 +76,12 @@ WITH ('connector' = 'hologres', 'endpoint' = '$PGHOST:$PGPORT', 'dbname' = '$PGD
 CREATE TABLE top2 (g BIGINT, rn BIGINT, id BIGINT, v BIGINT, PRIMARY KEY (g, rn) NOT ENFORCED)
 WITH ('connector' = 'hologres', 'endpoint' = '$PGHOST:$PGPORT', 'dbname' = '$PGDATABASE',
       'tablename' = 'public.${P}_top', 'username' = '$PGUSER', 'password' = 'unused');
+CREATE TABLE named (g BIGINT, name STRING, n BIGINT, sv BIGINT, PRIMARY KEY (name) NOT ENFORCED)
+WITH ('connector' = 'hologres', 'endpoint' = '$PGHOST:$PGPORT', 'dbname' = '$PGDATABASE',
+      'tablename' = 'public.${P}_m', 'username' = '$PGUSER', 'password' = 'unused');
 BEGIN STATEMENT SET;
+INSERT INTO named SELECT g, CONCAT('g', CAST(g AS STRING)), COUNT(*), SUM(v)
+  FROM (SELECT id % 97 AS g, v FROM events) GROUP BY g;
 INSERT INTO dst SELECT g, COUNT(*), SUM(v), MAX(v) FROM (SELECT id % 97 AS g, v FROM events) GROUP BY g;
 INSERT INTO top2 SELECT g, rn, id, v FROM (
   SELECT g, id, v, ROW_NUMBER() OVER (PARTITION BY g ORDER BY v DESC) AS rn
@@ -105,6 +114,8 @@ run() {
 run 1 2 $((NEV / 4))
 ls "$CK"/chk-*/ | grep -Eq 'group-aggregate.acc.kg64-127(.rocksdb)?$' ||
     fail "run1: no state file of the second instance's key groups: $(ls "$CK"/chk-*/)"
+ls "$CK"/chk-*/ | grep -Eq 'upsert-materialize.rows.kg64-127(.rocksdb)?$' ||
+    fail "run1: no materializer state of the second instance: $(ls "$CK"/chk-*/)"
 run 2 1 $((NEV / 2))
 grep -q "checkpoint: restoring checkpoint" "$T/run2.log" || fail "run2: no checkpoint restored"
 ls "$CK"/chk-*/ | grep -Eq 'group-aggregate.acc.kg0-127(.rocksdb)?$' ||
@@ -126,7 +137,9 @@ grep -q "group-aggregate runs 3 instances" "$T/run3.log" || fail "run3: not 3 in
 ls "$CK"/chk-*/ | grep -Eq 'group-aggregate.acc.kg43-85(.rocksdb)?$' ||
     fail "run3: no state file of the second of three instances: $(ls "$CK"/chk-*/)"
 
-for t in "${P}_ref ${P}_t" "${P}_topref ${P}_top"; do
+grep -q "upsert-materialize runs 3 instances" "$T/run3.log" || fail "run3: the materializer not in 3 instances"
+
+for t in "${P}_ref ${P}_t" "${P}_topref ${P}_top" "${P}_mref ${P}_m"; do
     set -- $t
     missing=$("${PSQL[@]}" -c "SELECT count(*) FROM (TABLE $1 EXCEPT ALL TABLE $2) d")
     extra=$("${PSQL[@]}" -c "SELECT count(*) FROM (TABLE $2 EXCEPT ALL TABLE $1) d")
@@ -137,5 +150,5 @@ for t in "${P}_ref ${P}_t" "${P}_topref ${P}_top"; do
     echo "  $2: $nref rows as PostgreSQL computes them, missing $missing, extra $extra"
 done
 done
-"${PSQL[@]}" -c "DROP TABLE ${P}_ev, ${P}_ref, ${P}_t, ${P}_top, ${P}_topref"
+"${PSQL[@]}" -c "DROP TABLE ${P}_ev, ${P}_ref, ${P}_t, ${P}_top, ${P}_topref, ${P}_m, ${P}_mref"
 finish
