@@ -29,6 +29,11 @@
  * popping it finds no session ending there and does nothing. The heap is rebuilt from the state when such
  * stale entries outnumber the live sessions.
  *
+ * Parallel (route_key): keyed by the group key, one instance per key
+ * group range at parallelism.default > 1, each with the timers of its own
+ * keys (rebuilt at open from the key groups it owns, so a checkpoint
+ * restores at another parallelism); every instance sees every watermark.
+ *
  * Ownership: the operator owns its buffers and heap; the spec belongs to
  * the graph.
  */
@@ -656,6 +661,22 @@ static void sagg_free_spec(void *spec)
     hf_window_agg_spec_free(spec);
 }
 
+/* Keyed by the state key: the group key (PARTITION BY / GROUP BY columns
+ * other than the window's), encoded as add_row encodes it, so a key's
+ * rows and its sessions meet in the instance owning its key group. A
+ * session window without a group key routes every row to one instance. */
+static void sagg_route_key(const struct hf_node *n, const struct hf_schema *in,
+                           uint32_t port, const struct hf_value *row,
+                           struct hf_strbuf *out)
+{
+    const struct hf_window_agg_spec *s = n->spec;
+    (void)in;
+    (void)port;
+    for (uint32_t i = 0; i < s->nkeys; i++)
+        if (i != s->start_key && i != s->end_key)
+            hf_row_encode_schema_cols(s->in, &s->keys[i], row, 1, out);
+}
+
 const struct hf_op_class hf_op_session_agg = {
     .name = "session-window-aggregate",
     .flags = 0,
@@ -666,4 +687,5 @@ const struct hf_op_class hf_op_session_agg = {
     .watermark = sagg_watermark,
     .end_input = sagg_end_input,
     .close = sagg_close,
+    .route_key = sagg_route_key,
 };

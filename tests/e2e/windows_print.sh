@@ -287,6 +287,17 @@ OUT
 run_hf "$T/out" "$T/err" run "$T/gsess.sql"
 expect_rc 0 "global session job"
 expect_same "$T/gsess.expected" "$T/out" "SESSION without PARTITION BY"
+# in parallel (keyed by k, docs/parallelism.md): the same sessions, the
+# keys' rows interleaved between the instances in any order
+for f in lsess tsess gsess; do
+    run_hf "$T/out" "$T/err" run "$T/$f.sql" --set parallelism.default=2
+    expect_rc 0 "$f at parallelism 2"
+    sort "$T/$f.expected" >"$T/want.sorted"
+    sort "$T/out" >"$T/got.sorted"
+    expect_same "$T/want.sorted" "$T/got.sorted" "$f at parallelism 2"
+done
+run_hf "$T/out" "$T/err" explain "$T/tsess.sql" --set parallelism.default=2
+expect_grep "session-window-aggregate: 2 instances" "$T/out" "session aggregate in two instances"
 
 # a watermark after every row: a@5 arrives when the watermark (19 s) has
 # passed its own session's end (10 s) and it touches no open session: late;

@@ -10,7 +10,8 @@
 # (1 min) exceeds the disorder and no row can join a session after it
 # fired, so nothing is late; watermarks follow every batch of 97 rows, so
 # sessions fire while the file is read. Run on the hashmap and the rocksdb
-# backends.
+# backends, at parallelism 1 and 2 (session aggregates keyed by k, two
+# instances: the same tables).
 . "$(dirname "$0")/../e2e/lib.sh"
 set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
@@ -37,7 +38,8 @@ trap '"${PSQL[@]}" -c "DROP TABLE IF EXISTS ${p}_raw, ${p}_t, ${p}_l" >/dev/null
   GROUP BY k, sid ORDER BY 1, 2" >"$T/want"
 [ "$(wc -l <"$T/want")" -gt 200 ] || fail "too few sessions: $(wc -l <"$T/want")"
 
-for backend in hashmap rocksdb; do
+for run in hashmap:1 rocksdb:1 hashmap:2 rocksdb:2; do
+    backend=${run%:*} par=${run#*:}
     "${PSQL[@]}" -c "DROP TABLE IF EXISTS ${p}_t, ${p}_l;
       CREATE TABLE ${p}_t (k text, ws timestamp(3), we timestamp(3), cnt bigint,
         total bigint, mx int, PRIMARY KEY (k, ws));
@@ -47,7 +49,8 @@ for backend in hashmap rocksdb; do
 SET 'pipeline.auto-watermark-interval' = '0';
 SET 'holoflow.batch.rows' = '97';
 SET 'state.backend.type' = '$backend';
-SET 'state.checkpoints.dir' = '$T/ck-$backend';
+SET 'state.checkpoints.dir' = '$T/ck-$backend-$par';
+SET 'parallelism.default' = '$par';
 CREATE TABLE ev (ts TIMESTAMP(3), k STRING, v INT,
   WATERMARK FOR ts AS ts - INTERVAL '1' MINUTE)
 WITH ('connector' = 'filesystem', 'path' = '$T/events.csv', 'format' = 'csv');
@@ -70,12 +73,17 @@ INSERT INTO leg SELECT k, SESSION_START(ts, INTERVAL '90' SECOND),
 FROM ev GROUP BY k, SESSION(ts, INTERVAL '90' SECOND);
 END;
 SQL
+    if [ "$par" -gt 1 ]; then
+        run_hf "$T/out" "$T/err" explain "$T/job.sql"
+        [ "$(grep -c "session-window-aggregate: $par instances" "$T/out")" = 2 ] ||
+            fail "$run: the two session aggregates do not run $par instances"
+    fi
     run_hf "$T/out" "$T/err" run "$T/job.sql"
-    expect_rc 0 "$backend: session job"
-    if grep -q "late row" "$T/err"; then fail "$backend: rows were late:"; cat "$T/err" >&2; fi
+    expect_rc 0 "$run: session job"
+    if grep -q "late row" "$T/err"; then fail "$run: rows were late:"; cat "$T/err" >&2; fi
     "${PSQL[@]}" -c "SELECT k, ws, we, cnt, total, mx FROM ${p}_t ORDER BY 1, 2" >"$T/got_t"
-    expect_same "$T/want" "$T/got_t" "$backend: SESSION TVF vs gaps-and-islands"
+    expect_same "$T/want" "$T/got_t" "$run: SESSION TVF vs gaps-and-islands"
     "${PSQL[@]}" -c "SELECT k, ws, we, cnt, total, mx FROM ${p}_l ORDER BY 1, 2" >"$T/got_l"
-    expect_same "$T/want" "$T/got_l" "$backend: GROUP BY SESSION vs gaps-and-islands"
+    expect_same "$T/want" "$T/got_l" "$run: GROUP BY SESSION vs gaps-and-islands"
 done
 finish
