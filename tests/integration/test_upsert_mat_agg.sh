@@ -4,8 +4,9 @@
 # (table.exec.sink.upsert-materialize; docs/aggregation.md):
 #   - the plan: AUTO puts one in front of an upsert sink (hologres, jdbc,
 #     upsert-kafka) whose key does not contain the GROUP BY columns, none
-#     where it does; FORCE in front of every upsert sink; NONE nowhere; a
-#     retract sink (print) never gets one (FLINK-38201);
+#     where it does; FORCE in front of every upsert sink fed updates (not
+#     insert-only rows); NONE nowhere; a retract sink (print) never gets
+#     one (FLINK-38201);
 #   - the exact changelog it writes: a debezium changelog -> GROUP BY k
 #     -> upsert-kafka keyed on the count (mock cluster, one partition),
 #     read back with kcat: each +I/+U/tombstone the materializer's rules
@@ -70,6 +71,27 @@ plan print_auto "$PR" c
 grep -q "upsert-materialize:" "$T/print_auto.out" && fail "print (a retract sink), AUTO: no materializer expected"
 plan print_force "$PR" c "SET 'table.exec.sink.upsert-materialize' = 'FORCE';"
 grep -q "upsert-materialize:" "$T/print_force.out" && fail "print (a retract sink), FORCE: no materializer expected"
+# FORCE over an updating input without an aggregate (the changelog
+# source itself): one, matching whole rows; over insert-only input
+# (keep-first deduplication on processing time) none (FLINK-40334)
+cat >"$T/cdc.sql" <<SQL
+SET 'table.exec.sink.upsert-materialize' = 'FORCE';
+$SRC
+CREATE TABLE out (k STRING, v INT, PRIMARY KEY (k) NOT ENFORCED) WITH ($UK);
+INSERT INTO out SELECT k, v FROM T;
+SQL
+run_hf "$T/cdc.out" "$T/cdc.err" explain "$T/cdc.sql"
+expect_grep "upsert-materialize: on k (SinkUpsertMaterializer for 'out')" "$T/cdc.out" "FORCE over a changelog source"
+cat >"$T/first.sql" <<SQL
+SET 'table.exec.sink.upsert-materialize' = 'FORCE';
+CREATE TABLE s (k STRING, v STRING, pt AS PROCTIME()) WITH ('connector' = 'datagen');
+CREATE TABLE out (k STRING, v STRING, PRIMARY KEY (v) NOT ENFORCED) WITH ($UK);
+INSERT INTO out SELECT k, v FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY k ORDER BY pt) AS rn FROM s) WHERE rn = 1;
+SQL
+run_hf "$T/first.out" "$T/first.err" explain "$T/first.sql"
+expect_rc 0 "FORCE over keep-first deduplication"
+grep -q "upsert-materialize:" "$T/first.out" && fail "FORCE over insert-only rows: no materializer expected"
 plan par2 "$UK" c "SET 'parallelism.default' = '2';"
 expect_grep "n5 upsert-materialize: 2 instances" "$T/par2.out" "parallelism 2: two materializer instances"
 
