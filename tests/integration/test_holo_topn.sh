@@ -6,7 +6,9 @@
 # Two sinks: PRIMARY KEY (cat, rn) with the row number (the upsert key:
 # +U only), and PRIMARY KEY (cat, id) without it (Flink needs its upsert
 # materializer there; SET 'table.exec.sink.upsert-materialize' = 'NONE'
-# writes the -D/+I as they come, which a key of (cat, id) makes exact).
+# writes the -D/+I as they come, which a key of (cat, id) makes exact;
+# once with the default AUTO, which puts the materializer there: exact
+# too).
 # Run with default batches and with one-row batches, with three seeds, and
 # once with the rocksdb backend and checkpoints, once at parallelism 2.
 . "$(dirname "$0")/../e2e/lib.sh"
@@ -56,7 +58,7 @@ SQL
     "${PSQL[@]}" -c "\\copy ${p}_src FROM '$T/final.csv' WITH (FORMAT csv)"
     cat >"$T/job.sql" <<SQL
 SET 'holoflow.batch.rows' = '$2';
-SET 'table.exec.sink.upsert-materialize' = 'NONE';
+SET 'table.exec.sink.upsert-materialize' = '${UMAT:-NONE}';
 ${3:-}
 CREATE TABLE src (id BIGINT, cat STRING, score BIGINT, name STRING, PRIMARY KEY (id) NOT ENFORCED)
 WITH ('connector' = 'filesystem', 'path' = '$T/ev.json', 'format' = 'debezium-json');
@@ -91,6 +93,10 @@ for seed in 1 2 3; do
     run_case "seed $seed, one-row batches" 1
 done
 run_case "seed 3, parallelism 2" 16 "SET 'parallelism.default' = '2';"
+UMAT=AUTO run_case "seed 3, AUTO: a SinkUpsertMaterializer at (cat, id), parallelism 2" 16 \
+    "SET 'parallelism.default' = '2';"
+"$HOLOFLOW" explain "$T/job.sql" | grep -q "upsert-materialize: on cat, id (SinkUpsertMaterializer for 'dst_id')" ||
+    fail "AUTO: no materializer in front of dst_id"
 rm -rf "$T/ckpt"
 run_case "seed 3, rocksdb, checkpoints" 16 "SET 'state.backend.type' = 'rocksdb';
 SET 'state.checkpoints.dir' = '$T/ckpt';
