@@ -1937,8 +1937,8 @@ int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
         }
     } else if (sink->schema.npk > 0 && strcasecmp(mode, "NONE") != 0) {
         mat = hf_plan_moving_join(p->g, calc_id) != UINT32_MAX ||
-              (strcasecmp(mode, "FORCE") == 0 && hf_plan_upsert_sink(sink) &&
-               (r->clog || r->clog_op));
+              (strcasecmp(mode, "FORCE") == 0 && !p->batch_mode &&
+               hf_plan_upsert_sink(sink) && (r->clog || r->clog_op));
     }
     if (mat) {
         struct hf_upsert_mat_spec *ms = calloc(1, sizeof *ms);
