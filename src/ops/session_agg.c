@@ -2,7 +2,8 @@
  * session_agg.c - the session window aggregate: per group key, rows whose
  * windows [ts, ts + gap) touch or overlap merge into one session; each
  * session's aggregate calls are emitted once, as +I, when the watermark
- * (or, in processing time, the clock) passes the session's end - 1 ms.
+ * (or, in processing time, the clock: the heap's top is the operator's
+ * processing-time timer, op.h next_timer) passes the session's end - 1 ms.
  * Flink's legacy GROUP BY SESSION(ts, gap) and the SESSION window table
  * function (reference flink-stateful-sql.md §3.2, §3.3).
  *
@@ -514,6 +515,22 @@ static int sagg_end_input(void *state, uint32_t input, struct hf_op_out *out,
     return hf_win_emit_flush(&g->e, out, err);
 }
 
+/* Processing time: the earliest session end - 1 ms (op.h next_timer; a
+ * stale timer fires nothing). */
+static int64_t sagg_next_timer(void *state)
+{
+    const struct sagg *g = state;
+    if (!g->s->proctime || g->nheap == 0)
+        return INT64_MAX;
+    return g->heap[0].end - MS;
+}
+
+static int sagg_on_timer(void *state, int64_t now, struct hf_op_out *out,
+                         struct hf_error *err)
+{
+    return fire_until(state, now / MS * MS, out, err);
+}
+
 static void sagg_explain(const struct hf_node *n, struct hf_strbuf *out)
 {
     const struct hf_window_agg_spec *s = n->spec;
@@ -534,5 +551,7 @@ const struct hf_op_class hf_op_session_agg = {
     .process = sagg_process,
     .watermark = sagg_watermark,
     .end_input = sagg_end_input,
+    .next_timer = sagg_next_timer,
+    .on_timer = sagg_on_timer,
     .close = sagg_close,
 };

@@ -24,7 +24,9 @@
  * read, emitted (key, window_start, window_end, window_time = window_end -
  * 1 ms, results) and removed; then the runtime forwards the watermark.
  * Processing-time windows fire when the wall clock passes window_end - 1
- * ms, checked at every input batch and at the end of the input. A row
+ * ms: from a processing-time timer (op.h next_timer: the earliest pending
+ * end - 1 ms; the runtime calls on_timer then, even if no row comes), and
+ * before every input batch and at the end of the input. A row
  * whose window has fired is late: dropped and counted (a HOP or CUMULATE
  * row once per fired window it names; its other windows still count it,
  * as Flink's slices do); the count is logged when it grows (at most once
@@ -416,6 +418,21 @@ static int wagg_end_input(void *state, uint32_t input, struct hf_op_out *out,
     return hf_win_emit_flush(&g->e, out, err);
 }
 
+/* Processing time: the next window's end - 1 ms (op.h next_timer). */
+static int64_t wagg_next_timer(void *state)
+{
+    const struct wagg *g = state;
+    if (!g->s->proctime || g->npending == 0)
+        return INT64_MAX;
+    return g->pending[0] - MS;
+}
+
+static int wagg_on_timer(void *state, int64_t now, struct hf_op_out *out,
+                         struct hf_error *err)
+{
+    return fire_until(state, now / MS * MS, out, err);
+}
+
 static void wagg_explain(const struct hf_node *n, struct hf_strbuf *out)
 {
     const struct hf_window_agg_spec *s = n->spec;
@@ -454,6 +471,8 @@ const struct hf_op_class hf_op_window_agg = {
     .process = wagg_process,
     .watermark = wagg_watermark,
     .end_input = wagg_end_input,
+    .next_timer = wagg_next_timer,
+    .on_timer = wagg_on_timer,
     .close = wagg_close,
     .route_key = wagg_route_key,
 };
