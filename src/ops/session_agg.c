@@ -63,7 +63,8 @@ struct sess {
 };
 
 struct sagg {
-    struct hf_win_emit e; /* spec, uid, group key, output, late rows */
+    struct hf_win_emit e; /* first: window_emit.c's callbacks take the
+                             state as theirs (spec, uid, output, late) */
     const struct hf_window_agg_spec *s;
     const char *uid;
     struct hf_state *st;
@@ -74,8 +75,12 @@ struct sagg {
     struct timer *heap;
     uint32_t nheap, hcap;
     uint64_t live; /* sessions in the state */
-    int64_t wm;
 };
+
+/* When sessions fire: window_emit.c calls these back (below). */
+static int fire_until(void *state, int64_t t, struct hf_op_out *out,
+                      struct hf_error *err);
+static int64_t sagg_next_end(const void *state);
 
 static int oom(struct hf_error *err)
 {
@@ -247,7 +252,6 @@ static int sagg_open(const struct hf_op_env *env, void **state,
         return oom(err);
     *state = g;
     g->s = s;
-    g->wm = INT64_MIN;
     hf_strbuf_init(&g->kbuf, KEY_MAX);
     hf_strbuf_init(&g->vbuf, SIZE_MAX / 4);
     hf_strbuf_init(&g->old, SIZE_MAX / 4);
@@ -259,6 +263,8 @@ static int sagg_open(const struct hf_op_env *env, void **state,
                          err) != 0)
         return -1;
     g->uid = g->e.uid;
+    g->e.fire_until = fire_until;
+    g->e.next_end = sagg_next_end;
     uint32_t nc = s->ncalls ? s->ncalls : 1;
     g->accs = calloc(nc, sizeof *g->accs);
     g->tmp = calloc(nc, sizeof *g->tmp);
@@ -352,9 +358,10 @@ static long load_key(struct sagg *g, const void *kb, size_t kl,
 }
 
 /* Fire every session whose end - 1 ms is at or before t. */
-static int fire_until(struct sagg *g, int64_t t, struct hf_op_out *out,
+static int fire_until(void *state, int64_t t, struct hf_op_out *out,
                       struct hf_error *err)
 {
+    struct sagg *g = state;
     bool any = false;
     while (g->nheap > 0 && g->heap[0].end - MS <= t) {
         struct timer tm;
@@ -467,12 +474,9 @@ static int sagg_process(void *state, uint32_t input, struct hf_rbuf *in,
     struct sagg *g = state;
     const struct hf_window_agg_spec *s = g->s;
     const struct hf_batch *b = in->b;
-    int64_t progress = g->wm;
-    if (s->proctime) {
-        progress = hf_win_proc_now();
-        if (fire_until(g, progress, out, err) != 0)
-            return -1;
-    }
+    int64_t progress;
+    if (hf_win_progress(&g->e, &progress, out, err) != 0)
+        return -1;
     uint32_t cs = s->keys[s->start_key], ce = s->keys[s->end_key];
     for (uint32_t r = 0; r < b->nrows; r++) {
         const struct hf_value *row = hf_batch_row(b, r);
@@ -494,64 +498,24 @@ static int sagg_process(void *state, uint32_t input, struct hf_rbuf *in,
     return 0;
 }
 
-static int sagg_watermark(void *state, int64_t wm, struct hf_op_out *out,
-                          struct hf_error *err)
-{
-    struct sagg *g = state;
-    if (g->s->proctime)
-        return 0;
-    if (wm > g->wm)
-        g->wm = wm;
-    return fire_until(g, g->wm, out, err);
-}
-
-static int sagg_end_input(void *state, uint32_t input, struct hf_op_out *out,
-                          struct hf_error *err)
-{
-    (void)input;
-    struct sagg *g = state;
-    if (g->s->proctime)
-        return fire_until(g, hf_win_proc_now(), out, err);
-    return hf_win_emit_flush(&g->e, out, err);
-}
-
-/* Processing time: the earliest session end - 1 ms (op.h next_timer; a
- * stale timer fires nothing). */
-static int64_t sagg_next_timer(void *state)
+/* The earliest timer's end (window_emit.h next_end; a stale timer fires
+ * nothing). */
+static int64_t sagg_next_end(const void *state)
 {
     const struct sagg *g = state;
-    if (!g->s->proctime || g->nheap == 0)
-        return INT64_MAX;
-    return g->heap[0].end - MS;
-}
-
-static int sagg_on_timer(void *state, int64_t now, struct hf_op_out *out,
-                         struct hf_error *err)
-{
-    return fire_until(state, now / MS * MS, out, err);
-}
-
-static void sagg_explain(const struct hf_node *n, struct hf_strbuf *out)
-{
-    const struct hf_window_agg_spec *s = n->spec;
-    hf_strbuf_puts(out, s->text ? s->text : "");
-}
-
-static void sagg_free_spec(void *spec)
-{
-    hf_window_agg_spec_free(spec);
+    return g->nheap ? g->heap[0].end : INT64_MAX;
 }
 
 const struct hf_op_class hf_op_session_agg = {
     .name = "session-window-aggregate",
     .flags = 0,
-    .explain = sagg_explain,
-    .free_spec = sagg_free_spec,
+    .explain = hf_win_op_explain,
+    .free_spec = hf_win_op_free_spec,
     .open = sagg_open,
     .process = sagg_process,
-    .watermark = sagg_watermark,
-    .end_input = sagg_end_input,
-    .next_timer = sagg_next_timer,
-    .on_timer = sagg_on_timer,
+    .watermark = hf_win_op_watermark,
+    .end_input = hf_win_op_end_input,
+    .next_timer = hf_win_op_next_timer,
+    .on_timer = hf_win_op_on_timer,
     .close = sagg_close,
 };

@@ -117,7 +117,8 @@ void hf_window_agg_spec_free(struct hf_window_agg_spec *s)
 /* ------------------------------------------------------------ state */
 
 struct wagg {
-    struct hf_win_emit e; /* spec, uid, group key, output, late rows */
+    struct hf_win_emit e; /* first: window_emit.c's callbacks take the
+                             state as theirs (spec, uid, output, late) */
     const struct hf_window_agg_spec *s;
     const char *uid;
     struct hf_state *st;
@@ -126,13 +127,17 @@ struct wagg {
     /* The timer index: distinct pending window ends, ascending. */
     int64_t *pending;
     uint32_t npending, pcap;
-    int64_t wm; /* event time: the current watermark */
 };
 
 static int oom(struct hf_error *err)
 {
     return hf_error_set(err, HF_ERR_NOMEM, "window aggregate: out of memory");
 }
+
+/* When windows fire: window_emit.c calls these back (output section). */
+static int fire_until(void *state, int64_t t, struct hf_op_out *out,
+                      struct hf_error *err);
+static int64_t wagg_next_end(const void *state);
 
 static void put_be64(uint8_t *p, int64_t v)
 {
@@ -214,7 +219,6 @@ static int wagg_open(const struct hf_op_env *env, void **state,
         return oom(err);
     *state = g;
     g->s = s;
-    g->wm = INT64_MIN;
     hf_strbuf_init(&g->kbuf, KEY_MAX);
     hf_strbuf_init(&g->vbuf, KEY_MAX * 4u);
     if (hf_win_emit_init(&g->e, env, "window-aggregate", "window aggregate",
@@ -224,6 +228,8 @@ static int wagg_open(const struct hf_op_env *env, void **state,
                          err) != 0)
         return -1;
     g->uid = g->e.uid;
+    g->e.fire_until = fire_until;
+    g->e.next_end = wagg_next_end;
     g->accs = calloc(s->ncalls ? s->ncalls : 1, sizeof *g->accs);
     if (g->accs == NULL)
         return oom(err);
@@ -278,9 +284,10 @@ static int fire(struct wagg *g, int64_t end, struct hf_op_out *out,
 }
 
 /* Fire every pending window whose end - 1 ms is at or before `t`. */
-static int fire_until(struct wagg *g, int64_t t, struct hf_op_out *out,
+static int fire_until(void *state, int64_t t, struct hf_op_out *out,
                       struct hf_error *err)
 {
+    struct wagg *g = state;
     uint32_t n = 0;
     while (n < g->npending && g->pending[n] - MS <= t) {
         if (fire(g, g->pending[n], out, err) != 0)
@@ -360,12 +367,9 @@ static int wagg_process(void *state, uint32_t input, struct hf_rbuf *in,
     struct wagg *g = state;
     const struct hf_window_agg_spec *s = g->s;
     const struct hf_batch *b = in->b;
-    int64_t progress = g->wm;
-    if (s->proctime) {
-        progress = hf_win_proc_now();
-        if (fire_until(g, progress, out, err) != 0)
-            return -1;
-    }
+    int64_t progress;
+    if (hf_win_progress(&g->e, &progress, out, err) != 0)
+        return -1;
     uint32_t cs = s->keys[s->start_key], ce = s->keys[s->end_key];
     for (uint32_t r = 0; r < b->nrows; r++) {
         const struct hf_value *row = hf_batch_row(b, r);
@@ -394,54 +398,11 @@ static int wagg_process(void *state, uint32_t input, struct hf_rbuf *in,
     return 0;
 }
 
-static int wagg_watermark(void *state, int64_t wm, struct hf_op_out *out,
-                          struct hf_error *err)
-{
-    struct wagg *g = state;
-    if (g->s->proctime)
-        return 0; /* processing time: the clock fires */
-    if (wm > g->wm)
-        g->wm = wm;
-    return fire_until(g, g->wm, out, err);
-}
-
-static int wagg_end_input(void *state, uint32_t input, struct hf_op_out *out,
-                          struct hf_error *err)
-{
-    (void)input;
-    struct wagg *g = state;
-    /* Processing time: fire what the clock has completed; later windows
-     * stay unfired, as Flink fires no processing-time timer after the
-     * end of input. Event time: the source's final watermark fired all. */
-    if (g->s->proctime)
-        return fire_until(g, hf_win_proc_now(), out, err);
-    return hf_win_emit_flush(&g->e, out, err);
-}
-
-/* Processing time: the next window's end - 1 ms (op.h next_timer). */
-static int64_t wagg_next_timer(void *state)
+/* The earliest pending window end (window_emit.h next_end). */
+static int64_t wagg_next_end(const void *state)
 {
     const struct wagg *g = state;
-    if (!g->s->proctime || g->npending == 0)
-        return INT64_MAX;
-    return g->pending[0] - MS;
-}
-
-static int wagg_on_timer(void *state, int64_t now, struct hf_op_out *out,
-                         struct hf_error *err)
-{
-    return fire_until(state, now / MS * MS, out, err);
-}
-
-static void wagg_explain(const struct hf_node *n, struct hf_strbuf *out)
-{
-    const struct hf_window_agg_spec *s = n->spec;
-    hf_strbuf_puts(out, s->text ? s->text : "");
-}
-
-static void wagg_free_spec(void *spec)
-{
-    hf_window_agg_spec_free(spec);
+    return g->npending ? g->pending[0] : INT64_MAX;
 }
 
 /* Keyed by the whole state key (window end, window start, group key, as
@@ -465,14 +426,14 @@ static void wagg_route_key(const struct hf_node *n, const struct hf_schema *in,
 const struct hf_op_class hf_op_window_agg = {
     .name = "window-aggregate",
     .flags = 0,
-    .explain = wagg_explain,
-    .free_spec = wagg_free_spec,
+    .explain = hf_win_op_explain,
+    .free_spec = hf_win_op_free_spec,
     .open = wagg_open,
     .process = wagg_process,
-    .watermark = wagg_watermark,
-    .end_input = wagg_end_input,
-    .next_timer = wagg_next_timer,
-    .on_timer = wagg_on_timer,
+    .watermark = hf_win_op_watermark,
+    .end_input = hf_win_op_end_input,
+    .next_timer = hf_win_op_next_timer,
+    .on_timer = hf_win_op_on_timer,
     .close = wagg_close,
     .route_key = wagg_route_key,
 };

@@ -12,6 +12,12 @@
  * Late rows (their window fired already) are dropped by the operators and
  * counted here; the count is logged as a warning when it grew, at most
  * once a second, and at close.
+ *
+ * When windows fire is shared too: in event time when the watermark
+ * reaches window_end - 1 ms (Flink's TimeWindowUtil.isWindowFired); in
+ * processing time when the wall clock does, from a processing-time timer
+ * (op.h next_timer/on_timer: the earliest pending end - 1 ms), before
+ * every input batch and at the end of the input.
  */
 #include "ops/window_emit.h"
 
@@ -53,6 +59,7 @@ int hf_win_emit_init(struct hf_win_emit *e, const struct hf_op_env *env,
     snprintf(e->uidbuf, sizeof e->uidbuf, "n%u-%s",
              env->node ? env->node->id + 1 : 0, kind);
     e->uid = env->uid ? env->uid : e->uidbuf;
+    e->wm = INT64_MIN;
     uint32_t nk = s->nkeys ? s->nkeys : 1, nc = s->ncalls ? s->ncalls : 1;
     e->gkeys = calloc(nk, sizeof *e->gkeys);
     e->ktypes = calloc(nk, sizeof *e->ktypes);
@@ -194,4 +201,65 @@ void hf_win_late_log(struct hf_win_emit *e, bool final)
     e->late_logged = e->late;
     hf_log_warn("%s %s: %" PRIu64 " late row(s) dropped so far: %s", e->what,
                 e->uid, e->late, e->late_why);
+}
+
+/* ------------------------------------------------------------ firing */
+
+int hf_win_progress(struct hf_win_emit *e, int64_t *progress,
+                    struct hf_op_out *out, struct hf_error *err)
+{
+    if (!e->s->proctime) {
+        *progress = e->wm;
+        return 0;
+    }
+    *progress = hf_win_proc_now();
+    return e->fire_until(e, *progress, out, err);
+}
+
+int hf_win_op_watermark(void *state, int64_t wm, struct hf_op_out *out,
+                        struct hf_error *err)
+{
+    struct hf_win_emit *e = state;
+    if (e->s->proctime)
+        return 0; /* processing time: the clock fires */
+    if (wm > e->wm)
+        e->wm = wm;
+    return e->fire_until(state, e->wm, out, err);
+}
+
+int hf_win_op_end_input(void *state, uint32_t input, struct hf_op_out *out,
+                        struct hf_error *err)
+{
+    (void)input;
+    struct hf_win_emit *e = state;
+    if (e->s->proctime)
+        return e->fire_until(state, hf_win_proc_now(), out, err);
+    return hf_win_emit_flush(e, out, err);
+}
+
+int64_t hf_win_op_next_timer(void *state)
+{
+    const struct hf_win_emit *e = state;
+    if (!e->s->proctime)
+        return INT64_MAX;
+    int64_t end = e->next_end(state);
+    return end == INT64_MAX ? INT64_MAX : end - HF_WIN_MS;
+}
+
+int hf_win_op_on_timer(void *state, int64_t now, struct hf_op_out *out,
+                       struct hf_error *err)
+{
+    const struct hf_win_emit *e = state;
+    return e->fire_until(state, now / HF_WIN_MS * HF_WIN_MS, out, err);
+}
+
+void hf_win_op_explain(const struct hf_node *n, struct hf_strbuf *out)
+{
+    const struct hf_window_agg_spec *s = n->spec;
+    hf_strbuf_puts(out, s->text ? s->text : "");
+}
+
+void hf_win_op_free_spec(void *spec)
+{
+    hf_window_agg_spec_free(spec);
 }
