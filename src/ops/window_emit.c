@@ -200,7 +200,11 @@ void hf_win_late_log(struct hf_win_emit *e, bool final)
     e->late_log_usec = now;
     e->late_logged = e->late;
     hf_log_warn("%s %s: %" PRIu64 " late row(s) dropped so far: %s", e->what,
-                e->uid, e->late, e->late_why);
+                e->uid, e->late,
+                e->s->proctime ? "processing time: the clock had passed the "
+                                 "end of their window (taken where PROCTIME() "
+                                 "was read) when they reached the aggregate"
+                               : e->late_why);
 }
 
 /* ------------------------------------------------------------ firing */
