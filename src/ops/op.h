@@ -6,8 +6,8 @@
  * An operator is a `const struct hf_op_class`: plan-time hooks (explain,
  * free its spec) and run-time callbacks. The runtime drives it by pushing:
  *
- *   open -> { process(input i, batch) | snapshot(id) | end_input(i) }* ->
- *   close
+ *   open -> { process(input i, batch) | snapshot(id) | end_input(i) |
+ *             watermark(wm) | on_timer(now) }* -> close
  *
  * - process() receives a batch of input i (borrowed for the call: to keep
  *   it, take a reference) and emits zero or more batches through `out`.
@@ -24,6 +24,13 @@
  * - end_input(i) says input i has ended (bounded input or a stop); when
  *   the last input ends the operator emits whatever it still holds (a
  *   batch-mode aggregate its results) before the runtime forwards the end.
+ * - on_timer(now): processing-time timers (Flink's ProcessingTimeService).
+ *   Before it waits for input, the runtime asks next_timer() when the
+ *   operator next needs the clock; when the wall clock reaches that time
+ *   it calls on_timer() whether or not any input came (the task waits on
+ *   its inbox with a timeout), so a processing-time window fires at its
+ *   end even when its input has stopped. Timers are not served after the
+ *   last input ended (Flink fires none after the end of input).
  * Every call of one operator instance is on one thread (its task's, see
  * runtime.c); a callback that returns -1 fails the job with `err`.
  * A keyed operator (route_key set) may run as several instances, one per
@@ -120,6 +127,16 @@ struct hf_op_class {
      * `wm` (an interval join holds it back by its larger bound, as
      * Flink's KeyedCoProcessOperatorWithWatermarkDelay). NULL: `wm`. */
     int64_t (*watermark_out)(void *state, int64_t wm);
+    /* Optional: processing-time timers (see above). The wall-clock time
+     * (microseconds since the epoch, CLOCK_REALTIME: PROCTIME()'s scale)
+     * at which the operator next needs on_timer; INT64_MAX: none. Asked
+     * before every wait for input, so a timer set by any call counts. */
+    int64_t (*next_timer)(void *state);
+    /* With next_timer: the wall clock reached the time next_timer gave
+     * (`now`, microseconds). Fires what is due, emits its rows, and
+     * returns 0 or -1. */
+    int (*on_timer)(void *state, int64_t now, struct hf_op_out *out,
+                    struct hf_error *err);
     void (*close)(void *state);
     /* Optional: a keyed operator, whose state is split by key group and
      * which runs parallelism.default instances (runtime/exchange.h).

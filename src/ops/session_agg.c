@@ -2,7 +2,8 @@
  * session_agg.c - the session window aggregate: per group key, rows whose
  * windows [ts, ts + gap) touch or overlap merge into one session; each
  * session's aggregate calls are emitted once, as +I, when the watermark
- * (or, in processing time, the clock) passes the session's end - 1 ms.
+ * (or, in processing time, the clock: the heap's top is the operator's
+ * processing-time timer, op.h next_timer) passes the session's end - 1 ms.
  * Flink's legacy GROUP BY SESSION(ts, gap) and the SESSION window table
  * function (reference flink-stateful-sql.md §3.2, §3.3).
  *
@@ -26,8 +27,11 @@
  * rebuilt from the state at open (a restored checkpoint); a timer fires
  * the key's session ending exactly there, so sessions fire in end order
  * as Flink's timers do. A session that grows leaves its old timer behind;
- * popping it finds no session ending there and does nothing. The heap is rebuilt from the state when such
- * stale entries outnumber the live sessions.
+ * popping it finds no session ending there and does nothing. The heap is
+ * rebuilt from the state when such stale entries outnumber the live sessions.
+ *
+ * Output rows, the late count and its log are window_emit.c's, shared
+ * with window_agg.c.
  *
  * Parallel (route_key): keyed by the group key, one instance per key
  * group range at parallelism.default > 1, each with the timers of its own
@@ -38,18 +42,16 @@
  * the graph.
  */
 #include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "core/log.h"
 #include "core/rowcodec.h"
 #include "ops/window_agg.h"
+#include "ops/window_emit.h"
 #include "state/state.h"
 
 #define KEY_MAX (1u << 20)
-#define MS 1000 /* microseconds */
+#define MS HF_WIN_MS
 
 struct timer {
     int64_t end;
@@ -66,16 +68,11 @@ struct sess {
 };
 
 struct sagg {
+    struct hf_win_emit e; /* first: window_emit.c's callbacks take the
+                             state as theirs (spec, uid, output, late) */
     const struct hf_window_agg_spec *s;
-    struct hf_rbuf_pool *pool;
     const char *uid;
-    char uidbuf[48];
     struct hf_state *st;
-    struct hf_state_backend *own_be;
-    struct hf_type *ktypes;
-    uint32_t *gkeys;
-    uint32_t ngkeys;
-    struct hf_value *kv;
     struct hf_agg_acc *accs, *tmp; /* the session being built; scratch */
     struct hf_strbuf kbuf, vbuf, old, accbuf;
     struct sess *sess;
@@ -83,23 +80,17 @@ struct sagg {
     struct timer *heap;
     uint32_t nheap, hcap;
     uint64_t live; /* sessions in the state */
-    int64_t wm;
-    uint64_t late, late_logged;
-    int64_t late_log_usec;
-    struct hf_rbuf *out;
 };
+
+/* When sessions fire: window_emit.c calls these back (below). */
+static int fire_until(void *state, int64_t t, struct hf_op_out *out,
+                      struct hf_error *err);
+static int64_t sagg_next_end(const void *state);
 
 static int oom(struct hf_error *err)
 {
     return hf_error_set(err, HF_ERR_NOMEM,
                         "session window aggregate: out of memory");
-}
-
-static int64_t wall_usec(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_REALTIME, &t);
-    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
 }
 
 static void put_u32(struct hf_strbuf *b, uint32_t v)
@@ -266,62 +257,31 @@ static int sagg_open(const struct hf_op_env *env, void **state,
         return oom(err);
     *state = g;
     g->s = s;
-    g->pool = env->pool;
-    snprintf(g->uidbuf, sizeof g->uidbuf, "n%u-session-window-aggregate",
-             env->node ? env->node->id + 1 : 0);
-    g->uid = env->uid ? env->uid : g->uidbuf;
-    g->wm = INT64_MIN;
-    uint32_t nk = s->nkeys ? s->nkeys : 1, nc = s->ncalls ? s->ncalls : 1;
-    g->gkeys = calloc(nk, sizeof *g->gkeys);
-    g->ktypes = calloc(nk, sizeof *g->ktypes);
-    g->kv = calloc(nk, sizeof *g->kv);
-    g->accs = calloc(nc, sizeof *g->accs);
-    g->tmp = calloc(nc, sizeof *g->tmp);
-    if (!g->gkeys || !g->ktypes || !g->kv || !g->accs || !g->tmp)
-        return oom(err);
-    for (uint32_t i = 0; i < s->nkeys; i++) {
-        if (i == s->start_key || i == s->end_key)
-            continue;
-        g->ktypes[g->ngkeys] = s->in->cols[s->keys[i]].type;
-        g->gkeys[g->ngkeys++] = s->keys[i];
-    }
-    for (uint32_t i = 0; i < s->ncalls; i++) {
-        hf_agg_acc_init(&g->accs[i]);
-        hf_agg_acc_init(&g->tmp[i]);
-    }
     hf_strbuf_init(&g->kbuf, KEY_MAX);
     hf_strbuf_init(&g->vbuf, SIZE_MAX / 4);
     hf_strbuf_init(&g->old, SIZE_MAX / 4);
     hf_strbuf_init(&g->accbuf, SIZE_MAX / 4);
-    if (env->open_state) {
-        if (env->open_state(env, "session", &g->st, err) != 0)
-            return -1;
-    } else {
-        struct hf_state_config cfg = {.type = HF_STATE_HASHMAP,
-                                      .num_retained = 1,
-                                      .max_parallelism = 128};
-        if (hf_state_backend_open(&cfg, &g->own_be, err) != 0 ||
-            hf_state_open(g->own_be, g->uid, "session", 0, 127, &g->st,
-                          err) != 0)
-            return -1;
+    if (hf_win_emit_init(&g->e, env, "session-window-aggregate",
+                         "session window aggregate",
+                         "the session they belong to had ended before the "
+                         "watermark; raise the WATERMARK delay to keep them",
+                         err) != 0)
+        return -1;
+    g->uid = g->e.uid;
+    g->e.fire_until = fire_until;
+    g->e.next_end = sagg_next_end;
+    uint32_t nc = s->ncalls ? s->ncalls : 1;
+    g->accs = calloc(nc, sizeof *g->accs);
+    g->tmp = calloc(nc, sizeof *g->tmp);
+    if (!g->accs || !g->tmp)
+        return oom(err);
+    for (uint32_t i = 0; i < s->ncalls; i++) {
+        hf_agg_acc_init(&g->accs[i]);
+        hf_agg_acc_init(&g->tmp[i]);
     }
+    if (hf_win_open_state(&g->e, env, "session", &g->st, err) != 0)
+        return -1;
     return rebuild_timers(g, err);
-}
-
-static void log_late(struct sagg *g, bool final)
-{
-    if (g->late == g->late_logged)
-        return;
-    int64_t now = wall_usec();
-    if (!final && now - g->late_log_usec < 1000000)
-        return;
-    g->late_log_usec = now;
-    g->late_logged = g->late;
-    hf_log_warn("session window aggregate %s: %" PRIu64
-                " late row(s) dropped so far: the session they belong to "
-                "had ended before the watermark; raise the WATERMARK delay "
-                "to keep them",
-                g->uid, g->late);
 }
 
 static void sagg_close(void *state)
@@ -329,20 +289,14 @@ static void sagg_close(void *state)
     struct sagg *g = state;
     if (g == NULL)
         return;
-    log_late(g, true);
-    hf_rbuf_release(g->out);
-    if (g->st && g->own_be)
-        hf_state_close(g->st);
-    hf_state_backend_close(g->own_be);
+    hf_win_close_state(&g->e, g->st);
+    hf_win_emit_free(&g->e);
     for (uint32_t i = 0; g->accs && g->tmp && i < g->s->ncalls; i++) {
         hf_agg_acc_free(&g->accs[i]);
         hf_agg_acc_free(&g->tmp[i]);
     }
     free(g->accs);
     free(g->tmp);
-    free(g->ktypes);
-    free(g->gkeys);
-    free(g->kv);
     free(g->sess);
     heap_clear(g);
     free(g->heap);
@@ -355,83 +309,11 @@ static void sagg_close(void *state)
 
 /* ------------------------------------------------------------ output */
 
-static int flush_out(struct sagg *g, struct hf_op_out *out,
-                     struct hf_error *err)
-{
-    if (g->out == NULL)
-        return 0;
-    struct hf_rbuf *r = g->out;
-    g->out = NULL;
-    int rc = r->b->nrows ? out->emit(out, r, err) : 0;
-    hf_rbuf_release(r);
-    return rc;
-}
-
-static bool is_text(const struct hf_type *t)
-{
-    return t->id == HF_CHAR || t->id == HF_VARCHAR || t->id == HF_BYTES;
-}
-
-/* Load the accumulators saved at p (len bytes) into accs[]. */
-static int load_accs(struct sagg *g, struct hf_agg_acc *accs,
-                     const uint8_t *p, size_t len, struct hf_error *err)
-{
-    for (uint32_t i = 0; i < g->s->ncalls; i++) {
-        long used = hf_agg_acc_load(&g->s->calls[i].fn, &accs[i], p, len, err);
-        if (used < 0)
-            return -1;
-        p += used;
-        len -= (size_t)used;
-    }
-    return 0;
-}
-
-/* Emit session `se` of the group key kb (kl bytes) as one +I row. */
-static int emit_session(struct sagg *g, const uint8_t *kb, size_t kl,
-                        const struct sess *se, struct hf_op_out *out,
-                        struct hf_error *err)
-{
-    const struct hf_window_agg_spec *s = g->s;
-    if (g->out && hf_batch_full(g->out->b) && flush_out(g, out, err) != 0)
-        return -1;
-    if (g->out == NULL) {
-        g->out = hf_rbuf_get(g->pool, -1);
-        if (g->out == NULL)
-            return -1; /* the job is failing */
-    }
-    struct hf_batch *b = g->out->b;
-    struct hf_value *row = hf_batch_add_row(b, HF_ROW_INSERT, -1);
-    if (row == NULL)
-        return oom(err);
-    if (g->ngkeys > 0 &&
-        hf_row_decode(g->ktypes, g->ngkeys, kb, kl, g->kv, &b->arena, err) < 0)
-        return -1;
-    for (uint32_t i = s->nkeys, j = g->ngkeys; i-- > 0;) {
-        if (i == s->start_key)
-            row[i] = (struct hf_value){.v.i = se->start};
-        else if (i == s->end_key)
-            row[i] = (struct hf_value){.v.i = se->end};
-        else
-            row[i] = g->kv[--j];
-    }
-    row[s->nkeys + s->ncalls] = (struct hf_value){.v.i = se->end - MS};
-    if (load_accs(g, g->accs, se->acc, se->acclen, err) != 0)
-        return -1;
-    for (uint32_t i = 0; i < s->ncalls; i++) {
-        struct hf_value *res = &row[s->nkeys + i];
-        hf_agg_acc_value(&s->calls[i].fn, &g->accs[i], res);
-        if (!res->null && is_text(&s->calls[i].fn.result) &&
-            hf_value_set_str(b, res, res->v.s.ptr, res->v.s.len) != 0)
-            return oom(err);
-    }
-    return 0;
-}
-
 /* Write sessions of g->sess (those not marked merged) plus, when `extra`,
  * the one in accs [xs, xe) as the value of key kb; an empty list deletes
  * the key. */
-static int store(struct sagg *g, const void *kb, size_t kl, long n,
-                 bool extra, int64_t xs, int64_t xe, struct hf_error *err)
+static int store(struct sagg *g, const void *kb, size_t kl, long n, bool extra,
+                 int64_t xs, int64_t xe, struct hf_error *err)
 {
     uint32_t keep = 0;
     for (long i = 0; i < n; i++)
@@ -481,9 +363,10 @@ static long load_key(struct sagg *g, const void *kb, size_t kl,
 }
 
 /* Fire every session whose end - 1 ms is at or before t. */
-static int fire_until(struct sagg *g, int64_t t, struct hf_op_out *out,
+static int fire_until(void *state, int64_t t, struct hf_op_out *out,
                       struct hf_error *err)
 {
+    struct sagg *g = state;
     bool any = false;
     while (g->nheap > 0 && g->heap[0].end - MS <= t) {
         struct timer tm;
@@ -495,7 +378,8 @@ static int fire_until(struct sagg *g, int64_t t, struct hf_op_out *out,
             struct sess *se = &g->sess[i];
             if (se->end != tm.end)
                 continue; /* a stale timer, or another session's */
-            if (emit_session(g, tm.key, tm.klen, se, out, err) != 0)
+            if (hf_win_emit_row(&g->e, tm.key, tm.klen, se->start, se->end,
+                                se->acc, se->acclen, out, err) != 0)
                 rc = -1;
             se->merged = true; /* leaves the state */
             fired++;
@@ -510,7 +394,7 @@ static int fire_until(struct sagg *g, int64_t t, struct hf_op_out *out,
     }
     if (g->nheap > 2 * g->live + 1024 && rebuild_timers(g, err) != 0)
         return -1;
-    return any ? flush_out(g, out, err) : 0;
+    return any ? hf_win_emit_flush(&g->e, out, err) : 0;
 }
 
 /* ------------------------------------------------------------ input */
@@ -526,7 +410,7 @@ static int add_row(struct sagg *g, const struct hf_value *row, int64_t start,
 {
     const struct hf_window_agg_spec *s = g->s;
     hf_strbuf_reset(&g->kbuf);
-    hf_row_encode_cols(g->ktypes, g->gkeys, row, g->ngkeys, &g->kbuf);
+    hf_row_encode_cols(g->e.ktypes, g->e.gkeys, row, g->e.ngkeys, &g->kbuf);
     if (!hf_strbuf_ok(&g->kbuf))
         return hf_error_set(err, HF_ERR_NOMEM,
                             "session window aggregate %s: a group key is "
@@ -554,7 +438,7 @@ static int add_row(struct sagg *g, const struct hf_value *row, int64_t start,
         }
     }
     if (me - MS <= progress) {
-        g->late++; /* its session has ended already */
+        g->e.late++; /* its session has ended already */
         return 0;
     }
     for (uint32_t i = 0; i < s->ncalls; i++)
@@ -563,7 +447,7 @@ static int add_row(struct sagg *g, const struct hf_value *row, int64_t start,
         const struct sess *se = &g->sess[i];
         if (!se->merged)
             continue;
-        if (load_accs(g, g->tmp, se->acc, se->acclen, err) != 0)
+        if (hf_win_load_accs(&g->e, g->tmp, se->acc, se->acclen, err) != 0)
             return -1;
         for (uint32_t c = 0; c < s->ncalls; c++)
             if (hf_agg_acc_merge(&s->calls[c].fn, &g->accs[c], &g->tmp[c],
@@ -588,11 +472,6 @@ static int add_row(struct sagg *g, const struct hf_value *row, int64_t start,
     return 0;
 }
 
-static int64_t proc_now(void)
-{
-    return wall_usec() / MS * MS;
-}
-
 static int sagg_process(void *state, uint32_t input, struct hf_rbuf *in,
                         struct hf_op_out *out, struct hf_error *err)
 {
@@ -600,17 +479,13 @@ static int sagg_process(void *state, uint32_t input, struct hf_rbuf *in,
     struct sagg *g = state;
     const struct hf_window_agg_spec *s = g->s;
     const struct hf_batch *b = in->b;
-    int64_t progress = g->wm;
-    if (s->proctime) {
-        progress = proc_now();
-        if (fire_until(g, progress, out, err) != 0)
-            return -1;
-    }
+    int64_t progress;
+    if (hf_win_progress(&g->e, &progress, out, err) != 0)
+        return -1;
     uint32_t cs = s->keys[s->start_key], ce = s->keys[s->end_key];
     for (uint32_t r = 0; r < b->nrows; r++) {
         const struct hf_value *row = hf_batch_row(b, r);
-        if (b->kinds[r] == HF_ROW_UPDATE_BEFORE ||
-            b->kinds[r] == HF_ROW_DELETE)
+        if (b->kinds[r] == HF_ROW_UPDATE_BEFORE || b->kinds[r] == HF_ROW_DELETE)
             return hf_error_set(err, HF_ERR_FAIL,
                                 "internal: session window aggregate %s got "
                                 "a retraction",
@@ -624,41 +499,16 @@ static int sagg_process(void *state, uint32_t input, struct hf_rbuf *in,
         if (add_row(g, row, row[cs].v.i, row[ce].v.i, progress, err) != 0)
             return -1;
     }
-    if (g->late != g->late_logged)
-        log_late(g, false);
+    hf_win_late_log(&g->e, false);
     return 0;
 }
 
-static int sagg_watermark(void *state, int64_t wm, struct hf_op_out *out,
-                          struct hf_error *err)
+/* The earliest timer's end (window_emit.h next_end; a stale timer fires
+ * nothing). */
+static int64_t sagg_next_end(const void *state)
 {
-    struct sagg *g = state;
-    if (g->s->proctime)
-        return 0;
-    if (wm > g->wm)
-        g->wm = wm;
-    return fire_until(g, g->wm, out, err);
-}
-
-static int sagg_end_input(void *state, uint32_t input, struct hf_op_out *out,
-                          struct hf_error *err)
-{
-    (void)input;
-    struct sagg *g = state;
-    if (g->s->proctime)
-        return fire_until(g, proc_now(), out, err);
-    return flush_out(g, out, err);
-}
-
-static void sagg_explain(const struct hf_node *n, struct hf_strbuf *out)
-{
-    const struct hf_window_agg_spec *s = n->spec;
-    hf_strbuf_puts(out, s->text ? s->text : "");
-}
-
-static void sagg_free_spec(void *spec)
-{
-    hf_window_agg_spec_free(spec);
+    const struct sagg *g = state;
+    return g->nheap ? g->heap[0].end : INT64_MAX;
 }
 
 /* Keyed by the state key: the group key (PARTITION BY / GROUP BY columns
@@ -680,12 +530,14 @@ static void sagg_route_key(const struct hf_node *n, const struct hf_schema *in,
 const struct hf_op_class hf_op_session_agg = {
     .name = "session-window-aggregate",
     .flags = 0,
-    .explain = sagg_explain,
-    .free_spec = sagg_free_spec,
+    .explain = hf_win_op_explain,
+    .free_spec = hf_win_op_free_spec,
     .open = sagg_open,
     .process = sagg_process,
-    .watermark = sagg_watermark,
-    .end_input = sagg_end_input,
+    .watermark = hf_win_op_watermark,
+    .end_input = hf_win_op_end_input,
+    .next_timer = hf_win_op_next_timer,
+    .on_timer = hf_win_op_on_timer,
     .close = sagg_close,
     .route_key = sagg_route_key,
 };

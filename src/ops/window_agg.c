@@ -24,7 +24,9 @@
  * read, emitted (key, window_start, window_end, window_time = window_end -
  * 1 ms, results) and removed; then the runtime forwards the watermark.
  * Processing-time windows fire when the wall clock passes window_end - 1
- * ms, checked at every input batch and at the end of the input. A row
+ * ms: from a processing-time timer (op.h next_timer: the earliest pending
+ * end - 1 ms; the runtime calls on_timer then, even if no row comes), and
+ * before every input batch and at the end of the input. A row
  * whose window has fired is late: dropped and counted (a HOP or CUMULATE
  * row once per fired window it names; its other windows still count it,
  * as Flink's slices do); the count is logged when it grows (at most once
@@ -32,21 +34,21 @@
  *
  * Output order: windows in end order; within one window the state's
  * iteration order (hashmap: unspecified), as Flink's is its state order.
+ * Output rows, the late count and its log are window_emit.c's, shared
+ * with session_agg.c.
  */
 #include "ops/window_agg.h"
 
 #include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "core/log.h"
 #include "core/rowcodec.h"
+#include "ops/window_emit.h"
 #include "state/state.h"
 
 #define KEY_MAX (1u << 20)
-#define MS 1000 /* microseconds */
+#define MS HF_WIN_MS
 
 static int64_t floor_mod(int64_t a, int64_t b)
 {
@@ -115,26 +117,16 @@ void hf_window_agg_spec_free(struct hf_window_agg_spec *s)
 /* ------------------------------------------------------------ state */
 
 struct wagg {
+    struct hf_win_emit e; /* first: window_emit.c's callbacks take the
+                             state as theirs (spec, uid, output, late) */
     const struct hf_window_agg_spec *s;
-    struct hf_rbuf_pool *pool; /* output batches (env's; env is not kept) */
     const char *uid;
-    char uidbuf[48];
     struct hf_state *st;
-    struct hf_state_backend *own_be; /* when the runtime offers none */
-    struct hf_type *ktypes;
     struct hf_agg_acc *accs;
     struct hf_strbuf kbuf, vbuf;
-    uint32_t *gkeys; /* the key columns that are not window_start/end */
-    uint32_t ngkeys;
-    struct hf_value *kv; /* a decoded group key */
     /* The timer index: distinct pending window ends, ascending. */
     int64_t *pending;
     uint32_t npending, pcap;
-    int64_t wm;    /* event time: the current watermark */
-    uint64_t late; /* rows dropped as late */
-    uint64_t late_logged;
-    int64_t late_log_usec;
-    struct hf_rbuf *out; /* the batch being filled */
 };
 
 static int oom(struct hf_error *err)
@@ -142,12 +134,10 @@ static int oom(struct hf_error *err)
     return hf_error_set(err, HF_ERR_NOMEM, "window aggregate: out of memory");
 }
 
-static int64_t wall_usec(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_REALTIME, &t);
-    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
-}
+/* When windows fire: window_emit.c calls these back (output section). */
+static int fire_until(void *state, int64_t t, struct hf_op_out *out,
+                      struct hf_error *err);
+static int64_t wagg_next_end(const void *state);
 
 static void put_be64(uint8_t *p, int64_t v)
 {
@@ -229,55 +219,25 @@ static int wagg_open(const struct hf_op_env *env, void **state,
         return oom(err);
     *state = g;
     g->s = s;
-    g->pool = env->pool;
-    snprintf(g->uidbuf, sizeof g->uidbuf, "n%u-window-aggregate",
-             env->node ? env->node->id + 1 : 0);
-    g->uid = env->uid ? env->uid : g->uidbuf;
-    g->wm = INT64_MIN;
-    g->gkeys = calloc(s->nkeys ? s->nkeys : 1, sizeof *g->gkeys);
-    g->ktypes = calloc(s->nkeys ? s->nkeys : 1, sizeof *g->ktypes);
-    g->kv = calloc(s->nkeys ? s->nkeys : 1, sizeof *g->kv);
-    g->accs = calloc(s->ncalls ? s->ncalls : 1, sizeof *g->accs);
-    if (!g->gkeys || !g->ktypes || !g->kv || !g->accs)
-        return oom(err);
-    for (uint32_t i = 0; i < s->nkeys; i++) {
-        if (i == s->start_key || i == s->end_key)
-            continue;
-        g->ktypes[g->ngkeys] = s->in->cols[s->keys[i]].type;
-        g->gkeys[g->ngkeys++] = s->keys[i];
-    }
-    for (uint32_t i = 0; i < s->ncalls; i++)
-        hf_agg_acc_init(&g->accs[i]);
     hf_strbuf_init(&g->kbuf, KEY_MAX);
     hf_strbuf_init(&g->vbuf, KEY_MAX * 4u);
-    if (env->open_state) {
-        if (env->open_state(env, "win", &g->st, err) != 0)
-            return -1;
-    } else {
-        struct hf_state_config cfg = {.type = HF_STATE_HASHMAP,
-                                      .num_retained = 1,
-                                      .max_parallelism = 128};
-        if (hf_state_backend_open(&cfg, &g->own_be, err) != 0 ||
-            hf_state_open(g->own_be, g->uid, "win", 0, 127, &g->st, err) != 0)
-            return -1;
-    }
+    if (hf_win_emit_init(&g->e, env, "window-aggregate", "window aggregate",
+                         "every window they belong to had fired (the "
+                         "watermark passed its end); raise the WATERMARK "
+                         "delay to keep them",
+                         err) != 0)
+        return -1;
+    g->uid = g->e.uid;
+    g->e.fire_until = fire_until;
+    g->e.next_end = wagg_next_end;
+    g->accs = calloc(s->ncalls ? s->ncalls : 1, sizeof *g->accs);
+    if (g->accs == NULL)
+        return oom(err);
+    for (uint32_t i = 0; i < s->ncalls; i++)
+        hf_agg_acc_init(&g->accs[i]);
+    if (hf_win_open_state(&g->e, env, "win", &g->st, err) != 0)
+        return -1;
     return rebuild_pending(g, err);
-}
-
-static void log_late(struct wagg *g, bool final)
-{
-    if (g->late == g->late_logged)
-        return;
-    int64_t now = wall_usec();
-    if (!final && now - g->late_log_usec < 1000000)
-        return;
-    g->late_log_usec = now;
-    g->late_logged = g->late;
-    hf_log_warn("window aggregate %s: %" PRIu64
-                " late row(s) dropped so far: every window they belong to "
-                "had fired (the watermark passed its end); raise the "
-                "WATERMARK delay to keep them",
-                g->uid, g->late);
 }
 
 static void wagg_close(void *state)
@@ -285,17 +245,11 @@ static void wagg_close(void *state)
     struct wagg *g = state;
     if (g == NULL)
         return;
-    log_late(g, true);
-    hf_rbuf_release(g->out);
-    if (g->st && g->own_be) /* a state of the runtime's is closed by it */
-        hf_state_close(g->st);
-    hf_state_backend_close(g->own_be);
+    hf_win_close_state(&g->e, g->st);
+    hf_win_emit_free(&g->e);
     for (uint32_t i = 0; g->accs && i < g->s->ncalls; i++)
         hf_agg_acc_free(&g->accs[i]);
     free(g->accs);
-    free(g->ktypes);
-    free(g->gkeys);
-    free(g->kv);
     free(g->pending);
     hf_strbuf_free(&g->kbuf);
     hf_strbuf_free(&g->vbuf);
@@ -304,28 +258,10 @@ static void wagg_close(void *state)
 
 /* ------------------------------------------------------------ output */
 
-static int flush_out(struct wagg *g, struct hf_op_out *out,
-                     struct hf_error *err)
-{
-    if (g->out == NULL)
-        return 0;
-    struct hf_rbuf *r = g->out;
-    g->out = NULL;
-    int rc = r->b->nrows ? out->emit(out, r, err) : 0;
-    hf_rbuf_release(r);
-    return rc;
-}
-
-static bool is_text(const struct hf_type *t)
-{
-    return t->id == HF_CHAR || t->id == HF_VARCHAR || t->id == HF_BYTES;
-}
-
 /* Emit every group of the window ending at `end` and remove them. */
 static int fire(struct wagg *g, int64_t end, struct hf_op_out *out,
                 struct hf_error *err)
 {
-    const struct hf_window_agg_spec *s = g->s;
     uint8_t prefix[8];
     put_be64(prefix, end);
     struct hf_state_iter *it;
@@ -335,64 +271,10 @@ static int fire(struct wagg *g, int64_t end, struct hf_op_out *out,
     size_t kl, vl;
     int rc;
     while ((rc = hf_state_iter_next(it, &k, &kl, &v, &vl, err)) == 1) {
-        if (g->out && hf_batch_full(g->out->b) && flush_out(g, out, err) != 0) {
-            rc = -1;
-            break;
-        }
-        if (g->out == NULL) {
-            g->out = hf_rbuf_get(g->pool, -1);
-            if (g->out == NULL) {
-                rc = -1; /* the job is failing */
-                break;
-            }
-        }
-        struct hf_batch *b = g->out->b;
-        struct hf_value *row = hf_batch_add_row(b, HF_ROW_INSERT, -1);
-        if (row == NULL) {
-            rc = oom(err);
-            break;
-        }
         const uint8_t *kb = k;
-        int64_t start = get_be64(kb + 8);
-        /* The group key decoded into the key places other than the
-         * window's, which are filled from the state key. */
-        struct hf_value *gk = g->kv;
-        if (g->ngkeys > 0 && hf_row_decode(g->ktypes, g->ngkeys, kb + 16,
-                                           kl - 16, gk, &b->arena, err) < 0) {
-            rc = -1;
-            break;
-        }
-        for (uint32_t i = s->nkeys, j = g->ngkeys; i-- > 0;) {
-            if (i == s->start_key)
-                row[i] = (struct hf_value){.v.i = start};
-            else if (i == s->end_key)
-                row[i] = (struct hf_value){.v.i = end};
-            else
-                row[i] = gk[--j];
-        }
-        row[s->nkeys + s->ncalls] = (struct hf_value){.v.i = end - MS};
-        const uint8_t *vp = v;
-        size_t left = vl;
-        for (uint32_t i = 0; i < s->ncalls; i++) {
-            long used =
-                hf_agg_acc_load(&s->calls[i].fn, &g->accs[i], vp, left, err);
-            if (used < 0) {
-                rc = -1;
-                break;
-            }
-            vp += used;
-            left -= (size_t)used;
-            struct hf_value *res = &row[s->nkeys + i];
-            hf_agg_acc_value(&s->calls[i].fn, &g->accs[i], res);
-            if (!res->null && is_text(&s->calls[i].fn.result) &&
-                hf_value_set_str(b, res, res->v.s.ptr, res->v.s.len) != 0) {
-                rc = oom(err);
-                break;
-            }
-        }
-        if (rc < 0)
-            break;
-        if (hf_state_del(g->st, k, kl, err) != 0) {
+        if (hf_win_emit_row(&g->e, kb + 16, kl - 16, get_be64(kb + 8), end, v,
+                            vl, out, err) != 0 ||
+            hf_state_del(g->st, k, kl, err) != 0) {
             rc = -1;
             break;
         }
@@ -402,9 +284,10 @@ static int fire(struct wagg *g, int64_t end, struct hf_op_out *out,
 }
 
 /* Fire every pending window whose end - 1 ms is at or before `t`. */
-static int fire_until(struct wagg *g, int64_t t, struct hf_op_out *out,
+static int fire_until(void *state, int64_t t, struct hf_op_out *out,
                       struct hf_error *err)
 {
+    struct wagg *g = state;
     uint32_t n = 0;
     while (n < g->npending && g->pending[n] - MS <= t) {
         if (fire(g, g->pending[n], out, err) != 0)
@@ -415,7 +298,7 @@ static int fire_until(struct wagg *g, int64_t t, struct hf_op_out *out,
         return 0;
     memmove(g->pending, g->pending + n, (g->npending - n) * sizeof *g->pending);
     g->npending -= n;
-    return flush_out(g, out, err);
+    return hf_win_emit_flush(&g->e, out, err);
 }
 
 /* ------------------------------------------------------------ input */
@@ -430,7 +313,7 @@ static int fold(struct wagg *g, const struct hf_value *row, bool retract,
     put_be64(tb, end);
     put_be64(tb + 8, start);
     hf_strbuf_append(&g->kbuf, tb, 16);
-    hf_row_encode_cols(g->ktypes, g->gkeys, row, g->ngkeys, &g->kbuf);
+    hf_row_encode_cols(g->e.ktypes, g->e.gkeys, row, g->e.ngkeys, &g->kbuf);
     if (!hf_strbuf_ok(&g->kbuf))
         return hf_error_set(err, HF_ERR_NOMEM,
                             "window aggregate %s: a group key is larger "
@@ -477,11 +360,6 @@ static int fold(struct wagg *g, const struct hf_value *row, bool retract,
     return got == 0 ? pending_add(g, end, err) : 0;
 }
 
-static int64_t proc_now(void)
-{
-    return wall_usec() / MS * MS; /* milliseconds, as Flink's clock */
-}
-
 static int wagg_process(void *state, uint32_t input, struct hf_rbuf *in,
                         struct hf_op_out *out, struct hf_error *err)
 {
@@ -489,12 +367,9 @@ static int wagg_process(void *state, uint32_t input, struct hf_rbuf *in,
     struct wagg *g = state;
     const struct hf_window_agg_spec *s = g->s;
     const struct hf_batch *b = in->b;
-    int64_t progress = g->wm;
-    if (s->proctime) {
-        progress = proc_now();
-        if (fire_until(g, progress, out, err) != 0)
-            return -1;
-    }
+    int64_t progress;
+    if (hf_win_progress(&g->e, &progress, out, err) != 0)
+        return -1;
     uint32_t cs = s->keys[s->start_key], ce = s->keys[s->end_key];
     for (uint32_t r = 0; r < b->nrows; r++) {
         const struct hf_value *row = hf_batch_row(b, r);
@@ -513,50 +388,21 @@ static int wagg_process(void *state, uint32_t input, struct hf_rbuf *in,
                                 b->origin ? b->origin[r] : -1);
         int64_t end = row[ce].v.i;
         if (end - MS <= progress) {
-            g->late++; /* its window has fired */
+            g->e.late++; /* its window has fired */
             continue;
         }
         if (fold(g, row, retract, row[cs].v.i, end, err) != 0)
             return -1;
     }
-    if (g->late != g->late_logged)
-        log_late(g, false);
+    hf_win_late_log(&g->e, false);
     return 0;
 }
 
-static int wagg_watermark(void *state, int64_t wm, struct hf_op_out *out,
-                          struct hf_error *err)
+/* The earliest pending window end (window_emit.h next_end). */
+static int64_t wagg_next_end(const void *state)
 {
-    struct wagg *g = state;
-    if (g->s->proctime)
-        return 0; /* processing time: the clock fires */
-    if (wm > g->wm)
-        g->wm = wm;
-    return fire_until(g, g->wm, out, err);
-}
-
-static int wagg_end_input(void *state, uint32_t input, struct hf_op_out *out,
-                          struct hf_error *err)
-{
-    (void)input;
-    struct wagg *g = state;
-    /* Processing time: fire what the clock has completed; later windows
-     * stay unfired, as Flink fires no processing-time timer after the
-     * end of input. Event time: the source's final watermark fired all. */
-    if (g->s->proctime)
-        return fire_until(g, proc_now(), out, err);
-    return flush_out(g, out, err);
-}
-
-static void wagg_explain(const struct hf_node *n, struct hf_strbuf *out)
-{
-    const struct hf_window_agg_spec *s = n->spec;
-    hf_strbuf_puts(out, s->text ? s->text : "");
-}
-
-static void wagg_free_spec(void *spec)
-{
-    hf_window_agg_spec_free(spec);
+    const struct wagg *g = state;
+    return g->npending ? g->pending[0] : INT64_MAX;
 }
 
 /* Keyed by the whole state key (window end, window start, group key, as
@@ -580,12 +426,14 @@ static void wagg_route_key(const struct hf_node *n, const struct hf_schema *in,
 const struct hf_op_class hf_op_window_agg = {
     .name = "window-aggregate",
     .flags = 0,
-    .explain = wagg_explain,
-    .free_spec = wagg_free_spec,
+    .explain = hf_win_op_explain,
+    .free_spec = hf_win_op_free_spec,
     .open = wagg_open,
     .process = wagg_process,
-    .watermark = wagg_watermark,
-    .end_input = wagg_end_input,
+    .watermark = hf_win_op_watermark,
+    .end_input = hf_win_op_end_input,
+    .next_timer = hf_win_op_next_timer,
+    .on_timer = hf_win_op_on_timer,
     .close = wagg_close,
     .route_key = wagg_route_key,
 };

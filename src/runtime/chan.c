@@ -123,3 +123,11 @@ void hf_chan_abort(struct hf_chan *c)
     pthread_cond_broadcast(&c->space);
     pthread_mutex_unlock(&c->lock);
 }
+
+bool hf_chan_aborted(struct hf_chan *c)
+{
+    pthread_mutex_lock(&c->lock);
+    bool a = c->aborted;
+    pthread_mutex_unlock(&c->lock);
+    return a;
+}

@@ -69,5 +69,8 @@ bool hf_chan_pop(struct hf_chan *c, struct hf_msg *m, int timeout_ms,
  * back. */
 void hf_chan_done(struct hf_chan *c, uint32_t input);
 void hf_chan_abort(struct hf_chan *c);
+/* Whether hf_chan_abort was called (tells a timeout of hf_chan_pop from
+ * an abort). */
+bool hf_chan_aborted(struct hf_chan *c);
 
 #endif

@@ -77,7 +77,21 @@
  * ended (all idle: the largest of theirs, then idle itself); when it
  * rises, an operator with a watermark hook fires what it completes, then
  * the watermark goes on. Sinks ignore watermarks. In batch mode only the
- * final WM_MAX is sent.
+ * final WM_MAX is sent. Splits that go idle at one tick are taken as going
+ * idle one after the other, in the order of their last rows: the last
+ * one's watermark goes out before the source turns idle (so an empty
+ * partition idling with a quiet one does not keep that one's watermark in).
+ *
+ * Timers (processing time, op.h next_timer/on_timer). Before a task fed by
+ * edges waits for its next message, it asks its operators for their
+ * earliest timer and waits on its inbox at most until then (a timed wait,
+ * at most a second before the clock is read again); a due timer fires
+ * between messages, whether or not any came, on the task's thread, and
+ * what it emits flows like any other output. So a processing-time window
+ * fires when the wall clock passes its end even if its input has stopped.
+ * Timers stop when the task's inputs have all ended (Flink fires no
+ * processing-time timer after the end of input). Only operators that head
+ * or run in such a task have timers (a stateful operator always does).
  *
  * The end. A bounded source at its end, and every source on a stop
  * request, sends an end marker instead of rows; a node whose inputs have
@@ -685,6 +699,9 @@ static int wm_tick(struct task *t, bool force)
         return 0;
     int64_t low = WM_MAX, fin = WM_NONE;
     bool active = false, idle = false;
+    /* Of the splits that went idle at this tick, the last to do so (the
+     * latest last row) and its watermark. */
+    int64_t last_usec = INT64_MIN, last_wm = WM_NONE;
     for (uint32_t i = 0; i < t->nsplits; i++) {
         struct wsplit *w = &t->splits[i];
         if (w->finished) {
@@ -692,8 +709,15 @@ static int wm_tick(struct task *t, bool force)
                 fin = w->max;
             continue;
         }
-        if (rt->idle_usec > 0 && now - w->last_usec >= rt->idle_usec)
+        if (!w->idle && rt->idle_usec > 0 &&
+            now - w->last_usec >= rt->idle_usec) {
             w->idle = true;
+            if (w->last_usec > last_usec ||
+                (w->last_usec == last_usec && w->max < last_wm)) {
+                last_usec = w->last_usec;
+                last_wm = w->max;
+            }
+        }
         if (w->idle) {
             idle = true;
             continue;
@@ -709,6 +733,22 @@ static int wm_tick(struct task *t, bool force)
         low = fin;
     }
     if (!active) {
+        /* Splits that went idle at one tick went idle one after the other
+         * (idle-timeout after their last rows): just before the last of
+         * them did, it was the only active split, so the watermark was
+         * its own. Without this, an empty partition going idle at the
+         * same tick as one with rows would never let that one's
+         * watermark out. */
+        if (last_wm != WM_NONE && last_wm > src->wm) {
+            if (src->idle) {
+                src->idle = false;
+                if (wm_forward(src, src->wm, false, &t->err) != 0)
+                    return -1;
+            }
+            src->wm = last_wm;
+            if (wm_forward(src, last_wm, false, &t->err) != 0)
+                return -1;
+        }
         if (!src->idle) {
             src->idle = true;
             hf_log_debug("source '%s': every split idle for %" PRId64
@@ -1050,9 +1090,52 @@ static bool pending_push(struct tinput *in, const struct hf_msg *m)
     return true;
 }
 
+/* ------------------------------------------------------------ timers */
+
+static int64_t wall_usec(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The earliest processing-time timer of t's operators (op.h next_timer);
+ * INT64_MAX: none. */
+static int64_t timer_due(const struct task *t)
+{
+    int64_t due = INT64_MAX;
+    for (uint32_t i = 0; i < t->nmembers; i++) {
+        const struct rnode *n = t->members[i];
+        if (n->n->kind != HF_NODE_OP || n->n->op->next_timer == NULL ||
+            n->state == NULL)
+            continue;
+        int64_t d = n->n->op->next_timer(n->state);
+        if (d < due)
+            due = d;
+    }
+    return due;
+}
+
+/* The wall clock reached `now`: every operator of t whose timer is due
+ * fires it. */
+static int run_timers(struct task *t, int64_t now)
+{
+    for (uint32_t i = 0; i < t->nmembers; i++) {
+        struct rnode *n = t->members[i];
+        if (n->n->kind != HF_NODE_OP || n->n->op->next_timer == NULL ||
+            n->state == NULL || n->n->op->next_timer(n->state) > now)
+            continue;
+        if (n->n->op->on_timer(n->state, now, &n->out, &t->err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* The next message: one set aside on an input that is no longer blocked,
- * else the next from the inbox. */
-static bool next_msg(struct task *t, struct hf_msg *m)
+ * else the next from the inbox, waiting at most until the wall clock
+ * reaches `due` (INT64_MAX: no limit). 1: *m is a message; 0: `due` came
+ * first; -1: the inbox was aborted (the job failed). */
+static int next_msg(struct task *t, struct hf_msg *m, int64_t due)
 {
     for (uint32_t i = 0; i < t->ninputs; i++) {
         struct tinput *in = &t->inputs[i];
@@ -1068,7 +1151,20 @@ static bool next_msg(struct task *t, struct hf_msg *m)
     }
     int64_t done = t->done;
     t->done = -1;
-    return hf_chan_pop(&t->inbox, m, -1, done);
+    int timeout_ms = -1;
+    if (due != INT64_MAX) {
+        /* Rounded up, at most a second (then the clock is read again). */
+        int64_t wait = due - wall_usec();
+        if (wait <= 0)
+            timeout_ms = 0;
+        else if (wait >= 1000000)
+            timeout_ms = 1000;
+        else
+            timeout_ms = (int)((wait + 999) / 1000);
+    }
+    if (hf_chan_pop(&t->inbox, m, timeout_ms, done))
+        return 1;
+    return timeout_ms >= 0 && !hf_chan_aborted(&t->inbox) ? 0 : -1;
 }
 
 /* Barrier `aligning` came on every open input: snapshot, flush, forward,
@@ -1139,8 +1235,19 @@ static void *edge_main(void *arg)
     pthread_mutex_unlock(&rt->ck_lock);
     while (!done) {
         struct hf_msg m;
-        if (!next_msg(t, &m))
+        /* Processing-time timers first: due ones fire between messages,
+         * and the wait for the next message ends when the next is due. */
+        int64_t due = timer_due(t), now;
+        if (due != INT64_MAX && (now = wall_usec()) >= due) {
+            if (run_timers(t, now) != 0)
+                goto failed;
+            continue;
+        }
+        int got = next_msg(t, &m, due);
+        if (got < 0)
             break; /* aborted: the job failed */
+        if (got == 0)
+            continue; /* a timer is due */
         struct tinput *in = &t->inputs[m.input];
         if (in->blocked) {
             if (!pending_push(in, &m)) {

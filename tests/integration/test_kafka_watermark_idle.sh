@@ -9,6 +9,8 @@
 #   - idle-timeout 500 ms: partition 1 is idle, the source's watermark is
 #     partition 0's (which keeps getting rows, so it is never idle itself),
 #     and the window fires while the job runs;
+#   - idle-timeout 500 ms and no row after the first three: both
+#     partitions go idle without new rows and the window still fires;
 #   - idle-timeout 0 (Flink's default): the empty partition holds the
 #     watermark back, so nothing fires however long the job runs.
 . "$(dirname "$0")/../e2e/lib.sh"
@@ -57,6 +59,22 @@ job 500ms >"$T/idle.sql"
 run_for "$T/idle.sql" "$T/idle.out" 20 '^+I'
 echo '+I[2020-04-15T08:00, 2020-04-15T08:10, 6, 2]' >"$T/idle.want"
 expect_same "$T/idle.want" "$T/idle.out" "the window fires with partition 1 idle"
+
+# No row after the first three: partition 1 and then partition 0 go idle
+# without a new row (the source checks idleness between polls), and the
+# watermark the idle partitions leave behind (partition 0's, 08:11:59)
+# fires the window while the job runs.
+"$HOLOFLOW" run "$T/idle.sql" >"$T/quiet.out" 2>"$T/quiet.out.err" &
+pid=$!
+BG_PIDS+=("$pid")
+for i in $(seq 1 200); do
+    grep -q '^+I' "$T/quiet.out" && break
+    sleep 0.1
+done
+kill -0 "$pid" 2>/dev/null || fail "the job ended early: $(cat "$T/quiet.out.err")"
+kill -TERM "$pid"
+wait "$pid" || true
+expect_same "$T/idle.want" "$T/quiet.out" "idle partitions without new rows release the watermark"
 
 job 0 >"$T/held.sql"
 run_for "$T/held.sql" "$T/held.out" 4 '^+I'
