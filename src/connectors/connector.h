@@ -243,6 +243,9 @@ struct hf_lookup_open_args {
     const uint32_t *key_cols;
     uint32_t nkeys;
     const struct hf_lookup_conf *conf;
+    /* Where the connector counts its retries (a request sent again after
+     * a failure), or NULL; the job summary prints it. */
+    atomic_uint_fast64_t *retries;
 };
 
 struct hf_connector {

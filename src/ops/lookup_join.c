@@ -277,7 +277,7 @@ struct lk *hf_lk_new(struct hf_lookup_spec *s, struct hf_error *err)
                        c->expire_write_ms, c->expire_access_ms);
     else
         hf_lcache_init(&l->cache, 0, c->max_bytes, 0, 0);
-    struct hf_lookup_open_args a = {s->dkeys, s->nkeys, c};
+    struct hf_lookup_open_args a = {s->dkeys, s->nkeys, c, &s->stats.retries};
     if (l->conn->lookup_open(s->dim, &a, &l->cs, err) != 0) {
         l->cs = NULL;
         lk_free(l);
