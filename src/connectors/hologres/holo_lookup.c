@@ -43,6 +43,7 @@
 
 struct req {
     struct hf_strbuf *params; /* nkeys encoded arrays */
+    uint32_t n;               /* keys asked */
 };
 
 struct holo_lookup {
@@ -228,6 +229,7 @@ int holo_lookup_send(void *state, const struct hf_value *keys,
         if (!hf_strbuf_ok(&q->params[k]))
             return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
     }
+    q->n = n;
     l->count++;
     enum holo_err_class cls = HOLO_OK;
     if (prepare(l, &cls, err) == 0 && send_req(l, q, &cls, err) == 0)
@@ -306,9 +308,12 @@ static long recv_once(struct holo_lookup *l, struct hf_batch *out,
     if (res == NULL && l->timed_out) {
         *cls = HOLO_ERR_FATAL;
         return hf_error_set(err, HF_ERR_IO,
-                            "lookup table '%s': no answer within %lld ms "
-                            "(table.exec.async-lookup.timeout)",
-                            l->t->name, (long long)l->timeout_ms);
+                            "lookup table '%s': a request for %u key(s) got "
+                            "no answer within %lld ms (the LOOKUP hint's "
+                            "'timeout', else table.exec.async-lookup."
+                            "timeout); the job fails, as Flink's does",
+                            l->t->name, l->ring[l->head].n,
+                            (long long)l->timeout_ms);
     }
     if (res == NULL) {
         *cls = HOLO_ERR_RETRY;
