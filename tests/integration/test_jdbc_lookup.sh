@@ -13,7 +13,8 @@
 # Flink, with a note), and the Flink 1.10 'connector.type' = 'jdbc' DDL
 # with connector.lookup.cache.*; plus lookup.max-retries resending
 # requests over a connection broken in flight (failpoint
-# holo.lookup.break-in-flight), counted as retries in the summary.
+# holo.lookup.break-in-flight), counted as retries in the summary. The
+# JSON summary (--summary-json) has the lookup's counters as the text does.
 . "$(dirname "$0")/../e2e/lib.sh"
 set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
@@ -78,7 +79,7 @@ run_case() { # label dim-with explain-cache
     run_hf "$T/exp" "$T/err" explain "$T/job.sql"
     expect_rc 0 "$label: explain"
     expect_grep "lookup-join: LEFT, table d, key (k = s.k), one-to-one, batch 128, sync, cache $3" "$T/exp" "$label: explain"
-    run_hf "$T/out" "$T/err" run "$T/job.sql"
+    run_hf "$T/out" "$T/err" run "$T/job.sql" --summary-json "$T/summary.json"
     expect_rc 0 "$label"
     [ "$RC" -eq 0 ] || { tail -5 "$T/err" >&2; return; }
     compare "${p}_o1" "${p}_w1" "$label: LEFT one-to-one"
@@ -89,14 +90,28 @@ run_case "no cache" "$jdbc, 'table-name' = '%T'" NONE
 grep -q "lookup 'd': $NS rows in, $NS rows out, [0-9]* keys asked in [0-9]* requests$" "$T/err" ||
     fail "no cache: summary line of lookup 'd' (no cache part)"
 run_case "PARTIAL" "$jdbc, 'table-name' = '%T', 'lookup.cache' = 'PARTIAL',
-  'lookup.partial-cache.max-rows' = '300', 'lookup.partial-cache.expire-after-write' = '1h',
+  'lookup.partial-cache.max-rows' = '1000', 'lookup.partial-cache.expire-after-write' = '1h',
   'lookup.partial-cache.cache-missing-key' = 'false'" PARTIAL
-grep -Eq "lookup 'd': $NS rows in, $NS rows out, .*cache: [1-9][0-9]* hits, [0-9]+ misses, [1-9][0-9]* evictions, 0 expired, 300 keys" "$T/err" ||
-    fail "PARTIAL: summary shows hits and evictions with 300 keys held"
+grep -Eq "lookup 'd': $NS rows in, $NS rows out, .*cache: [1-9][0-9]* hits, [0-9]+ misses, [1-9][0-9]* evictions, 0 expired, 1000 keys" "$T/err" ||
+    fail "PARTIAL: summary shows hits and evictions with 1000 keys held"
+# The JSON summary's lookups hold the same counters as the text line.
+line=$(grep "lookup 'd':" "$T/err")
+python3 - "$T/summary.json" "$line" <<'PY' || fail "PARTIAL: JSON summary's lookups differ from the text summary"
+import json, re, sys
+d = [l for l in json.load(open(sys.argv[1]))["lookups"] if l["table"] == "d"][0]
+m = re.search(r"(\d+) rows in, (\d+) rows out, (\d+) keys asked in (\d+) requests; "
+              r"cache: (\d+) hits, (\d+) misses, (\d+) evictions, (\d+) expired, "
+              r"(\d+) keys in (\d+) bytes", sys.argv[2])
+want = dict(zip(["rows_in", "rows_out", "keys_asked", "requests", "cache_hits",
+                 "cache_misses", "cache_evictions", "cache_expired",
+                 "cache_records", "cache_bytes"], map(int, m.groups())))
+got = {k: d[k] for k in want}
+assert d["cache"] == "PARTIAL" and d["connector"] == "jdbc" and got == want, (got, want)
+PY
 run_case "deprecated lookup.cache.max-rows/.ttl" "$jdbc, 'table-name' = '%T',
-  'lookup.cache.max-rows' = '500', 'lookup.cache.ttl' = '10min'" PARTIAL
-grep -Eq "lookup 'd': .*cache: [1-9][0-9]* hits, .* 500 keys" "$T/err" ||
-    fail "deprecated pair: a cache of 500 rows"
+  'lookup.cache.max-rows' = '1000', 'lookup.cache.ttl' = '10min'" PARTIAL
+grep -Eq "lookup 'd': .*cache: [1-9][0-9]* hits, .* 1000 keys" "$T/err" ||
+    fail "deprecated pair: a cache of 1000 rows"
 run_case "FULL (run uncached, as Flink's JDBC)" "$jdbc, 'table-name' = '%T', 'lookup.cache' = 'FULL'" NONE
 expect_grep "'lookup.cache' = 'FULL' is accepted and the lookups run without a cache" "$T/err" "FULL: note"
 run_case "Flink 1.10 connector.type DDL" "'connector.type' = 'jdbc', 'connector.url' = '$url',

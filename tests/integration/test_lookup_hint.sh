@@ -7,7 +7,8 @@
 #    psql in the background waits until holoflow logs that it asks again,
 #    then inserts the row: the INNER join's output has the row (nothing
 #    depends on how long anything takes: the insert follows the first
-#    retry, and the attempts last two minutes).
+#    retry, and the attempts last two minutes). While the job waits,
+#    /metrics (--metrics-port) has the lookup's families, well formed.
 # 2. Retries exhausted: two keys that never get a row are asked again
 #    exactly 'max-attempts' times each (in every input batch that has
 #    them; the summary's retries are the keys asked again) and
@@ -53,11 +54,23 @@ retry="'retry-predicate' = 'lookup_miss', 'retry-strategy' = 'fixed_delay'"
 
 # --- 1. a late row is found by a retry.
 job "$retry, 'fixed-delay' = '200ms', 'max-attempts' = '600'" "" "${p}_d"
-"$HOLOFLOW" run "$T/job.sql" >"$T/out" 2>"$T/err" &
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$HOLOFLOW" run "$T/job.sql" --metrics-port "$PORT" >"$T/out" 2>"$T/err" &
 hf=$!
 inserted=0
 for _ in $(seq 1200); do
     if grep -q "key(s) without a row; asking again" "$T/err"; then
+        # While it waits to ask again: the lookup's metrics.
+        curl -sf "http://127.0.0.1:$PORT/metrics" >"$T/metrics" || fail "GET /metrics"
+        python3 "$(dirname "$0")/../metrics/check_exposition.py" "$T/metrics" ||
+            fail "/metrics: exposition format"
+        grep -Eq '^holoflow_lookup_requests_total\{job="job.sql",table="d",node="n[0-9]+"\} [1-9]' "$T/metrics" ||
+            fail "/metrics: holoflow_lookup_requests_total of d"
+        grep -Eq '^holoflow_lookup_keys_asked_total\{.*table="d".*\} [1-9]' "$T/metrics" ||
+            fail "/metrics: holoflow_lookup_keys_asked_total of d"
+        for f in retries_total cache_hits_total cache_misses_total cache_evictions_total cache_records cache_bytes; do
+            grep -q "^holoflow_lookup_${f}{" "$T/metrics" || fail "/metrics: holoflow_lookup_$f"
+        done
         "${PSQL[@]}" -c "INSERT INTO ${p}_d VALUES (7777, 'late')"
         inserted=1
         break
