@@ -73,11 +73,11 @@ int hf_lookup_metrics_register(struct hf_metrics *m, const char *job,
         rc |= hf_metrics_counter_u64(
             m, ctr[i].name, ctr[i].help, l,
             (const atomic_uint_fast64_t *)((const char *)c + ctr[i].off));
-    rc |= hf_metrics_callback(m, HF_METRIC_GAUGE,
-                              "holoflow_lookup_cache_records",
-                              "Keys the cache holds now, each with its rows "
-                              "(Flink numCachedRecords)",
-                              l, load_u64, &c->cached_keys);
+    rc |=
+        hf_metrics_callback(m, HF_METRIC_GAUGE, "holoflow_lookup_cache_records",
+                            "Keys the cache holds now, each with its rows "
+                            "(Flink numCachedRecords)",
+                            l, load_u64, &c->cached_keys);
     rc |= hf_metrics_callback(m, HF_METRIC_GAUGE, "holoflow_lookup_cache_bytes",
                               "Bytes the cache holds now (Flink "
                               "numCachedBytes)",
@@ -89,7 +89,8 @@ int hf_lookup_metrics_register(struct hf_metrics *m, const char *job,
 static void add_u(struct json_object *o, const char *k,
                   const atomic_uint_fast64_t *v)
 {
-    json_object_object_add(o, k, json_object_new_int64((int64_t)atomic_load(v)));
+    json_object_object_add(o, k,
+                           json_object_new_int64((int64_t)atomic_load(v)));
 }
 
 void hf_lookup_summary_json(struct json_object *root, const struct hf_graph *g)
@@ -106,9 +107,10 @@ void hf_lookup_summary_json(struct json_object *root, const struct hf_graph *g)
         char nid[16];
         snprintf(nid, sizeof nid, "n%u", n->id + 1);
         json_object_object_add(o, "node", json_object_new_string(nid));
-        json_object_object_add(o, "table", json_object_new_string(s->dim->name));
-        json_object_object_add(
-            o, "connector", json_object_new_string(s->dim->connector->name));
+        json_object_object_add(o, "table",
+                               json_object_new_string(s->dim->name));
+        json_object_object_add(o, "connector",
+                               json_object_new_string(s->dim->connector->name));
         json_object_object_add(o, "cache",
                                json_object_new_string(cn[s->conf.cache]));
         add_u(o, "rows_in", &c->rows_in);

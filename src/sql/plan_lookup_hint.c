@@ -39,9 +39,9 @@
 #define MAX_HINTS 32
 
 static const char *const hint_keys[] = {
-    "table",           "async",          "output-mode",
-    "capacity",        "timeout",        "retry-predicate",
-    "retry-strategy",  "fixed-delay",    "max-attempts"};
+    "table",          "async",       "output-mode",
+    "capacity",       "timeout",     "retry-predicate",
+    "retry-strategy", "fixed-delay", "max-attempts"};
 #define NKEYS (sizeof hint_keys / sizeof *hint_keys)
 
 static const struct hf_ast_option *opt(const struct hf_ast_lookup_hint *h,
@@ -114,8 +114,7 @@ static int check_one(struct planner *p, const struct hf_ast_lookup_hint *h)
     if ((o = opt(h, "async")) && strcasecmp(o->value, "true") != 0 &&
         strcasecmp(o->value, "false") != 0)
         return bad(p, o, "expected 'true' or 'false'");
-    if ((o = opt(h, "output-mode")) &&
-        strcasecmp(o->value, "ordered") != 0 &&
+    if ((o = opt(h, "output-mode")) && strcasecmp(o->value, "ordered") != 0 &&
         strcasecmp(o->value, "allow_unordered") != 0)
         return bad(p, o, "expected 'ordered' or 'allow_unordered'");
     if ((o = opt(h, "capacity")) && positive_int(p, o, &n) != 0)
@@ -186,40 +185,44 @@ void hf_plan_lookup_hint_apply(struct qstate *qs, const char *name,
     size_t start = text->len;
     if ((o = opt(h, "async"))) {
         c->async = strcasecmp(o->value, "true") == 0;
-        hf_strbuf_printf(text, "%s%s", text->len > start ? ", " : "", c->async ? "async" : "sync");
+        hf_strbuf_printf(text, "%s%s", text->len > start ? ", " : "",
+                         c->async ? "async" : "sync");
     }
     if ((o = opt(h, "output-mode")))
-        hf_strbuf_printf(text, "%soutput %s (in input order)", text->len > start ? ", " : "",
-                         strcasecmp(o->value, "ordered") == 0
-                             ? "ordered"
-                             : "allow_unordered");
+        hf_strbuf_printf(
+            text, "%soutput %s (in input order)", text->len > start ? ", " : "",
+            strcasecmp(o->value, "ordered") == 0 ? "ordered"
+                                                 : "allow_unordered");
     if ((o = opt(h, "capacity"))) {
         n = strtoll(o->value, NULL, 10);
         int64_t r = (n + c->batch_size - 1) / c->batch_size;
-        c->queue_size = (uint32_t)(r < 1                        ? 1
-                                   : r > HF_LOOKUP_MAX_INFLIGHT ? HF_LOOKUP_MAX_INFLIGHT
-                                                                : r);
-        hf_strbuf_printf(text, "%scapacity %" PRId64 " (%u requests)", text->len > start ? ", " : "", n,
-                         c->queue_size);
+        c->queue_size =
+            (uint32_t)(r < 1                        ? 1
+                       : r > HF_LOOKUP_MAX_INFLIGHT ? HF_LOOKUP_MAX_INFLIGHT
+                                                    : r);
+        hf_strbuf_printf(text, "%scapacity %" PRId64 " (%u requests)",
+                         text->len > start ? ", " : "", n, c->queue_size);
     }
-    if ((o = opt(h, "timeout")) &&
-        hf_parse_duration_ms(o->value, &n) == 0) {
+    if ((o = opt(h, "timeout")) && hf_parse_duration_ms(o->value, &n) == 0) {
         c->timeout_ms = n;
-        hf_strbuf_printf(text, "%stimeout %" PRId64 " ms", text->len > start ? ", " : "", n);
+        hf_strbuf_printf(text, "%stimeout %" PRId64 " ms",
+                         text->len > start ? ", " : "", n);
     }
     if ((o = opt(h, "max-attempts"))) {
         int64_t d = 0;
         hf_parse_duration_ms(opt(h, "fixed-delay")->value, &d);
         n = strtoll(o->value, NULL, 10);
         if (c->cache == HF_LCACHE_FULL) {
-            hf_strbuf_printf(text, "%sno retry (FULL cache)", text->len > start ? ", " : "");
+            hf_strbuf_printf(text, "%sno retry (FULL cache)",
+                             text->len > start ? ", " : "");
         } else {
             c->retry_attempts = (uint32_t)n;
             c->retry_delay_ms = d;
             hf_strbuf_printf(text,
                              "%sretry on lookup_miss every %" PRId64
                              " ms, %" PRId64 " more attempt%s",
-                             text->len > start ? ", " : "", d, n, n == 1 ? "" : "s");
+                             text->len > start ? ", " : "", d, n,
+                             n == 1 ? "" : "s");
         }
     }
     hf_strbuf_putc(text, ')');
