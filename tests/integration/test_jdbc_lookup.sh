@@ -11,7 +11,8 @@
 # deprecated lookup.cache.max-rows/.ttl pair (a cache, shown by explain
 # and the summary), 'lookup.cache' = 'FULL' (accepted, run uncached as in
 # Flink, with a note), and the Flink 1.10 'connector.type' = 'jdbc' DDL
-# with connector.lookup.cache.*; plus lookup.max-retries resending
+# with connector.lookup.cache.*; two lookup joins chained on the same
+# s.proc; plus lookup.max-retries resending
 # requests over a connection broken in flight (failpoint
 # holo.lookup.break-in-flight), counted as retries in the summary. The
 # JSON summary (--summary-json) has the lookup's counters as the text does.
@@ -125,6 +126,29 @@ unset HF_FAILPOINTS
 expect_grep "reconnecting and sending" "$T/err" "broken connection: retried"
 grep -Eq "lookup '[dm]': .* [1-9][0-9]* retries" "$T/err" ||
     fail "broken connection: the retry is counted in the summary"
+
+# Two lookup joins chained on the same s.proc (LEFT one-to-one, then
+# INNER one-to-many), equal to PostgreSQL's join.
+"${PSQL[@]}" <<SQL
+CREATE TABLE ${p}_o3 (id bigint, name text, x int);
+CREATE TABLE ${p}_w3 AS SELECT s.id, d.name, m.x FROM ${p}_s s LEFT JOIN ${p}_d d ON s.k = d.k
+  JOIN ${p}_m m ON m.k = s.k AND m.k2 = s.k2;
+SQL
+cat >"$T/chain.sql" <<SQL
+CREATE TABLE s (id BIGINT, k INT, k2 STRING, proc AS PROCTIME()) WITH ($jdbc, 'table-name' = '${p}_s');
+CREATE TABLE d (k INT, name STRING, v DECIMAL(10, 2), PRIMARY KEY (k) NOT ENFORCED)
+  WITH ($jdbc, 'table-name' = '${p}_d');
+CREATE TABLE m (k INT, k2 STRING, x INT) WITH ($jdbc, 'table-name' = '${p}_m');
+CREATE TABLE o3 (id BIGINT, name STRING, x INT) WITH ($jdbc, 'table-name' = '${p}_o3');
+INSERT INTO o3 SELECT s.id, dd.name, mm.x FROM s
+  LEFT JOIN d FOR SYSTEM_TIME AS OF s.proc AS dd ON s.k = dd.k
+  JOIN m FOR SYSTEM_TIME AS OF s.proc AS mm ON mm.k = s.k AND mm.k2 = s.k2;
+SQL
+run_hf "$T/out" "$T/err" run "$T/chain.sql"
+expect_rc 0 "chained lookup joins"
+[ "$RC" -eq 0 ] || tail -5 "$T/err" >&2
+compare "${p}_o3" "${p}_w3" "chained lookup joins"
+"${PSQL[@]}" -c "DROP TABLE ${p}_o3, ${p}_w3"
 
 # Plan-time rules of Flink's JDBC factory still apply to a lookup table.
 job "$jdbc, 'table-name' = '%T', 'lookup.cache' = 'PARTIAL'"
