@@ -233,7 +233,14 @@ struct hf_lookup_conf {
     bool cache_missing;    /* keep "no row" answers */
     int64_t reload_ms;     /* FULL: reload interval, 0 never */
     int64_t timeout_ms;    /* a request unanswered this long fails (job
-                              option table.exec.async-lookup.timeout) */
+                              option table.exec.async-lookup.timeout, or
+                              the LOOKUP hint's 'timeout') */
+    /* The LOOKUP hint's 'retry-predicate'='lookup_miss' with a
+     * 'fixed_delay' strategy: a key asked of the server that has no row
+     * is asked again after retry_delay_ms, up to retry_attempts more
+     * times (0: no retry). */
+    uint32_t retry_attempts;
+    int64_t retry_delay_ms;
 };
 
 /* One lookup connection of a table: rows of the table whose key columns
@@ -243,6 +250,9 @@ struct hf_lookup_open_args {
     const uint32_t *key_cols;
     uint32_t nkeys;
     const struct hf_lookup_conf *conf;
+    /* Where the connector counts its retries (a request sent again after
+     * a failure), or NULL; the job summary prints it. */
+    atomic_uint_fast64_t *retries;
 };
 
 struct hf_connector {

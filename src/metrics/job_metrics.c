@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "metrics/ckpt_metrics.h"
+#include "metrics/lookup_metrics.h"
 #include "ops/op.h"
 #include "runtime/plan.h"
 #include "runtime/runtime.h"
@@ -278,6 +279,8 @@ struct hf_job_metrics *hf_job_metrics_new(struct hf_job *job,
     int rc = reg_job(jm);
     for (uint32_t i = 0; i < job->graph.nnodes && rc == 0; i++)
         rc = reg_node(jm, &job->graph.nodes[i], hf_runtime_node_stats(rt, i));
+    for (uint32_t i = 0; i < job->graph.nnodes && rc == 0; i++)
+        rc = hf_lookup_metrics_register(jm->reg, jm->name, &job->graph.nodes[i]);
     if (rc != 0) {
         hf_job_metrics_destroy(jm);
         hf_error_set(err, HF_ERR_NOMEM, "out of memory (metrics)");

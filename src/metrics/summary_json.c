@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "metrics/ckpt_metrics.h"
+#include "metrics/lookup_metrics.h"
 #include "runtime/plan.h"
 #include "runtime/runtime.h"
 
@@ -81,6 +82,7 @@ int hf_summary_json_write(struct hf_job *job, struct hf_runtime *rt,
         json_object_new_double(elapsed_s > 0 ? (double)written / elapsed_s
                                              : 0));
     json_object_object_add(root, "total", tot);
+    hf_lookup_summary_json(root, g);
     add_u(root, "checkpoints_completed",
           atomic_load(&hf_runtime_ckpt_metrics(rt)->completed));
 

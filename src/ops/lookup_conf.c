@@ -9,6 +9,14 @@
  * expire-after-write and `cacheempty` as cache-missing-key; `cache`=ALL
  * is FULL with `cachettlms` as reload interval. A Flink `lookup.cache`
  * set explicitly wins over `cache`.
+ *
+ * A table that declares the deprecated `lookup.cache.max-rows` (the jdbc
+ * connector) follows Flink JDBC's getLookupCache instead: the legacy pair
+ * `lookup.cache.max-rows` > 0 and `lookup.cache.ttl` > 0 is a PARTIAL
+ * cache of that many rows expiring after write (missing keys kept as
+ * `lookup.cache.caching-missing-key` says); `lookup.cache`=PARTIAL
+ * replaces it with the `lookup.partial-cache.*` settings; FULL is
+ * accepted and runs without a cache, as Flink's JDBC connector does.
  */
 #include "ops/lookup_join.h"
 
@@ -64,6 +72,33 @@ void hf_lookup_conf_read(const struct hf_opts *o, struct hf_lookup_conf *c)
         } else if (ttl) {
             c->reload_ms = ttl->v.i;
         }
+    }
+    if (get(o, "lookup.cache.max-rows") != NULL) {
+        const struct hf_opt_val *mr = get(o, "lookup.cache.max-rows");
+        const struct hf_opt_val *ttl = get(o, "lookup.cache.ttl");
+        const struct hf_opt_val *cm =
+            get(o, "lookup.cache.caching-missing-key");
+        if (mr->v.i > 0 && ttl && ttl->v.i > 0) {
+            c->cache = HF_LCACHE_PARTIAL;
+            c->max_rows = mr->v.i;
+            c->expire_write_ms = ttl->v.i;
+            c->cache_missing = cm ? cm->v.b : true;
+        }
+        v = get(o, "lookup.cache");
+        if (v && v->v.i == HF_LCACHE_PARTIAL) {
+            c->cache = HF_LCACHE_PARTIAL;
+            c->max_rows = 0;
+            c->expire_write_ms = 0;
+            if ((v = get(o, "lookup.partial-cache.max-rows")))
+                c->max_rows = v->v.i;
+            if ((v = get(o, "lookup.partial-cache.expire-after-write")))
+                c->expire_write_ms = v->v.i;
+            if ((v = get(o, "lookup.partial-cache.expire-after-access")))
+                c->expire_access_ms = v->v.i;
+            if ((v = get(o, "lookup.partial-cache.cache-missing-key")))
+                c->cache_missing = v->v.b;
+        }
+        return;
     }
     if (is_set(o, "lookup.cache") || c->cache == HF_LCACHE_NONE) {
         if ((v = get(o, "lookup.cache")))

@@ -277,7 +277,7 @@ struct lk *hf_lk_new(struct hf_lookup_spec *s, struct hf_error *err)
                        c->expire_write_ms, c->expire_access_ms);
     else
         hf_lcache_init(&l->cache, 0, c->max_bytes, 0, 0);
-    struct hf_lookup_open_args a = {s->dkeys, s->nkeys, c};
+    struct hf_lookup_open_args a = {s->dkeys, s->nkeys, c, &s->stats.retries};
     if (l->conn->lookup_open(s->dim, &a, &l->cs, err) != 0) {
         l->cs = NULL;
         lk_free(l);
@@ -355,6 +355,11 @@ static int send_keys(struct lk *l, const struct hf_batch *b, uint32_t from,
     return l->conn->lookup_send(l->cs, l->keyv, n, err);
 }
 
+static int ask(struct lk *l, const struct hf_batch *b, uint32_t nmiss,
+               struct hf_error *err);
+static int retry_misses(struct lk *l, const struct hf_batch *b,
+                        uint32_t nmiss, struct hf_error *err);
+
 /* Steps 1 and 2: every row's key answered in l->ans. */
 static int resolve(struct lk *l, const struct hf_batch *b, struct hf_error *err)
 {
@@ -422,7 +427,18 @@ static int resolve(struct lk *l, const struct hf_batch *b, struct hf_error *err)
             return oom(err);
         l->miss[nmiss++] = i;
     }
-    /* Requests: up to `depth` in flight. */
+    if (ask(l, b, nmiss, err) != 0)
+        return -1;
+    return retry_misses(l, b, nmiss, err);
+}
+
+/* Ask the keys of the input rows miss[0, nmiss) in requests of
+ * lookup.read.batch-size keys, up to `depth` in flight; their answers go
+ * to l->ans (and the cache). */
+static int ask(struct lk *l, const struct hf_batch *b, uint32_t nmiss,
+               struct hf_error *err)
+{
+    const struct hf_lookup_spec *s = l->spec;
     uint32_t bs = s->conf.batch_size;
     uint32_t depth = s->conf.async ? s->conf.queue_size : 1;
     if (depth < 1)
@@ -441,6 +457,59 @@ static int resolve(struct lk *l, const struct hf_batch *b, struct hf_error *err)
             return -1;
         done += n;
         inflight--;
+    }
+    return 0;
+}
+
+/* The LOOKUP hint's retry on lookup_miss (fixed delay): the keys of
+ * miss[0, nmiss) that the server answered with no row are asked again
+ * after conf.retry_delay_ms, up to conf.retry_attempts times; each key
+ * asked again counts as a retry. A cached "no row" answer is not asked
+ * again (it was not asked of the server), as Flink's PARTIAL cache
+ * answers before the retrying lookup function is called. */
+static int retry_misses(struct lk *l, const struct hf_batch *b,
+                        uint32_t nmiss, struct hf_error *err)
+{
+    struct hf_lookup_spec *s = l->spec;
+    for (uint32_t attempt = 1;
+         attempt <= s->conf.retry_attempts && nmiss > 0; attempt++) {
+        int64_t now = now_ms();
+        uint32_t nr = 0;
+        for (uint32_t j = 0; j < nmiss; j++) {
+            uint32_t r = l->miss[j];
+            const struct hf_lcache_entry *e = hf_lcache_get(
+                &l->ans, l->kbuf.data + l->koff[r], l->klen[r], now);
+            uint32_t n = 0;
+            if (e && e->vlen >= sizeof n)
+                memcpy(&n, hf_lcache_val(e), sizeof n);
+            if (n == 0)
+                l->miss[nr++] = r;
+        }
+        nmiss = nr;
+        if (nmiss == 0)
+            break;
+        hf_log_info("lookup table '%s': %u key(s) without a row; asking "
+                    "again in %" PRId64 " ms (attempt %u of %u, LOOKUP "
+                    "hint 'retry-predicate' = 'lookup_miss')",
+                    s->dim->name, nmiss, s->conf.retry_delay_ms, attempt,
+                    s->conf.retry_attempts);
+        if (s->conf.retry_delay_ms > 0) {
+            struct timespec ts = {
+                (time_t)(s->conf.retry_delay_ms / 1000),
+                (long)(s->conf.retry_delay_ms % 1000) * 1000000L};
+            while (nanosleep(&ts, &ts) != 0)
+                ;
+        }
+        atomic_fetch_add(&s->stats.retries, nmiss);
+        now = now_ms();
+        for (uint32_t j = 0; j < nmiss; j++) {
+            uint32_t r = l->miss[j];
+            if (hf_lcache_put(&l->ans, l->kbuf.data + l->koff[r], l->klen[r],
+                              NULL, 0, now) < 0)
+                return oom(err);
+        }
+        if (ask(l, b, nmiss, err) != 0)
+            return -1;
     }
     return 0;
 }

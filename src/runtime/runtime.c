@@ -2022,10 +2022,13 @@ void hf_runtime_summary(const struct hf_runtime *rt, FILE *out)
         hf_strbuf_printf(
             &sb,
             "    sink '%s': %" PRIu64 " rows received, %" PRIu64
-            " rows written, %" PRIu64 " dirty rows\n"
-            "    rate: %.0f rows/s\n",
+            " rows written, %" PRIu64 " dirty rows",
             k->table->name, (uint64_t)atomic_load(&r->stats.rows_in), k_out,
-            (uint64_t)atomic_load(&r->stats.dirty), (double)k_out / secs);
+            (uint64_t)atomic_load(&r->stats.dirty));
+        uint64_t k_retries = atomic_load(&r->stats.retries);
+        if (k_retries)
+            hf_strbuf_printf(&sb, ", %" PRIu64 " retries", k_retries);
+        hf_strbuf_printf(&sb, "\n    rate: %.0f rows/s\n", (double)k_out / secs);
     }
     /* Lookup joins: what they asked and what their caches did. */
     for (uint32_t i = 0; i < g->nnodes; i++) {
@@ -2042,6 +2045,9 @@ void hf_runtime_summary(const struct hf_runtime *rt, FILE *out)
             (uint64_t)atomic_load(&st->rows_out),
             (uint64_t)atomic_load(&st->keys_asked),
             (uint64_t)atomic_load(&st->requests));
+        uint64_t l_retries = atomic_load(&st->retries);
+        if (l_retries)
+            hf_strbuf_printf(&sb, ", %" PRIu64 " retries", l_retries);
         if (ls->conf.cache != HF_LCACHE_NONE)
             hf_strbuf_printf(
                 &sb,

@@ -317,6 +317,15 @@ enum hf_ast_query_kind {
 
 /* A query: a SELECT, a VALUES list or a UNION of queries, with the WITH
  * clause written before it and the LIMIT written after it. */
+/* One LOOKUP query hint: `LOOKUP('table' = 'd', ...)` in the hint
+ * block right after SELECT (sql/plan_lookup_hint.c checks and applies
+ * it). */
+struct hf_ast_lookup_hint {
+    int line, col; /* of LOOKUP */
+    struct hf_ast_option *opts;
+    uint32_t nopts;
+};
+
 struct hf_ast_query {
     enum hf_ast_query_kind kind;
     int line, col;     /* of SELECT / VALUES / the first input */
@@ -324,6 +333,8 @@ struct hf_ast_query {
     struct hf_ast_cte *ctes;
     uint32_t nctes;
     /* SELECT */
+    struct hf_ast_lookup_hint *lookup_hints; /* the query hints */
+    uint32_t nlookup_hints;
     bool distinct;
     int distinct_line, distinct_col;
     struct hf_ast_select_item *items;

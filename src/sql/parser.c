@@ -3008,19 +3008,62 @@ static int hf_parse_group_having(struct parser *p, struct hf_ast_query *q)
 }
 
 /* SELECT ...; the cursor is on SELECT. */
+/* A hint block (slash-star-plus hint [, hint]* star-slash) right after
+ * SELECT: Flink's query hints; the cursor is on the opening. LOOKUP(...) is kept in q->lookup_hints
+ * (its options are checked by the planner); Flink's other query hints are
+ * refused by name. One hint block per SELECT, as in Flink. */
+static int query_hints(struct parser *p, struct hf_ast_query *q)
+{
+    next(p);
+    uint32_t cap = 0;
+    for (;;) {
+        const struct hf_token *h = peek(p);
+        if (h->kind != HF_TK_IDENT)
+            return expected(p, "a hint name such as LOOKUP", "in the hint");
+        if (!tok_word(h, "LOOKUP")) {
+            char m[240];
+            snprintf(m, sizeof m,
+                     "query hint %.40s is not supported; holoflow knows the "
+                     "LOOKUP hint after SELECT (and OPTIONS after a table "
+                     "name)",
+                     h->text);
+            for (char *c = m + 11; *c && *c != ' '; c++)
+                if (*c >= 'a' && *c <= 'z')
+                    *c = (char)(*c - 'a' + 'A');
+            return unsupported(p, h, m);
+        }
+        next(p);
+        if (GROW(p, q->lookup_hints, cap, q->nlookup_hints) != 0)
+            return -1;
+        struct hf_ast_lookup_hint *lh = &q->lookup_hints[q->nlookup_hints++];
+        memset(lh, 0, sizeof *lh);
+        lh->line = h->line;
+        lh->col = h->col;
+        if (kv_list(p, "LOOKUP", &lh->opts, &lh->nopts) != 0)
+            return -1;
+        if (accept(p, HF_TK_COMMA))
+            continue;
+        if (peek(p)->kind == HF_TK_IDENT)
+            continue; /* Calcite also takes hints separated by blanks */
+        if (expect(p, HF_TK_HINT_END, "to close the hint") != 0)
+            return -1;
+        if (peek(p)->kind == HF_TK_HINT_BEGIN)
+            return err_at(p, peek(p), HF_ERR_SQL,
+                          "only one hint block follows SELECT (as in Flink); "
+                          "put every hint in one /*+ ... */, separated by "
+                          "commas");
+        return 0;
+    }
+}
+
 static struct hf_ast_query *parse_select(struct parser *p)
 {
     const struct hf_token *sel = next(p);
     struct hf_ast_query *q = new_query(p, HF_QUERY_SELECT, sel);
     if (q == NULL)
         return NULL;
-    if (peek(p)->kind == HF_TK_HINT_BEGIN) {
-        unsupported(p, peek(p),
-                    "query hints (after SELECT) are not supported; a table "
-                    "hint follows the table name: FROM t /*+ OPTIONS('k' = "
-                    "'v') */");
+    if (peek(p)->kind == HF_TK_HINT_BEGIN && query_hints(p, q) != 0)
         return NULL;
-    }
     if (is_kw(p, HF_KW_DISTINCT)) {
         q->distinct = true;
         q->distinct_line = peek(p)->line;

@@ -51,7 +51,7 @@ static int dim_table(struct planner *p, const struct hf_ast_from *f,
     if (!(c->caps & HF_CONN_LOOKUP) || c->lookup_open == NULL)
         return err_at(p, HF_ERR_UNSUPPORTED, f->line, f->col,
                       "table '%s' cannot be a lookup table: connector '%s' "
-                      "does not answer lookups (hologres does)",
+                      "does not answer lookups (hologres and jdbc do)",
                       f->full, c->name);
     for (uint32_t i = 0; i < t->schema.ncols; i++)
         if (t->schema.cols[i].kind != HF_COL_PHYSICAL)
@@ -257,6 +257,9 @@ int hf_plan_lookup_join(struct qstate *qs, const struct env *env,
         &p->job->settings, "table.exec.async-lookup.timeout", NULL);
     if (to && to->v.i > 0)
         spec->conf.timeout_ms = to->v.i;
+    struct hf_strbuf htext;
+    hf_strbuf_init(&htext, 0);
+    hf_plan_lookup_hint_apply(qs, d->full, &spec->conf, &htext);
     /* One-to-one when the keys cover the primary key. */
     spec->one_to_one = dim->schema.npk > 0;
     for (uint32_t i = 0; i < dim->schema.npk; i++) {
@@ -376,6 +379,9 @@ int hf_plan_lookup_join(struct qstate *qs, const struct env *env,
     if (c->async)
         hf_strbuf_printf(&tx, " (%u in flight)", c->queue_size);
     hf_strbuf_printf(&tx, ", cache %s", cn[c->cache]);
+    if (htext.len)
+        hf_strbuf_append(&tx, htext.data, htext.len);
+    hf_strbuf_free(&htext);
     if (!hf_strbuf_ok(&tx)) {
         hf_strbuf_free(&tx);
         return oom(p);

@@ -1277,6 +1277,13 @@ static int plan_select(struct qstate *qs, const struct env *env,
     uint32_t ntabs = 0;
     struct pushed_conj *conj = NULL;
     uint32_t nconj = 0;
+    /* This SELECT's LOOKUP hints, for the lookup joins of its FROM. */
+    const struct hf_ast_query *outer_hq = qs->hint_q;
+    uint32_t outer_used = qs->hints_used;
+    if (q->nlookup_hints > 0 && hf_plan_lookup_hints_check(p, q) != 0)
+        return -1;
+    qs->hint_q = q;
+    qs->hints_used = 0;
     if (f->join != HF_JOIN_NONE) {
         if (q->where) {
             conj = aalloc(p, count_conj(q->where) * sizeof *conj);
@@ -1295,6 +1302,10 @@ static int plan_select(struct qstate *qs, const struct env *env,
             return -1;
         table = "(no FROM)";
     }
+    if (hf_plan_lookup_hints_unused(qs, q) != 0)
+        return -1;
+    qs->hint_q = outer_hq;
+    qs->hints_used = outer_used;
     struct scope *s = tabs ? hf_plan_join_scope(p, in, tabs, ntabs)
                            : new_scope(p, in, table, f->alias.name);
     if (s == NULL)

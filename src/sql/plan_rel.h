@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "connectors/connector.h"
+#include "core/strbuf.h"
 #include "ops/window_agg.h"
 #include "sql/ast.h"
 #include "sql/bind.h"
@@ -118,7 +120,24 @@ struct qstate {
      * columns it fills, which its values take (as Calcite types them). */
     const struct hf_ast_query *values_q;
     const struct hf_type *values_types;
+    /* The SELECT whose FROM is being planned, for its LOOKUP hints
+     * (plan_lookup_hint.c), and which of them a lookup join took (bit i:
+     * hint i). */
+    const struct hf_ast_query *hint_q;
+    uint32_t hints_used;
 };
+
+/* plan_lookup_hint.c: Flink's LOOKUP query hint. hf_plan_lookup_hints_check
+ * refuses a malformed hint of `q` at its place (unknown option, bad value,
+ * missing 'table', an incomplete retry strategy); at most 32 hints.
+ * hf_plan_lookup_hint_apply applies the first hint of qs->hint_q naming
+ * the table `name` (as FROM names it) to `c` and describes it in `text`
+ * (for explain); hf_plan_lookup_hints_unused refuses a hint of `q` that no
+ * lookup join of its FROM took. 0 or -1. */
+int hf_plan_lookup_hints_check(struct planner *p, const struct hf_ast_query *q);
+void hf_plan_lookup_hint_apply(struct qstate *qs, const char *name,
+                               struct hf_lookup_conf *c, struct hf_strbuf *text);
+int hf_plan_lookup_hints_unused(struct qstate *qs, const struct hf_ast_query *q);
 
 /* A table (or view, WITH query, subquery) whose columns a join's
  * relation holds: columns [first, first + n) of the relation's output,

@@ -38,6 +38,7 @@
 #include "core/batch.h"
 #include "ops/calc.h"
 #include "ops/join.h"
+#include "ops/lookup_join.h"
 #include "ops/window_agg.h"
 #include "sql/expr.h"
 #include "sql/plan_rel.h"
@@ -75,7 +76,13 @@ static int time_attr(const struct hf_graph *g, uint32_t id, uint32_t col)
         }
         if (n->kind != HF_NODE_OP || n->ninputs != 1)
             return 0;
-        if (n->op == &hf_op_calc) {
+        if (n->op == &hf_op_lookup_join) {
+            /* The input row comes first, its time attributes kept (so
+             * lookup joins chain on the same s.proc, as in Flink). */
+            const struct hf_lookup_spec *ls = n->spec;
+            if (col >= ls->nleft)
+                return 0;
+        } else if (n->op == &hf_op_calc) {
             const struct hf_calc_spec *c = n->spec;
             if (col >= c->nproj)
                 return 0;

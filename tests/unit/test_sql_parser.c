@@ -944,7 +944,8 @@ static void test_unsupported_named(void **state)
         {"INSERT INTO t WITH RECURSIVE r AS (SELECT 1) SELECT * FROM r",
          "job.sql:1:20: error: WITH RECURSIVE is not supported"},
         {"INSERT INTO t SELECT /*+ STATE_TTL('s' = '1d') */ a FROM s",
-         "job.sql:1:22: error: query hints (after SELECT) are not supported"},
+         "job.sql:1:26: error: query hint STATE_TTL is not supported; "
+         "holoflow knows the LOOKUP hint after SELECT"},
         {"INSERT INTO t SELECT a FROM s /*+ LOOKUP('table' = 's') */",
          "job.sql:1:35: error: table hint LOOKUP is not supported"},
         {"INSERT INTO t /*+ OPTIONS('a' = 'b') */ SELECT a FROM s",

@@ -764,6 +764,7 @@ static int flush_stream(struct copy_shard *s, struct holo_entry **ents,
                     "%u row(s) again (attempt %d of %d)",
                     s->sh->index, e.msg, n, attempt + 1,
                     s->w->cfg->retry_count);
+        atomic_fetch_add(&s->w->stats->retries, 1);
         uint64_t dirty_after = s->sh->flush_dirty;
         s->sh->flush_dirty = dirty_before;
         holo_backoff_sleep(s->w->cfg, attempt + 1);

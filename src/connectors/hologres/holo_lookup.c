@@ -43,6 +43,7 @@
 
 struct req {
     struct hf_strbuf *params; /* nkeys encoded arrays */
+    uint32_t n;               /* keys asked */
 };
 
 struct holo_lookup {
@@ -57,6 +58,7 @@ struct holo_lookup {
     uint32_t ncols, nkeys;
     uint32_t *key_cols;
     uint32_t max_retries;
+    atomic_uint_fast64_t *retries; /* the operator's counter, or NULL */
     int64_t timeout_ms;
     bool timed_out;
     char *sql;  /* the lookup statement */
@@ -173,6 +175,8 @@ static int recover(struct holo_lookup *l, struct hf_error *err)
                     "(lookup.max-retries %u)",
                     err->msg, l->count, l->max_retries);
     for (uint32_t attempt = 0; attempt < l->max_retries; attempt++) {
+        if (l->retries)
+            atomic_fetch_add(l->retries, 1);
         holo_backoff_sleep(&l->cfg, (int)attempt);
         hf_error_clear(err);
         enum holo_err_class cls = HOLO_ERR_RETRY;
@@ -225,6 +229,7 @@ int holo_lookup_send(void *state, const struct hf_value *keys,
         if (!hf_strbuf_ok(&q->params[k]))
             return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
     }
+    q->n = n;
     l->count++;
     enum holo_err_class cls = HOLO_OK;
     if (prepare(l, &cls, err) == 0 && send_req(l, q, &cls, err) == 0)
@@ -303,9 +308,12 @@ static long recv_once(struct holo_lookup *l, struct hf_batch *out,
     if (res == NULL && l->timed_out) {
         *cls = HOLO_ERR_FATAL;
         return hf_error_set(err, HF_ERR_IO,
-                            "lookup table '%s': no answer within %lld ms "
-                            "(table.exec.async-lookup.timeout)",
-                            l->t->name, (long long)l->timeout_ms);
+                            "lookup table '%s': a request for %u key(s) got "
+                            "no answer within %lld ms (the LOOKUP hint's "
+                            "'timeout', else table.exec.async-lookup."
+                            "timeout); the job fails, as Flink's does",
+                            l->t->name, l->ring[l->head].n,
+                            (long long)l->timeout_ms);
     }
     if (res == NULL) {
         *cls = HOLO_ERR_RETRY;
@@ -480,13 +488,32 @@ int holo_lookup_open(const struct hf_table_def *t,
                      const struct hf_lookup_open_args *a, void **state,
                      struct hf_error *err)
 {
+    struct holo_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    if (holo_config_from_opts(&cfg, &t->opts, err) != 0) {
+        holo_config_free(&cfg);
+        return -1;
+    }
+    return holo_lookup_open_cfg(t, a, &cfg, state, err);
+}
+
+int holo_lookup_open_cfg(const struct hf_table_def *t,
+                         const struct hf_lookup_open_args *a,
+                         struct holo_config *cfg, void **state,
+                         struct hf_error *err)
+{
     struct holo_lookup *l = calloc(1, sizeof *l);
-    if (l == NULL)
+    if (l == NULL) {
+        holo_config_free(cfg);
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    }
+    l->cfg = *cfg; /* owned from here on */
+    memset(cfg, 0, sizeof *cfg);
     l->t = t;
     l->ncols = t->schema.ncols;
     l->nkeys = a->nkeys;
     l->max_retries = a->conf->max_retries;
+    l->retries = a->retries;
     l->timeout_ms = a->conf->timeout_ms > 0 ? a->conf->timeout_ms : 180000;
     l->key_cols = calloc(a->nkeys, sizeof *l->key_cols);
     l->dec = calloc(l->ncols ? l->ncols : 1, sizeof *l->dec);
@@ -501,8 +528,6 @@ int holo_lookup_open(const struct hf_table_def *t,
         for (uint32_t k = 0; k < a->nkeys; k++)
             hf_strbuf_init(&l->ring[i].params[k], 0);
     }
-    if (holo_config_from_opts(&l->cfg, &t->opts, err) != 0)
-        goto fail;
     enum holo_err_class cls;
     if (holo_conn_open(&l->conn, &l->cfg, &cls, err) != 0) {
         l->conn.pg = NULL;

@@ -12,16 +12,20 @@
  * plain INSERTs (append) without a key. The jdbc table is bounded as a
  * source, as in Flink.
  *
- * Lookup joins: the lookup options are validated here (jdbc_validate);
- * the parser refuses FOR SYSTEM_TIME AS OF until the lookup operator
- * lands. It should open its per-key reader from jdbc_holo_config(t, ...)
- * (connection, schema.table, the job's key columns) and read the lookup.*
- * options of t->opts, whose rules jdbc_validate already enforces.
+ * Lookup joins (JOIN dim FOR SYSTEM_TIME AS OF s.proc): the table is a
+ * lookup table on the hologres lookup code (holo_lookup.c: batched
+ * `= ANY($1)` requests, pipelined, binary), opened with the configuration
+ * jdbc_holo_config() makes; the lookup.* options (Flink's JDBC table,
+ * with the deprecated lookup.cache.max-rows/.ttl pair) are folded into
+ * the operator's struct hf_lookup_conf by ops/lookup_conf.c, with
+ * Flink's JDBC rules: a cache only for PARTIAL or the legacy pair, FULL
+ * accepted and run uncached.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "connectors/connector.h"
+#include "connectors/hologres/holo_lookup.h"
 #include "connectors/hologres/holo_scan.h"
 #include "connectors/hologres/holo_writer.h"
 #include "connectors/jdbc/jdbc_int.h"
@@ -151,6 +155,25 @@ static int jdbc_source_open(const struct hf_table_def *t,
     return rc;
 }
 
+/* ---- lookup */
+
+static int jdbc_lookup_open(const struct hf_table_def *t,
+                            const struct hf_lookup_open_args *a, void **state,
+                            struct hf_error *err)
+{
+    struct holo_config cfg;
+    if (jdbc_holo_config(t, &cfg, err) != 0) {
+        hf_error_prefix(err, "jdbc lookup table '%s': ", t->name);
+        return -1;
+    }
+    jdbc_notes(t, log_note, t->name);
+    /* Flink's JdbcRowDataLookupFunction: lookup.max-retries retries,
+     * reconnecting, attempt n waiting n seconds. */
+    cfg.retry_sleep_init_ms = 0;
+    cfg.retry_sleep_step_ms = 1000;
+    return holo_lookup_open_cfg(t, a, &cfg, state, err);
+}
+
 /* ---- explain */
 
 static void jdbc_describe(const struct hf_table_def *t, bool batch_mode,
@@ -202,12 +225,13 @@ static void jdbc_describe_source(const struct hf_table_def *t,
 const struct hf_connector hf_connector_jdbc = {
     .name = "jdbc",
     .summary = "Reads a PostgreSQL table as a bounded scan (optionally split "
-               "by scan.partition.*) and writes one: upsert by the PRIMARY "
-               "KEY, else append; Flink's JDBC connector with the PostgreSQL "
-               "dialect ('jdbc:postgresql://' URLs only)",
+               "by scan.partition.*) or as a lookup (dimension) table, and "
+               "writes one: upsert by the PRIMARY KEY, else append; Flink's "
+               "JDBC connector with the PostgreSQL dialect "
+               "('jdbc:postgresql://' URLs only)",
     .opts = hf_jdbc_opt_defs,
     .nopts = JDBC_NOPTS,
-    .caps = HF_CONN_SOURCE | HF_CONN_SINK,
+    .caps = HF_CONN_SOURCE | HF_CONN_SINK | HF_CONN_LOOKUP,
     .validate = jdbc_validate,
     .bounded = jdbc_bounded,
     .accepts_changelog = jdbc_accepts_changelog,
@@ -224,4 +248,9 @@ const struct hf_connector hf_connector_jdbc = {
     .sink_write = jdbc_sink_write,
     .sink_flush = jdbc_sink_flush,
     .sink_close = jdbc_sink_close,
+    .lookup_open = jdbc_lookup_open,
+    .lookup_send = holo_lookup_send,
+    .lookup_recv = holo_lookup_recv,
+    .lookup_scan = holo_lookup_scan,
+    .lookup_close = holo_lookup_close,
 };

@@ -63,7 +63,7 @@ int jdbc_holo_config(const struct hf_table_def *t, struct holo_config *cfg,
                      struct hf_error *err);
 
 /* Notes on options accepted without effect (URL parameters, scan.auto-
- * commit, lookup options while there is no lookup join), one fn call
+ * commit, connection.max-retry-timeout, lookup.cache FULL), one fn call
  * each, for explain and the log. */
 void jdbc_notes(const struct hf_table_def *t,
                 void (*fn)(const char *text, void *ctx), void *ctx);

@@ -153,9 +153,10 @@ const struct hf_opt_def hf_jdbc_opt_defs[JDBC_NOPTS] = {
      .type = HF_OPT_ENUM,
      .def = "NONE",
      .values = cache_names,
-     .doc = "Lookup cache: NONE, PARTIAL (needs a max-rows or an expiry), "
-            "FULL (accepted uncached, as Flink's JDBC connector does). "
-            "Validated; holoflow has no lookup join yet."},
+     .doc = "Lookup cache: NONE, PARTIAL (an LRU of answers; needs a "
+            "max-rows or an expiry; overrides the deprecated "
+            "lookup.cache.max-rows/.ttl pair), FULL (accepted and run "
+            "uncached, as Flink's JDBC connector does)."},
     JINT("lookup.partial-cache.max-rows", NULL,
          "PARTIAL cache: the most rows kept."),
     {.key = "lookup.partial-cache.expire-after-write",
@@ -169,14 +170,16 @@ const struct hf_opt_def hf_jdbc_opt_defs[JDBC_NOPTS] = {
      .def = "true",
      .doc = "PARTIAL cache: also cache keys with no row."},
     JINTG("lookup.max-retries", "3", g_lretries,
-          "Retries of a failed lookup query; not negative."),
+          "Retries of a failed lookup query (after a reconnect; attempt n "
+          "waits n seconds); not negative."),
     {.key = "lookup.cache.max-rows",
      .gens =
          HF_GENS({G110, HF_ALIASES("connector.lookup.cache.max-rows"), NULL}),
      .type = HF_OPT_INT,
      .def = "-1",
      .doc = "Deprecated cache: the most rows; with lookup.cache.ttl, both "
-            "or neither; the cache is on when both are positive."},
+            "or neither; the cache is on when both are positive (a PARTIAL "
+            "lookup.cache replaces it)."},
     {.key = "lookup.cache.ttl",
      .gens = HF_GENS({G110, HF_ALIASES("connector.lookup.cache.ttl"), NULL}),
      .type = HF_OPT_DURATION,
@@ -609,22 +612,9 @@ void jdbc_notes(const struct hf_table_def *t,
         fn("option 'connection.max-retry-timeout' is accepted without "
            "effect: connections are retried as 'sink.max-retries' says",
            ctx);
-    static const char *const lk[] = {"lookup.cache",
-                                     "lookup.partial-cache.max-rows",
-                                     "lookup.partial-cache.expire-after-write",
-                                     "lookup.partial-cache.expire-after-access",
-                                     "lookup.partial-cache.cache-missing-key",
-                                     "lookup.max-retries",
-                                     "lookup.cache.max-rows",
-                                     "lookup.cache.ttl",
-                                     "lookup.cache.caching-missing-key"};
-    for (size_t i = 0; i < sizeof lk / sizeof *lk; i++)
-        if (set(t, lk[i])) {
-            snprintf(buf, sizeof buf,
-                     "option '%s' is validated but has no effect yet: "
-                     "holoflow has no lookup join (FOR SYSTEM_TIME AS OF) "
-                     "yet",
-                     lk[i]);
-            fn(buf, ctx);
-        }
+    if (hf_opts_enum(&t->opts, "lookup.cache", NULL) == HF_LCACHE_FULL)
+        fn("option 'lookup.cache' = 'FULL' is accepted and the lookups run "
+           "without a cache, as in Flink's JDBC connector (use PARTIAL for "
+           "a cache)",
+           ctx);
 }
