@@ -373,9 +373,10 @@ void hf_metrics_render(struct hf_metrics *m, struct hf_strbuf *out)
                 render_hist(out, e);
                 continue;
             }
-            if (e->kind == SRC_MULTI) {
+            if (e->kind == SRC_MULTI) { /* mfn is set just after add() */
                 struct multi_ctx c = {out, e};
-                e->mfn(e->p, multi_emit, &c);
+                if (e->mfn)
+                    e->mfn(e->p, multi_emit, &c);
                 continue;
             }
             double v = scalar(e);
