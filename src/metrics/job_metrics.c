@@ -124,8 +124,9 @@ static double emit_lag_seconds(const void *arg)
 static double state_entries(const void *arg)
 {
     struct hf_table_stats *st = (struct hf_table_stats *)arg;
-    return atomic_load(&st->has_state) ? (double)hf_gauge_read(&st->state_entries)
-                                       : NAN;
+    return atomic_load(&st->has_state)
+               ? (double)hf_gauge_read(&st->state_entries)
+               : NAN;
 }
 
 static double state_bytes(const void *arg)
@@ -155,8 +156,7 @@ static void part_sample(void *ctx, const char *topic, int32_t partition,
     hf_strbuf_free(&lb);
 }
 
-static void partition_lags(const void *arg, hf_metrics_emit_fn emit,
-                           void *ctx)
+static void partition_lags(const void *arg, hf_metrics_emit_fn emit, void *ctx)
 {
     struct hf_table_stats *st = (struct hf_table_stats *)arg;
     struct hf_lag_parts *lp = atomic_load(&st->lag_parts);

@@ -226,8 +226,8 @@ int hf_metrics_histogram(struct hf_metrics *m, const char *name,
     return add(m, HF_METRIC_HISTOGRAM, SRC_HIST, name, help, labels, h, NULL);
 }
 
-int hf_metrics_samples(struct hf_metrics *m, const char *name,
-                       const char *help, const char *labels,
+int hf_metrics_samples(struct hf_metrics *m, const char *name, const char *help,
+                       const char *labels,
                        void (*fn)(const void *arg, hf_metrics_emit_fn emit,
                                   void *ctx),
                        const void *arg)

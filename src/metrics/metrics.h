@@ -125,8 +125,8 @@ int hf_metrics_histogram(struct hf_metrics *m, const char *name,
  * (built with hf_metrics_label) appended to `labels`. fn runs under the
  * registry's lock on the reading thread. hf_metrics_value skips them. */
 typedef void (*hf_metrics_emit_fn)(void *ctx, const char *extra, double v);
-int hf_metrics_samples(struct hf_metrics *m, const char *name,
-                       const char *help, const char *labels,
+int hf_metrics_samples(struct hf_metrics *m, const char *name, const char *help,
+                       const char *labels,
                        void (*fn)(const void *arg, hf_metrics_emit_fn emit,
                                   void *ctx),
                        const void *arg);

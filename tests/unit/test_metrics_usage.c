@@ -65,16 +65,17 @@ static void test_lag_parts(void **state)
     hf_lag_parts_destroy(NULL);
 
     struct hf_metrics *m = hf_metrics_new();
-    assert_int_equal(hf_metrics_samples(m, "lag", "per partition",
-                                        "job=\"j\"", emit_parts, NULL),
+    assert_int_equal(hf_metrics_samples(m, "lag", "per partition", "job=\"j\"",
+                                        emit_parts, NULL),
                      0);
     struct hf_strbuf out;
     hf_strbuf_init(&out, 0);
     hf_metrics_render(m, &out);
-    assert_string_equal(out.data, "# HELP lag per partition\n"
-                                  "# TYPE lag gauge\n"
-                                  "lag{job=\"j\",topic=\"t\",partition=\"0\"} 5\n"
-                                  "lag{job=\"j\",topic=\"t\",partition=\"1\"} 0\n");
+    assert_string_equal(out.data,
+                        "# HELP lag per partition\n"
+                        "# TYPE lag gauge\n"
+                        "lag{job=\"j\",topic=\"t\",partition=\"0\"} 5\n"
+                        "lag{job=\"j\",topic=\"t\",partition=\"1\"} 0\n");
     double v;
     assert_int_equal(hf_metrics_value(m, "lag", NULL, &v), -1);
     hf_strbuf_free(&out);
