@@ -22,6 +22,7 @@ packages=(
     kcat openssl gzip curl
     python3-dev python3-numpy python3-pandas python3-pytest
     python3-setuptools python3-wheel python3-sqlalchemy python3-psycopg2
+    python3-prometheus-client chromium
 )
 packages+=("$@")
 

@@ -50,6 +50,8 @@
 #include "core/types.h"
 #include "metrics/metrics.h"
 
+struct hf_lag_parts; /* metrics/lag_parts.h */
+
 struct hf_format;
 struct hf_expr; /* sql/expr.h */
 
@@ -111,6 +113,9 @@ struct hf_table_stats {
     struct hf_gauge lag_max;
     struct hf_gauge pending;
     atomic_int has_lag;
+    /* The same per partition (metrics/lag_parts.h): created by the source
+     * on first use, freed by the runtime with the stats. */
+    struct hf_lag_parts *_Atomic lag_parts;
     atomic_uint_fast64_t flushes;  /* sinks: flushes that wrote rows */
     atomic_uint_fast64_t retries;  /* sinks: flushes retried */
     atomic_uint_fast64_t in_doubt; /* sinks: in-doubt commits resolved */
@@ -119,6 +124,17 @@ struct hf_table_stats {
     /* Runtime: the node's last watermark (ms) and whether it has one. */
     atomic_int_fast64_t watermark;
     atomic_int has_watermark;
+    /* Runtime, sources with a WATERMARK: wall clock minus the rowtime of
+     * the last row emitted, ms, when it was emitted (Flink's
+     * currentEmitEventTimeLag); has_emit_lag once a row was. */
+    struct hf_gauge emit_lag_ms;
+    atomic_int has_emit_lag;
+    /* Runtime, stateful operators: live state entries and their bytes
+     * over the operator's states, counted at every checkpoint barrier
+     * (hf_state_usage); has_state once counted. */
+    struct hf_gauge state_entries;
+    struct hf_gauge state_bytes;
+    atomic_int has_state;
     /* The job's dirty-record budget (holoflow.dirty.max-records), shared
      * by every table of the job; NULL when the runtime sets none. */
     struct hf_dirty_budget *budget;

@@ -67,6 +67,17 @@ void hf_ckpt_metrics_completed(struct hf_ckpt_metrics *c, uint64_t id)
     pthread_mutex_unlock(&c->lock);
 }
 
+void hf_ckpt_metrics_sized(struct hf_ckpt_metrics *c, uint64_t id,
+                           uint64_t bytes)
+{
+    pthread_mutex_lock(&c->lock);
+    for (uint32_t i = 0; i < c->nhist; i++)
+        if (c->hist[i].id == id)
+            c->hist[i].size_bytes = (int64_t)bytes;
+    pthread_mutex_unlock(&c->lock);
+    hf_gauge_set(&c->last_size, (int64_t)bytes);
+}
+
 uint32_t hf_ckpt_metrics_copy(struct hf_ckpt_metrics *c,
                               struct hf_ckpt_record *out)
 {

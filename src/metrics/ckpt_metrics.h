@@ -27,6 +27,7 @@ struct hf_ckpt_record {
     int64_t duration_ms; /* completed: trigger to complete; else so far */
     enum hf_ckpt_status status;
     int64_t start_usec; /* monotonic, for the duration */
+    int64_t size_bytes; /* completed: its files' bytes (0 without a dir) */
 };
 
 struct hf_ckpt_metrics {
@@ -37,6 +38,7 @@ struct hf_ckpt_metrics {
     struct hf_gauge last_duration_ms;
     struct hf_gauge last_completed_ms; /* wall clock; 0 = none yet */
     struct hf_gauge last_id;
+    struct hf_gauge last_size; /* bytes of the last completed one */
     /* Newest last; at most HF_CKPT_HISTORY, under lock. */
     struct hf_ckpt_record hist[HF_CKPT_HISTORY];
     uint32_t nhist;
@@ -45,6 +47,11 @@ struct hf_ckpt_metrics {
 void hf_ckpt_metrics_init(struct hf_ckpt_metrics *c);
 void hf_ckpt_metrics_fini(struct hf_ckpt_metrics *c);
 void hf_ckpt_metrics_started(struct hf_ckpt_metrics *c, uint64_t id);
+/* Checkpoint `id` is about to be reported complete and its files hold
+ * `bytes` (hf_state_backend_last_size): recorded for it and as the last
+ * size. Call before hf_ckpt_metrics_completed(c, id). */
+void hf_ckpt_metrics_sized(struct hf_ckpt_metrics *c, uint64_t id,
+                           uint64_t bytes);
 /* Every checkpoint up to `id` is complete. */
 void hf_ckpt_metrics_completed(struct hf_ckpt_metrics *c, uint64_t id);
 /* Copies the history (newest last) into out (room for HF_CKPT_HISTORY);

@@ -26,6 +26,7 @@
 
 #include "metrics/ckpt_metrics.h"
 #include "metrics/lookup_metrics.h"
+#include "metrics/lag_parts.h"
 #include "ops/op.h"
 #include "runtime/plan.h"
 #include "runtime/runtime.h"
@@ -82,8 +83,9 @@ static double watermark_ms(const void *arg)
     if (!atomic_load(&st->has_watermark))
         return NAN;
     int64_t wm = atomic_load(&st->watermark);
-    /* the end-of-input watermark (Long.MAX_VALUE) is not a time */
-    return wm == INT64_MAX ? NAN : (double)wm;
+    /* the end-of-input watermark (Long.MAX_VALUE) is not a time; the
+     * runtime's are microseconds, the rowtime's scale */
+    return wm == INT64_MAX ? NAN : (double)(wm / 1000);
 }
 
 static double watermark_seconds(const void *arg)
@@ -108,6 +110,96 @@ static double lag_pending(const void *arg)
     struct hf_table_stats *st = (struct hf_table_stats *)arg;
     return atomic_load(&st->has_lag) ? (double)hf_gauge_read(&st->pending)
                                      : NAN;
+}
+
+/* ---------------------------------------------- event time lag, state */
+
+static double emit_lag_seconds(const void *arg)
+{
+    struct hf_table_stats *st = (struct hf_table_stats *)arg;
+    return atomic_load(&st->has_emit_lag)
+               ? (double)hf_gauge_read(&st->emit_lag_ms) / 1e3
+               : NAN;
+}
+
+static double state_entries(const void *arg)
+{
+    struct hf_table_stats *st = (struct hf_table_stats *)arg;
+    return atomic_load(&st->has_state)
+               ? (double)hf_gauge_read(&st->state_entries)
+               : NAN;
+}
+
+static double state_bytes(const void *arg)
+{
+    struct hf_table_stats *st = (struct hf_table_stats *)arg;
+    return atomic_load(&st->has_state) ? (double)hf_gauge_read(&st->state_bytes)
+                                       : NAN;
+}
+
+struct part_emit {
+    hf_metrics_emit_fn emit;
+    void *ctx;
+};
+
+static void part_sample(void *ctx, const char *topic, int32_t partition,
+                        int64_t lag)
+{
+    struct part_emit *pe = ctx;
+    char num[16];
+    snprintf(num, sizeof num, "%d", (int)partition);
+    struct hf_strbuf lb;
+    hf_strbuf_init(&lb, 0);
+    hf_metrics_label(&lb, "topic", topic);
+    hf_metrics_label(&lb, "partition", num);
+    if (hf_strbuf_ok(&lb))
+        pe->emit(pe->ctx, lb.data, (double)lag);
+    hf_strbuf_free(&lb);
+}
+
+static void partition_lags(const void *arg, hf_metrics_emit_fn emit, void *ctx)
+{
+    struct hf_table_stats *st = (struct hf_table_stats *)arg;
+    struct hf_lag_parts *lp = atomic_load(&st->lag_parts);
+    struct part_emit pe = {emit, ctx};
+    if (lp)
+        hf_lag_parts_each(lp, part_sample, &pe);
+}
+
+/* The families added for issue 15's second round: a source's
+ * currentEmitEventTimeLag, an operator's state entries and bytes
+ * (labels `l` as reg_node's). */
+static int reg_node_lag_state(struct hf_metrics *m, const struct hf_node *n,
+                              struct hf_table_stats *st, const char *l)
+{
+    int rc = 0;
+    if (n->kind == HF_NODE_SOURCE)
+        rc |= hf_metrics_samples(
+            m, "holoflow_source_partition_records_lag",
+            "Kafka: records between the read position and the end of each "
+            "assigned partition (Flink's per-partition records-lag)",
+            l, partition_lags, st);
+    if (n->kind == HF_NODE_SOURCE)
+        rc |= hf_metrics_callback(
+            m, HF_METRIC_GAUGE, "holoflow_source_emit_event_time_lag_seconds",
+            "Wall clock minus the event time (rowtime) of the last row the "
+            "source emitted, when it emitted it (Flink "
+            "currentEmitEventTimeLag, in ms)",
+            l, emit_lag_seconds, st);
+    if (n->kind == HF_NODE_OP) {
+        rc |= hf_metrics_callback(
+            m, HF_METRIC_GAUGE, "holoflow_operator_state_entries",
+            "Live keyed-state entries over the operator's states, counted "
+            "at the last checkpoint barrier",
+            l, state_entries, st);
+        rc |= hf_metrics_callback(
+            m, HF_METRIC_GAUGE, "holoflow_operator_state_size_bytes",
+            "Bytes of the operator's keyed state at the last checkpoint "
+            "barrier (hashmap: memory reserved; rocksdb: keys and values "
+            "stored)",
+            l, state_bytes, st);
+    }
+    return rc ? -1 : 0;
 }
 
 static const char *kind_name(enum hf_node_kind k)
@@ -215,7 +307,32 @@ static int reg_node(struct hf_job_metrics *jm, const struct hf_node *n,
                                l, &st->buffered_bytes);
         break;
     }
+    if (rc == 0)
+        rc = reg_node_lag_state(m, n, st, l);
     hf_strbuf_free(&lb);
+    return rc ? -1 : 0;
+}
+
+static double gauge_value(const void *arg)
+{
+    return (double)hf_gauge_read(arg);
+}
+
+/* The last completed checkpoint's id and size (Flink's
+ * lastCheckpointFullSize), labels `l` as reg_job's. */
+static int reg_ckpt_last(struct hf_metrics *m, struct hf_ckpt_metrics *ck,
+                         const char *l)
+{
+    int rc = 0;
+    rc |= hf_metrics_callback(m, HF_METRIC_GAUGE,
+                              "holoflow_job_last_checkpoint_id",
+                              "Id of the last completed checkpoint; 0 = none",
+                              l, gauge_value, &ck->last_id);
+    rc |= hf_metrics_callback(
+        m, HF_METRIC_GAUGE, "holoflow_job_last_checkpoint_size_bytes",
+        "Bytes of the files of the last completed checkpoint (Flink "
+        "lastCheckpointFullSize); 0 without state.checkpoints.dir",
+        l, gauge_value, &ck->last_size);
     return rc ? -1 : 0;
 }
 
@@ -251,6 +368,8 @@ static int reg_job(struct hf_job_metrics *jm)
         "When the last checkpoint completed, seconds since the epoch; 0 = "
         "none",
         l, gauge_ms_as_seconds, &ck->last_completed_ms);
+    if (rc == 0)
+        rc = reg_ckpt_last(m, ck, l);
     hf_strbuf_free(&lb);
     return rc ? -1 : 0;
 }
@@ -366,6 +485,35 @@ void hf_job_metrics_overview_json(struct hf_job_metrics *jm,
     put_json(root, out);
 }
 
+static void part_json(void *ctx, const char *topic, int32_t partition,
+                      int64_t lag)
+{
+    struct json_object *o = json_object_new_object();
+    add_str(o, "topic", topic);
+    add_i64(o, "partition", partition);
+    add_i64(o, "records-lag", lag);
+    json_object_array_add(ctx, o);
+}
+
+/* A Kafka source's lag per partition, a source's emit-event-time-lag
+ * (ms), an operator's state entries and bytes, once measured. */
+static void node_lag_state_json(struct json_object *m, const struct hf_node *n,
+                                struct hf_table_stats *st)
+{
+    struct hf_lag_parts *lp = atomic_load(&st->lag_parts);
+    if (n->kind == HF_NODE_SOURCE && lp) {
+        struct json_object *a = json_object_new_array();
+        hf_lag_parts_each(lp, part_json, a);
+        json_object_object_add(m, "partitions", a);
+    }
+    if (n->kind == HF_NODE_SOURCE && atomic_load(&st->has_emit_lag))
+        add_i64(m, "emit-event-time-lag", hf_gauge_read(&st->emit_lag_ms));
+    if (n->kind == HF_NODE_OP && atomic_load(&st->has_state)) {
+        add_i64(m, "state-entries", hf_gauge_read(&st->state_entries));
+        add_i64(m, "state-size", hf_gauge_read(&st->state_bytes));
+    }
+}
+
 static struct json_object *node_metrics(const struct hf_node *n,
                                         struct hf_table_stats *st)
 {
@@ -394,6 +542,7 @@ static struct json_object *node_metrics(const struct hf_node *n,
     double wm = watermark_ms(st);
     if (!isnan(wm))
         add_i64(m, "watermark", (int64_t)wm);
+    node_lag_state_json(m, n, st);
     return m;
 }
 
@@ -443,6 +592,10 @@ static struct json_object *ckpt_json(const struct hf_ckpt_record *r)
             r->status == HF_CKPT_COMPLETED ? r->trigger_ms + r->duration_ms
                                            : -1);
     add_i64(o, "end_to_end_duration", r->duration_ms);
+    /* Flink: state_size is the full size, checkpointed_size what this
+     * one wrote (the same here but for shared incremental files) */
+    add_i64(o, "state_size", r->size_bytes);
+    add_i64(o, "checkpointed_size", r->size_bytes);
     return o;
 }
 

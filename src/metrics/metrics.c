@@ -102,7 +102,7 @@ int64_t hf_hist_quantile(const struct hf_hist *h, double q)
 
 /* ------------------------------------------------------------ registry */
 
-enum src_kind { SRC_COUNTER, SRC_U64, SRC_GAUGE, SRC_FN, SRC_HIST };
+enum src_kind { SRC_COUNTER, SRC_U64, SRC_GAUGE, SRC_FN, SRC_HIST, SRC_MULTI };
 
 struct entry {
     char *name, *help, *labels;
@@ -110,6 +110,7 @@ struct entry {
     enum src_kind kind;
     const void *p;
     double (*fn)(const void *arg);
+    void (*mfn)(const void *arg, hf_metrics_emit_fn emit, void *ctx);
 };
 
 struct hf_metrics {
@@ -182,6 +183,7 @@ static int add(struct hf_metrics *m, enum hf_metric_type type,
     e->kind = kind;
     e->p = p;
     e->fn = fn;
+    e->mfn = NULL;
     m->n++;
     rc = 0;
 out:
@@ -224,6 +226,20 @@ int hf_metrics_histogram(struct hf_metrics *m, const char *name,
     return add(m, HF_METRIC_HISTOGRAM, SRC_HIST, name, help, labels, h, NULL);
 }
 
+int hf_metrics_samples(struct hf_metrics *m, const char *name, const char *help,
+                       const char *labels,
+                       void (*fn)(const void *arg, hf_metrics_emit_fn emit,
+                                  void *ctx),
+                       const void *arg)
+{
+    if (add(m, HF_METRIC_GAUGE, SRC_MULTI, name, help, labels, arg, NULL) != 0)
+        return -1;
+    pthread_mutex_lock(&m->lock);
+    m->e[m->n - 1].mfn = fn;
+    pthread_mutex_unlock(&m->lock);
+    return 0;
+}
+
 void hf_metrics_label(struct hf_strbuf *out, const char *key, const char *value)
 {
     if (out->len > 0)
@@ -255,6 +271,8 @@ static double scalar(const struct entry *e)
         return e->fn(e->p);
     case SRC_HIST:
         return (double)atomic_load(&((struct hf_hist *)e->p)->count);
+    case SRC_MULTI:
+        return NAN;
     }
     return NAN;
 }
@@ -315,6 +333,18 @@ static void render_hist(struct hf_strbuf *out, const struct entry *e)
     sample(out, e->name, "_count", e->labels, "", (double)acc);
 }
 
+struct multi_ctx {
+    struct hf_strbuf *out;
+    const struct entry *e;
+};
+
+static void multi_emit(void *ctx, const char *extra, double v)
+{
+    struct multi_ctx *c = ctx;
+    if (!isnan(v))
+        sample(c->out, c->e->name, "", c->e->labels, extra ? extra : "", v);
+}
+
 static const char *type_name(enum hf_metric_type t)
 {
     return t == HF_METRIC_COUNTER ? "counter"
@@ -343,6 +373,12 @@ void hf_metrics_render(struct hf_metrics *m, struct hf_strbuf *out)
                 render_hist(out, e);
                 continue;
             }
+            if (e->kind == SRC_MULTI) { /* mfn is set just after add() */
+                struct multi_ctx c = {out, e};
+                if (e->mfn)
+                    e->mfn(e->p, multi_emit, &c);
+                continue;
+            }
             double v = scalar(e);
             if (!isnan(v))
                 sample(out, e->name, "", e->labels, "", v);
@@ -358,7 +394,7 @@ int hf_metrics_value(struct hf_metrics *m, const char *name,
     pthread_mutex_lock(&m->lock);
     for (size_t i = 0; i < m->n && rc != 0; i++) {
         const struct entry *e = &m->e[i];
-        if (strcmp(e->name, name) != 0 ||
+        if (strcmp(e->name, name) != 0 || e->kind == SRC_MULTI ||
             (labels_part && strstr(e->labels, labels_part) == NULL))
             continue;
         *out = scalar(e);

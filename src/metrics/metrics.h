@@ -119,6 +119,18 @@ int hf_metrics_histogram(struct hf_metrics *m, const char *name,
                          const char *help, const char *labels,
                          const struct hf_hist *h);
 
+/* A gauge family whose set of samples is known only at read time (one
+ * per Kafka partition assigned now): fn(arg, emit, ctx) calls
+ * emit(ctx, extra, value) once per sample, `extra` being more labels
+ * (built with hf_metrics_label) appended to `labels`. fn runs under the
+ * registry's lock on the reading thread. hf_metrics_value skips them. */
+typedef void (*hf_metrics_emit_fn)(void *ctx, const char *extra, double v);
+int hf_metrics_samples(struct hf_metrics *m, const char *name, const char *help,
+                       const char *labels,
+                       void (*fn)(const void *arg, hf_metrics_emit_fn emit,
+                                  void *ctx),
+                       const void *arg);
+
 /* Appends `key="value"` (with a leading comma when `out` is not empty)
  * to out, escaping \, " and newline as the exposition format requires. */
 void hf_metrics_label(struct hf_strbuf *out, const char *key,

@@ -12,12 +12,48 @@
 
 #include "metrics/ckpt_metrics.h"
 #include "metrics/lookup_metrics.h"
+#include "ops/op.h"
 #include "runtime/plan.h"
 #include "runtime/runtime.h"
 
 static void add_u(struct json_object *o, const char *k, uint64_t v)
 {
     json_object_object_add(o, k, json_object_new_int64((int64_t)v));
+}
+
+/* Stateful operators (state entries and bytes at the last checkpoint
+ * barrier) and the last completed checkpoint (id, when, bytes). */
+static void add_state_ckpt(struct json_object *root, struct hf_job *job,
+                           struct hf_runtime *rt)
+{
+    struct json_object *ops = json_object_new_array();
+    const struct hf_graph *g = &job->graph;
+    for (uint32_t i = 0; i < g->nnodes; i++) {
+        const struct hf_node *n = &g->nodes[i];
+        struct hf_table_stats *st = hf_runtime_node_stats(rt, i);
+        if (n->kind != HF_NODE_OP || !atomic_load(&st->has_state))
+            continue;
+        struct json_object *o = json_object_new_object();
+        char nid[16];
+        snprintf(nid, sizeof nid, "n%u", n->id + 1);
+        json_object_object_add(o, "node", json_object_new_string(nid));
+        json_object_object_add(o, "operator",
+                               json_object_new_string(n->op->name));
+        add_u(o, "state_entries", (uint64_t)hf_gauge_read(&st->state_entries));
+        add_u(o, "state_size_bytes", (uint64_t)hf_gauge_read(&st->state_bytes));
+        json_object_array_add(ops, o);
+    }
+    json_object_object_add(root, "stateful_operators", ops);
+    struct hf_ckpt_metrics *ck = hf_runtime_ckpt_metrics(rt);
+    struct json_object *last = NULL;
+    if (hf_gauge_read(&ck->last_id) > 0) {
+        last = json_object_new_object();
+        add_u(last, "id", (uint64_t)hf_gauge_read(&ck->last_id));
+        add_u(last, "completed_timestamp_ms",
+              (uint64_t)hf_gauge_read(&ck->last_completed_ms));
+        add_u(last, "size_bytes", (uint64_t)hf_gauge_read(&ck->last_size));
+    }
+    json_object_object_add(root, "last_checkpoint", last);
 }
 
 int hf_summary_json_write(struct hf_job *job, struct hf_runtime *rt,
@@ -85,6 +121,7 @@ int hf_summary_json_write(struct hf_job *job, struct hf_runtime *rt,
     hf_lookup_summary_json(root, g);
     add_u(root, "checkpoints_completed",
           atomic_load(&hf_runtime_ckpt_metrics(rt)->completed));
+    add_state_ckpt(root, job, rt);
 
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);

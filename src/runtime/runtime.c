@@ -137,6 +137,7 @@
 #include "core/rbuf.h"
 #include "ops/lookup_join.h"
 #include "metrics/ckpt_metrics.h"
+#include "metrics/lag_parts.h"
 #include "ops/op.h"
 #include "runtime/chan.h"
 #include "runtime/exchange.h"
@@ -416,15 +417,23 @@ static int barrier_node(struct rnode *n, uint64_t id, struct hf_error *err)
         /* The pause a checkpoint costs this operator (its own snapshot and
          * writing its states), logged for bench/aggregate.sh. */
         int64_t t0 = n->nstates ? mono_usec() : 0;
-        uint64_t entries = 0;
+        uint64_t entries = 0, bytes = 0;
         if (n->n->op->snapshot &&
             n->n->op->snapshot(n->state, id, &n->out, err) != 0)
             return -1;
         for (uint32_t i = 0; i < n->nstates; i++) {
-            entries += hf_state_count(n->states[i]);
+            uint64_t e, sz;
+            hf_state_usage(n->states[i], &e, &sz);
+            entries += e;
+            bytes += sz;
             if (hf_state_snapshot(n->states[i], n->rt->ckpt_base + id, err) !=
                 0)
                 return -1;
+        }
+        if (n->nstates) { /* metrics/ */
+            hf_gauge_set(&n->stats.state_entries, (int64_t)entries);
+            hf_gauge_set(&n->stats.state_bytes, (int64_t)bytes);
+            atomic_store(&n->stats.has_state, 1);
         }
         if (n->nstates)
             hf_log_debug("checkpoint %" PRIu64 ": %s paused %.3f ms to "
@@ -683,6 +692,22 @@ static int wm_rows(struct task *t, struct hf_batch *b)
     sp->idle = false;
     sp->last_usec = mono_usec();
     return 0;
+}
+
+/* Flink's currentEmitEventTimeLag, for metrics/: the wall clock now minus
+ * the rowtime (microseconds, read as UTC as Flink's internal timestamps)
+ * of the last row of `b`, about to be emitted. */
+static void emit_lag(struct rnode *src, const struct hf_batch *b)
+{
+    const struct hf_value *v =
+        &hf_batch_row(b, b->nrows - 1)[src->n->table->watermark->rowtime];
+    if (v->null)
+        return;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    hf_gauge_set(&src->stats.emit_lag_ms, now_ms - v->v.i / 1000);
+    atomic_store(&src->stats.has_emit_lag, 1);
 }
 
 /* Periodic emission (or after every batch with interval 0): the minimum
@@ -1046,6 +1071,8 @@ static void *source_main(void *arg)
         }
         if (r->b->nrows > 0) {
             atomic_fetch_add(&src->stats.rows_out, r->b->nrows);
+            if (tbl->watermark)
+                emit_lag(src, r->b);
             if (emit_routes(src, r, &t->err) != 0) {
                 hf_rbuf_release(r);
                 goto failed;
@@ -1759,6 +1786,7 @@ void hf_runtime_destroy(struct hf_runtime *rt)
     free(rt->tasks);
     for (uint32_t i = 0; rt->nodes && i < rt->nnodes; i++) {
         hf_rbuf_pool_destroy(rt->nodes[i].pool);
+        hf_lag_parts_destroy(atomic_load(&rt->nodes[i].stats.lag_parts));
         for (uint32_t k = 0; k < rt->nodes[i].nroutes; k++) {
             hf_exchange_destroy(rt->nodes[i].routes[k].x);
             free(rt->nodes[i].routes[k].x);
@@ -1846,6 +1874,8 @@ static void update_completed(struct hf_runtime *rt)
             return;
         }
         atomic_store(&rt->completed, low);
+        hf_ckpt_metrics_sized(&rt->ckm, low,
+                              hf_state_backend_last_size(rt->state));
         hf_ckpt_metrics_completed(&rt->ckm, low);
         hf_log_debug("checkpoint %" PRIu64 " complete", low);
         pthread_cond_broadcast(&rt->ck_cond);

@@ -213,12 +213,14 @@ int hf_state_mem_reserve(struct hf_state *s, uint64_t n, struct hf_error *err)
             "'rocksdb'",
             s->uid, s->name, lim, was);
     }
+    atomic_fetch_add(&s->mem, n);
     return 0;
 }
 
 void hf_state_mem_release(struct hf_state *s, uint64_t n)
 {
     atomic_fetch_sub(&s->b->mem_used, n);
+    atomic_fetch_sub(&s->mem, n);
 }
 
 /* ------------------------------------------------------------------ files */
@@ -854,6 +856,30 @@ uint64_t hf_state_count(const struct hf_state *s)
     return s->impl->count(s);
 }
 
+void hf_state_usage(struct hf_state *s, uint64_t *entries, uint64_t *bytes)
+{
+    *entries = 0;
+    *bytes = 0;
+    if (s->b->cfg.type != HF_STATE_ROCKSDB) {
+        *entries = s->impl->count(s);
+        *bytes = atomic_load(&s->mem);
+        return;
+    }
+    /* rocksdb: one pass, as hf_state_count is anyway */
+    struct hf_state_iter *it;
+    struct hf_error err;
+    hf_error_clear(&err);
+    if (s->impl->iter_open(s, NULL, 0, &it, &err) < 0)
+        return;
+    const void *k, *v;
+    size_t kl, vl;
+    while (s->impl->iter_next(it, &k, &kl, &v, &vl, &err) == 1) {
+        (*entries)++;
+        *bytes += kl + vl + 14; /* + state number, key group, write time */
+    }
+    s->impl->iter_close(it);
+}
+
 int hf_state_iter_open(struct hf_state *s, const void *prefix, size_t plen,
                        struct hf_state_iter **out, struct hf_error *err)
 {
@@ -1161,6 +1187,35 @@ static void retain(struct hf_state_backend *b)
     free(ids);
 }
 
+/* The bytes of the regular files under `path` (for the metrics' checkpoint
+ * size); unreadable entries count 0. depth bounds the recursion (a
+ * checkpoint is at most chk-<id>/<state>.rocksdb/<file>). */
+static uint64_t dir_bytes(const char *path, int depth)
+{
+    DIR *d = opendir(path);
+    if (d == NULL)
+        return 0;
+    uint64_t sum = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        struct stat st;
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        if (S_ISREG(st.st_mode)) {
+            sum += (uint64_t)st.st_size;
+        } else if (S_ISDIR(st.st_mode) && depth < 4) {
+            char sub[4096];
+            if (snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) <
+                (int)sizeof sub)
+                sum += dir_bytes(sub, depth + 1);
+        }
+    }
+    closedir(d);
+    return sum;
+}
+
 int hf_state_backend_complete(struct hf_state_backend *b, uint64_t id,
                               const struct hf_state_position *pos,
                               size_t npos, struct hf_error *err)
@@ -1192,7 +1247,13 @@ int hf_state_backend_complete(struct hf_state_backend *b, uint64_t id,
     pthread_mutex_unlock(&b->mu);
     if (rc < 0)
         return -1;
+    atomic_store(&b->last_size, dir_bytes(fin, 0));
     remove_tmp(b->dir, id); /* checkpoints that never completed */
     retain(b);
     return 0;
+}
+
+uint64_t hf_state_backend_last_size(const struct hf_state_backend *b)
+{
+    return b ? atomic_load(&((struct hf_state_backend *)b)->last_size) : 0;
 }

@@ -105,6 +105,11 @@ struct hf_state_position {
 int hf_state_backend_complete(struct hf_state_backend *b, uint64_t id,
                               const struct hf_state_position *pos,
                               size_t npos, struct hf_error *err);
+/* The bytes of the files of the last checkpoint made durable by
+ * hf_state_backend_complete (every file under its chk-<id>, shared
+ * incremental RocksDB files included: Flink's full checkpoint size); 0
+ * before the first and without a checkpoint directory. Any thread. */
+uint64_t hf_state_backend_last_size(const struct hf_state_backend *b);
 /* Free the backend; every state must have been closed. NULL: no-op. */
 void hf_state_backend_close(struct hf_state_backend *b);
 
@@ -144,6 +149,13 @@ int hf_state_del(struct hf_state *s, const void *key, size_t klen,
                  struct hf_error *err);
 /* Live entries of s. */
 uint64_t hf_state_count(const struct hf_state *s);
+/* For the metrics (Flink's state size and entries): the live entries of s
+ * and their bytes. hashmap: the count it keeps and the memory it has
+ * reserved (entries, their keys and values, its slot array: what
+ * state.backend.hashmap.memory-limit counts); rocksdb: a scan, the bytes
+ * of keys and values as stored (key prefix and write time included).
+ * @locality the thread of s, as every call on it. */
+void hf_state_usage(struct hf_state *s, uint64_t *entries, uint64_t *bytes);
 
 /* Every live entry whose key starts with `prefix` (plen 0: all), in an
  * unspecified order: hashmap is a full scan; rocksdb goes key group by key

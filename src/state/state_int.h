@@ -83,6 +83,7 @@ struct hf_state_backend {
     size_t npend, cappend;
     _Atomic uint64_t mem_used; /* hashmap bytes across the backend */
     _Atomic uint32_t nopen;
+    _Atomic uint64_t last_size; /* bytes of the last complete checkpoint */
     void *impl; /* rocksdb: the database */
     int lock_fd; /* dir/LOCK, flock'ed while open; -1 */
 };
@@ -93,6 +94,7 @@ struct hf_state {
     char *uid, *name;
     uint32_t kg_first, kg_last;
     void *priv; /* the implementation's */
+    _Atomic uint64_t mem; /* hashmap bytes of this state (hf_state_usage) */
     size_t (*kg_prefix)(void *ctx, const void *key, size_t klen);
     void *kg_ctx;
 };

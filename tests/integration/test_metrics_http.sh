@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # The job's HTTP endpoint (docs/operability.md) during a running kafka ->
 # hologres (PostgreSQL) job started with --metrics-port:
-#   - /metrics parses: promtool check metrics (Debian `prometheus`) when
-#     installed, and always tests/metrics/check_exposition.py, a strict
-#     format check; its counters equal what independent clients see (the
+#   - /metrics parses with a real Prometheus text-format parser
+#     (tests/metrics/prom_parse.py: Debian python3-prometheus-client),
+#     passes tests/metrics/check_exposition.py, a strict format check, and
+#     promtool check metrics (Debian `prometheus`) when installed; its
+#     values are read through the parser; its counters equal what independent clients see (the
 #     group's committed offsets from the mock broker, the table's rows by
 #     psql, the bad records produced) and, after the stop, the job's own
 #     summary;
 #   - the REST API: /jobs/overview lists the running job, /jobs/<id> its
 #     graph (source, calc, sink with their tables and per-node counters),
 #     /jobs/<id>/checkpoints completed checkpoints, unknown paths 404;
-#   - the dashboard at / rendered by headless Chromium (Debian `chromium`)
-#     shows the job's tables and the sink's row count (skipped with a
-#     message when chromium is not installed: scripts/deps.sh chromium);
+#   - the dashboard at / rendered by headless Chromium (Debian `chromium`,
+#     in scripts/deps.sh: the test fails without it) shows the job's
+#     tables and the sink's row count;
 #   - POST /jobs/<id>/stop stops the job as SIGTERM does (exit 143);
 #   - a bad port value and a port in use are refused by name.
 . "$(dirname "$0")/../e2e/lib.sh"
@@ -21,6 +23,12 @@ set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -At)
 CHECK=$(dirname "$0")/../metrics/check_exposition.py
+PROM=$(dirname "$0")/../metrics/prom_parse.py
+PY=/usr/bin/python3 # Debian's, with python3-prometheus-client (scripts/deps.sh)
+"$PY" -c 'import prometheus_client.parser' 2>/dev/null ||
+    { echo "FAIL [test_metrics_http]: python3-prometheus-client missing (scripts/deps.sh)" >&2; exit 1; }
+command -v chromium >/dev/null ||
+    { echo "FAIL [test_metrics_http]: chromium missing (scripts/deps.sh)" >&2; exit 1; }
 N=20000
 BAD=3
 
@@ -60,15 +68,19 @@ kafka_wait_committed mev g-met $((N + BAD)) 120 || fail "the job did not commit 
 # Committed means every sink flushed: the counters are final now.
 
 curl -sf "$URL/metrics" >"$T/metrics" || fail "GET /metrics failed"
+"$PY" "$PROM" "$T/metrics" >"$T/prom.out" || { fail "prometheus_client cannot parse /metrics:"; cat "$T/prom.out" >&2; }
 python3 "$CHECK" "$T/metrics" >"$T/check.out" || { fail "/metrics does not parse:"; cat "$T/check.out" >&2; }
 if command -v promtool >/dev/null; then
     promtool check metrics <"$T/metrics" >"$T/promtool.out" 2>&1 ||
         { fail "promtool check metrics:"; cat "$T/promtool.out" >&2; }
 else
-    echo "  promtool not installed (scripts/deps.sh prometheus): strict format check only"
+    echo "  promtool not installed (optional: scripts/deps.sh prometheus)"
 fi
-value() { # NAME LABEL-PART
-    awk -v n="$1" -v l="$2" '$1 ~ "^"n"[{]" && index($1, l) { print $2; exit }' "$T/metrics"
+value() { # NAME LABEL-PART (key="value",...): the first match, by the parser
+    local kv
+    kv=$(printf '%s' "$2" | sed 's/"//g; s/,/ /g')
+    # shellcheck disable=SC2086
+    "$PY" "$PROM" "$T/metrics" "$1" $kv | head -n 1
 }
 rows=$("${PSQL[@]}" -c "SELECT count(*) FROM hf_met_t")
 [ "$rows" = "$HALF" ] || fail "table has $rows rows, expected $HALF"
@@ -126,7 +138,7 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/jobs/0123/checkpoints")
 [ "$code" = 404 ] || fail "unknown job id: HTTP $code, expected 404"
 
 # Dashboard in a real browser.
-if command -v chromium >/dev/null; then
+{
     timeout 60 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$T/chr" \
         --virtual-time-budget=5000 --dump-dom "$URL/" >"$T/dom.html" 2>"$T/chr.err" ||
         fail "chromium failed: $(tail -3 "$T/chr.err")"
@@ -142,9 +154,7 @@ assert cells(rows["n3"])[5] == sys.argv[2], cells(rows["n3"])
 assert cells(rows["n1"])[9] == "0", cells(rows["n1"])  # lag
 assert '<span id="state" class="state">RUNNING</span>' in dom
 PY
-else
-    echo "  chromium not installed (scripts/deps.sh chromium): dashboard not checked in a browser"
-fi
+}
 
 # Stop through the API: as SIGTERM.
 code=$(curl -s -o "$T/stop" -w '%{http_code}' -X POST "$URL/jobs/$JID/stop")

@@ -88,6 +88,7 @@
 #include "connectors/kafka/kafka_int.h"
 #include "core/datetime.h"
 #include "core/log.h"
+#include "metrics/lag_parts.h"
 
 #define META_TIMEOUT_MS 10000
 #define POLL_IDLE_MS 100
@@ -1443,6 +1444,9 @@ static void measure_lag(struct hfk_source *s)
         return;
     int64_t max = 0, sum = 0;
     bool any = false;
+    struct hf_lag_parts *lp = hf_lag_parts_get(&s->ctx->stats->lag_parts);
+    if (lp)
+        hf_lag_parts_begin(lp);
     for (size_t i = 0; i < s->nparts; i++) {
         const struct src_part *p = &s->parts[i];
         int64_t lo = -1, hi = -1;
@@ -1455,7 +1459,11 @@ static void measure_lag(struct hfk_source *s)
         max = lag > max ? lag : max;
         sum += lag;
         any = true;
+        if (lp)
+            hf_lag_parts_set(lp, p->topic, p->partition, lag);
     }
+    if (lp)
+        hf_lag_parts_end(lp);
     if (!any)
         return;
     hf_gauge_set(&s->ctx->stats->lag_max, max);

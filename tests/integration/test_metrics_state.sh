@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# The metrics of issue 15's second round, scraped from a running kafka
+# (mock cluster) -> group aggregate -> hologres (PostgreSQL) job and read
+# with a real Prometheus text-format parser (tests/metrics/prom_parse.py,
+# Debian python3-prometheus-client), for the hashmap and rocksdb state
+# backends:
+#   - Kafka lag while a backlog exists: the sink's table is locked by
+#     another session, so the job stalls behind it with most of the topic
+#     unread: records-lag-max, pendingRecords and the per-partition lag are
+#     > 0, and the partitions' lags sum to pendingRecords; after the lock
+#     goes and every message is committed they are all 0;
+#   - currentEmitEventTimeLag lies between "now at the
+#     start minus the rowtime" and "now at the scrape minus the rowtime";
+#     at the end the source's watermark is the data's rowtime minus the
+#     declared delay;
+#   - the aggregate's state entries equal the number of keys, its state
+#     size is > 0; the last checkpoint's id and size (> 0, with
+#     state.checkpoints.dir) are there, in /metrics and in the REST API
+#     (/jobs/<id> vertices, /jobs/<id>/checkpoints);
+#   - after a stop, --summary-json agrees with the last scrape (sink rows
+#     written, source records read, state entries, last checkpoint).
+. "$(dirname "$0")/../e2e/lib.sh"
+. "$(dirname "$0")/../kafka/lib.sh"
+set -e
+: "${PGHOST:?run with the private PostgreSQL (make check)}"
+PSQL=(psql -X -q -v ON_ERROR_STOP=1 -At)
+PY=/usr/bin/python3 # Debian's, with python3-prometheus-client (scripts/deps.sh)
+PROM=$(dirname "$0")/../metrics/prom_parse.py
+"$PY" -c 'import prometheus_client.parser' 2>/dev/null ||
+    { echo "FAIL [test_metrics_state]: python3-prometheus-client missing (scripts/deps.sh)" >&2; exit 1; }
+N=40000 # messages: far more than the job's channels hold while stalled
+K=37    # keys
+TS='2026-01-01 00:00:00'
+TS_EPOCH=$(date -u -d "$TS" +%s)
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+# pv FILE NAME [K=V...]: the first value of a sample, by the real parser
+pv() { "$PY" "$PROM" "$@" | head -n 1; }
+
+# The locking session ends with its backend (killing psql would leave the
+# backend asleep holding the lock).
+unlock() {
+    "${PSQL[@]}" -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'hf_mst_locker'" >/dev/null || true
+}
+trap 'unlock; kafka_cleanup; rm -rf "$T"' EXIT
+
+kafka_start_mock mst:2
+seq 1 "$N" | awk -v k="$K" -v ts="$TS" '{ printf "%d|{\"k\":%d,\"v\":%d,\"ts\":\"%s\"}\n", $1 % k, $1 % k, $1, ts }' >"$T/msgs"
+"$KCAT" -b "$KAFKA_BOOTSTRAP" -P -t mst -K '|' -l "$T/msgs"
+
+for backend in hashmap rocksdb; do
+    echo "  state backend $backend"
+    tbl=hf_mst_$backend
+    "${PSQL[@]}" -c "DROP TABLE IF EXISTS $tbl; CREATE TABLE $tbl (k bigint PRIMARY KEY, n bigint, s bigint)"
+    rm -rf "$T/ck-$backend"
+    cat >"$T/job-$backend.sql" <<SQL
+SET 'execution.checkpointing.interval' = '200ms';
+SET 'pipeline.name' = 'mst-$backend';
+SET 'state.backend.type' = '$backend';
+SET 'state.checkpoints.dir' = '$T/ck-$backend';
+CREATE TABLE mst (k BIGINT, v BIGINT, ts TIMESTAMP(3),
+                  WATERMARK FOR ts AS ts - INTERVAL '5' SECOND)
+WITH ('connector' = 'kafka', 'topic' = 'mst',
+      'properties.bootstrap.servers' = '$KAFKA_BOOTSTRAP',
+      'properties.group.id' = 'g-$backend',
+      'scan.startup.mode' = 'earliest-offset', 'format' = 'json');
+CREATE TABLE dst (k BIGINT, n BIGINT, s BIGINT, PRIMARY KEY (k) NOT ENFORCED)
+WITH ('connector' = 'hologres', 'endpoint' = '$PGHOST:$PGPORT', 'dbname' = '$PGDATABASE',
+      'tablename' = 'public.$tbl', 'username' = '$PGUSER', 'password' = 'unused',
+      'sink.deduplication.enabled' = 'false');
+INSERT INTO dst SELECT k, COUNT(*), SUM(v) FROM mst GROUP BY k;
+SQL
+    # Another session holds the table: every flush waits behind it.
+    PGAPPNAME=hf_mst_locker "${PSQL[@]}" -c "BEGIN; LOCK TABLE $tbl IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(600)" >/dev/null 2>&1 &
+    LOCKER=$!
+    BG_PIDS+=("$LOCKER")
+    for i in $(seq 1 100); do
+        held=$("${PSQL[@]}" -c "SELECT count(*) FROM pg_locks WHERE relation = '$tbl'::regclass AND mode = 'AccessExclusiveLock' AND granted")
+        [ "$held" = 1 ] && break
+        sleep 0.1
+    done
+    [ "$held" = 1 ] || fail "$backend: the lock was not taken"
+
+    START=$(date +%s)
+    PORT=$(free_port)
+    hf_start "run-$backend" run "$T/job-$backend.sql" --metrics-port "$PORT" --summary-json "$T/summary-$backend.json"
+    wait_log "$T/run-$backend.log" "metrics at http://localhost:$PORT/metrics" 30 ||
+        { fail "$backend: no metrics line in the log"; cat "$T/run-$backend.log" >&2; }
+    URL=http://127.0.0.1:$PORT
+    # Stalled: wait until the source has measured its lag.
+    for i in $(seq 1 300); do
+        curl -sf "$URL/metrics" >"$T/m1" || true
+        [ -n "$(pv "$T/m1" holoflow_source_records_lag_max table=mst)" ] && break
+        sleep 0.1
+    done
+    if [ -z "$(pv "$T/m1" holoflow_source_records_lag_max table=mst)" ]; then
+        fail "$backend: no Kafka lag in /metrics; the job's log:"
+        tail -20 "$T/run-$backend.log" >&2
+        finish
+    fi
+    "$PY" "$PROM" "$T/m1" >"$T/parse.out" || { fail "$backend: /metrics does not parse:"; cat "$T/parse.out" >&2; }
+    SCRAPE1=$(date +%s)
+    lagmax=$(pv "$T/m1" holoflow_source_records_lag_max table=mst)
+    pending=$(pv "$T/m1" holoflow_source_pending_records table=mst)
+    p0=$(pv "$T/m1" holoflow_source_partition_records_lag table=mst topic=mst partition=0)
+    p1=$(pv "$T/m1" holoflow_source_partition_records_lag table=mst topic=mst partition=1)
+    echo "    stalled: records-lag-max $lagmax, pendingRecords $pending, partitions $p0 + $p1"
+    [ "${lagmax:-0}" -gt 0 ] || fail "$backend: records-lag-max '$lagmax' while a backlog exists"
+    [ "${pending:-0}" -gt 0 ] || fail "$backend: pendingRecords '$pending' while a backlog exists"
+    [ -n "$p0" ] && [ -n "$p1" ] || fail "$backend: per-partition lag missing: '$p0' '$p1'"
+    [ $((${p0:-0} + ${p1:-0})) = "${pending:-x}" ] || fail "$backend: partitions' lags $p0 + $p1 differ from pendingRecords $pending"
+    [ "$lagmax" = "$(( ${p0:-0} > ${p1:-0} ? ${p0:-0} : ${p1:-0} ))" ] || fail "$backend: records-lag-max $lagmax is not the larger partition lag"
+    [ "$pending" -le "$N" ] || fail "$backend: pendingRecords $pending > $N messages"
+    el=$(pv "$T/m1" holoflow_source_emit_event_time_lag_seconds table=mst)
+    "$PY" -c 'import sys; el, lo, hi = map(float, sys.argv[1:]); sys.exit(not (lo - 1 <= el <= hi + 1))' \
+        "${el:-0}" $((START - TS_EPOCH)) $((SCRAPE1 - TS_EPOCH)) ||
+        fail "$backend: emit event time lag '$el' not within [$((START - TS_EPOCH)), $((SCRAPE1 - TS_EPOCH))]"
+
+    # Release the table: everything flows, every message is committed.
+    unlock
+    wait "$LOCKER" 2>/dev/null || true
+    kafka_wait_committed mst "g-$backend" "$N" 120 || fail "$backend: the job did not commit every message"
+    # Committed = a checkpoint after the last message completed: its
+    # barrier passed the aggregate after every row.
+    curl -sf "$URL/metrics" >"$T/m2" || fail "$backend: GET /metrics failed"
+    "$PY" "$PROM" "$T/m2" >"$T/parse.out" || { fail "$backend: /metrics does not parse:"; cat "$T/parse.out" >&2; }
+    for f in holoflow_source_records_lag_max holoflow_source_pending_records; do
+        [ "$(pv "$T/m2" $f table=mst)" = 0 ] || fail "$backend: $f '$(pv "$T/m2" $f table=mst)' after every message was read"
+    done
+    for p in 0 1; do
+        [ "$(pv "$T/m2" holoflow_source_partition_records_lag table=mst partition=$p)" = 0 ] ||
+            fail "$backend: partition $p lag not 0 at the end"
+    done
+    wm=$(pv "$T/m2" holoflow_source_watermark_seconds table=mst)
+    [ "$wm" = $((TS_EPOCH - 5)) ] || fail "$backend: source watermark '$wm', expected $((TS_EPOCH - 5)) (rowtime - 5 s)"
+    entries=$(pv "$T/m2" holoflow_operator_state_entries operator=group-aggregate)
+    sbytes=$(pv "$T/m2" holoflow_operator_state_size_bytes operator=group-aggregate)
+    ckid=$(pv "$T/m2" holoflow_job_last_checkpoint_id job="mst-$backend")
+    cksize=$(pv "$T/m2" holoflow_job_last_checkpoint_size_bytes job="mst-$backend")
+    echo "    done: state entries $entries, state bytes $sbytes, last checkpoint $ckid of $cksize bytes"
+    [ "$entries" = "$K" ] || fail "$backend: state entries '$entries', expected $K keys"
+    [ "${sbytes:-0}" -gt 0 ] || fail "$backend: state size '$sbytes'"
+    [ "${ckid:-0}" -ge 1 ] || fail "$backend: last checkpoint id '$ckid'"
+    [ "${cksize:-0}" -gt 0 ] || fail "$backend: last checkpoint size '$cksize'"
+    rows=$("${PSQL[@]}" -c "SELECT count(*) || ' ' || sum(n) FROM $tbl")
+    [ "$rows" = "$K $N" ] || fail "$backend: table has '$rows', expected '$K $N'"
+
+    # REST API.
+    JID=$(curl -sf "$URL/jobs/overview" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["jobs"][0]["jid"])')
+    curl -sf "$URL/jobs/$JID" >"$T/detail" || fail "$backend: GET /jobs/<id> failed"
+    curl -sf "$URL/jobs/$JID/checkpoints" >"$T/ckpts" || fail "$backend: GET checkpoints failed"
+    "$PY" - "$T/detail" "$T/ckpts" "$K" "$sbytes" "$((TS_EPOCH - 5))" >"$T/rest.out" 2>&1 <<'PY' || { fail "$backend: REST:"; cat "$T/rest.out" >&2; }
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = json.load(open(sys.argv[2]))
+v = {x["name"]: x["metrics"] for x in d["vertices"]}
+agg = v["group-aggregate"]
+assert agg["state-entries"] == int(sys.argv[3]), agg
+assert agg["state-size"] == int(sys.argv[4]), agg
+src = v["mst"]
+assert sorted((p["topic"], p["partition"], p["records-lag"]) for p in src["partitions"]) == \
+    [("mst", 0, 0), ("mst", 1, 0)], src
+assert src["watermark"] == int(sys.argv[5]) * 1000, src
+assert src["emit-event-time-lag"] > 0, src
+last = c["latest"]["completed"]
+assert last["state_size"] > 0 and last["checkpointed_size"] == last["state_size"], last
+PY
+
+    # Stop; the summary agrees with the last scrape (nothing moves now).
+    curl -sf "$URL/metrics" >"$T/m3" || fail "$backend: GET /metrics failed"
+    kill -TERM "$HF_PID"
+    rc=0
+    wait "$HF_PID" || rc=$?
+    [ "$rc" -eq 143 ] || fail "$backend: exit code $rc after SIGTERM, expected 143"
+    "$PY" - "$T/summary-$backend.json" "$T/m3" "$PROM" >"$T/sum.out" 2>&1 <<'PY' || { fail "$backend: summary vs /metrics:"; cat "$T/sum.out" >&2; }
+import json, subprocess, sys
+s = json.load(open(sys.argv[1]))
+def pv(name, *kv):
+    out = subprocess.run(["/usr/bin/python3", sys.argv[3], sys.argv[2], name, *kv],
+                         capture_output=True, text=True, check=True).stdout.split()
+    return int(out[0])
+assert s["sinks"][0]["rows_written"] == pv("holoflow_sink_records_out_total", "table=dst"), s
+assert s["sinks"][0]["flushes"] == pv("holoflow_sink_flushes_total", "table=dst"), s
+assert s["sources"][0]["records_read"] == pv("holoflow_source_records_in_total", "table=mst"), s
+op = s["stateful_operators"][0]
+assert op["operator"] == "group-aggregate", op
+assert op["state_entries"] == pv("holoflow_operator_state_entries", "operator=group-aggregate"), op
+assert s["last_checkpoint"]["id"] >= pv("holoflow_job_last_checkpoint_id"), s
+assert s["last_checkpoint"]["size_bytes"] > 0, s
+assert s["checkpoints_completed"] >= pv("holoflow_job_checkpoints_completed_total"), s
+PY
+    "${PSQL[@]}" -c "DROP TABLE $tbl"
+done
+finish
