@@ -25,7 +25,9 @@
 # Each method runs BENCH_REPEAT (3) times (pgloader once); the best wall
 # time counts. Every method must leave the same table (count and md5 of
 # the rows in order). Prints rows/s, the ratios (a)/(b), (a)/(c), (a)/(d)
-# and holoflow's peak RSS. Targets (issue 11): (a) >= 0.9 x best psql,
+# and holoflow's peak RSS; then (a) again throttled by a record limit and
+# by a byte limit, each half the rate (a) reached, with the measured rate
+# against the limit. Targets (issue 11): (a) >= 0.9 x best psql,
 # >= 5 x pgloader; BENCH_STRICT=1 exits 1 when one is missed.
 set -euo pipefail
 
@@ -111,16 +113,20 @@ reset_table() {
 }
 digest() { Q "SELECT count(*) || ' ' || md5(string_agg(t::text, ',' ORDER BY customer_id)) FROM holo_test t"; }
 
-cat >"$W/job.json" <<JSON
-{"job": {"setting": {"speed": {"channel": 4}, "errorLimit": {"record": 0}},
+mkjob() { # SPEED_JSON CORE_JSON
+    cat <<JSON
+{"job": {"setting": {"speed": $1, "errorLimit": {"record": 0}},
   "content": [{
     "reader": {"name": "txtfilereader", "parameter": {"path": ["$W/tree/*/*/*.csv"], "fieldDelimiter": ",",
       "column": [{"index": 0, "type": "string"}, {"index": 1, "type": "string"}, {"index": 2, "type": "long"},
                  {"type": "partition", "name": "sale_date"}, {"type": "partition", "name": "sale_time"}]}},
     "writer": {"name": "postgresqlwriter", "parameter": {"username": "$PGUSER", "password": "",
       "column": ["shop_name", "customer_id", "total_price", "sale_date", "sale_time"],
-      "connection": [{"jdbcUrl": "jdbc:postgresql://127.0.0.1:$PGPORT/$PGDATABASE", "table": ["holo_test"]}]}}}]}}
+      "connection": [{"jdbcUrl": "jdbc:postgresql://127.0.0.1:$PGPORT/$PGDATABASE", "table": ["holo_test"]}]}}}]},
+ "core": {"transport": {"channel": {"speed": $2}}}}
 JSON
+}
+mkjob '{"channel": 4}' '{}' >"$W/job.json"
 
 # binary files per child, for (b) and (c): load once, dump each child
 reset_table
@@ -205,6 +211,29 @@ else
     say "holoflow / pgloader:         skipped (pgloader not available)"
 fi
 say "holoflow peak RSS:           $(cat "$W/rss") KiB"
+
+# ------------------------------------------------------------------ throttled
+# The same job under DataX's job.setting.speed.record, then .byte (the
+# job-wide token bucket, holoflow.throttle.*), each at half the rate (a)
+# reached: the measured rate (rows or file bytes / wall seconds) against
+# the limit, and the table checked again.
+throttled() { # KIND(record|byte) AMOUNT LIMIT
+    local t1 t2 s
+    # 4 channels: the per-channel limit is a quarter of the total
+    mkjob "{\"$1\": $3}" "{\"$1\": $(($3 / 4 > 0 ? $3 / 4 : 1))}" >"$W/job-$1.json"
+    reset_table
+    t1=$(now)
+    "$hf" sync "$W/job-$1.json" >/dev/null 2>"$W/hf.err" ||
+        { cat "$W/hf.err" >&2; die "throttled holoflow sync failed"; }
+    t2=$(now)
+    [ "$(digest)" = "$want" ] || die "the $1-throttled sync left a different table"
+    s=$(secs "$t1" "$t2")
+    say "throttled, $1 limit $3/s: $(rate "$2" "$s")/s measured over ${s}s (ratio $(ratio "$(rate "$2" "$s")" "$3"), must be <= 1.05)"
+}
+bytes=$(cat "$W"/tree/*/*/*.csv | wc -c)
+say ""
+throttled record "$N" "$(awk -v n="$N" -v t="$ta" 'BEGIN { printf "%d", n / t / 2 }')"
+throttled byte "$bytes" "$(awk -v n="$bytes" -v t="$ta" 'BEGIN { printf "%d", n / t / 2 }')"
 if [ "$STRICT" = 1 ] && [ "$miss" = 1 ]; then
     exit 1
 fi

@@ -379,6 +379,17 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
     hf_strbuf_puts(&b, j->path);
     hf_strbuf_puts(&b, " as a holoflow run SQL job\n"
                        "SET 'execution.runtime-mode' = 'batch';\n");
+    /* speed.record / .byte / mbps: the job-wide token bucket */
+    if (j->record_speed > 0)
+        hf_strbuf_printf(&b,
+                         "SET 'holoflow.throttle.records-per-second' = "
+                         "'%lld';\n",
+                         (long long)j->record_speed);
+    if (j->byte_speed > 0)
+        hf_strbuf_printf(&b,
+                         "SET 'holoflow.throttle.bytes-per-second' = "
+                         "'%lld';\n",
+                         (long long)j->byte_speed);
     char ptype[64][128]; /* physical column types, file readers */
     int nptype = 0;
     char parts[32][128];
