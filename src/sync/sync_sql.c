@@ -583,6 +583,11 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
         }
         hf_strbuf_puts(&b, " WITH (\n  'connector' = 'filesystem'");
         put_opt(&b, "path", root.data ? root.data : ".");
+        if (j->shard_count > 1) {
+            char sh[32];
+            snprintf(sh, sizeof sh, "%u/%u", j->shard_index, j->shard_count);
+            put_opt(&b, "source.shard", sh);
+        }
         const char *fmt = csv ? "csv" : r->file_type;
         put_opt(&b, "format", fmt);
         if (csv) {
@@ -622,6 +627,11 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
             put_opt(&b, "password",
                     redact && r->conn.password[0] ? "${PGPASSWORD}" : r->conn.password);
         put_opt(&b, "source.binlog", "false");
+        if (j->shard_count > 1) {
+            char sh[32];
+            snprintf(sh, sizeof sh, "%u/%u", j->shard_index, j->shard_count);
+            put_opt(&b, "source.scan.shard", sh);
+        }
         if (j->channel > 1) {
             char n[16];
             snprintf(n, sizeof n, "%d", j->channel);

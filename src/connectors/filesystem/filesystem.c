@@ -68,6 +68,7 @@
 #include <unistd.h>
 
 #include "connectors/connector.h"
+#include "conf/shard.h"
 #include "connectors/filesystem/fs_int.h"
 #include "core/log.h"
 #include "core/valueconv.h"
@@ -98,6 +99,12 @@ static const struct hf_opt_def fs_opts[] = {
      .type = HF_OPT_STRING,
      .def = "__DEFAULT_PARTITION__",
      .doc = "Partition directory value that stands for NULL."},
+    {.key = "source.shard",
+     .type = HF_OPT_STRING,
+     .doc = "holoflow: 'I/N' reads only every N-th file (file k when k mod "
+            "N = I, files in the order they are read: entries sorted by "
+            "name, depth-first), so N processes given 0/N .. N-1/N read "
+            "each file once (holoflow sync --shard). Unset: every file."},
     {.key = HF_FS_RECORD_MAX_KEY,
      .type = HF_OPT_MEMSIZE,
      .def = "64mb",
@@ -214,6 +221,13 @@ static int fs_validate(const struct hf_table_def *t, struct hf_error *err)
                             "monitoring) is not supported; holoflow reads the "
                             "files present at start once. Remove the option",
                             tname(t));
+    uint32_t si, sn;
+    const char *shard = hf_opts_str(&t->opts, "source.shard", NULL);
+    if (hf_shard_parse(shard, &si, &sn) != 0)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "filesystem table '%s': option 'source.shard' = "
+                            "'%s' is not I/N with 0 <= I < N <= %d",
+                            tname(t), shard, HF_SHARD_MAX);
     if (t->format == NULL)
         return hf_error_set(err, HF_ERR_OPTION,
                             "filesystem table '%s' needs a format: add "
@@ -569,6 +583,26 @@ static int64_t files_bytes(const struct fs_state *s, size_t n)
     return sum;
 }
 
+/* source.shard I/N: keep the files k with k mod N = I (validated). */
+static void shard_files(struct fs_state *s)
+{
+    uint32_t si, sn;
+    if (hf_shard_parse(hf_opts_str(&s->t->opts, "source.shard", NULL), &si,
+                       &sn) != 0 ||
+        sn <= 1)
+        return;
+    size_t kept = 0;
+    for (size_t k = 0; k < s->files.n; k++) {
+        if (hf_shard_owns(k, si, sn))
+            s->files.v[kept++] = s->files.v[k];
+        else
+            free(s->files.v[k].path);
+    }
+    hf_log_info("filesystem table '%s': shard %u/%u reads %zu of %zu files",
+                tname(s->t), si, sn, kept, s->files.n);
+    s->files.n = kept;
+}
+
 static int fs_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
                    void **state, struct hf_error *err)
 {
@@ -637,6 +671,7 @@ static int fs_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
         hf_error_prefix(err, "table '%s': ", tname(t));
         goto fail;
     }
+    shard_files(s);
     if (check_files(s, err) != 0)
         goto fail;
     if (s->stats != NULL) /* progress: the sizes, unless compressed */
