@@ -17,7 +17,8 @@
  * under errorLimit) rather than a failed cast. Path wildcards: the part of
  * the path before the first wildcard or key=value directory is the
  * source's root (partition directories below it give the PARTITIONED BY
- * columns); the whole pattern becomes a REGEXP filter on the file path.
+ * columns); the whole pattern becomes the source's source.path-regex,
+ * tested once per file.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -570,9 +571,7 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
             put_ident(&b, parts[p]);
             hf_strbuf_puts(&b, " STRING");
         }
-        hf_strbuf_printf(&b, "%s`sync_file` STRING METADATA FROM "
-                             "'file.path' VIRTUAL)",
-                         ncol ? ", " : "");
+        hf_strbuf_putc(&b, ')');
         if (nparts) {
             hf_strbuf_puts(&b, "\nPARTITIONED BY (");
             for (int p = 0; p < nparts; p++) {
@@ -588,6 +587,9 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
             snprintf(sh, sizeof sh, "%u/%u", j->shard_index, j->shard_count);
             put_opt(&b, "source.shard", sh);
         }
+        /* the path pattern: tested once per file by the source */
+        if (re.len)
+            put_opt(&b, "source.path-regex", re.data);
         const char *fmt = csv ? "csv" : r->file_type;
         put_opt(&b, "format", fmt);
         if (csv) {
@@ -724,11 +726,7 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
         hf_strbuf_puts(&b, map[i].expr.data ? map[i].expr.data : "NULL");
     }
     hf_strbuf_puts(&b, "\nFROM sync_src");
-    if (r->kind == SYNC_R_FILE && re.len) {
-        hf_strbuf_puts(&b, "\nWHERE REGEXP(`sync_file`, ");
-        put_lit(&b, re.data);
-        hf_strbuf_putc(&b, ')');
-    } else if (r->kind == SYNC_R_DB && r->where && r->where[0]) {
+    if (r->kind == SYNC_R_DB && r->where && r->where[0]) {
         hf_strbuf_printf(&b, "\nWHERE %s", r->where);
     }
     hf_strbuf_puts(&b, ";\n");

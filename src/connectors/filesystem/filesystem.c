@@ -61,6 +61,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,13 @@ static const struct hf_opt_def fs_opts[] = {
      .type = HF_OPT_STRING,
      .def = "__DEFAULT_PARTITION__",
      .doc = "Partition directory value that stands for NULL."},
+    {.key = "source.path-regex",
+     .type = HF_OPT_STRING,
+     .doc = "holoflow: read only the files whose full path matches this "
+            "POSIX extended regular expression (unanchored: use ^ and $), "
+            "tested once per file when the files are listed instead of a "
+            "WHERE on the file.path metadata column for every row (holoflow "
+            "sync's path wildcards). Unset: every file."},
     {.key = "source.shard",
      .type = HF_OPT_STRING,
      .doc = "holoflow: 'I/N' reads only every N-th file (file k when k mod "
@@ -221,6 +229,20 @@ static int fs_validate(const struct hf_table_def *t, struct hf_error *err)
                             "monitoring) is not supported; holoflow reads the "
                             "files present at start once. Remove the option",
                             tname(t));
+    const char *re = hf_opts_str(&t->opts, "source.path-regex", NULL);
+    if (re != NULL) {
+        regex_t rx;
+        int rc = regcomp(&rx, re, REG_EXTENDED | REG_NOSUB);
+        if (rc != 0) {
+            char msg[256];
+            regerror(rc, &rx, msg, sizeof msg);
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "filesystem table '%s': option "
+                                "'source.path-regex' = '%s': %s",
+                                tname(t), re, msg);
+        }
+        regfree(&rx);
+    }
     uint32_t si, sn;
     const char *shard = hf_opts_str(&t->opts, "source.shard", NULL);
     if (hf_shard_parse(shard, &si, &sn) != 0)
@@ -583,6 +605,24 @@ static int64_t files_bytes(const struct fs_state *s, size_t n)
     return sum;
 }
 
+/* source.path-regex: keep the files whose path matches (validated). */
+static void match_files(struct fs_state *s)
+{
+    const char *re = hf_opts_str(&s->t->opts, "source.path-regex", NULL);
+    regex_t rx;
+    if (re == NULL || regcomp(&rx, re, REG_EXTENDED | REG_NOSUB) != 0)
+        return;
+    size_t kept = 0;
+    for (size_t k = 0; k < s->files.n; k++) {
+        if (regexec(&rx, s->files.v[k].path, 0, NULL, 0) == 0)
+            s->files.v[kept++] = s->files.v[k];
+        else
+            free(s->files.v[k].path);
+    }
+    regfree(&rx);
+    s->files.n = kept;
+}
+
 /* source.shard I/N: keep the files k with k mod N = I (validated). */
 static void shard_files(struct fs_state *s)
 {
@@ -671,6 +711,7 @@ static int fs_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
         hf_error_prefix(err, "table '%s': ", tname(t));
         goto fail;
     }
+    match_files(s);
     shard_files(s);
     if (check_files(s, err) != 0)
         goto fail;
