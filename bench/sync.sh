@@ -15,8 +15,9 @@
 # customer_id text, total_price int8, sale_date text, sale_time text)
 # PARTITION BY LIST (sale_date), recreated with every child before each
 # run (not timed). Methods:
-#   (a) holoflow sync, a DataX job with 4 channels, path .../*/*/*.csv and
-#       the partition columns from the directories (one bulk load);
+#   (a) holoflow sync, a DataX job with 4 channels (4 threads reading the
+#       files), path .../*/*/*.csv and the partition columns from the
+#       directories (one bulk load); (e) the same with 1 channel;
 #   (b) psql \copy binary into each child, serially (binary files made
 #       beforehand from a loaded table, not timed: the server's limit);
 #   (c) the same, 2 children at a time;
@@ -127,6 +128,7 @@ mkjob() { # SPEED_JSON CORE_JSON
 JSON
 }
 mkjob '{"channel": 4}' '{}' >"$W/job.json"
+mkjob '{"channel": 1}' '{}' >"$W/job1.json"
 
 # binary files per child, for (b) and (c): load once, dump each child
 reset_table
@@ -155,6 +157,8 @@ run_method() {
     case $m in
     a) /usr/bin/time -f '%M' -o "$W/rss" "$hf" sync "$W/job.json" >/dev/null 2>"$W/hf.err" ||
         { cat "$W/hf.err" >&2; die "holoflow sync failed"; } ;;
+    e) "$hf" sync "$W/job1.json" >/dev/null 2>"$W/hf.err" ||
+        { cat "$W/hf.err" >&2; die "holoflow sync (1 channel) failed"; } ;;
     b) for d in "${dates[@]}"; do "${PSQL[@]}" -c "\\copy holo_test_$d FROM '$W/$d.bin' binary"; done ;;
     c) printf '%s\n' "${dates[@]}" | xargs -P 2 -I{} "${PSQL[@]}" -c "\\copy holo_test_{} FROM '$W/{}.bin' binary" ;;
     d) for d in "${dates[@]}"; do
@@ -178,17 +182,17 @@ run_method() {
 }
 
 for _ in $(seq 1 "$REPEAT"); do
-    for m in a b c; do run_method $m; done
+    for m in a e b c; do run_method $m; done
 done
 if [ "$PGL" = 1 ]; then
     run_method d || { say "    pgloader failed: method (d) skipped"; PGL=0; }
 fi
 
-declare -A label=([a]="holoflow sync, 4 channels" [b]="psql \\copy binary per child, serial"
+declare -A label=([a]="holoflow sync, 4 channels" [e]="holoflow sync, 1 channel" [b]="psql \\copy binary per child, serial"
     [c]="psql \\copy binary per child, 2 at a time" [d]="pgloader csv per partition")
 say ""
 printf '%-44s %9s %12s\n' method "best s" "rows/s"
-for m in a b c d; do
+for m in a e b c d; do
     [ -f "$W/t-$m" ] || continue
     t=$(best "$W/t-$m")
     printf '%-44s %9s %12s\n' "${label[$m]}" "$t" "$(rate "$N" "$t")"
@@ -198,6 +202,7 @@ tb=$(best "$W/t-b")
 tc=$(best "$W/t-c")
 tpsql=$(awk -v b="$tb" -v c="$tc" 'BEGIN { print (b < c ? b : c) }')
 say ""
+say "4 channels / 1 channel:       $(ratio "$(best "$W/t-e")" "$ta")x (files read by 4 threads vs 1)"
 say "holoflow / psql serial:      $(ratio "$tb" "$ta")x"
 say "holoflow / psql 2 at a time: $(ratio "$tc" "$ta")x"
 say "holoflow / best psql:        $(ratio "$tpsql" "$ta")x (target >= 0.9)"

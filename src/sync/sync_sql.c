@@ -587,6 +587,12 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
             snprintf(sh, sizeof sh, "%u/%u", j->shard_index, j->shard_count);
             put_opt(&b, "source.shard", sh);
         }
+        /* channels: reader threads over the files */
+        if (j->channel > 1) {
+            char n[16];
+            snprintf(n, sizeof n, "%d", j->channel);
+            put_opt(&b, "source.reader-threads", n);
+        }
         /* the path pattern: tested once per file by the source */
         if (re.len)
             put_opt(&b, "source.path-regex", re.data);
