@@ -15,8 +15,9 @@
 # customer_id text, total_price int8, sale_date text, sale_time text)
 # PARTITION BY LIST (sale_date), recreated with every child before each
 # run (not timed). Methods:
-#   (a) holoflow sync, a DataX job with 4 channels, path .../*/*/*.csv and
-#       the partition columns from the directories (one bulk load);
+#   (a) holoflow sync, a DataX job with 4 channels (4 threads reading the
+#       files), path .../*/*/*.csv and the partition columns from the
+#       directories (one bulk load); (e) the same with 1 channel;
 #   (b) psql \copy binary into each child, serially (binary files made
 #       beforehand from a loaded table, not timed: the server's limit);
 #   (c) the same, 2 children at a time;
@@ -25,7 +26,9 @@
 # Each method runs BENCH_REPEAT (3) times (pgloader once); the best wall
 # time counts. Every method must leave the same table (count and md5 of
 # the rows in order). Prints rows/s, the ratios (a)/(b), (a)/(c), (a)/(d)
-# and holoflow's peak RSS. Targets (issue 11): (a) >= 0.9 x best psql,
+# and holoflow's peak RSS; then (a) again throttled by a record limit and
+# by a byte limit, each half the rate (a) reached, with the measured rate
+# against the limit. Targets (issue 11): (a) >= 0.9 x best psql,
 # >= 5 x pgloader; BENCH_STRICT=1 exits 1 when one is missed.
 set -euo pipefail
 
@@ -111,16 +114,21 @@ reset_table() {
 }
 digest() { Q "SELECT count(*) || ' ' || md5(string_agg(t::text, ',' ORDER BY customer_id)) FROM holo_test t"; }
 
-cat >"$W/job.json" <<JSON
-{"job": {"setting": {"speed": {"channel": 4}, "errorLimit": {"record": 0}},
+mkjob() { # SPEED_JSON CORE_JSON
+    cat <<JSON
+{"job": {"setting": {"speed": $1, "errorLimit": {"record": 0}},
   "content": [{
     "reader": {"name": "txtfilereader", "parameter": {"path": ["$W/tree/*/*/*.csv"], "fieldDelimiter": ",",
       "column": [{"index": 0, "type": "string"}, {"index": 1, "type": "string"}, {"index": 2, "type": "long"},
                  {"type": "partition", "name": "sale_date"}, {"type": "partition", "name": "sale_time"}]}},
     "writer": {"name": "postgresqlwriter", "parameter": {"username": "$PGUSER", "password": "",
       "column": ["shop_name", "customer_id", "total_price", "sale_date", "sale_time"],
-      "connection": [{"jdbcUrl": "jdbc:postgresql://127.0.0.1:$PGPORT/$PGDATABASE", "table": ["holo_test"]}]}}}]}}
+      "connection": [{"jdbcUrl": "jdbc:postgresql://127.0.0.1:$PGPORT/$PGDATABASE", "table": ["holo_test"]}]}}}]},
+ "core": {"transport": {"channel": {"speed": $2}}}}
 JSON
+}
+mkjob '{"channel": 4}' '{}' >"$W/job.json"
+mkjob '{"channel": 1}' '{}' >"$W/job1.json"
 
 # binary files per child, for (b) and (c): load once, dump each child
 reset_table
@@ -149,6 +157,8 @@ run_method() {
     case $m in
     a) /usr/bin/time -f '%M' -o "$W/rss" "$hf" sync "$W/job.json" >/dev/null 2>"$W/hf.err" ||
         { cat "$W/hf.err" >&2; die "holoflow sync failed"; } ;;
+    e) "$hf" sync "$W/job1.json" >/dev/null 2>"$W/hf.err" ||
+        { cat "$W/hf.err" >&2; die "holoflow sync (1 channel) failed"; } ;;
     b) for d in "${dates[@]}"; do "${PSQL[@]}" -c "\\copy holo_test_$d FROM '$W/$d.bin' binary"; done ;;
     c) printf '%s\n' "${dates[@]}" | xargs -P 2 -I{} "${PSQL[@]}" -c "\\copy holo_test_{} FROM '$W/{}.bin' binary" ;;
     d) for d in "${dates[@]}"; do
@@ -172,17 +182,17 @@ run_method() {
 }
 
 for _ in $(seq 1 "$REPEAT"); do
-    for m in a b c; do run_method $m; done
+    for m in a e b c; do run_method $m; done
 done
 if [ "$PGL" = 1 ]; then
     run_method d || { say "    pgloader failed: method (d) skipped"; PGL=0; }
 fi
 
-declare -A label=([a]="holoflow sync, 4 channels" [b]="psql \\copy binary per child, serial"
+declare -A label=([a]="holoflow sync, 4 channels" [e]="holoflow sync, 1 channel" [b]="psql \\copy binary per child, serial"
     [c]="psql \\copy binary per child, 2 at a time" [d]="pgloader csv per partition")
 say ""
 printf '%-44s %9s %12s\n' method "best s" "rows/s"
-for m in a b c d; do
+for m in a e b c d; do
     [ -f "$W/t-$m" ] || continue
     t=$(best "$W/t-$m")
     printf '%-44s %9s %12s\n' "${label[$m]}" "$t" "$(rate "$N" "$t")"
@@ -192,6 +202,7 @@ tb=$(best "$W/t-b")
 tc=$(best "$W/t-c")
 tpsql=$(awk -v b="$tb" -v c="$tc" 'BEGIN { print (b < c ? b : c) }')
 say ""
+say "4 channels / 1 channel:       $(ratio "$(best "$W/t-e")" "$ta")x (files read by 4 threads vs 1)"
 say "holoflow / psql serial:      $(ratio "$tb" "$ta")x"
 say "holoflow / psql 2 at a time: $(ratio "$tc" "$ta")x"
 say "holoflow / best psql:        $(ratio "$tpsql" "$ta")x (target >= 0.9)"
@@ -205,6 +216,29 @@ else
     say "holoflow / pgloader:         skipped (pgloader not available)"
 fi
 say "holoflow peak RSS:           $(cat "$W/rss") KiB"
+
+# ------------------------------------------------------------------ throttled
+# The same job under DataX's job.setting.speed.record, then .byte (the
+# job-wide token bucket, holoflow.throttle.*), each at half the rate (a)
+# reached: the measured rate (rows or file bytes / wall seconds) against
+# the limit, and the table checked again.
+throttled() { # KIND(record|byte) AMOUNT LIMIT
+    local t1 t2 s
+    # 4 channels: the per-channel limit is a quarter of the total
+    mkjob "{\"$1\": $3}" "{\"$1\": $(($3 / 4 > 0 ? $3 / 4 : 1))}" >"$W/job-$1.json"
+    reset_table
+    t1=$(now)
+    "$hf" sync "$W/job-$1.json" >/dev/null 2>"$W/hf.err" ||
+        { cat "$W/hf.err" >&2; die "throttled holoflow sync failed"; }
+    t2=$(now)
+    [ "$(digest)" = "$want" ] || die "the $1-throttled sync left a different table"
+    s=$(secs "$t1" "$t2")
+    say "throttled, $1 limit $3/s: $(rate "$2" "$s")/s measured over ${s}s (ratio $(ratio "$(rate "$2" "$s")" "$3"), must be <= 1.05)"
+}
+bytes=$(cat "$W"/tree/*/*/*.csv | wc -c)
+say ""
+throttled record "$N" "$(awk -v n="$N" -v t="$ta" 'BEGIN { printf "%d", n / t / 2 }')"
+throttled byte "$bytes" "$(awk -v n="$bytes" -v t="$ta" 'BEGIN { printf "%d", n / t / 2 }')"
 if [ "$STRICT" = 1 ] && [ "$miss" = 1 ]; then
     exit 1
 fi

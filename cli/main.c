@@ -78,7 +78,8 @@ static const char usage_explain[] =
 
 static const char usage_sync[] =
     "usage: holoflow sync JOB.json [-p NAME=VALUE]... [--print-sql]\n"
-    "                     [--report-json FILE] [--log-level LEVEL]\n"
+    "                     [--report-json FILE] [--shard I/N]\n"
+    "                     [--log-level LEVEL]\n"
     "\n"
     "Runs a DataX job file (job.setting, job.content[].reader/writer) or a\n"
     "DataWorks version 2.0 script (steps, setting) on the engine of\n"
@@ -93,7 +94,12 @@ static const char usage_sync[] =
     "                      exit (reads the target's columns, writes nothing)\n"
     "  --report-json FILE  also write the end-of-job report as JSON\n"
     "  --resume            accepted: a sync is all or nothing, so running it\n"
-    "                      again after a failure or kill -9 is the resume\n";
+    "                      again after a failure or kill -9 is the resume\n"
+    "  --shard I/N         this process takes every N-th split (files, a\n"
+    "                      table's children or page ranges), I from 0: run\n"
+    "                      N processes 0/N .. N-1/N for the whole job; each\n"
+    "                      shard is its own transaction (truncate, preSql\n"
+    "                      and postSql are refused)\n";
 
 static const char usage_options[] =
     "usage: holoflow options [NAME] [--markdown]\n"
@@ -114,6 +120,7 @@ struct args {
     const char *params[256];
     size_t nparams;
     const char *report_json;
+    const char *shard; /* sync --shard I/N */
     int print_sql;
     int markdown;
     int help;
@@ -161,6 +168,11 @@ static int parse_args(int argc, char **argv, struct args *a)
             a->print_sql = 1;
         } else if (strcmp(s, "--resume") == 0) {
             /* a sync is one transaction: running it again is the resume */
+        } else if (strcmp(s, "--shard") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("missing value after an option",
+                                   usage_sync);
+            a->shard = argv[++i];
         } else if (strcmp(s, "--report-json") == 0 || strcmp(s, "-p") == 0 ||
                    (strncmp(s, "-p", 2) == 0 && s[2] != '\0')) {
             if (strncmp(s, "-p", 2) == 0 && s[2] != '\0') {
@@ -294,8 +306,21 @@ static int cmd_sync(const struct args *a)
 {
     char errstr[8192];
     hf_err_t code;
-    hf_sync_t *s = hf_sync_load(a->file, a->params, a->nparams, &code, errstr,
-                                sizeof errstr);
+    unsigned si = 0, sn = 1;
+    if (a->shard) {
+        char *e1, *e2;
+        unsigned long i = strtoul(a->shard, &e1, 10);
+        unsigned long n = *e1 == '/' ? strtoul(e1 + 1, &e2, 10) : 0;
+        if (e1 == a->shard || *e1 != '/' || e2 == e1 + 1 || *e2 != '\0' ||
+            n < 1 || i >= n || n > 4096)
+            return usage_error("--shard takes I/N with 0 <= I < N <= 4096 "
+                               "(e.g. --shard 0/2)",
+                               usage_sync);
+        si = (unsigned)i;
+        sn = (unsigned)n;
+    }
+    hf_sync_t *s = hf_sync_load_shard(a->file, a->params, a->nparams, si, sn,
+                                      &code, errstr, sizeof errstr);
     if (s == NULL) {
         fprintf(stderr, "holoflow: %s\n", errstr);
         return code == HF_ERR_CONNECT || code == HF_ERR_SERVER ? EXIT_RUNTIME

@@ -106,6 +106,18 @@ HF_EXPORT hf_sync_t *hf_sync_load(const char *path, const char *const *params,
                                   size_t nparams, hf_err_t *errp,
                                   char *errstr, size_t errstr_size);
 
+/* hf_sync_load for one process of a sharded sync (`holoflow sync --shard
+ * I/N`): the sync reads only the splits k with k mod shard_count =
+ * shard_index (files in the order they are read; a database reader's
+ * children and page ranges). Refuses (errstr) a job that N processes
+ * cannot run each on its own: truncate, preSql/postSql, a streamreader.
+ * shard_count 1 is hf_sync_load. */
+HF_EXPORT hf_sync_t *hf_sync_load_shard(const char *path,
+                                        const char *const *params,
+                                        size_t nparams, unsigned shard_index,
+                                        unsigned shard_count, hf_err_t *errp,
+                                        char *errstr, size_t errstr_size);
+
 /* The equivalent `holoflow run` SQL job; passwords appear as
  * ${PGPASSWORD}. Borrowed from `s`. */
 HF_EXPORT const char *hf_sync_sql(const hf_sync_t *s);

@@ -174,6 +174,20 @@ const struct hf_opt_def hf_job_opt_defs[] = {
             "recorded as dirty) the job tolerates, across all tables; the "
             "one over the limit fails the job (a bulk load then rolls "
             "back). -1 = no limit (holoflow sync's errorLimit.record)"},
+    {.key = "holoflow.throttle.records-per-second", .type = HF_OPT_INT,
+     .def = "0", .flags = HF_OPTF_RANGE, .min = 0, .max = INT64_MAX,
+     .doc = "holoflow's own: the most rows per second all sources of the "
+            "job read together (one token bucket shared by every source "
+            "and channel; a source waits before passing a batch on); "
+            "holoflow sync's job.setting.speed.record; 0 = no limit"},
+    {.key = "holoflow.throttle.bytes-per-second", .type = HF_OPT_MEMSIZE,
+     .def = "0",
+     .doc = "holoflow's own: the most bytes per second all sources of the "
+            "job read together ('1 mb'; the bytes of the records read for "
+            "file and Kafka sources, DataX's byte size of the rows for the "
+            "others: strings their length, numbers 8); with "
+            "records-per-second both hold; holoflow sync's "
+            "job.setting.speed.byte and DataWorks' mbps; 0 = no limit"},
     {.key = "holoflow.batch.rows", .type = HF_OPT_INT, .def = "1024",
      .flags = HF_OPTF_RANGE, .min = 1, .max = 1048576,
      .doc = "rows per batch travelling from source to sink"},

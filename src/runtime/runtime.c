@@ -141,6 +141,7 @@
 #include "ops/op.h"
 #include "runtime/chan.h"
 #include "runtime/exchange.h"
+#include "runtime/throttle.h"
 #include "state/state.h"
 #include "sql/expr.h"
 
@@ -235,6 +236,9 @@ struct task {
     struct wsplit *splits;
     uint32_t nsplits, splitcap;
     int64_t wm_next_usec; /* the next periodic emission */
+    /* Source tasks under a throttle: the source's bytes_in already taken
+     * from the bucket. */
+    uint64_t th_bytes;
     struct hf_error err;
 };
 
@@ -279,6 +283,9 @@ struct hf_runtime {
     struct hf_error ck_err; /* the backend's completion failed */
     bool ck_failed;
     struct hf_ckpt_metrics ckm; /* for metrics/ (hf_runtime_ckpt_metrics) */
+    /* holoflow.throttle.*: the bucket every source task takes from; NULL
+     * when no limit is set (the source loop then never looks). */
+    struct hf_throttle *throttle;
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -1023,6 +1030,27 @@ static int final_commit(struct task *t)
     return commit(t, t->last_snap);
 }
 
+/* Take a batch's rows and bytes from the job's throttle (throttle.h):
+ * the bytes the source counted since the last batch, else DataX's byte
+ * size of the rows. false when the job stops or fails while waiting. */
+static bool throttle_batch(struct task *t, const struct hf_batch *b)
+{
+    struct hf_runtime *rt = t->rt;
+    struct rnode *src = t->head;
+    uint64_t bytes = 0;
+    if (rt->throttle->bytes_per_sec > 0) {
+        uint64_t now = atomic_load(&src->stats.bytes_in);
+        if (now > t->th_bytes) {
+            bytes = now - t->th_bytes;
+            t->th_bytes = now;
+        } else {
+            bytes = hf_batch_byte_size(b, src->n->schema);
+        }
+    }
+    return hf_throttle_take(rt->throttle, b->nrows, bytes, &rt->job->stopping,
+                            &rt->failed);
+}
+
 static void *source_main(void *arg)
 {
     struct task *t = arg;
@@ -1068,6 +1096,10 @@ static void *source_main(void *arg)
             wm_rows(t, r->b) != 0) {
             hf_rbuf_release(r);
             goto failed;
+        }
+        if (rt->throttle && r->b->nrows > 0 && !throttle_batch(t, r->b)) {
+            hf_rbuf_release(r);
+            break;
         }
         if (r->b->nrows > 0) {
             atomic_fetch_add(&src->stats.rows_out, r->b->nrows);
@@ -1688,6 +1720,23 @@ struct hf_runtime *hf_runtime_new(struct hf_job *job, struct hf_error *err)
     rt->ckpt_interval_ms =
         hf_opts_int(s, "execution.checkpointing.interval", NULL);
     rt->batch_rows = (uint32_t)hf_opts_int(s, "holoflow.batch.rows", NULL);
+    {
+        int64_t rps =
+            hf_opts_int(s, "holoflow.throttle.records-per-second", NULL);
+        int64_t bps =
+            hf_opts_int(s, "holoflow.throttle.bytes-per-second", NULL);
+        bool nomem;
+        rt->throttle = hf_throttle_new(rps, bps, &nomem);
+        if (nomem) {
+            hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+            hf_runtime_destroy(rt);
+            return NULL;
+        }
+        /* Batches of about 1/20 s of rows keep the waits short and the
+         * flow even under a low record limit. */
+        if (rps > 0 && (uint64_t)rps / 20 < rt->batch_rows)
+            rt->batch_rows = rps / 20 > 0 ? (uint32_t)(rps / 20) : 1;
+    }
     rt->job->dirty_budget.max =
         hf_opts_int(s, "holoflow.dirty.max-records", NULL);
     atomic_store(&rt->job->dirty_budget.count, 0);
@@ -1800,6 +1849,7 @@ void hf_runtime_destroy(struct hf_runtime *rt)
         free(rt->nodes[i].in_status);
     }
     hf_state_backend_close(rt->state);
+    hf_throttle_free(rt->throttle);
     free(rt->nodes);
     free(rt->first);
     free(rt->par);

@@ -92,6 +92,7 @@ struct sync_job {
     int channel;       /* resolved channel count (>= 1) */
     int64_t byte_speed;   /* bytes/s over the job, 0 = none */
     int64_t record_speed; /* records/s over the job, 0 = none */
+    uint32_t shard_index, shard_count; /* --shard I/N; 0/1 = the whole */
     int64_t err_record;   /* -1 = not set */
     double err_pct;       /* -1 = not set */
     struct sync_reader r;
@@ -104,6 +105,12 @@ struct sync_job {
 int sync_job_parse(const char *path, const char *const *params,
                    size_t nparams, struct sync_job *out, struct hf_error *err);
 void sync_job_free(struct sync_job *j);
+
+/* Make `j` shard index/count of a sharded sync (--shard I/N): refuses,
+ * naming the reason, what N processes cannot do each on their own
+ * (truncate, preSql/postSql, a streamreader). 0, or -1 with err. */
+int sync_job_shard(struct sync_job *j, uint32_t index, uint32_t count,
+                   struct hf_error *err);
 
 /* The holoflow SQL job equivalent to `j`. Connects to the target (and to a
  * database source) to read column types. With `redact` the password is

@@ -965,6 +965,44 @@ static void strs_free(char **s, size_t n)
     free(s);
 }
 
+/* ------------------------------------------------------------ shards */
+
+int sync_job_shard(struct sync_job *j, uint32_t index, uint32_t count,
+                   struct hf_error *err)
+{
+    if (count <= 1) {
+        j->shard_index = 0;
+        j->shard_count = 1;
+        return 0;
+    }
+    /* Each shard is its own process and its own load transaction: what
+     * one of them does to the whole table would undo what another
+     * already committed, or run N times. */
+    if (j->w.truncate)
+        return hf_error_set(
+            err, HF_ERR_USAGE,
+            "--shard %u/%u: the writer's truncate cannot be sharded (each "
+            "shard commits on its own, so one shard's truncate would delete "
+            "rows another shard already loaded); empty the target once "
+            "before starting the shards, and drop truncate from the job",
+            index, count);
+    if (j->w.npre > 0 || j->w.npost > 0)
+        return hf_error_set(
+            err, HF_ERR_USAGE,
+            "--shard %u/%u: the writer's %s would run once in every shard, "
+            "unordered with the other shards' loads; run it once outside "
+            "the sharded sync and drop it from the job",
+            index, count, j->w.npre > 0 ? "preSql" : "postSql");
+    if (j->r.kind == SYNC_R_STREAM)
+        return hf_error_set(err, HF_ERR_USAGE,
+                            "--shard %u/%u: reader '%s' has no splits to "
+                            "share out (files and database tables do)",
+                            index, count, j->r.plugin);
+    j->shard_index = index;
+    j->shard_count = count;
+    return 0;
+}
+
 void sync_job_free(struct sync_job *j)
 {
     if (j == NULL)

@@ -41,6 +41,15 @@ hf_sync_t *hf_sync_load(const char *path, const char *const *params,
                         size_t nparams, hf_err_t *errp, char *errstr,
                         size_t errstr_size)
 {
+    return hf_sync_load_shard(path, params, nparams, 0, 1, errp, errstr,
+                              errstr_size);
+}
+
+hf_sync_t *hf_sync_load_shard(const char *path, const char *const *params,
+                              size_t nparams, unsigned shard_index,
+                              unsigned shard_count, hf_err_t *errp,
+                              char *errstr, size_t errstr_size)
+{
     struct hf_error err;
     hf_error_clear(&err);
     struct hf_sync *s = calloc(1, sizeof *s);
@@ -50,6 +59,19 @@ hf_sync_t *hf_sync_load(const char *path, const char *const *params,
     }
     if (sync_job_parse(path, params, nparams, &s->job, &err) != 0) {
         free(s);
+        s = NULL;
+        goto fail;
+    }
+    if (shard_count < 1 || shard_index >= shard_count) {
+        hf_error_set(&err, HF_ERR_USAGE, "--shard %u/%u: expected I/N with "
+                     "0 <= I < N", shard_index, shard_count);
+        hf_sync_destroy(s);
+        s = NULL;
+        goto fail;
+    }
+    if (sync_job_shard(&s->job, shard_index, shard_count, &err) != 0) {
+        hf_error_prefix(&err, "%s: ", path);
+        hf_sync_destroy(s);
         s = NULL;
         goto fail;
     }
@@ -183,9 +205,11 @@ static void report(const struct hf_sync *s, const struct hf_job *job,
             "\"end_time\": \"%s\", \"elapsed_seconds\": %.3f, "
             "\"records_read\": %" PRIu64 ", \"records_written\": %" PRIu64
             ", \"dirty_records\": %" PRIu64
-            ", \"records_per_second\": %.0f, \"channels\": %d}\n",
+            ", \"records_per_second\": %.0f, \"channels\": %d, "
+            "\"shard\": \"%u/%u\"}\n",
             s->job.path, status, t0, t1, secs, read, written, dirty, rps,
-            s->job.channel);
+            s->job.channel, s->job.shard_index,
+            s->job.shard_count ? s->job.shard_count : 1);
     fclose(f);
 }
 

@@ -17,7 +17,8 @@
  * under errorLimit) rather than a failed cast. Path wildcards: the part of
  * the path before the first wildcard or key=value directory is the
  * source's root (partition directories below it give the PARTITIONED BY
- * columns); the whole pattern becomes a REGEXP filter on the file path.
+ * columns); the whole pattern becomes the source's source.path-regex,
+ * tested once per file.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -379,6 +380,17 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
     hf_strbuf_puts(&b, j->path);
     hf_strbuf_puts(&b, " as a holoflow run SQL job\n"
                        "SET 'execution.runtime-mode' = 'batch';\n");
+    /* speed.record / .byte / mbps: the job-wide token bucket */
+    if (j->record_speed > 0)
+        hf_strbuf_printf(&b,
+                         "SET 'holoflow.throttle.records-per-second' = "
+                         "'%lld';\n",
+                         (long long)j->record_speed);
+    if (j->byte_speed > 0)
+        hf_strbuf_printf(&b,
+                         "SET 'holoflow.throttle.bytes-per-second' = "
+                         "'%lld';\n",
+                         (long long)j->byte_speed);
     char ptype[64][128]; /* physical column types, file readers */
     int nptype = 0;
     char parts[32][128];
@@ -559,9 +571,7 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
             put_ident(&b, parts[p]);
             hf_strbuf_puts(&b, " STRING");
         }
-        hf_strbuf_printf(&b, "%s`sync_file` STRING METADATA FROM "
-                             "'file.path' VIRTUAL)",
-                         ncol ? ", " : "");
+        hf_strbuf_putc(&b, ')');
         if (nparts) {
             hf_strbuf_puts(&b, "\nPARTITIONED BY (");
             for (int p = 0; p < nparts; p++) {
@@ -572,6 +582,20 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
         }
         hf_strbuf_puts(&b, " WITH (\n  'connector' = 'filesystem'");
         put_opt(&b, "path", root.data ? root.data : ".");
+        if (j->shard_count > 1) {
+            char sh[32];
+            snprintf(sh, sizeof sh, "%u/%u", j->shard_index, j->shard_count);
+            put_opt(&b, "source.shard", sh);
+        }
+        /* channels: reader threads over the files */
+        if (j->channel > 1) {
+            char n[16];
+            snprintf(n, sizeof n, "%d", j->channel);
+            put_opt(&b, "source.reader-threads", n);
+        }
+        /* the path pattern: tested once per file by the source */
+        if (re.len)
+            put_opt(&b, "source.path-regex", re.data);
         const char *fmt = csv ? "csv" : r->file_type;
         put_opt(&b, "format", fmt);
         if (csv) {
@@ -611,6 +635,11 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
             put_opt(&b, "password",
                     redact && r->conn.password[0] ? "${PGPASSWORD}" : r->conn.password);
         put_opt(&b, "source.binlog", "false");
+        if (j->shard_count > 1) {
+            char sh[32];
+            snprintf(sh, sizeof sh, "%u/%u", j->shard_index, j->shard_count);
+            put_opt(&b, "source.scan.shard", sh);
+        }
         if (j->channel > 1) {
             char n[16];
             snprintf(n, sizeof n, "%d", j->channel);
@@ -703,11 +732,7 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
         hf_strbuf_puts(&b, map[i].expr.data ? map[i].expr.data : "NULL");
     }
     hf_strbuf_puts(&b, "\nFROM sync_src");
-    if (r->kind == SYNC_R_FILE && re.len) {
-        hf_strbuf_puts(&b, "\nWHERE REGEXP(`sync_file`, ");
-        put_lit(&b, re.data);
-        hf_strbuf_putc(&b, ')');
-    } else if (r->kind == SYNC_R_DB && r->where && r->where[0]) {
+    if (r->kind == SYNC_R_DB && r->where && r->where[0]) {
         hf_strbuf_printf(&b, "\nWHERE %s", r->where);
     }
     hf_strbuf_puts(&b, ";\n");

@@ -61,6 +61,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,7 @@
 #include <unistd.h>
 
 #include "connectors/connector.h"
+#include "conf/shard.h"
 #include "connectors/filesystem/fs_int.h"
 #include "core/log.h"
 #include "core/valueconv.h"
@@ -98,6 +100,30 @@ static const struct hf_opt_def fs_opts[] = {
      .type = HF_OPT_STRING,
      .def = "__DEFAULT_PARTITION__",
      .doc = "Partition directory value that stands for NULL."},
+    {.key = "source.path-regex",
+     .type = HF_OPT_STRING,
+     .doc = "holoflow: read only the files whose full path matches this "
+            "POSIX extended regular expression (unanchored: use ^ and $), "
+            "tested once per file when the files are listed instead of a "
+            "WHERE on the file.path metadata column for every row (holoflow "
+            "sync's path wildcards). Unset: every file."},
+    {.key = "source.reader-threads",
+     .type = HF_OPT_INT,
+     .def = "1",
+     .flags = HF_OPTF_RANGE,
+     .min = 1,
+     .max = 64,
+     .doc = "holoflow: threads reading and decoding files at once (each "
+            "takes the next unread file), feeding the one stream of the "
+            "source; rows of a file keep their order, files interleave. 1 "
+            "(and a table with a WATERMARK) reads the files in order on the "
+            "source's thread (holoflow sync's channel for file readers)."},
+    {.key = "source.shard",
+     .type = HF_OPT_STRING,
+     .doc = "holoflow: 'I/N' reads only every N-th file (file k when k mod "
+            "N = I, files in the order they are read: entries sorted by "
+            "name, depth-first), so N processes given 0/N .. N-1/N read "
+            "each file once (holoflow sync --shard). Unset: every file."},
     {.key = HF_FS_RECORD_MAX_KEY,
      .type = HF_OPT_MEMSIZE,
      .def = "64mb",
@@ -149,6 +175,15 @@ struct fs_state {
     uint32_t meta_col[8];
     enum fs_meta meta_key[8];
     struct hf_bad_input_log badlog; /* ignore-parse-errors: skips, NULLs */
+    /* source.reader-threads above 1: worker states (`child`: sharing the
+     * parent's file list and taking files from its counter `next_shared`)
+     * run by the pool `par` (fs_parallel.c). */
+    bool child;
+    atomic_size_t *next_shared;
+    atomic_size_t next_atomic;
+    struct fs_state **kids;
+    uint32_t nkids;
+    struct hf_fs_par *par;
 };
 
 /* ------------------------------------------------------------------ checks */
@@ -214,6 +249,27 @@ static int fs_validate(const struct hf_table_def *t, struct hf_error *err)
                             "monitoring) is not supported; holoflow reads the "
                             "files present at start once. Remove the option",
                             tname(t));
+    const char *re = hf_opts_str(&t->opts, "source.path-regex", NULL);
+    if (re != NULL) {
+        regex_t rx;
+        int rc = regcomp(&rx, re, REG_EXTENDED | REG_NOSUB);
+        if (rc != 0) {
+            char msg[256];
+            regerror(rc, &rx, msg, sizeof msg);
+            return hf_error_set(err, HF_ERR_OPTION,
+                                "filesystem table '%s': option "
+                                "'source.path-regex' = '%s': %s",
+                                tname(t), re, msg);
+        }
+        regfree(&rx);
+    }
+    uint32_t si, sn;
+    const char *shard = hf_opts_str(&t->opts, "source.shard", NULL);
+    if (hf_shard_parse(shard, &si, &sn) != 0)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "filesystem table '%s': option 'source.shard' = "
+                            "'%s' is not I/N with 0 <= I < N <= %d",
+                            tname(t), shard, HF_SHARD_MAX);
     if (t->format == NULL)
         return hf_error_set(err, HF_ERR_OPTION,
                             "filesystem table '%s' needs a format: add "
@@ -554,6 +610,7 @@ static void count_nulled(struct fs_state *s, const char *path,
 /* ------------------------------------------------------------------ source */
 
 static void fs_close(void *state);
+static int fs_read(void *state, struct hf_batch *out, struct hf_error *err);
 
 /* Bytes of the first n files (for the progress line; bytes_in is exact
  * at each file's end), or 0 when one of them is compressed: its size says
@@ -569,15 +626,50 @@ static int64_t files_bytes(const struct fs_state *s, size_t n)
     return sum;
 }
 
-static int fs_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
-                   void **state, struct hf_error *err)
+/* source.path-regex: keep the files whose path matches (validated). */
+static void match_files(struct fs_state *s)
 {
-    if (fs_validate(t, err) != 0)
-        return -1;
-    struct fs_state *s = calloc(1, sizeof *s);
+    const char *re = hf_opts_str(&s->t->opts, "source.path-regex", NULL);
+    regex_t rx;
+    if (re == NULL || regcomp(&rx, re, REG_EXTENDED | REG_NOSUB) != 0)
+        return;
+    size_t kept = 0;
+    for (size_t k = 0; k < s->files.n; k++) {
+        if (regexec(&rx, s->files.v[k].path, 0, NULL, 0) == 0)
+            s->files.v[kept++] = s->files.v[k];
+        else
+            free(s->files.v[k].path);
+    }
+    regfree(&rx);
+    s->files.n = kept;
+}
+
+/* source.shard I/N: keep the files k with k mod N = I (validated). */
+static void shard_files(struct fs_state *s)
+{
+    uint32_t si, sn;
+    if (hf_shard_parse(hf_opts_str(&s->t->opts, "source.shard", NULL), &si,
+                       &sn) != 0 ||
+        sn <= 1)
+        return;
+    size_t kept = 0;
+    for (size_t k = 0; k < s->files.n; k++) {
+        if (hf_shard_owns(k, si, sn))
+            s->files.v[kept++] = s->files.v[k];
+        else
+            free(s->files.v[k].path);
+    }
+    hf_log_info("filesystem table '%s': shard %u/%u reads %zu of %zu files",
+                tname(s->t), si, sn, kept, s->files.n);
+    s->files.n = kept;
+}
+
+/* The reading state of `s` (decoder, record reader, partition and
+ * metadata columns): everything but the file list. 0, or -1 with err. */
+static int fs_init(struct fs_state *s, const struct hf_table_def *t,
+                   const struct hf_run_ctx *ctx, struct hf_error *err)
+{
     uint32_t *cols = NULL;
-    if (s == NULL)
-        return hf_error_set(err, HF_ERR_NOMEM, "filesystem: out of memory");
     s->t = t;
     s->fmt = t->format;
     s->skip_bom = !keeps_bytes(t->format);
@@ -630,6 +722,60 @@ static int fs_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
         .owner = s->owner};
     s->r = hf_fs_reader_new(&rc, err);
     if (s->r == NULL)
+        return -1;
+    return 0;
+
+nomem:
+    hf_error_set(err, HF_ERR_NOMEM, "filesystem: out of memory");
+fail:
+    free(cols);
+    return -1;
+}
+
+/* source.reader-threads: worker states over the parent's list and the
+ * pool that runs them. 0, or -1 with err. */
+static int fs_start_parallel(struct fs_state *s, const struct hf_run_ctx *ctx,
+                             struct hf_error *err)
+{
+    int64_t want = hf_opts_int(&s->t->opts, "source.reader-threads", NULL);
+    if (want <= 1 || s->files.n <= 1 || s->t->watermark != NULL)
+        return 0;
+    uint32_t n = (uint32_t)(want < (int64_t)s->files.n ? want
+                                                         : (int64_t)s->files.n);
+    s->kids = calloc(n, sizeof *s->kids);
+    if (s->kids == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "filesystem: out of memory");
+    atomic_init(&s->next_atomic, 0);
+    for (uint32_t k = 0; k < n; k++) {
+        struct fs_state *c = calloc(1, sizeof *c);
+        if (c == NULL)
+            return hf_error_set(err, HF_ERR_NOMEM,
+                                "filesystem: out of memory");
+        s->kids[s->nkids++] = c;
+        c->child = true;
+        if (fs_init(c, s->t, ctx, err) != 0)
+            return -1;
+        c->ctx = NULL; /* no split calls: no WATERMARK here */
+        c->files = s->files; /* shared, owned by the parent */
+        c->next_shared = &s->next_atomic;
+    }
+    s->par = hf_fs_par_new(n, (void **)s->kids, fs_read, s->stopping);
+    if (s->par == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "filesystem: out of memory");
+    hf_log_info("filesystem table '%s': %u reader threads over %zu files",
+                tname(s->t), n, s->files.n);
+    return 0;
+}
+
+static int fs_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
+                   void **state, struct hf_error *err)
+{
+    if (fs_validate(t, err) != 0)
+        return -1;
+    struct fs_state *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "filesystem: out of memory");
+    if (fs_init(s, t, ctx, err) != 0)
         goto fail;
 
     const char *path = hf_fs_local_path(hf_opts_str(&t->opts, "path", NULL));
@@ -637,17 +783,18 @@ static int fs_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
         hf_error_prefix(err, "table '%s': ", tname(t));
         goto fail;
     }
+    match_files(s);
+    shard_files(s);
     if (check_files(s, err) != 0)
         goto fail;
     if (s->stats != NULL) /* progress: the sizes, unless compressed */
         atomic_store(&s->stats->total_bytes, files_bytes(s, s->files.n));
+    if (fs_start_parallel(s, ctx, err) != 0)
+        goto fail;
     *state = s;
     return 0;
 
-nomem:
-    hf_error_set(err, HF_ERR_NOMEM, "filesystem: out of memory");
 fail:
-    free(cols);
     fs_close(s);
     return -1;
 }
@@ -655,13 +802,22 @@ fail:
 static int fs_read(void *state, struct hf_batch *out, struct hf_error *err)
 {
     struct fs_state *s = state;
+    if (s->par != NULL)
+        return hf_fs_par_read(s->par, out, err);
     for (;;) {
         if (fs_stopping(s))
             return 0;
         if (!s->open) {
-            if (s->next_file >= s->files.n)
-                return 0;
-            s->cur_file = s->next_file++;
+            if (s->next_shared != NULL) {
+                size_t k = atomic_fetch_add(s->next_shared, 1);
+                if (k >= s->files.n)
+                    return 0;
+                s->cur_file = k;
+            } else {
+                if (s->next_file >= s->files.n)
+                    return 0;
+                s->cur_file = s->next_file++;
+            }
             const struct hf_fs_file *f = &s->files.v[s->cur_file];
             if (reader_open(s, f->path, err) != 0) {
                 hf_fs_reader_close(s->r);
@@ -684,7 +840,8 @@ static int fs_read(void *state, struct hf_batch *out, struct hf_error *err)
             if (rc == 0) {
                 hf_fs_reader_close(s->r);
                 s->open = false;
-                if (s->stats != NULL && files_bytes(s, s->cur_file + 1) > 0)
+                if (s->stats != NULL && !s->child &&
+                    files_bytes(s, s->cur_file + 1) > 0)
                     atomic_store(&s->stats->bytes_in,
                                  (uint64_t)files_bytes(s, s->cur_file + 1));
                 /* A read file no longer holds the watermark back. */
@@ -761,11 +918,16 @@ static void fs_close(void *state)
     struct fs_state *s = state;
     if (s == NULL)
         return;
+    hf_fs_par_destroy(s->par); /* joins the workers first */
+    for (uint32_t k = 0; k < s->nkids; k++)
+        fs_close(s->kids[k]);
+    free(s->kids);
     hf_fs_reader_destroy(s->r);
     if (s->dec != NULL && s->fmt != NULL)
         s->fmt->decoder_free(s->dec);
     hf_batch_destroy(s->pbatch);
-    hf_fs_files_free(&s->files);
+    if (!s->child)
+        hf_fs_files_free(&s->files);
     free(s);
 }
 

@@ -18,8 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <sys/types.h>
 
+#include "core/batch.h"
 #include "core/error.h"
 #include "formats/format.h"
 
@@ -208,5 +210,32 @@ static inline int hf_fs_reader_next(struct hf_fs_reader *r, const char **rec,
     }
     return hf_fs_reader_next_line(r, rec, len, err);
 }
+
+/* Parallel reading (fs_parallel.c, source.reader-threads): `n` worker
+ * threads each call `read(states[k], batch, err)` (the connector's own
+ * sequential read over a worker state that takes files from a shared
+ * counter) into batches of their own, and hf_fs_par_read hands the filled
+ * batches to the runtime in the order they are done, by swapping their
+ * contents with the runtime's batch (no copy). Rows of one file keep their
+ * order; files interleave. The first worker error fails the read, the
+ * end comes once every worker has ended. */
+struct hf_fs_par;
+
+typedef int (*hf_fs_par_read_fn)(void *state, struct hf_batch *out,
+                                 struct hf_error *err);
+
+/* A pool over `states` (borrowed, n of them); the workers start on the
+ * first hf_fs_par_read, with batches shaped like its `out`. NULL on out of
+ * memory. */
+struct hf_fs_par *hf_fs_par_new(uint32_t n, void **states,
+                                hf_fs_par_read_fn read,
+                                const atomic_int *stopping);
+/* The next filled batch into `out` (swapped in): 1, 0 at the end (or
+ * when stopping), -1 with err. */
+int hf_fs_par_read(struct hf_fs_par *p, struct hf_batch *out,
+                   struct hf_error *err);
+/* Stop and join the workers, free the pool (NULL: no-op). Call before
+ * freeing the states. */
+void hf_fs_par_destroy(struct hf_fs_par *p);
 
 #endif

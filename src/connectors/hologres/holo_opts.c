@@ -47,6 +47,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conf/shard.h"
 #include "connectors/hologres/holo_config.h"
 
 /* ------------------------------------------------------------ the table */
@@ -583,6 +584,15 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
      .doc = "Reader connections of a scan. Above 1 they share one "
             "exported snapshot (PostgreSQL) and split the table by child "
             "partition and page range (Hologres: by shard)."},
+    {.key = "source.scan.shard",
+     .type = HF_OPT_STRING,
+     .doc = "holoflow's own: 'I/N' reads only every N-th split of the scan "
+            "(split k when k mod N = I), so N processes given 0/N .. N-1/N "
+            "with the same options read each row once (holoflow sync "
+            "--shard). The splits are cut for split-count x N readers: "
+            "children of a partitioned parent, then page ranges (Hologres: "
+            "shard ranges). Each process reads its own snapshot. Unset: "
+            "every split."},
     /* ---- text */
     {.key = "field_delimiter",
      .gen = G000,
@@ -1057,6 +1067,19 @@ int holo_config_from_opts(struct holo_config *c, const struct hf_opts *o,
     c->filter_push_down =
         hf_opts_bool(o, "source.filter-push-down.enabled", NULL);
     c->split_count = (int)hf_opts_int(o, "source.scan.split-count", NULL);
+    {
+        const char *sh = hf_opts_str(o, "source.scan.shard", NULL);
+        uint32_t si, sn;
+        if (hf_shard_parse(sh, &si, &sn) != 0) {
+            hf_error_set(err, HF_ERR_OPTION,
+                         "option 'source.scan.shard' = '%s' is not I/N with "
+                         "0 <= I < N <= %d",
+                         sh, HF_SHARD_MAX);
+            goto fail;
+        }
+        c->shard_index = si;
+        c->shard_count = sn;
+    }
 
     const struct hf_opt_val *v =
         hf_opts_get(o, "sink.on-conflict-action", NULL);

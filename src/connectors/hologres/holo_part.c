@@ -62,6 +62,39 @@ static int create_child(struct holo_writer *w, struct holo_conn *c,
     return rc;
 }
 
+/* Inside a transaction on PostgreSQL (a bulk load), serialize the
+ * creation of children of this parent with every other transaction doing
+ * the same (another process loading another shard of a sync): a
+ * transaction-scoped advisory lock keyed by the parent's oid, held until
+ * this transaction ends. Without it two loads creating the same child
+ * both run CREATE TABLE IF NOT EXISTS, the second fails on the catalog's
+ * unique index once the first commits, and its transaction is lost. With
+ * it the second waits for the first to end and then finds the child
+ * (READ COMMITTED: the next catalog read sees it). One lock per parent,
+ * so two loads never wait on each other in a cycle. A no-op outside a
+ * transaction (the retry below handles a lost race there) and on
+ * Hologres (its DDL does not run in the load's transaction). */
+static int lock_parent(struct holo_writer *w, struct holo_conn *c,
+                       enum holo_err_class *cls, struct hf_error *err)
+{
+    if (c->hologres || PQtransactionStatus(c->pg) != PQTRANS_INTRANS)
+        return 0;
+    const char *params[2] = {w->meta.schema, w->meta.table};
+    PGresult *r = PQexecParams(
+        c->pg,
+        "SELECT pg_advisory_xact_lock(hashtext('holoflow.create-partition'), "
+        "(format('%I.%I', $1::text, $2::text)::regclass::oid::int8 - "
+        "2147483648)::int4)",
+        2, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        *cls = holo_conn_classify(c, r, err);
+        PQclear(r);
+        return -1;
+    }
+    PQclear(r);
+    return 0;
+}
+
 /* The relation that the child name for a value resolves to on the
  * server: its name as stored ($2::name cuts it to NAMEDATALEN - 1 bytes
  * at a character boundary, as CREATE TABLE does), its relkind (NULL when
@@ -182,6 +215,14 @@ int holo_part_child(struct holo_writer *w, struct holo_conn *c,
                      w->meta.schema, w->meta.table, value,
                      w->meta.cols[w->meta.part_col].name);
         goto fail;
+    }
+    if (p == NULL) {
+        /* In a transaction: wait for any other creator of children of
+         * this parent to end, then look again. */
+        if (lock_parent(w, c, cls, err) != 0 ||
+            holo_catalog_load_partitions(c, &w->meta, cls, err) != 0)
+            goto fail;
+        p = holo_catalog_find_partition(&w->meta, value);
     }
     if (p == NULL) {
         struct hf_error derr;

@@ -21,6 +21,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "conf/shard.h"
 #include "connectors/hologres/holo_catalog.h"
 #include "connectors/hologres/holo_config.h"
 #include "connectors/hologres/holo_conn.h"
@@ -390,14 +391,46 @@ static int make_range_splits(struct holo_scan *s, struct hf_error *err)
     return 0;
 }
 
-/* The relations to read: a partitioned parent's children that the pushed
- * filter does not rule out, else the table. */
+/* source.scan.shard I/N: keep the splits k with k mod N = I. */
+static void shard_splits(struct holo_scan *s)
+{
+    uint32_t si = s->cfg.shard_index, sn = s->cfg.shard_count;
+    if (sn <= 1)
+        return;
+    uint32_t kept = 0;
+    for (uint32_t k = 0; k < s->nsplits; k++)
+        if (hf_shard_owns(k, si, sn))
+            s->splits[kept++] = s->splits[k];
+    hf_log_info("%s source '%s': shard %u/%u reads %u of %u splits", s->kind,
+                s->t->name, si, sn, kept, s->nsplits);
+    s->nsplits = kept;
+}
+
+static int make_splits_all(struct holo_scan *s, struct hf_error *err);
+
+/* The splits this process reads: every split (make_splits_all), or its
+ * shard's. */
 static int make_splits(struct holo_scan *s, struct hf_error *err)
+{
+    if (make_splits_all(s, err) != 0)
+        return -1;
+    shard_splits(s);
+    return 0;
+}
+
+/* The relations to read: a partitioned parent's children that the pushed
+ * filter does not rule out, else the table. Under source.scan.shard I/N
+ * they are cut for split-count x N readers, the same in every process. */
+static int make_splits_all(struct holo_scan *s, struct hf_error *err)
 {
     if (s->ranges != NULL)
         return make_range_splits(s, err);
     uint32_t cap = 0;
     uint32_t want = (uint32_t)s->cfg.split_count;
+    if (s->cfg.shard_count > 1) {
+        uint64_t w = (uint64_t)(want > 0 ? want : 1) * s->cfg.shard_count;
+        want = w > 64 ? 64 : (uint32_t)w;
+    }
     struct reader *r = &s->readers[0];
     if (s->hologres) {
         int64_t shards = -1;
