@@ -120,6 +120,17 @@ HF_EXPORT hf_err_t hf_sync_run(hf_sync_t *s, const char *report_json,
 /* Release a sync. NULL is a no-op. */
 HF_EXPORT void hf_sync_destroy(hf_sync_t *s);
 
+/* The CREATE TABLE for the writer's table of the job file `path`, its
+ * columns and types from the reader's (docs/sync.md, "Create table");
+ * with `apply`, also run it on the writer's database. The target need not
+ * exist. Returns the statement (malloc'd, the caller frees it), or NULL
+ * with the error in errstr. */
+HF_EXPORT char *hf_sync_create_table(const char *path,
+                                     const char *const *params,
+                                     size_t nparams, int apply,
+                                     hf_err_t *errp, char *errstr,
+                                     size_t errstr_size);
+
 /* ------------------------------------------------------------------ writer */
 
 /* Flink's changelog kinds (RowKind), with Flink's byte values. */

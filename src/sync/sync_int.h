@@ -116,4 +116,9 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
 int sync_exec_sqls(const struct sync_job *j, char *const *sqls, size_t n,
                    const char *what, struct hf_error *err);
 
+/* The CREATE TABLE of the writer's table from the reader's columns
+ * (sync_create.c; connects to a database reader to read its columns).
+ * A malloc'd string, or NULL with err. */
+char *sync_create_table_sql(const struct sync_job *j, struct hf_error *err);
+
 #endif

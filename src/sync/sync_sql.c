@@ -582,6 +582,8 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
                 put_opt(&b, "csv.disable-quote-character", "true");
             if (r->null_format)
                 put_opt(&b, "csv.null-literal", r->null_format);
+            if (r->skip_header) /* DataX skipHeader: each file's first line */
+                put_opt(&b, "source.skip-first-lines", "1");
             if (dirty_ok) {
                 put_opt(&b, "csv.ignore-parse-errors", "true");
                 put_opt(&b, "csv.ignore-parse-errors.skip-record", "true");

