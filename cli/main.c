@@ -360,6 +360,7 @@ static int cmd_sync(const struct args *a)
         hf_sync_destroy(s);
         return 0;
     }
+    hf_sync_set_options(s, a->sets, a->nsets);
     hf_err_t rc = hf_sync_run(s, a->report_json, errstr, sizeof errstr);
     hf_sync_destroy(s);
     if (rc == HF_ERR_INTERRUPTED)

@@ -110,6 +110,13 @@ HF_EXPORT hf_sync_t *hf_sync_load(const char *path, const char *const *params,
  * ${PGPASSWORD}. Borrowed from `s`. */
 HF_EXPORT const char *hf_sync_sql(const hf_sync_t *s);
 
+/* Job options ("KEY=VALUE", e.g. holoflow.progress.interval=5 s) the
+ * sync's SQL job runs with; borrowed until hf_sync_run returns. The
+ * progress line: on a terminal one line updated in place, otherwise a
+ * log line every holoflow.progress.interval (default 10 s). */
+HF_EXPORT void hf_sync_set_options(hf_sync_t *s, const char *const *sets,
+                                   size_t nsets);
+
 /* Run the sync: preSql, the SQL job, the errorLimit checks, postSql; print
  * DataX's end-of-job report to stderr and, when `report_json` is not NULL,
  * write it there as JSON. SIGINT/SIGTERM stop it (HF_ERR_INTERRUPTED; the

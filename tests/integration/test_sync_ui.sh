@@ -118,4 +118,35 @@ sed 's/"skipHeader": true/"skipHeader": false/' "$T/files.json" >"$T/noskip.json
 run_hf "$T/out" "$T/err" sync "$T/noskip.json" -p bizdate=20261202
 expect_rc 1 "without skipHeader the header is a bad record"
 
+# ---- 4. progress: log lines without a terminal, one line on a terminal
+mkdir -p "$T/big"
+for k in 1 2 3 4; do
+    seq 1 500000 | awk -v k=$k '{ print k * 1000000 + $1 ",name" $1 }' >"$T/big/p$k.csv"
+done
+"${PSQL[@]}" -c "CREATE TABLE ${p}_big (id bigint, name text)"
+cat >"$T/big.json" <<JSON
+{"job": {"setting": {"speed": {"channel": 1}},
+ "content": [{"reader": {"name": "txtfilereader", "parameter": {"path": ["$T/big/*.csv"],
+   "column": [{"index": 0, "type": "long"}, {"index": 1, "type": "string"}]}},
+  "writer": {"name": "postgresqlwriter", "parameter": {"username": "$PGUSER", "password": "", "column": ["id", "name"],
+   "connection": [{"jdbcUrl": "$URL", "table": ["${p}_big"]}]}}}]}}
+JSON
+run_hf "$T/out" "$T/err" sync "$T/big.json" --set holoflow.progress.interval=20ms
+expect_rc 0 "sync with progress lines"
+grep -Eq 'INFO  progress [0-9:]+: [0-9]+ rows (sent \(committed at the end\)|written), [0-9]+ rows/s, read .* of 35\.8 MiB, [0-9.]+%.*, splits [0-4]/4, 0 dirty rows' "$T/err" ||
+    fail "no progress log line: $(grep progress "$T/err" | head -3)"
+"${PSQL[@]}" -c "TRUNCATE ${p}_big"
+run_hf "$T/out" "$T/err" sync "$T/big.json" --progress-interval 0
+expect_rc 0 "sync with --progress-interval 0"
+! grep -q 'INFO  progress' "$T/err" || fail "--progress-interval 0 still logged progress"
+n=$("${PSQL[@]}" -c "SELECT count(*) FROM ${p}_big")
+[ "$n" = 2000000 ] || fail "big sync wrote $n rows"
+if command -v script >/dev/null; then
+    "${PSQL[@]}" -c "TRUNCATE ${p}_big"
+    timeout 120 script -qc "'$HOLOFLOW' sync '$T/big.json'" /dev/null >"$T/tty.out" || fail "sync on a pty failed"
+    # 2M rows take well over the 0.5 s tick here; the line is rewritten in place
+    grep -aq $'\r[0-9]* rows sent (committed at the end), [0-9]* rows/s, read .* of 35.8 MiB, .*splits [0-4]/4, 0 dirty rows\e\[K' "$T/tty.out" ||
+        fail "terminal progress line: $(tr '\r' '\n' <"$T/tty.out" | head -5)"
+fi
+
 finish

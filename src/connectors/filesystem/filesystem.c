@@ -649,8 +649,10 @@ static int fs_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
     }
     if (check_files(s, err) != 0)
         goto fail;
-    if (s->stats != NULL) /* progress: the sizes, unless compressed */
+    if (s->stats != NULL) { /* progress: the sizes, unless compressed */
         atomic_store(&s->stats->total_bytes, files_bytes(s, s->files.n));
+        atomic_store(&s->stats->splits_total, (int64_t)s->files.n);
+    }
     *state = s;
     return 0;
 
@@ -698,6 +700,8 @@ static int fs_read(void *state, struct hf_batch *out, struct hf_error *err)
                 if (s->stats != NULL && files_bytes(s, s->cur_file + 1) > 0)
                     atomic_store(&s->stats->bytes_in,
                                  (uint64_t)files_bytes(s, s->cur_file + 1));
+                if (s->stats != NULL)
+                    atomic_fetch_add(&s->stats->splits_done, 1);
                 /* A read file no longer holds the watermark back. */
                 if (s->ctx && s->ctx->split_finished)
                     s->ctx->split_finished(s->ctx, (int32_t)s->cur_file);

@@ -580,6 +580,8 @@ int holo_scan_open_cfg(const struct hf_table_def *t,
         goto fail;
     if (make_splits(s, err) != 0)
         goto fail;
+    if (s->stats != NULL) /* progress: splits done of all */
+        atomic_store(&s->stats->splits_total, (int64_t)s->nsplits);
     uint32_t n = want < s->nsplits ? want : s->nsplits;
     if (n > 1) {
         char *snap = NULL;
@@ -911,6 +913,8 @@ static int step(struct holo_scan *s, struct reader *r, struct hf_batch *b,
                     r->fetching = false;
                     r->next = N_IDLE;
                 } else {
+                    if (r->split >= 0 && s->stats != NULL)
+                        atomic_fetch_add(&s->stats->splits_done, 1);
                     r->st = R_IDLE;
                     r->split = -1;
                 }
