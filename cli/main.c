@@ -360,6 +360,19 @@ static int cmd_sync(const struct args *a)
         hf_sync_destroy(s);
         return 0;
     }
+    if (a->preview) {
+        hf_err_t prc = hf_sync_preview(
+            s, a->preview_rows ? (size_t)a->preview_rows : 10, stdout, errstr,
+            sizeof errstr);
+        hf_sync_destroy(s);
+        if (prc == HF_ERR_INTERRUPTED)
+            return 130;
+        if (prc != HF_OK) {
+            fprintf(stderr, "holoflow: preview failed: %s\n", errstr);
+            return EXIT_RUNTIME;
+        }
+        return 0;
+    }
     hf_sync_set_options(s, a->sets, a->nsets);
     hf_err_t rc = hf_sync_run(s, a->report_json, errstr, sizeof errstr);
     hf_sync_destroy(s);

@@ -124,6 +124,14 @@ HF_EXPORT void hf_sync_set_options(hf_sync_t *s, const char *const *sets,
 HF_EXPORT hf_err_t hf_sync_run(hf_sync_t *s, const char *report_json,
                                char *errstr, size_t errstr_size);
 
+/* Print the first `nrows` rows the sync would write, mapped to the
+ * writer's columns, as an aligned text table on `out` (a FILE *); nothing is
+ * written to the target. The rows come from the same SQL job (bounded
+ * source, mapping, LIMIT) with its sink replaced by one that collects
+ * them. Returns HF_OK or the error (errstr). */
+HF_EXPORT hf_err_t hf_sync_preview(hf_sync_t *s, size_t nrows, void *out,
+                                   char *errstr, size_t errstr_size);
+
 /* Release a sync. NULL is a no-op. */
 HF_EXPORT void hf_sync_destroy(hf_sync_t *s);
 

@@ -121,4 +121,10 @@ int sync_exec_sqls(const struct sync_job *j, char *const *sqls, size_t n,
  * A malloc'd string, or NULL with err. */
 char *sync_create_table_sql(const struct sync_job *j, struct hf_error *err);
 
+/* A loaded sync's job and SQL job text with the real password
+ * (sync_run.c), for sync_preview.c. */
+struct hf_sync;
+const struct sync_job *sync_job_of(const struct hf_sync *s);
+const char *sync_sql_of(const struct hf_sync *s);
+
 #endif

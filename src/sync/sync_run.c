@@ -267,3 +267,15 @@ done:
     }
     return rc;
 }
+
+/* ------------------------------------------------------------ internal */
+
+const struct sync_job *sync_job_of(const struct hf_sync *s)
+{
+    return &s->job;
+}
+
+const char *sync_sql_of(const struct hf_sync *s)
+{
+    return s->sql;
+}

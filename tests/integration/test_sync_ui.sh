@@ -149,4 +149,35 @@ if command -v script >/dev/null; then
         fail "terminal progress line: $(tr '\r' '\n' <"$T/tty.out" | head -5)"
 fi
 
+# ---- 5. --preview: the first N mapped rows, nothing written
+before=$("${PSQL[@]}" -c "SELECT count(*) || ':' || md5(string_agg(t::text, ',' ORDER BY t::text)) FROM ${p}_dst t")
+run_hf "$T/out" "$T/err" sync --preview --preview-rows 3 "$T/db.json"
+expect_rc 0 "preview from a database reader"
+cat >"$T/want" <<'TXT'
+ id | name | amount | d          | ts                         | f    | b     | tags
+----+------+--------+------------+----------------------------+------+-------+-----
+ 1  | n1   | 1.50   | 2026-12-02 | 2026-12-01 11:00:00.000000 | 0.25 | FALSE | [a1]
+ 2  | n2   | 3.00   | 2026-12-03 | 2026-12-01 12:00:00.000000 | 0.5  | TRUE  | [a2]
+ 3  | n3   | 4.50   | 2026-12-04 | 2026-12-01 13:00:00.000000 | 0.75 | FALSE | [a3]
+(3 rows)
+TXT
+expect_same "$T/want" "$T/out" "preview table"
+after=$("${PSQL[@]}" -c "SELECT count(*) || ':' || md5(string_agg(t::text, ',' ORDER BY t::text)) FROM ${p}_dst t")
+[ "$before" = "$after" ] || fail "preview changed the target"
+# files: partition values and the writer's fixed partition, default 10 rows
+n_before=$("${PSQL[@]}" -c "SELECT count(*) FROM ${p}_holo")
+run_hf "$T/out" "$T/err" sync --preview "$T/files.json" -p bizdate=20261203
+expect_rc 0 "preview from files"
+head -3 "$T/out" >"$T/got"
+cat >"$T/want" <<'TXT'
+ shop_name | customer_id      | total_price | sale_time | sale_date
+-----------+------------------+-------------+-----------+----------
+ shop1     | cust20261203101  | 13          | 10        | 20261203
+TXT
+expect_same "$T/want" "$T/got" "preview of files"
+expect_grep "(10 rows)" "$T/out" "preview default rows"
+[ "$("${PSQL[@]}" -c "SELECT count(*) FROM ${p}_holo")" = "$n_before" ] || fail "preview wrote rows"
+run_hf "$T/out" "$T/err" sync --preview --preview-rows 0 "$T/files.json" -p bizdate=20261203
+expect_rc 2 "--preview-rows 0"
+
 finish
