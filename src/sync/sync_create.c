@@ -168,37 +168,6 @@ static void db_type(const hf_column_info_t *c, struct hf_strbuf *b)
 
 /* ------------------------------------------------------------ catalog */
 
-static int describe_reader(const struct sync_conn *c, hf_column_info_t **cols,
-                           size_t *n, struct hf_error *err)
-{
-    char store[6][1024];
-    const char *opts[6];
-    int k = 0;
-    snprintf(store[0], sizeof store[0], "connector=hologres");
-    snprintf(store[1], sizeof store[1], "endpoint=%s:%s", c->host, c->port);
-    snprintf(store[2], sizeof store[2], "dbname=%s", c->db);
-    snprintf(store[3], sizeof store[3], "tablename=%s", c->table);
-    for (; k < 4; k++)
-        opts[k] = store[k];
-    if (c->user) {
-        snprintf(store[4], sizeof store[4], "username=%s", c->user);
-        opts[k++] = store[4];
-    }
-    if (c->password) {
-        snprintf(store[5], sizeof store[5], "password=%s", c->password);
-        opts[k++] = store[5];
-    }
-    char errstr[1024];
-    hf_err_t rc = hf_writer_describe_target("hf_sync_probe STRING", opts,
-                                            (size_t)k, cols, n, errstr,
-                                            sizeof errstr);
-    memset(store, 0, sizeof store);
-    if (rc != HF_OK)
-        return hf_error_set(err, rc, "reader table '%s': %s", c->table,
-                            errstr);
-    return 0;
-}
-
 static const hf_column_info_t *find(const hf_column_info_t *v, size_t n,
                                     const char *name)
 {
@@ -241,7 +210,10 @@ static int reader_col(const struct sync_reader *r, size_t i,
     }
     if (r->kind == SYNC_R_DB) {
         const char *sname = sc ? sc->name : c->name;
-        c->src = find(src, nsrc, sname);
+        if (r->query) /* querySql: by position */
+            c->src = i < nsrc ? &src[i] : NULL;
+        else
+            c->src = find(src, nsrc, sname);
         if (c->src == NULL)
             return hf_error_set(err, HF_ERR_TYPE,
                                 "reader column '%s': the reader's table '%s' "
@@ -281,7 +253,8 @@ char *sync_create_table_sql(const struct sync_job *j, struct hf_error *err)
                      "streamreader's have no names)");
         goto done;
     }
-    if (r->kind == SYNC_R_DB && describe_reader(&r->conn, &src, &nsrc, err))
+    if (r->kind == SYNC_R_DB &&
+        sync_describe(&r->conn, r->query, "reader", &src, &nsrc, err) != 0)
         goto done;
 
     /* the target's column names, in order */

@@ -180,4 +180,35 @@ expect_grep "(10 rows)" "$T/out" "preview default rows"
 run_hf "$T/out" "$T/err" sync --preview --preview-rows 0 "$T/files.json" -p bizdate=20261203
 expect_rc 2 "--preview-rows 0"
 
+# ---- 6. querySql: the query is the scan; table, column and where ignored
+"${PSQL[@]}" -c "CREATE TABLE ${p}_q (k bigint PRIMARY KEY, label text, total numeric(14,2))"
+cat >"$T/q.json" <<JSON
+{"job": {"setting": {"speed": {"channel": 2}},
+ "content": [{"reader": {"name": "postgresqlreader", "parameter": {"username": "$PGUSER", "password": "",
+   "column": ["no_such_column"], "where": "false",
+   "connection": [{"jdbcUrl": ["$URL"], "table": ["no_such_table"],
+     "querySql": ["SELECT id * 10 AS x, upper(name) AS y, amount * 2 AS z FROM ${p}_src WHERE id % 3 = 0"]}]}},
+  "writer": {"name": "hologresjdbcwriter", "parameter": {"username": "$PGUSER", "password": "", "column": ["k", "label", "total"],
+   "connection": [{"jdbcUrl": "$URL", "table": ["${p}_q"]}]}}}]}}
+JSON
+run_hf "$T/out" "$T/err" sync "$T/q.json"
+expect_rc 0 "querySql sync"
+same_rows "TABLE ${p}_q" "SELECT id * 10, upper(name), amount * 2 FROM ${p}_src WHERE id % 3 = 0" "querySql"
+sed 's/"k", "label", "total"/"k", "label"/' "$T/q.json" >"$T/q2.json"
+run_hf "$T/out" "$T/err" sync "$T/q2.json"
+expect_rc 2 "querySql with fewer writer columns"
+expect_grep "querySql gives 3 columns and the writer has 2" "$T/err" "querySql column count"
+sed "s/FROM ${p}_src/FROM nowhere_${p}/" "$T/q.json" >"$T/q3.json"
+run_hf "$T/out" "$T/err" sync "$T/q3.json"
+[ "$RC" -ne 0 ] || fail "querySql on a missing table succeeded"
+expect_grep "querySql" "$T/err" "bad querySql named"
+# create-table from a querySql: the query's columns
+sed -e 's/"column": \["k", "label", "total"\]/"column": ["*"]/' -e "s/\"table\": \[\"${p}_q\"\]/\"table\": [\"${p}_q4\"]/" "$T/q.json" >"$T/q4.json"
+run_hf "$T/out" "$T/err" sync --create-table --apply "$T/q4.json"
+expect_rc 0 "create-table from querySql"
+expect_grep '"x" BIGINT,' "$T/out" "querySql create-table column"
+run_hf "$T/out" "$T/err" sync "$T/q4.json"
+expect_rc 0 "querySql into its created table"
+same_rows "TABLE ${p}_q4" "SELECT id * 10, upper(name), amount * 2 FROM ${p}_src WHERE id % 3 = 0" "querySql created"
+
 finish

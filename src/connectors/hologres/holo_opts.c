@@ -583,6 +583,12 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
      .doc = "Reader connections of a scan. Above 1 they share one "
             "exported snapshot (PostgreSQL) and split the table by child "
             "partition and page range (Hologres: by shard)."},
+    {.key = "source.scan.query",
+     .type = HF_OPT_STRING,
+     .doc = "holoflow: a SELECT the bounded scan reads instead of the "
+            "table (DataX's querySql): its result columns are the table's "
+            "columns, matched to the job's by name; one split; 'tablename' "
+            "then only names it in messages."},
     /* ---- text */
     {.key = "field_delimiter",
      .gen = G000,
@@ -1057,6 +1063,9 @@ int holo_config_from_opts(struct holo_config *c, const struct hf_opts *o,
     c->filter_push_down =
         hf_opts_bool(o, "source.filter-push-down.enabled", NULL);
     c->split_count = (int)hf_opts_int(o, "source.scan.split-count", NULL);
+    if (dup_or_null(&c->scan_query, hf_opts_str(o, "source.scan.query", NULL),
+                    err) != 0)
+        goto fail;
 
     const struct hf_opt_val *v =
         hf_opts_get(o, "sink.on-conflict-action", NULL);
@@ -1366,6 +1375,7 @@ void holo_config_free(struct holo_config *c)
         while (*p)
             *p++ = '\0';
     }
+    free(c->scan_query);
     free(c->endpoint);
     free(c->host);
     free(c->dbname);

@@ -66,9 +66,13 @@ void holo_scan_split_sql(struct hf_strbuf *out, const struct holo_split *sp,
     if (copy)
         hf_strbuf_puts(out, "COPY (");
     hf_strbuf_printf(out, "SELECT %s FROM ", select_list);
-    hf_strbuf_put_ident(out, sp->schema);
-    hf_strbuf_putc(out, '.');
-    hf_strbuf_put_ident(out, sp->table);
+    if (sp->query != NULL) {
+        hf_strbuf_printf(out, "(%s) AS \"hf_query\"", sp->query);
+    } else {
+        hf_strbuf_put_ident(out, sp->schema);
+        hf_strbuf_putc(out, '.');
+        hf_strbuf_put_ident(out, sp->table);
+    }
     bool and = false;
     if (sp->range_col != NULL) {
         /* Bounds are int64 values holoflow parsed, printed as numbers. */
@@ -397,6 +401,13 @@ static int make_splits(struct holo_scan *s, struct hf_error *err)
     if (s->ranges != NULL)
         return make_range_splits(s, err);
     uint32_t cap = 0;
+    if (s->cfg.scan_query != NULL) { /* a query: one split */
+        if (add_split(s, s->meta.schema, s->meta.table, -1, -1, false, &cap,
+                      err) != 0)
+            return -1;
+        s->splits[0].query = s->cfg.scan_query;
+        return 0;
+    }
     uint32_t want = (uint32_t)s->cfg.split_count;
     struct reader *r = &s->readers[0];
     if (s->hologres) {
@@ -556,8 +567,12 @@ int holo_scan_open_cfg(const struct hf_table_def *t,
         goto fail;
     s->hologres = r0->conn.hologres;
     enum holo_err_class cls;
-    if (holo_catalog_get(&r0->conn, s->cfg.schema, s->cfg.table,
-                         s->cfg.meta_cache_ttl_ms, &s->meta, &cls, err) != 0) {
+    if ((s->cfg.scan_query
+             ? holo_catalog_query(&r0->conn, s->cfg.scan_query, s->cfg.schema,
+                                  s->cfg.table, &s->meta, &cls, err)
+             : holo_catalog_get(&r0->conn, s->cfg.schema, s->cfg.table,
+                                s->cfg.meta_cache_ttl_ms, &s->meta, &cls,
+                                err)) != 0) {
         hf_error_prefix(err, "%s source '%s': ", s->kind, t->name);
         goto fail;
     }
