@@ -652,9 +652,14 @@ int holo_scan_open_cfg(const struct hf_table_def *t,
             fail_conn(s, &s->readers[i], NULL, "going non-blocking", err);
             goto fail;
         }
-    hf_log_info("%s source '%s': reading \"%s\".\"%s\" (%u column%s, "
+    hf_log_info("%s source '%s': reading %s%s%s%s%s (%u column%s, "
                 "%u split%s, %u reader%s%s)",
-                s->kind, t->name, s->meta.schema, s->meta.table, s->nsel,
+                s->kind, t->name,
+                s->cfg.scan_query ? "source.scan.query" : "\"",
+                s->cfg.scan_query ? "" : s->meta.schema,
+                s->cfg.scan_query ? "" : "\".\"",
+                s->cfg.scan_query ? "" : s->meta.table,
+                s->cfg.scan_query ? "" : "\"", s->nsel,
                 s->nsel == 1 ? "" : "s", s->nsplits, s->nsplits == 1 ? "" : "s",
                 s->nreaders, s->nreaders == 1 ? "" : "s",
                 s->filter.nconj ? ", filter pushed down" : "");
