@@ -352,6 +352,10 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
             w->star ? &dst.cols[i] : find_col(&dst, w->cols[i]);
         if (w->star && (c->generated))
             continue;
+        /* writer "*": the partition column is the writer's constant, not
+         * a reader column (added below) */
+        if (w->star && w->part_col && c == find_col(&dst, w->part_col))
+            continue;
         if (c == NULL) {
             hf_error_set(err, HF_ERR_TYPE,
                          "writer column '%s': table '%s' has no such column",

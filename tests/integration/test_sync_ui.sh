@@ -69,6 +69,19 @@ run_hf "$T/out" "$T/err" sync --create-table --apply "$T/db.json"
 expect_rc 1 "create-table --apply on an existing table"
 expect_grep 'already exists' "$T/err" "existing table"
 
+# a partitioned target: the key takes the partition column, "*" -> "*"
+sed "s/\"table\": \[\"${p}_dst\"\]}\]/\"table\": [\"${p}_dstp\"]}], \"partition\": \"pday=\${bizdate}\"/" "$T/db.json" >"$T/dbp.json"
+run_hf "$T/out" "$T/err" sync --create-table --apply "$T/dbp.json" -p bizdate=20261203
+expect_rc 0 "create-table partitioned"
+expect_grep '    "pday" TEXT,' "$T/out" "partition column added"
+expect_grep 'PRIMARY KEY ("id", "pday")' "$T/out" "partition column in the key"
+expect_grep ') PARTITION BY LIST ("pday");' "$T/out" "PARTITION BY LIST"
+run_hf "$T/out" "$T/err" sync "$T/dbp.json" -p bizdate=20261203
+expect_rc 0 "sync into the created partitioned table"
+same_rows "SELECT id, name, amount, d, ts, f, b, tags FROM ${p}_dstp" "TABLE ${p}_src" "db -> created partitioned table"
+n=$("${PSQL[@]}" -c "SELECT count(*) FROM ${p}_dstp_20261203 WHERE pday = '20261203'")
+[ "$n" = 25 ] || fail "rows in the child ${p}_dstp_20261203: $n"
+
 # ---- 2. --create-table: file reader with partition directories -> LIST
 for d in 20261202 20261203; do
     for t in 10 11; do
