@@ -78,8 +78,10 @@ static const char usage_explain[] =
 
 static const char usage_sync[] =
     "usage: holoflow sync JOB.json [-p NAME=VALUE]... [--print-sql]\n"
-    "                     [--report-json FILE] [--shard I/N]\n"
-    "                     [--log-level LEVEL]\n"
+    "                     [--report-json FILE] [--progress-interval SECONDS]\n"
+    "                     [--shard I/N] [--log-level LEVEL]\n"
+    "       holoflow sync --create-table [--apply] JOB.json [-p ...]\n"
+    "       holoflow sync --preview [--preview-rows N] JOB.json [-p ...]\n"
     "\n"
     "Runs a DataX job file (job.setting, job.content[].reader/writer) or a\n"
     "DataWorks version 2.0 script (steps, setting) on the engine of\n"
@@ -93,6 +95,14 @@ static const char usage_sync[] =
     "  --print-sql         print the equivalent 'holoflow run' SQL job and\n"
     "                      exit (reads the target's columns, writes nothing)\n"
     "  --report-json FILE  also write the end-of-job report as JSON\n"
+    "  --create-table      print the CREATE TABLE of the writer's table from\n"
+    "                      the reader's columns and exit; with --apply also\n"
+    "                      run it on the writer's database\n"
+    "  --preview           print the first rows (--preview-rows N, default\n"
+    "                      10) as the writer would get them; writes nothing\n"
+    "  --progress-interval SECONDS  without a terminal, log a progress line\n"
+    "                      this often (default 10; 0 = none); on a terminal\n"
+    "                      one line is updated in place\n"
     "  --resume            accepted: a sync is all or nothing, so running it\n"
     "                      again after a failure or kill -9 is the resume\n"
     "  --shard I/N         this process takes every N-th split (files, a\n"
@@ -122,6 +132,10 @@ struct args {
     const char *report_json;
     const char *shard; /* sync --shard I/N */
     int print_sql;
+    int create_table;
+    int apply;
+    int preview;
+    long preview_rows;
     int markdown;
     int help;
 };
@@ -166,6 +180,23 @@ static int parse_args(int argc, char **argv, struct args *a)
             a->markdown = 1;
         } else if (strcmp(s, "--print-sql") == 0) {
             a->print_sql = 1;
+        } else if (strcmp(s, "--create-table") == 0) {
+            a->create_table = 1;
+        } else if (strcmp(s, "--apply") == 0) {
+            a->apply = 1;
+        } else if (strcmp(s, "--preview") == 0) {
+            a->preview = 1;
+        } else if (strcmp(s, "--preview-rows") == 0) {
+            char *end = NULL;
+            if (i + 1 >= argc)
+                return usage_error("missing value after an option",
+                                   usage_sync);
+            a->preview_rows = strtol(argv[++i], &end, 10);
+            if (end == argv[i] || *end != '\0' || a->preview_rows < 1 ||
+                a->preview_rows > 1000000)
+                return usage_error("--preview-rows takes a number from 1 to "
+                                   "1000000",
+                                   usage_sync);
         } else if (strcmp(s, "--resume") == 0) {
             /* a sync is one transaction: running it again is the resume */
         } else if (strcmp(s, "--shard") == 0) {
@@ -306,6 +337,28 @@ static int cmd_sync(const struct args *a)
 {
     char errstr[8192];
     hf_err_t code;
+    if (a->print_sql + a->create_table + a->preview > 1)
+        return usage_error("--print-sql, --create-table and --preview go "
+                           "one at a time",
+                           usage_sync);
+    if (a->apply && !a->create_table)
+        return usage_error("--apply goes with --create-table", usage_sync);
+    if (a->preview_rows && !a->preview)
+        return usage_error("--preview-rows goes with --preview", usage_sync);
+    if (a->create_table) {
+        char *sql = hf_sync_create_table(a->file, a->params, a->nparams,
+                                         a->apply, &code, errstr,
+                                         sizeof errstr);
+        if (sql == NULL) {
+            fprintf(stderr, "holoflow: %s\n", errstr);
+            return code == HF_ERR_CONNECT || code == HF_ERR_SERVER
+                       ? EXIT_RUNTIME
+                       : EXIT_USAGE;
+        }
+        fputs(sql, stdout);
+        free(sql);
+        return 0;
+    }
     unsigned si = 0, sn = 1;
     if (a->shard) {
         char *e1, *e2;
@@ -331,6 +384,20 @@ static int cmd_sync(const struct args *a)
         hf_sync_destroy(s);
         return 0;
     }
+    if (a->preview) {
+        hf_err_t prc = hf_sync_preview(
+            s, a->preview_rows ? (size_t)a->preview_rows : 10, stdout, errstr,
+            sizeof errstr);
+        hf_sync_destroy(s);
+        if (prc == HF_ERR_INTERRUPTED)
+            return 130;
+        if (prc != HF_OK) {
+            fprintf(stderr, "holoflow: preview failed: %s\n", errstr);
+            return EXIT_RUNTIME;
+        }
+        return 0;
+    }
+    hf_sync_set_options(s, a->sets, a->nsets);
     hf_err_t rc = hf_sync_run(s, a->report_json, errstr, sizeof errstr);
     hf_sync_destroy(s);
     if (rc == HF_ERR_INTERRUPTED)

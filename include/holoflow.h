@@ -122,6 +122,13 @@ HF_EXPORT hf_sync_t *hf_sync_load_shard(const char *path,
  * ${PGPASSWORD}. Borrowed from `s`. */
 HF_EXPORT const char *hf_sync_sql(const hf_sync_t *s);
 
+/* Job options ("KEY=VALUE", e.g. holoflow.progress.interval=5 s) the
+ * sync's SQL job runs with; borrowed until hf_sync_run returns. The
+ * progress line: on a terminal one line updated in place, otherwise a
+ * log line every holoflow.progress.interval (default 10 s). */
+HF_EXPORT void hf_sync_set_options(hf_sync_t *s, const char *const *sets,
+                                   size_t nsets);
+
 /* Run the sync: preSql, the SQL job, the errorLimit checks, postSql; print
  * DataX's end-of-job report to stderr and, when `report_json` is not NULL,
  * write it there as JSON. SIGINT/SIGTERM stop it (HF_ERR_INTERRUPTED; the
@@ -129,8 +136,27 @@ HF_EXPORT const char *hf_sync_sql(const hf_sync_t *s);
 HF_EXPORT hf_err_t hf_sync_run(hf_sync_t *s, const char *report_json,
                                char *errstr, size_t errstr_size);
 
+/* Print the first `nrows` rows the sync would write, mapped to the
+ * writer's columns, as an aligned text table on `out` (a FILE *); nothing is
+ * written to the target. The rows come from the same SQL job (bounded
+ * source, mapping, LIMIT) with its sink replaced by one that collects
+ * them. Returns HF_OK or the error (errstr). */
+HF_EXPORT hf_err_t hf_sync_preview(hf_sync_t *s, size_t nrows, void *out,
+                                   char *errstr, size_t errstr_size);
+
 /* Release a sync. NULL is a no-op. */
 HF_EXPORT void hf_sync_destroy(hf_sync_t *s);
+
+/* The CREATE TABLE for the writer's table of the job file `path`, its
+ * columns and types from the reader's (docs/sync.md, "Create table");
+ * with `apply`, also run it on the writer's database. The target need not
+ * exist. Returns the statement (malloc'd, the caller frees it), or NULL
+ * with the error in errstr. */
+HF_EXPORT char *hf_sync_create_table(const char *path,
+                                     const char *const *params,
+                                     size_t nparams, int apply,
+                                     hf_err_t *errp, char *errstr,
+                                     size_t errstr_size);
 
 /* ------------------------------------------------------------------ writer */
 

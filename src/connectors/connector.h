@@ -107,6 +107,10 @@ struct hf_table_stats {
      * progress line's percent and ETA. */
     atomic_int_fast64_t total_bytes;
     atomic_int_fast64_t total_records;
+    /* Sources: the splits (files, key or page ranges) a bounded source
+     * reads, and how many it finished; 0 = not counted. Progress line. */
+    atomic_int_fast64_t splits_total;
+    atomic_uint_fast64_t splits_done;
     /* Sources reading a log (Kafka): records between the read position and
      * the end, the largest over its partitions and the sum (Flink's
      * records-lag-max and pendingRecords); has_lag once measured. */

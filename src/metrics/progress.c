@@ -2,7 +2,8 @@
  * progress.c - the progress line of a running job (progress.h): rows
  * written by every sink, rows/s since the last line, bytes read (and of
  * how many, for files), percent and ETA when every source knows its total,
- * dirty rows. On a terminal one line rewritten in place twice a second;
+ * splits done of all (files, scan ranges) when sources count them, dirty
+ * rows (rows the sinks rejected and bad records the sources skipped). On a terminal one line rewritten in place twice a second;
  * otherwise a line every interval, for logs.
  *
  * It reads the runtime's counters (hf_table_stats) from its own thread;
@@ -64,7 +65,9 @@ void hf_progress_line(struct hf_job *job, struct hf_runtime *rt,
                       double elapsed_s, double rate, struct hf_strbuf *out,
                       uint64_t *rows_written)
 {
-    uint64_t rows = 0, dirty = 0, bytes = 0, recs = 0;
+    uint64_t rows = 0, dirty = 0, bytes = 0, recs = 0, sdone = 0;
+    int64_t stotal = 0;
+    uint64_t sent = 0; /* rows handed to the sinks */
     int64_t tbytes = 0, trecs = 0;
     bool all_bytes = true, all_recs = true, any_src = false;
     const struct hf_graph *g = &job->graph;
@@ -72,11 +75,15 @@ void hf_progress_line(struct hf_job *job, struct hf_runtime *rt,
         struct hf_table_stats *st = hf_runtime_node_stats(rt, i);
         if (g->nodes[i].kind == HF_NODE_SINK) {
             rows += atomic_load(&st->rows_out);
+            sent += atomic_load(&st->rows_in);
             dirty += atomic_load(&st->dirty);
         } else if (g->nodes[i].kind == HF_NODE_SOURCE) {
             any_src = true;
             bytes += atomic_load(&st->bytes_in);
             recs += atomic_load(&st->rows_in);
+            sdone += atomic_load(&st->splits_done);
+            stotal += atomic_load(&st->splits_total);
+            dirty += atomic_load(&st->skipped);
             int64_t tb = atomic_load(&st->total_bytes);
             int64_t tr = atomic_load(&st->total_records);
             all_bytes = all_bytes && tb > 0;
@@ -85,7 +92,14 @@ void hf_progress_line(struct hf_job *job, struct hf_runtime *rt,
             trecs += tr;
         }
     }
-    hf_strbuf_printf(out, "%" PRIu64 " rows written, %.0f rows/s", rows, rate);
+    /* a bulk load commits at the end: until then, the rows sent */
+    if (rows == 0 && sent > 0)
+        hf_strbuf_printf(out, "%" PRIu64 " rows sent (committed at the end), "
+                              "%.0f rows/s",
+                         sent, rate);
+    else
+        hf_strbuf_printf(out, "%" PRIu64 " rows written, %.0f rows/s", rows,
+                         rate);
     char a[32], b[32];
     double frac = -1;
     if (any_src && all_bytes) {
@@ -113,9 +127,11 @@ void hf_progress_line(struct hf_job *job, struct hf_runtime *rt,
             hf_strbuf_printf(out, ", ETA %s", a);
         }
     }
+    if (stotal > 0)
+        hf_strbuf_printf(out, ", splits %" PRIu64 "/%" PRId64, sdone, stotal);
     hf_strbuf_printf(out, ", %" PRIu64 " dirty rows", dirty);
     if (rows_written)
-        *rows_written = rows;
+        *rows_written = rows == 0 ? sent : rows;
 }
 
 static void show(struct hf_progress *p)

@@ -27,7 +27,7 @@ struct hf_progress *hf_progress_start(struct hf_job *job, struct hf_runtime *rt,
 void hf_progress_stop(struct hf_progress *p);
 
 /* Appends the line's text ("N rows written, R rows/s, read X of Y, P%,
- * ETA h:mm:ss, D dirty rows"; parts only when known); rows_written (may
+ * ETA h:mm:ss, splits S/T, D dirty rows"; parts only when known); rows_written (may
  * be NULL) gets the rows written by every sink. */
 void hf_progress_line(struct hf_job *job, struct hf_runtime *rt,
                       double elapsed_s, double rate, struct hf_strbuf *out,

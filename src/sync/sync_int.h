@@ -62,6 +62,7 @@ struct sync_reader {
     char *null_format;
     struct sync_conn conn; /* DB */
     char *where;
+    char *query; /* querySql: replaces table, column and where */
     char *split_pk;
     int fetch_size;
     int64_t slice_records; /* STREAM */
@@ -122,5 +123,24 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
  * writer's database. 0, or -1 with err. */
 int sync_exec_sqls(const struct sync_job *j, char *const *sqls, size_t n,
                    const char *what, struct hf_error *err);
+
+/* The columns (hf_column_info_t, holoflow.h) of the table of `c`, or of
+ * the result of `query` when not NULL, read from the server's catalog
+ * (sync_sql.c); `what` ("reader", "writer") prefixes errors. 0, or -1. */
+struct hf_column_info;
+int sync_describe(const struct sync_conn *c, const char *query,
+                  const char *what, struct hf_column_info **cols,
+                  size_t *ncols, struct hf_error *err);
+
+/* The CREATE TABLE of the writer's table from the reader's columns
+ * (sync_create.c; connects to a database reader to read its columns).
+ * A malloc'd string, or NULL with err. */
+char *sync_create_table_sql(const struct sync_job *j, struct hf_error *err);
+
+/* A loaded sync's job and SQL job text with the real password
+ * (sync_run.c), for sync_preview.c. */
+struct hf_sync;
+const struct sync_job *sync_job_of(const struct hf_sync *s);
+const char *sync_sql_of(const struct hf_sync *s);
 
 #endif

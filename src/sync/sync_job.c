@@ -562,12 +562,40 @@ static int parse_reader(const char *name, json_object *par, const char *where,
     }
     case SYNC_R_DB:
         r->plugin = "db";
-        if (get(par, "querySql"))
-            return hf_error_set(err, HF_ERR_UNSUPPORTED,
-                                "%s.querySql: not available; give table, "
-                                "column and where instead",
-                                sub);
-        if (parse_conn(par, sub, &r->conn, true, err) != 0 ||
+        /* querySql (DataX: in connection[0]; also accepted beside it)
+         * replaces table, column and where */
+        {
+            json_object *c0 = get(par, "connection");
+            char qwhere[600];
+            snprintf(qwhere, sizeof qwhere, "%s", sub);
+            if (c0 && json_object_is_type(c0, json_type_array) &&
+                json_object_array_length(c0) == 1) {
+                c0 = json_object_array_get_idx(c0, 0);
+                snprintf(qwhere, sizeof qwhere, "%s.connection[0]", sub);
+            }
+            json_object *holder = get(par, "querySql") ? par : c0;
+            if (holder && json_object_is_type(holder, json_type_object) &&
+                get(holder, "querySql")) {
+                char **qs = NULL;
+                size_t nq = 0;
+                if (get_strs(holder, "querySql",
+                             holder == par ? sub : qwhere, &qs, &nq,
+                             err) != 0)
+                    return -1;
+                if (nq != 1) {
+                    for (size_t i = 0; i < nq; i++)
+                        free(qs[i]);
+                    free(qs);
+                    return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                                        "%s.querySql: holoflow reads one "
+                                        "query per job, got %zu",
+                                        holder == par ? sub : qwhere, nq);
+                }
+                r->query = qs[0];
+                free(qs);
+            }
+        }
+        if (parse_conn(par, sub, &r->conn, r->query == NULL, err) != 0 ||
             get_str(par, "where", sub, &r->where, err) != 0 ||
             get_str(par, "splitPk", sub, &r->split_pk, err) != 0 ||
             get_int(par, "fetchSize", sub, 0, &n, err) != 0)
@@ -578,6 +606,16 @@ static int parse_reader(const char *name, json_object *par, const char *where,
                                 "1000000)",
                                 sub, (long long)n);
         r->fetch_size = (int)n;
+        if (r->query) { /* the query's columns, in order */
+            free(r->where);
+            r->where = NULL;
+            if (r->conn.table == NULL)
+                r->conn.table = strdup("hf_query");
+            r->star = true;
+            return r->conn.table ? 0
+                                 : hf_error_set(err, HF_ERR_NOMEM,
+                                                "out of memory");
+        }
         return parse_cols(par, sub, false, r, err);
     case SYNC_R_STREAM:
         if (get_int(par, "sliceRecordCount", sub, 1, &r->slice_records,
@@ -1015,6 +1053,7 @@ void sync_job_free(struct sync_job *j)
     free(r->compress);
     free(r->null_format);
     free(r->where);
+    free(r->query);
     free(r->split_pk);
     conn_free(&r->conn);
     for (size_t i = 0; i < r->ncols; i++) {

@@ -35,7 +35,15 @@ struct hf_sync {
     struct sync_job job;
     char *sql;         /* with the real password */
     char *sql_printed; /* password as ${PGPASSWORD} */
+    const char *const *sets; /* hf_sync_set_options: job options */
+    size_t nsets;
 };
+
+void hf_sync_set_options(hf_sync_t *s, const char *const *sets, size_t nsets)
+{
+    s->sets = sets;
+    s->nsets = nsets;
+}
 
 hf_sync_t *hf_sync_load(const char *path, const char *const *params,
                         size_t nparams, hf_err_t *errp, char *errstr,
@@ -228,8 +236,14 @@ hf_err_t hf_sync_run(hf_sync_t *s, const char *report_json, char *errstr,
              s->job.err_record >= 0 ? s->job.err_record
              : s->job.err_pct > 0   ? -1
                                     : 0);
-    const char *sets[] = {limit};
-    if (hf_sql_plan_text(s->job.path, s->sql, sets, 1, &job, &err) != 0) {
+    /* the caller's options (--progress-interval), then the dirty limit */
+    const char *sets[260];
+    size_t nsets = 0;
+    for (size_t i = 0; i < s->nsets && nsets < 259; i++)
+        sets[nsets++] = s->sets[i];
+    sets[nsets++] = limit;
+    if (hf_sql_plan_text(s->job.path, s->sql, sets, nsets, &job, &err) !=
+        0) {
         rc = err.code;
         goto done;
     }
@@ -276,4 +290,16 @@ done:
         hf_error_export(&err, NULL, errstr, errstr_size);
     }
     return rc;
+}
+
+/* ------------------------------------------------------------ internal */
+
+const struct sync_job *sync_job_of(const struct hf_sync *s)
+{
+    return &s->job;
+}
+
+const char *sync_sql_of(const struct hf_sync *s)
+{
+    return s->sql;
 }

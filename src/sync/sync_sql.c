@@ -162,18 +162,38 @@ static int conn_options(const struct sync_conn *c, const char *table,
 static int describe(const struct sync_conn *c, const char *what,
                     struct table_desc *d, struct hf_error *err)
 {
-    char *opts[6];
+    return sync_describe(c, NULL, what, &d->cols, &d->n, err);
+}
+
+int sync_describe(const struct sync_conn *c, const char *query,
+                  const char *what, hf_column_info_t **cols, size_t *ncols,
+                  struct hf_error *err)
+{
+    struct table_desc dd = {0}, *d = &dd;
+    char *opts[7];
     char store[6][1024];
     int n = conn_options(c, c->table, opts, store);
+    struct hf_strbuf qo;
+    hf_strbuf_init(&qo, 0);
+    if (query) { /* querySql: the query's result columns */
+        hf_strbuf_printf(&qo, "source.scan.query=%s", query);
+        if (!hf_strbuf_ok(&qo))
+            return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        opts[n++] = qo.data;
+    }
     char errstr[1024];
     hf_err_t rc = hf_writer_describe_target("hf_sync_probe STRING",
                                             (const char *const *)opts,
                                             (size_t)n, &d->cols, &d->n,
                                             errstr, sizeof errstr);
     memset(store, 0, sizeof store);
+    hf_strbuf_free(&qo);
     if (rc != HF_OK)
-        return hf_error_set(err, rc, "%s table '%s': %s", what, c->table,
-                            errstr);
+        return query ? hf_error_set(err, rc, "%s querySql: %s", what, errstr)
+                     : hf_error_set(err, rc, "%s table '%s': %s", what,
+                                    c->table, errstr);
+    *cols = d->cols;
+    *ncols = d->n;
     return 0;
 }
 
@@ -316,7 +336,9 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
     char *out = NULL;
     if (describe(&w->conn, "writer", &dst, err) != 0)
         goto done;
-    if (r->kind == SYNC_R_DB && describe(&r->conn, "reader", &src, err) != 0)
+    if (r->kind == SYNC_R_DB &&
+        sync_describe(&r->conn, r->query, "reader", &src.cols, &src.n,
+                      err) != 0)
         goto done;
 
     /* -- target columns, in the writer's order */
@@ -330,6 +352,10 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
         const hf_column_info_t *c =
             w->star ? &dst.cols[i] : find_col(&dst, w->cols[i]);
         if (w->star && (c->generated))
+            continue;
+        /* writer "*": the partition column is the writer's constant, not
+         * a reader column (added below) */
+        if (w->star && w->part_col && c == find_col(&dst, w->part_col))
             continue;
         if (c == NULL) {
             hf_error_set(err, HF_ERR_TYPE,
@@ -425,6 +451,13 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
         nptype = nphys;
     }
     /* -- the mapping, column by column */
+    if (r->query && src.n != nreader_map) {
+        hf_error_set(err, HF_ERR_TYPE,
+                     "mapping: the reader's querySql gives %zu columns and "
+                     "the writer has %zu (they map by position)",
+                     src.n, nreader_map);
+        goto done;
+    }
     size_t nr = r->star ? nreader_map : r->ncols;
     if (!r->star && nr != nreader_map) {
         hf_error_set(err, HF_ERR_TYPE,
@@ -439,7 +472,11 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
         struct hf_strbuf *e = &map[i].expr;
         const struct sync_col *sc = r->star ? NULL : &r->cols[i];
         if (r->kind == SYNC_R_DB) {
-            const char *sname = sc ? sc->name : d->name;
+            /* querySql: the query's columns by position (DataX) */
+            const char *sname = sc          ? sc->name
+                                : r->query  ? (i < src.n ? src.cols[i].name
+                                                         : "(none)")
+                                            : d->name;
             if (sc && sc->kind == SYNC_COL_CONST)
                 goto constant;
             const hf_column_info_t *s = find_col(&src, sname);
@@ -606,6 +643,8 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
                 put_opt(&b, "csv.disable-quote-character", "true");
             if (r->null_format)
                 put_opt(&b, "csv.null-literal", r->null_format);
+            if (r->skip_header) /* DataX skipHeader: each file's first line */
+                put_opt(&b, "source.skip-first-lines", "1");
             if (dirty_ok) {
                 put_opt(&b, "csv.ignore-parse-errors", "true");
                 put_opt(&b, "csv.ignore-parse-errors.skip-record", "true");
@@ -640,6 +679,8 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
             snprintf(sh, sizeof sh, "%u/%u", j->shard_index, j->shard_count);
             put_opt(&b, "source.scan.shard", sh);
         }
+        if (r->query)
+            put_opt(&b, "source.scan.query", r->query);
         if (j->channel > 1) {
             char n[16];
             snprintf(n, sizeof n, "%d", j->channel);

@@ -133,6 +133,7 @@ static const struct fact facts[] = {
     {"source.scan.filter-push-down.enabled", "source.filter-push-down.enabled", CUR, CUR, "true", "false", "cdc ref 3.3 VVR 11"},
     {"enable_filter_push_down", "source.filter-push-down.enabled", "000", "000", "true", "false", "cdc ref 3.2 VVR 8"},
     {"source.scan.split-count", "source.scan.split-count", CUR, CUR, "4", NULL, "ref 3.2 (PR #99), 4.2"},
+    {"source.scan.query", "source.scan.query", CUR, CUR, "SELECT 1 AS a", NULL, "holoflow (DataX querySql)"},
     /* ---- reference 3.2 / VVR names */
     {"sdkMode", "sdkMode", "000", "000", "jdbc_copy", NULL, "ref 3.2 VVR"},
     {"connection.fixed.enabled", "connection.fixed.enabled", CUR, CUR, "true", NULL, "issue 16 (VVR); 002_* connection_fixed None"},

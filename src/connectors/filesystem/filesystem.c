@@ -135,6 +135,14 @@ static const struct hf_opt_def fs_opts[] = {
             "fails the job naming the line it starts on, and the quote left "
             "open if that is why, instead of reading on to the end of the "
             "file. 1kb to 1gb."},
+    {.key = "source.skip-first-lines",
+     .type = HF_OPT_INT,
+     .def = "0",
+     .flags = HF_OPTF_RANGE,
+     .min = 0,
+     .max = 1000000,
+     .doc = "holoflow: lines skipped at the start of every file, before "
+            "any record is read (a header line: DataX's skipHeader)."},
 };
 
 #define FS_CHUNK (256u * 1024u)
@@ -165,6 +173,7 @@ struct fs_state {
     char owner[320];        /* "filesystem table 'x'", for the reader */
     const char *default_name;
     bool skip_bom; /* the format reads text: drop a UTF-8 BOM (see top) */
+    int64_t skip_lines, skip_left; /* source.skip-first-lines, per file */
     /* Partition columns: schema index and, for the open file, its value
      * (strings point into pbatch's arena). */
     uint32_t npart;
@@ -676,6 +685,7 @@ static int fs_init(struct fs_state *s, const struct hf_table_def *t,
     s->stopping = ctx ? ctx->stopping : NULL;
     s->stats = ctx ? ctx->stats : NULL;
     s->ctx = ctx;
+    s->skip_lines = hf_opts_int(&t->opts, "source.skip-first-lines", NULL);
     s->default_name = hf_opts_str(&t->opts, "partition.default-name", NULL);
     if (s->default_name == NULL)
         s->default_name = "__DEFAULT_PARTITION__";
@@ -787,8 +797,10 @@ static int fs_open(const struct hf_table_def *t, const struct hf_run_ctx *ctx,
     shard_files(s);
     if (check_files(s, err) != 0)
         goto fail;
-    if (s->stats != NULL) /* progress: the sizes, unless compressed */
+    if (s->stats != NULL) { /* progress: the sizes, unless compressed */
         atomic_store(&s->stats->total_bytes, files_bytes(s, s->files.n));
+        atomic_store(&s->stats->splits_total, (int64_t)s->files.n);
+    }
     if (fs_start_parallel(s, ctx, err) != 0)
         goto fail;
     *state = s;
@@ -824,6 +836,7 @@ static int fs_read(void *state, struct hf_batch *out, struct hf_error *err)
                 return -1;
             }
             s->open = true;
+            s->skip_left = s->skip_lines;
             if (load_partitions(s, f, err) != 0)
                 return -1;
         }
@@ -844,10 +857,16 @@ static int fs_read(void *state, struct hf_batch *out, struct hf_error *err)
                     files_bytes(s, s->cur_file + 1) > 0)
                     atomic_store(&s->stats->bytes_in,
                                  (uint64_t)files_bytes(s, s->cur_file + 1));
+                if (s->stats != NULL)
+                    atomic_fetch_add(&s->stats->splits_done, 1);
                 /* A read file no longer holds the watermark back. */
                 if (s->ctx && s->ctx->split_finished)
                     s->ctx->split_finished(s->ctx, (int32_t)s->cur_file);
                 break;
+            }
+            if (s->skip_left > 0) { /* a header line */
+                s->skip_left--;
+                continue;
             }
             if (len == 0)
                 continue; /* blank line */

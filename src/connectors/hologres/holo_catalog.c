@@ -1497,3 +1497,102 @@ int holo_catalog_flink_type(const struct holo_column *col, char *buf, size_t n)
     snprintf(buf, n, "ARRAY<%s>", elem);
     return 0;
 }
+
+/* ------------------------------------------------------------ a query */
+
+int holo_catalog_query(struct holo_conn *c, const char *query,
+                       const char *schema, const char *table,
+                       struct holo_table_meta *out, enum holo_err_class *cls,
+                       struct hf_error *err)
+{
+    if (cls)
+        *cls = HOLO_OK;
+    memset(out, 0, sizeof *out);
+    out->part_col = -1;
+    struct hf_strbuf q;
+    hf_strbuf_init(&q, 0);
+    hf_strbuf_printf(&q, "SELECT * FROM (%s) AS \"hf_query\" LIMIT 0", query);
+    if (!hf_strbuf_ok(&q)) {
+        hf_strbuf_free(&q);
+        return oom(cls, err);
+    }
+    PGresult *r = PQprepare(c->pg, "", q.data, 0, NULL);
+    hf_strbuf_free(&q);
+    if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
+        enum holo_err_class k = holo_conn_classify(c, r, err);
+        if (cls)
+            *cls = k;
+        hf_error_prefix(err, "source.scan.query: ");
+        PQclear(r);
+        return -1;
+    }
+    PQclear(r);
+    PGresult *d = PQdescribePrepared(c->pg, "");
+    if (d == NULL || PQresultStatus(d) != PGRES_COMMAND_OK) {
+        enum holo_err_class k = holo_conn_classify(c, d, err);
+        if (cls)
+            *cls = k;
+        hf_error_prefix(err, "source.scan.query: ");
+        PQclear(d);
+        return -1;
+    }
+    int n = PQnfields(d);
+    out->schema = strdup(schema);
+    out->table = strdup(table);
+    out->cols = calloc(n ? (size_t)n : 1, sizeof *out->cols);
+    if (out->schema == NULL || out->table == NULL || out->cols == NULL) {
+        PQclear(d);
+        holo_catalog_free(out);
+        return oom(cls, err);
+    }
+    for (int i = 0; i < n; i++) {
+        struct holo_column *col = &out->cols[out->ncols++];
+        col->name = strdup(PQfname(d, i));
+        col->type_oid = PQftype(d, i);
+        col->decl_oid = col->type_oid;
+        col->typmod = PQfmod(d, i);
+        char oid[16], mod[16];
+        snprintf(oid, sizeof oid, "%u", (unsigned)col->type_oid);
+        snprintf(mod, sizeof mod, "%d", (int)col->typmod);
+        const char *params[2] = {oid, mod};
+        PGresult *t = PQexecParams(
+            c->pg,
+            "SELECT format_type(t.oid, $2::int4), t.typelem, t.typtype "
+            "FROM pg_type t WHERE t.oid = $1::oid",
+            2, NULL, params, NULL, NULL, 0);
+        if (t == NULL || PQresultStatus(t) != PGRES_TUPLES_OK ||
+            PQntuples(t) != 1) {
+            enum holo_err_class k = holo_conn_classify(c, t, err);
+            if (cls)
+                *cls = k;
+            hf_error_prefix(err, "source.scan.query: column '%s': ",
+                            PQfname(d, i));
+            PQclear(t);
+            PQclear(d);
+            holo_catalog_free(out);
+            return -1;
+        }
+        col->type_text = dup_value(t, 0, 0);
+        col->elem_oid = (Oid)strtoul(PQgetvalue(t, 0, 1), NULL, 10);
+        bool composite = PQgetvalue(t, 0, 2)[0] == 'c';
+        PQclear(t);
+        if (col->name == NULL || col->type_text == NULL) {
+            PQclear(d);
+            holo_catalog_free(out);
+            return oom(cls, err);
+        }
+        if (composite) {
+            hf_error_set(err, HF_ERR_UNSUPPORTED,
+                         "source.scan.query: column '%s' is of the composite "
+                         "type %s; select its fields instead",
+                         col->name, col->type_text);
+            if (cls)
+                *cls = HOLO_ERR_FATAL;
+            PQclear(d);
+            holo_catalog_free(out);
+            return -1;
+        }
+    }
+    PQclear(d);
+    return 0;
+}

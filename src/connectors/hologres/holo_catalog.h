@@ -78,6 +78,15 @@ int holo_catalog_load(struct holo_conn *c, const char *schema,
                       enum holo_err_class *cls, struct hf_error *err);
 void holo_catalog_free(struct holo_table_meta *m);
 
+/* The columns of the result of `query` (source.scan.query) as a table's
+ * meta named schema.table (for messages): names, types and typmods from
+ * the server's description of the prepared statement; no key, no
+ * partitions; composite columns are refused. 0, or -1 with err. */
+int holo_catalog_query(struct holo_conn *c, const char *query,
+                       const char *schema, const char *table,
+                       struct holo_table_meta *out, enum holo_err_class *cls,
+                       struct hf_error *err);
+
 /* Map each job column to a table column (map[i] = index into m->cols;
  * UINT32_MAX for a computed or metadata column, which is not written) and
  * check the types fit (Flink type -> PostgreSQL type, as in the table of

@@ -152,6 +152,8 @@ struct holo_config {
     bool filter_push_down;
     int split_count;          /* reader connections */
     uint32_t shard_index, shard_count; /* source.scan.shard (0/1: all) */
+    char *scan_query;         /* source.scan.query: a SELECT read instead
+                                 of the table (one split); NULL = none */
     /* The jdbc connector (src/connectors/jdbc): the sink's key is the
      * Flink table's PRIMARY KEY, not the target table's: with none the
      * rows are appended with plain INSERTs, as Flink's JDBC sink does. */
@@ -168,7 +170,7 @@ struct holo_config {
 #define HOLO_CDC_NOPTS 21
 /* The lookup table's entries (holo_lookup_opts.inc). */
 #define HOLO_LOOKUP_NOPTS 15
-#define HOLO_NOPTS (73 + HOLO_CDC_NOPTS + HOLO_LOOKUP_NOPTS)
+#define HOLO_NOPTS (74 + HOLO_CDC_NOPTS + HOLO_LOOKUP_NOPTS)
 extern const struct hf_opt_def hf_holo_opt_defs[HOLO_NOPTS];
 extern const size_t hf_holo_opt_ndefs;
 

@@ -593,6 +593,12 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
             "children of a partitioned parent, then page ranges (Hologres: "
             "shard ranges). Each process reads its own snapshot. Unset: "
             "every split."},
+    {.key = "source.scan.query",
+     .type = HF_OPT_STRING,
+     .doc = "holoflow: a SELECT the bounded scan reads instead of the "
+            "table (DataX's querySql): its result columns are the table's "
+            "columns, matched to the job's by name; one split; 'tablename' "
+            "then only names it in messages."},
     /* ---- text */
     {.key = "field_delimiter",
      .gen = G000,
@@ -1080,6 +1086,9 @@ int holo_config_from_opts(struct holo_config *c, const struct hf_opts *o,
         c->shard_index = si;
         c->shard_count = sn;
     }
+    if (dup_or_null(&c->scan_query, hf_opts_str(o, "source.scan.query", NULL),
+                    err) != 0)
+        goto fail;
 
     const struct hf_opt_val *v =
         hf_opts_get(o, "sink.on-conflict-action", NULL);
@@ -1389,6 +1398,7 @@ void holo_config_free(struct holo_config *c)
         while (*p)
             *p++ = '\0';
     }
+    free(c->scan_query);
     free(c->endpoint);
     free(c->host);
     free(c->dbname);

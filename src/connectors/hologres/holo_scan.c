@@ -67,9 +67,13 @@ void holo_scan_split_sql(struct hf_strbuf *out, const struct holo_split *sp,
     if (copy)
         hf_strbuf_puts(out, "COPY (");
     hf_strbuf_printf(out, "SELECT %s FROM ", select_list);
-    hf_strbuf_put_ident(out, sp->schema);
-    hf_strbuf_putc(out, '.');
-    hf_strbuf_put_ident(out, sp->table);
+    if (sp->query != NULL) {
+        hf_strbuf_printf(out, "(%s) AS \"hf_query\"", sp->query);
+    } else {
+        hf_strbuf_put_ident(out, sp->schema);
+        hf_strbuf_putc(out, '.');
+        hf_strbuf_put_ident(out, sp->table);
+    }
     bool and = false;
     if (sp->range_col != NULL) {
         /* Bounds are int64 values holoflow parsed, printed as numbers. */
@@ -426,6 +430,13 @@ static int make_splits_all(struct holo_scan *s, struct hf_error *err)
     if (s->ranges != NULL)
         return make_range_splits(s, err);
     uint32_t cap = 0;
+    if (s->cfg.scan_query != NULL) { /* a query: one split */
+        if (add_split(s, s->meta.schema, s->meta.table, -1, -1, false, &cap,
+                      err) != 0)
+            return -1;
+        s->splits[0].query = s->cfg.scan_query;
+        return 0;
+    }
     uint32_t want = (uint32_t)s->cfg.split_count;
     if (s->cfg.shard_count > 1) {
         uint64_t w = (uint64_t)(want > 0 ? want : 1) * s->cfg.shard_count;
@@ -589,8 +600,12 @@ int holo_scan_open_cfg(const struct hf_table_def *t,
         goto fail;
     s->hologres = r0->conn.hologres;
     enum holo_err_class cls;
-    if (holo_catalog_get(&r0->conn, s->cfg.schema, s->cfg.table,
-                         s->cfg.meta_cache_ttl_ms, &s->meta, &cls, err) != 0) {
+    if ((s->cfg.scan_query
+             ? holo_catalog_query(&r0->conn, s->cfg.scan_query, s->cfg.schema,
+                                  s->cfg.table, &s->meta, &cls, err)
+             : holo_catalog_get(&r0->conn, s->cfg.schema, s->cfg.table,
+                                s->cfg.meta_cache_ttl_ms, &s->meta, &cls,
+                                err)) != 0) {
         hf_error_prefix(err, "%s source '%s': ", s->kind, t->name);
         goto fail;
     }
@@ -613,6 +628,8 @@ int holo_scan_open_cfg(const struct hf_table_def *t,
         goto fail;
     if (make_splits(s, err) != 0)
         goto fail;
+    if (s->stats != NULL) /* progress: splits done of all */
+        atomic_store(&s->stats->splits_total, (int64_t)s->nsplits);
     uint32_t n = want < s->nsplits ? want : s->nsplits;
     if (n > 1) {
         char *snap = NULL;
@@ -668,9 +685,14 @@ int holo_scan_open_cfg(const struct hf_table_def *t,
             fail_conn(s, &s->readers[i], NULL, "going non-blocking", err);
             goto fail;
         }
-    hf_log_info("%s source '%s': reading \"%s\".\"%s\" (%u column%s, "
+    hf_log_info("%s source '%s': reading %s%s%s%s%s (%u column%s, "
                 "%u split%s, %u reader%s%s)",
-                s->kind, t->name, s->meta.schema, s->meta.table, s->nsel,
+                s->kind, t->name,
+                s->cfg.scan_query ? "source.scan.query" : "\"",
+                s->cfg.scan_query ? "" : s->meta.schema,
+                s->cfg.scan_query ? "" : "\".\"",
+                s->cfg.scan_query ? "" : s->meta.table,
+                s->cfg.scan_query ? "" : "\"", s->nsel,
                 s->nsel == 1 ? "" : "s", s->nsplits, s->nsplits == 1 ? "" : "s",
                 s->nreaders, s->nreaders == 1 ? "" : "s",
                 s->filter.nconj ? ", filter pushed down" : "");
@@ -944,6 +966,8 @@ static int step(struct holo_scan *s, struct reader *r, struct hf_batch *b,
                     r->fetching = false;
                     r->next = N_IDLE;
                 } else {
+                    if (r->split >= 0 && s->stats != NULL)
+                        atomic_fetch_add(&s->stats->splits_done, 1);
                     r->st = R_IDLE;
                     r->split = -1;
                 }

@@ -46,6 +46,8 @@ struct holo_split {
      * (inclusive) instead of pages or shards; lo is then -1. */
     const char *range_col; /* NULL = none; borrowed from the catalog */
     int64_t rlo, rhi;
+    const char *query; /* source.scan.query: read `(query) AS "hf_query"`
+                          instead of the table; NULL = the table */
 };
 
 /* A partitioned scan by value, the jdbc connector's scan.partition.*:

@@ -205,8 +205,11 @@ static int hologres_describe_target(const struct hf_table_def *t,
     int rc = -1;
     if (holo_conn_open(&conn, &cfg, &cls, err) != 0)
         goto out;
-    if (holo_catalog_get(&conn, cfg.schema, cfg.table, cfg.meta_cache_ttl_ms,
-                         &m, &cls, err) != 0)
+    if ((cfg.scan_query
+             ? holo_catalog_query(&conn, cfg.scan_query, cfg.schema,
+                                  cfg.table, &m, &cls, err)
+             : holo_catalog_get(&conn, cfg.schema, cfg.table,
+                                cfg.meta_cache_ttl_ms, &m, &cls, err)) != 0)
         goto out;
     hf_column_info_t *cols = calloc(m.ncols ? m.ncols : 1, sizeof *cols);
     if (cols == NULL) {
