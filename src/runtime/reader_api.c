@@ -40,6 +40,7 @@
 #include "core/valueconv.h"
 #include "formats/json_value.h"
 #include "holoflow.h"
+#include "metrics/lag_parts.h"
 #include "ops/calc.h"
 #include "ops/op.h"
 #include "runtime/plan.h"
@@ -750,6 +751,7 @@ void hf_reader_close(hf_reader_t *r)
         return;
     if (r->state && r->t)
         r->t->connector->source_close(r->state);
+    hf_lag_parts_destroy(atomic_load(&r->stats.lag_parts)); /* Kafka's */
     hf_batch_destroy(r->batch);
     hf_arena_free(&r->text);
     for (size_t k = 0; k < r->ncols; k++) {

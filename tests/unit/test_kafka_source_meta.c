@@ -26,6 +26,7 @@
 #include <librdkafka/rdkafka_mock.h>
 
 #include "core/valueconv.h"
+#include "metrics/lag_parts.h"
 #include "sql/planner.h"
 
 /* A producer handle hosting a one-broker mock cluster with topics t1, t2. */
@@ -140,6 +141,7 @@ static int read_topic(const struct mock *m, const char *topic, char *rows,
     hf_strbuf_free(&text);
     hf_batch_destroy(b);
     t->connector->source_close(st);
+    hf_lag_parts_destroy(atomic_load(&stats.lag_parts)); /* ours */
     hf_job_free(job);
     return rc;
 }
@@ -191,6 +193,7 @@ static int read_job(const char *sql, char *rows, size_t nrows,
     hf_strbuf_free(&text);
     hf_batch_destroy(b);
     t->connector->source_close(st);
+    hf_lag_parts_destroy(atomic_load(&stats.lag_parts)); /* ours */
     hf_job_free(job);
     return rc;
 }
