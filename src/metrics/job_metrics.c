@@ -18,6 +18,7 @@
 #include <inttypes.h>
 #include <json-c/json.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,8 +216,11 @@ static const char *node_label(const struct hf_node *n)
     return n->kind == HF_NODE_OP ? n->op->name : n->table->name;
 }
 
+/* One instance's series: `subtask` is its index among the node's
+ * instances (label subtask_index, Flink's name) when the node runs more
+ * than one, else -1 (no such label). */
 static int reg_node(struct hf_job_metrics *jm, const struct hf_node *n,
-                    struct hf_table_stats *st)
+                    struct hf_table_stats *st, int subtask)
 {
     struct hf_metrics *m = jm->reg;
     struct hf_strbuf lb;
@@ -227,6 +231,11 @@ static int reg_node(struct hf_job_metrics *jm, const struct hf_node *n,
     hf_metrics_label(&lb, n->kind == HF_NODE_OP ? "operator" : "table",
                      node_label(n));
     hf_metrics_label(&lb, "node", nid);
+    if (subtask >= 0) {
+        char sub[16];
+        snprintf(sub, sizeof sub, "%d", subtask);
+        hf_metrics_label(&lb, "subtask_index", sub);
+    }
     int rc = hf_strbuf_ok(&lb) ? 0 : -1;
     const char *l = lb.data;
     switch (n->kind) {
@@ -396,8 +405,13 @@ struct hf_job_metrics *hf_job_metrics_new(struct hf_job *job,
     }
     snprintf(jm->name, sizeof jm->name, "%s", name);
     int rc = reg_job(jm);
-    for (uint32_t i = 0; i < job->graph.nnodes && rc == 0; i++)
-        rc = reg_node(jm, &job->graph.nodes[i], hf_runtime_node_stats(rt, i));
+    for (uint32_t i = 0; i < job->graph.nnodes && rc == 0; i++) {
+        uint32_t np = hf_runtime_node_parallelism(rt, i);
+        for (uint32_t k = 0; k < np && rc == 0; k++)
+            rc = reg_node(jm, &job->graph.nodes[i],
+                          hf_runtime_instance_stats(rt, i, k),
+                          np > 1 ? (int)k : -1);
+    }
     for (uint32_t i = 0; i < job->graph.nnodes && rc == 0; i++)
         rc = hf_lookup_metrics_register(jm->reg, jm->name, &job->graph.nodes[i]);
     if (rc != 0) {
@@ -546,6 +560,38 @@ static struct json_object *node_metrics(const struct hf_node *n,
     return m;
 }
 
+/* A node running np > 1 instances (a keyed operator): records in and
+ * out and state summed over them, and each instance's own metrics under
+ * "subtasks" (index = subtask_index). */
+static struct json_object *subtasks_metrics(const struct hf_node *n,
+                                            struct hf_runtime *rt, uint32_t i,
+                                            uint32_t np)
+{
+    struct json_object *m = json_object_new_object();
+    struct json_object *subs = json_object_new_array();
+    int64_t in = 0, out = 0, entries = 0, bytes = 0;
+    bool state = false;
+    for (uint32_t k = 0; k < np; k++) {
+        struct hf_table_stats *st = hf_runtime_instance_stats(rt, i, k);
+        in += (int64_t)atomic_load(&st->rows_in);
+        out += (int64_t)atomic_load(&st->rows_out);
+        if (atomic_load(&st->has_state)) {
+            state = true;
+            entries += hf_gauge_read(&st->state_entries);
+            bytes += hf_gauge_read(&st->state_bytes);
+        }
+        json_object_array_add(subs, node_metrics(n, st));
+    }
+    add_i64(m, "read-records", in);
+    add_i64(m, "write-records", out);
+    if (state) {
+        add_i64(m, "state-entries", entries);
+        add_i64(m, "state-size", bytes);
+    }
+    json_object_object_add(m, "subtasks", subs);
+    return m;
+}
+
 void hf_job_metrics_detail_json(struct hf_job_metrics *jm,
                                 struct hf_strbuf *out)
 {
@@ -563,7 +609,8 @@ void hf_job_metrics_detail_json(struct hf_job_metrics *jm,
         add_str(v, "kind", kind_name(n->kind));
         if (n->kind != HF_NODE_OP)
             add_str(v, "connector", n->table->connector->name);
-        add_i64(v, "parallelism", 1);
+        uint32_t np = hf_runtime_node_parallelism(jm->rt, i);
+        add_i64(v, "parallelism", np);
         add_str(v, "status", job_state(jm));
         struct json_object *ins = json_object_new_array();
         for (uint32_t k = 0; k < n->ninputs; k++) {
@@ -571,8 +618,10 @@ void hf_job_metrics_detail_json(struct hf_job_metrics *jm,
             json_object_array_add(ins, json_object_new_string(nid));
         }
         json_object_object_add(v, "inputs", ins);
-        json_object_object_add(
-            v, "metrics", node_metrics(n, hf_runtime_node_stats(jm->rt, i)));
+        json_object_object_add(v, "metrics",
+                               np > 1 ? subtasks_metrics(n, jm->rt, i, np)
+                                      : node_metrics(n, hf_runtime_node_stats(
+                                                            jm->rt, i)));
         json_object_array_add(vs, v);
     }
     json_object_object_add(root, "vertices", vs);

@@ -6,6 +6,7 @@
 #include "metrics/summary_json.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,8 +31,19 @@ static void add_state_ckpt(struct json_object *root, struct hf_job *job,
     const struct hf_graph *g = &job->graph;
     for (uint32_t i = 0; i < g->nnodes; i++) {
         const struct hf_node *n = &g->nodes[i];
-        struct hf_table_stats *st = hf_runtime_node_stats(rt, i);
-        if (n->kind != HF_NODE_OP || !atomic_load(&st->has_state))
+        /* Summed over the operator's instances (parallelism.default). */
+        uint64_t entries = 0, bytes = 0;
+        bool state = false;
+        uint32_t np = hf_runtime_node_parallelism(rt, i);
+        for (uint32_t k = 0; n->kind == HF_NODE_OP && k < np; k++) {
+            struct hf_table_stats *st = hf_runtime_instance_stats(rt, i, k);
+            if (!atomic_load(&st->has_state))
+                continue;
+            state = true;
+            entries += (uint64_t)hf_gauge_read(&st->state_entries);
+            bytes += (uint64_t)hf_gauge_read(&st->state_bytes);
+        }
+        if (!state)
             continue;
         struct json_object *o = json_object_new_object();
         char nid[16];
@@ -39,8 +51,8 @@ static void add_state_ckpt(struct json_object *root, struct hf_job *job,
         json_object_object_add(o, "node", json_object_new_string(nid));
         json_object_object_add(o, "operator",
                                json_object_new_string(n->op->name));
-        add_u(o, "state_entries", (uint64_t)hf_gauge_read(&st->state_entries));
-        add_u(o, "state_size_bytes", (uint64_t)hf_gauge_read(&st->state_bytes));
+        add_u(o, "state_entries", entries);
+        add_u(o, "state_size_bytes", bytes);
         json_object_array_add(ops, o);
     }
     json_object_object_add(root, "stateful_operators", ops);

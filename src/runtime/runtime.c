@@ -2157,7 +2157,22 @@ void hf_runtime_summary(const struct hf_runtime *rt, FILE *out)
 struct hf_table_stats *hf_runtime_node_stats(struct hf_runtime *rt,
                                              uint32_t i)
 {
-    return i < rt->nnodes ? &rt->nodes[i].stats : NULL;
+    return hf_runtime_instance_stats(rt, i, 0);
+}
+
+uint32_t hf_runtime_node_parallelism(struct hf_runtime *rt, uint32_t i)
+{
+    if (rt->par == NULL || i >= rt->job->graph.nnodes)
+        return 0;
+    return rt->par[i];
+}
+
+struct hf_table_stats *hf_runtime_instance_stats(struct hf_runtime *rt,
+                                                 uint32_t i, uint32_t k)
+{
+    if (rt->nodes == NULL || k >= hf_runtime_node_parallelism(rt, i))
+        return NULL;
+    return &rt->nodes[rt->first[i] + k].stats;
 }
 
 struct hf_ckpt_metrics *hf_runtime_ckpt_metrics(struct hf_runtime *rt)

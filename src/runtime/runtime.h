@@ -27,12 +27,19 @@ void hf_runtime_totals(const struct hf_runtime *rt, uint64_t *read,
                        uint64_t *skipped, uint64_t *written, uint64_t *dirty);
 void hf_runtime_destroy(struct hf_runtime *rt);
 
-/* For metrics/ (any thread, while the runtime exists): node i's counters
+/* For metrics/ (any thread, while the runtime exists), by graph node
+ * index i (job->graph.nodes[i]): the counters of its first instance
  * (every node has them; the runtime counts rows in and out of operators
- * and each node's last watermark), or NULL past the last node; the
- * checkpoint coordinator's record. Borrowed. */
+ * and each node's last watermark; sources and sinks have one instance),
+ * or NULL past the last node; how many instances node i runs (keyed
+ * operators: parallelism.default; 0 past the last node); the counters of
+ * its instance k (subtask k), or NULL; the checkpoint coordinator's
+ * record. Borrowed. */
 struct hf_table_stats *hf_runtime_node_stats(struct hf_runtime *rt,
                                              uint32_t i);
+uint32_t hf_runtime_node_parallelism(struct hf_runtime *rt, uint32_t i);
+struct hf_table_stats *hf_runtime_instance_stats(struct hf_runtime *rt,
+                                                 uint32_t i, uint32_t k);
 struct hf_ckpt_metrics *hf_runtime_ckpt_metrics(struct hf_runtime *rt);
 
 #endif

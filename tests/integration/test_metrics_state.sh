@@ -3,7 +3,8 @@
 # (mock cluster) -> group aggregate -> hologres (PostgreSQL) job and read
 # with a real Prometheus text-format parser (tests/metrics/prom_parse.py,
 # Debian python3-prometheus-client), for the hashmap and rocksdb state
-# backends:
+# backends, and for hashmap at parallelism 2 (one series per aggregate
+# instance, label subtask_index; REST and the summary sum them):
 #   - Kafka lag while a backlog exists: the sink's table is locked by
 #     another session, so the job stalls behind it with most of the topic
 #     unread: records-lag-max, pendingRecords and the per-partition lag are
@@ -38,6 +39,8 @@ free_port() {
 }
 # pv FILE NAME [K=V...]: the first value of a sample, by the real parser
 pv() { "$PY" "$PROM" "$@" | head -n 1; }
+# The sum over every matching sample (an operator's subtasks).
+pvsum() { "$PY" "$PROM" "$@" | awk '{ s += $1; n++ } END { if (n) print s }'; }
 
 # The locking session ends with its backend (killing psql would leave the
 # backend asleep holding the lock).
@@ -50,21 +53,26 @@ kafka_start_mock mst:2
 seq 1 "$N" | awk -v k="$K" -v ts="$TS" '{ printf "%d|{\"k\":%d,\"v\":%d,\"ts\":\"%s\"}\n", $1 % k, $1 % k, $1, ts }' >"$T/msgs"
 "$KCAT" -b "$KAFKA_BOOTSTRAP" -P -t mst -K '|' -l "$T/msgs"
 
-for backend in hashmap rocksdb; do
-    echo "  state backend $backend"
-    tbl=hf_mst_$backend
+# p2: hashmap with parallelism.default 2 (two aggregate instances, each
+# its own series with label subtask_index; sums in REST and the summary).
+for mode in hashmap rocksdb p2; do
+    backend=$mode par=1
+    [ "$mode" = p2 ] && backend=hashmap par=2
+    echo "  state backend $backend, parallelism $par"
+    tbl=hf_mst_$mode
     "${PSQL[@]}" -c "DROP TABLE IF EXISTS $tbl; CREATE TABLE $tbl (k bigint PRIMARY KEY, n bigint, s bigint)"
-    rm -rf "$T/ck-$backend"
-    cat >"$T/job-$backend.sql" <<SQL
+    rm -rf "$T/ck-$mode"
+    cat >"$T/job-$mode.sql" <<SQL
 SET 'execution.checkpointing.interval' = '200ms';
-SET 'pipeline.name' = 'mst-$backend';
+SET 'pipeline.name' = 'mst-$mode';
 SET 'state.backend.type' = '$backend';
-SET 'state.checkpoints.dir' = '$T/ck-$backend';
+SET 'parallelism.default' = '$par';
+SET 'state.checkpoints.dir' = '$T/ck-$mode';
 CREATE TABLE mst (k BIGINT, v BIGINT, ts TIMESTAMP(3),
                   WATERMARK FOR ts AS ts - INTERVAL '5' SECOND)
 WITH ('connector' = 'kafka', 'topic' = 'mst',
       'properties.bootstrap.servers' = '$KAFKA_BOOTSTRAP',
-      'properties.group.id' = 'g-$backend',
+      'properties.group.id' = 'g-$mode',
       'scan.startup.mode' = 'earliest-offset', 'format' = 'json');
 CREATE TABLE dst (k BIGINT, n BIGINT, s BIGINT, PRIMARY KEY (k) NOT ENFORCED)
 WITH ('connector' = 'hologres', 'endpoint' = '$PGHOST:$PGPORT', 'dbname' = '$PGDATABASE',
@@ -81,13 +89,13 @@ SQL
         [ "$held" = 1 ] && break
         sleep 0.1
     done
-    [ "$held" = 1 ] || fail "$backend: the lock was not taken"
+    [ "$held" = 1 ] || fail "$mode: the lock was not taken"
 
     START=$(date +%s)
     PORT=$(free_port)
-    hf_start "run-$backend" run "$T/job-$backend.sql" --metrics-port "$PORT" --summary-json "$T/summary-$backend.json"
-    wait_log "$T/run-$backend.log" "metrics at http://localhost:$PORT/metrics" 30 ||
-        { fail "$backend: no metrics line in the log"; cat "$T/run-$backend.log" >&2; }
+    hf_start "run-$mode" run "$T/job-$mode.sql" --metrics-port "$PORT" --summary-json "$T/summary-$mode.json"
+    wait_log "$T/run-$mode.log" "metrics at http://localhost:$PORT/metrics" 30 ||
+        { fail "$mode: no metrics line in the log"; cat "$T/run-$mode.log" >&2; }
     URL=http://127.0.0.1:$PORT
     # Stalled: wait until the source has measured its lag.
     for i in $(seq 1 300); do
@@ -96,62 +104,70 @@ SQL
         sleep 0.1
     done
     if [ -z "$(pv "$T/m1" holoflow_source_records_lag_max table=mst)" ]; then
-        fail "$backend: no Kafka lag in /metrics; the job's log:"
-        tail -20 "$T/run-$backend.log" >&2
+        fail "$mode: no Kafka lag in /metrics; the job's log:"
+        tail -20 "$T/run-$mode.log" >&2
         finish
     fi
-    "$PY" "$PROM" "$T/m1" >"$T/parse.out" || { fail "$backend: /metrics does not parse:"; cat "$T/parse.out" >&2; }
+    "$PY" "$PROM" "$T/m1" >"$T/parse.out" || { fail "$mode: /metrics does not parse:"; cat "$T/parse.out" >&2; }
     SCRAPE1=$(date +%s)
     lagmax=$(pv "$T/m1" holoflow_source_records_lag_max table=mst)
     pending=$(pv "$T/m1" holoflow_source_pending_records table=mst)
     p0=$(pv "$T/m1" holoflow_source_partition_records_lag table=mst topic=mst partition=0)
     p1=$(pv "$T/m1" holoflow_source_partition_records_lag table=mst topic=mst partition=1)
     echo "    stalled: records-lag-max $lagmax, pendingRecords $pending, partitions $p0 + $p1"
-    [ "${lagmax:-0}" -gt 0 ] || fail "$backend: records-lag-max '$lagmax' while a backlog exists"
-    [ "${pending:-0}" -gt 0 ] || fail "$backend: pendingRecords '$pending' while a backlog exists"
-    [ -n "$p0" ] && [ -n "$p1" ] || fail "$backend: per-partition lag missing: '$p0' '$p1'"
-    [ $((${p0:-0} + ${p1:-0})) = "${pending:-x}" ] || fail "$backend: partitions' lags $p0 + $p1 differ from pendingRecords $pending"
-    [ "$lagmax" = "$(( ${p0:-0} > ${p1:-0} ? ${p0:-0} : ${p1:-0} ))" ] || fail "$backend: records-lag-max $lagmax is not the larger partition lag"
-    [ "$pending" -le "$N" ] || fail "$backend: pendingRecords $pending > $N messages"
+    [ "${lagmax:-0}" -gt 0 ] || fail "$mode: records-lag-max '$lagmax' while a backlog exists"
+    [ "${pending:-0}" -gt 0 ] || fail "$mode: pendingRecords '$pending' while a backlog exists"
+    [ -n "$p0" ] && [ -n "$p1" ] || fail "$mode: per-partition lag missing: '$p0' '$p1'"
+    [ $((${p0:-0} + ${p1:-0})) = "${pending:-x}" ] || fail "$mode: partitions' lags $p0 + $p1 differ from pendingRecords $pending"
+    [ "$lagmax" = "$(( ${p0:-0} > ${p1:-0} ? ${p0:-0} : ${p1:-0} ))" ] || fail "$mode: records-lag-max $lagmax is not the larger partition lag"
+    [ "$pending" -le "$N" ] || fail "$mode: pendingRecords $pending > $N messages"
     el=$(pv "$T/m1" holoflow_source_emit_event_time_lag_seconds table=mst)
     "$PY" -c 'import sys; el, lo, hi = map(float, sys.argv[1:]); sys.exit(not (lo - 1 <= el <= hi + 1))' \
         "${el:-0}" $((START - TS_EPOCH)) $((SCRAPE1 - TS_EPOCH)) ||
-        fail "$backend: emit event time lag '$el' not within [$((START - TS_EPOCH)), $((SCRAPE1 - TS_EPOCH))]"
+        fail "$mode: emit event time lag '$el' not within [$((START - TS_EPOCH)), $((SCRAPE1 - TS_EPOCH))]"
 
     # Release the table: everything flows, every message is committed.
     unlock
     wait "$LOCKER" 2>/dev/null || true
-    kafka_wait_committed mst "g-$backend" "$N" 120 || fail "$backend: the job did not commit every message"
+    kafka_wait_committed mst "g-$mode" "$N" 120 || fail "$mode: the job did not commit every message"
     # Committed = a checkpoint after the last message completed: its
     # barrier passed the aggregate after every row.
-    curl -sf "$URL/metrics" >"$T/m2" || fail "$backend: GET /metrics failed"
-    "$PY" "$PROM" "$T/m2" >"$T/parse.out" || { fail "$backend: /metrics does not parse:"; cat "$T/parse.out" >&2; }
+    curl -sf "$URL/metrics" >"$T/m2" || fail "$mode: GET /metrics failed"
+    "$PY" "$PROM" "$T/m2" >"$T/parse.out" || { fail "$mode: /metrics does not parse:"; cat "$T/parse.out" >&2; }
     for f in holoflow_source_records_lag_max holoflow_source_pending_records; do
-        [ "$(pv "$T/m2" $f table=mst)" = 0 ] || fail "$backend: $f '$(pv "$T/m2" $f table=mst)' after every message was read"
+        [ "$(pv "$T/m2" $f table=mst)" = 0 ] || fail "$mode: $f '$(pv "$T/m2" $f table=mst)' after every message was read"
     done
     for p in 0 1; do
         [ "$(pv "$T/m2" holoflow_source_partition_records_lag table=mst partition=$p)" = 0 ] ||
-            fail "$backend: partition $p lag not 0 at the end"
+            fail "$mode: partition $p lag not 0 at the end"
     done
     wm=$(pv "$T/m2" holoflow_source_watermark_seconds table=mst)
-    [ "$wm" = $((TS_EPOCH - 5)) ] || fail "$backend: source watermark '$wm', expected $((TS_EPOCH - 5)) (rowtime - 5 s)"
-    entries=$(pv "$T/m2" holoflow_operator_state_entries operator=group-aggregate)
-    sbytes=$(pv "$T/m2" holoflow_operator_state_size_bytes operator=group-aggregate)
-    ckid=$(pv "$T/m2" holoflow_job_last_checkpoint_id job="mst-$backend")
-    cksize=$(pv "$T/m2" holoflow_job_last_checkpoint_size_bytes job="mst-$backend")
+    [ "$wm" = $((TS_EPOCH - 5)) ] || fail "$mode: source watermark '$wm', expected $((TS_EPOCH - 5)) (rowtime - 5 s)"
+    entries=$(pvsum "$T/m2" holoflow_operator_state_entries operator=group-aggregate)
+    sbytes=$(pvsum "$T/m2" holoflow_operator_state_size_bytes operator=group-aggregate)
+    nsub=$("$PY" "$PROM" "$T/m2" holoflow_operator_state_entries operator=group-aggregate | wc -l)
+    [ "$nsub" = "$par" ] || fail "$mode: $nsub state-entries series for the aggregate, expected one per subtask ($par)"
+    if [ "$par" -gt 1 ]; then
+        for k in $(seq 0 $((par - 1))); do
+            [ -n "$(pv "$T/m2" holoflow_operator_state_entries operator=group-aggregate subtask_index=$k)" ] ||
+                fail "$mode: no series with subtask_index=$k"
+        done
+    fi
+    ckid=$(pv "$T/m2" holoflow_job_last_checkpoint_id job="mst-$mode")
+    cksize=$(pv "$T/m2" holoflow_job_last_checkpoint_size_bytes job="mst-$mode")
     echo "    done: state entries $entries, state bytes $sbytes, last checkpoint $ckid of $cksize bytes"
-    [ "$entries" = "$K" ] || fail "$backend: state entries '$entries', expected $K keys"
-    [ "${sbytes:-0}" -gt 0 ] || fail "$backend: state size '$sbytes'"
-    [ "${ckid:-0}" -ge 1 ] || fail "$backend: last checkpoint id '$ckid'"
-    [ "${cksize:-0}" -gt 0 ] || fail "$backend: last checkpoint size '$cksize'"
+    [ "$entries" = "$K" ] || fail "$mode: state entries '$entries', expected $K keys"
+    [ "${sbytes:-0}" -gt 0 ] || fail "$mode: state size '$sbytes'"
+    [ "${ckid:-0}" -ge 1 ] || fail "$mode: last checkpoint id '$ckid'"
+    [ "${cksize:-0}" -gt 0 ] || fail "$mode: last checkpoint size '$cksize'"
     rows=$("${PSQL[@]}" -c "SELECT count(*) || ' ' || sum(n) FROM $tbl")
-    [ "$rows" = "$K $N" ] || fail "$backend: table has '$rows', expected '$K $N'"
+    [ "$rows" = "$K $N" ] || fail "$mode: table has '$rows', expected '$K $N'"
 
     # REST API.
     JID=$(curl -sf "$URL/jobs/overview" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["jobs"][0]["jid"])')
-    curl -sf "$URL/jobs/$JID" >"$T/detail" || fail "$backend: GET /jobs/<id> failed"
-    curl -sf "$URL/jobs/$JID/checkpoints" >"$T/ckpts" || fail "$backend: GET checkpoints failed"
-    "$PY" - "$T/detail" "$T/ckpts" "$K" "$sbytes" "$((TS_EPOCH - 5))" >"$T/rest.out" 2>&1 <<'PY' || { fail "$backend: REST:"; cat "$T/rest.out" >&2; }
+    curl -sf "$URL/jobs/$JID" >"$T/detail" || fail "$mode: GET /jobs/<id> failed"
+    curl -sf "$URL/jobs/$JID/checkpoints" >"$T/ckpts" || fail "$mode: GET checkpoints failed"
+    "$PY" - "$T/detail" "$T/ckpts" "$K" "$sbytes" "$((TS_EPOCH - 5))" >"$T/rest.out" 2>&1 <<'PY' || { fail "$mode: REST:"; cat "$T/rest.out" >&2; }
 import json, sys
 d = json.load(open(sys.argv[1]))
 c = json.load(open(sys.argv[2]))
@@ -169,24 +185,28 @@ assert last["state_size"] > 0 and last["checkpointed_size"] == last["state_size"
 PY
 
     # Stop; the summary agrees with the last scrape (nothing moves now).
-    curl -sf "$URL/metrics" >"$T/m3" || fail "$backend: GET /metrics failed"
+    curl -sf "$URL/metrics" >"$T/m3" || fail "$mode: GET /metrics failed"
     kill -TERM "$HF_PID"
     rc=0
     wait "$HF_PID" || rc=$?
-    [ "$rc" -eq 143 ] || fail "$backend: exit code $rc after SIGTERM, expected 143"
-    "$PY" - "$T/summary-$backend.json" "$T/m3" "$PROM" >"$T/sum.out" 2>&1 <<'PY' || { fail "$backend: summary vs /metrics:"; cat "$T/sum.out" >&2; }
+    [ "$rc" -eq 143 ] || fail "$mode: exit code $rc after SIGTERM, expected 143"
+    "$PY" - "$T/summary-$mode.json" "$T/m3" "$PROM" >"$T/sum.out" 2>&1 <<'PY' || { fail "$mode: summary vs /metrics:"; cat "$T/sum.out" >&2; }
 import json, subprocess, sys
 s = json.load(open(sys.argv[1]))
 def pv(name, *kv):
     out = subprocess.run(["/usr/bin/python3", sys.argv[3], sys.argv[2], name, *kv],
                          capture_output=True, text=True, check=True).stdout.split()
     return int(out[0])
+def pvsum(name, *kv):
+    out = subprocess.run(["/usr/bin/python3", sys.argv[3], sys.argv[2], name, *kv],
+                         capture_output=True, text=True, check=True).stdout.split()
+    return sum(int(x) for x in out)
 assert s["sinks"][0]["rows_written"] == pv("holoflow_sink_records_out_total", "table=dst"), s
 assert s["sinks"][0]["flushes"] == pv("holoflow_sink_flushes_total", "table=dst"), s
 assert s["sources"][0]["records_read"] == pv("holoflow_source_records_in_total", "table=mst"), s
 op = s["stateful_operators"][0]
 assert op["operator"] == "group-aggregate", op
-assert op["state_entries"] == pv("holoflow_operator_state_entries", "operator=group-aggregate"), op
+assert op["state_entries"] == pvsum("holoflow_operator_state_entries", "operator=group-aggregate"), op
 assert s["last_checkpoint"]["id"] >= pv("holoflow_job_last_checkpoint_id"), s
 assert s["last_checkpoint"]["size_bytes"] > 0, s
 assert s["checkpoints_completed"] >= pv("holoflow_job_checkpoints_completed_total"), s
