@@ -4,7 +4,9 @@
  * It polls /jobs/overview, /jobs/<id> and /jobs/<id>/checkpoints every
  * two seconds and shows the job graph as a table of nodes with their
  * counters, rows/s per node over the last minutes (a sparkline drawn on a
- * canvas), Kafka consumer lag, watermarks, dirty rows and the checkpoints.
+ * canvas), Kafka consumer lag (the maximum and per partition),
+ * watermarks, dirty rows, operator state entries and instances
+ * (parallelism), and the checkpoints.
  */
 #include "metrics/dashboard.h"
 
@@ -26,7 +28,8 @@ const char hf_dashboard_html[] =
     "<th>name</th><th>inputs</th><th>rows in</th><th>rows out</th>"
     "<th>rows/s</th><th>last minutes</th><th>bytes in</th><th>lag (max)</th>"
     "<th>dirty rows</th><th>watermark</th><th>flushes</th>"
-    "<th>buffered bytes</th></tr></thead><tbody></tbody></table>\n"
+    "<th>buffered bytes</th><th>state entries</th><th>instances</th>"
+    "<th>lag per partition</th></tr></thead><tbody></tbody></table>\n"
     "<h2>Checkpoints</h2>\n"
     "<p id=\"ckcounts\"></p>\n"
     "<table id=\"ckpts\"><thead><tr><th>id</th><th>status</th>"
@@ -59,7 +62,10 @@ const char hf_dashboard_html[] =
     "var td=el('td');td.appendChild(c);tr.appendChild(td);spark(c,h);"
     "[m['read-bytes'],m['records-lag-max'],m['dirty-records'],"
     "wm(m.watermark),m.flushes,"
-    "m['buffered-bytes']].forEach(function(t){tr.appendChild(el('td',"
+    "m['buffered-bytes'],m['state-entries'],v.parallelism,"
+    "(m.partitions||[]).map(function(p){return p.topic+'/'+p.partition+"
+    "': '+p['records-lag'];}).join(', ')"
+    "].forEach(function(t){tr.appendChild(el('td',"
     "t===undefined?'':t));});tb.appendChild(tr);});}\n"
     "function ckpts(d){var c=d.counts;document.getElementById('ckcounts')"
     ".textContent='triggered '+c.total+', completed '+c.completed+"

@@ -152,6 +152,9 @@ assert cells(rows["n1"])[2] == "mev (kafka)", cells(rows["n1"])
 assert cells(rows["n3"])[2] == "dst (hologres)", cells(rows["n3"])
 assert cells(rows["n3"])[5] == sys.argv[2], cells(rows["n3"])
 assert cells(rows["n1"])[9] == "0", cells(rows["n1"])  # lag
+assert len(cells(rows["n1"])) == 17, cells(rows["n1"])
+assert cells(rows["n3"])[15] == "1", cells(rows["n3"])  # instances
+assert re.fullmatch(r"mev/\d+: 0(, mev/\d+: 0)*", cells(rows["n1"])[16]), cells(rows["n1"])
 assert '<span id="state" class="state">RUNNING</span>' in dom
 PY
 }
