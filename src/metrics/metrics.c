@@ -155,7 +155,9 @@ static int valid_name(const char *s)
 
 static int add(struct hf_metrics *m, enum hf_metric_type type,
                enum src_kind kind, const char *name, const char *help,
-               const char *labels, const void *p, double (*fn)(const void *arg))
+               const char *labels, const void *p, double (*fn)(const void *arg),
+               void (*mfn)(const void *arg, hf_metrics_emit_fn emit,
+                           void *ctx))
 {
     if (!valid_name(name))
         return -1;
@@ -183,7 +185,7 @@ static int add(struct hf_metrics *m, enum hf_metric_type type,
     e->kind = kind;
     e->p = p;
     e->fn = fn;
-    e->mfn = NULL;
+    e->mfn = mfn;
     m->n++;
     rc = 0;
 out:
@@ -194,20 +196,20 @@ out:
 int hf_metrics_counter(struct hf_metrics *m, const char *name, const char *help,
                        const char *labels, const struct hf_counter *c)
 {
-    return add(m, HF_METRIC_COUNTER, SRC_COUNTER, name, help, labels, c, NULL);
+    return add(m, HF_METRIC_COUNTER, SRC_COUNTER, name, help, labels, c, NULL, NULL);
 }
 
 int hf_metrics_counter_u64(struct hf_metrics *m, const char *name,
                            const char *help, const char *labels,
                            const atomic_uint_fast64_t *v)
 {
-    return add(m, HF_METRIC_COUNTER, SRC_U64, name, help, labels, v, NULL);
+    return add(m, HF_METRIC_COUNTER, SRC_U64, name, help, labels, v, NULL, NULL);
 }
 
 int hf_metrics_gauge(struct hf_metrics *m, const char *name, const char *help,
                      const char *labels, const struct hf_gauge *g)
 {
-    return add(m, HF_METRIC_GAUGE, SRC_GAUGE, name, help, labels, g, NULL);
+    return add(m, HF_METRIC_GAUGE, SRC_GAUGE, name, help, labels, g, NULL, NULL);
 }
 
 int hf_metrics_callback(struct hf_metrics *m, enum hf_metric_type type,
@@ -216,14 +218,14 @@ int hf_metrics_callback(struct hf_metrics *m, enum hf_metric_type type,
 {
     if (type == HF_METRIC_HISTOGRAM)
         return -1;
-    return add(m, type, SRC_FN, name, help, labels, arg, fn);
+    return add(m, type, SRC_FN, name, help, labels, arg, fn, NULL);
 }
 
 int hf_metrics_histogram(struct hf_metrics *m, const char *name,
                          const char *help, const char *labels,
                          const struct hf_hist *h)
 {
-    return add(m, HF_METRIC_HISTOGRAM, SRC_HIST, name, help, labels, h, NULL);
+    return add(m, HF_METRIC_HISTOGRAM, SRC_HIST, name, help, labels, h, NULL, NULL);
 }
 
 int hf_metrics_samples(struct hf_metrics *m, const char *name, const char *help,
@@ -232,12 +234,8 @@ int hf_metrics_samples(struct hf_metrics *m, const char *name, const char *help,
                                   void *ctx),
                        const void *arg)
 {
-    if (add(m, HF_METRIC_GAUGE, SRC_MULTI, name, help, labels, arg, NULL) != 0)
-        return -1;
-    pthread_mutex_lock(&m->lock);
-    m->e[m->n - 1].mfn = fn;
-    pthread_mutex_unlock(&m->lock);
-    return 0;
+    return add(m, HF_METRIC_GAUGE, SRC_MULTI, name, help, labels, arg, NULL,
+               fn);
 }
 
 void hf_metrics_label(struct hf_strbuf *out, const char *key, const char *value)
@@ -373,7 +371,7 @@ void hf_metrics_render(struct hf_metrics *m, struct hf_strbuf *out)
                 render_hist(out, e);
                 continue;
             }
-            if (e->kind == SRC_MULTI) { /* mfn is set just after add() */
+            if (e->kind == SRC_MULTI) {
                 struct multi_ctx c = {out, e};
                 if (e->mfn)
                     e->mfn(e->p, multi_emit, &c);

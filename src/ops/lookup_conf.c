@@ -36,6 +36,21 @@ static bool is_set(const struct hf_opts *o, const char *key)
     return v && v->set;
 }
 
+/* Flink's lookup.partial-cache.* keys that are set, over c. */
+static void partial_cache_opts(const struct hf_opts *o,
+                               struct hf_lookup_conf *c)
+{
+    const struct hf_opt_val *v;
+    if ((v = get(o, "lookup.partial-cache.max-rows")))
+        c->max_rows = v->v.i;
+    if ((v = get(o, "lookup.partial-cache.expire-after-write")))
+        c->expire_write_ms = v->v.i;
+    if ((v = get(o, "lookup.partial-cache.expire-after-access")))
+        c->expire_access_ms = v->v.i;
+    if ((v = get(o, "lookup.partial-cache.cache-missing-key")))
+        c->cache_missing = v->v.b;
+}
+
 void hf_lookup_conf_read(const struct hf_opts *o, struct hf_lookup_conf *c)
 {
     const struct hf_opt_val *v;
@@ -89,28 +104,14 @@ void hf_lookup_conf_read(const struct hf_opts *o, struct hf_lookup_conf *c)
             c->cache = HF_LCACHE_PARTIAL;
             c->max_rows = 0;
             c->expire_write_ms = 0;
-            if ((v = get(o, "lookup.partial-cache.max-rows")))
-                c->max_rows = v->v.i;
-            if ((v = get(o, "lookup.partial-cache.expire-after-write")))
-                c->expire_write_ms = v->v.i;
-            if ((v = get(o, "lookup.partial-cache.expire-after-access")))
-                c->expire_access_ms = v->v.i;
-            if ((v = get(o, "lookup.partial-cache.cache-missing-key")))
-                c->cache_missing = v->v.b;
+            partial_cache_opts(o, c);
         }
         return;
     }
     if (is_set(o, "lookup.cache") || c->cache == HF_LCACHE_NONE) {
         if ((v = get(o, "lookup.cache")))
             c->cache = (enum hf_lookup_cache)v->v.i;
-        if ((v = get(o, "lookup.partial-cache.max-rows")))
-            c->max_rows = v->v.i;
-        if ((v = get(o, "lookup.partial-cache.expire-after-write")))
-            c->expire_write_ms = v->v.i;
-        if ((v = get(o, "lookup.partial-cache.expire-after-access")))
-            c->expire_access_ms = v->v.i;
-        if ((v = get(o, "lookup.partial-cache.cache-missing-key")))
-            c->cache_missing = v->v.b;
+        partial_cache_opts(o, c);
         if ((v = get(o, "lookup.full-cache.periodic-reload.interval")))
             c->reload_ms = v->v.i;
     }

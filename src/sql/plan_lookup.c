@@ -257,9 +257,6 @@ int hf_plan_lookup_join(struct qstate *qs, const struct env *env,
         &p->job->settings, "table.exec.async-lookup.timeout", NULL);
     if (to && to->v.i > 0)
         spec->conf.timeout_ms = to->v.i;
-    struct hf_strbuf htext;
-    hf_strbuf_init(&htext, 0);
-    hf_plan_lookup_hint_apply(qs, d->full, &spec->conf, &htext);
     /* One-to-one when the keys cover the primary key. */
     spec->one_to_one = dim->schema.npk > 0;
     for (uint32_t i = 0; i < dim->schema.npk; i++) {
@@ -372,6 +369,11 @@ int hf_plan_lookup_join(struct qstate *qs, const struct env *env,
         hf_strbuf_puts(&tx, i ? " AND " : ", where ");
         hf_plan_cond_text(p, res[i], &tx);
     }
+    /* The LOOKUP hint, here where nothing can fail before htext is
+     * freed. */
+    struct hf_strbuf htext;
+    hf_strbuf_init(&htext, 0);
+    hf_plan_lookup_hint_apply(qs, d->full, d->alias.name, &spec->conf, &htext);
     const struct hf_lookup_conf *c = &spec->conf;
     static const char *const cn[] = {"NONE", "PARTIAL", "FULL"};
     hf_strbuf_printf(&tx, ", batch %u, %s", c->batch_size,

@@ -10,7 +10,8 @@
  *       'max-attempts' = '3') *-/ ...
  *
  * (written here with dashes so the comment stays one). 'table' is
- * required and names the lookup table as FROM names it (not its alias);
+ * required and names the lookup table by its alias when it has one (as
+ * Flink since FLINK-28850), or as FROM names it;
  * the others are optional and override, for that join only, the table's
  * and the job's settings: 'async' chooses pipelined requests or one at a
  * time, 'capacity' bounds the keys in flight (requests of
@@ -164,19 +165,31 @@ int hf_plan_lookup_hints_check(struct planner *p, const struct hf_ast_query *q)
     return 0;
 }
 
+/* The first hint of q naming `name`, marked used; NULL if none. */
+static const struct hf_ast_lookup_hint *take_hint(struct qstate *qs,
+                                                  const struct hf_ast_query *q,
+                                                  const char *name)
+{
+    for (uint32_t i = 0; name && i < q->nlookup_hints && i < MAX_HINTS; i++)
+        if (strcmp(opt(&q->lookup_hints[i], "table")->value, name) == 0) {
+            qs->hints_used |= 1u << i;
+            return &q->lookup_hints[i];
+        }
+    return NULL;
+}
+
 void hf_plan_lookup_hint_apply(struct qstate *qs, const char *name,
-                               struct hf_lookup_conf *c, struct hf_strbuf *text)
+                               const char *alias, struct hf_lookup_conf *c,
+                               struct hf_strbuf *text)
 {
     const struct hf_ast_query *q = qs->hint_q;
     if (q == NULL)
         return;
-    const struct hf_ast_lookup_hint *h = NULL;
-    for (uint32_t i = 0; i < q->nlookup_hints && i < MAX_HINTS; i++)
-        if (strcmp(opt(&q->lookup_hints[i], "table")->value, name) == 0) {
-            h = &q->lookup_hints[i];
-            qs->hints_used |= 1u << i;
-            break;
-        }
+    /* Flink (FLINK-28850): a table with an alias is hinted by its alias;
+     * holoflow also takes the table's name. */
+    const struct hf_ast_lookup_hint *h = take_hint(qs, q, alias);
+    if (h == NULL)
+        h = take_hint(qs, q, name);
     if (h == NULL)
         return;
     const struct hf_ast_option *o;
@@ -237,7 +250,7 @@ int hf_plan_lookup_hints_unused(struct qstate *qs, const struct hf_ast_query *q)
                 q->lookup_hints[i].col,
                 "LOOKUP hint: 'table' = '%s' names no lookup table of this "
                 "SELECT (the hint names the table of a JOIN ... FOR "
-                "SYSTEM_TIME AS OF, as FROM names it, not its alias)",
+                "SYSTEM_TIME AS OF by its alias, or as FROM names it)",
                 opt(&q->lookup_hints[i], "table")->value);
     return 0;
 }

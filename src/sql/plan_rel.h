@@ -131,11 +131,13 @@ struct qstate {
  * refuses a malformed hint of `q` at its place (unknown option, bad value,
  * missing 'table', an incomplete retry strategy); at most 32 hints.
  * hf_plan_lookup_hint_apply applies the first hint of qs->hint_q naming
- * the table `name` (as FROM names it) to `c` and describes it in `text`
+ * the table's `alias` (NULL: none), else naming it `name` (as FROM names
+ * it), to `c` and describes it in `text`
  * (for explain); hf_plan_lookup_hints_unused refuses a hint of `q` that no
  * lookup join of its FROM took. 0 or -1. */
 int hf_plan_lookup_hints_check(struct planner *p, const struct hf_ast_query *q);
 void hf_plan_lookup_hint_apply(struct qstate *qs, const char *name,
+                               const char *alias,
                                struct hf_lookup_conf *c, struct hf_strbuf *text);
 int hf_plan_lookup_hints_unused(struct qstate *qs, const struct hf_ast_query *q);
 

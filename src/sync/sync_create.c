@@ -284,10 +284,8 @@ char *sync_create_table_sql(const struct sync_job *j, struct hf_error *err)
             c->name = w->cols[i];
         } else if (r->kind == SYNC_R_DB && r->star) {
             c->name = src[i].name;
-        } else if (r->cols[i].name && r->cols[i].kind != SYNC_COL_INDEX) {
-            c->name = r->cols[i].name;
         } else if (r->cols[i].name) {
-            c->name = r->cols[i].name; /* json/avro fields by name */
+            c->name = r->cols[i].name; /* named fields (json/avro by name) */
         } else {
             hf_error_set(err, HF_ERR_USAGE,
                          "--create-table: writer column [\"*\"] with the "

@@ -198,8 +198,7 @@ int hf_fs_par_read(struct hf_fs_par *p, struct hf_batch *out,
     p->head = (p->head + 1) % p->nall;
     p->nfull--;
     pthread_mutex_unlock(&p->lock);
-    hf_batch_reset(out);
-    swap_batches(out, b);
+    swap_batches(out, b); /* out's old contents are reset on reuse */
     pthread_mutex_lock(&p->lock);
     p->free_[p->nfree++] = b;
     pthread_cond_broadcast(&p->cond);
