@@ -236,6 +236,57 @@ static int reader_col(const struct sync_reader *r, size_t i,
     return 0;
 }
 
+/* Several reader tables: the table is made from the first; every other
+ * must give each target column the same type (else refused, naming the
+ * table and the column). 0, or -1 with err. */
+static int others_agree(const struct sync_reader *r,
+                        const hf_column_info_t *src, const struct tcol *cols,
+                        size_t n, struct hf_error *err)
+{
+    struct hf_strbuf mism;
+    hf_strbuf_init(&mism, 0);
+    int rc = 0;
+    for (size_t k = 0; rc == 0 && k < r->nmore; k++) {
+        hf_column_info_t *o = NULL;
+        size_t no = 0;
+        if (sync_describe(&r->more[k], r->more_query[k], "reader", &o, &no,
+                          err) != 0) {
+            rc = -1;
+            break;
+        }
+        char what[600];
+        if (r->query)
+            snprintf(what, sizeof what, "querySql[%zu]", k + 1);
+        else
+            snprintf(what, sizeof what, "table '%s'", r->more[k].table);
+        for (size_t i = 0; i < n; i++) {
+            const hf_column_info_t *s0 = cols[i].src;
+            if (s0 == NULL)
+                continue;
+            size_t pos = (size_t)(s0 - src);
+            const hf_column_info_t *s1 =
+                r->query ? (pos < no ? &o[pos] : NULL)
+                         : find(o, no, s0->name);
+            if (s1 == NULL || strcmp(s1->name, s0->name) != 0)
+                hf_strbuf_printf(&mism, "\n  %s: no column '%s'", what,
+                                 s0->name);
+            else if (strcmp(s1->pg_type, s0->pg_type) != 0)
+                hf_strbuf_printf(&mism,
+                                 "\n  %s column '%s': %s, the first has %s",
+                                 what, s1->name, s1->pg_type, s0->pg_type);
+        }
+        hf_column_info_free(o, no);
+    }
+    if (rc == 0 && mism.len)
+        rc = hf_error_set(err, HF_ERR_TYPE,
+                          "--create-table: the reader's tables disagree with "
+                          "its first, '%s', which the table is made from:%s",
+                          r->query ? "querySql[0]" : r->conn.table,
+                          mism.data);
+    hf_strbuf_free(&mism);
+    return rc;
+}
+
 char *sync_create_table_sql(const struct sync_job *j, struct hf_error *err)
 {
     const struct sync_reader *r = &j->r;
@@ -321,6 +372,8 @@ char *sync_create_table_sql(const struct sync_job *j, struct hf_error *err)
     for (size_t i = 0; i < nreader; i++)
         if (reader_col(r, i, src, nsrc, &cols[i], err) != 0)
             goto done;
+    if (r->kind == SYNC_R_DB && others_agree(r, src, cols, nreader, err) != 0)
+        goto done;
 
     /* the statement */
     hf_strbuf_printf(&b,

@@ -63,6 +63,12 @@ struct sync_reader {
     struct sync_conn conn; /* DB */
     char *where;
     char *query; /* querySql: replaces table, column and where */
+    /* DB: the tables (or queries) after the first (conn / query): the
+     * sources of DataX's connection[].table[] / querySql[], in order,
+     * each with its own connection; their rows go to the one writer */
+    struct sync_conn *more;
+    char **more_query; /* all NULL, or all set (querySql) */
+    size_t nmore;
     char *split_pk;
     int fetch_size;
     int64_t slice_records; /* STREAM */

@@ -24,6 +24,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libpq-fe.h>
+
 #include "core/strbuf.h"
 #include "sync/sync_int.h"
 
@@ -271,81 +273,98 @@ static int parse_jdbc(const char *url, const char *where,
     return 0;
 }
 
-/* username, password, and connection[0].{jdbcUrl, table[0]} (DataX), or
- * endpoint/database/table (holoflow and DataWorks spellings). */
-static int parse_conn(json_object *par, const char *where,
-                      struct sync_conn *c, bool want_table,
-                      struct hf_error *err)
+/* Is host:port/db answering? (DataX takes the first reachable URL of a
+ * reader's jdbcUrl array.) */
+static bool reachable(const struct sync_conn *c)
 {
-    char sub[512];
-    if (get_str(par, "username", where, &c->user, err) != 0 ||
-        get_str(par, "password", where, &c->password, err) != 0)
-        return -1;
-    json_object *conn = get(par, "connection");
-    char *url = NULL;
-    if (conn) {
-        if (json_object_is_type(conn, json_type_array)) {
-            if (json_object_array_length(conn) != 1)
-                return hf_error_set(err, HF_ERR_UNSUPPORTED,
-                                    "%s.connection: holoflow syncs one "
-                                    "connection (one table) per job, got %zu",
-                                    where, json_object_array_length(conn));
-            conn = json_object_array_get_idx(conn, 0);
-            snprintf(sub, sizeof sub, "%s.connection[0]", where);
-        } else {
-            snprintf(sub, sizeof sub, "%s.connection", where);
-        }
-        char **tables = NULL;
-        size_t nt = 0;
-        int rc = get_str(conn, "jdbcUrl", sub, &url, err);
-        if (rc == 0)
-            rc = get_strs(conn, "table", sub, &tables, &nt, err);
-        if (rc == 0 && nt > 1)
-            rc = hf_error_set(err, HF_ERR_UNSUPPORTED,
-                              "%s.table: holoflow syncs one table per job, "
-                              "got %zu",
-                              sub, nt);
-        if (rc == 0 && nt == 1) {
-            c->table = tables[0];
-            tables[0] = NULL;
-        }
-        for (size_t i = 0; i < nt; i++)
-            free(tables[i]);
-        free(tables);
+    const char *k[] = {"host", "port", "dbname", "connect_timeout", NULL};
+    const char *v[] = {c->host, c->port ? c->port : "5432", c->db, "5", NULL};
+    return PQpingParams(k, v, 0) == PQPING_OK;
+}
+
+/* One connection[] entry's jdbcUrl: a string, or an array of URLs of which
+ * the first reachable one is taken (DataX's rdbms readers; with one URL
+ * nothing is probed). */
+static int parse_urls(json_object *conn, const char *where,
+                      struct sync_conn *c, struct hf_error *err)
+{
+    json_object *u = get(conn, "jdbcUrl");
+    if (u == NULL)
+        return 0;
+    if (!json_object_is_type(u, json_type_array) ||
+        json_object_array_length(u) <= 1) {
+        char *url = NULL;
+        int rc = get_str(conn, "jdbcUrl", where, &url, err);
         if (rc == 0 && url)
-            rc = parse_jdbc(url, sub, c, err);
+            rc = parse_jdbc(url, where, c, err);
         free(url);
-        if (rc != 0)
-            return -1;
-    } else {
-        if (get_str(par, "jdbcUrl", where, &url, err) != 0)
-            return -1;
-        if (url) {
-            int rc = parse_jdbc(url, where, c, err);
-            free(url);
-            if (rc != 0)
-                return -1;
-        }
+        return rc;
     }
-    if (c->table == NULL) {
-        char **tables = NULL;
-        size_t nt = 0;
-        if (get_strs(par, "table", where, &tables, &nt, err) != 0)
+    size_t n = json_object_array_length(u);
+    char sub[600];
+    for (size_t i = 0; i < n; i++) {
+        json_object *e = json_object_array_get_idx(u, i);
+        snprintf(sub, sizeof sub, "%s.jdbcUrl[%zu]", where, i);
+        if (!json_object_is_type(e, json_type_string))
+            return hf_error_set(err, HF_ERR_USAGE, "%s: expected a string",
+                                sub);
+        if (parse_jdbc(json_object_get_string(e), sub, c, err) != 0)
             return -1;
-        if (nt > 1) {
-            for (size_t i = 0; i < nt; i++)
-                free(tables[i]);
-            free(tables);
-            return hf_error_set(err, HF_ERR_UNSUPPORTED,
-                                "%s.table: holoflow syncs one table per job",
-                                where);
-        }
-        if (nt == 1)
-            c->table = tables[0];
-        free(tables);
+        if (c->port == NULL)
+            c->port = strdup("5432");
+        if (reachable(c))
+            return 0;
     }
-    /* DataWorks names a registered data source instead of a URL: the
-     * connection then comes from the libpq environment (PGHOST, ...). */
+    return hf_error_set(err, HF_ERR_IO,
+                        "%s.jdbcUrl: none of the %zu URLs is reachable (the "
+                        "first that answers is used, as in DataX)",
+                        where, n);
+}
+
+static int conn_copy(struct sync_conn *to, const struct sync_conn *from,
+                     const char *table, struct hf_error *err)
+{
+    memset(to, 0, sizeof *to);
+#define CP(f) (from->f == NULL || (to->f = strdup(from->f)) != NULL)
+    if (!(CP(host) && CP(port) && CP(db) && CP(user) && CP(password)) ||
+        (table && (to->table = strdup(table)) == NULL))
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+#undef CP
+    return 0;
+}
+
+/* Add one source (a table, or a query) read through `c` to the list. */
+static int add_src(struct sync_conn **list, char ***queries, size_t *n,
+                   const struct sync_conn *c, const char *table,
+                   const char *query, struct hf_error *err)
+{
+    struct sync_conn *l = realloc(*list, (*n + 1) * sizeof *l);
+    if (l == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    *list = l;
+    char **q = realloc(*queries, (*n + 1) * sizeof *q);
+    if (q == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    *queries = q;
+    q[*n] = NULL;
+    if (conn_copy(&l[*n], c, table, err) != 0)
+        return -1;
+    (*n)++;
+    if (query && (q[*n - 1] = strdup(query)) == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    return 0;
+}
+
+static void conn_free(struct sync_conn *c);
+
+static void strs_free(char **s, size_t n);
+
+/* Fill in what a connection lacks from the libpq environment (DataWorks
+ * names a registered data source instead of a URL: the connection then
+ * comes from PGHOST, ...), the port default and the password. */
+static int conn_defaults(struct sync_conn *c, const char *where,
+                         struct hf_error *err)
+{
     if (c->host == NULL) {
         const char *h = getenv("PGHOST"), *p = getenv("PGPORT"),
                    *d = getenv("PGDATABASE");
@@ -364,9 +383,145 @@ static int parse_conn(json_object *par, const char *where,
         c->user = strdup(getenv("PGUSER"));
     if (c->password == NULL)
         c->password = strdup(getenv("PGPASSWORD") ? getenv("PGPASSWORD") : "");
-    if (want_table && (c->table == NULL || c->table[0] == '\0'))
-        return hf_error_set(err, HF_ERR_USAGE, "%s: no table given", where);
     return 0;
+}
+
+/* username, password, and connection[].{jdbcUrl, table[], querySql[]}
+ * (DataX), or jdbcUrl/table/querySql beside them (holoflow and DataWorks
+ * spellings). Every (connection, table) and (connection, query) is a
+ * source, in the order written: connection by connection, its tables,
+ * then its queries (querySql replaces the tables, as in DataX). */
+static int parse_conns(json_object *par, const char *where, bool want_table,
+                       struct sync_conn **list, char ***queries, size_t *n,
+                       struct hf_error *err)
+{
+    char sub[512];
+    struct sync_conn base = {0};
+    int rc = -1;
+    *list = NULL;
+    *queries = NULL;
+    *n = 0;
+    if (get_str(par, "username", where, &base.user, err) != 0 ||
+        get_str(par, "password", where, &base.password, err) != 0)
+        goto out;
+    json_object *conns = get(par, "connection");
+    size_t nc = 1;
+    if (conns && json_object_is_type(conns, json_type_array)) {
+        nc = json_object_array_length(conns);
+        if (nc == 0) {
+            hf_error_set(err, HF_ERR_USAGE, "%s.connection: empty", where);
+            goto out;
+        }
+    }
+    for (size_t ci = 0; ci < nc; ci++) {
+        json_object *conn = conns;
+        if (conns && json_object_is_type(conns, json_type_array)) {
+            conn = json_object_array_get_idx(conns, ci);
+            snprintf(sub, sizeof sub, "%s.connection[%zu]", where, ci);
+        } else if (conns) {
+            snprintf(sub, sizeof sub, "%s.connection", where);
+        } else {
+            conn = par;
+            snprintf(sub, sizeof sub, "%s", where);
+        }
+        struct sync_conn c = {0};
+        c.user = base.user;
+        c.password = base.password;
+        c.host = c.port = c.db = NULL;
+        if (parse_urls(conn, sub, &c, err) != 0) {
+            free(c.host), free(c.port), free(c.db);
+            goto out;
+        }
+        if (c.host == NULL && conn != par && ci == 0 && get(par, "jdbcUrl") &&
+            parse_urls(par, where, &c, err) != 0)
+            goto out;
+        char **tables = NULL, **qs = NULL;
+        size_t nt = 0, nq = 0;
+        int r2 = get_strs(conn, "table", sub, &tables, &nt, err);
+        if (r2 == 0 && nt == 0 && conn != par && ci == 0)
+            r2 = get_strs(par, "table", where, &tables, &nt, err);
+        if (r2 == 0)
+            r2 = get_strs(conn, "querySql", sub, &qs, &nq, err);
+        if (r2 == 0 && nq == 0 && conn != par && ci == 0)
+            r2 = get_strs(par, "querySql", where, &qs, &nq, err);
+        if (r2 == 0) {
+            struct sync_conn cc = c;
+            cc.user = base.user;
+            cc.password = base.password;
+            if (nq > 0) /* querySql replaces table */
+                for (size_t i = 0; r2 == 0 && i < nq; i++)
+                    r2 = add_src(list, queries, n, &cc, "hf_query", qs[i],
+                                 err);
+            else if (nt > 0)
+                for (size_t i = 0; r2 == 0 && i < nt; i++)
+                    r2 = add_src(list, queries, n, &cc, tables[i], NULL, err);
+            else
+                r2 = add_src(list, queries, n, &cc, NULL, NULL, err);
+        }
+        strs_free(tables, nt);
+        strs_free(qs, nq);
+        free(c.host), free(c.port), free(c.db);
+        if (r2 != 0)
+            goto out;
+    }
+    for (size_t i = 0; i < *n; i++) {
+        struct sync_conn *c = &(*list)[i];
+        if (conn_defaults(c, where, err) != 0)
+            goto out;
+        if (want_table && (*queries)[i] == NULL &&
+            (c->table == NULL || c->table[0] == '\0')) {
+            hf_error_set(err, HF_ERR_USAGE, "%s: no table given", where);
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    free(base.user);
+    free(base.password);
+    if (rc != 0) {
+        for (size_t i = 0; i < *n; i++)
+            conn_free(&(*list)[i]);
+        free(*list);
+        strs_free(*queries, *n);
+        *list = NULL;
+        *queries = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+/* The writer's one connection and table: DataX's rdbms writers take
+ * several tables (connection[].table[]) and spread the rows over them,
+ * which is rarely what is meant; holoflow refuses it. */
+static int parse_conn(json_object *par, const char *where,
+                      struct sync_conn *c, struct hf_error *err)
+{
+    struct sync_conn *list;
+    char **qs;
+    size_t n;
+    if (parse_conns(par, where, true, &list, &qs, &n, err) != 0)
+        return -1;
+    int rc = 0;
+    if (n > 1)
+        rc = hf_error_set(
+            err, HF_ERR_UNSUPPORTED,
+            "%s: %zu writer tables; holoflow writes one table per job "
+            "(DataX's rdbms writers spread the rows across the listed "
+            "tables, which is rarely intended): write each table with a "
+            "job of its own, or read several tables into one",
+            where, n);
+    else if (qs[0] != NULL)
+        rc = hf_error_set(err, HF_ERR_USAGE,
+                          "%s.querySql: a writer takes no query", where);
+    if (rc == 0) {
+        *c = list[0];
+        memset(&list[0], 0, sizeof list[0]);
+    }
+    for (size_t i = 0; i < n; i++)
+        conn_free(&list[i]);
+    free(list);
+    strs_free(qs, n);
+    return rc;
 }
 
 /* ------------------------------------------------------------ columns */
@@ -562,41 +717,46 @@ static int parse_reader(const char *name, json_object *par, const char *where,
     }
     case SYNC_R_DB:
         r->plugin = "db";
-        /* querySql (DataX: in connection[0]; also accepted beside it)
-         * replaces table, column and where */
+        /* every table of every connection[] entry (DataX: sharded tables,
+         * read into one writer), or every querySql, which replaces table,
+         * column and where */
         {
-            json_object *c0 = get(par, "connection");
-            char qwhere[600];
-            snprintf(qwhere, sizeof qwhere, "%s", sub);
-            if (c0 && json_object_is_type(c0, json_type_array) &&
-                json_object_array_length(c0) == 1) {
-                c0 = json_object_array_get_idx(c0, 0);
-                snprintf(qwhere, sizeof qwhere, "%s.connection[0]", sub);
-            }
-            json_object *holder = get(par, "querySql") ? par : c0;
-            if (holder && json_object_is_type(holder, json_type_object) &&
-                get(holder, "querySql")) {
-                char **qs = NULL;
-                size_t nq = 0;
-                if (get_strs(holder, "querySql",
-                             holder == par ? sub : qwhere, &qs, &nq,
-                             err) != 0)
-                    return -1;
-                if (nq != 1) {
-                    for (size_t i = 0; i < nq; i++)
+            struct sync_conn *list;
+            char **qs;
+            size_t nsrc;
+            if (parse_conns(par, sub, true, &list, &qs, &nsrc, err) != 0)
+                return -1;
+            r->conn = list[0];
+            r->query = qs[0];
+            r->nmore = nsrc - 1;
+            if (r->nmore) {
+                r->more = calloc(r->nmore, sizeof *r->more);
+                r->more_query = calloc(r->nmore, sizeof *r->more_query);
+                if (r->more == NULL || r->more_query == NULL) {
+                    for (size_t i = 1; i < nsrc; i++) {
+                        conn_free(&list[i]);
                         free(qs[i]);
+                    }
+                    r->nmore = 0;
+                    free(list);
                     free(qs);
-                    return hf_error_set(err, HF_ERR_UNSUPPORTED,
-                                        "%s.querySql: holoflow reads one "
-                                        "query per job, got %zu",
-                                        holder == par ? sub : qwhere, nq);
+                    return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
                 }
-                r->query = qs[0];
-                free(qs);
+                for (size_t i = 1; i < nsrc; i++) {
+                    r->more[i - 1] = list[i];
+                    r->more_query[i - 1] = qs[i];
+                }
             }
+            free(list);
+            free(qs);
+            for (size_t i = 0; i < r->nmore; i++)
+                if ((r->more_query[i] == NULL) != (r->query == NULL))
+                    return hf_error_set(err, HF_ERR_USAGE,
+                                        "%s: every connection reads tables "
+                                        "or every one querySql, not both",
+                                        sub);
         }
-        if (parse_conn(par, sub, &r->conn, r->query == NULL, err) != 0 ||
-            get_str(par, "where", sub, &r->where, err) != 0 ||
+        if (get_str(par, "where", sub, &r->where, err) != 0 ||
             get_str(par, "splitPk", sub, &r->split_pk, err) != 0 ||
             get_int(par, "fetchSize", sub, 0, &n, err) != 0)
             return -1;
@@ -611,6 +771,10 @@ static int parse_reader(const char *name, json_object *par, const char *where,
             r->where = NULL;
             if (r->conn.table == NULL)
                 r->conn.table = strdup("hf_query");
+            for (size_t i = 0; i < r->nmore; i++)
+                if (r->more[i].table == NULL &&
+                    (r->more[i].table = strdup("hf_query")) == NULL)
+                    return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
             r->star = true;
             return r->conn.table ? 0
                                  : hf_error_set(err, HF_ERR_NOMEM,
@@ -655,7 +819,7 @@ static int parse_writer(const char *name, json_object *par, const char *where,
                             where, name, writers_avail);
     if (par == NULL || !json_object_is_type(par, json_type_object))
         return hf_error_set(err, HF_ERR_USAGE, "%s: required object", sub);
-    if (parse_conn(par, sub, &w->conn, true, err) != 0)
+    if (parse_conn(par, sub, &w->conn, err) != 0)
         return -1;
     if (get(par, "schema") && strchr(w->conn.table, '.') == NULL) {
         char *schema = NULL;
@@ -1056,6 +1220,12 @@ void sync_job_free(struct sync_job *j)
     free(r->query);
     free(r->split_pk);
     conn_free(&r->conn);
+    for (size_t i = 0; i < r->nmore; i++) {
+        conn_free(&r->more[i]);
+        free(r->more_query[i]);
+    }
+    free(r->more);
+    free(r->more_query);
     for (size_t i = 0; i < r->ncols; i++) {
         free(r->cols[i].name);
         free(r->cols[i].value);

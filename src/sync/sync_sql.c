@@ -320,12 +320,67 @@ struct mapping {
     struct hf_strbuf expr;        /* the SELECT expression */
 };
 
+/* The source column mapped to the writer's i-th column: what the
+ * mapping loop of sync_job_sql reads from the first table. */
+static const char *mapped_name(const struct sync_reader *r,
+                               const struct table_desc *src,
+                               const hf_column_info_t *d, size_t i)
+{
+    const struct sync_col *sc = r->star ? NULL : &r->cols[i];
+    if (sc && sc->kind == SYNC_COL_CONST)
+        return NULL;
+    return sc ? sc->name : r->query ? (i < src->n ? src->cols[i].name : NULL)
+                                    : d->name;
+}
+
+/* Does reader source k+1 (`o`) have the columns the mapping reads from
+ * the first (`src`), with the same types? Each difference is a line of
+ * `mism` naming the table (or query) and the column. */
+static void same_columns(const struct sync_reader *r,
+                         const struct table_desc *src,
+                         const struct table_desc *o, size_t k,
+                         const struct mapping *map, size_t nreader_map,
+                         struct hf_strbuf *mism)
+{
+    const struct sync_conn *c = &r->more[k];
+    char what[600];
+    if (r->query)
+        snprintf(what, sizeof what, "querySql[%zu]", k + 1);
+    else
+        snprintf(what, sizeof what, "table '%s'", c->table);
+    if (r->query && o->n != src->n) {
+        hf_strbuf_printf(mism, "\n  %s: %zu columns, querySql[0] has %zu",
+                         what, o->n, src->n);
+        return;
+    }
+    for (size_t i = 0; i < nreader_map; i++) {
+        const char *name = mapped_name(r, src, map[i].dst, i);
+        if (name == NULL)
+            continue;
+        const hf_column_info_t *s0 = find_col(src, name);
+        if (s0 == NULL)
+            continue;
+        const hf_column_info_t *s1 =
+            r->query ? &o->cols[s0 - src->cols] : find_col(o, s0->name);
+        if (s1 == NULL || strcmp(s1->name, s0->name) != 0) {
+            hf_strbuf_printf(mism, "\n  %s: no column '%s' (%s)", what,
+                             s0->name, s0->pg_type);
+            continue;
+        }
+        if (s1->type == NULL || s0->type == NULL ||
+            strcmp(s1->type, s0->type) != 0)
+            hf_strbuf_printf(mism, "\n  %s column '%s': %s, the first has %s",
+                             what, s1->name, s1->pg_type, s0->pg_type);
+    }
+}
+
 char *sync_job_sql(const struct sync_job *j, bool redact,
                    struct hf_error *err)
 {
     const struct sync_reader *r = &j->r;
     const struct sync_writer *w = &j->w;
     struct table_desc dst = {0}, src = {0};
+    struct table_desc *more = NULL; /* the reader's other tables */
     struct hf_strbuf b, mism, root, re;
     hf_strbuf_init(&b, 0);
     hf_strbuf_init(&mism, 0);
@@ -340,6 +395,17 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
         sync_describe(&r->conn, r->query, "reader", &src.cols, &src.n,
                       err) != 0)
         goto done;
+    if (r->kind == SYNC_R_DB && r->nmore) {
+        more = calloc(r->nmore, sizeof *more);
+        if (more == NULL) {
+            hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        for (size_t k = 0; k < r->nmore; k++)
+            if (sync_describe(&r->more[k], r->more_query[k], "reader",
+                              &more[k].cols, &more[k].n, err) != 0)
+                goto done;
+    }
 
     /* -- target columns, in the writer's order */
     size_t nw = w->star ? dst.n : w->ncols;
@@ -580,6 +646,18 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
                      "some", w->conn.table, mism.data);
         goto done;
     }
+    /* several reader tables: each must have the columns the mapping reads
+     * from the first, with the same types */
+    for (size_t k = 0; more && k < r->nmore; k++)
+        same_columns(r, &src, &more[k], k, map, nreader_map, &mism);
+    if (mism.len) {
+        hf_error_set(err, HF_ERR_TYPE,
+                     "mapping: the reader's tables differ from its first "
+                     "one, '%s' (all are read into one writer; nothing was "
+                     "written):%s",
+                     r->query ? "querySql[0]" : r->conn.table, mism.data);
+        goto done;
+    }
     bool dirty_ok = j->err_record > 0 || (j->err_record < 0 && j->err_pct > 0);
 
     /* -- CREATE TABLE src */
@@ -654,46 +732,65 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
         }
         hf_strbuf_puts(&b, ");\n");
     } else if (r->kind == SYNC_R_DB) {
-        size_t k = 0;
-        for (size_t i = 0; i < src.n; i++) {
-            if (src.cols[i].type == NULL)
-                continue;
-            hf_strbuf_puts(&b, k++ ? ", " : "");
-            put_ident(&b, src.cols[i].name);
-            hf_strbuf_printf(&b, " %s", src.cols[i].type);
+        /* one bounded source per reader table (or query), UNION ALL'ed
+         * below; the channels are shared out over them (each at least
+         * one connection), and under --shard I/N split k of source t
+         * belongs to shard (k + t) mod N: each table's ranges go round
+         * the shards, starting one further for each table, so small
+         * tables (one split each) spread over the shards too */
+        size_t nsrc = 1 + r->nmore;
+        int per = (int)(((size_t)j->channel + nsrc - 1) / nsrc);
+        for (size_t t = 0; t < nsrc; t++) {
+            const struct sync_conn *c = t ? &r->more[t - 1] : &r->conn;
+            const char *q = t ? r->more_query[t - 1] : r->query;
+            const struct table_desc *d = t ? &more[t - 1] : &src;
+            if (t)
+                hf_strbuf_printf(&b, "CREATE TEMPORARY TABLE sync_src_%zu (",
+                                 t + 1);
+            size_t k = 0;
+            for (size_t i = 0; i < d->n; i++) {
+                if (d->cols[i].type == NULL)
+                    continue;
+                hf_strbuf_puts(&b, k++ ? ", " : "");
+                put_ident(&b, d->cols[i].name);
+                hf_strbuf_printf(&b, " %s", d->cols[i].type);
+            }
+            hf_strbuf_puts(&b, ") WITH (\n  'connector' = 'hologres'");
+            char ep[512];
+            snprintf(ep, sizeof ep, "%s:%s", c->host, c->port);
+            put_opt(&b, "endpoint", ep);
+            put_opt(&b, "dbname", c->db);
+            put_opt(&b, "tablename", c->table);
+            if (c->user)
+                put_opt(&b, "username", c->user);
+            if (c->password)
+                put_opt(&b, "password",
+                        redact && c->password[0] ? "${PGPASSWORD}"
+                                                 : c->password);
+            put_opt(&b, "source.binlog", "false");
+            if (j->shard_count > 1) {
+                char sh[32];
+                uint32_t n = j->shard_count;
+                snprintf(sh, sizeof sh, "%u/%u",
+                         (uint32_t)((j->shard_index + n - t % n) % n), n);
+                put_opt(&b, "source.scan.shard", sh);
+            }
+            if (q)
+                put_opt(&b, "source.scan.query", q);
+            if (per > 1) {
+                char n[16];
+                snprintf(n, sizeof n, "%d", per);
+                put_opt(&b, "source.scan.split-count", n);
+            }
+            if (r->fetch_size > 0) {
+                char n[16];
+                snprintf(n, sizeof n, "%d", r->fetch_size);
+                put_opt(&b, "source.scan.fetch-size", n);
+            }
+            if (r->where)
+                put_opt(&b, "source.filter-push-down.enabled", "true");
+            hf_strbuf_puts(&b, ");\n");
         }
-        hf_strbuf_puts(&b, ") WITH (\n  'connector' = 'hologres'");
-        char ep[512];
-        snprintf(ep, sizeof ep, "%s:%s", r->conn.host, r->conn.port);
-        put_opt(&b, "endpoint", ep);
-        put_opt(&b, "dbname", r->conn.db);
-        put_opt(&b, "tablename", r->conn.table);
-        if (r->conn.user)
-            put_opt(&b, "username", r->conn.user);
-        if (r->conn.password)
-            put_opt(&b, "password",
-                    redact && r->conn.password[0] ? "${PGPASSWORD}" : r->conn.password);
-        put_opt(&b, "source.binlog", "false");
-        if (j->shard_count > 1) {
-            char sh[32];
-            snprintf(sh, sizeof sh, "%u/%u", j->shard_index, j->shard_count);
-            put_opt(&b, "source.scan.shard", sh);
-        }
-        if (r->query)
-            put_opt(&b, "source.scan.query", r->query);
-        if (j->channel > 1) {
-            char n[16];
-            snprintf(n, sizeof n, "%d", j->channel);
-            put_opt(&b, "source.scan.split-count", n);
-        }
-        if (r->fetch_size > 0) {
-            char n[16];
-            snprintf(n, sizeof n, "%d", r->fetch_size);
-            put_opt(&b, "source.scan.fetch-size", n);
-        }
-        if (r->where)
-            put_opt(&b, "source.filter-push-down.enabled", "true");
-        hf_strbuf_puts(&b, ");\n");
     } else {
         char n[32];
         snprintf(n, sizeof n, "%lld", (long long)r->slice_records);
@@ -767,14 +864,21 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
         hf_strbuf_puts(&b, i ? ", " : "");
         put_ident(&b, map[i].dst->name);
     }
-    hf_strbuf_puts(&b, ")\nSELECT ");
-    for (size_t i = 0; i < nmap; i++) {
-        hf_strbuf_puts(&b, i ? ", " : "");
-        hf_strbuf_puts(&b, map[i].expr.data ? map[i].expr.data : "NULL");
-    }
-    hf_strbuf_puts(&b, "\nFROM sync_src");
-    if (r->kind == SYNC_R_DB && r->where && r->where[0]) {
-        hf_strbuf_printf(&b, "\nWHERE %s", r->where);
+    hf_strbuf_puts(&b, ")\n");
+    /* several reader tables: one SELECT each, UNION ALL */
+    size_t nsel = r->kind == SYNC_R_DB ? 1 + r->nmore : 1;
+    for (size_t t = 0; t < nsel; t++) {
+        hf_strbuf_puts(&b, t ? "\nUNION ALL\nSELECT " : "SELECT ");
+        for (size_t i = 0; i < nmap; i++) {
+            hf_strbuf_puts(&b, i ? ", " : "");
+            hf_strbuf_puts(&b, map[i].expr.data ? map[i].expr.data : "NULL");
+        }
+        if (t)
+            hf_strbuf_printf(&b, "\nFROM sync_src_%zu", t + 1);
+        else
+            hf_strbuf_puts(&b, "\nFROM sync_src");
+        if (r->kind == SYNC_R_DB && r->where && r->where[0])
+            hf_strbuf_printf(&b, "\nWHERE %s", r->where);
     }
     hf_strbuf_puts(&b, ";\n");
     if (!hf_strbuf_ok(&b)) {
@@ -793,5 +897,9 @@ done:
     free(map);
     hf_column_info_free(dst.cols, dst.n);
     hf_column_info_free(src.cols, src.n);
+    if (more)
+        for (size_t k = 0; k < r->nmore; k++)
+            hf_column_info_free(more[k].cols, more[k].n);
+    free(more);
     return out;
 }
