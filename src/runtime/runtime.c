@@ -430,12 +430,14 @@ static int barrier_node(struct rnode *n, uint64_t id, struct hf_error *err)
             return -1;
         for (uint32_t i = 0; i < n->nstates; i++) {
             uint64_t e, sz;
-            hf_state_usage(n->states[i], &e, &sz);
-            entries += e;
-            bytes += sz;
             if (hf_state_snapshot(n->states[i], n->rt->ckpt_base + id, err) !=
                 0)
                 return -1;
+            /* after the snapshot: a rocksdb state takes the counts its
+             * snapshot's scan made (no second scan) */
+            hf_state_usage(n->states[i], &e, &sz);
+            entries += e;
+            bytes += sz;
         }
         if (n->nstates) { /* metrics/ */
             hf_gauge_set(&n->stats.state_entries, (int64_t)entries);

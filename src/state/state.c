@@ -865,19 +865,16 @@ void hf_state_usage(struct hf_state *s, uint64_t *entries, uint64_t *bytes)
         *bytes = atomic_load(&s->mem);
         return;
     }
-    /* rocksdb: one pass, as hf_state_count is anyway */
-    struct hf_state_iter *it;
-    struct hf_error err;
-    hf_error_clear(&err);
-    if (s->impl->iter_open(s, NULL, 0, &it, &err) < 0)
+    /* rocksdb: what the snapshot just written counted while it scanned,
+     * else (incremental checkpoints, no checkpoint directory) RocksDB's
+     * estimates: never a scan of its own */
+    if (s->scanned) {
+        *entries = s->scanned_entries;
+        *bytes = s->scanned_bytes;
+        s->scanned = false;
         return;
-    const void *k, *v;
-    size_t kl, vl;
-    while (s->impl->iter_next(it, &k, &kl, &v, &vl, &err) == 1) {
-        (*entries)++;
-        *bytes += kl + vl + 14; /* + state number, key group, write time */
     }
-    s->impl->iter_close(it);
+    hf_state_rocksdb_estimate(s, entries, bytes);
 }
 
 int hf_state_iter_open(struct hf_state *s, const void *prefix, size_t plen,
@@ -905,6 +902,7 @@ struct writer {
     FILE *f;
     uLong crc;
     uint64_t size, count;
+    uint64_t bytes; /* keys and values as rocksdb stores them */
     struct hf_strbuf buf;
 };
 
@@ -933,6 +931,7 @@ static int write_entry(void *ctx, uint32_t kg, const void *key, size_t klen,
     put_str(&w->buf, key, klen);
     put_str(&w->buf, val, vlen);
     w->count++;
+    w->bytes += klen + vlen + 14; /* + state number, key group, write time */
     if (w->buf.len >= (1 << 16) && wflush(w) < 0)
         return hf_error_set(err, HF_ERR_IO, "checkpoint: write failed: %s",
                             strerror(errno));
@@ -1055,6 +1054,9 @@ int hf_state_snapshot(struct hf_state *s, uint64_t id, struct hf_error *err)
                             "checkpoint: writing %s failed: %s", path,
                             strerror(e));
     }
+    s->scanned = true; /* for hf_state_usage */
+    s->scanned_entries = w.count;
+    s->scanned_bytes = w.bytes;
     return remember(b, s, id, fname, w.size, (uint32_t)w.crc, err);
 }
 

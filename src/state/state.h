@@ -152,8 +152,11 @@ uint64_t hf_state_count(const struct hf_state *s);
 /* For the metrics (Flink's state size and entries): the live entries of s
  * and their bytes. hashmap: the count it keeps and the memory it has
  * reserved (entries, their keys and values, its slot array: what
- * state.backend.hashmap.memory-limit counts); rocksdb: a scan, the bytes
- * of keys and values as stored (key prefix and write time included).
+ * state.backend.hashmap.memory-limit counts); rocksdb: never a scan: the
+ * counts of the last hf_state_snapshot's scan when it wrote a full file
+ * (call it after the snapshot; the bytes of keys and values as stored,
+ * key prefix and write time included), else RocksDB's estimates
+ * (state_rocksdb.c: estimate-num-keys, table files + memtables).
  * @locality the thread of s, as every call on it. */
 void hf_state_usage(struct hf_state *s, uint64_t *entries, uint64_t *bytes);
 

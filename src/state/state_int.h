@@ -95,6 +95,11 @@ struct hf_state {
     uint32_t kg_first, kg_last;
     void *priv; /* the implementation's */
     _Atomic uint64_t mem; /* hashmap bytes of this state (hf_state_usage) */
+    /* rocksdb, for hf_state_usage: the entries and bytes the last
+     * snapshot that scanned the state wrote (a full checkpoint file), so
+     * the metrics need no scan of their own */
+    bool scanned;
+    uint64_t scanned_entries, scanned_bytes;
     size_t (*kg_prefix)(void *ctx, const void *key, size_t klen);
     void *kg_ctx;
 };
@@ -137,6 +142,10 @@ void hf_state_rocksdb_backend_close(struct hf_state_backend *b);
  * its own; write its RocksDB checkpoint to `dir` (must not exist); read
  * such a directory into `into` (entries of its key groups, via load). */
 bool hf_state_rocksdb_own(const struct hf_state *s);
+/* RocksDB's own estimates of the live entries and bytes of s, read from
+ * its properties without a scan (see hf_state_usage). */
+void hf_state_rocksdb_estimate(struct hf_state *s, uint64_t *entries,
+                               uint64_t *bytes);
 int hf_state_rocksdb_checkpoint(struct hf_state *s, const char *dir,
                                 struct hf_error *err);
 int hf_state_rocksdb_read(const char *dir, struct hf_state *into,

@@ -28,7 +28,8 @@
  * of the instance (entries come in key order within each key group), or
  * once when the prefix holds a whole routing part
  * (hf_state_set_key_prefix).
- * hf_state_count is a scan.
+ * hf_state_count is a scan; hf_state_rocksdb_estimate (the metrics,
+ * when no snapshot scan counted) reads RocksDB's estimates instead.
  *
  * @locality the database handle is thread-safe; each struct hf_state is
  * used by its operator's thread only (its buffers are its own).
@@ -60,6 +61,7 @@ struct rdb {
     bool temp; /* remove the directory at close */
     bool own;  /* state.backend.incremental: a database per state */
     _Atomic uint32_t next_id;
+    _Atomic uint32_t nopen; /* states open on the shared database */
 };
 
 struct rs {
@@ -102,6 +104,7 @@ int hf_state_rocksdb_backend_open(struct hf_state_backend *b,
     if (!r)
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
     atomic_init(&r->next_id, 1);
+    atomic_init(&r->nopen, 0);
     char path[4096];
     if (b->local_dir) {
         snprintf(path, sizeof path, "%s/holoflow-rocksdb-%ld", b->local_dir,
@@ -459,6 +462,8 @@ static int rs_scan(struct hf_state *s, hf_state_scan_fn fn, void *ctx,
 static void rs_close(struct hf_state *s)
 {
     struct rs *x = s->priv;
+    if (!x->own_path)
+        atomic_fetch_sub(&x->r->nopen, 1);
     rocksdb_free(x->got);
     if (x->own_path) {
         if (x->db)
@@ -469,6 +474,51 @@ static void rs_close(struct hf_state *s)
     hf_strbuf_free(&x->key);
     hf_strbuf_free(&x->val);
     free(x);
+}
+
+static uint64_t prop(rocksdb_t *db, const char *name)
+{
+    uint64_t v = 0;
+    return rocksdb_property_int(db, name, &v) == 0 ? v : 0;
+}
+
+/* RocksDB's estimates, no scan: its estimated key count
+ * (rocksdb.estimate-num-keys: exact after compaction, but puts that
+ * replace a key still in a memtable count once each until it is flushed)
+ * and the bytes of its table files plus its memtables. A state with a
+ * database of its own (incremental) takes the database's; states sharing
+ * one take its share of the table files' approximate size over its key
+ * range (state number), an equal share while everything is in the
+ * memtables. */
+void hf_state_rocksdb_estimate(struct hf_state *s, uint64_t *entries,
+                               uint64_t *bytes)
+{
+    struct rs *x = s->priv;
+    uint64_t keys = prop(x->db, "rocksdb.estimate-num-keys");
+    uint64_t sz = prop(x->db, "rocksdb.total-sst-files-size") +
+                  prop(x->db, "rocksdb.cur-size-all-mem-tables");
+    double share = 1.0;
+    if (!x->own_path) {
+        char lo[2][HDR], hi[2][HDR];
+        put_hdr(lo[0], x->id, 0); /* first 4 bytes: the state number */
+        put_hdr(hi[0], x->id + 1, 0);
+        memset(lo[1], 0, HDR);
+        memset(hi[1], 0xff, HDR);
+        const char *st[2] = {lo[0], lo[1]}, *li[2] = {hi[0], hi[1]};
+        size_t len[2] = {4, 4};
+        uint64_t got[2] = {0, 0};
+        char *e = NULL;
+        rocksdb_approximate_sizes(x->db, 2, st, len, li, len, got, &e);
+        bool ok = e == NULL;
+        rocksdb_free(e);
+        uint32_t n = atomic_load(&x->r->nopen);
+        if (ok && got[1] > 0)
+            share = (double)got[0] / (double)got[1];
+        else if (n > 1)
+            share = 1.0 / n;
+    }
+    *entries = (uint64_t)((double)keys * share + 0.5);
+    *bytes = (uint64_t)((double)sz * share + 0.5);
 }
 
 static const struct hf_state_impl rocksdb_impl = {
@@ -505,6 +555,8 @@ int hf_state_rocksdb_init(struct hf_state *s, struct hf_error *err)
             return db_err(err, "cannot open a state's database", e);
         }
     }
+    if (!x->own_path)
+        atomic_fetch_add(&r->nopen, 1);
     s->priv = x;
     s->impl = &rocksdb_impl;
     return 0;

@@ -191,6 +191,8 @@ struct hfk_source {
     char fatal_msg[512];
     struct restored *rest; /* the restored checkpoint's offsets */
     size_t nrest;
+    int64_t lag_at_ms; /* when the lag was last measured (0: never) */
+    bool lag_stale;    /* rows read since then */
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -1437,13 +1439,16 @@ static void pause_part(struct hfk_source *s, const struct src_part *p)
 
 /* Consumer lag for the metrics: each assigned partition's end as the
  * consumer last heard it from its fetches (librdkafka's cached high
- * watermark: no request to the broker) minus the read position. */
-static void measure_lag(struct hfk_source *s)
+ * watermark: no request to the broker) minus the read position. True
+ * when every assigned partition's end was known (else the caller measures
+ * again at its next read). */
+static bool measure_lag(struct hfk_source *s)
 {
     if (s->ctx == NULL || s->ctx->stats == NULL)
-        return;
+        return true;
     int64_t max = 0, sum = 0;
     bool any = false;
+    size_t nmeasured = 0;
     struct hf_lag_parts *lp = hf_lag_parts_get(&s->ctx->stats->lag_parts);
     if (lp)
         hf_lag_parts_begin(lp);
@@ -1459,27 +1464,50 @@ static void measure_lag(struct hfk_source *s)
         max = lag > max ? lag : max;
         sum += lag;
         any = true;
+        nmeasured++;
         if (lp)
             hf_lag_parts_set(lp, p->topic, p->partition, lag);
     }
     if (lp)
         hf_lag_parts_end(lp);
     if (!any)
-        return;
+        return false;
     hf_gauge_set(&s->ctx->stats->lag_max, max);
     hf_gauge_set(&s->ctx->stats->pending, sum);
     atomic_store(&s->ctx->stats->has_lag, 1);
+    return nmeasured == s->nparts;
 }
 
 static int source_read(struct hfk_source *s, struct hf_batch *out,
                        struct hf_error *err);
 
+/* The lag is measured at most once per LAG_EVERY_MS per source (it takes
+ * the table's mutex and a pass over the assigned partitions): on the
+ * first read once partitions are assigned, then on the first read a
+ * second or more after the last measure, and on the first read that
+ * brings no rows after rows were read, so an idle or finished source
+ * shows its lag after its last row. A source stalled by a slow sink
+ * shows its lag as of at most a second of reading before it stopped. */
+#define LAG_EVERY_MS 1000
+
 int hfk_source_read(void *state, struct hf_batch *out, struct hf_error *err)
 {
     struct hfk_source *s = state;
     int rc = source_read(s, out, err);
-    if (rc > 0)
-        measure_lag(s);
+    if (rc < 0)
+        return rc;
+    if (out->nrows > 0)
+        s->lag_stale = true;
+    bool idle = rc == 0 || out->nrows == 0;
+    int64_t now = now_ms();
+    if (s->lag_at_ms == 0 || (idle && s->lag_stale) ||
+        (rc > 0 && now - s->lag_at_ms >= LAG_EVERY_MS)) {
+        /* until a partition is assigned nothing is measured: try again */
+        if (measure_lag(s)) {
+            s->lag_at_ms = now ? now : 1;
+            s->lag_stale = false;
+        }
+    }
     return rc;
 }
 
