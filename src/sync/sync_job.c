@@ -14,7 +14,9 @@
  * ${var} in any string is replaced from -p var=value before anything is
  * read; a variable without a value is an error naming where it is used.
  * Every error names its JSON path. Readers and writers holoflow does not
- * have are refused by name, listing the ones it has.
+ * have are refused by name, listing the ones it has. A database reader
+ * takes every table of every connection[] entry (and every querySql), a
+ * jdbcUrl array its first reachable URL; a writer takes one table.
  */
 #include <ctype.h>
 #include <errno.h>

@@ -6,7 +6,10 @@
  * readers, datagen for streamreader), a hologres sink on the writer's
  * table with only the mapped columns, and one INSERT ... SELECT whose
  * projections implement the mapping (by position, by name, constants,
- * partition directory values, the writer's fixed partition value). The
+ * partition directory values, the writer's fixed partition value). A
+ * database reader with several tables (or queries) has one bounded
+ * source per table and one SELECT per source, UNION ALL'ed; every table
+ * is checked against the first (same_columns). The
  * target's column types are read from its catalog first
  * (hf_writer_describe_target), so every mapped column is checked for type
  * compatibility before any row moves; all mismatches are listed, one per
