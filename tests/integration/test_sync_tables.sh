@@ -10,7 +10,7 @@
 #  - --shard 0/2 and 1/2 at once: exact together, each a share;
 #  - --print-sql: three sources, UNION ALL; the printed job run with
 #    holoflow run gives the same table;
-#  - querySql with several queries;
+#  - querySql with several queries, also in two shards (one each);
 #  - --preview and --create-table (from the first table);
 #  - refused, naming the table and the column: a table whose mapped column
 #    has another type, or lacks it (also for --create-table); a writer with
@@ -104,6 +104,15 @@ job 2 "[{\"jdbcUrl\": [\"$URL\"], \"querySql\": [\"SELECT id, name, amount, d FR
 run_hf "$T/out" "$T/err" sync "$T/q.json"
 expect_rc 0 "two queries"
 same_rows "TABLE ${p}_dst" "SELECT * FROM ${p}_ref WHERE id <= 100 OR id > 30990" "two queries"
+# one split per query: query t goes to shard t mod N
+"${PSQL[@]}" -c "TRUNCATE ${p}_dst"
+for i in 0 1; do
+    run_hf "$T/out" "$T/err$i" sync "$T/q.json" --shard "$i/2"
+    expect_rc 0 "two queries, shard $i/2"
+done
+expect_grep "Total records written     :                100" "$T/err0" "shard 0/2 reads the first query"
+expect_grep "Total records written     :                 10" "$T/err1" "shard 1/2 reads the second query"
+same_rows "TABLE ${p}_dst" "SELECT * FROM ${p}_ref WHERE id <= 100 OR id > 30990" "two queries in two shards"
 
 # ---- 5. --preview and --create-table
 run_hf "$T/out" "$T/err" sync "$T/job1.json" --preview --preview-rows 3
