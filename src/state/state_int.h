@@ -146,6 +146,23 @@ bool hf_state_rocksdb_own(const struct hf_state *s);
  * its properties without a scan (see hf_state_usage). */
 void hf_state_rocksdb_estimate(struct hf_state *s, uint64_t *entries,
                                uint64_t *bytes);
+/* What the estimate is made of, and its arithmetic (apart for the unit
+ * tests): the database's estimated keys, table-file and memtable bytes,
+ * memtable entries and deletes; the approximate table-file size of the
+ * state's key range and of all states' (range_ok: RocksDB answered); the
+ * state's writes and the database's; the states open on it. Table files
+ * go by the key range's share; memtables by the state's writes over
+ * their entries when its key range has no table-file bytes, else by the
+ * writes' share (an equal share of each when unknown). */
+struct hf_rocksdb_usage {
+    uint64_t keys, sst_bytes, mem_bytes, mem_entries, mem_deletes;
+    bool range_ok;
+    uint64_t range_own, range_all;
+    uint64_t writes_own, writes_all;
+    uint32_t nopen;
+};
+void hf_rocksdb_apportion(const struct hf_rocksdb_usage *u,
+                          uint64_t *entries, uint64_t *bytes);
 int hf_state_rocksdb_checkpoint(struct hf_state *s, const char *dir,
                                 struct hf_error *err);
 int hf_state_rocksdb_read(const char *dir, struct hf_state *into,

@@ -62,6 +62,7 @@ struct rdb {
     bool own;  /* state.backend.incremental: a database per state */
     _Atomic uint32_t next_id;
     _Atomic uint32_t nopen; /* states open on the shared database */
+    _Atomic uint64_t writes; /* puts and deletes on the shared database */
 };
 
 struct rs {
@@ -71,6 +72,8 @@ struct rs {
     uint32_t id;
     struct hf_strbuf key, val; /* scratch for stored keys/values */
     char *got;                 /* the last get's value (rocksdb_free) */
+    uint64_t writes; /* its puts and deletes (shared database: its share
+                        of the memtables, hf_state_rocksdb_estimate) */
 };
 
 struct riter {
@@ -105,6 +108,7 @@ int hf_state_rocksdb_backend_open(struct hf_state_backend *b,
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
     atomic_init(&r->next_id, 1);
     atomic_init(&r->nopen, 0);
+    atomic_init(&r->writes, 0);
     char path[4096];
     if (b->local_dir) {
         snprintf(path, sizeof path, "%s/holoflow-rocksdb-%ld", b->local_dir,
@@ -231,6 +235,15 @@ static int64_t get_ts(const char *v)
     return (int64_t)t;
 }
 
+/* One more write of x: what apportions the shared database's memtables
+ * among its states (hf_state_rocksdb_estimate). */
+static void counted(struct rs *x)
+{
+    x->writes++;
+    if (!x->own_path)
+        atomic_fetch_add_explicit(&x->r->writes, 1, memory_order_relaxed);
+}
+
 static int store(struct hf_state *s, const void *val, size_t vlen, int64_t ts,
                  struct hf_error *err)
 {
@@ -247,6 +260,7 @@ static int store(struct hf_state *s, const void *val, size_t vlen, int64_t ts,
     char *e = NULL;
     rocksdb_put(x->db, x->r->wo, x->key.data, x->key.len, x->val.data,
                 x->val.len, &e);
+    counted(x);
     if (e) {
         char what[256];
         snprintf(what, sizeof what, "operator %s, state '%s': write failed",
@@ -281,6 +295,7 @@ static int rs_get(struct hf_state *s, const void *key, size_t klen,
     if (s->b->cfg.ttl_ms > 0 &&
         hf_state_expired(s, get_ts(x->got), hf_state_now_ms())) {
         rocksdb_delete(x->db, x->r->wo, x->key.data, x->key.len, &e);
+        counted(x);
         if (e)
             return db_err(err, "delete failed", e);
         return 0;
@@ -317,6 +332,7 @@ static int rs_del(struct hf_state *s, const void *key, size_t klen,
         return -1;
     char *e = NULL;
     rocksdb_delete(x->db, x->r->wo, x->key.data, x->key.len, &e);
+    counted(x);
     if (e)
         return db_err(err, "delete failed", e);
     return 0;
@@ -388,6 +404,7 @@ static int rs_iter_next(struct hf_state_iter *iter, const void **key,
         if (ttl && hf_state_expired(s, get_ts(v), now)) {
             char *e = NULL;
             rocksdb_delete(x->db, x->r->wo, k, kl, &e);
+            counted(x);
             if (e)
                 return db_err(err, "delete failed", e);
             continue;
@@ -482,23 +499,69 @@ static uint64_t prop(rocksdb_t *db, const char *name)
     return rocksdb_property_int(db, name, &v) == 0 ? v : 0;
 }
 
+void hf_rocksdb_apportion(const struct hf_rocksdb_usage *u,
+                          uint64_t *entries, uint64_t *bytes)
+{
+    /* the memtables' live keys, as estimate-num-keys counts them (each
+     * delete takes away the put it cancels) */
+    uint64_t mkeys = u->mem_deletes * 2 < u->mem_entries
+                         ? u->mem_entries - u->mem_deletes * 2
+                         : 0;
+    uint64_t fkeys = u->keys > mkeys ? u->keys - mkeys : 0;
+    double fshare, mshare;
+    if (u->range_ok)
+        fshare = u->range_all > 0
+                     ? (double)u->range_own / (double)u->range_all
+                     : 0.0;
+    else
+        fshare = u->nopen > 1 ? 1.0 / u->nopen : 1.0;
+    if (u->range_ok && u->range_own == 0 && u->writes_all > 0)
+        /* nothing of the state in the table files: every write of it is
+         * still a memtable entry */
+        mshare = u->mem_entries > 0 ? (double)u->writes_own /
+                                          (double)u->mem_entries
+                                    : 0.0;
+    else if (u->writes_all > 0)
+        mshare = (double)u->writes_own / (double)u->writes_all;
+    else
+        mshare = u->nopen > 1 ? 1.0 / u->nopen : 1.0;
+    if (mshare > 1.0)
+        mshare = 1.0;
+    *entries = (uint64_t)((double)fkeys * fshare + (double)mkeys * mshare +
+                          0.5);
+    *bytes = (uint64_t)((double)u->sst_bytes * fshare +
+                        (double)u->mem_bytes * mshare + 0.5);
+}
+
 /* RocksDB's estimates, no scan: its estimated key count
  * (rocksdb.estimate-num-keys: exact after compaction, but puts that
  * replace a key still in a memtable count once each until it is flushed)
  * and the bytes of its table files plus its memtables. A state with a
- * database of its own (incremental) takes the database's; states sharing
- * one take its share of the table files' approximate size over its key
- * range (state number), an equal share while everything is in the
- * memtables. */
+ * database of its own (incremental) takes the database's. States sharing
+ * one take, of the table files, the share of their approximate size over
+ * the state's key range (state number), and of the memtables (which
+ * RocksDB's C API sizes only as a whole) its writes' share of the
+ * memtables' entries when its key range holds no table-file bytes (all
+ * its writes are still there), else its share of the database's writes
+ * (hf_rocksdb_apportion). */
 void hf_state_rocksdb_estimate(struct hf_state *s, uint64_t *entries,
                                uint64_t *bytes)
 {
     struct rs *x = s->priv;
-    uint64_t keys = prop(x->db, "rocksdb.estimate-num-keys");
-    uint64_t sz = prop(x->db, "rocksdb.total-sst-files-size") +
-                  prop(x->db, "rocksdb.cur-size-all-mem-tables");
-    double share = 1.0;
-    if (!x->own_path) {
+    struct hf_rocksdb_usage u = {0};
+    u.keys = prop(x->db, "rocksdb.estimate-num-keys");
+    u.sst_bytes = prop(x->db, "rocksdb.total-sst-files-size");
+    u.mem_bytes = prop(x->db, "rocksdb.cur-size-all-mem-tables");
+    u.mem_entries = prop(x->db, "rocksdb.num-entries-active-mem-table") +
+                    prop(x->db, "rocksdb.num-entries-imm-mem-tables");
+    u.mem_deletes = prop(x->db, "rocksdb.num-deletes-active-mem-table") +
+                    prop(x->db, "rocksdb.num-deletes-imm-mem-tables");
+    if (x->own_path) {
+        u.range_ok = true;
+        u.range_own = u.range_all = 1;
+        u.writes_own = u.writes_all = 1;
+        u.nopen = 1;
+    } else {
         char lo[2][HDR], hi[2][HDR];
         put_hdr(lo[0], x->id, 0); /* first 4 bytes: the state number */
         put_hdr(hi[0], x->id + 1, 0);
@@ -509,16 +572,16 @@ void hf_state_rocksdb_estimate(struct hf_state *s, uint64_t *entries,
         uint64_t got[2] = {0, 0};
         char *e = NULL;
         rocksdb_approximate_sizes(x->db, 2, st, len, li, len, got, &e);
-        bool ok = e == NULL;
+        u.range_ok = e == NULL;
         rocksdb_free(e);
-        uint32_t n = atomic_load(&x->r->nopen);
-        if (ok && got[1] > 0)
-            share = (double)got[0] / (double)got[1];
-        else if (n > 1)
-            share = 1.0 / n;
+        u.range_own = got[0];
+        u.range_all = got[1];
+        u.writes_own = x->writes;
+        u.writes_all = atomic_load_explicit(&x->r->writes,
+                                            memory_order_relaxed);
+        u.nopen = atomic_load(&x->r->nopen);
     }
-    *entries = (uint64_t)((double)keys * share + 0.5);
-    *bytes = (uint64_t)((double)sz * share + 0.5);
+    hf_rocksdb_apportion(&u, entries, bytes);
 }
 
 static const struct hf_state_impl rocksdb_impl = {

@@ -237,11 +237,13 @@ static int reader_col(const struct sync_reader *r, size_t i,
 }
 
 /* Several reader tables: the table is made from the first; every other
- * must give each target column the same type (else refused, naming the
- * table and the column). 0, or -1 with err. */
+ * must give each target column the same engine type (sync_same_type, as
+ * the sync checks; a query as many columns) else refused, naming the
+ * table and the column. 0, or -1 with err. */
 static int others_agree(const struct sync_reader *r,
-                        const hf_column_info_t *src, const struct tcol *cols,
-                        size_t n, struct hf_error *err)
+                        const hf_column_info_t *src, size_t nsrc,
+                        const struct tcol *cols, size_t n,
+                        struct hf_error *err)
 {
     struct hf_strbuf mism;
     hf_strbuf_init(&mism, 0);
@@ -259,18 +261,26 @@ static int others_agree(const struct sync_reader *r,
             snprintf(what, sizeof what, "querySql[%zu]", k + 1);
         else
             snprintf(what, sizeof what, "table '%s'", r->more[k].table);
+        /* as the sync checks them (sync_sql.c): a query by its columns'
+         * count and positions, a table by the mapped columns' names; the
+         * engine types compared */
+        if (r->query && no != nsrc) {
+            hf_strbuf_printf(&mism, "\n  %s: %zu columns, querySql[0] has %zu",
+                             what, no, nsrc);
+            hf_column_info_free(o, no);
+            continue;
+        }
         for (size_t i = 0; i < n; i++) {
             const hf_column_info_t *s0 = cols[i].src;
             if (s0 == NULL)
                 continue;
             size_t pos = (size_t)(s0 - src);
             const hf_column_info_t *s1 =
-                r->query ? (pos < no ? &o[pos] : NULL)
-                         : find(o, no, s0->name);
+                r->query ? &o[pos] : find(o, no, s0->name);
             if (s1 == NULL || strcmp(s1->name, s0->name) != 0)
                 hf_strbuf_printf(&mism, "\n  %s: no column '%s'", what,
                                  s0->name);
-            else if (strcmp(s1->pg_type, s0->pg_type) != 0)
+            else if (!sync_same_type(s1, s0))
                 hf_strbuf_printf(&mism,
                                  "\n  %s column '%s': %s, the first has %s",
                                  what, s1->name, s1->pg_type, s0->pg_type);
@@ -372,7 +382,7 @@ char *sync_create_table_sql(const struct sync_job *j, struct hf_error *err)
     for (size_t i = 0; i < nreader; i++)
         if (reader_col(r, i, src, nsrc, &cols[i], err) != 0)
             goto done;
-    if (r->kind == SYNC_R_DB && others_agree(r, src, cols, nreader, err) != 0)
+    if (r->kind == SYNC_R_DB && others_agree(r, src, nsrc, cols, nreader, err) != 0)
         goto done;
 
     /* the statement */

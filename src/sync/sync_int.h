@@ -138,6 +138,13 @@ int sync_describe(const struct sync_conn *c, const char *query,
                   const char *what, struct hf_column_info **cols,
                   size_t *ncols, struct hf_error *err);
 
+/* Do a column of another reader table (or query) and the first's agree?
+ * Their engine types (hf_column_info.type: the Flink type that carries
+ * the values) are the same, neither unknown: what the sync and
+ * --create-table both check (sync_sql.c). */
+bool sync_same_type(const struct hf_column_info *a,
+                    const struct hf_column_info *b);
+
 /* The CREATE TABLE of the writer's table from the reader's columns
  * (sync_create.c; connects to a database reader to read its columns).
  * A malloc'd string, or NULL with err. */

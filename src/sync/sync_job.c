@@ -237,7 +237,17 @@ static int get_strs(json_object *o, const char *k, const char *where,
 
 /* ------------------------------------------------------------ connections */
 
-/* jdbc:postgresql://host:port/db?... (also jdbc:hologres:, postgresql://). */
+/* The URL as it may be printed: cut at its query string, where a
+ * ?password= may be (the password is registered as a secret only once
+ * the job is parsed). */
+static int url_shown(const char *url)
+{
+    size_t n = strcspn(url, "?");
+    return n > 400 ? 400 : (int)n;
+}
+
+/* jdbc:postgresql://host:port/db?... (also jdbc:hologres:, postgresql://).
+ * Sets c->host and c->db, and c->port when the URL names one. */
 static int parse_jdbc(const char *url, const char *where,
                       struct sync_conn *c, struct hf_error *err)
 {
@@ -249,9 +259,9 @@ static int parse_jdbc(const char *url, const char *where,
         (strncmp(p, "postgresql", 10) != 0 && strncmp(p, "hologres", 8) != 0 &&
          strncmp(p, "postgres", 8) != 0))
         return hf_error_set(err, HF_ERR_USAGE,
-                            "%s: '%s' is not a jdbc:postgresql://host:port/db "
+                            "%s: '%.*s' is not a jdbc:postgresql://host:port/db "
                             "URL",
-                            where, url);
+                            where, url_shown(url), url);
     p = sep + 3;
     size_t hl = strcspn(p, ":/?");
     free(c->host);
@@ -271,7 +281,8 @@ static int parse_jdbc(const char *url, const char *where,
     if (c->host == NULL || c->host[0] == '\0' || c->db == NULL ||
         c->db[0] == '\0')
         return hf_error_set(err, HF_ERR_USAGE,
-                            "%s: '%s' names no host or database", where, url);
+                            "%s: '%.*s' names no host or database", where,
+                            url_shown(url), url);
     return 0;
 }
 
@@ -284,10 +295,13 @@ static bool reachable(const struct sync_conn *c)
     return PQpingParams(k, v, 0) == PQPING_OK;
 }
 
-/* One connection[] entry's jdbcUrl: a string, or an array of URLs of which
- * the first reachable one is taken (DataX's rdbms readers; with one URL
- * nothing is probed). */
-static int parse_urls(json_object *conn, const char *where,
+static void conn_free(struct sync_conn *c);
+
+/* One connection[] entry's jdbcUrl: a string, or an array of URLs. A
+ * reader takes the first reachable one of several (DataX's rdbms readers;
+ * with one URL nothing is probed); a writer takes one URL (DataX's
+ * writers take a string: an array of several is refused). */
+static int parse_urls(json_object *conn, const char *where, bool reader,
                       struct sync_conn *c, struct hf_error *err)
 {
     json_object *u = get(conn, "jdbcUrl");
@@ -303,24 +317,50 @@ static int parse_urls(json_object *conn, const char *where,
         return rc;
     }
     size_t n = json_object_array_length(u);
+    if (!reader)
+        return hf_error_set(err, HF_ERR_USAGE,
+                            "%s.jdbcUrl: %zu URLs; a writer takes one (only "
+                            "a reader chooses the first reachable of "
+                            "several, as in DataX)",
+                            where, n);
     char sub[600];
+    struct hf_strbuf tried;
+    hf_strbuf_init(&tried, 0);
     for (size_t i = 0; i < n; i++) {
         json_object *e = json_object_array_get_idx(u, i);
         snprintf(sub, sizeof sub, "%s.jdbcUrl[%zu]", where, i);
-        if (!json_object_is_type(e, json_type_string))
+        if (!json_object_is_type(e, json_type_string)) {
+            hf_strbuf_free(&tried);
             return hf_error_set(err, HF_ERR_USAGE, "%s: expected a string",
                                 sub);
-        if (parse_jdbc(json_object_get_string(e), sub, c, err) != 0)
+        }
+        /* each URL on its own: nothing (port, db) carried over from the
+         * one before */
+        free(c->host), free(c->port), free(c->db);
+        c->host = c->port = c->db = NULL;
+        if (parse_jdbc(json_object_get_string(e), sub, c, err) != 0) {
+            hf_strbuf_free(&tried);
             return -1;
-        if (c->port == NULL)
-            c->port = strdup("5432");
-        if (reachable(c))
+        }
+        if (c->port == NULL && (c->port = strdup("5432")) == NULL) {
+            hf_strbuf_free(&tried);
+            return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        }
+        if (reachable(c)) {
+            hf_strbuf_free(&tried);
             return 0;
+        }
+        hf_strbuf_printf(&tried, "%s%s:%s/%s", i ? ", " : "", c->host,
+                          c->port, c->db);
     }
-    return hf_error_set(err, HF_ERR_IO,
-                        "%s.jdbcUrl: none of the %zu URLs is reachable (the "
-                        "first that answers is used, as in DataX)",
-                        where, n);
+    free(c->host), free(c->port), free(c->db);
+    c->host = c->port = c->db = NULL;
+    hf_error_set(err, HF_ERR_IO,
+                 "%s.jdbcUrl: none of the %zu URLs is reachable (%s; the "
+                 "first that answers is used, as in DataX)",
+                 where, n, tried.data ? tried.data : "");
+    hf_strbuf_free(&tried);
+    return -1;
 }
 
 static int conn_copy(struct sync_conn *to, const struct sync_conn *from,
@@ -329,8 +369,10 @@ static int conn_copy(struct sync_conn *to, const struct sync_conn *from,
     memset(to, 0, sizeof *to);
 #define CP(f) (from->f == NULL || (to->f = strdup(from->f)) != NULL)
     if (!(CP(host) && CP(port) && CP(db) && CP(user) && CP(password)) ||
-        (table && (to->table = strdup(table)) == NULL))
+        (table && (to->table = strdup(table)) == NULL)) {
+        conn_free(to);
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    }
 #undef CP
     return 0;
 }
@@ -356,8 +398,6 @@ static int add_src(struct sync_conn **list, char ***queries, size_t *n,
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
     return 0;
 }
-
-static void conn_free(struct sync_conn *c);
 
 static void strs_free(char **s, size_t n);
 
@@ -392,12 +432,15 @@ static int conn_defaults(struct sync_conn *c, const char *where,
  * (DataX), or jdbcUrl/table/querySql beside them (holoflow and DataWorks
  * spellings). Every (connection, table) and (connection, query) is a
  * source, in the order written: connection by connection, its tables,
- * then its queries (querySql replaces the tables, as in DataX). */
-static int parse_conns(json_object *par, const char *where, bool want_table,
+ * then its queries (querySql replaces the tables, as in DataX). `reader`:
+ * a jdbcUrl array is probed for its first reachable URL (parse_urls). */
+static int parse_conns(json_object *par, const char *where, bool reader,
                        struct sync_conn **list, char ***queries, size_t *n,
                        struct hf_error *err)
 {
     char sub[512];
+    char **subs = NULL; /* each source's connection[] entry, for errors */
+    size_t nsubs = 0;
     struct sync_conn base = {0};
     int rc = -1;
     *list = NULL;
@@ -430,13 +473,13 @@ static int parse_conns(json_object *par, const char *where, bool want_table,
         c.user = base.user;
         c.password = base.password;
         c.host = c.port = c.db = NULL;
-        if (parse_urls(conn, sub, &c, err) != 0) {
+        if (parse_urls(conn, sub, reader, &c, err) != 0 ||
+            (c.host == NULL && conn != par && ci == 0 &&
+             get(par, "jdbcUrl") &&
+             parse_urls(par, where, reader, &c, err) != 0)) {
             free(c.host), free(c.port), free(c.db);
             goto out;
         }
-        if (c.host == NULL && conn != par && ci == 0 && get(par, "jdbcUrl") &&
-            parse_urls(par, where, &c, err) != 0)
-            goto out;
         char **tables = NULL, **qs = NULL;
         size_t nt = 0, nq = 0;
         int r2 = get_strs(conn, "table", sub, &tables, &nt, err);
@@ -465,19 +508,30 @@ static int parse_conns(json_object *par, const char *where, bool want_table,
         free(c.host), free(c.port), free(c.db);
         if (r2 != 0)
             goto out;
+        char **sb = realloc(subs, *n * sizeof *sb);
+        if (sb == NULL) {
+            hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        subs = sb;
+        for (; nsubs < *n; nsubs++)
+            if ((subs[nsubs] = strdup(sub)) == NULL) {
+                hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+                goto out;
+            }
     }
     for (size_t i = 0; i < *n; i++) {
         struct sync_conn *c = &(*list)[i];
-        if (conn_defaults(c, where, err) != 0)
+        if (conn_defaults(c, subs[i], err) != 0)
             goto out;
-        if (want_table && (*queries)[i] == NULL &&
-            (c->table == NULL || c->table[0] == '\0')) {
-            hf_error_set(err, HF_ERR_USAGE, "%s: no table given", where);
+        if ((*queries)[i] == NULL && (c->table == NULL || c->table[0] == '\0')) {
+            hf_error_set(err, HF_ERR_USAGE, "%s: no table given", subs[i]);
             goto out;
         }
     }
     rc = 0;
 out:
+    strs_free(subs, nsubs);
     free(base.user);
     free(base.password);
     if (rc != 0) {
@@ -501,7 +555,7 @@ static int parse_conn(json_object *par, const char *where,
     struct sync_conn *list;
     char **qs;
     size_t n;
-    if (parse_conns(par, where, true, &list, &qs, &n, err) != 0)
+    if (parse_conns(par, where, false, &list, &qs, &n, err) != 0)
         return -1;
     int rc = 0;
     if (n > 1)

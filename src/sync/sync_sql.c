@@ -336,6 +336,11 @@ static const char *mapped_name(const struct sync_reader *r,
                                     : d->name;
 }
 
+bool sync_same_type(const hf_column_info_t *a, const hf_column_info_t *b)
+{
+    return a->type != NULL && b->type != NULL && strcmp(a->type, b->type) == 0;
+}
+
 /* Does reader source k+1 (`o`) have the columns the mapping reads from
  * the first (`src`), with the same types? Each difference is a line of
  * `mism` naming the table (or query) and the column. */
@@ -370,8 +375,7 @@ static void same_columns(const struct sync_reader *r,
                              s0->name, s0->pg_type);
             continue;
         }
-        if (s1->type == NULL || s0->type == NULL ||
-            strcmp(s1->type, s0->type) != 0)
+        if (!sync_same_type(s1, s0))
             hf_strbuf_printf(mism, "\n  %s column '%s': %s, the first has %s",
                              what, s1->name, s1->pg_type, s0->pg_type);
     }

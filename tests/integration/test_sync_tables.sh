@@ -12,9 +12,14 @@
 #    holoflow run gives the same table;
 #  - querySql with several queries, also in two shards (one each);
 #  - --preview and --create-table (from the first table);
+#  - tables agree by engine type (text and varchar) for the sync and
+#    --create-table alike; queries of another column count refused by both;
 #  - refused, naming the table and the column: a table whose mapped column
 #    has another type, or lacks it (also for --create-table); a writer with
-#    several tables.
+#    several tables or several URLs; two unreachable URLs (each listed as
+#    host:port/db, no query string; a URL's port and database its own); a
+#    URL without a database; a non-PostgreSQL URL (no query string shown);
+#    a connection[] entry without a table (named).
 . "$(dirname "$0")/../e2e/lib.sh"
 set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
@@ -121,6 +126,20 @@ expect_grep "(3 rows)" "$T/out" "preview rows"
 run_hf "$T/out" "$T/err" sync "$T/job1.json" --create-table
 expect_rc 0 "create-table"
 expect_grep '"amount" NUMERIC(10,2)' "$T/out" "create-table from the first table"
+# tables agree by their engine types, as the sync checks them:
+# varchar(40) and text are both STRING
+"${PSQL[@]}" -c "ALTER TABLE ${p}_s1 ALTER COLUMN name TYPE varchar(40)"
+run_hf "$T/out" "$T/err" sync "$T/job1.json" --create-table
+expect_rc 0 "create-table, text and varchar"
+run_hf "$T/out" "$T/err" sync "$T/job1.json" --print-sql
+expect_rc 0 "sync, text and varchar"
+# queries with another column count: refused by both
+job 2 "[{\"jdbcUrl\": \"$URL\", \"querySql\": [\"SELECT id, name, amount, d FROM ${p}_s0\", \"SELECT id, name, amount FROM ${p}_s1\"]}]" >"$T/q3.json"
+for opt in --create-table --print-sql; do
+    run_hf "$T/out" "$T/err" sync "$T/q3.json" $opt
+    expect_rc 2 "queries of 4 and 3 columns, $opt"
+    expect_grep "querySql[1]: 3 columns, querySql[0] has 4" "$T/err" "column count, $opt"
+done
 
 # ---- 6. refusals
 "${PSQL[@]}" -c "ALTER TABLE ${p}_s2 ALTER COLUMN amount TYPE float8"
@@ -140,9 +159,35 @@ job 1 "" "\"${p}_dst\", \"${p}_ref\"" >"$T/w.json"
 run_hf "$T/out" "$T/err" sync "$T/w.json"
 expect_rc 2 "several writer tables"
 expect_grep "holoflow writes one table per job (DataX's rdbms writers spread the rows" "$T/err" "writer refusal"
-job 1 "[{\"jdbcUrl\": [\"$BAD\"], \"table\": [\"${p}_s0\"]}]" >"$T/dead.json"
+# two unreachable URLs: both probed, each listed as host:port/db (the
+# second's port its own default, not the first's; no query string)
+job 1 "[{\"jdbcUrl\": [\"$BAD\", \"jdbc:postgresql://127.0.0.3/nodb_$$?password=sekret\"], \"table\": [\"${p}_s0\"]}]" >"$T/dead.json"
 run_hf "$T/out" "$T/err" sync "$T/dead.json" --print-sql
-[ "$RC" != 0 ] || fail "an unreachable jdbcUrl was accepted"
+expect_rc 2 "two unreachable jdbcUrls"
+expect_grep "connection[0].jdbcUrl: none of the 2 URLs is reachable (127.0.0.1:$DEAD/$PGDATABASE, 127.0.0.3:5432/nodb_$$;" "$T/err" "unreachable URLs listed"
+grep -q sekret "$T/err" && fail "the URL's query string was printed"
+# a URL naming no database takes none from the URL before it
+job 1 "[{\"jdbcUrl\": [\"$BAD\", \"jdbc:postgresql://127.0.0.1:$PGPORT\"], \"table\": [\"${p}_s0\"]}]" >"$T/nodb.json"
+run_hf "$T/out" "$T/err" sync "$T/nodb.json" --print-sql
+expect_rc 2 "a jdbcUrl without a database"
+expect_grep "connection[0].jdbcUrl[1]: 'jdbc:postgresql://127.0.0.1:$PGPORT' names no host or database" "$T/err" "no database inherited"
+# not a PostgreSQL URL: printed without its query string
+job 1 "[{\"jdbcUrl\": \"jdbc:mysql://127.0.0.1/db?user=u&password=sekret\", \"table\": [\"${p}_s0\"]}]" >"$T/my.json"
+run_hf "$T/out" "$T/err" sync "$T/my.json" --print-sql
+expect_rc 2 "a mysql URL"
+expect_grep "'jdbc:mysql://127.0.0.1/db' is not a jdbc:postgresql" "$T/err" "mysql URL refused"
+grep -q sekret "$T/err" && fail "the URL's password was printed"
+# a writer takes one URL
+job 1 | sed "s|\"jdbcUrl\": \"$URL\", \"table\": \[\"${p}_dst\"\]|\"jdbcUrl\": [\"$URL\", \"$URL\"], \"table\": [\"${p}_dst\"]|" >"$T/w2.json"
+grep -q "\[\"$URL\", \"$URL\"\]" "$T/w2.json" || fail "test: writer URL array not made"
+run_hf "$T/out" "$T/err" sync "$T/w2.json" --print-sql
+expect_rc 2 "a writer with two URLs"
+expect_grep "writer.parameter.connection[0].jdbcUrl: 2 URLs; a writer takes one" "$T/err" "writer URL array refused"
+# a connection[] entry without a table is named
+job 1 "[{\"jdbcUrl\": \"$URL\", \"table\": [\"${p}_s0\"]}, {\"jdbcUrl\": \"$URL\"}]" >"$T/notab.json"
+run_hf "$T/out" "$T/err" sync "$T/notab.json" --print-sql
+expect_rc 2 "a connection without a table"
+expect_grep "connection[1]: no table given" "$T/err" "connection without a table named"
 
 "${PSQL[@]}" -c "DROP TABLE ${p}_s0, ${p}_s1, ${p}_s2, ${p}_ref, ${p}_dst"
 finish

@@ -4,8 +4,9 @@
  * (metrics/lag_parts.h: updated in place, revoked partitions dropped) and
  * its rendering as one gauge family with topic/partition labels
  * (hf_metrics_samples); hf_state_usage (entries and bytes of a state, for
- * hashmap and rocksdb) and the size of a completed checkpoint
- * (hf_state_backend_last_size).
+ * hashmap and rocksdb, also of states sharing one RocksDB database, whose
+ * rows may be in its table files or its memtables) and the size of a
+ * completed checkpoint (hf_state_backend_last_size).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +23,7 @@
 #include "metrics/lag_parts.h"
 #include "metrics/metrics.h"
 #include "state/state.h"
+#include "state/state_int.h"
 
 static void sum_lag(void *ctx, const char *topic, int32_t partition,
                     int64_t lag)
@@ -150,11 +152,91 @@ static void test_state_usage(void **state)
     usage_of(HF_STATE_ROCKSDB);
 }
 
+/* States sharing a RocksDB database: each its own rows, from the
+ * memtables (by the writes' share) and the table files (by the key
+ * range's share). */
+static void test_state_usage_shared(void **state)
+{
+    (void)state;
+    struct hf_state_config c = {0};
+    c.type = HF_STATE_ROCKSDB;
+    c.num_retained = 1;
+    c.max_parallelism = 128;
+    struct hf_state_backend *b;
+    struct hf_error err;
+    hf_error_clear(&err);
+    assert_int_equal(hf_state_backend_open(&c, &b, &err), 0);
+    struct hf_state *s1, *s2;
+    assert_int_equal(hf_state_open(b, "n1-agg", "acc", 0, 127, &s1, &err), 0);
+    assert_int_equal(hf_state_open(b, "n2-agg", "acc", 0, 127, &s2, &err), 0);
+    uint64_t e, bytes;
+    for (int i = 0; i < 100; i++) {
+        char k[16];
+        snprintf(k, sizeof k, "k%d", i);
+        assert_int_equal(hf_state_put(s1, k, strlen(k), "value", 5, &err), 0);
+    }
+    hf_state_usage(s1, &e, &bytes);
+    assert_int_equal(e, 100);
+    assert_true(bytes >= 100 * (2 + 5));
+    hf_state_usage(s2, &e, &bytes); /* nothing written: nothing */
+    assert_int_equal(e, 0);
+    assert_int_equal(bytes, 0);
+    for (int i = 0; i < 50; i++) {
+        char k[16];
+        snprintf(k, sizeof k, "k%d", i);
+        assert_int_equal(hf_state_put(s2, k, strlen(k), "value", 5, &err), 0);
+    }
+    hf_state_usage(s2, &e, &bytes);
+    assert_int_equal(e, 50);
+    assert_true(bytes > 0);
+    hf_state_usage(s1, &e, &bytes);
+    assert_int_equal(e, 100);
+    hf_state_close(s1);
+    hf_state_close(s2);
+    hf_state_backend_close(b);
+
+    /* the arithmetic: a state whose rows are all in the memtable while
+     * the table files hold another state's (its key range holds no file
+     * bytes) still counts its rows */
+    struct hf_rocksdb_usage u = {0};
+    u.keys = 1000 + 40;
+    u.sst_bytes = 64000;
+    u.mem_bytes = 4000;
+    u.mem_entries = 40;
+    u.range_ok = true;
+    u.range_own = 0;
+    u.range_all = 64000;
+    u.writes_own = 40;
+    u.writes_all = 1040;
+    u.nopen = 2;
+    /* its 40 writes are all memtable entries: the memtable is its own */
+    hf_rocksdb_apportion(&u, &e, &bytes);
+    assert_int_equal(e, 40);
+    assert_int_equal(bytes, 4000);
+    /* the other state: the table files' rows and the rest */
+    u.range_own = 64000;
+    u.writes_own = 1000;
+    hf_rocksdb_apportion(&u, &e, &bytes);
+    assert_true(e >= 1000 && e <= 1040);
+    assert_true(bytes >= 64000 && bytes <= 68000);
+    /* deletes in the memtable cancel their puts (as estimate-num-keys);
+     * RocksDB's range sizes unknown: an equal share */
+    u.mem_entries = 60;
+    u.mem_deletes = 10;
+    u.range_ok = false;
+    u.writes_own = 0;
+    u.writes_all = 0;
+    hf_rocksdb_apportion(&u, &e, &bytes);
+    assert_int_equal(e, 520); /* (1000 + 40) / 2 */
+    assert_int_equal(bytes, 34000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lag_parts),
         cmocka_unit_test(test_state_usage),
+        cmocka_unit_test(test_state_usage_shared),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

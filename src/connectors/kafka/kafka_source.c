@@ -1439,20 +1439,31 @@ static void pause_part(struct hfk_source *s, const struct src_part *p)
 
 /* Consumer lag for the metrics: each assigned partition's end as the
  * consumer last heard it from its fetches (librdkafka's cached high
- * watermark: no request to the broker) minus the read position. True
- * when every assigned partition's end was known (else the caller measures
- * again at its next read). */
+ * watermark: no request to the broker) minus the read position; a
+ * partition whose end is not known yet (no fetch answered) is left out,
+ * and measured at the next measure. True when anything was measured (the
+ * table's mutex is taken only then). */
 static bool measure_lag(struct hfk_source *s)
 {
     if (s->ctx == NULL || s->ctx->stats == NULL)
         return true;
     int64_t max = 0, sum = 0;
     bool any = false;
-    size_t nmeasured = 0;
+    size_t i0 = 0; /* the first partition whose end is known */
+    for (; i0 < s->nparts; i0++) {
+        int64_t lo = -1, hi = -1;
+        if (rd_kafka_get_watermark_offsets(s->rk, s->parts[i0].topic,
+                                           s->parts[i0].partition, &lo,
+                                           &hi) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+            hi >= 0)
+            break;
+    }
+    if (i0 == s->nparts)
+        return false;
     struct hf_lag_parts *lp = hf_lag_parts_get(&s->ctx->stats->lag_parts);
     if (lp)
         hf_lag_parts_begin(lp);
-    for (size_t i = 0; i < s->nparts; i++) {
+    for (size_t i = i0; i < s->nparts; i++) {
         const struct src_part *p = &s->parts[i];
         int64_t lo = -1, hi = -1;
         if (rd_kafka_get_watermark_offsets(s->rk, p->topic, p->partition, &lo,
@@ -1464,7 +1475,6 @@ static bool measure_lag(struct hfk_source *s)
         max = lag > max ? lag : max;
         sum += lag;
         any = true;
-        nmeasured++;
         if (lp)
             hf_lag_parts_set(lp, p->topic, p->partition, lag);
     }
@@ -1475,7 +1485,7 @@ static bool measure_lag(struct hfk_source *s)
     hf_gauge_set(&s->ctx->stats->lag_max, max);
     hf_gauge_set(&s->ctx->stats->pending, sum);
     atomic_store(&s->ctx->stats->has_lag, 1);
-    return nmeasured == s->nparts;
+    return true;
 }
 
 static int source_read(struct hfk_source *s, struct hf_batch *out,
@@ -1487,7 +1497,11 @@ static int source_read(struct hfk_source *s, struct hf_batch *out,
  * second or more after the last measure, and on the first read that
  * brings no rows after rows were read, so an idle or finished source
  * shows its lag after its last row. A source stalled by a slow sink
- * shows its lag as of at most a second of reading before it stopped. */
+ * shows its lag as of at most a second of reading before it stopped.
+ * Until some partition's end is known (no fetch answered yet) each read
+ * tries again, without the mutex; partitions whose end is still unknown
+ * once others are measured are tried at the next measure, a second
+ * later. */
 #define LAG_EVERY_MS 1000
 
 int hfk_source_read(void *state, struct hf_batch *out, struct hf_error *err)
@@ -1502,7 +1516,8 @@ int hfk_source_read(void *state, struct hf_batch *out, struct hf_error *err)
     int64_t now = now_ms();
     if (s->lag_at_ms == 0 || (idle && s->lag_stale) ||
         (rc > 0 && now - s->lag_at_ms >= LAG_EVERY_MS)) {
-        /* until a partition is assigned nothing is measured: try again */
+        /* until some partition's end is known nothing is measured: try
+         * again at the next read */
         if (measure_lag(s)) {
             s->lag_at_ms = now ? now : 1;
             s->lag_stale = false;
