@@ -161,8 +161,8 @@ struct hf_rocksdb_usage {
     uint64_t writes_own, writes_all;
     uint32_t nopen;
 };
-void hf_rocksdb_apportion(const struct hf_rocksdb_usage *u,
-                          uint64_t *entries, uint64_t *bytes);
+void hf_rocksdb_apportion(const struct hf_rocksdb_usage *u, uint64_t *entries,
+                          uint64_t *bytes);
 int hf_state_rocksdb_checkpoint(struct hf_state *s, const char *dir,
                                 struct hf_error *err);
 int hf_state_rocksdb_read(const char *dir, struct hf_state *into,

@@ -499,8 +499,8 @@ static uint64_t prop(rocksdb_t *db, const char *name)
     return rocksdb_property_int(db, name, &v) == 0 ? v : 0;
 }
 
-void hf_rocksdb_apportion(const struct hf_rocksdb_usage *u,
-                          uint64_t *entries, uint64_t *bytes)
+void hf_rocksdb_apportion(const struct hf_rocksdb_usage *u, uint64_t *entries,
+                          uint64_t *bytes)
 {
     /* the memtables' live keys, as estimate-num-keys counts them (each
      * delete takes away the put it cancels) */
@@ -510,25 +510,24 @@ void hf_rocksdb_apportion(const struct hf_rocksdb_usage *u,
     uint64_t fkeys = u->keys > mkeys ? u->keys - mkeys : 0;
     double fshare, mshare;
     if (u->range_ok)
-        fshare = u->range_all > 0
-                     ? (double)u->range_own / (double)u->range_all
-                     : 0.0;
+        fshare = u->range_all > 0 ? (double)u->range_own / (double)u->range_all
+                                  : 0.0;
     else
         fshare = u->nopen > 1 ? 1.0 / u->nopen : 1.0;
     if (u->range_ok && u->range_own == 0 && u->writes_all > 0)
         /* nothing of the state in the table files: every write of it is
          * still a memtable entry */
-        mshare = u->mem_entries > 0 ? (double)u->writes_own /
-                                          (double)u->mem_entries
-                                    : 0.0;
+        mshare = u->mem_entries > 0
+                     ? (double)u->writes_own / (double)u->mem_entries
+                     : 0.0;
     else if (u->writes_all > 0)
         mshare = (double)u->writes_own / (double)u->writes_all;
     else
         mshare = u->nopen > 1 ? 1.0 / u->nopen : 1.0;
     if (mshare > 1.0)
         mshare = 1.0;
-    *entries = (uint64_t)((double)fkeys * fshare + (double)mkeys * mshare +
-                          0.5);
+    *entries =
+        (uint64_t)((double)fkeys * fshare + (double)mkeys * mshare + 0.5);
     *bytes = (uint64_t)((double)u->sst_bytes * fshare +
                         (double)u->mem_bytes * mshare + 0.5);
 }
@@ -577,8 +576,8 @@ void hf_state_rocksdb_estimate(struct hf_state *s, uint64_t *entries,
         u.range_own = got[0];
         u.range_all = got[1];
         u.writes_own = x->writes;
-        u.writes_all = atomic_load_explicit(&x->r->writes,
-                                            memory_order_relaxed);
+        u.writes_all =
+            atomic_load_explicit(&x->r->writes, memory_order_relaxed);
         u.nopen = atomic_load(&x->r->nopen);
     }
     hf_rocksdb_apportion(&u, entries, bytes);

@@ -242,8 +242,7 @@ static int reader_col(const struct sync_reader *r, size_t i,
  * table and the column. 0, or -1 with err. */
 static int others_agree(const struct sync_reader *r,
                         const hf_column_info_t *src, size_t nsrc,
-                        const struct tcol *cols, size_t n,
-                        struct hf_error *err)
+                        const struct tcol *cols, size_t n, struct hf_error *err)
 {
     struct hf_strbuf mism;
     hf_strbuf_init(&mism, 0);
@@ -382,7 +381,8 @@ char *sync_create_table_sql(const struct sync_job *j, struct hf_error *err)
     for (size_t i = 0; i < nreader; i++)
         if (reader_col(r, i, src, nsrc, &cols[i], err) != 0)
             goto done;
-    if (r->kind == SYNC_R_DB && others_agree(r, src, nsrc, cols, nreader, err) != 0)
+    if (r->kind == SYNC_R_DB &&
+        others_agree(r, src, nsrc, cols, nreader, err) != 0)
         goto done;
 
     /* the statement */

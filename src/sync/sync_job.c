@@ -258,10 +258,10 @@ static int parse_jdbc(const char *url, const char *where,
     if (sep == NULL ||
         (strncmp(p, "postgresql", 10) != 0 && strncmp(p, "hologres", 8) != 0 &&
          strncmp(p, "postgres", 8) != 0))
-        return hf_error_set(err, HF_ERR_USAGE,
-                            "%s: '%.*s' is not a jdbc:postgresql://host:port/db "
-                            "URL",
-                            where, url_shown(url), url);
+        return hf_error_set(
+            err, HF_ERR_USAGE,
+            "%s: '%.*s' is not a jdbc:postgresql://host:port/db URL", where,
+            url_shown(url), url);
     p = sep + 3;
     size_t hl = strcspn(p, ":/?");
     free(c->host);
@@ -350,8 +350,8 @@ static int parse_urls(json_object *conn, const char *where, bool reader,
             hf_strbuf_free(&tried);
             return 0;
         }
-        hf_strbuf_printf(&tried, "%s%s:%s/%s", i ? ", " : "", c->host,
-                          c->port, c->db);
+        hf_strbuf_printf(&tried, "%s%s:%s/%s", i ? ", " : "", c->host, c->port,
+                         c->db);
     }
     free(c->host), free(c->port), free(c->db);
     c->host = c->port = c->db = NULL;
@@ -474,8 +474,7 @@ static int parse_conns(json_object *par, const char *where, bool reader,
         c.password = base.password;
         c.host = c.port = c.db = NULL;
         if (parse_urls(conn, sub, reader, &c, err) != 0 ||
-            (c.host == NULL && conn != par && ci == 0 &&
-             get(par, "jdbcUrl") &&
+            (c.host == NULL && conn != par && ci == 0 && get(par, "jdbcUrl") &&
              parse_urls(par, where, reader, &c, err) != 0)) {
             free(c.host), free(c.port), free(c.db);
             goto out;
@@ -524,7 +523,8 @@ static int parse_conns(json_object *par, const char *where, bool reader,
         struct sync_conn *c = &(*list)[i];
         if (conn_defaults(c, subs[i], err) != 0)
             goto out;
-        if ((*queries)[i] == NULL && (c->table == NULL || c->table[0] == '\0')) {
+        if ((*queries)[i] == NULL &&
+            (c->table == NULL || c->table[0] == '\0')) {
             hf_error_set(err, HF_ERR_USAGE, "%s: no table given", subs[i]);
             goto out;
         }
