@@ -247,6 +247,16 @@ static int grow(struct holo_buffer *b)
 static long copy_value(struct holo_buffer *b, const struct hf_type *t,
                        struct hf_value *dst, const struct hf_value *src)
 {
+    /* NULLs and fixed-width values in place, as hf_value_copy() would */
+    if (src->null) {
+        *dst = *src;
+        return 1;
+    }
+    if (!hf_type_is_string(t->id) && t->id != HF_BYTES &&
+        !hf_type_is_nested(t->id)) {
+        *dst = *src;
+        return t->id == HF_DECIMAL ? 16 : 8;
+    }
     return hf_value_copy(&b->arena, t, dst, src, b->remove_u0000);
 }
 
