@@ -8,7 +8,7 @@
 
 #define CHUNK_MIN (64 * 1024)
 /* Bytes of chunks beyond the first a reset keeps for reuse. */
-#define SPARE_MAX (4 * 1024 * 1024)
+#define SPARE_MAX (16 * 1024 * 1024)
 
 struct hf_arena_chunk {
     struct hf_arena_chunk *next; /* older chunk */
