@@ -13,7 +13,6 @@
 struct hf_arena_chunk {
     struct hf_arena_chunk *next; /* older chunk */
     size_t size;
-    size_t used;
     _Alignas(16) unsigned char data[];
 };
 
@@ -22,6 +21,7 @@ void hf_arena_init(struct hf_arena *a)
     a->head = NULL;
     a->first = NULL;
     a->spare = NULL;
+    a->cur = a->end = NULL;
     a->used_total = 0;
 }
 
@@ -61,16 +61,15 @@ void hf_arena_reset(struct hf_arena *a)
         c = next;
     }
     a->head = a->first;
-    if (a->first)
-        a->first->used = 0;
+    a->cur = a->first ? a->first->data : NULL;
+    a->end = a->first ? a->first->data + a->first->size : NULL;
     a->used_total = 0;
 }
 
-void *hf_arena_alloc(struct hf_arena *a, size_t size)
+void *hf_arena_alloc_slow(struct hf_arena *a, size_t size)
 {
     size = (size + 7) & ~(size_t)7;
-    struct hf_arena_chunk *c = a->head;
-    if (c == NULL || c->size - c->used < size) {
+    if (a->head == NULL || (size_t)(a->end - a->cur) < size) {
         struct hf_arena_chunk *n = a->spare;
         if (n != NULL && n->size >= size) {
             a->spare = n->next;
@@ -81,15 +80,15 @@ void *hf_arena_alloc(struct hf_arena *a, size_t size)
                 return NULL;
             n->size = csize;
         }
-        n->used = 0;
-        n->next = c;
+        n->next = a->head;
         a->head = n;
         if (a->first == NULL)
             a->first = n;
-        c = n;
+        a->cur = n->data;
+        a->end = n->data + n->size;
     }
-    void *p = c->data + c->used;
-    c->used += size;
+    void *p = a->cur;
+    a->cur += size;
     a->used_total += size;
     return p;
 }

@@ -23,7 +23,8 @@ struct hf_arena {
     struct hf_arena_chunk *head; /* current chunk (newest) */
     struct hf_arena_chunk *first;
     struct hf_arena_chunk *spare; /* kept by a reset, reused before malloc */
-    size_t used_total;           /* bytes handed out since the last reset */
+    unsigned char *cur, *end;     /* the free part of `head` */
+    size_t used_total;            /* bytes handed out since the last reset */
 };
 
 void hf_arena_init(struct hf_arena *a);
@@ -32,8 +33,21 @@ void hf_arena_free(struct hf_arena *a);
 /* Drop all allocations, keep the first chunk (and a bounded amount of
  * the others) for reuse. */
 void hf_arena_reset(struct hf_arena *a);
-/* `size` bytes aligned to 8; NULL when out of memory. */
-void *hf_arena_alloc(struct hf_arena *a, size_t size);
+/* hf_arena_alloc() when the current chunk has no room: a new chunk. */
+void *hf_arena_alloc_slow(struct hf_arena *a, size_t size);
+/* `size` bytes aligned to 8; NULL when out of memory. Inline: a pointer
+ * bump when the current chunk has room (decoders allocate per field). */
+static inline void *hf_arena_alloc(struct hf_arena *a, size_t size)
+{
+    size = (size + 7) & ~(size_t)7;
+    if (size <= (size_t)(a->end - a->cur) && size != 0) {
+        void *p = a->cur;
+        a->cur += size;
+        a->used_total += size;
+        return p;
+    }
+    return hf_arena_alloc_slow(a, size);
+}
 /* Copy `len` bytes and add a NUL after them (not counted in len). */
 char *hf_arena_strndup(struct hf_arena *a, const char *s, size_t len);
 

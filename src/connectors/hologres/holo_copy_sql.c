@@ -266,26 +266,6 @@ static int put_numeric_fast(struct hf_strbuf *out, struct hf_dec d, int scale)
     return 1;
 }
 
-/* Whether s[0..n) holds a NUL byte: memchr() for long text, eight bytes
- * at a time inline for the short text of most fields. */
-static inline bool has_nul(const char *s, uint32_t n)
-{
-    if (n >= 64)
-        return memchr(s, 0, n) != NULL;
-    uint32_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        if ((w - UINT64_C(0x0101010101010101)) & ~w &
-            UINT64_C(0x8080808080808080))
-            return true;
-    }
-    for (; i < n; i++)
-        if (s[i] == '\0')
-            return true;
-    return false;
-}
-
 /* The common fixed-width and text fields written in one step (the hot
  * path of a load). Returns 1 when done, 0 when the general encoder must
  * handle the value (other types, conversions, out-of-range values). */
@@ -350,7 +330,7 @@ static int put_fast(struct hf_strbuf *out, const struct holo_copy_col *c,
                put_numeric_fast(out, v->v.d, c->send.scale);
     case HF_VARCHAR: {
         uint32_t len = v->v.s.len;
-        if (len > INT32_MAX || has_nul(v->v.s.ptr, len))
+        if (len > INT32_MAX || hf_text_has_nul(v->v.s.ptr, len))
             return 0; /* the general encoder names the problem */
         char *p = hf_strbuf_reserve(out, 4 + (size_t)len);
         if (p == NULL)

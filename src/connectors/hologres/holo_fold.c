@@ -169,15 +169,14 @@ static uint32_t pow2_at_least(uint32_t n)
 
 /* How copy_row() copies a column: the value alone (8 or 16 bytes
  * accounted), its text or bytes too, or through hf_value_copy(). */
-enum { COPY_FIXED, COPY_DECIMAL, COPY_TEXT, COPY_GENERAL };
+enum { COPY_FIXED, COPY_DECIMAL, COPY_TEXT, COPY_TEXT_STRIP };
 
-/* b->col_copy for the buffer's columns; left NULL (every column general)
- * when NULs are stripped from text or a column is nested. 0 or -1. */
+/* b->col_copy for the buffer's columns (text whose NULs are removed:
+ * COPY_TEXT_STRIP); left NULL (every column through hf_value_copy())
+ * when a column is nested. 0 or -1. */
 static int set_col_copy(struct holo_buffer *b)
 {
     b->col_copy = NULL;
-    if (b->remove_u0000)
-        return 0;
     for (uint32_t c = 0; c < b->ncols; c++)
         if (hf_type_is_nested(b->schema->cols[c].type.id))
             return 0;
@@ -186,9 +185,11 @@ static int set_col_copy(struct holo_buffer *b)
         return -1;
     for (uint32_t c = 0; c < b->ncols; c++) {
         enum hf_type_id id = b->schema->cols[c].type.id;
-        b->col_copy[c] = hf_type_is_string(id) || id == HF_BYTES ? COPY_TEXT
-                         : id == HF_DECIMAL                      ? COPY_DECIMAL
-                                                                 : COPY_FIXED;
+        b->col_copy[c] = hf_type_is_string(id)
+                             ? (b->remove_u0000 ? COPY_TEXT_STRIP : COPY_TEXT)
+                         : id == HF_BYTES   ? COPY_TEXT
+                         : id == HF_DECIMAL ? COPY_DECIMAL
+                                            : COPY_FIXED;
     }
     return 0;
 }
@@ -299,7 +300,7 @@ static struct hf_value *copy_row(struct holo_buffer *b,
          * bytes accounted are hf_value_copy()'s. */
         size_t text = 0;
         for (uint32_t c = 0; c < b->ncols; c++)
-            if (b->col_copy[c] == COPY_TEXT && !row[c].null)
+            if (b->col_copy[c] >= COPY_TEXT && !row[c].null)
                 text += row[c].v.s.len;
         struct hf_value *dst =
             hf_arena_alloc(&b->arena, b->ncols * sizeof *dst + text);
@@ -314,10 +315,20 @@ static struct hf_value *copy_row(struct holo_buffer *b,
                 continue;
             }
             switch (b->col_copy[c]) {
-            case COPY_TEXT: {
+            case COPY_TEXT:
+            case COPY_TEXT_STRIP: {
                 uint32_t len = row[c].v.s.len;
                 if (len)
                     memcpy(p, row[c].v.s.ptr, len);
+                if (b->col_copy[c] == COPY_TEXT_STRIP &&
+                    hf_text_has_nul(row[c].v.s.ptr, len)) {
+                    uint32_t o = 0;
+                    for (uint32_t i = 0; i < len; i++)
+                        if (p[i] != '\0')
+                            p[o++] = p[i];
+                    len = o;
+                    dst[c].v.s.len = len;
+                }
                 dst[c].v.s.ptr = p;
                 p += len;
                 total += (size_t)len + 4;
