@@ -7,8 +7,8 @@
  * one is full. hf_arena_reset() keeps the first chunk and sets the others
  * aside for the next chunks needed (up to a bound of bytes kept, the rest
  * is freed), so a batch that is reused does no malloc at steady state, nor
- * touch fresh pages. Nothing is freed individually. An allocation failure returns NULL and leaves the arena
- * usable.
+ * touch fresh pages. Nothing is freed individually. An allocation failure
+ * returns NULL and leaves the arena usable.
  *
  * @locality one thread at a time (the batch's owner).
  */

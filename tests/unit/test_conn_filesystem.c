@@ -565,14 +565,15 @@ static void test_partition_batches(void **state)
     struct ct_col cols[] = {{"id", ct_type(HF_INT)},
                             {"p", ct_type(HF_VARCHAR)}};
     const char *part[] = {"p", NULL};
-    const char *want[] = {"+I|1|b@f.csv:1", "+I|2|b@f.csv:2", "+I|3|b@f.csv:3",
-                          "+I|4|b@f.csv:4", "+I|5|b@f.csv:5", "+I|6|c@f.csv:1",
-                          "+I|7|c@f.csv:2", "+I|8|d:x@f.csv:1", NULL};
+    const char *want[] = {
+        "+I|1|b@f.csv:1", "+I|2|b@f.csv:2",   "+I|3|b@f.csv:3",
+        "+I|4|b@f.csv:4", "+I|5|b@f.csv:5",   "+I|6|c@f.csv:1",
+        "+I|7|c@f.csv:2", "+I|8|d:x@f.csv:1", NULL};
     for (int threads = 1; threads <= 3; threads += 2) {
         char th[8];
         snprintf(th, sizeof th, "%d", threads);
-        const char *kv[] = {"path",   dir, "format", "csv",
-                            "source.reader-threads", th, NULL};
+        const char *kv[] = {
+            "path", dir, "format", "csv", "source.reader-threads", th, NULL};
         struct ct_table t;
         mk(&t, cols, 2, part, kv, fmt("csv"));
         struct run_result res;

@@ -341,13 +341,12 @@ static void test_copy_row_forms(void **state)
         struct hf_value want[6];
         size_t want_bytes = 16;
         for (int k = 0; k < 6; k++)
-            want_bytes += (size_t)hf_value_copy(&ra, &fc[k].type, &want[k],
-                                                &r[k], strip);
+            want_bytes +=
+                (size_t)hf_value_copy(&ra, &fc[k].type, &want[k], &r[k], strip);
         for (int n = 0; n < 3; n++)
-            assert_int_equal(
-                holo_buffer_put(&b, HOLO_ACT_UPSERT, HF_ROW_INSERT, r, 0, n,
-                                NULL),
-                0);
+            assert_int_equal(holo_buffer_put(&b, HOLO_ACT_UPSERT, HF_ROW_INSERT,
+                                             r, 0, n, NULL),
+                             0);
         assert_int_equal(b.n, 3);
         assert_int_equal(b.bytes, 3 * want_bytes);
         for (uint32_t n = 0; n < b.n; n++) {
