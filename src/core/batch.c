@@ -60,12 +60,11 @@ struct hf_value *hf_batch_add_row(struct hf_batch *b, enum hf_rowkind k,
 {
     if (b->nrows == b->alloc && grow(b) != 0)
         return NULL;
+    static const struct hf_value null_value = {.null = true};
     uint32_t i = b->nrows++;
     struct hf_value *row = hf_batch_row(b, i);
-    for (uint32_t c = 0; c < b->ncols; c++) {
-        memset(&row[c], 0, sizeof row[c]);
-        row[c].null = true;
-    }
+    for (uint32_t c = 0; c < b->ncols; c++)
+        row[c] = null_value;
     b->kinds[i] = (uint8_t)k;
     b->origin[i] = origin;
     return row;

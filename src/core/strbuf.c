@@ -39,7 +39,7 @@ bool hf_strbuf_ok(const struct hf_strbuf *b)
     return !b->broken;
 }
 
-char *hf_strbuf_reserve(struct hf_strbuf *b, size_t n)
+char *hf_strbuf_reserve_slow(struct hf_strbuf *b, size_t n)
 {
     if (b->broken)
         return NULL;
@@ -62,14 +62,6 @@ char *hf_strbuf_reserve(struct hf_strbuf *b, size_t n)
         b->cap = cap;
     }
     return b->data + b->len;
-}
-
-void hf_strbuf_commit(struct hf_strbuf *b, size_t n)
-{
-    if (b->broken)
-        return;
-    b->len += n;
-    b->data[b->len] = '\0';
 }
 
 void hf_strbuf_append(struct hf_strbuf *b, const void *p, size_t n)

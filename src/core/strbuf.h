@@ -25,10 +25,26 @@ void hf_strbuf_init(struct hf_strbuf *b, size_t max);
 void hf_strbuf_free(struct hf_strbuf *b);
 void hf_strbuf_reset(struct hf_strbuf *b); /* len = 0, keeps memory; clears broken */
 bool hf_strbuf_ok(const struct hf_strbuf *b);
+/* hf_strbuf_reserve() when the room is not there yet (grows the buffer,
+ * or breaks it). */
+char *hf_strbuf_reserve_slow(struct hf_strbuf *b, size_t n);
 /* Make room for `n` more bytes; returns a pointer to write them at, or NULL
- * (buffer broken). Call hf_strbuf_commit(b, n) after writing. */
-char *hf_strbuf_reserve(struct hf_strbuf *b, size_t n);
-void hf_strbuf_commit(struct hf_strbuf *b, size_t n);
+ * (buffer broken). Call hf_strbuf_commit(b, n) after writing. Inline: the
+ * encoders call it for every field. (cap never passes max, so room below
+ * cap is room below max.) */
+static inline char *hf_strbuf_reserve(struct hf_strbuf *b, size_t n)
+{
+    if (!b->broken && n < b->cap && b->len + n + 1 <= b->cap)
+        return b->data + b->len;
+    return hf_strbuf_reserve_slow(b, n);
+}
+static inline void hf_strbuf_commit(struct hf_strbuf *b, size_t n)
+{
+    if (b->broken)
+        return;
+    b->len += n;
+    b->data[b->len] = '\0';
+}
 void hf_strbuf_append(struct hf_strbuf *b, const void *p, size_t n);
 void hf_strbuf_puts(struct hf_strbuf *b, const char *s);
 void hf_strbuf_putc(struct hf_strbuf *b, char c);

@@ -42,6 +42,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 enum hf_type_id {
     HF_BOOLEAN,
@@ -240,6 +241,26 @@ bool hf_type_contains(const struct hf_type *t, enum hf_type_id id);
 bool hf_type_assignable(const struct hf_type *from, const struct hf_type *to);
 
 struct hf_arena;
+
+/* Whether s[0..n) holds a NUL byte: eight bytes at a time inline for the
+ * short text of most fields, memchr() for long text. */
+static inline bool hf_text_has_nul(const char *s, size_t n)
+{
+    if (n >= 64)
+        return memchr(s, 0, n) != NULL;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if ((w - UINT64_C(0x0101010101010101)) & ~w &
+            UINT64_C(0x8080808080808080))
+            return true;
+    }
+    for (; i < n; i++)
+        if (s[i] == '\0')
+            return true;
+    return false;
+}
 
 /* Deep copy of value `src` of type `t` into `dst`: strings, bytes and
  * nested values get their own storage in arena `a` (src may be freed after).

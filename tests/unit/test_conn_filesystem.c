@@ -138,7 +138,7 @@ struct run_result {
     struct ct_rows rows;
     struct hf_error err;
     int rc; /* last read() result */
-    uint64_t skipped, rows_in, nulled;
+    uint64_t skipped, rows_in, nulled, bytes_in;
 };
 
 static void run_source(const struct hf_table_def *t, uint32_t batch_rows,
@@ -177,6 +177,7 @@ static void run_source(const struct hf_table_def *t, uint32_t batch_rows,
     res->skipped = atomic_load(&stats.skipped);
     res->nulled = atomic_load(&stats.nulled);
     res->rows_in = atomic_load(&stats.rows_in);
+    res->bytes_in = atomic_load(&stats.bytes_in);
     hf_strbuf_free(&sb);
     hf_batch_destroy(b);
     fsc()->source_close(st);
@@ -542,6 +543,53 @@ static void test_partitions(void **state)
     free(dir);
     free(dir2);
     free(dir3);
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Partition values and the read counts when a file spans batches, a
+ * batch's read passes an empty file, and reader threads fill batches of
+ * their own: the values are copied once a batch (shared by its rows) and
+ * the counts added once a batch. */
+static void test_partition_batches(void **state)
+{
+    (void)state;
+    char *dir = ct_tmpdir();
+    write_text(dir, "p=a/f.csv", "");
+    write_text(dir, "p=b/f.csv", "1\n2\n3\n4\n5\n");
+    write_text(dir, "p=c/f.csv", "6\n7\n");
+    write_text(dir, "p=d%3Ax/f.csv", "8\n");
+    struct ct_col cols[] = {{"id", ct_type(HF_INT)},
+                            {"p", ct_type(HF_VARCHAR)}};
+    const char *part[] = {"p", NULL};
+    const char *want[] = {
+        "+I|1|b@f.csv:1", "+I|2|b@f.csv:2",   "+I|3|b@f.csv:3",
+        "+I|4|b@f.csv:4", "+I|5|b@f.csv:5",   "+I|6|c@f.csv:1",
+        "+I|7|c@f.csv:2", "+I|8|d:x@f.csv:1", NULL};
+    for (int threads = 1; threads <= 3; threads += 2) {
+        char th[8];
+        snprintf(th, sizeof th, "%d", threads);
+        const char *kv[] = {
+            "path", dir, "format", "csv", "source.reader-threads", th, NULL};
+        struct ct_table t;
+        mk(&t, cols, 2, part, kv, fmt("csv"));
+        struct run_result res;
+        run_source(&t.def, 2, &res);
+        if (res.rc != 0)
+            fail_msg("read: %s", res.err.msg);
+        /* files interleave with reader threads: compare sorted */
+        qsort(res.rows.lines, res.rows.n, sizeof *res.rows.lines, cmp_line);
+        expect_rows(&res, want);
+        assert_int_equal(res.rows_in, 8);
+        assert_int_equal(res.bytes_in, 16);
+        ct_rows_free(&res.rows);
+        ct_table_free(&t);
+    }
+    ct_rm_rf(dir);
+    free(dir);
 }
 
 /* ------------------------------------------------------------------ errors */
@@ -1152,6 +1200,7 @@ int main(void)
         cmocka_unit_test(test_gzip_faults),
         cmocka_unit_test(test_gzip_changed_after_open),
         cmocka_unit_test(test_bom),
+        cmocka_unit_test(test_partition_batches),
         cmocka_unit_test(test_validation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -300,6 +300,76 @@ static void test_review_cases(void **state)
     holo_buffer_free(&b);
 }
 
+/* copy_row()'s one-allocation copy keeps what hf_value_copy() gives:
+ * the values, text with its NULs removed or kept (BYTES always kept), and
+ * the bytes accounted; a nested column sends every column through
+ * hf_value_copy(). */
+static void test_copy_row_forms(void **state)
+{
+    (void)state;
+    struct hf_column fc[6] = {
+        {.name = "t", .type = hf_type_make(HF_VARCHAR)},
+        {.name = "b", .type = hf_type_make(HF_BYTES)},
+        {.name = "d", .type = hf_type_make(HF_DECIMAL)},
+        {.name = "i", .type = hf_type_make(HF_BIGINT)},
+        {.name = "u", .type = hf_type_make(HF_VARCHAR)},
+        {.name = "e", .type = hf_type_make(HF_VARCHAR)},
+    };
+    struct hf_schema fs = {.ncols = 6, .cols = fc};
+    static const char long_text[] = "0123456789abcdef0123456789abcdef"
+                                    "0123456789abcdef0123456789\0bcdef!";
+    for (int strip = 0; strip <= 1; strip++) {
+        struct holo_config c = cfg_with(HOLO_OC_UPDATE, false, false);
+        c.remove_u0000 = strip;
+        struct holo_buffer b;
+        assert_int_equal(holo_buffer_init(&b, &fs, NULL, 0, &c, 4), 0);
+        struct hf_value r[6];
+        memset(r, 0, sizeof r);
+        r[0].v.s.ptr = "a\0b\0\0c";
+        r[0].v.s.len = 6;
+        r[1].v.s.ptr = "x\0y";
+        r[1].v.s.len = 3;
+        r[2].v.d.lo = 12345;
+        r[3].null = true;
+        r[4].v.s.ptr = long_text;
+        r[4].v.s.len = sizeof long_text - 1;
+        r[5].v.s.ptr = "";
+        r[5].v.s.len = 0;
+        /* the reference: hf_value_copy() column by column */
+        struct hf_arena ra;
+        hf_arena_init(&ra);
+        struct hf_value want[6];
+        size_t want_bytes = 16;
+        for (int k = 0; k < 6; k++)
+            want_bytes +=
+                (size_t)hf_value_copy(&ra, &fc[k].type, &want[k], &r[k], strip);
+        for (int n = 0; n < 3; n++)
+            assert_int_equal(holo_buffer_put(&b, HOLO_ACT_UPSERT, HF_ROW_INSERT,
+                                             r, 0, n, NULL),
+                             0);
+        assert_int_equal(b.n, 3);
+        assert_int_equal(b.bytes, 3 * want_bytes);
+        for (uint32_t n = 0; n < b.n; n++) {
+            const struct hf_value *got = b.entries[n].vals;
+            for (int k = 0; k < 6; k++) {
+                assert_int_equal(got[k].null, want[k].null);
+                if (k == 2)
+                    assert_int_equal(got[k].v.d.lo, 12345);
+                if (got[k].null || k == 2 || k == 3)
+                    continue;
+                assert_int_equal(got[k].v.s.len, want[k].v.s.len);
+                assert_memory_equal(got[k].v.s.ptr, want[k].v.s.ptr,
+                                    want[k].v.s.len);
+                assert_ptr_not_equal(got[k].v.s.ptr, r[k].v.s.ptr);
+            }
+        }
+        assert_int_equal(b.entries[0].vals[0].v.s.len, strip ? 3 : 6);
+        assert_int_equal(b.entries[0].vals[1].v.s.len, 3);
+        hf_arena_free(&ra);
+        holo_buffer_free(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -308,6 +378,7 @@ int main(void)
         cmocka_unit_test(test_no_dedup_and_no_key),
         cmocka_unit_test(test_many_keys_and_copies),
         cmocka_unit_test(test_review_cases),
+        cmocka_unit_test(test_copy_row_forms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -179,6 +179,11 @@ struct fs_state {
     uint32_t npart;
     const uint32_t *part;
     struct hf_batch *pbatch; /* one row: the current file's partition values */
+    /* The partition values as copied into the batch being filled (strings
+     * in its arena, once a batch: its rows share them); pcache_ok says
+     * they are there. */
+    struct hf_value *pcache;
+    bool pcache_ok;
     /* Metadata columns: schema index and key. */
     uint32_t nmeta;
     uint32_t meta_col[8];
@@ -193,6 +198,10 @@ struct fs_state {
     struct fs_state **kids;
     uint32_t nkids;
     struct hf_fs_par *par;
+    /* Rows and bytes read since the stats were last told: added to them
+     * once a batch, not once a row (the counters are shared by every
+     * reader thread). */
+    uint64_t pend_rows, pend_bytes;
 };
 
 /* ------------------------------------------------------------------ checks */
@@ -491,6 +500,7 @@ static int load_partitions(struct fs_state *s, const struct hf_fs_file *f,
     if (s->npart == 0)
         return 0;
     const struct hf_schema *sc = &s->t->schema;
+    s->pcache_ok = false;
     hf_batch_reset(s->pbatch);
     struct hf_value *row = hf_batch_add_row(s->pbatch, HF_ROW_INSERT, -1);
     if (row == NULL)
@@ -539,27 +549,42 @@ static int load_partitions(struct fs_state *s, const struct hf_fs_file *f,
     return 0;
 }
 
+/* The partition values of the open file for the rows of `out`: strings
+ * copied into its arena the first time for this batch (s->pcache_ok is
+ * cleared for each batch and each file), shared by its rows after. NULL
+ * on out of memory. */
+static const struct hf_value *part_values(struct fs_state *s,
+                                          struct hf_batch *out)
+{
+    if (s->pcache_ok)
+        return s->pcache;
+    const struct hf_value *pv = hf_batch_row(s->pbatch, 0);
+    for (uint32_t i = 0; i < s->npart; i++) {
+        const struct hf_value *v = &pv[i];
+        struct hf_value *dst = &s->pcache[i];
+        enum hf_type_id id = s->t->schema.cols[s->part[i]].type.id;
+        *dst = *v;
+        if (!v->null && (hf_type_is_string(id) || id == HF_BYTES) &&
+            hf_value_set_str(out, dst, v->v.s.ptr, v->v.s.len) != 0)
+            return NULL;
+    }
+    s->pcache_ok = true;
+    return s->pcache;
+}
+
 /* Copy the partition values and metadata into rows [from, to) of `out`. */
 static int fill_extra(struct fs_state *s, struct hf_batch *out, uint32_t from,
                       uint32_t to, struct hf_error *err)
 {
     const struct hf_fs_file *f = &s->files.v[s->cur_file];
-    const struct hf_value *pv = s->npart ? hf_batch_row(s->pbatch, 0) : NULL;
-    const char *base = strrchr(f->path, '/');
-    base = base ? base + 1 : f->path;
+    const struct hf_value *pv = NULL;
+    if (s->npart > 0 && (pv = part_values(s, out)) == NULL)
+        goto nomem;
+    const char *base = NULL;
     for (uint32_t r = from; r < to; r++) {
         struct hf_value *row = hf_batch_row(out, r);
-        for (uint32_t i = 0; i < s->npart; i++) {
-            const struct hf_value *v = &pv[i];
-            struct hf_value *dst = &row[s->part[i]];
-            enum hf_type_id id = s->t->schema.cols[s->part[i]].type.id;
-            if (!v->null && (hf_type_is_string(id) || id == HF_BYTES)) {
-                if (hf_value_set_str(out, dst, v->v.s.ptr, v->v.s.len) != 0)
-                    goto nomem;
-            } else {
-                *dst = *v;
-            }
-        }
+        for (uint32_t i = 0; i < s->npart; i++)
+            row[s->part[i]] = pv[i];
         for (uint32_t i = 0; i < s->nmeta; i++) {
             struct hf_value *dst = &row[s->meta_col[i]];
             switch (s->meta_key[i]) {
@@ -568,6 +593,10 @@ static int fill_extra(struct fs_state *s, struct hf_batch *out, uint32_t from,
                     goto nomem;
                 break;
             case FS_META_NAME:
+                if (base == NULL) {
+                    base = strrchr(f->path, '/');
+                    base = base ? base + 1 : f->path;
+                }
                 if (hf_value_set_str(out, dst, base, strlen(base)) != 0)
                     goto nomem;
                 break;
@@ -695,7 +724,8 @@ static int fs_init(struct fs_state *s, const struct hf_table_def *t,
     s->part = sc->part;
     if (s->npart > 0) {
         s->pbatch = hf_batch_new(s->npart, 1);
-        if (s->pbatch == NULL)
+        s->pcache = calloc(s->npart, sizeof *s->pcache);
+        if (s->pbatch == NULL || s->pcache == NULL)
             goto nomem;
     }
     for (uint32_t i = 0; i < sc->ncols; i++) {
@@ -811,11 +841,37 @@ fail:
     return -1;
 }
 
+/* Add the rows and bytes counted while filling a batch to the stats. */
+static void flush_counts(struct fs_state *s)
+{
+    if (s->stats != NULL) {
+        if (s->pend_rows)
+            atomic_fetch_add(&s->stats->rows_in, s->pend_rows);
+        if (s->pend_bytes)
+            atomic_fetch_add(&s->stats->bytes_in, s->pend_bytes);
+    }
+    s->pend_rows = 0;
+    s->pend_bytes = 0;
+}
+
+static int fs_fill(struct fs_state *s, struct hf_batch *out,
+                   struct hf_error *err);
+
 static int fs_read(void *state, struct hf_batch *out, struct hf_error *err)
 {
     struct fs_state *s = state;
     if (s->par != NULL)
         return hf_fs_par_read(s->par, out, err);
+    s->pcache_ok = false; /* a new batch */
+    int rc = fs_fill(s, out, err);
+    flush_counts(s);
+    return rc;
+}
+
+/* fs_read() without the pool: fill `out` from the files. */
+static int fs_fill(struct fs_state *s, struct hf_batch *out,
+                   struct hf_error *err)
+{
     for (;;) {
         if (fs_stopping(s))
             return 0;
@@ -854,9 +910,12 @@ static int fs_read(void *state, struct hf_batch *out, struct hf_error *err)
                 hf_fs_reader_close(s->r);
                 s->open = false;
                 if (s->stats != NULL && !s->child &&
-                    files_bytes(s, s->cur_file + 1) > 0)
+                    files_bytes(s, s->cur_file + 1) > 0) {
+                    /* exact: the bytes counted so far are in it */
+                    s->pend_bytes = 0;
                     atomic_store(&s->stats->bytes_in,
                                  (uint64_t)files_bytes(s, s->cur_file + 1));
+                }
                 if (s->stats != NULL)
                     atomic_fetch_add(&s->stats->splits_done, 1);
                 /* A read file no longer holds the watermark back. */
@@ -894,10 +953,8 @@ static int fs_read(void *state, struct hf_batch *out, struct hf_error *err)
                     n = s->fmt->decode(s->dec, line, len, first, out, err);
                 }
             }
-            if (s->stats != NULL) {
-                atomic_fetch_add(&s->stats->rows_in, 1);
-                atomic_fetch_add(&s->stats->bytes_in, len + 1);
-            }
+            s->pend_rows++;
+            s->pend_bytes += len + 1;
             if (n == HF_DECODE_SKIP) {
                 while (out->nrows > before)
                     hf_batch_drop_last(out);
@@ -945,6 +1002,7 @@ static void fs_close(void *state)
     if (s->dec != NULL && s->fmt != NULL)
         s->fmt->decoder_free(s->dec);
     hf_batch_destroy(s->pbatch);
+    free(s->pcache);
     if (!s->child)
         hf_fs_files_free(&s->files);
     free(s);

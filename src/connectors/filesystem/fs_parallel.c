@@ -9,7 +9,9 @@
  * (rows, values, their arena) with the runtime's empty batch, so rows are
  * decoded once and never copied. The number of batches (two per worker)
  * bounds the memory and makes the workers wait when the load is slower
- * than the reading: back-pressure as on every other edge.
+ * than the reading: back-pressure as on every other edge. Workers wait
+ * for a free batch on one condition, the source's thread for a filled one
+ * on another, so a batch handed either way wakes one thread, not all.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -29,7 +31,8 @@ struct hf_fs_par {
     uint32_t nthreads; /* started */
     bool started;
     pthread_mutex_t lock;
-    pthread_cond_t cond;
+    pthread_cond_t cond;      /* workers: a free batch, or quit/failed */
+    pthread_cond_t cond_full; /* the reader: a filled batch, or an end */
     /* all batches; free ones on `free_`, filled ones in `full` (FIFO) */
     struct hf_batch **all, **free_, **full;
     uint32_t nall, nfree, nfull, head;
@@ -76,20 +79,24 @@ static void *worker(void *arg)
                 p->err = err;
             }
             p->free_[p->nfree++] = b;
+            pthread_cond_broadcast(&p->cond); /* every worker leaves */
+            pthread_cond_signal(&p->cond_full);
         } else if (b->nrows > 0) {
             p->full[(p->head + p->nfull) % p->nall] = b;
             p->nfull++;
+            pthread_cond_signal(&p->cond_full);
         } else {
             p->free_[p->nfree++] = b;
+            pthread_cond_signal(&p->cond);
         }
-        pthread_cond_broadcast(&p->cond);
         pthread_mutex_unlock(&p->lock);
         if (rc <= 0)
             break;
     }
     pthread_mutex_lock(&p->lock);
     p->active--;
-    pthread_cond_broadcast(&p->cond);
+    if (p->active == 0)
+        pthread_cond_signal(&p->cond_full);
     pthread_mutex_unlock(&p->lock);
     return NULL;
 }
@@ -110,7 +117,8 @@ struct hf_fs_par *hf_fs_par_new(uint32_t n, void **states,
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&p->cond, &attr);
+    pthread_cond_init(&p->cond, NULL);
+    pthread_cond_init(&p->cond_full, &attr);
     pthread_condattr_destroy(&attr);
     hf_error_clear(&p->err);
     p->th = calloc(n, sizeof *p->th);
@@ -192,7 +200,7 @@ int hf_fs_par_read(struct hf_fs_par *p, struct hf_batch *out,
             ts.tv_sec++;
             ts.tv_nsec -= 1000000000;
         }
-        pthread_cond_timedwait(&p->cond, &p->lock, &ts);
+        pthread_cond_timedwait(&p->cond_full, &p->lock, &ts);
     }
     struct hf_batch *b = p->full[p->head];
     p->head = (p->head + 1) % p->nall;
@@ -201,7 +209,7 @@ int hf_fs_par_read(struct hf_fs_par *p, struct hf_batch *out,
     swap_batches(out, b); /* out's old contents are reset on reuse */
     pthread_mutex_lock(&p->lock);
     p->free_[p->nfree++] = b;
-    pthread_cond_broadcast(&p->cond);
+    pthread_cond_signal(&p->cond);
     pthread_mutex_unlock(&p->lock);
     return 1;
 }
@@ -223,6 +231,7 @@ void hf_fs_par_destroy(struct hf_fs_par *p)
             hf_batch_destroy(p->all[i]);
     pthread_mutex_destroy(&p->lock);
     pthread_cond_destroy(&p->cond);
+    pthread_cond_destroy(&p->cond_full);
     free(p->th);
     free(p->all);
     free(p->free_);

@@ -330,7 +330,7 @@ static int put_fast(struct hf_strbuf *out, const struct holo_copy_col *c,
                put_numeric_fast(out, v->v.d, c->send.scale);
     case HF_VARCHAR: {
         uint32_t len = v->v.s.len;
-        if (len > INT32_MAX || (len && memchr(v->v.s.ptr, 0, len) != NULL))
+        if (len > INT32_MAX || hf_text_has_nul(v->v.s.ptr, len))
             return 0; /* the general encoder names the problem */
         char *p = hf_strbuf_reserve(out, 4 + (size_t)len);
         if (p == NULL)

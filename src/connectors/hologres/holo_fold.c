@@ -167,6 +167,33 @@ static uint32_t pow2_at_least(uint32_t n)
     return p;
 }
 
+/* How copy_row() copies a column: the value alone (8 or 16 bytes
+ * accounted), its text or bytes too, or through hf_value_copy(). */
+enum { COPY_FIXED, COPY_DECIMAL, COPY_TEXT, COPY_TEXT_STRIP };
+
+/* b->col_copy for the buffer's columns (text whose NULs are removed:
+ * COPY_TEXT_STRIP); left NULL (every column through hf_value_copy())
+ * when a column is nested. 0 or -1. */
+static int set_col_copy(struct holo_buffer *b)
+{
+    b->col_copy = NULL;
+    for (uint32_t c = 0; c < b->ncols; c++)
+        if (hf_type_is_nested(b->schema->cols[c].type.id))
+            return 0;
+    b->col_copy = malloc(b->ncols ? b->ncols : 1);
+    if (b->col_copy == NULL)
+        return -1;
+    for (uint32_t c = 0; c < b->ncols; c++) {
+        enum hf_type_id id = b->schema->cols[c].type.id;
+        b->col_copy[c] = hf_type_is_string(id)
+                             ? (b->remove_u0000 ? COPY_TEXT_STRIP : COPY_TEXT)
+                         : id == HF_BYTES   ? COPY_TEXT
+                         : id == HF_DECIMAL ? COPY_DECIMAL
+                                            : COPY_FIXED;
+    }
+    return 0;
+}
+
 int holo_buffer_init(struct holo_buffer *b, const struct hf_schema *schema,
                      const uint32_t *pk, uint32_t npk,
                      const struct holo_config *cfg, uint32_t cap)
@@ -183,6 +210,8 @@ int holo_buffer_init(struct holo_buffer *b, const struct hf_schema *schema,
     b->fold = cfg->deduplication && cfg->cap_column == NULL &&
               cfg->conflict_update_set == NULL && cfg->conflict_where == NULL;
     b->remove_u0000 = cfg->remove_u0000;
+    if (set_col_copy(b) != 0)
+        return -1;
     b->cap = cap ? cap : 16;
     b->entries = calloc(b->cap, sizeof *b->entries);
     b->nslots = pow2_at_least(b->cap * 2);
@@ -197,6 +226,8 @@ int holo_buffer_init(struct holo_buffer *b, const struct hf_schema *schema,
 
 void holo_buffer_free(struct holo_buffer *b)
 {
+    free(b->col_copy);
+    b->col_copy = NULL;
     free(b->entries);
     free(b->slots);
     hf_arena_free(&b->arena);
@@ -247,6 +278,16 @@ static int grow(struct holo_buffer *b)
 static long copy_value(struct holo_buffer *b, const struct hf_type *t,
                        struct hf_value *dst, const struct hf_value *src)
 {
+    /* NULLs and fixed-width values in place, as hf_value_copy() would */
+    if (src->null) {
+        *dst = *src;
+        return 1;
+    }
+    if (!hf_type_is_string(t->id) && t->id != HF_BYTES &&
+        !hf_type_is_nested(t->id)) {
+        *dst = *src;
+        return t->id == HF_DECIMAL ? 16 : 8;
+    }
     return hf_value_copy(&b->arena, t, dst, src, b->remove_u0000);
 }
 
@@ -254,6 +295,56 @@ static long copy_value(struct holo_buffer *b, const struct hf_type *t,
 static struct hf_value *copy_row(struct holo_buffer *b,
                                  const struct hf_value *row, size_t *bytes)
 {
+    if (b->col_copy != NULL) {
+        /* One allocation: the values, then the bytes of their text. The
+         * bytes accounted are hf_value_copy()'s. */
+        size_t text = 0;
+        for (uint32_t c = 0; c < b->ncols; c++)
+            if (b->col_copy[c] >= COPY_TEXT && !row[c].null)
+                text += row[c].v.s.len;
+        struct hf_value *dst =
+            hf_arena_alloc(&b->arena, b->ncols * sizeof *dst + text);
+        if (dst == NULL)
+            return NULL;
+        char *p = (char *)(dst + b->ncols);
+        size_t total = 0;
+        for (uint32_t c = 0; c < b->ncols; c++) {
+            dst[c] = row[c];
+            if (row[c].null) {
+                total += 1;
+                continue;
+            }
+            switch (b->col_copy[c]) {
+            case COPY_TEXT:
+            case COPY_TEXT_STRIP: {
+                uint32_t len = row[c].v.s.len;
+                if (len)
+                    memcpy(p, row[c].v.s.ptr, len);
+                if (b->col_copy[c] == COPY_TEXT_STRIP &&
+                    hf_text_has_nul(row[c].v.s.ptr, len)) {
+                    uint32_t o = 0;
+                    for (uint32_t i = 0; i < len; i++)
+                        if (p[i] != '\0')
+                            p[o++] = p[i];
+                    len = o;
+                    dst[c].v.s.len = len;
+                }
+                dst[c].v.s.ptr = p;
+                p += len;
+                total += (size_t)len + 4;
+                break;
+            }
+            case COPY_DECIMAL:
+                total += 16;
+                break;
+            default:
+                total += 8;
+                break;
+            }
+        }
+        *bytes = total;
+        return dst;
+    }
     struct hf_value *dst = hf_arena_alloc(&b->arena, b->ncols * sizeof *dst);
     if (dst == NULL)
         return NULL;

@@ -75,6 +75,9 @@ struct holo_buffer {
     bool fold;       /* deduplication on, no check-and-put, no conflict
                         expressions */
     bool remove_u0000;
+    /* Per job column, how copy_row() copies it (holo_fold.c); NULL: every
+     * column through hf_value_copy(). */
+    uint8_t *col_copy;
     struct holo_entry *entries;
     uint32_t n, cap;
     uint32_t *slots; /* open addressing: entry index + 1, 0 = empty */
