@@ -16,6 +16,12 @@
 #    answered at once, but the row's retries outlast the timeout, so the
 #    job fails naming the table (Flink counts 'timeout' from the first
 #    request through the retries and fails with a TimeoutException).
+# 4. Retries served by timers while the input goes on: a datagen source
+#    of keys 1..60 at 20 rows/s (so at least 2.95 s of input) and a
+#    dimension without key 3, retried twice 100 ms apart: with
+#    allow_unordered the padded row of key 3 comes out among the others,
+#    before key 60 and after key 4 (not at the end of the input, where a
+#    join that waited for the end would put it); with ordered, in place.
 . "$(dirname "$0")/../e2e/lib.sh"
 set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
@@ -112,5 +118,38 @@ for a in true false; do
         { fail "timeout (async $a): the error names the table"; tail -3 "$T/err" >&2; }
 done
 
-"${PSQL[@]}" -c "DROP TABLE ${p}_s, ${p}_d, ${p}_o"
+# --- 4. retries served by timers while the input goes on.
+"${PSQL[@]}" -c "CREATE TABLE ${p}_g (k int PRIMARY KEY, name text);
+    INSERT INTO ${p}_g SELECT i, 'n' || i FROM generate_series(1, 60) i WHERE i <> 3"
+for mode in allow_unordered ordered; do
+    cat >"$T/job.sql" <<SQL
+CREATE TABLE s (k INT, proc AS PROCTIME()) WITH ('connector' = 'datagen',
+  'rows-per-second' = '20', 'fields.k.kind' = 'sequence', 'fields.k.start' = '1',
+  'fields.k.end' = '60');
+CREATE TABLE d (k INT, name STRING, PRIMARY KEY (k) NOT ENFORCED)
+  WITH ($jdbc, 'table-name' = '${p}_g');
+CREATE TABLE o (k INT, name STRING) WITH ('connector' = 'print');
+INSERT INTO o SELECT /*+ LOOKUP('table' = 'd', 'async' = 'true', 'output-mode' = '$mode',
+  $retry, 'fixed-delay' = '100ms', 'max-attempts' = '2') */ s.k, dd.name
+  FROM s LEFT JOIN d FOR SYSTEM_TIME AS OF s.proc AS dd ON s.k = dd.k;
+SQL
+    run_hf "$T/out" "$T/err" run "$T/job.sql"
+    expect_rc 0 "timers ($mode)"
+    sort -t'[' -k2n "$T/out" >"$T/sorted"
+    for i in $(seq 60); do
+        if [ "$i" = 3 ]; then echo "+I[3, null]"; else echo "+I[$i, n$i]"; fi
+    done >"$T/want"
+    cmp -s "$T/sorted" "$T/want" || fail "timers ($mode): rows differ from the expected join"
+    at3=$(grep -n '^+I\[3, ' "$T/out" | cut -d: -f1)
+    at4=$(grep -n '^+I\[4, ' "$T/out" | cut -d: -f1)
+    at60=$(grep -n '^+I\[60, ' "$T/out" | cut -d: -f1)
+    if [ $mode = ordered ]; then
+        sort -t'[' -k2n -c "$T/out" 2>/dev/null || fail "ordered: output not in input order"
+    else
+        [ "${at3:-0}" -gt "${at4:-0}" ] && [ "${at3:-0}" -lt "${at60:-0}" ] ||
+            fail "allow_unordered: key 3 at line $at3 (key 4 at $at4, key 60 at $at60)"
+    fi
+done
+
+"${PSQL[@]}" -c "DROP TABLE ${p}_s, ${p}_d, ${p}_o, ${p}_g"
 finish
