@@ -21,7 +21,12 @@
  *      pass the residual condition, or padded with NULLs (LEFT) when none
  *      does; the output keeps the input's row kind.
  * So the output order is the input order whatever the number of requests
- * in flight (Flink's ORDERED output mode, which holoflow always gives).
+ * in flight (Flink's ORDERED output mode). The LOOKUP hint's retry on
+ * lookup_miss waits on this thread without lookup.async (Flink's sync
+ * retry sleeps too), per batch; with it, rows waiting to be asked again
+ * are set aside and served by timers ("async retries" below), and
+ * 'output-mode' allow_unordered lets +I rows go out ahead of them. A
+ * row's 'timeout' spans its first request and its retries.
  *
  * Memory: the cache is bounded by lookup.partial-cache.max-rows and
  * max-bytes; the batch's answer store holds one batch's answers. One
