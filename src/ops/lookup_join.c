@@ -90,6 +90,7 @@ struct lk {
     struct pend *head, *tail;
     uint64_t held_rows;
     uint32_t nwaiting;
+    int64_t wm_in; /* the last watermark come in (INT64_MIN: none) */
 };
 
 /* One key to ask: its row (the key values at spec->lkeys) and bytes. */
@@ -111,6 +112,7 @@ struct pend {
     bool insert_only; /* every row +I: may be overtaken / overtake */
     uint32_t attempts; /* requests made for the waiting row so far */
     int64_t due, deadline; /* CLOCK_MONOTONIC ms */
+    int64_t wm_before;     /* the watermark come in before these rows */
     struct hf_strbuf key, ans;
 };
 
@@ -322,6 +324,7 @@ struct lk *hf_lk_new(struct hf_lookup_spec *s, struct hf_error *err)
         l->ktypes[k] = s->dtypes[s->dkeys[k]];
     hf_lcache_init(&l->ans, 0, 0, 0, 0);
     hf_lcache_init(&l->wset, 0, 0, 0, 0);
+    l->wm_in = INT64_MIN;
     hf_lcache_init(&l->rans, 0, 0, 0, 0);
     l->cached = c->cache != HF_LCACHE_NONE;
     if (c->cache == HF_LCACHE_PARTIAL)
@@ -842,7 +845,8 @@ static int emit_rows(struct lk *l, struct hf_rbuf *in, uint32_t from,
  * TimeoutException), as does a request unanswered then (the connector's
  * deadline is the earliest of the rows waited for). The rows held are
  * bounded by the in-flight capacity (queue_size x batch_size keys): at
- * the bound, the join waits for the oldest retries. A checkpoint
+ * the bound, the join waits for the oldest retries. A watermark is held
+ * behind the rows set aside (lk_watermark_out). A checkpoint
  * barrier and the end of the input wait for every held row to go out
  * (holoflow keeps no state for them). */
 
@@ -863,6 +867,7 @@ static struct pend *pend_new(struct lk *l, struct hf_rbuf *in, uint32_t from)
     e->in = in;
     e->from = e->to = from;
     e->insert_only = true;
+    e->wm_before = l->wm_in;
     hf_strbuf_init(&e->key, 0);
     hf_strbuf_init(&e->ans, 0);
     if (l->tail)
@@ -1118,6 +1123,17 @@ static int64_t lk_next_timer(void *state)
     return wall + (left > 0 ? left : 0) * 1000;
 }
 
+/* Event time: a watermark does not pass rows set aside (they would be
+ * late downstream); it is held at the one come in before the oldest of
+ * them (the next watermark after they went out passes in full), as
+ * Flink's async queue keeps a watermark behind the rows before it. */
+static int64_t lk_watermark_out(void *state, int64_t wm)
+{
+    struct lk *l = state;
+    l->wm_in = wm;
+    return l->head ? l->head->wm_before : wm;
+}
+
 static int lk_on_timer(void *state, int64_t now, struct hf_op_out *out,
                        struct hf_error *err)
 {
@@ -1150,6 +1166,7 @@ const struct hf_op_class hf_op_lookup_join = {
     .process = lk_process,
     .snapshot = lk_snapshot,
     .end_input = lk_end_input,
+    .watermark_out = lk_watermark_out,
     .next_timer = lk_next_timer,
     .on_timer = lk_on_timer,
     .close = lk_close,
