@@ -252,9 +252,13 @@ struct hf_lookup_conf {
     int64_t expire_write_ms, expire_access_ms; /* 0: never */
     bool cache_missing;    /* keep "no row" answers */
     int64_t reload_ms;     /* FULL: reload interval, 0 never */
-    int64_t timeout_ms;    /* a request unanswered this long fails (job
-                              option table.exec.async-lookup.timeout, or
-                              the LOOKUP hint's 'timeout') */
+    int64_t timeout_ms;    /* a row's lookup not done this long after its
+                              first request, retries included, fails the
+                              job (job option table.exec.async-lookup.
+                              timeout, or the LOOKUP hint's 'timeout') */
+    bool unordered;        /* async: 'output-mode' allow_unordered (rows
+                              of an insert-only stretch may overtake one
+                              waiting to be asked again) */
     /* The LOOKUP hint's 'retry-predicate'='lookup_miss' with a
      * 'fixed_delay' strategy: a key asked of the server that has no row
      * is asked again after retry_delay_ms, up to retry_attempts more
@@ -273,6 +277,13 @@ struct hf_lookup_open_args {
     /* Where the connector counts its retries (a request sent again after
      * a failure), or NULL; the job summary prints it. */
     atomic_uint_fast64_t *retries;
+    /* When the oldest outstanding request must be answered by
+     * (CLOCK_MONOTONIC milliseconds): the operator sets it before each
+     * lookup_recv to the earliest deadline of the rows it waits for (a
+     * row's 'timeout' counts from its first request); the connector fails
+     * the request with a timeout error when it passes. NULL, or 0 in it:
+     * conf->timeout_ms from the call. */
+    const int64_t *deadline_ms;
 };
 
 struct hf_connector {

@@ -21,7 +21,12 @@
  *      pass the residual condition, or padded with NULLs (LEFT) when none
  *      does; the output keeps the input's row kind.
  * So the output order is the input order whatever the number of requests
- * in flight (Flink's ORDERED output mode, which holoflow always gives).
+ * in flight (Flink's ORDERED output mode). The LOOKUP hint's retry on
+ * lookup_miss waits on this thread without lookup.async (Flink's sync
+ * retry sleeps too), per batch; with it, rows waiting to be asked again
+ * are set aside and served by timers ("async retries" below), and
+ * 'output-mode' allow_unordered lets +I rows go out ahead of them. A
+ * row's 'timeout' spans its first request and its retries.
  *
  * Memory: the cache is bounded by lookup.partial-cache.max-rows and
  * max-bytes; the batch's answer store holds one batch's answers. One
@@ -73,6 +78,42 @@ struct lk {
     struct hf_strbuf grp;   /* encoded (key, row) pairs being grouped */
     struct hf_strbuf val;
     struct hf_value *joined;
+    /* Keys of one ask (their rows and key bytes). */
+    struct askv *asks;
+    uint32_t asks_cap;
+    int64_t deadline; /* the connector's deadline (connector.h) */
+    /* Async retries (retry_misses' counterpart when lookup.async): keys
+     * of this batch the server answered with no row, and the answers of
+     * one round of asking again. */
+    struct hf_lcache wset, rans;
+    /* Rows held back, in input order (see "Async retries" below). */
+    struct pend *head, *tail;
+    uint64_t held_rows;
+    uint32_t nwaiting;
+    int64_t wm_in; /* the last watermark come in (INT64_MIN: none) */
+};
+
+/* One key to ask: its row (the key values at spec->lkeys) and bytes. */
+struct askv {
+    const struct hf_value *row;
+    const char *key;
+    uint32_t klen;
+};
+
+/* A stretch of input rows held back (async retries): rows [from, to) of
+ * `in` (referenced), with their answers in `ans` (per row a uint32
+ * length, then the answer: uint32 count, then the encoded rows); or one
+ * row waiting to ask its key again (`waiting`, its key in `key`). */
+struct pend {
+    struct pend *next;
+    struct hf_rbuf *in;
+    uint32_t from, to;
+    bool waiting;
+    bool insert_only; /* every row +I: may be overtaken / overtake */
+    uint32_t attempts; /* requests made for the waiting row so far */
+    int64_t due, deadline; /* CLOCK_MONOTONIC ms */
+    int64_t wm_before;     /* the watermark come in before these rows */
+    struct hf_strbuf key, ans;
 };
 
 static int64_t now_ms(void)
@@ -242,6 +283,17 @@ static void lk_free(struct lk *l)
     free(l->joined);
     hf_batch_destroy(l->res);
     hf_batch_destroy(l->scratch);
+    hf_lcache_free(&l->wset);
+    hf_lcache_free(&l->rans);
+    free(l->asks);
+    while (l->head) {
+        struct pend *e = l->head;
+        l->head = e->next;
+        hf_rbuf_release(e->in);
+        hf_strbuf_free(&e->key);
+        hf_strbuf_free(&e->ans);
+        free(e);
+    }
     free(l);
 }
 
@@ -271,13 +323,17 @@ struct lk *hf_lk_new(struct hf_lookup_spec *s, struct hf_error *err)
     for (uint32_t k = 0; k < s->nkeys; k++)
         l->ktypes[k] = s->dtypes[s->dkeys[k]];
     hf_lcache_init(&l->ans, 0, 0, 0, 0);
+    hf_lcache_init(&l->wset, 0, 0, 0, 0);
+    l->wm_in = INT64_MIN;
+    hf_lcache_init(&l->rans, 0, 0, 0, 0);
     l->cached = c->cache != HF_LCACHE_NONE;
     if (c->cache == HF_LCACHE_PARTIAL)
         hf_lcache_init(&l->cache, c->max_rows, c->max_bytes,
                        c->expire_write_ms, c->expire_access_ms);
     else
         hf_lcache_init(&l->cache, 0, c->max_bytes, 0, 0);
-    struct hf_lookup_open_args a = {s->dkeys, s->nkeys, c, &s->stats.retries};
+    struct hf_lookup_open_args a = {s->dkeys, s->nkeys, c, &s->stats.retries,
+                                    &l->deadline};
     if (l->conn->lookup_open(s->dim, &a, &l->cs, err) != 0) {
         l->cs = NULL;
         lk_free(l);
@@ -308,45 +364,67 @@ static int lk_open(const struct hf_op_env *env, void **state,
 
 /* ------------------------------------------------------------ asking */
 
-/* Receive the answer of the oldest request, whose keys are the input
- * rows miss[from, from + n) of batch b. */
-static int take_answer(struct lk *l, const struct hf_batch *b, uint32_t from,
-                       uint32_t n, struct hf_error *err)
+static void sleep_ms(int64_t ms)
 {
-    (void)b;
+    if (ms <= 0)
+        return;
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+static int add_ask(struct lk *l, uint32_t *n, const struct hf_value *row,
+                   const char *key, uint32_t klen, struct hf_error *err)
+{
+    if (*n >= l->asks_cap) {
+        uint32_t cap = l->asks_cap ? l->asks_cap * 2 : 256;
+        struct askv *a = realloc(l->asks, cap * sizeof *a);
+        if (a == NULL)
+            return oom(err);
+        l->asks = a;
+        l->asks_cap = cap;
+    }
+    l->asks[(*n)++] = (struct askv){row, key, klen};
+    return 0;
+}
+
+/* Receive the answer of the oldest request, whose keys are asks[from,
+ * from + n), into `store` (and the cache). */
+static int take_answer(struct lk *l, uint32_t from, uint32_t n,
+                       struct hf_lcache *store, struct hf_error *err)
+{
     const struct hf_lookup_spec *s = l->spec;
     hf_batch_reset(l->res);
     if (l->conn->lookup_recv(l->cs, l->res, err) < 0)
         return -1;
-    if (group_rows(l, l->res, &l->ans, l->cached ? &l->cache : NULL, err) != 0)
+    if (group_rows(l, l->res, store, l->cached ? &l->cache : NULL, err) != 0)
         return -1;
     /* Keys without rows: an empty answer. */
     int64_t now = now_ms();
     uint32_t zero = 0;
     for (uint32_t j = from; j < from + n; j++) {
-        uint32_t r = l->miss[j];
-        const char *key = l->kbuf.data + l->koff[r];
+        const struct askv *v = &l->asks[j];
         const struct hf_lcache_entry *e =
-            hf_lcache_get(&l->ans, key, l->klen[r], now);
+            hf_lcache_get(store, v->key, v->klen, now);
         if (e && e->vlen > 0)
             continue;
-        if (hf_lcache_put(&l->ans, key, l->klen[r], &zero, sizeof zero, now) <
+        if (hf_lcache_put(store, v->key, v->klen, &zero, sizeof zero, now) <
             0)
             return oom(err);
         if (l->cached && s->conf.cache_missing &&
-            hf_lcache_put(&l->cache, key, l->klen[r], &zero, sizeof zero,
+            hf_lcache_put(&l->cache, v->key, v->klen, &zero, sizeof zero,
                           now) < 0)
             return oom(err);
     }
     return 0;
 }
 
-static int send_keys(struct lk *l, const struct hf_batch *b, uint32_t from,
-                     uint32_t n, struct hf_error *err)
+static int send_keys(struct lk *l, uint32_t from, uint32_t n,
+                     struct hf_error *err)
 {
     const struct hf_lookup_spec *s = l->spec;
     for (uint32_t j = 0; j < n; j++) {
-        const struct hf_value *row = hf_batch_row(b, l->miss[from + j]);
+        const struct hf_value *row = l->asks[from + j].row;
         for (uint32_t k = 0; k < s->nkeys; k++)
             l->keyv[(size_t)j * s->nkeys + k] = row[s->lkeys[k]];
     }
@@ -355,13 +433,136 @@ static int send_keys(struct lk *l, const struct hf_batch *b, uint32_t from,
     return l->conn->lookup_send(l->cs, l->keyv, n, err);
 }
 
-static int ask(struct lk *l, const struct hf_batch *b, uint32_t nmiss,
-               struct hf_error *err);
-static int retry_misses(struct lk *l, const struct hf_batch *b,
-                        uint32_t nmiss, struct hf_error *err);
+/* Ask the keys asks[0, n) (distinct) in requests of
+ * lookup.read.batch-size keys, up to `depth` in flight; their answers go
+ * to `store` (and the cache). l->deadline bounds the wait. */
+static int ask(struct lk *l, uint32_t n, struct hf_lcache *store,
+               struct hf_error *err)
+{
+    const struct hf_lookup_spec *s = l->spec;
+    uint32_t bs = s->conf.batch_size;
+    uint32_t depth = s->conf.async ? s->conf.queue_size : 1;
+    if (depth < 1)
+        depth = 1;
+    uint32_t sent = 0, done = 0, inflight = 0;
+    while (done < n) {
+        while (sent < n && inflight < depth) {
+            uint32_t m = n - sent < bs ? n - sent : bs;
+            if (send_keys(l, sent, m, err) != 0)
+                return -1;
+            sent += m;
+            inflight++;
+        }
+        uint32_t m = n - done < bs ? n - done : bs;
+        if (take_answer(l, done, m, store, err) != 0)
+            return -1;
+        done += m;
+        inflight--;
+    }
+    return 0;
+}
 
-/* Steps 1 and 2: every row's key answered in l->ans. */
-static int resolve(struct lk *l, const struct hf_batch *b, struct hf_error *err)
+/* The count of rows of an answer value (0: none). */
+static uint32_t answer_count(const struct hf_lcache_entry *e)
+{
+    uint32_t n = 0;
+    if (e && e->vlen >= sizeof n)
+        memcpy(&n, hf_lcache_val(e), sizeof n);
+    return n;
+}
+
+static int timeout_error(struct lk *l, uint32_t nkeys, uint32_t attempts,
+                         struct hf_error *err)
+{
+    return hf_error_set(err, HF_ERR_IO,
+                        "lookup table '%s': %u key(s) still without a row "
+                        "after %u request(s) when the 'timeout' of %" PRId64
+                        " ms ran out (the LOOKUP hint's 'timeout', else "
+                        "table.exec.async-lookup.timeout, counted from a "
+                        "row's first request through its retries); the job "
+                        "fails, as Flink's does",
+                        l->spec->dim->name, nkeys, attempts,
+                        l->spec->conf.timeout_ms);
+}
+
+static void log_retry(struct lk *l, uint32_t nkeys, uint32_t attempt)
+{
+    const struct hf_lookup_spec *s = l->spec;
+    hf_log_info("lookup table '%s': %u key(s) without a row; asking "
+                "again in %" PRId64 " ms (attempt %u of %u, LOOKUP "
+                "hint 'retry-predicate' = 'lookup_miss')",
+                s->dim->name, nkeys, s->conf.retry_delay_ms, attempt,
+                s->conf.retry_attempts);
+}
+
+/* The LOOKUP hint's retry on lookup_miss (fixed delay), waiting on the
+ * join's thread as Flink's synchronous retry does (its lookup function
+ * sleeps between attempts): the keys of miss[0, nmiss) that the server
+ * answered with no row are asked again after conf.retry_delay_ms, up to
+ * conf.retry_attempts times; each key asked again counts as a retry. A
+ * cached "no row" answer is not asked again (it was not asked of the
+ * server), as Flink's PARTIAL cache answers before the retrying lookup
+ * function is called. `deadline` ends the attempts: an attempt that
+ * would come after it fails the job (holoflow applies 'timeout' to a
+ * synchronous lookup too, from the first request through the retries). */
+static int retry_misses(struct lk *l, const struct hf_batch *b,
+                        uint32_t nmiss, int64_t deadline,
+                        struct hf_error *err)
+{
+    struct hf_lookup_spec *s = l->spec;
+    for (uint32_t attempt = 1;
+         attempt <= s->conf.retry_attempts && nmiss > 0; attempt++) {
+        int64_t now = now_ms();
+        uint32_t nr = 0;
+        for (uint32_t j = 0; j < nmiss; j++) {
+            uint32_t r = l->miss[j];
+            if (answer_count(hf_lcache_get(&l->ans,
+                                           l->kbuf.data + l->koff[r],
+                                           l->klen[r], now)) == 0)
+                l->miss[nr++] = r;
+        }
+        nmiss = nr;
+        if (nmiss == 0)
+            break;
+        if (now + s->conf.retry_delay_ms > deadline) {
+            sleep_ms(deadline - now);
+            return timeout_error(l, nmiss, attempt, err);
+        }
+        log_retry(l, nmiss, attempt);
+        sleep_ms(s->conf.retry_delay_ms);
+        atomic_fetch_add(&s->stats.retries, nmiss);
+        now = now_ms();
+        uint32_t na = 0;
+        for (uint32_t j = 0; j < nmiss; j++) {
+            uint32_t r = l->miss[j];
+            if (hf_lcache_put(&l->ans, l->kbuf.data + l->koff[r], l->klen[r],
+                              NULL, 0, now) < 0 ||
+                add_ask(l, &na, hf_batch_row(b, r), l->kbuf.data + l->koff[r],
+                        l->klen[r], err) != 0)
+                return oom(err);
+        }
+        l->deadline = deadline;
+        if (ask(l, na, &l->ans, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The earliest deadline of the rows waiting to ask again, or INT64_MAX. */
+static int64_t waiting_deadline(const struct lk *l)
+{
+    int64_t d = INT64_MAX;
+    for (const struct pend *e = l->head; e; e = e->next)
+        if (e->waiting && e->deadline < d)
+            d = e->deadline;
+    return d;
+}
+
+/* Steps 1 and 2: every row's key answered in l->ans. With `wait_retries`
+ * the keys the server had no row for are asked again here (sync), else
+ * they are left in l->wset for the async retries. */
+static int resolve(struct lk *l, const struct hf_batch *b, bool wait_retries,
+                   struct hf_error *err)
 {
     const struct hf_lookup_spec *s = l->spec;
     if (b->nrows > l->cap) {
@@ -381,7 +582,10 @@ static int resolve(struct lk *l, const struct hf_batch *b, struct hf_error *err)
     }
     hf_strbuf_reset(&l->kbuf);
     hf_lcache_clear(&l->ans);
+    hf_lcache_clear(&l->wset);
     int64_t now = now_ms();
+    /* A row's 'timeout' counts from here (Flink: from processElement). */
+    int64_t deadline = now + s->conf.timeout_ms;
     if (s->conf.cache == HF_LCACHE_FULL && s->conf.reload_ms > 0 &&
         now - l->loaded_ms >= s->conf.reload_ms && full_load(l, err) != 0)
         return -1;
@@ -401,10 +605,8 @@ static int resolve(struct lk *l, const struct hf_batch *b, struct hf_error *err)
             return oom(err);
         l->klen[i] = (uint32_t)l->kbuf.len - l->koff[i];
         const char *key = l->kbuf.data + l->koff[i];
-        uint64_t h0 = l->ans.hits;
         if (hf_lcache_get(&l->ans, key, l->klen[i], now))
             continue;
-        (void)h0;
         if (l->cached) {
             const struct hf_lcache_entry *e =
                 hf_lcache_get(&l->cache, key, l->klen[i], now);
@@ -427,91 +629,45 @@ static int resolve(struct lk *l, const struct hf_batch *b, struct hf_error *err)
             return oom(err);
         l->miss[nmiss++] = i;
     }
-    if (ask(l, b, nmiss, err) != 0)
-        return -1;
-    return retry_misses(l, b, nmiss, err);
-}
-
-/* Ask the keys of the input rows miss[0, nmiss) in requests of
- * lookup.read.batch-size keys, up to `depth` in flight; their answers go
- * to l->ans (and the cache). */
-static int ask(struct lk *l, const struct hf_batch *b, uint32_t nmiss,
-               struct hf_error *err)
-{
-    const struct hf_lookup_spec *s = l->spec;
-    uint32_t bs = s->conf.batch_size;
-    uint32_t depth = s->conf.async ? s->conf.queue_size : 1;
-    if (depth < 1)
-        depth = 1;
-    uint32_t sent = 0, done = 0, inflight = 0;
-    while (done < nmiss) {
-        while (sent < nmiss && inflight < depth) {
-            uint32_t n = nmiss - sent < bs ? nmiss - sent : bs;
-            if (send_keys(l, b, sent, n, err) != 0)
-                return -1;
-            sent += n;
-            inflight++;
-        }
-        uint32_t n = nmiss - done < bs ? nmiss - done : bs;
-        if (take_answer(l, b, done, n, err) != 0)
+    /* kbuf is complete: the key pointers stay valid. */
+    uint32_t na = 0;
+    for (uint32_t j = 0; j < nmiss; j++) {
+        uint32_t r = l->miss[j];
+        if (add_ask(l, &na, hf_batch_row(b, r), l->kbuf.data + l->koff[r],
+                    l->klen[r], err) != 0)
             return -1;
-        done += n;
-        inflight--;
+    }
+    int64_t wd = waiting_deadline(l);
+    l->deadline = wd < deadline ? wd : deadline;
+    if (ask(l, na, &l->ans, err) != 0)
+        return -1;
+    if (s->conf.retry_attempts == 0)
+        return 0;
+    if (wait_retries)
+        return retry_misses(l, b, nmiss, deadline, err);
+    now = now_ms();
+    for (uint32_t j = 0; j < nmiss; j++) {
+        uint32_t r = l->miss[j];
+        const char *key = l->kbuf.data + l->koff[r];
+        if (answer_count(hf_lcache_get(&l->ans, key, l->klen[r], now)) == 0 &&
+            hf_lcache_put(&l->wset, key, l->klen[r], NULL, 0, now) < 0)
+            return oom(err);
     }
     return 0;
 }
 
-/* The LOOKUP hint's retry on lookup_miss (fixed delay): the keys of
- * miss[0, nmiss) that the server answered with no row are asked again
- * after conf.retry_delay_ms, up to conf.retry_attempts times; each key
- * asked again counts as a retry. A cached "no row" answer is not asked
- * again (it was not asked of the server), as Flink's PARTIAL cache
- * answers before the retrying lookup function is called. */
-static int retry_misses(struct lk *l, const struct hf_batch *b,
-                        uint32_t nmiss, struct hf_error *err)
+static void cache_stats(struct lk *l, uint64_t h, uint64_t m, uint64_t ev,
+                        uint64_t ex)
 {
     struct hf_lookup_spec *s = l->spec;
-    for (uint32_t attempt = 1;
-         attempt <= s->conf.retry_attempts && nmiss > 0; attempt++) {
-        int64_t now = now_ms();
-        uint32_t nr = 0;
-        for (uint32_t j = 0; j < nmiss; j++) {
-            uint32_t r = l->miss[j];
-            const struct hf_lcache_entry *e = hf_lcache_get(
-                &l->ans, l->kbuf.data + l->koff[r], l->klen[r], now);
-            uint32_t n = 0;
-            if (e && e->vlen >= sizeof n)
-                memcpy(&n, hf_lcache_val(e), sizeof n);
-            if (n == 0)
-                l->miss[nr++] = r;
-        }
-        nmiss = nr;
-        if (nmiss == 0)
-            break;
-        hf_log_info("lookup table '%s': %u key(s) without a row; asking "
-                    "again in %" PRId64 " ms (attempt %u of %u, LOOKUP "
-                    "hint 'retry-predicate' = 'lookup_miss')",
-                    s->dim->name, nmiss, s->conf.retry_delay_ms, attempt,
-                    s->conf.retry_attempts);
-        if (s->conf.retry_delay_ms > 0) {
-            struct timespec ts = {
-                (time_t)(s->conf.retry_delay_ms / 1000),
-                (long)(s->conf.retry_delay_ms % 1000) * 1000000L};
-            while (nanosleep(&ts, &ts) != 0)
-                ;
-        }
-        atomic_fetch_add(&s->stats.retries, nmiss);
-        now = now_ms();
-        for (uint32_t j = 0; j < nmiss; j++) {
-            uint32_t r = l->miss[j];
-            if (hf_lcache_put(&l->ans, l->kbuf.data + l->koff[r], l->klen[r],
-                              NULL, 0, now) < 0)
-                return oom(err);
-        }
-        if (ask(l, b, nmiss, err) != 0)
-            return -1;
-    }
-    return 0;
+    if (!l->cached)
+        return;
+    atomic_fetch_add(&s->stats.hits, l->cache.hits - h);
+    atomic_fetch_add(&s->stats.misses, l->cache.misses - m);
+    atomic_fetch_add(&s->stats.evictions, l->cache.evictions - ev);
+    atomic_fetch_add(&s->stats.expired, l->cache.expired - ex);
+    atomic_store(&s->stats.cached_keys, l->cache.n);
+    atomic_store(&s->stats.cached_bytes, (uint64_t)l->cache.bytes);
 }
 
 int hf_lk_resolve(struct lk *l, const struct hf_batch *b, struct hf_error *err)
@@ -520,16 +676,9 @@ int hf_lk_resolve(struct lk *l, const struct hf_batch *b, struct hf_error *err)
     atomic_fetch_add(&s->stats.rows_in, b->nrows);
     uint64_t h = l->cache.hits, m = l->cache.misses, ev = l->cache.evictions,
              ex = l->cache.expired;
-    if (resolve(l, b, err) != 0)
+    if (resolve(l, b, true, err) != 0)
         return -1;
-    if (l->cached) {
-        atomic_fetch_add(&s->stats.hits, l->cache.hits - h);
-        atomic_fetch_add(&s->stats.misses, l->cache.misses - m);
-        atomic_fetch_add(&s->stats.evictions, l->cache.evictions - ev);
-        atomic_fetch_add(&s->stats.expired, l->cache.expired - ex);
-        atomic_store(&s->stats.cached_keys, l->cache.n);
-        atomic_store(&s->stats.cached_bytes, (uint64_t)l->cache.bytes);
-    }
+    cache_stats(l, h, m, ev, ex);
     return 0;
 }
 
@@ -568,17 +717,74 @@ static int emit_full(struct lk *l, struct hf_rbuf **r, struct hf_rbuf *in,
     return 0;
 }
 
-static int lk_process(void *state, uint32_t input, struct hf_rbuf *in,
-                      struct hf_op_out *out, struct hf_error *err)
+/* Step 3 for input row i of `in`, whose answer is p[0, left) (a count,
+ * then the encoded rows; NULL: no match): its joined rows into *r
+ * (emitted when full). The number of rows out, or -1 (*r released). */
+static long join_row(struct lk *l, struct hf_rbuf **r, struct hf_rbuf *in,
+                     uint32_t i, const unsigned char *p, size_t left,
+                     struct hf_op_out *out, struct hf_error *err)
 {
-    (void)input;
-    struct lk *l = state;
-    struct hf_lookup_spec *s = l->spec;
+    const struct hf_lookup_spec *s = l->spec;
     const struct hf_batch *b = in->b;
-    if (b->nrows == 0)
-        return 0;
-    if (hf_lk_resolve(l, b, err) != 0)
-        return -1;
+    const struct hf_value *irow = hf_batch_row(b, i);
+    enum hf_rowkind kind = (enum hf_rowkind)b->kinds[i];
+    uint32_t matched = 0, n = 0;
+    if (p && left >= sizeof n) {
+        memcpy(&n, p, sizeof n);
+        p += sizeof n;
+        left -= sizeof n;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        if (hf_batch_full((*r)->b) && emit_full(l, r, in, out, err) != 0)
+            return -1;
+        struct hf_value *o = hf_batch_add_row((*r)->b, kind, b->origin[i]);
+        if (o == NULL)
+            return oom(err);
+        memcpy(o, irow, s->nleft * sizeof *o);
+        long used = hf_row_decode(s->dtypes, s->ndim, p, left, o + s->nleft,
+                                  &(*r)->b->arena, err);
+        if (used < 0)
+            return -1;
+        p += used;
+        left -= (size_t)used;
+        if (s->cond) {
+            struct hf_value res;
+            if (hf_expr_eval(s->cond, o, l->scratch, &res, err) != 0)
+                return -1;
+            if (res.null || !res.v.b) {
+                hf_batch_drop_last((*r)->b);
+                continue;
+            }
+        }
+        matched++;
+    }
+    if (matched == 0 && s->left) {
+        if (hf_batch_full((*r)->b) && emit_full(l, r, in, out, err) != 0)
+            return -1;
+        struct hf_value *o = hf_batch_add_row((*r)->b, kind, b->origin[i]);
+        if (o == NULL)
+            return oom(err);
+        memcpy(o, irow, s->nleft * sizeof *o);
+        matched = 1;
+    }
+    return matched;
+}
+
+/* The answer of row i of the current batch (in l->ans), or NULL. */
+static const struct hf_lcache_entry *row_answer(struct lk *l, uint32_t i,
+                                                int64_t now)
+{
+    if (l->klen[i] == UINT32_MAX)
+        return NULL;
+    return hf_lcache_get(&l->ans, l->kbuf.data + l->koff[i], l->klen[i], now);
+}
+
+/* Rows [from, to) of `in` out, joined: answers from the current batch
+ * (l->ans) when `e` is NULL, else from the held stretch e. */
+static int emit_rows(struct lk *l, struct hf_rbuf *in, uint32_t from,
+                     uint32_t to, const struct pend *e,
+                     struct hf_op_out *out, struct hf_error *err)
+{
     struct hf_rbuf *r = hf_rbuf_get(l->pool, -1);
     if (r == NULL)
         return -1;
@@ -586,70 +792,353 @@ static int lk_process(void *state, uint32_t input, struct hf_rbuf *in,
     uint64_t nout = 0;
     int64_t now = now_ms();
     hf_batch_reset(l->scratch);
-    for (uint32_t i = 0; i < b->nrows; i++) {
-        const struct hf_value *irow = hf_batch_row(b, i);
-        enum hf_rowkind kind = (enum hf_rowkind)b->kinds[i];
-        uint32_t matched = 0;
-        if (l->klen[i] != UINT32_MAX) {
-            const struct hf_lcache_entry *e = hf_lcache_get(
-                &l->ans, l->kbuf.data + l->koff[i], l->klen[i], now);
-            uint32_t n = 0;
-            const unsigned char *p = e ? hf_lcache_val(e) : NULL;
-            size_t left = e ? e->vlen : 0;
-            if (left >= sizeof n) {
-                memcpy(&n, p, sizeof n);
-                p += sizeof n;
-                left -= sizeof n;
+    size_t off = 0;
+    for (uint32_t i = from; i < to; i++) {
+        const unsigned char *p = NULL;
+        size_t len = 0;
+        if (e == NULL) {
+            const struct hf_lcache_entry *a = row_answer(l, i, now);
+            if (a) {
+                p = hf_lcache_val(a);
+                len = a->vlen;
             }
-            for (uint32_t k = 0; k < n; k++) {
-                if (hf_batch_full(r->b) && emit_full(l, &r, in, out, err) != 0)
-                    return -1;
-                struct hf_value *o =
-                    hf_batch_add_row(r->b, kind, b->origin[i]);
-                if (o == NULL) {
-                    hf_rbuf_release(r);
-                    return oom(err);
-                }
-                memcpy(o, irow, s->nleft * sizeof *o);
-                long used = hf_row_decode(s->dtypes, s->ndim, p, left,
-                                          o + s->nleft, &r->b->arena, err);
-                if (used < 0) {
-                    hf_rbuf_release(r);
-                    return -1;
-                }
-                p += used;
-                left -= (size_t)used;
-                if (s->cond) {
-                    struct hf_value res;
-                    if (hf_expr_eval(s->cond, o, l->scratch, &res, err) != 0) {
-                        hf_rbuf_release(r);
-                        return -1;
-                    }
-                    if (res.null || !res.v.b) {
-                        hf_batch_drop_last(r->b);
-                        continue;
-                    }
-                }
-                matched++;
-            }
+        } else {
+            uint32_t n;
+            memcpy(&n, e->ans.data + off, sizeof n);
+            off += sizeof n;
+            p = n ? (const unsigned char *)e->ans.data + off : NULL;
+            len = n;
+            off += n;
         }
-        if (matched == 0 && s->left) {
-            if (hf_batch_full(r->b) && emit_full(l, &r, in, out, err) != 0)
-                return -1;
-            struct hf_value *o = hf_batch_add_row(r->b, kind, b->origin[i]);
-            if (o == NULL) {
+        long m = join_row(l, &r, in, i, p, len, out, err);
+        if (m < 0) {
+            if (r)
                 hf_rbuf_release(r);
-                return oom(err);
-            }
-            memcpy(o, irow, s->nleft * sizeof *o);
-            matched = 1;
+            return -1;
         }
-        nout += matched;
+        nout += (uint64_t)m;
     }
-    atomic_fetch_add(&s->stats.rows_out, nout);
+    atomic_fetch_add(&l->spec->stats.rows_out, nout);
     int rc = r->b->nrows ? out->emit(out, r, err) : 0;
     hf_rbuf_release(r);
     return rc;
+}
+
+/* ------------------------------------------------------------ async retries
+ *
+ * With lookup.async (or the hint's 'async' = 'true') a row whose key the
+ * server answered with no row waits to be asked again without holding
+ * the join, as Flink's AsyncWaitOperator re-fires a retry from a timer:
+ * the row is held back in l->head (a `pend`, due conf.retry_delay_ms
+ * later) and the join goes on with the next input. Rows behind it are
+ * held too (stretches with their answers), and go out when the rows
+ * before them have: 'output-mode' 'ordered' keeps the input order; with
+ * 'allow_unordered' a stretch of +I rows goes out at once, ahead of
+ * waiting +I rows (any other row kind keeps its place, as Flink uses
+ * the unordered mode only where the order does not change the result).
+ * next_timer/on_timer ask the due keys again (each key once however many
+ * rows wait for it), each round in requests as usual; a row whose answer
+ * has rows, or whose attempts are done, becomes a stretch of one row.
+ * A row's deadline, its first request plus 'timeout', spans all of its
+ * attempts: a row still waiting when it passes fails the job (Flink's
+ * default AsyncFunction#timeout completes the row with a
+ * TimeoutException), as does a request unanswered then (the connector's
+ * deadline is the earliest of the rows waited for). The rows held are
+ * bounded by the in-flight capacity (queue_size x batch_size keys): at
+ * the bound, the join waits for the oldest retries. A watermark is held
+ * behind the rows set aside (lk_watermark_out). A checkpoint
+ * barrier and the end of the input wait for every held row to go out
+ * (holoflow keeps no state for them). */
+
+static void pend_free(struct pend *e)
+{
+    hf_rbuf_release(e->in);
+    hf_strbuf_free(&e->key);
+    hf_strbuf_free(&e->ans);
+    free(e);
+}
+
+static struct pend *pend_new(struct lk *l, struct hf_rbuf *in, uint32_t from)
+{
+    struct pend *e = calloc(1, sizeof *e);
+    if (e == NULL)
+        return NULL;
+    hf_rbuf_ref(in);
+    e->in = in;
+    e->from = e->to = from;
+    e->insert_only = true;
+    e->wm_before = l->wm_in;
+    hf_strbuf_init(&e->key, 0);
+    hf_strbuf_init(&e->ans, 0);
+    if (l->tail)
+        l->tail->next = e;
+    else
+        l->head = e;
+    l->tail = e;
+    return e;
+}
+
+static int pend_put_answer(struct pend *e, const struct hf_lcache_entry *a)
+{
+    uint32_t n = a ? a->vlen : 0;
+    hf_strbuf_append(&e->ans, &n, sizeof n);
+    if (n)
+        hf_strbuf_append(&e->ans, hf_lcache_val(a), n);
+    return hf_strbuf_ok(&e->ans) ? 0 : -1;
+}
+
+/* Emit what may go out: the head when it is answered, and with
+ * allow_unordered any answered +I stretch that only waiting +I rows
+ * precede. */
+static int drain(struct lk *l, struct hf_op_out *out, struct hf_error *err)
+{
+    bool pass = true;
+    struct pend *prev = NULL, *e = l->head;
+    while (e) {
+        bool go = !e->waiting &&
+                  (prev == NULL ||
+                   (l->spec->conf.unordered && pass && e->insert_only));
+        if (!go) {
+            if (!e->waiting && !l->spec->conf.unordered)
+                break;
+            pass &= e->insert_only && e->waiting;
+            prev = e;
+            e = e->next;
+            continue;
+        }
+        struct pend *next = e->next;
+        if (prev)
+            prev->next = next;
+        else
+            l->head = next;
+        if (l->tail == e)
+            l->tail = prev;
+        l->held_rows -= e->to - e->from;
+        int rc = emit_rows(l, e->in, e->from, e->to, e, out, err);
+        pend_free(e);
+        if (rc != 0)
+            return -1;
+        e = next;
+    }
+    return 0;
+}
+
+/* Ask again the keys of the waiting rows due at `now`; fail when a
+ * row's deadline has passed. */
+static int serve(struct lk *l, struct hf_op_out *out, struct hf_error *err)
+{
+    struct hf_lookup_spec *s = l->spec;
+    if (l->nwaiting == 0)
+        return 0;
+    int64_t now = now_ms();
+    uint32_t late = 0, att = 0;
+    for (struct pend *e = l->head; e; e = e->next)
+        if (e->waiting && e->deadline <= now) {
+            late++;
+            att = e->attempts;
+        }
+    if (late)
+        return timeout_error(l, late, att, err);
+    hf_lcache_clear(&l->rans);
+    uint32_t na = 0;
+    for (struct pend *e = l->head; e; e = e->next) {
+        if (!e->waiting || e->due > now)
+            continue;
+        const char *key = e->key.data;
+        uint32_t klen = (uint32_t)e->key.len;
+        if (hf_lcache_get(&l->rans, key, klen, now))
+            continue;
+        if (hf_lcache_put(&l->rans, key, klen, NULL, 0, now) < 0 ||
+            add_ask(l, &na, hf_batch_row(e->in->b, e->from), key, klen,
+                    err) != 0)
+            return oom(err);
+    }
+    if (na == 0)
+        return 0;
+    atomic_fetch_add(&s->stats.retries, na);
+    uint64_t h = l->cache.hits, m = l->cache.misses, ev = l->cache.evictions,
+             ex = l->cache.expired;
+    l->deadline = waiting_deadline(l);
+    if (ask(l, na, &l->rans, err) != 0)
+        return -1;
+    cache_stats(l, h, m, ev, ex);
+    now = now_ms();
+    uint32_t again = 0, attempt = 0;
+    hf_lcache_clear(&l->wset);
+    for (struct pend *e = l->head; e; e = e->next) {
+        if (!e->waiting || e->due > now)
+            continue;
+        const struct hf_lcache_entry *a = hf_lcache_get(
+            &l->rans, e->key.data, (uint32_t)e->key.len, now);
+        if (a == NULL || a->vlen == 0)
+            continue; /* not asked in this round */
+        e->attempts++;
+        if (answer_count(a) > 0 || e->attempts > s->conf.retry_attempts) {
+            if (pend_put_answer(e, a) != 0)
+                return oom(err);
+            e->waiting = false;
+            l->nwaiting--;
+            continue;
+        }
+        e->due = now + s->conf.retry_delay_ms;
+        if (!hf_lcache_get(&l->wset, e->key.data, (uint32_t)e->key.len,
+                           now)) {
+            if (hf_lcache_put(&l->wset, e->key.data, (uint32_t)e->key.len,
+                              NULL, 0, now) < 0)
+                return oom(err);
+            again++;
+            attempt = e->attempts;
+        }
+    }
+    if (again)
+        log_retry(l, again, attempt);
+    return drain(l, out, err);
+}
+
+/* The next moment the waiting rows need (CLOCK_MONOTONIC ms), or
+ * INT64_MAX. */
+static int64_t next_due(const struct lk *l)
+{
+    int64_t t = INT64_MAX;
+    for (const struct pend *e = l->head; e; e = e->next)
+        if (e->waiting) {
+            if (e->due < t)
+                t = e->due;
+            if (e->deadline < t)
+                t = e->deadline;
+        }
+    return t;
+}
+
+/* Serve the retries, waiting on this thread, until at most `rows` rows
+ * are held (0: none). */
+static int wait_until_held(struct lk *l, uint64_t rows, struct hf_op_out *out,
+                           struct hf_error *err)
+{
+    while (l->held_rows > rows && l->nwaiting > 0) {
+        sleep_ms(next_due(l) - now_ms());
+        if (serve(l, out, err) != 0)
+            return -1;
+    }
+    return l->held_rows > rows ? drain(l, out, err) : 0;
+}
+
+/* The batch `in`, resolved without waiting for retries, out or held. */
+static int process_async(struct lk *l, struct hf_rbuf *in,
+                         struct hf_op_out *out, struct hf_error *err)
+{
+    struct hf_lookup_spec *s = l->spec;
+    const struct hf_batch *b = in->b;
+    if (serve(l, out, err) != 0)
+        return -1;
+    atomic_fetch_add(&s->stats.rows_in, b->nrows);
+    uint64_t h = l->cache.hits, m = l->cache.misses, ev = l->cache.evictions,
+             ex = l->cache.expired;
+    if (resolve(l, b, false, err) != 0)
+        return -1;
+    cache_stats(l, h, m, ev, ex);
+    int64_t now = now_ms();
+    if (l->head == NULL && l->wset.n == 0)
+        return emit_rows(l, in, 0, b->nrows, NULL, out, err);
+    int64_t deadline = now + s->conf.timeout_ms;
+    struct pend *run = NULL;
+    for (uint32_t i = 0; i < b->nrows; i++) {
+        bool wait = l->klen[i] != UINT32_MAX &&
+                    hf_lcache_get(&l->wset, l->kbuf.data + l->koff[i],
+                                  l->klen[i], now) != NULL;
+        if (wait) {
+            struct pend *e = pend_new(l, in, i);
+            if (e == NULL)
+                return oom(err);
+            e->to = i + 1;
+            e->waiting = true;
+            e->insert_only = b->kinds[i] == HF_ROW_INSERT;
+            e->attempts = 1;
+            e->due = now + s->conf.retry_delay_ms;
+            e->deadline = deadline;
+            hf_strbuf_append(&e->key, l->kbuf.data + l->koff[i], l->klen[i]);
+            if (!hf_strbuf_ok(&e->key))
+                return oom(err);
+            l->nwaiting++;
+            l->held_rows++;
+            run = NULL;
+            continue;
+        }
+        if (run == NULL && (run = pend_new(l, in, i)) == NULL)
+            return oom(err);
+        run->to = i + 1;
+        run->insert_only &= b->kinds[i] == HF_ROW_INSERT;
+        if (pend_put_answer(run, row_answer(l, i, now)) != 0)
+            return oom(err);
+        l->held_rows++;
+    }
+    if (l->wset.n)
+        log_retry(l, (uint32_t)l->wset.n, 1);
+    if (drain(l, out, err) != 0)
+        return -1;
+    uint64_t cap = (uint64_t)s->conf.queue_size * s->conf.batch_size;
+    return wait_until_held(l, cap > b->nrows ? cap : b->nrows, out, err);
+}
+
+static int lk_process(void *state, uint32_t input, struct hf_rbuf *in,
+                      struct hf_op_out *out, struct hf_error *err)
+{
+    (void)input;
+    struct lk *l = state;
+    const struct hf_batch *b = in->b;
+    if (b->nrows == 0)
+        return 0;
+    if (l->spec->conf.async && l->spec->conf.retry_attempts > 0)
+        return process_async(l, in, out, err);
+    if (hf_lk_resolve(l, b, err) != 0)
+        return -1;
+    return emit_rows(l, in, 0, b->nrows, NULL, out, err);
+}
+
+/* A barrier or the end of the input: every held row out first. */
+static int lk_snapshot(void *state, uint64_t id, struct hf_op_out *out,
+                       struct hf_error *err)
+{
+    (void)id;
+    return wait_until_held(state, 0, out, err);
+}
+
+static int lk_end_input(void *state, uint32_t input, struct hf_op_out *out,
+                        struct hf_error *err)
+{
+    (void)input;
+    return wait_until_held(state, 0, out, err);
+}
+
+static int64_t lk_next_timer(void *state)
+{
+    struct lk *l = state;
+    int64_t t = next_due(l);
+    if (t == INT64_MAX)
+        return INT64_MAX;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t wall = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    int64_t left = t - now_ms();
+    return wall + (left > 0 ? left : 0) * 1000;
+}
+
+/* Event time: a watermark does not pass rows set aside (they would be
+ * late downstream); it is held at the one come in before the oldest of
+ * them (the next watermark after they went out passes in full), as
+ * Flink's async queue keeps a watermark behind the rows before it. */
+static int64_t lk_watermark_out(void *state, int64_t wm)
+{
+    struct lk *l = state;
+    l->wm_in = wm;
+    return l->head ? l->head->wm_before : wm;
+}
+
+static int lk_on_timer(void *state, int64_t now, struct hf_op_out *out,
+                       struct hf_error *err)
+{
+    (void)now;
+    return serve(state, out, err);
 }
 
 static void lk_close(void *state)
@@ -675,5 +1164,10 @@ const struct hf_op_class hf_op_lookup_join = {
     .free_spec = lk_free_spec,
     .open = lk_open,
     .process = lk_process,
+    .snapshot = lk_snapshot,
+    .end_input = lk_end_input,
+    .watermark_out = lk_watermark_out,
+    .next_timer = lk_next_timer,
+    .on_timer = lk_on_timer,
     .close = lk_close,
 };

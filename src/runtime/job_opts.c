@@ -124,8 +124,9 @@ const struct hf_opt_def hf_job_opt_defs[] = {
             "0, Flink's default since 1.18, fires at bound + 1 ms"},
     {.key = "table.exec.async-lookup.output-mode", .type = HF_OPT_ENUM,
      .def = "ORDERED", .values = HF_VALUES("ORDERED", "ALLOW_UNORDERED"),
-     .doc = "lookup joins: holoflow always emits in input order, which both "
-            "modes allow (docs/lookup-join.md)"},
+     .doc = "lookup joins with async retries: ALLOW_UNORDERED lets rows "
+            "go out ahead of a row waiting to be asked again "
+            "(docs/lookup-join.md)"},
     {.key = "table.exec.async-lookup.buffer-capacity", .type = HF_OPT_INT,
      .def = "100", .flags = HF_OPTF_RANGE, .min = 1, .max = 1000000,
      .doc = "lookup joins: keys in flight at most per join; holoflow "
@@ -134,8 +135,9 @@ const struct hf_opt_def hf_job_opt_defs[] = {
             "lookup.read.batch-size, and reads this only to check it"},
     {.key = "table.exec.async-lookup.timeout", .type = HF_OPT_DURATION,
      .def = "3 min",
-     .doc = "lookup joins: a request unanswered this long fails the job "
-            "(as Flink's async lookup timeout)"},
+     .doc = "lookup joins: a row's lookup not done this long after its "
+            "first request, retries included, fails the job (as Flink's "
+            "async lookup timeout)"},
     {.key = "pipeline.max-parallelism", .type = HF_OPT_INT, .def = "128",
      .flags = HF_OPTF_RANGE, .min = 1, .max = 32768,
      .doc = "the number of key groups keyed state is split into; a job "

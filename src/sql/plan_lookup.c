@@ -257,6 +257,9 @@ int hf_plan_lookup_join(struct qstate *qs, const struct env *env,
         &p->job->settings, "table.exec.async-lookup.timeout", NULL);
     if (to && to->v.i > 0)
         spec->conf.timeout_ms = to->v.i;
+    const struct hf_opt_val *om = hf_opts_get(
+        &p->job->settings, "table.exec.async-lookup.output-mode", NULL);
+    spec->conf.unordered = om && om->v.i == 1;
     /* One-to-one when the keys cover the primary key. */
     spec->one_to_one = dim->schema.npk > 0;
     for (uint32_t i = 0; i < dim->schema.npk; i++) {

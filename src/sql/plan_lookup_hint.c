@@ -15,9 +15,10 @@
  * the others are optional and override, for that join only, the table's
  * and the job's settings: 'async' chooses pipelined requests or one at a
  * time, 'capacity' bounds the keys in flight (requests of
- * lookup.read.batch-size keys, at most 64), 'timeout' the wait for an
- * answer, 'output-mode' is accepted (the output is always in input
- * order, which 'allow_unordered' permits). The four retry options go
+ * lookup.read.batch-size keys, at most 64), 'timeout' the wait for a
+ * row's lookup from its first request through its retries,
+ * 'output-mode' whether rows may overtake one waiting to be asked again
+ * (ops/lookup_join.c, "async retries"). The four retry options go
  * together: a key asked of the server that has no row is asked again
  * after 'fixed-delay', up to 'max-attempts' more times (Flink: "if set to
  * '1', then a single lookup process for a specific lookup key will
@@ -201,11 +202,11 @@ void hf_plan_lookup_hint_apply(struct qstate *qs, const char *name,
         hf_strbuf_printf(text, "%s%s", text->len > start ? ", " : "",
                          c->async ? "async" : "sync");
     }
-    if ((o = opt(h, "output-mode")))
-        hf_strbuf_printf(
-            text, "%soutput %s (in input order)", text->len > start ? ", " : "",
-            strcasecmp(o->value, "ordered") == 0 ? "ordered"
-                                                 : "allow_unordered");
+    if ((o = opt(h, "output-mode"))) {
+        c->unordered = strcasecmp(o->value, "allow_unordered") == 0;
+        hf_strbuf_printf(text, "%soutput %s", text->len > start ? ", " : "",
+                         c->unordered ? "allow_unordered" : "ordered");
+    }
     if ((o = opt(h, "capacity"))) {
         n = strtoll(o->value, NULL, 10);
         int64_t r = (n + c->batch_size - 1) / c->batch_size;

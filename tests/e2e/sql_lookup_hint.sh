@@ -46,7 +46,7 @@ J="FROM s JOIN d FOR SYSTEM_TIME AS OF s.proc AS dd ON s.k = dd.k"
 
 plan "async, capacity, timeout, retry" "" \
     "INSERT INTO out SELECT /*+ LOOKUP('table' = 'd', 'async' = 'true', 'output-mode' = 'allow_unordered', 'capacity' = '300', 'timeout' = '20s', 'retry-predicate' = 'lookup_miss', 'retry-strategy' = 'fixed_delay', 'fixed-delay' = '10s', 'max-attempts' = '3') */ s.id, dd.name $J;" \
-    "lookup-join: INNER, table d, key (k = s.k), one-to-one, batch 128, async (3 in flight), cache NONE, LOOKUP hint (async, output allow_unordered (in input order), capacity 300 (3 requests), timeout 20000 ms, retry on lookup_miss every 10000 ms, 3 more attempts)"
+    "lookup-join: INNER, table d, key (k = s.k), one-to-one, batch 128, async (3 in flight), cache NONE, LOOKUP hint (async, output allow_unordered, capacity 300 (3 requests), timeout 20000 ms, retry on lookup_miss every 10000 ms, 3 more attempts)"
 plan "sync over the table's lookup.async" ", 'lookup.async' = 'true'" \
     "INSERT INTO out SELECT /*+ LOOKUP('table' = 'd', 'async' = 'false') */ s.id, dd.name $J;" \
     "batch 128, sync, cache NONE, LOOKUP hint (sync)"

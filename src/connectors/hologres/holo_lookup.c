@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "connectors/hologres/holo_catalog.h"
 #include "connectors/hologres/holo_config.h"
@@ -60,6 +61,7 @@ struct holo_lookup {
     uint32_t max_retries;
     atomic_uint_fast64_t *retries; /* the operator's counter, or NULL */
     int64_t timeout_ms;
+    const int64_t *deadline; /* the operator's, or NULL */
     bool timed_out;
     char *sql;  /* the lookup statement */
     char *scan; /* SELECT every column */
@@ -269,22 +271,31 @@ static int decode_rows(struct holo_lookup *l, PGresult *res,
     return nt;
 }
 
-/* Wait for the next result of the pipeline. NULL result with *broken when
- * the connection failed. */
-static PGresult *next_result(struct holo_lookup *l, bool *broken)
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait for the next result of the pipeline, at most until `deadline`
+ * (CLOCK_MONOTONIC ms). NULL result with *broken when the connection
+ * failed, with l->timed_out when the deadline passed. */
+static PGresult *next_result(struct holo_lookup *l, int64_t deadline,
+                             bool *broken)
 {
     *broken = false;
     l->timed_out = false;
-    int64_t waited = 0;
     while (PQisBusy(l->conn.pg)) {
-        struct pollfd p = {PQsocket(l->conn.pg), POLLIN, 0};
-        if (PQflush(l->conn.pg) == 1)
-            p.events |= POLLOUT;
-        int pr = poll(&p, 1, 200);
-        if (pr == 0 && (waited += 200) >= l->timeout_ms) {
+        int64_t left = deadline - mono_ms();
+        if (left <= 0) {
             l->timed_out = true;
             return NULL;
         }
+        struct pollfd p = {PQsocket(l->conn.pg), POLLIN, 0};
+        if (PQflush(l->conn.pg) == 1)
+            p.events |= POLLOUT;
+        int pr = poll(&p, 1, left < 200 ? (int)left : 200);
         if (pr <= 0)
             continue;
         if (PQconsumeInput(l->conn.pg) != 1) {
@@ -301,17 +312,22 @@ static long recv_once(struct holo_lookup *l, struct hf_batch *out,
     bool broken;
     long n = -1;
     uint32_t rows0 = out->nrows;
+    int64_t deadline = l->deadline && *l->deadline > 0
+                           ? *l->deadline
+                           : mono_ms() + l->timeout_ms;
     /* The network failing with requests in flight. */
     if (hf_failpoint("holo.lookup.break-in-flight"))
         holo_txn_break(&l->conn);
-    PGresult *res = next_result(l, &broken);
+    PGresult *res = next_result(l, deadline, &broken);
     if (res == NULL && l->timed_out) {
         *cls = HOLO_ERR_FATAL;
         return hf_error_set(err, HF_ERR_IO,
                             "lookup table '%s': a request for %u key(s) got "
                             "no answer within %lld ms (the LOOKUP hint's "
                             "'timeout', else table.exec.async-lookup."
-                            "timeout); the job fails, as Flink's does",
+                            "timeout, counted from a row's first request "
+                            "through its retries); the job fails, as "
+                            "Flink's does",
                             l->t->name, l->ring[l->head].n,
                             (long long)l->timeout_ms);
     }
@@ -336,9 +352,9 @@ static long recv_once(struct holo_lookup *l, struct hf_batch *out,
         return -1;
     }
     /* The end of the query, then the sync point. */
-    res = next_result(l, &broken);
+    res = next_result(l, deadline, &broken);
     PQclear(res);
-    res = next_result(l, &broken);
+    res = next_result(l, deadline, &broken);
     st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     PQclear(res);
     if (st != PGRES_PIPELINE_SYNC) {
@@ -515,6 +531,7 @@ int holo_lookup_open_cfg(const struct hf_table_def *t,
     l->max_retries = a->conf->max_retries;
     l->retries = a->retries;
     l->timeout_ms = a->conf->timeout_ms > 0 ? a->conf->timeout_ms : 180000;
+    l->deadline = a->deadline_ms;
     l->key_cols = calloc(a->nkeys, sizeof *l->key_cols);
     l->dec = calloc(l->ncols ? l->ncols : 1, sizeof *l->dec);
     l->names = calloc(l->ncols ? l->ncols : 1, sizeof *l->names);

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# The LOOKUP hint's retry on lookup_miss with 'async' = 'true', and its
+# 'timeout' over a row's retries, against the private PostgreSQL (jdbc
+# tables; the sink table numbers the rows in the order they arrive):
+# 1. allow_unordered: the first input row's key has no dimension row yet;
+#    while it waits to be asked again, the other 500 rows go out (the test
+#    waits until they are all in the sink table: a join that held them
+#    behind the waiting row never gets there), then inserts the late row,
+#    which the next retry finds. The late row arrives last; the output
+#    equals PostgreSQL's join.
+# 2. ordered: the same input; when holoflow logs that it asks again,
+#    nothing has arrived (every row waits behind the first), the late row
+#    is inserted, and it arrives first, the others after it in order.
+# 3. timeout over the retries, async then sync: 'fixed-delay' = '300ms'
+#    and 'max-attempts' = '10' with 'timeout' = '1s': each request is
+#    answered at once, but the row's retries outlast the timeout, so the
+#    job fails naming the table (Flink counts 'timeout' from the first
+#    request through the retries and fails with a TimeoutException).
+# 4. Retries served by timers while the input goes on: a datagen source
+#    of keys 1..60 at 20 rows/s (so at least 2.95 s of input) and a
+#    dimension without key 3, retried twice 100 ms apart: with
+#    allow_unordered the padded row of key 3 comes out among the others,
+#    before key 60 and after key 4 (not at the end of the input, where a
+#    join that waited for the end would put it); with ordered, in place.
+. "$(dirname "$0")/../e2e/lib.sh"
+set -e
+: "${PGHOST:?run with the private PostgreSQL (make check)}"
+PSQL=(psql -X -q -v ON_ERROR_STOP=1 -At)
+p=hf_lkar_$$
+url="jdbc:postgresql://127.0.0.1:$PGPORT/$PGDATABASE"
+jdbc="'connector' = 'jdbc', 'url' = '$url', 'username' = '$PGUSER', 'password' = 'x'"
+
+"${PSQL[@]}" <<SQL
+SET client_min_messages = warning;
+CREATE TABLE ${p}_s (id bigint, k int);
+INSERT INTO ${p}_s VALUES (0, 7777);
+INSERT INTO ${p}_s SELECT i, i % 50 + 1 FROM generate_series(1, 500) i;
+CREATE TABLE ${p}_d (k int PRIMARY KEY, name text);
+INSERT INTO ${p}_d SELECT i, 'n' || i FROM generate_series(1, 50) i;
+CREATE TABLE ${p}_o (seq bigserial, id bigint, k int, name text);
+SQL
+
+job() { # HINT JOIN
+    cat >"$T/job.sql" <<SQL
+CREATE TABLE s (id BIGINT, k INT, proc AS PROCTIME()) WITH ($jdbc, 'table-name' = '${p}_s');
+CREATE TABLE d (k INT, name STRING, PRIMARY KEY (k) NOT ENFORCED)
+  WITH ($jdbc, 'table-name' = '${p}_d');
+CREATE TABLE o (id BIGINT, k INT, name STRING) WITH ($jdbc, 'table-name' = '${p}_o');
+INSERT INTO o SELECT /*+ LOOKUP('table' = 'd', 'async' = 'true', $1) */ s.id, s.k, dd.name
+  FROM s $2 JOIN d FOR SYSTEM_TIME AS OF s.proc AS dd ON s.k = dd.k;
+SQL
+}
+retry="'retry-predicate' = 'lookup_miss', 'retry-strategy' = 'fixed_delay'"
+same_as_pg() { # WHAT
+    local d
+    d=$("${PSQL[@]}" -c "SELECT count(*) FROM ((SELECT id, k, name FROM ${p}_o EXCEPT ALL
+        SELECT s.id, s.k, d.name FROM ${p}_s s JOIN ${p}_d d ON s.k = d.k) UNION ALL
+        (SELECT s.id, s.k, d.name FROM ${p}_s s JOIN ${p}_d d ON s.k = d.k EXCEPT ALL
+        SELECT id, k, name FROM ${p}_o)) x")
+    [ "$d" = 0 ] || fail "$1: $d rows differ from PostgreSQL's join"
+}
+
+# --- 1 and 2: a late row found by an async retry.
+for mode in allow_unordered ordered; do
+    "${PSQL[@]}" -c "TRUNCATE ${p}_o; DELETE FROM ${p}_d WHERE k = 7777"
+    job "'output-mode' = '$mode', $retry, 'fixed-delay' = '200ms', 'max-attempts' = '600'" ""
+    "$HOLOFLOW" run "$T/job.sql" >"$T/out" 2>"$T/err" &
+    hf=$!
+    inserted=0
+    for _ in $(seq 1200); do
+        if grep -q "key(s) without a row; asking again" "$T/err"; then
+            n=$("${PSQL[@]}" -c "SELECT count(*) FROM ${p}_o")
+            if [ $mode = ordered ]; then
+                [ "$n" = 0 ] || fail "ordered: $n rows went out ahead of the waiting row"
+            elif [ "$n" != 500 ]; then
+                kill -0 $hf 2>/dev/null || break
+                sleep 0.1
+                continue
+            fi
+            "${PSQL[@]}" -c "INSERT INTO ${p}_d VALUES (7777, 'late')"
+            inserted=1
+            break
+        fi
+        kill -0 $hf 2>/dev/null || break
+        sleep 0.1
+    done
+    [ $inserted = 1 ] || kill $hf 2>/dev/null || true
+    set +e
+    wait $hf
+    RC=$?
+    set -e
+    [ $inserted = 1 ] || fail "$mode: the other rows did not go out while the first waited"
+    expect_rc 0 "$mode"
+    [ "$RC" -eq 0 ] || tail -5 "$T/err" >&2
+    same_as_pg "$mode"
+    first=$("${PSQL[@]}" -c "SELECT id FROM ${p}_o ORDER BY seq LIMIT 1")
+    last=$("${PSQL[@]}" -c "SELECT id FROM ${p}_o ORDER BY seq DESC LIMIT 1")
+    inorder=$("${PSQL[@]}" -c "SELECT bool_and(id < nid) FROM (SELECT id,
+        lead(id) OVER (ORDER BY seq) nid FROM ${p}_o WHERE id > 0) x WHERE nid IS NOT NULL")
+    if [ $mode = ordered ]; then
+        [ "$first" = 0 ] || fail "ordered: row $first arrived first, not the late row"
+    else
+        [ "$last" = 0 ] || fail "allow_unordered: row $last arrived last, not the late row"
+    fi
+    [ "$inorder" = t ] || fail "$mode: the other rows are not in input order"
+    grep -Eq "lookup 'd': 501 rows in, 501 rows out, .*, [1-9][0-9]* retries" "$T/err" ||
+        fail "$mode: summary counts the retries"
+done
+
+# --- 3. the timeout spans the retries (async, then sync).
+"${PSQL[@]}" -c "TRUNCATE ${p}_o; DELETE FROM ${p}_d WHERE k = 7777"
+for a in true false; do
+    job "$retry, 'fixed-delay' = '300ms', 'max-attempts' = '10', 'timeout' = '1s'" LEFT
+    sed -i "s/'async' = 'true'/'async' = '$a'/" "$T/job.sql"
+    run_hf "$T/out" "$T/err" run "$T/job.sql"
+    [ "$RC" -ne 0 ] || fail "timeout (async $a): the job did not fail"
+    grep -Eq "lookup table 'd': 1 key\(s\) still without a row after [1-9][0-9]* request\(s\) when the 'timeout' of 1000 ms ran out" "$T/err" ||
+        { fail "timeout (async $a): the error names the table"; tail -3 "$T/err" >&2; }
+done
+
+# --- 4. retries served by timers while the input goes on.
+"${PSQL[@]}" -c "CREATE TABLE ${p}_g (k int PRIMARY KEY, name text);
+    INSERT INTO ${p}_g SELECT i, 'n' || i FROM generate_series(1, 60) i WHERE i <> 3"
+for mode in allow_unordered ordered; do
+    cat >"$T/job.sql" <<SQL
+CREATE TABLE s (k INT, proc AS PROCTIME()) WITH ('connector' = 'datagen',
+  'rows-per-second' = '20', 'fields.k.kind' = 'sequence', 'fields.k.start' = '1',
+  'fields.k.end' = '60');
+CREATE TABLE d (k INT, name STRING, PRIMARY KEY (k) NOT ENFORCED)
+  WITH ($jdbc, 'table-name' = '${p}_g');
+CREATE TABLE o (k INT, name STRING) WITH ('connector' = 'print');
+INSERT INTO o SELECT /*+ LOOKUP('table' = 'd', 'async' = 'true', 'output-mode' = '$mode',
+  $retry, 'fixed-delay' = '100ms', 'max-attempts' = '2') */ s.k, dd.name
+  FROM s LEFT JOIN d FOR SYSTEM_TIME AS OF s.proc AS dd ON s.k = dd.k;
+SQL
+    run_hf "$T/out" "$T/err" run "$T/job.sql"
+    expect_rc 0 "timers ($mode)"
+    sort -t'[' -k2n "$T/out" >"$T/sorted"
+    for i in $(seq 60); do
+        if [ "$i" = 3 ]; then echo "+I[3, null]"; else echo "+I[$i, n$i]"; fi
+    done >"$T/want"
+    cmp -s "$T/sorted" "$T/want" || fail "timers ($mode): rows differ from the expected join"
+    at3=$(grep -n '^+I\[3, ' "$T/out" | cut -d: -f1)
+    at4=$(grep -n '^+I\[4, ' "$T/out" | cut -d: -f1)
+    at60=$(grep -n '^+I\[60, ' "$T/out" | cut -d: -f1)
+    if [ $mode = ordered ]; then
+        sort -t'[' -k2n -c "$T/out" 2>/dev/null || fail "ordered: output not in input order"
+    else
+        [ "${at3:-0}" -gt "${at4:-0}" ] && [ "${at3:-0}" -lt "${at60:-0}" ] ||
+            fail "allow_unordered: key 3 at line $at3 (key 4 at $at4, key 60 at $at60)"
+    fi
+done
+
+"${PSQL[@]}" -c "DROP TABLE ${p}_s, ${p}_d, ${p}_o, ${p}_g"
+finish
