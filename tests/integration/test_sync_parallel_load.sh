@@ -9,7 +9,8 @@
 #  - existing children with truncate (swapped), existing non-empty
 #    children without truncate (rows appended), a child with a trigger of
 #    its own (not swapped: copied, the trigger kept);
-#  - keyed table with conflictMode replace over existing rows;
+#  - keyed table with conflictMode replace over existing rows and a key
+#    repeated inside the job;
 #  - a failing sync (bad row, errorLimit 0; a failpoint in the final
 #    transaction) leaves the table unchanged and no staging table;
 #  - kill -9 mid-load and between the stages and the final transaction,
@@ -133,9 +134,12 @@ CREATE TABLE ${p}_k (shop_name text, customer_id text, total_price int8, sale_da
 CREATE TABLE ${p}_k_20261201 PARTITION OF ${p}_k FOR VALUES IN ('20261201');
 INSERT INTO ${p}_k VALUES ('old', 'c2026120110_1', -1, '20261201', '10'), ('old', 'keep', 5, '20261201', '10');
 SQL
+# a key repeated inside the job: the later row wins (one reader thread)
+cp -r "$T/tree" "$T/kt"
+echo "shopZ,c2026120310_5,999" >>"$T/kt/sale_date=20261203/sale_time=10/part-0.csv"
 cat >"$T/k.json" <<JSON
 {"type": "job", "version": "2.0", "steps": [
-  {"stepType": "oss", "category": "reader", "name": "Reader", "parameter": {"path": "$T/tree/*/*/*.csv", "fieldDelimiter": ",",
+  {"stepType": "oss", "category": "reader", "name": "Reader", "parameter": {"path": "$T/kt/*/*/*.csv", "fieldDelimiter": ",",
     "column": [{"index": 0, "type": "string"}, {"index": 1, "type": "string"}, {"index": 2, "type": "long"},
                {"type": "partition", "name": "sale_date"}, {"type": "partition", "name": "sale_time"}]}},
   {"stepType": "holo", "category": "writer", "name": "Writer", "parameter": {"username": "$PGUSER", "password": "",
@@ -149,7 +153,7 @@ run_hf "$T/o" "$T/k.err" sync "$T/k.json" --log-level info
 expect_rc 0 "keyed, replace"
 [ "$RC" = 0 ] || cat "$T/k.err" >&2
 expect_grep "over 3 connections committed" "$T/k.err" "maxConnectionCount sets the connections"
-same_rows "$(Q ${p}_k)" "$REF UNION ALL SELECT 'old', 'keep', 5, '20261201', '10'" "keyed, replace"
+same_rows "$(Q ${p}_k)" "$REF WHERE customer_id <> 'c2026120310_5' UNION ALL SELECT 'shopZ', 'c2026120310_5', 999, '20261203', '10' UNION ALL SELECT 'old', 'keep', 5, '20261201', '10'" "keyed, replace"
 no_stages "keyed, replace"
 
 # ---- 4. failures leave the table unchanged and no staging table

@@ -975,6 +975,7 @@ static int end_bulk_par(struct holo_writer *w, struct hf_error *err)
             if (c == -2) {
                 /* Committed or not, the stages that are left go. */
                 holo_par_abort(w, &s0->sh->conn);
+                holo_par_reset(w->par);
                 hf_error_prefix(err,
                                 "committing the %s into \"%s\".\"%s\" "
                                 "failed, and whether it committed is "
@@ -990,6 +991,7 @@ static int end_bulk_par(struct holo_writer *w, struct hf_error *err)
     }
     if (rc != 0) {
         holo_par_abort(w, &s0->sh->conn);
+        holo_par_reset(w->par);
         hf_error_prefix(err,
                         "%s into \"%s\".\"%s\" over %u connections failed "
                         "and was rolled back, its staging tables dropped (the "
@@ -998,6 +1000,7 @@ static int end_bulk_par(struct holo_writer *w, struct hf_error *err)
                         w->meta.table, w->nshards);
         return -1;
     }
+    holo_par_reset(w->par);
     atomic_fetch_add(&w->stats->rows_out, rows);
     hf_log_info("hologres sink \"%s\".\"%s\": %s over %u connections "
                 "committed, %" PRIu64 " row(s)",

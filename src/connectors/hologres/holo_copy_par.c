@@ -174,14 +174,24 @@ fail:
     return NULL;
 }
 
-void holo_par_free(struct holo_par *p)
+void holo_par_reset(struct holo_par *p)
 {
     if (p == NULL)
         return;
+    pthread_mutex_lock(&p->lock);
     for (uint32_t i = 0; i < p->n; i++) {
         free(p->st[i].value);
         free(p->st[i].name);
     }
+    p->n = 0;
+    pthread_mutex_unlock(&p->lock);
+}
+
+void holo_par_free(struct holo_par *p)
+{
+    if (p == NULL)
+        return;
+    holo_par_reset(p);
     free(p->st);
     pthread_mutex_destroy(&p->lock);
     free(p);

@@ -73,6 +73,10 @@ int holo_par_finish(struct holo_writer *w, struct holo_conn *c,
  * name). */
 void holo_par_abort(struct holo_writer *w, struct holo_conn *c);
 
+/* Forget the stages (after the final transaction committed, or after
+ * holo_par_abort), so a later flush of a streaming job stages anew. */
+void holo_par_reset(struct holo_par *p);
+
 void holo_par_free(struct holo_par *p);
 
 #endif
