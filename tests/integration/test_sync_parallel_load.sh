@@ -14,7 +14,10 @@
 #  - a failing sync (bad row, errorLimit 0; a failpoint in the final
 #    transaction) leaves the table unchanged and no staging table;
 #  - kill -9 mid-load and between the stages and the final transaction,
-#    then a rerun: exact, no staging table left.
+#    then a rerun: exact, no staging table left;
+#  - holoflow run with a DATE partition column and a key: a child of two
+#    values and a child with an index of its own are never swapped,
+#    truncate-partition deletes only its value's rows.
 . "$(dirname "$0")/../e2e/lib.sh"
 set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
@@ -226,5 +229,44 @@ expect_rc 0 "rerun after kill -9 mid-load"
 same_rows "$(Q ${p}_g)" "$REF" "rerun after kill -9 mid-load"
 no_stages "rerun after kill -9 mid-load"
 
-"${PSQL[@]}" -c "DROP TABLE ${p}_ref, ${p}_m2, ${p}_m4, ${p}_run, ${p}_x, ${p}_k, ${p}_f, ${p}_g, ${p}_audit; DROP FUNCTION ${p}_f()"
+# ---- 7. holoflow run: a DATE partition column with a key, a child holding
+# two values and a child with an index of its own (never swapped),
+# truncate-partition deleting only its value's rows
+printf '%s\n' "a,1,2026-12-01" "b,2,2026-12-02" "c,3,2026-12-03" "d,4,2026-12-04" "a,10,2026-12-01" >"$T/d.csv"
+"${PSQL[@]}" <<SQL
+CREATE TABLE ${p}_d (id text, v int8, d date, PRIMARY KEY (id, d)) PARTITION BY LIST (d);
+CREATE TABLE ${p}_d_ab PARTITION OF ${p}_d FOR VALUES IN ('2026-12-01', '2026-12-02');
+CREATE TABLE ${p}_d_c PARTITION OF ${p}_d FOR VALUES IN ('2026-12-03');
+CREATE INDEX ${p}_d_c_v ON ${p}_d_c (v);
+INSERT INTO ${p}_d VALUES ('a', 0, '2026-12-01'), ('x', 0, '2026-12-01'), ('y', 0, '2026-12-02'), ('c', 0, '2026-12-03'), ('z', 0, '2026-12-03');
+SQL
+dsql() { # EXTRA OPTIONS
+    cat <<EOF
+SET 'execution.runtime-mode' = 'batch';
+CREATE TEMPORARY TABLE src (id STRING, v BIGINT, d DATE) WITH ('connector' = 'filesystem', 'path' = '$T/d.csv', 'format' = 'csv');
+CREATE TEMPORARY TABLE dst (id STRING, v BIGINT, d DATE, PRIMARY KEY (id, d) NOT ENFORCED) WITH ('connector' = 'hologres',
+  'endpoint' = '127.0.0.1:$PGPORT', 'dbname' = '$PGDATABASE', 'tablename' = '${p}_d', 'username' = '$PGUSER', 'password' = '',
+  'sink.write-mode' = 'COPY_BULK_LOAD_ON_CONFLICT', 'sink.bulk-load.connections' = '3'$1);
+INSERT INTO dst SELECT * FROM src;
+EOF
+}
+DQ="SELECT tableoid::regclass::text, id, v, d::text FROM ${p}_d"
+dsql "" >"$T/d1.sql"
+run_hf "$T/o" "$T/d1.err" run "$T/d1.sql" --log-level info
+expect_rc 0 "date partitions, append"
+expect_grep "1 partition(s) attached, 0 swapped, 3 copied" "$T/d1.err" "date partitions: attach and copy"
+same_rows "$DQ" "VALUES ('${p}_d_ab', 'a', 10::int8, '2026-12-01'), ('${p}_d_ab', 'x', 0, '2026-12-01'), ('${p}_d_ab', 'y', 0, '2026-12-02'), ('${p}_d_ab', 'b', 2, '2026-12-02'), ('${p}_d_c', 'c', 3, '2026-12-03'), ('${p}_d_c', 'z', 0, '2026-12-03'), ('${p}_d_20261204', 'd', 4, '2026-12-04')" "date partitions, append"
+dsql ", 'sink.bulk-load.truncate-partition' = '2026-12-03'" >"$T/d2.sql"
+run_hf "$T/o" "$T/d2.err" run "$T/d2.sql" --log-level info
+expect_rc 0 "truncate-partition, child with an index"
+expect_grep "not swapped: it has indexes of its own" "$T/d2.err" "own index: not swapped"
+dsql ", 'sink.bulk-load.truncate-partition' = '2026-12-01'" >"$T/d3.sql"
+run_hf "$T/o" "$T/d3.err" run "$T/d3.sql" --log-level info
+expect_rc 0 "truncate-partition, child of two values"
+expect_grep "not swapped: it holds 2 values" "$T/d3.err" "two values: not swapped"
+same_rows "$DQ" "VALUES ('${p}_d_ab', 'a', 10::int8, '2026-12-01'), ('${p}_d_ab', 'y', 0, '2026-12-02'), ('${p}_d_ab', 'b', 2, '2026-12-02'), ('${p}_d_c', 'c', 3, '2026-12-03'), ('${p}_d_20261204', 'd', 4, '2026-12-04')" "truncate-partition"
+[ "$("${PSQL[@]}" -c "SELECT count(*) FROM pg_class WHERE relname IN ('${p}_d_c_v', '${p}_d_20261204_pkey')")" = 2 ] || fail "indexes: the child's own index kept, the attached stage's renamed"
+no_stages "date partitions"
+
+"${PSQL[@]}" -c "DROP TABLE ${p}_d; DROP TABLE ${p}_ref, ${p}_m2, ${p}_m4, ${p}_run, ${p}_x, ${p}_k, ${p}_f, ${p}_g, ${p}_audit; DROP FUNCTION ${p}_f()"
 finish

@@ -562,6 +562,15 @@ int holo_par_finish(struct holo_writer *w, struct holo_conn *c,
         snprintf(why, sizeof why, "%s",
                  PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "not found");
         PQclear(r);
+        if (why[0] == '\0') {
+            /* A child holding several values keeps its bound. */
+            uint32_t nv = 0;
+            for (uint32_t k = 0; k < w->meta.nparts; k++)
+                nv += strcmp(w->meta.parts[k].schema, child->schema) == 0 &&
+                      strcmp(w->meta.parts[k].table, child->table) == 0;
+            if (nv > 1)
+                snprintf(why, sizeof why, "it holds %u values", nv);
+        }
         bool empty = replace;
         if (!empty && why[0] == '\0') {
             struct hf_strbuf q;
@@ -608,7 +617,11 @@ int holo_par_finish(struct holo_writer *w, struct holo_conn *c,
             hf_strbuf_put_ident(&q, child->schema);
             hf_strbuf_putc(&q, '.');
             hf_strbuf_put_ident(&q, child->table);
-            rc = hf_strbuf_ok(&q) ? exec_params(c, q.data, 0, NULL, NULL, &cls,
+            hf_strbuf_puts(&q, " WHERE ");
+            hf_strbuf_put_ident(&q, w->meta.cols[w->meta.part_col].name);
+            hf_strbuf_puts(&q, " = $1");
+            const char *vp[1] = {st->value};
+            rc = hf_strbuf_ok(&q) ? exec_params(c, q.data, 1, vp, NULL, &cls,
                                                 err)
                                   : hf_error_set(err, HF_ERR_NOMEM,
                                                  "out of memory");
