@@ -1426,6 +1426,17 @@ void holo_copy_describe(const struct holo_config *cfg, bool batch_mode,
         return;
     case HOLO_WM_COPY_BULK_LOAD:
     case HOLO_WM_COPY_BULK_LOAD_ON_CONFLICT:
+        if (cfg->bulk_conns > 1) {
+            hf_strbuf_printf(out,
+                             "  write mode: %s (%s COPY, all or nothing: "
+                             "into a LIST-partitioned parent on PostgreSQL "
+                             "over %d connections loading staging tables "
+                             "that one final transaction attaches; else one "
+                             "transaction)\n",
+                             holo_copy_mode_name(cfg->write_mode), fmt,
+                             cfg->bulk_conns);
+            return;
+        }
         hf_strbuf_printf(out,
                          "  write mode: %s (%s COPY, one transaction "
                          "committed at the end)\n",
