@@ -465,6 +465,37 @@ static int attach(struct holo_writer *w, struct holo_conn *c, const char *stage,
                           2, dp, cls, err);
 }
 
+/* The child name for a value is not taken (by another value's child, two
+ * values mapping to one name, or any other relation). 0, or -1 with err. */
+static int name_free(struct holo_conn *c, const char *sch, const char *name,
+                     const char *value, const char *col, const char *par,
+                     struct hf_error *err)
+{
+    enum holo_err_class cls;
+    const char *np[2] = {sch, name};
+    PGresult *r = NULL;
+    if (exec_params(c,
+                    "SELECT $2::pg_catalog.name::text, to_regclass(format("
+                    "'%I.%I', $1::text, $2::text)) IS NOT NULL",
+                    2, np, &r, &cls, err) != 0)
+        return -1;
+    int rc = 0;
+    if (strcmp(PQgetvalue(r, 0, 1), "t") == 0)
+        rc = hf_error_set(err, HF_ERR_SERVER,
+                          "the child table for value '%s' of column '%s' "
+                          "would be \"%s\".\"%s\", which already exists (a "
+                          "child is named after the parent and the value, "
+                          "with every character other than a letter, digit "
+                          "or '_' turned into '_', cut to the server's "
+                          "identifier length); create the partition for '%s' "
+                          "yourself under another name (CREATE TABLE ... "
+                          "PARTITION OF \"%s\".\"%s\" FOR VALUES IN (...))",
+                          value, col, sch, PQgetvalue(r, 0, 0), value, sch,
+                          par);
+    PQclear(r);
+    return rc;
+}
+
 static int cmp_stage(const void *a, const void *b)
 {
     return strcmp(((const struct par_stage *)a)->value,
@@ -541,8 +572,11 @@ int holo_par_finish(struct holo_writer *w, struct holo_conn *c,
             hf_strbuf_init(&name, 0);
             holo_sql_partition_child_name(par, st->value, &name);
             rc = hf_strbuf_ok(&name)
-                     ? attach(w, c, st->name, name.data, st->value, &cls, err)
+                     ? name_free(c, sch, name.data, st->value,
+                                 w->meta.cols[w->meta.part_col].name, par, err)
                      : hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+            if (rc == 0)
+                rc = attach(w, c, st->name, name.data, st->value, &cls, err);
             if (rc == 0)
                 hf_log_info("creating partition \"%s\".\"%s\" of \"%s\".\"%s\" "
                             "for value '%s' (its staging table attached)",
