@@ -22,6 +22,7 @@
 struct par_stage {
     char *value; /* the partition value as text */
     char *name;  /* the staging table, in the parent's schema */
+    const struct holo_conn *owner; /* the connection that created it */
 };
 
 struct holo_par {
@@ -202,11 +203,18 @@ bool holo_par_any(const struct holo_par *p)
     return p != NULL && p->n > 0;
 }
 
+/* The stage of `value` created on `owner` (NULL: on any connection).
+ * Rows are routed by value, so a value has one owner; two values that
+ * differ but print alike (routed apart) each get a stage on their own
+ * connection, and the final transaction handles the second like a
+ * stage for an existing child. */
 static const struct par_stage *find_stage(const struct holo_par *p,
-                                          const char *value)
+                                          const char *value,
+                                          const struct holo_conn *owner)
 {
     for (uint32_t i = 0; i < p->n; i++)
-        if (strcmp(p->st[i].value, value) == 0)
+        if (strcmp(p->st[i].value, value) == 0 &&
+            (owner == NULL || p->st[i].owner == owner))
             return &p->st[i];
     return NULL;
 }
@@ -230,7 +238,7 @@ int holo_par_target(struct holo_writer *w, struct holo_conn *c,
 {
     struct holo_par *p = w->par;
     pthread_mutex_lock(&p->lock);
-    const struct par_stage *st = find_stage(p, value);
+    const struct par_stage *st = find_stage(p, value, c);
     char name[128]; /* under 64 bytes: prefix <= 20, tag <= 28, seq */
     if (st != NULL) {
         snprintf(name, sizeof name, "%s", st->name);
@@ -264,6 +272,7 @@ int holo_par_target(struct holo_writer *w, struct holo_conn *c,
         if (rc == 0) {
             p->st[p->n].value = strdup(value);
             p->st[p->n].name = strdup(name);
+            p->st[p->n].owner = c;
             if (p->st[p->n].value == NULL || p->st[p->n].name == NULL) {
                 free(p->st[p->n].value);
                 free(p->st[p->n].name);
@@ -527,7 +536,7 @@ int holo_par_finish(struct holo_writer *w, struct holo_conn *c,
         hf_log_info("hologres sink \"%s\".\"%s\": truncated inside the final "
                     "transaction",
                     sch, par);
-    } else if (cfg->bulk_truncate_part && find_stage(p, cfg->bulk_truncate_part)
+    } else if (cfg->bulk_truncate_part && find_stage(p, cfg->bulk_truncate_part, NULL)
                                               == NULL) {
         /* The partition to replace got no row: empty it all the same. */
         struct hf_strbuf q;
@@ -558,6 +567,14 @@ int holo_par_finish(struct holo_writer *w, struct holo_conn *c,
         if (hf_failpoint("holo.copy.par-final-fail"))
             return hf_error_set(err, HF_ERR_SERVER,
                                 "failpoint holo.copy.par-final-fail");
+        if (i > 0 && strcmp(p->st[i - 1].value, st->value) == 0) {
+            /* The previous stage may have become this value's child. */
+            pthread_mutex_lock(&w->meta_lock);
+            rc = holo_catalog_load_partitions(c, &w->meta, &cls, err);
+            pthread_mutex_unlock(&w->meta_lock);
+            if (rc != 0)
+                return -1;
+        }
         const struct holo_partition *child =
             holo_catalog_find_partition(&w->meta, st->value);
         if (child == NULL) {
@@ -585,9 +602,13 @@ int holo_par_finish(struct holo_writer *w, struct holo_conn *c,
             attached++;
             continue;
         }
-        bool replace = cfg->bulk_truncate ||
-                       (cfg->bulk_truncate_part &&
-                        strcmp(cfg->bulk_truncate_part, st->value) == 0);
+        /* A second stage of one value (see find_stage) adds to what the
+         * first one left. */
+        bool again = i > 0 && strcmp(p->st[i - 1].value, st->value) == 0;
+        bool replace = !again &&
+                       (cfg->bulk_truncate ||
+                        (cfg->bulk_truncate_part &&
+                         strcmp(cfg->bulk_truncate_part, st->value) == 0));
         const char *cp[4] = {child->schema, child->table, sch, par};
         PGresult *r = NULL;
         if (exec_params(c, q_swap_refused, 4, cp, &r, &cls, err) != 0)
