@@ -14,7 +14,7 @@
 #  - a failing sync (bad row, errorLimit 0; a failpoint in the final
 #    transaction) leaves the table unchanged and no staging table;
 #  - kill -9 mid-load and between the stages and the final transaction,
-#    then a rerun: exact, no staging table left;
+#    SIGINT mid-load, then a rerun: exact, no staging table left;
 #  - holoflow run with a DATE partition column and a key: a child of two
 #    values and a child with an index of its own are never swapped,
 #    truncate-partition deletes only its value's rows.
@@ -223,11 +223,32 @@ kill -9 $pid 2>/dev/null || true
 wait $pid 2>/dev/null || true
 [ "$("${PSQL[@]}" -c "SELECT count(*) FROM ${p}_g")" = 0 ] || fail "killed mid-load: rows visible"
 [ "$(children ${p}_g)" = 0 ] || fail "killed mid-load: children visible"
+# SIGINT mid-load: exit 130, nothing visible, no staging table
+"$HOLOFLOW" sync "$T/g.json" --log-level debug >/dev/null 2>"$T/g.err" &
+pid=$!
+for _ in $(seq 1 600); do
+    n=0
+    if grep -q "staged in" "$T/g.err"; then
+        n=$("${PSQL[@]}" -c "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND state = 'idle in transaction' AND query = 'RELEASE SAVEPOINT hf_buffer'")
+    fi
+    [ "$n" -gt 0 ] && break
+    kill -0 $pid 2>/dev/null || break
+    sleep 0.1
+done
+kill -INT $pid 2>/dev/null || true
+set +e
+wait $pid
+RC=$?
+set -e
+expect_rc 130 "SIGINT mid-load"
+[ "$("${PSQL[@]}" -c "SELECT count(*) FROM ${p}_g")" = 0 ] || fail "SIGINT mid-load: rows visible"
+[ "$(children ${p}_g)" = 0 ] || fail "SIGINT mid-load: children visible"
+no_stages "SIGINT mid-load"
 job ${p}_g 2 false >"$T/g2.json"
 run_hf "$T/o" "$T/g2.err" sync "$T/g2.json" --resume
 expect_rc 0 "rerun after kill -9 mid-load"
 same_rows "$(Q ${p}_g)" "$REF" "rerun after kill -9 mid-load"
-no_stages "rerun after kill -9 mid-load"
+no_stages "rerun after kill -9 mid-load (and SIGINT)"
 
 # ---- 7. holoflow run: a DATE partition column with a key, a child holding
 # two values and a child with an index of its own (never swapped),
