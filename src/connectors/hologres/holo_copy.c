@@ -1292,14 +1292,13 @@ struct holo_writer *holo_copy_writer_new(const struct holo_copy_args *a,
      * and one final transaction (holo_copy_par.h). */
     uint32_t nconn = cm->bulk ? 1 : (uint32_t)cfg->pool_size;
     if (cm->bulk && cfg->bulk_conns > 1) {
-        const char *why_not = cm->hologres ? "Hologres runs bulk statements "
-                                             "outside a transaction"
-                              : !w->meta.partitioned
-                                  ? "the table is not LIST-partitioned"
-                              : holo_part_job_col(w) < 0
-                                  ? "the job does not write the partition "
-                                    "column"
-                                  : NULL;
+        const char *why_not = NULL;
+        if (cm->hologres)
+            why_not = "Hologres runs bulk statements outside a transaction";
+        else if (!w->meta.partitioned)
+            why_not = "the table is not LIST-partitioned";
+        else if (holo_part_job_col(w) < 0)
+            why_not = "the job does not write the partition column";
         if (why_not) {
             hf_log_info("hologres sink \"%s\".\"%s\": "
                         "sink.bulk-load.connections = %d not used (%s): one "
@@ -1348,7 +1347,8 @@ void holo_copy_tune_config(struct holo_config *cfg, const struct hf_opts *o)
     if (!hf_opts_isset(o, "sink.insert.batch-byte-size", NULL))
         cfg->batch_byte_size = 8 << 20;
     if (!hf_opts_isset(o, "sink.insert.batch-total-byte-size", NULL)) {
-        int conns = cfg->pool_size > cfg->bulk_conns ? cfg->pool_size : cfg->bulk_conns;
+        int conns =
+            cfg->pool_size > cfg->bulk_conns ? cfg->pool_size : cfg->bulk_conns;
         int64_t need = cfg->batch_byte_size * 2 * (conns + 1);
         if (cfg->batch_total_byte_size < need)
             cfg->batch_total_byte_size = need;

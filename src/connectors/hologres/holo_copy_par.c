@@ -30,9 +30,9 @@ struct holo_par {
     struct par_stage *st;
     uint32_t n, cap;
     uint32_t seq;
-    int run;          /* backend pid of the first connection */
-    char prefix[64];  /* hf_stage_<parent oid>_ */
-    char tag[32];     /* <run>_<start time, hex>: unique per run */
+    int run;         /* backend pid of the first connection */
+    char prefix[64]; /* hf_stage_<parent oid>_ */
+    char tag[32];    /* <run>_<start time, hex>: unique per run */
 };
 
 static int exec_params(struct holo_conn *c, const char *sql, int n,
@@ -122,8 +122,9 @@ static int drop_dead_stages(struct holo_par *p, struct holo_writer *w,
         hf_log_warn("hologres sink \"%s\".\"%s\": dropping the staging table "
                     "\"%s\" left by an earlier load that did not finish",
                     w->meta.schema, w->meta.table, name);
-        rc = exec_formatted(c, "SELECT format('DROP TABLE IF EXISTS %I.%I', "
-                               "$1::text, $2::text)",
+        rc = exec_formatted(c,
+                            "SELECT format('DROP TABLE IF EXISTS %I.%I', "
+                            "$1::text, $2::text)",
                             2, dp, &cls, err);
         if (!mine) {
             const char *lp[1] = {owner};
@@ -163,9 +164,9 @@ struct holo_par *holo_par_new(struct holo_writer *w, struct holo_conn *c,
     char run[16];
     snprintf(run, sizeof run, "%d", p->run);
     const char *lp[1] = {run};
-    if (exec_params(c,
-                    "SELECT pg_catalog.pg_advisory_lock(" RUN_LOCK ", $1::int4)",
-                    1, lp, NULL, &cls, err) != 0 ||
+    if (exec_params(
+            c, "SELECT pg_catalog.pg_advisory_lock(" RUN_LOCK ", $1::int4)", 1,
+            lp, NULL, &cls, err) != 0 ||
         drop_dead_stages(p, w, c, err) != 0)
         goto fail;
     return p;
@@ -252,8 +253,9 @@ int holo_par_target(struct holo_writer *w, struct holo_conn *c,
         const char *params[5] = {w->meta.schema, name, w->meta.table,
                                  w->meta.cols[w->meta.part_col].name, value};
         if (exec_formatted(c, q_create_stage, 5, params, cls, err) != 0) {
-            hf_error_prefix(err, "creating the staging table for partition "
-                                 "value '%s': ",
+            hf_error_prefix(err,
+                            "creating the staging table for partition "
+                            "value '%s': ",
                             value);
             return -1;
         }
@@ -411,16 +413,19 @@ static int copy_into(struct holo_writer *w, struct holo_conn *c,
     if (rc != 0)
         *cls = HOLO_ERR_FATAL;
     PGresult *r = NULL;
-    if (rc == 0 && (rc = exec_params(c, sql.data, 0, NULL, &r, cls, err)) == 0) {
-        hf_log_info("hologres sink \"%s\".\"%s\": partition '%s' (\"%s\".\"%s\", "
-                    "%s): %s row(s) copied from its staging table inside the "
-                    "final transaction (a second pass)",
-                    w->meta.schema, w->meta.table, child->value, child->schema,
-                    child->table, why, PQcmdTuples(r));
+    if (rc == 0 &&
+        (rc = exec_params(c, sql.data, 0, NULL, &r, cls, err)) == 0) {
+        hf_log_info(
+            "hologres sink \"%s\".\"%s\": partition '%s' (\"%s\".\"%s\", "
+            "%s): %s row(s) copied from its staging table inside the "
+            "final transaction (a second pass)",
+            w->meta.schema, w->meta.table, child->value, child->schema,
+            child->table, why, PQcmdTuples(r));
         PQclear(r);
         const char *dp[2] = {w->meta.schema, stage};
-        rc = exec_formatted(c, "SELECT format('DROP TABLE %I.%I', $1::text, "
-                               "$2::text)",
+        rc = exec_formatted(c,
+                            "SELECT format('DROP TABLE %I.%I', $1::text, "
+                            "$2::text)",
                             2, dp, cls, err);
     }
     hf_strbuf_free(&src);
@@ -437,8 +442,9 @@ static int attach(struct holo_writer *w, struct holo_conn *c, const char *stage,
 {
     const char *sch = w->meta.schema;
     const char *rn[3] = {sch, stage, child};
-    if (exec_formatted(c, "SELECT format('ALTER TABLE %I.%I RENAME TO %I', "
-                          "$1::text, $2::text, $3::text)",
+    if (exec_formatted(c,
+                       "SELECT format('ALTER TABLE %I.%I RENAME TO %I', "
+                       "$1::text, $2::text, $3::text)",
                        3, rn, cls, err) != 0)
         return -1;
     /* The indexes LIKE made are named after the stage. */
@@ -463,14 +469,16 @@ static int attach(struct holo_writer *w, struct holo_conn *c, const char *stage,
     if (rc != 0)
         return -1;
     const char *ap[4] = {sch, w->meta.table, child, value};
-    if (exec_formatted(c, "SELECT format('ALTER TABLE %I.%I ATTACH PARTITION "
-                          "%I.%I FOR VALUES IN (%L)', $1::text, $2::text, "
-                          "$1::text, $3::text, $4::text)",
+    if (exec_formatted(c,
+                       "SELECT format('ALTER TABLE %I.%I ATTACH PARTITION "
+                       "%I.%I FOR VALUES IN (%L)', $1::text, $2::text, "
+                       "$1::text, $3::text, $4::text)",
                        4, ap, cls, err) != 0)
         return -1;
     const char *dp[2] = {sch, child};
-    return exec_formatted(c, "SELECT format('ALTER TABLE %I.%I DROP "
-                             "CONSTRAINT hf_stage_bound', $1::text, $2::text)",
+    return exec_formatted(c,
+                          "SELECT format('ALTER TABLE %I.%I DROP "
+                          "CONSTRAINT hf_stage_bound', $1::text, $2::text)",
                           2, dp, cls, err);
 }
 
@@ -490,17 +498,17 @@ static int name_free(struct holo_conn *c, const char *sch, const char *name,
         return -1;
     int rc = 0;
     if (strcmp(PQgetvalue(r, 0, 1), "t") == 0)
-        rc = hf_error_set(err, HF_ERR_SERVER,
-                          "the child table for value '%s' of column '%s' "
-                          "would be \"%s\".\"%s\", which already exists (a "
-                          "child is named after the parent and the value, "
-                          "with every character other than a letter, digit "
-                          "or '_' turned into '_', cut to the server's "
-                          "identifier length); create the partition for '%s' "
-                          "yourself under another name (CREATE TABLE ... "
-                          "PARTITION OF \"%s\".\"%s\" FOR VALUES IN (...))",
-                          value, col, sch, PQgetvalue(r, 0, 0), value, sch,
-                          par);
+        rc =
+            hf_error_set(err, HF_ERR_SERVER,
+                         "the child table for value '%s' of column '%s' "
+                         "would be \"%s\".\"%s\", which already exists (a "
+                         "child is named after the parent and the value, "
+                         "with every character other than a letter, digit "
+                         "or '_' turned into '_', cut to the server's "
+                         "identifier length); create the partition for '%s' "
+                         "yourself under another name (CREATE TABLE ... "
+                         "PARTITION OF \"%s\".\"%s\" FOR VALUES IN (...))",
+                         value, col, sch, PQgetvalue(r, 0, 0), value, sch, par);
     PQclear(r);
     return rc;
 }
@@ -524,20 +532,22 @@ int holo_par_finish(struct holo_writer *w, struct holo_conn *c,
     /* Every child of the parent is locked: swaps detach, truncate empties,
      * and an empty child must stay empty until it is swapped. */
     const char *pp[2] = {sch, par};
-    if (exec_formatted(c, "SELECT format('LOCK TABLE %I.%I IN ACCESS "
-                          "EXCLUSIVE MODE', $1::text, $2::text)",
+    if (exec_formatted(c,
+                       "SELECT format('LOCK TABLE %I.%I IN ACCESS "
+                       "EXCLUSIVE MODE', $1::text, $2::text)",
                        2, pp, &cls, err) != 0)
         return -1;
     if (cfg->bulk_truncate) {
-        if (exec_formatted(c, "SELECT format('TRUNCATE %I.%I', $1::text, "
-                              "$2::text)",
+        if (exec_formatted(c,
+                           "SELECT format('TRUNCATE %I.%I', $1::text, "
+                           "$2::text)",
                            2, pp, &cls, err) != 0)
             return -1;
         hf_log_info("hologres sink \"%s\".\"%s\": truncated inside the final "
                     "transaction",
                     sch, par);
-    } else if (cfg->bulk_truncate_part && find_stage(p, cfg->bulk_truncate_part, NULL)
-                                              == NULL) {
+    } else if (cfg->bulk_truncate_part &&
+               find_stage(p, cfg->bulk_truncate_part, NULL) == NULL) {
         /* The partition to replace got no row: empty it all the same. */
         struct hf_strbuf q;
         hf_strbuf_init(&q, 0);
@@ -605,10 +615,10 @@ int holo_par_finish(struct holo_writer *w, struct holo_conn *c,
         /* A second stage of one value (see find_stage) adds to what the
          * first one left. */
         bool again = i > 0 && strcmp(p->st[i - 1].value, st->value) == 0;
-        bool replace = !again &&
-                       (cfg->bulk_truncate ||
-                        (cfg->bulk_truncate_part &&
-                         strcmp(cfg->bulk_truncate_part, st->value) == 0));
+        bool replace =
+            !again && (cfg->bulk_truncate ||
+                       (cfg->bulk_truncate_part &&
+                        strcmp(cfg->bulk_truncate_part, st->value) == 0));
         const char *cp[4] = {child->schema, child->table, sch, par};
         PGresult *r = NULL;
         if (exec_params(c, q_swap_refused, 4, cp, &r, &cls, err) != 0)
@@ -635,10 +645,9 @@ int holo_par_finish(struct holo_writer *w, struct holo_conn *c,
             hf_strbuf_putc(&q, '.');
             hf_strbuf_put_ident(&q, child->table);
             hf_strbuf_puts(&q, " LIMIT 1");
-            rc = hf_strbuf_ok(&q) ? exec_params(c, q.data, 0, NULL, &r, &cls,
-                                                err)
-                                  : hf_error_set(err, HF_ERR_NOMEM,
-                                                 "out of memory");
+            rc = hf_strbuf_ok(&q)
+                     ? exec_params(c, q.data, 0, NULL, &r, &cls, err)
+                     : hf_error_set(err, HF_ERR_NOMEM, "out of memory");
             hf_strbuf_free(&q);
             if (rc != 0)
                 return -1;
@@ -647,17 +656,18 @@ int holo_par_finish(struct holo_writer *w, struct holo_conn *c,
         }
         if (empty && why[0] == '\0') {
             const char *dp[4] = {sch, par, child->schema, child->table};
-            rc = exec_formatted(c, "SELECT format('ALTER TABLE %I.%I DETACH "
-                                   "PARTITION %I.%I', $1::text, $2::text, "
-                                   "$3::text, $4::text)",
+            rc = exec_formatted(c,
+                                "SELECT format('ALTER TABLE %I.%I DETACH "
+                                "PARTITION %I.%I', $1::text, $2::text, "
+                                "$3::text, $4::text)",
                                 4, dp, &cls, err);
             if (rc == 0)
-                rc = exec_formatted(c, "SELECT format('DROP TABLE %I.%I', "
-                                       "$1::text, $2::text)",
+                rc = exec_formatted(c,
+                                    "SELECT format('DROP TABLE %I.%I', "
+                                    "$1::text, $2::text)",
                                     2, dp + 2, &cls, err);
             if (rc == 0)
-                rc = attach(w, c, st->name, child->table, st->value, &cls,
-                            err);
+                rc = attach(w, c, st->name, child->table, st->value, &cls, err);
             if (rc == 0)
                 hf_log_info("hologres sink \"%s\".\"%s\": partition '%s' "
                             "(\"%s\".\"%s\") swapped for its staging table",
@@ -676,10 +686,9 @@ int holo_par_finish(struct holo_writer *w, struct holo_conn *c,
             hf_strbuf_put_ident(&q, w->meta.cols[w->meta.part_col].name);
             hf_strbuf_puts(&q, " = $1");
             const char *vp[1] = {st->value};
-            rc = hf_strbuf_ok(&q) ? exec_params(c, q.data, 1, vp, NULL, &cls,
-                                                err)
-                                  : hf_error_set(err, HF_ERR_NOMEM,
-                                                 "out of memory");
+            rc = hf_strbuf_ok(&q)
+                     ? exec_params(c, q.data, 1, vp, NULL, &cls, err)
+                     : hf_error_set(err, HF_ERR_NOMEM, "out of memory");
             hf_strbuf_free(&q);
             if (rc != 0)
                 return -1;
