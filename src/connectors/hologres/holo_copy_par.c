@@ -86,6 +86,8 @@ static int drop_dead_stages(struct holo_par *p, struct holo_writer *w,
     char like[96], run[16];
     snprintf(like, sizeof like, "%s%%", p->prefix);
     snprintf(run, sizeof run, "%d", p->run);
+    /* $2 is the prefix and '%': the run id starts right after the prefix,
+     * at position length($2). */
     const char *params[3] = {w->meta.schema, like, run};
     PGresult *r = NULL;
     if (exec_params(c,
