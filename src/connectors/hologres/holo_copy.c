@@ -964,7 +964,13 @@ static int end_bulk_par(struct holo_writer *w, struct hf_error *err)
     if (rc == 0 && holo_par_any(w->par)) {
         enum holo_err_class cls;
         holo_txn_reset(&s0->txn);
-        rc = holo_txn_begin(&s0->sh->conn, &s0->txn, &cls, err);
+        /* Read committed whatever the server's default: the empty-child
+         * check after the LOCK must see every row committed before it (a
+         * repeatable-read snapshot, taken before the LOCK, would miss some
+         * and the swap would drop them). */
+        rc = holo_txn_begin_with(&s0->sh->conn, &s0->txn,
+                                 "BEGIN ISOLATION LEVEL READ COMMITTED", &cls,
+                                 err);
         if (rc == 0) {
             s0->in_txn = true;
             rc = holo_par_finish(w, &s0->sh->conn, err);
