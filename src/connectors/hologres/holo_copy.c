@@ -1299,12 +1299,19 @@ struct holo_writer *holo_copy_writer_new(const struct holo_copy_args *a,
     uint32_t nconn = cm->bulk ? 1 : (uint32_t)cfg->pool_size;
     if (cm->bulk && cfg->bulk_conns > 1) {
         const char *why_not = NULL;
+        char refused[160];
         if (cm->hologres)
             why_not = "Hologres runs bulk statements outside a transaction";
         else if (!w->meta.partitioned)
             why_not = "the table is not LIST-partitioned";
         else if (holo_part_job_col(w) < 0)
             why_not = "the job does not write the partition column";
+        else if (holo_par_refused(w, &first, refused, sizeof refused, err) !=
+                 0) {
+            holo_conn_close(&first);
+            goto fail;
+        } else if (refused[0] != '\0')
+            why_not = refused;
         if (why_not) {
             hf_log_info("hologres sink \"%s\".\"%s\": "
                         "sink.bulk-load.connections = %d not used (%s): one "

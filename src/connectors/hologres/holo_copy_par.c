@@ -142,6 +142,75 @@ static int drop_dead_stages(struct holo_par *p, struct holo_writer *w,
     return rc;
 }
 
+/* Why the target cannot be loaded over several connections with exactly
+ * the result of one ("" when it can): the stages would bypass or change
+ * what an INSERT into the parent does, or the user may not do what the
+ * final transaction does. $1 schema, $2 table. */
+static const char q_par_refused[] =
+    "WITH tree AS (SELECT relid FROM pg_catalog.pg_partition_tree(format("
+    "'%%I.%%I', $1::text, $2::text)::regclass)) SELECT CASE "
+    "WHEN NOT pg_catalog.pg_has_role(p.relowner, 'USAGE') "
+    "THEN 'the loading user does not own the table' "
+    "WHEN NOT pg_catalog.has_schema_privilege(p.relnamespace, 'CREATE') "
+    "THEN 'the loading user may not create tables in its schema' "
+    "WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid IN "
+    "(SELECT relid FROM tree) AND NOT t.tgisinternal AND t.tgenabled <> 'D' "
+    "AND t.tgtype & 1 <> 0 AND t.tgtype & 4 <> 0) "
+    "THEN 'the table or a partition has INSERT row triggers' "
+    "WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_publication b WHERE "
+    "b.puballtables) OR EXISTS (SELECT 1 FROM pg_catalog.pg_publication_rel "
+    "b WHERE b.prrelid IN (SELECT relid FROM tree UNION ALL SELECT relid "
+    "FROM pg_catalog.pg_partition_ancestors(p.oid))) OR EXISTS (SELECT 1 "
+    "FROM pg_catalog.pg_publication_tables b JOIN pg_catalog.pg_class x ON "
+    "x.relname = b.tablename JOIN pg_catalog.pg_namespace n ON n.oid = "
+    "x.relnamespace AND n.nspname = b.schemaname WHERE x.oid IN (SELECT "
+    "relid FROM tree)) %s"
+    "THEN 'the table is in a publication' "
+    "WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid "
+    "= p.oid AND a.attnum > 0 AND NOT a.attisdropped AND (a.attidentity <> "
+    "'' OR a.attgenerated <> '')) "
+    "THEN 'the table has identity or generated columns' "
+    "WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.contype "
+    "= 'f' AND (k.conrelid IN (SELECT relid FROM tree) OR k.confrelid IN "
+    "(SELECT relid FROM tree))) "
+    "THEN 'the table has foreign keys' "
+    "ELSE '' END "
+    "FROM pg_catalog.pg_class p "
+    "WHERE p.oid = format('%%I.%%I', $1::text, $2::text)::regclass";
+
+/* TABLES IN SCHEMA publications (PostgreSQL 15+) of the parent's or a
+ * partition's schema. */
+static const char q_par_refused_schema_pub[] =
+    "OR EXISTS (SELECT 1 FROM pg_catalog.pg_publication_namespace b JOIN "
+    "pg_catalog.pg_class x ON x.relnamespace = b.pnnspid WHERE x.oid IN "
+    "(SELECT relid FROM tree)) ";
+
+int holo_par_refused(struct holo_writer *w, struct holo_conn *c, char *why,
+                     size_t n, struct hf_error *err)
+{
+    why[0] = '\0';
+    if (w->cfg->dirty_strategy == HOLO_DIRTY_SKIP) {
+        snprintf(why, n, "dirty rows are skipped (a bad row would only fail "
+                         "in the final transaction)");
+        return 0;
+    }
+    if (PQserverVersion(c->pg) < 120000) {
+        snprintf(why, n, "the server is older than PostgreSQL 12");
+        return 0;
+    }
+    char q[sizeof q_par_refused + sizeof q_par_refused_schema_pub];
+    snprintf(q, sizeof q, q_par_refused,
+             PQserverVersion(c->pg) >= 150000 ? q_par_refused_schema_pub : "");
+    enum holo_err_class cls;
+    const char *params[2] = {w->meta.schema, w->meta.table};
+    PGresult *r = NULL;
+    if (exec_params(c, q, 2, params, &r, &cls, err) != 0)
+        return -1;
+    snprintf(why, n, "%s", PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "");
+    PQclear(r);
+    return 0;
+}
+
 struct holo_par *holo_par_new(struct holo_writer *w, struct holo_conn *c,
                               struct hf_error *err)
 {

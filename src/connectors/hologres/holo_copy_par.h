@@ -46,6 +46,15 @@
 
 struct holo_par;
 
+/* Whether `w`'s load must stay on one connection: *why is set to the
+ * reason ("" when several may load it): dirty rows skipped, an INSERT row
+ * trigger on the parent or a partition, the parent or a partition in a
+ * publication, identity or generated columns, foreign keys, a user that
+ * does not own the parent or may not create tables in its schema. 0, or
+ * -1 with err. */
+int holo_par_refused(struct holo_writer *w, struct holo_conn *c, char *why,
+                     size_t n, struct hf_error *err);
+
 /* Set up a parallel load of `w` (partitioned parent, PostgreSQL) whose first
  * connection is `c`: take the run's lock and drop the stages of dead runs.
  * NULL with err. */
