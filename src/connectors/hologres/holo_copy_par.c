@@ -400,18 +400,31 @@ void holo_par_abort(struct holo_writer *w, struct holo_conn *c)
 /* ------------------------------------------------------------ the end */
 
 /* What a swap would lose: the reason the child cannot simply be replaced
- * by the stage, or "" when it can. $1 child schema, $2 child, $3 parent
- * schema, $4 parent. */
+ * by the stage, or "" when it can. Conservative: anything the child has
+ * that the stage would not get (something of its own, a dependent object
+ * whose DROP would fail or cascade, a comment, a column setting, another
+ * tablespace, access method or owner) refuses the swap, and the rows are
+ * copied instead. $1 child schema, $2 child, $3 parent schema, $4 parent. */
 static const char q_swap_refused[] =
     "SELECT CASE "
     "WHEN c.relkind <> 'r' THEN 'it is not a plain table' "
     "WHEN c.relnamespace <> p.relnamespace THEN 'it is in another schema' "
-    "WHEN c.relowner <> p.relowner THEN 'it has another owner' "
+    "WHEN NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles o WHERE o.oid = "
+    "c.relowner AND o.rolname = current_user) "
+    "THEN 'it is not owned by the loading user' "
     "WHEN c.relpersistence <> 'p' THEN 'it is unlogged' "
     "WHEN c.relacl IS NOT NULL THEN 'it has grants of its own' "
-    "WHEN c.relrowsecurity THEN 'it has row security' "
+    "WHEN c.relrowsecurity OR c.relforcerowsecurity "
+    "THEN 'it has row security' "
     "WHEN c.reloptions IS NOT NULL THEN 'it has storage options' "
     "WHEN c.relreplident <> 'd' THEN 'it has a replica identity' "
+    "WHEN c.reltablespace <> p.reltablespace OR (p.reltablespace = 0 AND "
+    "current_setting('default_tablespace') <> '') "
+    "THEN 'it is in another tablespace' "
+    "WHEN c.relam IS DISTINCT FROM coalesce(nullif(p.relam, 0), (SELECT "
+    "m.oid FROM pg_catalog.pg_am m WHERE m.amname = "
+    "current_setting('default_table_access_method'))) "
+    "THEN 'it has another access method' "
     "WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid = "
     "c.oid AND NOT t.tgisinternal AND t.tgparentid = 0) "
     "THEN 'it has triggers of its own' "
@@ -431,13 +444,51 @@ static const char q_swap_refused[] =
     "x.stxrelid = c.oid) THEN 'it has statistics objects' "
     "WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_publication_rel b WHERE "
     "b.prrelid = c.oid) THEN 'it is in a publication' "
-    "WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.refobjid = "
-    "c.oid AND d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype = "
-    "'n' AND d.objid <> c.oid) THEN 'objects depend on it' "
+    /* Views, functions, sequences owned by a column, columns of its row
+     * type...: whatever depends on it other than what it inherited. */
+    "WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE "
+    "((d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = "
+    "c.oid) OR (d.refclassid = 'pg_catalog.pg_type'::regclass AND "
+    "d.refobjid IN (c.reltype, (SELECT y.typarray FROM pg_catalog.pg_type y "
+    "WHERE y.oid = c.reltype)))) AND d.deptype IN ('n', 'a') AND NOT "
+    "(d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid) "
+    "AND d.classid NOT IN ('pg_catalog.pg_constraint'::regclass, "
+    "'pg_catalog.pg_attrdef'::regclass, 'pg_catalog.pg_trigger'::regclass) "
+    "AND NOT (d.classid = 'pg_catalog.pg_class'::regclass AND EXISTS "
+    "(SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_inherits h ON "
+    "h.inhrelid = i.indexrelid WHERE i.indexrelid = d.objid AND i.indrelid "
+    "= c.oid))) THEN 'objects depend on it' "
+    "WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_description e WHERE "
+    "(e.classoid = 'pg_catalog.pg_class'::regclass AND (e.objoid = c.oid OR "
+    "e.objoid IN (SELECT i.indexrelid FROM pg_catalog.pg_index i WHERE "
+    "i.indrelid = c.oid))) OR (e.classoid = "
+    "'pg_catalog.pg_constraint'::regclass AND e.objoid IN (SELECT k.oid "
+    "FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid)) OR "
+    "(e.classoid = 'pg_catalog.pg_trigger'::regclass AND e.objoid IN "
+    "(SELECT t.oid FROM pg_catalog.pg_trigger t WHERE t.tgrelid = c.oid))) "
+    "OR EXISTS (SELECT 1 FROM pg_catalog.pg_seclabel e WHERE e.classoid = "
+    "'pg_catalog.pg_class'::regclass AND e.objoid = c.oid) "
+    "THEN 'it has comments or security labels' "
+    "WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a JOIN "
+    "pg_catalog.pg_attribute pa ON pa.attrelid = p.oid AND pa.attname = "
+    "a.attname AND NOT pa.attisdropped WHERE a.attrelid = c.oid AND "
+    "a.attnum > 0 AND NOT a.attisdropped AND (a.attoptions IS NOT NULL OR "
+    "a.attacl IS NOT NULL OR coalesce(a.attstattarget, -1) <> -1 OR "
+    "(a.attnotnull AND NOT pa.attnotnull) OR a.attstorage <> pa.attstorage "
+    "%s OR pg_catalog.pg_get_expr((SELECT ad.adbin FROM "
+    "pg_catalog.pg_attrdef ad WHERE ad.adrelid = c.oid AND ad.adnum = "
+    "a.attnum), c.oid) IS DISTINCT FROM pg_catalog.pg_get_expr((SELECT "
+    "ad.adbin FROM pg_catalog.pg_attrdef ad WHERE ad.adrelid = p.oid AND "
+    "ad.adnum = pa.attnum), p.oid))) "
+    "THEN 'it has column settings of its own' "
     "ELSE '' END "
     "FROM pg_catalog.pg_class c, pg_catalog.pg_class p "
-    "WHERE c.oid = format('%I.%I', $1::text, $2::text)::regclass "
-    "AND p.oid = format('%I.%I', $3::text, $4::text)::regclass";
+    "WHERE c.oid = format('%%I.%%I', $1::text, $2::text)::regclass "
+    "AND p.oid = format('%%I.%%I', $3::text, $4::text)::regclass";
+
+/* A column's compression (PostgreSQL 14+) differs from the parent's. */
+static const char q_swap_refused_compression[] =
+    "OR a.attcompression <> pa.attcompression";
 
 /* The written columns of the stage as a subquery, for INSERT ... SELECT. */
 static int stage_select(struct holo_writer *w, const char *stage,
@@ -692,7 +743,11 @@ int holo_par_finish(struct holo_writer *w, struct holo_conn *c,
                         strcmp(cfg->bulk_truncate_part, st->value) == 0));
         const char *cp[4] = {child->schema, child->table, sch, par};
         PGresult *r = NULL;
-        if (exec_params(c, q_swap_refused, 4, cp, &r, &cls, err) != 0)
+        char qs[sizeof q_swap_refused + sizeof q_swap_refused_compression];
+        snprintf(qs, sizeof qs, q_swap_refused,
+                 PQserverVersion(c->pg) >= 140000 ? q_swap_refused_compression
+                                                  : "");
+        if (exec_params(c, qs, 4, cp, &r, &cls, err) != 0)
             return -1;
         char why[160];
         snprintf(why, sizeof why, "%s",
