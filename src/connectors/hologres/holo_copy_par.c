@@ -291,17 +291,25 @@ static const struct par_stage *find_stage(const struct holo_par *p,
     return NULL;
 }
 
-/* CREATE TABLE stage (LIKE parent ..., CHECK (col = value)), formatted by
- * the server: $1 schema, $2 stage, $3 parent, $4 column, $5 value. */
+/* CREATE TABLE stage (LIKE parent ..., CHECK (col = value)) [USING am]
+ * [TABLESPACE ts], formatted by the server: $1 schema, $2 stage, $3 parent,
+ * $4 column, $5 value. The parent's access method and tablespace, when it
+ * has them, as CREATE TABLE ... PARTITION OF would take them. */
 static const char q_create_stage[] =
     "SELECT format('CREATE TABLE %I.%I (LIKE %I.%I INCLUDING DEFAULTS "
     "INCLUDING CONSTRAINTS INCLUDING INDEXES INCLUDING GENERATED INCLUDING "
     "STORAGE INCLUDING COMPRESSION, CONSTRAINT hf_stage_bound CHECK (%I IS "
-    "NOT NULL AND %I = %L::%s))', $1::text, $2::text, $1::text, $3::text, "
-    "$4::text, $4::text, $5::text, "
+    "NOT NULL AND %I = %L::%s))%s%s', $1::text, $2::text, $1::text, "
+    "$3::text, $4::text, $4::text, $5::text, "
     "(SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) FROM "
-    "pg_catalog.pg_attribute a WHERE a.attrelid = format('%I.%I', $1::text, "
-    "$3::text)::regclass AND a.attname = $4::text))";
+    "pg_catalog.pg_attribute a WHERE a.attrelid = p.oid AND a.attname = "
+    "$4::text), "
+    "coalesce((SELECT format(' USING %I', m.amname) FROM pg_catalog.pg_am m "
+    "WHERE m.oid = p.relam), ''), "
+    "coalesce((SELECT format(' TABLESPACE %I', t.spcname) FROM "
+    "pg_catalog.pg_tablespace t WHERE t.oid = p.reltablespace), '')) "
+    "FROM pg_catalog.pg_class p WHERE p.oid = format('%I.%I', $1::text, "
+    "$3::text)::regclass";
 
 int holo_par_target(struct holo_writer *w, struct holo_conn *c,
                     const char *value, struct hf_arena *names,
