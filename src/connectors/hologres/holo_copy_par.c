@@ -78,25 +78,27 @@ static int exec_formatted(struct holo_conn *c, const char *fmt_query, int n,
 }
 
 /* Drop the stages of runs that are gone (killed): their run lock is free.
- * Our own run id (a reused backend pid) is ours to clean too. */
+ * Our own run id (a reused backend pid) is ours to clean too. Only tables
+ * named exactly as a stage (prefix, run, start time, sequence number) are
+ * considered; a stage that cannot be dropped is logged and left. */
 static int drop_dead_stages(struct holo_par *p, struct holo_writer *w,
                             struct holo_conn *c, struct hf_error *err)
 {
     enum holo_err_class cls;
-    char like[96], run[16];
-    snprintf(like, sizeof like, "%s%%", p->prefix);
+    char run[16];
     snprintf(run, sizeof run, "%d", p->run);
-    /* $2 is the prefix and '%': the run id starts right after the prefix,
-     * at position length($2). */
-    const char *params[3] = {w->meta.schema, like, run};
+    /* The prefix is letters, digits and '_': safe inside the pattern. The
+     * run id starts right after it. */
+    const char *params[2] = {w->meta.schema, p->prefix};
     PGresult *r = NULL;
     if (exec_params(c,
                     "SELECT c.relname, split_part(substr(c.relname, "
-                    "length($2::text)), '_', 1) "
+                    "length($2::text) + 1), '_', 1) "
                     "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace "
                     "n ON n.oid = c.relnamespace "
                     "WHERE n.nspname = $1 AND c.relkind = 'r' AND "
-                    "c.relname LIKE replace($2::text, '_', '\\_') "
+                    "c.relname ~ ('^' || $2::text || "
+                    "'[0-9]{1,9}_[0-9a-f]{1,16}_[0-9]{1,10}$') "
                     "AND NOT c.relispartition ORDER BY 1",
                     2, params, &r, &cls, err) != 0)
         return -1;
@@ -124,17 +126,30 @@ static int drop_dead_stages(struct holo_par *p, struct holo_writer *w,
         hf_log_warn("hologres sink \"%s\".\"%s\": dropping the staging table "
                     "\"%s\" left by an earlier load that did not finish",
                     w->meta.schema, w->meta.table, name);
-        rc = exec_formatted(c,
-                            "SELECT format('DROP TABLE IF EXISTS %I.%I', "
-                            "$1::text, $2::text)",
-                            2, dp, &cls, err);
-        if (!mine) {
+        struct hf_error e;
+        hf_error_clear(&e);
+        if (exec_formatted(c,
+                           "SELECT format('DROP TABLE IF EXISTS %I.%I', "
+                           "$1::text, $2::text)",
+                           2, dp, &cls, &e) != 0) {
+            if (PQstatus(c->pg) != CONNECTION_OK) {
+                *err = e;
+                rc = -1;
+            } else {
+                hf_log_warn("hologres sink \"%s\".\"%s\": could not drop "
+                            "the staging table \"%s\" (left as it is): %s",
+                            w->meta.schema, w->meta.table, name, e.msg);
+                if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+                    PQclear(PQexec(c->pg, "ROLLBACK"));
+            }
+        }
+        if (!mine && PQstatus(c->pg) == CONNECTION_OK) {
             const char *lp[1] = {owner};
             PGresult *u = NULL;
             if (exec_params(c,
                             "SELECT pg_catalog.pg_advisory_unlock(" RUN_LOCK
                             ", $1::int4)",
-                            1, lp, &u, &cls, err) == 0)
+                            1, lp, &u, &cls, &e) == 0)
                 PQclear(u);
         }
     }
