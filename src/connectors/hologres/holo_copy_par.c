@@ -23,6 +23,7 @@ struct par_stage {
     char *value; /* the partition value as text */
     char *name;  /* the staging table, in the parent's schema */
     const struct holo_conn *owner; /* the connection that created it */
+    uint32_t seq;                  /* its creation number in the run */
 };
 
 struct holo_par {
@@ -335,10 +336,12 @@ int holo_par_target(struct holo_writer *w, struct holo_conn *c,
     pthread_mutex_lock(&p->lock);
     const struct par_stage *st = find_stage(p, value, c);
     char name[128]; /* under 64 bytes: prefix <= 20, tag <= 28, seq */
+    uint32_t seq = 0;
     if (st != NULL) {
         snprintf(name, sizeof name, "%s", st->name);
     } else {
-        snprintf(name, sizeof name, "%s%s_%u", p->prefix, p->tag, ++p->seq);
+        seq = ++p->seq;
+        snprintf(name, sizeof name, "%s%s_%u", p->prefix, p->tag, seq);
     }
     pthread_mutex_unlock(&p->lock);
     if (st == NULL) {
@@ -369,6 +372,7 @@ int holo_par_target(struct holo_writer *w, struct holo_conn *c,
             p->st[p->n].value = strdup(value);
             p->st[p->n].name = strdup(name);
             p->st[p->n].owner = c;
+            p->st[p->n].seq = seq;
             if (p->st[p->n].value == NULL || p->st[p->n].name == NULL) {
                 free(p->st[p->n].value);
                 free(p->st[p->n].name);
@@ -658,10 +662,15 @@ static int name_free(struct holo_conn *c, const char *sch, const char *name,
     return rc;
 }
 
+/* By value, then in creation order: the stages of one value are handled
+ * one after the other, the same way on every run. */
 static int cmp_stage(const void *a, const void *b)
 {
-    return strcmp(((const struct par_stage *)a)->value,
-                  ((const struct par_stage *)b)->value);
+    const struct par_stage *x = a, *y = b;
+    int c = strcmp(x->value, y->value);
+    if (c != 0)
+        return c;
+    return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
 int holo_par_finish(struct holo_writer *w, struct holo_conn *c,
