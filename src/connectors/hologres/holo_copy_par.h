@@ -6,21 +6,25 @@
  * Each partition value belongs to one load connection (the writer routes
  * rows by the value, holo_writer_route_part). The owner writes the value's
  * rows into a staging table of its own, created inside its transaction:
- *     CREATE TABLE "<schema>"."hf_stage_<parent oid>_<run>_<seq>"
+ *     CREATE TABLE "<schema>"."hf_stage_<parent oid>_<run>_<start>_<seq>"
  *       (LIKE parent INCLUDING DEFAULTS, CONSTRAINTS, INDEXES, GENERATED,
  *        STORAGE, COMPRESSION,
  *        CONSTRAINT hf_stage_bound CHECK (col IS NOT NULL AND col = value))
+ *       [USING parent's am] [TABLESPACE parent's]
  * and commits it at the end with the others. Then ONE final transaction on
- * the first connection makes every staged value visible at once:
+ * the first connection (READ COMMITTED, the parent locked) makes every
+ * staged value visible at once:
  *   - no child for the value: the staging table is renamed to the child's
  *     name (<parent>_<value>, as a created child) and attached; the CHECK
  *     constraint equals the partition bound, so ATTACH PARTITION scans
  *     nothing, and is dropped afterwards;
  *   - a child that is empty, or emptied by the load (sink.bulk-load.truncate
  *     empties the parent first; truncate-partition its value's child), and
- *     has nothing of its own that a swap would lose (triggers, indexes,
- *     grants, policies, rules, statistics, publications, foreign keys
- *     pointing at it, another schema or owner, unlogged, sub-partitioned):
+ *     has nothing that a swap would lose (conservatively: triggers,
+ *     indexes, grants, policies, rules, statistics, publications, any
+ *     dependent object, comments, column settings, another schema,
+ *     tablespace, access method or owner than the loading user, unlogged,
+ *     sub-partitioned):
  *     swapped (DETACH and DROP the old child, rename and ATTACH the stage);
  *   - any other child (rows kept, or a swap refused): INSERT INTO child
  *     SELECT the written columns FROM the stage (with the load's ON CONFLICT
@@ -30,9 +34,11 @@
  * ones; a final transaction that fails leaves the target as it was and the
  * stages are dropped. After a kill the stages of the dead run stay behind
  * as ordinary tables (never as children): the next load into the same
- * parent drops every hf_stage_<parent oid>_* table whose run is gone (each
+ * parent drops every table named exactly as a stage whose run is gone (each
  * run holds a session advisory lock named by its run id, the backend pid
  * of its first connection, so a live run's stages are left alone).
+ * Where the result could differ from the one-connection load's
+ * (holo_par_refused) the load takes one connection.
  *
  * @locality holo_par_new/finish/abort/free on the writer's caller thread
  * while the workers are idle; holo_par_target on any shard worker (its
