@@ -17,7 +17,13 @@
 #    SIGINT mid-load, then a rerun: exact, no staging table left;
 #  - holoflow run with a DATE partition column and a key: a child of two
 #    values and a child with an index of its own are never swapped,
-#    truncate-partition deletes only its value's rows.
+#    truncate-partition deletes only its value's rows;
+#  - one connection (logged) where the result could differ: an INSERT row
+#    trigger on the parent (fired for every row), an identity column,
+#    errorLimit > 0 with an existing key (same as over one channel); a
+#    view on a child under truncate: copied, not swapped, the view kept;
+#  - cleanup leaves a live run's stage and a user table named like a
+#    stage, drops a dead run's.
 . "$(dirname "$0")/../e2e/lib.sh"
 set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
@@ -288,6 +294,88 @@ expect_grep "not swapped: it holds 2 values" "$T/d3.err" "two values: not swappe
 same_rows "$DQ" "VALUES ('${p}_d_ab', 'a', 10::int8, '2026-12-01'), ('${p}_d_ab', 'y', 0, '2026-12-02'), ('${p}_d_ab', 'b', 2, '2026-12-02'), ('${p}_d_c', 'c', 3, '2026-12-03'), ('${p}_d_20261204', 'd', 4, '2026-12-04')" "truncate-partition"
 [ "$("${PSQL[@]}" -c "SELECT count(*) FROM pg_class WHERE relname IN ('${p}_d_c_v', '${p}_d_20261204_pkey')")" = 2 ] || fail "indexes: the child's own index kept, the attached stage's renamed"
 no_stages "date partitions"
+
+# ---- 8. where the result could differ, one connection (logged), same result
+# an INSERT row trigger on the parent: fired for every row
+mkparent ${p}_tr
+"${PSQL[@]}" <<SQL
+CREATE TABLE ${p}_tra (n int);
+CREATE FUNCTION ${p}_trf() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN INSERT INTO ${p}_tra VALUES (1); RETURN NEW; END \$\$;
+CREATE TRIGGER ${p}_trt BEFORE INSERT ON ${p}_tr FOR EACH ROW EXECUTE FUNCTION ${p}_trf();
+SQL
+job ${p}_tr 4 false >"$T/tr.json"
+run_hf "$T/o" "$T/tr.err" sync "$T/tr.json" --log-level info
+expect_rc 0 "parent with a row trigger"
+expect_grep "not used (the table or a partition has INSERT row triggers)" "$T/tr.err" "row trigger: one connection"
+same_rows "$(Q ${p}_tr)" "$REF" "parent with a row trigger"
+[ "$("${PSQL[@]}" -c "SELECT count(*) FROM ${p}_tra")" = "$("${PSQL[@]}" -c "SELECT count(*) FROM ${p}_ref")" ] ||
+    fail "row trigger: fired $("${PSQL[@]}" -c "SELECT count(*) FROM ${p}_tra") times"
+no_stages "parent with a row trigger"
+# an identity column the job does not write: as over one connection (on
+# PostgreSQL before 17 a partition does not take the parent's identity, and
+# the rows go straight into the partitions, so both fail the same way)
+for n in 1 4; do
+    "${PSQL[@]}" -c "CREATE TABLE ${p}_id$n (id int8 GENERATED ALWAYS AS IDENTITY, shop_name text, customer_id text, total_price int8, sale_date text, sale_time text) PARTITION BY LIST (sale_date)"
+    job ${p}_id$n $n false >"$T/id$n.json"
+    run_hf "$T/o" "$T/id$n.err" sync "$T/id$n.json" --log-level info
+    echo "$RC" >"$T/id$n.rc"
+done
+[ "$(cat "$T/id1.rc")" = "$(cat "$T/id4.rc")" ] || fail "identity: exit $(cat "$T/id4.rc") over 4 channels, $(cat "$T/id1.rc") over 1"
+expect_grep "not used (the table has identity or generated columns)" "$T/id4.err" "identity: one connection"
+same_rows "$(Q ${p}_id4)" "$(Q ${p}_id1)" "identity column: as over one connection"
+[ "$(children ${p}_id4)" = "$(children ${p}_id1)" ] || fail "identity: children differ"
+# errorLimit above 0 and a key already in the table: as over one connection
+for n in 1 4; do
+    "${PSQL[@]}" <<SQL
+CREATE TABLE ${p}_e$n (shop_name text, customer_id text, total_price int8, sale_date text, sale_time text, PRIMARY KEY (customer_id, sale_date)) PARTITION BY LIST (sale_date);
+CREATE TABLE ${p}_e${n}_20261202 PARTITION OF ${p}_e$n FOR VALUES IN ('20261202');
+INSERT INTO ${p}_e$n VALUES ('old', 'c2026120210_7', -1, '20261202', '10');
+SQL
+    job ${p}_e$n $n false >"$T/e$n.json"
+    sed -i 's/"errorLimit": {"record": 0}/"errorLimit": {"record": 5}/' "$T/e$n.json"
+    run_hf "$T/o" "$T/e$n.err" sync "$T/e$n.json" --log-level info
+    echo "$RC" >"$T/e$n.rc"
+done
+[ "$(cat "$T/e1.rc")" = "$(cat "$T/e4.rc")" ] || fail "errorLimit 5: exit $(cat "$T/e4.rc") over 4 channels, $(cat "$T/e1.rc") over 1"
+expect_grep "not used (dirty rows are skipped" "$T/e4.err" "errorLimit > 0: one connection"
+same_rows "$(Q ${p}_e4)" "$(Q ${p}_e1)" "errorLimit 5, existing key: as over one connection"
+no_stages "errorLimit 5"
+# a view on a child under truncate (and a repeatable-read server default):
+# not swapped, its rows replaced, the view kept
+mkparent ${p}_v
+"${PSQL[@]}" <<SQL
+CREATE TABLE ${p}_v_20261203 PARTITION OF ${p}_v FOR VALUES IN ('20261203');
+INSERT INTO ${p}_v VALUES ('old', 'o1', 1, '20261203', '09');
+CREATE VIEW ${p}_vv AS SELECT * FROM ${p}_v_20261203;
+SQL
+job ${p}_v 4 true >"$T/v.json"
+PGOPTIONS="$PGOPTIONS -c default_transaction_isolation=repeatable\\ read" run_hf "$T/o" "$T/v.err" sync "$T/v.json" --log-level info
+expect_rc 0 "truncate, a view on a child"
+[ "$RC" = 0 ] || cat "$T/v.err" >&2
+expect_grep "over 4 connections committed" "$T/v.err" "view on a child: several connections"
+expect_grep "not swapped: objects depend on it" "$T/v.err" "view on a child: copied"
+same_rows "$(Q ${p}_v)" "$REF" "truncate, a view on a child"
+same_rows "SELECT shop_name, customer_id, total_price, sale_date, sale_time FROM ${p}_vv" "$REF WHERE sale_date = '20261203'" "the view on the child"
+no_stages "truncate, a view on a child"
+# cleanup: a live run's stage and a user's table named like a stage stay,
+# a dead run's stage goes
+oid=$("${PSQL[@]}" -c "SELECT '${p}_v'::regclass::oid")
+"${PSQL[@]}" -c "CREATE TABLE hf_stage_${oid}_backup (n int); CREATE TABLE hf_stage_${oid}_7654321_abc_1 (n int); CREATE TABLE hf_stage_${oid}_7654322_abc_1 (n int)"
+psql -X -q -At -c "SELECT pg_advisory_lock(hashtext('holoflow.bulk-load-stage'), 7654321)" -c "SELECT pg_sleep(600)" >/dev/null 2>&1 &
+lockpid=$!
+for _ in $(seq 1 100); do
+    [ "$("${PSQL[@]}" -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 7654321 AND granted")" = 1 ] && break
+    sleep 0.1
+done
+run_hf "$T/o" "$T/s.err" sync "$T/v.json" --log-level info
+kill $lockpid 2>/dev/null || true
+wait $lockpid 2>/dev/null || true
+expect_rc 0 "cleanup next to a live run's stage"
+same_rows "$(Q ${p}_v)" "$REF" "cleanup next to a live run's stage"
+[ "$("${PSQL[@]}" -c "SELECT string_agg(relname, ' ' ORDER BY relname) FROM pg_class WHERE relname LIKE 'hf\\_stage\\_${oid}\\_%'")" = "hf_stage_${oid}_7654321_abc_1 hf_stage_${oid}_backup" ] ||
+    fail "cleanup: left $("${PSQL[@]}" -c "SELECT string_agg(relname, ' ' ORDER BY relname) FROM pg_class WHERE relname LIKE 'hf\\_stage\\_${oid}\\_%'")"
+"${PSQL[@]}" -c "DROP TABLE hf_stage_${oid}_backup, hf_stage_${oid}_7654321_abc_1"
+"${PSQL[@]}" -c "DROP VIEW ${p}_vv; DROP TABLE ${p}_v, ${p}_e1, ${p}_e4, ${p}_id1, ${p}_id4, ${p}_tr, ${p}_tra; DROP FUNCTION ${p}_trf()"
 
 "${PSQL[@]}" -c "DROP TABLE ${p}_d; DROP TABLE ${p}_ref, ${p}_m2, ${p}_m4, ${p}_run, ${p}_x, ${p}_k, ${p}_f, ${p}_g, ${p}_audit; DROP FUNCTION ${p}_f()"
 finish
