@@ -206,8 +206,9 @@ int holo_par_refused(struct holo_writer *w, struct holo_conn *c, char *why,
 {
     why[0] = '\0';
     if (w->cfg->dirty_strategy == HOLO_DIRTY_SKIP) {
-        snprintf(why, n, "dirty rows are skipped (a bad row would only fail "
-                         "in the final transaction)");
+        snprintf(why, n,
+                 "dirty rows are skipped (a bad row would only fail "
+                 "in the final transaction)");
         return 0;
     }
     if (PQserverVersion(c->pg) < 120000) {
