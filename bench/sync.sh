@@ -16,8 +16,15 @@
 # PARTITION BY LIST (sale_date), recreated with every child before each
 # run (not timed). Methods:
 #   (a) holoflow sync, a DataX job with 4 channels (4 threads reading the
-#       files), path .../*/*/*.csv and the partition columns from the
-#       directories (one bulk load); (e) the same with 1 channel;
+#       files, and 4 load connections: sink.bulk-load.connections), path
+#       .../*/*/*.csv and the partition columns from the directories; all
+#       or nothing: each connection loads its partitions' staging tables,
+#       one final transaction swaps them in. Its run starts as psql's do,
+#       with every child created and empty (the reset below), so the sync
+#       swaps each empty child for its stage (a sync into a parent without
+#       children attaches the stages instead: the same work); (e) the same
+#       with 1 channel (one connection, one transaction, rows COPYed
+#       straight into the children);
 #   (b) psql \copy binary into each child, serially (binary files made
 #       beforehand from a loaded table, not timed: the server's limit);
 #   (c) the same, 2 children at a time;

@@ -860,6 +860,18 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
             snprintf(n, sizeof n, "%d", w->batch_size);
             put_opt(&b, "sink.insert.batch-size", n);
         }
+        /* Load connections: maxConnectionCount (or client.writeThreadSize),
+         * else the channels. The sink uses them for a LIST-partitioned
+         * parent on PostgreSQL, one owner per partition value, still all
+         * or nothing (docs/sync.md); elsewhere it loads over one. */
+        {
+            int nc = w->max_conn > 0 ? w->max_conn : j->channel;
+            if (nc > 1) {
+                char n[16];
+                snprintf(n, sizeof n, "%d", nc > 64 ? 64 : nc);
+                put_opt(&b, "sink.bulk-load.connections", n);
+            }
+        }
         if (dirty_ok)
             put_opt(&b, "sink.insert.dirty-data-strategy", "SKIP");
         hf_strbuf_puts(&b, ");\n");

@@ -680,6 +680,13 @@ static void test_validate_describe(void **state)
     expect_describe(&cfg, true,
                     "  write mode: COPY_BULK_LOAD (text COPY, one transaction "
                     "committed at the end)\n");
+    cfg.bulk_conns = 4; /* sink.bulk-load.connections */
+    expect_describe(&cfg, true,
+                    "  write mode: COPY_BULK_LOAD (text COPY, all or nothing: "
+                    "into a LIST-partitioned parent on PostgreSQL over 4 "
+                    "connections loading staging tables that one final "
+                    "transaction attaches; else one transaction)\n");
+    cfg.bulk_conns = 1;
     cfg.write_mode = HOLO_WM_AUTO;
     expect_describe(&cfg, false,
                     "  write mode: AUTO -> INSERT (streaming "

@@ -143,6 +143,7 @@ struct holo_config {
     bool bulkload;             /* legacy connector.bulkload */
     bool bulk_truncate;        /* sink.bulk-load.truncate */
     char *bulk_truncate_part;  /* sink.bulk-load.truncate-partition */
+    int bulk_conns;            /* sink.bulk-load.connections */
     char field_delimiter;      /* COPY text: connector.field_delimiter */
     char array_delimiter; /* STRING into an array column: field_delimiter */
     /* source */
@@ -170,7 +171,7 @@ struct holo_config {
 #define HOLO_CDC_NOPTS 21
 /* The lookup table's entries (holo_lookup_opts.inc). */
 #define HOLO_LOOKUP_NOPTS 15
-#define HOLO_NOPTS (74 + HOLO_CDC_NOPTS + HOLO_LOOKUP_NOPTS)
+#define HOLO_NOPTS (75 + HOLO_CDC_NOPTS + HOLO_LOOKUP_NOPTS)
 extern const struct hf_opt_def hf_holo_opt_defs[HOLO_NOPTS];
 extern const size_t hf_holo_opt_ndefs;
 

@@ -24,9 +24,11 @@
 #include "connectors/hologres/holo_copy.h"
 
 #include <inttypes.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "connectors/hologres/holo_copy_par.h"
 #include "connectors/hologres/holo_copy_sql.h"
 #include "connectors/hologres/holo_nested.h"
 #include "connectors/hologres/holo_encode.h"
@@ -34,6 +36,7 @@
 #include "connectors/hologres/holo_sql.h"
 #include "connectors/hologres/holo_txn.h"
 #include "connectors/hologres/holo_writer_int.h"
+#include "core/failpoint.h"
 #include "core/log.h"
 #include "core/valueconv.h"
 
@@ -56,6 +59,8 @@ struct copy_mode {
     bool conflicts;   /* PostgreSQL resolves key conflicts (staging) */
     bool staging;     /* the staging table may be needed */
     bool fill_static; /* an unwritten NOT NULL column needs a zero value */
+    bool par;         /* a bulk load over several connections through
+                         staging tables (holo_copy_par.h) */
     struct holo_copy_col *plan; /* per written column, in w->cols order */
     uint32_t *fill_cols;        /* written non-key NOT NULL job columns */
     uint32_t nfill;
@@ -721,7 +726,8 @@ static int write_set(struct copy_shard *s, struct holo_entry **ents, uint32_t n,
         begin = BEGIN_NONE; /* statements on their own (see holo_copy.h) */
     if (rc == 0 && begin == BEGIN_FIRST) {
         rc = holo_txn_begin(&s->sh->conn, &s->txn, cls, err);
-        if (rc == 0 && s->cm->bulk)
+        /* A parallel load truncates in its final transaction. */
+        if (rc == 0 && s->cm->bulk && !s->cm->par)
             rc = bulk_truncate(s, cls, err);
     }
     if (rc == 0)
@@ -867,11 +873,15 @@ static int commit_bulk(struct copy_shard *s, struct hf_error *err)
     return -2;
 }
 
+static int end_bulk_par(struct holo_writer *w, struct hf_error *err);
+
 /* Commit (or roll back) the bulk load's transaction on every shard. The
  * workers are idle. */
 static int end_bulk(struct holo_writer *w, bool commit, struct hf_error *err)
 {
     const struct copy_mode *cm = w->mode_state;
+    if (cm->par && commit)
+        return end_bulk_par(w, err);
     int rc = 0;
     for (uint32_t i = 0; i < w->nshards; i++) {
         struct holo_shard *sh = &w->shards[i];
@@ -917,6 +927,92 @@ static int end_bulk(struct holo_writer *w, bool commit, struct hf_error *err)
         sh->pending = 0;
     }
     return rc;
+}
+
+/* A parallel load's end (holo_copy_par.h): commit every connection's
+ * staging tables, then make them visible in one final transaction on the
+ * first connection; on any failure drop the stages, so the target is as
+ * before. */
+static int end_bulk_par(struct holo_writer *w, struct hf_error *err)
+{
+    const struct copy_mode *cm = w->mode_state;
+    struct copy_shard *s0 = w->shards[0].mode_state;
+    uint64_t rows = 0;
+    int rc = 0;
+    for (uint32_t i = 0; i < w->nshards; i++) {
+        struct holo_shard *sh = &w->shards[i];
+        struct copy_shard *s = sh->mode_state;
+        rows += sh->pending;
+        sh->pending = 0;
+        if (!s->in_txn)
+            continue;
+        if (rc != 0) {
+            rollback(s);
+            continue;
+        }
+        struct hf_error e;
+        hf_error_clear(&e);
+        /* A stage whose commit is in doubt is dropped below either way. */
+        if (commit_bulk(s, &e) != 0) {
+            *err = e;
+            rc = -1;
+        }
+        s->in_txn = false;
+    }
+    if (rc == 0 && hf_failpoint("holo.copy.par-crash-before-final"))
+        raise(SIGKILL); /* a kill -9 between the stages and the final */
+    if (rc == 0 && holo_par_any(w->par)) {
+        enum holo_err_class cls;
+        holo_txn_reset(&s0->txn);
+        /* Read committed whatever the server's default: the empty-child
+         * check after the LOCK must see every row committed before it (a
+         * repeatable-read snapshot, taken before the LOCK, would miss some
+         * and the swap would drop them). */
+        rc = holo_txn_begin_with(&s0->sh->conn, &s0->txn,
+                                 "BEGIN ISOLATION LEVEL READ COMMITTED", &cls,
+                                 err);
+        if (rc == 0) {
+            s0->in_txn = true;
+            rc = holo_par_finish(w, &s0->sh->conn, err);
+        }
+        if (rc == 0) {
+            int c = commit_bulk(s0, err);
+            s0->in_txn = false;
+            if (c == -2) {
+                /* Committed or not, the stages that are left go. */
+                holo_par_abort(w, &s0->sh->conn);
+                holo_par_reset(w->par);
+                hf_error_prefix(err,
+                                "committing the %s into \"%s\".\"%s\" "
+                                "failed, and whether it committed is "
+                                "unknown: ",
+                                holo_copy_mode_name(cm->mode), w->meta.schema,
+                                w->meta.table);
+                return -1;
+            }
+            rc = c;
+        } else {
+            rollback(s0);
+        }
+    }
+    if (rc != 0) {
+        holo_par_abort(w, &s0->sh->conn);
+        holo_par_reset(w->par);
+        hf_error_prefix(err,
+                        "%s into \"%s\".\"%s\" over %u connections failed "
+                        "and was rolled back, its staging tables dropped (the "
+                        "table is unchanged): ",
+                        holo_copy_mode_name(cm->mode), w->meta.schema,
+                        w->meta.table, w->nshards);
+        return -1;
+    }
+    holo_par_reset(w->par);
+    atomic_fetch_add(&w->stats->rows_out, rows);
+    hf_log_info("hologres sink \"%s\".\"%s\": %s over %u connections "
+                "committed, %" PRIu64 " row(s)",
+                w->meta.schema, w->meta.table, holo_copy_mode_name(cm->mode),
+                w->nshards, rows);
+    return 0;
 }
 
 /* ops->finish of a bulk load: everything is written; commit, unless a
@@ -1022,7 +1118,7 @@ static int copy_shard_init(struct holo_shard *sh, struct hf_error *err)
     s->sh = sh;
     s->w = w;
     s->cm = cm;
-    s->direct_ok = cm->empty;
+    s->direct_ok = cm->empty || cm->par; /* a staging table starts empty */
     hf_strbuf_init(&s->data, 0);
     hf_strbuf_init(&s->sql, 0);
     hf_strbuf_init(&s->tmp, 0);
@@ -1075,6 +1171,8 @@ static void copy_shard_free(struct holo_shard *sh)
 static void copy_mode_free(struct holo_writer *w)
 {
     struct copy_mode *cm = w->mode_state;
+    holo_par_free(w->par);
+    w->par = NULL;
     free(cm->plan);
     free(cm->fill_cols);
     free(cm);
@@ -1195,9 +1293,45 @@ struct holo_writer *holo_copy_writer_new(const struct holo_copy_args *a,
     }
     cm->staging =
         !cm->hologres && (cm->conflicts || cm->nfill > 0 || cm->fill_static);
-    /* A bulk load is one transaction, so one connection. */
-    if (holo_writer_start(w, cm->bulk ? 1 : (uint32_t)cfg->pool_size, &first,
-                          err) != 0)
+    /* A bulk load is one transaction, so one connection; or, into a LIST-
+     * partitioned parent on PostgreSQL, several through staging tables
+     * and one final transaction (holo_copy_par.h). */
+    uint32_t nconn = cm->bulk ? 1 : (uint32_t)cfg->pool_size;
+    if (cm->bulk && cfg->bulk_conns > 1) {
+        const char *why_not = NULL;
+        char refused[160];
+        if (cm->hologres)
+            why_not = "Hologres runs bulk statements outside a transaction";
+        else if (!w->meta.partitioned)
+            why_not = "the table is not LIST-partitioned";
+        else if (holo_part_job_col(w) < 0)
+            why_not = "the job does not write the partition column";
+        else if (holo_par_refused(w, &first, refused, sizeof refused, err) !=
+                 0) {
+            holo_conn_close(&first);
+            goto fail;
+        } else if (refused[0] != '\0')
+            why_not = refused;
+        if (why_not) {
+            hf_log_info("hologres sink \"%s\".\"%s\": "
+                        "sink.bulk-load.connections = %d not used (%s): one "
+                        "connection",
+                        w->meta.schema, w->meta.table, cfg->bulk_conns,
+                        why_not);
+        } else {
+            w->par = holo_par_new(w, &first, err);
+            if (w->par == NULL) {
+                holo_conn_close(&first);
+                goto fail;
+            }
+            cm->par = true;
+            w->part_routed = true;
+            w->part_route_col = (uint32_t)holo_part_job_col(w);
+            w->part_target = holo_par_target;
+            nconn = (uint32_t)cfg->bulk_conns;
+        }
+    }
+    if (holo_writer_start(w, nconn, &first, err) != 0)
         goto fail;
     hf_log_info("hologres sink \"%s\".\"%s\": %s, write mode %s (%s COPY%s), "
                 "%u connection(s), key (%u column(s)), %s",
@@ -1226,7 +1360,9 @@ void holo_copy_tune_config(struct holo_config *cfg, const struct hf_opts *o)
     if (!hf_opts_isset(o, "sink.insert.batch-byte-size", NULL))
         cfg->batch_byte_size = 8 << 20;
     if (!hf_opts_isset(o, "sink.insert.batch-total-byte-size", NULL)) {
-        int64_t need = cfg->batch_byte_size * 2 * (cfg->pool_size + 1);
+        int conns =
+            cfg->pool_size > cfg->bulk_conns ? cfg->pool_size : cfg->bulk_conns;
+        int64_t need = cfg->batch_byte_size * 2 * (conns + 1);
         if (cfg->batch_total_byte_size < need)
             cfg->batch_total_byte_size = need;
     }
@@ -1303,6 +1439,17 @@ void holo_copy_describe(const struct holo_config *cfg, bool batch_mode,
         return;
     case HOLO_WM_COPY_BULK_LOAD:
     case HOLO_WM_COPY_BULK_LOAD_ON_CONFLICT:
+        if (cfg->bulk_conns > 1) {
+            hf_strbuf_printf(out,
+                             "  write mode: %s (%s COPY, all or nothing: "
+                             "into a LIST-partitioned parent on PostgreSQL "
+                             "over %d connections loading staging tables "
+                             "that one final transaction attaches; else one "
+                             "transaction)\n",
+                             holo_copy_mode_name(cfg->write_mode), fmt,
+                             cfg->bulk_conns);
+            return;
+        }
         hf_strbuf_printf(out,
                          "  write mode: %s (%s COPY, one transaction "
                          "committed at the end)\n",

@@ -17,7 +17,10 @@
  * checkpoint and the end): its rows are visible once it commits.
  *
  * COPY_BULK_LOAD, COPY_BULK_LOAD_ON_CONFLICT: one connection and ONE
- * transaction for the whole load (every partition child included),
+ * transaction for the whole load (every partition child included) -- or,
+ * with sink.bulk-load.connections > 1 into a LIST-partitioned parent on
+ * PostgreSQL, several connections loading staging tables that one final
+ * transaction attaches (holo_copy_par.h), with the same guarantee --
  * committed when the sink flushes (holo_writer_flush): at the end of a
  * bounded job (or at a checkpoint of a streaming job that asked for it).
  * A bulk load of a batch-mode job that is being stopped (interrupted

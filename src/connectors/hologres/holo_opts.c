@@ -491,6 +491,16 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
             "of a partitioned parent: its rows (partition column = this "
             "value) are deleted inside the load's transaction before the "
             "first row; the other partitions are untouched."},
+    {.key = "sink.bulk-load.connections",
+     .type = HF_OPT_INT,
+     .def = "1",
+     .doc = "holoflow: with a COPY_BULK_LOAD mode on PostgreSQL into a LIST-"
+            "partitioned parent, load over this many connections (1-64), "
+            "each owning the partition values routed to it: a value's rows "
+            "go into a staging table committed on its connection, and one "
+            "final transaction attaches (or swaps in, or copies) every "
+            "staged child at once, so the load stays all-or-nothing. 1, "
+            "Hologres and plain tables: one connection, one transaction."},
     /* ---- sink: bad rows */
     {.key = "sink.insert.dirty-data-strategy",
      .gens = HF_GENS({G000, HF_ALIASES("sink.error-handler"), NULL}),
@@ -992,6 +1002,7 @@ int holo_config_from_opts(struct holo_config *c, const struct hf_opts *o,
                     err) != 0)
         goto fail;
     c->bulk_truncate = hf_opts_bool(o, "sink.bulk-load.truncate", NULL);
+    c->bulk_conns = (int)hf_opts_int(o, "sink.bulk-load.connections", NULL);
     if (c->dbname == NULL || c->dbname[0] == '\0') {
         hf_error_set(err, HF_ERR_OPTION,
                      "option '%s' is empty: name the "
@@ -1255,6 +1266,11 @@ int holo_config_validate(const struct holo_config *c, const struct hf_schema *s,
                             "option 'sink.insert.flush-interval-ms' must be at "
                             "least 1, not %lld",
                             (long long)c->flush_interval_ms);
+    if (c->bulk_conns < 1 || c->bulk_conns > 64)
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "option 'sink.bulk-load.connections' must be "
+                            "between 1 and 64, not %d",
+                            c->bulk_conns);
     if (c->pool_size < 1 || c->pool_size > 64)
         return hf_error_set(err, HF_ERR_OPTION,
                             "option 'connection.pool.size' must be between 1 "

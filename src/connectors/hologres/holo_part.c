@@ -312,8 +312,8 @@ int holo_part_group(struct holo_writer *w, struct holo_conn *c,
         }
         hf_strbuf_reset(&val);
         hf_value_to_text(pt, v, &val);
-        rc = holo_part_child(w, c, val.data ? val.data : "", names, &sch[i],
-                             &tab[i], cls, err);
+        rc = (w->part_target ? w->part_target : holo_part_child)(
+            w, c, val.data ? val.data : "", names, &sch[i], &tab[i], cls, err);
     }
     uint32_t ng = 0, used = 0;
     for (uint32_t i = 0; i < n && rc == 0; i++) {

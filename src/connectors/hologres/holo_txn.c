@@ -59,11 +59,21 @@ static void set_xid(struct holo_conn *c, struct holo_txn *t,
 int holo_txn_begin(struct holo_conn *c, struct holo_txn *t,
                    enum holo_err_class *cls, struct hf_error *err)
 {
+    return holo_txn_begin_with(c, t, "BEGIN", cls, err);
+}
+
+int holo_txn_begin_with(struct holo_conn *c, struct holo_txn *t,
+                        const char *begin, enum holo_err_class *cls,
+                        struct hf_error *err)
+{
     holo_txn_reset(t);
     if (!can_resolve(c))
-        return holo_conn_exec(c, "BEGIN", cls, err);
-    PGresult *r = PQexec(c->pg, "BEGIN; SELECT txid_current(), "
-                                "pg_postmaster_start_time()::text");
+        return holo_conn_exec(c, begin, cls, err);
+    char q[160];
+    snprintf(q, sizeof q,
+             "%s; SELECT txid_current(), pg_postmaster_start_time()::text",
+             begin);
+    PGresult *r = PQexec(c->pg, q);
     if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
         *cls = holo_conn_classify(c, r, err);
         PQclear(r);

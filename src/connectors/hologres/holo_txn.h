@@ -60,6 +60,12 @@ void holo_txn_reset(struct holo_txn *t);
 int holo_txn_begin(struct holo_conn *c, struct holo_txn *t,
                    enum holo_err_class *cls, struct hf_error *err);
 
+/* holo_txn_begin with `begin` (a constant BEGIN statement, e.g. one naming
+ * the isolation level) in place of plain BEGIN. */
+int holo_txn_begin_with(struct holo_conn *c, struct holo_txn *t,
+                        const char *begin, enum holo_err_class *cls,
+                        struct hf_error *err);
+
 /* The result of the COMMIT the caller sent (`r` NULL: none arrived) on a
  * connection whose state is now known: marks the outcome known when it
  * is -- the server said COMMIT, or answered with an error of its own on a

@@ -655,6 +655,8 @@ void holo_writer_destroy(struct holo_writer *w)
     free(w->split);
     free(w->split_row);
     free(w->dist);
+    free(w->route_hash);
+    free(w->route_shard);
     free(w->written);
     free(w->cols);
     free(w->map);
@@ -788,6 +790,50 @@ static const struct hf_value *split_row(struct holo_writer *w,
     return w->split_row;
 }
 
+/* The connection of a row's partition value (w->part_routed): the one it
+ * was given when first seen; a new value takes the next connection in
+ * turn, so values spread evenly. UINT32_MAX when out of memory. */
+static uint32_t route_part(struct holo_writer *w, const struct hf_value *row)
+{
+    uint32_t col = w->part_route_col;
+    uint64_t h = holo_key_hash(row, &col, 1, w->schema, w->cfg->remove_u0000);
+    if (h == 0)
+        h = 1; /* 0 marks a free slot */
+    if (w->route_n * 2 >= w->route_cap) {
+        uint32_t cap = w->route_cap ? w->route_cap * 2 : 64;
+        uint64_t *nh = calloc(cap, sizeof *nh);
+        uint32_t *ns = calloc(cap, sizeof *ns);
+        if (nh == NULL || ns == NULL) {
+            free(nh);
+            free(ns);
+            return UINT32_MAX;
+        }
+        for (uint32_t i = 0; i < w->route_cap; i++) {
+            if (w->route_hash[i] == 0)
+                continue;
+            uint32_t j = (uint32_t)(w->route_hash[i] & (cap - 1));
+            while (nh[j] != 0)
+                j = (j + 1) & (cap - 1);
+            nh[j] = w->route_hash[i];
+            ns[j] = w->route_shard[i];
+        }
+        free(w->route_hash);
+        free(w->route_shard);
+        w->route_hash = nh;
+        w->route_shard = ns;
+        w->route_cap = cap;
+    }
+    uint32_t j = (uint32_t)(h & (w->route_cap - 1));
+    while (w->route_hash[j] != 0 && w->route_hash[j] != h)
+        j = (j + 1) & (w->route_cap - 1);
+    if (w->route_hash[j] == 0) {
+        w->route_hash[j] = h;
+        w->route_shard[j] = w->route_next++ % w->nshards;
+        w->route_n++;
+    }
+    return w->route_shard[j];
+}
+
 static int put_row(struct holo_writer *w, const struct hf_value *row,
                    enum hf_rowkind kind, int64_t origin, const char *src_name,
                    struct hf_error *err)
@@ -826,7 +872,11 @@ static int put_row(struct holo_writer *w, const struct hf_value *row,
     uint64_t route = w->ndist ? holo_key_hash(row, w->dist, w->ndist, w->schema,
                                               w->cfg->remove_u0000)
                               : hash;
-    struct holo_shard *s = &w->shards[route % w->nshards];
+    uint32_t si = (uint32_t)(route % w->nshards);
+    if (w->part_routed && w->nshards > 1 &&
+        (si = route_part(w, row)) == UINT32_MAX)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory routing rows");
+    struct holo_shard *s = &w->shards[si];
     for (int attempt = 0; attempt < 2; attempt++) {
         size_t before = s->filling->bytes;
         int rc = holo_buffer_put(s->filling, (enum holo_action)action, kind,

@@ -24,7 +24,10 @@
 #include "connectors/hologres/holo_fold.h"
 #include "connectors/hologres/holo_sql.h"
 #include "connectors/hologres/holo_writer.h"
+#include "core/arena.h"
 #include "core/strbuf.h"
+
+struct holo_par;
 
 struct holo_shard {
     struct holo_writer *w;
@@ -145,6 +148,22 @@ struct holo_writer {
      * route by the primary key. */
     uint32_t *dist;
     uint32_t ndist;
+    /* A bulk load over several connections (holo_copy_par.h): rows go to
+     * connections by the partition column (job column part_route_col,
+     * when part_routed), each new value to the next connection in turn
+     * (route_hash/route_shard: the values' hashes and their connections,
+     * an open-addressing table of route_cap slots); part_target replaces
+     * holo_part_child in holo_part_group; `par` is its state. */
+    bool part_routed;
+    uint32_t part_route_col;
+    uint64_t *route_hash;
+    uint32_t *route_shard;
+    uint32_t route_cap, route_n, route_next;
+    int (*part_target)(struct holo_writer *w, struct holo_conn *c,
+                       const char *value, struct hf_arena *names,
+                       const char **schema, const char **table,
+                       enum holo_err_class *cls, struct hf_error *err);
+    struct holo_par *par;
 };
 
 /* holo_writer.c: building a writer, in three steps a mode's constructor
