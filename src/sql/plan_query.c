@@ -66,6 +66,10 @@
 
 /* The relations, scopes and query state: sql/plan_rel.h. */
 
+static int cdc_sink_mat(struct planner *p, const struct rel *r,
+                        const struct hf_table_def *sink,
+                        const uint32_t *targets, uint32_t **ukey,
+                        uint32_t *nukey);
 static int sink_normalize(struct planner *p, struct rel *r,
                           const struct hf_table_def *sink,
                           const uint32_t *targets,
@@ -1950,6 +1954,15 @@ int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
         mat = hf_plan_moving_join(p->g, calc_id) != UINT32_MAX ||
               (strcasecmp(mode, "FORCE") == 0 && !p->batch_mode &&
                hf_plan_upsert_sink(sink) && (r->clog || r->clog_op));
+        if (!mat && !p->batch_mode && hf_plan_upsert_sink(sink)) {
+            int k = cdc_sink_mat(p, r, sink, targets, &ukey, &nukey);
+            if (k == -2) {
+                free(vt);
+                free(written);
+                return oom(p);
+            }
+            mat = k == 1;
+        }
     }
     if (mat) {
         struct hf_upsert_mat_spec *ms = calloc(1, sizeof *ms);
@@ -2197,6 +2210,62 @@ static int src_col_of(const struct rel *r, uint32_t i, uint32_t src, int depth)
     if (j < 0)
         return -1;
     return src_col_of(in, (uint32_t)j, src, depth + 1);
+}
+
+/* table.exec.sink.upsert-materialize = AUTO for a CDC source read
+ * straight (through views, subqueries, filters and projections; a
+ * ChangelogNormalize) into upsert sink `sink`: Flink adds its
+ * SinkUpsertMaterializer when the input's upsert key (the source's
+ * PRIMARY KEY, its columns written unchanged) is not within the sink's
+ * primary key, or the source has none (flink-stateful-sql.md §1.8).
+ * 1: materialize, with *ukey (sink columns, malloc'd; *nukey) the source
+ * key when the rows carry it; 0: not needed; -1: r is not such a query
+ * (a join, an aggregate: decided elsewhere); -2: out of memory. */
+static int cdc_sink_mat(struct planner *p, const struct rel *r,
+                        const struct hf_table_def *sink,
+                        const uint32_t *targets, uint32_t **ukey,
+                        uint32_t *nukey)
+{
+    if (r->clog == NULL || r->clog_op || r->upd || r->rank || r->win)
+        return -1;
+    uint32_t src = r->node;
+    const struct hf_node *n = &p->g->nodes[src];
+    if (n->kind == HF_NODE_OP && n->op == &hf_op_normalize &&
+        n->ninputs == 1)
+        n = &p->g->nodes[n->inputs[0]];
+    if (n->kind != HF_NODE_SOURCE || n->table != r->clog)
+        return -1;
+    const struct hf_table_def *t = r->clog;
+    if (t->schema.npk == 0)
+        return 1;
+    uint32_t where[t->schema.npk]; /* source key column k: sink column */
+    bool found[t->schema.npk];
+    memset(found, 0, sizeof found);
+    for (uint32_t i = 0; i < r->out->ncols; i++) {
+        int s = src_col_of(r, i, src, 0);
+        for (uint32_t k = 0; s >= 0 && k < t->schema.npk; k++)
+            if (t->schema.pk[k] == (uint32_t)s && !found[k]) {
+                found[k] = true;
+                where[k] = targets[i];
+            }
+    }
+    bool carried = true, within = true;
+    for (uint32_t k = 0; k < t->schema.npk; k++) {
+        bool in_pk = false;
+        for (uint32_t j = 0; found[k] && j < sink->schema.npk; j++)
+            in_pk = in_pk || sink->schema.pk[j] == where[k];
+        carried = carried && found[k];
+        within = within && in_pk;
+    }
+    if (within)
+        return 0;
+    if (carried) {
+        if ((*ukey = malloc(t->schema.npk * sizeof **ukey)) == NULL)
+            return -2;
+        memcpy(*ukey, where, t->schema.npk * sizeof **ukey);
+        *nukey = t->schema.npk;
+    }
+    return 1;
 }
 
 /* In front of sink `sink`: the normalize, unless r reads an upsert source

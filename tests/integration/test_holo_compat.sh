@@ -298,6 +298,26 @@ WHERE rn <= 2;" \
   row_number() OVER (PARTITION BY coalesce(tier, '-') ORDER BY balance DESC, id) rn
   FROM accounts WHERE balance IS NOT NULL) x WHERE rn <= 2"
 
+# Top-N without the row number over a GROUP BY (Flink's "top items per
+# category"): its upsert key is the GROUP BY's (product, user_id), which
+# the sink's key contains, so no SinkUpsertMaterializer (as Flink).
+job topn_agg "product text, user_id int, total numeric(20,2), PRIMARY KEY (product, user_id)" \
+"product STRING, user_id INT, total DECIMAL(20, 2), PRIMARY KEY (product, user_id) NOT ENFORCED" \
+"INSERT INTO topn_agg SELECT product, user_id, total FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY product ORDER BY total DESC) AS rn
+  FROM (SELECT product, user_id, SUM(amount) AS total FROM orders GROUP BY product, user_id))
+WHERE rn <= 2;" \
+"SELECT product, user_id, total FROM (SELECT *, row_number() OVER (PARTITION BY product
+  ORDER BY total DESC) rn FROM (SELECT product, user_id, sum(amount) total FROM orders GROUP BY 1, 2) a) b
+WHERE rn <= 2"
+if [ -z "${HF_COMPAT_ONLY:-}" ]; then
+    run_hf "$T/out" "$T/err" explain "$T/topn_agg.sql"
+    grep -q " upsert-materialize: " "$T/out" && fail "topn_agg: a materializer: $(sed -n "/^graph/,\$p" "$T/out")"
+    run_hf "$T/out" "$T/err" explain "$T/cdc_to_other_pk.sql"
+    expect_grep "upsert-materialize: on user_id, upsert key id (SinkUpsertMaterializer for 'cdc_to_other_pk')" \
+        "$T/out" "cdc_to_other_pk's materializer"
+fi
+
 # ------------------------------------------------------------ windows
 job tumble_tvf "ws timestamp(3), we timestamp(3), product text, cnt bigint, total numeric(12,2),
   PRIMARY KEY (ws, product)" \
