@@ -40,6 +40,10 @@ fmt = lambda ts: ts.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
 with open(out + "/orders.csv", "w") as f:
     for o in orders:
         f.write("%d,%d,%d,%s,%s,%s,%s\n" % (o[:6] + (fmt(o[6]),)))
+with open(out + "/clicks.csv", "w") as f:  # the orders' times as epoch ms
+    for o in orders:
+        ms = int(o[6].replace(tzinfo=datetime.timezone.utc).timestamp() * 1000)
+        f.write("%d,%s,%d\n" % (o[1], o[3], ms))
 with open(out + "/users.csv", "w") as f:  # users 7 and 8 have no row
     for u in range(1, 7):
         f.write("%d,user%d,%s\n" % (u, u, ["Paris", "Oslo", "Rome"][u % 3]))
@@ -88,6 +92,8 @@ CREATE TABLE orders (seq int, order_id bigint, user_id int, product text,
 CREATE TABLE users (user_id int, name text, city text);
 CREATE TABLE ships (order_id bigint, ship_ts timestamp(3), carrier text);
 CREATE TABLE accounts (id bigint, user_id int, balance int, tier text, updated bigint);
+CREATE TABLE clicks (order_id bigint, product text, ms bigint);
+\\copy clicks FROM '$T/clicks.csv' WITH (FORMAT csv)
 \\copy orders FROM '$T/orders.csv' WITH (FORMAT csv)
 \\copy users FROM '$T/users.csv' WITH (FORMAT csv)
 \\copy ships FROM '$T/ships.csv' WITH (FORMAT csv)
@@ -104,6 +110,12 @@ WITH ('connector' = 'filesystem', 'path' = '$T/users.csv', 'format' = 'csv');
 CREATE TABLE ships (order_id BIGINT, ship_ts TIMESTAMP(3), carrier STRING,
   WATERMARK FOR ship_ts AS ship_ts - INTERVAL '10' SECOND)
 WITH ('connector' = 'filesystem', 'path' = '$T/ships.csv', 'format' = 'csv');
+CREATE TABLE clicks (order_id BIGINT, product STRING, ms BIGINT,
+  ets AS TO_TIMESTAMP_LTZ(ms, 3), WATERMARK FOR ets AS ets - INTERVAL '10' SECOND)
+WITH ('connector' = 'filesystem', 'path' = '$T/clicks.csv', 'format' = 'csv');
+CREATE TABLE clicks_s (order_id BIGINT, product STRING, ms BIGINT,
+  sts AS TO_TIMESTAMP(FROM_UNIXTIME(ms / 1000)), WATERMARK FOR sts AS sts - INTERVAL '10' SECOND)
+WITH ('connector' = 'filesystem', 'path' = '$T/clicks.csv', 'format' = 'csv');
 CREATE TABLE accounts (id BIGINT, user_id INT, balance INT, tier STRING,
   updated BIGINT, PRIMARY KEY (id) NOT ENFORCED)
 WITH ('connector' = 'filesystem', 'path' = '$T/accounts.json',
@@ -403,6 +415,36 @@ ON L.order_id = R.order_id AND L.window_start = R.window_start AND L.window_end 
 "SELECT o.order_id, date_bin('10 min', o.ts, '2024-01-01'), o.amount, s.carrier
 FROM orders o JOIN ships s ON o.order_id = s.order_id
  AND date_bin('10 min', o.ts, '2024-01-01') = date_bin('10 min', s.ship_ts, '2024-01-01')"
+
+# The rowtime a computed column of epoch milliseconds (TO_TIMESTAMP_LTZ,
+# TO_TIMESTAMP(FROM_UNIXTIME(...))), in a window TVF, a legacy group
+# window and an interval join.
+job computed_tvf "ws timestamp(3), product text, cnt bigint, PRIMARY KEY (ws, product)" \
+"ws TIMESTAMP(3), product STRING, cnt BIGINT, PRIMARY KEY (ws, product) NOT ENFORCED" \
+"INSERT INTO computed_tvf SELECT CAST(window_start AS TIMESTAMP(3)), product, COUNT(*)
+FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ets), INTERVAL '10' MINUTES))
+GROUP BY window_start, window_end, product;" \
+"SELECT date_bin('10 min', to_timestamp(ms / 1000.0) AT TIME ZONE 'UTC', '2024-01-01'), product, count(*)
+FROM clicks GROUP BY 1, 2"
+
+job computed_legacy "ws timestamp(3), cnt bigint, PRIMARY KEY (ws)" \
+"ws TIMESTAMP(3), cnt BIGINT, PRIMARY KEY (ws) NOT ENFORCED" \
+"INSERT INTO computed_legacy SELECT TUMBLE_START(sts, INTERVAL '10' MINUTE), COUNT(*)
+FROM clicks_s GROUP BY TUMBLE(sts, INTERVAL '10' MINUTE);" \
+"SELECT date_bin('10 min', to_timestamp(ms / 1000) AT TIME ZONE 'UTC', '2024-01-01'), count(*)
+FROM clicks GROUP BY 1"
+
+job computed_ijoin "order_id bigint PRIMARY KEY, carrier text" \
+"order_id BIGINT, carrier STRING, PRIMARY KEY (order_id) NOT ENFORCED" \
+"INSERT INTO computed_ijoin SELECT c.order_id, s.carrier FROM clicks_s c JOIN ships s
+ON c.order_id = s.order_id AND s.ship_ts BETWEEN c.sts AND c.sts + INTERVAL '10' MINUTE;" \
+"SELECT c.order_id, s.carrier FROM clicks c JOIN ships s ON c.order_id = s.order_id
+  AND s.ship_ts BETWEEN (to_timestamp(c.ms / 1000) AT TIME ZONE 'UTC')
+  AND (to_timestamp(c.ms / 1000) AT TIME ZONE 'UTC') + interval '10 min'"
+if [ -z "${HF_COMPAT_ONLY:-}" ]; then
+    run_hf "$T/out" "$T/err" explain "$T/computed_ijoin.sql"
+    expect_grep "interval-join: INNER" "$T/out" "computed_ijoin is an interval join"
+fi
 
 # ------------------------------------------------------------ joins
 job left_join "order_id bigint PRIMARY KEY, name text, city text, amount numeric(10,2)" \
