@@ -13,7 +13,9 @@
 # window dedup; window joins; regular (LEFT) joins with retractions;
 # interval joins; a statement set; the common string and time functions;
 # a CDC source into a sink keyed otherwise (SinkUpsertMaterializer).
-# HF_COMPAT_ONLY=name runs one job.
+# Run as is, then again with three-row batches at parallelism 2.
+# HF_COMPAT_ONLY=name runs one job; HF_COMPAT_SETTINGS (SET statements)
+# goes before every job.
 . "$(dirname "$0")/../e2e/lib.sh"
 set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
@@ -100,7 +102,8 @@ CREATE TABLE clicks (order_id bigint, product text, ms bigint);
 \\copy accounts FROM '$T/accounts_final.csv' WITH (FORMAT csv)
 SQL
 
-SOURCES="SET 'table.local-time-zone' = 'UTC';
+SOURCES="${HF_COMPAT_SETTINGS:-}
+SET 'table.local-time-zone' = 'UTC';
 CREATE TABLE orders (seq INT, order_id BIGINT, user_id INT, product STRING,
   amount DECIMAL(10, 2), status STRING, ts TIMESTAMP(3), pt AS PROCTIME(),
   WATERMARK FOR ts AS ts - INTERVAL '10' SECOND)
@@ -521,5 +524,81 @@ job values_agg "k text PRIMARY KEY, n bigint, s int" \
 "INSERT INTO values_agg SELECT k, COUNT(*), SUM(v)
 FROM (VALUES ('a', 1), ('b', 2), ('a', 3), ('c', CAST(NULL AS INT)), ('b', 5)) AS t(k, v) GROUP BY k;" \
 "SELECT k, count(*), sum(v) FROM (VALUES ('a', 1), ('b', 2), ('a', 3), ('c', NULL::int), ('b', 5)) AS t(k, v) GROUP BY k"
+
+
+# ------------------------------------------------------------ more shapes
+job daily "day text, product text, cnt bigint, total numeric(14,2), firsts text, lasts text,
+  statuses text, usum bigint, PRIMARY KEY (day, product)" \
+"day STRING, product STRING, cnt BIGINT, total DECIMAL(14, 2), firsts STRING, lasts STRING,
+  statuses STRING, usum BIGINT, PRIMARY KEY (day, product) NOT ENFORCED" \
+"INSERT INTO daily SELECT DATE_FORMAT(ts, 'yyyy-MM-dd HH'), product, COUNT(1), SUM(amount),
+  FIRST_VALUE(status), LAST_VALUE(status), LISTAGG(status), SUM(DISTINCT CAST(user_id AS BIGINT))
+FROM orders GROUP BY DATE_FORMAT(ts, 'yyyy-MM-dd HH'), product;" \
+"SELECT to_char(ts, 'YYYY-MM-DD HH24'), product, count(*), sum(amount),
+  (array_agg(status ORDER BY seq))[1], (array_agg(status ORDER BY seq DESC))[1],
+  string_agg(status, ',' ORDER BY seq), sum(DISTINCT user_id) FROM orders GROUP BY 1, 2"
+
+job union_aggs "kind text, k text, cnt bigint, PRIMARY KEY (kind, k)" \
+"kind STRING, k STRING, cnt BIGINT, PRIMARY KEY (kind, k) NOT ENFORCED" \
+"INSERT INTO union_aggs
+SELECT 'product', product, COUNT(*) FROM orders GROUP BY product
+UNION ALL
+SELECT 'tier', COALESCE(tier, '-'), COUNT(*) FROM accounts GROUP BY COALESCE(tier, '-');" \
+"SELECT 'product', product, count(*) FROM orders GROUP BY product UNION ALL
+ SELECT 'tier', coalesce(tier, '-'), count(*) FROM accounts GROUP BY 2"
+
+job full_join "uid int PRIMARY KEY, orders bigint, city text" \
+"uid INT, orders BIGINT, city STRING, PRIMARY KEY (uid) NOT ENFORCED" \
+"INSERT INTO full_join SELECT COALESCE(o.user_id, u.user_id), o.cnt, u.city
+FROM (SELECT user_id, COUNT(*) AS cnt FROM orders WHERE product = 'fig' GROUP BY user_id) o
+FULL OUTER JOIN users u ON o.user_id = u.user_id;" \
+"SELECT coalesce(o.user_id, u.user_id), o.cnt, u.city FROM (SELECT user_id, count(*) cnt FROM orders
+  WHERE product = 'fig' GROUP BY user_id) o FULL JOIN users u ON o.user_id = u.user_id"
+
+job right_join_cdc "uid int, aid bigint, balance int, PRIMARY KEY (uid, aid)" \
+"uid INT, aid BIGINT, balance INT, PRIMARY KEY (uid, aid) NOT ENFORCED" \
+"INSERT INTO right_join_cdc SELECT u.user_id, COALESCE(a.id, -1), a.balance
+FROM accounts a RIGHT JOIN users u ON a.user_id = u.user_id;" \
+"SELECT u.user_id, coalesce(a.id, -1), a.balance FROM accounts a RIGHT JOIN users u ON a.user_id = u.user_id"
+
+job dedup_then_agg "status text PRIMARY KEY, users bigint, total numeric(14,2)" \
+"status STRING, users BIGINT, total DECIMAL(14, 2), PRIMARY KEY (status) NOT ENFORCED" \
+"INSERT INTO dedup_then_agg SELECT status, COUNT(*), SUM(amount) FROM (
+  SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY ts DESC) AS rn FROM orders)
+  WHERE rn = 1) GROUP BY status;" \
+"SELECT status, count(*), sum(amount) FROM (SELECT DISTINCT ON (user_id) * FROM orders
+  ORDER BY user_id, ts DESC) d GROUP BY status"
+
+job cdc_distinct "tier text, user_id int, PRIMARY KEY (tier, user_id)" \
+"tier STRING, user_id INT, PRIMARY KEY (tier, user_id) NOT ENFORCED" \
+"INSERT INTO cdc_distinct SELECT DISTINCT COALESCE(tier, '-'), user_id FROM accounts;" \
+"SELECT DISTINCT coalesce(tier, '-'), user_id FROM accounts"
+
+job window_having "ws timestamp(3), product text, cnt bigint, PRIMARY KEY (ws, product)" \
+"ws TIMESTAMP(3), product STRING, cnt BIGINT, PRIMARY KEY (ws, product) NOT ENFORCED" \
+"INSERT INTO window_having SELECT window_start, product, COUNT(*)
+FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '10' MINUTES))
+GROUP BY window_start, window_end, product HAVING SUM(amount) > 300;" \
+"SELECT date_bin('10 min', ts, '2024-01-01'), product, count(*) FROM orders GROUP BY 1, 2
+HAVING sum(amount) > 300"
+
+job topn_cdc_norn "tier text, id bigint, balance int, PRIMARY KEY (tier, id)" \
+"tier STRING, id BIGINT, balance INT, PRIMARY KEY (tier, id) NOT ENFORCED" \
+"INSERT INTO topn_cdc_norn SELECT tier, id, balance FROM (
+  SELECT tier, id, balance, ROW_NUMBER() OVER (PARTITION BY tier ORDER BY balance DESC, id) AS rn
+  FROM (SELECT COALESCE(tier, '-') AS tier, id, balance FROM accounts WHERE balance IS NOT NULL))
+WHERE rn <= 3;" \
+"SELECT tier, id, balance FROM (SELECT coalesce(tier, '-') tier, id, balance,
+  row_number() OVER (PARTITION BY coalesce(tier, '-') ORDER BY balance DESC, id) rn
+  FROM accounts WHERE balance IS NOT NULL) x WHERE rn <= 3"
+
+# Once more with three-row batches at parallelism 2 (keyed operators in two
+# instances): expression results that borrow the input's strings must
+# outlive the input batch (COALESCE(tier, '-') as a group key).
+if [ -z "${HF_COMPAT_SETTINGS:-}" ]; then
+    HF_COMPAT_SETTINGS="SET 'holoflow.batch.rows' = '3';
+SET 'parallelism.default' = '2';" bash "$0" >"$T/again.out" 2>&1 ||
+        fail "three-row batches, parallelism 2: $(tail -30 "$T/again.out")"
+fi
 
 finish
