@@ -2228,11 +2228,13 @@ static int cdc_sink_mat(struct planner *p, const struct rel *r,
 {
     if (r->clog == NULL || r->clog_op || r->upd || r->rank || r->win)
         return -1;
-    uint32_t src = r->node;
+    uint32_t src = r->node, scan = r->node;
     const struct hf_node *n = &p->g->nodes[src];
     if (n->kind == HF_NODE_OP && n->op == &hf_op_normalize &&
-        n->ninputs == 1)
-        n = &p->g->nodes[n->inputs[0]];
+        n->ninputs == 1) {
+        scan = n->inputs[0];
+        n = &p->g->nodes[scan];
+    }
     if (n->kind != HF_NODE_SOURCE || n->table != r->clog)
         return -1;
     const struct hf_table_def *t = r->clog;
@@ -2242,7 +2244,10 @@ static int cdc_sink_mat(struct planner *p, const struct rel *r,
     bool found[t->schema.npk];
     memset(found, 0, sizeof found);
     for (uint32_t i = 0; i < r->out->ncols; i++) {
+        /* (the relations below the normalize still read the scan) */
         int s = src_col_of(r, i, src, 0);
+        if (s < 0 && scan != src)
+            s = src_col_of(r, i, scan, 0);
         for (uint32_t k = 0; s >= 0 && k < t->schema.npk; k++)
             if (t->schema.pk[k] == (uint32_t)s && !found[k]) {
                 found[k] = true;

@@ -15,7 +15,7 @@
 # a CDC source into a sink keyed otherwise (SinkUpsertMaterializer).
 # Run as is, then again with three-row batches at parallelism 2.
 # HF_COMPAT_ONLY=name runs one job; HF_COMPAT_SETTINGS (SET statements)
-# goes before every job.
+# goes before every job, @JOB@ in it replaced by the job's name.
 . "$(dirname "$0")/../e2e/lib.sh"
 set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
@@ -164,7 +164,7 @@ job() {
     "${PSQL[@]}" -c "SET search_path = $p; CREATE TABLE $name ($2);
       CREATE TABLE want_$name ($2); INSERT INTO want_$name $5" ||
         { fail "$name: PostgreSQL's query"; return 0; }
-    { echo "$SOURCES"; sink "$name" "$3" "${6:-}"; echo "$4"; } >"$T/$name.sql"
+    { echo "${SOURCES//@JOB@/$name}"; sink "$name" "$3" "${6:-}"; echo "$4"; } >"$T/$name.sql"
     run_hf "$T/out" "$T/err" check "$T/$name.sql"
     if [ "$RC" -ne 0 ]; then
         fail "$name: check exit $RC: $(cat "$T/err")"
