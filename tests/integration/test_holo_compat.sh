@@ -17,12 +17,13 @@
 # HF_COMPAT_ONLY=name runs one job; HF_COMPAT_SETTINGS (SET statements)
 # goes before every job, @JOB@ in it replaced by the job's name.
 . "$(dirname "$0")/../e2e/lib.sh"
+. "$(dirname "$0")/../kafka/lib.sh"
 set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -At)
 p=hf_compat_$$
 export PGOPTIONS="-c client_min_messages=warning -c TimeZone=UTC"
-trap '"${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $p CASCADE" >/dev/null 2>&1; rm -rf "$T"' EXIT
+trap 'kafka_cleanup; "${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $p CASCADE" >/dev/null 2>&1; rm -rf "$T"' EXIT
 
 # ------------------------------------------------------------ the input
 python3 - "$T" <<'PY'
@@ -81,6 +82,12 @@ with open(out + "/accounts.json", "w") as f:
         else:
             old = rows.pop(rnd.choice(list(rows)))
             f.write(json.dumps({"before": old, "after": None, "op": "d"}) + "\n")
+# the same changes as upsert-kafka messages "key|value" (a tombstone: no value)
+with open(out + "/accounts.json") as src, open(out + "/accounts_upsert.txt", "w") as f:
+    for line in src:
+        e = json.loads(line)
+        row = e["after"] or e["before"]
+        f.write(json.dumps({"id": row["id"]}) + "|" + (json.dumps(e["after"]) if e["after"] else "") + "\n")
 with open(out + "/accounts_final.csv", "w") as f:
     for r in rows.values():
         f.write(",".join("" if r[c] is None else str(r[c])
@@ -102,6 +109,11 @@ CREATE TABLE clicks (order_id bigint, product text, ms bigint);
 \\copy accounts FROM '$T/accounts_final.csv' WITH (FORMAT csv)
 SQL
 
+# The accounts' changes on an upsert-kafka topic (one partition: the
+# materializer's "last row added" then follows the file's order).
+kafka_start_mock acc:1
+"$KCAT" -b "$KAFKA_BOOTSTRAP" -P -t acc -K '|' -Z <"$T/accounts_upsert.txt"
+
 SOURCES="${HF_COMPAT_SETTINGS:-}
 SET 'table.local-time-zone' = 'UTC';
 CREATE TABLE orders (seq INT, order_id BIGINT, user_id INT, product STRING,
@@ -122,7 +134,12 @@ WITH ('connector' = 'filesystem', 'path' = '$T/clicks.csv', 'format' = 'csv');
 CREATE TABLE accounts (id BIGINT, user_id INT, balance INT, tier STRING,
   updated BIGINT, PRIMARY KEY (id) NOT ENFORCED)
 WITH ('connector' = 'filesystem', 'path' = '$T/accounts.json',
-  'format' = 'debezium-json');"
+  'format' = 'debezium-json');
+CREATE TABLE accounts_kafka (id BIGINT, user_id INT, balance INT, tier STRING,
+  updated BIGINT, PRIMARY KEY (id) NOT ENFORCED)
+WITH ('connector' = 'upsert-kafka', 'topic' = 'acc',
+  'properties.bootstrap.servers' = '$KAFKA_BOOTSTRAP', 'key.format' = 'json',
+  'value.format' = 'json', 'scan.bounded.mode' = 'latest-offset');"
 
 # sink NAME FLINK-COLUMNS [legacy]: a hologres sink over table $p.NAME,
 # with the option names of seed 000 or (legacy) of seed 001 (whose
@@ -591,6 +608,31 @@ WHERE rn <= 3;" \
 "SELECT tier, id, balance FROM (SELECT coalesce(tier, '-') tier, id, balance,
   row_number() OVER (PARTITION BY coalesce(tier, '-') ORDER BY balance DESC, id) rn
   FROM accounts WHERE balance IS NOT NULL) x WHERE rn <= 3"
+
+# ------------------------------------------------------------ upsert-kafka source
+job kafka_agg "tier text PRIMARY KEY, cnt bigint, total bigint, hi int" \
+"tier STRING, cnt BIGINT, total BIGINT, hi INT, PRIMARY KEY (tier) NOT ENFORCED" \
+"INSERT INTO kafka_agg SELECT COALESCE(tier, 'none'), COUNT(*), SUM(CAST(balance AS BIGINT)),
+  MAX(balance) FROM accounts_kafka GROUP BY COALESCE(tier, 'none');" \
+"SELECT coalesce(tier, 'none'), count(*), sum(balance), max(balance) FROM accounts GROUP BY 1"
+
+job kafka_copy "id bigint PRIMARY KEY, user_id int, balance int" \
+"id BIGINT, user_id INT, balance INT, PRIMARY KEY (id) NOT ENFORCED" \
+"INSERT INTO kafka_copy SELECT id, user_id, balance FROM accounts_kafka;" \
+"SELECT id, user_id, balance FROM accounts"
+
+job kafka_other_pk "user_id int PRIMARY KEY, id bigint, balance int" \
+"user_id INT, id BIGINT, balance INT, PRIMARY KEY (user_id) NOT ENFORCED" \
+"INSERT INTO kafka_other_pk SELECT user_id, id, balance FROM accounts_kafka;" \
+"SELECT DISTINCT ON (user_id) user_id, id, balance FROM accounts ORDER BY user_id, updated DESC"
+
+job kafka_topn "user_id int, rn bigint, id bigint, balance int, PRIMARY KEY (user_id, rn)" \
+"user_id INT, rn BIGINT, id BIGINT, balance INT, PRIMARY KEY (user_id, rn) NOT ENFORCED" \
+"INSERT INTO kafka_topn SELECT user_id, rn, id, balance FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY balance DESC, id) AS rn
+  FROM accounts_kafka WHERE balance IS NOT NULL) WHERE rn <= 2;" \
+"SELECT user_id, rn, id, balance FROM (SELECT *, row_number() OVER (PARTITION BY user_id
+  ORDER BY balance DESC, id) rn FROM accounts WHERE balance IS NOT NULL) x WHERE rn <= 2"
 
 # Once more with three-row batches at parallelism 2 (keyed operators in two
 # instances): expression results that borrow the input's strings must
