@@ -1044,9 +1044,32 @@ static int plan_ranked(struct qstate *qs, const struct hf_ast_query *q,
     uint32_t *order = aalloc(p, (ov->norder + 1) * sizeof *order);
     if (s == NULL || part == NULL || order == NULL)
         return -1;
-    for (uint32_t i = 0; i < ov->npart; i++)
-        if (rank_col(p, in, s, ov->part[i], "PARTITION BY", &part[i]) != 0)
+    /* A PARTITION BY expression (DATE_FORMAT(ts, 'yyyyMMdd')) is computed
+     * as a hidden column of the ranking's input, as Flink's planner
+     * projects it below the window; the query above does not see it. */
+    const struct hf_ast_expr **xp = aalloc(p, (ov->npart + 1) * sizeof *xp);
+    struct hf_type *xt = aalloc(p, (ov->npart + 1) * sizeof *xt);
+    uint32_t nx = 0;
+    if (xp == NULL || xt == NULL)
+        return -1;
+    for (uint32_t i = 0; i < ov->npart; i++) {
+        const struct hf_ast_expr *a = ov->part[i];
+        int c = a->kind == HF_AST_COLUMN && a->args == NULL
+                    ? hf_schema_find(in->out, a->text)
+                    : -1;
+        if (c >= 0 || a->kind == HF_AST_COLUMN) {
+            if (rank_col(p, in, s, a, "PARTITION BY", &part[i]) != 0)
+                return -1;
+            continue;
+        }
+        struct hf_expr *e = hf_expr_bind(&s->bs, a, p->err);
+        if (e == NULL)
             return -1;
+        xt[nx] = *hf_expr_type(e);
+        hf_expr_free(e);
+        xp[nx] = a;
+        part[i] = in->out->ncols + nx++;
+    }
     for (uint32_t i = 0; i < ov->norder; i++)
         if (rank_col(p, in, s, ov->order[i].expr, "ORDER BY", &order[i]) != 0)
             return -1;
@@ -1054,8 +1077,9 @@ static int plan_ranked(struct qstate *qs, const struct hf_ast_query *q,
     if (ov->norder)
         rank_time(p, in, order[0], &time);
 
-    /* The ranking's input: in's columns after the WHERE, as a node. */
-    struct rel *pre = new_rel(p, in->out->ncols);
+    /* The ranking's input: in's columns after the WHERE (and the hidden
+     * PARTITION BY expressions), as a node. */
+    struct rel *pre = new_rel(p, in->out->ncols + nx);
     if (pre == NULL)
         return -1;
     pre->node = in->node;
@@ -1069,6 +1093,20 @@ static int plan_ranked(struct qstate *qs, const struct hf_ast_query *q,
     for (uint32_t i = 0; i < in->out->ncols; i++) {
         pre->out->cols[i] = in->out->cols[i];
         pre->cols[i] = in->cols[i];
+    }
+    for (uint32_t j = 0; j < nx; j++) {
+        struct hf_column *oc = &pre->out->cols[in->out->ncols + j];
+        char nm[32];
+        snprintf(nm, sizeof nm, "$part%u", j);
+        oc->name = (char *)unique_name(p, pre->out, in->out->ncols + j, nm);
+        if (oc->name == NULL)
+            return -1;
+        oc->type = xt[j];
+        struct rcol *rc = &pre->cols[in->out->ncols + j];
+        rc->ast = xp[j];
+        rc->scope = s;
+        rc->line = xp[j]->line;
+        rc->col = xp[j]->col;
     }
     pre->filters = r->filters;
     pre->nfilters = r->nfilters;
@@ -1107,7 +1145,7 @@ static int plan_ranked(struct qstate *qs, const struct hf_ast_query *q,
         if (x->over) {
             r->cols[k].ast = NULL;
             r->cols[k].scope = NULL;
-            r->cols[k].base = n;
+            r->cols[k].base = rs->ncols - 1; /* after any hidden column */
             k++;
         } else if (x->expr == NULL) {
             for (uint32_t c = 0; c < n; c++, k++) {

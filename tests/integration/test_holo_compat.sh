@@ -609,6 +609,41 @@ WHERE rn <= 3;" \
   row_number() OVER (PARTITION BY coalesce(tier, '-') ORDER BY balance DESC, id) rn
   FROM accounts WHERE balance IS NOT NULL) x WHERE rn <= 3"
 
+job numeric_aggs "product text PRIMARY KEY, av numeric(38,6), mx text, mn text, cds bigint, half numeric(12,2)" \
+"product STRING, av DECIMAL(38, 6), mx STRING, mn STRING, cds BIGINT, half DECIMAL(12, 2),
+  PRIMARY KEY (product) NOT ENFORCED" \
+"INSERT INTO numeric_aggs SELECT product, AVG(amount), MAX(status), MIN(CONCAT(status, '#')),
+  COUNT(DISTINCT status), CAST(SUM(amount) / 2 AS DECIMAL(12, 2))
+FROM orders GROUP BY product;" \
+"SELECT product, round(avg(amount), 6), max(status), min(status || '#'), count(DISTINCT status),
+  round(sum(amount) / 2, 2) FROM orders GROUP BY product"
+
+job cdc_strings "user_id int PRIMARY KEY, hi text, lo text, tiers bigint, av numeric(38,6)" \
+"user_id INT, hi STRING, lo STRING, tiers BIGINT, av DECIMAL(38, 6), PRIMARY KEY (user_id) NOT ENFORCED" \
+"INSERT INTO cdc_strings SELECT user_id, MAX(tier), MIN(tier), COUNT(DISTINCT tier),
+  AVG(CAST(balance AS DECIMAL(10, 2))) FROM accounts GROUP BY user_id;" \
+"SELECT user_id, max(tier), min(tier), count(DISTINCT tier), round(avg(balance::numeric(10,2)), 6)
+FROM accounts GROUP BY user_id"
+
+# PARTITION BY expressions (computed below the ranking, as Flink projects
+# them): an hourly dedup and a top-N over COALESCE on a changelog.
+job dedup_hourly "user_id int, hr text, order_id bigint, PRIMARY KEY (user_id, hr)" \
+"user_id INT, hr STRING, order_id BIGINT, PRIMARY KEY (user_id, hr) NOT ENFORCED" \
+"INSERT INTO dedup_hourly SELECT user_id, DATE_FORMAT(ts, 'HH'), order_id FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY user_id, DATE_FORMAT(ts, 'HH') ORDER BY pt) AS rn
+  FROM orders) WHERE rn = 1;" \
+"SELECT DISTINCT ON (user_id, to_char(ts, 'HH24')) user_id, to_char(ts, 'HH24'), order_id
+FROM orders ORDER BY user_id, to_char(ts, 'HH24'), seq"
+
+job topn_expr "tier text, rn bigint, id bigint, balance int, PRIMARY KEY (tier, rn)" \
+"tier STRING, rn BIGINT, id BIGINT, balance INT, PRIMARY KEY (tier, rn) NOT ENFORCED" \
+"INSERT INTO topn_expr SELECT COALESCE(tier, '-'), rn, id, balance FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY COALESCE(tier, '-') ORDER BY balance DESC, id) AS rn
+  FROM accounts WHERE balance IS NOT NULL) WHERE rn <= 2;" \
+"SELECT tier, rn, id, balance FROM (SELECT coalesce(tier, '-') tier, id, balance,
+  row_number() OVER (PARTITION BY coalesce(tier, '-') ORDER BY balance DESC, id) rn
+  FROM accounts WHERE balance IS NOT NULL) x WHERE rn <= 2"
+
 # ------------------------------------------------------------ upsert-kafka source
 job kafka_agg "tier text PRIMARY KEY, cnt bigint, total bigint, hi int" \
 "tier STRING, cnt BIGINT, total BIGINT, hi INT, PRIMARY KEY (tier) NOT ENFORCED" \
