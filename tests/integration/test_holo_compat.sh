@@ -466,6 +466,14 @@ if [ -z "${HF_COMPAT_ONLY:-}" ]; then
     expect_grep "interval-join: INNER" "$T/out" "computed_ijoin is an interval join"
 fi
 
+# TUMBLE with an offset.
+job tumble_offset "ws timestamp(3), cnt bigint, PRIMARY KEY (ws)" \
+"ws TIMESTAMP(3), cnt BIGINT, PRIMARY KEY (ws) NOT ENFORCED" \
+"INSERT INTO tumble_offset SELECT window_start, COUNT(*)
+FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '20' MINUTES, INTERVAL '7' MINUTES))
+GROUP BY window_start, window_end;" \
+"SELECT date_bin('20 min', ts, '2024-01-01 00:07'), count(*) FROM orders GROUP BY 1"
+
 # ------------------------------------------------------------ joins
 job left_join "order_id bigint PRIMARY KEY, name text, city text, amount numeric(10,2)" \
 "order_id BIGINT, name STRING, city STRING, amount DECIMAL(10, 2), PRIMARY KEY (order_id) NOT ENFORCED" \
