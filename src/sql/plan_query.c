@@ -1047,8 +1047,9 @@ static int plan_ranked(struct qstate *qs, const struct hf_ast_query *q,
     /* A PARTITION BY expression (DATE_FORMAT(ts, 'yyyyMMdd')) is computed
      * as a hidden column of the ranking's input, as Flink's planner
      * projects it below the window; the query above does not see it. */
-    const struct hf_ast_expr **xp = aalloc(p, (ov->npart + 1) * sizeof *xp);
-    struct hf_type *xt = aalloc(p, (ov->npart + 1) * sizeof *xt);
+    const struct hf_ast_expr **xp =
+        aalloc(p, (ov->npart + ov->norder + 1) * sizeof *xp);
+    struct hf_type *xt = aalloc(p, (ov->npart + ov->norder + 1) * sizeof *xt);
     uint32_t nx = 0;
     if (xp == NULL || xt == NULL)
         return -1;
@@ -1070,11 +1071,28 @@ static int plan_ranked(struct qstate *qs, const struct hf_ast_query *q,
         xp[nx] = a;
         part[i] = in->out->ncols + nx++;
     }
-    for (uint32_t i = 0; i < ov->norder; i++)
-        if (rank_col(p, in, s, ov->order[i].expr, "ORDER BY", &order[i]) != 0)
+    /* ORDER BY expressions (COALESCE(score, 0)) likewise; a time
+     * attribute is a column, so these rank as Top-N. */
+    for (uint32_t i = 0; i < ov->norder; i++) {
+        const struct hf_ast_expr *a = ov->order[i].expr;
+        int c = a->kind == HF_AST_COLUMN && a->args == NULL
+                    ? hf_schema_find(in->out, a->text)
+                    : -1;
+        if (c >= 0 || a->kind == HF_AST_COLUMN) {
+            if (rank_col(p, in, s, a, "ORDER BY", &order[i]) != 0)
+                return -1;
+            continue;
+        }
+        struct hf_expr *e = hf_expr_bind(&s->bs, a, p->err);
+        if (e == NULL)
             return -1;
+        xt[nx] = *hf_expr_type(e);
+        hf_expr_free(e);
+        xp[nx] = a;
+        order[i] = in->out->ncols + nx++;
+    }
     enum hf_rank_time time = HF_RANK_NOT_TIME;
-    if (ov->norder)
+    if (ov->norder && order[0] < in->out->ncols)
         rank_time(p, in, order[0], &time);
 
     /* The ranking's input: in's columns after the WHERE (and the hidden

@@ -657,6 +657,14 @@ job topn_expr "tier text, rn bigint, id bigint, balance int, PRIMARY KEY (tier, 
   row_number() OVER (PARTITION BY coalesce(tier, '-') ORDER BY balance DESC, id) rn
   FROM accounts WHERE balance IS NOT NULL) x WHERE rn <= 2"
 
+job topn_order_expr "user_id int, rn bigint, id bigint, PRIMARY KEY (user_id, rn)" \
+"user_id INT, rn BIGINT, id BIGINT, PRIMARY KEY (user_id, rn) NOT ENFORCED" \
+"INSERT INTO topn_order_expr SELECT user_id, rn, id FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY COALESCE(balance, -1000) DESC, id) AS rn
+  FROM accounts) WHERE rn <= 3;" \
+"SELECT user_id, rn, id FROM (SELECT *, row_number() OVER (PARTITION BY user_id
+  ORDER BY coalesce(balance, -1000) DESC, id) rn FROM accounts) x WHERE rn <= 3"
+
 # ------------------------------------------------------------ upsert-kafka source
 job kafka_agg "tier text PRIMARY KEY, cnt bigint, total bigint, hi int" \
 "tier STRING, cnt BIGINT, total BIGINT, hi INT, PRIMARY KEY (tier) NOT ENFORCED" \
