@@ -1116,7 +1116,9 @@ static int plan_ranked(struct qstate *qs, const struct hf_ast_query *q,
         struct hf_column *oc = &pre->out->cols[in->out->ncols + j];
         char nm[32];
         snprintf(nm, sizeof nm, "$part%u", j);
-        oc->name = (char *)unique_name(p, pre->out, in->out->ncols + j, nm);
+        const char *an = astrdup(p, nm); /* unique_name may return it */
+        oc->name = an ? (char *)unique_name(p, pre->out, in->out->ncols + j, an)
+                      : NULL;
         if (oc->name == NULL)
             return -1;
         oc->type = xt[j];
