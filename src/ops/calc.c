@@ -6,7 +6,9 @@
  * holds unchanged copies the 24-byte value slot, so strings keep pointing
  * into the input batch's arena: the output batch then names the input as
  * its parent (rbuf.h) and no string is copied. Anything else is evaluated
- * by the expression tree, whose results go into the output batch's arena.
+ * by the expression tree, whose results go into the output batch's arena
+ * or are one of its arguments as they are (COALESCE(s, 'x') gives back the
+ * input's string): so the output names the input as its parent then too.
  * Each output row keeps its input row's RowKind and origin.
  *
  * A calc that only passes every column on, in order and unchanged, with no
@@ -101,6 +103,11 @@ static int calc_open(const struct hf_op_env *env, void **state,
         if (hf_expr_column(s->proj[i], &idx) &&
             same_type(&s->in->cols[idx].type, &s->out->cols[i].type)) {
             c->copy_from[i] = idx;
+            c->borrows = true;
+        } else {
+            /* An expression's result may be one of its arguments as it
+             * is (COALESCE, IF, CASE, NULLIF give back a column's string
+             * without copying it): it borrows the input too. */
             c->borrows = true;
         }
     }

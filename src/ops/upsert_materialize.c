@@ -23,6 +23,14 @@
  * changes interleave in, the sink ends with the newest live row of each
  * key. Output: +I, +U, -D only.
  *
+ * One fold: when a -U takes a key's last row, its -D is held back (in
+ * memory, not state) until the next row. If that row adds to the same key
+ * (an update of the row that keeps its sink key: -U then +U), the pair
+ * is written as one +U, where Flink writes -D then +I: the sink ends with
+ * the same row, and an upsert sink does not wipe the columns the job does
+ * not write (docs/hologres-sink.md). Any other next row, a checkpoint
+ * barrier and the end of the input write the held -D first.
+ *
  * Keyed by the primary key (route_key): one instance per key group range
  * at parallelism.default > 1. One input.
  */
@@ -45,6 +53,9 @@ struct umat {
     uint32_t ncols;
     struct hf_strbuf key, row, val, ent;
     struct hf_rbuf *outb, *in;
+    /* The -D held back (see above): its key and its row, encoded. */
+    bool held;
+    struct hf_strbuf held_key, held_row;
 };
 
 static void umat_explain(const struct hf_node *n, struct hf_strbuf *out)
@@ -95,6 +106,8 @@ static int umat_open(const struct hf_op_env *env, void **state,
     hf_strbuf_init(&u->row, ROW_MAX);
     hf_strbuf_init(&u->val, 0);
     hf_strbuf_init(&u->ent, 0);
+    hf_strbuf_init(&u->held_key, 0);
+    hf_strbuf_init(&u->held_row, 0);
     if (u->types == NULL || u->ktypes == NULL || u->utypes == NULL)
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
     for (uint32_t c = 0; c < u->ncols; c++)
@@ -169,11 +182,31 @@ static void put_u32(struct hf_strbuf *b, uint32_t v)
     hf_strbuf_append(b, lb, 4);
 }
 
+/* Write the held -D, if any. */
+static int release_held(struct umat *u, struct hf_error *err)
+{
+    if (!u->held)
+        return 0;
+    u->held = false;
+    return emit_row(u, HF_ROW_DELETE, NULL, u->held_row.data,
+                    u->held_row.len, err);
+}
+
 static int one_row(struct umat *u, enum hf_rowkind kind,
                    const struct hf_value *row, struct hf_error *err)
 {
     const struct hf_upsert_mat_spec *sp = u->sp;
     const char *key = u->key.data ? u->key.data : "";
+    bool add = kind == HF_ROW_INSERT || kind == HF_ROW_UPDATE_AFTER;
+    bool folded = false; /* the +U of a held -D's update */
+    if (u->held && add && u->held_key.len == u->key.len &&
+        memcmp(u->held_key.data ? u->held_key.data : "", key,
+               u->key.len) == 0) {
+        u->held = false;
+        folded = true;
+    } else if (release_held(u, err) != 0) {
+        return -1;
+    }
     const void *pv;
     size_t plen;
     int got = hf_state_get(u->st, key, u->key.len, &pv, &plen, err);
@@ -224,9 +257,9 @@ static int one_row(struct umat *u, enum hf_rowkind kind,
         last = at;
         at += 4 + l;
     }
-    if (kind == HF_ROW_INSERT || kind == HF_ROW_UPDATE_AFTER) {
-        if (emit_row(u, plen ? HF_ROW_UPDATE_AFTER : HF_ROW_INSERT, row, NULL,
-                     0, err) != 0)
+    if (add) {
+        if (emit_row(u, plen || folded ? HF_ROW_UPDATE_AFTER : HF_ROW_INSERT,
+                     row, NULL, 0, err) != 0)
             return -1;
         if (sp->nukey && found != SIZE_MAX) {
             /* in place of the matching row */
@@ -260,8 +293,19 @@ static int one_row(struct umat *u, enum hf_rowkind kind,
     uint32_t flen = get_u32(v + found);
     size_t fend = found + 4 + flen;
     if (found == 0 && fend == vl) {
-        if (emit_row(u, HF_ROW_DELETE, row, NULL, 0, err) != 0)
+        if (kind == HF_ROW_UPDATE_BEFORE) { /* held: see above */
+            hf_strbuf_reset(&u->held_key);
+            hf_strbuf_reset(&u->held_row);
+            hf_strbuf_append(&u->held_key, key, u->key.len);
+            hf_row_encode(u->types, row, u->ncols, &u->held_row);
+            if (!hf_strbuf_ok(&u->held_key) || !hf_strbuf_ok(&u->held_row))
+                return hf_error_set(err, HF_ERR_NOMEM,
+                                    "%s: out of memory for a held row",
+                                    u->uid);
+            u->held = true;
+        } else if (emit_row(u, HF_ROW_DELETE, row, NULL, 0, err) != 0) {
             return -1;
+        }
         return hf_state_del(u->st, key, u->key.len, err);
     }
     if (found == last) {
@@ -314,6 +358,35 @@ static int umat_process(void *state, uint32_t input, struct hf_rbuf *in,
     return rc;
 }
 
+/* A checkpoint barrier or the end of the input: the held -D goes now. */
+static int umat_flush_held(struct umat *u, struct hf_op_out *out,
+                           struct hf_error *err)
+{
+    if (!u->held)
+        return 0;
+    int rc = release_held(u, err);
+    struct hf_rbuf *r = u->outb;
+    u->outb = NULL;
+    if (rc == 0 && r)
+        rc = out->emit(out, r, err);
+    hf_rbuf_release(r);
+    return rc;
+}
+
+static int umat_snapshot(void *state, uint64_t ckpt_id, struct hf_op_out *out,
+                         struct hf_error *err)
+{
+    (void)ckpt_id;
+    return umat_flush_held(state, out, err);
+}
+
+static int umat_end_input(void *state, uint32_t input, struct hf_op_out *out,
+                          struct hf_error *err)
+{
+    (void)input;
+    return umat_flush_held(state, out, err);
+}
+
 static void umat_close(void *state)
 {
     struct umat *u = state;
@@ -326,6 +399,8 @@ static void umat_close(void *state)
     hf_strbuf_free(&u->row);
     hf_strbuf_free(&u->val);
     hf_strbuf_free(&u->ent);
+    hf_strbuf_free(&u->held_key);
+    hf_strbuf_free(&u->held_row);
     free(u);
 }
 
@@ -347,6 +422,8 @@ const struct hf_op_class hf_op_upsert_materialize = {
     .free_spec = umat_free_spec,
     .open = umat_open,
     .process = umat_process,
+    .snapshot = umat_snapshot,
+    .end_input = umat_end_input,
     .close = umat_close,
     .route_key = umat_route_key,
 };

@@ -48,6 +48,15 @@ static int dim_table(struct planner *p, const struct hf_ast_from *f,
                       f->full);
     struct hf_table_def *t = ce->table;
     const struct hf_connector *c = t->connector;
+    if ((!(c->caps & HF_CONN_LOOKUP) || c->lookup_open == NULL) &&
+        t->watermark && t->schema.npk > 0)
+        return err_at(p, HF_ERR_UNSUPPORTED, f->line, f->col,
+                      "table '%s' is a versioned table (PRIMARY KEY and "
+                      "WATERMARK): a join with it FOR SYSTEM_TIME AS OF is "
+                      "Flink's event-time temporal join, which is not "
+                      "supported; connector '%s' does not answer lookups "
+                      "either (hologres and jdbc do)",
+                      f->full, c->name);
     if (!(c->caps & HF_CONN_LOOKUP) || c->lookup_open == NULL)
         return err_at(p, HF_ERR_UNSUPPORTED, f->line, f->col,
                       "table '%s' cannot be a lookup table: connector '%s' "

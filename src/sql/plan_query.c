@@ -66,6 +66,10 @@
 
 /* The relations, scopes and query state: sql/plan_rel.h. */
 
+static int cdc_sink_mat(struct planner *p, const struct rel *r,
+                        const struct hf_table_def *sink,
+                        const uint32_t *targets, uint32_t **ukey,
+                        uint32_t *nukey);
 static int sink_normalize(struct planner *p, struct rel *r,
                           const struct hf_table_def *sink,
                           const uint32_t *targets,
@@ -1040,18 +1044,60 @@ static int plan_ranked(struct qstate *qs, const struct hf_ast_query *q,
     uint32_t *order = aalloc(p, (ov->norder + 1) * sizeof *order);
     if (s == NULL || part == NULL || order == NULL)
         return -1;
-    for (uint32_t i = 0; i < ov->npart; i++)
-        if (rank_col(p, in, s, ov->part[i], "PARTITION BY", &part[i]) != 0)
+    /* A PARTITION BY expression (DATE_FORMAT(ts, 'yyyyMMdd')) is computed
+     * as a hidden column of the ranking's input, as Flink's planner
+     * projects it below the window; the query above does not see it. */
+    const struct hf_ast_expr **xp =
+        aalloc(p, (ov->npart + ov->norder + 1) * sizeof *xp);
+    struct hf_type *xt = aalloc(p, (ov->npart + ov->norder + 1) * sizeof *xt);
+    uint32_t nx = 0;
+    if (xp == NULL || xt == NULL)
+        return -1;
+    for (uint32_t i = 0; i < ov->npart; i++) {
+        const struct hf_ast_expr *a = ov->part[i];
+        int c = a->kind == HF_AST_COLUMN && a->args == NULL
+                    ? hf_schema_find(in->out, a->text)
+                    : -1;
+        if (c >= 0 || a->kind == HF_AST_COLUMN) {
+            if (rank_col(p, in, s, a, "PARTITION BY", &part[i]) != 0)
+                return -1;
+            continue;
+        }
+        struct hf_expr *e = hf_expr_bind(&s->bs, a, p->err);
+        if (e == NULL)
             return -1;
-    for (uint32_t i = 0; i < ov->norder; i++)
-        if (rank_col(p, in, s, ov->order[i].expr, "ORDER BY", &order[i]) != 0)
+        xt[nx] = *hf_expr_type(e);
+        hf_expr_free(e);
+        xp[nx] = a;
+        part[i] = in->out->ncols + nx++;
+    }
+    /* ORDER BY expressions (COALESCE(score, 0)) likewise; a time
+     * attribute is a column, so these rank as Top-N. */
+    for (uint32_t i = 0; i < ov->norder; i++) {
+        const struct hf_ast_expr *a = ov->order[i].expr;
+        int c = a->kind == HF_AST_COLUMN && a->args == NULL
+                    ? hf_schema_find(in->out, a->text)
+                    : -1;
+        if (c >= 0 || a->kind == HF_AST_COLUMN) {
+            if (rank_col(p, in, s, a, "ORDER BY", &order[i]) != 0)
+                return -1;
+            continue;
+        }
+        struct hf_expr *e = hf_expr_bind(&s->bs, a, p->err);
+        if (e == NULL)
             return -1;
+        xt[nx] = *hf_expr_type(e);
+        hf_expr_free(e);
+        xp[nx] = a;
+        order[i] = in->out->ncols + nx++;
+    }
     enum hf_rank_time time = HF_RANK_NOT_TIME;
-    if (ov->norder)
+    if (ov->norder && order[0] < in->out->ncols)
         rank_time(p, in, order[0], &time);
 
-    /* The ranking's input: in's columns after the WHERE, as a node. */
-    struct rel *pre = new_rel(p, in->out->ncols);
+    /* The ranking's input: in's columns after the WHERE (and the hidden
+     * PARTITION BY expressions), as a node. */
+    struct rel *pre = new_rel(p, in->out->ncols + nx);
     if (pre == NULL)
         return -1;
     pre->node = in->node;
@@ -1065,6 +1111,22 @@ static int plan_ranked(struct qstate *qs, const struct hf_ast_query *q,
     for (uint32_t i = 0; i < in->out->ncols; i++) {
         pre->out->cols[i] = in->out->cols[i];
         pre->cols[i] = in->cols[i];
+    }
+    for (uint32_t j = 0; j < nx; j++) {
+        struct hf_column *oc = &pre->out->cols[in->out->ncols + j];
+        char nm[32];
+        snprintf(nm, sizeof nm, "$part%u", j);
+        const char *an = astrdup(p, nm); /* unique_name may return it */
+        oc->name = an ? (char *)unique_name(p, pre->out, in->out->ncols + j, an)
+                      : NULL;
+        if (oc->name == NULL)
+            return -1;
+        oc->type = xt[j];
+        struct rcol *rc = &pre->cols[in->out->ncols + j];
+        rc->ast = xp[j];
+        rc->scope = s;
+        rc->line = xp[j]->line;
+        rc->col = xp[j]->col;
     }
     pre->filters = r->filters;
     pre->nfilters = r->nfilters;
@@ -1103,7 +1165,7 @@ static int plan_ranked(struct qstate *qs, const struct hf_ast_query *q,
         if (x->over) {
             r->cols[k].ast = NULL;
             r->cols[k].scope = NULL;
-            r->cols[k].base = n;
+            r->cols[k].base = rs->ncols - 1; /* after any hidden column */
             k++;
         } else if (x->expr == NULL) {
             for (uint32_t c = 0; c < n; c++, k++) {
@@ -1950,6 +2012,15 @@ int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
         mat = hf_plan_moving_join(p->g, calc_id) != UINT32_MAX ||
               (strcasecmp(mode, "FORCE") == 0 && !p->batch_mode &&
                hf_plan_upsert_sink(sink) && (r->clog || r->clog_op));
+        if (!mat && !p->batch_mode && hf_plan_upsert_sink(sink)) {
+            int k = cdc_sink_mat(p, r, sink, targets, &ukey, &nukey);
+            if (k == -2) {
+                free(vt);
+                free(written);
+                return oom(p);
+            }
+            mat = k == 1;
+        }
     }
     if (mat) {
         struct hf_upsert_mat_spec *ms = calloc(1, sizeof *ms);
@@ -2197,6 +2268,67 @@ static int src_col_of(const struct rel *r, uint32_t i, uint32_t src, int depth)
     if (j < 0)
         return -1;
     return src_col_of(in, (uint32_t)j, src, depth + 1);
+}
+
+/* table.exec.sink.upsert-materialize = AUTO for a CDC source read
+ * straight (through views, subqueries, filters and projections; a
+ * ChangelogNormalize) into upsert sink `sink`: Flink adds its
+ * SinkUpsertMaterializer when the input's upsert key (the source's
+ * PRIMARY KEY, its columns written unchanged) is not within the sink's
+ * primary key, or the source has none (flink-stateful-sql.md §1.8).
+ * 1: materialize, with *ukey (sink columns, malloc'd; *nukey) the source
+ * key when the rows carry it; 0: not needed; -1: r is not such a query
+ * (a join, an aggregate: decided elsewhere); -2: out of memory. */
+static int cdc_sink_mat(struct planner *p, const struct rel *r,
+                        const struct hf_table_def *sink,
+                        const uint32_t *targets, uint32_t **ukey,
+                        uint32_t *nukey)
+{
+    if (r->clog == NULL || r->clog_op || r->upd || r->rank || r->win)
+        return -1;
+    uint32_t src = r->node, scan = r->node;
+    const struct hf_node *n = &p->g->nodes[src];
+    if (n->kind == HF_NODE_OP && n->op == &hf_op_normalize &&
+        n->ninputs == 1) {
+        scan = n->inputs[0];
+        n = &p->g->nodes[scan];
+    }
+    if (n->kind != HF_NODE_SOURCE || n->table != r->clog)
+        return -1;
+    const struct hf_table_def *t = r->clog;
+    if (t->schema.npk == 0)
+        return 1;
+    uint32_t where[t->schema.npk]; /* source key column k: sink column */
+    bool found[t->schema.npk];
+    memset(found, 0, sizeof found);
+    for (uint32_t i = 0; i < r->out->ncols; i++) {
+        /* (the relations below the normalize still read the scan) */
+        int s = src_col_of(r, i, src, 0);
+        if (s < 0 && scan != src)
+            s = src_col_of(r, i, scan, 0);
+        for (uint32_t k = 0; s >= 0 && k < t->schema.npk; k++)
+            if (t->schema.pk[k] == (uint32_t)s && !found[k]) {
+                found[k] = true;
+                where[k] = targets[i];
+            }
+    }
+    bool carried = true, within = true;
+    for (uint32_t k = 0; k < t->schema.npk; k++) {
+        bool in_pk = false;
+        for (uint32_t j = 0; found[k] && j < sink->schema.npk; j++)
+            in_pk = in_pk || sink->schema.pk[j] == where[k];
+        carried = carried && found[k];
+        within = within && in_pk;
+    }
+    if (within)
+        return 0;
+    if (carried) {
+        if ((*ukey = malloc(t->schema.npk * sizeof **ukey)) == NULL)
+            return -2;
+        memcpy(*ukey, where, t->schema.npk * sizeof **ukey);
+        *nukey = t->schema.npk;
+    }
+    return 1;
 }
 
 /* In front of sink `sink`: the normalize, unless r reads an upsert source

@@ -33,9 +33,12 @@
 #include <string.h>
 
 #include "conf/opt.h"
+#include "ops/calc.h"
+#include "ops/group_agg.h"
 #include "ops/op.h"
 #include "ops/rank.h"
 #include "runtime/plan.h"
+#include "sql/expr.h"
 #include "sql/plan_rank.h"
 #include "sql/plan_rel.h"
 
@@ -390,11 +393,67 @@ int hf_plan_rank_range(struct planner *p, struct hf_rank_track *t,
 
 /* ------------------------------------------------------------ the operator */
 
+/* The upsert key of node `id`'s rows as its columns (out[0..*n), room
+ * for the node's width): a group aggregate's GROUP BY columns, a source's
+ * PRIMARY KEY (through a ChangelogNormalize), carried through calcs that
+ * keep every key column unchanged (Flink's FlinkRelMdUpsertKeys for these
+ * nodes). false when none is known. */
+static bool node_upsert_key(const struct hf_graph *g, uint32_t id,
+                            uint32_t *out, uint32_t *n, int depth)
+{
+    const struct hf_node *nd = &g->nodes[id];
+    if (depth > 64)
+        return false;
+    if (nd->kind == HF_NODE_SOURCE) {
+        const struct hf_table_def *t = nd->table;
+        if (t == NULL || t->schema.npk == 0 || nd->schema != &t->schema)
+            return false;
+        memcpy(out, t->schema.pk, t->schema.npk * sizeof *out);
+        *n = t->schema.npk;
+        return true;
+    }
+    if (nd->kind != HF_NODE_OP || nd->ninputs != 1)
+        return false;
+    if (nd->op == &hf_op_normalize)
+        return node_upsert_key(g, nd->inputs[0], out, n, depth + 1);
+    if (nd->op == &hf_op_group_agg) {
+        const struct hf_group_agg_spec *ga = nd->spec;
+        if (ga->nkeys == 0)
+            return false; /* one row: {} (no partition key contains) */
+        for (uint32_t k = 0; k < ga->nkeys; k++)
+            out[k] = k; /* the output's first columns */
+        *n = ga->nkeys;
+        return true;
+    }
+    if (nd->op != &hf_op_calc)
+        return false;
+    const struct hf_calc_spec *c = nd->spec;
+    uint32_t in_n = c->in ? c->in->ncols : 0;
+    uint32_t *ik = malloc((in_n ? in_n : 1) * sizeof *ik);
+    uint32_t nik = 0;
+    bool ok = ik && node_upsert_key(g, nd->inputs[0], ik, &nik, depth + 1);
+    for (uint32_t k = 0; ok && k < nik; k++) {
+        bool found = false;
+        for (uint32_t j = 0; j < c->nproj && !found; j++) {
+            uint32_t col;
+            if (hf_expr_column(c->proj[j], &col) && col == ik[k]) {
+                out[k] = j;
+                found = true;
+            }
+        }
+        ok = found;
+    }
+    *n = nik;
+    free(ik);
+    return ok;
+}
+
 /* The updating-result record once the operator is chosen: Flink's node
  * text for messages, and the upsert key (flink-stateful-sql.md 1.8):
  * the partition key for deduplication and Top-1, partition key + rn with
- * the row number; none for Top-N without it (Flink: the input's unique
- * key, which holoflow does not derive). */
+ * the row number; for Top-N without it the input's upsert key when that
+ * contains the partition key (FlinkRelMdUpsertKeys: Rank filters its
+ * input's keys by the partition key), else none. */
 static int describe(struct planner *p, struct hf_rank_track *t)
 {
     const struct hf_rank_spec *sp = t->spec;
@@ -435,15 +494,37 @@ static int describe(struct planner *p, struct hf_rank_track *t)
         return oom(p);
     t->upd->node_text = text;
     uint32_t nk = 0;
-    if (t->dedup || sp->out_rn || sp->n == 1) {
+    bool keyed = t->dedup || sp->out_rn || sp->n == 1;
+    if (keyed) {
         for (uint32_t i = 0; i < sp->npart; i++)
             t->keys[nk++] = sp->part[i];
         if (sp->out_rn)
             t->keys[nk++] = sp->in->ncols;
+    } else {
+        const struct hf_node *rn = &p->g->nodes[t->node];
+        uint32_t *ik = hf_arena_alloc(&p->arena,
+                                      (sp->in->ncols + 1) * sizeof *ik);
+        if (ik == NULL)
+            return oom(p);
+        uint32_t nik = 0;
+        if (rn->ninputs == 1 && p->g->nodes[rn->inputs[0]].schema == sp->in &&
+            node_upsert_key(p->g, rn->inputs[0], ik, &nik, 0)) {
+            keyed = true;
+            for (uint32_t i = 0; i < sp->npart && keyed; i++) {
+                bool in = false;
+                for (uint32_t k = 0; k < nik; k++)
+                    in = in || ik[k] == sp->part[i];
+                keyed = in;
+            }
+        }
+        if (keyed) {
+            t->keys = ik;
+            nk = nik;
+        }
     }
     t->upd->keys = t->keys;
     t->upd->nkeys = nk;
-    t->upd->no_key = !(t->dedup || sp->out_rn || sp->n == 1);
+    t->upd->no_key = !keyed;
     return 0;
 }
 

@@ -146,10 +146,10 @@ static void test_orders(void **state)
     (void)state;
     struct rig g;
     rig_open(&g);
-    /* in order: -U old, +U new */
+    /* in order: -U old, +U new: the -D is held, the pair folds into +U */
     assert_string_equal(feed(&g, HF_ROW_INSERT, 1, 10), "+I[1, 10] ");
-    assert_string_equal(feed(&g, HF_ROW_UPDATE_BEFORE, 1, 10), "-D[1, 10] ");
-    assert_string_equal(feed(&g, HF_ROW_UPDATE_AFTER, 1, 11), "+I[1, 11] ");
+    assert_string_equal(feed(&g, HF_ROW_UPDATE_BEFORE, 1, 10), "");
+    assert_string_equal(feed(&g, HF_ROW_UPDATE_AFTER, 1, 11), "+U[1, 11] ");
     /* out of order: +U new before -U old: the new row stays written */
     assert_string_equal(feed(&g, HF_ROW_INSERT, 2, 20), "+I[2, 20] ");
     assert_string_equal(feed(&g, HF_ROW_UPDATE_AFTER, 2, 21), "+U[2, 21] ");
@@ -190,9 +190,11 @@ static void test_upsert_key(void **state)
      * its +U the first row at key 2 */
     assert_string_equal(feed(&g, HF_ROW_UPDATE_BEFORE, 1, 1), "");
     assert_string_equal(feed(&g, HF_ROW_UPDATE_AFTER, 1, 2), "+I[1, 2] ");
-    /* id 2 counts 2 too: its -U removes key 1's last row */
-    assert_string_equal(feed(&g, HF_ROW_UPDATE_BEFORE, 2, 1), "-D[2, 1] ");
-    assert_string_equal(feed(&g, HF_ROW_UPDATE_AFTER, 2, 2), "+U[2, 2] ");
+    /* id 2 counts 2 too: its -U removes key 1's last row; the -D is held
+     * and written before the next row, which adds to another key */
+    assert_string_equal(feed(&g, HF_ROW_UPDATE_BEFORE, 2, 1), "");
+    assert_string_equal(feed(&g, HF_ROW_UPDATE_AFTER, 2, 2),
+                        "-D[2, 1] +U[2, 2] ");
     /* an add whose upsert key is held replaces that row in place: the
      * list stays [1, 2], so retracting 2 writes 1 and retracting 1 -D */
     assert_string_equal(feed(&g, HF_ROW_UPDATE_AFTER, 1, 2), "+U[1, 2] ");
@@ -203,6 +205,33 @@ static void test_upsert_key(void **state)
     assert_string_equal(feed(&g, HF_ROW_INSERT, 3, 5), "+I[3, 5] ");
     assert_string_equal(feed(&g, HF_ROW_DELETE, 4, 5), "");
     assert_int_equal(hf_state_count(g.st), 1);
+    rig_close(&g);
+}
+
+/* A held -D goes at a checkpoint barrier and at the end of the input. */
+static void test_held_delete(void **state)
+{
+    (void)state;
+    struct rig g;
+    rig_open(&g);
+    struct hf_error err;
+    hf_error_clear(&err);
+    assert_string_equal(feed(&g, HF_ROW_INSERT, 1, 10), "+I[1, 10] ");
+    assert_string_equal(feed(&g, HF_ROW_UPDATE_BEFORE, 1, 10), "");
+    g.got[0] = 0;
+    assert_int_equal(g.node.op->snapshot(g.state, 1, &g.out, &err), 0);
+    assert_string_equal(g.got, "-D[1, 10] ");
+    assert_string_equal(feed(&g, HF_ROW_UPDATE_AFTER, 1, 11), "+I[1, 11] ");
+    assert_string_equal(feed(&g, HF_ROW_UPDATE_BEFORE, 1, 11), "");
+    g.got[0] = 0;
+    assert_int_equal(g.node.op->end_input(g.state, 0, &g.out, &err), 0);
+    assert_string_equal(g.got, "-D[1, 11] ");
+    g.got[0] = 0;
+    assert_int_equal(g.node.op->end_input(g.state, 0, &g.out, &err), 0);
+    assert_string_equal(g.got, "");
+    /* a -D (not -U) is written at once */
+    assert_string_equal(feed(&g, HF_ROW_INSERT, 2, 20), "+I[2, 20] ");
+    assert_string_equal(feed(&g, HF_ROW_DELETE, 2, 20), "-D[2, 20] ");
     rig_close(&g);
 }
 
@@ -237,6 +266,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_orders),
         cmocka_unit_test(test_upsert_key),
+        cmocka_unit_test(test_held_delete),
         cmocka_unit_test(test_route_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
