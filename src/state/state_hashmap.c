@@ -195,7 +195,8 @@ static int insert(struct hm_state *h, uint64_t hash, const void *key,
         free(e);
         return -1;
     }
-    memcpy(e->data, key, klen);
+    if (klen) /* a global (keyless) operator's key is empty and may be NULL */
+        memcpy(e->data, key, klen);
     if (vlen)
         memcpy(e->data + klen, val, vlen);
     if (h->slots[i] == NULL)
