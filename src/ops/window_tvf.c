@@ -25,7 +25,8 @@
  * SESS_MAX distinct ones pending; later ones are merged into the last,
  * which only delays a mark) are timers too, and a mark goes out at least
  * every SESS_TICK for the instances that had no row. At the end of the
- * input a last mark says the clock then (no row comes after it).
+ * input a last mark says the clock then, or the latest stamp if that is
+ * later (no row comes after it).
  *
  * Stateless (the marks sent are not checkpointed: a restarted job starts
  * from the clock) and one-input: chainable. Output values are copied slots
@@ -52,6 +53,7 @@ struct wtvf {
      * sent), and the pending session ends (a ring, ascending). */
     bool proc;
     int64_t mark;
+    int64_t stamped; /* the latest stamp */
     int64_t *pend;
     uint32_t phead, pcount;
 };
@@ -167,6 +169,8 @@ static int wtvf_process(void *state, uint32_t input, struct hf_rbuf *in,
         now = clock_ms();
         if (now <= w->mark)
             now = w->mark + MS;
+        if (b->nrows > 0)
+            w->stamped = now;
         if (w->pend && b->nrows > 0)
             pend_add(w, now + s->win.size);
     }
@@ -246,7 +250,10 @@ static int wtvf_end_input(void *state, uint32_t input, struct hf_op_out *out,
 {
     (void)input;
     struct wtvf *w = state;
-    return w->proc ? send_mark(w, clock_ms(), out, err) : 0;
+    if (!w->proc)
+        return 0;
+    int64_t c = clock_ms();
+    return send_mark(w, c > w->stamped ? c : w->stamped, out, err);
 }
 
 static bool wtvf_proc_marks(const struct hf_node *n)
