@@ -12,7 +12,8 @@
 # which is every window. Checked per key: the counts and sums over the
 # windows (TUMBLE and SESSION count each row once, HOP twice, CUMULATE's
 # 2-second windows once), at parallelism 1 and 2 (the aggregate in two
-# instances behind a keyed exchange).
+# instances behind a keyed exchange), and with two stamping instances
+# (after a parallel interval join).
 . "$(dirname "$0")/lib.sh"
 set -e
 
@@ -68,6 +69,40 @@ for par in 1 2; do
             grep "late row" "$T/err" >&2
         fi
     done
+done
+
+# Several stamping instances: TUMBLE over a processing-time interval
+# join (keyed, so at parallelism 2 the window TVF after it runs once per
+# join instance and each aggregate instance has two input channels, whose
+# progress it merges by minimum). The third batch to enter an exchange is
+# the first a join instance emits (after one batch of each source): it is
+# held, and the other instance's marks must not fire its windows.
+for par in 1 2; do
+    cat >"$T/ij.sql" <<SQL
+SET 'parallelism.default' = '$par';
+CREATE TABLE a (k STRING, v INT, pt AS PROCTIME())
+WITH ('connector' = 'filesystem', 'path' = '$T/in.csv', 'format' = 'csv');
+CREATE TABLE b (k STRING, w INT, pt AS PROCTIME())
+WITH ('connector' = 'filesystem', 'path' = '$T/in.csv', 'format' = 'csv');
+CREATE VIEW j AS SELECT a.k, a.v, a.pt FROM a JOIN b ON a.k = b.k AND a.v = b.w
+  AND a.pt BETWEEN b.pt - INTERVAL '1' HOUR AND b.pt + INTERVAL '1' HOUR;
+CREATE TABLE o (k STRING, len BIGINT, n BIGINT, total INT)
+WITH ('connector' = 'print');
+INSERT INTO o SELECT k, TIMESTAMPDIFF(SECOND, window_start, window_end),
+  COUNT(*), SUM(v)
+FROM TABLE(TUMBLE(TABLE j, DESCRIPTOR(pt), INTERVAL '1' SECOND))
+GROUP BY window_start, window_end, k;
+SQL
+    export HF_FAILPOINTS=exchange.delay=3
+    run_hf "$T/out" "$T/err" run "$T/ij.sql"
+    unset HF_FAILPOINTS
+    expect_rc 0 "interval join then TUMBLE, parallelism $par"
+    sums "$T/out" 0 >"$T/got"
+    want 1 >"$T/want"
+    expect_same "$T/want" "$T/got" "interval join then TUMBLE, one join instance held, parallelism $par"
+    if grep -q "late row" "$T/err"; then
+        fail "interval join then TUMBLE, parallelism $par: rows dropped as late"
+    fi
 done
 
 # Without aggregation, a processing-time TVF passes every row (its
