@@ -24,7 +24,9 @@
  * SESSION row's window ends at its time + gap: those ends (up to
  * SESS_MAX distinct ones pending; later ones are merged into the last,
  * which only delays a mark) are timers too, and a mark goes out at least
- * every SESS_TICK for the instances that had no row. At the end of the
+ * every SESS_TICK for the instances that had no row. The first mark goes
+ * out at once (the first timer), so the windows a restored checkpoint
+ * holds fire as soon as the clock has passed them. At the end of the
  * input a last mark says the clock then, or the latest stamp if that is
  * later (no row comes after it).
  *
@@ -52,6 +54,7 @@ struct wtvf {
     /* Processing time: the last mark sent (at open: the clock - 1 ms, not
      * sent), and the pending session ends (a ring, ascending). */
     bool proc;
+    bool sent; /* a mark went out (the first is due at once) */
     int64_t mark;
     int64_t stamped; /* the latest stamp */
     int64_t *pend;
@@ -78,6 +81,8 @@ static int64_t clock_ms(void)
 static int64_t next_due(const struct wtvf *w)
 {
     const struct hf_window_def *d = &w->s->win;
+    if (!w->sent)
+        return 0;
     if (d->kind == HF_WIN_SESSION) {
         int64_t due = w->mark + MS + SESS_TICK;
         if (w->pcount > 0 && w->pend[w->phead] < due)
@@ -94,14 +99,16 @@ static int64_t next_due(const struct wtvf *w)
 static int send_mark(struct wtvf *w, int64_t m, struct hf_op_out *out,
                      struct hf_error *err)
 {
-    if (m <= w->mark)
+    if (m <= w->mark && w->sent)
         return 0;
-    w->mark = m;
+    if (m > w->mark)
+        w->mark = m;
+    w->sent = true;
     while (w->pcount > 0 && w->pend[w->phead] - MS <= m) {
         w->phead = (w->phead + 1) % SESS_MAX;
         w->pcount--;
     }
-    return out->progress ? out->progress(out, m, err) : 0;
+    return out->progress ? out->progress(out, w->mark, err) : 0;
 }
 
 /* A session row's window ends at `end`: a time a mark is due. */

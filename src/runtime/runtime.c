@@ -88,8 +88,8 @@
  * at most a second before the clock is read again); a due timer fires
  * between messages, whether or not any came, on the task's thread, and
  * what it emits flows like any other output. A source task serves the
- * timers of the operators chained after it between reads (a read waits
- * for data at most about 100 ms, so such a timer is that late at most).
+ * timers of the operators chained after it between reads (a Kafka read
+ * waits for data at most about 100 ms, so such a timer is that late).
  * Timers stop when the task's inputs have all ended (Flink fires no
  * processing-time timer after the end of input).
  *
