@@ -6,8 +6,9 @@
  * batches, counting and logging late rows, their state when the runtime
  * offers none, and the operator callbacks that decide when windows fire
  * (watermark, processing-time progress, end of input), which call back
- * the operator's own fire_until (see window_emit.c). An operator's state struct begins with its struct
- * hf_win_emit, so those callbacks take the operator's state as theirs.
+ * the operator's own fire_until (see window_emit.c). An operator's state
+ * struct begins with its struct hf_win_emit, so those callbacks take the
+ * operator's state as theirs.
  *
  * Ownership: a struct hf_win_emit is embedded in the operator's state and
  * owns its arrays, its accumulators and the batch being filled; the spec

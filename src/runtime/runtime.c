@@ -1591,15 +1591,14 @@ static int set_inputs(struct hf_runtime *rt, struct rnode *n, bool chained)
         uint32_t k = chained ? 1 : rt->par[gn->inputs[p]];
         n->port_open[p] = k;
         for (uint32_t i = 0; i < k; i++) {
-            n->in_pt_st[c] =
-                rt->pt_carry[gn->inputs[p]] ? PT_OPEN : PT_NONE;
+            n->in_pt_st[c] = rt->pt_carry[gn->inputs[p]] ? PT_OPEN : PT_NONE;
             n->in_port[c++] = p;
         }
     }
     for (uint32_t i = 0; i < nin; i++)
         n->in_wm[i] = n->in_pt[i] = WM_NONE;
-    n->pt_src = gn->kind == HF_NODE_OP && gn->op->proc_marks &&
-                gn->op->proc_marks(gn);
+    n->pt_src =
+        gn->kind == HF_NODE_OP && gn->op->proc_marks && gn->op->proc_marks(gn);
     return 0;
 }
 
