@@ -89,7 +89,10 @@
  * between messages, whether or not any came, on the task's thread, and
  * what it emits flows like any other output. A source task serves the
  * timers of the operators chained after it between reads (a Kafka read
- * waits for data at most about 100 ms, so such a timer is that late).
+ * waits for data at most about 100 ms, so such a timer is that late) and
+ * while its throttle wait lasts (between the wait's slices); a read that
+ * blocks longer (a Kafka rebalance's broker calls, a slow scan query)
+ * delays them by as much.
  * Timers stop when the task's inputs have all ended (Flink fires no
  * processing-time timer after the end of input).
  *
@@ -1132,10 +1135,31 @@ static int final_commit(struct task *t)
     return commit(t, t->last_snap);
 }
 
+static int64_t timer_due(const struct task *t);
+static int run_timers(struct task *t, int64_t now);
+static int64_t wall_usec(void);
+
+/* Between the slices of a throttle wait (throttle.h hf_throttle_tick):
+ * the due timers of the operators chained after the source, so a window
+ * TVF over PROCTIME() sends its progress while the source waits. */
+static int64_t source_tick(void *arg)
+{
+    struct task *t = arg;
+    int64_t due = timer_due(t), now = wall_usec();
+    if (due != INT64_MAX && now >= due) {
+        if (run_timers(t, now) != 0)
+            return -1;
+        due = timer_due(t);
+        now = wall_usec();
+    }
+    return due == INT64_MAX ? INT64_MAX : (due > now ? due - now : 0);
+}
+
 /* Take a batch's rows and bytes from the job's throttle (throttle.h):
  * the bytes the source counted since the last batch, else DataX's byte
- * size of the rows. false when the job stops or fails while waiting. */
-static bool throttle_batch(struct task *t, const struct hf_batch *b)
+ * size of the rows. 1: taken; 0: the job stops or fails while waiting;
+ * -1: a timer served meanwhile failed (t->err). */
+static int throttle_batch(struct task *t, const struct hf_batch *b)
 {
     struct hf_runtime *rt = t->rt;
     struct rnode *src = t->head;
@@ -1149,13 +1173,11 @@ static bool throttle_batch(struct task *t, const struct hf_batch *b)
             bytes = hf_batch_byte_size(b, src->n->schema);
         }
     }
-    return hf_throttle_take(rt->throttle, b->nrows, bytes, &rt->job->stopping,
-                            &rt->failed);
+    if (hf_throttle_take(rt->throttle, b->nrows, bytes, &rt->job->stopping,
+                         &rt->failed, source_tick, t))
+        return 1;
+    return hf_error_is_set(&t->err) ? -1 : 0;
 }
-
-static int64_t timer_due(const struct task *t);
-static int run_timers(struct task *t, int64_t now);
-static int64_t wall_usec(void);
 
 static void *source_main(void *arg)
 {
@@ -1209,9 +1231,14 @@ static void *source_main(void *arg)
             hf_rbuf_release(r);
             goto failed;
         }
-        if (rt->throttle && r->b->nrows > 0 && !throttle_batch(t, r->b)) {
-            hf_rbuf_release(r);
-            break;
+        if (rt->throttle && r->b->nrows > 0) {
+            int th = throttle_batch(t, r->b);
+            if (th <= 0) {
+                hf_rbuf_release(r);
+                if (th < 0)
+                    goto failed;
+                break;
+            }
         }
         if (r->b->nrows > 0) {
             atomic_fetch_add(&src->stats.rows_out, r->b->nrows);
