@@ -21,9 +21,9 @@
  * passes the next grid point, after a batch or from a processing-time
  * timer when no row comes (every instance sends one at every grid point,
  * so a parallel aggregate's minimum over its inputs keeps moving). A
- * SESSION row's window ends at its time + gap: those ends (up to
- * SESS_MAX distinct ones pending; later ones are merged into the last,
- * which only delays a mark) are timers too, and a mark goes out at least
+ * SESSION row's window ends at its time + gap: those ends, rounded up to
+ * SESS_GRID (up to SESS_MAX distinct ones pending; later ones are merged
+ * into the last, which only delays a mark) are timers too, and a mark goes out at least
  * every SESS_TICK for the instances that had no row. The first mark goes
  * out at once (the first timer), so the windows a restored checkpoint
  * holds fire as soon as the clock has passed them. At the end of the
@@ -45,6 +45,7 @@
 #define MS 1000
 #define SESS_MAX 1024u                /* pending session ends kept */
 #define SESS_TICK (200 * (int64_t)MS) /* Flink's default watermark interval */
+#define SESS_GRID (20 * (int64_t)MS)  /* session ends rounded up to this */
 
 struct wtvf {
     const struct hf_window_tvf_spec *s;
@@ -111,9 +112,16 @@ static int send_mark(struct wtvf *w, int64_t m, struct hf_op_out *out,
     return out->progress ? out->progress(out, w->mark, err) : 0;
 }
 
-/* A session row's window ends at `end`: a time a mark is due. */
+/* A session row's window ends at `end`: a mark is due then, or rather at
+ * the next multiple of SESS_GRID (wall clock) from it, so that rows
+ * stamped in every millisecond make at most one mark per SESS_GRID (each
+ * goes to every aggregate instance) and all instances send theirs at the
+ * same times. The window fires that much later, never early. */
 static void pend_add(struct wtvf *w, int64_t end)
 {
+    int64_t r = floor_mod(end, SESS_GRID);
+    if (r != 0)
+        end += SESS_GRID - r;
     if (w->pcount > 0) {
         int64_t *last = &w->pend[(w->phead + w->pcount - 1) % SESS_MAX];
         if (end <= *last)
