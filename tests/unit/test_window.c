@@ -358,10 +358,58 @@ static void test_tvf_marks(void **st)
     assert_int_equal(m.b.n, 1);
     assert_int_equal(m.b.got[0]->b->nrows, 3);
     stamped_after(m.b.got[0]->b, m.marks[2]);
-    /* The end of the input: a last mark, at or after every stamp. */
+    /* The end of the input: a last mark, at or after every stamp (the
+     * rows were stamped marks[2] + 1 ms, the clock being behind it). */
     assert_int_equal(c->end_input(state, 0, &m.b.out, &err), 0);
     assert_int_equal(m.nmarks, 4);
-    assert_true(m.marks[3] >= hf_batch_row(m.b.got[0]->b, 0)[1].v.i);
+    assert_true(m.marks[3] >= m.marks[2] + 1000);
+    hf_rbuf_release(m.b.got[0]);
+    c->close(state);
+    hf_rbuf_pool_destroy(ip);
+    hf_rbuf_pool_destroy(op);
+}
+
+/* SESSION over processing time: a row's session end (stamp + gap) is a
+ * timer rounded up to the next 20 ms, so rows in every millisecond make at
+ * most one mark per 20 ms; the mark at that time covers the end. */
+static void test_tvf_session_marks(void **st)
+{
+    (void)st;
+    struct hf_column cols[1] = {{.name = "k", .type = {.id = HF_BIGINT}}};
+    struct hf_schema in = {.cols = cols, .ncols = 1};
+    struct hf_window_tvf_spec spec = {
+        .win = {.kind = HF_WIN_SESSION, .size = 5000000},
+        .in = &in,
+        .time_col = -1};
+    struct hf_node node = {.id = 2, .kind = HF_NODE_OP, .spec = &spec};
+    const struct hf_op_class *c = &hf_op_window_tvf;
+    struct hf_rbuf_pool *ip = hf_rbuf_pool_new(1, 16, 2);
+    struct hf_rbuf_pool *op = hf_rbuf_pool_new(4, 16, 4);
+    struct hf_op_env env = {.node = &node, .pool = op};
+    void *state = NULL;
+    struct hf_error err;
+    hf_error_clear(&err);
+    assert_int_equal(c->open(&env, &state, &err), 0);
+    struct mbox m = {.b.out = {.emit = collect, .progress = mark}};
+    int64_t now = wall_ms();
+    assert_int_equal(c->on_timer(state, now, &m.b.out, &err), 0);
+    assert_int_equal(m.nmarks, 1);
+    struct hf_rbuf *r = hf_rbuf_get(ip, 0);
+    struct hf_value *v = hf_batch_add_row(r->b, HF_ROW_INSERT, 0);
+    v->null = false;
+    v->v.i = 1;
+    assert_int_equal(c->process(state, 0, r, &m.b.out, &err), 0);
+    hf_rbuf_release(r);
+    assert_int_equal(m.b.n, 1);
+    /* the session's end: window_end of the row (stamp + gap) */
+    int64_t end = hf_batch_row(m.b.got[0]->b, 0)[2].v.i;
+    /* a tick 150 ms before the end: the next tick (200 ms after it)
+     * comes after the pending end, which is due first */
+    assert_int_equal(c->on_timer(state, end - 150000, &m.b.out, &err), 0);
+    int64_t due = c->next_timer(state);
+    assert_true(due >= end && due < end + 20000 && due % 20000 == 0);
+    assert_int_equal(c->on_timer(state, due, &m.b.out, &err), 0);
+    assert_true(m.marks[m.nmarks - 1] >= end - 1000);
     hf_rbuf_release(m.b.got[0]);
     c->close(state);
     hf_rbuf_pool_destroy(ip);
@@ -376,6 +424,7 @@ int main(void)
         cmocka_unit_test(test_operator),
         cmocka_unit_test(test_proctime_operator),
         cmocka_unit_test(test_tvf_marks),
+        cmocka_unit_test(test_tvf_session_marks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
