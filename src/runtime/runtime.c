@@ -102,7 +102,9 @@
  * as calls, through edges as messages behind the rows, broadcast by an
  * exchange), and a node's progress is the minimum over its input channels
  * that carry marks (a channel from a part of the graph without a stamping
- * operator is left out; an ended one too). A processing-time window
+ * operator is left out; an ended one too). Marks travel only the edges
+ * that lead to an operator firing on them (op.h proc_progress), not on to
+ * the sinks. A processing-time window
  * aggregate fires on that progress, not on its own clock, so rows held in
  * an edge (back-pressure) when the clock passed their window's end still
  * count: the mark that fires the window comes behind them.
@@ -168,6 +170,7 @@ struct route {
     struct rnode *to; /* the consumer when chained */
     uint32_t port;    /* which input of `to` (chained: also its channel) */
     struct hf_exchange *x; /* NULL: chained (owned) */
+    bool pt; /* processing-time progress travels it (pt_carry, pt_need) */
 };
 
 /* A node at run time. `out` comes first: operators emit through it. */
@@ -281,8 +284,10 @@ struct hf_runtime {
      * 1. */
     uint32_t *first, *par;
     /* Per graph node: its output carries processing-time progress (it, or
-     * a node before it, stamps processing time: op.h proc_marks). */
-    bool *pt_carry;
+     * a node before it, stamps processing time: op.h proc_marks, and a
+     * node after it uses it); its inputs take progress (it fires on it,
+     * op.h proc_progress, or passes it on to a node after it that does). */
+    bool *pt_carry, *pt_need;
     uint32_t parallelism;
     struct task **tasks;
     uint32_t ntasks, nconsumer_tasks;
@@ -662,6 +667,8 @@ static int pt_forward(struct rnode *n, int64_t t, struct hf_error *err)
 {
     for (uint32_t i = 0; i < n->nroutes; i++) {
         struct route *r = &n->routes[i];
+        if (!r->pt)
+            continue;
         if (r->x == NULL) {
             if (pt_input(r->to, r->port, t, err) != 0)
                 return -1;
@@ -1554,6 +1561,7 @@ static int add_chained(struct rnode *from, struct rnode *to, uint32_t port)
         return -1;
     r->to = to;
     r->port = port;
+    r->pt = from->rt->pt_carry[from->n->id] && from->rt->pt_need[to->n->id];
     return 0;
 }
 
@@ -1568,6 +1576,7 @@ static int add_exchange(struct hf_runtime *rt, struct rnode *from, uint32_t id,
     if (r == NULL)
         return -1;
     r->port = port;
+    r->pt = rt->pt_carry[from->n->id] && rt->pt_need[id];
     r->x = calloc(1, sizeof *r->x);
     if (r->x == NULL)
         return -1;
@@ -1618,7 +1627,9 @@ static int set_inputs(struct hf_runtime *rt, struct rnode *n, bool chained)
         uint32_t k = chained ? 1 : rt->par[gn->inputs[p]];
         n->port_open[p] = k;
         for (uint32_t i = 0; i < k; i++) {
-            n->in_pt_st[c] = rt->pt_carry[gn->inputs[p]] ? PT_OPEN : PT_NONE;
+            n->in_pt_st[c] = rt->pt_carry[gn->inputs[p]] && rt->pt_need[gn->id]
+                                 ? PT_OPEN
+                                 : PT_NONE;
             n->in_port[c++] = p;
         }
     }
@@ -1687,8 +1698,13 @@ static int plan_parallelism(struct hf_runtime *rt, struct hf_error *err)
     rt->first = calloc(g->nnodes ? g->nnodes : 1, sizeof *rt->first);
     rt->par = calloc(g->nnodes ? g->nnodes : 1, sizeof *rt->par);
     rt->pt_carry = calloc(g->nnodes ? g->nnodes : 1, sizeof *rt->pt_carry);
-    if (rt->first == NULL || rt->par == NULL || rt->pt_carry == NULL)
+    rt->pt_need = calloc(g->nnodes ? g->nnodes : 1, sizeof *rt->pt_need);
+    bool *used = calloc(g->nnodes ? g->nnodes : 1, sizeof *used);
+    if (rt->first == NULL || rt->par == NULL || rt->pt_carry == NULL ||
+        rt->pt_need == NULL || used == NULL) {
+        free(used);
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    }
     /* Inputs come before their consumers in the graph. */
     for (uint32_t i = 0; i < g->nnodes; i++) {
         const struct hf_node *gn = &g->nodes[i];
@@ -1698,6 +1714,21 @@ static int plan_parallelism(struct hf_runtime *rt, struct hf_error *err)
             c = gn->inputs[p] < i && rt->pt_carry[gn->inputs[p]];
         rt->pt_carry[i] = c;
     }
+    /* Backward: marks travel only the edges that lead to an operator
+     * firing on them (a window aggregate), not on to the sinks. */
+    for (uint32_t i = g->nnodes; i-- > 0;) {
+        const struct hf_node *gn = &g->nodes[i];
+        bool own = gn->kind == HF_NODE_OP && gn->op->proc_marks &&
+                   gn->op->proc_marks(gn);
+        bool fires = gn->kind == HF_NODE_OP && gn->op->proc_progress != NULL;
+        rt->pt_need[i] = fires || (used[i] && !own);
+        for (uint32_t p = 0; p < gn->ninputs; p++)
+            if (gn->inputs[p] < i && rt->pt_need[i])
+                used[gn->inputs[p]] = true;
+    }
+    for (uint32_t i = 0; i < g->nnodes; i++)
+        rt->pt_carry[i] = rt->pt_carry[i] && used[i];
+    free(used);
     if (rt->parallelism > rt->max_parallelism)
         return hf_error_set(err, HF_ERR_OPTION,
                             "parallelism.default = %u is larger than "
@@ -2016,6 +2047,7 @@ void hf_runtime_destroy(struct hf_runtime *rt)
     free(rt->first);
     free(rt->par);
     free(rt->pt_carry);
+    free(rt->pt_need);
     pthread_mutex_destroy(&rt->err_lock);
     pthread_mutex_destroy(&rt->ck_lock);
     hf_ckpt_metrics_fini(&rt->ckm);
