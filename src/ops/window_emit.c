@@ -220,7 +220,7 @@ int hf_win_op_watermark(void *state, int64_t wm, struct hf_op_out *out,
 {
     struct hf_win_emit *e = state;
     if (e->s->proctime)
-        return 0; /* processing time: the clock fires */
+        return 0; /* processing time: the progress marks fire */
     if (wm > e->wm)
         e->wm = wm;
     return e->fire_until(state, e->wm, out, err);

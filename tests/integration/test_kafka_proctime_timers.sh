@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Processing-time windows fire from a timer, when the wall clock passes
-# their end, even if no row comes after them (Flink's processing-time
-# timers; op.h next_timer/on_timer, runtime.c "Timers"). A kafka topic gets
+# Processing-time windows fire when the wall clock passes their end, even
+# if no row comes after them (Flink's processing-time timers): the window
+# TVF's timer, served by the source task between reads, sends a progress
+# mark that fires them (op.h next_timer/on_timer and proc_marks, runtime.c
+# "Timers" and "Processing-time progress"). A kafka topic gets
 # four rows before the job starts and none after; the job runs without an
 # end and prints TUMBLE (1 s), HOP (slide 1 s, size 2 s), CUMULATE (step
 # 1 s, size 2 s) and SESSION (gap 1 s) aggregates over PROCTIME(). Every
@@ -10,7 +12,8 @@
 # The rows may straddle a second boundary, so the checks are sums per key
 # over the windows: TUMBLE and SESSION count each row once, HOP twice, and
 # CUMULATE's 2-second windows once. Run at parallelism 1 and 2 (window
-# aggregates in two instances, each with its own timers).
+# aggregates in two instances, each firing on the minimum of the marks of
+# the TVF instances feeding it).
 . "$(dirname "$0")/../e2e/lib.sh"
 . "$(dirname "$0")/../kafka/lib.sh"
 set -e
