@@ -157,8 +157,9 @@ struct hf_op_class {
     /* Optional, plan time: whether node n stamps processing time on its
      * rows and sends processing-time progress through out->progress (a
      * window TVF over PROCTIME()). Such a node does not forward the
-     * progress of its inputs; the nodes after it, up to the sinks, carry
-     * its marks. NULL: never. */
+     * progress of its inputs; the nodes after it carry its marks up to
+     * the operators that fire on them (proc_progress), not to the sinks.
+     * NULL: never. */
     bool (*proc_marks)(const struct hf_node *n);
     /* Optional: the processing-time progress reaching the operator (the
      * minimum over its inputs that carry it) rose to `t`: no row stamped
