@@ -92,4 +92,44 @@ sums "$T/out" >"$T/got"
 expect_same "$T/want" "$T/got" "nothing more at the stop, parallelism $par"
 if grep -q "late row" "$T/err"; then fail "late rows: $(cat "$T/err")"; fi
 done
+
+# Under holoflow.throttle.bytes-per-second the source task waits for the
+# bucket before it passes a batch on (a byte limit does not shrink the
+# batches); the window TVF's timer still runs (between the wait's
+# slices), so a batch's windows fire while the next batch waits. An
+# unbounded datagen in batches of 20 BIGINTs (160 bytes) at 32 bytes/s: a
+# batch passes every 5 s at most (the rate's bound), so the first batch's
+# 1-second window must be printed before the second batch is (the plain
+# copy of the rows shows what has passed).
+cat >"$T/job.sql" <<'SQL'
+SET 'holoflow.throttle.bytes-per-second' = '32';
+SET 'holoflow.batch.rows' = '20';
+CREATE TABLE g (id BIGINT, pt AS PROCTIME()) WITH ('connector' = 'datagen');
+CREATE TABLE o_tumble (n BIGINT) WITH ('connector' = 'print', 'print-identifier' = 'tumble');
+CREATE TABLE o_raw (id BIGINT) WITH ('connector' = 'print', 'print-identifier' = 'raw');
+BEGIN STATEMENT SET;
+INSERT INTO o_tumble SELECT COUNT(*)
+FROM TABLE(TUMBLE(TABLE g, DESCRIPTOR(pt), INTERVAL '1' SECOND))
+GROUP BY window_start, window_end;
+INSERT INTO o_raw SELECT id FROM g;
+END;
+SQL
+"$HOLOFLOW" run "$T/job.sql" >"$T/out" 2>"$T/err" &
+pid=$!
+BG_PIDS+=("$pid")
+for i in $(seq 1 600); do
+    grep -q '^tumble' "$T/out" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+done
+raw=$(grep -c '^raw' "$T/out" || true)
+kill -0 "$pid" 2>/dev/null || fail "the throttled job ended early: $(cat "$T/err")"
+first=$(grep -m1 '^tumble' "$T/out" || true)
+[ "$first" = "tumble> +I[20]" ] ||
+    fail "the first throttled batch's window: '$first', not 'tumble> +I[20]'"
+[ "$raw" -le 20 ] ||
+    fail "the first window fired only after the next throttled batch ($raw rows passed)"
+kill -TERM "$pid"
+wait "$pid" || true
+if grep -q "late row" "$T/err"; then fail "late rows: $(cat "$T/err")"; fi
 finish
