@@ -23,9 +23,9 @@
  * so a parallel aggregate's minimum over its inputs keeps moving). A
  * SESSION row's window ends at its time + gap: those ends, rounded up to
  * SESS_GRID (up to SESS_MAX distinct ones pending; later ones are merged
- * into the last, which only delays a mark) are timers too, and a mark goes out at least
- * every SESS_TICK for the instances that had no row. The first mark goes
- * out at once (the first timer), so the windows a restored checkpoint
+ * into the last, which only delays a mark) are timers too, and a mark goes out
+ * at least every SESS_TICK for the instances that had no row. The first mark
+ * goes out at once (the first timer), so the windows a restored checkpoint
  * holds fire as soon as the clock has passed them. At the end of the
  * input a last mark says the clock then, or the latest stamp if that is
  * later (no row comes after it).

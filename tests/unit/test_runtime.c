@@ -910,11 +910,11 @@ static void test_self_union(void **state)
  * carry marks, and checks it against what the open markers sent. */
 static struct {
     const struct hf_op_class *calc;
-    bool marks[2];           /* which calc is a marker */
+    bool marks[2];               /* which calc is a marker */
     atomic_int_fast64_t sent[2]; /* a marker's last mark */
-    atomic_int ended[2];     /* a marker's input ended (its order, 1 or 2) */
+    atomic_int ended[2]; /* a marker's input ended (its order, 1 or 2) */
     atomic_int nends;
-    int64_t pt[4096];        /* the probe's progress, on its thread */
+    int64_t pt[4096]; /* the probe's progress, on its thread */
     int npt;
     int errors; /* progress above an open marker's mark, or not rising */
 } pm;

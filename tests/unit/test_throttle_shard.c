@@ -106,8 +106,7 @@ static void test_tick_between_slices(void **state)
     int n = 0;
     /* a 1000 s wait: the tick is called between its slices (a source
      * task serves its timers there) and its failure ends the wait */
-    assert_false(
-        hf_throttle_take(th, 1000, 0, NULL, NULL, counting_tick, &n));
+    assert_false(hf_throttle_take(th, 1000, 0, NULL, NULL, counting_tick, &n));
     assert_int_equal(n, 3);
     hf_throttle_free(th);
 }
