@@ -28,9 +28,19 @@
  *   Before it waits for input, the runtime asks next_timer() when the
  *   operator next needs the clock; when the wall clock reaches that time
  *   it calls on_timer() whether or not any input came (the task waits on
- *   its inbox with a timeout), so a processing-time window fires at its
- *   end even when its input has stopped. Timers are not served after the
- *   last input ended (Flink fires none after the end of input).
+ *   its inbox with a timeout; a chained operator in a source's task
+ *   between reads), so an operator acts at a time even when its input has
+ *   stopped. Timers are not served after the last input ended (Flink
+ *   fires none after the end of input).
+ * - Processing-time progress (proc_marks / out->progress / proc_progress).
+ *   An operator that stamps processing time on its rows (a window TVF
+ *   over PROCTIME()) sends, behind the rows it stamped, progress marks:
+ *   "every row stamped from now on is later than t". The runtime carries
+ *   them as it carries watermarks (in order with the rows, through edges,
+ *   the minimum over the input channels that carry them), and an operator
+ *   that fires on processing time (a processing-time window aggregate)
+ *   fires on them instead of its own clock, so a row still queued behind
+ *   back-pressure when the clock passed its window's end is not late.
  * Every call of one operator instance is on one thread (its task's, see
  * runtime.c); a callback that returns -1 fails the job with `err`.
  * A keyed operator (route_key set) may run as several instances, one per
@@ -62,6 +72,13 @@ struct hf_op_out {
      * failure is this call's). */
     int (*emit)(struct hf_op_out *out, struct hf_rbuf *rows,
                 struct hf_error *err);
+    /* Processing-time progress, sent at any time by an operator whose
+     * class says it stamps processing time (proc_marks): every row it
+     * emits from now on is stamped later than `t` (microseconds since the
+     * epoch, whole milliseconds). The mark goes behind every row emitted
+     * so far; marks that do not rise are dropped. 0 or -1 as emit. NULL
+     * outside a runtime (unit tests). */
+    int (*progress)(struct hf_op_out *out, int64_t t, struct hf_error *err);
 };
 
 /* What an operator instance learns at open. */
@@ -137,6 +154,21 @@ struct hf_op_class {
      * returns 0 or -1. */
     int (*on_timer)(void *state, int64_t now, struct hf_op_out *out,
                     struct hf_error *err);
+    /* Optional, plan time: whether node n stamps processing time on its
+     * rows and sends processing-time progress through out->progress (a
+     * window TVF over PROCTIME()). Such a node does not forward the
+     * progress of its inputs; the nodes after it carry its marks up to
+     * the operators that fire on them (proc_progress), not to the sinks.
+     * NULL: never. */
+    bool (*proc_marks)(const struct hf_node *n);
+    /* Optional: the processing-time progress reaching the operator (the
+     * minimum over its inputs that carry it) rose to `t`: no row stamped
+     * at or before t is still to come. The operator fires what that
+     * completes (processing-time windows: end - 1 ms <= t), emits it and
+     * returns; the runtime then forwards the mark. NULL: forwarded
+     * unchanged. */
+    int (*proc_progress)(void *state, int64_t t, struct hf_op_out *out,
+                         struct hf_error *err);
     void (*close)(void *state);
     /* Optional: a keyed operator, whose state is split by key group and
      * which runs parallelism.default instances (runtime/exchange.h).

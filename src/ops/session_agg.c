@@ -2,8 +2,8 @@
  * session_agg.c - the session window aggregate: per group key, rows whose
  * windows [ts, ts + gap) touch or overlap merge into one session; each
  * session's aggregate calls are emitted once, as +I, when the watermark
- * (or, in processing time, the clock: the heap's top is the operator's
- * processing-time timer, op.h next_timer) passes the session's end - 1 ms.
+ * (or, in processing time, the progress marks of the window TVF that
+ * stamped the rows, op.h proc_progress) passes the session's end - 1 ms.
  * Flink's legacy GROUP BY SESSION(ts, gap) and the SESSION window table
  * function (reference flink-stateful-sql.md §3.2, §3.3).
  *
@@ -85,7 +85,6 @@ struct sagg {
 /* When sessions fire: window_emit.c calls these back (below). */
 static int fire_until(void *state, int64_t t, struct hf_op_out *out,
                       struct hf_error *err);
-static int64_t sagg_next_end(const void *state);
 
 static int oom(struct hf_error *err)
 {
@@ -269,7 +268,6 @@ static int sagg_open(const struct hf_op_env *env, void **state,
         return -1;
     g->uid = g->e.uid;
     g->e.fire_until = fire_until;
-    g->e.next_end = sagg_next_end;
     uint32_t nc = s->ncalls ? s->ncalls : 1;
     g->accs = calloc(nc, sizeof *g->accs);
     g->tmp = calloc(nc, sizeof *g->tmp);
@@ -476,12 +474,11 @@ static int sagg_process(void *state, uint32_t input, struct hf_rbuf *in,
                         struct hf_op_out *out, struct hf_error *err)
 {
     (void)input;
+    (void)out; /* rows fire nothing: the watermark or the progress does */
     struct sagg *g = state;
     const struct hf_window_agg_spec *s = g->s;
     const struct hf_batch *b = in->b;
-    int64_t progress;
-    if (hf_win_progress(&g->e, &progress, out, err) != 0)
-        return -1;
+    int64_t progress = hf_win_progress(&g->e);
     uint32_t cs = s->keys[s->start_key], ce = s->keys[s->end_key];
     for (uint32_t r = 0; r < b->nrows; r++) {
         const struct hf_value *row = hf_batch_row(b, r);
@@ -501,14 +498,6 @@ static int sagg_process(void *state, uint32_t input, struct hf_rbuf *in,
     }
     hf_win_late_log(&g->e, false);
     return 0;
-}
-
-/* The earliest timer's end (window_emit.h next_end; a stale timer fires
- * nothing). */
-static int64_t sagg_next_end(const void *state)
-{
-    const struct sagg *g = state;
-    return g->nheap ? g->heap[0].end : INT64_MAX;
 }
 
 /* Keyed by the state key: the group key (PARTITION BY / GROUP BY columns
@@ -536,8 +525,7 @@ const struct hf_op_class hf_op_session_agg = {
     .process = sagg_process,
     .watermark = hf_win_op_watermark,
     .end_input = hf_win_op_end_input,
-    .next_timer = hf_win_op_next_timer,
-    .on_timer = hf_win_op_on_timer,
+    .proc_progress = hf_win_op_proc_progress,
     .close = sagg_close,
     .route_key = sagg_route_key,
 };

@@ -23,14 +23,15 @@
  * (Flink's TimeWindowUtil.isWindowFired): every entry under its end is
  * read, emitted (key, window_start, window_end, window_time = window_end -
  * 1 ms, results) and removed; then the runtime forwards the watermark.
- * Processing-time windows fire when the wall clock passes window_end - 1
- * ms: from a processing-time timer (op.h next_timer: the earliest pending
- * end - 1 ms; the runtime calls on_timer then, even if no row comes), and
- * before every input batch and at the end of the input. A row
- * whose window has fired is late: dropped and counted (a HOP or CUMULATE
- * row once per fired window it names; its other windows still count it,
- * as Flink's slices do); the count is logged when it grows (at most once
- * a second) and at close.
+ * Processing-time windows fire when the processing-time progress reaches
+ * window_end - 1 ms (op.h proc_progress): the marks the window TVF sends
+ * behind the rows it stamped, and from its timer when no row comes
+ * (window_tvf.c), so no row is still to come for a window that fires; at
+ * the end of the input the last mark fires what the clock completed. A
+ * row whose window has fired (event time) is late: dropped and counted (a
+ * HOP or CUMULATE row once per fired window it names; its other windows
+ * still count it, as Flink's slices do); the count is logged when it
+ * grows (at most once a second) and at close.
  *
  * Output order: windows in end order; within one window the state's
  * iteration order (hashmap: unspecified), as Flink's is its state order.
@@ -137,7 +138,6 @@ static int oom(struct hf_error *err)
 /* When windows fire: window_emit.c calls these back (output section). */
 static int fire_until(void *state, int64_t t, struct hf_op_out *out,
                       struct hf_error *err);
-static int64_t wagg_next_end(const void *state);
 
 static void put_be64(uint8_t *p, int64_t v)
 {
@@ -229,7 +229,6 @@ static int wagg_open(const struct hf_op_env *env, void **state,
         return -1;
     g->uid = g->e.uid;
     g->e.fire_until = fire_until;
-    g->e.next_end = wagg_next_end;
     g->accs = calloc(s->ncalls ? s->ncalls : 1, sizeof *g->accs);
     if (g->accs == NULL)
         return oom(err);
@@ -364,12 +363,11 @@ static int wagg_process(void *state, uint32_t input, struct hf_rbuf *in,
                         struct hf_op_out *out, struct hf_error *err)
 {
     (void)input;
+    (void)out; /* rows fire nothing: the watermark or the progress does */
     struct wagg *g = state;
     const struct hf_window_agg_spec *s = g->s;
     const struct hf_batch *b = in->b;
-    int64_t progress;
-    if (hf_win_progress(&g->e, &progress, out, err) != 0)
-        return -1;
+    int64_t progress = hf_win_progress(&g->e);
     uint32_t cs = s->keys[s->start_key], ce = s->keys[s->end_key];
     for (uint32_t r = 0; r < b->nrows; r++) {
         const struct hf_value *row = hf_batch_row(b, r);
@@ -396,13 +394,6 @@ static int wagg_process(void *state, uint32_t input, struct hf_rbuf *in,
     }
     hf_win_late_log(&g->e, false);
     return 0;
-}
-
-/* The earliest pending window end (window_emit.h next_end). */
-static int64_t wagg_next_end(const void *state)
-{
-    const struct wagg *g = state;
-    return g->npending ? g->pending[0] : INT64_MAX;
 }
 
 /* Keyed by the whole state key (window end, window start, group key, as
@@ -432,8 +423,7 @@ const struct hf_op_class hf_op_window_agg = {
     .process = wagg_process,
     .watermark = hf_win_op_watermark,
     .end_input = hf_win_op_end_input,
-    .next_timer = hf_win_op_next_timer,
-    .on_timer = hf_win_op_on_timer,
+    .proc_progress = hf_win_op_proc_progress,
     .close = wagg_close,
     .route_key = wagg_route_key,
 };

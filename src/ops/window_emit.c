@@ -15,9 +15,13 @@
  *
  * When windows fire is shared too: in event time when the watermark
  * reaches window_end - 1 ms (Flink's TimeWindowUtil.isWindowFired); in
- * processing time when the wall clock does, from a processing-time timer
- * (op.h next_timer/on_timer: the earliest pending end - 1 ms), before
- * every input batch and at the end of the input.
+ * processing time when the processing-time progress does (op.h
+ * proc_progress): the marks the window TVF that stamped the rows sends
+ * behind them (window_tvf.c), not the aggregate's own clock, so a row
+ * still in an edge when the clock passed its window's end is counted in
+ * it, as in Flink, where the aggregate itself assigns processing-time
+ * windows. At the end of the input the last mark (the TVF's clock then)
+ * has fired what the clock completed.
  */
 #include "ops/window_emit.h"
 
@@ -35,11 +39,6 @@ static int64_t wall_usec(void)
     struct timespec t;
     clock_gettime(CLOCK_REALTIME, &t);
     return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
-}
-
-int64_t hf_win_proc_now(void)
-{
-    return wall_usec() / HF_WIN_MS * HF_WIN_MS;
 }
 
 int hf_win_oom(const struct hf_win_emit *e, struct hf_error *err)
@@ -60,6 +59,7 @@ int hf_win_emit_init(struct hf_win_emit *e, const struct hf_op_env *env,
              env->node ? env->node->id + 1 : 0, kind);
     e->uid = env->uid ? env->uid : e->uidbuf;
     e->wm = INT64_MIN;
+    e->pt = INT64_MIN;
     uint32_t nk = s->nkeys ? s->nkeys : 1, nc = s->ncalls ? s->ncalls : 1;
     e->gkeys = calloc(nk, sizeof *e->gkeys);
     e->ktypes = calloc(nk, sizeof *e->ktypes);
@@ -201,23 +201,18 @@ void hf_win_late_log(struct hf_win_emit *e, bool final)
     e->late_logged = e->late;
     hf_log_warn("%s %s: %" PRIu64 " late row(s) dropped so far: %s", e->what,
                 e->uid, e->late,
-                e->s->proctime ? "processing time: the clock had passed the "
-                                 "end of their window (taken where PROCTIME() "
-                                 "was read) when they reached the aggregate"
+                e->s->proctime ? "processing time: they came after the "
+                                 "progress mark that fired their window "
+                                 "(internal: marks follow the rows they "
+                                 "cover)"
                                : e->late_why);
 }
 
 /* ------------------------------------------------------------ firing */
 
-int hf_win_progress(struct hf_win_emit *e, int64_t *progress,
-                    struct hf_op_out *out, struct hf_error *err)
+int64_t hf_win_progress(const struct hf_win_emit *e)
 {
-    if (!e->s->proctime) {
-        *progress = e->wm;
-        return 0;
-    }
-    *progress = hf_win_proc_now();
-    return e->fire_until(e, *progress, out, err);
+    return e->s->proctime ? e->pt : e->wm;
 }
 
 int hf_win_op_watermark(void *state, int64_t wm, struct hf_op_out *out,
@@ -225,10 +220,20 @@ int hf_win_op_watermark(void *state, int64_t wm, struct hf_op_out *out,
 {
     struct hf_win_emit *e = state;
     if (e->s->proctime)
-        return 0; /* processing time: the clock fires */
+        return 0; /* processing time: the progress marks fire */
     if (wm > e->wm)
         e->wm = wm;
     return e->fire_until(state, e->wm, out, err);
+}
+
+int hf_win_op_proc_progress(void *state, int64_t t, struct hf_op_out *out,
+                            struct hf_error *err)
+{
+    struct hf_win_emit *e = state;
+    if (!e->s->proctime || t <= e->pt)
+        return 0; /* event time: the watermark fires */
+    e->pt = t;
+    return e->fire_until(state, t, out, err);
 }
 
 int hf_win_op_end_input(void *state, uint32_t input, struct hf_op_out *out,
@@ -236,25 +241,10 @@ int hf_win_op_end_input(void *state, uint32_t input, struct hf_op_out *out,
 {
     (void)input;
     struct hf_win_emit *e = state;
-    if (e->s->proctime)
-        return e->fire_until(state, hf_win_proc_now(), out, err);
+    if (e->s->proctime && e->pt != INT64_MIN &&
+        e->fire_until(state, e->pt, out, err) != 0)
+        return -1;
     return hf_win_emit_flush(e, out, err);
-}
-
-int64_t hf_win_op_next_timer(void *state)
-{
-    const struct hf_win_emit *e = state;
-    if (!e->s->proctime)
-        return INT64_MAX;
-    int64_t end = e->next_end(state);
-    return end == INT64_MAX ? INT64_MAX : end - HF_WIN_MS;
-}
-
-int hf_win_op_on_timer(void *state, int64_t now, struct hf_op_out *out,
-                       struct hf_error *err)
-{
-    const struct hf_win_emit *e = state;
-    return e->fire_until(state, now / HF_WIN_MS * HF_WIN_MS, out, err);
 }
 
 void hf_win_op_explain(const struct hf_node *n, struct hf_strbuf *out)

@@ -4,11 +4,11 @@
  * group key, building their output rows (group key, window_start,
  * window_end, the calls' results, window_time = window_end - 1 ms) into
  * batches, counting and logging late rows, their state when the runtime
- * offers none, the processing-time clock, and the operator callbacks that
- * decide when windows fire (watermark, end of input, processing-time
- * timers), which call back the operator's own fire_until (see
- * window_emit.c). An operator's state struct begins with its struct
- * hf_win_emit, so those callbacks take the operator's state as theirs.
+ * offers none, and the operator callbacks that decide when windows fire
+ * (watermark, processing-time progress, end of input), which call back
+ * the operator's own fire_until (see window_emit.c). An operator's state
+ * struct begins with its struct hf_win_emit, so those callbacks take the
+ * operator's state as theirs.
  *
  * Ownership: a struct hf_win_emit is embedded in the operator's state and
  * owns its arrays, its accumulators and the batch being filled; the spec
@@ -47,12 +47,11 @@ struct hf_win_emit {
     struct hf_state_backend *own_be;
     /* The operator's (set after hf_win_emit_init): fire, emit and forget
      * every window whose end - 1 ms is at or before t (state = the
-     * operator's); and its earliest pending window end (INT64_MAX:
-     * none). */
+     * operator's). */
     int (*fire_until)(void *state, int64_t t, struct hf_op_out *out,
                       struct hf_error *err);
-    int64_t (*next_end)(const void *state);
     int64_t wm; /* event time: the current watermark */
+    int64_t pt; /* processing time: the progress (op.h proc_progress) */
 };
 
 /* Set up e for the operator opened with env: `kind` names it in the
@@ -100,30 +99,25 @@ int hf_win_emit_flush(struct hf_win_emit *e, struct hf_op_out *out,
  * it a last time). */
 void hf_win_late_log(struct hf_win_emit *e, bool final);
 
-/* The processing-time clock: the wall clock in whole milliseconds, as
- * microseconds (Flink's clock has millisecond resolution). */
-int64_t hf_win_proc_now(void);
-
-/* Before an input batch: the time a row's window must end after (end - 1
- * ms > *progress) not to be late: the watermark, or in processing time
- * the clock, after firing what the clock completed. 0 or -1. */
-int hf_win_progress(struct hf_win_emit *e, int64_t *progress,
-                    struct hf_op_out *out, struct hf_error *err);
+/* The time a row's window must end after (end - 1 ms > progress) not to
+ * be late: the watermark, or in processing time the progress (a row is
+ * never behind the mark that covers it, so it is never late there). */
+int64_t hf_win_progress(const struct hf_win_emit *e);
 
 /* The op.h callbacks both operators use as they are; `state` is the
  * operator's, which begins with its struct hf_win_emit. watermark: event
- * time fires up to the watermark (processing time ignores it); end_input:
- * processing time fires what the clock completed (Flink fires no
+ * time fires up to the watermark (processing time ignores it);
+ * proc_progress: processing time fires up to the progress (event time
+ * ignores it); end_input: processing time fires up to the last progress
+ * (the TVF's clock at its end: what the clock completed; Flink fires no
  * processing-time timer after the end of input), event time only flushes
- * (the final watermark fired the rest); next_timer/on_timer: processing
- * time's timer is the earliest window end - 1 ms. */
+ * (the final watermark fired the rest). */
 int hf_win_op_watermark(void *state, int64_t wm, struct hf_op_out *out,
                         struct hf_error *err);
+int hf_win_op_proc_progress(void *state, int64_t t, struct hf_op_out *out,
+                            struct hf_error *err);
 int hf_win_op_end_input(void *state, uint32_t input, struct hf_op_out *out,
                         struct hf_error *err);
-int64_t hf_win_op_next_timer(void *state);
-int hf_win_op_on_timer(void *state, int64_t now, struct hf_op_out *out,
-                       struct hf_error *err);
 void hf_win_op_explain(const struct hf_node *n, struct hf_strbuf *out);
 void hf_win_op_free_spec(void *spec);
 

@@ -39,6 +39,8 @@ struct hf_msg {
     struct hf_rbuf *rows; /* HF_MSG_DATA: one reference, the receiver's */
     int64_t wm;           /* HF_MSG_WATERMARK: microseconds */
     bool idle;            /* HF_MSG_WATERMARK: the status is idle */
+    bool proc;            /* HF_MSG_WATERMARK: processing-time progress
+                             (op.h out->progress), not event time */
 };
 
 struct hf_chan {

@@ -7,7 +7,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "core/failpoint.h"
 #include "core/rowcodec.h"
 #include "ops/op.h"
 #include "state/state.h"
@@ -110,9 +112,20 @@ static int send_part(struct hf_exchange *x, struct hf_rbuf *rows, uint32_t d)
     return push(x, d, r);
 }
 
+/* Failpoint exchange.delay: the batch waits EXCHANGE_DELAY_MS before it
+ * goes on, as if its edge were full (back-pressure), with the producer
+ * blocked behind it. */
+#define EXCHANGE_DELAY_MS 2500
+
 int hf_exchange_data(struct hf_exchange *x, struct hf_rbuf *rows)
 {
     const struct hf_batch *b = rows->b;
+    if (hf_failpoint("exchange.delay")) {
+        struct timespec d = {EXCHANGE_DELAY_MS / 1000,
+                             (EXCHANGE_DELAY_MS % 1000) * 1000000L};
+        while (nanosleep(&d, &d) != 0)
+            ;
+    }
     uint32_t one = 0;
     bool split = false;
     if (x->to != NULL && b->nrows > 0) {

@@ -87,11 +87,27 @@
  * earliest timer and waits on its inbox at most until then (a timed wait,
  * at most a second before the clock is read again); a due timer fires
  * between messages, whether or not any came, on the task's thread, and
- * what it emits flows like any other output. So a processing-time window
- * fires when the wall clock passes its end even if its input has stopped.
+ * what it emits flows like any other output. A source task serves the
+ * timers of the operators chained after it between reads (a Kafka read
+ * waits for data at most about 100 ms, so such a timer is that late) and
+ * while its throttle wait lasts (between the wait's slices); a read that
+ * blocks longer (a Kafka rebalance's broker calls, a slow scan query)
+ * delays them by as much.
  * Timers stop when the task's inputs have all ended (Flink fires no
- * processing-time timer after the end of input). Only operators that head
- * or run in such a task have timers (a stateful operator always does).
+ * processing-time timer after the end of input).
+ *
+ * Processing-time progress (op.h out->progress). An operator that stamps
+ * processing time (a window TVF over PROCTIME(): proc_marks) sends marks
+ * behind its rows and from its timer; they travel like watermarks (chained
+ * as calls, through edges as messages behind the rows, broadcast by an
+ * exchange), and a node's progress is the minimum over its input channels
+ * that carry marks (a channel from a part of the graph without a stamping
+ * operator is left out; an ended one too). Marks travel only the edges
+ * that lead to an operator firing on them (op.h proc_progress), not on to
+ * the sinks. A processing-time window
+ * aggregate fires on that progress, not on its own clock, so rows held in
+ * an edge (back-pressure) when the clock passed their window's end still
+ * count: the mark that fires the window comes behind them.
  *
  * The end. A bounded source at its end, and every source on a stop
  * request, sends an end marker instead of rows; a node whose inputs have
@@ -154,6 +170,7 @@ struct route {
     struct rnode *to; /* the consumer when chained */
     uint32_t port;    /* which input of `to` (chained: also its channel) */
     struct hf_exchange *x; /* NULL: chained (owned) */
+    bool pt; /* processing-time progress travels it (pt_carry, pt_need) */
 };
 
 /* A node at run time. `out` comes first: operators emit through it. */
@@ -191,6 +208,14 @@ struct rnode {
     uint8_t *in_status; /* WM_ACTIVE, WM_IDLE, WM_ENDED */
     int64_t wm;
     bool idle;
+    /* Processing-time progress: per input channel its last mark and
+     * whether it carries marks (PT_OPEN; PT_NONE: its producer never sends
+     * any; PT_ENDED), the node's own progress (the last forwarded), and
+     * whether the node makes its own marks (op.h proc_marks). */
+    int64_t *in_pt;
+    uint8_t *in_pt_st;
+    int64_t pt;
+    bool pt_src;
 };
 
 /* One split of a source with a WATERMARK (see "event time"). */
@@ -258,6 +283,11 @@ struct hf_runtime {
      * the parallelism of its input for a replicable chained operator, else
      * 1. */
     uint32_t *first, *par;
+    /* Per graph node: its output carries processing-time progress (it, or
+     * a node before it, stamps processing time: op.h proc_marks, and a
+     * node after it uses it); its inputs take progress (it fires on it,
+     * op.h proc_progress, or passes it on to a node after it that does). */
+    bool *pt_carry, *pt_need;
     uint32_t parallelism;
     struct task **tasks;
     uint32_t ntasks, nconsumer_tasks;
@@ -360,7 +390,9 @@ static void set_finished(struct task *t)
 #define WM_NONE INT64_MIN
 #define WM_MAX INT64_MAX
 enum { WM_ACTIVE, WM_IDLE, WM_ENDED };
+enum { PT_NONE, PT_OPEN, PT_ENDED };
 static int wm_update(struct rnode *n, struct hf_error *err);
+static int pt_update(struct rnode *n, struct hf_error *err);
 
 static int deliver(struct rnode *n, uint32_t port, struct hf_rbuf *rows,
                    struct hf_error *err);
@@ -480,6 +512,11 @@ static int end_input(struct rnode *n, uint32_t ch, struct hf_error *err)
         /* An ended input no longer holds the watermark back. */
         n->in_status[ch] = WM_ENDED;
         if (n->nin > 1 && wm_update(n, err) != 0)
+            return -1;
+    }
+    if (n->n->kind != HF_NODE_SINK && n->in_pt_st[ch] == PT_OPEN) {
+        n->in_pt_st[ch] = PT_ENDED;
+        if (n->nin > 1 && pt_update(n, err) != 0)
             return -1;
     }
     uint32_t port = n->in_port[ch];
@@ -620,6 +657,81 @@ static int wm_input(struct rnode *n, uint32_t ch, int64_t wm, bool idle,
             n->in_wm[ch] = wm;
     }
     return wm_update(n, err);
+}
+
+/* ------------------------------------------------------- processing time */
+
+static int pt_input(struct rnode *n, uint32_t ch, int64_t t,
+                    struct hf_error *err);
+
+/* Send n's processing-time progress `t` to its consumers. */
+static int pt_forward(struct rnode *n, int64_t t, struct hf_error *err)
+{
+    for (uint32_t i = 0; i < n->nroutes; i++) {
+        struct route *r = &n->routes[i];
+        if (!r->pt)
+            continue;
+        if (r->x == NULL) {
+            if (pt_input(r->to, r->port, t, err) != 0)
+                return -1;
+            continue;
+        }
+        struct hf_msg m = {.kind = HF_MSG_WATERMARK, .wm = t, .proc = true};
+        if (hf_exchange_broadcast(r->x, &m) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Recompute n's progress from its inputs' (a node that makes its own
+ * marks ignores theirs): when it rises, the operator fires, then it goes
+ * on. */
+static int pt_update(struct rnode *n, struct hf_error *err)
+{
+    if (n->pt_src)
+        return 0;
+    int64_t low = WM_MAX;
+    bool open = false;
+    for (uint32_t i = 0; i < n->nin; i++) {
+        if (n->in_pt_st[i] != PT_OPEN)
+            continue;
+        open = true;
+        if (n->in_pt[i] < low)
+            low = n->in_pt[i];
+    }
+    if (!open || low == WM_NONE || low <= n->pt)
+        return 0;
+    n->pt = low;
+    if (n->n->kind == HF_NODE_OP && n->n->op->proc_progress &&
+        n->n->op->proc_progress(n->state, low, &n->out, err) != 0)
+        return -1;
+    return pt_forward(n, low, err);
+}
+
+/* Input channel `ch` of n got processing-time progress `t`. */
+static int pt_input(struct rnode *n, uint32_t ch, int64_t t,
+                    struct hf_error *err)
+{
+    if (n->n->kind == HF_NODE_SINK || n->in_pt_st[ch] != PT_OPEN ||
+        t <= n->in_pt[ch])
+        return 0;
+    n->in_pt[ch] = t;
+    return pt_update(n, err);
+}
+
+/* out->progress: an operator that stamps processing time sends a mark. */
+static int op_progress(struct hf_op_out *out, int64_t t, struct hf_error *err)
+{
+    struct rnode *n = (struct rnode *)out;
+    if (!n->pt_src)
+        return hf_error_set(err, HF_ERR_FAIL,
+                            "internal: %s sent processing-time progress "
+                            "without stamping processing time",
+                            n->uid);
+    if (t <= n->pt)
+        return 0;
+    n->pt = t;
+    return pt_forward(n, t, err);
 }
 
 static struct wsplit *split_find(struct task *t, int32_t id, bool add)
@@ -1032,10 +1144,31 @@ static int final_commit(struct task *t)
     return commit(t, t->last_snap);
 }
 
+static int64_t timer_due(const struct task *t);
+static int run_timers(struct task *t, int64_t now);
+static int64_t wall_usec(void);
+
+/* Between the slices of a throttle wait (throttle.h hf_throttle_tick):
+ * the due timers of the operators chained after the source, so a window
+ * TVF over PROCTIME() sends its progress while the source waits. */
+static int64_t source_tick(void *arg)
+{
+    struct task *t = arg;
+    int64_t due = timer_due(t), now = wall_usec();
+    if (due != INT64_MAX && now >= due) {
+        if (run_timers(t, now) != 0)
+            return -1;
+        due = timer_due(t);
+        now = wall_usec();
+    }
+    return due == INT64_MAX ? INT64_MAX : (due > now ? due - now : 0);
+}
+
 /* Take a batch's rows and bytes from the job's throttle (throttle.h):
  * the bytes the source counted since the last batch, else DataX's byte
- * size of the rows. false when the job stops or fails while waiting. */
-static bool throttle_batch(struct task *t, const struct hf_batch *b)
+ * size of the rows. 1: taken; 0: the job stops or fails while waiting;
+ * -1: a timer served meanwhile failed (t->err). */
+static int throttle_batch(struct task *t, const struct hf_batch *b)
 {
     struct hf_runtime *rt = t->rt;
     struct rnode *src = t->head;
@@ -1049,8 +1182,10 @@ static bool throttle_batch(struct task *t, const struct hf_batch *b)
             bytes = hf_batch_byte_size(b, src->n->schema);
         }
     }
-    return hf_throttle_take(rt->throttle, b->nrows, bytes, &rt->job->stopping,
-                            &rt->failed);
+    if (hf_throttle_take(rt->throttle, b->nrows, bytes, &rt->job->stopping,
+                         &rt->failed, source_tick, t))
+        return 1;
+    return hf_error_is_set(&t->err) ? -1 : 0;
 }
 
 static void *source_main(void *arg)
@@ -1073,6 +1208,12 @@ static void *source_main(void *arg)
     if (open_node(src, &t->err) != 0)
         goto failed;
     while (!eof && !job_failed(rt) && !atomic_load(&rt->job->stopping)) {
+        /* Timers of the operators chained after the source (a window TVF
+         * over PROCTIME() sends its progress from one), between reads. */
+        int64_t due = timer_due(t), now;
+        if (due != INT64_MAX && (now = wall_usec()) >= due &&
+            run_timers(t, now) != 0)
+            goto failed;
         /* Commit a completed checkpoint before taking the next one. */
         if (t->last_snap > t->committed &&
             atomic_load(&rt->completed) >= t->last_snap &&
@@ -1099,9 +1240,14 @@ static void *source_main(void *arg)
             hf_rbuf_release(r);
             goto failed;
         }
-        if (rt->throttle && r->b->nrows > 0 && !throttle_batch(t, r->b)) {
-            hf_rbuf_release(r);
-            break;
+        if (rt->throttle && r->b->nrows > 0) {
+            int th = throttle_batch(t, r->b);
+            if (th <= 0) {
+                hf_rbuf_release(r);
+                if (th < 0)
+                    goto failed;
+                break;
+            }
         }
         if (r->b->nrows > 0) {
             atomic_fetch_add(&src->stats.rows_out, r->b->nrows);
@@ -1255,6 +1401,8 @@ static int on_msg(struct task *t, const struct hf_msg *m, bool *done)
     }
     case HF_MSG_WATERMARK:
         t->done = m->input; /* it took a credit */
+        if (m->proc)
+            return pt_input(t->head, m->input, m->wm, &t->err);
         return wm_input(t->head, m->input, m->wm, m->idle, &t->err);
     case HF_MSG_BARRIER:
         if (t->nblocked > 0 && m->ckpt_id != t->aligning)
@@ -1415,6 +1563,7 @@ static int add_chained(struct rnode *from, struct rnode *to, uint32_t port)
         return -1;
     r->to = to;
     r->port = port;
+    r->pt = from->rt->pt_carry[from->n->id] && from->rt->pt_need[to->n->id];
     return 0;
 }
 
@@ -1429,6 +1578,7 @@ static int add_exchange(struct hf_runtime *rt, struct rnode *from, uint32_t id,
     if (r == NULL)
         return -1;
     r->port = port;
+    r->pt = rt->pt_carry[from->n->id] && rt->pt_need[id];
     r->x = calloc(1, sizeof *r->x);
     if (r->x == NULL)
         return -1;
@@ -1469,17 +1619,26 @@ static int set_inputs(struct hf_runtime *rt, struct rnode *n, bool chained)
     n->port_open = calloc(gn->ninputs ? gn->ninputs : 1, sizeof *n->port_open);
     n->in_wm = malloc((nin ? nin : 1) * sizeof *n->in_wm);
     n->in_status = calloc(nin ? nin : 1, sizeof *n->in_status);
-    if (!n->in_port || !n->port_open || !n->in_wm || !n->in_status)
+    n->in_pt = malloc((nin ? nin : 1) * sizeof *n->in_pt);
+    n->in_pt_st = calloc(nin ? nin : 1, sizeof *n->in_pt_st);
+    if (!n->in_port || !n->port_open || !n->in_wm || !n->in_status ||
+        !n->in_pt || !n->in_pt_st)
         return -1;
     uint32_t c = 0;
     for (uint32_t p = 0; p < gn->ninputs; p++) {
         uint32_t k = chained ? 1 : rt->par[gn->inputs[p]];
         n->port_open[p] = k;
-        for (uint32_t i = 0; i < k; i++)
+        for (uint32_t i = 0; i < k; i++) {
+            n->in_pt_st[c] = rt->pt_carry[gn->inputs[p]] && rt->pt_need[gn->id]
+                                 ? PT_OPEN
+                                 : PT_NONE;
             n->in_port[c++] = p;
+        }
     }
     for (uint32_t i = 0; i < nin; i++)
-        n->in_wm[i] = WM_NONE;
+        n->in_wm[i] = n->in_pt[i] = WM_NONE;
+    n->pt_src =
+        gn->kind == HF_NODE_OP && gn->op->proc_marks && gn->op->proc_marks(gn);
     return 0;
 }
 
@@ -1540,8 +1699,38 @@ static int plan_parallelism(struct hf_runtime *rt, struct hf_error *err)
     const struct hf_graph *g = &rt->job->graph;
     rt->first = calloc(g->nnodes ? g->nnodes : 1, sizeof *rt->first);
     rt->par = calloc(g->nnodes ? g->nnodes : 1, sizeof *rt->par);
-    if (rt->first == NULL || rt->par == NULL)
+    rt->pt_carry = calloc(g->nnodes ? g->nnodes : 1, sizeof *rt->pt_carry);
+    rt->pt_need = calloc(g->nnodes ? g->nnodes : 1, sizeof *rt->pt_need);
+    bool *used = calloc(g->nnodes ? g->nnodes : 1, sizeof *used);
+    if (rt->first == NULL || rt->par == NULL || rt->pt_carry == NULL ||
+        rt->pt_need == NULL || used == NULL) {
+        free(used);
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    }
+    /* Inputs come before their consumers in the graph. */
+    for (uint32_t i = 0; i < g->nnodes; i++) {
+        const struct hf_node *gn = &g->nodes[i];
+        bool c = gn->kind == HF_NODE_OP && gn->op->proc_marks &&
+                 gn->op->proc_marks(gn);
+        for (uint32_t p = 0; p < gn->ninputs && !c; p++)
+            c = gn->inputs[p] < i && rt->pt_carry[gn->inputs[p]];
+        rt->pt_carry[i] = c;
+    }
+    /* Backward: marks travel only the edges that lead to an operator
+     * firing on them (a window aggregate), not on to the sinks. */
+    for (uint32_t i = g->nnodes; i-- > 0;) {
+        const struct hf_node *gn = &g->nodes[i];
+        bool own = gn->kind == HF_NODE_OP && gn->op->proc_marks &&
+                   gn->op->proc_marks(gn);
+        bool fires = gn->kind == HF_NODE_OP && gn->op->proc_progress != NULL;
+        rt->pt_need[i] = fires || (used[i] && !own);
+        for (uint32_t p = 0; p < gn->ninputs; p++)
+            if (gn->inputs[p] < i && rt->pt_need[i])
+                used[gn->inputs[p]] = true;
+    }
+    for (uint32_t i = 0; i < g->nnodes; i++)
+        rt->pt_carry[i] = rt->pt_carry[i] && used[i];
+    free(used);
     if (rt->parallelism > rt->max_parallelism)
         return hf_error_set(err, HF_ERR_OPTION,
                             "parallelism.default = %u is larger than "
@@ -1580,11 +1769,13 @@ static int init_node(struct hf_runtime *rt, struct rnode *n,
                      struct hf_error *err)
 {
     n->out.emit = op_emit;
+    n->out.progress = op_progress;
     n->n = gn;
     n->rt = rt;
     n->subtask = subtask;
     n->open_inputs = gn->ninputs;
     n->wm = WM_NONE;
+    n->pt = WM_NONE;
     n->nconsumers = hf_graph_consumers(&rt->job->graph, gn->id);
     n->ctx.batch_mode = rt->batch_mode;
     n->ctx.stats = &n->stats;
@@ -1849,12 +2040,16 @@ void hf_runtime_destroy(struct hf_runtime *rt)
         close_states(&rt->nodes[i]);
         free(rt->nodes[i].in_wm);
         free(rt->nodes[i].in_status);
+        free(rt->nodes[i].in_pt);
+        free(rt->nodes[i].in_pt_st);
     }
     hf_state_backend_close(rt->state);
     hf_throttle_free(rt->throttle);
     free(rt->nodes);
     free(rt->first);
     free(rt->par);
+    free(rt->pt_carry);
+    free(rt->pt_need);
     pthread_mutex_destroy(&rt->err_lock);
     pthread_mutex_destroy(&rt->ck_lock);
     hf_ckpt_metrics_fini(&rt->ckm);

@@ -1,7 +1,8 @@
 /*
  * throttle.c - the job-wide token bucket of holoflow.throttle.* (see
  * throttle.h): a generic cell rate algorithm per limit, no burst credit,
- * waits taken outside the lock in slices that watch the job's stop flag.
+ * waits taken outside the lock in slices that watch the job's stop flag
+ * and serve the caller's timers (the tick).
  */
 #include <stdlib.h>
 #include <time.h>
@@ -51,7 +52,8 @@ static double reserve(double *tat, double now, uint64_t n, int64_t rate)
 }
 
 bool hf_throttle_take(struct hf_throttle *th, uint64_t rows, uint64_t bytes,
-                      const atomic_int *stop, const atomic_int *stop2)
+                      const atomic_int *stop, const atomic_int *stop2,
+                      hf_throttle_tick tick, void *arg)
 {
     pthread_mutex_lock(&th->lock);
     double now = now_usec();
@@ -75,6 +77,15 @@ bool hf_throttle_take(struct hf_throttle *th, uint64_t rows, uint64_t bytes,
             return true;
         if (left > 100000)
             left = 100000;
+        if (tick) {
+            int64_t want = tick(arg);
+            if (want < 0)
+                return false;
+            if (want < 1000)
+                want = 1000; /* a timer that stays due does not spin */
+            if ((double)want < left)
+                left = (double)want;
+        }
         struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)(left * 1000)};
         nanosleep(&ts, NULL);
     }

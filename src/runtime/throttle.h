@@ -40,11 +40,21 @@ struct hf_throttle *hf_throttle_new(int64_t records_per_sec,
                                     int64_t bytes_per_sec, bool *nomem);
 void hf_throttle_free(struct hf_throttle *th);
 
+/* Called between the slices of a wait: does the caller's due work (a
+ * source task runs its chained operators' processing-time timers, so
+ * their progress marks go out while the source waits) and returns the
+ * microseconds until it wants to be called again (INT64_MAX: no wish), or
+ * a negative number to end the wait early (an error, kept by the caller). */
+typedef int64_t (*hf_throttle_tick)(void *arg);
+
 /* Take `rows` rows and `bytes` bytes from the bucket: returns once they
- * are earned, or early (false) when *stop becomes non-zero. Sleeps in
- * slices of at most 100 ms to look at *stop. @locality any thread. */
+ * are earned, or early (false) when *stop or *stop2 becomes non-zero or
+ * `tick` (may be NULL) fails. Sleeps in slices of at most 100 ms, shorter
+ * when `tick` asks (at least 1 ms), to look at the stop flags and call
+ * `tick`. @locality any thread. */
 bool hf_throttle_take(struct hf_throttle *th, uint64_t rows, uint64_t bytes,
-                      const atomic_int *stop, const atomic_int *stop2);
+                      const atomic_int *stop, const atomic_int *stop2,
+                      hf_throttle_tick tick, void *arg);
 
 /* DataX's byte size of a batch's rows, for sources that do not count the
  * bytes they read: strings and bytes their length, numbers, dates and

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Processing-time windows fire from a timer, when the wall clock passes
-# their end, even if no row comes after them (Flink's processing-time
-# timers; op.h next_timer/on_timer, runtime.c "Timers"). A kafka topic gets
+# Processing-time windows fire when the wall clock passes their end, even
+# if no row comes after them (Flink's processing-time timers): the window
+# TVF's timer, served by the source task between reads, sends a progress
+# mark that fires them (op.h next_timer/on_timer and proc_marks, runtime.c
+# "Timers" and "Processing-time progress"). A kafka topic gets
 # four rows before the job starts and none after; the job runs without an
 # end and prints TUMBLE (1 s), HOP (slide 1 s, size 2 s), CUMULATE (step
 # 1 s, size 2 s) and SESSION (gap 1 s) aggregates over PROCTIME(). Every
@@ -10,7 +12,8 @@
 # The rows may straddle a second boundary, so the checks are sums per key
 # over the windows: TUMBLE and SESSION count each row once, HOP twice, and
 # CUMULATE's 2-second windows once. Run at parallelism 1 and 2 (window
-# aggregates in two instances, each with its own timers).
+# aggregates in two instances, each firing on the minimum of the marks of
+# the TVF instances feeding it).
 . "$(dirname "$0")/../e2e/lib.sh"
 . "$(dirname "$0")/../kafka/lib.sh"
 set -e
@@ -89,4 +92,44 @@ sums "$T/out" >"$T/got"
 expect_same "$T/want" "$T/got" "nothing more at the stop, parallelism $par"
 if grep -q "late row" "$T/err"; then fail "late rows: $(cat "$T/err")"; fi
 done
+
+# Under holoflow.throttle.bytes-per-second the source task waits for the
+# bucket before it passes a batch on (a byte limit does not shrink the
+# batches); the window TVF's timer still runs (between the wait's
+# slices), so a batch's windows fire while the next batch waits. An
+# unbounded datagen in batches of 20 BIGINTs (160 bytes) at 32 bytes/s: a
+# batch passes every 5 s at most (the rate's bound), so the first batch's
+# 1-second window must be printed before the second batch is (the plain
+# copy of the rows shows what has passed).
+cat >"$T/job.sql" <<'SQL'
+SET 'holoflow.throttle.bytes-per-second' = '32';
+SET 'holoflow.batch.rows' = '20';
+CREATE TABLE g (id BIGINT, pt AS PROCTIME()) WITH ('connector' = 'datagen');
+CREATE TABLE o_tumble (n BIGINT) WITH ('connector' = 'print', 'print-identifier' = 'tumble');
+CREATE TABLE o_raw (id BIGINT) WITH ('connector' = 'print', 'print-identifier' = 'raw');
+BEGIN STATEMENT SET;
+INSERT INTO o_tumble SELECT COUNT(*)
+FROM TABLE(TUMBLE(TABLE g, DESCRIPTOR(pt), INTERVAL '1' SECOND))
+GROUP BY window_start, window_end;
+INSERT INTO o_raw SELECT id FROM g;
+END;
+SQL
+"$HOLOFLOW" run "$T/job.sql" >"$T/out" 2>"$T/err" &
+pid=$!
+BG_PIDS+=("$pid")
+for i in $(seq 1 600); do
+    grep -q '^tumble' "$T/out" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+done
+raw=$(grep -c '^raw' "$T/out" || true)
+kill -0 "$pid" 2>/dev/null || fail "the throttled job ended early: $(cat "$T/err")"
+first=$(grep -m1 '^tumble' "$T/out" || true)
+[ "$first" = "tumble> +I[20]" ] ||
+    fail "the first throttled batch's window: '$first', not 'tumble> +I[20]'"
+[ "$raw" -le 20 ] ||
+    fail "the first window fired only after the next throttled batch ($raw rows passed)"
+kill -TERM "$pid"
+wait "$pid" || true
+if grep -q "late row" "$T/err"; then fail "late rows: $(cat "$T/err")"; fi
 finish

@@ -901,6 +901,152 @@ static void test_self_union(void **state)
     hf_job_free(job);
 }
 
+/* ------------------------------------------------------------ progress */
+
+/* Processing-time progress through the runtime: a marker around the calc
+ * after a source stamps processing time (op.h proc_marks) and sends as
+ * its mark the rows it has seen; a probe around the union fires on the
+ * progress (op.h proc_progress), the minimum over its channels that
+ * carry marks, and checks it against what the open markers sent. */
+static struct {
+    const struct hf_op_class *calc;
+    bool marks[2];               /* which calc is a marker */
+    atomic_int_fast64_t sent[2]; /* a marker's last mark */
+    atomic_int ended[2]; /* a marker's input ended (its order, 1 or 2) */
+    atomic_int nends;
+    int64_t pt[4096]; /* the probe's progress, on its thread */
+    int npt;
+    int errors; /* progress above an open marker's mark, or not rising */
+} pm;
+
+struct marker {
+    void *inner;
+    int i;
+};
+
+static int marker_open(const struct hf_op_env *env, void **state,
+                       struct hf_error *err)
+{
+    struct marker *m = calloc(1, sizeof *m);
+    assert_non_null(m);
+    m->i = env->node->id == 1 ? 0 : 1;
+    *state = m;
+    return pm.calc->open(env, &m->inner, err);
+}
+
+static int marker_process(void *state, uint32_t input, struct hf_rbuf *in,
+                          struct hf_op_out *out, struct hf_error *err)
+{
+    struct marker *m = state;
+    int64_t n = in->b->nrows;
+    if (pm.calc->process(m->inner, input, in, out, err) != 0)
+        return -1;
+    if (!pm.marks[m->i])
+        return 0; /* a plain calc */
+    int64_t t = atomic_load(&pm.sent[m->i]) + n;
+    atomic_store(&pm.sent[m->i], t);
+    return out->progress(out, t, err);
+}
+
+static int marker_end_input(void *state, uint32_t input, struct hf_op_out *out,
+                            struct hf_error *err)
+{
+    struct marker *m = state;
+    atomic_store(&pm.ended[m->i], atomic_fetch_add(&pm.nends, 1) + 1);
+    return pm.calc->end_input ? pm.calc->end_input(m->inner, input, out, err)
+                              : 0;
+}
+
+static void marker_close(void *state)
+{
+    struct marker *m = state;
+    if (m == NULL)
+        return;
+    if (pm.calc->close)
+        pm.calc->close(m->inner);
+    free(m);
+}
+
+static bool marker_marks(const struct hf_node *n)
+{
+    return pm.marks[n->id == 1 ? 0 : 1];
+}
+
+static struct hf_op_class marker_class;
+
+static int pprobe_progress(void *state, int64_t t, struct hf_op_out *out,
+                           struct hf_error *err)
+{
+    (void)state, (void)out, (void)err;
+    /* An open marker channel holds the minimum at or below its mark (an
+     * ended one, or one without marks, does not). */
+    for (int i = 0; i < 2; i++)
+        if (pm.marks[i] && !atomic_load(&pm.ended[i]) &&
+            t > atomic_load(&pm.sent[i]))
+            pm.errors++;
+    if (pm.npt > 0 && t <= pm.pt[pm.npt - 1])
+        pm.errors++;
+    if (pm.npt < 4096)
+        pm.pt[pm.npt++] = t;
+    return 0;
+}
+
+static struct hf_op_class pprobe_class;
+
+static void run_progress(bool mark2)
+{
+    reset();
+    memset(&pm, 0, sizeof pm);
+    w.s[0].total = 70;
+    w.s[1].total = 1400;
+    w.s[0].feeds[0] = w.s[1].feeds[0] = true;
+    struct hf_job *job = plan(two_sql, NULL);
+    make_union(job);
+    struct hf_graph *g = &job->graph;
+    pm.calc = g->nodes[1].op;
+    marker_class = *pm.calc;
+    marker_class.name = "marker";
+    marker_class.open = marker_open;
+    marker_class.process = marker_process;
+    marker_class.end_input = marker_end_input;
+    marker_class.close = marker_close;
+    marker_class.proc_marks = marker_marks;
+    pprobe_class = hf_op_union;
+    pprobe_class.name = "progress-probe";
+    pprobe_class.proc_progress = pprobe_progress;
+    pm.marks[0] = true;
+    pm.marks[1] = mark2;
+    g->nodes[1].op = g->nodes[3].op = &marker_class;
+    g->nodes[4].op = &pprobe_class;
+    struct hf_error err;
+    if (run(job, false, &err, NULL) != 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(w.k[0].recv[0], 70);
+    assert_int_equal(w.k[0].recv[1], 1400);
+    assert_int_equal(pm.errors, 0);
+    assert_true(pm.npt > 0);
+    /* The last progress: the last mark of the marker that ended last (an
+     * ended channel and a channel without marks do not hold it back). */
+    int last = !mark2 || atomic_load(&pm.ended[0]) == 2 ? 0 : 1;
+    assert_int_equal(pm.pt[pm.npt - 1], atomic_load(&pm.sent[last]));
+    hf_job_free(job);
+}
+
+/* s2's channel carries no marks: the progress is s1's marks alone. */
+static void test_progress_channel_without_marks(void **state)
+{
+    (void)state;
+    run_progress(false);
+}
+
+/* Both channels carry marks: the minimum while both are open, the
+ * later's marks after the other ended. */
+static void test_progress_min_and_ended(void **state)
+{
+    (void)state;
+    run_progress(true);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -915,6 +1061,8 @@ int main(void)
         cmocka_unit_test(test_fanout_sink_failure),
         cmocka_unit_test(test_batch_mode_final_only),
         cmocka_unit_test(test_union_aligned),
+        cmocka_unit_test(test_progress_channel_without_marks),
+        cmocka_unit_test(test_progress_min_and_ended),
         cmocka_unit_test(test_union_stop),
         cmocka_unit_test(test_union_checkpoint_now),
         cmocka_unit_test(test_union_operator_snapshots),

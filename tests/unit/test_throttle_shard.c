@@ -46,7 +46,7 @@ static void *take_rows(void *arg)
 {
     struct taker *t = arg;
     for (int i = 0; i < t->rounds; i++)
-        hf_throttle_take(t->th, 50, 0, NULL, NULL);
+        hf_throttle_take(t->th, 50, 0, NULL, NULL, NULL, NULL);
     return NULL;
 }
 
@@ -76,7 +76,7 @@ static void test_bytes_and_both(void **state)
     struct hf_throttle *th = hf_throttle_new(1000000, 100000, &nomem);
     double t0 = now_s();
     for (int i = 0; i < 3; i++)
-        assert_true(hf_throttle_take(th, 1, 10000, NULL, NULL));
+        assert_true(hf_throttle_take(th, 1, 10000, NULL, NULL, NULL, NULL));
     assert_true(now_s() - t0 >= 0.3);
     hf_throttle_free(th);
 }
@@ -88,7 +88,26 @@ static void test_stop_ends_wait(void **state)
     struct hf_throttle *th = hf_throttle_new(1, 0, &nomem);
     atomic_int stop = 1;
     /* a 1000 s wait, ended at once by the stop flag */
-    assert_false(hf_throttle_take(th, 1000, 0, &stop, NULL));
+    assert_false(hf_throttle_take(th, 1000, 0, &stop, NULL, NULL, NULL));
+    hf_throttle_free(th);
+}
+
+static int64_t counting_tick(void *arg)
+{
+    int *n = arg;
+    return ++*n >= 3 ? -1 : 1000; /* the third call ends the wait */
+}
+
+static void test_tick_between_slices(void **state)
+{
+    (void)state;
+    bool nomem;
+    struct hf_throttle *th = hf_throttle_new(1, 0, &nomem);
+    int n = 0;
+    /* a 1000 s wait: the tick is called between its slices (a source
+     * task serves its timers there) and its failure ends the wait */
+    assert_false(hf_throttle_take(th, 1000, 0, NULL, NULL, counting_tick, &n));
+    assert_int_equal(n, 3);
     hf_throttle_free(th);
 }
 
@@ -143,6 +162,7 @@ int main(void)
         cmocka_unit_test(test_rate_bound_across_threads),
         cmocka_unit_test(test_bytes_and_both),
         cmocka_unit_test(test_stop_ends_wait),
+        cmocka_unit_test(test_tick_between_slices),
         cmocka_unit_test(test_batch_byte_size),
         cmocka_unit_test(test_shard_parse),
     };

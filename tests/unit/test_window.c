@@ -6,7 +6,11 @@
  * windows of the tumble that end after ts. And the window aggregate
  * operator driven as the runtime drives it: rows folded per window and
  * key, nothing emitted before the watermark reaches window_end - 1 ms,
- * then one +I per key, a late row dropped.
+ * then one +I per key, a late row dropped. Processing time: the window
+ * TVF's progress marks (rows stamped after the last mark, a mark at every
+ * window end, one at the end of the input), and the aggregate firing on
+ * them alone, so a row whose window ended long ago by the wall clock is
+ * still counted.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +21,7 @@
 /* clang-format on */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/rbuf.h"
 #include "ops/window_agg.h"
@@ -186,12 +191,240 @@ static void test_operator(void **st)
     hf_rbuf_pool_destroy(op);
 }
 
+/* The spec of test_operator's aggregate (COUNT(*), SUM(v) per window and
+ * k over ws, we, k, v). */
+static struct hf_window_agg_spec *agg_spec(struct hf_schema *in)
+{
+    struct hf_window_agg_spec *spec = calloc(1, sizeof *spec);
+    spec->in = in;
+    spec->keys = calloc(3, sizeof *spec->keys);
+    spec->keys[0] = 0, spec->keys[1] = 1, spec->keys[2] = 2;
+    spec->nkeys = 3;
+    spec->start_key = 0;
+    spec->end_key = 1;
+    spec->calls = calloc(2, sizeof *spec->calls);
+    spec->ncalls = 2;
+    char why[200];
+    assert_int_equal(hf_aggfn_init(&spec->calls[0].fn, HF_AGG_COUNT_STAR, NULL,
+                                   false, false, why, sizeof why),
+                     0);
+    spec->calls[0].arg = -1;
+    spec->calls[0].filter = -1;
+    assert_int_equal(hf_aggfn_init(&spec->calls[1].fn, HF_AGG_SUM,
+                                   &in->cols[3].type, false, false, why,
+                                   sizeof why),
+                     0);
+    spec->calls[1].arg = 3;
+    spec->calls[1].filter = -1;
+    return spec;
+}
+
+/* Processing time: rows of windows the wall clock passed long ago (1970)
+ * are not late; only the progress fires (watermarks do not), and the end
+ * of the input fires up to the last progress only. */
+static void test_proctime_operator(void **st)
+{
+    (void)st;
+    struct hf_column cols[4] = {
+        {.name = "ws", .type = {.id = HF_TIMESTAMP, .precision = 3}},
+        {.name = "we", .type = {.id = HF_TIMESTAMP, .precision = 3}},
+        {.name = "k", .type = {.id = HF_BIGINT}},
+        {.name = "v", .type = {.id = HF_BIGINT}}};
+    struct hf_schema in = {.cols = cols, .ncols = 4};
+    struct hf_window_agg_spec *spec = agg_spec(&in);
+    spec->proctime = true;
+    struct hf_node node = {.id = 3, .kind = HF_NODE_OP, .spec = spec};
+    struct hf_rbuf_pool *ip = hf_rbuf_pool_new(4, 16, 2);
+    struct hf_rbuf_pool *op = hf_rbuf_pool_new(6, 16, 4);
+    struct hf_op_env env = {.node = &node, .pool = op};
+    void *state = NULL;
+    struct hf_error err;
+    hf_error_clear(&err);
+    const struct hf_op_class *c = &hf_op_window_agg;
+    assert_int_equal(c->open(&env, &state, &err), 0);
+    assert_null(c->next_timer); /* no clock of its own */
+    struct box box = {.out.emit = collect};
+    int64_t W = 1000000; /* 1 s windows in 1970 */
+    assert_int_equal(c->proc_progress(state, W / 2, &box.out, &err), 0);
+    struct hf_rbuf *r = hf_rbuf_get(ip, 0);
+    row(r->b, 0, W, 1, 4);
+    row(r->b, 0, W, 1, 2);
+    row(r->b, W, 2 * W, 1, 3);
+    assert_int_equal(c->process(state, 0, r, &box.out, &err), 0);
+    hf_rbuf_release(r);
+    assert_int_equal(c->watermark(state, INT64_MAX, &box.out, &err), 0);
+    assert_int_equal(box.n, 0);
+    assert_int_equal(c->proc_progress(state, W - 1001, &box.out, &err), 0);
+    assert_int_equal(box.n, 0);
+    assert_int_equal(c->proc_progress(state, W - 1000, &box.out, &err), 0);
+    assert_int_equal(box.n, 1);
+    const struct hf_batch *o = box.got[0]->b;
+    assert_int_equal(o->nrows, 1);
+    assert_true(hf_batch_row(o, 0)[3].v.i == 2 &&
+                hf_batch_row(o, 0)[4].v.i == 6);
+    /* the end fires what the progress completed: not [W, 2W) */
+    assert_int_equal(c->end_input(state, 0, &box.out, &err), 0);
+    assert_int_equal(box.n, 1);
+    for (int i = 0; i < box.n; i++)
+        hf_rbuf_release(box.got[i]);
+    c->close(state);
+    hf_window_agg_spec_free(spec);
+    hf_rbuf_pool_destroy(ip);
+    hf_rbuf_pool_destroy(op);
+}
+
+/* An output that keeps the processing-time marks too. */
+struct mbox {
+    struct box b;
+    int64_t marks[16];
+    int nmarks;
+};
+
+static int mark(struct hf_op_out *out, int64_t t, struct hf_error *err)
+{
+    (void)err;
+    struct mbox *m = (struct mbox *)out;
+    assert_true(m->nmarks < 16);
+    assert_true(m->nmarks == 0 || t > m->marks[m->nmarks - 1]);
+    m->marks[m->nmarks++] = t;
+    return 0;
+}
+
+static int64_t wall_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000000 * 1000;
+}
+
+/* Every row of `got` is stamped after `after`: its window ends after
+ * after + 1 ms (an aggregate that saw the mark `after` fired no window
+ * it belongs to). */
+static void stamped_after(const struct hf_batch *b, int64_t after)
+{
+    for (uint32_t i = 0; i < b->nrows; i++)
+        assert_true(hf_batch_row(b, i)[2].v.i - 1000 > after);
+}
+
+/* The window TVF over processing time: a mark at the next window end
+ * (its timer), rows stamped after the last mark even when the clock is
+ * behind it, a last mark at the end of the input. */
+static void test_tvf_marks(void **st)
+{
+    (void)st;
+    struct hf_column cols[1] = {{.name = "k", .type = {.id = HF_BIGINT}}};
+    struct hf_schema in = {.cols = cols, .ncols = 1};
+    struct hf_window_tvf_spec spec = {
+        .win = {.kind = HF_WIN_TUMBLE, .size = 1000000, .slide = 1000000},
+        .in = &in,
+        .time_col = -1};
+    struct hf_node node = {.id = 2, .kind = HF_NODE_OP, .spec = &spec};
+    const struct hf_op_class *c = &hf_op_window_tvf;
+    assert_true(c->proc_marks(&node));
+    struct hf_rbuf_pool *ip = hf_rbuf_pool_new(1, 16, 2);
+    struct hf_rbuf_pool *op = hf_rbuf_pool_new(4, 16, 4);
+    struct hf_op_env env = {.node = &node, .pool = op};
+    void *state = NULL;
+    struct hf_error err;
+    hf_error_clear(&err);
+    assert_int_equal(c->open(&env, &state, &err), 0);
+    struct mbox m = {.b.out = {.emit = collect, .progress = mark}};
+    /* The first mark at once (windows restored from a checkpoint fire
+     * as soon as the clock has passed them), then the timer is the next
+     * whole second (a window end). */
+    int64_t now = wall_ms();
+    assert_true(c->next_timer(state) <= now);
+    assert_int_equal(c->on_timer(state, now, &m.b.out, &err), 0);
+    assert_int_equal(m.nmarks, 1);
+    int64_t due = c->next_timer(state);
+    assert_true(due % 1000000 == 0 && due >= now && due <= now + 1000000);
+    assert_int_equal(c->on_timer(state, due, &m.b.out, &err), 0);
+    assert_int_equal(m.nmarks, 2);
+    assert_true(m.marks[1] == due - 1000);
+    assert_true(c->next_timer(state) == due + 1000000);
+    /* A timer an hour ahead (the clock stepped back since): rows are
+     * stamped after its mark all the same. */
+    int64_t ahead = due + 3600 * INT64_C(1000000);
+    assert_int_equal(c->on_timer(state, ahead, &m.b.out, &err), 0);
+    assert_int_equal(m.nmarks, 3);
+    struct hf_rbuf *r = hf_rbuf_get(ip, 0);
+    for (int i = 0; i < 3; i++) {
+        struct hf_value *v = hf_batch_add_row(r->b, HF_ROW_INSERT, i);
+        v->null = false;
+        v->v.i = i;
+    }
+    assert_int_equal(c->process(state, 0, r, &m.b.out, &err), 0);
+    hf_rbuf_release(r);
+    assert_int_equal(m.b.n, 1);
+    assert_int_equal(m.b.got[0]->b->nrows, 3);
+    stamped_after(m.b.got[0]->b, m.marks[2]);
+    /* The end of the input: a last mark, at or after every stamp (the
+     * rows were stamped marks[2] + 1 ms, the clock being behind it). */
+    assert_int_equal(c->end_input(state, 0, &m.b.out, &err), 0);
+    assert_int_equal(m.nmarks, 4);
+    assert_true(m.marks[3] >= m.marks[2] + 1000);
+    hf_rbuf_release(m.b.got[0]);
+    c->close(state);
+    hf_rbuf_pool_destroy(ip);
+    hf_rbuf_pool_destroy(op);
+}
+
+/* SESSION over processing time: a row's session end (stamp + gap) is a
+ * timer rounded up to the next 20 ms, so rows in every millisecond make at
+ * most one mark per 20 ms; the mark at that time covers the end. */
+static void test_tvf_session_marks(void **st)
+{
+    (void)st;
+    struct hf_column cols[1] = {{.name = "k", .type = {.id = HF_BIGINT}}};
+    struct hf_schema in = {.cols = cols, .ncols = 1};
+    struct hf_window_tvf_spec spec = {
+        .win = {.kind = HF_WIN_SESSION, .size = 5000000},
+        .in = &in,
+        .time_col = -1};
+    struct hf_node node = {.id = 2, .kind = HF_NODE_OP, .spec = &spec};
+    const struct hf_op_class *c = &hf_op_window_tvf;
+    struct hf_rbuf_pool *ip = hf_rbuf_pool_new(1, 16, 2);
+    struct hf_rbuf_pool *op = hf_rbuf_pool_new(4, 16, 4);
+    struct hf_op_env env = {.node = &node, .pool = op};
+    void *state = NULL;
+    struct hf_error err;
+    hf_error_clear(&err);
+    assert_int_equal(c->open(&env, &state, &err), 0);
+    struct mbox m = {.b.out = {.emit = collect, .progress = mark}};
+    int64_t now = wall_ms();
+    assert_int_equal(c->on_timer(state, now, &m.b.out, &err), 0);
+    assert_int_equal(m.nmarks, 1);
+    struct hf_rbuf *r = hf_rbuf_get(ip, 0);
+    struct hf_value *v = hf_batch_add_row(r->b, HF_ROW_INSERT, 0);
+    v->null = false;
+    v->v.i = 1;
+    assert_int_equal(c->process(state, 0, r, &m.b.out, &err), 0);
+    hf_rbuf_release(r);
+    assert_int_equal(m.b.n, 1);
+    /* the session's end: window_end of the row (stamp + gap) */
+    int64_t end = hf_batch_row(m.b.got[0]->b, 0)[2].v.i;
+    /* a tick 150 ms before the end: the next tick (200 ms after it)
+     * comes after the pending end, which is due first */
+    assert_int_equal(c->on_timer(state, end - 150000, &m.b.out, &err), 0);
+    int64_t due = c->next_timer(state);
+    assert_true(due >= end && due < end + 20000 && due % 20000 == 0);
+    assert_int_equal(c->on_timer(state, due, &m.b.out, &err), 0);
+    assert_true(m.marks[m.nmarks - 1] >= end - 1000);
+    hf_rbuf_release(m.b.got[0]);
+    c->close(state);
+    hf_rbuf_pool_destroy(ip);
+    hf_rbuf_pool_destroy(op);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tumble),
         cmocka_unit_test(test_hop_cumulate),
         cmocka_unit_test(test_operator),
+        cmocka_unit_test(test_proctime_operator),
+        cmocka_unit_test(test_tvf_marks),
+        cmocka_unit_test(test_tvf_session_marks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
