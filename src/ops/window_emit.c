@@ -177,7 +177,8 @@ int hf_win_emit_row(struct hf_win_emit *e, const void *gkey, size_t gklen,
         else
             row[i] = e->kv[--j];
     }
-    row[s->nkeys + s->ncalls] = (struct hf_value){.v.i = end - HF_WIN_MS};
+    row[s->nkeys + s->ncalls] =
+        (struct hf_value){.v.i = hf_window_time(s->shift_tz, end)};
     if (hf_win_load_accs(e, e->accs, acc, acclen, err) != 0)
         return -1;
     for (uint32_t i = 0; i < s->ncalls; i++) {
@@ -247,7 +248,8 @@ int64_t hf_win_op_next_timer(void *state)
     if (!e->s->proctime)
         return INT64_MAX;
     int64_t end = e->next_end(state);
-    return end == INT64_MAX ? INT64_MAX : end - HF_WIN_MS;
+    return end == INT64_MAX ? INT64_MAX
+                            : hf_window_fire_time(e->s->shift_tz, end);
 }
 
 int hf_win_op_on_timer(void *state, int64_t now, struct hf_op_out *out,

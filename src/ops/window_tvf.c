@@ -87,6 +87,7 @@ static int wtvf_process(void *state, uint32_t input, struct hf_rbuf *in,
             }
             ts = row[s->time_col].v.i;
         }
+        ts = hf_window_local(s->win.shift_tz, ts);
         uint32_t n = hf_window_assign(&s->win, ts, w->starts, w->ends, w->wcap);
         for (uint32_t k = 0; k < n; k++) {
             if (r && hf_batch_full(r->b) && emit_one(&r, out, err) != 0)
@@ -110,7 +111,7 @@ static int wtvf_process(void *state, uint32_t input, struct hf_rbuf *in,
                 o[nin + c].null = false;
             o[nin].v.i = w->starts[k];
             o[nin + 1].v.i = w->ends[k];
-            o[nin + 2].v.i = w->ends[k] - MS;
+            o[nin + 2].v.i = hf_window_time(s->win.shift_tz, w->ends[k]);
         }
     }
     return r ? emit_one(&r, out, err) : 0;

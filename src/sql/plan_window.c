@@ -36,6 +36,7 @@
 #include <strings.h>
 
 #include "core/batch.h"
+#include "core/tz.h"
 #include "ops/calc.h"
 #include "ops/join.h"
 #include "ops/lookup_join.h"
@@ -111,6 +112,53 @@ static int time_attr(const struct hf_graph *g, uint32_t id, uint32_t col)
 int hf_plan_time_attr(const struct hf_graph *g, uint32_t id, uint32_t col)
 {
     return time_attr(g, id, col);
+}
+
+/* Is column `col` of calc node `id` the rowtime of the source the calc
+ * reads, declared on a computed column (`ts AS TO_TIMESTAMP_LTZ(ms, 3)`,
+ * `WATERMARK FOR ts ...`)? The calc computes it from the column's
+ * expression: its position, name and expression (as text) must be the
+ * table's. */
+static bool computed_rowtime(struct planner *p, uint32_t id, uint32_t col)
+{
+    const struct hf_node *n = &p->g->nodes[id];
+    if (n->kind != HF_NODE_OP || n->op != &hf_op_calc || n->ninputs != 1)
+        return false;
+    const struct hf_node *src = &p->g->nodes[n->inputs[0]];
+    if (src->kind != HF_NODE_SOURCE || src->table == NULL)
+        return false;
+    const struct hf_table_def *t = src->table;
+    const struct hf_calc_spec *c = n->spec;
+    if (t->watermark == NULL || t->watermark->rowtime != col ||
+        col >= t->schema.ncols || col >= c->nproj ||
+        t->schema.cols[col].kind != HF_COL_COMPUTED ||
+        strcmp(n->schema->cols[col].name, t->schema.cols[col].name) != 0)
+        return false;
+    struct rel *tr = hf_plan_table_cols(p, t, 0, 0);
+    if (tr == NULL || tr->cols[col].ast == NULL)
+        return false;
+    struct hf_expr *e = hf_plan_bind_over_table(p, t, NULL, tr->cols[col].ast);
+    if (e == NULL)
+        return false;
+    struct hf_strbuf a, b;
+    hf_strbuf_init(&a, 1 << 16);
+    hf_strbuf_init(&b, 1 << 16);
+    hf_expr_to_text(e, &a);
+    hf_expr_to_text(c->proj[col], &b);
+    bool same = hf_strbuf_ok(&a) && hf_strbuf_ok(&b) && a.len == b.len &&
+                memcmp(a.data, b.data, a.len) == 0;
+    hf_strbuf_free(&a);
+    hf_strbuf_free(&b);
+    hf_expr_free(e);
+    return same;
+}
+
+/* time_attr, and a rowtime on a computed column read straight from its
+ * table (computed_rowtime). */
+static int time_attr_p(struct planner *p, uint32_t id, uint32_t col)
+{
+    int k = time_attr(p->g, id, col);
+    return k ? k : computed_rowtime(p, id, col) ? 1 : 0;
 }
 
 /* The value of constant interval `a` in microseconds, checked to be a
@@ -254,8 +302,13 @@ static int add_tvf(struct planner *p, struct rel *data, uint32_t tcol,
     }
     /* window_time: a time attribute of the time column's type. */
     const struct hf_type *tt = &data->out->cols[tcol].type;
-    if (tkind == 2 || tt->id == HF_TIMESTAMP_LTZ)
+    struct hf_window_def wd = *w;
+    if (tkind == 2 || tt->id == HF_TIMESTAMP_LTZ) {
         s->cols[n + 2].type.id = HF_TIMESTAMP_LTZ;
+        /* Aligned in the session time zone (window_agg.h). */
+        wd.shift_tz = p->tz && p->tz != hf_tz_utc() ? p->tz : NULL;
+    }
+    w = &wd;
     struct hf_window_tvf_spec *spec = calloc(1, sizeof *spec);
     if (spec == NULL)
         return oom(p);
@@ -337,7 +390,7 @@ int hf_plan_window_tvf(struct planner *p, const struct hf_ast_wtvf *f,
         return -1;
     if (hf_plan_rel_node(p, data, NULL, "the window function's table") != 0)
         return -1;
-    int tk = time_attr(p->g, data->node, (uint32_t)idx);
+    int tk = time_attr_p(p, data->node, (uint32_t)idx);
     if (tk == 0) {
         char tn[64];
         return err_at(p, HF_ERR_SQL, f->timecol.line, f->timecol.col,
@@ -511,7 +564,7 @@ int hf_plan_window_legacy(struct planner *p, const struct hf_ast_query **qp,
     }
     if (hf_plan_rel_node(p, in, NULL, "the group window's input") != 0)
         return -1;
-    int tk = time_attr(p->g, in->node, (uint32_t)idx);
+    int tk = time_attr_p(p, in->node, (uint32_t)idx);
     if (tk == 0)
         return err_at(p, HF_ERR_SQL, ta->line, ta->col,
                       "the group window's time '%s' must be a time "
@@ -635,6 +688,7 @@ int hf_plan_window_agg_node(struct planner *p, const struct rel *in,
     s->proctime = in->win->proctime;
     const struct hf_window_tvf_spec *tv0 =
         p->g->nodes[in->win->tvf_node].spec;
+    s->shift_tz = tv0->win.shift_tz;
     if (tv0->win.kind == HF_WIN_SESSION && s->retract_input) {
         hf_window_agg_spec_free(s);
         hf_group_agg_spec_free(g);
