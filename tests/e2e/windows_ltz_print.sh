@@ -7,7 +7,8 @@
 # passes that instant (a row behind it is late). UTC and a TIMESTAMP
 # rowtime are the controls (nothing shifts); America/Los_Angeles checks a
 # daylight-saving gap (a window whose end - 1 ms is in the gap fires at
-# the hour the gap begins, Flink's toEpochMillsForTimer). Legacy
+# the hour the gap begins, Flink's toEpochMillsForTimer). SESSION and
+# PROCTIME() windows shift the same way. Legacy
 # GROUP BY TUMBLE with TUMBLE_START/_END/_ROWTIME follows the Time Zone
 # page of Flink's docs (the Event Time and Time Zone example).
 . "$(dirname "$0")/lib.sh"
@@ -161,5 +162,54 @@ OUT
 run_hf "$T/out" "$T/err" run "$T/dst2.sql"
 expect_rc 0 "Los Angeles day job"
 expect_same "$T/dst2.expected" "$T/out" "TUMBLE 1 DAY across the DST day in America/Los_Angeles"
+
+# --- legacy GROUP BY SESSION, Asia/Shanghai (watermark every 200 ms, so c
+# is on time): sessions in local time, a and c merge across local midnight
+sed -e "/auto-watermark-interval/d" -e "/batch.rows/d" "$T/sh.sql" |
+    sed '/^INSERT/,$d' >"$T/sess.sql"
+cat >>"$T/sess.sql" <<'SQL'
+INSERT INTO o SELECT SESSION_START(ts, INTERVAL '1' HOUR),
+  SESSION_END(ts, INTERVAL '1' HOUR), SESSION_ROWTIME(ts, INTERVAL '1' HOUR),
+  SUM(price) FROM t GROUP BY SESSION(ts, INTERVAL '1' HOUR);
+SQL
+cat >"$T/sess.expected" <<'OUT'
++I[2021-04-15T23:30, 2021-04-16T00:45, 2021-04-15T16:44:59.999Z, 5]
++I[2021-04-16T01:00, 2021-04-16T02:00, 2021-04-15T17:59:59.999Z, 2]
++I[2021-04-16T18:00, 2021-04-16T19:00, 2021-04-16T10:59:59.999Z, 8]
+OUT
+run_hf "$T/out" "$T/err" run "$T/sess.sql"
+expect_rc 0 "Shanghai session job"
+expect_same "$T/sess.expected" "$T/out" "GROUP BY SESSION over TIMESTAMP_LTZ in Asia/Shanghai"
+
+# --- PROCTIME() is TIMESTAMP_LTZ: its windows shift too (loosely: the
+# clock decides which windows; ~3 s of 1 s windows). Every window_start
+# is window_time + 8 h - 999 ms.
+cat >"$T/proc.sql" <<'SQL'
+SET 'table.local-time-zone' = 'Asia/Shanghai';
+CREATE TABLE g (k INT, pt AS PROCTIME()) WITH ('connector' = 'datagen',
+  'rows-per-second' = '50', 'fields.k.min' = '1', 'fields.k.max' = '1');
+CREATE TABLE o (ws TIMESTAMP(3), we TIMESTAMP(3), wt TIMESTAMP_LTZ(3), n BIGINT)
+WITH ('connector' = 'print');
+INSERT INTO o SELECT window_start, window_end, window_time, COUNT(*)
+FROM TABLE(TUMBLE(TABLE g, DESCRIPTOR(pt), INTERVAL '1' SECOND))
+GROUP BY window_start, window_end, window_time;
+SQL
+"$HOLOFLOW" run "$T/proc.sql" >"$T/out" 2>"$T/err" &
+pid=$!
+sleep 3.5
+kill -INT "$pid"
+wait "$pid" || true
+n=0
+while IFS= read -r line; do
+    ws=$(sed -E 's/^\+I\[([^,]*), .*/\1/' <<<"$line")
+    wt=$(sed -E 's/^\+I\[[^,]*, [^,]*, ([^,]*)Z, .*/\1/' <<<"$line")
+    # wt ends in .999: window_start is its whole second + 8 h (printed
+    # without :00 seconds, as Java's LocalDateTime)
+    want=$(date -u -d "${wt%.*} UTC + 8 hours" +%Y-%m-%dT%H:%M:%S 2>/dev/null || echo "?")
+    [ "${#ws}" -eq 16 ] && ws="$ws:00"
+    [ "$ws" = "$want" ] || fail "proctime window not in Shanghai time: $line"
+    n=$((n + 1))
+done <"$T/out"
+[ "$n" -ge 1 ] || fail "proctime: no window fired in 3.5 s"
 
 finish
