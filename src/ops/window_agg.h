@@ -87,7 +87,7 @@ struct hf_window_agg_spec {
                                     window_end */
     struct hf_agg_call *calls;   /* ops/group_agg.h */
     uint32_t ncalls;
-    bool proctime;      /* processing-time windows: the clock fires them */
+    bool proctime; /* processing-time windows: the clock fires them */
     const struct hf_tz *shift_tz; /* window_start/end are local time in
                                      this zone (hf_window_def), or NULL */
     bool retract_input; /* the input may retract (-U/-D rows subtract) */
