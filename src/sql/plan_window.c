@@ -319,6 +319,8 @@ static int add_tvf(struct planner *p, struct rel *data, uint32_t tcol,
     struct hf_strbuf tb;
     hf_strbuf_init(&tb, 4096);
     window_text(w, data->out->cols[tcol].name, &tb);
+    if (w->shift_tz)
+        hf_strbuf_printf(&tb, ", time zone=[%s]", hf_tz_id(w->shift_tz));
     if (tkind == 2)
         hf_strbuf_puts(&tb, ", processing time");
     spec->text = tb.data ? strdup(tb.data) : NULL;
