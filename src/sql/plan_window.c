@@ -50,6 +50,26 @@
 
 /* ------------------------------------------------------------ time */
 
+/* Calc node `n` computes its column `col`: 1 when that is the computed
+ * column of the table `n` reads that is the table's rowtime (a WATERMARK
+ * FOR ts, ts AS TO_TIMESTAMP_LTZ(ms, 3)), computed here under its own
+ * name, else 0. */
+static int computed_rowtime(const struct hf_graph *g, const struct hf_node *n,
+                            uint32_t col)
+{
+    const struct hf_node *in = &g->nodes[n->inputs[0]];
+    const struct hf_table_def *t =
+        in->kind == HF_NODE_SOURCE ? in->table : NULL;
+    if (t == NULL || t->watermark == NULL || n->schema == NULL ||
+        col >= n->schema->ncols || t->watermark->rowtime >= t->schema.ncols)
+        return 0;
+    const struct hf_column *rc = &t->schema.cols[t->watermark->rowtime];
+    return rc->kind == HF_COL_COMPUTED &&
+                   strcasecmp(rc->name, n->schema->cols[col].name) == 0
+               ? 1
+               : 0;
+}
+
 /* Is column `col` of node `id` a time attribute? 1 rowtime, 2 proctime,
  * 0 neither. Followed through calcs that pass the column unchanged.
  * (Also plan_join.c's, for interval joins: hf_plan_time_attr.) */
@@ -91,7 +111,7 @@ static int time_attr(const struct hf_graph *g, uint32_t id, uint32_t col)
             if (hf_expr_is_proctime(c->proj[col]))
                 return 2;
             if (!hf_expr_column(c->proj[col], &from))
-                return 0;
+                return computed_rowtime(g, n, col);
             col = from;
         } else if (n->op == &hf_op_window_tvf) {
             const struct hf_window_tvf_spec *w = n->spec;
@@ -112,53 +132,6 @@ static int time_attr(const struct hf_graph *g, uint32_t id, uint32_t col)
 int hf_plan_time_attr(const struct hf_graph *g, uint32_t id, uint32_t col)
 {
     return time_attr(g, id, col);
-}
-
-/* Is column `col` of calc node `id` the rowtime of the source the calc
- * reads, declared on a computed column (`ts AS TO_TIMESTAMP_LTZ(ms, 3)`,
- * `WATERMARK FOR ts ...`)? The calc computes it from the column's
- * expression: its position, name and expression (as text) must be the
- * table's. */
-static bool computed_rowtime(struct planner *p, uint32_t id, uint32_t col)
-{
-    const struct hf_node *n = &p->g->nodes[id];
-    if (n->kind != HF_NODE_OP || n->op != &hf_op_calc || n->ninputs != 1)
-        return false;
-    const struct hf_node *src = &p->g->nodes[n->inputs[0]];
-    if (src->kind != HF_NODE_SOURCE || src->table == NULL)
-        return false;
-    const struct hf_table_def *t = src->table;
-    const struct hf_calc_spec *c = n->spec;
-    if (t->watermark == NULL || t->watermark->rowtime != col ||
-        col >= t->schema.ncols || col >= c->nproj ||
-        t->schema.cols[col].kind != HF_COL_COMPUTED ||
-        strcmp(n->schema->cols[col].name, t->schema.cols[col].name) != 0)
-        return false;
-    struct rel *tr = hf_plan_table_cols(p, t, 0, 0);
-    if (tr == NULL || tr->cols[col].ast == NULL)
-        return false;
-    struct hf_expr *e = hf_plan_bind_over_table(p, t, NULL, tr->cols[col].ast);
-    if (e == NULL)
-        return false;
-    struct hf_strbuf a, b;
-    hf_strbuf_init(&a, 1 << 16);
-    hf_strbuf_init(&b, 1 << 16);
-    hf_expr_to_text(e, &a);
-    hf_expr_to_text(c->proj[col], &b);
-    bool same = hf_strbuf_ok(&a) && hf_strbuf_ok(&b) && a.len == b.len &&
-                memcmp(a.data, b.data, a.len) == 0;
-    hf_strbuf_free(&a);
-    hf_strbuf_free(&b);
-    hf_expr_free(e);
-    return same;
-}
-
-/* time_attr, and a rowtime on a computed column read straight from its
- * table (computed_rowtime). */
-static int time_attr_p(struct planner *p, uint32_t id, uint32_t col)
-{
-    int k = time_attr(p->g, id, col);
-    return k ? k : computed_rowtime(p, id, col) ? 1 : 0;
 }
 
 /* The value of constant interval `a` in microseconds, checked to be a
@@ -392,7 +365,7 @@ int hf_plan_window_tvf(struct planner *p, const struct hf_ast_wtvf *f,
         return -1;
     if (hf_plan_rel_node(p, data, NULL, "the window function's table") != 0)
         return -1;
-    int tk = time_attr_p(p, data->node, (uint32_t)idx);
+    int tk = time_attr(p->g, data->node, (uint32_t)idx);
     if (tk == 0) {
         char tn[64];
         return err_at(p, HF_ERR_SQL, f->timecol.line, f->timecol.col,
@@ -566,7 +539,7 @@ int hf_plan_window_legacy(struct planner *p, const struct hf_ast_query **qp,
     }
     if (hf_plan_rel_node(p, in, NULL, "the group window's input") != 0)
         return -1;
-    int tk = time_attr_p(p, in->node, (uint32_t)idx);
+    int tk = time_attr(p->g, in->node, (uint32_t)idx);
     if (tk == 0)
         return err_at(p, HF_ERR_SQL, ta->line, ta->col,
                       "the group window's time '%s' must be a time "
