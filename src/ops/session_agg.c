@@ -366,7 +366,8 @@ static int fire_until(void *state, int64_t t, struct hf_op_out *out,
 {
     struct sagg *g = state;
     bool any = false;
-    while (g->nheap > 0 && g->heap[0].end - MS <= t) {
+    while (g->nheap > 0 &&
+           hf_window_fire_time(g->s->shift_tz, g->heap[0].end) <= t) {
         struct timer tm;
         heap_pop(g, &tm);
         long n = load_key(g, tm.key, tm.klen, err);
@@ -435,7 +436,7 @@ static int add_row(struct sagg *g, const struct hf_value *row, int64_t start,
             again = true;
         }
     }
-    if (me - MS <= progress) {
+    if (hf_window_fire_time(g->s->shift_tz, me) <= progress) {
         g->e.late++; /* its session has ended already */
         return 0;
     }

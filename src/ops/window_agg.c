@@ -45,6 +45,7 @@
 #include <string.h>
 
 #include "core/rowcodec.h"
+#include "core/tz.h"
 #include "ops/window_emit.h"
 #include "state/state.h"
 
@@ -101,6 +102,34 @@ uint32_t hf_window_assign(const struct hf_window_def *w, int64_t ts,
     }
     }
     return 0;
+}
+
+int64_t hf_window_local(const struct hf_tz *tz, int64_t ts)
+{
+    return tz ? hf_tz_to_local(tz, ts) : ts;
+}
+
+int64_t hf_window_time(const struct hf_tz *tz, int64_t end)
+{
+    return tz ? hf_tz_to_utc(tz, end - MS) : end - MS;
+}
+
+int64_t hf_window_fire_time(const struct hf_tz *tz, int64_t end)
+{
+    /* Flink's toEpochMillsForTimer(end - 1 ms) for a zone with daylight
+     * saving: t1, t2 the instants of local l and l + 1 h; equal: l is in
+     * a gap, fire at the hour the gap begins; more than an hour apart: l
+     * is in an overlap, fire at the later instant. */
+    const int64_t hour = 3600 * INT64_C(1000000);
+    int64_t l = end - MS;
+    if (tz == NULL)
+        return l;
+    int64_t t1 = hf_tz_to_utc(tz, l), t2 = hf_tz_to_utc(tz, l + hour);
+    if (t1 == t2)
+        return t1 - t1 % hour;
+    if (t2 - t1 > hour)
+        return t1 + hour;
+    return t1;
 }
 
 void hf_window_agg_spec_free(struct hf_window_agg_spec *s)
@@ -288,7 +317,8 @@ static int fire_until(void *state, int64_t t, struct hf_op_out *out,
 {
     struct wagg *g = state;
     uint32_t n = 0;
-    while (n < g->npending && g->pending[n] - MS <= t) {
+    while (n < g->npending &&
+           hf_window_fire_time(g->s->shift_tz, g->pending[n]) <= t) {
         if (fire(g, g->pending[n], out, err) != 0)
             return -1;
         n++;
@@ -385,7 +415,7 @@ static int wagg_process(void *state, uint32_t input, struct hf_rbuf *in,
                                 g->uid, b->src_name ? b->src_name : "input",
                                 b->origin ? b->origin[r] : -1);
         int64_t end = row[ce].v.i;
-        if (end - MS <= progress) {
+        if (hf_window_fire_time(s->shift_tz, end) <= progress) {
             g->e.late++; /* its window has fired */
             continue;
         }

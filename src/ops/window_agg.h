@@ -26,6 +26,8 @@
 #include "ops/group_agg.h"
 #include "ops/op.h"
 
+struct hf_tz;
+
 /* HF_WIN_SESSION: each row's own window is [ts, ts + gap) (size = gap);
  * the session window aggregate (session_agg.c) merges those that touch. */
 enum hf_window_kind {
@@ -41,7 +43,27 @@ struct hf_window_def {
     int64_t size;   /* TUMBLE, HOP: the window's length; CUMULATE: max */
     int64_t slide;  /* HOP: the slide; CUMULATE: the step; TUMBLE: size */
     int64_t offset; /* shifts the boundaries (0 by default) */
+    /* The session time zone when the time attribute is TIMESTAMP_LTZ
+     * (a rowtime on a TIMESTAMP_LTZ column, or PROCTIME()), else NULL:
+     * windows are then aligned in local time (see hf_window_local). */
+    const struct hf_tz *shift_tz;
 };
+
+/* Windows over a TIMESTAMP_LTZ time attribute are aligned in the session
+ * time zone, as Flink's TimeWindowUtil (shiftTimeZone): a row's instant
+ * is turned into local wall-clock time before hf_window_assign, so
+ * window_start and window_end are local TIMESTAMP values (a 1-day TUMBLE
+ * in Asia/Shanghai starts at local midnight). tz NULL: no shift.
+ *   hf_window_local: the wall-clock time of instant ts (toUtcTimestampMills).
+ *   hf_window_fire_time: the instant at which the window ending at local
+ *     `end` fires, to compare with the watermark or the clock
+ *     (toEpochMillsForTimer(end - 1 ms)): in a DST gap the instant the gap
+ *     begins, in an overlap the later instant.
+ *   hf_window_time: window_time, the instant of local end - 1 ms
+ *     (toEpochMills: in a gap moved later, in an overlap the earlier). */
+int64_t hf_window_local(const struct hf_tz *tz, int64_t ts);
+int64_t hf_window_fire_time(const struct hf_tz *tz, int64_t end);
+int64_t hf_window_time(const struct hf_tz *tz, int64_t end);
 
 /* The windows of `ts`, written to starts[]/ends[] (at most `cap`, which
  * must be >= size / slide for HOP and CUMULATE); returns how many. Ends
@@ -65,7 +87,9 @@ struct hf_window_agg_spec {
                                     window_end */
     struct hf_agg_call *calls;   /* ops/group_agg.h */
     uint32_t ncalls;
-    bool proctime;      /* processing-time windows: the clock fires them */
+    bool proctime; /* processing-time windows: the clock fires them */
+    const struct hf_tz *shift_tz; /* window_start/end are local time in
+                                     this zone (hf_window_def), or NULL */
     bool retract_input; /* the input may retract (-U/-D rows subtract) */
     char *text; /* "WindowAggregate(window=[TUMBLE(...)], ...)" (owned) */
 };

@@ -177,7 +177,8 @@ int hf_win_emit_row(struct hf_win_emit *e, const void *gkey, size_t gklen,
         else
             row[i] = e->kv[--j];
     }
-    row[s->nkeys + s->ncalls] = (struct hf_value){.v.i = end - HF_WIN_MS};
+    row[s->nkeys + s->ncalls] =
+        (struct hf_value){.v.i = hf_window_time(s->shift_tz, end)};
     if (hf_win_load_accs(e, e->accs, acc, acclen, err) != 0)
         return -1;
     for (uint32_t i = 0; i < s->ncalls; i++) {

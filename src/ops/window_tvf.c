@@ -90,9 +90,12 @@ static int64_t next_due(const struct wtvf *w)
             due = w->pend[w->phead];
         return due;
     }
+    /* The grid is in local time when the windows are (hf_window_local);
+     * the mark due is the instant the window ending there fires at. */
     int64_t grid = d->kind == HF_WIN_TUMBLE ? d->size : d->slide;
-    int64_t base = w->mark + MS;
-    return base + (grid - floor_mod(base - d->offset, grid));
+    int64_t base = hf_window_local(d->shift_tz, w->mark + MS);
+    int64_t end = base + (grid - floor_mod(base - d->offset, grid));
+    return hf_window_fire_time(d->shift_tz, end) + MS;
 }
 
 /* Send the mark `m` (when it rises) and forget the session ends it
@@ -207,6 +210,7 @@ static int wtvf_process(void *state, uint32_t input, struct hf_rbuf *in,
             }
             ts = row[s->time_col].v.i;
         }
+        ts = hf_window_local(s->win.shift_tz, ts);
         uint32_t n = hf_window_assign(&s->win, ts, w->starts, w->ends, w->wcap);
         for (uint32_t k = 0; k < n; k++) {
             if (r && hf_batch_full(r->b) && emit_one(&r, out, err) != 0)
@@ -230,7 +234,7 @@ static int wtvf_process(void *state, uint32_t input, struct hf_rbuf *in,
                 o[nin + c].null = false;
             o[nin].v.i = w->starts[k];
             o[nin + 1].v.i = w->ends[k];
-            o[nin + 2].v.i = w->ends[k] - MS;
+            o[nin + 2].v.i = hf_window_time(s->win.shift_tz, w->ends[k]);
         }
     }
     if (r && emit_one(&r, out, err) != 0)

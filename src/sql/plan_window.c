@@ -36,6 +36,7 @@
 #include <strings.h>
 
 #include "core/batch.h"
+#include "core/tz.h"
 #include "ops/calc.h"
 #include "ops/join.h"
 #include "ops/lookup_join.h"
@@ -274,8 +275,13 @@ static int add_tvf(struct planner *p, struct rel *data, uint32_t tcol,
     }
     /* window_time: a time attribute of the time column's type. */
     const struct hf_type *tt = &data->out->cols[tcol].type;
-    if (tkind == 2 || tt->id == HF_TIMESTAMP_LTZ)
+    struct hf_window_def wd = *w;
+    if (tkind == 2 || tt->id == HF_TIMESTAMP_LTZ) {
         s->cols[n + 2].type.id = HF_TIMESTAMP_LTZ;
+        /* Aligned in the session time zone (window_agg.h). */
+        wd.shift_tz = p->tz && p->tz != hf_tz_utc() ? p->tz : NULL;
+    }
+    w = &wd;
     struct hf_window_tvf_spec *spec = calloc(1, sizeof *spec);
     if (spec == NULL)
         return oom(p);
@@ -286,6 +292,8 @@ static int add_tvf(struct planner *p, struct rel *data, uint32_t tcol,
     struct hf_strbuf tb;
     hf_strbuf_init(&tb, 4096);
     window_text(w, data->out->cols[tcol].name, &tb);
+    if (w->shift_tz)
+        hf_strbuf_printf(&tb, ", time zone=[%s]", hf_tz_id(w->shift_tz));
     if (tkind == 2)
         hf_strbuf_puts(&tb, ", processing time");
     spec->text = tb.data ? strdup(tb.data) : NULL;
@@ -655,6 +663,7 @@ int hf_plan_window_agg_node(struct planner *p, const struct rel *in,
     s->proctime = in->win->proctime;
     const struct hf_window_tvf_spec *tv0 =
         p->g->nodes[in->win->tvf_node].spec;
+    s->shift_tz = tv0->win.shift_tz;
     if (tv0->win.kind == HF_WIN_SESSION && s->retract_input) {
         hf_window_agg_spec_free(s);
         hf_group_agg_spec_free(g);

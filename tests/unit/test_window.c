@@ -11,6 +11,9 @@
  * window end, one at the end of the input), and the aggregate firing on
  * them alone, so a row whose window ended long ago by the wall clock is
  * still counted.
+ * And the shift of windows over a TIMESTAMP_LTZ time attribute into the
+ * session time zone, checked against the instants Flink's TimeWindowUtil
+ * documents for America/Los_Angeles's 2021 daylight-saving changes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,6 +27,7 @@
 #include <time.h>
 
 #include "core/rbuf.h"
+#include "core/tz.h"
 #include "ops/window_agg.h"
 
 #define MIN_US (60 * INT64_C(1000000))
@@ -416,6 +420,52 @@ static void test_tvf_session_marks(void **st)
     hf_rbuf_pool_destroy(op);
 }
 
+#define MS_US(ms) ((int64_t)(ms) * 1000)
+
+static void test_shift_tz(void **st)
+{
+    (void)st;
+    char why[128];
+    const struct hf_tz *la = hf_tz_find("America/Los_Angeles", why, sizeof why);
+    const struct hf_tz *sh = hf_tz_find("Asia/Shanghai", why, sizeof why);
+    assert_non_null(la);
+    assert_non_null(sh);
+    /* no zone: nothing shifts, fires at end - 1 ms */
+    assert_true(hf_window_local(NULL, 5) == 5);
+    assert_true(hf_window_fire_time(NULL, MS_US(10)) == MS_US(9));
+    assert_true(hf_window_time(NULL, MS_US(10)) == MS_US(9));
+    /* Shanghai: 2021-04-15 15:30Z is 23:30 local; the local day ending
+     * 04-16 00:00 fires and is timed at 15:59:59.999Z */
+    assert_true(hf_window_local(sh, MS_US(1618500600000)) ==
+                MS_US(1618529400000));
+    assert_true(hf_window_fire_time(sh, MS_US(1618531200000)) ==
+                MS_US(1618502399999));
+    assert_true(hf_window_time(sh, MS_US(1618531200000)) ==
+                MS_US(1618502399999));
+    /* LA spring 2021-03-14: local 02:00..02:59:59.999 does not exist; a
+     * window ending at 03:00 fires at 1615716000000 (the gap's start),
+     * its window_time is 02:59:59.999 moved past the gap */
+    int64_t d14 = MS_US(1615680000000); /* local 2021-03-14 00:00 */
+    assert_true(hf_window_fire_time(la, d14 + MS_US(3 * 3600000)) ==
+                MS_US(1615716000000));
+    assert_true(hf_window_time(la, d14 + MS_US(3 * 3600000)) ==
+                MS_US(1615719599999));
+    /* before the gap: plain */
+    assert_true(hf_window_fire_time(la, d14 + MS_US(3600000)) ==
+                MS_US(1615712399999));
+    /* LA fall 2021-11-07: local 01:00 happens twice; a window ending at
+     * 01:00:00.001 fires at the later instant, window_time is the earlier */
+    int64_t n07 = MS_US(1636243200000); /* local 2021-11-07 00:00 */
+    assert_true(hf_window_fire_time(la, n07 + MS_US(3600001)) ==
+                MS_US(1636275600000));
+    assert_true(hf_window_time(la, n07 + MS_US(3600001)) ==
+                MS_US(1636272000000));
+    /* a local day across the change: [11-07, 11-08) fires at 08:00Z - 1 ms
+     * of 11-08 (PST) */
+    assert_true(hf_window_fire_time(la, n07 + MS_US(86400000)) ==
+                MS_US(1636358400000 - 1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -425,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_proctime_operator),
         cmocka_unit_test(test_tvf_marks),
         cmocka_unit_test(test_tvf_session_marks),
+        cmocka_unit_test(test_shift_tz),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
