@@ -57,8 +57,7 @@ static inline void *hf_arena_alloc(struct hf_arena *a, size_t size)
 {
     size = (size + 7) & ~(size_t)7;
     /* integers: a fresh arena's cur and end are NULL */
-    if (size <= (size_t)((uintptr_t)a->end - (uintptr_t)a->cur) &&
-        size != 0) {
+    if (size <= (size_t)((uintptr_t)a->end - (uintptr_t)a->cur) && size != 0) {
         void *p = a->cur;
         a->cur += size;
         a->used_total += size;

@@ -568,11 +568,10 @@ static void test_partition_batches(void **state)
                             {"s", ct_type(HF_VARCHAR)},
                             {"p", ct_type(HF_VARCHAR)}};
     const char *part[] = {"p", NULL};
-    const char *want[] = {"+I|1|s1|b@f.csv:1",   "+I|2|s2|b@f.csv:2",
-                          "+I|3|s3|b@f.csv:3",   "+I|4|s4|b@f.csv:4",
-                          "+I|5|s5|b@f.csv:5",   "+I|6|s6|c@f.csv:1",
-                          "+I|7|s7|c@f.csv:2",   "+I|8|s8|d:x@f.csv:1",
-                          NULL};
+    const char *want[] = {
+        "+I|1|s1|b@f.csv:1", "+I|2|s2|b@f.csv:2",   "+I|3|s3|b@f.csv:3",
+        "+I|4|s4|b@f.csv:4", "+I|5|s5|b@f.csv:5",   "+I|6|s6|c@f.csv:1",
+        "+I|7|s7|c@f.csv:2", "+I|8|s8|d:x@f.csv:1", NULL};
     for (int threads = 1; threads <= 3; threads += 2) {
         char th[8];
         snprintf(th, sizeof th, "%d", threads);

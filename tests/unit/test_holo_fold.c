@@ -409,9 +409,9 @@ static void test_copy_row_nested(void **state)
         for (int k = 0; k < 2; k++)
             want_bytes +=
                 (size_t)hf_value_copy(&ra, &nc[k].type, &want[k], &r[k], strip);
-        assert_int_equal(holo_buffer_put(&b, HOLO_ACT_UPSERT, HF_ROW_INSERT, r,
-                                         0, 1, NULL),
-                         0);
+        assert_int_equal(
+            holo_buffer_put(&b, HOLO_ACT_UPSERT, HF_ROW_INSERT, r, 0, 1, NULL),
+            0);
         assert_int_equal(b.n, 1);
         assert_int_equal(b.bytes, want_bytes);
         const struct hf_value *got = b.entries[0].vals;
