@@ -644,11 +644,13 @@ static int decode_field(struct csv_codec *c, const struct csv_field *f,
     if (hf_type_is_string(f->type.id) && n <= UINT32_MAX) {
         /* hf_value_from_text()'s own first step, without its calls */
         memset(out, 0, sizeof *out);
-        if (hf_value_set_str(b, out, s, n) != 0)
+        if (hf_value_set_str(b, out, s, n) != 0) {
+            out->null = true;
             return hf_error_set(err, HF_ERR_NOMEM,
                                 "column '%s': out of memory copying %zu "
                                 "bytes of text",
                                 f->name, n);
+        }
         return 0;
     }
     int64_t iv;

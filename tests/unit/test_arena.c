@@ -1,8 +1,9 @@
 /*
  * test_arena.c - the bump allocator of row batches (core/arena.c): the
  * inline fast path and the chunk path agree on alignment and accounting,
- * a reset hands the same memory out again (the first chunk, then the
- * chunks it set aside, up to its bound), and hf_text_has_nul (types.h)
+ * a reset hands the same memory out again (the first chunk, then, when
+ * the arena asked for spares, the chunks it set aside, up to its bound;
+ * under ASan they are poisoned while set aside), and hf_text_has_nul (types.h)
  * finds a NUL at every position of short and long text.
  */
 #include <stdarg.h>
@@ -16,11 +17,25 @@
 #include "core/arena.h"
 #include "core/types.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define T_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define T_ASAN 1
+#endif
+#endif
+#ifdef T_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
+#define MIB ((size_t)1 << 20)
+
 static void test_alloc_and_reset(void **state)
 {
     (void)state;
     struct hf_arena a;
     hf_arena_init(&a);
+    hf_arena_set_spare_max(&a, 16 * MIB);
     /* sizes round up to 8, every pointer is 8-aligned */
     char *p0 = hf_arena_alloc(&a, 1);
     char *p1 = hf_arena_alloc(&a, 9);
@@ -46,6 +61,12 @@ static void test_alloc_and_reset(void **state)
      * kept: the same addresses again */
     hf_arena_reset(&a);
     assert_int_equal(a.used_total, 0);
+    assert_true(hf_arena_spare_bytes(&a) > (1 << 20));
+#ifdef T_ASAN
+    /* set aside: a use after the reset is reported */
+    assert_true(__asan_address_is_poisoned(first[2999]));
+    assert_true(__asan_address_is_poisoned(big));
+#endif
     assert_ptr_equal(hf_arena_alloc(&a, 1), p0);
     assert_ptr_equal(hf_arena_alloc(&a, 9), p1);
     (void)hf_arena_alloc(&a, 0);
@@ -70,16 +91,63 @@ static void test_spare_bound(void **state)
     (void)state;
     struct hf_arena a;
     hf_arena_init(&a);
-    /* 40 chunks of 1 MiB: a reset keeps at most 16 MiB of them, the
-     * arena goes on handing out memory after it */
+    hf_arena_set_spare_max(&a, 16 * MIB);
+    /* 40 chunks of 1 MiB: a reset keeps 16 MiB of the 39 after the
+     * first, every round, and the arena goes on handing out memory */
     for (int round = 0; round < 3; round++) {
         for (int i = 0; i < 40; i++) {
-            char *p = hf_arena_alloc(&a, 1 << 20);
+            char *p = hf_arena_alloc(&a, MIB);
             assert_non_null(p);
-            p[0] = p[(1 << 20) - 1] = (char)i;
+            p[0] = p[MIB - 1] = (char)i;
         }
+        assert_int_equal(hf_arena_spare_bytes(&a), 0);
         hf_arena_reset(&a);
+        assert_int_equal(hf_arena_spare_bytes(&a), 16 * MIB);
     }
+    hf_arena_free(&a);
+    assert_int_equal(hf_arena_spare_bytes(&a), 0);
+}
+
+static void test_no_spare_by_default(void **state)
+{
+    (void)state;
+    /* a batch's arena: a reset keeps the first chunk only */
+    struct hf_arena a;
+    hf_arena_init(&a);
+    char *p0 = hf_arena_alloc(&a, 8);
+    for (int i = 0; i < 10; i++)
+        assert_non_null(hf_arena_alloc(&a, MIB));
+    hf_arena_reset(&a);
+    assert_int_equal(hf_arena_spare_bytes(&a), 0);
+    assert_ptr_equal(hf_arena_alloc(&a, 8), p0);
+    hf_arena_free(&a);
+}
+
+static void test_spare_too_small(void **state)
+{
+    (void)state;
+    struct hf_arena a;
+    hf_arena_init(&a);
+    hf_arena_set_spare_max(&a, 16 * MIB);
+    /* the first chunk (64 KiB) and a second one of 64 KiB */
+    assert_non_null(hf_arena_alloc(&a, 60 * 1024));
+    char *second = hf_arena_alloc(&a, 60 * 1024);
+    assert_non_null(second);
+    hf_arena_reset(&a);
+    assert_int_equal(hf_arena_spare_bytes(&a), 64 * 1024);
+    /* a request larger than the spare chunk gets a chunk of its own, the
+     * spare stays set aside */
+    assert_non_null(hf_arena_alloc(&a, 60 * 1024)); /* first chunk */
+    char *big = hf_arena_alloc(&a, 128 * 1024);
+    assert_non_null(big);
+    assert_ptr_not_equal(big, second);
+    memset(big, 1, 128 * 1024);
+    assert_int_equal(hf_arena_spare_bytes(&a), 64 * 1024);
+    /* one that fits takes it */
+    char *again = hf_arena_alloc(&a, 60 * 1024);
+    assert_ptr_equal(again, second);
+    assert_int_equal(hf_arena_spare_bytes(&a), 0);
+    memset(again, 2, 60 * 1024);
     hf_arena_free(&a);
 }
 
@@ -119,6 +187,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_alloc_and_reset),
         cmocka_unit_test(test_spare_bound),
+        cmocka_unit_test(test_no_spare_by_default),
+        cmocka_unit_test(test_spare_too_small),
         cmocka_unit_test(test_strndup),
         cmocka_unit_test(test_has_nul),
     };

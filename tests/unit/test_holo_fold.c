@@ -302,8 +302,7 @@ static void test_review_cases(void **state)
 
 /* copy_row()'s one-allocation copy keeps what hf_value_copy() gives:
  * the values, text with its NULs removed or kept (BYTES always kept), and
- * the bytes accounted; a nested column sends every column through
- * hf_value_copy(). */
+ * the bytes accounted. A nested column is test_copy_row_nested's. */
 static void test_copy_row_forms(void **state)
 {
     (void)state;
@@ -370,6 +369,73 @@ static void test_copy_row_forms(void **state)
     }
 }
 
+/* A schema with a nested column has no one-allocation plan (col_copy
+ * NULL): every column goes through hf_value_copy(), deep (the array's
+ * items copied), text with its NULs removed or kept, inside the array
+ * too, and the bytes accounted as hf_value_copy() counts them. */
+static void test_copy_row_nested(void **state)
+{
+    (void)state;
+    struct hf_type at = hf_type_make(HF_ARRAY);
+    at.elem = HF_VARCHAR;
+    struct hf_column nc[2] = {
+        {.name = "k", .type = hf_type_make(HF_VARCHAR)},
+        {.name = "a", .type = at},
+    };
+    struct hf_schema ns = {.ncols = 2, .cols = nc};
+    for (int strip = 0; strip <= 1; strip++) {
+        struct holo_config c = cfg_with(HOLO_OC_UPDATE, false, false);
+        c.remove_u0000 = strip;
+        struct holo_buffer b;
+        assert_int_equal(holo_buffer_init(&b, &ns, NULL, 0, &c, 4), 0);
+        assert_null(b.col_copy);
+        struct hf_value items[3];
+        memset(items, 0, sizeof items);
+        items[0].v.s.ptr = "p\0q";
+        items[0].v.s.len = 3;
+        items[1].null = true;
+        items[2].v.s.ptr = "r";
+        items[2].v.s.len = 1;
+        struct hf_array arr = {.elem = HF_VARCHAR, .n = 3, .items = items};
+        struct hf_value r[2];
+        memset(r, 0, sizeof r);
+        r[0].v.s.ptr = "x\0y";
+        r[0].v.s.len = 3;
+        r[1].v.a = &arr;
+        struct hf_arena ra;
+        hf_arena_init(&ra);
+        struct hf_value want[2];
+        size_t want_bytes = 16;
+        for (int k = 0; k < 2; k++)
+            want_bytes +=
+                (size_t)hf_value_copy(&ra, &nc[k].type, &want[k], &r[k], strip);
+        assert_int_equal(
+            holo_buffer_put(&b, HOLO_ACT_UPSERT, HF_ROW_INSERT, r, 0, 1, NULL),
+            0);
+        assert_int_equal(b.n, 1);
+        assert_int_equal(b.bytes, want_bytes);
+        const struct hf_value *got = b.entries[0].vals;
+        assert_int_equal(got[0].v.s.len, strip ? 2 : 3);
+        assert_memory_equal(got[0].v.s.ptr, strip ? "xy" : "x\0y",
+                            got[0].v.s.len);
+        assert_ptr_not_equal(got[0].v.s.ptr, r[0].v.s.ptr);
+        const struct hf_array *ga = got[1].v.a;
+        assert_false(got[1].null);
+        assert_ptr_not_equal(ga, &arr);
+        assert_ptr_not_equal(ga->items, items);
+        assert_int_equal(ga->n, 3);
+        assert_int_equal(ga->items[0].v.s.len, strip ? 2 : 3);
+        assert_memory_equal(ga->items[0].v.s.ptr, strip ? "pq" : "p\0q",
+                            ga->items[0].v.s.len);
+        assert_ptr_not_equal(ga->items[0].v.s.ptr, items[0].v.s.ptr);
+        assert_true(ga->items[1].null);
+        assert_int_equal(ga->items[2].v.s.len, 1);
+        assert_memory_equal(ga->items[2].v.s.ptr, "r", 1);
+        hf_arena_free(&ra);
+        holo_buffer_free(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -379,6 +445,7 @@ int main(void)
         cmocka_unit_test(test_many_keys_and_copies),
         cmocka_unit_test(test_review_cases),
         cmocka_unit_test(test_copy_row_forms),
+        cmocka_unit_test(test_copy_row_nested),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

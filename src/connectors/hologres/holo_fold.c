@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#define HOLO_ARENA_SPARE ((size_t)16 * 1024 * 1024)
+
 /* ------------------------------------------------------------ hashing */
 
 static uint64_t mix(uint64_t h, uint64_t v)
@@ -217,6 +219,11 @@ int holo_buffer_init(struct holo_buffer *b, const struct hf_schema *schema,
     b->nslots = pow2_at_least(b->cap * 2);
     b->slots = calloc(b->nslots, sizeof *b->slots);
     hf_arena_init(&b->arena);
+    /* The buffer's arena grows to a whole COPY's rows every round: a
+     * reset keeps what it grew to (up to 16 MiB), memory this buffer
+     * holds anyway at its peak, instead of a malloc and fresh pages per
+     * chunk per round. */
+    hf_arena_set_spare_max(&b->arena, HOLO_ARENA_SPARE);
     if (b->entries == NULL || b->slots == NULL) {
         holo_buffer_free(b);
         return -1;
