@@ -110,8 +110,13 @@ struct pend {
     uint32_t from, to;
     bool waiting;
     bool insert_only; /* every row +I: may be overtaken / overtake */
+    bool asked;       /* asked again in this round (serve) */
     uint32_t attempts; /* requests made for the waiting row so far */
     int64_t due, deadline; /* CLOCK_MONOTONIC ms */
+    /* The same moments on the wall clock (µs since the epoch), fixed
+     * when they are set: next_timer gives the same answer however often
+     * it is asked, and on_timer serves what it said was due. */
+    int64_t wdue, wdeadline;
     int64_t wm_before;     /* the watermark come in before these rows */
     struct hf_strbuf key, ans;
 };
@@ -121,6 +126,13 @@ static int64_t now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t wall_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 static int oom(struct hf_error *err)
@@ -923,9 +935,11 @@ static int drain(struct lk *l, struct hf_op_out *out, struct hf_error *err)
     return 0;
 }
 
-/* Ask again the keys of the waiting rows due at `now`; fail when a
- * row's deadline has passed. */
-static int serve(struct lk *l, struct hf_op_out *out, struct hf_error *err)
+/* Ask again the keys of the waiting rows due at `now` (or, for a timer,
+ * at the wall clock `wall`; INT64_MIN: none); fail when a row's
+ * deadline has passed. */
+static int serve(struct lk *l, int64_t wall, struct hf_op_out *out,
+                 struct hf_error *err)
 {
     struct hf_lookup_spec *s = l->spec;
     if (l->nwaiting == 0)
@@ -933,7 +947,7 @@ static int serve(struct lk *l, struct hf_op_out *out, struct hf_error *err)
     int64_t now = now_ms();
     uint32_t late = 0, att = 0;
     for (struct pend *e = l->head; e; e = e->next)
-        if (e->waiting && e->deadline <= now) {
+        if (e->waiting && (e->deadline <= now || e->wdeadline <= wall)) {
             late++;
             att = e->attempts;
         }
@@ -942,7 +956,8 @@ static int serve(struct lk *l, struct hf_op_out *out, struct hf_error *err)
     hf_lcache_clear(&l->rans);
     uint32_t na = 0;
     for (struct pend *e = l->head; e; e = e->next) {
-        if (!e->waiting || e->due > now)
+        e->asked = e->waiting && (e->due <= now || e->wdue <= wall);
+        if (!e->asked)
             continue;
         const char *key = e->key.data;
         uint32_t klen = (uint32_t)e->key.len;
@@ -966,7 +981,7 @@ static int serve(struct lk *l, struct hf_op_out *out, struct hf_error *err)
     uint32_t again = 0, attempt = 0;
     hf_lcache_clear(&l->wset);
     for (struct pend *e = l->head; e; e = e->next) {
-        if (!e->waiting || e->due > now)
+        if (!e->waiting || !e->asked)
             continue;
         const struct hf_lcache_entry *a = hf_lcache_get(
             &l->rans, e->key.data, (uint32_t)e->key.len, now);
@@ -981,6 +996,7 @@ static int serve(struct lk *l, struct hf_op_out *out, struct hf_error *err)
             continue;
         }
         e->due = now + s->conf.retry_delay_ms;
+        e->wdue = wall_us() + s->conf.retry_delay_ms * 1000;
         if (!hf_lcache_get(&l->wset, e->key.data, (uint32_t)e->key.len,
                            now)) {
             if (hf_lcache_put(&l->wset, e->key.data, (uint32_t)e->key.len,
@@ -1017,7 +1033,7 @@ static int wait_until_held(struct lk *l, uint64_t rows, struct hf_op_out *out,
 {
     while (l->held_rows > rows && l->nwaiting > 0) {
         sleep_ms(next_due(l) - now_ms());
-        if (serve(l, out, err) != 0)
+        if (serve(l, INT64_MIN, out, err) != 0)
             return -1;
     }
     return l->held_rows > rows ? drain(l, out, err) : 0;
@@ -1029,7 +1045,7 @@ static int process_async(struct lk *l, struct hf_rbuf *in,
 {
     struct hf_lookup_spec *s = l->spec;
     const struct hf_batch *b = in->b;
-    if (serve(l, out, err) != 0)
+    if (serve(l, INT64_MIN, out, err) != 0)
         return -1;
     atomic_fetch_add(&s->stats.rows_in, b->nrows);
     uint64_t h = l->cache.hits, m = l->cache.misses, ev = l->cache.evictions,
@@ -1040,7 +1056,7 @@ static int process_async(struct lk *l, struct hf_rbuf *in,
     int64_t now = now_ms();
     if (l->head == NULL && l->wset.n == 0)
         return emit_rows(l, in, 0, b->nrows, NULL, out, err);
-    int64_t deadline = now + s->conf.timeout_ms;
+    int64_t deadline = now + s->conf.timeout_ms, wnow = wall_us();
     struct pend *run = NULL;
     for (uint32_t i = 0; i < b->nrows; i++) {
         bool wait = l->klen[i] != UINT32_MAX &&
@@ -1056,6 +1072,8 @@ static int process_async(struct lk *l, struct hf_rbuf *in,
             e->attempts = 1;
             e->due = now + s->conf.retry_delay_ms;
             e->deadline = deadline;
+            e->wdue = wnow + s->conf.retry_delay_ms * 1000;
+            e->wdeadline = wnow + (deadline - now) * 1000;
             hf_strbuf_append(&e->key, l->kbuf.data + l->koff[i], l->klen[i]);
             if (!hf_strbuf_ok(&e->key))
                 return oom(err);
@@ -1110,17 +1128,20 @@ static int lk_end_input(void *state, uint32_t input, struct hf_op_out *out,
     return wait_until_held(state, 0, out, err);
 }
 
+/* The wall-clock moments fixed when the rows were set aside or last
+ * asked (the same answer every call: the runtime asks twice). */
 static int64_t lk_next_timer(void *state)
 {
     struct lk *l = state;
-    int64_t t = next_due(l);
-    if (t == INT64_MAX)
-        return INT64_MAX;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    int64_t wall = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-    int64_t left = t - now_ms();
-    return wall + (left > 0 ? left : 0) * 1000;
+    int64_t t = INT64_MAX;
+    for (const struct pend *e = l->head; e; e = e->next)
+        if (e->waiting) {
+            if (e->wdue < t)
+                t = e->wdue;
+            if (e->wdeadline < t)
+                t = e->wdeadline;
+        }
+    return t;
 }
 
 /* Event time: a watermark does not pass rows set aside (they would be
@@ -1137,8 +1158,7 @@ static int64_t lk_watermark_out(void *state, int64_t wm)
 static int lk_on_timer(void *state, int64_t now, struct hf_op_out *out,
                        struct hf_error *err)
 {
-    (void)now;
-    return serve(state, out, err);
+    return serve(state, now, out, err);
 }
 
 static void lk_close(void *state)

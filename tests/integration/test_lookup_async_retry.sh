@@ -22,7 +22,14 @@
 #    allow_unordered the padded row of key 3 comes out among the others,
 #    before key 60 and after key 4 (not at the end of the input, where a
 #    join that waited for the end would put it); with ordered, in place.
+# 5. A retry served by the operator's timer with no input after it: a
+#    kafka topic gets keys 1, 2, 3 (3 has no dimension row, retried twice
+#    100 ms apart) and nothing more; the job runs without an end, so the
+#    padded row of key 3 can only go out from a timer (not from a next
+#    batch, nor from the end of the input); it must appear while the job
+#    still runs.
 . "$(dirname "$0")/../e2e/lib.sh"
+. "$(dirname "$0")/../kafka/lib.sh"
 set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -At)
@@ -149,6 +156,38 @@ SQL
         [ "${at3:-0}" -gt "${at4:-0}" ] && [ "${at3:-0}" -lt "${at60:-0}" ] ||
             fail "allow_unordered: key 3 at line $at3 (key 4 at $at4, key 60 at $at60)"
     fi
+done
+
+# --- 5. a retry served by the timer while no input comes.
+kafka_start_mock lk:1
+printf '%s\n' '{"k":1}' '{"k":2}' '{"k":3}' | "$KCAT" -b "$KAFKA_BOOTSTRAP" -P -t lk -p 0
+for mode in allow_unordered ordered; do
+    cat >"$T/job.sql" <<SQL
+CREATE TABLE s (k INT, proc AS PROCTIME()) WITH ('connector' = 'kafka', 'topic' = 'lk',
+  'properties.bootstrap.servers' = '$KAFKA_BOOTSTRAP', 'scan.startup.mode' = 'earliest-offset',
+  'format' = 'json');
+CREATE TABLE d (k INT, name STRING, PRIMARY KEY (k) NOT ENFORCED)
+  WITH ($jdbc, 'table-name' = '${p}_g');
+CREATE TABLE o (k INT, name STRING) WITH ('connector' = 'print');
+INSERT INTO o SELECT /*+ LOOKUP('table' = 'd', 'async' = 'true', 'output-mode' = '$mode',
+  $retry, 'fixed-delay' = '100ms', 'max-attempts' = '2') */ s.k, dd.name
+  FROM s LEFT JOIN d FOR SYSTEM_TIME AS OF s.proc AS dd ON s.k = dd.k;
+SQL
+    "$HOLOFLOW" run "$T/job.sql" >"$T/out" 2>"$T/err" &
+    hf=$!
+    BG_PIDS+=("$hf")
+    for _ in $(seq 600); do
+        grep -q '^+I\[3, null\]' "$T/out" && break
+        kill -0 $hf 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -0 $hf 2>/dev/null || fail "timer ($mode): the job ended early: $(tail -3 "$T/err")"
+    grep -q '^+I\[3, null\]' "$T/out" ||
+        fail "timer ($mode): the retried row did not go out without further input"
+    kill -TERM $hf
+    wait $hf || true
+    printf '+I[1, n1]\n+I[2, n2]\n+I[3, null]\n' >"$T/want"
+    expect_same "$T/want" "$T/out" "timer ($mode): output"
 done
 
 "${PSQL[@]}" -c "DROP TABLE ${p}_s, ${p}_d, ${p}_o, ${p}_g"
