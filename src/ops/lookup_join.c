@@ -82,6 +82,9 @@ struct lk {
     struct askv *asks;
     uint32_t asks_cap;
     int64_t deadline; /* the connector's deadline (connector.h) */
+    /* When resolve began with the current batch (CLOCK_MONOTONIC ms, and
+     * the wall clock in µs): its rows' 'timeout' counts from there. */
+    int64_t t0, wt0;
     /* Async retries (retry_misses' counterpart when lookup.async): keys
      * of this batch the server answered with no row, and the answers of
      * one round of asking again. */
@@ -117,6 +120,8 @@ struct pend {
      * when they are set: next_timer gives the same answer however often
      * it is asked, and on_timer serves what it said was due. */
     int64_t wdue, wdeadline;
+    int64_t t0;     /* its first request (CLOCK_MONOTONIC ms) */
+    int64_t origin; /* the input row's origin (batch.h), for messages */
     int64_t wm_before;     /* the watermark come in before these rows */
     struct hf_strbuf key, ans;
 };
@@ -597,6 +602,8 @@ static int resolve(struct lk *l, const struct hf_batch *b, bool wait_retries,
     hf_lcache_clear(&l->wset);
     int64_t now = now_ms();
     /* A row's 'timeout' counts from here (Flink: from processElement). */
+    l->t0 = now;
+    l->wt0 = wall_us();
     int64_t deadline = now + s->conf.timeout_ms;
     if (s->conf.cache == HF_LCACHE_FULL && s->conf.reload_ms > 0 &&
         now - l->loaded_ms >= s->conf.reload_ms && full_load(l, err) != 0)
@@ -1056,7 +1063,8 @@ static int process_async(struct lk *l, struct hf_rbuf *in,
     int64_t now = now_ms();
     if (l->head == NULL && l->wset.n == 0)
         return emit_rows(l, in, 0, b->nrows, NULL, out, err);
-    int64_t deadline = now + s->conf.timeout_ms, wnow = wall_us();
+    /* The deadline counts from before the first request (resolve). */
+    int64_t deadline = l->t0 + s->conf.timeout_ms, wnow = wall_us();
     struct pend *run = NULL;
     for (uint32_t i = 0; i < b->nrows; i++) {
         bool wait = l->klen[i] != UINT32_MAX &&
@@ -1073,7 +1081,9 @@ static int process_async(struct lk *l, struct hf_rbuf *in,
             e->due = now + s->conf.retry_delay_ms;
             e->deadline = deadline;
             e->wdue = wnow + s->conf.retry_delay_ms * 1000;
-            e->wdeadline = wnow + (deadline - now) * 1000;
+            e->wdeadline = l->wt0 + s->conf.timeout_ms * 1000;
+            e->t0 = l->t0;
+            e->origin = b->origin[i];
             hf_strbuf_append(&e->key, l->kbuf.data + l->koff[i], l->klen[i]);
             if (!hf_strbuf_ok(&e->key))
                 return oom(err);
