@@ -85,6 +85,7 @@ struct lk {
     /* When resolve began with the current batch (CLOCK_MONOTONIC ms, and
      * the wall clock in µs): its rows' 'timeout' counts from there. */
     int64_t t0, wt0;
+    int64_t dl_t0, dl_origin; /* whose l->deadline is (set_deadline) */
     /* Async retries (retry_misses' counterpart when lookup.async): keys
      * of this batch the server answered with no row, and the answers of
      * one round of asking again. */
@@ -390,6 +391,32 @@ static void sleep_ms(int64_t ms)
         ;
 }
 
+/* The connector's deadline (l->deadline) and whose it is: the row that
+ * set it, for the message when it runs out. */
+static void set_deadline(struct lk *l, int64_t deadline, int64_t t0,
+                         int64_t origin)
+{
+    l->deadline = deadline;
+    l->dl_t0 = t0;
+    l->dl_origin = origin;
+}
+
+/* A request failed: when the deadline passed, say whose it was. */
+static int deadline_failed(struct lk *l, struct hf_error *err)
+{
+    if (l->deadline <= 0 || now_ms() < l->deadline)
+        return -1;
+    char at[48] = "";
+    if (l->dl_origin >= 0)
+        snprintf(at, sizeof at, " (origin %" PRId64 ")", l->dl_origin);
+    hf_error_prefix(err,
+                    "the 'timeout' of %" PRId64 " ms of the oldest row "
+                    "waited for%s ran out %" PRId64 " ms after its first "
+                    "request: ",
+                    l->spec->conf.timeout_ms, at, now_ms() - l->dl_t0);
+    return -1;
+}
+
 static int add_ask(struct lk *l, uint32_t *n, const struct hf_value *row,
                    const char *key, uint32_t klen, struct hf_error *err)
 {
@@ -472,7 +499,7 @@ static int ask(struct lk *l, uint32_t n, struct hf_lcache *store,
         }
         uint32_t m = n - done < bs ? n - done : bs;
         if (take_answer(l, done, m, store, err) != 0)
-            return -1;
+            return deadline_failed(l, err);
         done += m;
         inflight--;
     }
@@ -488,18 +515,26 @@ static uint32_t answer_count(const struct hf_lcache_entry *e)
     return n;
 }
 
+/* The 'timeout' of a row that waits for a row ran out: `t0` is its
+ * first request, `origin` its input row's origin (-1: unknown), and
+ * `attempts` the requests made for it. */
 static int timeout_error(struct lk *l, uint32_t nkeys, uint32_t attempts,
-                         struct hf_error *err)
+                         int64_t t0, int64_t origin, struct hf_error *err)
 {
+    char at[48] = "";
+    if (origin >= 0)
+        snprintf(at, sizeof at, " (origin %" PRId64 ")", origin);
     return hf_error_set(err, HF_ERR_IO,
-                        "lookup table '%s': %u key(s) still without a row "
-                        "after %u request(s) when the 'timeout' of %" PRId64
-                        " ms ran out (the LOOKUP hint's 'timeout', else "
+                        "lookup table '%s': %u key(s) still without a row; "
+                        "the oldest waiting row%s got no row in %u "
+                        "request(s) and its 'timeout' of %" PRId64
+                        " ms ran out %" PRId64 " ms after its first request "
+                        "(the LOOKUP hint's 'timeout', else "
                         "table.exec.async-lookup.timeout, counted from a "
                         "row's first request through its retries); the job "
                         "fails, as Flink's does",
-                        l->spec->dim->name, nkeys, attempts,
-                        l->spec->conf.timeout_ms);
+                        l->spec->dim->name, nkeys, at, attempts,
+                        l->spec->conf.timeout_ms, now_ms() - t0);
 }
 
 static void log_retry(struct lk *l, uint32_t nkeys, uint32_t attempt)
@@ -519,12 +554,11 @@ static void log_retry(struct lk *l, uint32_t nkeys, uint32_t attempt)
  * conf.retry_attempts times; each key asked again counts as a retry. A
  * cached "no row" answer is not asked again (it was not asked of the
  * server), as Flink's PARTIAL cache answers before the retrying lookup
- * function is called. `deadline` ends the attempts: an attempt that
- * would come after it fails the job (holoflow applies 'timeout' to a
- * synchronous lookup too, from the first request through the retries). */
+ * function is called. 'timeout' bounds each request here, not the
+ * retries (Flink's synchronous lookup has no timeout; holoflow keeps
+ * the one it had per request). */
 static int retry_misses(struct lk *l, const struct hf_batch *b,
-                        uint32_t nmiss, int64_t deadline,
-                        struct hf_error *err)
+                        uint32_t nmiss, struct hf_error *err)
 {
     struct hf_lookup_spec *s = l->spec;
     for (uint32_t attempt = 1;
@@ -541,10 +575,6 @@ static int retry_misses(struct lk *l, const struct hf_batch *b,
         nmiss = nr;
         if (nmiss == 0)
             break;
-        if (now + s->conf.retry_delay_ms > deadline) {
-            sleep_ms(deadline - now);
-            return timeout_error(l, nmiss, attempt, err);
-        }
         log_retry(l, nmiss, attempt);
         sleep_ms(s->conf.retry_delay_ms);
         atomic_fetch_add(&s->stats.retries, nmiss);
@@ -558,21 +588,21 @@ static int retry_misses(struct lk *l, const struct hf_batch *b,
                         l->klen[r], err) != 0)
                 return oom(err);
         }
-        l->deadline = deadline;
+        set_deadline(l, 0, 0, -1); /* per request (the connector's) */
         if (ask(l, na, &l->ans, err) != 0)
             return -1;
     }
     return 0;
 }
 
-/* The earliest deadline of the rows waiting to ask again, or INT64_MAX. */
-static int64_t waiting_deadline(const struct lk *l)
+/* The waiting row whose deadline comes first, or NULL. */
+static const struct pend *waiting_oldest(const struct lk *l)
 {
-    int64_t d = INT64_MAX;
+    const struct pend *o = NULL;
     for (const struct pend *e = l->head; e; e = e->next)
-        if (e->waiting && e->deadline < d)
-            d = e->deadline;
-    return d;
+        if (e->waiting && (o == NULL || e->deadline < o->deadline))
+            o = e;
+    return o;
 }
 
 /* Steps 1 and 2: every row's key answered in l->ans. With `wait_retries`
@@ -656,14 +686,21 @@ static int resolve(struct lk *l, const struct hf_batch *b, bool wait_retries,
                     l->klen[r], err) != 0)
             return -1;
     }
-    int64_t wd = waiting_deadline(l);
-    l->deadline = wd < deadline ? wd : deadline;
+    /* Async: the rows' deadline spans their requests (and retries);
+     * sync: 'timeout' bounds each request (the connector's). */
+    const struct pend *o = waiting_oldest(l);
+    if (!s->conf.async)
+        set_deadline(l, 0, 0, -1);
+    else if (o && o->deadline < deadline)
+        set_deadline(l, o->deadline, o->t0, o->origin);
+    else
+        set_deadline(l, deadline, now, -1);
     if (ask(l, na, &l->ans, err) != 0)
         return -1;
     if (s->conf.retry_attempts == 0)
         return 0;
     if (wait_retries)
-        return retry_misses(l, b, nmiss, deadline, err);
+        return retry_misses(l, b, nmiss, err);
     now = now_ms();
     for (uint32_t j = 0; j < nmiss; j++) {
         uint32_t r = l->miss[j];
@@ -952,14 +989,17 @@ static int serve(struct lk *l, int64_t wall, struct hf_op_out *out,
     if (l->nwaiting == 0)
         return 0;
     int64_t now = now_ms();
-    uint32_t late = 0, att = 0;
+    uint32_t late = 0;
+    const struct pend *oldest = NULL;
     for (struct pend *e = l->head; e; e = e->next)
         if (e->waiting && (e->deadline <= now || e->wdeadline <= wall)) {
             late++;
-            att = e->attempts;
+            if (oldest == NULL || e->t0 < oldest->t0)
+                oldest = e;
         }
     if (late)
-        return timeout_error(l, late, att, err);
+        return timeout_error(l, late, oldest->attempts, oldest->t0,
+                             oldest->origin, err);
     hf_lcache_clear(&l->rans);
     uint32_t na = 0;
     for (struct pend *e = l->head; e; e = e->next) {
@@ -980,7 +1020,8 @@ static int serve(struct lk *l, int64_t wall, struct hf_op_out *out,
     atomic_fetch_add(&s->stats.retries, na);
     uint64_t h = l->cache.hits, m = l->cache.misses, ev = l->cache.evictions,
              ex = l->cache.expired;
-    l->deadline = waiting_deadline(l);
+    const struct pend *o = waiting_oldest(l);
+    set_deadline(l, o->deadline, o->t0, o->origin);
     if (ask(l, na, &l->rans, err) != 0)
         return -1;
     cache_stats(l, h, m, ev, ex);
