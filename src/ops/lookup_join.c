@@ -1080,7 +1080,17 @@ static int wait_until_held(struct lk *l, uint64_t rows, struct hf_op_out *out,
                            struct hf_error *err)
 {
     while (l->held_rows > rows && l->nwaiting > 0) {
-        sleep_ms(next_due(l) - now_ms());
+        /* In slices, to stop when the job fails or is cancelled. */
+        int64_t left = next_due(l) - now_ms();
+        if (l->pool && hf_rbuf_pool_aborted(l->pool))
+            return hf_error_set(err, HF_ERR_FAIL,
+                                "lookup table '%s': the job stopped while "
+                                "rows waited to be asked again",
+                                l->spec->dim->name);
+        if (left > 0) {
+            sleep_ms(left < 50 ? left : 50);
+            continue;
+        }
         if (serve(l, INT64_MIN, out, err) != 0)
             return -1;
     }
