@@ -1207,8 +1207,10 @@ static int64_t lk_next_timer(void *state)
 
 /* Event time: a watermark does not pass rows set aside (they would be
  * late downstream); it is held at the one come in before the oldest of
- * them (the next watermark after they went out passes in full), as
- * Flink's async queue keeps a watermark behind the rows before it. */
+ * them, as Flink's async queue keeps a watermark behind the rows before
+ * it. The final one (INT64_MAX, a bounded source's end) is held too;
+ * the runtime asks again after the rows go out (op.h) and forwards the
+ * watermark released then. */
 static int64_t lk_watermark_out(void *state, int64_t wm)
 {
     struct lk *l = state;
