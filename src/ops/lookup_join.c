@@ -92,7 +92,8 @@ struct lk {
     struct hf_lcache wset, rans;
     /* Rows held back, in input order (see "Async retries" below). */
     struct pend *head, *tail;
-    uint64_t held_rows;
+    uint64_t held_rows, held_bytes;
+    const struct hf_type *ltypes; /* the input's column types (operator) */
     uint32_t nwaiting;
     int64_t wm_in; /* the last watermark come in (INT64_MIN: none) */
 };
@@ -104,14 +105,16 @@ struct askv {
     uint32_t klen;
 };
 
-/* A stretch of input rows held back (async retries): rows [from, to) of
- * `in` (referenced), with their answers in `ans` (per row a uint32
- * length, then the answer: uint32 count, then the encoded rows); or one
- * row waiting to ask its key again (`waiting`, its key in `key`). */
+/* A stretch of input rows held back (async retries): copies of the rows
+ * in `rows` (their values own their strings, so the input batch goes
+ * back to its pool at once), with their answers in `ans` (per row a
+ * uint32 length, then the answer: uint32 count, then the encoded rows);
+ * or one row waiting to ask its key again (`waiting`, its key in `key`).
+ * `bytes`: what it holds, counted in l->held_bytes. */
 struct pend {
     struct pend *next;
-    struct hf_rbuf *in;
-    uint32_t from, to;
+    struct hf_batch *rows;
+    uint64_t bytes;
     bool waiting;
     bool insert_only; /* every row +I: may be overtaken / overtake */
     bool asked;       /* asked again in this round (serve) */
@@ -304,10 +307,11 @@ static void lk_free(struct lk *l)
     hf_lcache_free(&l->wset);
     hf_lcache_free(&l->rans);
     free(l->asks);
+    free((void *)l->ltypes);
     while (l->head) {
         struct pend *e = l->head;
         l->head = e->next;
-        hf_rbuf_release(e->in);
+        hf_batch_destroy(e->rows);
         hf_strbuf_free(&e->key);
         hf_strbuf_free(&e->ans);
         free(e);
@@ -376,6 +380,23 @@ static int lk_open(const struct hf_op_env *env, void **state,
     if (l == NULL)
         return -1;
     l->pool = env->pool;
+    /* The output's first columns are the input's (join_row). */
+    const struct hf_schema *sc = env->node->schema;
+    if (sc == NULL || sc->ncols < l->spec->nleft) {
+        hf_lk_free(l);
+        return hf_error_set(err, HF_ERR_FAIL,
+                            "internal: lookup join output narrower than "
+                            "its input");
+    }
+    struct hf_type *lt = calloc(l->spec->nleft ? l->spec->nleft : 1,
+                                sizeof *lt);
+    if (lt == NULL) {
+        hf_lk_free(l);
+        return oom(err);
+    }
+    for (uint32_t c = 0; c < l->spec->nleft; c++)
+        lt[c] = sc->cols[c].type;
+    l->ltypes = lt;
     *state = l;
     return 0;
 }
@@ -761,6 +782,7 @@ uint32_t hf_lk_answer(struct lk *l, uint32_t i, const void **rows,
 static int emit_full(struct lk *l, struct hf_rbuf **r, struct hf_rbuf *in,
                      struct hf_op_out *out, struct hf_error *err)
 {
+    /* `in` NULL: the rows are copies (held rows), no parent. */
     int rc = out->emit(out, *r, err);
     hf_rbuf_release(*r);
     *r = NULL;
@@ -769,19 +791,38 @@ static int emit_full(struct lk *l, struct hf_rbuf **r, struct hf_rbuf *in,
     *r = hf_rbuf_get(l->pool, -1);
     if (*r == NULL)
         return -1;
-    hf_rbuf_set_parent(*r, in);
+    if (in)
+        hf_rbuf_set_parent(*r, in);
     return 0;
 }
 
-/* Step 3 for input row i of `in`, whose answer is p[0, left) (a count,
- * then the encoded rows; NULL: no match): its joined rows into *r
- * (emitted when full). The number of rows out, or -1 (*r released). */
+/* The input row's values into o: borrowed from the input batch (the
+ * output's parent), or copied into the output when `in` is NULL (held
+ * rows, whose copies are freed once out). */
+static int left_values(struct lk *l, struct hf_rbuf *r, struct hf_rbuf *in,
+                       struct hf_value *o, const struct hf_value *irow,
+                       struct hf_error *err)
+{
+    memcpy(o, irow, l->spec->nleft * sizeof *o);
+    if (in)
+        return 0;
+    for (uint32_t c = 0; c < l->spec->nleft; c++)
+        if (hf_value_copy(&r->b->arena, &l->ltypes[c], &o[c], &irow[c],
+                          false) < 0)
+            return oom(err);
+    return 0;
+}
+
+/* Step 3 for row i of `b` (of the input batch `in`, or held when `in` is
+ * NULL), whose answer is p[0, left) (a count, then the encoded rows;
+ * NULL: no match): its joined rows into *r (emitted when full). The
+ * number of rows out, or -1 (*r released). */
 static long join_row(struct lk *l, struct hf_rbuf **r, struct hf_rbuf *in,
-                     uint32_t i, const unsigned char *p, size_t left,
+                     const struct hf_batch *b, uint32_t i,
+                     const unsigned char *p, size_t left,
                      struct hf_op_out *out, struct hf_error *err)
 {
     const struct hf_lookup_spec *s = l->spec;
-    const struct hf_batch *b = in->b;
     const struct hf_value *irow = hf_batch_row(b, i);
     enum hf_rowkind kind = (enum hf_rowkind)b->kinds[i];
     uint32_t matched = 0, n = 0;
@@ -796,7 +837,8 @@ static long join_row(struct lk *l, struct hf_rbuf **r, struct hf_rbuf *in,
         struct hf_value *o = hf_batch_add_row((*r)->b, kind, b->origin[i]);
         if (o == NULL)
             return oom(err);
-        memcpy(o, irow, s->nleft * sizeof *o);
+        if (left_values(l, *r, in, o, irow, err) != 0)
+            return -1;
         long used = hf_row_decode(s->dtypes, s->ndim, p, left, o + s->nleft,
                                   &(*r)->b->arena, err);
         if (used < 0)
@@ -820,7 +862,8 @@ static long join_row(struct lk *l, struct hf_rbuf **r, struct hf_rbuf *in,
         struct hf_value *o = hf_batch_add_row((*r)->b, kind, b->origin[i]);
         if (o == NULL)
             return oom(err);
-        memcpy(o, irow, s->nleft * sizeof *o);
+        if (left_values(l, *r, in, o, irow, err) != 0)
+            return -1;
         matched = 1;
     }
     return matched;
@@ -835,16 +878,21 @@ static const struct hf_lcache_entry *row_answer(struct lk *l, uint32_t i,
     return hf_lcache_get(&l->ans, l->kbuf.data + l->koff[i], l->klen[i], now);
 }
 
-/* Rows [from, to) of `in` out, joined: answers from the current batch
- * (l->ans) when `e` is NULL, else from the held stretch e. */
+/* Rows [from, to) out, joined: of the input batch `in` with answers
+ * from l->ans when `e` is NULL, else of the held stretch e (its copies,
+ * its answers). */
 static int emit_rows(struct lk *l, struct hf_rbuf *in, uint32_t from,
                      uint32_t to, const struct pend *e,
                      struct hf_op_out *out, struct hf_error *err)
 {
+    const struct hf_batch *b = e ? e->rows : in->b;
+    if (e)
+        in = NULL;
     struct hf_rbuf *r = hf_rbuf_get(l->pool, -1);
     if (r == NULL)
         return -1;
-    hf_rbuf_set_parent(r, in);
+    if (in)
+        hf_rbuf_set_parent(r, in);
     uint64_t nout = 0;
     int64_t now = now_ms();
     hf_batch_reset(l->scratch);
@@ -866,7 +914,7 @@ static int emit_rows(struct lk *l, struct hf_rbuf *in, uint32_t from,
             len = n;
             off += n;
         }
-        long m = join_row(l, &r, in, i, p, len, out, err);
+        long m = join_row(l, &r, in, b, i, p, len, out, err);
         if (m < 0) {
             if (r)
                 hf_rbuf_release(r);
@@ -900,28 +948,36 @@ static int emit_rows(struct lk *l, struct hf_rbuf *in, uint32_t from,
  * default AsyncFunction#timeout completes the row with a
  * TimeoutException), as does a request unanswered then (the connector's
  * deadline is the earliest of the rows waited for). The rows held are
- * bounded by the in-flight capacity (queue_size x batch_size keys): at
- * the bound, the join waits for the oldest retries. A watermark is held
+ * copies (pend_add_row): the input batch goes back to its pool at once,
+ * so rows waiting do not hold the source's few buffers. They are bounded
+ * by the in-flight capacity (queue_size x batch_size rows) and by
+ * HELD_BYTES_MAX: at a bound, the join waits for the oldest retries. A watermark is held
  * behind the rows set aside (lk_watermark_out). A checkpoint
  * barrier and the end of the input wait for every held row to go out
  * (holoflow keeps no state for them). */
 
+/* The bytes of rows set aside (their copies and answers) past which the
+ * join waits for the oldest retries, whatever the row bound. */
+#define HELD_BYTES_MAX ((uint64_t)64 << 20)
+
 static void pend_free(struct pend *e)
 {
-    hf_rbuf_release(e->in);
+    hf_batch_destroy(e->rows);
     hf_strbuf_free(&e->key);
     hf_strbuf_free(&e->ans);
     free(e);
 }
 
-static struct pend *pend_new(struct lk *l, struct hf_rbuf *in, uint32_t from)
+static struct pend *pend_new(struct lk *l)
 {
     struct pend *e = calloc(1, sizeof *e);
     if (e == NULL)
         return NULL;
-    hf_rbuf_ref(in);
-    e->in = in;
-    e->from = e->to = from;
+    e->rows = hf_batch_new(l->spec->nleft, 16);
+    if (e->rows == NULL) {
+        free(e);
+        return NULL;
+    }
     e->insert_only = true;
     e->wm_before = l->wm_in;
     hf_strbuf_init(&e->key, 0);
@@ -934,13 +990,40 @@ static struct pend *pend_new(struct lk *l, struct hf_rbuf *in, uint32_t from)
     return e;
 }
 
-static int pend_put_answer(struct pend *e, const struct hf_lcache_entry *a)
+static int pend_put_answer(struct lk *l, struct pend *e,
+                           const struct hf_lcache_entry *a)
 {
     uint32_t n = a ? a->vlen : 0;
     hf_strbuf_append(&e->ans, &n, sizeof n);
     if (n)
         hf_strbuf_append(&e->ans, hf_lcache_val(a), n);
+    e->bytes += sizeof n + n;
+    l->held_bytes += sizeof n + n;
     return hf_strbuf_ok(&e->ans) ? 0 : -1;
+}
+
+/* Row i of `b` copied into e (the input batch is not kept). */
+static int pend_add_row(struct lk *l, struct pend *e, const struct hf_batch *b,
+                        uint32_t i)
+{
+    struct hf_value *o =
+        hf_batch_add_row(e->rows, (enum hf_rowkind)b->kinds[i], b->origin[i]);
+    if (o == NULL)
+        return -1;
+    const struct hf_value *row = hf_batch_row(b, i);
+    uint64_t bytes = l->spec->nleft * sizeof *o;
+    for (uint32_t c = 0; c < l->spec->nleft; c++) {
+        long n = hf_value_copy(&e->rows->arena, &l->ltypes[c], &o[c], &row[c],
+                               false);
+        if (n < 0)
+            return -1;
+        bytes += (uint64_t)n;
+    }
+    e->insert_only &= b->kinds[i] == HF_ROW_INSERT;
+    e->bytes += bytes;
+    l->held_bytes += bytes;
+    l->held_rows++;
+    return 0;
 }
 
 /* Emit what may go out: the head when it is answered, and with
@@ -969,8 +1052,9 @@ static int drain(struct lk *l, struct hf_op_out *out, struct hf_error *err)
             l->head = next;
         if (l->tail == e)
             l->tail = prev;
-        l->held_rows -= e->to - e->from;
-        int rc = emit_rows(l, e->in, e->from, e->to, e, out, err);
+        l->held_rows -= e->rows->nrows;
+        l->held_bytes -= e->bytes;
+        int rc = emit_rows(l, NULL, 0, e->rows->nrows, e, out, err);
         pend_free(e);
         if (rc != 0)
             return -1;
@@ -1011,7 +1095,7 @@ static int serve(struct lk *l, int64_t wall, struct hf_op_out *out,
         if (hf_lcache_get(&l->rans, key, klen, now))
             continue;
         if (hf_lcache_put(&l->rans, key, klen, NULL, 0, now) < 0 ||
-            add_ask(l, &na, hf_batch_row(e->in->b, e->from), key, klen,
+            add_ask(l, &na, hf_batch_row(e->rows, 0), key, klen,
                     err) != 0)
             return oom(err);
     }
@@ -1037,7 +1121,7 @@ static int serve(struct lk *l, int64_t wall, struct hf_op_out *out,
             continue; /* not asked in this round */
         e->attempts++;
         if (answer_count(a) > 0 || e->attempts > s->conf.retry_attempts) {
-            if (pend_put_answer(e, a) != 0)
+            if (pend_put_answer(l, e, a) != 0)
                 return oom(err);
             e->waiting = false;
             l->nwaiting--;
@@ -1075,11 +1159,12 @@ static int64_t next_due(const struct lk *l)
 }
 
 /* Serve the retries, waiting on this thread, until at most `rows` rows
- * are held (0: none). */
-static int wait_until_held(struct lk *l, uint64_t rows, struct hf_op_out *out,
-                           struct hf_error *err)
+ * and `bytes` bytes are held (0: none). */
+static int wait_until_held(struct lk *l, uint64_t rows, uint64_t bytes,
+                           struct hf_op_out *out, struct hf_error *err)
 {
-    while (l->held_rows > rows && l->nwaiting > 0) {
+    while ((l->held_rows > rows || l->held_bytes > bytes) &&
+           l->nwaiting > 0) {
         /* In slices, to stop when the job fails or is cancelled. */
         int64_t left = next_due(l) - now_ms();
         if (l->pool && hf_rbuf_pool_aborted(l->pool))
@@ -1094,7 +1179,8 @@ static int wait_until_held(struct lk *l, uint64_t rows, struct hf_op_out *out,
         if (serve(l, INT64_MIN, out, err) != 0)
             return -1;
     }
-    return l->held_rows > rows ? drain(l, out, err) : 0;
+    return l->held_rows > rows || l->held_bytes > bytes ? drain(l, out, err)
+                                                        : 0;
 }
 
 /* The batch `in`, resolved without waiting for retries, out or held. */
@@ -1122,12 +1208,10 @@ static int process_async(struct lk *l, struct hf_rbuf *in,
                     hf_lcache_get(&l->wset, l->kbuf.data + l->koff[i],
                                   l->klen[i], now) != NULL;
         if (wait) {
-            struct pend *e = pend_new(l, in, i);
-            if (e == NULL)
+            struct pend *e = pend_new(l);
+            if (e == NULL || pend_add_row(l, e, b, i) != 0)
                 return oom(err);
-            e->to = i + 1;
             e->waiting = true;
-            e->insert_only = b->kinds[i] == HF_ROW_INSERT;
             e->attempts = 1;
             e->due = now + s->conf.retry_delay_ms;
             e->deadline = deadline;
@@ -1138,25 +1222,25 @@ static int process_async(struct lk *l, struct hf_rbuf *in,
             hf_strbuf_append(&e->key, l->kbuf.data + l->koff[i], l->klen[i]);
             if (!hf_strbuf_ok(&e->key))
                 return oom(err);
+            e->bytes += e->key.len;
+            l->held_bytes += e->key.len;
             l->nwaiting++;
-            l->held_rows++;
             run = NULL;
             continue;
         }
-        if (run == NULL && (run = pend_new(l, in, i)) == NULL)
+        if (run == NULL && (run = pend_new(l)) == NULL)
             return oom(err);
-        run->to = i + 1;
-        run->insert_only &= b->kinds[i] == HF_ROW_INSERT;
-        if (pend_put_answer(run, row_answer(l, i, now)) != 0)
+        if (pend_add_row(l, run, b, i) != 0 ||
+            pend_put_answer(l, run, row_answer(l, i, now)) != 0)
             return oom(err);
-        l->held_rows++;
     }
     if (l->wset.n)
         log_retry(l, (uint32_t)l->wset.n, 1);
     if (drain(l, out, err) != 0)
         return -1;
     uint64_t cap = (uint64_t)s->conf.queue_size * s->conf.batch_size;
-    return wait_until_held(l, cap > b->nrows ? cap : b->nrows, out, err);
+    return wait_until_held(l, cap > b->nrows ? cap : b->nrows, HELD_BYTES_MAX,
+                           out, err);
 }
 
 static int lk_process(void *state, uint32_t input, struct hf_rbuf *in,
@@ -1179,14 +1263,14 @@ static int lk_snapshot(void *state, uint64_t id, struct hf_op_out *out,
                        struct hf_error *err)
 {
     (void)id;
-    return wait_until_held(state, 0, out, err);
+    return wait_until_held(state, 0, 0, out, err);
 }
 
 static int lk_end_input(void *state, uint32_t input, struct hf_op_out *out,
                         struct hf_error *err)
 {
     (void)input;
-    return wait_until_held(state, 0, out, err);
+    return wait_until_held(state, 0, 0, out, err);
 }
 
 /* The wall-clock moments fixed when the rows were set aside or last

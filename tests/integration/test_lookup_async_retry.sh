@@ -29,7 +29,7 @@
 #    100 ms apart) and nothing more; the job runs without an end, so the
 #    padded row of key 3 can only go out from a timer (not from a next
 #    batch, nor from the end of the input); it must appear while the job
-#    still runs.
+#    still runs, its string column intact (rows set aside are copies).
 # 6. The final watermark does not overtake rows set aside: a bounded
 #    jdbc source with a WATERMARK sends the largest watermark before its
 #    end; the row of key 3 (no dimension row, retried) goes out at the
@@ -177,33 +177,33 @@ done
 
 # --- 5. a retry served by the timer while no input comes.
 kafka_start_mock lk:1
-printf '%s\n' '{"k":1}' '{"k":2}' '{"k":3}' | "$KCAT" -b "$KAFKA_BOOTSTRAP" -P -t lk -p 0
+printf '%s\n' '{"k":1,"v":"a"}' '{"k":2,"v":"b"}' '{"k":3,"v":"c"}' | "$KCAT" -b "$KAFKA_BOOTSTRAP" -P -t lk -p 0
 for mode in allow_unordered ordered; do
     cat >"$T/job.sql" <<SQL
-CREATE TABLE s (k INT, proc AS PROCTIME()) WITH ('connector' = 'kafka', 'topic' = 'lk',
+CREATE TABLE s (k INT, v STRING, proc AS PROCTIME()) WITH ('connector' = 'kafka', 'topic' = 'lk',
   'properties.bootstrap.servers' = '$KAFKA_BOOTSTRAP', 'scan.startup.mode' = 'earliest-offset',
   'format' = 'json');
 CREATE TABLE d (k INT, name STRING, PRIMARY KEY (k) NOT ENFORCED)
   WITH ($jdbc, 'table-name' = '${p}_g');
-CREATE TABLE o (k INT, name STRING) WITH ('connector' = 'print');
+CREATE TABLE o (k INT, v STRING, name STRING) WITH ('connector' = 'print');
 INSERT INTO o SELECT /*+ LOOKUP('table' = 'd', 'async' = 'true', 'output-mode' = '$mode',
-  $retry, 'fixed-delay' = '100ms', 'max-attempts' = '2') */ s.k, dd.name
+  $retry, 'fixed-delay' = '100ms', 'max-attempts' = '2') */ s.k, s.v, dd.name
   FROM s LEFT JOIN d FOR SYSTEM_TIME AS OF s.proc AS dd ON s.k = dd.k;
 SQL
     "$HOLOFLOW" run "$T/job.sql" >"$T/out" 2>"$T/err" &
     hf=$!
     BG_PIDS+=("$hf")
     for _ in $(seq 600); do
-        grep -q '^+I\[3, null\]' "$T/out" && break
+        grep -q '^+I\[3, c, null\]' "$T/out" && break
         kill -0 $hf 2>/dev/null || break
         sleep 0.1
     done
     kill -0 $hf 2>/dev/null || fail "timer ($mode): the job ended early: $(tail -3 "$T/err")"
-    grep -q '^+I\[3, null\]' "$T/out" ||
+    grep -q '^+I\[3, c, null\]' "$T/out" ||
         fail "timer ($mode): the retried row did not go out without further input"
     kill -TERM $hf
     wait $hf || true
-    printf '+I[1, n1]\n+I[2, n2]\n+I[3, null]\n' >"$T/want"
+    printf '+I[1, a, n1]\n+I[2, b, n2]\n+I[3, c, null]\n' >"$T/want"
     expect_same "$T/want" "$T/out" "timer ($mode): output"
 done
 
