@@ -9,8 +9,11 @@
 #    which the next retry finds. The late row arrives last; the output
 #    equals PostgreSQL's join.
 # 2. ordered: the same input; when holoflow logs that it asks again,
-#    nothing has arrived (every row waits behind the first), the late row
-#    is inserted, and it arrives first, the others after it in order.
+#    nothing has arrived (every row waits behind the first; the sink
+#    writes each row as it comes, 'sink.buffer-flush.max-rows' = '1', so
+#    none is merely buffered), the late row is inserted, and it arrives
+#    first, the others after it in order. (Test 1 waits for all 500 other
+#    rows in the table, written one by one.)
 # 3. 'timeout' = '1s' with 'fixed-delay' = '300ms' and 'max-attempts' =
 #    '10': each request is answered at once, but with async the row's
 #    retries outlast the timeout, so the job fails naming the table and
@@ -24,6 +27,9 @@
 #    allow_unordered the padded row of key 3 comes out among the others,
 #    before key 60 and after key 4 (not at the end of the input, where a
 #    join that waited for the end would put it); with ordered, in place.
+#    Either way key 60 goes out at least 1 s after key 1 (each row stamped
+#    with CURRENT_TIMESTAMP as it leaves the join), so rows go out as the
+#    input comes, not all at its end.
 # 5. A retry served by the operator's timer with no input after it: a
 #    kafka topic gets keys 1, 2, 3 (3 has no dimension row, retried twice
 #    100 ms apart) and nothing more; the job runs without an end, so the
@@ -59,7 +65,8 @@ job() { # HINT JOIN
 CREATE TABLE s (id BIGINT, k INT, proc AS PROCTIME()) WITH ($jdbc, 'table-name' = '${p}_s');
 CREATE TABLE d (k INT, name STRING, PRIMARY KEY (k) NOT ENFORCED)
   WITH ($jdbc, 'table-name' = '${p}_d');
-CREATE TABLE o (id BIGINT, k INT, name STRING) WITH ($jdbc, 'table-name' = '${p}_o');
+CREATE TABLE o (id BIGINT, k INT, name STRING) WITH ($jdbc, 'table-name' = '${p}_o',
+  'sink.buffer-flush.max-rows' = '1');
 INSERT INTO o SELECT /*+ LOOKUP('table' = 'd', 'async' = 'true', $1) */ s.id, s.k, dd.name
   FROM s $2 JOIN d FOR SYSTEM_TIME AS OF s.proc AS dd ON s.k = dd.k;
 SQL
@@ -152,13 +159,24 @@ CREATE TABLE s (k INT, proc AS PROCTIME()) WITH ('connector' = 'datagen',
   'fields.k.end' = '60');
 CREATE TABLE d (k INT, name STRING, PRIMARY KEY (k) NOT ENFORCED)
   WITH ($jdbc, 'table-name' = '${p}_g');
-CREATE TABLE o (k INT, name STRING) WITH ('connector' = 'print');
+CREATE TABLE o (k INT, name STRING, t TIMESTAMP_LTZ(3)) WITH ('connector' = 'print');
 INSERT INTO o SELECT /*+ LOOKUP('table' = 'd', 'async' = 'true', 'output-mode' = '$mode',
-  $retry, 'fixed-delay' = '100ms', 'max-attempts' = '2') */ s.k, dd.name
+  $retry, 'fixed-delay' = '100ms', 'max-attempts' = '2') */ s.k, dd.name, CURRENT_TIMESTAMP
   FROM s LEFT JOIN d FOR SYSTEM_TIME AS OF s.proc AS dd ON s.k = dd.k;
 SQL
-    run_hf "$T/out" "$T/err" run "$T/job.sql"
+    run_hf "$T/out.t" "$T/err" run "$T/job.sql"
     expect_rc 0 "timers ($mode)"
+    # Rows go out as they come, not at the end: datagen gives 20 rows a
+    # second, so key 60 comes about 2 s after key 1 and goes out at least
+    # 1 s after it (a join holding every row to the end emits them
+    # together).
+    t1=$(sed -n 's/^+I\[1, .*, \(.*\)Z\]$/\1/p' "$T/out.t")
+    t60=$(sed -n 's/^+I\[60, .*, \(.*\)Z\]$/\1/p' "$T/out.t")
+    ms1=$(date -u -d "${t1/T/ }" +%s%3N 2>/dev/null || echo 0)
+    ms60=$(date -u -d "${t60/T/ }" +%s%3N 2>/dev/null || echo 0)
+    [ "$ms1" -gt 0 ] && [ $((ms60 - ms1)) -ge 1000 ] ||
+        fail "timers ($mode): key 1 out at $t1, key 60 at $t60: not as the input came"
+    sed 's/, [^,]*\]$/]/' "$T/out.t" >"$T/out"
     sort -t'[' -k2n "$T/out" >"$T/sorted"
     for i in $(seq 60); do
         if [ "$i" = 3 ]; then echo "+I[3, null]"; else echo "+I[$i, n$i]"; fi
