@@ -76,6 +76,14 @@ void hf_rbuf_pool_abort(struct hf_rbuf_pool *p)
     pthread_mutex_unlock(&p->lock);
 }
 
+bool hf_rbuf_pool_aborted(struct hf_rbuf_pool *p)
+{
+    pthread_mutex_lock(&p->lock);
+    bool a = p->aborted;
+    pthread_mutex_unlock(&p->lock);
+    return a;
+}
+
 struct hf_rbuf *hf_rbuf_get(struct hf_rbuf_pool *p, int timeout_ms)
 {
     struct timespec deadline;

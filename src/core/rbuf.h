@@ -51,6 +51,9 @@ void hf_rbuf_pool_destroy(struct hf_rbuf_pool *p);
 /* Wake every waiter of hf_rbuf_get and make later calls fail (a failing
  * job). Releases still return batches to the pool. */
 void hf_rbuf_pool_abort(struct hf_rbuf_pool *p);
+/* Whether hf_rbuf_pool_abort was called (the job failed or was
+ * cancelled): an operator that waits on its own thread stops. */
+bool hf_rbuf_pool_aborted(struct hf_rbuf_pool *p);
 
 /* Take a batch, reset and empty, with one reference owned by the caller.
  * Blocks up to `timeout_ms` (-1: until one is free). NULL on timeout or

@@ -616,8 +616,8 @@ static int ij_watermark(void *state, int64_t wm, struct hf_op_out *out,
 static int64_t ij_watermark_out(void *state, int64_t wm)
 {
     const struct ijoin *j = state;
-    if (j->spec->time_kind != 1)
-        return wm;
+    if (j->spec->time_kind != 1 || wm == INT64_MAX)
+        return wm; /* the final watermark: every row has gone out */
     int64_t d =
         j->side[0].rel > j->side[1].rel ? j->side[0].rel : j->side[1].rel;
     if (d <= 0)

@@ -82,13 +82,18 @@ struct lk {
     struct askv *asks;
     uint32_t asks_cap;
     int64_t deadline; /* the connector's deadline (connector.h) */
+    /* When resolve began with the current batch (CLOCK_MONOTONIC ms, and
+     * the wall clock in µs): its rows' 'timeout' counts from there. */
+    int64_t t0, wt0;
+    int64_t dl_t0, dl_origin; /* whose l->deadline is (set_deadline) */
     /* Async retries (retry_misses' counterpart when lookup.async): keys
      * of this batch the server answered with no row, and the answers of
      * one round of asking again. */
     struct hf_lcache wset, rans;
     /* Rows held back, in input order (see "Async retries" below). */
     struct pend *head, *tail;
-    uint64_t held_rows;
+    uint64_t held_rows, held_bytes;
+    const struct hf_type *ltypes; /* the input's column types (operator) */
     uint32_t nwaiting;
     int64_t wm_in; /* the last watermark come in (INT64_MIN: none) */
 };
@@ -100,18 +105,27 @@ struct askv {
     uint32_t klen;
 };
 
-/* A stretch of input rows held back (async retries): rows [from, to) of
- * `in` (referenced), with their answers in `ans` (per row a uint32
- * length, then the answer: uint32 count, then the encoded rows); or one
- * row waiting to ask its key again (`waiting`, its key in `key`). */
+/* A stretch of input rows held back (async retries): copies of the rows
+ * in `rows` (their values own their strings, so the input batch goes
+ * back to its pool at once), with their answers in `ans` (per row a
+ * uint32 length, then the answer: uint32 count, then the encoded rows);
+ * or one row waiting to ask its key again (`waiting`, its key in `key`).
+ * `bytes`: what it holds, counted in l->held_bytes. */
 struct pend {
     struct pend *next;
-    struct hf_rbuf *in;
-    uint32_t from, to;
+    struct hf_batch *rows;
+    uint64_t bytes;
     bool waiting;
     bool insert_only; /* every row +I: may be overtaken / overtake */
+    bool asked;       /* asked again in this round (serve) */
     uint32_t attempts; /* requests made for the waiting row so far */
     int64_t due, deadline; /* CLOCK_MONOTONIC ms */
+    /* The same moments on the wall clock (µs since the epoch), fixed
+     * when they are set: next_timer gives the same answer however often
+     * it is asked, and on_timer serves what it said was due. */
+    int64_t wdue, wdeadline;
+    int64_t t0;     /* its first request (CLOCK_MONOTONIC ms) */
+    int64_t origin; /* the input row's origin (batch.h), for messages */
     int64_t wm_before;     /* the watermark come in before these rows */
     struct hf_strbuf key, ans;
 };
@@ -121,6 +135,13 @@ static int64_t now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t wall_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 static int oom(struct hf_error *err)
@@ -286,10 +307,11 @@ static void lk_free(struct lk *l)
     hf_lcache_free(&l->wset);
     hf_lcache_free(&l->rans);
     free(l->asks);
+    free((void *)l->ltypes);
     while (l->head) {
         struct pend *e = l->head;
         l->head = e->next;
-        hf_rbuf_release(e->in);
+        hf_batch_destroy(e->rows);
         hf_strbuf_free(&e->key);
         hf_strbuf_free(&e->ans);
         free(e);
@@ -358,6 +380,23 @@ static int lk_open(const struct hf_op_env *env, void **state,
     if (l == NULL)
         return -1;
     l->pool = env->pool;
+    /* The output's first columns are the input's (join_row). */
+    const struct hf_schema *sc = env->node->schema;
+    if (sc == NULL || sc->ncols < l->spec->nleft) {
+        hf_lk_free(l);
+        return hf_error_set(err, HF_ERR_FAIL,
+                            "internal: lookup join output narrower than "
+                            "its input");
+    }
+    struct hf_type *lt = calloc(l->spec->nleft ? l->spec->nleft : 1,
+                                sizeof *lt);
+    if (lt == NULL) {
+        hf_lk_free(l);
+        return oom(err);
+    }
+    for (uint32_t c = 0; c < l->spec->nleft; c++)
+        lt[c] = sc->cols[c].type;
+    l->ltypes = lt;
     *state = l;
     return 0;
 }
@@ -371,6 +410,32 @@ static void sleep_ms(int64_t ms)
     struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) != 0)
         ;
+}
+
+/* The connector's deadline (l->deadline) and whose it is: the row that
+ * set it, for the message when it runs out. */
+static void set_deadline(struct lk *l, int64_t deadline, int64_t t0,
+                         int64_t origin)
+{
+    l->deadline = deadline;
+    l->dl_t0 = t0;
+    l->dl_origin = origin;
+}
+
+/* A request failed: when the deadline passed, say whose it was. */
+static int deadline_failed(struct lk *l, struct hf_error *err)
+{
+    if (l->deadline <= 0 || now_ms() < l->deadline)
+        return -1;
+    char at[48] = "";
+    if (l->dl_origin >= 0)
+        snprintf(at, sizeof at, " (origin %" PRId64 ")", l->dl_origin);
+    hf_error_prefix(err,
+                    "the 'timeout' of %" PRId64 " ms of the oldest row "
+                    "waited for%s ran out %" PRId64 " ms after its first "
+                    "request: ",
+                    l->spec->conf.timeout_ms, at, now_ms() - l->dl_t0);
+    return -1;
 }
 
 static int add_ask(struct lk *l, uint32_t *n, const struct hf_value *row,
@@ -455,7 +520,7 @@ static int ask(struct lk *l, uint32_t n, struct hf_lcache *store,
         }
         uint32_t m = n - done < bs ? n - done : bs;
         if (take_answer(l, done, m, store, err) != 0)
-            return -1;
+            return deadline_failed(l, err);
         done += m;
         inflight--;
     }
@@ -471,18 +536,26 @@ static uint32_t answer_count(const struct hf_lcache_entry *e)
     return n;
 }
 
+/* The 'timeout' of a row that waits for a row ran out: `t0` is its
+ * first request, `origin` its input row's origin (-1: unknown), and
+ * `attempts` the requests made for it. */
 static int timeout_error(struct lk *l, uint32_t nkeys, uint32_t attempts,
-                         struct hf_error *err)
+                         int64_t t0, int64_t origin, struct hf_error *err)
 {
+    char at[48] = "";
+    if (origin >= 0)
+        snprintf(at, sizeof at, " (origin %" PRId64 ")", origin);
     return hf_error_set(err, HF_ERR_IO,
-                        "lookup table '%s': %u key(s) still without a row "
-                        "after %u request(s) when the 'timeout' of %" PRId64
-                        " ms ran out (the LOOKUP hint's 'timeout', else "
+                        "lookup table '%s': %u key(s) still without a row; "
+                        "the oldest waiting row%s got no row in %u "
+                        "request(s) and its 'timeout' of %" PRId64
+                        " ms ran out %" PRId64 " ms after its first request "
+                        "(the LOOKUP hint's 'timeout', else "
                         "table.exec.async-lookup.timeout, counted from a "
                         "row's first request through its retries); the job "
                         "fails, as Flink's does",
-                        l->spec->dim->name, nkeys, attempts,
-                        l->spec->conf.timeout_ms);
+                        l->spec->dim->name, nkeys, at, attempts,
+                        l->spec->conf.timeout_ms, now_ms() - t0);
 }
 
 static void log_retry(struct lk *l, uint32_t nkeys, uint32_t attempt)
@@ -502,12 +575,11 @@ static void log_retry(struct lk *l, uint32_t nkeys, uint32_t attempt)
  * conf.retry_attempts times; each key asked again counts as a retry. A
  * cached "no row" answer is not asked again (it was not asked of the
  * server), as Flink's PARTIAL cache answers before the retrying lookup
- * function is called. `deadline` ends the attempts: an attempt that
- * would come after it fails the job (holoflow applies 'timeout' to a
- * synchronous lookup too, from the first request through the retries). */
+ * function is called. 'timeout' bounds each request here, not the
+ * retries (Flink's synchronous lookup has no timeout; holoflow keeps
+ * the one it had per request). */
 static int retry_misses(struct lk *l, const struct hf_batch *b,
-                        uint32_t nmiss, int64_t deadline,
-                        struct hf_error *err)
+                        uint32_t nmiss, struct hf_error *err)
 {
     struct hf_lookup_spec *s = l->spec;
     for (uint32_t attempt = 1;
@@ -524,10 +596,6 @@ static int retry_misses(struct lk *l, const struct hf_batch *b,
         nmiss = nr;
         if (nmiss == 0)
             break;
-        if (now + s->conf.retry_delay_ms > deadline) {
-            sleep_ms(deadline - now);
-            return timeout_error(l, nmiss, attempt, err);
-        }
         log_retry(l, nmiss, attempt);
         sleep_ms(s->conf.retry_delay_ms);
         atomic_fetch_add(&s->stats.retries, nmiss);
@@ -541,21 +609,21 @@ static int retry_misses(struct lk *l, const struct hf_batch *b,
                         l->klen[r], err) != 0)
                 return oom(err);
         }
-        l->deadline = deadline;
+        set_deadline(l, 0, 0, -1); /* per request (the connector's) */
         if (ask(l, na, &l->ans, err) != 0)
             return -1;
     }
     return 0;
 }
 
-/* The earliest deadline of the rows waiting to ask again, or INT64_MAX. */
-static int64_t waiting_deadline(const struct lk *l)
+/* The waiting row whose deadline comes first, or NULL. */
+static const struct pend *waiting_oldest(const struct lk *l)
 {
-    int64_t d = INT64_MAX;
+    const struct pend *o = NULL;
     for (const struct pend *e = l->head; e; e = e->next)
-        if (e->waiting && e->deadline < d)
-            d = e->deadline;
-    return d;
+        if (e->waiting && (o == NULL || e->deadline < o->deadline))
+            o = e;
+    return o;
 }
 
 /* Steps 1 and 2: every row's key answered in l->ans. With `wait_retries`
@@ -585,6 +653,8 @@ static int resolve(struct lk *l, const struct hf_batch *b, bool wait_retries,
     hf_lcache_clear(&l->wset);
     int64_t now = now_ms();
     /* A row's 'timeout' counts from here (Flink: from processElement). */
+    l->t0 = now;
+    l->wt0 = wall_us();
     int64_t deadline = now + s->conf.timeout_ms;
     if (s->conf.cache == HF_LCACHE_FULL && s->conf.reload_ms > 0 &&
         now - l->loaded_ms >= s->conf.reload_ms && full_load(l, err) != 0)
@@ -637,14 +707,21 @@ static int resolve(struct lk *l, const struct hf_batch *b, bool wait_retries,
                     l->klen[r], err) != 0)
             return -1;
     }
-    int64_t wd = waiting_deadline(l);
-    l->deadline = wd < deadline ? wd : deadline;
+    /* Async: the rows' deadline spans their requests (and retries);
+     * sync: 'timeout' bounds each request (the connector's). */
+    const struct pend *o = waiting_oldest(l);
+    if (!s->conf.async)
+        set_deadline(l, 0, 0, -1);
+    else if (o && o->deadline < deadline)
+        set_deadline(l, o->deadline, o->t0, o->origin);
+    else
+        set_deadline(l, deadline, now, -1);
     if (ask(l, na, &l->ans, err) != 0)
         return -1;
     if (s->conf.retry_attempts == 0)
         return 0;
     if (wait_retries)
-        return retry_misses(l, b, nmiss, deadline, err);
+        return retry_misses(l, b, nmiss, err);
     now = now_ms();
     for (uint32_t j = 0; j < nmiss; j++) {
         uint32_t r = l->miss[j];
@@ -705,6 +782,7 @@ uint32_t hf_lk_answer(struct lk *l, uint32_t i, const void **rows,
 static int emit_full(struct lk *l, struct hf_rbuf **r, struct hf_rbuf *in,
                      struct hf_op_out *out, struct hf_error *err)
 {
+    /* `in` NULL: the rows are copies (held rows), no parent. */
     int rc = out->emit(out, *r, err);
     hf_rbuf_release(*r);
     *r = NULL;
@@ -713,19 +791,38 @@ static int emit_full(struct lk *l, struct hf_rbuf **r, struct hf_rbuf *in,
     *r = hf_rbuf_get(l->pool, -1);
     if (*r == NULL)
         return -1;
-    hf_rbuf_set_parent(*r, in);
+    if (in)
+        hf_rbuf_set_parent(*r, in);
     return 0;
 }
 
-/* Step 3 for input row i of `in`, whose answer is p[0, left) (a count,
- * then the encoded rows; NULL: no match): its joined rows into *r
- * (emitted when full). The number of rows out, or -1 (*r released). */
+/* The input row's values into o: borrowed from the input batch (the
+ * output's parent), or copied into the output when `in` is NULL (held
+ * rows, whose copies are freed once out). */
+static int left_values(struct lk *l, struct hf_rbuf *r, struct hf_rbuf *in,
+                       struct hf_value *o, const struct hf_value *irow,
+                       struct hf_error *err)
+{
+    memcpy(o, irow, l->spec->nleft * sizeof *o);
+    if (in)
+        return 0;
+    for (uint32_t c = 0; c < l->spec->nleft; c++)
+        if (hf_value_copy(&r->b->arena, &l->ltypes[c], &o[c], &irow[c],
+                          false) < 0)
+            return oom(err);
+    return 0;
+}
+
+/* Step 3 for row i of `b` (of the input batch `in`, or held when `in` is
+ * NULL), whose answer is p[0, left) (a count, then the encoded rows;
+ * NULL: no match): its joined rows into *r (emitted when full). The
+ * number of rows out, or -1 (*r released). */
 static long join_row(struct lk *l, struct hf_rbuf **r, struct hf_rbuf *in,
-                     uint32_t i, const unsigned char *p, size_t left,
+                     const struct hf_batch *b, uint32_t i,
+                     const unsigned char *p, size_t left,
                      struct hf_op_out *out, struct hf_error *err)
 {
     const struct hf_lookup_spec *s = l->spec;
-    const struct hf_batch *b = in->b;
     const struct hf_value *irow = hf_batch_row(b, i);
     enum hf_rowkind kind = (enum hf_rowkind)b->kinds[i];
     uint32_t matched = 0, n = 0;
@@ -740,7 +837,8 @@ static long join_row(struct lk *l, struct hf_rbuf **r, struct hf_rbuf *in,
         struct hf_value *o = hf_batch_add_row((*r)->b, kind, b->origin[i]);
         if (o == NULL)
             return oom(err);
-        memcpy(o, irow, s->nleft * sizeof *o);
+        if (left_values(l, *r, in, o, irow, err) != 0)
+            return -1;
         long used = hf_row_decode(s->dtypes, s->ndim, p, left, o + s->nleft,
                                   &(*r)->b->arena, err);
         if (used < 0)
@@ -764,7 +862,8 @@ static long join_row(struct lk *l, struct hf_rbuf **r, struct hf_rbuf *in,
         struct hf_value *o = hf_batch_add_row((*r)->b, kind, b->origin[i]);
         if (o == NULL)
             return oom(err);
-        memcpy(o, irow, s->nleft * sizeof *o);
+        if (left_values(l, *r, in, o, irow, err) != 0)
+            return -1;
         matched = 1;
     }
     return matched;
@@ -779,16 +878,21 @@ static const struct hf_lcache_entry *row_answer(struct lk *l, uint32_t i,
     return hf_lcache_get(&l->ans, l->kbuf.data + l->koff[i], l->klen[i], now);
 }
 
-/* Rows [from, to) of `in` out, joined: answers from the current batch
- * (l->ans) when `e` is NULL, else from the held stretch e. */
+/* Rows [from, to) out, joined: of the input batch `in` with answers
+ * from l->ans when `e` is NULL, else of the held stretch e (its copies,
+ * its answers). */
 static int emit_rows(struct lk *l, struct hf_rbuf *in, uint32_t from,
                      uint32_t to, const struct pend *e,
                      struct hf_op_out *out, struct hf_error *err)
 {
+    const struct hf_batch *b = e ? e->rows : in->b;
+    if (e)
+        in = NULL;
     struct hf_rbuf *r = hf_rbuf_get(l->pool, -1);
     if (r == NULL)
         return -1;
-    hf_rbuf_set_parent(r, in);
+    if (in)
+        hf_rbuf_set_parent(r, in);
     uint64_t nout = 0;
     int64_t now = now_ms();
     hf_batch_reset(l->scratch);
@@ -810,7 +914,7 @@ static int emit_rows(struct lk *l, struct hf_rbuf *in, uint32_t from,
             len = n;
             off += n;
         }
-        long m = join_row(l, &r, in, i, p, len, out, err);
+        long m = join_row(l, &r, in, b, i, p, len, out, err);
         if (m < 0) {
             if (r)
                 hf_rbuf_release(r);
@@ -844,28 +948,36 @@ static int emit_rows(struct lk *l, struct hf_rbuf *in, uint32_t from,
  * default AsyncFunction#timeout completes the row with a
  * TimeoutException), as does a request unanswered then (the connector's
  * deadline is the earliest of the rows waited for). The rows held are
- * bounded by the in-flight capacity (queue_size x batch_size keys): at
- * the bound, the join waits for the oldest retries. A watermark is held
+ * copies (pend_add_row): the input batch goes back to its pool at once,
+ * so rows waiting do not hold the source's few buffers. They are bounded
+ * by the in-flight capacity (queue_size x batch_size rows) and by
+ * HELD_BYTES_MAX: at a bound, the join waits for the oldest retries. A watermark is held
  * behind the rows set aside (lk_watermark_out). A checkpoint
  * barrier and the end of the input wait for every held row to go out
  * (holoflow keeps no state for them). */
 
+/* The bytes of rows set aside (their copies and answers) past which the
+ * join waits for the oldest retries, whatever the row bound. */
+#define HELD_BYTES_MAX ((uint64_t)64 << 20)
+
 static void pend_free(struct pend *e)
 {
-    hf_rbuf_release(e->in);
+    hf_batch_destroy(e->rows);
     hf_strbuf_free(&e->key);
     hf_strbuf_free(&e->ans);
     free(e);
 }
 
-static struct pend *pend_new(struct lk *l, struct hf_rbuf *in, uint32_t from)
+static struct pend *pend_new(struct lk *l)
 {
     struct pend *e = calloc(1, sizeof *e);
     if (e == NULL)
         return NULL;
-    hf_rbuf_ref(in);
-    e->in = in;
-    e->from = e->to = from;
+    e->rows = hf_batch_new(l->spec->nleft, 16);
+    if (e->rows == NULL) {
+        free(e);
+        return NULL;
+    }
     e->insert_only = true;
     e->wm_before = l->wm_in;
     hf_strbuf_init(&e->key, 0);
@@ -878,13 +990,40 @@ static struct pend *pend_new(struct lk *l, struct hf_rbuf *in, uint32_t from)
     return e;
 }
 
-static int pend_put_answer(struct pend *e, const struct hf_lcache_entry *a)
+static int pend_put_answer(struct lk *l, struct pend *e,
+                           const struct hf_lcache_entry *a)
 {
     uint32_t n = a ? a->vlen : 0;
     hf_strbuf_append(&e->ans, &n, sizeof n);
     if (n)
         hf_strbuf_append(&e->ans, hf_lcache_val(a), n);
+    e->bytes += sizeof n + n;
+    l->held_bytes += sizeof n + n;
     return hf_strbuf_ok(&e->ans) ? 0 : -1;
+}
+
+/* Row i of `b` copied into e (the input batch is not kept). */
+static int pend_add_row(struct lk *l, struct pend *e, const struct hf_batch *b,
+                        uint32_t i)
+{
+    struct hf_value *o =
+        hf_batch_add_row(e->rows, (enum hf_rowkind)b->kinds[i], b->origin[i]);
+    if (o == NULL)
+        return -1;
+    const struct hf_value *row = hf_batch_row(b, i);
+    uint64_t bytes = l->spec->nleft * sizeof *o;
+    for (uint32_t c = 0; c < l->spec->nleft; c++) {
+        long n = hf_value_copy(&e->rows->arena, &l->ltypes[c], &o[c], &row[c],
+                               false);
+        if (n < 0)
+            return -1;
+        bytes += (uint64_t)n;
+    }
+    e->insert_only &= b->kinds[i] == HF_ROW_INSERT;
+    e->bytes += bytes;
+    l->held_bytes += bytes;
+    l->held_rows++;
+    return 0;
 }
 
 /* Emit what may go out: the head when it is answered, and with
@@ -913,8 +1052,9 @@ static int drain(struct lk *l, struct hf_op_out *out, struct hf_error *err)
             l->head = next;
         if (l->tail == e)
             l->tail = prev;
-        l->held_rows -= e->to - e->from;
-        int rc = emit_rows(l, e->in, e->from, e->to, e, out, err);
+        l->held_rows -= e->rows->nrows;
+        l->held_bytes -= e->bytes;
+        int rc = emit_rows(l, NULL, 0, e->rows->nrows, e, out, err);
         pend_free(e);
         if (rc != 0)
             return -1;
@@ -923,33 +1063,39 @@ static int drain(struct lk *l, struct hf_op_out *out, struct hf_error *err)
     return 0;
 }
 
-/* Ask again the keys of the waiting rows due at `now`; fail when a
- * row's deadline has passed. */
-static int serve(struct lk *l, struct hf_op_out *out, struct hf_error *err)
+/* Ask again the keys of the waiting rows due at `now` (or, for a timer,
+ * at the wall clock `wall`; INT64_MIN: none); fail when a row's
+ * deadline has passed. */
+static int serve(struct lk *l, int64_t wall, struct hf_op_out *out,
+                 struct hf_error *err)
 {
     struct hf_lookup_spec *s = l->spec;
     if (l->nwaiting == 0)
         return 0;
     int64_t now = now_ms();
-    uint32_t late = 0, att = 0;
+    uint32_t late = 0;
+    const struct pend *oldest = NULL;
     for (struct pend *e = l->head; e; e = e->next)
-        if (e->waiting && e->deadline <= now) {
+        if (e->waiting && (e->deadline <= now || e->wdeadline <= wall)) {
             late++;
-            att = e->attempts;
+            if (oldest == NULL || e->t0 < oldest->t0)
+                oldest = e;
         }
     if (late)
-        return timeout_error(l, late, att, err);
+        return timeout_error(l, late, oldest->attempts, oldest->t0,
+                             oldest->origin, err);
     hf_lcache_clear(&l->rans);
     uint32_t na = 0;
     for (struct pend *e = l->head; e; e = e->next) {
-        if (!e->waiting || e->due > now)
+        e->asked = e->waiting && (e->due <= now || e->wdue <= wall);
+        if (!e->asked)
             continue;
         const char *key = e->key.data;
         uint32_t klen = (uint32_t)e->key.len;
         if (hf_lcache_get(&l->rans, key, klen, now))
             continue;
         if (hf_lcache_put(&l->rans, key, klen, NULL, 0, now) < 0 ||
-            add_ask(l, &na, hf_batch_row(e->in->b, e->from), key, klen,
+            add_ask(l, &na, hf_batch_row(e->rows, 0), key, klen,
                     err) != 0)
             return oom(err);
     }
@@ -958,7 +1104,8 @@ static int serve(struct lk *l, struct hf_op_out *out, struct hf_error *err)
     atomic_fetch_add(&s->stats.retries, na);
     uint64_t h = l->cache.hits, m = l->cache.misses, ev = l->cache.evictions,
              ex = l->cache.expired;
-    l->deadline = waiting_deadline(l);
+    const struct pend *o = waiting_oldest(l);
+    set_deadline(l, o->deadline, o->t0, o->origin);
     if (ask(l, na, &l->rans, err) != 0)
         return -1;
     cache_stats(l, h, m, ev, ex);
@@ -966,7 +1113,7 @@ static int serve(struct lk *l, struct hf_op_out *out, struct hf_error *err)
     uint32_t again = 0, attempt = 0;
     hf_lcache_clear(&l->wset);
     for (struct pend *e = l->head; e; e = e->next) {
-        if (!e->waiting || e->due > now)
+        if (!e->waiting || !e->asked)
             continue;
         const struct hf_lcache_entry *a = hf_lcache_get(
             &l->rans, e->key.data, (uint32_t)e->key.len, now);
@@ -974,13 +1121,14 @@ static int serve(struct lk *l, struct hf_op_out *out, struct hf_error *err)
             continue; /* not asked in this round */
         e->attempts++;
         if (answer_count(a) > 0 || e->attempts > s->conf.retry_attempts) {
-            if (pend_put_answer(e, a) != 0)
+            if (pend_put_answer(l, e, a) != 0)
                 return oom(err);
             e->waiting = false;
             l->nwaiting--;
             continue;
         }
         e->due = now + s->conf.retry_delay_ms;
+        e->wdue = wall_us() + s->conf.retry_delay_ms * 1000;
         if (!hf_lcache_get(&l->wset, e->key.data, (uint32_t)e->key.len,
                            now)) {
             if (hf_lcache_put(&l->wset, e->key.data, (uint32_t)e->key.len,
@@ -1011,16 +1159,28 @@ static int64_t next_due(const struct lk *l)
 }
 
 /* Serve the retries, waiting on this thread, until at most `rows` rows
- * are held (0: none). */
-static int wait_until_held(struct lk *l, uint64_t rows, struct hf_op_out *out,
-                           struct hf_error *err)
+ * and `bytes` bytes are held (0: none). */
+static int wait_until_held(struct lk *l, uint64_t rows, uint64_t bytes,
+                           struct hf_op_out *out, struct hf_error *err)
 {
-    while (l->held_rows > rows && l->nwaiting > 0) {
-        sleep_ms(next_due(l) - now_ms());
-        if (serve(l, out, err) != 0)
+    while ((l->held_rows > rows || l->held_bytes > bytes) &&
+           l->nwaiting > 0) {
+        /* In slices, to stop when the job fails or is cancelled. */
+        int64_t left = next_due(l) - now_ms();
+        if (l->pool && hf_rbuf_pool_aborted(l->pool))
+            return hf_error_set(err, HF_ERR_FAIL,
+                                "lookup table '%s': the job stopped while "
+                                "rows waited to be asked again",
+                                l->spec->dim->name);
+        if (left > 0) {
+            sleep_ms(left < 50 ? left : 50);
+            continue;
+        }
+        if (serve(l, INT64_MIN, out, err) != 0)
             return -1;
     }
-    return l->held_rows > rows ? drain(l, out, err) : 0;
+    return l->held_rows > rows || l->held_bytes > bytes ? drain(l, out, err)
+                                                        : 0;
 }
 
 /* The batch `in`, resolved without waiting for retries, out or held. */
@@ -1029,7 +1189,7 @@ static int process_async(struct lk *l, struct hf_rbuf *in,
 {
     struct hf_lookup_spec *s = l->spec;
     const struct hf_batch *b = in->b;
-    if (serve(l, out, err) != 0)
+    if (serve(l, INT64_MIN, out, err) != 0)
         return -1;
     atomic_fetch_add(&s->stats.rows_in, b->nrows);
     uint64_t h = l->cache.hits, m = l->cache.misses, ev = l->cache.evictions,
@@ -1040,44 +1200,47 @@ static int process_async(struct lk *l, struct hf_rbuf *in,
     int64_t now = now_ms();
     if (l->head == NULL && l->wset.n == 0)
         return emit_rows(l, in, 0, b->nrows, NULL, out, err);
-    int64_t deadline = now + s->conf.timeout_ms;
+    /* The deadline counts from before the first request (resolve). */
+    int64_t deadline = l->t0 + s->conf.timeout_ms, wnow = wall_us();
     struct pend *run = NULL;
     for (uint32_t i = 0; i < b->nrows; i++) {
         bool wait = l->klen[i] != UINT32_MAX &&
                     hf_lcache_get(&l->wset, l->kbuf.data + l->koff[i],
                                   l->klen[i], now) != NULL;
         if (wait) {
-            struct pend *e = pend_new(l, in, i);
-            if (e == NULL)
+            struct pend *e = pend_new(l);
+            if (e == NULL || pend_add_row(l, e, b, i) != 0)
                 return oom(err);
-            e->to = i + 1;
             e->waiting = true;
-            e->insert_only = b->kinds[i] == HF_ROW_INSERT;
             e->attempts = 1;
             e->due = now + s->conf.retry_delay_ms;
             e->deadline = deadline;
+            e->wdue = wnow + s->conf.retry_delay_ms * 1000;
+            e->wdeadline = l->wt0 + s->conf.timeout_ms * 1000;
+            e->t0 = l->t0;
+            e->origin = b->origin[i];
             hf_strbuf_append(&e->key, l->kbuf.data + l->koff[i], l->klen[i]);
             if (!hf_strbuf_ok(&e->key))
                 return oom(err);
+            e->bytes += e->key.len;
+            l->held_bytes += e->key.len;
             l->nwaiting++;
-            l->held_rows++;
             run = NULL;
             continue;
         }
-        if (run == NULL && (run = pend_new(l, in, i)) == NULL)
+        if (run == NULL && (run = pend_new(l)) == NULL)
             return oom(err);
-        run->to = i + 1;
-        run->insert_only &= b->kinds[i] == HF_ROW_INSERT;
-        if (pend_put_answer(run, row_answer(l, i, now)) != 0)
+        if (pend_add_row(l, run, b, i) != 0 ||
+            pend_put_answer(l, run, row_answer(l, i, now)) != 0)
             return oom(err);
-        l->held_rows++;
     }
     if (l->wset.n)
         log_retry(l, (uint32_t)l->wset.n, 1);
     if (drain(l, out, err) != 0)
         return -1;
     uint64_t cap = (uint64_t)s->conf.queue_size * s->conf.batch_size;
-    return wait_until_held(l, cap > b->nrows ? cap : b->nrows, out, err);
+    return wait_until_held(l, cap > b->nrows ? cap : b->nrows, HELD_BYTES_MAX,
+                           out, err);
 }
 
 static int lk_process(void *state, uint32_t input, struct hf_rbuf *in,
@@ -1100,33 +1263,38 @@ static int lk_snapshot(void *state, uint64_t id, struct hf_op_out *out,
                        struct hf_error *err)
 {
     (void)id;
-    return wait_until_held(state, 0, out, err);
+    return wait_until_held(state, 0, 0, out, err);
 }
 
 static int lk_end_input(void *state, uint32_t input, struct hf_op_out *out,
                         struct hf_error *err)
 {
     (void)input;
-    return wait_until_held(state, 0, out, err);
+    return wait_until_held(state, 0, 0, out, err);
 }
 
+/* The wall-clock moments fixed when the rows were set aside or last
+ * asked (the same answer every call: the runtime asks twice). */
 static int64_t lk_next_timer(void *state)
 {
     struct lk *l = state;
-    int64_t t = next_due(l);
-    if (t == INT64_MAX)
-        return INT64_MAX;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    int64_t wall = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-    int64_t left = t - now_ms();
-    return wall + (left > 0 ? left : 0) * 1000;
+    int64_t t = INT64_MAX;
+    for (const struct pend *e = l->head; e; e = e->next)
+        if (e->waiting) {
+            if (e->wdue < t)
+                t = e->wdue;
+            if (e->wdeadline < t)
+                t = e->wdeadline;
+        }
+    return t;
 }
 
 /* Event time: a watermark does not pass rows set aside (they would be
  * late downstream); it is held at the one come in before the oldest of
- * them (the next watermark after they went out passes in full), as
- * Flink's async queue keeps a watermark behind the rows before it. */
+ * them, as Flink's async queue keeps a watermark behind the rows before
+ * it. The final one (INT64_MAX, a bounded source's end) is held too;
+ * the runtime asks again after the rows go out (op.h) and forwards the
+ * watermark released then. */
 static int64_t lk_watermark_out(void *state, int64_t wm)
 {
     struct lk *l = state;
@@ -1137,8 +1305,7 @@ static int64_t lk_watermark_out(void *state, int64_t wm)
 static int lk_on_timer(void *state, int64_t now, struct hf_op_out *out,
                        struct hf_error *err)
 {
-    (void)now;
-    return serve(state, out, err);
+    return serve(state, now, out, err);
 }
 
 static void lk_close(void *state)

@@ -142,7 +142,11 @@ struct hf_op_class {
                      struct hf_error *err);
     /* Optional: the watermark to forward when the operator's rises to
      * `wm` (an interval join holds it back by its larger bound, as
-     * Flink's KeyedCoProcessOperatorWithWatermarkDelay). NULL: `wm`. */
+     * Flink's KeyedCoProcessOperatorWithWatermarkDelay; a lookup join
+     * behind rows it set aside). Asked for the final watermark (INT64_MAX)
+     * too, and again, with the operator's current watermark, after
+     * process, on_timer, end_input and snapshot: a larger answer than
+     * the last forwarded goes on then. NULL: `wm`. */
     int64_t (*watermark_out)(void *state, int64_t wm);
     /* Optional: processing-time timers (see above). The wall-clock time
      * (microseconds since the epoch, CLOCK_REALTIME: PROCTIME()'s scale)

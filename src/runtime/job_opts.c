@@ -135,9 +135,9 @@ const struct hf_opt_def hf_job_opt_defs[] = {
             "lookup.read.batch-size, and reads this only to check it"},
     {.key = "table.exec.async-lookup.timeout", .type = HF_OPT_DURATION,
      .def = "3 min",
-     .doc = "lookup joins: a row's lookup not done this long after its "
-            "first request, retries included, fails the job (as Flink's "
-            "async lookup timeout)"},
+     .doc = "lookup joins: with async, a row's lookup not done this long "
+            "after its first request, retries included, fails the job (as "
+            "Flink's async lookup timeout); without, it bounds each request"},
     {.key = "pipeline.max-parallelism", .type = HF_OPT_INT, .def = "128",
      .flags = HF_OPTF_RANGE, .min = 1, .max = 32768,
      .doc = "the number of key groups keyed state is split into; a job "

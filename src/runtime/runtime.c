@@ -207,6 +207,7 @@ struct rnode {
     int64_t *in_wm;
     uint8_t *in_status; /* WM_ACTIVE, WM_IDLE, WM_ENDED */
     int64_t wm;
+    int64_t wm_sent; /* the largest watermark forwarded (not idle) */
     bool idle;
     /* Processing-time progress: per input channel its last mark and
      * whether it carries marks (PT_OPEN; PT_NONE: its producer never sends
@@ -394,6 +395,7 @@ enum { PT_NONE, PT_OPEN, PT_ENDED };
 static int wm_update(struct rnode *n, struct hf_error *err);
 static int pt_update(struct rnode *n, struct hf_error *err);
 
+static int wm_release(struct rnode *n, struct hf_error *err);
 static int deliver(struct rnode *n, uint32_t port, struct hf_rbuf *rows,
                    struct hf_error *err);
 
@@ -436,7 +438,9 @@ static int deliver(struct rnode *n, uint32_t port, struct hf_rbuf *rows,
         return 0;
     }
     atomic_fetch_add(&n->stats.rows_in, rows->b->nrows); /* metrics/ */
-    return n->n->op->process(n->state, port, rows, &n->out, err);
+    if (n->n->op->process(n->state, port, rows, &n->out, err) != 0)
+        return -1;
+    return wm_release(n, err);
 }
 
 static int forward_barrier(struct rnode *n, uint64_t id, struct hf_error *err);
@@ -458,7 +462,8 @@ static int barrier_node(struct rnode *n, uint64_t id, struct hf_error *err)
         int64_t t0 = n->nstates ? mono_usec() : 0;
         uint64_t entries = 0, bytes = 0;
         if (n->n->op->snapshot &&
-            n->n->op->snapshot(n->state, id, &n->out, err) != 0)
+            (n->n->op->snapshot(n->state, id, &n->out, err) != 0 ||
+             wm_release(n, err) != 0))
             return -1;
         for (uint32_t i = 0; i < n->nstates; i++) {
             uint64_t e, sz;
@@ -523,7 +528,8 @@ static int end_input(struct rnode *n, uint32_t ch, struct hf_error *err)
     if (n->port_open[port] > 0 && --n->port_open[port] > 0)
         return 0;
     if (n->n->kind == HF_NODE_OP && n->n->op->end_input &&
-        n->n->op->end_input(n->state, port, &n->out, err) != 0)
+        (n->n->op->end_input(n->state, port, &n->out, err) != 0 ||
+         wm_release(n, err) != 0))
         return -1;
     if (n->open_inputs > 0 && --n->open_inputs == 0)
         return end_node(n, err);
@@ -565,6 +571,8 @@ static int wm_input(struct rnode *n, uint32_t port, int64_t wm, bool idle,
 static int wm_forward(struct rnode *n, int64_t wm, bool idle,
                       struct hf_error *err)
 {
+    if (!idle && wm > n->wm_sent)
+        n->wm_sent = wm;
     if (!idle) { /* metrics/ */
         atomic_store(&n->stats.watermark, wm);
         atomic_store(&n->stats.has_watermark, 1);
@@ -587,10 +595,25 @@ static int wm_forward(struct rnode *n, int64_t wm, bool idle,
  * back: op.h's watermark_out). */
 static int64_t wm_out(const struct rnode *n, int64_t wm)
 {
-    if (n->n->kind == HF_NODE_OP && n->n->op->watermark_out && wm != WM_MAX &&
-        wm != WM_NONE)
+    if (n->n->kind == HF_NODE_OP && n->n->op->watermark_out && wm != WM_NONE)
         return n->n->op->watermark_out(n->state, wm);
     return wm;
+}
+
+/* After n's operator emitted rows (process, on_timer, end_input, a
+ * snapshot): the watermark it held back may go on now (a lookup join's
+ * rows set aside went out), the final WM_MAX included, behind them. */
+static int wm_release(struct rnode *n, struct hf_error *err)
+{
+    if (n->n->kind != HF_NODE_OP || n->n->op->watermark_out == NULL ||
+        n->state == NULL || n->wm == WM_NONE)
+        return 0;
+    int64_t v = n->n->op->watermark_out(n->state, n->wm);
+    if (v <= n->wm_sent)
+        return 0;
+    if (wm_forward(n, v, false, err) != 0)
+        return -1;
+    return n->idle ? wm_forward(n, v, true, err) : 0;
 }
 
 /* n's watermark rises to `wm`: its operator fires, then it goes on. */
@@ -1332,7 +1355,8 @@ static int run_timers(struct task *t, int64_t now)
         if (n->n->kind != HF_NODE_OP || n->n->op->next_timer == NULL ||
             n->state == NULL || n->n->op->next_timer(n->state) > now)
             continue;
-        if (n->n->op->on_timer(n->state, now, &n->out, &t->err) != 0)
+        if (n->n->op->on_timer(n->state, now, &n->out, &t->err) != 0 ||
+            wm_release(n, &t->err) != 0)
             return -1;
     }
     return 0;
@@ -1776,6 +1800,7 @@ static int init_node(struct hf_runtime *rt, struct rnode *n,
     n->open_inputs = gn->ninputs;
     n->wm = WM_NONE;
     n->pt = WM_NONE;
+    n->wm_sent = WM_NONE;
     n->nconsumers = hf_graph_consumers(&rt->job->graph, gn->id);
     n->ctx.batch_mode = rt->batch_mode;
     n->ctx.stats = &n->stats;

@@ -321,13 +321,18 @@ static long recv_once(struct holo_lookup *l, struct hf_batch *out,
     PGresult *res = next_result(l, deadline, &broken);
     if (res == NULL && l->timed_out) {
         *cls = HOLO_ERR_FATAL;
+        if (l->deadline && *l->deadline > 0)
+            /* The operator's deadline: it says whose (lookup_join.c). */
+            return hf_error_set(err, HF_ERR_IO,
+                                "lookup table '%s': a request for %u key(s) "
+                                "got no answer by the deadline of the rows "
+                                "it waits for",
+                                l->t->name, l->ring[l->head].n);
         return hf_error_set(err, HF_ERR_IO,
                             "lookup table '%s': a request for %u key(s) got "
                             "no answer within %lld ms (the LOOKUP hint's "
                             "'timeout', else table.exec.async-lookup."
-                            "timeout, counted from a row's first request "
-                            "through its retries); the job fails, as "
-                            "Flink's does",
+                            "timeout, per request); the job fails",
                             l->t->name, l->ring[l->head].n,
                             (long long)l->timeout_ms);
     }
