@@ -2473,34 +2473,44 @@ static int opt_alias(struct parser *p, struct hf_ast_ident *out)
     return 0;
 }
 
-/* `OVER (...)` after the expression of select item `it`. Only the
- * ranking functions take a window here (ROW_NUMBER for deduplication and
- * Top-N; the planner, plan_rank.c, decides what it supports); any other
- * function over a window (OVER aggregation) is refused by name. */
-static int parse_over(struct parser *p, struct hf_ast_select_item *it)
+/* A frame bound: UNBOUNDED PRECEDING|FOLLOWING, CURRENT ROW, or
+ * <expr> PRECEDING|FOLLOWING. */
+static int frame_bound(struct parser *p, struct hf_ast_bound *b)
 {
-    const struct hf_token *ov = next(p);
-    const struct hf_ast_expr *f = it->expr;
-    if (f->kind != HF_AST_FUNC)
-        return unsupported(p, ov, "OVER must follow a function call");
-    if (f->nargs != 0 || (strcmp(f->text, "ROW_NUMBER") != 0 &&
-                          strcmp(f->text, "RANK") != 0 &&
-                          strcmp(f->text, "DENSE_RANK") != 0))
-        return err_at(p, ov, HF_ERR_UNSUPPORTED,
-                      "OVER aggregation (%s(...) OVER (...)) is not "
-                      "supported; ROW_NUMBER() OVER (PARTITION BY ... ORDER "
-                      "BY ...) for deduplication and Top-N is",
-                      f->text);
-    if (peek(p)->kind != HF_TK_LPAREN)
-        return unsupported(p, peek(p),
-                           "named windows (OVER w ... WINDOW w AS (...)) are "
-                           "not supported; write the window in OVER (...)");
-    next(p);
-    struct hf_ast_over *o = alloc(p, sizeof *o);
-    if (o == NULL)
+    const struct hf_token *t = peek(p);
+    memset(b, 0, sizeof *b);
+    b->line = t->line;
+    b->col = t->col;
+    if (accept_word(p, "UNBOUNDED")) {
+        if (accept_word(p, "PRECEDING"))
+            b->kind = HF_BOUND_UNBOUNDED_PRECEDING;
+        else if (accept_word(p, "FOLLOWING"))
+            b->kind = HF_BOUND_UNBOUNDED_FOLLOWING;
+        else
+            return expected(p, "PRECEDING or FOLLOWING", "after UNBOUNDED");
+        return 0;
+    }
+    if (accept_word(p, "CURRENT")) {
+        if (!accept_word(p, "ROW"))
+            return expected(p, "ROW", "after CURRENT");
+        b->kind = HF_BOUND_CURRENT_ROW;
+        return 0;
+    }
+    if ((b->n = parse_expr(p)) == NULL)
         return -1;
-    o->line = ov->line;
-    o->col = ov->col;
+    if (accept_word(p, "PRECEDING"))
+        b->kind = HF_BOUND_PRECEDING;
+    else if (accept_word(p, "FOLLOWING"))
+        b->kind = HF_BOUND_FOLLOWING;
+    else
+        return expected(p, "PRECEDING or FOLLOWING", "after the frame offset");
+    return 0;
+}
+
+/* The inside of a window, after its '(' up to and including ')':
+ * [PARTITION BY ...] [ORDER BY ...] [ROWS|RANGE frame]. */
+static int window_body(struct parser *p, struct hf_ast_over *o)
+{
     uint32_t cap = 0;
     if (accept_kw(p, HF_KW_PARTITION)) {
         if (expect_kw(p, HF_KW_BY, "after PARTITION") != 0)
@@ -2541,14 +2551,136 @@ static int parse_over(struct parser *p, struct hf_ast_select_item *it)
             o->norder++;
         } while (accept(p, HF_TK_COMMA));
     }
-    if (tok_word(peek(p), "ROWS") || tok_word(peek(p), "RANGE"))
-        return err_at(p, peek(p), HF_ERR_UNSUPPORTED,
+    const struct hf_token *ft = peek(p);
+    if (tok_word(ft, "ROWS") || tok_word(ft, "RANGE")) {
+        o->frame = tok_word(ft, "ROWS") ? HF_FRAME_ROWS : HF_FRAME_RANGE;
+        o->frame_line = ft->line;
+        o->frame_col = ft->col;
+        next(p);
+        if (accept_word(p, "BETWEEN")) {
+            if (frame_bound(p, &o->lo) != 0)
+                return -1;
+            if (!accept_word(p, "AND"))
+                return expected(p, "AND", "in the window frame");
+            if (frame_bound(p, &o->hi) != 0)
+                return -1;
+        } else {
+            if (frame_bound(p, &o->lo) != 0)
+                return -1;
+            o->hi.kind = HF_BOUND_CURRENT_ROW;
+            o->hi.line = o->lo.line;
+            o->hi.col = o->lo.col;
+        }
+    }
+    return expect(p, HF_TK_RPAREN, "to end the window") != 0 ? -1 : 0;
+}
+
+/* `OVER (...)` or `OVER w` after the expression of select item `it`.
+ * A ranking function (ROW_NUMBER for deduplication and Top-N,
+ * plan_rank.c) or an aggregate function (OVER aggregation,
+ * plan_over.c): the planner decides what it supports. A named window is
+ * resolved against the WINDOW clause once the query is parsed. */
+static int parse_over(struct parser *p, struct hf_ast_select_item *it)
+{
+    const struct hf_token *ov = next(p);
+    const struct hf_ast_expr *f = it->expr;
+    if (f->kind != HF_AST_FUNC)
+        return unsupported(p, ov, "OVER must follow a function call");
+    bool ranking = f->nargs == 0 && (strcmp(f->text, "ROW_NUMBER") == 0 ||
+                                     strcmp(f->text, "RANK") == 0 ||
+                                     strcmp(f->text, "DENSE_RANK") == 0);
+    struct hf_ast_over *o = alloc(p, sizeof *o);
+    if (o == NULL)
+        return -1;
+    o->line = ov->line;
+    o->col = ov->col;
+    const struct hf_token *t = peek(p);
+    if (t->kind == HF_TK_IDENT || t->kind == HF_TK_QIDENT) {
+        o->ref = t->text;
+        o->ref_line = t->line;
+        o->ref_col = t->col;
+        next(p);
+        it->over = o;
+        return 0;
+    }
+    if (expect(p, HF_TK_LPAREN, "after OVER") != 0)
+        return -1;
+    if (window_body(p, o) != 0)
+        return -1;
+    if (ranking && o->frame != HF_FRAME_NONE) {
+        const struct hf_token fake = {.kind = HF_TK_IDENT,
+                                      .line = o->frame_line,
+                                      .col = o->frame_col};
+        return err_at(p, &fake, HF_ERR_UNSUPPORTED,
                       "a window frame (ROWS/RANGE) is not supported with %s "
                       "(Flink refuses it too)",
                       f->text);
-    if (expect(p, HF_TK_RPAREN, "to end OVER (...)") != 0)
-        return -1;
+    }
     it->over = o;
+    return 0;
+}
+
+/* WINDOW w AS (...) [, w2 AS (...)]: the named windows of q; every
+ * OVER w of its items then takes its window's definition. */
+static int window_clause(struct parser *p, struct hf_ast_query *q)
+{
+    if (tok_word(peek(p), "WINDOW")) {
+        next(p);
+        uint32_t cap = 0;
+        do {
+            const struct hf_token *t = peek(p);
+            struct hf_ast_ident id;
+            if (ident(p, true, "a window name", "after WINDOW", &id) != 0)
+                return -1;
+            if (expect_kw(p, HF_KW_AS, "after the window name") != 0 ||
+                expect(p, HF_TK_LPAREN, "after AS") != 0)
+                return -1;
+            for (uint32_t i = 0; i < q->nwindows; i++)
+                if (strcasecmp(q->windows[i].name, id.name) == 0)
+                    return err_at(p, t, HF_ERR_SQL,
+                                  "window '%s' is defined twice", id.name);
+            if (GROW(p, q->windows, cap, q->nwindows) != 0)
+                return -1;
+            struct hf_ast_named_window *w = &q->windows[q->nwindows];
+            w->name = id.name;
+            w->line = t->line;
+            w->col = t->col;
+            if ((w->def = alloc(p, sizeof *w->def)) == NULL)
+                return -1;
+            w->def->line = t->line;
+            w->def->col = t->col;
+            if (window_body(p, w->def) != 0)
+                return -1;
+            q->nwindows++;
+        } while (accept(p, HF_TK_COMMA));
+    }
+    for (uint32_t i = 0; i < q->nitems; i++) {
+        struct hf_ast_over *o = q->items[i].over;
+        if (o == NULL || o->ref == NULL)
+            continue;
+        uint32_t w = 0;
+        while (w < q->nwindows && strcasecmp(q->windows[w].name, o->ref) != 0)
+            w++;
+        if (w == q->nwindows) {
+            const struct hf_token fake = {
+                .kind = HF_TK_IDENT, .line = o->ref_line, .col = o->ref_col};
+            return err_at(p, &fake, HF_ERR_SQL,
+                          "window '%s' is not defined; add WINDOW %s AS "
+                          "(...) after the query's WHERE, GROUP BY and "
+                          "HAVING",
+                          o->ref, o->ref);
+        }
+        const struct hf_ast_over *d = q->windows[w].def;
+        o->part = d->part;
+        o->npart = d->npart;
+        o->order = d->order;
+        o->norder = d->norder;
+        o->frame = d->frame;
+        o->frame_line = d->frame_line;
+        o->frame_col = d->frame_col;
+        o->lo = d->lo;
+        o->hi = d->hi;
+    }
     return 0;
 }
 
@@ -2611,8 +2743,6 @@ static int reject_query_tail(struct parser *p)
     }
     if (tok_word(t, "EXCEPT"))
         what = "EXCEPT is not supported";
-    else if (tok_word(t, "WINDOW"))
-        what = "WINDOW clauses are not supported";
     else if (tok_word(t, "MATCH_RECOGNIZE"))
         what = "MATCH_RECOGNIZE is not supported";
     else if (tok_word(t, "QUALIFY"))
@@ -3090,7 +3220,8 @@ static struct hf_ast_query *parse_select(struct parser *p)
         if (q->where == NULL)
             return NULL;
     }
-    if (hf_parse_group_having(p, q) != 0 || reject_query_tail(p) != 0)
+    if (hf_parse_group_having(p, q) != 0 || window_clause(p, q) != 0 ||
+        reject_query_tail(p) != 0)
         return NULL;
     q->end = last_end(p);
     return q;
