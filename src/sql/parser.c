@@ -750,6 +750,7 @@ static int set_args(struct parser *p, struct hf_ast_expr *e,
 
 static struct hf_ast_expr *parse_expr(struct parser *p);
 static struct hf_ast_expr *parse_concat(struct parser *p);
+static struct hf_ast_expr *parse_add(struct parser *p);
 static int push_arg(struct parser *p, struct hf_ast_expr ***args,
                     uint32_t *cap, uint32_t *n, struct hf_ast_expr *a);
 static int rest_args(struct parser *p, struct hf_ast_expr ***args,
@@ -2496,7 +2497,8 @@ static int frame_bound(struct parser *p, struct hf_ast_bound *b)
         b->kind = HF_BOUND_CURRENT_ROW;
         return 0;
     }
-    if ((b->n = parse_expr(p)) == NULL)
+    /* Not parse_expr: `2 AND CURRENT ROW` would read as a condition. */
+    if ((b->n = parse_add(p)) == NULL)
         return -1;
     if (accept_word(p, "PRECEDING"))
         b->kind = HF_BOUND_PRECEDING;
