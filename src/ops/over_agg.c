@@ -83,15 +83,13 @@ static void over_explain(const struct hf_node *n, struct hf_strbuf *out)
                          sp->in->cols[sp->part[i]].name);
     if (sp->npart == 0)
         hf_strbuf_puts(out, "(no key)");
-    hf_strbuf_printf(out, " order by %s (%s) %s ",
-                     sp->in->cols[sp->tcol].name,
+    hf_strbuf_printf(out, " order by %s (%s) %s ", sp->in->cols[sp->tcol].name,
                      sp->rowtime ? "rowtime" : "proctime",
                      sp->range ? "RANGE" : "ROWS");
     if (sp->unbounded)
         hf_strbuf_puts(out, "UNBOUNDED PRECEDING");
     else if (sp->range)
-        hf_strbuf_printf(out, "%" PRId64 " ms PRECEDING",
-                         sp->preceding / 1000);
+        hf_strbuf_printf(out, "%" PRId64 " ms PRECEDING", sp->preceding / 1000);
     else
         hf_strbuf_printf(out, "%" PRId64 " PRECEDING", sp->preceding);
     hf_strbuf_puts(out, ": ");
@@ -166,8 +164,7 @@ static int over_open(const struct hf_op_env *env, void **state,
     hf_strbuf_init(&o->frame, ROW_MAX);
     hf_strbuf_init(&o->tmp, ROW_MAX);
     if (o->types == NULL || o->ktypes == NULL || o->atypes == NULL ||
-        o->acols == NULL || o->argv == NULL || o->res == NULL ||
-        o->acc == NULL)
+        o->acols == NULL || o->argv == NULL || o->res == NULL || o->acc == NULL)
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
     for (uint32_t c = 0; c < o->ncols; c++)
         o->types[c] = sp->in->cols[c].type;
@@ -319,8 +316,7 @@ static int save(struct over *o, struct hf_error *err)
                             "%s: the state of one partition is larger than "
                             "%u MiB",
                             o->uid, ROW_MAX >> 20);
-    return hf_state_put(o->st, key, o->key.len, o->blob.data, o->blob.len,
-                        err);
+    return hf_state_put(o->st, key, o->key.len, o->blob.data, o->blob.len, err);
 }
 
 /* ------------------------------------------------------------ aggregates */
@@ -333,9 +329,9 @@ static int apply(struct over *o, bool retract, struct hf_error *err)
     uint32_t k = 0;
     for (uint32_t i = 0; i < sp->naggs; i++) {
         const struct hf_value *v = sp->aggs[i].arg >= 0 ? &o->argv[k++] : NULL;
-        int rc = retract ? hf_agg_acc_retract(&sp->aggs[i].fn, &o->acc[i], v,
-                                              err)
-                         : hf_agg_acc_add(&sp->aggs[i].fn, &o->acc[i], v, err);
+        int rc = retract
+                     ? hf_agg_acc_retract(&sp->aggs[i].fn, &o->acc[i], v, err)
+                     : hf_agg_acc_add(&sp->aggs[i].fn, &o->acc[i], v, err);
         if (rc != 0)
             return -1;
     }
@@ -360,8 +356,8 @@ static int pop_frame(struct over *o, struct hf_error *err)
 
 /* Accumulate one row (its argument bytes enc[0..len), decoded into
  * o->argv) at time ts; a bounded frame keeps it. */
-static int accumulate(struct over *o, int64_t ts, const void *enc,
-                      uint32_t len, struct hf_error *err)
+static int accumulate(struct over *o, int64_t ts, const void *enc, uint32_t len,
+                      struct hf_error *err)
 {
     if (apply(o, false, err) != 0)
         return -1;
@@ -369,8 +365,7 @@ static int accumulate(struct over *o, int64_t ts, const void *enc,
         return 0;
     if (o->head > 0 && o->head >= o->frame.len / 2) {
         /* Compact: drop what left the frame. */
-        memmove(o->frame.data, o->frame.data + o->head,
-                o->frame.len - o->head);
+        memmove(o->frame.data, o->frame.data + o->head, o->frame.len - o->head);
         o->frame.len -= o->head;
         o->head = 0;
     }
@@ -445,8 +440,8 @@ static int emit_row(struct over *o, const struct hf_value *vals,
         struct hf_value *v = &row[o->ncols + i];
         hf_agg_acc_value(&sp->aggs[i].fn, &o->acc[i], v);
         enum hf_type_id id = sp->aggs[i].fn.result.id;
-        if (!v->null && (id == HF_VARCHAR || id == HF_CHAR ||
-                         id == HF_BYTES || id == HF_JSON || id == HF_JSONB)) {
+        if (!v->null && (id == HF_VARCHAR || id == HF_CHAR || id == HF_BYTES ||
+                         id == HF_JSON || id == HF_JSONB)) {
             char *c = hf_arena_strndup(&b->arena, v->v.s.ptr, v->v.s.len);
             if (c == NULL)
                 return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
@@ -622,8 +617,8 @@ static int one_row(struct over *o, const struct hf_value *row,
         return -1;
     if (sp->range && evict(o, now, err) != 0)
         return -1;
-    if (accumulate(o, now, o->tmp.data ? o->tmp.data : "",
-                   (uint32_t)o->tmp.len, err) != 0)
+    if (accumulate(o, now, o->tmp.data ? o->tmp.data : "", (uint32_t)o->tmp.len,
+                   err) != 0)
         return -1;
     if (!sp->range && evict(o, now, err) != 0)
         return -1;
@@ -729,8 +724,7 @@ static int fire(struct over *o, int64_t wm, struct hf_error *err)
     for (size_t i = 0; i < nd && rc == 0; i++) {
         hf_strbuf_reset(&o->key);
         hf_strbuf_append(&o->key, keys.data + d[i].off, d[i].len);
-        if (load(o, err) != 0 || fire_key(o, wm, err) != 0 ||
-            save(o, err) != 0)
+        if (load(o, err) != 0 || fire_key(o, wm, err) != 0 || save(o, err) != 0)
             rc = -1;
     }
     free(d);

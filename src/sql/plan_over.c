@@ -99,8 +99,7 @@ static bool bound_same(const struct hf_ast_bound *a,
 static bool window_same(const struct hf_ast_over *a,
                         const struct hf_ast_over *b)
 {
-    if (a->npart != b->npart || a->norder != b->norder ||
-        a->frame != b->frame)
+    if (a->npart != b->npart || a->norder != b->norder || a->frame != b->frame)
         return false;
     for (uint32_t i = 0; i < a->npart; i++)
         if (!ast_same(a->part[i], b->part[i]))
@@ -252,8 +251,7 @@ int hf_plan_over(struct planner *p, const struct hf_ast_query *q,
         if (first == NULL)
             first = it;
         else if (!window_same(first->over, it->over))
-            return err_at(p, HF_ERR_UNSUPPORTED, it->over->line,
-                          it->over->col,
+            return err_at(p, HF_ERR_UNSUPPORTED, it->over->line, it->over->col,
                           "all OVER aggregates of a SELECT must be computed "
                           "on the same window, as in Flink (\"Over Agg: "
                           "Unsupported use of OVER windows. All aggregates "
@@ -362,10 +360,10 @@ int hf_plan_over(struct planner *p, const struct hf_ast_query *q,
         hf_expr_free(w);
         if (!okw) {
             hf_over_spec_free(sp);
-            return w == NULL ? -1
-                             : err_at(p, HF_ERR_TYPE, q->where->line,
-                                      q->where->col,
-                                      "WHERE needs a BOOLEAN condition");
+            return w == NULL
+                       ? -1
+                       : err_at(p, HF_ERR_TYPE, q->where->line, q->where->col,
+                                "WHERE needs a BOOLEAN condition");
         }
         pre->filters[pre->nfilters].ast = q->where;
         pre->filters[pre->nfilters].scope = s;
@@ -383,9 +381,10 @@ int hf_plan_over(struct planner *p, const struct hf_ast_query *q,
         bool star = f->nargs == 1 && f->args[0]->kind == HF_AST_STAR;
         uint32_t maxargs = kind == HF_AGG_LISTAGG ? 2 : 1;
         if (f->nargs == 0 || f->nargs > maxargs) {
-            rc = err_at(p, HF_ERR_SQL, f->line, f->col, "%s takes %s argument%s",
-                        hf_aggfn_name(kind), maxargs == 2 ? "one or two" : "one",
-                        maxargs == 2 ? "s" : "");
+            rc =
+                err_at(p, HF_ERR_SQL, f->line, f->col, "%s takes %s argument%s",
+                       hf_aggfn_name(kind), maxargs == 2 ? "one or two" : "one",
+                       maxargs == 2 ? "s" : "");
             break;
         }
         if (star && (kind != HF_AGG_COUNT || f->distinct)) {
@@ -399,7 +398,8 @@ int hf_plan_over(struct planner *p, const struct hf_ast_query *q,
         if (!star) {
             char nb[32];
             snprintf(nb, sizeof nb, "$oa%u", a - 1);
-            pre->out->cols[k].name = hf_arena_strndup(&p->arena, nb, strlen(nb));
+            pre->out->cols[k].name =
+                hf_arena_strndup(&p->arena, nb, strlen(nb));
             pre->cols[k].ast = f->args[0];
             pre->cols[k].scope = s;
             pre->cols[k].line = f->args[0]->line;

@@ -215,8 +215,7 @@ static void test_rowtime_rows(void **st)
     /* Rows wait for the watermark, then come out in time order. */
     assert_string_equal(push(&g, "o1", "A", "2026-01-01 10:00:02", "1"), "");
     assert_string_equal(push(&g, "o2", "A", "2026-01-01 10:00:01", "10"), "");
-    assert_string_equal(push(&g, "o3", "A", "2026-01-01 10:00:03", "100"),
-                        "");
+    assert_string_equal(push(&g, "o3", "A", "2026-01-01 10:00:03", "100"), "");
     assert_string_equal(wm(&g, "2026-01-01 10:00:02"),
                         "+I[o2, 10, 1] +I[o1, 11, 2]");
     assert_string_equal(wm(&g, "2026-01-01 10:00:05"), "+I[o3, 101, 2]");
