@@ -121,6 +121,9 @@ struct hf_ast_expr {
     uint32_t depth; /* height of the tree below and including this node */
     /* FUNC: agg(...) FILTER (WHERE filter), or NULL */
     struct hf_ast_expr *filter;
+    /* FUNC in a SELECT item's expression: f(...) OVER window, or NULL (a
+     * whole item `f(...) OVER ...` has it in the item instead). */
+    struct hf_ast_over *over;
 };
 
 /* ------------------------------------------------------------ statements */

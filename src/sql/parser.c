@@ -33,6 +33,7 @@ struct parser {
     uint32_t i, n;
     struct hf_error *err;
     int depth;
+    int in_items; /* parsing a SELECT's items: f(...) OVER is a window */
 };
 
 /* ------------------------------------------------------------ cursor */
@@ -751,6 +752,8 @@ static int set_args(struct parser *p, struct hf_ast_expr *e,
 static struct hf_ast_expr *parse_expr(struct parser *p);
 static struct hf_ast_expr *parse_concat(struct parser *p);
 static struct hf_ast_expr *parse_add(struct parser *p);
+static int over_clause(struct parser *p, const struct hf_ast_expr *f,
+                       struct hf_ast_over **out);
 static int push_arg(struct parser *p, struct hf_ast_expr ***args,
                     uint32_t *cap, uint32_t *n, struct hf_ast_expr *a);
 static int rest_args(struct parser *p, struct hf_ast_expr ***args,
@@ -1501,6 +1504,9 @@ static struct hf_ast_expr *parse_call(struct parser *p)
     if (strcmp(up, "JSON_ARRAY") == 0)
         return parse_json_ctor(p, f, false);
     if (call_args(p, f) != 0 || agg_filter(p, f) != 0)
+        return NULL;
+    if (p->in_items && tok_word(peek(p), "OVER") &&
+        over_clause(p, f, &f->over) != 0)
         return NULL;
     return f;
 }
@@ -2577,17 +2583,15 @@ static int window_body(struct parser *p, struct hf_ast_over *o)
     return expect(p, HF_TK_RPAREN, "to end the window") != 0 ? -1 : 0;
 }
 
-/* `OVER (...)` or `OVER w` after the expression of select item `it`.
- * A ranking function (ROW_NUMBER for deduplication and Top-N,
+/* `OVER (...)` or `OVER w` after the call f (in a SELECT item), into
+ * *out. A ranking function (ROW_NUMBER for deduplication and Top-N,
  * plan_rank.c) or an aggregate function (OVER aggregation,
  * plan_over.c): the planner decides what it supports. A named window is
  * resolved against the WINDOW clause once the query is parsed. */
-static int parse_over(struct parser *p, struct hf_ast_select_item *it)
+static int over_clause(struct parser *p, const struct hf_ast_expr *f,
+                       struct hf_ast_over **out)
 {
     const struct hf_token *ov = next(p);
-    const struct hf_ast_expr *f = it->expr;
-    if (f->kind != HF_AST_FUNC)
-        return unsupported(p, ov, "OVER must follow a function call");
     bool ranking = f->nargs == 0 && (strcmp(f->text, "ROW_NUMBER") == 0 ||
                                      strcmp(f->text, "RANK") == 0 ||
                                      strcmp(f->text, "DENSE_RANK") == 0);
@@ -2602,7 +2606,7 @@ static int parse_over(struct parser *p, struct hf_ast_select_item *it)
         o->ref_line = t->line;
         o->ref_col = t->col;
         next(p);
-        it->over = o;
+        *out = o;
         return 0;
     }
     if (expect(p, HF_TK_LPAREN, "after OVER") != 0)
@@ -2618,7 +2622,59 @@ static int parse_over(struct parser *p, struct hf_ast_select_item *it)
                       "(Flink refuses it too)",
                       f->text);
     }
-    it->over = o;
+    *out = o;
+    return 0;
+}
+
+static int parse_over(struct parser *p, struct hf_ast_select_item *it)
+{
+    const struct hf_ast_expr *f = it->expr;
+    if (f->kind != HF_AST_FUNC)
+        return unsupported(p, peek(p), "OVER must follow a function call");
+    return over_clause(p, f, &it->over);
+}
+
+/* Give every OVER w of expression e its window's definition. */
+static int resolve_window(struct parser *p, const struct hf_ast_query *q,
+                          struct hf_ast_over *o)
+{
+    if (o == NULL || o->ref == NULL)
+        return 0;
+    uint32_t w = 0;
+    while (w < q->nwindows && strcasecmp(q->windows[w].name, o->ref) != 0)
+        w++;
+    if (w == q->nwindows) {
+        const struct hf_token fake = {
+            .kind = HF_TK_IDENT, .line = o->ref_line, .col = o->ref_col};
+        return err_at(p, &fake, HF_ERR_SQL,
+                      "window '%s' is not defined; add WINDOW %s AS "
+                      "(...) after the query's WHERE, GROUP BY and "
+                      "HAVING",
+                      o->ref, o->ref);
+    }
+    const struct hf_ast_over *d = q->windows[w].def;
+    o->part = d->part;
+    o->npart = d->npart;
+    o->order = d->order;
+    o->norder = d->norder;
+    o->frame = d->frame;
+    o->frame_line = d->frame_line;
+    o->frame_col = d->frame_col;
+    o->lo = d->lo;
+    o->hi = d->hi;
+    return 0;
+}
+
+static int resolve_windows_in(struct parser *p, const struct hf_ast_query *q,
+                              struct hf_ast_expr *e)
+{
+    if (e == NULL)
+        return 0;
+    if (resolve_window(p, q, e->over) != 0)
+        return -1;
+    for (uint32_t i = 0; i < e->nargs; i++)
+        if (resolve_windows_in(p, q, e->args[i]) != 0)
+            return -1;
     return 0;
 }
 
@@ -2656,33 +2712,10 @@ static int window_clause(struct parser *p, struct hf_ast_query *q)
             q->nwindows++;
         } while (accept(p, HF_TK_COMMA));
     }
-    for (uint32_t i = 0; i < q->nitems; i++) {
-        struct hf_ast_over *o = q->items[i].over;
-        if (o == NULL || o->ref == NULL)
-            continue;
-        uint32_t w = 0;
-        while (w < q->nwindows && strcasecmp(q->windows[w].name, o->ref) != 0)
-            w++;
-        if (w == q->nwindows) {
-            const struct hf_token fake = {
-                .kind = HF_TK_IDENT, .line = o->ref_line, .col = o->ref_col};
-            return err_at(p, &fake, HF_ERR_SQL,
-                          "window '%s' is not defined; add WINDOW %s AS "
-                          "(...) after the query's WHERE, GROUP BY and "
-                          "HAVING",
-                          o->ref, o->ref);
-        }
-        const struct hf_ast_over *d = q->windows[w].def;
-        o->part = d->part;
-        o->npart = d->npart;
-        o->order = d->order;
-        o->norder = d->norder;
-        o->frame = d->frame;
-        o->frame_line = d->frame_line;
-        o->frame_col = d->frame_col;
-        o->lo = d->lo;
-        o->hi = d->hi;
-    }
+    for (uint32_t i = 0; i < q->nitems; i++)
+        if (resolve_window(p, q, q->items[i].over) != 0 ||
+            resolve_windows_in(p, q, q->items[i].expr) != 0)
+            return -1;
     return 0;
 }
 
@@ -2707,9 +2740,15 @@ static int select_items(struct parser *p, struct hf_ast_query *q)
             next(p);
             next(p);
         } else {
+            p->in_items++;
             it->expr = parse_expr(p);
+            p->in_items--;
             if (it->expr == NULL)
                 return -1;
+            if (it->expr->kind == HF_AST_FUNC && it->expr->over) {
+                it->over = it->expr->over; /* the whole item */
+                it->expr->over = NULL;
+            }
             if (tok_word(peek(p), "OVER") && parse_over(p, it) != 0)
                 return -1;
             if (opt_alias(p, &it->alias) != 0)

@@ -45,20 +45,83 @@ static bool is_ranking(const struct hf_ast_expr *f)
             strcmp(f->text, "RANK") == 0 || strcmp(f->text, "DENSE_RANK") == 0);
 }
 
+/* One OVER call: the function, its window. */
+struct ocall {
+    const struct hf_ast_expr *f;
+    const struct hf_ast_over *ov;
+};
+
+/* The calls f(...) OVER ... inside expression a, in order, into out (NULL:
+ * count only); their number. */
+static uint32_t nested_calls(const struct hf_ast_expr *a, struct ocall *out,
+                             uint32_t n)
+{
+    if (a == NULL)
+        return n;
+    if (a->kind == HF_AST_FUNC && a->over) {
+        if (out) {
+            out[n].f = a;
+            out[n].ov = a->over;
+        }
+        return n + 1;
+    }
+    for (uint32_t i = 0; i < a->nargs; i++)
+        n = nested_calls(a->args[i], out, n);
+    return n;
+}
+
 bool hf_plan_over_query(const struct hf_ast_query *q)
 {
     if (q->kind != HF_QUERY_SELECT)
         return false;
     for (uint32_t i = 0; i < q->nitems; i++)
-        if (q->items[i].over && !is_ranking(q->items[i].expr))
+        if ((q->items[i].over && !is_ranking(q->items[i].expr)) ||
+            (q->items[i].expr && nested_calls(q->items[i].expr, NULL, 0)))
             return true;
     return false;
+}
+
+/* A copy of a (in the arena) whose OVER calls are the columns "$o<j>"
+ * (j: the call's index in calls). NULL when out of memory. */
+static struct hf_ast_expr *over_cols(struct planner *p,
+                                     const struct hf_ast_expr *a,
+                                     const struct ocall *calls, uint32_t n)
+{
+    struct hf_ast_expr *c = hf_arena_alloc(&p->arena, sizeof *c);
+    if (c == NULL)
+        return NULL;
+    *c = *a;
+    if (a->kind == HF_AST_FUNC && a->over) {
+        uint32_t j = 0;
+        while (j < n && calls[j].f != a)
+            j++;
+        char nb[32];
+        snprintf(nb, sizeof nb, "$o%u", j);
+        memset(c, 0, sizeof *c);
+        c->kind = HF_AST_COLUMN;
+        c->line = a->line;
+        c->col = a->col;
+        c->off = a->off;
+        c->end = a->end;
+        c->depth = 1;
+        c->text = hf_arena_strndup(&p->arena, nb, strlen(nb));
+        return c->text ? c : NULL;
+    }
+    if (a->nargs) {
+        c->args = hf_arena_alloc(&p->arena, a->nargs * sizeof *c->args);
+        if (c->args == NULL)
+            return NULL;
+        for (uint32_t i = 0; i < a->nargs; i++)
+            if ((c->args[i] = over_cols(p, a->args[i], calls, n)) == NULL)
+                return NULL;
+    }
+    return c;
 }
 
 /* An aggregate call in `a` (without OVER), or NULL. */
 static const struct hf_ast_expr *some_agg(const struct hf_ast_expr *a)
 {
-    if (a == NULL)
+    if (a == NULL || a->over)
         return NULL;
     if (a->kind == HF_AST_FUNC && a->text && hf_aggfn_is_name(a->text))
         return a;
@@ -223,19 +286,34 @@ int hf_plan_over(struct planner *p, const struct hf_ast_query *q,
                  struct rel *in, struct scope *s, const char *table,
                  struct rel **out)
 {
-    /* The OVER items; the window of the first is the window. */
-    const struct hf_ast_select_item *first = NULL;
+    /* The OVER calls (whole items, and inside items' expressions); the
+     * window of the first is the window. */
     uint32_t naggs = 0;
+    for (uint32_t i = 0; i < q->nitems; i++)
+        naggs += q->items[i].over ? 1 : nested_calls(q->items[i].expr, NULL, 0);
+    struct ocall *calls = hf_plan_aalloc(p, (naggs + 1) * sizeof *calls);
+    if (calls == NULL)
+        return -1;
+    naggs = 0;
     for (uint32_t i = 0; i < q->nitems; i++) {
-        const struct hf_ast_select_item *it = &q->items[i];
-        if (it->over == NULL)
-            continue;
-        const struct hf_ast_expr *f = it->expr;
+        if (q->items[i].over) {
+            calls[naggs].f = q->items[i].expr;
+            calls[naggs].ov = q->items[i].over;
+            naggs++;
+        } else {
+            naggs = nested_calls(q->items[i].expr, calls, naggs);
+        }
+    }
+    const struct ocall *first = NULL;
+    for (uint32_t i = 0; i < naggs; i++) {
+        const struct hf_ast_expr *f = calls[i].f;
+        const struct hf_ast_over *ow = calls[i].ov;
         if (is_ranking(f))
             return err_at(p, HF_ERR_UNSUPPORTED, f->line, f->col,
                           "%s() and OVER aggregation in one SELECT are not "
-                          "supported; rank in an outer query",
-                          f->text);
+                          "supported, nor %s() inside an expression; rank in "
+                          "an outer query",
+                          f->text, f->text);
         enum hf_aggfn_kind k;
         if (hf_aggfn_lookup(f->text, &k) != 0)
             return err_at(p, HF_ERR_UNSUPPORTED, f->line, f->col,
@@ -249,19 +327,18 @@ int hf_plan_over(struct planner *p, const struct hf_ast_query *q,
                           "FILTER (WHERE ...) on an OVER aggregate is not "
                           "supported");
         if (first == NULL)
-            first = it;
-        else if (!window_same(first->over, it->over))
-            return err_at(p, HF_ERR_UNSUPPORTED, it->over->line, it->over->col,
+            first = &calls[i];
+        else if (!window_same(first->ov, ow))
+            return err_at(p, HF_ERR_UNSUPPORTED, ow->line, ow->col,
                           "all OVER aggregates of a SELECT must be computed "
                           "on the same window, as in Flink (\"Over Agg: "
                           "Unsupported use of OVER windows. All aggregates "
                           "must be computed on the same window.\"); this "
                           "window differs from the one at line %d, column "
                           "%d: compute the other in its own query",
-                          first->over->line, first->over->col);
-        naggs++;
+                          first->ov->line, first->ov->col);
     }
-    const struct hf_ast_over *ov = first->over;
+    const struct hf_ast_over *ov = first->ov;
     if (q->has_group || q->having)
         return err_at(p, HF_ERR_UNSUPPORTED, ov->line, ov->col,
                       "OVER aggregation in a SELECT with GROUP BY or HAVING "
@@ -328,10 +405,9 @@ int hf_plan_over(struct planner *p, const struct hf_ast_query *q,
 
     /* The input: in's columns after WHERE, then the arguments. */
     uint32_t nargs = 0;
-    for (uint32_t i = 0; i < q->nitems; i++) {
-        const struct hf_ast_expr *f = q->items[i].expr;
-        if (q->items[i].over && f->nargs >= 1 &&
-            !(f->nargs == 1 && f->args[0]->kind == HF_AST_STAR))
+    for (uint32_t i = 0; i < naggs; i++) {
+        const struct hf_ast_expr *f = calls[i].f;
+        if (f->nargs >= 1 && !(f->nargs == 1 && f->args[0]->kind == HF_AST_STAR))
             nargs++;
     }
     struct rel *pre = rc == 0 ? hf_plan_new_rel(p, n + nargs) : NULL;
@@ -371,10 +447,8 @@ int hf_plan_over(struct planner *p, const struct hf_ast_query *q,
     }
     char why[300];
     uint32_t a = 0, k = n;
-    for (uint32_t i = 0; i < q->nitems && rc == 0; i++) {
-        const struct hf_ast_expr *f = q->items[i].expr;
-        if (q->items[i].over == NULL)
-            continue;
+    for (uint32_t i = 0; i < naggs && rc == 0; i++) {
+        const struct hf_ast_expr *f = calls[i].f;
         struct hf_over_call *c = &sp->aggs[a++];
         enum hf_aggfn_kind kind;
         hf_aggfn_lookup(f->text, &kind);
@@ -496,8 +570,9 @@ int hf_plan_over(struct planner *p, const struct hf_ast_query *q,
     nd->own_schema = os;
     nd->schema = os;
 
-    /* The items over the node: in's names for its first n columns. */
-    struct rel *post = hf_plan_new_rel(p, n);
+    /* The items over the node: in's names for its first n columns, then
+     * the results as $o<j> (an OVER call inside an expression reads it). */
+    struct rel *post = hf_plan_new_rel(p, n + naggs);
     if (post == NULL)
         return -1;
     post->node = nd->id;
@@ -508,6 +583,10 @@ int hf_plan_over(struct planner *p, const struct hf_ast_query *q,
         post->cols[i].base = i;
         post->cols[i].line = in->cols[i].line;
         post->cols[i].col = in->cols[i].col;
+    }
+    for (uint32_t j = 0; j < naggs; j++) {
+        post->out->cols[n + j] = os->cols[pn + j];
+        post->cols[n + j].base = pn + j;
     }
     struct scope *s2 =
         s->tabs ? hf_plan_join_scope(p, post, s->tabs, s->ntabs)
@@ -551,12 +630,22 @@ int hf_plan_over(struct planner *p, const struct hf_ast_query *q,
             r->out->cols[k].type = sp->aggs[a].fn.result;
             a++;
         } else {
-            struct hf_expr *e = hf_expr_bind(&s2->bs, it->expr, p->err);
+            const struct hf_ast_expr *x = it->expr;
+            uint32_t nn = nested_calls(x, NULL, 0);
+            if (nn && s->tabs)
+                return err_at(p, HF_ERR_UNSUPPORTED, it->line, it->col,
+                              "an OVER aggregate inside an expression over a "
+                              "join is not supported; compute it in an outer "
+                              "query");
+            if (nn && (x = over_cols(p, x, calls, naggs)) == NULL)
+                return oom(p);
+            a += nn;
+            struct hf_expr *e = hf_expr_bind(&s2->bs, x, p->err);
             if (e == NULL)
                 return -1;
             r->out->cols[k].type = *hf_expr_type(e);
             hf_expr_free(e);
-            r->cols[k].ast = it->expr;
+            r->cols[k].ast = x;
             r->cols[k].scope = s2;
         }
         const char *name = it->alias.name;

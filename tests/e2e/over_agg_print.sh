@@ -4,7 +4,8 @@
 # ORDER BY order_time RANGE BETWEEN INTERVAL '1' HOUR PRECEDING AND
 # CURRENT ROW)) on a small input, with several aggregates over a named
 # WINDOW; ROWS BETWEEN 2 PRECEDING without PARTITION BY; UNBOUNDED
-# PRECEDING (RANGE: peers share a result; ROWS: they do not); a late row
+# PRECEDING (RANGE: peers share a result; ROWS: they do not); OVER
+# aggregates inside expressions; a late row
 # dropped and counted; proctime ROWS; and the refusals `holoflow check`
 # gives as Flink does (two windows, DESC, a non-time ORDER BY, FOLLOWING,
 # a changelog input).
@@ -131,6 +132,31 @@ run_hf "$T/out" "$T/err" run "$T/unb.sql"
 expect_rc 0 "UNBOUNDED job"
 { grep -v '>' "$T/out" || true; grep '^default>' "$T/out" || true; grep '^rows>' "$T/out" || true; } >"$T/got"
 expect_same "$T/unb.expected" "$T/got" "UNBOUNDED PRECEDING"
+
+# --- OVER aggregates inside expressions (one window, three calls).
+{
+    echo "SET 'pipeline.auto-watermark-interval' = '0';"
+    echo "SET 'holoflow.batch.rows' = '1';"
+    orders "$T/orders.csv"
+    cat <<'SQL'
+CREATE TABLE o (order_id STRING, share DOUBLE, d BIGINT) WITH ('connector' = 'print');
+INSERT INTO o SELECT order_id, CAST(amount AS DOUBLE) / SUM(amount) OVER w,
+  amount - MAX(amount) OVER w + 0 * COUNT(*) OVER w
+FROM Orders WINDOW w AS (PARTITION BY product ORDER BY order_time ROWS BETWEEN 1 PRECEDING AND CURRENT ROW);
+SQL
+} >"$T/expr.sql"
+cat >"$T/expr.expected" <<'OUT'
++I[o1, 1.0, 0]
++I[o2, 0.6666666666666666, 0]
++I[o4, 0.047619047619047616, -19]
++I[o3, 1.0, 0]
++I[o5, 0.875, 0]
++I[o6, 0.3, -4]
++I[o7, 0.6153846153846154, 0]
+OUT
+run_hf "$T/out" "$T/err" run "$T/expr.sql"
+expect_rc 0 "expression job"
+expect_same "$T/expr.expected" "$T/out" "OVER aggregates inside expressions"
 
 # --- a late row: o9 (10:20) arrives after the watermark passed 11:59:59.
 printf '%s\n' 'o1,A,2026-01-01 10:00:00,10' 'o8,A,2026-01-01 12:00:00,2' \
