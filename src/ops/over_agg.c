@@ -7,9 +7,14 @@
  *
  * - Rowtime (ORDER BY the table's WATERMARK column): a row waits in keyed
  *   state until the watermark reaches its timestamp; rows are then
- *   emitted in timestamp order (arrival order among equal timestamps). A
- *   row whose timestamp is <= the current watermark on arrival is late:
- *   dropped and counted (Flink's AbstractRowTimeUnboundedPrecedingOver).
+ *   emitted in timestamp order (arrival order among equal timestamps).
+ *   Late rows are dropped and counted, with Flink's two rules: UNBOUNDED
+ *   PRECEDING drops a row whose timestamp is <= the current watermark on
+ *   arrival (AbstractRowTimeUnboundedPrecedingOver); a bounded frame drops
+ *   a row whose timestamp is <= the last timestamp its key fired (the
+ *   newest row of its frame; RowTimeRows/RangeBoundedPrecedingFunction),
+ *   and takes one merely behind the watermark, firing it at the next
+ *   watermark.
  * - Proctime: a row is aggregated and emitted on arrival, its time the
  *   wall clock.
  * - ROWS frames count rows, the current row included: `n PRECEDING` keeps
@@ -589,6 +594,21 @@ static void late_log(struct over *o, bool final)
                 o->uid, o->late);
 }
 
+/* The time of the newest row of the frame (nframe > 0): the last time
+ * the key fired. */
+static int64_t last_fired(const struct over *o)
+{
+    size_t off = o->head, last = o->head;
+    for (uint32_t i = 0; i < o->nframe; i++) {
+        size_t e = entry_size(&o->frame, off);
+        if (e == 0)
+            break;
+        last = off;
+        off += e;
+    }
+    return rd_i64(o->frame.data + last);
+}
+
 /* ------------------------------------------------------------ callbacks */
 
 static int one_row(struct over *o, const struct hf_value *row,
@@ -602,12 +622,19 @@ static int one_row(struct over *o, const struct hf_value *row,
                                 "fails the job too)",
                                 o->uid, sp->in->cols[sp->tcol].name);
         int64_t ts = row[sp->tcol].v.i;
-        if (ts <= o->wm) {
+        if (sp->unbounded && ts <= o->wm) {
             o->late++;
             late_log(o, false);
             return 0;
         }
-        if (load(o, err) != 0 || queue_row(o, ts, row, err) != 0)
+        if (load(o, err) != 0)
+            return -1;
+        if (!sp->unbounded && o->nframe > 0 && ts <= last_fired(o)) {
+            o->late++;
+            late_log(o, false);
+            return 0;
+        }
+        if (queue_row(o, ts, row, err) != 0)
             return -1;
         return save(o, err);
     }

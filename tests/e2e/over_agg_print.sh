@@ -158,19 +158,36 @@ run_hf "$T/out" "$T/err" run "$T/expr.sql"
 expect_rc 0 "expression job"
 expect_same "$T/expr.expected" "$T/out" "OVER aggregates inside expressions"
 
-# --- a late row: o9 (10:20) arrives after the watermark passed 11:59:59.
+# --- late rows (a watermark after every row): o9 (10:20) arrives after
+# the watermark passed 11:59:59. UNBOUNDED PRECEDING drops it (Flink's
+# AbstractRowTimeUnboundedPrecedingOver: at or behind the watermark); the
+# bounded RANGE frame takes it, as it is after the last time its key
+# fired (10:00; Flink's RowTimeRangeBoundedPrecedingFunction), and fires
+# it with o8 at the next watermark.
 printf '%s\n' 'o1,A,2026-01-01 10:00:00,10' 'o8,A,2026-01-01 12:00:00,2' \
     'o9,A,2026-01-01 10:20:00,100' 'o10,A,2026-01-01 12:10:00,4' >"$T/late.csv"
-sed "s|$T/orders.csv|$T/late.csv|" "$T/range.sql" >"$T/late.sql"
+sed -e "s|$T/orders.csv|$T/late.csv|" \
+    -e "s|RANGE BETWEEN INTERVAL '1' HOUR PRECEDING AND CURRENT ROW|RANGE UNBOUNDED PRECEDING|" \
+    "$T/range.sql" >"$T/late.sql"
 cat >"$T/late.expected" <<'OUT'
 +I[o1, 2026-01-01T10:00, 10, 10, 1, 10]
-+I[o8, 2026-01-01T12:00, 2, 2, 1, 2]
-+I[o10, 2026-01-01T12:10, 4, 6, 2, 4]
++I[o8, 2026-01-01T12:00, 2, 12, 2, 10]
++I[o10, 2026-01-01T12:10, 4, 16, 3, 10]
 OUT
 run_hf "$T/out" "$T/err" run "$T/late.sql"
 expect_rc 0 "late row job"
-expect_same "$T/late.expected" "$T/out" "late row dropped"
+expect_same "$T/late.expected" "$T/out" "late row dropped (UNBOUNDED PRECEDING)"
 expect_grep "1 late row(s) dropped" "$T/err" "late row counted"
+sed "s|$T/orders.csv|$T/late.csv|" "$T/range.sql" >"$T/late2.sql"
+cat >"$T/late2.expected" <<'OUT'
++I[o1, 2026-01-01T10:00, 10, 10, 1, 10]
++I[o9, 2026-01-01T10:20, 100, 110, 2, 100]
++I[o8, 2026-01-01T12:00, 2, 2, 1, 2]
++I[o10, 2026-01-01T12:10, 4, 6, 2, 4]
+OUT
+run_hf "$T/out" "$T/err" run "$T/late2.sql"
+expect_rc 0 "bounded late row job"
+expect_same "$T/late2.expected" "$T/out" "a row behind the watermark taken by a bounded frame"
 
 # --- proctime ROWS 1 PRECEDING: on arrival, in file order.
 cat >"$T/proc.sql" <<SQL

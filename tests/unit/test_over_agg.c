@@ -4,7 +4,8 @@
  * refuses, and the operator's exact output on small inputs, driven as the
  * runtime drives it (rows, then watermarks) with a hashmap backend:
  * rowtime ROWS and RANGE frames (peers, rows leaving the frame and the
- * state), rows waiting for the watermark in timestamp order, a late row,
+ * state), rows waiting for the watermark in timestamp order, late rows
+ * (Flink's rule for bounded frames and for UNBOUNDED PRECEDING),
  * UNBOUNDED PRECEDING, proctime ROWS.
  */
 #include <setjmp.h>
@@ -219,9 +220,13 @@ static void test_rowtime_rows(void **st)
     assert_string_equal(wm(&g, "2026-01-01 10:00:02"),
                         "+I[o2, 10, 1] +I[o1, 11, 2]");
     assert_string_equal(wm(&g, "2026-01-01 10:00:05"), "+I[o3, 101, 2]");
-    /* A row at or below the watermark is late: dropped. */
+    /* Behind the watermark but after the key's last fired time: taken
+     * (Flink's bounded frames), fired at the next watermark. */
     assert_string_equal(push(&g, "o4", "A", "2026-01-01 10:00:05", "7"), "");
-    assert_string_equal(wm(&g, "2026-01-01 10:00:09"), "");
+    assert_string_equal(wm(&g, "2026-01-01 10:00:09"), "+I[o4, 107, 2]");
+    /* At or before the key's last fired time: late, dropped. */
+    assert_string_equal(push(&g, "o5", "A", "2026-01-01 10:00:05", "1"), "");
+    assert_string_equal(wm(&g, "2026-01-01 10:00:19"), "");
     /* The frame keeps two rows' arguments; no timer is left. */
     assert_int_equal(hf_state_count(g.st[0]), 1);
     assert_int_equal(hf_state_count(g.st[1]), 0);
@@ -277,6 +282,10 @@ static void test_unbounded(void **st)
     assert_string_equal(wm(&g, "2026-01-01 10:00:00"),
                         "+I[o1, 1, 1] +I[o2, 1, 1]");
     assert_string_equal(wm(&g, "2026-01-01 10:00:01"), "+I[o3, 5, 2]");
+    /* UNBOUNDED PRECEDING: a row at or behind the watermark is late. */
+    assert_string_equal(push(&g, "o4", "B", "2026-01-01 10:00:01", "7"), "");
+    assert_string_equal(push(&g, "o5", "B", "2026-01-01 10:00:02", "1"), "");
+    assert_string_equal(wm(&g, "2026-01-01 10:00:05"), "+I[o5, 6, 3]");
     rig_close(&g);
 }
 
