@@ -39,6 +39,7 @@
 #include "ops/calc.h"
 #include "ops/join.h"
 #include "ops/lookup_join.h"
+#include "ops/over_agg.h"
 #include "ops/window_agg.h"
 #include "sql/expr.h"
 #include "sql/plan_rel.h"
@@ -97,6 +98,13 @@ static int time_attr(const struct hf_graph *g, uint32_t id, uint32_t col)
             if (col == w->in->ncols + 2) /* window_time */
                 return w->time_col < 0 ? 2 : 1;
             if (col >= w->in->ncols)
+                return 0;
+        } else if (n->op == &hf_op_over_agg) {
+            /* OVER aggregation keeps its input's time attributes, as
+             * Flink's OverAggregate (its rows leave behind the watermark
+             * that passes them). */
+            const struct hf_over_spec *o = n->spec;
+            if (col >= o->in->ncols)
                 return 0;
         } else if (n->op->flags & HF_OP_PASSTHROUGH) {
             /* the same columns */

@@ -5,7 +5,7 @@
 # CURRENT ROW)) on a small input, with several aggregates over a named
 # WINDOW; ROWS BETWEEN 2 PRECEDING without PARTITION BY; UNBOUNDED
 # PRECEDING (RANGE: peers share a result; ROWS: they do not); OVER
-# aggregates inside expressions; a late row
+# aggregates inside expressions; a TUMBLE over the result; late rows
 # dropped and counted; proctime ROWS; and the refusals `holoflow check`
 # gives as Flink does (two windows, DESC, a non-time ORDER BY, FOLLOWING,
 # a changelog input).
@@ -188,6 +188,30 @@ OUT
 run_hf "$T/out" "$T/err" run "$T/late2.sql"
 expect_rc 0 "bounded late row job"
 expect_same "$T/late2.expected" "$T/out" "a row behind the watermark taken by a bounded frame"
+
+# --- the rowtime stays a time attribute after OVER aggregation (as in
+# Flink): a TUMBLE window over the OVER aggregation's rows.
+{
+    echo "SET 'pipeline.auto-watermark-interval' = '0';"
+    echo "SET 'holoflow.batch.rows' = '1';"
+    orders "$T/orders.csv"
+    cat <<'SQL'
+CREATE VIEW v AS SELECT order_time, SUM(amount) OVER (PARTITION BY product
+  ORDER BY order_time ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS s FROM Orders;
+CREATE TABLE o (ws TIMESTAMP(3), n BIGINT, mx INT) WITH ('connector' = 'print');
+INSERT INTO o SELECT window_start, COUNT(*), MAX(s)
+FROM TABLE(TUMBLE(TABLE v, DESCRIPTOR(order_time), INTERVAL '1' HOUR))
+GROUP BY window_start, window_end;
+SQL
+} >"$T/tumble.sql"
+cat >"$T/tumble.expected" <<'OUT'
++I[2026-01-01T10:00, 4, 30]
++I[2026-01-01T11:00, 1, 8]
++I[2026-01-01T12:00, 2, 13]
+OUT
+run_hf "$T/out" "$T/err" run "$T/tumble.sql"
+expect_rc 0 "TUMBLE over OVER job"
+expect_same "$T/tumble.expected" "$T/out" "TUMBLE over an OVER aggregation"
 
 # --- proctime ROWS 1 PRECEDING: on arrival, in file order.
 cat >"$T/proc.sql" <<SQL
