@@ -61,6 +61,8 @@ struct over {
     struct hf_strbuf key, blob, pend, frame, tmp;
     uint32_t npend, nframe;
     size_t head; /* offset of the oldest live frame entry */
+    bool had_timer; /* at load: the key had waiting rows, the earliest at */
+    int64_t timer_ts;
     struct hf_agg_acc *acc;
     struct hf_value *argv, *res;
     struct hf_rbuf *outb, *in;
@@ -255,6 +257,7 @@ static int load(struct over *o, struct hf_error *err)
     hf_strbuf_reset(&o->frame);
     o->npend = o->nframe = 0;
     o->head = 0;
+    o->had_timer = false;
     for (uint32_t i = 0; i < sp->naggs; i++)
         hf_agg_acc_reset(&o->acc[i]);
     const void *v;
@@ -273,6 +276,10 @@ static int load(struct over *o, struct hf_error *err)
     if (n < 0 || left - (size_t)n < 4)
         return corrupt(o, err);
     p += n, left -= (size_t)n;
+    if (o->npend) {
+        o->had_timer = true;
+        o->timer_ts = rd_i64(o->pend.data);
+    }
     o->nframe = rd_u32(p);
     p += 4, left -= 4;
     if ((n = take_entries(p, left, o->nframe, &o->frame)) < 0)
@@ -295,12 +302,14 @@ static int save(struct over *o, struct hf_error *err)
 {
     const struct hf_over_spec *sp = o->sp;
     const char *key = o->key.data ? o->key.data : "";
-    if (o->tm) {
+    if (o->tm) { /* the timer, written only when it changes */
         if (o->npend) {
             int64_t ts = rd_i64(o->pend.data);
-            if (hf_state_put(o->tm, key, o->key.len, &ts, sizeof ts, err) != 0)
+            if ((!o->had_timer || ts != o->timer_ts) &&
+                hf_state_put(o->tm, key, o->key.len, &ts, sizeof ts, err) != 0)
                 return -1;
-        } else if (hf_state_del(o->tm, key, o->key.len, err) != 0) {
+        } else if (o->had_timer &&
+                   hf_state_del(o->tm, key, o->key.len, err) != 0) {
             return -1;
         }
     }
