@@ -60,7 +60,7 @@ struct over {
     uint32_t nacols, ncols;
     struct hf_strbuf key, blob, pend, frame, tmp;
     uint32_t npend, nframe;
-    size_t head; /* offset of the oldest live frame entry */
+    size_t head;    /* offset of the oldest live frame entry */
     bool had_timer; /* at load: the key had waiting rows, the earliest at */
     int64_t timer_ts;
     struct hf_agg_acc *acc;

@@ -407,7 +407,8 @@ int hf_plan_over(struct planner *p, const struct hf_ast_query *q,
     uint32_t nargs = 0;
     for (uint32_t i = 0; i < naggs; i++) {
         const struct hf_ast_expr *f = calls[i].f;
-        if (f->nargs >= 1 && !(f->nargs == 1 && f->args[0]->kind == HF_AST_STAR))
+        if (f->nargs >= 1 &&
+            !(f->nargs == 1 && f->args[0]->kind == HF_AST_STAR))
             nargs++;
     }
     struct rel *pre = rc == 0 ? hf_plan_new_rel(p, n + nargs) : NULL;
