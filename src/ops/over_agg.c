@@ -647,11 +647,14 @@ static int one_row(struct over *o, const struct hf_value *row,
             return -1;
         return save(o, err);
     }
-    /* Proctime: now. */
-    int64_t now = hf_now_usec();
-    if (load(o, err) != 0 || args_of(o, row, err) != 0)
+    /* Proctime: now. Evict first: pop_frame decodes the rows leaving
+     * into o->argv, which args_of then fills with this row's. */
+    int64_t now = sp->now ? sp->now() : hf_now_usec();
+    if (load(o, err) != 0)
         return -1;
     if (sp->range && evict(o, now, err) != 0)
+        return -1;
+    if (args_of(o, row, err) != 0)
         return -1;
     if (accumulate(o, now, o->tmp.data ? o->tmp.data : "", (uint32_t)o->tmp.len,
                    err) != 0)

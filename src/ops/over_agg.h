@@ -35,6 +35,9 @@ struct hf_over_spec {
     int64_t preceding;
     struct hf_over_call *aggs; /* owned */
     uint32_t naggs;
+    /* The proctime clock (microseconds); NULL: the wall clock. Set by
+     * unit tests to drive proctime frames deterministically. */
+    int64_t (*now)(void);
 };
 
 void hf_over_spec_free(struct hf_over_spec *s);

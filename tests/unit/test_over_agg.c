@@ -312,6 +312,41 @@ static void test_proctime_rows(void **st)
     rig_close(&g);
 }
 
+/* The proctime clock of test_proctime_range (microseconds). */
+static int64_t fake_now;
+
+static int64_t fake_clock(void)
+{
+    return fake_now;
+}
+
+static void test_proctime_range(void **st)
+{
+    (void)st;
+    struct rig g;
+    rig_open(&g, ORDERS,
+             "INSERT INTO o SELECT id, SUM(amount) OVER w, MAX(amount) OVER w "
+             "FROM Orders WINDOW w AS (PARTITION BY product ORDER BY pt "
+             "RANGE BETWEEN INTERVAL '1' SECOND PRECEDING AND CURRENT ROW);",
+             1);
+    assert_false(g.sp->rowtime);
+    assert_true(g.sp->range);
+    ((struct hf_over_spec *)g.sp)->now = fake_clock;
+    const char *ts = "2026-01-01 10:00:00";
+    fake_now = 1000000000;
+    assert_string_equal(push(&g, "o1", "A", ts, "5"), "+I[o1, 5, 5]");
+    fake_now += 500000;
+    assert_string_equal(push(&g, "o2", "A", ts, "1"), "+I[o2, 6, 5]");
+    /* o1 leaves the frame (older than now - 1 s): the current row's
+     * value, not o1's, is added. */
+    fake_now += 600000;
+    assert_string_equal(push(&g, "o3", "A", ts, "10"), "+I[o3, 11, 10]");
+    /* Both o2 and o3 leave. */
+    fake_now += 2000000;
+    assert_string_equal(push(&g, "o4", "A", ts, "3"), "+I[o4, 3, 3]");
+    rig_close(&g);
+}
+
 /* ------------------------------------------------------------ planner */
 
 static const char *plan_err(const char *insert)
@@ -385,6 +420,7 @@ int main(void)
         cmocka_unit_test(test_rowtime_range_peers),
         cmocka_unit_test(test_unbounded),
         cmocka_unit_test(test_proctime_rows),
+        cmocka_unit_test(test_proctime_range),
         cmocka_unit_test(test_plan_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
