@@ -133,19 +133,29 @@ static const struct hf_ast_expr *some_agg(const struct hf_ast_expr *a)
     return NULL;
 }
 
-/* Structural equality of two expressions as written. */
+static bool text_same(const char *a, const char *b)
+{
+    return a == NULL || b == NULL ? a == b : strcasecmp(a, b) == 0;
+}
+
+/* Structural equality of two expressions as written: every field that
+ * carries meaning (an INTERVAL's unit and a column's table are in qual;
+ * IS, TRIM, TRY_CAST, SYMMETRIC, CASE's shape in the flags). */
 static bool ast_same(const struct hf_ast_expr *a, const struct hf_ast_expr *b)
 {
     if (a == NULL || b == NULL)
         return a == b;
-    if (a->kind != b->kind || a->op != b->op || a->nargs != b->nargs ||
-        a->negated != b->negated || a->distinct != b->distinct)
+    if (a->kind != b->kind || a->op != b->op || a->is != b->is ||
+        a->trim != b->trim || a->nargs != b->nargs ||
+        a->negated != b->negated || a->try_cast != b->try_cast ||
+        a->b != b->b || a->distinct != b->distinct ||
+        a->has_operand != b->has_operand || a->has_else != b->has_else)
         return false;
-    if ((a->text == NULL) != (b->text == NULL) ||
-        (a->text && strcasecmp(a->text, b->text) != 0))
+    if (!text_same(a->text, b->text) || !text_same(a->qual, b->qual))
         return false;
-    if ((a->kind == HF_AST_CAST || a->kind == HF_AST_TYPED_LIT) &&
-        !hf_type_equal(&a->type, &b->type))
+    if (!hf_type_equal(&a->type, &b->type))
+        return false;
+    if (!ast_same(a->filter, b->filter) || (a->over != NULL) != (b->over != NULL))
         return false;
     for (uint32_t i = 0; i < a->nargs; i++)
         if (!ast_same(a->args[i], b->args[i]))
@@ -175,14 +185,26 @@ static bool window_same(const struct hf_ast_over *a,
            (bound_same(&a->lo, &b->lo) && bound_same(&a->hi, &b->hi));
 }
 
-/* Column `a` (a plain name) of `in`, else an error naming `what`. */
+/* Column `a` (a plain name, or qual.name) of `in`, else an error naming
+ * `what`. A qualified name is resolved as the scope resolves it: in a
+ * join, y.k is y's k, not the first k. */
 static int window_col(struct planner *p, const struct rel *in,
                       const struct scope *s, const struct hf_ast_expr *a,
                       const char *what, uint32_t *idx)
 {
-    int c = a->kind == HF_AST_COLUMN && a->args == NULL
-                ? hf_schema_find(in->out, a->text)
-                : -1;
+    int c = -1;
+    if (a->kind == HF_AST_COLUMN && a->args == NULL &&
+        s->bs.schema == in->out) {
+        if (s->bs.lookup) {
+            c = s->bs.lookup(s->bs.resolve_ctx, a->qual, a->text, a, p->err);
+            if (c == -1)
+                return -1;
+        } else {
+            const char *t = s->bs.alias ? s->bs.alias : s->bs.table;
+            if (a->qual == NULL || (t && strcmp(a->qual, t) == 0))
+                c = hf_schema_find(in->out, a->text);
+        }
+    }
     if (c >= 0) {
         *idx = (uint32_t)c;
         return 0;

@@ -413,6 +413,43 @@ static void test_plan_refusals(void **st)
         "(planned)");
 }
 
+/* Two windows that differ only in an INTERVAL's unit or a column's
+ * table are two windows. */
+static void test_plan_windows_differ(void **st)
+{
+    (void)st;
+    want_err(plan_err("INSERT INTO o SELECT id, SUM(amount) OVER (ORDER BY t "
+                      "RANGE BETWEEN INTERVAL '1' HOUR PRECEDING AND CURRENT "
+                      "ROW), COUNT(*) OVER (ORDER BY t RANGE BETWEEN INTERVAL "
+                      "'1' MINUTE PRECEDING AND CURRENT ROW) FROM Orders;"),
+             "job.sql:3:124: error: all OVER aggregates of a SELECT must be "
+             "computed on the same window");
+    want_err(plan_err("INSERT INTO o SELECT x.id, COUNT(*) OVER (PARTITION BY "
+                      "x.product ORDER BY x.t), COUNT(*) OVER (PARTITION BY "
+                      "y.product ORDER BY x.t) FROM Orders x, Orders y WHERE "
+                      "x.id = y.id AND x.t BETWEEN y.t - INTERVAL '1' HOUR "
+                      "AND y.t;"),
+             "job.sql:3:90: error: all OVER aggregates of a SELECT must be "
+             "computed on the same window");
+}
+
+/* PARTITION BY y.k over a join is y's k, not the first k. */
+static void test_plan_qualified_partition(void **st)
+{
+    (void)st;
+    struct rig g;
+    rig_open(&g, ORDERS,
+             "INSERT INTO o SELECT x.id, COUNT(*) OVER (PARTITION BY "
+             "y.product ORDER BY x.t), 1 FROM Orders x, Orders y WHERE x.id "
+             "= y.id AND x.t BETWEEN y.t - INTERVAL '1' HOUR AND y.t;",
+             1);
+    assert_int_equal(g.sp->npart, 1);
+    /* x: id product t amount pt; y: id product t amount pt. */
+    assert_int_equal(g.sp->part[0], 6);
+    assert_int_equal(g.sp->tcol, 2);
+    rig_close(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -422,6 +459,8 @@ int main(void)
         cmocka_unit_test(test_proctime_rows),
         cmocka_unit_test(test_proctime_range),
         cmocka_unit_test(test_plan_refusals),
+        cmocka_unit_test(test_plan_windows_differ),
+        cmocka_unit_test(test_plan_qualified_partition),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
