@@ -225,11 +225,17 @@ static int frame_offset(struct planner *p, const struct scope *s,
                         const struct hf_ast_over *ov, int64_t *out)
 {
     const struct hf_ast_expr *a = ov->lo.n;
+    bool rows = ov->frame == HF_FRAME_ROWS;
+    const struct hf_ast_expr *col = hf_plan_ast_column(a);
+    if (col)
+        return err_at(p, HF_ERR_SQL, col->line, col->col,
+                      "the %s frame's offset must be a constant; it reads "
+                      "column '%s'",
+                      rows ? "ROWS" : "RANGE", col->text);
     struct hf_expr *e = hf_expr_bind(&s->bs, a, p->err);
     if (e == NULL)
         return -1;
     const struct hf_type *t = hf_expr_type(e);
-    bool rows = ov->frame == HF_FRAME_ROWS;
     bool ok = rows ? (t->id == HF_TINYINT || t->id == HF_SMALLINT ||
                       t->id == HF_INT || t->id == HF_BIGINT)
                    : t->id == HF_INTERVAL_DT;

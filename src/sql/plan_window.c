@@ -127,6 +127,12 @@ static int interval_arg(struct planner *p, const struct scope *s,
                         const struct hf_ast_expr *a, const char *what,
                         bool offset, int64_t *out)
 {
+    const struct hf_ast_expr *col = hf_plan_ast_column(a);
+    if (col)
+        return err_at(p, HF_ERR_SQL, col->line, col->col,
+                      "the %s of a window must be a constant INTERVAL; it "
+                      "reads column '%s'",
+                      what, col->text);
     struct hf_expr *e = hf_expr_bind(&s->bs, a, p->err);
     if (e == NULL)
         return -1;

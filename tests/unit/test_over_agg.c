@@ -413,6 +413,27 @@ static void test_plan_refusals(void **st)
         "(planned)");
 }
 
+/* A frame offset (or a window TVF's size) that reads a column is refused
+ * where it reads it, not evaluated without a row. */
+static void test_plan_offset_reads_column(void **st)
+{
+    (void)st;
+    want_err(plan_err("INSERT INTO o SELECT id, SUM(amount) OVER (PARTITION "
+                      "BY product ORDER BY t ROWS BETWEEN amount PRECEDING AND "
+                      "CURRENT ROW), 1 FROM Orders;"),
+             "job.sql:3:89: error: the ROWS frame's offset must be a "
+             "constant; it reads column 'amount'");
+    want_err(plan_err("INSERT INTO o SELECT id, SUM(amount) OVER (ORDER BY t "
+                      "RANGE BETWEEN INTERVAL '1' SECOND * amount PRECEDING "
+                      "AND CURRENT ROW), 1 FROM Orders;"),
+             "job.sql:3:91: error: the RANGE frame's offset must be a "
+             "constant; it reads column 'amount'");
+    want_err(plan_err("INSERT INTO o SELECT id, 1, 2 FROM TABLE(TUMBLE(TABLE "
+                      "Orders, DESCRIPTOR(t), INTERVAL '1' MINUTE * amount));"),
+             "job.sql:3:100: error: the size of a window must be a constant "
+             "INTERVAL; it reads column 'amount'");
+}
+
 /* Two windows that differ only in an INTERVAL's unit or a column's
  * table are two windows. */
 static void test_plan_windows_differ(void **st)
@@ -460,6 +481,7 @@ int main(void)
         cmocka_unit_test(test_proctime_range),
         cmocka_unit_test(test_plan_refusals),
         cmocka_unit_test(test_plan_windows_differ),
+        cmocka_unit_test(test_plan_offset_reads_column),
         cmocka_unit_test(test_plan_qualified_partition),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
