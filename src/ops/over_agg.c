@@ -7,7 +7,8 @@
  *
  * - Rowtime (ORDER BY the table's WATERMARK column): a row waits in keyed
  *   state until the watermark reaches its timestamp; rows are then
- *   emitted in timestamp order (arrival order among equal timestamps).
+ *   emitted in timestamp order, across keys too (arrival order among
+ *   equal timestamps of a key).
  *   Late rows are dropped and counted, with Flink's two rules: UNBOUNDED
  *   PRECEDING drops a row whose timestamp is <= the current watermark on
  *   arrival (AbstractRowTimeUnboundedPrecedingOver); a bounded frame drops
@@ -714,13 +715,39 @@ struct due {
     uint32_t len;
 };
 
-static int due_cmp(const void *a, const void *b)
+/* The due keys as a min-heap on ts. */
+static bool due_less(const struct due *d, size_t i, size_t j)
 {
-    const struct due *x = a, *y = b;
-    return x->ts < y->ts ? -1 : x->ts > y->ts ? 1 : 0;
+    return d[i].ts < d[j].ts;
 }
 
-/* Fire every key whose earliest pending row is <= wm, earliest first. */
+static void due_swap(struct due *d, size_t i, size_t j)
+{
+    struct due t = d[i];
+    d[i] = d[j];
+    d[j] = t;
+}
+
+static void due_down(struct due *d, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < n && due_less(d, l, m))
+            m = l;
+        if (l + 1 < n && due_less(d, l + 1, m))
+            m = l + 1;
+        if (m == i)
+            return;
+        due_swap(d, i, m);
+        i = m;
+    }
+}
+
+/* Fire the rows due at wm in timestamp order across keys, as Flink's
+ * timer queue does: the key with the earliest waiting row fires its rows
+ * up to the next key's earliest, then goes back in the queue with its
+ * next waiting time (rows of one timestamp in different keys: key by
+ * key). */
 static int fire(struct over *o, int64_t wm, struct hf_error *err)
 {
     struct hf_strbuf keys;
@@ -758,13 +785,29 @@ static int fire(struct over *o, int64_t wm, struct hf_error *err)
     hf_state_iter_close(it);
     if (rc == 0 && !hf_strbuf_ok(&keys))
         rc = hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-    if (rc == 0 && nd > 1)
-        qsort(d, nd, sizeof *d, due_cmp);
-    for (size_t i = 0; i < nd && rc == 0; i++) {
+    for (size_t i = nd / 2; i-- > 0;)
+        due_down(d, nd, i);
+    while (nd > 0 && rc == 0) {
+        struct due top = d[0];
+        /* The next key's earliest time: this key fires up to it. */
+        int64_t upto = wm;
+        if (nd > 1 && d[1].ts < upto)
+            upto = d[1].ts;
+        if (nd > 2 && d[2].ts < upto)
+            upto = d[2].ts;
         hf_strbuf_reset(&o->key);
-        hf_strbuf_append(&o->key, keys.data + d[i].off, d[i].len);
-        if (load(o, err) != 0 || fire_key(o, wm, err) != 0 || save(o, err) != 0)
+        hf_strbuf_append(&o->key, keys.data + top.off, top.len);
+        if (load(o, err) != 0 || fire_key(o, upto, err) != 0 ||
+            save(o, err) != 0) {
             rc = -1;
+            break;
+        }
+        if (o->npend > 0 && rd_i64(o->pend.data) <= wm) {
+            d[0].ts = rd_i64(o->pend.data);
+        } else {
+            d[0] = d[--nd];
+        }
+        due_down(d, nd, 0);
     }
     free(d);
     hf_strbuf_free(&keys);

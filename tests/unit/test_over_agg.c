@@ -265,6 +265,31 @@ static void test_rowtime_range_peers(void **st)
     rig_close(&g);
 }
 
+/* Rows of several keys due under one watermark come out in timestamp
+ * order across the keys (Flink's timer queue), not key by key. */
+static void test_rowtime_keys_interleave(void **st)
+{
+    (void)st;
+    struct rig g;
+    rig_open(&g, ORDERS,
+             "INSERT INTO o SELECT id, SUM(amount) OVER w, COUNT(*) OVER w "
+             "FROM Orders WINDOW w AS (PARTITION BY product ORDER BY t ROWS "
+             "BETWEEN 1 PRECEDING AND CURRENT ROW);",
+             1);
+    push(&g, "a1", "A", "2026-01-01 10:00:01", "1");
+    push(&g, "a3", "A", "2026-01-01 10:00:03", "3");
+    push(&g, "a4", "A", "2026-01-01 10:00:04", "4");
+    push(&g, "b2", "B", "2026-01-01 10:00:02", "20");
+    push(&g, "b5", "B", "2026-01-01 10:00:05", "50");
+    push(&g, "c9", "C", "2026-01-01 10:00:09", "90");
+    assert_string_equal(wm(&g, "2026-01-01 10:00:06"),
+                        "+I[a1, 1, 1] +I[b2, 20, 1] +I[a3, 4, 2] "
+                        "+I[a4, 7, 2] +I[b5, 70, 2]");
+    assert_string_equal(wm(&g, "2026-01-01 10:00:09"), "+I[c9, 90, 1]");
+    assert_int_equal(hf_state_count(g.st[1]), 0);
+    rig_close(&g);
+}
+
 static void test_unbounded(void **st)
 {
     (void)st;
@@ -476,6 +501,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rowtime_rows),
         cmocka_unit_test(test_rowtime_range_peers),
+        cmocka_unit_test(test_rowtime_keys_interleave),
         cmocka_unit_test(test_unbounded),
         cmocka_unit_test(test_proctime_rows),
         cmocka_unit_test(test_proctime_range),
