@@ -303,10 +303,14 @@ static int save(struct over *o, struct hf_error *err)
 {
     const struct hf_over_spec *sp = o->sp;
     const char *key = o->key.data ? o->key.data : "";
-    if (o->tm) { /* the timer, written only when it changes */
+    if (o->tm) {
+        /* The timer, written when it changes; with a TTL on every save
+         * (as the "over" entry is), else it could expire while the rows
+         * it fires wait and the key would never fire. */
         if (o->npend) {
             int64_t ts = rd_i64(o->pend.data);
-            if ((!o->had_timer || ts != o->timer_ts) &&
+            if ((!o->had_timer || ts != o->timer_ts ||
+                 hf_state_has_ttl(o->tm)) &&
                 hf_state_put(o->tm, key, o->key.len, &ts, sizeof ts, err) != 0)
                 return -1;
         } else if (o->had_timer &&

@@ -23,6 +23,7 @@
 #include "ops/over_agg.h"
 #include "sql/planner.h"
 #include "state/state.h"
+#include "state/state_int.h"
 
 /* ------------------------------------------------------------ rig */
 
@@ -76,6 +77,9 @@ static int collect(struct hf_op_out *out, struct hf_rbuf *rows,
     return 0;
 }
 
+/* table.exec.state.ttl of the next rig_open (0: off). */
+static int64_t rig_ttl_ms;
+
 static void rig_open(struct rig *g, const char *ddl, const char *insert,
                      uint32_t show)
 {
@@ -96,6 +100,7 @@ static void rig_open(struct rig *g, const char *ddl, const char *insert,
     c.type = HF_STATE_HASHMAP;
     c.num_retained = 1;
     c.max_parallelism = 128;
+    c.ttl_ms = rig_ttl_ms;
     assert_int_equal(hf_state_backend_open(&c, &g->be, &err), 0);
     g->in_pool = hf_rbuf_pool_new(g->sp->in->ncols, 8, 2);
     g->out_pool = hf_rbuf_pool_new(g->node->schema->ncols, 8, 2);
@@ -288,6 +293,39 @@ static void test_rowtime_keys_interleave(void **st)
     assert_string_equal(wm(&g, "2026-01-01 10:00:09"), "+I[c9, 90, 1]");
     assert_int_equal(hf_state_count(g.st[1]), 0);
     rig_close(&g);
+}
+
+/* The TTL clock of test_rowtime_ttl (milliseconds). */
+static int64_t fake_ms;
+
+static int64_t fake_clock_ms(void)
+{
+    return fake_ms;
+}
+
+/* With table.exec.state.ttl, a key's timer lives as long as its rows:
+ * rows keep coming for it, so it fires at the watermark. */
+static void test_rowtime_ttl(void **st)
+{
+    (void)st;
+    struct rig g;
+    hf_state_set_clock(fake_clock_ms);
+    fake_ms = 1000000;
+    rig_ttl_ms = 1000;
+    rig_open(&g, ORDERS,
+             "INSERT INTO o SELECT id, SUM(amount) OVER w, COUNT(*) OVER w "
+             "FROM Orders WINDOW w AS (PARTITION BY product ORDER BY t ROWS "
+             "BETWEEN 1 PRECEDING AND CURRENT ROW);",
+             1);
+    rig_ttl_ms = 0;
+    push(&g, "a1", "A", "2026-01-01 10:00:05", "1");
+    fake_ms += 600;
+    push(&g, "a2", "A", "2026-01-01 10:00:06", "2");
+    fake_ms += 600;
+    assert_string_equal(wm(&g, "2026-01-01 10:00:10"),
+                        "+I[a1, 1, 1] +I[a2, 3, 2]");
+    rig_close(&g);
+    hf_state_set_clock(NULL);
 }
 
 static void test_unbounded(void **st)
@@ -502,6 +540,7 @@ int main(void)
         cmocka_unit_test(test_rowtime_rows),
         cmocka_unit_test(test_rowtime_range_peers),
         cmocka_unit_test(test_rowtime_keys_interleave),
+        cmocka_unit_test(test_rowtime_ttl),
         cmocka_unit_test(test_unbounded),
         cmocka_unit_test(test_proctime_rows),
         cmocka_unit_test(test_proctime_range),
