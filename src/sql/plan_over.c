@@ -23,6 +23,7 @@
  * argument, becomes a calc node; the over-aggregate node over it; the
  * items are bound over that node's columns (the input's names).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,7 +259,10 @@ static int frame_offset(struct planner *p, const struct scope *s,
                              "INTERVAL (RANGE BETWEEN INTERVAL '1' HOUR "
                              "PRECEDING AND CURRENT ROW), as the ORDER BY is "
                              "a time attribute");
-    *out = v.v.i;
+    /* A ROWS frame never holds more rows than a partition's state can
+     * (ROW_MAX bytes, over_agg.c): a larger offset is that frame, and the
+     * operator's `preceding + 1` cannot overflow. */
+    *out = rows && v.v.i > INT32_MAX ? INT32_MAX : v.v.i;
     return 0;
 }
 

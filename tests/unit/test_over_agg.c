@@ -328,6 +328,24 @@ static void test_rowtime_ttl(void **st)
     hf_state_set_clock(NULL);
 }
 
+/* ROWS BETWEEN 9223372036854775807 PRECEDING: every row so far. */
+static void test_rows_huge_offset(void **st)
+{
+    (void)st;
+    struct rig g;
+    rig_open(&g, ORDERS,
+             "INSERT INTO o SELECT id, SUM(amount) OVER w, COUNT(*) OVER w "
+             "FROM Orders WINDOW w AS (ORDER BY t ROWS BETWEEN "
+             "9223372036854775807 PRECEDING AND CURRENT ROW);",
+             1);
+    push(&g, "a1", "A", "2026-01-01 10:00:01", "1");
+    push(&g, "a2", "B", "2026-01-01 10:00:02", "2");
+    push(&g, "a3", "A", "2026-01-01 10:00:03", "4");
+    assert_string_equal(wm(&g, "2026-01-01 10:00:03"),
+                        "+I[a1, 1, 1] +I[a2, 3, 2] +I[a3, 7, 3]");
+    rig_close(&g);
+}
+
 static void test_unbounded(void **st)
 {
     (void)st;
@@ -541,6 +559,7 @@ int main(void)
         cmocka_unit_test(test_rowtime_range_peers),
         cmocka_unit_test(test_rowtime_keys_interleave),
         cmocka_unit_test(test_rowtime_ttl),
+        cmocka_unit_test(test_rows_huge_offset),
         cmocka_unit_test(test_unbounded),
         cmocka_unit_test(test_proctime_rows),
         cmocka_unit_test(test_proctime_range),
