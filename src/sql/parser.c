@@ -2583,6 +2583,25 @@ static int window_body(struct parser *p, struct hf_ast_over *o)
     return expect(p, HF_TK_RPAREN, "to end the window") != 0 ? -1 : 0;
 }
 
+/* A ranking function (ROW_NUMBER, RANK, DENSE_RANK) takes no frame,
+ * written in its OVER (...) or in the WINDOW it names. 0 or -1. */
+static int ranking_frame(struct parser *p, const struct hf_ast_expr *f,
+                         const struct hf_ast_over *o)
+{
+    bool ranking = f->kind == HF_AST_FUNC && f->nargs == 0 && f->text &&
+                   (strcmp(f->text, "ROW_NUMBER") == 0 ||
+                    strcmp(f->text, "RANK") == 0 ||
+                    strcmp(f->text, "DENSE_RANK") == 0);
+    if (!ranking || o->frame == HF_FRAME_NONE)
+        return 0;
+    const struct hf_token fake = {
+        .kind = HF_TK_IDENT, .line = o->frame_line, .col = o->frame_col};
+    return err_at(p, &fake, HF_ERR_UNSUPPORTED,
+                  "a window frame (ROWS/RANGE) is not supported with %s "
+                  "(Flink refuses it too)",
+                  f->text);
+}
+
 /* `OVER (...)` or `OVER w` after the call f (in a SELECT item), into
  * *out. A ranking function (ROW_NUMBER for deduplication and Top-N,
  * plan_rank.c) or an aggregate function (OVER aggregation,
@@ -2592,9 +2611,6 @@ static int over_clause(struct parser *p, const struct hf_ast_expr *f,
                        struct hf_ast_over **out)
 {
     const struct hf_token *ov = next(p);
-    bool ranking = f->nargs == 0 && (strcmp(f->text, "ROW_NUMBER") == 0 ||
-                                     strcmp(f->text, "RANK") == 0 ||
-                                     strcmp(f->text, "DENSE_RANK") == 0);
     struct hf_ast_over *o = alloc(p, sizeof *o);
     if (o == NULL)
         return -1;
@@ -2611,17 +2627,8 @@ static int over_clause(struct parser *p, const struct hf_ast_expr *f,
     }
     if (expect(p, HF_TK_LPAREN, "after OVER") != 0)
         return -1;
-    if (window_body(p, o) != 0)
+    if (window_body(p, o) != 0 || ranking_frame(p, f, o) != 0)
         return -1;
-    if (ranking && o->frame != HF_FRAME_NONE) {
-        const struct hf_token fake = {.kind = HF_TK_IDENT,
-                                      .line = o->frame_line,
-                                      .col = o->frame_col};
-        return err_at(p, &fake, HF_ERR_UNSUPPORTED,
-                      "a window frame (ROWS/RANGE) is not supported with %s "
-                      "(Flink refuses it too)",
-                      f->text);
-    }
     *out = o;
     return 0;
 }
@@ -2636,7 +2643,7 @@ static int parse_over(struct parser *p, struct hf_ast_select_item *it)
 
 /* Give every OVER w of expression e its window's definition. */
 static int resolve_window(struct parser *p, const struct hf_ast_query *q,
-                          struct hf_ast_over *o)
+                          const struct hf_ast_expr *f, struct hf_ast_over *o)
 {
     if (o == NULL || o->ref == NULL)
         return 0;
@@ -2662,7 +2669,7 @@ static int resolve_window(struct parser *p, const struct hf_ast_query *q,
     o->frame_col = d->frame_col;
     o->lo = d->lo;
     o->hi = d->hi;
-    return 0;
+    return ranking_frame(p, f, o);
 }
 
 static int resolve_windows_in(struct parser *p, const struct hf_ast_query *q,
@@ -2670,7 +2677,7 @@ static int resolve_windows_in(struct parser *p, const struct hf_ast_query *q,
 {
     if (e == NULL)
         return 0;
-    if (resolve_window(p, q, e->over) != 0)
+    if (resolve_window(p, q, e, e->over) != 0)
         return -1;
     for (uint32_t i = 0; i < e->nargs; i++)
         if (resolve_windows_in(p, q, e->args[i]) != 0)
@@ -2713,7 +2720,7 @@ static int window_clause(struct parser *p, struct hf_ast_query *q)
         } while (accept(p, HF_TK_COMMA));
     }
     for (uint32_t i = 0; i < q->nitems; i++)
-        if (resolve_window(p, q, q->items[i].over) != 0 ||
+        if (resolve_window(p, q, q->items[i].expr, q->items[i].over) != 0 ||
             resolve_windows_in(p, q, q->items[i].expr) != 0)
             return -1;
     return 0;

@@ -494,6 +494,23 @@ static void test_plan_refusals(void **st)
         "(planned)");
 }
 
+/* ROW_NUMBER() takes no frame, inline or from the WINDOW it names. */
+static void test_plan_ranking_frame(void **st)
+{
+    (void)st;
+    want_err(plan_err("INSERT INTO o SELECT id, rn, 1 FROM (SELECT id, "
+                      "ROW_NUMBER() OVER (PARTITION BY product ORDER BY t "
+                      "ROWS 2 PRECEDING) AS rn FROM Orders) WHERE rn <= 1;"),
+             "job.sql:3:100: error: a window frame (ROWS/RANGE) is not "
+             "supported with ROW_NUMBER");
+    want_err(plan_err("INSERT INTO o SELECT id, rn, 1 FROM (SELECT id, "
+                      "ROW_NUMBER() OVER w AS rn FROM Orders WINDOW w AS "
+                      "(PARTITION BY product ORDER BY t ROWS 2 PRECEDING)) "
+                      "WHERE rn <= 1;"),
+             "job.sql:3:132: error: a window frame (ROWS/RANGE) is not "
+             "supported with ROW_NUMBER");
+}
+
 /* A frame offset (or a window TVF's size) that reads a column is refused
  * where it reads it, not evaluated without a row. */
 static void test_plan_offset_reads_column(void **st)
@@ -566,6 +583,7 @@ int main(void)
         cmocka_unit_test(test_plan_refusals),
         cmocka_unit_test(test_plan_windows_differ),
         cmocka_unit_test(test_plan_offset_reads_column),
+        cmocka_unit_test(test_plan_ranking_frame),
         cmocka_unit_test(test_plan_qualified_partition),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
