@@ -170,10 +170,31 @@ static bool bound_same(const struct hf_ast_bound *a,
     return a->kind == b->kind && ast_same(a->n, b->n);
 }
 
+/* The frame of `o` as written, no frame being SQL's default RANGE
+ * BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW. */
+static enum hf_ast_frame frame_norm(const struct hf_ast_over *o,
+                                    struct hf_ast_bound *lo,
+                                    struct hf_ast_bound *hi)
+{
+    if (o->frame != HF_FRAME_NONE) {
+        *lo = o->lo;
+        *hi = o->hi;
+        return o->frame;
+    }
+    memset(lo, 0, sizeof *lo);
+    memset(hi, 0, sizeof *hi);
+    lo->kind = HF_BOUND_UNBOUNDED_PRECEDING;
+    hi->kind = HF_BOUND_CURRENT_ROW;
+    return HF_FRAME_RANGE;
+}
+
 static bool window_same(const struct hf_ast_over *a,
                         const struct hf_ast_over *b)
 {
-    if (a->npart != b->npart || a->norder != b->norder || a->frame != b->frame)
+    struct hf_ast_bound alo, ahi, blo, bhi;
+    if (a->npart != b->npart || a->norder != b->norder ||
+        frame_norm(a, &alo, &ahi) != frame_norm(b, &blo, &bhi) ||
+        !bound_same(&alo, &blo) || !bound_same(&ahi, &bhi))
         return false;
     for (uint32_t i = 0; i < a->npart; i++)
         if (!ast_same(a->part[i], b->part[i]))
@@ -182,8 +203,7 @@ static bool window_same(const struct hf_ast_over *a,
         if (a->order[i].desc != b->order[i].desc ||
             !ast_same(a->order[i].expr, b->order[i].expr))
             return false;
-    return a->frame == HF_FRAME_NONE ||
-           (bound_same(&a->lo, &b->lo) && bound_same(&a->hi, &b->hi));
+    return true;
 }
 
 /* Column `a` (a plain name, or qual.name) of `in`, else an error naming

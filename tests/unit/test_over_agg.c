@@ -6,7 +6,9 @@
  * rowtime ROWS and RANGE frames (peers, rows leaving the frame and the
  * state), rows waiting for the watermark in timestamp order, late rows
  * (Flink's rule for bounded frames and for UNBOUNDED PRECEDING),
- * UNBOUNDED PRECEDING, proctime ROWS.
+ * UNBOUNDED PRECEDING, proctime ROWS and RANGE (a controlled clock), rows
+ * of several keys in timestamp order, TTL; the planner's window
+ * comparison and refusals.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -552,6 +554,28 @@ static void test_plan_windows_differ(void **st)
              "computed on the same window");
 }
 
+/* No frame is RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW: one
+ * window. */
+static void test_plan_default_frame_same(void **st)
+{
+    (void)st;
+    assert_string_equal(
+        plan_err("INSERT INTO o SELECT id, COUNT(*) OVER (ORDER BY t), "
+                 "COUNT(amount) OVER (ORDER BY t RANGE BETWEEN UNBOUNDED "
+                 "PRECEDING AND CURRENT ROW) FROM Orders;"),
+        "(planned)");
+    assert_string_equal(
+        plan_err("INSERT INTO o SELECT id, COUNT(*) OVER (ORDER BY t RANGE "
+                 "UNBOUNDED PRECEDING), COUNT(amount) OVER (ORDER BY t) FROM "
+                 "Orders;"),
+        "(planned)");
+    want_err(plan_err("INSERT INTO o SELECT id, COUNT(*) OVER (ORDER BY t), "
+                      "COUNT(amount) OVER (ORDER BY t ROWS BETWEEN UNBOUNDED "
+                      "PRECEDING AND CURRENT ROW) FROM Orders;"),
+             "job.sql:3:68: error: all OVER aggregates of a SELECT must be "
+             "computed on the same window");
+}
+
 /* PARTITION BY y.k over a join is y's k, not the first k. */
 static void test_plan_qualified_partition(void **st)
 {
@@ -582,6 +606,7 @@ int main(void)
         cmocka_unit_test(test_proctime_range),
         cmocka_unit_test(test_plan_refusals),
         cmocka_unit_test(test_plan_windows_differ),
+        cmocka_unit_test(test_plan_default_frame_same),
         cmocka_unit_test(test_plan_offset_reads_column),
         cmocka_unit_test(test_plan_ranking_frame),
         cmocka_unit_test(test_plan_qualified_partition),
