@@ -2588,10 +2588,10 @@ static int window_body(struct parser *p, struct hf_ast_over *o)
 static int ranking_frame(struct parser *p, const struct hf_ast_expr *f,
                          const struct hf_ast_over *o)
 {
-    bool ranking = f->kind == HF_AST_FUNC && f->nargs == 0 && f->text &&
-                   (strcmp(f->text, "ROW_NUMBER") == 0 ||
-                    strcmp(f->text, "RANK") == 0 ||
-                    strcmp(f->text, "DENSE_RANK") == 0);
+    bool ranking =
+        f->kind == HF_AST_FUNC && f->nargs == 0 && f->text &&
+        (strcmp(f->text, "ROW_NUMBER") == 0 || strcmp(f->text, "RANK") == 0 ||
+         strcmp(f->text, "DENSE_RANK") == 0);
     if (!ranking || o->frame == HF_FRAME_NONE)
         return 0;
     const struct hf_token fake = {

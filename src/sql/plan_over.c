@@ -156,7 +156,8 @@ static bool ast_same(const struct hf_ast_expr *a, const struct hf_ast_expr *b)
         return false;
     if (!hf_type_equal(&a->type, &b->type))
         return false;
-    if (!ast_same(a->filter, b->filter) || (a->over != NULL) != (b->over != NULL))
+    if (!ast_same(a->filter, b->filter) ||
+        (a->over != NULL) != (b->over != NULL))
         return false;
     for (uint32_t i = 0; i < a->nargs; i++)
         if (!ast_same(a->args[i], b->args[i]))
