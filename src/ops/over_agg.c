@@ -56,10 +56,15 @@ struct over {
     const char *uid;
     struct hf_state *st, *tm;
     struct hf_rbuf_pool *pool;
-    struct hf_type *types, *ktypes, *atypes;
+    struct hf_type *types, *ktypes, *atypes, *otypes;
     uint32_t *acols; /* argument columns of the aggregates with one */
     uint32_t nacols, ncols;
     struct hf_strbuf key, blob, pend, frame, tmp;
+    /* Firing several keys: their output rows, ([i64 ts][u32 len][row])*,
+     * emitted in timestamp order once all have fired (sorted: out_order). */
+    struct hf_strbuf obuf;
+    bool buffering;
+    struct hf_value *orow;
     uint32_t npend, nframe;
     size_t head;    /* offset of the oldest live frame entry */
     bool had_timer; /* at load: the key had waiting rows, the earliest at */
@@ -128,6 +133,9 @@ static void over_close(void *state)
         hf_agg_acc_free(&o->acc[i]);
     free(o->acc);
     free(o->types);
+    free(o->otypes);
+    free(o->orow);
+    hf_strbuf_free(&o->obuf);
     free(o->ktypes);
     free(o->atypes);
     free(o->acols);
@@ -160,6 +168,9 @@ static int over_open(const struct hf_op_env *env, void **state,
     o->ncols = sp->in->ncols;
     o->wm = INT64_MIN;
     o->types = calloc(o->ncols + 1, sizeof *o->types);
+    o->otypes = calloc(o->ncols + sp->naggs + 1, sizeof *o->otypes);
+    o->orow = calloc(o->ncols + sp->naggs + 1, sizeof *o->orow);
+    hf_strbuf_init(&o->obuf, (size_t)1 << 34);
     o->ktypes = calloc(sp->npart + 1, sizeof *o->ktypes);
     o->atypes = calloc(sp->naggs + 1, sizeof *o->atypes);
     o->acols = calloc(sp->naggs + 1, sizeof *o->acols);
@@ -171,11 +182,14 @@ static int over_open(const struct hf_op_env *env, void **state,
     hf_strbuf_init(&o->pend, ROW_MAX);
     hf_strbuf_init(&o->frame, ROW_MAX);
     hf_strbuf_init(&o->tmp, ROW_MAX);
-    if (o->types == NULL || o->ktypes == NULL || o->atypes == NULL ||
+    if (o->types == NULL || o->otypes == NULL || o->orow == NULL ||
+        o->ktypes == NULL || o->atypes == NULL ||
         o->acols == NULL || o->argv == NULL || o->res == NULL || o->acc == NULL)
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
     for (uint32_t c = 0; c < o->ncols; c++)
-        o->types[c] = sp->in->cols[c].type;
+        o->types[c] = o->otypes[c] = sp->in->cols[c].type;
+    for (uint32_t i = 0; i < sp->naggs; i++)
+        o->otypes[o->ncols + i] = sp->aggs[i].fn.result;
     for (uint32_t i = 0; i < sp->npart; i++)
         o->ktypes[i] = sp->in->cols[sp->part[i]].type;
     for (uint32_t i = 0; i < sp->naggs; i++) {
@@ -431,12 +445,41 @@ static int flush(struct over *o, struct hf_error *err)
     return rc;
 }
 
-/* A new output row: the input row `vals`, or (vals NULL) the encoded row
- * enc[0..len), then the aggregates' current results. */
-static int emit_row(struct over *o, const struct hf_value *vals,
-                    const void *enc, size_t len, struct hf_error *err)
+/* Buffering (several keys fire): the output row - the encoded input
+ * row enc[0..len), then the aggregates' current results - into o->obuf
+ * at time ts. */
+static int buffer_row(struct over *o, int64_t ts, const void *enc, size_t len,
+                      struct hf_error *err)
 {
     const struct hf_over_spec *sp = o->sp;
+    if (hf_row_decode(o->types, o->ncols, enc, len, o->orow, NULL, err) < 0)
+        return -1;
+    for (uint32_t i = 0; i < sp->naggs; i++)
+        hf_agg_acc_value(&sp->aggs[i].fn, &o->acc[i], &o->orow[o->ncols + i]);
+    size_t at = o->obuf.len;
+    uint32_t n = 0;
+    hf_strbuf_append(&o->obuf, &ts, sizeof ts);
+    hf_strbuf_append(&o->obuf, &n, sizeof n);
+    hf_row_encode(o->otypes, o->orow, o->ncols + sp->naggs, &o->obuf);
+    if (!hf_strbuf_ok(&o->obuf))
+        return hf_error_set(err, HF_ERR_NOMEM,
+                            "%s: out of memory holding the rows one "
+                            "watermark fires",
+                            o->uid);
+    n = (uint32_t)(o->obuf.len - at - 12);
+    memcpy(o->obuf.data + at + 8, &n, sizeof n);
+    return 0;
+}
+
+/* A new output row: the input row `vals`, or (vals NULL) the encoded row
+ * enc[0..len) at time ts, then the aggregates' current results. */
+static int emit_row(struct over *o, const struct hf_value *vals,
+                    const void *enc, size_t len, int64_t ts,
+                    struct hf_error *err)
+{
+    const struct hf_over_spec *sp = o->sp;
+    if (vals == NULL && o->buffering)
+        return buffer_row(o, ts, enc, len, err);
     if (o->outb && hf_batch_full(o->outb->b) && flush(o, err) != 0)
         return -1;
     if (o->outb == NULL) {
@@ -529,7 +572,7 @@ static int fire_key(struct over *o, int64_t wm, struct hf_error *err)
                 free(row);
                 return -1;
             }
-            if (!sp->range && emit_row(o, NULL, enc, len, err) != 0) {
+            if (!sp->range && emit_row(o, NULL, enc, len, ts, err) != 0) {
                 free(row);
                 return -1;
             }
@@ -537,7 +580,7 @@ static int fire_key(struct over *o, int64_t wm, struct hf_error *err)
         if (sp->range)
             for (size_t q = off; q < gend; q += entry_size(&o->pend, q))
                 if (emit_row(o, NULL, o->pend.data + q + 12,
-                             rd_u32(o->pend.data + q + 8), err) != 0) {
+                             rd_u32(o->pend.data + q + 8), ts, err) != 0) {
                     free(row);
                     return -1;
                 }
@@ -666,7 +709,7 @@ static int one_row(struct over *o, const struct hf_value *row,
         return -1;
     if (!sp->range && evict(o, now, err) != 0)
         return -1;
-    if (emit_row(o, row, NULL, 0, err) != 0)
+    if (emit_row(o, row, NULL, 0, now, err) != 0)
         return -1;
     return save(o, err);
 }
@@ -719,39 +762,76 @@ struct due {
     uint32_t len;
 };
 
-/* The due keys as a min-heap on ts. */
-static bool due_less(const struct due *d, size_t i, size_t j)
+static int due_cmp(const void *a, const void *b)
 {
-    return d[i].ts < d[j].ts;
+    const struct due *x = a, *y = b;
+    return x->ts < y->ts ? -1 : x->ts > y->ts ? 1 : 0;
 }
 
-static void due_swap(struct due *d, size_t i, size_t j)
+/* A buffered output row (o->obuf). */
+struct orow {
+    int64_t ts;
+    size_t off; /* of its entry in o->obuf: the firing order */
+};
+
+static int orow_cmp(const void *a, const void *b)
 {
-    struct due t = d[i];
-    d[i] = d[j];
-    d[j] = t;
+    const struct orow *x = a, *y = b;
+    if (x->ts != y->ts)
+        return x->ts < y->ts ? -1 : 1;
+    return x->off < y->off ? -1 : x->off > y->off;
 }
 
-static void due_down(struct due *d, size_t n, size_t i)
+/* Emit the buffered rows in timestamp order (equal timestamps: in the
+ * order they fired - arrival order within a key, key by key). */
+static int emit_buffered(struct over *o, struct hf_error *err)
 {
-    for (;;) {
-        size_t l = 2 * i + 1, m = i;
-        if (l < n && due_less(d, l, m))
-            m = l;
-        if (l + 1 < n && due_less(d, l + 1, m))
-            m = l + 1;
-        if (m == i)
-            return;
-        due_swap(d, i, m);
-        i = m;
+    size_t n = 0, e;
+    for (size_t off = 0; (e = entry_size(&o->obuf, off)) != 0; off += e)
+        n++;
+    struct orow *v = malloc((n + 1) * sizeof *v);
+    if (v == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    n = 0;
+    for (size_t off = 0; (e = entry_size(&o->obuf, off)) != 0; off += e) {
+        v[n].ts = rd_i64(o->obuf.data + off);
+        v[n].off = off;
+        n++;
     }
+    qsort(v, n, sizeof *v, orow_cmp);
+    int rc = 0;
+    uint32_t w = o->ncols + o->sp->naggs;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (o->outb && hf_batch_full(o->outb->b) && flush(o, err) != 0) {
+            rc = -1;
+            break;
+        }
+        if (o->outb == NULL) {
+            if ((o->outb = hf_rbuf_get(o->pool, -1)) == NULL) {
+                rc = -1; /* the job is failing */
+                break;
+            }
+            if (o->in)
+                hf_rbuf_set_parent(o->outb, o->in);
+        }
+        struct hf_batch *b = o->outb->b;
+        struct hf_value *row = hf_batch_add_row(b, HF_ROW_INSERT, -1);
+        const char *en = o->obuf.data + v[i].off;
+        if (row == NULL)
+            rc = hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        else if (hf_row_decode(o->otypes, w, en + 12, rd_u32(en + 8), row,
+                               &b->arena, err) < 0)
+            rc = -1;
+    }
+    free(v);
+    hf_strbuf_reset(&o->obuf);
+    return rc;
 }
 
-/* Fire the rows due at wm in timestamp order across keys, as Flink's
- * timer queue does: the key with the earliest waiting row fires its rows
- * up to the next key's earliest, then goes back in the queue with its
- * next waiting time (rows of one timestamp in different keys: key by
- * key). */
+/* Fire every key whose earliest pending row is <= wm, earliest first.
+ * With several keys their rows are emitted in timestamp order across the
+ * keys, as Flink's timer queue fires them (each key computes its rows
+ * in one load and save; the rows wait in o->obuf, then are sorted). */
 static int fire(struct over *o, int64_t wm, struct hf_error *err)
 {
     struct hf_strbuf keys;
@@ -789,30 +869,20 @@ static int fire(struct over *o, int64_t wm, struct hf_error *err)
     hf_state_iter_close(it);
     if (rc == 0 && !hf_strbuf_ok(&keys))
         rc = hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-    for (size_t i = nd / 2; i-- > 0;)
-        due_down(d, nd, i);
-    while (nd > 0 && rc == 0) {
-        struct due top = d[0];
-        /* The next key's earliest time: this key fires up to it. */
-        int64_t upto = wm;
-        if (nd > 1 && d[1].ts < upto)
-            upto = d[1].ts;
-        if (nd > 2 && d[2].ts < upto)
-            upto = d[2].ts;
+    if (rc == 0 && nd > 1)
+        qsort(d, nd, sizeof *d, due_cmp);
+    o->buffering = nd > 1;
+    hf_strbuf_reset(&o->obuf);
+    for (size_t i = 0; i < nd && rc == 0; i++) {
         hf_strbuf_reset(&o->key);
-        hf_strbuf_append(&o->key, keys.data + top.off, top.len);
-        if (load(o, err) != 0 || fire_key(o, upto, err) != 0 ||
-            save(o, err) != 0) {
+        hf_strbuf_append(&o->key, keys.data + d[i].off, d[i].len);
+        if (load(o, err) != 0 || fire_key(o, wm, err) != 0 || save(o, err) != 0)
             rc = -1;
-            break;
-        }
-        if (o->npend > 0 && rd_i64(o->pend.data) <= wm) {
-            d[0].ts = rd_i64(o->pend.data);
-        } else {
-            d[0] = d[--nd];
-        }
-        due_down(d, nd, 0);
     }
+    o->buffering = false;
+    if (rc == 0 && o->obuf.len > 0)
+        rc = emit_buffered(o, err);
+    hf_strbuf_reset(&o->obuf);
     free(d);
     hf_strbuf_free(&keys);
     if (rc == 0)
