@@ -121,6 +121,9 @@ struct hf_ast_expr {
     uint32_t depth; /* height of the tree below and including this node */
     /* FUNC: agg(...) FILTER (WHERE filter), or NULL */
     struct hf_ast_expr *filter;
+    /* FUNC in a SELECT item's expression: f(...) OVER window, or NULL (a
+     * whole item `f(...) OVER ...` has it in the item instead). */
+    struct hf_ast_over *over;
 };
 
 /* ------------------------------------------------------------ statements */
@@ -211,12 +214,44 @@ struct hf_ast_order_item {
 /* `OVER ([PARTITION BY e, ...] [ORDER BY o, ...])` after a select item's
  * function call: ROW_NUMBER() for deduplication and Top-N (the planner,
  * plan_rank.c, decides what it supports). */
+/* A window frame bound: UNBOUNDED PRECEDING, CURRENT ROW, or `n`
+ * PRECEDING/FOLLOWING (n: a row count for ROWS, an interval for RANGE). */
+enum hf_ast_bound_kind {
+    HF_BOUND_UNBOUNDED_PRECEDING,
+    HF_BOUND_PRECEDING,
+    HF_BOUND_CURRENT_ROW,
+    HF_BOUND_FOLLOWING,
+    HF_BOUND_UNBOUNDED_FOLLOWING
+};
+struct hf_ast_bound {
+    enum hf_ast_bound_kind kind;
+    struct hf_ast_expr *n; /* PRECEDING/FOLLOWING: the offset */
+    int line, col;
+};
+enum hf_ast_frame { HF_FRAME_NONE, HF_FRAME_ROWS, HF_FRAME_RANGE };
+
 struct hf_ast_over {
     int line, col; /* of OVER */
+    /* OVER w: the name of a window of the WINDOW clause (the parser
+     * copies its definition in; ref_line/ref_col where it is named). */
+    const char *ref;
+    int ref_line, ref_col;
     struct hf_ast_expr **part;
     uint32_t npart;
     struct hf_ast_order_item *order;
     uint32_t norder;
+    /* ROWS|RANGE [BETWEEN lo AND hi] (frame NONE: none written); a lone
+     * bound is lo, with hi CURRENT ROW. */
+    enum hf_ast_frame frame;
+    int frame_line, frame_col;
+    struct hf_ast_bound lo, hi;
+};
+
+/* WINDOW name AS (window) of a SELECT. */
+struct hf_ast_named_window {
+    const char *name;
+    int line, col;
+    struct hf_ast_over *def;
 };
 
 struct hf_ast_select_item {
@@ -348,6 +383,9 @@ struct hf_ast_query {
     int group_line, group_col;
     struct hf_ast_expr *having;
     int having_line, having_col;
+    /* WINDOW w AS (...), ... */
+    struct hf_ast_named_window *windows;
+    uint32_t nwindows;
     /* VALUES */
     struct hf_ast_row *rows;
     uint32_t nrows;

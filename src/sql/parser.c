@@ -33,6 +33,7 @@ struct parser {
     uint32_t i, n;
     struct hf_error *err;
     int depth;
+    int in_items; /* parsing a SELECT's items: f(...) OVER is a window */
 };
 
 /* ------------------------------------------------------------ cursor */
@@ -750,6 +751,9 @@ static int set_args(struct parser *p, struct hf_ast_expr *e,
 
 static struct hf_ast_expr *parse_expr(struct parser *p);
 static struct hf_ast_expr *parse_concat(struct parser *p);
+static struct hf_ast_expr *parse_add(struct parser *p);
+static int over_clause(struct parser *p, const struct hf_ast_expr *f,
+                       struct hf_ast_over **out);
 static int push_arg(struct parser *p, struct hf_ast_expr ***args,
                     uint32_t *cap, uint32_t *n, struct hf_ast_expr *a);
 static int rest_args(struct parser *p, struct hf_ast_expr ***args,
@@ -1500,6 +1504,9 @@ static struct hf_ast_expr *parse_call(struct parser *p)
     if (strcmp(up, "JSON_ARRAY") == 0)
         return parse_json_ctor(p, f, false);
     if (call_args(p, f) != 0 || agg_filter(p, f) != 0)
+        return NULL;
+    if (p->in_items && tok_word(peek(p), "OVER") &&
+        over_clause(p, f, &f->over) != 0)
         return NULL;
     return f;
 }
@@ -2473,34 +2480,45 @@ static int opt_alias(struct parser *p, struct hf_ast_ident *out)
     return 0;
 }
 
-/* `OVER (...)` after the expression of select item `it`. Only the
- * ranking functions take a window here (ROW_NUMBER for deduplication and
- * Top-N; the planner, plan_rank.c, decides what it supports); any other
- * function over a window (OVER aggregation) is refused by name. */
-static int parse_over(struct parser *p, struct hf_ast_select_item *it)
+/* A frame bound: UNBOUNDED PRECEDING|FOLLOWING, CURRENT ROW, or
+ * <expr> PRECEDING|FOLLOWING. */
+static int frame_bound(struct parser *p, struct hf_ast_bound *b)
 {
-    const struct hf_token *ov = next(p);
-    const struct hf_ast_expr *f = it->expr;
-    if (f->kind != HF_AST_FUNC)
-        return unsupported(p, ov, "OVER must follow a function call");
-    if (f->nargs != 0 || (strcmp(f->text, "ROW_NUMBER") != 0 &&
-                          strcmp(f->text, "RANK") != 0 &&
-                          strcmp(f->text, "DENSE_RANK") != 0))
-        return err_at(p, ov, HF_ERR_UNSUPPORTED,
-                      "OVER aggregation (%s(...) OVER (...)) is not "
-                      "supported; ROW_NUMBER() OVER (PARTITION BY ... ORDER "
-                      "BY ...) for deduplication and Top-N is",
-                      f->text);
-    if (peek(p)->kind != HF_TK_LPAREN)
-        return unsupported(p, peek(p),
-                           "named windows (OVER w ... WINDOW w AS (...)) are "
-                           "not supported; write the window in OVER (...)");
-    next(p);
-    struct hf_ast_over *o = alloc(p, sizeof *o);
-    if (o == NULL)
+    const struct hf_token *t = peek(p);
+    memset(b, 0, sizeof *b);
+    b->line = t->line;
+    b->col = t->col;
+    if (accept_word(p, "UNBOUNDED")) {
+        if (accept_word(p, "PRECEDING"))
+            b->kind = HF_BOUND_UNBOUNDED_PRECEDING;
+        else if (accept_word(p, "FOLLOWING"))
+            b->kind = HF_BOUND_UNBOUNDED_FOLLOWING;
+        else
+            return expected(p, "PRECEDING or FOLLOWING", "after UNBOUNDED");
+        return 0;
+    }
+    if (accept_word(p, "CURRENT")) {
+        if (!accept_word(p, "ROW"))
+            return expected(p, "ROW", "after CURRENT");
+        b->kind = HF_BOUND_CURRENT_ROW;
+        return 0;
+    }
+    /* Not parse_expr: `2 AND CURRENT ROW` would read as a condition. */
+    if ((b->n = parse_add(p)) == NULL)
         return -1;
-    o->line = ov->line;
-    o->col = ov->col;
+    if (accept_word(p, "PRECEDING"))
+        b->kind = HF_BOUND_PRECEDING;
+    else if (accept_word(p, "FOLLOWING"))
+        b->kind = HF_BOUND_FOLLOWING;
+    else
+        return expected(p, "PRECEDING or FOLLOWING", "after the frame offset");
+    return 0;
+}
+
+/* The inside of a window, after its '(' up to and including ')':
+ * [PARTITION BY ...] [ORDER BY ...] [ROWS|RANGE frame]. */
+static int window_body(struct parser *p, struct hf_ast_over *o)
+{
     uint32_t cap = 0;
     if (accept_kw(p, HF_KW_PARTITION)) {
         if (expect_kw(p, HF_KW_BY, "after PARTITION") != 0)
@@ -2541,14 +2559,170 @@ static int parse_over(struct parser *p, struct hf_ast_select_item *it)
             o->norder++;
         } while (accept(p, HF_TK_COMMA));
     }
-    if (tok_word(peek(p), "ROWS") || tok_word(peek(p), "RANGE"))
-        return err_at(p, peek(p), HF_ERR_UNSUPPORTED,
-                      "a window frame (ROWS/RANGE) is not supported with %s "
-                      "(Flink refuses it too)",
-                      f->text);
-    if (expect(p, HF_TK_RPAREN, "to end OVER (...)") != 0)
+    const struct hf_token *ft = peek(p);
+    if (tok_word(ft, "ROWS") || tok_word(ft, "RANGE")) {
+        o->frame = tok_word(ft, "ROWS") ? HF_FRAME_ROWS : HF_FRAME_RANGE;
+        o->frame_line = ft->line;
+        o->frame_col = ft->col;
+        next(p);
+        if (accept_word(p, "BETWEEN")) {
+            if (frame_bound(p, &o->lo) != 0)
+                return -1;
+            if (!accept_word(p, "AND"))
+                return expected(p, "AND", "in the window frame");
+            if (frame_bound(p, &o->hi) != 0)
+                return -1;
+        } else {
+            if (frame_bound(p, &o->lo) != 0)
+                return -1;
+            o->hi.kind = HF_BOUND_CURRENT_ROW;
+            o->hi.line = o->lo.line;
+            o->hi.col = o->lo.col;
+        }
+    }
+    return expect(p, HF_TK_RPAREN, "to end the window") != 0 ? -1 : 0;
+}
+
+/* A ranking function (ROW_NUMBER, RANK, DENSE_RANK) takes no frame,
+ * written in its OVER (...) or in the WINDOW it names. 0 or -1. */
+static int ranking_frame(struct parser *p, const struct hf_ast_expr *f,
+                         const struct hf_ast_over *o)
+{
+    bool ranking =
+        f->kind == HF_AST_FUNC && f->nargs == 0 && f->text &&
+        (strcmp(f->text, "ROW_NUMBER") == 0 || strcmp(f->text, "RANK") == 0 ||
+         strcmp(f->text, "DENSE_RANK") == 0);
+    if (!ranking || o->frame == HF_FRAME_NONE)
+        return 0;
+    const struct hf_token fake = {
+        .kind = HF_TK_IDENT, .line = o->frame_line, .col = o->frame_col};
+    return err_at(p, &fake, HF_ERR_UNSUPPORTED,
+                  "a window frame (ROWS/RANGE) is not supported with %s "
+                  "(Flink refuses it too)",
+                  f->text);
+}
+
+/* `OVER (...)` or `OVER w` after the call f (in a SELECT item), into
+ * *out. A ranking function (ROW_NUMBER for deduplication and Top-N,
+ * plan_rank.c) or an aggregate function (OVER aggregation,
+ * plan_over.c): the planner decides what it supports. A named window is
+ * resolved against the WINDOW clause once the query is parsed. */
+static int over_clause(struct parser *p, const struct hf_ast_expr *f,
+                       struct hf_ast_over **out)
+{
+    const struct hf_token *ov = next(p);
+    struct hf_ast_over *o = alloc(p, sizeof *o);
+    if (o == NULL)
         return -1;
-    it->over = o;
+    o->line = ov->line;
+    o->col = ov->col;
+    const struct hf_token *t = peek(p);
+    if (t->kind == HF_TK_IDENT || t->kind == HF_TK_QIDENT) {
+        o->ref = t->text;
+        o->ref_line = t->line;
+        o->ref_col = t->col;
+        next(p);
+        *out = o;
+        return 0;
+    }
+    if (expect(p, HF_TK_LPAREN, "after OVER") != 0)
+        return -1;
+    if (window_body(p, o) != 0 || ranking_frame(p, f, o) != 0)
+        return -1;
+    *out = o;
+    return 0;
+}
+
+static int parse_over(struct parser *p, struct hf_ast_select_item *it)
+{
+    const struct hf_ast_expr *f = it->expr;
+    if (f->kind != HF_AST_FUNC)
+        return unsupported(p, peek(p), "OVER must follow a function call");
+    return over_clause(p, f, &it->over);
+}
+
+/* Give every OVER w of expression e its window's definition. */
+static int resolve_window(struct parser *p, const struct hf_ast_query *q,
+                          const struct hf_ast_expr *f, struct hf_ast_over *o)
+{
+    if (o == NULL || o->ref == NULL)
+        return 0;
+    uint32_t w = 0;
+    while (w < q->nwindows && strcasecmp(q->windows[w].name, o->ref) != 0)
+        w++;
+    if (w == q->nwindows) {
+        const struct hf_token fake = {
+            .kind = HF_TK_IDENT, .line = o->ref_line, .col = o->ref_col};
+        return err_at(p, &fake, HF_ERR_SQL,
+                      "window '%s' is not defined; add WINDOW %s AS "
+                      "(...) after the query's WHERE, GROUP BY and "
+                      "HAVING",
+                      o->ref, o->ref);
+    }
+    const struct hf_ast_over *d = q->windows[w].def;
+    o->part = d->part;
+    o->npart = d->npart;
+    o->order = d->order;
+    o->norder = d->norder;
+    o->frame = d->frame;
+    o->frame_line = d->frame_line;
+    o->frame_col = d->frame_col;
+    o->lo = d->lo;
+    o->hi = d->hi;
+    return ranking_frame(p, f, o);
+}
+
+static int resolve_windows_in(struct parser *p, const struct hf_ast_query *q,
+                              struct hf_ast_expr *e)
+{
+    if (e == NULL)
+        return 0;
+    if (resolve_window(p, q, e, e->over) != 0)
+        return -1;
+    for (uint32_t i = 0; i < e->nargs; i++)
+        if (resolve_windows_in(p, q, e->args[i]) != 0)
+            return -1;
+    return 0;
+}
+
+/* WINDOW w AS (...) [, w2 AS (...)]: the named windows of q; every
+ * OVER w of its items then takes its window's definition. */
+static int window_clause(struct parser *p, struct hf_ast_query *q)
+{
+    if (tok_word(peek(p), "WINDOW")) {
+        next(p);
+        uint32_t cap = 0;
+        do {
+            const struct hf_token *t = peek(p);
+            struct hf_ast_ident id;
+            if (ident(p, true, "a window name", "after WINDOW", &id) != 0)
+                return -1;
+            if (expect_kw(p, HF_KW_AS, "after the window name") != 0 ||
+                expect(p, HF_TK_LPAREN, "after AS") != 0)
+                return -1;
+            for (uint32_t i = 0; i < q->nwindows; i++)
+                if (strcasecmp(q->windows[i].name, id.name) == 0)
+                    return err_at(p, t, HF_ERR_SQL,
+                                  "window '%s' is defined twice", id.name);
+            if (GROW(p, q->windows, cap, q->nwindows) != 0)
+                return -1;
+            struct hf_ast_named_window *w = &q->windows[q->nwindows];
+            w->name = id.name;
+            w->line = t->line;
+            w->col = t->col;
+            if ((w->def = alloc(p, sizeof *w->def)) == NULL)
+                return -1;
+            w->def->line = t->line;
+            w->def->col = t->col;
+            if (window_body(p, w->def) != 0)
+                return -1;
+            q->nwindows++;
+        } while (accept(p, HF_TK_COMMA));
+    }
+    for (uint32_t i = 0; i < q->nitems; i++)
+        if (resolve_window(p, q, q->items[i].expr, q->items[i].over) != 0 ||
+            resolve_windows_in(p, q, q->items[i].expr) != 0)
+            return -1;
     return 0;
 }
 
@@ -2573,9 +2747,15 @@ static int select_items(struct parser *p, struct hf_ast_query *q)
             next(p);
             next(p);
         } else {
+            p->in_items++;
             it->expr = parse_expr(p);
+            p->in_items--;
             if (it->expr == NULL)
                 return -1;
+            if (it->expr->kind == HF_AST_FUNC && it->expr->over) {
+                it->over = it->expr->over; /* the whole item */
+                it->expr->over = NULL;
+            }
             if (tok_word(peek(p), "OVER") && parse_over(p, it) != 0)
                 return -1;
             if (opt_alias(p, &it->alias) != 0)
@@ -2611,8 +2791,6 @@ static int reject_query_tail(struct parser *p)
     }
     if (tok_word(t, "EXCEPT"))
         what = "EXCEPT is not supported";
-    else if (tok_word(t, "WINDOW"))
-        what = "WINDOW clauses are not supported";
     else if (tok_word(t, "MATCH_RECOGNIZE"))
         what = "MATCH_RECOGNIZE is not supported";
     else if (tok_word(t, "QUALIFY"))
@@ -3090,7 +3268,8 @@ static struct hf_ast_query *parse_select(struct parser *p)
         if (q->where == NULL)
             return NULL;
     }
-    if (hf_parse_group_having(p, q) != 0 || reject_query_tail(p) != 0)
+    if (hf_parse_group_having(p, q) != 0 || window_clause(p, q) != 0 ||
+        reject_query_tail(p) != 0)
         return NULL;
     q->end = last_end(p);
     return q;

@@ -54,6 +54,7 @@
 #include "ops/upsert_materialize.h"
 #include "sql/bind.h"
 #include "sql/expr.h"
+#include "sql/plan_over.h"
 #include "sql/plan_rank.h"
 #include "sql/plan_rel.h"
 #include "sql/planner.h"
@@ -1372,6 +1373,8 @@ static int plan_select(struct qstate *qs, const struct env *env,
                            : new_scope(p, in, table, f->alias.name);
     if (s == NULL)
         return -1;
+    if (hf_plan_over_query(q)) /* OVER aggregation: plan_over.c */
+        return hf_plan_over(p, q, in, s, table, out);
     if (hf_plan_agg_query(q)) {
         for (uint32_t i = 0; i < q->nitems; i++)
             if (q->items[i].over)

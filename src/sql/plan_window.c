@@ -40,6 +40,7 @@
 #include "ops/calc.h"
 #include "ops/join.h"
 #include "ops/lookup_join.h"
+#include "ops/over_agg.h"
 #include "ops/window_agg.h"
 #include "sql/expr.h"
 #include "sql/plan_rel.h"
@@ -119,6 +120,13 @@ static int time_attr(const struct hf_graph *g, uint32_t id, uint32_t col)
                 return w->time_col < 0 ? 2 : 1;
             if (col >= w->in->ncols)
                 return 0;
+        } else if (n->op == &hf_op_over_agg) {
+            /* OVER aggregation keeps its input's time attributes, as
+             * Flink's OverAggregate (its rows leave behind the watermark
+             * that passes them). */
+            const struct hf_over_spec *o = n->spec;
+            if (col >= o->in->ncols)
+                return 0;
         } else if (n->op->flags & HF_OP_PASSTHROUGH) {
             /* the same columns */
         } else {
@@ -140,6 +148,12 @@ static int interval_arg(struct planner *p, const struct scope *s,
                         const struct hf_ast_expr *a, const char *what,
                         bool offset, int64_t *out)
 {
+    const struct hf_ast_expr *col = hf_plan_ast_column(a);
+    if (col)
+        return err_at(p, HF_ERR_SQL, col->line, col->col,
+                      "the %s of a window must be a constant INTERVAL; it "
+                      "reads column '%s'",
+                      what, col->text);
     struct hf_expr *e = hf_expr_bind(&s->bs, a, p->err);
     if (e == NULL)
         return -1;

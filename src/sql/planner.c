@@ -59,6 +59,20 @@ int hf_plan_err_at(struct planner *p, hf_err_t code, int line, int col,
     return hf_sql_error_at(p->err, code, &p->src, line, col, "%s", msg);
 }
 
+const struct hf_ast_expr *hf_plan_ast_column(const struct hf_ast_expr *a)
+{
+    if (a == NULL)
+        return NULL;
+    if (a->kind == HF_AST_COLUMN)
+        return a;
+    for (uint32_t i = 0; i < a->nargs; i++) {
+        const struct hf_ast_expr *c = hf_plan_ast_column(a->args[i]);
+        if (c)
+            return c;
+    }
+    return hf_plan_ast_column(a->filter);
+}
+
 int hf_plan_oom(struct planner *p)
 {
     return hf_error_set(p->err, HF_ERR_NOMEM, "out of memory planning the job");

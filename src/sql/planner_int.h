@@ -77,6 +77,10 @@ struct planner {
     struct hf_rank_track *ranks;
 };
 
+/* The first column reference in `a` (a constant has none), or NULL: a
+ * constant the planner evaluates without a row (a frame offset, a window
+ * size) is checked with it first. */
+const struct hf_ast_expr *hf_plan_ast_column(const struct hf_ast_expr *a);
 /* Errors at file:line:col of the script (lexer.h format). -1. */
 int hf_plan_err_at(struct planner *p, hf_err_t code, int line, int col,
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));

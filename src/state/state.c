@@ -100,6 +100,11 @@ int64_t hf_state_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+bool hf_state_has_ttl(const struct hf_state *s)
+{
+    return s->b->cfg.ttl_ms > 0;
+}
+
 bool hf_state_expired(const struct hf_state *s, int64_t ts, int64_t now)
 {
     int64_t ttl = s->b->cfg.ttl_ms;

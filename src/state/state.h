@@ -149,6 +149,9 @@ int hf_state_del(struct hf_state *s, const void *key, size_t klen,
                  struct hf_error *err);
 /* Live entries of s. */
 uint64_t hf_state_count(const struct hf_state *s);
+/* True when s's entries expire (table.exec.state.ttl is set): an entry
+ * a later read needs must be rewritten, not only written once. */
+bool hf_state_has_ttl(const struct hf_state *s);
 /* For the metrics (Flink's state size and entries): the live entries of s
  * and their bytes. hashmap: the count it keeps and the memory it has
  * reserved (entries, their keys and values, its slot array: what

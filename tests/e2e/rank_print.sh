@@ -197,8 +197,8 @@ refuse() {
 }
 refuse "INSERT INTO o SELECT p, sales FROM (SELECT *, RANK() OVER (PARTITION BY cat ORDER BY sales) AS r FROM s) WHERE r <= 3;" \
     "bad.sql:8:47: error: RANK() OVER (...) is not supported (Flink's streaming Top-N supports ROW_NUMBER() only)"
-refuse "INSERT INTO o SELECT p, SUM(sales) OVER (PARTITION BY cat ORDER BY pt) FROM s;" \
-    "bad.sql:8:36: error: OVER aggregation (SUM(...) OVER (...)) is not supported"
+refuse "INSERT INTO o SELECT p, SUM(sales) OVER (PARTITION BY cat ORDER BY sales) FROM s;" \
+    "error: ORDER BY column 'sales' of the OVER window is not a time attribute"
 refuse "INSERT INTO o SELECT p, ROW_NUMBER() OVER (PARTITION BY cat ORDER BY sales) FROM s;" \
     "bad.sql:8:38: error: ROW_NUMBER() OVER (...) needs the query reading it to keep a top range"
 refuse "INSERT INTO o SELECT p, sales FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY cat ORDER BY sales) AS rn FROM s) WHERE rn BETWEEN 2 AND 3;" \

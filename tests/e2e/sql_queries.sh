@@ -167,7 +167,7 @@ refuse "INSERT INTO o SELECT id, name, price FROM fa GROUP BY CUBE (id);" \
 refuse "INSERT OVERWRITE o SELECT id, name, price FROM fa;" \
     "bad.sql:11:8: error: INSERT OVERWRITE is not supported by table 'o': connector 'print' cannot replace what the table holds"
 refuse "INSERT INTO o SELECT id, name, SUM(price) OVER (ORDER BY id) FROM fa;" \
-    "bad.sql:11:43: error: OVER aggregation (SUM(...) OVER (...)) is not supported"
+    "bad.sql:11:58: error: ORDER BY column 'id' of the OVER window is not a time attribute"
 refuse "INSERT INTO o SELECT id, name, price FROM fa /*+ LOOKUP('table' = 'x') */;" \
     "bad.sql:11:50: error: table hint LOOKUP is not supported"
 finish

@@ -584,8 +584,8 @@ static void test_plan_refusals(void **st)
              "job.sql:4:48: error: RANK() OVER (...) is not supported");
     want_err(plan_err(SHOP, "INSERT INTO o3 SELECT p, sales, SUM(sales) OVER "
                             "(PARTITION BY cat) FROM s;"),
-             "job.sql:4:44: error: OVER aggregation (SUM(...) OVER (...)) is "
-             "not supported");
+             "job.sql:4:44: error: an OVER window needs ORDER BY a time "
+             "attribute in streaming mode");
     want_err(plan_err(SHOP, "INSERT INTO o3 SELECT p, sales, ROW_NUMBER() "
                             "OVER (PARTITION BY cat ORDER BY sales) FROM s;"),
              "job.sql:4:46: error: ROW_NUMBER() OVER (...) needs the query "

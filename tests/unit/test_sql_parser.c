@@ -924,8 +924,17 @@ static void test_unsupported_named(void **state)
          "job.sql:1:31: error: EXCEPT is not supported"},
         {"INSERT INTO t SELECT a FROM s MINUS SELECT a FROM u",
          "job.sql:1:31: error: MINUS (EXCEPT) is not supported"},
-        {"INSERT INTO t SELECT SUM(a) OVER (ORDER BY pt) FROM s",
-         "job.sql:1:29: error: OVER aggregation (SUM(...) OVER (...)) is not supported"},
+        {"INSERT INTO t SELECT SUM(a) OVER (ORDER BY pt ROWS BETWEEN 2 AND "
+         "CURRENT ROW) FROM s",
+         "job.sql:1:62: error: expected PRECEDING or FOLLOWING after the "
+         "frame offset"},
+        {"INSERT INTO t SELECT SUM(a) OVER (ORDER BY pt ROWS UNBOUNDED) FROM s",
+         "job.sql:1:61: error: expected PRECEDING or FOLLOWING after "
+         "UNBOUNDED"},
+        {"INSERT INTO t SELECT ROW_NUMBER() OVER (ORDER BY pt ROWS 2 "
+         "PRECEDING) FROM s",
+         "job.sql:1:53: error: a window frame (ROWS/RANGE) is not supported "
+         "with ROW_NUMBER (Flink refuses it too)"},
         {"INSERT INTO t SELECT * FROM TABLE(HOP(TABLE s PARTITION BY k, "
          "DESCRIPTOR(ts), INTERVAL '1' MINUTE, INTERVAL '2' MINUTE))",
          "job.sql:1:47: error: PARTITION BY in the HOP window function is not "
@@ -939,8 +948,11 @@ static void test_unsupported_named(void **state)
          "window functions"},
         {"INSERT INTO t SELECT a FROM UNNEST(x)",
          "job.sql:1:29: error: UNNEST is not supported"},
-        {"INSERT INTO t SELECT a FROM s WINDOW w AS (ORDER BY a)",
-         "job.sql:1:31: error: WINDOW clauses are not supported"},
+        {"INSERT INTO t SELECT SUM(a) OVER v FROM s WINDOW w AS (ORDER BY a)",
+         "job.sql:1:34: error: window 'v' is not defined"},
+        {"INSERT INTO t SELECT SUM(a) OVER w FROM s WINDOW w AS (ORDER BY a), "
+         "w AS (ORDER BY b)",
+         "job.sql:1:69: error: window 'w' is defined twice"},
         {"INSERT INTO t WITH RECURSIVE r AS (SELECT 1) SELECT * FROM r",
          "job.sql:1:20: error: WITH RECURSIVE is not supported"},
         {"INSERT INTO t SELECT /*+ STATE_TTL('s' = '1d') */ a FROM s",
