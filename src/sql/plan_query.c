@@ -286,6 +286,44 @@ static int rel_settle(struct planner *p, struct rel *r)
     return 0;
 }
 
+static const struct hf_ast_create_table *table_ast(struct planner *p,
+                                                   const struct hf_table_def *t);
+
+/* Is column c of r the computed column a table's WATERMARK is for (ts AS
+ * TO_TIMESTAMP_LTZ(ms, 3)), read through the queries between by name (a
+ * rename keeps it)? Decided by the expression itself, the table's own
+ * definition: `ts + INTERVAL '1' HOUR AS ts` is another value, not the
+ * rowtime, as in Flink. */
+static bool rel_computed_rowtime(struct planner *p, const struct rel *r,
+                                 uint32_t c)
+{
+    for (int depth = 0; depth < 4 * MAX_NESTING; depth++) {
+        const struct rcol *rc = &r->cols[c];
+        if (rc->ast == NULL)
+            return false;
+        if (rc->ast->kind == HF_AST_COLUMN && !rc->ast->args) {
+            int j = rc->scope ? hf_schema_find(rc->scope->in->out,
+                                               rc->ast->text)
+                              : -1;
+            if (j < 0)
+                return false;
+            r = rc->scope->in;
+            c = (uint32_t)j;
+            continue;
+        }
+        const struct hf_node *nd = &p->g->nodes[r->node];
+        if (nd->kind != HF_NODE_SOURCE || r->base != nd->schema)
+            return false;
+        const struct hf_table_def *t = nd->table;
+        const struct hf_ast_create_table *ct = table_ast(p, t);
+        return t->watermark && t->watermark->rowtime == c && ct &&
+               c < ct->ncols && c < r->base->ncols &&
+               r->base->cols[c].kind == HF_COL_COMPUTED &&
+               rc->ast == ct->cols[c].expr;
+    }
+    return false;
+}
+
 /* Make r's rows a node of their own (a calc: its projections, cast to
  * `to` when given, and its filters), unless they already are; r then
  * reads that node unchanged. `what` names the query in messages. */
@@ -346,6 +384,14 @@ static int rel_node(struct planner *p, struct rel *r, const struct hf_type *to,
         calc->proj[i] = e;
         if (e)
             r->out->cols[i].type = *hf_expr_type(e);
+        if (e && rel_computed_rowtime(p, r, i)) {
+            if (calc->rowtime == NULL)
+                calc->rowtime = calloc(n, sizeof *calc->rowtime);
+            if (calc->rowtime == NULL)
+                rc = oom(p);
+            else
+                calc->rowtime[i] = true;
+        }
     }
     if (rc == 0)
         rc = rel_filter(p, r, &calc->filter);
@@ -1004,10 +1050,7 @@ static void rank_time(struct planner *p, const struct rel *in, uint32_t c,
         }
         if (rc->ast->kind != HF_AST_COLUMN || rc->ast->args) {
             /* A computed column of the table itself. */
-            if (wm && wm->rowtime == c && r->base == nd->schema &&
-                c < r->base->ncols &&
-                r->base->cols[c].kind == HF_COL_COMPUTED &&
-                strcmp(r->out->cols[c].name, r->base->cols[c].name) == 0)
+            if (wm && rel_computed_rowtime(p, r, c))
                 *out = HF_RANK_ROWTIME;
             return;
         }
