@@ -2074,6 +2074,8 @@ int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
             ms->sink = strdup(sink->name);
             ms->ukey = ukey;
             ms->nukey = nukey;
+            ms->fold = sink->connector->sink_upserts_in_place &&
+                       sink->connector->sink_upserts_in_place(sink);
             ukey = NULL;
         }
         free(ukey);
