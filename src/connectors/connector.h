@@ -309,6 +309,12 @@ struct hf_connector {
     /* Sinks (optional): the connector's own words when accepts_changelog
      * says no (Flink's message for it), added to the planner's. */
     const char *changelog_refusal;
+    /* Sinks (optional; NULL: false): does a +U overwrite the key's row in
+     * place with the written columns (an upsert: no INSERT_OR_IGNORE,
+     * ignore-null-when-update, check-and-put or conflict condition, under
+     * which +U and -D then +I differ)? The SinkUpsertMaterializer may then
+     * write a row's -U/+U as one +U (ops/upsert_materialize.c). */
+    bool (*sink_upserts_in_place)(const struct hf_table_def *t);
     /* Sources (optional): whether it emits updates/deletes whatever its
      * format (upsert-kafka); the planner then needs a sink that accepts
      * them, as for a changelog format. */

@@ -64,6 +64,7 @@ static void calc_free_spec(void *spec)
     for (uint32_t c = 0; s->proj && c < s->nproj; c++)
         hf_expr_free(s->proj[c]);
     free(s->proj);
+    free(s->rowtime);
     hf_expr_free(s->filter);
     free(s);
 }

@@ -10,6 +10,7 @@
 #ifndef HF_OPS_CALC_H
 #define HF_OPS_CALC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/types.h"
@@ -22,6 +23,11 @@ struct hf_calc_spec {
     struct hf_expr *filter;      /* owned; NULL = every row */
     struct hf_expr **proj;       /* owned; nproj == out->ncols */
     uint32_t nproj;
+    /* Owned, nproj entries, or NULL: rowtime[c] when output c is the
+     * computed column a table's WATERMARK is for (ts AS
+     * TO_TIMESTAMP_LTZ(ms, 3)), computed here; renamed or not, it stays
+     * the rowtime, while any other expression is a plain value. */
+    bool *rowtime;
     const char *target; /* the sink table the rows go to (borrowed), whose
                            NOT NULL columns are enforced; NULL = none */
 };

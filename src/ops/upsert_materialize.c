@@ -23,13 +23,18 @@
  * changes interleave in, the sink ends with the newest live row of each
  * key. Output: +I, +U, -D only.
  *
- * One fold: when a -U takes a key's last row, its -D is held back (in
- * memory, not state) until the next row. If that row adds to the same key
- * (an update of the row that keeps its sink key: -U then +U), the pair
- * is written as one +U, where Flink writes -D then +I: the sink ends with
- * the same row, and an upsert sink does not wipe the columns the job does
- * not write (docs/hologres-sink.md). Any other next row, a checkpoint
- * barrier and the end of the input write the held -D first.
+ * One fold (spec fold: the planner says the sink overwrites a key's row
+ * in place on +U, and the input has an upsert key): when a -U takes a
+ * key's last row, its -D is held back (in memory, not state). If the next
+ * row of the same batch is the +U of the same input row (the same upsert
+ * key) under the same sink key, the pair is written as one +U, where
+ * Flink writes -D then +I: the sink ends with the same row, and an upsert
+ * sink does not wipe the columns the job does not write
+ * (docs/hologres-sink.md). Any other next row, and the end of the batch,
+ * write the held -D first, so no old key waits for a checkpoint. Without
+ * fold (INSERT_OR_IGNORE, ignore-null-when-update, check-and-put, a
+ * conflict condition, where +U and -D,+I differ) the -D is written at
+ * once, as Flink does.
  *
  * Keyed by the primary key (route_key): one instance per key group range
  * at parallelism.default > 1. One input.
@@ -55,7 +60,7 @@ struct umat {
     struct hf_rbuf *outb, *in;
     /* The -D held back (see above): its key and its row, encoded. */
     bool held;
-    struct hf_strbuf held_key, held_row;
+    struct hf_strbuf held_key, held_row, held_ukey, ukey;
 };
 
 static void umat_explain(const struct hf_node *n, struct hf_strbuf *out)
@@ -108,6 +113,8 @@ static int umat_open(const struct hf_op_env *env, void **state,
     hf_strbuf_init(&u->ent, 0);
     hf_strbuf_init(&u->held_key, 0);
     hf_strbuf_init(&u->held_row, 0);
+    hf_strbuf_init(&u->held_ukey, 0);
+    hf_strbuf_init(&u->ukey, 0);
     if (u->types == NULL || u->ktypes == NULL || u->utypes == NULL)
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
     for (uint32_t c = 0; c < u->ncols; c++)
@@ -199,9 +206,20 @@ static int one_row(struct umat *u, enum hf_rowkind kind,
     const char *key = u->key.data ? u->key.data : "";
     bool add = kind == HF_ROW_INSERT || kind == HF_ROW_UPDATE_AFTER;
     bool folded = false; /* the +U of a held -D's update */
-    if (u->held && add && u->held_key.len == u->key.len &&
+    if (u->held && kind == HF_ROW_UPDATE_AFTER) {
+        hf_strbuf_reset(&u->ukey);
+        hf_row_encode_cols(u->utypes, sp->ukey, row, sp->nukey, &u->ukey);
+        if (!hf_strbuf_ok(&u->ukey))
+            return hf_error_set(err, HF_ERR_NOMEM,
+                                "%s: out of memory for a key", u->uid);
+    }
+    if (u->held && kind == HF_ROW_UPDATE_AFTER &&
+        u->held_key.len == u->key.len &&
         memcmp(u->held_key.data ? u->held_key.data : "", key,
-               u->key.len) == 0) {
+               u->key.len) == 0 &&
+        u->held_ukey.len == u->ukey.len &&
+        memcmp(u->held_ukey.data ? u->held_ukey.data : "",
+               u->ukey.data ? u->ukey.data : "", u->ukey.len) == 0) {
         u->held = false;
         folded = true;
     } else if (release_held(u, err) != 0) {
@@ -293,12 +311,17 @@ static int one_row(struct umat *u, enum hf_rowkind kind,
     uint32_t flen = get_u32(v + found);
     size_t fend = found + 4 + flen;
     if (found == 0 && fend == vl) {
-        if (kind == HF_ROW_UPDATE_BEFORE) { /* held: see above */
+        if (kind == HF_ROW_UPDATE_BEFORE && sp->fold && sp->nukey) {
+            /* held: see above */
             hf_strbuf_reset(&u->held_key);
             hf_strbuf_reset(&u->held_row);
+            hf_strbuf_reset(&u->held_ukey);
             hf_strbuf_append(&u->held_key, key, u->key.len);
             hf_row_encode(u->types, row, u->ncols, &u->held_row);
-            if (!hf_strbuf_ok(&u->held_key) || !hf_strbuf_ok(&u->held_row))
+            hf_row_encode_cols(u->utypes, sp->ukey, row, sp->nukey,
+                               &u->held_ukey);
+            if (!hf_strbuf_ok(&u->held_key) || !hf_strbuf_ok(&u->held_row) ||
+                !hf_strbuf_ok(&u->held_ukey))
                 return hf_error_set(err, HF_ERR_NOMEM,
                                     "%s: out of memory for a held row",
                                     u->uid);
@@ -344,6 +367,10 @@ static int umat_process(void *state, uint32_t input, struct hf_rbuf *in,
         else
             rc = one_row(u, (enum hf_rowkind)b->kinds[i], row, err);
     }
+    /* Nothing follows in this batch: a held -D goes now (the next batch
+     * may be long in coming, and the old key must not wait for it). */
+    if (rc == 0)
+        rc = release_held(u, err);
     u->in = NULL;
     struct hf_rbuf *r = u->outb;
     u->outb = NULL;
@@ -401,6 +428,8 @@ static void umat_close(void *state)
     hf_strbuf_free(&u->ent);
     hf_strbuf_free(&u->held_key);
     hf_strbuf_free(&u->held_row);
+    hf_strbuf_free(&u->held_ukey);
+    hf_strbuf_free(&u->ukey);
     free(u);
 }
 

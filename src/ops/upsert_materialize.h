@@ -12,6 +12,7 @@
 #ifndef HF_OPS_UPSERT_MATERIALIZE_H
 #define HF_OPS_UPSERT_MATERIALIZE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ops/op.h"
@@ -27,6 +28,10 @@ struct hf_upsert_mat_spec {
     uint32_t *ukey;
     uint32_t nukey;
     char *sink; /* the sink table's name, for explain (owned) */
+    /* The sink overwrites a key's row in place on +U (the connector's
+     * sink_upserts_in_place) and the input has an upsert key: a source
+     * row's -U then +U under one sink key may be written as one +U. */
+    bool fold;
 };
 
 void hf_upsert_mat_spec_free(struct hf_upsert_mat_spec *sp);

@@ -46,18 +46,47 @@ static int dim_table(struct planner *p, const struct hf_ast_from *f,
                       "'%s' is a view; a lookup join reads a table whose "
                       "connector answers lookups",
                       f->full);
-    struct hf_table_def *t = ce->table;
+    *out = ce->table;
+    return 0;
+}
+
+/* Can dimension table t (named by f) answer the lookups? `kind`: what
+ * the FOR SYSTEM_TIME AS OF column is (1 rowtime, 2 proctime, 0 neither
+ * or no AS OF), which names the join Flink would plan otherwise. */
+static int dim_check(struct planner *p, const struct hf_ast_from *f,
+                     const struct hf_table_def *t, int kind)
+{
     const struct hf_connector *c = t->connector;
-    if ((!(c->caps & HF_CONN_LOOKUP) || c->lookup_open == NULL) &&
-        t->watermark && t->schema.npk > 0)
+    bool answers = (c->caps & HF_CONN_LOOKUP) && c->lookup_open != NULL;
+    if (!answers && kind == 1 && t->watermark && t->schema.npk > 0)
         return err_at(p, HF_ERR_UNSUPPORTED, f->line, f->col,
                       "table '%s' is a versioned table (PRIMARY KEY and "
-                      "WATERMARK): a join with it FOR SYSTEM_TIME AS OF is "
-                      "Flink's event-time temporal join, which is not "
-                      "supported; connector '%s' does not answer lookups "
+                      "WATERMARK): a join with it FOR SYSTEM_TIME AS OF a "
+                      "rowtime is Flink's event-time temporal join, which is "
+                      "not supported; connector '%s' does not answer lookups "
                       "either (hologres and jdbc do)",
                       f->full, c->name);
-    if (!(c->caps & HF_CONN_LOOKUP) || c->lookup_open == NULL)
+    if (!answers && kind == 1)
+        return err_at(p, HF_ERR_UNSUPPORTED, f->line, f->col,
+                      "table '%s' cannot be a lookup table: connector '%s' "
+                      "does not answer lookups (hologres and jdbc do); FOR "
+                      "SYSTEM_TIME AS OF a rowtime would be an event-time "
+                      "temporal join, which is not supported and needs a "
+                      "PRIMARY KEY and a WATERMARK on '%s' (Flink: "
+                      "\"Event-Time Temporal Table Join requires both "
+                      "primary key and row time attribute in versioned "
+                      "table\")",
+                      f->full, c->name, f->full);
+    if (!answers && kind == 2)
+        return err_at(p, HF_ERR_UNSUPPORTED, f->line, f->col,
+                      "table '%s' cannot be a lookup table: connector '%s' "
+                      "does not answer lookups (hologres and jdbc do); FOR "
+                      "SYSTEM_TIME AS OF a processing-time attribute with "
+                      "any other table is a processing-time temporal join, "
+                      "which Flink does not support either (\"Processing-"
+                      "time temporal join is not supported yet.\")",
+                      f->full, c->name);
+    if (!answers)
         return err_at(p, HF_ERR_UNSUPPORTED, f->line, f->col,
                       "table '%s' cannot be a lookup table: connector '%s' "
                       "does not answer lookups (hologres and jdbc do)",
@@ -69,7 +98,6 @@ static int dim_table(struct planner *p, const struct hf_ast_from *f,
                           "METADATA; a lookup table has physical columns "
                           "only",
                           f->full, t->schema.cols[i].name);
-    *out = t;
     return 0;
 }
 
@@ -100,6 +128,31 @@ int hf_plan_lookup_join(struct qstate *qs, const struct env *env,
     if (hf_plan_join_side(qs, env, f->left, inner ? pushed : NULL,
                           inner ? npushed : 0, &L) != 0)
         return -1;
+    /* The time: a processing-time attribute of the probe side. */
+    int kind = 0;
+    bool proc = false;
+    if (d->systime) {
+        struct scope *ts = hf_plan_join_scope(p, L.rel, L.tabs, L.ntabs);
+        if (ts == NULL)
+            return -1;
+        struct hf_expr *te = hf_expr_bind(&ts->bs, d->systime, p->err);
+        if (te == NULL)
+            return -1;
+        uint32_t tc;
+        if (hf_expr_column(te, &tc))
+            kind = hf_plan_time_attr(p->g, L.rel->node, L.rel->cols[tc].base);
+        if (hf_expr_is_proctime(te))
+            kind = 2;
+        proc = kind == 2;
+        hf_expr_free(te);
+    }
+    if (dim_check(p, d, dim, kind) != 0)
+        return -1;
+    if (d->systime && !proc)
+        return err_at(p, HF_ERR_UNSUPPORTED, d->systime_line, d->systime_col,
+                      "FOR SYSTEM_TIME AS OF needs a processing-time "
+                      "attribute of the left table (a PROCTIME() column); "
+                      "event-time temporal joins are not supported");
     uint32_t nl = L.rel->out->ncols, nd = dim->schema.ncols;
     const char *dqual = d->alias.name ? d->alias.name : d->name.name;
 
@@ -126,26 +179,6 @@ int hf_plan_lookup_join(struct qstate *qs, const struct env *env,
     struct scope *ls = hf_plan_join_scope(p, L.rel, L.tabs, L.ntabs);
     if (bs == NULL || ls == NULL)
         return -1;
-
-    /* The time: a processing-time attribute of the probe side. */
-    if (d->systime) {
-        struct hf_expr *te = hf_expr_bind(&ls->bs, d->systime, p->err);
-        if (te == NULL)
-            return -1;
-        uint32_t tc;
-        int kind = 0;
-        if (hf_expr_column(te, &tc))
-            kind = hf_plan_time_attr(p->g, L.rel->node, L.rel->cols[tc].base);
-        bool proc = kind == 2 || hf_expr_is_proctime(te);
-        hf_expr_free(te);
-        if (!proc)
-            return err_at(p, HF_ERR_UNSUPPORTED, d->systime_line,
-                          d->systime_col,
-                          "FOR SYSTEM_TIME AS OF needs a processing-time "
-                          "attribute of the left table (a PROCTIME() "
-                          "column); event-time temporal joins are not "
-                          "supported");
-    }
 
     /* Keys and residual. */
     uint32_t cap = (f->on ? hf_plan_count_on(f->on) : 0) + d->nlargs + 1;

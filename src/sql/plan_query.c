@@ -50,6 +50,7 @@
 #include "ops/calc.h"
 #include "ops/limit.h"
 #include "ops/normalize.h"
+#include "ops/lookup_join.h"
 #include "ops/op.h"
 #include "ops/upsert_materialize.h"
 #include "sql/bind.h"
@@ -287,6 +288,44 @@ static int rel_settle(struct planner *p, struct rel *r)
     return 0;
 }
 
+static const struct hf_ast_create_table *table_ast(struct planner *p,
+                                                   const struct hf_table_def *t);
+
+/* Is column c of r the computed column a table's WATERMARK is for (ts AS
+ * TO_TIMESTAMP_LTZ(ms, 3)), read through the queries between by name (a
+ * rename keeps it)? Decided by the expression itself, the table's own
+ * definition: `ts + INTERVAL '1' HOUR AS ts` is another value, not the
+ * rowtime, as in Flink. */
+static bool rel_computed_rowtime(struct planner *p, const struct rel *r,
+                                 uint32_t c)
+{
+    for (int depth = 0; depth < 4 * MAX_NESTING; depth++) {
+        const struct rcol *rc = &r->cols[c];
+        if (rc->ast == NULL)
+            return false;
+        if (rc->ast->kind == HF_AST_COLUMN && !rc->ast->args) {
+            int j = rc->scope ? hf_schema_find(rc->scope->in->out,
+                                               rc->ast->text)
+                              : -1;
+            if (j < 0)
+                return false;
+            r = rc->scope->in;
+            c = (uint32_t)j;
+            continue;
+        }
+        const struct hf_node *nd = &p->g->nodes[r->node];
+        if (nd->kind != HF_NODE_SOURCE || r->base != nd->schema)
+            return false;
+        const struct hf_table_def *t = nd->table;
+        const struct hf_ast_create_table *ct = table_ast(p, t);
+        return t->watermark && t->watermark->rowtime == c && ct &&
+               c < ct->ncols && c < r->base->ncols &&
+               r->base->cols[c].kind == HF_COL_COMPUTED &&
+               rc->ast == ct->cols[c].expr;
+    }
+    return false;
+}
+
 /* Make r's rows a node of their own (a calc: its projections, cast to
  * `to` when given, and its filters), unless they already are; r then
  * reads that node unchanged. `what` names the query in messages. */
@@ -347,6 +386,14 @@ static int rel_node(struct planner *p, struct rel *r, const struct hf_type *to,
         calc->proj[i] = e;
         if (e)
             r->out->cols[i].type = *hf_expr_type(e);
+        if (e && rel_computed_rowtime(p, r, i)) {
+            if (calc->rowtime == NULL)
+                calc->rowtime = calloc(n, sizeof *calc->rowtime);
+            if (calc->rowtime == NULL)
+                rc = oom(p);
+            else
+                calc->rowtime[i] = true;
+        }
     }
     if (rc == 0)
         rc = rel_filter(p, r, &calc->filter);
@@ -1005,10 +1052,7 @@ static void rank_time(struct planner *p, const struct rel *in, uint32_t c,
         }
         if (rc->ast->kind != HF_AST_COLUMN || rc->ast->args) {
             /* A computed column of the table itself. */
-            if (wm && wm->rowtime == c && r->base == nd->schema &&
-                c < r->base->ncols &&
-                r->base->cols[c].kind == HF_COL_COMPUTED &&
-                strcmp(r->out->cols[c].name, r->base->cols[c].name) == 0)
+            if (wm && rel_computed_rowtime(p, r, c))
                 *out = HF_RANK_ROWTIME;
             return;
         }
@@ -2034,6 +2078,8 @@ int hf_plan_insert(struct planner *p, const struct hf_ast_stmt *st)
             ms->sink = strdup(sink->name);
             ms->ukey = ukey;
             ms->nukey = nukey;
+            ms->fold = sink->connector->sink_upserts_in_place &&
+                       sink->connector->sink_upserts_in_place(sink);
             ukey = NULL;
         }
         free(ukey);
@@ -2273,15 +2319,48 @@ static int src_col_of(const struct rel *r, uint32_t i, uint32_t src, int depth)
     return src_col_of(in, (uint32_t)j, src, depth + 1);
 }
 
-/* table.exec.sink.upsert-materialize = AUTO for a CDC source read
- * straight (through views, subqueries, filters and projections; a
- * ChangelogNormalize) into upsert sink `sink`: Flink adds its
+/* Column col of node id read down to node `to` through the nodes
+ * between (calcs reading a column as it is, lookup joins' input columns,
+ * ChangelogNormalize): to's column, or -1 when it is computed. */
+static int node_col_down(const struct hf_graph *g, uint32_t id, uint32_t col,
+                         uint32_t to)
+{
+    for (int depth = 0; depth < 256; depth++) {
+        if (id == to)
+            return (int)col;
+        const struct hf_node *n = &g->nodes[id];
+        if (n->kind != HF_NODE_OP || n->ninputs != 1)
+            return -1;
+        if (n->op == &hf_op_calc) {
+            const struct hf_calc_spec *c = n->spec;
+            uint32_t from;
+            if (col >= c->nproj || !hf_expr_column(c->proj[col], &from))
+                return -1;
+            col = from;
+        } else if (n->op == &hf_op_lookup_join) {
+            const struct hf_lookup_spec *ls = n->spec;
+            if (col >= ls->nleft)
+                return -1;
+        } else if (n->op != &hf_op_normalize) {
+            return -1;
+        }
+        id = n->inputs[0];
+    }
+    return -1;
+}
+
+/* table.exec.sink.upsert-materialize = AUTO for a CDC source read into
+ * upsert sink `sink` through views, subqueries, filters, projections, a
+ * ChangelogNormalize and lookup joins: Flink adds its
  * SinkUpsertMaterializer when the input's upsert key (the source's
  * PRIMARY KEY, its columns written unchanged) is not within the sink's
- * primary key, or the source has none (flink-stateful-sql.md §1.8).
- * 1: materialize, with *ukey (sink columns, malloc'd; *nukey) the source
- * key when the rows carry it; 0: not needed; -1: r is not such a query
- * (a join, an aggregate: decided elsewhere); -2: out of memory. */
+ * primary key, or the input has none (flink-stateful-sql.md §1.8): the
+ * source has none, a lookup join may match several dimension rows (its
+ * keys not the dimension's PRIMARY KEY; FlinkRelMdUpsertKeys keeps the
+ * input's key only when they are), or a UNION ALL is read (no upsert
+ * key). 1: materialize, with *ukey (sink columns, malloc'd; *nukey) the
+ * source key when the rows carry it; 0: not needed; -1: r is not such a
+ * query (a join, an aggregate: decided elsewhere); -2: out of memory. */
 static int cdc_sink_mat(struct planner *p, const struct rel *r,
                         const struct hf_table_def *sink,
                         const uint32_t *targets, uint32_t **ukey,
@@ -2289,26 +2368,47 @@ static int cdc_sink_mat(struct planner *p, const struct rel *r,
 {
     if (r->clog == NULL || r->clog_op || r->upd || r->rank || r->win)
         return -1;
-    uint32_t src = r->node, scan = r->node;
-    const struct hf_node *n = &p->g->nodes[src];
-    if (n->kind == HF_NODE_OP && n->op == &hf_op_normalize &&
-        n->ninputs == 1) {
+    /* the nodes from r's down to the scan */
+    uint32_t chain[64], nchain = 0, scan = r->node;
+    bool keyed = true;
+    for (;;) {
+        const struct hf_node *n = &p->g->nodes[scan];
+        if (nchain == 64)
+            return -1;
+        chain[nchain++] = scan;
+        if (n->kind == HF_NODE_SOURCE)
+            break;
+        if (n->kind != HF_NODE_OP)
+            return -1;
+        if (n->op == &hf_op_union)
+            return 1; /* no upsert key */
+        if (n->ninputs != 1)
+            return -1;
+        if (n->op == &hf_op_lookup_join) {
+            const struct hf_lookup_spec *ls = n->spec;
+            keyed = keyed && ls->one_to_one;
+        } else if (n->op != &hf_op_calc && n->op != &hf_op_normalize) {
+            return -1;
+        }
         scan = n->inputs[0];
-        n = &p->g->nodes[scan];
     }
-    if (n->kind != HF_NODE_SOURCE || n->table != r->clog)
+    const struct hf_node *n = &p->g->nodes[scan];
+    if (n->table != r->clog)
         return -1;
     const struct hf_table_def *t = r->clog;
-    if (t->schema.npk == 0)
+    if (t->schema.npk == 0 || !keyed)
         return 1;
     uint32_t where[t->schema.npk]; /* source key column k: sink column */
     bool found[t->schema.npk];
     memset(found, 0, sizeof found);
     for (uint32_t i = 0; i < r->out->ncols; i++) {
-        /* (the relations below the normalize still read the scan) */
-        int s = src_col_of(r, i, src, 0);
-        if (s < 0 && scan != src)
-            s = src_col_of(r, i, scan, 0);
+        /* (the relations below a node still read the node below it) */
+        int s = -1;
+        for (uint32_t c = 0; s < 0 && c < nchain; c++) {
+            int at = src_col_of(r, i, chain[c], 0);
+            if (at >= 0)
+                s = node_col_down(p->g, chain[c], (uint32_t)at, scan);
+        }
         for (uint32_t k = 0; s >= 0 && k < t->schema.npk; k++)
             if (t->schema.pk[k] == (uint32_t)s && !found[k]) {
                 found[k] = true;

@@ -52,23 +52,12 @@
 /* ------------------------------------------------------------ time */
 
 /* Calc node `n` computes its column `col`: 1 when that is the computed
- * column of the table `n` reads that is the table's rowtime (a WATERMARK
- * FOR ts, ts AS TO_TIMESTAMP_LTZ(ms, 3)), computed here under its own
- * name, else 0. */
-static int computed_rowtime(const struct hf_graph *g, const struct hf_node *n,
-                            uint32_t col)
+ * column a table's WATERMARK is for (the planner marks it when it expands
+ * the table's definition; ts + INTERVAL '1' HOUR AS ts is not), else 0. */
+static int computed_rowtime(const struct hf_node *n, uint32_t col)
 {
-    const struct hf_node *in = &g->nodes[n->inputs[0]];
-    const struct hf_table_def *t =
-        in->kind == HF_NODE_SOURCE ? in->table : NULL;
-    if (t == NULL || t->watermark == NULL || n->schema == NULL ||
-        col >= n->schema->ncols || t->watermark->rowtime >= t->schema.ncols)
-        return 0;
-    const struct hf_column *rc = &t->schema.cols[t->watermark->rowtime];
-    return rc->kind == HF_COL_COMPUTED &&
-                   strcasecmp(rc->name, n->schema->cols[col].name) == 0
-               ? 1
-               : 0;
+    const struct hf_calc_spec *c = n->spec;
+    return c->rowtime && col < c->nproj && c->rowtime[col] ? 1 : 0;
 }
 
 /* Is column `col` of node `id` a time attribute? 1 rowtime, 2 proctime,
@@ -112,7 +101,7 @@ static int time_attr(const struct hf_graph *g, uint32_t id, uint32_t col)
             if (hf_expr_is_proctime(c->proj[col]))
                 return 2;
             if (!hf_expr_column(c->proj[col], &from))
-                return computed_rowtime(g, n, col);
+                return computed_rowtime(n, col);
             col = from;
         } else if (n->op == &hf_op_window_tvf) {
             const struct hf_window_tvf_spec *w = n->spec;

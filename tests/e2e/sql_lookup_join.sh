@@ -71,6 +71,12 @@ refuse "RIGHT" \
 refuse "connector without lookups" \
     "INSERT INTO out SELECT s.id, ff.name FROM s JOIN f FOR SYSTEM_TIME AS OF s.proc AS ff ON s.k = ff.k;" \
     "table 'f' cannot be a lookup table: connector 'datagen' does not answer lookups"
+refuse "proctime temporal join with a non-lookup table is named so" \
+    "INSERT INTO out SELECT s.id, ff.name FROM s JOIN f FOR SYSTEM_TIME AS OF s.proc AS ff ON s.k = ff.k;" \
+    "a processing-time temporal join, which Flink does not support either"
+refuse "rowtime temporal join with a non-lookup table is named so" \
+    "INSERT INTO out SELECT s.id, ff.name FROM s JOIN f FOR SYSTEM_TIME AS OF s.ts AS ff ON s.k = ff.k;" \
+    "FOR SYSTEM_TIME AS OF a rowtime would be an event-time temporal join"
 refuse "LATERAL without primary key" \
     "INSERT INTO out SELECT s.id, h.k2 FROM s, LATERAL TABLE(m(s.k)) AS h;" \
     "passes the values of the PRIMARY KEY of 'm', which declares none"

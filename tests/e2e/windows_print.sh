@@ -337,4 +337,39 @@ sess_refused stumblepart "INSERT INTO o SELECT k, COUNT(*) FROM TABLE(TUMBLE(TAB
 sess_refused soffset "INSERT INTO o SELECT k, COUNT(*) FROM s GROUP BY k, SESSION(ts, INTERVAL '5' SECOND, INTERVAL '1' SECOND);" \
     "5:53: error: SESSION(time, gap) takes 2 arguments"
 
+# --- a computed rowtime (ts AS TO_TIMESTAMP_LTZ(ms, 3)) read through a
+# view: renamed it stays the time attribute; any other expression under
+# the same name is a plain value, refused as in Flink.
+printf '1,1586937900000\n2,1586938020000\n3,1586938740000\n' >"$T/ms.csv"
+crt_job() { # $1 = view's select list, $2 = descriptor column
+    cat <<SQL
+CREATE TABLE s (id INT, ms BIGINT, ts AS TO_TIMESTAMP_LTZ(ms, 3),
+  WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
+WITH ('connector' = 'filesystem', 'path' = '$T/ms.csv', 'format' = 'csv');
+CREATE TABLE o (ws TIMESTAMP(3), c BIGINT) WITH ('connector' = 'print');
+CREATE VIEW v AS SELECT $1 FROM s;
+INSERT INTO o SELECT window_start, COUNT(*) FROM TABLE(TUMBLE(TABLE v, DESCRIPTOR($2), INTERVAL '10' MINUTES)) GROUP BY window_start, window_end;
+SQL
+}
+cat >"$T/crt.expected" <<'OUT'
++I[2020-04-15T08:00, 2]
++I[2020-04-15T08:10, 1]
+OUT
+crt_job "id, ts AS t2" t2 >"$T/crt_rename.sql"
+run_hf "$T/out" "$T/err" run "$T/crt_rename.sql"
+expect_rc 0 "computed rowtime renamed"
+expect_same "$T/crt.expected" "$T/out" "computed rowtime renamed in a view is the window's time"
+crt_job "id, ts" ts >"$T/crt_same.sql"
+run_hf "$T/out" "$T/err" run "$T/crt_same.sql"
+expect_rc 0 "computed rowtime through a view"
+expect_same "$T/crt.expected" "$T/out" "computed rowtime through a view"
+crt_job "id, ts + INTERVAL '1' HOUR AS ts" ts >"$T/crt_shift.sql"
+run_hf "$T/out" "$T/err" check "$T/crt_shift.sql"
+expect_rc 2 "shifted rowtime"
+expect_grep "crt_shift.sql:6:83: error: the window function requires the time column to be a time attribute" "$T/err" "ts + INTERVAL AS ts is no time attribute"
+crt_job "id, TO_TIMESTAMP_LTZ(ms, 3) AS ts" ts >"$T/crt_again.sql"
+run_hf "$T/out" "$T/err" check "$T/crt_again.sql"
+expect_rc 2 "recomputed rowtime"
+expect_grep "crt_again.sql:6:83: error: the window function requires the time column to be a time attribute" "$T/err" "the rowtime's expression written again is no time attribute"
+
 finish

@@ -169,12 +169,12 @@ CREATE TABLE $1 ($2) WITH (
   'tablename' = '$p.$1',
   'username' = '$PGUSER',
   'password' = 'x',
-  'endpoint' = '$PGHOST:$PGPORT');
+  'endpoint' = '$PGHOST:$PGPORT'${3:-});
 SQL
     fi
 }
 
-# job NAME PG-COLUMNS FLINK-COLUMNS FLINK-STATEMENTS PG-QUERY [legacy]
+# job NAME PG-COLUMNS FLINK-COLUMNS FLINK-STATEMENTS PG-QUERY [legacy | , 'sink option' = 'value'...]
 # The sink table NAME gets PG-COLUMNS in PostgreSQL, the expected rows of
 # PG-QUERY (over the loaded input) go into a twin table of the same
 # columns, and the two are compared row by row as text.
@@ -254,6 +254,15 @@ job cdc_to_other_pk "user_id int PRIMARY KEY, id bigint, balance int" \
 "user_id INT, id BIGINT, balance INT, PRIMARY KEY (user_id) NOT ENFORCED" \
 "INSERT INTO cdc_to_other_pk SELECT user_id, id, balance FROM accounts;" \
 "SELECT DISTINCT ON (user_id) user_id, id, balance FROM accounts ORDER BY user_id, updated DESC"
+
+# The same into an INSERT_OR_IGNORE sink keyed by an expression of id:
+# an update of an account is -D then +I (not one +U, which the sink would
+# ignore), so each key shows the account's latest balance, as in Flink.
+job cdc_ignore "k bigint PRIMARY KEY, id bigint, balance int" \
+"k BIGINT, id BIGINT, balance INT, PRIMARY KEY (k) NOT ENFORCED" \
+"INSERT INTO cdc_ignore SELECT id * 10, id, balance FROM accounts;" \
+"SELECT id * 10, id, balance FROM accounts" \
+", 'sink.on-conflict-action' = 'INSERT_OR_IGNORE'"
 
 job cascade "bucket text PRIMARY KEY, users bigint, total numeric(14,2)" \
 "bucket STRING, users BIGINT, total DECIMAL(14, 2), PRIMARY KEY (bucket) NOT ENFORCED" \
@@ -353,6 +362,9 @@ if [ -z "${HF_COMPAT_ONLY:-}" ]; then
     run_hf "$T/out" "$T/err" explain "$T/cdc_to_other_pk.sql"
     expect_grep "upsert-materialize: on user_id, upsert key id (SinkUpsertMaterializer for 'cdc_to_other_pk')" \
         "$T/out" "cdc_to_other_pk's materializer"
+    run_hf "$T/out" "$T/err" explain "$T/cdc_ignore.sql"
+    expect_grep "upsert-materialize: on k, upsert key id (SinkUpsertMaterializer for 'cdc_ignore')" \
+        "$T/out" "cdc_ignore's materializer"
 fi
 
 # ------------------------------------------------------------ windows

@@ -8,7 +8,8 @@
  * key's new row arriving before the -U of its old row leaves the new row
  * written, as the in-order pair does. With the input's upsert key known
  * (an aggregate's GROUP BY column, the sink keyed on another column) rows
- * match on it and an add replaces the matching row in place. Its state
+ * match on it and an add replaces the matching row in place; into a sink
+ * that upserts in place a row's -U/+U in one batch is one +U. Its state
  * survives a checkpoint and routes by the primary key.
  */
 #include <setjmp.h>
@@ -146,10 +147,10 @@ static void test_orders(void **state)
     (void)state;
     struct rig g;
     rig_open(&g);
-    /* in order: -U old, +U new: the -D is held, the pair folds into +U */
+    /* in order: -U old, +U new: no upsert key, no fold: -D then +I */
     assert_string_equal(feed(&g, HF_ROW_INSERT, 1, 10), "+I[1, 10] ");
-    assert_string_equal(feed(&g, HF_ROW_UPDATE_BEFORE, 1, 10), "");
-    assert_string_equal(feed(&g, HF_ROW_UPDATE_AFTER, 1, 11), "+U[1, 11] ");
+    assert_string_equal(feed(&g, HF_ROW_UPDATE_BEFORE, 1, 10), "-D[1, 10] ");
+    assert_string_equal(feed(&g, HF_ROW_UPDATE_AFTER, 1, 11), "+I[1, 11] ");
     /* out of order: +U new before -U old: the new row stays written */
     assert_string_equal(feed(&g, HF_ROW_INSERT, 2, 20), "+I[2, 20] ");
     assert_string_equal(feed(&g, HF_ROW_UPDATE_AFTER, 2, 21), "+U[2, 21] ");
@@ -190,11 +191,10 @@ static void test_upsert_key(void **state)
      * its +U the first row at key 2 */
     assert_string_equal(feed(&g, HF_ROW_UPDATE_BEFORE, 1, 1), "");
     assert_string_equal(feed(&g, HF_ROW_UPDATE_AFTER, 1, 2), "+I[1, 2] ");
-    /* id 2 counts 2 too: its -U removes key 1's last row; the -D is held
-     * and written before the next row, which adds to another key */
-    assert_string_equal(feed(&g, HF_ROW_UPDATE_BEFORE, 2, 1), "");
-    assert_string_equal(feed(&g, HF_ROW_UPDATE_AFTER, 2, 2),
-                        "-D[2, 1] +U[2, 2] ");
+    /* id 2 counts 2 too: its -U removes key 1's last row (-D), its +U
+     * adds to another key */
+    assert_string_equal(feed(&g, HF_ROW_UPDATE_BEFORE, 2, 1), "-D[2, 1] ");
+    assert_string_equal(feed(&g, HF_ROW_UPDATE_AFTER, 2, 2), "+U[2, 2] ");
     /* an add whose upsert key is held replaces that row in place: the
      * list stays [1, 2], so retracting 2 writes 1 and retracting 1 -D */
     assert_string_equal(feed(&g, HF_ROW_UPDATE_AFTER, 1, 2), "+U[1, 2] ");
@@ -208,30 +208,66 @@ static void test_upsert_key(void **state)
     rig_close(&g);
 }
 
-/* A held -D goes at a checkpoint barrier and at the end of the input. */
-static void test_held_delete(void **state)
+/* Feed two changes as one batch; returns what was written. */
+static const char *feed2(struct rig *g, enum hf_rowkind k1, int64_t id1,
+                         int64_t v1, enum hf_rowkind k2, int64_t id2,
+                         int64_t v2)
+{
+    g->got[0] = 0;
+    struct hf_rbuf *r = hf_rbuf_get(g->in_pool, 0);
+    assert_non_null(r);
+    struct hf_value *row = hf_batch_add_row(r->b, k1, -1);
+    row[0].null = row[1].null = false;
+    row[0].v.i = id1;
+    row[1].v.i = v1;
+    row = hf_batch_add_row(r->b, k2, -1);
+    row[0].null = row[1].null = false;
+    row[0].v.i = id2;
+    row[1].v.i = v2;
+    struct hf_error err;
+    hf_error_clear(&err);
+    if (g->node.op->process(g->state, 0, r, &g->out, &err) != 0)
+        fail_msg("%s", err.msg);
+    hf_rbuf_release(r);
+    return g->got;
+}
+
+/* The fold: rows (id, v) keyed by v, upsert key id. Only into a sink that
+ * upserts in place (spec fold), only a -U then the +U of the same id in
+ * one batch become one +U; otherwise -D then +I, as Flink. A -U that ends
+ * a batch writes its -D with the batch (no old key waits). */
+static void test_fold(void **state)
 {
     (void)state;
     struct rig g;
-    rig_open(&g);
+    rig_open_keys(&g, 1, 0);
+    g.spec.fold = true;
+    assert_string_equal(feed(&g, HF_ROW_INSERT, 1, 5), "+I[1, 5] ");
+    assert_string_equal(feed2(&g, HF_ROW_UPDATE_BEFORE, 1, 5,
+                              HF_ROW_UPDATE_AFTER, 1, 5),
+                        "+U[1, 5] ");
+    /* another input row under the same sink key: not folded */
+    assert_string_equal(feed2(&g, HF_ROW_UPDATE_BEFORE, 1, 5,
+                              HF_ROW_UPDATE_AFTER, 2, 5),
+                        "-D[1, 5] +I[2, 5] ");
+    /* a -U ending the batch: its -D goes with it */
+    assert_string_equal(feed(&g, HF_ROW_UPDATE_BEFORE, 2, 5), "-D[2, 5] ");
+    assert_string_equal(feed(&g, HF_ROW_UPDATE_AFTER, 2, 5), "+I[2, 5] ");
     struct hf_error err;
     hf_error_clear(&err);
-    assert_string_equal(feed(&g, HF_ROW_INSERT, 1, 10), "+I[1, 10] ");
-    assert_string_equal(feed(&g, HF_ROW_UPDATE_BEFORE, 1, 10), "");
     g.got[0] = 0;
     assert_int_equal(g.node.op->snapshot(g.state, 1, &g.out, &err), 0);
-    assert_string_equal(g.got, "-D[1, 10] ");
-    assert_string_equal(feed(&g, HF_ROW_UPDATE_AFTER, 1, 11), "+I[1, 11] ");
-    assert_string_equal(feed(&g, HF_ROW_UPDATE_BEFORE, 1, 11), "");
-    g.got[0] = 0;
-    assert_int_equal(g.node.op->end_input(g.state, 0, &g.out, &err), 0);
-    assert_string_equal(g.got, "-D[1, 11] ");
-    g.got[0] = 0;
     assert_int_equal(g.node.op->end_input(g.state, 0, &g.out, &err), 0);
     assert_string_equal(g.got, "");
     /* a -D (not -U) is written at once */
-    assert_string_equal(feed(&g, HF_ROW_INSERT, 2, 20), "+I[2, 20] ");
-    assert_string_equal(feed(&g, HF_ROW_DELETE, 2, 20), "-D[2, 20] ");
+    assert_string_equal(feed(&g, HF_ROW_DELETE, 2, 5), "-D[2, 5] ");
+    rig_close(&g);
+    /* a sink that does not upsert in place (INSERT_OR_IGNORE...) */
+    rig_open_keys(&g, 1, 0);
+    assert_string_equal(feed(&g, HF_ROW_INSERT, 1, 5), "+I[1, 5] ");
+    assert_string_equal(feed2(&g, HF_ROW_UPDATE_BEFORE, 1, 5,
+                              HF_ROW_UPDATE_AFTER, 1, 5),
+                        "-D[1, 5] +I[1, 5] ");
     rig_close(&g);
 }
 
@@ -266,7 +302,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_orders),
         cmocka_unit_test(test_upsert_key),
-        cmocka_unit_test(test_held_delete),
+        cmocka_unit_test(test_fold),
         cmocka_unit_test(test_route_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

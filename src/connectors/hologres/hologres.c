@@ -69,6 +69,24 @@ static bool hologres_accepts_changelog(const struct hf_table_def *t)
     return ignored;
 }
 
+/* A +U overwrites the key's row with the written columns: INSERT_OR_UPDATE
+ * or INSERT_OR_REPLACE, with no null skipping, check-and-put or conflict
+ * condition (connector.h, sink_upserts_in_place). */
+static bool hologres_upserts_in_place(const struct hf_table_def *t)
+{
+    struct holo_config cfg;
+    struct hf_error err;
+    hf_error_clear(&err);
+    if (t->schema.npk == 0 || holo_config_from_opts(&cfg, &t->opts, &err) != 0)
+        return false;
+    bool yes = (cfg.on_conflict == HOLO_OC_UPDATE ||
+                cfg.on_conflict == HOLO_OC_REPLACE) &&
+               !cfg.ignore_null_when_update && cfg.cap_column == NULL &&
+               cfg.conflict_where == NULL && cfg.conflict_update_set == NULL;
+    holo_config_free(&cfg);
+    return yes;
+}
+
 /* Conjuncts go to the server only with source.filter-push-down.enabled,
  * and only for the scan: the binlog source applies no filter. */
 static bool hologres_pushable(const struct hf_table_def *t,
@@ -414,6 +432,7 @@ const struct hf_connector hf_connector_hologres = {
     .lookup_close = holo_lookup_close,
     .validate = hologres_validate,
     .accepts_changelog = hologres_accepts_changelog,
+    .sink_upserts_in_place = hologres_upserts_in_place,
     .describe = hologres_describe,
     .describe_source = hologres_describe_source,
     .bounded = hologres_bounded,

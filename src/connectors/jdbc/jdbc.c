@@ -235,6 +235,8 @@ const struct hf_connector hf_connector_jdbc = {
     .validate = jdbc_validate,
     .bounded = jdbc_bounded,
     .accepts_changelog = jdbc_accepts_changelog,
+    /* INSERT ... ON CONFLICT DO UPDATE of the written columns */
+    .sink_upserts_in_place = jdbc_accepts_changelog,
     .changelog_refusal = "please declare primary key for sink table when "
                          "query contains update/delete record.",
     .describe = jdbc_describe,

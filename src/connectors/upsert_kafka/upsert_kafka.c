@@ -100,6 +100,13 @@ static bool upsert_accepts_changelog(const struct hf_table_def *t)
              hf_opts_enum(&t->opts, "update-mode", NULL) == 0);
 }
 
+/* A +U is the key's new value, as a -D's tombstone then +I would leave
+ * it (connector.h, sink_upserts_in_place). */
+static bool upsert_in_place(const struct hf_table_def *t)
+{
+    return t->schema.npk > 0;
+}
+
 static bool upsert_produces_changelog(const struct hf_table_def *t)
 {
     (void)t;
@@ -140,6 +147,7 @@ const struct hf_connector hf_connector_upsert_kafka = {
     .validate = upsert_validate,
     .bounded = hfk_bounded,
     .accepts_changelog = upsert_accepts_changelog,
+    .sink_upserts_in_place = upsert_in_place,
     .produces_changelog = upsert_produces_changelog,
     .upsert_source = upsert_upsert_source,
     .source_group = hfk_source_group,
