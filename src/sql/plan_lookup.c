@@ -153,6 +153,12 @@ int hf_plan_lookup_join(struct qstate *qs, const struct env *env,
                       "FOR SYSTEM_TIME AS OF needs a processing-time "
                       "attribute of the left table (a PROCTIME() column); "
                       "event-time temporal joins are not supported");
+    /* The probe side a node of its own, as a regular join's sides are:
+     * its computed columns (a view's CURRENT_TIMESTAMP, a PROCTIME()
+     * column) and its filters (a view's WHERE) are evaluated there; the
+     * lookup node passes the node's columns on as they are. */
+    if (hf_plan_rel_node(p, L.rel, NULL, "the lookup join's input") != 0)
+        return -1;
     uint32_t nl = L.rel->out->ncols, nd = dim->schema.ncols;
     const char *dqual = d->alias.name ? d->alias.name : d->name.name;
 

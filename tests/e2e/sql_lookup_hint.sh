@@ -58,7 +58,7 @@ plan "two hints, jdbc dimension" "" \
     "LEFT, table j, key (k = s.k), one-to-one, where TRUE, batch 128, sync, cache NONE, LOOKUP hint (retry on lookup_miss every 500 ms, 1 more attempt)"
 expect_grep "table d, key (k = s.k), one-to-one, batch 128, sync, cache NONE, LOOKUP hint (timeout 60000 ms)" "$T/out" "two hints: d"
 plan "no hint: unchanged" "" "INSERT INTO out SELECT s.id, dd.name $J;" \
-    "batch 128, sync, cache NONE <- n1"
+    "batch 128, sync, cache NONE <- n2"
 
 refuse "unknown option" \
     "INSERT INTO out SELECT /*+ LOOKUP('table' = 'd', 'retries' = '3') */ s.id, dd.name $J;" \

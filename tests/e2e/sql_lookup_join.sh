@@ -44,7 +44,7 @@ refuse() {
 
 plan "LEFT, primary key: one-to-one" "" \
     "INSERT INTO out SELECT s.id, dd.name FROM s LEFT JOIN d FOR SYSTEM_TIME AS OF s.proc AS dd ON s.k = dd.k;" \
-    "lookup-join: LEFT, table d, key (k = s.k), one-to-one, batch 128, sync, cache NONE <- n1"
+    "lookup-join: LEFT, table d, key (k = s.k), one-to-one, batch 128, sync, cache NONE <- n2"
 plan "INNER, two keys (one a constant), residual: one-to-many" \
     ", 'lookup.cache' = 'PARTIAL', 'lookup.async' = 'true', 'lookup.read.batch-size' = '32'" \
     "INSERT INTO out SELECT s.id, mm.k2 FROM s JOIN m FOR SYSTEM_TIME AS OF s.proc AS mm ON mm.k = s.k + 1 AND s.k2 = mm.k2 AND mm.x > s.id;" \
