@@ -394,6 +394,10 @@ struct hf_ast_query {
     uint32_t ninputs;
     bool all;
     int union_line, union_col; /* of the first UNION */
+    /* ORDER BY items (norder 0: none), before any LIMIT */
+    struct hf_ast_order_item *order;
+    uint32_t norder;
+    int order_line, order_col;
     /* LIMIT n [OFFSET m] */
     bool has_limit;
     int64_t limit, offset;

@@ -2515,6 +2515,40 @@ static int frame_bound(struct parser *p, struct hf_ast_bound *b)
     return 0;
 }
 
+/* BY expr [ASC|DESC] [NULLS FIRST|LAST], ... after ORDER (of an OVER
+ * window or of a query). */
+static int order_items(struct parser *p, struct hf_ast_order_item **items,
+                       uint32_t *n)
+{
+    uint32_t cap = 0;
+    if (expect_kw(p, HF_KW_BY, "after ORDER") != 0)
+        return -1;
+    do {
+        if (GROW(p, *items, cap, *n) != 0)
+            return -1;
+        struct hf_ast_order_item *oi = &(*items)[*n];
+        memset(oi, 0, sizeof *oi);
+        oi->line = peek(p)->line;
+        oi->col = peek(p)->col;
+        if ((oi->expr = parse_expr(p)) == NULL)
+            return -1;
+        if (accept_word(p, "DESC"))
+            oi->desc = true;
+        else
+            (void)accept_word(p, "ASC");
+        if (accept_word(p, "NULLS")) {
+            if (accept_word(p, "FIRST"))
+                oi->nulls = 1;
+            else if (accept_word(p, "LAST"))
+                oi->nulls = 2;
+            else
+                return expected(p, "FIRST or LAST", "after NULLS");
+        }
+        (*n)++;
+    } while (accept(p, HF_TK_COMMA));
+    return 0;
+}
+
 /* The inside of a window, after its '(' up to and including ')':
  * [PARTITION BY ...] [ORDER BY ...] [ROWS|RANGE frame]. */
 static int window_body(struct parser *p, struct hf_ast_over *o)
@@ -2531,34 +2565,9 @@ static int window_body(struct parser *p, struct hf_ast_over *o)
             o->npart++;
         } while (accept(p, HF_TK_COMMA));
     }
-    cap = 0;
-    if (accept_kw(p, HF_KW_ORDER)) {
-        if (expect_kw(p, HF_KW_BY, "after ORDER") != 0)
-            return -1;
-        do {
-            if (GROW(p, o->order, cap, o->norder) != 0)
-                return -1;
-            struct hf_ast_order_item *oi = &o->order[o->norder];
-            memset(oi, 0, sizeof *oi);
-            oi->line = peek(p)->line;
-            oi->col = peek(p)->col;
-            if ((oi->expr = parse_expr(p)) == NULL)
-                return -1;
-            if (accept_word(p, "DESC"))
-                oi->desc = true;
-            else
-                (void)accept_word(p, "ASC");
-            if (accept_word(p, "NULLS")) {
-                if (accept_word(p, "FIRST"))
-                    oi->nulls = 1;
-                else if (accept_word(p, "LAST"))
-                    oi->nulls = 2;
-                else
-                    return expected(p, "FIRST or LAST", "after NULLS");
-            }
-            o->norder++;
-        } while (accept(p, HF_TK_COMMA));
-    }
+    if (accept_kw(p, HF_KW_ORDER) &&
+        order_items(p, &o->order, &o->norder) != 0)
+        return -1;
     const struct hf_token *ft = peek(p);
     if (tok_word(ft, "ROWS") || tok_word(ft, "RANGE")) {
         o->frame = tok_word(ft, "ROWS") ? HF_FRAME_ROWS : HF_FRAME_RANGE;
@@ -2776,9 +2785,6 @@ static int reject_query_tail(struct parser *p)
     case HF_KW_FOR:
         what = "FOR SYSTEM_TIME AS OF (temporal and lookup joins) is not "
                "supported";
-        break;
-    case HF_KW_ORDER:
-        what = "ORDER BY is not supported";
         break;
     case HF_KW_INTERSECT:
         what = "INTERSECT is not supported";
@@ -3488,10 +3494,11 @@ static struct hf_ast_query *parse_query(struct parser *p)
     struct hf_ast_query *q = query_union(p);
     if (q == NULL)
         return NULL;
-    if (is_kw(p, HF_KW_ORDER)) {
-        unsupported(p, peek(p), "ORDER BY is not supported");
+    const struct hf_token *ot = peek(p);
+    struct hf_ast_order_item *order = NULL;
+    uint32_t norder = 0;
+    if (accept_kw(p, HF_KW_ORDER) && order_items(p, &order, &norder) != 0)
         return NULL;
-    }
     const struct hf_token *lt = peek(p);
     bool limit = false;
     int64_t n = 0, off = 0;
@@ -3525,7 +3532,8 @@ static struct hf_ast_query *parse_query(struct parser *p)
     }
     /* A query that already has its own WITH or LIMIT (in parentheses)
      * gets these in a wrapper: a UNION of one input. */
-    if ((nctes && q->nctes) || (limit && q->has_limit)) {
+    if ((nctes && q->nctes) || ((limit || norder) && q->has_limit) ||
+        (norder && q->norder)) {
         struct hf_ast_query *w = alloc(p, sizeof *w);
         if (w == NULL)
             return NULL;
@@ -3546,6 +3554,12 @@ static struct hf_ast_query *parse_query(struct parser *p)
         q->nctes = nctes;
     }
     q->off = start->off;
+    if (norder) {
+        q->order = order;
+        q->norder = norder;
+        q->order_line = ot->line;
+        q->order_col = ot->col;
+    }
     if (limit) {
         q->has_limit = true;
         q->limit = n;

@@ -1738,6 +1738,89 @@ static int plan_union(struct qstate *qs, const struct env *env,
     return 0;
 }
 
+/* ------------------------------------------------------------ ORDER BY */
+
+/* `query ORDER BY keys LIMIT n` in streaming mode: Flink's SortLimit,
+ * planned as its Rank without partition keys (every row one group, so
+ * the node runs at parallelism 1) and without a row number: the top n
+ * rows, -D for a row pushed out and +I for the new one. The keys name
+ * columns of the query's output. ORDER BY without LIMIT (Flink's
+ * temporal sort), OFFSET, and ORDER BY in batch mode are refused. */
+static int plan_sort_limit(struct planner *p, const struct hf_ast_query *q,
+                           struct rel *r)
+{
+    if (p->batch_mode)
+        return err_at(p, HF_ERR_UNSUPPORTED, q->order_line, q->order_col,
+                      "ORDER BY is not supported in batch mode");
+    if (!q->has_limit)
+        return err_at(p, HF_ERR_UNSUPPORTED, q->order_line, q->order_col,
+                      "ORDER BY without LIMIT is not supported in streaming "
+                      "mode (Flink's sort on a time attribute); add LIMIT n "
+                      "for a Top-N");
+    if (q->offset > 0)
+        return err_at(p, HF_ERR_UNSUPPORTED, q->limit_line, q->limit_col,
+                      "OFFSET with ORDER BY ... LIMIT is not supported in "
+                      "streaming mode (a rank range starting above 1)");
+    if (q->limit < 1)
+        return err_at(p, HF_ERR_UNSUPPORTED, q->limit_line, q->limit_col,
+                      "LIMIT 0 keeps no rows");
+    uint32_t *order = aalloc(p, q->norder * sizeof *order);
+    if (order == NULL)
+        return -1;
+    for (uint32_t i = 0; i < q->norder; i++) {
+        const struct hf_ast_expr *a = q->order[i].expr;
+        int c = a->kind == HF_AST_COLUMN && a->args == NULL
+                    ? hf_schema_find(r->out, a->text)
+                    : -1;
+        if (c < 0)
+            return err_at(p, HF_ERR_UNSUPPORTED, a->line, a->col,
+                          "ORDER BY of a query must name a column of its "
+                          "SELECT list; an expression or another column is "
+                          "not supported (select it, or compute it in a "
+                          "subquery)");
+        order[i] = (uint32_t)c;
+    }
+    if (rel_node(p, r, NULL, "the query with ORDER BY ... LIMIT") != 0)
+        return -1;
+    struct hf_ast_expr *fe = aalloc(p, sizeof *fe);
+    struct hf_ast_over *ov = aalloc(p, sizeof *ov);
+    struct hf_ast_select_item *it = aalloc(p, sizeof *it);
+    if (fe == NULL || ov == NULL || it == NULL)
+        return -1;
+    fe->kind = HF_AST_FUNC;
+    fe->text = "ROW_NUMBER";
+    fe->line = ov->line = it->line = q->order_line;
+    fe->col = ov->col = it->col = q->order_col;
+    ov->order = q->order;
+    ov->norder = q->norder;
+    it->expr = fe;
+    it->over = ov;
+    bool updating = r->clog != NULL || r->upd != NULL;
+    uint32_t nid;
+    /* Not a time attribute, whatever the first key: Flink's SortLimit is
+     * a Rank, never a deduplication. */
+    struct hf_rank_track *t =
+        hf_plan_rank_new(p, r->node, r->base, NULL, 0, order, q->norder,
+                         HF_RANK_NOT_TIME, updating, it, &nid);
+    if (t == NULL)
+        return -1;
+    hf_plan_rank_top(t, q->limit);
+    p->g->nodes[nid].single = "a Top-N without partition keys (ORDER BY ... "
+                              "LIMIT) is one group";
+    struct rupd *u = aalloc(p, sizeof *u);
+    if (u == NULL)
+        return -1;
+    u->agg_node = nid;
+    u->rank = t;
+    hf_plan_rank_bind(t, u);
+    r->node = nid;
+    r->base = p->g->nodes[nid].schema;
+    r->rank = t;
+    r->rn_col = UINT32_MAX;
+    r->upd = u;
+    return rel_settle(p, r);
+}
+
 /* ------------------------------------------------------------ queries */
 
 static int plan_query(struct qstate *qs, const struct env *env,
@@ -1764,8 +1847,12 @@ static int plan_query(struct qstate *qs, const struct env *env,
         rc = plan_union(qs, e, q, out);
         break;
     }
-    if (rc != 0 || !q->has_limit)
+    if (rc != 0)
         return rc;
+    if (q->norder)
+        return plan_sort_limit(p, q, *out);
+    if (!q->has_limit)
+        return 0;
     struct rel *r = *out;
     if (!p->batch_mode)
         return err_at(p, HF_ERR_UNSUPPORTED, q->limit_line, q->limit_col,

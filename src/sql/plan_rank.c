@@ -391,6 +391,14 @@ int hf_plan_rank_range(struct planner *p, struct hf_rank_track *t,
     return 0;
 }
 
+void hf_plan_rank_top(struct hf_rank_track *t, int64_t n)
+{
+    t->lo = 1;
+    t->hi = n;
+    t->ranged = true;
+    t->spec->n = n;
+}
+
 /* ------------------------------------------------------------ the operator */
 
 /* The upsert key of node `id`'s rows as its columns (out[0..*n), room

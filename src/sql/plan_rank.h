@@ -56,6 +56,9 @@ int hf_plan_rank_range(struct planner *p, struct hf_rank_track *t,
                        const char *qual, int line, int col,
                        const struct hf_ast_expr ***rest, uint32_t *nrest);
 
+/* A query's `ORDER BY ... LIMIT n` (no row number): the range 1..n. */
+void hf_plan_rank_top(struct hf_rank_track *t, int64_t n);
+
 /* Something reads rn as a value (an expression, a second column). */
 void hf_plan_rank_use(struct hf_rank_track *t);
 
