@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Streaming `ORDER BY keys LIMIT n` (Flink's SortLimit, a Rank without
+# partition keys and without the row number) through the print connector:
+# the exact changelog over insert-only input and over a debezium changelog
+# (a retraction brings in the next row), one instance at parallelism 2,
+# and the refusals (ORDER BY without LIMIT, OFFSET, an expression key,
+# batch mode, an insert-only sink).
+. "$(dirname "$0")/lib.sh"
+set -e
+
+printf 'c,p1,10\nc,p2,30\nc,p3,20\nc,p4,40\nc,p5,20\nd,q1,7\n' >"$T/sales.csv"
+cat >"$T/top.sql" <<SQL
+CREATE TABLE s (cat STRING, p STRING, sales BIGINT) WITH (
+  'connector' = 'filesystem', 'path' = '$T/sales.csv', 'format' = 'csv');
+CREATE TABLE o (p STRING, sales BIGINT) WITH ('connector' = 'print', 'print-identifier' = 'top');
+INSERT INTO o SELECT p, sales FROM s ORDER BY sales DESC LIMIT 3;
+SQL
+# p5 ties the third (p3, 20) and stays out; q1 is below.
+cat >"$T/top.expected" <<'OUT'
+top> +I[p1, 10]
+top> +I[p2, 30]
+top> +I[p3, 20]
+top> -D[p1, 10]
+top> +I[p4, 40]
+OUT
+run_hf "$T/out" "$T/err" run "$T/top.sql"
+expect_rc 0 "ORDER BY ... LIMIT job"
+grep '^top>' "$T/out" >"$T/got" || true
+expect_same "$T/top.expected" "$T/got" "ORDER BY sales DESC LIMIT 3 over insert-only input"
+run_hf "$T/out" "$T/err" explain "$T/top.sql"
+expect_grep "rank: ROW_NUMBER() over (partition by (none) order by sales desc nulls last) <= 3; no row number" \
+    "$T/out" "explain of ORDER BY ... LIMIT"
+
+# Over a changelog, at parallelism 2 (the rank runs as one instance).
+cat >"$T/cdc.json" <<'JSON'
+{"before":null,"after":{"cat":"c","p":"p1","sales":10},"op":"c"}
+{"before":null,"after":{"cat":"c","p":"p2","sales":30},"op":"c"}
+{"before":null,"after":{"cat":"c","p":"p3","sales":20},"op":"c"}
+{"before":null,"after":{"cat":"c","p":"p4","sales":40},"op":"c"}
+{"before":{"cat":"c","p":"p2","sales":30},"after":null,"op":"d"}
+{"before":{"cat":"c","p":"p4","sales":40},"after":{"cat":"c","p":"p4","sales":15},"op":"u"}
+JSON
+{ echo "SET 'parallelism.default' = '2';"
+  sed -e "s|'$T/sales.csv', 'format' = 'csv'|'$T/cdc.json', 'format' = 'debezium-json'|" "$T/top.sql"
+} >"$T/cdc.sql"
+cat >"$T/cdc.expected" <<'OUT'
+top> +I[p1, 10]
+top> +I[p2, 30]
+top> +I[p3, 20]
+top> -D[p1, 10]
+top> +I[p4, 40]
+top> -D[p2, 30]
+top> +I[p1, 10]
+top> -D[p4, 40]
+top> +I[p4, 15]
+OUT
+run_hf "$T/out" "$T/err" run "$T/cdc.sql"
+expect_rc 0 "ORDER BY ... LIMIT over a changelog"
+grep '^top>' "$T/out" >"$T/got" || true
+expect_same "$T/cdc.expected" "$T/got" "ORDER BY sales DESC LIMIT 3 over a changelog"
+run_hf "$T/out" "$T/err" explain "$T/cdc.sql"
+expect_grep "n3 rank: one instance (a Top-N without partition keys" "$T/out" \
+    "ORDER BY ... LIMIT at parallelism 2"
+
+head -3 "$T/top.sql" >"$T/tables.sql"
+echo "CREATE TABLE k (p STRING, sales BIGINT) WITH ('connector' = 'kafka', 'topic' = 't', 'properties.bootstrap.servers' = 'localhost:9', 'format' = 'json');" >>"$T/tables.sql"
+refuse() {
+    { echo "${3:-}"; cat "$T/tables.sql"; echo "$1"; } >"$T/bad.sql"
+    run_hf "$T/out" "$T/err" check "$T/bad.sql"
+    expect_rc 2 "check: $1"
+    expect_grep "$2" "$T/err" "refusal of: $1"
+}
+refuse "INSERT INTO o SELECT p, sales FROM s ORDER BY sales;" \
+    "error: ORDER BY without LIMIT is not supported in streaming mode"
+refuse "INSERT INTO o SELECT p, sales FROM s ORDER BY sales LIMIT 2 OFFSET 1;" \
+    "error: OFFSET with ORDER BY ... LIMIT is not supported in streaming mode"
+refuse "INSERT INTO o SELECT p, sales FROM s ORDER BY sales + 1 LIMIT 2;" \
+    "error: ORDER BY of a query must name a column of its SELECT list"
+refuse "INSERT INTO o SELECT p, sales FROM s ORDER BY sales LIMIT 2;" \
+    "error: ORDER BY is not supported in batch mode" \
+    "SET 'execution.runtime-mode' = 'batch';"
+refuse "INSERT INTO k SELECT p, sales FROM s ORDER BY sales LIMIT 2;" \
+    "doesn't support consuming update changes which is produced by node Rank("
+finish
