@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Streaming `ORDER BY keys LIMIT n` (Flink's SortLimit, a Rank without
 # partition keys and without the row number) through the print connector:
-# the exact changelog over insert-only input and over a debezium changelog
-# (a retraction brings in the next row), one instance at parallelism 2,
+# the exact changelog over insert-only input, over a GROUP BY and over a
+# debezium changelog (a retraction brings in the next row), one instance at parallelism 2,
 # and the refusals (ORDER BY without LIMIT, OFFSET, an expression key,
 # batch mode, an insert-only sink).
 . "$(dirname "$0")/lib.sh"
@@ -30,6 +30,25 @@ expect_same "$T/top.expected" "$T/got" "ORDER BY sales DESC LIMIT 3 over insert-
 run_hf "$T/out" "$T/err" explain "$T/top.sql"
 expect_grep "rank: ROW_NUMBER() over (partition by (none) order by sales desc nulls last) <= 3; no row number" \
     "$T/out" "explain of ORDER BY ... LIMIT"
+
+# Over a GROUP BY (its -U/+U), in a subquery, ascending by an alias.
+sed -e 's/^INSERT.*/INSERT INTO o SELECT * FROM (SELECT cat AS p, SUM(sales) AS x FROM s GROUP BY cat ORDER BY x DESC LIMIT 1);/' \
+    "$T/top.sql" >"$T/agg.sql"
+cat >"$T/agg.expected" <<'OUT'
+top> +I[c, 10]
+top> -D[c, 10]
+top> +I[c, 40]
+top> -D[c, 40]
+top> +I[c, 60]
+top> -D[c, 60]
+top> +I[c, 100]
+top> -D[c, 100]
+top> +I[c, 120]
+OUT
+run_hf "$T/out" "$T/err" run "$T/agg.sql"
+expect_rc 0 "ORDER BY ... LIMIT over a GROUP BY"
+grep '^top>' "$T/out" >"$T/got" || true
+expect_same "$T/agg.expected" "$T/got" "ORDER BY x DESC LIMIT 1 over a GROUP BY"
 
 # Over a changelog, at parallelism 2 (the rank runs as one instance).
 cat >"$T/cdc.json" <<'JSON'
