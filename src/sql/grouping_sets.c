@@ -118,25 +118,23 @@ static struct hf_ast_expr *rw(struct gs *g, struct hf_ast_expr *e, bool *err)
 static struct hf_ast_expr *null_of(struct gs *g, struct hf_ast_expr *e,
                                    bool *err)
 {
-    {
-        struct hf_ast_expr *n = zalloc(g, sizeof *n);
-        struct hf_ast_expr **args = zalloc(g, 2 * sizeof *args);
-        if (!n || !args) {
-            *err = true;
-            return e;
-        }
-        *n = *e;
-        n->kind = HF_AST_FUNC;
-        n->text = "NULLIF";
-        n->qual = NULL;
-        n->filter = NULL;
-        n->over = NULL;
-        args[0] = args[1] = e;
-        n->args = args;
-        n->nargs = 2;
-        n->depth = e->depth + 1;
-        return n;
+    struct hf_ast_expr *n = zalloc(g, sizeof *n);
+    struct hf_ast_expr **args = zalloc(g, 2 * sizeof *args);
+    if (!n || !args) {
+        *err = true;
+        return e;
     }
+    *n = *e;
+    n->kind = HF_AST_FUNC;
+    n->text = "NULLIF";
+    n->qual = NULL;
+    n->filter = NULL;
+    n->over = NULL;
+    args[0] = args[1] = e;
+    n->args = args;
+    n->nargs = 2;
+    n->depth = e->depth + 1;
+    return n;
 }
 
 static struct hf_ast_expr *rw_args(struct gs *g, struct hf_ast_expr *e,

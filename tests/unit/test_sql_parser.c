@@ -908,12 +908,6 @@ static void test_unsupported_named(void **state)
          "supported"},
         {"INSERT INTO t SELECT a FROM s, LATERAL TABLE(f(a)",
          "job.sql:1:50: error: "},
-        {"INSERT INTO t SELECT a, COUNT(*) FROM s GROUP BY ROLLUP (a)",
-         "job.sql:1:50: error: GROUPING SETS, ROLLUP and CUBE are not "
-         "supported"},
-        {"INSERT INTO t SELECT a, COUNT(*) FROM s GROUP BY GROUPING SETS ((a))",
-         "job.sql:1:50: error: GROUPING SETS, ROLLUP and CUBE are not "
-         "supported"},
         {"INSERT INTO t SELECT a FROM s ORDER BY a",
          "job.sql:1:31: error: ORDER BY is not supported"},
         {"INSERT INTO t SELECT a FROM s UNION ALL SELECT a FROM u ORDER BY a",
