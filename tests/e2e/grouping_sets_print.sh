@@ -122,6 +122,24 @@ bygs "$T/retract.out" >"$T/retract.got"
 bygs "$T/retract.expected" >"$T/retract.exp2" && mv "$T/retract.exp2" "$T/retract.expected"
 expect_same "$T/retract.expected" "$T/retract.got" "ROLLUP with a delete"
 
+# Batch mode: one final row per group of every set.
+cp "$T/cube.sql" "$T/cubeb.sql"
+sed -i "1i SET 'execution.runtime-mode' = 'batch';" "$T/cubeb.sql"
+run_hf "$T/cubeb.out" "$T/cubeb.err" run "$T/cubeb.sql"
+expect_rc 0 "batch cube job"
+grep '^[-+]' "$T/cubeb.out" | sort >"$T/cubeb.got" || true
+sort >"$T/cubeb.expected" <<'OUT'
++I[x, b, 0, 1, 5]
++I[x, a, 0, 1, 10]
++I[y, a, 0, 1, 20]
++I[x, null, 1, 2, 15]
++I[y, null, 1, 1, 20]
++I[null, a, 2, 2, 30]
++I[null, b, 2, 1, 5]
++I[null, null, 3, 3, 35]
+OUT
+expect_same "$T/cubeb.expected" "$T/cubeb.got" "CUBE in batch mode"
+
 # A column of no grouping set is still refused.
 job ungrouped "GROUPING SETS ((k), ())" "k, s, 0, COUNT(*), SUM(v)"
 expect_rc 2 "ungrouped column"
