@@ -381,6 +381,13 @@ struct hf_ast_query {
     struct hf_ast_expr **group;
     uint32_t ngroup;
     int group_line, group_col;
+    /* GROUPING SETS / ROLLUP / CUBE: ngsets sets, set i is gsets[i]
+     * (gset_len[i] exprs out of `group`); 0 for a plain GROUP BY. The
+     * parser rewrites such a SELECT into a UNION ALL of one GROUP BY per
+     * set (sql/grouping_sets.c). */
+    struct hf_ast_expr ***gsets;
+    uint32_t *gset_len;
+    uint32_t ngsets;
     struct hf_ast_expr *having;
     int having_line, having_col;
     /* WINDOW w AS (...), ... */

@@ -12,6 +12,7 @@
  * simply abandoned until the whole tree is freed.
  */
 #include "sql/parser.h"
+#include "sql/grouping_sets.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -3151,6 +3152,198 @@ static struct hf_ast_query *new_query(struct parser *p,
     return q;
 }
 
+/* Add e to q->group unless an equal expression (same text) is there. */
+static int group_add(struct parser *p, struct hf_ast_query *q,
+                     struct hf_ast_expr *e, uint32_t *cap)
+{
+    const char *src = p->s->src.text;
+    for (uint32_t i = 0; i < q->ngroup; i++) {
+        const struct hf_ast_expr *g = q->group[i];
+        uint32_t lg = g->end - g->off, le = e->end - e->off;
+        if (lg == le && strncasecmp(src + g->off, src + e->off, le) == 0)
+            return 0;
+    }
+    if (GROW(p, q->group, *cap, q->ngroup) != 0)
+        return -1;
+    q->group[q->ngroup++] = e;
+    return 0;
+}
+
+/* A list of grouping sets being built: sets[i] has len[i] exprs. */
+struct gsl {
+    struct hf_ast_expr ***sets;
+    uint32_t *len;
+    uint32_t n, cap, lcap;
+};
+
+static int gsl_add(struct parser *p, struct gsl *l, struct hf_ast_expr **s,
+                   uint32_t n)
+{
+    uint32_t c2 = l->cap;
+    if (GROW(p, l->sets, l->cap, l->n) != 0 ||
+        GROW(p, l->len, c2, l->n) != 0)
+        return -1;
+    l->sets[l->n] = s;
+    l->len[l->n++] = n;
+    return 0;
+}
+
+/* ( e, ... ) or e or (): one set of expressions. */
+static int one_set(struct parser *p, struct hf_ast_query *q, uint32_t *gcap,
+                   struct hf_ast_expr ***out, uint32_t *nout)
+{
+    uint32_t cap = 0;
+    *out = NULL;
+    *nout = 0;
+    bool paren = peek(p)->kind == HF_TK_LPAREN;
+    if (paren) {
+        next(p);
+        if (accept(p, HF_TK_RPAREN))
+            return 0;
+    }
+    for (;;) {
+        struct hf_ast_expr *e = parse_expr(p);
+        if (e == NULL)
+            return -1;
+        if (group_add(p, q, e, gcap) != 0 || GROW(p, *out, cap, *nout) != 0)
+            return -1;
+        (*out)[(*nout)++] = e;
+        if (!paren || !accept(p, HF_TK_COMMA))
+            break;
+    }
+    if (paren && expect(p, HF_TK_RPAREN, "after the grouping set") != 0)
+        return -1;
+    return 0;
+}
+
+/* One element of GROUP BY: an expression, ROLLUP(...), CUBE(...) or
+ * GROUPING SETS (...), as the list of sets it stands for. */
+static int group_element(struct parser *p, struct hf_ast_query *q,
+                         uint32_t *gcap, struct gsl *l)
+{
+    const struct hf_token *t = peek(p);
+    bool rollup = tok_word(t, "ROLLUP"), cube = tok_word(t, "CUBE");
+    bool sets = tok_word(t, "GROUPING") && tok_word(peek_at(p, 1), "SETS");
+    if (!(rollup || cube || sets) ||
+        peek_at(p, sets ? 2 : 1)->kind != HF_TK_LPAREN) {
+        struct hf_ast_expr *e = parse_expr(p);
+        if (e == NULL || group_add(p, q, e, gcap) != 0)
+            return -1;
+        struct hf_ast_expr **s = alloc(p, sizeof *s);
+        if (s == NULL)
+            return -1;
+        s[0] = e;
+        return gsl_add(p, l, s, 1);
+    }
+    next(p);
+    if (sets)
+        next(p);
+    next(p); /* ( */
+    struct gsl parts = {0};
+    for (;;) {
+        if (sets) {
+            /* nested ROLLUP / CUBE / GROUPING SETS too */
+            const struct hf_token *u = peek(p);
+            if (tok_word(u, "ROLLUP") || tok_word(u, "CUBE") ||
+                tok_word(u, "GROUPING")) {
+                if (group_element(p, q, gcap, &parts) != 0)
+                    return -1;
+            } else {
+                struct hf_ast_expr **s;
+                uint32_t n;
+                if (one_set(p, q, gcap, &s, &n) != 0 ||
+                    gsl_add(p, &parts, s, n) != 0)
+                    return -1;
+            }
+        } else {
+            struct hf_ast_expr **s;
+            uint32_t n;
+            if (one_set(p, q, gcap, &s, &n) != 0 ||
+                gsl_add(p, &parts, s, n) != 0)
+                return -1;
+        }
+        if (!accept(p, HF_TK_COMMA))
+            break;
+    }
+    if (expect(p, HF_TK_RPAREN, "to close the grouping sets") != 0)
+        return -1;
+    if (sets) {
+        for (uint32_t i = 0; i < parts.n; i++)
+            if (gsl_add(p, l, parts.sets[i], parts.len[i]) != 0)
+                return -1;
+        return 0;
+    }
+    /* ROLLUP(s1..sn): s1..sn, s1..sn-1, ..., (); CUBE: every subset, the
+     * largest first (bit i of m set: part i left out). */
+    uint32_t k = parts.n;
+    if (cube && k > 12)
+        return unsupported(p, t, "CUBE of more than 12 elements is not "
+                                 "supported");
+    uint32_t count = rollup ? k + 1 : 1u << k;
+    for (uint32_t c = 0; c < count; c++) {
+        uint32_t total = 0;
+        for (uint32_t i = 0; i < k; i++)
+            if (rollup ? i < k - c : !(c & (1u << (k - 1 - i))))
+                total += parts.len[i];
+        struct hf_ast_expr **s = alloc(p, (total ? total : 1) * sizeof *s);
+        if (s == NULL)
+            return -1;
+        uint32_t m = 0;
+        for (uint32_t i = 0; i < k; i++)
+            if (rollup ? i < k - c : !(c & (1u << (k - 1 - i))))
+                for (uint32_t j = 0; j < parts.len[i]; j++)
+                    s[m++] = parts.sets[i][j];
+        if (gsl_add(p, l, s, total) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* GROUP BY's elements; the cursor is after BY. Plain expressions only:
+ * q->group. Any ROLLUP / CUBE / GROUPING SETS: q->gsets too, the cross
+ * product of the elements' sets (as Flink and PostgreSQL combine them). */
+static int group_elements(struct parser *p, struct hf_ast_query *q)
+{
+    uint32_t gcap = 0;
+    struct gsl acc = {0};
+    bool multi = false;
+    struct hf_ast_expr **empty = alloc(p, sizeof *empty);
+    if (empty == NULL || gsl_add(p, &acc, empty, 0) != 0)
+        return -1;
+    for (;;) {
+        const struct hf_token *t = peek(p);
+        if (tok_word(t, "ROLLUP") || tok_word(t, "CUBE") ||
+            (tok_word(t, "GROUPING") && tok_word(peek_at(p, 1), "SETS")))
+            multi = true;
+        struct gsl el = {0};
+        if (group_element(p, q, &gcap, &el) != 0)
+            return -1;
+        struct gsl nx = {0};
+        for (uint32_t i = 0; i < acc.n; i++)
+            for (uint32_t j = 0; j < el.n; j++) {
+                uint32_t n = acc.len[i] + el.len[j];
+                struct hf_ast_expr **s = alloc(p, (n ? n : 1) * sizeof *s);
+                if (s == NULL)
+                    return -1;
+                if (acc.len[i])
+                    memcpy(s, acc.sets[i], acc.len[i] * sizeof *s);
+                if (el.len[j])
+                    memcpy(s + acc.len[i], el.sets[j], el.len[j] * sizeof *s);
+                if (gsl_add(p, &nx, s, n) != 0)
+                    return -1;
+            }
+        acc = nx;
+        if (!accept(p, HF_TK_COMMA))
+            break;
+    }
+    if (multi) {
+        q->gsets = acc.sets;
+        q->gset_len = acc.len;
+        q->ngsets = acc.n;
+    }
+    return 0;
+}
+
 /* [GROUP BY expr, ...] [HAVING cond] after FROM ... WHERE. */
 static int hf_parse_group_having(struct parser *p, struct hf_ast_query *q)
 {
@@ -3161,24 +3354,8 @@ static int hf_parse_group_having(struct parser *p, struct hf_ast_query *q)
         q->group_col = g->col;
         if (expect_kw(p, HF_KW_BY, "after GROUP") != 0)
             return -1;
-        const struct hf_token *t = peek(p);
-        if (tok_word(t, "GROUPING") || tok_word(t, "ROLLUP") ||
-            tok_word(t, "CUBE"))
-            return unsupported(p, t,
-                               "GROUPING SETS, ROLLUP and CUBE are not "
-                               "supported; GROUP BY takes columns and "
-                               "expressions");
-        uint32_t cap = 0;
-        for (;;) {
-            struct hf_ast_expr *e = parse_expr(p);
-            if (e == NULL)
-                return -1;
-            if (GROW(p, q->group, cap, q->ngroup) != 0)
-                return -1;
-            q->group[q->ngroup++] = e;
-            if (!accept(p, HF_TK_COMMA))
-                break;
-        }
+        if (group_elements(p, q) != 0)
+            return -1;
     }
     if (is_kw(p, HF_KW_HAVING)) {
         const struct hf_token *h = next(p);
@@ -3278,6 +3455,11 @@ static struct hf_ast_query *parse_select(struct parser *p)
         reject_query_tail(p) != 0)
         return NULL;
     q->end = last_end(p);
+    if (q->ngsets > 0 && hf_grouping_sets_expand(&p->s->arena,
+                                                 p->s->src.text, q) != 0) {
+        oom(p);
+        return NULL;
+    }
     return q;
 }
 

@@ -162,8 +162,6 @@ refuse "INSERT INTO o SELECT id, name, price FROM fa MATCH_RECOGNIZE (PATTERN (A
     "bad.sql:11:46: error: MATCH_RECOGNIZE is not supported"
 refuse "CREATE FUNCTION f AS 'com.x.F' USING JAR '/x.jar';" \
     "bad.sql:11:8: error: CREATE FUNCTION is not supported"
-refuse "INSERT INTO o SELECT id, name, price FROM fa GROUP BY CUBE (id);" \
-    "bad.sql:11:55: error: GROUPING SETS, ROLLUP and CUBE are not supported"
 refuse "INSERT OVERWRITE o SELECT id, name, price FROM fa;" \
     "bad.sql:11:8: error: INSERT OVERWRITE is not supported by table 'o': connector 'print' cannot replace what the table holds"
 refuse "INSERT INTO o SELECT id, name, SUM(price) OVER (ORDER BY id) FROM fa;" \

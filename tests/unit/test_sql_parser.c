@@ -908,12 +908,6 @@ static void test_unsupported_named(void **state)
          "supported"},
         {"INSERT INTO t SELECT a FROM s, LATERAL TABLE(f(a)",
          "job.sql:1:50: error: "},
-        {"INSERT INTO t SELECT a, COUNT(*) FROM s GROUP BY ROLLUP (a)",
-         "job.sql:1:50: error: GROUPING SETS, ROLLUP and CUBE are not "
-         "supported"},
-        {"INSERT INTO t SELECT a, COUNT(*) FROM s GROUP BY GROUPING SETS ((a))",
-         "job.sql:1:50: error: GROUPING SETS, ROLLUP and CUBE are not "
-         "supported"},
         {"INSERT INTO t SELECT a FROM s ORDER a", "job.sql:1:37: error: "},
         {"INSERT INTO t SELECT a FROM s INTERSECT SELECT a FROM u",
          "job.sql:1:31: error: INTERSECT is not supported"},
