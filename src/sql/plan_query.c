@@ -2442,7 +2442,7 @@ static int node_col_down(const struct hf_graph *g, uint32_t id, uint32_t col,
  * SinkUpsertMaterializer when the input's upsert key (the source's
  * PRIMARY KEY, its columns written unchanged) is not within the sink's
  * primary key, or the input has none (flink-stateful-sql.md §1.8): the
- * source has none, a lookup join may match several dimension rows (its
+ * source has none (not here, below), a lookup join may match several dimension rows (its
  * keys not the dimension's PRIMARY KEY; FlinkRelMdUpsertKeys keeps the
  * input's key only when they are), or a UNION ALL is read (no upsert
  * key). 1: materialize, with *ukey (sink columns, malloc'd; *nukey) the
@@ -2483,8 +2483,21 @@ static int cdc_sink_mat(struct planner *p, const struct rel *r,
     if (n->table != r->clog)
         return -1;
     const struct hf_table_def *t = r->clog;
-    if (t->schema.npk == 0 || !keyed)
+    if (!keyed)
         return 1;
+    /* A deviation from Flink (docs/aggregation.md): a CDC source without
+     * a PRIMARY KEY (debezium-json read as it is) gets no materializer.
+     * Its rows carry every column, the sink's key among them, and reach
+     * the sink in the order of the source, so the upsert sink applies
+     * them as they come. A materializer would hold the live rows in
+     * state, and that state is empty after a restart without
+     * state.checkpoints.dir (offsets resume from the consumer group) and
+     * in the other process after a rebalance moves a partition between
+     * holoflow processes of one group (docs/kafka.md): every -D of a row
+     * written before would find no row and be dropped, leaving rows the
+     * source deleted in the table. */
+    if (t->schema.npk == 0)
+        return -1;
     uint32_t where[t->schema.npk]; /* source key column k: sink column */
     bool found[t->schema.npk];
     memset(found, 0, sizeof found);

@@ -116,6 +116,20 @@ static void test_cdc_sink_mat(void **state)
     has(CDC "INSERT INTO oi SELECT id, user_id, tier FROM a UNION ALL "
             "SELECT id, user_id, 'x' FROM a;",
         "upsert-materialize: on id (SinkUpsertMaterializer for 'oi')");
+    /* a source without a PRIMARY KEY: none (a deviation from Flink, whose
+     * materializer state a restart without a checkpoint would lose,
+     * docs/aggregation.md); FORCE still adds it */
+    lacks(CDC "CREATE TABLE b (id BIGINT, user_id INT) WITH ('connector' = "
+              "'filesystem', 'path' = '/nonexistent.json', 'format' = "
+              "'debezium-json');\n"
+              "INSERT INTO oi SELECT id, user_id, 'x' FROM b;",
+          "upsert-materialize");
+    has("SET 'table.exec.sink.upsert-materialize' = 'FORCE';\n" CDC
+        "CREATE TABLE b (id BIGINT, user_id INT) WITH ('connector' = "
+        "'filesystem', 'path' = '/nonexistent.json', 'format' = "
+        "'debezium-json');\n"
+        "INSERT INTO oi SELECT id, user_id, 'x' FROM b;",
+        "upsert-materialize: on id (SinkUpsertMaterializer for 'oi')");
     /* NONE: never */
     lacks("SET 'table.exec.sink.upsert-materialize' = 'NONE';\n" CDC
           "INSERT INTO o SELECT user_id, id, tier FROM a;",
