@@ -3565,7 +3565,11 @@ static struct hf_ast_query *query_union(struct parser *p)
 {
     bool paren;
     struct hf_ast_query *l = query_term(p, &paren);
-    bool open = l && !paren; /* l is a UNION that may take more inputs */
+    /* A first term is never an open UNION: a parenthesised query keeps its
+     * own, and a SELECT the grouping-sets rewrite turned into a UNION ALL
+     * has its inputs array sized exactly (cap below would be wrong). */
+    bool open = false;
+    (void)paren;
     uint32_t cap = 0;
     while (l) {
         const struct hf_token *t = peek(p);

@@ -140,6 +140,14 @@ sort >"$T/cubeb.expected" <<'OUT'
 OUT
 expect_same "$T/cubeb.expected" "$T/cubeb.got" "CUBE in batch mode"
 
+# A grouping-sets SELECT followed by UNION ALL branches (the rewrite's
+# UNION ALL is one input of a new UNION node).
+job cubeu "CUBE (k, s) UNION ALL SELECT k, s, 9, 0, v FROM T UNION ALL SELECT k, s, 8, 0, v FROM T"
+expect_rc 0 "cube union all job"
+grep -c '^+I\[.*, [89], 0, ' "$T/cubeu.out" >"$T/cubeu.got" || true
+echo 6 >"$T/cubeu.expected"
+expect_same "$T/cubeu.expected" "$T/cubeu.got" "CUBE ... UNION ALL SELECT ..."
+
 # A column of no grouping set is still refused.
 job ungrouped "GROUPING SETS ((k), ())" "k, s, 0, COUNT(*), SUM(v)"
 expect_rc 2 "ungrouped column"

@@ -362,6 +362,30 @@ static void test_types(void **state)
 
 /* ------------------------------------------------------------ INSERT */
 
+/* A SELECT that GROUPING SETS rewrote into a UNION ALL, followed by more
+ * UNION ALL branches: a new UNION node holding it (its own inputs array is
+ * sized exactly, so appending to it would write past its end). */
+static void test_grouping_sets_then_union(void **state)
+{
+    (void)state;
+    struct hf_ast_script *a = parse_ok(
+        "INSERT INTO o SELECT a, b, COUNT(*) FROM t GROUP BY CUBE (a, b)\n"
+        "UNION ALL SELECT a, b, 1 FROM t UNION ALL SELECT a, b, 2 FROM t;\n"
+        "INSERT INTO o SELECT a, COUNT(*) FROM t GROUP BY ROLLUP (a, b, c, d)\n"
+        "UNION ALL SELECT a, 1 FROM t;\n");
+    const struct hf_ast_query *q = a->stmts[0].u.insert.query;
+    assert_int_equal(q->kind, HF_QUERY_UNION);
+    assert_int_equal(q->ninputs, 3);
+    assert_int_equal(q->inputs[0]->kind, HF_QUERY_UNION);
+    assert_int_equal(q->inputs[0]->ninputs, 4);
+    assert_int_equal(q->inputs[1]->kind, HF_QUERY_SELECT);
+    q = a->stmts[1].u.insert.query;
+    assert_int_equal(q->kind, HF_QUERY_UNION);
+    assert_int_equal(q->ninputs, 2);
+    assert_int_equal(q->inputs[0]->ninputs, 5);
+    hf_ast_script_free(a);
+}
+
 static void test_insert_forms(void **state)
 {
     (void)state;
@@ -1053,6 +1077,7 @@ int main(void)
         cmocka_unit_test(test_computed_like_watermark),
         cmocka_unit_test(test_unsupported_named),
         cmocka_unit_test(test_query_syntax_errors),
+        cmocka_unit_test(test_grouping_sets_then_union),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
