@@ -108,6 +108,8 @@ static struct hf_ast_expr *rw(struct gs *g, struct hf_ast_expr *e, bool *err)
             *err = true;
         return r;
     }
+    if (in_list(g, g->set, g->nset, e))
+        return e; /* a key of this set: as is, whatever it contains */
     for (uint32_t i = 0; i < g->q->ngroup; i++)
         if (g->nul[i] && same(g, g->q->group[i], e))
             return g->nul[i];

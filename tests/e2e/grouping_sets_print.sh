@@ -148,6 +148,18 @@ grep -c '^+I\[.*, [89], 0, ' "$T/cubeu.out" >"$T/cubeu.got" || true
 echo 6 >"$T/cubeu.expected"
 expect_same "$T/cubeu.expected" "$T/cubeu.got" "CUBE ... UNION ALL SELECT ..."
 
+# An expression key containing another set's key: in the set (v + 1) the
+# item v + 1 is the key itself (v is not NULL inside it).
+job exprkey "GROUPING SETS ((v + 1), (v))" "CAST(NULL AS STRING), CAST(NULL AS STRING), GROUPING(v), COUNT(*), v + 1"
+expect_rc 0 "expression key job"
+grep '^+I\[null, null, 1, ' "$T/exprkey.out" | sort >"$T/exprkey.got" || true
+sort >"$T/exprkey.expected" <<'OUT'
++I[null, null, 1, 1, 11]
++I[null, null, 1, 1, 6]
++I[null, null, 1, 1, 21]
+OUT
+expect_same "$T/exprkey.expected" "$T/exprkey.got" "GROUPING SETS ((v + 1), (v))"
+
 # A column of no grouping set is still refused.
 job ungrouped "GROUPING SETS ((k), ())" "k, s, 0, COUNT(*), SUM(v)"
 expect_rc 2 "ungrouped column"
