@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "ops/aggfn.h"
+#include "sql/ast_eq.h"
 
 struct gs {
     struct hf_arena *a;
@@ -29,19 +30,12 @@ static void *zalloc(struct gs *g, size_t n)
     return m;
 }
 
-/* Same expression: the same text as written (case aside). */
+/* Same expression: as the planner compares GROUP BY keys (hf_ast_eq). */
 static bool same(const struct gs *g, const struct hf_ast_expr *x,
                  const struct hf_ast_expr *y)
 {
-    if (x == y)
-        return true;
-    if (x->kind == HF_AST_COLUMN && y->kind == HF_AST_COLUMN)
-        return strcasecmp(x->text, y->text) == 0 &&
-               ((x->qual == NULL && y->qual == NULL) ||
-                (x->qual && y->qual && strcasecmp(x->qual, y->qual) == 0));
-    uint32_t lx = x->end - x->off, ly = y->end - y->off;
-    return lx == ly && lx > 0 &&
-           strncasecmp(g->src + x->off, g->src + y->off, lx) == 0;
+    (void)g;
+    return hf_ast_eq(x, y);
 }
 
 static bool in_list(const struct gs *g, struct hf_ast_expr *const *l,

@@ -12,6 +12,7 @@
  * simply abandoned until the whole tree is freed.
  */
 #include "sql/parser.h"
+#include "sql/ast_eq.h"
 #include "sql/grouping_sets.h"
 
 #include <errno.h>
@@ -3152,17 +3153,14 @@ static struct hf_ast_query *new_query(struct parser *p,
     return q;
 }
 
-/* Add e to q->group unless an equal expression (same text) is there. */
+/* Add e to q->group unless an equal expression (hf_ast_eq, as the planner
+ * compares keys) is there. */
 static int group_add(struct parser *p, struct hf_ast_query *q,
                      struct hf_ast_expr *e, uint32_t *cap)
 {
-    const char *src = p->s->src.text;
-    for (uint32_t i = 0; i < q->ngroup; i++) {
-        const struct hf_ast_expr *g = q->group[i];
-        uint32_t lg = g->end - g->off, le = e->end - e->off;
-        if (lg == le && strncasecmp(src + g->off, src + e->off, le) == 0)
+    for (uint32_t i = 0; i < q->ngroup; i++)
+        if (hf_ast_eq(q->group[i], e))
             return 0;
-    }
     if (GROW(p, q->group, *cap, q->ngroup) != 0)
         return -1;
     q->group[q->ngroup++] = e;

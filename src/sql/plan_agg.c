@@ -48,6 +48,7 @@
 #include "core/strbuf.h"
 #include "ops/group_agg.h"
 #include "runtime/plan.h"
+#include "sql/ast_eq.h"
 #include "sql/expr.h"
 #include "sql/plan_rank.h"
 #include "sql/plan_rel.h"
@@ -97,41 +98,11 @@ bool hf_plan_agg_query(const struct hf_ast_query *q)
     return false;
 }
 
-static bool str_eq(const char *a, const char *b)
-{
-    if (a == NULL || b == NULL)
-        return a == b;
-    return strcmp(a, b) == 0;
-}
-
 /* Structural equality of two expressions as written (a column's table
  * qualifier is ignored: one FROM). */
 static bool ast_eq(const struct hf_ast_expr *a, const struct hf_ast_expr *b)
 {
-    if (a == NULL || b == NULL)
-        return a == b;
-    if (a->kind != b->kind || a->op != b->op || a->is != b->is ||
-        a->negated != b->negated || a->try_cast != b->try_cast ||
-        a->b != b->b || a->distinct != b->distinct || a->trim != b->trim ||
-        a->has_operand != b->has_operand || a->has_else != b->has_else ||
-        a->nargs != b->nargs)
-        return false;
-    if (a->kind == HF_AST_FUNC || a->kind == HF_AST_SYMBOL) {
-        if (a->text == NULL || b->text == NULL ||
-            strcasecmp(a->text, b->text) != 0)
-            return false;
-    } else if (!str_eq(a->text, b->text)) {
-        return false;
-    }
-    if ((a->kind == HF_AST_CAST || a->kind == HF_AST_TYPED_LIT) &&
-        !hf_type_equal(&a->type, &b->type))
-        return false;
-    if (!ast_eq(a->filter, b->filter))
-        return false;
-    for (uint32_t i = 0; i < a->nargs; i++)
-        if (!ast_eq(a->args[i], b->args[i]))
-            return false;
-    return true;
+    return hf_ast_eq(a, b);
 }
 
 /* ------------------------------------------------------------ state */

@@ -386,6 +386,31 @@ static void test_grouping_sets_then_union(void **state)
     hf_ast_script_free(a);
 }
 
+/* GROUP BY keys are the same when they are equal as the planner compares
+ * them: identifiers are case-sensitive, spacing does not matter. */
+static void test_group_by_same_key(void **state)
+{
+    (void)state;
+    struct hf_ast_script *a = parse_ok(
+        "INSERT INTO o SELECT a, A, COUNT(*) FROM t GROUP BY a, A;\n"
+        "INSERT INTO o SELECT a + 1, COUNT(*) FROM t GROUP BY a + 1, a+1;\n"
+        "INSERT INTO o SELECT a, A, COUNT(*) FROM t\n"
+        "  GROUP BY GROUPING SETS ((a), (A), (a, A));\n");
+    assert_int_equal(a->stmts[0].u.insert.query->ngroup, 2);
+    assert_int_equal(a->stmts[1].u.insert.query->ngroup, 1);
+    const struct hf_ast_query *q = a->stmts[2].u.insert.query;
+    assert_int_equal(q->kind, HF_QUERY_UNION);
+    assert_int_equal(q->ninputs, 3);
+    for (uint32_t i = 0; i < 3; i++)
+        assert_int_equal(q->inputs[i]->ngroup, 2);
+    /* in the set (a) A reads as NULL, a as itself */
+    assert_int_equal(q->inputs[0]->items[0].expr->kind, HF_AST_COLUMN);
+    assert_int_equal(q->inputs[0]->items[1].expr->kind, HF_AST_FUNC);
+    assert_int_equal(q->inputs[1]->items[0].expr->kind, HF_AST_FUNC);
+    assert_int_equal(q->inputs[1]->items[1].expr->kind, HF_AST_COLUMN);
+    hf_ast_script_free(a);
+}
+
 static void test_insert_forms(void **state)
 {
     (void)state;
@@ -1078,6 +1103,7 @@ int main(void)
         cmocka_unit_test(test_unsupported_named),
         cmocka_unit_test(test_query_syntax_errors),
         cmocka_unit_test(test_grouping_sets_then_union),
+        cmocka_unit_test(test_group_by_same_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
