@@ -179,6 +179,8 @@ static struct hf_ast_query *branch(struct gs *g, uint32_t k)
     b->ctes = NULL;
     b->nctes = 0;
     b->has_limit = false;
+    /* SELECT DISTINCT dedups across the sets: the UNION does it */
+    b->distinct = q->ngsets == 1 && q->distinct;
     b->gsets = NULL;
     b->gset_len = NULL;
     b->ngsets = 0;
@@ -242,7 +244,7 @@ int hf_grouping_sets_expand(struct hf_arena *a, const char *src,
     u.col = q->col;
     u.off = q->off;
     u.end = q->end;
-    u.all = true;
+    u.all = !q->distinct;
     u.union_line = q->group_line;
     u.union_col = q->group_col;
     u.inputs = in;

@@ -160,6 +160,25 @@ sort >"$T/exprkey.expected" <<'OUT'
 OUT
 expect_same "$T/exprkey.expected" "$T/exprkey.got" "GROUPING SETS ((v + 1), (v))"
 
+# SELECT DISTINCT dedups across the grouping sets, not within each only:
+# (k) and () give the same row (NULL, NULL, 0, 0, NULL) once.
+printf 'x,a,10\nx,b,5\ny,a,20\n' >"$T/in.csv"
+cat >"$T/dist.sql" <<SQL
+SET 'execution.runtime-mode' = 'batch';
+CREATE TABLE T (k STRING, s STRING, v INT) WITH (
+  'connector' = 'filesystem', 'path' = '$T/in.csv', 'format' = 'csv');
+CREATE TABLE out (k STRING, s STRING, g BIGINT, c BIGINT, t INT)
+  WITH ('connector' = 'print');
+INSERT INTO out SELECT DISTINCT CAST(NULL AS STRING), CAST(NULL AS STRING),
+  CAST(0 AS BIGINT), CAST(0 AS BIGINT), CAST(NULL AS INT) FROM T GROUP BY ROLLUP (k);
+SQL
+run_hf "$T/dist.out" "$T/dist.err" run "$T/dist.sql"
+expect_rc 0 "select distinct rollup job"
+[ "$RC" -eq 0 ] || cat "$T/dist.err" >&2
+grep '^+I' "$T/dist.out" >"$T/dist.got" || true
+echo '+I[null, null, 0, 0, null]' >"$T/dist.expected"
+expect_same "$T/dist.expected" "$T/dist.got" "SELECT DISTINCT ... GROUP BY ROLLUP"
+
 # A column of no grouping set is still refused.
 job ungrouped "GROUPING SETS ((k), ())" "k, s, 0, COUNT(*), SUM(v)"
 expect_rc 2 "ungrouped column"
