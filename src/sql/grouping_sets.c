@@ -81,6 +81,7 @@ static struct hf_ast_expr *mask_lit(struct gs *g, const struct hf_ast_expr *at,
 
 static struct hf_ast_expr *rw_args(struct gs *g, struct hf_ast_expr *e,
                                    bool *err);
+static bool is_grouping_call(const struct hf_ast_expr *e);
 
 /* e rewritten for the current set (e itself when nothing changes); *err
  * on out of memory. */
@@ -216,6 +217,36 @@ static struct hf_ast_query *branch(struct gs *g, uint32_t k)
     }
     b->having = rw(g, q->having, &err);
     return err ? NULL : b;
+}
+
+static bool is_grouping_call(const struct hf_ast_expr *e)
+{
+    return e->kind == HF_AST_FUNC && e->text && e->nargs > 0 &&
+           (strcasecmp(e->text, "GROUPING") == 0 ||
+            strcasecmp(e->text, "GROUPING_ID") == 0);
+}
+
+const struct hf_ast_expr *hf_grouping_ungrouped(const struct hf_ast_query *q,
+                                                const struct hf_ast_expr *e,
+                                                bool *uses)
+{
+    if (e == NULL)
+        return NULL;
+    if (is_grouping_call(e)) {
+        *uses = true;
+        for (uint32_t i = 0; i < e->nargs; i++) {
+            bool found = false;
+            for (uint32_t j = 0; j < q->ngroup && !found; j++)
+                found = hf_ast_eq(q->group[j], e->args[i]);
+            if (!found)
+                return e->args[i];
+        }
+        return NULL;
+    }
+    const struct hf_ast_expr *bad = hf_grouping_ungrouped(q, e->filter, uses);
+    for (uint32_t i = 0; i < e->nargs && bad == NULL; i++)
+        bad = hf_grouping_ungrouped(q, e->args[i], uses);
+    return bad;
 }
 
 int hf_grouping_sets_expand(struct hf_arena *a, const char *src,

@@ -16,4 +16,11 @@
 int hf_grouping_sets_expand(struct hf_arena *a, const char *src,
                             struct hf_ast_query *q);
 
+/* The first argument of a GROUPING() / GROUPING_ID() call in e that is
+ * not one of q's GROUP BY keys, or NULL; *uses is set when e calls either
+ * (so a plain GROUP BY using them is expanded as its one grouping set). */
+const struct hf_ast_expr *hf_grouping_ungrouped(const struct hf_ast_query *q,
+                                                const struct hf_ast_expr *e,
+                                                bool *uses);
+
 #endif

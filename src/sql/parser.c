@@ -3342,6 +3342,32 @@ static int group_elements(struct parser *p, struct hf_ast_query *q)
     return 0;
 }
 
+/* GROUPING() / GROUPING_ID() in a SELECT with GROUP BY: every argument
+ * must be a GROUP BY key; with a plain GROUP BY (no sets) the keys are its
+ * one grouping set, so the calls give 0. */
+static int grouping_calls(struct parser *p, struct hf_ast_query *q)
+{
+    bool uses = false;
+    const struct hf_ast_expr *bad = hf_grouping_ungrouped(q, q->having, &uses);
+    for (uint32_t i = 0; i < q->nitems && bad == NULL; i++)
+        bad = hf_grouping_ungrouped(q, q->items[i].expr, &uses);
+    if (bad)
+        return hf_sql_error_at(p->err, HF_ERR_SQL, &p->s->src, bad->line,
+                               bad->col,
+                               "Argument to GROUPING operator must be a "
+                               "grouped expression");
+    if (uses && q->ngsets == 0) {
+        q->gsets = alloc(p, sizeof *q->gsets);
+        q->gset_len = alloc(p, sizeof *q->gset_len);
+        if (q->gsets == NULL || q->gset_len == NULL)
+            return -1;
+        q->gsets[0] = q->group;
+        q->gset_len[0] = q->ngroup;
+        q->ngsets = 1;
+    }
+    return 0;
+}
+
 /* [GROUP BY expr, ...] [HAVING cond] after FROM ... WHERE. */
 static int hf_parse_group_having(struct parser *p, struct hf_ast_query *q)
 {
@@ -3453,6 +3479,8 @@ static struct hf_ast_query *parse_select(struct parser *p)
         reject_query_tail(p) != 0)
         return NULL;
     q->end = last_end(p);
+    if (q->has_group && grouping_calls(p, q) != 0)
+        return NULL;
     if (q->ngsets > 0 && hf_grouping_sets_expand(&p->s->arena,
                                                  p->s->src.text, q) != 0) {
         oom(p);

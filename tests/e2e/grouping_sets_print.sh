@@ -179,6 +179,22 @@ grep '^+I' "$T/dist.out" >"$T/dist.got" || true
 echo '+I[null, null, 0, 0, null]' >"$T/dist.expected"
 expect_same "$T/dist.expected" "$T/dist.got" "SELECT DISTINCT ... GROUP BY ROLLUP"
 
+# GROUPING() of an expression that is not a GROUP BY key is refused at
+# that argument; in a plain GROUP BY every key is grouped: GROUPING() = 0.
+printf 'x,a,10\nx,b,5\ny,a,20\n' >"$T/in.csv"
+job gnotkey "ROLLUP (k)" "k, s, GROUPING(k, s), COUNT(*), SUM(v)"
+expect_rc 2 "GROUPING() of a non-key"
+expect_grep ":7:42: error: Argument to GROUPING operator must be a grouped expression" "$T/gnotkey.err" "GROUPING() of a non-key"
+job gplain "k, s" "k, s, GROUPING(k) + GROUPING_ID(k, s), COUNT(*), SUM(v)"
+expect_rc 0 "GROUPING() in a plain GROUP BY"
+grep '^+I' "$T/gplain.out" | sort >"$T/gplain.got" || true
+sort >"$T/gplain.expected" <<'OUT'
++I[x, a, 0, 1, 10]
++I[x, b, 0, 1, 5]
++I[y, a, 0, 1, 20]
+OUT
+expect_same "$T/gplain.expected" "$T/gplain.got" "GROUPING() in a plain GROUP BY"
+
 # A column of no grouping set is still refused.
 job ungrouped "GROUPING SETS ((k), ())" "k, s, 0, COUNT(*), SUM(v)"
 expect_rc 2 "ungrouped column"
