@@ -3297,6 +3297,10 @@ static int group_element(struct parser *p, struct hf_ast_query *q,
     return 0;
 }
 
+/* The most grouping sets one GROUP BY may stand for (each is a branch of
+ * the rewrite's UNION ALL): CUBE of 12 elements. */
+#define HF_MAX_GROUPING_SETS 4096
+
 /* GROUP BY's elements; the cursor is after BY. Plain expressions only:
  * q->group. Any ROLLUP / CUBE / GROUPING SETS: q->gsets too, the cross
  * product of the elements' sets (as Flink and PostgreSQL combine them). */
@@ -3316,6 +3320,14 @@ static int group_elements(struct parser *p, struct hf_ast_query *q)
         struct gsl el = {0};
         if (group_element(p, q, &gcap, &el) != 0)
             return -1;
+        if ((uint64_t)acc.n * el.n > HF_MAX_GROUPING_SETS)
+            return hf_sql_error_at(
+                p->err, HF_ERR_UNSUPPORTED, &p->s->src, q->group_line,
+                q->group_col,
+                "GROUP BY of more than %d grouping sets (%llu) is not "
+                "supported",
+                HF_MAX_GROUPING_SETS,
+                (unsigned long long)acc.n * el.n);
         struct gsl nx = {0};
         for (uint32_t i = 0; i < acc.n; i++)
             for (uint32_t j = 0; j < el.n; j++) {

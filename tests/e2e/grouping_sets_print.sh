@@ -195,6 +195,12 @@ sort >"$T/gplain.expected" <<'OUT'
 OUT
 expect_same "$T/gplain.expected" "$T/gplain.got" "GROUPING() in a plain GROUP BY"
 
+# The cross product of grouping sets is capped (4096), refused at GROUP.
+c12="k, s, v, k || 'a', k || 'b', k || 'c', k || 'd', k || 'e', k || 'f', k || 'g', k || 'h', k || 'i'"
+job gcap "CUBE ($c12), CUBE ($c12)" "k, s, 0, COUNT(*), SUM(v)"
+expect_rc 2 "too many grouping sets"
+expect_grep ":7:57: error: GROUP BY of more than 4096 grouping sets (16777216)" "$T/gcap.err" "too many grouping sets"
+
 # A column of no grouping set is still refused.
 job ungrouped "GROUPING SETS ((k), ())" "k, s, 0, COUNT(*), SUM(v)"
 expect_rc 2 "ungrouped column"
