@@ -1740,6 +1740,55 @@ static int plan_union(struct qstate *qs, const struct env *env,
 
 /* ------------------------------------------------------------ ORDER BY */
 
+/* How many explicit SELECT items of q are output under the name x. */
+static uint32_t order_named(const struct hf_ast_query *q, const char *x)
+{
+    uint32_t n = 0;
+    if (q->kind != HF_QUERY_SELECT)
+        return 0;
+    for (uint32_t i = 0; i < q->nitems; i++) {
+        const struct hf_ast_select_item *it = &q->items[i];
+        const char *name = it->alias.name ? it->alias.name
+                           : it->expr && it->expr->kind == HF_AST_COLUMN
+                               ? it->expr->text
+                               : NULL;
+        n += name && strcmp(name, x) == 0;
+    }
+    return n;
+}
+
+/* Whether the qualified ORDER BY key a (t.x) is the output column x: the
+ * query is a SELECT over one table (or subquery) named or aliased t, and no
+ * SELECT item other than the column x itself is output as x. */
+static bool order_qual_ok(const struct hf_ast_query *q,
+                          const struct hf_ast_expr *a)
+{
+    if (q->kind != HF_QUERY_SELECT || q->from.join != HF_JOIN_NONE)
+        return false;
+    const char *t = q->from.alias.name ? q->from.alias.name
+                                       : q->from.name.name;
+    if (t == NULL || strcmp(t, a->qual) != 0)
+        return false;
+    for (uint32_t i = 0; i < q->nitems; i++) {
+        const struct hf_ast_select_item *it = &q->items[i];
+        const struct hf_ast_expr *e = it->expr;
+        if (e == NULL) {
+            if (it->star_qual && strcmp(it->star_qual, a->qual) != 0)
+                return false;
+            continue;
+        }
+        bool col = e->kind == HF_AST_COLUMN && e->args == NULL &&
+                   strcmp(e->text, a->text) == 0 &&
+                   (e->qual == NULL || strcmp(e->qual, a->qual) == 0);
+        const char *name = it->alias.name ? it->alias.name
+                           : e->kind == HF_AST_COLUMN ? e->text
+                                                      : NULL;
+        if (name && strcmp(name, a->text) == 0 && !col)
+            return false;
+    }
+    return true;
+}
+
 /* `query ORDER BY keys LIMIT n` in streaming mode: Flink's SortLimit,
  * planned as its Rank without partition keys (every row one group, so
  * the node runs at parallelism 1) and without a row number: the top n
@@ -1772,6 +1821,26 @@ static int plan_sort_limit(struct planner *p, const struct hf_ast_query *q,
         int c = a->kind == HF_AST_COLUMN && a->args == NULL
                     ? hf_schema_find(r->out, a->text)
                     : -1;
+        if (c >= 0) {
+            uint32_t named = 0;
+            for (uint32_t j = 0; j < r->out->ncols; j++)
+                named += strcmp(r->out->cols[j].name, a->text) == 0;
+            if (named < 2)
+                named = order_named(q, a->text);
+            if (named > 1)
+                return err_at(p, HF_ERR_SQL, a->line, a->col,
+                              "ORDER BY key '%s' is ambiguous: the "
+                              "SELECT list has more than one column of "
+                              "that name",
+                              a->text);
+            if (a->qual && !order_qual_ok(q, a))
+                return err_at(p, HF_ERR_UNSUPPORTED, a->line, a->col,
+                              "ORDER BY %s.%s: a qualified key must be a "
+                              "column of the one FROM table that the SELECT "
+                              "list outputs unchanged; order by the output "
+                              "column's name",
+                              a->qual, a->text);
+        }
         if (c < 0)
             return err_at(p, HF_ERR_UNSUPPORTED, a->line, a->col,
                           "ORDER BY of a query must name a column of its "

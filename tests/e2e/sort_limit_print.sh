@@ -100,4 +100,18 @@ refuse "INSERT INTO o SELECT p, sales FROM s ORDER BY sales LIMIT 2;" \
     "SET 'execution.runtime-mode' = 'batch';"
 refuse "INSERT INTO k SELECT p, sales FROM s ORDER BY sales LIMIT 2;" \
     "doesn't support consuming update changes which is produced by node Rank("
+refuse "INSERT INTO o SELECT cat AS p, sales FROM s ORDER BY s.p LIMIT 2;" \
+    "error: ORDER BY s.p: a qualified key must be a column of the one FROM table that the SELECT list outputs unchanged"
+refuse "INSERT INTO o SELECT p, sales FROM s ORDER BY x.sales LIMIT 2;" \
+    "error: ORDER BY x.sales: a qualified key must be"
+refuse "INSERT INTO o SELECT p, sales AS p FROM s ORDER BY p LIMIT 2;" \
+    "error: ORDER BY key 'p' is ambiguous"
+
+# A qualified key that is the output column: as the unqualified one.
+sed -e 's/^INSERT.*/INSERT INTO o SELECT s.p, sales FROM s AS s ORDER BY s.sales DESC LIMIT 3;/' \
+    "$T/top.sql" >"$T/qual.sql"
+run_hf "$T/out" "$T/err" run "$T/qual.sql"
+expect_rc 0 "qualified ORDER BY key"
+grep '^top>' "$T/out" >"$T/got" || true
+expect_same "$T/top.expected" "$T/got" "ORDER BY s.sales DESC LIMIT 3"
 finish
