@@ -208,11 +208,12 @@ static bool window_same(const struct hf_ast_over *a,
 }
 
 /* Column `a` (a plain name, or qual.name) of `in`, else an error naming
- * `what`. A qualified name is resolved as the scope resolves it: in a
- * join, y.k is y's k, not the first k. */
-static int window_col(struct planner *p, const struct rel *in,
-                      const struct scope *s, const struct hf_ast_expr *a,
-                      const char *what, uint32_t *idx)
+ * `what` of `fn`. A qualified name is resolved as the scope resolves it:
+ * in a join, y.k is y's k, not the first k. Used by OVER aggregates and
+ * ROW_NUMBER() alike. */
+int hf_plan_window_col(struct planner *p, const struct rel *in,
+                       const struct scope *s, const struct hf_ast_expr *a,
+                       const char *what, const char *fn, uint32_t *idx)
 {
     int c = -1;
     if (a->kind == HF_AST_COLUMN && a->args == NULL &&
@@ -236,9 +237,9 @@ static int window_col(struct planner *p, const struct rel *in,
         return -1;
     hf_expr_free(e);
     return err_at(p, HF_ERR_UNSUPPORTED, a->line, a->col,
-                  "%s of an OVER window must name a column; an expression "
-                  "is not supported (compute it as a column in a subquery)",
-                  what);
+                  "%s of %s must name a column; an expression is not "
+                  "supported (compute it as a column in a subquery)",
+                  what, fn);
 }
 
 /* The constant `a` of a frame bound: a row count (ROWS) or an interval
@@ -450,9 +451,11 @@ int hf_plan_over(struct planner *p, const struct hf_ast_query *q,
     sp->naggs = naggs;
     int rc = sp->part && sp->aggs ? 0 : oom(p);
     for (uint32_t i = 0; i < ov->npart && rc == 0; i++)
-        rc = window_col(p, in, s, ov->part[i], "PARTITION BY", &sp->part[i]);
+        rc = hf_plan_window_col(p, in, s, ov->part[i], "PARTITION BY",
+                                "an OVER window", &sp->part[i]);
     if (rc == 0)
-        rc = window_col(p, in, s, ov->order[0].expr, "ORDER BY", &sp->tcol);
+        rc = hf_plan_window_col(p, in, s, ov->order[0].expr, "ORDER BY",
+                                "an OVER window", &sp->tcol);
     if (rc == 0)
         rc = frame_of(p, s, ov, sp);
 

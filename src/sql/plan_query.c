@@ -1005,31 +1005,6 @@ static int rel_distinct(struct qstate *qs, struct rel *r, const char *what,
 
 /* ------------------------------------------------------------ ROW_NUMBER */
 
-/* The column of `in` that a PARTITION BY / ORDER BY term names: a plain
- * column (an expression is refused by name). */
-static int rank_col(struct planner *p, const struct rel *in,
-                    const struct scope *s, const struct hf_ast_expr *a,
-                    const char *what, uint32_t *idx)
-{
-    int c = a->kind == HF_AST_COLUMN && a->args == NULL
-                ? hf_schema_find(in->out, a->text)
-                : -1;
-    if (c >= 0) {
-        *idx = (uint32_t)c;
-        return 0;
-    }
-    /* Not a column of the query's input: the binder says why, else it is
-     * an expression. */
-    struct hf_expr *e = hf_expr_bind(&s->bs, a, p->err);
-    if (e == NULL)
-        return -1;
-    hf_expr_free(e);
-    return err_at(p, HF_ERR_UNSUPPORTED, a->line, a->col,
-                  "%s of ROW_NUMBER() must name a column; an expression is "
-                  "not supported (compute it as a column in a subquery)",
-                  what);
-}
-
 /* What column c of `in` is as a time attribute: a PROCTIME() column or
  * the rowtime of the table's WATERMARK (a physical or computed column),
  * read as it is through the queries between (a name for a name). */
@@ -1104,7 +1079,8 @@ static int plan_ranked(struct qstate *qs, const struct hf_ast_query *q,
                     ? hf_schema_find(in->out, a->text)
                     : -1;
         if (c >= 0 || a->kind == HF_AST_COLUMN) {
-            if (rank_col(p, in, s, a, "PARTITION BY", &part[i]) != 0)
+            if (hf_plan_window_col(p, in, s, a, "PARTITION BY",
+                                   "ROW_NUMBER()", &part[i]) != 0)
                 return -1;
             continue;
         }
@@ -1124,7 +1100,8 @@ static int plan_ranked(struct qstate *qs, const struct hf_ast_query *q,
                     ? hf_schema_find(in->out, a->text)
                     : -1;
         if (c >= 0 || a->kind == HF_AST_COLUMN) {
-            if (rank_col(p, in, s, a, "ORDER BY", &order[i]) != 0)
+            if (hf_plan_window_col(p, in, s, a, "ORDER BY",
+                                   "ROW_NUMBER()", &order[i]) != 0)
                 return -1;
             continue;
         }

@@ -160,6 +160,12 @@ struct scope *hf_plan_new_scope(struct planner *p, const struct rel *in,
                                 const char *table, const char *alias);
 int hf_plan_rel_node(struct planner *p, struct rel *r,
                      const struct hf_type *to, const char *what);
+/* The column of `in` a PARTITION BY / ORDER BY term of `fn` (an OVER
+ * window, ROW_NUMBER()) names, qualified names resolved through `s`; an
+ * expression is refused by name. */
+int hf_plan_window_col(struct planner *p, const struct rel *in,
+                       const struct scope *s, const struct hf_ast_expr *a,
+                       const char *what, const char *fn, uint32_t *idx);
 struct hf_schema *hf_plan_own_schema(struct planner *p,
                                      const struct hf_schema *s);
 const char *hf_plan_unique_name(struct planner *p, const struct hf_schema *s,
