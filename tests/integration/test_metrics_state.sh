@@ -104,10 +104,13 @@ SQL
     wait_log "$T/run-$mode.log" "metrics at http://localhost:$PORT/metrics" 30 ||
         { fail "$mode: no metrics line in the log"; cat "$T/run-$mode.log" >&2; }
     URL=http://127.0.0.1:$PORT
-    # Stalled: wait until the source has measured its lag.
+    # Stalled: wait until the source has measured its lag, on both
+    # partitions (one may answer its first fetch after the other).
     for i in $(seq 1 300); do
         curl -sf "$URL/metrics" >"$T/m1" || true
-        [ -n "$(pv "$T/m1" holoflow_source_records_lag_max table=mst)" ] && break
+        [ -n "$(pv "$T/m1" holoflow_source_records_lag_max table=mst)" ] &&
+            [ -n "$(pv "$T/m1" holoflow_source_partition_records_lag table=mst topic=mst partition=1)" ] &&
+            [ -n "$(pv "$T/m1" holoflow_source_partition_records_lag table=mst topic=mst partition=0)" ] && break
         sleep 0.1
     done
     if [ -z "$(pv "$T/m1" holoflow_source_records_lag_max table=mst)" ]; then

@@ -193,6 +193,7 @@ struct hfk_source {
     size_t nrest;
     int64_t lag_at_ms; /* when the lag was last measured (0: never) */
     bool lag_stale;    /* rows read since then */
+    bool lag_partial;  /* some partition's end was unknown then */
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -1441,10 +1442,11 @@ static void pause_part(struct hfk_source *s, const struct src_part *p)
  * consumer last heard it from its fetches (librdkafka's cached high
  * watermark: no request to the broker) minus the read position; a
  * partition whose end is not known yet (no fetch answered) is left out,
- * and measured at the next measure. True when anything was measured (the
- * table's mutex is taken only then). */
-static bool measure_lag(struct hfk_source *s)
+ * and measured at the next measure (*partial says so). True when anything
+ * was measured (the table's mutex is taken only then). */
+static bool measure_lag(struct hfk_source *s, bool *partial)
 {
+    *partial = false;
     if (s->ctx == NULL || s->ctx->stats == NULL)
         return true;
     int64_t max = 0, sum = 0;
@@ -1468,8 +1470,10 @@ static bool measure_lag(struct hfk_source *s)
         int64_t lo = -1, hi = -1;
         if (rd_kafka_get_watermark_offsets(s->rk, p->topic, p->partition, &lo,
                                            &hi) != RD_KAFKA_RESP_ERR_NO_ERROR ||
-            hi < 0)
+            hi < 0) {
+            *partial = true;
             continue;
+        }
         int64_t from = p->next > lo ? p->next : lo;
         int64_t lag = hi > from ? hi - from : 0;
         max = lag > max ? lag : max;
@@ -1498,10 +1502,9 @@ static int source_read(struct hfk_source *s, struct hf_batch *out,
  * brings no rows after rows were read, so an idle or finished source
  * shows its lag after its last row. A source stalled by a slow sink
  * shows its lag as of at most a second of reading before it stopped.
- * Until some partition's end is known (no fetch answered yet) each read
- * tries again, without the mutex; partitions whose end is still unknown
- * once others are measured are tried at the next measure, a second
- * later. */
+ * Until every partition's end is known (no fetch answered yet) each read
+ * measures again: a source that stalls behind a slow sink right after its
+ * first rows must still show every partition's lag. */
 #define LAG_EVERY_MS 1000
 
 int hfk_source_read(void *state, struct hf_batch *out, struct hf_error *err)
@@ -1514,14 +1517,16 @@ int hfk_source_read(void *state, struct hf_batch *out, struct hf_error *err)
         s->lag_stale = true;
     bool idle = rc == 0 || out->nrows == 0;
     int64_t now = now_ms();
-    if (s->lag_at_ms == 0 || (idle && s->lag_stale) ||
+    if (s->lag_at_ms == 0 || s->lag_partial || (idle && s->lag_stale) ||
         (rc > 0 && now - s->lag_at_ms >= LAG_EVERY_MS)) {
         /* until some partition's end is known nothing is measured: try
          * again at the next read */
-        if (measure_lag(s)) {
+        bool partial;
+        if (measure_lag(s, &partial)) {
             s->lag_at_ms = now ? now : 1;
             s->lag_stale = false;
         }
+        s->lag_partial = partial;
     }
     return rc;
 }
