@@ -235,6 +235,11 @@ struct hf_run_ctx {
 /* The table can be a lookup (dimension) table: the connector fills the
  * lookup_* callbacks below. */
 #define HF_CONN_LOOKUP 0x8u
+/* The source counts the bytes it reads in its stats' bytes_in (files:
+ * the records' bytes; Kafka: keys and values). For other sources the
+ * runtime uses DataX's byte size of the rows where it needs bytes (the
+ * job's byte limit, holoflow sync's report: runtime/throttle.h). */
+#define HF_CONN_COUNTS_BYTES 0x10u
 
 /* Lookup settings every lookup-capable connector shares, read from the
  * table's options by hf_lookup_conf_read (ops/lookup_conf.c) under their

@@ -103,7 +103,8 @@ static void render_list(struct hf_strbuf *sb)
         hf_strbuf_printf(sb, "  %-14s %s%s%s\n", (*c)->name,
                          (*c)->unavailable ? "(not in this build) " : "",
                          (*c)->summary,
-                         (*c)->caps == (HF_CONN_SOURCE | HF_CONN_SINK)
+                         ((*c)->caps & (HF_CONN_SOURCE | HF_CONN_SINK)) ==
+                                 (HF_CONN_SOURCE | HF_CONN_SINK)
                              ? " [source, sink]"
                          : (*c)->caps & HF_CONN_SOURCE ? " [source]"
                                                        : " [sink]");

@@ -36,8 +36,15 @@ struct hf_job {
     atomic_int stop_signal;
     /* holoflow.dirty.max-records across the job's tables. */
     struct hf_dirty_budget dirty_budget;
-    /* Totals of the last hf_job_run (holoflow sync's report). */
+    /* Totals of the last hf_job_run (holoflow sync's report), and what
+     * the throttle bounds: rows passed on, bytes read, the transfer time
+     * (runtime.h hf_runtime_transfer). */
     uint64_t tot_read, tot_skipped, tot_written, tot_dirty;
+    uint64_t tot_passed, tot_bytes;
+    int64_t transfer_usec;
+    /* Set before hf_job_run: count DataX's byte size of the rows of
+     * sources that do not count their bytes, for tot_bytes. */
+    bool count_row_bytes;
 };
 
 /* The job option table (SET keys), defined in runtime/job_opts.c. */

@@ -149,6 +149,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/failpoint.h"
 #include "core/log.h"
 #include "core/rbuf.h"
 #include "ops/lookup_join.h"
@@ -262,9 +263,12 @@ struct task {
     struct wsplit *splits;
     uint32_t nsplits, splitcap;
     int64_t wm_next_usec; /* the next periodic emission */
-    /* Source tasks under a throttle: the source's bytes_in already taken
-     * from the bucket. */
+    /* Source tasks: the source's bytes_in already taken from the
+     * throttle's bucket; for a source that does not count its bytes
+     * (connector without HF_CONN_COUNTS_BYTES), DataX's byte size of the
+     * rows it passed on, counted when the job wants bytes (rt->row_bytes). */
     uint64_t th_bytes;
+    atomic_uint_fast64_t row_bytes;
     struct hf_error err;
 };
 
@@ -317,9 +321,18 @@ struct hf_runtime {
     /* holoflow.throttle.*: the bucket every source task takes from; NULL
      * when no limit is set (the source loop then never looks). */
     struct hf_throttle *throttle;
+    /* Count the rows' byte size for sources that do not count their bytes
+     * (a byte limit, or hf_job.count_row_bytes: holoflow sync's report). */
+    bool row_bytes;
+    /* When every task fed by edges (every sink) had finished, its final
+     * flush (a bulk load's COMMIT) done; 0 until then. */
+    int64_t sinks_done_usec;
 };
 
 /* ------------------------------------------------------------ helpers */
+
+/* Failpoint source.stall: how long the source read stalls (ms). */
+#define SOURCE_STALL_MS 2500
 
 static int64_t mono_usec(void)
 {
@@ -1188,21 +1201,28 @@ static int64_t source_tick(void *arg)
 }
 
 /* Take a batch's rows and bytes from the job's throttle (throttle.h):
- * the bytes the source counted since the last batch, else DataX's byte
- * size of the rows. 1: taken; 0: the job stops or fails while waiting;
+ * the bytes the source counted since the last batch when its connector
+ * counts them, else `row_bytes`, DataX's byte size of the rows. 1: taken; 0: the job stops or fails while waiting;
  * -1: a timer served meanwhile failed (t->err). */
-static int throttle_batch(struct task *t, const struct hf_batch *b)
+static int throttle_batch(struct task *t, const struct hf_batch *b,
+                          uint64_t row_bytes)
 {
     struct hf_runtime *rt = t->rt;
     struct rnode *src = t->head;
     uint64_t bytes = 0;
     if (rt->throttle->bytes_per_sec > 0) {
-        uint64_t now = atomic_load(&src->stats.bytes_in);
-        if (now > t->th_bytes) {
-            bytes = now - t->th_bytes;
-            t->th_bytes = now;
+        if (src->n->table->connector->caps & HF_CONN_COUNTS_BYTES) {
+            /* what the source counted since the last take (a file
+             * source's reader threads count ahead of the batches, and
+             * its exact size at a file's end may be a little below the
+             * running count: never taken twice, never negative) */
+            uint64_t now = atomic_load(&src->stats.bytes_in);
+            if (now > t->th_bytes) {
+                bytes = now - t->th_bytes;
+                t->th_bytes = now;
+            }
         } else {
-            bytes = hf_batch_byte_size(b, src->n->schema);
+            bytes = row_bytes;
         }
     }
     if (hf_throttle_take(rt->throttle, b->nrows, bytes, &rt->job->stopping,
@@ -1251,6 +1271,15 @@ static void *source_main(void *arg)
         struct hf_rbuf *r = hf_rbuf_get(src->pool, 100);
         if (r == NULL)
             continue;
+        /* Failpoint source.stall: the read stalls SOURCE_STALL_MS (a
+         * slow scan query, a stalled disk); a throttled job must not
+         * make up more than 1 s of its limit afterwards. */
+        if (hf_failpoint("source.stall")) {
+            struct timespec d = {SOURCE_STALL_MS / 1000,
+                                 (SOURCE_STALL_MS % 1000) * 1000000L};
+            while (nanosleep(&d, &d) != 0)
+                ;
+        }
         int rc = c->source_read(src->state, r->b, &t->err);
         if (rc < 0) {
             hf_rbuf_release(r);
@@ -1263,8 +1292,13 @@ static void *source_main(void *arg)
             hf_rbuf_release(r);
             goto failed;
         }
+        uint64_t row_bytes = 0;
+        if (rt->row_bytes && r->b->nrows > 0 &&
+            !(c->caps & HF_CONN_COUNTS_BYTES)) {
+            row_bytes = hf_batch_byte_size(r->b, src->n->schema);
+        }
         if (rt->throttle && r->b->nrows > 0) {
-            int th = throttle_batch(t, r->b);
+            int th = throttle_batch(t, r->b, row_bytes);
             if (th <= 0) {
                 hf_rbuf_release(r);
                 if (th < 0)
@@ -1274,6 +1308,7 @@ static void *source_main(void *arg)
         }
         if (r->b->nrows > 0) {
             atomic_fetch_add(&src->stats.rows_out, r->b->nrows);
+            atomic_fetch_add(&t->row_bytes, row_bytes);
             if (tbl->watermark)
                 emit_lag(src, r->b);
             if (emit_routes(src, r, &t->err) != 0) {
@@ -1951,9 +1986,13 @@ struct hf_runtime *hf_runtime_new(struct hf_job *job, struct hf_error *err)
             return NULL;
         }
         /* Batches of about 1/20 s of rows keep the waits short and the
-         * flow even under a low record limit. */
+         * flow even under a low record limit; under a byte limit, of at
+         * most 1/20 s of bytes for rows of 16 bytes or more. */
         if (rps > 0 && (uint64_t)rps / 20 < rt->batch_rows)
             rt->batch_rows = rps / 20 > 0 ? (uint32_t)(rps / 20) : 1;
+        if (bps > 0 && (uint64_t)bps / 320 < rt->batch_rows)
+            rt->batch_rows = bps / 320 > 0 ? (uint32_t)(bps / 320) : 1;
+        rt->row_bytes = bps > 0 || job->count_row_bytes;
     }
     rt->job->dirty_budget.max =
         hf_opts_int(s, "holoflow.dirty.max-records", NULL);
@@ -2025,6 +2064,25 @@ void hf_runtime_totals(const struct hf_runtime *rt, uint64_t *read,
             *dirty += atomic_load(&r->stats.dirty);
         }
     }
+}
+
+void hf_runtime_transfer(const struct hf_runtime *rt, uint64_t *passed,
+                         uint64_t *bytes, int64_t *usec)
+{
+    *passed = *bytes = 0;
+    for (uint32_t i = 0; i < rt->nnodes; i++) {
+        const struct rnode *r = &rt->nodes[i];
+        if (r->n->kind != HF_NODE_SOURCE)
+            continue;
+        *passed += atomic_load(&r->stats.rows_out);
+        if (r->n->table->connector->caps & HF_CONN_COUNTS_BYTES)
+            *bytes += atomic_load(&r->stats.bytes_in);
+    }
+    for (uint32_t i = 0; i < rt->ntasks; i++)
+        if (rt->tasks[i]->is_source)
+            *bytes += atomic_load(&rt->tasks[i]->row_bytes);
+    int64_t end = rt->sinks_done_usec ? rt->sinks_done_usec : rt->ended_usec;
+    *usec = end > rt->started_usec ? end - rt->started_usec : 0;
 }
 
 int hf_dirty_budget_add(struct hf_table_stats *st, const char *where,
@@ -2166,6 +2224,11 @@ static void raise_ckpt(struct hf_runtime *rt, const char *why)
 int hf_runtime_run(struct hf_runtime *rt, struct hf_error *err)
 {
     rt->started_usec = mono_usec();
+    rt->sinks_done_usec = 0;
+    /* The bucket starts empty now: the rate measured from the engine's
+     * start never exceeds the limit (throttle.h). */
+    if (rt->throttle)
+        hf_throttle_start(rt->throttle, hf_throttle_now());
     /* Tasks fed by edges first: they open the sinks. */
     for (int pass = 0; pass < 2; pass++) {
         for (uint32_t i = 0; i < rt->ntasks && !job_failed(rt); i++) {
@@ -2198,6 +2261,8 @@ int hf_runtime_run(struct hf_runtime *rt, struct hf_error *err)
                 consumers = consumers && t->is_source;
             }
         }
+        if (consumers && rt->sinks_done_usec == 0)
+            rt->sinks_done_usec = mono_usec();
         if (all)
             break;
         update_completed(rt);

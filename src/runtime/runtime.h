@@ -25,6 +25,16 @@ void hf_runtime_summary(const struct hf_runtime *rt, FILE *out);
  * written by sinks, dirty rows of both. */
 void hf_runtime_totals(const struct hf_runtime *rt, uint64_t *read,
                        uint64_t *skipped, uint64_t *written, uint64_t *dirty);
+/* For a throttled job's measured rate (holoflow sync's report), after
+ * hf_runtime_run: rows the sources passed on (what the record limit
+ * bounds), bytes they read (what the byte limit bounds: the bytes a
+ * source counts itself, file and Kafka sources, else DataX's byte size of
+ * the rows passed on, counted when the job has a byte limit or
+ * hf_job.count_row_bytes; 0 otherwise), and the transfer time in
+ * microseconds: from the engine's start (the bucket's empty start) until
+ * every sink had finished (its final flush: a bulk load's COMMIT). */
+void hf_runtime_transfer(const struct hf_runtime *rt, uint64_t *passed,
+                         uint64_t *bytes, int64_t *usec);
 void hf_runtime_destroy(struct hf_runtime *rt);
 
 /* For metrics/ (any thread, while the runtime exists), by graph node

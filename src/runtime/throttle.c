@@ -1,19 +1,22 @@
 /*
  * throttle.c - the job-wide token bucket of holoflow.throttle.* (see
- * throttle.h): a generic cell rate algorithm per limit, no burst credit,
- * waits taken outside the lock in slices that watch the job's stop flag
- * and serve the caller's timers (the tick).
+ * throttle.h): a generic cell rate algorithm per limit in integer
+ * nanoseconds (the fraction of a nanosecond carried, so many small takes
+ * add up exactly), credit capped at 1 s of the limit, waits taken outside
+ * the lock until an absolute deadline, in slices that watch the job's
+ * stop flags and serve the caller's timers (the tick).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "runtime/throttle.h"
 
-static double now_usec(void)
+int64_t hf_throttle_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 struct hf_throttle *hf_throttle_new(int64_t records_per_sec,
@@ -30,6 +33,8 @@ struct hf_throttle *hf_throttle_new(int64_t records_per_sec,
     pthread_mutex_init(&th->lock, NULL);
     th->records_per_sec = records_per_sec > 0 ? records_per_sec : 0;
     th->bytes_per_sec = bytes_per_sec > 0 ? bytes_per_sec : 0;
+    th->rows.rate = th->records_per_sec;
+    th->bytes.rate = th->bytes_per_sec;
     return th;
 }
 
@@ -41,53 +46,89 @@ void hf_throttle_free(struct hf_throttle *th)
     free(th);
 }
 
-/* Reserve `n` units at `rate` per second on the schedule *tat: the time
- * they are earned. */
-static double reserve(double *tat, double now, uint64_t n, int64_t rate)
+/* Under the lock: empty both buckets at `now`. */
+static void start_locked(struct hf_throttle *th, int64_t now)
 {
-    if (*tat < now)
-        *tat = now; /* no credit for the time nothing was taken */
-    *tat += (double)n * 1e6 / (double)rate;
-    return *tat;
+    th->rows.tat = th->bytes.tat = now;
+    th->rows.frac = th->bytes.frac = 0;
+    th->started = true;
+}
+
+void hf_throttle_start(struct hf_throttle *th, int64_t now)
+{
+    pthread_mutex_lock(&th->lock);
+    start_locked(th, now);
+    pthread_mutex_unlock(&th->lock);
+}
+
+/* Reserve `n` units of `l` at `now`: the time they are earned. The credit
+ * (now - tat, when tat is behind) is at most the burst: tat never lags
+ * more than 1 s behind now. */
+static int64_t reserve(struct hf_throttle_lim *l, int64_t now, uint64_t n)
+{
+    if (l->tat < now - HF_THROTTLE_BURST_NS) {
+        l->tat = now - HF_THROTTLE_BURST_NS;
+        l->frac = 0;
+    }
+    unsigned __int128 q =
+        (unsigned __int128)n * 1000000000u + (unsigned __int128)l->frac;
+    unsigned __int128 ns = q / (uint64_t)l->rate;
+    l->frac = (uint64_t)(q % (uint64_t)l->rate);
+    /* a take of more than ~292 years of the limit saturates */
+    if (ns > (unsigned __int128)(INT64_MAX - l->tat))
+        l->tat = INT64_MAX;
+    else
+        l->tat += (int64_t)ns;
+    return l->tat;
+}
+
+int64_t hf_throttle_reserve(struct hf_throttle *th, int64_t now,
+                            uint64_t rows, uint64_t bytes)
+{
+    pthread_mutex_lock(&th->lock);
+    if (!th->started)
+        start_locked(th, now);
+    int64_t until = now;
+    if (th->rows.rate > 0 && rows > 0) {
+        int64_t t = reserve(&th->rows, now, rows);
+        if (t > until)
+            until = t;
+    }
+    if (th->bytes.rate > 0 && bytes > 0) {
+        int64_t t = reserve(&th->bytes, now, bytes);
+        if (t > until)
+            until = t;
+    }
+    pthread_mutex_unlock(&th->lock);
+    return until;
 }
 
 bool hf_throttle_take(struct hf_throttle *th, uint64_t rows, uint64_t bytes,
                       const atomic_int *stop, const atomic_int *stop2,
                       hf_throttle_tick tick, void *arg)
 {
-    pthread_mutex_lock(&th->lock);
-    double now = now_usec();
-    double until = now;
-    if (th->records_per_sec > 0 && rows > 0) {
-        double t = reserve(&th->tat_rows, now, rows, th->records_per_sec);
-        if (t > until)
-            until = t;
-    }
-    if (th->bytes_per_sec > 0 && bytes > 0) {
-        double t = reserve(&th->tat_bytes, now, bytes, th->bytes_per_sec);
-        if (t > until)
-            until = t;
-    }
-    pthread_mutex_unlock(&th->lock);
+    int64_t until = hf_throttle_reserve(th, hf_throttle_now(), rows, bytes);
     for (;;) {
         if ((stop && atomic_load(stop)) || (stop2 && atomic_load(stop2)))
             return false;
-        double left = until - now_usec();
-        if (left <= 0)
+        int64_t now = hf_throttle_now();
+        if (now >= until)
             return true;
-        if (left > 100000)
-            left = 100000;
+        int64_t wake = until - now > 100000000 ? now + 100000000 : until;
         if (tick) {
-            int64_t want = tick(arg);
+            int64_t want = tick(arg); /* microseconds */
             if (want < 0)
                 return false;
             if (want < 1000)
                 want = 1000; /* a timer that stays due does not spin */
-            if ((double)want < left)
-                left = (double)want;
+            if (want < (wake - now) / 1000)
+                wake = now + want * 1000;
         }
-        struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)(left * 1000)};
-        nanosleep(&ts, NULL);
+        struct timespec ts = {.tv_sec = wake / 1000000000,
+                              .tv_nsec = wake % 1000000000};
+        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+               EINTR)
+            ;
     }
 }
 

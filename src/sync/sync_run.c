@@ -182,6 +182,23 @@ static void fmt_time(time_t t, char *buf, size_t n)
     strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
+/* A byte rate as DataX prints it: 253.91KB/s (units of 1024). */
+static void fmt_speed(double bps, char *buf, size_t n)
+{
+    const char *unit[] = {"B", "KB", "MB", "GB", "TB"};
+    int u = 0;
+    while (bps >= 1024 && u < 4) {
+        bps /= 1024;
+        u++;
+    }
+    snprintf(buf, n, "%.2f%s/s", bps, unit[u]);
+}
+
+/* DataX's end-of-job report on stderr, and as JSON into json_path. The
+ * speeds are over the transfer time (the engine's start until the load's
+ * final commit, runtime.h hf_runtime_transfer), the time the throttle's
+ * limits are measured over, so they compare with the limits; the elapsed
+ * time is the whole sync's (preSql, planning and postSql included). */
 static void report(const struct hf_sync *s, const struct hf_job *job,
                    time_t start, time_t end, double secs, const char *status,
                    const char *json_path)
@@ -189,16 +206,23 @@ static void report(const struct hf_sync *s, const struct hf_job *job,
     uint64_t read = job ? job->tot_read : 0;
     uint64_t dirty = job ? job->tot_dirty + job->tot_skipped : 0;
     uint64_t written = job ? job->tot_written : 0;
-    char t0[32], t1[32];
+    uint64_t passed = job ? job->tot_passed : 0;
+    uint64_t bytes = job ? job->tot_bytes : 0;
+    double xfer = job ? (double)job->transfer_usec / 1e6 : 0;
+    char t0[32], t1[32], speed[32];
     fmt_time(start, t0, sizeof t0);
     fmt_time(end, t1, sizeof t1);
-    double rps = secs > 0 ? (double)written / secs : 0;
+    double rps = xfer > 0 ? (double)passed / xfer : 0;
+    double bps = xfer > 0 ? (double)bytes / xfer : 0;
+    fmt_speed(bps, speed, sizeof speed);
     fprintf(stderr,
-            "\n%-26s: %s\n%-26s: %s\n%-26s: %18.0fs\n%-26s: %18.0frec/s\n"
+            "\n%-26s: %s\n%-26s: %s\n%-26s: %18.0fs\n%-26s: %18.3fs\n"
+            "%-26s: %18s\n%-26s: %18.0frec/s\n"
             "%-26s: %18" PRIu64 "\n%-26s: %18" PRIu64 "\n%-26s: %18" PRIu64
             "\n%-26s: %s\n",
             "Job start time", t0, "Job end time", t1, "Total elapsed time",
-            secs, "Record write speed", rps, "Total records read", read,
+            secs, "Transfer time", xfer, "Average speed", speed,
+            "Record write speed", rps, "Total records read", read,
             "Total records written", written, "Total read/write failures",
             dirty, "Status", status);
     if (json_path == NULL)
@@ -211,12 +235,14 @@ static void report(const struct hf_sync *s, const struct hf_job *job,
     fprintf(f,
             "{\"job\": \"%s\", \"status\": \"%s\", \"start_time\": \"%s\", "
             "\"end_time\": \"%s\", \"elapsed_seconds\": %.3f, "
-            "\"records_read\": %" PRIu64 ", \"records_written\": %" PRIu64
-            ", \"dirty_records\": %" PRIu64
-            ", \"records_per_second\": %.0f, \"channels\": %d, "
-            "\"shard\": \"%u/%u\"}\n",
-            s->job.path, status, t0, t1, secs, read, written, dirty, rps,
-            s->job.channel, s->job.shard_index,
+            "\"transfer_seconds\": %.6f, "
+            "\"records_read\": %" PRIu64 ", \"records_passed\": %" PRIu64
+            ", \"records_written\": %" PRIu64
+            ", \"dirty_records\": %" PRIu64 ", \"bytes_read\": %" PRIu64
+            ", \"records_per_second\": %.1f, \"bytes_per_second\": %.1f, "
+            "\"channels\": %d, \"shard\": \"%u/%u\"}\n",
+            s->job.path, status, t0, t1, secs, xfer, read, passed, written,
+            dirty, bytes, rps, bps, s->job.channel, s->job.shard_index,
             s->job.shard_count ? s->job.shard_count : 1);
     fclose(f);
 }
@@ -253,6 +279,7 @@ hf_err_t hf_sync_run(hf_sync_t *s, const char *report_json, char *errstr,
         goto done;
     }
     char runerr[HF_ERRMSG_MAX];
+    job->count_row_bytes = true; /* the report's bytes_read */
     rc = hf_job_run(job, 1, runerr, sizeof runerr);
     if (rc != HF_OK) {
         hf_error_set(&err, rc, "%s", runerr);

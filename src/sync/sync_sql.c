@@ -479,17 +479,24 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
     hf_strbuf_puts(&b, j->path);
     hf_strbuf_puts(&b, " as a holoflow run SQL job\n"
                        "SET 'execution.runtime-mode' = 'batch';\n");
-    /* speed.record / .byte / mbps: the job-wide token bucket */
+    /* speed.record / .byte / mbps: the job-wide token bucket; under
+     * --shard I/N each process takes 1/N of the limits (at least 1), so
+     * the N processes together stay within the job's */
+    int64_t nsh = j->shard_count > 1 ? (int64_t)j->shard_count : 1;
     if (j->record_speed > 0)
         hf_strbuf_printf(&b,
                          "SET 'holoflow.throttle.records-per-second' = "
                          "'%lld';\n",
-                         (long long)j->record_speed);
+                         (long long)(j->record_speed / nsh > 0
+                                         ? j->record_speed / nsh
+                                         : 1));
     if (j->byte_speed > 0)
         hf_strbuf_printf(&b,
                          "SET 'holoflow.throttle.bytes-per-second' = "
                          "'%lld';\n",
-                         (long long)j->byte_speed);
+                         (long long)(j->byte_speed / nsh > 0
+                                         ? j->byte_speed / nsh
+                                         : 1));
     char ptype[64][128]; /* physical column types, file readers */
     int nptype = 0;
     char parts[32][128];

@@ -1015,7 +1015,7 @@ const struct hf_connector hf_connector_filesystem = {
                "Hive-partitioned directories",
     .opts = fs_opts,
     .nopts = sizeof fs_opts / sizeof fs_opts[0],
-    .caps = HF_CONN_SOURCE,
+    .caps = HF_CONN_SOURCE | HF_CONN_COUNTS_BYTES,
     .value_format_key = "format",
     .validate = fs_validate,
     .bounded = fs_bounded,

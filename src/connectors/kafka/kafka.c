@@ -152,7 +152,7 @@ const struct hf_connector hf_connector_kafka = {
                "source with consumer groups and sink",
     .opts = kafka_opts,
     .nopts = sizeof kafka_opts / sizeof kafka_opts[0],
-    .caps = HF_CONN_SOURCE | HF_CONN_SINK,
+    .caps = HF_CONN_SOURCE | HF_CONN_SINK | HF_CONN_COUNTS_BYTES,
     .value_format_key = "format",
     .key_format_key = "key.format",
     .validate = kafka_validate,

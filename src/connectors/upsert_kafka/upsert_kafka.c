@@ -141,7 +141,7 @@ const struct hf_connector hf_connector_upsert_kafka = {
                "(tombstones delete); also the legacy connector.type syntax",
     .opts = upsert_opts,
     .nopts = sizeof upsert_opts / sizeof upsert_opts[0],
-    .caps = HF_CONN_SOURCE | HF_CONN_SINK,
+    .caps = HF_CONN_SOURCE | HF_CONN_SINK | HF_CONN_COUNTS_BYTES,
     .value_format_key = "value.format",
     .key_format_key = "key.format",
     .validate = upsert_validate,
