@@ -33,6 +33,11 @@
 #include "holoflow.h"
 #include "sync/sync_int.h"
 
+/* A throttled load's buffers hold about 1/4 s of the limit when that is
+ * below the COPY defaults (32768 rows, 8 MiB: holo_copy.c). */
+#define THROTTLED_ROWS_MAX 32768
+#define THROTTLED_BYTES_MAX (8 << 20)
+
 /* ------------------------------------------------------------ quoting */
 
 static void put_ident(struct hf_strbuf *b, const char *s)
@@ -866,6 +871,21 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
             char n[16];
             snprintf(n, sizeof n, "%d", w->batch_size);
             put_opt(&b, "sink.insert.batch-size", n);
+        } else if (j->record_speed > 0 &&
+                   j->record_speed / nsh / 4 < THROTTLED_ROWS_MAX) {
+            /* throttled: a load buffer holds at most ~1/4 s of the
+             * limit, so the final commit does not first send seconds of
+             * rows held back (the report's rate is measured up to it) */
+            char n[24];
+            int64_t rows = j->record_speed / nsh / 4;
+            snprintf(n, sizeof n, "%lld", (long long)(rows > 0 ? rows : 1));
+            put_opt(&b, "sink.insert.batch-size", n);
+        }
+        if (j->byte_speed > 0 && j->byte_speed / nsh / 4 < THROTTLED_BYTES_MAX) {
+            char n[24];
+            int64_t bytes = j->byte_speed / nsh / 4;
+            snprintf(n, sizeof n, "%lld", (long long)(bytes > 0 ? bytes : 1));
+            put_opt(&b, "sink.insert.batch-byte-size", n);
         }
         /* Load connections: maxConnectionCount (or client.writeThreadSize),
          * else the channels. The sink uses them for a LIST-partitioned
