@@ -42,9 +42,10 @@
 # Prints rows/s, the ratios (a)/(b), (a)/(c), (a)/(d), (a)/(f) and
 # (a)/best pgloader, and holoflow's peak RSS; then (a) again throttled by
 # a record limit and by a byte limit, each half the rate (a) reached, with
-# the measured rate against the limit. Targets (issue 11): (a) >= 0.9 x
-# best psql, >= 5 x best pgloader; BENCH_STRICT=1 exits 1 when one is
-# missed.
+# the measured rate (the report's, over the transfer time) against the
+# limit. Targets (issue 11): (a) >= 0.9 x best psql, >= 5 x best
+# pgloader, throttled rates within 5% of the limit; BENCH_STRICT=1 exits
+# 1 when one is missed.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -246,25 +247,29 @@ say "holoflow peak RSS:           $(cat "$W/rss") KiB"
 # ------------------------------------------------------------------ throttled
 # The same job under DataX's job.setting.speed.record, then .byte (the
 # job-wide token bucket, holoflow.throttle.*), each at half the rate (a)
-# reached: the measured rate (rows or file bytes / wall seconds) against
-# the limit, and the table checked again.
-throttled() { # KIND(record|byte) AMOUNT LIMIT
-    local t1 t2 s
+# reached: the measured rate from the report (records_passed or
+# bytes_read over transfer_seconds, the engine's start to the commit)
+# against the limit, which the issue wants within 5% both ways, and the
+# table checked again.
+jnum() { sed -n "s/.*\"$2\": *\([0-9.]*\).*/\1/p" "$1"; }
+throttled() { # KIND(record|byte) FIELD LIMIT
+    local n s r
     # 4 channels: the per-channel limit is a quarter of the total
     mkjob "{\"$1\": $3}" "{\"$1\": $(($3 / 4 > 0 ? $3 / 4 : 1))}" >"$W/job-$1.json"
     reset_table
-    t1=$(now)
-    "$hf" sync "$W/job-$1.json" >/dev/null 2>"$W/hf.err" ||
+    "$hf" sync "$W/job-$1.json" --report-json "$W/rep-$1.json" >/dev/null 2>"$W/hf.err" ||
         { cat "$W/hf.err" >&2; die "throttled holoflow sync failed"; }
-    t2=$(now)
     [ "$(digest)" = "$want" ] || die "the $1-throttled sync left a different table"
-    s=$(secs "$t1" "$t2")
-    say "throttled, $1 limit $3/s: $(rate "$2" "$s")/s measured over ${s}s (ratio $(ratio "$(rate "$2" "$s")" "$3"), must be <= 1.05)"
+    n=$(jnum "$W/rep-$1.json" "$2")
+    s=$(jnum "$W/rep-$1.json" transfer_seconds)
+    r=$(rate "$n" "$s")
+    say "throttled, $1 limit $3/s: $r/s measured over ${s}s (ratio $(ratio "$r" "$3"), must be within 0.95..1.05)"
+    if awk -v x="$(ratio "$r" "$3")" 'BEGIN { exit (x >= 0.95 && x <= 1.05) }'; then miss=1; fi
 }
 bytes=$(cat "$W"/tree/*/*/*.csv | wc -c)
 say ""
-throttled record "$N" "$(awk -v n="$N" -v t="$ta" 'BEGIN { printf "%d", n / t / 2 }')"
-throttled byte "$bytes" "$(awk -v n="$bytes" -v t="$ta" 'BEGIN { printf "%d", n / t / 2 }')"
+throttled record records_passed "$(awk -v n="$N" -v t="$ta" 'BEGIN { printf "%d", n / t / 2 }')"
+throttled byte bytes_read "$(awk -v n="$bytes" -v t="$ta" 'BEGIN { printf "%d", n / t / 2 }')"
 if [ "$STRICT" = 1 ] && [ "$miss" = 1 ]; then
     exit 1
 fi
