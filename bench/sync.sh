@@ -41,9 +41,9 @@
 # the rows in order; pgloader's rejected rows are shown when it differs).
 # Prints rows/s, the ratios (a)/(b), (a)/(c), (a)/(d), (a)/(f) and
 # (a)/best pgloader, and holoflow's peak RSS; then (a) again throttled by
-# a record limit and by a byte limit, each half the rate (a) reached, with
-# the measured rate (the report's, over the transfer time) against the
-# limit. Targets (issue 11): (a) >= 0.9 x best psql, >= 5 x best
+# a record limit and by a byte limit, each a quarter of the rate (a)
+# reached (headroom on a shared machine), with the measured rate (the
+# report's, over the transfer time) against the limit. Targets (issue 11): (a) >= 0.9 x best psql, >= 5 x best
 # pgloader, throttled rates within 5% of the limit; BENCH_STRICT=1 exits
 # 1 when one is missed.
 set -euo pipefail
@@ -246,14 +246,15 @@ say "holoflow peak RSS:           $(cat "$W/rss") KiB"
 
 # ------------------------------------------------------------------ throttled
 # The same job under DataX's job.setting.speed.record, then .byte (the
-# job-wide token bucket, holoflow.throttle.*), each at half the rate (a)
-# reached: the measured rate from the report (records_passed or
-# bytes_read over transfer_seconds, the engine's start to the commit)
-# against the limit, which the issue wants within 5% both ways, and the
-# table checked again.
+# job-wide token bucket, holoflow.throttle.*), each at a quarter of the
+# rate (a) reached (at half, a machine shared with other work could not
+# always keep up, and a limit the load cannot reach measures the load):
+# the measured rate from the report (records_passed or bytes_read over
+# transfer_seconds, the engine's start to the commit) against the limit,
+# which the issue wants within 5% both ways, and the table checked again.
 jnum() { sed -n "s/.*\"$2\": *\([0-9.]*\).*/\1/p" "$1"; }
 throttled() { # KIND(record|byte) FIELD LIMIT
-    local n s r
+    local n s r rd
     # 4 channels: the per-channel limit is a quarter of the total
     mkjob "{\"$1\": $3}" "{\"$1\": $(($3 / 4 > 0 ? $3 / 4 : 1))}" >"$W/job-$1.json"
     reset_table
@@ -263,13 +264,14 @@ throttled() { # KIND(record|byte) FIELD LIMIT
     n=$(jnum "$W/rep-$1.json" "$2")
     s=$(jnum "$W/rep-$1.json" transfer_seconds)
     r=$(rate "$n" "$s")
-    say "throttled, $1 limit $3/s: $r/s measured over ${s}s (ratio $(ratio "$r" "$3"), must be within 0.95..1.05)"
+    rd=$(jnum "$W/rep-$1.json" read_seconds)
+    say "throttled, $1 limit $3/s: $r/s measured over ${s}s to the commit (ratio $(ratio "$r" "$3"), must be within 0.95..1.05); the readers alone: $(ratio "$(rate "$n" "$rd")" "$3") over ${rd}s"
     if awk -v x="$(ratio "$r" "$3")" 'BEGIN { exit (x >= 0.95 && x <= 1.05) }'; then miss=1; fi
 }
 bytes=$(cat "$W"/tree/*/*/*.csv | wc -c)
 say ""
-throttled record records_passed "$(awk -v n="$N" -v t="$ta" 'BEGIN { printf "%d", n / t / 2 }')"
-throttled byte bytes_read "$(awk -v n="$bytes" -v t="$ta" 'BEGIN { printf "%d", n / t / 2 }')"
+throttled record records_passed "$(awk -v n="$N" -v t="$ta" 'BEGIN { printf "%d", n / t / 4 }')"
+throttled byte bytes_read "$(awk -v n="$bytes" -v t="$ta" 'BEGIN { printf "%d", n / t / 4 }')"
 if [ "$STRICT" = 1 ] && [ "$miss" = 1 ]; then
     exit 1
 fi

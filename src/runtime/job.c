@@ -256,7 +256,7 @@ hf_err_t hf_job_run(struct hf_job *job, int install_signals, char *errstr,
         hf_runtime_totals(rt, &job->tot_read, &job->tot_skipped,
                           &job->tot_written, &job->tot_dirty);
         hf_runtime_transfer(rt, &job->tot_passed, &job->tot_bytes,
-                            &job->transfer_usec);
+                            &job->transfer_usec, &job->read_usec);
         hf_runtime_destroy(rt);
     }
     if (install_signals) {

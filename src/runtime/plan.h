@@ -41,7 +41,7 @@ struct hf_job {
      * (runtime.h hf_runtime_transfer). */
     uint64_t tot_read, tot_skipped, tot_written, tot_dirty;
     uint64_t tot_passed, tot_bytes;
-    int64_t transfer_usec;
+    int64_t transfer_usec, read_usec;
     /* Set before hf_job_run: count DataX's byte size of the rows of
      * sources that do not count their bytes, for tot_bytes. */
     bool count_row_bytes;

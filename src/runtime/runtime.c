@@ -269,6 +269,9 @@ struct task {
      * rows it passed on, counted when the job wants bytes (rt->row_bytes). */
     uint64_t th_bytes;
     atomic_uint_fast64_t row_bytes;
+    /* Source tasks: when the source reached its end (or stopped), 0
+     * before; read after the task's thread was joined. */
+    int64_t end_usec;
     struct hf_error err;
 };
 
@@ -1329,6 +1332,10 @@ static void *source_main(void *arg)
         goto failed;
     /* The end marker goes behind every row emitted; the final position
      * is committed once a checkpoint after it completes. */
+    t->end_usec = mono_usec();
+    hf_log_debug("source '%s': %s after %.3f s", tbl->name,
+                 eof ? "end of input" : "stopped",
+                 (double)(t->end_usec - rt->started_usec) / 1e6);
     if (end_node(src, &t->err) != 0 || final_commit(t) != 0)
         goto failed;
     goto out;
@@ -2067,7 +2074,7 @@ void hf_runtime_totals(const struct hf_runtime *rt, uint64_t *read,
 }
 
 void hf_runtime_transfer(const struct hf_runtime *rt, uint64_t *passed,
-                         uint64_t *bytes, int64_t *usec)
+                         uint64_t *bytes, int64_t *usec, int64_t *read_usec)
 {
     *passed = *bytes = 0;
     for (uint32_t i = 0; i < rt->nnodes; i++) {
@@ -2078,11 +2085,16 @@ void hf_runtime_transfer(const struct hf_runtime *rt, uint64_t *passed,
         if (r->n->table->connector->caps & HF_CONN_COUNTS_BYTES)
             *bytes += atomic_load(&r->stats.bytes_in);
     }
+    int64_t read_end = 0;
     for (uint32_t i = 0; i < rt->ntasks; i++)
-        if (rt->tasks[i]->is_source)
+        if (rt->tasks[i]->is_source) {
             *bytes += atomic_load(&rt->tasks[i]->row_bytes);
+            if (rt->tasks[i]->end_usec > read_end)
+                read_end = rt->tasks[i]->end_usec;
+        }
     int64_t end = rt->sinks_done_usec ? rt->sinks_done_usec : rt->ended_usec;
     *usec = end > rt->started_usec ? end - rt->started_usec : 0;
+    *read_usec = read_end > rt->started_usec ? read_end - rt->started_usec : 0;
 }
 
 int hf_dirty_budget_add(struct hf_table_stats *st, const char *where,
@@ -2261,8 +2273,12 @@ int hf_runtime_run(struct hf_runtime *rt, struct hf_error *err)
                 consumers = consumers && t->is_source;
             }
         }
-        if (consumers && rt->sinks_done_usec == 0)
+        if (consumers && rt->sinks_done_usec == 0) {
             rt->sinks_done_usec = mono_usec();
+            hf_log_debug("every sink finished after %.3f s",
+                         (double)(rt->sinks_done_usec - rt->started_usec) /
+                             1e6);
+        }
         if (all)
             break;
         update_completed(rt);

@@ -32,9 +32,11 @@ void hf_runtime_totals(const struct hf_runtime *rt, uint64_t *read,
  * the rows passed on, counted when the job has a byte limit or
  * hf_job.count_row_bytes; 0 otherwise), and the transfer time in
  * microseconds: from the engine's start (the bucket's empty start) until
- * every sink had finished (its final flush: a bulk load's COMMIT). */
+ * every sink had finished (its final flush: a bulk load's COMMIT); and
+ * the reading time, from the engine's start until the last source's end
+ * (the throttle's own accuracy, without the commit). */
 void hf_runtime_transfer(const struct hf_runtime *rt, uint64_t *passed,
-                         uint64_t *bytes, int64_t *usec);
+                         uint64_t *bytes, int64_t *usec, int64_t *read_usec);
 void hf_runtime_destroy(struct hf_runtime *rt);
 
 /* For metrics/ (any thread, while the runtime exists), by graph node

@@ -209,6 +209,7 @@ static void report(const struct hf_sync *s, const struct hf_job *job,
     uint64_t passed = job ? job->tot_passed : 0;
     uint64_t bytes = job ? job->tot_bytes : 0;
     double xfer = job ? (double)job->transfer_usec / 1e6 : 0;
+    double rd = job ? (double)job->read_usec / 1e6 : 0;
     char t0[32], t1[32], speed[32];
     fmt_time(start, t0, sizeof t0);
     fmt_time(end, t1, sizeof t1);
@@ -235,13 +236,13 @@ static void report(const struct hf_sync *s, const struct hf_job *job,
     fprintf(f,
             "{\"job\": \"%s\", \"status\": \"%s\", \"start_time\": \"%s\", "
             "\"end_time\": \"%s\", \"elapsed_seconds\": %.3f, "
-            "\"transfer_seconds\": %.6f, "
+            "\"transfer_seconds\": %.6f, \"read_seconds\": %.6f, "
             "\"records_read\": %" PRIu64 ", \"records_passed\": %" PRIu64
             ", \"records_written\": %" PRIu64
             ", \"dirty_records\": %" PRIu64 ", \"bytes_read\": %" PRIu64
             ", \"records_per_second\": %.1f, \"bytes_per_second\": %.1f, "
             "\"channels\": %d, \"shard\": \"%u/%u\"}\n",
-            s->job.path, status, t0, t1, secs, xfer, read, passed, written,
+            s->job.path, status, t0, t1, secs, xfer, rd, read, passed, written,
             dirty, bytes, rps, bps, s->job.channel, s->job.shard_index,
             s->job.shard_count ? s->job.shard_count : 1);
     fclose(f);

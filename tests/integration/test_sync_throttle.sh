@@ -47,7 +47,7 @@ check_rate() {
     s=$(field "$2" transfer_seconds)
     [ "$n" = "$4" ] || fail "$1: $3 is '$n', expected $4"
     r=$(awk -v n="$n" -v s="$s" -v l="$5" 'BEGIN { printf "%.1f %.3f", n / s, n / s / l }')
-    echo "$1: ${r% *}/s over ${s}s against a limit of $5/s (ratio ${r#* })"
+    echo "$1: ${r% *}/s over ${s}s against a limit of $5/s (ratio ${r#* }; the readers ended after $(field "$2" read_seconds)s)"
     awk -v x="${r#* }" 'BEGIN { exit !(x >= 0.95 && x <= 1.05) }' ||
         fail "$1: rate ${r% *}/s is not within 5% of $5/s"
 }
