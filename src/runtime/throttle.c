@@ -82,8 +82,8 @@ static int64_t reserve(struct hf_throttle_lim *l, int64_t now, uint64_t n)
     return l->tat;
 }
 
-int64_t hf_throttle_reserve(struct hf_throttle *th, int64_t now,
-                            uint64_t rows, uint64_t bytes)
+int64_t hf_throttle_reserve(struct hf_throttle *th, int64_t now, uint64_t rows,
+                            uint64_t bytes)
 {
     pthread_mutex_lock(&th->lock);
     if (!th->started)

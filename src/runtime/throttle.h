@@ -74,8 +74,8 @@ void hf_throttle_start(struct hf_throttle *th, int64_t now);
  * at time `now` (ns) and return the time (ns) they are earned (now or
  * earlier: they may pass at once). Deterministic; the unit tests drive it
  * with their own clock. @locality any thread (takes the lock). */
-int64_t hf_throttle_reserve(struct hf_throttle *th, int64_t now,
-                            uint64_t rows, uint64_t bytes);
+int64_t hf_throttle_reserve(struct hf_throttle *th, int64_t now, uint64_t rows,
+                            uint64_t bytes);
 
 /* Called between the slices of a wait: does the caller's due work (a
  * source task runs its chained operators' processing-time timers, so

@@ -136,8 +136,7 @@ static void test_late_first_take(void **state)
     hf_throttle_free(th);
     /* 5 s after the start: only 1 s is earned */
     th = bucket(1000, 0);
-    assert_true(hf_throttle_reserve(th, T0 + 5 * SEC, 3000, 0) ==
-                T0 + 7 * SEC);
+    assert_true(hf_throttle_reserve(th, T0 + 5 * SEC, 3000, 0) == T0 + 7 * SEC);
     hf_throttle_free(th);
     /* never started: the first take starts it, empty */
     bool nomem;
@@ -301,8 +300,8 @@ static void test_shard_parse(void **state)
     assert_int_equal(hf_shard_parse("1/3", &i, &n), 0);
     assert_int_equal(i, 1);
     assert_int_equal(n, 3);
-    const char *bad[] = {"3/3", "1/0", "-1/2", "1", "1/", "/2", "a/b",
-                         "1/2x", " 1/2", "0/99999"};
+    const char *bad[] = {"3/3", "1/0", "-1/2", "1",    "1/",
+                         "/2",  "a/b", "1/2x", " 1/2", "0/99999"};
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
         assert_int_equal(hf_shard_parse(bad[k], &i, &n), -1);
     /* every split in exactly one shard */
