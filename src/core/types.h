@@ -243,23 +243,42 @@ bool hf_type_assignable(const struct hf_type *from, const struct hf_type *to);
 struct hf_arena;
 
 /* Whether s[0..n) holds a NUL byte: eight bytes at a time inline for the
- * short text of most fields, memchr() for long text. */
+ * short text of most fields (the last, partial word read as the eight
+ * bytes ending at s + n, overlapping the previous one, or as two
+ * overlapping four-byte words below eight bytes), memchr() for long
+ * text. */
 static inline bool hf_text_has_nul(const char *s, size_t n)
 {
+#define HF_HAS_ZERO_(w, one, high) ((((w) - (one)) & ~(w) & (high)) != 0)
     if (n >= 64)
         return memchr(s, 0, n) != NULL;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
+    if (n >= 8) {
         uint64_t w;
-        memcpy(&w, s + i, 8);
-        if ((w - UINT64_C(0x0101010101010101)) & ~w &
-            UINT64_C(0x8080808080808080))
-            return true;
+        size_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            memcpy(&w, s + i, 8);
+            if (HF_HAS_ZERO_(w, UINT64_C(0x0101010101010101),
+                             UINT64_C(0x8080808080808080)))
+                return true;
+        }
+        if (i == n)
+            return false;
+        memcpy(&w, s + n - 8, 8);
+        return HF_HAS_ZERO_(w, UINT64_C(0x0101010101010101),
+                            UINT64_C(0x8080808080808080));
     }
-    for (; i < n; i++)
+    if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        return HF_HAS_ZERO_(a, UINT32_C(0x01010101), UINT32_C(0x80808080)) ||
+               HF_HAS_ZERO_(b, UINT32_C(0x01010101), UINT32_C(0x80808080));
+    }
+    for (size_t i = 0; i < n; i++)
         if (s[i] == '\0')
             return true;
     return false;
+#undef HF_HAS_ZERO_
 }
 
 /* Deep copy of value `src` of type `t` into `dst`: strings, bytes and

@@ -133,6 +133,12 @@ SQL
 run_hf "$T/o" "$T/xg.err" sync "$T/xt.json" --log-level info
 expect_rc 0 "truncate, child with a trigger"
 expect_grep "not swapped: it has triggers of its own" "$T/xg.err" "child with a trigger: copied"
+# the swap checks of all children run as one statement: each answer goes
+# to its own child (the trigger's child copied, its neighbour swapped)
+expect_grep "partition '20261202' (\"public\".\"${p}_x_20261202\", not swapped: it has triggers of its own)" \
+    "$T/xg.err" "the trigger's child named with its reason"
+expect_grep "partition '20261201' (\"public\".\"${p}_x_20261201\") swapped for its staging table" \
+    "$T/xg.err" "the child without a trigger swapped"
 same_rows "$(Q ${p}_x)" "$REF" "truncate, child with a trigger"
 [ "$("${PSQL[@]}" -c "SELECT count(*) FROM pg_trigger WHERE tgname = '${p}_t'")" = 1 ] || fail "the child's trigger was lost"
 no_stages "truncate, child with a trigger"

@@ -369,6 +369,47 @@ static void test_copy_row_forms(void **state)
     }
 }
 
+/* copy_row() copies short text a word at a time and finds NULs in the
+ * same pass: every length up to past the 64-byte switch to memcpy, with
+ * no NUL and with one at each position, gives hf_value_copy()'s bytes. */
+static void test_copy_row_lengths(void **state)
+{
+    (void)state;
+    struct hf_column fc[1] = {{.name = "t", .type = hf_type_make(HF_VARCHAR)}};
+    struct hf_schema fs = {.ncols = 1, .cols = fc};
+    char src[100];
+    for (int strip = 0; strip <= 1; strip++) {
+        struct holo_config c = cfg_with(HOLO_OC_UPDATE, false, false);
+        c.remove_u0000 = strip;
+        for (uint32_t n = 0; n < 80; n++) {
+            for (uint32_t z = 0; z <= n; z++) { /* z == n: no NUL */
+                for (uint32_t i = 0; i < sizeof src; i++)
+                    src[i] = (char)('a' + i % 26);
+                if (z < n)
+                    src[z] = '\0';
+                struct hf_value r = {.v.s = {.ptr = src, .len = n}};
+                struct hf_arena ra;
+                hf_arena_init(&ra);
+                struct hf_value want;
+                hf_value_copy(&ra, &fc[0].type, &want, &r, strip);
+                struct holo_buffer b;
+                assert_int_equal(holo_buffer_init(&b, &fs, NULL, 0, &c, 4), 0);
+                assert_int_equal(holo_buffer_put(&b, HOLO_ACT_UPSERT,
+                                                 HF_ROW_INSERT, &r, 0, 0, NULL),
+                                 0);
+                const struct hf_value *got = &b.entries[0].vals[0];
+                assert_int_equal(got->v.s.len, want.v.s.len);
+                assert_int_equal(got->v.s.len, strip && z < n ? n - 1 : n);
+                if (want.v.s.len)
+                    assert_memory_equal(got->v.s.ptr, want.v.s.ptr,
+                                        want.v.s.len);
+                holo_buffer_free(&b);
+                hf_arena_free(&ra);
+            }
+        }
+    }
+}
+
 /* A schema with a nested column has no one-allocation plan (col_copy
  * NULL): every column goes through hf_value_copy(), deep (the array's
  * items copied), text with its NULs removed or kept, inside the array
@@ -445,6 +486,7 @@ int main(void)
         cmocka_unit_test(test_many_keys_and_copies),
         cmocka_unit_test(test_review_cases),
         cmocka_unit_test(test_copy_row_forms),
+        cmocka_unit_test(test_copy_row_lengths),
         cmocka_unit_test(test_copy_row_nested),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

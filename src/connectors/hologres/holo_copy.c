@@ -253,12 +253,6 @@ static int run_keyed(struct copy_shard *s, const struct holo_stmt_spec *spec,
 
 /* ------------------------------------------------------------ COPY */
 
-static void put16(struct hf_strbuf *out, uint16_t v)
-{
-    char b[2] = {(char)(v >> 8), (char)v};
-    hf_strbuf_append(out, b, 2);
-}
-
 /* Append row `vals` to s->data in the writer's format. 0 or -1. */
 static int encode_row(struct copy_shard *s, const struct hf_value *vals,
                       struct hf_error *err)
@@ -266,15 +260,12 @@ static int encode_row(struct copy_shard *s, const struct hf_value *vals,
     const struct copy_mode *cm = s->cm;
     uint32_t n = s->w->ncols;
     if (!cm->text) {
-        put16(&s->data, (uint16_t)n);
-        for (uint32_t i = 0; i < n; i++) {
-            const struct holo_copy_col *c = &cm->plan[i];
-            if (holo_copy_put_binary(&s->data, c, &vals[c->job_col], err) !=
-                0) {
-                hf_error_prefix(
-                    err, "column '%s': ", s->w->schema->cols[c->job_col].name);
-                return -1;
-            }
+        uint32_t bad = 0;
+        if (holo_copy_put_row_binary(&s->data, cm->plan, n, vals, &bad, err) !=
+            0) {
+            hf_error_prefix(err, "column '%s': ",
+                            s->w->schema->cols[cm->plan[bad].job_col].name);
+            return -1;
         }
         return 0;
     }

@@ -514,6 +514,18 @@ static const char q_swap_refused[] =
     "WHERE c.oid = format('%%I.%%I', $1::text, $2::text)::regclass "
     "AND p.oid = format('%%I.%%I', $3::text, $4::text)::regclass";
 
+/* q_swap_refused for many children in one statement, planned once (the
+ * plan of that query costs tens of milliseconds, more than its run):
+ * $1 and $2 are arrays of child schemas and names; one row per child, its
+ * position (from 1) and the reason. The SELECT of q_swap_refused is
+ * spliced in as a scalar subquery after the prefix, its child named by
+ * k.s, k.t instead of $1, $2. */
+static const char q_swap_refused_many_head[] =
+    "SELECT k.i, (";
+static const char q_swap_refused_many_tail[] =
+    ") FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(s, t, i) "
+    "ORDER BY k.i";
+
 /* A column's compression (PostgreSQL 14+) differs from the parent's. */
 static const char q_swap_refused_compression[] =
     "OR a.attcompression <> pa.attcompression";
@@ -674,6 +686,133 @@ static int cmp_stage(const void *a, const void *b)
     return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
+/* Append `v` as an element of a PostgreSQL array literal: in double
+ * quotes, '"' and '\\' escaped by a backslash. */
+static void put_array_elem(struct hf_strbuf *out, const char *v)
+{
+    hf_strbuf_putc(out, '"');
+    for (const char *q = v; *q; q++) {
+        if (*q == '"' || *q == '\\')
+            hf_strbuf_putc(out, '\\');
+        hf_strbuf_putc(out, *q);
+    }
+    hf_strbuf_putc(out, '"');
+}
+
+/* The swap check (q_swap_refused) of every first stage of a value whose
+ * child exists, in one statement before any swap: why[i] (malloc'ed,
+ * NULL for a stage not checked) for stage i, with the child it was
+ * checked against (ck_schema/ck_table, borrowed from w->meta). No swap
+ * changes what another child's check looks at (its own relation, indexes,
+ * dependents, the parent), so checking up front gives what checking each
+ * child just before its swap gave. 0, or -1 with err. */
+struct swap_checks {
+    char **why;
+    const char **ck_schema, **ck_table;
+};
+
+static void swap_checks_free(struct swap_checks *k, uint32_t n)
+{
+    for (uint32_t i = 0; k->why && i < n; i++)
+        free(k->why[i]);
+    free(k->why);
+    free(k->ck_schema);
+    free(k->ck_table);
+}
+
+static int swap_checks_run(struct holo_writer *w, struct holo_conn *c,
+                           struct swap_checks *k, struct hf_error *err)
+{
+    struct holo_par *p = w->par;
+    enum holo_err_class cls;
+    uint32_t n = p->n ? p->n : 1;
+    k->why = calloc(n, sizeof *k->why);
+    k->ck_schema = calloc(n, sizeof *k->ck_schema);
+    k->ck_table = calloc(n, sizeof *k->ck_table);
+    uint32_t *idx = calloc(n, sizeof *idx);
+    struct hf_strbuf sa, ta, q;
+    hf_strbuf_init(&sa, 0);
+    hf_strbuf_init(&ta, 0);
+    hf_strbuf_init(&q, 0);
+    int rc = 0;
+    if (k->why == NULL || k->ck_schema == NULL || k->ck_table == NULL ||
+        idx == NULL) {
+        rc = hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    uint32_t m = 0;
+    hf_strbuf_putc(&sa, '{');
+    hf_strbuf_putc(&ta, '{');
+    for (uint32_t i = 0; i < p->n; i++) {
+        if (i > 0 && strcmp(p->st[i - 1].value, p->st[i].value) == 0)
+            continue; /* a second stage: checked in the loop, if need be */
+        const struct holo_partition *child =
+            holo_catalog_find_partition(&w->meta, p->st[i].value);
+        if (child == NULL)
+            continue;
+        if (m > 0) {
+            hf_strbuf_putc(&sa, ',');
+            hf_strbuf_putc(&ta, ',');
+        }
+        put_array_elem(&sa, child->schema);
+        put_array_elem(&ta, child->table);
+        k->ck_schema[i] = child->schema;
+        k->ck_table[i] = child->table;
+        idx[m++] = i;
+    }
+    hf_strbuf_putc(&sa, '}');
+    hf_strbuf_putc(&ta, '}');
+    if (m == 0)
+        goto out;
+    /* q_swap_refused's text up to " FROM ..." of the child, without
+     * "SELECT ": the CASE, then the pg_class pair named by k.s, k.t */
+    char one[sizeof q_swap_refused + sizeof q_swap_refused_compression];
+    snprintf(one, sizeof one, q_swap_refused,
+             PQserverVersion(c->pg) >= 140000 ? q_swap_refused_compression
+                                              : "");
+    const char *where = strstr(one, "WHERE c.oid = format(");
+    hf_strbuf_puts(&q, q_swap_refused_many_head);
+    hf_strbuf_append(&q, one, where ? (size_t)(where - one) : 0);
+    hf_strbuf_puts(&q, "WHERE c.oid = format('%I.%I', k.s, k.t)::regclass "
+                       "AND p.oid = format('%I.%I', $3::text, "
+                       "$4::text)::regclass");
+    hf_strbuf_puts(&q, q_swap_refused_many_tail);
+    if (where == NULL || !hf_strbuf_ok(&q) || !hf_strbuf_ok(&sa) ||
+        !hf_strbuf_ok(&ta)) {
+        rc = hf_error_set(err, where ? HF_ERR_NOMEM : HF_ERR_FAIL,
+                          where ? "out of memory"
+                                : "the swap check has no WHERE clause");
+        goto out;
+    }
+    const char *params[4] = {sa.data, ta.data, w->meta.schema, w->meta.table};
+    PGresult *r = NULL;
+    if (exec_params(c, q.data, 4, params, &r, &cls, err) != 0) {
+        rc = -1;
+        goto out;
+    }
+    for (int row = 0; row < PQntuples(r) && rc == 0; row++) {
+        long pos = strtol(PQgetvalue(r, row, 0), NULL, 10);
+        if (pos < 1 || (uint64_t)pos > m)
+            continue;
+        uint32_t i = idx[pos - 1];
+        k->why[i] = strdup(PQgetisnull(r, row, 1) ? "not found"
+                                                  : PQgetvalue(r, row, 1));
+        if (k->why[i] == NULL)
+            rc = hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    }
+    PQclear(r);
+out:
+    free(idx);
+    hf_strbuf_free(&sa);
+    hf_strbuf_free(&ta);
+    hf_strbuf_free(&q);
+    return rc;
+}
+
+static int par_final_loop(struct holo_writer *w, struct holo_conn *c,
+                          const struct swap_checks *checks, bool on_conflict,
+                          struct hf_error *err);
+
 int holo_par_finish(struct holo_writer *w, struct holo_conn *c,
                     struct hf_error *err)
 {
@@ -726,6 +865,27 @@ int holo_par_finish(struct holo_writer *w, struct holo_conn *c,
     pthread_mutex_unlock(&w->meta_lock);
     if (rc != 0)
         return -1;
+    struct swap_checks checks = {0};
+    if (swap_checks_run(w, c, &checks, err) != 0) {
+        swap_checks_free(&checks, p->n);
+        return -1;
+    }
+    rc = par_final_loop(w, c, &checks, on_conflict, err);
+    swap_checks_free(&checks, p->n);
+    return rc;
+}
+
+/* holo_par_finish's pass over the stages, in order: attach, swap or copy
+ * each. 0, or -1 with err. */
+static int par_final_loop(struct holo_writer *w, struct holo_conn *c,
+                          const struct swap_checks *checks, bool on_conflict,
+                          struct hf_error *err)
+{
+    struct holo_par *p = w->par;
+    const struct holo_config *cfg = w->cfg;
+    enum holo_err_class cls;
+    const char *sch = w->meta.schema, *par = w->meta.table;
+    int rc = 0;
     uint32_t attached = 0, swapped = 0, copied = 0;
     for (uint32_t i = 0; i < p->n && rc == 0; i++) {
         const struct par_stage *st = &p->st[i];
@@ -774,18 +934,25 @@ int holo_par_finish(struct holo_writer *w, struct holo_conn *c,
             !again && (cfg->bulk_truncate ||
                        (cfg->bulk_truncate_part &&
                         strcmp(cfg->bulk_truncate_part, st->value) == 0));
-        const char *cp[4] = {child->schema, child->table, sch, par};
         PGresult *r = NULL;
-        char qs[sizeof q_swap_refused + sizeof q_swap_refused_compression];
-        snprintf(qs, sizeof qs, q_swap_refused,
-                 PQserverVersion(c->pg) >= 140000 ? q_swap_refused_compression
-                                                  : "");
-        if (exec_params(c, qs, 4, cp, &r, &cls, err) != 0)
-            return -1;
         char why[160];
-        snprintf(why, sizeof why, "%s",
-                 PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "not found");
-        PQclear(r);
+        if (checks->why[i] != NULL &&
+            strcmp(checks->ck_schema[i], child->schema) == 0 &&
+            strcmp(checks->ck_table[i], child->table) == 0) {
+            snprintf(why, sizeof why, "%s", checks->why[i]);
+        } else {
+            const char *cp[4] = {child->schema, child->table, sch, par};
+            char qs[sizeof q_swap_refused + sizeof q_swap_refused_compression];
+            snprintf(qs, sizeof qs, q_swap_refused,
+                     PQserverVersion(c->pg) >= 140000
+                         ? q_swap_refused_compression
+                         : "");
+            if (exec_params(c, qs, 4, cp, &r, &cls, err) != 0)
+                return -1;
+            snprintf(why, sizeof why, "%s",
+                     PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "not found");
+            PQclear(r);
+        }
         if (why[0] == '\0') {
             /* A child holding several values keeps its bound. */
             uint32_t nv = 0;

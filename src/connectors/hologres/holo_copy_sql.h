@@ -94,6 +94,15 @@ int holo_copy_plan_col(uint32_t job_col, const struct hf_type *t,
 int holo_copy_put_binary(struct hf_strbuf *out, const struct holo_copy_col *c,
                          const struct hf_value *v, struct hf_error *err);
 
+/* Append one binary COPY row: the field count `n`, then
+ * holo_copy_put_binary's field for vals[plan[i].job_col] of each plan
+ * `plan[i]`, the common types written inline. 0, or -1 with err and
+ * *failed the index into `plan` of the value that could not be encoded. */
+int holo_copy_put_row_binary(struct hf_strbuf *out,
+                             const struct holo_copy_col *plan, uint32_t n,
+                             const struct hf_value *vals, uint32_t *failed,
+                             struct hf_error *err);
+
 /* Append one text COPY field: \N for NULL, else the escaped text form.
  * `tmp` is scratch space (borrowed). 0 or -1 as above. */
 int holo_copy_put_text(struct hf_strbuf *out, const struct holo_copy_col *c,

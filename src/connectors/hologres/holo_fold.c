@@ -298,6 +298,53 @@ static long copy_value(struct holo_buffer *b, const struct hf_type *t,
     return hf_value_copy(&b->arena, t, dst, src, b->remove_u0000);
 }
 
+/* Copy text s[0..n) to d (n below 64: eight or four bytes at a time,
+ * the tail as the overlapping word that ends at n) and say whether it
+ * holds a NUL byte, both in one pass over the bytes (from 64 bytes on,
+ * looked for only when `check`). */
+static inline bool copy_text_has_nul(char *d, const char *s, uint32_t n,
+                                     bool check)
+{
+#define ZERO_IN_(w, one, high) ((((w) - (one)) & ~(w) & (high)) != 0)
+    if (n >= 64) {
+        memcpy(d, s, n);
+        return check && memchr(s, 0, n) != NULL;
+    }
+    if (n >= 8) {
+        const uint64_t one = UINT64_C(0x0101010101010101),
+                       high = UINT64_C(0x8080808080808080);
+        uint64_t w, z = 0;
+        uint32_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            memcpy(&w, s + i, 8);
+            memcpy(d + i, &w, 8);
+            z |= ZERO_IN_(w, one, high);
+        }
+        if (i < n) {
+            memcpy(&w, s + n - 8, 8);
+            memcpy(d + n - 8, &w, 8);
+            z |= ZERO_IN_(w, one, high);
+        }
+        return z != 0;
+    }
+    if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + n - 4, &b, 4);
+        return ZERO_IN_(a, UINT32_C(0x01010101), UINT32_C(0x80808080)) ||
+               ZERO_IN_(b, UINT32_C(0x01010101), UINT32_C(0x80808080));
+    }
+    bool z = false;
+    for (uint32_t i = 0; i < n; i++) {
+        d[i] = s[i];
+        z |= s[i] == '\0';
+    }
+    return z;
+#undef ZERO_IN_
+}
+
 /* Copy a whole row into fresh arena storage. */
 static struct hf_value *copy_row(struct holo_buffer *b,
                                  const struct hf_value *row, size_t *bytes)
@@ -325,10 +372,9 @@ static struct hf_value *copy_row(struct holo_buffer *b,
             case COPY_TEXT:
             case COPY_TEXT_STRIP: {
                 uint32_t len = row[c].v.s.len;
-                if (len)
-                    memcpy(p, row[c].v.s.ptr, len);
-                if (b->col_copy[c] == COPY_TEXT_STRIP &&
-                    hf_text_has_nul(row[c].v.s.ptr, len)) {
+                bool strip = b->col_copy[c] == COPY_TEXT_STRIP;
+                if (copy_text_has_nul(p, row[c].v.s.ptr, len, strip) &&
+                    strip) {
                     uint32_t o = 0;
                     for (uint32_t i = 0; i < len; i++)
                         if (p[i] != '\0')

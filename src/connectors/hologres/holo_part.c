@@ -279,19 +279,29 @@ int holo_part_group(struct holo_writer *w, struct holo_conn *c,
                             w->meta.cols[w->meta.part_col].name);
     }
     const struct hf_type *pt = &w->schema->cols[pc].type;
-    const char **sch = calloc(n ? n : 1, sizeof *sch);
-    const char **tab = calloc(n ? n : 1, sizeof *tab);
-    struct hf_strbuf val;
+    /* gid[i]: the group of entry i (NO_GROUP: left out); known[]: the
+     * values looked up so far (text at voff[k] in vtext) and their
+     * groups, so a value is looked up once per call however its rows
+     * interleave with others'. */
+    enum { NO_GROUP = UINT32_MAX };
+    uint32_t *gid = malloc((n ? n : 1) * sizeof *gid);
+    uint32_t *known = malloc((n ? n : 1) * sizeof *known);
+    size_t *voff = malloc((n ? n : 1) * 2 * sizeof *voff);
+    uint32_t nknown = 0, ng = 0;
+    struct hf_strbuf val, vtext;
     hf_strbuf_init(&val, 0);
+    hf_strbuf_init(&vtext, 0);
     int rc = 0;
-    if (sch == NULL || tab == NULL) {
+    if (gid == NULL || known == NULL || voff == NULL) {
         *cls = HOLO_ERR_FATAL;
         rc = hf_error_set(err, HF_ERR_NOMEM, "out of memory");
     }
-    /* The child of each distinct value, looked up once per run of equal
-     * values (rows of one child tend to come together). */
+    /* The group of each distinct value, found once per run of equal
+     * values (rows of one child tend to come together); groups are
+     * numbered in the order their first entry comes. */
     for (uint32_t i = 0; i < n && rc == 0; i++) {
         const struct hf_value *v = &ents[i]->vals[pc];
+        gid[i] = NO_GROUP;
         if (v->null) {
             char why[300];
             snprintf(why, sizeof why, "partition column '%s' is NULL",
@@ -304,39 +314,74 @@ int holo_part_group(struct holo_writer *w, struct holo_conn *c,
             }
             continue;
         }
-        if (i > 0 && sch[i - 1] != NULL &&
+        if (i > 0 && gid[i - 1] != NO_GROUP &&
             holo_value_eq(pt, v, &ents[i - 1]->vals[pc])) {
-            sch[i] = sch[i - 1];
-            tab[i] = tab[i - 1];
+            gid[i] = gid[i - 1];
             continue;
         }
         hf_strbuf_reset(&val);
         hf_value_to_text(pt, v, &val);
-        rc = (w->part_target ? w->part_target : holo_part_child)(
-            w, c, val.data ? val.data : "", names, &sch[i], &tab[i], cls, err);
-    }
-    uint32_t ng = 0, used = 0;
-    for (uint32_t i = 0; i < n && rc == 0; i++) {
-        if (sch[i] == NULL)
+        if (!hf_strbuf_ok(&val)) {
+            *cls = HOLO_ERR_FATAL;
+            rc = hf_error_set(err, HF_ERR_NOMEM, "out of memory");
             continue;
-        struct holo_group *g = &groups[ng++];
-        g->schema = sch[i];
-        g->table = tab[i];
-        g->ents = scratch + used;
-        g->n = 0;
-        for (uint32_t j = i; j < n; j++) {
-            if (sch[j] && strcmp(sch[j], g->schema) == 0 &&
-                strcmp(tab[j], g->table) == 0) {
-                g->ents[g->n++] = ents[j];
-                sch[j] = NULL;
-            }
         }
-        used += g->n;
+        const char *text = val.data ? val.data : "";
+        size_t tlen = val.len;
+        uint32_t k = 0;
+        while (k < nknown &&
+               !(voff[2 * k + 1] == tlen &&
+                 memcmp(vtext.data + voff[2 * k], text, tlen) == 0))
+            k++;
+        if (k == nknown) {
+            const char *sch = NULL, *tab = NULL;
+            rc = (w->part_target ? w->part_target : holo_part_child)(
+                w, c, text, names, &sch, &tab, cls, err);
+            if (rc != 0)
+                continue;
+            /* Several values may share a child: one group per child. */
+            uint32_t g = 0;
+            while (g < ng && !(strcmp(groups[g].schema, sch) == 0 &&
+                               strcmp(groups[g].table, tab) == 0))
+                g++;
+            if (g == ng)
+                groups[ng++] = (struct holo_group){sch, tab, NULL, 0};
+            voff[2 * k] = vtext.len;
+            voff[2 * k + 1] = tlen;
+            hf_strbuf_append(&vtext, text, tlen);
+            if (!hf_strbuf_ok(&vtext)) {
+                *cls = HOLO_ERR_FATAL;
+                rc = hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+                continue;
+            }
+            known[nknown++] = g;
+        }
+        gid[i] = known[k];
     }
-    *ngroups = ng;
-    free(sch);
-    free(tab);
+    if (rc == 0) {
+        /* Each group's entries in their order, the groups one after the
+         * other in scratch. */
+        for (uint32_t i = 0; i < n; i++)
+            if (gid[i] != NO_GROUP)
+                groups[gid[i]].n++;
+        uint32_t used = 0;
+        for (uint32_t g = 0; g < ng; g++) {
+            groups[g].ents = scratch + used;
+            used += groups[g].n;
+            groups[g].n = 0;
+        }
+        for (uint32_t i = 0; i < n; i++)
+            if (gid[i] != NO_GROUP) {
+                struct holo_group *g = &groups[gid[i]];
+                g->ents[g->n++] = ents[i];
+            }
+        *ngroups = ng;
+    }
+    free(gid);
+    free(known);
+    free(voff);
     hf_strbuf_free(&val);
+    hf_strbuf_free(&vtext);
     return rc;
 }
 

@@ -657,6 +657,7 @@ void holo_writer_destroy(struct holo_writer *w)
     free(w->dist);
     free(w->route_hash);
     free(w->route_shard);
+    free(w->route_last);
     free(w->written);
     free(w->cols);
     free(w->map);
@@ -796,6 +797,12 @@ static const struct hf_value *split_row(struct holo_writer *w,
 static uint32_t route_part(struct holo_writer *w, const struct hf_value *row)
 {
     uint32_t col = w->part_route_col;
+    const struct hf_value *v = &row[col];
+    bool text = !v->null && hf_type_is_string(w->schema->cols[col].type.id);
+    if (text && w->route_last_ok && v->v.s.len == w->route_last_len &&
+        (v->v.s.len == 0 ||
+         memcmp(v->v.s.ptr, w->route_last, v->v.s.len) == 0))
+        return w->route_last_shard;
     uint64_t h = holo_key_hash(row, &col, 1, w->schema, w->cfg->remove_u0000);
     if (h == 0)
         h = 1; /* 0 marks a free slot */
@@ -830,6 +837,23 @@ static uint32_t route_part(struct holo_writer *w, const struct hf_value *row)
         w->route_hash[j] = h;
         w->route_shard[j] = w->route_next++ % w->nshards;
         w->route_n++;
+    }
+    /* Remember the value for the rows after it (the same bytes hash the
+     * same, so the cache never changes a row's connection). */
+    w->route_last_ok = false;
+    if (text) {
+        if (v->v.s.len > w->route_last_cap) {
+            char *p = realloc(w->route_last, v->v.s.len);
+            if (p == NULL)
+                return w->route_shard[j]; /* uncached: still correct */
+            w->route_last = p;
+            w->route_last_cap = v->v.s.len;
+        }
+        if (v->v.s.len)
+            memcpy(w->route_last, v->v.s.ptr, v->v.s.len);
+        w->route_last_len = v->v.s.len;
+        w->route_last_shard = w->route_shard[j];
+        w->route_last_ok = true;
     }
     return w->route_shard[j];
 }

@@ -159,6 +159,12 @@ struct holo_writer {
     uint64_t *route_hash;
     uint32_t *route_shard;
     uint32_t route_cap, route_n, route_next;
+    /* The last text value routed and its connection (route_last_ok):
+     * rows of one partition come in runs, so most rows are routed by one
+     * memcmp instead of a hash and a probe. */
+    char *route_last;
+    uint32_t route_last_len, route_last_cap, route_last_shard;
+    bool route_last_ok;
     int (*part_target)(struct holo_writer *w, struct holo_conn *c,
                        const char *value, struct hf_arena *names,
                        const char **schema, const char **table,
