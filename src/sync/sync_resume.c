@@ -142,7 +142,7 @@ int sync_record_get(const struct sync_job *j, const char *key, char *state,
                     size_t n, struct hf_error *err)
 {
     return record_exec(j, key,
-                       "SELECT state || ' (' || updated_at || ')' FROM %T "
+                       "SELECT state || ' at ' || updated_at FROM %T "
                        "WHERE load_key = $1",
                        state, n, err);
 }

@@ -6,6 +6,7 @@
 #include "connectors/hologres/holo_load_record.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "core/strbuf.h"
@@ -17,9 +18,30 @@ static void put_table(struct hf_strbuf *q, const char *schema)
     hf_strbuf_put_ident(q, HOLO_LOAD_RECORD_TABLE);
 }
 
+/* Does the record table of `schema` exist? */
+static bool exists(struct holo_conn *c, const char *schema)
+{
+    struct hf_strbuf q;
+    hf_strbuf_init(&q, 0);
+    put_table(&q, schema);
+    bool yes = false;
+    if (hf_strbuf_ok(&q)) {
+        const char *vals[1] = {q.data};
+        PGresult *r = PQexecParams(c->pg, "SELECT to_regclass($1) IS NOT NULL",
+                                   1, NULL, vals, NULL, NULL, 0);
+        yes = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+              PQgetvalue(r, 0, 0)[0] == 't';
+        PQclear(r);
+    }
+    hf_strbuf_free(&q);
+    return yes;
+}
+
 int holo_load_record_ensure(struct holo_conn *c, const char *schema,
                             struct hf_error *err)
 {
+    if (exists(c, schema))
+        return 0;
     struct hf_strbuf q;
     hf_strbuf_init(&q, 0);
     hf_strbuf_puts(&q, "CREATE TABLE IF NOT EXISTS ");
@@ -35,18 +57,9 @@ int holo_load_record_ensure(struct holo_conn *c, const char *schema,
     struct hf_error e;
     hf_error_clear(&e);
     int rc = holo_conn_exec(c, q.data, &cls, &e);
-    if (rc != 0) {
-        /* Created at the same moment by another load (a shard)? */
-        hf_strbuf_reset(&q);
-        put_table(&q, schema);
-        const char *vals[1] = {q.data};
-        PGresult *r = PQexecParams(c->pg, "SELECT to_regclass($1) IS NOT NULL",
-                                   1, NULL, vals, NULL, NULL, 0);
-        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
-            PQgetvalue(r, 0, 0)[0] == 't')
-            rc = 0;
-        PQclear(r);
-    }
+    /* Created at the same moment by another load (a shard)? */
+    if (rc != 0 && exists(c, schema))
+        rc = 0;
     hf_strbuf_free(&q);
     if (rc != 0) {
         *err = e;
