@@ -15,17 +15,21 @@
  *     same -p values and --shard is the same key;
  *   - a run without --resume deletes the row first (a new load), then
  *     loads; after the load it writes 'loaded' when the sink did not
- *     (no row was read, so no transaction was opened), and 'finished'
- *     once postSql ran;
+ *     (no row was read, so no transaction was opened), 'over-limit'
+ *     when errorLimit.percentage fails it after the commit, and
+ *     'finished' once postSql ran;
  *   - a run with --resume reads the row: 'finished', nothing to do;
  *     'loaded', the load committed (the process died after it): only
- *     postSql runs; no row, the load did not commit: it runs whole.
+ *     postSql runs; 'over-limit', the load committed over
+ *     errorLimit.percentage: the sync fails again, loading nothing; no
+ *     row, the load did not commit: it runs whole.
  *
  * Invariant: 'loaded' is never written before the load committed; so
  * --resume never skips rows that are not in the table, and never loads
  * a committed load twice.
  */
 #include <libpq-fe.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +46,14 @@ char *sync_load_key(const char *sql)
     /* Two FNV-1a passes with different offsets: 128 bits, so two
      * different jobs never share a record by accident. */
     uint64_t h1 = 0xcbf29ce484222325ULL, h2 = 0x84222325cbf29ce4ULL;
+    bool bol = true, skip = false;
     for (const unsigned char *p = (const unsigned char *)sql; *p; p++) {
+        /* SET lines (the throttle) do not change what is loaded where */
+        if (bol)
+            skip = strncmp((const char *)p, "SET ", 4) == 0;
+        bol = *p == '\n';
+        if (skip)
+            continue;
         h1 = (h1 ^ *p) * 0x100000001b3ULL;
         h2 = (h2 ^ *p) * 0x100000001b3ULL;
         h2 ^= h2 >> 29;
@@ -160,12 +171,15 @@ int sync_record_mark(const struct sync_job *j, const char *key,
                      const char *state, struct hf_error *err)
 {
     /* 'loaded' only where the sink wrote none (nothing was loaded);
-     * 'finished' over 'loaded'. */
+     * 'finished' and 'over-limit' over 'loaded'. */
     const char *stmt =
         strcmp(state, "loaded") == 0
             ? "INSERT INTO %T (load_key, state, target, rows_loaded) "
               "VALUES ($1, 'loaded', '', 0) ON CONFLICT (load_key) DO NOTHING"
-            : "UPDATE %T SET state = 'finished', updated_at = now() WHERE "
+        : strcmp(state, "finished") == 0
+            ? "UPDATE %T SET state = 'finished', updated_at = now() WHERE "
+              "load_key = $1"
+            : "UPDATE %T SET state = 'over-limit', updated_at = now() WHERE "
               "load_key = $1";
     return record_exec(j, key, stmt, NULL, 0, err) < 0 ? -1 : 0;
 }

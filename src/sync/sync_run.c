@@ -95,19 +95,33 @@ hf_sync_t *hf_sync_load_shard(const char *path, const char *const *params,
         hf_secret_register(s->job.r.conn.password);
     if (s->job.w.conn.password)
         hf_secret_register(s->job.w.conn.password);
-    /* The load key: the printed job without the key's own option. */
-    s->sql_printed = sync_job_sql(&s->job, true, &err);
-    if (s->sql_printed) {
-        s->job.load_key = sync_load_key(s->sql_printed);
-        free(s->sql_printed);
-        s->sql_printed = NULL;
-        if (s->job.load_key == NULL)
-            hf_error_set(&err, HF_ERR_NOMEM, "out of memory");
-    }
-    if (s->job.load_key)
+    /* The load key is a hash of the printed job, which holds it: the job
+     * is built with a placeholder of the key's length, hashed, and the
+     * key written over the placeholder. */
+    s->job.load_key = strdup(SYNC_LOAD_KEY_PLACEHOLDER);
+    if (s->job.load_key == NULL)
+        hf_error_set(&err, HF_ERR_NOMEM, "out of memory");
+    else
         s->sql = sync_job_sql(&s->job, false, &err);
     if (s->sql)
         s->sql_printed = sync_job_sql(&s->job, true, &err);
+    if (s->sql_printed) {
+        char *key = sync_load_key(s->sql_printed);
+        if (key == NULL || strlen(key) != strlen(s->job.load_key)) {
+            free(key);
+            hf_error_set(&err, HF_ERR_NOMEM, "out of memory");
+            free(s->sql_printed);
+            s->sql_printed = NULL;
+        } else {
+            char *texts[2] = {s->sql, s->sql_printed};
+            for (int t = 0; t < 2; t++)
+                for (char *p = strstr(texts[t], SYNC_LOAD_KEY_PLACEHOLDER); p;
+                     p = strstr(p, SYNC_LOAD_KEY_PLACEHOLDER))
+                    memcpy(p, key, strlen(key));
+            free(s->job.load_key);
+            s->job.load_key = key;
+        }
+    }
     if (s->sql == NULL || s->sql_printed == NULL) {
         hf_error_prefix(&err, "%s: ", path);
         hf_sync_destroy(s);
@@ -285,6 +299,16 @@ hf_err_t hf_sync_run(hf_sync_t *s, const char *report_json, char *errstr,
             status = "SUCCEEDED";
             goto done;
         }
+        if (got == 1 && strncmp(state, "over-limit", 10) == 0) {
+            rc = hf_error_set(&err, HF_ERR_DATA,
+                              "--resume: already loaded, over "
+                              "errorLimit.percentage (load record %s: %s): "
+                              "the rows are committed and are not loaded "
+                              "again; run the sync without --resume to load "
+                              "it again",
+                              key, state);
+            goto done;
+        }
         if (got == 1) {
             hf_log_info("sync: --resume: already loaded (load record %s: "
                         "%s, committed with the rows): nothing is loaded "
@@ -338,6 +362,10 @@ hf_err_t hf_sync_run(hf_sync_t *s, const char *report_json, char *errstr,
                           dirty, job->tot_read,
                           (double)dirty / (double)job->tot_read,
                           s->job.err_pct);
+        struct hf_error e2;
+        hf_error_clear(&e2);
+        if (sync_record_mark(&s->job, key, "over-limit", &e2) != 0)
+            hf_log_warn("sync: %s", e2.msg);
         goto done;
     }
 post:
