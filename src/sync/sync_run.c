@@ -15,6 +15,11 @@
  *
  * preSql and postSql run on their own connection, outside the load's
  * transaction (as in DataX), with @table replaced by the writer's table.
+ *
+ * Resume: the load's transaction commits the sync's load record with the
+ * rows (sync_resume.c); with --resume (hf_sync_set_resume) a load whose
+ * record is there is not run again, without it the record is forgotten
+ * before the load starts.
  */
 #include <inttypes.h>
 #include <libpq-fe.h>
