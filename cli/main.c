@@ -91,7 +91,7 @@ static const char usage_sync[] =
     "nothing (one transaction; into a partitioned table over several\n"
     "connections, staging tables attached in one final transaction): a\n"
     "failed, stopped or killed sync leaves the table as it was, and\n"
-    "running it again is the resume (docs/sync.md).\n"
+    "--resume runs it again unless it already committed (docs/sync.md).\n"
     "\n"
     "  -p NAME=VALUE       value of ${NAME} in the job file (DataX -p\"-D..\")\n"
     "  --print-sql         print the equivalent 'holoflow run' SQL job and\n"
@@ -105,8 +105,10 @@ static const char usage_sync[] =
     "  --progress-interval SECONDS  without a terminal, log a progress line\n"
     "                      this often (default 10; 0 = none); on a terminal\n"
     "                      one line is updated in place\n"
-    "  --resume            accepted: a sync is all or nothing, so running it\n"
-    "                      again after a failure or kill -9 is the resume\n"
+    "  --resume            skip the load when it already committed (its\n"
+    "                      record in holoflow_load_records is committed with\n"
+    "                      the rows), else run it whole: after a failure,\n"
+    "                      stop or kill -9 it never writes a row twice\n"
     "  --shard I/N         this process takes every N-th split (files, a\n"
     "                      table's children or page ranges), I from 0: run\n"
     "                      N processes 0/N .. N-1/N for the whole job; each\n"
@@ -134,6 +136,7 @@ struct args {
     const char *report_json;
     const char *shard; /* sync --shard I/N */
     int print_sql;
+    int resume;
     int create_table;
     int apply;
     int preview;
@@ -200,7 +203,7 @@ static int parse_args(int argc, char **argv, struct args *a)
                                    "1000000",
                                    usage_sync);
         } else if (strcmp(s, "--resume") == 0) {
-            /* a sync is one transaction: running it again is the resume */
+            a->resume = 1;
         } else if (strcmp(s, "--shard") == 0) {
             if (i + 1 >= argc)
                 return usage_error("missing value after an option",
@@ -400,6 +403,7 @@ static int cmd_sync(const struct args *a)
         return 0;
     }
     hf_sync_set_options(s, a->sets, a->nsets);
+    hf_sync_set_resume(s, a->resume);
     hf_err_t rc = hf_sync_run(s, a->report_json, errstr, sizeof errstr);
     hf_sync_destroy(s);
     if (rc == HF_ERR_INTERRUPTED)

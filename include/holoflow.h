@@ -129,6 +129,13 @@ HF_EXPORT const char *hf_sync_sql(const hf_sync_t *s);
 HF_EXPORT void hf_sync_set_options(hf_sync_t *s, const char *const *sets,
                                    size_t nsets);
 
+/* With `resume` non-zero, hf_sync_run first reads the sync's load record
+ * (committed with the load's rows, docs/sync.md): a load that already
+ * committed is not loaded again (only postSql runs, if it had not);
+ * otherwise the sync runs whole. Without it (the default) a run is a new
+ * load and forgets the record of an earlier one. */
+HF_EXPORT void hf_sync_set_resume(hf_sync_t *s, int resume);
+
 /* Run the sync: preSql, the SQL job, the errorLimit checks, postSql; print
  * DataX's end-of-job report to stderr and, when `report_json` is not NULL,
  * write it there as JSON. SIGINT/SIGTERM stop it (HF_ERR_INTERRUPTED; the

@@ -102,6 +102,8 @@ struct sync_job {
     uint32_t shard_index, shard_count; /* --shard I/N; 0/1 = the whole */
     int64_t err_record;   /* -1 = not set */
     double err_pct;       /* -1 = not set */
+    char *load_key; /* sink.bulk-load.commit-record (sync_resume.c);
+                       SYNC_LOAD_KEY_PLACEHOLDER while it is computed */
     struct sync_reader r;
     struct sync_writer w;
 };
@@ -129,6 +131,33 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
  * writer's database. 0, or -1 with err. */
 int sync_exec_sqls(const struct sync_job *j, char *const *sqls, size_t n,
                    const char *what, struct hf_error *err);
+
+/* A connection to the writer's database (application_name
+ * holoflow-sync), or NULL with err ("`what`: cannot connect: ...").
+ * The caller PQfinish()es it. */
+struct pg_conn;
+struct pg_conn *sync_connect_writer(const struct sync_job *j,
+                                    const char *what, struct hf_error *err);
+
+/* ---- the load record (sync_resume.c; --resume) */
+
+/* The load key of a sync's printed SQL job (built with the key
+ * SYNC_LOAD_KEY_PLACEHOLDER): "sync-" and 32 hex digits, as long as the
+ * placeholder, malloc'd, or NULL (out of memory). */
+#define SYNC_LOAD_KEY_PLACEHOLDER "sync-################################"
+char *sync_load_key(const char *sql);
+/* The record of `key` in the writer's schema: 1 and "loaded (time)" /
+ * "finished (time)" in state, 0 none (or no record table), -1 with err. */
+int sync_record_get(const struct sync_job *j, const char *key, char *state,
+                    size_t n, struct hf_error *err);
+/* Delete the record (a new load starts). 0, or -1 with err. */
+int sync_record_forget(const struct sync_job *j, const char *key,
+                       struct hf_error *err);
+/* Mark it "loaded" (when the sink wrote none: no row was loaded),
+ * "over-limit" (errorLimit.percentage failed the committed load) or
+ * "finished" (postSql ran). 0, or -1 with err. */
+int sync_record_mark(const struct sync_job *j, const char *key,
+                     const char *state, struct hf_error *err);
 
 /* The columns (hf_column_info_t, holoflow.h) of the table of `c`, or of
  * the result of `query` when not NULL, read from the server's catalog

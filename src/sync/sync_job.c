@@ -1266,6 +1266,7 @@ void sync_job_free(struct sync_job *j)
     if (j == NULL)
         return;
     free(j->path);
+    free(j->load_key);
     struct sync_reader *r = &j->r;
     free(r->path);
     free(r->file_type);

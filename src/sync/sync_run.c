@@ -15,15 +15,22 @@
  *
  * preSql and postSql run on their own connection, outside the load's
  * transaction (as in DataX), with @table replaced by the writer's table.
+ *
+ * Resume: the load's transaction commits the sync's load record with the
+ * rows (sync_resume.c); with --resume (hf_sync_set_resume) a load whose
+ * record is there is not run again, without it the record is forgotten
+ * before the load starts.
  */
 #include <inttypes.h>
 #include <libpq-fe.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
 
+#include "core/failpoint.h"
 #include "core/log.h"
 #include "core/strbuf.h"
 #include "holoflow.h"
@@ -37,7 +44,13 @@ struct hf_sync {
     char *sql_printed; /* password as ${PGPASSWORD} */
     const char *const *sets; /* hf_sync_set_options: job options */
     size_t nsets;
+    bool resume; /* hf_sync_set_resume */
 };
+
+void hf_sync_set_resume(hf_sync_t *s, int resume)
+{
+    s->resume = resume != 0;
+}
 
 void hf_sync_set_options(hf_sync_t *s, const char *const *sets, size_t nsets)
 {
@@ -87,9 +100,33 @@ hf_sync_t *hf_sync_load_shard(const char *path, const char *const *params,
         hf_secret_register(s->job.r.conn.password);
     if (s->job.w.conn.password)
         hf_secret_register(s->job.w.conn.password);
-    s->sql = sync_job_sql(&s->job, false, &err);
+    /* The load key is a hash of the printed job, which holds it: the job
+     * is built with a placeholder of the key's length, hashed, and the
+     * key written over the placeholder. */
+    s->job.load_key = strdup(SYNC_LOAD_KEY_PLACEHOLDER);
+    if (s->job.load_key == NULL)
+        hf_error_set(&err, HF_ERR_NOMEM, "out of memory");
+    else
+        s->sql = sync_job_sql(&s->job, false, &err);
     if (s->sql)
         s->sql_printed = sync_job_sql(&s->job, true, &err);
+    if (s->sql_printed) {
+        char *key = sync_load_key(s->sql_printed);
+        if (key == NULL || strlen(key) != strlen(s->job.load_key)) {
+            free(key);
+            hf_error_set(&err, HF_ERR_NOMEM, "out of memory");
+            free(s->sql_printed);
+            s->sql_printed = NULL;
+        } else {
+            char *texts[2] = {s->sql, s->sql_printed};
+            for (int t = 0; t < 2; t++)
+                for (char *p = strstr(texts[t], SYNC_LOAD_KEY_PLACEHOLDER); p;
+                     p = strstr(p, SYNC_LOAD_KEY_PLACEHOLDER))
+                    memcpy(p, key, strlen(key));
+            free(s->job.load_key);
+            s->job.load_key = key;
+        }
+    }
     if (s->sql == NULL || s->sql_printed == NULL) {
         hf_error_prefix(&err, "%s: ", path);
         hf_sync_destroy(s);
@@ -122,11 +159,9 @@ void hf_sync_destroy(hf_sync_t *s)
 
 /* ------------------------------------------------------------ pre/post */
 
-int sync_exec_sqls(const struct sync_job *j, char *const *sqls, size_t n,
-                   const char *what, struct hf_error *err)
+PGconn *sync_connect_writer(const struct sync_job *j, const char *what,
+                            struct hf_error *err)
 {
-    if (n == 0)
-        return 0;
     const struct sync_conn *c = &j->w.conn;
     const char *keys[] = {"host", "port", "dbname", "user", "password",
                           "application_name", NULL};
@@ -146,8 +181,20 @@ int sync_exec_sqls(const struct sync_job *j, char *const *sqls, size_t n,
         hf_error_set(err, HF_ERR_CONNECT, "%s: cannot connect: %s", what,
                      PQerrorMessage(pg));
         PQfinish(pg);
-        return -1;
+        return NULL;
     }
+    return pg;
+}
+
+int sync_exec_sqls(const struct sync_job *j, char *const *sqls, size_t n,
+                   const char *what, struct hf_error *err)
+{
+    if (n == 0)
+        return 0;
+    const struct sync_conn *c = &j->w.conn;
+    PGconn *pg = sync_connect_writer(j, what, err);
+    if (pg == NULL)
+        return -1;
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         struct hf_strbuf q;
@@ -269,6 +316,46 @@ hf_err_t hf_sync_run(hf_sync_t *s, const char *report_json, char *errstr,
     for (size_t i = 0; i < s->nsets && nsets < 259; i++)
         sets[nsets++] = s->sets[i];
     sets[nsets++] = limit;
+    const char *key = s->job.load_key;
+    if (s->resume) {
+        char state[96] = "";
+        int got = sync_record_get(&s->job, key, state, sizeof state, &err);
+        if (got < 0) {
+            rc = err.code;
+            goto done;
+        }
+        if (got == 1 && strncmp(state, "finished", 8) == 0) {
+            hf_log_info("sync: --resume: already loaded and finished (load "
+                        "record %s: %s): nothing to do",
+                        key, state);
+            status = "SUCCEEDED";
+            goto done;
+        }
+        if (got == 1 && strncmp(state, "over-limit", 10) == 0) {
+            rc = hf_error_set(&err, HF_ERR_DATA,
+                              "--resume: already loaded, over "
+                              "errorLimit.percentage (load record %s: %s): "
+                              "the rows are committed and are not loaded "
+                              "again; run the sync without --resume to load "
+                              "it again",
+                              key, state);
+            goto done;
+        }
+        if (got == 1) {
+            hf_log_info("sync: --resume: already loaded (load record %s: "
+                        "%s, committed with the rows): nothing is loaded "
+                        "again%s",
+                        key, state,
+                        s->job.w.npost ? "; postSql runs" : "");
+            goto post;
+        }
+        hf_log_info("sync: --resume: no committed load of this job (load "
+                    "record %s): it runs whole",
+                    key);
+    } else if (sync_record_forget(&s->job, key, &err) != 0) {
+        rc = err.code;
+        goto done;
+    }
     if (hf_sql_plan_text(s->job.path, s->sql, sets, nsets, &job, &err) !=
         0) {
         rc = err.code;
@@ -288,6 +375,15 @@ hf_err_t hf_sync_run(hf_sync_t *s, const char *report_json, char *errstr,
             status = "STOPPED";
         goto done;
     }
+    /* Committed. A kill -9 here: the record says so (tests). */
+    if (hf_failpoint("sync.crash-after-load"))
+        raise(SIGKILL);
+    /* The sink wrote the record in the load's transaction; where it
+     * opened none (no row read) the record is written now. */
+    if (sync_record_mark(&s->job, key, "loaded", &err) != 0) {
+        rc = err.code;
+        goto done;
+    }
     uint64_t dirty = job->tot_dirty + job->tot_skipped;
     if (s->job.err_record < 0 && s->job.err_pct >= 0 && job->tot_read > 0 &&
         (double)dirty / (double)job->tot_read > s->job.err_pct) {
@@ -299,10 +395,16 @@ hf_err_t hf_sync_run(hf_sync_t *s, const char *report_json, char *errstr,
                           dirty, job->tot_read,
                           (double)dirty / (double)job->tot_read,
                           s->job.err_pct);
+        struct hf_error e2;
+        hf_error_clear(&e2);
+        if (sync_record_mark(&s->job, key, "over-limit", &e2) != 0)
+            hf_log_warn("sync: %s", e2.msg);
         goto done;
     }
+post:
     if (sync_exec_sqls(&s->job, s->job.w.post_sql, s->job.w.npost,
-                       "postSql", &err) != 0) {
+                       "postSql", &err) != 0 ||
+        sync_record_mark(&s->job, key, "finished", &err) != 0) {
         rc = err.code;
         goto done;
     }

@@ -901,6 +901,8 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
         }
         if (dirty_ok)
             put_opt(&b, "sink.insert.dirty-data-strategy", "SKIP");
+        if (j->load_key)
+            put_opt(&b, "sink.bulk-load.commit-record", j->load_key);
         hf_strbuf_puts(&b, ");\n");
     }
 

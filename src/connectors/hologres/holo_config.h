@@ -144,6 +144,7 @@ struct holo_config {
     bool bulk_truncate;        /* sink.bulk-load.truncate */
     char *bulk_truncate_part;  /* sink.bulk-load.truncate-partition */
     int bulk_conns;            /* sink.bulk-load.connections */
+    char *bulk_record_key;     /* sink.bulk-load.commit-record */
     char field_delimiter;      /* COPY text: connector.field_delimiter */
     char array_delimiter; /* STRING into an array column: field_delimiter */
     /* source */
@@ -171,7 +172,7 @@ struct holo_config {
 #define HOLO_CDC_NOPTS 21
 /* The lookup table's entries (holo_lookup_opts.inc). */
 #define HOLO_LOOKUP_NOPTS 15
-#define HOLO_NOPTS (75 + HOLO_CDC_NOPTS + HOLO_LOOKUP_NOPTS)
+#define HOLO_NOPTS (76 + HOLO_CDC_NOPTS + HOLO_LOOKUP_NOPTS)
 extern const struct hf_opt_def hf_holo_opt_defs[HOLO_NOPTS];
 extern const size_t hf_holo_opt_ndefs;
 
@@ -185,6 +186,12 @@ int holo_config_from_opts(struct holo_config *c, const struct hf_opts *o,
 int holo_config_validate(const struct holo_config *c, const struct hf_schema *s,
                          struct hf_error *err);
 void holo_config_free(struct holo_config *c);
+
+/* Split a 'tablename' value ("table", "schema.table", quoted parts) as the
+ * sink does: *schema ("public" when not given) and *table, malloc'd
+ * (the caller frees both). 0, or -1 with err. */
+int holo_split_tablename(const char *s, char **schema, char **table,
+                         struct hf_error *err);
 
 /* What the job's options mean beyond the plain values, for `holoflow
  * explain` and the sink's log: one call of `fn` per note, in table order,

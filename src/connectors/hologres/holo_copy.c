@@ -32,6 +32,7 @@
 #include "connectors/hologres/holo_copy_sql.h"
 #include "connectors/hologres/holo_nested.h"
 #include "connectors/hologres/holo_encode.h"
+#include "connectors/hologres/holo_load_record.h"
 #include "connectors/hologres/holo_part.h"
 #include "connectors/hologres/holo_sql.h"
 #include "connectors/hologres/holo_txn.h"
@@ -61,6 +62,8 @@ struct copy_mode {
     bool fill_static; /* an unwritten NOT NULL column needs a zero value */
     bool par;         /* a bulk load over several connections through
                          staging tables (holo_copy_par.h) */
+    bool record;      /* sink.bulk-load.commit-record: the record table
+                         is there; the load's transaction writes it */
     struct holo_copy_col *plan; /* per written column, in w->cols order */
     uint32_t *fill_cols;        /* written non-key NOT NULL job columns */
     uint32_t nfill;
@@ -864,6 +867,22 @@ static int commit_bulk(struct copy_shard *s, struct hf_error *err)
     return -2;
 }
 
+/* sink.bulk-load.commit-record: the record goes into the transaction
+ * about to commit on `c` (holo_load_record.h). 0, or -1 with err. */
+static int write_record(struct holo_writer *w, struct holo_conn *c,
+                        uint64_t rows, struct hf_error *err)
+{
+    const struct copy_mode *cm = w->mode_state;
+    const char *key = w->cfg->bulk_record_key;
+    if (key == NULL || !cm->record)
+        return 0;
+    char target[512];
+    snprintf(target, sizeof target, "%s.%s", w->meta.schema, w->meta.table);
+    enum holo_err_class cls;
+    return holo_load_record_write(c, w->meta.schema, target, key, rows, &cls,
+                                  err);
+}
+
 static int end_bulk_par(struct holo_writer *w, struct hf_error *err);
 
 /* Commit (or roll back) the bulk load's transaction on every shard. The
@@ -890,7 +909,11 @@ static int end_bulk(struct holo_writer *w, bool commit, struct hf_error *err)
         }
         struct hf_error e;
         hf_error_clear(&e);
-        int c = commit_bulk(s, &e);
+        int c = write_record(w, &sh->conn, sh->pending, &e);
+        if (c != 0)
+            rollback(s);
+        else
+            c = commit_bulk(s, &e);
         if (c != 0) {
             if (rc == 0) {
                 *err = e;
@@ -966,6 +989,8 @@ static int end_bulk_par(struct holo_writer *w, struct hf_error *err)
             s0->in_txn = true;
             rc = holo_par_finish(w, &s0->sh->conn, err);
         }
+        if (rc == 0)
+            rc = write_record(w, &s0->sh->conn, rows, err);
         if (rc == 0) {
             int c = commit_bulk(s0, err);
             s0->in_txn = false;
@@ -1281,6 +1306,16 @@ struct holo_writer *holo_copy_writer_new(const struct holo_copy_args *a,
     if (setup_plan(w, cm, err) != 0) {
         holo_conn_close(&first);
         goto fail;
+    }
+    if (cm->bulk && !cm->hologres && cfg->bulk_record_key != NULL) {
+        struct hf_error e;
+        hf_error_clear(&e);
+        cm->record = holo_load_record_ensure(&first, w->meta.schema, &e) == 0;
+        if (!cm->record)
+            hf_log_warn("hologres sink \"%s\".\"%s\": %s; the load runs "
+                        "without its completion record (a resumed sync "
+                        "loads it again whole)",
+                        w->meta.schema, w->meta.table, e.msg);
     }
     cm->staging =
         !cm->hologres && (cm->conflicts || cm->nfill > 0 || cm->fill_static);

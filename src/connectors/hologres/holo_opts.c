@@ -501,6 +501,15 @@ const struct hf_opt_def hf_holo_opt_defs[] = {
             "final transaction attaches (or swaps in, or copies) every "
             "staged child at once, so the load stays all-or-nothing. 1, "
             "Hologres and plain tables: one connection, one transaction."},
+    {.key = "sink.bulk-load.commit-record",
+     .type = HF_OPT_STRING,
+     .doc = "holoflow: with a COPY_BULK_LOAD mode on PostgreSQL, the load's "
+            "transaction (the final one over several connections) also "
+            "upserts the row (this key, 'loaded') into the table "
+            "holoflow_load_records of the target's schema (created when "
+            "missing), so the row exists exactly when the load committed: "
+            "holoflow sync --resume reads it to skip a load that is already "
+            "in. Hologres: not written (no transaction)."},
     /* ---- sink: bad rows */
     {.key = "sink.insert.dirty-data-strategy",
      .gens = HF_GENS({G000, HF_ALIASES("sink.error-handler"), NULL}),
@@ -787,6 +796,17 @@ static int parse_tablename(struct holo_config *c, const char *key,
     return 0;
 }
 
+int holo_split_tablename(const char *s, char **schema, char **table,
+                         struct hf_error *err)
+{
+    struct holo_config c = {0};
+    if (parse_tablename(&c, "tablename", s, err) != 0)
+        return -1;
+    *schema = c.schema;
+    *table = c.table;
+    return 0;
+}
+
 static int parse_port(const char *p, size_t n, int *port, const char *key,
                       const char *full, struct hf_error *err)
 {
@@ -999,7 +1019,9 @@ int holo_config_from_opts(struct holo_config *c, const struct hf_opts *o,
                     opt_nonempty(o, "sink.dirty-data.path"), err) != 0 ||
         dup_or_null(&c->bulk_truncate_part,
                     hf_opts_str(o, "sink.bulk-load.truncate-partition", NULL),
-                    err) != 0)
+                    err) != 0 ||
+        dup_or_null(&c->bulk_record_key,
+                    opt_nonempty(o, "sink.bulk-load.commit-record"), err) != 0)
         goto fail;
     c->bulk_truncate = hf_opts_bool(o, "sink.bulk-load.truncate", NULL);
     c->bulk_conns = (int)hf_opts_int(o, "sink.bulk-load.connections", NULL);
@@ -1431,6 +1453,7 @@ void holo_config_free(struct holo_config *c)
     free(c->conflict_where);
     free(c->dirty_data_path);
     free(c->bulk_truncate_part);
+    free(c->bulk_record_key);
     free(c->key_on_conflict);
     free(c->key_batch_size);
     memset(c, 0, sizeof *c);
