@@ -21,6 +21,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1074,24 +1075,120 @@ static int parse_settings_dw(json_object *setting, struct sync_job *j,
 
 /* ------------------------------------------------------------ entry */
 
+/* "line:col" (1-based; columns count UTF-8 characters) of byte `off`. */
+static void text_pos(const char *text, size_t off, char *buf, size_t size)
+{
+    size_t line = 1, col = 1;
+    for (size_t i = 0; i < off; i++) {
+        if (text[i] == '\n') {
+            line++;
+            col = 1;
+        } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+            col++;
+        }
+    }
+    snprintf(buf, size, "%zu:%zu", line, col);
+}
+
+/* The JSON document of the job file: one value, nothing but white space
+ * after it. NULL with err naming file:line:col. */
+static json_object *parse_json(const char *path, const char *text, size_t len,
+                               struct hf_error *err)
+{
+    char pos[64];
+    const char *nul = memchr(text, '\0', len);
+    if (nul != NULL) {
+        text_pos(text, (size_t)(nul - text), pos, sizeof pos);
+        hf_error_set(err, HF_ERR_USAGE,
+                     "%s:%s: a NUL byte; not a JSON job file", path, pos);
+        return NULL;
+    }
+    if (len > INT_MAX) {
+        hf_error_set(err, HF_ERR_USAGE, "%s: %zu bytes; too large for a job "
+                     "file", path, len);
+        return NULL;
+    }
+    json_tokener *tok = json_tokener_new();
+    if (tok == NULL) {
+        hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    json_object *root = json_tokener_parse_ex(tok, text, (int)len);
+    enum json_tokener_error je = json_tokener_get_error(tok);
+    size_t end = json_tokener_get_parse_end(tok);
+    json_tokener_free(tok);
+    if (end > len)
+        end = len;
+    if (root == NULL) {
+        text_pos(text, end, pos, sizeof pos);
+        hf_error_set(err, HF_ERR_USAGE, "%s:%s: not valid JSON: %s", path,
+                     pos,
+                     je == json_tokener_continue
+                         ? "the file ends inside the document"
+                         : json_tokener_error_desc(je));
+        return NULL;
+    }
+    size_t k = end;
+    while (k < len && isspace((unsigned char)text[k]))
+        k++;
+    if (k < len) {
+        text_pos(text, k, pos, sizeof pos);
+        json_object_put(root);
+        hf_error_set(err, HF_ERR_USAGE,
+                     "%s:%s: not valid JSON: text after the document", path,
+                     pos);
+        return NULL;
+    }
+    return root;
+}
+
 int sync_job_parse(const char *path, const char *const *params,
                    size_t nparams, struct sync_job *j, struct hf_error *err)
+{
+    memset(j, 0, sizeof *j);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return hf_error_set(err, HF_ERR_USAGE, "%s: cannot open: %s", path,
+                            strerror(errno));
+    struct hf_strbuf b;
+    hf_strbuf_init(&b, 1u << 30);
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        hf_strbuf_append(&b, buf, n);
+    int bad = ferror(f);
+    fclose(f);
+    int rc;
+    if (bad)
+        rc = hf_error_set(err, HF_ERR_USAGE, "%s: cannot read", path);
+    else if (!hf_strbuf_ok(&b))
+        rc = hf_error_set(err, HF_ERR_NOMEM, "%s: out of memory", path);
+    else
+        rc = sync_job_parse_text(path, b.data ? b.data : "", b.len, params,
+                                 nparams, j, err);
+    hf_strbuf_free(&b);
+    return rc;
+}
+
+int sync_job_parse_text(const char *path, const char *text, size_t len,
+                        const char *const *params, size_t nparams,
+                        struct sync_job *j, struct hf_error *err)
 {
     memset(j, 0, sizeof *j);
     j->err_record = -1;
     j->err_pct = -1;
     j->channel = 1;
-    j->path = strdup(path);
     for (size_t i = 0; i < nparams; i++)
         if (strchr(params[i], '=') == NULL || params[i][0] == '=')
             return hf_error_set(err, HF_ERR_USAGE,
                                 "-p %s: expected NAME=VALUE", params[i]);
-    json_object *root = json_object_from_file(path);
-    if (root == NULL)
-        return hf_error_set(err, HF_ERR_USAGE, "%s: not readable JSON: %s",
-                            path, json_util_get_last_err()
-                                      ? json_util_get_last_err()
-                                      : "parse error");
+    if ((j->path = strdup(path)) == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    json_object *root = parse_json(path, text, len, err);
+    if (root == NULL) {
+        sync_job_free(j);
+        return -1;
+    }
     struct hf_strbuf tmp;
     hf_strbuf_init(&tmp, 1u << 20);
     int rc = subst_tree(root, "", params, nparams, &tmp, err);

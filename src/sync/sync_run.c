@@ -87,9 +87,13 @@ hf_sync_t *hf_sync_load_shard(const char *path, const char *const *params,
         hf_secret_register(s->job.r.conn.password);
     if (s->job.w.conn.password)
         hf_secret_register(s->job.w.conn.password);
-    s->sql = sync_job_sql(&s->job, false, &err);
-    if (s->sql)
-        s->sql_printed = sync_job_sql(&s->job, true, &err);
+    struct sync_catalog cat;
+    if (sync_catalog_read(&s->job, true, &cat, &err) == 0) {
+        s->sql = sync_job_sql_from(&s->job, &cat, false, &err);
+        if (s->sql)
+            s->sql_printed = sync_job_sql_from(&s->job, &cat, true, &err);
+        sync_catalog_free(&s->job, &cat);
+    }
     if (s->sql == NULL || s->sql_printed == NULL) {
         hf_error_prefix(&err, "%s: ", path);
         hf_sync_destroy(s);

@@ -137,11 +137,6 @@ static bool compatible(enum cat s, enum cat d)
 
 /* ------------------------------------------------------------ catalogs */
 
-struct table_desc {
-    hf_column_info_t *cols;
-    size_t n;
-};
-
 static int conn_options(const struct sync_conn *c, const char *table,
                         char *buf[6], char store[6][1024])
 {
@@ -162,17 +157,11 @@ static int conn_options(const struct sync_conn *c, const char *table,
     return n;
 }
 
-static int describe(const struct sync_conn *c, const char *what,
-                    struct table_desc *d, struct hf_error *err)
-{
-    return sync_describe(c, NULL, what, &d->cols, &d->n, err);
-}
-
 int sync_describe(const struct sync_conn *c, const char *query,
                   const char *what, hf_column_info_t **cols, size_t *ncols,
                   struct hf_error *err)
 {
-    struct table_desc dd = {0}, *d = &dd;
+    struct sync_table dd = {0}, *d = &dd;
     char *opts[7];
     char store[6][1024];
     int n = conn_options(c, c->table, opts, store);
@@ -200,7 +189,7 @@ int sync_describe(const struct sync_conn *c, const char *query,
     return 0;
 }
 
-static const hf_column_info_t *find_col(const struct table_desc *d,
+static const hf_column_info_t *find_col(const struct sync_table *d,
                                         const char *name)
 {
     for (size_t i = 0; i < d->n; i++)
@@ -324,9 +313,9 @@ struct mapping {
 };
 
 /* The source column mapped to the writer's i-th column: what the
- * mapping loop of sync_job_sql reads from the first table. */
+ * mapping loop of sync_job_sql_from reads from the first table. */
 static const char *mapped_name(const struct sync_reader *r,
-                               const struct table_desc *src,
+                               const struct sync_table *src,
                                const hf_column_info_t *d, size_t i)
 {
     const struct sync_col *sc = r->star ? NULL : &r->cols[i];
@@ -345,8 +334,8 @@ bool sync_same_type(const hf_column_info_t *a, const hf_column_info_t *b)
  * the first (`src`), with the same types? Each difference is a line of
  * `mism` naming the table (or query) and the column. */
 static void same_columns(const struct sync_reader *r,
-                         const struct table_desc *src,
-                         const struct table_desc *o, size_t k,
+                         const struct sync_table *src,
+                         const struct sync_table *o, size_t k,
                          const struct mapping *map, size_t nreader_map,
                          struct hf_strbuf *mism)
 {
@@ -381,13 +370,67 @@ static void same_columns(const struct sync_reader *r,
     }
 }
 
-char *sync_job_sql(const struct sync_job *j, bool redact,
-                   struct hf_error *err)
+int sync_catalog_read(const struct sync_job *j, bool for_sync,
+                      struct sync_catalog *c, struct hf_error *err)
+{
+    const struct sync_reader *r = &j->r;
+    memset(c, 0, sizeof *c);
+    c->first_fields = -1;
+    if (for_sync && sync_describe(&j->w.conn, NULL, "writer",
+                                  &c->dst.cols, &c->dst.n, err) != 0)
+        goto fail;
+    if (r->kind == SYNC_R_DB) {
+        if (sync_describe(&r->conn, r->query, "reader", &c->src.cols,
+                          &c->src.n, err) != 0)
+            goto fail;
+        if (r->nmore && (c->more = calloc(r->nmore, sizeof *c->more)) ==
+                            NULL) {
+            hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        for (size_t k = 0; k < r->nmore; k++)
+            if (sync_describe(&r->more[k], r->more_query[k], "reader",
+                              &c->more[k].cols, &c->more[k].n, err) != 0)
+                goto fail;
+    }
+    if (for_sync && r->kind == SYNC_R_FILE &&
+        (strcmp(r->file_type, "csv") == 0 ||
+         strcmp(r->file_type, "text") == 0)) {
+        struct hf_strbuf root, re;
+        hf_strbuf_init(&root, 0);
+        hf_strbuf_init(&re, 0);
+        split_path(r->path, &root, &re);
+        c->first_fields = first_record_fields(
+            root.data ? root.data : ".", NULL, r->delim ? r->delim[0] : ',');
+        hf_strbuf_free(&root);
+        hf_strbuf_free(&re);
+    }
+    return 0;
+fail:
+    sync_catalog_free(j, c);
+    return -1;
+}
+
+void sync_catalog_free(const struct sync_job *j, struct sync_catalog *c)
+{
+    hf_column_info_free(c->dst.cols, c->dst.n);
+    hf_column_info_free(c->src.cols, c->src.n);
+    if (c->more)
+        for (size_t k = 0; k < j->r.nmore; k++)
+            hf_column_info_free(c->more[k].cols, c->more[k].n);
+    free(c->more);
+    memset(c, 0, sizeof *c);
+    c->first_fields = -1;
+}
+
+char *sync_job_sql_from(const struct sync_job *j,
+                        const struct sync_catalog *cat, bool redact,
+                        struct hf_error *err)
 {
     const struct sync_reader *r = &j->r;
     const struct sync_writer *w = &j->w;
-    struct table_desc dst = {0}, src = {0};
-    struct table_desc *more = NULL; /* the reader's other tables */
+    const struct sync_table dst = cat->dst, src = cat->src;
+    const struct sync_table *more = cat->more; /* the reader's others */
     struct hf_strbuf b, mism, root, re;
     hf_strbuf_init(&b, 0);
     hf_strbuf_init(&mism, 0);
@@ -396,23 +439,6 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
     struct mapping *map = NULL;
     size_t nmap = 0;
     char *out = NULL;
-    if (describe(&w->conn, "writer", &dst, err) != 0)
-        goto done;
-    if (r->kind == SYNC_R_DB &&
-        sync_describe(&r->conn, r->query, "reader", &src.cols, &src.n,
-                      err) != 0)
-        goto done;
-    if (r->kind == SYNC_R_DB && r->nmore) {
-        more = calloc(r->nmore, sizeof *more);
-        if (more == NULL) {
-            hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-            goto done;
-        }
-        for (size_t k = 0; k < r->nmore; k++)
-            if (sync_describe(&r->more[k], r->more_query[k], "reader",
-                              &more[k].cols, &more[k].n, err) != 0)
-                goto done;
-    }
 
     /* -- target columns, in the writer's order */
     size_t nw = w->star ? dst.n : w->ncols;
@@ -506,12 +532,8 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
         if (r->star)
             maxidx = (int)nreader_map - 1;
         nphys = maxidx + 1;
-        if (csv) {
-            int nf = first_record_fields(root.data ? root.data : ".", NULL,
-                                         r->delim ? r->delim[0] : ',');
-            if (nf > nphys)
-                nphys = nf;
-        }
+        if (csv && cat->first_fields > nphys)
+            nphys = cat->first_fields;
         if (nphys > 64) {
             hf_error_set(err, HF_ERR_UNSUPPORTED,
                          "reader: %d fields per record; holoflow sync reads "
@@ -750,7 +772,7 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
         for (size_t t = 0; t < nsrc; t++) {
             const struct sync_conn *c = t ? &r->more[t - 1] : &r->conn;
             const char *q = t ? r->more_query[t - 1] : r->query;
-            const struct table_desc *d = t ? &more[t - 1] : &src;
+            const struct sync_table *d = t ? &more[t - 1] : &src;
             if (t)
                 hf_strbuf_printf(&b, "CREATE TEMPORARY TABLE sync_src_%zu (",
                                  t + 1);
@@ -914,11 +936,5 @@ done:
     for (size_t i = 0; i < nmap; i++)
         hf_strbuf_free(&map[i].expr);
     free(map);
-    hf_column_info_free(dst.cols, dst.n);
-    hf_column_info_free(src.cols, src.n);
-    if (more)
-        for (size_t k = 0; k < r->nmore; k++)
-            hf_column_info_free(more[k].cols, more[k].n);
-    free(more);
     return out;
 }
