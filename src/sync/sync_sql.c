@@ -310,6 +310,7 @@ static int first_record_fields(const char *root, const char *re_unused,
 struct mapping {
     const hf_column_info_t *dst; /* target column */
     struct hf_strbuf expr;        /* the SELECT expression */
+    const char *ftype; /* json / avro reader: the field's declared type */
 };
 
 /* The source column mapped to the writer's i-th column: what the
@@ -438,6 +439,7 @@ char *sync_job_sql_from(const struct sync_job *j,
     hf_strbuf_init(&re, 0);
     struct mapping *map = NULL;
     size_t nmap = 0;
+    const char **parts = NULL; /* partition directory keys, file readers */
     char *out = NULL;
 
     /* -- target columns, in the writer's order */
@@ -516,10 +518,13 @@ char *sync_job_sql_from(const struct sync_job *j,
                          "SET 'holoflow.throttle.bytes-per-second' = "
                          "'%lld';\n",
                          (long long)j->byte_speed);
-    char ptype[64][128]; /* physical column types, file readers */
-    int nptype = 0;
-    char parts[32][128];
+    const char *ptype[64]; /* csv fields' types (catalog types) */
+    parts = calloc(r->ncols + 1, sizeof *parts);
     int nparts = 0;
+    if (parts == NULL) {
+        hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        goto done;
+    }
     if (r->kind == SYNC_R_FILE) {
         split_path(r->path, &root, &re);
         /* which physical columns, with which types */
@@ -542,8 +547,7 @@ char *sync_job_sql_from(const struct sync_job *j,
             goto done;
         }
         for (int i = 0; i < nphys; i++)
-            snprintf(ptype[i], sizeof ptype[i], "STRING");
-        nptype = nphys;
+            ptype[i] = "STRING";
     }
     /* -- the mapping, column by column */
     if (r->query && src.n != nreader_map) {
@@ -622,8 +626,8 @@ char *sync_job_sql_from(const struct sync_job *j,
             for (int p = 0; p < nparts; p++)
                 if (strcmp(parts[p], sc->name) == 0)
                     k = p;
-            if (k < 0 && nparts < 32)
-                snprintf(parts[nparts++], sizeof parts[0], "%s", sc->name);
+            if (k < 0)
+                parts[nparts++] = sc->name;
             if (dc == C_STR && strcmp(d->type, "STRING") == 0) {
                 put_ident(e, sc->name);
             } else {
@@ -647,15 +651,12 @@ char *sync_job_sql_from(const struct sync_job *j,
         if (strcmp(r->file_type, "csv") == 0 ||
             strcmp(r->file_type, "text") == 0) {
             /* the field parses straight into the target's type */
-            snprintf(ptype[idx], sizeof ptype[idx], "%s", d->type);
+            ptype[idx] = d->type;
             hf_strbuf_printf(e, "`c%d`", idx);
         } else {
             /* json / avro: fields by name */
             const char *fname = sc && sc->name ? sc->name : d->name;
-            if (nptype < 64) {
-                snprintf(ptype[nptype], sizeof ptype[0], "%s", d->type);
-                nptype++;
-            }
+            map[i].ftype = d->type;
             put_ident(e, fname);
         }
     }
@@ -700,14 +701,13 @@ char *sync_job_sql_from(const struct sync_job *j,
                 hf_strbuf_printf(&b, "%s`c%d` %s", ncol++ ? ", " : "", i,
                                  ptype[i]);
         } else {
-            int k = 0;
             for (size_t i = 0; i < nreader_map; i++) {
                 const struct sync_col *sc = r->star ? NULL : &r->cols[i];
                 if (sc && sc->kind != SYNC_COL_INDEX)
                     continue;
                 hf_strbuf_puts(&b, ncol++ ? ", " : "");
                 put_ident(&b, sc && sc->name ? sc->name : map[i].dst->name);
-                hf_strbuf_printf(&b, " %s", ptype[k++]);
+                hf_strbuf_printf(&b, " %s", map[i].ftype);
             }
         }
         for (int p = 0; p < nparts; p++) {
@@ -936,5 +936,6 @@ done:
     for (size_t i = 0; i < nmap; i++)
         hf_strbuf_free(&map[i].expr);
     free(map);
+    free(parts);
     return out;
 }

@@ -1,0 +1,186 @@
+/*
+ * test_sync_sql.c - `holoflow sync`'s job files into SQL, without a
+ * server: the regression tests of what fuzz_sync found (docs/fuzzing.md).
+ *
+ * Each test parses a job file's text (sync_job_parse_text), gives it the
+ * catalog a server would (the writer's and the reader's columns, written
+ * out here), and checks the SQL job (sync_job_sql_from), the CREATE TABLE
+ * (sync_create_table_sql) or the refusal: values quoted, limits within
+ * range, a `where` kept to one expression, names never cut short.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/strbuf.h"
+#include "holoflow.h"
+#include "sql/parser.h"
+#include "sync/sync_int.h"
+
+/* A catalog column: name, Flink type, server type. */
+struct col {
+    const char *name, *type, *pg;
+};
+
+static void fill(struct sync_table *t, const struct col *c, size_t n)
+{
+    t->cols = calloc(n + 1, sizeof *t->cols);
+    assert_non_null(t->cols);
+    t->n = n;
+    for (size_t i = 0; i < n; i++) {
+        t->cols[i].name = strdup(c[i].name);
+        t->cols[i].type = c[i].type ? strdup(c[i].type) : NULL;
+        t->cols[i].pg_type = strdup(c[i].pg);
+    }
+}
+
+/* Parse `json` with `params`; 0 or -1 (err set). */
+static int parse(const char *json, const char *const *params, size_t np,
+                 struct sync_job *j, struct hf_error *err)
+{
+    hf_error_clear(err);
+    return sync_job_parse_text("job.json", json, strlen(json), params, np, j,
+                               err);
+}
+
+/* The SQL job of `json` over the writer's columns `dst` (and a database
+ * reader's `src`, every reader table alike); NULL with err. */
+static char *sql_of(const char *json, const struct col *dst, size_t ndst,
+                    const struct col *src, size_t nsrc, struct hf_error *err)
+{
+    struct sync_job j;
+    if (parse(json, NULL, 0, &j, err) != 0)
+        return NULL;
+    struct sync_catalog cat;
+    memset(&cat, 0, sizeof cat);
+    cat.first_fields = -1;
+    fill(&cat.dst, dst, ndst);
+    if (src) {
+        fill(&cat.src, src, nsrc);
+        cat.more = calloc(j.r.nmore + 1, sizeof *cat.more);
+        for (size_t k = 0; k < j.r.nmore; k++)
+            fill(&cat.more[k], src, nsrc);
+    }
+    char *sql = sync_job_sql_from(&j, &cat, false, err);
+    sync_catalog_free(&j, &cat);
+    sync_job_free(&j);
+    return sql;
+}
+
+/* The SQL job parses with holoflow's parser. */
+static void parses(const char *sql)
+{
+    struct hf_sql_src src = {.file = "sync.sql", .text = sql,
+                             .len = strlen(sql)};
+    struct hf_ast_script *s = NULL;
+    struct hf_error err;
+    hf_error_clear(&err);
+    if (hf_sql_parse(&src, &s, &err) != 0)
+        fail_msg("%s\n%s", err.msg, sql);
+    hf_ast_script_free(s);
+}
+
+/* ------------------------------------------------------------ tests */
+
+/* A json reader declares each field with its writer column's type (it
+ * declared them all STRING, and read past its 64 types beyond 64
+ * fields). */
+static void json_fields_typed(void **state)
+{
+    (void)state;
+    static const char job[] =
+        "{\"job\": {\"content\": [{\"reader\": {\"name\": \"txtfilereader\","
+        " \"parameter\": {\"path\": \"/d/*.json\", \"fileType\": \"json\","
+        " \"column\": [{\"index\": 0, \"name\": \"a\", \"type\": \"long\"},"
+        " {\"index\": 1, \"name\": \"b\"}]}},"
+        " \"writer\": {\"name\": \"holo\", \"parameter\": {\"jdbcUrl\":"
+        " \"jdbc:postgresql://h/db\", \"table\": \"t\", \"username\": \"u\","
+        " \"column\": [\"x\", \"y\"]}}}]}}";
+    static const struct col dst[] = {{"x", "BIGINT", "bigint"},
+                                     {"y", "DATE", "date"}};
+    struct hf_error err;
+    char *sql = sql_of(job, dst, 2, NULL, 0, &err);
+    assert_non_null(sql);
+    assert_non_null(strstr(sql, "(`a` BIGINT, `b` DATE)"));
+    parses(sql);
+    free(sql);
+
+    /* 100 fields by name: all declared, each once */
+    struct hf_strbuf b;
+    hf_strbuf_init(&b, 0);
+    hf_strbuf_puts(&b, "{\"job\": {\"content\": [{\"reader\": {\"name\": "
+                       "\"txtfilereader\", \"parameter\": {\"path\": "
+                       "\"/d/*.json\", \"fileType\": \"json\", \"column\": [");
+    struct col many[100];
+    char names[100][8];
+    for (int i = 0; i < 100; i++) {
+        snprintf(names[i], sizeof names[i], "f%d", i);
+        many[i] = (struct col){names[i], "INT", "integer"};
+        hf_strbuf_printf(&b, "%s{\"index\": 0, \"name\": \"f%d\"}",
+                         i ? ", " : "", i);
+    }
+    hf_strbuf_puts(&b, "]}}, \"writer\": {\"name\": \"holo\", \"parameter\":"
+                       " {\"jdbcUrl\": \"jdbc:postgresql://h/db\", \"table\":"
+                       " \"t\", \"username\": \"u\", \"column\": [\"*\"]}}}]}}");
+    sql = sql_of(b.data, many, 100, NULL, 0, &err);
+    assert_non_null(sql);
+    assert_non_null(strstr(sql, "`f99` INT) WITH"));
+    parses(sql);
+    free(sql);
+    hf_strbuf_free(&b);
+}
+
+/* Partition directory keys: more than 32 of them, and names longer than
+ * 127 bytes, are declared whole (they were dropped or cut short, so the
+ * SELECT named a column the source did not have). */
+static void partition_keys_whole(void **state)
+{
+    (void)state;
+    struct hf_strbuf b;
+    hf_strbuf_init(&b, 0);
+    char longname[200];
+    memset(longname, 'k', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    hf_strbuf_printf(&b, "{\"job\": {\"content\": [{\"reader\": {\"name\": "
+                         "\"txtfilereader\", \"parameter\": {\"path\": "
+                         "\"/d\", \"column\": [{\"type\": \"partition\", "
+                         "\"name\": \"%s\"}",
+                     longname);
+    struct col dst[40];
+    char names[40][8];
+    dst[0] = (struct col){longname, "STRING", "text"};
+    for (int i = 1; i < 40; i++) {
+        snprintf(names[i], sizeof names[i], "p%d", i);
+        dst[i] = (struct col){names[i], "STRING", "text"};
+        hf_strbuf_printf(&b, ", {\"type\": \"partition\", \"name\": \"p%d\"}",
+                         i);
+    }
+    hf_strbuf_puts(&b, "]}}, \"writer\": {\"name\": \"holo\", \"parameter\":"
+                       " {\"jdbcUrl\": \"jdbc:postgresql://h/db\", \"table\":"
+                       " \"t\", \"username\": \"u\", \"column\": [\"*\"]}}}]}}");
+    struct hf_error err;
+    char *sql = sql_of(b.data, dst, 40, NULL, 0, &err);
+    assert_non_null(sql);
+    assert_non_null(strstr(sql, "`p39` STRING)"));
+    char want[256];
+    snprintf(want, sizeof want, "PARTITIONED BY (`%s`, `p1`", longname);
+    assert_non_null(strstr(sql, want));
+    parses(sql);
+    free(sql);
+    hf_strbuf_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(json_fields_typed),
+        cmocka_unit_test(partition_keys_whole),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
