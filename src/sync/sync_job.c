@@ -606,9 +606,10 @@ static int parse_cols(json_object *par, const char *where, bool file,
     r->cols = calloc(n ? n : 1, sizeof *r->cols);
     if (r->cols == NULL)
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++, r->ncols++) {
+    for (size_t i = 0; i < n; i++) {
         json_object *c = json_object_array_get_idx(cols, i);
         struct sync_col *sc = &r->cols[i];
+        r->ncols = i + 1; /* counted first: freed when refused below */
         snprintf(sub, sizeof sub, "%s.column[%zu]", where, i);
         if (json_object_is_type(c, json_type_string)) {
             if (file)
