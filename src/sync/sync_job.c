@@ -161,7 +161,10 @@ static int get_int(json_object *o, const char *k, const char *where,
     }
     if (json_object_is_type(v, json_type_double)) {
         double d = json_object_get_double(v);
-        if (d != (double)(int64_t)d)
+        /* in range before the cast (1e300 or an infinity in int64_t is
+         * undefined), then whole */
+        if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0) ||
+            d != (double)(int64_t)d)
             return hf_error_set(err, HF_ERR_USAGE,
                                 "%s.%s: expected an integer, got %g", where,
                                 k, d);
@@ -1066,6 +1069,12 @@ static int parse_settings_dw(json_object *setting, struct sync_job *j,
                             "(1 to 64)",
                             (long long)ch);
     j->channel = (int)ch;
+    if (throttle && mbps > INT64_MAX / (1024 * 1024))
+        return hf_error_set(err, HF_ERR_USAGE,
+                            "setting.speed.mbps: %lld MiB/s is out of range "
+                            "(at most %lld)",
+                            (long long)mbps,
+                            (long long)(INT64_MAX / (1024 * 1024)));
     if (throttle && mbps > 0)
         j->byte_speed = mbps * 1024 * 1024;
     if (get_int(get(setting, "errorLimit"), "record", "setting.errorLimit",

@@ -176,11 +176,60 @@ static void partition_keys_whole(void **state)
     hf_strbuf_free(&b);
 }
 
+/* The job's error text when `json` is refused. */
+static void refused(const char *json, const char *want)
+{
+    struct sync_job j;
+    struct hf_error err;
+    if (parse(json, NULL, 0, &j, &err) == 0) {
+        sync_job_free(&j);
+        fail_msg("accepted: %s", json);
+    }
+    if (strstr(err.msg, want) == NULL)
+        fail_msg("'%s' does not say '%s'", err.msg, want);
+}
+
+#define DW_HEAD                                                                \
+    "{\"steps\": [{\"stepType\": \"stream\", \"category\": \"reader\", "       \
+    "\"parameter\": {\"column\": [{\"value\": \"1\"}]}}, {\"stepType\": "      \
+    "\"holo\", \"category\": \"writer\", \"parameter\": {\"jdbcUrl\": "        \
+    "\"jdbc:postgresql://h/db\", \"table\": \"t\"}}], "
+#define DX_JOB(setting)                                                        \
+    "{\"job\": {\"setting\": " setting ", \"content\": [{\"reader\": "        \
+    "{\"name\": \"streamreader\", \"parameter\": {\"column\": [{\"value\": "  \
+    "\"1\"}]}}, \"writer\": {\"name\": \"holo\", \"parameter\": "            \
+    "{\"jdbcUrl\": \"jdbc:postgresql://h/db\", \"table\": \"t\"}}}]}}"
+
+/* Speed limits: mbps times 1 MiB past int64 overflowed (undefined, and a
+ * negative or small limit); a number too large for an integer was cast
+ * to int64_t (undefined). Both are refused, naming the setting. */
+static void speed_limits_in_range(void **state)
+{
+    (void)state;
+    refused(DW_HEAD "\"setting\": {\"speed\": {\"throttle\": true, "
+                    "\"mbps\": 9000000000000}}}",
+            "setting.speed.mbps: 9000000000000 MiB/s is out of range");
+    refused(DX_JOB("{\"speed\": {\"byte\": 1e300}}"),
+            "job.setting.speed.byte: expected an integer, got 1e+300");
+    refused(DX_JOB("{\"speed\": {\"channel\": -9.3e18}}"),
+            "job.setting.speed.channel: expected an integer");
+    /* the largest that fits is taken */
+    struct sync_job j;
+    struct hf_error err;
+    assert_int_equal(parse(DW_HEAD "\"setting\": {\"speed\": {\"throttle\": "
+                                   "true, \"mbps\": 8796093022207}}}",
+                           NULL, 0, &j, &err),
+                     0);
+    assert_true(j.byte_speed == 8796093022207LL * 1024 * 1024);
+    sync_job_free(&j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(json_fields_typed),
         cmocka_unit_test(partition_keys_whole),
+        cmocka_unit_test(speed_limits_in_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
