@@ -30,6 +30,7 @@
 #include <libpq-fe.h>
 
 #include "core/strbuf.h"
+#include "sql/parser.h"
 #include "sync/sync_int.h"
 
 static const char readers_avail[] =
@@ -689,6 +690,33 @@ static int parse_cols(json_object *par, const char *where, bool file,
 
 /* ------------------------------------------------------------ reader */
 
+/* A database reader's `where` becomes the WHERE of the SQL job's SELECT
+ * (pushed down to the server from there): it must be one SQL expression,
+ * nothing before or after it, so a where such as "1=1; INSERT ..." or
+ * "1=1 UNION ALL SELECT ..." cannot add to the job. */
+static int check_where(const char *where, const char *sub,
+                       struct hf_error *err)
+{
+    if (where[0] == '\0')
+        return 0;
+    char name[600];
+    snprintf(name, sizeof name, "%s.where", sub);
+    struct hf_sql_src src = {.file = name, .text = where,
+                             .len = strlen(where)};
+    struct hf_ast_script *s = NULL;
+    struct hf_ast_expr *e = NULL;
+    struct hf_error perr;
+    hf_error_clear(&perr);
+    int rc = hf_sql_parse_expr(&src, &s, &e, &perr);
+    hf_ast_script_free(s);
+    if (rc != 0)
+        return hf_error_set(err, HF_ERR_USAGE,
+                            "%s.where: not one SQL condition (it becomes "
+                            "the WHERE of the sync's SELECT): %s",
+                            sub, perr.msg);
+    return 0;
+}
+
 static int parse_reader(const char *name, json_object *par, const char *where,
                         struct sync_reader *r, struct hf_error *err)
 {
@@ -827,6 +855,8 @@ static int parse_reader(const char *name, json_object *par, const char *where,
                                 "1000000)",
                                 sub, (long long)n);
         r->fetch_size = (int)n;
+        if (r->where && r->query == NULL && check_where(r->where, sub, err) != 0)
+            return -1;
         if (r->query) { /* the query's columns, in order */
             free(r->where);
             r->where = NULL;

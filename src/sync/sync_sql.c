@@ -918,8 +918,11 @@ char *sync_job_sql_from(const struct sync_job *j,
             hf_strbuf_printf(&b, "\nFROM sync_src_%zu", t + 1);
         else
             hf_strbuf_puts(&b, "\nFROM sync_src");
+        /* one expression (sync_job.c checks it); a `--` comment in it
+         * ends at a line break of its own */
         if (r->kind == SYNC_R_DB && r->where && r->where[0])
-            hf_strbuf_printf(&b, "\nWHERE %s", r->where);
+            hf_strbuf_printf(&b, "\nWHERE %s%s", r->where,
+                             strstr(r->where, "--") ? "\n" : "");
     }
     hf_strbuf_puts(&b, ";\n");
     if (!hf_strbuf_ok(&b)) {

@@ -3,6 +3,9 @@
 # PostgreSQL and checked with psql (docs/fuzzing.md):
 #  - a json file reader declares each field with its target column's type
 #    (it declared them STRING, and the job failed to plan);
+#  - a reader's `where` is one SQL condition: one that carries another
+#    statement is refused before anything runs (it was spliced into the
+#    SQL job and wrote rows of its own), one with a comment still filters;
 . "$(dirname "$0")/../e2e/lib.sh"
 set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
@@ -27,5 +30,28 @@ expect_rc 0 "json reader into bigint and date"
 got=$("${PSQL[@]}" -c "SELECT string_agg(x || ':' || y, ' ' ORDER BY x) FROM ${p}_j")
 [ "$got" = "1:2026-12-01 2:2026-12-02" ] || fail "json rows: $got"
 
-"${PSQL[@]}" -c "DROP TABLE ${p}_j"
+# ---- where: one condition
+"${PSQL[@]}" -c "CREATE TABLE ${p}_src (id bigint); INSERT INTO ${p}_src SELECT generate_series(1, 10); CREATE TABLE ${p}_w (id bigint)"
+where_job() {
+    cat >"$T/where.json" <<JSON
+{"job": {"content": [{
+  "reader": {"name": "postgresqlreader", "parameter": {"username": "$PGUSER", "password": "",
+    "column": ["id"], "where": "$1",
+    "connection": [{"jdbcUrl": "$URL", "table": ["${p}_src"]}]}},
+  "writer": {"name": "postgresqlwriter", "parameter": {"username": "$PGUSER", "password": "",
+    "column": ["id"], "connection": [{"jdbcUrl": "$URL", "table": ["${p}_w"]}]}}}]}}
+JSON
+}
+where_job "id > 8; INSERT INTO sync_dst SELECT id + 100 FROM sync_src"
+run_hf "$T/out" "$T/err" sync "$T/where.json"
+expect_rc 2 "where with a second statement"
+expect_grep "job.content[0].reader.parameter.where: not one SQL condition" "$T/err" "where refused"
+[ "$("${PSQL[@]}" -c "SELECT count(*) FROM ${p}_w")" = 0 ] || fail "a refused where wrote rows"
+where_job "id > 8 -- the last two"
+run_hf "$T/out" "$T/err" sync "$T/where.json"
+expect_rc 0 "where with a comment"
+got=$("${PSQL[@]}" -c "SELECT string_agg(id::text, ' ' ORDER BY id) FROM ${p}_w")
+[ "$got" = "9 10" ] || fail "where with a comment: $got"
+
+"${PSQL[@]}" -c "DROP TABLE ${p}_j, ${p}_src, ${p}_w"
 finish

@@ -224,12 +224,42 @@ static void speed_limits_in_range(void **state)
     sync_job_free(&j);
 }
 
+#define DB_JOB(where)                                                          \
+    "{\"job\": {\"content\": [{\"reader\": {\"name\": \"postgresqlreader\", "  \
+    "\"parameter\": {\"column\": [\"id\"], \"where\": \"" where "\", "          \
+    "\"connection\": [{\"jdbcUrl\": \"jdbc:postgresql://h/db\", \"table\": "     \
+    "[\"a\", \"b\"]}]}}, \"writer\": {\"name\": \"holo\", \"parameter\": "     \
+    "{\"jdbcUrl\": \"jdbc:postgresql://h/db\", \"table\": \"t\", \"column\": "  \
+    "[\"id\"]}}}]}}"
+
+/* A reader's `where` is one SQL condition: text after it (another
+ * statement, a UNION) was spliced into the SQL job, and a `--` comment
+ * swallowed the `;` that ends the INSERT. */
+static void where_one_condition(void **state)
+{
+    (void)state;
+    refused(DB_JOB("id > 1; INSERT INTO sync_dst SELECT 2"),
+            "job.content[0].reader.parameter.where: not one SQL condition");
+    refused(DB_JOB("id > 1 UNION ALL SELECT 5"),
+            "job.content[0].reader.parameter.where: not one SQL condition");
+    refused(DB_JOB("id > (1"), "not one SQL condition");
+    static const struct col c[] = {{"id", "BIGINT", "bigint"}};
+    struct hf_error err;
+    char *sql = sql_of(DB_JOB("id > 1 -- recent rows"), c, 1, c, 1, &err);
+    assert_non_null(sql);
+    assert_non_null(strstr(sql, "WHERE id > 1 -- recent rows\n\nUNION ALL"));
+    assert_non_null(strstr(sql, "WHERE id > 1 -- recent rows\n;\n"));
+    parses(sql);
+    free(sql);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(json_fields_typed),
         cmocka_unit_test(partition_keys_whole),
         cmocka_unit_test(speed_limits_in_range),
+        cmocka_unit_test(where_one_condition),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
