@@ -379,10 +379,10 @@ char *sync_create_table_sql(const struct sync_job *j,
         goto done;
 
     /* the statement */
-    hf_strbuf_printf(&b,
-                     "-- holoflow sync --create-table: the writer's table "
-                     "of %s, from the reader's columns\nCREATE TABLE ",
-                     j->path);
+    hf_strbuf_puts(&b, "-- holoflow sync --create-table: the writer's table "
+                       "of ");
+    sync_put_comment(&b, j->path);
+    hf_strbuf_puts(&b, ", from the reader's columns\nCREATE TABLE ");
     if (put_table(&b, w->conn.table, err) != 0)
         goto done;
     hf_strbuf_puts(&b, " (");

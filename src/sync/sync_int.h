@@ -161,6 +161,12 @@ char *sync_job_sql_from(const struct sync_job *j,
                         const struct sync_catalog *cat, bool redact,
                         struct hf_error *err);
 
+/* Append `s` (the job file's name) for a `--` comment line: control
+ * characters and backslashes as \xNN, so a line break in the name cannot
+ * end the comment and put the rest into the SQL. */
+struct hf_strbuf;
+void sync_put_comment(struct hf_strbuf *b, const char *s);
+
 /* Run a statement list (preSql/postSql, with @table replaced) on the
  * writer's database. 0, or -1 with err. */
 int sync_exec_sqls(const struct sync_job *j, char *const *sqls, size_t n,

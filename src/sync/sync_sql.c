@@ -65,6 +65,17 @@ static void put_opt(struct hf_strbuf *b, const char *k, const char *v)
     put_lit(b, v);
 }
 
+void sync_put_comment(struct hf_strbuf *b, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7f || c == '\\')
+            hf_strbuf_printf(b, "\\x%02x", c);
+        else
+            hf_strbuf_putc(b, (char)c);
+    }
+}
+
 /* ------------------------------------------------------------ types */
 
 enum cat { C_INT, C_NUM, C_STR, C_DATE, C_TS, C_BOOL, C_BYTES, C_OTHER };
@@ -504,7 +515,7 @@ char *sync_job_sql_from(const struct sync_job *j,
     /* -- source table */
     int nphys = 0;
     hf_strbuf_puts(&b, "-- holoflow sync: the job ");
-    hf_strbuf_puts(&b, j->path);
+    sync_put_comment(&b, j->path);
     hf_strbuf_puts(&b, " as a holoflow run SQL job\n"
                        "SET 'execution.runtime-mode' = 'batch';\n");
     /* speed.record / .byte / mbps: the job-wide token bucket */

@@ -6,6 +6,8 @@
 #  - a reader's `where` is one SQL condition: one that carries another
 #    statement is refused before anything runs (it was spliced into the
 #    SQL job and wrote rows of its own), one with a comment still filters;
+#  - a job file whose name holds a line break runs (the name went into the
+#    SQL job's first-line comment, and the rest of it became SQL);
 . "$(dirname "$0")/../e2e/lib.sh"
 set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
@@ -52,6 +54,19 @@ run_hf "$T/out" "$T/err" sync "$T/where.json"
 expect_rc 0 "where with a comment"
 got=$("${PSQL[@]}" -c "SELECT string_agg(id::text, ' ' ORDER BY id) FROM ${p}_w")
 [ "$got" = "9 10" ] || fail "where with a comment: $got"
+
+# ---- a line break in the job file's name
+nl="$T/job
+INSERT INTO sync_dst SELECT 1, DATE '2000-01-01';.json"
+cp "$T/json.json" "$nl"
+"${PSQL[@]}" -c "TRUNCATE ${p}_j"
+run_hf "$T/out" "$T/err" sync "$nl"
+expect_rc 0 "a line break in the job file's name"
+got=$("${PSQL[@]}" -c "SELECT string_agg(x::text, ' ' ORDER BY x) FROM ${p}_j")
+[ "$got" = "1 2" ] || fail "job file named with a line break: $got"
+run_hf "$T/out" "$T/err" sync "$nl" --print-sql
+expect_rc 0 "print-sql of a job file named with a line break"
+[ "$(grep -c '^INSERT' "$T/out")" = 1 ] || fail "print-sql: one INSERT"
 
 "${PSQL[@]}" -c "DROP TABLE ${p}_j, ${p}_src, ${p}_w"
 finish

@@ -253,6 +253,60 @@ static void where_one_condition(void **state)
     free(sql);
 }
 
+/* The job file's name is shown in the `--` comment of the SQL job and of
+ * the CREATE TABLE: a line break in it ended the comment and put the
+ * rest of the name into the SQL. */
+static void path_in_comment(void **state)
+{
+    (void)state;
+    static const char job[] =
+        "{\"job\": {\"content\": [{\"reader\": {\"name\": \"txtfilereader\","
+        " \"parameter\": {\"path\": \"/d\", \"column\": [{\"index\": 0,"
+        " \"type\": \"long\"}]}}, \"writer\": {\"name\": \"holo\","
+        " \"parameter\": {\"jdbcUrl\": \"jdbc:postgresql://h/db\","
+        " \"table\": \"t\", \"column\": [\"id\"]}}}]}}";
+    static const char path[] =
+        "a\nINSERT INTO sync_dst SELECT 1;\r\n-- \\x.json";
+    static const char shown[] =
+        "a\\x0aINSERT INTO sync_dst SELECT 1;\\x0d\\x0a-- \\x5cx.json";
+    struct sync_job j;
+    struct hf_error err;
+    hf_error_clear(&err);
+    assert_int_equal(sync_job_parse_text(path, job, strlen(job), NULL, 0,
+                                         &j, &err),
+                     0);
+    struct sync_catalog cat;
+    memset(&cat, 0, sizeof cat);
+    cat.first_fields = -1;
+    static const struct col c[] = {{"id", "BIGINT", "bigint"}};
+    fill(&cat.dst, c, 1);
+    char *sql = sync_job_sql_from(&j, &cat, false, &err);
+    assert_non_null(sql);
+    char want[256];
+    snprintf(want, sizeof want,
+             "-- holoflow sync: the job %s as a holoflow run SQL job\n",
+             shown);
+    assert_memory_equal(sql, want, strlen(want));
+    parses(sql);
+    /* below the comment, one INSERT: the sync's */
+    const char *ins = strstr(sql, "\nINSERT INTO sync_dst (");
+    assert_non_null(ins);
+    assert_ptr_equal(strstr(strchr(sql, '\n'), "INSERT"), ins + 1);
+    assert_null(strstr(ins + 2, "INSERT"));
+    free(sql);
+    char *ct = sync_create_table_sql(&j, &cat, &err);
+    assert_non_null(ct);
+    snprintf(want, sizeof want,
+             "-- holoflow sync --create-table: the writer's table of %s, "
+             "from the reader's columns\nCREATE TABLE \"t\" (\n    \"id\" "
+             "BIGINT\n);\n",
+             shown);
+    assert_string_equal(ct, want);
+    free(ct);
+    sync_catalog_free(&j, &cat);
+    sync_job_free(&j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -260,6 +314,7 @@ int main(void)
         cmocka_unit_test(partition_keys_whole),
         cmocka_unit_test(speed_limits_in_range),
         cmocka_unit_test(where_one_condition),
+        cmocka_unit_test(path_in_comment),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
