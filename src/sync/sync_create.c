@@ -54,9 +54,8 @@ static const char *name_part(const char *p, struct hf_strbuf *out)
     return p == s ? NULL : p;
 }
 
-/* The writer's table (table or schema.table) as quoted SQL. */
-static int put_table(struct hf_strbuf *b, const char *table,
-                     struct hf_error *err)
+int sync_put_table(struct hf_strbuf *b, const char *table,
+                   struct hf_error *err)
 {
     struct hf_strbuf a, c;
     hf_strbuf_init(&a, 0);
@@ -383,7 +382,7 @@ char *sync_create_table_sql(const struct sync_job *j,
                        "of ");
     sync_put_comment(&b, j->path);
     hf_strbuf_puts(&b, ", from the reader's columns\nCREATE TABLE ");
-    if (put_table(&b, w->conn.table, err) != 0)
+    if (sync_put_table(&b, w->conn.table, err) != 0)
         goto done;
     hf_strbuf_puts(&b, " (");
     for (size_t i = 0; i < n; i++) {

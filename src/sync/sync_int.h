@@ -167,6 +167,19 @@ char *sync_job_sql_from(const struct sync_job *j,
 struct hf_strbuf;
 void sync_put_comment(struct hf_strbuf *b, const char *s);
 
+/* The writer's table as written in the job (table or schema.table,
+ * "quoted" parts as they are, plain ones lowercased, as the hologres
+ * connector reads it) as quoted SQL: "schema"."table" (sync_create.c).
+ * 0, or -1 with err when it is no such name. */
+int sync_put_table(struct hf_strbuf *b, const char *table,
+                   struct hf_error *err);
+
+/* A preSql / postSql statement with each @table replaced by the writer's
+ * table as quoted SQL (sync_put_table), so a table name cannot add to the
+ * statement. A malloc'd string, or NULL with err. */
+char *sync_table_subst(const struct sync_job *j, const char *sql,
+                       struct hf_error *err);
+
 /* Run a statement list (preSql/postSql, with @table replaced) on the
  * writer's database. 0, or -1 with err. */
 int sync_exec_sqls(const struct sync_job *j, char *const *sqls, size_t n,

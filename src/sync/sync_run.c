@@ -154,27 +154,50 @@ int sync_exec_sqls(const struct sync_job *j, char *const *sqls, size_t n,
     }
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
-        struct hf_strbuf q;
-        hf_strbuf_init(&q, 0);
-        for (const char *p = sqls[i]; *p;) {
-            if (strncmp(p, "@table", 6) == 0) {
-                hf_strbuf_puts(&q, c->table);
-                p += 6;
-            } else {
-                hf_strbuf_putc(&q, *p++);
-            }
+        char *q = sync_table_subst(j, sqls[i], err);
+        if (q == NULL) {
+            hf_error_prefix(err, "%s[%zu]: ", what, i);
+            rc = -1;
+            break;
         }
-        hf_log_info("sync: %s[%zu]: %s", what, i, q.data ? q.data : "");
-        PGresult *res = PQexec(pg, q.data ? q.data : "");
+        hf_log_info("sync: %s[%zu]: %s", what, i, q);
+        PGresult *res = PQexec(pg, q);
         ExecStatusType st = PQresultStatus(res);
         if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
             rc = hf_error_set(err, HF_ERR_SERVER, "%s[%zu] '%s': %s", what, i,
-                              q.data ? q.data : "", PQerrorMessage(pg));
+                              q, PQerrorMessage(pg));
         PQclear(res);
-        hf_strbuf_free(&q);
+        free(q);
     }
     PQfinish(pg);
     return rc;
+}
+
+char *sync_table_subst(const struct sync_job *j, const char *sql,
+                       struct hf_error *err)
+{
+    struct hf_strbuf q;
+    hf_strbuf_init(&q, 0);
+    for (const char *p = sql; *p;) {
+        if (strncmp(p, "@table", 6) == 0) {
+            if (sync_put_table(&q, j->w.conn.table, err) != 0) {
+                hf_strbuf_free(&q);
+                return NULL;
+            }
+            p += 6;
+        } else {
+            hf_strbuf_putc(&q, *p++);
+        }
+    }
+    if (!hf_strbuf_ok(&q)) {
+        hf_strbuf_free(&q);
+        hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    char *out = q.data ? q.data : strdup(""); /* "" when empty */
+    if (out == NULL)
+        hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    return out;
 }
 
 /* ------------------------------------------------------------ report */

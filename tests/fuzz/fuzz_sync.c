@@ -359,6 +359,66 @@ static void check_pg(const char *text, bool comment)
     HF_FUZZ_CHECK(semis <= 1);
 }
 
+/* `;` outside quotes and comments in PostgreSQL text; -1 when a quote
+ * or a comment is left open. */
+static int pg_semis(const char *p)
+{
+    int n = 0;
+    while (*p) {
+        if (p[0] == '-' && p[1] == '-') {
+            p += strcspn(p, "\n");
+        } else if (p[0] == '/' && p[1] == '*') {
+            const char *e = strstr(p + 2, "*/");
+            if (e == NULL)
+                return -1;
+            p = e + 2;
+        } else if (*p == '"' || *p == '\'') {
+            char qc = *p++;
+            for (;; p++) {
+                if (*p == '\0')
+                    return -1;
+                if (*p == qc) {
+                    if (p[1] != qc)
+                        break;
+                    p++;
+                }
+            }
+            p++;
+        } else {
+            n += *p++ == ';';
+        }
+    }
+    return n;
+}
+
+/* A preSql / postSql with @table replaced: the same statements as with a
+ * plain name in its place. */
+static void check_table_subst(const struct sync_job *j, const char *sql)
+{
+    struct hf_error err;
+    hf_error_clear(&err);
+    char *q = sync_table_subst(j, sql, &err);
+    if (q == NULL) {
+        HF_FUZZ_CHECK(err.code < 0 && err.msg[0] != '\0');
+        return;
+    }
+    size_t n = strlen(sql);
+    char *plain = xcalloc(n + 1, 1);
+    size_t k = 0;
+    for (const char *p = sql; *p;) {
+        if (strncmp(p, "@table", 6) == 0) {
+            plain[k++] = 'x';
+            p += 6;
+        } else {
+            plain[k++] = *p++;
+        }
+    }
+    plain[k] = '\0';
+    HF_FUZZ_CHECK(pg_semis(q) == pg_semis(plain));
+    free(plain);
+    free(q);
+}
+
 /* ------------------------------------------------------------ input */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -448,6 +508,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     else
         check_pg(ct, true);
     free(ct);
+    for (size_t i = 0; i < j.w.npre; i++)
+        check_table_subst(&j, j.w.pre_sql[i]);
+    for (size_t i = 0; i < j.w.npost; i++)
+        check_table_subst(&j, j.w.post_sql[i]);
     sync_catalog_free(&j, &cat);
     sync_job_free(&j);
 out:

@@ -307,6 +307,48 @@ static void path_in_comment(void **state)
     sync_job_free(&j);
 }
 
+/* preSql / postSql: @table is the writer's table as quoted SQL (it was
+ * the name as written, so a name could add to the statement). */
+static void presql_table_quoted(void **state)
+{
+    (void)state;
+    static const char job[] =
+        "{\"job\": {\"content\": [{\"reader\": {\"name\": \"streamreader\","
+        " \"parameter\": {\"column\": [{\"value\": \"1\"}]}}, \"writer\":"
+        " {\"name\": \"holo\", \"parameter\": {\"jdbcUrl\":"
+        " \"jdbc:postgresql://h/db\", \"table\": \"${t}\","
+        " \"preSql\": [\"DELETE FROM @table WHERE k = '@table'\"]}}}]}}";
+    static const struct {
+        const char *table, *want;
+    } cases[] = {
+        {"t=Out", "DELETE FROM \"out\" WHERE k = '\"out\"'"},
+        {"t=s.\"My \"\"T\"\"\"", "DELETE FROM \"s\".\"My \"\"T\"\"\" WHERE k = "
+                                 "'\"s\".\"My \"\"T\"\"\"'"},
+        {"t=x; DROP TABLE y; --", "DELETE FROM \"x; drop table y; --\" WHERE "
+                                  "k = '\"x; drop table y; --\"'"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct sync_job j;
+        struct hf_error err;
+        const char *params[] = {cases[i].table};
+        assert_int_equal(parse(job, params, 1, &j, &err), 0);
+        assert_int_equal(j.w.npre, 1);
+        char *q = sync_table_subst(&j, j.w.pre_sql[0], &err);
+        assert_non_null(q);
+        assert_string_equal(q, cases[i].want);
+        free(q);
+        sync_job_free(&j);
+    }
+    /* no table name: refused, naming it */
+    struct sync_job j;
+    struct hf_error err;
+    const char *params[] = {"t=a.b.c"};
+    assert_int_equal(parse(job, params, 1, &j, &err), 0);
+    assert_null(sync_table_subst(&j, j.w.pre_sql[0], &err));
+    assert_non_null(strstr(err.msg, "writer table 'a.b.c': expected"));
+    sync_job_free(&j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -315,6 +357,7 @@ int main(void)
         cmocka_unit_test(speed_limits_in_range),
         cmocka_unit_test(where_one_condition),
         cmocka_unit_test(path_in_comment),
+        cmocka_unit_test(presql_table_quoted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
