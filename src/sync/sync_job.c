@@ -624,6 +624,11 @@ static int parse_cols(json_object *par, const char *where, bool file,
                                     sub);
             sc->kind = SYNC_COL_NAME;
             sc->name = strdup(json_object_get_string(c));
+            if (sc->name == NULL)
+                return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+            if (sc->name[0] == '\0')
+                return hf_error_set(err, HF_ERR_USAGE,
+                                    "%s: an empty column name", sub);
             continue;
         }
         if (!json_object_is_type(c, json_type_object))
@@ -654,6 +659,9 @@ static int parse_cols(json_object *par, const char *where, bool file,
         if (get_str(c, "value", sub, &sc->value, err) != 0 ||
             get_str(c, "name", sub, &sc->name, err) != 0)
             return -1;
+        if (sc->name && sc->name[0] == '\0')
+            return hf_error_set(err, HF_ERR_USAGE,
+                                "%s.name: an empty column name", sub);
         if (sc->type && strcmp(sc->type, "partition") == 0) {
             if (sc->name == NULL)
                 return hf_error_set(err, HF_ERR_USAGE,
@@ -929,6 +937,11 @@ static int parse_writer(const char *name, json_object *par, const char *where,
     }
     if (get_strs(par, "column", sub, &w->cols, &w->ncols, err) != 0)
         return -1;
+    for (size_t i = 0; i < w->ncols; i++)
+        if (w->cols[i][0] == '\0')
+            return hf_error_set(err, HF_ERR_USAGE,
+                                "%s.column[%zu]: an empty column name", sub,
+                                i);
     if (w->ncols == 0 || (w->ncols == 1 && strcmp(w->cols[0], "*") == 0))
         w->star = true;
     /* Conflict action: DataX's hologresjdbcwriter calls it writeMode

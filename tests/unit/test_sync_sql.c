@@ -232,6 +232,13 @@ static void speed_limits_in_range(void **state)
     "{\"jdbcUrl\": \"jdbc:postgresql://h/db\", \"table\": \"t\", \"column\": "  \
     "[\"id\"]}}}]}}"
 
+#define DB_JOB_COLS(cols)                                                      \
+    "{\"job\": {\"content\": [{\"reader\": {\"name\": \"postgresqlreader\", "  \
+    "\"parameter\": {\"column\": [" cols "], \"connection\": [{\"jdbcUrl\": "    \
+    "\"jdbc:postgresql://h/db\", \"table\": [\"a\"]}]}}, \"writer\": {\"name\": " \
+    "\"holo\", \"parameter\": {\"jdbcUrl\": \"jdbc:postgresql://h/db\", "       \
+    "\"table\": \"t\"}}}]}}"
+
 /* A reader's `where` is one SQL condition: text after it (another
  * statement, a UNION) was spliced into the SQL job, and a `--` comment
  * swallowed the `;` that ends the INSERT. */
@@ -349,6 +356,24 @@ static void presql_table_quoted(void **state)
     sync_job_free(&j);
 }
 
+/* An empty column name is refused at its JSON path (it went into the SQL
+ * job as ``, which does not parse). */
+static void empty_column_names(void **state)
+{
+    (void)state;
+    refused("{\"job\": {\"content\": [{\"reader\": {\"name\": "
+            "\"streamreader\", \"parameter\": {\"column\": [{\"value\": "
+            "\"1\"}]}}, \"writer\": {\"name\": \"holo\", \"parameter\": "
+            "{\"jdbcUrl\": \"jdbc:postgresql://h/db\", \"table\": \"t\", "
+            "\"column\": [\"a\", \"\"]}}}]}}",
+            "job.content[0].writer.parameter.column[1]: an empty column name");
+    refused(DB_JOB_COLS("\"id\", \"\""),
+            "job.content[0].reader.parameter.column[1]: an empty column name");
+    refused(DB_JOB_COLS("{\"name\": \"\"}"),
+            "job.content[0].reader.parameter.column[0].name: an empty column "
+            "name");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -358,6 +383,7 @@ int main(void)
         cmocka_unit_test(where_one_condition),
         cmocka_unit_test(path_in_comment),
         cmocka_unit_test(presql_table_quoted),
+        cmocka_unit_test(empty_column_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
