@@ -209,6 +209,22 @@ static void fmt_time(time_t t, char *buf, size_t n)
     strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
+/* `s` as a JSON string, quotes included. */
+static void put_json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20 || c == 0x7f)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
 static void report(const struct hf_sync *s, const struct hf_job *job,
                    time_t start, time_t end, double secs, const char *status,
                    const char *json_path)
@@ -235,14 +251,16 @@ static void report(const struct hf_sync *s, const struct hf_job *job,
         hf_log_warn("sync: cannot write the report '%s'", json_path);
         return;
     }
+    fputs("{\"job\": ", f);
+    put_json_str(f, s->job.path);
     fprintf(f,
-            "{\"job\": \"%s\", \"status\": \"%s\", \"start_time\": \"%s\", "
+            ", \"status\": \"%s\", \"start_time\": \"%s\", "
             "\"end_time\": \"%s\", \"elapsed_seconds\": %.3f, "
             "\"records_read\": %" PRIu64 ", \"records_written\": %" PRIu64
             ", \"dirty_records\": %" PRIu64
             ", \"records_per_second\": %.0f, \"channels\": %d, "
             "\"shard\": \"%u/%u\"}\n",
-            s->job.path, status, t0, t1, secs, read, written, dirty, rps,
+            status, t0, t1, secs, read, written, dirty, rps,
             s->job.channel, s->job.shard_index,
             s->job.shard_count ? s->job.shard_count : 1);
     fclose(f);

@@ -7,7 +7,8 @@
 #    statement is refused before anything runs (it was spliced into the
 #    SQL job and wrote rows of its own), one with a comment still filters;
 #  - a job file whose name holds a line break runs (the name went into the
-#    SQL job's first-line comment, and the rest of it became SQL);
+#    SQL job's first-line comment, and the rest of it became SQL), and its
+#    --report-json is JSON (the name was written there unescaped);
 . "$(dirname "$0")/../e2e/lib.sh"
 set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
@@ -67,6 +68,13 @@ got=$("${PSQL[@]}" -c "SELECT string_agg(x::text, ' ' ORDER BY x) FROM ${p}_j")
 run_hf "$T/out" "$T/err" sync "$nl" --print-sql
 expect_rc 0 "print-sql of a job file named with a line break"
 [ "$(grep -c '^INSERT' "$T/out")" = 1 ] || fail "print-sql: one INSERT"
+q="$T/a \"quoted\\
+name.json"
+cp "$T/json.json" "$q"
+run_hf "$T/out" "$T/err" sync "$q" --report-json "$T/report.json"
+expect_rc 0 "a job file named with a quote"
+python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); assert r["job"] == sys.argv[2], r["job"]; assert r["records_written"] == 2' \
+    "$T/report.json" "$q" || fail "--report-json of a job named with a quote, a backslash and a line break"
 
 "${PSQL[@]}" -c "DROP TABLE ${p}_j, ${p}_src, ${p}_w"
 finish
