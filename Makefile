@@ -351,7 +351,7 @@ bench: deps build
 # docs/fuzzing.md.
 FUZZ_BUILD ?= $(BUILD)/fuzz
 FUZZ_TIME ?= 60
-FUZZ_TARGETS ?= sql format opts avro_resolve
+FUZZ_TARGETS ?= sql format opts avro_resolve sync
 FUZZ_FLAGS ?=
 FUZZ_CC ?= clang-14
 

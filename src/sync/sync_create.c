@@ -54,9 +54,8 @@ static const char *name_part(const char *p, struct hf_strbuf *out)
     return p == s ? NULL : p;
 }
 
-/* The writer's table (table or schema.table) as quoted SQL. */
-static int put_table(struct hf_strbuf *b, const char *table,
-                     struct hf_error *err)
+int sync_put_table(struct hf_strbuf *b, const char *table,
+                   struct hf_error *err)
 {
     struct hf_strbuf a, c;
     hf_strbuf_init(&a, 0);
@@ -241,6 +240,7 @@ static int reader_col(const struct sync_reader *r, size_t i,
  * the sync checks; a query as many columns) else refused, naming the
  * table and the column. 0, or -1 with err. */
 static int others_agree(const struct sync_reader *r,
+                        const struct sync_table *more,
                         const hf_column_info_t *src, size_t nsrc,
                         const struct tcol *cols, size_t n, struct hf_error *err)
 {
@@ -248,13 +248,8 @@ static int others_agree(const struct sync_reader *r,
     hf_strbuf_init(&mism, 0);
     int rc = 0;
     for (size_t k = 0; rc == 0 && k < r->nmore; k++) {
-        hf_column_info_t *o = NULL;
-        size_t no = 0;
-        if (sync_describe(&r->more[k], r->more_query[k], "reader", &o, &no,
-                          err) != 0) {
-            rc = -1;
-            break;
-        }
+        const hf_column_info_t *o = more[k].cols;
+        size_t no = more[k].n;
         char what[600];
         if (r->query)
             snprintf(what, sizeof what, "querySql[%zu]", k + 1);
@@ -266,7 +261,6 @@ static int others_agree(const struct sync_reader *r,
         if (r->query && no != nsrc) {
             hf_strbuf_printf(&mism, "\n  %s: %zu columns, querySql[0] has %zu",
                              what, no, nsrc);
-            hf_column_info_free(o, no);
             continue;
         }
         for (size_t i = 0; i < n; i++) {
@@ -284,7 +278,6 @@ static int others_agree(const struct sync_reader *r,
                                  "\n  %s column '%s': %s, the first has %s",
                                  what, s1->name, s1->pg_type, s0->pg_type);
         }
-        hf_column_info_free(o, no);
     }
     if (rc == 0 && mism.len)
         rc = hf_error_set(err, HF_ERR_TYPE,
@@ -296,12 +289,14 @@ static int others_agree(const struct sync_reader *r,
     return rc;
 }
 
-char *sync_create_table_sql(const struct sync_job *j, struct hf_error *err)
+char *sync_create_table_sql(const struct sync_job *j,
+                            const struct sync_catalog *cat,
+                            struct hf_error *err)
 {
     const struct sync_reader *r = &j->r;
     const struct sync_writer *w = &j->w;
-    hf_column_info_t *src = NULL;
-    size_t nsrc = 0;
+    const hf_column_info_t *src = cat->src.cols;
+    size_t nsrc = cat->src.n;
     struct tcol *cols = NULL;
     size_t n = 0;
     char *out = NULL;
@@ -313,9 +308,6 @@ char *sync_create_table_sql(const struct sync_job *j, struct hf_error *err)
                      "streamreader's have no names)");
         goto done;
     }
-    if (r->kind == SYNC_R_DB &&
-        sync_describe(&r->conn, r->query, "reader", &src, &nsrc, err) != 0)
-        goto done;
 
     /* the target's column names, in order */
     size_t want = 0;
@@ -382,15 +374,15 @@ char *sync_create_table_sql(const struct sync_job *j, struct hf_error *err)
         if (reader_col(r, i, src, nsrc, &cols[i], err) != 0)
             goto done;
     if (r->kind == SYNC_R_DB &&
-        others_agree(r, src, nsrc, cols, nreader, err) != 0)
+        others_agree(r, cat->more, src, nsrc, cols, nreader, err) != 0)
         goto done;
 
     /* the statement */
-    hf_strbuf_printf(&b,
-                     "-- holoflow sync --create-table: the writer's table "
-                     "of %s, from the reader's columns\nCREATE TABLE ",
-                     j->path);
-    if (put_table(&b, w->conn.table, err) != 0)
+    hf_strbuf_puts(&b, "-- holoflow sync --create-table: the writer's table "
+                       "of ");
+    sync_put_comment(&b, j->path);
+    hf_strbuf_puts(&b, ", from the reader's columns\nCREATE TABLE ");
+    if (sync_put_table(&b, w->conn.table, err) != 0)
         goto done;
     hf_strbuf_puts(&b, " (");
     for (size_t i = 0; i < n; i++) {
@@ -444,7 +436,6 @@ done:
     for (size_t i = 0; i < n; i++)
         hf_strbuf_free(&cols[i].type);
     free(cols);
-    hf_column_info_free(src, nsrc);
     return out;
 }
 
@@ -465,7 +456,11 @@ char *hf_sync_create_table(const char *path, const char *const *params,
         hf_secret_register(j.r.conn.password);
     if (j.w.conn.password)
         hf_secret_register(j.w.conn.password);
-    sql = sync_create_table_sql(&j, &err);
+    struct sync_catalog cat;
+    if (sync_catalog_read(&j, false, &cat, &err) == 0) {
+        sql = sync_create_table_sql(&j, &cat, &err);
+        sync_catalog_free(&j, &cat);
+    }
     if (sql == NULL) {
         hf_error_prefix(&err, "%s: ", path);
         goto fail;

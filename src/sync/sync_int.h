@@ -113,6 +113,12 @@ struct sync_job {
  * naming the JSON path. */
 int sync_job_parse(const char *path, const char *const *params,
                    size_t nparams, struct sync_job *out, struct hf_error *err);
+
+/* sync_job_parse of the job file's text (`len` bytes, no NUL byte);
+ * `path` names it in messages (file:line:col for JSON errors). */
+int sync_job_parse_text(const char *path, const char *text, size_t len,
+                        const char *const *params, size_t nparams,
+                        struct sync_job *out, struct hf_error *err);
 void sync_job_free(struct sync_job *j);
 
 /* Make `j` shard index/count of a sharded sync (--shard I/N): refuses,
@@ -121,11 +127,60 @@ void sync_job_free(struct sync_job *j);
 int sync_job_shard(struct sync_job *j, uint32_t index, uint32_t count,
                    struct hf_error *err);
 
-/* The holoflow SQL job equivalent to `j`. Connects to the target (and to a
- * database source) to read column types. With `redact` the password is
- * written as ${PGPASSWORD}. Returns a malloc'd string, or NULL with err. */
-char *sync_job_sql(const struct sync_job *j, bool redact,
+/* One table's columns as its server's catalog gives them. */
+struct hf_column_info;
+struct sync_table {
+    struct hf_column_info *cols;
+    size_t n;
+};
+
+/* What the SQL job and the CREATE TABLE are made from besides the job
+ * file: the catalogs of the writer's table and of the reader's tables (or
+ * queries), and the field count of a csv reader's first record. Read by
+ * sync_catalog_read (connects, lists files); the fuzz target and unit
+ * tests fill one themselves, so everything after it runs without a
+ * server. */
+struct sync_catalog {
+    struct sync_table dst;   /* the writer's table */
+    struct sync_table src;   /* a database reader's first table / query */
+    struct sync_table *more; /* its others: j->r.nmore of them */
+    int first_fields;        /* csv/text reader: fields of the first
+                                record of the first file, -1 = unknown */
+};
+
+/* Read the catalog of `j`: the reader's tables (database reader), and
+ * with `for_sync` the writer's table and the first record's fields
+ * (csv/text file reader), which --create-table does not need. 0, or -1
+ * with err (c is then empty). */
+int sync_catalog_read(const struct sync_job *j, bool for_sync,
+                      struct sync_catalog *c, struct hf_error *err);
+void sync_catalog_free(const struct sync_job *j, struct sync_catalog *c);
+
+/* The holoflow SQL job equivalent to `j`, its column types from `cat`
+ * (connects nowhere). With `redact` the password is written as
+ * ${PGPASSWORD}. Returns a malloc'd string, or NULL with err. */
+char *sync_job_sql_from(const struct sync_job *j,
+                        const struct sync_catalog *cat, bool redact,
+                        struct hf_error *err);
+
+/* Append `s` (the job file's name) for a `--` comment line: control
+ * characters and backslashes as \xNN, so a line break in the name cannot
+ * end the comment and put the rest into the SQL. */
+struct hf_strbuf;
+void sync_put_comment(struct hf_strbuf *b, const char *s);
+
+/* The writer's table as written in the job (table or schema.table,
+ * "quoted" parts as they are, plain ones lowercased, as the hologres
+ * connector reads it) as quoted SQL: "schema"."table" (sync_create.c).
+ * 0, or -1 with err when it is no such name. */
+int sync_put_table(struct hf_strbuf *b, const char *table,
                    struct hf_error *err);
+
+/* A preSql / postSql statement with each @table replaced by the writer's
+ * table as quoted SQL (sync_put_table), so a table name cannot add to the
+ * statement. A malloc'd string, or NULL with err. */
+char *sync_table_subst(const struct sync_job *j, const char *sql,
+                       struct hf_error *err);
 
 /* Run a statement list (preSql/postSql, with @table replaced) on the
  * writer's database. 0, or -1 with err. */
@@ -162,7 +217,6 @@ int sync_record_mark(const struct sync_job *j, const char *key,
 /* The columns (hf_column_info_t, holoflow.h) of the table of `c`, or of
  * the result of `query` when not NULL, read from the server's catalog
  * (sync_sql.c); `what` ("reader", "writer") prefixes errors. 0, or -1. */
-struct hf_column_info;
 int sync_describe(const struct sync_conn *c, const char *query,
                   const char *what, struct hf_column_info **cols,
                   size_t *ncols, struct hf_error *err);
@@ -175,9 +229,11 @@ bool sync_same_type(const struct hf_column_info *a,
                     const struct hf_column_info *b);
 
 /* The CREATE TABLE of the writer's table from the reader's columns
- * (sync_create.c; connects to a database reader to read its columns).
- * A malloc'd string, or NULL with err. */
-char *sync_create_table_sql(const struct sync_job *j, struct hf_error *err);
+ * (sync_create.c), the reader's tables read from `cat` (connects
+ * nowhere). A malloc'd string, or NULL with err. */
+char *sync_create_table_sql(const struct sync_job *j,
+                            const struct sync_catalog *cat,
+                            struct hf_error *err);
 
 /* A loaded sync's job and SQL job text with the real password
  * (sync_run.c), for sync_preview.c. */

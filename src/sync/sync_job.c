@@ -21,6 +21,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@
 #include <libpq-fe.h>
 
 #include "core/strbuf.h"
+#include "sql/parser.h"
 #include "sync/sync_int.h"
 
 static const char readers_avail[] =
@@ -160,7 +162,10 @@ static int get_int(json_object *o, const char *k, const char *where,
     }
     if (json_object_is_type(v, json_type_double)) {
         double d = json_object_get_double(v);
-        if (d != (double)(int64_t)d)
+        /* in range before the cast (1e300 or an infinity in int64_t is
+         * undefined), then whole */
+        if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0) ||
+            d != (double)(int64_t)d)
             return hf_error_set(err, HF_ERR_USAGE,
                                 "%s.%s: expected an integer, got %g", where,
                                 k, d);
@@ -605,9 +610,10 @@ static int parse_cols(json_object *par, const char *where, bool file,
     r->cols = calloc(n ? n : 1, sizeof *r->cols);
     if (r->cols == NULL)
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++, r->ncols++) {
+    for (size_t i = 0; i < n; i++) {
         json_object *c = json_object_array_get_idx(cols, i);
         struct sync_col *sc = &r->cols[i];
+        r->ncols = i + 1; /* counted first: freed when refused below */
         snprintf(sub, sizeof sub, "%s.column[%zu]", where, i);
         if (json_object_is_type(c, json_type_string)) {
             if (file)
@@ -618,6 +624,11 @@ static int parse_cols(json_object *par, const char *where, bool file,
                                     sub);
             sc->kind = SYNC_COL_NAME;
             sc->name = strdup(json_object_get_string(c));
+            if (sc->name == NULL)
+                return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+            if (sc->name[0] == '\0')
+                return hf_error_set(err, HF_ERR_USAGE,
+                                    "%s: an empty column name", sub);
             continue;
         }
         if (!json_object_is_type(c, json_type_object))
@@ -648,6 +659,9 @@ static int parse_cols(json_object *par, const char *where, bool file,
         if (get_str(c, "value", sub, &sc->value, err) != 0 ||
             get_str(c, "name", sub, &sc->name, err) != 0)
             return -1;
+        if (sc->name && sc->name[0] == '\0')
+            return hf_error_set(err, HF_ERR_USAGE,
+                                "%s.name: an empty column name", sub);
         if (sc->type && strcmp(sc->type, "partition") == 0) {
             if (sc->name == NULL)
                 return hf_error_set(err, HF_ERR_USAGE,
@@ -683,6 +697,33 @@ static int parse_cols(json_object *par, const char *where, bool file,
 }
 
 /* ------------------------------------------------------------ reader */
+
+/* A database reader's `where` becomes the WHERE of the SQL job's SELECT
+ * (pushed down to the server from there): it must be one SQL expression,
+ * nothing before or after it, so a where such as "1=1; INSERT ..." or
+ * "1=1 UNION ALL SELECT ..." cannot add to the job. */
+static int check_where(const char *where, const char *sub,
+                       struct hf_error *err)
+{
+    if (where[0] == '\0')
+        return 0;
+    char name[600];
+    snprintf(name, sizeof name, "%s.where", sub);
+    struct hf_sql_src src = {.file = name, .text = where,
+                             .len = strlen(where)};
+    struct hf_ast_script *s = NULL;
+    struct hf_ast_expr *e = NULL;
+    struct hf_error perr;
+    hf_error_clear(&perr);
+    int rc = hf_sql_parse_expr(&src, &s, &e, &perr);
+    hf_ast_script_free(s);
+    if (rc != 0)
+        return hf_error_set(err, HF_ERR_USAGE,
+                            "%s.where: not one SQL condition (it becomes "
+                            "the WHERE of the sync's SELECT): %s",
+                            sub, perr.msg);
+    return 0;
+}
 
 static int parse_reader(const char *name, json_object *par, const char *where,
                         struct sync_reader *r, struct hf_error *err)
@@ -822,6 +863,8 @@ static int parse_reader(const char *name, json_object *par, const char *where,
                                 "1000000)",
                                 sub, (long long)n);
         r->fetch_size = (int)n;
+        if (r->where && r->query == NULL && check_where(r->where, sub, err) != 0)
+            return -1;
         if (r->query) { /* the query's columns, in order */
             free(r->where);
             r->where = NULL;
@@ -894,6 +937,11 @@ static int parse_writer(const char *name, json_object *par, const char *where,
     }
     if (get_strs(par, "column", sub, &w->cols, &w->ncols, err) != 0)
         return -1;
+    for (size_t i = 0; i < w->ncols; i++)
+        if (w->cols[i][0] == '\0')
+            return hf_error_set(err, HF_ERR_USAGE,
+                                "%s.column[%zu]: an empty column name", sub,
+                                i);
     if (w->ncols == 0 || (w->ncols == 1 && strcmp(w->cols[0], "*") == 0))
         w->star = true;
     /* Conflict action: DataX's hologresjdbcwriter calls it writeMode
@@ -1064,6 +1112,12 @@ static int parse_settings_dw(json_object *setting, struct sync_job *j,
                             "(1 to 64)",
                             (long long)ch);
     j->channel = (int)ch;
+    if (throttle && mbps > INT64_MAX / (1024 * 1024))
+        return hf_error_set(err, HF_ERR_USAGE,
+                            "setting.speed.mbps: %lld MiB/s is out of range "
+                            "(at most %lld)",
+                            (long long)mbps,
+                            (long long)(INT64_MAX / (1024 * 1024)));
     if (throttle && mbps > 0)
         j->byte_speed = mbps * 1024 * 1024;
     if (get_int(get(setting, "errorLimit"), "record", "setting.errorLimit",
@@ -1074,24 +1128,120 @@ static int parse_settings_dw(json_object *setting, struct sync_job *j,
 
 /* ------------------------------------------------------------ entry */
 
+/* "line:col" (1-based; columns count UTF-8 characters) of byte `off`. */
+static void text_pos(const char *text, size_t off, char *buf, size_t size)
+{
+    size_t line = 1, col = 1;
+    for (size_t i = 0; i < off; i++) {
+        if (text[i] == '\n') {
+            line++;
+            col = 1;
+        } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+            col++;
+        }
+    }
+    snprintf(buf, size, "%zu:%zu", line, col);
+}
+
+/* The JSON document of the job file: one value, nothing but white space
+ * after it. NULL with err naming file:line:col. */
+static json_object *parse_json(const char *path, const char *text, size_t len,
+                               struct hf_error *err)
+{
+    char pos[64];
+    const char *nul = memchr(text, '\0', len);
+    if (nul != NULL) {
+        text_pos(text, (size_t)(nul - text), pos, sizeof pos);
+        hf_error_set(err, HF_ERR_USAGE,
+                     "%s:%s: a NUL byte; not a JSON job file", path, pos);
+        return NULL;
+    }
+    if (len > INT_MAX) {
+        hf_error_set(err, HF_ERR_USAGE, "%s: %zu bytes; too large for a job "
+                     "file", path, len);
+        return NULL;
+    }
+    json_tokener *tok = json_tokener_new();
+    if (tok == NULL) {
+        hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    json_object *root = json_tokener_parse_ex(tok, text, (int)len);
+    enum json_tokener_error je = json_tokener_get_error(tok);
+    size_t end = json_tokener_get_parse_end(tok);
+    json_tokener_free(tok);
+    if (end > len)
+        end = len;
+    if (root == NULL) {
+        text_pos(text, end, pos, sizeof pos);
+        hf_error_set(err, HF_ERR_USAGE, "%s:%s: not valid JSON: %s", path,
+                     pos,
+                     je == json_tokener_continue
+                         ? "the file ends inside the document"
+                         : json_tokener_error_desc(je));
+        return NULL;
+    }
+    size_t k = end;
+    while (k < len && isspace((unsigned char)text[k]))
+        k++;
+    if (k < len) {
+        text_pos(text, k, pos, sizeof pos);
+        json_object_put(root);
+        hf_error_set(err, HF_ERR_USAGE,
+                     "%s:%s: not valid JSON: text after the document", path,
+                     pos);
+        return NULL;
+    }
+    return root;
+}
+
 int sync_job_parse(const char *path, const char *const *params,
                    size_t nparams, struct sync_job *j, struct hf_error *err)
+{
+    memset(j, 0, sizeof *j);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return hf_error_set(err, HF_ERR_USAGE, "%s: cannot open: %s", path,
+                            strerror(errno));
+    struct hf_strbuf b;
+    hf_strbuf_init(&b, 1u << 30);
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        hf_strbuf_append(&b, buf, n);
+    int bad = ferror(f);
+    fclose(f);
+    int rc;
+    if (bad)
+        rc = hf_error_set(err, HF_ERR_USAGE, "%s: cannot read", path);
+    else if (!hf_strbuf_ok(&b))
+        rc = hf_error_set(err, HF_ERR_NOMEM, "%s: out of memory", path);
+    else
+        rc = sync_job_parse_text(path, b.data ? b.data : "", b.len, params,
+                                 nparams, j, err);
+    hf_strbuf_free(&b);
+    return rc;
+}
+
+int sync_job_parse_text(const char *path, const char *text, size_t len,
+                        const char *const *params, size_t nparams,
+                        struct sync_job *j, struct hf_error *err)
 {
     memset(j, 0, sizeof *j);
     j->err_record = -1;
     j->err_pct = -1;
     j->channel = 1;
-    j->path = strdup(path);
     for (size_t i = 0; i < nparams; i++)
         if (strchr(params[i], '=') == NULL || params[i][0] == '=')
             return hf_error_set(err, HF_ERR_USAGE,
                                 "-p %s: expected NAME=VALUE", params[i]);
-    json_object *root = json_object_from_file(path);
-    if (root == NULL)
-        return hf_error_set(err, HF_ERR_USAGE, "%s: not readable JSON: %s",
-                            path, json_util_get_last_err()
-                                      ? json_util_get_last_err()
-                                      : "parse error");
+    if ((j->path = strdup(path)) == NULL)
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    json_object *root = parse_json(path, text, len, err);
+    if (root == NULL) {
+        sync_job_free(j);
+        return -1;
+    }
     struct hf_strbuf tmp;
     hf_strbuf_init(&tmp, 1u << 20);
     int rc = subst_tree(root, "", params, nparams, &tmp, err);

@@ -106,10 +106,14 @@ hf_sync_t *hf_sync_load_shard(const char *path, const char *const *params,
     s->job.load_key = strdup(SYNC_LOAD_KEY_PLACEHOLDER);
     if (s->job.load_key == NULL)
         hf_error_set(&err, HF_ERR_NOMEM, "out of memory");
-    else
-        s->sql = sync_job_sql(&s->job, false, &err);
-    if (s->sql)
-        s->sql_printed = sync_job_sql(&s->job, true, &err);
+    struct sync_catalog cat;
+    if (s->job.load_key != NULL &&
+        sync_catalog_read(&s->job, true, &cat, &err) == 0) {
+        s->sql = sync_job_sql_from(&s->job, &cat, false, &err);
+        if (s->sql)
+            s->sql_printed = sync_job_sql_from(&s->job, &cat, true, &err);
+        sync_catalog_free(&s->job, &cat);
+    }
     if (s->sql_printed) {
         char *key = sync_load_key(s->sql_printed);
         if (key == NULL || strlen(key) != strlen(s->job.load_key)) {
@@ -191,33 +195,55 @@ int sync_exec_sqls(const struct sync_job *j, char *const *sqls, size_t n,
 {
     if (n == 0)
         return 0;
-    const struct sync_conn *c = &j->w.conn;
     PGconn *pg = sync_connect_writer(j, what, err);
     if (pg == NULL)
         return -1;
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
-        struct hf_strbuf q;
-        hf_strbuf_init(&q, 0);
-        for (const char *p = sqls[i]; *p;) {
-            if (strncmp(p, "@table", 6) == 0) {
-                hf_strbuf_puts(&q, c->table);
-                p += 6;
-            } else {
-                hf_strbuf_putc(&q, *p++);
-            }
+        char *q = sync_table_subst(j, sqls[i], err);
+        if (q == NULL) {
+            hf_error_prefix(err, "%s[%zu]: ", what, i);
+            rc = -1;
+            break;
         }
-        hf_log_info("sync: %s[%zu]: %s", what, i, q.data ? q.data : "");
-        PGresult *res = PQexec(pg, q.data ? q.data : "");
+        hf_log_info("sync: %s[%zu]: %s", what, i, q);
+        PGresult *res = PQexec(pg, q);
         ExecStatusType st = PQresultStatus(res);
         if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
             rc = hf_error_set(err, HF_ERR_SERVER, "%s[%zu] '%s': %s", what, i,
-                              q.data ? q.data : "", PQerrorMessage(pg));
+                              q, PQerrorMessage(pg));
         PQclear(res);
-        hf_strbuf_free(&q);
+        free(q);
     }
     PQfinish(pg);
     return rc;
+}
+
+char *sync_table_subst(const struct sync_job *j, const char *sql,
+                       struct hf_error *err)
+{
+    struct hf_strbuf q;
+    hf_strbuf_init(&q, 0);
+    for (const char *p = sql; *p;) {
+        if (strncmp(p, "@table", 6) == 0) {
+            if (sync_put_table(&q, j->w.conn.table, err) != 0) {
+                hf_strbuf_free(&q);
+                return NULL;
+            }
+            p += 6;
+        } else {
+            hf_strbuf_putc(&q, *p++);
+        }
+    }
+    if (!hf_strbuf_ok(&q)) {
+        hf_strbuf_free(&q);
+        hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    char *out = q.data ? q.data : strdup(""); /* "" when empty */
+    if (out == NULL)
+        hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+    return out;
 }
 
 /* ------------------------------------------------------------ report */
@@ -227,6 +253,22 @@ static void fmt_time(time_t t, char *buf, size_t n)
     struct tm tm;
     localtime_r(&t, &tm);
     strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* `s` as a JSON string, quotes included. */
+static void put_json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20 || c == 0x7f)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
 }
 
 /* A byte rate as DataX prints it: 253.91KB/s (units of 1024). */
@@ -280,8 +322,10 @@ static void report(const struct hf_sync *s, const struct hf_job *job,
         hf_log_warn("sync: cannot write the report '%s'", json_path);
         return;
     }
+    fputs("{\"job\": ", f);
+    put_json_str(f, s->job.path);
     fprintf(f,
-            "{\"job\": \"%s\", \"status\": \"%s\", \"start_time\": \"%s\", "
+            ", \"status\": \"%s\", \"start_time\": \"%s\", "
             "\"end_time\": \"%s\", \"elapsed_seconds\": %.3f, "
             "\"transfer_seconds\": %.6f, \"read_seconds\": %.6f, "
             "\"records_read\": %" PRIu64 ", \"records_passed\": %" PRIu64
@@ -289,7 +333,7 @@ static void report(const struct hf_sync *s, const struct hf_job *job,
             ", \"dirty_records\": %" PRIu64 ", \"bytes_read\": %" PRIu64
             ", \"records_per_second\": %.1f, \"bytes_per_second\": %.1f, "
             "\"channels\": %d, \"shard\": \"%u/%u\"}\n",
-            s->job.path, status, t0, t1, secs, xfer, rd, read, passed, written,
+            status, t0, t1, secs, xfer, rd, read, passed, written,
             dirty, bytes, rps, bps, s->job.channel, s->job.shard_index,
             s->job.shard_count ? s->job.shard_count : 1);
     fclose(f);

@@ -70,6 +70,17 @@ static void put_opt(struct hf_strbuf *b, const char *k, const char *v)
     put_lit(b, v);
 }
 
+void sync_put_comment(struct hf_strbuf *b, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7f || c == '\\')
+            hf_strbuf_printf(b, "\\x%02x", c);
+        else
+            hf_strbuf_putc(b, (char)c);
+    }
+}
+
 /* ------------------------------------------------------------ types */
 
 enum cat { C_INT, C_NUM, C_STR, C_DATE, C_TS, C_BOOL, C_BYTES, C_OTHER };
@@ -142,11 +153,6 @@ static bool compatible(enum cat s, enum cat d)
 
 /* ------------------------------------------------------------ catalogs */
 
-struct table_desc {
-    hf_column_info_t *cols;
-    size_t n;
-};
-
 static int conn_options(const struct sync_conn *c, const char *table,
                         char *buf[6], char store[6][1024])
 {
@@ -167,17 +173,11 @@ static int conn_options(const struct sync_conn *c, const char *table,
     return n;
 }
 
-static int describe(const struct sync_conn *c, const char *what,
-                    struct table_desc *d, struct hf_error *err)
-{
-    return sync_describe(c, NULL, what, &d->cols, &d->n, err);
-}
-
 int sync_describe(const struct sync_conn *c, const char *query,
                   const char *what, hf_column_info_t **cols, size_t *ncols,
                   struct hf_error *err)
 {
-    struct table_desc dd = {0}, *d = &dd;
+    struct sync_table dd = {0}, *d = &dd;
     char *opts[7];
     char store[6][1024];
     int n = conn_options(c, c->table, opts, store);
@@ -205,7 +205,7 @@ int sync_describe(const struct sync_conn *c, const char *query,
     return 0;
 }
 
-static const hf_column_info_t *find_col(const struct table_desc *d,
+static const hf_column_info_t *find_col(const struct sync_table *d,
                                         const char *name)
 {
     for (size_t i = 0; i < d->n; i++)
@@ -326,12 +326,13 @@ static int first_record_fields(const char *root, const char *re_unused,
 struct mapping {
     const hf_column_info_t *dst; /* target column */
     struct hf_strbuf expr;        /* the SELECT expression */
+    const char *ftype; /* json / avro reader: the field's declared type */
 };
 
 /* The source column mapped to the writer's i-th column: what the
- * mapping loop of sync_job_sql reads from the first table. */
+ * mapping loop of sync_job_sql_from reads from the first table. */
 static const char *mapped_name(const struct sync_reader *r,
-                               const struct table_desc *src,
+                               const struct sync_table *src,
                                const hf_column_info_t *d, size_t i)
 {
     const struct sync_col *sc = r->star ? NULL : &r->cols[i];
@@ -350,8 +351,8 @@ bool sync_same_type(const hf_column_info_t *a, const hf_column_info_t *b)
  * the first (`src`), with the same types? Each difference is a line of
  * `mism` naming the table (or query) and the column. */
 static void same_columns(const struct sync_reader *r,
-                         const struct table_desc *src,
-                         const struct table_desc *o, size_t k,
+                         const struct sync_table *src,
+                         const struct sync_table *o, size_t k,
                          const struct mapping *map, size_t nreader_map,
                          struct hf_strbuf *mism)
 {
@@ -386,13 +387,67 @@ static void same_columns(const struct sync_reader *r,
     }
 }
 
-char *sync_job_sql(const struct sync_job *j, bool redact,
-                   struct hf_error *err)
+int sync_catalog_read(const struct sync_job *j, bool for_sync,
+                      struct sync_catalog *c, struct hf_error *err)
+{
+    const struct sync_reader *r = &j->r;
+    memset(c, 0, sizeof *c);
+    c->first_fields = -1;
+    if (for_sync && sync_describe(&j->w.conn, NULL, "writer",
+                                  &c->dst.cols, &c->dst.n, err) != 0)
+        goto fail;
+    if (r->kind == SYNC_R_DB) {
+        if (sync_describe(&r->conn, r->query, "reader", &c->src.cols,
+                          &c->src.n, err) != 0)
+            goto fail;
+        if (r->nmore && (c->more = calloc(r->nmore, sizeof *c->more)) ==
+                            NULL) {
+            hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        for (size_t k = 0; k < r->nmore; k++)
+            if (sync_describe(&r->more[k], r->more_query[k], "reader",
+                              &c->more[k].cols, &c->more[k].n, err) != 0)
+                goto fail;
+    }
+    if (for_sync && r->kind == SYNC_R_FILE &&
+        (strcmp(r->file_type, "csv") == 0 ||
+         strcmp(r->file_type, "text") == 0)) {
+        struct hf_strbuf root, re;
+        hf_strbuf_init(&root, 0);
+        hf_strbuf_init(&re, 0);
+        split_path(r->path, &root, &re);
+        c->first_fields = first_record_fields(
+            root.data ? root.data : ".", NULL, r->delim ? r->delim[0] : ',');
+        hf_strbuf_free(&root);
+        hf_strbuf_free(&re);
+    }
+    return 0;
+fail:
+    sync_catalog_free(j, c);
+    return -1;
+}
+
+void sync_catalog_free(const struct sync_job *j, struct sync_catalog *c)
+{
+    hf_column_info_free(c->dst.cols, c->dst.n);
+    hf_column_info_free(c->src.cols, c->src.n);
+    if (c->more)
+        for (size_t k = 0; k < j->r.nmore; k++)
+            hf_column_info_free(c->more[k].cols, c->more[k].n);
+    free(c->more);
+    memset(c, 0, sizeof *c);
+    c->first_fields = -1;
+}
+
+char *sync_job_sql_from(const struct sync_job *j,
+                        const struct sync_catalog *cat, bool redact,
+                        struct hf_error *err)
 {
     const struct sync_reader *r = &j->r;
     const struct sync_writer *w = &j->w;
-    struct table_desc dst = {0}, src = {0};
-    struct table_desc *more = NULL; /* the reader's other tables */
+    const struct sync_table dst = cat->dst, src = cat->src;
+    const struct sync_table *more = cat->more; /* the reader's others */
     struct hf_strbuf b, mism, root, re;
     hf_strbuf_init(&b, 0);
     hf_strbuf_init(&mism, 0);
@@ -400,24 +455,8 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
     hf_strbuf_init(&re, 0);
     struct mapping *map = NULL;
     size_t nmap = 0;
+    const char **parts = NULL; /* partition directory keys, file readers */
     char *out = NULL;
-    if (describe(&w->conn, "writer", &dst, err) != 0)
-        goto done;
-    if (r->kind == SYNC_R_DB &&
-        sync_describe(&r->conn, r->query, "reader", &src.cols, &src.n,
-                      err) != 0)
-        goto done;
-    if (r->kind == SYNC_R_DB && r->nmore) {
-        more = calloc(r->nmore, sizeof *more);
-        if (more == NULL) {
-            hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-            goto done;
-        }
-        for (size_t k = 0; k < r->nmore; k++)
-            if (sync_describe(&r->more[k], r->more_query[k], "reader",
-                              &more[k].cols, &more[k].n, err) != 0)
-                goto done;
-    }
 
     /* -- target columns, in the writer's order */
     size_t nw = w->star ? dst.n : w->ncols;
@@ -481,7 +520,7 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
     /* -- source table */
     int nphys = 0;
     hf_strbuf_puts(&b, "-- holoflow sync: the job ");
-    hf_strbuf_puts(&b, j->path);
+    sync_put_comment(&b, j->path);
     hf_strbuf_puts(&b, " as a holoflow run SQL job\n"
                        "SET 'execution.runtime-mode' = 'batch';\n");
     /* speed.record / .byte / mbps: the job-wide token bucket; under
@@ -502,10 +541,13 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
                          (long long)(j->byte_speed / nsh > 0
                                          ? j->byte_speed / nsh
                                          : 1));
-    char ptype[64][128]; /* physical column types, file readers */
-    int nptype = 0;
-    char parts[32][128];
+    const char *ptype[64]; /* csv fields' types (catalog types) */
+    parts = calloc(r->ncols + 1, sizeof *parts);
     int nparts = 0;
+    if (parts == NULL) {
+        hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        goto done;
+    }
     if (r->kind == SYNC_R_FILE) {
         split_path(r->path, &root, &re);
         /* which physical columns, with which types */
@@ -518,12 +560,8 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
         if (r->star)
             maxidx = (int)nreader_map - 1;
         nphys = maxidx + 1;
-        if (csv) {
-            int nf = first_record_fields(root.data ? root.data : ".", NULL,
-                                         r->delim ? r->delim[0] : ',');
-            if (nf > nphys)
-                nphys = nf;
-        }
+        if (csv && cat->first_fields > nphys)
+            nphys = cat->first_fields;
         if (nphys > 64) {
             hf_error_set(err, HF_ERR_UNSUPPORTED,
                          "reader: %d fields per record; holoflow sync reads "
@@ -532,8 +570,7 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
             goto done;
         }
         for (int i = 0; i < nphys; i++)
-            snprintf(ptype[i], sizeof ptype[i], "STRING");
-        nptype = nphys;
+            ptype[i] = "STRING";
     }
     /* -- the mapping, column by column */
     if (r->query && src.n != nreader_map) {
@@ -612,8 +649,8 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
             for (int p = 0; p < nparts; p++)
                 if (strcmp(parts[p], sc->name) == 0)
                     k = p;
-            if (k < 0 && nparts < 32)
-                snprintf(parts[nparts++], sizeof parts[0], "%s", sc->name);
+            if (k < 0)
+                parts[nparts++] = sc->name;
             if (dc == C_STR && strcmp(d->type, "STRING") == 0) {
                 put_ident(e, sc->name);
             } else {
@@ -637,15 +674,12 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
         if (strcmp(r->file_type, "csv") == 0 ||
             strcmp(r->file_type, "text") == 0) {
             /* the field parses straight into the target's type */
-            snprintf(ptype[idx], sizeof ptype[idx], "%s", d->type);
+            ptype[idx] = d->type;
             hf_strbuf_printf(e, "`c%d`", idx);
         } else {
             /* json / avro: fields by name */
             const char *fname = sc && sc->name ? sc->name : d->name;
-            if (nptype < 64) {
-                snprintf(ptype[nptype], sizeof ptype[0], "%s", d->type);
-                nptype++;
-            }
+            map[i].ftype = d->type;
             put_ident(e, fname);
         }
     }
@@ -690,14 +724,13 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
                 hf_strbuf_printf(&b, "%s`c%d` %s", ncol++ ? ", " : "", i,
                                  ptype[i]);
         } else {
-            int k = 0;
             for (size_t i = 0; i < nreader_map; i++) {
                 const struct sync_col *sc = r->star ? NULL : &r->cols[i];
                 if (sc && sc->kind != SYNC_COL_INDEX)
                     continue;
                 hf_strbuf_puts(&b, ncol++ ? ", " : "");
                 put_ident(&b, sc && sc->name ? sc->name : map[i].dst->name);
-                hf_strbuf_printf(&b, " %s", ptype[k++]);
+                hf_strbuf_printf(&b, " %s", map[i].ftype);
             }
         }
         for (int p = 0; p < nparts; p++) {
@@ -762,7 +795,7 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
         for (size_t t = 0; t < nsrc; t++) {
             const struct sync_conn *c = t ? &r->more[t - 1] : &r->conn;
             const char *q = t ? r->more_query[t - 1] : r->query;
-            const struct table_desc *d = t ? &more[t - 1] : &src;
+            const struct sync_table *d = t ? &more[t - 1] : &src;
             if (t)
                 hf_strbuf_printf(&b, "CREATE TEMPORARY TABLE sync_src_%zu (",
                                  t + 1);
@@ -925,8 +958,11 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
             hf_strbuf_printf(&b, "\nFROM sync_src_%zu", t + 1);
         else
             hf_strbuf_puts(&b, "\nFROM sync_src");
+        /* one expression (sync_job.c checks it); a `--` comment in it
+         * ends at a line break of its own */
         if (r->kind == SYNC_R_DB && r->where && r->where[0])
-            hf_strbuf_printf(&b, "\nWHERE %s", r->where);
+            hf_strbuf_printf(&b, "\nWHERE %s%s", r->where,
+                             strstr(r->where, "--") ? "\n" : "");
     }
     hf_strbuf_puts(&b, ";\n");
     if (!hf_strbuf_ok(&b)) {
@@ -943,11 +979,6 @@ done:
     for (size_t i = 0; i < nmap; i++)
         hf_strbuf_free(&map[i].expr);
     free(map);
-    hf_column_info_free(dst.cols, dst.n);
-    hf_column_info_free(src.cols, src.n);
-    if (more)
-        for (size_t k = 0; k < r->nmore; k++)
-            hf_column_info_free(more[k].cols, more[k].n);
-    free(more);
+    free(parts);
     return out;
 }

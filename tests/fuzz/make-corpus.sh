@@ -32,7 +32,7 @@ shared=${HF_SHARED_DIR:-$root/../shared}
 corpus=$here/corpus
 max=4096
 
-for t in sql format opts rowcodec; do
+for t in sql format opts rowcodec sync; do
     mkdir -p "$corpus/$t"
     rm -f "$corpus/$t"/seed-*
 done
@@ -388,7 +388,35 @@ rc group-key '\x01\x01\x05Alice\x01\x80\x00\x00\x03\x01\x80\x00\x00\x00\x00\x00\
 rc nested '\x02\x01\x02\x01\x80\x00\x00\x01\x00\x01\x01\x01\x02k1\x01\x80\x00\x00\x0a\x01\x01\x80\x00\x00\x07\x01\x05seven\x01\x01\x01\x01m\x01\x80\x00\x00\x02\x01\x01\x01\x01\x80\x00\x00\x07\x00'
 rc deep '\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x80\x00\x00\x01\x00\x01\x02hi'
 
-for t in sql format opts rowcodec; do
+# ------------------------------------------------------------------ sync
+# The job files ("<<JSON" here-documents) of the sync integration tests,
+# their shell variables given plausible values, then hand-written jobs for
+# what the tests do not write. After a NUL byte: -p variables and the
+# target's "@path=", "@shard=", "@fields=" settings (fuzz_sync.c).
+for f in "$root"/tests/integration/test_sync*.sh; do
+    [ -e "$f" ] || continue
+    base=$(basename "$f" .sh)
+    awk -v dir="$corpus/sync" -v base="$base" '
+        /<<.?JSON.?$/ { inside = 1; n++; file = dir "/seed-" base "-" n ".json"; next }
+        inside && /^JSON$/ { inside = 0; close(file); next }
+        inside { print > file }
+    ' "$f"
+done
+for f in "$corpus"/sync/seed-*.json; do
+    sed -i -e 's/\\\$/$/g' -e 's#\$URL#jdbc:postgresql://localhost:5432/db#g' \
+        -e 's#\${*T}*/#/tmp/hf/#g' -e 's/\${*PGUSER}*/postgres/g' \
+        -e 's/\${*PGHOST}*/localhost/g' -e 's/\${*PGPORT}*/5432/g' \
+        -e 's/\${p}/t/g' "$f"
+done
+sj() { printf '%b' "$2" | put sync "$1"; }
+sj querysql '{"job": {"content": [{"reader": {"name": "postgresqlreader", "parameter": {"username": "u", "password": "pw",\n "connection": [{"jdbcUrl": ["jdbc:postgresql://h:5432/db?ssl=1"], "querySql": ["SELECT id, v FROM t WHERE id > ${lo}", "SELECT id, v FROM t2"]}]}},\n "writer": {"name": "hologresjdbcwriter", "parameter": {"username": "u", "password": "pw", "column": ["id", "v"], "schema": "s",\n "connection": [{"jdbcUrl": "jdbc:hologres://h:80/db", "table": ["t"]}]}}}]}}\0lo=5'
+sj tables-where '{"job": {"setting": {"speed": {"byte": 1048576, "record": 1000}, "errorLimit": {"percentage": 0.1}},\n "content": [{"reader": {"name": "postgresqlreader", "parameter": {"username": "u", "password": "",\n "column": ["id", "name", {"value": "7", "type": "long"}], "where": "id > $lo AND name <> \x27x\x27",\n "connection": [{"jdbcUrl": "jdbc:postgresql://h/db", "table": ["a", "b"]}, {"jdbcUrl": "jdbc:postgresql://h2:1/db2", "table": ["c"]}]}},\n "writer": {"name": "postgresqlwriter", "parameter": {"username": "u", "password": "p",\n "column": ["id", "name", "k"], "preSql": ["DELETE FROM @table WHERE id > 0"], "postSql": ["ANALYZE @table"],\n "connection": [{"jdbcUrl": "jdbc:postgresql://h/db", "table": ["Out"]}]}}}]},\n "core": {"transport": {"channel": {"speed": {"byte": 65536, "record": 100}}}}}\0lo=3\0@shard=1/3'
+sj json-files '{"type": "job", "version": "2.0", "steps": [{"stepType": "hdfs", "category": "reader", "parameter": {\n "path": "/tmp/hf/in/k=${d}/*.json", "fileType": "json", "compress": "gzip", "nullFormat": "\\\\N",\n "column": [{"index": 0, "name": "a", "type": "long"}, {"index": 1, "name": "b", "type": "string"}, {"type": "partition", "name": "k"}]}},\n {"stepType": "holo", "category": "writer", "parameter": {"datasource": "ds", "table": "\\"S\\".\\"T\\"", "truncate": true, "partition": "k=${d}",\n "column": ["a", "b", "k"], "conflictMode": "update", "maxConnectionCount": 4}}],\n "setting": {"speed": {"concurrent": 3, "throttle": true, "mbps": "2"}, "errorLimit": {"record": 5}}}\0d=20261203\0@path=/jobs/j.json'
+sj text-star '{"job": {"setting": {"speed": {"channel": 4}}, "content": [{"reader": {"name": "txtfilereader", "parameter": {\n "path": ["/tmp/hf/t?t/*.txt"], "fileType": "text", "fieldDelimiter": "\\\\t", "skipHeader": "true"}},\n "writer": {"name": "holo", "parameter": {"connection": {"jdbcUrl": "postgresql://h:1/d", "table": "x"}, "column": ["*"], "writeMode": "update"}}}]}}\0@fields=3'
+sj avro '{"job": {"content": [{"reader": {"name": "ossreader", "parameter": {"path": "/d/*.avro", "fileType": "avro",\n "column": [{"index": 0, "name": "id", "type": "long"}, {"value": "${v}", "type": "string"}]}},\n "writer": {"name": "hologreswriter", "parameter": {"jdbcUrl": "jdbc:postgresql://h:5432/db", "table": "public.t", "column": ["id", "c"], "batchSize": "512",\n "client": {"writeThreadSize": 3}}}}]}}\0v=it\x27s'
+sj stream '{"job": {"setting": {"errorLimit": {"record": "2"}}, "content": [{"reader": {"name": "streamreader", "parameter": {"sliceRecordCount": "100",\n "column": [{"value": "1", "type": "long"}, {"value": "2026-12-03", "type": "date"}, {"value": "true", "type": "bool"}, {"value": "x", "type": "bytes"}]}},\n "writer": {"name": "postgresqlwriter", "parameter": {"jdbcUrl": "jdbc:postgresql://h/db", "table": "t", "column": ["a", "d", "b", "y"]}}}]}}'
+
+for t in sql format opts rowcodec sync; do
     echo "corpus/$t: $(find "$corpus/$t" -type f | wc -l) files," \
         "$(cat "$corpus/$t"/* | wc -c) bytes"
 done
