@@ -244,6 +244,7 @@ static const struct fact facts[] = {
     {"sink.bulk-load.truncate", "sink.bulk-load.truncate", CUR, CUR, "true", "false", "holoflow (holoflow sync's truncate, atomic in the load)"},
     {"sink.bulk-load.truncate-partition", "sink.bulk-load.truncate-partition", CUR, CUR, "20261203", NULL, "holoflow (holoflow sync's truncate of one partition)"},
     {"sink.bulk-load.connections", "sink.bulk-load.connections", CUR, CUR, "4", "1", "holoflow (holoflow sync's load connections, all-or-nothing)"},
+    {"sink.bulk-load.commit-record", "sink.bulk-load.commit-record", CUR, CUR, "sync-0123456789abcdef0123456789abcdef", NULL, "holoflow (holoflow sync --resume: the load record committed with the rows)"},
     {"source.scan.shard", "source.scan.shard", CUR, CUR, "1/2", NULL, "holoflow (holoflow sync --shard)"},
     {"lookup.partial-cache.max-bytes", "lookup.partial-cache.max-bytes", CUR, CUR, "1mb", "64mb", "holoflow (memory bound of the cache)"},
     {"lookup.partial-cache.expire-after-write", "lookup.partial-cache.expire-after-write", CUR, CUR, "10s", NULL, "cdc ref 5.2"},
