@@ -703,6 +703,13 @@ static int parse_cols(json_object *par, const char *where, bool file,
             sc->index = (int)idx;
         } else if (sc->name && !file) {
             sc->kind = SYNC_COL_NAME;
+        } else if (get(c, "random") || get(c, "incr")) {
+            return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                                "%s.%s: streamreader's generated columns "
+                                "are not available in holoflow; give a "
+                                "\"value\" (or use the datagen connector "
+                                "with holoflow run)",
+                                sub, get(c, "random") ? "random" : "incr");
         } else {
             return hf_error_set(err, HF_ERR_USAGE,
                                 "%s: needs \"index\" or \"value\"%s", sub,

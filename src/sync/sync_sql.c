@@ -254,7 +254,10 @@ static void split_path(const char *path, struct hf_strbuf *root,
     if (!pattern && !force)
         return;
     hf_strbuf_putc(re, '^');
-    for (const char *s = path; *s; s++) {
+    size_t plen = strlen(path);
+    while (plen > 1 && path[plen - 1] == '/')
+        plen--; /* "dir/" is the directory */
+    for (const char *s = path; s < path + plen; s++) {
         if (*s == '*')
             hf_strbuf_puts(re, "[^/]*");
         else if (*s == '?')
@@ -660,8 +663,14 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
                                  cat_name(scat), cat_name(dc));
                 continue;
             }
-            hf_strbuf_puts(e, "CAST(");
+            /* a DataX date constant may carry a time ("1989-06-04
+             * 00:00:00", streamreader's doc): into a DATE it goes through
+             * a timestamp, as DataX's Date does */
+            bool via_ts = dc == C_DATE && scat == C_DATE;
+            hf_strbuf_puts(e, via_ts ? "CAST(CAST(" : "CAST(");
             put_lit(e, sc->value);
+            if (via_ts)
+                hf_strbuf_puts(e, " AS TIMESTAMP(6))");
             hf_strbuf_printf(e, " AS %s)", d->type);
             continue;
         }

@@ -465,6 +465,20 @@ cat >"$T/23_bzip2.json" <<JSON
 JSON
 sync_bad "$T/23_bzip2.json" 2 "3:18" "compress: 'bzip2' is not available in holoflow"
 
+# ---- 23b. a path array of a directory (trailing '/': every file below)
+#          and a file elsewhere
+mkdir -p "$D/dirs/x/y" "$D/other"
+cp "$D/people_a.csv" "$D/dirs/x/y/part-0"
+cp "$D/people_b.csv" "$D/other/b.csv"
+cat >"$T/23b_dirs.json" <<JSON
+{"job": {"content": [{
+  "reader": {"name": "txtfilereader", "parameter": {"path": ["$D/dirs/", "$D/other/b.csv"],
+     "column": [{"index": 0, "type": "long"}, {"index": 1, "type": "string"}, {"index": 2, "type": "double"}]}},
+  "writer": $(W_HOLO "${p}_pk" '["id","name","score"]')}]}}
+JSON
+sync_ok "$T/23b_dirs.json"
+same_rows "TABLE ${p}_pk" "$EXP_PK" "23b directory in a path array"
+
 # ---- 24. json lines (fileType json), reader columns by name
 awk -F, '{ printf "{\"id\": %s, \"name\": \"%s\", \"score\": %s}\n", $1, $2, $3 }' "$D/people.csv" >"$D/people.json"
 cat >"$T/24_json.json" <<JSON
@@ -482,6 +496,28 @@ expect_rc 0 "25 print-sql"
 run_hf "$T/out" "$T/err" run "$T/job.sql"
 expect_rc 0 "25 printed job runs"
 same_rows "TABLE ${p}_people" "TABLE ${p}_exp" "25 printed job"
+
+# ---- 26. a date its format does not parse fails the sync naming the
+#          file and line; the table keeps its rows
+printf '1,name 1,1.5,true,2026.12.02,2026-12-02 10:00:00\n2,name 2,2.5,false,2026.13.45,2026-12-02 10:00:00\n' >"$D/baddate.csv"
+sed "s#$D/people.csv#$D/baddate.csv#" "$T/01_doc.json" | sed 's/"preSql": \[[^]]*\],//' >"$T/26_baddate.json"
+before=$("${PSQL[@]}" -c "SELECT count(*) FROM ${p}_people")
+run_hf "$T/out" "$T/err" sync "$T/26_baddate.json"
+expect_rc 1 "26 unparsable date"
+expect_grep "baddate.csv:2" "$T/err" "26 names the file and line"
+expect_grep "2026.13.45" "$T/err" "26 names the value"
+[ "$("${PSQL[@]}" -c "SELECT count(*) FROM ${p}_people")" = "$before" ] || fail "26 the table changed"
+
+# ---- 27. streamreader: a date constant with a time into a date column
+"${PSQL[@]}" -c "CREATE TABLE ${p}_sdate (d date, x double precision)"
+cat >"$T/27_sdate.json" <<JSON
+{"job": {"setting": {"speed": {"channel": "2"}}, "content": [{
+  "reader": {"name": "streamreader", "parameter": {"sliceRecordCount": 2,
+     "column": [{"value": "1989-06-04 00:00:00", "type": "date"}, {"value": 1.5, "type": "double"}]}},
+  "writer": $(W_PG "${p}_sdate" '["d","x"]')}]}}
+JSON
+sync_ok "$T/27_sdate.json"
+same_rows "TABLE ${p}_sdate" "SELECT date '1989-06-04', 1.5::float8 FROM generate_series(1, 4)" "27 stream date"
 
 # ---- refusals: FILE:LINE:COL of the offending JSON
 printf '{"job": {\n  "content": [{\n    "reader": {"name": "txtfilereader" "parameter": {}}\n  }]}}\n' >"$T/bad_json.json"
@@ -522,6 +558,18 @@ cat >"$T/bad_writer.json" <<JSON
  "order": {"hops": [{"from": "Reader", "to": "Writer"}]}}
 JSON
 sync_bad "$T/bad_writer.json" 2 "5:16" "writer 'mysql' is not available"
+cat >"$T/bad_random.json" <<JSON
+{"job": {"content": [{
+  "reader": {"name": "streamreader", "parameter": {"sliceRecordCount": 3,
+     "column": [{"random": "1,10", "type": "long"}]}},
+  "writer": $(W_PG "${p}_two" '["id"]')}]}}
+JSON
+sync_bad "$T/bad_random.json" 2 "3:28" "generated columns are not available"
+cat >"$T/bad_eof.json" <<JSON
+{"job": {"content": [{
+  "reader": {"name": "streamreader", "parameter": {"sliceRecordCount": 3,
+JSON
+sync_bad "$T/bad_eof.json" 2 "3" "the file ends inside the job"
 
-"${PSQL[@]}" -c "DROP VIEW ${p}_exp; DROP TABLE ${p}_raw, ${p}_people, ${p}_pk, ${p}_txt, ${p}_two, ${p}_const, ${p}_sraw, ${p}_sales, ${p}_sflat, ${p}_stream, ${p}_rev"
+"${PSQL[@]}" -c "DROP VIEW ${p}_exp; DROP TABLE ${p}_raw, ${p}_people, ${p}_pk, ${p}_txt, ${p}_two, ${p}_const, ${p}_sraw, ${p}_sales, ${p}_sflat, ${p}_stream, ${p}_rev, ${p}_sdate"
 finish
