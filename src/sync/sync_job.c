@@ -645,10 +645,27 @@ static int parse_cols(json_object *par, const char *where, bool file,
         if (sc->type) {
             for (char *p = sc->type; *p; p++)
                 *p = (char)tolower((unsigned char)*p);
+            /* the Hive / DataWorks spellings of DataX's six types */
+            static const char *const alias[][2] = {
+                {"int", "long"},      {"bigint", "long"},
+                {"tinyint", "long"},  {"smallint", "long"},
+                {"integer", "long"},  {"float", "double"},
+                {"decimal", "double"}, {"numeric", "double"},
+                {"char", "string"},   {"varchar", "string"},
+                {"text", "string"},   {"datetime", "date"},
+                {"timestamp", "date"}, {"bool", "boolean"},
+                {"binary", "bytes"}};
+            for (size_t k = 0; k < sizeof alias / sizeof alias[0]; k++)
+                if (strcmp(sc->type, alias[k][0]) == 0) {
+                    free(sc->type);
+                    if ((sc->type = strdup(alias[k][1])) == NULL)
+                        return hf_error_set(err, HF_ERR_NOMEM,
+                                            "out of memory");
+                    break;
+                }
             static const char *const ok[] = {"long", "double", "string",
-                                             "date", "boolean", "bool",
-                                             "bytes", "partition", "int",
-                                             "bigint", "float", NULL};
+                                             "date", "boolean", "bytes",
+                                             "partition", NULL};
             bool found = false;
             for (int k = 0; ok[k]; k++)
                 found |= strcmp(sc->type, ok[k]) == 0;
@@ -859,6 +876,27 @@ static int parse_reader(const char *name, const char *name_where,
         if (r->npaths == 0 || r->paths[0][0] == '\0')
             return hf_error_set(err, HF_ERR_USAGE, "%s.%s: required", sub,
                                 pkey);
+        /* ossreader: an object is relative to its bucket; a bucket that
+         * is a local directory is where the objects are */
+        char *bucket = NULL;
+        if (strcmp(pkey, "object") == 0 &&
+            get_str(par, "bucket", sub, &bucket, err) != 0)
+            return -1;
+        if (bucket && bucket[0] == '/')
+            for (size_t i = 0; i < r->npaths; i++) {
+                if (r->paths[i][0] == '/')
+                    continue;
+                size_t len = strlen(bucket) + strlen(r->paths[i]) + 2;
+                char *full = malloc(len);
+                if (full == NULL) {
+                    free(bucket);
+                    return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+                }
+                snprintf(full, len, "%s/%s", bucket, r->paths[i]);
+                free(r->paths[i]);
+                r->paths[i] = full;
+            }
+        free(bucket);
         for (size_t i = 0; i < r->npaths; i++)
             if (r->paths[i][0] == '\0' || strchr(r->paths[i], '\n'))
                 return hf_error_set(err, HF_ERR_USAGE,

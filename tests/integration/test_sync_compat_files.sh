@@ -519,6 +519,24 @@ JSON
 sync_ok "$T/27_sdate.json"
 same_rows "TABLE ${p}_sdate" "SELECT date '1989-06-04', 1.5::float8 FROM generate_series(1, 4)" "27 stream date"
 
+# ---- 28. DataWorks oss: objects relative to a bucket that is a local
+#          directory, Hive spellings of the column types
+cat >"$T/28_bucket.json" <<JSON
+{"type": "job", "version": "2.0",
+ "steps": [
+  {"stepType": "oss", "name": "Reader", "category": "reader", "parameter": {
+     "datasource": "oss_ds", "bucket": "$D", "object": ["multi/day1/p1.csv", "multi/day2/*"],
+     "fileFormat": "csv", "fieldDelimiter": ",", "encoding": "UTF-8", "compress": "none",
+     "column": [{"index": 0, "type": "BIGINT"}, {"index": 1, "type": "varchar"}, {"index": 2, "type": "float"}]}},
+  {"stepType": "holo", "name": "Writer", "category": "writer", "parameter": {
+     "datasource": "holo_ds", "table": "${p}_pk", "truncate": true, "conflictMode": "replace",
+     "column": ["id", "name", "score"]}}],
+ "setting": {"errorLimit": {"record": "0"}, "speed": {"concurrent": 2, "throttle": true, "mbps": "100"}},
+ "order": {"hops": [{"from": "Reader", "to": "Writer"}]}}
+JSON
+sync_ok "$T/28_bucket.json"
+same_rows "TABLE ${p}_pk" "$EXP_PK" "28 oss bucket + relative objects"
+
 # ---- refusals: FILE:LINE:COL of the offending JSON
 printf '{"job": {\n  "content": [{\n    "reader": {"name": "txtfilereader" "parameter": {}}\n  }]}}\n' >"$T/bad_json.json"
 sync_bad "$T/bad_json.json" 2 "3:40" "not valid JSON"
@@ -545,10 +563,10 @@ sync_bad "$T/bad_type.json" 2 "3:19" "fileType: 'orc' is not available"
 cat >"$T/bad_col.json" <<JSON
 {"job": {"content": [{
   "reader": {"name": "txtfilereader", "parameter": {"path": "$D/people.csv",
-      "column": [{"index": 0, "type": "long"}, {"index": 1, "type": "varchar"}]}},
+      "column": [{"index": 0, "type": "long"}, {"index": 1, "type": "struct"}]}},
   "writer": $(W_PG "${p}_two")}]}}
 JSON
-sync_bad "$T/bad_col.json" 2 "3:69" "'varchar' is not a column type"
+sync_bad "$T/bad_col.json" 2 "3:69" "'struct' is not a column type"
 cat >"$T/bad_writer.json" <<JSON
 {"type": "job", "version": "2.0",
  "steps": [
