@@ -837,6 +837,8 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
             }
             if (r->null_format)
                 put_opt(&b, "csv.null-literal", r->null_format);
+            /* DataX reads the fields its columns name, whatever follows */
+            put_opt(&b, "csv.ignore-extra-fields", "true");
             if (r->skip_header) /* DataX skipHeader: each file's first line */
                 put_opt(&b, "source.skip-first-lines", "1");
             if (dirty_ok) {

@@ -537,6 +537,24 @@ JSON
 sync_ok "$T/28_bucket.json"
 same_rows "TABLE ${p}_pk" "$EXP_PK" "28 oss bucket + relative objects"
 
+# ---- 29. records with more fields than the columns name are read (DataX
+#          reads the fields it names); a record short of a named field is
+#          a dirty record: counted under errorLimit, else the sync fails
+printf '1,a\n2,b,extra,more\n3\n4,d,x\n' >"$D/ragged.csv"
+cat >"$T/29_ragged.json" <<JSON
+{"job": {"setting": {"errorLimit": {"record": 1}}, "content": [{
+  "reader": {"name": "txtfilereader", "parameter": {"path": ["$D/ragged.csv"],
+     "column": [{"index": 0, "type": "long"}, {"index": 1, "type": "string"}]}},
+  "writer": $(W_PG "${p}_two" '["id","name"]')}]}}
+JSON
+sync_ok "$T/29_ragged.json"
+same_rows "TABLE ${p}_two" "VALUES (1::bigint, 'a'), (2, 'b'), (4, 'd')" "29 extra fields"
+expect_grep "ragged.csv:3" "$T/err" "29 the short record is logged"
+sed 's/"record": 1/"record": 0/' "$T/29_ragged.json" >"$T/29b_ragged.json"
+run_hf "$T/out" "$T/err" sync "$T/29b_ragged.json"
+expect_rc 1 "29b a short record with errorLimit 0"
+expect_grep "ragged.csv:3" "$T/err" "29b names the file and line"
+
 # ---- refusals: FILE:LINE:COL of the offending JSON
 printf '{"job": {\n  "content": [{\n    "reader": {"name": "txtfilereader" "parameter": {}}\n  }]}}\n' >"$T/bad_json.json"
 sync_bad "$T/bad_json.json" 2 "3:40" "not valid JSON"
