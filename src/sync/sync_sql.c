@@ -388,6 +388,28 @@ static int first_record_fields(const char *root, const char *re,
     return nf;
 }
 
+/* Does any file below root match the path regex (NULL: any file)? As
+ * DataX, a file reader whose paths match no file is an error, not an
+ * empty sync. -1 when it cannot be told (odd characters in the path). */
+static int any_file(const char *root, const char *re)
+{
+    if (strchr(root, '\'') != NULL ||
+        (re && (strchr(re, '\'') != NULL || strlen(re) > 4000)))
+        return -1;
+    char cmd[8400];
+    snprintf(cmd, sizeof cmd,
+             "find '%s' -type f ! -name '.*' ! -name '_*' 2>/dev/null | "
+             "%s%s%s head -1",
+             root, re ? "grep -E '" : "", re ? re : "", re ? "' |" : "");
+    FILE *f = popen(cmd, "r");
+    if (f == NULL)
+        return -1;
+    char line[16];
+    bool got = fgets(line, sizeof line, f) != NULL;
+    pclose(f);
+    return got ? 1 : 0;
+}
+
 /* ------------------------------------------------------------ the job */
 
 struct mapping {
@@ -568,6 +590,19 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
     int nparts = 0;
     if (r->kind == SYNC_R_FILE) {
         split_paths(r->paths, r->npaths, &root, &re);
+        if (any_file(root.data ? root.data : ".", re.len ? re.data : NULL) ==
+            0) {
+            hf_strbuf_reset(&mism);
+            for (size_t i = 0; i < r->npaths; i++)
+                hf_strbuf_printf(&mism, "%s'%s'", i ? ", " : "",
+                                 r->paths[i]);
+            hf_error_set(err, HF_ERR_IO,
+                         "reader: no file matches the path%s %s (as in "
+                         "DataX, a sync with nothing to read is an error)",
+                         r->npaths > 1 ? "s" : "",
+                         mism.data ? mism.data : "");
+            goto done;
+        }
         /* which physical columns, with which types */
         int maxidx = -1;
         for (size_t i = 0; i < r->ncols; i++)

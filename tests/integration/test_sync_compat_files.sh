@@ -555,6 +555,14 @@ run_hf "$T/out" "$T/err" sync "$T/29b_ragged.json"
 expect_rc 1 "29b a short record with errorLimit 0"
 expect_grep "ragged.csv:3" "$T/err" "29b names the file and line"
 
+# ---- 30. paths that match no file fail the sync (DataX: nothing to read)
+sed "s#\"$D/ragged.csv\"#\"$D/multi/*/*.nomatch\"#" "$T/29b_ragged.json" >"$T/30_nomatch.json"
+"${PSQL[@]}" -c "INSERT INTO ${p}_two VALUES (9, 'kept')"
+run_hf "$T/out" "$T/err" sync "$T/30_nomatch.json"
+[ "$RC" -ne 0 ] || fail "30 a path matching no file succeeded"
+expect_grep "no file matches the path '$D/multi/*/*.nomatch'" "$T/err" "30 names the path"
+[ "$("${PSQL[@]}" -c "SELECT count(*) FROM ${p}_two WHERE name = 'kept'")" = 1 ] || fail "30 preSql ran"
+
 # ---- refusals: FILE:LINE:COL of the offending JSON
 printf '{"job": {\n  "content": [{\n    "reader": {"name": "txtfilereader" "parameter": {}}\n  }]}}\n' >"$T/bad_json.json"
 sync_bad "$T/bad_json.json" 2 "3:40" "not valid JSON"
