@@ -222,9 +222,27 @@ static int parse_args(int argc, char **argv, struct args *a)
             if (strcmp(s, "--report-json") == 0) {
                 a->report_json = val;
             } else {
-                /* DataX spells it -p"-Dname=value" */
-                if (strncmp(val, "-D", 2) == 0)
-                    val += 2;
+                /* DataX spells it -p"-Dname=value", several in one
+                 * argument separated by blanks: -p"-Da=1 -Db=2" */
+                if (strncmp(val, "-D", 2) == 0) {
+                    char *copy = strdup(val); /* kept for the run */
+                    if (copy == NULL)
+                        return usage_error("out of memory", usage_sync);
+                    for (char *tok = strtok(copy, " \t"); tok;
+                         tok = strtok(NULL, " \t")) {
+                        if (strncmp(tok, "-D", 2) == 0)
+                            tok += 2;
+                        if (strchr(tok, '=') == NULL)
+                            return usage_error("-p takes NAME=VALUE",
+                                               usage_sync);
+                        if (a->nparams ==
+                            sizeof a->params / sizeof a->params[0])
+                            return usage_error("too many -p options",
+                                               usage_sync);
+                        a->params[a->nparams++] = tok;
+                    }
+                    continue;
+                }
                 if (strchr(val, '=') == NULL)
                     return usage_error("-p takes NAME=VALUE", usage_sync);
                 if (a->nparams == sizeof a->params / sizeof a->params[0])

@@ -103,6 +103,10 @@ static const struct hf_opt_def csv_opts[] = {
      "Character enclosing field values"},
     {"allow-comments", NULL, HF_OPT_BOOL, "false", 0, 0, NULL, 0,
      "Skip records starting with '#'"},
+    {"ignore-extra-fields", NULL, HF_OPT_BOOL, "false", 0, 0, NULL, 0,
+     "holoflow: fields after the declared ones are dropped instead of "
+     "making the record bad (DataX's file readers read the fields their "
+     "columns name and ignore the rest)"},
     {"ignore-parse-errors", NULL, HF_OPT_BOOL, "false", 0, 0, NULL, 0,
      "As in Flink: a field that cannot be parsed is set to NULL and its row "
      "is kept (missing fields too), a record that cannot be parsed at all or "
@@ -149,6 +153,7 @@ struct csv_codec {
     char escape; /* '\0': none */
     char array_delim;
     bool allow_comments;
+    bool ignore_extra; /* csv.ignore-extra-fields */
     bool ignore_errors;
     bool skip_record;             /* ignore-parse-errors.skip-record */
     struct hf_decode_notes notes; /* decoder: of the last record */
@@ -314,6 +319,7 @@ static int csv_new(const struct hf_schema *s, const uint32_t *cols,
         c->escape = '\0'; /* escaping the quote is what doubling does */
     c->array_delim = hf_opts_str(o, "array-element-delimiter", NULL)[0];
     c->allow_comments = hf_opts_bool(o, "allow-comments", NULL);
+    c->ignore_extra = hf_opts_bool(o, "ignore-extra-fields", NULL);
     c->ignore_errors = hf_opts_bool(o, "ignore-parse-errors", NULL);
     c->skip_record = hf_opts_bool(o, "ignore-parse-errors.skip-record", NULL);
     const char *nl = hf_opts_str(o, "null-literal", NULL);
@@ -733,7 +739,8 @@ static int decode_record(struct csv_codec *c, const char *rec, size_t len,
     if (nf < 0)
         return -1;
     bool lenient = c->ignore_errors && !c->skip_record;
-    if ((size_t)nf != c->nfields && !(lenient && (size_t)nf < c->nfields)) {
+    if ((size_t)nf != c->nfields && !(lenient && (size_t)nf < c->nfields) &&
+        !(c->ignore_extra && (size_t)nf > c->nfields)) {
         c->err_off = (size_t)nf > c->nfields ? c->extra_off : len;
         return hf_error_set(
             err, HF_ERR_DATA, "the record has %ld field%s, expected %u (%s%s)",

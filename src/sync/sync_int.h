@@ -37,6 +37,7 @@ struct sync_col {
     char *value; /* CONST */
     char *type;  /* DataX type (long, double, string, date, boolean, bytes)
                     or NULL */
+    char *format; /* date columns: a Java date pattern ("yyyy.MM.dd") */
 };
 
 struct sync_conn {
@@ -54,10 +55,14 @@ enum sync_writer_kind { SYNC_W_HOLO, SYNC_W_PG };
 struct sync_reader {
     enum sync_reader_kind kind;
     const char *plugin; /* the name as written */
-    char *path;         /* FILE: one path (with wildcards) */
+    char **paths;       /* FILE: the path patterns (wildcards), >= 1 */
+    size_t npaths;
     char *file_type;    /* csv | text | json | avro */
     char *delim;        /* one character */
     char *compress;     /* NULL | gzip */
+    char *encoding;     /* NULL (UTF-8) or an iconv charset name */
+    char quote;         /* csvReaderConfig.textQualifier, 0 = '"' */
+    bool no_quote;      /* csvReaderConfig.useTextQualifier false */
     bool skip_header;
     char *null_format;
     struct sync_conn conn; /* DB */
@@ -120,6 +125,20 @@ int sync_job_parse_text(const char *path, const char *text, size_t len,
                         const char *const *params, size_t nparams,
                         struct sync_job *out, struct hf_error *err);
 void sync_job_free(struct sync_job *j);
+
+/* The line and column (1-based) in the job file's text (n bytes) of the
+ * value at the JSON path `path` ("job.content[0].reader.parameter.path"),
+ * or of the deepest part of it that exists (sync_jsonpos.c). 0, or -1
+ * when not even the path's first key is there. */
+int sync_json_locate(const char *text, size_t n, const char *path, int *line,
+                     int *col);
+
+/* The job file's text (n bytes) parsed (json-c, comments allowed), or
+ * NULL with err naming FILE:LINE:COL where it is not valid JSON (a NUL
+ * byte, text after the document included). */
+struct json_object;
+struct json_object *sync_json_load(const char *file, const char *text,
+                                   size_t n, struct hf_error *err);
 
 /* Make `j` shard index/count of a sharded sync (--shard I/N): refuses,
  * naming the reason, what N processes cannot do each on their own

@@ -20,6 +20,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <iconv.h>
 #include <json-c/json.h>
 #include <limits.h>
 #include <stdio.h>
@@ -34,9 +35,9 @@
 #include "sync/sync_int.h"
 
 static const char readers_avail[] =
-    "txtfilereader, hdfsreader, ossreader (local files), postgresqlreader, "
-    "holo / hologresreader, streamreader (DataWorks stepType: oss, hdfs, "
-    "postgresql, holo, stream)";
+    "txtfilereader, hdfsreader, ossreader, ftpreader (local files), "
+    "postgresqlreader, holo / hologresreader, streamreader (DataWorks "
+    "stepType: oss, hdfs, ftp, txtfile, postgresql, holo, stream)";
 static const char writers_avail[] =
     "hologresjdbcwriter, hologreswriter, holo, postgresqlwriter (DataWorks "
     "stepType: holo, postgresql)";
@@ -49,7 +50,22 @@ static int subst_str(const char *s, const char *const *params, size_t np,
 {
     hf_strbuf_reset(out);
     while (*s) {
-        if (s[0] == '$' && s[1] == '{') {
+        if (s[0] == '$' && (isalnum((unsigned char)s[1]) || s[1] == '_')) {
+            /* DataX's $name: replaced when -p gives it a value, else left
+             * as written (as DataX does: a '$' in a password or a query) */
+            size_t n = 1;
+            while (isalnum((unsigned char)s[n]) || s[n] == '_')
+                n++;
+            const char *val = NULL;
+            for (size_t i = 0; i < np; i++)
+                if (strncmp(params[i], s + 1, n - 1) == 0 &&
+                    params[i][n - 1] == '=')
+                    val = params[i] + n;
+            hf_strbuf_puts(out, val ? val : "");
+            if (val == NULL)
+                hf_strbuf_append(out, s, n);
+            s += n;
+        } else if (s[0] == '$' && s[1] == '{') {
             const char *end = strchr(s + 2, '}');
             if (end == NULL)
                 return hf_error_set(err, HF_ERR_USAGE,
@@ -154,7 +170,8 @@ static int get_int(json_object *o, const char *k, const char *where,
 {
     json_object *v = get(o, k);
     *out = def;
-    if (v == NULL)
+    if (v == NULL || (json_object_is_type(v, json_type_string) &&
+                      json_object_get_string(v)[0] == '\0'))
         return 0;
     if (json_object_is_type(v, json_type_int)) {
         *out = json_object_get_int64(v);
@@ -639,10 +656,27 @@ static int parse_cols(json_object *par, const char *where, bool file,
         if (sc->type) {
             for (char *p = sc->type; *p; p++)
                 *p = (char)tolower((unsigned char)*p);
+            /* the Hive / DataWorks spellings of DataX's six types */
+            static const char *const alias[][2] = {
+                {"int", "long"},      {"bigint", "long"},
+                {"tinyint", "long"},  {"smallint", "long"},
+                {"integer", "long"},  {"float", "double"},
+                {"decimal", "double"}, {"numeric", "double"},
+                {"char", "string"},   {"varchar", "string"},
+                {"text", "string"},   {"datetime", "date"},
+                {"timestamp", "date"}, {"bool", "boolean"},
+                {"binary", "bytes"}};
+            for (size_t k = 0; k < sizeof alias / sizeof alias[0]; k++)
+                if (strcmp(sc->type, alias[k][0]) == 0) {
+                    free(sc->type);
+                    if ((sc->type = strdup(alias[k][1])) == NULL)
+                        return hf_error_set(err, HF_ERR_NOMEM,
+                                            "out of memory");
+                    break;
+                }
             static const char *const ok[] = {"long", "double", "string",
-                                             "date", "boolean", "bool",
-                                             "bytes", "partition", "int",
-                                             "bigint", "float", NULL};
+                                             "date", "boolean", "bytes",
+                                             "partition", NULL};
             bool found = false;
             for (int k = 0; ok[k]; k++)
                 found |= strcmp(sc->type, ok[k]) == 0;
@@ -657,11 +691,24 @@ static int parse_cols(json_object *par, const char *where, bool file,
         if (get_int(c, "index", sub, -1, &idx, err) != 0)
             return -1;
         if (get_str(c, "value", sub, &sc->value, err) != 0 ||
-            get_str(c, "name", sub, &sc->name, err) != 0)
+            get_str(c, "name", sub, &sc->name, err) != 0 ||
+            get_str(c, "format", sub, &sc->format, err) != 0)
             return -1;
         if (sc->name && sc->name[0] == '\0')
             return hf_error_set(err, HF_ERR_USAGE,
                                 "%s.name: an empty column name", sub);
+        if (sc->format == NULL &&
+            get_str(c, "dateFormat", sub, &sc->format, err) != 0)
+            return -1;
+        if (sc->format && sc->format[0] == '\0') {
+            free(sc->format);
+            sc->format = NULL;
+        }
+        if (sc->format && (sc->type == NULL || strcmp(sc->type, "date") != 0))
+            return hf_error_set(err, HF_ERR_USAGE,
+                                "%s.format: only a \"date\" column takes a "
+                                "format",
+                                sub);
         if (sc->type && strcmp(sc->type, "partition") == 0) {
             if (sc->name == NULL)
                 return hf_error_set(err, HF_ERR_USAGE,
@@ -687,6 +734,13 @@ static int parse_cols(json_object *par, const char *where, bool file,
             sc->index = (int)idx;
         } else if (sc->name && !file) {
             sc->kind = SYNC_COL_NAME;
+        } else if (get(c, "random") || get(c, "incr")) {
+            return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                                "%s.%s: streamreader's generated columns "
+                                "are not available in holoflow; give a "
+                                "\"value\" (or use the datagen connector "
+                                "with holoflow run)",
+                                sub, get(c, "random") ? "random" : "incr");
         } else {
             return hf_error_set(err, HF_ERR_USAGE,
                                 "%s: needs \"index\" or \"value\"%s", sub,
@@ -725,7 +779,97 @@ static int check_where(const char *where, const char *sub,
     return 0;
 }
 
-static int parse_reader(const char *name, json_object *par, const char *where,
+/* Can iconv convert from `cs` to UTF-8? */
+static bool sync_charset_ok(const char *cs)
+{
+    iconv_t cd = iconv_open("UTF-8", cs);
+    if (cd == (iconv_t)-1)
+        return false;
+    iconv_close(cd);
+    return true;
+}
+
+/* csvReaderConfig (DataX passes it to javacsv's CsvReader): the settings
+ * that change what is read are followed (textQualifier, useTextQualifier,
+ * escapeMode), those that only guard or report are accepted
+ * (safetySwitch, skipEmptyRecords, captureRawRecord, caseSensitive,
+ * delimiter: fieldDelimiter wins, as in DataX), and the rest refused by
+ * name. */
+static int parse_csv_config(json_object *cfg, const char *where,
+                            struct sync_reader *r, struct hf_error *err)
+{
+    if (cfg == NULL)
+        return 0;
+    char sub[600];
+    snprintf(sub, sizeof sub, "%s.csvReaderConfig", where);
+    if (!json_object_is_type(cfg, json_type_object))
+        return hf_error_set(err, HF_ERR_USAGE, "%s: expected an object", sub);
+    json_object_object_foreach(cfg, k, v)
+    {
+        const char *sv = json_object_get_string(v);
+        bool on = json_object_get_boolean(v) ||
+                  (sv && strcasecmp(sv, "true") == 0);
+        if (json_object_is_type(v, json_type_string) &&
+            strcasecmp(sv, "false") == 0)
+            on = false;
+        if (strcmp(k, "textQualifier") == 0) {
+            if (strlen(sv) != 1)
+                return hf_error_set(err, HF_ERR_USAGE,
+                                    "%s.textQualifier: '%s' must be one "
+                                    "character",
+                                    sub, sv);
+            r->quote = sv[0];
+        } else if (strcmp(k, "useTextQualifier") == 0) {
+            r->no_quote = !on;
+        } else if (strcmp(k, "escapeMode") == 0) {
+            /* 1: a doubled quote is one quote (holoflow's csv) */
+            if (strcmp(sv, "1") != 0)
+                return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                                    "%s.escapeMode: %s is not available; "
+                                    "holoflow reads escapeMode 1 (a doubled "
+                                    "quote inside quotes)",
+                                    sub, sv);
+        } else if (strcmp(k, "trimWhitespace") == 0 ||
+                   strcmp(k, "useComments") == 0 ||
+                   strcmp(k, "comment") == 0 ||
+                   strcmp(k, "recordDelimiter") == 0) {
+            bool harmless =
+                (strcmp(k, "trimWhitespace") == 0 && !on) ||
+                (strcmp(k, "useComments") == 0 && !on) ||
+                strcmp(k, "comment") == 0 ||
+                (strcmp(k, "recordDelimiter") == 0 &&
+                 (strcmp(sv, "\n") == 0 || strcmp(sv, "\\n") == 0));
+            if (!harmless)
+                return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                                    "%s.%s: %s is not available in holoflow "
+                                    "(docs/sync.md)",
+                                    sub, k, json_object_to_json_string(v));
+        } else if (strcmp(k, "safetySwitch") != 0 &&
+                   strcmp(k, "skipEmptyRecords") != 0 &&
+                   strcmp(k, "captureRawRecord") != 0 &&
+                   strcmp(k, "caseSensitive") != 0 &&
+                   strcmp(k, "delimiter") != 0) {
+            return hf_error_set(err, HF_ERR_USAGE,
+                                "%s.%s: not a csvReaderConfig setting "
+                                "(textQualifier, useTextQualifier, "
+                                "escapeMode, safetySwitch, skipEmptyRecords, "
+                                "captureRawRecord, caseSensitive, "
+                                "delimiter, trimWhitespace, useComments, "
+                                "recordDelimiter)",
+                                sub, k);
+        }
+    }
+    return 0;
+}
+
+/* fileType / fileFormat values DataX's and DataWorks' readers have and
+ * holoflow does not read: refused by name */
+static const char *const file_types_refused[] = {
+    "orc", "rc", "rcfile", "seq", "sequence", "sequencefile", "parquet",
+    "excel", "xls", "xlsx", NULL};
+
+static int parse_reader(const char *name, const char *name_where,
+                        json_object *par, const char *where,
                         struct sync_reader *r, struct hf_error *err)
 {
     char *lname = strdup(name);
@@ -735,7 +879,8 @@ static int parse_reader(const char *name, json_object *par, const char *where,
         *p = (char)tolower((unsigned char)*p);
     static const char *const files[] = {"txtfilereader", "hdfsreader",
                                         "ossreader", "oss", "hdfs",
-                                        "ftpreader", NULL};
+                                        "ftpreader", "ftp", "sftp",
+                                        "txtfile", "file", NULL};
     static const char *const dbs[] = {"postgresqlreader", "postgresql",
                                       "holo", "hologresreader",
                                       "hologresjdbcreader", NULL};
@@ -753,7 +898,7 @@ static int parse_reader(const char *name, json_object *par, const char *where,
         return hf_error_set(err, HF_ERR_UNSUPPORTED,
                             "%s: reader '%s' is not available in holoflow; "
                             "available readers: %s",
-                            where, name, readers_avail);
+                            name_where, name, readers_avail);
     r->kind = (enum sync_reader_kind)kind;
     char sub[512];
     snprintf(sub, sizeof sub, "%s.parameter", where);
@@ -762,54 +907,112 @@ static int parse_reader(const char *name, json_object *par, const char *where,
     int64_t n;
     switch (r->kind) {
     case SYNC_R_FILE: {
-        char **paths = NULL;
-        size_t np = 0;
-        if (get_strs(par, "path", sub, &paths, &np, err) != 0)
+        /* path (txtfilereader, hdfsreader, ftpreader), or object
+         * (ossreader): a string or an array of patterns */
+        const char *pkey = get(par, "path") ? "path"
+                           : get(par, "object") ? "object"
+                                                : "path";
+        if (get_strs(par, pkey, sub, &r->paths, &r->npaths, err) != 0)
             return -1;
-        if (np != 1) {
-            for (size_t i = 0; i < np; i++)
-                free(paths[i]);
-            free(paths);
-            return hf_error_set(err, HF_ERR_USAGE,
-                                "%s.path: %s", sub,
-                                np ? "holoflow reads one path pattern per "
-                                     "job"
-                                   : "required");
-        }
-        r->path = paths[0];
-        free(paths);
-        if (get_str(par, "fileType", sub, &r->file_type, err) != 0 ||
+        if (r->npaths == 0 || r->paths[0][0] == '\0')
+            return hf_error_set(err, HF_ERR_USAGE, "%s.%s: required", sub,
+                                pkey);
+        /* ossreader: an object is relative to its bucket; a bucket that
+         * is a local directory is where the objects are */
+        char *bucket = NULL;
+        if (strcmp(pkey, "object") == 0 &&
+            get_str(par, "bucket", sub, &bucket, err) != 0)
+            return -1;
+        if (bucket && bucket[0] == '/')
+            for (size_t i = 0; i < r->npaths; i++) {
+                if (r->paths[i][0] == '/')
+                    continue;
+                size_t len = strlen(bucket) + strlen(r->paths[i]) + 2;
+                char *full = malloc(len);
+                if (full == NULL) {
+                    free(bucket);
+                    return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+                }
+                snprintf(full, len, "%s/%s", bucket, r->paths[i]);
+                free(r->paths[i]);
+                r->paths[i] = full;
+            }
+        free(bucket);
+        for (size_t i = 0; i < r->npaths; i++)
+            if (r->paths[i][0] == '\0' || strchr(r->paths[i], '\n'))
+                return hf_error_set(err, HF_ERR_USAGE,
+                                    "%s.%s[%zu]: an empty path", sub, pkey,
+                                    i);
+        const char *tkey = get(par, "fileType") ? "fileType" : "fileFormat";
+        if (get_str(par, tkey, sub, &r->file_type, err) != 0 ||
             get_str(par, "fieldDelimiter", sub, &r->delim, err) != 0 ||
             get_str(par, "compress", sub, &r->compress, err) != 0 ||
+            get_str(par, "encoding", sub, &r->encoding, err) != 0 ||
             get_str(par, "nullFormat", sub, &r->null_format, err) != 0 ||
             get_bool(par, "skipHeader", sub, &r->skip_header, err) != 0)
             return -1;
-        if (r->file_type == NULL)
+        if (r->file_type == NULL || r->file_type[0] == '\0') {
+            free(r->file_type);
             r->file_type = strdup("csv");
+        }
         for (char *p = r->file_type; *p; p++)
             *p = (char)tolower((unsigned char)*p);
+        if (strcmp(r->file_type, "textfile") == 0)
+            r->file_type[4] = '\0'; /* Hive's name for text */
+        for (int i = 0; file_types_refused[i]; i++)
+            if (strcmp(r->file_type, file_types_refused[i]) == 0)
+                return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                                    "%s.%s: '%s' is not available in "
+                                    "holoflow (it reads csv, text, json and "
+                                    "avro files); convert the files to one "
+                                    "of those",
+                                    sub, tkey, r->file_type);
         if (strcmp(r->file_type, "csv") != 0 &&
             strcmp(r->file_type, "text") != 0 &&
             strcmp(r->file_type, "json") != 0 &&
             strcmp(r->file_type, "avro") != 0)
             return hf_error_set(err, HF_ERR_UNSUPPORTED,
-                                "%s.fileType: '%s' is not available; "
+                                "%s.%s: '%s' is not available; "
                                 "available: csv, text, json, avro",
-                                sub, r->file_type);
-        if (r->compress && r->compress[0] && strcasecmp(r->compress, "gzip") != 0)
+                                sub, tkey, r->file_type);
+        if (r->compress && (r->compress[0] == '\0' ||
+                            strcasecmp(r->compress, "none") == 0)) {
+            free(r->compress);
+            r->compress = NULL;
+        }
+        if (r->compress && strcasecmp(r->compress, "gzip") != 0)
             return hf_error_set(err, HF_ERR_UNSUPPORTED,
-                                "%s.compress: '%s' is not available; "
-                                "available: gzip (files ending in .gz)",
+                                "%s.compress: '%s' is not available in "
+                                "holoflow; available: gzip (decompress the "
+                                "files, or recompress them with gzip)",
                                 sub, r->compress);
+        if (r->encoding && (r->encoding[0] == '\0' ||
+                            strcasecmp(r->encoding, "utf-8") == 0 ||
+                            strcasecmp(r->encoding, "utf8") == 0)) {
+            free(r->encoding);
+            r->encoding = NULL;
+        }
+        if (r->encoding && !sync_charset_ok(r->encoding))
+            return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                                "%s.encoding: '%s' is not a character set "
+                                "holoflow can convert from (e.g. UTF-8, "
+                                "GBK, GB18030, BIG5, ISO-8859-1)",
+                                sub, r->encoding);
         if (r->delim) {
             if (strcmp(r->delim, "\\t") == 0)
                 r->delim[0] = '\t', r->delim[1] = '\0';
+            else if (strcmp(r->delim, "\\u0001") == 0 ||
+                     strcmp(r->delim, "\\001") == 0)
+                r->delim[0] = '\001', r->delim[1] = '\0';
             if (strlen(r->delim) != 1)
-                return hf_error_set(err, HF_ERR_USAGE,
-                                    "%s.fieldDelimiter: '%s' must be one "
-                                    "character",
+                return hf_error_set(err, HF_ERR_UNSUPPORTED,
+                                    "%s.fieldDelimiter: '%s': holoflow "
+                                    "reads a delimiter of one character "
+                                    "(DataX allows several)",
                                     sub, r->delim);
         }
+        if (parse_csv_config(get(par, "csvReaderConfig"), sub, r, err) != 0)
+            return -1;
         return parse_cols(par, sub, true, r, err);
     }
     case SYNC_R_DB:
@@ -899,7 +1102,8 @@ static int parse_reader(const char *name, json_object *par, const char *where,
 
 /* ------------------------------------------------------------ writer */
 
-static int parse_writer(const char *name, json_object *par, const char *where,
+static int parse_writer(const char *name, const char *name_where,
+                        json_object *par, const char *where,
                         struct sync_writer *w, struct hf_error *err)
 {
     char sub[512];
@@ -915,7 +1119,7 @@ static int parse_writer(const char *name, json_object *par, const char *where,
         return hf_error_set(err, HF_ERR_UNSUPPORTED,
                             "%s: writer '%s' is not available in holoflow; "
                             "available writers: %s",
-                            where, name, writers_avail);
+                            name_where, name, writers_avail);
     if (par == NULL || !json_object_is_type(par, json_type_object))
         return hf_error_set(err, HF_ERR_USAGE, "%s: required object", sub);
     if (parse_conn(par, sub, &w->conn, err) != 0)
@@ -1128,71 +1332,25 @@ static int parse_settings_dw(json_object *setting, struct sync_job *j,
 
 /* ------------------------------------------------------------ entry */
 
-/* "line:col" (1-based; columns count UTF-8 characters) of byte `off`. */
-static void text_pos(const char *text, size_t off, char *buf, size_t size)
+/* Prefix err with FILE:LINE:COL of the JSON path its message starts with
+ * ("job.content[0].reader.parameter.path: required"), or with FILE when
+ * it names none that is in the file. */
+static void locate_error(struct hf_error *err, const char *file,
+                         const char *text, size_t len)
 {
-    size_t line = 1, col = 1;
-    for (size_t i = 0; i < off; i++) {
-        if (text[i] == '\n') {
-            line++;
-            col = 1;
-        } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-            col++;
+    const char *m = err->msg;
+    size_t n = strcspn(m, ": ");
+    int line, col;
+    if (n > 0 && n < 400 && m[n] == ':' && m[n + 1] == ' ') {
+        char jpath[400];
+        memcpy(jpath, m, n);
+        jpath[n] = '\0';
+        if (sync_json_locate(text, len, jpath, &line, &col) == 0) {
+            hf_error_prefix(err, "%s:%d:%d: ", file, line, col);
+            return;
         }
     }
-    snprintf(buf, size, "%zu:%zu", line, col);
-}
-
-/* The JSON document of the job file: one value, nothing but white space
- * after it. NULL with err naming file:line:col. */
-static json_object *parse_json(const char *path, const char *text, size_t len,
-                               struct hf_error *err)
-{
-    char pos[64];
-    const char *nul = memchr(text, '\0', len);
-    if (nul != NULL) {
-        text_pos(text, (size_t)(nul - text), pos, sizeof pos);
-        hf_error_set(err, HF_ERR_USAGE,
-                     "%s:%s: a NUL byte; not a JSON job file", path, pos);
-        return NULL;
-    }
-    if (len > INT_MAX) {
-        hf_error_set(err, HF_ERR_USAGE, "%s: %zu bytes; too large for a job "
-                     "file", path, len);
-        return NULL;
-    }
-    json_tokener *tok = json_tokener_new();
-    if (tok == NULL) {
-        hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-        return NULL;
-    }
-    json_object *root = json_tokener_parse_ex(tok, text, (int)len);
-    enum json_tokener_error je = json_tokener_get_error(tok);
-    size_t end = json_tokener_get_parse_end(tok);
-    json_tokener_free(tok);
-    if (end > len)
-        end = len;
-    if (root == NULL) {
-        text_pos(text, end, pos, sizeof pos);
-        hf_error_set(err, HF_ERR_USAGE, "%s:%s: not valid JSON: %s", path,
-                     pos,
-                     je == json_tokener_continue
-                         ? "the file ends inside the document"
-                         : json_tokener_error_desc(je));
-        return NULL;
-    }
-    size_t k = end;
-    while (k < len && isspace((unsigned char)text[k]))
-        k++;
-    if (k < len) {
-        text_pos(text, k, pos, sizeof pos);
-        json_object_put(root);
-        hf_error_set(err, HF_ERR_USAGE,
-                     "%s:%s: not valid JSON: text after the document", path,
-                     pos);
-        return NULL;
-    }
-    return root;
+    hf_error_prefix(err, "%s: ", file);
 }
 
 int sync_job_parse(const char *path, const char *const *params,
@@ -1237,7 +1395,7 @@ int sync_job_parse_text(const char *path, const char *text, size_t len,
                                 "-p %s: expected NAME=VALUE", params[i]);
     if ((j->path = strdup(path)) == NULL)
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-    json_object *root = parse_json(path, text, len, err);
+    json_object *root = sync_json_load(path, text, len, err);
     if (root == NULL) {
         sync_job_free(j);
         return -1;
@@ -1311,7 +1469,7 @@ int sync_job_parse_text(const char *path, const char *text, size_t len,
                 snprintf(wwhere, sizeof wwhere, "steps[%zu]", i);
             } else {
                 hf_error_set(err, HF_ERR_UNSUPPORTED,
-                             "steps[%zu]: category '%s': holoflow runs one "
+                             "steps[%zu].category: '%s': holoflow runs one "
                              "reader and one writer",
                              i, c);
                 goto fail;
@@ -1339,10 +1497,17 @@ int sync_job_parse_text(const char *path, const char *text, size_t len,
         goto fail;
     }
     snprintf(where, sizeof where, "%s", rwhere);
-    if (parse_reader(rname, rpar, where, &j->r, err) != 0)
-        goto fail;
-    if (parse_writer(wname, wpar, wwhere, &j->w, err) != 0)
-        goto fail;
+    {
+        char nw[300];
+        snprintf(nw, sizeof nw, "%s.%s", rwhere,
+                 j->dataworks ? "stepType" : "name");
+        if (parse_reader(rname, nw, rpar, where, &j->r, err) != 0)
+            goto fail;
+        snprintf(nw, sizeof nw, "%s.%s", wwhere,
+                 j->dataworks ? "stepType" : "name");
+        if (parse_writer(wname, nw, wpar, wwhere, &j->w, err) != 0)
+            goto fail;
+    }
     json_object_put(root);
     return 0;
 fail:
@@ -1350,7 +1515,7 @@ fail:
 out:
     json_object_put(root);
     if (rc != 0) {
-        hf_error_prefix(err, "%s: ", path);
+        locate_error(err, path, text, len);
         sync_job_free(j);
     }
     return rc;
@@ -1418,7 +1583,8 @@ void sync_job_free(struct sync_job *j)
     free(j->path);
     free(j->load_key);
     struct sync_reader *r = &j->r;
-    free(r->path);
+    strs_free(r->paths, r->npaths);
+    free(r->encoding);
     free(r->file_type);
     free(r->delim);
     free(r->compress);
@@ -1437,6 +1603,7 @@ void sync_job_free(struct sync_job *j)
         free(r->cols[i].name);
         free(r->cols[i].value);
         free(r->cols[i].type);
+        free(r->cols[i].format);
     }
     free(r->cols);
     struct sync_writer *w = &j->w;

@@ -235,7 +235,7 @@ static bool has_glob(const char *s, size_t n)
  * into root; the regex of the whole pattern into re ("" when there is
  * nothing to filter). */
 static void split_path(const char *path, struct hf_strbuf *root,
-                       struct hf_strbuf *re)
+                       struct hf_strbuf *re, bool force)
 {
     const char *p = path;
     const char *root_end = path + strlen(path);
@@ -256,10 +256,13 @@ static void split_path(const char *path, struct hf_strbuf *root,
     while (rl > 1 && path[rl - 1] == '/')
         rl--;
     hf_strbuf_append(root, path, rl);
-    if (!pattern)
+    if (!pattern && !force)
         return;
     hf_strbuf_putc(re, '^');
-    for (const char *s = path; *s; s++) {
+    size_t plen = strlen(path);
+    while (plen > 1 && path[plen - 1] == '/')
+        plen--; /* "dir/" is the directory */
+    for (const char *s = path; s < path + plen; s++) {
         if (*s == '*')
             hf_strbuf_puts(re, "[^/]*");
         else if (*s == '?')
@@ -274,18 +277,79 @@ static void split_path(const char *path, struct hf_strbuf *root,
     hf_strbuf_puts(re, "(/.*)?$");
 }
 
+/* Several path patterns (DataX's path array): the root is the deepest
+ * directory that holds every pattern's root, the regex the alternation of
+ * the patterns' regexes. */
+static void split_paths(char *const *paths, size_t n, struct hf_strbuf *root,
+                        struct hf_strbuf *re)
+{
+    if (n == 1) {
+        split_path(paths[0], root, re, false);
+        return;
+    }
+    struct hf_strbuf r1, e1;
+    hf_strbuf_init(&r1, 256);
+    hf_strbuf_init(&e1, 256);
+    hf_strbuf_putc(re, '(');
+    for (size_t i = 0; i < n; i++) {
+        hf_strbuf_reset(&r1);
+        hf_strbuf_reset(&e1);
+        split_path(paths[i], &r1, &e1, true);
+        if (i)
+            hf_strbuf_putc(re, '|');
+        hf_strbuf_puts(re, e1.data ? e1.data : "");
+        /* a plain file's root is the file: its directory holds it */
+        const char *rp = r1.data ? r1.data : "";
+        size_t rl = strlen(rp);
+        if (!has_glob(paths[i], strlen(paths[i])) &&
+            strchr(paths[i], '=') == NULL) {
+            const char *sl = strrchr(rp, '/');
+            rl = sl ? (size_t)(sl - rp) : 0;
+            if (rl == 0 && sl)
+                rl = 1; /* "/" */
+        }
+        if (i == 0) {
+            hf_strbuf_append(root, rp, rl);
+            continue;
+        }
+        /* the common directory prefix of root and rp[0..rl) */
+        size_t k = 0;
+        while (k < root->len && k < rl && root->data[k] == rp[k])
+            k++;
+        bool bound = (k == root->len || root->data[k] == '/') &&
+                     (k == rl || rp[k] == '/');
+        if (!bound) {
+            while (k > 0 && root->data[k - 1] != '/')
+                k--;
+            if (k > 1)
+                k--; /* the '/' goes, "/" stays */
+        }
+        root->len = k;
+        if (root->data)
+            root->data[k] = '\0';
+    }
+    hf_strbuf_putc(re, ')');
+    if (root->len == 0)
+        hf_strbuf_puts(root, paths[0][0] == '/' ? "/" : ".");
+    hf_strbuf_free(&r1);
+    hf_strbuf_free(&e1);
+}
+
 /* Fields of the first record of the first file under root (for a csv
  * reader that names columns by index: the source must declare them all). */
-static int first_record_fields(const char *root, const char *re_unused,
-                               char delim)
+static int first_record_fields(const char *root, const char *re,
+                               char delim, bool gzip_all,
+                               const char *encoding)
 {
-    (void)re_unused;
     char cmd[8400];
-    /* the first data file in the order the filesystem source reads */
+    /* the first data file in the order the filesystem source reads, among
+     * those the path patterns match */
+    if (re && (strchr(re, '\'') != NULL || strlen(re) > 4000))
+        return -1;
     snprintf(cmd, sizeof cmd,
              "find '%s' -type f ! -name '.*' ! -name '_*' 2>/dev/null | "
-             "LC_ALL=C sort | head -1",
-             root);
+             "LC_ALL=C sort | %s%s%s head -1",
+             root, re ? "grep -E '" : "", re ? re : "", re ? "' |" : "");
     if (strchr(root, '\'') != NULL)
         return -1;
     FILE *f = popen(cmd, "r");
@@ -299,12 +363,20 @@ static int first_record_fields(const char *root, const char *re_unused,
     pclose(f);
     file[strcspn(file, "\n")] = '\0';
     size_t fl = strlen(file);
-    bool gz = fl > 3 && (strcmp(file + fl - 3, ".gz") == 0 ||
-                         (fl > 5 && strcmp(file + fl - 5, ".gzip") == 0));
-    snprintf(cmd, sizeof cmd, "%s '%s' | head -1", gz ? "gzip -dc" : "cat",
-             file);
-    if (strchr(file, '\'') != NULL)
+    bool gz = gzip_all ||
+              (fl > 3 && (strcmp(file + fl - 3, ".gz") == 0 ||
+                          (fl > 5 && strcmp(file + fl - 5, ".gzip") == 0)));
+    if (strchr(file, '\'') != NULL ||
+        (encoding && strspn(encoding, "abcdefghijklmnopqrstuvwxyz"
+                                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                      "0123456789-_.:") != strlen(encoding)))
         return -1;
+    char conv[160] = "";
+    if (encoding)
+        snprintf(conv, sizeof conv, " | iconv -f '%s' -t UTF-8 2>/dev/null",
+                 encoding);
+    snprintf(cmd, sizeof cmd, "%s '%s'%s | head -1",
+             gz ? "gzip -dc" : "cat", file, conv);
     f = popen(cmd, "r");
     if (f == NULL)
         return -1;
@@ -319,6 +391,28 @@ static int first_record_fields(const char *root, const char *re_unused,
     }
     pclose(f);
     return nf;
+}
+
+/* Does any file below root match the path regex (NULL: any file)? As
+ * DataX, a file reader whose paths match no file is an error, not an
+ * empty sync. -1 when it cannot be told (odd characters in the path). */
+static int any_file(const char *root, const char *re)
+{
+    if (strchr(root, '\'') != NULL ||
+        (re && (strchr(re, '\'') != NULL || strlen(re) > 4000)))
+        return -1;
+    char cmd[8400];
+    snprintf(cmd, sizeof cmd,
+             "find '%s' -type f ! -name '.*' ! -name '_*' 2>/dev/null | "
+             "%s%s%s head -1",
+             root, re ? "grep -E '" : "", re ? re : "", re ? "' |" : "");
+    FILE *f = popen(cmd, "r");
+    if (f == NULL)
+        return -1;
+    char line[16];
+    bool got = fgets(line, sizeof line, f) != NULL;
+    pclose(f);
+    return got ? 1 : 0;
 }
 
 /* ------------------------------------------------------------ the job */
@@ -410,15 +504,16 @@ int sync_catalog_read(const struct sync_job *j, bool for_sync,
                               &c->more[k].cols, &c->more[k].n, err) != 0)
                 goto fail;
     }
-    if (for_sync && r->kind == SYNC_R_FILE &&
-        (strcmp(r->file_type, "csv") == 0 ||
-         strcmp(r->file_type, "text") == 0)) {
+    /* also for --print-sql, so that it prints the job that runs */
+    if (r->kind == SYNC_R_FILE && (strcmp(r->file_type, "csv") == 0 ||
+                                   strcmp(r->file_type, "text") == 0)) {
         struct hf_strbuf root, re;
         hf_strbuf_init(&root, 0);
         hf_strbuf_init(&re, 0);
-        split_path(r->path, &root, &re);
+        split_paths(r->paths, r->npaths, &root, &re);
         c->first_fields = first_record_fields(
-            root.data ? root.data : ".", NULL, r->delim ? r->delim[0] : ',');
+            root.data ? root.data : ".", re.len ? re.data : NULL,
+            r->delim ? r->delim[0] : ',', r->compress != NULL, r->encoding);
         hf_strbuf_free(&root);
         hf_strbuf_free(&re);
     }
@@ -549,7 +644,20 @@ char *sync_job_sql_from(const struct sync_job *j,
         goto done;
     }
     if (r->kind == SYNC_R_FILE) {
-        split_path(r->path, &root, &re);
+        split_paths(r->paths, r->npaths, &root, &re);
+        if (any_file(root.data ? root.data : ".", re.len ? re.data : NULL) ==
+            0) {
+            hf_strbuf_reset(&mism);
+            for (size_t i = 0; i < r->npaths; i++)
+                hf_strbuf_printf(&mism, "%s'%s'", i ? ", " : "",
+                                 r->paths[i]);
+            hf_error_set(err, HF_ERR_IO,
+                         "reader: no file matches the path%s %s (as in "
+                         "DataX, a sync with nothing to read is an error)",
+                         r->npaths > 1 ? "s" : "",
+                         mism.data ? mism.data : "");
+            goto done;
+        }
         /* which physical columns, with which types */
         int maxidx = -1;
         for (size_t i = 0; i < r->ncols; i++)
@@ -638,8 +746,14 @@ char *sync_job_sql_from(const struct sync_job *j,
                                  cat_name(scat), cat_name(dc));
                 continue;
             }
-            hf_strbuf_puts(e, "CAST(");
+            /* a DataX date constant may carry a time ("1989-06-04
+             * 00:00:00", streamreader's doc): into a DATE it goes through
+             * a timestamp, as DataX's Date does */
+            bool via_ts = dc == C_DATE && scat == C_DATE;
+            hf_strbuf_puts(e, via_ts ? "CAST(CAST(" : "CAST(");
             put_lit(e, sc->value);
+            if (via_ts)
+                hf_strbuf_puts(e, " AS TIMESTAMP(6))");
             hf_strbuf_printf(e, " AS %s)", d->type);
             continue;
         }
@@ -671,8 +785,28 @@ char *sync_job_sql_from(const struct sync_job *j,
                              cat_name(scat), cat_name(dc));
             continue;
         }
-        if (strcmp(r->file_type, "csv") == 0 ||
-            strcmp(r->file_type, "text") == 0) {
+        if ((strcmp(r->file_type, "csv") == 0 ||
+             strcmp(r->file_type, "text") == 0) &&
+            sc && sc->format && (dc == C_DATE || dc == C_TS || dc == C_STR)) {
+            /* a date with a Java pattern: the field is read as a string
+             * and parsed with it; a value the pattern does not parse
+             * falls to a plain CAST, which fails the job naming it,
+             * rather than becoming NULL */
+            const char *fn = dc == C_DATE ? "TO_DATE" : "TO_TIMESTAMP";
+            struct hf_strbuf conv;
+            hf_strbuf_init(&conv, 128);
+            hf_strbuf_printf(&conv, "%s(`c%d`, ", fn, idx);
+            put_lit(&conv, sc->format);
+            hf_strbuf_putc(&conv, ')');
+            hf_strbuf_printf(e,
+                             "CASE WHEN `c%d` IS NULL OR %s IS NOT NULL "
+                             "THEN CAST(%s AS %s) ELSE CAST(`c%d` AS %s) "
+                             "END",
+                             idx, conv.data, conv.data, d->type, idx,
+                             d->type);
+            hf_strbuf_free(&conv);
+        } else if (strcmp(r->file_type, "csv") == 0 ||
+                   strcmp(r->file_type, "text") == 0) {
             /* the field parses straight into the target's type */
             ptype[idx] = d->type;
             hf_strbuf_printf(e, "`c%d`", idx);
@@ -765,14 +899,25 @@ char *sync_job_sql_from(const struct sync_job *j,
             put_opt(&b, "source.path-regex", re.data);
         const char *fmt = csv ? "csv" : r->file_type;
         put_opt(&b, "format", fmt);
+        /* compress gzip: every file, whatever its name (DataX) */
+        if (r->compress)
+            put_opt(&b, "source.compression", "gzip");
+        if (r->encoding)
+            put_opt(&b, "source.encoding", r->encoding);
         if (csv) {
             char d[2] = {r->delim ? r->delim[0] : ',', 0};
             if (d[0] != ',')
                 put_opt(&b, "csv.field-delimiter", d);
-            if (strcmp(r->file_type, "text") == 0)
+            if (strcmp(r->file_type, "text") == 0 || r->no_quote)
                 put_opt(&b, "csv.disable-quote-character", "true");
+            else if (r->quote && r->quote != '"') {
+                char q[2] = {r->quote, 0};
+                put_opt(&b, "csv.quote-character", q);
+            }
             if (r->null_format)
                 put_opt(&b, "csv.null-literal", r->null_format);
+            /* DataX reads the fields its columns name, whatever follows */
+            put_opt(&b, "csv.ignore-extra-fields", "true");
             if (r->skip_header) /* DataX skipHeader: each file's first line */
                 put_opt(&b, "source.skip-first-lines", "1");
             if (dirty_ok) {
@@ -845,7 +990,10 @@ char *sync_job_sql_from(const struct sync_job *j,
         }
     } else {
         char n[32];
-        snprintf(n, sizeof n, "%lld", (long long)r->slice_records);
+        /* DataX's streamreader makes one slice per channel, each of
+         * sliceRecordCount records */
+        snprintf(n, sizeof n, "%lld",
+                 (long long)r->slice_records * (long long)j->channel);
         hf_strbuf_puts(&b, "`sync_seq` BIGINT) WITH (\n  'connector' = "
                            "'datagen'");
         put_opt(&b, "number-of-rows", n);

@@ -63,7 +63,7 @@ expect_rc 0 "within errorLimit.percentage"
 job "$T/j.json" '{}' odpsreader
 run_hf "$T/out" "$T/err" sync "$T/j.json"
 expect_rc 2 "odpsreader"
-expect_grep "job.content[0].reader: reader 'odpsreader' is not available in holoflow; available readers: txtfilereader" "$T/err" "unknown reader"
+expect_grep "job.content[0].reader.name: reader 'odpsreader' is not available in holoflow; available readers: txtfilereader" "$T/err" "unknown reader"
 job "$T/j.json" '{}' txtfilereader mysqlwriter
 run_hf "$T/out" "$T/err" sync "$T/j.json"
 expect_rc 2 "mysqlwriter"

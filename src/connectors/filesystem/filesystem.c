@@ -135,6 +135,19 @@ static const struct hf_opt_def fs_opts[] = {
             "fails the job naming the line it starts on, and the quote left "
             "open if that is why, instead of reading on to the end of the "
             "file. 1kb to 1gb."},
+    {.key = "source.compression",
+     .type = HF_OPT_ENUM,
+     .def = "auto",
+     .values = HF_VALUES("auto", "gzip"),
+     .doc = "holoflow: auto decompresses files whose name ends in .gz or "
+            ".gzip; gzip reads every file as gzip, whatever its name "
+            "(DataX's compress: gzip)."},
+    {.key = "source.encoding",
+     .type = HF_OPT_STRING,
+     .doc = "holoflow: the character set of the files (an iconv name: GBK, "
+            "GB18030, BIG5, ISO-8859-1, ...), converted to UTF-8 as they are "
+            "read; a byte sequence that is not valid in it fails the job "
+            "naming the file and line (DataX's encoding). Unset: UTF-8."},
     {.key = "source.skip-first-lines",
      .type = HF_OPT_INT,
      .def = "0",
@@ -174,6 +187,7 @@ struct fs_state {
     const char *default_name;
     bool skip_bom; /* the format reads text: drop a UTF-8 BOM (see top) */
     int64_t skip_lines, skip_left; /* source.skip-first-lines, per file */
+    bool gzip_all;                 /* source.compression gzip */
     /* Partition columns: schema index and, for the open file, its value
      * (strings point into pbatch's arena). */
     uint32_t npart;
@@ -267,6 +281,13 @@ static int fs_validate(const struct hf_table_def *t, struct hf_error *err)
                             "monitoring) is not supported; holoflow reads the "
                             "files present at start once. Remove the option",
                             tname(t));
+    const char *enc = hf_opts_str(&t->opts, "source.encoding", NULL);
+    if (enc != NULL && !hf_fs_encoding_ok(enc))
+        return hf_error_set(err, HF_ERR_OPTION,
+                            "filesystem table '%s': option 'source.encoding' "
+                            "= '%s' is not a character set iconv converts "
+                            "to UTF-8",
+                            tname(t), enc);
     const char *re = hf_opts_str(&t->opts, "source.path-regex", NULL);
     if (re != NULL) {
         regex_t rx;
@@ -383,10 +404,13 @@ static int unsupported_error(const struct fs_state *s, const char *path,
                         tname(s->t), path, comp);
 }
 
-static bool is_gzip(const char *path)
+static bool is_gzip_name(const char *path)
 {
     return has_suffix(path, ".gz") || has_suffix(path, ".gzip");
 }
+
+/* Read through gzip: by name, or every file (source.compression gzip). */
+#define is_gzip(path) (s->gzip_all || is_gzip_name(path))
 
 static int reader_open(struct fs_state *s, const char *path,
                        struct hf_error *err)
@@ -715,6 +739,10 @@ static int fs_init(struct fs_state *s, const struct hf_table_def *t,
     s->stats = ctx ? ctx->stats : NULL;
     s->ctx = ctx;
     s->skip_lines = hf_opts_int(&t->opts, "source.skip-first-lines", NULL);
+    {
+        const char *comp = hf_opts_str(&t->opts, "source.compression", NULL);
+        s->gzip_all = comp != NULL && strcmp(comp, "gzip") == 0;
+    }
     s->default_name = hf_opts_str(&t->opts, "partition.default-name", NULL);
     if (s->default_name == NULL)
         s->default_name = "__DEFAULT_PARTITION__";
@@ -757,6 +785,7 @@ static int fs_init(struct fs_state *s, const struct hf_table_def *t,
         .chunk = FS_CHUNK,
         .max_record = (size_t)hf_opts_int(&t->opts, HF_FS_RECORD_MAX_KEY, NULL),
         .skip_bom = s->skip_bom,
+        .encoding = hf_opts_str(&t->opts, "source.encoding", NULL),
         .fmt = s->fmt,
         .dec = s->dec,
         .owner = s->owner};

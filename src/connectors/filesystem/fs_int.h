@@ -86,6 +86,8 @@ struct hf_fs_reader_conf {
     size_t chunk;      /* bytes per read() (> 0); the buffer starts there */
     size_t max_record; /* longest record accepted, in bytes (> 0) */
     bool skip_bom;     /* drop a UTF-8 BOM at the start of each file */
+    const char *encoding; /* NULL: UTF-8; else an iconv charset the bytes
+                             are converted from (borrowed) */
     const struct hf_format *fmt; /* its frame(), if any, for reframe() */
     void *dec;                   /* the decoder frame() is called on */
     const char *owner; /* "filesystem table 'x'", prefixed to gzip faults */
@@ -101,6 +103,12 @@ struct hf_fs_reader {
                  size_t *len); /* the format's, or NULL: lines */
     int fd;
     struct hf_fs_gz *gz;
+    /* conf.encoding: the converter and the file's bytes not yet
+     * converted, [raw_start, raw_end) of raw */
+    void *cd; /* iconv_t, NULL when UTF-8 */
+    char *raw;
+    size_t raw_start, raw_end;
+    bool raw_eof;
     char *buf;
     size_t cap, start, end;
     bool eof;
@@ -114,6 +122,9 @@ struct hf_fs_reader {
     int64_t rec_first, rec_last;
     bool rec_at_eof; /* it ended with the file, without a line end */
 };
+
+/* Can the reader convert from charset `enc` (iconv) to UTF-8? */
+bool hf_fs_encoding_ok(const char *enc);
 
 /* A reader with `conf` (copied; fmt, dec and owner are borrowed and must
  * outlive it). NULL with err on out of memory. */

@@ -39,6 +39,7 @@
  * @locality a reader is used by one thread.
  */
 #include <errno.h>
+#include <iconv.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,8 @@
 #include <unistd.h>
 
 #include "connectors/filesystem/fs_int.h"
+
+#define FS_RAW_CAP (64u * 1024u)
 
 struct hf_fs_reader *hf_fs_reader_new(const struct hf_fs_reader_conf *conf,
                                       struct hf_error *err)
@@ -62,7 +65,31 @@ struct hf_fs_reader *hf_fs_reader_new(const struct hf_fs_reader_conf *conf,
     if (r->conf.max_record == 0)
         r->conf.max_record = 1;
     r->fd = -1;
+    if (conf->encoding != NULL) {
+        iconv_t cd = iconv_open("UTF-8", conf->encoding);
+        r->raw = malloc(FS_RAW_CAP);
+        if (cd == (iconv_t)-1 || r->raw == NULL) {
+            if (cd != (iconv_t)-1)
+                iconv_close(cd);
+            free(r->raw);
+            free(r);
+            hf_error_set(err, HF_ERR_OPTION,
+                         "filesystem: cannot convert from '%s' to UTF-8",
+                         conf->encoding);
+            return NULL;
+        }
+        r->cd = cd;
+    }
     return r;
+}
+
+bool hf_fs_encoding_ok(const char *enc)
+{
+    iconv_t cd = iconv_open("UTF-8", enc);
+    if (cd == (iconv_t)-1)
+        return false;
+    iconv_close(cd);
+    return true;
 }
 
 int hf_fs_reader_open(struct hf_fs_reader *r, int fd, bool gzip,
@@ -79,6 +106,10 @@ int hf_fs_reader_open(struct hf_fs_reader *r, int fd, bool gzip,
     r->rec_len = 0;
     r->rec_first = r->rec_last = 0;
     r->rec_at_eof = false;
+    r->raw_start = r->raw_end = 0;
+    r->raw_eof = false;
+    if (r->cd != NULL)
+        iconv((iconv_t)r->cd, NULL, NULL, NULL, NULL); /* initial state */
     if (!gzip) {
         r->fd = fd;
         return 0;
@@ -111,11 +142,97 @@ void hf_fs_reader_destroy(struct hf_fs_reader *r)
     if (r == NULL)
         return;
     hf_fs_reader_close(r);
+    if (r->cd != NULL)
+        iconv_close((iconv_t)r->cd);
+    free(r->raw);
     free(r->buf);
     free(r);
 }
 
 /* ------------------------------------------------------------ reading */
+
+/* At most `want` bytes of the file (through gzip when it is one). */
+static ssize_t read_raw(struct hf_fs_reader *r, char *dst, size_t want,
+                        struct hf_error *err)
+{
+    ssize_t got;
+    if (r->gz != NULL) {
+        got = hf_fs_gz_read(r->gz, dst, want, err);
+        if (got < 0 && r->conf.owner != NULL)
+            hf_error_prefix(err, "%s: ", r->conf.owner);
+        return got;
+    }
+    do {
+        got = read(r->fd, dst, want);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0)
+        return hf_error_set(err, HF_ERR_IO,
+                            "%s: read error after line %" PRId64 ": %s",
+                            r->path, r->line, strerror(errno));
+    return got;
+}
+
+/* The line the converter is at: the lines before `start` and the line
+ * ends already converted after it. */
+static int64_t conv_line(const struct hf_fs_reader *r)
+{
+    int64_t n = r->line + 1;
+    for (size_t i = r->start; i < r->end; i++)
+        n += r->buf[i] == '\n';
+    return n;
+}
+
+/* At most `want` bytes of UTF-8 converted from conf.encoding: 0 at the
+ * end of the file. Bytes not valid in the charset, or a file ending
+ * inside a character, fail naming the line. */
+static ssize_t read_conv(struct hf_fs_reader *r, char *out, size_t want,
+                         struct hf_error *err)
+{
+    for (;;) {
+        if (r->raw_end > r->raw_start) {
+            char *in = r->raw + r->raw_start;
+            size_t inl = r->raw_end - r->raw_start;
+            char *o = out;
+            size_t ol = want;
+            size_t rc = iconv((iconv_t)r->cd, &in, &inl, &o, &ol);
+            int e = errno;
+            r->raw_start = r->raw_end - inl;
+            size_t made = want - ol;
+            if (made > 0)
+                return (ssize_t)made;
+            if (rc == (size_t)-1 && e == EILSEQ)
+                return hf_error_set(err, HF_ERR_DATA,
+                                    "%s:%" PRId64 ": bytes that are not "
+                                    "valid %s",
+                                    r->path, conv_line(r),
+                                    r->conf.encoding);
+            if (rc == (size_t)-1 && e == E2BIG)
+                return hf_error_set(err, HF_ERR_FAIL,
+                                    "%s: no room to convert from %s",
+                                    r->path, r->conf.encoding);
+            /* EINVAL: a character cut by the read; or all converted */
+        }
+        if (r->raw_eof) {
+            if (r->raw_end > r->raw_start)
+                return hf_error_set(err, HF_ERR_DATA,
+                                    "%s:%" PRId64 ": the file ends inside "
+                                    "a %s character",
+                                    r->path, conv_line(r),
+                                    r->conf.encoding);
+            return 0;
+        }
+        memmove(r->raw, r->raw + r->raw_start, r->raw_end - r->raw_start);
+        r->raw_end -= r->raw_start;
+        r->raw_start = 0;
+        ssize_t got = read_raw(r, r->raw + r->raw_end,
+                               FS_RAW_CAP - r->raw_end, err);
+        if (got < 0)
+            return -1;
+        if (got == 0)
+            r->raw_eof = true;
+        r->raw_end += (size_t)got;
+    }
+}
 
 /* Move the pending bytes to the front, make room (growing the buffer up to
  * what a longest record needs) and read at most `chunk` more bytes. */
@@ -150,23 +267,10 @@ static int fill(struct hf_fs_reader *r, struct hf_error *err)
         want = chunk;
     if (want > (size_t)INT32_MAX)
         want = INT32_MAX;
-    ssize_t got;
-    if (r->gz != NULL) {
-        got = hf_fs_gz_read(r->gz, r->buf + r->end, want, err);
-        if (got < 0) {
-            if (r->conf.owner != NULL)
-                hf_error_prefix(err, "%s: ", r->conf.owner);
-            return -1;
-        }
-    } else {
-        do {
-            got = read(r->fd, r->buf + r->end, want);
-        } while (got < 0 && errno == EINTR);
-        if (got < 0)
-            return hf_error_set(err, HF_ERR_IO,
-                                "%s: read error after line %" PRId64 ": %s",
-                                r->path, r->line, strerror(errno));
-    }
+    ssize_t got = r->cd != NULL ? read_conv(r, r->buf + r->end, want, err)
+                                : read_raw(r, r->buf + r->end, want, err);
+    if (got < 0)
+        return -1;
     if (got == 0)
         r->eof = true;
     r->end += (size_t)got;
