@@ -13,6 +13,8 @@
  *
  * ${var} in any string is replaced from -p var=value before anything is
  * read; a variable without a value is an error naming where it is used.
+ * DataX's other spelling, $var, is replaced when -p gives var a value and
+ * kept as written otherwise.
  * Every error names its JSON path. Readers and writers holoflow does not
  * have are refused by name, listing the ones it has. A database reader
  * takes every table of every connection[] entry (and every querySql), a
@@ -66,6 +68,22 @@ static int subst_str(const char *s, const char *const *params, size_t np,
                                     where, (int)n, s + 2, (int)n, s + 2);
             hf_strbuf_puts(out, val);
             s = end + 1;
+        } else if (s[0] == '$' && (isalnum((unsigned char)s[1]) || s[1] == '_')) {
+            /* DataX's $name: replaced when -p gives name a value, else
+             * kept as written ($ is common in regexes and passwords) */
+            size_t n = 1;
+            while (isalnum((unsigned char)s[n]) || s[n] == '_')
+                n++;
+            const char *val = NULL;
+            for (size_t i = 0; i < np; i++)
+                if (strncmp(params[i], s + 1, n - 1) == 0 &&
+                    params[i][n - 1] == '=')
+                    val = params[i] + n;
+            if (val)
+                hf_strbuf_puts(out, val);
+            else
+                hf_strbuf_append(out, s, n);
+            s += n;
         } else {
             hf_strbuf_putc(out, *s++);
         }

@@ -6,6 +6,7 @@
 #  - a reader's `where` is one SQL condition: one that carries another
 #    statement is refused before anything runs (it was spliced into the
 #    SQL job and wrote rows of its own), one with a comment still filters;
+#    DataX's $name variable in it is replaced by -p name=value;
 #  - a job file whose name holds a line break runs (the name went into the
 #    SQL job's first-line comment, and the rest of it became SQL), and its
 #    --report-json is JSON (the name was written there unescaped);
@@ -55,6 +56,13 @@ run_hf "$T/out" "$T/err" sync "$T/where.json"
 expect_rc 0 "where with a comment"
 got=$("${PSQL[@]}" -c "SELECT string_agg(id::text, ' ' ORDER BY id) FROM ${p}_w")
 [ "$got" = "9 10" ] || fail "where with a comment: $got"
+
+"${PSQL[@]}" -c "TRUNCATE ${p}_w"
+where_job 'id > $lo'
+run_hf "$T/out" "$T/err" sync "$T/where.json" -p lo=7
+expect_rc 0 "where with \$lo"
+got=$("${PSQL[@]}" -c "SELECT string_agg(id::text, ' ' ORDER BY id) FROM ${p}_w")
+[ "$got" = "8 9 10" ] || fail "where with \$lo: $got"
 
 # ---- a line break in the job file's name
 nl="$T/job

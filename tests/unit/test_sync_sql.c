@@ -374,6 +374,24 @@ static void empty_column_names(void **state)
             "name");
 }
 
+/* DataX's $name (no braces) is replaced when -p gives name a value, and
+ * kept as written otherwise (it was always kept). */
+static void dollar_variables(void **state)
+{
+    (void)state;
+    static const char job[] =
+        DB_JOB("gmt > $bizdate AND d = '${bizdate}' AND p = '$unset' AND "
+               "q = '$bizdate_x$' AND r = '$'");
+    const char *params[] = {"bizdate=20261203", "x=1"};
+    struct sync_job j;
+    struct hf_error err;
+    assert_int_equal(parse(job, params, 2, &j, &err), 0);
+    assert_string_equal(j.r.where,
+                        "gmt > 20261203 AND d = '20261203' AND p = '$unset' "
+                        "AND q = '$bizdate_x$' AND r = '$'");
+    sync_job_free(&j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -384,6 +402,7 @@ int main(void)
         cmocka_unit_test(path_in_comment),
         cmocka_unit_test(presql_table_quoted),
         cmocka_unit_test(empty_column_names),
+        cmocka_unit_test(dollar_variables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
