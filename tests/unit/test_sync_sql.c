@@ -392,6 +392,37 @@ static void dollar_variables(void **state)
     sync_job_free(&j);
 }
 
+/* A long host goes into the 'endpoint' option whole (it was cut at 511
+ * bytes, so the job connected to another host). */
+static void endpoint_whole(void **state)
+{
+    (void)state;
+    char host[700];
+    memset(host, 'h', sizeof host - 1);
+    host[sizeof host - 1] = '\0';
+    struct hf_strbuf b;
+    hf_strbuf_init(&b, 0);
+    hf_strbuf_printf(&b, "{\"job\": {\"content\": [{\"reader\": {\"name\": "
+                         "\"postgresqlreader\", \"parameter\": {\"column\": "
+                         "[\"id\"], \"connection\": [{\"jdbcUrl\": "
+                         "\"jdbc:postgresql://%s:6543/db\", \"table\": [\"a\"]}]}},"
+                         " \"writer\": {\"name\": \"holo\", \"parameter\": "
+                         "{\"jdbcUrl\": \"jdbc:postgresql://%s/db\", \"table\": "
+                         "\"t\", \"column\": [\"id\"]}}}]}}",
+                     host, host);
+    static const struct col c[] = {{"id", "BIGINT", "bigint"}};
+    struct hf_error err;
+    char *sql = sql_of(b.data, c, 1, c, 1, &err);
+    assert_non_null(sql);
+    char want[800];
+    snprintf(want, sizeof want, "'endpoint' = '%s:6543'", host);
+    assert_non_null(strstr(sql, want));
+    snprintf(want, sizeof want, "'endpoint' = '%s:5432'", host);
+    assert_non_null(strstr(sql, want));
+    free(sql);
+    hf_strbuf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -403,6 +434,7 @@ int main(void)
         cmocka_unit_test(presql_table_quoted),
         cmocka_unit_test(empty_column_names),
         cmocka_unit_test(dollar_variables),
+        cmocka_unit_test(endpoint_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
