@@ -306,6 +306,17 @@ static int parse_jdbc(const char *url, const char *where,
         return hf_error_set(err, HF_ERR_USAGE,
                             "%s: '%.*s' names no host or database", where,
                             url_shown(url), url);
+    if (c->port) { /* digits, 1 to 65535 */
+        size_t nd = strspn(c->port, "0123456789");
+        long v = nd >= 1 && nd <= 5 && c->port[nd] == '\0'
+                     ? strtol(c->port, NULL, 10)
+                     : 0;
+        if (v < 1 || v > 65535)
+            return hf_error_set(err, HF_ERR_USAGE,
+                                "%s: '%.*s': the port is not a number from 1 "
+                                "to 65535",
+                                where, url_shown(url), url);
+    }
     return 0;
 }
 

@@ -10,6 +10,8 @@
 #  - a job file whose name holds a line break runs (the name went into the
 #    SQL job's first-line comment, and the rest of it became SQL), and its
 #    --report-json is JSON (the name was written there unescaped);
+#  - a jdbcUrl whose port is not 1 to 65535 is refused at its JSON path
+#    before anything connects;
 . "$(dirname "$0")/../e2e/lib.sh"
 set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
@@ -83,6 +85,12 @@ run_hf "$T/out" "$T/err" sync "$q" --report-json "$T/report.json"
 expect_rc 0 "a job file named with a quote"
 python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); assert r["job"] == sys.argv[2], r["job"]; assert r["records_written"] == 2' \
     "$T/report.json" "$q" || fail "--report-json of a job named with a quote, a backslash and a line break"
+
+# ---- a port out of range
+sed "s#127.0.0.1:$PGPORT/#127.0.0.1:99999/#" "$T/json.json" >"$T/port.json"
+run_hf "$T/out" "$T/err" sync "$T/port.json"
+expect_rc 2 "port 99999"
+expect_grep "job.content[0].writer.parameter.connection[0]: 'jdbc:postgresql://127.0.0.1:99999/$PGDATABASE': the port is not a number from 1 to 65535" "$T/err" "port refused"
 
 "${PSQL[@]}" -c "DROP TABLE ${p}_j, ${p}_src, ${p}_w"
 finish

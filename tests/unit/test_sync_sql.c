@@ -423,6 +423,27 @@ static void endpoint_whole(void **state)
     hf_strbuf_free(&b);
 }
 
+/* A jdbcUrl's port is a number from 1 to 65535, refused at its JSON path
+ * (it went into the SQL job, which then failed to plan at a line of the
+ * SQL job). */
+static void jdbc_port_checked(void **state)
+{
+    (void)state;
+    refused("{\"job\": {\"content\": [{\"reader\": {\"name\": "
+            "\"streamreader\", \"parameter\": {\"column\": [{\"value\": "
+            "\"1\"}]}}, \"writer\": {\"name\": \"holo\", \"parameter\": "
+            "{\"jdbcUrl\": \"jdbc:postgresql://h:65536/db\", \"table\": "
+            "\"t\"}}}]}}",
+            "job.content[0].writer.parameter: 'jdbc:postgresql://h:65536/db': "
+            "the port is not a number from 1 to 65535");
+    refused("{\"job\": {\"content\": [{\"reader\": {\"name\": "
+            "\"streamreader\", \"parameter\": {\"column\": [{\"value\": "
+            "\"1\"}]}}, \"writer\": {\"name\": \"holo\", \"parameter\": "
+            "{\"jdbcUrl\": \"jdbc:postgresql://h:5x/db?password=s\", "
+            "\"table\": \"t\"}}}]}}",
+            "'jdbc:postgresql://h:5x/db': the port");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -435,6 +456,7 @@ int main(void)
         cmocka_unit_test(empty_column_names),
         cmocka_unit_test(dollar_variables),
         cmocka_unit_test(endpoint_whole),
+        cmocka_unit_test(jdbc_port_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
