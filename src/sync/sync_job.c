@@ -913,6 +913,10 @@ static int parse_reader(const char *name, json_object *par, const char *where,
         if (get_int(par, "sliceRecordCount", sub, 1, &r->slice_records,
                     err) != 0)
             return -1;
+        if (r->slice_records < 0)
+            return hf_error_set(err, HF_ERR_USAGE,
+                                "%s.sliceRecordCount: %lld is negative", sub,
+                                (long long)r->slice_records);
         if (parse_cols(par, sub, false, r, err) != 0)
             return -1;
         for (size_t i = 0; i < r->ncols; i++)

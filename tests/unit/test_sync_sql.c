@@ -213,6 +213,14 @@ static void speed_limits_in_range(void **state)
             "job.setting.speed.byte: expected an integer, got 1e+300");
     refused(DX_JOB("{\"speed\": {\"channel\": -9.3e18}}"),
             "job.setting.speed.channel: expected an integer");
+    /* a negative record count of a streamreader (it went into the SQL
+     * job's number-of-rows, refused at planning) */
+    refused("{\"job\": {\"content\": [{\"reader\": {\"name\": "
+            "\"streamreader\", \"parameter\": {\"sliceRecordCount\": -5, "
+            "\"column\": [{\"value\": \"1\"}]}}, \"writer\": {\"name\": "
+            "\"holo\", \"parameter\": {\"jdbcUrl\": "
+            "\"jdbc:postgresql://h/db\", \"table\": \"t\"}}}]}}",
+            "job.content[0].reader.parameter.sliceRecordCount: -5 is negative");
     /* the largest that fits is taken */
     struct sync_job j;
     struct hf_error err;
