@@ -13,6 +13,8 @@
  *
  * ${var} in any string is replaced from -p var=value before anything is
  * read; a variable without a value is an error naming where it is used.
+ * DataX's other spelling, $var, is replaced when -p gives var a value and
+ * kept as written otherwise.
  * Every error names its JSON path. Readers and writers holoflow does not
  * have are refused by name, listing the ones it has. A database reader
  * takes every table of every connection[] entry (and every querySql), a
@@ -50,22 +52,7 @@ static int subst_str(const char *s, const char *const *params, size_t np,
 {
     hf_strbuf_reset(out);
     while (*s) {
-        if (s[0] == '$' && (isalnum((unsigned char)s[1]) || s[1] == '_')) {
-            /* DataX's $name: replaced when -p gives it a value, else left
-             * as written (as DataX does: a '$' in a password or a query) */
-            size_t n = 1;
-            while (isalnum((unsigned char)s[n]) || s[n] == '_')
-                n++;
-            const char *val = NULL;
-            for (size_t i = 0; i < np; i++)
-                if (strncmp(params[i], s + 1, n - 1) == 0 &&
-                    params[i][n - 1] == '=')
-                    val = params[i] + n;
-            hf_strbuf_puts(out, val ? val : "");
-            if (val == NULL)
-                hf_strbuf_append(out, s, n);
-            s += n;
-        } else if (s[0] == '$' && s[1] == '{') {
+        if (s[0] == '$' && s[1] == '{') {
             const char *end = strchr(s + 2, '}');
             if (end == NULL)
                 return hf_error_set(err, HF_ERR_USAGE,
@@ -82,6 +69,22 @@ static int subst_str(const char *s, const char *const *params, size_t np,
                                     where, (int)n, s + 2, (int)n, s + 2);
             hf_strbuf_puts(out, val);
             s = end + 1;
+        } else if (s[0] == '$' && (isalnum((unsigned char)s[1]) || s[1] == '_')) {
+            /* DataX's $name: replaced when -p gives name a value, else
+             * kept as written ($ is common in regexes and passwords) */
+            size_t n = 1;
+            while (isalnum((unsigned char)s[n]) || s[n] == '_')
+                n++;
+            const char *val = NULL;
+            for (size_t i = 0; i < np; i++)
+                if (strncmp(params[i], s + 1, n - 1) == 0 &&
+                    params[i][n - 1] == '=')
+                    val = params[i] + n;
+            if (val)
+                hf_strbuf_puts(out, val);
+            else
+                hf_strbuf_append(out, s, n);
+            s += n;
         } else {
             hf_strbuf_putc(out, *s++);
         }
@@ -305,6 +308,17 @@ static int parse_jdbc(const char *url, const char *where,
         return hf_error_set(err, HF_ERR_USAGE,
                             "%s: '%.*s' names no host or database", where,
                             url_shown(url), url);
+    if (c->port) { /* digits, 1 to 65535 */
+        size_t nd = strspn(c->port, "0123456789");
+        long v = nd >= 1 && nd <= 5 && c->port[nd] == '\0'
+                     ? strtol(c->port, NULL, 10)
+                     : 0;
+        if (v < 1 || v > 65535)
+            return hf_error_set(err, HF_ERR_USAGE,
+                                "%s: '%.*s': the port is not a number from 1 "
+                                "to 65535",
+                                where, url_shown(url), url);
+    }
     return 0;
 }
 
@@ -1087,6 +1101,10 @@ static int parse_reader(const char *name, const char *name_where,
         if (get_int(par, "sliceRecordCount", sub, 1, &r->slice_records,
                     err) != 0)
             return -1;
+        if (r->slice_records < 0)
+            return hf_error_set(err, HF_ERR_USAGE,
+                                "%s.sliceRecordCount: %lld is negative", sub,
+                                (long long)r->slice_records);
         if (parse_cols(par, sub, false, r, err) != 0)
             return -1;
         for (size_t i = 0; i < r->ncols; i++)

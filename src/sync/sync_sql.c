@@ -81,6 +81,20 @@ void sync_put_comment(struct hf_strbuf *b, const char *s)
     }
 }
 
+/* The 'endpoint' option of connection `c`: host:port, whole. */
+static void put_endpoint(struct hf_strbuf *b, const struct sync_conn *c)
+{
+    hf_strbuf_puts(b, ",\n  'endpoint' = ");
+    struct hf_strbuf ep;
+    hf_strbuf_init(&ep, 0);
+    hf_strbuf_printf(&ep, "%s:%s", c->host, c->port);
+    if (hf_strbuf_ok(&ep))
+        put_lit(b, ep.data);
+    else
+        b->broken = true; /* the caller reports out of memory */
+    hf_strbuf_free(&ep);
+}
+
 /* ------------------------------------------------------------ types */
 
 enum cat { C_INT, C_NUM, C_STR, C_DATE, C_TS, C_BOOL, C_BYTES, C_OTHER };
@@ -153,22 +167,31 @@ static bool compatible(enum cat s, enum cat d)
 
 /* ------------------------------------------------------------ catalogs */
 
+/* The hologres options of connection `c` on `table` as key=value
+ * strings in opts (each a buffer of store[], whole: a long password or
+ * table name was cut at 1023 bytes). Returns how many; -1 when out of
+ * memory. */
 static int conn_options(const struct sync_conn *c, const char *table,
-                        char *buf[6], char store[6][1024])
+                        char *opts[7], struct hf_strbuf store[6])
 {
-    snprintf(store[0], 1024, "connector=hologres");
-    snprintf(store[1], 1024, "endpoint=%s:%s", c->host, c->port);
-    snprintf(store[2], 1024, "dbname=%s", c->db);
-    snprintf(store[3], 1024, "tablename=%s", table);
-    snprintf(store[4], 1024, "username=%s", c->user ? c->user : "");
-    snprintf(store[5], 1024, "password=%s", c->password ? c->password : "");
+    for (int i = 0; i < 6; i++)
+        hf_strbuf_init(&store[i], 0);
+    hf_strbuf_puts(&store[0], "connector=hologres");
+    hf_strbuf_printf(&store[1], "endpoint=%s:%s", c->host, c->port);
+    hf_strbuf_printf(&store[2], "dbname=%s", c->db);
+    hf_strbuf_printf(&store[3], "tablename=%s", table);
+    hf_strbuf_printf(&store[4], "username=%s", c->user ? c->user : "");
+    hf_strbuf_printf(&store[5], "password=%s",
+                     c->password ? c->password : "");
     int n = 0;
     for (int i = 0; i < 6; i++) {
+        if (!hf_strbuf_ok(&store[i]))
+            return -1;
         if (i == 4 && c->user == NULL)
             continue;
         if (i == 5 && c->password == NULL)
             continue;
-        buf[n++] = store[i];
+        opts[n++] = store[i].data;
     }
     return n;
 }
@@ -179,22 +202,30 @@ int sync_describe(const struct sync_conn *c, const char *query,
 {
     struct sync_table dd = {0}, *d = &dd;
     char *opts[7];
-    char store[6][1024];
+    struct hf_strbuf store[6];
     int n = conn_options(c, c->table, opts, store);
     struct hf_strbuf qo;
     hf_strbuf_init(&qo, 0);
-    if (query) { /* querySql: the query's result columns */
+    if (query) /* querySql: the query's result columns */
         hf_strbuf_printf(&qo, "source.scan.query=%s", query);
-        if (!hf_strbuf_ok(&qo))
-            return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-        opts[n++] = qo.data;
+    if (n < 0 || !hf_strbuf_ok(&qo)) {
+        for (int i = 0; i < 6; i++)
+            hf_strbuf_free(&store[i]);
+        hf_strbuf_free(&qo);
+        return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
     }
+    if (query)
+        opts[n++] = qo.data;
     char errstr[1024];
     hf_err_t rc = hf_writer_describe_target("hf_sync_probe STRING",
                                             (const char *const *)opts,
                                             (size_t)n, &d->cols, &d->n,
                                             errstr, sizeof errstr);
-    memset(store, 0, sizeof store);
+    for (int i = 0; i < 6; i++) { /* the password is among them */
+        if (store[i].data)
+            memset(store[i].data, 0, store[i].len);
+        hf_strbuf_free(&store[i]);
+    }
     hf_strbuf_free(&qo);
     if (rc != HF_OK)
         return query ? hf_error_set(err, rc, "%s querySql: %s", what, errstr)
@@ -953,9 +984,7 @@ char *sync_job_sql_from(const struct sync_job *j,
                 hf_strbuf_printf(&b, " %s", d->cols[i].type);
             }
             hf_strbuf_puts(&b, ") WITH (\n  'connector' = 'hologres'");
-            char ep[512];
-            snprintf(ep, sizeof ep, "%s:%s", c->host, c->port);
-            put_opt(&b, "endpoint", ep);
+            put_endpoint(&b, c);
             put_opt(&b, "dbname", c->db);
             put_opt(&b, "tablename", c->table);
             if (c->user)
@@ -1026,9 +1055,7 @@ char *sync_job_sql_from(const struct sync_job *j,
     }
     hf_strbuf_puts(&b, ") WITH (\n  'connector' = 'hologres'");
     {
-        char ep[512];
-        snprintf(ep, sizeof ep, "%s:%s", w->conn.host, w->conn.port);
-        put_opt(&b, "endpoint", ep);
+        put_endpoint(&b, &w->conn);
         put_opt(&b, "dbname", w->conn.db);
         put_opt(&b, "tablename", w->conn.table);
         if (w->conn.user)

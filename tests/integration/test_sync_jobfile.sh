@@ -6,9 +6,12 @@
 #  - a reader's `where` is one SQL condition: one that carries another
 #    statement is refused before anything runs (it was spliced into the
 #    SQL job and wrote rows of its own), one with a comment still filters;
+#    DataX's $name variable in it is replaced by -p name=value;
 #  - a job file whose name holds a line break runs (the name went into the
 #    SQL job's first-line comment, and the rest of it became SQL), and its
 #    --report-json is JSON (the name was written there unescaped);
+#  - a jdbcUrl whose port is not 1 to 65535 is refused at its JSON path
+#    before anything connects;
 . "$(dirname "$0")/../e2e/lib.sh"
 set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
@@ -56,6 +59,13 @@ expect_rc 0 "where with a comment"
 got=$("${PSQL[@]}" -c "SELECT string_agg(id::text, ' ' ORDER BY id) FROM ${p}_w")
 [ "$got" = "9 10" ] || fail "where with a comment: $got"
 
+"${PSQL[@]}" -c "TRUNCATE ${p}_w"
+where_job 'id > $lo'
+run_hf "$T/out" "$T/err" sync "$T/where.json" -p lo=7
+expect_rc 0 "where with \$lo"
+got=$("${PSQL[@]}" -c "SELECT string_agg(id::text, ' ' ORDER BY id) FROM ${p}_w")
+[ "$got" = "8 9 10" ] || fail "where with \$lo: $got"
+
 # ---- a line break in the job file's name
 nl="$T/job
 INSERT INTO sync_dst SELECT 1, DATE '2000-01-01';.json"
@@ -75,6 +85,12 @@ run_hf "$T/out" "$T/err" sync "$q" --report-json "$T/report.json"
 expect_rc 0 "a job file named with a quote"
 python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); assert r["job"] == sys.argv[2], r["job"]; assert r["records_written"] == 2' \
     "$T/report.json" "$q" || fail "--report-json of a job named with a quote, a backslash and a line break"
+
+# ---- a port out of range
+sed "s#127.0.0.1:$PGPORT/#127.0.0.1:99999/#" "$T/json.json" >"$T/port.json"
+run_hf "$T/out" "$T/err" sync "$T/port.json"
+expect_rc 2 "port 99999"
+expect_grep "job.content[0].writer.parameter.connection[0]: 'jdbc:postgresql://127.0.0.1:99999/$PGDATABASE': the port is not a number from 1 to 65535" "$T/err" "port refused"
 
 "${PSQL[@]}" -c "DROP TABLE ${p}_j, ${p}_src, ${p}_w"
 finish

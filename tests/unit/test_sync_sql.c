@@ -213,6 +213,14 @@ static void speed_limits_in_range(void **state)
             "job.setting.speed.byte: expected an integer, got 1e+300");
     refused(DX_JOB("{\"speed\": {\"channel\": -9.3e18}}"),
             "job.setting.speed.channel: expected an integer");
+    /* a negative record count of a streamreader (it went into the SQL
+     * job's number-of-rows, refused at planning) */
+    refused("{\"job\": {\"content\": [{\"reader\": {\"name\": "
+            "\"streamreader\", \"parameter\": {\"sliceRecordCount\": -5, "
+            "\"column\": [{\"value\": \"1\"}]}}, \"writer\": {\"name\": "
+            "\"holo\", \"parameter\": {\"jdbcUrl\": "
+            "\"jdbc:postgresql://h/db\", \"table\": \"t\"}}}]}}",
+            "job.content[0].reader.parameter.sliceRecordCount: -5 is negative");
     /* the largest that fits is taken */
     struct sync_job j;
     struct hf_error err;
@@ -374,6 +382,76 @@ static void empty_column_names(void **state)
             "name");
 }
 
+/* DataX's $name (no braces) is replaced when -p gives name a value, and
+ * kept as written otherwise (it was always kept). */
+static void dollar_variables(void **state)
+{
+    (void)state;
+    static const char job[] =
+        DB_JOB("gmt > $bizdate AND d = '${bizdate}' AND p = '$unset' AND "
+               "q = '$bizdate_x$' AND r = '$'");
+    const char *params[] = {"bizdate=20261203", "x=1"};
+    struct sync_job j;
+    struct hf_error err;
+    assert_int_equal(parse(job, params, 2, &j, &err), 0);
+    assert_string_equal(j.r.where,
+                        "gmt > 20261203 AND d = '20261203' AND p = '$unset' "
+                        "AND q = '$bizdate_x$' AND r = '$'");
+    sync_job_free(&j);
+}
+
+/* A long host goes into the 'endpoint' option whole (it was cut at 511
+ * bytes, so the job connected to another host). */
+static void endpoint_whole(void **state)
+{
+    (void)state;
+    char host[700];
+    memset(host, 'h', sizeof host - 1);
+    host[sizeof host - 1] = '\0';
+    struct hf_strbuf b;
+    hf_strbuf_init(&b, 0);
+    hf_strbuf_printf(&b, "{\"job\": {\"content\": [{\"reader\": {\"name\": "
+                         "\"postgresqlreader\", \"parameter\": {\"column\": "
+                         "[\"id\"], \"connection\": [{\"jdbcUrl\": "
+                         "\"jdbc:postgresql://%s:6543/db\", \"table\": [\"a\"]}]}},"
+                         " \"writer\": {\"name\": \"holo\", \"parameter\": "
+                         "{\"jdbcUrl\": \"jdbc:postgresql://%s/db\", \"table\": "
+                         "\"t\", \"column\": [\"id\"]}}}]}}",
+                     host, host);
+    static const struct col c[] = {{"id", "BIGINT", "bigint"}};
+    struct hf_error err;
+    char *sql = sql_of(b.data, c, 1, c, 1, &err);
+    assert_non_null(sql);
+    char want[800];
+    snprintf(want, sizeof want, "'endpoint' = '%s:6543'", host);
+    assert_non_null(strstr(sql, want));
+    snprintf(want, sizeof want, "'endpoint' = '%s:5432'", host);
+    assert_non_null(strstr(sql, want));
+    free(sql);
+    hf_strbuf_free(&b);
+}
+
+/* A jdbcUrl's port is a number from 1 to 65535, refused at its JSON path
+ * (it went into the SQL job, which then failed to plan at a line of the
+ * SQL job). */
+static void jdbc_port_checked(void **state)
+{
+    (void)state;
+    refused("{\"job\": {\"content\": [{\"reader\": {\"name\": "
+            "\"streamreader\", \"parameter\": {\"column\": [{\"value\": "
+            "\"1\"}]}}, \"writer\": {\"name\": \"holo\", \"parameter\": "
+            "{\"jdbcUrl\": \"jdbc:postgresql://h:65536/db\", \"table\": "
+            "\"t\"}}}]}}",
+            "job.content[0].writer.parameter: 'jdbc:postgresql://h:65536/db': "
+            "the port is not a number from 1 to 65535");
+    refused("{\"job\": {\"content\": [{\"reader\": {\"name\": "
+            "\"streamreader\", \"parameter\": {\"column\": [{\"value\": "
+            "\"1\"}]}}, \"writer\": {\"name\": \"holo\", \"parameter\": "
+            "{\"jdbcUrl\": \"jdbc:postgresql://h:5x/db?password=s\", "
+            "\"table\": \"t\"}}}]}}",
+            "'jdbc:postgresql://h:5x/db': the port");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -384,6 +462,9 @@ int main(void)
         cmocka_unit_test(path_in_comment),
         cmocka_unit_test(presql_table_quoted),
         cmocka_unit_test(empty_column_names),
+        cmocka_unit_test(dollar_variables),
+        cmocka_unit_test(endpoint_whole),
+        cmocka_unit_test(jdbc_port_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
