@@ -813,6 +813,66 @@ static int par_final_loop(struct holo_writer *w, struct holo_conn *c,
                           const struct swap_checks *checks, bool on_conflict,
                           struct hf_error *err);
 
+/* LOCK the parent IN ACCESS EXCLUSIVE MODE inside the final transaction,
+ * waiting at most LOCK_WAIT_MS in the lock queue per attempt. Another load
+ * into the same parent (a shard) holds ACCESS SHARE on it in its open
+ * stage transactions and may need more (CREATE TABLE ... LIKE) before it
+ * can commit them: a request queued for good would block those, and the
+ * two processes would wait for each other where the server cannot see it
+ * (the wait closes through the other client). So an attempt that times
+ * out leaves the queue (a savepoint), sleeps, and tries again. */
+#define LOCK_WAIT_MS "1000"
+static int lock_parent(struct holo_conn *c, const char *const *pp,
+                       enum holo_err_class *cls, struct hf_error *err)
+{
+    for (unsigned attempt = 1;; attempt++) {
+        if (holo_conn_exec(c,
+                           "SAVEPOINT hf_lock; SET LOCAL lock_timeout = "
+                           LOCK_WAIT_MS,
+                           cls, err) != 0)
+            return -1;
+        PGresult *r = NULL;
+        int rc = exec_params(c,
+                             "SELECT format('LOCK TABLE %I.%I IN ACCESS "
+                             "EXCLUSIVE MODE', $1::text, $2::text)",
+                             2, pp, &r, cls, err);
+        if (rc != 0)
+            return -1;
+        char *sql = PQntuples(r) == 1 ? strdup(PQgetvalue(r, 0, 0)) : NULL;
+        PQclear(r);
+        if (sql == NULL) {
+            *cls = HOLO_ERR_FATAL;
+            return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        }
+        PGresult *lr = PQexec(c->pg, sql);
+        free(sql);
+        ExecStatusType st = PQresultStatus(lr);
+        const char *state = PQresultErrorField(lr, PG_DIAG_SQLSTATE);
+        bool timed_out = st == PGRES_FATAL_ERROR && state &&
+                         strcmp(state, "55P03") == 0;
+        if (st != PGRES_COMMAND_OK && !timed_out) {
+            *cls = holo_conn_classify(c, lr, err);
+            PQclear(lr);
+            return -1;
+        }
+        PQclear(lr);
+        if (!timed_out)
+            return holo_conn_exec(c,
+                                  "RELEASE SAVEPOINT hf_lock; SET LOCAL "
+                                  "lock_timeout TO DEFAULT",
+                                  cls, err);
+        if (holo_conn_exec(c, "ROLLBACK TO SAVEPOINT hf_lock", cls, err) != 0)
+            return -1;
+        if (attempt % 10 == 0)
+            hf_log_warn("hologres sink \"%s\".\"%s\": still waiting for the "
+                        "table's lock for the final transaction (%u "
+                        "attempts): another session holds it",
+                        pp[0], pp[1], attempt);
+        struct timespec ts = {0, (long)(50 + (attempt * 37) % 200) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+}
+
 int holo_par_finish(struct holo_writer *w, struct holo_conn *c,
                     struct hf_error *err)
 {
@@ -826,10 +886,7 @@ int holo_par_finish(struct holo_writer *w, struct holo_conn *c,
     /* Every child of the parent is locked: swaps detach, truncate empties,
      * and an empty child must stay empty until it is swapped. */
     const char *pp[2] = {sch, par};
-    if (exec_formatted(c,
-                       "SELECT format('LOCK TABLE %I.%I IN ACCESS "
-                       "EXCLUSIVE MODE', $1::text, $2::text)",
-                       2, pp, &cls, err) != 0)
+    if (lock_parent(c, pp, &cls, err) != 0)
         return -1;
     if (cfg->bulk_truncate) {
         if (exec_formatted(c,
