@@ -553,6 +553,12 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
             if (sc && sc->kind == SYNC_COL_CONST)
                 goto constant;
             const hf_column_info_t *s = find_col(&src, sname);
+            if (s == NULL && sc && sc->expr) {
+                /* not a column: the entry as an expression (DataX's
+                 * constants and functions), cast to the target's type */
+                hf_strbuf_printf(e, "CAST((%s) AS %s)", sc->expr, d->type);
+                continue;
+            }
             if (s == NULL || s->type == NULL) {
                 hf_strbuf_printf(&mism, "\n  %s <- %s: %s", d->name, sname,
                                  s ? "type not readable"
@@ -897,7 +903,7 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
         else
             hf_strbuf_puts(&b, "\nFROM sync_src");
         if (r->kind == SYNC_R_DB && r->where && r->where[0])
-            hf_strbuf_printf(&b, "\nWHERE %s", r->where);
+            hf_strbuf_printf(&b, "\nWHERE (%s)", r->where);
     }
     hf_strbuf_puts(&b, ";\n");
     if (!hf_strbuf_ok(&b)) {
