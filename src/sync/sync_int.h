@@ -76,6 +76,8 @@ struct sync_reader {
     char **more_query; /* all NULL, or all set (querySql) */
     size_t nmore;
     char *split_pk;
+    char *part_col, *part_value; /* DB: partition "col=value" (DataWorks'
+                                    Hologres reader): only those rows */
     int fetch_size;
     int64_t slice_records; /* STREAM */
     bool star;             /* column ["*"] */

@@ -889,6 +889,24 @@ static int parse_reader(const char *name, json_object *par, const char *where,
             get_str(par, "splitPk", sub, &r->split_pk, err) != 0 ||
             get_int(par, "fetchSize", sub, 0, &n, err) != 0)
             return -1;
+        char *rpart = NULL;
+        if (get_str(par, "partition", sub, &rpart, err) != 0)
+            return -1;
+        if (rpart && rpart[0]) {
+            /* DataWorks' Hologres reader: one partition, "col=value" */
+            char *eq = strchr(rpart, '=');
+            if (eq == NULL || eq == rpart || strchr(rpart, ',') ||
+                strchr(rpart, '/')) {
+                free(rpart);
+                return hf_error_set(err, HF_ERR_USAGE,
+                                    "%s.partition: expected one "
+                                    "\"column=value\"",
+                                    sub);
+            }
+            r->part_col = strndup(rpart, (size_t)(eq - rpart));
+            r->part_value = strdup(eq + 1);
+        }
+        free(rpart);
         if (r->split_pk && r->split_pk[0] == '\0') { /* "" = none */
             free(r->split_pk);
             r->split_pk = NULL;
@@ -1385,6 +1403,8 @@ void sync_job_free(struct sync_job *j)
     free(r->where);
     free(r->query);
     free(r->split_pk);
+    free(r->part_col);
+    free(r->part_value);
     conn_free(&r->conn);
     for (size_t i = 0; i < r->nmore; i++) {
         conn_free(&r->more[i]);

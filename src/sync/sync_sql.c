@@ -800,7 +800,7 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
                 snprintf(n, sizeof n, "%d", r->fetch_size);
                 put_opt(&b, "source.scan.fetch-size", n);
             }
-            if (r->where)
+            if (r->where || r->part_col)
                 put_opt(&b, "source.filter-push-down.enabled", "true");
             hf_strbuf_puts(&b, ");\n");
         }
@@ -890,6 +890,28 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
         put_ident(&b, map[i].dst->name);
     }
     hf_strbuf_puts(&b, ")\n");
+    /* the reader's condition: its where, and its partition */
+    struct hf_strbuf cond;
+    hf_strbuf_init(&cond, 0);
+    if (r->kind == SYNC_R_DB && r->where && r->where[0])
+        hf_strbuf_printf(&cond, "(%s)", r->where);
+    if (r->kind == SYNC_R_DB && r->part_col && r->query == NULL) {
+        const hf_column_info_t *pc = find_col(&src, r->part_col);
+        if (pc == NULL || pc->type == NULL) {
+            hf_strbuf_free(&cond);
+            hf_error_set(err, HF_ERR_TYPE,
+                         "reader partition '%s=%s': table '%s' has no "
+                         "readable column '%s'",
+                         r->part_col, r->part_value, r->conn.table,
+                         r->part_col);
+            goto done;
+        }
+        hf_strbuf_puts(&cond, cond.len ? " AND " : "");
+        put_ident(&cond, pc->name);
+        hf_strbuf_puts(&cond, " = CAST(");
+        put_lit(&cond, r->part_value);
+        hf_strbuf_printf(&cond, " AS %s)", pc->type);
+    }
     /* several reader tables: one SELECT each, UNION ALL */
     size_t nsel = r->kind == SYNC_R_DB ? 1 + r->nmore : 1;
     for (size_t t = 0; t < nsel; t++) {
@@ -902,9 +924,10 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
             hf_strbuf_printf(&b, "\nFROM sync_src_%zu", t + 1);
         else
             hf_strbuf_puts(&b, "\nFROM sync_src");
-        if (r->kind == SYNC_R_DB && r->where && r->where[0])
-            hf_strbuf_printf(&b, "\nWHERE (%s)", r->where);
+        if (cond.len)
+            hf_strbuf_printf(&b, "\nWHERE %s", cond.data);
     }
+    hf_strbuf_free(&cond);
     hf_strbuf_puts(&b, ";\n");
     if (!hf_strbuf_ok(&b)) {
         hf_error_set(err, HF_ERR_NOMEM, "out of memory");

@@ -334,6 +334,18 @@ dx "$T/j18.json" '{"speed": {"channel": 1}}' "$(RD_PG '["id", "amount", "ts"]' '
 sync_ok "$T/j18.json" "18. hologreswriter INSERT_OR_UPDATE"
 same_rows "TABLE ${p}_t18" "TABLE ${p}_t18_ref" "18. INSERT_OR_UPDATE"
 
+# ---- 19. DataWorks holo reader `partition` (one child of the parent
+#          filled in 15) into another LIST-partitioned parent's partition
+q "CREATE TABLE ${p}_t19 (order_id int, total int, ds text, PRIMARY KEY (order_id, ds)) PARTITION BY LIST (ds)"
+dw "$T/j19.json" '{"speed": {"concurrent": 2}}' \
+    '{"stepType": "holo", "parameter": {"datasource": "holo_db", "column": ["order_id", "total"], "where": "total >= 300",
+      "table": "'${p}_t15'", "partition": "sale_date=${bizdate}"}, "name": "Reader", "category": "reader"}' \
+    '{"stepType": "holo", "parameter": {"datasource": "holo_db", "column": ["order_id", "total"], "table": "'${p}_t19'",
+      "partition": "ds=${bizdate}", "conflictMode": "update", "writeMode": "insert"}, "name": "Writer", "category": "writer"}'
+sync_ok "$T/j19.json" "19. holo reader partition -> holo writer partition" -p bizdate=20261203
+same_rows "SELECT * FROM ${p}_t19_20261203" "SELECT order_id, total, sale_date FROM ${p}_s.orders WHERE sale_date = '20261203' AND total >= 300" \
+    "19. one partition read, one written"
+
 # ---- refusals (exit 2, nothing runs)
 for rd in mysqlreader odpsreader sqlserverreader; do
     dx "$T/r.json" '{}' '{"name": "'$rd'", "parameter": {}}' "$(WR_PG "${p}_t1" '["id"]')"
@@ -365,7 +377,7 @@ done
 
 echo "$N job files run" >&2
 q "DROP SCHEMA ${p}_s CASCADE" >/dev/null
-for t in src cust o2 victim t1 t2 t2_ref t3 t3_ref t6 t7 t8 t9 t10 t10_ref t11 t13 t14 t15 t17 t18 t18_ref; do
+for t in src cust o2 victim t1 t2 t2_ref t3 t3_ref t6 t7 t8 t9 t10 t10_ref t11 t13 t14 t15 t17 t18 t18_ref t19; do
     q "DROP TABLE IF EXISTS ${p}_$t CASCADE"
 done
 finish
