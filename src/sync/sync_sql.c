@@ -414,6 +414,21 @@ char *sync_job_sql(const struct sync_job *j, bool redact,
                 goto done;
     }
 
+    /* a reader column of a type holoflow has no value of (inet, money,
+     * bit, uuid, ...) is read as its text form (the scan selects
+     * "col"::text): DataX reads such columns only through a cast to
+     * varchar, which becomes the same string */
+    for (size_t t = 0; r->kind == SYNC_R_DB && t <= (more ? r->nmore : 0);
+         t++) {
+        struct table_desc *d = t ? &more[t - 1] : &src;
+        for (size_t i = 0; i < d->n; i++)
+            if (d->cols[i].type == NULL && !d->cols[i].generated &&
+                (d->cols[i].type = strdup("STRING")) == NULL) {
+                hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+                goto done;
+            }
+    }
+
     /* -- target columns, in the writer's order */
     size_t nw = w->star ? dst.n : w->ncols;
     map = calloc(nw + 1, sizeof *map);
