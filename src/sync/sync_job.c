@@ -646,6 +646,39 @@ static bool unquote_ident(char *s)
     return true;
 }
 
+/* Cut a trailing "AS alias" (alias bare or "quoted") off a column
+ * entry, in place. */
+static void drop_alias(char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        n--;
+    size_t e = n;
+    if (e > 0 && s[e - 1] == '"') { /* "alias" */
+        size_t k = e - 1;
+        while (k > 0 && s[k - 1] != '"')
+            k--;
+        if (k == 0)
+            return;
+        n = k - 1;
+    } else {
+        while (n > 0 && (isalnum((unsigned char)s[n - 1]) || s[n - 1] == '_'))
+            n--;
+        if (n == e)
+            return;
+    }
+    size_t a = n;
+    while (a > 0 && isspace((unsigned char)s[a - 1]))
+        a--;
+    if (a == n || a < 3 || strncasecmp(s + a - 2, "as", 2) != 0 ||
+        !isspace((unsigned char)s[a - 3]))
+        return;
+    a -= 2;
+    while (a > 0 && isspace((unsigned char)s[a - 1]))
+        a--;
+    s[a] = '\0';
+}
+
 static int parse_cols(json_object *par, const char *where, bool file,
                       struct sync_reader *r, struct hf_error *err)
 {
@@ -688,9 +721,12 @@ static int parse_cols(json_object *par, const char *where, bool file,
              * name), a name, or a PostgreSQL expression (DataX's
              * constants and functions): the expression is used when the
              * entry names no column */
-            if (!unquote_ident(sc->name) &&
-                sync_pg_expr(sc->name, sub, &sc->expr, err) != 0)
-                return -1;
+            if (!unquote_ident(sc->name)) {
+                drop_alias(sc->name); /* "id * 2 AS x": columns map by
+                                         position, the alias is moot */
+                if (sync_pg_expr(sc->name, sub, &sc->expr, err) != 0)
+                    return -1;
+            }
             continue;
         }
         if (!json_object_is_type(c, json_type_object))

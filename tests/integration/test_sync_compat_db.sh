@@ -267,7 +267,7 @@ same_rows "TABLE ${p}_s.t12" "SELECT order_id, total FROM ${p}_s.orders" "12. cu
 #          ["id", "'hello'::varchar", "true", "2.5::real", "power(2,3)"])
 q "CREATE TABLE ${p}_t13 (id bigint, hello varchar(10), b boolean, r real, p double precision, id2 bigint, up text, lit text)"
 dx "$T/j13.json" '{"speed": {"channel": 1}}' \
-    "$(RD_PG '["id", "'"'"'hello'"'"'::varchar", "true", "2.5::real", "power(2,3)", "id * 2 + 1", "upper(\"Name\")", "'"'"'it'"'"''"'"'s'"'"'"]' '"where": "id <= 50"')" \
+    "$(RD_PG '["id", "'"'"'hello'"'"'::varchar", "true", "2.5::real", "power(2,3)", "id * 2 + 1 AS id2", "upper(\"Name\")", "'"'"'it'"'"''"'"'s'"'"'"]' '"where": "id <= 50"')" \
     "$(WR_PG "${p}_t13" '["id", "hello", "b", "r", "p", "id2", "up", "lit"]')"
 sync_ok "$T/j13.json" "13. constants and expressions in the reader's column"
 same_rows "TABLE ${p}_t13" "SELECT id, 'hello'::varchar, true, 2.5::real, power(2,3), id * 2 + 1, upper(\"Name\"), 'it''s' FROM ${p}_src WHERE id <= 50" \
