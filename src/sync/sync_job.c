@@ -1040,6 +1040,11 @@ static int parse_writer(const char *name, json_object *par, const char *where,
     }
     if (get_strs(par, "column", sub, &w->cols, &w->ncols, err) != 0)
         return -1;
+    if (w->ncols == 0) /* required by DataX's and DataWorks' writers */
+        return hf_error_set(err, HF_ERR_USAGE,
+                            "%s.column: required (the target's columns, "
+                            "or [\"*\"] for all of them)",
+                            sub);
     for (size_t i = 0; i < w->ncols; i++)
         unquote_ident(w->cols[i]); /* "Name": that exact name */
     if (w->ncols == 0 || (w->ncols == 1 && strcmp(w->cols[0], "*") == 0))

@@ -378,6 +378,8 @@ dx "$T/r.json" '{}' '{"name": "postgresqlreader", "parameter": {"username": "'$U
 refused "$T/r.json" 2 "job.content[0].reader.parameter.connection[0]: no table given" "reader without table"
 dx "$T/r.json" '{}' "$(RD_PG '["id"]')" '{"name": "postgresqlwriter", "parameter": {"username": "'$U'", "column": ["id"], "connection": [{"jdbcUrl": "'$URL'"}]}}'
 refused "$T/r.json" 2 "job.content[0].writer.parameter.connection[0]: no table given" "writer without table"
+dx "$T/r.json" '{}' "$(RD_PG '["id"]')" '{"name": "hologresjdbcwriter", "parameter": {"username": "'$U'", "connection": [{"jdbcUrl": "'$URL'", "table": ["'${p}_t1'"]}]}}'
+refused "$T/r.json" 2 "job.content[0].writer.parameter.column: required" "writer without column"
 dx "$T/r.json" '{}' "$(RD_PG '["id"]')" "$(WR_PG "${p}_t1" '["id"]' '"writeMode": "update"')"
 refused "$T/r.json" 2 "writeMode: 'update': postgresqlwriter has no conflict action" "postgresqlwriter writeMode update"
 dx "$T/r.json" '{}' "$(RD_PG '["id"]')" "$(WR_HJ "${p}_t1" '["id"]' '"writeMode": "upsert"')"
