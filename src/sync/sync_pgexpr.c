@@ -8,7 +8,8 @@
  * holoflow does not: the text is tokenized here with PostgreSQL's rules,
  * rewritten token by token into holoflow's dialect ("Name" -> `Name`,
  * unquoted identifiers folded to lower case, x::type -> CAST(x AS T) with
- * the PostgreSQL type's holoflow equivalent, comments dropped) and then
+ * the PostgreSQL type's holoflow equivalent, interval '3 days' ->
+ * INTERVAL '3' DAY, comments dropped) and then
  * parsed by holoflow's own expression parser, which accepts exactly one
  * expression. Anything else — a ';', a second statement, a closing
  * parenthesis that escapes the expression, LIMIT, an unterminated
@@ -106,7 +107,7 @@ static int read_type(const char **pp, const char *where, struct hf_strbuf *o,
                      struct hf_error *err)
 {
     const char *p = *pp;
-    char name[96] = "";
+    char name[160] = "";
     size_t nl = 0;
     for (int words = 0; words < 4; words++) {
         if (skip_blank(&p) != 0)
@@ -127,8 +128,8 @@ static int read_type(const char **pp, const char *where, struct hf_strbuf *o,
         w[wl] = '\0';
         /* a second word only continues a known multi-word spelling */
         if (words > 0) {
-            char cand[96];
-            snprintf(cand, sizeof cand, "%s %s", name, w);
+            char cand[160];
+            snprintf(cand, sizeof cand, "%.90s %.60s", name, w);
             bool prefix = false;
             for (size_t i = 0; i < sizeof pg_types / sizeof pg_types[0]; i++)
                 prefix |= strncmp(pg_types[i].pg, cand, strlen(cand)) == 0;
@@ -186,6 +187,59 @@ static int read_type(const char **pp, const char *where, struct hf_strbuf *o,
         hf_strbuf_printf(o, " AS %s)", hf);
     *pp = p;
     return 0;
+}
+
+/* PostgreSQL's interval '3 days' (one number, one unit) after the word
+ * interval at *pp: written as holoflow's INTERVAL '3' DAY. false (and
+ * nothing consumed) for any other shape, which the parser then judges. */
+static bool pg_interval(const char **pp, struct hf_strbuf *o)
+{
+    static const struct {
+        const char *pg;
+        const char *hf;
+    } units[] = {{"years", "YEAR"},     {"year", "YEAR"},
+                 {"months", "MONTH"},   {"month", "MONTH"},
+                 {"mons", "MONTH"},     {"mon", "MONTH"},
+                 {"days", "DAY"},       {"day", "DAY"},
+                 {"hours", "HOUR"},     {"hour", "HOUR"},
+                 {"minutes", "MINUTE"}, {"minute", "MINUTE"},
+                 {"mins", "MINUTE"},    {"min", "MINUTE"},
+                 {"seconds", "SECOND"}, {"second", "SECOND"},
+                 {"secs", "SECOND"},    {"sec", "SECOND"}};
+    const char *p = *pp;
+    while (isspace((unsigned char)*p))
+        p++;
+    if (*p != '\'')
+        return false;
+    const char *q = p + 1;
+    while (*q == ' ')
+        q++;
+    const char *n0 = q;
+    if (*q == '-')
+        q++;
+    if (!isdigit((unsigned char)*q))
+        return false;
+    while (isdigit((unsigned char)*q))
+        q++;
+    size_t nl = (size_t)(q - n0);
+    while (*q == ' ')
+        q++;
+    const char *u0 = q;
+    while (isalpha((unsigned char)*q))
+        q++;
+    size_t ul = (size_t)(q - u0);
+    while (*q == ' ')
+        q++;
+    if (*q != '\'' || ul == 0 || nl > 18)
+        return false;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (strlen(units[i].pg) == ul &&
+            strncasecmp(units[i].pg, u0, ul) == 0) {
+            hf_strbuf_printf(o, " '%.*s' %s", (int)nl, n0, units[i].hf);
+            *pp = q + 1;
+            return true;
+        }
+    return false;
 }
 
 int sync_pg_expr(const char *text, const char *where, char **out,
@@ -325,9 +379,14 @@ int sync_pg_expr(const char *text, const char *where, char **out,
                 goto done;
             }
             /* PostgreSQL folds unquoted names to lower case */
+            size_t at = o.len;
             while (is_ident_char((unsigned char)*p))
                 hf_strbuf_putc(&o, (char)tolower((unsigned char)*p++));
             t->ident = true;
+            if (hf_strbuf_ok(&o) && o.len - at == 8 &&
+                memcmp(o.data + at, "interval", 8) == 0 &&
+                pg_interval(&p, &o))
+                t->ident = false;
         } else if (isdigit((unsigned char)*p) ||
                    (*p == '.' && isdigit((unsigned char)p[1]))) {
             const char *s = p;

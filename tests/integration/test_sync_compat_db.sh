@@ -274,13 +274,13 @@ same_rows "TABLE ${p}_t13" "SELECT id, 'hello'::varchar, true, 2.5::real, power(
     "13. expressions as PostgreSQL computes them"
 
 # ---- 14. where spellings DataX users write: IN, BETWEEN, LIKE, IS NULL,
-#          OR, ${bizdate}, and a PostgreSQL '::' cast
+#          OR, ${bizdate}, PostgreSQL '::' casts and interval '1 day'
 q "CREATE TABLE ${p}_t14 (id bigint, note text, d date)"
 dx "$T/j14.json" '{"speed": {"channel": 2}}' \
-    "$(RD_PG '["id", "note", "d"]' '"where": "(note is null or note like '"'"'x1%'"'"' or id in (5, 6, 7)) and d between '"'"'${bizdate}'"'"'::date and '"'"'2026-12-08'"'"' and id <> 14"')" \
+    "$(RD_PG '["id", "note", "d"]' '"where": "(note is null or note like '"'"'x1%'"'"' or id in (5, 6, 7)) and d between '"'"'${bizdate}'"'"'::date and '"'"'2026-12-08'"'"' and id <> 14 and ts < '"'"'2026-12-02 20:00'"'"'::timestamp + interval '"'"'1 day'"'"'"')" \
     "$(WR_PG "${p}_t14" '["id", "note", "d"]')"
 sync_ok "$T/j14.json" "14. where spellings" -p bizdate=2026-12-02
-same_rows "TABLE ${p}_t14" "SELECT id, note, d FROM ${p}_src WHERE (note IS NULL OR note LIKE 'x1%' OR id IN (5, 6, 7)) AND d BETWEEN '2026-12-02'::date AND '2026-12-08' AND id <> 14" \
+same_rows "TABLE ${p}_t14" "SELECT id, note, d FROM ${p}_src WHERE (note IS NULL OR note LIKE 'x1%' OR id IN (5, 6, 7)) AND d BETWEEN '2026-12-02'::date AND '2026-12-08' AND id <> 14 AND ts < '2026-12-02 20:00'::timestamp + interval '1 day'" \
     "14. where"
 
 # ---- 15. hologresjdbcwriter into a LIST-partitioned parent, partition
