@@ -8,7 +8,17 @@
 # both ways), with what PostgreSQL itself computes from the same data:
 # INSERT ... SELECT for plain loads, INSERT ... ON CONFLICT for the
 # writers' replace / update / ignore, the child of a LIST-partitioned
-# parent for `partition`. Then the refusals: readers and writers holoflow
+# parent for `partition`. Covered: jdbcUrl arrays, table[] / querySql[]
+# (a join, the doc's trailing ';'), where (IN, BETWEEN, LIKE, IS NULL,
+# '::' casts, interval), splitPk, fetchSize, column ["*"], "Quoted" and
+# mixed-case columns, constants and expressions among the reader's
+# columns (the doc's 'hello'::varchar, power(2,3)), currentSchema and
+# schema-qualified tables, inet/money/bit read through ::varchar, preSql /
+# postSql with @table, writeMode REPLACE / UPDATE / IGNORE in several
+# spellings, conflictMode, truncate (whole table, one partition), writer
+# and reader partition, serial / identity keys left out of the writer's
+# columns, postgresqlwriter conflicts as dirty records (within and over
+# errorLimit), several tables. Then the refusals: readers and writers holoflow
 # does not have (named, with what is available), missing required
 # parameters, and `where` values that are not one expression (SQL
 # injection included) — refused before anything runs, never spliced.
