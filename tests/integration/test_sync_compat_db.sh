@@ -403,6 +403,14 @@ for w in "id > 1; drop table ${p}_victim" "id > 1) union all select 1, 2, 3, 4 f
     refused "$T/r.json" 2 "job.content[0].reader.parameter.where: not one expression" "where '$w' refused"
 done
 [ "$(q "SELECT count(*) FROM ${p}_victim")" = 1 ] || fail "where injection reached the database"
+# a function holoflow does not have: refused before anything runs, the
+# writer's preSql included
+n1=$(q "SELECT count(*) FROM ${p}_t1")
+dx "$T/r.json" '{}' "$(RD_PG '["id"]' '"where": "to_char(d, '"'"'YYYY'"'"') = '"'"'2026'"'"'"')" \
+    "$(WR_PG "${p}_t1" '["id"]' | sed 's/"preSql": \[\]/"preSql": ["delete from @table"]/')"
+refused "$T/r.json" 1 "unknown function 'TO_CHAR'" "where with a function holoflow lacks"
+expect_grep "which holoflow sync --print-sql prints; nothing ran" "$T/err" "where with a function holoflow lacks: the place"
+[ "$(q "SELECT count(*) FROM ${p}_t1")" = "$n1" ] || fail "preSql ran before a refused where"
 
 echo "$N job files run" >&2
 q "DROP SCHEMA ${p}_s CASCADE" >/dev/null
