@@ -646,6 +646,26 @@ static bool unquote_ident(char *s)
     return true;
 }
 
+/* A column entry that can only be a column name: an identifier that is
+ * not one of PostgreSQL's constant keywords (true, null, current_date,
+ * ...), which are expressions. */
+static bool bare_name(const char *s)
+{
+    static const char *const kw[] = {
+        "true",         "false",        "null",           "current_date",
+        "current_time", "localtime",    "current_timestamp",
+        "localtimestamp", NULL};
+    if (!(isalpha((unsigned char)*s) || *s == '_'))
+        return false;
+    for (const char *p = s; *p; p++)
+        if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '$'))
+            return false;
+    for (int i = 0; kw[i]; i++)
+        if (strcasecmp(s, kw[i]) == 0)
+            return false;
+    return true;
+}
+
 /* Cut a trailing "AS alias" (alias bare or "quoted") off a column
  * entry, in place. */
 static void drop_alias(char *s)
@@ -724,7 +744,10 @@ static int parse_cols(json_object *par, const char *where, bool file,
             if (!unquote_ident(sc->name)) {
                 drop_alias(sc->name); /* "id * 2 AS x": columns map by
                                          position, the alias is moot */
-                if (sync_pg_expr(sc->name, sub, &sc->expr, err) != 0)
+                /* a bare name is a column (one the table lacks is
+                 * listed as such), unless it is a constant keyword */
+                if (!bare_name(sc->name) &&
+                    sync_pg_expr(sc->name, sub, &sc->expr, err) != 0)
                     return -1;
             }
             continue;

@@ -394,6 +394,9 @@ dx "$T/r.json" '{}' "$(RD_PG '["id"]')" "$(WR_PG "${p}_t1" '["id"]' '"writeMode"
 refused "$T/r.json" 2 "writeMode: 'update': postgresqlwriter has no conflict action" "postgresqlwriter writeMode update"
 dx "$T/r.json" '{}' "$(RD_PG '["id"]')" "$(WR_HJ "${p}_t1" '["id"]' '"writeMode": "upsert"')"
 refused "$T/r.json" 2 "writeMode: 'upsert' is not replace, update or ignore" "unknown writeMode"
+# a reader column the table lacks is named as such, before anything runs
+dx "$T/r.json" '{}' "$(RD_PG '["id", "nmae"]')" "$(WR_PG "${p}_t1" '["id", "\"Name\""]')"
+refused "$T/r.json" 2 "Name <- nmae: no such column in the reader's table" "reader column the table lacks"
 # where: one expression, never spliced into the job
 q "CREATE TABLE ${p}_victim (x int); INSERT INTO ${p}_victim VALUES (1)"
 for w in "id > 1; drop table ${p}_victim" "id > 1) union all select 1, 2, 3, 4 from ${p}_src where (1 = 1" \
