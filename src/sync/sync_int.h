@@ -38,6 +38,10 @@ struct sync_col {
     char *type;  /* DataX type (long, double, string, date, boolean, bytes)
                     or NULL */
     char *format; /* date columns: a Java date pattern ("yyyy.MM.dd") */
+    char *expr;  /* NAME of a database reader that is not a quoted name:
+                    the entry as one holoflow expression (sync_pg_expr),
+                    used when it names no column ('hello'::varchar,
+                    power(2,3), id + 1) */
 };
 
 struct sync_conn {
@@ -46,7 +50,9 @@ struct sync_conn {
     char *db;
     char *user;
     char *password;
-    char *table; /* as written: table or schema.table */
+    char *table; /* as written: table or schema.table (a URL's
+                    currentSchema prefixed to a bare name) */
+    char *schema; /* the jdbcUrl's currentSchema, or NULL */
 };
 
 enum sync_reader_kind { SYNC_R_FILE, SYNC_R_DB, SYNC_R_STREAM };
@@ -75,6 +81,8 @@ struct sync_reader {
     char **more_query; /* all NULL, or all set (querySql) */
     size_t nmore;
     char *split_pk;
+    char *part_col, *part_value; /* DB: partition "col=value" (DataWorks'
+                                    Hologres reader): only those rows */
     int fetch_size;
     int64_t slice_records; /* STREAM */
     bool star;             /* column ["*"] */
@@ -112,6 +120,13 @@ struct sync_job {
     struct sync_reader r;
     struct sync_writer w;
 };
+
+/* A PostgreSQL expression of the job (a reader's where, or a column
+ * entry) as one holoflow SQL expression (sync_pgexpr.c); anything that
+ * is not exactly one expression is refused naming `where` (the JSON
+ * path). 0 and *out (malloc'd), or -1 with err. */
+int sync_pg_expr(const char *text, const char *where, char **out,
+                 struct hf_error *err);
 
 /* Parse the job file `path`, replacing ${var} from `params` ("var=value",
  * `nparams` of them). 0 and *out filled (sync_job_free), or -1 with err

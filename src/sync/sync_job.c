@@ -302,6 +302,23 @@ static int parse_jdbc(const char *url, const char *where,
         size_t dl = strcspn(p + 1, "?");
         free(c->db);
         c->db = strndup(p + 1, dl);
+        p += 1 + dl;
+    }
+    /* pgjdbc's currentSchema: the schema of a table named without one
+     * (the first of a list) */
+    free(c->schema);
+    c->schema = NULL;
+    for (const char *q = *p == '?' ? p + 1 : NULL; q && *q;) {
+        size_t kl = strcspn(q, "=&");
+        if (kl == 13 && strncasecmp(q, "currentSchema", 13) == 0 &&
+            q[kl] == '=') {
+            const char *v = q + kl + 1;
+            size_t vl = strcspn(v, "&,");
+            if (vl > 0 && (c->schema = strndup(v, vl)) == NULL)
+                return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+        }
+        q = strchr(q, '&');
+        q = q ? q + 1 : NULL;
     }
     if (c->host == NULL || c->host[0] == '\0' || c->db == NULL ||
         c->db[0] == '\0')
@@ -404,7 +421,8 @@ static int conn_copy(struct sync_conn *to, const struct sync_conn *from,
 {
     memset(to, 0, sizeof *to);
 #define CP(f) (from->f == NULL || (to->f = strdup(from->f)) != NULL)
-    if (!(CP(host) && CP(port) && CP(db) && CP(user) && CP(password)) ||
+    if (!(CP(host) && CP(port) && CP(db) && CP(user) && CP(password) &&
+          CP(schema)) ||
         (table && (to->table = strdup(table)) == NULL)) {
         conn_free(to);
         return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
@@ -508,11 +526,11 @@ static int parse_conns(json_object *par, const char *where, bool reader,
         struct sync_conn c = {0};
         c.user = base.user;
         c.password = base.password;
-        c.host = c.port = c.db = NULL;
+        c.host = c.port = c.db = c.schema = NULL;
         if (parse_urls(conn, sub, reader, &c, err) != 0 ||
             (c.host == NULL && conn != par && ci == 0 && get(par, "jdbcUrl") &&
              parse_urls(par, where, reader, &c, err) != 0)) {
-            free(c.host), free(c.port), free(c.db);
+            free(c.host), free(c.port), free(c.db), free(c.schema);
             goto out;
         }
         char **tables = NULL, **qs = NULL;
@@ -540,7 +558,7 @@ static int parse_conns(json_object *par, const char *where, bool reader,
         }
         strs_free(tables, nt);
         strs_free(qs, nq);
-        free(c.host), free(c.port), free(c.db);
+        free(c.host), free(c.port), free(c.db), free(c.schema);
         if (r2 != 0)
             goto out;
         char **sb = realloc(subs, *n * sizeof *sb);
@@ -563,6 +581,32 @@ static int parse_conns(json_object *par, const char *where, bool reader,
             (c->table == NULL || c->table[0] == '\0')) {
             hf_error_set(err, HF_ERR_USAGE, "%s: no table given", subs[i]);
             goto out;
+        }
+        if ((*queries)[i] == NULL && c->schema && strchr(c->table, '.') == NULL) {
+            size_t len = strlen(c->schema) + strlen(c->table) + 2;
+            char *t = malloc(len);
+            if (t == NULL) {
+                hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+            snprintf(t, len, "%s.%s", c->schema, c->table);
+            free(c->table);
+            c->table = t;
+        }
+        if ((*queries)[i] != NULL) {
+            /* DataX sends the query as written, a trailing ';' included
+             * (its doc's example has one); holoflow wraps it in a
+             * subquery, where the ';' would not parse */
+            char *qy = (*queries)[i];
+            size_t ql = strlen(qy);
+            while (ql > 0 && (qy[ql - 1] == ';' ||
+                              isspace((unsigned char)qy[ql - 1])))
+                qy[--ql] = '\0';
+            if (ql == 0) {
+                hf_error_set(err, HF_ERR_USAGE, "%s.querySql: empty",
+                             subs[i]);
+                goto out;
+            }
         }
     }
     rc = 0;
@@ -618,6 +662,79 @@ static int parse_conn(json_object *par, const char *where,
 
 /* ------------------------------------------------------------ columns */
 
+/* A PostgreSQL quoted identifier, "Name" ("" inside for one "), as the
+ * name it stands for, in place; false when `s` is not one. */
+static bool unquote_ident(char *s)
+{
+    size_t n = strlen(s);
+    if (n < 3 || s[0] != '"' || s[n - 1] != '"')
+        return false;
+    char *o = s;
+    for (size_t i = 1; i < n - 1; i++) {
+        if (s[i] == '"') {
+            if (s[i + 1] != '"' || i + 1 >= n - 1)
+                return false; /* "a" || "b": not one name */
+            i++;
+        }
+        *o++ = s[i];
+    }
+    *o = '\0';
+    return true;
+}
+
+/* A column entry that can only be a column name: an identifier that is
+ * not one of PostgreSQL's constant keywords (true, null, current_date,
+ * ...), which are expressions. */
+static bool bare_name(const char *s)
+{
+    static const char *const kw[] = {
+        "true",         "false",        "null",           "current_date",
+        "current_time", "localtime",    "current_timestamp",
+        "localtimestamp", NULL};
+    if (!(isalpha((unsigned char)*s) || *s == '_'))
+        return false;
+    for (const char *p = s; *p; p++)
+        if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '$'))
+            return false;
+    for (int i = 0; kw[i]; i++)
+        if (strcasecmp(s, kw[i]) == 0)
+            return false;
+    return true;
+}
+
+/* Cut a trailing "AS alias" (alias bare or "quoted") off a column
+ * entry, in place. */
+static void drop_alias(char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        n--;
+    size_t e = n;
+    if (e > 0 && s[e - 1] == '"') { /* "alias" */
+        size_t k = e - 1;
+        while (k > 0 && s[k - 1] != '"')
+            k--;
+        if (k == 0)
+            return;
+        n = k - 1;
+    } else {
+        while (n > 0 && (isalnum((unsigned char)s[n - 1]) || s[n - 1] == '_'))
+            n--;
+        if (n == e)
+            return;
+    }
+    size_t a = n;
+    while (a > 0 && isspace((unsigned char)s[a - 1]))
+        a--;
+    if (a == n || a < 3 || strncasecmp(s + a - 2, "as", 2) != 0 ||
+        !isspace((unsigned char)s[a - 3]))
+        return;
+    a -= 2;
+    while (a > 0 && isspace((unsigned char)s[a - 1]))
+        a--;
+    s[a] = '\0';
+}
+
 static int parse_cols(json_object *par, const char *where, bool file,
                       struct sync_reader *r, struct hf_error *err)
 {
@@ -660,6 +777,19 @@ static int parse_cols(json_object *par, const char *where, bool file,
             if (sc->name[0] == '\0')
                 return hf_error_set(err, HF_ERR_USAGE,
                                     "%s: an empty column name", sub);
+            /* a database reader's column may be "Quoted" (that exact
+             * name), a name, or a PostgreSQL expression (DataX's
+             * constants and functions): the expression is used when the
+             * entry names no column */
+            if (!unquote_ident(sc->name)) {
+                drop_alias(sc->name); /* "id * 2 AS x": columns map by
+                                         position, the alias is moot */
+                /* a bare name is a column (one the table lacks is
+                 * listed as such), unless it is a constant keyword */
+                if (!bare_name(sc->name) &&
+                    sync_pg_expr(sc->name, sub, &sc->expr, err) != 0)
+                    return -1;
+            }
             continue;
         }
         if (!json_object_is_type(c, json_type_object))
@@ -1074,6 +1204,43 @@ static int parse_reader(const char *name, const char *name_where,
             get_str(par, "splitPk", sub, &r->split_pk, err) != 0 ||
             get_int(par, "fetchSize", sub, 0, &n, err) != 0)
             return -1;
+        char *rpart = NULL;
+        if (get_str(par, "partition", sub, &rpart, err) != 0)
+            return -1;
+        if (rpart && rpart[0]) {
+            /* DataWorks' Hologres reader: one partition, "col=value" */
+            char *eq = strchr(rpart, '=');
+            if (eq == NULL || eq == rpart || strchr(rpart, ',') ||
+                strchr(rpart, '/')) {
+                free(rpart);
+                return hf_error_set(err, HF_ERR_USAGE,
+                                    "%s.partition: expected one "
+                                    "\"column=value\"",
+                                    sub);
+            }
+            r->part_col = strndup(rpart, (size_t)(eq - rpart));
+            r->part_value = strdup(eq + 1);
+        }
+        free(rpart);
+        if (r->split_pk && r->split_pk[0] == '\0') { /* "" = none */
+            free(r->split_pk);
+            r->split_pk = NULL;
+        }
+        if (r->where) {
+            /* one expression, in holoflow's dialect; never spliced as
+             * SQL text (DataX splices it into its SELECT) */
+            const char *w = r->where;
+            while (isspace((unsigned char)*w))
+                w++;
+            char *x = NULL;
+            char wpath[600];
+            snprintf(wpath, sizeof wpath, "%s.where", sub);
+            if (*w != '\0' && r->query == NULL &&
+                sync_pg_expr(w, wpath, &x, err) != 0)
+                return -1;
+            free(r->where);
+            r->where = x; /* NULL: empty, the whole table (DataX) */
+        }
         if (n < 0 || n > 1000000)
             return hf_error_set(err, HF_ERR_USAGE,
                                 "%s.fetchSize: %lld is out of range (1 to "
@@ -1159,11 +1326,18 @@ static int parse_writer(const char *name, const char *name_where,
     }
     if (get_strs(par, "column", sub, &w->cols, &w->ncols, err) != 0)
         return -1;
-    for (size_t i = 0; i < w->ncols; i++)
+    if (w->ncols == 0) /* required by DataX's and DataWorks' writers */
+        return hf_error_set(err, HF_ERR_USAGE,
+                            "%s.column: required (the target's columns, "
+                            "or [\"*\"] for all of them)",
+                            sub);
+    for (size_t i = 0; i < w->ncols; i++) {
+        unquote_ident(w->cols[i]); /* "Name": that exact name */
         if (w->cols[i][0] == '\0')
             return hf_error_set(err, HF_ERR_USAGE,
                                 "%s.column[%zu]: an empty column name", sub,
                                 i);
+    }
     if (w->ncols == 0 || (w->ncols == 1 && strcmp(w->cols[0], "*") == 0))
         w->star = true;
     /* Conflict action: DataX's hologresjdbcwriter calls it writeMode
@@ -1176,24 +1350,39 @@ static int parse_writer(const char *name, const char *name_where,
         free(wm);
         return -1;
     }
+    /* writeMode insert | sdk | copy is the protocol (DataWorks), not a
+     * conflict action; holoflow loads with COPY whichever is named */
+    bool wm_protocol = wm && (strcasecmp(wm, "insert") == 0 ||
+                              strcasecmp(wm, "sdk") == 0 ||
+                              strcasecmp(wm, "copy") == 0);
     const char *mode = cm;
     const char *mode_key = "conflictMode";
-    if (mode == NULL && wm && strcasecmp(wm, "insert") != 0 &&
-        strcasecmp(wm, "sdk") != 0 && strcasecmp(wm, "copy") != 0) {
+    if (mode == NULL && wm && !wm_protocol) {
         mode = wm;
         mode_key = "writeMode";
     }
+    /* holo-client's own spellings (INSERT_OR_REPLACE, InsertOrReplace)
+     * name the same three actions */
+    if (mode && strncasecmp(mode, "insert_or_", 10) == 0)
+        mode += 10;
+    else if (mode && strncasecmp(mode, "insertor", 8) == 0)
+        mode += 8;
     int rc = 0;
-    if (w->kind == SYNC_W_PG && (wm || cm))
+    if (w->kind == SYNC_W_PG && (cm || (wm && strcasecmp(wm, "insert") != 0 &&
+                                        strcasecmp(wm, "copy") != 0)))
         rc = hf_error_set(err, HF_ERR_USAGE,
-                          "%s.%s: postgresqlwriter has no write mode (it "
-                          "inserts; a conflicting key is a dirty record); "
-                          "use hologresjdbcwriter for replace/update/ignore",
-                          sub, wm ? "writeMode" : "conflictMode");
+                          "%s.%s: '%s': postgresqlwriter has no conflict "
+                          "action (DataX rejects writeMode there; "
+                          "DataWorks' takes insert or copy): it inserts, "
+                          "and a conflicting key is a dirty record; use "
+                          "hologresjdbcwriter for replace/update/ignore",
+                          sub, cm ? "conflictMode" : "writeMode",
+                          cm ? cm : wm);
+    else if (w->kind == SYNC_W_PG)
+        w->conflict = NULL;
     else if (mode == NULL)
-        w->conflict = w->kind == SYNC_W_PG ? NULL
-                      : cm == NULL && wm == NULL ? "INSERT_OR_REPLACE"
-                                                 : "INSERT_OR_IGNORE";
+        w->conflict = cm == NULL && wm == NULL ? "INSERT_OR_REPLACE"
+                                               : "INSERT_OR_IGNORE";
     else if (strcasecmp(mode, "replace") == 0)
         w->conflict = "INSERT_OR_REPLACE";
     else if (strcasecmp(mode, "update") == 0)
@@ -1541,6 +1730,7 @@ out:
 
 static void conn_free(struct sync_conn *c)
 {
+    free(c->schema);
     free(c->host);
     free(c->port);
     free(c->db);
@@ -1610,6 +1800,8 @@ void sync_job_free(struct sync_job *j)
     free(r->where);
     free(r->query);
     free(r->split_pk);
+    free(r->part_col);
+    free(r->part_value);
     conn_free(&r->conn);
     for (size_t i = 0; i < r->nmore; i++) {
         conn_free(&r->more[i]);
@@ -1622,6 +1814,7 @@ void sync_job_free(struct sync_job *j)
         free(r->cols[i].value);
         free(r->cols[i].type);
         free(r->cols[i].format);
+        free(r->cols[i].expr);
     }
     free(r->cols);
     struct sync_writer *w = &j->w;

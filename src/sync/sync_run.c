@@ -402,6 +402,14 @@ hf_err_t hf_sync_run(hf_sync_t *s, const char *report_json, char *errstr,
     }
     if (hf_sql_plan_text(s->job.path, s->sql, sets, nsets, &job, &err) !=
         0) {
+        /* the place named is in the SQL job made from the file (a
+         * reader's where or column with a function holoflow lacks, ...),
+         * not in the JSON: say so (nothing has run, preSql included) */
+        size_t ml = strlen(err.msg);
+        snprintf(err.msg + ml, sizeof err.msg - ml,
+                 "\n(line and column of the SQL job made from the job "
+                 "file, which holoflow sync --print-sql prints; nothing "
+                 "ran)");
         rc = err.code;
         goto done;
     }

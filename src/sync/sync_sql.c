@@ -534,6 +534,19 @@ int sync_catalog_read(const struct sync_job *j, bool for_sync,
             if (sync_describe(&r->more[k], r->more_query[k], "reader",
                               &c->more[k].cols, &c->more[k].n, err) != 0)
                 goto fail;
+        /* a reader column of a type holoflow has no value of (inet,
+         * money, bit, uuid, ...) is read as its text form (the scan
+         * selects "col"::text): DataX reads such columns only through a
+         * cast to varchar, which becomes the same string */
+        for (size_t t = 0; t <= r->nmore; t++) {
+            struct sync_table *d = t ? &c->more[t - 1] : &c->src;
+            for (size_t i = 0; i < d->n; i++)
+                if (d->cols[i].type == NULL && !d->cols[i].generated &&
+                    (d->cols[i].type = strdup("STRING")) == NULL) {
+                    hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+                    goto fail;
+                }
+        }
     }
     /* also for --print-sql, so that it prints the job that runs */
     if (r->kind == SYNC_R_FILE && (strcmp(r->file_type, "csv") == 0 ||
@@ -741,6 +754,12 @@ char *sync_job_sql_from(const struct sync_job *j,
             if (sc && sc->kind == SYNC_COL_CONST)
                 goto constant;
             const hf_column_info_t *s = find_col(&src, sname);
+            if (s == NULL && sc && sc->expr) {
+                /* not a column: the entry as an expression (DataX's
+                 * constants and functions), cast to the target's type */
+                hf_strbuf_printf(e, "CAST((%s) AS %s)", sc->expr, d->type);
+                continue;
+            }
             if (s == NULL || s->type == NULL) {
                 hf_strbuf_printf(&mism, "\n  %s <- %s: %s", d->name, sname,
                                  s ? "type not readable"
@@ -1013,7 +1032,7 @@ char *sync_job_sql_from(const struct sync_job *j,
                 snprintf(n, sizeof n, "%d", r->fetch_size);
                 put_opt(&b, "source.scan.fetch-size", n);
             }
-            if (r->where)
+            if (r->where || r->part_col)
                 put_opt(&b, "source.filter-push-down.enabled", "true");
             hf_strbuf_puts(&b, ");\n");
         }
@@ -1121,6 +1140,31 @@ char *sync_job_sql_from(const struct sync_job *j,
         put_ident(&b, map[i].dst->name);
     }
     hf_strbuf_puts(&b, ")\n");
+    /* the reader's condition: its where, and its partition */
+    struct hf_strbuf cond;
+    hf_strbuf_init(&cond, 0);
+    if (r->kind == SYNC_R_DB && r->where && r->where[0])
+        /* one expression (sync_job.c checks it); a `--` comment in it
+         * ends at a line break of its own */
+        hf_strbuf_printf(&cond, "(%s%s)", r->where,
+                         strstr(r->where, "--") ? "\n" : "");
+    if (r->kind == SYNC_R_DB && r->part_col && r->query == NULL) {
+        const hf_column_info_t *pc = find_col(&src, r->part_col);
+        if (pc == NULL || pc->type == NULL) {
+            hf_strbuf_free(&cond);
+            hf_error_set(err, HF_ERR_TYPE,
+                         "reader partition '%s=%s': table '%s' has no "
+                         "readable column '%s'",
+                         r->part_col, r->part_value, r->conn.table,
+                         r->part_col);
+            goto done;
+        }
+        hf_strbuf_puts(&cond, cond.len ? " AND " : "");
+        put_ident(&cond, pc->name);
+        hf_strbuf_puts(&cond, " = CAST(");
+        put_lit(&cond, r->part_value);
+        hf_strbuf_printf(&cond, " AS %s)", pc->type);
+    }
     /* several reader tables: one SELECT each, UNION ALL */
     size_t nsel = r->kind == SYNC_R_DB ? 1 + r->nmore : 1;
     for (size_t t = 0; t < nsel; t++) {
@@ -1133,12 +1177,10 @@ char *sync_job_sql_from(const struct sync_job *j,
             hf_strbuf_printf(&b, "\nFROM sync_src_%zu", t + 1);
         else
             hf_strbuf_puts(&b, "\nFROM sync_src");
-        /* one expression (sync_job.c checks it); a `--` comment in it
-         * ends at a line break of its own */
-        if (r->kind == SYNC_R_DB && r->where && r->where[0])
-            hf_strbuf_printf(&b, "\nWHERE %s%s", r->where,
-                             strstr(r->where, "--") ? "\n" : "");
+        if (cond.len)
+            hf_strbuf_printf(&b, "\nWHERE %s", cond.data);
     }
+    hf_strbuf_free(&cond);
     hf_strbuf_puts(&b, ";\n");
     if (!hf_strbuf_ok(&b)) {
         hf_error_set(err, HF_ERR_NOMEM, "out of memory");

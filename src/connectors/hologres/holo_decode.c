@@ -77,6 +77,18 @@ static bool is_text_oid(Oid o)
     return o == OID_TEXT || o == OID_VARCHAR || o == OID_BPCHAR;
 }
 
+/* Types with a Flink value of their own (the decoders above). */
+static bool native_oid(Oid o)
+{
+    static const Oid n[] = {16,  17,  20,  21,   23,   25,   114,  700,
+                            701, 1042, 1043, 1082, 1083, 1114, 1184, 1700,
+                            3802};
+    for (size_t i = 0; i < sizeof n / sizeof n[0]; i++)
+        if (n[i] == o)
+            return true;
+    return false;
+}
+
 static int misfit(const struct hf_type *t, const struct src *s,
                   const char *column, const struct holo_dec_ctx *ctx,
                   const char *why, struct hf_error *err)
@@ -272,6 +284,16 @@ static int plan(struct holo_dec *d, const struct src *s,
                      depth + 1, err) != 0)
                 return -1;
         }
+        return 0;
+    }
+    if (depth == 0 && (t->id == HF_VARCHAR || t->id == HF_CHAR) &&
+        !native_oid(s->oid)) {
+        /* a type holoflow has no value of (inet, money, bit, uuid,
+         * interval, an enum, ...) read as a string: the scan selects it
+         * as its text form, "col"::text (DataX's advice for such columns
+         * is a_inet::varchar) */
+        d->kind = HOLO_DK_CAST_TEXT;
+        d->oid = OID_TEXT;
         return 0;
     }
     if (hf_type_is_nested(t->id)) {
@@ -541,6 +563,7 @@ int holo_dec_value(const struct holo_dec *d, const uint8_t *p, uint32_t len,
         len--;
         /* fall through */
     case HOLO_DK_TEXT:
+    case HOLO_DK_CAST_TEXT:
     case HOLO_DK_BYTEA:
         if (hf_value_set_str(b, v, (const char *)p, len) != 0)
             return hf_error_set(err, HF_ERR_NOMEM, "out of memory");

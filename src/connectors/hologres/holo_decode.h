@@ -54,6 +54,8 @@ enum holo_dk {
     HOLO_DK_F8,      /* float8 -> DOUBLE */
     HOLO_DK_NUMERIC, /* numeric -> DECIMAL */
     HOLO_DK_TEXT,    /* text/varchar/bpchar/json -> string types */
+    HOLO_DK_CAST_TEXT, /* another type (inet, money, uuid, ...) -> string
+                          types: selected as "col"::text */
     HOLO_DK_JSONB,   /* jsonb -> string types (version byte dropped) */
     HOLO_DK_BYTEA,
     HOLO_DK_DATE,
@@ -95,6 +97,15 @@ void holo_dec_free(struct holo_dec *d); /* its subtree; not d itself */
 static inline bool holo_dec_as_text_array(const struct holo_dec *d)
 {
     return d->kind == HOLO_DK_JOIN;
+}
+
+/* What follows the column's name in the scan's select list: "::text[]",
+ * "::text" (HOLO_DK_CAST_TEXT) or nothing. */
+static inline const char *holo_dec_select_cast(const struct holo_dec *d)
+{
+    return d->kind == HOLO_DK_JOIN        ? "::text[]"
+           : d->kind == HOLO_DK_CAST_TEXT ? "::text"
+                                          : "";
 }
 
 /* Decode one non-NULL field of `len` bytes at `p` into `v`; strings and

@@ -472,8 +472,7 @@ static int build_sql(struct holo_lookup *l, struct hf_error *err)
         if (c)
             hf_strbuf_puts(&list, ", ");
         hf_strbuf_put_ident(&list, l->names[c]);
-        if (holo_dec_as_text_array(&l->dec[c]))
-            hf_strbuf_puts(&list, "::text[]");
+        hf_strbuf_puts(&list, holo_dec_select_cast(&l->dec[c]));
     }
     hf_strbuf_printf(&q, "SELECT %s FROM ", list.data ? list.data : "");
     hf_strbuf_put_ident(&q, l->meta.schema);

@@ -311,8 +311,7 @@ static int plan_columns_of(struct holo_scan *s, const bool *used,
         if (s->nsel > 0)
             hf_strbuf_puts(&list, ", ");
         hf_strbuf_put_ident(&list, col->name);
-        if (holo_dec_as_text_array(d))
-            hf_strbuf_puts(&list, "::text[]");
+        hf_strbuf_puts(&list, holo_dec_select_cast(d));
         s->names[s->nsel] = col->name;
         s->sel_col[s->nsel++] = i;
     }

@@ -241,11 +241,39 @@ static int find_job_col(const struct holo_writer *w, uint32_t meta_col)
     return -1;
 }
 
+/* A plain bulk append (COPY_BULK_LOAD: no conflict action, no deletes)
+ * that leaves out key columns the server fills — a serial or identity
+ * key, or one with a default — as DataX's INSERT of the listed columns
+ * does: the rows never conflict on that key, so the table is loaded as
+ * a keyless one. Every left-out key column must be filled by the server;
+ * otherwise holo_catalog_check refuses the job as before. */
+static bool key_filled_by_server(const struct holo_writer *w,
+                                 const struct hf_schema *s)
+{
+    if (w->cfg->write_mode != HOLO_WM_COPY_BULK_LOAD || w->meta.npk == 0)
+        return false;
+    bool missing = false;
+    for (uint32_t k = 0; k < w->meta.npk; k++) {
+        const struct holo_column *col = &w->meta.cols[w->meta.pk[k]];
+        bool found = false;
+        for (uint32_t c = 0; c < s->ncols && !found; c++)
+            found = strcasecmp(s->cols[c].name, col->name) == 0;
+        if (found)
+            continue;
+        if (col->default_expr == NULL && !col->identity)
+            return false;
+        missing = true;
+    }
+    return missing;
+}
+
 static int setup_columns(struct holo_writer *w, const bool *written,
                          const struct hf_type *vtypes, struct hf_error *err)
 {
     const struct hf_schema *s = w->schema;
     uint32_t n = s->ncols ? s->ncols : 1;
+    if (key_filled_by_server(w, s))
+        w->meta.npk = 0;
     w->written = calloc(n, sizeof *w->written);
     w->cols = calloc(n, sizeof *w->cols);
     w->map = calloc(n, sizeof *w->map);
