@@ -548,6 +548,30 @@ int sync_catalog_read(const struct sync_job *j, bool for_sync,
                 }
         }
     }
+    if (r->kind == SYNC_R_FILE) {
+        struct hf_strbuf root, re, mism;
+        hf_strbuf_init(&root, 0);
+        hf_strbuf_init(&re, 0);
+        hf_strbuf_init(&mism, 0);
+        split_paths(r->paths, r->npaths, &root, &re);
+        int any = any_file(root.data ? root.data : ".",
+                           re.len ? re.data : NULL);
+        if (any == 0) {
+            for (size_t i = 0; i < r->npaths; i++)
+                hf_strbuf_printf(&mism, "%s'%s'", i ? ", " : "",
+                                 r->paths[i]);
+            hf_error_set(err, HF_ERR_IO,
+                         "reader: no file matches the path%s %s (as in "
+                         "DataX, a sync with nothing to read is an error)",
+                         r->npaths > 1 ? "s" : "",
+                         mism.data ? mism.data : "");
+        }
+        hf_strbuf_free(&root);
+        hf_strbuf_free(&re);
+        hf_strbuf_free(&mism);
+        if (any == 0)
+            goto fail;
+    }
     /* also for --print-sql, so that it prints the job that runs */
     if (r->kind == SYNC_R_FILE && (strcmp(r->file_type, "csv") == 0 ||
                                    strcmp(r->file_type, "text") == 0)) {
@@ -689,19 +713,6 @@ char *sync_job_sql_from(const struct sync_job *j,
     }
     if (r->kind == SYNC_R_FILE) {
         split_paths(r->paths, r->npaths, &root, &re);
-        if (any_file(root.data ? root.data : ".", re.len ? re.data : NULL) ==
-            0) {
-            hf_strbuf_reset(&mism);
-            for (size_t i = 0; i < r->npaths; i++)
-                hf_strbuf_printf(&mism, "%s'%s'", i ? ", " : "",
-                                 r->paths[i]);
-            hf_error_set(err, HF_ERR_IO,
-                         "reader: no file matches the path%s %s (as in "
-                         "DataX, a sync with nothing to read is an error)",
-                         r->npaths > 1 ? "s" : "",
-                         mism.data ? mism.data : "");
-            goto done;
-        }
         /* which physical columns, with which types */
         int maxidx = -1;
         for (size_t i = 0; i < r->ncols; i++)

@@ -51,7 +51,7 @@ JSON
 where_job "id > 8; INSERT INTO sync_dst SELECT id + 100 FROM sync_src"
 run_hf "$T/out" "$T/err" sync "$T/where.json"
 expect_rc 2 "where with a second statement"
-expect_grep "job.content[0].reader.parameter.where: not one SQL condition" "$T/err" "where refused"
+expect_grep "job.content[0].reader.parameter.where: not one expression" "$T/err" "where refused"
 [ "$("${PSQL[@]}" -c "SELECT count(*) FROM ${p}_w")" = 0 ] || fail "a refused where wrote rows"
 where_job "id > 8 -- the last two"
 run_hf "$T/out" "$T/err" sync "$T/where.json"
