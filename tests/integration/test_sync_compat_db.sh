@@ -376,7 +376,7 @@ same_rows "TABLE ${p}_t20" "SELECT id, a_inet::varchar, a_money::varchar, a_bit:
 # ---- refusals (exit 2, nothing runs)
 for rd in mysqlreader odpsreader sqlserverreader; do
     dx "$T/r.json" '{}' '{"name": "'$rd'", "parameter": {}}' "$(WR_PG "${p}_t1" '["id"]')"
-    refused "$T/r.json" 2 "job.content[0].reader: reader '$rd' is not available in holoflow; available readers: txtfilereader" "$rd refused"
+    refused "$T/r.json" 2 "job.content[0].reader.name: reader '$rd' is not available in holoflow; available readers: txtfilereader" "$rd refused"
 done
 dx "$T/r.json" '{}' "$(RD_PG '["id"]')" '{"name": "mysqlwriter", "parameter": {}}'
 refused "$T/r.json" 2 "writer 'mysqlwriter' is not available in holoflow; available writers: hologresjdbcwriter" "mysqlwriter refused"
