@@ -699,27 +699,34 @@ static void put_array_elem(struct hf_strbuf *out, const char *v)
     hf_strbuf_putc(out, '"');
 }
 
-/* The swap check (q_swap_refused) of every first stage of a value whose
- * child exists, in one statement before any swap: why[i] (malloc'ed,
- * NULL for a stage not checked) for stage i, with the child it was
- * checked against (ck_schema/ck_table, borrowed from w->meta). No swap
- * changes what another child's check looks at (its own relation, indexes,
- * dependents, the parent), so checking up front gives what checking each
- * child just before its swap gave. 0, or -1 with err. */
+/* The swap checks made up front: why[i] for stage i (NULL when not
+ * checked), with the child it was checked against (ck_schema[i],
+ * ck_table[i]: copies, as the loop reloads w->meta); all malloc'ed. */
 struct swap_checks {
     char **why;
-    const char **ck_schema, **ck_table;
+    char **ck_schema, **ck_table;
 };
 
 static void swap_checks_free(struct swap_checks *k, uint32_t n)
 {
-    for (uint32_t i = 0; k->why && i < n; i++)
-        free(k->why[i]);
+    for (uint32_t i = 0; i < n; i++) {
+        if (k->why)
+            free(k->why[i]);
+        if (k->ck_schema)
+            free(k->ck_schema[i]);
+        if (k->ck_table)
+            free(k->ck_table[i]);
+    }
     free(k->why);
     free(k->ck_schema);
     free(k->ck_table);
 }
 
+/* The swap check (q_swap_refused) of every first stage of a value whose
+ * child exists, in one statement before any swap, into `k`. No swap
+ * changes what another child's check looks at (its own relation, indexes,
+ * dependents, the parent), so checking up front gives what checking each
+ * child just before its swap gave. 0, or -1 with err. */
 static int swap_checks_run(struct holo_writer *w, struct holo_conn *c,
                            struct swap_checks *k, struct hf_error *err)
 {
@@ -756,8 +763,12 @@ static int swap_checks_run(struct holo_writer *w, struct holo_conn *c,
         }
         put_array_elem(&sa, child->schema);
         put_array_elem(&ta, child->table);
-        k->ck_schema[i] = child->schema;
-        k->ck_table[i] = child->table;
+        k->ck_schema[i] = strdup(child->schema);
+        k->ck_table[i] = strdup(child->table);
+        if (k->ck_schema[i] == NULL || k->ck_table[i] == NULL) {
+            rc = hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+            goto out;
+        }
         idx[m++] = i;
     }
     hf_strbuf_putc(&sa, '}');
