@@ -80,28 +80,30 @@ static int exec_formatted(struct holo_conn *c, const char *fmt_query, int n,
 
 /* Drop the stages of runs that are gone (killed): their run lock is free.
  * Our own run id (a reused backend pid) is ours to clean too. Only tables
- * named exactly as a stage (prefix, run, start time, sequence number) are
- * considered; a stage that cannot be dropped is logged and left. */
+ * named exactly as a stage (prefix, parent oid, run, start time, sequence
+ * number) are considered, of any parent and in any schema, when the
+ * loading user owns them: a killed load of another table leaves nothing
+ * behind for good either. A stage that cannot be dropped is logged and
+ * left. */
 static int drop_dead_stages(struct holo_par *p, struct holo_writer *w,
                             struct holo_conn *c, struct hf_error *err)
 {
     enum holo_err_class cls;
     char run[16];
     snprintf(run, sizeof run, "%d", p->run);
-    /* The prefix is letters, digits and '_': safe inside the pattern. The
-     * run id starts right after it. */
-    const char *params[2] = {w->meta.schema, p->prefix};
     PGresult *r = NULL;
     if (exec_params(c,
-                    "SELECT c.relname, split_part(substr(c.relname, "
-                    "length($2::text) + 1), '_', 1) "
+                    "SELECT c.relname, split_part(c.relname, '_', 4), "
+                    "n.nspname "
                     "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace "
                     "n ON n.oid = c.relnamespace "
-                    "WHERE n.nspname = $1 AND c.relkind = 'r' AND "
-                    "c.relname ~ ('^' || $2::text || "
-                    "'[0-9]{1,9}_[0-9a-f]{1,16}_[0-9]{1,10}$') "
-                    "AND NOT c.relispartition ORDER BY 1",
-                    2, params, &r, &cls, err) != 0)
+                    "WHERE c.relkind = 'r' AND c.relname ~ "
+                    "'^hf_stage_[0-9]{1,10}_[0-9]{1,9}_[0-9a-f]{1,16}_"
+                    "[0-9]{1,10}$' AND NOT c.relispartition AND "
+                    "c.relpersistence = 'p' AND "
+                    "pg_catalog.pg_has_role(c.relowner, 'USAGE') "
+                    "ORDER BY 3, 1",
+                    0, NULL, &r, &cls, err) != 0)
         return -1;
     int rc = 0;
     for (int i = 0; i < PQntuples(r) && rc == 0; i++) {
@@ -123,10 +125,12 @@ static int drop_dead_stages(struct holo_par *p, struct holo_writer *w,
             if (!free_run)
                 continue; /* a live run's stage */
         }
-        const char *dp[2] = {w->meta.schema, name};
+        const char *nsp = PQgetvalue(r, i, 2);
+        const char *dp[2] = {nsp, name};
         hf_log_warn("hologres sink \"%s\".\"%s\": dropping the staging table "
-                    "\"%s\" left by an earlier load that did not finish",
-                    w->meta.schema, w->meta.table, name);
+                    "\"%s\".\"%s\" left by an earlier load that did not "
+                    "finish",
+                    w->meta.schema, w->meta.table, nsp, name);
         struct hf_error e;
         hf_error_clear(&e);
         if (exec_formatted(c,
@@ -138,8 +142,9 @@ static int drop_dead_stages(struct holo_par *p, struct holo_writer *w,
                 rc = -1;
             } else {
                 hf_log_warn("hologres sink \"%s\".\"%s\": could not drop "
-                            "the staging table \"%s\" (left as it is): %s",
-                            w->meta.schema, w->meta.table, name, e.msg);
+                            "the staging table \"%s\".\"%s\" (left as it "
+                            "is): %s",
+                            w->meta.schema, w->meta.table, nsp, name, e.msg);
                 if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
                     PQclear(PQexec(c->pg, "ROLLBACK"));
             }
@@ -824,6 +829,58 @@ static int par_final_loop(struct holo_writer *w, struct holo_conn *c,
                           const struct swap_checks *checks, bool on_conflict,
                           struct hf_error *err);
 
+/* The final transaction's first statement: lock the parent, waiting at
+ * most lock_timeout = half the server's deadlock_timeout (at least
+ * 100 ms). A load that waited without limit could close a cycle the
+ * server cannot see: our queued ACCESS EXCLUSIVE request stalls another
+ * load's connection (e.g. in CREATE TABLE ... LIKE parent) while that
+ * load's other connection, idle in its transaction until the stalled one
+ * is done, holds the lock we wait for (docs/decisions.md). 0 locked; 1
+ * busy (nothing done, the transaction aborted); -1 with err. */
+static int lock_parent(struct holo_writer *w, struct holo_conn *c,
+                       struct hf_error *err)
+{
+    enum holo_err_class cls;
+    PGresult *r = NULL;
+    if (exec_params(c,
+                    "SELECT pg_catalog.current_setting('lock_timeout'), "
+                    "pg_catalog.set_config('lock_timeout', "
+                    "greatest(100, (extract(epoch FROM "
+                    "pg_catalog.current_setting('deadlock_timeout')::"
+                    "interval) * 500)::int)::text, true)",
+                    0, NULL, &r, &cls, err) != 0)
+        return -1;
+    char before[64];
+    snprintf(before, sizeof before, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    const char *pp[2] = {w->meta.schema, w->meta.table};
+    if (exec_params(c,
+                    "SELECT format('LOCK TABLE %I.%I IN ACCESS EXCLUSIVE "
+                    "MODE', $1::text, $2::text)",
+                    2, pp, &r, &cls, err) != 0)
+        return -1;
+    PGresult *l = PQexec(c->pg, PQgetvalue(r, 0, 0));
+    PQclear(r);
+    if (PQresultStatus(l) != PGRES_COMMAND_OK) {
+        const char *st = PQresultErrorField(l, PG_DIAG_SQLSTATE);
+        bool busy = PQstatus(c->pg) == CONNECTION_OK && st != NULL &&
+                    (strcmp(st, "55P03") == 0 || strcmp(st, "40P01") == 0);
+        if (!busy)
+            holo_conn_classify(c, l, err);
+        PQclear(l);
+        return busy ? 1 : -1;
+    }
+    PQclear(l);
+    /* The rest waits as the session would have: the parent is ours, and
+     * no other load holds a lock on a child without one on the parent. */
+    const char *bp[1] = {before};
+    if (exec_params(c,
+                    "SELECT pg_catalog.set_config('lock_timeout', $1, true)",
+                    1, bp, NULL, &cls, err) != 0)
+        return -1;
+    return 0;
+}
+
 int holo_par_finish(struct holo_writer *w, struct holo_conn *c,
                     struct hf_error *err)
 {
@@ -837,11 +894,9 @@ int holo_par_finish(struct holo_writer *w, struct holo_conn *c,
     /* Every child of the parent is locked: swaps detach, truncate empties,
      * and an empty child must stay empty until it is swapped. */
     const char *pp[2] = {sch, par};
-    if (exec_formatted(c,
-                       "SELECT format('LOCK TABLE %I.%I IN ACCESS "
-                       "EXCLUSIVE MODE', $1::text, $2::text)",
-                       2, pp, &cls, err) != 0)
-        return -1;
+    int locked = lock_parent(w, c, err);
+    if (locked != 0)
+        return locked;
     if (cfg->bulk_truncate) {
         if (exec_formatted(c,
                            "SELECT format('TRUNCATE %I.%I', $1::text, "
