@@ -69,6 +69,7 @@ same_rows "TABLE ${p}_c4" "TABLE ${p}_c1" "channel 4 vs channel 1"
 p0=$!
 run_hf "$T/out" "$T/err" sync "$T/part.json" --shard 1/2
 expect_rc 0 "shard 1/2 with 3 channels"
+[ "$RC" = 0 ] || cat "$T/err" >&2
 wait $p0 || fail "shard 0/2 with 3 channels: $(cat "$T/e0")"
 same_rows "TABLE ${p}_part" "TABLE ${p}_ref" "3 channels x 2 shards"
 
