@@ -842,17 +842,19 @@ static int lock_parent(struct holo_writer *w, struct holo_conn *c,
 {
     enum holo_err_class cls;
     PGresult *r = NULL;
-    if (exec_params(c,
-                    "SELECT pg_catalog.current_setting('lock_timeout'), "
-                    "pg_catalog.set_config('lock_timeout', "
-                    "greatest(100, (extract(epoch FROM "
-                    "pg_catalog.current_setting('deadlock_timeout')::"
-                    "interval) * 500)::int)::text, true)",
+    if (exec_params(c, "SELECT pg_catalog.current_setting('lock_timeout')",
                     0, NULL, &r, &cls, err) != 0)
         return -1;
     char before[64];
     snprintf(before, sizeof before, "%s", PQgetvalue(r, 0, 0));
     PQclear(r);
+    if (holo_conn_exec(c,
+                       "SELECT pg_catalog.set_config('lock_timeout', "
+                       "greatest(100, (extract(epoch FROM "
+                       "pg_catalog.current_setting('deadlock_timeout')::"
+                       "interval) * 500)::int)::text, true)",
+                       &cls, err) != 0)
+        return -1;
     const char *pp[2] = {w->meta.schema, w->meta.table};
     if (exec_params(c,
                     "SELECT format('LOCK TABLE %I.%I IN ACCESS EXCLUSIVE "
