@@ -13,6 +13,8 @@
 #     committing only after the second is done): A and B both finish,
 #     A's rows are all there; each step has its own timeout, so a
 #     regression fails instead of hanging;
+#  1b. a load stopped (SIGINT) while it waits for the lock: exit 130, the
+#     table unchanged, no staging table left;
 #  2. two real loads of the same parent at once (2 connections each):
 #     both succeed, every row of both is there, no staging table is left;
 #  3. a stage left by a killed run of ANOTHER parent is dropped by the next
@@ -113,6 +115,37 @@ same_rows "$(Q ${p}_a)" "$REF" "load A next to load B"
     fail "load B's tables are missing"
 [ "$(stages)" = 0 ] || fail "interleaving: staging tables left"
 
+# ---- 1b. stopped (SIGINT) while its final transaction waits for the lock:
+# exit 130, the table unchanged, its staging tables dropped
+mkparent ${p}_s
+job ${p}_s 2 >"$T/s.json"
+timeout 60 psql -X -q -c "BEGIN" -c "LOCK ${p}_s IN ACCESS SHARE MODE" -c "SELECT pg_sleep(50)" >/dev/null 2>&1 &
+lk=$!
+for _ in $(seq 1 100); do
+    [ "$("${PSQL[@]}" -c "SELECT count(*) FROM pg_locks WHERE relation = '${p}_s'::regclass AND granted")" = 1 ] && break
+    sleep 0.1
+done
+# (no `timeout` around it: timeout would pass the SIGINT on to holoflow's
+# process group as well, and a second signal makes holoflow exit at once;
+# the lock holder above ends within 60 s, which bounds this load)
+"$HOLOFLOW" sync "$T/s.json" --log-level info >"$T/s.out" 2>"$T/s.err" &
+sp=$!
+for _ in $(seq 1 600); do
+    grep -q "the table is locked by another session" "$T/s.err" && break
+    kill -0 $sp 2>/dev/null || break
+    sleep 0.1
+done
+kill -INT $sp 2>/dev/null || true
+set +e
+wait $sp
+RC=$?
+set -e
+kill $lk 2>/dev/null || true
+wait $lk 2>/dev/null || true
+expect_rc 130 "stopped while waiting for the lock"
+[ "$("${PSQL[@]}" -c "SELECT count(*) FROM ${p}_s")" = 0 ] || fail "stopped while waiting: rows visible"
+[ "$(stages)" = 0 ] || { fail "stopped while waiting: staging tables left"; grep -v "^  " "$T/s.err" >&2; }
+
 # ---- 2. two real loads of one parent at once
 mkparent ${p}_c
 job ${p}_c 2 >"$T/c.json"
@@ -151,5 +184,5 @@ left=$("${PSQL[@]}" -c "SELECT string_agg(relname, ' ' ORDER BY relname) FROM pg
 [ "$left" = "hf_stage_${oid}_7654331_abc_1" ] || fail "another parent's stages: left '$left'"
 "${PSQL[@]}" -c "DROP TABLE IF EXISTS hf_stage_${oid}_7654331_abc_1, hf_stage_${oid}_7654332_abc_1"
 
-"${PSQL[@]}" -c "DROP TABLE ${p}_a, ${p}_b1, ${p}_b2, ${p}_c, ${p}_d, ${p}_ref"
+"${PSQL[@]}" -c "DROP TABLE ${p}_a, ${p}_b1, ${p}_b2, ${p}_s, ${p}_c, ${p}_d, ${p}_ref"
 finish
