@@ -65,10 +65,14 @@ same_rows "TABLE ${p}_c4" "TABLE ${p}_ref" "channel 4"
 same_rows "TABLE ${p}_c4" "TABLE ${p}_c1" "channel 4 vs channel 1"
 
 # ---- 2. channels x shards into a LIST-partitioned parent
-"$HOLOFLOW" sync "$(job 3 "${p}_part" 0 >"$T/part.json"; echo "$T/part.json")" --shard 0/2 >"$T/o0" 2>"$T/e0" &
+# (the job file is written first: a command substitution in the background
+# command would write it in the background, racing shard 1's read of it)
+job 3 "${p}_part" 0 >"$T/part.json"
+"$HOLOFLOW" sync "$T/part.json" --shard 0/2 >"$T/o0" 2>"$T/e0" &
 p0=$!
 run_hf "$T/out" "$T/err" sync "$T/part.json" --shard 1/2
 expect_rc 0 "shard 1/2 with 3 channels"
+[ "$RC" = 0 ] || cat "$T/err" >&2
 wait $p0 || fail "shard 0/2 with 3 channels: $(cat "$T/e0")"
 same_rows "TABLE ${p}_part" "TABLE ${p}_ref" "3 channels x 2 shards"
 

@@ -27,6 +27,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "connectors/hologres/holo_copy_par.h"
 #include "connectors/hologres/holo_copy_sql.h"
@@ -943,6 +944,57 @@ static int end_bulk(struct holo_writer *w, bool commit, struct hf_error *err)
     return rc;
 }
 
+/* Open the final transaction of a parallel load on s0 and do its work
+ * (holo_par_finish), without committing. While the parent is locked by
+ * others (another load's transaction, a long query) it is tried again
+ * after a growing pause, the staged tables kept: waiting without a limit
+ * could deadlock through another load's client (docs/decisions.md). A
+ * stop request ends the waiting. 0, or -1 with err (the transaction may
+ * still be open). */
+static int final_txn(struct holo_writer *w, struct copy_shard *s0,
+                     struct hf_error *err)
+{
+    const struct copy_mode *cm = w->mode_state;
+    unsigned pause_ms = 50;
+    for (unsigned attempt = 1;; attempt++) {
+        enum holo_err_class cls;
+        holo_txn_reset(&s0->txn);
+        /* Read committed whatever the server's default: the empty-child
+         * check after the LOCK must see every row committed before it (a
+         * repeatable-read snapshot, taken before the LOCK, would miss some
+         * and the swap would drop them). */
+        if (holo_txn_begin_with(&s0->sh->conn, &s0->txn,
+                                "BEGIN ISOLATION LEVEL READ COMMITTED", &cls,
+                                err) != 0)
+            return -1;
+        s0->in_txn = true;
+        int rc = holo_par_finish(w, &s0->sh->conn, err);
+        if (rc != 1)
+            return rc;
+        rollback(s0);
+        if (cm->stopping && atomic_load(cm->stopping))
+            return hf_error_set(err, HF_ERR_INTERRUPTED,
+                                "stopped while waiting for the lock on the "
+                                "table for the final transaction");
+        if (attempt == 1 || attempt % 20 == 0)
+            hf_log_info("hologres sink \"%s\".\"%s\": the table is locked "
+                        "by another session (another load or a query); "
+                        "waiting to make the staged rows visible (attempt "
+                        "%u)",
+                        w->meta.schema, w->meta.table, attempt);
+        /* A share of the pause that differs per backend keeps two
+         * waiting loads apart. */
+        unsigned mix = (unsigned)PQbackendPID(s0->sh->conn.pg) * 2654435761u ^
+                       attempt * 40503u;
+        unsigned ms = pause_ms / 2 + mix % (pause_ms / 2 + 1);
+        struct timespec ts = {.tv_sec = ms / 1000,
+                              .tv_nsec = (long)(ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+        if (pause_ms < 2000)
+            pause_ms *= 2;
+    }
+}
+
 /* A parallel load's end (holo_copy_par.h): commit every connection's
  * staging tables, then make them visible in one final transaction on the
  * first connection; on any failure drop the stages, so the target is as
@@ -976,19 +1028,7 @@ static int end_bulk_par(struct holo_writer *w, struct hf_error *err)
     if (rc == 0 && hf_failpoint("holo.copy.par-crash-before-final"))
         raise(SIGKILL); /* a kill -9 between the stages and the final */
     if (rc == 0 && holo_par_any(w->par)) {
-        enum holo_err_class cls;
-        holo_txn_reset(&s0->txn);
-        /* Read committed whatever the server's default: the empty-child
-         * check after the LOCK must see every row committed before it (a
-         * repeatable-read snapshot, taken before the LOCK, would miss some
-         * and the swap would drop them). */
-        rc = holo_txn_begin_with(&s0->sh->conn, &s0->txn,
-                                 "BEGIN ISOLATION LEVEL READ COMMITTED", &cls,
-                                 err);
-        if (rc == 0) {
-            s0->in_txn = true;
-            rc = holo_par_finish(w, &s0->sh->conn, err);
-        }
+        rc = final_txn(w, s0, err);
         if (rc == 0)
             rc = write_record(w, &s0->sh->conn, rows, err);
         if (rc == 0) {

@@ -80,28 +80,30 @@ static int exec_formatted(struct holo_conn *c, const char *fmt_query, int n,
 
 /* Drop the stages of runs that are gone (killed): their run lock is free.
  * Our own run id (a reused backend pid) is ours to clean too. Only tables
- * named exactly as a stage (prefix, run, start time, sequence number) are
- * considered; a stage that cannot be dropped is logged and left. */
+ * named exactly as a stage (prefix, parent oid, run, start time, sequence
+ * number) are considered, of any parent and in any schema, when the
+ * loading user owns them: a killed load of another table leaves nothing
+ * behind for good either. A stage that cannot be dropped is logged and
+ * left. */
 static int drop_dead_stages(struct holo_par *p, struct holo_writer *w,
                             struct holo_conn *c, struct hf_error *err)
 {
     enum holo_err_class cls;
     char run[16];
     snprintf(run, sizeof run, "%d", p->run);
-    /* The prefix is letters, digits and '_': safe inside the pattern. The
-     * run id starts right after it. */
-    const char *params[2] = {w->meta.schema, p->prefix};
     PGresult *r = NULL;
     if (exec_params(c,
-                    "SELECT c.relname, split_part(substr(c.relname, "
-                    "length($2::text) + 1), '_', 1) "
+                    "SELECT c.relname, split_part(c.relname, '_', 4), "
+                    "n.nspname "
                     "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace "
                     "n ON n.oid = c.relnamespace "
-                    "WHERE n.nspname = $1 AND c.relkind = 'r' AND "
-                    "c.relname ~ ('^' || $2::text || "
-                    "'[0-9]{1,9}_[0-9a-f]{1,16}_[0-9]{1,10}$') "
-                    "AND NOT c.relispartition ORDER BY 1",
-                    2, params, &r, &cls, err) != 0)
+                    "WHERE c.relkind = 'r' AND c.relname ~ "
+                    "'^hf_stage_[0-9]{1,10}_[0-9]{1,9}_[0-9a-f]{1,16}_"
+                    "[0-9]{1,10}$' AND NOT c.relispartition AND "
+                    "c.relpersistence = 'p' AND "
+                    "pg_catalog.pg_has_role(c.relowner, 'USAGE') "
+                    "ORDER BY 3, 1",
+                    0, NULL, &r, &cls, err) != 0)
         return -1;
     int rc = 0;
     for (int i = 0; i < PQntuples(r) && rc == 0; i++) {
@@ -123,10 +125,12 @@ static int drop_dead_stages(struct holo_par *p, struct holo_writer *w,
             if (!free_run)
                 continue; /* a live run's stage */
         }
-        const char *dp[2] = {w->meta.schema, name};
+        const char *nsp = PQgetvalue(r, i, 2);
+        const char *dp[2] = {nsp, name};
         hf_log_warn("hologres sink \"%s\".\"%s\": dropping the staging table "
-                    "\"%s\" left by an earlier load that did not finish",
-                    w->meta.schema, w->meta.table, name);
+                    "\"%s\".\"%s\" left by an earlier load that did not "
+                    "finish",
+                    w->meta.schema, w->meta.table, nsp, name);
         struct hf_error e;
         hf_error_clear(&e);
         if (exec_formatted(c,
@@ -138,8 +142,9 @@ static int drop_dead_stages(struct holo_par *p, struct holo_writer *w,
                 rc = -1;
             } else {
                 hf_log_warn("hologres sink \"%s\".\"%s\": could not drop "
-                            "the staging table \"%s\" (left as it is): %s",
-                            w->meta.schema, w->meta.table, name, e.msg);
+                            "the staging table \"%s\".\"%s\" (left as it "
+                            "is): %s",
+                            w->meta.schema, w->meta.table, nsp, name, e.msg);
                 if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
                     PQclear(PQexec(c->pg, "ROLLBACK"));
             }
@@ -699,27 +704,34 @@ static void put_array_elem(struct hf_strbuf *out, const char *v)
     hf_strbuf_putc(out, '"');
 }
 
-/* The swap check (q_swap_refused) of every first stage of a value whose
- * child exists, in one statement before any swap: why[i] (malloc'ed,
- * NULL for a stage not checked) for stage i, with the child it was
- * checked against (ck_schema/ck_table, borrowed from w->meta). No swap
- * changes what another child's check looks at (its own relation, indexes,
- * dependents, the parent), so checking up front gives what checking each
- * child just before its swap gave. 0, or -1 with err. */
+/* The swap checks made up front: why[i] for stage i (NULL when not
+ * checked), with the child it was checked against (ck_schema[i],
+ * ck_table[i]: copies, as the loop reloads w->meta); all malloc'ed. */
 struct swap_checks {
     char **why;
-    const char **ck_schema, **ck_table;
+    char **ck_schema, **ck_table;
 };
 
 static void swap_checks_free(struct swap_checks *k, uint32_t n)
 {
-    for (uint32_t i = 0; k->why && i < n; i++)
-        free(k->why[i]);
+    for (uint32_t i = 0; i < n; i++) {
+        if (k->why)
+            free(k->why[i]);
+        if (k->ck_schema)
+            free(k->ck_schema[i]);
+        if (k->ck_table)
+            free(k->ck_table[i]);
+    }
     free(k->why);
     free(k->ck_schema);
     free(k->ck_table);
 }
 
+/* The swap check (q_swap_refused) of every first stage of a value whose
+ * child exists, in one statement before any swap, into `k`. No swap
+ * changes what another child's check looks at (its own relation, indexes,
+ * dependents, the parent), so checking up front gives what checking each
+ * child just before its swap gave. 0, or -1 with err. */
 static int swap_checks_run(struct holo_writer *w, struct holo_conn *c,
                            struct swap_checks *k, struct hf_error *err)
 {
@@ -756,8 +768,12 @@ static int swap_checks_run(struct holo_writer *w, struct holo_conn *c,
         }
         put_array_elem(&sa, child->schema);
         put_array_elem(&ta, child->table);
-        k->ck_schema[i] = child->schema;
-        k->ck_table[i] = child->table;
+        k->ck_schema[i] = strdup(child->schema);
+        k->ck_table[i] = strdup(child->table);
+        if (k->ck_schema[i] == NULL || k->ck_table[i] == NULL) {
+            rc = hf_error_set(err, HF_ERR_NOMEM, "out of memory");
+            goto out;
+        }
         idx[m++] = i;
     }
     hf_strbuf_putc(&sa, '}');
@@ -813,64 +829,58 @@ static int par_final_loop(struct holo_writer *w, struct holo_conn *c,
                           const struct swap_checks *checks, bool on_conflict,
                           struct hf_error *err);
 
-/* LOCK the parent IN ACCESS EXCLUSIVE MODE inside the final transaction,
- * waiting at most LOCK_WAIT_MS in the lock queue per attempt. Another load
- * into the same parent (a shard) holds ACCESS SHARE on it in its open
- * stage transactions and may need more (CREATE TABLE ... LIKE) before it
- * can commit them: a request queued for good would block those, and the
- * two processes would wait for each other where the server cannot see it
- * (the wait closes through the other client). So an attempt that times
- * out leaves the queue (a savepoint), sleeps, and tries again. */
-#define LOCK_WAIT_MS "1000"
-static int lock_parent(struct holo_conn *c, const char *const *pp,
-                       enum holo_err_class *cls, struct hf_error *err)
+/* The final transaction's first statement: lock the parent, waiting at
+ * most lock_timeout = half the server's deadlock_timeout (at least
+ * 100 ms). A load that waited without limit could close a cycle the
+ * server cannot see: our queued ACCESS EXCLUSIVE request stalls another
+ * load's connection (e.g. in CREATE TABLE ... LIKE parent) while that
+ * load's other connection, idle in its transaction until the stalled one
+ * is done, holds the lock we wait for (docs/decisions.md). 0 locked; 1
+ * busy (nothing done, the transaction aborted); -1 with err. */
+static int lock_parent(struct holo_writer *w, struct holo_conn *c,
+                       struct hf_error *err)
 {
-    for (unsigned attempt = 1;; attempt++) {
-        if (holo_conn_exec(c,
-                           "SAVEPOINT hf_lock; SET LOCAL lock_timeout = "
-                           LOCK_WAIT_MS,
-                           cls, err) != 0)
-            return -1;
-        PGresult *r = NULL;
-        int rc = exec_params(c,
-                             "SELECT format('LOCK TABLE %I.%I IN ACCESS "
-                             "EXCLUSIVE MODE', $1::text, $2::text)",
-                             2, pp, &r, cls, err);
-        if (rc != 0)
-            return -1;
-        char *sql = PQntuples(r) == 1 ? strdup(PQgetvalue(r, 0, 0)) : NULL;
-        PQclear(r);
-        if (sql == NULL) {
-            *cls = HOLO_ERR_FATAL;
-            return hf_error_set(err, HF_ERR_NOMEM, "out of memory");
-        }
-        PGresult *lr = PQexec(c->pg, sql);
-        free(sql);
-        ExecStatusType st = PQresultStatus(lr);
-        const char *state = PQresultErrorField(lr, PG_DIAG_SQLSTATE);
-        bool timed_out = st == PGRES_FATAL_ERROR && state &&
-                         strcmp(state, "55P03") == 0;
-        if (st != PGRES_COMMAND_OK && !timed_out) {
-            *cls = holo_conn_classify(c, lr, err);
-            PQclear(lr);
-            return -1;
-        }
-        PQclear(lr);
-        if (!timed_out)
-            return holo_conn_exec(c,
-                                  "RELEASE SAVEPOINT hf_lock; SET LOCAL "
-                                  "lock_timeout TO DEFAULT",
-                                  cls, err);
-        if (holo_conn_exec(c, "ROLLBACK TO SAVEPOINT hf_lock", cls, err) != 0)
-            return -1;
-        if (attempt % 10 == 0)
-            hf_log_warn("hologres sink \"%s\".\"%s\": still waiting for the "
-                        "table's lock for the final transaction (%u "
-                        "attempts): another session holds it",
-                        pp[0], pp[1], attempt);
-        struct timespec ts = {0, (long)(50 + (attempt * 37) % 200) * 1000000L};
-        nanosleep(&ts, NULL);
+    enum holo_err_class cls;
+    PGresult *r = NULL;
+    if (exec_params(c, "SELECT pg_catalog.current_setting('lock_timeout')",
+                    0, NULL, &r, &cls, err) != 0)
+        return -1;
+    char before[64];
+    snprintf(before, sizeof before, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    if (holo_conn_exec(c,
+                       "SELECT pg_catalog.set_config('lock_timeout', "
+                       "greatest(100, (extract(epoch FROM "
+                       "pg_catalog.current_setting('deadlock_timeout')::"
+                       "interval) * 500)::int)::text, true)",
+                       &cls, err) != 0)
+        return -1;
+    const char *pp[2] = {w->meta.schema, w->meta.table};
+    if (exec_params(c,
+                    "SELECT format('LOCK TABLE %I.%I IN ACCESS EXCLUSIVE "
+                    "MODE', $1::text, $2::text)",
+                    2, pp, &r, &cls, err) != 0)
+        return -1;
+    PGresult *l = PQexec(c->pg, PQgetvalue(r, 0, 0));
+    PQclear(r);
+    if (PQresultStatus(l) != PGRES_COMMAND_OK) {
+        const char *st = PQresultErrorField(l, PG_DIAG_SQLSTATE);
+        bool busy = PQstatus(c->pg) == CONNECTION_OK && st != NULL &&
+                    (strcmp(st, "55P03") == 0 || strcmp(st, "40P01") == 0);
+        if (!busy)
+            holo_conn_classify(c, l, err);
+        PQclear(l);
+        return busy ? 1 : -1;
     }
+    PQclear(l);
+    /* The rest waits as the session would have: the parent is ours, and
+     * no other load holds a lock on a child without one on the parent. */
+    const char *bp[1] = {before};
+    if (exec_params(c,
+                    "SELECT pg_catalog.set_config('lock_timeout', $1, true)",
+                    1, bp, NULL, &cls, err) != 0)
+        return -1;
+    return 0;
 }
 
 int holo_par_finish(struct holo_writer *w, struct holo_conn *c,
@@ -886,8 +896,9 @@ int holo_par_finish(struct holo_writer *w, struct holo_conn *c,
     /* Every child of the parent is locked: swaps detach, truncate empties,
      * and an empty child must stay empty until it is swapped. */
     const char *pp[2] = {sch, par};
-    if (lock_parent(c, pp, &cls, err) != 0)
-        return -1;
+    int locked = lock_parent(w, c, err);
+    if (locked != 0)
+        return locked;
     if (cfg->bulk_truncate) {
         if (exec_formatted(c,
                            "SELECT format('TRUNCATE %I.%I', $1::text, "

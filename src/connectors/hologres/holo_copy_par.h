@@ -33,10 +33,14 @@
  * A failed or interrupted load commits no stage, or drops the committed
  * ones; a final transaction that fails leaves the target as it was and the
  * stages are dropped. After a kill the stages of the dead run stay behind
- * as ordinary tables (never as children): the next load into the same
- * parent drops every table named exactly as a stage whose run is gone (each
- * run holds a session advisory lock named by its run id, the backend pid
- * of its first connection, so a live run's stages are left alone).
+ * as ordinary tables (never as children): the next parallel load (of any
+ * parent, in the same database) drops every table the loading user owns
+ * that is named exactly as a stage and whose run is gone (each run holds a
+ * session advisory lock named by its run id, the backend pid of its first
+ * connection, so a live run's stages are left alone).
+ * The final transaction waits for the parent's lock only briefly at a time
+ * and tries again (holo_par_finish): loads of one parent by several
+ * processes at once never deadlock through a client.
  * Where the result could differ from the one-connection load's
  * (holo_par_refused) the load takes one connection.
  *
@@ -78,8 +82,11 @@ int holo_par_target(struct holo_writer *w, struct holo_conn *c,
 /* Whether some value was staged (the final transaction has work). */
 bool holo_par_any(const struct holo_par *p);
 
-/* Inside the final transaction open on `c`: truncate as asked, then attach,
- * swap or copy every stage (see above). 0, or -1 with err. */
+/* Inside the final transaction open on `c`: lock the parent, truncate as
+ * asked, then attach, swap or copy every stage (see above). 0; 1 when the
+ * parent stayed locked by others past a short lock_timeout (nothing was
+ * done and the transaction is aborted: roll back, wait, call again); -1
+ * with err. */
 int holo_par_finish(struct holo_writer *w, struct holo_conn *c,
                     struct hf_error *err);
 
