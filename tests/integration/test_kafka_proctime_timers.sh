@@ -94,17 +94,19 @@ if grep -q "late row" "$T/err"; then fail "late rows: $(cat "$T/err")"; fi
 done
 
 # Under holoflow.throttle.bytes-per-second the source task waits for the
-# bucket before it passes a batch on (a byte limit does not shrink the
-# batches); the window TVF's timer still runs (between the wait's
-# slices), so a batch's windows fire while the next batch waits. An
-# unbounded datagen in batches of 20 BIGINTs (160 bytes) at 32 bytes/s: a
-# batch passes every 5 s at most (the rate's bound), so the first batch's
-# 1-second window must be printed before the second batch is (the plain
-# copy of the rows shows what has passed).
+# bucket before it passes a batch on; the window TVF's timer still runs
+# (between the wait's slices), so a batch's windows fire while the next
+# batch waits. An unbounded datagen of rows of 108 bytes (a BIGINT and a
+# 100-character string) at 32 bytes/s: under a byte limit batches shrink
+# to about 1/20 s of bytes, here one row, so a row passes every ~3.4 s (the
+# rate's bound), and the first row's 1-second window must be printed
+# before the second row is (the plain copy of the rows shows what has
+# passed).
 cat >"$T/job.sql" <<'SQL'
 SET 'holoflow.throttle.bytes-per-second' = '32';
 SET 'holoflow.batch.rows' = '20';
-CREATE TABLE g (id BIGINT, pt AS PROCTIME()) WITH ('connector' = 'datagen');
+CREATE TABLE g (id BIGINT, s STRING, pt AS PROCTIME())
+WITH ('connector' = 'datagen', 'fields.s.length' = '100');
 CREATE TABLE o_tumble (n BIGINT) WITH ('connector' = 'print', 'print-identifier' = 'tumble');
 CREATE TABLE o_raw (id BIGINT) WITH ('connector' = 'print', 'print-identifier' = 'raw');
 BEGIN STATEMENT SET;
@@ -125,9 +127,9 @@ done
 raw=$(grep -c '^raw' "$T/out" || true)
 kill -0 "$pid" 2>/dev/null || fail "the throttled job ended early: $(cat "$T/err")"
 first=$(grep -m1 '^tumble' "$T/out" || true)
-[ "$first" = "tumble> +I[20]" ] ||
-    fail "the first throttled batch's window: '$first', not 'tumble> +I[20]'"
-[ "$raw" -le 20 ] ||
+[ "$first" = "tumble> +I[1]" ] ||
+    fail "the first throttled batch's window: '$first', not 'tumble> +I[1]'"
+[ "$raw" -le 1 ] ||
     fail "the first window fired only after the next throttled batch ($raw rows passed)"
 kill -TERM "$pid"
 wait "$pid" || true
