@@ -136,7 +136,9 @@ static int record_exec(const struct sync_job *j, const char *key,
         if (rc && out)
             snprintf(out, outn, "%s", PQgetvalue(r, 0, 0));
     } else if (st == PGRES_COMMAND_OK) {
-        rc = atoi(PQcmdTuples(r)) > 0;
+        /* the rows affected, as digits: any but "0" (or "") is some */
+        const char *n = PQcmdTuples(r);
+        rc = n[0] != '\0' && strcmp(n, "0") != 0;
     } else {
         hf_error_set(err, HF_ERR_SERVER, "load record %s: %s", t.data,
                      PQerrorMessage(pg));

@@ -455,8 +455,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             path = a + 6;
         else if (strncmp(a, "@shard=", 7) == 0)
             sscanf(a + 7, "%u/%u", &si, &sn);
-        else if (strncmp(a, "@fields=", 8) == 0)
-            fields = atoi(a + 8) % 100;
+        else if (strncmp(a, "@fields=", 8) == 0) {
+            char *e;
+            long f = strtol(a + 8, &e, 10);
+            fields = e != a + 8 ? (int)(f % 100) : 0;
+        }
         else if (a[0])
             params[np++] = a;
     }
