@@ -122,10 +122,13 @@ REF="SELECT $COLS FROM ${p}_ref"
 
 # filejob TABLE WRITER_EXTRA [TREE] [SETTING_EXTRA]: the tree's
 # sale_date=${bizdate} directory into TABLE's partition ${bizdate}, 4
-# channels of at most 1500 records/s each (a run takes about a second)
+# channels of at most 750 records/s each: the job's bucket (3000
+# records/s, empty at the start) makes a run of a date's 4000 rows last at
+# least 1.33 s, longer than crash_runs' longest kill delay, so its first
+# run is always killed while it runs however fast the machine
 filejob() {
     cat <<JSON
-{"job": {"setting": {"speed": {"record": 6000}, "errorLimit": {"record": 0}${4:-}},
+{"job": {"setting": {"speed": {"record": 3000}, "errorLimit": {"record": 0}${4:-}},
   "content": [{
     "reader": {"name": "txtfilereader", "parameter": {"path": ["${3:-$T/tree}/sale_date=\${bizdate}/*/*.csv"], "fieldDelimiter": ",",
       "column": [{"index": 0, "type": "string"}, {"index": 1, "type": "string"}, {"index": 2, "type": "long"},
@@ -133,7 +136,7 @@ filejob() {
     "writer": {"name": "hologresjdbcwriter", "parameter": {"username": "$PGUSER", "password": "",
       "column": ["shop_name", "customer_id", "total_price", "sale_time"], "partition": "sale_date=\${bizdate}",
       "connection": [{"jdbcUrl": "$URL", "table": ["$1"]}]$2}}}]},
- "core": {"transport": {"channel": {"speed": {"record": 1500}}}}}
+ "core": {"transport": {"channel": {"speed": {"record": 750}}}}}
 JSON
 }
 
