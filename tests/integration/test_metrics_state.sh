@@ -60,10 +60,19 @@ seq 1 "$N" | awk -v k="$K" -v ts="$TS" '{ printf "%d|{\"k\":%d,\"v\":%d,\"ts\":\
 # entries and bytes are RocksDB's estimates (no snapshot scan counts them):
 # estimate-num-keys counts a key once per table file or memtable still
 # holding a version of it, so it lies between the keys and the puts.
-for mode in hashmap rocksdb rocksdb_incr p2; do
+# slowp0: hashmap again, on a cluster where partition 0's leader answers
+# 1.5 s late: the source stalls behind the locked table on partition 1's
+# rows before partition 0 answered a fetch, and must still show partition
+# 0's lag (from the end queried when it was assigned).
+for mode in hashmap rocksdb rocksdb_incr p2 slowp0; do
     backend=$mode par=1 incr=false
     [ "$mode" = p2 ] && backend=hashmap par=2
     [ "$mode" = rocksdb_incr ] && backend=rocksdb incr=true
+    if [ "$mode" = slowp0 ]; then
+        backend=hashmap
+        kafka_start_mock -s mst:0:1500 -g g-slowp0 mst:2
+        "$KCAT" -b "$KAFKA_BOOTSTRAP" -P -t mst -K '|' -l "$T/msgs"
+    fi
     echo "  state backend $backend, parallelism $par"
     tbl=hf_mst_$mode
     "${PSQL[@]}" -c "DROP TABLE IF EXISTS $tbl; CREATE TABLE $tbl (k bigint PRIMARY KEY, n bigint, s bigint)"

@@ -2,7 +2,8 @@
  * hf_kafka_mock.c - a Kafka "cluster" for tests: librdkafka's mock cluster
  * hosted in a small long-lived process.
  *
- *   hf_kafka_mock [-b BROKERS] [-T] [--stdin] [TOPIC:PARTITIONS ...]
+ *   hf_kafka_mock [-b BROKERS] [-T] [--stdin] [-s TOPIC:PARTITION:MS]
+ *                 [-g GROUP] [TOPIC:PARTITIONS ...]
  *
  * Creates a mock cluster of BROKERS brokers (default 3), creates each
  * TOPIC with PARTITIONS partitions (replication factor min(3, BROKERS)),
@@ -12,6 +13,13 @@
  * offsets live in this process's memory, so a test can kill -9 and restart
  * the holoflow under test while the "cluster" keeps its data; they vanish
  * when this process ends.
+ *
+ * A slow partition (-s): the partition's leader becomes the last broker,
+ * which answers every request MS milliseconds late, and every other
+ * partition of the created topics is led by broker 1; -g GROUP makes
+ * broker 1 the group's coordinator (else it may be the slow one). Tests
+ * use it for a consumer whose partitions answer their first fetches far
+ * apart.
  *
  * Topics that are not created here are auto-created by the mock broker on
  * first use (4 partitions). Exit status: 0 after a signal or EOF, 2 on a
@@ -71,10 +79,12 @@ static void on_signal(int sig)
 static void usage(void)
 {
     fprintf(stderr,
-            "usage: hf_kafka_mock [-b BROKERS] [-T] [--stdin] [TOPIC:PARTITIONS ...]\n"
+            "usage: hf_kafka_mock [-b BROKERS] [-T] [--stdin] [-s TOPIC:PART:MS]\n"
+            "                     [-g GROUP] [TOPIC:PARTITIONS ...]\n"
             "  prints the bootstrap address, runs until SIGTERM/SIGINT\n"
             "  (or end of stdin with --stdin); -T: answer offsets-for-times\n"
-            "  lookups (through a proxy in this process)\n"
+            "  lookups (through a proxy in this process); -s: that partition's\n"
+            "  leader answers MS ms late; -g: GROUP's coordinator is broker 1\n"
             "       hf_kafka_mock offsets BOOTSTRAP TOPIC [GROUP]\n"
             "  prints PARTITION LOW HIGH COMMITTED lines and\n"
             "  'total HIGH_SUM COMMITTED_SUM'\n"
@@ -90,6 +100,73 @@ static int parse_int(const char *s, long lo, long hi, long *out)
     if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
         return -1;
     *out = v;
+    return 0;
+}
+
+/* -s TOPIC:PARTITION:MS and -g GROUP (see the header). `topics` are the
+ * created TOPIC:PARTITIONS arguments (already checked). 0, or -1 after a
+ * message. */
+static int slow_partition(rd_kafka_mock_cluster_t *mc, int brokers,
+                          char **topics, int ntopics, const char *slow,
+                          const char *group)
+{
+    if (group && rd_kafka_mock_coordinator_set(mc, "group", group, 1) !=
+                     RD_KAFKA_RESP_ERR_NO_ERROR) {
+        fprintf(stderr, "hf_kafka_mock: cannot set group '%s''s "
+                        "coordinator\n", group);
+        return -1;
+    }
+    if (slow == NULL)
+        return 0;
+    char topic[256];
+    const char *c2 = strrchr(slow, ':');
+    const char *c1 = c2;
+    while (c1 && c1 > slow && *--c1 != ':')
+        ;
+    if (c1 && *c1 != ':')
+        c1 = NULL;
+    long part = 0, ms = 0;
+    if (c1 == NULL || c1 == slow || (size_t)(c1 - slow) >= sizeof topic ||
+        brokers < 2) {
+        fprintf(stderr, "hf_kafka_mock: -s wants TOPIC:PARTITION:MS and "
+                        "2 or more brokers\n");
+        return -1;
+    }
+    char num[32];
+    size_t nl = (size_t)(c2 - c1 - 1);
+    if (nl == 0 || nl >= sizeof num) {
+        fprintf(stderr, "hf_kafka_mock: bad -s '%s'\n", slow);
+        return -1;
+    }
+    memcpy(num, c1 + 1, nl);
+    num[nl] = '\0';
+    if (parse_int(num, 0, 10000, &part) != 0 ||
+        parse_int(c2 + 1, 1, 60000, &ms) != 0) {
+        fprintf(stderr, "hf_kafka_mock: bad -s '%s'\n", slow);
+        return -1;
+    }
+    memcpy(topic, slow, (size_t)(c1 - slow));
+    topic[c1 - slow] = '\0';
+    for (int i = 0; i < ntopics; i++) {
+        char name[256];
+        const char *colon = strrchr(topics[i], ':');
+        long parts = 1;
+        size_t n = colon ? (size_t)(colon - topics[i]) : strlen(topics[i]);
+        if (colon)
+            parse_int(colon + 1, 1, 10000, &parts);
+        memcpy(name, topics[i], n);
+        name[n] = '\0';
+        for (long p = 0; p < parts; p++)
+            rd_kafka_mock_partition_set_leader(mc, name, (int32_t)p, 1);
+    }
+    if (rd_kafka_mock_partition_set_leader(mc, topic, (int32_t)part,
+                                           brokers) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR ||
+        rd_kafka_mock_broker_set_rtt(mc, brokers, (int)ms) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR) {
+        fprintf(stderr, "hf_kafka_mock: cannot make '%s' slow\n", slow);
+        return -1;
+    }
     return 0;
 }
 
@@ -302,6 +379,7 @@ int main(int argc, char **argv)
     int watch_stdin = 0;
     int time_index = 0;
     int first_topic = argc;
+    const char *slow = NULL, *group = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-b") == 0 && i + 1 < argc) {
             if (parse_int(argv[++i], 1, 16, &brokers) != 0) {
@@ -310,6 +388,10 @@ int main(int argc, char **argv)
                         argv[i]);
                 return 2;
             }
+        } else if (strcmp(argv[i], "-s") == 0 && i + 1 < argc) {
+            slow = argv[++i];
+        } else if (strcmp(argv[i], "-g") == 0 && i + 1 < argc) {
+            group = argv[++i];
         } else if (strcmp(argv[i], "--stdin") == 0) {
             watch_stdin = 1;
         } else if (strcmp(argv[i], "-T") == 0) {
@@ -374,6 +456,14 @@ int main(int argc, char **argv)
             rd_kafka_destroy(rk);
             return 1;
         }
+    }
+
+    if ((slow || group) &&
+        slow_partition(mc, (int)brokers, argv + first_topic,
+                       argc - first_topic, slow, group) != 0) {
+        rd_kafka_mock_cluster_destroy(mc);
+        rd_kafka_destroy(rk);
+        return 2;
     }
 
     struct sigaction sa;

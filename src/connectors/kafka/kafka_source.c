@@ -116,6 +116,8 @@ struct src_part {
     int64_t next;      /* offset after the last consumed message */
     int64_t committed; /* last offset committed by this source, -1 none */
     int64_t stop;      /* bounded: exclusive end, -1 none */
+    int64_t end0;      /* the end queried at assignment (the lag's end
+                        * until a fetch answers), -1 none */
     bool done;         /* bounded: reached stop */
 };
 
@@ -272,6 +274,7 @@ static struct src_part *add_part(struct hfk_source *s, const char *topic,
     p->next = -1;
     p->committed = -1;
     p->stop = -1;
+    p->end0 = -1;
     s->nparts++;
     return p;
 }
@@ -650,6 +653,7 @@ static int resolve_starts(struct hfk_source *s,
         p->next = start;
         p->committed = committed[i];
         p->stop = stop;
+        p->end0 = hi;
         p->done = stop >= 0 && start >= stop;
         if (!p->done && s->ctx && s->ctx->split_assigned)
             s->ctx->split_assigned(s->ctx, e->partition);
@@ -1438,12 +1442,29 @@ static void pause_part(struct hfk_source *s, const struct src_part *p)
     rd_kafka_topic_partition_list_destroy(one);
 }
 
-/* Consumer lag for the metrics: each assigned partition's end as the
- * consumer last heard it from its fetches (librdkafka's cached high
- * watermark: no request to the broker) minus the read position; a
- * partition whose end is not known yet (no fetch answered) is left out,
- * and measured at the next measure (*partial says so). True when anything
- * was measured (the table's mutex is taken only then). */
+/* A partition's end for the lag: the end the consumer last heard from
+ * its fetches (librdkafka's cached high watermark: no request to the
+ * broker), or until a fetch has answered the end queried when the
+ * partition was assigned (a source stalled by a slow sink before the
+ * partition's broker answered a fetch still shows that partition's lag).
+ * -1: unknown. */
+static int64_t part_end(const struct hfk_source *s, const struct src_part *p,
+                        int64_t *lo)
+{
+    int64_t hi = -1;
+    *lo = -1;
+    if (rd_kafka_get_watermark_offsets(s->rk, p->topic, p->partition, lo,
+                                       &hi) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+        hi >= 0)
+        return hi;
+    *lo = -1;
+    return p->end0;
+}
+
+/* Consumer lag for the metrics: each assigned partition's end
+ * (part_end) minus the read position; a partition whose end is not known
+ * is left out, and measured at the next measure (*partial says so). True
+ * when anything was measured (the table's mutex is taken only then). */
 static bool measure_lag(struct hfk_source *s, bool *partial)
 {
     *partial = false;
@@ -1452,14 +1473,9 @@ static bool measure_lag(struct hfk_source *s, bool *partial)
     int64_t max = 0, sum = 0;
     bool any = false;
     size_t i0 = 0; /* the first partition whose end is known */
-    for (; i0 < s->nparts; i0++) {
-        int64_t lo = -1, hi = -1;
-        if (rd_kafka_get_watermark_offsets(s->rk, s->parts[i0].topic,
-                                           s->parts[i0].partition, &lo,
-                                           &hi) == RD_KAFKA_RESP_ERR_NO_ERROR &&
-            hi >= 0)
-            break;
-    }
+    int64_t lo;
+    while (i0 < s->nparts && part_end(s, &s->parts[i0], &lo) < 0)
+        i0++;
     if (i0 == s->nparts)
         return false;
     struct hf_lag_parts *lp = hf_lag_parts_get(&s->ctx->stats->lag_parts);
@@ -1467,10 +1483,8 @@ static bool measure_lag(struct hfk_source *s, bool *partial)
         hf_lag_parts_begin(lp);
     for (size_t i = i0; i < s->nparts; i++) {
         const struct src_part *p = &s->parts[i];
-        int64_t lo = -1, hi = -1;
-        if (rd_kafka_get_watermark_offsets(s->rk, p->topic, p->partition, &lo,
-                                           &hi) != RD_KAFKA_RESP_ERR_NO_ERROR ||
-            hi < 0) {
+        int64_t hi = part_end(s, p, &lo);
+        if (hi < 0) {
             *partial = true;
             continue;
         }
@@ -1502,9 +1516,9 @@ static int source_read(struct hfk_source *s, struct hf_batch *out,
  * brings no rows after rows were read, so an idle or finished source
  * shows its lag after its last row. A source stalled by a slow sink
  * shows its lag as of at most a second of reading before it stopped.
- * Until every partition's end is known (no fetch answered yet) each read
- * measures again: a source that stalls behind a slow sink right after its
- * first rows must still show every partition's lag. */
+ * Until every partition's end is known each read measures again (every
+ * assigned partition has the end queried at its assignment, part_end, so
+ * this is short). */
 #define LAG_EVERY_MS 1000
 
 int hfk_source_read(void *state, struct hf_batch *out, struct hf_error *err)
