@@ -148,10 +148,22 @@ void sync_job_free(struct sync_job *j);
 int sync_json_locate(const char *text, size_t n, const char *path, int *line,
                      int *col);
 
+struct json_object;
+/* Keys holoflow does not read (sync_unused.c): between note_begin and
+ * note_end (one thread), every value the job parser looks up is noted;
+ * warn_unread then warns (FILE:LINE:COL) about each key of the
+ * parameter object `par` at JSON path `path` that was never looked up;
+ * `what` names the reader or writer. */
+void sync_json_note_begin(void);
+void sync_json_note_read(const struct json_object *v);
+void sync_json_warn_unread(struct json_object *par, const char *path,
+                           const char *what, const char *file,
+                           const char *text, size_t len);
+void sync_json_note_end(void);
+
 /* The job file's text (n bytes) parsed (json-c, comments allowed), or
  * NULL with err naming FILE:LINE:COL where it is not valid JSON (a NUL
  * byte, text after the document included). */
-struct json_object;
 struct json_object *sync_json_load(const char *file, const char *text,
                                    size_t n, struct hf_error *err);
 

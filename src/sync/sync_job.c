@@ -142,8 +142,10 @@ static json_object *get(json_object *o, const char *k)
 {
     json_object *v = NULL;
     if (o && json_object_is_type(o, json_type_object) &&
-        json_object_object_get_ex(o, k, &v) && !json_object_is_type(v, json_type_null))
+        json_object_object_get_ex(o, k, &v) && !json_object_is_type(v, json_type_null)) {
+        sync_json_note_read(v);
         return v;
+    }
     return NULL;
 }
 
@@ -1607,6 +1609,7 @@ int sync_job_parse_text(const char *path, const char *text, size_t len,
         sync_job_free(j);
         return -1;
     }
+    sync_json_note_begin();
     struct hf_strbuf tmp;
     hf_strbuf_init(&tmp, 1u << 20);
     int rc = subst_tree(root, "", params, nparams, &tmp, err);
@@ -1715,11 +1718,22 @@ int sync_job_parse_text(const char *path, const char *text, size_t len,
         if (parse_writer(wname, nw, wpar, wwhere, &j->w, err) != 0)
             goto fail;
     }
+    {
+        char pw[300], what[300];
+        snprintf(pw, sizeof pw, "%s.parameter", rwhere);
+        snprintf(what, sizeof what, "reader '%s'", rname);
+        sync_json_warn_unread(rpar, pw, what, path, text, len);
+        snprintf(pw, sizeof pw, "%s.parameter", wwhere);
+        snprintf(what, sizeof what, "writer '%s'", wname);
+        sync_json_warn_unread(wpar, pw, what, path, text, len);
+    }
+    sync_json_note_end();
     json_object_put(root);
     return 0;
 fail:
     rc = -1;
 out:
+    sync_json_note_end();
     json_object_put(root);
     if (rc != 0) {
         locate_error(err, path, text, len);

@@ -12,6 +12,8 @@
 #    --report-json is JSON (the name was written there unescaped);
 #  - a jdbcUrl whose port is not 1 to 65535 is refused at its JSON path
 #    before anything connects;
+#  - keys holoflow does not use (a misspelt "truncat") are warned about at
+#    FILE:LINE:COL, and the job runs as DataX runs it;
 . "$(dirname "$0")/../e2e/lib.sh"
 set -e
 : "${PGHOST:?run with the private PostgreSQL (make check)}"
@@ -91,6 +93,30 @@ sed "s#127.0.0.1:$PGPORT/#127.0.0.1:99999/#" "$T/json.json" >"$T/port.json"
 run_hf "$T/out" "$T/err" sync "$T/port.json"
 expect_rc 2 "port 99999"
 expect_grep "job.content[0].writer.parameter.connection[0]: 'jdbc:postgresql://127.0.0.1:99999/$PGDATABASE': the port is not a number from 1 to 65535" "$T/err" "port refused"
+
+# ---- keys holoflow does not use: warned at FILE:LINE:COL, the job runs as
+# DataX runs it (it ignores them too): a misspelt "truncat" truncates
+# nothing, and a key of a connection[] entry and of a column is named too;
+# a password is named, never its value
+"${PSQL[@]}" -c "TRUNCATE ${p}_j; INSERT INTO ${p}_j VALUES (0, '2026-01-01')"
+cat >"$T/typo.json" <<JSON
+{"job": {"content": [{
+  "reader": {"name": "txtfilereader", "parameter": {"path": ["$T/json/*.json"], "fileType": "json",
+    "column": [{"index": 0, "name": "a", "type": "long", "formatt": "x"}, {"index": 1, "name": "b", "type": "date"}]}},
+  "writer": {"name": "postgresqlwriter", "parameter": {"username": "$PGUSER", "password": "s3cret-not-shown", "truncat": true,
+    "column": ["x", "y"], "connection": [{"jdbcUrl": "$URL", "table": ["${p}_j"], "schemaa": "x"}]}}}]}}
+JSON
+# value_col KEY LINE: the column of KEY's value on LINE of typo.json
+value_col() { awk -v n="$2" -v k="\"$1\": " 'NR == n { print index($0, k) + length(k) }' "$T/typo.json"; }
+run_hf "$T/out" "$T/err" sync "$T/typo.json"
+expect_rc 0 "a job file with keys holoflow does not use"
+expect_grep "$T/typo.json:3:$(value_col formatt 3): job.content[0].reader.parameter.column[0].formatt: ignored (holoflow's reader 'txtfilereader' does not use this key)" "$T/err" "unused column key"
+expect_grep "$T/typo.json:4:$(value_col truncat 4): job.content[0].writer.parameter.truncat: ignored (holoflow's writer 'postgresqlwriter' does not use this key)" "$T/err" "misspelt truncate"
+expect_grep "job.content[0].writer.parameter.connection[0].schemaa: ignored" "$T/err" "unused connection key"
+[ "$(grep -c 'ignored (holoflow' "$T/err")" = 3 ] || { fail "three keys warned about"; cat "$T/err" >&2; }
+! grep -q s3cret "$T/err" "$T/out" || fail "the password's value was printed"
+got=$("${PSQL[@]}" -c "SELECT string_agg(x::text, ' ' ORDER BY x) FROM ${p}_j")
+[ "$got" = "0 1 2" ] || fail "a misspelt truncate truncated (or lost rows): $got"
 
 "${PSQL[@]}" -c "DROP TABLE ${p}_j, ${p}_src, ${p}_w"
 finish
