@@ -39,8 +39,9 @@ static int dim_table(struct planner *p, const struct hf_ast_from *f,
                      struct hf_table_def **out)
 {
     struct cat_entry *ce = hf_plan_lookup(p, f->name.name);
-    if (ce == NULL)
-        return hf_plan_unknown(p, &f->name, f->full, "lookup");
+    if (ce == NULL) /* "lateral": the table-function hint (planner.c) */
+        return hf_plan_unknown(p, &f->name, f->full,
+                               f->lateral ? "lateral" : "lookup");
     if (ce->view || ce->table == NULL)
         return err_at(p, HF_ERR_SQL, f->line, f->col,
                       "'%s' is a view; a lookup join reads a table whose "

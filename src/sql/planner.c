@@ -357,6 +357,24 @@ static struct cat_entry *new_entry(struct planner *p)
     return e;
 }
 
+/* The live table or view whose name is within 2 edits of `name` and
+ * closest to it, or NULL. */
+static const char *closest_table(const struct planner *p, const char *name)
+{
+    const char *best = NULL;
+    size_t bd = SIZE_MAX;
+    for (uint32_t i = 0; i < p->ncat; i++) {
+        if (p->cat[i].dropped)
+            continue;
+        size_t d = hf_edit_distance(name, p->cat[i].name);
+        if (d < bd) {
+            bd = d;
+            best = p->cat[i].name;
+        }
+    }
+    return bd <= 2 ? best : NULL;
+}
+
 int hf_plan_unknown(struct planner *p, const struct hf_ast_ident *id,
                     const char *full, const char *role)
 {
@@ -383,21 +401,22 @@ int hf_plan_unknown(struct planner *p, const struct hf_ast_ident *id,
             return err_at(p, HF_ERR_SQL, id->line, id->col,
                           "%s '%s' was dropped before this point",
                           p->cat[i].view ? "view" : "table", full);
-    const char *best = NULL;
-    size_t bd = SIZE_MAX;
-    for (uint32_t i = 0; i < p->ncat; i++) {
-        if (p->cat[i].dropped)
-            continue;
-        size_t d = hf_edit_distance(id->name, p->cat[i].name);
-        if (d < bd) {
-            bd = d;
-            best = p->cat[i].name;
-        }
-    }
-    if (best && bd <= 2)
+    bool lateral = strcmp(role, "lateral") == 0;
+    if (lateral)
+        role = "lookup";
+    const char *best = closest_table(p, id->name);
+    if (best)
         return err_at(p, HF_ERR_SQL, id->line, id->col,
                       "unknown %s table '%s'; did you mean '%s'?", role, full,
                       best);
+    if (lateral) /* not a misspelt table: most likely a table function */
+        return err_at(p, HF_ERR_UNSUPPORTED, id->line, id->col,
+                      "LATERAL TABLE(%s(...)): '%s' is not a table of this "
+                      "job; LATERAL TABLE joins a lookup table declared "
+                      "with CREATE TABLE, and table functions (built-in "
+                      "ones such as STRING_SPLIT or JSON_TUPLE, or "
+                      "user-defined ones) are not supported",
+                      full, full);
     return err_at(p, HF_ERR_SQL, id->line, id->col,
                   "unknown %s table '%s'; declare it with CREATE TABLE first",
                   role, full);

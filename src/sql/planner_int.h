@@ -92,7 +92,9 @@ int hf_plan_relocate(struct planner *p, int line, int col, const char *what);
 /* The table or view `name` names now, or NULL. */
 struct cat_entry *hf_plan_lookup(struct planner *p, const char *name);
 /* "unknown table 'x'; did you mean 'y'?" or "used before it is created"
- * at `id`. -1. */
+ * at `id`. -1. `role` names the table's use ("lookup"); "lateral" is a
+ * lookup table named in LATERAL TABLE(name(...)), which with no similar
+ * table is taken for a table function and refused as one. */
 int hf_plan_unknown(struct planner *p, const struct hf_ast_ident *id,
                     const char *full, const char *role);
 

@@ -526,6 +526,24 @@ static void test_insert_errors(void **state)
     assert_starts(plan_err(s, NULL, 0, NULL),
                   "job.sql:9:33: error: unknown source table 'nowhere'; "
                   "declare it with CREATE TABLE first");
+    /* LATERAL TABLE(f(...)) with no table like f: a table function */
+    snprintf(s, sizeof s,
+             "%s%sINSERT INTO sink SELECT id, w, price FROM src, "
+             "LATERAL TABLE(STRING_SPLIT(name, ',')) AS T(w);",
+             SRC, sink);
+    assert_starts(plan_err(s, NULL, 0, &code),
+                  "job.sql:9:62: error: LATERAL TABLE(STRING_SPLIT(...)): "
+                  "'STRING_SPLIT' is not a table of this job; LATERAL TABLE "
+                  "joins a lookup table declared with CREATE TABLE, and table "
+                  "functions");
+    assert_int_equal(code, HF_ERR_UNSUPPORTED);
+    snprintf(s, sizeof s,
+             "%s%sINSERT INTO sink SELECT id, w, price FROM src, "
+             "LATERAL TABLE(srcc(name)) AS T(w);",
+             SRC, sink);
+    assert_starts(plan_err(s, NULL, 0, NULL),
+                  "job.sql:9:62: error: unknown lookup table 'srcc'; did you "
+                  "mean 'src'?");
     snprintf(s, sizeof s, "INSERT INTO sink SELECT id FROM src;\n%s%s", SRC,
              sink);
     assert_starts(plan_err(s, NULL, 0, NULL),
