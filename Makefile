@@ -351,7 +351,7 @@ bench: deps build
 # docs/fuzzing.md.
 FUZZ_BUILD ?= $(BUILD)/fuzz
 FUZZ_TIME ?= 60
-FUZZ_TARGETS ?= sql format opts avro_resolve sync
+FUZZ_TARGETS ?= sql format opts avro_resolve sync run
 FUZZ_FLAGS ?=
 FUZZ_CC ?= clang-14
 
@@ -368,7 +368,9 @@ fuzz:
 	    work=$(FUZZ_BUILD)/corpus/$$t crashes=$(FUZZ_BUILD)/crashes/$$t
 	    mkdir -p "$$work" "$$crashes"
 	    dict=()
-	    if [ -f tests/fuzz/$$t.dict ]; then dict=(-dict=tests/fuzz/$$t.dict); fi
+	    d=tests/fuzz/$$t.dict
+	    [ "$$t" = run ] && d=tests/fuzz/sql.dict # SQL scripts too
+	    if [ -f "$$d" ]; then dict=(-dict="$$d"); fi
 	    echo "=== fuzz_$$t for $(FUZZ_TIME) s (log $(FUZZ_BUILD)/fuzz_$$t.log)"
 	    rc=0
 	    $(FUZZ_BUILD)/fuzz_$$t "$$work" tests/fuzz/corpus/$$t "$${dict[@]}" \

@@ -1506,10 +1506,13 @@ static struct hf_expr *bind_interval(struct binder *b,
     char lead[16] = "", trail[16] = "";
     int prec = 2;
     const char *q = a->qual;
-    size_t k = 0;
-    while (*q && *q != '(' && *q != ' ' && k + 1 < sizeof lead)
-        lead[k++] = *q++;
-    lead[k] = '\0';
+    /* A unit name too long for the buffers is no unit (cut, it could
+     * spell one: SQL_TSI_QUARTERLY). */
+    size_t k = strcspn(q, "( ");
+    if (k < sizeof lead)
+        memcpy(lead, q, k);
+    lead[k < sizeof lead ? k : 0] = '\0';
+    q += k;
     if (*q == '(') {
         char *pend;
         long v = strtol(q + 1, &pend, 10);
@@ -1520,18 +1523,19 @@ static struct hf_expr *bind_interval(struct binder *b,
         if (*q)
             q++;
     }
-    if (strncmp(q, " TO ", 4) == 0)
-        snprintf(trail, sizeof trail, "%s", q + 4);
-    int lu = unit_of(lead), tu = trail[0] ? unit_of(trail) : HF_TU_NONE;
-    bool ok_range =
-        (lu == HF_TU_YEAR && (tu == HF_TU_NONE || tu == HF_TU_MONTH)) ||
+    bool to = strncmp(q, " TO ", 4) == 0;
+    if (to && strlen(q + 4) < sizeof trail)
+        memcpy(trail, q + 4, strlen(q + 4) + 1);
+    int lu = unit_of(lead), tu = to ? unit_of(trail) : HF_TU_NONE;
+    bool ok_range = (!to || tu != HF_TU_NONE) &&
+        ((lu == HF_TU_YEAR && (tu == HF_TU_NONE || tu == HF_TU_MONTH)) ||
         (lu == HF_TU_MONTH && tu == HF_TU_NONE) ||
         (lu == HF_TU_DAY && (tu == HF_TU_NONE || tu == HF_TU_HOUR ||
                              tu == HF_TU_MINUTE || tu == HF_TU_SECOND)) ||
         (lu == HF_TU_HOUR &&
          (tu == HF_TU_NONE || tu == HF_TU_MINUTE || tu == HF_TU_SECOND)) ||
         (lu == HF_TU_MINUTE && (tu == HF_TU_NONE || tu == HF_TU_SECOND)) ||
-        (lu == HF_TU_SECOND && tu == HF_TU_NONE);
+        (lu == HF_TU_SECOND && tu == HF_TU_NONE));
     if (!ok_range) {
         bind_err(b, a, HF_ERR_SQL,
                  "unsupported interval qualifier %s; use YEAR, YEAR TO "

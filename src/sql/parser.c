@@ -23,6 +23,7 @@
 #include <strings.h>
 
 #include "core/log.h"
+#include "core/strbuf.h"
 
 #define MAX_DEPTH 200   /* nested parentheses, NOT, unary minus */
 #define MAX_HEIGHT 1000 /* height of an expression tree (a + b + c ...) */
@@ -1401,44 +1402,47 @@ static struct hf_ast_expr *parse_interval(struct parser *p)
         return NULL;
     }
     e->text = next(p)->text;
-    char qual[64];
-    size_t ql = 0;
+    /* The qualifier's text, whole: the binder checks it (a unit name of
+     * any length is named in its error, never cut to a valid one). */
+    struct hf_strbuf qual;
+    hf_strbuf_init(&qual, 0);
     for (int part = 0; part < 2; part++) {
         struct hf_ast_expr *u = unit_symbol(p, "after the INTERVAL string");
         if (u == NULL)
-            return NULL;
-        int w = snprintf(qual + ql, sizeof qual - ql, "%s%s",
-                         part ? " TO " : "", u->text);
-        if (w > 0)
-            ql += (size_t)w < sizeof qual - ql ? (size_t)w : 0;
+            goto fail;
+        hf_strbuf_printf(&qual, "%s%s", part ? " TO " : "", u->text);
         if (accept(p, HF_TK_LPAREN)) {
             if (peek(p)->kind != HF_TK_INTEGER) {
                 expected(p, "a precision", "in the INTERVAL qualifier");
-                return NULL;
+                goto fail;
             }
             const struct hf_token *pt = next(p);
-            if (part == 0) {
-                w = snprintf(qual + ql, sizeof qual - ql, "(%s)", pt->text);
-                if (w > 0)
-                    ql += (size_t)w < sizeof qual - ql ? (size_t)w : 0;
-            }
+            if (part == 0)
+                hf_strbuf_printf(&qual, "(%s)", pt->text);
             if (accept(p, HF_TK_COMMA) && !accept(p, HF_TK_INTEGER)) {
                 expected(p, "a precision", "in the INTERVAL qualifier");
-                return NULL;
+                goto fail;
             }
             if (expect(p, HF_TK_RPAREN, "after the precision") != 0)
-                return NULL;
+                goto fail;
         }
         if (part == 0 && !accept_word(p, "TO"))
             break;
     }
-    e->qual = hf_arena_strndup(&p->s->arena, qual, ql);
+    e->qual = hf_strbuf_ok(&qual)
+                  ? hf_arena_strndup(&p->s->arena, qual.data ? qual.data : "",
+                                     qual.len)
+                  : NULL;
+    hf_strbuf_free(&qual);
     if (e->qual == NULL) {
         oom(p);
         return NULL;
     }
     e->end = last_end(p);
     return e;
+fail:
+    hf_strbuf_free(&qual);
+    return NULL;
 }
 
 /* A function call whose name is the current token; '(' follows. */

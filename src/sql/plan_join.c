@@ -811,11 +811,12 @@ int hf_plan_join(struct qstate *qs, const struct env *env,
         const struct hf_type *t = hf_expr_type(e);
         if (t->id != HF_BOOLEAN || hf_expr_is_untyped_null(e)) {
             char t1[64];
+            hf_type_name(t, t1, sizeof t1); /* t is e's: name it first */
             hf_expr_free(e);
             return err_at(p, HF_ERR_TYPE, res[i]->line, res[i]->col,
                           "the join condition needs BOOLEAN conditions, "
                           "found %s",
-                          hf_type_name(t, t1, sizeof t1));
+                          t1);
         }
         if (spec->cond == NULL) {
             spec->cond = e;

@@ -108,6 +108,19 @@ static void test_cdc_sink_mat(void **state)
               "dim FOR SYSTEM_TIME AS OF a.proc AS d ON a.user_id = "
               "d.user_id;",
           "upsert-materialize");
+    /* a lookup join's condition that is not BOOLEAN: refused (its type
+     * was named after the bound expression holding it was freed) */
+    {
+        const char *m = plan_err(
+            CDC "INSERT INTO o SELECT a.user_id, a.id, d.city FROM a JOIN dim "
+                "FOR SYSTEM_TIME AS OF a.proc AS d ON a.user_id = d.user_id "
+                "AND a.id;");
+        if (strstr(m, "the join condition needs BOOLEAN conditions, found "
+                      "BIGINT") == NULL)
+            fprintf(stderr, "got: %s\n", m);
+        assert_non_null(strstr(m, "the join condition needs BOOLEAN "
+                                  "conditions, found BIGINT"));
+    }
     /* one-to-many: no upsert key, so materialized even into oi */
     has(CDC "INSERT INTO oi SELECT a.id, a.user_id, d.city FROM a JOIN dim2 "
             "FOR SYSTEM_TIME AS OF a.proc AS d ON a.user_id = d.user_id;",

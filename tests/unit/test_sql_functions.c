@@ -994,6 +994,22 @@ static void test_errors(void **state)
                 "exceeds precision of DAY(2) field; write DAY(3)");
     check_error("INTERVAL '1:2' DAY", "invalid interval '1:2' for DAY");
     check_error("INTERVAL '1' WEEK", "unsupported interval qualifier WEEK");
+    /* an unknown TO unit was taken for none (DAY), and a name too long for
+     * the binder's buffer was cut, to a unit (SQL_TSI_QUARTERLY) or to
+     * nothing in the message */
+    check_error("INTERVAL '3' DAY TO SECONDX",
+                "unsupported interval qualifier DAY TO SECONDX;");
+    check_error("INTERVAL '3' DAY TO SECONDSECONDSECONDSECOND",
+                "unsupported interval qualifier DAY TO "
+                "SECONDSECONDSECONDSECOND;");
+    check_error("INTERVAL '3' SQL_TSI_QUARTERLY",
+                "unsupported interval qualifier SQL_TSI_QUARTERLY;");
+    check_error("INTERVAL '3' "
+                "SECONDSECONDSECONDSECONDSECONDSECONDSECONDSECONDSECONDSECONDS"
+                "ECONDSECOND",
+                "unsupported interval qualifier "
+                "SECONDSECONDSECONDSECONDSECONDSECONDSECONDSECONDSECONDSECONDS"
+                "ECONDSECOND;");
     check_error("ts + INTERVAL '1' DAY * 1.5", "cannot apply '*'");
     check_error("JSON_VALUE(j, s)", "the path of JSON_VALUE must be a string "
                                     "literal");

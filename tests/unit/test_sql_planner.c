@@ -526,6 +526,16 @@ static void test_insert_errors(void **state)
     assert_starts(plan_err(s, NULL, 0, NULL),
                   "job.sql:9:33: error: unknown source table 'nowhere'; "
                   "declare it with CREATE TABLE first");
+    /* a join condition that is not BOOLEAN: its type was named after the
+     * bound expression holding it was freed (ASan: use after free) */
+    snprintf(s, sizeof s,
+             "%s%sINSERT INTO sink SELECT a.id, b.name, a.price FROM src "
+             "AS a JOIN src AS b ON a.id = b.id AND a.price;",
+             SRC, sink);
+    assert_starts(plan_err(s, NULL, 0, &code),
+                  "job.sql:9:96: error: the join condition needs BOOLEAN "
+                  "conditions, found DOUBLE");
+    assert_int_equal(code, HF_ERR_TYPE);
     /* LATERAL TABLE(f(...)) with no table like f: a table function */
     snprintf(s, sizeof s,
              "%s%sINSERT INTO sink SELECT id, w, price FROM src, "

@@ -1,0 +1,3 @@
+CREATE TABLE g (k INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', 'number-of-rows' = '30', 'rows-per-second' = '1000000');
+CREATE TABLE out1 (a STRING, b BIGINT, c STRING) WITH ('connector' = 'print');
+INSERT INTO out1 SELECT CAST(TUMBLE_START(ts, INTERVAL '1' MINUTE) AS STRING), COUNT(*), CAST(TUMBLE_END(ts, INTERVAL '1' MINUTE) AS STRING) FROM g GROUP BY TUMBLE(ts, INTERVAL '1' MINUTE);
