@@ -41,13 +41,16 @@ kafka_start_mock() {
     "$MOCK" "$@" >"$T/mock.addr" 2>"$T/mock.err" &
     MOCK_PID=$!
     BG_PIDS+=("$MOCK_PID")
+    # Wait while it lives: on a loaded machine creating the cluster can
+    # take seconds; a mock that exits says why on its stderr.
     local i
-    for i in $(seq 1 100); do
+    for i in $(seq 1 1200); do
         [ -s "$T/mock.addr" ] && break
+        kill -0 "$MOCK_PID" 2>/dev/null || break
         sleep 0.05
     done
     KAFKA_BOOTSTRAP=$(head -n 1 "$T/mock.addr")
-    [ -n "$KAFKA_BOOTSTRAP" ] || { echo "mock cluster did not start" >&2; cat "$T/mock.err" >&2; exit 1; }
+    [ -n "$KAFKA_BOOTSTRAP" ] || { echo "mock cluster did not start (hf_kafka_mock $*)" >&2; cat "$T/mock.err" >&2; exit 1; }
 }
 
 kafka_offsets() {
