@@ -74,7 +74,7 @@ SQL
         cat "$T/$name.log" >&2
     fi
     "${PSQL[@]}" <<<"$changes" # one transaction per statement
-    for i in $(seq 1 100); do
+    for i in $(seq 1 300); do
         [ "$(wc -l <"$T/$name.out")" -ge "$nlines" ] && break
         kill -0 "$HF_PID" 2>/dev/null || break
         sleep 0.1
@@ -178,7 +178,7 @@ SQL
 HF_PID=$!
 wait_log "$T/v8.log" "streaming changes" 30 || fail "v8: not streaming"
 "${PSQL[@]}" -c "INSERT INTO ${P}_v8 VALUES (2, 20); UPDATE ${P}_v8 SET v = 11 WHERE id = 1; DELETE FROM ${P}_v8 WHERE id = 2;"
-for i in $(seq 1 50); do [ "$(wc -l <"$T/v8.out")" -ge 4 ] && break; sleep 0.1; done
+for i in $(seq 1 300); do [ "$(wc -l <"$T/v8.out")" -ge 4 ] && break; sleep 0.1; done
 sleep 0.3
 kill -TERM "$HF_PID" 2>/dev/null || { fail "v8: the job ended early:"; tail -5 "$T/v8.log" >&2; }
 wait "$HF_PID" || true

@@ -37,10 +37,11 @@ start_registry() {
     local name=$1
     shift
     $PY "$REG/sr_standin.py" --port-file "$T/$name.port" --log "$T/$name.log" "$@" &
-    BG_PIDS+=("$!")
-    local i
-    for i in $(seq 1 100); do
+    local pid=$! i
+    BG_PIDS+=("$pid")
+    for i in $(seq 1 1200); do # up to 60 s on a loaded machine
         [ -s "$T/$name.port" ] && break
+        kill -0 "$pid" 2>/dev/null || break
         sleep 0.05
     done
     [ -s "$T/$name.port" ] || { echo "registry $name did not start" >&2; exit 1; }

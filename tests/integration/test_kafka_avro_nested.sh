@@ -21,7 +21,8 @@ if ! $PY -c 'import avro.io' 2>/dev/null; then
 fi
 $PY "$REG/sr_standin.py" --port-file "$T/sr.port" --log "$T/sr.log" &
 BG_PIDS+=("$!")
-for i in $(seq 1 100); do [ -s "$T/sr.port" ] && break; sleep 0.05; done
+for i in $(seq 1 1200); do [ -s "$T/sr.port" ] && break; sleep 0.05; done # up to 60 s
+[ -s "$T/sr.port" ] || { echo "FAIL [test_kafka_avro_nested]: the registry stand-in did not start" >&2; cat "$T/sr.log" >&2; exit 1; }
 SR=http://127.0.0.1:$(cat "$T/sr.port")
 kafka_start_mock nout:1 nind:1 nplain:1
 K=$KAFKA_BOOTSTRAP
