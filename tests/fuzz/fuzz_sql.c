@@ -7,7 +7,8 @@
  *
  * Outcome checks beyond "no sanitizer report": a failed plan leaves no job
  * and a negative error code with a message; a planned job's explain text
- * starts with the job line and has a graph section with one line per node.
+ * starts with the job line and has a graph section with one line per node
+ * (unless a secret of the script masked part of it).
  * A NUL byte ends the script, as the text API takes a C string
  * (hf_sql_plan_file rejects such files before).
  */
@@ -33,6 +34,13 @@ static void check_explain(const struct hf_job *job)
     HF_FUZZ_CHECK(strncmp(text, "job " SCRIPT_NAME "\n",
                           strlen("job " SCRIPT_NAME "\n")) == 0);
     HF_FUZZ_CHECK(strlen(text) == len);
+    /* The scrubber masks every occurrence of a secret (a value set under
+     * a key naming a credential, 'x.token' = '...'): when one equals part
+     * of explain's own text, that part is masked too, as it must be. */
+    if (strstr(text, "******") != NULL) {
+        free(text);
+        return;
+    }
     HF_FUZZ_CHECK(strstr(text, "graph:\n") != NULL);
     for (uint32_t i = 0; i < job->graph.nnodes; i++) {
         char line[64];
