@@ -1544,6 +1544,43 @@ static int parse_settings_dw(json_object *setting, struct sync_job *j,
 /* Prefix err with FILE:LINE:COL of the JSON path its message starts with
  * ("job.content[0].reader.parameter.path: required"), or with FILE when
  * it names none that is in the file. */
+/* The keys docs/sync.md lists as accepted and ignored are looked up here,
+ * so sync_unused.c warns only about the others: DataWorks' datasource and
+ * envType on every step; on file readers the keys that say where the files
+ * are on another system (they are read from the local filesystem); on
+ * writers every client.* key (client.writeThreadSize is the one used). */
+static void accept_documented(json_object *par, bool file_reader,
+                              bool writer)
+{
+    static const char *const any[] = {"datasource", "envType", NULL};
+    static const char *const files[] = {
+        "defaultFS", "hadoopConfig", "haveKerberos", "endpoint", "accessId",
+        "accessKey", "bucket", "protocol", "host", "port", "username",
+        "password", "connectPattern", "timeout", NULL};
+    if (par == NULL || !json_object_is_type(par, json_type_object))
+        return;
+    for (int i = 0; any[i]; i++)
+        get(par, any[i]);
+    if (file_reader) {
+        for (int i = 0; files[i]; i++)
+            get(par, files[i]);
+        json_object_object_foreach(par, k, v)
+        {
+            if (strncmp(k, "kerberos", 8) == 0 && v)
+                sync_json_note_read(v);
+        }
+    }
+    json_object *client = writer ? get(par, "client") : NULL;
+    if (client && json_object_is_type(client, json_type_object)) {
+        json_object_object_foreach(client, k, v)
+        {
+            (void)k;
+            if (v)
+                sync_json_note_read(v);
+        }
+    }
+}
+
 static void locate_error(struct hf_error *err, const char *file,
                          const char *text, size_t len)
 {
@@ -1718,6 +1755,8 @@ int sync_job_parse_text(const char *path, const char *text, size_t len,
         if (parse_writer(wname, nw, wpar, wwhere, &j->w, err) != 0)
             goto fail;
     }
+    accept_documented(rpar, j->r.kind == SYNC_R_FILE, false);
+    accept_documented(wpar, false, true);
     {
         char pw[300], what[300];
         snprintf(pw, sizeof pw, "%s.parameter", rwhere);

@@ -9,8 +9,10 @@
  * (sync_json_note_read, from sync_job.c's one lookup function), and once
  * the job is parsed each key of a parameter object that was never looked
  * up gets one warning naming FILE:LINE:COL, its JSON path and the reader
- * or writer. Objects the parser reads as a whole (csvReaderConfig,
- * hadoopConfig: none of their keys is looked up one by one) are not
+ * or writer (at most MAX_WARNINGS per job file). Keys docs/sync.md lists
+ * as accepted and ignored count as looked up (sync_job.c
+ * accept_documented). Objects inside a parameter whose keys the parser
+ * never looks up one by one (csvReaderConfig, read as a whole) are not
  * searched. The noted values live in a per-thread list for the parse.
  */
 #include <json-c/json.h>
@@ -25,6 +27,7 @@
 struct read_set {
     const void **v;
     size_t n, cap;
+    unsigned warned; /* warnings given for this job file */
     bool sorted, failed;
 };
 
@@ -90,17 +93,14 @@ struct walk {
     struct read_set *s;
     const char *file, *text, *what;
     size_t len;
-    unsigned warned;
 };
 
 #define MAX_WARNINGS 20
 
 static void walk_value(struct walk *w, json_object *v, const char *path);
 
-static void walk_object(struct walk *w, json_object *o, const char *path)
+static void walk_keys(struct walk *w, json_object *o, const char *path)
 {
-    if (!keys_read(w->s, o))
-        return;
     json_object_object_foreach(o, k, v)
     {
         char sub[512];
@@ -111,7 +111,7 @@ static void walk_object(struct walk *w, json_object *o, const char *path)
             walk_value(w, v, sub);
             continue;
         }
-        if (w->warned++ >= MAX_WARNINGS)
+        if (w->s->warned++ >= MAX_WARNINGS)
             continue;
         int line, col;
         if (sync_json_locate(w->text, w->len, sub, &line, &col) == 0)
@@ -123,6 +123,14 @@ static void walk_object(struct walk *w, json_object *o, const char *path)
                         "key)",
                         w->file, sub, w->what);
     }
+}
+
+/* An object inside a parameter: searched when the parser looked up some
+ * of its keys one by one. */
+static void walk_object(struct walk *w, json_object *o, const char *path)
+{
+    if (keys_read(w->s, o))
+        walk_keys(w, o, path);
 }
 
 static void walk_value(struct walk *w, json_object *v, const char *path)
@@ -152,14 +160,15 @@ void sync_json_warn_unread(struct json_object *par, const char *path,
         return;
     struct walk w = {.s = s, .file = file, .text = text, .what = what,
                      .len = len};
-    walk_object(&w, par, path);
-    if (w.warned > MAX_WARNINGS)
-        hf_log_warn("%s: %u more keys ignored", file,
-                    w.warned - MAX_WARNINGS);
+    walk_keys(&w, par, path);
 }
 
 void sync_json_note_end(void)
 {
+    if (g_read && g_read->warned > MAX_WARNINGS)
+        hf_log_warn("%u more keys of the job file ignored (holoflow does "
+                    "not use them)",
+                    g_read->warned - MAX_WARNINGS);
     if (g_read) {
         free(g_read->v);
         memset(g_read, 0, sizeof *g_read);

@@ -11,16 +11,16 @@
  * in-memory source), `datagen` with 'number-of-rows' of at most
  * MAX_DATAGEN_ROWS and 'rows-per-second' of at least MAX_DATAGEN_ROWS
  * (so it ends at once), `blackhole` and `print` (standard output goes to
- * /dev/null). A script naming any other connector, or setting anything
- * about checkpoints or state storage (files), is only planned. Nothing is
- * connected to.
+ * /dev/null). A script naming any other connector, or whose settings
+ * would write files (checkpoints, RocksDB), wait on the wall clock
+ * (throttles, idle timeouts) or start many threads (settings_runnable),
+ * is only planned. Nothing is connected to.
  *
  * Outcome checks beyond "no sanitizer report and no hang" (libFuzzer's
  * -timeout: every such job is bounded and must end): a run ends with 0,
  * or -1 with a negative error code and a message; a failed plan leaves no
  * job.
  */
-#include <ctype.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +35,7 @@
 
 #define SCRIPT_NAME "fuzz.sql"
 #define MAX_DATAGEN_ROWS 200
+#define MAX_PARALLELISM 4
 
 /* Whether every table of the job lives in memory and ends. */
 static bool runnable(const struct hf_job *job)
@@ -42,40 +43,41 @@ static bool runnable(const struct hf_job *job)
     for (uint32_t i = 0; i < job->ntables; i++) {
         const struct hf_table_def *t = job->tables[i];
         const char *c = t->connector->name;
-        if (strcmp(c, "values") == 0 || strcmp(c, "blackhole") == 0 ||
-            strcmp(c, "print") == 0)
+        if (strcmp(c, "values") == 0 || strcmp(c, "blackhole") == 0)
             continue;
+        if (strcmp(c, "print") == 0) {
+            if (hf_opts_bool(&t->opts, "standard-error", NULL))
+                return false; /* stdout only goes to /dev/null */
+            continue;
+        }
         if (strcmp(c, "datagen") != 0)
             return false;
         if (!hf_opts_isset(&t->opts, "number-of-rows", NULL))
             return false;
         int64_t n = hf_opts_int(&t->opts, "number-of-rows", NULL);
         int64_t rate = hf_opts_int(&t->opts, "rows-per-second", NULL);
-        if (n < 0 || n > MAX_DATAGEN_ROWS || rate < MAX_DATAGEN_ROWS)
+        if (n < 0 || n > MAX_DATAGEN_ROWS || rate < MAX_DATAGEN_ROWS ||
+            hf_opts_int(&t->opts, "scan.parallelism", NULL) > MAX_PARALLELISM)
             return false;
     }
     return true;
 }
 
-/* Settings that write files (checkpoints, RocksDB state) or wait for
- * wall-clock time keep a script to planning; matched in the text, case
- * blind. */
-static bool touches_files(const char *text)
+/* Whether the job's settings keep it in memory, quick and small: no
+ * checkpoint files or RocksDB state, no throttle or idle timeout (which
+ * wait on the wall clock), a few threads and small queues. Read from the
+ * planned settings, whatever spelling the script used. */
+static bool settings_runnable(const struct hf_job *job)
 {
-    static const char *const words[] = {
-        "checkpoint", "state.backend", "savepoint", "state.dir",
-        "idle-timeout", "dirty", "metrics", "rocksdb",
-    };
-    char *low = strdup(text);
-    if (low == NULL)
-        return true;
-    for (char *p = low; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
-    bool hit = false;
-    for (size_t i = 0; i < sizeof words / sizeof *words && !hit; i++)
-        hit = strstr(low, words[i]) != NULL;
-    free(low);
-    return hit;
+    const struct hf_opts *o = &job->settings;
+    return !hf_opts_isset(o, "state.checkpoints.dir", NULL) &&
+           hf_opts_enum(o, "state.backend.type", NULL) == 0 /* hashmap */ &&
+           hf_opts_int(o, "holoflow.throttle.records-per-second", NULL) <= 0 &&
+           hf_opts_int(o, "holoflow.throttle.bytes-per-second", NULL) <= 0 &&
+           hf_opts_int(o, "table.exec.source.idle-timeout", NULL) <= 0 &&
+           hf_opts_int(o, "parallelism.default", NULL) <= MAX_PARALLELISM &&
+           hf_opts_int(o, "holoflow.batch.rows", NULL) <= 4096 &&
+           hf_opts_int(o, "holoflow.queue.batches", NULL) <= 16;
 }
 
 static void quiet_stdout(void)
@@ -114,7 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     HF_FUZZ_CHECK(job != NULL);
-    if (runnable(job) && !touches_files(text)) {
+    if (runnable(job) && settings_runnable(job)) {
         hf_error_clear(&err);
         struct hf_runtime *rt = hf_runtime_new(job, &err);
         if (rt == NULL) {
