@@ -1444,21 +1444,28 @@ static void pause_part(struct hfk_source *s, const struct src_part *p)
 
 /* A partition's end for the lag: the end the consumer last heard from
  * its fetches (librdkafka's cached high watermark: no request to the
- * broker), or until a fetch has answered the end queried when the
- * partition was assigned (a source stalled by a slow sink before the
- * partition's broker answered a fetch still shows that partition's lag).
- * -1: unknown. */
+ * broker) or the end queried when the partition was assigned, whichever
+ * is later (until a fetch has answered only the latter is known, so a
+ * source stalled by a slow sink before the partition's broker answered
+ * still shows its lag; a cached value can be older than the assignment);
+ * for a bounded read, at most where it stops (a partition done at its
+ * assignment is never fetched). -1: unknown. */
 static int64_t part_end(const struct hfk_source *s, const struct src_part *p,
                         int64_t *lo)
 {
     int64_t hi = -1;
     *lo = -1;
     if (rd_kafka_get_watermark_offsets(s->rk, p->topic, p->partition, lo,
-                                       &hi) == RD_KAFKA_RESP_ERR_NO_ERROR &&
-        hi >= 0)
-        return hi;
-    *lo = -1;
-    return p->end0;
+                                       &hi) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+        hi < 0) {
+        *lo = -1;
+        hi = -1;
+    }
+    if (p->end0 > hi)
+        hi = p->end0;
+    if (hi >= 0 && p->stop >= 0 && p->stop < hi)
+        hi = p->stop;
+    return hi;
 }
 
 /* Consumer lag for the metrics: each assigned partition's end
