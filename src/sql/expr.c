@@ -1516,8 +1516,8 @@ static struct hf_expr *bind_interval(struct binder *b,
     if (*q == '(') {
         char *pend;
         long v = strtol(q + 1, &pend, 10);
-        if (pend != q + 1 && v >= 0 && v <= 18)
-            prec = (int)v;
+        /* out of range: refused below, not taken for the default 2 */
+        prec = pend != q + 1 && v >= 0 && v <= 18 ? (int)v : -1;
         while (*q && *q != ')')
             q++;
         if (*q)

@@ -490,10 +490,11 @@ int hf_plan_over(struct planner *p, const struct hf_ast_query *q,
         struct hf_expr *w = hf_expr_bind(&s->bs, q->where, p->err);
         bool okw = w && hf_expr_type(w)->id == HF_BOOLEAN &&
                    !hf_expr_is_untyped_null(w);
+        bool bound = w != NULL; /* taken before w is freed */
         hf_expr_free(w);
         if (!okw) {
             hf_over_spec_free(sp);
-            return w == NULL
+            return !bound
                        ? -1
                        : err_at(p, HF_ERR_TYPE, q->where->line, q->where->col,
                                 "WHERE needs a BOOLEAN condition");

@@ -1002,6 +1002,8 @@ static void test_errors(void **state)
     check_error("INTERVAL '3' DAY TO SECONDSECONDSECONDSECOND",
                 "unsupported interval qualifier DAY TO "
                 "SECONDSECONDSECONDSECOND;");
+    check_error("INTERVAL '1' DAY(19)",
+                "the precision of an interval's leading field is 1 to 10");
     check_error("INTERVAL '3' SQL_TSI_QUARTERLY",
                 "unsupported interval qualifier SQL_TSI_QUARTERLY;");
     check_error("INTERVAL '3' "
