@@ -104,8 +104,9 @@ static int parse_int(const char *s, long lo, long hi, long *out)
 }
 
 /* -s TOPIC:PARTITION:MS and -g GROUP (see the header). `topics` are the
- * created TOPIC:PARTITIONS arguments (already checked). 0, or -1 after a
- * message. */
+ * created TOPIC:PARTITIONS arguments (already checked). 0, or the exit
+ * status after a message: 2 for a bad argument, 1 when the cluster
+ * refused. */
 static int slow_partition(rd_kafka_mock_cluster_t *mc, int brokers,
                           char **topics, int ntopics, const char *slow,
                           const char *group)
@@ -114,7 +115,7 @@ static int slow_partition(rd_kafka_mock_cluster_t *mc, int brokers,
                      RD_KAFKA_RESP_ERR_NO_ERROR) {
         fprintf(stderr, "hf_kafka_mock: cannot set group '%s''s "
                         "coordinator\n", group);
-        return -1;
+        return 1;
     }
     if (slow == NULL)
         return 0;
@@ -130,20 +131,20 @@ static int slow_partition(rd_kafka_mock_cluster_t *mc, int brokers,
         brokers < 2) {
         fprintf(stderr, "hf_kafka_mock: -s wants TOPIC:PARTITION:MS and "
                         "2 or more brokers\n");
-        return -1;
+        return 2;
     }
     char num[32];
     size_t nl = (size_t)(c2 - c1 - 1);
     if (nl == 0 || nl >= sizeof num) {
         fprintf(stderr, "hf_kafka_mock: bad -s '%s'\n", slow);
-        return -1;
+        return 2;
     }
     memcpy(num, c1 + 1, nl);
     num[nl] = '\0';
     if (parse_int(num, 0, 10000, &part) != 0 ||
         parse_int(c2 + 1, 1, 60000, &ms) != 0) {
         fprintf(stderr, "hf_kafka_mock: bad -s '%s'\n", slow);
-        return -1;
+        return 2;
     }
     memcpy(topic, slow, (size_t)(c1 - slow));
     topic[c1 - slow] = '\0';
@@ -165,7 +166,7 @@ static int slow_partition(rd_kafka_mock_cluster_t *mc, int brokers,
         rd_kafka_mock_broker_set_rtt(mc, brokers, (int)ms) !=
             RD_KAFKA_RESP_ERR_NO_ERROR) {
         fprintf(stderr, "hf_kafka_mock: cannot make '%s' slow\n", slow);
-        return -1;
+        return 1;
     }
     return 0;
 }
@@ -458,12 +459,14 @@ int main(int argc, char **argv)
         }
     }
 
-    if ((slow || group) &&
-        slow_partition(mc, (int)brokers, argv + first_topic,
-                       argc - first_topic, slow, group) != 0) {
+    int src = slow || group ? slow_partition(mc, (int)brokers,
+                                             argv + first_topic,
+                                             argc - first_topic, slow, group)
+                            : 0;
+    if (src != 0) {
         rd_kafka_mock_cluster_destroy(mc);
         rd_kafka_destroy(rk);
-        return 2;
+        return src;
     }
 
     struct sigaction sa;
