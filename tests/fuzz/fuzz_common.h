@@ -23,8 +23,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <string.h>
+
 #include "core/log.h"
 #include "holoflow.h"
+#include "sql/planner.h"
 
 #define HF_FUZZ_CHECK(cond)                                                    \
     do {                                                                       \
@@ -45,6 +48,33 @@ static inline void hf_fuzz_init(void)
         return;
     done = 1;
     hf_log_configure(HF_LOG_ERROR, 0);
+}
+
+/* The SQL targets' common step: the input as a script (a NUL byte ends
+ * it) planned under `name`; a failed plan must leave no job and a negative
+ * code with a message. The planned job, or NULL. */
+static inline struct hf_job *hf_fuzz_plan_script(const uint8_t *data,
+                                                 size_t size,
+                                                 const char *name)
+{
+    char *text = malloc(size + 1);
+    if (text == NULL)
+        return NULL;
+    memcpy(text, data, size);
+    text[size] = '\0';
+    struct hf_job *job = NULL;
+    struct hf_error err;
+    hf_error_clear(&err);
+    int rc = hf_sql_plan_text(name, text, NULL, 0, &job, &err);
+    free(text);
+    if (rc != 0) {
+        HF_FUZZ_CHECK(rc == -1);
+        HF_FUZZ_CHECK(job == NULL);
+        HF_FUZZ_CHECK(err.code < 0 && err.msg[0] != '\0');
+        return NULL;
+    }
+    HF_FUZZ_CHECK(job != NULL);
+    return job;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

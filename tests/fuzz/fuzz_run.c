@@ -98,31 +98,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     hf_fuzz_init();
     quiet_stdout();
-    char *text = malloc(size + 1);
-    if (text == NULL)
+    struct hf_job *job = hf_fuzz_plan_script(data, size, SCRIPT_NAME);
+    if (job == NULL)
         return 0;
-    memcpy(text, data, size);
-    text[size] = '\0';
-
-    struct hf_job *job = NULL;
-    struct hf_error err;
-    hf_error_clear(&err);
-    int rc = hf_sql_plan_text(SCRIPT_NAME, text, NULL, 0, &job, &err);
-    if (rc != 0) {
-        HF_FUZZ_CHECK(rc == -1);
-        HF_FUZZ_CHECK(job == NULL);
-        HF_FUZZ_CHECK(err.code < 0 && err.msg[0] != '\0');
-        free(text);
-        return 0;
-    }
-    HF_FUZZ_CHECK(job != NULL);
     if (runnable(job) && settings_runnable(job)) {
+        struct hf_error err;
         hf_error_clear(&err);
         struct hf_runtime *rt = hf_runtime_new(job, &err);
         if (rt == NULL) {
             HF_FUZZ_CHECK(err.code < 0 && err.msg[0] != '\0');
         } else {
-            rc = hf_runtime_run(rt, &err);
+            int rc = hf_runtime_run(rt, &err);
             HF_FUZZ_CHECK(rc == 0 || rc == -1);
             if (rc != 0)
                 HF_FUZZ_CHECK(err.code < 0 && err.msg[0] != '\0');
@@ -130,6 +116,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     hf_job_free(job);
-    free(text);
     return 0;
 }

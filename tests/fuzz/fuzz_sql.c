@@ -53,26 +53,10 @@ static void check_explain(const struct hf_job *job)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     hf_fuzz_init();
-    char *text = malloc(size + 1);
-    if (text == NULL)
-        return 0;
-    memcpy(text, data, size);
-    text[size] = '\0';
-
-    struct hf_job *job = NULL;
-    struct hf_error err;
-    hf_error_clear(&err);
-    int rc = hf_sql_plan_text(SCRIPT_NAME, text, NULL, 0, &job, &err);
-    if (rc != 0) {
-        HF_FUZZ_CHECK(rc == -1);
-        HF_FUZZ_CHECK(job == NULL);
-        HF_FUZZ_CHECK(err.code < 0);
-        HF_FUZZ_CHECK(err.msg[0] != '\0');
-    } else {
-        HF_FUZZ_CHECK(job != NULL);
+    struct hf_job *job = hf_fuzz_plan_script(data, size, SCRIPT_NAME);
+    if (job != NULL) {
         check_explain(job);
         hf_job_free(job);
     }
-    free(text);
     return 0;
 }
